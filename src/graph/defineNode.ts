@@ -1,0 +1,103 @@
+import type { PortSpec } from "./ports";
+import type { ParamSpecs, ParamValues } from "./params";
+import type { DiagnosticCode, Severity } from "./diagnostics";
+
+export const ENDPOINTS = ["fal-ai/lora", "fal-ai/lora/image-to-image", "fal-ai/lora/inpaint"] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
+
+/** Where a request value came from: a node, and the param (or port) on it. */
+export interface Source {
+  nodeId: string;
+  field?: string;
+}
+
+/** A value travelling along a wire, remembering who produced it (for the sourceMap). */
+export class Sourced<T = unknown> {
+  constructor(
+    readonly value: T,
+    readonly source: Source,
+  ) {}
+  /** The same origin node, pointed at one of its fields. */
+  pick<K extends keyof T & string>(key: K): Sourced<T[K]> {
+    return new Sourced((this.value as T)[key], { nodeId: this.source.nodeId, field: key });
+  }
+}
+
+export interface SetOptions {
+  /** Code and message used when another node already set this field to a different value. */
+  conflict?: { code: DiagnosticCode; message: string };
+}
+
+/** What a node may do while the compiler flattens the graph. Everything it writes is source-mapped. */
+export interface ContributeContext<V> {
+  readonly nodeId: string;
+  readonly params: V;
+  /** The value on a single input, or undefined when unwired. */
+  input<T = unknown>(port: string): Sourced<T> | undefined;
+  /** All values on an input, in wire order. */
+  inputs<T = unknown>(port: string): Sourced<T>[];
+  /** Publishes a value on an output port; `field` names the param it came from. */
+  emit(port: string, value: unknown, field?: string): void;
+  /**
+   * Sets a top-level request field. A plain value is attributed to this node and `field`
+   * (which defaults to the request key); a Sourced value keeps its own origin.
+   */
+  set(key: string, value: unknown, options?: SetOptions): void;
+  /**
+   * Appends an item to a request list and returns its index. Plain values in the item are
+   * attributed to this node and their key; Sourced values keep their own origin.
+   * Undefined values are dropped so the request stays minimal.
+   */
+  append(list: string, item: Record<string, unknown>): number;
+  /** Chooses the endpoint (output nodes only). */
+  setEndpoint(endpoint: Endpoint): void;
+  report(severity: Severity, code: DiagnosticCode, message: string, field?: string): void;
+}
+
+export interface NodeMigration {
+  /** Applies to documents whose node has typeVersion === from; produces typeVersion from + 1. */
+  from: number;
+  name: string;
+  up(params: Record<string, unknown>): Record<string, unknown>;
+}
+
+export interface NodeExplainer {
+  /** What the node does, in diffusion terms. */
+  summary: string;
+  /** Per param: what it does and typical values. */
+  params?: Record<string, string>;
+  mistakes?: string[];
+}
+
+export interface NodeDefinition<P extends ParamSpecs = ParamSpecs> {
+  type: string;
+  version: number;
+  title: string;
+  category: "Model" | "Conditioning" | "Image" | "Sampling" | "Output" | "Utility";
+  description: string;
+  inputs: readonly PortSpec[];
+  outputs: readonly PortSpec[];
+  params: P;
+  /** Append-only, ordered by `from`. */
+  migrations?: readonly NodeMigration[];
+  /** The compiler emits one request per output node. */
+  isOutput?: boolean;
+  /** The node contributes nothing (notes). */
+  inert?: boolean;
+  explain?: NodeExplainer;
+  contribute?(ctx: ContributeContext<ParamValues<P>>): void;
+}
+
+/** Identity helper that keeps `contribute`'s params typed from the param specs. */
+export function defineNode<P extends ParamSpecs>(def: NodeDefinition<P>): NodeDefinition<P> {
+  return def;
+}
+
+/** Default params for a fresh node: every spec's default. */
+export function defaultParams(def: NodeDefinition): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(def.params)) {
+    if (spec.default !== undefined) out[key] = structuredClone(spec.default);
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+/**
+ * Diagnostics are values, never exceptions. Codes are stable: tests, the CLI's --json output and
+ * users' scripts depend on them, so a code is never renamed, only added.
+ */
+export const DIAGNOSTIC_CODES = {
+  "unknown-node-type": "The node's type is not in the catalogue.",
+  "invalid-param": "A parameter has a value its schema refuses.",
+  "param-out-of-confirmed-range": "A parameter is outside the range fal is known to accept (fal may still accept it).",
+  "missing-input": "A required input has no wire.",
+  "invalid-edge": "A wire refers to a node or port that does not exist, or joins incompatible ports.",
+  "duplicate-input": "A single input has more than one wire.",
+  cycle: "The graph has a cycle.",
+  "field-conflict": "Two nodes set the same request field to different values.",
+  "too-many-embeddings": "fal-ai/lora supports only one embedding per request.",
+  "embedding-tokens-unused": "An embedding's tokens do not appear in the prompt.",
+  "encoder-mismatch": "IP-Adapters in one request must share one image encoder.",
+  "request-invalid": "The compiled request fails fal's request schema.",
+  "no-output": "The pipeline has no Sampler output.",
+  "node-error": "A node reported a problem while contributing to the request.",
+  "internal-error": "The compiler hit a bug; the message says where.",
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+export type Severity = "error" | "warning" | "info";
+
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  nodeId?: string;
+  /** Param key on the node (equal to the API field name where one exists), or an input port id. */
+  field?: string;
+  edgeId?: string;
+  /** The request path this diagnostic concerns, where known (e.g. "loras.1.scale"). */
+  path?: string;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}

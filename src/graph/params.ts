@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+/** Closed set of editor widgets; the editor maps each with `satisfies Record<WidgetKind, …>`. */
+export const WIDGET_KINDS = [
+  "text",
+  "textarea",
+  "number",
+  "slider",
+  "select",
+  "toggle",
+  "image",
+  "seed",
+  "imageSize",
+  "intList",
+  "floatList",
+  "stringList",
+  "keyValue",
+] as const;
+export type WidgetKind = (typeof WIDGET_KINDS)[number];
+
+/**
+ * One editable parameter: its zod schema plus the hints the editor needs.
+ * `schema` validates a value that is present; an absent value means "omit the field"
+ * and is allowed unless `required` is set.
+ */
+export interface ParamSpec<T = unknown> {
+  schema: z.ZodType<T>;
+  default?: T;
+  required?: boolean;
+  label: string;
+  /** One line, shown under the field and in the inspector. */
+  description: string;
+  widget: WidgetKind;
+  min?: number;
+  max?: number;
+  step?: number;
+  options?: readonly string[];
+  /** Folded away in the node body; always shown in the inspector. */
+  advanced?: boolean;
+  placeholder?: string;
+  /**
+   * A range fal is believed to enforce but which is not confirmed (fal-protocol.md §7).
+   * Values outside it get a warning, never an error, so a value fal accepts is never blocked.
+   */
+  unconfirmedRange?: { min?: number; max?: number; source: string };
+}
+
+export type ParamSpecs = Record<string, ParamSpec<any>>;
+export type ParamValues<P extends ParamSpecs> = {
+  [K in keyof P]: P[K] extends ParamSpec<infer T> ? T | undefined : never;
+};
+
+type Common = Pick<ParamSpec, "label" | "description" | "advanced" | "required" | "placeholder">;
+
+const finite = z.number().refine(Number.isFinite, "must be a finite number");
+
+/** Builders that keep schema and UI hints in one place. */
+export const param = {
+  float(o: Common & { default?: number; min?: number; max?: number; step?: number; slider?: boolean; unconfirmedRange?: ParamSpec["unconfirmedRange"] }): ParamSpec<number> {
+    let s = finite;
+    if (o.min !== undefined) s = s.refine((v) => v >= o.min!, `must be at least ${o.min}`);
+    if (o.max !== undefined) s = s.refine((v) => v <= o.max!, `must be at most ${o.max}`);
+    return { ...o, schema: s, widget: o.slider === false ? "number" : "slider", step: o.step ?? 0.05 };
+  },
+  int(o: Common & { default?: number; min?: number; max?: number; step?: number; slider?: boolean; widget?: "number" | "slider" | "seed" }): ParamSpec<number> {
+    let s = z.number().int("must be a whole number").refine(Number.isSafeInteger, "must be a safe integer");
+    if (o.min !== undefined) s = s.refine((v) => v >= o.min!, `must be at least ${o.min}`);
+    if (o.max !== undefined) s = s.refine((v) => v <= o.max!, `must be at most ${o.max}`);
+    const widget = o.widget ?? (o.slider && o.min !== undefined && o.max !== undefined ? "slider" : "number");
+    return { ...o, schema: s, widget, step: o.step ?? 1 };
+  },
+  string(o: Common & { default?: string; multiline?: boolean; schema?: z.ZodType<string> }): ParamSpec<string> {
+    return { ...o, schema: o.schema ?? z.string(), widget: o.multiline ? "textarea" : "text" };
+  },
+  bool(o: Common & { default?: boolean }): ParamSpec<boolean> {
+    return { ...o, schema: z.boolean(), widget: "toggle" };
+  },
+  enum<const T extends readonly [string, ...string[]]>(options: T, o: Common & { default?: T[number] }): ParamSpec<T[number]> {
+    return { ...o, schema: z.enum(options) as unknown as z.ZodType<T[number]>, widget: "select", options };
+  },
+  custom<T>(schema: z.ZodType<T>, widget: WidgetKind, o: Common & { default?: T }): ParamSpec<T> {
+    return { ...o, schema, widget };
+  },
+};

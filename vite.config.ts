@@ -1,0 +1,23 @@
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+
+export default defineConfig({
+  plugins: [react()],
+  // Only VITE_-prefixed variables may reach the bundle; FAL_KEY must never be one of them.
+  envPrefix: "VITE_",
+  build: {
+    outDir: "dist",
+    sourcemap: true,
+  },
+  server: {
+    proxy: {
+      "/api": "http://127.0.0.1:8787",
+    },
+  },
+  test: {
+    include: ["test/**/*.test.ts", "test/**/*.test.tsx", "nodes/**/*.test.ts"],
+    exclude: ["test/e2e/**", "node_modules/**"],
+    environment: "node",
+    pool: "threads",
+  },
+});
