@@ -1,0 +1,299 @@
+/**
+ * The fal proxy route (`/api/fal/proxy`), plain node:http.
+ *
+ * The browser's @fal-ai/client sends every queue/storage call here with the real fal URL in
+ * `x-fal-target-url`. We forward only allowlisted fal-ai/lora operations, attach the server's
+ * key ourselves and pass the answer back as a stream (the status endpoint is SSE).
+ * The upstream is injectable (`fetch`, `resolveUpstream`) so tests can use a local spy and the
+ * offline stand-in can answer in-process behind the very same policy.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { classifyTarget, type AllowedTarget, type FalOperation } from "./allowlist.ts";
+import { BodyTooLargeError, HOP_BY_HOP, type Logger, consoleLogger, readBody, redactingLogger, sendJsonError } from "./http.ts";
+import { TokenBuckets, type BucketConfig } from "./rateLimit.ts";
+
+export const PROXY_PATH = "/api/fal/proxy";
+export const TARGET_URL_HEADER = "x-fal-target-url";
+
+export interface UpstreamInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+  signal: AbortSignal;
+  redirect: "manual";
+  /** The classified operation, for in-process upstreams like the stand-in. */
+  target: AllowedTarget;
+}
+
+/** Anything shaped like fetch; the stand-in implements it in-process. */
+export type UpstreamFetch = (url: string, init: UpstreamInit) => Promise<Response>;
+
+export interface ProxyLimits {
+  /** Largest request body accepted (data URIs travel inline). Default 8 MiB. */
+  maxBodyBytes: number;
+  /** Deadline for upstream connect + response headers. Default 30 s. A live stream is never cut by it. */
+  upstreamTimeoutMs: number;
+  /** Largest upstream response body relayed. Default 64 MiB. */
+  maxResponseBytes: number;
+  /** Per-client budgets; `false` disables limiting. */
+  rateLimit: false | { submit: BucketConfig; poll: BucketConfig };
+}
+
+export const DEFAULT_LIMITS: ProxyLimits = {
+  maxBodyBytes: 8 * 1024 * 1024,
+  upstreamTimeoutMs: 30_000,
+  maxResponseBytes: 64 * 1024 * 1024,
+  rateLimit: {
+    // Submits cost money: a small burst, then one every 3 s.
+    submit: { capacity: 20, refillPerSecond: 1 / 3 },
+    // fal.subscribe polls every 500 ms per job; leave room for several tabs and client retries.
+    poll: { capacity: 200, refillPerSecond: 20 },
+  },
+};
+
+export interface ProxyOptions {
+  /** The fal key sent upstream as `Authorization: Key …`. Required unless an in-process upstream is used. */
+  falKey?: string;
+  /** Map an allowed fal URL to the URL actually fetched (tests point it at a spy). Default: identity. */
+  resolveUpstream?: (url: string, target: AllowedTarget) => string;
+  fetch?: UpstreamFetch;
+  limits?: Partial<ProxyLimits>;
+  logger?: Logger;
+  /** Extra origins allowed cross-origin (CORS). Default none: same-origin only. */
+  allowedOrigins?: string[];
+  /** Rate-limit key for a request. Default: the socket's remote address. */
+  clientKey?: (req: IncomingMessage) => string;
+}
+
+export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+const SUBMIT_OPS: ReadonlySet<FalOperation> = new Set(["submit", "run", "upload", "uploadMultipart", "completeMultipart"]);
+
+/** Marker an in-process upstream can throw to make the proxy drop the client connection. */
+export interface DropConnectionSignal {
+  dropClientConnection: true;
+}
+function isDropSignal(e: unknown): e is DropConnectionSignal {
+  return typeof e === "object" && e !== null && (e as DropConnectionSignal).dropClientConnection === true;
+}
+
+const defaultFetch: UpstreamFetch = (url, init) =>
+  fetch(url, {
+    method: init.method,
+    headers: init.headers,
+    body: init.body as BodyInit | undefined,
+    signal: init.signal,
+    redirect: init.redirect,
+  });
+
+/**
+ * Build the proxy request handler.
+ * @example
+ * const handle = createProxy({ falKey: process.env.FAL_KEY });
+ * http.createServer((req, res) => req.url?.startsWith(PROXY_PATH) ? handle(req, res) : next(req, res));
+ */
+export function createProxy(options: ProxyOptions): ProxyHandler {
+  const limits: ProxyLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const logger = redactingLogger(options.logger ?? consoleLogger, [options.falKey]);
+  const upstreamFetch = options.fetch ?? defaultFetch;
+  const resolveUpstream = options.resolveUpstream ?? ((u: string) => u);
+  const allowedOrigins = new Set(options.allowedOrigins ?? []);
+  const clientKey = options.clientKey ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? "unknown");
+  const buckets = limits.rateLimit
+    ? { submit: new TokenBuckets(limits.rateLimit.submit), poll: new TokenBuckets(limits.rateLimit.poll) }
+    : null;
+
+  function corsHeaders(origin: string | undefined): Record<string, string> {
+    if (!origin || !allowedOrigins.has(origin)) return {};
+    return { "access-control-allow-origin": origin, vary: "origin" };
+  }
+
+  /** Same-origin requests, or origins explicitly configured, may use the proxy. */
+  function originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    if (allowedOrigins.has(origin)) return true;
+    const host = req.headers.host;
+    return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? "").toUpperCase();
+    const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
+    if (method === "OPTIONS") {
+      if (origin && allowedOrigins.has(origin)) {
+        res.writeHead(204, {
+          ...corsHeaders(origin),
+          "access-control-allow-methods": "GET, POST, PUT",
+          "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "content-type, accept, x-fal-target-url",
+          "access-control-max-age": "600",
+        });
+        res.end();
+        return;
+      }
+      return sendJsonError(res, 403, "origin_not_allowed", "Cross-origin use of the proxy is not enabled for this origin.");
+    }
+    if (method !== "GET" && method !== "POST" && method !== "PUT") {
+      return sendJsonError(res, 405, "method_not_allowed", `Method ${method || "(none)"} is not supported; use GET, POST or PUT.`, {
+        allow: "GET, POST, PUT",
+      });
+    }
+    if (!originAllowed(req)) {
+      return sendJsonError(res, 403, "origin_not_allowed", `Origin ${origin} may not use this proxy.`);
+    }
+    const cors = corsHeaders(origin);
+
+    // Repeated headers would be joined by Node ("a, b"); refuse them rather than guess.
+    for (const [name, values] of Object.entries(req.headersDistinct)) {
+      if (name.startsWith("x-fal-") && values && values.length > 1) {
+        return sendJsonError(res, 400, "duplicate_header", `Header ${name} was sent more than once.`, cors);
+      }
+    }
+    const rawTarget = req.headersDistinct[TARGET_URL_HEADER]?.[0];
+    const decision = classifyTarget(rawTarget, method);
+    if (!decision.ok) {
+      logger.warn(`proxy: refused ${method} target (${decision.code}): ${decision.message}`);
+      return sendJsonError(res, decision.status, decision.code, decision.message, cors);
+    }
+    const target = decision;
+
+    if (buckets) {
+      const budget = SUBMIT_OPS.has(target.op) ? "submit" : "poll";
+      const verdict = buckets[budget].take(clientKey(req));
+      if (!verdict.allowed) {
+        logger.warn(`proxy: rate limit (${budget}) for ${target.op}`);
+        return sendJsonError(res, 429, "rate_limited", `Too many ${budget} requests; retry in ${verdict.retryAfterSeconds} s.`, {
+          ...cors,
+          "retry-after": String(verdict.retryAfterSeconds),
+        });
+      }
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(req, limits.maxBodyBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) {
+        // We stop reading mid-body, so the connection cannot be reused.
+        return sendJsonError(res, 413, "body_too_large", `Request body exceeds the ${limits.maxBodyBytes}-byte limit.`, {
+          ...cors,
+          connection: "close",
+        });
+      }
+      res.destroy();
+      return;
+    }
+
+    const headers: Record<string, string> = {};
+    for (const [name, values] of Object.entries(req.headersDistinct)) {
+      if (!values || values.length === 0) continue;
+      if ((name.startsWith("x-fal-") && name !== TARGET_URL_HEADER) || name === "content-type" || name === "accept") {
+        headers[name] = values[0];
+      }
+    }
+    headers["accept-encoding"] = "identity";
+    if (options.falKey) headers["authorization"] = `Key ${options.falKey}`;
+
+    const upstream = new AbortController();
+    let headersArrived = false;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      upstream.abort();
+    }, limits.upstreamTimeoutMs);
+    // If the browser goes away (e.g. closes an SSE stream), stop the upstream call too.
+    res.on("close", () => {
+      if (!res.writableFinished) upstream.abort();
+    });
+
+    let response: Response;
+    const started = Date.now();
+    try {
+      response = await upstreamFetch(resolveUpstream(target.url, target), {
+        method: target.method,
+        headers,
+        body: target.method === "GET" ? undefined : body,
+        signal: upstream.signal,
+        redirect: "manual",
+        target,
+      });
+      headersArrived = true;
+    } catch (e) {
+      clearTimeout(timer);
+      if (isDropSignal(e)) {
+        res.destroy();
+        return;
+      }
+      if (timedOut) {
+        logger.warn(`proxy: upstream ${target.op} timed out after ${limits.upstreamTimeoutMs} ms`);
+        return sendJsonError(res, 504, "upstream_timeout", `fal did not answer within ${limits.upstreamTimeoutMs} ms.`, cors);
+      }
+      if (res.destroyed) return;
+      logger.warn(`proxy: upstream ${target.op} failed: ${describeError(e)}`);
+      return sendJsonError(res, 502, "upstream_unreachable", "Could not reach fal.", cors);
+    } finally {
+      if (headersArrived) clearTimeout(timer);
+    }
+
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => {});
+      logger.warn(`proxy: upstream ${target.op} answered a redirect (${response.status}); not followed`);
+      return sendJsonError(res, 502, "upstream_redirect", `fal answered with a redirect (${response.status}), which is not followed.`, cors);
+    }
+
+    const outHeaders: Record<string, string | string[]> = {};
+    response.headers.forEach((value, name) => {
+      const n = name.toLowerCase();
+      if (HOP_BY_HOP.has(n) || n === "content-length" || n === "content-encoding" || n === "set-cookie" || n === "set-cookie2") return;
+      outHeaders[n] = value;
+    });
+    Object.assign(outHeaders, cors);
+    res.writeHead(response.status, outHeaders);
+    // SSE must reach the browser as events happen, not when a buffer fills.
+    res.socket?.setNoDelay(true);
+    res.flushHeaders();
+    logger.info(`proxy: ${target.op} → ${response.status} (${Date.now() - started} ms)`);
+
+    if (!response.body) {
+      res.end();
+      return;
+    }
+    let relayed = 0;
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        relayed += chunk.byteLength;
+        if (relayed > limits.maxResponseBytes) {
+          logger.warn(`proxy: upstream ${target.op} response exceeded ${limits.maxResponseBytes} bytes; cut`);
+          upstream.abort();
+          res.destroy();
+          return;
+        }
+        if (res.destroyed) break;
+        res.write(chunk);
+      }
+      res.end();
+    } catch (e) {
+      if (!res.destroyed) logger.warn(`proxy: upstream ${target.op} stream broke: ${describeError(e)}`);
+      res.destroy();
+    }
+  }
+
+  return async (req, res) => {
+    try {
+      await handle(req, res);
+    } catch (e) {
+      // Whatever went wrong, one bad request must never take the process down.
+      logger.error(`proxy: internal error: ${describeError(e)}`);
+      sendJsonError(res, 500, "proxy_error", "The proxy failed to handle this request.");
+    }
+  };
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof Error) {
+    const cause = (e as { cause?: unknown }).cause;
+    const code = cause && typeof cause === "object" && "code" in cause ? ` (${String((cause as { code: unknown }).code)})` : "";
+    return `${e.name}: ${e.message}${code}`;
+  }
+  return String(e);
+}
