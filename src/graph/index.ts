@@ -5,3 +5,4 @@ export * from "./document";
 export * from "./defineNode";
 export * from "./registry";
 export * from "./canConnect";
+export * from "./urls";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkFileUrl, checkModelRef } from "./urls";
 
 /** Closed set of editor widgets; the editor maps each with `satisfies Record<WidgetKind, …>`. */
 export const WIDGET_KINDS = [
@@ -77,6 +78,22 @@ export const param = {
   },
   enum<const T extends readonly [string, ...string[]]>(options: T, o: Common & { default?: T[number] }): ParamSpec<T[number]> {
     return { ...o, schema: z.enum(options) as unknown as z.ZodType<T[number]>, widget: "select", options };
+  },
+  /** An image or file: https URL or data: URI. */
+  fileUrl(o: Common & { default?: string; widget?: "image" | "text" }): ParamSpec<string> {
+    const schema = z.string().superRefine((v, ctx) => {
+      const why = checkFileUrl(v);
+      if (why) ctx.addIssue({ code: "custom", message: why });
+    });
+    return { ...o, schema, widget: o.widget ?? "image" };
+  },
+  /** A model: Hugging Face id or URL. */
+  modelRef(o: Common & { default?: string }): ParamSpec<string> {
+    const schema = z.string().superRefine((v, ctx) => {
+      const why = checkModelRef(v);
+      if (why) ctx.addIssue({ code: "custom", message: why });
+    });
+    return { ...o, schema, widget: "text" };
   },
   custom<T>(schema: z.ZodType<T>, widget: WidgetKind, o: Common & { default?: T }): ParamSpec<T> {
     return { ...o, schema, widget };

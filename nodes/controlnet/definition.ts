@@ -1,0 +1,62 @@
+import { defineNode, param } from "../../src/graph";
+
+export const controlnet = defineNode({
+  type: "controlnet",
+  version: 1,
+  title: "ControlNet",
+  category: "Conditioning",
+  description: "Steers composition with a control image (edges, depth, pose…) during part of the denoising.",
+  inputs: [
+    { id: "conditioning", kind: "conditioning", label: "Conditioning", required: true },
+    { id: "image", kind: "image", label: "Control image", required: true },
+    { id: "mask", kind: "image", label: "Mask", description: "Limits the control to the white area; same size as the control image, divisible by 32." },
+    { id: "ip_adapter", kind: "ip_adapter", label: "InstantID IP-Adapter", description: "For InstantID ControlNets only: the IP-Adapter they pair with." },
+  ],
+  outputs: [{ id: "conditioning", kind: "conditioning", label: "Conditioning" }],
+  params: {
+    path: param.modelRef({
+      label: "ControlNet",
+      description: "Hugging Face id or https URL of the ControlNet, e.g. diffusers/controlnet-canny-sdxl-1.0.",
+      required: true,
+    }),
+    conditioning_scale: param.float({
+      label: "Strength",
+      description: "How strongly the control image steers; 0.5–1 is typical.",
+      default: 1,
+      step: 0.05,
+      unconfirmedRange: { min: 0, max: 2, source: "fal's 2024 source allowed (unconfirmed for today's API)" },
+    }),
+    start_percentage: param.float({
+      label: "Start",
+      description: "When the control starts, as a fraction of the steps (0 = from the first step).",
+      default: 0,
+      step: 0.01,
+      unconfirmedRange: { min: 0, max: 1, source: "is a fraction of the steps" },
+    }),
+    end_percentage: param.float({
+      label: "End",
+      description: "When the control stops, as a fraction of the steps (1 = until the last step).",
+      default: 1,
+      step: 0.01,
+      unconfirmedRange: { min: 0, max: 1, source: "is a fraction of the steps" },
+    }),
+    config_url: param.fileUrl({ label: "Config URL", description: "Optional config.json for ControlNets given as a bare weights URL.", advanced: true, widget: "text" }),
+    variant: param.string({ label: "Variant", description: "Weights variant, e.g. fp16.", advanced: true }),
+  },
+  contribute(ctx) {
+    const p = ctx.params;
+    const ref = ctx.input<number>("ip_adapter");
+    ctx.append("controlnets", {
+      path: p.path,
+      image_url: ctx.input("image"),
+      mask_url: ctx.input("mask"),
+      config_url: p.config_url,
+      variant: p.variant,
+      conditioning_scale: p.conditioning_scale,
+      start_percentage: p.start_percentage,
+      end_percentage: p.end_percentage,
+      ip_adapter_index: ref,
+    });
+    ctx.emit("conditioning", ctx.input("conditioning"));
+  },
+});

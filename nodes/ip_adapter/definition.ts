@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { Sourced, defineNode, param } from "../../src/graph";
+
+export const ipAdapter = defineNode({
+  type: "ip_adapter",
+  version: 1,
+  title: "IP-Adapter",
+  category: "Model",
+  description: "Uses reference images as an image prompt: their style or subject guides the result.",
+  inputs: [
+    { id: "model", kind: "model", label: "Model", required: true },
+    { id: "image", kind: "image", label: "Reference", required: true, multiple: true },
+    { id: "mask", kind: "image", label: "Mask", description: "Limits the effect to the white area; same size as the reference." },
+    { id: "image_encoder", kind: "image_encoder", label: "Image encoder", description: "Needed by \"plus\" weights; shared by every IP-Adapter in the request." },
+  ],
+  outputs: [
+    { id: "model", kind: "model", label: "Model" },
+    { id: "ip_adapter", kind: "ip_adapter", label: "For InstantID", description: "Wire to an InstantID ControlNet." },
+  ],
+  params: {
+    path: param.modelRef({ label: "Repository", description: "Hugging Face id of the IP-Adapter repository, e.g. h94/IP-Adapter.", required: true, default: "h94/IP-Adapter" }),
+    model_subfolder: param.string({ label: "Subfolder", description: "Folder inside the repository, e.g. sdxl_models." }),
+    weight_name: param.string({ label: "Weights", description: "Weights file, e.g. ip-adapter-plus_sdxl_vit-h.safetensors." }),
+    scale: param.float({
+      label: "Scale",
+      description: "How strongly the reference guides the image; 0.5–0.8 keeps room for the prompt.",
+      default: 1,
+      min: 0,
+      step: 0.05,
+      unconfirmedRange: { max: 2, source: "seen in practice (fal states no upper bound)" },
+    }),
+    scale_json: param.custom(z.record(z.string(), z.unknown()), "keyValue", {
+      label: "Per-layer scales",
+      description: "Per-block scales (InstantStyle); when given, it wins over Scale.",
+      advanced: true,
+    }),
+    unconditional_noising_factor: param.float({
+      label: "Unconditional noising",
+      description: "Noise added to the unconditional image embedding; 0 is the default.",
+      default: 0,
+      step: 0.05,
+      advanced: true,
+      unconfirmedRange: { min: 0, max: 1, source: "fal's 2024 source allowed (unconfirmed for today's API)" },
+    }),
+    image_projection_shortcut: param.bool({
+      label: "Projection shortcut",
+      description: "Leave on, except for FaceID Plus v1 weights.",
+      default: true,
+      advanced: true,
+    }),
+    insight_face_model_path: param.modelRef({ label: "InsightFace model", description: "Face-analysis model for FaceID and InstantID weights.", advanced: true }),
+    reference_as_list: param.bool({
+      label: "Send references as a list",
+      description: "Send ip_adapter_image_url as a list even with one reference image.",
+      default: false,
+      advanced: true,
+    }),
+  },
+  contribute(ctx) {
+    const p = ctx.params;
+    const refs = ctx.inputs<string>("image");
+    const imageUrl =
+      refs.length === 1 && !p.reference_as_list
+        ? refs[0]
+        : new Sourced(refs.map((r) => r.value), { nodeId: ctx.nodeId, field: "image" });
+    const encoder = ctx.input<Record<string, string | undefined>>("image_encoder");
+    // "Plus" weights without an encoder are caught by the request schema, which also sees an
+    // encoder wired to the Sampler instead.
+    if (encoder) applyImageEncoder(ctx, encoder);
+    const index = ctx.append("ip_adapter", {
+      ip_adapter_image_url: imageUrl,
+      ip_adapter_mask_url: ctx.input("mask"),
+      path: p.path,
+      model_subfolder: p.model_subfolder,
+      weight_name: p.weight_name,
+      insight_face_model_path: p.insight_face_model_path,
+      scale: p.scale,
+      scale_json: p.scale_json,
+      unconditional_noising_factor: p.unconditional_noising_factor,
+      image_projection_shortcut: p.image_projection_shortcut,
+    });
+    ctx.emit("ip_adapter", index);
+    ctx.emit("model", ctx.input("model"));
+  },
+});
+
+const ENCODER_CONFLICT = {
+  code: "encoder-mismatch",
+  message: "All IP-Adapters in one request share one image encoder: wire them to the same Image encoder node",
+} as const;
+
+/** Shared with the Sampler, which can carry an encoder when no IP-Adapter does. */
+export function applyImageEncoder(
+  ctx: { set(key: string, value: unknown, options?: { conflict?: typeof ENCODER_CONFLICT }): void },
+  encoder: Sourced<Record<string, string | undefined>>,
+): void {
+  for (const key of ["image_encoder_path", "image_encoder_subfolder", "image_encoder_weight_name"] as const) {
+    ctx.set(key, encoder.pick(key), { conflict: ENCODER_CONFLICT });
+  }
+}

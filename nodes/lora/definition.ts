@@ -1,0 +1,38 @@
+import { defineNode, param } from "../../src/graph";
+
+export const lora = defineNode({
+  type: "lora",
+  version: 2,
+  title: "LoRA",
+  category: "Model",
+  description: "Adds a LoRA's learned style or subject to the model; chain several, in order.",
+  inputs: [{ id: "model", kind: "model", label: "Model", required: true }],
+  outputs: [{ id: "model", kind: "model", label: "Model" }],
+  params: {
+    path: param.modelRef({
+      label: "LoRA",
+      description: "URL or Hugging Face id of the LoRA weights (.safetensors).",
+      required: true,
+    }),
+    scale: param.float({
+      label: "Scale",
+      description: "How strongly the LoRA applies; 0 disables it, 0.6–1 is typical.",
+      default: 1,
+      step: 0.05,
+      unconfirmedRange: { min: 0, max: 1, source: "fal's 2024 source allowed (unconfirmed for today's API)" },
+    }),
+  },
+  migrations: [
+    {
+      from: 1,
+      name: "rename weight to scale, the API field's name",
+      up({ weight, ...rest }) {
+        return weight === undefined ? rest : { ...rest, scale: weight };
+      },
+    },
+  ],
+  contribute(ctx) {
+    ctx.append("loras", { path: ctx.params.path, scale: ctx.params.scale });
+    ctx.emit("model", ctx.input("model"));
+  },
+});

@@ -1,0 +1,15 @@
+import { defineNode, param } from "../../src/graph";
+
+export const note = defineNode({
+  type: "note",
+  version: 1,
+  title: "Note",
+  category: "Utility",
+  description: "Free text for explaining the pipeline; shown as plain text and never compiled.",
+  inputs: [],
+  outputs: [],
+  inert: true,
+  params: {
+    text: param.string({ label: "Text", description: "Anything you want to say about the pipeline.", multiline: true, default: "" }),
+  },
+});

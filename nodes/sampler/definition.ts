@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { defineNode, param, type Sourced } from "../../src/graph";
+import { applyImageEncoder } from "../ip_adapter/definition";
+
+export const IMAGE_SIZE_PRESETS = ["square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"] as const;
+
+const imageSize = z.union([
+  z.enum(IMAGE_SIZE_PRESETS),
+  z.object({
+    width: z.number().int("must be a whole number").positive("must be positive").optional(),
+    height: z.number().int("must be a whole number").positive("must be positive").optional(),
+  }),
+]);
+
+export const sampler = defineNode({
+  type: "sampler",
+  version: 1,
+  title: "Sampler output",
+  category: "Output",
+  description: "Runs the diffusion: one request to fal. An init image makes it image-to-image; add a mask for inpainting.",
+  isOutput: true,
+  inputs: [
+    { id: "model", kind: "model", label: "Model", required: true },
+    { id: "conditioning", kind: "conditioning", label: "Conditioning", required: true },
+    { id: "scheduler", kind: "scheduler", label: "Scheduler" },
+    { id: "init_image", kind: "image", label: "Init image", description: "Start from this image instead of noise (image-to-image)." },
+    { id: "mask", kind: "image", label: "Mask", description: "Repaint only the white area of the init image (inpaint)." },
+    { id: "image_encoder", kind: "image_encoder", label: "Image encoder", description: "Only needed when no IP-Adapter carries one." },
+  ],
+  outputs: [],
+  params: {
+    seed: param.int({ label: "Seed", description: "Same seed, same picture; leave empty for a random one.", widget: "seed", min: 0, max: Number.MAX_SAFE_INTEGER }),
+    guidance_scale: param.float({
+      label: "Guidance (CFG)",
+      description: "How closely to follow the prompt; 5–9 is typical, higher gets harsh.",
+      default: 7.5,
+      min: 0,
+      max: 20,
+      step: 0.5,
+    }),
+    image_size: param.custom(imageSize, "imageSize", {
+      label: "Size",
+      description: "Output size; custom sizes must be multiples of 8. Ignored with an init image.",
+      default: "square_hd",
+    }),
+    num_images: param.int({ label: "Images", description: "How many images to make in one request.", default: 1, min: 1, max: 8, slider: true }),
+    noise_strength: param.float({
+      label: "Denoise",
+      description: "Image-to-image only: how much of the init image is replaced (1 = all of it).",
+      default: 0.5,
+      step: 0.05,
+      unconfirmedRange: { min: 0, max: 1, source: "fal's 2024 source allowed (unconfirmed for today's API)" },
+    }),
+    image_format: param.enum(["png", "jpeg"] as const, { label: "Format", description: "File format of the results.", default: "png", advanced: true }),
+    enable_safety_checker: param.bool({ label: "Safety checker", description: "Replace images flagged as NSFW.", default: false, advanced: true }),
+    controlnet_guess_mode: param.bool({
+      label: "ControlNet guess mode",
+      description: "Let ControlNets recognise content even without a prompt.",
+      default: false,
+      advanced: true,
+    }),
+    tile_width: param.int({ label: "Tile width", description: "VAE tile width for very large images.", default: 4096, min: 128, max: 4096, advanced: true }),
+    tile_height: param.int({ label: "Tile height", description: "VAE tile height for very large images.", default: 4096, min: 128, max: 4096, advanced: true }),
+    tile_stride_width: param.int({ label: "Tile stride width", description: "Horizontal overlap step between VAE tiles.", default: 2048, min: 64, max: 2048, advanced: true }),
+    tile_stride_height: param.int({ label: "Tile stride height", description: "Vertical overlap step between VAE tiles.", default: 2048, min: 64, max: 2048, advanced: true }),
+    debug_latents: param.bool({ label: "Debug latents", description: "Also return the final latents.", default: false, advanced: true }),
+    debug_per_pass_latents: param.bool({ label: "Per-step latents", description: "Also return the latents after each step.", default: false, advanced: true }),
+  },
+  contribute(ctx) {
+    const p = ctx.params;
+    const init = ctx.input<string>("init_image");
+    const mask = ctx.input<string>("mask");
+    if (mask && !init) ctx.report("error", "node-error", "A mask needs an init image to repaint: wire one to \"Init image\"", "init_image");
+    ctx.setEndpoint(init ? (mask ? "fal-ai/lora/inpaint" : "fal-ai/lora/image-to-image") : "fal-ai/lora");
+
+    const sched = ctx.input<Record<string, unknown>>("scheduler");
+    if (sched) {
+      for (const key of ["scheduler", "num_inference_steps", "timesteps", "sigmas", "eta", "prediction_type", "rescale_betas_snr_zero"] as const) {
+        ctx.set(key, sched.pick(key));
+      }
+    }
+    const encoder = ctx.input<Record<string, string | undefined>>("image_encoder");
+    if (encoder) applyImageEncoder(ctx, encoder as Sourced<Record<string, string | undefined>>);
+
+    ctx.set("seed", p.seed);
+    ctx.set("guidance_scale", p.guidance_scale);
+    if (init) {
+      ctx.set("image_url", init);
+      if (mask) ctx.set("mask_url", mask);
+      ctx.set("noise_strength", p.noise_strength);
+    } else {
+      ctx.set("image_size", p.image_size);
+    }
+    ctx.set("num_images", p.num_images);
+    ctx.set("image_format", p.image_format);
+    ctx.set("enable_safety_checker", p.enable_safety_checker);
+    ctx.set("controlnet_guess_mode", p.controlnet_guess_mode);
+    ctx.set("tile_width", p.tile_width);
+    ctx.set("tile_height", p.tile_height);
+    ctx.set("tile_stride_width", p.tile_stride_width);
+    ctx.set("tile_stride_height", p.tile_stride_height);
+    ctx.set("debug_latents", p.debug_latents);
+    ctx.set("debug_per_pass_latents", p.debug_per_pass_latents);
+  },
+});

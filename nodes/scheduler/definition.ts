@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { defineNode, param } from "../../src/graph";
+
+export const SCHEDULER_NAMES = [
+  "DPM++ 2M",
+  "DPM++ 2M Karras",
+  "DPM++ 2M SDE",
+  "DPM++ 2M SDE Karras",
+  "Euler",
+  "Euler A",
+  "Euler (trailing timesteps)",
+  "LCM",
+  "LCM (trailing timesteps)",
+  "DDIM",
+  "TCD",
+] as const;
+
+const finite = z.number().refine(Number.isFinite, "must be a finite number");
+
+/**
+ * Custom schedules keep the API's own shape `{ method, array }`, so a request round-trips exactly;
+ * the list widget edits `array` and switches `method` to "array" when the list is not empty.
+ */
+export const customTimesteps = z.object({
+  method: z.enum(["default", "array"]),
+  array: z.array(z.number().int("must hold whole numbers").min(0, "must hold timesteps of at least 0")),
+});
+export const customSigmas = z.object({
+  method: z.enum(["default", "array"]),
+  array: z.array(finite),
+});
+
+export const scheduler = defineNode({
+  type: "scheduler",
+  version: 1,
+  title: "Scheduler",
+  category: "Sampling",
+  description: "How noise is removed step by step: the sampler algorithm, the step count and the noise schedule.",
+  inputs: [],
+  outputs: [{ id: "scheduler", kind: "scheduler", label: "Scheduler" }],
+  params: {
+    scheduler: param.enum(SCHEDULER_NAMES, {
+      label: "Scheduler",
+      description: "Sampling algorithm; leave empty to use the model's own.",
+    }),
+    num_inference_steps: param.int({
+      label: "Steps",
+      description: "Denoising steps; 20–40 for most schedulers, 4–8 for LCM/TCD.",
+      default: 30,
+      min: 1,
+      max: 150,
+      slider: true,
+    }),
+    timesteps: param.custom(customTimesteps, "intList", {
+      label: "Custom timesteps",
+      description: "Exact timesteps to visit (e.g. 999, 749, 499, 249); replaces Steps. Not with custom sigmas.",
+      advanced: true,
+    }),
+    sigmas: param.custom(customSigmas, "floatList", {
+      label: "Custom sigmas",
+      description: "Exact noise levels per step, high to low; replaces Steps. Not with custom timesteps.",
+      advanced: true,
+    }),
+    eta: param.float({ label: "Eta", description: "Stochasticity for DDIM-like schedulers; 0 is deterministic.", default: 0, min: 0, max: 1, step: 0.05, advanced: true }),
+    prediction_type: param.enum(["epsilon", "v_prediction"] as const, {
+      label: "Prediction type",
+      description: "What the model predicts; v_prediction only for v-models (e.g. SD 2.x 768).",
+      default: "epsilon",
+      advanced: true,
+    }),
+    rescale_betas_snr_zero: param.bool({
+      label: "Zero terminal SNR",
+      description: "Rescale the noise schedule to reach pure noise; pair with v_prediction models trained for it.",
+      default: false,
+      advanced: true,
+    }),
+  },
+  contribute(ctx) {
+    ctx.emit("scheduler", { ...ctx.params });
+  },
+});

@@ -1,0 +1,444 @@
+import {
+  Sourced,
+  type ContributeContext,
+  type Diagnostic,
+  type DiagnosticCode,
+  type Endpoint,
+  type NodeDefinition,
+  type Registry,
+  type Severity,
+  type SetOptions,
+  type Source,
+  type WorkflowDocument,
+  type WorkflowNode,
+  PORT_KIND_INFO,
+} from "../graph";
+
+export type SourceMap = Record<string, Source>;
+
+export interface CompiledOutput {
+  /** The Sampler output node id. */
+  output: string;
+  endpoint: Endpoint;
+  /** True when there are no errors; `input` is then present and passes the request schema. */
+  ok: boolean;
+  input?: Record<string, unknown>;
+  /** Request path ("loras.1.scale") → the node and field that produced it. */
+  sourceMap: SourceMap;
+  diagnostics: Diagnostic[];
+}
+
+export interface CompileResult {
+  outputs: CompiledOutput[];
+  /** Every diagnostic of the document, each once (per-output ones included). */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Checks a built request against fal's schema and returns problems keyed by request path.
+ * Injected so this module has no dependency on a particular schema (tests use fakes).
+ */
+export interface RequestValidator {
+  validate(endpoint: Endpoint, input: Record<string, unknown>): { path: (string | number)[]; message: string; severity: Severity }[];
+  /** Canonical top-level key order for readable, stable requests. */
+  keyOrder?(endpoint: Endpoint): readonly string[];
+}
+
+export interface CompileOptions {
+  validator?: RequestValidator;
+}
+
+interface NodeState {
+  node: WorkflowNode;
+  def: NodeDefinition | undefined;
+  params: Record<string, unknown>;
+  paramsOk: boolean;
+}
+
+type Incoming = Map<string, { source: string; sourceHandle: string; edgeId: string }[]>;
+
+/**
+ * Compiles every Sampler output of a workflow into one fal request each.
+ * Pure and deterministic: never mutates `doc`, never throws on user data (a bug inside a node's
+ * contribute() becomes an `internal-error` diagnostic), and runs in linear time in the graph size.
+ *
+ * @example
+ * const { outputs } = compile(doc, registry, { validator: falValidator });
+ * if (outputs[0].ok) submit(outputs[0].endpoint, outputs[0].input);
+ */
+export function compile(doc: WorkflowDocument, registry: Registry, options: CompileOptions = {}): CompileResult {
+  const docDiagnostics: Diagnostic[] = [];
+  const states = new Map<string, NodeState>();
+  for (const node of doc.nodes) {
+    if (states.has(node.id)) {
+      docDiagnostics.push({ severity: "error", code: "invalid-edge", message: `Two nodes share the id "${node.id}"`, nodeId: node.id });
+      continue;
+    }
+    states.set(node.id, prepareNode(node, registry.get(node.type), docDiagnostics));
+  }
+
+  const incoming = indexEdges(doc, states, docDiagnostics);
+
+  const outputs: CompiledOutput[] = [];
+  for (const st of states.values()) {
+    if (st.def?.isOutput) outputs.push(compileOutput(st.node.id, states, incoming, options.validator));
+  }
+  if (outputs.length === 0 && doc.nodes.some((n) => !registry.get(n.type)?.inert)) {
+    docDiagnostics.push({ severity: "warning", code: "no-output", message: "Add a Sampler output node: nothing is compiled without one" });
+  }
+
+  const seen = new Set<string>();
+  const all: Diagnostic[] = [];
+  for (const d of [...docDiagnostics, ...outputs.flatMap((o) => o.diagnostics)]) {
+    const key = `${d.severity}|${d.code}|${d.nodeId ?? ""}|${d.field ?? ""}|${d.edgeId ?? ""}|${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    all.push(d);
+  }
+  // Document-level problems (bad edges, unknown types) concern every output that reaches them too.
+  for (const o of outputs) {
+    for (const d of docDiagnostics) {
+      if (d.severity === "error" && o.ok && d.nodeId && reachedBy(o, d.nodeId)) o.ok = false;
+    }
+    if (!o.ok) delete o.input;
+  }
+  return { outputs, diagnostics: all };
+}
+
+function reachedBy(o: CompiledOutput & { reached?: Set<string> }, nodeId: string): boolean {
+  return o.reached?.has(nodeId) ?? false;
+}
+
+function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[]): NodeState {
+  if (!def) {
+    diags.push({
+      severity: "error",
+      code: "unknown-node-type",
+      message: `Unknown node type "${node.type}": this catalogue has no such node`,
+      nodeId: node.id,
+    });
+    return { node, def, params: {}, paramsOk: false };
+  }
+  const params: Record<string, unknown> = {};
+  let paramsOk = true;
+  const raw = node.params ?? {};
+  for (const [key, spec] of Object.entries(def.params)) {
+    const value = Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
+    if (value === undefined || value === null) {
+      if (spec.required) {
+        diags.push({ severity: "error", code: "invalid-param", message: `${spec.label} is required`, nodeId: node.id, field: key });
+        paramsOk = false;
+      }
+      continue;
+    }
+    const r = spec.schema.safeParse(value);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      diags.push({
+        severity: "error",
+        code: "invalid-param",
+        message: `${spec.label} ${issueText(issue)}`,
+        nodeId: node.id,
+        field: key,
+      });
+      paramsOk = false;
+      continue;
+    }
+    params[key] = r.data;
+    const range = spec.unconfirmedRange;
+    if (range && typeof r.data === "number") {
+      if ((range.min !== undefined && r.data < range.min) || (range.max !== undefined && r.data > range.max)) {
+        diags.push({
+          severity: "warning",
+          code: "param-out-of-confirmed-range",
+          message: `${spec.label} ${r.data} is outside ${range.min ?? "−∞"}–${range.max ?? "∞"}, the range ${range.source}; fal may still accept it`,
+          nodeId: node.id,
+          field: key,
+        });
+      }
+    }
+  }
+  return { node, def, params, paramsOk };
+}
+
+function issueText(issue: { message: string; code?: string } | undefined): string {
+  if (!issue) return "is invalid";
+  const m = issue.message;
+  if (/^(must|is|should|needs)\b/.test(m)) return m;
+  return `is invalid: ${m}`;
+}
+
+function indexEdges(doc: WorkflowDocument, states: Map<string, NodeState>, diags: Diagnostic[]): Incoming {
+  const incoming: Incoming = new Map();
+  for (const e of doc.edges) {
+    const s = states.get(e.source);
+    const t = states.get(e.target);
+    if (!s || !t) {
+      diags.push({ severity: "error", code: "invalid-edge", message: `A wire points at a missing node "${!s ? e.source : e.target}"`, edgeId: e.id, nodeId: s ? e.source : t ? e.target : undefined });
+      continue;
+    }
+    if (!s.def || !t.def) continue; // already reported as unknown type
+    const out = s.def.outputs.find((p) => p.id === e.sourceHandle);
+    const inp = t.def.inputs.find((p) => p.id === e.targetHandle);
+    if (!out || !inp) {
+      diags.push({
+        severity: "error",
+        code: "invalid-edge",
+        message: !out ? `${s.def.title} has no output "${e.sourceHandle}"` : `${t.def.title} has no input "${e.targetHandle}"`,
+        edgeId: e.id,
+        nodeId: !out ? e.source : e.target,
+      });
+      continue;
+    }
+    if (out.kind !== inp.kind) {
+      diags.push({
+        severity: "error",
+        code: "invalid-edge",
+        message: `${t.node.label || t.def.title} expects ${PORT_KIND_INFO[inp.kind].noun} on "${inp.label}", not ${PORT_KIND_INFO[out.kind].noun}`,
+        edgeId: e.id,
+        nodeId: e.target,
+        field: e.targetHandle,
+      });
+      continue;
+    }
+    const key = `${e.target}\u0000${e.targetHandle}`;
+    let list = incoming.get(key);
+    if (!list) incoming.set(key, (list = []));
+    if (list.length > 0 && !inp.multiple) {
+      diags.push({
+        severity: "error",
+        code: "duplicate-input",
+        message: `"${inp.label}" on ${t.node.label || t.def.title} takes one wire but has ${list.length + 1}`,
+        edgeId: e.id,
+        nodeId: e.target,
+        field: e.targetHandle,
+      });
+      continue;
+    }
+    list.push({ source: e.source, sourceHandle: e.sourceHandle, edgeId: e.id });
+  }
+  return incoming;
+}
+
+/** Post-order walk upstream from the output: every node comes after everything that feeds it. */
+function upstreamOrder(
+  outputId: string,
+  states: Map<string, NodeState>,
+  incoming: Incoming,
+  diags: Diagnostic[],
+): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
+  // Iterative DFS: a 10,000-node chain must not overflow the call stack.
+  const stack: { id: string; deps: string[]; i: number }[] = [];
+  const depsOf = (id: string): string[] => {
+    const st = states.get(id);
+    if (!st?.def) return [];
+    const deps: string[] = [];
+    for (const port of st.def.inputs) {
+      for (const w of incoming.get(`${id}\u0000${port.id}`) ?? []) deps.push(w.source);
+    }
+    return deps;
+  };
+  state.set(outputId, 1);
+  stack.push({ id: outputId, deps: depsOf(outputId), i: 0 });
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.i < top.deps.length) {
+      const next = top.deps[top.i++];
+      const s = state.get(next);
+      if (s === 1) {
+        diags.push({ severity: "error", code: "cycle", message: "This node is part of a loop; wires must flow one way into the Sampler", nodeId: next });
+        continue;
+      }
+      if (s === 2) continue;
+      state.set(next, 1);
+      stack.push({ id: next, deps: depsOf(next), i: 0 });
+    } else {
+      stack.pop();
+      state.set(top.id, 2);
+      order.push(top.id);
+    }
+  }
+  return order;
+}
+
+function compileOutput(
+  outputId: string,
+  states: Map<string, NodeState>,
+  incoming: Incoming,
+  validator: RequestValidator | undefined,
+): CompiledOutput & { reached: Set<string> } {
+  const diagnostics: Diagnostic[] = [];
+  const order = upstreamOrder(outputId, states, incoming, diagnostics);
+  const reached = new Set(order);
+  const request: Record<string, unknown> = {};
+  const sourceMap: SourceMap = {};
+  const setBy = new Map<string, string>(); // top-level key → node id that set it
+  const values = new Map<string, Sourced>(); // `${nodeId}\0${port}` → value
+  let endpoint: Endpoint = "fal-ai/lora";
+  let broken = diagnostics.length > 0;
+
+  for (const id of order) {
+    const st = states.get(id)!;
+    if (!st.def) {
+      broken = true;
+      continue;
+    }
+    if (!st.paramsOk) broken = true;
+    if (st.node.bypass && !st.def.isOutput) continue;
+    const def = st.def;
+
+    const resolve = (port: string): Sourced[] => {
+      const wires = incoming.get(`${id}\u0000${port}`) ?? [];
+      const out: Sourced[] = [];
+      for (const w of wires) {
+        const v = valueOf(w.source, w.sourceHandle, states, incoming, values);
+        if (v !== undefined) out.push(v);
+      }
+      return out;
+    };
+
+    for (const port of def.inputs) {
+      if (port.required && resolve(port.id).length === 0) {
+        const wired = (incoming.get(`${id}\u0000${port.id}`) ?? []).length > 0;
+        diagnostics.push({
+          severity: "error",
+          code: "missing-input",
+          message: wired
+            ? `"${port.label}" is wired to a node that is bypassed or produces nothing`
+            : `${st.node.label || def.title} needs ${PORT_KIND_INFO[port.kind].noun} on "${port.label}"`,
+          nodeId: id,
+          field: port.id,
+        });
+        broken = true;
+      }
+    }
+    if (!def.contribute || def.inert) continue;
+
+    const report = (severity: Severity, code: DiagnosticCode, message: string, field?: string) => {
+      diagnostics.push({ severity, code, message, nodeId: id, field });
+      if (severity === "error") broken = true;
+    };
+    const attribute = (value: unknown, field: string): { value: unknown; source: Source } =>
+      value instanceof Sourced ? { value: value.value, source: value.source } : { value, source: { nodeId: id, field } };
+
+    const ctx: ContributeContext<Record<string, unknown>> = {
+      nodeId: id,
+      params: st.params,
+      input: (port) => resolve(port)[0] as never,
+      inputs: (port) => resolve(port) as never,
+      emit(port, value, field) {
+        values.set(`${id}\u0000${port}`, value instanceof Sourced ? value : new Sourced(value, { nodeId: id, field }));
+      },
+      set(key, raw, opts?: SetOptions) {
+        const { value, source } = attribute(raw, key);
+        if (value === undefined) return;
+        const prevNode = setBy.get(key);
+        if (prevNode !== undefined && prevNode !== source.nodeId && !sameJson(request[key], value)) {
+          const c = opts?.conflict;
+          const prev = sourceMap[key];
+          const msg = c?.message ?? `"${key}" is set by two nodes with different values`;
+          report("error", c?.code ?? "field-conflict", msg, source.field);
+          if (prev) diagnostics.push({ severity: "error", code: c?.code ?? "field-conflict", message: msg, nodeId: prev.nodeId, field: prev.field, path: key });
+          return;
+        }
+        request[key] = value;
+        setBy.set(key, source.nodeId);
+        sourceMap[key] = source;
+      },
+      append(list, item) {
+        const arr = (request[list] ??= []) as unknown[];
+        const index = arr.length;
+        const clean: Record<string, unknown> = {};
+        sourceMap[`${list}.${index}`] = { nodeId: id };
+        for (const [k, raw] of Object.entries(item)) {
+          const { value, source } = attribute(raw, k);
+          if (value === undefined) continue;
+          clean[k] = value;
+          sourceMap[`${list}.${index}.${k}`] = source;
+        }
+        arr.push(clean);
+        if (!sourceMap[list]) sourceMap[list] = { nodeId: id };
+        return index;
+      },
+      setEndpoint(e) {
+        endpoint = e;
+      },
+      report,
+    };
+    try {
+      def.contribute(ctx as never);
+    } catch (err) {
+      report("error", "internal-error", `Compiler bug in ${def.title}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  const ordered = orderKeys(request, validator?.keyOrder?.(endpoint));
+  if (validator && !broken) {
+    for (const problem of validator.validate(endpoint, ordered)) {
+      const src = lookupSource(sourceMap, problem.path) ?? { nodeId: outputId };
+      diagnostics.push({
+        severity: problem.severity,
+        code: problem.severity === "error" ? "request-invalid" : "param-out-of-confirmed-range",
+        message: problem.message,
+        nodeId: src.nodeId,
+        field: src.field,
+        path: problem.path.join("."),
+      });
+    }
+  }
+  const ok = !diagnostics.some((d) => d.severity === "error") && !broken;
+  return { output: outputId, endpoint, ok, input: ok ? ordered : undefined, sourceMap, diagnostics, reached };
+}
+
+/** The value on an output port, following bypassed nodes through their same-kind input. */
+function valueOf(
+  nodeId: string,
+  port: string,
+  states: Map<string, NodeState>,
+  incoming: Incoming,
+  values: Map<string, Sourced>,
+): Sourced | undefined {
+  let id = nodeId;
+  let p = port;
+  for (let guard = 0; guard <= states.size; guard++) {
+    const st = states.get(id);
+    if (!st?.def) return undefined;
+    if (!st.node.bypass) return values.get(`${id}\u0000${p}`);
+    const kind = st.def.outputs.find((o) => o.id === p)?.kind;
+    const through = st.def.inputs.find((i) => i.kind === kind);
+    if (!through) return undefined;
+    const wire = (incoming.get(`${id}\u0000${through.id}`) ?? [])[0];
+    if (!wire) return undefined;
+    id = wire.source;
+    p = wire.sourceHandle;
+  }
+  return undefined;
+}
+
+/**
+ * Finds the node behind a request path, using the longest known prefix, so a fal 422 with
+ * `loc: ["body","loras",1,"scale"]` lands on the LoRA node's scale field.
+ */
+export function lookupSource(sourceMap: SourceMap, path: readonly (string | number)[]): Source | undefined {
+  const parts = path[0] === "body" ? path.slice(1) : path;
+  for (let n = parts.length; n > 0; n--) {
+    const hit = sourceMap[parts.slice(0, n).join(".")];
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function orderKeys(request: Record<string, unknown>, order: readonly string[] | undefined): Record<string, unknown> {
+  if (!order) return request;
+  const out: Record<string, unknown> = {};
+  for (const k of order) if (k in request) out[k] = request[k];
+  for (const k of Object.keys(request)) if (!(k in out)) out[k] = request[k];
+  return out;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
