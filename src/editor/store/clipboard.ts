@@ -1,0 +1,155 @@
+import {
+  canConnect,
+  defaultParams,
+  edgeId,
+  type Registry,
+  type WorkflowDocument,
+  type WorkflowEdge,
+  type WorkflowNode,
+  type XY,
+} from "../../graph";
+import type { IdFactory } from "./ids";
+
+export const CLIPBOARD_FORMAT = "lora-graph/clipboard";
+export const CLIPBOARD_VERSION = 1;
+/** Guards against a pasted blob freezing the tab; far above any real selection. */
+export const MAX_PASTE_CHARS = 5_000_000;
+export const MAX_PASTE_NODES = 2000;
+const MAX_LABEL = 120;
+
+export interface ClipboardPayload {
+  format: typeof CLIPBOARD_FORMAT;
+  version: typeof CLIPBOARD_VERSION;
+  nodes: WorkflowNode[];
+  edges: WorkflowEdge[];
+}
+
+/** The selected nodes and only the wires between them: wires to outside nodes cannot be pasted meaningfully. */
+export function serializeNodes(doc: WorkflowDocument, nodeIds: readonly string[]): ClipboardPayload {
+  const ids = new Set(nodeIds);
+  return {
+    format: CLIPBOARD_FORMAT,
+    version: CLIPBOARD_VERSION,
+    nodes: doc.nodes.filter((n) => ids.has(n.id)),
+    edges: doc.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+  };
+}
+
+export type SanitizeResult =
+  | { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[]; warnings: string[] }
+  | { ok: false; error: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const own = (o: Record<string, unknown>, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/**
+ * Turns untrusted clipboard content (text or parsed JSON; our clipboard format or a whole workflow
+ * file) into nodes and edges that are safe to insert into `doc`: known types only, params checked
+ * against their schemas, fresh ids, wires re-checked with canConnect. Anything dropped is explained
+ * in `warnings`.
+ */
+export function sanitizePaste(
+  input: unknown,
+  doc: WorkflowDocument,
+  registry: Registry,
+  makeId: IdFactory,
+  at?: XY,
+): SanitizeResult {
+  let data: unknown = input;
+  if (typeof input === "string") {
+    if (input.length > MAX_PASTE_CHARS) return { ok: false, error: `Clipboard content is too large (${input.length} characters; limit ${MAX_PASTE_CHARS})` };
+    try {
+      data = JSON.parse(input);
+    } catch {
+      return { ok: false, error: "Clipboard does not hold lora-graph nodes (it is not JSON)" };
+    }
+  }
+  if (!isRecord(data)) return { ok: false, error: "Clipboard does not hold lora-graph nodes (expected a JSON object)" };
+  const format = own(data, "format");
+  if (format !== CLIPBOARD_FORMAT && format !== "lora-graph/workflow") {
+    return { ok: false, error: `Clipboard does not hold lora-graph nodes (format is ${JSON.stringify(format) ?? "missing"})` };
+  }
+  const rawNodes = own(data, "nodes");
+  const rawEdges = own(data, "edges") ?? [];
+  if (!Array.isArray(rawNodes)) return { ok: false, error: "Clipboard content: \"nodes\" must be an array" };
+  if (!Array.isArray(rawEdges)) return { ok: false, error: "Clipboard content: \"edges\" must be an array" };
+  if (rawNodes.length > MAX_PASTE_NODES) return { ok: false, error: `Clipboard content has ${rawNodes.length} nodes; at most ${MAX_PASTE_NODES} can be pasted at once` };
+
+  const warnings: string[] = [];
+  const taken = new Set(doc.nodes.map((n) => n.id));
+  const idMap = new Map<string, string>();
+  const nodes: WorkflowNode[] = [];
+
+  rawNodes.forEach((raw, i) => {
+    const where = `nodes[${i}]`;
+    if (!isRecord(raw)) return warnings.push(`${where}: not an object; skipped`);
+    const type = own(raw, "type");
+    const def = typeof type === "string" ? registry.get(type) : undefined;
+    if (!def) return warnings.push(`${where}: unknown node type ${JSON.stringify(type)}; skipped`);
+    const oldId = own(raw, "id");
+    let id = makeId(def.type);
+    while (taken.has(id)) id = makeId(def.type);
+    taken.add(id);
+    if (typeof oldId === "string" && !idMap.has(oldId)) idMap.set(oldId, id);
+
+    let rawParams: Record<string, unknown> = isRecord(own(raw, "params")) ? { ...(own(raw, "params") as Record<string, unknown>) } : {};
+    const typeVersion = own(raw, "typeVersion");
+    if (finite(typeVersion) && typeVersion < def.version) {
+      for (const m of def.migrations ?? []) {
+        if (m.from < typeVersion) continue;
+        try {
+          rawParams = m.up(rawParams);
+        } catch (e) {
+          warnings.push(`${where}: migration "${m.name}" failed (${(e as Error).message}); defaults used`);
+          rawParams = {};
+          break;
+        }
+      }
+    }
+    const params = defaultParams(def);
+    for (const [key, spec] of Object.entries(def.params)) {
+      const value = own(rawParams, key);
+      if (value === undefined) continue;
+      const parsed = spec.schema.safeParse(value);
+      if (parsed.success) params[key] = structuredClone(parsed.data);
+      else warnings.push(`${where} (${def.title}): "${key}" ${parsed.error.issues[0]?.message ?? "is invalid"}; default kept`);
+    }
+    const pos = own(raw, "position");
+    const position: XY = isRecord(pos) && finite(own(pos, "x")) && finite(own(pos, "y")) ? { x: pos.x as number, y: pos.y as number } : { x: i * 40, y: i * 40 };
+    const node: WorkflowNode = { id, type: def.type, typeVersion: def.version, position, params };
+    const label = own(raw, "label");
+    if (typeof label === "string" && label.trim()) node.label = label.trim().slice(0, MAX_LABEL);
+    if (own(raw, "bypass") === true) node.bypass = true;
+    if (own(raw, "expanded") === true) node.expanded = true;
+    nodes.push(node);
+  });
+
+  if (nodes.length) {
+    const minX = Math.min(...nodes.map((n) => n.position.x));
+    const minY = Math.min(...nodes.map((n) => n.position.y));
+    const dx = at ? at.x - minX : 32;
+    const dy = at ? at.y - minY : 32;
+    for (const n of nodes) n.position = { x: n.position.x + dx, y: n.position.y + dy };
+  }
+
+  const edges: WorkflowEdge[] = [];
+  const scratch: WorkflowDocument = { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges] };
+  rawEdges.forEach((raw, i) => {
+    const where = `edges[${i}]`;
+    if (!isRecord(raw)) return warnings.push(`${where}: not an object; skipped`);
+    const s = own(raw, "source"), sh = own(raw, "sourceHandle"), t = own(raw, "target"), th = own(raw, "targetHandle");
+    if (typeof s !== "string" || typeof t !== "string" || typeof sh !== "string" || typeof th !== "string") {
+      return warnings.push(`${where}: source, sourceHandle, target and targetHandle must be strings; skipped`);
+    }
+    const source = idMap.get(s), target = idMap.get(t);
+    if (!source || !target) return warnings.push(`${where}: wire to a node that was not pasted; skipped`);
+    const verdict = canConnect(scratch, { node: source, port: sh }, { node: target, port: th }, registry);
+    if (!verdict.ok) return warnings.push(`${where}: ${verdict.reason}; skipped`);
+    const edge: WorkflowEdge = { id: edgeId(source, sh, target, th), source, sourceHandle: sh, target, targetHandle: th };
+    edges.push(edge);
+    scratch.edges.push(edge);
+  });
+
+  return { ok: true, nodes, edges, warnings };
+}

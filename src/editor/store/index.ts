@@ -1,0 +1,3 @@
+export * from "./createEditorStore";
+export * from "./clipboard";
+export * from "./ids";
