@@ -374,9 +374,25 @@ function compileOutput(
     }
   }
 
-  const ordered = orderKeys(request, validator?.keyOrder?.(endpoint));
-  if (validator && !broken) {
-    for (const problem of validator.validate(endpoint, ordered)) {
+  const ruleErrorPaths = applyRequestRules(request, sourceMap, diagnostics);
+  let ordered = request;
+  let problems: ReturnType<RequestValidator["validate"]> = [];
+  try {
+    ordered = orderKeys(request, validator?.keyOrder?.(endpoint));
+    if (validator && !broken) problems = validator.validate(endpoint, ordered);
+  } catch (err) {
+    diagnostics.push({
+      severity: "error",
+      code: "internal-error",
+      message: `Compiler bug while checking the request: ${err instanceof Error ? err.message : String(err)}`,
+      nodeId: outputId,
+    });
+  }
+  {
+    for (const problem of problems) {
+      const joined = problem.path.join(".");
+      // A rule already explained this spot in the graph's own terms; the schema's wording would repeat it.
+      if (ruleErrorPaths.some((p) => joined === p || joined.startsWith(`${p}.`))) continue;
       const src = lookupSource(sourceMap, problem.path) ?? { nodeId: outputId };
       diagnostics.push({
         severity: problem.severity,
@@ -390,6 +406,41 @@ function compileOutput(
   }
   const ok = !diagnostics.some((d) => d.severity === "error") && !broken;
   return { output: outputId, endpoint, ok, input: ok ? ordered : undefined, sourceMap, diagnostics, reached };
+}
+
+/**
+ * Rules that span nodes and that the graph can explain better than the request schema can.
+ * Returns the request paths that got an error, so schema problems there are not repeated.
+ */
+function applyRequestRules(request: Record<string, unknown>, sourceMap: SourceMap, diagnostics: Diagnostic[]): string[] {
+  const errorPaths: string[] = [];
+  const embeddings = Array.isArray(request.embeddings) ? (request.embeddings as { tokens?: unknown }[]) : [];
+  for (let i = 1; i < embeddings.length; i++) {
+    const path = `embeddings.${i}`;
+    diagnostics.push({
+      severity: "error",
+      code: "too-many-embeddings",
+      message: `fal-ai/lora accepts one embedding per request and this is embedding ${i + 1}: remove or bypass it`,
+      nodeId: sourceMap[path]?.nodeId,
+      path,
+    });
+    errorPaths.push(path);
+  }
+  const text = `${typeof request.prompt === "string" ? request.prompt : ""}\n${typeof request.negative_prompt === "string" ? request.negative_prompt : ""}`;
+  embeddings.forEach((e, i) => {
+    const tokens = Array.isArray(e?.tokens) ? e.tokens.filter((t): t is string => typeof t === "string") : [];
+    const missing = tokens.filter((t) => !text.includes(t));
+    if (missing.length === 0) return;
+    diagnostics.push({
+      severity: "warning",
+      code: "embedding-tokens-unused",
+      message: `The embedding's token${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ${missing.length > 1 ? "do" : "does"} not appear in the prompt, so ${missing.length > 1 ? "they have" : "it has"} no effect: write ${missing.length > 1 ? "them" : "it"} in the Prompt where the concept belongs`,
+      nodeId: sourceMap[`embeddings.${i}.tokens`]?.nodeId ?? sourceMap[`embeddings.${i}`]?.nodeId,
+      field: "tokens",
+      path: `embeddings.${i}.tokens`,
+    });
+  });
+  return errorPaths;
 }
 
 /** The value on an output port, following bypassed nodes through their same-kind input. */
