@@ -1,0 +1,860 @@
+/**
+ * The fal-ai/lora request/response schema (fal-protocol.md §4), in zod.
+ *
+ * Request schemas validate exactly what is sent: no `.default()` (parsing must not add fields),
+ * strict objects (an unknown key is a compiler bug or a field of another endpoint), and only the
+ * ranges fal is known to enforce today. Ranges that come from fal's 2024 source or from other
+ * endpoints (§7) live in `UNCONFIRMED_RANGES` and only produce warnings, so we never block a
+ * request fal would accept.
+ *
+ * The nested types are our own on purpose: @fal-ai/client ≥1.9.6 ships wrong nested types for
+ * this endpoint (§5). Only the top-level key sets are checked against the client's typings.
+ */
+import { z } from "zod";
+import { ENDPOINTS, type Endpoint } from "../graph/defineNode";
+
+export { ENDPOINTS, type Endpoint };
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------------------------
+
+/** A short, safe rendering of a bad value for an error message. */
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "nothing";
+  if (typeof v === "number") return Number.isNaN(v) ? "NaN" : String(v);
+  if (typeof v === "string") return v.length > 40 ? `text "${v.slice(0, 37)}..."` : `text "${v}"`;
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "an object";
+  return `a ${typeof v}`;
+}
+
+type ErrFn = (iss: { code?: string; input?: unknown }) => string | undefined;
+
+/** Required-vs-wrong-type message for a leaf schema. */
+const expect =
+  (what: string): ErrFn =>
+  (iss) => {
+    if (iss.input === undefined) return "is required";
+    if (iss.code === "invalid_type") return `must be ${what}, got ${describe(iss.input)}`;
+    return undefined;
+  };
+
+function codePoint(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// URL and model-reference checks
+// ---------------------------------------------------------------------------------------------
+
+// Cc = C0/C1 controls, Cf = invisible format characters (zero-width, bidi overrides, BOM).
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/;
+const REF_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+
+/** Problems any URL-ish string can have, before its scheme is looked at. */
+function checkText(s: unknown): string | null {
+  if (typeof s !== "string") return `must be text, got ${describe(s)}`;
+  if (s.length === 0) return "is empty";
+  const first = s[0];
+  const last = s[s.length - 1];
+  if (/\s/u.test(first) || INVISIBLE.test(first) || /\s/u.test(last) || INVISIBLE.test(last)) {
+    return "has leading or trailing whitespace or control characters; remove them";
+  }
+  const inv = INVISIBLE.exec(s);
+  if (inv) return `contains an invisible or control character (${codePoint(inv[0])}) at position ${inv.index}`;
+  const ws = /\s/u.exec(s);
+  if (ws) return `contains whitespace (${codePoint(ws[0])}) at position ${ws.index}; encode spaces as %20`;
+  if (s.includes("\\")) return "contains a backslash, which browsers and servers read differently; use /";
+  // A scheme written with lookalike letters or a fullwidth colon would slip past an ASCII
+  // scheme check and be read as a relative name, so non-ASCII before the first "/" is refused.
+  const head = s.split(/[/?#]/, 1)[0];
+  const odd = /[^\x20-\x7e]/u.exec(head);
+  if (odd) {
+    return `has a non-ASCII character "${odd[0]}" (${codePoint(odd[0])}) in its scheme or first part, possibly a lookalike; type it in plain ASCII`;
+  }
+  return null;
+}
+
+function checkHttpUrl(s: string, scheme: string): string | null {
+  if (!s.slice(scheme.length + 1).startsWith("//")) return `must be written ${scheme}://host/...`;
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    return "is not a valid URL";
+  }
+  if (!url.hostname) return "has no host name";
+  // WHATWG URL maps fullwidth and other lookalike letters in a host to ASCII ("ｅxample.com" →
+  // "example.com"), so a disguised host would pass; a real IDN host can be written as xn--.
+  const authority = s.slice(scheme.length + 3).split(/[/?#]/, 1)[0];
+  const odd = /[^\x21-\x7e]/u.exec(authority);
+  if (odd) return `has a non-ASCII character "${odd[0]}" (${codePoint(odd[0])}) in its host name, possibly a lookalike; use the ASCII (xn--) form`;
+  if (url.username || url.password) {
+    return 'must not contain a user name or password ("user@host" can disguise the real host)';
+  }
+  return null;
+}
+
+function schemeError(scheme: string, allowed: string): string {
+  if (scheme.length === 1) return `looks like a local file path (${scheme}:); fal cannot read your disk. Upload the file or use ${allowed}`;
+  return `uses the "${scheme.toLowerCase()}:" scheme; expected ${allowed}`;
+}
+
+export interface FileUrlOptions {
+  /** Require `data:` URIs to carry an image (`data:image/...`). */
+  imageOnly?: boolean;
+  /** Refuse `data:` URIs longer than this many characters (e.g. the proxy body cap). */
+  maxDataUriLength?: number;
+}
+
+/**
+ * Checks a value for a file field (`image_url`, `mask_url`, ...): an http(s) URL or a `data:` URI.
+ * Returns a message saying what is wrong, or null when it is acceptable.
+ */
+export function checkFileUrl(s: unknown, options: FileUrlOptions = {}): string | null {
+  const text = checkText(s);
+  if (text) return text;
+  const str = s as string;
+  const m = SCHEME.exec(str);
+  const allowed = "https://, http:// or data: URIs";
+  if (!m) return `is not a URL; expected ${allowed}`;
+  const scheme = m[1].toLowerCase();
+  if (scheme === "http" || scheme === "https") return checkHttpUrl(str, m[1]);
+  if (scheme !== "data") return schemeError(m[1], allowed);
+
+  const comma = str.indexOf(",");
+  if (comma < 0) return "is a data: URI without a comma before its content";
+  const meta = str.slice(5, comma).split(";");
+  const mediaType = meta[0];
+  const isBase64 = meta.length > 1 && meta[meta.length - 1].toLowerCase() === "base64";
+  const payload = str.slice(comma + 1);
+  if (mediaType !== "" && !MEDIA_TYPE.test(mediaType)) return `is a data: URI with a malformed media type "${mediaType}"`;
+  if (options.imageOnly && !/^image\//i.test(mediaType)) {
+    return `is a data: URI of type "${mediaType || "text/plain"}"; only images (data:image/...) are accepted here`;
+  }
+  if (payload.length === 0) return "is a data: URI with no content";
+  if (isBase64) {
+    const bad = BASE64.test(payload) ? -1 : payload.search(/[^A-Za-z0-9+/=]|=(?=[^=])/);
+    if (bad >= 0) return `is a base64 data: URI with a character outside base64 at position ${comma + 1 + bad}`;
+  }
+  if (options.maxDataUriLength !== undefined && str.length > options.maxDataUriLength) {
+    return `is a data: URI of ${str.length} characters, over the ${options.maxDataUriLength} limit; upload the file instead`;
+  }
+  return null;
+}
+
+/** `checkFileUrl` for image fields: data URIs must be `data:image/...`. */
+export function checkImageUrl(s: unknown): string | null {
+  return checkFileUrl(s, { imageOnly: true });
+}
+
+/**
+ * Checks a model reference (`model_name`, `loras[].path`, ...): an http(s) URL or a Hugging Face
+ * id such as `owner/name` (a plain name or deeper `owner/name/file` path is accepted too).
+ */
+export function checkModelRef(s: unknown): string | null {
+  const text = checkText(s);
+  if (text) return text;
+  const str = s as string;
+  const allowed = "an https:// URL or a Hugging Face id like owner/name";
+  const m = SCHEME.exec(str);
+  if (m) {
+    const scheme = m[1].toLowerCase();
+    if (scheme === "http" || scheme === "https") return checkHttpUrl(str, m[1]);
+    if (scheme === "data") return `is a data: URI; model files must be ${allowed}`;
+    return schemeError(m[1], allowed);
+  }
+  if (str.startsWith("/") || str.startsWith("~")) return `looks like a local file path; fal cannot read your disk. Use ${allowed}`;
+  for (const seg of str.split("/")) {
+    if (seg === "") return `has an empty part between slashes; expected ${allowed}`;
+    if (seg === "." || seg === "..") return `contains a "${seg}" path segment; expected ${allowed}`;
+    if (!REF_SEGMENT.test(seg)) {
+      const bad = /[^A-Za-z0-9_.-]/.exec(seg)![0];
+      return `contains "${bad}", which is not allowed in a Hugging Face id; expected ${allowed}`;
+    }
+  }
+  return null;
+}
+
+function checked(check: (s: string) => string | null, what: string) {
+  return z.string({ error: expect(what) }).superRefine((s, ctx) => {
+    const msg = check(s);
+    if (msg) ctx.addIssue({ code: "custom", message: msg, input: s });
+  });
+}
+
+/** An http(s) URL or any `data:` URI. */
+export const fileUrlSchema = checked((s) => checkFileUrl(s), "a URL");
+/** An http(s) URL or a `data:image/...` URI. */
+export const imageUrlSchema = checked(checkImageUrl, "an image URL");
+/** An http(s) URL or a Hugging Face id. */
+export const modelRefSchema = checked(checkModelRef, "a URL or Hugging Face id");
+
+// ---------------------------------------------------------------------------------------------
+// Leaf schemas
+// ---------------------------------------------------------------------------------------------
+
+const str = () => z.string({ error: expect("text") });
+const bool = () => z.boolean({ error: expect("true or false") });
+
+interface NumOpts {
+  min?: number;
+  max?: number;
+  /** Exclusive lower bound. */
+  gt?: number;
+}
+function range<T extends z.ZodNumber>(s: T, o: NumOpts): T {
+  let r = s;
+  if (o.gt !== undefined) r = r.gt(o.gt, { error: `must be greater than ${o.gt}` }) as T;
+  if (o.min !== undefined) r = r.min(o.min, { error: `must be at least ${o.min}` }) as T;
+  if (o.max !== undefined) r = r.max(o.max, { error: `must be at most ${o.max}` }) as T;
+  return r;
+}
+const numErr: ErrFn = (iss) => {
+  if (iss.input === undefined) return "is required";
+  if (typeof iss.input === "number" && !Number.isFinite(iss.input)) return `must be a finite number, got ${describe(iss.input)}`;
+  if (iss.code === "invalid_type") return `must be a number, got ${describe(iss.input)}`;
+  return undefined;
+};
+const intErr: ErrFn = (iss) => {
+  if (iss.input === undefined) return "is required";
+  if (typeof iss.input === "number") {
+    if (!Number.isFinite(iss.input)) return `must be a finite whole number, got ${describe(iss.input)}`;
+    if (!Number.isInteger(iss.input)) return `must be a whole number, got ${iss.input}`;
+    if (!Number.isSafeInteger(iss.input)) return `must be a whole number within ±${Number.MAX_SAFE_INTEGER}, got ${iss.input}`;
+  }
+  if (iss.code === "invalid_type") return `must be a whole number, got ${describe(iss.input)}`;
+  return undefined;
+};
+/** Finite float (zod v4 numbers refuse NaN and ±Infinity). */
+const num = (o: NumOpts = {}) => range(z.number({ error: numErr }), o);
+/** Safe integer. */
+const int = (o: NumOpts = {}) => range(z.int({ error: intErr }), o);
+
+// ---------------------------------------------------------------------------------------------
+// Strict objects with hints for well-known wrong keys
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A strict object that also refuses a few known-wrong keys with a precise path and a helpful
+ * message (e.g. `image_size` on image-to-image). Other unknown keys are refused by zod's
+ * `unrecognized_keys` issue, which `schemaIssues` splits per key.
+ *
+ * The returned schema is typed as the clean object: the hint keys only ever refuse.
+ */
+function strictWithHints<S extends z.ZodRawShape>(what: string, shape: S, hints: Record<string, string> = {}) {
+  const error: ErrFn & ((iss: { code?: string; input?: unknown; keys?: string[] }) => string | undefined) = (iss) => {
+    if (iss.code === "unrecognized_keys") {
+      const keys = (iss as { keys: string[] }).keys;
+      return `${keys.length === 1 ? "unknown field" : "unknown fields"} ${keys.map((k) => `"${k}"`).join(", ")} in ${what}`;
+    }
+    if (iss.input === undefined) return "is required";
+    if (iss.code === "invalid_type") return `must be an object (${what}), got ${describe(iss.input)}`;
+    return undefined;
+  };
+  const refusals: Record<string, z.ZodType> = {};
+  for (const [key, message] of Object.entries(hints)) {
+    // Present-but-undefined is what JSON drops anyway, so only a real value is refused.
+    refusals[key] = z.undefined({ error: () => message }).optional();
+  }
+  return z.strictObject({ ...shape, ...refusals }, { error }) as unknown as z.ZodObject<S, z.core.$strict>;
+}
+
+/** The real keys of a shape (a strictWithHints schema's runtime `.shape` also holds the hint keys). */
+const keysOf = (shape: object): readonly string[] => Object.freeze(Object.keys(shape));
+
+const whenObject = { when: (p: { value: unknown }) => typeof p.value === "object" && p.value !== null && !Array.isArray(p.value) };
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+// ---------------------------------------------------------------------------------------------
+// Nested objects (§4.2)
+// ---------------------------------------------------------------------------------------------
+
+/** fal toolkit preset → pixels [FALPY image.py]. */
+export const IMAGE_SIZE_PRESETS = Object.freeze({
+  square_hd: Object.freeze({ width: 1024, height: 1024 }),
+  square: Object.freeze({ width: 512, height: 512 }),
+  portrait_4_3: Object.freeze({ width: 768, height: 1024 }),
+  portrait_16_9: Object.freeze({ width: 576, height: 1024 }),
+  landscape_4_3: Object.freeze({ width: 1024, height: 768 }),
+  landscape_16_9: Object.freeze({ width: 1024, height: 576 }),
+} as const);
+export type ImageSizePreset = keyof typeof IMAGE_SIZE_PRESETS;
+export const IMAGE_SIZE_PRESET_NAMES = Object.freeze(Object.keys(IMAGE_SIZE_PRESETS)) as readonly ImageSizePreset[];
+
+/** The fal toolkit's ImageSize bound (`gt 0, le 14142`) [FALPY]. */
+export const MAX_IMAGE_DIMENSION = 14142;
+
+const dimension = () =>
+  int({ gt: 0, max: MAX_IMAGE_DIMENSION }).multipleOf(8, {
+    error: (iss) => {
+      const v = iss.input as number;
+      const lo = Math.floor(v / 8) * 8;
+      return `must be a multiple of 8 (nearest: ${lo > 0 ? `${lo} or ` : ""}${lo + 8})`;
+    },
+  });
+
+const imageSizeShape = {
+  width: dimension().optional(),
+  height: dimension().optional(),
+};
+export const imageSizeSchema = strictWithHints("a custom image size {width, height}", imageSizeShape);
+
+export const imageSizeValueSchema = z.union([z.enum(IMAGE_SIZE_PRESET_NAMES as [ImageSizePreset, ...ImageSizePreset[]]), imageSizeSchema], {
+  error: (iss) =>
+    iss.input === undefined
+      ? "is required"
+      : `must be one of ${IMAGE_SIZE_PRESET_NAMES.join(", ")} or {width, height}, got ${describe(iss.input)}`,
+});
+
+export const SCHEDULERS = Object.freeze([
+  "DPM++ 2M",
+  "DPM++ 2M Karras",
+  "DPM++ 2M SDE",
+  "DPM++ 2M SDE Karras",
+  "Euler",
+  "Euler A",
+  "Euler (trailing timesteps)",
+  "LCM",
+  "LCM (trailing timesteps)",
+  "DDIM",
+  "TCD",
+] as const);
+export type Scheduler = (typeof SCHEDULERS)[number];
+
+export const PREDICTION_TYPES = Object.freeze(["v_prediction", "epsilon"] as const);
+export const IMAGE_FORMATS = Object.freeze(["jpeg", "png"] as const);
+export const CUSTOM_SCHEDULE_METHODS = Object.freeze(["default", "array"] as const);
+
+const enumOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values as unknown as { -readonly [K in keyof T]: T[K] }, {
+    error: (iss) =>
+      iss.input === undefined ? "is required" : `must be one of ${values.map((v) => `"${v}"`).join(", ")}, got ${describe(iss.input)}`,
+  });
+
+const list = <T extends z.ZodType>(item: T) => z.array(item, { error: expect("a list") });
+
+const loraWeightShape = { path: modelRefSchema, scale: num().optional() };
+export const loraWeightSchema = strictWithHints("a LoRA {path, scale}", loraWeightShape,
+  { force: '"force" belongs to another endpoint\'s LoraWeight; fal-ai/lora takes only path and scale' },
+);
+
+const embeddingShape = {
+  path: modelRefSchema,
+  tokens: list(str()).optional(),
+};
+export const embeddingSchema = strictWithHints("an embedding {path, tokens}", embeddingShape);
+
+const controlNetShape = {
+    path: modelRefSchema,
+    image_url: imageUrlSchema,
+    mask_url: imageUrlSchema.optional(),
+    config_url: fileUrlSchema.optional(),
+    variant: str().optional(),
+    conditioning_scale: num().optional(),
+    start_percentage: num().optional(),
+    end_percentage: num().optional(),
+    ip_adapter_index: int().optional(),
+  };
+export const controlNetSchema = strictWithHints("a ControlNet", controlNetShape,
+  {
+    control_image_url: '"control_image_url" belongs to another endpoint\'s ControlNet; fal-ai/lora calls it image_url',
+    mask_image_url: '"mask_image_url" belongs to another endpoint\'s ControlNet; fal-ai/lora calls it mask_url',
+    mask_threshold: '"mask_threshold" belongs to another endpoint\'s ControlNet; fal-ai/lora has no such field',
+  },
+).check(
+  z.superRefine((c: { start_percentage?: unknown; end_percentage?: unknown }, ctx) => {
+    // fal compares with its defaults filled in, so a lone start of 1 already fails.
+    const start = c.start_percentage === undefined ? 0 : c.start_percentage;
+    const end = c.end_percentage === undefined ? 1 : c.end_percentage;
+    if (isNum(start) && isNum(end) && !(start < end)) {
+      const note = c.end_percentage === undefined ? " (end_percentage defaults to 1)" : c.start_percentage === undefined ? " (start_percentage defaults to 0)" : "";
+      ctx.addIssue({ code: "custom", path: ["start_percentage"], message: `start_percentage (${start}) must be less than end_percentage (${end})${note}`, input: start });
+    }
+  }, whenObject),
+);
+
+const ipAdapterShape = {
+    ip_adapter_image_url: z.union([imageUrlSchema, list(imageUrlSchema)], {
+      error: (iss) => (iss.input === undefined ? "is required" : `must be an image URL or a list of them, got ${describe(iss.input)}`),
+    }),
+    ip_adapter_mask_url: imageUrlSchema.optional(),
+    path: modelRefSchema,
+    model_subfolder: str().optional(),
+    weight_name: str().optional(),
+    insight_face_model_path: modelRefSchema.optional(),
+    scale: num().optional(),
+    scale_json: z.record(z.string(), z.json(), { error: expect("an object of per-layer scales") }).optional(),
+    unconditional_noising_factor: num().optional(),
+    image_projection_shortcut: bool().optional(),
+  };
+export const ipAdapterSchema = strictWithHints("an IP-Adapter", ipAdapterShape,
+  {
+    image_url: '"image_url" belongs to another endpoint\'s IPAdapter; fal-ai/lora calls it ip_adapter_image_url',
+    subfolder: '"subfolder" belongs to another endpoint\'s IPAdapter; fal-ai/lora calls it model_subfolder',
+    image_encoder_path: "image_encoder_path is a top-level field for fal-ai/lora, not part of an IP-Adapter",
+  },
+);
+
+const timestepsShape = {
+  method: enumOf(CUSTOM_SCHEDULE_METHODS).optional(),
+  array: list(int()).optional(),
+};
+export const timestepsSchema = strictWithHints("a timesteps schedule {method, array}", timestepsShape);
+
+const sigmasShape = {
+  method: enumOf(CUSTOM_SCHEDULE_METHODS).optional(),
+  array: list(num()).optional(),
+};
+export const sigmasSchema = strictWithHints("a sigmas schedule {method, array}", sigmasShape);
+
+export type ImageSize = z.output<typeof imageSizeSchema>;
+export type ImageSizeValue = z.output<typeof imageSizeValueSchema>;
+export type LoraWeight = z.output<typeof loraWeightSchema>;
+export type EmbeddingInput = z.output<typeof embeddingSchema>;
+export type ControlNetInput = z.output<typeof controlNetSchema>;
+export type IPAdapterInput = z.output<typeof ipAdapterSchema>;
+export type TimestepsInput = z.output<typeof timestepsSchema>;
+export type SigmasInput = z.output<typeof sigmasSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Top-level input (§4.1). Key order here is the canonical request order.
+// ---------------------------------------------------------------------------------------------
+
+const head = {
+  model_name: modelRefSchema,
+  prompt: str(),
+  negative_prompt: str().optional(),
+  prompt_weighting: bool().optional(),
+};
+
+const rest = {
+  num_images: int({ min: 1, max: 8 }).optional(),
+  seed: int().optional(),
+  num_inference_steps: int({ min: 1, max: 150 }).optional(),
+  guidance_scale: num({ min: 0, max: 20 }).optional(),
+  scheduler: enumOf(SCHEDULERS as unknown as [Scheduler, ...Scheduler[]]).nullable().optional(),
+  clip_skip: int({ min: 0, max: 2 }).optional(),
+  loras: list(loraWeightSchema).optional(),
+  embeddings: list(embeddingSchema)
+    .check(
+      z.superRefine((a: unknown[], ctx) => {
+        if (a.length > 1) {
+          ctx.addIssue({ code: "custom", path: [1], message: `only one embedding is supported by fal-ai/lora, got ${a.length}`, input: a[1] });
+        }
+      }),
+    )
+    .optional(),
+  controlnets: list(controlNetSchema).optional(),
+  controlnet_guess_mode: bool().optional(),
+  ip_adapter: list(ipAdapterSchema).optional(),
+  image_encoder_path: modelRefSchema.optional(),
+  image_encoder_subfolder: str().optional(),
+  image_encoder_weight_name: str().optional(),
+  unet_name: modelRefSchema.optional(),
+  variant: str().optional(),
+  ic_light_model_url: modelRefSchema.optional(),
+  ic_light_model_background_image_url: imageUrlSchema.optional(),
+  ic_light_image_url: imageUrlSchema.optional(),
+  timesteps: timestepsSchema.optional(),
+  sigmas: sigmasSchema.optional(),
+  prediction_type: enumOf(PREDICTION_TYPES).optional(),
+  rescale_betas_snr_zero: bool().optional(),
+  eta: num({ min: 0, max: 1 }).optional(),
+  image_format: enumOf(IMAGE_FORMATS).optional(),
+  enable_safety_checker: bool().optional(),
+  tile_width: int({ min: 128, max: 4096 }).optional(),
+  tile_height: int({ min: 128, max: 4096 }).optional(),
+  tile_stride_width: int({ min: 64, max: 2048 }).optional(),
+  tile_stride_height: int({ min: 64, max: 2048 }).optional(),
+  debug_latents: bool().optional(),
+  debug_per_pass_latents: bool().optional(),
+};
+
+const noiseStrength = num().optional();
+
+const loraShape = { ...head, image_size: imageSizeValueSchema.optional(), ...rest };
+const imageToImageShape = { ...head, image_url: imageUrlSchema, noise_strength: noiseStrength, ...rest };
+const inpaintShape = { ...head, image_url: imageUrlSchema, mask_url: imageUrlSchema, noise_strength: noiseStrength, ...rest };
+
+const COMMON_HINTS = {
+  strength: 'there is no "strength" field; use noise_strength (image-to-image and inpaint only)',
+  model_architecture: "model_architecture is no longer part of the fal-ai/lora schema; remove it",
+};
+const IMG_ONLY = "fal-ai/lora/image-to-image and fal-ai/lora/inpaint";
+
+type CrossInput = {
+  timesteps?: { method?: unknown };
+  sigmas?: { method?: unknown };
+  image_encoder_path?: unknown;
+  image_encoder_subfolder?: unknown;
+  ip_adapter?: unknown;
+};
+
+/** Rules that span several fields; written defensively because they also run on partly bad input. */
+const crossFieldRules = z.superRefine((v: CrossInput, ctx) => {
+  if (v.timesteps?.method === "array" && v.sigmas?.method === "array") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["sigmas", "method"],
+      message: 'timesteps and sigmas cannot both be custom (method "array"); choose one',
+      input: "array",
+    });
+  }
+  const hasEncoder = typeof v.image_encoder_path === "string" && v.image_encoder_path !== "";
+  if (v.image_encoder_subfolder !== undefined && !hasEncoder) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["image_encoder_subfolder"],
+      message: "image_encoder_subfolder needs image_encoder_path to be set",
+      input: v.image_encoder_subfolder,
+    });
+  }
+  if (Array.isArray(v.ip_adapter) && !hasEncoder) {
+    v.ip_adapter.forEach((a: unknown, i) => {
+      const w = (a as { weight_name?: unknown } | null)?.weight_name;
+      if (typeof w === "string" && /plus/i.test(w)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ip_adapter", i, "weight_name"],
+          message: `IP-Adapter "${w}" is a "plus" adapter and needs the top-level image_encoder_path (e.g. laion/CLIP-ViT-H-14-laion2B-s32B-b79K)`,
+          input: w,
+        });
+      }
+    });
+  }
+}, whenObject);
+
+export const loraInputSchema = strictWithHints(
+  "the fal-ai/lora request",
+  loraShape,
+  {
+    ...COMMON_HINTS,
+    image_url: `image_url is only accepted by ${IMG_ONLY}; switch the output to image-to-image`,
+    mask_url: "mask_url is only accepted by fal-ai/lora/inpaint; switch the output to inpaint",
+    noise_strength: `noise_strength is only accepted by ${IMG_ONLY}`,
+  },
+).check(crossFieldRules);
+
+export const imageToImageInputSchema = strictWithHints(
+  "the fal-ai/lora/image-to-image request",
+  imageToImageShape,
+  {
+    ...COMMON_HINTS,
+    image_size: "image_size is not accepted by fal-ai/lora/image-to-image: the output size follows the input image",
+    mask_url: "mask_url is only accepted by fal-ai/lora/inpaint; switch the output to inpaint",
+  },
+).check(crossFieldRules);
+
+export const inpaintInputSchema = strictWithHints(
+  "the fal-ai/lora/inpaint request",
+  inpaintShape,
+  {
+    ...COMMON_HINTS,
+    image_size: "image_size is not accepted by fal-ai/lora/inpaint: the output size follows the input image",
+  },
+).check(crossFieldRules);
+
+export type LoraInput = z.output<typeof loraInputSchema>;
+export type ImageToImageInput = z.output<typeof imageToImageInputSchema>;
+export type InpaintInput = z.output<typeof inpaintInputSchema>;
+export type AnyLoraInput = LoraInput | ImageToImageInput | InpaintInput;
+
+export interface EndpointInputs {
+  "fal-ai/lora": LoraInput;
+  "fal-ai/lora/image-to-image": ImageToImageInput;
+  "fal-ai/lora/inpaint": InpaintInput;
+}
+
+const INPUT_SCHEMAS = {
+  "fal-ai/lora": loraInputSchema,
+  "fal-ai/lora/image-to-image": imageToImageInputSchema,
+  "fal-ai/lora/inpaint": inpaintInputSchema,
+} as const satisfies Record<Endpoint, z.ZodType>;
+
+export function inputSchemaFor<E extends Endpoint>(endpoint: E): (typeof INPUT_SCHEMAS)[E] {
+  const s = INPUT_SCHEMAS[endpoint];
+  if (!s) throw new Error(`unknown endpoint "${String(endpoint)}"; expected one of ${ENDPOINTS.join(", ")}`);
+  return s;
+}
+
+const INPUT_KEYS: Record<Endpoint, readonly string[]> = {
+  "fal-ai/lora": keysOf(loraShape),
+  "fal-ai/lora/image-to-image": keysOf(imageToImageShape),
+  "fal-ai/lora/inpaint": keysOf(inpaintShape),
+};
+
+/** Top-level keys an endpoint accepts, in canonical request order (model, prompt, images, sampling, ...). */
+export function endpointInputKeys(endpoint: Endpoint): string[] {
+  const keys = INPUT_KEYS[endpoint];
+  if (!keys) throw new Error(`unknown endpoint "${String(endpoint)}"; expected one of ${ENDPOINTS.join(", ")}`);
+  return [...keys];
+}
+
+/** Keys of each nested object, in canonical order. */
+export const NESTED_INPUT_KEYS = Object.freeze({
+  image_size: keysOf(imageSizeShape),
+  loras: keysOf(loraWeightShape),
+  embeddings: keysOf(embeddingShape),
+  controlnets: keysOf(controlNetShape),
+  ip_adapter: keysOf(ipAdapterShape),
+  timesteps: keysOf(timestepsShape),
+  sigmas: keysOf(sigmasShape),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Defaults (documented, never injected by parsing)
+// ---------------------------------------------------------------------------------------------
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object") {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+type TopLevel = LoraInput & ImageToImageInput & InpaintInput;
+
+/**
+ * What fal uses when a top-level field is omitted (§4.1). `seed` (random) and `scheduler`
+ * (the model's own) have no default and are absent. `image_size` applies to text-to-image only,
+ * `noise_strength` to image-to-image and inpaint only.
+ */
+export const FAL_DEFAULTS = deepFreeze({
+  negative_prompt: "",
+  prompt_weighting: false,
+  noise_strength: 0.5,
+  image_size: "square_hd",
+  num_images: 1,
+  num_inference_steps: 30,
+  guidance_scale: 7.5,
+  clip_skip: 0,
+  loras: [],
+  embeddings: [],
+  controlnets: [],
+  controlnet_guess_mode: false,
+  ip_adapter: [],
+  image_encoder_weight_name: "pytorch_model.bin",
+  timesteps: { method: "default", array: [] },
+  sigmas: { method: "default", array: [] },
+  prediction_type: "epsilon",
+  rescale_betas_snr_zero: false,
+  eta: 0,
+  image_format: "png",
+  enable_safety_checker: false,
+  tile_width: 4096,
+  tile_height: 4096,
+  tile_stride_width: 2048,
+  tile_stride_height: 2048,
+  debug_latents: false,
+  debug_per_pass_latents: false,
+} as const satisfies Partial<TopLevel>);
+
+/**
+ * Defaults of fields inside nested objects (§4.2), keyed by the top-level field holding them.
+ * Embedding tokens come from fal's 2024 source only.
+ */
+export const FAL_NESTED_DEFAULTS = deepFreeze({
+  image_size: { width: 512, height: 512 },
+  loras: { scale: 1 },
+  embeddings: { tokens: ["<s0>", "<s1>"] },
+  controlnets: { conditioning_scale: 1, start_percentage: 0, end_percentage: 1 },
+  ip_adapter: { scale: 1, unconditional_noising_factor: 0, image_projection_shortcut: true },
+  timesteps: { method: "default", array: [] },
+  sigmas: { method: "default", array: [] },
+} as const satisfies {
+  image_size: Partial<ImageSize>;
+  loras: Partial<LoraWeight>;
+  embeddings: Partial<EmbeddingInput>;
+  controlnets: Partial<ControlNetInput>;
+  ip_adapter: Partial<IPAdapterInput>;
+  timesteps: Partial<TimestepsInput>;
+  sigmas: Partial<SigmasInput>;
+});
+
+/** `FAL_DEFAULTS` restricted to the keys an endpoint accepts. */
+export function falDefaultsFor(endpoint: Endpoint): Readonly<Record<string, unknown>> {
+  const keys = new Set(endpointInputKeys(endpoint));
+  return Object.freeze(Object.fromEntries(Object.entries(FAL_DEFAULTS).filter(([k]) => keys.has(k))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unconfirmed ranges (§7): warnings, never errors
+// ---------------------------------------------------------------------------------------------
+
+export interface UnconfirmedRange {
+  /** Path from the request root; "*" matches every index of a list. */
+  path: readonly string[];
+  min?: number;
+  max?: number;
+  source: string;
+}
+
+export const UNCONFIRMED_RANGES: readonly UnconfirmedRange[] = deepFreeze([
+  { path: ["loras", "*", "scale"], min: 0, max: 1, source: "fal's 2024 source; other fal endpoints allow 0–4" },
+  { path: ["controlnets", "*", "conditioning_scale"], min: 0, max: 2, source: "fal's 2024 source" },
+  { path: ["controlnets", "*", "start_percentage"], min: 0, max: 1, source: "fal's 2024 source" },
+  { path: ["controlnets", "*", "end_percentage"], min: 0, max: 1, source: "fal's 2024 source" },
+  { path: ["ip_adapter", "*", "scale"], min: 0, source: "fal's 2024 source" },
+  { path: ["ip_adapter", "*", "unconditional_noising_factor"], min: 0, max: 1, source: "fal's 2024 source" },
+  { path: ["noise_strength"], min: 0, max: 1, source: "fal's 2024 source" },
+]);
+
+export interface SchemaWarning {
+  path: (string | number)[];
+  message: string;
+}
+
+function formatRange(r: UnconfirmedRange): string {
+  if (r.min !== undefined && r.max !== undefined) return `${r.min}–${r.max}`;
+  if (r.min !== undefined) return `at least ${r.min}`;
+  return `at most ${r.max}`;
+}
+
+/** Values outside ranges fal may or may not enforce. Never throws, whatever `input` is. */
+export function unconfirmedRangeWarnings(input: unknown): SchemaWarning[] {
+  const out: SchemaWarning[] = [];
+  for (const r of UNCONFIRMED_RANGES) {
+    const walk = (v: unknown, i: number, path: (string | number)[]): void => {
+      if (i === r.path.length) {
+        if (!isNum(v)) return;
+        if ((r.min !== undefined && v < r.min) || (r.max !== undefined && v > r.max)) {
+          out.push({
+            path,
+            message: `${v} is outside ${formatRange(r)} (range from ${r.source}; the current limit is not confirmed, fal may refuse it)`,
+          });
+        }
+        return;
+      }
+      const seg = r.path[i];
+      if (seg === "*") {
+        if (Array.isArray(v)) v.forEach((x, j) => walk(x, i + 1, [...path, j]));
+      } else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, seg)) {
+        walk((v as Record<string, unknown>)[seg], i + 1, [...path, seg]);
+      }
+    };
+    walk(input, 0, []);
+  }
+  return out;
+}
+
+/** Other rules only fal's 2024 source states; warned about, not enforced. */
+export function unconfirmedWarnings(input: unknown): SchemaWarning[] {
+  const out = unconfirmedRangeWarnings(input);
+  const cns = (input as { controlnets?: unknown } | null)?.controlnets;
+  if (Array.isArray(cns)) {
+    cns.forEach((c, i) => {
+      const p = (c as { path?: unknown } | null)?.path;
+      if (typeof p === "string" && /^http:/i.test(p)) {
+        out.push({ path: ["controlnets", i, "path"], message: "fal's 2024 source refuses http:// ControlNet paths; use https://" });
+      }
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output (§4.3). Lenient: fal may add fields or send nulls, and a display must not break on them.
+// ---------------------------------------------------------------------------------------------
+
+const falFileFields = {
+  url: fileUrlSchema,
+  content_type: z.string().nullish(),
+  file_name: z.string().nullish(),
+  file_size: int().nullish(),
+  file_data: z.string().nullish(),
+};
+
+export const falFileSchema = z.object(falFileFields);
+export const falImageSchema = z.object({ ...falFileFields, width: int().nullish(), height: int().nullish() });
+
+export const loraOutputSchema = z.object({
+  images: list(falImageSchema),
+  seed: int(),
+  has_nsfw_concepts: list(bool()),
+  debug_latents: falFileSchema.nullish(),
+  debug_per_pass_latents: falFileSchema.nullish(),
+});
+
+export type FalFile = z.output<typeof falFileSchema>;
+export type FalImage = z.output<typeof falImageSchema>;
+export type LoraOutput = z.output<typeof loraOutputSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Issues → paths and fal-style 422 detail
+// ---------------------------------------------------------------------------------------------
+
+export interface SchemaIssue {
+  path: (string | number)[];
+  message: string;
+  code: string;
+}
+
+/**
+ * The issues of a ZodError with one entry per unknown key (zod groups them in one issue at the
+ * object's path), so every problem points at the field it is about.
+ */
+export function schemaIssues(error: z.ZodError): SchemaIssue[] {
+  const out: SchemaIssue[] = [];
+  for (const iss of error.issues) {
+    const path = iss.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+    if (iss.code === "unrecognized_keys") {
+      for (const key of iss.keys) out.push({ path: [...path, key], message: `unknown field "${key}"`, code: iss.code });
+    } else {
+      out.push({ path, message: iss.message, code: iss.code });
+    }
+  }
+  return out;
+}
+
+const PYDANTIC_TYPE: Record<string, string> = {
+  number: "float_type",
+  int: "int_type",
+  string: "string_type",
+  boolean: "bool_type",
+  array: "list_type",
+  object: "dict_type",
+  record: "dict_type",
+  // The hint keys (image_size on image-to-image, ...) only accept undefined.
+  undefined: "extra_forbidden",
+};
+
+/**
+ * Pydantic v2 error types, which is what fal's FastAPI validation reports. Zod drops the input
+ * from final issues, so "missing" is recognised by the message every leaf schema here uses.
+ */
+function falType(iss: z.core.$ZodIssue): string {
+  switch (iss.code) {
+    case "unrecognized_keys":
+      return "extra_forbidden";
+    case "invalid_type":
+      if (iss.message === "is required") return "missing";
+      return PYDANTIC_TYPE[iss.expected] ?? `${iss.expected}_type`;
+    case "too_small":
+      return iss.inclusive === false ? "greater_than" : "greater_than_equal";
+    case "too_big":
+      return iss.inclusive === false ? "less_than" : "less_than_equal";
+    case "not_multiple_of":
+      return "multiple_of";
+    case "invalid_value":
+      return "enum";
+    default:
+      return "value_error";
+  }
+}
+
+/** fal's 422 `detail` array for a failed request parse: `loc` starts with "body". */
+export function toFalValidationDetail(error: z.ZodError): { loc: (string | number)[]; msg: string; type: string }[] {
+  const out: { loc: (string | number)[]; msg: string; type: string }[] = [];
+  for (const iss of error.issues) {
+    const type = falType(iss);
+    for (const s of schemaIssues(new z.ZodError([iss]))) out.push({ loc: ["body", ...s.path], msg: s.message, type });
+  }
+  return out;
+}
