@@ -252,7 +252,8 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
     // SSE must reach the browser as events happen, not when a buffer fills.
     res.socket?.setNoDelay(true);
     res.flushHeaders();
-    logger.info(`proxy: ${target.op} → ${response.status} (${Date.now() - started} ms)`);
+    // Polls arrive twice a second per job; only answers worth attention are logged.
+    if (response.status >= 400) logger.info(`proxy: ${target.op} → ${response.status} (${Date.now() - started} ms)`);
 
     if (!response.body) {
       res.end();

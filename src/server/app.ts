@@ -1,0 +1,115 @@
+/**
+ * The single Node process behind `npm start`: built editor, `/api/info`, the fal proxy and,
+ * when no FAL_KEY is configured (or FAL_STANDIN=1), the offline stand-in.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { consoleLogger, redactingLogger, sendJson, sendJsonError, type Logger } from "./http.ts";
+import { PROXY_PATH, createProxy, type ProxyLimits } from "./proxy.ts";
+import { createStandin, type Standin, type StandinOptions } from "./standin/index.ts";
+import { createStaticHandler } from "./static.ts";
+
+export interface AppOptions {
+  /** The fal key. Without it the stand-in is used. */
+  falKey?: string;
+  /** Force the stand-in even when a key is present. */
+  standin?: boolean;
+  standinOptions?: StandinOptions;
+  /** Built editor directory. Default `dist` in the working directory. */
+  distDir?: string;
+  limits?: Partial<ProxyLimits>;
+  allowedOrigins?: string[];
+  logger?: Logger;
+  /** Upstream overrides for tests (see createProxy). */
+  resolveUpstream?: (url: string) => string;
+  fetch?: Parameters<typeof createProxy>[0]["fetch"];
+  /** Slowloris guards (node:http). Defaults 10 s for headers, 60 s for a whole request. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface App {
+  server: Server;
+  backend: "standin" | "fal";
+  standin: Standin | null;
+  /** Start listening; resolves with the base URL (e.g. http://127.0.0.1:8787). */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createApp(options: AppOptions = {}): App {
+  const falKey = options.falKey && options.falKey.length > 0 ? options.falKey : undefined;
+  const useStandin = options.standin === true || falKey === undefined;
+  const logger = redactingLogger(options.logger ?? consoleLogger, [falKey]);
+  const standin = useStandin ? createStandin({ logger, ...options.standinOptions }) : null;
+  const proxy = createProxy({
+    // The stand-in never needs the key; keep it out of that path entirely.
+    falKey: standin ? undefined : falKey,
+    fetch: standin ? standin.fetch : options.fetch,
+    resolveUpstream: options.resolveUpstream,
+    limits: options.limits,
+    logger,
+    allowedOrigins: options.allowedOrigins,
+  });
+  const serveStatic = createStaticHandler(options.distDir ?? resolve("dist"));
+  const backend = standin ? "standin" : "fal";
+
+  const server = createServer({ maxHeaderSize: 32 * 1024 }, (req, res) => {
+    void (async () => {
+      const path = (req.url ?? "/").split("?")[0];
+      const falFacing = path === PROXY_PATH || path.startsWith("/standin/upload/") || path.startsWith("/standin/files/");
+      if (standin && falFacing && standin.isOffline()) {
+        // Injected "offline": behave like an unreachable network.
+        req.socket.destroy();
+        return;
+      }
+      if (path === PROXY_PATH) return proxy(req, res);
+      if (path === "/api/info") {
+        if (req.method !== "GET" && req.method !== "HEAD") {
+          return sendJsonError(res, 405, "method_not_allowed", "Use GET.", { allow: "GET" });
+        }
+        return sendJson(res, 200, { backend, proxyPath: PROXY_PATH });
+      }
+      if (path.startsWith("/api/")) return sendJsonError(res, 404, "not_found", `No API route ${path}.`);
+      if (standin && (await standin.handleHttp(req, res))) return;
+      if (await serveStatic(req, res)) return;
+      sendJsonError(res, 405, "method_not_allowed", `${req.method} is not supported here.`, { allow: "GET, HEAD" });
+    })().catch((e: unknown) => {
+      logger.error(`server: unhandled error: ${(e as Error)?.message ?? String(e)}`);
+      sendJsonError(res, 500, "internal_error", "The server failed to handle this request.");
+    });
+  });
+  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  server.requestTimeout = options.requestTimeoutMs ?? 60_000;
+  server.on("clientError", (_err, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    else socket.destroy();
+  });
+
+  return {
+    server,
+    backend,
+    standin,
+    listen(port = 8787, host = "127.0.0.1") {
+      return new Promise((resolvePromise, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const addr = server.address() as AddressInfo;
+          const h = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+          const url = `http://${h === "0.0.0.0" || h === "[::]" ? "127.0.0.1" : h}:${addr.port}`;
+          standin?.setBaseUrl(process.env.PUBLIC_URL ?? url);
+          resolvePromise(url);
+        });
+      });
+    },
+    close() {
+      standin?.close();
+      return new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

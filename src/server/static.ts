@@ -1,0 +1,107 @@
+/**
+ * Serves the built editor (dist/). Unknown GET paths that accept HTML get index.html so the
+ * client-side router works; nothing outside the root is ever read.
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { extname, join, resolve, sep } from "node:path";
+import { sendJsonError } from "./http.ts";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".webp": "image/webp",
+  ".gif": "image/gif",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".wasm": "application/wasm",
+};
+
+export function contentTypeFor(path: string): string {
+  return TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
+}
+
+export function createStaticHandler(root: string) {
+  const base = resolve(root);
+
+  async function fileAt(urlPath: string): Promise<string | null> {
+    const full = resolve(join(base, urlPath));
+    // resolve() collapses "..": anything that ends up outside the root is refused.
+    if (full !== base && !full.startsWith(base + sep)) return null;
+    try {
+      const s = await stat(full);
+      if (s.isFile()) return full;
+      if (s.isDirectory()) {
+        const index = join(full, "index.html");
+        const si = await stat(index).catch(() => null);
+        return si?.isFile() ? index : null;
+      }
+    } catch {
+      /* not found */
+    }
+    return null;
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, file: string, status = 200): void {
+    const immutable = file.startsWith(join(base, "assets") + sep);
+    stat(file)
+      .then((s) => {
+        res.writeHead(status, {
+          "content-type": contentTypeFor(file),
+          "content-length": String(s.size),
+          "x-content-type-options": "nosniff",
+          "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+        });
+        if (req.method === "HEAD") return void res.end();
+        createReadStream(file)
+          .on("error", () => res.destroy())
+          .pipe(res);
+      })
+      .catch(() => sendJsonError(res, 404, "not_found", "Not found."));
+  }
+
+  /** Returns false when the request is not a GET/HEAD (the caller answers 405/404). */
+  return async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (req.method !== "GET" && req.method !== "HEAD") return false;
+    const rawPath = (req.url ?? "/").split("?")[0].split("#")[0];
+    let path: string;
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      sendJsonError(res, 400, "bad_path", "The request path is not valid percent-encoding.");
+      return true;
+    }
+    if (path.includes("\0") || path.includes("\\")) {
+      sendJsonError(res, 400, "bad_path", "The request path contains forbidden characters.");
+      return true;
+    }
+    const file = await fileAt(path);
+    if (file) {
+      send(req, res, file);
+      return true;
+    }
+    const accept = String(req.headers.accept ?? "");
+    if (accept.includes("text/html")) {
+      const index = await fileAt("/index.html");
+      if (index) {
+        send(req, res, index);
+        return true;
+      }
+      sendJsonError(res, 503, "not_built", "The editor is not built; run `npm run build` (npm start does it for you).");
+      return true;
+    }
+    sendJsonError(res, 404, "not_found", `No file at ${rawPath}.`);
+    return true;
+  };
+}
