@@ -1,0 +1,29 @@
+import type { Endpoint } from "../graph";
+import type { RequestValidator } from "./compile";
+import { endpointInputKeys, inputSchemaFor, schemaIssues, unconfirmedRangeWarnings, unconfirmedWarnings } from "./falSchema";
+
+/**
+ * Checks compiled requests against fal's schema. Range warnings are left to the node params
+ * (each carries its own unconfirmed range), so only the schema's other warnings are added here.
+ */
+export const falValidator: RequestValidator = {
+  validate(endpoint: Endpoint, input: Record<string, unknown>) {
+    const problems: ReturnType<RequestValidator["validate"]> = [];
+    const parsed = inputSchemaFor(endpoint).safeParse(input);
+    if (!parsed.success) {
+      for (const issue of schemaIssues(parsed.error)) {
+        problems.push({ path: issue.path, message: describe(issue.path, issue.message), severity: "error" });
+      }
+    }
+    const ranges = new Set(unconfirmedRangeWarnings(input).map((w) => w.path.join(".")));
+    for (const w of unconfirmedWarnings(input)) {
+      if (!ranges.has(w.path.join("."))) problems.push({ path: w.path, message: w.message, severity: "warning" });
+    }
+    return problems;
+  },
+  keyOrder: (endpoint) => endpointInputKeys(endpoint),
+};
+
+function describe(path: (string | number)[], message: string): string {
+  return path.length ? `${path.join(".")}: ${message}` : message;
+}
