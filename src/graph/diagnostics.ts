@@ -18,6 +18,7 @@ export const DIAGNOSTIC_CODES = {
   "no-output": "The pipeline has no Sampler output.",
   "node-error": "A node reported a problem while contributing to the request.",
   "internal-error": "The compiler hit a bug; the message says where.",
+  "unknown-field": "An imported request has a field its endpoint does not take; it was dropped.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
