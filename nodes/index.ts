@@ -29,3 +29,4 @@ export const allNodes: readonly NodeDefinition<any>[] = [
 ];
 
 export const registry = createRegistry(allNodes);
+export { examples } from "../src/examples";
