@@ -6,3 +6,4 @@ export * from "./defineNode";
 export * from "./registry";
 export * from "./canConnect";
 export * from "./urls";
+export * from "./workflowFile";

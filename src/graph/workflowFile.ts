@@ -1,0 +1,483 @@
+/**
+ * Loading and saving workflow files. Files are untrusted input (reliability.md §2): loading
+ * never throws, never hangs and never lets a key like `__proto__` reach an object.
+ *
+ * Load policy (InvokeAI's "repair with warnings" where nothing the user made is lost, "reject"
+ * where the file cannot be trusted to mean what it says):
+ * - not JSON, too big, too deep, too many nodes/edges, not our format, newer version → rejected;
+ * - a node that breaks the schema (missing id, wrong type of field…) → rejected, with the path
+ *   and the node id, because dropping a node silently loses work;
+ * - duplicate node ids → rejected (edges could not say which node they mean);
+ * - unknown node types → KEPT with a warning, wires included; the compiler reports them;
+ * - params that fail a node's param schema → KEPT; the compiler reports them with node + field;
+ * - a node position that is not two finite numbers → reset to 0 with a warning;
+ * - an unusable viewport → dropped with a warning;
+ * - an edge that is malformed, duplicates an id, points at a missing node or port, or fails
+ *   `canConnect` (type mismatch, second wire into a single input, cycle, self-link) → DROPPED
+ *   with a warning naming the edge id and the reason;
+ * - fields we do not know → ignored with a warning.
+ */
+import type { z } from "zod";
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument, type WorkflowEdge } from "./document";
+import type { Registry } from "./registry";
+import { canConnect } from "./canConnect";
+import { IssueList, jsonPath, type LoadIssue, type PathSegment } from "./loadIssues";
+import { DEFAULT_JSON_LIMITS, formatBytes, parseJsonSafely, toSafeTree, type SafeJsonResult } from "./safeJson";
+import { DOCUMENT_SCHEMAS, isKnownVersion, workflowDocumentSchema } from "./workflowSchema";
+import { migrateDocument, migrateNodes } from "./migrations";
+
+export { workflowDocumentSchema, workflowJsonSchema } from "./workflowSchema";
+export type { LoadIssue, LoadIssueCode } from "./loadIssues";
+export { LOAD_ISSUE_CODES, jsonPath } from "./loadIssues";
+export {
+  DOCUMENT_MIGRATIONS,
+  migrateV1ToV2,
+  migrateDocument,
+  migrateNodes,
+  migrateNodeParams,
+  applyNodeMigration,
+  migrateWorkflow,
+  type DocumentMigration,
+  type NodeMigrationResult,
+} from "./migrations";
+export { workflowV1Schema, type WorkflowV1 } from "./workflowSchema";
+
+export interface LoadLimits {
+  /** Bytes (UTF-8) of the file; default 20 MB. */
+  maxBytes: number;
+  /** Nesting of arrays and objects; default 64. */
+  maxDepth: number;
+  /** Default 5,000. */
+  maxNodes: number;
+  /** Default 10,000. */
+  maxEdges: number;
+  /** Issues listed before the rest are summarised; default 100. */
+  maxIssues: number;
+}
+
+export const DEFAULT_LOAD_LIMITS: LoadLimits = { ...DEFAULT_JSON_LIMITS, maxNodes: 5_000, maxEdges: 10_000 };
+
+export type LoadOptions = Partial<LoadLimits>;
+
+export type LoadResult =
+  | {
+      ok: true;
+      document: WorkflowDocument;
+      warnings: LoadIssue[];
+      /** The version the file was written in (before migration). */
+      fromVersion: number;
+    }
+  | { ok: false; errors: LoadIssue[] };
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function rejected(issue: LoadIssue): LoadResult {
+  return { ok: false, errors: [issue] };
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return "missing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  return String(v);
+}
+
+/**
+ * Reads a workflow file: a JSON string, the file's bytes (Uint8Array / ArrayBuffer), or an
+ * already-parsed value. Checks, migrates and repairs it as described at the top of this module.
+ * Never throws.
+ *
+ * @example
+ * const r = loadWorkflow(text, registry);
+ * if (!r.ok) showErrors(r.errors);              // e.g. [{ code: "json-syntax", path: "$", message: "Not a valid pipeline file (JSON error at line 3, column 5: trailing comma)" }]
+ * else { setDocument(r.document); showWarnings(r.warnings); }
+ */
+export function loadWorkflow(input: unknown, registry: Registry, options: LoadOptions = {}): LoadResult {
+  const limits: LoadLimits = { ...DEFAULT_LOAD_LIMITS, ...options };
+  try {
+    let tree: SafeJsonResult;
+    if (typeof input === "string") tree = parseJsonSafely(input, limits);
+    else if (input instanceof Uint8Array) tree = parseJsonSafely(input, limits);
+    else if (input instanceof ArrayBuffer) tree = parseJsonSafely(new Uint8Array(input), limits);
+    else if (ArrayBuffer.isView(input)) tree = parseJsonSafely(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), limits);
+    else tree = toSafeTree(input, limits);
+    if (!tree.ok) return { ok: false, errors: tree.errors };
+    const warnings = new IssueList(limits.maxIssues);
+    for (const w of tree.warnings) warnings.add(w);
+    return loadTree(tree.value, registry, limits, warnings);
+  } catch (e) {
+    // A throwing getter or Proxy in an object input, or a bug here: still an answer, never an exception.
+    return rejected({
+      code: "internal-error",
+      path: "$",
+      message: `Could not read the workflow: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+    });
+  }
+}
+
+/**
+ * Reads a File/Blob, refusing it by its size before reading a byte (IMP-05).
+ */
+export async function loadWorkflowBlob(
+  blob: { size: number; arrayBuffer(): Promise<ArrayBuffer> },
+  registry: Registry,
+  options: LoadOptions = {},
+): Promise<LoadResult> {
+  const maxBytes = options.maxBytes ?? DEFAULT_LOAD_LIMITS.maxBytes;
+  if (blob.size > maxBytes) {
+    return rejected({
+      code: "too-large",
+      path: "$",
+      message: `Not a valid pipeline file: the file is too large (${formatBytes(blob.size)}; the limit is ${formatBytes(maxBytes)})`,
+    });
+  }
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await blob.arrayBuffer();
+  } catch (e) {
+    return rejected({ code: "internal-error", path: "$", message: `Could not read the file: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  return loadWorkflow(bytes, registry, options);
+}
+
+function checkHeader(root: unknown, limits: LoadLimits): { ok: true; root: Obj; version: 1 | 2 } | { ok: false; errors: LoadIssue[] } {
+  if (!isObj(root)) {
+    return {
+      ok: false,
+      errors: [{ code: "not-a-workflow", path: "$", message: `Not a lora-graph workflow: the file holds ${describeValue(root)}, not an object` }],
+    };
+  }
+  if (root.format !== WORKFLOW_FORMAT) {
+    if ("model_name" in root && "prompt" in root) {
+      return {
+        ok: false,
+        errors: [{ code: "fal-request", path: "$", message: "Not a lora-graph workflow: this looks like a fal-ai/lora request; use Import request" }],
+      };
+    }
+    if ("last_node_id" in root || ("links" in root && "nodes" in root)) {
+      return { ok: false, errors: [{ code: "not-a-workflow", path: "$", message: "Not a lora-graph workflow: this looks like a ComfyUI workflow, which lora-graph cannot read" }] };
+    }
+    return {
+      ok: false,
+      errors: [
+        {
+          code: "not-a-workflow",
+          path: "$.format",
+          field: "format",
+          message:
+            root.format === undefined
+              ? `Not a lora-graph workflow: it has no "format": "${WORKFLOW_FORMAT}" field`
+              : `Not a lora-graph workflow: its format is ${describeValue(root.format)}, not "${WORKFLOW_FORMAT}"`,
+        },
+      ],
+    };
+  }
+  const v = root.version;
+  if (typeof v !== "number" || !Number.isInteger(v)) {
+    return {
+      ok: false,
+      errors: [{ code: "bad-version", path: "$.version", field: "version", message: `The file's version is ${describeValue(v)}; expected a whole number` }],
+    };
+  }
+  if (v > WORKFLOW_VERSION) {
+    return {
+      ok: false,
+      errors: [
+        {
+          code: "newer-version",
+          path: "$.version",
+          field: "version",
+          message: `This file was made with a newer version of lora-graph (file version ${v}, this app reads up to ${WORKFLOW_VERSION})`,
+        },
+      ],
+    };
+  }
+  if (!isKnownVersion(v)) {
+    return {
+      ok: false,
+      errors: [{ code: "bad-version", path: "$.version", field: "version", message: `Unknown file version ${v} (this app reads versions 1 to ${WORKFLOW_VERSION})` }],
+    };
+  }
+  const errors: LoadIssue[] = [];
+  if (Array.isArray(root.nodes) && root.nodes.length > limits.maxNodes) {
+    errors.push({ code: "too-many-nodes", path: "$.nodes", message: `The workflow has ${root.nodes.length} nodes; the limit is ${limits.maxNodes}` });
+  }
+  if (Array.isArray(root.edges) && root.edges.length > limits.maxEdges) {
+    errors.push({ code: "too-many-edges", path: "$.edges", message: `The workflow has ${root.edges.length} wires; the limit is ${limits.maxEdges}` });
+  }
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, root, version: v };
+}
+
+function nodeIdAt(root: Obj, index: number): string | undefined {
+  const n = Array.isArray(root.nodes) ? root.nodes[index] : undefined;
+  return isObj(n) && typeof n.id === "string" ? n.id : undefined;
+}
+
+function zodIssueText(issue: z.core.$ZodIssue): string {
+  const msg = issue.message.replace(/^Invalid input: /, "");
+  const m = /^expected (.+), received undefined$/.exec(msg);
+  return m ? `is missing (expected ${m[1]})` : msg;
+}
+
+/** Turns zod issues on the document into LoadIssues that name the node and field. */
+function structureIssues(issues: readonly z.core.$ZodIssue[], root: Obj, prefix: PathSegment[] = []): LoadIssue[] {
+  return issues.map((issue) => {
+    const segs = [...prefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))] as PathSegment[];
+    const path = jsonPath(segs);
+    const text = zodIssueText(issue);
+    if (segs[0] === "nodes" && typeof segs[1] === "number") {
+      const nodeId = nodeIdAt(root, segs[1]);
+      const field = segs.slice(2).join(".") || undefined;
+      const who = nodeId !== undefined ? `node "${nodeId}"` : `nodes[${segs[1]}]`;
+      return { code: "invalid-structure", path, nodeId, field: typeof segs[2] === "string" ? segs[2] : undefined, message: `${who} › ${field ?? "(the node)"}: ${text}` };
+    }
+    return { code: "invalid-structure", path, message: `${segs.length ? segs.join(".") : "the file"}: ${text}` };
+  });
+}
+
+const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/** Positions that are not two finite numbers become 0 (the node is kept where the user can find it). */
+function repairPositions(root: Obj, warnings: IssueList): void {
+  if (!Array.isArray(root.nodes)) return;
+  root.nodes.forEach((n, i) => {
+    if (!isObj(n)) return;
+    const pos = n.position;
+    if (isObj(pos) && finite(pos.x) && finite(pos.y)) return;
+    const x = isObj(pos) && finite(pos.x) ? pos.x : 0;
+    const y = isObj(pos) && finite(pos.y) ? pos.y : 0;
+    const nodeId = typeof n.id === "string" ? n.id : undefined;
+    const what = !isObj(pos) ? `is ${describeValue(pos)}` : `has x = ${describeValue(pos.x)}, y = ${describeValue(pos.y)}`;
+    warnings.add({
+      code: "invalid-position",
+      path: jsonPath(["nodes", i, "position"]),
+      nodeId,
+      field: "position",
+      message: `${nodeId !== undefined ? `node "${nodeId}"` : `nodes[${i}]`} › position ${what}, not two finite numbers; placed it at (${x}, ${y})`,
+    });
+    n.position = { x, y };
+  });
+}
+
+function repairViewport(root: Obj, warnings: IssueList): void {
+  if (root.viewport === undefined) return;
+  const r = workflowDocumentSchema.shape.viewport.safeParse(root.viewport);
+  if (r.success) return;
+  warnings.add({ code: "invalid-viewport", path: "$.viewport", message: `The saved view (${zodIssueText(r.error.issues[0])}) was unusable and is reset` });
+  delete root.viewport;
+}
+
+function warnUnknownKeys(value: unknown, known: readonly string[], segs: PathSegment[], warnings: IssueList, nodeId?: string): void {
+  if (!isObj(value)) return;
+  for (const k of Object.keys(value)) {
+    if (known.includes(k)) continue;
+    const p = [...segs, k];
+    warnings.add({
+      code: "unknown-field",
+      path: jsonPath(p),
+      nodeId,
+      message: `Ignored the unknown field "${k}"${nodeId !== undefined ? ` on node "${nodeId}"` : ""} at ${jsonPath(p)}`,
+    });
+  }
+}
+
+function loadTree(value: unknown, registry: Registry, limits: LoadLimits, warnings: IssueList): LoadResult {
+  const header = checkHeader(value, limits);
+  if (!header.ok) return { ok: false, errors: header.errors };
+  const { root, version } = header;
+  const schemas = DOCUMENT_SCHEMAS[version];
+  const errors = new IssueList(limits.maxIssues);
+
+  repairPositions(root, warnings);
+  repairViewport(root, warnings);
+
+  // Malformed edges are dropped before the document check, so one bad wire cannot sink the file.
+  // `edgeIndex` remembers where each kept edge sat in the file, for messages about it later.
+  const edgeIndex: number[] = [];
+  if (Array.isArray(root.edges)) {
+    const kept: unknown[] = [];
+    root.edges.forEach((e, i) => {
+      const r = schemas.edge.safeParse(e);
+      if (r.success) {
+        kept.push(e);
+        edgeIndex.push(i);
+        return;
+      }
+      const first = r.error.issues[0];
+      const edgeId = isObj(e) && typeof e.id === "string" ? e.id : undefined;
+      const where = first.path.length ? `${first.path.join(".")} ` : "";
+      warnings.add({
+        code: "invalid-edge",
+        path: jsonPath(["edges", i, ...(first.path as PathSegment[])]),
+        edgeId,
+        field: typeof first.path[0] === "string" ? first.path[0] : undefined,
+        message: `Removed wire ${edgeId !== undefined ? `"${edgeId}"` : `edges[${i}]`}: ${where}${zodIssueText(first)}`,
+      });
+    });
+    root.edges = kept;
+  }
+
+  const shapeKeys = (s: { shape: object }) => Object.keys(s.shape);
+  warnUnknownKeys(root, shapeKeys(schemas.document), [], warnings);
+  if (schemas.meta) warnUnknownKeys(root.meta, shapeKeys(schemas.meta), ["meta"], warnings);
+  if (Array.isArray(root.nodes)) {
+    const known = shapeKeys(schemas.node);
+    root.nodes.forEach((n, i) => warnUnknownKeys(n, known, ["nodes", i], warnings, nodeIdAt(root, i)));
+  }
+  if (Array.isArray(root.edges)) {
+    const known = shapeKeys(schemas.edge);
+    root.edges.forEach((e, k) => warnUnknownKeys(e, known, ["edges", edgeIndex[k]], warnings));
+  }
+
+  const parsed = schemas.document.safeParse(root);
+  if (!parsed.success) {
+    for (const issue of structureIssues(parsed.error.issues, root)) errors.add(issue);
+    return { ok: false, errors: errors.finish() };
+  }
+
+  let doc: WorkflowDocument;
+  if (version < WORKFLOW_VERSION) {
+    const migrated = migrateDocument(parsed.data).document;
+    // Guards the migrations themselves: their output must be a valid current document.
+    const check = workflowDocumentSchema.safeParse(migrated);
+    if (!check.success) {
+      return rejected({
+        code: "internal-error",
+        path: "$",
+        message: `Updating this version ${version} file produced an invalid document (a bug in lora-graph): ${structureIssues(check.error.issues, migrated as unknown as Obj)[0].message}`,
+      });
+    }
+    doc = check.data;
+  } else {
+    doc = parsed.data as WorkflowDocument;
+  }
+
+  const firstIndex = new Map<string, number>();
+  doc.nodes.forEach((n, i) => {
+    const prev = firstIndex.get(n.id);
+    if (prev === undefined) {
+      firstIndex.set(n.id, i);
+      return;
+    }
+    errors.add({
+      code: "duplicate-node-id",
+      path: jsonPath(["nodes", i, "id"]),
+      nodeId: n.id,
+      field: "id",
+      message: `Two nodes have the id "${n.id}" (${jsonPath(["nodes", prev])} and ${jsonPath(["nodes", i])}); node ids must be unique`,
+    });
+  });
+  if (errors.count) return { ok: false, errors: errors.finish() };
+
+  const nodeResult = migrateNodes(doc, registry);
+  for (const e of nodeResult.errors) errors.add(e);
+  if (errors.count) return { ok: false, errors: errors.finish() };
+  for (const w of nodeResult.warnings) warnings.add(w);
+  doc = nodeResult.document;
+
+  doc.nodes.forEach((n, i) => {
+    if (registry.get(n.type)) return;
+    warnings.add({
+      code: "unknown-node-type",
+      path: jsonPath(["nodes", i, "type"]),
+      nodeId: n.id,
+      field: "type",
+      message: `node "${n.id}" has the unknown type "${n.type}"; it is kept, but the pipeline will not run until that node type is available`,
+    });
+  });
+
+  const edges = checkEdges(doc, edgeIndex, registry, warnings);
+  return { ok: true, document: { ...doc, edges }, warnings: warnings.finish(), fromVersion: version };
+}
+
+/**
+ * Keeps the edges that make sense, in file order, and warns about each one dropped. Every edge is
+ * checked against the edges kept before it, with the same `canConnect` the editor uses while
+ * dragging, so a loaded file never holds a wire the editor would refuse.
+ */
+function checkEdges(doc: WorkflowDocument, edgeIndex: readonly number[], registry: Registry, warnings: IssueList): WorkflowEdge[] {
+  const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
+  const accepted: WorkflowEdge[] = [];
+  const acceptedIds = new Set<string>();
+  doc.edges.forEach((e, k) => {
+    const path = jsonPath(["edges", edgeIndex[k] ?? k]);
+    const drop = (code: "invalid-edge" | "duplicate-edge-id", reason: string, field?: string) =>
+      warnings.add({
+        code,
+        path: field ? `${path}.${field}` : path,
+        edgeId: e.id,
+        field,
+        message: `Removed wire "${e.id}" (${e.source}.${e.sourceHandle} → ${e.target}.${e.targetHandle}): ${reason}`,
+      });
+    if (acceptedIds.has(e.id)) return drop("duplicate-edge-id", "another wire already has this id", "id");
+    const source = nodes.get(e.source);
+    const target = nodes.get(e.target);
+    if (!source) return drop("invalid-edge", `there is no node "${e.source}"`, "source");
+    if (!target) return drop("invalid-edge", `there is no node "${e.target}"`, "target");
+    const sourceDef = registry.get(source.type);
+    const targetDef = registry.get(target.type);
+    if (!sourceDef || !targetDef) {
+      // A node of unknown type is kept, so its wires are too: only the known end can be checked.
+      if (e.source === e.target) return drop("invalid-edge", "a node cannot be wired to itself");
+      if (sourceDef && !sourceDef.outputs.some((p) => p.id === e.sourceHandle)) {
+        return drop("invalid-edge", `${source.label || sourceDef.title} has no output "${e.sourceHandle}"`, "sourceHandle");
+      }
+      if (targetDef && !targetDef.inputs.some((p) => p.id === e.targetHandle)) {
+        return drop("invalid-edge", `${target.label || targetDef.title} has no input "${e.targetHandle}"`, "targetHandle");
+      }
+    } else {
+      // canConnect only looks up the two endpoints, so it gets a two-node view (keeps loading linear in nodes).
+      const view: WorkflowDocument = { ...doc, nodes: source === target ? [source] : [source, target], edges: accepted };
+      const r = canConnect(view, { node: e.source, port: e.sourceHandle }, { node: e.target, port: e.targetHandle }, registry);
+      if (!r.ok) {
+        const field =
+          r.code === "unknown-port" ? (sourceDef.outputs.some((p) => p.id === e.sourceHandle) ? "targetHandle" : "sourceHandle") : undefined;
+        return drop("invalid-edge", r.reason, field);
+      }
+    }
+    accepted.push(e);
+    acceptedIds.add(e.id);
+  });
+  return accepted;
+}
+
+function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (!isObj(value)) return value;
+  const out: Obj = {};
+  for (const k of Object.keys(value).sort()) {
+    // defineProperty, not assignment: a "__proto__" key in editor data must stay a plain key.
+    Object.defineProperty(out, k, { value: sortedCopy(value[k]), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
+ * The file text for a document: 2-space JSON with a fixed key order (params sorted), ending in a
+ * newline, so saving the same graph twice gives the same bytes and diffs stay small.
+ * `loadWorkflow(serializeWorkflow(doc))` gives back `doc`.
+ */
+export function serializeWorkflow(doc: WorkflowDocument): string {
+  const out = {
+    format: doc.format,
+    version: doc.version,
+    meta: sortedCopy(doc.meta),
+    nodes: doc.nodes.map((n) => ({
+      id: n.id,
+      type: n.type,
+      typeVersion: n.typeVersion,
+      position: { x: n.position.x, y: n.position.y },
+      label: n.label,
+      bypass: n.bypass,
+      expanded: n.expanded,
+      params: sortedCopy(n.params),
+    })),
+    edges: doc.edges.map((e) => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle })),
+    viewport: doc.viewport ? { x: doc.viewport.x, y: doc.viewport.y, zoom: doc.viewport.zoom } : undefined,
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
