@@ -1,0 +1,48 @@
+/**
+ * Start the real server (editor + proxy + stand-in) on a random port for tests.
+ *
+ * @example
+ * const srv = await startServer({ standinOptions: { latencyMs: 50 } });
+ * const runner = createRunner({ proxyUrl: srv.proxyUrl });
+ * …
+ * await srv.close();
+ */
+import { createApp, type AppOptions } from "../../src/server/app.ts";
+import type { Logger } from "../../src/server/http.ts";
+import type { Standin } from "../../src/server/standin/index.ts";
+
+export interface StartServerOptions extends AppOptions {
+  /** Default 0 (random free port). */
+  port?: number;
+  host?: string;
+}
+
+export interface StartedServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** `${url}/api/fal/proxy` */
+  proxyUrl: string;
+  /** The in-process stand-in (null when running against an injected real upstream). */
+  standin: Standin | null;
+  /** Every log line the server wrote, in order, prefixed with its level. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<StartedServer> {
+  const logs: string[] = [];
+  const logger: Logger = options.logger ?? {
+    info: (m) => logs.push(`info ${m}`),
+    warn: (m) => logs.push(`warn ${m}`),
+    error: (m) => logs.push(`error ${m}`),
+  };
+  const app = createApp({
+    ...options,
+    logger,
+    // Tests are fast by default and don't trip the per-client limiter unless they ask for it.
+    standinOptions: { latencyMs: 60, queueDelayMs: 20, keepaliveMs: 1000, ...options.standinOptions },
+    limits: { rateLimit: false, ...options.limits },
+  });
+  const url = await app.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+  return { url, proxyUrl: `${url}/api/fal/proxy`, standin: app.standin, logs, close: () => app.close() };
+}
