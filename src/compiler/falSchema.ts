@@ -305,13 +305,44 @@ const imageSizeShape = {
 };
 export const imageSizeSchema = strictWithHints("a custom image size {width, height}", imageSizeShape);
 
-export const imageSizeValueSchema = z.union([z.enum(IMAGE_SIZE_PRESET_NAMES as [ImageSizePreset, ...ImageSizePreset[]]), imageSizeSchema], {
-  error: (iss) =>
-    iss.input === undefined
-      ? "is required"
-      : `must be one of ${IMAGE_SIZE_PRESET_NAMES.join(", ")} or {width, height}, got ${describe(iss.input)}`,
-});
+/**
+ * `A | B` where the JSON type of the input picks the branch. zod's union reports a bare
+ * "invalid_union" whenever both branches abort (e.g. width 512.5), losing the field path; here
+ * the chosen branch's own issues come through with their paths.
+ */
+function eitherByType<A extends z.ZodType, B extends z.ZodType>(
+  isA: (v: unknown) => boolean,
+  a: A,
+  b: B,
+  wrongType: (input: unknown) => string,
+): z.ZodType<z.output<A> | z.output<B>> {
+  return z
+    .custom<z.output<A> | z.output<B>>(() => true)
+    .check(
+      z.superRefine((v: unknown, ctx) => {
+        if (v === undefined) {
+          ctx.addIssue({ code: "invalid_type", expected: "custom", message: "is required", input: v });
+          return;
+        }
+        const r = (isA(v) ? a : b).safeParse(v);
+        if (r.success) return;
+        for (const iss of r.error.issues) {
+          // A wrong JSON type for both branches gets one message naming both.
+          const msg = iss.path.length === 0 && iss.code === "invalid_type" ? wrongType(v) : iss.message;
+          ctx.addIssue({ ...(iss as z.core.$ZodRawIssue), message: msg, path: [...iss.path], input: v } as z.core.$ZodRawIssue);
+        }
+      }),
+    );
+}
 
+export const imageSizeValueSchema = eitherByType(
+  (v) => typeof v === "string",
+  z.enum(IMAGE_SIZE_PRESET_NAMES as [ImageSizePreset, ...ImageSizePreset[]], {
+    error: (iss) => `must be one of ${IMAGE_SIZE_PRESET_NAMES.join(", ")} or {width, height}, got ${describe(iss.input)}`,
+  }),
+  imageSizeSchema,
+  (v) => `must be one of ${IMAGE_SIZE_PRESET_NAMES.join(", ")} or {width, height}, got ${describe(v)}`,
+);
 export const SCHEDULERS = Object.freeze([
   "DPM++ 2M",
   "DPM++ 2M Karras",
@@ -380,9 +411,12 @@ export const controlNetSchema = strictWithHints("a ControlNet", controlNetShape,
 );
 
 const ipAdapterShape = {
-    ip_adapter_image_url: z.union([imageUrlSchema, list(imageUrlSchema)], {
-      error: (iss) => (iss.input === undefined ? "is required" : `must be an image URL or a list of them, got ${describe(iss.input)}`),
-    }),
+    ip_adapter_image_url: eitherByType(
+      (v) => typeof v === "string",
+      imageUrlSchema,
+      list(imageUrlSchema),
+      (v) => `must be an image URL or a list of them, got ${describe(v)}`,
+    ),
     ip_adapter_mask_url: imageUrlSchema.optional(),
     path: modelRefSchema,
     model_subfolder: str().optional(),
