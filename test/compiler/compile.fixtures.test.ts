@@ -18,6 +18,9 @@ const fixtures = (prefix: string) =>
     .filter((f) => f.startsWith(prefix) && f.endsWith(".json"))
     .sort();
 
+const requestJson = (outputs: { output: string; endpoint: string; input?: unknown }[]) =>
+  `${JSON.stringify(outputs.map((o) => ({ output: o.output, endpoint: o.endpoint, input: o.input })), null, 2)}\n`;
+
 describe("examples", () => {
   it("has unique ids, titles and one-line descriptions, starting with the medieval-queen starter", () => {
     expect(examples.length).toBeGreaterThanOrEqual(9);
@@ -54,14 +57,15 @@ describe("examples", () => {
     expect(Math.max(...rowOf("model"))).toBeLessThan(Math.min(...rowOf("conditioning")));
   });
 
-  it.each(examples.map((e) => [e.id, e] as const))("%s compiles without diagnostics and matches its snapshot", (_id, e) => {
+  it.each(examples.map((e) => [e.id, e] as const))("%s compiles without diagnostics and matches its snapshot", async (_id, e) => {
     const result = compile(e.document, registry);
     expect(result.diagnostics).toEqual([]);
     expect(result.outputs).toHaveLength(1);
     const [out] = result.outputs;
     expect(out.ok).toBe(true);
     expect(inputSchemaFor(out.endpoint).safeParse(out.input).success).toBe(true);
-    expect({ endpoint: out.endpoint, input: out.input }).toMatchSnapshot();
+    // A file snapshot keeps the request's key order, which is part of the contract (stable, readable JSON).
+    await expect(requestJson([out])).toMatchFileSnapshot(`__snapshots__/requests/example-${e.id}.json`);
   });
 
   it("covers the endpoints and features the editor advertises", () => {
@@ -78,7 +82,7 @@ describe("examples", () => {
 });
 
 describe("valid fixtures", () => {
-  it.each(fixtures("valid-"))("%s compiles to its snapshotted request", (file) => {
+  it.each(fixtures("valid-"))("%s compiles to its snapshotted request", async (file) => {
     const result = compile(load(file), registry);
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(result.outputs.length).toBeGreaterThan(0);
@@ -86,7 +90,7 @@ describe("valid fixtures", () => {
       expect(o.ok).toBe(true);
       expect(inputSchemaFor(o.endpoint).safeParse(o.input).success).toBe(true);
     }
-    expect(result.outputs.map((o) => ({ output: o.output, endpoint: o.endpoint, input: o.input }))).toMatchSnapshot();
+    await expect(requestJson(result.outputs)).toMatchFileSnapshot(`__snapshots__/requests/${file}`);
   });
 });
 
