@@ -248,9 +248,9 @@ const int = (o: NumOpts = {}) => range(z.int({ error: intErr }), o);
  * The returned schema is typed as the clean object: the hint keys only ever refuse.
  */
 function strictWithHints<S extends z.ZodRawShape>(what: string, shape: S, hints: Record<string, string> = {}) {
-  const error: ErrFn & ((iss: { code?: string; input?: unknown; keys?: string[] }) => string | undefined) = (iss) => {
+  const error = (iss: { code?: string; input?: unknown; keys?: string[] }): string | undefined => {
     if (iss.code === "unrecognized_keys") {
-      const keys = (iss as { keys: string[] }).keys;
+      const keys = iss.keys ?? [];
       return `${keys.length === 1 ? "unknown field" : "unknown fields"} ${keys.map((k) => `"${k}"`).join(", ")} in ${what}`;
     }
     if (iss.input === undefined) return "is required";
