@@ -101,6 +101,9 @@ export function classifyTarget(rawTarget: string | undefined, method: string): T
   if (!/^[\x21-\x7e]+$/.test(rawTarget)) {
     return refuse("malformed_target", "x-fal-target-url contains whitespace, control or non-ASCII characters.");
   }
+  // Require the canonical form literally: the parser would also accept "HTTPS:", "https:/host",
+  // "https:\\host", ":443" or "user@host" and normalise them into something that looks allowed.
+  const authority = /^https:\/\/([^/?#]*)/.exec(rawTarget)?.[1];
   let url: URL;
   try {
     url = new URL(rawTarget);
@@ -113,8 +116,11 @@ export function classifyTarget(rawTarget: string | undefined, method: string): T
   if (url.username !== "" || url.password !== "") {
     return refuse("target_not_allowed", "Targets with userinfo are not forwarded.");
   }
-  if (url.port !== "") {
+  if (url.port !== "" || (authority !== undefined && authority.includes(":"))) {
     return refuse("target_not_allowed", "Targets with an explicit port are not forwarded.");
+  }
+  if (authority !== url.hostname) {
+    return refuse("target_not_allowed", "The target must be written as https://<fal host>/… (lower case, no port, no userinfo).");
   }
   if (url.hash !== "" || rawTarget.includes("#")) {
     return refuse("target_not_allowed", "Targets with a fragment are not forwarded.");

@@ -55,7 +55,10 @@ export function createApp(options: AppOptions = {}): App {
   const serveStatic = createStaticHandler(options.distDir ?? resolve("dist"));
   const backend = standin ? "standin" : "fal";
 
-  const server = createServer({ maxHeaderSize: 32 * 1024 }, (req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  // Node only checks these timeouts every connectionsCheckingInterval (30 s by default).
+  const checkEvery = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)));
+  const server = createServer({ maxHeaderSize: 32 * 1024, connectionsCheckingInterval: checkEvery }, (req, res) => {
     void (async () => {
       const path = (req.url ?? "/").split("?")[0];
       const falFacing = path === PROXY_PATH || path.startsWith("/standin/upload/") || path.startsWith("/standin/files/");
@@ -80,11 +83,21 @@ export function createApp(options: AppOptions = {}): App {
       sendJsonError(res, 500, "internal_error", "The server failed to handle this request.");
     });
   });
-  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = options.requestTimeoutMs ?? 60_000;
-  server.on("clientError", (_err, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-    else socket.destroy();
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    // Malformed or too-slow requests never reach a handler; still answer with JSON, then close.
+    if (!socket.writable) return void socket.destroy();
+    const [status, reason, code] =
+      err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "Request Timeout", "request_timeout"]
+        : err.code === "HPE_HEADER_OVERFLOW"
+          ? [431, "Request Header Fields Too Large", "headers_too_large"]
+          : [400, "Bad Request", "bad_request"];
+    const body = JSON.stringify({ error: { code, message: `${reason}.` } });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
 
   return {
