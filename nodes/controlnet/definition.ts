@@ -40,7 +40,7 @@ export const controlnet = defineNode({
       step: 0.01,
       unconfirmedRange: { min: 0, max: 1, source: "is a fraction of the steps" },
     }),
-    config_url: param.fileUrl({ label: "Config URL", description: "Optional config.json for ControlNets given as a bare weights URL.", advanced: true, widget: "text" }),
+    config_url: param.fileUrl({ label: "Config URL", description: "Optional config.json for ControlNets given as a bare weights URL.", advanced: true, widget: "text", anyType: true }),
     variant: param.string({ label: "Variant", description: "Weights variant, e.g. fp16.", advanced: true }),
   },
   contribute(ctx) {

@@ -20,6 +20,7 @@ export const icLight = defineNode({
       description: "URL of the IC-Light weights (fc for foreground-conditioned, fbc with a background).",
       required: true,
       widget: "text",
+      anyType: true,
     }),
   },
   contribute(ctx) {

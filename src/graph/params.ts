@@ -80,9 +80,9 @@ export const param = {
     return { ...o, schema: z.enum(options) as unknown as z.ZodType<T[number]>, widget: "select", options };
   },
   /** An image or file: https URL or data: URI. */
-  fileUrl(o: Common & { default?: string; widget?: "image" | "text" }): ParamSpec<string> {
+  fileUrl(o: Common & { default?: string; widget?: "image" | "text"; anyType?: boolean }): ParamSpec<string> {
     const schema = z.string().superRefine((v, ctx) => {
-      const why = checkFileUrl(v);
+      const why = checkFileUrl(v, { imageOnly: !o.anyType });
       if (why) ctx.addIssue({ code: "custom", message: why });
     });
     return { ...o, schema, widget: o.widget ?? "image" };
