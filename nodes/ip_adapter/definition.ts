@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Sourced, defineNode, param } from "../../src/graph";
+import { applyImageEncoder } from "../shared";
 
 export const ipAdapter = defineNode({
   type: "ip_adapter",
@@ -83,18 +84,3 @@ export const ipAdapter = defineNode({
     ctx.emit("model", ctx.input("model"));
   },
 });
-
-const ENCODER_CONFLICT = {
-  code: "encoder-mismatch",
-  message: "All IP-Adapters in one request share one image encoder: wire them to the same Image encoder node",
-} as const;
-
-/** Shared with the Sampler, which can carry an encoder when no IP-Adapter does. */
-export function applyImageEncoder(
-  ctx: { set(key: string, value: unknown, options?: { conflict?: typeof ENCODER_CONFLICT }): void },
-  encoder: Sourced<Record<string, string | undefined>>,
-): void {
-  for (const key of ["image_encoder_path", "image_encoder_subfolder", "image_encoder_weight_name"] as const) {
-    ctx.set(key, encoder.pick(key), { conflict: ENCODER_CONFLICT });
-  }
-}

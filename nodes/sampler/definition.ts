@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineNode, param, type Sourced } from "../../src/graph";
-import { applyImageEncoder } from "../ip_adapter/definition";
+import { applyImageEncoder } from "../shared";
 
 export const IMAGE_SIZE_PRESETS = ["square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"] as const;
 
