@@ -44,6 +44,8 @@ export interface EditorState {
   readonly history: { readonly past: readonly HistoryEntry[]; readonly future: readonly HistoryEntry[] };
   /** The document differs from the last replaceDocument({markClean}) / markClean(). */
   readonly dirty: boolean;
+  /** Bumps on every replaceDocument: a different document was opened (views refit, panels reset). */
+  readonly epoch: number;
 }
 export type Listener = (state: EditorState, previous: EditorState) => void;
 
@@ -83,6 +85,8 @@ export interface EditorStore {
   paste(input: unknown, at?: XY): PasteResult;
   toggleBypass(ids?: readonly string[]): void;
   rename(nodeId: string, label: string): void;
+  /** Edits the document's meta (name, description, tags); undefined values remove a key. */
+  setMeta(patch: Partial<WorkflowDocument["meta"]>): void;
   undo(): boolean;
   redo(): boolean;
 
@@ -129,6 +133,7 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
     viewport: doc0.viewport ?? { x: 0, y: 0, zoom: 1 },
     history: { past: [], future: [] },
     dirty: false,
+    epoch: 0,
   };
 
   const topId = (past: readonly HistoryEntry[]) => (past.length ? past[past.length - 1].id : 0);
@@ -357,6 +362,19 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
       });
     },
 
+    setMeta(patch) {
+      commit(
+        "Edit pipeline info",
+        (d) => {
+          for (const [k, v] of Object.entries(patch) as [keyof WorkflowDocument["meta"], never][]) {
+            if (v === undefined) delete d.meta[k];
+            else d.meta[k] = v;
+          }
+        },
+        { coalesceKey: `meta:${Object.keys(patch).join(",")}` },
+      );
+    },
+
     undo() {
       const { past, future } = state.history;
       const entry = past[past.length - 1];
@@ -414,6 +432,7 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
         viewport: doc.viewport ?? state.viewport,
         history: { past: [], future: [] },
         dirty: !opts.markClean,
+        epoch: state.epoch + 1,
       });
     },
 

@@ -1,0 +1,87 @@
+import { useCallback, useEffect } from "react";
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { EditorProvider } from "./store/react";
+import { ui, useUi } from "./store/ui";
+import type { EditorStore } from "./store";
+import { Canvas } from "./flow/Canvas";
+import { autoLayout } from "./flow/layout";
+import { nodeSizes } from "./flow/sizes";
+import { Toolbar } from "./panels/Toolbar";
+import { Sidebar } from "./panels/Sidebar";
+import { SidePanel } from "./panels/SidePanel";
+import { Palette } from "./panels/Palette";
+import { HelpOverlay } from "./panels/HelpOverlay";
+import { ImportDialog } from "./panels/ImportDialog";
+import { Toasts } from "./panels/Toasts";
+import { installShortcuts } from "./shortcuts";
+import { download, pickAndOpen } from "./io";
+
+function Shell({ store }: { store: EditorStore }) {
+  const flow = useReactFlow();
+  const importOpen = useUi((s) => s.importOpen);
+
+  const canvasCenter = useCallback(() => {
+    const r = document.querySelector(".canvas")?.getBoundingClientRect();
+    const screen = r ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : { x: innerWidth / 2, y: innerHeight / 2 };
+    return { screen, flow: flow.screenToFlowPosition(screen) };
+  }, [flow]);
+
+  const layout = useCallback(async () => {
+    try {
+      const moves = await autoLayout(store.getState().document, store.registry, nodeSizes);
+      store.moveNodes(moves);
+      requestAnimationFrame(() => flow.fitView({ padding: 0.15, duration: 250 }));
+    } catch (e) {
+      ui.toast(`Layout failed: ${(e as Error).message}`, "error");
+    }
+  }, [store, flow]);
+
+  useEffect(
+    () =>
+      installShortcuts(store, {
+        openPalette: () => {
+          const c = canvasCenter();
+          ui.set({ palette: { screen: { x: c.screen.x - 160, y: c.screen.y - 120 }, flow: c.flow } });
+        },
+        save: () => download(store),
+        open: () => pickAndOpen(store),
+        layout,
+        fitView: () => flow.fitView({ padding: 0.15, duration: 200 }),
+      }),
+    [store, canvasCenter, layout, flow],
+  );
+
+  const addAtCenter = useCallback(
+    (type: string) => {
+      const { flow: p } = canvasCenter();
+      const jitter = (store.getState().document.nodes.length % 5) * 24;
+      store.addNode(type, { x: Math.round(p.x - 130 + jitter), y: Math.round(p.y - 60 + jitter) });
+    },
+    [store, canvasCenter],
+  );
+
+  return (
+    <div className="app">
+      <Toolbar onLayout={layout} />
+      <div className="main">
+        <Sidebar onAdd={addAtCenter} />
+        <Canvas />
+        <SidePanel />
+      </div>
+      <Palette />
+      <HelpOverlay />
+      {importOpen && <ImportDialog />}
+      <Toasts />
+    </div>
+  );
+}
+
+export function App({ store }: { store: EditorStore }) {
+  return (
+    <EditorProvider store={store}>
+      <ReactFlowProvider>
+        <Shell store={store} />
+      </ReactFlowProvider>
+    </EditorProvider>
+  );
+}

@@ -1,0 +1,67 @@
+import { useRef, useState } from "react";
+import type { FieldProps } from "./types";
+
+/** Files are read into data: URIs; the runner uploads them before a request. Big files would bloat the workflow. */
+export const MAX_IMAGE_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * URL box with a thumbnail. A remote URL is never fetched on its own (an imported workflow could
+ * point at a tracking pixel): the preview loads only after the user asks, without a referrer.
+ */
+export function ImageField({ value, onChange, id, invalid, compact, spec }: FieldProps<string>) {
+  const [approved, setApproved] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const url = value ?? "";
+  const isData = url.startsWith("data:image/");
+  const isRemote = /^https?:\/\//i.test(url);
+  const showThumb = isData || (isRemote && approved === url);
+  return (
+    <div className="col gap4 image-field">
+      <div className="row gap4">
+        <input
+          id={id}
+          className="input mono"
+          spellCheck={false}
+          aria-invalid={invalid || undefined}
+          value={isData ? `${url.slice(0, 30)}… (${Math.round(url.length / 1024)} KB)` : url}
+          readOnly={isData}
+          placeholder={spec.placeholder ?? "https://… or pick a file"}
+          onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}
+        />
+        <button type="button" className="icon-btn" title="Pick an image file" aria-label="Pick an image file" onClick={() => fileRef.current?.click()}>
+          ⇪
+        </button>
+        {url && (
+          <button type="button" className="icon-btn" title="Clear" aria-label="Clear image" onClick={() => onChange(undefined)}>
+            ×
+          </button>
+        )}
+        <input
+          ref={fileRef}
+          type="file"
+          accept="image/*"
+          hidden
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = "";
+            if (!file) return;
+            if (file.size > MAX_IMAGE_FILE_BYTES) return setError(`${file.name} is ${(file.size / 1048576).toFixed(1)} MB; the limit is 8 MB`);
+            setError(null);
+            const reader = new FileReader();
+            reader.onload = () => typeof reader.result === "string" && onChange(reader.result);
+            reader.readAsDataURL(file);
+          }}
+        />
+      </div>
+      {showThumb ? (
+        <img className={`thumb ${compact ? "small" : ""}`} src={url} alt="Preview" referrerPolicy="no-referrer" draggable={false} />
+      ) : isRemote ? (
+        <button type="button" className="link-btn" onClick={() => setApproved(url)}>
+          Load preview
+        </button>
+      ) : null}
+      {error && <span className="field-msg error">{error}</span>}
+    </div>
+  );
+}

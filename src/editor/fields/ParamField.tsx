@@ -1,0 +1,38 @@
+import { memo, useCallback } from "react";
+import type { Diagnostic, ParamSpec } from "../../graph";
+import { useEditorStore } from "../store/react";
+import { WIDGETS } from "./widgets";
+
+interface Props {
+  nodeId: string;
+  name: string;
+  spec: ParamSpec;
+  value: unknown;
+  diagnostic?: Diagnostic;
+  compact?: boolean;
+  /** Inspector: show the description under the field. */
+  describe?: boolean;
+  highlighted?: boolean;
+}
+
+/** Label + widget + the field's own diagnostic. The message disappears as soon as the value is fixed (live compile). */
+export const ParamField = memo(function ParamField({ nodeId, name, spec, value, diagnostic, compact, describe, highlighted }: Props) {
+  const store = useEditorStore();
+  const onChange = useCallback((v: unknown) => store.setParam(nodeId, name, v), [store, nodeId, name]);
+  const Widget = WIDGETS[spec.widget];
+  const domId = `${compact ? "n" : "i"}-${nodeId}-${name}`;
+  const inline = spec.widget === "toggle";
+  return (
+    <div className={`field ${inline ? "inline" : ""} ${highlighted ? "hl" : ""} ${diagnostic ? `has-${diagnostic.severity}` : ""}`} data-field={name}>
+      <label htmlFor={domId} className="field-label" title={spec.description}>
+        {spec.label}
+        {spec.required && <span className="req" aria-label="required">*</span>}
+      </label>
+      <div className="field-control">
+        <Widget spec={spec} value={value as never} onChange={onChange} id={domId} invalid={diagnostic?.severity === "error"} compact={compact} />
+      </div>
+      {diagnostic && <div className={`field-msg ${diagnostic.severity}`}>{diagnostic.message}</div>}
+      {describe && !diagnostic && <div className="field-desc">{spec.description}</div>}
+    </div>
+  );
+});

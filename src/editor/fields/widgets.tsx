@@ -1,0 +1,205 @@
+import { useEffect, useState, type ComponentType } from "react";
+import type { WidgetKind } from "../../graph";
+import { IMAGE_SIZE_PRESET_NAMES } from "../../compiler";
+import type { FieldProps } from "./types";
+import { NumberInput } from "./NumberInput";
+import { ImageField } from "./ImageField";
+import { KeyValueField } from "./KeyValueField";
+
+function TextField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
+  return (
+    <input
+      id={id}
+      className="input"
+      type="text"
+      spellCheck={false}
+      aria-invalid={invalid || undefined}
+      value={value ?? ""}
+      placeholder={spec.placeholder ?? (spec.default === undefined ? "(not set)" : undefined)}
+      onChange={(e) => onChange(e.target.value === "" && !spec.required && spec.default === undefined ? undefined : e.target.value)}
+    />
+  );
+}
+
+function TextAreaField({ spec, value, onChange, id, invalid, compact }: FieldProps<string>) {
+  return (
+    <textarea
+      id={id}
+      className="input textarea nowheel"
+      aria-invalid={invalid || undefined}
+      rows={compact ? 3 : 5}
+      value={value ?? ""}
+      placeholder={spec.placeholder ?? spec.description}
+      onChange={(e) => onChange(e.target.value === "" && !spec.required && spec.default === undefined ? undefined : e.target.value)}
+    />
+  );
+}
+
+function NumberField({ spec, value, onChange, id, invalid }: FieldProps<number>) {
+  return <NumberInput id={id} value={value} onChange={onChange} min={spec.min} max={spec.max} step={spec.step} invalid={invalid} placeholder={spec.default === undefined ? "(not set)" : undefined} />;
+}
+
+/** Range for a slider: the hard bounds, else the believed range, else none (plain number box). */
+function sliderRange(spec: FieldProps["spec"]): [number, number] | null {
+  const lo = spec.min ?? spec.unconfirmedRange?.min;
+  const hi = spec.max ?? spec.unconfirmedRange?.max;
+  return lo !== undefined && hi !== undefined && hi > lo ? [lo, hi] : null;
+}
+
+function SliderField(props: FieldProps<number>) {
+  const { spec, value, onChange, id, invalid } = props;
+  const range = sliderRange(spec);
+  if (!range) return <NumberField {...props} />;
+  const current = value ?? (spec.default as number | undefined) ?? range[0];
+  const pct = ((Math.min(Math.max(current, range[0]), range[1]) - range[0]) / (range[1] - range[0])) * 100;
+  return (
+    <div className="slider-row">
+      <input
+        className="slider nodrag"
+        type="range"
+        aria-label={spec.label}
+        min={range[0]}
+        max={range[1]}
+        step={spec.step ?? "any"}
+        value={current}
+        style={{ ["--pct" as string]: `${pct}%` }}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
+      <NumberInput id={id} className="slider-num" value={value} onChange={onChange} min={spec.min} max={spec.max} step={spec.step} invalid={invalid} />
+    </div>
+  );
+}
+
+function SelectField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
+  const unset = !spec.required && spec.default === undefined;
+  return (
+    <select id={id} className="input select" aria-invalid={invalid || undefined} value={value ?? ""} onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}>
+      {(unset || value === undefined) && <option value="">{unset ? "(default)" : "Choose…"}</option>}
+      {value !== undefined && !spec.options?.includes(value) && <option value={value}>{value} (unknown)</option>}
+      {spec.options?.map((o) => (
+        <option key={o} value={o}>
+          {o}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function ToggleField({ spec, value, onChange, id }: FieldProps<boolean>) {
+  const on = value ?? (spec.default as boolean | undefined) ?? false;
+  return (
+    <button id={id} type="button" role="switch" aria-checked={on} aria-label={spec.label} className={`switch ${on ? "on" : ""}`} onClick={() => onChange(!on)}>
+      <span className="knob" />
+    </button>
+  );
+}
+
+function SeedField({ spec, value, onChange, id, invalid }: FieldProps<number>) {
+  return (
+    <div className="row gap4">
+      <NumberInput id={id} value={value} onChange={onChange} min={spec.min} max={spec.max} step={1} invalid={invalid} placeholder="random" />
+      <button type="button" className="icon-btn" title="Randomize seed" aria-label="Randomize seed" onClick={() => onChange(Math.floor(Math.random() * 2 ** 32))}>
+        ⚄
+      </button>
+      <button type="button" className="icon-btn" title="Clear (a new random seed each run)" aria-label="Clear seed" disabled={value === undefined} onClick={() => onChange(undefined)}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+type Size = string | { width?: number; height?: number };
+
+function ImageSizeField({ value, onChange, id, invalid }: FieldProps<Size>) {
+  const custom = typeof value === "object" && value !== null;
+  return (
+    <div className="col gap4">
+      <select
+        id={id}
+        className="input select"
+        aria-invalid={invalid || undefined}
+        value={custom ? "__custom" : (value ?? "")}
+        onChange={(e) => onChange(e.target.value === "__custom" ? { width: 1024, height: 1024 } : e.target.value === "" ? undefined : e.target.value)}
+      >
+        {value === undefined && <option value="">(default)</option>}
+        {IMAGE_SIZE_PRESET_NAMES.map((p) => (
+          <option key={p} value={p}>
+            {p.replace(/_/g, " ")}
+          </option>
+        ))}
+        <option value="__custom">Custom…</option>
+      </select>
+      {custom && (
+        <div className="row gap4 size-row">
+          <NumberInput aria-label="Width" value={value.width} step={8} min={8} onChange={(w) => onChange({ ...value, width: w })} />
+          <span className="muted">×</span>
+          <NumberInput aria-label="Height" value={value.height} step={8} min={8} onChange={(h) => onChange({ ...value, height: h })} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Comma/space separated list editor; keeps the typed text until it parses. */
+function listField(parse: (token: string) => unknown | undefined, what: string, sep: RegExp = /[\s,]+/) {
+  return function ListField({ value, onChange, id, invalid, spec }: FieldProps<unknown[]>) {
+    const show = (v: unknown[] | undefined) => (Array.isArray(v) ? v.join(", ") : "");
+    const [draft, setDraft] = useState(show(value));
+    const [bad, setBad] = useState<string | null>(null);
+    useEffect(() => {
+      setDraft((d) => (bad === null ? show(value) : d));
+      // eslint-disable-next-line react-hooks/exhaustive-deps
+    }, [value]);
+    return (
+      <div className="col gap2">
+        <input
+          id={id}
+          className="input mono"
+          spellCheck={false}
+          aria-invalid={invalid || bad !== null || undefined}
+          value={draft}
+          placeholder={spec.placeholder ?? `${what}, comma separated`}
+          onChange={(e) => {
+            const text = e.target.value;
+            setDraft(text);
+            const tokens = text.split(sep).map((t) => t.trim()).filter(Boolean);
+            if (!tokens.length) {
+              setBad(null);
+              return onChange(undefined);
+            }
+            const out: unknown[] = [];
+            for (const t of tokens) {
+              const v = parse(t);
+              if (v === undefined) return setBad(`"${t}" is not ${what}`);
+              out.push(v);
+            }
+            setBad(null);
+            onChange(out);
+          }}
+        />
+        {bad && <span className="field-msg error">{bad}</span>}
+      </div>
+    );
+  };
+}
+
+const IntListField = listField((t) => (/^-?\d+$/.test(t) ? Number(t) : undefined), "a whole number");
+const FloatListField = listField((t) => (t.trim() !== "" && Number.isFinite(Number(t)) ? Number(t) : undefined), "a number");
+const StringListField = listField((t) => t, "text", /,/);
+
+/** Every widget kind maps to a component; a new kind in WIDGET_KINDS is a type error here until handled. */
+export const WIDGETS = {
+  text: TextField,
+  textarea: TextAreaField,
+  number: NumberField,
+  slider: SliderField,
+  select: SelectField,
+  toggle: ToggleField,
+  image: ImageField,
+  seed: SeedField,
+  imageSize: ImageSizeField,
+  intList: IntListField,
+  floatList: FloatListField,
+  stringList: StringListField,
+  keyValue: KeyValueField,
+} satisfies Record<WidgetKind, ComponentType<FieldProps<any>>>;

@@ -1,0 +1,279 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from "react";
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeChange,
+  type OnConnectStartParams,
+} from "@xyflow/react";
+import { canConnect, type XY } from "../../graph";
+import { useEditor, useEditorStore } from "../store/react";
+import { ui, useUi } from "../store/ui";
+import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
+import { GraphNode, CATEGORY_COLOR } from "./GraphNode";
+import { nodeSizes } from "./sizes";
+
+/** Built once: a new object per render would make xyflow remount every node. */
+const nodeTypes = { graph: GraphNode };
+export const DND_MIME = "application/x-lora-graph-node";
+
+export function Canvas() {
+  const store = useEditorStore();
+  const registry = store.registry;
+  const doc = useEditor((s) => s.document);
+  const selection = useEditor((s) => s.selection);
+  const epoch = useEditor((s) => s.epoch);
+  const flow = useReactFlow();
+  const [drag, setDrag] = useState<Map<string, XY> | null>(null);
+  const deriveNodes = useMemo(createNodeDeriver, []);
+  const deriveEdges = useMemo(() => createEdgeDeriver(registry), [registry]);
+  const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
+  const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
+  const nodes = useMemo(() => deriveNodes(doc.nodes, selectedNodes, drag), [deriveNodes, doc.nodes, selectedNodes, drag]);
+  const edges = useMemo(() => deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes), [deriveEdges, doc.edges, doc.nodes, selectedEdges, selectedNodes]);
+  const pointer = useRef<XY>({ x: 0, y: 0 });
+
+  // A different document was opened: show all of it.
+  useEffect(() => {
+    if (epoch === 0) return;
+    const vp = store.getState().document.viewport;
+    if (vp) flow.setViewport(vp);
+    else requestAnimationFrame(() => flow.fitView({ padding: 0.15, duration: 200 }));
+  }, [epoch, flow, store]);
+
+  // Reveal a node asked for by the problems list or the request view.
+  useEffect(() => {
+    const off = ui.subscribe(() => {
+        const f = ui.get().focus;
+        if (!f || f.nonce === lastFocus.current) return;
+        lastFocus.current = f.nonce;
+        const n = flow.getInternalNode(f.nodeId);
+        if (!n) return;
+        const w = n.measured.width ?? 260, h = n.measured.height ?? 160;
+        flow.setCenter(n.internals.positionAbsolute.x + w / 2, n.internals.positionAbsolute.y + h / 2, { zoom: Math.max(flow.getZoom(), 0.9), duration: 250 });
+    });
+    return () => void off();
+  }, [flow]);
+  const lastFocus = useRef(0);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<GraphFlowNode>[]) => {
+      let moved: Map<string, XY> | null = null;
+      let sel: Set<string> | null = null;
+      for (const c of changes) {
+        if (c.type === "position" && c.position && c.dragging) (moved ??= new Map()).set(c.id, c.position);
+        else if (c.type === "dimensions" && c.dimensions) nodeSizes.set(c.id, c.dimensions);
+        else if (c.type === "select") {
+          sel ??= new Set(store.getState().selection.nodes);
+          if (c.selected) sel.add(c.id);
+          else sel.delete(c.id);
+        }
+      }
+      if (moved) setDrag((d) => new Map([...(d ?? []), ...moved!]));
+      if (sel) store.setSelection({ nodes: [...sel] });
+    },
+    [store],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<Edge>[]) => {
+      let sel: Set<string> | null = null;
+      for (const c of changes) {
+        if (c.type !== "select") continue;
+        sel ??= new Set(store.getState().selection.edges);
+        if (c.selected) sel.add(c.id);
+        else sel.delete(c.id);
+      }
+      if (sel) store.setSelection({ edges: [...sel] });
+    },
+    [store],
+  );
+
+  // One undo step per drag: positions live in `drag` while moving and enter the document on release.
+  const onNodeDragStop = useCallback(
+    (_: unknown, __: GraphFlowNode, dragged: GraphFlowNode[]) => {
+      store.moveNodes(dragged.map((n) => ({ id: n.id, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } })));
+      setDrag(null);
+    },
+    [store],
+  );
+
+  const verdict = useCallback(
+    (c: Connection | Edge) => {
+      const s = store.getState();
+      const from = { node: c.source, port: c.sourceHandle ?? "" };
+      const to = { node: c.target, port: c.targetHandle ?? "" };
+      let v = canConnect(s.document, from, to, registry);
+      // Dropping on an occupied single input replaces its wire (store.connect with replace).
+      if (!v.ok && v.code === "input-taken") {
+        const old = s.document.edges.find((e) => e.target === to.node && e.targetHandle === to.port);
+        if (old) v = canConnect(s.document, from, to, registry, { ignoreEdgeId: old.id });
+      }
+      return v;
+    },
+    [store, registry],
+  );
+
+  const isValidConnection: IsValidConnection = useCallback(
+    (c) => {
+      const v = verdict(c);
+      ui.set({ wireHint: v.ok ? null : { text: v.reason, x: pointer.current.x, y: pointer.current.y } });
+      return v.ok;
+    },
+    [verdict],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const r = store.connect({ node: c.source, port: c.sourceHandle ?? "" }, { node: c.target, port: c.targetHandle ?? "" }, { replace: true });
+      if (!r.ok) ui.toast(r.reason, "error");
+    },
+    [store],
+  );
+
+  const connectStart = useRef<OnConnectStartParams | null>(null);
+  const onConnectStart = useCallback((_: unknown, p: OnConnectStartParams) => {
+    connectStart.current = p;
+  }, []);
+
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      const hint = ui.get().wireHint;
+      ui.set({ wireHint: null });
+      const from = state.fromHandle;
+      if (state.isValid || !from?.id || !from.nodeId) return;
+      const pt = "changedTouches" in event ? event.changedTouches[0] : event;
+      if (state.toHandle) {
+        if (hint) ui.toast(hint.text, "error");
+        return;
+      }
+      const target = pt && (document.elementFromPoint(pt.clientX, pt.clientY) as Element | null);
+      if (!target?.closest(".react-flow__pane")) return;
+      const n = store.getState().document.nodes.find((x) => x.id === from.nodeId);
+      const def = n && registry.get(n.type);
+      const port = def && (from.type === "source" ? def.outputs : def.inputs).find((p) => p.id === from.id);
+      if (!port) return;
+      ui.set({
+        palette: {
+          screen: { x: pt.clientX, y: pt.clientY },
+          flow: flow.screenToFlowPosition({ x: pt.clientX, y: pt.clientY }),
+          connectFrom: { nodeId: from.nodeId, handleId: from.id, handleType: from.type, kind: port.kind },
+        },
+      });
+    },
+    [store, registry, flow],
+  );
+
+  const onDoubleClick = useCallback(
+    (e: ReactMouseEvent) => {
+      if (!(e.target as Element).classList?.contains("react-flow__pane")) return;
+      ui.set({ palette: { screen: { x: e.clientX, y: e.clientY }, flow: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) } });
+    },
+    [flow],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(DND_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+    }
+  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(DND_MIME);
+      if (!type || !registry.get(type)) return;
+      e.preventDefault();
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      store.addNode(type, { x: Math.round(p.x - 20), y: Math.round(p.y - 16) });
+    },
+    [store, registry, flow],
+  );
+
+  const defaultViewport = useMemo(() => store.getState().viewport, [store]);
+  const empty = doc.nodes.length === 0;
+
+  return (
+    <div
+      className="canvas"
+      onDoubleClick={onDoubleClick}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      onPointerMove={(e) => {
+        pointer.current = { x: e.clientX, y: e.clientY };
+        const h = ui.get().wireHint;
+        if (h) ui.set({ wireHint: { ...h, x: e.clientX, y: e.clientY } });
+      }}
+    >
+      <ReactFlow<GraphFlowNode, Edge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={onConnect}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onMoveEnd={(_, vp) => store.setViewport(vp)}
+        defaultViewport={defaultViewport}
+        fitView={!store.getState().document.viewport}
+        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        minZoom={0.1}
+        maxZoom={2.5}
+        zoomOnDoubleClick={false}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        connectionRadius={28}
+        onlyRenderVisibleElements
+        colorMode="dark"
+        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={{ type: "default" }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
+        <MiniMap
+          pannable
+          zoomable
+          ariaLabel="Mini map"
+          nodeColor={(n) => {
+            const node = (n as GraphFlowNode).data.node;
+            const def = registry.get(node.type);
+            return def ? CATEGORY_COLOR[def.category] : "#555";
+          }}
+          nodeStrokeWidth={0}
+          maskColor="rgba(10,12,16,0.7)"
+          style={{ width: 180, height: 120 }}
+        />
+        <Controls showInteractive={false} position="bottom-left" />
+      </ReactFlow>
+      {empty && (
+        <div className="canvas-empty">
+          <div className="empty-title">An empty canvas</div>
+          <div className="empty-sub">
+            Double-click or press <kbd>Space</kbd> to add a node, drag one in from the left, or open a template.
+          </div>
+        </div>
+      )}
+      <WireHint />
+    </div>
+  );
+}
+
+function WireHint() {
+  const hint = useUi((s) => s.wireHint);
+  if (!hint) return null;
+  return (
+    <div className="wire-hint" role="status" style={{ left: hint.x + 16, top: hint.y + 12 }}>
+      {hint.text}
+    </div>
+  );
+}

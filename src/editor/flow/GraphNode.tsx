@@ -1,0 +1,193 @@
+import { memo, useEffect, useRef, useState } from "react";
+import { useUi } from "../store/ui";
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition, type PortSpec } from "../../graph";
+import { useEditor, useEditorStore } from "../store/react";
+import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
+import { ParamField } from "../fields/ParamField";
+import type { GraphFlowNode } from "./derive";
+
+export const CATEGORY_COLOR: Record<NodeDefinition["category"], string> = {
+  Model: "#a78bfa",
+  Conditioning: "#f59e0b",
+  Image: "#38bdf8",
+  Sampling: "#34d399",
+  Output: "#fb7185",
+  Utility: "#94a3b8",
+};
+
+function Port({ port, type, diagnostic }: { port: PortSpec; type: "source" | "target"; diagnostic?: Diagnostic }) {
+  const info = PORT_KIND_INFO[port.kind];
+  const tip = `${port.label} · ${info.label}${port.required ? " (required)" : ""}${port.multiple ? " (accepts several)" : ""}${port.description ? `\n${port.description}` : ""}`;
+  return (
+    <div className={`port ${type === "target" ? "in" : "out"} ${diagnostic ? `has-${diagnostic.severity}` : ""}`} title={diagnostic ? `${tip}\n⚠ ${diagnostic.message}` : tip} data-port={port.id}>
+      <Handle
+        type={type}
+        id={port.id}
+        position={type === "target" ? Position.Left : Position.Right}
+        className={`handle ${port.multiple ? "multi" : ""}`}
+        style={{ ["--c" as string]: info.color }}
+        aria-label={`${type === "target" ? "Input" : "Output"} ${port.label} (${info.label})`}
+      />
+      <span className="port-label">
+        {port.label}
+        {port.required && type === "target" && <span className="req">*</span>}
+      </span>
+    </div>
+  );
+}
+
+function Title({ id, title, label }: { id: string; title: string; label?: string }) {
+  const store = useEditorStore();
+  const [editing, setEditing] = useState(false);
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (editing) ref.current?.select();
+  }, [editing]);
+  if (editing) {
+    const finish = (save: boolean) => {
+      if (save && ref.current) store.rename(id, ref.current.value);
+      setEditing(false);
+    };
+    return (
+      <input
+        ref={ref}
+        className="title-input nodrag"
+        defaultValue={label ?? title}
+        aria-label="Node name"
+        onBlur={() => finish(true)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") finish(true);
+          if (e.key === "Escape") finish(false);
+          e.stopPropagation();
+        }}
+      />
+    );
+  }
+  return (
+    <span className="node-title" title="Double-click to rename" onDoubleClick={(e) => (e.stopPropagation(), setEditing(true))}>
+      {label || title}
+    </span>
+  );
+}
+
+function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
+  const node = data.node;
+  const store = useEditorStore();
+  const def = store.registry.get(node.type);
+  const diags = useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id));
+  const focus = useUi((s) => (s.focus?.nodeId === id ? s.focus : null));
+  const rootRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!focus?.field) return;
+    if (def?.params[focus.field]?.advanced && !node.expanded) store.setExpanded(id, true);
+    const t0 = setTimeout(() => {
+      const el = rootRef.current?.querySelector<HTMLElement>(`[data-field="${CSS.escape(focus.field!)}"], [data-port="${CSS.escape(focus.field!)}"]`);
+      el?.classList.add("flash");
+      setTimeout(() => el?.classList.remove("flash"), 1200);
+    }, 30);
+    return () => clearTimeout(t0);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus]);
+  if (!def) {
+    return (
+      <div className={`gnode unknown ${selected ? "sel" : ""}`}>
+        <div className="node-head">
+          <span className="node-title">Unknown node “{node.type}”</span>
+        </div>
+        <div className="node-note">This node type is not in the catalogue; it is kept but not compiled.</div>
+      </div>
+    );
+  }
+  const errors = diags.filter((d) => d.severity === "error");
+  const warnings = diags.filter((d) => d.severity === "warning");
+  const nodeLevel = diags.filter((d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)));
+  const entries = Object.entries(def.params);
+  const basic = entries.filter(([, s]) => !s.advanced);
+  const advanced = entries.filter(([, s]) => s.advanced);
+
+  if (def.inert) {
+    return (
+      <div className={`gnode note ${selected ? "sel" : ""}`}>
+        <div className="node-head">
+          <span className="dot" style={{ background: CATEGORY_COLOR[def.category] }} />
+          <Title id={id} title={def.title} label={node.label} />
+        </div>
+        <textarea
+          className="note-text nodrag nowheel"
+          aria-label="Note text"
+          value={typeof node.params.text === "string" ? node.params.text : ""}
+          placeholder="Write a note…"
+          onChange={(e) => store.setParam(id, "text", e.target.value)}
+        />
+      </div>
+    );
+  }
+
+  return (
+    <div
+      ref={rootRef}
+      className={`gnode ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""}`}
+      style={{ ["--cat" as string]: CATEGORY_COLOR[def.category] }}
+    >
+      <div className="node-head">
+        <span className="dot" />
+        <Title id={id} title={def.title} label={node.label} />
+        {node.label && <span className="node-type">{def.title}</span>}
+        {node.bypass && <span className="badge">Bypassed</span>}
+        {errors.length > 0 && (
+          <span className="badge err" title={errors.map((d) => d.message).join("\n")}>
+            {errors.length}
+          </span>
+        )}
+        {!errors.length && warnings.length > 0 && (
+          <span className="badge warn" title={warnings.map((d) => d.message).join("\n")}>
+            {warnings.length}
+          </span>
+        )}
+      </div>
+      {(def.inputs.length > 0 || def.outputs.length > 0) && (
+        <div className="ports">
+          <div className="col">
+            {def.inputs.map((p) => (
+              <Port key={p.id} port={p} type="target" diagnostic={fieldDiagnostic(diags, p.id)} />
+            ))}
+          </div>
+          <div className="col right">
+            {def.outputs.map((p) => (
+              <Port key={p.id} port={p} type="source" />
+            ))}
+          </div>
+        </div>
+      )}
+      {nodeLevel.length > 0 && (
+        <div className="node-msgs">
+          {nodeLevel.map((d, i) => (
+            <div key={i} className={`field-msg ${d.severity}`}>
+              {d.message}
+            </div>
+          ))}
+        </div>
+      )}
+      {(basic.length > 0 || advanced.length > 0) && (
+        <div className="node-body nodrag">
+          {basic.map(([k, spec]) => (
+            <ParamField key={k} nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} compact />
+          ))}
+          {advanced.length > 0 && (
+            <>
+              <button type="button" className="fold" aria-expanded={!!node.expanded} onClick={() => store.setExpanded(id, !node.expanded)}>
+                <span className="chev">{node.expanded ? "▾" : "▸"}</span> Advanced ({advanced.length})
+                {!node.expanded && advanced.some(([k]) => fieldDiagnostic(diags, k)) && <span className="badge err">!</span>}
+              </button>
+              {node.expanded &&
+                advanced.map(([k, spec]) => <ParamField key={k} nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} compact />)}
+            </>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const GraphNode = memo(NodeBody);

@@ -1,0 +1,93 @@
+import type { Edge, Node } from "@xyflow/react";
+import { nodeSizes } from "./sizes";
+import { PORT_KIND_INFO, type Registry, type WorkflowEdge, type WorkflowNode, type XY } from "../../graph";
+
+export type GraphNodeData = { node: WorkflowNode };
+export type GraphFlowNode = Node<GraphNodeData, "graph">;
+
+interface CachedNode {
+  src: WorkflowNode;
+  selected: boolean;
+  position: XY;
+  rf: GraphFlowNode;
+}
+
+/**
+ * Builds xyflow's controlled nodes from the document, reusing the previous object for every node
+ * whose inputs did not change, so xyflow re-renders only the nodes that did.
+ */
+export function createNodeDeriver() {
+  let cache = new Map<string, CachedNode>();
+  return function derive(nodes: readonly WorkflowNode[], selected: ReadonlySet<string>, drag: ReadonlyMap<string, XY> | null): GraphFlowNode[] {
+    const next = new Map<string, CachedNode>();
+    const out: GraphFlowNode[] = new Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      const sel = selected.has(n.id);
+      const pos = drag?.get(n.id) ?? n.position;
+      const prev = cache.get(n.id);
+      let entry: CachedNode;
+      if (prev && prev.src === n && prev.selected === sel && prev.position.x === pos.x && prev.position.y === pos.y) entry = prev;
+      else {
+        const rf: GraphFlowNode = {
+          id: n.id,
+          type: "graph",
+          position: pos,
+          data: prev?.src === n ? prev.rf.data : { node: n },
+          selected: sel,
+          // Without the measured size xyflow would hide and re-measure the node on every edit.
+          measured: nodeSizes.get(n.id),
+          // Notes are commentary: keep them under the wires' nodes.
+          zIndex: n.type === "note" ? -1 : undefined,
+        };
+        entry = { src: n, selected: sel, position: pos, rf };
+      }
+      next.set(n.id, entry);
+      out[i] = entry.rf;
+    }
+    cache = next;
+    return out;
+  };
+}
+
+export type GraphFlowEdge = Edge;
+
+export function createEdgeDeriver(registry: Registry) {
+  let cache = new Map<string, { src: WorkflowEdge; selected: boolean; bypassed: boolean; rf: Edge }>();
+  return function derive(edges: readonly WorkflowEdge[], nodes: readonly WorkflowNode[], selected: ReadonlySet<string>, selectedNodes: ReadonlySet<string>): Edge[] {
+    const types = new Map<string, WorkflowNode>();
+    for (const n of nodes) types.set(n.id, n);
+    const next = new Map<string, { src: WorkflowEdge; selected: boolean; bypassed: boolean; rf: Edge }>();
+    const out: Edge[] = [];
+    for (const e of edges) {
+      const sel = selected.has(e.id) || selectedNodes.has(e.source) || selectedNodes.has(e.target);
+      const bypassed = !!types.get(e.source)?.bypass;
+      const prev = cache.get(e.id);
+      let entry = prev;
+      if (!prev || prev.src !== e || prev.selected !== sel || prev.bypassed !== bypassed) {
+        const srcNode = types.get(e.source);
+        const kind = srcNode && registry.get(srcNode.type)?.outputs.find((p) => p.id === e.sourceHandle)?.kind;
+        const color = kind ? PORT_KIND_INFO[kind].color : "#888";
+        entry = {
+          src: e,
+          selected: sel,
+          bypassed,
+          rf: {
+            id: e.id,
+            source: e.source,
+            sourceHandle: e.sourceHandle,
+            target: e.target,
+            targetHandle: e.targetHandle,
+            selected: selected.has(e.id),
+            className: `${sel ? "hot" : ""} ${bypassed ? "bypassed" : ""}`,
+            style: { stroke: color },
+          },
+        };
+      }
+      next.set(e.id, entry!);
+      out.push(entry!.rf);
+    }
+    cache = next;
+    return out;
+  };
+}

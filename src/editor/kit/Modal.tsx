@@ -1,0 +1,38 @@
+import { useEffect, useRef, type ReactNode } from "react";
+import { Icon } from "./icons";
+
+/** A centred dialog; Escape or the backdrop closes it. */
+export function Modal({ title, onClose, children, width = 560 }: { title: string; onClose(): void; children: ReactNode; width?: number }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const prev = document.activeElement as HTMLElement | null;
+    ref.current?.querySelector<HTMLElement>("textarea, input, button")?.focus();
+    return () => prev?.focus?.();
+  }, []);
+  return (
+    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        ref={ref}
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        style={{ width }}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") {
+            e.stopPropagation();
+            onClose();
+          }
+        }}
+      >
+        <div className="modal-head">
+          <h2>{title}</h2>
+          <button className="icon-btn" aria-label="Close" onClick={onClose}>
+            <Icon name="x" />
+          </button>
+        </div>
+        {children}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import "@xyflow/react/dist/base.css";
+import "./styles.css";
+import { emptyDocument, loadWorkflow } from "../graph";
+import { examples, registry } from "../../nodes";
+import { createEditorStore } from "./store";
+import { App } from "./App";
+
+/** First visit: the starter template, run through the loader like any file (migrations, checks). */
+function starter() {
+  const first = examples[0];
+  const r = first ? loadWorkflow(structuredClone(first.document), registry) : null;
+  return r?.ok ? r.document : emptyDocument({ name: "Untitled pipeline" });
+}
+
+const store = createEditorStore(registry, starter());
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <App store={store} />
+  </StrictMode>,
+);

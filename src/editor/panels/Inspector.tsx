@@ -1,0 +1,158 @@
+import { useEffect, useRef } from "react";
+import { PORT_KIND_INFO } from "../../graph";
+import { useEditor, useEditorStore } from "../store/react";
+import { useUi } from "../store/ui";
+import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
+import { ParamField } from "../fields/ParamField";
+import { CATEGORY_COLOR } from "../flow/GraphNode";
+
+export function Inspector() {
+  const sel = useEditor((s) => s.selection.nodes);
+  if (sel.length === 1) return <NodeInspector id={sel[0]} />;
+  if (sel.length > 1) return <MultiInspector count={sel.length} />;
+  return <PipelineInspector />;
+}
+
+function PipelineInspector() {
+  const store = useEditorStore();
+  const meta = useEditor((s) => s.document.meta);
+  const count = useEditor((s) => s.document.nodes.length);
+  return (
+    <div className="panel-pad">
+      <div className="empty-state small">
+        <div className="empty-title">No node selected</div>
+        <div className="empty-sub">Click a node to see and edit all of its settings here, with explanations.</div>
+      </div>
+      <h4 className="section">Pipeline</h4>
+      <div className="field">
+        <label className="field-label" htmlFor="meta-name">
+          Name
+        </label>
+        <input id="meta-name" className="input" value={meta.name ?? ""} placeholder="Untitled pipeline" onChange={(e) => store.setMeta({ name: e.target.value || undefined })} />
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="meta-desc">
+          Description
+        </label>
+        <textarea id="meta-desc" className="input textarea" rows={4} value={meta.description ?? ""} placeholder="What this pipeline is for" onChange={(e) => store.setMeta({ description: e.target.value || undefined })} />
+      </div>
+      <div className="field-desc">{count} node{count === 1 ? "" : "s"}</div>
+    </div>
+  );
+}
+
+function MultiInspector({ count }: { count: number }) {
+  const store = useEditorStore();
+  return (
+    <div className="panel-pad">
+      <div className="empty-state small">
+        <div className="empty-title">{count} nodes selected</div>
+        <div className="empty-sub">Select a single node to edit its settings.</div>
+      </div>
+      <div className="row gap8">
+        <button className="btn" onClick={() => store.duplicate()}>
+          Duplicate
+        </button>
+        <button className="btn" onClick={() => store.toggleBypass()}>
+          Bypass
+        </button>
+        <button className="btn danger" onClick={() => store.removeSelection()}>
+          Delete
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function NodeInspector({ id }: { id: string }) {
+  const store = useEditorStore();
+  const node = useEditor((s) => s.document.nodes.find((n) => n.id === id));
+  const edges = useEditor((s) => s.document.edges);
+  const diags = useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id));
+  const focus = useUi((s) => s.focus);
+  const rootRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!focus || focus.nodeId !== id || !focus.field) return;
+    const el = rootRef.current?.querySelector<HTMLElement>(`[data-field="${CSS.escape(focus.field)}"]`);
+    if (!el) return;
+    el.scrollIntoView({ block: "center", behavior: "smooth" });
+    el.classList.add("flash");
+    el.querySelector<HTMLElement>("input, textarea, select, button")?.focus({ preventScroll: true });
+    const t = setTimeout(() => el.classList.remove("flash"), 1200);
+    return () => clearTimeout(t);
+  }, [focus, id]);
+
+  if (!node) return null;
+  const def = store.registry.get(node.type);
+  if (!def) return <div className="panel-pad">Unknown node type “{node.type}”.</div>;
+  const nodeLevel = diags.filter((d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)));
+
+  return (
+    <div className="panel-pad inspector" ref={rootRef}>
+      <div className="insp-head">
+        <span className="dot" style={{ background: CATEGORY_COLOR[def.category] }} />
+        <input className="insp-title" aria-label="Node name" value={node.label ?? ""} placeholder={def.title} onChange={(e) => store.rename(id, e.target.value)} />
+      </div>
+      <div className="insp-type">
+        {def.title} · {def.category} · <code>{node.id}</code>
+      </div>
+      <p className="insp-desc">{def.explain?.summary ?? def.description}</p>
+      {!def.inert && (
+        <div className="row gap8 insp-actions">
+          <button className={`btn ${node.bypass ? "active" : ""}`} onClick={() => store.toggleBypass([id])} title="Ctrl+B">
+            {node.bypass ? "Enable" : "Bypass"}
+          </button>
+          <button className="btn" onClick={() => store.duplicate([id])} title="Ctrl+D">
+            Duplicate
+          </button>
+          <button className="btn danger" onClick={() => store.removeNodes([id])} title="Delete">
+            Delete
+          </button>
+        </div>
+      )}
+      {nodeLevel.map((d, i) => (
+        <div key={i} className={`callout ${d.severity}`}>
+          {d.message}
+        </div>
+      ))}
+      {def.inputs.length > 0 && (
+        <>
+          <h4 className="section">Inputs</h4>
+          <ul className="insp-ports">
+            {def.inputs.map((p) => {
+              const wired = edges.filter((e) => e.target === id && e.targetHandle === p.id).length;
+              const d = fieldDiagnostic(diags, p.id);
+              return (
+                <li key={p.id} data-field={p.id} className={d ? `has-${d.severity}` : ""}>
+                  <span className="kind-dot" style={{ background: PORT_KIND_INFO[p.kind].color }} />
+                  <span className="ip-label">
+                    {p.label}
+                    {p.required && <span className="req">*</span>}
+                  </span>
+                  <span className="ip-kind">{PORT_KIND_INFO[p.kind].label}</span>
+                  <span className={`ip-state ${wired ? "on" : ""}`}>{wired ? (wired > 1 ? `${wired} wires` : "wired") : "not wired"}</span>
+                  {(d || p.description) && <div className={d ? `field-msg ${d.severity}` : "field-desc"}>{d?.message ?? p.description}</div>}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
+      {Object.keys(def.params).length > 0 && <h4 className="section">Settings</h4>}
+      {Object.entries(def.params).map(([k, spec]) => (
+        <ParamField key={k} nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} describe />
+      ))}
+      {def.explain?.mistakes && def.explain.mistakes.length > 0 && (
+        <>
+          <h4 className="section">Common mistakes</h4>
+          <ul className="insp-list">
+            {def.explain.mistakes.map((m, i) => (
+              <li key={i}>{m}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}

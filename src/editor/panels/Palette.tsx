@@ -1,0 +1,89 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import { PORT_KIND_INFO, type PortKind } from "../../graph";
+import { useEditorStore } from "../store/react";
+import { ui, useUi } from "../store/ui";
+import { CATEGORY_COLOR } from "../flow/GraphNode";
+import { Icon } from "../kit/icons";
+import { searchNodes } from "./search";
+
+/** The add-node search: opened by double-click on the canvas, Space/Tab, or a wire dropped on empty canvas. */
+export function Palette() {
+  const req = useUi((s) => s.palette);
+  if (!req) return null;
+  return <PaletteBody key={`${req.screen.x},${req.screen.y}`} />;
+}
+
+function PaletteBody() {
+  const req = useUi((s) => s.palette)!;
+  const store = useEditorStore();
+  const [query, setQuery] = useState("");
+  const [active, setActive] = useState(0);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const wire = req.connectFrom ? { kind: req.connectFrom.kind as PortKind, handleType: req.connectFrom.handleType } : undefined;
+  const results = useMemo(() => searchNodes(store.registry.list(), query, wire), [store, query, wire?.kind, wire?.handleType]);
+  useEffect(() => inputRef.current?.focus(), []);
+  useEffect(() => setActive(0), [query]);
+
+  const close = () => ui.set({ palette: null });
+  const choose = (type: string) => {
+    store.addNode(type, { x: Math.round(req.flow.x), y: Math.round(req.flow.y) }, req.connectFrom ? { connectFrom: req.connectFrom } : {});
+    close();
+  };
+  // Keep the popover on screen.
+  const left = Math.min(req.screen.x, window.innerWidth - 340);
+  const top = Math.min(req.screen.y, window.innerHeight - 380);
+
+  return (
+    <div className="palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="palette" style={{ left, top }} role="dialog" aria-label="Add node">
+        <div className="palette-search">
+          <Icon name="search" />
+          <input
+            ref={inputRef}
+            value={query}
+            placeholder={wire ? `Nodes that take ${PORT_KIND_INFO[wire.kind].noun}…` : "Search nodes…"}
+            aria-label="Search nodes"
+            role="combobox"
+            aria-expanded="true"
+            aria-controls="palette-list"
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Escape") close();
+              else if (e.key === "ArrowDown") (e.preventDefault(), setActive((a) => Math.min(a + 1, results.length - 1)));
+              else if (e.key === "ArrowUp") (e.preventDefault(), setActive((a) => Math.max(a - 1, 0)));
+              else if (e.key === "Enter" && results[active]) choose(results[active].type);
+              e.stopPropagation();
+            }}
+          />
+        </div>
+        {wire && (
+          <div className="palette-filter">
+            <span className="kind-dot" style={{ background: PORT_KIND_INFO[wire.kind].color }} />
+            {wire.handleType === "source" ? "Accepts" : "Produces"} {PORT_KIND_INFO[wire.kind].label}
+          </div>
+        )}
+        <ul className="palette-list" id="palette-list" role="listbox">
+          {results.map((d, i) => (
+            <li
+              key={d.type}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? "active" : ""}
+              onMouseEnter={() => setActive(i)}
+              onMouseDown={(e) => (e.preventDefault(), choose(d.type))}
+            >
+              <span className="dot" style={{ background: CATEGORY_COLOR[d.category] }} />
+              <div className="pl-text">
+                <div className="pl-title">
+                  {d.title} <span className="pl-cat">{d.category}</span>
+                </div>
+                <div className="pl-desc">{d.description}</div>
+              </div>
+            </li>
+          ))}
+          {!results.length && <li className="empty">No node matches “{query}”{wire ? ` and accepts this wire` : ""}.</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { useEditor, useEditorStore } from "../store/react";
+import { ui } from "../store/ui";
+import { compiled } from "../engine";
+import { Icon } from "../kit/icons";
+
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+
+export function ProblemsPanel() {
+  const store = useEditorStore();
+  const doc = useEditor((s) => s.document);
+  const { diagnostics } = compiled(doc, store.registry);
+  const list = [...diagnostics].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  if (!list.length) {
+    return (
+      <div className="panel-pad">
+        <div className="empty-state">
+          <div className="empty-title">
+            <Icon name="check" /> No problems
+          </div>
+          <div className="empty-sub">The pipeline compiles. Its request is in the Request tab.</div>
+        </div>
+      </div>
+    );
+  }
+  const title = (id?: string) => {
+    const n = id ? doc.nodes.find((x) => x.id === id) : undefined;
+    return n ? n.label || store.registry.get(n.type)?.title || n.type : "Pipeline";
+  };
+  return (
+    <ul className="problems" aria-label="Problems">
+      {list.map((d, i) => (
+        <li key={i}>
+          <button
+            className={`problem ${d.severity}`}
+            onClick={() => {
+              if (!d.nodeId) return;
+              store.setSelection({ nodes: [d.nodeId], edges: [] });
+              ui.focus(d.nodeId, d.field);
+            }}
+          >
+            <Icon name={d.severity === "info" ? "info" : "alert"} size={14} />
+            <span className="p-text">
+              <span className="p-where">
+                {title(d.nodeId)}
+                {d.field ? ` · ${d.field}` : ""}
+              </span>
+              <span className="p-msg">{d.message}</span>
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

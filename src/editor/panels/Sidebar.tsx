@@ -1,0 +1,57 @@
+import { useMemo, useState } from "react";
+import type { NodeDefinition } from "../../graph";
+import { useEditorStore } from "../store/react";
+import { CATEGORY_COLOR } from "../flow/GraphNode";
+import { DND_MIME } from "../flow/Canvas";
+import { Icon } from "../kit/icons";
+import { searchNodes } from "./search";
+
+const ORDER: NodeDefinition["category"][] = ["Model", "Conditioning", "Image", "Sampling", "Output", "Utility"];
+
+/** Node catalogue grouped by category; drag an item onto the canvas (or click to add it in view). */
+export function Sidebar({ onAdd }: { onAdd(type: string): void }) {
+  const store = useEditorStore();
+  const [q, setQ] = useState("");
+  const groups = useMemo(() => {
+    const list = q ? searchNodes(store.registry.list(), q) : store.registry.list();
+    return ORDER.map((c) => ({ category: c, defs: list.filter((d) => d.category === c) })).filter((g) => g.defs.length);
+  }, [store, q]);
+  return (
+    <aside className="sidebar" aria-label="Node library">
+      <div className="side-search">
+        <Icon name="search" size={14} />
+        <input value={q} onChange={(e) => setQ(e.target.value)} placeholder="Filter nodes" aria-label="Filter nodes" />
+      </div>
+      <div className="side-scroll">
+        {groups.map((g) => (
+          <section key={g.category} className="side-group">
+            <h3>{g.category}</h3>
+            {g.defs.map((d) => (
+              <div
+                key={d.type}
+                className="side-item"
+                draggable
+                role="button"
+                tabIndex={0}
+                title={`${d.description}\nDrag onto the canvas, or click to add.`}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(DND_MIME, d.type);
+                  e.dataTransfer.effectAllowed = "copy";
+                }}
+                onClick={() => onAdd(d.type)}
+                onKeyDown={(e) => e.key === "Enter" && onAdd(d.type)}
+              >
+                <span className="dot" style={{ background: CATEGORY_COLOR[d.category] }} />
+                <span className="side-title">{d.title}</span>
+              </div>
+            ))}
+          </section>
+        ))}
+        {!groups.length && <div className="side-empty">No node matches “{q}”.</div>}
+      </div>
+      <div className="side-foot">
+        <kbd>Space</kbd> or double-click the canvas to search
+      </div>
+    </aside>
+  );
+}

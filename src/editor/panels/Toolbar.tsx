@@ -1,0 +1,100 @@
+import { useEffect, useRef, useState } from "react";
+import { useReactFlow } from "@xyflow/react";
+import { emptyDocument, loadWorkflow } from "../../graph";
+import { examples } from "../../../nodes";
+import { useEditor, useEditorStore } from "../store/react";
+import { ui } from "../store/ui";
+import { confirmDiscard, download, pickAndOpen } from "../io";
+import { Icon, type IconName } from "../kit/icons";
+
+function TB({ icon, label, onClick, disabled, title, primary }: { icon: IconName; label?: string; onClick(): void; disabled?: boolean; title: string; primary?: boolean }) {
+  return (
+    <button className={`tb ${primary ? "primary" : ""} ${label ? "" : "icon-only"}`} onClick={onClick} disabled={disabled} title={title} aria-label={label ? undefined : title}>
+      <Icon name={icon} size={15} />
+      {label && <span>{label}</span>}
+    </button>
+  );
+}
+
+function Templates() {
+  const store = useEditorStore();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const off = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
+    window.addEventListener("mousedown", off);
+    return () => window.removeEventListener("mousedown", off);
+  }, [open]);
+  return (
+    <div className="menu-wrap" ref={ref}>
+      <TB icon="grid" label="Templates" title="Start from an example pipeline" onClick={() => setOpen(!open)} />
+      {open && (
+        <div className="menu" role="menu">
+          {examples.map((ex) => (
+            <button
+              key={ex.id}
+              role="menuitem"
+              className="menu-item"
+              onClick={() => {
+                setOpen(false);
+                if (!confirmDiscard(store, `The "${ex.title}" template`)) return;
+                const r = loadWorkflow(structuredClone(ex.document), store.registry);
+                if (!r.ok) return ui.toast(`Template "${ex.title}" failed to load: ${r.errors[0]?.message}`, "error");
+                store.replaceDocument(r.document, { markClean: true });
+              }}
+            >
+              <span className="mi-title">{ex.title}</span>
+              <span className="mi-desc">{ex.description}</span>
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function Toolbar({ onLayout }: { onLayout(): void }) {
+  const store = useEditorStore();
+  const flow = useReactFlow();
+  const canUndo = useEditor((s) => s.history.past.length > 0);
+  const canRedo = useEditor((s) => s.history.future.length > 0);
+  const name = useEditor((s) => s.document.meta.name);
+  const dirty = useEditor((s) => s.dirty);
+  const undoLabel = useEditor((s) => s.history.past.at(-1)?.label);
+  const redoLabel = useEditor((s) => s.history.future[0]?.label);
+  return (
+    <header className="toolbar">
+      <div className="brand">
+        <Icon name="logo" size={18} />
+        <span>lora-graph</span>
+      </div>
+      <div className="doc-name" title={dirty ? "Unsaved changes" : "Saved"}>
+        {name || "Untitled pipeline"}
+        {dirty && <span className="dirty-dot" aria-label="unsaved changes" />}
+      </div>
+      <div className="tb-group">
+        <TB
+          icon="file"
+          label="New"
+          title="New empty pipeline"
+          onClick={() => confirmDiscard(store, "A new pipeline") && store.replaceDocument(emptyDocument({ name: "Untitled pipeline" }), { markClean: true })}
+        />
+        <TB icon="folder" label="Open" title="Open a workflow file (Ctrl+O)" onClick={() => pickAndOpen(store)} />
+        <TB icon="save" label="Save" title="Download the workflow as JSON (Ctrl+S)" onClick={() => download(store)} />
+        <TB icon="import" label="Import request" title="Turn a fal request JSON into a pipeline" onClick={() => ui.set({ importOpen: true })} />
+        <Templates />
+      </div>
+      <div className="tb-sep" />
+      <div className="tb-group">
+        <TB icon="undo" title={`Undo${undoLabel ? ` ${undoLabel}` : ""} (Ctrl+Z)`} disabled={!canUndo} onClick={() => store.undo()} />
+        <TB icon="redo" title={`Redo${redoLabel ? ` ${redoLabel}` : ""} (Ctrl+Shift+Z)`} disabled={!canRedo} onClick={() => store.redo()} />
+        <TB icon="layout" label="Layout" title="Arrange nodes left to right (Ctrl+Shift+L)" onClick={onLayout} />
+        <TB icon="fit" title="Fit view (F)" onClick={() => flow.fitView({ padding: 0.15, duration: 200 })} />
+      </div>
+      <span className="grow" />
+      <TB icon="help" title="Keyboard shortcuts (?)" onClick={() => ui.set({ help: true })} />
+      <TB icon="play" label="Run" primary title="Run the selected Sampler on fal (coming soon)" onClick={() => ui.toast("Running on fal is not wired up yet; copy the request from the Request tab meanwhile.", "info")} />
+    </header>
+  );
+}

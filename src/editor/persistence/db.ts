@@ -1,0 +1,99 @@
+/**
+ * The editor's IndexedDB database. Every record that holds user work stores it as a JSON *string*
+ * (not a structured-cloned object): a corrupt or future-version record can then be offered back
+ * to the user byte for byte, and a too-deep document fails in our JSON.stringify (caught) rather
+ * than inside IndexedDB's structured clone.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+
+export const DB_NAME = "lora-graph";
+export const DB_VERSION = 1;
+
+/** One autosave of one tab's draft. Immutable once written; a slot points at its newest and last good. */
+export interface SnapshotRecord {
+  id: string;
+  slot: string;
+  savedAt: number;
+  /** JSON text of a DraftPayload (see snapshot.ts). */
+  data: string;
+}
+
+/** A tab's draft slot: the pointer that is switched after a new snapshot is safely written. */
+export interface DraftRecord {
+  slot: string;
+  /** Newest snapshot. */
+  current: string;
+  /** The snapshot before it, kept so one bad write never leaves the slot without a good copy. */
+  previous?: string;
+  updatedAt: number;
+  name: string;
+  nodeCount: number;
+  /** The library workflow this draft is editing, if any. */
+  libraryId?: string;
+  /** Set when the slot's data could not be read: it is kept untouched until the user chooses. */
+  quarantined?: { reason: string; at: number };
+}
+
+/** A draft that was replaced (New/Open/Template/Library over it) or pruned: recoverable from the library. */
+export interface RecentDraftRecord {
+  id: string;
+  savedAt: number;
+  name: string;
+  nodeCount: number;
+  /** Why it was set aside, e.g. "Replaced by opening a file". */
+  reason: string;
+  /** JSON text of a DraftPayload. */
+  data: string;
+}
+
+/** A named workflow in the library. */
+export interface WorkflowRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  nodeCount: number;
+  /** Serialized workflow file text (serializeWorkflow). */
+  data: string;
+}
+
+export interface LoraGraphDB extends DBSchema {
+  snapshots: { key: string; value: SnapshotRecord; indexes: { slot: string } };
+  drafts: { key: string; value: DraftRecord; indexes: { updatedAt: number } };
+  recent: { key: string; value: RecentDraftRecord; indexes: { savedAt: number } };
+  workflows: { key: string; value: WorkflowRecord; indexes: { updatedAt: number } };
+}
+
+export type Database = IDBPDatabase<LoraGraphDB>;
+
+/** Opens (and creates or upgrades) the database. Tests pass a unique name per test. */
+export function openDatabase(name: string = DB_NAME): Promise<Database> {
+  return openDB<LoraGraphDB>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore("snapshots", { keyPath: "id" }).createIndex("slot", "slot");
+        db.createObjectStore("drafts", { keyPath: "slot" }).createIndex("updatedAt", "updatedAt");
+        db.createObjectStore("recent", { keyPath: "id" }).createIndex("savedAt", "savedAt");
+        db.createObjectStore("workflows", { keyPath: "id" }).createIndex("updatedAt", "updatedAt");
+      }
+    },
+    blocking() {
+      // A newer version of the app opened the database in another tab: let it upgrade.
+    },
+  });
+}
+
+/** True for the browser's "storage is full" failure, however the engine reports it. */
+export function isQuotaError(e: unknown): boolean {
+  if (!e || typeof e !== "object") return false;
+  const name = (e as { name?: unknown }).name;
+  if (name === "QuotaExceededError" || name === "NS_ERROR_DOM_QUOTA_REACHED") return true;
+  // Some engines abort the transaction and report the quota error as its cause.
+  const inner = (e as { cause?: unknown }).cause ?? (e as { error?: unknown }).error;
+  return inner !== e && inner !== undefined ? isQuotaError(inner) : false;
+}
+
+export function newId(prefix: string): string {
+  const rnd = typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return `${prefix}-${rnd}`;
+}

@@ -1,0 +1,148 @@
+/**
+ * Draft slots (one per tab) and the "recent drafts" list, over IndexedDB.
+ *
+ * A save is one readwrite transaction over `snapshots` and `drafts`: put the new snapshot,
+ * then move the slot's pointer to it, keeping the previous snapshot as the last good one and
+ * deleting the one before. IndexedDB commits a transaction all or nothing, so a crash or a full
+ * disk mid-save leaves the old pointer and both old snapshots exactly as they were.
+ */
+import type { Database, DraftRecord, RecentDraftRecord, SnapshotRecord } from "./db";
+import { newId } from "./db";
+import { draftName, type DraftPayload, encodeDraft } from "./snapshot";
+
+export const RECENT_LIMIT = 20;
+/** Slots beyond this many (oldest first, not open in a tab) are moved to the recent list. */
+export const SLOT_LIMIT = 20;
+
+export interface SlotRead {
+  record: DraftRecord;
+  current?: SnapshotRecord;
+  previous?: SnapshotRecord;
+}
+
+export interface DraftStore {
+  /** Writes a snapshot of the payload into the slot and switches the slot's pointer to it. */
+  save(slot: string, payload: DraftPayload, savedAt?: number): Promise<void>;
+  /** Saves pre-encoded text (tests, and re-saving a recovered draft). */
+  saveText(slot: string, text: string, meta: { name: string; nodeCount: number; libraryId?: string }, savedAt?: number): Promise<void>;
+  read(slot: string): Promise<SlotRead | undefined>;
+  listSlots(): Promise<DraftRecord[]>;
+  /** Marks a slot unreadable so no tab restores it again; its snapshots are left as they are. */
+  quarantine(slot: string, reason: string): Promise<void>;
+  /** Deletes a slot and all its snapshots (the user chose to discard it). */
+  removeSlot(slot: string): Promise<void>;
+  /** Moves slots beyond SLOT_LIMIT, oldest first, that `isOpen` says no tab holds, into the recent list. */
+  pruneSlots(isOpen: (slot: string) => boolean): Promise<void>;
+
+  pushRecent(entry: { name: string; nodeCount: number; reason: string; data: string }, savedAt?: number): Promise<RecentDraftRecord | null>;
+  listRecent(): Promise<RecentDraftRecord[]>;
+  getRecent(id: string): Promise<RecentDraftRecord | undefined>;
+  removeRecent(id: string): Promise<void>;
+}
+
+export function createDraftStore(db: Database, clock: () => number = Date.now): DraftStore {
+  async function saveText(slot: string, text: string, meta: { name: string; nodeCount: number; libraryId?: string }, savedAt = clock()) {
+    const tx = db.transaction(["snapshots", "drafts"], "readwrite");
+    const snapshots = tx.objectStore("snapshots");
+    const drafts = tx.objectStore("drafts");
+    try {
+      const old = await drafts.get(slot);
+      // A quarantined slot holds the only copy of data we could not read; never write over it.
+      if (old?.quarantined) throw new Error(`Draft slot ${slot} is set aside as unreadable and cannot be written`);
+      const id = newId("snap");
+      await snapshots.put({ id, slot, savedAt, data: text });
+      const record: DraftRecord = { slot, current: id, previous: old?.current, updatedAt: savedAt, name: meta.name, nodeCount: meta.nodeCount };
+      if (meta.libraryId) record.libraryId = meta.libraryId;
+      await drafts.put(record);
+      if (old?.previous && old.previous !== old.current) await snapshots.delete(old.previous);
+      await tx.done;
+    } catch (e) {
+      // Reject with the original error (QuotaExceededError…); make sure nothing half-done commits.
+      try {
+        tx.abort();
+      } catch {
+        /* already finished or aborted */
+      }
+      await tx.done.catch(() => undefined);
+      throw e;
+    }
+  }
+
+  const store: DraftStore = {
+    async save(slot, payload, savedAt = clock()) {
+      const text = encodeDraft(payload, savedAt);
+      await saveText(slot, text, { name: draftName(payload.document), nodeCount: payload.document.nodes.length, libraryId: payload.libraryId }, savedAt);
+    },
+    saveText,
+
+    async read(slot) {
+      const tx = db.transaction(["snapshots", "drafts"], "readonly");
+      const record = await tx.objectStore("drafts").get(slot);
+      if (!record) return undefined;
+      const current = await tx.objectStore("snapshots").get(record.current);
+      const previous = record.previous ? await tx.objectStore("snapshots").get(record.previous) : undefined;
+      await tx.done;
+      return { record, current, previous };
+    },
+
+    async listSlots() {
+      const all = await db.getAll("drafts");
+      return all.sort((a, b) => b.updatedAt - a.updatedAt);
+    },
+
+    async quarantine(slot, reason) {
+      const tx = db.transaction("drafts", "readwrite");
+      const rec = await tx.store.get(slot);
+      if (rec) await tx.store.put({ ...rec, quarantined: { reason, at: clock() } });
+      await tx.done;
+    },
+
+    async removeSlot(slot) {
+      const tx = db.transaction(["snapshots", "drafts"], "readwrite");
+      const keys = await tx.objectStore("snapshots").index("slot").getAllKeys(slot);
+      for (const k of keys) await tx.objectStore("snapshots").delete(k);
+      await tx.objectStore("drafts").delete(slot);
+      await tx.done;
+    },
+
+    async pruneSlots(isOpen) {
+      const slots = await store.listSlots();
+      const extra = slots.slice(SLOT_LIMIT).filter((s) => !isOpen(s.slot) && !s.quarantined);
+      for (const s of extra) {
+        const read = await store.read(s.slot);
+        const snap = read?.current ?? read?.previous;
+        if (snap) await store.pushRecent({ name: s.name, nodeCount: s.nodeCount, reason: "Set aside: too many open drafts", data: snap.data }, s.updatedAt);
+        await store.removeSlot(s.slot);
+      }
+    },
+
+    async pushRecent(entry, savedAt = clock()) {
+      const tx = db.transaction("recent", "readwrite");
+      const all = await tx.store.index("savedAt").getAll();
+      const newest = all[all.length - 1];
+      // The same draft set aside twice in a row (e.g. New, then New again) is kept once.
+      if (newest && newest.data === entry.data) {
+        await tx.done;
+        return null;
+      }
+      const rec: RecentDraftRecord = { id: newId("recent"), savedAt, ...entry };
+      await tx.store.put(rec);
+      const overflow = all.length + 1 - RECENT_LIMIT;
+      for (let i = 0; i < overflow; i++) await tx.store.delete(all[i].id);
+      await tx.done;
+      return rec;
+    },
+
+    async listRecent() {
+      const all = await db.getAllFromIndex("recent", "savedAt");
+      return all.reverse();
+    },
+
+    getRecent: (id) => db.get("recent", id),
+
+    async removeRecent(id) {
+      await db.delete("recent", id);
+    },
+  };
+  return store;
+}

@@ -1,0 +1,65 @@
+import { useSyncExternalStore } from "react";
+
+/**
+ * Ephemeral UI state that is neither document nor selection: which panel is open, the field to
+ * focus, toasts. Kept apart from the editor store so autosave listeners never see it.
+ */
+export interface Toast {
+  id: number;
+  kind: "info" | "error" | "success";
+  text: string;
+}
+export type SideTab = "inspector" | "request" | "problems";
+export interface PaletteRequest {
+  /** Screen position the palette opens at. */
+  screen: { x: number; y: number };
+  /** Flow position the new node goes to. */
+  flow: { x: number; y: number };
+  /** Wire being dropped: the palette filters to compatible nodes and connects the choice. */
+  connectFrom?: { nodeId: string; handleId: string; handleType: "source" | "target"; kind: string };
+}
+export interface UiState {
+  tab: SideTab;
+  palette: PaletteRequest | null;
+  help: boolean;
+  importOpen: boolean;
+  /** A field to reveal in the inspector (from a problem or a request-JSON click). */
+  focus: { nodeId: string; field?: string; nonce: number } | null;
+  /** Request path hovered/clicked in the request view. */
+  requestPath: string | null;
+  /** Which Sampler's request the Request tab shows, when there are several. */
+  output: string | null;
+  toasts: Toast[];
+  /** Refusal reason shown next to the cursor while a wire is dragged. */
+  wireHint: { text: string; x: number; y: number } | null;
+}
+
+let state: UiState = { tab: "inspector", palette: null, help: false, importOpen: false, focus: null, requestPath: null, output: null, toasts: [], wireHint: null };
+const listeners = new Set<() => void>();
+let toastId = 0;
+let nonce = 0;
+
+export const ui = {
+  get: () => state,
+  set(patch: Partial<UiState>) {
+    state = { ...state, ...patch };
+    for (const l of [...listeners]) l();
+  },
+  subscribe(l: () => void) {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  },
+  toast(text: string, kind: Toast["kind"] = "info", ms = 4000) {
+    const t = { id: ++toastId, kind, text };
+    ui.set({ toasts: [...state.toasts.slice(-3), t] });
+    setTimeout(() => ui.set({ toasts: state.toasts.filter((x) => x.id !== t.id) }), ms);
+  },
+  /** Reveals a node (and field): the canvas centres it, node body and inspector flash the field. */
+  focus(nodeId: string, field?: string, options: { keepTab?: boolean } = {}) {
+    ui.set({ focus: { nodeId, field, nonce: ++nonce }, ...(options.keepTab ? {} : { tab: "inspector" as const }) });
+  },
+};
+
+export function useUi<T>(selector: (s: UiState) => T): T {
+  return useSyncExternalStore(ui.subscribe, () => selector(state), () => selector(state));
+}
