@@ -199,7 +199,9 @@ function isAbort(e: unknown): boolean {
   return typeof e === "object" && e !== null && ((e as Error).name === "AbortError" || (e as Error).name === "TimeoutError");
 }
 
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+// Gateway/overload answers are worth retrying. A 500 is retried only for status polls (as the
+// client does): a result's 500 is the job's own failure and will not change.
+const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
 
 /** Convert anything thrown during `step` into a RunnerError. */
 export function toRunnerError(raw: unknown, step: RunnerStep, requestId?: string): RunnerError {
@@ -244,7 +246,8 @@ function stepLabel(step: RunnerStep): string {
 
 function isRetryable(err: RunnerError): boolean {
   if (err.kind === "network") return true;
-  return (err.kind === "http" || err.kind === "timeout") && err.status !== undefined && RETRYABLE_STATUS.has(err.status);
+  if ((err.kind !== "http" && err.kind !== "timeout") || err.status === undefined) return false;
+  return RETRYABLE_STATUS.has(err.status) || (err.step === "status" && err.status === 500);
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
