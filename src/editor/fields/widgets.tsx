@@ -5,6 +5,7 @@ import type { FieldProps } from "./types";
 import { NumberInput } from "./NumberInput";
 import { ImageField } from "./ImageField";
 import { KeyValueField } from "./KeyValueField";
+import { Icon } from "../kit/icons";
 
 function TextField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
   return (
@@ -36,8 +37,11 @@ function TextAreaField({ spec, value, onChange, id, invalid, compact }: FieldPro
 }
 
 function NumberField({ spec, value, onChange, id, invalid }: FieldProps<number>) {
-  return <NumberInput id={id} value={value} onChange={onChange} min={spec.min} max={spec.max} step={spec.step} invalid={invalid} placeholder={spec.default === undefined ? "(not set)" : undefined} />;
+  return <NumberInput id={id} value={value} onChange={onChange} min={spec.min} max={spec.max} step={spec.step} invalid={invalid} placeholder={defaultHint(spec)} />;
 }
+
+/** An unset number shows what fal will use: the default, greyed. */
+const defaultHint = (spec: FieldProps["spec"]) => (typeof spec.default === "number" ? String(spec.default) : "(not set)");
 
 /** Range for a slider: the hard bounds, else the believed range, else none (plain number box). */
 function sliderRange(spec: FieldProps["spec"]): [number, number] | null {
@@ -65,7 +69,7 @@ function SliderField(props: FieldProps<number>) {
         style={{ ["--pct" as string]: `${pct}%` }}
         onChange={(e) => onChange(Number(e.target.value))}
       />
-      <NumberInput id={id} className="slider-num" value={value} onChange={onChange} min={spec.min} max={spec.max} step={spec.step} invalid={invalid} />
+      <NumberInput id={id} className="slider-num" value={value} onChange={onChange} min={spec.min} max={spec.max} step={spec.step} invalid={invalid} placeholder={defaultHint(spec)} />
     </div>
   );
 }
@@ -99,10 +103,10 @@ function SeedField({ spec, value, onChange, id, invalid }: FieldProps<number>) {
     <div className="row gap4">
       <NumberInput id={id} value={value} onChange={onChange} min={spec.min} max={spec.max} step={1} invalid={invalid} placeholder="random" />
       <button type="button" className="icon-btn" title="Randomize seed" aria-label="Randomize seed" onClick={() => onChange(Math.floor(Math.random() * 2 ** 32))}>
-        ⚄
+        <Icon name="dice" size={13} />
       </button>
       <button type="button" className="icon-btn" title="Clear (a new random seed each run)" aria-label="Clear seed" disabled={value === undefined} onClick={() => onChange(undefined)}>
-        ×
+        <Icon name="x" size={12} />
       </button>
     </div>
   );

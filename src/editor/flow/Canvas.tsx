@@ -37,7 +37,10 @@ export function Canvas() {
   const deriveEdges = useMemo(() => createEdgeDeriver(registry), [registry]);
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
-  const nodes = useMemo(() => deriveNodes(doc.nodes, selectedNodes, drag), [deriveNodes, doc.nodes, selectedNodes, drag]);
+  // Bumped when xyflow measures a node: the measured size goes into the node objects (the minimap and edges read it there).
+  const [sizeTick, setSizeTick] = useState(0);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const nodes = useMemo(() => deriveNodes(doc.nodes, selectedNodes, drag), [deriveNodes, doc.nodes, selectedNodes, drag, sizeTick]);
   const edges = useMemo(() => deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes), [deriveEdges, doc.edges, doc.nodes, selectedEdges, selectedNodes]);
   const pointer = useRef<XY>({ x: 0, y: 0 });
 
@@ -68,9 +71,16 @@ export function Canvas() {
     (changes: NodeChange<GraphFlowNode>[]) => {
       let moved: Map<string, XY> | null = null;
       let sel: Set<string> | null = null;
+      let resized = false;
       for (const c of changes) {
         if (c.type === "position" && c.position && c.dragging) (moved ??= new Map()).set(c.id, c.position);
-        else if (c.type === "dimensions" && c.dimensions) nodeSizes.set(c.id, c.dimensions);
+        else if (c.type === "dimensions" && c.dimensions) {
+          const old = nodeSizes.get(c.id);
+          if (!old || old.width !== c.dimensions.width || old.height !== c.dimensions.height) {
+            nodeSizes.set(c.id, { width: c.dimensions.width, height: c.dimensions.height });
+            resized = true;
+          }
+        }
         else if (c.type === "select") {
           sel ??= new Set(store.getState().selection.nodes);
           if (c.selected) sel.add(c.id);
@@ -78,6 +88,7 @@ export function Canvas() {
         }
       }
       if (moved) setDrag((d) => new Map([...(d ?? []), ...moved!]));
+      if (resized) setSizeTick((t) => t + 1);
       if (sel) store.setSelection({ nodes: [...sel] });
     },
     [store],

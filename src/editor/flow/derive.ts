@@ -9,6 +9,7 @@ interface CachedNode {
   src: WorkflowNode;
   selected: boolean;
   position: XY;
+  size: { width: number; height: number } | undefined;
   rf: GraphFlowNode;
 }
 
@@ -26,8 +27,9 @@ export function createNodeDeriver() {
       const sel = selected.has(n.id);
       const pos = drag?.get(n.id) ?? n.position;
       const prev = cache.get(n.id);
+      const size = nodeSizes.get(n.id);
       let entry: CachedNode;
-      if (prev && prev.src === n && prev.selected === sel && prev.position.x === pos.x && prev.position.y === pos.y) entry = prev;
+      if (prev && prev.src === n && prev.selected === sel && prev.position.x === pos.x && prev.position.y === pos.y && prev.size === size) entry = prev;
       else {
         const rf: GraphFlowNode = {
           id: n.id,
@@ -36,11 +38,11 @@ export function createNodeDeriver() {
           data: prev?.src === n ? prev.rf.data : { node: n },
           selected: sel,
           // Without the measured size xyflow would hide and re-measure the node on every edit.
-          measured: nodeSizes.get(n.id),
+          measured: size,
           // Notes are commentary: keep them under the wires' nodes.
           zIndex: n.type === "note" ? -1 : undefined,
         };
-        entry = { src: n, selected: sel, position: pos, rf };
+        entry = { src: n, selected: sel, position: pos, size, rf };
       }
       next.set(n.id, entry);
       out[i] = entry.rf;

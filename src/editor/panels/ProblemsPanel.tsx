@@ -26,6 +26,12 @@ export function ProblemsPanel() {
     const n = id ? doc.nodes.find((x) => x.id === id) : undefined;
     return n ? n.label || store.registry.get(n.type)?.title || n.type : "Pipeline";
   };
+  const fieldLabel = (id?: string, field?: string) => {
+    const n = id ? doc.nodes.find((x) => x.id === id) : undefined;
+    const def = n && store.registry.get(n.type);
+    if (!field) return "";
+    return def?.params[field]?.label ?? def?.inputs.find((p) => p.id === field)?.label ?? field;
+  };
   return (
     <ul className="problems" aria-label="Problems">
       {list.map((d, i) => (
@@ -42,7 +48,7 @@ export function ProblemsPanel() {
             <span className="p-text">
               <span className="p-where">
                 {title(d.nodeId)}
-                {d.field ? ` · ${d.field}` : ""}
+                {d.field ? ` · ${fieldLabel(d.nodeId, d.field)}` : ""}
               </span>
               <span className="p-msg">{d.message}</span>
             </span>

@@ -166,7 +166,8 @@ export function createSession(opts: SessionOptions): Session {
   const sharedText = (name: string) => `“${name}” is also open in another tab. Saving here will not silently overwrite the other tab's changes: you will be asked first.`;
 
   async function restoreInto(p: DraftPayload) {
-    store.replaceDocument(p.document, { markClean: !p.dirty });
+    // The view rides on the document too: the canvas shows a newly opened document at its own viewport.
+    store.replaceDocument({ ...p.document, viewport: p.viewport }, { markClean: !p.dirty });
     store.setViewport(p.viewport);
     store.setSelection(p.selection);
   }
@@ -264,7 +265,7 @@ export function createSession(opts: SessionOptions): Session {
         }
       }
       await setLibrary(o.library ?? null);
-      store.replaceDocument(doc, { markClean: o.markClean ?? true });
+      store.replaceDocument(o.view?.viewport ? { ...doc, viewport: o.view.viewport } : doc, { markClean: o.markClean ?? true });
       if (o.view?.viewport) store.setViewport(o.view.viewport);
       if (o.view?.selection) store.setSelection(o.view.selection);
       await autosaver.flush();

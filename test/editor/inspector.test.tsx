@@ -1,0 +1,74 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from "vitest";
+import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { registry } from "../../nodes";
+import { createEditorStore, counterIds } from "../../src/editor/store";
+import { EditorProvider } from "../../src/editor/store/react";
+import { Inspector } from "../../src/editor/panels/Inspector";
+import { ProblemsPanel } from "../../src/editor/panels/ProblemsPanel";
+
+afterEach(cleanup);
+
+function setup() {
+  const store = createEditorStore(registry, undefined, { makeId: counterIds() });
+  const base = store.addNode("base_model", { x: 0, y: 0 });
+  const lora = store.addNode("lora", { x: 200, y: 0 });
+  store.connect({ node: base, port: "model" }, { node: lora, port: "model" });
+  store.setSelection({ nodes: [lora] });
+  render(
+    <EditorProvider store={store}>
+      <Inspector />
+      <ProblemsPanel />
+    </EditorProvider>,
+  );
+  return { store, base, lora };
+}
+
+describe("inspector + live diagnostics", () => {
+  it("shows every param of the selected node with its description, advanced ones included", () => {
+    setup();
+    const def = registry.getOrThrow("lora");
+    for (const spec of Object.values(def.params)) expect(screen.getAllByText(spec.label).length).toBeGreaterThan(0);
+    const someAdvanced = Object.values(def.params).find((s) => s.advanced);
+    if (someAdvanced) expect(screen.getAllByText(someAdvanced.description).length).toBeGreaterThan(0);
+  });
+
+  it("an invalid field shows its error on the field and in the problems list; fixing it clears both at once", () => {
+    const { store, lora } = setup();
+    act(() => store.setParam(lora, "scale", "lots"));
+    const field = document.querySelector('.inspector [data-field="scale"]')!;
+    expect(field.className).toMatch(/has-error/);
+    const before = document.querySelectorAll(".problem.error").length;
+    expect(before).toBeGreaterThan(0);
+    const box = field.querySelector("input.num") as HTMLInputElement;
+    fireEvent.change(box, { target: { value: "0.8" } });
+    expect(store.getState().document.nodes[1].params.scale).toBe(0.8);
+    expect(document.querySelector('.inspector [data-field="scale"]')!.className).not.toMatch(/has-error/);
+    expect(document.querySelectorAll(".problem.error").length).toBeLessThan(before);
+  });
+
+  it("renders user text (labels, notes) as text, never as HTML", () => {
+    const { store, lora } = setup();
+    act(() => store.rename(lora, "<img src=x onerror=alert(1)>"));
+    expect(document.querySelector("img[src=x]")).toBeNull();
+    expect((screen.getByLabelText("Node name") as HTMLInputElement).value).toBe("<img src=x onerror=alert(1)>");
+  });
+});
+
+describe("editor source", () => {
+  it("never uses dangerouslySetInnerHTML or innerHTML", () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const f of readdirSync(dir)) {
+        const p = join(dir, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.tsx?$/.test(f)) files.push(p);
+      }
+    };
+    walk(join(__dirname, "../../src/editor"));
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) expect(readFileSync(f, "utf8"), f).not.toMatch(/dangerouslySetInnerHTML|\.innerHTML\s*=/);
+  });
+});
