@@ -13,6 +13,7 @@ import {
   type WorkflowNode,
   PORT_KIND_INFO,
 } from "../graph";
+import { teachingWarnings } from "./teaching";
 
 export type SourceMap = Record<string, Source>;
 
@@ -375,6 +376,7 @@ function compileOutput(
   }
 
   const ruleErrorPaths = applyRequestRules(request, sourceMap, diagnostics);
+  diagnostics.push(...teachingWarnings(request, sourceMap));
   let ordered = request;
   let problems: ReturnType<RequestValidator["validate"]> = [];
   try {

@@ -57,9 +57,13 @@ describe("examples", () => {
     expect(Math.max(...rowOf("model"))).toBeLessThan(Math.min(...rowOf("conditioning")));
   });
 
-  it.each(examples.map((e) => [e.id, e] as const))("%s compiles without diagnostics and matches its snapshot", async (_id, e) => {
+  // Examples reproduce fal's own requests faithfully, so a teaching warning may stand where fal's
+  // example has the issue (InstantID's negative prompt uses (text:1.2) with weighting off).
+  const expectedWarnings: Record<string, string[]> = { instantid: ["prompt-weighting-off"] };
+
+  it.each(examples.map((e) => [e.id, e] as const))("%s compiles without errors and matches its snapshot", async (id, e) => {
     const result = compile(e.document, registry);
-    expect(result.diagnostics).toEqual([]);
+    expect(result.diagnostics.map((d) => d.code)).toEqual(expectedWarnings[id] ?? []);
     expect(result.outputs).toHaveLength(1);
     const [out] = result.outputs;
     expect(out.ok).toBe(true);

@@ -1,0 +1,83 @@
+/**
+ * Warnings that teach: each says what is wrong, why it matters and how to fix it.
+ * They look only at the request and its sourceMap, so they work for any graph shape.
+ */
+import type { Diagnostic } from "../graph";
+import type { SourceMap } from "./compile";
+
+export type ModelFamily = "sd15" | "sdxl";
+
+const FAMILY_LABEL: Record<ModelFamily, string> = { sd15: "SD1.5", sdxl: "SDXL" };
+
+/**
+ * Guesses a model's family from its name or URL. Names are only hints (InvokeAI stores the base in
+ * model metadata; we have only paths), so the result feeds warnings, never errors.
+ */
+export function guessFamily(path: string): ModelFamily | undefined {
+  const s = path.toLowerCase();
+  if (/(^|[^a-z0-9])(sdxl|xl)([^a-z0-9]|$)|sdxl|[-_]xl[-_.]|-xl$|_xl$|stable-diffusion-xl/.test(s)) return "sdxl";
+  if (/sd[-_ ]?1[-_.]?5|sd15|v1[-_]5|stable-diffusion-v1|sd-v1|[-_]15[-_.]|runwayml/.test(s)) return "sd15";
+  return undefined;
+}
+
+/** Compel syntax: (words)1.2, (words:1.2), word++, word--, .and(), .blend(). */
+const WEIGHTING = /\([^()]+\)\s*[0-9.]+|\([^():]+:\s*[0-9.]+\)|[\w)]\+{1,}(?=\s|,|$)|[\w)]-{2,}(?=\s|,|$)|\.and\(|\.blend\(/;
+
+export function usesPromptWeighting(text: string): boolean {
+  return WEIGHTING.test(text);
+}
+
+export function teachingWarnings(request: Record<string, unknown>, sourceMap: SourceMap): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const base = typeof request.model_name === "string" ? request.model_name : undefined;
+  const baseFamily = base ? guessFamily(base) : undefined;
+  if (baseFamily) {
+    for (const [list, what] of [
+      ["loras", "LoRA"],
+      ["controlnets", "ControlNet"],
+      ["embeddings", "embedding"],
+    ] as const) {
+      const items = Array.isArray(request[list]) ? (request[list] as { path?: unknown }[]) : [];
+      items.forEach((item, i) => {
+        if (typeof item?.path !== "string") return;
+        const fam = guessFamily(item.path);
+        if (!fam || fam === baseFamily) return;
+        const src = sourceMap[`${list}.${i}.path`] ?? sourceMap[`${list}.${i}`];
+        out.push({
+          severity: "warning",
+          code: "model-family-mismatch",
+          message: `This ${what} looks built for ${FAMILY_LABEL[fam]} but the base model looks ${FAMILY_LABEL[baseFamily]}. Weights of one family do not fit the other: the ${what} will be ignored or will break the image. Use a ${FAMILY_LABEL[baseFamily]} ${what}, or change the base model.`,
+          nodeId: src?.nodeId,
+          field: src?.field ?? "path",
+          path: `${list}.${i}.path`,
+        });
+      });
+    }
+  }
+
+  const text = `${typeof request.prompt === "string" ? request.prompt : ""} ${typeof request.negative_prompt === "string" ? request.negative_prompt : ""}`;
+  const weighted = usesPromptWeighting(text);
+  const src = sourceMap.prompt_weighting ?? sourceMap.prompt;
+  if (weighted && request.prompt_weighting !== true) {
+    out.push({
+      severity: "warning",
+      code: "prompt-weighting-off",
+      message:
+        "The prompt uses weighting syntax such as (word)1.2 or word++, but Prompt weighting is off, so the brackets and signs are read as plain text. Turn on Prompt weighting, or remove the syntax.",
+      nodeId: src?.nodeId,
+      field: "prompt_weighting",
+      path: "prompt_weighting",
+    });
+  } else if (!weighted && request.prompt_weighting === true) {
+    out.push({
+      severity: "info",
+      code: "prompt-weighting-unused",
+      message:
+        "Prompt weighting is on but the prompt uses no weighting syntax. That is fine (it also lifts the 77-token limit); to emphasise a phrase write (phrase)1.3 or phrase++.",
+      nodeId: src?.nodeId,
+      field: "prompt_weighting",
+      path: "prompt_weighting",
+    });
+  }
+  return out;
+}
