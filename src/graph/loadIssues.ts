@@ -48,6 +48,14 @@ export interface LoadIssue {
 
 export type PathSegment = string | number;
 
+/**
+ * A name from the file, quoted for a message: escaped, and cut short so that a megabyte-long id
+ * cannot flood the UI. @example quote('a"b') // '"a\\"b"'
+ */
+export function quote(s: string, max = 60): string {
+  return JSON.stringify(s.length > max ? `${s.slice(0, max)}…` : s);
+}
+
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /**

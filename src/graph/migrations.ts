@@ -8,7 +8,7 @@
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, edgeId, type WorkflowDocument, type WorkflowEdge, type WorkflowNode } from "./document";
 import type { NodeDefinition, NodeMigration } from "./defineNode";
 import type { Registry } from "./registry";
-import { jsonPath, type LoadIssue } from "./loadIssues";
+import { jsonPath, quote, type LoadIssue } from "./loadIssues";
 import { PORT_REF_V1, type WorkflowV1 } from "./workflowSchema";
 import { UNSAFE_KEYS } from "./safeJson";
 
@@ -83,7 +83,7 @@ export type NodeMigrationResult =
   | { ok: false; code: "migration-missing" | "migration-failed"; message: string; atVersion: number };
 
 function nodeName(nodeId: string, def: NodeDefinition): string {
-  return `node "${nodeId}" (${def.title})`;
+  return `node ${quote(nodeId)} (${def.title})`;
 }
 
 /** Runs one node migration step on a copy of the params and checks that it returned params. */

@@ -21,7 +21,7 @@ import type { z } from "zod";
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument, type WorkflowEdge } from "./document";
 import type { Registry } from "./registry";
 import { canConnect } from "./canConnect";
-import { IssueList, jsonPath, type LoadIssue, type PathSegment } from "./loadIssues";
+import { IssueList, jsonPath, quote, type LoadIssue, type PathSegment } from "./loadIssues";
 import { DEFAULT_JSON_LIMITS, formatBytes, parseJsonSafely, toSafeTree, type SafeJsonResult } from "./safeJson";
 import { DOCUMENT_SCHEMAS, isKnownVersion, workflowDocumentSchema } from "./workflowSchema";
 import { migrateDocument, migrateNodes } from "./migrations";
@@ -232,12 +232,14 @@ function structureIssues(issues: readonly z.core.$ZodIssue[], root: Obj, prefix:
     if (segs[0] === "nodes" && typeof segs[1] === "number") {
       const nodeId = nodeIdAt(root, segs[1]);
       const field = segs.slice(2).join(".") || undefined;
-      const who = nodeId !== undefined ? `node "${nodeId}"` : `nodes[${segs[1]}]`;
+      const who = nodeId !== undefined ? `node ${quote(nodeId)}` : `nodes[${segs[1]}]`;
       return { code: "invalid-structure", path, nodeId, field: typeof segs[2] === "string" ? segs[2] : undefined, message: `${who} › ${field ?? "(the node)"}: ${text}` };
     }
     return { code: "invalid-structure", path, message: `${segs.length ? segs.join(".") : "the file"}: ${text}` };
   });
 }
+
+const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 60)}…` : s);
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
@@ -257,7 +259,7 @@ function repairPositions(root: Obj, warnings: IssueList): void {
       path: jsonPath(["nodes", i, "position"]),
       nodeId,
       field: "position",
-      message: `${nodeId !== undefined ? `node "${nodeId}"` : `nodes[${i}]`} › position ${what}, not two finite numbers; placed it at (${x}, ${y})`,
+      message: `${nodeId !== undefined ? `node ${quote(nodeId)}` : `nodes[${i}]`} › position ${what}, not two finite numbers; placed it at (${x}, ${y})`,
     });
     n.position = { x, y };
   });
@@ -280,7 +282,7 @@ function warnUnknownKeys(value: unknown, known: readonly string[], segs: PathSeg
       code: "unknown-field",
       path: jsonPath(p),
       nodeId,
-      message: `Ignored the unknown field "${k}"${nodeId !== undefined ? ` on node "${nodeId}"` : ""} at ${jsonPath(p)}`,
+      message: `Ignored the unknown field ${quote(k)}${nodeId !== undefined ? ` on node ${quote(nodeId)}` : ""} at ${jsonPath(p)}`,
     });
   }
 }
@@ -315,7 +317,7 @@ function loadTree(value: unknown, registry: Registry, limits: LoadLimits, warnin
         path: jsonPath(["edges", i, ...(first.path as PathSegment[])]),
         edgeId,
         field: typeof first.path[0] === "string" ? first.path[0] : undefined,
-        message: `Removed wire ${edgeId !== undefined ? `"${edgeId}"` : `edges[${i}]`}: ${where}${zodIssueText(first)}`,
+        message: `Removed wire ${edgeId !== undefined ? quote(edgeId) : `edges[${i}]`}: ${where}${zodIssueText(first)}`,
       });
     });
     root.edges = kept;
@@ -368,7 +370,7 @@ function loadTree(value: unknown, registry: Registry, limits: LoadLimits, warnin
       path: jsonPath(["nodes", i, "id"]),
       nodeId: n.id,
       field: "id",
-      message: `Two nodes have the id "${n.id}" (${jsonPath(["nodes", prev])} and ${jsonPath(["nodes", i])}); node ids must be unique`,
+      message: `Two nodes have the id ${quote(n.id)} (${jsonPath(["nodes", prev])} and ${jsonPath(["nodes", i])}); node ids must be unique`,
     });
   });
   if (errors.count) return { ok: false, errors: errors.finish() };
@@ -386,7 +388,7 @@ function loadTree(value: unknown, registry: Registry, limits: LoadLimits, warnin
       path: jsonPath(["nodes", i, "type"]),
       nodeId: n.id,
       field: "type",
-      message: `node "${n.id}" has the unknown type "${n.type}"; it is kept, but the pipeline will not run until that node type is available`,
+      message: `node ${quote(n.id)} has the unknown type ${quote(n.type)}; it is kept, but the pipeline will not run until that node type is available`,
     });
   });
 
@@ -450,23 +452,23 @@ function checkEdges(doc: WorkflowDocument, edgeIndex: readonly number[], registr
         path: field ? `${path}.${field}` : path,
         edgeId: e.id,
         field,
-        message: `Removed wire "${e.id}" (${e.source}.${e.sourceHandle} → ${e.target}.${e.targetHandle}): ${reason}`,
+        message: `Removed wire ${quote(e.id)} (${clip(`${e.source}.${e.sourceHandle}`)} → ${clip(`${e.target}.${e.targetHandle}`)}): ${reason}`,
       });
     if (acceptedIds.has(e.id)) return drop("duplicate-edge-id", "another wire already has this id", "id");
     const source = nodes.get(e.source);
     const target = nodes.get(e.target);
-    if (!source) return drop("invalid-edge", `there is no node "${e.source}"`, "source");
-    if (!target) return drop("invalid-edge", `there is no node "${e.target}"`, "target");
+    if (!source) return drop("invalid-edge", `there is no node ${quote(e.source)}`, "source");
+    if (!target) return drop("invalid-edge", `there is no node ${quote(e.target)}`, "target");
     const sourceDef = registry.get(source.type);
     const targetDef = registry.get(target.type);
     if (!sourceDef || !targetDef) {
       // A node of unknown type is kept, so its wires are too: only the known end can be checked.
       if (e.source === e.target) return drop("invalid-edge", "a node cannot be wired to itself");
       if (sourceDef && !sourceDef.outputs.some((p) => p.id === e.sourceHandle)) {
-        return drop("invalid-edge", `${source.label || sourceDef.title} has no output "${e.sourceHandle}"`, "sourceHandle");
+        return drop("invalid-edge", `${source.label || sourceDef.title} has no output ${quote(e.sourceHandle)}`, "sourceHandle");
       }
       if (targetDef && !targetDef.inputs.some((p) => p.id === e.targetHandle)) {
-        return drop("invalid-edge", `${target.label || targetDef.title} has no input "${e.targetHandle}"`, "targetHandle");
+        return drop("invalid-edge", `${target.label || targetDef.title} has no input ${quote(e.targetHandle)}`, "targetHandle");
       }
     } else {
       // canConnect only looks up the two endpoints, so it gets a two-node view.

@@ -295,6 +295,15 @@ describe("IMP-02 schema violations with paths", () => {
     expect(r.document.nodes[1]).toMatchObject({ typeVersion: 4, params: { strength: 2 } });
   });
 
+  it("IMP-02 names from the file are escaped and cut short in messages", () => {
+    const doc = JSON.parse(sampleText());
+    doc.nodes[1].type = `evil"\n${"x".repeat(1_000_000)}`;
+    const r = loadedWith(loadWorkflow(doc, registry));
+    expect(r.warnings[0].message.length).toBeLessThan(250);
+    expect(r.warnings[0].message).toContain('unknown type "evil\\"\\nxxx');
+    expect(r.document.nodes[1].type).toBe(doc.nodes[1].type);
+  });
+
   it("IMP-02 the number of issues listed is capped", () => {
     const doc = JSON.parse(sampleText());
     for (let i = 0; i < 500; i++) doc.edges.push({ id: `x${i}`, source: "ghost", sourceHandle: "a", target: "s", targetHandle: "model" });
