@@ -2,8 +2,8 @@
  * File > Open / Save / Import request: simple browser implementations over the core's loader,
  * serializer and request importer. (Autosave and the library are built on the store separately.)
  */
-import * as compiler from "../compiler";
-import { loadWorkflow, serializeWorkflow, type Diagnostic, type Registry, type WorkflowDocument } from "../graph";
+import { importRequest } from "../compiler";
+import { loadWorkflow, serializeWorkflow, type Diagnostic, type WorkflowDocument } from "../graph";
 import type { EditorStore } from "./store";
 import { ui } from "./store/ui";
 
@@ -55,8 +55,6 @@ export function download(store: EditorStore) {
   store.markClean();
 }
 
-type Importer = (json: unknown, registry: Registry) => Promise<{ document: WorkflowDocument; diagnostics: Diagnostic[] }>;
-
 /** Request JSON (as sent to fal) → a workflow. */
 export async function importRequestText(store: EditorStore, text: string): Promise<{ ok: true; notes: Diagnostic[] } | { ok: false; error: string }> {
   let json: unknown;
@@ -65,10 +63,6 @@ export async function importRequestText(store: EditorStore, text: string): Promi
   } catch (e) {
     return { ok: false, error: `Not JSON: ${(e as Error).message}` };
   }
-  // Tolerate a pasted fal.subscribe options object: {input: {...}}.
-  if (json && typeof json === "object" && !Array.isArray(json) && "input" in json && !("prompt" in json)) json = (json as { input: unknown }).input;
-  const importRequest = (compiler as unknown as { importRequest?: Importer }).importRequest;
-  if (!importRequest) return { ok: false, error: "The request importer is not available in this build" };
   try {
     const r = await importRequest(json, store.registry);
     if (!confirmDiscard(store, "Importing a request")) return { ok: false, error: "Cancelled" };
