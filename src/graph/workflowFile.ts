@@ -41,6 +41,8 @@ export {
   type NodeMigrationResult,
 } from "./migrations";
 export { workflowV1Schema, type WorkflowV1 } from "./workflowSchema";
+// The same guarded reading suits any untrusted JSON (e.g. an imported fal request).
+export { parseJsonSafely, toSafeTree, DEFAULT_JSON_LIMITS, type JsonLimits, type SafeJsonResult } from "./safeJson";
 
 export interface LoadLimits {
   /** Bytes (UTF-8) of the file; default 20 MB. */

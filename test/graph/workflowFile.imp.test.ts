@@ -374,7 +374,7 @@ describe("IMP-03 prototype pollution", () => {
       fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true }), (v) => {
         checkShape(loadWorkflow(v, registry));
       }),
-      { numRuns: 3000 },
+      { numRuns: 10_000 },
     );
     noPoisoning();
   });
