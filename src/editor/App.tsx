@@ -14,7 +14,8 @@ import { HelpOverlay } from "./panels/HelpOverlay";
 import { ImportDialog } from "./panels/ImportDialog";
 import { Toasts } from "./panels/Toasts";
 import { installShortcuts } from "./shortcuts";
-import { download, pickAndOpen } from "./io";
+import { FilesUi } from "./library/FilesUi";
+import { files } from "./library/files";
 
 function Shell({ store }: { store: EditorStore }) {
   const flow = useReactFlow();
@@ -43,8 +44,8 @@ function Shell({ store }: { store: EditorStore }) {
           const c = canvasCenter();
           ui.set({ palette: { screen: { x: c.screen.x - 160, y: c.screen.y - 120 }, flow: c.flow } });
         },
-        save: () => download(store),
-        open: () => pickAndOpen(store),
+        save: () => files.saveToFile(store),
+        open: () => files.pickFile(store),
         layout,
         fitView: () => flow.fitView({ padding: 0.15, duration: 200 }),
       }),
@@ -72,6 +73,7 @@ function Shell({ store }: { store: EditorStore }) {
       <HelpOverlay />
       {importOpen && <ImportDialog />}
       <Toasts />
+      <FilesUi />
     </div>
   );
 }

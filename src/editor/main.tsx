@@ -6,6 +6,7 @@ import { emptyDocument, loadWorkflow } from "../graph";
 import { examples, registry } from "../../nodes";
 import { createEditorStore } from "./store";
 import { App } from "./App";
+import { startPersistence } from "./persistence/boot";
 
 /** First visit: the starter template, run through the loader like any file (migrations, checks). */
 function starter() {
@@ -16,8 +17,11 @@ function starter() {
 
 const store = createEditorStore(registry, starter());
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <App store={store} />
-  </StrictMode>,
+// Restore this tab's draft (if any) before the first render, so the canvas opens on it.
+void startPersistence(store, registry).finally(() =>
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <App store={store} />
+    </StrictMode>,
+  ),
 );

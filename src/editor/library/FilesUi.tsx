@@ -4,10 +4,10 @@
  * reports, the template gallery, the library (with recoverable drafts), and the drop target for
  * workflow files. Mount once inside the editor (<FilesUi />); actions live in files.ts.
  */
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactElement } from "react";
 import { examples } from "../../examples";
 import { Modal } from "../kit/Modal";
-import { useEditor, useEditorStore } from "../store/react";
+import { useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
 import { dialogs, getBootError, getSession, onSessionChange } from "../persistence/boot";
 import type { Session, SessionState } from "../persistence/session";
@@ -42,7 +42,7 @@ function Banners() {
   const s = useSessionState();
   const bootError = getBootError();
   const session = getSession();
-  const items: JSX.Element[] = [];
+  const items: ReactElement[] = [];
   if (bootError) {
     items.push(
       <div key="boot" className="lg-banner error" role="alert" data-testid="banner-storage-unavailable">
@@ -536,22 +536,16 @@ function useUnloadGuard() {
 export function FilesUi() {
   useFileDrop();
   useUnloadGuard();
-  // Re-render on document name changes so the chip's library name stays current.
-  useEditor((s) => s.document.meta.name);
-  const content = useMemo(
-    () => (
-      <>
-        <Banners />
-        <RestoredNotice />
-        <AutosaveChip />
-        <TemplateGallery />
-        <LibraryDialog />
-        <NameDialog />
-        <LoadReport />
-        <DialogHost />
-      </>
-    ),
-    [],
+  return (
+    <>
+      <Banners />
+      <RestoredNotice />
+      <AutosaveChip />
+      <TemplateGallery />
+      <LibraryDialog />
+      <NameDialog />
+      <LoadReport />
+      <DialogHost />
+    </>
   );
-  return content;
 }

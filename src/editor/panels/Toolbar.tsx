@@ -1,10 +1,7 @@
-import { useEffect, useRef, useState } from "react";
 import { useReactFlow } from "@xyflow/react";
-import { emptyDocument, loadWorkflow } from "../../graph";
-import { examples } from "../../../nodes";
+import { files } from "../library/files";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
-import { confirmDiscard, download, pickAndOpen } from "../io";
 import { Icon, type IconName } from "../kit/icons";
 
 function TB({ icon, label, onClick, disabled, title, primary }: { icon: IconName; label?: string; onClick(): void; disabled?: boolean; title: string; primary?: boolean }) {
@@ -13,44 +10,6 @@ function TB({ icon, label, onClick, disabled, title, primary }: { icon: IconName
       <Icon name={icon} size={15} />
       {label && <span>{label}</span>}
     </button>
-  );
-}
-
-function Templates() {
-  const store = useEditorStore();
-  const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const off = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
-    window.addEventListener("mousedown", off);
-    return () => window.removeEventListener("mousedown", off);
-  }, [open]);
-  return (
-    <div className="menu-wrap" ref={ref}>
-      <TB icon="grid" label="Templates" title="Start from an example pipeline" onClick={() => setOpen(!open)} />
-      {open && (
-        <div className="menu" role="menu">
-          {examples.map((ex) => (
-            <button
-              key={ex.id}
-              role="menuitem"
-              className="menu-item"
-              onClick={() => {
-                setOpen(false);
-                if (!confirmDiscard(store, `The "${ex.title}" template`)) return;
-                const r = loadWorkflow(structuredClone(ex.document), store.registry);
-                if (!r.ok) return ui.toast(`Template "${ex.title}" failed to load: ${r.errors[0]?.message}`, "error");
-                store.replaceDocument(r.document, { markClean: true });
-              }}
-            >
-              <span className="mi-title">{ex.title}</span>
-              <span className="mi-desc">{ex.description}</span>
-            </button>
-          ))}
-        </div>
-      )}
-    </div>
   );
 }
 
@@ -74,16 +33,12 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
         {dirty && <span className="dirty-dot" aria-label="unsaved changes" />}
       </div>
       <div className="tb-group">
-        <TB
-          icon="file"
-          label="New"
-          title="New empty pipeline"
-          onClick={() => confirmDiscard(store, "A new pipeline") && store.replaceDocument(emptyDocument({ name: "Untitled pipeline" }), { markClean: true })}
-        />
-        <TB icon="folder" label="Open" title="Open a workflow file (Ctrl+O)" onClick={() => pickAndOpen(store)} />
-        <TB icon="save" label="Save" title="Download the workflow as JSON (Ctrl+S)" onClick={() => download(store)} />
+        <TB icon="file" label="New" title="New empty pipeline" onClick={() => void files.newPipeline(store)} />
+        <TB icon="folder" label="Open" title="Open a workflow file (Ctrl+O), or drop one on the canvas" onClick={() => files.pickFile(store)} />
+        <TB icon="save" label="Save" title="Download the workflow as JSON (Ctrl+S)" onClick={() => files.saveToFile(store)} />
         <TB icon="import" label="Import request" title="Turn a fal request JSON into a pipeline" onClick={() => ui.set({ importOpen: true })} />
-        <Templates />
+        <TB icon="grid" label="Templates" title="Start from an example pipeline" onClick={files.showTemplates} />
+        <TB icon="folder" label="Library" title="Your saved workflows and recoverable drafts" onClick={files.showLibrary} />
       </div>
       <div className="tb-sep" />
       <div className="tb-group">
