@@ -7,6 +7,7 @@
  */
 import { createApp } from "./app.ts";
 import type { Fault } from "./standin/index.ts";
+import { faultProblem } from "./standin/faults.ts";
 import type { ProxyLimits } from "./proxy.ts";
 
 function intEnv(name: string): number | undefined {
@@ -29,6 +30,13 @@ if (process.env.STANDIN_FAULTS) {
     console.error("STANDIN_FAULTS must be JSON (a fault object or an array of them).");
     process.exit(2);
   }
+  faults.forEach((f, i) => {
+    const problem = faultProblem(f);
+    if (problem) {
+      console.error(`STANDIN_FAULTS[${i}]: ${problem}`);
+      process.exit(2);
+    }
+  });
 }
 
 const limits: Partial<ProxyLimits> = {};
