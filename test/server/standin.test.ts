@@ -160,6 +160,25 @@ describe("stand-in with the real client", () => {
     expect(srv.standin!.stats().calls).toMatchObject({ upload: 1, uploadPut: 1, submit: 1 });
   });
 
+  it("fal.run (direct, no queue) returns the output in one call", async () => {
+    const res = await fal.run("fal-ai/lora", { input: { model_name: MODEL, prompt: "direct", image_size: { width: 640, height: 384 } } as never });
+    const img = (res.data as unknown as { images: { width: number; height: number }[] }).images[0];
+    expect([img.width, img.height]).toEqual([640, 384]);
+    expect(srv.standin!.stats().calls).toMatchObject({ run: 1, submit: 0 });
+  });
+
+  it("caps huge custom sizes at 4 MP and reports the size actually produced", async () => {
+    const res = await fal.subscribe("fal-ai/lora", {
+      input: { model_name: MODEL, prompt: "huge", num_inference_steps: 1, image_size: { width: 8192, height: 4096 } } as never,
+      pollInterval: 15,
+    });
+    const img = (res.data as unknown as { images: { url: string; width: number; height: number }[] }).images[0];
+    expect(img.width * img.height).toBeLessThanOrEqual(4_194_304);
+    expect(img.width / img.height).toBeCloseTo(2, 1);
+    const decoded = PNG.sync.read(Buffer.from(await (await fetch(img.url)).arrayBuffer()));
+    expect([decoded.width, decoded.height]).toEqual([img.width, img.height]);
+  });
+
   it("applies the same allowlist in stand-in mode (other models never reach it)", async () => {
     const err = await fal.queue.submit("fal-ai/flux/dev", { input: { prompt: "x" } as never }).catch((e: unknown) => e);
     expect((err as ApiError<unknown>).status).toBe(400);

@@ -1,0 +1,109 @@
+/**
+ * Compile benchmark: generated pipelines of 100, 1,000 and 10,000 nodes with one Sampler, compiled
+ * through the public API (so fal's request-schema validation is included), against a baseline
+ * measured in the same run: JSON.stringify + JSON.parse of the same document.
+ */
+import { registry } from "../../nodes";
+import { compile } from "../../src/compiler";
+import { edgeId, type WorkflowDocument, type WorkflowNode } from "../../src/graph";
+import { measure, ms, table, type BudgetCheck } from "./harness";
+
+const SIZES = [100, 1_000, 10_000] as const;
+const BUDGET_MS: Record<number, number> = { 1_000: 5, 10_000: 60 };
+const MAX_GROWTH = 12;
+
+/** The repeating mix of the model and conditioning chains: mostly LoRAs, some IP-Adapters and ControlNets. */
+const PATTERN = ["lora", "lora", "lora", "ipa", "lora", "cn", "lora", "lora", "cn+mask", "note", "lora", "ipa"] as const;
+const COST = { lora: 1, ipa: 2, cn: 2, "cn+mask": 3, note: 1 } as const;
+
+/**
+ * A realistic pipeline of exactly `size` nodes: base → long chain of LoRAs and IP-Adapters (each
+ * with its reference image, all sharing one encoder) → one embedding → IC-Light → Sampler, and
+ * prompt → chain of ControlNets (each with a control image, some with a mask) → Sampler.
+ */
+export function generatePipeline(size: number): WorkflowDocument {
+  const nodes: WorkflowNode[] = [];
+  const edges: WorkflowDocument["edges"] = [];
+  const add = (type: string, params: Record<string, unknown>, id = `${type}-${nodes.length}`) => {
+    nodes.push({ id, type, typeVersion: registry.getOrThrow(type).version, position: { x: (nodes.length % 100) * 320, y: Math.floor(nodes.length / 100) * 280 }, params });
+    return id;
+  };
+  const wire = (s: string, sh: string, t: string, th: string) => edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
+  const img = (i: number) => add("image", { url: `https://example.com/images/${i}.png` });
+
+  let model = add("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0", clip_skip: 0 });
+  let cond = add("prompt", { prompt: "a <s0> castle on a hill, golden hour", negative_prompt: "blurry", prompt_weighting: false });
+  const sampler = add("sampler", { seed: 42, guidance_scale: 7.5, image_size: "square_hd", num_images: 1 });
+  const sched = add("scheduler", { scheduler: "DPM++ 2M Karras", num_inference_steps: 30 });
+  const encoder = add("image_encoder", { image_encoder_path: "h94/IP-Adapter", image_encoder_subfolder: "models/image_encoder" });
+  const emb = add("embedding", { path: "https://example.com/embeddings/style.safetensors", tokens: ["<s0>"] });
+  const ic = add("ic_light", { ic_light_model_url: "https://example.com/iclight_sd15_fc.safetensors" });
+  wire(img(0), "image", ic, "image");
+  const reserved = nodes.length;
+
+  for (let i = 0; nodes.length < size; i++) {
+    let kind: keyof typeof COST = PATTERN[i % PATTERN.length];
+    if (nodes.length + COST[kind] > size) kind = "lora";
+    if (kind === "lora") {
+      const l = add("lora", { path: `https://example.com/loras/${i}.safetensors`, scale: 0.5 + (i % 5) / 10 });
+      wire(model, "model", l, "model");
+      model = l;
+    } else if (kind === "ipa") {
+      const a = add("ip_adapter", { path: "h94/IP-Adapter", model_subfolder: "sdxl_models", weight_name: "ip-adapter-plus_sdxl_vit-h.safetensors", scale: 0.5 });
+      wire(model, "model", a, "model");
+      wire(img(i), "image", a, "image");
+      wire(encoder, "image_encoder", a, "image_encoder");
+      model = a;
+    } else if (kind === "note") {
+      add("note", { text: `step ${i}` });
+    } else {
+      const c = add("controlnet", { path: "diffusers/controlnet-canny-sdxl-1.0", conditioning_scale: 0.5, start_percentage: 0, end_percentage: 0.8 });
+      wire(cond, "conditioning", c, "conditioning");
+      wire(img(i), "image", c, "image");
+      if (kind === "cn+mask") wire(img(i + 0.5), "image", c, "mask");
+      cond = c;
+    }
+  }
+  if (nodes.length < reserved) throw new Error(`a pipeline needs at least ${reserved} nodes`);
+  wire(model, "model", emb, "model");
+  wire(emb, "model", ic, "model");
+  wire(ic, "model", sampler, "model");
+  wire(cond, "conditioning", sampler, "conditioning");
+  wire(sched, "scheduler", sampler, "scheduler");
+  return { format: "lora-graph/workflow", version: 2, meta: { name: `bench-${size}` }, nodes, edges };
+}
+
+export function compileSection(): BudgetCheck[] {
+  const rows: Record<string, string | number>[] = [];
+  const medians: Record<number, number> = {};
+  for (const size of SIZES) {
+    const doc = generatePipeline(size);
+    const result = compile(doc, registry);
+    const out = result.outputs[0];
+    if (result.outputs.length !== 1 || !out.ok) {
+      throw new Error(`bench graph of ${size} nodes does not compile: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
+    }
+    const input = out.input as { loras?: unknown[]; controlnets?: unknown[]; ip_adapter?: unknown[] };
+    const t = measure(() => compile(doc, registry), { runs: size >= 10_000 ? 15 : 30 });
+    const base = measure(() => JSON.parse(JSON.stringify(doc)), { runs: 30 });
+    medians[size] = t.median;
+    rows.push({
+      nodes: doc.nodes.length,
+      edges: doc.edges.length,
+      "loras/cn/ipa": `${input.loras?.length ?? 0}/${input.controlnets?.length ?? 0}/${input.ip_adapter?.length ?? 0}`,
+      "request kB": (JSON.stringify(out.input).length / 1024).toFixed(1),
+      runs: t.runs,
+      "compile median": ms(t.median),
+      "JSON round-trip median": ms(base.median),
+      "compile / baseline": (t.median / base.median).toFixed(1),
+    });
+  }
+  table(rows);
+  const growth = medians[10_000] / medians[1_000];
+  console.log(`growth t(10,000)/t(1,000) = ${growth.toFixed(2)} (linear ≈ 10)`);
+  return [
+    { label: "compile 1,000 nodes", pass: medians[1_000] < BUDGET_MS[1_000], actual: ms(medians[1_000]), budget: `< ${BUDGET_MS[1_000]} ms` },
+    { label: "compile 10,000 nodes", pass: medians[10_000] < BUDGET_MS[10_000], actual: ms(medians[10_000]), budget: `< ${BUDGET_MS[10_000]} ms` },
+    { label: "growth 1,000 → 10,000", pass: growth <= MAX_GROWTH, actual: `×${growth.toFixed(2)}`, budget: `≤ ×${MAX_GROWTH}` },
+  ];
+}
