@@ -38,7 +38,7 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
         <TB icon="save" label="Save" title="Download the workflow as JSON (Ctrl+S)" onClick={() => files.saveToFile(store)} />
         <TB icon="import" label="Import request" title="Turn a fal request JSON into a pipeline" onClick={() => ui.set({ importOpen: true })} />
         <TB icon="grid" label="Templates" title="Start from an example pipeline" onClick={files.showTemplates} />
-        <TB icon="folder" label="Library" title="Your saved workflows and recoverable drafts" onClick={files.showLibrary} />
+        <TB icon="library" label="Library" title="Your saved workflows and recoverable drafts" onClick={files.showLibrary} />
       </div>
       <div className="tb-sep" />
       <div className="tb-group">
