@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// The CLI is TypeScript; tsx compiles it on the fly so there is no build step to forget.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const fail = (err) => {
+  // Never a stack trace: one line saying what went wrong.
+  process.stderr.write(`lora-graph: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+};
+process.on("uncaughtException", fail);
+process.on("unhandledRejection", fail);
+// `lora-graph compile x | head` closes the pipe early; that is not an error.
+process.stdout.on("error", (err) => {
+  if (err && err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+});
+
+try {
+  const { register } = await import("tsx/esm/api");
+  const tsconfig = fileURLToPath(new URL("../../tsconfig.json", import.meta.url));
+  // An explicit tsconfig: run from another directory, tsx would otherwise look for one there.
+  register({ tsconfig: existsSync(tsconfig) ? tsconfig : false });
+  const { run } = await import("./main.ts");
+  process.exitCode = await run(process.argv.slice(2));
+} catch (err) {
+  fail(err);
+}

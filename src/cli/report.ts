@@ -1,0 +1,49 @@
+/**
+ * Diagnostics as the CLI prints them: one line each for people and grep, or JSON for scripts.
+ */
+import type { Diagnostic, LoadIssue, Severity, WorkflowDocument } from "../graph";
+
+/** A compiler diagnostic or a file-loading issue, with the node's type added for readability. */
+export interface CliDiagnostic {
+  severity: Severity;
+  /** A compiler diagnostic code, a load issue code, or "usage" / "read-error" for the CLI's own. */
+  code: string;
+  message: string;
+  nodeId?: string;
+  nodeType?: string;
+  field?: string;
+  edgeId?: string;
+  /** Request path ("loras.1.scale") for compiler diagnostics, JSON path ("$.nodes[2]") for load issues. */
+  path?: string;
+}
+
+export function fromDiagnostic(d: Diagnostic, doc?: WorkflowDocument): CliDiagnostic {
+  const nodeType = d.nodeId ? doc?.nodes.find((n) => n.id === d.nodeId)?.type : undefined;
+  return clean({ severity: d.severity, code: d.code, message: d.message, nodeId: d.nodeId, nodeType, field: d.field, edgeId: d.edgeId, path: d.path });
+}
+
+export function fromLoadIssue(issue: LoadIssue, severity: Severity, doc?: WorkflowDocument): CliDiagnostic {
+  const nodeType = issue.nodeId ? doc?.nodes.find((n) => n.id === issue.nodeId)?.type : undefined;
+  return clean({ severity, code: issue.code, message: issue.message, nodeId: issue.nodeId, nodeType, field: issue.field, edgeId: issue.edgeId, path: issue.path });
+}
+
+function clean(d: CliDiagnostic): CliDiagnostic {
+  for (const k of Object.keys(d) as (keyof CliDiagnostic)[]) if (d[k] === undefined) delete d[k];
+  return d;
+}
+
+/**
+ * `error invalid-param node lora_1 (lora) field scale: Scale must be a finite number`.
+ * Where no node is known, the edge or path says where instead.
+ */
+export function formatDiagnostic(d: CliDiagnostic): string {
+  let where = "";
+  if (d.nodeId !== undefined) where += ` node ${d.nodeId}${d.nodeType ? ` (${d.nodeType})` : ""}`;
+  if (d.field !== undefined) where += ` field ${d.field}`;
+  if (d.nodeId === undefined && d.edgeId !== undefined) where += ` edge ${d.edgeId}`;
+  if (d.nodeId === undefined && d.field === undefined && d.path !== undefined && d.path !== "$") where += ` at ${d.path}`;
+  // One diagnostic, one line, whatever the message holds.
+  return `${d.severity} ${d.code}${where}: ${d.message.replace(/\s*[\r\n]+\s*/g, " ")}`;
+}
+
+export const hasError = (ds: readonly CliDiagnostic[]) => ds.some((d) => d.severity === "error");
