@@ -1,0 +1,78 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createEditorStore, counterIds, type EditorStore } from "../../src/editor/store";
+import { installShortcuts, isEditable } from "../../src/editor/shortcuts";
+import { ui } from "../../src/editor/store/ui";
+import { stubRegistry } from "./stubRegistry";
+
+let store: EditorStore;
+let off: () => void;
+const actions = { openPalette: vi.fn(), save: vi.fn(), open: vi.fn(), layout: vi.fn(), fitView: vi.fn() };
+
+beforeEach(() => {
+  store = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
+  off = installShortcuts(store, actions);
+});
+afterEach(() => {
+  off();
+  document.body.innerHTML = "";
+  ui.set({ palette: null, help: false, importOpen: false });
+});
+
+const key = (target: EventTarget, k: string, mods: Partial<KeyboardEventInit> = {}) =>
+  target.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true, ...mods }));
+
+describe("keyboard shortcuts", () => {
+  it("Ctrl+Z / Ctrl+Shift+Z undo and redo the graph", () => {
+    store.addNode("note", { x: 0, y: 0 });
+    key(document.body, "z", { ctrlKey: true });
+    expect(store.getState().document.nodes).toHaveLength(0);
+    key(document.body, "Z", { ctrlKey: true, shiftKey: true });
+    expect(store.getState().document.nodes).toHaveLength(1);
+  });
+
+  it("Ctrl+Z inside a text field is left to the field (the graph is untouched)", () => {
+    store.addNode("note", { x: 0, y: 0 });
+    const ta = document.createElement("textarea");
+    document.body.append(ta);
+    const notPrevented = key(ta, "z", { ctrlKey: true });
+    expect(notPrevented).toBe(true);
+    expect(store.getState().document.nodes).toHaveLength(1);
+  });
+
+  it("Delete removes the selection, Ctrl+B bypasses it, Ctrl+D duplicates it, Ctrl+A selects all", () => {
+    const a = store.addNode("lora", { x: 0, y: 0 });
+    key(document.body, "b", { ctrlKey: true });
+    expect(store.getState().document.nodes[0].bypass).toBe(true);
+    key(document.body, "d", { ctrlKey: true });
+    expect(store.getState().document.nodes).toHaveLength(2);
+    key(document.body, "a", { ctrlKey: true });
+    expect(store.getState().selection.nodes).toHaveLength(2);
+    key(document.body, "Delete");
+    expect(store.getState().document.nodes).toHaveLength(0);
+    expect(a).toBeTruthy();
+  });
+
+  it("Space opens the palette, ? toggles help, Ctrl+S saves", () => {
+    key(document.body, " ");
+    expect(actions.openPalette).toHaveBeenCalled();
+    key(document.body, "?");
+    expect(ui.get().help).toBe(true);
+    key(document.body, "Escape");
+    expect(ui.get().help).toBe(false);
+    key(document.body, "s", { ctrlKey: true });
+    expect(actions.save).toHaveBeenCalled();
+  });
+
+  it("isEditable knows text inputs from buttons and checkboxes", () => {
+    const make = (tag: string, type?: string) => {
+      const el = document.createElement(tag);
+      if (type) (el as HTMLInputElement).type = type;
+      return el;
+    };
+    expect(isEditable(make("input", "text"))).toBe(true);
+    expect(isEditable(make("textarea"))).toBe(true);
+    expect(isEditable(make("input", "checkbox"))).toBe(false);
+    expect(isEditable(make("button"))).toBe(false);
+  });
+});
