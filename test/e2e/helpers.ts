@@ -1,0 +1,98 @@
+// Small page helpers for the browser tests, over the editor's DOM (xyflow classes, data-testids).
+import { readFile } from "node:fs/promises";
+import type { Locator, Page } from "playwright-core";
+import { screenshot, type TestBrowser } from "../harness/browser";
+
+export async function openEditor(b: TestBrowser, url: string, size?: { width: number; height: number }) {
+  const r = await b.newPage(url, size);
+  await r.page.waitForSelector(".react-flow__node", { timeout: 20_000 }).catch(() => undefined);
+  await r.page.waitForSelector('[data-testid="autosave-status"]', { timeout: 20_000 });
+  return r;
+}
+
+/** Saves a screenshot to test-results/ if the current test fails. */
+export function shootOnFailure(ctx: { onTestFailed(fn: () => unknown): void; task: { name: string } }, page: () => Page | undefined) {
+  ctx.onTestFailed(async () => {
+    const p = page();
+    if (p) console.log(`screenshot: ${await screenshot(p, `FAILED-${ctx.task.name}`)}`);
+  });
+}
+
+export const nodes = (page: Page) => page.locator(".react-flow__node");
+export const edges = (page: Page) => page.locator(".react-flow__edge");
+export const nodeIds = (page: Page) => page.$$eval(".react-flow__node", (els) => els.map((e) => (e as HTMLElement).dataset.id ?? "").sort());
+export const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+export const handle = (page: Page, nodeId: string, port: string, type: "source" | "target") => page.locator(`.react-flow__handle.${type}[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
+
+/** A point on the canvas pane that no node covers (top-right corner, away from the minimap). */
+export async function emptyCanvasPoint(page: Page): Promise<{ x: number; y: number }> {
+  const box = (await page.locator(".react-flow__pane").boundingBox())!;
+  for (const [fx, fy] of [
+    [0.92, 0.1],
+    [0.85, 0.2],
+    [0.1, 0.92],
+    [0.5, 0.05],
+  ]) {
+    const p = { x: box.x + box.width * fx, y: box.y + box.height * fy };
+    const onPane = await page.evaluate(({ x, y }) => !!document.elementFromPoint(x, y)?.classList.contains("react-flow__pane"), p);
+    if (onPane) return p;
+  }
+  throw new Error("No empty point on the canvas");
+}
+
+export async function dragBetween(page: Page, from: Locator, to: Locator) {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 20, a.y + a.height / 2 + 10, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Everything a reload must bring back, read from the DOM. */
+export async function visibleState(page: Page) {
+  return page.evaluate(() => {
+    const fields = [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(".react-flow__node input, .react-flow__node textarea, .react-flow__node select")].map(
+      (el) => `${el.closest<HTMLElement>(".react-flow__node")?.dataset.id}:${el.id || el.getAttribute("aria-label") || el.tagName}=${el.value}`,
+    );
+    return {
+      nodes: [...document.querySelectorAll<HTMLElement>(".react-flow__node")].map((n) => `${n.dataset.id}@${n.style.transform}`).sort(),
+      edges: [...document.querySelectorAll<HTMLElement>(".react-flow__edge")].map((e) => e.dataset.id ?? e.getAttribute("data-testid")).sort(),
+      selected: [...document.querySelectorAll<HTMLElement>(".react-flow__node.selected")].map((n) => n.dataset.id).sort(),
+      viewport: document.querySelector<HTMLElement>(".react-flow__viewport")?.style.transform,
+      fields: fields.sort(),
+    };
+  });
+}
+
+export async function requestJson(page: Page): Promise<string> {
+  await page.getByRole("tab", { name: "Request" }).click();
+  return (await page.locator(".req-body").innerText()).trim();
+}
+
+export async function downloadVia(page: Page, click: () => Promise<void>) {
+  const [dl] = await Promise.all([page.waitForEvent("download"), click()]);
+  const path = await dl.path();
+  return { name: dl.suggestedFilename(), path, text: await readFile(path, "utf8") };
+}
+
+/** Opens a file through the Open button's file picker. */
+export async function openViaPicker(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", { name: "Open", exact: true }).click()]);
+  await chooser.setFiles(file);
+}
+
+/** Drops a file onto the canvas the way a user dragging from the desktop does. */
+export async function dropFile(page: Page, name: string, text: string) {
+  const box = (await page.locator(".react-flow__pane").boundingBox())!;
+  await page.evaluate(
+    ({ name, text, x, y }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: "application/json" }));
+      const target = document.elementFromPoint(x, y)!;
+      for (const type of ["dragenter", "dragover", "drop"]) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }));
+    },
+    { name, text, x: box.x + box.width / 2, y: box.y + box.height / 2 },
+  );
+}
