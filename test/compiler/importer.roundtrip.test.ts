@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { registry } from "../../nodes";
 import { compile, FAL_DEFAULTS, FAL_NESTED_DEFAULTS, SCHEDULERS, IMAGE_SIZE_PRESET_NAMES, type Endpoint } from "../../src/compiler";
 import { importRequest } from "../../src/compiler/importer";
+import { loadWorkflow, serializeWorkflow } from "../../src/graph";
 
 type Obj = Record<string, unknown>;
 
@@ -190,6 +191,9 @@ describe("importRequest round trip", () => {
       fc.asyncProperty(validRequest, async ({ R, endpoint, json }) => {
         const { document, diagnostics } = await importRequest(json, registry);
         expect(diagnostics).toEqual([]);
+        // The graph is also a well-formed file: every wire passes the loader's canConnect rules.
+        const reloaded = loadWorkflow(serializeWorkflow(document), registry);
+        expect(reloaded.ok && reloaded.warnings).toEqual([]);
         const { outputs } = compile(document, registry);
         expect(outputs).toHaveLength(1);
         const [o] = outputs;
