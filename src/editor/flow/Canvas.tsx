@@ -251,7 +251,7 @@ export function Canvas() {
         defaultEdgeOptions={{ type: "default" }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
-        <MiniMap
+        {!empty && <MiniMap
           pannable
           zoomable
           ariaLabel="Mini map"
@@ -263,7 +263,7 @@ export function Canvas() {
           nodeStrokeWidth={0}
           maskColor="rgba(10,12,16,0.7)"
           style={{ width: 180, height: 120 }}
-        />
+        />}
         <Controls showInteractive={false} position="bottom-left" />
       </ReactFlow>
       {empty && (
