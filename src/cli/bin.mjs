@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The CLI is TypeScript; tsx compiles it on the fly so there is no build step to forget.
+import { getEventListeners } from "node:events";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -21,7 +22,15 @@ try {
   // An explicit tsconfig: run from another directory, tsx would otherwise look for one there.
   register({ tsconfig: existsSync(tsconfig) ? tsconfig : false });
   const { run } = await import("./main.ts");
-  process.exitCode = await run(process.argv.slice(2));
+  // Ctrl-C: a command listening on its signal (run cancels its job) gets to stop cleanly and a
+  // second Ctrl-C forces the exit; a command that is not listening just ends at once.
+  const interrupt = new AbortController();
+  process.once("SIGINT", () => {
+    if (getEventListeners(interrupt.signal, "abort").length === 0) process.exit(130);
+    interrupt.abort();
+    process.once("SIGINT", () => process.exit(130));
+  });
+  process.exitCode = await run(process.argv.slice(2), { signal: interrupt.signal });
 } catch (err) {
   fail(err);
 }

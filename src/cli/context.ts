@@ -16,6 +16,10 @@ export interface CommandContext {
   positionals: string[];
   /** The command's own options, as parsed by node:util parseArgs. */
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  /** Environment variables (process.env unless injected), for commands that need settings such as a proxy URL. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on Ctrl-C: long-running commands (run) should stop and clean up when it fires. */
+  signal: AbortSignal;
 }
 
 export interface Command {

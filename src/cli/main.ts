@@ -35,6 +35,8 @@ const COMMON_OPTIONS = {
 export interface RunOptions {
   io?: CliIO;
   registry?: Registry;
+  env?: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
 }
 
 function generalHelp(): string {
@@ -114,6 +116,8 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       json: parsed.values.json === true,
       positionals: parsed.positionals,
       values: parsed.values as CommandContext["values"],
+      env: options.env ?? process.env,
+      signal: options.signal ?? new AbortController().signal,
     };
     return await command.run(ctx);
   } catch (err) {

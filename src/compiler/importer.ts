@@ -399,6 +399,8 @@ function build(json: unknown, b: Builder): Endpoint {
 /** Finds the input object and the endpoint it is meant for. */
 function unwrap(value: unknown, b: Builder): { input?: Obj; endpoint?: Endpoint } {
   let v = value;
+  // `lora-graph compile --json` output: { outputs: [{ output, endpoint, input }], diagnostics }.
+  if (isObj(v) && Array.isArray(v.outputs) && !("input" in v) && !("prompt" in v)) v = v.outputs;
   if (Array.isArray(v)) {
     // The CLI's compile output: one entry per Sampler.
     if (v.length === 0) {
