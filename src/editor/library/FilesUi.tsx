@@ -381,7 +381,8 @@ function LibraryDialog() {
     return () => {
       live = false;
     };
-  }, [open, session, query, tick]);
+    // Also refresh when this tab saves to the library (the name dialog finishes after the click).
+  }, [open, session, query, tick, s?.library?.id, s?.library?.updatedAt, s?.library?.name]);
 
   if (!open) return null;
   const close = () => filesUi.set({ library: false });
