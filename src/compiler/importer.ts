@@ -396,6 +396,9 @@ function build(json: unknown, b: Builder): Endpoint {
   return endpoint;
 }
 
+/** Keys around `input` in `{ endpoint, input }` and in the CLI's compile output entries. */
+const WRAPPER_KEYS = new Set(["input", "endpoint", "output", "ok"]);
+
 /** Finds the input object and the endpoint it is meant for. */
 function unwrap(value: unknown, b: Builder): { input?: Obj; endpoint?: Endpoint } {
   let v = value;
@@ -419,7 +422,7 @@ function unwrap(value: unknown, b: Builder): { input?: Obj; endpoint?: Endpoint 
 
   let endpoint: Endpoint | undefined;
   for (const key of Object.keys(v)) {
-    if (key !== "input" && key !== "endpoint" && key !== "output") b.report("warning", "unknown-field", `unknown field ${key} next to "input", dropped`, key);
+    if (!WRAPPER_KEYS.has(key)) b.report("warning", "unknown-field", `unknown field ${key} next to "input", dropped`, key);
   }
   if (v.endpoint !== undefined) {
     const named = typeof v.endpoint === "string" ? v.endpoint.trim().replace(/^https:\/\/(queue\.)?fal\.run\//, "").replace(/\/+$/, "") : v.endpoint;

@@ -26,6 +26,7 @@ describe("importRequest: endpoints", () => {
     ["{endpoint, input}", { endpoint: "fal-ai/lora/image-to-image", input: { ...base, image_url: IMG } }, "fal-ai/lora/image-to-image"],
     ["a fal.run URL as endpoint", { endpoint: "https://fal.run/fal-ai/lora/inpaint", input: { ...base, image_url: IMG, mask_url: IMG } }, "fal-ai/lora/inpaint"],
     ["the CLI's compile output", [{ output: "sampler", endpoint: "fal-ai/lora", input: base }], "fal-ai/lora"],
+    ["the CLI's compile --json output", { outputs: [{ output: "sampler", endpoint: "fal-ai/lora", ok: true, input: base }], diagnostics: [] }, "fal-ai/lora"],
   ])("reads %s", async (_, json, endpoint) => {
     const r = await importRequest(json, registry);
     expect(r.endpoint).toBe(endpoint);
@@ -33,7 +34,7 @@ describe("importRequest: endpoints", () => {
     const o = compileOne(r.document);
     expect(o.ok).toBe(true);
     expect(o.endpoint).toBe(endpoint);
-    expect(o.input).toMatchObject((json as { input?: object }).input ?? (Array.isArray(json) ? json[0].input : json));
+    expect(o.input).toMatchObject(base);
   });
 
   it("drops a field the named endpoint does not take, saying which", () => {
