@@ -95,6 +95,17 @@ describe("list editors", () => {
   });
 });
 
+describe("list editors with fal's {method, array} shape", () => {
+  const sigmas = param.custom(z.object({ method: z.enum(["default", "array"]), array: z.array(z.number()) }), "floatList", { label: "Sigmas", description: "" });
+  it("shows the array of a {method, array} value and writes edits back in that shape", () => {
+    const { onChange } = mount(sigmas, { method: "array", array: [14.6, 6.3] });
+    const box = document.getElementById("f") as HTMLInputElement;
+    expect(box.value).toBe("14.6, 6.3");
+    fireEvent.change(box, { target: { value: "14.6, 6.3, 0" } });
+    expect(onChange).toHaveBeenLastCalledWith({ method: "array", array: [14.6, 6.3, 0] });
+  });
+});
+
 describe("imageSize", () => {
   const spec = param.custom(z.unknown(), "imageSize", { label: "Size", description: "" });
   it("switches between a preset and a custom width/height", () => {

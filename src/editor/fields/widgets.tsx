@@ -144,16 +144,30 @@ function ImageSizeField({ value, onChange, id, invalid }: FieldProps<Size>) {
   );
 }
 
+/**
+ * fal takes custom timesteps/sigmas as `{method: "array", array: [...]}`; other list params are
+ * plain arrays. The schema decides which shape this param stores.
+ */
+function listShape(spec: FieldProps["spec"]): "plain" | "method-array" {
+  return !spec.schema.safeParse([]).success && spec.schema.safeParse({ method: "array", array: [] }).success ? "method-array" : "plain";
+}
+function listItems(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (value && typeof value === "object" && Array.isArray((value as { array?: unknown }).array)) return (value as { array: unknown[] }).array;
+  return undefined;
+}
+
 /** Comma/space separated list editor; keeps the typed text until it parses. */
 function listField(parse: (token: string) => unknown | undefined, what: string, sep: RegExp = /[\s,]+/) {
-  return function ListField({ value, onChange, id, invalid, spec }: FieldProps<unknown[]>) {
-    const show = (v: unknown[] | undefined) => (Array.isArray(v) ? v.join(", ") : "");
+  return function ListField({ value, onChange, id, invalid, spec }: FieldProps<unknown>) {
+    const show = (v: unknown) => listItems(v)?.join(", ") ?? "";
     const [draft, setDraft] = useState(show(value));
     const [bad, setBad] = useState<string | null>(null);
     useEffect(() => {
       setDraft((d) => (bad === null ? show(value) : d));
       // eslint-disable-next-line react-hooks/exhaustive-deps
     }, [value]);
+    const wrap = (items: unknown[]) => (listShape(spec) === "method-array" ? { method: "array", array: items } : items);
     return (
       <div className="col gap2">
         <input
@@ -178,7 +192,7 @@ function listField(parse: (token: string) => unknown | undefined, what: string, 
               out.push(v);
             }
             setBad(null);
-            onChange(out);
+            onChange(wrap(out));
           }}
         />
         {bad && <span className="field-msg error">{bad}</span>}

@@ -1,0 +1,46 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from "vitest";
+import { act, cleanup, render } from "@testing-library/react";
+import { examples, registry } from "../../nodes";
+import { loadWorkflow } from "../../src/graph";
+import { compile } from "../../src/compiler";
+import { createEditorStore } from "../../src/editor/store";
+import { EditorProvider } from "../../src/editor/store/react";
+import { Inspector } from "../../src/editor/panels/Inspector";
+import { RequestPanel } from "../../src/editor/panels/RequestPanel";
+
+afterEach(cleanup);
+
+describe("every example renders in the inspector and the request view", () => {
+  for (const ex of examples) {
+    it(ex.id, () => {
+      const r = loadWorkflow(structuredClone(ex.document), registry);
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      const store = createEditorStore(registry, r.document);
+      render(
+        <EditorProvider store={store}>
+          <Inspector />
+          <RequestPanel />
+        </EditorProvider>,
+      );
+      // Each example's request is ready and shows its endpoint.
+      expect(document.querySelector(".status.ok")).not.toBeNull();
+      for (const n of r.document.nodes) {
+        act(() => store.setSelection({ nodes: [n.id] }));
+        const def = registry.getOrThrow(n.type);
+        for (const key of Object.keys(def.params)) expect(document.querySelector(`.inspector [data-field="${key}"]`), `${n.type}.${key}`).not.toBeNull();
+        // Set list params show their values rather than an empty box.
+        for (const [key, spec] of Object.entries(def.params)) {
+          if ((spec.widget === "intList" || spec.widget === "floatList") && n.params[key] !== undefined) {
+            const box = document.querySelector(`.inspector [data-field="${key}"] input`) as HTMLInputElement;
+            expect(box.value, `${n.type}.${key}`).not.toBe("");
+          }
+        }
+        // The selected node's request lines are highlighted, whenever it wrote any.
+        const wrote = compile(r.document, registry).outputs.some((o) => Object.values(o.sourceMap).some((src) => src.nodeId === n.id));
+        if (wrote) expect(document.querySelectorAll(".jl.hl").length, n.id).toBeGreaterThan(0);
+      }
+    });
+  }
+});
