@@ -6,7 +6,8 @@ export function Modal({ title, onClose, children, width = 560 }: { title: string
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
-    ref.current?.querySelector<HTMLElement>("textarea, input, button")?.focus();
+    const root = ref.current;
+    (root?.querySelector<HTMLElement>("textarea, input, select") ?? root?.querySelector<HTMLElement>(".modal-foot button, button"))?.focus();
     return () => prev?.focus?.();
   }, []);
   return (
