@@ -6,6 +6,7 @@ import { importRequest } from "../compiler";
 import { loadWorkflow, serializeWorkflow, type Diagnostic, type WorkflowDocument } from "../graph";
 import type { EditorStore } from "./store";
 import { ui } from "./store/ui";
+import { replaceGuarded } from "./library/files";
 
 export function confirmDiscard(store: EditorStore, what: string): boolean {
   return !store.getState().dirty || window.confirm(`${what} will replace the current pipeline, which has unsaved changes. Continue?`);
@@ -65,8 +66,8 @@ export async function importRequestText(store: EditorStore, text: string): Promi
   }
   try {
     const r = await importRequest(json, store.registry);
-    if (!confirmDiscard(store, "Importing a request")) return { ok: false, error: "Cancelled" };
-    store.replaceDocument(r.document);
+    // In-app question over unsaved work; the replaced pipeline stays under Library › Recover drafts.
+    if (!(await replaceGuarded(store, r.document, "Replaced by importing a request", "Import this request?", false))) return { ok: false, error: "Cancelled" };
     return { ok: true, notes: r.diagnostics };
   } catch (e) {
     return { ok: false, error: (e as Error).message };
