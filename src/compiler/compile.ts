@@ -56,7 +56,19 @@ interface NodeState {
   paramsOk: boolean;
 }
 
-type Incoming = Map<string, { source: string; sourceHandle: string; edgeId: string }[]>;
+type Wire = { source: string; sourceHandle: string; edgeId: string };
+/**
+ * Target node id → input port id → wires. Two levels instead of one `${node}\0${port}` key: building
+ * and hashing a fresh key string per lookup was the compiler's top cost on large graphs.
+ */
+type Incoming = Map<string, Map<string, Wire[]>>;
+const NO_WIRES: readonly Wire[] = Object.freeze([]);
+/** Per compiled output: node id → the values it emitted, by output port position (one small array, not a Map, per node). */
+type Values = Map<string, (Sourced | undefined)[]>;
+
+function wiresOf(incoming: Incoming, nodeId: string, port: string): readonly Wire[] {
+  return incoming.get(nodeId)?.get(port) ?? NO_WIRES;
+}
 
 /**
  * Compiles every Sampler output of a workflow into one fal request each.
@@ -123,7 +135,7 @@ function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags:
   const params: Record<string, unknown> = {};
   let paramsOk = true;
   const raw = node.params ?? {};
-  for (const [key, spec] of Object.entries(def.params)) {
+  for (const [key, spec] of paramEntries(def)) {
     const value = Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
     if (value === undefined || value === null) {
       if (spec.required) {
@@ -160,6 +172,14 @@ function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags:
     }
   }
   return { node, def, params, paramsOk };
+}
+
+const paramEntriesCache = new WeakMap<NodeDefinition, [string, NodeDefinition["params"][string]][]>();
+/** A definition's params as entries, computed once per definition instead of once per node. */
+function paramEntries(def: NodeDefinition): [string, NodeDefinition["params"][string]][] {
+  let entries = paramEntriesCache.get(def);
+  if (!entries) paramEntriesCache.set(def, (entries = Object.entries(def.params)));
+  return entries;
 }
 
 function issueText(issue: { message: string; code?: string } | undefined): string {
@@ -202,9 +222,10 @@ function indexEdges(doc: WorkflowDocument, states: Map<string, NodeState>, diags
       });
       continue;
     }
-    const key = `${e.target}\u0000${e.targetHandle}`;
-    let list = incoming.get(key);
-    if (!list) incoming.set(key, (list = []));
+    let ports = incoming.get(e.target);
+    if (!ports) incoming.set(e.target, (ports = new Map()));
+    let list = ports.get(e.targetHandle);
+    if (!list) ports.set(e.targetHandle, (list = []));
     if (list.length > 0 && !inp.multiple) {
       diags.push({
         severity: "error",
@@ -237,7 +258,7 @@ function upstreamOrder(
     if (!st?.def) return [];
     const deps: string[] = [];
     for (const port of st.def.inputs) {
-      for (const w of incoming.get(`${id}\u0000${port.id}`) ?? []) deps.push(w.source);
+      for (const w of wiresOf(incoming, id, port.id)) deps.push(w.source);
     }
     return deps;
   };
@@ -276,7 +297,7 @@ function compileOutput(
   const request: Record<string, unknown> = {};
   const sourceMap: SourceMap = {};
   const setBy = new Map<string, string>(); // top-level key → node id that set it
-  const values = new Map<string, Sourced>(); // `${nodeId}\0${port}` → value
+  const values: Values = new Map();
   let endpoint: Endpoint = "fal-ai/lora";
   let broken = diagnostics.length > 0;
 
@@ -291,9 +312,8 @@ function compileOutput(
     const def = st.def;
 
     const resolve = (port: string): Sourced[] => {
-      const wires = incoming.get(`${id}\u0000${port}`) ?? [];
       const out: Sourced[] = [];
-      for (const w of wires) {
+      for (const w of wiresOf(incoming, id, port)) {
         const v = valueOf(w.source, w.sourceHandle, states, incoming, values);
         if (v !== undefined) out.push(v);
       }
@@ -302,7 +322,7 @@ function compileOutput(
 
     for (const port of def.inputs) {
       if (port.required && resolve(port.id).length === 0) {
-        const wired = (incoming.get(`${id}\u0000${port.id}`) ?? []).length > 0;
+        const wired = wiresOf(incoming, id, port.id).length > 0;
         diagnostics.push({
           severity: "error",
           code: "missing-input",
@@ -330,7 +350,11 @@ function compileOutput(
       input: (port) => resolve(port)[0] as never,
       inputs: (port) => resolve(port) as never,
       emit(port, value, field) {
-        values.set(`${id}\u0000${port}`, value instanceof Sourced ? value : new Sourced(value, { nodeId: id, field }));
+        const at = def.outputs.findIndex((o) => o.id === port);
+        if (at < 0) return; // not a declared output: nothing can be wired to it
+        let emitted = values.get(id);
+        if (!emitted) values.set(id, (emitted = []));
+        emitted[at] = value instanceof Sourced ? value : new Sourced(value, { nodeId: id, field });
       },
       set(key, raw, opts?: SetOptions) {
         const { value, source } = attribute(raw, key);
@@ -352,12 +376,13 @@ function compileOutput(
         const arr = (request[list] ??= []) as unknown[];
         const index = arr.length;
         const clean: Record<string, unknown> = {};
-        sourceMap[`${list}.${index}`] = { nodeId: id };
-        for (const [k, raw] of Object.entries(item)) {
-          const { value, source } = attribute(raw, k);
+        const prefix = `${list}.${index}`;
+        sourceMap[prefix] = { nodeId: id };
+        for (const k of Object.keys(item)) {
+          const { value, source } = attribute(item[k], k);
           if (value === undefined) continue;
           clean[k] = value;
-          sourceMap[`${list}.${index}.${k}`] = source;
+          sourceMap[`${prefix}.${k}`] = source;
         }
         arr.push(clean);
         if (!sourceMap[list]) sourceMap[list] = { nodeId: id };
@@ -451,18 +476,18 @@ function valueOf(
   port: string,
   states: Map<string, NodeState>,
   incoming: Incoming,
-  values: Map<string, Sourced>,
+  values: Values,
 ): Sourced | undefined {
   let id = nodeId;
   let p = port;
   for (let guard = 0; guard <= states.size; guard++) {
     const st = states.get(id);
     if (!st?.def) return undefined;
-    if (!st.node.bypass) return values.get(`${id}\u0000${p}`);
+    if (!st.node.bypass) return values.get(id)?.[st.def.outputs.findIndex((o) => o.id === p)];
     const kind = st.def.outputs.find((o) => o.id === p)?.kind;
     const through = st.def.inputs.find((i) => i.kind === kind);
     if (!through) return undefined;
-    const wire = (incoming.get(`${id}\u0000${through.id}`) ?? [])[0];
+    const wire = wiresOf(incoming, id, through.id)[0];
     if (!wire) return undefined;
     id = wire.source;
     p = wire.sourceHandle;
