@@ -23,7 +23,7 @@ export const embedding = defineNode({
   outputs: [{ id: "model", kind: "model", label: "Model" }],
   params: {
     path: param.modelRef({ label: "Embedding", description: "URL or Hugging Face id of the embedding file.", required: true }),
-    tokens: param.custom(z.array(z.string().min(1, "must not be empty")), "stringList", {
+    tokens: param.custom(z.array(z.string()), "stringList", {
       label: "Tokens",
       description: "The tokens it defines; write them in the prompt to use it.",
       default: ["<s0>", "<s1>"],

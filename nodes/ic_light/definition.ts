@@ -23,12 +23,10 @@ export const icLight = defineNode({
   ],
   outputs: [{ id: "model", kind: "model", label: "Model" }],
   params: {
-    ic_light_model_url: param.fileUrl({
+    ic_light_model_url: param.modelRef({
       label: "IC-Light model",
-      description: "URL of the IC-Light weights (fc for foreground-conditioned, fbc with a background).",
+      description: "URL or Hugging Face id of the IC-Light weights (fc for foreground-conditioned, fbc with a background).",
       required: true,
-      widget: "text",
-      anyType: true,
     }),
   },
   contribute(ctx) {

@@ -22,12 +22,12 @@ const finite = z.number().refine(Number.isFinite, "must be a finite number");
  * the list widget edits `array` and switches `method` to "array" when the list is not empty.
  */
 export const customTimesteps = z.object({
-  method: z.enum(["default", "array"]),
-  array: z.array(z.number().int("must hold whole numbers").min(0, "must hold timesteps of at least 0")),
+  method: z.enum(["default", "array"]).optional(),
+  array: z.array(z.number().int("must hold whole numbers").min(0, "must hold timesteps of at least 0")).optional(),
 });
 export const customSigmas = z.object({
-  method: z.enum(["default", "array"]),
-  array: z.array(finite),
+  method: z.enum(["default", "array"]).optional(),
+  array: z.array(finite).optional(),
 });
 
 export const scheduler = defineNode({
