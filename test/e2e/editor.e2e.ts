@@ -100,6 +100,8 @@ describe("editor", () => {
   it("pasting a fal request gives its graph", async (ctx) => {
     const { page, context } = await openEditor(b, srv.url);
     shootOnFailure(ctx, () => page);
+    // Unsaved work first: importing over it asks in-app, and the old pipeline stays recoverable.
+    await node(page, "prompt").locator("textarea").first().fill("unsaved before import");
     await page.getByRole("button", { name: "Import request" }).click();
     const request = {
       model_name: "stabilityai/stable-diffusion-xl-base-1.0",
@@ -109,13 +111,16 @@ describe("editor", () => {
     };
     await page.getByLabel("Request JSON").fill(JSON.stringify(request, null, 2));
     await page.getByRole("button", { name: "Import", exact: true }).click();
-    // The starter was never edited, so no question is asked.
+    await page.getByTestId("confirm-dialog").waitFor();
+    await page.getByTestId("confirm-replace").click();
     await expect.poll(() => page.locator(".react-flow__node .node-title").allInnerTexts()).toEqual(expect.arrayContaining(["LoRA", "Prompt", "Base model"]));
     const json = await requestJson(page);
     expect(json).toContain("fox-style.safetensors");
     expect(json).toContain("a red fox in the snow");
     expect(json).toMatch(/"num_inference_steps":\s*25/);
     await screenshot(page, "imported-request");
+    await page.getByRole("button", { name: "Library" }).click();
+    expect(await page.getByTestId("recent-draft").first().innerText()).toMatch(/importing a request/);
     await context.close();
   });
 
