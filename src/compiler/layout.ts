@@ -2,7 +2,8 @@
  * Automatic left-to-right layout of a workflow with ELK's layered algorithm, for imported
  * requests and "tidy up". Runs in Node and the browser (the bundled ELK needs no worker file).
  */
-import ELK from "elkjs/lib/elk.bundled.js";
+// Type-only: ELK (~1.4 MB) is imported on first use so the editor's initial bundle stays small.
+import type ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkNode, ElkExtendedEdge } from "elkjs/lib/elk-api";
 import type { NodeDefinition, Registry, WorkflowDocument, WorkflowNode } from "../graph";
 
@@ -35,7 +36,7 @@ let elk: InstanceType<typeof ELK> | undefined;
  */
 export async function layoutDocument(doc: WorkflowDocument, registry: Registry, options: LayoutOptions = {}): Promise<WorkflowDocument> {
   if (doc.nodes.length === 0) return doc;
-  elk ??= new ELK();
+  elk ??= new (await import("elkjs/lib/elk.bundled.js")).default();
   const size = options.nodeSize ?? estimateNodeSize;
   const portId = (nodeId: string, dir: "in" | "out", port: string) => `${nodeId}\u0000${dir}\u0000${port}`;
 

@@ -58,6 +58,20 @@ describe("inspector + live diagnostics", () => {
 });
 
 describe("editor source", () => {
+  it("loads elkjs only through dynamic import anywhere the editor can reach (it must stay out of the initial bundle)", () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const f of readdirSync(dir)) {
+        const p = join(dir, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.tsx?$/.test(f)) files.push(p);
+      }
+    };
+    walk(join(__dirname, "../../src"));
+    walk(join(__dirname, "../../nodes"));
+    for (const f of files) expect(readFileSync(f, "utf8"), f).not.toMatch(/^\s*import\s+(?!type\b)[^;]*from\s+["']elkjs/m);
+  });
+
   it("never uses dangerouslySetInnerHTML or innerHTML", () => {
     const files: string[] = [];
     const walk = (dir: string) => {
