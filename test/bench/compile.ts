@@ -6,7 +6,7 @@
 import { registry } from "../../nodes";
 import { compile } from "../../src/compiler";
 import { edgeId, type WorkflowDocument, type WorkflowNode } from "../../src/graph";
-import { measure, ms, table, type BudgetCheck } from "./harness";
+import { machineNote, measure, ms, table, type BudgetCheck } from "./harness";
 
 const SIZES = [100, 1_000, 10_000] as const;
 const BUDGET_MS: Record<number, number> = { 1_000: 5, 10_000: 60 };
@@ -94,10 +94,12 @@ export function compileSection(): BudgetCheck[] {
       "request kB": (JSON.stringify(out.input).length / 1024).toFixed(1),
       runs: t.runs,
       "compile median": ms(t.median),
+      "(cpu)": ms(t.cpuMedian),
       "JSON round-trip median": ms(base.median),
       "compile / baseline": (t.median / base.median).toFixed(1),
     });
   }
+  console.log(machineNote());
   table(rows);
   const growth = medians[10_000] / medians[1_000];
   console.log(`growth t(10,000)/t(1,000) = ${growth.toFixed(2)} (linear ≈ 10)`);

@@ -1,4 +1,5 @@
 /** Small timing helpers shared by the bench sections. */
+import os from "node:os";
 import { performance } from "node:perf_hooks";
 
 export interface BudgetCheck {
@@ -19,18 +20,31 @@ export function median(xs: number[]): number {
  * Runs at least `runs` times and keeps going until `minMs` of samples were collected, so fast
  * functions get enough samples for a stable median.
  */
-export function measure(fn: () => unknown, { runs = 15, warmup = 5, minMs = 200 } = {}): { median: number; runs: number } {
+export function measure(fn: () => unknown, { runs = 15, warmup = 5, minMs = 200 } = {}): { median: number; cpuMedian: number; runs: number } {
   for (let i = 0; i < warmup; i++) fn();
   const samples: number[] = [];
+  const cpu: number[] = [];
   let total = 0;
   while (samples.length < runs || (total < minMs && samples.length < 2000)) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
     const dt = performance.now() - t0;
+    const dc = process.cpuUsage(c0);
     samples.push(dt);
+    // Process CPU time: less disturbed by other processes on a busy machine than wall time, but
+    // it includes V8's helper threads (concurrent GC), so it can exceed wall time.
+    cpu.push((dc.user + dc.system) / 1000);
     total += dt;
   }
-  return { median: median(samples), runs: samples.length };
+  return { median: median(samples), cpuMedian: median(cpu), runs: samples.length };
+}
+
+/** One line about how busy the machine is, printed with the results so noisy numbers are recognisable. */
+export function machineNote(): string {
+  const load = os.loadavg()[0];
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  return `node ${process.version}, ${cores} cores, load average ${load.toFixed(2)}${load > cores ? " (BUSY: wall-clock figures are inflated)" : ""}`;
 }
 
 export function table(rows: Record<string, string | number>[]): void {
