@@ -16,6 +16,8 @@ import { Toasts } from "./panels/Toasts";
 import { installShortcuts } from "./shortcuts";
 import { FilesUi } from "./library/FilesUi";
 import { files } from "./library/files";
+import { RunBanner, RunMount } from "./run/RunMount";
+import { RunDrawer } from "./run/RunDrawer";
 
 function Shell({ store }: { store: EditorStore }) {
   const flow = useReactFlow();
@@ -64,16 +66,19 @@ function Shell({ store }: { store: EditorStore }) {
   return (
     <div className="app">
       <Toolbar onLayout={layout} />
+      <RunBanner />
       <div className="main">
         <Sidebar onAdd={addAtCenter} />
         <Canvas />
         <SidePanel />
       </div>
+      <RunDrawer />
       <Palette />
       <HelpOverlay />
       {importOpen && <ImportDialog />}
       <Toasts />
       <FilesUi />
+      <RunMount />
     </div>
   );
 }

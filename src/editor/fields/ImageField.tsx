@@ -1,5 +1,6 @@
 import { useRef, useState } from "react";
 import type { FieldProps } from "./types";
+import { uploadImageFile } from "../run/upload";
 
 /** Files are read into data: URIs; the runner uploads them before a request. Big files would bloat the workflow. */
 export const MAX_IMAGE_FILE_BYTES = 8 * 1024 * 1024;
@@ -11,6 +12,7 @@ export const MAX_IMAGE_FILE_BYTES = 8 * 1024 * 1024;
 export function ImageField({ value, onChange, id, invalid, compact, spec }: FieldProps<string>) {
   const [approved, setApproved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
   const url = value ?? "";
   const isData = url.startsWith("data:image/");
@@ -29,8 +31,8 @@ export function ImageField({ value, onChange, id, invalid, compact, spec }: Fiel
           placeholder={spec.placeholder ?? "https://… or pick a file"}
           onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}
         />
-        <button type="button" className="icon-btn" title="Pick an image file" aria-label="Pick an image file" onClick={() => fileRef.current?.click()}>
-          ⇪
+        <button type="button" className="icon-btn" title="Choose file… (uploaded to fal storage)" aria-label="Choose file…" disabled={uploading} onClick={() => fileRef.current?.click()}>
+          {uploading ? "…" : "⇪"}
         </button>
         {url && (
           <button type="button" className="icon-btn" title="Clear" aria-label="Clear image" onClick={() => onChange(undefined)}>
@@ -48,9 +50,17 @@ export function ImageField({ value, onChange, id, invalid, compact, spec }: Fiel
             if (!file) return;
             if (file.size > MAX_IMAGE_FILE_BYTES) return setError(`${file.name} is ${(file.size / 1048576).toFixed(1)} MB; the limit is 8 MB`);
             setError(null);
-            const reader = new FileReader();
-            reader.onload = () => typeof reader.result === "string" && onChange(reader.result);
-            reader.readAsDataURL(file);
+            setUploading(true);
+            // Upload to fal storage through the proxy; if that fails, embed the file as a data: URI (fal accepts both).
+            uploadImageFile(file)
+              .then((fileUrl) => onChange(fileUrl))
+              .catch((err: unknown) => {
+                setError(`Upload failed (${(err as Error)?.message ?? String(err)}); the image is embedded in the request instead.`);
+                const reader = new FileReader();
+                reader.onload = () => typeof reader.result === "string" && onChange(reader.result);
+                reader.readAsDataURL(file);
+              })
+              .finally(() => setUploading(false));
           }}
         />
       </div>

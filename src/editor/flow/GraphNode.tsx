@@ -6,6 +6,8 @@ import { useEditor, useEditorStore } from "../store/react";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
 import type { GraphFlowNode } from "./derive";
+import { OutputStrip } from "../run/OutputStrip";
+import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
 
 export const CATEGORY_COLOR: Record<NodeDefinition["category"], string> = {
   Model: "#a78bfa",
@@ -75,7 +77,8 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
   const node = data.node;
   const store = useEditorStore();
   const def = store.registry.get(node.type);
-  const diags = useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id));
+  // Compile diagnostics plus fal's 422 field errors from this graph's last run (see run/useRunDiagnostics).
+  const diags = useWithRunDiagnostics(id, useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id)));
   const focus = useUi((s) => (s.focus?.nodeId === id ? s.focus : null));
   const rootRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -186,6 +189,7 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
           )}
         </div>
       )}
+      <OutputStrip nodeId={id} />
     </div>
   );
 }

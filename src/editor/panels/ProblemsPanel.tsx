@@ -2,6 +2,7 @@ import { useEditor, useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
 import { compiled } from "../engine";
 import { Icon } from "../kit/icons";
+import { useRunDiagnostics } from "../run/useRunDiagnostics";
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
@@ -9,7 +10,8 @@ export function ProblemsPanel() {
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
   const { diagnostics } = compiled(doc, store.registry);
-  const list = [...diagnostics].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+  const runDiagnostics = useRunDiagnostics();
+  const list = [...diagnostics, ...runDiagnostics].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   if (!list.length) {
     return (
       <div className="panel-pad">

@@ -3,6 +3,7 @@ import { files } from "../library/files";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
 import { Icon, type IconName } from "../kit/icons";
+import { RunButton } from "../run/RunButton";
 
 function TB({ icon, label, onClick, disabled, title, primary }: { icon: IconName; label?: string; onClick(): void; disabled?: boolean; title: string; primary?: boolean }) {
   return (
@@ -49,7 +50,7 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
       </div>
       <span className="grow" />
       <TB icon="help" title="Keyboard shortcuts (?)" onClick={() => ui.set({ help: true })} />
-      <TB icon="play" label="Run" primary title="Run the selected Sampler on fal (coming soon)" onClick={() => ui.toast("Running on fal is not wired up yet; copy the request from the Request tab meanwhile.", "info")} />
+      <RunButton />
     </header>
   );
 }

@@ -1,0 +1,107 @@
+/**
+ * Gallery of every finished run's images, and the lightbox. Loaded on demand (dynamic import).
+ */
+import { useEffect, useMemo } from "react";
+import "./run.css";
+import { useEditorStore } from "../store/react";
+import { Modal } from "../kit/Modal";
+import { downloadRunImage, restoreRun, runUi, useRunUi } from "./actions";
+import { useRunState } from "./runtime";
+import { RunThumb, useRunImageSrc } from "./Thumb";
+import type { RunRecord } from "./types";
+
+interface Item {
+  run: RunRecord;
+  index: number;
+}
+
+function useItems(): Item[] {
+  const runs = useRunState((s) => s.runs);
+  return useMemo(() => runs.filter((r) => r.status === "completed").flatMap((run) => run.images.map((_, index) => ({ run, index }))), [runs]);
+}
+
+function Lightbox({ items }: { items: Item[] }) {
+  const store = useEditorStore();
+  const target = useRunUi((s) => s.lightbox);
+  const runs = useRunState((s) => s.runs);
+  const run = runs.find((r) => r.id === target?.runId);
+  const pos = items.findIndex((it) => it.run.id === target?.runId && it.index === target?.index);
+  const src = useRunImageSrc(run ?? ({ images: [] } as unknown as RunRecord), target?.index ?? 0);
+  const go = (d: number) => {
+    if (pos < 0 || items.length === 0) return;
+    const next = items[(pos + d + items.length) % items.length];
+    runUi.set({ lightbox: { runId: next.run.id, index: next.index } });
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") runUi.set({ lightbox: null });
+      else if (e.key === "ArrowRight") go(1);
+      else if (e.key === "ArrowLeft") go(-1);
+      else return;
+      e.stopPropagation();
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  });
+  if (!target || !run) return null;
+  const img = run.images[target.index];
+  return (
+    <div className="run-lightbox" role="dialog" aria-label="Image" onMouseDown={(e) => e.target === e.currentTarget && runUi.set({ lightbox: null })}>
+      {src && <img src={src} alt={`Result ${target.index + 1} of ${run.title}`} referrerPolicy="no-referrer" />}
+      <div className="bar">
+        <span>
+          {run.title} · {img?.width}×{img?.height}
+          {run.seed !== undefined ? ` · seed ${run.seed}` : ""}
+        </span>
+        <button className="btn small primary" onClick={() => void downloadRunImage(run, target.index)} title="With the workflow inside">
+          Download
+        </button>
+        <button
+          className="btn small"
+          onClick={() => {
+            runUi.set({ lightbox: null, gallery: false });
+            restoreRun(store, run);
+          }}
+        >
+          Restore this graph
+        </button>
+        <button className="btn small" onClick={() => runUi.set({ lightbox: null })}>
+          Close
+        </button>
+      </div>
+      {items.length > 1 && pos >= 0 && (
+        <>
+          <button className="btn nav prev" aria-label="Previous image" onClick={() => go(-1)}>
+            ‹
+          </button>
+          <button className="btn nav next" aria-label="Next image" onClick={() => go(1)}>
+            ›
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
+
+export default function Gallery() {
+  const open = useRunUi((s) => s.gallery);
+  const items = useItems();
+  return (
+    <>
+      {open && (
+        <Modal title={`Gallery (${items.length})`} onClose={() => runUi.set({ gallery: false })} width={900}>
+          {items.length === 0 ? (
+            <p className="muted">No images yet.</p>
+          ) : (
+            <div className="run-gallery-grid">
+              {items.map(({ run, index }) => (
+                <RunThumb key={`${run.id}:${index}`} run={run} index={index} onOpen={() => runUi.set({ lightbox: { runId: run.id, index } })} />
+              ))}
+            </div>
+          )}
+        </Modal>
+      )}
+      <Lightbox items={items} />
+    </>
+  );
+}

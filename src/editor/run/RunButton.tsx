@@ -1,0 +1,25 @@
+import { useMemo } from "react";
+import { useEditor, useEditorStore } from "../store/react";
+import { Icon } from "../kit/icons";
+import { planRun, runFromEditor } from "./actions";
+import { useRunState } from "./runtime";
+import { TERMINAL } from "./types";
+
+/** Toolbar Run: the selected Samplers or all; disabled, with the reasons, while the compile has errors. */
+export function RunButton() {
+  const store = useEditorStore();
+  const doc = useEditor((s) => s.document);
+  const selected = useEditor((s) => s.selection.nodes);
+  const plan = useMemo(() => planRun(doc, store.registry, selected), [doc, selected, store.registry]);
+  const active = useRunState((s) => s.runs.filter((r) => !TERMINAL.has(r.status)).length);
+  const disabled = plan.reasons.length > 0;
+  const title = disabled
+    ? `Cannot run:\n${plan.reasons.slice(0, 8).map((r) => `• ${r}`).join("\n")}${plan.reasons.length > 8 ? `\n… and ${plan.reasons.length - 8} more` : ""}`
+    : `${plan.label} on fal (Ctrl+Enter)`;
+  return (
+    <button className="tb primary" onClick={() => runFromEditor(store)} disabled={disabled} title={title} aria-label={disabled ? `Run (disabled: ${plan.reasons[0]})` : "Run"} data-run-button>
+      <Icon name="play" size={15} />
+      <span>Run{active > 0 ? ` (${active})` : ""}</span>
+    </button>
+  );
+}

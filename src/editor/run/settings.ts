@@ -1,0 +1,70 @@
+/**
+ * Where the runner sends requests: any server speaking the fal proxy protocol. `?proxy=` in the
+ * page URL wins (for one session), then the Settings value (localStorage), then our server's route.
+ */
+export const DEFAULT_PROXY_URL = "/api/fal/proxy";
+export const PROXY_STORAGE_KEY = "lora-graph:proxyUrl";
+
+export type ProxySource = "query" | "settings" | "default";
+
+interface KeyValue {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** Why a proxy URL is unusable, or null. A path on this origin or an http(s) URL. */
+export function proxyUrlProblem(url: string): string | null {
+  const s = url.trim();
+  if (s === "") return "enter a path such as /api/fal/proxy or an http(s) URL";
+  if (s.startsWith("/") && !s.startsWith("//")) return /\s/.test(s) ? "the path must not contain spaces" : null;
+  try {
+    const u = new URL(s);
+    if (u.protocol !== "http:" && u.protocol !== "https:") return `only http and https are allowed (got ${u.protocol})`;
+    if (u.username || u.password) return "credentials in the URL are not allowed; the proxy holds the key";
+    return null;
+  } catch {
+    return "not a valid URL";
+  }
+}
+
+function safeStorage(): KeyValue | null {
+  try {
+    return typeof localStorage === "undefined" ? null : localStorage;
+  } catch {
+    return null; // disabled storage throws on access
+  }
+}
+
+export function resolveProxyUrl(search = typeof location === "undefined" ? "" : location.search, storage: KeyValue | null = safeStorage()): { url: string; source: ProxySource } {
+  const q = new URLSearchParams(search).get("proxy");
+  if (q && !proxyUrlProblem(q)) return { url: q.trim(), source: "query" };
+  let saved: string | null = null;
+  try {
+    saved = storage?.getItem(PROXY_STORAGE_KEY) ?? null;
+  } catch {
+    saved = null;
+  }
+  if (saved && !proxyUrlProblem(saved)) return { url: saved.trim(), source: "settings" };
+  return { url: DEFAULT_PROXY_URL, source: "default" };
+}
+
+/** Saves (or, with the default or empty, clears) the Settings value. */
+export function saveProxyUrl(url: string, storage: KeyValue | null = safeStorage()): void {
+  const s = url.trim();
+  try {
+    if (s === "" || s === DEFAULT_PROXY_URL) storage?.removeItem(PROXY_STORAGE_KEY);
+    else storage?.setItem(PROXY_STORAGE_KEY, s);
+  } catch {
+    // Storage full or disabled: the value still applies to this session.
+  }
+}
+
+/** `/api/info` of the server behind a proxy URL (same origin for a path, that origin for a URL). */
+export function infoUrlFor(proxyUrl: string, base = typeof location === "undefined" ? "http://localhost/" : location.href): string {
+  try {
+    return new URL("/api/info", new URL(proxyUrl, base)).toString();
+  } catch {
+    return "/api/info";
+  }
+}

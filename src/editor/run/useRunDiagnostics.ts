@@ -1,0 +1,66 @@
+/**
+ * Run diagnostics (fal's 422 field errors) as an extra source next to the compile diagnostics,
+ * for node bodies and the Problems list. Selectors return stable arrays so a node re-renders
+ * only when its own list changes.
+ */
+import { useMemo } from "react";
+import type { CompileResult } from "../../compiler";
+import type { Diagnostic } from "../../graph";
+import { compiled } from "../engine";
+import { useEditor, useEditorStore } from "../store/react";
+import type { EditorStore } from "../store";
+import { activeRunDiagnostics } from "./runDiagnostics";
+import { getController, useRunState } from "./runtime";
+import type { RunRecord } from "./types";
+
+const EMPTY: readonly Diagnostic[] = Object.freeze([]);
+const cache = new WeakMap<readonly RunRecord[], WeakMap<CompileResult, { all: Diagnostic[]; byNode: Map<string, Diagnostic[]> }>>();
+const stable = new Map<string, readonly Diagnostic[]>();
+
+function compute(runs: readonly RunRecord[], result: CompileResult) {
+  let inner = cache.get(runs);
+  if (!inner) cache.set(runs, (inner = new WeakMap()));
+  let hit = inner.get(result);
+  if (!hit) {
+    const all = activeRunDiagnostics(runs, result);
+    const byNode = new Map<string, Diagnostic[]>();
+    for (const d of all) {
+      if (!d.nodeId) continue;
+      const list = byNode.get(d.nodeId) ?? [];
+      list.push(d);
+      byNode.set(d.nodeId, list);
+    }
+    hit = { all, byNode };
+    inner.set(result, hit);
+  }
+  return hit;
+}
+
+const same = (a: readonly Diagnostic[], b: readonly Diagnostic[]) => a.length === b.length && a.every((d, i) => d.message === b[i].message && d.field === b[i].field);
+
+function select(store: EditorStore, key: string, pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[]): readonly Diagnostic[] {
+  const fresh = pick(compute(getController().getState().runs, compiled(store.getState().document, store.registry)));
+  const prev = stable.get(key);
+  if (prev && same(prev, fresh)) return prev;
+  const value = fresh.length ? fresh : EMPTY;
+  stable.set(key, value);
+  return value;
+}
+
+/** Either store changing re-selects; both hooks return the same stable array. */
+function useSelected(key: string, pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[]): readonly Diagnostic[] {
+  const store = useEditorStore();
+  useEditor(() => select(store, key, pick));
+  return useRunState(() => select(store, key, pick));
+}
+
+/** One node's compile diagnostics with its run diagnostics appended. */
+export function useWithRunDiagnostics(nodeId: string, compileDiagnostics: readonly Diagnostic[]): readonly Diagnostic[] {
+  const run = useSelected(`node:${nodeId}`, (h) => h.byNode.get(nodeId) ?? EMPTY);
+  return useMemo(() => (run.length ? [...compileDiagnostics, ...run] : compileDiagnostics), [compileDiagnostics, run]);
+}
+
+/** All run diagnostics of the document (for the Problems list). */
+export function useRunDiagnostics(): readonly Diagnostic[] {
+  return useSelected("all", (h) => h.all);
+}
