@@ -26,7 +26,7 @@ export const OutputStrip = memo(function OutputStrip({ nodeId }: { nodeId: strin
   const now = useNow(active, 1000);
   if (!latest) return null;
   return (
-    <div className="run-strip nodrag" data-output-strip={nodeId}>
+    <div className="run-strip nodrag" data-output-strip={nodeId} data-status={latest.status}>
       <div className="run-strip-head">
         <span className={`run-pill ${latest.status}`}>{STATUS_LABEL[latest.status]}</span>
         {active && progress && <span>

@@ -16,7 +16,9 @@ export function RunBanner() {
   if (backend !== "standin") return null;
   return (
     <div className="run-banner" role="status" data-standin-banner>
-      <strong>Offline stand-in:</strong> images are placeholders. Start the server with FAL_KEY set to generate real images.
+      <span>
+        <strong>Offline stand-in:</strong> images are placeholders. Start the server with FAL_KEY set to generate real images.
+      </span>
       <span className="grow" />
       <button className="link-btn" onClick={() => runUi.set({ settings: true })}>
         Proxy settings

@@ -1,0 +1,150 @@
+// Running from the browser editor against the offline stand-in, in real Chromium: results in the
+// Sampler node, cancel (EXE-03), reload mid-run (EXE-02), and images that carry their workflow.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import type { Page } from "playwright-core";
+import { startServer, type StartedServer } from "../harness/server";
+import { launchBrowser, type TestBrowser } from "../harness/browser";
+import { node, nodeIds, openEditor, shootOnFailure } from "./helpers";
+import { REQUEST_KEYWORD, WORKFLOW_KEYWORD, readImageMetadata } from "../../src/graph/imageMetadata";
+
+let fast: StartedServer;
+let slow: StartedServer;
+let b: TestBrowser;
+
+beforeAll(async () => {
+  [fast, slow, b] = await Promise.all([
+    startServer(),
+    // Slow enough to reload in the middle of a run.
+    startServer({ standinOptions: { latencyMs: 3000, queueDelayMs: 300 } }),
+    launchBrowser(),
+  ]);
+});
+afterAll(async () => {
+  await b?.close();
+  await Promise.all([fast?.close(), slow?.close()]);
+});
+
+const strip = (page: Page) => page.locator('[data-output-strip="sampler"]');
+
+async function stripImageLoaded(page: Page): Promise<boolean> {
+  return strip(page)
+    .locator("img")
+    .first()
+    .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)
+    .catch(() => false);
+}
+
+async function run(page: Page) {
+  const button = page.locator("[data-run-button]");
+  await expect.poll(() => button.isEnabled()).toBe(true);
+  await button.click();
+}
+
+describe("run from the editor", () => {
+  it("runs on the stand-in: banner, progress, the image in the Sampler node, one submit", async (ctx) => {
+    fast.standin!.resetStats();
+    const { page, context, errors } = await openEditor(b, fast.url);
+    shootOnFailure(ctx, () => page);
+    await page.locator("[data-standin-banner]").waitFor();
+    expect(await page.locator("[data-standin-banner]").innerText()).toContain("Offline stand-in: images are placeholders");
+    await run(page);
+    await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 15_000 }).toBe("completed");
+    await expect.poll(() => stripImageLoaded(page), { timeout: 10_000 }).toBe(true);
+    const row = page.locator("[data-run-id]").first();
+    expect(await row.getAttribute("data-status")).toBe("completed");
+    expect(await row.innerText()).toMatch(/1 image/);
+    expect(fast.standin!.stats().calls.submit).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("Run is disabled with the reasons when the compile has errors, and nothing is sent", async (ctx) => {
+    fast.standin!.resetStats();
+    const { page, context } = await openEditor(b, fast.url);
+    shootOnFailure(ctx, () => page);
+    // Remove the prompt: the Sampler's required conditioning input is then unwired.
+    await node(page, "prompt").locator(".node-head").click();
+    await page.keyboard.press("Delete");
+    const button = page.locator("[data-run-button]");
+    await expect.poll(() => button.isDisabled()).toBe(true);
+    expect(await button.getAttribute("title")).toMatch(/Cannot run:\n• /);
+    await page.keyboard.press("Control+Enter");
+    await page.waitForTimeout(300);
+    expect(fast.standin!.stats().calls.submit).toBe(0);
+    await context.close();
+  });
+
+  it("EXE-03: cancel a queued run; the run ends cancelled and polling stops", async (ctx) => {
+    fast.standin!.resetStats();
+    fast.standin!.faults.add({ kind: "stuck", op: "submit" });
+    const { page, context } = await openEditor(b, fast.url);
+    shootOnFailure(ctx, () => page);
+    await run(page);
+    const row = page.locator("[data-run-id]").first();
+    await expect.poll(() => row.getAttribute("data-status"), { timeout: 10_000 }).toBe("queued");
+    await row.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => row.getAttribute("data-status"), { timeout: 10_000 }).toBe("cancelled");
+    expect(await strip(page).getAttribute("data-status")).toBe("cancelled");
+    const s1 = fast.standin!.stats().calls;
+    expect(s1.cancel).toBe(1);
+    await page.waitForTimeout(1200);
+    const s2 = fast.standin!.stats().calls;
+    expect(s2.status + s2.stream + s2.result).toBe(s1.status + s1.stream + s1.result);
+    await context.close();
+  });
+
+  it("EXE-02: a reload mid-run resumes from the stored request id; one submit, one result", async (ctx) => {
+    slow.standin!.resetStats();
+    const { page, context, errors } = await openEditor(b, slow.url);
+    shootOnFailure(ctx, () => page);
+    await run(page);
+    await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 10_000 }).toBe("running");
+    await page.reload();
+    await page.waitForSelector('[data-output-strip="sampler"]', { timeout: 20_000 });
+    await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
+    await expect.poll(() => stripImageLoaded(page), { timeout: 10_000 }).toBe(true);
+    expect(await strip(page).locator("img").count()).toBe(1);
+    const calls = slow.standin!.stats().calls;
+    expect(calls.submit).toBe(1);
+    expect(calls.result).toBe(1);
+    // One run in the history.
+    await page.getByRole("button", { name: /Runs/ }).click();
+    await expect.poll(() => page.locator("[data-run-id]").count()).toBe(1);
+    expect(errors.filter((e) => !/Failed to load resource|ERR_ABORTED/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it("downloads an image with the workflow inside; dropping it brings the workflow back", async (ctx) => {
+    const { page, context } = await openEditor(b, fast.url);
+    shootOnFailure(ctx, () => page);
+    const ids = await nodeIds(page);
+    await run(page);
+    const row = page.locator("[data-run-id]").first();
+    await expect.poll(() => row.getAttribute("data-status"), { timeout: 15_000 }).toBe("completed");
+    const [dl] = await Promise.all([page.waitForEvent("download"), row.getByRole("button", { name: "Download" }).click()]);
+    expect(dl.suggestedFilename()).toMatch(/\.png$/);
+    const bytes = new Uint8Array(await readFile(await dl.path()));
+    const meta = readImageMetadata(bytes);
+    expect(meta.ok).toBe(true);
+    if (!meta.ok) return;
+    expect(JSON.parse(meta.entries[WORKFLOW_KEYWORD]).nodes.map((n: { id: string }) => n.id).sort()).toEqual(ids);
+    expect(JSON.parse(meta.entries[REQUEST_KEYWORD])).toMatchObject({ endpoint: "fal-ai/lora", input: { prompt: expect.any(String) } });
+
+    await page.getByRole("button", { name: "New", exact: true }).click();
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(0);
+    const box = (await page.locator(".react-flow__pane").boundingBox())!;
+    await page.evaluate(
+      ({ b64, x, y }) => {
+        const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([raw], "result.png", { type: "image/png" }));
+        const target = document.elementFromPoint(x, y)!;
+        for (const type of ["dragenter", "dragover", "drop"]) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }));
+      },
+      { b64: Buffer.from(bytes).toString("base64"), x: box.x + box.width / 2, y: box.y + box.height / 2 },
+    );
+    await expect.poll(() => nodeIds(page)).toEqual(ids);
+    await context.close();
+  });
+});
