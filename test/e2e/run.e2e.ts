@@ -115,6 +115,24 @@ describe("run from the editor", () => {
     await context.close();
   });
 
+  it("EXE-04: offline during a run shows reconnecting…, then the result arrives once", async (ctx) => {
+    slow.standin!.resetStats();
+    const { page, context } = await openEditor(b, slow.url);
+    shootOnFailure(ctx, () => page);
+    await run(page);
+    await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 10_000 }).toBe("running");
+    await context.setOffline(true);
+    await page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(1000);
+    await context.setOffline(false);
+    await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "Reconnecting…" }).count()).toBe(0);
+    const calls = slow.standin!.stats().calls;
+    expect(calls.submit).toBe(1);
+    expect(calls.result).toBe(1);
+    await context.close();
+  });
+
   it("downloads an image with the workflow inside; dropping it brings the workflow back", async (ctx) => {
     const { page, context } = await openEditor(b, fast.url);
     shootOnFailure(ctx, () => page);
