@@ -301,24 +301,87 @@ function compileOutput(
   let endpoint: Endpoint = "fal-ai/lora";
   let broken = diagnostics.length > 0;
 
-  for (const id of order) {
-    const st = states.get(id)!;
+  // One context object for the whole walk, re-pointed at each node: creating a dozen closures per
+  // node made allocation (and the garbage collector) the main cost on large graphs. Nodes use the
+  // context only during their synchronous contribute() call.
+  let id = "";
+  let st!: NodeState;
+  let def!: NodeDefinition;
+
+  const resolve = (port: string): Sourced[] => {
+    const out: Sourced[] = [];
+    for (const w of wiresOf(incoming, id, port)) {
+      const v = valueOf(w.source, w.sourceHandle, states, incoming, values);
+      if (v !== undefined) out.push(v);
+    }
+    return out;
+  };
+  const report = (severity: Severity, code: DiagnosticCode, message: string, field?: string) => {
+    diagnostics.push({ severity, code, message, nodeId: id, field });
+    if (severity === "error") broken = true;
+  };
+  const ctx: { -readonly [K in keyof ContributeContext<Record<string, unknown>>]: ContributeContext<Record<string, unknown>>[K] } = {
+    nodeId: "",
+    params: {},
+    input: (port) => resolve(port)[0] as never,
+    inputs: (port) => resolve(port) as never,
+    emit(port, value, field) {
+      const at = def.outputs.findIndex((o) => o.id === port);
+      if (at < 0) return; // not a declared output: nothing can be wired to it
+      let emitted = values.get(id);
+      if (!emitted) values.set(id, (emitted = []));
+      emitted[at] = value instanceof Sourced ? value : new Sourced(value, { nodeId: id, field });
+    },
+    set(key, raw, opts?: SetOptions) {
+      const value = raw instanceof Sourced ? raw.value : raw;
+      if (value === undefined) return;
+      const source: Source = raw instanceof Sourced ? raw.source : { nodeId: id, field: key };
+      const prevNode = setBy.get(key);
+      if (prevNode !== undefined && prevNode !== source.nodeId && !sameJson(request[key], value)) {
+        const c = opts?.conflict;
+        const prev = sourceMap[key];
+        const msg = c?.message ?? `"${key}" is set by two nodes with different values`;
+        report("error", c?.code ?? "field-conflict", msg, source.field);
+        if (prev) diagnostics.push({ severity: "error", code: c?.code ?? "field-conflict", message: msg, nodeId: prev.nodeId, field: prev.field, path: key });
+        return;
+      }
+      request[key] = value;
+      setBy.set(key, source.nodeId);
+      sourceMap[key] = source;
+    },
+    append(list, item) {
+      const arr = (request[list] ??= []) as unknown[];
+      const index = arr.length;
+      const clean: Record<string, unknown> = {};
+      const prefix = `${list}.${index}`;
+      sourceMap[prefix] = { nodeId: id };
+      for (const k of Object.keys(item)) {
+        const raw = item[k];
+        const value = raw instanceof Sourced ? raw.value : raw;
+        if (value === undefined) continue;
+        clean[k] = value;
+        sourceMap[`${prefix}.${k}`] = raw instanceof Sourced ? raw.source : { nodeId: id, field: k };
+      }
+      arr.push(clean);
+      if (!sourceMap[list]) sourceMap[list] = { nodeId: id };
+      return index;
+    },
+    setEndpoint(e) {
+      endpoint = e;
+    },
+    report,
+  };
+
+  for (const nodeId of order) {
+    id = nodeId;
+    st = states.get(id)!;
     if (!st.def) {
       broken = true;
       continue;
     }
     if (!st.paramsOk) broken = true;
     if (st.node.bypass && !st.def.isOutput) continue;
-    const def = st.def;
-
-    const resolve = (port: string): Sourced[] => {
-      const out: Sourced[] = [];
-      for (const w of wiresOf(incoming, id, port)) {
-        const v = valueOf(w.source, w.sourceHandle, states, incoming, values);
-        if (v !== undefined) out.push(v);
-      }
-      return out;
-    };
+    def = st.def;
 
     for (const port of def.inputs) {
       if (port.required && resolve(port.id).length === 0) {
@@ -337,62 +400,8 @@ function compileOutput(
     }
     if (!def.contribute || def.inert) continue;
 
-    const report = (severity: Severity, code: DiagnosticCode, message: string, field?: string) => {
-      diagnostics.push({ severity, code, message, nodeId: id, field });
-      if (severity === "error") broken = true;
-    };
-    const attribute = (value: unknown, field: string): { value: unknown; source: Source } =>
-      value instanceof Sourced ? { value: value.value, source: value.source } : { value, source: { nodeId: id, field } };
-
-    const ctx: ContributeContext<Record<string, unknown>> = {
-      nodeId: id,
-      params: st.params,
-      input: (port) => resolve(port)[0] as never,
-      inputs: (port) => resolve(port) as never,
-      emit(port, value, field) {
-        const at = def.outputs.findIndex((o) => o.id === port);
-        if (at < 0) return; // not a declared output: nothing can be wired to it
-        let emitted = values.get(id);
-        if (!emitted) values.set(id, (emitted = []));
-        emitted[at] = value instanceof Sourced ? value : new Sourced(value, { nodeId: id, field });
-      },
-      set(key, raw, opts?: SetOptions) {
-        const { value, source } = attribute(raw, key);
-        if (value === undefined) return;
-        const prevNode = setBy.get(key);
-        if (prevNode !== undefined && prevNode !== source.nodeId && !sameJson(request[key], value)) {
-          const c = opts?.conflict;
-          const prev = sourceMap[key];
-          const msg = c?.message ?? `"${key}" is set by two nodes with different values`;
-          report("error", c?.code ?? "field-conflict", msg, source.field);
-          if (prev) diagnostics.push({ severity: "error", code: c?.code ?? "field-conflict", message: msg, nodeId: prev.nodeId, field: prev.field, path: key });
-          return;
-        }
-        request[key] = value;
-        setBy.set(key, source.nodeId);
-        sourceMap[key] = source;
-      },
-      append(list, item) {
-        const arr = (request[list] ??= []) as unknown[];
-        const index = arr.length;
-        const clean: Record<string, unknown> = {};
-        const prefix = `${list}.${index}`;
-        sourceMap[prefix] = { nodeId: id };
-        for (const k of Object.keys(item)) {
-          const { value, source } = attribute(item[k], k);
-          if (value === undefined) continue;
-          clean[k] = value;
-          sourceMap[`${prefix}.${k}`] = source;
-        }
-        arr.push(clean);
-        if (!sourceMap[list]) sourceMap[list] = { nodeId: id };
-        return index;
-      },
-      setEndpoint(e) {
-        endpoint = e;
-      },
-      report,
-    };
+    ctx.nodeId = id;
+    ctx.params = st.params;
     try {
       def.contribute(ctx as never);
     } catch (err) {
