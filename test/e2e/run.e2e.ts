@@ -133,6 +133,43 @@ describe("run from the editor", () => {
     await context.close();
   });
 
+  it("an identical request with a fixed seed offers the cached result instead of paying again", async (ctx) => {
+    fast.standin!.resetStats();
+    const { page, context } = await openEditor(b, fast.url);
+    shootOnFailure(ctx, () => page);
+    await node(page, "sampler").getByRole("button", { name: "Randomize seed" }).click();
+    await run(page);
+    const rows = page.locator("[data-run-id]");
+    await expect.poll(() => rows.first().getAttribute("data-status"), { timeout: 15_000 }).toBe("completed");
+    await run(page);
+    const dialog = page.getByRole("dialog", { name: "Same request already ran" });
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Use cached result" }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.first().innerText()).toContain("from cache");
+    expect(fast.standin!.stats().calls.submit).toBe(1);
+    // "Run again" does pay for a new one.
+    await run(page);
+    await page.getByRole("dialog", { name: "Same request already ran" }).getByRole("button", { name: "Run again" }).click();
+    await expect.poll(() => fast.standin!.stats().calls.submit).toBe(1 + 1);
+    await context.close();
+  });
+
+  it("Choose file… uploads through the proxy to fal storage and puts the URL on the node", async (ctx) => {
+    fast.standin!.resetStats();
+    const { page, context } = await openEditor(b, fast.url);
+    shootOnFailure(ctx, () => page);
+    const before = new Set(await nodeIds(page));
+    await page.getByRole("button", { name: "Image", exact: true }).click();
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(before.size + 1);
+    const id = (await nodeIds(page)).find((x) => !before.has(x))!;
+    const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+    await node(page, id).locator("input[type=file]").setInputFiles({ name: "ref.png", mimeType: "image/png", buffer: png });
+    await expect.poll(() => node(page, id).locator("input.input").first().inputValue(), { timeout: 10_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/standin\/files\/[\w-]+\.png$/);
+    expect(fast.standin!.stats().calls.upload).toBe(1);
+    await context.close();
+  });
+
   it("downloads an image with the workflow inside; dropping it brings the workflow back", async (ctx) => {
     const { page, context } = await openEditor(b, fast.url);
     shootOnFailure(ctx, () => page);
