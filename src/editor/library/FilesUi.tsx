@@ -4,7 +4,8 @@
  * reports, the template gallery, the library (with recoverable drafts), and the drop target for
  * workflow files. Mount once inside the editor (<FilesUi />); actions live in files.ts.
  */
-import { useEffect, useRef, useState, useSyncExternalStore, type ReactElement } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactElement, type ReactNode } from "react";
+import { createPortal } from "react-dom";
 import { examples } from "../../examples";
 import { Modal } from "../kit/Modal";
 import { useEditorStore } from "../store/react";
@@ -37,6 +38,18 @@ const time = (t: number) => {
   const sameDay = d.toDateString() === today.toDateString();
   return sameDay ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : d.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 };
+
+/**
+ * Renders inside the canvas element when there is one, so overlays sit on the canvas whatever
+ * bars the app adds above it; falls back to the page (fixed position) otherwise.
+ */
+function OnCanvas({ children }: { children: ReactNode }) {
+  const [host, setHost] = useState<Element | null>(null);
+  useEffect(() => {
+    setHost(document.querySelector(".canvas"));
+  }, []);
+  return host ? createPortal(<div className="lg-on-canvas">{children}</div>, host) : <div className="lg-on-page">{children}</div>;
+}
 
 function Banners() {
   const s = useSessionState();
@@ -92,7 +105,11 @@ function Banners() {
     );
   }
   if (!items.length) return null;
-  return <div className="lg-banners">{items}</div>;
+  return (
+    <OnCanvas>
+      <div className="lg-banners">{items}</div>
+    </OnCanvas>
+  );
 }
 
 function RestoredNotice() {
@@ -106,6 +123,7 @@ function RestoredNotice() {
   }, [restored, session]);
   if (!restored || !session) return null;
   return (
+    <OnCanvas>
     <div className="lg-restored" role="status" data-testid="restored-notice">
       <span>
         Restored {restored.how === "adopted" ? "your last draft" : "your draft"} “{restored.name}”{restored.savedAt ? ` from ${time(restored.savedAt)}` : ""}
@@ -115,6 +133,7 @@ function RestoredNotice() {
         ×
       </button>
     </div>
+    </OnCanvas>
   );
 }
 
@@ -124,10 +143,12 @@ function AutosaveChip() {
   const st = s.autosave.state;
   const text = st === "error" ? "Not saved" : st === "pending" || st === "saving" ? "Saving…" : "Saved in browser";
   return (
+    <OnCanvas>
     <div className={`lg-chip ${st === "error" ? "error" : ""}`} data-testid="autosave-status" data-state={st} title={s.autosave.lastSavedAt ? `Last autosave ${time(s.autosave.lastSavedAt)}` : undefined}>
       {text}
       {s.library && <span className="lg-chip-lib"> · library: {s.library.name}</span>}
     </div>
+    </OnCanvas>
   );
 }
 
