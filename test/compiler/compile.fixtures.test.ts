@@ -10,6 +10,7 @@ import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
 import { compile, inputSchemaFor } from "../../src/compiler";
 import { PORT_KIND_INFO, type DiagnosticCode, type Severity, type WorkflowDocument } from "../../src/graph";
+import { loadWorkflow } from "../../src/graph/workflowFile";
 
 const FIXTURES = join(__dirname, "..", "fixtures");
 const load = (file: string) => JSON.parse(readFileSync(join(FIXTURES, file), "utf8")) as WorkflowDocument;
@@ -32,6 +33,13 @@ describe("examples", () => {
       expect(e.description.length).toBeGreaterThan(10);
       expect(e.description).not.toMatch(/\n/);
     }
+  });
+
+  it.each(examples.map((e) => [e.id, e] as const))("%s loads through the file loader unchanged and without warnings", (_id, e) => {
+    // The editor opens a template like any file, so it must survive the loader as is.
+    const r = loadWorkflow(JSON.stringify(e.document), registry);
+    expect(r.ok && r.warnings).toEqual([]);
+    expect(r.ok && r.document).toEqual(e.document);
   });
 
   it("reproduces fal's own fal-ai/lora example request exactly", () => {
