@@ -368,3 +368,31 @@ describe("destructive actions keep drafts", () => {
 it("decodes only what the registry can load (stub registry sanity)", () => {
   expect(stubRegistry.get("sampler")).toBeTruthy();
 });
+
+describe("flush on leaving the page", () => {
+  it("flushes when the tab becomes hidden and on pagehide, not when it becomes visible", async () => {
+    const { attachLifecycle } = await import("../../src/editor/persistence/session");
+    const doc = Object.assign(new EventTarget(), { visibilityState: "visible" as DocumentVisibilityState });
+    const win = new EventTarget();
+    const flush = vi.fn(async () => {});
+    const detach = attachLifecycle({ flush }, doc as never, win as never);
+    doc.dispatchEvent(new Event("visibilitychange"));
+    expect(flush).not.toHaveBeenCalled();
+    doc.visibilityState = "hidden";
+    doc.dispatchEvent(new Event("visibilitychange"));
+    win.dispatchEvent(new Event("pagehide"));
+    expect(flush).toHaveBeenCalledTimes(2);
+    detach();
+    win.dispatchEvent(new Event("pagehide"));
+    expect(flush).toHaveBeenCalledTimes(2);
+  });
+
+  it("a pending debounced edit is on disk right after a flush", async () => {
+    const b = await browser();
+    const tab = await b.open();
+    buildGraph(tab.store, "flushed on hide");
+    await tab.session.flush();
+    const read = await tab.session.drafts.read(tab.session.state().slot!);
+    expect(read!.current!.data).toContain("flushed on hide");
+  });
+});

@@ -389,15 +389,19 @@ export function createSession(opts: SessionOptions): Session {
  * Flushes the autosave when the page is hidden or left: `visibilitychange`→hidden is the last
  * event mobile browsers reliably deliver (reliability.md §3); `pagehide` covers the rest.
  */
-export function attachLifecycle(session: Session, target: { addEventListener: Document["addEventListener"]; removeEventListener: Document["removeEventListener"] } = document): () => void {
+export function attachLifecycle(
+  session: Pick<Session, "flush">,
+  doc: Pick<Document, "addEventListener" | "removeEventListener" | "visibilityState"> = document,
+  win: Pick<Window, "addEventListener" | "removeEventListener"> = window,
+): () => void {
   const onVisibility = () => {
-    if (typeof document !== "undefined" && document.visibilityState === "hidden") void session.flush();
+    if (doc.visibilityState === "hidden") void session.flush();
   };
   const onPageHide = () => void session.flush();
-  target.addEventListener("visibilitychange", onVisibility);
-  globalThis.addEventListener?.("pagehide", onPageHide);
+  doc.addEventListener("visibilitychange", onVisibility);
+  win.addEventListener("pagehide", onPageHide);
   return () => {
-    target.removeEventListener("visibilitychange", onVisibility);
-    globalThis.removeEventListener?.("pagehide", onPageHide);
+    doc.removeEventListener("visibilitychange", onVisibility);
+    win.removeEventListener("pagehide", onPageHide);
   };
 }
