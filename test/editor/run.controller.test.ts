@@ -336,6 +336,40 @@ describe("result cache", () => {
   });
 });
 
+describe("image copies are bounded", () => {
+  it("evicts the oldest copies beyond the total; the run keeps its CDN URL", async () => {
+    const fal = fakeFal();
+    const history = await openRunHistory(`runs-${++dbn}`);
+    const ctl = createRunController({
+      runner: fal.runner,
+      history,
+      limits: { maxStoredBytes: 150, maxImageBytes: 100 },
+      fetchImage: async (url, max) => {
+        const bytes = new Uint8Array(url.includes("req-3") ? 500 : 80).buffer;
+        return bytes.byteLength > max ? null : { bytes, type: "image/png" };
+      },
+    });
+    opened.push({ history, ctl });
+    await ctl.init();
+    const runs: RunRecord[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const done = ctl.start(job());
+      await until(() => fal.jobs.has(`req-${i}`), "enqueue");
+      fal.complete(`req-${i}`);
+      runs.push(await done);
+    }
+    // 80 + 80 > 150: the first copy was evicted; the third (500 bytes) was too big to copy at all.
+    expect(runs.map((r) => r.images[0].storedKey !== undefined)).toEqual([true, true, false]);
+    const now = ctl.getState().runs;
+    expect(now.find((r) => r.id === runs[0].id)!.images[0].storedKey).toBeUndefined();
+    await ctl.flush();
+    expect((await history.list()).find((r) => r.id === runs[0].id)!.images[0].storedKey).toBeUndefined();
+    expect(await ctl.readImage(`${runs[0].id}:0`)).toBeUndefined();
+    expect(await ctl.readImage(`${runs[1].id}:0`)).toBeDefined();
+    expect(now.every((r) => r.images[0].url.startsWith("https://cdn.test/"))).toBe(true);
+  });
+});
+
 describe("connection state", () => {
   it("reports reconnecting and back", async () => {
     const { ctl } = await page(`runs-${++dbn}`, fakeFal());

@@ -10,7 +10,7 @@ export function RunButton() {
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
   const selected = useEditor((s) => s.selection.nodes);
-  const plan = useMemo(() => planRun(doc, store.registry, selected), [doc, selected, store.registry]);
+  const plan = useMemo(() => planRun(doc, store.registry, selected, { jobs: false }), [doc, selected, store.registry]);
   const active = useRunState((s) => s.runs.filter((r) => !TERMINAL.has(r.status)).length);
   const disabled = plan.reasons.length > 0;
   const title = disabled

@@ -62,7 +62,7 @@ function nodeTitle(doc: WorkflowDocument, registry: Registry, id?: string): stri
  * The requests Run would send: the selected Samplers, or every Sampler when none is selected.
  * Any compile error in them means no request at all, with the errors as reasons.
  */
-export function planRun(doc: WorkflowDocument, registry: Registry, selectedNodes: readonly string[]): RunPlan {
+export function planRun(doc: WorkflowDocument, registry: Registry, selectedNodes: readonly string[], options: { jobs?: boolean } = {}): RunPlan {
   const result = compiled(doc, registry);
   const selected = result.outputs.filter((o) => selectedNodes.includes(o.output));
   const targets = selected.length ? selected : result.outputs;
@@ -82,7 +82,8 @@ export function planRun(doc: WorkflowDocument, registry: Registry, selectedNodes
     if (!out.ok && !out.diagnostics.some((d: Diagnostic) => d.severity === "error")) reasons.push(`${nodeTitle(doc, registry, out.output)} cannot be compiled.`);
   }
   const label = targets.length === 1 ? `Run ${nodeTitle(doc, registry, targets[0].output)}` : `Run ${targets.length} Samplers`;
-  if (reasons.length) return { jobs: [], reasons, label };
+  // The button only needs the verdict; serializing the graph on every edit would cost big graphs.
+  if (reasons.length || options.jobs === false) return { jobs: [], reasons, label };
   const graph = serializeWorkflow(doc);
   const title = doc.meta.name || "Untitled pipeline";
   return {

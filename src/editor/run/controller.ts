@@ -218,9 +218,16 @@ export function createRunController(options: RunControllerOptions): RunControlle
       }),
     );
     if (!changed) return record;
+    const next = update(record.id, { images });
     const evicted = new Set(await history.pruneImages(limits.maxStoredBytes).catch(() => [] as string[]));
-    const next = update(record.id, { images: images.map((img) => (img.storedKey && evicted.has(img.storedKey) ? { ...img, storedKey: undefined } : img)) });
-    return next ?? record;
+    if (evicted.size) {
+      // Older runs lose their copies first; their records then point at the CDN URL only.
+      for (const r of state.runs) {
+        if (!r.images.some((img) => img.storedKey && evicted.has(img.storedKey))) continue;
+        update(r.id, { images: r.images.map((img) => (img.storedKey && evicted.has(img.storedKey) ? { ...img, storedKey: undefined } : img)) });
+      }
+    }
+    return find(record.id) ?? next ?? record;
   }
 
   async function complete(id: string, data: unknown): Promise<RunRecord | undefined> {
