@@ -170,6 +170,39 @@ describe("run from the editor", () => {
     await context.close();
   });
 
+  it("CMP-04: fal's 422 highlights the node and field at fault until the value changes; a 429 says rate limited", async (ctx) => {
+    fast.standin!.resetStats();
+    const { page, context } = await openEditor(b, fast.url);
+    shootOnFailure(ctx, () => page);
+    let answer: { status: number; body: unknown; headers?: Record<string, string> } = {
+      status: 422,
+      body: { detail: [{ loc: ["body", "prompt"], msg: "prompt is not allowed here", type: "value_error" }] },
+    };
+    await page.route("**/api/fal/proxy", async (route) => {
+      const target = route.request().headers()["x-fal-target-url"] ?? "";
+      if (route.request().method() === "POST" && /^https:\/\/queue\.fal\.run\/fal-ai\/lora(\?|$)/.test(target)) {
+        await route.fulfill({ status: answer.status, contentType: "application/json", headers: answer.headers, body: JSON.stringify(answer.body) });
+      } else await route.fallback();
+    });
+    await run(page);
+    const row = page.locator("[data-run-id]").first();
+    await expect.poll(() => row.getAttribute("data-status"), { timeout: 10_000 }).toBe("failed");
+    expect(await row.innerText()).toContain("fal rejected prompt: prompt is not allowed here");
+    await expect.poll(() => node(page, "prompt").locator(".gnode").getAttribute("class")).toMatch(/\berr\b/);
+    await page.getByRole("tab", { name: /Problems/ }).click();
+    expect(await page.locator(".problems").innerText()).toContain("prompt is not allowed here");
+    // Editing the rejected value clears the highlight.
+    await node(page, "prompt").locator("textarea").first().fill("a different prompt");
+    await expect.poll(() => node(page, "prompt").locator(".gnode").getAttribute("class")).not.toMatch(/\berr\b/);
+
+    answer = { status: 429, body: { error: { code: "rate_limited", message: "Too many requests." } }, headers: { "retry-after": "7" } };
+    await run(page);
+    await expect.poll(() => row.getAttribute("data-status"), { timeout: 10_000 }).toBe("failed");
+    expect(await row.innerText()).toMatch(/Rate limited[\s\S]*Try again in 7 s/);
+    expect(fast.standin!.stats().calls.submit).toBe(0);
+    await context.close();
+  });
+
   it("downloads an image with the workflow inside; dropping it brings the workflow back", async (ctx) => {
     const { page, context } = await openEditor(b, fast.url);
     shootOnFailure(ctx, () => page);
