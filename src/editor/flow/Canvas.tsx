@@ -6,6 +6,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -18,7 +19,7 @@ import { canConnect, type XY } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui, useUi } from "../store/ui";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
-import { GraphNode, CATEGORY_COLOR } from "./GraphNode";
+import { GraphNode, CATEGORY_COLOR, LOD_ZOOM } from "./GraphNode";
 import { nodeSizes } from "./sizes";
 
 /** Built once: a new object per render would make xyflow remount every node. */
@@ -208,12 +209,13 @@ export function Canvas() {
     [store, registry, flow],
   );
 
+  const far = useStore((s) => s.transform[2] < LOD_ZOOM);
   const defaultViewport = useMemo(() => store.getState().viewport, [store]);
   const empty = doc.nodes.length === 0;
 
   return (
     <div
-      className="canvas"
+      className={`canvas ${far ? "far" : ""}`}
       onDoubleClick={onDoubleClick}
       onDragOver={onDragOver}
       onDrop={onDrop}

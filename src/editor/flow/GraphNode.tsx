@@ -1,13 +1,18 @@
 import { memo, useEffect, useRef, useState } from "react";
 import { useUi } from "../store/ui";
-import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
 import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition, type PortSpec } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
 import type { GraphFlowNode } from "./derive";
+import { nodeSizes } from "./sizes";
 import { OutputStrip } from "../run/OutputStrip";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
+
+/** Below this zoom, widgets are unreadable anyway: node bodies become blank blocks of the same size (far fewer DOM nodes to lay out). */
+export const LOD_ZOOM = 0.4;
+const selectFar = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
 
 export const CATEGORY_COLOR: Record<NodeDefinition["category"], string> = {
   Model: "#a78bfa",
@@ -81,6 +86,9 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
   const diags = useWithRunDiagnostics(id, useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id)));
   const focus = useUi((s) => (s.focus?.nodeId === id ? s.focus : null));
   const rootRef = useRef<HTMLDivElement>(null);
+  const far = useStore(selectFar);
+  // Far out, the node keeps its measured height (no layout jump, no re-measure) and drops its widgets.
+  const farHeight = far ? nodeSizes.get(id)?.height : undefined;
   useEffect(() => {
     if (!focus?.field) return;
     if (def?.params[focus.field]?.advanced && !node.expanded) store.setExpanded(id, true);
@@ -131,7 +139,7 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
     <div
       ref={rootRef}
       className={`gnode ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""}`}
-      style={{ ["--cat" as string]: CATEGORY_COLOR[def.category] }}
+      style={{ ["--cat" as string]: CATEGORY_COLOR[def.category], height: farHeight }}
     >
       <div className="node-head">
         <span className="dot" />
@@ -172,7 +180,8 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
           ))}
         </div>
       )}
-      {(basic.length > 0 || advanced.length > 0) && (
+      {(basic.length > 0 || advanced.length > 0) && farHeight !== undefined && <div className="node-body lod" />}
+      {(basic.length > 0 || advanced.length > 0) && farHeight === undefined && (
         <div className="node-body nodrag">
           {basic.map(([k, spec]) => (
             <ParamField key={k} nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} compact />
