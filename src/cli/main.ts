@@ -10,6 +10,7 @@ import { registry as defaultRegistry } from "../../nodes";
 import { compileCommand } from "./commands/compile";
 import { importCommand } from "./commands/import";
 import { validateCommand } from "./commands/validate";
+import { runCommand } from "./run";
 import { EXIT, type Command, type CommandContext } from "./context";
 import { InputError, nodeIO, type CliIO } from "./io";
 import { formatDiagnostic, type CliDiagnostic } from "./report";
@@ -25,6 +26,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   compile: compileCommand,
   import: importCommand,
   validate: validateCommand,
+  run: runCommand,
 };
 
 const COMMON_OPTIONS = {

@@ -1,5 +1,6 @@
 /**
- * The one place that talks to fal through @fal-ai/client (always via our proxy).
+ * The one place that talks to fal through @fal-ai/client: via our proxy (browser, editor), or
+ * directly with a fal key (Node only: the CLI's `run` without --proxy).
  *
  * Retries are ours, not the client's: the client's per-operation retry policies cannot be
  * turned off from config (its own policy overrides `config.retry`), they wait ≥1 s, and they
@@ -93,8 +94,13 @@ export interface RetryPolicy {
 }
 
 export interface RunnerOptions {
-  /** Proxy route, absolute (Node) or relative (browser), e.g. "/api/fal/proxy". */
-  proxyUrl: string;
+  /** Proxy route, absolute (Node) or relative (browser), e.g. "/api/fal/proxy". Give this or `credentials`. */
+  proxyUrl?: string;
+  /**
+   * A fal key, to talk to fal directly instead of through a proxy. Node only (the CLI): in a
+   * browser the key would be readable by every script on the page.
+   */
+  credentials?: string;
   /** Status via SSE (falls back to polling if the stream fails) or plain polling. Default "streaming". */
   mode?: "streaming" | "polling";
   fetch?: typeof fetch;
@@ -123,7 +129,8 @@ export type CancelOutcome = "CANCELLATION_REQUESTED" | "ALREADY_COMPLETED" | "NO
 export interface Runner {
   submit(endpoint: LoraEndpointId, input: Record<string, unknown>, options?: SubmitOptions): Promise<string>;
   follow<T = unknown>(endpoint: LoraEndpointId, requestId: string, options?: FollowOptions): Promise<RunResult<T>>;
-  cancel(endpoint: LoraEndpointId, requestId: string): Promise<CancelOutcome>;
+  /** `signal` gives up on the cancel call (and its retries), e.g. when a CLI must exit now. */
+  cancel(endpoint: LoraEndpointId, requestId: string, options?: { signal?: AbortSignal }): Promise<CancelOutcome>;
   upload(blob: Blob): Promise<string>;
   run<T = unknown>(endpoint: LoraEndpointId, input: Record<string, unknown>, options?: SubmitOptions & FollowOptions): Promise<RunResult<T>>;
 }
@@ -277,9 +284,10 @@ type LooseQueue = {
 };
 
 /**
- * Create a runner bound to a proxy.
+ * Create a runner bound to a proxy, or (Node only) to fal directly with a key.
  * @example
  * const runner = createRunner({ proxyUrl: "/api/fal/proxy" });
+ * const direct = createRunner({ credentials: process.env.FAL_KEY });
  * const { data } = await runner.run("fal-ai/lora", input, { onEnqueue: persist, onUpdate: showProgress });
  */
 export function createRunner(options: RunnerOptions): Runner {
@@ -299,10 +307,20 @@ export function createRunner(options: RunnerOptions): Runner {
     return res;
   };
 
+  const { proxyUrl, credentials } = options;
+  // Both would be ambiguous (the client would send the key through the proxy); neither would
+  // make the client fall back to FAL_KEY from the environment behind the caller's back.
+  if ((proxyUrl !== undefined) === (credentials !== undefined) || proxyUrl === "" || credentials === "") {
+    throw new TypeError("createRunner needs exactly one of proxyUrl (through a proxy) or credentials (a fal key, direct)");
+  }
   const client = createFalClient({
-    proxyUrl: { url: options.proxyUrl, when: "always" },
-    // Never send a key from here: the proxy owns it (and in Node, FAL_KEY may be in env).
-    credentials: () => undefined,
+    ...(proxyUrl !== undefined
+      ? {
+          proxyUrl: { url: proxyUrl, when: "always" as const },
+          // Never send a key through the proxy: the proxy owns it (and in Node, FAL_KEY may be in env).
+          credentials: () => undefined,
+        }
+      : { credentials }),
     fetch: nonRetryingFetch,
     retry: { maxRetries: 0 },
   });
@@ -443,9 +461,9 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
-  async function cancel(endpoint: LoraEndpointId, requestId: string): Promise<CancelOutcome> {
+  async function cancel(endpoint: LoraEndpointId, requestId: string, opts: { signal?: AbortSignal } = {}): Promise<CancelOutcome> {
     try {
-      await withRetry("cancel", () => queue.cancel(endpoint, { requestId }), undefined, requestId);
+      await withRetry("cancel", () => queue.cancel(endpoint, { requestId, abortSignal: opts.signal }), opts.signal, requestId);
       return "CANCELLATION_REQUESTED";
     } catch (raw) {
       const err = toRunnerError(raw, "cancel", requestId);

@@ -1,0 +1,431 @@
+/**
+ * `lora-graph run FILE`: compile a workflow, send each output to fal (through a proxy, or
+ * directly with FAL_KEY), show progress, and save the images.
+ *
+ * Nothing is sent unless the whole pipeline compiles. A request, once submitted, is never
+ * resent (a replay could bill twice); on Ctrl-C every request that was queued is cancelled.
+ */
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { compile, lookupSource, type CompiledOutput } from "../compiler";
+import type { WorkflowDocument } from "../graph";
+import { createRunner, RunnerError, type QueueUpdate, type Runner, type RunnerErrorInfo } from "../fal/runner";
+import { EXIT, oneFile, readWorkflow, type Command, type CommandContext } from "./context";
+import { InputError, nodeIO } from "./io";
+import { formatDiagnostic, fromDiagnostic, hasError, type CliDiagnostic } from "./report";
+
+/** Shell convention for "ended by SIGINT". */
+export const EXIT_INTERRUPTED = 130;
+
+/** One downloaded image may not exceed this; fal's largest outputs are a few MB. */
+export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+const DOWNLOAD_TIMEOUT_MS = 120_000;
+/** How long Ctrl-C waits for fal to acknowledge the cancels before exiting anyway. */
+const CANCEL_TIMEOUT_MS = 10_000;
+
+export const runCommand: Command = {
+  summary: "Run a workflow on fal and save the images",
+  usage: "FILE",
+  details: [
+    "Compiles FILE (nothing is sent if it has errors), submits one request per Sampler output,",
+    "shows progress on stderr, saves the images as DIR/<output>-<index>.<ext> (index from 0, as in",
+    "result.images) and prints [{ output, endpoint, requestId, result, files }] on stdout.",
+    "Talks to fal through --proxy URL (e.g. http://127.0.0.1:8787/api/fal/proxy from npm start),",
+    "or directly with the FAL_KEY environment variable. Status is polled; --stream follows it over",
+    "server-sent events instead (falling back to polling if the stream breaks).",
+    "--set node.param=value overrides a param before compiling (repeatable). The value is read as",
+    "JSON when it parses (42, true, {\"width\":512,\"height\":512}), else as text; null removes the param.",
+    "With --json, stdout holds { outputs, diagnostics }; outputs carry ok and result or error.",
+    "Exit 0 when every output ran, 1 when the pipeline has errors or a run failed, 2 on a usage",
+    "error or unreadable FILE, 130 when interrupted (queued requests are cancelled first).",
+  ].join("\n"),
+  options: {
+    proxy: { type: "string", description: "Send requests through this proxy URL instead of using FAL_KEY" },
+    out: { type: "string", short: "o", description: "Directory for the images (default: the current directory)" },
+    set: { type: "string", multiple: true, description: "node.param=value: override a param (repeatable)" },
+    stream: { type: "boolean", description: "Follow status over server-sent events instead of polling" },
+  },
+  run: runWorkflow,
+};
+
+interface Override {
+  nodeId: string;
+  param: string;
+  /** undefined removes the param. */
+  value: unknown;
+  raw: string;
+}
+
+/** `sampler.num_images=2` → { nodeId: "sampler", param: "num_images", value: 2 }, checked against the document. */
+export function parseOverride(raw: string, doc: WorkflowDocument, ctx: Pick<CommandContext, "registry">): Override {
+  const eq = raw.indexOf("=");
+  if (eq <= 0) throw new InputError(`--set ${JSON.stringify(raw)}: expected node.param=value, e.g. --set sampler.seed=42`);
+  const key = raw.slice(0, eq);
+  const text = raw.slice(eq + 1);
+  // Node ids may contain dots: the longest id that prefixes the key wins.
+  const node = doc.nodes
+    .filter((n) => key.startsWith(`${n.id}.`) && key.length > n.id.length + 1)
+    .sort((a, b) => b.id.length - a.id.length)[0];
+  if (!node) {
+    const wanted = key.includes(".") ? key.slice(0, key.lastIndexOf(".")) : key;
+    if (!key.includes(".")) throw new InputError(`--set ${key}: expected node.param=value, e.g. --set sampler.seed=42`);
+    throw new InputError(`--set ${key}: no node "${wanted}" in the workflow; its nodes are ${doc.nodes.map((n) => n.id).join(", ")}`);
+  }
+  const param = key.slice(node.id.length + 1);
+  const def = ctx.registry.get(node.type);
+  if (!def) throw new InputError(`--set ${key}: node ${node.id} has the unknown type "${node.type}"`);
+  if (!Object.hasOwn(def.params, param)) {
+    const names = Object.keys(def.params);
+    throw new InputError(
+      `--set ${key}: node ${node.id} (${node.type}) has no param "${param}"; ${names.length ? `its params are ${names.join(", ")}` : "it has no params"}`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  return { nodeId: node.id, param, value: value === null ? undefined : value, raw };
+}
+
+function applyOverrides(doc: WorkflowDocument, overrides: readonly Override[]): WorkflowDocument {
+  const copy = structuredClone(doc) as WorkflowDocument;
+  for (const o of overrides) {
+    const node = copy.nodes.find((n) => n.id === o.nodeId)!;
+    const params = { ...(node.params as Record<string, unknown>) };
+    if (o.value === undefined) delete params[o.param];
+    else params[o.param] = o.value;
+    (node as { params: Record<string, unknown> }).params = params;
+  }
+  return copy;
+}
+
+/** Where requests go: validated before anything is read or sent. */
+function connection(ctx: CommandContext): { proxyUrl: string } | { credentials: string } {
+  const proxy = ctx.values.proxy;
+  if (typeof proxy === "string") {
+    let url: URL;
+    try {
+      url = new URL(proxy);
+    } catch {
+      throw new InputError(`--proxy ${JSON.stringify(proxy)} is not a URL; expected e.g. http://127.0.0.1:8787/api/fal/proxy`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new InputError(`--proxy must be an http or https URL, not ${url.protocol}`);
+    return { proxyUrl: url.href };
+  }
+  const key = ctx.env.FAL_KEY?.trim();
+  if (!key) {
+    throw new InputError(
+      "run needs somewhere to send the requests: set FAL_KEY to your fal key, or give --proxy URL (e.g. the one npm start prints)",
+    );
+  }
+  return { credentials: key };
+}
+
+/** A runner error, or the result arrived but its images could not be saved. */
+export type OutcomeError = RunnerErrorInfo | { kind: "save"; message: string; requestId?: string };
+
+interface Outcome {
+  output: CompiledOutput;
+  requestId?: string;
+  result?: unknown;
+  files?: string[];
+  error?: OutcomeError;
+  /** Follow finished (the job is COMPLETED at fal): nothing to cancel. */
+  done: boolean;
+}
+
+async function runWorkflow(ctx: CommandContext): Promise<number> {
+  const path = oneFile(ctx, "run");
+  const target = connection(ctx);
+  const outDir = typeof ctx.values.out === "string" ? ctx.values.out : ".";
+  const sets = (ctx.values.set ?? []) as string[];
+
+  const loaded = await readWorkflow(ctx, path);
+  if (!loaded.ok) {
+    report(ctx, [], loaded.diagnostics);
+    return EXIT.input;
+  }
+  const doc = applyOverrides(loaded.document, sets.map((s) => parseOverride(s, loaded.document, ctx)));
+  const compiled = compile(doc, ctx.registry);
+  const diagnostics = [...loaded.diagnostics, ...compiled.diagnostics.map((d) => fromDiagnostic(d, doc))];
+  const ok = compiled.outputs.length > 0 && compiled.outputs.every((o) => o.ok) && !hasError(diagnostics);
+  if (!ok) {
+    report(ctx, [], diagnostics);
+    return EXIT.problems;
+  }
+  // Before paying for anything: a directory we cannot write to would lose the images.
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new InputError(`cannot create --out directory ${outDir}: ${(err as Error).message}`);
+  }
+
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort(new DOMException("interrupted", "AbortError"));
+  if (ctx.signal.aborted) return EXIT_INTERRUPTED;
+  ctx.signal.addEventListener("abort", onInterrupt, { once: true });
+  try {
+    const runner = createRunner({ ...target, mode: ctx.values.stream === true ? "streaming" : "polling" });
+    const progress = new ProgressPrinter(ctx);
+    const outcomes = await Promise.all(compiled.outputs.map((o) => runOutput(runner, o, outDir, interrupt.signal, progress)));
+    progress.end();
+
+    if (interrupt.signal.aborted) {
+      diagnostics.push(...(await cancelAll(runner, outcomes, doc)));
+      report(ctx, outcomes, diagnostics);
+      return EXIT_INTERRUPTED;
+    }
+    for (const o of outcomes) {
+      if (o.error) diagnostics.push(...errorDiagnostics(o, doc));
+      else if (!ctx.json) ctx.io.stderr(`${o.output.output}: ${describeFiles(o.files ?? [])}\n`);
+    }
+    report(ctx, outcomes, diagnostics);
+    return outcomes.every((o) => !o.error) ? EXIT.ok : EXIT.problems;
+  } finally {
+    ctx.signal.removeEventListener("abort", onInterrupt);
+  }
+}
+
+async function runOutput(runner: Runner, output: CompiledOutput, outDir: string, interrupt: AbortSignal, progress: ProgressPrinter): Promise<Outcome> {
+  const outcome: Outcome = { output, done: false };
+  const started = Date.now();
+  try {
+    // Submit is not aborted by Ctrl-C: cut short, the job might be queued (and billed) without
+    // us knowing its id. It is quick; once it returns, the job is cancelled by id.
+    outcome.requestId = await runner.submit(output.endpoint, output.input!, {
+      onEnqueue: () => progress.update(output.output, started, { status: "IN_QUEUE" }),
+    });
+    if (interrupt.aborted) return outcome;
+    const res = await runner.follow(output.endpoint, outcome.requestId, {
+      signal: interrupt,
+      onUpdate: (u) => progress.update(output.output, started, u),
+    });
+    outcome.done = true;
+    outcome.result = res.data;
+    outcome.requestId = res.requestId;
+    outcome.files = await saveImages(res.data, output.output, outDir, interrupt, res.requestId);
+  } catch (err) {
+    if (interrupt.aborted) return outcome;
+    if (err instanceof RunnerError) outcome.error = err.toJSON();
+    else if (err instanceof SaveError) outcome.error = { kind: "save", message: err.message, requestId: outcome.requestId };
+    else throw err;
+  }
+  return outcome;
+}
+
+/** An error while saving the images; the result itself arrived and is still printed. */
+class SaveError extends Error {}
+
+async function saveImages(data: unknown, output: string, outDir: string, signal: AbortSignal, requestId: string): Promise<string[]> {
+  const images = (data as { images?: unknown } | null)?.images;
+  if (!Array.isArray(images)) throw new SaveError(`fal answered without an images list (request ${requestId})`);
+  const stem = output.replace(/[^\w.-]+/g, "_").replace(/^\.+/, "_") || "output";
+  const files: string[] = [];
+  for (const [index, image] of images.entries()) {
+    const url = (image as { url?: unknown } | null)?.url;
+    if (typeof url !== "string") throw new SaveError(`result.images[${index}] has no url (request ${requestId})`);
+    let bytes: Uint8Array;
+    try {
+      bytes = await download(url, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      throw new SaveError(`could not download result.images[${index}] from ${shortUrl(url)}: ${(err as Error).message} (request ${requestId}; the URL is in the result)`);
+    }
+    const ext = extensionFor(bytes, (image as { content_type?: unknown }).content_type);
+    const file = join(outDir, `${stem}-${index}.${ext}`);
+    // Written aside then renamed, so an interrupted run never leaves half an image under the real name.
+    const part = join(outDir, `.${stem}-${index}.${ext}.part`);
+    try {
+      await writeFile(part, bytes);
+      await rename(part, file);
+    } catch (err) {
+      await rm(part, { force: true }).catch(() => {});
+      throw new SaveError(`could not write ${file}: ${(err as Error).message}`);
+    }
+    files.push(file);
+  }
+  return files;
+}
+
+async function download(url: string, signal: AbortSignal): Promise<Uint8Array> {
+  const res = await globalThis.fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)]) });
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => {});
+    throw new Error(`HTTP ${res.status}`);
+  }
+  const declared = Number(res.headers.get("content-length"));
+  if (declared > MAX_IMAGE_BYTES) {
+    await res.body?.cancel().catch(() => {});
+    throw new Error(`${declared} bytes is over the ${MAX_IMAGE_BYTES}-byte limit`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body) {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.length;
+      // Content-Length can be absent or wrong: the cap is enforced on what actually arrives.
+      if (size > MAX_IMAGE_BYTES) throw new Error(`more than ${MAX_IMAGE_BYTES} bytes`);
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+/** From the bytes first (a CDN may say octet-stream), then the declared type. */
+export function extensionFor(bytes: Uint8Array, contentType: unknown): string {
+  const at = (i: number, ...b: number[]) => b.every((v, k) => bytes[i + k] === v);
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "png";
+  if (at(0, 0xff, 0xd8, 0xff)) return "jpg";
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return "webp";
+  if (at(0, 0x47, 0x49, 0x46, 0x38)) return "gif";
+  const sub = typeof contentType === "string" ? /^image\/([a-z0-9.+-]+)/i.exec(contentType)?.[1]?.toLowerCase() : undefined;
+  if (sub === "jpeg") return "jpg";
+  return sub && /^[a-z0-9]{1,5}$/.test(sub) ? sub : "bin";
+}
+
+function shortUrl(url: string): string {
+  return url.startsWith("data:") ? "a data: URI" : url.length > 100 ? `${url.slice(0, 97)}…` : url;
+}
+
+function describeFiles(files: readonly string[]): string {
+  if (files.length === 0) return "no images";
+  return `${files.length} image${files.length === 1 ? "" : "s"} saved: ${files.join(", ")}`;
+}
+
+/** Cancels every queued request that has not finished; says what became of each. */
+async function cancelAll(runner: Runner, outcomes: readonly Outcome[], doc: WorkflowDocument): Promise<CliDiagnostic[]> {
+  const giveUp = AbortSignal.timeout(CANCEL_TIMEOUT_MS);
+  return Promise.all(
+    outcomes.map(async (o): Promise<CliDiagnostic> => {
+      const where = { nodeId: o.output.output, nodeType: nodeType(doc, o.output.output) };
+      if (o.done) return { severity: "warning", code: "interrupted", ...where, message: `interrupted after request ${o.requestId} finished; nothing to cancel` };
+      if (!o.requestId) return { severity: "warning", code: "interrupted", ...where, message: "interrupted before the request was queued" };
+      try {
+        const outcome = await runner.cancel(o.output.endpoint, o.requestId, { signal: giveUp });
+        const what = outcome === "CANCELLATION_REQUESTED" ? "cancelled" : outcome === "ALREADY_COMPLETED" ? "it had already completed; not cancelled" : "fal no longer knows it";
+        return { severity: "warning", code: "interrupted", ...where, message: `interrupted: request ${o.requestId} ${what}` };
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        return { severity: "error", code: "cancel-failed", ...where, message: `interrupted, but cancelling request ${o.requestId} failed (${why}); it may still run and be billed` };
+      }
+    }),
+  );
+}
+
+function nodeType(doc: WorkflowDocument, id: string | undefined): string | undefined {
+  return id === undefined ? undefined : doc.nodes.find((n) => n.id === id)?.type;
+}
+
+/** A failed run as diagnostics: 422 field errors land on the node and param that set the value. */
+export function errorDiagnostics(o: Pick<Outcome, "output" | "error" | "requestId">, doc: WorkflowDocument): CliDiagnostic[] {
+  const err = o.error!;
+  const rid = err.requestId ?? o.requestId;
+  const output = o.output.output;
+  if (err.kind === "save") {
+    const d: CliDiagnostic = { severity: "error", code: "save-failed", message: err.message, nodeId: output };
+    const type = nodeType(doc, output);
+    if (type) d.nodeType = type;
+    return [d];
+  }
+  const tail = `(step ${err.step}${rid ? `, request ${rid}` : ""})`;
+  if (err.kind === "validation" && err.fieldErrors?.length) {
+    return err.fieldErrors.map((fe) => {
+      const loc = Array.isArray(fe.loc) ? fe.loc.filter((p) => typeof p === "string" || typeof p === "number") : [];
+      const path = (loc[0] === "body" ? loc.slice(1) : loc).join(".");
+      const src = path ? lookupSource(o.output.sourceMap, loc) : undefined;
+      const nodeId = src?.nodeId ?? output;
+      const d: CliDiagnostic = {
+        severity: "error",
+        code: "request-invalid",
+        message: `fal rejected ${path || "the request"}: ${fe.msg} ${tail}`,
+        nodeId,
+        path: path || undefined,
+      };
+      const type = nodeType(doc, nodeId);
+      if (type) d.nodeType = type;
+      if (src?.field) d.field = src.field;
+      if (!d.path) delete d.path;
+      return d;
+    });
+  }
+  const d: CliDiagnostic = { severity: "error", code: err.kind === "validation" ? "request-invalid" : "run-failed", message: `${err.message} ${tail}`, nodeId: output };
+  const type = nodeType(doc, output);
+  if (type) d.nodeType = type;
+  return [d];
+}
+
+function report(ctx: CommandContext, outcomes: readonly Outcome[], diagnostics: readonly CliDiagnostic[]): void {
+  if (ctx.json) {
+    const outputs = outcomes.map((o) => ({
+      output: o.output.output,
+      endpoint: o.output.endpoint,
+      ok: !o.error && o.result !== undefined,
+      ...(o.requestId ? { requestId: o.requestId } : {}),
+      ...(o.result !== undefined ? { result: o.result } : {}),
+      ...(o.files ? { files: o.files } : {}),
+      ...(o.error ? { error: o.error } : {}),
+    }));
+    ctx.io.stdout(`${JSON.stringify({ outputs, diagnostics }, null, 2)}\n`);
+    return;
+  }
+  for (const d of diagnostics) ctx.io.stderr(`${formatDiagnostic(d)}\n`);
+  // A result that arrived is printed even if saving its images failed: the URLs are in it.
+  const done = outcomes.filter((o) => o.result !== undefined);
+  if (done.length > 0) {
+    const out = done.map((o) => ({ output: o.output.output, endpoint: o.output.endpoint, requestId: o.requestId, result: o.result, files: o.files ?? [] }));
+    ctx.io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+  }
+}
+
+/**
+ * Progress on stderr. On a terminal one line is redrawn in place; otherwise (a log, a test) a
+ * line is written when the status or queue position changes, and at most once a second for steps.
+ */
+class ProgressPrinter {
+  private readonly tty: boolean;
+  private readonly last = new Map<string, { key: string; at: number; step?: number }>();
+  private drawn = false;
+
+  constructor(private readonly ctx: CommandContext) {
+    this.tty = ctx.io.stderr === nodeIO.stderr && process.stderr.isTTY === true;
+  }
+
+  update(output: string, started: number, u: Pick<QueueUpdate, "status"> & Partial<QueueUpdate>): void {
+    const elapsed = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    let state: string;
+    let key: string;
+    if (u.status === "IN_QUEUE") {
+      state = u.queuePosition !== undefined ? `in queue, position ${u.queuePosition}` : "in queue";
+      key = state;
+    } else if (u.status === "IN_PROGRESS") {
+      state = u.progress ? `step ${u.progress.step}/${u.progress.total}` : "running";
+      key = u.progress ? `step` : "running";
+    } else {
+      // Polling can miss the steps of a quick job; the final logs still say how far it got.
+      state = u.progress ? `done after ${u.progress.step}/${u.progress.total} steps, fetching the result` : "done, fetching the result";
+      key = "done";
+    }
+    const line = `${output}: ${state} (${elapsed})`;
+    if (this.tty) {
+      this.ctx.io.stderr(`\r\x1b[K${line}`);
+      this.drawn = true;
+      return;
+    }
+    const prev = this.last.get(output);
+    const now = Date.now();
+    if (prev?.key === key) {
+      if (!u.progress || prev.step === u.progress.step) return;
+      // The last step is always shown, so a log ends on "step 30/30".
+      if (u.progress.step !== u.progress.total && now - prev.at < 1000) return;
+    }
+    this.last.set(output, { key, at: now, step: u.progress?.step });
+    this.ctx.io.stderr(`${line}\n`);
+  }
+
+  end(): void {
+    if (this.drawn) this.ctx.io.stderr("\n");
+    this.drawn = false;
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * `lora-graph run`, in-process against the real server in stand-in mode: requests go through
+ * the proxy (or, for direct mode, a fetch that forwards fal's URLs to it), images land on disk.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { run, type CliIO } from "../../src/cli/main";
+import { nodeIO } from "../../src/cli/io";
+import { validateInput } from "../../src/server/standin/validate";
+import { startServer, type StartedServer } from "../harness/server";
+
+const example = (name: string) => fileURLToPath(new URL(`../../src/examples/${name}.json`, import.meta.url));
+const QUEEN = example("medieval-queen");
+const LORAS = example("sdxl-two-loras");
+const INVALID = fileURLToPath(new URL("./fixtures/invalid-params.workflow.json", import.meta.url));
+// 512 px placeholders instead of the example's 1024: the stand-in draws them, tests stay quick.
+const SMALL = ["--set", 'sampler.image_size="square"'];
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+let srv: StartedServer;
+let out: string;
+/** The stand-in's own validation, plus a rule these tests can turn on to get a 422 for a field. */
+let extraRule: ((input: Record<string, unknown>) => { loc: (string | number)[]; msg: string; type: string }[]) | null = null;
+
+beforeAll(async () => {
+  srv = await startServer({
+    standinOptions: {
+      latencyMs: 30,
+      queueDelayMs: 10,
+      validate: (endpoint, input) => [...validateInput(endpoint, input), ...(extraRule?.(input as Record<string, unknown>) ?? [])],
+    },
+  });
+});
+afterAll(() => srv.close());
+beforeEach(async () => {
+  srv.standin!.faults.clear();
+  srv.standin!.resetStats();
+  extraRule = null;
+  out = await mkdtemp(join(tmpdir(), "lora-graph-run-"));
+});
+afterEach(async () => {
+  vi.unstubAllGlobals();
+  await rm(out, { recursive: true, force: true });
+});
+
+const calls = () => srv.standin!.stats().calls;
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI with real files; `onStderr` sees stderr as it is written (to interrupt mid-run). */
+function cli(argv: string[], options: { env?: Record<string, string>; signal?: AbortSignal; onStderr?: (all: string) => void } = {}): Promise<CliRun> {
+  const r = { stdout: "", stderr: "" };
+  const io: CliIO = {
+    stdout: (s) => void (r.stdout += s),
+    stderr: (s) => {
+      r.stderr += s;
+      options.onStderr?.(r.stderr);
+    },
+    read: nodeIO.read,
+  };
+  return run(argv, { io, env: options.env ?? {}, signal: options.signal }).then((code) => ({ code, ...r }));
+}
+
+const runQueen = (...extra: string[]) => cli(["run", QUEEN, "--proxy", srv.proxyUrl, "--out", out, ...SMALL, ...extra]);
+
+async function savedPngs(): Promise<string[]> {
+  const names = (await readdir(out)).sort();
+  for (const name of names) {
+    const bytes = await readFile(join(out, name));
+    expect([...bytes.subarray(0, 8)], name).toEqual(PNG_SIGNATURE);
+  }
+  return names;
+}
+
+describe("lora-graph run", () => {
+  it("runs the medieval queen through the proxy, saves the image and prints the result", async () => {
+    const r = await runQueen();
+    expect(r.code, r.stderr).toBe(0);
+    const printed = JSON.parse(r.stdout);
+    expect(printed).toEqual([
+      {
+        output: "sampler",
+        endpoint: "fal-ai/lora",
+        requestId: expect.stringMatching(UUID),
+        result: expect.objectContaining({ images: [expect.objectContaining({ url: expect.any(String), width: 512 })] }),
+        files: [join(out, "sampler-0.png")],
+      },
+    ]);
+    expect(await savedPngs()).toEqual(["sampler-0.png"]);
+    // The saved file is the image fal's result points at.
+    const served = new Uint8Array(await (await fetch(printed[0].result.images[0].url)).arrayBuffer());
+    expect(new Uint8Array(await readFile(join(out, "sampler-0.png")))).toEqual(served);
+    // Progress: queue, then the end; polling by default (the quick stand-in job may finish between polls).
+    expect(r.stderr).toMatch(/^sampler: in queue.*\(\d+\.\d s\)$/m);
+    expect(r.stderr).toMatch(/^sampler: done after 30\/30 steps, fetching the result \(\d+\.\d s\)$/m);
+    expect(r.stderr).toContain(`sampler: 1 image saved: ${join(out, "sampler-0.png")}`);
+    expect(calls()).toMatchObject({ submit: 1, stream: 0, cancel: 0 });
+    expect(calls().status).toBeGreaterThan(0);
+  });
+
+  it("--set sampler.num_images=2 gives two images", async () => {
+    const r = await runQueen("--set", "sampler.num_images=2");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)[0].result.images).toHaveLength(2);
+    expect(await savedPngs()).toEqual(["sampler-0.png", "sampler-1.png"]);
+    expect(calls().submit).toBe(1);
+  });
+
+  it("--stream follows the status over server-sent events", async () => {
+    const r = await runQueen("--stream");
+    expect(r.code, r.stderr).toBe(0);
+    expect(await savedPngs()).toEqual(["sampler-0.png"]);
+    // Every update arrives over the stream: the first step seen and the last are both shown.
+    const steps = [...r.stderr.matchAll(/^sampler: step (\d+)\/30 \(\d+\.\d s\)$/gm)].map((m) => Number(m[1]));
+    expect(steps.length).toBeGreaterThanOrEqual(2);
+    expect(steps.at(-1)).toBe(30);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(calls().stream).toBeGreaterThan(0);
+    expect(calls().status).toBe(0);
+  });
+
+  it("creates --out when it does not exist", async () => {
+    const nested = join(out, "a", "b");
+    const r = await cli(["run", QUEEN, "--proxy", srv.proxyUrl, "-o", nested, ...SMALL]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readdir(nested)).toEqual(["sampler-0.png"]);
+  });
+
+  it("sends nothing for an invalid pipeline: diagnostics on stderr, exit 1", async () => {
+    const r = await runQueen("--set", "sampler.guidance_scale=99");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("error invalid-param node sampler (sampler) field guidance_scale: Guidance (CFG) must be at most 20\n");
+    const fixture = await cli(["run", INVALID, "--proxy", srv.proxyUrl, "--out", out]);
+    expect(fixture.code).toBe(1);
+    expect(fixture.stderr).toMatch(/^error invalid-param node lora_1 \(lora\) field scale: /m);
+    expect(calls().submit).toBe(0);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it("shows fal's 422 on the node and field that set the value", async () => {
+    extraRule = (input) => {
+      const loras = input.loras as { scale?: number }[] | undefined;
+      return loras?.[1]?.scale === 1 ? [{ loc: ["body", "loras", 1, "scale"], msg: "Input should be less than 1", type: "less_than" }] : [];
+    };
+    const r = await cli(["run", LORAS, "--proxy", srv.proxyUrl, "--out", out, ...SMALL]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("error request-invalid node lora-lcm (lora) field scale: fal rejected loras.1.scale: Input should be less than 1 (step submit)\n");
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it.each([
+    ["a failed result fetch", { op: "result", kind: "http", status: 500 } as const, /step result, request /, /Injected 500/],
+    ["a job that fails at fal", { op: "submit", kind: "jobError", detail: "CUDA out of memory" } as const, /step result, request /, /CUDA out of memory/],
+  ])("names the step and the request id for %s", async (_, fault, where, what) => {
+    srv.standin!.faults.add(fault);
+    const r = await runQueen();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    const line = r.stderr.trimEnd().split("\n").at(-1)!;
+    expect(line).toMatch(/^error run-failed node sampler \(sampler\): /);
+    expect(line).toMatch(where);
+    expect(line).toMatch(what);
+    expect(line).toMatch(UUID);
+    expect(calls().submit).toBe(1);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it("--json gives { outputs, diagnostics } with ok and result, or the error's kind, step and request id", async () => {
+    const good = await runQueen("--json");
+    expect(good.code).toBe(0);
+    const g = JSON.parse(good.stdout);
+    expect(g).toEqual({
+      outputs: [{ output: "sampler", endpoint: "fal-ai/lora", ok: true, requestId: expect.stringMatching(UUID), result: expect.any(Object), files: [join(out, "sampler-0.png")] }],
+      diagnostics: [],
+    });
+
+    srv.standin!.faults.add({ op: "result", kind: "http", status: 500 });
+    const bad = await runQueen("--json");
+    expect(bad.code).toBe(1);
+    const b = JSON.parse(bad.stdout);
+    expect(b.outputs[0]).toMatchObject({ ok: false, requestId: expect.stringMatching(UUID), error: { kind: "http", step: "result", status: 500 } });
+    expect(b.outputs[0].error.requestId).toBe(b.outputs[0].requestId);
+    expect(b.diagnostics).toEqual([expect.objectContaining({ severity: "error", code: "run-failed", nodeId: "sampler" })]);
+  });
+
+  it("Ctrl-C cancels the queued request and exits 130", async () => {
+    srv.standin!.faults.add({ op: "submit", kind: "stuck" });
+    const interrupt = new AbortController();
+    const r = await cli(["run", QUEEN, "--proxy", srv.proxyUrl, "--out", out, ...SMALL], {
+      signal: interrupt.signal,
+      onStderr: (all) => {
+        // Interrupted while following (after the first status answer), not just after submit.
+        if (all.includes("in queue, position")) interrupt.abort();
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(calls()).toMatchObject({ submit: 1, cancel: 1 });
+    expect(r.stderr).toMatch(new RegExp(`^warning interrupted node sampler \\(sampler\\): interrupted: request ${UUID.source} cancelled$`, "m"));
+    expect(srv.standin!.stats().jobs).toMatchObject({ queued: 0, running: 0 });
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it("talks to fal directly with FAL_KEY when there is no --proxy", async () => {
+    const auth: (string | null)[] = [];
+    const realFetch = globalThis.fetch;
+    // Stands in for fal's hosts: records the key, then forwards to our proxy (which drops it).
+    vi.stubGlobal("fetch", (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (!/^https:\/\/([a-z.]+\.)?fal\.(run|ai)\//.test(url)) return realFetch(input, init);
+      const headers = new Headers(init?.headers);
+      auth.push(headers.get("authorization"));
+      headers.delete("authorization");
+      headers.set("x-fal-target-url", url);
+      return realFetch(srv.proxyUrl, { ...init, headers });
+    });
+    const r = await cli(["run", QUEEN, "--out", out, ...SMALL], { env: { FAL_KEY: "test-key-123" } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await savedPngs()).toEqual(["sampler-0.png"]);
+    expect(auth.length).toBeGreaterThanOrEqual(3); // submit, status, result
+    expect(new Set(auth)).toEqual(new Set(["Key test-key-123"]));
+  });
+
+  it("refuses to run without --proxy or FAL_KEY", async () => {
+    const r = await cli(["run", QUEEN, "--out", out], { env: { FAL_KEY: "  " } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^lora-graph: run needs somewhere to send the requests: set FAL_KEY .* or give --proxy URL/);
+    expect(calls().submit).toBe(0);
+  });
+
+  it.each([
+    [["--set", "nope.seed=1"], /--set nope\.seed: no node "nope" in the workflow; its nodes are base, prompt, sampler, note/],
+    [["--set", "sampler.sed=1"], /--set sampler\.sed: node sampler \(sampler\) has no param "sed"; its params are seed, guidance_scale/],
+    [["--set", "sampler"], /--set "sampler": expected node\.param=value/],
+    [["--set", "sampler=3"], /--set sampler: expected node\.param=value/],
+    [["--proxy", "not a url"], /--proxy "not a url" is not a URL/],
+    [["--proxy", "ftp://x/y"], /--proxy must be an http or https URL/],
+  ])("%j is a usage error (exit 2) naming what is wrong", async (args, message) => {
+    const r = await cli(["run", QUEEN, "--proxy", srv.proxyUrl, "--out", out, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(calls().submit).toBe(0);
+  });
+});
