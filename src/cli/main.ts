@@ -11,6 +11,7 @@ import { compileCommand } from "./commands/compile";
 import { importCommand } from "./commands/import";
 import { validateCommand } from "./commands/validate";
 import { runCommand } from "./run";
+import { explainCommand } from "./explain";
 import { EXIT, type Command, type CommandContext } from "./context";
 import { InputError, nodeIO, type CliIO } from "./io";
 import { formatDiagnostic, type CliDiagnostic } from "./report";
@@ -27,6 +28,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   import: importCommand,
   validate: validateCommand,
   run: runCommand,
+  explain: explainCommand,
 };
 
 const COMMON_OPTIONS = {
