@@ -193,6 +193,7 @@ describe("nothing is lost", () => {
     await a.page.getByTestId("library-save-current").click();
     await a.page.getByTestId("save-as-name").fill("Shared");
     await a.page.getByTestId("save-as-submit").click();
+    await expect.poll(() => a.page.getByTestId("autosave-status").innerText()).toContain("library: Shared");
     await pageB.getByRole("button", { name: "Library" }).click();
     await pageB.getByTestId("library-item").filter({ hasText: "Shared" }).getByTestId("library-open").click();
     await pageB.getByTestId("confirm-replace").click(); // B has unsaved edits
