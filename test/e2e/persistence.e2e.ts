@@ -181,8 +181,8 @@ describe("nothing is lost", () => {
     const stateA = await nodeIds(a.page);
     const stateB = await nodeIds(pageB);
     await a.page.reload();
-    await pageB.reload();
     await a.page.getByTestId("restored-notice").waitFor();
+    await pageB.reload();
     await pageB.getByTestId("restored-notice").waitFor();
     expect(await nodeIds(a.page)).toEqual(stateA);
     expect(await nodeIds(pageB)).toEqual(stateB);
