@@ -155,6 +155,8 @@ async function runWorkflow(ctx: CommandContext): Promise<number> {
     report(ctx, [], diagnostics);
     return EXIT.problems;
   }
+  // Warnings are worth reading while the job runs, not after; JSON keeps them all for the end.
+  if (!ctx.json) for (const d of diagnostics.splice(0)) ctx.io.stderr(`${formatDiagnostic(d)}\n`);
   // Before paying for anything: a directory we cannot write to would lose the images.
   try {
     await mkdir(outDir, { recursive: true });

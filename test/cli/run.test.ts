@@ -3,7 +3,7 @@
  * the proxy (or, for direct mode, a fetch that forwards fal's URLs to it), images land on disk.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -127,6 +127,25 @@ describe("lora-graph run", () => {
     expect(calls().status).toBe(0);
   });
 
+  it("runs every Sampler output, concurrently", async () => {
+    const doc = JSON.parse(await readFile(QUEEN, "utf8"));
+    doc.nodes.push({ id: "second", type: "sampler", typeVersion: 1, position: { x: 640, y: 140 }, params: { num_images: 2, image_size: "square", seed: 7 } });
+    doc.edges.push(
+      { id: "e2m", source: "base", sourceHandle: "model", target: "second", targetHandle: "model" },
+      { id: "e2c", source: "prompt", sourceHandle: "conditioning", target: "second", targetHandle: "conditioning" },
+    );
+    const file = join(out, "two.json");
+    await writeFile(file, JSON.stringify(doc));
+    const r = await cli(["run", file, "--proxy", srv.proxyUrl, "--out", join(out, "img"), ...SMALL]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).map((o: { output: string; result: { images: unknown[] } }) => [o.output, o.result.images.length])).toEqual([
+      ["sampler", 1],
+      ["second", 2],
+    ]);
+    expect((await readdir(join(out, "img"))).sort()).toEqual(["sampler-0.png", "second-0.png", "second-1.png"]);
+    expect(calls().submit).toBe(2);
+  });
+
   it("creates --out when it does not exist", async () => {
     const nested = join(out, "a", "b");
     const r = await cli(["run", QUEEN, "--proxy", srv.proxyUrl, "-o", nested, ...SMALL]);
@@ -146,15 +165,18 @@ describe("lora-graph run", () => {
     expect(await readdir(out)).toEqual([]);
   });
 
-  it("shows fal's 422 on the node and field that set the value", async () => {
+  it("shows fal's 422 on the node and field that set the value (after the compile's warnings)", async () => {
     extraRule = (input) => {
       const loras = input.loras as { scale?: number }[] | undefined;
       return loras?.[1]?.scale === 1 ? [{ loc: ["body", "loras", 1, "scale"], msg: "Input should be less than 1", type: "less_than" }] : [];
     };
-    const r = await cli(["run", LORAS, "--proxy", srv.proxyUrl, "--out", out, ...SMALL]);
+    const r = await cli(["run", LORAS, "--proxy", srv.proxyUrl, "--out", out, ...SMALL, "--set", "lora-style.scale=1.5"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe("error request-invalid node lora-lcm (lora) field scale: fal rejected loras.1.scale: Input should be less than 1 (step submit)\n");
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^warning param-out-of-confirmed-range node lora-style \(lora\) field scale: Scale 1\.5 is outside 0–1/),
+      "error request-invalid node lora-lcm (lora) field scale: fal rejected loras.1.scale: Input should be less than 1 (step submit)",
+    ]);
     expect(await readdir(out)).toEqual([]);
   });
 
