@@ -38,6 +38,9 @@ export const prompt = defineNode({
   },
   contribute(ctx) {
     const p = ctx.params;
+    if (!p.prompt?.trim()) {
+      ctx.report("warning", "node-error", "The prompt is empty, so the model draws whatever its training makes most likely. Describe the image you want.", "prompt");
+    }
     ctx.set("prompt", p.prompt);
     ctx.set("negative_prompt", p.negative_prompt);
     ctx.set("prompt_weighting", p.prompt_weighting);

@@ -65,4 +65,11 @@ describe("teaching warnings", () => {
     const out = compile(pipeline({ base: "x/y", prompt: "a red cat", weighting: true }), registry);
     expect(out.diagnostics.find((d) => d.code === "prompt-weighting-unused")?.severity).toBe("info");
   });
+
+  it("warns, without blocking, when the prompt is empty", () => {
+    const out = compile(pipeline({ base: "x/y", prompt: "  " }), registry);
+    expect(out.diagnostics.find((d) => d.field === "prompt")).toMatchObject({ severity: "warning", code: "node-error" });
+    expect(out.outputs[0].ok).toBe(true);
+    expect(compile(pipeline({ base: "x/y", prompt: "a cat" }), registry).diagnostics.some((d) => d.field === "prompt")).toBe(false);
+  });
 });
