@@ -251,16 +251,17 @@ async function saveImages(data: unknown, output: string, outDir: string, signal:
   return files;
 }
 
-async function download(url: string, signal: AbortSignal): Promise<Uint8Array> {
+/** The bytes at `url`, refusing more than `maxBytes` whatever Content-Length says. */
+export async function download(url: string, signal: AbortSignal, maxBytes = MAX_IMAGE_BYTES): Promise<Uint8Array> {
   const res = await globalThis.fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)]) });
   if (!res.ok) {
     await res.body?.cancel().catch(() => {});
     throw new Error(`HTTP ${res.status}`);
   }
   const declared = Number(res.headers.get("content-length"));
-  if (declared > MAX_IMAGE_BYTES) {
+  if (declared > maxBytes) {
     await res.body?.cancel().catch(() => {});
-    throw new Error(`${declared} bytes is over the ${MAX_IMAGE_BYTES}-byte limit`);
+    throw new Error(`${declared} bytes is over the ${maxBytes}-byte limit`);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -268,7 +269,7 @@ async function download(url: string, signal: AbortSignal): Promise<Uint8Array> {
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.length;
       // Content-Length can be absent or wrong: the cap is enforced on what actually arrives.
-      if (size > MAX_IMAGE_BYTES) throw new Error(`more than ${MAX_IMAGE_BYTES} bytes`);
+      if (size > maxBytes) throw new Error(`over the ${maxBytes}-byte limit`);
       chunks.push(chunk);
     }
   }

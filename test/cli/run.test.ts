@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run, type CliIO } from "../../src/cli/main";
 import { nodeIO } from "../../src/cli/io";
+import { download, extensionFor } from "../../src/cli/run";
 import { validateInput } from "../../src/server/standin/validate";
 import { startServer, type StartedServer } from "../harness/server";
 
@@ -195,6 +196,31 @@ describe("lora-graph run", () => {
     expect(line).toMatch(UUID);
     expect(calls().submit).toBe(1);
     expect(await readdir(out)).toEqual([]);
+  });
+
+  it("keeps the result when an image cannot be downloaded: printed on stdout, the failure named, exit 1", async () => {
+    srv.standin!.faults.add({ op: "file", kind: "http", status: 404 });
+    const r = await runQueen();
+    expect(r.code).toBe(1);
+    const printed = JSON.parse(r.stdout);
+    expect(printed[0]).toMatchObject({ output: "sampler", requestId: expect.stringMatching(UUID), files: [] });
+    expect(r.stderr).toMatch(
+      new RegExp(`^error save-failed node sampler \\(sampler\\): could not download result\\.images\\[0\\] from http://\\S+: HTTP 404 \\(request ${printed[0].requestId}; the URL is in the result\\)$`, "m"),
+    );
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it("download caps the size whether or not Content-Length is declared", async () => {
+    const r = await runQueen();
+    const url = JSON.parse(r.stdout)[0].result.images[0].url;
+    const signal = new AbortController().signal;
+    const full = await download(url, signal);
+    expect(extensionFor(full, "application/octet-stream")).toBe("png");
+    await expect(download(url, signal, full.length - 1)).rejects.toThrow(`${full.length} bytes is over the ${full.length - 1}-byte limit`);
+    // Without Content-Length (a data: URI here), the cap is enforced on the bytes as they arrive.
+    const dataUri = `data:image/png;base64,${Buffer.from(full).toString("base64")}`;
+    expect(await download(dataUri, signal)).toEqual(full);
+    await expect(download(dataUri, signal, 100)).rejects.toThrow(/^over the 100-byte limit$/);
   });
 
   it("--json gives { outputs, diagnostics } with ok and result, or the error's kind, step and request id", async () => {
