@@ -1,0 +1,256 @@
+/**
+ * The denoising timeline: everything that acts on a shared step axis for one Sampler — the
+ * noise schedule, the steps image-to-image skips, and the window in which each ControlNet acts.
+ * Read straight from the document (not the compiled request) so it still draws while the graph
+ * has errors.
+ */
+import { defaultParams, type Registry, type WorkflowDocument, type WorkflowNode } from "../graph";
+import { nodeDisplayName } from "./names";
+import { DEFAULT_STEPS, scheduleFor, type Schedule } from "./schedules";
+
+export interface ControlNetBar {
+  nodeId: string;
+  label: string;
+  path?: string;
+  /** start_percentage / end_percentage as given (defaults 0 and 1). */
+  start: number;
+  end: number;
+  conditioningScale: number;
+  /** First and last step (0-based, on the full schedule) where it acts; null when it never does. */
+  firstStep: number | null;
+  lastStep: number | null;
+  activeSteps: number;
+  /** Bypassed ControlNets are listed (greyed out in the strip) but never act. */
+  bypassed: boolean;
+}
+
+export type TimelineMode = "text-to-image" | "image-to-image" | "inpaint";
+
+export interface Timeline {
+  samplerId: string;
+  mode: TimelineMode;
+  /** num_inference_steps (or the custom schedule's length). */
+  totalSteps: number;
+  schedule: Schedule;
+  schedulerNodeId?: string;
+  /** Image-to-image and inpaint start part-way: the first `skippedSteps` steps are never run. */
+  skippedSteps: number;
+  /** Steps actually run: totalSteps − skippedSteps. */
+  runSteps: number;
+  /** noise_strength, for image-to-image and inpaint. */
+  strength?: number;
+  guidanceScale?: number;
+  /** In the order of the request's controlnets[] (nearest the prompt first). */
+  controlNets: ControlNetBar[];
+  notes: string[];
+}
+
+/**
+ * Builds the timeline of one Sampler output.
+ * Throws when `samplerId` is not a Sampler output in the document (a programmer error).
+ *
+ * @example
+ * const t = timelineFor(doc, registry, "sampler");
+ * t.controlNets[0].lastStep // last step the first ControlNet acts on
+ */
+export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId: string): Timeline {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n] as const));
+  const sampler = byId.get(samplerId);
+  if (!sampler) throw new Error(`timelineFor: no node "${samplerId}" in the document`);
+  if (!registry.get(sampler.type)?.isOutput) throw new Error(`timelineFor: node "${samplerId}" is a ${sampler.type}, not a Sampler output`);
+  const notes: string[] = [];
+
+  const sourceOf = (nodeId: string, handle: string): WorkflowNode | undefined => {
+    for (const e of doc.edges) {
+      if (e.target === nodeId && e.targetHandle === handle) {
+        const n = byId.get(e.source);
+        if (n) return n;
+      }
+    }
+    return undefined;
+  };
+  /** Follows bypassed nodes through their same-kind input, as the compiler does. */
+  const liveSource = (nodeId: string, handle: string, kind: string): WorkflowNode | undefined => {
+    let n = sourceOf(nodeId, handle);
+    const seen = new Set<string>();
+    while (n?.bypass && !seen.has(n.id)) {
+      seen.add(n.id);
+      const through = registry.get(n.type)?.inputs.find((p) => p.kind === kind);
+      n = through ? sourceOf(n.id, through.id) : undefined;
+    }
+    return n;
+  };
+
+  // --- schedule -------------------------------------------------------------------------------
+  const sched = liveSource(samplerId, "scheduler", "scheduler");
+  const sp = sched ? paramsOf(sched, registry, notes) : {};
+  const scheduler = typeof sp.scheduler === "string" ? sp.scheduler : undefined;
+  const steps = typeof sp.num_inference_steps === "number" && Number.isInteger(sp.num_inference_steps) && sp.num_inference_steps >= 1 && sp.num_inference_steps <= 1000 ? sp.num_inference_steps : DEFAULT_STEPS;
+  const timesteps = customArray(sp.timesteps);
+  const sigmas = customArray(sp.sigmas);
+  const schedule = scheduleFor({ scheduler, steps, timesteps, sigmas, rescaleBetasSnrZero: sp.rescale_betas_snr_zero === true });
+  const totalSteps = schedule.points.length;
+  if (!sched) notes.push(`No Scheduler is wired to this Sampler: fal uses ${DEFAULT_STEPS} steps and the model's own scheduler.`);
+
+  // --- image-to-image -------------------------------------------------------------------------
+  const samplerParams = paramsOf(sampler, registry, notes);
+  const init = liveSource(samplerId, "init_image", "image");
+  const mask = init ? liveSource(samplerId, "mask", "image") : undefined;
+  const mode: TimelineMode = init ? (mask ? "inpaint" : "image-to-image") : "text-to-image";
+  let skippedSteps = 0;
+  let strength: number | undefined;
+  if (init) {
+    const raw = samplerParams.noise_strength;
+    strength = typeof raw === "number" && Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0.5;
+    skippedSteps = skippedForStrength(totalSteps, strength);
+    notes.push(
+      `Denoise ${strength} starts at step ${skippedSteps + 1} of ${totalSteps}: the first ${skippedSteps} step${skippedSteps === 1 ? " is" : "s are"} replaced by the init image with noise added.`,
+    );
+  }
+  const runSteps = totalSteps - skippedSteps;
+
+  // --- ControlNets on the conditioning chain --------------------------------------------------
+  const controlNets: ControlNetBar[] = [];
+  const seen = new Set<string>();
+  let node = sourceOf(samplerId, "conditioning");
+  while (node && !seen.has(node.id)) {
+    seen.add(node.id);
+    const def = registry.get(node.type);
+    if (!def) break;
+    if (node.type === "controlnet") controlNets.push(controlNetBar(node, registry, notes, runSteps, skippedSteps));
+    const next = def.inputs.find((p) => p.kind === "conditioning");
+    node = next ? sourceOf(node.id, next.id) : undefined;
+  }
+  controlNets.reverse();
+  if (controlNets.length && skippedSteps > 0) {
+    notes.push("ControlNet start and end are fractions of the steps actually run, so with image-to-image they are measured from the first step run.");
+  }
+
+  const g = samplerParams.guidance_scale;
+  return {
+    samplerId,
+    mode,
+    totalSteps,
+    schedule,
+    schedulerNodeId: sched?.id,
+    skippedSteps,
+    runSteps,
+    strength,
+    guidanceScale: typeof g === "number" ? g : undefined,
+    controlNets,
+    notes: [...notes, ...schedule.warnings],
+  };
+}
+
+/**
+ * Steps image-to-image skips: diffusers `StableDiffusionXLImg2ImgPipeline.get_timesteps`,
+ * `init_timestep = min(int(N·strength), N)`, `t_start = max(N − init_timestep, 0)`.
+ */
+export function skippedForStrength(steps: number, strength: number): number {
+  const init = Math.min(Math.floor(steps * strength), steps);
+  return Math.max(steps - init, 0);
+}
+
+/**
+ * Whether a ControlNet acts at run step i of n: diffusers' `controlnet_keep`,
+ * `1 − (i/n < start or (i+1)/n > end)` (StableDiffusionXLControlNetPipeline.__call__).
+ */
+export function controlNetActive(i: number, n: number, start: number, end: number): boolean {
+  return !(i / n < start || (i + 1) / n > end);
+}
+
+function controlNetBar(node: WorkflowNode, registry: Registry, notes: string[], runSteps: number, offset: number): ControlNetBar {
+  const p = paramsOf(node, registry, notes);
+  const start = num(p.start_percentage, 0);
+  const end = num(p.end_percentage, 1);
+  let first: number | null = null;
+  let last: number | null = null;
+  let active = 0;
+  if (!node.bypass) {
+    for (let i = 0; i < runSteps; i++) {
+      if (!controlNetActive(i, runSteps, start, end)) continue;
+      first ??= offset + i;
+      last = offset + i;
+      active++;
+    }
+  }
+  const label = nodeDisplayName(node, registry);
+  if (!node.bypass && active === 0) notes.push(`${label} never acts: its window ${start}–${end} holds no whole step of ${runSteps}.`);
+  return {
+    nodeId: node.id,
+    label,
+    path: typeof p.path === "string" ? p.path : undefined,
+    start,
+    end,
+    conditioningScale: num(p.conditioning_scale, 1),
+    firstStep: first,
+    lastStep: last,
+    activeSteps: active,
+    bypassed: node.bypass === true,
+  };
+}
+
+/** The node's params with its type's defaults filled in; invalid values fall back to the default, with a note. */
+function paramsOf(node: WorkflowNode, registry: Registry, notes: string[]): Record<string, unknown> {
+  const def = registry.get(node.type);
+  if (!def) return { ...(node.params ?? {}) };
+  const out: Record<string, unknown> = defaultParams(def);
+  for (const [key, spec] of Object.entries(def.params)) {
+    const v = node.params?.[key];
+    if (v === undefined || v === null) continue;
+    if (spec.schema.safeParse(v).success) out[key] = v;
+    else notes.push(`${nodeDisplayName(node, registry)}: ${spec.label} is invalid, so the default is drawn`);
+  }
+  return out;
+}
+
+function customArray(v: unknown): number[] | undefined {
+  if (!v || typeof v !== "object") return undefined;
+  const { method, array } = v as { method?: unknown; array?: unknown };
+  if (method !== "array" || !Array.isArray(array) || array.length === 0) return undefined;
+  return array.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+}
+
+function num(v: unknown, fallback: number): number {
+  return typeof v === "number" && Number.isFinite(v) ? v : fallback;
+}
+
+export interface WindowEdit {
+  start?: number;
+  end?: number;
+}
+
+/**
+ * Returns a new document with a ControlNet's start/end changed, as when a bar edge is dragged.
+ * Values are clamped to 0…1 and kept at least `minGap` apart (start < end is required by fal);
+ * the edge being dragged gives way, the other stays put. The input document is not modified.
+ * Throws when the node is missing or not a ControlNet (a programmer error).
+ *
+ * @example
+ * doc = setControlNetWindow(doc, "canny", { end: 0.6 });
+ */
+export function setControlNetWindow(doc: WorkflowDocument, nodeId: string, edit: WindowEdit, minGap = 0.01): WorkflowDocument {
+  const index = doc.nodes.findIndex((n) => n.id === nodeId);
+  if (index < 0) throw new Error(`setControlNetWindow: no node "${nodeId}" in the document`);
+  const node = doc.nodes[index];
+  if (node.type !== "controlnet") throw new Error(`setControlNetWindow: node "${nodeId}" is a ${node.type}, not a ControlNet`);
+  const clamp = (x: number) => Math.min(1, Math.max(0, x));
+  const round = (x: number) => Math.round(x * 1e4) / 1e4;
+  let start = clamp(num(edit.start, num(node.params?.start_percentage, 0)));
+  let end = clamp(num(edit.end, num(node.params?.end_percentage, 1)));
+  if (end - start < minGap) {
+    if (edit.end !== undefined && edit.start === undefined) {
+      // Dragging the end edge: it stops just after the start (pushing the start only at 1).
+      end = Math.min(1, start + minGap);
+      start = Math.min(start, end - minGap);
+    } else {
+      // Dragging the start edge (or setting both): it stops just before the end.
+      start = Math.max(0, end - minGap);
+      end = Math.max(end, start + minGap);
+    }
+  }
+  const params = { ...node.params, start_percentage: round(start), end_percentage: round(end) };
+  const nodes = doc.nodes.slice();
+  nodes[index] = { ...node, params };
+  return { ...doc, nodes };
+}
