@@ -53,7 +53,6 @@ interface Override {
   param: string;
   /** undefined removes the param. */
   value: unknown;
-  raw: string;
 }
 
 /** `sampler.num_images=2` → { nodeId: "sampler", param: "num_images", value: 2 }, checked against the document. */
@@ -80,13 +79,16 @@ export function parseOverride(raw: string, doc: WorkflowDocument, ctx: Pick<Comm
       `--set ${key}: node ${node.id} (${node.type}) has no param "${param}"; ${names.length ? `its params are ${names.join(", ")}` : "it has no params"}`,
     );
   }
-  let value: unknown;
+  let value: unknown = text;
   try {
     value = JSON.parse(text);
   } catch {
-    value = text;
+    // not JSON: the text itself
   }
-  return { nodeId: node.id, param, value: value === null ? undefined : value, raw };
+  // `--set prompt.prompt=42` means the text "42": JSON only wins when the param accepts it.
+  const schema = def.params[param].schema;
+  if (value !== text && value !== null && !schema.safeParse(value).success && schema.safeParse(text).success) value = text;
+  return { nodeId: node.id, param, value: value === null ? undefined : value };
 }
 
 function applyOverrides(doc: WorkflowDocument, overrides: readonly Override[]): WorkflowDocument {

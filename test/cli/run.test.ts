@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run, type CliIO } from "../../src/cli/main";
 import { nodeIO } from "../../src/cli/io";
-import { download, extensionFor } from "../../src/cli/run";
+import { download, extensionFor, parseOverride } from "../../src/cli/run";
+import { registry } from "../../nodes";
 import { validateInput } from "../../src/server/standin/validate";
 import { startServer, type StartedServer } from "../harness/server";
 
@@ -283,6 +284,19 @@ describe("lora-graph run", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^lora-graph: run needs somewhere to send the requests: set FAL_KEY .* or give --proxy URL/);
     expect(calls().submit).toBe(0);
+  });
+
+  it("--set reads JSON when the param takes it, else the text; null removes the param", async () => {
+    const doc = JSON.parse(await readFile(LORAS, "utf8"));
+    const value = (raw: string) => parseOverride(raw, doc, { registry }).value;
+    expect(value("sampler.num_images=2")).toBe(2);
+    expect(value('sampler.image_size={"width":64,"height":64}')).toEqual({ width: 64, height: 64 });
+    expect(value("prompt.prompt=42")).toBe("42");
+    expect(value("prompt.prompt=a cat, 8k")).toBe("a cat, 8k");
+    expect(value("prompt.prompt_weighting=true")).toBe(true);
+    expect(value("sampler.seed=null")).toBeUndefined();
+    expect(value("sampler.seed=abc")).toBe("abc"); // then refused by the compiler, before any request
+    expect(parseOverride("lora-style.scale=0.5", doc, { registry })).toEqual({ nodeId: "lora-style", param: "scale", value: 0.5 });
   });
 
   it.each([
