@@ -392,9 +392,20 @@ class ProgressPrinter {
   private readonly tty: boolean;
   private readonly last = new Map<string, { key: string; at: number; step?: number }>();
   private drawn = false;
+  /** Terminal only: the line being shown, redrawn every second so the elapsed time keeps moving in a long queue. */
+  private shown: { output: string; started: number; state: string } | null = null;
+  private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: CommandContext) {
     this.tty = ctx.io.stderr === nodeIO.stderr && process.stderr.isTTY === true;
+    if (this.tty) this.ticker = setInterval(() => this.draw(), 1000).unref();
+  }
+
+  private draw(): void {
+    if (!this.shown) return;
+    const { output, started, state } = this.shown;
+    this.ctx.io.stderr(`\r\x1b[K${output}: ${state} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    this.drawn = true;
   }
 
   update(output: string, started: number, u: Pick<QueueUpdate, "status"> & Partial<QueueUpdate>): void {
@@ -412,12 +423,12 @@ class ProgressPrinter {
       state = u.progress ? `done after ${u.progress.step}/${u.progress.total} steps, fetching the result` : "done, fetching the result";
       key = "done";
     }
-    const line = `${output}: ${state} (${elapsed})`;
     if (this.tty) {
-      this.ctx.io.stderr(`\r\x1b[K${line}`);
-      this.drawn = true;
+      this.shown = { output, started, state };
+      this.draw();
       return;
     }
+    const line = `${output}: ${state} (${elapsed})`;
     const prev = this.last.get(output);
     const now = Date.now();
     if (prev?.key === key) {
@@ -430,6 +441,8 @@ class ProgressPrinter {
   }
 
   end(): void {
+    clearInterval(this.ticker);
+    this.shown = null;
     if (this.drawn) this.ctx.io.stderr("\n");
     this.drawn = false;
   }
