@@ -19,5 +19,7 @@ export default defineConfig({
     exclude: ["test/e2e/**", "node_modules/**"],
     environment: "node",
     pool: "threads",
+    // The default output, then a pass/FAIL/MISSING row per reliability case (reliability.md §6).
+    reporters: ["default", ["./test/reliability/reporter.ts", { suite: "unit" }]],
   },
 });

@@ -11,5 +11,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     teardownTimeout: 20_000,
+    reporters: ["default", ["./test/reliability/reporter.ts", { suite: "e2e" }]],
   },
 });
