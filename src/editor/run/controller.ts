@@ -140,6 +140,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
   const newId = options.newId ?? randomId;
   const fetchImage = options.fetchImage ?? defaultFetchImage;
   const limits: RunLimits = { ...DEFAULT_RUN_LIMITS, ...options.limits };
+  let lastImageAt = 0;
 
   let state: RunState = { ready: false, runs: [], live: {}, connection: "online", storageError: null };
   const listeners = new Set<() => void>();
@@ -208,7 +209,9 @@ export function createRunController(options: RunControllerOptions): RunControlle
           const got = await fetchImage(img.url, limits.maxImageBytes);
           if (!got) return img;
           const key = `${record.id}:${i}`;
-          await history.putImage({ key, runId: record.id, bytes: got.bytes, type: got.type, size: got.bytes.byteLength, createdAt: now() });
+          // Strictly increasing so eviction order is copy order even within one millisecond.
+          lastImageAt = Math.max(now(), lastImageAt + 1);
+          await history.putImage({ key, runId: record.id, bytes: got.bytes, type: got.type, size: got.bytes.byteLength, createdAt: lastImageAt });
           changed = true;
           return { ...img, storedKey: key };
         } catch {
