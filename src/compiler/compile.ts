@@ -13,6 +13,7 @@ import {
   type WorkflowNode,
   PORT_KIND_INFO,
 } from "../graph";
+import { checkRequestSize } from "./requestSize";
 import { teachingWarnings } from "./teaching";
 
 export type SourceMap = Record<string, Source>;
@@ -411,6 +412,7 @@ function compileOutput(
 
   const ruleErrorPaths = applyRequestRules(request, sourceMap, diagnostics);
   diagnostics.push(...teachingWarnings(request, sourceMap));
+  if (!broken) diagnostics.push(...checkRequestSize(request, sourceMap, outputId));
   let ordered = request;
   let problems: ReturnType<RequestValidator["validate"]> = [];
   try {

@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = {
   "model-family-mismatch": "A LoRA, ControlNet or embedding looks built for a different base model family (SD1.5 vs SDXL).",
   "prompt-weighting-off": "The prompt uses weighting syntax while prompt weighting is off.",
   "prompt-weighting-unused": "Prompt weighting is on but the prompt uses no weighting syntax.",
+  "request-too-large": "The compiled request is over the size the proxy accepts (usually inline data: images); upload them instead.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

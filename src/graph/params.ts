@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkFileUrl, checkModelRef } from "./urls";
+import { MAX_REQUEST_BYTES, checkFileUrl, checkModelRef } from "./urls";
 
 /** Closed set of editor widgets; the editor maps each with `satisfies Record<WidgetKind, …>`. */
 export const WIDGET_KINDS = [
@@ -82,7 +82,8 @@ export const param = {
   /** An image or file: https URL or data: URI. */
   fileUrl(o: Common & { default?: string; widget?: "image" | "text"; anyType?: boolean }): ParamSpec<string> {
     const schema = z.string().superRefine((v, ctx) => {
-      const why = checkFileUrl(v, { imageOnly: !o.anyType });
+      // A data URI bigger than a whole request can never be sent; say so on the field itself.
+      const why = checkFileUrl(v, { imageOnly: !o.anyType, maxDataUriLength: MAX_REQUEST_BYTES });
       if (why) ctx.addIssue({ code: "custom", message: why });
     });
     return { ...o, schema, widget: o.widget ?? "image" };

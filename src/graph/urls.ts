@@ -3,6 +3,10 @@
  * core so node definitions validate their own params with the same rules as the request schema.
  */
 
+import { formatBytes } from "./safeJson";
+
+export { formatBytes };
+
 /** A short, safe rendering of a bad value for an error message. */
 export function describeValue(v: unknown): string {
   if (v === null) return "null";
@@ -79,6 +83,12 @@ function schemeError(scheme: string, allowed: string): string {
   return `uses the "${scheme.toLowerCase()}:" scheme; expected ${allowed}`;
 }
 
+/**
+ * Largest request the editor sends: the proxy's default body limit. Data URIs travel inline in
+ * the request, so a bigger image must be uploaded to fal storage instead.
+ */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
 export interface FileUrlOptions {
   /** Require `data:` URIs to carry an image (`data:image/...`). */
   imageOnly?: boolean;
@@ -117,7 +127,7 @@ export function checkFileUrl(s: unknown, options: FileUrlOptions = {}): string |
     if (bad >= 0) return `is a base64 data: URI with a character outside base64 at position ${comma + 1 + bad}`;
   }
   if (options.maxDataUriLength !== undefined && str.length > options.maxDataUriLength) {
-    return `is a data: URI of ${str.length} characters, over the ${options.maxDataUriLength} limit; upload the file instead`;
+    return `is too large to send inline (a data: URI of ${formatBytes(str.length)}; the limit is ${formatBytes(options.maxDataUriLength)}): upload the file instead`;
   }
   return null;
 }

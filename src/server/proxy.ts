@@ -8,6 +8,7 @@
  * offline stand-in can answer in-process behind the very same policy.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_REQUEST_BYTES } from "../graph/urls.ts";
 import { classifyTarget, type AllowedTarget, type FalOperation } from "./allowlist.ts";
 import { BodyTooLargeError, HOP_BY_HOP, type Logger, consoleLogger, readBody, redactingLogger, sendJsonError } from "./http.ts";
 import { TokenBuckets, type BucketConfig } from "./rateLimit.ts";
@@ -40,7 +41,8 @@ export interface ProxyLimits {
 }
 
 export const DEFAULT_LIMITS: ProxyLimits = {
-  maxBodyBytes: 8 * 1024 * 1024,
+  // The editor's compiler refuses requests above the same size, naming the inline image at fault.
+  maxBodyBytes: MAX_REQUEST_BYTES,
   upstreamTimeoutMs: 30_000,
   maxResponseBytes: 64 * 1024 * 1024,
   rateLimit: {

@@ -357,7 +357,7 @@ describe("cross-field rules", () => {
   });
 });
 
-describe("URLs", () => {
+describe("CMP-02 URLs", () => {
   const accepted = [
     "https://v3.fal.media/files/abc/out.png",
     "http://127.0.0.1:8787/files/key",
