@@ -20,11 +20,17 @@ export function guessFamily(path: string): ModelFamily | undefined {
   return undefined;
 }
 
-/** Compel syntax: (words)1.2, (words:1.2), word++, word--, .and(), .blend(). */
-const WEIGHTING = /\([^()]+\)\s*[0-9.]+|\([^():]+:\s*[0-9.]+\)|[\w)]\+{1,}(?=\s|,|$)|[\w)]-{2,}(?=\s|,|$)|\.and\(|\.blend\(/;
+/** Compel syntax: (words)1.2, word++, word--, .and(), .blend(). */
+const WEIGHTING = /\([^()]+\)\s*[0-9.]+|[\w)]\+{1,}(?=\s|,|$)|[\w)]-{2,}(?=\s|,|$)|\.and\(|\.blend\(/;
+/** A1111's (words:1.2), which Compel (fal's parser) reads as plain text. */
+const A1111_WEIGHT = /\([^()]+:\s*[0-9.]+\)/;
 
 export function usesPromptWeighting(text: string): boolean {
   return WEIGHTING.test(text);
+}
+
+export function usesA1111Weighting(text: string): boolean {
+  return A1111_WEIGHT.test(text);
 }
 
 export function teachingWarnings(request: Record<string, unknown>, sourceMap: SourceMap): Diagnostic[] {
@@ -58,6 +64,17 @@ export function teachingWarnings(request: Record<string, unknown>, sourceMap: So
   const text = `${typeof request.prompt === "string" ? request.prompt : ""} ${typeof request.negative_prompt === "string" ? request.negative_prompt : ""}`;
   const weighted = usesPromptWeighting(text);
   const src = sourceMap.prompt_weighting ?? sourceMap.prompt;
+  const a1111 = A1111_WEIGHT.exec(text)?.[0];
+  if (a1111) {
+    out.push({
+      severity: "warning",
+      code: "prompt-weighting-off",
+      message: `${a1111} is AUTOMATIC1111 syntax; fal reads prompts with Compel, which takes it as plain text. Write it as (words)1.2 and turn on Prompt weighting.`,
+      nodeId: sourceMap.prompt?.nodeId ?? src?.nodeId,
+      field: "prompt",
+      path: "prompt",
+    });
+  }
   if (weighted && request.prompt_weighting !== true) {
     out.push({
       severity: "warning",
@@ -68,7 +85,7 @@ export function teachingWarnings(request: Record<string, unknown>, sourceMap: So
       field: "prompt_weighting",
       path: "prompt_weighting",
     });
-  } else if (!weighted && request.prompt_weighting === true) {
+  } else if (!weighted && !a1111 && request.prompt_weighting === true) {
     out.push({
       severity: "info",
       code: "prompt-weighting-unused",

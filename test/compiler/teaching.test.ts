@@ -49,7 +49,17 @@ describe("teaching warnings", () => {
     for (const p of ["a (red cat)1.3", "a cat++ on a mat", "a dog--", '("a cat", "a dog").blend(0.5, 0.5)', "a.and(b)"]) {
       expect(usesPromptWeighting(p), p).toBe(true);
     }
-    for (const p of ["a red cat", "well-lit room, 8k", "portrait (detailed)"]) expect(usesPromptWeighting(p), p).toBe(false);
+    for (const p of ["a red cat", "well-lit room, 8k", "portrait (detailed)", "(masterpiece:1.2)"]) expect(usesPromptWeighting(p), p).toBe(false);
+  });
+
+  it("flags A1111 (word:1.2) syntax, which Compel reads literally, even with weighting on", () => {
+    for (const weighting of [false, true]) {
+      const out = compile(pipeline({ base: "x/y", prompt: "a castle, (masterpiece:1.2)", weighting }), registry);
+      const w = out.diagnostics.filter((d) => d.code === "prompt-weighting-off");
+      expect(w).toHaveLength(1);
+      expect(w[0]).toMatchObject({ field: "prompt", severity: "warning" });
+      expect(w[0].message).toMatch(/\(masterpiece:1\.2\) is AUTOMATIC1111 syntax.*\(words\)1\.2/);
+    }
   });
 
   it("warns when weighting syntax is used with prompt weighting off, on the prompt_weighting field", () => {
