@@ -7,6 +7,9 @@ export interface BudgetCheck {
   pass: boolean;
   actual: string;
   budget: string;
+  /** The same figure for the baseline measured in the same run, and ours relative to it. */
+  baseline?: string;
+  ratio?: string;
 }
 
 export function median(xs: number[]): number {
@@ -56,3 +59,9 @@ export function table(rows: Record<string, string | number>[]): void {
 }
 
 export const ms = (x: number) => `${x.toFixed(3)} ms`;
+
+/** Command-line options every section receives. */
+export interface BenchOptions {
+  /** `--quick`: fewer sizes and runs, shorter load, for iterating; full mode is what budgets are judged on. */
+  quick: boolean;
+}

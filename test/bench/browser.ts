@@ -1,0 +1,171 @@
+/**
+ * Browser plumbing for the bench: Debian's Chromium through playwright-core at 1920×1080 with the
+ * issue's launch flags and a fresh user data dir per browser, servers for the builds, and in-page
+ * probes (frame rate, first full render, heap).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { createApp, type AppOptions } from "../../src/server/app.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../harness/browser";
+
+export const VIEWPORT = { width: 1920, height: 1080 };
+
+export interface BenchBrowser {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh browser with a fresh profile and one page on `url`. */
+export async function openBrowser(url: string): Promise<BenchBrowser> {
+  const dir = mkdtempSync(join(tmpdir(), "lora-graph-bench-profile-"));
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, viewport: VIEWPORT, acceptDownloads: true });
+  // tsx compiles this file with keepNames, so functions passed to page.evaluate call __name().
+  await context.addInitScript("globalThis.__name = (f) => f");
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  return {
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The real server (static build, proxy, stand-in) on a random loopback port. */
+export async function serve(distDir: string, options: AppOptions = {}) {
+  const app = createApp({ distDir, logger: quiet, limits: { rateLimit: false }, standinOptions: { latencyMs: 300, queueDelayMs: 20, keepaliveMs: 1000 }, ...options });
+  const url = await app.listen(0, "127.0.0.1");
+  return { url, app, close: () => app.close() };
+}
+
+/** Frames per second (and p95 frame interval) while `action` runs, counted with requestAnimationFrame in the page. */
+export async function framesDuring(page: Page, action: () => Promise<void>): Promise<{ fps: number; p95: number; frames: number }> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __counting: boolean };
+    w.__frames = [];
+    w.__counting = true;
+    const loop = (t: number) => {
+      w.__frames.push(t);
+      if (w.__counting) requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
+  await action();
+  const frames = await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __counting: boolean };
+    w.__counting = false;
+    return w.__frames;
+  });
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+  const span = frames[frames.length - 1] - frames[0];
+  return { fps: ((frames.length - 1) * 1000) / span, p95: gaps[Math.floor(gaps.length * 0.95)] ?? NaN, frames: frames.length };
+}
+
+/** Moves the mouse continuously for `ms` along a figure of eight around (x, y), button held from start to end. */
+export async function sweep(page: Page, from: { x: number; y: number }, ms: number, amp: { x: number; y: number }) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  // A small first step so xyflow/d3 recognise a drag before the timed part.
+  await page.mouse.move(from.x + 6, from.y + 6, { steps: 2 });
+  const t0 = Date.now();
+  for (let t = 0; t < ms; t = Date.now() - t0) {
+    const a = (2 * Math.PI * t) / 1500;
+    await page.mouse.move(from.x + amp.x * Math.sin(a), from.y + amp.y * Math.sin(2 * a));
+  }
+  await page.mouse.up();
+}
+
+/**
+ * Resolves with the time (performance.now) of the first animation frame at which at least one
+ * node matching `marker` is on the canvas and every rendered node has been measured (xyflow hides
+ * unmeasured nodes), once that has held for three frames.
+ */
+export function renderedAt(page: Page, marker: string, timeoutMs = 60_000): Promise<number> {
+  return page.evaluate(
+    ({ marker, timeoutMs }) =>
+      new Promise<number>((resolve, reject) => {
+        const start = performance.now();
+        let since = 0;
+        let count = -1;
+        let same = 0;
+        const tick = (t: number) => {
+          const els = document.querySelectorAll<HTMLElement>(".react-flow__node");
+          let ready = els.length > 0 && !!document.querySelector(marker);
+          if (ready) for (const el of els) if (el.style.visibility === "hidden") ready = false;
+          if (ready && els.length === count) same++;
+          else if (ready) {
+            since = performance.now();
+            count = els.length;
+            same = 0;
+          } else same = count = -1;
+          if (same >= 2) return resolve(since);
+          if (t - start > timeoutMs) return reject(new Error(`nothing matching ${marker} rendered within ${timeoutMs} ms`));
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    { marker, timeoutMs },
+  );
+}
+
+/** Used JS heap after a forced garbage collection, in MB. */
+export async function heapMB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+  await cdp.detach();
+  return usedSize / 2 ** 20;
+}
+
+/** A point on the empty pane near the centre of the canvas (nothing but the pane under it). */
+export async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
+  const p = await page.evaluate(() => {
+    const pane = document.querySelector(".react-flow__pane")!.getBoundingClientRect();
+    const cx = pane.left + pane.width / 2;
+    const cy = pane.top + pane.height / 2;
+    let best: { x: number; y: number; d: number } | null = null;
+    for (let y = pane.top + 20; y < pane.bottom - 20; y += 8) {
+      for (let x = pane.left + 20; x < pane.right - 200; x += 8) {
+        if (!document.elementFromPoint(x, y)?.classList.contains("react-flow__pane")) continue;
+        const d = Math.hypot(x - cx, y - cy);
+        if (!best || d < best.d) best = { x, y, d };
+      }
+    }
+    return best;
+  });
+  if (!p) throw new Error("no empty point on the canvas pane");
+  return { x: p.x, y: p.y };
+}
+
+/** The top strip (title bar) of the rendered node nearest the canvas centre: a point that starts a node drag. */
+export async function nodeGrabPoint(page: Page): Promise<{ x: number; y: number; id: string }> {
+  const p = await page.evaluate(() => {
+    const pane = document.querySelector(".react-flow__pane")!.getBoundingClientRect();
+    const cx = pane.left + pane.width / 2;
+    const cy = pane.top + pane.height / 2;
+    let best: { x: number; y: number; d: number; id: string } | null = null;
+    for (const el of document.querySelectorAll<HTMLElement>(".react-flow__node")) {
+      const r = el.getBoundingClientRect();
+      const x = r.left + r.width / 2;
+      const y = r.top + 12;
+      const hit = document.elementFromPoint(x, y);
+      if (!hit || hit.closest(".react-flow__node") !== el || hit.closest(".nodrag")) continue;
+      const d = Math.hypot(x - cx, y - cy);
+      if (!best || d < best.d) best = { x, y, d, id: el.dataset.id ?? "" };
+    }
+    return best;
+  });
+  if (!p) throw new Error("no draggable node on screen");
+  return p;
+}

@@ -1,0 +1,55 @@
+/**
+ * Production builds for the browser sections, made once per bench run into a temporary directory
+ * (never `dist/`, which the e2e tests of a parallel run may be serving): the editor with the
+ * repo's vite.config.ts, and the two fixtures (bare @xyflow/react page, dependencies only), each
+ * into its own outDir.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "vite";
+import react from "@vitejs/plugin-react";
+
+export interface Builds {
+  app: string;
+  xyflow: string;
+  deps: string;
+}
+
+let cached: Promise<Builds> | null = null;
+
+export function builds(): Promise<Builds> {
+  return (cached ??= (async () => {
+    const root = mkdtempSync(join(tmpdir(), "lora-graph-bench-"));
+    const out = { app: join(root, "app"), xyflow: join(root, "xyflow"), deps: join(root, "deps") };
+    const t0 = Date.now();
+    await build({ configFile: resolve("vite.config.ts"), logLevel: "warn", build: { outDir: out.app, emptyOutDir: true } });
+    for (const name of ["xyflow", "deps"] as const) {
+      await build({
+        configFile: false,
+        root: resolve("test/bench/fixtures", name),
+        base: "./",
+        plugins: [react()],
+        logLevel: "warn",
+        build: { outDir: out[name], emptyOutDir: true, sourcemap: false },
+      });
+    }
+    console.log(`built the editor and both fixtures in ${((Date.now() - t0) / 1000).toFixed(1)} s (${root})`);
+    return out;
+  })());
+}
+
+/** Script, modulepreload and stylesheet URLs that index.html loads before anything is on demand. */
+export function initialAssets(dir: string): { js: string[]; css: string[] } {
+  const html = readFileSync(join(dir, "index.html"), "utf8");
+  const attr = (tag: string, name: string) => new RegExp(`${name}="([^"]+)"`).exec(tag)?.[1];
+  const js: string[] = [];
+  const css: string[] = [];
+  for (const tag of html.match(/<(script|link)\b[^>]*>/g) ?? []) {
+    if (tag.startsWith("<script") && /type="module"/.test(tag)) js.push(attr(tag, "src")!);
+    else if (/rel="modulepreload"/.test(tag)) js.push(attr(tag, "href")!);
+    else if (/rel="stylesheet"/.test(tag)) css.push(attr(tag, "href")!);
+  }
+  const local = (u: string) => join(dir, u.replace(/^\.?\//, ""));
+  return { js: js.filter(Boolean).map(local), css: css.filter(Boolean).map(local) };
+}

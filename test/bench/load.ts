@@ -1,0 +1,102 @@
+/**
+ * First load: gzip size of the JavaScript and CSS index.html loads up front (entry script,
+ * modulepreloads, stylesheets; everything else is on demand), and time to interactive on an empty
+ * pipeline, against a page with the same dependencies and no app code, built in the same run.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Page } from "playwright-core";
+import { builds, initialAssets } from "./build";
+import { openBrowser, serve } from "./browser";
+import { median, type BenchOptions, type BudgetCheck } from "./harness";
+
+const JS_BUDGET_KB = 200;
+/** The main thread must stay free of long tasks this long for the page to count as interactive. */
+const QUIET_MS = 500;
+
+const gz = (files: string[]) => files.reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0) / 1024;
+
+/**
+ * Time to interactive, in the spirit of Lighthouse's: navigation start → the end of the last long
+ * task before QUIET_MS without one, but not before `ready` (the UI is on screen).
+ */
+async function tti(page: Page, ready: string): Promise<number> {
+  await page.waitForSelector(ready, { timeout: 30_000 });
+  return page.evaluate(
+    ({ ready, quiet }) =>
+      new Promise<number>((resolve) => {
+        const readyAt = performance.now();
+        let lastEnd = 0;
+        const check = () => {
+          const tasks = (window as unknown as { __longtasks: PerformanceEntry[] }).__longtasks;
+          lastEnd = Math.max(0, ...tasks.map((t) => t.startTime + t.duration));
+          if (performance.now() - Math.max(lastEnd, readyAt) >= quiet) {
+            const fcp = performance.getEntriesByType("paint").find((p) => p.name === "first-contentful-paint")?.startTime ?? 0;
+            resolve(Math.max(lastEnd, fcp, document.querySelector(ready) ? 0 : readyAt));
+          } else setTimeout(check, 50);
+        };
+        check();
+      }),
+    { ready, quiet: QUIET_MS },
+  );
+}
+
+/** Opens `url` with a long-task observer installed before any script runs. */
+async function openObserved(url: string) {
+  const b = await openBrowser("about:blank");
+  await b.context.addInitScript(() => {
+    const w = window as unknown as { __longtasks: PerformanceEntry[] };
+    w.__longtasks = [];
+    new PerformanceObserver((l) => w.__longtasks.push(...l.getEntries())).observe({ type: "longtask", buffered: true });
+  });
+  await b.page.goto(url);
+  return b;
+}
+
+export async function loadSection(opts: BenchOptions): Promise<BudgetCheck[]> {
+  const { app, deps } = await builds();
+  const ours = initialAssets(app);
+  const base = initialAssets(deps);
+  const js = { ours: gz(ours.js), base: gz(base.js) };
+  const css = { ours: gz(ours.css), base: gz(base.css) };
+  console.log(`initial JS (ours): ${ours.js.map((f) => basename(f)).join(", ")}; CSS: ${ours.css.map((f) => basename(f)).join(", ")}`);
+
+  const appSrv = await serve(app);
+  const depsSrv = await serve(deps);
+  const runs = opts.quick ? 1 : 3;
+  const t = { ours: [] as number[], base: [] as number[] };
+  try {
+    for (let r = 0; r < runs; r++) {
+      // An empty pipeline: New on the first visit, then a reload restores the (empty) draft.
+      const b = await openObserved(appSrv.url);
+      try {
+        await b.page.waitForSelector('[data-testid="autosave-status"]', { timeout: 30_000 });
+        await b.page.getByRole("button", { name: "New", exact: true }).click();
+        await b.page.waitForFunction(() => document.querySelectorAll(".react-flow__node").length === 0);
+        await b.page.waitForFunction(() => /saved/i.test(document.querySelector('[data-testid="autosave-status"]')?.textContent ?? ""), undefined, { timeout: 10_000 }).catch(() => undefined);
+        await b.page.reload();
+        t.ours.push(await tti(b.page, ".canvas-empty"));
+      } finally {
+        await b.close();
+      }
+      const d = await openObserved(depsSrv.url);
+      try {
+        t.base.push(await tti(d.page, ".react-flow__pane"));
+      } finally {
+        await d.close();
+      }
+    }
+  } finally {
+    await appSrv.close();
+    await depsSrv.close();
+  }
+  const kb = (x: number) => `${x.toFixed(1)} kB`;
+  const o = median(t.ours);
+  const b = median(t.base);
+  return [
+    { label: "initial JS (gzip)", actual: kb(js.ours), baseline: kb(js.base), ratio: `×${(js.ours / js.base).toFixed(2)}`, budget: `≤ ${JS_BUDGET_KB} kB`, pass: js.ours <= JS_BUDGET_KB },
+    { label: "initial CSS (gzip)", actual: kb(css.ours), baseline: kb(css.base), ratio: `×${(css.ours / css.base).toFixed(2)}`, budget: "reported", pass: true },
+    { label: "time to interactive, empty pipeline", actual: `${o.toFixed(0)} ms`, baseline: `${b.toFixed(0)} ms`, ratio: `×${(o / b).toFixed(2)}`, budget: "reported", pass: true },
+  ];
+}

@@ -1,0 +1,144 @@
+/**
+ * Proxy throughput and latency: status polls through our proxy to the stand-in, against the same
+ * stand-in served directly over HTTP (no allowlist, no header policy, no rate limiter), both on
+ * loopback, loaded by autocannon in a child process so it does not share our event loop. The
+ * proxy run is long (60 s full, 10 s quick) and our heap is sampled after forced GCs throughout.
+ */
+import { execFile } from "node:child_process";
+import { Agent, createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { createApp } from "../../src/server/app.ts";
+import type { AllowedTarget } from "../../src/server/allowlist.ts";
+import type { Standin } from "../../src/server/standin/index.ts";
+import { median, type BenchOptions, type BudgetCheck } from "./harness";
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const CONNECTIONS = 10;
+const FLAT_MB = 5;
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** Sequential keep-alive requests timed with a µs clock: autocannon reports whole milliseconds. */
+async function sequential(url: string, target: string, n: number): Promise<{ p50: number; p99: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const t0 = process.hrtime.bigint();
+      const req = request(url, { agent, headers: { "x-fal-target-url": target } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  for (let i = 0; i < 200; i++) await once();
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) xs.push(await once());
+  agent.destroy();
+  xs.sort((a, b) => a - b);
+  return { p50: xs[Math.floor(n / 2)], p99: xs[Math.floor(n * 0.99)] };
+}
+
+function autocannon(url: string, target: string, seconds: number): Promise<Load> {
+  const bin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [bin, "-j", "-c", String(CONNECTIONS), "-d", String(seconds), "-H", `x-fal-target-url=${target}`, url], { maxBuffer: 1 << 24 }, (err, stdout) => {
+      if (err) return reject(err);
+      const r = JSON.parse(stdout);
+      resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+    });
+  });
+}
+
+/** The stand-in with nothing in front of it but node:http. */
+function directServer(standin: Standin): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = String(req.headers["x-fal-target-url"] ?? "");
+      const id = /\/requests\/([^/?]+)\/status/.exec(url)?.[1];
+      const target: AllowedTarget = { ok: true, op: "status", url, method: "GET", requestId: id, logs: false };
+      const r = await standin.fetch(url, { method: "GET", headers: {}, signal: new AbortController().signal, redirect: "manual", target });
+      const body = Buffer.from(await r.arrayBuffer());
+      res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json", "content-length": body.length });
+      res.end(body);
+    })();
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server })));
+}
+
+export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
+  // A generation that never ends within the bench: every poll sees IN_PROGRESS with its logs.
+  const app = createApp({ distDir: "/nonexistent", logger: quiet, standinOptions: { latencyMs: 3_600_000, queueDelayMs: 0 }, limits: { rateLimit: false } });
+  const base = await app.listen(0, "127.0.0.1");
+  const proxyUrl = `${base}/api/fal/proxy`;
+  const direct = await directServer(app.standin!);
+  try {
+    const sub = await fetch(proxyUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-fal-target-url": "https://queue.fal.run/fal-ai/lora" },
+      body: JSON.stringify({ model_name: "stabilityai/stable-diffusion-xl-base-1.0", prompt: "bench" }),
+    });
+    const { request_id: id } = (await sub.json()) as { request_id: string };
+    if (!id) throw new Error(`submit through the proxy failed: ${sub.status}`);
+    const target = `https://queue.fal.run/fal-ai/lora/requests/${id}/status`;
+    const probe = await fetch(proxyUrl, { headers: { "x-fal-target-url": target } });
+    if (probe.status !== 202 && probe.status !== 200) throw new Error(`status poll through the proxy answered ${probe.status}`);
+
+    const short = opts.quick ? 5 : 10;
+    const long = opts.quick ? 10 : 60;
+    // Unloaded latency first, alternating so drift hits both alike.
+    const seqN = opts.quick ? 1000 : 3000;
+    const sd = [await sequential(direct.url, target, seqN)];
+    const sp = [await sequential(proxyUrl, target, seqN)];
+    sd.push(await sequential(direct.url, target, seqN));
+    sp.push(await sequential(proxyUrl, target, seqN));
+    const seq = {
+      direct: { p50: median(sd.map((x) => x.p50)), p99: median(sd.map((x) => x.p99)) },
+      proxy: { p50: median(sp.map((x) => x.p50)), p99: median(sp.map((x) => x.p99)) },
+    };
+    const d1 = await autocannon(direct.url, target, short);
+    // The long proxy run, with our heap sampled after a GC every 5 s.
+    gc();
+    const heap: number[] = [process.memoryUsage().heapUsed];
+    const sampler = setInterval(() => {
+      gc();
+      heap.push(process.memoryUsage().heapUsed);
+    }, 5000);
+    const p = await autocannon(proxyUrl, target, long);
+    clearInterval(sampler);
+    gc();
+    heap.push(process.memoryUsage().heapUsed);
+    const d2 = await autocannon(direct.url, target, short);
+    const d = { rps: (d1.rps + d2.rps) / 2, p50: median([d1.p50, d2.p50]), p99: median([d1.p99, d2.p99]) };
+    const mb = heap.map((h) => h / 2 ** 20);
+    // Flat: after warm-up (first sample), the heap does not keep growing.
+    const growth = mb[mb.length - 1] - mb[1 < mb.length ? 1 : 0];
+    console.log(`direct: ${d1.rps.toFixed(0)} / ${d2.rps.toFixed(0)} req/s; proxy: ${p.rps.toFixed(0)} req/s over ${long} s, errors ${p.errors}, non-2xx ${p.non2xx} (polls answer 202 while in progress)`);
+    console.log(`server heap after GC every 5 s (MB): ${mb.map((x) => x.toFixed(1)).join(" ")}`);
+    const ms = (x: number) => `${x.toFixed(2)} ms`;
+    return [
+      { label: `throughput (${CONNECTIONS} connections)`, actual: `${p.rps.toFixed(0)} req/s`, baseline: `${d.rps.toFixed(0)} req/s direct`, ratio: `×${(p.rps / d.rps).toFixed(2)}`, budget: "≥ ×0.8", pass: p.rps >= 0.8 * d.rps },
+      { label: "latency p50, one connection, µs clock", actual: ms(seq.proxy.p50), baseline: ms(seq.direct.p50), ratio: `+${ms(seq.proxy.p50 - seq.direct.p50)}`, budget: "≤ +1 ms", pass: seq.proxy.p50 - seq.direct.p50 <= 1 },
+      { label: "latency p99, one connection", actual: ms(seq.proxy.p99), baseline: ms(seq.direct.p99), ratio: `+${ms(seq.proxy.p99 - seq.direct.p99)}`, budget: "reported", pass: true },
+      { label: `latency p50 under load (autocannon, whole ms)`, actual: ms(p.p50), baseline: ms(d.p50), ratio: `+${ms(p.p50 - d.p50)}`, budget: "≤ +1 ms", pass: p.p50 - d.p50 <= 1 },
+      { label: "latency p99 under load", actual: ms(p.p99), baseline: ms(d.p99), ratio: `×${(p.p99 / d.p99).toFixed(2)}`, budget: "reported", pass: true },
+      { label: `server heap over ${long} s of load`, actual: `${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB (${mb[0].toFixed(1)} → ${mb[mb.length - 1].toFixed(1)})`, budget: `≤ +${FLAT_MB} MB after warm-up`, pass: growth <= FLAT_MB && p.errors === 0 },
+    ];
+  } finally {
+    direct.server.close();
+    direct.server.closeAllConnections();
+    await app.close();
+  }
+}
