@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
 
+const LOAD_SOAK = "test/reliability/load01.test.ts";
+
 export default defineConfig({
   plugins: [react()],
   // Only VITE_-prefixed variables may reach the bundle; FAL_KEY must never be one of them.
@@ -15,11 +17,24 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["test/**/*.test.ts", "test/**/*.test.tsx", "nodes/**/*.test.ts"],
-    exclude: ["test/e2e/**", "node_modules/**"],
     environment: "node",
     pool: "threads",
     // The default output, then a pass/FAIL/MISSING row per reliability case (reliability.md §6).
     reporters: ["default", ["./test/reliability/reporter.ts", { suite: "unit" }]],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts", "test/**/*.test.tsx", "nodes/**/*.test.ts"],
+          exclude: ["test/e2e/**", "node_modules/**", LOAD_SOAK],
+        },
+      },
+      {
+        // The proxy soak measures latency: it runs alone, after everything else has finished.
+        extends: true,
+        test: { name: "soak", include: [LOAD_SOAK], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -3,12 +3,14 @@
  *   PORT (8787), HOST (127.0.0.1), FAL_KEY (absent → stand-in), FAL_STANDIN=1 (force stand-in),
  *   STANDIN_LATENCY_MS, STANDIN_QUEUE_MS, STANDIN_FAULTS (JSON array of faults),
  *   PROXY_MAX_BODY_BYTES, PROXY_UPSTREAM_TIMEOUT_MS, PROXY_ALLOWED_ORIGINS (comma-separated),
- *   PROXY_RATE_LIMIT=0 (disable), PUBLIC_URL (base for stand-in file URLs).
+ *   PROXY_RATE_LIMIT=0 (disable), PROXY_RATE_LIMIT_SUBMIT / PROXY_RATE_LIMIT_POLL ("<burst>,<per-second>"
+ *   per client address; defaults 20,0.333 and 200,20), PUBLIC_URL (base for stand-in file URLs).
  */
 import { createApp } from "./app.ts";
 import type { Fault } from "./standin/index.ts";
 import { faultProblem } from "./standin/faults.ts";
-import type { ProxyLimits } from "./proxy.ts";
+import { DEFAULT_LIMITS, type ProxyLimits } from "./proxy.ts";
+import { parseBucket, type BucketConfig } from "./rateLimit.ts";
 
 function intEnv(name: string): number | undefined {
   const raw = process.env[name];
@@ -45,6 +47,24 @@ if (maxBody !== undefined) limits.maxBodyBytes = maxBody;
 const timeout = intEnv("PROXY_UPSTREAM_TIMEOUT_MS");
 if (timeout !== undefined) limits.upstreamTimeoutMs = timeout;
 if (process.env.PROXY_RATE_LIMIT === "0") limits.rateLimit = false;
+else {
+  // Per-client budgets, each "<burst>,<per-second>"; unset ones keep their defaults.
+  const budgets = { ...(DEFAULT_LIMITS.rateLimit as { submit: BucketConfig; poll: BucketConfig }) };
+  for (const [name, key] of [
+    ["PROXY_RATE_LIMIT_SUBMIT", "submit"],
+    ["PROXY_RATE_LIMIT_POLL", "poll"],
+  ] as const) {
+    const raw = process.env[name];
+    if (raw === undefined || raw === "") continue;
+    const parsed = parseBucket(raw);
+    if (typeof parsed === "string") {
+      console.error(`${name}: ${parsed}`);
+      process.exit(2);
+    }
+    budgets[key] = parsed;
+  }
+  limits.rateLimit = budgets;
+}
 
 const app = createApp({
   falKey: process.env.FAL_KEY,

@@ -101,6 +101,7 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
   const resolveUpstream = options.resolveUpstream ?? ((u: string) => u);
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   const clientKey = options.clientKey ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? "unknown");
+  const limitLog = new ThrottledLog();
   const buckets = limits.rateLimit
     ? { submit: new TokenBuckets(limits.rateLimit.submit), poll: new TokenBuckets(limits.rateLimit.poll) }
     : null;
@@ -163,7 +164,10 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       const budget = SUBMIT_OPS.has(target.op) ? "submit" : "poll";
       const verdict = buckets[budget].take(clientKey(req));
       if (!verdict.allowed) {
-        logger.warn(`proxy: rate limit (${budget}) for ${target.op}`);
+        const suppressed = limitLog.shouldLog(`${budget} ${clientKey(req)}`);
+        if (suppressed !== null) {
+          logger.warn(`proxy: rate limit (${budget}) for ${target.op}${suppressed > 0 ? ` (${suppressed} more refusals for this client not logged)` : ""}`);
+        }
         return sendJsonError(res, 429, "rate_limited", `Too many ${budget} requests; retry in ${verdict.retryAfterSeconds} s.`, {
           ...cors,
           "retry-after": String(verdict.retryAfterSeconds),
@@ -290,6 +294,36 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       sendJsonError(res, 500, "proxy_error", "The proxy failed to handle this request.");
     }
   };
+}
+
+/**
+ * One client hammering the limiter would otherwise write a log line per refused request (a
+ * flood of its own): log the first refusal per key and window, then one line with the count.
+ */
+class ThrottledLog {
+  private readonly seen = new Map<string, { until: number; suppressed: number }>();
+  constructor(
+    private readonly windowMs = 60_000,
+    private readonly now: () => number = Date.now,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  /** null: stay quiet; otherwise log now, mentioning how many refusals went unlogged. */
+  shouldLog(key: string): number | null {
+    const t = this.now();
+    const e = this.seen.get(key);
+    if (e && t < e.until) {
+      e.suppressed += 1;
+      return null;
+    }
+    const suppressed = e?.suppressed ?? 0;
+    this.seen.delete(key);
+    this.seen.set(key, { until: t + this.windowMs, suppressed: 0 });
+    if (this.seen.size > this.maxKeys) {
+      for (const [k, v] of this.seen) if (v.until <= t || this.seen.size > this.maxKeys) this.seen.delete(k);
+    }
+    return suppressed;
+  }
 }
 
 function describeError(e: unknown): string {

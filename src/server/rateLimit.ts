@@ -47,3 +47,17 @@ export class TokenBuckets {
     }
   }
 }
+
+/**
+ * Reads a budget from the environment form `<burst>,<per-second>` (e.g. `20,0.333`): the
+ * bucket size and its refill rate. Returns a message naming the problem for anything else.
+ */
+export function parseBucket(raw: string): BucketConfig | string {
+  const m = /^\s*(\d+)\s*,\s*(\d+(?:\.\d+)?)\s*$/.exec(raw);
+  if (!m) return `expected "<burst>,<per-second>" such as "20,0.5", got ${JSON.stringify(raw)}`;
+  const capacity = Number(m[1]);
+  const refillPerSecond = Number(m[2]);
+  if (capacity < 1 || capacity > 1_000_000) return `burst must be 1..1000000, got ${capacity}`;
+  if (refillPerSecond <= 0 || refillPerSecond > 100_000) return `per-second must be above 0 and at most 100000, got ${refillPerSecond}`;
+  return { capacity, refillPerSecond };
+}

@@ -1,0 +1,21 @@
+// LOAD-01 in CI: the bounded soak of test/reliability/load01.ts at CI size (100 clients + one
+// abusive client for 20 s against a fake fal at 200 ms / 1 % 503, loopback only). It runs in its
+// own vitest project after every other test file (vite.config.ts), so the latency it measures is
+// the proxy's, not that of property tests running next to it. The 30-minute soak is
+// `node --import tsx test/reliability/load01.ts --long`.
+import { describe, expect, it } from "vitest";
+import { CI_OPTIONS, formatReport, runLoad01, verdicts } from "./load01.ts";
+
+describe("LOAD-01 proxy soak", () => {
+  it(
+    "LOAD-01 100 polling clients for 20 s: no proxy 5xx, p99 added < 50 ms, memory flat, 429s only for the abusive client",
+    async () => {
+      const report = await runLoad01(CI_OPTIONS);
+      console.log(formatReport(report));
+      expect(report.forwarded).toBeGreaterThan(CI_OPTIONS.clients * 10);
+      const failed = verdicts(report).filter((v) => !v.pass);
+      expect(failed).toEqual([]);
+    },
+    (CI_OPTIONS.seconds + 40) * 1000,
+  );
+});
