@@ -1,4 +1,4 @@
-import { useEffect, useState, type ComponentType } from "react";
+import { useContext, useEffect, useState, type ComponentType } from "react";
 import type { WidgetKind } from "../../graph";
 import { IMAGE_SIZE_PRESET_NAMES } from "../../compiler";
 import type { FieldProps } from "./types";
@@ -6,6 +6,8 @@ import { NumberInput } from "./NumberInput";
 import { ImageField } from "./ImageField";
 import { KeyValueField } from "./KeyValueField";
 import { Icon } from "../kit/icons";
+import { PromptWeightingContext } from "../teach/promptContext";
+import { WeightedTextArea } from "../teach/PromptHighlight";
 
 function TextField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
   return (
@@ -22,7 +24,10 @@ function TextField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
   );
 }
 
-function TextAreaField({ spec, value, onChange, id, invalid, compact }: FieldProps<string>) {
+function TextAreaField(props: FieldProps<string>) {
+  // A Prompt node with weighting on: show how Compel reads the text.
+  if (useContext(PromptWeightingContext)) return <WeightedTextArea {...props} />;
+  const { spec, value, onChange, id, invalid, compact } = props;
   return (
     <textarea
       id={id}

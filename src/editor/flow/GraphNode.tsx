@@ -9,6 +9,7 @@ import type { GraphFlowNode } from "./derive";
 import { nodeSizes } from "./sizes";
 import { OutputStrip } from "../run/OutputStrip";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
+import { PromptWeightingContext } from "../teach/promptContext";
 
 /** Below this zoom, widgets are unreadable anyway: node bodies become blank blocks of the same size (far fewer DOM nodes to lay out). */
 export const LOD_ZOOM = 0.4;
@@ -182,6 +183,7 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
       )}
       {(basic.length > 0 || advanced.length > 0) && farHeight !== undefined && <div className="node-body lod" />}
       {(basic.length > 0 || advanced.length > 0) && farHeight === undefined && (
+        <PromptWeightingContext.Provider value={def.type === "prompt" && node.params.prompt_weighting === true}>
         <div className="node-body nodrag">
           {basic.map(([k, spec]) => (
             <ParamField key={k} nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} compact />
@@ -197,6 +199,7 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
             </>
           )}
         </div>
+        </PromptWeightingContext.Provider>
       )}
       <OutputStrip nodeId={id} />
     </div>

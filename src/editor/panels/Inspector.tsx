@@ -1,10 +1,16 @@
-import { useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
 import { PORT_KIND_INFO } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { useUi } from "../store/ui";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
 import { CATEGORY_COLOR } from "../flow/GraphNode";
+import { ParamExtras } from "../teach/ParamExtras";
+import { PromptWeightingContext } from "../teach/promptContext";
+import { PICTURE_TYPES } from "../teach/state";
+
+// Timeline and schedule plot: loaded the first time a node that has one is selected.
+const NodeTeach = lazy(() => import("../teach/NodeTeach"));
 
 export function Inspector() {
   const sel = useEditor((s) => s.selection.nodes);
@@ -111,6 +117,11 @@ function NodeInspector({ id }: { id: string }) {
           </button>
         </div>
       )}
+      {(def.isOutput || PICTURE_TYPES.has(def.type)) && (
+        <Suspense fallback={null}>
+          <NodeTeach nodeId={id} type={def.type} />
+        </Suspense>
+      )}
       {nodeLevel.map((d, i) => (
         <div key={i} className={`callout ${d.severity}`}>
           {d.message}
@@ -140,9 +151,13 @@ function NodeInspector({ id }: { id: string }) {
         </>
       )}
       {Object.keys(def.params).length > 0 && <h4 className="section">Settings</h4>}
-      {Object.entries(def.params).map(([k, spec]) => (
-        <ParamField key={k} nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} describe />
-      ))}
+      <PromptWeightingContext.Provider value={def.type === "prompt" && node.params.prompt_weighting === true}>
+        {Object.entries(def.params).map(([k, spec]) => (
+          <ParamExtras key={k} nodeId={id} name={k} spec={spec} explain={def.explain?.params?.[k]}>
+            <ParamField nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} describe />
+          </ParamExtras>
+        ))}
+      </PromptWeightingContext.Provider>
       {def.explain?.mistakes && def.explain.mistakes.length > 0 && (
         <>
           <h4 className="section">Common mistakes</h4>

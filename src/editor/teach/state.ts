@@ -1,0 +1,50 @@
+/**
+ * UI state of the teaching features (sweep dialog and results, compare, the open lesson). Kept in
+ * its own tiny store, apart from the editor store (autosave never sees it) and free of heavy
+ * imports, so the always-loaded mount points stay small and the views load on demand.
+ */
+import { useSyncExternalStore } from "react";
+import type { SweepSpec } from "../../teach/sweep";
+
+/** What the sweep dialog opens with: a whole spec (a lesson's), or one param to start from. */
+export interface SweepPreset {
+  spec?: SweepSpec;
+  nodeId?: string;
+  param?: string;
+  /** Shown above the axes, e.g. the lesson's title. */
+  title?: string;
+}
+
+export interface TeachUiState {
+  sweepDialog: SweepPreset | null;
+  /** The sweep results window is open (the sweep itself lives in sweepRun.ts). */
+  sweepResults: boolean;
+  compare: { a?: string; b?: string } | null;
+  /** The lesson whose card is shown, for the document opened at `epoch`. */
+  lesson: { id: string; epoch: number; collapsed?: boolean } | null;
+}
+
+let state: TeachUiState = { sweepDialog: null, sweepResults: false, compare: null, lesson: null };
+const listeners = new Set<() => void>();
+
+export const teachUi = {
+  get: () => state,
+  set(patch: Partial<TeachUiState>) {
+    state = { ...state, ...patch };
+    for (const l of [...listeners]) l();
+  },
+  subscribe(l: () => void) {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  },
+};
+
+export function useTeachUi<T>(selector: (s: TeachUiState) => T): T {
+  return useSyncExternalStore(teachUi.subscribe, () => selector(state), () => selector(state));
+}
+
+/** Widgets whose values make sense as a sweep axis (not images, lists or key/value maps). */
+export const SWEEPABLE_WIDGETS: ReadonlySet<string> = new Set(["number", "slider", "select", "toggle", "seed", "text", "textarea", "imageSize"]);
+
+/** Node types (besides Sampler outputs) that have a picture in the inspector: only they load it. */
+export const PICTURE_TYPES: ReadonlySet<string> = new Set(["controlnet", "scheduler"]);
