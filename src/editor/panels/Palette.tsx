@@ -5,6 +5,7 @@ import { ui, useUi } from "../store/ui";
 import { CATEGORY_COLOR } from "../flow/GraphNode";
 import { Icon } from "../kit/icons";
 import { searchNodes } from "./search";
+import "../teach/inline.css";
 
 /** The add-node search: opened by double-click on the canvas, Space/Tab, or a wire dropped on empty canvas. */
 export function Palette() {
@@ -31,7 +32,7 @@ function PaletteBody() {
   };
   // Keep the popover on screen.
   const left = Math.min(req.screen.x, window.innerWidth - 340);
-  const top = Math.min(req.screen.y, window.innerHeight - 380);
+  const top = Math.max(8, Math.min(req.screen.y, window.innerHeight - 560)); // room for the list and the explainer
 
   return (
     <div className="palette-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
@@ -83,6 +84,21 @@ function PaletteBody() {
           ))}
           {!results.length && <li className="empty">No node matches “{query}”{wire ? ` and accepts this wire` : ""}.</li>}
         </ul>
+        {results[active]?.explain && (
+          <div className="palette-explain" data-palette-explain={results[active].type} aria-live="polite">
+            <div>{results[active].explain!.summary}</div>
+            {results[active].explain!.mistakes && results[active].explain!.mistakes!.length > 0 && (
+              <>
+                <div className="pe-head">Common mistakes</div>
+                <ul>
+                  {results[active].explain!.mistakes!.map((m, i) => (
+                    <li key={i}>{m}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        )}
       </div>
     </div>
   );
