@@ -10,7 +10,10 @@
  * 3. The result is stored as soon as it arrives, and images are copied into IndexedDB
  *    (bounded), because fal keeps results only minutes and CDN files only for a while.
  */
-import { isRunnerError, type CancelOutcome, type QueueUpdate, type Runner } from "../../fal/runner";
+import type { CancelOutcome, QueueUpdate, Runner, RunnerError } from "../../fal/runner";
+
+/** By name, not instanceof: a value import of the runner would pull @fal-ai/client into the first load (see lazyRunner). */
+const isRunnerError = (e: unknown): e is RunnerError => e instanceof Error && e.name === "RunnerError";
 import { cacheKeyOf, hasFixedSeed } from "./cacheKey";
 import type { RunHistory } from "./history";
 import { TERMINAL, type LiveInfo, type RunError, type RunImage, type RunJob, type RunRecord } from "./types";

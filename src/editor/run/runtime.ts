@@ -3,7 +3,8 @@
  * the IndexedDB history, and what the server says about itself (`/api/info`).
  */
 import { useSyncExternalStore } from "react";
-import { createRunner, type Runner } from "../../fal/runner";
+import type { Runner } from "../../fal/runner";
+import { lazyRunner } from "./lazyRunner";
 import { createRunController, type RunController, type RunState } from "./controller";
 import { observedFetch } from "./connection";
 import { openRunHistory, type RunHistory, type StoredImage } from "./history";
@@ -78,7 +79,7 @@ function build(): Runtime {
   const history = lazyHistory(openRunHistory().catch(() => memoryHistory()));
   // The controller is created before the runner; the fetch observer reports into it.
   let controller: RunController | null = null;
-  const runner = createRunner({
+  const runner = lazyRunner({
     proxyUrl: url,
     fetch: observedFetch((...a) => globalThis.fetch(...a), (s) => controller?.setConnection(s)),
   });

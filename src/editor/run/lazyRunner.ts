@@ -1,0 +1,17 @@
+/**
+ * A Runner that loads @fal-ai/client (and the runner around it, ~60 kB of the editor's first
+ * load) the first time something is run, uploaded or cancelled, instead of at page load.
+ */
+import type { Runner, RunnerOptions } from "../../fal/runner";
+
+export function lazyRunner(options: RunnerOptions): Runner {
+  let loading: Promise<Runner> | null = null;
+  const real = () => (loading ??= import("../../fal/runner").then((m) => m.createRunner(options)));
+  return {
+    submit: async (...a) => (await real()).submit(...a),
+    follow: async (...a) => (await real()).follow(...a),
+    cancel: async (...a) => (await real()).cancel(...a),
+    upload: async (...a) => (await real()).upload(...a),
+    run: async (...a) => (await real()).run(...a),
+  };
+}
