@@ -19,9 +19,11 @@ interface CachedNode {
  */
 export function createNodeDeriver() {
   let cache = new Map<string, CachedNode>();
+  let last: GraphFlowNode[] = [];
   return function derive(nodes: readonly WorkflowNode[], selected: ReadonlySet<string>, drag: ReadonlyMap<string, XY> | null): GraphFlowNode[] {
     const next = new Map<string, CachedNode>();
     const out: GraphFlowNode[] = new Array(nodes.length);
+    let same = nodes.length === last.length;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
       const sel = selected.has(n.id);
@@ -46,9 +48,12 @@ export function createNodeDeriver() {
       }
       next.set(n.id, entry);
       out[i] = entry.rf;
+      if (same && last[i] !== entry.rf) same = false;
     }
     cache = next;
-    return out;
+    // The same array when nothing changed: xyflow then skips re-adopting every node.
+    if (same) return last;
+    return (last = out);
   };
 }
 
@@ -56,9 +61,16 @@ export type GraphFlowEdge = Edge;
 
 export function createEdgeDeriver(registry: Registry) {
   let cache = new Map<string, { src: WorkflowEdge; selected: boolean; bypassed: boolean; rf: Edge }>();
+  let last: Edge[] = [];
+  let lastNodes: readonly WorkflowNode[] | null = null;
+  let types = new Map<string, WorkflowNode>();
   return function derive(edges: readonly WorkflowEdge[], nodes: readonly WorkflowNode[], selected: ReadonlySet<string>, selectedNodes: ReadonlySet<string>): Edge[] {
-    const types = new Map<string, WorkflowNode>();
-    for (const n of nodes) types.set(n.id, n);
+    if (nodes !== lastNodes) {
+      types = new Map();
+      for (const n of nodes) types.set(n.id, n);
+      lastNodes = nodes;
+    }
+    let same = edges.length === last.length;
     const next = new Map<string, { src: WorkflowEdge; selected: boolean; bypassed: boolean; rf: Edge }>();
     const out: Edge[] = [];
     for (const e of edges) {
@@ -87,9 +99,13 @@ export function createEdgeDeriver(registry: Registry) {
         };
       }
       next.set(e.id, entry!);
+      if (same && last[out.length] !== entry!.rf) same = false;
       out.push(entry!.rf);
     }
     cache = next;
-    return out;
+    // Editing a field changes the node list but no wire: handing xyflow the same array spares it
+    // rebuilding its connection lookup for every wire on every keystroke.
+    if (same) return last;
+    return (last = out);
   };
 }

@@ -194,7 +194,14 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
     set({ ...state, document: doc, dirty: cleanPoint === null || topId(state.history.past) !== cleanPoint });
   }
 
-  const findNode = (d: Draft<WorkflowDocument> | WorkflowDocument, id: string) => d.nodes.find((n) => n.id === id);
+  /**
+   * The draft of one node. The index is looked up on the base document: searching the draft array
+   * would make immer create a proxy for every node it passes (hundreds per keystroke on big graphs).
+   */
+  const findNode = (d: Draft<WorkflowDocument>, id: string) => {
+    const i = state.document.nodes.findIndex((n) => n.id === id);
+    return i < 0 ? undefined : d.nodes[i];
+  };
 
   function freshId(prefix: string, taken: Set<string>): string {
     let id = makeId(prefix);
