@@ -28,6 +28,27 @@ const TYPES: Record<string, string> = {
   ".wasm": "application/wasm",
 };
 
+/**
+ * Content-Security-Policy for the editor and its workers. Workflow files are untrusted (IMP-06):
+ * even if markup from one reached the DOM, no inline or foreign script could run, no plugin
+ * load, no form post or <base> rewrite happen. Images may come from anywhere (results on fal's
+ * CDN, URLs users type, data: previews); connections are open to http(s) because the proxy URL
+ * is a user setting and result images are copied for offline use.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob: https: http:",
+  "connect-src 'self' https: http: data: blob:",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 export function contentTypeFor(path: string): string {
   return TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
 }
@@ -61,6 +82,8 @@ export function createStaticHandler(root: string) {
           "content-type": contentTypeFor(file),
           "content-length": String(s.size),
           "x-content-type-options": "nosniff",
+          "content-security-policy": CONTENT_SECURITY_POLICY,
+          "referrer-policy": "no-referrer",
           "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
         });
         if (req.method === "HEAD") return void res.end();

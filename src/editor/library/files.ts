@@ -4,7 +4,8 @@
  * goes through the session, which asks first when there is unsaved work and keeps the replaced
  * draft recoverable. Without a session (no IndexedDB) the same in-app question is still asked.
  */
-import { emptyDocument, loadWorkflow, loadWorkflowBlob, serializeWorkflow, type LoadIssue, type Registry, type WorkflowDocument } from "../../graph";
+import { loadWorkflowFile } from "../load/loadOffThread";
+import { emptyDocument, loadWorkflow, serializeWorkflow, type LoadIssue, type Registry, type WorkflowDocument } from "../../graph";
 import type { EditorStore } from "../store";
 import { ui } from "../store/ui";
 import { dialogs, getSession } from "../persistence/boot";
@@ -84,7 +85,7 @@ export async function openBlob(store: EditorStore, file: Blob & { name?: string 
     else if (!r.cancelled) reportErrors(name, r.errors);
     return r.ok;
   }
-  const r = await loadWorkflowBlob(file, store.registry);
+  const r = await loadWorkflowFile(file, store.registry);
   if (!r.ok) {
     reportErrors(name, r.errors);
     return false;

@@ -4,12 +4,13 @@
  * the work it replaces stays recoverable. Plain TypeScript over the editor store and IndexedDB;
  * the React layer (react.tsx) only renders its state and answers its questions.
  */
-import { loadWorkflow, loadWorkflowBlob, type LoadIssue, type Registry, type WorkflowDocument } from "../../graph";
+import { loadWorkflow, type LoadIssue, type Registry, type WorkflowDocument } from "../../graph";
 import type { EditorState, EditorStore } from "../store";
 import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "../library/library";
 import { createAutosaver, type AutosaveStatus, type Autosaver } from "./autosave";
 import { newId, type Database } from "./db";
 import { createDraftStore, type DraftStore } from "./drafts";
+import { loadWorkflowFile } from "../load/loadOffThread";
 import { decodeDraft, draftName, encodeDraft, type CorruptReason, type DraftPayload } from "./snapshot";
 import { chooseSlot, memoryLocks, slotLock, tabStorage, webLocks, workflowLock, type KeyValue, type Release, type TabChannel, type TabLocks } from "./tabs";
 
@@ -273,7 +274,8 @@ export function createSession(opts: SessionOptions): Session {
     },
 
     async openFile(file) {
-      const result = await loadWorkflowBlob(file, registry);
+      // Parsed and checked in a worker: a file at the node cap must not freeze the editor.
+      const result = await loadWorkflowFile(file, registry);
       if (!result.ok) return { ok: false, cancelled: false, errors: result.errors };
       const done = await session.replace(result.document, { reason: `Replaced by opening ${file.name ?? "a file"}`, title: "Open this file?" });
       return done ? { ok: true, warnings: result.warnings } : { ok: false, cancelled: true };

@@ -60,14 +60,22 @@ export function faultProblem(f: unknown): string | null {
 export class FaultController {
   private armed: Array<{ fault: OpFault; seen: number }> = [];
   private offlineUntil = 0;
+  private readonly offlineListeners = new Set<() => void>();
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** Called when an offline period starts (the stand-in cuts its open streams, as a real outage would). */
+  onOffline(listener: () => void): () => void {
+    this.offlineListeners.add(listener);
+    return () => this.offlineListeners.delete(listener);
+  }
 
   add(fault: Fault): void {
     const problem = faultProblem(fault);
     if (problem) throw new TypeError(`Invalid stand-in fault: ${problem}`);
     if (fault.kind === "offline") {
       this.offlineUntil = this.now() + fault.ms;
+      for (const l of [...this.offlineListeners]) l();
       return;
     }
     this.armed.push({ fault, seen: 0 });

@@ -169,6 +169,10 @@ export function createStandin(options: StandinOptions = {}): Standin {
   let storedBytes = 0;
   const calls = Object.fromEntries(STANDIN_OPS.map((op) => [op, 0])) as Record<StandinOp, number>;
   const openStreams = new Set<() => void>();
+  const liveStreams = new Set<() => void>();
+  faults.onOffline(() => {
+    for (const cut of [...liveStreams]) cut();
+  });
 
   // ---------- file store ----------
 
@@ -467,14 +471,25 @@ export function createStandin(options: StandinOptions = {}): Standin {
             /* already closed */
           }
         };
+        // An injected outage breaks the connection mid-stream (the client sees a network error).
+        const cut = () => {
+          cleanup();
+          try {
+            controller.error(new Error("stand-in: offline"));
+          } catch {
+            /* already closed */
+          }
+        };
         cleanup = () => {
           clearInterval(keepalive);
           job.listeners.delete(send);
           openStreams.delete(end);
+          liveStreams.delete(cut);
           signal.removeEventListener("abort", end);
         };
         job.listeners.add(send);
         openStreams.add(end);
+        liveStreams.add(cut);
         signal.addEventListener("abort", end, { once: true });
         send();
       },

@@ -1,0 +1,22 @@
+/**
+ * Web Worker that reads and validates a workflow file off the main thread: a file at the node
+ * cap takes a few hundred milliseconds to parse and check, which would freeze the editor
+ * (IMP-05: the UI is never blocked for more than 200 ms while loading).
+ */
+import { registry } from "../../../nodes";
+import { loadWorkflowBlob, type LoadResult } from "../../graph";
+
+export interface LoadRequest {
+  file: Blob;
+}
+export type LoadReply = { result: LoadResult } | { failure: string };
+
+self.onmessage = async (e: MessageEvent<LoadRequest>) => {
+  let reply: LoadReply;
+  try {
+    reply = { result: await loadWorkflowBlob(e.data.file, registry) };
+  } catch (err) {
+    reply = { failure: err instanceof Error ? err.message : String(err) };
+  }
+  (self as unknown as Worker).postMessage(reply);
+};
