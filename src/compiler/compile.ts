@@ -67,6 +67,14 @@ const NO_WIRES: readonly Wire[] = Object.freeze([]);
 /** Per compiled output: node id → the values it emitted, by output port position (one small array, not a Map, per node). */
 type Values = Map<string, (Sourced | undefined)[]>;
 
+function addWire(incoming: Incoming, target: string, port: string, wire: Wire): void {
+  let ports = incoming.get(target);
+  if (!ports) incoming.set(target, (ports = new Map()));
+  let list = ports.get(port);
+  if (!list) ports.set(port, (list = []));
+  list.push(wire);
+}
+
 function wiresOf(incoming: Incoming, nodeId: string, port: string): readonly Wire[] {
   return incoming.get(nodeId)?.get(port) ?? NO_WIRES;
 }
@@ -88,7 +96,7 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
       docDiagnostics.push({ severity: "error", code: "invalid-edge", message: `Two nodes share the id "${node.id}"`, nodeId: node.id });
       continue;
     }
-    states.set(node.id, prepareNode(node, registry.get(node.type), docDiagnostics));
+    states.set(node.id, prepareNode(node, registry.get(node.type), docDiagnostics, node.bypass === true && !registry.get(node.type)?.isOutput));
   }
 
   const incoming = indexEdges(doc, states, docDiagnostics);
@@ -123,7 +131,11 @@ function reachedBy(o: CompiledOutput & { reached?: Set<string> }, nodeId: string
   return o.reached?.has(nodeId) ?? false;
 }
 
-function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[]): NodeState {
+function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[], bypassed = false): NodeState {
+  // A bypassed node sends nothing, so its params cannot make a request invalid; they are still
+  // flagged, as warnings, so switching it back on holds no surprise.
+  const paramSeverity: Severity = bypassed ? "warning" : "error";
+  const whileBypassed = bypassed ? " (ignored while bypassed)" : "";
   if (!def) {
     diags.push({
       severity: "error",
@@ -140,8 +152,8 @@ function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags:
     const value = Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined;
     if (value === undefined || value === null) {
       if (spec.required) {
-        diags.push({ severity: "error", code: "invalid-param", message: `${spec.label} is required`, nodeId: node.id, field: key });
-        paramsOk = false;
+        diags.push({ severity: paramSeverity, code: "invalid-param", message: `${spec.label} is required${whileBypassed}`, nodeId: node.id, field: key });
+        paramsOk = bypassed;
       }
       continue;
     }
@@ -149,13 +161,13 @@ function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags:
     if (!r.success) {
       const issue = r.error.issues[0];
       diags.push({
-        severity: "error",
+        severity: paramSeverity,
         code: "invalid-param",
-        message: `${spec.label} ${issueText(issue)}`,
+        message: `${spec.label} ${issueText(issue)}${whileBypassed}`,
         nodeId: node.id,
         field: key,
       });
-      paramsOk = false;
+      paramsOk = bypassed;
       continue;
     }
     params[key] = r.data;
@@ -199,7 +211,13 @@ function indexEdges(doc: WorkflowDocument, states: Map<string, NodeState>, diags
       diags.push({ severity: "error", code: "invalid-edge", message: `A wire points at a missing node "${!s ? e.source : e.target}"`, edgeId: e.id, nodeId: s ? e.source : t ? e.target : undefined });
       continue;
     }
-    if (!s.def || !t.def) continue; // already reported as unknown type
+    if (!t.def) continue; // already reported as unknown type
+    if (!s.def) {
+      // Kept (it carries no value) so the node downstream can say its wire comes from an unknown node.
+      const inp = t.def.inputs.find((p) => p.id === e.targetHandle);
+      if (inp) addWire(incoming, e.target, e.targetHandle, { source: e.source, sourceHandle: e.sourceHandle, edgeId: e.id });
+      continue;
+    }
     const out = s.def.outputs.find((p) => p.id === e.sourceHandle);
     const inp = t.def.inputs.find((p) => p.id === e.targetHandle);
     if (!out || !inp) {
@@ -249,6 +267,7 @@ function upstreamOrder(
   states: Map<string, NodeState>,
   incoming: Incoming,
   diags: Diagnostic[],
+  cycleMembers: Set<string>,
 ): string[] {
   const order: string[] = [];
   const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
@@ -271,7 +290,15 @@ function upstreamOrder(
       const next = top.deps[top.i++];
       const s = state.get(next);
       if (s === 1) {
-        diags.push({ severity: "error", code: "cycle", message: "This node is part of a loop; wires must flow one way into the Sampler", nodeId: next });
+        // Everything on the stack from `next` up is on the loop.
+        for (let k = stack.length - 1; k >= 0; k--) {
+          const member = stack[k].id;
+          if (!cycleMembers.has(member)) {
+            cycleMembers.add(member);
+            diags.push({ severity: "error", code: "cycle", message: "This node is part of a loop; wires must flow one way into the Sampler", nodeId: member });
+          }
+          if (member === next) break;
+        }
         continue;
       }
       if (s === 2) continue;
@@ -293,7 +320,8 @@ function compileOutput(
   validator: RequestValidator | undefined,
 ): CompiledOutput & { reached: Set<string> } {
   const diagnostics: Diagnostic[] = [];
-  const order = upstreamOrder(outputId, states, incoming, diagnostics);
+  const cycleMembers = new Set<string>();
+  const order = upstreamOrder(outputId, states, incoming, diagnostics, cycleMembers);
   const reached = new Set(order);
   const request: Record<string, unknown> = {};
   const sourceMap: SourceMap = {};
@@ -342,8 +370,10 @@ function compileOutput(
         const c = opts?.conflict;
         const prev = sourceMap[key];
         const msg = c?.message ?? `"${key}" is set by two nodes with different values`;
-        report("error", c?.code ?? "field-conflict", msg, source.field);
+        // Blame the two nodes whose values disagree (for a shared encoder: the two encoder nodes).
+        diagnostics.push({ severity: "error", code: c?.code ?? "field-conflict", message: msg, nodeId: source.nodeId, field: source.field, path: key });
         if (prev) diagnostics.push({ severity: "error", code: c?.code ?? "field-conflict", message: msg, nodeId: prev.nodeId, field: prev.field, path: key });
+        broken = true;
         return;
       }
       request[key] = value;
@@ -386,17 +416,22 @@ function compileOutput(
 
     for (const port of def.inputs) {
       if (port.required && resolve(port.id).length === 0) {
-        const wired = wiresOf(incoming, id, port.id).length > 0;
+        const wires = wiresOf(incoming, id, port.id);
+        broken = true;
+        // A loop is already reported on each of its nodes; a second message here would mislead.
+        if (wires.some((w) => cycleMembers.has(w.source))) continue;
+        const unknown = wires.map((w) => states.get(w.source)!).find((src) => !src.def);
         diagnostics.push({
           severity: "error",
           code: "missing-input",
-          message: wired
-            ? `"${port.label}" is wired to a node that is bypassed or produces nothing`
-            : `${st.node.label || def.title} needs ${PORT_KIND_INFO[port.kind].noun} on "${port.label}"`,
+          message: unknown
+            ? `"${port.label}" is wired to "${unknown.node.label || unknown.node.id}", whose type "${unknown.node.type}" is not in the catalogue`
+            : wires.length > 0
+              ? `"${port.label}" is wired to a node that is bypassed or produces nothing`
+              : `${st.node.label || def.title} needs ${PORT_KIND_INFO[port.kind].noun} on "${port.label}"`,
           nodeId: id,
           field: port.id,
         });
-        broken = true;
       }
     }
     if (!def.contribute || def.inert) continue;
