@@ -38,7 +38,7 @@ export const prompt = defineNode({
   },
   contribute(ctx) {
     const p = ctx.params;
-    if (!p.prompt?.trim()) {
+    if (typeof p.prompt === "string" && !p.prompt.trim()) {
       ctx.report("warning", "node-error", "The prompt is empty, so the model draws whatever its training makes most likely. Describe the image you want.", "prompt");
     }
     ctx.set("prompt", p.prompt);

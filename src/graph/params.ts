@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_REQUEST_BYTES, checkFileUrl, checkModelRef } from "./urls";
+import { MAX_REQUEST_BYTES, checkFileUrl, checkModelRef, describeValue } from "./urls";
 
 /** Closed set of editor widgets; the editor maps each with `satisfies Record<WidgetKind, …>`. */
 export const WIDGET_KINDS = [
@@ -53,7 +53,13 @@ export type ParamValues<P extends ParamSpecs> = {
 
 type Common = Pick<ParamSpec, "label" | "description" | "advanced" | "required" | "placeholder">;
 
-const finite = z.number().refine(Number.isFinite, "must be a finite number");
+/** "must be a number, got text "abc"" instead of zod's generic wording: users read these on fields. */
+const expected =
+  (what: string) =>
+  (iss: { input?: unknown; code?: string }): string | undefined =>
+    iss.code === "invalid_type" ? `must be ${what}, got ${describeValue(iss.input)}` : undefined;
+
+const finite = z.number({ error: expected("a number") }).refine(Number.isFinite, "must be a finite number");
 
 /** Builders that keep schema and UI hints in one place. */
 export const param = {
@@ -64,24 +70,24 @@ export const param = {
     return { ...o, schema: s, widget: o.slider === false ? "number" : "slider", step: o.step ?? 0.05 };
   },
   int(o: Common & { default?: number; min?: number; max?: number; step?: number; slider?: boolean; widget?: "number" | "slider" | "seed" }): ParamSpec<number> {
-    let s = z.number().int("must be a whole number").refine(Number.isSafeInteger, "must be a safe integer");
+    let s = z.number({ error: expected("a whole number") }).int("must be a whole number").refine(Number.isSafeInteger, "must be a safe integer");
     if (o.min !== undefined) s = s.refine((v) => v >= o.min!, `must be at least ${o.min}`);
     if (o.max !== undefined) s = s.refine((v) => v <= o.max!, `must be at most ${o.max}`);
     const widget = o.widget ?? (o.slider && o.min !== undefined && o.max !== undefined ? "slider" : "number");
     return { ...o, schema: s, widget, step: o.step ?? 1 };
   },
   string(o: Common & { default?: string; multiline?: boolean; schema?: z.ZodType<string> }): ParamSpec<string> {
-    return { ...o, schema: o.schema ?? z.string(), widget: o.multiline ? "textarea" : "text" };
+    return { ...o, schema: o.schema ?? z.string({ error: expected("text") }), widget: o.multiline ? "textarea" : "text" };
   },
   bool(o: Common & { default?: boolean }): ParamSpec<boolean> {
-    return { ...o, schema: z.boolean(), widget: "toggle" };
+    return { ...o, schema: z.boolean({ error: expected("on or off (true/false)") }), widget: "toggle" };
   },
   enum<const T extends readonly [string, ...string[]]>(options: T, o: Common & { default?: T[number] }): ParamSpec<T[number]> {
     return { ...o, schema: z.enum(options) as unknown as z.ZodType<T[number]>, widget: "select", options };
   },
   /** An image or file: https URL or data: URI. */
   fileUrl(o: Common & { default?: string; widget?: "image" | "text"; anyType?: boolean }): ParamSpec<string> {
-    const schema = z.string().superRefine((v, ctx) => {
+    const schema = z.string({ error: expected("a URL") }).superRefine((v, ctx) => {
       // A data URI bigger than a whole request can never be sent; say so on the field itself.
       const why = checkFileUrl(v, { imageOnly: !o.anyType, maxDataUriLength: MAX_REQUEST_BYTES });
       if (why) ctx.addIssue({ code: "custom", message: why });
@@ -90,7 +96,7 @@ export const param = {
   },
   /** A model: Hugging Face id or URL. */
   modelRef(o: Common & { default?: string }): ParamSpec<string> {
-    const schema = z.string().superRefine((v, ctx) => {
+    const schema = z.string({ error: expected("a Hugging Face id or URL") }).superRefine((v, ctx) => {
       const why = checkModelRef(v);
       if (why) ctx.addIssue({ code: "custom", message: why });
     });
