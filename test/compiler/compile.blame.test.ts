@@ -61,4 +61,19 @@ describe("compiler blames the right node", () => {
     const missing = out.diagnostics.find((d) => d.code === "missing-input" && d.nodeId === "s");
     expect(missing?.message).toMatch(/wired to "ghost", whose type "fancy_model_loader" is not in the catalogue/);
   });
+
+  it("a wrong type in a param says what was expected and what came", () => {
+    const doc = build(registry, (g) => {
+      const m = g.node("base_model");
+      const l = g.node("lora", { path: "a/b", scale: "abc" }, { id: "l" });
+      const p = g.node("prompt", { prompt: "x" });
+      const s = g.node("sampler", { enable_safety_checker: "yes" }, { id: "s" });
+      g.wire(m, "model", l, "model");
+      g.wire(l, "model", s, "model");
+      g.wire(p, "conditioning", s, "conditioning");
+    });
+    const by = (id: string) => compile(doc, registry).diagnostics.find((d) => d.nodeId === id)?.message;
+    expect(by("l")).toBe('Scale must be a number, got text "abc"');
+    expect(by("s")).toBe('Safety checker must be on or off (true/false), got text "yes"');
+  });
 });
