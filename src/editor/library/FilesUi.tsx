@@ -4,7 +4,7 @@
  * reports, the template gallery, the library (with recoverable drafts), and the drop target for
  * workflow files. Mount once inside the editor (<FilesUi />); actions live in files.ts.
  */
-import { useEffect, useRef, useState, useSyncExternalStore, type ReactElement, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore, type ReactElement, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import { examples } from "../../examples";
 import { Modal } from "../kit/Modal";
@@ -16,6 +16,10 @@ import type { DraftRecord, RecentDraftRecord } from "../persistence/db";
 import type { WorkflowSummary } from "./library";
 import { downloadText, filesUi, openBlob, openTemplate, saveToLibrary, type FilesUiState } from "./files";
 import "./library.css";
+import { TeachMount } from "../teach/TeachMount";
+
+// The lessons (their workflows and text) load when the gallery first opens.
+const LessonCards = lazy(() => import("../teach/Lessons").then((m) => ({ default: m.LessonCards })));
 
 const noop = () => () => {};
 
@@ -222,6 +226,12 @@ function TemplateGallery() {
   return (
     <Modal title="Templates" onClose={close} width={860}>
       <p className="muted">Start from an example pipeline. Your current pipeline stays recoverable under Library › Recover drafts.</p>
+      <h4 className="section">Lessons</h4>
+      <p className="muted small">Guided: each opens a small pipeline with a short explanation and a ready-made sweep that shows one idea at a fixed seed.</p>
+      <Suspense fallback={<div className="muted small">Loading lessons…</div>}>
+        <LessonCards onOpen={close} />
+      </Suspense>
+      <h4 className="section">Examples</h4>
       <div className="lg-cards" data-testid="template-gallery">
         {examples.map((ex) => {
           const types = [...new Set(ex.document.nodes.map((n) => store.registry.get(n.type)?.title ?? n.type))].filter((t) => t !== "Note");
@@ -568,6 +578,7 @@ export function FilesUi() {
       <NameDialog />
       <LoadReport />
       <DialogHost />
+      <TeachMount />
     </>
   );
 }

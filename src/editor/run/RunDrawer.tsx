@@ -9,6 +9,7 @@ import { getController, useBackend, useRunState } from "./runtime";
 import { RunThumb } from "./Thumb";
 import { STATUS_LABEL, elapsed, formatDuration, useNow } from "./format";
 import { TERMINAL, type LiveInfo, type RunRecord } from "./types";
+import { teachUi } from "../teach/state";
 
 function Progress({ run, live }: { run: RunRecord; live?: LiveInfo }) {
   if (TERMINAL.has(run.status)) return null;
@@ -167,6 +168,9 @@ export function RunDrawer() {
         <span className="grow" />
         <button className="btn small" onClick={() => runUi.set({ gallery: true })} disabled={!runs.some((r) => r.images.length)}>
           <Icon name="grid" size={13} /> Gallery
+        </button>
+        <button className="btn small" data-compare-open onClick={() => teachUi.set({ compare: {} })} disabled={runs.filter((r) => r.images.length).length < 2} title="Two runs side by side, with what differs between their requests">
+          Compare
         </button>
         <button className="btn small" onClick={() => runUi.set({ settings: true })}>
           Settings

@@ -19,12 +19,14 @@ export interface TeachUiState {
   sweepDialog: SweepPreset | null;
   /** The sweep results window is open (the sweep itself lives in sweepRun.ts). */
   sweepResults: boolean;
+  /** A sweep was started in this page: the progress chip (and its module) is wanted from now on. */
+  sweepStarted: boolean;
   compare: { a?: string; b?: string } | null;
   /** The lesson whose card is shown, for the document opened at `epoch`. */
   lesson: { id: string; epoch: number; collapsed?: boolean } | null;
 }
 
-let state: TeachUiState = { sweepDialog: null, sweepResults: false, compare: null, lesson: null };
+let state: TeachUiState = { sweepDialog: null, sweepResults: false, sweepStarted: false, compare: null, lesson: null };
 const listeners = new Set<() => void>();
 
 export const teachUi = {

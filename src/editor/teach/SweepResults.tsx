@@ -1,0 +1,205 @@
+/**
+ * The running (or last) sweep: a live grid of its cells while they run, then the labelled
+ * contact sheet, drawn from the cells' images and downloadable as one PNG with the workflow and
+ * the sweep spec inside.
+ */
+import { useEffect, useState } from "react";
+import { Modal } from "../kit/Modal";
+import { ui } from "../store/ui";
+import { imageBytes, runUi } from "../run/actions";
+import { useRunState } from "../run/runtime";
+import { RunThumb } from "../run/Thumb";
+import { STATUS_LABEL } from "../run/format";
+import type { RunRecord } from "../run/types";
+import { renderContactSheet } from "./contactSheet";
+import { teachUi } from "./state";
+import { sweepStore, useSweep, type SweepRunState } from "./sweepRun";
+import "./teach.css";
+
+interface SheetView {
+  sweepId: number;
+  url: string;
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+  warning?: string;
+}
+
+function safeName(s: string): string {
+  return s.trim().replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "sweep";
+}
+
+async function cellImage(run: RunRecord | undefined): Promise<Blob | null> {
+  if (!run || run.status !== "completed" || !run.images.length) return null;
+  try {
+    const { bytes, type } = await imageBytes(run, 0);
+    return new Blob([bytes as BlobPart], { type: type || "image/png" });
+  } catch {
+    return null;
+  }
+}
+
+function useContactSheet(sweep: SweepRunState | null, runs: readonly RunRecord[]): { sheet: SheetView | null; error: string | null } {
+  const [sheet, setSheet] = useState<SheetView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const finished = !!sweep?.finished;
+  const id = sweep?.id;
+  useEffect(() => {
+    if (!sweep || !finished) return;
+    let alive = true;
+    setError(null);
+    void (async () => {
+      try {
+        const byId = new Map(runs.map((r) => [r.id, r] as const));
+        const images = await Promise.all(sweep.cells.map((c) => cellImage(c.runId ? byId.get(c.runId) : undefined)));
+        if (!images.some(Boolean)) throw new Error("no cell has an image to put on it");
+        const s = await renderContactSheet({ cells: sweep.cells, titles: sweep.titles, images, graph: sweep.graph, spec: sweep.spec, seed: sweep.seed });
+        if (!alive) return;
+        const url = URL.createObjectURL(new Blob([s.bytes as BlobPart], { type: "image/png" }));
+        setSheet((old) => {
+          if (old) URL.revokeObjectURL(old.url);
+          return { sweepId: sweep.id, url, bytes: s.bytes, width: s.width, height: s.height, warning: s.warning };
+        });
+      } catch (e) {
+        if (alive) setError(`The contact sheet could not be drawn: ${(e as Error).message}`);
+      }
+    })();
+    return () => {
+      alive = false;
+    };
+    // Built once per finished sweep; later history changes do not redraw it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, finished]);
+  return { sheet: sheet && sheet.sweepId === id ? sheet : null, error };
+}
+
+function Cell({ run, state, problem }: { run?: RunRecord; state: string; problem?: string }) {
+  if (run && run.status === "completed" && run.images.length) {
+    return <RunThumb run={run} index={0} onOpen={() => runUi.set({ lightbox: { runId: run.id, index: 0 } })} />;
+  }
+  const label = run ? STATUS_LABEL[run.status] : state === "skipped" ? "Skipped" : state === "waiting" ? "Waiting" : "Starting";
+  const failed = run?.status === "failed" || (state === "skipped" && problem && problem !== "Cancelled");
+  return (
+    <div className={`sr-empty ${failed ? "failed" : ""} ${run && (run.status === "running" || run.status === "queued" || run.status === "pending") ? "busy" : ""}`} title={run?.error?.message ?? problem}>
+      <span>{label}</span>
+      {(run?.error?.message || (problem && problem !== "Cancelled")) && <span className="sr-why">{run?.error?.message ?? problem}</span>}
+    </div>
+  );
+}
+
+export default function SweepResults() {
+  const sweep = useSweep((s) => s);
+  const runs = useRunState((s) => s.runs);
+  const { sheet, error } = useContactSheet(sweep, runs);
+  const [showCells, setShowCells] = useState(false);
+  const close = () => teachUi.set({ sweepResults: false });
+  if (!sweep) return null;
+  const byId = new Map(runs.map((r) => [r.id, r] as const));
+  const recs = sweep.cells.map((c) => (c.runId ? byId.get(c.runId) : undefined));
+  const wanted = sweep.cells.filter((c) => c.state !== "skipped" || c.runId).length;
+  const completed = recs.filter((r) => r?.status === "completed").length;
+  const failed = recs.filter((r) => r?.status === "failed" || r?.status === "cancelled").length;
+  const running = sweep.cells.filter((c) => c.state === "running").length;
+  const title = sweep.titles.y ? `${sweep.titles.x} × ${sweep.titles.y}` : sweep.titles.x;
+  const colLabels = Array.from({ length: sweep.columns }, (_, x) => sweep.cells.find((c) => c.x === x)?.label.x ?? "");
+  const rowLabels = Array.from({ length: sweep.rows }, (_, y) => sweep.cells.find((c) => c.y === y)?.label.y);
+  const done = recs.filter((r) => r?.images.length).map((r) => r!.id);
+
+  const download = () => {
+    if (!sheet) return;
+    const url = URL.createObjectURL(new Blob([sheet.bytes as BlobPart], { type: "image/png" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${safeName(sweep.title)}-sweep.png`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 5000);
+    if (sheet.warning) ui.toast(sheet.warning, "info", 6000);
+  };
+
+  const grid = (
+    <div className="sr-grid" style={{ gridTemplateColumns: `${sweep.titles.y !== undefined ? "max-content " : ""}repeat(${sweep.columns}, minmax(0, 1fr))` }}>
+      {sweep.titles.y !== undefined && <div className="sr-corner">{sweep.titles.y}</div>}
+      {colLabels.map((l, x) => (
+        <div key={`c${x}`} className="sr-col">
+          {l}
+        </div>
+      ))}
+      {rowLabels.map((rl, y) => (
+        <Row key={y} y={y} label={rl} sweep={sweep} recs={recs} />
+      ))}
+    </div>
+  );
+
+  return (
+    <Modal title={`Sweep · ${sweep.title}`} onClose={close} width={Math.min(1100, 240 + sweep.columns * 170)}>
+      <div className="sr" data-sweep-results data-finished={sweep.finished || undefined}>
+        <div className="sr-head">
+          <div className="sr-title">{title}</div>
+          <span className="muted small">
+            {completed} of {wanted} done{running ? ` · ${running} running` : ""}
+            {failed ? ` · ${failed} failed` : ""}
+            {sweep.seed !== undefined ? ` · seed ${sweep.seed}` : ""} · {sweep.concurrency} at a time
+          </span>
+          <span className="grow" />
+          {!sweep.finished && (
+            <button className="btn small danger" onClick={() => sweepStore.cancel()} disabled={sweep.cancelled}>
+              {sweep.cancelled ? "Cancelling…" : "Cancel sweep"}
+            </button>
+          )}
+        </div>
+        {!sweep.finished && (
+          <div className="sr-progress" role="progressbar" aria-valuemin={0} aria-valuemax={wanted} aria-valuenow={completed + failed}>
+            <div style={{ width: `${wanted ? (100 * (completed + failed)) / wanted : 0}%` }} />
+          </div>
+        )}
+        {sweep.finished && sheet && !showCells ? (
+          <figure className="sr-sheet">
+            <img src={sheet.url} alt={`Contact sheet: ${title}`} data-contact-sheet={sweep.id} width={sheet.width} height={sheet.height} />
+          </figure>
+        ) : (
+          grid
+        )}
+        {sweep.finished && !sheet && !error && <div className="muted small">Drawing the contact sheet…</div>}
+        {error && <div className="callout error">{error}</div>}
+        <div className="modal-foot">
+          {sweep.finished && sheet && (
+            <button className="btn" onClick={() => setShowCells(!showCells)}>
+              {showCells ? "Show contact sheet" : "Show individual runs"}
+            </button>
+          )}
+          <span className="grow" />
+          {done.length >= 2 && (
+            <button className="btn" onClick={() => teachUi.set({ compare: { a: done[0], b: done[done.length - 1] }, sweepResults: false })}>
+              Compare two cells…
+            </button>
+          )}
+          {sweep.finished && (
+            <button className="btn" onClick={() => teachUi.set({ sweepResults: false, sweepDialog: { spec: sweep.spec, title: undefined } })}>
+              Sweep again…
+            </button>
+          )}
+          <button className="btn primary" data-contact-sheet-download disabled={!sheet} onClick={download} title="One PNG with the workflow and the sweep inside: drop it on the editor to get the workflow back">
+            Download PNG
+          </button>
+        </div>
+      </div>
+    </Modal>
+  );
+}
+
+function Row({ y, label, sweep, recs }: { y: number; label?: string; sweep: SweepRunState; recs: (RunRecord | undefined)[] }) {
+  return (
+    <>
+      {label !== undefined && <div className="sr-rowlabel">{label}</div>}
+      {sweep.cells.map((c, i) =>
+        c.y === y ? (
+          <div key={i} className="sr-cell" data-sweep-cell={i} data-status={recs[i]?.status ?? c.state}>
+            <Cell run={recs[i]} state={c.state} problem={c.problem} />
+          </div>
+        ) : null,
+      )}
+    </>
+  );
+}

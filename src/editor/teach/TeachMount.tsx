@@ -1,0 +1,29 @@
+/**
+ * Mount point of the teaching windows (sweep dialog and results, compare, the lesson card, the
+ * sweep progress chip). Always mounted and tiny: each window's code loads the first time it opens.
+ */
+import { lazy, Suspense } from "react";
+import { useTeachUi } from "./state";
+
+const SweepDialog = lazy(() => import("./SweepDialog"));
+const SweepResults = lazy(() => import("./SweepResults"));
+const SweepChip = lazy(() => import("./SweepChip"));
+const Compare = lazy(() => import("./Compare"));
+const LessonCard = lazy(() => import("./Lessons").then((m) => ({ default: m.LessonCard })));
+
+export function TeachMount() {
+  const dialog = useTeachUi((s) => s.sweepDialog !== null);
+  const results = useTeachUi((s) => s.sweepResults);
+  const started = useTeachUi((s) => s.sweepStarted);
+  const compare = useTeachUi((s) => s.compare !== null);
+  const lesson = useTeachUi((s) => s.lesson !== null);
+  return (
+    <Suspense fallback={null}>
+      {lesson && <LessonCard />}
+      {started && <SweepChip />}
+      {dialog && <SweepDialog />}
+      {results && <SweepResults />}
+      {compare && <Compare />}
+    </Suspense>
+  );
+}
