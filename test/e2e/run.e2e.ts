@@ -59,7 +59,7 @@ describe("run from the editor", () => {
     await context.close();
   });
 
-  it("Run is disabled with the reasons when the compile has errors, and nothing is sent", async (ctx) => {
+  it("CMP-01: Run is disabled with the reasons when the compile has errors, and nothing is sent", async (ctx) => {
     fast.standin!.resetStats();
     const { page, context } = await openEditor(b, fast.url);
     shootOnFailure(ctx, () => page);
