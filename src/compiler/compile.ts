@@ -324,7 +324,34 @@ function compileOutput(
   const order = upstreamOrder(outputId, states, incoming, diagnostics, cycleMembers);
   const reached = new Set(order);
   const request: Record<string, unknown> = {};
-  const sourceMap: SourceMap = {};
+  // The sourceMap is logged into flat arrays and built into its object form only when someone reads
+  // it: a 10,000-node request has ~27,000 paths, and inserting them into an object (plus the
+  // garbage) was the compiler's largest cost, while the CLI and runner never look at them.
+  const logKey: string[] = [];
+  const logSub: (string | undefined)[] = [];
+  const logNode: (string | Source)[] = [];
+  const logField: (string | undefined)[] = [];
+  const log = (key: string, sub: string | undefined, node: string | Source, field: string | undefined) => {
+    logKey.push(key);
+    logSub.push(sub);
+    logNode.push(node);
+    logField.push(field);
+  };
+  let built: SourceMap | undefined;
+  const sourceMapOf = (): SourceMap => {
+    if (built) return built;
+    const map: SourceMap = {};
+    for (let i = 0; i < logKey.length; i++) {
+      const sub = logSub[i];
+      const node = logNode[i];
+      const field = logField[i];
+      map[sub === undefined ? logKey[i] : `${logKey[i]}.${sub}`] =
+        typeof node !== "string" ? node : field === undefined ? { nodeId: node } : { nodeId: node, field };
+    }
+    return (built = map);
+  };
+  const topSources = new Map<string, Source>(); // top-level key → its source, for conflict messages
+  const listsSeen = new Set<string>();
   const setBy = new Map<string, string>(); // top-level key → node id that set it
   const values: Values = new Map();
   let endpoint: Endpoint = "fal-ai/lora";
@@ -368,7 +395,7 @@ function compileOutput(
       const prevNode = setBy.get(key);
       if (prevNode !== undefined && prevNode !== source.nodeId && !sameJson(request[key], value)) {
         const c = opts?.conflict;
-        const prev = sourceMap[key];
+        const prev = topSources.get(key);
         const msg = c?.message ?? `"${key}" is set by two nodes with different values`;
         // Blame the two nodes whose values disagree (for a shared encoder: the two encoder nodes).
         diagnostics.push({ severity: "error", code: c?.code ?? "field-conflict", message: msg, nodeId: source.nodeId, field: source.field, path: key });
@@ -378,23 +405,32 @@ function compileOutput(
       }
       request[key] = value;
       setBy.set(key, source.nodeId);
-      sourceMap[key] = source;
+      topSources.set(key, source);
+      log(key, undefined, source, undefined);
     },
     append(list, item) {
       const arr = (request[list] ??= []) as unknown[];
       const index = arr.length;
       const clean: Record<string, unknown> = {};
       const prefix = `${list}.${index}`;
-      sourceMap[prefix] = { nodeId: id };
+      if (!listsSeen.has(list)) {
+        listsSeen.add(list);
+        log(list, undefined, id, undefined);
+      }
+      log(prefix, undefined, id, undefined);
       for (const k of Object.keys(item)) {
         const raw = item[k];
-        const value = raw instanceof Sourced ? raw.value : raw;
-        if (value === undefined) continue;
-        clean[k] = value;
-        sourceMap[`${prefix}.${k}`] = raw instanceof Sourced ? raw.source : { nodeId: id, field: k };
+        if (raw instanceof Sourced) {
+          if (raw.value === undefined) continue;
+          clean[k] = raw.value;
+          log(prefix, k, raw.source, undefined);
+        } else {
+          if (raw === undefined) continue;
+          clean[k] = raw;
+          log(prefix, k, id, k);
+        }
       }
       arr.push(clean);
-      if (!sourceMap[list]) sourceMap[list] = { nodeId: id };
       return index;
     },
     setEndpoint(e) {
@@ -445,9 +481,9 @@ function compileOutput(
     }
   }
 
-  const ruleErrorPaths = applyRequestRules(request, sourceMap, diagnostics);
-  diagnostics.push(...teachingWarnings(request, sourceMap));
-  if (!broken) diagnostics.push(...checkRequestSize(request, sourceMap, outputId));
+  const ruleErrorPaths = applyRequestRules(request, sourceMapOf, diagnostics);
+  diagnostics.push(...teachingWarnings(request, sourceMapOf));
+  if (!broken) diagnostics.push(...checkRequestSize(request, sourceMapOf, outputId));
   let ordered = request;
   let problems: ReturnType<RequestValidator["validate"]> = [];
   try {
@@ -466,7 +502,7 @@ function compileOutput(
       const joined = problem.path.join(".");
       // A rule already explained this spot in the graph's own terms; the schema's wording would repeat it.
       if (ruleErrorPaths.some((p) => joined === p || joined.startsWith(`${p}.`))) continue;
-      const src = lookupSource(sourceMap, problem.path) ?? { nodeId: outputId };
+      const src = lookupSource(sourceMapOf(), problem.path) ?? { nodeId: outputId };
       diagnostics.push({
         severity: problem.severity,
         code: problem.severity === "error" ? "request-invalid" : "param-out-of-confirmed-range",
@@ -478,14 +514,16 @@ function compileOutput(
     }
   }
   const ok = !diagnostics.some((d) => d.severity === "error") && !broken;
-  return { output: outputId, endpoint, ok, input: ok ? ordered : undefined, sourceMap, diagnostics, reached };
+  const result = { output: outputId, endpoint, ok, input: ok ? ordered : undefined, diagnostics, reached } as CompiledOutput & { reached: Set<string> };
+  Object.defineProperty(result, "sourceMap", { get: sourceMapOf, enumerable: true, configurable: true });
+  return result;
 }
 
 /**
  * Rules that span nodes and that the graph can explain better than the request schema can.
  * Returns the request paths that got an error, so schema problems there are not repeated.
  */
-function applyRequestRules(request: Record<string, unknown>, sourceMap: SourceMap, diagnostics: Diagnostic[]): string[] {
+function applyRequestRules(request: Record<string, unknown>, sourceMapOf: () => SourceMap, diagnostics: Diagnostic[]): string[] {
   const errorPaths: string[] = [];
   const embeddings = Array.isArray(request.embeddings) ? (request.embeddings as { tokens?: unknown }[]) : [];
   for (let i = 1; i < embeddings.length; i++) {
@@ -494,7 +532,7 @@ function applyRequestRules(request: Record<string, unknown>, sourceMap: SourceMa
       severity: "error",
       code: "too-many-embeddings",
       message: `fal-ai/lora accepts one embedding per request and this is embedding ${i + 1}: remove or bypass it`,
-      nodeId: sourceMap[path]?.nodeId,
+      nodeId: sourceMapOf()[path]?.nodeId,
       path,
     });
     errorPaths.push(path);
@@ -508,7 +546,7 @@ function applyRequestRules(request: Record<string, unknown>, sourceMap: SourceMa
       severity: "warning",
       code: "embedding-tokens-unused",
       message: `The embedding's token${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ${missing.length > 1 ? "do" : "does"} not appear in the prompt, so ${missing.length > 1 ? "they have" : "it has"} no effect: write ${missing.length > 1 ? "them" : "it"} in the Prompt where the concept belongs`,
-      nodeId: sourceMap[`embeddings.${i}.tokens`]?.nodeId ?? sourceMap[`embeddings.${i}`]?.nodeId,
+      nodeId: sourceMapOf()[`embeddings.${i}.tokens`]?.nodeId ?? sourceMapOf()[`embeddings.${i}`]?.nodeId,
       field: "tokens",
       path: `embeddings.${i}.tokens`,
     });

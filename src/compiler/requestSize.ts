@@ -30,7 +30,8 @@ function scan(value: unknown, path: string, inline: Inline[]): number {
   return 8;
 }
 
-export function checkRequestSize(request: Record<string, unknown>, sourceMap: SourceMap, outputId: string, limit = MAX_REQUEST_BYTES): Diagnostic[] {
+/** `sourceMap` may be a function so the map is only built when the request is too big. */
+export function checkRequestSize(request: Record<string, unknown>, sourceMapOrGetter: SourceMap | (() => SourceMap), outputId: string, limit = MAX_REQUEST_BYTES): Diagnostic[] {
   const inline: Inline[] = [];
   // Only serialize when the cheap estimate says it could matter (compile runs on every edit).
   if (scan(request, "", inline) < limit * 0.75) return [];
@@ -40,6 +41,7 @@ export function checkRequestSize(request: Record<string, unknown>, sourceMap: So
   if (inline.length === 0) {
     return [{ severity: "error", code: "request-too-large", message: `${total[0].toUpperCase()}${total.slice(1)}; shorten the long texts or lists`, nodeId: outputId }];
   }
+  const sourceMap = typeof sourceMapOrGetter === "function" ? sourceMapOrGetter() : sourceMapOrGetter;
   return inline
     .sort((a, b) => b.length - a.length)
     .map(({ path, length }) => {

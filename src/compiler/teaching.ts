@@ -33,8 +33,11 @@ export function usesA1111Weighting(text: string): boolean {
   return A1111_WEIGHT.test(text);
 }
 
-export function teachingWarnings(request: Record<string, unknown>, sourceMap: SourceMap): Diagnostic[] {
+/** `sourceMap` may be a function so the map is only built when a warning needs it. */
+export function teachingWarnings(request: Record<string, unknown>, sourceMapOrGetter: SourceMap | (() => SourceMap)): Diagnostic[] {
   const out: Diagnostic[] = [];
+  let cached: SourceMap | undefined;
+  const sm = () => (cached ??= typeof sourceMapOrGetter === "function" ? sourceMapOrGetter() : sourceMapOrGetter);
   const base = typeof request.model_name === "string" ? request.model_name : undefined;
   const baseFamily = base ? guessFamily(base) : undefined;
   if (baseFamily) {
@@ -48,7 +51,7 @@ export function teachingWarnings(request: Record<string, unknown>, sourceMap: So
         if (typeof item?.path !== "string") return;
         const fam = guessFamily(item.path);
         if (!fam || fam === baseFamily) return;
-        const src = sourceMap[`${list}.${i}.path`] ?? sourceMap[`${list}.${i}`];
+        const src = sm()[`${list}.${i}.path`] ?? sm()[`${list}.${i}`];
         out.push({
           severity: "warning",
           code: "model-family-mismatch",
@@ -63,14 +66,14 @@ export function teachingWarnings(request: Record<string, unknown>, sourceMap: So
 
   const text = `${typeof request.prompt === "string" ? request.prompt : ""} ${typeof request.negative_prompt === "string" ? request.negative_prompt : ""}`;
   const weighted = usesPromptWeighting(text);
-  const src = sourceMap.prompt_weighting ?? sourceMap.prompt;
+  const src = () => sm().prompt_weighting ?? sm().prompt;
   const a1111 = A1111_WEIGHT.exec(text)?.[0];
   if (a1111) {
     out.push({
       severity: "warning",
       code: "prompt-weighting-off",
       message: `${a1111} is AUTOMATIC1111 syntax; fal reads prompts with Compel, which takes it as plain text. Write it as (words)1.2 and turn on Prompt weighting.`,
-      nodeId: sourceMap.prompt?.nodeId ?? src?.nodeId,
+      nodeId: sm().prompt?.nodeId ?? src()?.nodeId,
       field: "prompt",
       path: "prompt",
     });
@@ -81,7 +84,7 @@ export function teachingWarnings(request: Record<string, unknown>, sourceMap: So
       code: "prompt-weighting-off",
       message:
         "The prompt uses weighting syntax such as (word)1.2 or word++, but Prompt weighting is off, so the brackets and signs are read as plain text. Turn on Prompt weighting, or remove the syntax.",
-      nodeId: src?.nodeId,
+      nodeId: src()?.nodeId,
       field: "prompt_weighting",
       path: "prompt_weighting",
     });
@@ -91,7 +94,7 @@ export function teachingWarnings(request: Record<string, unknown>, sourceMap: So
       code: "prompt-weighting-unused",
       message:
         "Prompt weighting is on but the prompt uses no weighting syntax. That is fine (it also lifts the 77-token limit); to emphasise a phrase write (phrase)1.3 or phrase++.",
-      nodeId: src?.nodeId,
+      nodeId: src()?.nodeId,
       field: "prompt_weighting",
       path: "prompt_weighting",
     });

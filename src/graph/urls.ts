@@ -101,6 +101,33 @@ export interface FileUrlOptions {
  * Returns a message saying what is wrong, or null when it is acceptable.
  */
 export function checkFileUrl(s: unknown, options: FileUrlOptions = {}): string | null {
+  if (typeof s !== "string") return checkFileUrlNow(s, options);
+  const byLimit = options.imageOnly ? rememberedImages : rememberedFiles;
+  let byString = byLimit.get(options.maxDataUriLength);
+  if (!byString) byLimit.set(options.maxDataUriLength, (byString = new Map()));
+  return remember(byString, s, () => checkFileUrlNow(s, options));
+}
+
+/**
+ * Results of the checks, by kind and string. The same URLs are checked by a node's param and again
+ * by the request schema, and again on every recompile (each keystroke in the editor); the checks
+ * are pure, so remembering them removes most of that repeated work. Bounded: cleared when full.
+ */
+const rememberedFiles = new Map<number | undefined, Map<string, string | null>>();
+const rememberedImages = new Map<number | undefined, Map<string, string | null>>();
+const rememberedModels = new Map<string, string | null>();
+const REMEMBER_MAX = 20_000;
+
+function remember(byString: Map<string, string | null>, s: string, check: () => string | null): string | null {
+  const hit = byString.get(s);
+  if (hit !== undefined) return hit;
+  const result = check();
+  if (byString.size >= REMEMBER_MAX) byString.clear();
+  byString.set(s, result);
+  return result;
+}
+
+function checkFileUrlNow(s: unknown, options: FileUrlOptions): string | null {
   const text = checkText(s);
   if (text) return text;
   const str = s as string;
@@ -142,6 +169,11 @@ export function checkImageUrl(s: unknown): string | null {
  * id such as `owner/name` (a plain name or deeper `owner/name/file` path is accepted too).
  */
 export function checkModelRef(s: unknown): string | null {
+  if (typeof s !== "string") return checkModelRefNow(s);
+  return remember(rememberedModels, s, () => checkModelRefNow(s));
+}
+
+function checkModelRefNow(s: unknown): string | null {
   const text = checkText(s);
   if (text) return text;
   const str = s as string;
