@@ -45,7 +45,13 @@ function niceMax(x: number): number {
 export function SchedulePlot({ nodeId }: { nodeId: string }) {
   const store = useEditorStore();
   const node = useEditor((s) => s.document.nodes.find((n) => n.id === nodeId));
-  const [drag, setDrag] = useState<Drag | null>(null);
+  const [drag, setDragState] = useState<Drag | null>(null);
+  // The live drag, read by the handlers: events can arrive faster than React re-renders.
+  const dragRef = useRef<Drag | null>(null);
+  const setDrag = (d: Drag | null) => {
+    dragRef.current = d;
+    setDragState(d);
+  };
   const svgRef = useRef<SVGSVGElement>(null);
   const params = node?.params ?? {};
   const customT = customArray(params.timesteps);
@@ -94,6 +100,7 @@ export function SchedulePlot({ nodeId }: { nodeId: string }) {
     setDrag({ series, index, values: values.slice(), sigMax });
   };
   const onMove = (e: PointerEvent<SVGElement>) => {
+    const drag = dragRef.current;
     if (!drag) return;
     const v = valueAt(e.clientY, drag.series, drag.sigMax);
     if (v === null || v === drag.values[drag.index]) return;
@@ -102,6 +109,7 @@ export function SchedulePlot({ nodeId }: { nodeId: string }) {
     setDrag({ ...drag, values });
   };
   const onUp = () => {
+    const drag = dragRef.current;
     if (!drag) return;
     const original = drag.series === "timesteps" ? customT : customS;
     if (original && drag.values.some((v, i) => v !== original[i])) write(drag.series, drag.values);

@@ -199,7 +199,7 @@ function AxisEditor({ index, draft, choices, onChange, onRemove }: { index: numb
       ) : (
         <>
           {numeric && (
-            <div className="seg sw-mode" role="radiogroup" aria-label={`Axis ${index + 1} values`}>
+            <div className="seg sw-mode" role="radiogroup" aria-label={`Axis ${index + 1}: range or list`}>
               {(["range", "list"] as const).map((m) => (
                 <button key={m} type="button" role="radio" aria-checked={draft.mode === m} className={draft.mode === m ? "on" : ""} onClick={() => onChange({ ...draft, mode: m, list: draft.list || [draft.from, draft.to].filter(Boolean).join(", ") })}>
                   {m === "range" ? "Range" : "List"}

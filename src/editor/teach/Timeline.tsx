@@ -53,7 +53,13 @@ function safeTimeline(doc: WorkflowDocument, store: ReturnType<typeof useEditorS
 export function Timeline({ samplerId, highlight }: { samplerId: string; highlight?: string }) {
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
-  const [drag, setDrag] = useState<Drag | null>(null);
+  const [drag, setDragState] = useState<Drag | null>(null);
+  // The live drag, read by the handlers: events can arrive faster than React re-renders.
+  const dragRef = useRef<Drag | null>(null);
+  const setDrag = (d: Drag | null) => {
+    dragRef.current = d;
+    setDragState(d);
+  };
   const svgRef = useRef<SVGSVGElement>(null);
 
   // While dragging, the bar shows the edited window; the store is written on release.
@@ -112,6 +118,7 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
     setDrag({ nodeId, edge, start, end });
   };
   const onMove = (e: PointerEvent<SVGElement>) => {
+    const drag = dragRef.current;
     if (!drag) return;
     const x = viewX(e.clientX);
     if (x === null) return;
@@ -119,6 +126,7 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
     setDrag(drag.edge === "start" ? { ...drag, start: f } : { ...drag, end: f });
   };
   const onUp = () => {
+    const drag = dragRef.current;
     if (!drag) return;
     commit(drag.nodeId, drag.edge === "start" ? { start: drag.start } : { end: drag.end });
     setDrag(null);
