@@ -19,6 +19,8 @@ export default defineConfig({
   test: {
     environment: "node",
     pool: "threads",
+    // Property tests take a few seconds; CI's 2 cores run two files at once, so leave headroom.
+    testTimeout: 30_000,
     // The default output, then a pass/FAIL/MISSING row per reliability case (reliability.md §6).
     reporters: ["default", ["./test/reliability/reporter.ts", { suite: "unit" }]],
     projects: [
