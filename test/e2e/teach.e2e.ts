@@ -1,0 +1,150 @@
+// Teaching features in real Chromium against the offline stand-in: a 3×2 sweep makes six requests
+// and one labelled contact sheet (with the workflow inside), the denoising timeline follows edits
+// made in the ControlNet's node, and a lesson opens from the template gallery and runs its sweep.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import type { Page } from "playwright-core";
+import { startServer, type StartedServer } from "../harness/server";
+import { launchBrowser, type TestBrowser } from "../harness/browser";
+import { node, openEditor, shootOnFailure } from "./helpers";
+import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/graph/imageMetadata";
+
+let srv: StartedServer;
+let b: TestBrowser;
+
+beforeAll(async () => {
+  [srv, b] = await Promise.all([startServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await b?.close();
+  await srv?.close();
+});
+
+async function contactSheetLoaded(page: Page): Promise<boolean> {
+  return page
+    .locator("[data-contact-sheet]")
+    .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)
+    .catch(() => false);
+}
+
+async function selectNode(page: Page, id: string) {
+  await node(page, id).locator(".node-head").click();
+}
+
+async function openTemplates(page: Page) {
+  await page.getByRole("button", { name: "Templates" }).click();
+  await page.locator('[data-testid="lesson-gallery"]').waitFor();
+}
+
+describe("teaching features", () => {
+  it("a 3×2 sweep on the stand-in sends 6 requests, records 6 runs and draws one contact sheet with the workflow inside", async (ctx) => {
+    srv.standin!.resetStats();
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    await selectNode(page, "sampler");
+    await page.locator('.inspector [data-sweep-param="guidance_scale"]').click();
+    const dialog = page.locator("[data-sweep-dialog]");
+    await dialog.waitFor();
+    await dialog.getByRole("radio", { name: "List" }).click();
+    await dialog.getByLabel("Axis 1 values").fill("3, 7.5, 12");
+    await dialog.getByRole("button", { name: /Add a second axis/ }).click();
+    await dialog.getByLabel("Axis 2: what to sweep").selectOption("p|sampler|image_size");
+    await dialog.getByLabel("Axis 2 values").fill("square_hd, square");
+    // The count is shown before anything is sent.
+    await expect.poll(() => dialog.locator("[data-sweep-count]").getAttribute("data-sweep-count")).toBe("6");
+    expect(await dialog.locator(".sw-shape").innerText()).toContain("3 columns × 2 rows");
+    expect(srv.standin!.stats().calls.submit).toBe(0);
+    await dialog.locator("[data-sweep-run]").click();
+
+    const results = page.locator("[data-sweep-results]");
+    await results.waitFor();
+    await expect.poll(() => contactSheetLoaded(page), { timeout: 30_000 }).toBe(true);
+    expect(await page.locator("[data-contact-sheet]").count()).toBe(1);
+    expect(srv.standin!.stats().calls.submit).toBe(6);
+    // The same runner and history: six completed runs in the runs drawer.
+    await results.getByRole("button", { name: "Show individual runs" }).click();
+    expect(await results.locator('[data-sweep-cell][data-status="completed"]').count()).toBe(6);
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Runs" }).click();
+    await expect.poll(() => page.locator('[data-run-id][data-status="completed"]').count()).toBe(6);
+
+    // Downloaded as one PNG carrying the workflow and the sweep.
+    await page.locator("[data-sweep-chip]").click();
+    const [dl] = await Promise.all([page.waitForEvent("download"), results.locator("[data-contact-sheet-download]").click()]);
+    expect(dl.suggestedFilename()).toMatch(/-sweep\.png$/);
+    const meta = readImageMetadata(new Uint8Array(await readFile(await dl.path())));
+    expect(meta.ok).toBe(true);
+    if (meta.ok) {
+      expect(JSON.parse(meta.entries[WORKFLOW_KEYWORD]).nodes.some((n: { id: string }) => n.id === "sampler")).toBe(true);
+      const sweep = JSON.parse(meta.entries["lora-graph-sweep"]);
+      expect(sweep.axes.map((a: { values: unknown[] }) => a.values)).toEqual([
+        [3, 7.5, 12],
+        ["square_hd", "square"],
+      ]);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("the timeline's ControlNet bar follows an edit of the ControlNet's End in its node, and dragging its edge edits the node (one undo step)", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    await openTemplates(page);
+    await page.locator('[data-testid="template-masked-controlnet"]').click();
+    await node(page, "canny").waitFor();
+    await selectNode(page, "sampler");
+    const bar = page.locator('.inspector [data-cn-bar="canny"]');
+    await bar.waitFor();
+    const before = (await bar.boundingBox())!.width;
+    // End 0.8 → 0.4 in the ControlNet node on the canvas: the bar halves.
+    const end = page.locator("#n-canny-end_percentage");
+    await end.fill("0.4");
+    await end.press("Tab");
+    await expect.poll(async () => (await bar.boundingBox())!.width / before, { timeout: 5000 }).toBeCloseTo(0.5, 1);
+
+    // Drag the bar's end edge to the right end of the strip: the node's End becomes 1. (The store
+    // merges edits of one field less than 600 ms apart into one undo step: let the typing settle.)
+    await page.waitForTimeout(700);
+    const handle = page.locator('.inspector [data-node="canny"][data-edge="end"]');
+    const h = (await handle.boundingBox())!;
+    const strip = (await page.locator(".inspector .tl-svg").boundingBox())!;
+    await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(strip.x + strip.width * 0.7, h.y + h.height / 2, { steps: 5 });
+    await page.mouse.move(strip.x + strip.width + 40, h.y + h.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => end.inputValue()).toBe("1");
+    await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => end.inputValue()).toBe("0.4");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("a lesson opens from the template gallery with its explanation, and its ready-made sweep runs end to end", async (ctx) => {
+    srv.standin!.resetStats();
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    await openTemplates(page);
+    expect(await page.locator('[data-testid^="lesson-"]').count()).toBeGreaterThanOrEqual(6); // the gallery plus ≥5 lessons
+    await page.locator('[data-testid="lesson-controlnet-window"]').click();
+    const card = page.locator('[data-lesson-card="controlnet-window"]');
+    await card.waitFor();
+    expect(await card.innerText()).toContain("ControlNet start and end");
+    expect(await card.innerText()).toMatch(/composition/);
+    // The lesson selects what it is about: the ControlNet, with its window on the timeline.
+    await page.locator('.inspector [data-cn-bar="canny"]').waitFor();
+    await card.locator("[data-lesson-sweep]").click();
+    const dialog = page.locator("[data-sweep-dialog]");
+    await expect.poll(() => dialog.locator("[data-sweep-count]").getAttribute("data-sweep-count")).toBe("5");
+    await dialog.locator("[data-sweep-run]").click();
+    await expect.poll(() => contactSheetLoaded(page), { timeout: 30_000 }).toBe(true);
+    expect(srv.standin!.stats().calls.submit).toBe(5);
+    // Closing the lesson card leaves the pipeline as it is.
+    await page.keyboard.press("Escape");
+    await card.getByRole("button", { name: "Close lesson" }).click();
+    expect(await card.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
