@@ -203,7 +203,7 @@ describe("importRequest: invalid requests", () => {
   });
 });
 
-describe("importRequest: hostile JSON", () => {
+describe("IMP-03 / IMP-04 importRequest: hostile JSON (pasted requests)", () => {
   function neverThrows(json: unknown): void {
     const r = importRequestSync(json, registry);
     expect(() => compile(r.document, registry)).not.toThrow();

@@ -151,7 +151,7 @@ describe("JPEG COM round trip", () => {
   });
 });
 
-describe("hostile metadata never throws", () => {
+describe("IMP-01 / IMP-03 hostile PNG and JPEG metadata never throws", () => {
   const withWorkflow = (() => {
     const w = writePngText(PNG_BYTES, [{ keyword: WORKFLOW_KEYWORD, text: workflowText }]);
     if (!w.ok) throw new Error(w.error);

