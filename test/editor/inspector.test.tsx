@@ -72,7 +72,7 @@ describe("editor source", () => {
     for (const f of files) expect(readFileSync(f, "utf8"), f).not.toMatch(/^\s*import\s+(?!type\b)[^;]*from\s+["']elkjs/m);
   });
 
-  it("never uses dangerouslySetInnerHTML or innerHTML", () => {
+  it("IMP-06 never uses dangerouslySetInnerHTML or innerHTML", () => {
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const f of readdirSync(dir)) {
