@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { defineNode, param, type Sourced } from "../../src/graph";
+import { IMAGE_SIZE_PRESET_NAMES, defineNode, param, type ImageSizePreset, type Sourced } from "../../src/graph";
 import { applyImageEncoder } from "../shared";
 
-export const IMAGE_SIZE_PRESETS = ["square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"] as const;
 
 const imageSize = z.union([
-  z.enum(IMAGE_SIZE_PRESETS),
+  z.enum(IMAGE_SIZE_PRESET_NAMES as [ImageSizePreset, ...ImageSizePreset[]]),
   z.object({
     width: z.number().int("must be a whole number").positive("must be positive").optional(),
     height: z.number().int("must be a whole number").positive("must be positive").optional(),

@@ -1,19 +1,8 @@
 import { z } from "zod";
-import { defineNode, param } from "../../src/graph";
+import { SCHEDULERS, defineNode, param } from "../../src/graph";
 
-export const SCHEDULER_NAMES = [
-  "DPM++ 2M",
-  "DPM++ 2M Karras",
-  "DPM++ 2M SDE",
-  "DPM++ 2M SDE Karras",
-  "Euler",
-  "Euler A",
-  "Euler (trailing timesteps)",
-  "LCM",
-  "LCM (trailing timesteps)",
-  "DDIM",
-  "TCD",
-] as const;
+/** The scheduler names fal accepts; kept in the core beside the request schema. */
+export const SCHEDULER_NAMES = SCHEDULERS;
 
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
 

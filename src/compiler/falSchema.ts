@@ -13,6 +13,9 @@
 import { z } from "zod";
 import { ENDPOINTS, type Endpoint } from "../graph/defineNode";
 import { checkFileUrl, checkImageUrl, checkModelRef, describeValue as describe } from "../graph/urls";
+import { IMAGE_SIZE_PRESETS, IMAGE_SIZE_PRESET_NAMES, SCHEDULERS, type ImageSizePreset, type Scheduler } from "../graph/falEnums";
+
+export { IMAGE_SIZE_PRESETS, IMAGE_SIZE_PRESET_NAMES, SCHEDULERS, type ImageSizePreset, type Scheduler };
 
 export { checkFileUrl, checkImageUrl, checkModelRef, type FileUrlOptions } from "../graph/urls";
 
@@ -127,16 +130,6 @@ const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFin
 // ---------------------------------------------------------------------------------------------
 
 /** fal toolkit preset → pixels [FALPY image.py]. */
-export const IMAGE_SIZE_PRESETS = Object.freeze({
-  square_hd: Object.freeze({ width: 1024, height: 1024 }),
-  square: Object.freeze({ width: 512, height: 512 }),
-  portrait_4_3: Object.freeze({ width: 768, height: 1024 }),
-  portrait_16_9: Object.freeze({ width: 576, height: 1024 }),
-  landscape_4_3: Object.freeze({ width: 1024, height: 768 }),
-  landscape_16_9: Object.freeze({ width: 1024, height: 576 }),
-} as const);
-export type ImageSizePreset = keyof typeof IMAGE_SIZE_PRESETS;
-export const IMAGE_SIZE_PRESET_NAMES = Object.freeze(Object.keys(IMAGE_SIZE_PRESETS)) as readonly ImageSizePreset[];
 
 /** The fal toolkit's ImageSize bound (`gt 0, le 14142`) [FALPY]. */
 export const MAX_IMAGE_DIMENSION = 14142;
@@ -194,20 +187,6 @@ export const imageSizeValueSchema = eitherByType(
   imageSizeSchema,
   (v) => `must be one of ${IMAGE_SIZE_PRESET_NAMES.join(", ")} or {width, height}, got ${describe(v)}`,
 );
-export const SCHEDULERS = Object.freeze([
-  "DPM++ 2M",
-  "DPM++ 2M Karras",
-  "DPM++ 2M SDE",
-  "DPM++ 2M SDE Karras",
-  "Euler",
-  "Euler A",
-  "Euler (trailing timesteps)",
-  "LCM",
-  "LCM (trailing timesteps)",
-  "DDIM",
-  "TCD",
-] as const);
-export type Scheduler = (typeof SCHEDULERS)[number];
 
 export const PREDICTION_TYPES = Object.freeze(["v_prediction", "epsilon"] as const);
 export const IMAGE_FORMATS = Object.freeze(["jpeg", "png"] as const);

@@ -7,3 +7,4 @@ export * from "./registry";
 export * from "./canConnect";
 export * from "./urls";
 export * from "./workflowFile";
+export * from "./falEnums";
