@@ -35,7 +35,9 @@ export function weightedPhrases(a: PromptWeightAnalysis): { text: string; weight
 export function PromptWeightChips({ analysis, compact }: { analysis: PromptWeightAnalysis; compact?: boolean }) {
   const phrases = weightedPhrases(analysis);
   const limit = compact ? 6 : MAX_CHIPS;
-  if (!phrases.length && !analysis.combine && !analysis.problems.length) return null;
+  // The compiler already warns about A1111 syntax on this field; in the node there is no room for more.
+  const problems = compact ? [] : analysis.problems.filter((p) => !/A1111/.test(p));
+  if (!phrases.length && !analysis.combine && !problems.length) return null;
   return (
     <div className="pw-chips" data-prompt-chips>
       {analysis.combine && (
@@ -50,7 +52,7 @@ export function PromptWeightChips({ analysis, compact }: { analysis: PromptWeigh
         </span>
       ))}
       {phrases.length > limit && <span className="pw-chip more">+{phrases.length - limit} more</span>}
-      {analysis.problems.map((p, i) => (
+      {problems.map((p, i) => (
         <div key={`p${i}`} className="field-msg warning pw-problem">
           {p}
         </div>

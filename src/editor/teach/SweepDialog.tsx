@@ -46,15 +46,27 @@ export function defaultAxis(nodeId: string, param: string, spec: ParamSpec, curr
   const lo = spec.min ?? spec.unconfirmedRange?.min;
   const hi = spec.max ?? spec.unconfirmedRange?.max;
   const c = typeof current === "number" ? current : typeof spec.default === "number" ? spec.default : undefined;
-  let from = c !== undefined && c !== 0 ? c * 0.5 : (lo ?? 0);
-  let to = c !== undefined && c !== 0 ? c * 1.5 : (hi ?? 1);
-  if (lo !== undefined) from = Math.max(lo, from);
-  if (hi !== undefined) to = Math.min(hi, to);
-  if (isIntSpec(spec)) {
-    from = Math.round(from);
-    to = Math.round(to);
+  // Five values on a round step around the current one (7.5 → 4, 6, 8, 10, 12), inside the bounds.
+  const span = c !== undefined && c !== 0 ? Math.abs(c) : lo !== undefined && hi !== undefined ? (hi - lo) / 2 : 1;
+  let step = niceStep(span / 4);
+  if (isIntSpec(spec)) step = Math.max(1, Math.round(step));
+  let from = Math.round(((c ?? (lo ?? 0) + span) - 2 * step) / step) * step;
+  if (lo !== undefined && from < lo) from = Math.ceil(lo / step) * step;
+  let to = from + 4 * step;
+  if (hi !== undefined && to > hi) {
+    to = Math.floor(hi / step) * step;
+    from = lo !== undefined ? Math.max(Math.ceil(lo / step) * step, to - 4 * step) : to - 4 * step;
   }
-  return { ...base, mode: "range", from: String(tidy(from)), to: String(tidy(to)), count: "5" };
+  const count = Math.max(1, Math.min(5, Math.round((to - from) / step) + 1));
+  return { ...base, mode: "range", from: String(tidy(from)), to: String(tidy(to)), count: String(count) };
+}
+
+/** The round number (1, 2, 2.5 or 5 × a power of ten) nearest above x. */
+function niceStep(x: number): number {
+  if (!(x > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x * 0.99) return m * p;
+  return 10 * p;
 }
 
 /** The axis a draft describes, or the reason it is not usable yet. */
@@ -96,6 +108,8 @@ interface Choice {
   key: string;
   label: string;
   group: string;
+  /** Numbers and choices make good second axes; text and model names rarely do. */
+  good?: boolean;
 }
 
 function choicesFor(doc: WorkflowDocument, registry: Registry): Choice[] {
@@ -105,7 +119,7 @@ function choicesFor(doc: WorkflowDocument, registry: Registry): Choice[] {
     if (!def || def.inert) continue;
     const group = nodeDisplayName(n, registry);
     for (const [k, spec] of Object.entries(def.params)) {
-      if (SWEEPABLE_WIDGETS.has(spec.widget)) out.push({ key: `p|${n.id}|${k}`, label: spec.label, group });
+      if (SWEEPABLE_WIDGETS.has(spec.widget)) out.push({ key: `p|${n.id}|${k}`, label: spec.label, group, good: ["number", "slider", "select", "toggle"].includes(spec.widget) && k !== "num_images" });
     }
   }
   for (const [type, one, many] of TOGGLE_TYPES) {
@@ -303,7 +317,10 @@ export function SweepDialogBody({ preset }: { preset: SweepPreset }) {
               // Another setting, preferably on the Sampler or Scheduler (steps, guidance, scheduler).
               const used = keyOf(drafts[0]);
               const preferred = ["|guidance_scale", "|num_inference_steps", "|scheduler", "|scale"];
-              const next = preferred.map((p) => choices.find((c) => c.key !== used && c.key.endsWith(p))).find(Boolean) ?? choices.find((c) => c.key !== used);
+              const next =
+                preferred.map((p) => choices.find((c) => c.key !== used && c.key.endsWith(p))).find(Boolean) ??
+                choices.find((c) => c.key !== used && c.good) ??
+                choices.find((c) => c.key !== used);
               const d = next ? draftForKey(next.key, doc, store.registry) : null;
               if (d) setDrafts([...drafts, d]);
             }}
