@@ -2,9 +2,11 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   useStore,
   type Connection,
@@ -21,18 +23,21 @@ import { ui, useUi } from "../store/ui";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
 import { GraphNode, CATEGORY_COLOR, LOD_ZOOM } from "./GraphNode";
 import { nodeSizes } from "./sizes";
+import { fitGraph, fitState, MINIMAP } from "./fit";
 
 /** Built once: a new object per render would make xyflow remount every node. */
 const nodeTypes = { graph: GraphNode };
 /**
  * From this many nodes on, only nodes and wires on screen are in the DOM (xyflow's
- * onlyRenderVisibleElements). Below it everything stays mounted, so panning never mounts widgets;
- * above it, a full DOM costs more per frame than mounting the few nodes that scroll in
- * (`npm run bench -- editor`: 500 nodes pan at 17 fps unculled on the bench machine). Widget
- * values live in the store, so a culled node comes back as it was.
+ * onlyRenderVisibleElements). Measured with `npm run bench -- editor` on the 2-core bench machine:
+ * 100 unculled nodes dragged at 23 fps and panned at 31 fps (every node's widgets in style and
+ * layout work each frame), while 500 culled nodes dragged at 53 fps and panned at 42 fps (the
+ * few nodes scrolling in are cheap to mount). Tiny graphs are all on screen anyway. Widget values
+ * live in the store, so a culled node comes back as it was.
  */
-export const CULL_FROM_NODES = 150;
+export const CULL_FROM_NODES = 40;
 export const DND_MIME = "application/x-lora-graph-node";
+const MINIMAP_KEY = "lora-graph:minimap";
 
 export function Canvas() {
   const store = useEditorStore();
@@ -40,7 +45,7 @@ export function Canvas() {
   const doc = useEditor((s) => s.document);
   const selection = useEditor((s) => s.selection);
   const epoch = useEditor((s) => s.epoch);
-  const flow = useReactFlow();
+  const flow = useReactFlow<GraphFlowNode>();
   const [drag, setDrag] = useState<Map<string, XY> | null>(null);
   const deriveNodes = useMemo(createNodeDeriver, []);
   const deriveEdges = useMemo(() => createEdgeDeriver(registry), [registry]);
@@ -58,8 +63,41 @@ export function Canvas() {
     if (epoch === 0) return;
     const vp = store.getState().document.viewport;
     if (vp) flow.setViewport(vp);
-    else requestAnimationFrame(() => flow.fitView({ padding: 0.15, duration: 200 }));
+    else requestAnimationFrame(() => fitGraph(flow, { duration: 200 }));
   }, [epoch, flow, store]);
+
+  // First visit (no saved view): fit once every node has its measured size, so tall nodes count.
+  const initialized = useNodesInitialized();
+  const firstFit = useRef(!!store.getState().document.viewport);
+  useEffect(() => {
+    if (!initialized || firstFit.current) return;
+    firstFit.current = true;
+    fitGraph(flow);
+  }, [initialized, flow]);
+
+  // A fitted view stays fitted when the canvas changes size (a banner, the runs drawer, the window).
+  const canvasRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = canvasRef.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    let last = { w: el.clientWidth, h: el.clientHeight };
+    const ro = new ResizeObserver(() => {
+      const now = { w: el.clientWidth, h: el.clientHeight };
+      if (now.w === last.w && now.h === last.h) return;
+      last = now;
+      if (fitState.fitted) fitGraph(flow);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [flow]);
+
+  const [minimap, setMinimap] = useState(() => localStorage.getItem(MINIMAP_KEY) !== "off");
+  const toggleMinimap = useCallback(() => {
+    setMinimap((m) => {
+      localStorage.setItem(MINIMAP_KEY, m ? "off" : "on");
+      return !m;
+    });
+  }, []);
 
   // Reveal a node asked for by the problems list or the request view.
   useEffect(() => {
@@ -223,6 +261,7 @@ export function Canvas() {
 
   return (
     <div
+      ref={canvasRef}
       className={`canvas ${far ? "far" : ""}`}
       onDoubleClick={onDoubleClick}
       onDragOver={onDragOver}
@@ -244,10 +283,11 @@ export function Canvas() {
         onConnectStart={onConnectStart}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
+        onMoveStart={(e) => {
+          if (e) fitState.fitted = false;
+        }}
         onMoveEnd={(_, vp) => store.setViewport(vp)}
         defaultViewport={defaultViewport}
-        fitView={!store.getState().document.viewport}
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
         minZoom={0.1}
         maxZoom={2.5}
         zoomOnDoubleClick={false}
@@ -261,7 +301,7 @@ export function Canvas() {
         defaultEdgeOptions={{ type: "default" }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
-        {!empty && <MiniMap
+        {!empty && minimap && <MiniMap
           pannable
           zoomable
           ariaLabel="Mini map"
@@ -271,10 +311,20 @@ export function Canvas() {
             return def ? CATEGORY_COLOR[def.category] : "#555";
           }}
           nodeStrokeWidth={0}
-          maskColor="rgba(10,12,16,0.7)"
-          style={{ width: 180, height: 120 }}
+          nodeBorderRadius={6}
+          maskColor="rgba(10,12,16,0.72)"
+          style={{ width: MINIMAP.width, height: MINIMAP.height, margin: MINIMAP.margin }}
         />}
-        <Controls showInteractive={false} position="bottom-left" />
+        <Controls showInteractive={false} showFitView={false} position="bottom-left" orientation="horizontal" aria-label="Zoom controls">
+          <ControlButton onClick={() => fitGraph(flow, { duration: 200 })} title="Fit view (F)" aria-label="Fit view">
+            <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" /></svg>
+          </ControlButton>
+          {!empty && (
+            <ControlButton onClick={toggleMinimap} title={minimap ? "Hide the minimap" : "Show the minimap"} aria-label={minimap ? "Hide the minimap" : "Show the minimap"} aria-pressed={minimap} className={minimap ? "on" : ""}>
+              <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round"><path d="M3 6l6-3 6 3 6-3v15l-6 3-6-3-6 3zM9 3v15M15 6v15" /></svg>
+            </ControlButton>
+          )}
+        </Controls>
       </ReactFlow>
       {empty && (
         <div className="canvas-empty">
