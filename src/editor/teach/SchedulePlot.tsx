@@ -175,7 +175,7 @@ export function SchedulePlot({ nodeId }: { nodeId: string }) {
                 key={series}
                 cx={x(i)}
                 cy={cy}
-                r={isEditable ? Math.max(3.2, pointR + 1) : pointR}
+                r={isEditable ? (n > 40 ? 2.6 : 3.6) : pointR}
                 className={`sp-pt ${series} ${isEditable ? "editable" : ""} ${drag?.index === i && drag.series === series ? "active" : ""}`}
                 data-point={series}
                 data-index={i}

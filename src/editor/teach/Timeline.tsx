@@ -149,7 +149,7 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
         <span>
           <b>{t.totalSteps}</b> steps
         </span>
-        <span>{typeof scheduler === "string" ? scheduler : "model's scheduler"}</span>
+        <span>{typeof scheduler === "string" ? scheduler : "default scheduler"}</span>
         <span>{t.mode}</span>
         {t.mode !== "text-to-image" && t.strength !== undefined && <span>denoise {t.strength}</span>}
       </div>
