@@ -6,6 +6,7 @@ import type { EditorStore } from "./store";
 import { Canvas } from "./flow/Canvas";
 import { autoLayout } from "./flow/layout";
 import { nodeSizes } from "./flow/sizes";
+import { fitGraph } from "./flow/fit";
 import { Toolbar } from "./panels/Toolbar";
 import { Sidebar } from "./panels/Sidebar";
 import { SidePanel } from "./panels/SidePanel";
@@ -33,7 +34,7 @@ function Shell({ store }: { store: EditorStore }) {
     try {
       const moves = await autoLayout(store.getState().document, store.registry, nodeSizes);
       store.moveNodes(moves);
-      requestAnimationFrame(() => flow.fitView({ padding: 0.15, duration: 250 }));
+      requestAnimationFrame(() => fitGraph(flow, { duration: 250 }));
     } catch (e) {
       ui.toast(`Layout failed: ${(e as Error).message}`, "error");
     }
@@ -49,7 +50,7 @@ function Shell({ store }: { store: EditorStore }) {
         save: () => files.saveToFile(store),
         open: () => files.pickFile(store),
         layout,
-        fitView: () => flow.fitView({ padding: 0.15, duration: 200 }),
+        fitView: () => fitGraph(flow, { duration: 200 }),
       }),
     [store, canvasCenter, layout, flow],
   );

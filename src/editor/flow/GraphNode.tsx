@@ -7,6 +7,7 @@ import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
 import type { GraphFlowNode } from "./derive";
 import { nodeSizes } from "./sizes";
+import { NoteText } from "./NoteText";
 import { OutputStrip } from "../run/OutputStrip";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
 import { PromptWeightingContext } from "../teach/promptContext";
@@ -125,13 +126,7 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
           <span className="dot" style={{ background: CATEGORY_COLOR[def.category] }} />
           <Title id={id} title={def.title} label={node.label} />
         </div>
-        <textarea
-          className="note-text nodrag nowheel"
-          aria-label="Note text"
-          value={typeof node.params.text === "string" ? node.params.text : ""}
-          placeholder="Write a note…"
-          onChange={(e) => store.setParam(id, "text", e.target.value)}
-        />
+        <NoteText value={typeof node.params.text === "string" ? node.params.text : ""} onChange={(t) => store.setParam(id, "text", t)} />
       </div>
     );
   }

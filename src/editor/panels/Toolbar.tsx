@@ -4,6 +4,7 @@ import { useEditor, useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
 import { Icon, type IconName } from "../kit/icons";
 import { RunButton } from "../run/RunButton";
+import { fitGraph } from "../flow/fit";
 
 function TB({ icon, label, onClick, disabled, title, primary }: { icon: IconName; label?: string; onClick(): void; disabled?: boolean; title: string; primary?: boolean }) {
   return (
@@ -46,7 +47,7 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
         <TB icon="undo" title={`Undo${undoLabel ? ` ${undoLabel}` : ""} (Ctrl+Z)`} disabled={!canUndo} onClick={() => store.undo()} />
         <TB icon="redo" title={`Redo${redoLabel ? ` ${redoLabel}` : ""} (Ctrl+Shift+Z)`} disabled={!canRedo} onClick={() => store.redo()} />
         <TB icon="layout" label="Layout" title="Arrange nodes left to right (Ctrl+Shift+L)" onClick={onLayout} />
-        <TB icon="fit" title="Fit view (F)" onClick={() => flow.fitView({ padding: 0.15, duration: 200 })} />
+        <TB icon="fit" title="Fit view (F)" onClick={() => fitGraph(flow, { duration: 200 })} />
       </div>
       <span className="grow" />
       <TB icon="help" title="Keyboard shortcuts (?)" onClick={() => ui.set({ help: true })} />

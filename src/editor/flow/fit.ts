@@ -1,0 +1,59 @@
+import type { Edge, Node, ReactFlowInstance, Rect } from "@xyflow/react";
+
+/** The minimap's box (bottom-right of the canvas); fitting keeps the graph clear of it. */
+export const MINIMAP = { width: 150, height: 96, margin: 12 } as const;
+/** Never blow a small graph up past 100%: widgets at 180% look broken, not "fitted". */
+export const FIT_MAX_ZOOM = 1;
+/** Room on every side: the zoom controls (bottom-left) and the save status (top-left) sit in it. */
+const EDGE = 44;
+
+export interface Padding {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+const zoomFor = (b: Rect, pane: { width: number; height: number }, p: Padding) =>
+  Math.min((pane.width - p.left - p.right) / Math.max(b.width, 1), (pane.height - p.top - p.bottom) / Math.max(b.height, 1), FIT_MAX_ZOOM);
+
+/**
+ * Padding (px) for fitting `bounds` into `pane` without the minimap covering a node: either the
+ * right or the bottom margin grows by the minimap's size, whichever costs less zoom (a wide
+ * pipeline gives up height, a tall one width).
+ */
+export function fitPadding(bounds: Rect, pane: { width: number; height: number }, minimap: boolean): Padding {
+  const base = { top: EDGE, right: EDGE, bottom: EDGE, left: EDGE };
+  if (!minimap) return base;
+  const clearRight = { ...base, right: MINIMAP.width + 2 * MINIMAP.margin };
+  const clearBottom = { ...base, bottom: MINIMAP.height + 2 * MINIMAP.margin };
+  return zoomFor(bounds, pane, clearBottom) >= zoomFor(bounds, pane, clearRight) ? clearBottom : clearRight;
+}
+
+// xyflow reads a bare number as a fraction of the pane; pixels need the unit.
+const u = (n: number) => `${n}px` as const;
+const px = (p: Padding) => ({ top: u(p.top), right: u(p.right), bottom: u(p.bottom), left: u(p.left) });
+
+/**
+ * True while the view is the one the last fit chose (the user has not panned or zoomed since): the
+ * canvas then refits when it is resized, e.g. when a banner appears above it after the first fit.
+ */
+export const fitState = { fitted: false };
+
+/** Fits the whole graph (or `ids`) in the canvas, clear of the minimap and controls, at most 100%. */
+export function fitGraph<N extends Node>(flow: ReactFlowInstance<N, Edge>, opts: { duration?: number; ids?: readonly string[] } = {}): void {
+  const all = flow.getNodes();
+  const nodes = opts.ids ? all.filter((n) => opts.ids!.includes(n.id)) : all;
+  if (!nodes.length) return;
+  const el = document.querySelector<HTMLElement>(".canvas .react-flow");
+  const pane = el ? { width: el.clientWidth, height: el.clientHeight } : { width: innerWidth, height: innerHeight };
+  const minimap = !!el?.querySelector(".react-flow__minimap");
+  if (!opts.ids) fitState.fitted = true;
+  void flow.fitView({
+    nodes: opts.ids ? nodes.map((n) => ({ id: n.id })) : undefined,
+    // By id: the internal nodes carry the measured sizes; the controlled ones may not have them yet.
+    padding: px(fitPadding(flow.getNodesBounds(nodes.map((n) => n.id)), pane, minimap)),
+    maxZoom: FIT_MAX_ZOOM,
+    duration: opts.duration,
+  });
+}
