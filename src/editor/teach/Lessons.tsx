@@ -4,6 +4,7 @@
  */
 import { useEffect, useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
+import { useReactFlow } from "@xyflow/react";
 import { lessons, type Lesson } from "../../examples/lessons";
 import { openTemplate } from "../library/files";
 import type { EditorStore } from "../store";
@@ -64,6 +65,14 @@ export function LessonCard() {
   const epoch = useEditor((s) => s.epoch);
   const doc = useEditor((s) => s.document);
   const lesson = open && open.epoch === epoch ? lessons.find((l) => l.id === open.id) : undefined;
+  const flow = useReactFlow();
+  const shown = lesson ? `${lesson.id}@${epoch}` : null;
+  useEffect(() => {
+    if (!shown) return;
+    // After the canvas has fitted the new pipeline, fit it again beside the card, not under it.
+    const t = setTimeout(() => void flow.fitView({ padding: { left: "372px", top: "48px", right: "32px", bottom: "32px" }, maxZoom: 1, duration: 250 }), 450);
+    return () => clearTimeout(t);
+  }, [shown, flow]);
   if (!lesson || !open) return null;
   const plan = (() => {
     try {
