@@ -37,7 +37,7 @@ async function openTemplates(page: Page) {
 }
 
 describe("teaching features", () => {
-  it("a 3×2 sweep on the stand-in sends 6 requests, records 6 runs and draws one contact sheet with the workflow inside", async (ctx) => {
+  it("a 3×2 sweep on the stand-in sends 6 requests, records 6 runs and draws one contact sheet with the workflow inside; Compare explains two of its runs", async (ctx) => {
     srv.standin!.resetStats();
     const { page, context, errors } = await openEditor(b, srv.url);
     shootOnFailure(ctx, () => page);
@@ -82,6 +82,14 @@ describe("teaching features", () => {
         ["square_hd", "square"],
       ]);
     }
+    await page.keyboard.press("Escape");
+
+    // Compare the two newest runs from the history: their difference in plain words.
+    await page.locator("[data-compare-open]").click();
+    const diff = page.locator("[data-compare-diff]");
+    await diff.waitFor();
+    expect(await diff.innerText()).toMatch(/guidance_scale 7\.5 → 12/);
+    expect(await page.locator("[data-compare] [data-run-image]").count()).toBe(2);
     expect(errors).toEqual([]);
     await context.close();
   });
