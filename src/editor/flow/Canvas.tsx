@@ -24,6 +24,7 @@ import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./deri
 import { GraphNode, CATEGORY_COLOR, LOD_ZOOM } from "./GraphNode";
 import { nodeSizes } from "./sizes";
 import { fitGraph, fitState, MINIMAP } from "./fit";
+import { placeNewNode } from "./place";
 
 /** Built once: a new object per render would make xyflow remount every node. */
 const nodeTypes = { graph: GraphNode };
@@ -200,10 +201,12 @@ export function Canvas() {
   const connectStart = useRef<OnConnectStartParams | null>(null);
   const onConnectStart = useCallback((_: unknown, p: OnConnectStartParams) => {
     connectStart.current = p;
+    wiring(true);
   }, []);
 
   const onConnectEnd = useCallback(
     (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      wiring(false);
       const hint = ui.get().wireHint;
       ui.set({ wireHint: null });
       const from = state.fromHandle;
@@ -250,7 +253,7 @@ export function Canvas() {
       if (!type || !registry.get(type)) return;
       e.preventDefault();
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      store.addNode(type, { x: Math.round(p.x - 20), y: Math.round(p.y - 16) });
+      store.addNode(type, placeNewNode(registry.getOrThrow(type), { x: p.x - 20, y: p.y - 16 }, store.getState().document.nodes, flow));
     },
     [store, registry, flow],
   );
@@ -337,6 +340,11 @@ export function Canvas() {
       <WireHint />
     </div>
   );
+}
+
+/** While a wire is dragged, the pointer sweeping over panels must not select their text. */
+function wiring(on: boolean) {
+  document.body.classList.toggle("wiring", on);
 }
 
 function WireHint() {

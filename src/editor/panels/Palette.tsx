@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { PORT_KIND_INFO, type PortKind } from "../../graph";
+import { useReactFlow } from "@xyflow/react";
 import { useEditorStore } from "../store/react";
+import { placeNewNode } from "../flow/place";
 import { ui, useUi } from "../store/ui";
 import { CATEGORY_COLOR } from "../flow/GraphNode";
 import { Icon } from "../kit/icons";
@@ -17,6 +19,7 @@ export function Palette() {
 function PaletteBody() {
   const req = useUi((s) => s.palette)!;
   const store = useEditorStore();
+  const flow = useReactFlow();
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -27,7 +30,8 @@ function PaletteBody() {
 
   const close = () => ui.set({ palette: null });
   const choose = (type: string) => {
-    store.addNode(type, { x: Math.round(req.flow.x), y: Math.round(req.flow.y) }, req.connectFrom ? { connectFrom: req.connectFrom } : {});
+    const at = placeNewNode(store.registry.getOrThrow(type), req.flow, store.getState().document.nodes, flow, req.connectFrom?.handleType);
+    store.addNode(type, at, req.connectFrom ? { connectFrom: req.connectFrom } : {});
     close();
   };
   // Keep the popover on screen.

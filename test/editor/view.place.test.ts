@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { expectedSize, placeInView } from "../../src/editor/flow/place";
+import { fitPadding, MINIMAP } from "../../src/editor/flow/fit";
+import { nodeSizes } from "../../src/editor/flow/sizes";
+import { stubRegistry } from "./stubRegistry";
+
+const view = { topLeft: { x: 0, y: 0 }, bottomRight: { x: 1000, y: 600 }, zoom: 1 };
+const size = { width: 268, height: 300 };
+
+describe("placeInView: a new node lands fully on screen", () => {
+  it("keeps a node asked for near the right or bottom edge inside the view, 16 px from the edge", () => {
+    expect(placeInView({ x: 950, y: 580 }, size, view)).toEqual({ x: 1000 - 16 - 268, y: 600 - 16 - 300 });
+    expect(placeInView({ x: -40, y: -10 }, size, view)).toEqual({ x: 16, y: 16 });
+  });
+
+  it("leaves a node that already fits where it was asked for", () => {
+    expect(placeInView({ x: 300, y: 100 }, size, view)).toEqual({ x: 300, y: 100 });
+  });
+
+  it("scales the margin with the zoom and keeps the top-left corner in view when the node is bigger than the view", () => {
+    const zoomed = { topLeft: { x: 100, y: 100 }, bottomRight: { x: 300, y: 250 }, zoom: 2 };
+    expect(placeInView({ x: 280, y: 240 }, size, zoomed)).toEqual({ x: 108, y: 108 });
+  });
+});
+
+describe("expectedSize", () => {
+  afterEach(() => nodeSizes.clear());
+  it("uses the tallest measured node of the same type, else an estimate that grows with the node's settings", () => {
+    const lora = stubRegistry.getOrThrow("lora");
+    const guess = expectedSize(lora, []);
+    expect(guess.width).toBe(268);
+    expect(guess.height).toBeGreaterThan(expectedSize(stubRegistry.getOrThrow("base_model"), []).height);
+    nodeSizes.set("a", { width: 268, height: 150 });
+    nodeSizes.set("b", { width: 268, height: 410 });
+    const nodes = [
+      { id: "a", type: "lora", typeVersion: 2, position: { x: 0, y: 0 }, params: {} },
+      { id: "b", type: "lora", typeVersion: 2, position: { x: 0, y: 0 }, params: {} },
+    ];
+    expect(expectedSize(lora, nodes)).toEqual({ width: 268, height: 410 });
+  });
+});
+
+describe("fitPadding: the fitted graph stays clear of the minimap", () => {
+  const pane = { width: 800, height: 600 };
+  it("gives up height for a wide graph and width for a tall one", () => {
+    expect(fitPadding({ x: 0, y: 0, width: 2000, height: 300 }, pane, true).bottom).toBe(MINIMAP.height + 2 * MINIMAP.margin);
+    expect(fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, true).right).toBe(MINIMAP.width + 2 * MINIMAP.margin);
+  });
+  it("pads evenly without a minimap", () => {
+    const p = fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, false);
+    expect(new Set([p.top, p.right, p.bottom, p.left]).size).toBe(1);
+  });
+});
