@@ -69,8 +69,13 @@ export function LessonCard() {
   const shown = lesson ? `${lesson.id}@${epoch}` : null;
   useEffect(() => {
     if (!shown) return;
-    // After the canvas has fitted the new pipeline, fit it again beside the card, not under it.
-    const t = setTimeout(() => void flow.fitView({ padding: { left: "372px", top: "48px", right: "32px", bottom: "32px" }, maxZoom: 1, duration: 250 }), 450);
+    // After the canvas has fitted the new pipeline, fit it again beside the card, not under it,
+    // unless that makes the nodes too small to read (then the card overlaps; it can be folded).
+    const t = setTimeout(async () => {
+      const before = flow.getViewport();
+      await flow.fitView({ padding: { left: "372px", top: "48px", right: "32px", bottom: "32px" }, maxZoom: 1 });
+      if (flow.getZoom() < 0.6) void flow.setViewport(before);
+    }, 450);
     return () => clearTimeout(t);
   }, [shown, flow]);
   if (!lesson || !open) return null;
