@@ -25,6 +25,7 @@ import { GraphNode, CATEGORY_COLOR, LOD_ZOOM } from "./GraphNode";
 import { nodeSizes } from "./sizes";
 import { fitGraph, fitState, MINIMAP } from "./fit";
 import { placeNewNode } from "./place";
+import { Icon } from "../kit/icons";
 
 /** Built once: a new object per render would make xyflow remount every node. */
 const nodeTypes = { graph: GraphNode };
@@ -320,11 +321,11 @@ export function Canvas() {
         />}
         <Controls showInteractive={false} showFitView={false} position="bottom-left" orientation="horizontal" aria-label="Zoom controls">
           <ControlButton onClick={() => fitGraph(flow, { duration: 200 })} title="Fit view (F)" aria-label="Fit view">
-            <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" /></svg>
+            <Icon name="fit" strokeWidth={2} />
           </ControlButton>
           {!empty && (
             <ControlButton onClick={toggleMinimap} title={minimap ? "Hide the minimap" : "Show the minimap"} aria-label={minimap ? "Hide the minimap" : "Show the minimap"} aria-pressed={minimap} className={minimap ? "on" : ""}>
-              <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round"><path d="M3 6l6-3 6 3 6-3v15l-6 3-6-3-6 3zM9 3v15M15 6v15" /></svg>
+              <Icon name="map" strokeWidth={2} />
             </ControlButton>
           )}
         </Controls>

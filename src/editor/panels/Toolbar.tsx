@@ -8,7 +8,8 @@ import { fitGraph } from "../flow/fit";
 
 function TB({ icon, label, onClick, disabled, title, primary }: { icon: IconName; label?: string; onClick(): void; disabled?: boolean; title: string; primary?: boolean }) {
   return (
-    <button className={`tb ${primary ? "primary" : ""} ${label ? "" : "icon-only"}`} onClick={onClick} disabled={disabled} title={title} aria-label={label ? undefined : title}>
+    // aria-label always: narrow windows hide the text label, which would leave the button nameless.
+    <button className={`tb ${primary ? "primary" : ""} ${label ? "" : "icon-only"}`} onClick={onClick} disabled={disabled} title={title} aria-label={label ?? title}>
       <Icon name={icon} size={15} />
       {label && <span>{label}</span>}
     </button>
@@ -35,10 +36,10 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
         {dirty && <span className="dirty-dot" aria-label="unsaved changes" />}
       </div>
       <div className="tb-group">
-        <TB icon="file" label="New" title="New empty pipeline" onClick={() => void files.newPipeline(store)} />
+        <TB icon="filePlus" label="New" title="New empty pipeline" onClick={() => void files.newPipeline(store)} />
         <TB icon="folder" label="Open" title="Open a workflow file (Ctrl+O), or drop one on the canvas" onClick={() => files.pickFile(store)} />
         <TB icon="save" label="Save" title="Download the workflow as JSON (Ctrl+S)" onClick={() => files.saveToFile(store)} />
-        <TB icon="import" label="Import request" title="Turn a fal request JSON into a pipeline" onClick={() => ui.set({ importOpen: true })} />
+        <TB icon="braces" label="Import request" title="Import a fal request (JSON) as a pipeline" onClick={() => ui.set({ importOpen: true })} />
         <TB icon="grid" label="Templates" title="Start from an example pipeline" onClick={files.showTemplates} />
         <TB icon="library" label="Library" title="Your saved workflows and recoverable drafts" onClick={files.showLibrary} />
       </div>
