@@ -47,7 +47,7 @@ export const lessons: readonly Lesson[] = [
     title: "ControlNet start and end",
     summary: "Stop a canny ControlNet earlier and earlier: composition is fixed early, details late.",
     explanation: [
-      "A ControlNet only acts between its Start and End, given as fractions of the denoising steps. The timeline above the canvas shows the window on the same axis as the noise level.",
+      "A ControlNet only acts between its Start and End, given as fractions of the denoising steps. The denoising timeline in the inspector (select the Sampler or the ControlNet) shows the window on the same axis as the noise level.",
       "The first steps, at high noise, decide the large shapes; the last steps, at low noise, decide textures and fine detail. Ending the ControlNet at 0.2 leaves only a faint trace of the edges; ending at 0.6–0.8 keeps the layout but lets the model finish details freely, which often looks more natural than 1.",
       "Try the opposite too: start at 0.5 and the edges barely register, because the composition was already decided without them.",
     ].join("\n\n"),
