@@ -13,17 +13,19 @@ interface Props {
   /** Inspector: show the description under the field. */
   describe?: boolean;
   highlighted?: boolean;
+  /** Why this setting does nothing in the current wiring (see relevance.ts): dimmed, with the reason. */
+  inactive?: string;
 }
 
 /** Label + widget + the field's own diagnostic. The message disappears as soon as the value is fixed (live compile). */
-export const ParamField = memo(function ParamField({ nodeId, name, spec, value, diagnostic, compact, describe, highlighted }: Props) {
+export const ParamField = memo(function ParamField({ nodeId, name, spec, value, diagnostic, compact, describe, highlighted, inactive }: Props) {
   const store = useEditorStore();
   const onChange = useCallback((v: unknown) => store.setParam(nodeId, name, v), [store, nodeId, name]);
   const Widget = WIDGETS[spec.widget];
   const domId = `${compact ? "n" : "i"}-${nodeId}-${name}`;
   const inline = spec.widget === "toggle";
   return (
-    <div className={`field ${inline ? "inline" : ""} ${highlighted ? "hl" : ""} ${diagnostic ? `has-${diagnostic.severity}` : ""}`} data-field={name}>
+    <div className={`field ${inline ? "inline" : ""} ${highlighted ? "hl" : ""} ${inactive ? "inactive" : ""} ${diagnostic ? `has-${diagnostic.severity}` : ""}`} data-field={name}>
       <label htmlFor={domId} className="field-label" title={spec.description}>
         {spec.label}
         {spec.required && <span className="req" aria-label="required">*</span>}
@@ -32,7 +34,8 @@ export const ParamField = memo(function ParamField({ nodeId, name, spec, value, 
         <Widget spec={spec} value={value as never} onChange={onChange} id={domId} invalid={diagnostic?.severity === "error"} compact={compact} />
       </div>
       {diagnostic && <div className={`field-msg ${diagnostic.severity}`}>{diagnostic.message}</div>}
-      {describe && !diagnostic && <div className="field-desc">{spec.description}</div>}
+      {inactive && !diagnostic && <div className="field-msg inactive-hint">{inactive}</div>}
+      {describe && !diagnostic && !inactive && <div className="field-desc">{spec.description}</div>}
     </div>
   );
 });

@@ -8,6 +8,7 @@ import { ParamField } from "../fields/ParamField";
 import type { GraphFlowNode } from "./derive";
 import { nodeSizes } from "./sizes";
 import { NoteText } from "./NoteText";
+import { useInactiveParams } from "../fields/relevance";
 import { OutputStrip } from "../run/OutputStrip";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
 import { PromptWeightingContext } from "../teach/promptContext";
@@ -89,6 +90,7 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
   const focus = useUi((s) => (s.focus?.nodeId === id ? s.focus : null));
   const rootRef = useRef<HTMLDivElement>(null);
   const far = useStore(selectFar);
+  const inactive = useInactiveParams(node.type, id);
   // Far out, the node keeps its measured height (no layout jump, no re-measure) and drops its widgets.
   const farHeight = far ? nodeSizes.get(id)?.height : undefined;
   useEffect(() => {
@@ -115,7 +117,8 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
   const errors = diags.filter((d) => d.severity === "error");
   const warnings = diags.filter((d) => d.severity === "warning");
   const nodeLevel = diags.filter((d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)));
-  const entries = Object.entries(def.params);
+  // Settings the current wiring ignores (Denoise without an init image) are left off the node; the inspector shows them dimmed.
+  const entries = Object.entries(def.params).filter(([k]) => !inactive[k] || fieldDiagnostic(diags, k));
   const basic = entries.filter(([, s]) => !s.advanced);
   const advanced = entries.filter(([, s]) => s.advanced);
 

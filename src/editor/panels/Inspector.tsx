@@ -4,6 +4,7 @@ import { useEditor, useEditorStore } from "../store/react";
 import { useUi } from "../store/ui";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
+import { useInactiveParams } from "../fields/relevance";
 import { CATEGORY_COLOR } from "../flow/GraphNode";
 import { ParamExtras } from "../teach/ParamExtras";
 import { PromptWeightingContext } from "../teach/promptContext";
@@ -76,6 +77,7 @@ function NodeInspector({ id }: { id: string }) {
   const edges = useEditor((s) => s.document.edges);
   const diags = useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id));
   const focus = useUi((s) => s.focus);
+  const inactive = useInactiveParams(node?.type ?? "", id);
   const rootRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -154,7 +156,7 @@ function NodeInspector({ id }: { id: string }) {
       <PromptWeightingContext.Provider value={def.type === "prompt" && node.params.prompt_weighting === true}>
         {Object.entries(def.params).map(([k, spec]) => (
           <ParamExtras key={k} nodeId={id} name={k} spec={spec} explain={def.explain?.params?.[k]}>
-            <ParamField nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} describe />
+            <ParamField nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} describe inactive={inactive[k]} />
           </ParamExtras>
         ))}
       </PromptWeightingContext.Provider>
