@@ -4,26 +4,31 @@ import { ui } from "./store/ui";
 export interface Shortcut {
   keys: string;
   action: string;
+  group: "Add & connect" | "Edit" | "View" | "File & run";
 }
 
-/** Shown by the help overlay; the handler below is the source of truth for behaviour. */
+/** Shown by the help overlay; the handlers (below, RunMount's Ctrl+Enter, xyflow's mouse) are the source of truth for behaviour. */
 export const SHORTCUTS: readonly Shortcut[] = [
-  { keys: "Space / Tab / double-click", action: "Add a node (search)" },
-  { keys: "Ctrl+Z", action: "Undo" },
-  { keys: "Ctrl+Shift+Z / Ctrl+Y", action: "Redo" },
-  { keys: "Ctrl+C / Ctrl+X / Ctrl+V", action: "Copy / cut / paste nodes (works across tabs)" },
-  { keys: "Ctrl+D", action: "Duplicate selection" },
-  { keys: "Delete / Backspace", action: "Delete selection" },
-  { keys: "Ctrl+A", action: "Select all" },
-  { keys: "Ctrl+B", action: "Bypass / enable selection" },
-  { keys: "Shift+drag", action: "Box select" },
-  { keys: "Ctrl+S", action: "Save (download JSON)" },
-  { keys: "Ctrl+O", action: "Open a workflow file" },
-  { keys: "Ctrl+Shift+L", action: "Auto-layout" },
-  { keys: "F", action: "Fit view" },
-  { keys: "Double-click a title", action: "Rename node" },
-  { keys: "?", action: "This help" },
-  { keys: "Esc", action: "Close dialogs, clear selection" },
+  { group: "Add & connect", keys: "Space / Tab / double-click", action: "Add a node (search)" },
+  { group: "Add & connect", keys: "Drag from a port", action: "Wire it; drop on empty canvas to add a node that fits" },
+  { group: "Add & connect", keys: "Drag a wire's end", action: "Reconnect the wire to another port" },
+  { group: "Edit", keys: "Ctrl+Z", action: "Undo" },
+  { group: "Edit", keys: "Ctrl+Shift+Z / Ctrl+Y", action: "Redo" },
+  { group: "Edit", keys: "Ctrl+C / Ctrl+X / Ctrl+V", action: "Copy / cut / paste nodes (works across tabs)" },
+  { group: "Edit", keys: "Ctrl+D", action: "Duplicate selection" },
+  { group: "Edit", keys: "Delete / Backspace", action: "Delete the selected nodes and wires" },
+  { group: "Edit", keys: "Ctrl+B", action: "Bypass / enable selection" },
+  { group: "Edit", keys: "Ctrl+A", action: "Select all" },
+  { group: "Edit", keys: "Shift+drag", action: "Box select" },
+  { group: "Edit", keys: "Double-click a title", action: "Rename node" },
+  { group: "View", keys: "F", action: "Fit the pipeline in view" },
+  { group: "View", keys: "Ctrl+Shift+L", action: "Auto-layout" },
+  { group: "View", keys: "Scroll / drag the canvas", action: "Zoom / pan" },
+  { group: "View", keys: "Esc", action: "Close dialogs, clear selection" },
+  { group: "View", keys: "?", action: "This help" },
+  { group: "File & run", keys: "Ctrl+Enter", action: "Run the pipeline on fal (also from a text field)" },
+  { group: "File & run", keys: "Ctrl+S", action: "Save (download JSON)" },
+  { group: "File & run", keys: "Ctrl+O", action: "Open a workflow file" },
 ];
 
 /** Typing in a field keeps the browser's own behaviour (Ctrl+Z edits the text, not the graph). */

@@ -76,3 +76,18 @@ describe("keyboard shortcuts", () => {
     expect(isEditable(make("button"))).toBe(false);
   });
 });
+
+describe("help overlay", () => {
+  it("lists every shortcut a user looks for, Run included", async () => {
+    const { render, screen, cleanup, act } = await import("@testing-library/react");
+    const { HelpOverlay } = await import("../../src/editor/panels/HelpOverlay");
+    render(<HelpOverlay />);
+    act(() => ui.set({ help: true }));
+    const text = screen.getByRole("dialog", { name: "Keyboard shortcuts" }).textContent ?? "";
+    for (const k of ["Ctrl+Enter", "Ctrl+B", "Ctrl+D", "Ctrl+C", "Ctrl+V", "Delete", "Backspace", "Ctrl+Z", "Ctrl+Shift+Z", "Space", "Tab", "Ctrl+S", "Ctrl+O", "F", "Esc", "?"]) expect(text, k).toContain(k);
+    expect(text).toMatch(/Run the pipeline/);
+    expect(text).toMatch(/Delete the selected nodes and wires/);
+    act(() => ui.set({ help: false }));
+    cleanup();
+  });
+});
