@@ -5,38 +5,48 @@
  */
 import { registry as catalogue } from "../../../nodes";
 import { DEFAULT_LOAD_LIMITS, loadWorkflowBlob, type LoadResult, type Registry } from "../../graph";
-import type { LoadReply } from "./loadWorker";
+import { workflowFromImage, type ImageWorkflowResult } from "../../graph/imageMetadata";
+import type { LoadReply, LoadRequest } from "./loadWorker";
 
 export async function loadWorkflowFile(file: Blob, registry: Registry): Promise<LoadResult> {
-  // The worker knows only the built-in catalogue; anything else (tests' stub registries) stays here.
-  if (typeof Worker === "undefined" || registry !== catalogue) return loadWorkflowBlob(file, registry);
+  const here = () => loadWorkflowBlob(file, registry);
   // Refusing by size needs no worker.
-  if (file.size > DEFAULT_LOAD_LIMITS.maxBytes) return loadWorkflowBlob(file, registry);
+  if (file.size > DEFAULT_LOAD_LIMITS.maxBytes) return here();
+  const reply = await inWorker({ file }, registry);
+  if (!reply) return here();
+  if ("result" in reply) return reply.result;
+  return { ok: false, errors: [{ code: "internal-error", path: "$", message: `Could not read the workflow: ${"failure" in reply ? reply.failure : "unexpected answer"}` }] };
+}
+
+/** `workflowFromImage` (PNG/JPEG metadata, then the workflow loader) off the main thread. */
+export async function workflowFromImageFile(bytes: Uint8Array, registry: Registry): Promise<ImageWorkflowResult> {
+  const reply = await inWorker({ image: bytes }, registry);
+  if (!reply) return workflowFromImage(bytes, registry);
+  if ("image" in reply) return reply.image;
+  return { ok: false, error: `could not be read: ${"failure" in reply ? reply.failure : "unexpected answer"}` };
+}
+
+/** One job in a fresh worker; null when a worker cannot be used, so the caller works here instead. */
+function inWorker(request: LoadRequest, registry: Registry): Promise<LoadReply | null> {
+  // The worker knows only the built-in catalogue; anything else (tests' stub registries) stays here.
+  if (typeof Worker === "undefined" || registry !== catalogue) return Promise.resolve(null);
   let worker: Worker;
   try {
     worker = new Worker(new URL("./loadWorker.ts", import.meta.url), { type: "module", name: "workflow-loader" });
   } catch {
-    return loadWorkflowBlob(file, registry);
+    return Promise.resolve(null);
   }
-  return new Promise<LoadResult>((resolve) => {
-    const done = (r: LoadResult | Promise<LoadResult>) => {
+  return new Promise((resolve) => {
+    const done = (r: LoadReply | null) => {
       worker.terminate();
       resolve(r);
     };
-    worker.onmessage = (e: MessageEvent<LoadReply>) => {
-      const reply = e.data;
-      if ("result" in reply) done(reply.result);
-      else
-        done({
-          ok: false,
-          errors: [{ code: "internal-error", path: "$", message: `Could not read the workflow: ${reply.failure}` }],
-        });
-    };
+    worker.onmessage = (e: MessageEvent<LoadReply>) => done(e.data);
     // A worker that cannot start (blocked by a policy, failed chunk load) must not lose the open.
     worker.onerror = (e) => {
       e.preventDefault();
-      done(loadWorkflowBlob(file, registry));
+      done(null);
     };
-    worker.postMessage({ file });
+    worker.postMessage(request);
   });
 }

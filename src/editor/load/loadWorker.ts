@@ -5,16 +5,16 @@
  */
 import { registry } from "../../../nodes";
 import { loadWorkflowBlob, type LoadResult } from "../../graph";
+import { workflowFromImage, type ImageWorkflowResult } from "../../graph/imageMetadata";
 
-export interface LoadRequest {
-  file: Blob;
-}
-export type LoadReply = { result: LoadResult } | { failure: string };
+/** A workflow file, or the bytes of a PNG/JPEG that may carry one. */
+export type LoadRequest = { file: Blob } | { image: Uint8Array };
+export type LoadReply = { result: LoadResult } | { image: ImageWorkflowResult } | { failure: string };
 
 self.onmessage = async (e: MessageEvent<LoadRequest>) => {
   let reply: LoadReply;
   try {
-    reply = { result: await loadWorkflowBlob(e.data.file, registry) };
+    reply = "image" in e.data ? { image: workflowFromImage(e.data.image, registry) } : { result: await loadWorkflowBlob(e.data.file, registry) };
   } catch (err) {
     reply = { failure: err instanceof Error ? err.message : String(err) };
   }

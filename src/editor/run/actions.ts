@@ -7,7 +7,8 @@ import { replaceGuarded } from "../library/files";
 import type { EditorStore } from "../store";
 import { ui } from "../store/ui";
 import { loadWorkflow, serializeWorkflow, type Diagnostic, type Registry, type WorkflowDocument } from "../../graph";
-import { REQUEST_KEYWORD, WORKFLOW_KEYWORD, sniffImage, workflowFromImage, writeImageMetadata } from "../../graph/imageMetadata";
+import { REQUEST_KEYWORD, WORKFLOW_KEYWORD, sniffImage, writeImageMetadata } from "../../graph/imageMetadata";
+import { workflowFromImageFile } from "../load/loadOffThread";
 import type { LoraEndpointId } from "../../fal/runner";
 import { getController, getRuntime } from "./runtime";
 import type { RunJob, RunRecord } from "./types";
@@ -229,7 +230,8 @@ export async function openDroppedImage(store: EditorStore, file: File): Promise<
     ui.toast(`${file.name} could not be read: ${(e as Error).message}`, "error", 6000);
     return;
   }
-  const r = workflowFromImage(bytes, store.registry);
+  // Read and validated in a worker: an image can carry a workflow at the node cap (IMP-05).
+  const r = await workflowFromImageFile(bytes, store.registry);
   if (!r.ok) return ui.toast(`${file.name}: ${r.error}`, "error", 6000);
   if (!r.load.ok) {
     const first = r.load.errors[0];
