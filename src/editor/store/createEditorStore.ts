@@ -75,7 +75,11 @@ export interface EditorStore {
 
   // Document commands (enter history).
   addNode(type: string, position: XY, options?: AddNodeOptions): string;
-  connect(from: PortRef, to: PortRef, options?: { replace?: boolean }): ConnectResult;
+  /**
+   * Wires from → to. `replace`: an occupied single input gives up its wire. `reconnect`: this
+   * existing wire is moved (judged as if it were gone, swapped in one undo step; refused = untouched).
+   */
+  connect(from: PortRef, to: PortRef, options?: { replace?: boolean; reconnect?: string }): ConnectResult;
   removeEdges(ids: readonly string[]): void;
   setParam(nodeId: string, key: string, value: unknown): void;
   moveNodes(moves: readonly { id: string; position: XY }[]): void;
@@ -270,11 +274,14 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
     },
 
     connect(from, to, opts = {}) {
-      const { verdict, drop } = plan(state.document, from, to, opts.replace ?? false);
+      const moved = opts.reconnect;
+      const base = moved ? { ...state.document, edges: state.document.edges.filter((e) => e.id !== moved) } : state.document;
+      const { verdict, drop } = plan(base, from, to, opts.replace ?? false);
       if (!verdict.ok) return verdict;
       const edge: WorkflowEdge = { id: edgeId(from.node, from.port, to.node, to.port), source: from.node, sourceHandle: from.port, target: to.node, targetHandle: to.port };
-      commit("Connect", (d) => {
-        if (drop) d.edges = d.edges.filter((e) => e.id !== drop);
+      if (moved && edge.id === moved) return verdict; // dropped back where it was
+      commit(moved ? "Reconnect" : "Connect", (d) => {
+        if (drop || moved) d.edges = d.edges.filter((e) => e.id !== drop && e.id !== moved);
         d.edges.push(edge);
       });
       return verdict;
