@@ -48,7 +48,8 @@ export const PORT_KIND_INFO = {
   ip_adapter: {
     noun: "an IP-Adapter",
     label: "IP-Adapter link",
-    color: "#fb7185",
+    // Neutral, not another pink: the image encoder's pink and this were one colour to most eyes.
+    color: "#cbd5e1",
     description: "Links an InstantID ControlNet to the IP-Adapter it works with (ip_adapter_index).",
   },
 } as const satisfies Record<PortKind, PortKindInfo>;
