@@ -95,20 +95,23 @@ async function cullingKeepsState(url: string): Promise<{ pass: boolean; detail: 
     const field = page.locator(`.react-flow__node[data-id="${id}"] input[type="text"]`).first();
     await field.fill("https://example.com/kept-through-culling.safetensors");
     await page.waitForTimeout(200);
-    const pane = await emptyPanePoint(page);
+    // Each drag starts on empty pane found afresh: after a pan, the old point may be on a node.
     const pan = async (dx: number) => {
+      const pane = await emptyPanePoint(page);
       await page.mouse.move(pane.x, pane.y);
       await page.mouse.down();
       await page.mouse.move(pane.x + dx / 2, pane.y, { steps: 5 });
       await page.mouse.move(pane.x + dx, pane.y, { steps: 5 });
       await page.mouse.up();
     };
-    await pan(-1500);
-    await pan(-1500);
+    await pan(-600);
+    await pan(-600);
+    await pan(-600);
     await page.waitForTimeout(300);
     const culled = (await page.locator(`.react-flow__node[data-id="${id}"]`).count()) === 0;
-    await pan(1500);
-    await pan(1500);
+    await pan(600);
+    await pan(600);
+    await pan(600);
     await page.waitForTimeout(300);
     const value = await field.inputValue().catch(() => "(not rendered)");
     const pass = culled && value === "https://example.com/kept-through-culling.safetensors";
