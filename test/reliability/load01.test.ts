@@ -2,10 +2,10 @@
 // abusive client for 20 s against a fake fal at 200 ms / 1 % 503, loopback only). It runs in its
 // own vitest project after every other test file (vite.config.ts), so the latency it measures is
 // the proxy's, not that of property tests running next to it. The 30-minute soak is
-// `node --import tsx test/reliability/load01.ts --long`. On a machine so busy that even direct
-// loopback calls wait tens of milliseconds for a CPU, the latency budget is reported, not judged.
+// `node --import tsx test/reliability/load01.ts --long`. On an oversubscribed machine a latency
+// over budget is reported as inconclusive rather than judged (see BUSY_DIRECT_P99_MS).
 import { describe, expect, it } from "vitest";
-import { CI_OPTIONS, busy, formatReport, runLoad01, verdicts } from "./load01.ts";
+import { CI_OPTIONS, formatReport, runLoad01, verdicts } from "./load01.ts";
 
 describe("LOAD-01 proxy soak", () => {
   it(
@@ -13,7 +13,7 @@ describe("LOAD-01 proxy soak", () => {
     async () => {
       const report = await runLoad01(CI_OPTIONS);
       console.log(formatReport(report));
-      if (busy(report)) console.warn("LOAD-01: the machine was too busy for the latency budget to be judged; run it on an idle machine.");
+      if (verdicts(report).some((v) => v.inconclusive)) console.warn("LOAD-01: the machine was too busy for the latency budget to be judged; run it on an idle machine.");
       expect(report.forwarded).toBeGreaterThan(CI_OPTIONS.clients * 10);
       const failed = verdicts(report).filter((v) => !v.pass);
       expect(failed).toEqual([]);
