@@ -25,10 +25,13 @@ import { GraphNode, CATEGORY_COLOR, LOD_ZOOM } from "./GraphNode";
 import { nodeSizes } from "./sizes";
 import { fitGraph, fitState, MINIMAP } from "./fit";
 import { placeNewNode } from "./place";
+import { GraphEdge } from "./GraphEdge";
 import { Icon } from "../kit/icons";
+import { files } from "../library/files";
 
 /** Built once: a new object per render would make xyflow remount every node. */
 const nodeTypes = { graph: GraphNode };
+const edgeTypes = { default: GraphEdge };
 /**
  * From this many nodes on, only nodes and wires on screen are in the DOM (xyflow's
  * onlyRenderVisibleElements). Measured with `npm run bench -- editor` on the 2-core bench machine:
@@ -200,6 +203,8 @@ export function Canvas() {
   );
 
   const connectStart = useRef<OnConnectStartParams | null>(null);
+  const reconnecting = useRef(false);
+  const reconnected = useRef(false);
   const onConnectStart = useCallback((_: unknown, p: OnConnectStartParams) => {
     connectStart.current = p;
     wiring(true);
@@ -207,6 +212,8 @@ export function Canvas() {
 
   const onConnectEnd = useCallback(
     (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      // xyflow also reports a reconnect here, just before onReconnectEnd, which handles it.
+      if (reconnecting.current) return;
       wiring(false);
       const hint = ui.get().wireHint;
       ui.set({ wireHint: null });
@@ -234,6 +241,38 @@ export function Canvas() {
     [store, registry, flow],
   );
 
+  // Dragging a wire's end: onto a port moves it (through store.connect, so refusals say why);
+  // onto empty canvas removes it, as in ComfyUI.
+  const onReconnectStart = useCallback(() => {
+    reconnecting.current = true;
+    reconnected.current = false;
+    wiring(true);
+  }, []);
+  const onReconnect = useCallback(
+    (old: Edge, c: Connection) => {
+      reconnected.current = true;
+      const r = store.connect({ node: c.source, port: c.sourceHandle ?? "" }, { node: c.target, port: c.targetHandle ?? "" }, { replace: true, reconnect: old.id });
+      if (!r.ok) ui.toast(r.reason, "error");
+    },
+    [store],
+  );
+  const onReconnectEnd = useCallback(
+    (_: MouseEvent | TouchEvent, edge: Edge, __: unknown, state: FinalConnectionState) => {
+      reconnecting.current = false;
+      wiring(false);
+      const hint = ui.get().wireHint;
+      ui.set({ wireHint: null });
+      if (reconnected.current) return;
+      if (state.toHandle) {
+        if (hint) ui.toast(hint.text, "error");
+        return;
+      }
+      store.removeEdges([edge.id]);
+      ui.toast("Wire removed (Ctrl+Z brings it back)", "info", 2500);
+    },
+    [store],
+  );
+
   const onDoubleClick = useCallback(
     (e: ReactMouseEvent) => {
       if (!(e.target as Element).classList?.contains("react-flow__pane")) return;
@@ -258,6 +297,12 @@ export function Canvas() {
     },
     [store, registry, flow],
   );
+
+  const paletteAtCenter = () => {
+    const r = canvasRef.current!.getBoundingClientRect();
+    const screen = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    return { screen: { x: screen.x - 160, y: screen.y - 120 }, flow: flow.screenToFlowPosition(screen) };
+  };
 
   const far = useStore((s) => s.transform[2] < LOD_ZOOM);
   const defaultViewport = useMemo(() => store.getState().viewport, [store]);
@@ -287,6 +332,10 @@ export function Canvas() {
         onConnectStart={onConnectStart}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
+        edgeTypes={edgeTypes}
+        onReconnect={onReconnect}
+        onReconnectStart={onReconnectStart}
+        onReconnectEnd={onReconnectEnd}
         onMoveStart={(e) => {
           if (e) fitState.fitted = false;
         }}
@@ -331,10 +380,18 @@ export function Canvas() {
         </Controls>
       </ReactFlow>
       {empty && (
-        <div className="canvas-empty">
+        <div className="canvas-empty" data-testid="canvas-empty">
           <div className="empty-title">An empty canvas</div>
           <div className="empty-sub">
-            Double-click or press <kbd>Space</kbd> to add a node, drag one in from the left, or open a template.
+            Double-click or press <kbd>Space</kbd> to add a node — or start from a template.
+          </div>
+          <div className="empty-actions">
+            <button type="button" className="btn primary" onClick={files.showTemplates}>
+              <Icon name="grid" size={14} /> Templates
+            </button>
+            <button type="button" className="btn" onClick={() => ui.set({ palette: paletteAtCenter() })}>
+              <Icon name="search" size={14} /> Add a node
+            </button>
           </div>
         </div>
       )}
