@@ -1,6 +1,6 @@
 // The 30 cases of reliability.md §6 each have at least one test carrying the id, and the
 // reporter's table says pass / FAIL / MISSING correctly.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CASES, idPattern, idsIn } from "./cases.ts";
@@ -8,7 +8,8 @@ import { renderTable, staticCoverage, verdict, type CaseTally } from "./reporter
 
 describe("reliability catalogue", () => {
   it("lists exactly the 30 ids of reliability.md §6, in its order", () => {
-    const doc = readFileSync(resolve(import.meta.dirname, "../../../shared/docs/reliability.md"), "utf8").split("## 6.")[1] ?? "";
+    const spec = resolve(import.meta.dirname, "../../../shared/docs/reliability.md");
+    const doc = existsSync(spec) ? (readFileSync(spec, "utf8").split("## 6.")[1] ?? "") : "";
     const inDoc = [...doc.matchAll(/\*\*((?:IMP|AUTO|CMP|PRX|EXE|LOAD)-\d\d)\b/g)].map((m) => m[1]);
     // The spec lives outside the repository; where it is absent the id list still has to be complete.
     if (inDoc.length > 0) expect(CASES.map((c) => c.id)).toEqual(inDoc);
