@@ -1,0 +1,196 @@
+// The editor's view and wire handling as a ComfyUI user meets them, in real Chromium at the two
+// laptop sizes the UI is designed for.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { startServer, type StartedServer } from "../harness/server";
+import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
+import { emptyCanvasPoint, handle, node, nodeIds, openEditor, shootOnFailure } from "./helpers";
+
+let srv: StartedServer;
+let b: TestBrowser;
+
+beforeAll(async () => {
+  srv = await startServer();
+  b = await launchBrowser();
+});
+afterAll(async () => {
+  await b?.close();
+  await srv?.close();
+});
+
+type Box = { x: number; y: number; width: number; height: number };
+const inside = (a: Box, outer: Box) => a.x >= outer.x - 0.5 && a.y >= outer.y - 0.5 && a.x + a.width <= outer.x + outer.width + 0.5 && a.y + a.height <= outer.y + outer.height + 0.5;
+const overlaps = (a: Box, c: Box) => a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height;
+
+async function boxes(page: Page) {
+  return page.evaluate(() => {
+    const r = (el: Element | null) => {
+      if (!el) return null;
+      const b = el.getBoundingClientRect();
+      return { x: b.x, y: b.y, width: b.width, height: b.height };
+    };
+    return {
+      pane: r(document.querySelector(".canvas .react-flow"))!,
+      minimap: r(document.querySelector(".react-flow__minimap")),
+      nodes: [...document.querySelectorAll<HTMLElement>(".react-flow__node")].map((n) => ({ id: n.dataset.id!, box: r(n)! })),
+    };
+  });
+}
+
+const edgeIds = (page: Page) => page.$$eval(".react-flow__edge", (els) => els.map((e) => (e as HTMLElement).dataset.id ?? "").sort());
+
+/** Presses on a wire's end just outside the node (xyflow's reconnect anchor) and drags it to (x, y). */
+async function dragWireEnd(page: Page, at: { x: number; y: number }, to: { x: number; y: number }) {
+  await page.mouse.move(at.x - 8, at.y);
+  await page.mouse.down();
+  await page.mouse.move(at.x - 30, at.y + 20, { steps: 5 });
+  await page.mouse.move(to.x, to.y, { steps: 10 });
+  await page.mouse.up();
+}
+const center = async (page: Page, nodeId: string, port: string, type: "source" | "target") => {
+  const h = (await handle(page, nodeId, port, type).boundingBox())!;
+  return { x: h.x + h.width / 2, y: h.y + h.height / 2 };
+};
+
+describe("view", () => {
+  for (const size of [
+    { width: 1280, height: 720 },
+    { width: 1440, height: 900 },
+  ]) {
+    it(`first visit at ${size.width}x${size.height}: the whole starter is on screen, clear of the minimap, and the note shows all its text`, async (ctx) => {
+      const { page, context, errors } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await page.waitForTimeout(400);
+      const { pane, minimap, nodes } = await boxes(page);
+      expect(nodes.length).toBeGreaterThanOrEqual(4);
+      for (const n of nodes) {
+        expect(inside(n.box, pane), `${n.id} inside the canvas`).toBe(true);
+        if (minimap) expect(overlaps(n.box, minimap), `${n.id} under the minimap`).toBe(false);
+      }
+      const note = node(page, "note").locator("textarea");
+      const { scroll, client } = await note.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+      expect(scroll).toBeLessThanOrEqual(client + 1);
+      await screenshot(page, `first-visit-${size.width}x${size.height}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it("a node added by double-clicking at the canvas's bottom-right corner lands fully in view", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    shootOnFailure(ctx, () => page);
+    const before = await nodeIds(page);
+    const { pane } = await boxes(page);
+    // Just left of the minimap's column, near the bottom edge.
+    const p = { x: pane.x + pane.width - 200, y: pane.y + pane.height - 12 };
+    expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.classList.contains("react-flow__pane"), p)).toBe(true);
+    await page.mouse.dblclick(p.x, p.y);
+    const search = page.getByLabel("Search nodes");
+    await search.fill("sampler");
+    await search.press("Enter");
+    await expect.poll(() => nodeIds(page)).toHaveLength(before.length + 1);
+    const added = (await nodeIds(page)).find((id) => !before.includes(id))!;
+    await page.waitForTimeout(200);
+    const box = (await node(page, added).boundingBox())!;
+    expect(inside(box, pane)).toBe(true);
+    await context.close();
+  });
+
+  it("the empty canvas after New offers the templates", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    shootOnFailure(ctx, () => page);
+    await page.getByRole("button", { name: "New" }).click();
+    const empty = page.getByTestId("canvas-empty");
+    // An untouched starter is replaced without asking; anything else asks first.
+    const ask = page.getByRole("button", { name: "Continue" });
+    await Promise.race([empty.waitFor(), ask.waitFor().then(() => ask.click()).catch(() => undefined)]);
+    await empty.waitFor();
+    expect(await empty.innerText()).toMatch(/Double-click or press\s+Space\s+to add a node/);
+    await empty.getByRole("button", { name: "Templates" }).click();
+    await page.getByTestId("template-gallery").waitFor();
+    await context.close();
+  });
+});
+
+describe("wires", () => {
+  it("a wire's end moves to another port, a wrong type is refused with its reason, dropping it on the canvas removes it, undo brings it back", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const wire = "e:base.model->sampler.model";
+    expect(await edgeIds(page)).toContain(wire);
+    const end = await center(page, "sampler", "model", "target");
+
+    await dragWireEnd(page, end, await center(page, "sampler", "init_image", "target"));
+    await page.locator(".toast.error").first().waitFor({ timeout: 5000 });
+    expect(await page.locator(".toast.error").first().innerText()).toMatch(/expects an image on "Init image", not a model/);
+    expect(await edgeIds(page)).toContain(wire);
+
+    await dragWireEnd(page, end, await emptyCanvasPoint(page));
+    await expect.poll(() => edgeIds(page)).not.toContain(wire);
+    expect(await page.locator(".palette").count()).toBe(0);
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => edgeIds(page)).toContain(wire);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("moving the source end rewires the same input in one undo step", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    // A second model source: a LoRA fed by the base model.
+    const before = await nodeIds(page);
+    const p = await emptyCanvasPoint(page);
+    await page.mouse.dblclick(p.x, p.y);
+    await page.getByLabel("Search nodes").fill("lora");
+    await page.getByLabel("Search nodes").press("Enter");
+    await expect.poll(() => nodeIds(page)).toHaveLength(before.length + 1);
+    const lora = (await nodeIds(page)).find((id) => !before.includes(id))!;
+    await page.waitForTimeout(200);
+    // Sampler's model wire: drag its source end (at the base model) onto the LoRA's output.
+    const src = await center(page, "base", "model", "source");
+    const target = await center(page, lora, "model", "source");
+    await page.mouse.move(src.x + 8, src.y);
+    await page.mouse.down();
+    await page.mouse.move(src.x + 30, src.y + 20, { steps: 5 });
+    await page.mouse.move(target.x, target.y, { steps: 10 });
+    await page.mouse.up();
+    await expect.poll(() => edgeIds(page)).toContain(`e:${lora}.model->sampler.model`);
+    expect(await edgeIds(page)).not.toContain("e:base.model->sampler.model");
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => edgeIds(page)).toContain("e:base.model->sampler.model");
+    await context.close();
+  });
+
+  it("a selected wire shows a ✕ that removes it; Delete removes a selected wire too", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const select = (id: string) => page.locator(`.react-flow__edge[data-id="${id}"] .react-flow__edge-interaction`).click({ force: true });
+    expect(await page.locator(".edge-delete").count()).toBe(0);
+    await select("e:base.model->sampler.model");
+    await page.locator(".edge-delete").waitFor();
+    await page.locator(".edge-delete").click();
+    await expect.poll(() => edgeIds(page)).not.toContain("e:base.model->sampler.model");
+    await select("e:prompt.conditioning->sampler.conditioning");
+    await page.locator(".edge-delete").waitFor();
+    await page.keyboard.press("Delete");
+    await expect.poll(() => edgeIds(page)).not.toContain("e:prompt.conditioning->sampler.conditioning");
+    await context.close();
+  });
+
+  it("dragging a wire across the inspector selects no text", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    await node(page, "sampler").locator(".node-head").click();
+    const from = await center(page, "base", "model", "source");
+    const panel = (await page.locator(".sidepanel").boundingBox())!;
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 40, from.y + 10, { steps: 4 });
+    await page.mouse.move(panel.x + panel.width / 2, panel.y + 120, { steps: 10 });
+    await page.mouse.move(panel.x + panel.width - 10, panel.y + 400, { steps: 10 });
+    expect(await page.evaluate(() => window.getSelection()?.toString() ?? "")).toBe("");
+    await page.mouse.up();
+    expect(await page.evaluate(() => window.getSelection()?.toString() ?? "")).toBe("");
+    await context.close();
+  });
+});
