@@ -76,6 +76,24 @@ describe("view", () => {
     });
   }
 
+  it("opening a template at 1280x720 shows all of it, no node under another", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    shootOnFailure(ctx, () => page);
+    await page.getByRole("button", { name: "Templates" }).click();
+    await page.getByTestId("template-instantid").click();
+    await page.getByTestId("confirm-replace").click({ timeout: 1000 }).catch(() => undefined);
+    await expect.poll(() => page.locator(".doc-name").innerText()).toContain("InstantID");
+    await page.waitForTimeout(600);
+    const { pane, minimap, nodes } = await boxes(page);
+    expect(nodes.length).toBeGreaterThanOrEqual(5);
+    for (const n of nodes) {
+      expect(inside(n.box, pane), `${n.id} inside the canvas`).toBe(true);
+      if (minimap) expect(overlaps(n.box, minimap), `${n.id} under the minimap`).toBe(false);
+      for (const m of nodes) if (m.id < n.id) expect(overlaps(n.box, m.box), `${n.id} over ${m.id}`).toBe(false);
+    }
+    await context.close();
+  });
+
   it("a node added by double-clicking at the canvas's bottom-right corner lands fully in view", async (ctx) => {
     const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
