@@ -96,7 +96,7 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
       docDiagnostics.push({ severity: "error", code: "invalid-edge", message: `Two nodes share the id "${node.id}"`, nodeId: node.id });
       continue;
     }
-    states.set(node.id, prepareNode(node, registry.get(node.type), docDiagnostics, node.bypass === true && !registry.get(node.type)?.isOutput));
+    states.set(node.id, prepareNodeCached(node, registry.get(node.type), docDiagnostics, node.bypass === true && !registry.get(node.type)?.isOutput));
   }
 
   const incoming = indexEdges(doc, states, docDiagnostics);
@@ -129,6 +129,42 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
 
 function reachedBy(o: CompiledOutput & { reached?: Set<string> }, nodeId: string): boolean {
   return o.reached?.has(nodeId) ?? false;
+}
+
+interface PreparedEntry {
+  def: NodeDefinition | undefined;
+  bypassed: boolean;
+  params: Record<string, unknown> | undefined;
+  /** The raw param values seen, so a value changed in place is not mistaken for a hit. */
+  raw: unknown[];
+  state: NodeState;
+  diags: Diagnostic[];
+}
+/**
+ * Checked params per node object. The editor recompiles on every keystroke and immer keeps every
+ * unchanged node object, so only the edited node's params are validated again. Entries are
+ * reused only when the definition, the bypass flag and every raw param value are the same.
+ */
+const prepared = new WeakMap<WorkflowNode, PreparedEntry>();
+
+function rawValues(node: WorkflowNode, def: NodeDefinition | undefined): unknown[] {
+  if (!def) return [];
+  const raw = node.params ?? {};
+  return paramEntries(def).map(([key]) => (Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined));
+}
+
+function prepareNodeCached(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[], bypassed: boolean): NodeState {
+  const hit = typeof node === "object" && node !== null ? prepared.get(node) : undefined;
+  const raw = rawValues(node, def);
+  if (hit && hit.def === def && hit.bypassed === bypassed && hit.params === node.params && hit.raw.every((v, i) => v === raw[i])) {
+    for (const d of hit.diags) diags.push({ ...d });
+    return hit.state;
+  }
+  const own: Diagnostic[] = [];
+  const state = prepareNode(node, def, own, bypassed);
+  for (const d of own) diags.push({ ...d });
+  if (typeof node === "object" && node !== null) prepared.set(node, { def, bypassed, params: node.params, raw, state, diags: own });
+  return state;
 }
 
 function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[], bypassed = false): NodeState {

@@ -23,15 +23,20 @@ export function median(xs: number[]): number {
  * Runs at least `runs` times and keeps going until `minMs` of samples were collected, so fast
  * functions get enough samples for a stable median.
  */
-export function measure(fn: () => unknown, { runs = 15, warmup = 5, minMs = 200 } = {}): { median: number; cpuMedian: number; runs: number } {
-  for (let i = 0; i < warmup; i++) fn();
+export function measure<T = void>(
+  fn: (prepared: T) => unknown,
+  { runs = 15, warmup = 5, minMs = 200, prepare }: { runs?: number; warmup?: number; minMs?: number; prepare?: () => T } = {},
+): { median: number; cpuMedian: number; runs: number } {
+  // `prepare` runs before each sample, untimed (e.g. a fresh copy so no cache can help).
+  for (let i = 0; i < warmup; i++) fn(prepare?.() as T);
   const samples: number[] = [];
   const cpu: number[] = [];
   let total = 0;
   while (samples.length < runs || (total < minMs && samples.length < 2000)) {
+    const input = prepare?.() as T;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    fn();
+    fn(input);
     const dt = performance.now() - t0;
     const dc = process.cpuUsage(c0);
     samples.push(dt);
