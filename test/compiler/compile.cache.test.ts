@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { registry } from "../../nodes";
+import { compile } from "../../src/compiler";
+import { build } from "../harness/graph";
+
+/** The per-node cache must never change what compile returns, only how fast. */
+describe("compiler reuses checked params of unchanged nodes", () => {
+  const doc = () =>
+    build(registry, (g) => {
+      const m = g.node("base_model");
+      const l = g.node("lora", { path: "a/b", scale: 0.5 }, { id: "l" });
+      const p = g.node("prompt", { prompt: "x" });
+      const s = g.node("sampler", { seed: 1 });
+      g.wire(m, "model", l, "model");
+      g.wire(l, "model", s, "model");
+      g.wire(p, "conditioning", s, "conditioning");
+    });
+
+  it("an edit that makes a new node object (as the editor does) is seen", () => {
+    const d = doc();
+    expect(compile(d, registry).outputs[0].ok).toBe(true);
+    const edited = { ...d, nodes: d.nodes.map((n) => (n.id === "l" ? { ...n, params: { ...n.params, scale: "oops" } } : n)) };
+    const out = compile(edited, registry);
+    expect(out.outputs[0].ok).toBe(false);
+    expect(out.diagnostics.find((x) => x.nodeId === "l")?.field).toBe("scale");
+    // And the untouched original still compiles as before.
+    expect(compile(d, registry).outputs[0].input).toMatchObject({ loras: [{ path: "a/b", scale: 0.5 }] });
+  });
+
+  it("a value changed in place on the same node object is seen too", () => {
+    const d = doc();
+    compile(d, registry);
+    d.nodes.find((n) => n.id === "l")!.params.scale = 0.9;
+    expect(compile(d, registry).outputs[0].input).toMatchObject({ loras: [{ scale: 0.9 }] });
+    d.nodes.find((n) => n.id === "l")!.bypass = true;
+    expect(compile(d, registry).outputs[0].input?.loras).toBeUndefined();
+  });
+
+  it("repeated compiles of the same document give equal results and fresh diagnostic objects", () => {
+    const d = doc();
+    d.nodes.find((n) => n.id === "l")!.params.path = "javascript:x";
+    const a = compile(d, registry);
+    const b = compile(d, registry);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    expect(b.diagnostics[0]).not.toBe(a.diagnostics[0]);
+  });
+});
