@@ -119,7 +119,9 @@ function SeedField({ spec, value, onChange, id, invalid }: FieldProps<number>) {
 
 type Size = string | { width?: number; height?: number };
 
-function ImageSizeField({ value, onChange, id, invalid }: FieldProps<Size>) {
+function ImageSizeField({ spec, value, onChange, id, invalid }: FieldProps<Size>) {
+  // Unset shows what fal will use, like the number fields' greyed defaults.
+  const unsetLabel = typeof spec.default === "string" ? `${spec.default.replace(/_/g, " ")} (default)` : "(default)";
   const custom = typeof value === "object" && value !== null;
   return (
     <div className="col gap4">
@@ -130,7 +132,7 @@ function ImageSizeField({ value, onChange, id, invalid }: FieldProps<Size>) {
         value={custom ? "__custom" : (value ?? "")}
         onChange={(e) => onChange(e.target.value === "__custom" ? { width: 1024, height: 1024 } : e.target.value === "" ? undefined : e.target.value)}
       >
-        {value === undefined && <option value="">(default)</option>}
+        {value === undefined && <option value="">{unsetLabel}</option>}
         {IMAGE_SIZE_PRESET_NAMES.map((p) => (
           <option key={p} value={p}>
             {p.replace(/_/g, " ")}
