@@ -73,11 +73,19 @@ export function Canvas() {
 
   // First visit (no saved view): fit once every node has its measured size, so tall nodes count.
   const initialized = useNodesInitialized();
-  const firstFit = useRef(!!store.getState().document.viewport);
+  // An empty first document is not fitted later: the first node added must not move the view.
+  const firstFit = useRef(!!store.getState().document.viewport || store.getState().document.nodes.length === 0);
   useEffect(() => {
-    if (!initialized || firstFit.current) return;
-    firstFit.current = true;
-    fitGraph(flow);
+    if (firstFit.current) return;
+    const fit = () => {
+      if (firstFit.current) return;
+      firstFit.current = true;
+      fitGraph(flow);
+    };
+    if (initialized) return fit();
+    // Culled big graphs never measure every node: fit with what is measured.
+    const t = setTimeout(fit, 1000);
+    return () => clearTimeout(t);
   }, [initialized, flow]);
 
   // A fitted view stays fitted when the canvas changes size (a banner, the runs drawer, the window).
