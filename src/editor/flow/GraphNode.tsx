@@ -12,6 +12,7 @@ import { useInactiveParams } from "../fields/relevance";
 import { OutputStrip } from "../run/OutputStrip";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
 import { PromptWeightingContext } from "../teach/promptContext";
+import { NodeStrip } from "../teach/NodeStrips";
 
 /** Below this zoom, widgets are unreadable anyway: node bodies become blank blocks of the same size (far fewer DOM nodes to lay out). */
 export const LOD_ZOOM = 0.4;
@@ -199,6 +200,7 @@ function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
         </div>
         </PromptWeightingContext.Provider>
       )}
+      {farHeight === undefined && <NodeStrip id={id} type={def.type} isOutput={!!def.isOutput} params={node.params} />}
       <OutputStrip nodeId={id} />
     </div>
   );

@@ -1,0 +1,199 @@
+/**
+ * The compact, read-only pictures drawn inside canvas nodes (loaded lazily by NodeStrips.tsx):
+ * - SamplerStrip: the Sampler's steps axis, noise curve and one labelled bar per ControlNet
+ *   window; clicking it selects the Sampler and opens the inspector, where the full, draggable
+ *   timeline is.
+ * - SchedulerSpark: a sparkline of sigma per step for the Scheduler's settings.
+ *
+ * Canvases hold up to thousands of nodes and the store changes on every keystroke, so the Sampler
+ * recomputes its timeline only when something the timeline reads changes: the wiring (the edges
+ * array, which immer keeps while only params change) or, among the Sampler's ancestors, a
+ * Sampler/Scheduler/ControlNet's params or label, or any ancestor's type or bypass flag.
+ */
+import { useMemo, useRef } from "react";
+import type { EditorState } from "../store/createEditorStore";
+import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from "../../graph";
+import { timelineFor, type Timeline } from "../../teach/timeline";
+import { DEFAULT_STEPS, scheduleFor, type Schedule } from "../../teach/schedules";
+import { useEditor, useEditorStore } from "../store/react";
+import { ui } from "../store/ui";
+import "./nodeStrips.css";
+
+const BAR_COLORS = ["#f59e0b", "#38bdf8", "#c084fc", "#34d399", "#fb7185"];
+/** Types whose params the timeline reads (besides the Sampler itself). */
+const READ_PARAMS = new Set(["controlnet", "scheduler"]);
+
+const ancestorsCache = new WeakMap<readonly WorkflowEdge[], Map<string, string[]>>();
+const byIdCache = new WeakMap<readonly WorkflowNode[], Map<string, WorkflowNode>>();
+
+/** Every node upstream of `id`, computed once per edges array (shared by all strips). */
+function ancestorsOf(edges: readonly WorkflowEdge[], id: string): string[] {
+  let perEdges = ancestorsCache.get(edges);
+  if (!perEdges) ancestorsCache.set(edges, (perEdges = new Map()));
+  const hit = perEdges.get(id);
+  if (hit) return hit;
+  const into = new Map<string, string[]>();
+  for (const e of edges) {
+    const list = into.get(e.target);
+    if (list) list.push(e.source);
+    else into.set(e.target, [e.source]);
+  }
+  const seen = new Set<string>([id]);
+  const stack = [id];
+  while (stack.length) {
+    for (const s of into.get(stack.pop()!) ?? []) {
+      if (!seen.has(s)) {
+        seen.add(s);
+        stack.push(s);
+      }
+    }
+  }
+  seen.delete(id);
+  const out = [...seen];
+  perEdges.set(id, out);
+  return out;
+}
+
+function byId(nodes: readonly WorkflowNode[]): Map<string, WorkflowNode> {
+  let m = byIdCache.get(nodes);
+  if (!m) byIdCache.set(nodes, (m = new Map(nodes.map((n) => [n.id, n] as const))));
+  return m;
+}
+
+/** Everything timelineFor reads, as a flat list compared item by item (identities are stable under immer). */
+function timelineKey(doc: WorkflowDocument, samplerId: string): unknown[] {
+  const nodes = byId(doc.nodes);
+  const self = nodes.get(samplerId);
+  const key: unknown[] = [doc.edges, self?.type, self?.params];
+  for (const a of ancestorsOf(doc.edges, samplerId)) {
+    const n = nodes.get(a);
+    key.push(a, n?.type, n?.bypass);
+    if (n && READ_PARAMS.has(n.type)) key.push(n.params, n.label);
+  }
+  return key;
+}
+
+const sameKey = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The Sampler's timeline, recomputed only when its key changes; null when it cannot be drawn. */
+export function useSamplerTimeline(id: string): Timeline | null {
+  const store = useEditorStore();
+  const cache = useRef<{ key: unknown[]; value: Timeline | null } | null>(null);
+  const select = (s: EditorState) => {
+    const key = timelineKey(s.document, id);
+    if (cache.current && sameKey(cache.current.key, key)) return cache.current.value;
+    let value: Timeline | null = null;
+    try {
+      value = timelineFor(s.document, store.registry, id);
+    } catch {
+      // Not a Sampler any more (or gone): draw nothing.
+    }
+    cache.current = { key, value };
+    return value;
+  };
+  return useEditor(select);
+}
+
+/** Polyline points for sigma per step across a `w`×`h` box, highest sigma at the top. */
+function curve(schedule: Schedule, w: number, h: number, pad = 1): string {
+  const pts = schedule.points;
+  const max = Math.max(...pts.map((p) => p.sigma), 1e-9);
+  const n = pts.length;
+  return pts.map((p, i) => `${(n === 1 ? w / 2 : (i / (n - 1)) * w).toFixed(1)},${(pad + (1 - p.sigma / max) * (h - 2 * pad)).toFixed(1)}`).join(" ");
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
+
+export function SamplerStrip({ id }: { id: string }) {
+  const store = useEditorStore();
+  const t = useSamplerTimeline(id);
+  const line = useMemo(() => (t ? curve(t.schedule, 100, 14) : ""), [t]);
+  if (!t) return null;
+  const N = t.totalSteps;
+  const open = () => {
+    store.setSelection({ nodes: [id], edges: [] });
+    ui.set({ tab: "inspector" });
+  };
+  const summary = t.controlNets.length
+    ? t.controlNets.map((c) => (c.firstStep === null ? `${c.label}: never acts` : `${c.label}: steps ${c.firstStep + 1}–${c.lastStep! + 1}`)).join("; ")
+    : "no ControlNet";
+  return (
+    <div
+      className="nstrip nodrag"
+      role="button"
+      tabIndex={0}
+      aria-label={`Denoising timeline: ${N} steps${t.skippedSteps ? `, first ${t.skippedSteps} skipped` : ""}; ${summary}. Open in the inspector`}
+      title="Denoising timeline: click to open it in the inspector"
+      onClick={open}
+      onKeyDown={(e) => {
+        if (e.key === "Enter" || e.key === " ") (e.preventDefault(), open());
+      }}
+    >
+      <div className="nstrip-curve">
+        {t.skippedSteps > 0 && <div className="nstrip-skip" style={{ width: pct(t.skippedSteps / N) }} />}
+        <svg viewBox="0 0 100 14" preserveAspectRatio="none" aria-hidden="true">
+          <polyline points={line} />
+        </svg>
+        <span className="nstrip-ax l">1</span>
+        <span className="nstrip-ax r">{N} steps</span>
+      </div>
+      {t.controlNets.map((c, i) => {
+        const acts = c.firstStep !== null && c.lastStep !== null;
+        const left = acts ? c.firstStep! / N : t.skippedSteps / N + (c.start * t.runSteps) / N;
+        const width = acts ? (c.lastStep! - c.firstStep! + 1) / N : Math.max(0, ((c.end - c.start) * t.runSteps) / N);
+        return (
+          <div className="nstrip-row" key={c.nodeId}>
+            <div
+              className={`nstrip-bar ${acts && !c.bypassed ? "" : "off"}`}
+              data-cn={c.nodeId}
+              data-first={c.firstStep ?? ""}
+              data-last={c.lastStep ?? ""}
+              style={{ left: pct(left), width: pct(width), ["--c" as string]: BAR_COLORS[i % BAR_COLORS.length] }}
+            />
+            <span className="nstrip-label">{c.bypassed ? `${c.label} (bypassed)` : acts ? c.label : `${c.label} · never acts`}</span>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+export function SchedulerSpark({ params }: { params: Record<string, unknown> }) {
+  const { scheduler, steps, timesteps, sigmas, rescale } = {
+    scheduler: typeof params.scheduler === "string" ? params.scheduler : undefined,
+    steps: params.num_inference_steps,
+    timesteps: params.timesteps,
+    sigmas: params.sigmas,
+    rescale: params.rescale_betas_snr_zero === true,
+  };
+  const schedule = useMemo(() => {
+    try {
+      const n = typeof steps === "number" && Number.isInteger(steps) && steps >= 1 && steps <= 1000 ? steps : DEFAULT_STEPS;
+      return scheduleFor({ scheduler, steps: n, timesteps: customArray(timesteps), sigmas: customArray(sigmas), rescaleBetasSnrZero: rescale });
+    } catch {
+      return null;
+    }
+  }, [scheduler, steps, timesteps, sigmas, rescale]);
+  const line = useMemo(() => (schedule ? curve(schedule, 100, 20, 1.5) : ""), [schedule]);
+  if (!schedule) return null;
+  const n = schedule.points.length;
+  const custom = customArray(timesteps) ? "custom timesteps" : customArray(sigmas) ? "custom sigmas" : scheduler ?? "model default";
+  return (
+    <div className="nspark" title={`Noise level (sigma) at each step: ${schedule.method}`}>
+      <svg viewBox="0 0 100 20" preserveAspectRatio="none" role="img" aria-label={`Sigma per step, ${n} steps`}>
+        <polyline points={line} />
+      </svg>
+      <div className="nspark-cap">
+        {n} step{n === 1 ? "" : "s"} · {custom}
+      </div>
+    </div>
+  );
+}
+
+function customArray(v: unknown): number[] | undefined {
+  if (!v || typeof v !== "object") return undefined;
+  const { method, array } = v as { method?: unknown; array?: unknown };
+  if (method !== "array" || !Array.isArray(array) || array.length === 0) return undefined;
+  const nums = array.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+  return nums.length ? nums : undefined;
+}
