@@ -1,0 +1,105 @@
+// @vitest-environment happy-dom
+// The compact pictures inside canvas nodes: the Sampler's strip has one bar per ControlNet that
+// follows the ControlNet's window, clicking it opens the inspector, and its timeline is only
+// recomputed when something it reads changes; the Scheduler's sparkline has one point per step.
+import { afterEach, describe, expect, it } from "vitest";
+import { act, cleanup, fireEvent, render, renderHook } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { registry } from "../../nodes";
+import { loadWorkflow } from "../../src/graph";
+import { examples } from "../../src/examples";
+import { createEditorStore, counterIds } from "../../src/editor/store";
+import { EditorProvider, useEditor } from "../../src/editor/store/react";
+import { ui } from "../../src/editor/store/ui";
+import { SamplerStrip, SchedulerSpark, useSamplerTimeline } from "../../src/editor/teach/NodeStripsView";
+
+afterEach(cleanup);
+
+function maskedControlnet() {
+  const ex = examples.find((e) => e.id === "masked-controlnet")!;
+  const r = loadWorkflow(structuredClone(ex.document), registry);
+  if (!r.ok) throw new Error("example does not load");
+  return createEditorStore(registry, r.document, { makeId: counterIds() });
+}
+
+const widthOf = (el: Element) => parseFloat((el as HTMLElement).style.width);
+
+describe("Sampler strip", () => {
+  it("draws one bar per ControlNet, and a bar follows an edit to end_percentage", () => {
+    const store = maskedControlnet();
+    const view = render(
+      <EditorProvider store={store}>
+        <SamplerStrip id="sampler" />
+      </EditorProvider>,
+    );
+    const bars = () => [...view.container.querySelectorAll("[data-cn]")];
+    expect(bars().map((b) => b.getAttribute("data-cn"))).toEqual(["canny"]);
+    // end 0.8 of 30 steps: diffusers acts on steps with (i+1)/30 ≤ 0.8, i.e. the first 24.
+    expect(bars()[0].getAttribute("data-last")).toBe("23");
+    expect(widthOf(bars()[0])).toBeCloseTo(80, 2);
+
+    act(() => store.setParam("canny", "end_percentage", 0.5));
+    expect(bars()[0].getAttribute("data-last")).toBe("14");
+    expect(widthOf(bars()[0])).toBeCloseTo(50, 2);
+
+    // A second ControlNet spliced in between the prompt and the first gets its own bar.
+    act(() => {
+      const cn = store.addNode("controlnet", { x: 0, y: 0 }, { params: { end_percentage: 0.3 } });
+      store.connect({ node: "prompt", port: "conditioning" }, { node: cn, port: "conditioning" });
+      store.connect({ node: cn, port: "conditioning" }, { node: "canny", port: "conditioning" }, { replace: true });
+    });
+    expect(bars()).toHaveLength(2);
+    expect(bars().map((b) => b.getAttribute("data-last"))).toContain("8");
+  });
+
+  it("clicking the strip selects the Sampler and opens the inspector tab", () => {
+    const store = maskedControlnet();
+    ui.set({ tab: "request" });
+    const view = render(
+      <EditorProvider store={store}>
+        <SamplerStrip id="sampler" />
+      </EditorProvider>,
+    );
+    fireEvent.click(view.container.querySelector(".nstrip")!);
+    expect(store.getState().selection.nodes).toEqual(["sampler"]);
+    expect(ui.get().tab).toBe("inspector");
+  });
+
+  it("keeps the same timeline when an unrelated field or a position changes, and recomputes on a ControlNet edit", () => {
+    const store = maskedControlnet();
+    const wrapper = ({ children }: { children: ReactNode }) => <EditorProvider store={store}>{children}</EditorProvider>;
+    const { result } = renderHook(() => useSamplerTimeline("sampler"), { wrapper });
+    const first = result.current;
+    expect(first?.controlNets).toHaveLength(1);
+    act(() => store.setParam("prompt", "prompt", "a different prompt"));
+    act(() => store.moveNodes([{ id: "canny", position: { x: 900, y: 100 } }]));
+    expect(result.current).toBe(first);
+    act(() => store.setParam("canny", "start_percentage", 0.2));
+    expect(result.current).not.toBe(first);
+    expect(result.current?.controlNets[0].start).toBe(0.2);
+  });
+});
+
+describe("Scheduler sparkline", () => {
+  it("has one point per step and follows a step-count edit", () => {
+    const store = createEditorStore(registry, undefined, { makeId: counterIds() });
+    const id = store.addNode("scheduler", { x: 0, y: 0 }, { params: { scheduler: "DPM++ 2M Karras", num_inference_steps: 12 } });
+    // As GraphNode mounts it: with the node's params, re-rendered when the node changes.
+    const Spark = () => <SchedulerSpark params={useEditor((s) => s.document.nodes.find((n) => n.id === id)!.params)} />;
+    const view = render(
+      <EditorProvider store={store}>
+        <Spark />
+      </EditorProvider>,
+    );
+    const points = () => view.container.querySelector(".nspark polyline")!.getAttribute("points")!.trim().split(/\s+/);
+    expect(points()).toHaveLength(12);
+    // Highest sigma at the top (y near 0), the last step at the bottom.
+    const ys = points().map((p) => Number(p.split(",")[1]));
+    expect(ys).toEqual([...ys].sort((a, b) => a - b));
+    expect(view.container.textContent).toContain("12 steps · DPM++ 2M Karras");
+
+    act(() => store.setParam(id, "num_inference_steps", 5));
+    expect(points()).toHaveLength(5);
+    expect(view.container.textContent).toContain("5 steps · DPM++ 2M Karras");
+  });
+});
