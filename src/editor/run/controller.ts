@@ -144,6 +144,18 @@ export function createRunController(options: RunControllerOptions): RunControlle
   const fetchImage = options.fetchImage ?? defaultFetchImage;
   const limits: RunLimits = { ...DEFAULT_RUN_LIMITS, ...options.limits };
   let lastImageAt = 0;
+  /** The fields every new run record takes from its job. */
+  const recordFor = (job: Parameters<RunController["start"]>[0], createdAt: number) => ({
+    id: newId(),
+    endpoint: job.endpoint,
+    input: job.input,
+    cacheKey: cacheKeyOf(job.endpoint, job.input),
+    outputNodeId: job.outputNodeId,
+    sourceMap: job.sourceMap,
+    graph: job.graph,
+    title: job.title,
+    createdAt,
+  });
 
   let state: RunState = { ready: false, runs: [], live: {}, connection: "online", storageError: null };
   const listeners = new Set<() => void>();
@@ -343,19 +355,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
     },
 
     async start(job) {
-      const record: RunRecord = {
-        id: newId(),
-        endpoint: job.endpoint,
-        input: job.input,
-        cacheKey: cacheKeyOf(job.endpoint, job.input),
-        outputNodeId: job.outputNodeId,
-        sourceMap: job.sourceMap,
-        graph: job.graph,
-        title: job.title,
-        status: "pending",
-        createdAt: now(),
-        images: [],
-      };
+      const record: RunRecord = { ...recordFor(job, now()), status: "pending", images: [] };
       setRecord(record);
       setLive(record.id, {});
       // The record exists on disk before the request leaves, so a crash in between is visible after reload.
@@ -380,16 +380,8 @@ export function createRunController(options: RunControllerOptions): RunControlle
     async useCached(source, job) {
       const t = now();
       const record: RunRecord = {
-        id: newId(),
-        endpoint: job.endpoint,
-        input: job.input,
-        cacheKey: cacheKeyOf(job.endpoint, job.input),
-        outputNodeId: job.outputNodeId,
-        sourceMap: job.sourceMap,
-        graph: job.graph,
-        title: job.title,
+        ...recordFor(job, t),
         status: "completed",
-        createdAt: t,
         finishedAt: t,
         requestId: source.requestId,
         seed: source.seed,
