@@ -1,40 +1,11 @@
 // PRX-04: the per-client rate limit is configurable from the environment of `npm start`, its
 // 429 is JSON with Retry-After, and one client hammering it does not flood the log.
-import { spawn, type ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { startMain as start, stopMains } from "../harness/mainProcess.ts";
 import { parseBucket } from "../../src/server/rateLimit.ts";
 import { startServer } from "../harness/server.ts";
 
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill("SIGTERM");
-});
-
-function start(env: Record<string, string>): Promise<{ url?: string; code?: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    env: { ...process.env, FAL_KEY: "", FAL_STANDIN: "", PORT: "0", STANDIN_LATENCY_MS: "20", STANDIN_QUEUE_MS: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /proxy at (http:\/\/[^\s)]+)\/api\/fal\/proxy/.exec(out);
-      if (m && /backend = /.test(out)) {
-        clearTimeout(timer);
-        resolve({ url: m[1], output: out });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output: out });
-    });
-  });
-}
+afterEach(stopMains);
 
 const submit = (url: string) =>
   fetch(`${url}/api/fal/proxy`, {
@@ -65,7 +36,7 @@ describe("PRX-04 configurable per-client rate limit", () => {
   it("PRX-04 a malformed budget stops npm start with a message naming the variable", async () => {
     const r = await start({ PROXY_RATE_LIMIT_POLL: "lots" });
     expect(r.code).toBe(2);
-    expect(r.output).toContain('PROXY_RATE_LIMIT_POLL: expected "<burst>,<per-second>"');
+    expect(r.output()).toContain('PROXY_RATE_LIMIT_POLL: expected "<burst>,<per-second>"');
   });
 
   it("PRX-04 a client hammering the limiter gets one log line per minute, not one per request", async () => {

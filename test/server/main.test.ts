@@ -1,37 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { startMain as start, stopMains } from "../harness/mainProcess";
 
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill("SIGTERM");
-});
-
-/** Start `src/server/main.ts` as `npm start` does (minus the build) and wait for its URL. */
-function start(env: Record<string, string>): Promise<{ url: string; output: () => string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    env: { ...process.env, FAL_KEY: "", FAL_STANDIN: "", PORT: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /proxy at (http:\/\/[^\s)]+)\/api\/fal\/proxy/.exec(out);
-      if (m && /backend = /.test(out)) {
-        clearTimeout(timer);
-        resolve({ url: m[1], output: () => out });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
-  });
-}
+afterEach(stopMains);
 
 describe("npm start entry (src/server/main.ts)", () => {
   it("uses the stand-in without FAL_KEY and says so", async () => {
