@@ -1,21 +1,14 @@
 // The editor in real Chromium against the production build served by our server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { examples } from "../../src/examples";
-import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
-import { dragBetween, emptyCanvasPoint, handle, node, nodeIds, openEditor, requestJson, shootOnFailure } from "./helpers";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import { dragBetween, emptyCanvasPoint, handle, node, nodeIds, openEditor, requestJson, shootOnFailure, useServerAndBrowser } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
-beforeAll(async () => {
-  srv = await startServer();
-  b = await launchBrowser();
-});
-afterAll(async () => {
-  await b?.close();
-  await srv?.close();
-});
+useServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
 describe("editor", () => {
   it("first visit shows a starter pipeline that compiles; the request panel shows its JSON", async (ctx) => {

@@ -1,7 +1,9 @@
 // Small page helpers for the browser tests, over the editor's DOM (xyflow classes, data-testids).
 import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "playwright-core";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { afterAll, beforeAll } from "vitest";
+import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
+import { startServer, type StartedServer } from "../harness/server";
 
 export async function openEditor(b: TestBrowser, url: string, size?: { width: number; height: number }) {
   const r = await b.newPage(url, size);
@@ -96,3 +98,24 @@ export async function dropFile(page: Page, name: string, text: string) {
     { name, text, x: box.x + box.width / 2, y: box.y + box.height / 2 },
   );
 }
+
+/**
+ * One server (production build, stand-in) and one browser per test file, closed afterwards.
+ * @example
+ * let srv: StartedServer; let b: TestBrowser;
+ * useServerAndBrowser((s, br) => ((srv = s), (b = br)));
+ */
+export function useServerAndBrowser(assign: (srv: StartedServer, browser: TestBrowser) => void): void {
+  let srv: StartedServer | undefined;
+  let browser: TestBrowser | undefined;
+  beforeAll(async () => {
+    srv = await startServer();
+    browser = await launchBrowser();
+    assign(srv, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.close();
+  });
+}
+

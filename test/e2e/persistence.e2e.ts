@@ -1,22 +1,15 @@
 // Nothing is lost: reload, files, destructive actions, two tabs, storage full, corrupt autosave —
 // in real Chromium (real IndexedDB, Web Locks, sessionStorage) against the production build.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
-import { downloadVia, dropFile, emptyCanvasPoint, node, nodeIds, openEditor, openViaPicker, shootOnFailure, visibleState } from "./helpers";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import { downloadVia, dropFile, emptyCanvasPoint, node, nodeIds, openEditor, openViaPicker, shootOnFailure, visibleState, useServerAndBrowser } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
-beforeAll(async () => {
-  srv = await startServer();
-  b = await launchBrowser();
-});
-afterAll(async () => {
-  await b?.close();
-  await srv?.close();
-});
+useServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
 async function addNodeViaSearch(page: Page, query: string) {
   const p = await emptyCanvasPoint(page);

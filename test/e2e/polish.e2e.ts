@@ -1,22 +1,15 @@
 // The editor's view and wire handling as a ComfyUI user meets them, in real Chromium at the two
 // laptop sizes the UI is designed for.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
-import { emptyCanvasPoint, handle, node, nodeIds, openEditor, shootOnFailure } from "./helpers";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import { emptyCanvasPoint, handle, node, nodeIds, openEditor, shootOnFailure, useServerAndBrowser } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
-beforeAll(async () => {
-  srv = await startServer();
-  b = await launchBrowser();
-});
-afterAll(async () => {
-  await b?.close();
-  await srv?.close();
-});
+useServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
 type Box = { x: number; y: number; width: number; height: number };
 const inside = (a: Box, outer: Box) => a.x >= outer.x - 0.5 && a.y >= outer.y - 0.5 && a.x + a.width <= outer.x + outer.width + 0.5 && a.y + a.height <= outer.y + outer.height + 0.5;

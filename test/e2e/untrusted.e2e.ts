@@ -1,21 +1,14 @@
 // Opening an untrusted workflow file: markup in its strings stays text (IMP-06), and nothing it
 // points at is fetched until the user asks (IMP-08).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
-import { node, nodeIds, openEditor, openViaPicker, shootOnFailure } from "./helpers";
+import { describe, expect, it } from "vitest";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import { node, nodeIds, openEditor, openViaPicker, shootOnFailure, useServerAndBrowser } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
-beforeAll(async () => {
-  srv = await startServer();
-  b = await launchBrowser();
-});
-afterAll(async () => {
-  await b?.close();
-  await srv?.close();
-});
+useServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
 const XSS = {
   img: `<img src=x onerror="window.__xss='img'">`,
