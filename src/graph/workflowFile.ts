@@ -267,6 +267,42 @@ function repairPositions(root: Obj, warnings: IssueList): void {
   });
 }
 
+/**
+ * Params holding Infinity or NaN (a document given as an object, or 1e309 in a file) cannot be
+ * saved: JSON would silently write null at the next save. Clear them now, as null, and say where,
+ * so what the user sees is what will be saved.
+ */
+function repairNonFiniteParams(root: Obj, warnings: IssueList): void {
+  if (!Array.isArray(root.nodes)) return;
+  root.nodes.forEach((n, i) => {
+    if (!isObj(n) || !isObj(n.params)) return;
+    const params = n.params;
+    const nodeId = typeof n.id === "string" ? n.id : undefined;
+    for (const key of Object.keys(params)) {
+      let found: number | undefined;
+      const stack: { holder: Record<string | number, unknown>; k: string | number }[] = [{ holder: params, k: key }];
+      while (stack.length) {
+        const { holder, k } = stack.pop()!;
+        const v = holder[k];
+        if (typeof v === "number" && !Number.isFinite(v)) {
+          found ??= v;
+          holder[k] = null;
+        } else if (Array.isArray(v)) v.forEach((_, j) => stack.push({ holder: v as unknown as Record<number, unknown>, k: j }));
+        else if (isObj(v)) for (const kk of Object.keys(v)) stack.push({ holder: v, k: kk });
+      }
+      if (found === undefined) continue;
+      const path = jsonPath(["nodes", i, "params", key]);
+      warnings.add({
+        code: "non-finite-number",
+        path,
+        nodeId,
+        field: key,
+        message: `${nodeId !== undefined ? `node ${quote(nodeId)}` : `nodes[${i}]`} › ${key} held ${found}, which a workflow file cannot store; cleared it`,
+      });
+    }
+  });
+}
+
 function repairViewport(root: Obj, warnings: IssueList): void {
   if (root.viewport === undefined) return;
   const r = workflowDocumentSchema.shape.viewport.safeParse(root.viewport);
@@ -297,6 +333,7 @@ function loadTree(value: unknown, registry: Registry, limits: LoadLimits, warnin
   const errors = new IssueList(limits.maxIssues);
 
   repairPositions(root, warnings);
+  repairNonFiniteParams(root, warnings);
   repairViewport(root, warnings);
 
   // Malformed edges are dropped before the document check, so one bad wire cannot sink the file.

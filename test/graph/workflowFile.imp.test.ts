@@ -625,3 +625,20 @@ describe("IMP-07 versions", () => {
     expect(parseJsonSafely(serializeWorkflow(r.document))).toMatchObject({ ok: true, warnings: [] });
   });
 });
+
+describe("IMP-03 values a file cannot hold", () => {
+  it("IMP-03 Infinity/NaN in params (object input, or 1e309 in text) are cleared with a warning, so a save/load cycle changes nothing", () => {
+    const doc = sampleDocument() as unknown as { nodes: { id: string; params: Record<string, unknown> }[] };
+    doc.nodes[1].params = { ...doc.nodes[1].params, scale: Infinity, list: [1, Number.NaN] };
+    const r = loadedWith(loadWorkflow(doc, registry));
+    const params = r.document.nodes[1].params;
+    expect([params.scale, params.list]).toEqual([null, [1, null]]);
+    expect(r.warnings.filter((w) => w.code === "non-finite-number").map((w) => [w.nodeId, w.field])).toEqual([
+      [doc.nodes[1].id, "scale"],
+      [doc.nodes[1].id, "list"],
+    ]);
+    expect(loadedWith(loadWorkflow(serializeWorkflow(r.document), registry)).document).toEqual(r.document);
+    const fromText = loadedWith(loadWorkflow(serializeWorkflow(r.document).replace('"scale": null', '"scale": 1e309'), registry));
+    expect(fromText.warnings.map((w) => w.code)).toContain("non-finite-number");
+  });
+});
