@@ -16,6 +16,7 @@ import {
   type IsValidConnection,
   type NodeChange,
   type OnConnectStartParams,
+  type Viewport,
 } from "@xyflow/react";
 import { canConnect, type XY } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
@@ -41,6 +42,15 @@ const edgeTypes = { default: GraphEdge };
  * live in the store, so a culled node comes back as it was.
  */
 export const CULL_FROM_NODES = 40;
+/*
+ * Props handed to xyflow are built once (or memoised): a fresh object or closure on each render
+ * makes xyflow push it into its store, re-running every node's and the minimap's selectors, and
+ * a new nodeColor re-renders all minimap nodes: 500 of them on each keystroke.
+ */
+const MULTI_SELECT_KEYS = ["Meta", "Control", "Shift"];
+const PRO_OPTIONS = { hideAttribution: true };
+const DEFAULT_EDGE_OPTIONS = { type: "default" };
+const MINIMAP_STYLE = { width: MINIMAP.width, height: MINIMAP.height, margin: MINIMAP.margin };
 export const DND_MIME = "application/x-lora-graph-node";
 const MINIMAP_KEY = "lora-graph:minimap";
 
@@ -313,6 +323,17 @@ export function Canvas() {
   };
 
   const far = useStore((s) => s.transform[2] < LOD_ZOOM);
+  const onMoveStart = useCallback((e: MouseEvent | TouchEvent | null) => {
+    if (e) fitState.fitted = false;
+  }, []);
+  const onMoveEnd = useCallback((_: unknown, vp: Viewport) => store.setViewport(vp), [store]);
+  const minimapColor = useCallback(
+    (n: GraphFlowNode) => {
+      const def = registry.get(n.data.type);
+      return def ? CATEGORY_COLOR[def.category] : "#555";
+    },
+    [registry],
+  );
   const defaultViewport = useMemo(() => store.getState().viewport, [store]);
   const empty = doc.nodes.length === 0;
 
@@ -344,37 +365,31 @@ export function Canvas() {
         onReconnect={onReconnect}
         onReconnectStart={onReconnectStart}
         onReconnectEnd={onReconnectEnd}
-        onMoveStart={(e) => {
-          if (e) fitState.fitted = false;
-        }}
-        onMoveEnd={(_, vp) => store.setViewport(vp)}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         defaultViewport={defaultViewport}
         minZoom={0.1}
         maxZoom={2.5}
         zoomOnDoubleClick={false}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         connectionRadius={28}
         onlyRenderVisibleElements={doc.nodes.length >= CULL_FROM_NODES}
         colorMode="dark"
-        proOptions={{ hideAttribution: true }}
-        defaultEdgeOptions={{ type: "default" }}
+        proOptions={PRO_OPTIONS}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
         {!empty && minimap && <MiniMap
           pannable
           zoomable
           ariaLabel="Mini map"
-          nodeColor={(n) => {
-            const node = (n as GraphFlowNode).data.node;
-            const def = registry.get(node.type);
-            return def ? CATEGORY_COLOR[def.category] : "#555";
-          }}
+          nodeColor={minimapColor}
           nodeStrokeWidth={0}
           nodeBorderRadius={6}
           maskColor="rgba(10,12,16,0.72)"
-          style={{ width: MINIMAP.width, height: MINIMAP.height, margin: MINIMAP.margin }}
+          style={MINIMAP_STYLE}
         />}
         <Controls showInteractive={false} showFitView={false} position="bottom-left" orientation="horizontal" aria-label="Zoom controls">
           <ControlButton onClick={() => fitGraph(flow, { duration: 200 })} title="Fit view (F)" aria-label="Fit view">

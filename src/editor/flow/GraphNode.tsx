@@ -1,11 +1,11 @@
 import { memo, useEffect, useRef, useState } from "react";
 import { useUi } from "../store/ui";
 import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
-import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition, type PortSpec } from "../../graph";
+import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition, type PortSpec, type WorkflowNode } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
-import type { GraphFlowNode } from "./derive";
+import { nodeById, type GraphFlowNode } from "./derive";
 import { nodeSizes } from "./sizes";
 import { NoteText } from "./NoteText";
 import { useInactiveParams } from "../fields/relevance";
@@ -82,8 +82,13 @@ function Title({ id, title, label }: { id: string; title: string; label?: string
   );
 }
 
-function NodeBody({ id, data, selected }: NodeProps<GraphFlowNode>) {
-  const node = data.node;
+function NodeBody({ id, selected }: NodeProps<GraphFlowNode>) {
+  const node = useEditor((s) => nodeById(s.document.nodes, id));
+  // xyflow may render one more frame of a node the document just dropped.
+  return node ? <NodeView id={id} node={node} selected={selected} /> : null;
+}
+
+function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; selected: boolean }) {
   const store = useEditorStore();
   const def = store.registry.get(node.type);
   // Compile diagnostics plus fal's 422 field errors from this graph's last run (see run/useRunDiagnostics).

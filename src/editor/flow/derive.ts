@@ -2,11 +2,16 @@ import type { Edge, Node } from "@xyflow/react";
 import { nodeSizes } from "./sizes";
 import { PORT_KIND_INFO, type Registry, type WorkflowEdge, type WorkflowNode, type XY } from "../../graph";
 
-export type GraphNodeData = { node: WorkflowNode };
+/**
+ * Only what never changes for a node id: the node's params are read from the editor store by the
+ * node component itself, so editing a field leaves xyflow's node list untouched (no re-adoption
+ * of every node, no minimap or culling selectors re-run) and re-renders that one node.
+ */
+export type GraphNodeData = { type: string };
 export type GraphFlowNode = Node<GraphNodeData, "graph">;
 
 interface CachedNode {
-  src: WorkflowNode;
+  type: string;
   selected: boolean;
   position: XY;
   size: { width: number; height: number } | undefined;
@@ -15,7 +20,8 @@ interface CachedNode {
 
 /**
  * Builds xyflow's controlled nodes from the document, reusing the previous object for every node
- * whose inputs did not change, so xyflow re-renders only the nodes that did.
+ * whose position, selection or size did not change. A param edit changes none of those, so the
+ * same array comes back and xyflow does no work at all.
  */
 export function createNodeDeriver() {
   let cache = new Map<string, CachedNode>();
@@ -31,20 +37,20 @@ export function createNodeDeriver() {
       const prev = cache.get(n.id);
       const size = nodeSizes.get(n.id);
       let entry: CachedNode;
-      if (prev && prev.src === n && prev.selected === sel && prev.position.x === pos.x && prev.position.y === pos.y && prev.size === size) entry = prev;
+      if (prev && prev.type === n.type && prev.selected === sel && prev.position.x === pos.x && prev.position.y === pos.y && prev.size === size) entry = prev;
       else {
         const rf: GraphFlowNode = {
           id: n.id,
           type: "graph",
           position: pos,
-          data: prev?.src === n ? prev.rf.data : { node: n },
+          data: prev?.type === n.type ? prev.rf.data : { type: n.type },
           selected: sel,
           // Without the measured size xyflow would hide and re-measure the node on every edit.
           measured: size,
           // Notes are commentary: keep them under the wires' nodes.
           zIndex: n.type === "note" ? -1 : undefined,
         };
-        entry = { src: n, selected: sel, position: pos, size, rf };
+        entry = { type: n.type, selected: sel, position: pos, size, rf };
       }
       next.set(n.id, entry);
       out[i] = entry.rf;
@@ -55,6 +61,21 @@ export function createNodeDeriver() {
     if (same) return last;
     return (last = out);
   };
+}
+
+const indexes = new WeakMap<readonly WorkflowNode[], Map<string, WorkflowNode>>();
+/**
+ * A node by id in O(1): every rendered node looks itself up on every store change, and immer
+ * gives a new node array only when the document changed, so one index per array is built once.
+ */
+export function nodeById(nodes: readonly WorkflowNode[], id: string): WorkflowNode | undefined {
+  let index = indexes.get(nodes);
+  if (!index) {
+    index = new Map();
+    for (const n of nodes) index.set(n.id, n);
+    indexes.set(nodes, index);
+  }
+  return index.get(id);
 }
 
 export type GraphFlowEdge = Edge;
