@@ -1,4 +1,4 @@
-import { useCallback, useEffect } from "react";
+import { Suspense, useCallback, useEffect } from "react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { EditorProvider } from "./store/react";
 import { ui, useUi } from "./store/ui";
@@ -10,19 +10,26 @@ import { fitGraph } from "./flow/fit";
 import { Toolbar } from "./panels/Toolbar";
 import { Sidebar } from "./panels/Sidebar";
 import { SidePanel } from "./panels/SidePanel";
-import { Palette } from "./panels/Palette";
-import { HelpOverlay } from "./panels/HelpOverlay";
-import { ImportDialog } from "./panels/ImportDialog";
 import { Toasts } from "./panels/Toasts";
 import { installShortcuts } from "./shortcuts";
 import { FilesUi } from "./library/FilesUi";
 import { files } from "./library/files";
 import { RunBanner, RunMount } from "./run/RunMount";
 import { RunDrawer } from "./run/RunDrawer";
+import { lazyPart, whenIdle } from "./lazy";
+
+// Not needed for the first paint (issue #5 §3): each loads when first opened. The palette opens
+// on a double-click or Space and must feel instant, so it is fetched as soon as the page is idle.
+const Palette = lazyPart(() => import("./panels/Palette").then((m) => ({ default: m.Palette })));
+const HelpOverlay = lazyPart(() => import("./panels/HelpOverlay").then((m) => ({ default: m.HelpOverlay })));
+const ImportDialog = lazyPart(() => import("./panels/ImportDialog").then((m) => ({ default: m.ImportDialog })));
+whenIdle(() => void Palette.preload().catch(() => undefined));
 
 function Shell({ store }: { store: EditorStore }) {
   const flow = useReactFlow();
   const importOpen = useUi((s) => s.importOpen);
+  const paletteOpen = useUi((s) => s.palette !== null);
+  const helpOpen = useUi((s) => s.help);
 
   const canvasCenter = useCallback(() => {
     const r = document.querySelector(".canvas")?.getBoundingClientRect();
@@ -74,9 +81,11 @@ function Shell({ store }: { store: EditorStore }) {
         <SidePanel />
       </div>
       <RunDrawer />
-      <Palette />
-      <HelpOverlay />
-      {importOpen && <ImportDialog />}
+      <Suspense fallback={null}>
+        {paletteOpen && <Palette />}
+        {helpOpen && <HelpOverlay />}
+        {importOpen && <ImportDialog />}
+      </Suspense>
       <Toasts />
       <FilesUi />
       <RunMount />

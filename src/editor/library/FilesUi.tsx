@@ -1,47 +1,39 @@
 /**
  * The visible side of persistence and files: status banners (storage full, unreadable autosave,
- * same workflow in two tabs), the "restored" notice, the in-app question dialog, load error
- * reports, the template gallery, the library (with recoverable drafts), and the drop target for
- * workflow files. Mount once inside the editor (<FilesUi />); actions live in files.ts.
+ * same workflow in two tabs), the "restored" notice, the in-app question dialog and the drop
+ * target for workflow files; load error reports, the template gallery and the library (with
+ * recoverable drafts) load on demand from FilesDialogs.tsx. Mount once inside the editor
+ * (<FilesUi />); actions live in files.ts.
  */
-import { lazy, Suspense, useEffect, useRef, useState, useSyncExternalStore, type ReactElement, type ReactNode } from "react";
+import { Suspense, useEffect, useState, useSyncExternalStore, type ReactElement, type ReactNode } from "react";
 import { createPortal } from "react-dom";
-import { examples } from "../../examples";
 import { Modal } from "../kit/Modal";
 import { useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
-import { dialogs, getBootError, getSession, onSessionChange } from "../persistence/boot";
-import type { Session, SessionState } from "../persistence/session";
-import type { DraftRecord, RecentDraftRecord } from "../persistence/db";
-import type { WorkflowSummary } from "./library";
-import { downloadText, filesUi, openBlob, openTemplate, saveToLibrary, type FilesUiState } from "./files";
+import { dialogs, getBootError, getSession } from "../persistence/boot";
+import { downloadText, filesUi, openBlob, type FilesUiState } from "./files";
+import { time, useFilesUi, useSessionState } from "./hooks";
+import { lazyPart, whenIdle } from "../lazy";
 import "./library.css";
 import { TeachMount } from "../teach/TeachMount";
 
-// The lessons (their workflows and text) load when the gallery first opens.
-const LessonCards = lazy(() => import("../teach/Lessons").then((m) => ({ default: m.LessonCards })));
+const FilesDialogs = lazyPart(() => import("./FilesDialogs"));
+// Opening the library or the templates should feel instant: fetch the dialogs once the page is idle.
+whenIdle(() => void FilesDialogs.preload().catch(() => undefined));
 
-const noop = () => () => {};
+const anyDialog = (s: FilesUiState) => !!(s.report || s.gallery || s.nameFor || s.library);
 
-function useSession(): Session | null {
-  return useSyncExternalStore(onSessionChange, getSession, getSession);
+/** Mounted from the first time a dialog opens, then kept (the library keeps its search text). */
+function Dialogs() {
+  const wanted = useFilesUi(anyDialog);
+  const [mounted, setMounted] = useState(wanted);
+  if (wanted && !mounted) setMounted(true);
+  if (!mounted && !wanted) return null;
+  return (
+    <Suspense fallback={null}>
+      <FilesDialogs />
+    </Suspense>
+  );
 }
-
-function useSessionState(): SessionState | null {
-  const session = useSession();
-  return useSyncExternalStore(session ? session.subscribe : noop, () => session?.state() ?? null, () => session?.state() ?? null);
-}
-
-function useFilesUi<T>(sel: (s: FilesUiState) => T): T {
-  return useSyncExternalStore(filesUi.subscribe, () => sel(filesUi.get()), () => sel(filesUi.get()));
-}
-
-const time = (t: number) => {
-  const d = new Date(t);
-  const today = new Date();
-  const sameDay = d.toDateString() === today.toDateString();
-  return sameDay ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : d.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-};
 
 /**
  * Renders inside the canvas element when there is one, so overlays sit on the canvas whatever
@@ -176,351 +168,6 @@ function DialogHost() {
   );
 }
 
-function LoadReport() {
-  const report = useFilesUi((s) => s.report);
-  if (!report) return null;
-  const close = () => filesUi.set({ report: null });
-  return (
-    <Modal title={report.title} onClose={close} width={620}>
-      <div data-testid={report.severity === "error" ? "load-error-dialog" : "load-warning-dialog"} className="lg-report">
-        <p className="muted">
-          {report.severity === "error" ? `${report.source} was not opened; the current pipeline is unchanged.` : `${report.source} was opened; these parts were repaired or dropped:`}
-        </p>
-        <ul className="lg-issues">
-          {report.issues.map((i, k) => (
-            <li key={k} className={report.severity}>
-              <div className="lg-issue-msg">{i.message}</div>
-              <div className="lg-issue-where">
-                <code>{i.path}</code>
-                {i.nodeId !== undefined && (
-                  <span>
-                    {" "}
-                    · node <code>{i.nodeId}</code>
-                  </span>
-                )}
-                {i.edgeId !== undefined && (
-                  <span>
-                    {" "}
-                    · wire <code>{i.edgeId}</code>
-                  </span>
-                )}
-              </div>
-            </li>
-          ))}
-        </ul>
-        <div className="modal-foot">
-          <button className="btn primary" onClick={close}>
-            OK
-          </button>
-        </div>
-      </div>
-    </Modal>
-  );
-}
-
-function TemplateGallery() {
-  const open = useFilesUi((s) => s.gallery);
-  const store = useEditorStore();
-  if (!open) return null;
-  const close = () => filesUi.set({ gallery: false });
-  return (
-    <Modal title="Templates" onClose={close} width={860}>
-      <p className="muted">Start from an example pipeline. Your current pipeline stays recoverable under Library › Recover drafts.</p>
-      <h4 className="section">Lessons</h4>
-      <p className="muted small">Guided: each opens a small pipeline with a short explanation and a ready-made sweep that shows one idea at a fixed seed.</p>
-      <Suspense fallback={<div className="muted small">Loading lessons…</div>}>
-        <LessonCards onOpen={close} />
-      </Suspense>
-      <h4 className="section">Examples</h4>
-      <div className="lg-cards" data-testid="template-gallery">
-        {examples.map((ex) => {
-          const types = [...new Set(ex.document.nodes.map((n) => store.registry.get(n.type)?.title ?? n.type))].filter((t) => t !== "Note");
-          return (
-            <button
-              key={ex.id}
-              className="lg-card"
-              data-testid={`template-${ex.id}`}
-              onClick={async () => {
-                close();
-                await openTemplate(store, store.registry, ex);
-              }}
-            >
-              <span className="lg-card-title">{ex.title}</span>
-              <span className="lg-card-desc">{ex.description}</span>
-              <span className="lg-card-meta">
-                {ex.document.nodes.length} nodes · {types.slice(0, 5).join(", ")}
-                {types.length > 5 ? "…" : ""}
-              </span>
-            </button>
-          );
-        })}
-      </div>
-    </Modal>
-  );
-}
-
-function NameDialog() {
-  const nameFor = useFilesUi((s) => s.nameFor);
-  const [name, setName] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (nameFor) {
-      setName(nameFor.initial);
-      setError(null);
-    }
-  }, [nameFor]);
-  if (!nameFor) return null;
-  const close = () => filesUi.set({ nameFor: null });
-  const submit = async () => {
-    const session = getSession();
-    if (!session) return close();
-    try {
-      const rec = await session.saveAsToLibrary(name);
-      close();
-      ui.toast(`Saved “${rec.name}” to the library`, "success");
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-  return (
-    <Modal title="Save to library" onClose={close} width={420}>
-      <form
-        data-testid="save-as-dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        className="lg-form"
-      >
-        <label className="muted" htmlFor="lg-save-name">
-          Name
-        </label>
-        <input id="lg-save-name" className="input" data-testid="save-as-name" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} autoFocus />
-        {error && <div className="callout error">{error}</div>}
-        <div className="modal-foot">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={!name.trim()} data-testid="save-as-submit">
-            Save
-          </button>
-        </div>
-      </form>
-    </Modal>
-  );
-}
-
-function LibraryRow({ rec, session, current, onChanged }: { rec: WorkflowSummary; session: Session; current: boolean; onChanged(): void }) {
-  const [renaming, setRenaming] = useState(false);
-  const [name, setName] = useState(rec.name);
-  const act = async (fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-    } catch (e) {
-      ui.toast((e as Error).message, "error", 6000);
-    }
-    onChanged();
-  };
-  return (
-    <li className={`lg-row ${current ? "current" : ""}`} data-testid="library-item">
-      {renaming ? (
-        <form
-          className="lg-rename"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setRenaming(false);
-            void act(() => session.library.rename(rec.id, name));
-          }}
-        >
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-label="New name" data-testid="library-rename-input" onKeyDown={(e) => e.key === "Escape" && (e.stopPropagation(), setRenaming(false))} />
-          <button className="btn small primary" type="submit" disabled={!name.trim()}>
-            Rename
-          </button>
-        </form>
-      ) : (
-        <div className="lg-row-main">
-          <span className="lg-row-name" data-testid="library-item-name">
-            {rec.name}
-            {current && <span className="lg-tag">open</span>}
-          </span>
-          <span className="lg-row-meta">
-            {rec.nodeCount} nodes · saved {time(rec.updatedAt)}
-          </span>
-        </div>
-      )}
-      <div className="lg-row-actions">
-        <button
-          className="btn small primary"
-          data-testid="library-open"
-          onClick={async () => {
-            filesUi.set({ library: false });
-            const r = await session.openLibrary(rec.id);
-            if (r.ok) ui.toast(`Opened “${rec.name}”`, "success");
-            else if (!r.cancelled) filesUi.set({ report: { title: "Could not open this workflow", source: `“${rec.name}”`, issues: r.errors, severity: "error" } });
-          }}
-        >
-          Open
-        </button>
-        <button className="btn small" data-testid="library-rename" onClick={() => (setName(rec.name), setRenaming(true))}>
-          Rename
-        </button>
-        <button className="btn small" data-testid="library-duplicate" onClick={() => void act(() => session.library.duplicate(rec.id))}>
-          Duplicate
-        </button>
-        <button
-          className="btn small danger"
-          data-testid="library-delete"
-          title="Delete (recoverable from Recover drafts)"
-          onClick={() =>
-            void act(async () => {
-              await session.deleteFromLibrary(rec.id);
-              ui.toast(`Deleted “${rec.name}”; recover it under Recover drafts`, "info", 6000);
-            })
-          }
-        >
-          Delete
-        </button>
-      </div>
-    </li>
-  );
-}
-
-function LibraryDialog() {
-  const open = useFilesUi((s) => s.library);
-  const session = useSession();
-  const s = useSessionState();
-  const store = useEditorStore();
-  const [query, setQuery] = useState("");
-  const [items, setItems] = useState<WorkflowSummary[]>([]);
-  const [recent, setRecent] = useState<RecentDraftRecord[]>([]);
-  const [unreadable, setUnreadable] = useState<DraftRecord[]>([]);
-  const [tick, setTick] = useState(0);
-  const refresh = () => setTick((t) => t + 1);
-  const queryRef = useRef(query);
-  queryRef.current = query;
-
-  useEffect(() => {
-    if (!open || !session) return;
-    let live = true;
-    void (async () => {
-      const [list, rec, slots] = await Promise.all([session.library.list(queryRef.current), session.drafts.listRecent(), session.drafts.listSlots()]);
-      if (!live) return;
-      setItems(list);
-      setRecent(rec);
-      setUnreadable(slots.filter((x) => x.quarantined));
-    })();
-    return () => {
-      live = false;
-    };
-    // Also refresh when this tab saves to the library (the name dialog finishes after the click).
-  }, [open, session, query, tick, s?.library?.id, s?.library?.updatedAt, s?.library?.name]);
-
-  if (!open) return null;
-  const close = () => filesUi.set({ library: false });
-  if (!session) {
-    return (
-      <Modal title="Library" onClose={close}>
-        <p>The library needs browser storage (IndexedDB), which is not available here. Use Save to download your pipeline as a file.</p>
-      </Modal>
-    );
-  }
-  const currentId = s?.library?.id;
-  return (
-    <Modal title="Library" onClose={close} width={720}>
-      <div className="lg-library" data-testid="library-dialog">
-        <div className="lg-lib-top">
-          <input className="input" placeholder="Search workflows…" aria-label="Search workflows" data-testid="library-search" value={query} onChange={(e) => setQuery(e.target.value)} />
-          <button
-            className="btn primary"
-            data-testid="library-save-current"
-            onClick={async () => {
-              await saveToLibrary(store);
-              refresh();
-            }}
-            title={currentId ? "Save the open workflow over its library copy" : "Save the current pipeline to the library"}
-          >
-            {currentId ? "Save current" : "Save current as…"}
-          </button>
-          {currentId && (
-            <button className="btn" data-testid="library-save-as" onClick={() => filesUi.set({ nameFor: { initial: `${s?.library?.name ?? "Untitled"} (copy)` } })}>
-              Save as…
-            </button>
-          )}
-        </div>
-        <ul className="lg-list">
-          {items.map((rec) => (
-            <LibraryRow key={`${rec.id}:${rec.updatedAt}`} rec={rec} session={session} current={rec.id === currentId} onChanged={refresh} />
-          ))}
-          {!items.length && <li className="lg-empty">{query ? "No workflow matches this search." : "No saved workflows yet. Save the current pipeline to start your library."}</li>}
-        </ul>
-
-        <h3 className="lg-h3">Recover drafts</h3>
-        <p className="muted small">Pipelines replaced by New, Open, a template or the library, and deleted workflows. The last 20 are kept.</p>
-        <ul className="lg-list" data-testid="recent-drafts">
-          {recent.map((r) => (
-            <li key={r.id} className="lg-row" data-testid="recent-draft">
-              <div className="lg-row-main">
-                <span className="lg-row-name">{r.name}</span>
-                <span className="lg-row-meta">
-                  {r.nodeCount} nodes · {time(r.savedAt)} · {r.reason}
-                </span>
-              </div>
-              <div className="lg-row-actions">
-                <button
-                  className="btn small primary"
-                  data-testid="recent-recover"
-                  onClick={async () => {
-                    close();
-                    const res = await session.recoverRecent(r.id);
-                    if (res.ok) ui.toast(`Recovered “${r.name}”`, "success");
-                    else if (!res.cancelled) filesUi.set({ report: { title: "Could not recover this draft", source: `“${r.name}”`, issues: res.errors, severity: "error" } });
-                  }}
-                >
-                  Recover
-                </button>
-                <button className="btn small" onClick={() => downloadText(r.data, `${r.name.replace(/[^\w.-]+/g, "-")}.draft.json`)} title="Download the draft's raw data">
-                  Download
-                </button>
-              </div>
-            </li>
-          ))}
-          {!recent.length && <li className="lg-empty">Nothing to recover.</li>}
-        </ul>
-
-        {unreadable.length > 0 && (
-          <>
-            <h3 className="lg-h3">Unreadable autosaves</h3>
-            <ul className="lg-list" data-testid="unreadable-drafts">
-              {unreadable.map((d) => (
-                <li key={d.slot} className="lg-row">
-                  <div className="lg-row-main">
-                    <span className="lg-row-name">{d.name}</span>
-                    <span className="lg-row-meta">{d.quarantined?.reason}</span>
-                  </div>
-                  <div className="lg-row-actions">
-                    <button
-                      className="btn small"
-                      onClick={async () => {
-                        const read = await session.drafts.read(d.slot);
-                        downloadText(read?.current?.data ?? "", `lora-graph-unreadable-autosave-${d.slot}.json`);
-                      }}
-                    >
-                      Download raw data
-                    </button>
-                    <button className="btn small danger" onClick={async () => (await session.discardCorrupt(d.slot), refresh())}>
-                      Discard
-                    </button>
-                  </div>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </div>
-    </Modal>
-  );
-}
-
 /** Dropping a .json file anywhere on the editor (the canvas included) opens it. */
 function useFileDrop() {
   const store = useEditorStore();
@@ -573,10 +220,7 @@ export function FilesUi() {
       <Banners />
       <RestoredNotice />
       <AutosaveChip />
-      <TemplateGallery />
-      <LibraryDialog />
-      <NameDialog />
-      <LoadReport />
+      <Dialogs />
       <DialogHost />
       <TeachMount />
     </>
