@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createEdgeDeriver, createNodeDeriver, nodeById } from "../../src/editor/flow/derive";
+import { nodeSizes } from "../../src/editor/flow/sizes";
 import { createEditorStore, counterIds } from "../../src/editor/store";
 import { stubRegistry } from "./stubRegistry";
 
@@ -8,7 +9,7 @@ describe("xyflow adapters", () => {
     const s = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
     const a = s.addNode("lora", { x: 0, y: 0 });
     const b = s.addNode("lora", { x: 100, y: 0 });
-    const derive = createNodeDeriver();
+    const derive = createNodeDeriver(stubRegistry);
     const none = new Set<string>();
     const first = derive(s.getState().document.nodes, none, null);
     s.setParam(b, "scale", 0.3);
@@ -22,6 +23,30 @@ describe("xyflow adapters", () => {
     expect(third[1]).not.toBe(first[1]);
     expect(third[1].position).toEqual({ x: 5, y: 5 });
     expect(s.getState().document.nodes[1].position).toEqual({ x: 100, y: 0 });
+  });
+
+  it("give a node never measured an estimated size and handles (so xyflow can cull it unmounted), and a measured node neither (xyflow would re-read the estimate over its measured handles)", () => {
+    const s = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
+    const lora = s.addNode("lora", { x: 0, y: 0 });
+    const derive = createNodeDeriver(stubRegistry);
+    const [fresh] = derive(s.getState().document.nodes, new Set(), null);
+    const def = stubRegistry.getOrThrow("lora");
+    expect(fresh.initialWidth).toBeGreaterThan(0);
+    expect(fresh.initialHeight).toBeGreaterThan(0);
+    expect(fresh.handles?.map((h) => `${h.type}:${h.id}`).sort()).toEqual([...def.inputs.map((p) => `target:${p.id}`), ...def.outputs.map((p) => `source:${p.id}`)].sort());
+    // Inputs on the left edge, outputs on the right, one row apart.
+    const targets = fresh.handles!.filter((h) => h.type === "target");
+    expect(new Set(targets.map((h) => h.x)).size).toBe(1);
+    expect(fresh.handles!.find((h) => h.type === "source")!.x).toBeGreaterThan(targets[0].x + 200);
+    nodeSizes.set(lora, { width: 268, height: 190 });
+    try {
+      const [measured] = derive(s.getState().document.nodes, new Set(), null);
+      expect(measured.measured).toEqual({ width: 268, height: 190 });
+      expect(measured.handles).toBeUndefined();
+      expect(measured.initialHeight).toBeUndefined();
+    } finally {
+      nodeSizes.delete(lora);
+    }
   });
 
   it("colour edges by the source port's type", () => {

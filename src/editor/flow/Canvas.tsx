@@ -23,7 +23,7 @@ import { useEditor, useEditorStore } from "../store/react";
 import { ui, useUi } from "../store/ui";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
 import { GraphNode, CATEGORY_COLOR, LOD_ZOOM } from "./GraphNode";
-import { nodeSizes } from "./sizes";
+import { nodeSizes, typeSizes } from "./sizes";
 import { fitGraph, fitState, MINIMAP } from "./fit";
 import { placeNewNode } from "./place";
 import { GraphEdge } from "./GraphEdge";
@@ -62,7 +62,7 @@ export function Canvas() {
   const epoch = useEditor((s) => s.epoch);
   const flow = useReactFlow<GraphFlowNode>();
   const [drag, setDrag] = useState<Map<string, XY> | null>(null);
-  const deriveNodes = useMemo(createNodeDeriver, []);
+  const deriveNodes = useMemo(() => createNodeDeriver(registry), [registry]);
   const deriveEdges = useMemo(() => createEdgeDeriver(registry), [registry]);
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
@@ -147,7 +147,10 @@ export function Canvas() {
         else if (c.type === "dimensions" && c.dimensions) {
           const old = nodeSizes.get(c.id);
           if (!old || old.width !== c.dimensions.width || old.height !== c.dimensions.height) {
-            nodeSizes.set(c.id, { width: c.dimensions.width, height: c.dimensions.height });
+            const size = { width: c.dimensions.width, height: c.dimensions.height };
+            nodeSizes.set(c.id, size);
+            const type = flow.getNode(c.id)?.data.type;
+            if (type) typeSizes.set(type, size);
             resized = true;
           }
         }
@@ -161,7 +164,7 @@ export function Canvas() {
       if (resized) setSizeTick((t) => t + 1);
       if (sel) store.setSelection({ nodes: [...sel] });
     },
-    [store],
+    [store, flow],
   );
 
   const onEdgesChange = useCallback(

@@ -1,5 +1,5 @@
 import type { Edge, Node } from "@xyflow/react";
-import { nodeSizes } from "./sizes";
+import { estimatedHandles, estimatedSize, nodeSizes } from "./sizes";
 import { PORT_KIND_INFO, type Registry, type WorkflowEdge, type WorkflowNode, type XY } from "../../graph";
 
 /**
@@ -23,7 +23,7 @@ interface CachedNode {
  * whose position, selection or size did not change. A param edit changes none of those, so the
  * same array comes back and xyflow does no work at all.
  */
-export function createNodeDeriver() {
+export function createNodeDeriver(registry: Registry) {
   let cache = new Map<string, CachedNode>();
   let last: GraphFlowNode[] = [];
   return function derive(nodes: readonly WorkflowNode[], selected: ReadonlySet<string>, drag: ReadonlyMap<string, XY> | null): GraphFlowNode[] {
@@ -47,6 +47,8 @@ export function createNodeDeriver() {
           selected: sel,
           // Without the measured size xyflow would hide and re-measure the node on every edit.
           measured: size,
+          // Not measured yet (never on screen): a size and handles to cull it by; see estimatedHandles.
+          ...(size ? {} : estimate(registry, n)),
           // Notes are commentary: keep them under the wires' nodes.
           zIndex: n.type === "note" ? -1 : undefined,
         };
@@ -61,6 +63,12 @@ export function createNodeDeriver() {
     if (same) return last;
     return (last = out);
   };
+}
+
+function estimate(registry: Registry, n: WorkflowNode): Pick<GraphFlowNode, "initialWidth" | "initialHeight" | "handles"> {
+  const def = registry.get(n.type);
+  const { width, height } = estimatedSize(def, n);
+  return { initialWidth: width, initialHeight: height, handles: estimatedHandles(def) };
 }
 
 const indexes = new WeakMap<readonly WorkflowNode[], Map<string, WorkflowNode>>();
