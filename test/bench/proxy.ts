@@ -1,8 +1,17 @@
 /**
  * Proxy throughput and latency: status polls through our proxy to the stand-in, against the same
- * stand-in served directly over HTTP (no allowlist, no header policy, no rate limiter), both on
- * loopback, loaded by autocannon in a child process so it does not share our event loop. The
- * proxy run is long (60 s full, 10 s quick) and our heap is sampled after forced GCs throughout.
+ * stand-in served directly over HTTP (no allowlist, no header policy, no rate limiter, no
+ * upstream deadline), both on loopback, loaded by autocannon in a child process so it does not
+ * share our event loop. Both sides build the same stand-in Response (with an AbortSignal) and
+ * read its body; the difference is the proxy's own per-request work. Our heap is sampled after
+ * forced GCs throughout a separate long proxy run (60 s full, 10 s quick).
+ *
+ * Throughput is measured in short runs that alternate direct/proxy (ABBA order), and the budget
+ * is judged on the median of the per-pair ratios: on this shared 2-core machine other engineers'
+ * benches move req/s by 2× within a minute (one 10 s direct run gave 8,370 req/s, the next
+ * 3,340), so two direct runs around one proxy run compared apples with oranges. Server CPU time
+ * per request (process.cpuUsage over each run) is printed too, because it is much less disturbed
+ * by other processes than req/s.
  */
 import { execFile } from "node:child_process";
 import { Agent, createServer, request, type Server } from "node:http";
@@ -24,6 +33,8 @@ const FLAT_MB = 5;
 
 interface Load {
   rps: number;
+  /** Server process CPU per answered request (µs), user + system, during the run. */
+  cpuUs: number;
   p50: number;
   p99: number;
   errors: number;
@@ -54,15 +65,31 @@ async function sequential(url: string, target: string, n: number): Promise<{ p50
 function autocannon(url: string, target: string, seconds: number): Promise<Load> {
   const bin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
   return new Promise((resolve, reject) => {
+    // autocannon's own start-up (a node process) falls outside its timed window but inside our
+    // CPU window; the server is idle then, so it adds nothing to the server's CPU figure.
+    const c0 = process.cpuUsage();
     execFile(process.execPath, [bin, "-j", "-c", String(CONNECTIONS), "-d", String(seconds), "-H", `x-fal-target-url=${target}`, url], { maxBuffer: 1 << 24 }, (err, stdout) => {
       if (err) return reject(err);
+      const dc = process.cpuUsage(c0);
       const r = JSON.parse(stdout);
-      resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx });
+      const answered = Math.max(1, r["2xx"] + r.non2xx);
+      resolve({
+        rps: r.requests.average,
+        cpuUs: (dc.user + dc.system) / answered,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.timeouts,
+        non2xx: r.non2xx,
+      });
     });
   });
 }
 
-/** The stand-in with nothing in front of it but node:http. */
+/**
+ * The stand-in with nothing in front of it but node:http: its status, headers and body are
+ * written as they are, in one write with a content-length (the cheapest way to serve a small
+ * Response; the proxy does the same for small bodies). No target parsing beyond the request id.
+ */
 function directServer(standin: Standin): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     void (async () => {
@@ -70,9 +97,20 @@ function directServer(standin: Standin): Promise<{ url: string; server: Server }
       const id = /\/requests\/([^/?]+)\/status/.exec(url)?.[1];
       const target: AllowedTarget = { ok: true, op: "status", url, method: "GET", requestId: id, logs: false };
       const r = await standin.fetch(url, { method: "GET", headers: {}, signal: new AbortController().signal, redirect: "manual", target });
-      const body = Buffer.from(await r.arrayBuffer());
-      res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json", "content-length": body.length });
-      res.end(body);
+      const headers: Record<string, string> = {};
+      r.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      const reader = r.body!.getReader();
+      for (let c = await reader.read(); !c.done; c = await reader.read()) {
+        chunks.push(c.value);
+        total += c.value.byteLength;
+      }
+      headers["content-length"] = String(total);
+      res.writeHead(r.status, headers);
+      res.end(Buffer.concat(chunks, total));
     })();
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server })));
@@ -80,7 +118,15 @@ function directServer(standin: Standin): Promise<{ url: string; server: Server }
 
 export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
   // A generation that never ends within the bench: every poll sees IN_PROGRESS with its logs.
-  const app = createApp({ distDir: "/nonexistent", logger: quiet, standinOptions: { latencyMs: 3_600_000, queueDelayMs: 0 }, limits: { rateLimit: false } });
+  // The rate limiter stays on, as in production, with a budget this one client cannot exhaust:
+  // its per-request bookkeeping is part of the proxy's cost.
+  const unlimited = { capacity: 1e9, refillPerSecond: 1e9 };
+  const app = createApp({
+    distDir: "/nonexistent",
+    logger: quiet,
+    standinOptions: { latencyMs: 3_600_000, queueDelayMs: 0 },
+    limits: { rateLimit: { submit: unlimited, poll: unlimited } },
+  });
   const base = await app.listen(0, "127.0.0.1");
   const proxyUrl = `${base}/api/fal/proxy`;
   const direct = await directServer(app.standin!);
@@ -96,7 +142,7 @@ export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
     const probe = await fetch(proxyUrl, { headers: { "x-fal-target-url": target } });
     if (probe.status !== 202 && probe.status !== 200) throw new Error(`status poll through the proxy answered ${probe.status}`);
 
-    const short = opts.quick ? 5 : 10;
+    const short = opts.quick ? 3 : 5;
     const long = opts.quick ? 10 : 60;
     // Unloaded latency first, alternating so drift hits both alike.
     const seqN = opts.quick ? 1000 : 3000;
@@ -108,7 +154,32 @@ export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
       direct: { p50: median(sd.map((x) => x.p50)), p99: median(sd.map((x) => x.p99)) },
       proxy: { p50: median(sp.map((x) => x.p50)), p99: median(sp.map((x) => x.p99)) },
     };
-    const d1 = await autocannon(direct.url, target, short);
+    // Throughput: alternating short runs, direct and proxy back to back, ABBA.
+    const rounds = opts.quick ? 3 : 5;
+    const pairs: Array<{ d: Load; p: Load }> = [];
+    for (let i = 0; i < rounds; i++) {
+      if (i % 2 === 0) {
+        const d = await autocannon(direct.url, target, short);
+        pairs.push({ d, p: await autocannon(proxyUrl, target, short) });
+      } else {
+        const p = await autocannon(proxyUrl, target, short);
+        pairs.push({ p, d: await autocannon(direct.url, target, short) });
+      }
+    }
+    const ratio = median(pairs.map((x) => x.p.rps / x.d.rps));
+    const d = {
+      rps: median(pairs.map((x) => x.d.rps)),
+      cpuUs: median(pairs.map((x) => x.d.cpuUs)),
+      p50: median(pairs.map((x) => x.d.p50)),
+      p99: median(pairs.map((x) => x.d.p99)),
+    };
+    const pm = {
+      rps: median(pairs.map((x) => x.p.rps)),
+      cpuUs: median(pairs.map((x) => x.p.cpuUs)),
+      p50: median(pairs.map((x) => x.p.p50)),
+      p99: median(pairs.map((x) => x.p.p99)),
+      errors: pairs.reduce((n, x) => n + x.p.errors, 0),
+    };
     // The long proxy run, with our heap sampled after a GC every 5 s.
     gc();
     const heap: number[] = [process.memoryUsage().heapUsed];
@@ -120,20 +191,22 @@ export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
     clearInterval(sampler);
     gc();
     heap.push(process.memoryUsage().heapUsed);
-    const d2 = await autocannon(direct.url, target, short);
-    const d = { rps: (d1.rps + d2.rps) / 2, p50: median([d1.p50, d2.p50]), p99: median([d1.p99, d2.p99]) };
     const mb = heap.map((h) => h / 2 ** 20);
     // Flat: after warm-up (first sample), the heap does not keep growing.
     const growth = mb[mb.length - 1] - mb[1 < mb.length ? 1 : 0];
-    console.log(`direct: ${d1.rps.toFixed(0)} / ${d2.rps.toFixed(0)} req/s; proxy: ${p.rps.toFixed(0)} req/s over ${long} s, errors ${p.errors}, non-2xx ${p.non2xx} (polls answer 202 while in progress)`);
+    const f0 = (x: number) => x.toFixed(0);
+    console.log(`${rounds} × ${short} s pairs, req/s direct / proxy (ratio): ${pairs.map((x) => `${f0(x.d.rps)} / ${f0(x.p.rps)} (×${(x.p.rps / x.d.rps).toFixed(2)})`).join(", ")}`);
+    console.log(`server CPU per request (µs) direct / proxy: ${pairs.map((x) => `${f0(x.d.cpuUs)} / ${f0(x.p.cpuUs)}`).join(", ")}`);
+    console.log(`long proxy run: ${f0(p.rps)} req/s over ${long} s, errors ${p.errors}, non-2xx ${p.non2xx} (polls answer 202 while in progress)`);
     console.log(`server heap after GC every 5 s (MB): ${mb.map((x) => x.toFixed(1)).join(" ")}`);
     const ms = (x: number) => `${x.toFixed(2)} ms`;
     return [
-      { label: `throughput (${CONNECTIONS} connections)`, actual: `${p.rps.toFixed(0)} req/s`, baseline: `${d.rps.toFixed(0)} req/s direct`, ratio: `×${(p.rps / d.rps).toFixed(2)}`, budget: "≥ ×0.8", pass: p.rps >= 0.8 * d.rps },
+      { label: `throughput (${CONNECTIONS} connections, median of ${rounds} pairs)`, actual: `${pm.rps.toFixed(0)} req/s`, baseline: `${d.rps.toFixed(0)} req/s direct`, ratio: `×${ratio.toFixed(2)}`, budget: "≥ ×0.8", pass: ratio >= 0.8 && pm.errors === 0 },
+      { label: "server CPU per request under load", actual: `${pm.cpuUs.toFixed(0)} µs`, baseline: `${d.cpuUs.toFixed(0)} µs direct`, ratio: `×${(pm.cpuUs / d.cpuUs).toFixed(2)}`, budget: "reported", pass: true },
       { label: "latency p50, one connection, µs clock", actual: ms(seq.proxy.p50), baseline: ms(seq.direct.p50), ratio: `+${ms(seq.proxy.p50 - seq.direct.p50)}`, budget: "≤ +1 ms", pass: seq.proxy.p50 - seq.direct.p50 <= 1 },
       { label: "latency p99, one connection", actual: ms(seq.proxy.p99), baseline: ms(seq.direct.p99), ratio: `+${ms(seq.proxy.p99 - seq.direct.p99)}`, budget: "reported", pass: true },
-      { label: `latency p50 under load (autocannon, whole ms)`, actual: ms(p.p50), baseline: ms(d.p50), ratio: `+${ms(p.p50 - d.p50)}`, budget: "≤ +1 ms", pass: p.p50 - d.p50 <= 1 },
-      { label: "latency p99 under load", actual: ms(p.p99), baseline: ms(d.p99), ratio: `×${(p.p99 / d.p99).toFixed(2)}`, budget: "reported", pass: true },
+      { label: `latency p50 under load (autocannon, whole ms)`, actual: ms(pm.p50), baseline: ms(d.p50), ratio: `+${ms(pm.p50 - d.p50)}`, budget: "≤ +1 ms", pass: pm.p50 - d.p50 <= 1 },
+      { label: "latency p99 under load", actual: ms(pm.p99), baseline: ms(d.p99), ratio: `×${(pm.p99 / d.p99).toFixed(2)}`, budget: "reported", pass: true },
       { label: `server heap over ${long} s of load`, actual: `${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB (${mb[0].toFixed(1)} → ${mb[mb.length - 1].toFixed(1)})`, budget: `≤ +${FLAT_MB} MB after warm-up`, pass: growth <= FLAT_MB && p.errors === 0 },
     ];
   } finally {
