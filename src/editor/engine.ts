@@ -1,19 +1,82 @@
 /**
  * The editor's single doorway to the compiler's public API, with memoisation: compile is pure,
  * so one result per document object (immer gives a new object on every edit, the same one otherwise).
+ *
+ * The compiler is not part of the first load (issue #5 §3): it starts loading when this module
+ * does and the first paint does not wait for it. Until it is there, `compiled()` answers
+ * PENDING (no outputs, no diagnostics) without caching it; views re-select once it arrives
+ * (`onCompilerReady`, which main.tsx wires into the store subscription React uses).
  */
-import { compile, type CompileResult, type CompiledOutput } from "../compiler";
+import { useSyncExternalStore } from "react";
+import type { CompileResult, CompiledOutput, SourceMap } from "../compiler";
 import type { Diagnostic, Registry, WorkflowDocument } from "../graph";
+import type { EditorStore } from "./store";
 
 export type { CompileResult, CompiledOutput };
+
+type CompilerApi = typeof import("../compiler");
+
+let api: CompilerApi | null = null;
+let loading: Promise<CompilerApi> | null = null;
+const readyListeners = new Set<() => void>();
+
+/** Loads the compiler once (retrying after a failed fetch); resolves when `compiled()` gives real results. */
+export function loadCompiler(): Promise<CompilerApi> {
+  loading ??= import("../compiler").then(
+    (m) => {
+      api = m;
+      for (const l of [...readyListeners]) l();
+      return m;
+    },
+    (e: unknown) => {
+      loading = null;
+      throw e;
+    },
+  );
+  return loading;
+}
+
+export const compilerReady = (): boolean => api !== null;
+
+/** Called once when the compiler has loaded (never, if it already had); returns an unsubscribe function. */
+export function onCompilerReady(listener: () => void): () => void {
+  if (api) return () => {};
+  readyListeners.add(listener);
+  return () => void readyListeners.delete(listener);
+}
+
+/**
+ * The store as React should see it: its subscriptions also fire once when the compiler has
+ * loaded, so every view selecting from compiled() re-selects. Persistence keeps the plain store:
+ * nothing changed for it to save.
+ */
+export function wakeOnCompiler(store: EditorStore): EditorStore {
+  const view: EditorStore = Object.create(store);
+  view.subscribe = (listener) => {
+    const off = store.subscribe(listener);
+    const offReady = onCompilerReady(() => listener(store.getState(), store.getState()));
+    return () => {
+      off();
+      offReady();
+    };
+  };
+  return view;
+}
+
+// Start at once: the fetch overlaps opening IndexedDB and the first render.
+void loadCompiler().catch(() => undefined);
+
+/** The answer while the compiler is still loading: nothing to run, nothing to report yet. */
+export const PENDING: CompileResult = Object.freeze({ outputs: [], diagnostics: [] }) as unknown as CompileResult;
 
 const results = new WeakMap<WorkflowDocument, CompileResult>();
 
 export function compiled(doc: WorkflowDocument, registry: Registry): CompileResult {
+  if (!api) return PENDING;
   let r = results.get(doc);
   if (!r) {
     try {
-      r = compile(doc, registry);
+      r = api.compile(doc, registry);
     } catch (e) {
       // A compiler bug must not take the editor down with it; show it as a problem instead.
       r = { outputs: [], diagnostics: [{ severity: "error", code: "internal-error", message: `Compiler crashed: ${(e as Error).message}` }] };
@@ -21,6 +84,11 @@ export function compiled(doc: WorkflowDocument, registry: Registry): CompileResu
     results.set(doc, r);
   }
   return r;
+}
+
+/** The compiler's `lookupSource`; undefined while the compiler is still loading. */
+export function lookupSource(sourceMap: SourceMap, path: readonly (string | number)[]): ReturnType<CompilerApi["lookupSource"]> {
+  return api?.lookupSource(sourceMap, path);
 }
 
 const EMPTY: readonly Diagnostic[] = Object.freeze([]);
@@ -54,4 +122,9 @@ export function nodeDiagnostics(result: CompileResult, nodeId: string): readonly
 export function fieldDiagnostic(list: readonly Diagnostic[], field: string): Diagnostic | undefined {
   const own = list.filter((d) => d.field === field);
   return own.find((d) => d.severity === "error") ?? own[0];
+}
+
+/** True once the compiler has loaded; re-renders the caller when it does. */
+export function useCompilerReady(): boolean {
+  return useSyncExternalStore(onCompilerReady, compilerReady, compilerReady);
 }

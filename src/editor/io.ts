@@ -2,7 +2,7 @@
  * Import request: pasted fal request JSON becomes the current workflow. (Open, Save and the
  * library live in library/files.ts.)
  */
-import { importRequest } from "../compiler";
+import { loadCompiler } from "./engine";
 import type { Diagnostic } from "../graph";
 import type { EditorStore } from "./store";
 import { replaceGuarded } from "./library/files";
@@ -16,6 +16,7 @@ export async function importRequestText(store: EditorStore, text: string): Promi
     return { ok: false, error: `Not JSON: ${(e as Error).message}` };
   }
   try {
+    const { importRequest } = await loadCompiler();
     const r = await importRequest(json, store.registry);
     // In-app question over unsaved work; the replaced pipeline stays under Library › Recover drafts.
     if (!(await replaceGuarded(store, r.document, "Replaced by importing a request", "Import this request?", false))) return { ok: false, error: "Cancelled" };

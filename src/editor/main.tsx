@@ -5,6 +5,7 @@ import "./styles.css";
 import { emptyDocument, loadWorkflow } from "../graph";
 import { examples, registry } from "../../nodes";
 import { createEditorStore } from "./store";
+import { wakeOnCompiler } from "./engine";
 import { App } from "./App";
 import { startPersistence } from "./persistence/boot";
 
@@ -17,11 +18,12 @@ function starter() {
 
 const store = createEditorStore(registry, starter());
 
+// React sees the store through wakeOnCompiler: the first paint does not wait for the compiler.
 // Restore this tab's draft (if any) before the first render, so the canvas opens on it.
 void startPersistence(store, registry).finally(() =>
   createRoot(document.getElementById("root")!).render(
     <StrictMode>
-      <App store={store} />
+      <App store={wakeOnCompiler(store)} />
     </StrictMode>,
   ),
 );

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { act, cleanup, render } from "@testing-library/react";
 import { examples, registry } from "../../nodes";
 import { loadWorkflow } from "../../src/graph";
@@ -8,6 +8,10 @@ import { createEditorStore } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
 import { RequestPanel } from "../../src/editor/panels/RequestPanel";
+import { loadCompiler } from "../../src/editor/engine";
+
+// The editor loads the compiler after its first paint; these views need its results at once.
+beforeAll(() => loadCompiler());
 
 afterEach(cleanup);
 

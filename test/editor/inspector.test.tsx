@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -8,6 +8,10 @@ import { createEditorStore, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
 import { ProblemsPanel } from "../../src/editor/panels/ProblemsPanel";
+import { loadCompiler } from "../../src/editor/engine";
+
+// The editor loads the compiler after its first paint; these views need its results at once.
+beforeAll(() => loadCompiler());
 
 afterEach(cleanup);
 

@@ -1,13 +1,17 @@
 // @vitest-environment happy-dom
 // Prompt weighting in the prompt field: with weighting on, the text is drawn as Compel reads it
 // (syntax, weights per phrase) under the textarea, and the chips list each weighted phrase.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { act, cleanup, fireEvent, render } from "@testing-library/react";
 import { examples, registry } from "../../nodes";
 import { loadWorkflow } from "../../src/graph";
 import { createEditorStore, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
+import { loadCompiler } from "../../src/editor/engine";
+
+// The editor loads the compiler after its first paint; these views need its results at once.
+beforeAll(() => loadCompiler());
 
 afterEach(cleanup);
 

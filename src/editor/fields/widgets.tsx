@@ -1,6 +1,6 @@
 import { useContext, useEffect, useState, type ComponentType } from "react";
 import type { WidgetKind } from "../../graph";
-import { IMAGE_SIZE_PRESET_NAMES } from "../../compiler";
+import { IMAGE_SIZE_PRESET_NAMES } from "../../graph";
 import type { FieldProps } from "./types";
 import { NumberInput } from "./NumberInput";
 import { ImageField } from "./ImageField";

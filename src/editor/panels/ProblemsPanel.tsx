@@ -1,6 +1,6 @@
 import { useEditor, useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
-import { compiled } from "../engine";
+import { compiled, useCompilerReady } from "../engine";
 import { Icon } from "../kit/icons";
 import { useRunDiagnostics } from "../run/useRunDiagnostics";
 
@@ -9,6 +9,7 @@ const RANK = { error: 0, warning: 1, info: 2 } as const;
 export function ProblemsPanel() {
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
+  useCompilerReady();
   const { diagnostics } = compiled(doc, store.registry);
   const runDiagnostics = useRunDiagnostics();
   const list = [...diagnostics, ...runDiagnostics].sort((a, b) => RANK[a.severity] - RANK[b.severity]);

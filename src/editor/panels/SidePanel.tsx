@@ -1,9 +1,18 @@
+import { Suspense } from "react";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui, useUi, type SideTab } from "../store/ui";
-import { compiled } from "../engine";
+import { compiled, loadCompiler } from "../engine";
+import { lazyPart, whenIdle } from "../lazy";
 import { Inspector } from "./Inspector";
-import { RequestPanel } from "./RequestPanel";
-import { ProblemsPanel } from "./ProblemsPanel";
+
+// The Request and Problems tabs are not on screen at first; they load with (and after) the
+// compiler, so they never show a not-yet-compiled pipeline. Fetched once the page is idle.
+const RequestPanel = lazyPart(() => Promise.all([import("./RequestPanel"), loadCompiler()]).then(([m]) => ({ default: m.RequestPanel })));
+const ProblemsPanel = lazyPart(() => Promise.all([import("./ProblemsPanel"), loadCompiler()]).then(([m]) => ({ default: m.ProblemsPanel })));
+whenIdle(() => {
+  void RequestPanel.preload().catch(() => undefined);
+  void ProblemsPanel.preload().catch(() => undefined);
+});
 
 export function SidePanel() {
   const tab = useUi((s) => s.tab);
@@ -29,7 +38,11 @@ export function SidePanel() {
         ))}
       </div>
       <div className="tab-body" role="tabpanel">
-        {tab === "inspector" ? <Inspector /> : tab === "request" ? <RequestPanel /> : <ProblemsPanel />}
+        {tab === "inspector" ? (
+          <Inspector />
+        ) : (
+          <Suspense fallback={<div className="panel-pad muted small">Loading…</div>}>{tab === "request" ? <RequestPanel /> : <ProblemsPanel />}</Suspense>
+        )}
       </div>
     </aside>
   );

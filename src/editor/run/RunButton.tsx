@@ -1,6 +1,7 @@
 import { useMemo } from "react";
 import { useEditor, useEditorStore } from "../store/react";
 import { Icon } from "../kit/icons";
+import { useCompilerReady } from "../engine";
 import { planRun, runFromEditor } from "./actions";
 import { useRunState } from "./runtime";
 import { TERMINAL } from "./types";
@@ -10,7 +11,9 @@ export function RunButton() {
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
   const selected = useEditor((s) => s.selection.nodes);
-  const plan = useMemo(() => planRun(doc, store.registry, selected, { jobs: false }), [doc, selected, store.registry]);
+  const ready = useCompilerReady();
+  // `ready` is a dependency: the plan is "checking" until the compiler has loaded.
+  const plan = useMemo(() => planRun(doc, store.registry, selected, { jobs: false }), [doc, selected, store.registry, ready]);
   const active = useRunState((s) => s.runs.filter((r) => !TERMINAL.has(r.status)).length);
   const disabled = plan.reasons.length > 0;
   const title = disabled

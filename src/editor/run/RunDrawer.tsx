@@ -5,6 +5,7 @@ import { ui } from "../store/ui";
 import { Icon } from "../kit/icons";
 import { downloadRunImage, restoreRun, runUi, useRunUi } from "./actions";
 import { describeRunError, mapFieldErrors } from "./runDiagnostics";
+import { useCompilerReady } from "../engine";
 import { getController, useBackend, useRunState } from "./runtime";
 import { RunThumb } from "./Thumb";
 import { STATUS_LABEL, elapsed, formatDuration, useNow } from "./format";
@@ -30,6 +31,8 @@ function Progress({ run, live }: { run: RunRecord; live?: LiveInfo }) {
 
 function RunError({ run }: { run: RunRecord }) {
   const store = useEditorStore();
+  // Field links need the compiler's source lookup: re-render once it has loaded.
+  useCompilerReady();
   if (!run.error || run.status === "cancelled") return null;
   const d = describeRunError(run.error);
   const fields = run.error.kind === "validation" ? mapFieldErrors(run) : [];

@@ -2,7 +2,7 @@
  * What the Run button, the drawer and the drop target do, on top of the controller.
  */
 import { useSyncExternalStore } from "react";
-import { compiled } from "../engine";
+import { compiled, compilerReady, loadCompiler } from "../engine";
 import { replaceGuarded } from "../library/files";
 import type { EditorStore } from "../store";
 import { ui } from "../store/ui";
@@ -64,6 +64,7 @@ function nodeTitle(doc: WorkflowDocument, registry: Registry, id?: string): stri
  * Any compile error in them means no request at all, with the errors as reasons.
  */
 export function planRun(doc: WorkflowDocument, registry: Registry, selectedNodes: readonly string[], options: { jobs?: boolean } = {}): RunPlan {
+  if (!compilerReady()) return { jobs: [], reasons: ["The pipeline is still being checked."], label: "Checking the pipeline" };
   const result = compiled(doc, registry);
   const selected = result.outputs.filter((o) => selectedNodes.includes(o.output));
   const targets = selected.length ? selected : result.outputs;
@@ -103,6 +104,14 @@ export function planRun(doc: WorkflowDocument, registry: Registry, selectedNodes
 
 /** Runs the plan for the current selection; identical finished requests are offered from cache first. */
 export function runFromEditor(store: EditorStore): void {
+  // Ctrl+Enter right after the page opened: run as soon as the compiler is there.
+  if (!compilerReady()) {
+    void loadCompiler().then(
+      () => runFromEditor(store),
+      (e: unknown) => ui.toast(`Cannot run: the compiler did not load (${(e as Error).message})`, "error", 6000),
+    );
+    return;
+  }
   const s = store.getState();
   const plan = planRun(s.document, store.registry, s.selection.nodes);
   if (plan.reasons.length) {

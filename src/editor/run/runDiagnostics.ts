@@ -3,7 +3,8 @@
  * the node and field that produced the value (through the compile's sourceMap), and every other
  * failure becomes a plain explanation with the request id, the step, and what to do next.
  */
-import { lookupSource, type CompileResult } from "../../compiler";
+import type { CompileResult } from "../../compiler";
+import { lookupSource } from "../engine";
 import type { Diagnostic } from "../../graph";
 import { stableStringify } from "./cacheKey";
 import type { RunError, RunRecord } from "./types";
