@@ -27,12 +27,22 @@ export function inactiveParams(type: string, nodeId: string, edges: readonly Wor
 
 const NONE: Record<string, string> = {};
 
+/** Per wire list (a param edit keeps the same one): selectors run on every store change, and a scan of 1,000 wires per Sampler per keystroke adds up. */
+const keys = new WeakMap<readonly WorkflowEdge[], Map<string, string>>();
+function inactiveKey(type: string, nodeId: string, edges: readonly WorkflowEdge[]): string {
+  let byNode = keys.get(edges);
+  if (!byNode) keys.set(edges, (byNode = new Map()));
+  let key = byNode.get(nodeId);
+  if (key === undefined) byNode.set(nodeId, (key = Object.keys(inactiveParams(type, nodeId, edges)).join("|")));
+  return key;
+}
+
 /**
  * inactiveParams as a hook. The selector returns a string, so a node re-renders only when its set
  * of inactive settings changes, not on every wire edit elsewhere; types without rules cost nothing.
  */
 export function useInactiveParams(type: string, nodeId: string): Record<string, string> {
-  const key = useEditor((s) => (RULES[type] ? Object.keys(inactiveParams(type, nodeId, s.document.edges)).join("|") : ""));
+  const key = useEditor((s) => (RULES[type] ? inactiveKey(type, nodeId, s.document.edges) : ""));
   if (!key) return NONE;
   const rules = RULES[type]!;
   return Object.fromEntries(key.split("|").map((p) => [p, rules.find((r) => r.param === p)!.hint]));

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useDeferredValue, useMemo, useState } from "react";
 import { lookupSource } from "../../compiler";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui, useUi } from "../store/ui";
@@ -28,13 +28,17 @@ export function RequestPanel() {
   // Which output to show: the one picked, else a selected Sampler, else the first.
   const out = result.outputs.find((o) => o.output === chosen) ?? result.outputs.find((o) => selected.includes(o.output)) ?? result.outputs[0];
 
+  // The highlight needs the full source map (every request path), which the compiler builds on
+  // demand: at 500 nodes that is most of this panel's cost. A keystroke's render shows the new
+  // text with the previous highlight; the highlight follows in a render React may defer.
+  const highlightFrom = useDeferredValue(out);
   const highlight = useMemo(() => {
     const set = new Set<string>();
-    if (!out) return set;
+    if (!highlightFrom) return set;
     const sel = new Set(selected);
-    for (const [path, src] of Object.entries(out.sourceMap)) if (sel.has(src.nodeId)) set.add(path);
+    for (const [path, src] of Object.entries(highlightFrom.sourceMap)) if (sel.has(src.nodeId)) set.add(path);
     return set;
-  }, [out, selected]);
+  }, [highlightFrom, selected]);
   const problems = useMemo(() => new Set((out?.diagnostics ?? []).map((d) => d.path).filter((p): p is string => !!p)), [out]);
 
   if (!out) {
