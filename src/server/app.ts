@@ -60,7 +60,9 @@ export function createApp(options: AppOptions = {}): App {
   const checkEvery = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)));
   const server = createServer({ maxHeaderSize: 32 * 1024, connectionsCheckingInterval: checkEvery }, (req, res) => {
     void (async () => {
-      const path = (req.url ?? "/").split("?")[0];
+      const raw = req.url ?? "/";
+      const q = raw.indexOf("?");
+      const path = q === -1 ? raw : raw.slice(0, q);
       const falFacing = path === PROXY_PATH || path.startsWith("/standin/upload/") || path.startsWith("/standin/files/");
       if (standin && falFacing && standin.isOffline()) {
         // Injected "offline": behave like an unreachable network.

@@ -69,6 +69,14 @@ export interface ProxyOptions {
 
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Non-SSE upstream answers up to this size are buffered and sent with a content-length; larger
+ * ones (results with inline images) stream through as they arrive. Below maxResponseBytes.
+ */
+const BUFFERED_BYTES = 256 * 1024;
+
 const SUBMIT_OPS: ReadonlySet<FalOperation> = new Set(["submit", "run", "upload", "uploadMultipart", "completeMultipart"]);
 
 /** Marker an in-process upstream can throw to make the proxy drop the client connection. */
@@ -102,6 +110,8 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   const clientKey = options.clientKey ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? "unknown");
   const limitLog = new ThrottledLog();
+  const deadlines = new Deadlines(limits.upstreamTimeoutMs);
+  const classify = memoClassify(512);
   const buckets = limits.rateLimit
     ? { submit: new TokenBuckets(limits.rateLimit.submit), poll: new TokenBuckets(limits.rateLimit.poll) }
     : null;
@@ -146,14 +156,24 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
     }
     const cors = corsHeaders(origin);
 
-    // Repeated headers would be joined by Node ("a, b"); refuse them rather than guess.
-    for (const [name, values] of Object.entries(req.headersDistinct)) {
-      if (name.startsWith("x-fal-") && values && values.length > 1) {
-        return sendJsonError(res, 400, "duplicate_header", `Header ${name} was sent more than once.`, cors);
+    // One pass over the raw header list: refuse repeated x-fal-* headers (Node would join them
+    // as "a, b"; refuse rather than guess) and pick the few that are forwarded upstream.
+    const headers: Record<string, string> = {};
+    let rawTarget: string | undefined;
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toLowerCase();
+      if (name.startsWith("x-fal-")) {
+        if (name === TARGET_URL_HEADER ? rawTarget !== undefined : headers[name] !== undefined) {
+          return sendJsonError(res, 400, "duplicate_header", `Header ${name} was sent more than once.`, cors);
+        }
+        if (name === TARGET_URL_HEADER) rawTarget = raw[i + 1];
+        else headers[name] = raw[i + 1];
+      } else if ((name === "content-type" || name === "accept") && headers[name] === undefined) {
+        headers[name] = raw[i + 1];
       }
     }
-    const rawTarget = req.headersDistinct[TARGET_URL_HEADER]?.[0];
-    const decision = classifyTarget(rawTarget, method);
+    const decision = classify(rawTarget, method);
     if (!decision.ok) {
       logger.warn(`proxy: refused ${method} target (${decision.code}): ${decision.message}`);
       return sendJsonError(res, decision.status, decision.code, decision.message, cors);
@@ -175,9 +195,13 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       }
     }
 
-    let body: Buffer;
+    let body: Buffer = EMPTY;
     try {
-      body = await readBody(req, limits.maxBodyBytes);
+      // HTTP/1.1 framing: without content-length or transfer-encoding there is no body (status
+      // polls), so skip waiting a tick for an 'end' event that carries nothing.
+      if (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) {
+        body = await readBody(req, limits.maxBodyBytes);
+      }
     } catch (e) {
       if (e instanceof BodyTooLargeError) {
         // We stop reading mid-body, so the connection cannot be reused.
@@ -190,23 +214,16 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       return;
     }
 
-    const headers: Record<string, string> = {};
-    for (const [name, values] of Object.entries(req.headersDistinct)) {
-      if (!values || values.length === 0) continue;
-      if ((name.startsWith("x-fal-") && name !== TARGET_URL_HEADER) || name === "content-type" || name === "accept") {
-        headers[name] = values[0];
-      }
-    }
     headers["accept-encoding"] = "identity";
     if (options.falKey) headers["authorization"] = `Key ${options.falKey}`;
 
     const upstream = new AbortController();
     let headersArrived = false;
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const timer = deadlines.add(() => {
       timedOut = true;
       upstream.abort();
-    }, limits.upstreamTimeoutMs);
+    });
     // If the browser goes away (e.g. closes an SSE stream), stop the upstream call too.
     res.on("close", () => {
       if (!res.writableFinished) upstream.abort();
@@ -225,7 +242,7 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       });
       headersArrived = true;
     } catch (e) {
-      clearTimeout(timer);
+      deadlines.cancel(timer);
       if (isDropSignal(e)) {
         res.destroy();
         return;
@@ -238,7 +255,7 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       logger.warn(`proxy: upstream ${target.op} failed: ${describeError(e)}`);
       return sendJsonError(res, 502, "upstream_unreachable", "Could not reach fal.", cors);
     } finally {
-      if (headersArrived) clearTimeout(timer);
+      if (headersArrived) deadlines.cancel(timer);
     }
 
     if (response.status >= 300 && response.status < 400) {
@@ -254,33 +271,79 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       outHeaders[n] = value;
     });
     Object.assign(outHeaders, cors);
-    res.writeHead(response.status, outHeaders);
-    // SSE must reach the browser as events happen, not when a buffer fills.
-    res.socket?.setNoDelay(true);
-    res.flushHeaders();
     // Polls arrive twice a second per job; only answers worth attention are logged.
     if (response.status >= 400) logger.info(`proxy: ${target.op} → ${response.status} (${Date.now() - started} ms)`);
 
     if (!response.body) {
+      res.writeHead(response.status, outHeaders);
       res.end();
       return;
     }
+    const declared = Number(response.headers.get("content-length") ?? 0);
+    if (declared > limits.maxResponseBytes) {
+      await response.body.cancel().catch(() => {});
+      logger.warn(`proxy: upstream ${target.op} announced ${declared} bytes, over the ${limits.maxResponseBytes}-byte limit; refused`);
+      return sendJsonError(res, 502, "upstream_too_large", `fal's answer exceeds the ${limits.maxResponseBytes}-byte limit.`, cors);
+    }
+    const reader = response.body.getReader();
+    const stop = () => {
+      upstream.abort();
+      reader.cancel().catch(() => {});
+    };
+    const tooLarge = () => logger.warn(`proxy: upstream ${target.op} response exceeded ${limits.maxResponseBytes} bytes; cut`);
+    const pending: Uint8Array[] = [];
     let relayed = 0;
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        relayed += chunk.byteLength;
+      const sse = (response.headers.get("content-type") ?? "").toLowerCase().startsWith("text/event-stream");
+      const bufferLimit = Math.min(BUFFERED_BYTES, limits.maxResponseBytes);
+      if (!sse && declared <= bufferLimit) {
+        // Small answers (status polls, submits, errors) are collected and written in one go
+        // with a content-length: one syscall instead of headers, chunk and terminator apart.
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            outHeaders["content-length"] = String(relayed);
+            res.writeHead(response.status, outHeaders);
+            res.end(pending.length === 1 ? pending[0] : Buffer.concat(pending, relayed));
+            return;
+          }
+          relayed += value.byteLength;
+          pending.push(value);
+          if (relayed > bufferLimit) break; // larger than announced (or unannounced): stream it
+        }
         if (relayed > limits.maxResponseBytes) {
-          logger.warn(`proxy: upstream ${target.op} response exceeded ${limits.maxResponseBytes} bytes; cut`);
-          upstream.abort();
+          // Nothing sent yet, so the browser can still get a proper answer.
+          tooLarge();
+          stop();
+          return sendJsonError(res, 502, "upstream_too_large", `fal's answer exceeds the ${limits.maxResponseBytes}-byte limit.`, cors);
+        }
+      }
+      res.writeHead(response.status, outHeaders);
+      // SSE must reach the browser as events happen, not when a buffer fills.
+      res.socket?.setNoDelay(true);
+      res.flushHeaders();
+      for (const chunk of pending) res.write(chunk);
+      pending.length = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        relayed += value.byteLength;
+        if (relayed > limits.maxResponseBytes) {
+          tooLarge();
+          stop();
           res.destroy();
           return;
         }
-        if (res.destroyed) break;
-        res.write(chunk);
+        if (res.destroyed) {
+          stop();
+          return;
+        }
+        res.write(value);
       }
       res.end();
     } catch (e) {
       if (!res.destroyed) logger.warn(`proxy: upstream ${target.op} stream broke: ${describeError(e)}`);
+      stop();
       res.destroy();
     }
   }
@@ -294,6 +357,72 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       sendJsonError(res, 500, "proxy_error", "The proxy failed to handle this request.");
     }
   };
+}
+
+/**
+ * The allowlist decision for a (method, target) pair never changes, and a running job is polled
+ * with the same target twice a second: remember the last few hundred allowed decisions instead
+ * of re-parsing the URL each time. Refusals are not kept (hostile input must not fill the memo).
+ */
+function memoClassify(size: number): typeof classifyTarget {
+  const memo = new Map<string, AllowedTarget>();
+  return (raw, method) => {
+    if (raw === undefined) return classifyTarget(raw, method);
+    const key = `${method} ${raw}`;
+    const hit = memo.get(key);
+    if (hit) return hit;
+    const decision = classifyTarget(raw, method);
+    if (decision.ok) {
+      // Shared across requests, so nobody may change it.
+      Object.freeze(decision);
+      if (memo.size >= size) memo.delete(memo.keys().next().value!);
+      memo.set(key, decision);
+    }
+    return decision;
+  };
+}
+
+interface Deadline {
+  at: number;
+  onExpire: () => void;
+}
+
+/**
+ * Upstream header deadlines. They all have the same length, so they expire in the order they
+ * were set: one timer aimed at the oldest replaces a setTimeout/clearTimeout pair per request.
+ */
+class Deadlines {
+  private readonly pending = new Set<Deadline>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  constructor(private readonly ms: number) {}
+
+  add(onExpire: () => void): Deadline {
+    const d = { at: Date.now() + this.ms, onExpire };
+    this.pending.add(d);
+    if (this.timer === null) this.arm(this.ms);
+    return d;
+  }
+
+  cancel(d: Deadline): void {
+    this.pending.delete(d);
+  }
+
+  private arm(delay: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.fire(), delay);
+    // The requests waiting on it keep the process alive, not the timer.
+    this.timer.unref?.();
+  }
+
+  private fire(): void {
+    this.timer = null;
+    const now = Date.now();
+    for (const d of this.pending) {
+      if (d.at > now) return this.arm(d.at - now);
+      this.pending.delete(d);
+      d.onExpire();
+    }
+  }
 }
 
 /**

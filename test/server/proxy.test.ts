@@ -300,6 +300,98 @@ describe("proxy limits", () => {
   });
 });
 
+describe("proxy relay", () => {
+  const STATUS = `https://queue.fal.run/fal-ai/lora/requests/${ID}/status`;
+
+  it("PRX-03 relays a small answer whole, with its exact content-length", async () => {
+    const payload = JSON.stringify({ status: "IN_PROGRESS", logs: [{ message: "ünïcode ✓" }] });
+    spy.handler = (_c, _req, res) => {
+      // Chunked, with no length announced: the proxy must count the bytes itself.
+      res.writeHead(202, { "content-type": "application/json", "x-fal-request-id": ID });
+      res.write(payload.slice(0, 10));
+      res.end(payload.slice(10));
+    };
+    const res = await call(STATUS, { method: "GET" });
+    expect(res.status).toBe(202);
+    expect(res.body).toBe(payload);
+    expect(res.headers["content-length"]).toBe(String(Buffer.byteLength(payload)));
+    expect(res.headers["transfer-encoding"]).toBeUndefined();
+    expect(res.headers["x-fal-request-id"]).toBe(ID);
+  });
+
+  it("PRX-03 streams a large unannounced answer through intact", async () => {
+    // Well past the proxy's small-answer buffer, in uneven pieces.
+    const big = Buffer.from(Array.from({ length: 700_000 }, (_, i) => 97 + (i % 26)));
+    spy.handler = (_c, _req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(big.subarray(0, 1000));
+      res.write(big.subarray(1000, 400_000));
+      res.end(big.subarray(400_000));
+    };
+    const res = await call(`https://queue.fal.run/fal-ai/lora/requests/${ID}`, { method: "GET" });
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBe(big.length);
+    expect(res.body === big.toString("latin1")).toBe(true);
+  });
+
+  it("PRX-04 refuses upstream answers over the response cap (502 JSON before any byte, or a cut stream)", async () => {
+    const capped = await boot({ limits: { maxResponseBytes: 10_000, rateLimit: false } });
+    spy.handler = (_c, _req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "20000" });
+      res.end("x".repeat(20_000));
+    };
+    const announced = await call(STATUS, { method: "GET", server: capped });
+    expect(expectJsonError(announced, 502).code).toBe("upstream_too_large");
+    spy.handler = (_c, _req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write("x".repeat(6_000));
+      res.end("x".repeat(6_000));
+    };
+    const unannounced = await call(STATUS, { method: "GET", server: capped });
+    expect(expectJsonError(unannounced, 502).code).toBe("upstream_too_large");
+    // A stream has already started when it crosses the cap: the connection is cut.
+    spy.handler = (_c, _req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(`data: ${"x".repeat(6_000)}\n\n`);
+      setTimeout(() => res.end(`data: ${"x".repeat(6_000)}\n\n`), 20);
+    };
+    await expect(call(`${STATUS}/stream`, { method: "GET", server: capped })).rejects.toThrow();
+    expect(capped.logs.filter((l) => /10000.byte/.test(l))).toHaveLength(3);
+  });
+
+  it("PRX-04 times out each hanging upstream call after its own deadline, not an earlier one's", async () => {
+    let hang = true;
+    spy.handler = (_c, _req, res) => {
+      if (hang) return; // never answers
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    };
+    const t0 = Date.now();
+    const first = call(STATUS, { method: "GET" }).then((r) => ({ r, at: Date.now() - t0 }));
+    await new Promise((r) => setTimeout(r, 150));
+    const second = call(STATUS, { method: "GET" }).then((r) => ({ r, at: Date.now() - t0 }));
+    await new Promise((r) => setTimeout(r, 20));
+    hang = false;
+    expect((await call(STATUS, { method: "GET" })).status).toBe(200);
+    const a = await first;
+    const b = await second;
+    expect(expectJsonError(a.r, 504).code).toBe("upstream_timeout");
+    expect(expectJsonError(b.r, 504).code).toBe("upstream_timeout");
+    // The deadline is 250 ms: the second call, started 150 ms later, must get its full 250 ms.
+    expect(a.at).toBeGreaterThanOrEqual(240);
+    expect(b.at).toBeGreaterThanOrEqual(150 + 240);
+    expect(b.at).toBeLessThan(2000);
+  });
+
+  it("PRX-01 judges a repeated target again for another method (no decision reused across methods)", async () => {
+    expect((await call(STATUS, { method: "GET" })).status).toBe(200);
+    expect((await call(STATUS, { method: "GET" })).status).toBe(200);
+    const post = await call(STATUS, { method: "POST", body: "{}" });
+    expect(expectJsonError(post, 400).code).toBe("method_not_allowed");
+    expect(spy.calls).toHaveLength(2);
+  });
+});
+
 describe("key hygiene", () => {
   it("PRX-05 the canary key appears in no response and no log line", async () => {
     // A few more error paths on top of everything the tests above exercised.
