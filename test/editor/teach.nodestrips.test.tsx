@@ -52,6 +52,26 @@ describe("Sampler strip", () => {
     expect(bars().map((b) => b.getAttribute("data-last"))).toContain("8");
   });
 
+  it("shows at most six ControlNet rows in the node and says how many more the inspector has", () => {
+    const store = maskedControlnet();
+    act(() => {
+      let into = "canny";
+      for (let i = 0; i < 9; i++) {
+        const cn = store.addNode("controlnet", { x: 0, y: 0 });
+        store.connect({ node: "prompt", port: "conditioning" }, { node: cn, port: "conditioning" });
+        store.connect({ node: cn, port: "conditioning" }, { node: into, port: "conditioning" }, { replace: true });
+        into = cn;
+      }
+    });
+    const view = render(
+      <EditorProvider store={store}>
+        <SamplerStrip id="sampler" />
+      </EditorProvider>,
+    );
+    expect(view.container.querySelectorAll("[data-cn]")).toHaveLength(6);
+    expect(view.container.textContent).toContain("+4 more ControlNets");
+  });
+
   it("clicking the strip selects the Sampler and opens the inspector tab", () => {
     const store = maskedControlnet();
     ui.set({ tab: "request" });

@@ -19,6 +19,8 @@ import { useEditor, useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
 import "./nodeStrips.css";
 
+/** Rows of ControlNet bars in the node itself; a pipeline with 80 would make the Sampler taller than the screen. */
+const STRIP_ROWS = 6;
 const BAR_COLORS = ["#f59e0b", "#38bdf8", "#c084fc", "#34d399", "#fb7185"];
 /** Types whose params the timeline reads (besides the Sampler itself). */
 const READ_PARAMS = new Set(["controlnet", "scheduler"]);
@@ -137,7 +139,7 @@ export function SamplerStrip({ id }: { id: string }) {
         <span className="nstrip-ax l">1</span>
         <span className="nstrip-ax r">{N} steps</span>
       </div>
-      {t.controlNets.map((c, i) => {
+      {t.controlNets.slice(0, STRIP_ROWS).map((c, i) => {
         const acts = c.firstStep !== null && c.lastStep !== null;
         const left = acts ? c.firstStep! / N : t.skippedSteps / N + (c.start * t.runSteps) / N;
         const width = acts ? (c.lastStep! - c.firstStep! + 1) / N : Math.max(0, ((c.end - c.start) * t.runSteps) / N);
@@ -154,6 +156,11 @@ export function SamplerStrip({ id }: { id: string }) {
           </div>
         );
       })}
+      {t.controlNets.length > STRIP_ROWS && (
+        <div className="nstrip-more">
+          +{t.controlNets.length - STRIP_ROWS} more ControlNet{t.controlNets.length - STRIP_ROWS === 1 ? "" : "s"}: the inspector shows them all
+        </div>
+      )}
     </div>
   );
 }
