@@ -14,6 +14,7 @@ import { z } from "zod";
 import { ENDPOINTS, type Endpoint } from "../graph/defineNode";
 import { checkFileUrl, checkImageUrl, checkModelRef, describeValue as describe } from "../graph/urls";
 import { IMAGE_SIZE_PRESETS, IMAGE_SIZE_PRESET_NAMES, SCHEDULERS, type ImageSizePreset, type Scheduler } from "../graph/falEnums";
+import { fastCheckOf, withFastCheck, type FastCheck } from "../graph/fastCheck";
 
 export { IMAGE_SIZE_PRESETS, IMAGE_SIZE_PRESET_NAMES, SCHEDULERS, type ImageSizePreset, type Scheduler };
 
@@ -35,11 +36,16 @@ const expect =
     return undefined;
   };
 
+// Every schema below that a compiled request can contain is paired with a fast check (see
+// src/graph/fastCheck.ts): the compiler checks its request with those first and runs zod only
+// when one of them is not sure, so the checks here must never accept what zod refuses.
+
 function checked(check: (s: string) => string | null, what: string) {
-  return z.string({ error: expect(what) }).superRefine((s, ctx) => {
+  const schema = z.string({ error: expect(what) }).superRefine((s, ctx) => {
     const msg = check(s);
     if (msg) ctx.addIssue({ code: "custom", message: msg, input: s });
   });
+  return withFastCheck(schema, (v) => typeof v === "string" && check(v) === null);
 }
 
 /** An http(s) URL or any `data:` URI. */
@@ -53,8 +59,10 @@ export const modelRefSchema = checked(checkModelRef, "a URL or Hugging Face id")
 // Leaf schemas
 // ---------------------------------------------------------------------------------------------
 
-const str = () => z.string({ error: expect("text") });
-const bool = () => z.boolean({ error: expect("true or false") });
+const isString: FastCheck = (v) => typeof v === "string";
+const isBoolean: FastCheck = (v) => typeof v === "boolean";
+const str = () => withFastCheck(z.string({ error: expect("text") }), isString);
+const bool = () => withFastCheck(z.boolean({ error: expect("true or false") }), isBoolean);
 
 interface NumOpts {
   min?: number;
@@ -85,10 +93,18 @@ const intErr: ErrFn = (iss) => {
   if (iss.code === "invalid_type") return `must be a whole number, got ${describe(iss.input)}`;
   return undefined;
 };
+function inRange(whole: boolean, { gt, min, max }: NumOpts): FastCheck {
+  return (v) =>
+    typeof v === "number" &&
+    (whole ? Number.isSafeInteger(v) : Number.isFinite(v)) &&
+    (gt === undefined || v > gt) &&
+    (min === undefined || v >= min) &&
+    (max === undefined || v <= max);
+}
 /** Finite float (zod v4 numbers refuse NaN and ±Infinity). */
-const num = (o: NumOpts = {}) => range(z.number({ error: numErr }), o);
+const num = (o: NumOpts = {}) => withFastCheck(range(z.number({ error: numErr }), o), inRange(false, o));
 /** Safe integer. */
-const int = (o: NumOpts = {}) => range(z.int({ error: intErr }), o);
+const int = (o: NumOpts = {}) => withFastCheck(range(z.int({ error: intErr }), o), inRange(true, o));
 
 // ---------------------------------------------------------------------------------------------
 // Strict objects with hints for well-known wrong keys
@@ -116,7 +132,53 @@ function strictWithHints<S extends z.ZodRawShape>(what: string, shape: S, hints:
     // Present-but-undefined is what JSON drops anyway, so only a real value is refused.
     refusals[key] = z.undefined({ error: () => message }).optional();
   }
-  return z.strictObject({ ...shape, ...refusals }, { error }) as unknown as z.ZodObject<S, z.core.$strict>;
+  const schema = z.strictObject({ ...shape, ...refusals }, { error }) as unknown as z.ZodObject<S, z.core.$strict>;
+  return withFastCheck(schema, strictObjectFastCheck(shape));
+}
+
+/**
+ * Fast check of a strict object: no key outside the shape (not even a hint key, which zod lets
+ * through when undefined), and every shape key's value passing its own fast check; a field
+ * without one is accepted only when absent. Built on first use, once every field schema exists.
+ */
+function strictObjectFastCheck(shape: z.ZodRawShape): FastCheck {
+  let keys: string[] | undefined;
+  let checks: FastCheck[] = [];
+  let known: Set<string> = new Set();
+  return (v) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+    if (!keys) {
+      keys = Object.keys(shape);
+      known = new Set(keys);
+      checks = keys.map((k) => {
+        const field = shape[k] as z.ZodType;
+        const fast = fastCheckOf(field);
+        if (fast) return fast;
+        const optional = (field as { _zod: { def: { type: string } } })._zod.def.type === "optional";
+        return optional ? (x: unknown) => x === undefined : () => false;
+      });
+    }
+    // The same key walk as zod's strict catchall (for...in, so inherited keys count too).
+    for (const k in v) if (!known.has(k)) return false;
+    for (let i = 0; i < keys.length; i++) if (!checks[i]((v as Record<string, unknown>)[keys[i]])) return false;
+    return true;
+  };
+}
+
+type RuleProblem = { path: (string | number)[]; message: string; input: unknown };
+
+/**
+ * `base.check(z.superRefine(...))` for a rule written once as `problems`: zod reports what it
+ * returns, and the fast check accepts only when `base`'s does and it returns nothing.
+ */
+function withRule<S extends z.ZodType, V>(base: S, problems: (v: V) => RuleProblem[], params?: { when: (p: { value: unknown }) => boolean }): S {
+  const schema = base.check(
+    z.superRefine((v: unknown, ctx) => {
+      for (const p of problems(v as V)) ctx.addIssue({ code: "custom", path: p.path, message: p.message, input: p.input });
+    }, params),
+  ) as S;
+  const fast = fastCheckOf(base);
+  return fast ? withFastCheck(schema, (v) => fast(v) && problems(v as V).length === 0) : schema;
 }
 
 /** The real keys of a shape (a strictWithHints schema's runtime `.shape` also holds the hint keys). */
@@ -134,14 +196,18 @@ const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFin
 /** The fal toolkit's ImageSize bound (`gt 0, le 14142`) [FALPY]. */
 export const MAX_IMAGE_DIMENSION = 14142;
 
+const dimensionRange = inRange(true, { gt: 0, max: MAX_IMAGE_DIMENSION });
 const dimension = () =>
-  int({ gt: 0, max: MAX_IMAGE_DIMENSION }).multipleOf(8, {
-    error: (iss) => {
-      const v = iss.input as number;
-      const lo = Math.floor(v / 8) * 8;
-      return `must be a multiple of 8 (nearest: ${lo > 0 ? `${lo} or ` : ""}${lo + 8})`;
-    },
-  });
+  withFastCheck(
+    int({ gt: 0, max: MAX_IMAGE_DIMENSION }).multipleOf(8, {
+      error: (iss) => {
+        const v = iss.input as number;
+        const lo = Math.floor(v / 8) * 8;
+        return `must be a multiple of 8 (nearest: ${lo > 0 ? `${lo} or ` : ""}${lo + 8})`;
+      },
+    }),
+    (v) => dimensionRange(v) && (v as number) % 8 === 0,
+  );
 
 const imageSizeShape = {
   width: dimension().optional(),
@@ -160,7 +226,9 @@ function eitherByType<A extends z.ZodType, B extends z.ZodType>(
   b: B,
   wrongType: (input: unknown) => string,
 ): z.ZodType<z.output<A> | z.output<B>> {
-  return z
+  const fastA = fastCheckOf(a);
+  const fastB = fastCheckOf(b);
+  const schema = z
     .custom<z.output<A> | z.output<B>>(() => true)
     .check(
       z.superRefine((v: unknown, ctx) => {
@@ -177,13 +245,19 @@ function eitherByType<A extends z.ZodType, B extends z.ZodType>(
         }
       }),
     );
+  if (!fastA || !fastB) return schema;
+  return withFastCheck(schema, (v) => v !== undefined && (isA(v) ? fastA(v) : fastB(v)));
 }
 
+const presetNames = new Set<unknown>(IMAGE_SIZE_PRESET_NAMES);
 export const imageSizeValueSchema = eitherByType(
   (v) => typeof v === "string",
-  z.enum(IMAGE_SIZE_PRESET_NAMES as [ImageSizePreset, ...ImageSizePreset[]], {
-    error: (iss) => `must be one of ${IMAGE_SIZE_PRESET_NAMES.join(", ")} or {width, height}, got ${describe(iss.input)}`,
-  }),
+  withFastCheck(
+    z.enum(IMAGE_SIZE_PRESET_NAMES as [ImageSizePreset, ...ImageSizePreset[]], {
+      error: (iss) => `must be one of ${IMAGE_SIZE_PRESET_NAMES.join(", ")} or {width, height}, got ${describe(iss.input)}`,
+    }),
+    (v) => presetNames.has(v),
+  ),
   imageSizeSchema,
   (v) => `must be one of ${IMAGE_SIZE_PRESET_NAMES.join(", ")} or {width, height}, got ${describe(v)}`,
 );
@@ -192,13 +266,27 @@ export const PREDICTION_TYPES = Object.freeze(["v_prediction", "epsilon"] as con
 export const IMAGE_FORMATS = Object.freeze(["jpeg", "png"] as const);
 export const CUSTOM_SCHEDULE_METHODS = Object.freeze(["default", "array"] as const);
 
-const enumOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values as unknown as { -readonly [K in keyof T]: T[K] }, {
-    error: (iss) =>
-      iss.input === undefined ? "is required" : `must be one of ${values.map((v) => `"${v}"`).join(", ")}, got ${describe(iss.input)}`,
-  });
+const enumOf = <const T extends readonly [string, ...string[]]>(values: T) => {
+  const allowed = new Set<unknown>(values);
+  return withFastCheck(
+    z.enum(values as unknown as { -readonly [K in keyof T]: T[K] }, {
+      error: (iss) =>
+        iss.input === undefined ? "is required" : `must be one of ${values.map((v) => `"${v}"`).join(", ")}, got ${describe(iss.input)}`,
+    }),
+    (v) => allowed.has(v),
+  );
+};
 
-const list = <T extends z.ZodType>(item: T) => z.array(item, { error: expect("a list") });
+const list = <T extends z.ZodType>(item: T) => {
+  const fast = fastCheckOf(item);
+  const schema = z.array(item, { error: expect("a list") });
+  if (!fast) return schema;
+  return withFastCheck(schema, (v) => {
+    if (!Array.isArray(v)) return false;
+    for (let i = 0; i < v.length; i++) if (!fast(v[i])) return false;
+    return true;
+  });
+};
 
 const loraWeightShape = { path: modelRefSchema, scale: num().optional() };
 export const loraWeightSchema = strictWithHints("a LoRA {path, scale}", loraWeightShape,
@@ -222,22 +310,26 @@ const controlNetShape = {
     end_percentage: num().optional(),
     ip_adapter_index: int().optional(),
   };
-export const controlNetSchema = strictWithHints("a ControlNet", controlNetShape,
-  {
+function controlNetOrder(c: { start_percentage?: unknown; end_percentage?: unknown }): RuleProblem[] {
+  // fal compares with its defaults filled in, so a lone start of 1 already fails.
+  const start = c.start_percentage === undefined ? 0 : c.start_percentage;
+  const end = c.end_percentage === undefined ? 1 : c.end_percentage;
+  if (isNum(start) && isNum(end) && !(start < end)) {
+    const note = c.end_percentage === undefined ? " (end_percentage defaults to 1)" : c.start_percentage === undefined ? " (start_percentage defaults to 0)" : "";
+    return [{ path: ["start_percentage"], message: `start_percentage (${start}) must be less than end_percentage (${end})${note}`, input: start }];
+  }
+  return NO_PROBLEMS;
+}
+const NO_PROBLEMS: RuleProblem[] = [];
+
+export const controlNetSchema = withRule(
+  strictWithHints("a ControlNet", controlNetShape, {
     control_image_url: '"control_image_url" belongs to another endpoint\'s ControlNet; fal-ai/lora calls it image_url',
     mask_image_url: '"mask_image_url" belongs to another endpoint\'s ControlNet; fal-ai/lora calls it mask_url',
     mask_threshold: '"mask_threshold" belongs to another endpoint\'s ControlNet; fal-ai/lora has no such field',
-  },
-).check(
-  z.superRefine((c: { start_percentage?: unknown; end_percentage?: unknown }, ctx) => {
-    // fal compares with its defaults filled in, so a lone start of 1 already fails.
-    const start = c.start_percentage === undefined ? 0 : c.start_percentage;
-    const end = c.end_percentage === undefined ? 1 : c.end_percentage;
-    if (isNum(start) && isNum(end) && !(start < end)) {
-      const note = c.end_percentage === undefined ? " (end_percentage defaults to 1)" : c.start_percentage === undefined ? " (start_percentage defaults to 0)" : "";
-      ctx.addIssue({ code: "custom", path: ["start_percentage"], message: `start_percentage (${start}) must be less than end_percentage (${end})${note}`, input: start });
-    }
-  }, whenObject),
+  }),
+  controlNetOrder,
+  whenObject,
 );
 
 const ipAdapterShape = {
@@ -305,15 +397,9 @@ const rest = {
   scheduler: enumOf(SCHEDULERS as unknown as [Scheduler, ...Scheduler[]]).nullable().optional(),
   clip_skip: int({ min: 0, max: 2 }).optional(),
   loras: list(loraWeightSchema).optional(),
-  embeddings: list(embeddingSchema)
-    .check(
-      z.superRefine((a: unknown[], ctx) => {
-        if (a.length > 1) {
-          ctx.addIssue({ code: "custom", path: [1], message: `only one embedding is supported by fal-ai/lora, got ${a.length}`, input: a[1] });
-        }
-      }),
-    )
-    .optional(),
+  embeddings: withRule(list(embeddingSchema), (a: unknown[]): RuleProblem[] =>
+    a.length > 1 ? [{ path: [1], message: `only one embedding is supported by fal-ai/lora, got ${a.length}`, input: a[1] }] : NO_PROBLEMS,
+  ).optional(),
   controlnets: list(controlNetSchema).optional(),
   controlnet_guess_mode: bool().optional(),
   ip_adapter: list(ipAdapterSchema).optional(),
@@ -361,10 +447,10 @@ type CrossInput = {
 };
 
 /** Rules that span several fields; written defensively because they also run on partly bad input. */
-const crossFieldRules = z.superRefine((v: CrossInput, ctx) => {
+function crossFieldRules(v: CrossInput): RuleProblem[] {
+  const out: RuleProblem[] = [];
   if (v.timesteps?.method === "array" && v.sigmas?.method === "array") {
-    ctx.addIssue({
-      code: "custom",
+    out.push({
       path: ["sigmas", "method"],
       message: 'timesteps and sigmas cannot both be custom (method "array"); choose one',
       input: "array",
@@ -372,8 +458,7 @@ const crossFieldRules = z.superRefine((v: CrossInput, ctx) => {
   }
   const hasEncoder = typeof v.image_encoder_path === "string" && v.image_encoder_path !== "";
   if (v.image_encoder_subfolder !== undefined && !hasEncoder) {
-    ctx.addIssue({
-      code: "custom",
+    out.push({
       path: ["image_encoder_subfolder"],
       message: "image_encoder_subfolder needs image_encoder_path to be set",
       input: v.image_encoder_subfolder,
@@ -383,8 +468,7 @@ const crossFieldRules = z.superRefine((v: CrossInput, ctx) => {
     v.ip_adapter.forEach((a: unknown, i) => {
       const w = (a as { weight_name?: unknown } | null)?.weight_name;
       if (typeof w === "string" && /plus/i.test(w)) {
-        ctx.addIssue({
-          code: "custom",
+        out.push({
           path: ["ip_adapter", i, "weight_name"],
           message: `IP-Adapter "${w}" is a "plus" adapter and needs the top-level image_encoder_path (e.g. laion/CLIP-ViT-H-14-laion2B-s32B-b79K)`,
           input: w,
@@ -392,9 +476,10 @@ const crossFieldRules = z.superRefine((v: CrossInput, ctx) => {
       }
     });
   }
-}, whenObject);
+  return out;
+}
 
-export const loraInputSchema = strictWithHints(
+export const loraInputSchema = withRule(strictWithHints(
   "the fal-ai/lora request",
   loraShape,
   {
@@ -403,9 +488,9 @@ export const loraInputSchema = strictWithHints(
     mask_url: "mask_url is only accepted by fal-ai/lora/inpaint; switch the output to inpaint",
     noise_strength: `noise_strength is only accepted by ${IMG_ONLY}`,
   },
-).check(crossFieldRules);
+), crossFieldRules, whenObject);
 
-export const imageToImageInputSchema = strictWithHints(
+export const imageToImageInputSchema = withRule(strictWithHints(
   "the fal-ai/lora/image-to-image request",
   imageToImageShape,
   {
@@ -413,16 +498,16 @@ export const imageToImageInputSchema = strictWithHints(
     image_size: "image_size is not accepted by fal-ai/lora/image-to-image: the output size follows the input image",
     mask_url: "mask_url is only accepted by fal-ai/lora/inpaint; switch the output to inpaint",
   },
-).check(crossFieldRules);
+), crossFieldRules, whenObject);
 
-export const inpaintInputSchema = strictWithHints(
+export const inpaintInputSchema = withRule(strictWithHints(
   "the fal-ai/lora/inpaint request",
   inpaintShape,
   {
     ...COMMON_HINTS,
     image_size: "image_size is not accepted by fal-ai/lora/inpaint: the output size follows the input image",
   },
-).check(crossFieldRules);
+), crossFieldRules, whenObject);
 
 export type LoraInput = z.output<typeof loraInputSchema>;
 export type ImageToImageInput = z.output<typeof imageToImageInputSchema>;

@@ -1,4 +1,4 @@
-import type { Endpoint } from "../graph";
+import { fastCheckOf, type Endpoint } from "../graph";
 import type { RequestValidator } from "./compile";
 import { endpointInputKeys, inputSchemaFor, schemaIssues, unconfirmedRangeWarnings, unconfirmedWarnings } from "./falSchema";
 
@@ -9,7 +9,10 @@ import { endpointInputKeys, inputSchemaFor, schemaIssues, unconfirmedRangeWarnin
 export const falValidator: RequestValidator = {
   validate(endpoint: Endpoint, input: Record<string, unknown>) {
     const problems: ReturnType<RequestValidator["validate"]> = [];
-    const parsed = inputSchemaFor(endpoint).safeParse(input);
+    const schema = inputSchemaFor(endpoint);
+    // The fast check accepts only what the schema accepts (falSchema.ts); when it is not sure,
+    // zod decides and words the problems.
+    const parsed = fastCheckOf(schema)?.(input) ? { success: true as const } : schema.safeParse(input);
     if (!parsed.success) {
       for (const issue of schemaIssues(parsed.error)) {
         problems.push({ path: issue.path, message: describe(issue.path, issue.message), severity: "error" });

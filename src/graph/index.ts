@@ -8,3 +8,4 @@ export * from "./canConnect";
 export * from "./urls";
 export * from "./workflowFile";
 export * from "./falEnums";
+export * from "./fastCheck";

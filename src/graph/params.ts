@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withFastCheck } from "./fastCheck";
 import { MAX_REQUEST_BYTES, checkFileUrl, checkModelRef, describeValue } from "./urls";
 
 /** Closed set of editor widgets; the editor maps each with `satisfies Record<WidgetKind, …>`. */
@@ -61,38 +62,52 @@ const expected =
 
 const finite = z.number({ error: expected("a number") }).refine(Number.isFinite, "must be a finite number");
 
+/** The fast check of a number param (see fastCheck.ts): the same bounds as its refinements. */
+function inRange(whole: boolean, min: number | undefined, max: number | undefined) {
+  return (v: unknown): boolean =>
+    typeof v === "number" &&
+    (whole ? Number.isSafeInteger(v) : Number.isFinite(v)) &&
+    (min === undefined || v >= min) &&
+    (max === undefined || v <= max);
+}
+const isString = (v: unknown): boolean => typeof v === "string";
+const isBoolean = (v: unknown): boolean => typeof v === "boolean";
+
 /** Builders that keep schema and UI hints in one place. */
 export const param = {
   float(o: Common & { default?: number; min?: number; max?: number; step?: number; slider?: boolean; unconfirmedRange?: ParamSpec["unconfirmedRange"] }): ParamSpec<number> {
     let s = finite;
     if (o.min !== undefined) s = s.refine((v) => v >= o.min!, `must be at least ${o.min}`);
     if (o.max !== undefined) s = s.refine((v) => v <= o.max!, `must be at most ${o.max}`);
-    return { ...o, schema: s, widget: o.slider === false ? "number" : "slider", step: o.step ?? 0.05 };
+    return { ...o, schema: withFastCheck(s, inRange(false, o.min, o.max)), widget: o.slider === false ? "number" : "slider", step: o.step ?? 0.05 };
   },
   int(o: Common & { default?: number; min?: number; max?: number; step?: number; slider?: boolean; widget?: "number" | "slider" | "seed" }): ParamSpec<number> {
     let s = z.number({ error: expected("a whole number") }).int("must be a whole number").refine(Number.isSafeInteger, "must be a safe integer");
     if (o.min !== undefined) s = s.refine((v) => v >= o.min!, `must be at least ${o.min}`);
     if (o.max !== undefined) s = s.refine((v) => v <= o.max!, `must be at most ${o.max}`);
     const widget = o.widget ?? (o.slider && o.min !== undefined && o.max !== undefined ? "slider" : "number");
-    return { ...o, schema: s, widget, step: o.step ?? 1 };
+    return { ...o, schema: withFastCheck(s, inRange(true, o.min, o.max)), widget, step: o.step ?? 1 };
   },
   string(o: Common & { default?: string; multiline?: boolean; schema?: z.ZodType<string> }): ParamSpec<string> {
-    return { ...o, schema: o.schema ?? z.string({ error: expected("text") }), widget: o.multiline ? "textarea" : "text" };
+    // A caller's own schema gets no fast check: only zod knows what it allows.
+    return { ...o, schema: o.schema ?? withFastCheck(z.string({ error: expected("text") }), isString), widget: o.multiline ? "textarea" : "text" };
   },
   bool(o: Common & { default?: boolean }): ParamSpec<boolean> {
-    return { ...o, schema: z.boolean({ error: expected("on or off (true/false)") }), widget: "toggle" };
+    return { ...o, schema: withFastCheck(z.boolean({ error: expected("on or off (true/false)") }), isBoolean), widget: "toggle" };
   },
   enum<const T extends readonly [string, ...string[]]>(options: T, o: Common & { default?: T[number] }): ParamSpec<T[number]> {
-    return { ...o, schema: z.enum(options) as unknown as z.ZodType<T[number]>, widget: "select", options };
+    const allowed = new Set<unknown>(options);
+    return { ...o, schema: withFastCheck(z.enum(options) as unknown as z.ZodType<T[number]>, (v) => allowed.has(v)), widget: "select", options };
   },
   /** An image or file: https URL or data: URI. */
   fileUrl(o: Common & { default?: string; widget?: "image" | "text"; anyType?: boolean }): ParamSpec<string> {
+    const options = { imageOnly: !o.anyType, maxDataUriLength: MAX_REQUEST_BYTES };
     const schema = z.string({ error: expected("a URL") }).superRefine((v, ctx) => {
       // A data URI bigger than a whole request can never be sent; say so on the field itself.
-      const why = checkFileUrl(v, { imageOnly: !o.anyType, maxDataUriLength: MAX_REQUEST_BYTES });
+      const why = checkFileUrl(v, options);
       if (why) ctx.addIssue({ code: "custom", message: why });
     });
-    return { ...o, schema, widget: o.widget ?? "image" };
+    return { ...o, schema: withFastCheck(schema, (v) => typeof v === "string" && checkFileUrl(v, options) === null), widget: o.widget ?? "image" };
   },
   /** A model: Hugging Face id or URL. */
   modelRef(o: Common & { default?: string }): ParamSpec<string> {
@@ -100,7 +115,7 @@ export const param = {
       const why = checkModelRef(v);
       if (why) ctx.addIssue({ code: "custom", message: why });
     });
-    return { ...o, schema, widget: "text" };
+    return { ...o, schema: withFastCheck(schema, (v) => typeof v === "string" && checkModelRef(v) === null), widget: "text" };
   },
   custom<T>(schema: z.ZodType<T>, widget: WidgetKind, o: Common & { default?: T }): ParamSpec<T> {
     return { ...o, schema, widget };
