@@ -3,7 +3,8 @@ import { createRoot } from "react-dom/client";
 import "@xyflow/react/dist/base.css";
 import "./styles.css";
 import { emptyDocument, loadWorkflow } from "../graph";
-import { examples, registry } from "../../nodes";
+import { registry } from "../../nodes";
+import { starterDocument } from "./starter";
 import { createEditorStore } from "./store";
 import { wakeOnCompiler } from "./engine";
 import { App } from "./App";
@@ -11,9 +12,8 @@ import { startPersistence } from "./persistence/boot";
 
 /** First visit: the starter template, run through the loader like any file (migrations, checks). */
 function starter() {
-  const first = examples[0];
-  const r = first ? loadWorkflow(structuredClone(first.document), registry) : null;
-  return r?.ok ? r.document : emptyDocument({ name: "Untitled pipeline" });
+  const r = loadWorkflow(structuredClone(starterDocument), registry);
+  return r.ok ? r.document : emptyDocument({ name: "Untitled pipeline" });
 }
 
 const store = createEditorStore(registry, starter());

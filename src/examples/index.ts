@@ -29,7 +29,8 @@ function example(id: string, json: unknown): Example {
 }
 
 /** In menu order; the first is the starter. Treat as read-only: copy a document before editing it. */
-export const examples: readonly Example[] = [
+// Pure: bundlers drop the examples (and their JSON) from chunks that never read them.
+export const examples: readonly Example[] = /* @__PURE__ */ (() => [
   example("medieval-queen", medievalQueen),
   example("sdxl-two-loras", sdxlTwoLoras),
   example("masked-controlnet", maskedControlnet),
@@ -39,4 +40,4 @@ export const examples: readonly Example[] = [
   example("custom-sigmas", customSigmas),
   example("image-to-image", imageToImage),
   example("inpaint", inpaint),
-];
+])();

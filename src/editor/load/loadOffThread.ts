@@ -5,7 +5,7 @@
  */
 import { registry as catalogue } from "../../../nodes";
 import { DEFAULT_LOAD_LIMITS, loadWorkflowBlob, type LoadResult, type Registry } from "../../graph";
-import { workflowFromImage, type ImageWorkflowResult } from "../../graph/imageMetadata";
+import type { ImageWorkflowResult } from "../../graph/imageMetadata";
 import type { LoadReply, LoadRequest } from "./loadWorker";
 
 export async function loadWorkflowFile(file: Blob, registry: Registry): Promise<LoadResult> {
@@ -21,7 +21,8 @@ export async function loadWorkflowFile(file: Blob, registry: Registry): Promise<
 /** `workflowFromImage` (PNG/JPEG metadata, then the workflow loader) off the main thread. */
 export async function workflowFromImageFile(bytes: Uint8Array, registry: Registry): Promise<ImageWorkflowResult> {
   const reply = await inWorker({ image: bytes }, registry);
-  if (!reply) return workflowFromImage(bytes, registry);
+  // The metadata reader loads on demand: it is not part of the editor's first load.
+  if (!reply) return (await import("../../graph/imageMetadata")).workflowFromImage(bytes, registry);
   if ("image" in reply) return reply.image;
   return { ok: false, error: `could not be read: ${"failure" in reply ? reply.failure : "unexpected answer"}` };
 }

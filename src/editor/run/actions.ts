@@ -7,7 +7,6 @@ import { replaceGuarded } from "../library/files";
 import type { EditorStore } from "../store";
 import { ui } from "../store/ui";
 import { loadWorkflow, serializeWorkflow, type Diagnostic, type Registry, type WorkflowDocument } from "../../graph";
-import { REQUEST_KEYWORD, WORKFLOW_KEYWORD, sniffImage, writeImageMetadata } from "../../graph/imageMetadata";
 import { workflowFromImageFile } from "../load/loadOffThread";
 import type { LoraEndpointId } from "../../fal/runner";
 import { getController, getRuntime } from "./runtime";
@@ -194,7 +193,8 @@ function safeName(s: string): string {
 /** Downloads an image with its workflow and request embedded (PNG iTXt / JPEG COM). */
 export async function downloadRunImage(run: RunRecord, index: number): Promise<void> {
   try {
-    const { bytes } = await imageBytes(run, index);
+    // PNG/JPEG metadata code is only needed here: not part of the first load.
+    const [{ bytes }, { REQUEST_KEYWORD, WORKFLOW_KEYWORD, sniffImage, writeImageMetadata }] = await Promise.all([imageBytes(run, index), import("../../graph/imageMetadata")]);
     const kind = sniffImage(bytes);
     const w = writeImageMetadata(bytes, [
       { keyword: WORKFLOW_KEYWORD, text: run.graph },
