@@ -669,13 +669,16 @@ function formatRange(r: UnconfirmedRange): string {
 /** Values outside ranges fal may or may not enforce. Never throws, whatever `input` is. */
 export function unconfirmedRangeWarnings(input: unknown): SchemaWarning[] {
   const out: SchemaWarning[] = [];
+  // One path stack for the whole walk, copied only for a warning: a request holds thousands of
+  // list items and almost never a value out of range.
+  const path: (string | number)[] = [];
   for (const r of UNCONFIRMED_RANGES) {
-    const walk = (v: unknown, i: number, path: (string | number)[]): void => {
+    const walk = (v: unknown, i: number): void => {
       if (i === r.path.length) {
         if (!isNum(v)) return;
         if ((r.min !== undefined && v < r.min) || (r.max !== undefined && v > r.max)) {
           out.push({
-            path,
+            path: path.slice(),
             message: `${v} is outside ${formatRange(r)} (range from ${r.source}; the current limit is not confirmed, fal may refuse it)`,
           });
         }
@@ -683,19 +686,26 @@ export function unconfirmedRangeWarnings(input: unknown): SchemaWarning[] {
       }
       const seg = r.path[i];
       if (seg === "*") {
-        if (Array.isArray(v)) v.forEach((x, j) => walk(x, i + 1, [...path, j]));
+        if (!Array.isArray(v)) return;
+        for (let j = 0; j < v.length; j++) {
+          path.push(j);
+          walk(v[j], i + 1);
+          path.pop();
+        }
       } else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, seg)) {
-        walk((v as Record<string, unknown>)[seg], i + 1, [...path, seg]);
+        path.push(seg);
+        walk((v as Record<string, unknown>)[seg], i + 1);
+        path.pop();
       }
     };
-    walk(input, 0, []);
+    walk(input, 0);
   }
   return out;
 }
 
-/** Other rules only fal's 2024 source states; warned about, not enforced. */
-export function unconfirmedWarnings(input: unknown): SchemaWarning[] {
-  const out = unconfirmedRangeWarnings(input);
+/** Rules other than ranges that only fal's 2024 source states; warned about, not enforced. */
+export function unconfirmedRuleWarnings(input: unknown): SchemaWarning[] {
+  const out: SchemaWarning[] = [];
   const cns = (input as { controlnets?: unknown } | null)?.controlnets;
   if (Array.isArray(cns)) {
     cns.forEach((c, i) => {
@@ -706,6 +716,11 @@ export function unconfirmedWarnings(input: unknown): SchemaWarning[] {
     });
   }
   return out;
+}
+
+/** Everything only fal's 2024 source states (ranges and other rules); warned about, not enforced. */
+export function unconfirmedWarnings(input: unknown): SchemaWarning[] {
+  return [...unconfirmedRangeWarnings(input), ...unconfirmedRuleWarnings(input)];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { fastCheckOf, type Endpoint } from "../graph";
 import type { RequestValidator } from "./compile";
-import { endpointInputKeys, inputSchemaFor, schemaIssues, unconfirmedRangeWarnings, unconfirmedWarnings } from "./falSchema";
+import { endpointInputKeys, inputSchemaFor, schemaIssues, unconfirmedRuleWarnings } from "./falSchema";
 
 /**
  * Checks compiled requests against fal's schema. Range warnings are left to the node params
@@ -18,10 +18,7 @@ export const falValidator: RequestValidator = {
         problems.push({ path: issue.path, message: describe(issue.path, issue.message), severity: "error" });
       }
     }
-    const ranges = new Set(unconfirmedRangeWarnings(input).map((w) => w.path.join(".")));
-    for (const w of unconfirmedWarnings(input)) {
-      if (!ranges.has(w.path.join("."))) problems.push({ path: w.path, message: w.message, severity: "warning" });
-    }
+    for (const w of unconfirmedRuleWarnings(input)) problems.push({ path: w.path, message: w.message, severity: "warning" });
     return problems;
   },
   keyOrder: (endpoint) => endpointInputKeys(endpoint),

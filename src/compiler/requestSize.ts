@@ -11,20 +11,32 @@ interface Inline {
   length: number;
 }
 
-/** Sum of string lengths in the request (a lower bound of its JSON size) and its data: URIs. */
-function scan(value: unknown, path: string, inline: Inline[]): number {
+/**
+ * Sum of string lengths in the request (a lower bound of its JSON size) and its data: URIs.
+ * `path` is one stack for the whole walk, joined only for a data: URI (a request holds thousands
+ * of values and rarely an inline image).
+ */
+function scan(value: unknown, path: (string | number)[], inline: Inline[]): number {
   if (typeof value === "string") {
-    if (value.startsWith("data:")) inline.push({ path, length: value.length });
+    if (value.startsWith("data:")) inline.push({ path: path.join("."), length: value.length });
     return value.length;
   }
   if (Array.isArray(value)) {
     let n = 0;
-    for (let i = 0; i < value.length; i++) n += 8 + scan(value[i], path ? `${path}.${i}` : String(i), inline);
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      n += 8 + scan(value[i], path, inline);
+      path.pop();
+    }
     return n;
   }
   if (value !== null && typeof value === "object") {
     let n = 0;
-    for (const k of Object.keys(value)) n += k.length + 8 + scan((value as Record<string, unknown>)[k], path ? `${path}.${k}` : k, inline);
+    for (const k of Object.keys(value)) {
+      path.push(k);
+      n += k.length + 8 + scan((value as Record<string, unknown>)[k], path, inline);
+      path.pop();
+    }
     return n;
   }
   return 8;
@@ -34,7 +46,7 @@ function scan(value: unknown, path: string, inline: Inline[]): number {
 export function checkRequestSize(request: Record<string, unknown>, sourceMapOrGetter: SourceMap | (() => SourceMap), outputId: string, limit = MAX_REQUEST_BYTES): Diagnostic[] {
   const inline: Inline[] = [];
   // Only serialize when the cheap estimate says it could matter (compile runs on every edit).
-  if (scan(request, "", inline) < limit * 0.75) return [];
+  if (scan(request, [], inline) < limit * 0.75) return [];
   const size = new TextEncoder().encode(JSON.stringify(request)).length;
   if (size <= limit) return [];
   const total = `the request would be ${formatBytes(size)}, over the ${formatBytes(limit)} limit`;

@@ -105,7 +105,8 @@ export function checkFileUrl(s: unknown, options: FileUrlOptions = {}): string |
   const byLimit = options.imageOnly ? rememberedImages : rememberedFiles;
   let byString = byLimit.get(options.maxDataUriLength);
   if (!byString) byLimit.set(options.maxDataUriLength, (byString = new Map()));
-  return remember(byString, s, () => checkFileUrlNow(s, options));
+  const hit = byString.get(s);
+  return hit !== undefined ? hit : remember(byString, s, checkFileUrlNow(s, options));
 }
 
 /**
@@ -118,10 +119,8 @@ const rememberedImages = new Map<number | undefined, Map<string, string | null>>
 const rememberedModels = new Map<string, string | null>();
 const REMEMBER_MAX = 20_000;
 
-function remember(byString: Map<string, string | null>, s: string, check: () => string | null): string | null {
-  const hit = byString.get(s);
-  if (hit !== undefined) return hit;
-  const result = check();
+/** Stores a fresh result (callers look up first, so a hit allocates nothing, not even a closure). */
+function remember(byString: Map<string, string | null>, s: string, result: string | null): string | null {
   if (byString.size >= REMEMBER_MAX) byString.clear();
   byString.set(s, result);
   return result;
@@ -161,8 +160,9 @@ function checkFileUrlNow(s: unknown, options: FileUrlOptions): string | null {
 
 /** `checkFileUrl` for image fields: data URIs must be `data:image/...`. */
 export function checkImageUrl(s: unknown): string | null {
-  return checkFileUrl(s, { imageOnly: true });
+  return checkFileUrl(s, IMAGE_ONLY);
 }
+const IMAGE_ONLY: FileUrlOptions = Object.freeze({ imageOnly: true });
 
 /**
  * Checks a model reference (`model_name`, `loras[].path`, ...): an http(s) URL or a Hugging Face
@@ -170,7 +170,8 @@ export function checkImageUrl(s: unknown): string | null {
  */
 export function checkModelRef(s: unknown): string | null {
   if (typeof s !== "string") return checkModelRefNow(s);
-  return remember(rememberedModels, s, () => checkModelRefNow(s));
+  const hit = rememberedModels.get(s);
+  return hit !== undefined ? hit : remember(rememberedModels, s, checkModelRefNow(s));
 }
 
 function checkModelRefNow(s: unknown): string | null {
