@@ -59,17 +59,19 @@ export function createApp(options: AppOptions = {}): App {
   // Node only checks these timeouts every connectionsCheckingInterval (30 s by default).
   const checkEvery = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)));
   const server = createServer({ maxHeaderSize: 32 * 1024, connectionsCheckingInterval: checkEvery }, (req, res) => {
+    const raw = req.url ?? "/";
+    const q = raw.indexOf("?");
+    const path = q === -1 ? raw : raw.slice(0, q);
+    const falFacing = path === PROXY_PATH || path.startsWith("/standin/upload/") || path.startsWith("/standin/files/");
+    if (standin && falFacing && standin.isOffline()) {
+      // Injected "offline": behave like an unreachable network.
+      req.socket.destroy();
+      return;
+    }
+    // The hot path (status polls twice a second per job) goes straight to the proxy, which
+    // answers its own failures; everything else through the async router below.
+    if (path === PROXY_PATH) return void proxy(req, res);
     void (async () => {
-      const raw = req.url ?? "/";
-      const q = raw.indexOf("?");
-      const path = q === -1 ? raw : raw.slice(0, q);
-      const falFacing = path === PROXY_PATH || path.startsWith("/standin/upload/") || path.startsWith("/standin/files/");
-      if (standin && falFacing && standin.isOffline()) {
-        // Injected "offline": behave like an unreachable network.
-        req.socket.destroy();
-        return;
-      }
-      if (path === PROXY_PATH) return proxy(req, res);
       if (path === "/api/info") {
         if (req.method !== "GET" && req.method !== "HEAD") {
           return sendJsonError(res, 405, "method_not_allowed", "Use GET.", { allow: "GET" });

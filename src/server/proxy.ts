@@ -285,12 +285,8 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       logger.warn(`proxy: upstream ${target.op} announced ${declared} bytes, over the ${limits.maxResponseBytes}-byte limit; refused`);
       return sendJsonError(res, 502, "upstream_too_large", `fal's answer exceeds the ${limits.maxResponseBytes}-byte limit.`, cors);
     }
+    // (No per-request closures here: under tsx every named one costs a defineProperty.)
     const reader = response.body.getReader();
-    const stop = () => {
-      upstream.abort();
-      reader.cancel().catch(() => {});
-    };
-    const tooLarge = () => logger.warn(`proxy: upstream ${target.op} response exceeded ${limits.maxResponseBytes} bytes; cut`);
     const pending: Uint8Array[] = [];
     let relayed = 0;
     try {
@@ -313,8 +309,8 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
         }
         if (relayed > limits.maxResponseBytes) {
           // Nothing sent yet, so the browser can still get a proper answer.
-          tooLarge();
-          stop();
+          logger.warn(`proxy: upstream ${target.op} response exceeded ${limits.maxResponseBytes} bytes; cut`);
+          stopUpstream(upstream, reader);
           return sendJsonError(res, 502, "upstream_too_large", `fal's answer exceeds the ${limits.maxResponseBytes}-byte limit.`, cors);
         }
       }
@@ -329,13 +325,13 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
         if (done) break;
         relayed += value.byteLength;
         if (relayed > limits.maxResponseBytes) {
-          tooLarge();
-          stop();
+          logger.warn(`proxy: upstream ${target.op} response exceeded ${limits.maxResponseBytes} bytes; cut`);
+          stopUpstream(upstream, reader);
           res.destroy();
           return;
         }
         if (res.destroyed) {
-          stop();
+          stopUpstream(upstream, reader);
           return;
         }
         res.write(value);
@@ -343,20 +339,18 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       res.end();
     } catch (e) {
       if (!res.destroyed) logger.warn(`proxy: upstream ${target.op} stream broke: ${describeError(e)}`);
-      stop();
+      stopUpstream(upstream, reader);
       res.destroy();
     }
   }
 
-  return async (req, res) => {
-    try {
-      await handle(req, res);
-    } catch (e) {
-      // Whatever went wrong, one bad request must never take the process down.
-      logger.error(`proxy: internal error: ${describeError(e)}`);
-      sendJsonError(res, 500, "proxy_error", "The proxy failed to handle this request.");
-    }
+  // Whatever went wrong, one bad request must never take the process down.
+  const internalError = (res: ServerResponse, e: unknown) => {
+    logger.error(`proxy: internal error: ${describeError(e)}`);
+    sendJsonError(res, 500, "proxy_error", "The proxy failed to handle this request.");
   };
+  // handle is async, so even a synchronous throw arrives here as a rejection.
+  return (req, res) => handle(req, res).catch((e: unknown) => internalError(res, e));
 }
 
 /**
@@ -365,18 +359,20 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
  * of re-parsing the URL each time. Refusals are not kept (hostile input must not fill the memo).
  */
 function memoClassify(size: number): typeof classifyTarget {
-  const memo = new Map<string, AllowedTarget>();
+  // One map per method, keyed by the raw target itself (no key string to build per request).
+  const memos = new Map<string, Map<string, AllowedTarget>>();
   return (raw, method) => {
     if (raw === undefined) return classifyTarget(raw, method);
-    const key = `${method} ${raw}`;
-    const hit = memo.get(key);
+    let memo = memos.get(method);
+    const hit = memo?.get(raw);
     if (hit) return hit;
     const decision = classifyTarget(raw, method);
     if (decision.ok) {
       // Shared across requests, so nobody may change it.
       Object.freeze(decision);
+      if (!memo) memos.set(method, (memo = new Map()));
       if (memo.size >= size) memo.delete(memo.keys().next().value!);
-      memo.set(key, decision);
+      memo.set(raw, decision);
     }
     return decision;
   };
@@ -453,6 +449,11 @@ class ThrottledLog {
     }
     return suppressed;
   }
+}
+
+function stopUpstream(upstream: AbortController, reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  upstream.abort();
+  reader.cancel().catch(() => {});
 }
 
 function describeError(e: unknown): string {

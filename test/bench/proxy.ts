@@ -13,7 +13,7 @@
  * per request (process.cpuUsage over each run) is printed too, because it is much less disturbed
  * by other processes than req/s.
  */
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { Agent, createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
@@ -62,26 +62,78 @@ async function sequential(url: string, target: string, n: number): Promise<{ p50
   return { p50: xs[Math.floor(n / 2)], p99: xs[Math.floor(n * 0.99)] };
 }
 
+const autocannonPath = () => createRequire(import.meta.url).resolve("autocannon");
+
+function toLoad(r: AutocannonResult, cpuMicros: number): Load {
+  const answered = Math.max(1, r.requests.total);
+  return {
+    rps: r.requests.total / r.duration,
+    cpuUs: cpuMicros / answered,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+interface AutocannonResult {
+  duration: number;
+  requests: { total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+/** One autocannon run from a child process (it must not share our event loop). */
 function autocannon(url: string, target: string, seconds: number): Promise<Load> {
-  const bin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
+  return alternate([url], target, seconds, 1).then((runs) => runs[0].load);
+}
+
+// The child: runs autocannon against each URL in turn, announcing each run before it starts so
+// the parent can bracket the run with process.cpuUsage (the server is otherwise idle).
+const DRIVER = `
+const autocannon = require(process.argv[1]);
+const { urls, target, seconds, rounds, connections } = JSON.parse(process.argv[2]);
+(async () => {
+  for (let i = 0; i < rounds; i++) {
+    const order = i % 2 === 0 ? urls.map((_, k) => k) : urls.map((_, k) => k).reverse();
+    for (const k of order) {
+      process.stdout.write(JSON.stringify({ start: k }) + "\\n");
+      const r = await autocannon({ url: urls[k], connections, duration: seconds, headers: { "x-fal-target-url": target } });
+      process.stdout.write(JSON.stringify({ done: k, r }) + "\\n");
+    }
+  }
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+/**
+ * Load each URL for `seconds`, `rounds` times, alternating the order every round (ABBA), from one
+ * child process so consecutive runs follow each other within milliseconds.
+ */
+function alternate(urls: string[], target: string, seconds: number, rounds: number): Promise<Array<{ url: number; load: Load }>> {
   return new Promise((resolve, reject) => {
-    // autocannon's own start-up (a node process) falls outside its timed window but inside our
-    // CPU window; the server is idle then, so it adds nothing to the server's CPU figure.
-    const c0 = process.cpuUsage();
-    execFile(process.execPath, [bin, "-j", "-c", String(CONNECTIONS), "-d", String(seconds), "-H", `x-fal-target-url=${target}`, url], { maxBuffer: 1 << 24 }, (err, stdout) => {
-      if (err) return reject(err);
-      const dc = process.cpuUsage(c0);
-      const r = JSON.parse(stdout);
-      const answered = Math.max(1, r["2xx"] + r.non2xx);
-      resolve({
-        rps: r.requests.average,
-        cpuUs: (dc.user + dc.system) / answered,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.errors + r.timeouts,
-        non2xx: r.non2xx,
-      });
+    const child = spawn(process.execPath, ["-e", DRIVER, autocannonPath(), JSON.stringify({ urls, target, seconds, rounds, connections: CONNECTIONS })], {
+      stdio: ["ignore", "pipe", "inherit"],
     });
+    const runs: Array<{ url: number; load: Load }> = [];
+    let c0 = process.cpuUsage();
+    let buf = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (text: string) => {
+      buf += text;
+      for (let nl = buf.indexOf("\n"); nl !== -1; nl = buf.indexOf("\n")) {
+        const msg = JSON.parse(buf.slice(0, nl)) as { start?: number; done?: number; r?: AutocannonResult };
+        buf = buf.slice(nl + 1);
+        if (msg.start !== undefined) c0 = process.cpuUsage();
+        else if (msg.done !== undefined && msg.r) {
+          const dc = process.cpuUsage(c0);
+          runs.push({ url: msg.done, load: toLoad(msg.r, dc.user + dc.system) });
+        }
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(runs) : reject(new Error(`autocannon driver exited with ${code}`))));
   });
 }
 
@@ -142,7 +194,7 @@ export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
     const probe = await fetch(proxyUrl, { headers: { "x-fal-target-url": target } });
     if (probe.status !== 202 && probe.status !== 200) throw new Error(`status poll through the proxy answered ${probe.status}`);
 
-    const short = opts.quick ? 3 : 5;
+    const short = opts.quick ? 1 : 2;
     const long = opts.quick ? 10 : 60;
     // Unloaded latency first, alternating so drift hits both alike.
     const seqN = opts.quick ? 1000 : 3000;
@@ -154,17 +206,13 @@ export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
       direct: { p50: median(sd.map((x) => x.p50)), p99: median(sd.map((x) => x.p99)) },
       proxy: { p50: median(sp.map((x) => x.p50)), p99: median(sp.map((x) => x.p99)) },
     };
-    // Throughput: alternating short runs, direct and proxy back to back, ABBA.
-    const rounds = opts.quick ? 3 : 5;
+    // Throughput: short runs alternating direct and proxy (ABBA), paired run by run.
+    const rounds = opts.quick ? 8 : 20;
+    const runs = await alternate([direct.url, proxyUrl], target, short, rounds);
     const pairs: Array<{ d: Load; p: Load }> = [];
     for (let i = 0; i < rounds; i++) {
-      if (i % 2 === 0) {
-        const d = await autocannon(direct.url, target, short);
-        pairs.push({ d, p: await autocannon(proxyUrl, target, short) });
-      } else {
-        const p = await autocannon(proxyUrl, target, short);
-        pairs.push({ p, d: await autocannon(direct.url, target, short) });
-      }
+      const [x, y] = runs.slice(2 * i, 2 * i + 2);
+      pairs.push(x.url === 0 ? { d: x.load, p: y.load } : { d: y.load, p: x.load });
     }
     const ratio = median(pairs.map((x) => x.p.rps / x.d.rps));
     const d = {
