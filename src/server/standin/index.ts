@@ -338,24 +338,32 @@ export function createStandin(options: StandinOptions = {}): Standin {
     log(job, `Loading ${String(job.input.model_name)} (stand-in)`);
     let step = 0;
     const interval = latencyMs / steps;
+    // The configured latency is the whole simulated generation: steps are timed against the start
+    // (10 ms timers drift late on a busy machine, 30 of them added 150 ms) and the placeholder
+    // is encoded during the wait rather than after it (a 1024² PNG takes tens of ms).
+    const t0 = job.startedAt!;
+    let outcome: { status: number; body: unknown } | undefined;
+    const produce = (): { status: number; body: unknown } => {
+      if (job.injectedError) return { status: job.injectedError.status, body: { detail: job.injectedError.detail, error_type: "runner_error" } };
+      try {
+        return { status: 200, body: generate(job.endpoint, job.input, requestedSize(job)) };
+      } catch (e) {
+        logger.error(`stand-in: generation failed: ${(e as Error).message}`);
+        return { status: 500, body: { detail: "Stand-in image generation failed.", error_type: "internal_error" } };
+      }
+    };
     const tick = () => {
       step += 1;
       log(job, `Step ${step}/${steps}`);
       if (step < steps) {
-        job.timer = setTimeout(tick, interval);
+        // One step per timer, even when late: polls queued behind a slow step are answered between steps.
+        job.timer = setTimeout(tick, Math.max(0, t0 + (step + 1) * interval - Date.now()));
+        outcome ??= produce();
         return;
       }
-      if (job.injectedError) {
-        log(job, `Error: ${job.injectedError.detail}`, "ERROR");
-        finish(job, { status: job.injectedError.status, body: { detail: job.injectedError.detail, error_type: "runner_error" } });
-        return;
-      }
-      try {
-        finish(job, { status: 200, body: generate(job.endpoint, job.input, requestedSize(job)) });
-      } catch (e) {
-        logger.error(`stand-in: generation failed: ${(e as Error).message}`);
-        finish(job, { status: 500, body: { detail: "Stand-in image generation failed.", error_type: "internal_error" } });
-      }
+      outcome ??= produce();
+      if (outcome.status >= 400 && job.injectedError) log(job, `Error: ${job.injectedError.detail}`, "ERROR");
+      finish(job, outcome);
     };
     job.timer = setTimeout(tick, interval);
   }
