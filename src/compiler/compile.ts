@@ -60,27 +60,33 @@ interface NodeState {
   paramsOk: boolean;
 }
 
-type Wire = { source: string; sourceHandle: string; edgeId: string };
 /**
- * Target node id → input port id → wires. Two levels instead of one `${node}\0${port}` key: building
- * and hashing a fresh key string per lookup was the compiler's top cost on large graphs.
+ * The document as the walk sees it. Nodes are numbered by their position among the unique ids, so
+ * the walk uses arrays instead of maps keyed by id strings: on a 10,000-node graph the maps (and
+ * the garbage they left) were the largest cost after validation.
+ *
+ * Accepted wires are grouped by (target node, input port position) in one compressed array
+ * (`slotStart`/`slotEdges`), ordered by port position and then by file order, which is the order
+ * the walk and `ctx.inputs()` see them in.
  */
-type Incoming = Map<string, Map<string, Wire[]>>;
-const NO_WIRES: readonly Wire[] = Object.freeze([]);
-/** Per compiled output: node id → the values it emitted, by output port position (one small array, not a Map, per node). */
-type Values = Map<string, (Sourced | undefined)[]>;
-
-function addWire(incoming: Incoming, target: string, port: string, wire: Wire): void {
-  let ports = incoming.get(target);
-  if (!ports) incoming.set(target, (ports = new Map()));
-  let list = ports.get(port);
-  if (!list) ports.set(port, (list = []));
-  list.push(wire);
+interface Graph {
+  ids: string[];
+  states: NodeState[];
+  indexOf: Map<string, number>;
+  /** Input ports per node in the slot layout: the most any definition has. */
+  width: number;
+  /** Wires into slot s = node * width + port are slotEdges[slotStart[s] .. slotStart[s + 1]). */
+  slotStart: Int32Array;
+  /** Edge positions in doc.edges. */
+  slotEdges: Int32Array;
+  /** Per edge position: its source node, and its source port position (-1 when the source type is unknown). */
+  edgeSource: Int32Array;
+  edgeSourcePort: Int32Array;
+  edges: WorkflowDocument["edges"];
 }
 
-function wiresOf(incoming: Incoming, nodeId: string, port: string): readonly Wire[] {
-  return incoming.get(nodeId)?.get(port) ?? NO_WIRES;
-}
+/** Per compiled output: the value each node emitted on each output port, at node * outWidth + port. */
+type Values = (Sourced | undefined)[];
 
 /**
  * Compiles every Sampler output of a workflow into one fal request each.
@@ -93,20 +99,25 @@ function wiresOf(incoming: Incoming, nodeId: string, port: string): readonly Wir
  */
 export function compile(doc: WorkflowDocument, registry: Registry, options: CompileOptions = {}): CompileResult {
   const docDiagnostics: Diagnostic[] = [];
-  const states = new Map<string, NodeState>();
+  const ids: string[] = [];
+  const states: NodeState[] = [];
+  const indexOf = new Map<string, number>();
   for (const node of doc.nodes) {
-    if (states.has(node.id)) {
+    if (indexOf.has(node.id)) {
       docDiagnostics.push({ severity: "error", code: "invalid-edge", message: `Two nodes share the id "${node.id}"`, nodeId: node.id });
       continue;
     }
-    states.set(node.id, prepareNodeCached(node, registry.get(node.type), docDiagnostics, node.bypass === true && !registry.get(node.type)?.isOutput));
+    const def = registry.get(node.type);
+    indexOf.set(node.id, ids.length);
+    ids.push(node.id);
+    states.push(prepareNodeCached(node, def, docDiagnostics, node.bypass === true && !def?.isOutput));
   }
 
-  const incoming = indexEdges(doc, states, docDiagnostics);
+  const graph = indexEdges(doc, ids, states, indexOf, docDiagnostics);
 
   const outputs: CompiledOutput[] = [];
-  for (const st of states.values()) {
-    if (st.def?.isOutput) outputs.push(compileOutput(st.node.id, states, incoming, options.validator));
+  for (let i = 0; i < states.length; i++) {
+    if (states[i].def?.isOutput) outputs.push(compileOutput(i, graph, options.validator));
   }
   if (outputs.length === 0 && doc.nodes.some((n) => !registry.get(n.type)?.inert)) {
     docDiagnostics.push({ severity: "warning", code: "no-output", message: "Add a Sampler output node: nothing is compiled without one" });
@@ -138,10 +149,14 @@ interface PreparedEntry {
   def: NodeDefinition | undefined;
   bypassed: boolean;
   params: Record<string, unknown> | undefined;
-  /** The raw param values seen, so a value changed in place is not mistaken for a hit. */
-  raw: unknown[];
+  /**
+   * The raw param values seen, so a value changed in place is not mistaken for a hit. Only kept
+   * when some raw value differs from the checked one in `state.params` (missing, invalid, or
+   * copied by zod); otherwise `state.params` is the record, and no array is made per node.
+   */
+  raw: unknown[] | undefined;
   state: NodeState;
-  diags: Diagnostic[];
+  diags: readonly Diagnostic[];
 }
 /**
  * Checked params per node object. The editor recompiles on every keystroke and immer keeps every
@@ -149,24 +164,48 @@ interface PreparedEntry {
  * reused only when the definition, the bypass flag and every raw param value are the same.
  */
 const prepared = new WeakMap<WorkflowNode, PreparedEntry>();
+const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
+const hasOwn = Object.prototype.hasOwnProperty;
 
-function rawValues(node: WorkflowNode, def: NodeDefinition | undefined): unknown[] {
-  if (!def) return [];
-  const raw = node.params ?? {};
-  return paramEntries(def).map(([key]) => (Object.prototype.hasOwnProperty.call(raw, key) ? raw[key] : undefined));
+function rawValue(node: WorkflowNode, key: string): unknown {
+  const raw = node.params;
+  return raw != null && hasOwn.call(raw, key) ? raw[key] : undefined;
+}
+
+/** True when every raw param value is the one the entry was made from. */
+function sameRawValues(entry: PreparedEntry, node: WorkflowNode, def: NodeDefinition): boolean {
+  const entries = paramEntries(def);
+  const checked = entry.state.params;
+  for (let i = 0; i < entries.length; i++) {
+    const key = entries[i][0];
+    if (rawValue(node, key) !== (entry.raw ? entry.raw[i] : checked[key])) return false;
+  }
+  return true;
 }
 
 function prepareNodeCached(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[], bypassed: boolean): NodeState {
-  const hit = typeof node === "object" && node !== null ? prepared.get(node) : undefined;
-  const raw = rawValues(node, def);
-  if (hit && hit.def === def && hit.bypassed === bypassed && hit.params === node.params && hit.raw.every((v, i) => v === raw[i])) {
+  const cacheable = typeof node === "object" && node !== null;
+  const hit = cacheable ? prepared.get(node) : undefined;
+  if (hit && hit.def === def && hit.bypassed === bypassed && hit.params === node.params && (!def || sameRawValues(hit, node, def))) {
     for (const d of hit.diags) diags.push({ ...d });
     return hit.state;
   }
   const own: Diagnostic[] = [];
   const state = prepareNode(node, def, own, bypassed);
   for (const d of own) diags.push({ ...d });
-  if (typeof node === "object" && node !== null) prepared.set(node, { def, bypassed, params: node.params, raw, state, diags: own });
+  if (cacheable) {
+    let raw: unknown[] | undefined;
+    if (def) {
+      const entries = paramEntries(def);
+      for (let i = 0; i < entries.length; i++) {
+        if (rawValue(node, entries[i][0]) !== state.params[entries[i][0]]) {
+          raw = entries.map(([key]) => rawValue(node, key));
+          break;
+        }
+      }
+    }
+    prepared.set(node, { def, bypassed, params: node.params, raw, state, diags: own.length ? own : NO_DIAGNOSTICS });
+  }
   return state;
 }
 
@@ -254,34 +293,53 @@ function issueText(issue: { message: string; code?: string } | undefined): strin
   return `is invalid: ${m}`;
 }
 
-function indexEdges(doc: WorkflowDocument, states: Map<string, NodeState>, diags: Diagnostic[]): Incoming {
-  const incoming: Incoming = new Map();
-  for (const e of doc.edges) {
-    const s = states.get(e.source);
-    const t = states.get(e.target);
+/** Port id → position, per definition and direction (definitions have a handful of ports). */
+function portIndex(def: NodeDefinition, dir: "inputs" | "outputs", port: string): number {
+  const ports = def[dir];
+  for (let i = 0; i < ports.length; i++) if (ports[i].id === port) return i;
+  return -1;
+}
+
+function indexEdges(doc: WorkflowDocument, ids: string[], states: NodeState[], indexOf: Map<string, number>, diags: Diagnostic[]): Graph {
+  let width = 1;
+  for (const st of states) if (st.def && st.def.inputs.length > width) width = st.def.inputs.length;
+  const edges = doc.edges;
+  const count = edges.length;
+  const edgeSource = new Int32Array(count);
+  const edgeSourcePort = new Int32Array(count);
+  // Slot of each accepted edge, -1 for a refused one.
+  const edgeSlot = new Int32Array(count).fill(-1);
+  const slotCount = new Int32Array(ids.length * width + 1);
+  for (let i = 0; i < count; i++) {
+    const e = edges[i];
+    const si = indexOf.get(e.source);
+    const ti = indexOf.get(e.target);
+    const s = si === undefined ? undefined : states[si];
+    const t = ti === undefined ? undefined : states[ti];
     if (!s || !t) {
       diags.push({ severity: "error", code: "invalid-edge", message: `A wire points at a missing node "${!s ? e.source : e.target}"`, edgeId: e.id, nodeId: s ? e.source : t ? e.target : undefined });
       continue;
     }
     if (!t.def) continue; // already reported as unknown type
+    const inAt = portIndex(t.def, "inputs", e.targetHandle);
     if (!s.def) {
       // Kept (it carries no value) so the node downstream can say its wire comes from an unknown node.
-      const inp = t.def.inputs.find((p) => p.id === e.targetHandle);
-      if (inp) addWire(incoming, e.target, e.targetHandle, { source: e.source, sourceHandle: e.sourceHandle, edgeId: e.id });
+      if (inAt >= 0) accept(i, si!, -1, ti! * width + inAt);
       continue;
     }
-    const out = s.def.outputs.find((p) => p.id === e.sourceHandle);
-    const inp = t.def.inputs.find((p) => p.id === e.targetHandle);
-    if (!out || !inp) {
+    const outAt = portIndex(s.def, "outputs", e.sourceHandle);
+    if (outAt < 0 || inAt < 0) {
       diags.push({
         severity: "error",
         code: "invalid-edge",
-        message: !out ? `${s.def.title} has no output "${e.sourceHandle}"` : `${t.def.title} has no input "${e.targetHandle}"`,
+        message: outAt < 0 ? `${s.def.title} has no output "${e.sourceHandle}"` : `${t.def.title} has no input "${e.targetHandle}"`,
         edgeId: e.id,
-        nodeId: !out ? e.source : e.target,
+        nodeId: outAt < 0 ? e.source : e.target,
       });
       continue;
     }
+    const out = s.def.outputs[outAt];
+    const inp = t.def.inputs[inAt];
     if (out.kind !== inp.kind) {
       diags.push({
         severity: "error",
@@ -293,152 +351,157 @@ function indexEdges(doc: WorkflowDocument, states: Map<string, NodeState>, diags
       });
       continue;
     }
-    let ports = incoming.get(e.target);
-    if (!ports) incoming.set(e.target, (ports = new Map()));
-    let list = ports.get(e.targetHandle);
-    if (!list) ports.set(e.targetHandle, (list = []));
-    if (list.length > 0 && !inp.multiple) {
+    const slot = ti! * width + inAt;
+    if (slotCount[slot] > 0 && !inp.multiple) {
       diags.push({
         severity: "error",
         code: "duplicate-input",
-        message: `"${inp.label}" on ${t.node.label || t.def.title} takes one wire but has ${list.length + 1}`,
+        message: `"${inp.label}" on ${t.node.label || t.def.title} takes one wire but has ${slotCount[slot] + 1}`,
         edgeId: e.id,
         nodeId: e.target,
         field: e.targetHandle,
       });
       continue;
     }
-    list.push({ source: e.source, sourceHandle: e.sourceHandle, edgeId: e.id });
+    accept(i, si!, outAt, slot);
   }
-  return incoming;
+  function accept(i: number, source: number, sourcePort: number, slot: number): void {
+    edgeSource[i] = source;
+    edgeSourcePort[i] = sourcePort;
+    edgeSlot[i] = slot;
+    slotCount[slot]++;
+  }
+  // Counts → start offsets; then place each accepted edge in file order within its slot.
+  const slotStart = new Int32Array(ids.length * width + 1);
+  for (let s = 0, sum = 0; s < slotStart.length; s++) {
+    slotStart[s] = sum;
+    sum += slotCount[s];
+  }
+  const slotEdges = new Int32Array(slotStart[slotStart.length - 1]);
+  const fill = slotStart.slice();
+  for (let i = 0; i < count; i++) if (edgeSlot[i] >= 0) slotEdges[fill[edgeSlot[i]]++] = i;
+  return { ids, states, indexOf, width, slotStart, slotEdges, edgeSource, edgeSourcePort, edges };
 }
 
 /** Post-order walk upstream from the output: every node comes after everything that feeds it. */
-function upstreamOrder(
-  outputId: string,
-  states: Map<string, NodeState>,
-  incoming: Incoming,
-  diags: Diagnostic[],
-  cycleMembers: Set<string>,
-): string[] {
-  const order: string[] = [];
-  const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
-  // Iterative DFS: a 10,000-node chain must not overflow the call stack.
-  const stack: { id: string; deps: string[]; i: number }[] = [];
-  const depsOf = (id: string): string[] => {
-    const st = states.get(id);
-    if (!st?.def) return [];
-    const deps: string[] = [];
-    for (const port of st.def.inputs) {
-      for (const w of wiresOf(incoming, id, port.id)) deps.push(w.source);
-    }
-    return deps;
+function upstreamOrder(output: number, g: Graph, diags: Diagnostic[], cycleMembers: Set<number>): number[] {
+  const order: number[] = [];
+  const mark = new Uint8Array(g.ids.length); // 1 = on the stack, 2 = done
+  // Iterative DFS: a 10,000-node chain must not overflow the call stack. A node's upstream
+  // neighbours are its slots' wires, in order; the cursor walks that range of slotEdges.
+  const stack: number[] = [];
+  const cursor: number[] = [];
+  const end: number[] = [];
+  const push = (n: number) => {
+    mark[n] = 1;
+    stack.push(n);
+    const inputs = g.states[n].def?.inputs.length ?? 0;
+    cursor.push(g.slotStart[n * g.width]);
+    end.push(g.slotStart[n * g.width + inputs]);
   };
-  state.set(outputId, 1);
-  stack.push({ id: outputId, deps: depsOf(outputId), i: 0 });
+  push(output);
   while (stack.length) {
-    const top = stack[stack.length - 1];
-    if (top.i < top.deps.length) {
-      const next = top.deps[top.i++];
-      const s = state.get(next);
+    const top = stack.length - 1;
+    if (cursor[top] < end[top]) {
+      const next = g.edgeSource[g.slotEdges[cursor[top]++]];
+      const s = mark[next];
       if (s === 1) {
         // Everything on the stack from `next` up is on the loop.
         for (let k = stack.length - 1; k >= 0; k--) {
-          const member = stack[k].id;
+          const member = stack[k];
           if (!cycleMembers.has(member)) {
             cycleMembers.add(member);
-            diags.push({ severity: "error", code: "cycle", message: "This node is part of a loop; wires must flow one way into the Sampler", nodeId: member });
+            diags.push({ severity: "error", code: "cycle", message: "This node is part of a loop; wires must flow one way into the Sampler", nodeId: g.ids[member] });
           }
           if (member === next) break;
         }
         continue;
       }
       if (s === 2) continue;
-      state.set(next, 1);
-      stack.push({ id: next, deps: depsOf(next), i: 0 });
+      push(next);
     } else {
-      stack.pop();
-      state.set(top.id, 2);
-      order.push(top.id);
+      const n = stack.pop()!;
+      cursor.pop();
+      end.pop();
+      mark[n] = 2;
+      order.push(n);
     }
   }
   return order;
 }
 
-function compileOutput(
-  outputId: string,
-  states: Map<string, NodeState>,
-  incoming: Incoming,
-  validator: RequestValidator | undefined,
-): CompiledOutput & { reached: Set<string> } {
+function compileOutput(output: number, g: Graph, validator: RequestValidator | undefined): CompiledOutput & { reached: Set<string> } {
+  const outputId = g.ids[output];
   const diagnostics: Diagnostic[] = [];
-  const cycleMembers = new Set<string>();
-  const order = upstreamOrder(outputId, states, incoming, diagnostics, cycleMembers);
-  const reached = new Set(order);
+  const cycleMembers = new Set<number>();
+  const order = upstreamOrder(output, g, diagnostics, cycleMembers);
   const request: Record<string, unknown> = {};
-  // The sourceMap is logged into flat arrays and built into its object form only when someone reads
-  // it: a 10,000-node request has ~27,000 paths, and inserting them into an object (plus the
-  // garbage) was the compiler's largest cost, while the CLI and runner never look at them.
-  const logKey: string[] = [];
-  const logSub: (string | undefined)[] = [];
-  const logNode: (string | Source)[] = [];
-  const logField: (string | undefined)[] = [];
-  const log = (key: string, sub: string | undefined, node: string | Source, field: string | undefined) => {
-    logKey.push(key);
-    logSub.push(sub);
-    logNode.push(node);
-    logField.push(field);
-  };
+  // The sourceMap is logged into one flat array, five slots per path (key, list index or -1, item
+  // key, node id or Source, field), and built into its object form only when someone reads it: a
+  // 10,000-node request has ~27,000 paths, and inserting them into an object (plus the garbage)
+  // was the compiler's largest cost, while the CLI and runner never look at them.
+  const logged: unknown[] = [];
   let built: SourceMap | undefined;
   const sourceMapOf = (): SourceMap => {
     if (built) return built;
     const map: SourceMap = {};
-    for (let i = 0; i < logKey.length; i++) {
-      const sub = logSub[i];
-      const node = logNode[i];
-      const field = logField[i];
-      map[sub === undefined ? logKey[i] : `${logKey[i]}.${sub}`] =
-        typeof node !== "string" ? node : field === undefined ? { nodeId: node } : { nodeId: node, field };
+    for (let i = 0; i < logged.length; i += 5) {
+      const key = logged[i] as string;
+      const index = logged[i + 1] as number;
+      const sub = logged[i + 2] as string | undefined;
+      const node = logged[i + 3] as string | Source;
+      const field = logged[i + 4] as string | undefined;
+      const path = index < 0 ? key : sub === undefined ? `${key}.${index}` : `${key}.${index}.${sub}`;
+      map[path] = typeof node !== "string" ? node : field === undefined ? { nodeId: node } : { nodeId: node, field };
     }
     return (built = map);
   };
   const topSources = new Map<string, Source>(); // top-level key → its source, for conflict messages
   const listsSeen = new Set<string>();
   const setBy = new Map<string, string>(); // top-level key → node id that set it
-  const values: Values = new Map();
+  const outWidth = g.states.reduce((w, s) => Math.max(w, s.def?.outputs.length ?? 0), 1);
+  const values: Values = new Array(g.ids.length * outWidth);
   let endpoint: Endpoint = "fal-ai/lora";
   let broken = diagnostics.length > 0;
 
   // One context object for the whole walk, re-pointed at each node: creating a dozen closures per
   // node made allocation (and the garbage collector) the main cost on large graphs. Nodes use the
   // context only during their synchronous contribute() call.
+  let n = 0;
   let id = "";
   let st!: NodeState;
   let def!: NodeDefinition;
 
-  const resolve = (port: string): Sourced[] => {
-    const out: Sourced[] = [];
-    for (const w of wiresOf(incoming, id, port)) {
-      const v = valueOf(w.source, w.sourceHandle, states, incoming, values);
-      if (v !== undefined) out.push(v);
+  /** Values on input `at` of the current node, in wire order (`first`: only the first one). */
+  const resolve = (at: number, first: boolean): Sourced[] | Sourced | undefined => {
+    let out: Sourced[] | undefined;
+    if (at < 0) return first ? undefined : [];
+    const slot = n * g.width + at;
+    for (let k = g.slotStart[slot]; k < g.slotStart[slot + 1]; k++) {
+      const e = g.slotEdges[k];
+      const v = valueOf(g.edgeSource[e], g.edgeSourcePort[e], g, values, outWidth);
+      if (v === undefined) continue;
+      if (first) return v;
+      (out ??= []).push(v);
     }
-    return out;
+    return first ? undefined : (out ?? []);
   };
   const report = (severity: Severity, code: DiagnosticCode, message: string, field?: string) => {
     diagnostics.push({ severity, code, message, nodeId: id, field });
     if (severity === "error") broken = true;
   };
+  const log = (key: string, index: number, sub: string | undefined, node: string | Source, field: string | undefined) => {
+    logged.push(key, index, sub, node, field);
+  };
   const ctx: { -readonly [K in keyof ContributeContext<Record<string, unknown>>]: ContributeContext<Record<string, unknown>>[K] } = {
     nodeId: "",
     params: {},
-    input: (port) => resolve(port)[0] as never,
-    inputs: (port) => resolve(port) as never,
+    input: (port) => resolve(portIndex(def, "inputs", port), true) as never,
+    inputs: (port) => resolve(portIndex(def, "inputs", port), false) as never,
     emit(port, value, field) {
-      const at = def.outputs.findIndex((o) => o.id === port);
+      const at = portIndex(def, "outputs", port);
       if (at < 0) return; // not a declared output: nothing can be wired to it
-      let emitted = values.get(id);
-      if (!emitted) values.set(id, (emitted = []));
-      emitted[at] = value instanceof Sourced ? value : new Sourced(value, { nodeId: id, field });
+      values[n * outWidth + at] = value instanceof Sourced ? value : new Sourced(value, { nodeId: id, field });
     },
     set(key, raw, opts?: SetOptions) {
       const value = raw instanceof Sourced ? raw.value : raw;
@@ -458,28 +521,28 @@ function compileOutput(
       request[key] = value;
       setBy.set(key, source.nodeId);
       topSources.set(key, source);
-      log(key, undefined, source, undefined);
+      log(key, -1, undefined, source, undefined);
     },
     append(list, item) {
       const arr = (request[list] ??= []) as unknown[];
       const index = arr.length;
       const clean: Record<string, unknown> = {};
-      const prefix = `${list}.${index}`;
       if (!listsSeen.has(list)) {
         listsSeen.add(list);
-        log(list, undefined, id, undefined);
+        log(list, -1, undefined, id, undefined);
       }
-      log(prefix, undefined, id, undefined);
-      for (const k of Object.keys(item)) {
+      log(list, index, undefined, id, undefined);
+      for (const k in item) {
+        if (!hasOwn.call(item, k)) continue;
         const raw = item[k];
         if (raw instanceof Sourced) {
           if (raw.value === undefined) continue;
           clean[k] = raw.value;
-          log(prefix, k, raw.source, undefined);
+          log(list, index, k, raw.source, undefined);
         } else {
           if (raw === undefined) continue;
           clean[k] = raw;
-          log(prefix, k, id, k);
+          log(list, index, k, id, k);
         }
       }
       arr.push(clean);
@@ -491,9 +554,10 @@ function compileOutput(
     report,
   };
 
-  for (const nodeId of order) {
-    id = nodeId;
-    st = states.get(id)!;
+  for (let o = 0; o < order.length; o++) {
+    n = order[o];
+    id = g.ids[n];
+    st = g.states[n];
     if (!st.def) {
       broken = true;
       continue;
@@ -502,19 +566,22 @@ function compileOutput(
     if (st.node.bypass && !st.def.isOutput) continue;
     def = st.def;
 
-    for (const port of def.inputs) {
-      if (port.required && resolve(port.id).length === 0) {
-        const wires = wiresOf(incoming, id, port.id);
+    for (let at = 0; at < def.inputs.length; at++) {
+      const port = def.inputs[at];
+      if (port.required && resolve(at, true) === undefined) {
+        const slot = n * g.width + at;
+        const sources: number[] = [];
+        for (let k = g.slotStart[slot]; k < g.slotStart[slot + 1]; k++) sources.push(g.edgeSource[g.slotEdges[k]]);
         broken = true;
         // A loop is already reported on each of its nodes; a second message here would mislead.
-        if (wires.some((w) => cycleMembers.has(w.source))) continue;
-        const unknown = wires.map((w) => states.get(w.source)!).find((src) => !src.def);
+        if (sources.some((s) => cycleMembers.has(s))) continue;
+        const unknown = sources.map((s) => g.states[s]).find((src) => !src.def);
         diagnostics.push({
           severity: "error",
           code: "missing-input",
           message: unknown
             ? `"${port.label}" is wired to "${unknown.node.label || unknown.node.id}", whose type "${unknown.node.type}" is not in the catalogue`
-            : wires.length > 0
+            : sources.length > 0
               ? `"${port.label}" is wired to a node that is bypassed or produces nothing`
               : `${st.node.label || def.title} needs ${PORT_KIND_INFO[port.kind].noun} on "${port.label}"`,
           nodeId: id,
@@ -566,7 +633,11 @@ function compileOutput(
     }
   }
   const ok = !diagnostics.some((d) => d.severity === "error") && !broken;
-  const result = { output: outputId, endpoint, ok, input: ok ? ordered : undefined, diagnostics, reached } as CompiledOutput & { reached: Set<string> };
+  const result = { output: outputId, endpoint, ok, input: ok ? ordered : undefined, diagnostics } as CompiledOutput & { reached: Set<string> };
+  // The ids this output reaches, as a Set only when asked (a document-level error needs it).
+  let reached: Set<string> | undefined;
+  const reachedOf = () => (reached ??= new Set(order.map((i) => g.ids[i])));
+  Object.defineProperty(result, "reached", { get: reachedOf, enumerable: true, configurable: true });
   Object.defineProperty(result, "sourceMap", { get: sourceMapOf, enumerable: true, configurable: true });
   return result;
 }
@@ -607,26 +678,21 @@ function applyRequestRules(request: Record<string, unknown>, sourceMapOf: () => 
 }
 
 /** The value on an output port, following bypassed nodes through their same-kind input. */
-function valueOf(
-  nodeId: string,
-  port: string,
-  states: Map<string, NodeState>,
-  incoming: Incoming,
-  values: Values,
-): Sourced | undefined {
-  let id = nodeId;
+function valueOf(node: number, port: number, g: Graph, values: Values, outWidth: number): Sourced | undefined {
+  let n = node;
   let p = port;
-  for (let guard = 0; guard <= states.size; guard++) {
-    const st = states.get(id);
-    if (!st?.def) return undefined;
-    if (!st.node.bypass) return values.get(id)?.[st.def.outputs.findIndex((o) => o.id === p)];
-    const kind = st.def.outputs.find((o) => o.id === p)?.kind;
-    const through = st.def.inputs.find((i) => i.kind === kind);
-    if (!through) return undefined;
-    const wire = wiresOf(incoming, id, through.id)[0];
-    if (!wire) return undefined;
-    id = wire.source;
-    p = wire.sourceHandle;
+  for (let guard = 0; guard <= g.ids.length; guard++) {
+    const st = g.states[n];
+    if (!st?.def || p < 0) return undefined;
+    if (!st.node.bypass) return values[n * outWidth + p];
+    const kind = st.def.outputs[p]?.kind;
+    const through = st.def.inputs.findIndex((i) => i.kind === kind);
+    if (through < 0) return undefined;
+    const slot = n * g.width + through;
+    if (g.slotStart[slot] === g.slotStart[slot + 1]) return undefined;
+    const e = g.slotEdges[g.slotStart[slot]];
+    n = g.edgeSource[e];
+    p = g.edgeSourcePort[e];
   }
   return undefined;
 }
