@@ -248,12 +248,13 @@ export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
     console.log(`long proxy run: ${f0(p.rps)} req/s over ${long} s, errors ${p.errors}, non-2xx ${p.non2xx} (polls answer 202 while in progress)`);
     console.log(`server heap after GC every 5 s (MB): ${mb.map((x) => x.toFixed(1)).join(" ")}`);
     const ms = (x: number) => `${x.toFixed(2)} ms`;
+    const added = (x: number) => `${x < 0 ? "-" : "+"}${ms(Math.abs(x))}`;
     return [
       { label: `throughput (${CONNECTIONS} connections, median of ${rounds} pairs)`, actual: `${pm.rps.toFixed(0)} req/s`, baseline: `${d.rps.toFixed(0)} req/s direct`, ratio: `×${ratio.toFixed(2)}`, budget: "≥ ×0.8", pass: ratio >= 0.8 && pm.errors === 0 },
       { label: "server CPU per request under load", actual: `${pm.cpuUs.toFixed(0)} µs`, baseline: `${d.cpuUs.toFixed(0)} µs direct`, ratio: `×${(pm.cpuUs / d.cpuUs).toFixed(2)}`, budget: "reported", pass: true },
-      { label: "latency p50, one connection, µs clock", actual: ms(seq.proxy.p50), baseline: ms(seq.direct.p50), ratio: `+${ms(seq.proxy.p50 - seq.direct.p50)}`, budget: "≤ +1 ms", pass: seq.proxy.p50 - seq.direct.p50 <= 1 },
-      { label: "latency p99, one connection", actual: ms(seq.proxy.p99), baseline: ms(seq.direct.p99), ratio: `+${ms(seq.proxy.p99 - seq.direct.p99)}`, budget: "reported", pass: true },
-      { label: `latency p50 under load (autocannon, whole ms)`, actual: ms(pm.p50), baseline: ms(d.p50), ratio: `+${ms(pm.p50 - d.p50)}`, budget: "≤ +1 ms", pass: pm.p50 - d.p50 <= 1 },
+      { label: "latency p50, one connection, µs clock", actual: ms(seq.proxy.p50), baseline: ms(seq.direct.p50), ratio: added(seq.proxy.p50 - seq.direct.p50), budget: "≤ +1 ms", pass: seq.proxy.p50 - seq.direct.p50 <= 1 },
+      { label: "latency p99, one connection", actual: ms(seq.proxy.p99), baseline: ms(seq.direct.p99), ratio: added(seq.proxy.p99 - seq.direct.p99), budget: "reported", pass: true },
+      { label: `latency p50 under load (autocannon, whole ms)`, actual: ms(pm.p50), baseline: ms(d.p50), ratio: added(pm.p50 - d.p50), budget: "≤ +1 ms", pass: pm.p50 - d.p50 <= 1 },
       { label: "latency p99 under load", actual: ms(pm.p99), baseline: ms(d.p99), ratio: `×${(pm.p99 / d.p99).toFixed(2)}`, budget: "reported", pass: true },
       { label: `server heap over ${long} s of load`, actual: `${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB (${mb[0].toFixed(1)} → ${mb[mb.length - 1].toFixed(1)})`, budget: `≤ +${FLAT_MB} MB after warm-up`, pass: growth <= FLAT_MB && p.errors === 0 },
     ];
