@@ -102,16 +102,36 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
   const ids: string[] = [];
   const states: NodeState[] = [];
   const indexOf = new Map<string, number>();
+  const prev = previous;
+  const generation: Generation = { nodes: [], entries: [] };
+  let j = 0; // position in the previous compile's nodes, advanced as its nodes are met again
   for (const node of doc.nodes) {
+    let candidate: PreparedEntry | undefined;
+    if (prev) {
+      // Nodes kept from the previous document are in the same order, give or take the few
+      // added or removed by an edit, so each is looked for a short way ahead of the last match.
+      for (let k = j; k < j + LOOKAHEAD && k < prev.nodes.length; k++) {
+        if (prev.nodes[k] === node) {
+          candidate = prev.entries[k];
+          j = k + 1;
+          break;
+        }
+      }
+    }
+    generation.nodes.push(node);
     if (indexOf.has(node.id)) {
+      generation.entries.push(undefined);
       docDiagnostics.push({ severity: "error", code: "invalid-edge", message: `Two nodes share the id "${node.id}"`, nodeId: node.id });
       continue;
     }
     const def = registry.get(node.type);
+    const entry = prepareNodeCached(node, def, candidate, docDiagnostics, node.bypass === true && !def?.isOutput);
+    generation.entries.push(entry);
     indexOf.set(node.id, ids.length);
     ids.push(node.id);
-    states.push(prepareNodeCached(node, def, docDiagnostics, node.bypass === true && !def?.isOutput));
+    states.push(entry.state);
   }
+  previous = generation;
 
   const graph = indexEdges(doc, ids, states, indexOf, docDiagnostics);
 
@@ -159,11 +179,22 @@ interface PreparedEntry {
   diags: readonly Diagnostic[];
 }
 /**
- * Checked params per node object. The editor recompiles on every keystroke and immer keeps every
- * unchanged node object, so only the edited node's params are validated again. Entries are
- * reused only when the definition, the bypass flag and every raw param value are the same.
+ * Checked params of the previous compile's node objects, in document order. The editor recompiles
+ * on every keystroke and immer keeps every unchanged node object, so only the edited node's params
+ * are validated again. Entries are reused only when the node object, the definition, the bypass
+ * flag and every raw param value are the same.
+ *
+ * One generation, matched by position rather than a WeakMap keyed by node: registering 10,000
+ * nodes in a WeakMap on every cold compile cost more than a third of its time (and GC work),
+ * while an edit keeps almost every node object in place.
  */
-const prepared = new WeakMap<WorkflowNode, PreparedEntry>();
+interface Generation {
+  nodes: WorkflowNode[];
+  entries: (PreparedEntry | undefined)[];
+}
+let previous: Generation | undefined;
+/** How far ahead of the last match a node is looked for: covers a few nodes added or removed at once. */
+const LOOKAHEAD = 8;
 const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -183,30 +214,25 @@ function sameRawValues(entry: PreparedEntry, node: WorkflowNode, def: NodeDefini
   return true;
 }
 
-function prepareNodeCached(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[], bypassed: boolean): NodeState {
-  const cacheable = typeof node === "object" && node !== null;
-  const hit = cacheable ? prepared.get(node) : undefined;
+function prepareNodeCached(node: WorkflowNode, def: NodeDefinition | undefined, hit: PreparedEntry | undefined, diags: Diagnostic[], bypassed: boolean): PreparedEntry {
   if (hit && hit.def === def && hit.bypassed === bypassed && hit.params === node.params && (!def || sameRawValues(hit, node, def))) {
     for (const d of hit.diags) diags.push({ ...d });
-    return hit.state;
+    return hit;
   }
   const own: Diagnostic[] = [];
   const state = prepareNode(node, def, own, bypassed);
   for (const d of own) diags.push({ ...d });
-  if (cacheable) {
-    let raw: unknown[] | undefined;
-    if (def) {
-      const entries = paramEntries(def);
-      for (let i = 0; i < entries.length; i++) {
-        if (rawValue(node, entries[i][0]) !== state.params[entries[i][0]]) {
-          raw = entries.map(([key]) => rawValue(node, key));
-          break;
-        }
+  let raw: unknown[] | undefined;
+  if (def) {
+    const entries = paramEntries(def);
+    for (let i = 0; i < entries.length; i++) {
+      if (rawValue(node, entries[i][0]) !== state.params[entries[i][0]]) {
+        raw = entries.map(([key]) => rawValue(node, key));
+        break;
       }
     }
-    prepared.set(node, { def, bypassed, params: node.params, raw, state, diags: own.length ? own : NO_DIAGNOSTICS });
   }
-  return state;
+  return { def, bypassed, params: node.params, raw, state, diags: own.length ? own : NO_DIAGNOSTICS };
 }
 
 function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[], bypassed = false): NodeState {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { registry } from "../../nodes";
+import { note } from "../../nodes/note/definition";
 import { compile } from "../../src/compiler";
+import { createRegistry, defineNode, param, type WorkflowDocument } from "../../src/graph";
 import { build } from "../harness/graph";
 
 /** The per-node cache must never change what compile returns, only how fast. */
@@ -43,5 +46,37 @@ describe("compiler reuses checked params of unchanged nodes", () => {
     const b = compile(d, registry);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(b.diagnostics[0]).not.toBe(a.diagnostics[0]);
+  });
+});
+
+describe("the cache saves the checks of unchanged nodes", () => {
+  // A node type whose param check counts its calls (a custom schema, so zod always runs it).
+  let checks = 0;
+  const counted = defineNode({
+    ...note,
+    type: "counted",
+    params: { text: param.custom(z.string().refine(() => ++checks > 0), "text", { label: "Text", description: "counted" }) },
+  });
+  const reg = createRegistry([...registry.list(), counted]);
+  const doc = (): WorkflowDocument =>
+    build(reg, (g) => {
+      for (let i = 0; i < 20; i++) g.node("counted", { text: `n${i}` }, { id: `c${i}` });
+    });
+
+  it("checks only new or changed node objects, also when nodes were added or removed around them", () => {
+    const d = doc();
+    checks = 0;
+    compile(d, reg);
+    expect(checks).toBe(20);
+    compile(d, reg);
+    expect(checks).toBe(20);
+    // One node edited (a new object, as immer makes), one added in front, one removed: 2 new checks.
+    const edited = d.nodes.map((n) => (n.id === "c7" ? { ...n, params: { text: "edited" } } : n)).filter((n) => n.id !== "c12");
+    const added = { ...d.nodes[0], id: "new", params: { text: "new" } };
+    compile({ ...d, nodes: [added, ...edited] }, reg);
+    expect(checks).toBe(22);
+    // A copy shares no node object, so everything is checked again.
+    compile(structuredClone(d), reg);
+    expect(checks).toBe(42);
   });
 });
