@@ -462,23 +462,38 @@ function compileOutput(output: number, g: Graph, validator: RequestValidator | u
   const cycleMembers = new Set<number>();
   const order = upstreamOrder(output, g, diagnostics, cycleMembers);
   const request: Record<string, unknown> = {};
-  // The sourceMap is logged into one flat array, five slots per path (key, list index or -1, item
-  // key, node id or Source, field), and built into its object form only when someone reads it: a
-  // 10,000-node request has ~27,000 paths, and inserting them into an object (plus the garbage)
-  // was the compiler's largest cost, while the CLI and runner never look at them.
+  // The sourceMap is logged into one flat array and built into its object form only when someone
+  // reads it: a 10,000-node request has ~27,000 paths, and inserting them into an object (plus the
+  // garbage) was the compiler's largest cost, while the CLI and runner never look at them. Four
+  // slots per entry: key, list index (-1 for a top-level key or a list itself), the node id or
+  // Source, and for a list item the item the node appended, whose fields are mapped at build time
+  // (one entry per item rather than one per field: the log was a large part of the walk's memory).
   const logged: unknown[] = [];
   let built: SourceMap | undefined;
   const sourceMapOf = (): SourceMap => {
     if (built) return built;
     const map: SourceMap = {};
-    for (let i = 0; i < logged.length; i += 5) {
+    for (let i = 0; i < logged.length; i += 4) {
       const key = logged[i] as string;
       const index = logged[i + 1] as number;
-      const sub = logged[i + 2] as string | undefined;
-      const node = logged[i + 3] as string | Source;
-      const field = logged[i + 4] as string | undefined;
-      const path = index < 0 ? key : sub === undefined ? `${key}.${index}` : `${key}.${index}.${sub}`;
-      map[path] = typeof node !== "string" ? node : field === undefined ? { nodeId: node } : { nodeId: node, field };
+      const node = logged[i + 2] as string | Source;
+      if (index < 0) {
+        map[key] = typeof node === "string" ? { nodeId: node } : node;
+        continue;
+      }
+      const prefix = `${key}.${index}`;
+      map[prefix] = { nodeId: node as string };
+      // The same fields, in the same order, that append() copied into the request.
+      const item = logged[i + 3] as Record<string, unknown>;
+      for (const k in item) {
+        if (!hasOwn.call(item, k)) continue;
+        const raw = item[k];
+        if (raw instanceof Sourced) {
+          if (raw.value !== undefined) map[`${prefix}.${k}`] = raw.source;
+        } else if (raw !== undefined) {
+          map[`${prefix}.${k}`] = { nodeId: node as string, field: k };
+        }
+      }
     }
     return (built = map);
   };
@@ -516,8 +531,8 @@ function compileOutput(output: number, g: Graph, validator: RequestValidator | u
     diagnostics.push({ severity, code, message, nodeId: id, field });
     if (severity === "error") broken = true;
   };
-  const log = (key: string, index: number, sub: string | undefined, node: string | Source, field: string | undefined) => {
-    logged.push(key, index, sub, node, field);
+  const log = (key: string, index: number, node: string | Source, item: Record<string, unknown> | undefined) => {
+    logged.push(key, index, node, item);
   };
   const ctx: { -readonly [K in keyof ContributeContext<Record<string, unknown>>]: ContributeContext<Record<string, unknown>>[K] } = {
     nodeId: "",
@@ -547,7 +562,7 @@ function compileOutput(output: number, g: Graph, validator: RequestValidator | u
       request[key] = value;
       setBy.set(key, source.nodeId);
       topSources.set(key, source);
-      log(key, -1, undefined, source, undefined);
+      log(key, -1, source, undefined);
     },
     append(list, item) {
       const arr = (request[list] ??= []) as unknown[];
@@ -555,20 +570,18 @@ function compileOutput(output: number, g: Graph, validator: RequestValidator | u
       const clean: Record<string, unknown> = {};
       if (!listsSeen.has(list)) {
         listsSeen.add(list);
-        log(list, -1, undefined, id, undefined);
+        log(list, -1, id, undefined);
       }
-      log(list, index, undefined, id, undefined);
+      log(list, index, id, item);
       for (const k in item) {
         if (!hasOwn.call(item, k)) continue;
         const raw = item[k];
         if (raw instanceof Sourced) {
           if (raw.value === undefined) continue;
           clean[k] = raw.value;
-          log(list, index, k, raw.source, undefined);
         } else {
           if (raw === undefined) continue;
           clean[k] = raw;
-          log(list, index, k, id, k);
         }
       }
       arr.push(clean);

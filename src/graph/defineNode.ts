@@ -46,7 +46,8 @@ export interface ContributeContext<V> {
   /**
    * Appends an item to a request list and returns its index. Plain values in the item are
    * attributed to this node and their key; Sourced values keep their own origin.
-   * Undefined values are dropped so the request stays minimal.
+   * Undefined values are dropped so the request stays minimal. The compiler keeps `item` to
+   * build the sourceMap later, so pass a fresh object and leave it unchanged afterwards.
    */
   append(list: string, item: Record<string, unknown>): number;
   /** Chooses the endpoint (output nodes only). */
