@@ -25,11 +25,12 @@ describe("xyflow adapters", () => {
     expect(s.getState().document.nodes[1].position).toEqual({ x: 100, y: 0 });
   });
 
-  it("give a node never measured an estimated size and handles (so xyflow can cull it unmounted), and a measured node neither (xyflow would re-read the estimate over its measured handles)", () => {
+  it("when culling, give a node never measured an estimated size and handles (so xyflow can cull it unmounted), and a measured node neither (xyflow would re-read the estimate over its measured handles)", () => {
     const s = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
     const lora = s.addNode("lora", { x: 0, y: 0 });
     const derive = createNodeDeriver(stubRegistry);
-    const [fresh] = derive(s.getState().document.nodes, new Set(), null);
+    expect(derive(s.getState().document.nodes, new Set(), null)[0].handles).toBeUndefined();
+    const [fresh] = derive(s.getState().document.nodes, new Set(), null, true);
     const def = stubRegistry.getOrThrow("lora");
     expect(fresh.initialWidth).toBeGreaterThan(0);
     expect(fresh.initialHeight).toBeGreaterThan(0);
@@ -40,7 +41,7 @@ describe("xyflow adapters", () => {
     expect(fresh.handles!.find((h) => h.type === "source")!.x).toBeGreaterThan(targets[0].x + 200);
     nodeSizes.set(lora, { width: 268, height: 190 });
     try {
-      const [measured] = derive(s.getState().document.nodes, new Set(), null);
+      const [measured] = derive(s.getState().document.nodes, new Set(), null, true);
       expect(measured.measured).toEqual({ width: 268, height: 190 });
       expect(measured.handles).toBeUndefined();
       expect(measured.initialHeight).toBeUndefined();

@@ -71,7 +71,8 @@ export function Canvas() {
   const sizeSync = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(sizeSync.current), []);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const nodes = useMemo(() => deriveNodes(doc.nodes, selectedNodes, drag), [deriveNodes, doc.nodes, selectedNodes, drag, sizeTick]);
+  const culled = doc.nodes.length >= CULL_FROM_NODES;
+  const nodes = useMemo(() => deriveNodes(doc.nodes, selectedNodes, drag, culled), [deriveNodes, doc.nodes, selectedNodes, drag, culled, sizeTick]);
   const edges = useMemo(() => deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes), [deriveEdges, doc.edges, doc.nodes, selectedEdges, selectedNodes]);
   const pointer = useRef<XY>({ x: 0, y: 0 });
 
@@ -95,10 +96,11 @@ export function Canvas() {
       fitGraph(flow);
     };
     if (initialized) return fit();
-    // Culled big graphs never measure every node: fit with what is measured.
-    const t = setTimeout(fit, 1000);
+    // Culled big graphs never measure every node, but every node has an estimated size: fit on the
+    // next frame. The timeout is for anything else that never settles.
+    const t = setTimeout(fit, culled ? 0 : 1000);
     return () => clearTimeout(t);
-  }, [initialized, flow]);
+  }, [initialized, flow, culled]);
 
   // A fitted view stays fitted when the canvas changes size (a banner, the runs drawer, the window).
   const canvasRef = useRef<HTMLDivElement>(null);
@@ -163,12 +165,14 @@ export function Canvas() {
         }
       }
       if (moved) setDrag((d) => new Map([...(d ?? []), ...moved!]));
-      // xyflow already keeps the measured size and handles in its own lookup; our node objects
-      // catch up once measuring settles. Re-deriving on every measurement made a pan across a big
-      // culled graph re-adopt all nodes each frame a node scrolled in (1,000 nodes: 31 fps).
+      // xyflow keeps the measured size and handles in its own lookup, but it only counts nodes as
+      // initialized (the first fit waits for that) once our node objects carry the sizes. Small
+      // graphs take them at once. Culled graphs catch up once measuring settles: re-deriving on
+      // every measurement re-adopted all nodes each frame a node scrolled in (1,000 nodes: 31 fps).
       if (resized) {
         clearTimeout(sizeSync.current);
-        sizeSync.current = setTimeout(() => setSizeTick((t) => t + 1), 250);
+        if (store.getState().document.nodes.length < CULL_FROM_NODES) setSizeTick((t) => t + 1);
+        else sizeSync.current = setTimeout(() => setSizeTick((t) => t + 1), 250);
       }
       if (sel) store.setSelection({ nodes: [...sel] });
     },
@@ -386,7 +390,7 @@ export function Canvas() {
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         connectionRadius={28}
-        onlyRenderVisibleElements={doc.nodes.length >= CULL_FROM_NODES}
+        onlyRenderVisibleElements={culled}
         colorMode="dark"
         proOptions={PRO_OPTIONS}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}

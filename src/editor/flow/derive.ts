@@ -12,6 +12,7 @@ export type GraphFlowNode = Node<GraphNodeData, "graph">;
 
 interface CachedNode {
   type: string;
+  estimated: boolean;
   selected: boolean;
   position: XY;
   size: { width: number; height: number } | undefined;
@@ -26,7 +27,12 @@ interface CachedNode {
 export function createNodeDeriver(registry: Registry) {
   let cache = new Map<string, CachedNode>();
   let last: GraphFlowNode[] = [];
-  return function derive(nodes: readonly WorkflowNode[], selected: ReadonlySet<string>, drag: ReadonlyMap<string, XY> | null): GraphFlowNode[] {
+  /**
+   * `estimate`: give nodes not measured yet a size and handles (see estimatedHandles). Only worth it
+   * when culling: otherwise every node mounts anyway, and a node shown before it is measured and
+   * fitted would move under the user's pointer.
+   */
+  return function derive(nodes: readonly WorkflowNode[], selected: ReadonlySet<string>, drag: ReadonlyMap<string, XY> | null, estimate = false): GraphFlowNode[] {
     const next = new Map<string, CachedNode>();
     const out: GraphFlowNode[] = new Array(nodes.length);
     let same = nodes.length === last.length;
@@ -37,7 +43,7 @@ export function createNodeDeriver(registry: Registry) {
       const prev = cache.get(n.id);
       const size = nodeSizes.get(n.id);
       let entry: CachedNode;
-      if (prev && prev.type === n.type && prev.selected === sel && prev.position.x === pos.x && prev.position.y === pos.y && prev.size === size) entry = prev;
+      if (prev && prev.type === n.type && prev.selected === sel && prev.position.x === pos.x && prev.position.y === pos.y && prev.size === size && prev.estimated === (estimate && !size)) entry = prev;
       else {
         const rf: GraphFlowNode = {
           id: n.id,
@@ -48,11 +54,11 @@ export function createNodeDeriver(registry: Registry) {
           // Without the measured size xyflow would hide and re-measure the node on every edit.
           measured: size,
           // Not measured yet (never on screen): a size and handles to cull it by; see estimatedHandles.
-          ...(size ? {} : estimate(registry, n)),
+          ...(estimate && !size ? estimated(registry, n) : {}),
           // Notes are commentary: keep them under the wires' nodes.
           zIndex: n.type === "note" ? -1 : undefined,
         };
-        entry = { type: n.type, selected: sel, position: pos, size, rf };
+        entry = { type: n.type, estimated: estimate && !size, selected: sel, position: pos, size, rf };
       }
       next.set(n.id, entry);
       out[i] = entry.rf;
@@ -65,7 +71,7 @@ export function createNodeDeriver(registry: Registry) {
   };
 }
 
-function estimate(registry: Registry, n: WorkflowNode): Pick<GraphFlowNode, "initialWidth" | "initialHeight" | "handles"> {
+function estimated(registry: Registry, n: WorkflowNode): Pick<GraphFlowNode, "initialWidth" | "initialHeight" | "handles"> {
   const def = registry.get(n.type);
   const { width, height } = estimatedSize(def, n);
   return { initialWidth: width, initialHeight: height, handles: estimatedHandles(def) };
