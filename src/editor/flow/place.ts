@@ -1,5 +1,5 @@
 import type { NodeDefinition, WorkflowNode, XY } from "../../graph";
-import { nodeSizes } from "./sizes";
+import { nodeSizes, sizeFromDefinition } from "./sizes";
 
 /** Gap kept between a new node and the canvas edge. */
 const MARGIN = 16;
@@ -15,12 +15,7 @@ export function expectedSize(def: NodeDefinition, nodes: readonly WorkflowNode[]
     const s = nodeSizes.get(n.id);
     if (s && (!best || s.height > best.height)) best = s;
   }
-  if (best) return best;
-  const params = Object.values(def.params);
-  const basic = params.filter((p) => !p.advanced).length;
-  const ports = Math.max(def.inputs.length, def.outputs.length);
-  const height = 36 + (ports ? 12 + 22 * ports : 0) + (params.length ? 16 + 50 * basic + (basic < params.length ? 26 : 0) : 0);
-  return { width: def.inert ? 240 : 268, height: def.inert ? 120 : height };
+  return best ?? sizeFromDefinition(def);
 }
 
 /**

@@ -21,14 +21,18 @@ const FOLD_HEIGHT = 30;
 
 /** A size for a node xyflow has not measured: the last one of its type, else from its definition. */
 export function estimatedSize(def: NodeDefinition | undefined, node: WorkflowNode): { width: number; height: number } {
-  const learned = typeSizes.get(node.type);
-  if (learned) return learned;
+  return typeSizes.get(node.type) ?? sizeFromDefinition(def, !!node.expanded);
+}
+
+/** How big a node of this type draws, from its ports and settings (close enough to cull and place by). */
+export function sizeFromDefinition(def: NodeDefinition | undefined, expanded = false): { width: number; height: number } {
   if (!def) return { width: NODE_WIDTH, height: 80 };
+  if (def.inert) return { width: 240, height: 120 };
   const rows = Math.max(def.inputs.length, def.outputs.length);
   const specs = Object.values(def.params);
   const basic = specs.filter((s) => !s.advanced).length;
   const advanced = specs.length - basic;
-  const height = HEAD_AND_PORTS + rows * PORT_PITCH + basic * FIELD_HEIGHT + (advanced ? FOLD_HEIGHT + (node.expanded ? advanced * FIELD_HEIGHT : 0) : 0);
+  const height = HEAD_AND_PORTS + rows * PORT_PITCH + basic * FIELD_HEIGHT + (advanced ? FOLD_HEIGHT + (expanded ? advanced * FIELD_HEIGHT : 0) : 0);
   return { width: NODE_WIDTH, height };
 }
 
