@@ -103,33 +103,32 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
   const states: NodeState[] = [];
   const indexOf = new Map<string, number>();
   const prev = previous;
-  const generation: Generation = { nodes: [], entries: [] };
+  const generation: Generation = [];
   let j = 0; // position in the previous compile's nodes, advanced as its nodes are met again
   for (const node of doc.nodes) {
     let candidate: PreparedEntry | undefined;
     if (prev) {
       // Nodes kept from the previous document are in the same order, give or take the few
       // added or removed by an edit, so each is looked for a short way ahead of the last match.
-      for (let k = j; k < j + LOOKAHEAD && k < prev.nodes.length; k++) {
-        if (prev.nodes[k] === node) {
-          candidate = prev.entries[k];
+      for (let k = j; k < j + LOOKAHEAD && k < prev.length; k++) {
+        if (prev[k]?.node === node) {
+          candidate = prev[k];
           j = k + 1;
           break;
         }
       }
     }
-    generation.nodes.push(node);
     if (indexOf.has(node.id)) {
-      generation.entries.push(undefined);
+      generation.push(undefined);
       docDiagnostics.push({ severity: "error", code: "invalid-edge", message: `Two nodes share the id "${node.id}"`, nodeId: node.id });
       continue;
     }
     const def = registry.get(node.type);
     const entry = prepareNodeCached(node, def, candidate, docDiagnostics, node.bypass === true && !def?.isOutput);
-    generation.entries.push(entry);
+    generation.push(entry);
     indexOf.set(node.id, ids.length);
     ids.push(node.id);
-    states.push(entry.state);
+    states.push(entry);
   }
   previous = generation;
 
@@ -165,17 +164,17 @@ function reachedBy(o: CompiledOutput & { reached?: Set<string> }, nodeId: string
   return o.reached?.has(nodeId) ?? false;
 }
 
-interface PreparedEntry {
-  def: NodeDefinition | undefined;
+/** A node's state plus what is needed to reuse it (one object per node, not two). */
+interface PreparedEntry extends NodeState {
   bypassed: boolean;
-  params: Record<string, unknown> | undefined;
+  /** The node's own params object when checked. */
+  rawParams: Record<string, unknown> | undefined;
   /**
    * The raw param values seen, so a value changed in place is not mistaken for a hit. Only kept
-   * when some raw value differs from the checked one in `state.params` (missing, invalid, or
-   * copied by zod); otherwise `state.params` is the record, and no array is made per node.
+   * when some raw value differs from the checked one in `params` (missing, invalid, or copied by
+   * zod); otherwise `params` is the record, and no array is made per node.
    */
   raw: unknown[] | undefined;
-  state: NodeState;
   diags: readonly Diagnostic[];
 }
 /**
@@ -188,10 +187,8 @@ interface PreparedEntry {
  * nodes in a WeakMap on every cold compile cost more than a third of its time (and GC work),
  * while an edit keeps almost every node object in place.
  */
-interface Generation {
-  nodes: WorkflowNode[];
-  entries: (PreparedEntry | undefined)[];
-}
+/** Entries by position in doc.nodes (undefined for a node skipped as a duplicate id); each knows its node. */
+type Generation = (PreparedEntry | undefined)[];
 let previous: Generation | undefined;
 /** How far ahead of the last match a node is looked for: covers a few nodes added or removed at once. */
 const LOOKAHEAD = 8;
@@ -206,7 +203,7 @@ function rawValue(node: WorkflowNode, key: string): unknown {
 /** True when every raw param value is the one the entry was made from. */
 function sameRawValues(entry: PreparedEntry, node: WorkflowNode, def: NodeDefinition): boolean {
   const entries = paramEntries(def);
-  const checked = entry.state.params;
+  const checked = entry.params;
   for (let i = 0; i < entries.length; i++) {
     const key = entries[i][0];
     if (rawValue(node, key) !== (entry.raw ? entry.raw[i] : checked[key])) return false;
@@ -215,27 +212,31 @@ function sameRawValues(entry: PreparedEntry, node: WorkflowNode, def: NodeDefini
 }
 
 function prepareNodeCached(node: WorkflowNode, def: NodeDefinition | undefined, hit: PreparedEntry | undefined, diags: Diagnostic[], bypassed: boolean): PreparedEntry {
-  if (hit && hit.def === def && hit.bypassed === bypassed && hit.params === node.params && (!def || sameRawValues(hit, node, def))) {
+  if (hit && hit.def === def && hit.bypassed === bypassed && hit.rawParams === node.params && (!def || sameRawValues(hit, node, def))) {
     for (const d of hit.diags) diags.push({ ...d });
     return hit;
   }
-  const own: Diagnostic[] = [];
-  const state = prepareNode(node, def, own, bypassed);
-  for (const d of own) diags.push({ ...d });
-  let raw: unknown[] | undefined;
+  scratch.length = 0;
+  const entry = prepareNode(node, def, scratch, bypassed);
+  if (scratch.length) {
+    entry.diags = scratch.slice();
+    for (const d of scratch) diags.push({ ...d });
+  }
   if (def) {
     const entries = paramEntries(def);
     for (let i = 0; i < entries.length; i++) {
-      if (rawValue(node, entries[i][0]) !== state.params[entries[i][0]]) {
-        raw = entries.map(([key]) => rawValue(node, key));
+      if (rawValue(node, entries[i][0]) !== entry.params[entries[i][0]]) {
+        entry.raw = entries.map(([key]) => rawValue(node, key));
         break;
       }
     }
   }
-  return { def, bypassed, params: node.params, raw, state, diags: own.length ? own : NO_DIAGNOSTICS };
+  return entry;
 }
+/** prepareNode's diagnostics, copied out only when there are some (most nodes have none). */
+const scratch: Diagnostic[] = [];
 
-function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[], bypassed = false): NodeState {
+function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[], bypassed: boolean): PreparedEntry {
   // A bypassed node sends nothing, so its params cannot make a request invalid; they are still
   // flagged, as warnings, so switching it back on holds no surprise.
   const paramSeverity: Severity = bypassed ? "warning" : "error";
@@ -247,7 +248,7 @@ function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags:
       message: `Unknown node type "${node.type}": this catalogue has no such node`,
       nodeId: node.id,
     });
-    return { node, def, params: {}, paramsOk: false };
+    return { node, def, params: {}, paramsOk: false, bypassed, rawParams: node.params, raw: undefined, diags: NO_DIAGNOSTICS };
   }
   const params: Record<string, unknown> = {};
   let paramsOk = true;
@@ -283,7 +284,7 @@ function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags:
     params[key] = r.data;
     checkUnconfirmedRange(node, key, spec, r.data, diags);
   }
-  return { node, def, params, paramsOk };
+  return { node, def, params, paramsOk, bypassed, rawParams: node.params, raw: undefined, diags: NO_DIAGNOSTICS };
 }
 
 function checkUnconfirmedRange(node: WorkflowNode, key: string, spec: ParamSpec, value: unknown, diags: Diagnostic[]): void {
@@ -410,30 +411,34 @@ function indexEdges(doc: WorkflowDocument, ids: string[], states: NodeState[], i
 }
 
 /** Post-order walk upstream from the output: every node comes after everything that feeds it. */
-function upstreamOrder(output: number, g: Graph, diags: Diagnostic[], cycleMembers: Set<number>): number[] {
-  const order: number[] = [];
-  const mark = new Uint8Array(g.ids.length); // 1 = on the stack, 2 = done
+function upstreamOrder(output: number, g: Graph, diags: Diagnostic[], cycleMembers: Set<number>): Int32Array {
+  const size = g.ids.length;
+  const order = new Int32Array(size);
+  let done = 0;
+  const mark = new Uint8Array(size); // 1 = on the stack, 2 = done
   // Iterative DFS: a 10,000-node chain must not overflow the call stack. A node's upstream
   // neighbours are its slots' wires, in order; the cursor walks that range of slotEdges.
-  const stack: number[] = [];
-  const cursor: number[] = [];
-  const end: number[] = [];
+  // A node is on the stack at most once, so `size` entries suffice.
+  const stack = new Int32Array(size);
+  const cursor = new Int32Array(size);
+  const end = new Int32Array(size);
+  let depth = 0;
   const push = (n: number) => {
     mark[n] = 1;
-    stack.push(n);
-    const inputs = g.states[n].def?.inputs.length ?? 0;
-    cursor.push(g.slotStart[n * g.width]);
-    end.push(g.slotStart[n * g.width + inputs]);
+    stack[depth] = n;
+    cursor[depth] = g.slotStart[n * g.width];
+    end[depth] = g.slotStart[n * g.width + (g.states[n].def?.inputs.length ?? 0)];
+    depth++;
   };
   push(output);
-  while (stack.length) {
-    const top = stack.length - 1;
+  while (depth > 0) {
+    const top = depth - 1;
     if (cursor[top] < end[top]) {
       const next = g.edgeSource[g.slotEdges[cursor[top]++]];
       const s = mark[next];
       if (s === 1) {
         // Everything on the stack from `next` up is on the loop.
-        for (let k = stack.length - 1; k >= 0; k--) {
+        for (let k = depth - 1; k >= 0; k--) {
           const member = stack[k];
           if (!cycleMembers.has(member)) {
             cycleMembers.add(member);
@@ -446,14 +451,12 @@ function upstreamOrder(output: number, g: Graph, diags: Diagnostic[], cycleMembe
       if (s === 2) continue;
       push(next);
     } else {
-      const n = stack.pop()!;
-      cursor.pop();
-      end.pop();
+      const n = stack[--depth];
       mark[n] = 2;
-      order.push(n);
+      order[done++] = n;
     }
   }
-  return order;
+  return order.subarray(0, done);
 }
 
 function compileOutput(output: number, g: Graph, validator: RequestValidator | undefined): CompiledOutput & { reached: Set<string> } {
@@ -675,7 +678,7 @@ function compileOutput(output: number, g: Graph, validator: RequestValidator | u
   const result = { output: outputId, endpoint, ok, input: ok ? ordered : undefined, diagnostics } as CompiledOutput & { reached: Set<string> };
   // The ids this output reaches, as a Set only when asked (a document-level error needs it).
   let reached: Set<string> | undefined;
-  const reachedOf = () => (reached ??= new Set(order.map((i) => g.ids[i])));
+  const reachedOf = () => (reached ??= new Set(Array.from(order, (i) => g.ids[i])));
   Object.defineProperty(result, "reached", { get: reachedOf, enumerable: true, configurable: true });
   Object.defineProperty(result, "sourceMap", { get: sourceMapOf, enumerable: true, configurable: true });
   return result;

@@ -8,13 +8,16 @@ import type { SourceMap } from "./compile";
 export type ModelFamily = "sd15" | "sdxl";
 
 const FAMILY_LABEL: Record<ModelFamily, string> = { sd15: "SD1.5", sdxl: "SDXL" };
+const NO_UPPER_ASCII = /^[\x00-\x40\x5b-\x7f]*$/;
 
 /**
  * Guesses a model's family from its name or URL. Names are only hints (InvokeAI stores the base in
  * model metadata; we have only paths), so the result feeds warnings, never errors.
  */
 export function guessFamily(path: string): ModelFamily | undefined {
-  const s = path.toLowerCase();
+  // Most paths are already lower-case ASCII, for which toLowerCase() is the identity but still
+  // allocates a copy; requests hold thousands of them.
+  const s = NO_UPPER_ASCII.test(path) ? path : path.toLowerCase();
   if (/(^|[^a-z0-9])(sdxl|xl)([^a-z0-9]|$)|sdxl|[-_]xl[-_.]|-xl$|_xl$|stable-diffusion-xl/.test(s)) return "sdxl";
   if (/sd[-_ ]?1[-_.]?5|sd15|v1[-_]5|stable-diffusion-v1|sd-v1|[-_]15[-_.]|runwayml/.test(s)) return "sd15";
   return undefined;

@@ -17,9 +17,14 @@ export class Sourced<T = unknown> {
     readonly value: T,
     readonly source: Source,
   ) {}
+  #picked: Map<string, Sourced> | undefined;
   /** The same origin node, pointed at one of its fields. */
   pick<K extends keyof T & string>(key: K): Sourced<T[K]> {
-    return new Sourced((this.value as T)[key], { nodeId: this.source.nodeId, field: key });
+    // Remembered: every IP-Adapter picks the same three fields of its shared encoder's value, and
+    // a Sourced never changes, so one object per field serves them all.
+    let hit = this.#picked?.get(key);
+    if (!hit) (this.#picked ??= new Map()).set(key, (hit = new Sourced((this.value as T)[key], { nodeId: this.source.nodeId, field: key })));
+    return hit as Sourced<T[K]>;
   }
 }
 
