@@ -104,6 +104,21 @@ export function compileSection(): BudgetCheck[] {
         return copy;
       },
     });
+    // Cold with nothing seen before: the URL checks remember their results by string (see
+    // src/graph/urls.ts), so in the samples above every URL was already checked by an earlier
+    // sample. Here each sample's URLs and model ids are new, as when a file is opened. Shown for
+    // honesty; the budget is judged on the figure above, as the issue defines it.
+    const json = JSON.stringify(doc);
+    let fresh = 0;
+    const unseen = measure((copy: WorkflowDocument) => compile(copy, registry), {
+      runs: size >= 10_000 ? 15 : 30,
+      prepare: () => {
+        const n = ++fresh;
+        const copy = JSON.parse(json.replaceAll("https://example.com/", `https://s${n}.example.com/`).replace(/"(h94|diffusers|stabilityai)\//g, `"$1-${n}/`)) as WorkflowDocument;
+        gc?.();
+        return copy;
+      },
+    });
     // Warm: what the editor pays per keystroke, one param changed and every other node unchanged.
     let edits = 0;
     const warm = measure(
@@ -120,6 +135,7 @@ export function compileSection(): BudgetCheck[] {
       runs: t.runs,
       "compile median": ms(t.median),
       "(cpu)": ms(t.cpuMedian),
+      "unseen URLs": ms(unseen.median),
       "JSON round-trip median": ms(base.median),
       "recompile after 1 edit": ms(warm.median),
       "compile / baseline": (t.median / base.median).toFixed(1),
