@@ -107,6 +107,29 @@ describe("view", () => {
     await context.close();
   });
 
+  it("the minimap draws every node, dragging in it pans the canvas and the wheel over it zooms", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const mm = page.locator(".react-flow__minimap");
+    // One sub-path ("M…z") per node across the colour paths.
+    const drawn = await mm.locator("path.minimap-nodes").evaluateAll((ps) => ps.reduce((n, p) => n + (p.getAttribute("d")!.match(/M/g)?.length ?? 0), 0));
+    expect(drawn).toBe((await nodeIds(page)).length);
+    const transform = () => page.locator(".react-flow__viewport").evaluate((el) => (el as HTMLElement).style.transform);
+    const box = (await mm.boundingBox())!;
+    const before = await transform();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 30, box.y + box.height / 2 + 10, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(transform).not.toBe(before);
+    const scale = async () => Number(/scale\(([\d.]+)\)/.exec(await transform())![1]);
+    const zoom = await scale();
+    await page.mouse.wheel(0, -300);
+    await expect.poll(scale).toBeGreaterThan(zoom);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("the empty canvas after New offers the templates", async (ctx) => {
     const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);

@@ -4,7 +4,6 @@ import {
   BackgroundVariant,
   ControlButton,
   Controls,
-  MiniMap,
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
@@ -16,6 +15,7 @@ import {
   type IsValidConnection,
   type NodeChange,
   type OnConnectStartParams,
+  type Node,
   type Viewport,
 } from "@xyflow/react";
 import { canConnect, type XY } from "../../graph";
@@ -27,6 +27,7 @@ import { nodeSizes, typeSizes } from "./sizes";
 import { fitGraph, fitState, MINIMAP } from "./fit";
 import { placeNewNode } from "./place";
 import { GraphEdge } from "./GraphEdge";
+import { MiniMap } from "./MiniMap";
 import { Icon } from "../kit/icons";
 import { files } from "../library/files";
 
@@ -50,7 +51,6 @@ export const CULL_FROM_NODES = 40;
 const MULTI_SELECT_KEYS = ["Meta", "Control", "Shift"];
 const PRO_OPTIONS = { hideAttribution: true };
 const DEFAULT_EDGE_OPTIONS = { type: "default" };
-const MINIMAP_STYLE = { width: MINIMAP.width, height: MINIMAP.height, margin: MINIMAP.margin };
 export const DND_MIME = "application/x-lora-graph-node";
 const MINIMAP_KEY = "lora-graph:minimap";
 
@@ -343,8 +343,8 @@ export function Canvas() {
   }, []);
   const onMoveEnd = useCallback((_: unknown, vp: Viewport) => store.setViewport(vp), [store]);
   const minimapColor = useCallback(
-    (n: GraphFlowNode) => {
-      const def = registry.get(n.data.type);
+    (n: Node) => {
+      const def = registry.get((n as GraphFlowNode).data.type);
       return def ? CATEGORY_COLOR[def.category] : "#555";
     },
     [registry],
@@ -396,16 +396,7 @@ export function Canvas() {
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
-        {!empty && minimap && <MiniMap
-          pannable
-          zoomable
-          ariaLabel="Mini map"
-          nodeColor={minimapColor}
-          nodeStrokeWidth={0}
-          nodeBorderRadius={6}
-          maskColor="rgba(10,12,16,0.72)"
-          style={MINIMAP_STYLE}
-        />}
+        {!empty && minimap && <MiniMap nodeColor={minimapColor} ariaLabel="Mini map" maskColor="rgba(10,12,16,0.72)" width={MINIMAP.width} height={MINIMAP.height} margin={MINIMAP.margin} />}
         <Controls showInteractive={false} showFitView={false} position="bottom-left" orientation="horizontal" aria-label="Zoom controls">
           <ControlButton onClick={() => fitGraph(flow, { duration: 200 })} title="Fit view (F)" aria-label="Fit view">
             <Icon name="fit" strokeWidth={2} />
