@@ -33,10 +33,13 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/;
 const REF_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+const PLAIN = /^[\x21-\x5b\x5d-\x7e]+$/;
 
 /** Problems any URL-ish string can have, before its scheme is looked at. */
 function checkText(s: unknown): string | null {
   if (typeof s !== "string") return `must be text, got ${describeValue(s)}`;
+  // Printable ASCII without space or backslash passes every check below; most URLs are that.
+  if (PLAIN.test(s)) return null;
   if (s.length === 0) return "is empty";
   const first = s[0];
   const last = s[s.length - 1];
