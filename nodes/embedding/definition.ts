@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../src/graph/zodMini";
 import { defineNode, param } from "../../src/graph";
 
 export const embedding = defineNode({

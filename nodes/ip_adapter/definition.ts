@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../src/graph/zodMini";
 import { Sourced, defineNode, param } from "../../src/graph";
 import { applyImageEncoder } from "../shared";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../src/graph/zodMini";
 import { IMAGE_SIZE_PRESET_NAMES, defineNode, param, type ImageSizePreset, type Sourced } from "../../src/graph";
 import { applyImageEncoder } from "../shared";
 
@@ -6,8 +6,8 @@ import { applyImageEncoder } from "../shared";
 const imageSize = z.union([
   z.enum(IMAGE_SIZE_PRESET_NAMES as [ImageSizePreset, ...ImageSizePreset[]]),
   z.object({
-    width: z.number().int("must be a whole number").positive("must be positive").optional(),
-    height: z.number().int("must be a whole number").positive("must be positive").optional(),
+    width: z.optional(z.number().check(z.int("must be a whole number"), z.positive("must be positive"))),
+    height: z.optional(z.number().check(z.int("must be a whole number"), z.positive("must be positive"))),
   }),
 ]);
 

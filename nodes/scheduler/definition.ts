@@ -1,22 +1,22 @@
-import { z } from "zod";
+import { z } from "../../src/graph/zodMini";
 import { SCHEDULERS, defineNode, param } from "../../src/graph";
 
 /** The scheduler names fal accepts; kept in the core beside the request schema. */
 export const SCHEDULER_NAMES = SCHEDULERS;
 
-const finite = z.number().refine(Number.isFinite, "must be a finite number");
+const finite = z.number().check(z.refine(Number.isFinite, "must be a finite number"));
 
 /**
  * Custom schedules keep the API's own shape `{ method, array }`, so a request round-trips exactly;
  * the list widget edits `array` and switches `method` to "array" when the list is not empty.
  */
 export const customTimesteps = z.object({
-  method: z.enum(["default", "array"]).optional(),
-  array: z.array(z.number().int("must hold whole numbers").min(0, "must hold timesteps of at least 0")).optional(),
+  method: z.optional(z.enum(["default", "array"])),
+  array: z.optional(z.array(z.number().check(z.int("must hold whole numbers"), z.gte(0, "must hold timesteps of at least 0")))),
 });
 export const customSigmas = z.object({
-  method: z.enum(["default", "array"]).optional(),
-  array: z.array(finite).optional(),
+  method: z.optional(z.enum(["default", "array"])),
+  array: z.optional(z.array(finite)),
 });
 
 export const scheduler = defineNode({

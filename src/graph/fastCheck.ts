@@ -10,14 +10,14 @@
  * schema without one (or changed later, e.g. by `.check()`, which returns a new schema) is simply
  * checked by zod. test/compiler/fastCheck.property.test.ts holds every registered check to it.
  */
-import type { z } from "zod";
+import type { z } from "./zodMini";
 
 export type FastCheck = (value: unknown) => boolean;
 
 const registered = new WeakMap<object, FastCheck>();
 
 /** Pairs `schema` with `check` (see the contract above) and returns `schema`. */
-export function withFastCheck<S extends z.ZodType>(schema: S, check: FastCheck): S {
+export function withFastCheck<S extends z.core.$ZodType>(schema: S, check: FastCheck): S {
   registered.set(schema, check);
   return schema;
 }
@@ -28,13 +28,13 @@ const resolved = new WeakMap<object, FastCheck | null>();
  * The fast check of a schema: its registered one, or for `.optional()` / `.nullable()` wrappers
  * one built from the inner schema's. Undefined when there is none.
  */
-export function fastCheckOf(schema: z.ZodType): FastCheck | undefined {
+export function fastCheckOf(schema: z.core.$ZodType): FastCheck | undefined {
   const own = registered.get(schema);
   if (own) return own;
   let hit = resolved.get(schema);
   if (hit === undefined) {
     hit = null;
-    const def = (schema as { _zod?: { def?: { type?: string; innerType?: z.ZodType; checks?: unknown[] } } })._zod?.def;
+    const def = (schema as { _zod?: { def?: { type?: string; innerType?: z.core.$ZodType; checks?: unknown[] } } })._zod?.def;
     // A wrapper that carries checks of its own is left to zod.
     if (def?.innerType && !(def.checks && def.checks.length > 0)) {
       const inner = fastCheckOf(def.innerType);

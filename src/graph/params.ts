@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zodMini";
 import { withFastCheck } from "./fastCheck";
 import { MAX_REQUEST_BYTES, checkFileUrl, checkModelRef, describeValue } from "./urls";
 
@@ -26,7 +26,7 @@ export type WidgetKind = (typeof WIDGET_KINDS)[number];
  * and is allowed unless `required` is set.
  */
 export interface ParamSpec<T = unknown> {
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   default?: T;
   required?: boolean;
   label: string;
@@ -60,7 +60,15 @@ const expected =
   (iss: { input?: unknown; code?: string }): string | undefined =>
     iss.code === "invalid_type" ? `must be ${what}, got ${describeValue(iss.input)}` : undefined;
 
-const finite = z.number({ error: expected("a number") }).refine(Number.isFinite, "must be a finite number");
+const finite = z.number({ error: expected("a number") }).check(z.refine(Number.isFinite, "must be a finite number"));
+
+/** Range refinements of a number param, in the order their messages take precedence. */
+function bounds(min: number | undefined, max: number | undefined) {
+  const out = [];
+  if (min !== undefined) out.push(z.refine<number>((v) => v >= min, `must be at least ${min}`));
+  if (max !== undefined) out.push(z.refine<number>((v) => v <= max, `must be at most ${max}`));
+  return out;
+}
 
 /** The fast check of a number param (see fastCheck.ts): the same bounds as its refinements. */
 function inRange(whole: boolean, min: number | undefined, max: number | undefined) {
@@ -76,19 +84,17 @@ const isBoolean = (v: unknown): boolean => typeof v === "boolean";
 /** Builders that keep schema and UI hints in one place. */
 export const param = {
   float(o: Common & { default?: number; min?: number; max?: number; step?: number; slider?: boolean; unconfirmedRange?: ParamSpec["unconfirmedRange"] }): ParamSpec<number> {
-    let s = finite;
-    if (o.min !== undefined) s = s.refine((v) => v >= o.min!, `must be at least ${o.min}`);
-    if (o.max !== undefined) s = s.refine((v) => v <= o.max!, `must be at most ${o.max}`);
+    const s = finite.check(...bounds(o.min, o.max));
     return { ...o, schema: withFastCheck(s, inRange(false, o.min, o.max)), widget: o.slider === false ? "number" : "slider", step: o.step ?? 0.05 };
   },
   int(o: Common & { default?: number; min?: number; max?: number; step?: number; slider?: boolean; widget?: "number" | "slider" | "seed" }): ParamSpec<number> {
-    let s = z.number({ error: expected("a whole number") }).int("must be a whole number").refine(Number.isSafeInteger, "must be a safe integer");
-    if (o.min !== undefined) s = s.refine((v) => v >= o.min!, `must be at least ${o.min}`);
-    if (o.max !== undefined) s = s.refine((v) => v <= o.max!, `must be at most ${o.max}`);
+    const s = z
+      .number({ error: expected("a whole number") })
+      .check(z.int("must be a whole number"), z.refine(Number.isSafeInteger, "must be a safe integer"), ...bounds(o.min, o.max));
     const widget = o.widget ?? (o.slider && o.min !== undefined && o.max !== undefined ? "slider" : "number");
     return { ...o, schema: withFastCheck(s, inRange(true, o.min, o.max)), widget, step: o.step ?? 1 };
   },
-  string(o: Common & { default?: string; multiline?: boolean; schema?: z.ZodType<string> }): ParamSpec<string> {
+  string(o: Common & { default?: string; multiline?: boolean; schema?: z.ZodMiniType<string> }): ParamSpec<string> {
     // A caller's own schema gets no fast check: only zod knows what it allows.
     return { ...o, schema: o.schema ?? withFastCheck(z.string({ error: expected("text") }), isString), widget: o.multiline ? "textarea" : "text" };
   },
@@ -97,27 +103,31 @@ export const param = {
   },
   enum<const T extends readonly [string, ...string[]]>(options: T, o: Common & { default?: T[number] }): ParamSpec<T[number]> {
     const allowed = new Set<unknown>(options);
-    return { ...o, schema: withFastCheck(z.enum(options) as unknown as z.ZodType<T[number]>, (v) => allowed.has(v)), widget: "select", options };
+    return { ...o, schema: withFastCheck(z.enum(options) as unknown as z.ZodMiniType<T[number]>, (v) => allowed.has(v)), widget: "select", options };
   },
   /** An image or file: https URL or data: URI. */
   fileUrl(o: Common & { default?: string; widget?: "image" | "text"; anyType?: boolean }): ParamSpec<string> {
     const options = { imageOnly: !o.anyType, maxDataUriLength: MAX_REQUEST_BYTES };
-    const schema = z.string({ error: expected("a URL") }).superRefine((v, ctx) => {
-      // A data URI bigger than a whole request can never be sent; say so on the field itself.
-      const why = checkFileUrl(v, options);
-      if (why) ctx.addIssue({ code: "custom", message: why });
-    });
+    const schema = z.string({ error: expected("a URL") }).check(
+      z.superRefine((v, ctx) => {
+        // A data URI bigger than a whole request can never be sent; say so on the field itself.
+        const why = checkFileUrl(v, options);
+        if (why) ctx.addIssue({ code: "custom", message: why });
+      }),
+    );
     return { ...o, schema: withFastCheck(schema, (v) => typeof v === "string" && checkFileUrl(v, options) === null), widget: o.widget ?? "image" };
   },
   /** A model: Hugging Face id or URL. */
   modelRef(o: Common & { default?: string }): ParamSpec<string> {
-    const schema = z.string({ error: expected("a Hugging Face id or URL") }).superRefine((v, ctx) => {
-      const why = checkModelRef(v);
-      if (why) ctx.addIssue({ code: "custom", message: why });
-    });
+    const schema = z.string({ error: expected("a Hugging Face id or URL") }).check(
+      z.superRefine((v, ctx) => {
+        const why = checkModelRef(v);
+        if (why) ctx.addIssue({ code: "custom", message: why });
+      }),
+    );
     return { ...o, schema: withFastCheck(schema, (v) => typeof v === "string" && checkModelRef(v) === null), widget: "text" };
   },
-  custom<T>(schema: z.ZodType<T>, widget: WidgetKind, o: Common & { default?: T }): ParamSpec<T> {
+  custom<T>(schema: z.ZodMiniType<T>, widget: WidgetKind, o: Common & { default?: T }): ParamSpec<T> {
     return { ...o, schema, widget };
   },
 };

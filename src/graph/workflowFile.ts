@@ -17,7 +17,7 @@
  *   with a warning naming the edge id and the reason;
  * - fields we do not know → ignored with a warning.
  */
-import type { z } from "zod";
+import type { z } from "./zodMini";
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument, type WorkflowEdge } from "./document";
 import type { Registry } from "./registry";
 import { canConnect } from "./canConnect";

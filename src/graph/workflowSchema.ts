@@ -4,58 +4,66 @@
  * Old versions stay here, frozen, so their files keep loading (and errors point into the
  * file as the user has it).
  */
-import { z } from "zod";
+import { z } from "./zodMini";
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from "./document";
+
+/** Like classic zod's `.describe()`: a copy of `schema` carrying `description` (for the JSON Schema). */
+function described<T extends z.ZodMiniType>(schema: T, description: string): T {
+  const copy = schema.clone();
+  z.globalRegistry.add(copy, { description });
+  return copy;
+}
 
 const xySchema = z.object({ x: z.number(), y: z.number() });
 
 const viewportSchema = z.object({
   x: z.number(),
   y: z.number(),
-  zoom: z.number().positive(),
+  zoom: z.number().check(z.positive()),
 });
 
-const id = (what: string) => z.string().min(1, `${what} must not be empty`);
+const id = (what: string) => z.string().check(z.minLength(1, `${what} must not be empty`));
 
 export const workflowNodeSchema = z.object({
-  id: id("a node id").describe("Unique within the document; edges refer to it."),
-  type: id("a node type").describe("Node type in the catalogue, e.g. \"lora\"."),
-  typeVersion: z.number().int().min(1).describe("Version of the node type the params were written for; older ones are migrated on load."),
-  position: xySchema.describe("Canvas position in flow coordinates."),
-  params: z.record(z.string(), z.unknown()).describe("Only the values the user chose; defaults come from the node type."),
-  label: z.string().optional().describe("User's name for the node."),
-  bypass: z.boolean().optional().describe("Switched off without deleting."),
-  expanded: z.boolean().optional().describe("Advanced params unfolded."),
+  id: described(id("a node id"), "Unique within the document; edges refer to it."),
+  type: described(id("a node type"), "Node type in the catalogue, e.g. \"lora\"."),
+  typeVersion: described(z.number().check(z.int(), z.gte(1)), "Version of the node type the params were written for; older ones are migrated on load."),
+  position: described(xySchema, "Canvas position in flow coordinates."),
+  params: described(z.record(z.string(), z.unknown()), "Only the values the user chose; defaults come from the node type."),
+  label: described(z.optional(z.string()), "User's name for the node."),
+  bypass: described(z.optional(z.boolean()), "Switched off without deleting."),
+  expanded: described(z.optional(z.boolean()), "Advanced params unfolded."),
 });
 
 export const workflowEdgeSchema = z.object({
   id: id("an edge id"),
-  source: id("an edge source").describe("Id of the node the wire leaves."),
-  sourceHandle: id("an edge sourceHandle").describe("Output port id on the source node."),
-  target: id("an edge target").describe("Id of the node the wire enters."),
-  targetHandle: id("an edge targetHandle").describe("Input port id on the target node."),
+  source: described(id("an edge source"), "Id of the node the wire leaves."),
+  sourceHandle: described(id("an edge sourceHandle"), "Output port id on the source node."),
+  target: described(id("an edge target"), "Id of the node the wire enters."),
+  targetHandle: described(id("an edge targetHandle"), "Input port id on the target node."),
 });
 
 export const workflowMetaSchema = z.object({
-  name: z.string().optional(),
-  description: z.string().optional(),
-  createdWith: z.string().optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  tags: z.array(z.string()).optional(),
+  name: z.optional(z.string()),
+  description: z.optional(z.string()),
+  createdWith: z.optional(z.string()),
+  createdAt: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
+  tags: z.optional(z.array(z.string())),
 });
 
 /** The current document format (version 2). */
-export const workflowDocumentSchema = z
-  .object({
+export const workflowDocumentSchema = described(
+  z.object({
     format: z.literal(WORKFLOW_FORMAT),
     version: z.literal(WORKFLOW_VERSION),
     meta: workflowMetaSchema,
     nodes: z.array(workflowNodeSchema),
     edges: z.array(workflowEdgeSchema),
-    viewport: viewportSchema.optional(),
-  })
-  .describe("A lora-graph workflow: a node graph that compiles to one fal-ai/lora request per output node.");
+    viewport: z.optional(viewportSchema),
+  }),
+  "A lora-graph workflow: a node graph that compiles to one fal-ai/lora request per output node.",
+);
 
 // The schema and the hand-written interface must describe the same thing.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -70,8 +78,8 @@ void _schemaMatchesInterface;
 export const PORT_REF_V1 = /^(.+):([^:]+)$/;
 
 export const workflowV1EdgeSchema = z.object({
-  from: z.string().regex(PORT_REF_V1, 'must look like "nodeId:port"'),
-  to: z.string().regex(PORT_REF_V1, 'must look like "nodeId:port"'),
+  from: z.string().check(z.regex(PORT_REF_V1, 'must look like "nodeId:port"')),
+  to: z.string().check(z.regex(PORT_REF_V1, 'must look like "nodeId:port"')),
 });
 
 export const workflowV1NodeSchema = z.object({
@@ -79,17 +87,17 @@ export const workflowV1NodeSchema = z.object({
   type: id("a node type"),
   position: xySchema,
   data: z.record(z.string(), z.unknown()),
-  label: z.string().optional(),
-  bypass: z.boolean().optional(),
+  label: z.optional(z.string()),
+  bypass: z.optional(z.boolean()),
 });
 
 export const workflowV1Schema = z.object({
   format: z.literal(WORKFLOW_FORMAT),
   version: z.literal(1),
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   nodes: z.array(workflowV1NodeSchema),
   edges: z.array(workflowV1EdgeSchema),
-  viewport: viewportSchema.optional(),
+  viewport: z.optional(viewportSchema),
 });
 
 export type WorkflowV1 = z.infer<typeof workflowV1Schema>;
