@@ -2,7 +2,7 @@
  * A tiny fake catalogue for loader tests, independent of the real nodes/ (which change often).
  * "lora" has two param migrations so migration chains can be exercised.
  */
-import { z } from "zod";
+import { z } from "../../src/graph/zodMini";
 import { createRegistry, defineNode, param, WORKFLOW_FORMAT, type WorkflowDocument, type WorkflowNode } from "../../src/graph";
 
 export const model = defineNode({
@@ -78,7 +78,7 @@ export const sampler = defineNode({
     { id: "refs", kind: "image", label: "References", multiple: true },
   ],
   outputs: [],
-  params: { seed: param.custom(z.number().int(), "seed", { label: "Seed", description: "test" }) },
+  params: { seed: param.custom(z.number().check(z.int()), "seed", { label: "Seed", description: "test" }) },
 });
 
 /** Version 2 with no migration from 1: files with a version-1 node of this type cannot be updated. */
