@@ -84,8 +84,11 @@ function editOneParam(doc: WorkflowDocument, n: number): WorkflowDocument {
 export function compileSection(): BudgetCheck[] {
   const rows: Record<string, string | number>[] = [];
   const medians: Record<number, number> = {};
+  const docs: WorkflowDocument[] = [];
+  const gc = (globalThis as { gc?: () => void }).gc;
   for (const size of SIZES) {
     const doc = generatePipeline(size);
+    docs.push(doc);
     const result = compile(doc, registry);
     const out = result.outputs[0];
     if (result.outputs.length !== 1 || !out.ok) {
@@ -95,26 +98,10 @@ export function compileSection(): BudgetCheck[] {
     // Cold: every sample compiles a fresh copy, so the compiler's per-node cache cannot help.
     // The copy's garbage is collected before timing (when node runs with --expose-gc), so the figure
     // is the compiler's own cost, not the harness's.
-    const gc = (globalThis as { gc?: () => void }).gc;
     const t = measure((copy: WorkflowDocument) => compile(copy, registry), {
       runs: size >= 10_000 ? 15 : 30,
       prepare: () => {
         const copy = structuredClone(doc);
-        gc?.();
-        return copy;
-      },
-    });
-    // Cold with nothing seen before: the URL checks remember their results by string (see
-    // src/graph/urls.ts), so in the samples above every URL was already checked by an earlier
-    // sample. Here each sample's URLs and model ids are new, as when a file is opened. Shown for
-    // honesty; the budget is judged on the figure above, as the issue defines it.
-    const json = JSON.stringify(doc);
-    let fresh = 0;
-    const unseen = measure((copy: WorkflowDocument) => compile(copy, registry), {
-      runs: size >= 10_000 ? 15 : 30,
-      prepare: () => {
-        const n = ++fresh;
-        const copy = JSON.parse(json.replaceAll("https://example.com/", `https://s${n}.example.com/`).replace(/"(h94|diffusers|stabilityai)\//g, `"$1-${n}/`)) as WorkflowDocument;
         gc?.();
         return copy;
       },
@@ -135,12 +122,31 @@ export function compileSection(): BudgetCheck[] {
       runs: t.runs,
       "compile median": ms(t.median),
       "(cpu)": ms(t.cpuMedian),
-      "unseen URLs": ms(unseen.median),
+      "unseen URLs": "",
       "JSON round-trip median": ms(base.median),
       "recompile after 1 edit": ms(warm.median),
       "compile / baseline": (t.median / base.median).toFixed(1),
     });
   }
+  // Cold with nothing seen before: the URL checks remember their results by string (see
+  // src/graph/urls.ts), so in the cold samples above every URL was already checked by an earlier
+  // sample. Here each sample's URLs and model ids are new, as when a file is opened. Shown for
+  // honesty; the budget is judged on the figure above, as the issue defines it. Measured after
+  // all of those, so the strings it adds to the remembered checks cannot slow them down.
+  SIZES.forEach((size, i) => {
+    const json = JSON.stringify(docs[i]);
+    let fresh = 0;
+    const unseen = measure((copy: WorkflowDocument) => compile(copy, registry), {
+      runs: size >= 10_000 ? 15 : 30,
+      prepare: () => {
+        const n = ++fresh;
+        const copy = JSON.parse(json.replaceAll("https://example.com/", `https://s${n}.example.com/`).replace(/"(h94|diffusers|stabilityai)\//g, `"$1-${n}/`)) as WorkflowDocument;
+        gc?.();
+        return copy;
+      },
+    });
+    rows[i]["unseen URLs"] = ms(unseen.median);
+  });
   console.log(machineNote());
   table(rows);
   const growth = medians[10_000] / medians[1_000];
