@@ -10,7 +10,7 @@
  * The nested types are our own on purpose: @fal-ai/client ≥1.9.6 ships wrong nested types for
  * this endpoint (§5). Only the top-level key sets are checked against the client's typings.
  */
-import { z } from "zod";
+import { z } from "../graph/zodMini";
 import { ENDPOINTS, type Endpoint } from "../graph/defineNode";
 import { checkFileUrl, checkImageUrl, checkModelRef, describeValue as describe } from "../graph/urls";
 import { IMAGE_SIZE_PRESETS, IMAGE_SIZE_PRESET_NAMES, SCHEDULERS, type ImageSizePreset, type Scheduler } from "../graph/falEnums";
@@ -41,10 +41,12 @@ const expect =
 // when one of them is not sure, so the checks here must never accept what zod refuses.
 
 function checked(check: (s: string) => string | null, what: string) {
-  const schema = z.string({ error: expect(what) }).superRefine((s, ctx) => {
-    const msg = check(s);
-    if (msg) ctx.addIssue({ code: "custom", message: msg, input: s });
-  });
+  const schema = z.string({ error: expect(what) }).check(
+    z.superRefine((s, ctx) => {
+      const msg = check(s);
+      if (msg) ctx.addIssue({ code: "custom", message: msg, input: s });
+    }),
+  );
   return withFastCheck(schema, (v) => typeof v === "string" && check(v) === null);
 }
 
@@ -70,11 +72,11 @@ interface NumOpts {
   /** Exclusive lower bound. */
   gt?: number;
 }
-function range<T extends z.ZodNumber>(s: T, o: NumOpts): T {
+function range<T extends z.ZodMiniNumber>(s: T, o: NumOpts): T {
   let r = s;
-  if (o.gt !== undefined) r = r.gt(o.gt, { error: `must be greater than ${o.gt}` }) as T;
-  if (o.min !== undefined) r = r.min(o.min, { error: `must be at least ${o.min}` }) as T;
-  if (o.max !== undefined) r = r.max(o.max, { error: `must be at most ${o.max}` }) as T;
+  if (o.gt !== undefined) r = r.check(z.gt(o.gt, { error: `must be greater than ${o.gt}` }));
+  if (o.min !== undefined) r = r.check(z.gte(o.min, { error: `must be at least ${o.min}` }));
+  if (o.max !== undefined) r = r.check(z.lte(o.max, { error: `must be at most ${o.max}` }));
   return r;
 }
 const numErr: ErrFn = (iss) => {
@@ -117,7 +119,7 @@ const int = (o: NumOpts = {}) => withFastCheck(range(z.int({ error: intErr }), o
  *
  * The returned schema is typed as the clean object: the hint keys only ever refuse.
  */
-function strictWithHints<S extends z.ZodRawShape>(what: string, shape: S, hints: Record<string, string> = {}) {
+function strictWithHints<S extends z.core.$ZodShape>(what: string, shape: S, hints: Record<string, string> = {}) {
   const error = (iss: { code?: string; input?: unknown; keys?: string[] }): string | undefined => {
     if (iss.code === "unrecognized_keys") {
       const keys = iss.keys ?? [];
@@ -127,12 +129,12 @@ function strictWithHints<S extends z.ZodRawShape>(what: string, shape: S, hints:
     if (iss.code === "invalid_type") return `must be an object (${what}), got ${describe(iss.input)}`;
     return undefined;
   };
-  const refusals: Record<string, z.ZodType> = {};
+  const refusals: Record<string, z.ZodMiniType> = {};
   for (const [key, message] of Object.entries(hints)) {
     // Present-but-undefined is what JSON drops anyway, so only a real value is refused.
-    refusals[key] = z.undefined({ error: () => message }).optional();
+    refusals[key] = z.optional(z.undefined({ error: () => message }));
   }
-  const schema = z.strictObject({ ...shape, ...refusals }, { error }) as unknown as z.ZodObject<S, z.core.$strict>;
+  const schema = z.strictObject({ ...shape, ...refusals }, { error }) as unknown as z.ZodMiniObject<S, z.core.$strict>;
   return withFastCheck(schema, strictObjectFastCheck(shape));
 }
 
@@ -141,7 +143,7 @@ function strictWithHints<S extends z.ZodRawShape>(what: string, shape: S, hints:
  * through when undefined), and every shape key's value passing its own fast check; a field
  * without one is accepted only when absent. Built on first use, once every field schema exists.
  */
-function strictObjectFastCheck(shape: z.ZodRawShape): FastCheck {
+function strictObjectFastCheck(shape: z.core.$ZodShape): FastCheck {
   let keys: string[] | undefined;
   let checks: FastCheck[] = [];
   let known: Set<string> = new Set();
@@ -151,7 +153,7 @@ function strictObjectFastCheck(shape: z.ZodRawShape): FastCheck {
       keys = Object.keys(shape);
       known = new Set(keys);
       checks = keys.map((k) => {
-        const field = shape[k] as z.ZodType;
+        const field = shape[k] as z.ZodMiniType;
         const fast = fastCheckOf(field);
         if (fast) return fast;
         const optional = (field as { _zod: { def: { type: string } } })._zod.def.type === "optional";
@@ -171,7 +173,7 @@ type RuleProblem = { path: (string | number)[]; message: string; input: unknown 
  * `base.check(z.superRefine(...))` for a rule written once as `problems`: zod reports what it
  * returns, and the fast check accepts only when `base`'s does and it returns nothing.
  */
-function withRule<S extends z.ZodType, V>(base: S, problems: (v: V) => RuleProblem[], params?: { when: (p: { value: unknown }) => boolean }): S {
+function withRule<S extends z.ZodMiniType, V>(base: S, problems: (v: V) => RuleProblem[], params?: { when: (p: { value: unknown }) => boolean }): S {
   const schema = base.check(
     z.superRefine((v: unknown, ctx) => {
       for (const p of problems(v as V)) ctx.addIssue({ code: "custom", path: p.path, message: p.message, input: p.input });
@@ -199,19 +201,21 @@ export const MAX_IMAGE_DIMENSION = 14142;
 const dimensionRange = inRange(true, { gt: 0, max: MAX_IMAGE_DIMENSION });
 const dimension = () =>
   withFastCheck(
-    int({ gt: 0, max: MAX_IMAGE_DIMENSION }).multipleOf(8, {
-      error: (iss) => {
-        const v = iss.input as number;
-        const lo = Math.floor(v / 8) * 8;
-        return `must be a multiple of 8 (nearest: ${lo > 0 ? `${lo} or ` : ""}${lo + 8})`;
-      },
-    }),
+    int({ gt: 0, max: MAX_IMAGE_DIMENSION }).check(
+      z.multipleOf(8, {
+        error: (iss) => {
+          const v = iss.input as number;
+          const lo = Math.floor(v / 8) * 8;
+          return `must be a multiple of 8 (nearest: ${lo > 0 ? `${lo} or ` : ""}${lo + 8})`;
+        },
+      }),
+    ),
     (v) => dimensionRange(v) && (v as number) % 8 === 0,
   );
 
 const imageSizeShape = {
-  width: dimension().optional(),
-  height: dimension().optional(),
+  width: z.optional(dimension()),
+  height: z.optional(dimension()),
 };
 export const imageSizeSchema = strictWithHints("a custom image size {width, height}", imageSizeShape);
 
@@ -220,12 +224,12 @@ export const imageSizeSchema = strictWithHints("a custom image size {width, heig
  * "invalid_union" whenever both branches abort (e.g. width 512.5), losing the field path; here
  * the chosen branch's own issues come through with their paths.
  */
-function eitherByType<A extends z.ZodType, B extends z.ZodType>(
+function eitherByType<A extends z.ZodMiniType, B extends z.ZodMiniType>(
   isA: (v: unknown) => boolean,
   a: A,
   b: B,
   wrongType: (input: unknown) => string,
-): z.ZodType<z.output<A> | z.output<B>> {
+): z.ZodMiniType<z.output<A> | z.output<B>> {
   const fastA = fastCheckOf(a);
   const fastB = fastCheckOf(b);
   const schema = z
@@ -277,7 +281,7 @@ const enumOf = <const T extends readonly [string, ...string[]]>(values: T) => {
   );
 };
 
-const list = <T extends z.ZodType>(item: T) => {
+const list = <T extends z.ZodMiniType>(item: T) => {
   const fast = fastCheckOf(item);
   const schema = z.array(item, { error: expect("a list") });
   if (!fast) return schema;
@@ -288,27 +292,27 @@ const list = <T extends z.ZodType>(item: T) => {
   });
 };
 
-const loraWeightShape = { path: modelRefSchema, scale: num().optional() };
+const loraWeightShape = { path: modelRefSchema, scale: z.optional(num()) };
 export const loraWeightSchema = strictWithHints("a LoRA {path, scale}", loraWeightShape,
   { force: '"force" belongs to another endpoint\'s LoraWeight; fal-ai/lora takes only path and scale' },
 );
 
 const embeddingShape = {
   path: modelRefSchema,
-  tokens: list(str()).optional(),
+  tokens: z.optional(list(str())),
 };
 export const embeddingSchema = strictWithHints("an embedding {path, tokens}", embeddingShape);
 
 const controlNetShape = {
     path: modelRefSchema,
     image_url: imageUrlSchema,
-    mask_url: imageUrlSchema.optional(),
-    config_url: fileUrlSchema.optional(),
-    variant: str().optional(),
-    conditioning_scale: num().optional(),
-    start_percentage: num().optional(),
-    end_percentage: num().optional(),
-    ip_adapter_index: int().optional(),
+    mask_url: z.optional(imageUrlSchema),
+    config_url: z.optional(fileUrlSchema),
+    variant: z.optional(str()),
+    conditioning_scale: z.optional(num()),
+    start_percentage: z.optional(num()),
+    end_percentage: z.optional(num()),
+    ip_adapter_index: z.optional(int()),
   };
 function controlNetOrder(c: { start_percentage?: unknown; end_percentage?: unknown }): RuleProblem[] {
   // fal compares with its defaults filled in, so a lone start of 1 already fails.
@@ -339,15 +343,15 @@ const ipAdapterShape = {
       list(imageUrlSchema),
       (v) => `must be an image URL or a list of them, got ${describe(v)}`,
     ),
-    ip_adapter_mask_url: imageUrlSchema.optional(),
+    ip_adapter_mask_url: z.optional(imageUrlSchema),
     path: modelRefSchema,
-    model_subfolder: str().optional(),
-    weight_name: str().optional(),
-    insight_face_model_path: modelRefSchema.optional(),
-    scale: num().optional(),
-    scale_json: z.record(z.string(), z.json(), { error: expect("an object of per-layer scales") }).optional(),
-    unconditional_noising_factor: num().optional(),
-    image_projection_shortcut: bool().optional(),
+    model_subfolder: z.optional(str()),
+    weight_name: z.optional(str()),
+    insight_face_model_path: z.optional(modelRefSchema),
+    scale: z.optional(num()),
+    scale_json: z.optional(z.record(z.string(), z.json(), { error: expect("an object of per-layer scales") })),
+    unconditional_noising_factor: z.optional(num()),
+    image_projection_shortcut: z.optional(bool()),
   };
 export const ipAdapterSchema = strictWithHints("an IP-Adapter", ipAdapterShape,
   {
@@ -358,14 +362,14 @@ export const ipAdapterSchema = strictWithHints("an IP-Adapter", ipAdapterShape,
 );
 
 const timestepsShape = {
-  method: enumOf(CUSTOM_SCHEDULE_METHODS).optional(),
-  array: list(int()).optional(),
+  method: z.optional(enumOf(CUSTOM_SCHEDULE_METHODS)),
+  array: z.optional(list(int())),
 };
 export const timestepsSchema = strictWithHints("a timesteps schedule {method, array}", timestepsShape);
 
 const sigmasShape = {
-  method: enumOf(CUSTOM_SCHEDULE_METHODS).optional(),
-  array: list(num()).optional(),
+  method: z.optional(enumOf(CUSTOM_SCHEDULE_METHODS)),
+  array: z.optional(list(num())),
 };
 export const sigmasSchema = strictWithHints("a sigmas schedule {method, array}", sigmasShape);
 
@@ -385,50 +389,50 @@ export type SigmasInput = z.output<typeof sigmasSchema>;
 const head = {
   model_name: modelRefSchema,
   prompt: str(),
-  negative_prompt: str().optional(),
-  prompt_weighting: bool().optional(),
+  negative_prompt: z.optional(str()),
+  prompt_weighting: z.optional(bool()),
 };
 
 const rest = {
-  num_images: int({ min: 1, max: 8 }).optional(),
-  seed: int().optional(),
-  num_inference_steps: int({ min: 1, max: 150 }).optional(),
-  guidance_scale: num({ min: 0, max: 20 }).optional(),
-  scheduler: enumOf(SCHEDULERS as unknown as [Scheduler, ...Scheduler[]]).nullable().optional(),
-  clip_skip: int({ min: 0, max: 2 }).optional(),
-  loras: list(loraWeightSchema).optional(),
-  embeddings: withRule(list(embeddingSchema), (a: unknown[]): RuleProblem[] =>
+  num_images: z.optional(int({ min: 1, max: 8 })),
+  seed: z.optional(int()),
+  num_inference_steps: z.optional(int({ min: 1, max: 150 })),
+  guidance_scale: z.optional(num({ min: 0, max: 20 })),
+  scheduler: z.optional(z.nullable(enumOf(SCHEDULERS as unknown as [Scheduler, ...Scheduler[]]))),
+  clip_skip: z.optional(int({ min: 0, max: 2 })),
+  loras: z.optional(list(loraWeightSchema)),
+  embeddings: z.optional(withRule(list(embeddingSchema), (a: unknown[]): RuleProblem[] =>
     a.length > 1 ? [{ path: [1], message: `only one embedding is supported by fal-ai/lora, got ${a.length}`, input: a[1] }] : NO_PROBLEMS,
-  ).optional(),
-  controlnets: list(controlNetSchema).optional(),
-  controlnet_guess_mode: bool().optional(),
-  ip_adapter: list(ipAdapterSchema).optional(),
-  image_encoder_path: modelRefSchema.optional(),
-  image_encoder_subfolder: str().optional(),
-  image_encoder_weight_name: str().optional(),
-  unet_name: modelRefSchema.optional(),
-  variant: str().optional(),
-  ic_light_model_url: modelRefSchema.optional(),
-  ic_light_model_background_image_url: imageUrlSchema.optional(),
-  ic_light_image_url: imageUrlSchema.optional(),
-  timesteps: timestepsSchema.optional(),
-  sigmas: sigmasSchema.optional(),
-  prediction_type: enumOf(PREDICTION_TYPES).optional(),
-  rescale_betas_snr_zero: bool().optional(),
-  eta: num({ min: 0, max: 1 }).optional(),
-  image_format: enumOf(IMAGE_FORMATS).optional(),
-  enable_safety_checker: bool().optional(),
-  tile_width: int({ min: 128, max: 4096 }).optional(),
-  tile_height: int({ min: 128, max: 4096 }).optional(),
-  tile_stride_width: int({ min: 64, max: 2048 }).optional(),
-  tile_stride_height: int({ min: 64, max: 2048 }).optional(),
-  debug_latents: bool().optional(),
-  debug_per_pass_latents: bool().optional(),
+  )),
+  controlnets: z.optional(list(controlNetSchema)),
+  controlnet_guess_mode: z.optional(bool()),
+  ip_adapter: z.optional(list(ipAdapterSchema)),
+  image_encoder_path: z.optional(modelRefSchema),
+  image_encoder_subfolder: z.optional(str()),
+  image_encoder_weight_name: z.optional(str()),
+  unet_name: z.optional(modelRefSchema),
+  variant: z.optional(str()),
+  ic_light_model_url: z.optional(modelRefSchema),
+  ic_light_model_background_image_url: z.optional(imageUrlSchema),
+  ic_light_image_url: z.optional(imageUrlSchema),
+  timesteps: z.optional(timestepsSchema),
+  sigmas: z.optional(sigmasSchema),
+  prediction_type: z.optional(enumOf(PREDICTION_TYPES)),
+  rescale_betas_snr_zero: z.optional(bool()),
+  eta: z.optional(num({ min: 0, max: 1 })),
+  image_format: z.optional(enumOf(IMAGE_FORMATS)),
+  enable_safety_checker: z.optional(bool()),
+  tile_width: z.optional(int({ min: 128, max: 4096 })),
+  tile_height: z.optional(int({ min: 128, max: 4096 })),
+  tile_stride_width: z.optional(int({ min: 64, max: 2048 })),
+  tile_stride_height: z.optional(int({ min: 64, max: 2048 })),
+  debug_latents: z.optional(bool()),
+  debug_per_pass_latents: z.optional(bool()),
 };
 
-const noiseStrength = num().optional();
+const noiseStrength = z.optional(num());
 
-const loraShape = { ...head, image_size: imageSizeValueSchema.optional(), ...rest };
+const loraShape = { ...head, image_size: z.optional(imageSizeValueSchema), ...rest };
 const imageToImageShape = { ...head, image_url: imageUrlSchema, noise_strength: noiseStrength, ...rest };
 const inpaintShape = { ...head, image_url: imageUrlSchema, mask_url: imageUrlSchema, noise_strength: noiseStrength, ...rest };
 
@@ -524,7 +528,7 @@ const INPUT_SCHEMAS = {
   "fal-ai/lora": loraInputSchema,
   "fal-ai/lora/image-to-image": imageToImageInputSchema,
   "fal-ai/lora/inpaint": inpaintInputSchema,
-} as const satisfies Record<Endpoint, z.ZodType>;
+} as const satisfies Record<Endpoint, z.ZodMiniType>;
 
 export function inputSchemaFor<E extends Endpoint>(endpoint: E): (typeof INPUT_SCHEMAS)[E] {
   const s = INPUT_SCHEMAS[endpoint];
@@ -729,21 +733,21 @@ export function unconfirmedWarnings(input: unknown): SchemaWarning[] {
 
 const falFileFields = {
   url: fileUrlSchema,
-  content_type: z.string().nullish(),
-  file_name: z.string().nullish(),
-  file_size: int().nullish(),
-  file_data: z.string().nullish(),
+  content_type: z.nullish(z.string()),
+  file_name: z.nullish(z.string()),
+  file_size: z.nullish(int()),
+  file_data: z.nullish(z.string()),
 };
 
 export const falFileSchema = z.object(falFileFields);
-export const falImageSchema = z.object({ ...falFileFields, width: int().nullish(), height: int().nullish() });
+export const falImageSchema = z.object({ ...falFileFields, width: z.nullish(int()), height: z.nullish(int()) });
 
 export const loraOutputSchema = z.object({
   images: list(falImageSchema),
   seed: int(),
   has_nsfw_concepts: list(bool()),
-  debug_latents: falFileSchema.nullish(),
-  debug_per_pass_latents: falFileSchema.nullish(),
+  debug_latents: z.nullish(falFileSchema),
+  debug_per_pass_latents: z.nullish(falFileSchema),
 });
 
 export type FalFile = z.output<typeof falFileSchema>;
@@ -764,7 +768,7 @@ export interface SchemaIssue {
  * The issues of a ZodError with one entry per unknown key (zod groups them in one issue at the
  * object's path), so every problem points at the field it is about.
  */
-export function schemaIssues(error: z.ZodError): SchemaIssue[] {
+export function schemaIssues(error: { readonly issues: readonly z.core.$ZodIssue[] }): SchemaIssue[] {
   const out: SchemaIssue[] = [];
   for (const iss of error.issues) {
     const path = iss.path.map((p) => (typeof p === "symbol" ? String(p) : p));
@@ -814,11 +818,11 @@ function falType(iss: z.core.$ZodIssue): string {
 }
 
 /** fal's 422 `detail` array for a failed request parse: `loc` starts with "body". */
-export function toFalValidationDetail(error: z.ZodError): { loc: (string | number)[]; msg: string; type: string }[] {
+export function toFalValidationDetail(error: { readonly issues: readonly z.core.$ZodIssue[] }): { loc: (string | number)[]; msg: string; type: string }[] {
   const out: { loc: (string | number)[]; msg: string; type: string }[] = [];
   for (const iss of error.issues) {
     const type = falType(iss);
-    for (const s of schemaIssues(new z.ZodError([iss]))) out.push({ loc: ["body", ...s.path], msg: s.message, type });
+    for (const s of schemaIssues({ issues: [iss] })) out.push({ loc: ["body", ...s.path], msg: s.message, type });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import type { z } from "zod";
+import type { z } from "../../src/graph/zodMini";
 import {
   ENDPOINTS,
   FAL_DEFAULTS,
@@ -720,7 +720,7 @@ describe("toFalValidationDetail", () => {
 });
 
 describe("properties", () => {
-  const schemas = [loraInputSchema, imageToImageInputSchema, inpaintInputSchema, loraOutputSchema] as z.ZodType[];
+  const schemas = [loraInputSchema, imageToImageInputSchema, inpaintInputSchema, loraOutputSchema] as z.ZodMiniType[];
 
   it("arbitrary values never throw out of safeParse, warnings or detail", () => {
     const near = fc.record(
