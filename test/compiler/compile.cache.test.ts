@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { registry } from "../../nodes";
 import { note } from "../../nodes/note/definition";
+import { lora as loraDef } from "../../nodes/lora/definition";
 import { compile } from "../../src/compiler";
 import { createRegistry, defineNode, param, type WorkflowDocument } from "../../src/graph";
 import { build } from "../harness/graph";
@@ -78,5 +79,48 @@ describe("the cache saves the checks of unchanged nodes", () => {
     // A copy shares no node object, so everything is checked again.
     compile(structuredClone(d), reg);
     expect(checks).toBe(42);
+  });
+});
+
+describe("params taken as given", () => {
+  // prepareNode hands a node's own params object to contribute when every value is valid as is;
+  // anything else (unknown keys, nulls, values zod refuses) must still go through a checked copy.
+  // This LoRA passes its params on whole, so whatever contribute sees reaches the request.
+  const spreading = defineNode({
+    ...loraDef,
+    type: "spreading_lora",
+    contribute(ctx) {
+      ctx.append("loras", { ...ctx.params });
+      ctx.emit("model", ctx.input("model"));
+    },
+  });
+  const reg = createRegistry([...registry.list(), spreading]);
+  const withLora = (params: Record<string, unknown>) =>
+    build(reg, (g) => {
+      const base = g.node("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0" });
+      const l = g.node("spreading_lora", params, { id: "l" });
+      const p = g.node("prompt", { prompt: "a castle" });
+      const s = g.node("sampler", {});
+      g.wire(base, "model", l, "model");
+      g.wire(l, "model", s, "model");
+      g.wire(p, "conditioning", s, "conditioning");
+    });
+  const compiled = (doc: WorkflowDocument) => compile(doc, reg).outputs[0];
+  const path = "https://example.com/a.safetensors";
+
+  it("sends exactly the known params: an unknown key or a null never reaches the request", () => {
+    expect(compiled(withLora({ path, scale: 0.5 })).input?.loras).toEqual([{ path, scale: 0.5 }]);
+    const extra = compiled(withLora({ path, scale: 0.5, not_a_param: 1 }));
+    expect(extra.ok).toBe(true);
+    expect(extra.input?.loras).toEqual([{ path, scale: 0.5 }]);
+    expect(compiled(withLora({ path, scale: null })).input?.loras).toEqual([{ path }]);
+  });
+
+  it("a refused value is reported and the node's params object is left as it was", () => {
+    const doc = withLora({ path, scale: "high" });
+    const before = structuredClone(doc);
+    const r = compile(doc, reg);
+    expect(r.diagnostics.map((d) => [d.code, d.nodeId, d.field])).toContainEqual(["invalid-param", "l", "scale"]);
+    expect(doc).toEqual(before);
   });
 });
