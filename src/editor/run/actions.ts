@@ -9,7 +9,7 @@ import { ui } from "../store/ui";
 import { loadWorkflow, serializeWorkflow, type Diagnostic, type Registry, type WorkflowDocument } from "../../graph";
 import { workflowFromImageFile } from "../load/loadOffThread";
 import type { LoraEndpointId } from "../../fal/runner";
-import { getController, getRuntime } from "./runtime";
+import { controllerLoaded, getController, getRuntime, whenControllerLoaded } from "./runtime";
 import type { RunJob, RunRecord } from "./types";
 
 // ---------- UI state of the run feature (kept apart from the editor's ui store) ----------
@@ -123,6 +123,14 @@ export function runFromEditor(store: EditorStore): void {
 
 /** Starts jobs in order, pausing on the first one that has a cached result to offer. */
 export function continueJobs(jobs: RunJob[]): void {
+  // Run pressed before the controller arrived: wait for it, so a cached result is still offered.
+  if (!controllerLoaded()) {
+    void whenControllerLoaded().then(
+      () => continueJobs(jobs),
+      (e: unknown) => ui.toast(`Cannot run: the run feature did not load (${(e as Error).message})`, "error", 6000),
+    );
+    return;
+  }
   const c = getController();
   for (let i = 0; i < jobs.length; i++) {
     const cached = c.findCached(jobs[i].endpoint, jobs[i].input);

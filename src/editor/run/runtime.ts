@@ -1,15 +1,14 @@
 /**
  * The browser wiring of the run feature: one runner (bound to the chosen proxy), one controller,
- * the IndexedDB history, and what the server says about itself (`/api/info`).
+ * the IndexedDB history, and what the server says about itself (`/api/info`). The controller and
+ * history are not part of the first load (see core.ts).
  */
 import { useSyncExternalStore } from "react";
 import type { Runner } from "../../fal/runner";
 import { lazyRunner } from "./lazyRunner";
-import { createRunController, type RunController, type RunState } from "./controller";
+import type { RunController, RunState } from "./controller";
 import { observedFetch } from "./connection";
-import { openRunHistory, type RunHistory, type StoredImage } from "./history";
 import { infoUrlFor, resolveProxyUrl, saveProxyUrl, type ProxySource } from "./settings";
-import type { RunRecord } from "./types";
 
 export interface BackendInfo {
   /** "unknown" when the proxy's server has no /api/info (another fal proxy). */
@@ -21,70 +20,113 @@ interface Runtime {
   proxySource: ProxySource;
   runner: Runner;
   controller: RunController;
+  /** Resolves with the loaded controller that `controller` defers to. */
+  loadController: () => Promise<RunController>;
+  controllerLoaded: () => boolean;
   backend: BackendInfo;
 }
 
-/** History in memory, when IndexedDB is unavailable (private mode, blocked): runs still work. */
-function memoryHistory(): RunHistory {
-  const runs = new Map<string, RunRecord>();
-  const images = new Map<string, StoredImage>();
-  return {
-    list: async () => [...runs.values()],
-    put: async (r) => void runs.set(r.id, r),
-    delete: async (id) => {
-      runs.delete(id);
-      for (const [k, v] of images) if (v.runId === id) images.delete(k);
+type RunCore = typeof import("./core");
+
+let core: RunCore | null = null;
+let coreLoading: Promise<RunCore> | null = null;
+
+/** Loads the controller, history and run diagnostics once (retrying after a failed fetch). */
+export function loadRunCore(): Promise<RunCore> {
+  coreLoading ??= import("./core").then(
+    (m) => (core = m),
+    (e: unknown) => {
+      coreLoading = null;
+      throw e;
     },
-    putImage: async (i) => void images.set(i.key, i),
-    getImage: async (k) => images.get(k),
-    pruneImages: async (max) => {
-      const evicted: string[] = [];
-      let total = [...images.values()].reduce((n, i) => n + i.size, 0);
-      for (const [k, v] of images) {
-        if (total <= max) break;
-        images.delete(k);
-        total -= v.size;
-        evicted.push(k);
-      }
-      return evicted;
-    },
-    pruneRuns: async () => [],
-    close() {},
-  };
+  );
+  return coreLoading;
 }
 
-/** Defers to the real history once it has opened, so the controller exists synchronously. */
-function lazyHistory(opening: Promise<RunHistory>): RunHistory {
-  const call =
-    <K extends keyof RunHistory>(k: K) =>
-    async (...args: Parameters<RunHistory[K]>) =>
-      ((await opening)[k] as (...a: unknown[]) => unknown)(...args);
-  return {
-    list: call("list") as RunHistory["list"],
-    put: call("put") as RunHistory["put"],
-    delete: call("delete") as RunHistory["delete"],
-    putImage: call("putImage") as RunHistory["putImage"],
-    getImage: call("getImage") as RunHistory["getImage"],
-    pruneImages: call("pruneImages") as RunHistory["pruneImages"],
-    pruneRuns: call("pruneRuns") as RunHistory["pruneRuns"],
-    close: () => void opening.then((h) => h.close()),
+/** The loaded run core, or null while it is still loading (nothing has run yet then). */
+export const runCore = (): RunCore | null => core;
+
+/** What the controller reports before it has loaded: no history yet, nothing running. */
+const BEFORE_LOAD: RunState = Object.freeze({ ready: false, runs: [], live: {}, connection: "online", storageError: null });
+
+/**
+ * A controller that exists synchronously but loads the real one on first use. Calls made before
+ * it arrives wait for it (a Run pressed during the first second still runs, once); state reads
+ * answer BEFORE_LOAD until then, and subscribers are told when the real state takes over.
+ */
+function deferredController(runner: Runner): { controller: RunController; load: () => Promise<RunController>; loaded: () => boolean } {
+  let real: RunController | null = null;
+  let pending: Promise<RunController> | null = null;
+  let connection: RunState["connection"] | null = null;
+  let disposed = false;
+  const listeners = new Set<() => void>();
+  const get = () =>
+    (pending ??= loadRunCore().then(
+      (m) => {
+        if (real) return real;
+        const c = m.createBrowserController(runner);
+        real = c;
+        if (connection) c.setConnection(connection);
+        c.subscribe(() => {
+          for (const l of [...listeners]) l();
+        });
+        if (disposed) c.dispose();
+        for (const l of [...listeners]) l();
+        return c;
+      },
+      (e: unknown) => {
+        pending = null;
+        throw e;
+      },
+    ));
+  const controller: RunController = {
+    getState: () => real?.getState() ?? BEFORE_LOAD,
+    subscribe(l) {
+      listeners.add(l);
+      return () => void listeners.delete(l);
+    },
+    init: async () => (await get()).init(),
+    start: async (job) => (await get()).start(job),
+    // Before the load there is no history to find a cached run in; runFromEditor waits for the load first.
+    findCached: (endpoint, input) => real?.findCached(endpoint, input),
+    useCached: async (source, job) => (await get()).useCached(source, job),
+    cancel: async (id) => (await get()).cancel(id),
+    remove: async (id) => (await get()).remove(id),
+    readImage: async (key) => (await get()).readImage(key),
+    setConnection(c) {
+      if (real) real.setConnection(c);
+      else connection = c;
+    },
+    flush: async () => (real ? real.flush() : undefined),
+    dispose() {
+      if (real) real.dispose();
+      else disposed = true;
+    },
   };
+  return { controller, load: get, loaded: () => real !== null };
 }
+
+/** Resolves with the real controller (loading it if needed): for callers that need its answers now. */
+export function whenControllerLoaded(): Promise<RunController> {
+  return getRuntime().loadController();
+}
+
+export const controllerLoaded = (): boolean => getRuntime().controllerLoaded();
 
 let runtime: Runtime | null = null;
 const infoListeners = new Set<() => void>();
 
 function build(): Runtime {
   const { url, source } = resolveProxyUrl();
-  const history = lazyHistory(openRunHistory().catch(() => memoryHistory()));
   // The controller is created before the runner; the fetch observer reports into it.
   let controller: RunController | null = null;
   const runner = lazyRunner({
     proxyUrl: url,
     fetch: observedFetch((...a) => globalThis.fetch(...a), (s) => controller?.setConnection(s)),
   });
-  controller = createRunController({ runner, history });
-  const rt: Runtime = { proxyUrl: url, proxySource: source, runner, controller, backend: { backend: "unknown" } };
+  const deferred = deferredController(runner);
+  controller = deferred.controller;
+  const rt: Runtime = { proxyUrl: url, proxySource: source, runner, controller, loadController: deferred.load, controllerLoaded: deferred.loaded, backend: { backend: "unknown" } };
   void fetch(infoUrlFor(url), { credentials: "same-origin" })
     .then((r) => (r.ok ? r.json() : null))
     .then((info: { backend?: unknown } | null) => {

@@ -9,8 +9,7 @@ import type { Diagnostic } from "../../graph";
 import { compiled } from "../engine";
 import { useEditor, useEditorStore } from "../store/react";
 import type { EditorStore } from "../store";
-import { activeRunDiagnostics } from "./runDiagnostics";
-import { getController, useRunState } from "./runtime";
+import { getController, runCore, useRunState } from "./runtime";
 import type { RunRecord } from "./types";
 
 const EMPTY: readonly Diagnostic[] = Object.freeze([]);
@@ -22,7 +21,8 @@ function compute(runs: readonly RunRecord[], result: CompileResult) {
   if (!inner) cache.set(runs, (inner = new WeakMap()));
   let hit = inner.get(result);
   if (!hit) {
-    const all = activeRunDiagnostics(runs, result);
+    // No runs before the run core has loaded (they come from its controller), so nothing to map yet.
+    const all = runs.length ? (runCore()?.activeRunDiagnostics(runs, result) ?? []) : [];
     const byNode = new Map<string, Diagnostic[]>();
     for (const d of all) {
       if (!d.nodeId) continue;
