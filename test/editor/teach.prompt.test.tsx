@@ -9,9 +9,11 @@ import { createEditorStore, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
 import { loadCompiler } from "../../src/editor/engine";
+import { loadPromptHighlight } from "../../src/editor/teach/PromptHighlight";
 
-// The editor loads the compiler after its first paint; these views need its results at once.
-beforeAll(() => loadCompiler());
+// The editor loads the compiler after its first paint, and the highlighting view on first use;
+// these tests are about the loaded views.
+beforeAll(() => Promise.all([loadCompiler(), loadPromptHighlight()]));
 
 afterEach(cleanup);
 
