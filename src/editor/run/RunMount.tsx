@@ -1,14 +1,15 @@
-import { lazy, Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import "./run.css";
 import { useEditorStore } from "../store/react";
-import { Modal } from "../kit/Modal";
-import { answerCacheOffer, isImageFile, openDroppedImage, proxyInfo, runFromEditor, runUi, useRunUi } from "./actions";
-import { getController, setProxyUrl, useBackend } from "./runtime";
-import { DEFAULT_PROXY_URL, proxyUrlProblem } from "./settings";
-import { formatDuration } from "./format";
+import { ui } from "../store/ui";
+import { lazyPart, whenIdle } from "../lazy";
+import { isImageFile, runFromEditor, runUi, useRunUi } from "./actions";
+import { getController, useBackend } from "./runtime";
 
-// The gallery and lightbox are only needed after a run: keep them out of the first load.
+// The gallery and lightbox are only needed after a run, the dialogs once asked for: keep them out of the first load.
 const Gallery = lazy(() => import("./Gallery"));
+const SettingsDialog = lazyPart(() => import("./RunDialogs").then((m) => ({ default: m.SettingsDialog })));
+const CacheOffer = lazyPart(() => import("./RunDialogs").then((m) => ({ default: m.CacheOffer })));
 
 /** "Offline stand-in" notice under the toolbar. */
 export function RunBanner() {
@@ -27,77 +28,6 @@ export function RunBanner() {
   );
 }
 
-function SettingsDialog() {
-  const info = proxyInfo();
-  const [value, setValue] = useState(info.source === "default" ? "" : info.url);
-  const [saved, setSaved] = useState(false);
-  const problem = value.trim() === "" ? null : proxyUrlProblem(value);
-  return (
-    <Modal title="Settings" onClose={() => runUi.set({ settings: false })} width={520}>
-      <label className="col gap4">
-        <span>fal proxy URL</span>
-        <input
-          className="input mono"
-          value={value}
-          placeholder={DEFAULT_PROXY_URL}
-          spellCheck={false}
-          aria-invalid={!!problem || undefined}
-          onChange={(e) => {
-            setValue(e.target.value);
-            setSaved(false);
-          }}
-        />
-      </label>
-      {problem && <span className="field-msg error">{problem}</span>}
-      <p className="muted small">
-        Any server that speaks the fal proxy protocol (it holds the FAL_KEY; this page never does). Empty means this server's {DEFAULT_PROXY_URL}. In use now:{" "}
-        <code>{info.url}</code>
-        {info.source === "query" ? " (from ?proxy= in the address, which overrides this setting)" : ""}.
-      </p>
-      <div className="modal-foot">
-        {saved && <span className="muted small">Saved; reload to use it.</span>}
-        {saved && (
-          <button className="btn" onClick={() => location.reload()}>
-            Reload now
-          </button>
-        )}
-        <button
-          className="btn primary"
-          disabled={!!problem}
-          onClick={() => {
-            setProxyUrl(value);
-            setSaved(true);
-          }}
-        >
-          Save
-        </button>
-      </div>
-    </Modal>
-  );
-}
-
-function CacheOffer() {
-  const offer = useRunUi((s) => s.cacheOffer);
-  if (!offer) return null;
-  const c = offer.cached;
-  return (
-    <Modal title="Same request already ran" onClose={() => answerCacheOffer(true)} width={460}>
-      <p>
-        An identical request with the same fixed seed ({String(offer.job.input.seed)}) finished {new Date(c.finishedAt ?? c.createdAt).toLocaleString()}
-        {c.finishedAt ? ` in ${formatDuration(c.finishedAt - c.createdAt)}` : ""}. Use its {c.images.length} image{c.images.length === 1 ? "" : "s"} instead of paying for the same result again?
-      </p>
-      <div className="modal-foot">
-        <button className="btn" onClick={() => answerCacheOffer(false)}>
-          Run again
-        </button>
-        <button className="btn primary" onClick={() => answerCacheOffer(true)}>
-          Use cached result
-        </button>
-      </div>
-    </Modal>
-  );
-}
-
 /**
  * Everything of the run feature that is not a panel: history start-up and resume, Ctrl+Enter,
  * dropping an image (or a workflow file) on the editor, dialogs, the lazy gallery.
@@ -106,10 +36,13 @@ export function RunMount() {
   const store = useEditorStore();
   const settings = useRunUi((s) => s.settings);
   const gallery = useRunUi((s) => s.gallery || s.lightbox !== null);
+  const cacheOffer = useRunUi((s) => s.cacheOffer !== null);
 
   useEffect(() => {
     const c = getController();
     if (!c.getState().ready) void c.init();
+    // The cache offer answers a Run: have it here before the first Run so it opens at once.
+    whenIdle(() => void CacheOffer.preload().catch(() => undefined));
   }, []);
 
   useEffect(() => {
@@ -132,7 +65,10 @@ export function RunMount() {
       if ((e.target as HTMLElement | null)?.closest?.("input[type=file]")) return;
       e.preventDefault();
       e.stopPropagation();
-      void openDroppedImage(store, file);
+      void import("./runFiles").then(
+        (m) => m.openDroppedImage(store, file),
+        (e: unknown) => ui.toast(`${file.name} could not be opened: ${(e as Error).message}`, "error", 6000),
+      );
     };
     window.addEventListener("drop", onDrop, true);
     return () => window.removeEventListener("drop", onDrop, true);
@@ -153,8 +89,12 @@ export function RunMount() {
 
   return (
     <>
-      {settings && <SettingsDialog />}
-      <CacheOffer />
+      {(settings || cacheOffer) && (
+        <Suspense fallback={null}>
+          {settings && <SettingsDialog />}
+          {cacheOffer && <CacheOffer />}
+        </Suspense>
+      )}
       {gallery && (
         <Suspense fallback={null}>
           <Gallery />

@@ -5,7 +5,8 @@
 import { memo, useState } from "react";
 import { useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
-import { downloadRunImage, restoreRun, runUi } from "./actions";
+import { runUi } from "./actions";
+import { downloadRunImage, restoreRun } from "./runFiles";
 import { describeRunError, mapFieldErrors } from "./runDiagnostics";
 import { useCompilerReady } from "../engine";
 import { getController, useRunState } from "./runtime";

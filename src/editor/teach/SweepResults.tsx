@@ -6,7 +6,8 @@
 import { useEffect, useState } from "react";
 import { Modal } from "../kit/Modal";
 import { ui } from "../store/ui";
-import { imageBytes, runUi } from "../run/actions";
+import { runUi } from "../run/actions";
+import { imageBytes } from "../run/runFiles";
 import { useRunState } from "../run/runtime";
 import { RunThumb } from "../run/Thumb";
 import { STATUS_LABEL } from "../run/format";

@@ -1,0 +1,82 @@
+/**
+ * The run feature's dialogs: proxy settings, and the offer to reuse an identical finished
+ * request. Loaded when first opened (RunMount), not with the first paint.
+ */
+import { useState } from "react";
+import { Modal } from "../kit/Modal";
+import { answerCacheOffer, proxyInfo, runUi, useRunUi } from "./actions";
+import { setProxyUrl } from "./runtime";
+import { DEFAULT_PROXY_URL, proxyUrlProblem } from "./settings";
+import { formatDuration } from "./format";
+
+export function SettingsDialog() {
+  const info = proxyInfo();
+  const [value, setValue] = useState(info.source === "default" ? "" : info.url);
+  const [saved, setSaved] = useState(false);
+  const problem = value.trim() === "" ? null : proxyUrlProblem(value);
+  return (
+    <Modal title="Settings" onClose={() => runUi.set({ settings: false })} width={520}>
+      <label className="col gap4">
+        <span>fal proxy URL</span>
+        <input
+          className="input mono"
+          value={value}
+          placeholder={DEFAULT_PROXY_URL}
+          spellCheck={false}
+          aria-invalid={!!problem || undefined}
+          onChange={(e) => {
+            setValue(e.target.value);
+            setSaved(false);
+          }}
+        />
+      </label>
+      {problem && <span className="field-msg error">{problem}</span>}
+      <p className="muted small">
+        Any server that speaks the fal proxy protocol (it holds the FAL_KEY; this page never does). Empty means this server's {DEFAULT_PROXY_URL}. In use now:{" "}
+        <code>{info.url}</code>
+        {info.source === "query" ? " (from ?proxy= in the address, which overrides this setting)" : ""}.
+      </p>
+      <div className="modal-foot">
+        {saved && <span className="muted small">Saved; reload to use it.</span>}
+        {saved && (
+          <button className="btn" onClick={() => location.reload()}>
+            Reload now
+          </button>
+        )}
+        <button
+          className="btn primary"
+          disabled={!!problem}
+          onClick={() => {
+            setProxyUrl(value);
+            setSaved(true);
+          }}
+        >
+          Save
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+export function CacheOffer() {
+  const offer = useRunUi((s) => s.cacheOffer);
+  if (!offer) return null;
+  const c = offer.cached;
+  return (
+    <Modal title="Same request already ran" onClose={() => answerCacheOffer(true)} width={460}>
+      <p>
+        An identical request with the same fixed seed ({String(offer.job.input.seed)}) finished {new Date(c.finishedAt ?? c.createdAt).toLocaleString()}
+        {c.finishedAt ? ` in ${formatDuration(c.finishedAt - c.createdAt)}` : ""}. Use its {c.images.length} image{c.images.length === 1 ? "" : "s"} instead of paying for the same result again?
+      </p>
+      <div className="modal-foot">
+        <button className="btn" onClick={() => answerCacheOffer(false)}>
+          Run again
+        </button>
+        <button className="btn primary" onClick={() => answerCacheOffer(true)}>
+          Use cached result
+        </button>
+      </div>
+    </Modal>
+  );
+}
+

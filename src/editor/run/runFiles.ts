@@ -1,0 +1,96 @@
+/**
+ * What the runs drawer, the gallery and a dropped image do with files: restore a run's graph,
+ * read and download its images, open the workflow inside an image. Only needed once something
+ * is clicked or dropped, so not part of the first load (issue #5 §3).
+ */
+import { replaceGuarded } from "../library/files";
+import type { EditorStore } from "../store";
+import { ui } from "../store/ui";
+import { loadWorkflow } from "../../graph";
+import { workflowFromImageFile } from "../load/loadOffThread";
+import { getController } from "./runtime";
+import type { RunRecord } from "./types";
+
+/** Brings back the graph a run was made from, through the editor's ask-when-unsaved flow. */
+export async function restoreRun(store: EditorStore, run: RunRecord): Promise<void> {
+  const r = loadWorkflow(run.graph, store.registry);
+  if (!r.ok) {
+    ui.toast(`This run's graph could not be restored: ${r.errors[0]?.message ?? "unknown error"}`, "error", 8000);
+    return;
+  }
+  const when = new Date(run.createdAt).toLocaleString();
+  if (await replaceGuarded(store, r.document, `Replaced by restoring the graph of the run from ${when}`, "Restore this run's graph?", false)) {
+    ui.toast(`Restored the graph of the run from ${when}`, "success");
+  }
+}
+
+/** The bytes of a run's image: the IndexedDB copy when there is one, else the URL. */
+export async function imageBytes(run: RunRecord, index: number): Promise<{ bytes: Uint8Array; type: string }> {
+  const img = run.images[index];
+  if (!img) throw new Error(`run has no image ${index + 1}`);
+  if (img.storedKey) {
+    const stored = await getController().readImage(img.storedKey);
+    if (stored) return { bytes: new Uint8Array(stored.bytes), type: stored.type };
+  }
+  const res = await fetch(img.url, { referrerPolicy: "no-referrer", credentials: "omit" });
+  if (!res.ok) throw new Error(`the image is no longer available (HTTP ${res.status})`);
+  return { bytes: new Uint8Array(await res.arrayBuffer()), type: res.headers.get("content-type") ?? "" };
+}
+
+function safeName(s: string): string {
+  return s.trim().replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "image";
+}
+
+/** Downloads an image with its workflow and request embedded (PNG iTXt / JPEG COM). */
+export async function downloadRunImage(run: RunRecord, index: number): Promise<void> {
+  try {
+    // PNG/JPEG metadata code is only needed here: not part of the first load.
+    const [{ bytes }, { REQUEST_KEYWORD, WORKFLOW_KEYWORD, sniffImage, writeImageMetadata }] = await Promise.all([imageBytes(run, index), import("../../graph/imageMetadata")]);
+    const kind = sniffImage(bytes);
+    const w = writeImageMetadata(bytes, [
+      { keyword: WORKFLOW_KEYWORD, text: run.graph },
+      { keyword: REQUEST_KEYWORD, text: JSON.stringify({ endpoint: run.endpoint, input: run.input }) },
+    ]);
+    const out = w.ok ? w.bytes : bytes;
+    if (!w.ok) ui.toast(`Downloaded without the workflow inside: ${w.error}`, "info", 6000);
+    const ext = kind === "jpeg" ? "jpg" : kind === "png" ? "png" : "bin";
+    const url = URL.createObjectURL(new Blob([out as BlobPart], { type: kind === "jpeg" ? "image/jpeg" : kind === "png" ? "image/png" : "application/octet-stream" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${safeName(run.title)}-${run.seed ?? "x"}-${index + 1}.${ext}`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 5000);
+  } catch (e) {
+    ui.toast(`Download failed: ${(e as Error).message}`, "error", 6000);
+  }
+}
+
+/** Largest image read for an embedded workflow. */
+export const MAX_DROP_IMAGE_BYTES = 64 * 1024 * 1024;
+
+/** Opens the workflow embedded in a dropped image. Untrusted bytes: sizes capped, never throws. */
+export async function openDroppedImage(store: EditorStore, file: File): Promise<void> {
+  if (file.size > MAX_DROP_IMAGE_BYTES) {
+    ui.toast(`${file.name} is too large to read (${Math.round(file.size / 1048576)} MB; the limit is 64 MB)`, "error", 6000);
+    return;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (e) {
+    ui.toast(`${file.name} could not be read: ${(e as Error).message}`, "error", 6000);
+    return;
+  }
+  // Read and validated in a worker: an image can carry a workflow at the node cap (IMP-05).
+  const r = await workflowFromImageFile(bytes, store.registry);
+  if (!r.ok) return ui.toast(`${file.name}: ${r.error}`, "error", 6000);
+  if (!r.load.ok) {
+    const first = r.load.errors[0];
+    return ui.toast(`The workflow inside ${file.name} could not be loaded: ${first?.message ?? "unknown error"}`, "error", 8000);
+  }
+  if (!(await replaceGuarded(store, r.load.document, `Replaced by opening the workflow inside ${file.name}`, "Open the workflow inside this image?"))) return;
+  ui.toast(`Opened the workflow inside ${file.name}${r.load.warnings.length ? ` with ${r.load.warnings.length} repair(s)` : ""}`, "success");
+}
+
