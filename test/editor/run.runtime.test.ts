@@ -1,0 +1,60 @@
+// @vitest-environment happy-dom
+// The browser runtime stands in for the run controller until its chunk has loaded (issue #5 §3):
+// a Run made before then is sent exactly once, and views subscribed early see its record.
+import "fake-indexeddb/auto";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+
+const fal = vi.hoisted(() => {
+  const calls = { submit: 0, follow: 0 };
+  const runner = {
+    async submit(_e: string, _i: unknown, o: { onEnqueue?: (id: string) => void } = {}) {
+      calls.submit++;
+      o.onEnqueue?.("req-1");
+      return "req-1";
+    },
+    async follow(_e: string, requestId: string) {
+      calls.follow++;
+      return { requestId, data: { images: [{ url: "https://cdn.test/a.png", width: 8, height: 8 }], seed: 3 } };
+    },
+    cancel: async () => "NOT_FOUND",
+    upload: async () => "https://cdn.test/u.png",
+    run: async () => ({ requestId: "x", data: {} }),
+  };
+  return { calls, runner };
+});
+vi.mock("../../src/fal/runner", () => ({ createRunner: () => fal.runner }));
+
+import { controllerLoaded, getController } from "../../src/editor/run/runtime";
+import type { RunJob } from "../../src/editor/run/types";
+
+beforeAll(() => {
+  // /api/info and the image copy: no server here.
+  vi.stubGlobal("fetch", async () => new Response("", { status: 404 }));
+});
+afterAll(() => vi.unstubAllGlobals());
+
+const job: RunJob = { endpoint: "fal-ai/lora", input: { prompt: "a fox", seed: 1 }, sourceMap: {}, outputNodeId: "sampler-1", graph: "{}", title: "t" };
+
+it("answers an empty, not-ready state before loading, then runs a job started meanwhile exactly once", async () => {
+  const c = getController();
+  expect(controllerLoaded()).toBe(false);
+  expect(c.getState()).toMatchObject({ ready: false, runs: [], connection: "online" });
+  expect(c.findCached(job.endpoint, job.input)).toBeUndefined();
+  c.setConnection("reconnecting");
+  const seen: number[] = [];
+  c.subscribe(() => seen.push(c.getState().runs.length));
+
+  const record = await c.start(job);
+  expect(record.status).toBe("completed");
+  expect(fal.calls.submit).toBe(1);
+  expect(controllerLoaded()).toBe(true);
+  expect(c.getState().runs.map((r) => r.id)).toEqual([record.id]);
+  // The early subscriber heard the real controller; the connection state set before loading carried over.
+  expect(seen).toContain(1);
+  expect(c.getState().connection).toBe("reconnecting");
+
+  await c.init();
+  expect(c.getState().ready).toBe(true);
+  expect(fal.calls.submit).toBe(1);
+  await c.flush();
+});
