@@ -115,6 +115,18 @@ export function runFromEditor(store: EditorStore): void {
     ui.toast(`Cannot run: ${plan.reasons[0]}${plan.reasons.length > 1 ? ` (+${plan.reasons.length - 1} more)` : ""}`, "error", 6000);
     return;
   }
+  // The jobs as planned now, started once the controller is there (it loads right after the first
+  // paint): the drawer then opens with the new runs' rows in it, as it does later.
+  if (!controllerLoaded()) {
+    void whenControllerLoaded().then(
+      () => {
+        runUi.set({ drawer: true });
+        continueJobs(plan.jobs);
+      },
+      (e: unknown) => ui.toast(`Cannot run: the run feature did not load (${(e as Error).message})`, "error", 6000),
+    );
+    return;
+  }
   runUi.set({ drawer: true });
   continueJobs(plan.jobs);
 }

@@ -43,6 +43,10 @@ export function loadRunCore(): Promise<RunCore> {
   return coreLoading;
 }
 
+// Start at once, like the compiler (engine.ts): the fetch overlaps the first render instead of
+// waiting for RunMount's effect, so a stored pending run resumes and Run answers sooner.
+void loadRunCore().catch(() => undefined);
+
 /** The loaded run core, or null while it is still loading (nothing has run yet then). */
 export const runCore = (): RunCore | null => core;
 
