@@ -49,8 +49,10 @@ async function run(page: Page) {
   await button.click();
 }
 
+/** Opens the runs drawer unless it is open (Run opens it; its rows may still be loading then). */
 async function openRuns(page: Page) {
-  if ((await page.locator("[data-run-id]").count()) === 0) await page.getByRole("button", { name: /Runs/ }).click();
+  const toggle = page.getByRole("button", { name: /Runs/ });
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
 }
 
 /** Kills the renderer: no beforeunload, pagehide or visibilitychange handler gets to run. */

@@ -109,7 +109,8 @@ describe("run from the editor", () => {
     expect(calls.submit).toBe(1);
     expect(calls.result).toBe(1);
     // One run in the history.
-    await page.getByRole("button", { name: /Runs/ }).click();
+    const runsToggle = page.getByRole("button", { name: /Runs/ });
+    if ((await runsToggle.getAttribute("aria-expanded")) !== "true") await runsToggle.click();
     await expect.poll(() => page.locator("[data-run-id]").count()).toBe(1);
     expect(errors.filter((e) => !/Failed to load resource|ERR_ABORTED/.test(e))).toEqual([]);
     await context.close();
