@@ -84,6 +84,8 @@ function editOneParam(doc: WorkflowDocument, n: number): WorkflowDocument {
 export function compileSection(): BudgetCheck[] {
   const rows: Record<string, string | number>[] = [];
   const medians: Record<number, number> = {};
+  const baselines: Record<number, number> = {};
+  const warms: Record<number, number> = {};
   const docs: WorkflowDocument[] = [];
   const gc = (globalThis as { gc?: () => void }).gc;
   for (const size of SIZES) {
@@ -114,6 +116,8 @@ export function compileSection(): BudgetCheck[] {
     );
     const base = measure(() => JSON.parse(JSON.stringify(doc)), { runs: 30 });
     medians[size] = t.median;
+    baselines[size] = base.median;
+    warms[size] = warm.median;
     rows.push({
       nodes: doc.nodes.length,
       edges: doc.edges.length,
@@ -150,10 +154,13 @@ export function compileSection(): BudgetCheck[] {
   console.log(machineNote());
   table(rows);
   const growth = medians[10_000] / medians[1_000];
-  console.log(`growth t(10,000)/t(1,000) = ${growth.toFixed(2)} (linear ≈ 10)`);
+  const baseGrowth = baselines[10_000] / baselines[1_000];
+  console.log(`growth t(10,000)/t(1,000) = ${growth.toFixed(2)} (linear ≈ 10; the JSON round trip grows ×${baseGrowth.toFixed(2)} on this machine)`);
+  const vs = (size: number) => ({ baseline: `${ms(baselines[size])} JSON round trip`, ratio: `×${(medians[size] / baselines[size]).toFixed(2)}` });
   return [
-    { label: "compile 1,000 nodes", pass: medians[1_000] < BUDGET_MS[1_000], actual: ms(medians[1_000]), budget: `< ${BUDGET_MS[1_000]} ms` },
-    { label: "compile 10,000 nodes", pass: medians[10_000] < BUDGET_MS[10_000], actual: ms(medians[10_000]), budget: `< ${BUDGET_MS[10_000]} ms` },
-    { label: "growth 1,000 → 10,000", pass: growth <= MAX_GROWTH, actual: `×${growth.toFixed(2)}`, budget: `≤ ×${MAX_GROWTH}` },
+    { label: "compile 1,000 nodes (cold)", pass: medians[1_000] < BUDGET_MS[1_000], actual: ms(medians[1_000]), ...vs(1_000), budget: `< ${BUDGET_MS[1_000]} ms` },
+    { label: "compile 10,000 nodes (cold)", pass: medians[10_000] < BUDGET_MS[10_000], actual: ms(medians[10_000]), ...vs(10_000), budget: `< ${BUDGET_MS[10_000]} ms` },
+    { label: "growth 1,000 → 10,000", pass: growth <= MAX_GROWTH, actual: `×${growth.toFixed(2)}`, baseline: `×${baseGrowth.toFixed(2)} JSON round trip`, budget: `≤ ×${MAX_GROWTH}` },
+    { label: "recompile after one param edit, 1,000 / 10,000 nodes (the editor's case)", pass: true, actual: `${ms(warms[1_000])} / ${ms(warms[10_000])}`, budget: "reported" },
   ];
 }
