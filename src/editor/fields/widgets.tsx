@@ -1,7 +1,8 @@
 import { useContext, useEffect, useState, type ComponentType } from "react";
 import type { WidgetKind } from "../../graph";
 import { IMAGE_SIZE_PRESET_NAMES } from "../../graph";
-import type { FieldProps } from "./types";
+import { textOrUnset, type FieldProps } from "./types";
+import { PlainTextArea } from "./PlainTextArea";
 import { NumberInput } from "./NumberInput";
 import { ImageField } from "./ImageField";
 import { KeyValueField } from "./KeyValueField";
@@ -19,7 +20,7 @@ function TextField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
       aria-invalid={invalid || undefined}
       value={value ?? ""}
       placeholder={spec.placeholder ?? (spec.default === undefined ? "(not set)" : undefined)}
-      onChange={(e) => onChange(e.target.value === "" && !spec.required && spec.default === undefined ? undefined : e.target.value)}
+      onChange={(e) => onChange(textOrUnset(spec, e.target.value))}
     />
   );
 }
@@ -27,18 +28,7 @@ function TextField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
 function TextAreaField(props: FieldProps<string>) {
   // A Prompt node with weighting on: show how Compel reads the text.
   if (useContext(PromptWeightingContext)) return <WeightedTextArea {...props} />;
-  const { spec, value, onChange, id, invalid, compact } = props;
-  return (
-    <textarea
-      id={id}
-      className="input textarea nowheel"
-      aria-invalid={invalid || undefined}
-      rows={compact ? 3 : 5}
-      value={value ?? ""}
-      placeholder={spec.placeholder ?? spec.description}
-      onChange={(e) => onChange(e.target.value === "" && !spec.required && spec.default === undefined ? undefined : e.target.value)}
-    />
-  );
+  return <PlainTextArea {...props} />;
 }
 
 function NumberField({ spec, value, onChange, id, invalid }: FieldProps<number>) {

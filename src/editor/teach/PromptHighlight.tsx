@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from "react";
 import type { FieldProps } from "../fields/types";
+import { PlainTextArea } from "../fields/PlainTextArea";
 
 type View = typeof import("./PromptHighlightView");
 
@@ -36,18 +37,5 @@ export function WeightedTextArea(props: FieldProps<string>) {
     return () => void (live = false);
   }, [loaded]);
   if (loaded) return <loaded.WeightedTextArea {...props} />;
-  const { spec, value, onChange, id, invalid, compact } = props;
-  return (
-    <textarea
-      id={id}
-      className="input textarea nowheel"
-      aria-invalid={invalid || undefined}
-      rows={compact ? 3 : 5}
-      spellCheck={false}
-      value={value ?? ""}
-      placeholder={spec.placeholder ?? spec.description}
-      onChange={(e) => onChange(e.target.value === "" && !spec.required && spec.default === undefined ? undefined : e.target.value)}
-      data-prompt-weighting-loading
-    />
-  );
+  return <PlainTextArea {...props} spellCheck={false} data-prompt-weighting-loading />;
 }

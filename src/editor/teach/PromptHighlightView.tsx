@@ -6,7 +6,7 @@
  */
 import { useMemo, useRef } from "react";
 import { analyzePromptWeights, type PromptSegment, type PromptWeightAnalysis } from "../../teach/promptWeights";
-import type { FieldProps } from "../fields/types";
+import { textOrUnset, type FieldProps } from "../fields/types";
 import "./inline.css";
 
 const MAX_CHIPS = 12;
@@ -89,7 +89,7 @@ export function WeightedTextArea({ spec, value, onChange, id, invalid, compact }
           onScroll={(e) => {
             if (backRef.current) backRef.current.scrollTop = e.currentTarget.scrollTop;
           }}
-          onChange={(e) => onChange(e.target.value === "" && !spec.required && spec.default === undefined ? undefined : e.target.value)}
+          onChange={(e) => onChange(textOrUnset(spec, e.target.value))}
         />
       </div>
       <PromptWeightChips analysis={analysis} compact={compact} />
