@@ -11,36 +11,28 @@ import { useSyncExternalStore } from "react";
 import type { CompileResult, CompiledOutput, SourceMap } from "../compiler";
 import type { Diagnostic, Registry, WorkflowDocument } from "../graph";
 import type { EditorStore } from "./store";
+import { onDemand } from "./lazy";
 
 export type { CompileResult, CompiledOutput };
 
 type CompilerApi = typeof import("../compiler");
 
-let api: CompilerApi | null = null;
-let loading: Promise<CompilerApi> | null = null;
 const readyListeners = new Set<() => void>();
+const compiler = onDemand<CompilerApi>(
+  () => import("../compiler"),
+  () => {
+    for (const l of [...readyListeners]) l();
+  },
+);
 
 /** Loads the compiler once (retrying after a failed fetch); resolves when `compiled()` gives real results. */
-export function loadCompiler(): Promise<CompilerApi> {
-  loading ??= import("../compiler").then(
-    (m) => {
-      api = m;
-      for (const l of [...readyListeners]) l();
-      return m;
-    },
-    (e: unknown) => {
-      loading = null;
-      throw e;
-    },
-  );
-  return loading;
-}
+export const loadCompiler = (): Promise<CompilerApi> => compiler.load();
 
-export const compilerReady = (): boolean => api !== null;
+export const compilerReady = (): boolean => compiler.current() !== null;
 
 /** Called once when the compiler has loaded (never, if it already had); returns an unsubscribe function. */
 export function onCompilerReady(listener: () => void): () => void {
-  if (api) return () => {};
+  if (compiler.current()) return () => {};
   readyListeners.add(listener);
   return () => void readyListeners.delete(listener);
 }
@@ -72,6 +64,7 @@ export const PENDING: CompileResult = Object.freeze({ outputs: [], diagnostics: 
 const results = new WeakMap<WorkflowDocument, CompileResult>();
 
 export function compiled(doc: WorkflowDocument, registry: Registry): CompileResult {
+  const api = compiler.current();
   if (!api) return PENDING;
   let r = results.get(doc);
   if (!r) {
@@ -88,7 +81,7 @@ export function compiled(doc: WorkflowDocument, registry: Registry): CompileResu
 
 /** The compiler's `lookupSource`; undefined while the compiler is still loading. */
 export function lookupSource(sourceMap: SourceMap, path: readonly (string | number)[]): ReturnType<CompilerApi["lookupSource"]> {
-  return api?.lookupSource(sourceMap, path);
+  return compiler.current()?.lookupSource(sourceMap, path);
 }
 
 const EMPTY: readonly Diagnostic[] = Object.freeze([]);

@@ -8,20 +8,37 @@ import { lazy, type ComponentType, type LazyExoticComponent } from "react";
 export type Preloadable<T extends ComponentType<any>> = LazyExoticComponent<T> & { preload(): Promise<unknown> };
 
 export function lazyPart<T extends ComponentType<any>>(load: () => Promise<{ default: T }>): Preloadable<T> {
-  let loading: Promise<{ default: T }> | null = null;
-  const get = () => {
-    // A failed fetch (offline, redeployed) may be retried by the next attempt to open the part.
-    loading ??= load().catch((e: unknown) => {
-      loading = null;
-      throw e;
-    });
-    return loading;
-  };
-  return Object.assign(lazy(get), { preload: get });
+  const part = onDemand(load);
+  return Object.assign(lazy(part.load), { preload: part.load });
 }
 
 /** Runs `fn` when the main thread is idle after the first paint (or soon, where idle callbacks are missing). */
 export function whenIdle(fn: () => void, timeoutMs = 3000): void {
   if (typeof requestIdleCallback === "function") requestIdleCallback(() => fn(), { timeout: timeoutMs });
   else setTimeout(fn, 200);
+}
+
+/**
+ * A module fetched once, on demand: every `load()` shares one promise, a failed fetch (offline,
+ * redeployed) is retried by the next call, and `current()` gives the module synchronously once it
+ * has arrived. `onLoad` runs once, after `current()` has it.
+ */
+export function onDemand<M>(importer: () => Promise<M>, onLoad?: (m: M) => void): { load(): Promise<M>; current(): M | null } {
+  let mod: M | null = null;
+  let loading: Promise<M> | null = null;
+  return {
+    load: () =>
+      (loading ??= importer().then(
+        (m) => {
+          mod = m;
+          onLoad?.(m);
+          return m;
+        },
+        (e: unknown) => {
+          loading = null;
+          throw e;
+        },
+      )),
+    current: () => mod,
+  };
 }

@@ -8,6 +8,7 @@ import type { Runner } from "../../fal/runner";
 import { lazyRunner } from "./lazyRunner";
 import type { RunController, RunState } from "./controller";
 import { observedFetch } from "./connection";
+import { onDemand } from "../lazy";
 import { infoUrlFor, resolveProxyUrl, saveProxyUrl, type ProxySource } from "./settings";
 
 export interface BackendInfo {
@@ -28,27 +29,17 @@ interface Runtime {
 
 type RunCore = typeof import("./core");
 
-let core: RunCore | null = null;
-let coreLoading: Promise<RunCore> | null = null;
+const core = onDemand<RunCore>(() => import("./core"));
 
 /** Loads the controller, history and run diagnostics once (retrying after a failed fetch). */
-export function loadRunCore(): Promise<RunCore> {
-  coreLoading ??= import("./core").then(
-    (m) => (core = m),
-    (e: unknown) => {
-      coreLoading = null;
-      throw e;
-    },
-  );
-  return coreLoading;
-}
+export const loadRunCore = (): Promise<RunCore> => core.load();
 
 // Start at once, like the compiler (engine.ts): the fetch overlaps the first render instead of
 // waiting for RunMount's effect, so a stored pending run resumes and Run answers sooner.
 void loadRunCore().catch(() => undefined);
 
 /** The loaded run core, or null while it is still loading (nothing has run yet then). */
-export const runCore = (): RunCore | null => core;
+export const runCore = (): RunCore | null => core.current();
 
 /** What the controller reports before it has loaded: no history yet, nothing running. */
 const BEFORE_LOAD: RunState = Object.freeze({ ready: false, runs: [], live: {}, connection: "online", storageError: null });

@@ -7,26 +7,17 @@
 import { useEffect, useState } from "react";
 import type { FieldProps } from "../fields/types";
 import { PlainTextArea } from "../fields/PlainTextArea";
+import { onDemand } from "../lazy";
 
 type View = typeof import("./PromptHighlightView");
 
-let view: View | null = null;
-let loading: Promise<View> | null = null;
+const highlight = onDemand<View>(() => import("./PromptHighlightView"));
 
 /** Loads the highlighting view once (retrying after a failed fetch). */
-export function loadPromptHighlight(): Promise<View> {
-  loading ??= import("./PromptHighlightView").then(
-    (m) => (view = m),
-    (e: unknown) => {
-      loading = null;
-      throw e;
-    },
-  );
-  return loading;
-}
+export const loadPromptHighlight = (): Promise<View> => highlight.load();
 
 export function WeightedTextArea(props: FieldProps<string>) {
-  const [loaded, setLoaded] = useState(view);
+  const [loaded, setLoaded] = useState(highlight.current);
   useEffect(() => {
     if (loaded) return;
     let live = true;
