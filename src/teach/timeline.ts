@@ -204,11 +204,16 @@ function paramsOf(node: WorkflowNode, registry: Registry, notes: string[]): Reco
   return out;
 }
 
-function customArray(v: unknown): number[] | undefined {
+/**
+ * The numbers of a Scheduler's custom timesteps/sigmas param ({ method: "array", array }), or
+ * undefined when it holds none (the model's own schedule is drawn then).
+ */
+export function customArray(v: unknown): number[] | undefined {
   if (!v || typeof v !== "object") return undefined;
   const { method, array } = v as { method?: unknown; array?: unknown };
   if (method !== "array" || !Array.isArray(array) || array.length === 0) return undefined;
-  return array.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+  const nums = array.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+  return nums.length ? nums : undefined;
 }
 
 function num(v: unknown, fallback: number): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createEdgeDeriver, createNodeDeriver, nodeById } from "../../src/editor/flow/derive";
+import { createEdgeDeriver, createNodeDeriver } from "../../src/editor/flow/derive";
+import { nodeById } from "../../src/editor/store/nodeIndex";
 import { nodeSizes } from "../../src/editor/flow/sizes";
 import { createEditorStore, counterIds } from "../../src/editor/store";
 import { stubRegistry } from "./stubRegistry";

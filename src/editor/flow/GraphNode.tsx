@@ -5,7 +5,8 @@ import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition, type PortSpec, ty
 import { useEditor, useEditorStore } from "../store/react";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
-import { nodeById, type GraphFlowNode } from "./derive";
+import type { GraphFlowNode } from "./derive";
+import { nodeById } from "../store/nodeIndex";
 import { nodeSizes } from "./sizes";
 import { NoteText } from "./NoteText";
 import { useInactiveParams } from "../fields/relevance";

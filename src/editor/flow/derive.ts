@@ -77,21 +77,6 @@ function estimated(registry: Registry, n: WorkflowNode): Pick<GraphFlowNode, "in
   return { initialWidth: width, initialHeight: height, handles: estimatedHandles(def) };
 }
 
-const indexes = new WeakMap<readonly WorkflowNode[], Map<string, WorkflowNode>>();
-/**
- * A node by id in O(1): every rendered node looks itself up on every store change, and immer
- * gives a new node array only when the document changed, so one index per array is built once.
- */
-export function nodeById(nodes: readonly WorkflowNode[], id: string): WorkflowNode | undefined {
-  let index = indexes.get(nodes);
-  if (!index) {
-    index = new Map();
-    for (const n of nodes) index.set(n.id, n);
-    indexes.set(nodes, index);
-  }
-  return index.get(id);
-}
-
 export type GraphFlowEdge = Edge;
 
 export function createEdgeDeriver(registry: Registry) {

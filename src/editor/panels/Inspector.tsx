@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useRef } from "react";
 import { PORT_KIND_INFO } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
+import { nodeById } from "../store/nodeIndex";
 import { useUi } from "../store/ui";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
@@ -73,7 +74,7 @@ function MultiInspector({ count }: { count: number }) {
 
 function NodeInspector({ id }: { id: string }) {
   const store = useEditorStore();
-  const node = useEditor((s) => s.document.nodes.find((n) => n.id === id));
+  const node = useEditor((s) => nodeById(s.document.nodes, id));
   const edges = useEditor((s) => s.document.edges);
   const diags = useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id));
   const focus = useUi((s) => s.focus);

@@ -1,3 +1,4 @@
 export * from "./createEditorStore";
 export * from "./clipboard";
 export * from "./ids";
+export * from "./nodeIndex";

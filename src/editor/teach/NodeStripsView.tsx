@@ -12,11 +12,12 @@
  */
 import { useMemo, useRef } from "react";
 import type { EditorState } from "../store/createEditorStore";
-import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from "../../graph";
-import { timelineFor, type Timeline } from "../../teach/timeline";
+import type { WorkflowDocument, WorkflowEdge } from "../../graph";
+import { customArray, timelineFor, type Timeline } from "../../teach/timeline";
 import { DEFAULT_STEPS, scheduleFor, type Schedule } from "../../teach/schedules";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
+import { nodeIndex } from "../store/nodeIndex";
 import "./nodeStrips.css";
 
 /** Rows of ControlNet bars in the node itself; a pipeline with 80 would make the Sampler taller than the screen. */
@@ -26,7 +27,6 @@ const BAR_COLORS = ["#f59e0b", "#38bdf8", "#c084fc", "#34d399", "#fb7185"];
 const READ_PARAMS = new Set(["controlnet", "scheduler"]);
 
 const ancestorsCache = new WeakMap<readonly WorkflowEdge[], Map<string, string[]>>();
-const byIdCache = new WeakMap<readonly WorkflowNode[], Map<string, WorkflowNode>>();
 
 /** Every node upstream of `id`, computed once per edges array (shared by all strips). */
 function ancestorsOf(edges: readonly WorkflowEdge[], id: string): string[] {
@@ -56,15 +56,9 @@ function ancestorsOf(edges: readonly WorkflowEdge[], id: string): string[] {
   return out;
 }
 
-function byId(nodes: readonly WorkflowNode[]): Map<string, WorkflowNode> {
-  let m = byIdCache.get(nodes);
-  if (!m) byIdCache.set(nodes, (m = new Map(nodes.map((n) => [n.id, n] as const))));
-  return m;
-}
-
 /** Everything timelineFor reads, as a flat list compared item by item (identities are stable under immer). */
 function timelineKey(doc: WorkflowDocument, samplerId: string): unknown[] {
-  const nodes = byId(doc.nodes);
+  const nodes = nodeIndex(doc.nodes);
   const self = nodes.get(samplerId);
   const key: unknown[] = [doc.edges, self?.type, self?.params];
   for (const a of ancestorsOf(doc.edges, samplerId)) {
@@ -197,10 +191,3 @@ export function SchedulerSpark({ params }: { params: Record<string, unknown> }) 
   );
 }
 
-function customArray(v: unknown): number[] | undefined {
-  if (!v || typeof v !== "object") return undefined;
-  const { method, array } = v as { method?: unknown; array?: unknown };
-  if (method !== "array" || !Array.isArray(array) || array.length === 0) return undefined;
-  const nums = array.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
-  return nums.length ? nums : undefined;
-}

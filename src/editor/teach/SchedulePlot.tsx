@@ -6,7 +6,9 @@
  */
 import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import { scheduleFor, TRAIN_TIMESTEPS, type Schedule } from "../../teach/schedules";
+import { customArray } from "../../teach/timeline";
 import { useEditor, useEditorStore } from "../store/react";
+import { nodeById } from "../store/nodeIndex";
 
 const W = 320;
 const H = 150;
@@ -27,13 +29,6 @@ interface Drag {
   sigMax: number;
 }
 
-function customArray(v: unknown): number[] | undefined {
-  if (!v || typeof v !== "object") return undefined;
-  const { method, array } = v as { method?: unknown; array?: unknown };
-  if (method !== "array" || !Array.isArray(array) || array.length === 0) return undefined;
-  const nums = array.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
-  return nums.length ? nums : undefined;
-}
 
 function niceMax(x: number): number {
   if (!(x > 0)) return 1;
@@ -44,7 +39,7 @@ function niceMax(x: number): number {
 
 export function SchedulePlot({ nodeId }: { nodeId: string }) {
   const store = useEditorStore();
-  const node = useEditor((s) => s.document.nodes.find((n) => n.id === nodeId));
+  const node = useEditor((s) => nodeById(s.document.nodes, nodeId));
   const [drag, setDragState] = useState<Drag | null>(null);
   // The live drag, read by the handlers: events can arrive faster than React re-renders.
   const dragRef = useRef<Drag | null>(null);
