@@ -4,7 +4,8 @@
  * drawn the same way and their points can be dragged up and down; the new list is written as the
  * param's `{method: "array", array}` on release (one undo step per drag).
  */
-import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
+import { useMemo, useRef, type KeyboardEvent, type PointerEvent } from "react";
+import { useLiveState } from "../kit/useLiveState";
 import { scheduleFor, TRAIN_TIMESTEPS, type Schedule } from "../../teach/schedules";
 import { customArray } from "../../teach/timeline";
 import { useEditor, useEditorStore } from "../store/react";
@@ -40,13 +41,7 @@ function niceMax(x: number): number {
 export function SchedulePlot({ nodeId }: { nodeId: string }) {
   const store = useEditorStore();
   const node = useEditor((s) => nodeById(s.document.nodes, nodeId));
-  const [drag, setDragState] = useState<Drag | null>(null);
-  // The live drag, read by the handlers: events can arrive faster than React re-renders.
-  const dragRef = useRef<Drag | null>(null);
-  const setDrag = (d: Drag | null) => {
-    dragRef.current = d;
-    setDragState(d);
-  };
+  const [drag, dragRef, setDrag] = useLiveState<Drag | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const params = node?.params ?? {};
   const customT = customArray(params.timesteps);

@@ -5,7 +5,8 @@
  * ControlNet through the store: the drag is previewed locally and written once on release, so one
  * drag is one undo step.
  */
-import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
+import { useMemo, useRef, type KeyboardEvent, type PointerEvent } from "react";
+import { useLiveState } from "../kit/useLiveState";
 import { setControlNetWindow, timelineFor, type Timeline as TimelineModel } from "../../teach/timeline";
 import type { WorkflowDocument } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
@@ -53,13 +54,7 @@ function safeTimeline(doc: WorkflowDocument, store: ReturnType<typeof useEditorS
 export function Timeline({ samplerId, highlight }: { samplerId: string; highlight?: string }) {
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
-  const [drag, setDragState] = useState<Drag | null>(null);
-  // The live drag, read by the handlers: events can arrive faster than React re-renders.
-  const dragRef = useRef<Drag | null>(null);
-  const setDrag = (d: Drag | null) => {
-    dragRef.current = d;
-    setDragState(d);
-  };
+  const [drag, dragRef, setDrag] = useLiveState<Drag | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
 
   // While dragging, the bar shows the edited window; the store is written on release.
