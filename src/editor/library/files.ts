@@ -8,9 +8,9 @@ import { loadWorkflowFile } from "../load/loadOffThread";
 import { emptyDocument, loadWorkflow, serializeWorkflow, type LoadIssue, type Registry, type WorkflowDocument } from "../../graph";
 import type { EditorStore } from "../store";
 import { ui } from "../store/ui";
+import { createUiStore } from "../store/uiStore";
 import { dialogs, getSession } from "../persistence/boot";
 
-type Listener = () => void;
 
 export interface LoadErrorReport {
   title: string;
@@ -29,20 +29,7 @@ export interface FilesUiState {
   nameFor: null | { initial: string };
 }
 
-let state: FilesUiState = { gallery: false, library: false, report: null, nameFor: null };
-const listeners = new Set<Listener>();
-
-export const filesUi = {
-  get: () => state,
-  set(patch: Partial<FilesUiState>) {
-    state = { ...state, ...patch };
-    listeners.forEach((l) => l());
-  },
-  subscribe(l: Listener) {
-    listeners.add(l);
-    return () => void listeners.delete(l);
-  },
-};
+export const filesUi = createUiStore<FilesUiState>({ gallery: false, library: false, report: null, nameFor: null });
 
 /** Replaces the document, asking first over unsaved work; the session also keeps the old draft. */
 export async function replaceGuarded(store: EditorStore, doc: WorkflowDocument, reason: string, title?: string, markClean = true): Promise<boolean> {

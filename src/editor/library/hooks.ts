@@ -15,9 +15,7 @@ export function useSessionState(): SessionState | null {
   return useSyncExternalStore(session ? session.subscribe : noop, () => session?.state() ?? null, () => session?.state() ?? null);
 }
 
-export function useFilesUi<T>(sel: (s: FilesUiState) => T): T {
-  return useSyncExternalStore(filesUi.subscribe, () => sel(filesUi.get()), () => sel(filesUi.get()));
-}
+export const useFilesUi = <T,>(sel: (s: FilesUiState) => T): T => filesUi.use(sel);
 
 // Formatters built once: toLocaleTimeString builds one per call, and the autosave chip's tooltip
 // formats a time on every keystroke (0.7 ms each, a twentieth of the edit-latency budget).

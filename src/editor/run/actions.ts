@@ -1,7 +1,7 @@
 /**
  * What the Run button, the drawer and the drop target do, on top of the controller.
  */
-import { useSyncExternalStore } from "react";
+import { createUiStore } from "../store/uiStore";
 import { compiled, compilerReady, loadCompiler } from "../engine";
 import type { EditorStore } from "../store";
 import { ui } from "../store/ui";
@@ -22,24 +22,8 @@ export interface RunUiState {
   cacheOffer: { job: RunJob; cached: RunRecord; rest: RunJob[] } | null;
 }
 
-let runUiState: RunUiState = { drawer: false, gallery: false, lightbox: null, settings: false, cacheOffer: null };
-const runUiListeners = new Set<() => void>();
-
-export const runUi = {
-  get: () => runUiState,
-  set(patch: Partial<RunUiState>) {
-    runUiState = { ...runUiState, ...patch };
-    for (const l of [...runUiListeners]) l();
-  },
-  subscribe(l: () => void) {
-    runUiListeners.add(l);
-    return () => runUiListeners.delete(l);
-  },
-};
-
-export function useRunUi<T>(selector: (s: RunUiState) => T): T {
-  return useSyncExternalStore(runUi.subscribe, () => selector(runUiState), () => selector(runUiState));
-}
+export const runUi = createUiStore<RunUiState>({ drawer: false, gallery: false, lightbox: null, settings: false, cacheOffer: null });
+export const useRunUi = runUi.use;
 
 // ---------- planning ----------
 

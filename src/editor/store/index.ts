@@ -2,3 +2,4 @@ export * from "./createEditorStore";
 export * from "./clipboard";
 export * from "./ids";
 export * from "./nodeIndex";
+export * from "./uiStore";

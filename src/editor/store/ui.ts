@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from "react";
+import { createUiStore } from "./uiStore";
 
 /**
  * Ephemeral UI state that is neither document nor selection: which panel is open, the field to
@@ -34,25 +34,16 @@ export interface UiState {
   wireHint: { text: string; x: number; y: number } | null;
 }
 
-let state: UiState = { tab: "inspector", palette: null, help: false, importOpen: false, focus: null, requestPath: null, output: null, toasts: [], wireHint: null };
-const listeners = new Set<() => void>();
+const base = createUiStore<UiState>({ tab: "inspector", palette: null, help: false, importOpen: false, focus: null, requestPath: null, output: null, toasts: [], wireHint: null });
 let toastId = 0;
 let nonce = 0;
 
 export const ui = {
-  get: () => state,
-  set(patch: Partial<UiState>) {
-    state = { ...state, ...patch };
-    for (const l of [...listeners]) l();
-  },
-  subscribe(l: () => void) {
-    listeners.add(l);
-    return () => listeners.delete(l);
-  },
+  ...base,
   toast(text: string, kind: Toast["kind"] = "info", ms = 4000) {
     const t = { id: ++toastId, kind, text };
-    ui.set({ toasts: [...state.toasts.slice(-3), t] });
-    setTimeout(() => ui.set({ toasts: state.toasts.filter((x) => x.id !== t.id) }), ms);
+    ui.set({ toasts: [...ui.get().toasts.slice(-3), t] });
+    setTimeout(() => ui.set({ toasts: ui.get().toasts.filter((x) => x.id !== t.id) }), ms);
   },
   /** Reveals a node (and field): the canvas centres it, node body and inspector flash the field. */
   focus(nodeId: string, field?: string, options: { keepTab?: boolean } = {}) {
@@ -60,6 +51,4 @@ export const ui = {
   },
 };
 
-export function useUi<T>(selector: (s: UiState) => T): T {
-  return useSyncExternalStore(ui.subscribe, () => selector(state), () => selector(state));
-}
+export const useUi = <T,>(selector: (s: UiState) => T): T => base.use(selector);

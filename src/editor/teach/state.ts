@@ -3,7 +3,7 @@
  * its own tiny store, apart from the editor store (autosave never sees it) and free of heavy
  * imports, so the always-loaded mount points stay small and the views load on demand.
  */
-import { useSyncExternalStore } from "react";
+import { createUiStore } from "../store/uiStore";
 import type { SweepSpec } from "../../teach/sweep";
 
 /** What the sweep dialog opens with: a whole spec (a lesson's), or one param to start from. */
@@ -26,24 +26,8 @@ export interface TeachUiState {
   lesson: { id: string; epoch: number; collapsed?: boolean } | null;
 }
 
-let state: TeachUiState = { sweepDialog: null, sweepResults: false, sweepStarted: false, compare: null, lesson: null };
-const listeners = new Set<() => void>();
-
-export const teachUi = {
-  get: () => state,
-  set(patch: Partial<TeachUiState>) {
-    state = { ...state, ...patch };
-    for (const l of [...listeners]) l();
-  },
-  subscribe(l: () => void) {
-    listeners.add(l);
-    return () => listeners.delete(l);
-  },
-};
-
-export function useTeachUi<T>(selector: (s: TeachUiState) => T): T {
-  return useSyncExternalStore(teachUi.subscribe, () => selector(state), () => selector(state));
-}
+export const teachUi = createUiStore<TeachUiState>({ sweepDialog: null, sweepResults: false, sweepStarted: false, compare: null, lesson: null });
+export const useTeachUi = teachUi.use;
 
 /** Widgets whose values make sense as a sweep axis (not images, lists or key/value maps). */
 export const SWEEPABLE_WIDGETS: ReadonlySet<string> = new Set(["number", "slider", "select", "toggle", "seed", "text", "textarea", "imageSize"]);
