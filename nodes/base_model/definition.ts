@@ -10,10 +10,14 @@ export const baseModel = defineNode({
     summary:
       "A diffusion model learns to remove noise from images. Generation starts from pure noise and the model, guided by your prompt, denoises it step by step. The base model decides what it knows how to draw and at which resolution: SD1.5 models are trained at 512×512, SDXL models at 1024×1024.",
     params: {
-      model_name: "A Hugging Face id (stabilityai/stable-diffusion-xl-base-1.0, runwayml/stable-diffusion-v1-5) or a URL to a checkpoint. Every LoRA, embedding and ControlNet must be built for the same family.",
-      unet_name: "Swap in a fine-tuned U-Net (the part that predicts noise) while keeping the rest of the checkpoint. Rarely needed.",
-      variant: "Which weight file to load, e.g. fp16 for half-precision weights. Leave empty unless the repository asks for it.",
-      clip_skip: "Use an earlier layer of the text encoder. 0 is normal; 1–2 suits models trained that way (many anime models).",
+      model_name:
+        "A Hugging Face id (stabilityai/stable-diffusion-xl-base-1.0, runwayml/stable-diffusion-v1-5) or a URL to a checkpoint. Every LoRA, embedding and ControlNet must be built for the same family.",
+      unet_name:
+        "Swap in a fine-tuned U-Net (the part that predicts noise) while keeping the rest of the checkpoint. Rarely needed.",
+      variant:
+        "Which weight file to load, e.g. fp16 for half-precision weights. Leave empty unless the repository asks for it.",
+      clip_skip:
+        "Use an earlier layer of the text encoder. 0 is normal; 1–2 suits models trained that way (many anime models).",
     },
     mistakes: [
       "Mixing families: an SD1.5 LoRA or ControlNet on an SDXL base silently does nothing or breaks the image.",
@@ -29,7 +33,11 @@ export const baseModel = defineNode({
       required: true,
       default: "stabilityai/stable-diffusion-xl-base-1.0",
     }),
-    unet_name: param.modelRef({ label: "Custom U-Net", description: "Replaces the checkpoint's U-Net (Hugging Face id or URL).", advanced: true }),
+    unet_name: param.modelRef({
+      label: "Custom U-Net",
+      description: "Replaces the checkpoint's U-Net (Hugging Face id or URL).",
+      advanced: true,
+    }),
     variant: param.string({ label: "Variant", description: "Weights variant to load, e.g. fp16.", advanced: true }),
     clip_skip: param.int({
       label: "CLIP skip",

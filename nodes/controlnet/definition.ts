@@ -11,9 +11,12 @@ export const controlnet = defineNode({
       "A ControlNet is a copy of part of the model trained to follow a control image: edges (canny), depth, pose, lines. It adds its guidance to the model's features during the steps between Start and End, so composition follows the control image while the prompt decides content.",
     params: {
       path: "The ControlNet model, built for the base model's family, e.g. diffusers/controlnet-canny-sdxl-1.0.",
-      conditioning_scale: "How strongly the control image constrains the result: 0.5–1 is typical; above 1 can produce artifacts.",
-      start_percentage: "When it starts acting, as a fraction of the steps. Composition is decided early, so starting late weakens it a lot.",
-      end_percentage: "When it stops. Ending at 0.5–0.8 lets the model finish details freely, which often looks more natural.",
+      conditioning_scale:
+        "How strongly the control image constrains the result: 0.5–1 is typical; above 1 can produce artifacts.",
+      start_percentage:
+        "When it starts acting, as a fraction of the steps. Composition is decided early, so starting late weakens it a lot.",
+      end_percentage:
+        "When it stops. Ending at 0.5–0.8 lets the model finish details freely, which often looks more natural.",
       config_url: "Only for ControlNets given as a bare weights URL without a config.json.",
       variant: "Weights variant such as fp16.",
     },
@@ -26,8 +29,18 @@ export const controlnet = defineNode({
   inputs: [
     { id: "conditioning", kind: "conditioning", label: "Conditioning", required: true },
     { id: "image", kind: "image", label: "Control image", required: true },
-    { id: "mask", kind: "image", label: "Mask", description: "Limits the control to the white area; same size as the control image, divisible by 32." },
-    { id: "ip_adapter", kind: "ip_adapter", label: "InstantID IP-Adapter", description: "For InstantID ControlNets only: the IP-Adapter they pair with." },
+    {
+      id: "mask",
+      kind: "image",
+      label: "Mask",
+      description: "Limits the control to the white area; same size as the control image, divisible by 32.",
+    },
+    {
+      id: "ip_adapter",
+      kind: "ip_adapter",
+      label: "InstantID IP-Adapter",
+      description: "For InstantID ControlNets only: the IP-Adapter they pair with.",
+    },
   ],
   outputs: [{ id: "conditioning", kind: "conditioning", label: "Conditioning" }],
   params: {
@@ -57,7 +70,13 @@ export const controlnet = defineNode({
       step: 0.01,
       unconfirmedRange: { min: 0, max: 1, source: "is a fraction of the steps" },
     }),
-    config_url: param.fileUrl({ label: "Config URL", description: "Optional config.json for ControlNets given as a bare weights URL.", advanced: true, widget: "text", anyType: true }),
+    config_url: param.fileUrl({
+      label: "Config URL",
+      description: "Optional config.json for ControlNets given as a bare weights URL.",
+      advanced: true,
+      widget: "text",
+      anyType: true,
+    }),
     variant: param.string({ label: "Variant", description: "Weights variant, e.g. fp16.", advanced: true }),
   },
   contribute(ctx) {

@@ -12,7 +12,8 @@ export const embedding = defineNode({
       "A textual-inversion embedding teaches the text encoder new words. It adds vectors for new tokens (like <s0>) that stand for a concept the model could not name before. It only acts where the tokens appear in the prompt.",
     params: {
       path: "URL or Hugging Face id of the embedding file (.safetensors or .pt), trained for the base model's family.",
-      tokens: "The new words it defines, usually <s0> and <s1>. Write them in the Prompt (or the negative prompt, for negative embeddings).",
+      tokens:
+        "The new words it defines, usually <s0> and <s1>. Write them in the Prompt (or the negative prompt, for negative embeddings).",
     },
     mistakes: [
       "Not writing the tokens in the prompt: the embedding loads but has no effect.",
@@ -22,7 +23,11 @@ export const embedding = defineNode({
   inputs: [{ id: "model", kind: "model", label: "Model", required: true }],
   outputs: [{ id: "model", kind: "model", label: "Model" }],
   params: {
-    path: param.modelRef({ label: "Embedding", description: "URL or Hugging Face id of the embedding file.", required: true }),
+    path: param.modelRef({
+      label: "Embedding",
+      description: "URL or Hugging Face id of the embedding file.",
+      required: true,
+    }),
     tokens: param.custom(z.array(z.string()), "stringList", {
       label: "Tokens",
       description: "The tokens it defines; write them in the prompt to use it.",

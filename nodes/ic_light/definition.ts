@@ -7,25 +7,33 @@ export const icLight = defineNode({
   version: 1,
   title: "IC-Light",
   category: "Model",
-  description: "Relights the subject: IC-Light conditions generation on a foreground image and a light/background image.",
+  description:
+    "Relights the subject: IC-Light conditions generation on a foreground image and a light/background image.",
   explain: {
     summary:
       "IC-Light (Imposing Consistent Light) is a model patch that relights a subject: it conditions generation on the foreground image and, optionally, a background or light-source image, and redraws the subject with new, consistent lighting.",
     params: {
-      ic_light_model_url: "The IC-Light weights. fc versions take the subject only; fbc versions also take a background.",
+      ic_light_model_url:
+        "The IC-Light weights. fc versions take the subject only; fbc versions also take a background.",
     },
     mistakes: ["Using fbc weights without a background image, or fc weights with one."],
   },
   inputs: [
     { id: "model", kind: "model", label: "Model", required: true },
     { id: "image", kind: "image", label: "Subject", description: "The image to relight (ic_light_image_url)." },
-    { id: "background", kind: "image", label: "Background", description: "Background or light source image (ic_light_model_background_image_url)." },
+    {
+      id: "background",
+      kind: "image",
+      label: "Background",
+      description: "Background or light source image (ic_light_model_background_image_url).",
+    },
   ],
   outputs: [{ id: "model", kind: "model", label: "Model" }],
   params: {
     ic_light_model_url: param.modelRef({
       label: "IC-Light model",
-      description: "URL or Hugging Face id of the IC-Light weights (fc for foreground-conditioned, fbc with a background).",
+      description:
+        "URL or Hugging Face id of the IC-Light weights (fc for foreground-conditioned, fbc with a background).",
       required: true,
     }),
   },

@@ -12,12 +12,19 @@ export const image = defineNode({
     params: {
       url: "An https URL or a data: URI. Files you choose from disk are uploaded to fal storage first. Remote previews are only loaded when you ask, so opening a shared file contacts no server.",
     },
-    mistakes: ["A mask that is not the same size as its image.", "Sharing a workflow with private URLs: the recipient cannot load them."],
+    mistakes: [
+      "A mask that is not the same size as its image.",
+      "Sharing a workflow with private URLs: the recipient cannot load them.",
+    ],
   },
   inputs: [],
   outputs: [{ id: "image", kind: "image", label: "Image" }],
   params: {
-    url: param.fileUrl({ label: "Image", description: "An https URL or a data: URI; files you pick are uploaded first.", required: true }),
+    url: param.fileUrl({
+      label: "Image",
+      description: "An https URL or a data: URI; files you pick are uploaded first.",
+      required: true,
+    }),
   },
   contribute(ctx) {
     ctx.emit("image", ctx.params.url, "url");

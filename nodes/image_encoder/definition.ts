@@ -10,22 +10,26 @@ export const imageEncoder = defineNode({
     summary:
       "A CLIP vision model that turns a reference image into the embedding an IP-Adapter feeds to the diffusion model. The adapter was trained with one particular encoder, so they must match.",
     params: {
-      image_encoder_path: "Usually h94/IP-Adapter with subfolder models/image_encoder (ViT-H), or laion/CLIP-ViT-H-14-laion2B-s32B-b79K.",
+      image_encoder_path:
+        "Usually h94/IP-Adapter with subfolder models/image_encoder (ViT-H), or laion/CLIP-ViT-H-14-laion2B-s32B-b79K.",
       image_encoder_subfolder: "The folder inside the repository that holds the encoder.",
       image_encoder_weight_name: "The weights file; pytorch_model.bin by default.",
     },
-    mistakes: ["Using a ViT-bigG encoder with weights trained on ViT-H (most \"plus\" weights): results look random."],
+    mistakes: ['Using a ViT-bigG encoder with weights trained on ViT-H (most "plus" weights): results look random.'],
   },
   inputs: [],
   outputs: [{ id: "image_encoder", kind: "image_encoder", label: "Encoder" }],
   params: {
     image_encoder_path: param.modelRef({
       label: "Encoder",
-      description: "Hugging Face id, e.g. laion/CLIP-ViT-H-14-laion2B-s32B-b79K (ViT-H for most \"plus\" weights).",
+      description: 'Hugging Face id, e.g. laion/CLIP-ViT-H-14-laion2B-s32B-b79K (ViT-H for most "plus" weights).',
       required: true,
       default: "h94/IP-Adapter",
     }),
-    image_encoder_subfolder: param.string({ label: "Subfolder", description: "Folder inside the repository, e.g. models/image_encoder." }),
+    image_encoder_subfolder: param.string({
+      label: "Subfolder",
+      description: "Folder inside the repository, e.g. models/image_encoder.",
+    }),
     image_encoder_weight_name: param.string({
       label: "Weights",
       description: "Weights file inside the folder.",

@@ -14,7 +14,7 @@ export const ipAdapter = defineNode({
     params: {
       path: "The repository with the adapter weights, usually h94/IP-Adapter.",
       model_subfolder: "models for SD1.5 or sdxl_models for SDXL.",
-      weight_name: "The weights file. \"plus\" weights use more image detail and need a ViT-H image encoder.",
+      weight_name: 'The weights file. "plus" weights use more image detail and need a ViT-H image encoder.',
       scale: "How much the reference counts against the text: 0.4–0.8 mixes both; 1 lets the image dominate.",
       scale_json: "Per-block scales (InstantStyle), e.g. only style blocks. When set, it replaces Scale.",
       unconditional_noising_factor: "Noise added to the unconditional embedding; usually 0.",
@@ -22,7 +22,7 @@ export const ipAdapter = defineNode({
       insight_face_model_path: "Face analysis model for FaceID and InstantID.",
     },
     mistakes: [
-      "\"plus\" weights without an Image encoder: fal refuses the request.",
+      '"plus" weights without an Image encoder: fal refuses the request.',
       "Two IP-Adapters with different image encoders: one request has one encoder.",
       "Scale 1 with a detailed prompt: the prompt is mostly ignored.",
     ],
@@ -30,17 +30,38 @@ export const ipAdapter = defineNode({
   inputs: [
     { id: "model", kind: "model", label: "Model", required: true },
     { id: "image", kind: "image", label: "Reference", required: true, multiple: true },
-    { id: "mask", kind: "image", label: "Mask", description: "Limits the effect to the white area; same size as the reference." },
-    { id: "image_encoder", kind: "image_encoder", label: "Image encoder", description: "Needed by \"plus\" weights; shared by every IP-Adapter in the request." },
+    {
+      id: "mask",
+      kind: "image",
+      label: "Mask",
+      description: "Limits the effect to the white area; same size as the reference.",
+    },
+    {
+      id: "image_encoder",
+      kind: "image_encoder",
+      label: "Image encoder",
+      description: 'Needed by "plus" weights; shared by every IP-Adapter in the request.',
+    },
   ],
   outputs: [
     { id: "model", kind: "model", label: "Model" },
     { id: "ip_adapter", kind: "ip_adapter", label: "For InstantID", description: "Wire to an InstantID ControlNet." },
   ],
   params: {
-    path: param.modelRef({ label: "Repository", description: "Hugging Face id of the IP-Adapter repository, e.g. h94/IP-Adapter.", required: true, default: "h94/IP-Adapter" }),
-    model_subfolder: param.string({ label: "Subfolder", description: "Folder inside the repository, e.g. sdxl_models." }),
-    weight_name: param.string({ label: "Weights", description: "Weights file, e.g. ip-adapter-plus_sdxl_vit-h.safetensors." }),
+    path: param.modelRef({
+      label: "Repository",
+      description: "Hugging Face id of the IP-Adapter repository, e.g. h94/IP-Adapter.",
+      required: true,
+      default: "h94/IP-Adapter",
+    }),
+    model_subfolder: param.string({
+      label: "Subfolder",
+      description: "Folder inside the repository, e.g. sdxl_models.",
+    }),
+    weight_name: param.string({
+      label: "Weights",
+      description: "Weights file, e.g. ip-adapter-plus_sdxl_vit-h.safetensors.",
+    }),
     scale: param.float({
       label: "Scale",
       description: "How strongly the reference guides the image; 0.5–0.8 keeps room for the prompt.",
@@ -68,7 +89,11 @@ export const ipAdapter = defineNode({
       default: true,
       advanced: true,
     }),
-    insight_face_model_path: param.modelRef({ label: "InsightFace model", description: "Face-analysis model for FaceID and InstantID weights.", advanced: true }),
+    insight_face_model_path: param.modelRef({
+      label: "InsightFace model",
+      description: "Face-analysis model for FaceID and InstantID weights.",
+      advanced: true,
+    }),
     reference_as_list: param.bool({
       label: "Send references as a list",
       description: "Send ip_adapter_image_url as a list even with one reference image.",
@@ -82,7 +107,10 @@ export const ipAdapter = defineNode({
     const imageUrl =
       refs.length === 1 && !p.reference_as_list
         ? refs[0]
-        : new Sourced(refs.map((r) => r.value), { nodeId: ctx.nodeId, field: "image" });
+        : new Sourced(
+            refs.map((r) => r.value),
+            { nodeId: ctx.nodeId, field: "image" },
+          );
     const encoder = ctx.input<Record<string, string | undefined>>("image_encoder");
     // "Plus" weights without an encoder are caught by the request schema, which also sees an
     // encoder wired to the Sampler instead.

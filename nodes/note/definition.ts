@@ -14,6 +14,11 @@ export const note = defineNode({
   outputs: [],
   inert: true,
   params: {
-    text: param.string({ label: "Text", description: "Anything you want to say about the pipeline.", multiline: true, default: "" }),
+    text: param.string({
+      label: "Text",
+      description: "Anything you want to say about the pipeline.",
+      multiline: true,
+      default: "",
+    }),
   },
 });

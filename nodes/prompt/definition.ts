@@ -10,9 +10,11 @@ export const prompt = defineNode({
     summary:
       "The text encoder (CLIP) turns the prompt into vectors that steer each denoising step through cross-attention. The negative prompt is what classifier-free guidance steers away from.",
     params: {
-      prompt: "Describe subject, style, lighting and composition. Put the most important words first; CLIP reads at most 77 tokens unless weighting is on.",
-      negative_prompt: "Things to avoid, e.g. \"blurry, extra fingers\". Guidance pushes the image away from it.",
-      prompt_weighting: "Turns on Compel syntax: (word)1.3 or word++ to emphasise, word-- to de-emphasise. Also removes the 77-token limit.",
+      prompt:
+        "Describe subject, style, lighting and composition. Put the most important words first; CLIP reads at most 77 tokens unless weighting is on.",
+      negative_prompt: 'Things to avoid, e.g. "blurry, extra fingers". Guidance pushes the image away from it.',
+      prompt_weighting:
+        "Turns on Compel syntax: (word)1.3 or word++ to emphasise, word-- to de-emphasise. Also removes the 77-token limit.",
     },
     mistakes: [
       "Writing weighting syntax like (word:1.2) with Prompt weighting off: the brackets are read literally.",
@@ -22,7 +24,13 @@ export const prompt = defineNode({
   inputs: [],
   outputs: [{ id: "conditioning", kind: "conditioning", label: "Conditioning" }],
   params: {
-    prompt: param.string({ label: "Prompt", description: "Describe the image.", multiline: true, required: true, default: "" }),
+    prompt: param.string({
+      label: "Prompt",
+      description: "Describe the image.",
+      multiline: true,
+      required: true,
+      default: "",
+    }),
     negative_prompt: param.string({
       label: "Negative prompt",
       description: "What the image should not contain.",
@@ -39,7 +47,12 @@ export const prompt = defineNode({
   contribute(ctx) {
     const p = ctx.params;
     if (typeof p.prompt === "string" && !p.prompt.trim()) {
-      ctx.report("warning", "node-error", "The prompt is empty, so the model draws whatever its training makes most likely. Describe the image you want.", "prompt");
+      ctx.report(
+        "warning",
+        "node-error",
+        "The prompt is empty, so the model draws whatever its training makes most likely. Describe the image you want.",
+        "prompt",
+      );
     }
     ctx.set("prompt", p.prompt);
     ctx.set("negative_prompt", p.negative_prompt);

@@ -2,7 +2,6 @@ import { z } from "../../src/graph/zodMini";
 import { IMAGE_SIZE_PRESET_NAMES, defineNode, param, type ImageSizePreset, type Sourced } from "../../src/graph";
 import { applyImageEncoder } from "../shared";
 
-
 const imageSize = z.union([
   z.enum(IMAGE_SIZE_PRESET_NAMES as [ImageSizePreset, ...ImageSizePreset[]]),
   z.object({
@@ -16,17 +15,20 @@ export const sampler = defineNode({
   version: 1,
   title: "Sampler output",
   category: "Output",
-  description: "Runs the diffusion: one request to fal. An init image makes it image-to-image; add a mask for inpainting.",
+  description:
+    "Runs the diffusion: one request to fal. An init image makes it image-to-image; add a mask for inpainting.",
   isOutput: true,
   explain: {
     summary:
       "The Sampler runs the denoising loop and is the request sent to fal. At each step the model predicts the noise twice, with and without the prompt; classifier-free guidance (CFG) pushes the result in the prompt's direction by Guidance. With an init image it starts part-way (image-to-image), and with a mask it only repaints the white area (inpaint).",
     params: {
       seed: "Fixes the starting noise. Same seed and settings give the same image, which is how sweeps compare one change at a time.",
-      guidance_scale: "CFG: 5–9 is typical. Low values wander from the prompt; high values get harsh and oversaturated.",
+      guidance_scale:
+        "CFG: 5–9 is typical. Low values wander from the prompt; high values get harsh and oversaturated.",
       image_size: "SDXL: about 1024×1024 worth of pixels; SD1.5: about 512×512. Custom sizes must be multiples of 8.",
       num_images: "Images per request, each with its own noise (seed, seed+1, …).",
-      noise_strength: "Image-to-image: 0.3 keeps the composition, 0.7 keeps only colours and rough shapes, 1 ignores the init image.",
+      noise_strength:
+        "Image-to-image: 0.3 keeps the composition, 0.7 keeps only colours and rough shapes, 1 ignores the init image.",
       image_format: "png is lossless; jpeg is smaller.",
       enable_safety_checker: "Replaces images flagged as NSFW.",
       controlnet_guess_mode: "ControlNets try to recognise content without a prompt.",
@@ -47,13 +49,34 @@ export const sampler = defineNode({
     { id: "model", kind: "model", label: "Model", required: true },
     { id: "conditioning", kind: "conditioning", label: "Conditioning", required: true },
     { id: "scheduler", kind: "scheduler", label: "Scheduler" },
-    { id: "init_image", kind: "image", label: "Init image", description: "Start from this image instead of noise (image-to-image)." },
-    { id: "mask", kind: "image", label: "Mask", description: "Repaint only the white area of the init image (inpaint)." },
-    { id: "image_encoder", kind: "image_encoder", label: "Image encoder", description: "Only needed when no IP-Adapter carries one." },
+    {
+      id: "init_image",
+      kind: "image",
+      label: "Init image",
+      description: "Start from this image instead of noise (image-to-image).",
+    },
+    {
+      id: "mask",
+      kind: "image",
+      label: "Mask",
+      description: "Repaint only the white area of the init image (inpaint).",
+    },
+    {
+      id: "image_encoder",
+      kind: "image_encoder",
+      label: "Image encoder",
+      description: "Only needed when no IP-Adapter carries one.",
+    },
   ],
   outputs: [],
   params: {
-    seed: param.int({ label: "Seed", description: "Same seed, same picture; leave empty for a random one.", widget: "seed", min: 0, max: Number.MAX_SAFE_INTEGER }),
+    seed: param.int({
+      label: "Seed",
+      description: "Same seed, same picture; leave empty for a random one.",
+      widget: "seed",
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+    }),
     guidance_scale: param.float({
       label: "Guidance (CFG)",
       description: "How closely to follow the prompt; 5–9 is typical, higher gets harsh.",
@@ -67,7 +90,14 @@ export const sampler = defineNode({
       description: "Output size; custom sizes must be multiples of 8. Ignored with an init image.",
       default: "square_hd",
     }),
-    num_images: param.int({ label: "Images", description: "How many images to make in one request.", default: 1, min: 1, max: 8, slider: true }),
+    num_images: param.int({
+      label: "Images",
+      description: "How many images to make in one request.",
+      default: 1,
+      min: 1,
+      max: 8,
+      slider: true,
+    }),
     noise_strength: param.float({
       label: "Denoise",
       description: "Image-to-image only: how much of the init image is replaced (1 = all of it).",
@@ -75,31 +105,93 @@ export const sampler = defineNode({
       step: 0.05,
       unconfirmedRange: { min: 0, max: 1, source: "fal's 2024 source allowed (unconfirmed for today's API)" },
     }),
-    image_format: param.enum(["png", "jpeg"] as const, { label: "Format", description: "File format of the results.", default: "png", advanced: true }),
-    enable_safety_checker: param.bool({ label: "Safety checker", description: "Replace images flagged as NSFW.", default: false, advanced: true }),
+    image_format: param.enum(["png", "jpeg"] as const, {
+      label: "Format",
+      description: "File format of the results.",
+      default: "png",
+      advanced: true,
+    }),
+    enable_safety_checker: param.bool({
+      label: "Safety checker",
+      description: "Replace images flagged as NSFW.",
+      default: false,
+      advanced: true,
+    }),
     controlnet_guess_mode: param.bool({
       label: "ControlNet guess mode",
       description: "Let ControlNets recognise content even without a prompt.",
       default: false,
       advanced: true,
     }),
-    tile_width: param.int({ label: "Tile width", description: "VAE tile width for very large images.", default: 4096, min: 128, max: 4096, advanced: true }),
-    tile_height: param.int({ label: "Tile height", description: "VAE tile height for very large images.", default: 4096, min: 128, max: 4096, advanced: true }),
-    tile_stride_width: param.int({ label: "Tile stride width", description: "Horizontal overlap step between VAE tiles.", default: 2048, min: 64, max: 2048, advanced: true }),
-    tile_stride_height: param.int({ label: "Tile stride height", description: "Vertical overlap step between VAE tiles.", default: 2048, min: 64, max: 2048, advanced: true }),
-    debug_latents: param.bool({ label: "Debug latents", description: "Also return the final latents.", default: false, advanced: true }),
-    debug_per_pass_latents: param.bool({ label: "Per-step latents", description: "Also return the latents after each step.", default: false, advanced: true }),
+    tile_width: param.int({
+      label: "Tile width",
+      description: "VAE tile width for very large images.",
+      default: 4096,
+      min: 128,
+      max: 4096,
+      advanced: true,
+    }),
+    tile_height: param.int({
+      label: "Tile height",
+      description: "VAE tile height for very large images.",
+      default: 4096,
+      min: 128,
+      max: 4096,
+      advanced: true,
+    }),
+    tile_stride_width: param.int({
+      label: "Tile stride width",
+      description: "Horizontal overlap step between VAE tiles.",
+      default: 2048,
+      min: 64,
+      max: 2048,
+      advanced: true,
+    }),
+    tile_stride_height: param.int({
+      label: "Tile stride height",
+      description: "Vertical overlap step between VAE tiles.",
+      default: 2048,
+      min: 64,
+      max: 2048,
+      advanced: true,
+    }),
+    debug_latents: param.bool({
+      label: "Debug latents",
+      description: "Also return the final latents.",
+      default: false,
+      advanced: true,
+    }),
+    debug_per_pass_latents: param.bool({
+      label: "Per-step latents",
+      description: "Also return the latents after each step.",
+      default: false,
+      advanced: true,
+    }),
   },
   contribute(ctx) {
     const p = ctx.params;
     const init = ctx.input<string>("init_image");
     const mask = ctx.input<string>("mask");
-    if (mask && !init) ctx.report("error", "node-error", "A mask needs an init image to repaint: wire one to \"Init image\"", "init_image");
+    if (mask && !init)
+      ctx.report(
+        "error",
+        "node-error",
+        'A mask needs an init image to repaint: wire one to "Init image"',
+        "init_image",
+      );
     ctx.setEndpoint(init ? (mask ? "fal-ai/lora/inpaint" : "fal-ai/lora/image-to-image") : "fal-ai/lora");
 
     const sched = ctx.input<Record<string, unknown>>("scheduler");
     if (sched) {
-      for (const key of ["scheduler", "num_inference_steps", "timesteps", "sigmas", "eta", "prediction_type", "rescale_betas_snr_zero"] as const) {
+      for (const key of [
+        "scheduler",
+        "num_inference_steps",
+        "timesteps",
+        "sigmas",
+        "eta",
+        "prediction_type",
+        "rescale_betas_snr_zero",
+      ] as const) {
         ctx.set(key, sched.pick(key));
       }
     }

@@ -12,7 +12,9 @@ const finite = z.number().check(z.refine(Number.isFinite, "must be a finite numb
  */
 export const customTimesteps = z.object({
   method: z.optional(z.enum(["default", "array"])),
-  array: z.optional(z.array(z.number().check(z.int("must hold whole numbers"), z.gte(0, "must hold timesteps of at least 0")))),
+  array: z.optional(
+    z.array(z.number().check(z.int("must hold whole numbers"), z.gte(0, "must hold timesteps of at least 0"))),
+  ),
 });
 export const customSigmas = z.object({
   method: z.optional(z.enum(["default", "array"])),
@@ -29,15 +31,20 @@ export const scheduler = defineNode({
     summary:
       "The scheduler decides the noise level (sigma) at each step and how the model's prediction moves the image from one level to the next. More steps follow the path more finely; some schedulers (LCM, TCD) are built for 4–8 steps with matching models or LoRAs.",
     params: {
-      scheduler: "DPM++ 2M Karras is a solid default; Euler A adds randomness per step (images change with step count); LCM/TCD need LCM/TCD models or LoRAs.",
+      scheduler:
+        "DPM++ 2M Karras is a solid default; Euler A adds randomness per step (images change with step count); LCM/TCD need LCM/TCD models or LoRAs.",
       num_inference_steps: "20–40 for most schedulers. Beyond 50 rarely helps.",
       timesteps: "Exact timesteps (0–999) to visit, high to low. Replaces Steps.",
       sigmas: "Exact noise levels to visit, high to low. Replaces Steps.",
       eta: "For DDIM-like schedulers: 0 is deterministic, 1 adds fresh noise each step.",
       prediction_type: "epsilon for almost all models; v_prediction only for v-models.",
-      rescale_betas_snr_zero: "Makes the last step reach pure noise (zero terminal SNR); use with models trained for it.",
+      rescale_betas_snr_zero:
+        "Makes the last step reach pure noise (zero terminal SNR); use with models trained for it.",
     },
-    mistakes: ["LCM or TCD with a normal model and 30 steps: washed-out images.", "Custom timesteps and custom sigmas together: only one may be given."],
+    mistakes: [
+      "LCM or TCD with a normal model and 30 steps: washed-out images.",
+      "Custom timesteps and custom sigmas together: only one may be given.",
+    ],
   },
   inputs: [],
   outputs: [{ id: "scheduler", kind: "scheduler", label: "Scheduler" }],
@@ -64,7 +71,15 @@ export const scheduler = defineNode({
       description: "Exact noise levels per step, high to low; replaces Steps. Not with custom timesteps.",
       advanced: true,
     }),
-    eta: param.float({ label: "Eta", description: "Stochasticity for DDIM-like schedulers; 0 is deterministic.", default: 0, min: 0, max: 1, step: 0.05, advanced: true }),
+    eta: param.float({
+      label: "Eta",
+      description: "Stochasticity for DDIM-like schedulers; 0 is deterministic.",
+      default: 0,
+      min: 0,
+      max: 1,
+      step: 0.05,
+      advanced: true,
+    }),
     prediction_type: param.enum(["epsilon", "v_prediction"] as const, {
       label: "Prediction type",
       description: "What the model predicts; v_prediction only for v-models (e.g. SD 2.x 768).",

@@ -39,29 +39,42 @@ export const EXIT = { ok: 0, problems: 1, input: 2 } as const;
 /** Exactly one FILE (or "-") argument. */
 export function oneFile(ctx: CommandContext, command: string): string {
   if (ctx.positionals.length !== 1) {
-    throw new InputError(`${command} takes one FILE (or - for standard input), got ${ctx.positionals.length}; see lora-graph ${command} --help`);
+    throw new InputError(
+      `${command} takes one FILE (or - for standard input), got ${ctx.positionals.length}; see lora-graph ${command} --help`,
+    );
   }
   return ctx.positionals[0];
 }
 
 export type LoadedWorkflow =
-  | { ok: true; document: WorkflowDocument; diagnostics: CliDiagnostic[] }
-  | { ok: false; diagnostics: CliDiagnostic[] };
+  { ok: true; document: WorkflowDocument; diagnostics: CliDiagnostic[] } | { ok: false; diagnostics: CliDiagnostic[] };
 
 /** Reads and checks a workflow file; a file that cannot be trusted comes back as errors. */
 export async function readWorkflow(ctx: CommandContext, path: string): Promise<LoadedWorkflow> {
   const bytes = await ctx.io.read(path, DEFAULT_LOAD_LIMITS.maxBytes);
   const r = loadWorkflow(bytes, ctx.registry);
   if (!r.ok) {
-    const request = r.errors.some((e) => e.code === "fal-request" || (e.code === "not-a-workflow" && looksLikeRequest(bytes)));
+    const request = r.errors.some(
+      (e) => e.code === "fal-request" || (e.code === "not-a-workflow" && looksLikeRequest(bytes)),
+    );
     if (!request) return { ok: false, diagnostics: r.errors.map((e) => fromLoadIssue(e, "error")) };
     const what = path === "-" ? "standard input" : path;
     return {
       ok: false,
-      diagnostics: [{ severity: "error", code: "fal-request", message: `${what} is a fal-ai/lora request, not a workflow; convert it with: lora-graph import ${path}` }],
+      diagnostics: [
+        {
+          severity: "error",
+          code: "fal-request",
+          message: `${what} is a fal-ai/lora request, not a workflow; convert it with: lora-graph import ${path}`,
+        },
+      ],
     };
   }
-  return { ok: true, document: r.document, diagnostics: r.warnings.map((w) => fromLoadIssue(w, "warning", r.document)) };
+  return {
+    ok: true,
+    document: r.document,
+    diagnostics: r.warnings.map((w) => fromLoadIssue(w, "warning", r.document)),
+  };
 }
 
 /** `{ endpoint, input }` or the compile command's own output, which the loader does not recognise. */

@@ -14,23 +14,32 @@ export const explainCommand: Command = {
   usage: "[TYPE]",
   details: [
     "Without TYPE, lists every node type with its one-line description.",
-    "TYPE is a node type such as lora or sampler (ip-adapter and titles such as \"IP-Adapter\" work too).",
+    'TYPE is a node type such as lora or sampler (ip-adapter and titles such as "IP-Adapter" work too).',
     "With --json, stdout holds { nodes } (the list) or the node's data.",
     "Exit 0, or 2 for an unknown TYPE (the valid types are listed).",
   ].join("\n"),
   async run(ctx) {
     if (ctx.positionals.length > 1) {
-      throw new InputError(`explain takes at most one node type, got ${ctx.positionals.length}; see lora-graph explain --help`);
+      throw new InputError(
+        `explain takes at most one node type, got ${ctx.positionals.length}; see lora-graph explain --help`,
+      );
     }
     const [wanted] = ctx.positionals;
     if (wanted === undefined) {
-      const list = ctx.registry.list().map((d) => ({ type: d.type, title: d.title, category: d.category, description: d.description }));
+      const list = ctx.registry
+        .list()
+        .map((d) => ({ type: d.type, title: d.title, category: d.category, description: d.description }));
       ctx.io.stdout(ctx.json ? `${JSON.stringify({ nodes: list }, null, 2)}\n` : formatList(ctx.registry));
       return EXIT.ok;
     }
     const def = findType(ctx.registry, wanted);
     if (!def) {
-      throw new InputError(`unknown node type "${wanted}"; the node types are ${ctx.registry.list().map((d) => d.type).join(", ")}`);
+      throw new InputError(
+        `unknown node type "${wanted}"; the node types are ${ctx.registry
+          .list()
+          .map((d) => d.type)
+          .join(", ")}`,
+      );
     }
     const info = describeNode(def);
     ctx.io.stdout(ctx.json ? `${JSON.stringify(info, null, 2)}\n` : formatNode(info));
@@ -42,7 +51,11 @@ export const explainCommand: Command = {
 export function findType(registry: Registry, wanted: string): NodeDefinition | undefined {
   const exact = registry.get(wanted);
   if (exact) return exact;
-  const loose = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  const loose = (s: string) =>
+    s
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, "_");
   const key = loose(wanted);
   return registry.list().find((d) => loose(d.type) === key || loose(d.title) === key);
 }
@@ -205,7 +218,7 @@ function formatList(registry: Registry): string {
 }
 
 function value(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
 }
 
 function num(n: number): string {
@@ -220,8 +233,14 @@ function range(min?: number, max?: number): string | undefined {
 }
 
 function portLine(p: PortInfo, w: number): string[] {
-  const flags = [`${p.kind} wire`, p.required ? "required" : "", p.multiple ? "takes several" : ""].filter(Boolean).join(", ");
-  return wrap(`${p.label} (${flags})${p.description ? `: ${p.description}` : ""}`, `  ${p.id.padEnd(w)}`, " ".repeat(w + 2));
+  const flags = [`${p.kind} wire`, p.required ? "required" : "", p.multiple ? "takes several" : ""]
+    .filter(Boolean)
+    .join(", ");
+  return wrap(
+    `${p.label} (${flags})${p.description ? `: ${p.description}` : ""}`,
+    `  ${p.id.padEnd(w)}`,
+    " ".repeat(w + 2),
+  );
 }
 
 function formatNode(n: NodeInfo): string {
@@ -237,14 +256,23 @@ function formatNode(n: NodeInfo): string {
   if (n.params.length === 0) out.push("  none");
   for (const [i, p] of n.params.entries()) {
     if (i > 0) out.push("");
-    const where = p.apiField ? `→ ${p.apiField}` : p.viaPort ? `→ sent on the ${p.viaPort} output` : "→ no request field of its own";
+    const where = p.apiField
+      ? `→ ${p.apiField}`
+      : p.viaPort
+        ? `→ sent on the ${p.viaPort} output`
+        : "→ no request field of its own";
     out.push(...wrap(`${p.name} (${p.label}${p.advanced ? ", advanced" : ""}) ${where}`, "  ", "      "));
     const facts = [
-      p.required ? "required" : p.default !== undefined ? `default ${value(p.default)}` : "no default (left out of the request)",
+      p.required
+        ? "required"
+        : p.default !== undefined
+          ? `default ${value(p.default)}`
+          : "no default (left out of the request)",
       range(p.min, p.max),
       p.step !== undefined && p.step !== 1 && `step ${p.step}`,
       p.options && `one of ${p.options.join(", ")}`,
-      p.unconfirmedRange && `believed ${range(p.unconfirmedRange.min, p.unconfirmedRange.max)} (unconfirmed: outside it warns, never blocks)`,
+      p.unconfirmedRange &&
+        `believed ${range(p.unconfirmedRange.min, p.unconfirmedRange.max)} (unconfirmed: outside it warns, never blocks)`,
     ].filter(Boolean) as string[];
     if (p.required && p.default !== undefined) facts.splice(1, 0, `default ${value(p.default)}`);
     out.push(...wrap(`${facts.join("; ")}.`, "      "));

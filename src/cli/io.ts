@@ -36,13 +36,20 @@ async function readFileCapped(path: string, maxBytes: number): Promise<Uint8Arra
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new InputError(`cannot read ${path}: it is a directory`);
     // Checked before reading a byte, so a huge file costs nothing.
-    if (stat.size > maxBytes) throw new InputError(`cannot read ${path}: ${stat.size} bytes is over the ${maxBytes}-byte limit`);
+    if (stat.size > maxBytes)
+      throw new InputError(`cannot read ${path}: ${stat.size} bytes is over the ${maxBytes}-byte limit`);
     return new Uint8Array(await handle.readFile());
   } catch (err) {
     if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why =
-      code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : code === "EISDIR"
+            ? "it is a directory"
+            : (err as Error).message;
     throw new InputError(`cannot read ${displayName(path)}: ${why}`);
   } finally {
     await handle?.close();

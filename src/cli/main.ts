@@ -63,7 +63,10 @@ function generalHelp(): string {
 }
 
 function commandHelp(name: string, c: Command): string {
-  const options = { ...(c.options ?? {}), ...COMMON_OPTIONS } as Record<string, { short?: string; description: string }>;
+  const options = { ...(c.options ?? {}), ...COMMON_OPTIONS } as Record<
+    string,
+    { short?: string; description: string }
+  >;
   return [
     `lora-graph ${name}: ${c.summary}`,
     "",
@@ -71,7 +74,9 @@ function commandHelp(name: string, c: Command): string {
     ...(c.details ? ["", c.details] : []),
     "",
     "Options:",
-    ...Object.entries(options).map(([k, o]) => `  ${`${o.short ? `-${o.short}, ` : ""}--${k}`.padEnd(12)}  ${o.description}`),
+    ...Object.entries(options).map(
+      ([k, o]) => `  ${`${o.short ? `-${o.short}, ` : ""}--${k}`.padEnd(12)}  ${o.description}`,
+    ),
     "",
   ].join("\n");
 }
@@ -93,7 +98,9 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     }
     if (!Object.hasOwn(COMMANDS, name)) {
       throw new InputError(
-        name.startsWith("-") ? `expected a command before ${name}; see lora-graph --help` : `unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(", ")}`,
+        name.startsWith("-")
+          ? `expected a command before ${name}; see lora-graph --help`
+          : `unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(", ")}`,
       );
     }
     const command = COMMANDS[name];

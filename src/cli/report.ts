@@ -19,12 +19,30 @@ export interface CliDiagnostic {
 
 export function fromDiagnostic(d: Diagnostic, doc?: WorkflowDocument): CliDiagnostic {
   const nodeType = d.nodeId ? doc?.nodes.find((n) => n.id === d.nodeId)?.type : undefined;
-  return clean({ severity: d.severity, code: d.code, message: d.message, nodeId: d.nodeId, nodeType, field: d.field, edgeId: d.edgeId, path: d.path });
+  return clean({
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    nodeId: d.nodeId,
+    nodeType,
+    field: d.field,
+    edgeId: d.edgeId,
+    path: d.path,
+  });
 }
 
 export function fromLoadIssue(issue: LoadIssue, severity: Severity, doc?: WorkflowDocument): CliDiagnostic {
   const nodeType = issue.nodeId ? doc?.nodes.find((n) => n.id === issue.nodeId)?.type : undefined;
-  return clean({ severity, code: issue.code, message: issue.message, nodeId: issue.nodeId, nodeType, field: issue.field, edgeId: issue.edgeId, path: issue.path });
+  return clean({
+    severity,
+    code: issue.code,
+    message: issue.message,
+    nodeId: issue.nodeId,
+    nodeType,
+    field: issue.field,
+    edgeId: issue.edgeId,
+    path: issue.path,
+  });
 }
 
 function clean(d: CliDiagnostic): CliDiagnostic {
@@ -41,7 +59,8 @@ export function formatDiagnostic(d: CliDiagnostic): string {
   if (d.nodeId !== undefined) where += ` node ${d.nodeId}${d.nodeType ? ` (${d.nodeType})` : ""}`;
   if (d.field !== undefined) where += ` field ${d.field}`;
   if (d.nodeId === undefined && d.edgeId !== undefined) where += ` edge ${d.edgeId}`;
-  if (d.nodeId === undefined && d.field === undefined && d.path !== undefined && d.path !== "$") where += ` at ${d.path}`;
+  if (d.nodeId === undefined && d.field === undefined && d.path !== undefined && d.path !== "$")
+    where += ` at ${d.path}`;
   // One diagnostic, one line, whatever the message holds.
   return `${d.severity} ${d.code}${where}: ${d.message.replace(/\s*[\r\n]+\s*/g, " ")}`;
 }

@@ -34,7 +34,7 @@ export const runCommand: Command = {
     "or directly with the FAL_KEY environment variable. Status is polled; --stream follows it over",
     "server-sent events instead (falling back to polling if the stream breaks).",
     "--set node.param=value overrides a param before compiling (repeatable). The value is read as",
-    "JSON when it parses (42, true, {\"width\":512,\"height\":512}), else as text; null removes the param.",
+    'JSON when it parses (42, true, {"width":512,"height":512}), else as text; null removes the param.',
     "With --json, stdout holds { outputs, diagnostics }; outputs carry ok and result or error.",
     "Exit 0 when every output ran, 1 when the pipeline has errors or a run failed, 2 on a usage",
     "error or unreadable FILE, 130 when interrupted (queued requests are cancelled first).",
@@ -58,7 +58,8 @@ interface Override {
 /** `sampler.num_images=2` → { nodeId: "sampler", param: "num_images", value: 2 }, checked against the document. */
 export function parseOverride(raw: string, doc: WorkflowDocument, ctx: Pick<CommandContext, "registry">): Override {
   const eq = raw.indexOf("=");
-  if (eq <= 0) throw new InputError(`--set ${JSON.stringify(raw)}: expected node.param=value, e.g. --set sampler.seed=42`);
+  if (eq <= 0)
+    throw new InputError(`--set ${JSON.stringify(raw)}: expected node.param=value, e.g. --set sampler.seed=42`);
   const key = raw.slice(0, eq);
   const text = raw.slice(eq + 1);
   // Node ids may contain dots: the longest id that prefixes the key wins.
@@ -68,7 +69,9 @@ export function parseOverride(raw: string, doc: WorkflowDocument, ctx: Pick<Comm
   if (!node) {
     const wanted = key.includes(".") ? key.slice(0, key.lastIndexOf(".")) : key;
     if (!key.includes(".")) throw new InputError(`--set ${key}: expected node.param=value, e.g. --set sampler.seed=42`);
-    throw new InputError(`--set ${key}: no node "${wanted}" in the workflow; its nodes are ${doc.nodes.map((n) => n.id).join(", ")}`);
+    throw new InputError(
+      `--set ${key}: no node "${wanted}" in the workflow; its nodes are ${doc.nodes.map((n) => n.id).join(", ")}`,
+    );
   }
   const param = key.slice(node.id.length + 1);
   const def = ctx.registry.get(node.type);
@@ -87,7 +90,8 @@ export function parseOverride(raw: string, doc: WorkflowDocument, ctx: Pick<Comm
   }
   // `--set prompt.prompt=42` means the text "42": JSON only wins when the param accepts it.
   const schema = def.params[param].schema;
-  if (value !== text && value !== null && !schema.safeParse(value).success && schema.safeParse(text).success) value = text;
+  if (value !== text && value !== null && !schema.safeParse(value).success && schema.safeParse(text).success)
+    value = text;
   return { nodeId: node.id, param, value: value === null ? undefined : value };
 }
 
@@ -111,9 +115,12 @@ function connection(ctx: CommandContext): { proxyUrl: string } | { credentials: 
     try {
       url = new URL(proxy);
     } catch {
-      throw new InputError(`--proxy ${JSON.stringify(proxy)} is not a URL; expected e.g. http://127.0.0.1:8787/api/fal/proxy`);
+      throw new InputError(
+        `--proxy ${JSON.stringify(proxy)} is not a URL; expected e.g. http://127.0.0.1:8787/api/fal/proxy`,
+      );
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new InputError(`--proxy must be an http or https URL, not ${url.protocol}`);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new InputError(`--proxy must be an http or https URL, not ${url.protocol}`);
     return { proxyUrl: url.href };
   }
   const key = ctx.env.FAL_KEY?.trim();
@@ -149,7 +156,10 @@ async function runWorkflow(ctx: CommandContext): Promise<number> {
     report(ctx, [], loaded.diagnostics);
     return EXIT.input;
   }
-  const doc = applyOverrides(loaded.document, sets.map((s) => parseOverride(s, loaded.document, ctx)));
+  const doc = applyOverrides(
+    loaded.document,
+    sets.map((s) => parseOverride(s, loaded.document, ctx)),
+  );
   const compiled = compile(doc, ctx.registry);
   const diagnostics = [...loaded.diagnostics, ...compiled.diagnostics.map((d) => fromDiagnostic(d, doc))];
   const ok = compiled.outputs.length > 0 && compiled.outputs.every((o) => o.ok) && !hasError(diagnostics);
@@ -173,7 +183,9 @@ async function runWorkflow(ctx: CommandContext): Promise<number> {
   try {
     const runner = createRunner({ ...target, mode: ctx.values.stream === true ? "streaming" : "polling" });
     const progress = new ProgressPrinter(ctx);
-    const outcomes = await Promise.all(compiled.outputs.map((o) => runOutput(runner, o, outDir, interrupt.signal, progress)));
+    const outcomes = await Promise.all(
+      compiled.outputs.map((o) => runOutput(runner, o, outDir, interrupt.signal, progress)),
+    );
     progress.end();
 
     if (interrupt.signal.aborted) {
@@ -192,7 +204,13 @@ async function runWorkflow(ctx: CommandContext): Promise<number> {
   }
 }
 
-async function runOutput(runner: Runner, output: CompiledOutput, outDir: string, interrupt: AbortSignal, progress: ProgressPrinter): Promise<Outcome> {
+async function runOutput(
+  runner: Runner,
+  output: CompiledOutput,
+  outDir: string,
+  interrupt: AbortSignal,
+  progress: ProgressPrinter,
+): Promise<Outcome> {
   const outcome: Outcome = { output, done: false };
   const started = Date.now();
   try {
@@ -213,7 +231,8 @@ async function runOutput(runner: Runner, output: CompiledOutput, outDir: string,
   } catch (err) {
     if (interrupt.aborted) return outcome;
     if (err instanceof RunnerError) outcome.error = err.toJSON();
-    else if (err instanceof SaveError) outcome.error = { kind: "save", message: err.message, requestId: outcome.requestId };
+    else if (err instanceof SaveError)
+      outcome.error = { kind: "save", message: err.message, requestId: outcome.requestId };
     else throw err;
   }
   return outcome;
@@ -222,7 +241,13 @@ async function runOutput(runner: Runner, output: CompiledOutput, outDir: string,
 /** An error while saving the images; the result itself arrived and is still printed. */
 class SaveError extends Error {}
 
-async function saveImages(data: unknown, output: string, outDir: string, signal: AbortSignal, requestId: string): Promise<string[]> {
+async function saveImages(
+  data: unknown,
+  output: string,
+  outDir: string,
+  signal: AbortSignal,
+  requestId: string,
+): Promise<string[]> {
   const images = (data as { images?: unknown } | null)?.images;
   if (!Array.isArray(images)) throw new SaveError(`fal answered without an images list (request ${requestId})`);
   const stem = output.replace(/[^\w.-]+/g, "_").replace(/^\.+/, "_") || "output";
@@ -235,7 +260,9 @@ async function saveImages(data: unknown, output: string, outDir: string, signal:
       bytes = await download(url, signal);
     } catch (err) {
       if (signal.aborted) throw err;
-      throw new SaveError(`could not download result.images[${index}] from ${shortUrl(url)}: ${(err as Error).message} (request ${requestId}; the URL is in the result)`);
+      throw new SaveError(
+        `could not download result.images[${index}] from ${shortUrl(url)}: ${(err as Error).message} (request ${requestId}; the URL is in the result)`,
+      );
     }
     const ext = extensionFor(bytes, (image as { content_type?: unknown }).content_type);
     const file = join(outDir, `${stem}-${index}.${ext}`);
@@ -255,7 +282,9 @@ async function saveImages(data: unknown, output: string, outDir: string, signal:
 
 /** The bytes at `url`, refusing more than `maxBytes` whatever Content-Length says. */
 export async function download(url: string, signal: AbortSignal, maxBytes = MAX_IMAGE_BYTES): Promise<Uint8Array> {
-  const res = await globalThis.fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)]) });
+  const res = await globalThis.fetch(url, {
+    signal: AbortSignal.any([signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)]),
+  });
   if (!res.ok) {
     await res.body?.cancel().catch(() => {});
     throw new Error(`HTTP ${res.status}`);
@@ -285,7 +314,8 @@ export function extensionFor(bytes: Uint8Array, contentType: unknown): string {
   if (at(0, 0xff, 0xd8, 0xff)) return "jpg";
   if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return "webp";
   if (at(0, 0x47, 0x49, 0x46, 0x38)) return "gif";
-  const sub = typeof contentType === "string" ? /^image\/([a-z0-9.+-]+)/i.exec(contentType)?.[1]?.toLowerCase() : undefined;
+  const sub =
+    typeof contentType === "string" ? /^image\/([a-z0-9.+-]+)/i.exec(contentType)?.[1]?.toLowerCase() : undefined;
   if (sub === "jpeg") return "jpg";
   return sub && /^[a-z0-9]{1,5}$/.test(sub) ? sub : "bin";
 }
@@ -300,20 +330,51 @@ function describeFiles(files: readonly string[]): string {
 }
 
 /** Cancels every queued request that has not finished; says what became of each. */
-async function cancelAll(runner: Runner, outcomes: readonly Outcome[], doc: WorkflowDocument): Promise<CliDiagnostic[]> {
+async function cancelAll(
+  runner: Runner,
+  outcomes: readonly Outcome[],
+  doc: WorkflowDocument,
+): Promise<CliDiagnostic[]> {
   const giveUp = AbortSignal.timeout(CANCEL_TIMEOUT_MS);
   return Promise.all(
     outcomes.map(async (o): Promise<CliDiagnostic> => {
       const where = { nodeId: o.output.output, nodeType: nodeType(doc, o.output.output) };
-      if (o.done) return { severity: "warning", code: "interrupted", ...where, message: `interrupted after request ${o.requestId} finished; nothing to cancel` };
-      if (!o.requestId) return { severity: "warning", code: "interrupted", ...where, message: "interrupted before the request was queued" };
+      if (o.done)
+        return {
+          severity: "warning",
+          code: "interrupted",
+          ...where,
+          message: `interrupted after request ${o.requestId} finished; nothing to cancel`,
+        };
+      if (!o.requestId)
+        return {
+          severity: "warning",
+          code: "interrupted",
+          ...where,
+          message: "interrupted before the request was queued",
+        };
       try {
         const outcome = await runner.cancel(o.output.endpoint, o.requestId, { signal: giveUp });
-        const what = outcome === "CANCELLATION_REQUESTED" ? "cancelled" : outcome === "ALREADY_COMPLETED" ? "it had already completed; not cancelled" : "fal no longer knows it";
-        return { severity: "warning", code: "interrupted", ...where, message: `interrupted: request ${o.requestId} ${what}` };
+        const what =
+          outcome === "CANCELLATION_REQUESTED"
+            ? "cancelled"
+            : outcome === "ALREADY_COMPLETED"
+              ? "it had already completed; not cancelled"
+              : "fal no longer knows it";
+        return {
+          severity: "warning",
+          code: "interrupted",
+          ...where,
+          message: `interrupted: request ${o.requestId} ${what}`,
+        };
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
-        return { severity: "error", code: "cancel-failed", ...where, message: `interrupted, but cancelling request ${o.requestId} failed (${why}); it may still run and be billed` };
+        return {
+          severity: "error",
+          code: "cancel-failed",
+          ...where,
+          message: `interrupted, but cancelling request ${o.requestId} failed (${why}); it may still run and be billed`,
+        };
       }
     }),
   );
@@ -324,7 +385,10 @@ function nodeType(doc: WorkflowDocument, id: string | undefined): string | undef
 }
 
 /** A failed run as diagnostics: 422 field errors land on the node and param that set the value. */
-export function errorDiagnostics(o: Pick<Outcome, "output" | "error" | "requestId">, doc: WorkflowDocument): CliDiagnostic[] {
+export function errorDiagnostics(
+  o: Pick<Outcome, "output" | "error" | "requestId">,
+  doc: WorkflowDocument,
+): CliDiagnostic[] {
   const err = o.error!;
   const rid = err.requestId ?? o.requestId;
   const output = o.output.output;
@@ -355,7 +419,12 @@ export function errorDiagnostics(o: Pick<Outcome, "output" | "error" | "requestI
       return d;
     });
   }
-  const d: CliDiagnostic = { severity: "error", code: err.kind === "validation" ? "request-invalid" : "run-failed", message: `${err.message} ${tail}`, nodeId: output };
+  const d: CliDiagnostic = {
+    severity: "error",
+    code: err.kind === "validation" ? "request-invalid" : "run-failed",
+    message: `${err.message} ${tail}`,
+    nodeId: output,
+  };
   const type = nodeType(doc, output);
   if (type) d.nodeType = type;
   return [d];
@@ -379,7 +448,13 @@ function report(ctx: CommandContext, outcomes: readonly Outcome[], diagnostics: 
   // A result that arrived is printed even if saving its images failed: the URLs are in it.
   const done = outcomes.filter((o) => o.result !== undefined);
   if (done.length > 0) {
-    const out = done.map((o) => ({ output: o.output.output, endpoint: o.output.endpoint, requestId: o.requestId, result: o.result, files: o.files ?? [] }));
+    const out = done.map((o) => ({
+      output: o.output.output,
+      endpoint: o.output.endpoint,
+      requestId: o.requestId,
+      result: o.result,
+      files: o.files ?? [],
+    }));
     ctx.io.stdout(`${JSON.stringify(out, null, 2)}\n`);
   }
 }
@@ -420,7 +495,9 @@ class ProgressPrinter {
       key = u.progress ? `step` : "running";
     } else {
       // Polling can miss the steps of a quick job; the final logs still say how far it got.
-      state = u.progress ? `done after ${u.progress.step}/${u.progress.total} steps, fetching the result` : "done, fetching the result";
+      state = u.progress
+        ? `done after ${u.progress.step}/${u.progress.total} steps, fetching the result`
+        : "done, fetching the result";
       key = "done";
     }
     if (this.tty) {

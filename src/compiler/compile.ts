@@ -44,7 +44,10 @@ export interface CompileResult {
  * Injected so this module has no dependency on a particular schema (tests use fakes).
  */
 export interface RequestValidator {
-  validate(endpoint: Endpoint, input: Record<string, unknown>): { path: (string | number)[]; message: string; severity: Severity }[];
+  validate(
+    endpoint: Endpoint,
+    input: Record<string, unknown>,
+  ): { path: (string | number)[]; message: string; severity: Severity }[];
   /** Canonical top-level key order for readable, stable requests. */
   keyOrder?(endpoint: Endpoint): readonly string[];
 }
@@ -120,7 +123,12 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
     }
     if (indexOf.has(node.id)) {
       generation.push(undefined);
-      docDiagnostics.push({ severity: "error", code: "invalid-edge", message: `Two nodes share the id "${node.id}"`, nodeId: node.id });
+      docDiagnostics.push({
+        severity: "error",
+        code: "invalid-edge",
+        message: `Two nodes share the id "${node.id}"`,
+        nodeId: node.id,
+      });
       continue;
     }
     const def = registry.get(node.type);
@@ -139,7 +147,11 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
     if (states[i].def?.isOutput) outputs.push(compileOutput(i, graph, options.validator));
   }
   if (outputs.length === 0 && doc.nodes.some((n) => !registry.get(n.type)?.inert)) {
-    docDiagnostics.push({ severity: "warning", code: "no-output", message: "Add a Sampler output node: nothing is compiled without one" });
+    docDiagnostics.push({
+      severity: "warning",
+      code: "no-output",
+      message: "Add a Sampler output node: nothing is compiled without one",
+    });
   }
 
   const seen = new Set<string>();
@@ -211,8 +223,20 @@ function sameRawValues(entry: PreparedEntry, node: WorkflowNode, def: NodeDefini
   return true;
 }
 
-function prepareNodeCached(node: WorkflowNode, def: NodeDefinition | undefined, hit: PreparedEntry | undefined, diags: Diagnostic[], bypassed: boolean): PreparedEntry {
-  if (hit && hit.def === def && hit.bypassed === bypassed && hit.rawParams === node.params && (!def || sameRawValues(hit, node, def))) {
+function prepareNodeCached(
+  node: WorkflowNode,
+  def: NodeDefinition | undefined,
+  hit: PreparedEntry | undefined,
+  diags: Diagnostic[],
+  bypassed: boolean,
+): PreparedEntry {
+  if (
+    hit &&
+    hit.def === def &&
+    hit.bypassed === bypassed &&
+    hit.rawParams === node.params &&
+    (!def || sameRawValues(hit, node, def))
+  ) {
     for (const d of hit.diags) diags.push({ ...d });
     return hit;
   }
@@ -236,7 +260,12 @@ function prepareNodeCached(node: WorkflowNode, def: NodeDefinition | undefined, 
 /** prepareNode's diagnostics, copied out only when there are some (most nodes have none). */
 const scratch: Diagnostic[] = [];
 
-function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags: Diagnostic[], bypassed: boolean): PreparedEntry {
+function prepareNode(
+  node: WorkflowNode,
+  def: NodeDefinition | undefined,
+  diags: Diagnostic[],
+  bypassed: boolean,
+): PreparedEntry {
   // A bypassed node sends nothing, so its params cannot make a request invalid; they are still
   // flagged, as warnings, so switching it back on holds no surprise.
   const paramSeverity: Severity = bypassed ? "warning" : "error";
@@ -248,7 +277,16 @@ function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags:
       message: `Unknown node type "${node.type}": this catalogue has no such node`,
       nodeId: node.id,
     });
-    return { node, def, params: {}, paramsOk: false, bypassed, rawParams: node.params, raw: undefined, diags: NO_DIAGNOSTICS };
+    return {
+      node,
+      def,
+      params: {},
+      paramsOk: false,
+      bypassed,
+      rawParams: node.params,
+      raw: undefined,
+      diags: NO_DIAGNOSTICS,
+    };
   }
   let paramsOk = true;
   const raw = node.params ?? {};
@@ -263,7 +301,13 @@ function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags:
     if (value === undefined || value === null) {
       if (value === null) params ??= copyTaken(raw, entries, i);
       if (spec.required) {
-        diags.push({ severity: paramSeverity, code: "invalid-param", message: `${spec.label} is required${whileBypassed}`, nodeId: node.id, field: key });
+        diags.push({
+          severity: paramSeverity,
+          code: "invalid-param",
+          message: `${spec.label} is required${whileBypassed}`,
+          nodeId: node.id,
+          field: key,
+        });
         paramsOk = bypassed;
       }
       continue;
@@ -293,12 +337,26 @@ function prepareNode(node: WorkflowNode, def: NodeDefinition | undefined, diags:
     checkUnconfirmedRange(node, key, spec, r.data, diags);
   }
   // Keys the definition does not know are dropped, so `raw` with extras is not taken as is.
-  if (!params && (taken !== ownKeyCount(raw) || Object.getPrototypeOf(raw) !== Object.prototype)) params = copyTaken(raw, entries, entries.length);
-  return { node, def, params: params ?? raw, paramsOk, bypassed, rawParams: node.params, raw: undefined, diags: NO_DIAGNOSTICS };
+  if (!params && (taken !== ownKeyCount(raw) || Object.getPrototypeOf(raw) !== Object.prototype))
+    params = copyTaken(raw, entries, entries.length);
+  return {
+    node,
+    def,
+    params: params ?? raw,
+    paramsOk,
+    bypassed,
+    rawParams: node.params,
+    raw: undefined,
+    diags: NO_DIAGNOSTICS,
+  };
 }
 
 /** The values of the first `upTo` params that were taken as they are in `raw`. */
-function copyTaken(raw: Record<string, unknown>, entries: readonly ParamEntry[], upTo: number): Record<string, unknown> {
+function copyTaken(
+  raw: Record<string, unknown>,
+  entries: readonly ParamEntry[],
+  upTo: number,
+): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (let j = 0; j < upTo; j++) {
     const k = entries[j][0];
@@ -314,7 +372,13 @@ function ownKeyCount(o: Record<string, unknown>): number {
   return n;
 }
 
-function checkUnconfirmedRange(node: WorkflowNode, key: string, spec: ParamSpec, value: unknown, diags: Diagnostic[]): void {
+function checkUnconfirmedRange(
+  node: WorkflowNode,
+  key: string,
+  spec: ParamSpec,
+  value: unknown,
+  diags: Diagnostic[],
+): void {
   const range = spec.unconfirmedRange;
   if (!range || typeof value !== "number") return;
   if ((range.min !== undefined && value < range.min) || (range.max !== undefined && value > range.max)) {
@@ -354,7 +418,13 @@ function portIndex(def: NodeDefinition, dir: "inputs" | "outputs", port: string)
   return -1;
 }
 
-function indexEdges(doc: WorkflowDocument, ids: string[], states: NodeState[], indexOf: Map<string, number>, diags: Diagnostic[]): Graph {
+function indexEdges(
+  doc: WorkflowDocument,
+  ids: string[],
+  states: NodeState[],
+  indexOf: Map<string, number>,
+  diags: Diagnostic[],
+): Graph {
   let width = 1;
   for (const st of states) if (st.def && st.def.inputs.length > width) width = st.def.inputs.length;
   const edges = doc.edges;
@@ -371,7 +441,13 @@ function indexEdges(doc: WorkflowDocument, ids: string[], states: NodeState[], i
     const s = si === undefined ? undefined : states[si];
     const t = ti === undefined ? undefined : states[ti];
     if (!s || !t) {
-      diags.push({ severity: "error", code: "invalid-edge", message: `A wire points at a missing node "${!s ? e.source : e.target}"`, edgeId: e.id, nodeId: s ? e.source : t ? e.target : undefined });
+      diags.push({
+        severity: "error",
+        code: "invalid-edge",
+        message: `A wire points at a missing node "${!s ? e.source : e.target}"`,
+        edgeId: e.id,
+        nodeId: s ? e.source : t ? e.target : undefined,
+      });
       continue;
     }
     if (!t.def) continue; // already reported as unknown type
@@ -386,7 +462,10 @@ function indexEdges(doc: WorkflowDocument, ids: string[], states: NodeState[], i
       diags.push({
         severity: "error",
         code: "invalid-edge",
-        message: outAt < 0 ? `${s.def.title} has no output "${e.sourceHandle}"` : `${t.def.title} has no input "${e.targetHandle}"`,
+        message:
+          outAt < 0
+            ? `${s.def.title} has no output "${e.sourceHandle}"`
+            : `${t.def.title} has no input "${e.targetHandle}"`,
         edgeId: e.id,
         nodeId: outAt < 0 ? e.source : e.target,
       });
@@ -469,7 +548,12 @@ function upstreamOrder(output: number, g: Graph, diags: Diagnostic[], cycleMembe
           const member = stack[k];
           if (!cycleMembers.has(member)) {
             cycleMembers.add(member);
-            diags.push({ severity: "error", code: "cycle", message: "This node is part of a loop; wires must flow one way into the Sampler", nodeId: g.ids[member] });
+            diags.push({
+              severity: "error",
+              code: "cycle",
+              message: "This node is part of a loop; wires must flow one way into the Sampler",
+              nodeId: g.ids[member],
+            });
           }
           if (member === next) break;
         }
@@ -486,7 +570,11 @@ function upstreamOrder(output: number, g: Graph, diags: Diagnostic[], cycleMembe
   return order.subarray(0, done);
 }
 
-function compileOutput(output: number, g: Graph, validator: RequestValidator | undefined): CompiledOutput & { reached: Set<string> } {
+function compileOutput(
+  output: number,
+  g: Graph,
+  validator: RequestValidator | undefined,
+): CompiledOutput & { reached: Set<string> } {
   const outputId = g.ids[output];
   const diagnostics: Diagnostic[] = [];
   const cycleMembers = new Set<number>();
@@ -564,7 +652,9 @@ function compileOutput(output: number, g: Graph, validator: RequestValidator | u
   const log = (key: string, index: number, node: string | Source, item: Record<string, unknown> | undefined) => {
     logged.push(key, index, node, item);
   };
-  const ctx: { -readonly [K in keyof ContributeContext<Record<string, unknown>>]: ContributeContext<Record<string, unknown>>[K] } = {
+  const ctx: {
+    -readonly [K in keyof ContributeContext<Record<string, unknown>>]: ContributeContext<Record<string, unknown>>[K];
+  } = {
     nodeId: "",
     params: {},
     input: (port) => resolve(portIndex(def, "inputs", port), true) as never,
@@ -584,8 +674,23 @@ function compileOutput(output: number, g: Graph, validator: RequestValidator | u
         const prev = topSources.get(key);
         const msg = c?.message ?? `"${key}" is set by two nodes with different values`;
         // Blame the two nodes whose values disagree (for a shared encoder: the two encoder nodes).
-        diagnostics.push({ severity: "error", code: c?.code ?? "field-conflict", message: msg, nodeId: source.nodeId, field: source.field, path: key });
-        if (prev) diagnostics.push({ severity: "error", code: c?.code ?? "field-conflict", message: msg, nodeId: prev.nodeId, field: prev.field, path: key });
+        diagnostics.push({
+          severity: "error",
+          code: c?.code ?? "field-conflict",
+          message: msg,
+          nodeId: source.nodeId,
+          field: source.field,
+          path: key,
+        });
+        if (prev)
+          diagnostics.push({
+            severity: "error",
+            code: c?.code ?? "field-conflict",
+            message: msg,
+            nodeId: prev.nodeId,
+            field: prev.field,
+            path: key,
+          });
         broken = true;
         return;
       }
@@ -665,7 +770,11 @@ function compileOutput(output: number, g: Graph, validator: RequestValidator | u
     try {
       def.contribute(ctx as never);
     } catch (err) {
-      report("error", "internal-error", `Compiler bug in ${def.title}: ${err instanceof Error ? err.message : String(err)}`);
+      report(
+        "error",
+        "internal-error",
+        `Compiler bug in ${def.title}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -702,7 +811,9 @@ function compileOutput(output: number, g: Graph, validator: RequestValidator | u
     }
   }
   const ok = !diagnostics.some((d) => d.severity === "error") && !broken;
-  const result = { output: outputId, endpoint, ok, input: ok ? ordered : undefined, diagnostics } as CompiledOutput & { reached: Set<string> };
+  const result = { output: outputId, endpoint, ok, input: ok ? ordered : undefined, diagnostics } as CompiledOutput & {
+    reached: Set<string>;
+  };
   // The ids this output reaches, as a Set only when asked (a document-level error needs it).
   let reached: Set<string> | undefined;
   const reachedOf = () => (reached ??= new Set(Array.from(order, (i) => g.ids[i])));
@@ -715,7 +826,11 @@ function compileOutput(output: number, g: Graph, validator: RequestValidator | u
  * Rules that span nodes and that the graph can explain better than the request schema can.
  * Returns the request paths that got an error, so schema problems there are not repeated.
  */
-function applyRequestRules(request: Record<string, unknown>, sourceMapOf: () => SourceMap, diagnostics: Diagnostic[]): string[] {
+function applyRequestRules(
+  request: Record<string, unknown>,
+  sourceMapOf: () => SourceMap,
+  diagnostics: Diagnostic[],
+): string[] {
   const errorPaths: string[] = [];
   const embeddings = Array.isArray(request.embeddings) ? (request.embeddings as { tokens?: unknown }[]) : [];
   for (let i = 1; i < embeddings.length; i++) {

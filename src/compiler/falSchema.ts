@@ -13,7 +13,13 @@
 import { z } from "../graph/zodMini";
 import { ENDPOINTS, type Endpoint } from "../graph/defineNode";
 import { checkFileUrl, checkImageUrl, checkModelRef, describeValue as describe } from "../graph/urls";
-import { IMAGE_SIZE_PRESETS, IMAGE_SIZE_PRESET_NAMES, SCHEDULERS, type ImageSizePreset, type Scheduler } from "../graph/falEnums";
+import {
+  IMAGE_SIZE_PRESETS,
+  IMAGE_SIZE_PRESET_NAMES,
+  SCHEDULERS,
+  type ImageSizePreset,
+  type Scheduler,
+} from "../graph/falEnums";
 import { fastCheckOf, withFastCheck, type FastCheck } from "../graph/fastCheck";
 
 export { IMAGE_SIZE_PRESETS, IMAGE_SIZE_PRESET_NAMES, SCHEDULERS, type ImageSizePreset, type Scheduler };
@@ -81,7 +87,8 @@ function range<T extends z.ZodMiniNumber>(s: T, o: NumOpts): T {
 }
 const numErr: ErrFn = (iss) => {
   if (iss.input === undefined) return "is required";
-  if (typeof iss.input === "number" && !Number.isFinite(iss.input)) return `must be a finite number, got ${describe(iss.input)}`;
+  if (typeof iss.input === "number" && !Number.isFinite(iss.input))
+    return `must be a finite number, got ${describe(iss.input)}`;
   if (iss.code === "invalid_type") return `must be a number, got ${describe(iss.input)}`;
   return undefined;
 };
@@ -90,7 +97,8 @@ const intErr: ErrFn = (iss) => {
   if (typeof iss.input === "number") {
     if (!Number.isFinite(iss.input)) return `must be a finite whole number, got ${describe(iss.input)}`;
     if (!Number.isInteger(iss.input)) return `must be a whole number, got ${iss.input}`;
-    if (!Number.isSafeInteger(iss.input)) return `must be a whole number within ±${Number.MAX_SAFE_INTEGER}, got ${iss.input}`;
+    if (!Number.isSafeInteger(iss.input))
+      return `must be a whole number within ±${Number.MAX_SAFE_INTEGER}, got ${iss.input}`;
   }
   if (iss.code === "invalid_type") return `must be a whole number, got ${describe(iss.input)}`;
   return undefined;
@@ -173,10 +181,15 @@ type RuleProblem = { path: (string | number)[]; message: string; input: unknown 
  * `base.check(z.superRefine(...))` for a rule written once as `problems`: zod reports what it
  * returns, and the fast check accepts only when `base`'s does and it returns nothing.
  */
-function withRule<S extends z.ZodMiniType, V>(base: S, problems: (v: V) => RuleProblem[], params?: { when: (p: { value: unknown }) => boolean }): S {
+function withRule<S extends z.ZodMiniType, V>(
+  base: S,
+  problems: (v: V) => RuleProblem[],
+  params?: { when: (p: { value: unknown }) => boolean },
+): S {
   const schema = base.check(
     z.superRefine((v: unknown, ctx) => {
-      for (const p of problems(v as V)) ctx.addIssue({ code: "custom", path: p.path, message: p.message, input: p.input });
+      for (const p of problems(v as V))
+        ctx.addIssue({ code: "custom", path: p.path, message: p.message, input: p.input });
     }, params),
   ) as S;
   const fast = fastCheckOf(base);
@@ -186,7 +199,9 @@ function withRule<S extends z.ZodMiniType, V>(base: S, problems: (v: V) => RuleP
 /** The real keys of a shape (a strictWithHints schema's runtime `.shape` also holds the hint keys). */
 const keysOf = (shape: object): readonly string[] => Object.freeze(Object.keys(shape));
 
-const whenObject = { when: (p: { value: unknown }) => typeof p.value === "object" && p.value !== null && !Array.isArray(p.value) };
+const whenObject = {
+  when: (p: { value: unknown }) => typeof p.value === "object" && p.value !== null && !Array.isArray(p.value),
+};
 const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
 // ---------------------------------------------------------------------------------------------
@@ -245,7 +260,12 @@ function eitherByType<A extends z.ZodMiniType, B extends z.ZodMiniType>(
         for (const iss of r.error.issues) {
           // A wrong JSON type for both branches gets one message naming both.
           const msg = iss.path.length === 0 && iss.code === "invalid_type" ? wrongType(v) : iss.message;
-          ctx.addIssue({ ...(iss as z.core.$ZodRawIssue), message: msg, path: [...iss.path], input: v } as z.core.$ZodRawIssue);
+          ctx.addIssue({
+            ...(iss as z.core.$ZodRawIssue),
+            message: msg,
+            path: [...iss.path],
+            input: v,
+          } as z.core.$ZodRawIssue);
         }
       }),
     );
@@ -258,7 +278,8 @@ export const imageSizeValueSchema = eitherByType(
   (v) => typeof v === "string",
   withFastCheck(
     z.enum(IMAGE_SIZE_PRESET_NAMES as [ImageSizePreset, ...ImageSizePreset[]], {
-      error: (iss) => `must be one of ${IMAGE_SIZE_PRESET_NAMES.join(", ")} or {width, height}, got ${describe(iss.input)}`,
+      error: (iss) =>
+        `must be one of ${IMAGE_SIZE_PRESET_NAMES.join(", ")} or {width, height}, got ${describe(iss.input)}`,
     }),
     (v) => presetNames.has(v),
   ),
@@ -275,7 +296,9 @@ const enumOf = <const T extends readonly [string, ...string[]]>(values: T) => {
   return withFastCheck(
     z.enum(values as unknown as { -readonly [K in keyof T]: T[K] }, {
       error: (iss) =>
-        iss.input === undefined ? "is required" : `must be one of ${values.map((v) => `"${v}"`).join(", ")}, got ${describe(iss.input)}`,
+        iss.input === undefined
+          ? "is required"
+          : `must be one of ${values.map((v) => `"${v}"`).join(", ")}, got ${describe(iss.input)}`,
     }),
     (v) => allowed.has(v),
   );
@@ -293,9 +316,9 @@ const list = <T extends z.ZodMiniType>(item: T) => {
 };
 
 const loraWeightShape = { path: modelRefSchema, scale: z.optional(num()) };
-export const loraWeightSchema = strictWithHints("a LoRA {path, scale}", loraWeightShape,
-  { force: '"force" belongs to another endpoint\'s LoraWeight; fal-ai/lora takes only path and scale' },
-);
+export const loraWeightSchema = strictWithHints("a LoRA {path, scale}", loraWeightShape, {
+  force: '"force" belongs to another endpoint\'s LoraWeight; fal-ai/lora takes only path and scale',
+});
 
 const embeddingShape = {
   path: modelRefSchema,
@@ -304,23 +327,34 @@ const embeddingShape = {
 export const embeddingSchema = strictWithHints("an embedding {path, tokens}", embeddingShape);
 
 const controlNetShape = {
-    path: modelRefSchema,
-    image_url: imageUrlSchema,
-    mask_url: z.optional(imageUrlSchema),
-    config_url: z.optional(fileUrlSchema),
-    variant: z.optional(str()),
-    conditioning_scale: z.optional(num()),
-    start_percentage: z.optional(num()),
-    end_percentage: z.optional(num()),
-    ip_adapter_index: z.optional(int()),
-  };
+  path: modelRefSchema,
+  image_url: imageUrlSchema,
+  mask_url: z.optional(imageUrlSchema),
+  config_url: z.optional(fileUrlSchema),
+  variant: z.optional(str()),
+  conditioning_scale: z.optional(num()),
+  start_percentage: z.optional(num()),
+  end_percentage: z.optional(num()),
+  ip_adapter_index: z.optional(int()),
+};
 function controlNetOrder(c: { start_percentage?: unknown; end_percentage?: unknown }): RuleProblem[] {
   // fal compares with its defaults filled in, so a lone start of 1 already fails.
   const start = c.start_percentage === undefined ? 0 : c.start_percentage;
   const end = c.end_percentage === undefined ? 1 : c.end_percentage;
   if (isNum(start) && isNum(end) && !(start < end)) {
-    const note = c.end_percentage === undefined ? " (end_percentage defaults to 1)" : c.start_percentage === undefined ? " (start_percentage defaults to 0)" : "";
-    return [{ path: ["start_percentage"], message: `start_percentage (${start}) must be less than end_percentage (${end})${note}`, input: start }];
+    const note =
+      c.end_percentage === undefined
+        ? " (end_percentage defaults to 1)"
+        : c.start_percentage === undefined
+          ? " (start_percentage defaults to 0)"
+          : "";
+    return [
+      {
+        path: ["start_percentage"],
+        message: `start_percentage (${start}) must be less than end_percentage (${end})${note}`,
+        input: start,
+      },
+    ];
   }
   return NO_PROBLEMS;
 }
@@ -337,29 +371,27 @@ export const controlNetSchema = withRule(
 );
 
 const ipAdapterShape = {
-    ip_adapter_image_url: eitherByType(
-      (v) => typeof v === "string",
-      imageUrlSchema,
-      list(imageUrlSchema),
-      (v) => `must be an image URL or a list of them, got ${describe(v)}`,
-    ),
-    ip_adapter_mask_url: z.optional(imageUrlSchema),
-    path: modelRefSchema,
-    model_subfolder: z.optional(str()),
-    weight_name: z.optional(str()),
-    insight_face_model_path: z.optional(modelRefSchema),
-    scale: z.optional(num()),
-    scale_json: z.optional(z.record(z.string(), z.json(), { error: expect("an object of per-layer scales") })),
-    unconditional_noising_factor: z.optional(num()),
-    image_projection_shortcut: z.optional(bool()),
-  };
-export const ipAdapterSchema = strictWithHints("an IP-Adapter", ipAdapterShape,
-  {
-    image_url: '"image_url" belongs to another endpoint\'s IPAdapter; fal-ai/lora calls it ip_adapter_image_url',
-    subfolder: '"subfolder" belongs to another endpoint\'s IPAdapter; fal-ai/lora calls it model_subfolder',
-    image_encoder_path: "image_encoder_path is a top-level field for fal-ai/lora, not part of an IP-Adapter",
-  },
-);
+  ip_adapter_image_url: eitherByType(
+    (v) => typeof v === "string",
+    imageUrlSchema,
+    list(imageUrlSchema),
+    (v) => `must be an image URL or a list of them, got ${describe(v)}`,
+  ),
+  ip_adapter_mask_url: z.optional(imageUrlSchema),
+  path: modelRefSchema,
+  model_subfolder: z.optional(str()),
+  weight_name: z.optional(str()),
+  insight_face_model_path: z.optional(modelRefSchema),
+  scale: z.optional(num()),
+  scale_json: z.optional(z.record(z.string(), z.json(), { error: expect("an object of per-layer scales") })),
+  unconditional_noising_factor: z.optional(num()),
+  image_projection_shortcut: z.optional(bool()),
+};
+export const ipAdapterSchema = strictWithHints("an IP-Adapter", ipAdapterShape, {
+  image_url: '"image_url" belongs to another endpoint\'s IPAdapter; fal-ai/lora calls it ip_adapter_image_url',
+  subfolder: '"subfolder" belongs to another endpoint\'s IPAdapter; fal-ai/lora calls it model_subfolder',
+  image_encoder_path: "image_encoder_path is a top-level field for fal-ai/lora, not part of an IP-Adapter",
+});
 
 const timestepsShape = {
   method: z.optional(enumOf(CUSTOM_SCHEDULE_METHODS)),
@@ -401,9 +433,13 @@ const rest = {
   scheduler: z.optional(z.nullable(enumOf(SCHEDULERS as unknown as [Scheduler, ...Scheduler[]]))),
   clip_skip: z.optional(int({ min: 0, max: 2 })),
   loras: z.optional(list(loraWeightSchema)),
-  embeddings: z.optional(withRule(list(embeddingSchema), (a: unknown[]): RuleProblem[] =>
-    a.length > 1 ? [{ path: [1], message: `only one embedding is supported by fal-ai/lora, got ${a.length}`, input: a[1] }] : NO_PROBLEMS,
-  )),
+  embeddings: z.optional(
+    withRule(list(embeddingSchema), (a: unknown[]): RuleProblem[] =>
+      a.length > 1
+        ? [{ path: [1], message: `only one embedding is supported by fal-ai/lora, got ${a.length}`, input: a[1] }]
+        : NO_PROBLEMS,
+    ),
+  ),
   controlnets: z.optional(list(controlNetSchema)),
   controlnet_guess_mode: z.optional(bool()),
   ip_adapter: z.optional(list(ipAdapterSchema)),
@@ -434,7 +470,13 @@ const noiseStrength = z.optional(num());
 
 const loraShape = { ...head, image_size: z.optional(imageSizeValueSchema), ...rest };
 const imageToImageShape = { ...head, image_url: imageUrlSchema, noise_strength: noiseStrength, ...rest };
-const inpaintShape = { ...head, image_url: imageUrlSchema, mask_url: imageUrlSchema, noise_strength: noiseStrength, ...rest };
+const inpaintShape = {
+  ...head,
+  image_url: imageUrlSchema,
+  mask_url: imageUrlSchema,
+  noise_strength: noiseStrength,
+  ...rest,
+};
 
 const COMMON_HINTS = {
   strength: 'there is no "strength" field; use noise_strength (image-to-image and inpaint only)',
@@ -483,35 +525,35 @@ function crossFieldRules(v: CrossInput): RuleProblem[] {
   return out;
 }
 
-export const loraInputSchema = withRule(strictWithHints(
-  "the fal-ai/lora request",
-  loraShape,
-  {
+export const loraInputSchema = withRule(
+  strictWithHints("the fal-ai/lora request", loraShape, {
     ...COMMON_HINTS,
     image_url: `image_url is only accepted by ${IMG_ONLY}; switch the output to image-to-image`,
     mask_url: "mask_url is only accepted by fal-ai/lora/inpaint; switch the output to inpaint",
     noise_strength: `noise_strength is only accepted by ${IMG_ONLY}`,
-  },
-), crossFieldRules, whenObject);
+  }),
+  crossFieldRules,
+  whenObject,
+);
 
-export const imageToImageInputSchema = withRule(strictWithHints(
-  "the fal-ai/lora/image-to-image request",
-  imageToImageShape,
-  {
+export const imageToImageInputSchema = withRule(
+  strictWithHints("the fal-ai/lora/image-to-image request", imageToImageShape, {
     ...COMMON_HINTS,
     image_size: "image_size is not accepted by fal-ai/lora/image-to-image: the output size follows the input image",
     mask_url: "mask_url is only accepted by fal-ai/lora/inpaint; switch the output to inpaint",
-  },
-), crossFieldRules, whenObject);
+  }),
+  crossFieldRules,
+  whenObject,
+);
 
-export const inpaintInputSchema = withRule(strictWithHints(
-  "the fal-ai/lora/inpaint request",
-  inpaintShape,
-  {
+export const inpaintInputSchema = withRule(
+  strictWithHints("the fal-ai/lora/inpaint request", inpaintShape, {
     ...COMMON_HINTS,
     image_size: "image_size is not accepted by fal-ai/lora/inpaint: the output size follows the input image",
-  },
-), crossFieldRules, whenObject);
+  }),
+  crossFieldRules,
+  whenObject,
+);
 
 export type LoraInput = z.output<typeof loraInputSchema>;
 export type ImageToImageInput = z.output<typeof imageToImageInputSchema>;
@@ -715,7 +757,10 @@ export function unconfirmedRuleWarnings(input: unknown): SchemaWarning[] {
     cns.forEach((c, i) => {
       const p = (c as { path?: unknown } | null)?.path;
       if (typeof p === "string" && /^http:/i.test(p)) {
-        out.push({ path: ["controlnets", i, "path"], message: "fal's 2024 source refuses http:// ControlNet paths; use https://" });
+        out.push({
+          path: ["controlnets", i, "path"],
+          message: "fal's 2024 source refuses http:// ControlNet paths; use https://",
+        });
       }
     });
   }
@@ -818,7 +863,9 @@ function falType(iss: z.core.$ZodIssue): string {
 }
 
 /** fal's 422 `detail` array for a failed request parse: `loc` starts with "body". */
-export function toFalValidationDetail(error: { readonly issues: readonly z.core.$ZodIssue[] }): { loc: (string | number)[]; msg: string; type: string }[] {
+export function toFalValidationDetail(error: {
+  readonly issues: readonly z.core.$ZodIssue[];
+}): { loc: (string | number)[]; msg: string; type: string }[] {
   const out: { loc: (string | number)[]; msg: string; type: string }[] = [];
   for (const iss of error.issues) {
     const type = falType(iss);

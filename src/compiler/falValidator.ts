@@ -18,7 +18,8 @@ export const falValidator: RequestValidator = {
         problems.push({ path: issue.path, message: describe(issue.path, issue.message), severity: "error" });
       }
     }
-    for (const w of unconfirmedRuleWarnings(input)) problems.push({ path: w.path, message: w.message, severity: "warning" });
+    for (const w of unconfirmedRuleWarnings(input))
+      problems.push({ path: w.path, message: w.message, severity: "warning" });
     return problems;
   },
   keyOrder: (endpoint) => endpointInputKeys(endpoint),

@@ -53,7 +53,9 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Top-level request fields → the node type whose param of the same name produces them. */
-const TOP_LEVEL_PARAMS: Readonly<Record<string, "base_model" | "prompt" | "sampler" | "scheduler" | "image_encoder" | "ic_light">> = {
+const TOP_LEVEL_PARAMS: Readonly<
+  Record<string, "base_model" | "prompt" | "sampler" | "scheduler" | "image_encoder" | "ic_light">
+> = {
   model_name: "base_model",
   unet_name: "base_model",
   variant: "base_model",
@@ -119,9 +121,15 @@ const LISTS = {
       "unconditional_noising_factor",
       "image_projection_shortcut",
     ],
-    images: { ip_adapter_image_url: { port: "image", label: "reference" }, ip_adapter_mask_url: { port: "mask", label: "mask" } },
+    images: {
+      ip_adapter_image_url: { port: "image", label: "reference" },
+      ip_adapter_mask_url: { port: "mask", label: "mask" },
+    },
   },
-} as const satisfies Record<string, { type: string; title: string; params: readonly string[]; images: Record<string, { port: string; label: string }> }>;
+} as const satisfies Record<
+  string,
+  { type: string; title: string; params: readonly string[]; images: Record<string, { port: string; label: string }> }
+>;
 type ListField = keyof typeof LISTS;
 
 /** Every request field the importer places somewhere; a test checks it covers the schema. */
@@ -184,7 +192,13 @@ class Builder {
     this.doc = emptyDocument({ name, createdWith: "lora-graph import" });
   }
 
-  report(severity: Severity, code: DiagnosticCode, message: string, path?: string, at?: { nodeId: string; field?: string }): void {
+  report(
+    severity: Severity,
+    code: DiagnosticCode,
+    message: string,
+    path?: string,
+    at?: { nodeId: string; field?: string },
+  ): void {
     this.diagnostics.push({ severity, code, message, ...(at ?? {}), ...(path !== undefined ? { path } : {}) });
   }
 
@@ -206,7 +220,8 @@ class Builder {
       const fal = falDefaultsOf(type);
       for (const key of Object.keys(def.params)) {
         if (Object.hasOwn(given, key) && given[key] !== undefined) params[key] = given[key];
-        else if (Object.hasOwn(defaults, key) && Object.hasOwn(fal, key) && sameJson(defaults[key], fal[key])) params[key] = defaults[key];
+        else if (Object.hasOwn(defaults, key) && Object.hasOwn(fal, key) && sameJson(defaults[key], fal[key]))
+          params[key] = defaults[key];
       }
     } else {
       // A catalogue without this type: keep the values so the compiler names the missing type.
@@ -220,7 +235,13 @@ class Builder {
   }
 
   wire(source: string, sourceHandle: string, target: string, targetHandle: string): void {
-    this.doc.edges.push({ id: edgeId(source, sourceHandle, target, targetHandle), source, sourceHandle, target, targetHandle });
+    this.doc.edges.push({
+      id: edgeId(source, sourceHandle, target, targetHandle),
+      source,
+      sourceHandle,
+      target,
+      targetHandle,
+    });
   }
 
   /** An Image node holding `url` (as given, even if it is not a URL), wired to `target.port`. */
@@ -240,7 +261,11 @@ class Builder {
  * const { document, diagnostics } = await importRequest({ model_name: "x/y", prompt: "a cat" }, registry);
  * compile(document, registry).outputs[0].input; // → { model_name: "x/y", prompt: "a cat", … fal defaults }
  */
-export async function importRequest(json: unknown, registry: Registry, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importRequest(
+  json: unknown,
+  registry: Registry,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const result = importRequestSync(json, registry, options);
   try {
     result.document = await layoutDocument(result.document, registry);
@@ -272,18 +297,33 @@ function build(json: unknown, b: Builder): Endpoint {
     safe = toSafeTree(json, LIMITS);
   } catch (err) {
     // A throwing getter or Proxy trap: not JSON data at all.
-    b.report("error", "request-invalid", `The request cannot be read as JSON data (${err instanceof Error ? err.message : String(err)})`);
+    b.report(
+      "error",
+      "request-invalid",
+      `The request cannot be read as JSON data (${err instanceof Error ? err.message : String(err)})`,
+    );
     return "fal-ai/lora";
   }
   if (!safe.ok) {
-    for (const e of safe.errors) b.report("error", "request-invalid", `${e.message.replace(/^Not a valid pipeline file/, "Not a readable request")} at ${e.path}`);
+    for (const e of safe.errors)
+      b.report(
+        "error",
+        "request-invalid",
+        `${e.message.replace(/^Not a valid pipeline file/, "Not a readable request")} at ${e.path}`,
+      );
     return "fal-ai/lora";
   }
   for (const w of safe.warnings) b.report("warning", "unknown-field", `${w.message} (at ${w.path})`);
 
   const { input, endpoint: named } = unwrap(safe.value, b);
   if (!input) return named ?? "fal-ai/lora";
-  const endpoint = named ?? (input.mask_url !== undefined && input.mask_url !== null ? "fal-ai/lora/inpaint" : input.image_url !== undefined && input.image_url !== null ? "fal-ai/lora/image-to-image" : "fal-ai/lora");
+  const endpoint =
+    named ??
+    (input.mask_url !== undefined && input.mask_url !== null
+      ? "fal-ai/lora/inpaint"
+      : input.image_url !== undefined && input.image_url !== null
+        ? "fal-ai/lora/image-to-image"
+        : "fal-ai/lora");
   const accepted = new Set(endpointInputKeys(endpoint));
 
   // Keep only fields this endpoint takes and that carry a value.
@@ -307,10 +347,20 @@ function build(json: unknown, b: Builder): Endpoint {
     R[key] = value;
   }
   if (endpoint !== "fal-ai/lora" && R.image_url === undefined) {
-    b.report("error", "request-invalid", `${endpoint} needs image_url (the image to start from), and the request has none`, "image_url");
+    b.report(
+      "error",
+      "request-invalid",
+      `${endpoint} needs image_url (the image to start from), and the request has none`,
+      "image_url",
+    );
   }
   if (endpoint === "fal-ai/lora/inpaint" && R.mask_url === undefined) {
-    b.report("error", "request-invalid", "fal-ai/lora/inpaint needs mask_url (the area to repaint), and the request has none", "mask_url");
+    b.report(
+      "error",
+      "request-invalid",
+      "fal-ai/lora/inpaint needs mask_url (the area to repaint), and the request has none",
+      "mask_url",
+    );
   }
 
   const pick = (type: string): Obj => {
@@ -337,13 +387,22 @@ function build(json: unknown, b: Builder): Endpoint {
   const ipAdapters: string[] = [];
   for (const [i, item] of items(R, "ip_adapter", b)) {
     const refs = item.ip_adapter_image_url;
-    const id = chain("ip_adapter", params(item, "ip_adapter", i, b), { extra: { reference_as_list: Array.isArray(refs) && refs.length === 1 } });
+    const id = chain("ip_adapter", params(item, "ip_adapter", i, b), {
+      extra: { reference_as_list: Array.isArray(refs) && refs.length === 1 },
+    });
     ipAdapters.push(id);
     if (Array.isArray(refs)) {
       if (refs.length > MAX_LIST_ITEMS) {
-        b.report("error", "request-invalid", `ip_adapter.${i}.ip_adapter_image_url has ${refs.length} images; only the first ${MAX_LIST_ITEMS} were imported`, pathOf("ip_adapter", i, "ip_adapter_image_url"));
+        b.report(
+          "error",
+          "request-invalid",
+          `ip_adapter.${i}.ip_adapter_image_url has ${refs.length} images; only the first ${MAX_LIST_ITEMS} were imported`,
+          pathOf("ip_adapter", i, "ip_adapter_image_url"),
+        );
       }
-      refs.slice(0, MAX_LIST_ITEMS).forEach((url, j) => b.image(url, id, "image", `IP-Adapter ${i + 1} reference ${j + 1}`));
+      refs
+        .slice(0, MAX_LIST_ITEMS)
+        .forEach((url, j) => b.image(url, id, "image", `IP-Adapter ${i + 1} reference ${j + 1}`));
     } else if (refs !== undefined && refs !== null) {
       b.image(refs, id, "image", `IP-Adapter ${i + 1} reference`);
     }
@@ -374,7 +433,13 @@ function build(json: unknown, b: Builder): Endpoint {
         typeof ref === "number" && Number.isInteger(ref)
           ? `points at IP-Adapter ${ref}, but the request has ${ipAdapters.length === 0 ? "none" : `only ${ipAdapters.length} (0–${ipAdapters.length - 1})`}`
           : `must be the whole-number index of an IP-Adapter, got ${describe(ref)}`;
-      b.report("error", "request-invalid", `controlnets.${i}.ip_adapter_index ${why}; the link was dropped`, pathOf("controlnets", i, "ip_adapter_index"), { nodeId: id, field: "ip_adapter" });
+      b.report(
+        "error",
+        "request-invalid",
+        `controlnets.${i}.ip_adapter_index ${why}; the link was dropped`,
+        pathOf("controlnets", i, "ip_adapter_index"),
+        { nodeId: id, field: "ip_adapter" },
+      );
     }
   }
   b.wire(cond, "conditioning", sampler, "conditioning");
@@ -410,7 +475,8 @@ function unwrap(value: unknown, b: Builder): { input?: Obj; endpoint?: Endpoint 
       b.report("error", "request-invalid", "The request is an empty list; expected a fal-ai/lora request object");
       return {};
     }
-    if (v.length > 1) b.report("warning", "request-invalid", `The file holds ${v.length} requests; only the first was imported`);
+    if (v.length > 1)
+      b.report("warning", "request-invalid", `The file holds ${v.length} requests; only the first was imported`);
     v = v[0];
   }
   if (!isObj(v)) {
@@ -422,10 +488,17 @@ function unwrap(value: unknown, b: Builder): { input?: Obj; endpoint?: Endpoint 
 
   let endpoint: Endpoint | undefined;
   for (const key of Object.keys(v)) {
-    if (!WRAPPER_KEYS.has(key)) b.report("warning", "unknown-field", `unknown field ${key} next to "input", dropped`, key);
+    if (!WRAPPER_KEYS.has(key))
+      b.report("warning", "unknown-field", `unknown field ${key} next to "input", dropped`, key);
   }
   if (v.endpoint !== undefined) {
-    const named = typeof v.endpoint === "string" ? v.endpoint.trim().replace(/^https:\/\/(queue\.)?fal\.run\//, "").replace(/\/+$/, "") : v.endpoint;
+    const named =
+      typeof v.endpoint === "string"
+        ? v.endpoint
+            .trim()
+            .replace(/^https:\/\/(queue\.)?fal\.run\//, "")
+            .replace(/\/+$/, "")
+        : v.endpoint;
     if ((ENDPOINTS as readonly unknown[]).includes(named)) endpoint = named as Endpoint;
     else {
       b.report(
@@ -448,12 +521,22 @@ function* items(R: Obj, list: ListField, b: Builder): Generator<[number, Obj]> {
     return;
   }
   if (v.length > MAX_LIST_ITEMS) {
-    b.report("error", "request-invalid", `${list} has ${v.length} entries; only the first ${MAX_LIST_ITEMS} were imported`, list);
+    b.report(
+      "error",
+      "request-invalid",
+      `${list} has ${v.length} entries; only the first ${MAX_LIST_ITEMS} were imported`,
+      list,
+    );
   }
   for (let i = 0; i < Math.min(v.length, MAX_LIST_ITEMS); i++) {
     const item = v[i];
     if (!isObj(item)) {
-      b.report("error", "request-invalid", `${list}.${i} must be an object, got ${describe(item)}; it was dropped`, pathOf(list, i));
+      b.report(
+        "error",
+        "request-invalid",
+        `${list}.${i} must be an object, got ${describe(item)}; it was dropped`,
+        pathOf(list, i),
+      );
       continue;
     }
     yield [i, item];

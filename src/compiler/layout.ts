@@ -17,9 +17,14 @@ export interface LayoutOptions {
 }
 
 /** Rough size of a node as the editor draws it: a header, one row per port and per visible param. */
-export function estimateNodeSize(node: WorkflowNode, def: NodeDefinition | undefined): { width: number; height: number } {
+export function estimateNodeSize(
+  node: WorkflowNode,
+  def: NodeDefinition | undefined,
+): { width: number; height: number } {
   if (!def) return { width: 240, height: 80 };
-  const rows = Math.max(def.inputs.length, def.outputs.length) + Object.values(def.params).filter((p) => !p.advanced || node.expanded).length;
+  const rows =
+    Math.max(def.inputs.length, def.outputs.length) +
+    Object.values(def.params).filter((p) => !p.advanced || node.expanded).length;
   const tall = Object.values(def.params).some((p) => p.widget === "image" || p.widget === "textarea");
   return { width: 260, height: 48 + 28 * rows + (tall ? 120 : 0) };
 }
@@ -34,7 +39,11 @@ let elk: InstanceType<typeof ELK> | undefined;
  * @example
  * const tidy = await layoutDocument(doc, registry);
  */
-export async function layoutDocument(doc: WorkflowDocument, registry: Registry, options: LayoutOptions = {}): Promise<WorkflowDocument> {
+export async function layoutDocument(
+  doc: WorkflowDocument,
+  registry: Registry,
+  options: LayoutOptions = {},
+): Promise<WorkflowDocument> {
   if (doc.nodes.length === 0) return doc;
   elk ??= new (await import("elkjs/lib/elk.bundled.js")).default();
   const size = options.nodeSize ?? estimateNodeSize;
@@ -49,7 +58,11 @@ export async function layoutDocument(doc: WorkflowDocument, registry: Registry, 
     const def = registry.get(node.type);
     const elkPorts = [
       // ELK numbers ports clockwise, so west-side ports count from the bottom up.
-      ...(def?.inputs ?? []).map((p, i, all) => ({ id: portId(node.id, "in", p.id), side: "WEST", index: all.length - 1 - i })),
+      ...(def?.inputs ?? []).map((p, i, all) => ({
+        id: portId(node.id, "in", p.id),
+        side: "WEST",
+        index: all.length - 1 - i,
+      })),
       ...(def?.outputs ?? []).map((p, i) => ({ id: portId(node.id, "out", p.id), side: "EAST", index: i })),
     ].map(({ id, side, index }) => {
       ports.add(id);

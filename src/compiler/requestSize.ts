@@ -43,7 +43,12 @@ function scan(value: unknown, path: (string | number)[], inline: Inline[]): numb
 }
 
 /** `sourceMap` may be a function so the map is only built when the request is too big. */
-export function checkRequestSize(request: Record<string, unknown>, sourceMapOrGetter: SourceMap | (() => SourceMap), outputId: string, limit = MAX_REQUEST_BYTES): Diagnostic[] {
+export function checkRequestSize(
+  request: Record<string, unknown>,
+  sourceMapOrGetter: SourceMap | (() => SourceMap),
+  outputId: string,
+  limit = MAX_REQUEST_BYTES,
+): Diagnostic[] {
   const inline: Inline[] = [];
   // Only serialize when the cheap estimate says it could matter (compile runs on every edit).
   if (scan(request, [], inline) < limit * 0.75) return [];
@@ -51,7 +56,14 @@ export function checkRequestSize(request: Record<string, unknown>, sourceMapOrGe
   if (size <= limit) return [];
   const total = `the request would be ${formatBytes(size)}, over the ${formatBytes(limit)} limit`;
   if (inline.length === 0) {
-    return [{ severity: "error", code: "request-too-large", message: `${total[0].toUpperCase()}${total.slice(1)}; shorten the long texts or lists`, nodeId: outputId }];
+    return [
+      {
+        severity: "error",
+        code: "request-too-large",
+        message: `${total[0].toUpperCase()}${total.slice(1)}; shorten the long texts or lists`,
+        nodeId: outputId,
+      },
+    ];
   }
   const sourceMap = typeof sourceMapOrGetter === "function" ? sourceMapOrGetter() : sourceMapOrGetter;
   return inline

@@ -37,7 +37,10 @@ export function usesA1111Weighting(text: string): boolean {
 }
 
 /** `sourceMap` may be a function so the map is only built when a warning needs it. */
-export function teachingWarnings(request: Record<string, unknown>, sourceMapOrGetter: SourceMap | (() => SourceMap)): Diagnostic[] {
+export function teachingWarnings(
+  request: Record<string, unknown>,
+  sourceMapOrGetter: SourceMap | (() => SourceMap),
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   let cached: SourceMap | undefined;
   const sm = () => (cached ??= typeof sourceMapOrGetter === "function" ? sourceMapOrGetter() : sourceMapOrGetter);

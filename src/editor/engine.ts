@@ -72,7 +72,12 @@ export function compiled(doc: WorkflowDocument, registry: Registry): CompileResu
       r = api.compile(doc, registry);
     } catch (e) {
       // A compiler bug must not take the editor down with it; show it as a problem instead.
-      r = { outputs: [], diagnostics: [{ severity: "error", code: "internal-error", message: `Compiler crashed: ${(e as Error).message}` }] };
+      r = {
+        outputs: [],
+        diagnostics: [
+          { severity: "error", code: "internal-error", message: `Compiler crashed: ${(e as Error).message}` },
+        ],
+      };
     }
     results.set(doc, r);
   }
@@ -80,7 +85,10 @@ export function compiled(doc: WorkflowDocument, registry: Registry): CompileResu
 }
 
 /** The compiler's `lookupSource`; undefined while the compiler is still loading. */
-export function lookupSource(sourceMap: SourceMap, path: readonly (string | number)[]): ReturnType<CompilerApi["lookupSource"]> {
+export function lookupSource(
+  sourceMap: SourceMap,
+  path: readonly (string | number)[],
+): ReturnType<CompilerApi["lookupSource"]> {
   return compiler.current()?.lookupSource(sourceMap, path);
 }
 
@@ -90,7 +98,11 @@ const byNodeCache = new WeakMap<CompileResult, Map<string, Diagnostic[]>>();
 const stable = new Map<string, readonly Diagnostic[]>();
 
 const sameDiagnostics = (a: readonly Diagnostic[], b: readonly Diagnostic[]) =>
-  a.length === b.length && a.every((d, i) => d.code === b[i].code && d.message === b[i].message && d.field === b[i].field && d.severity === b[i].severity);
+  a.length === b.length &&
+  a.every(
+    (d, i) =>
+      d.code === b[i].code && d.message === b[i].message && d.field === b[i].field && d.severity === b[i].severity,
+  );
 
 export function nodeDiagnostics(result: CompileResult, nodeId: string): readonly Diagnostic[] {
   let map = byNodeCache.get(result);

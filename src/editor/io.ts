@@ -8,7 +8,10 @@ import type { EditorStore } from "./store";
 import { replaceGuarded } from "./library/files";
 
 /** Request JSON (as sent to fal) → a workflow. */
-export async function importRequestText(store: EditorStore, text: string): Promise<{ ok: true; notes: Diagnostic[] } | { ok: false; error: string }> {
+export async function importRequestText(
+  store: EditorStore,
+  text: string,
+): Promise<{ ok: true; notes: Diagnostic[] } | { ok: false; error: string }> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -19,7 +22,8 @@ export async function importRequestText(store: EditorStore, text: string): Promi
     const { importRequest } = await loadCompiler();
     const r = await importRequest(json, store.registry);
     // In-app question over unsaved work; the replaced pipeline stays under Library › Recover drafts.
-    if (!(await replaceGuarded(store, r.document, "Replaced by importing a request", "Import this request?", false))) return { ok: false, error: "Cancelled" };
+    if (!(await replaceGuarded(store, r.document, "Replaced by importing a request", "Import this request?", false)))
+      return { ok: false, error: "Cancelled" };
     return { ok: true, notes: r.diagnostics };
   } catch (e) {
     return { ok: false, error: (e as Error).message };

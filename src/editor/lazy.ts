@@ -23,7 +23,10 @@ export function whenIdle(fn: () => void, timeoutMs = 3000): void {
  * redeployed) is retried by the next call, and `current()` gives the module synchronously once it
  * has arrived. `onLoad` runs once, after `current()` has it.
  */
-export function onDemand<M>(importer: () => Promise<M>, onLoad?: (m: M) => void): { load(): Promise<M>; current(): M | null } {
+export function onDemand<M>(
+  importer: () => Promise<M>,
+  onLoad?: (m: M) => void,
+): { load(): Promise<M>; current(): M | null } {
   let mod: M | null = null;
   let loading: Promise<M> | null = null;
   return {

@@ -97,7 +97,12 @@ export function installShortcuts(store: EditorStore, actions: ShortcutActions): 
     e.preventDefault();
     const r = store.paste(text);
     if (!r.ok) ui.toast(r.error, "error");
-    else if (r.warnings.length) ui.toast(`Pasted ${r.nodeIds.length} node${r.nodeIds.length > 1 ? "s" : ""}; ${r.warnings.length} item${r.warnings.length > 1 ? "s" : ""} skipped: ${r.warnings[0]}`, "info", 7000);
+    else if (r.warnings.length)
+      ui.toast(
+        `Pasted ${r.nodeIds.length} node${r.nodeIds.length > 1 ? "s" : ""}; ${r.warnings.length} item${r.warnings.length > 1 ? "s" : ""} skipped: ${r.warnings[0]}`,
+        "info",
+        7000,
+      );
   };
   window.addEventListener("keydown", onKey);
   window.addEventListener("copy", onCopy);

@@ -132,7 +132,11 @@ export interface Runner {
   /** `signal` gives up on the cancel call (and its retries), e.g. when a CLI must exit now. */
   cancel(endpoint: LoraEndpointId, requestId: string, options?: { signal?: AbortSignal }): Promise<CancelOutcome>;
   upload(blob: Blob): Promise<string>;
-  run<T = unknown>(endpoint: LoraEndpointId, input: Record<string, unknown>, options?: SubmitOptions & FollowOptions): Promise<RunResult<T>>;
+  run<T = unknown>(
+    endpoint: LoraEndpointId,
+    input: Record<string, unknown>,
+    options?: SubmitOptions & FollowOptions,
+  ): Promise<RunResult<T>>;
 }
 
 const STEP_PATTERNS = [/\bstep\s+(\d+)\s*\/\s*(\d+)/i, /(\d+)\s*\/\s*(\d+)\s*\[/];
@@ -189,7 +193,8 @@ async function toApiError(res: Response): Promise<ApiError<unknown>> {
   };
   const err = res.status === 422 && body !== undefined ? new ValidationError(args) : new ApiError(args);
   const retryAfter = Number(res.headers.get("retry-after"));
-  if (Number.isFinite(retryAfter) && retryAfter >= 0) (err as ApiError<unknown> & { retryAfterSeconds?: number }).retryAfterSeconds = retryAfter;
+  if (Number.isFinite(retryAfter) && retryAfter >= 0)
+    (err as ApiError<unknown> & { retryAfterSeconds?: number }).retryAfterSeconds = retryAfter;
   return err;
 }
 
@@ -203,7 +208,9 @@ function extractMessage(body: unknown): string | undefined {
 }
 
 function isAbort(e: unknown): boolean {
-  return typeof e === "object" && e !== null && ((e as Error).name === "AbortError" || (e as Error).name === "TimeoutError");
+  return (
+    typeof e === "object" && e !== null && ((e as Error).name === "AbortError" || (e as Error).name === "TimeoutError")
+  );
 }
 
 // Gateway/overload answers are worth retrying. A 500 is retried only for status polls (as the
@@ -218,37 +225,58 @@ export function toRunnerError(raw: unknown, step: RunnerStep, requestId?: string
     const body = e.body as { error_type?: unknown; error?: { code?: unknown } } | undefined;
     const rid = e.requestId || requestId;
     if (e instanceof ValidationError || e.status === 422) {
-      return new RunnerError({
-        kind: "validation",
+      return new RunnerError(
+        {
+          kind: "validation",
+          step,
+          status: e.status,
+          requestId: rid,
+          message: e.message || "fal rejected the request as invalid.",
+          fieldErrors: (e as ValidationError).fieldErrors ?? [],
+        },
+        { cause: e },
+      );
+    }
+    if (body?.error_type === "request_cancelled") {
+      return new RunnerError(
+        { kind: "cancelled", step, status: e.status, requestId: rid, message: "The request was cancelled." },
+        { cause: e },
+      );
+    }
+    const timeout = e.status === 504 || e.status === 408;
+    return new RunnerError(
+      {
+        kind: timeout ? "timeout" : "http",
         step,
         status: e.status,
         requestId: rid,
-        message: e.message || "fal rejected the request as invalid.",
-        fieldErrors: (e as ValidationError).fieldErrors ?? [],
-      }, { cause: e });
-    }
-    if (body?.error_type === "request_cancelled") {
-      return new RunnerError({ kind: "cancelled", step, status: e.status, requestId: rid, message: "The request was cancelled." }, { cause: e });
-    }
-    const timeout = e.status === 504 || e.status === 408;
-    return new RunnerError({
-      kind: timeout ? "timeout" : "http",
-      step,
-      status: e.status,
-      requestId: rid,
-      message: `${stepLabel(step)} failed (HTTP ${e.status}): ${e.message}`,
-    }, { cause: e });
+        message: `${stepLabel(step)} failed (HTTP ${e.status}): ${e.message}`,
+      },
+      { cause: e },
+    );
   }
   if (isAbort(e)) {
     return new RunnerError({ kind: "cancelled", step, requestId, message: `${stepLabel(step)} was aborted.` });
   }
   const detail = e instanceof Error ? e.message : String(e);
-  const ambiguous = step === "submit" ? " The job may or may not have been queued; it was not resent, to avoid a duplicate." : "";
-  return new RunnerError({ kind: "network", step, requestId, message: `${stepLabel(step)} failed: network error (${detail}).${ambiguous}` });
+  const ambiguous =
+    step === "submit" ? " The job may or may not have been queued; it was not resent, to avoid a duplicate." : "";
+  return new RunnerError({
+    kind: "network",
+    step,
+    requestId,
+    message: `${stepLabel(step)} failed: network error (${detail}).${ambiguous}`,
+  });
 }
 
 function stepLabel(step: RunnerStep): string {
-  return { submit: "Submitting", status: "Checking status", result: "Fetching the result", cancel: "Cancelling", upload: "Uploading" }[step];
+  return {
+    submit: "Submitting",
+    status: "Checking status",
+    result: "Fetching the result",
+    cancel: "Cancelling",
+    upload: "Uploading",
+  }[step];
 }
 
 function isRetryable(err: RunnerError): boolean {
@@ -273,13 +301,26 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 type LooseQueue = {
-  submit(id: string, o: { input: unknown; webhookUrl?: string; abortSignal?: AbortSignal }): Promise<{ request_id: string }>;
-  status(id: string, o: { requestId: string; logs?: boolean; abortSignal?: AbortSignal }): Promise<Record<string, unknown>>;
+  submit(
+    id: string,
+    o: { input: unknown; webhookUrl?: string; abortSignal?: AbortSignal },
+  ): Promise<{ request_id: string }>;
+  status(
+    id: string,
+    o: { requestId: string; logs?: boolean; abortSignal?: AbortSignal },
+  ): Promise<Record<string, unknown>>;
   streamStatus(
     id: string,
     o: { requestId: string; logs?: boolean },
-  ): Promise<{ on(type: "data", l: (d: Record<string, unknown>) => void): void; done(): Promise<unknown>; abort(): void }>;
-  result(id: string, o: { requestId: string; abortSignal?: AbortSignal }): Promise<{ data: unknown; requestId: string }>;
+  ): Promise<{
+    on(type: "data", l: (d: Record<string, unknown>) => void): void;
+    done(): Promise<unknown>;
+    abort(): void;
+  }>;
+  result(
+    id: string,
+    o: { requestId: string; abortSignal?: AbortSignal },
+  ): Promise<{ data: unknown; requestId: string }>;
   cancel(id: string, o: { requestId: string; abortSignal?: AbortSignal }): Promise<void>;
 };
 
@@ -311,7 +352,9 @@ export function createRunner(options: RunnerOptions): Runner {
   // Both would be ambiguous (the client would send the key through the proxy); neither would
   // make the client fall back to FAL_KEY from the environment behind the caller's back.
   if ((proxyUrl !== undefined) === (credentials !== undefined) || proxyUrl === "" || credentials === "") {
-    throw new TypeError("createRunner needs exactly one of proxyUrl (through a proxy) or credentials (a fal key, direct)");
+    throw new TypeError(
+      "createRunner needs exactly one of proxyUrl (through a proxy) or credentials (a fal key, direct)",
+    );
   }
   const client = createFalClient({
     ...(proxyUrl !== undefined
@@ -327,7 +370,12 @@ export function createRunner(options: RunnerOptions): Runner {
   const queue = client.queue as unknown as LooseQueue;
 
   /** Retry an idempotent step on network errors and 408/429/5xx, with capped backoff. */
-  async function withRetry<T>(step: RunnerStep, fn: () => Promise<T>, signal?: AbortSignal, requestId?: string): Promise<T> {
+  async function withRetry<T>(
+    step: RunnerStep,
+    fn: () => Promise<T>,
+    signal?: AbortSignal,
+    requestId?: string,
+  ): Promise<T> {
     let attempt = 0;
     let failingSince: number | null = null;
     for (;;) {
@@ -359,23 +407,37 @@ export function createRunner(options: RunnerOptions): Runner {
     if (typeof Blob !== "undefined" && value instanceof Blob) return upload(value);
     if (Array.isArray(value)) return Promise.all(value.map(transformInput));
     if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-      const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await transformInput(v)] as const));
+      const entries = await Promise.all(
+        Object.entries(value).map(async ([k, v]) => [k, await transformInput(v)] as const),
+      );
       return Object.fromEntries(entries);
     }
     return value;
   }
 
-  async function submit(endpoint: LoraEndpointId, input: Record<string, unknown>, opts: SubmitOptions = {}): Promise<string> {
+  async function submit(
+    endpoint: LoraEndpointId,
+    input: Record<string, unknown>,
+    opts: SubmitOptions = {},
+  ): Promise<string> {
     const prepared = await transformInput(input);
     let requestId: string;
     try {
-      const res = await queue.submit(endpoint, { input: prepared, webhookUrl: opts.webhookUrl, abortSignal: opts.signal });
+      const res = await queue.submit(endpoint, {
+        input: prepared,
+        webhookUrl: opts.webhookUrl,
+        abortSignal: opts.signal,
+      });
       requestId = res.request_id;
     } catch (e) {
       throw toRunnerError(e, "submit");
     }
     if (typeof requestId !== "string" || requestId === "") {
-      throw new RunnerError({ kind: "http", step: "submit", message: "fal accepted the job but returned no request id." });
+      throw new RunnerError({
+        kind: "http",
+        step: "submit",
+        message: "fal accepted the job but returned no request id.",
+      });
     }
     opts.onEnqueue?.(requestId);
     return requestId;
@@ -393,7 +455,13 @@ export function createRunner(options: RunnerOptions): Runner {
   }
 
   /** Follow via SSE. Resolves true if the stream reported COMPLETED, false if it ended early. */
-  async function followStream(endpoint: LoraEndpointId, requestId: string, opts: FollowOptions, logs: RequestLog[], signal: AbortSignal): Promise<boolean> {
+  async function followStream(
+    endpoint: LoraEndpointId,
+    requestId: string,
+    opts: FollowOptions,
+    logs: RequestLog[],
+    signal: AbortSignal,
+  ): Promise<boolean> {
     const stream = await queue.streamStatus(endpoint, { requestId, logs: true });
     const onAbort = () => stream.abort();
     signal.addEventListener("abort", onAbort, { once: true });
@@ -412,7 +480,11 @@ export function createRunner(options: RunnerOptions): Runner {
     return completed;
   }
 
-  async function follow<T>(endpoint: LoraEndpointId, requestId: string, opts: FollowOptions = {}): Promise<RunResult<T>> {
+  async function follow<T>(
+    endpoint: LoraEndpointId,
+    requestId: string,
+    opts: FollowOptions = {},
+  ): Promise<RunResult<T>> {
     const controller = new AbortController();
     const stop = (reason: unknown) => controller.abort(reason);
     const onOuterAbort = () => stop(opts.signal!.reason);
@@ -439,20 +511,40 @@ export function createRunner(options: RunnerOptions): Runner {
       }
       while (!completed) {
         if (signal.aborted) throw signal.reason;
-        const raw = await withRetry("status", () => queue.status(endpoint, { requestId, logs: true, abortSignal: signal }), signal, requestId);
+        const raw = await withRetry(
+          "status",
+          () => queue.status(endpoint, { requestId, logs: true, abortSignal: signal }),
+          signal,
+          requestId,
+        );
         const logs = Array.isArray(raw.logs) ? (raw.logs as RequestLog[]) : [];
         opts.onUpdate?.(toUpdate(requestId, raw, logs));
         if (raw.status === "COMPLETED") completed = true;
         else await abortableSleep(pollIntervalMs, signal);
       }
-      const res = await withRetry("result", () => queue.result(endpoint, { requestId, abortSignal: signal }), signal, requestId);
+      const res = await withRetry(
+        "result",
+        () => queue.result(endpoint, { requestId, abortSignal: signal }),
+        signal,
+        requestId,
+      );
       return { data: res.data as T, requestId: res.requestId || requestId };
     } catch (e) {
       if (timedOut) {
-        throw new RunnerError({ kind: "timeout", step: "status", requestId, message: `Gave up waiting for the result after ${opts.timeoutMs} ms; the job may still finish at fal.` });
+        throw new RunnerError({
+          kind: "timeout",
+          step: "status",
+          requestId,
+          message: `Gave up waiting for the result after ${opts.timeoutMs} ms; the job may still finish at fal.`,
+        });
       }
       if (signal.aborted && !(e instanceof RunnerError && e.kind !== "cancelled")) {
-        throw new RunnerError({ kind: "cancelled", step: "status", requestId, message: "Stopped following the request." });
+        throw new RunnerError({
+          kind: "cancelled",
+          step: "status",
+          requestId,
+          message: "Stopped following the request.",
+        });
       }
       throw toRunnerError(e, "status", requestId);
     } finally {
@@ -461,9 +553,18 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
-  async function cancel(endpoint: LoraEndpointId, requestId: string, opts: { signal?: AbortSignal } = {}): Promise<CancelOutcome> {
+  async function cancel(
+    endpoint: LoraEndpointId,
+    requestId: string,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<CancelOutcome> {
     try {
-      await withRetry("cancel", () => queue.cancel(endpoint, { requestId, abortSignal: opts.signal }), opts.signal, requestId);
+      await withRetry(
+        "cancel",
+        () => queue.cancel(endpoint, { requestId, abortSignal: opts.signal }),
+        opts.signal,
+        requestId,
+      );
       return "CANCELLATION_REQUESTED";
     } catch (raw) {
       const err = toRunnerError(raw, "cancel", requestId);
@@ -474,7 +575,11 @@ export function createRunner(options: RunnerOptions): Runner {
     }
   }
 
-  async function run<T>(endpoint: LoraEndpointId, input: Record<string, unknown>, opts: SubmitOptions & FollowOptions = {}): Promise<RunResult<T>> {
+  async function run<T>(
+    endpoint: LoraEndpointId,
+    input: Record<string, unknown>,
+    opts: SubmitOptions & FollowOptions = {},
+  ): Promise<RunResult<T>> {
     const requestId = await submit(endpoint, input, opts);
     return follow<T>(endpoint, requestId, opts);
   }

@@ -8,13 +8,7 @@ export interface PortRef {
 }
 
 export type ConnectRefusal =
-  | "self-link"
-  | "unknown-node"
-  | "unknown-port"
-  | "type-mismatch"
-  | "input-taken"
-  | "duplicate"
-  | "cycle";
+  "self-link" | "unknown-node" | "unknown-port" | "type-mismatch" | "input-taken" | "duplicate" | "cycle";
 
 export type ConnectResult = { ok: true } | { ok: false; code: ConnectRefusal; reason: string };
 
@@ -57,12 +51,22 @@ export function canConnect(
   }
   const out: PortSpec | undefined = sourceDef.outputs.find((p) => p.id === from.port);
   const inp: PortSpec | undefined = targetDef.inputs.find((p) => p.id === to.port);
-  if (!out) return { ok: false, code: "unknown-port", reason: `${titleOf(doc, registry, from.node)} has no output "${from.port}"` };
-  if (!inp) return { ok: false, code: "unknown-port", reason: `${titleOf(doc, registry, to.node)} has no input "${to.port}"` };
+  if (!out)
+    return {
+      ok: false,
+      code: "unknown-port",
+      reason: `${titleOf(doc, registry, from.node)} has no output "${from.port}"`,
+    };
+  if (!inp)
+    return { ok: false, code: "unknown-port", reason: `${titleOf(doc, registry, to.node)} has no input "${to.port}"` };
 
   if (out.kind !== inp.kind) {
     const targetTitle = titleOf(doc, registry, to.node);
-    const portNote = targetDef.inputs.filter((p) => p.kind === inp.kind).length > 1 || inp.label.toLowerCase() !== PORT_KIND_INFO[inp.kind].label.toLowerCase() ? ` on "${inp.label}"` : "";
+    const portNote =
+      targetDef.inputs.filter((p) => p.kind === inp.kind).length > 1 ||
+      inp.label.toLowerCase() !== PORT_KIND_INFO[inp.kind].label.toLowerCase()
+        ? ` on "${inp.label}"`
+        : "";
     return {
       ok: false,
       code: "type-mismatch",
@@ -70,7 +74,9 @@ export function canConnect(
     };
   }
 
-  const existing = doc.edges.filter((e) => e.id !== options.ignoreEdgeId && e.target === to.node && e.targetHandle === to.port);
+  const existing = doc.edges.filter(
+    (e) => e.id !== options.ignoreEdgeId && e.target === to.node && e.targetHandle === to.port,
+  );
   if (existing.some((e) => e.source === from.node && e.sourceHandle === from.port)) {
     return { ok: false, code: "duplicate", reason: "These ports are already wired" };
   }

@@ -23,7 +23,11 @@ export class Sourced<T = unknown> {
     // Remembered: every IP-Adapter picks the same three fields of its shared encoder's value, and
     // a Sourced never changes, so one object per field serves them all.
     let hit = this.#picked?.get(key);
-    if (!hit) (this.#picked ??= new Map()).set(key, (hit = new Sourced((this.value as T)[key], { nodeId: this.source.nodeId, field: key })));
+    if (!hit)
+      (this.#picked ??= new Map()).set(
+        key,
+        (hit = new Sourced((this.value as T)[key], { nodeId: this.source.nodeId, field: key })),
+      );
     return hit as Sourced<T[K]>;
   }
 }

@@ -19,10 +19,12 @@ export const DIAGNOSTIC_CODES = {
   "node-error": "A node reported a problem while contributing to the request.",
   "internal-error": "The compiler hit a bug; the message says where.",
   "unknown-field": "An imported request has a field its endpoint does not take; it was dropped.",
-  "model-family-mismatch": "A LoRA, ControlNet or embedding looks built for a different base model family (SD1.5 vs SDXL).",
+  "model-family-mismatch":
+    "A LoRA, ControlNet or embedding looks built for a different base model family (SD1.5 vs SDXL).",
   "prompt-weighting-off": "The prompt uses weighting syntax while prompt weighting is off.",
   "prompt-weighting-unused": "Prompt weighting is on but the prompt uses no weighting syntax.",
-  "request-too-large": "The compiled request is over the size the proxy accepts (usually inline data: images); upload them instead.",
+  "request-too-large":
+    "The compiled request is over the size the proxy accepts (usually inline data: images); upload them instead.",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -34,7 +34,8 @@ export function fastCheckOf(schema: z.core.$ZodType): FastCheck | undefined {
   let hit = resolved.get(schema);
   if (hit === undefined) {
     hit = null;
-    const def = (schema as { _zod?: { def?: { type?: string; innerType?: z.core.$ZodType; checks?: unknown[] } } })._zod?.def;
+    const def = (schema as { _zod?: { def?: { type?: string; innerType?: z.core.$ZodType; checks?: unknown[] } } })._zod
+      ?.def;
     // A wrapper that carries checks of its own is left to zod.
     if (def?.innerType && !(def.checks && def.checks.length > 0)) {
       const inner = fastCheckOf(def.innerType);

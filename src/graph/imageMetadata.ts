@@ -141,10 +141,12 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /** Why a keyword is unusable, or null when it is fine. */
 export function keywordProblem(keyword: string): string | null {
-  if (typeof keyword !== "string" || keyword.length < 1 || keyword.length > 79) return `keyword must be 1–79 characters (got ${String(keyword).length})`;
+  if (typeof keyword !== "string" || keyword.length < 1 || keyword.length > 79)
+    return `keyword must be 1–79 characters (got ${String(keyword).length})`;
   if (keyword !== keyword.trim()) return `keyword "${keyword}" has leading or trailing spaces`;
   // Printable Latin-1 only; ":" is excluded too because the JPEG part header uses it as a separator.
-  if (!/^[\x20-\x39\x3b-\x7e\xa1-\xff]+$/.test(keyword)) return `keyword "${keyword}" has characters outside printable Latin-1 (or a ":")`;
+  if (!/^[\x20-\x39\x3b-\x7e\xa1-\xff]+$/.test(keyword))
+    return `keyword "${keyword}" has characters outside printable Latin-1 (or a ":")`;
   return null;
 }
 
@@ -196,7 +198,9 @@ function walkPng(b: Uint8Array, limits: MetadataLimits): { chunks: PngChunk[]; w
     const dataStart = at + 8;
     // Compare without adding first: length may be up to 2^32−1.
     if (length > b.length - dataStart - 4) {
-      warnings.push(`chunk ${type} at byte ${at} claims ${length} bytes but only ${Math.max(0, b.length - dataStart - 4)} remain`);
+      warnings.push(
+        `chunk ${type} at byte ${at} claims ${length} bytes but only ${Math.max(0, b.length - dataStart - 4)} remain`,
+      );
       break;
     }
     const dataEnd = dataStart + length;
@@ -263,7 +267,8 @@ export function readPngText(png: Uint8Array, limits: Partial<MetadataLimits> = {
   const lim = { ...DEFAULT_METADATA_LIMITS, ...limits };
   try {
     if (sniffImage(png) !== "png") return { ok: false, error: "not a PNG file (signature missing)" };
-    if (png.length > lim.maxImageBytes) return { ok: false, error: `image is too large (${png.length} bytes; the limit is ${lim.maxImageBytes})` };
+    if (png.length > lim.maxImageBytes)
+      return { ok: false, error: `image is too large (${png.length} bytes; the limit is ${lim.maxImageBytes})` };
     const { chunks, warnings } = walkPng(png, lim);
     const entries: Record<string, string> = Object.create(null);
     let total = 0;
@@ -332,7 +337,10 @@ interface JpegSegment {
 }
 
 /** Walks JPEG header segments up to (not including) SOS. */
-function walkJpeg(b: Uint8Array, limits: MetadataLimits): { segments: JpegSegment[]; warnings: string[]; sosAt: number } {
+function walkJpeg(
+  b: Uint8Array,
+  limits: MetadataLimits,
+): { segments: JpegSegment[]; warnings: string[]; sosAt: number } {
   const segments: JpegSegment[] = [];
   const warnings: string[] = [];
   let at = 2;
@@ -453,7 +461,8 @@ export function readJpegText(jpeg: Uint8Array, limits: Partial<MetadataLimits> =
   const lim = { ...DEFAULT_METADATA_LIMITS, ...limits };
   try {
     if (sniffImage(jpeg) !== "jpeg") return { ok: false, error: "not a JPEG file (SOI marker missing)" };
-    if (jpeg.length > lim.maxImageBytes) return { ok: false, error: `image is too large (${jpeg.length} bytes; the limit is ${lim.maxImageBytes})` };
+    if (jpeg.length > lim.maxImageBytes)
+      return { ok: false, error: `image is too large (${jpeg.length} bytes; the limit is ${lim.maxImageBytes})` };
     const { segments, warnings } = walkJpeg(jpeg, lim);
     const groups = new Map<string, { count: number; parts: (Uint8Array | undefined)[] }>();
     let total = 0;
@@ -519,8 +528,7 @@ export function readImageMetadata(bytes: Uint8Array, limits: Partial<MetadataLim
 }
 
 export type ImageWorkflowResult =
-  | { ok: true; load: LoadResult; request?: string; kind: ImageKind; warnings: string[] }
-  | { ok: false; error: string };
+  { ok: true; load: LoadResult; request?: string; kind: ImageKind; warnings: string[] } | { ok: false; error: string };
 
 /**
  * Finds the workflow embedded in an image and runs it through the workflow loader (untrusted
@@ -529,7 +537,11 @@ export type ImageWorkflowResult =
  * const r = workflowFromImage(bytes, registry);
  * if (r.ok && r.load.ok) store.replaceDocument(r.load.document);
  */
-export function workflowFromImage(bytes: Uint8Array, registry: Registry, options: LoadOptions & Partial<MetadataLimits> = {}): ImageWorkflowResult {
+export function workflowFromImage(
+  bytes: Uint8Array,
+  registry: Registry,
+  options: LoadOptions & Partial<MetadataLimits> = {},
+): ImageWorkflowResult {
   const meta = readImageMetadata(bytes, options);
   if (!meta.ok) return meta;
   const text = meta.entries[WORKFLOW_KEYWORD];

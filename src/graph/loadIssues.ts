@@ -91,7 +91,11 @@ export class IssueList {
     if (this.overflow === 0) return this.items;
     return [
       ...this.items,
-      { code: "too-many-issues", path: "$", message: `…and ${this.overflow} more problem${this.overflow === 1 ? "" : "s"} not listed` },
+      {
+        code: "too-many-issues",
+        path: "$",
+        message: `…and ${this.overflow} more problem${this.overflow === 1 ? "" : "s"} not listed`,
+      },
     ];
   }
 }

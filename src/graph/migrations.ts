@@ -5,7 +5,14 @@
  *   (`NodeDefinition.migrations`) and are driven from here.
  * A migration never edits its input: it returns a new value.
  */
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION, edgeId, type WorkflowDocument, type WorkflowEdge, type WorkflowNode } from "./document";
+import {
+  WORKFLOW_FORMAT,
+  WORKFLOW_VERSION,
+  edgeId,
+  type WorkflowDocument,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from "./document";
 import type { NodeDefinition, NodeMigration } from "./defineNode";
 import type { Registry } from "./registry";
 import { jsonPath, quote, type LoadIssue } from "./loadIssues";
@@ -35,7 +42,13 @@ export const migrateV1ToV2: DocumentMigration<WorkflowV1, WorkflowDocument> = {
   name: "v1-to-v2: params, node typeVersion, edge ids, meta",
   up(doc) {
     const nodes: WorkflowNode[] = doc.nodes.map((n) => {
-      const node: WorkflowNode = { id: n.id, type: n.type, typeVersion: 1, position: { x: n.position.x, y: n.position.y }, params: { ...n.data } };
+      const node: WorkflowNode = {
+        id: n.id,
+        type: n.type,
+        typeVersion: 1,
+        position: { x: n.position.x, y: n.position.y },
+        params: { ...n.data },
+      };
       if (n.label !== undefined) node.label = n.label;
       if (n.bypass !== undefined) node.bypass = n.bypass;
       return node;
@@ -43,7 +56,13 @@ export const migrateV1ToV2: DocumentMigration<WorkflowV1, WorkflowDocument> = {
     const edges: WorkflowEdge[] = doc.edges.map((e) => {
       const from = splitPortRef(e.from);
       const to = splitPortRef(e.to);
-      return { id: edgeId(from.node, from.port, to.node, to.port), source: from.node, sourceHandle: from.port, target: to.node, targetHandle: to.port };
+      return {
+        id: edgeId(from.node, from.port, to.node, to.port),
+        source: from.node,
+        sourceHandle: from.port,
+        target: to.node,
+        targetHandle: to.port,
+      };
     });
     const out: WorkflowDocument = {
       format: WORKFLOW_FORMAT,
@@ -90,7 +109,9 @@ function nodeName(nodeId: string, def: NodeDefinition): string {
 export function applyNodeMigration(step: NodeMigration, params: Record<string, unknown>): Record<string, unknown> {
   const out = step.up({ ...params });
   if (typeof out !== "object" || out === null || Array.isArray(out)) {
-    throw new Error(`returned ${out === null ? "null" : Array.isArray(out) ? "an array" : typeof out} instead of params`);
+    throw new Error(
+      `returned ${out === null ? "null" : Array.isArray(out) ? "an array" : typeof out} instead of params`,
+    );
   }
   // Migrations are our own code, but their output is copied like user data so a stray key cannot slip through.
   const copy: Record<string, unknown> = {};
@@ -102,9 +123,18 @@ export function applyNodeMigration(step: NodeMigration, params: Record<string, u
  * Brings one node's params from its `typeVersion` up to `def.version`, step by step.
  * A node newer than its definition is left as it is and flagged `newer` (the caller warns).
  */
-export function migrateNodeParams(node: Pick<WorkflowNode, "id" | "typeVersion" | "params">, def: NodeDefinition): NodeMigrationResult {
+export function migrateNodeParams(
+  node: Pick<WorkflowNode, "id" | "typeVersion" | "params">,
+  def: NodeDefinition,
+): NodeMigrationResult {
   if (node.typeVersion >= def.version) {
-    return { ok: true, params: node.params, typeVersion: node.typeVersion, applied: [], newer: node.typeVersion > def.version };
+    return {
+      ok: true,
+      params: node.params,
+      typeVersion: node.typeVersion,
+      applied: [],
+      newer: node.typeVersion > def.version,
+    };
   }
   let params = node.params;
   const applied: string[] = [];
@@ -138,7 +168,10 @@ export function migrateNodeParams(node: Pick<WorkflowNode, "id" | "typeVersion" 
  * loader warns about them separately). Returns a new document; errors mean the document could not
  * be brought up to date.
  */
-export function migrateNodes(doc: WorkflowDocument, registry: Registry): { document: WorkflowDocument; warnings: LoadIssue[]; errors: LoadIssue[] } {
+export function migrateNodes(
+  doc: WorkflowDocument,
+  registry: Registry,
+): { document: WorkflowDocument; warnings: LoadIssue[]; errors: LoadIssue[] } {
   const warnings: LoadIssue[] = [];
   const errors: LoadIssue[] = [];
   const nodes = doc.nodes.map((node, i) => {
@@ -169,6 +202,9 @@ export function migrateNodes(doc: WorkflowDocument, registry: Registry): { docum
  * Document migrations, then node migrations: what loading does to a valid file of any version.
  * Idempotent: `migrateWorkflow(migrateWorkflow(x).document)` equals `migrateWorkflow(x)`.
  */
-export function migrateWorkflow(doc: { version: number }, registry: Registry): { document: WorkflowDocument; warnings: LoadIssue[]; errors: LoadIssue[] } {
+export function migrateWorkflow(
+  doc: { version: number },
+  registry: Registry,
+): { document: WorkflowDocument; warnings: LoadIssue[]; errors: LoadIssue[] } {
   return migrateNodes(migrateDocument(doc).document, registry);
 }

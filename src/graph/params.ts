@@ -83,27 +83,70 @@ const isBoolean = (v: unknown): boolean => typeof v === "boolean";
 
 /** Builders that keep schema and UI hints in one place. */
 export const param = {
-  float(o: Common & { default?: number; min?: number; max?: number; step?: number; slider?: boolean; unconfirmedRange?: ParamSpec["unconfirmedRange"] }): ParamSpec<number> {
+  float(
+    o: Common & {
+      default?: number;
+      min?: number;
+      max?: number;
+      step?: number;
+      slider?: boolean;
+      unconfirmedRange?: ParamSpec["unconfirmedRange"];
+    },
+  ): ParamSpec<number> {
     const s = finite.check(...bounds(o.min, o.max));
-    return { ...o, schema: withFastCheck(s, inRange(false, o.min, o.max)), widget: o.slider === false ? "number" : "slider", step: o.step ?? 0.05 };
+    return {
+      ...o,
+      schema: withFastCheck(s, inRange(false, o.min, o.max)),
+      widget: o.slider === false ? "number" : "slider",
+      step: o.step ?? 0.05,
+    };
   },
-  int(o: Common & { default?: number; min?: number; max?: number; step?: number; slider?: boolean; widget?: "number" | "slider" | "seed" }): ParamSpec<number> {
+  int(
+    o: Common & {
+      default?: number;
+      min?: number;
+      max?: number;
+      step?: number;
+      slider?: boolean;
+      widget?: "number" | "slider" | "seed";
+    },
+  ): ParamSpec<number> {
     const s = z
       .number({ error: expected("a whole number") })
-      .check(z.int("must be a whole number"), z.refine(Number.isSafeInteger, "must be a safe integer"), ...bounds(o.min, o.max));
+      .check(
+        z.int("must be a whole number"),
+        z.refine(Number.isSafeInteger, "must be a safe integer"),
+        ...bounds(o.min, o.max),
+      );
     const widget = o.widget ?? (o.slider && o.min !== undefined && o.max !== undefined ? "slider" : "number");
     return { ...o, schema: withFastCheck(s, inRange(true, o.min, o.max)), widget, step: o.step ?? 1 };
   },
   string(o: Common & { default?: string; multiline?: boolean; schema?: z.ZodMiniType<string> }): ParamSpec<string> {
     // A caller's own schema gets no fast check: only zod knows what it allows.
-    return { ...o, schema: o.schema ?? withFastCheck(z.string({ error: expected("text") }), isString), widget: o.multiline ? "textarea" : "text" };
+    return {
+      ...o,
+      schema: o.schema ?? withFastCheck(z.string({ error: expected("text") }), isString),
+      widget: o.multiline ? "textarea" : "text",
+    };
   },
   bool(o: Common & { default?: boolean }): ParamSpec<boolean> {
-    return { ...o, schema: withFastCheck(z.boolean({ error: expected("on or off (true/false)") }), isBoolean), widget: "toggle" };
+    return {
+      ...o,
+      schema: withFastCheck(z.boolean({ error: expected("on or off (true/false)") }), isBoolean),
+      widget: "toggle",
+    };
   },
-  enum<const T extends readonly [string, ...string[]]>(options: T, o: Common & { default?: T[number] }): ParamSpec<T[number]> {
+  enum<const T extends readonly [string, ...string[]]>(
+    options: T,
+    o: Common & { default?: T[number] },
+  ): ParamSpec<T[number]> {
     const allowed = new Set<unknown>(options);
-    return { ...o, schema: withFastCheck(z.enum(options) as unknown as z.ZodMiniType<T[number]>, (v) => allowed.has(v)), widget: "select", options };
+    return {
+      ...o,
+      schema: withFastCheck(z.enum(options) as unknown as z.ZodMiniType<T[number]>, (v) => allowed.has(v)),
+      widget: "select",
+      options,
+    };
   },
   /** An image or file: https URL or data: URI. */
   fileUrl(o: Common & { default?: string; widget?: "image" | "text"; anyType?: boolean }): ParamSpec<string> {
@@ -115,7 +158,11 @@ export const param = {
         if (why) ctx.addIssue({ code: "custom", message: why });
       }),
     );
-    return { ...o, schema: withFastCheck(schema, (v) => typeof v === "string" && checkFileUrl(v, options) === null), widget: o.widget ?? "image" };
+    return {
+      ...o,
+      schema: withFastCheck(schema, (v) => typeof v === "string" && checkFileUrl(v, options) === null),
+      widget: o.widget ?? "image",
+    };
   },
   /** A model: Hugging Face id or URL. */
   modelRef(o: Common & { default?: string }): ParamSpec<string> {
@@ -125,7 +172,11 @@ export const param = {
         if (why) ctx.addIssue({ code: "custom", message: why });
       }),
     );
-    return { ...o, schema: withFastCheck(schema, (v) => typeof v === "string" && checkModelRef(v) === null), widget: "text" };
+    return {
+      ...o,
+      schema: withFastCheck(schema, (v) => typeof v === "string" && checkModelRef(v) === null),
+      widget: "text",
+    };
   },
   custom<T>(schema: z.ZodMiniType<T>, widget: WidgetKind, o: Common & { default?: T }): ParamSpec<T> {
     return { ...o, schema, widget };

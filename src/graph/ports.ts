@@ -19,7 +19,8 @@ export const PORT_KIND_INFO = {
     noun: "a model",
     label: "Model",
     color: "#a78bfa",
-    description: "The diffusion model stream: base model, then LoRAs, embeddings, IP-Adapters and IC-Light patch it in order.",
+    description:
+      "The diffusion model stream: base model, then LoRAs, embeddings, IP-Adapters and IC-Light patch it in order.",
   },
   conditioning: {
     noun: "conditioning",

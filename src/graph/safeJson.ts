@@ -133,7 +133,8 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
   };
   // Returns an error, or advances i past the string starting at i.
   const string = (): JsonSyntaxError | undefined => {
-    if (text.charCodeAt(i) !== 34) return { offset: i, reason: i >= n ? "unexpected end of file" : "expected a double-quoted property name" };
+    if (text.charCodeAt(i) !== 34)
+      return { offset: i, reason: i >= n ? "unexpected end of file" : "expected a double-quoted property name" };
     i++;
     while (i < n) {
       const c = text.charCodeAt(i);
@@ -145,7 +146,8 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
       if (c === 92) {
         const e = text[i + 1];
         if (e === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return { offset: i, reason: "bad \\u escape in a string" };
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+            return { offset: i, reason: "bad \\u escape in a string" };
           i += 6;
         } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
         else return { offset: i, reason: i + 1 >= n ? "unexpected end of file" : "bad escape in a string" };
@@ -159,7 +161,8 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
     const err = string();
     if (err) return err;
     ws();
-    if (text.charCodeAt(i) !== 58 /* : */) return { offset: i, reason: i >= n ? "unexpected end of file" : "expected ':' after a property name" };
+    if (text.charCodeAt(i) !== 58 /* : */)
+      return { offset: i, reason: i >= n ? "unexpected end of file" : "expected ':' after a property name" };
     i++;
     return undefined;
   };
@@ -203,14 +206,16 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
       else if (text.startsWith("null", i)) i += 4;
       else {
         NUMBER.lastIndex = i;
-        if (!NUMBER.test(text)) return { offset: i, reason: afterArrayComma && c === 93 ? "trailing comma" : describeChar(text, i) };
+        if (!NUMBER.test(text))
+          return { offset: i, reason: afterArrayComma && c === 93 ? "trailing comma" : describeChar(text, i) };
         i = NUMBER.lastIndex;
       }
       expectValue = false;
       continue;
     }
     // After a complete value.
-    if (stack.length === 0) return i < n ? { offset: i, reason: `${describeChar(text, i)} after the end of the data` } : undefined;
+    if (stack.length === 0)
+      return i < n ? { offset: i, reason: `${describeChar(text, i)} after the end of the data` } : undefined;
     const top = stack[stack.length - 1];
     const c = text.charCodeAt(i);
     if (c === 44 /* , */) {
@@ -247,7 +252,10 @@ function positionFromEngineMessage(text: string, message: string): { line: numbe
  * Checks the raw shape of a text before parsing: PNG signature, UTF-16, empty, size.
  * Returns the text with a UTF-8 BOM removed, or an error.
  */
-export function precheckText(text: string, limits: JsonLimits): { ok: true; text: string } | { ok: false; error: LoadIssue } {
+export function precheckText(
+  text: string,
+  limits: JsonLimits,
+): { ok: true; text: string } | { ok: false; error: LoadIssue } {
   if (text.length > limits.maxBytes) return { ok: false, error: tooLargeIssue(text.length, limits, false) };
   if (text.length * 3 > limits.maxBytes) {
     const bytes = utf8Length(text, limits.maxBytes);
@@ -258,7 +266,11 @@ export function precheckText(text: string, limits: JsonLimits): { ok: true; text
   if (/^[\u0089\uFFFD]PNG\r\n\u001a\n/.test(head) || head.startsWith("PNG\r\n\u001a\n")) {
     return {
       ok: false,
-      error: { code: "png-file", path: "$", message: `${INVALID}: this is a PNG image; drop it on the editor to read its embedded workflow` },
+      error: {
+        code: "png-file",
+        path: "$",
+        message: `${INVALID}: this is a PNG image; drop it on the editor to read its embedded workflow`,
+      },
     };
   }
   // A UTF-16 file decoded as UTF-8 or latin1 keeps its BOM as FFFE / two replacement chars / "ÿþ" and has a NUL
@@ -272,12 +284,17 @@ export function precheckText(text: string, limits: JsonLimits): { ok: true; text
     return {
       ok: false,
       error: utf16
-        ? { code: "utf16-file", path: "$", message: `${INVALID}: the file is UTF-16 encoded; save it as UTF-8 and load it again` }
+        ? {
+            code: "utf16-file",
+            path: "$",
+            message: `${INVALID}: the file is UTF-16 encoded; save it as UTF-8 and load it again`,
+          }
         : { code: "binary-file", path: "$", message: `${INVALID}: the file holds binary data, not JSON text` },
     };
   }
   const stripped = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (stripped.trim() === "") return { ok: false, error: { code: "empty-file", path: "$", message: `${INVALID}: the file is empty` } };
+  if (stripped.trim() === "")
+    return { ok: false, error: { code: "empty-file", path: "$", message: `${INVALID}: the file is empty` } };
   return { ok: true, text: stripped };
 }
 
@@ -285,16 +302,30 @@ export function precheckText(text: string, limits: JsonLimits): { ok: true; text
  * Decodes file bytes to text: checks the size and signatures on the bytes, then decodes UTF-8
  * (a UTF-8 BOM is accepted and removed).
  */
-export function decodeBytes(bytes: Uint8Array, limits: JsonLimits): { ok: true; text: string } | { ok: false; error: LoadIssue } {
+export function decodeBytes(
+  bytes: Uint8Array,
+  limits: JsonLimits,
+): { ok: true; text: string } | { ok: false; error: LoadIssue } {
   if (bytes.byteLength > limits.maxBytes) return { ok: false, error: tooLargeIssue(bytes.byteLength, limits, true) };
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
     return {
       ok: false,
-      error: { code: "png-file", path: "$", message: `${INVALID}: this is a PNG image; drop it on the editor to read its embedded workflow` },
+      error: {
+        code: "png-file",
+        path: "$",
+        message: `${INVALID}: this is a PNG image; drop it on the editor to read its embedded workflow`,
+      },
     };
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    return { ok: false, error: { code: "utf16-file", path: "$", message: `${INVALID}: the file is UTF-16 encoded; save it as UTF-8 and load it again` } };
+    return {
+      ok: false,
+      error: {
+        code: "utf16-file",
+        path: "$",
+        message: `${INVALID}: the file is UTF-16 encoded; save it as UTF-8 and load it again`,
+      },
+    };
   }
   // TextDecoder exists in browsers and Node alike; invalid sequences become U+FFFD and surface as JSON errors.
   return precheckText(new TextDecoder("utf-8").decode(bytes), { ...limits, maxBytes: Infinity });
@@ -333,7 +364,9 @@ export function parseJsonSafely(input: string | Uint8Array, limits: JsonLimits =
     return fail({
       code: "json-syntax",
       path: "$",
-      message: where ? `${INVALID} (JSON error at line ${where.line}, column ${where.column}: ${reason})` : `${INVALID} (JSON error: ${reason})`,
+      message: where
+        ? `${INVALID} (JSON error at line ${where.line}, column ${where.column}: ${reason})`
+        : `${INVALID} (JSON error: ${reason})`,
     });
   }
   return toSafeTree(parsed, limits);
@@ -405,7 +438,13 @@ export function toSafeTree(value: unknown, limits: JsonLimits = DEFAULT_JSON_LIM
         if (depth + 1 > limits.maxDepth) {
           return {
             ok: false,
-            errors: [{ code: "too-deep", path: pathOf(path), message: `${INVALID}: the file is nested too deeply (more than ${limits.maxDepth} levels)` }],
+            errors: [
+              {
+                code: "too-deep",
+                path: pathOf(path),
+                message: `${INVALID}: the file is nested too deeply (more than ${limits.maxDepth} levels)`,
+              },
+            ],
           };
         }
         size += 2;
@@ -421,7 +460,11 @@ export function toSafeTree(value: unknown, limits: JsonLimits = DEFAULT_JSON_LIM
         }
         const proto = Object.getPrototypeOf(src);
         if (proto !== Object.prototype && proto !== null) {
-          errors.add({ code: "not-json-data", path: pathOf(path), message: `${pathOf(path)} is ${kindOf(src)}, which a workflow file cannot contain` });
+          errors.add({
+            code: "not-json-data",
+            path: pathOf(path),
+            message: `${pathOf(path)} is ${kindOf(src)}, which a workflow file cannot contain`,
+          });
           break;
         }
         const copy: Record<string, unknown> = {};
@@ -429,20 +472,34 @@ export function toSafeTree(value: unknown, limits: JsonLimits = DEFAULT_JSON_LIM
         const keys = Object.keys(src).filter((k) => {
           if (!UNSAFE_KEYS.has(k)) return true;
           const p = pathOf({ parent: path, key: k });
-          warnings.add({ code: "unsafe-key", path: p, message: `Ignored the key "${k}" at ${p}: keys like this can tamper with the app` });
+          warnings.add({
+            code: "unsafe-key",
+            path: p,
+            message: `Ignored the key "${k}" at ${p}: keys like this can tamper with the app`,
+          });
           return false;
         });
         for (let i = keys.length - 1; i >= 0; i--) {
           const k = keys[i];
           size += k.length + 3;
-          stack.push({ src: (src as Record<string, unknown>)[k], parent: copy, key: k, depth: depth + 1, path: { parent: path, key: k } });
+          stack.push({
+            src: (src as Record<string, unknown>)[k],
+            parent: copy,
+            key: k,
+            depth: depth + 1,
+            path: { parent: path, key: k },
+          });
         }
         if (size > limits.maxBytes) return tooLarge(size, limits, false);
         break;
       }
       default:
         // bigint, symbol, function
-        errors.add({ code: "not-json-data", path: pathOf(path), message: `${pathOf(path)} is a ${typeof src}, which a workflow file cannot contain` });
+        errors.add({
+          code: "not-json-data",
+          path: pathOf(path),
+          message: `${pathOf(path)} is a ${typeof src}, which a workflow file cannot contain`,
+        });
     }
     if (size > limits.maxBytes) return tooLarge(size, limits, false);
   }

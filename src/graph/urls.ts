@@ -22,7 +22,6 @@ function codePoint(ch: string): string {
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // URL and model-reference checks
 // ---------------------------------------------------------------------------------------------
@@ -74,7 +73,8 @@ function checkHttpUrl(s: string, scheme: string): string | null {
   // "example.com"), so a disguised host would pass; a real IDN host can be written as xn--.
   const authority = s.slice(scheme.length + 3).split(/[/?#]/, 1)[0];
   const odd = /[^\x21-\x7e]/u.exec(authority);
-  if (odd) return `has a non-ASCII character "${odd[0]}" (${codePoint(odd[0])}) in its host name, possibly a lookalike; use the ASCII (xn--) form`;
+  if (odd)
+    return `has a non-ASCII character "${odd[0]}" (${codePoint(odd[0])}) in its host name, possibly a lookalike; use the ASCII (xn--) form`;
   if (url.username || url.password) {
     return 'must not contain a user name or password ("user@host" can disguise the real host)';
   }
@@ -82,7 +82,8 @@ function checkHttpUrl(s: string, scheme: string): string | null {
 }
 
 function schemeError(scheme: string, allowed: string): string {
-  if (scheme.length === 1) return `looks like a local file path (${scheme}:); fal cannot read your disk. Upload the file or use ${allowed}`;
+  if (scheme.length === 1)
+    return `looks like a local file path (${scheme}:); fal cannot read your disk. Upload the file or use ${allowed}`;
   return `uses the "${scheme.toLowerCase()}:" scheme; expected ${allowed}`;
 }
 
@@ -146,7 +147,8 @@ function checkFileUrlNow(s: unknown, options: FileUrlOptions): string | null {
   const mediaType = meta[0];
   const isBase64 = meta.length > 1 && meta[meta.length - 1].toLowerCase() === "base64";
   const payload = str.slice(comma + 1);
-  if (mediaType !== "" && !MEDIA_TYPE.test(mediaType)) return `is a data: URI with a malformed media type "${mediaType}"`;
+  if (mediaType !== "" && !MEDIA_TYPE.test(mediaType))
+    return `is a data: URI with a malformed media type "${mediaType}"`;
   if (options.imageOnly && !/^image\//i.test(mediaType)) {
     return `is a data: URI of type "${mediaType || "text/plain"}"; only images (data:image/...) are accepted here`;
   }
@@ -189,7 +191,8 @@ function checkModelRefNow(s: unknown): string | null {
     if (scheme === "data") return `is a data: URI; model files must be ${allowed}`;
     return schemeError(m[1], allowed);
   }
-  if (str.startsWith("/") || str.startsWith("~")) return `looks like a local file path; fal cannot read your disk. Use ${allowed}`;
+  if (str.startsWith("/") || str.startsWith("~"))
+    return `looks like a local file path; fal cannot read your disk. Use ${allowed}`;
   for (const seg of str.split("/")) {
     if (seg === "") return `has an empty part between slashes; expected ${allowed}`;
     if (seg === "." || seg === "..") return `contains a "${seg}" path segment; expected ${allowed}`;

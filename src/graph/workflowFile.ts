@@ -104,7 +104,8 @@ export function loadWorkflow(input: unknown, registry: Registry, options: LoadOp
     if (typeof input === "string") tree = parseJsonSafely(input, limits);
     else if (input instanceof Uint8Array) tree = parseJsonSafely(input, limits);
     else if (input instanceof ArrayBuffer) tree = parseJsonSafely(new Uint8Array(input), limits);
-    else if (ArrayBuffer.isView(input)) tree = parseJsonSafely(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), limits);
+    else if (ArrayBuffer.isView(input))
+      tree = parseJsonSafely(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), limits);
     else tree = toSafeTree(input, limits);
     if (!tree.ok) return { ok: false, errors: tree.errors };
     const warnings = new IssueList(limits.maxIssues);
@@ -140,27 +141,55 @@ export async function loadWorkflowBlob(
   try {
     bytes = await blob.arrayBuffer();
   } catch (e) {
-    return rejected({ code: "internal-error", path: "$", message: `Could not read the file: ${e instanceof Error ? e.message : String(e)}` });
+    return rejected({
+      code: "internal-error",
+      path: "$",
+      message: `Could not read the file: ${e instanceof Error ? e.message : String(e)}`,
+    });
   }
   return loadWorkflow(bytes, registry, options);
 }
 
-function checkHeader(root: unknown, limits: LoadLimits): { ok: true; root: Obj; version: 1 | 2 } | { ok: false; errors: LoadIssue[] } {
+function checkHeader(
+  root: unknown,
+  limits: LoadLimits,
+): { ok: true; root: Obj; version: 1 | 2 } | { ok: false; errors: LoadIssue[] } {
   if (!isObj(root)) {
     return {
       ok: false,
-      errors: [{ code: "not-a-workflow", path: "$", message: `Not a lora-graph workflow: the file holds ${describeValue(root)}, not an object` }],
+      errors: [
+        {
+          code: "not-a-workflow",
+          path: "$",
+          message: `Not a lora-graph workflow: the file holds ${describeValue(root)}, not an object`,
+        },
+      ],
     };
   }
   if (root.format !== WORKFLOW_FORMAT) {
     if ("model_name" in root && "prompt" in root) {
       return {
         ok: false,
-        errors: [{ code: "fal-request", path: "$", message: "Not a lora-graph workflow: this looks like a fal-ai/lora request; use Import request" }],
+        errors: [
+          {
+            code: "fal-request",
+            path: "$",
+            message: "Not a lora-graph workflow: this looks like a fal-ai/lora request; use Import request",
+          },
+        ],
       };
     }
     if ("last_node_id" in root || ("links" in root && "nodes" in root)) {
-      return { ok: false, errors: [{ code: "not-a-workflow", path: "$", message: "Not a lora-graph workflow: this looks like a ComfyUI workflow, which lora-graph cannot read" }] };
+      return {
+        ok: false,
+        errors: [
+          {
+            code: "not-a-workflow",
+            path: "$",
+            message: "Not a lora-graph workflow: this looks like a ComfyUI workflow, which lora-graph cannot read",
+          },
+        ],
+      };
     }
     return {
       ok: false,
@@ -181,7 +210,14 @@ function checkHeader(root: unknown, limits: LoadLimits): { ok: true; root: Obj; 
   if (typeof v !== "number" || !Number.isInteger(v)) {
     return {
       ok: false,
-      errors: [{ code: "bad-version", path: "$.version", field: "version", message: `The file's version is ${describeValue(v)}; expected a whole number` }],
+      errors: [
+        {
+          code: "bad-version",
+          path: "$.version",
+          field: "version",
+          message: `The file's version is ${describeValue(v)}; expected a whole number`,
+        },
+      ],
     };
   }
   if (v > WORKFLOW_VERSION) {
@@ -200,15 +236,30 @@ function checkHeader(root: unknown, limits: LoadLimits): { ok: true; root: Obj; 
   if (!isKnownVersion(v)) {
     return {
       ok: false,
-      errors: [{ code: "bad-version", path: "$.version", field: "version", message: `Unknown file version ${v} (this app reads versions 1 to ${WORKFLOW_VERSION})` }],
+      errors: [
+        {
+          code: "bad-version",
+          path: "$.version",
+          field: "version",
+          message: `Unknown file version ${v} (this app reads versions 1 to ${WORKFLOW_VERSION})`,
+        },
+      ],
     };
   }
   const errors: LoadIssue[] = [];
   if (Array.isArray(root.nodes) && root.nodes.length > limits.maxNodes) {
-    errors.push({ code: "too-many-nodes", path: "$.nodes", message: `The workflow has ${root.nodes.length} nodes; the limit is ${limits.maxNodes}` });
+    errors.push({
+      code: "too-many-nodes",
+      path: "$.nodes",
+      message: `The workflow has ${root.nodes.length} nodes; the limit is ${limits.maxNodes}`,
+    });
   }
   if (Array.isArray(root.edges) && root.edges.length > limits.maxEdges) {
-    errors.push({ code: "too-many-edges", path: "$.edges", message: `The workflow has ${root.edges.length} wires; the limit is ${limits.maxEdges}` });
+    errors.push({
+      code: "too-many-edges",
+      path: "$.edges",
+      message: `The workflow has ${root.edges.length} wires; the limit is ${limits.maxEdges}`,
+    });
   }
   if (errors.length) return { ok: false, errors };
   return { ok: true, root, version: v };
@@ -235,7 +286,13 @@ function structureIssues(issues: readonly z.core.$ZodIssue[], root: Obj, prefix:
       const nodeId = nodeIdAt(root, segs[1]);
       const field = segs.slice(2).join(".") || undefined;
       const who = nodeId !== undefined ? `node ${quote(nodeId)}` : `nodes[${segs[1]}]`;
-      return { code: "invalid-structure", path, nodeId, field: typeof segs[2] === "string" ? segs[2] : undefined, message: `${who} › ${field ?? "(the node)"}: ${text}` };
+      return {
+        code: "invalid-structure",
+        path,
+        nodeId,
+        field: typeof segs[2] === "string" ? segs[2] : undefined,
+        message: `${who} › ${field ?? "(the node)"}: ${text}`,
+      };
     }
     return { code: "invalid-structure", path, message: `${segs.length ? segs.join(".") : "the file"}: ${text}` };
   });
@@ -255,7 +312,9 @@ function repairPositions(root: Obj, warnings: IssueList): void {
     const x = isObj(pos) && finite(pos.x) ? pos.x : 0;
     const y = isObj(pos) && finite(pos.y) ? pos.y : 0;
     const nodeId = typeof n.id === "string" ? n.id : undefined;
-    const what = !isObj(pos) ? `is ${describeValue(pos)}` : `has x = ${describeValue(pos.x)}, y = ${describeValue(pos.y)}`;
+    const what = !isObj(pos)
+      ? `is ${describeValue(pos)}`
+      : `has x = ${describeValue(pos.x)}, y = ${describeValue(pos.y)}`;
     warnings.add({
       code: "invalid-position",
       path: jsonPath(["nodes", i, "position"]),
@@ -287,7 +346,8 @@ function repairNonFiniteParams(root: Obj, warnings: IssueList): void {
         if (typeof v === "number" && !Number.isFinite(v)) {
           found ??= v;
           holder[k] = null;
-        } else if (Array.isArray(v)) v.forEach((_, j) => stack.push({ holder: v as unknown as Record<number, unknown>, k: j }));
+        } else if (Array.isArray(v))
+          v.forEach((_, j) => stack.push({ holder: v as unknown as Record<number, unknown>, k: j }));
         else if (isObj(v)) for (const kk of Object.keys(v)) stack.push({ holder: v, k: kk });
       }
       if (found === undefined) continue;
@@ -307,11 +367,21 @@ function repairViewport(root: Obj, warnings: IssueList): void {
   if (root.viewport === undefined) return;
   const r = workflowDocumentSchema.shape.viewport.safeParse(root.viewport);
   if (r.success) return;
-  warnings.add({ code: "invalid-viewport", path: "$.viewport", message: `The saved view (${zodIssueText(r.error.issues[0])}) was unusable and is reset` });
+  warnings.add({
+    code: "invalid-viewport",
+    path: "$.viewport",
+    message: `The saved view (${zodIssueText(r.error.issues[0])}) was unusable and is reset`,
+  });
   delete root.viewport;
 }
 
-function warnUnknownKeys(value: unknown, known: readonly string[], segs: PathSegment[], warnings: IssueList, nodeId?: string): void {
+function warnUnknownKeys(
+  value: unknown,
+  known: readonly string[],
+  segs: PathSegment[],
+  warnings: IssueList,
+  nodeId?: string,
+): void {
   if (!isObj(value)) return;
   for (const k of Object.keys(value)) {
     if (known.includes(k)) continue;
@@ -440,7 +510,12 @@ function loadTree(value: unknown, registry: Registry, limits: LoadLimits, warnin
  * checked against the edges kept before it, with the same `canConnect` the editor uses while
  * dragging, so a loaded file never holds a wire the editor would refuse.
  */
-function checkEdges(doc: WorkflowDocument, edgeIndex: readonly number[], registry: Registry, warnings: IssueList): WorkflowEdge[] {
+function checkEdges(
+  doc: WorkflowDocument,
+  edgeIndex: readonly number[],
+  registry: Registry,
+  warnings: IssueList,
+): WorkflowEdge[] {
   const nodes = new Map(doc.nodes.map((n) => [n.id, n]));
   const accepted: WorkflowEdge[] = [];
   const acceptedIds = new Set<string>();
@@ -504,18 +579,39 @@ function checkEdges(doc: WorkflowDocument, edgeIndex: readonly number[], registr
       // A node of unknown type is kept, so its wires are too: only the known end can be checked.
       if (e.source === e.target) return drop("invalid-edge", "a node cannot be wired to itself");
       if (sourceDef && !sourceDef.outputs.some((p) => p.id === e.sourceHandle)) {
-        return drop("invalid-edge", `${source.label || sourceDef.title} has no output ${quote(e.sourceHandle)}`, "sourceHandle");
+        return drop(
+          "invalid-edge",
+          `${source.label || sourceDef.title} has no output ${quote(e.sourceHandle)}`,
+          "sourceHandle",
+        );
       }
       if (targetDef && !targetDef.inputs.some((p) => p.id === e.targetHandle)) {
-        return drop("invalid-edge", `${target.label || targetDef.title} has no input ${quote(e.targetHandle)}`, "targetHandle");
+        return drop(
+          "invalid-edge",
+          `${target.label || targetDef.title} has no input ${quote(e.targetHandle)}`,
+          "targetHandle",
+        );
       }
     } else {
       // canConnect only looks up the two endpoints, so it gets a two-node view.
-      const view: WorkflowDocument = { ...doc, nodes: source === target ? [source] : [source, target], edges: relevantEdges(e) };
-      const r = canConnect(view, { node: e.source, port: e.sourceHandle }, { node: e.target, port: e.targetHandle }, registry);
+      const view: WorkflowDocument = {
+        ...doc,
+        nodes: source === target ? [source] : [source, target],
+        edges: relevantEdges(e),
+      };
+      const r = canConnect(
+        view,
+        { node: e.source, port: e.sourceHandle },
+        { node: e.target, port: e.targetHandle },
+        registry,
+      );
       if (!r.ok) {
         const field =
-          r.code === "unknown-port" ? (sourceDef.outputs.some((p) => p.id === e.sourceHandle) ? "targetHandle" : "sourceHandle") : undefined;
+          r.code === "unknown-port"
+            ? sourceDef.outputs.some((p) => p.id === e.sourceHandle)
+              ? "targetHandle"
+              : "sourceHandle"
+            : undefined;
         return drop("invalid-edge", r.reason, field);
       }
     }
@@ -534,7 +630,12 @@ function sortedCopy(value: unknown): unknown {
   const out: Obj = {};
   for (const k of Object.keys(value).sort()) {
     // defineProperty, not assignment: a "__proto__" key in editor data must stay a plain key.
-    Object.defineProperty(out, k, { value: sortedCopy(value[k]), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, {
+      value: sortedCopy(value[k]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -559,7 +660,13 @@ export function serializeWorkflow(doc: WorkflowDocument): string {
       expanded: n.expanded,
       params: sortedCopy(n.params),
     })),
-    edges: doc.edges.map((e) => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle })),
+    edges: doc.edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      sourceHandle: e.sourceHandle,
+      target: e.target,
+      targetHandle: e.targetHandle,
+    })),
     viewport: doc.viewport ? { x: doc.viewport.x, y: doc.viewport.y, zoom: doc.viewport.zoom } : undefined,
   };
   return `${JSON.stringify(out, null, 2)}\n`;

@@ -26,10 +26,16 @@ const id = (what: string) => z.string().check(z.minLength(1, `${what} must not b
 
 export const workflowNodeSchema = z.object({
   id: described(id("a node id"), "Unique within the document; edges refer to it."),
-  type: described(id("a node type"), "Node type in the catalogue, e.g. \"lora\"."),
-  typeVersion: described(z.number().check(z.int(), z.gte(1)), "Version of the node type the params were written for; older ones are migrated on load."),
+  type: described(id("a node type"), 'Node type in the catalogue, e.g. "lora".'),
+  typeVersion: described(
+    z.number().check(z.int(), z.gte(1)),
+    "Version of the node type the params were written for; older ones are migrated on load.",
+  ),
   position: described(xySchema, "Canvas position in flow coordinates."),
-  params: described(z.record(z.string(), z.unknown()), "Only the values the user chose; defaults come from the node type."),
+  params: described(
+    z.record(z.string(), z.unknown()),
+    "Only the values the user chose; defaults come from the node type.",
+  ),
   label: described(z.optional(z.string()), "User's name for the node."),
   bypass: described(z.optional(z.boolean()), "Switched off without deleting."),
   expanded: described(z.optional(z.boolean()), "Advanced params unfolded."),
@@ -123,6 +129,13 @@ export function isKnownVersion(v: unknown): v is DocumentVersion {
  * fs.writeFileSync("workflow.schema.json", JSON.stringify(workflowJsonSchema(), null, 2));
  */
 export function workflowJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(workflowDocumentSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
-  return { ...schema, title: "lora-graph workflow", $comment: `format "${WORKFLOW_FORMAT}", version ${WORKFLOW_VERSION}` };
+  const schema = z.toJSONSchema(workflowDocumentSchema, { io: "input", target: "draft-2020-12" }) as Record<
+    string,
+    unknown
+  >;
+  return {
+    ...schema,
+    title: "lora-graph workflow",
+    $comment: `format "${WORKFLOW_FORMAT}", version ${WORKFLOW_VERSION}`,
+  };
 }

@@ -8,15 +8,7 @@
  */
 
 export type FalOperation =
-  | "submit"
-  | "run"
-  | "status"
-  | "stream"
-  | "result"
-  | "cancel"
-  | "upload"
-  | "uploadMultipart"
-  | "completeMultipart";
+  "submit" | "run" | "status" | "stream" | "result" | "cancel" | "upload" | "uploadMultipart" | "completeMultipart";
 
 export type LoraEndpoint = "fal-ai/lora" | "fal-ai/lora/image-to-image" | "fal-ai/lora/inpaint";
 
@@ -120,7 +112,10 @@ export function classifyTarget(rawTarget: string | undefined, method: string): T
     return refuse("target_not_allowed", "Targets with an explicit port are not forwarded.");
   }
   if (authority !== url.hostname) {
-    return refuse("target_not_allowed", "The target must be written as https://<fal host>/… (lower case, no port, no userinfo).");
+    return refuse(
+      "target_not_allowed",
+      "The target must be written as https://<fal host>/… (lower case, no port, no userinfo).",
+    );
   }
   if (url.hash !== "" || rawTarget.includes("#")) {
     return refuse("target_not_allowed", "Targets with a fragment are not forwarded.");
@@ -147,7 +142,8 @@ export function classifyTarget(rawTarget: string | undefined, method: string): T
         return { ok: true, op: "submit", url: url.href, method: "POST", endpoint, webhook };
       }
       const m = REQUEST_PATH.exec(url.pathname);
-      if (!m) return refuse("target_not_allowed", `Path ${url.pathname} on queue.fal.run is not a fal-ai/lora operation.`);
+      if (!m)
+        return refuse("target_not_allowed", `Path ${url.pathname} on queue.fal.run is not a fal-ai/lora operation.`);
       const requestId = m[1];
       const suffix = m[2] ?? "";
       if (suffix === "/status" || suffix === "/status/stream") {
@@ -169,14 +165,16 @@ export function classifyTarget(rawTarget: string | undefined, method: string): T
     }
     case "fal.run": {
       const endpoint = ENDPOINT_PATHS[url.pathname];
-      if (!endpoint) return refuse("target_not_allowed", `Path ${url.pathname} on fal.run is not a fal-ai/lora endpoint.`);
+      if (!endpoint)
+        return refuse("target_not_allowed", `Path ${url.pathname} on fal.run is not a fal-ai/lora endpoint.`);
       if (method !== "POST") return wrongMethod("Direct run", "POST");
       if (query.size > 0) return refuse("target_not_allowed", "Direct run takes no query parameters.");
       return { ok: true, op: "run", url: url.href, method: "POST", endpoint };
     }
     case "rest.fal.ai": {
       const op = STORAGE_OPS[url.pathname];
-      if (!op) return refuse("target_not_allowed", `Path ${url.pathname} on rest.fal.ai is not a storage upload operation.`);
+      if (!op)
+        return refuse("target_not_allowed", `Path ${url.pathname} on rest.fal.ai is not a storage upload operation.`);
       if (method !== "POST") return wrongMethod("Storage upload", "POST");
       if (query.size !== 1 || query.get("storage_type") !== "fal-cdn-v3") {
         return refuse("target_not_allowed", "Storage upload requires exactly ?storage_type=fal-cdn-v3.");

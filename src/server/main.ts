@@ -71,7 +71,9 @@ const app = createApp({
   standin: process.env.FAL_STANDIN === "1",
   standinOptions: { faults },
   limits,
-  allowedOrigins: process.env.PROXY_ALLOWED_ORIGINS?.split(",").map((s) => s.trim()).filter(Boolean),
+  allowedOrigins: process.env.PROXY_ALLOWED_ORIGINS?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
 });
 
 const port = intEnv("PORT") ?? 8787;

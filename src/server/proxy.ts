@@ -10,7 +10,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_REQUEST_BYTES } from "../graph/urls.ts";
 import { classifyTarget, type AllowedTarget, type FalOperation } from "./allowlist.ts";
-import { BodyTooLargeError, HOP_BY_HOP, type Logger, consoleLogger, readBody, redactingLogger, sendJsonError } from "./http.ts";
+import {
+  BodyTooLargeError,
+  HOP_BY_HOP,
+  type Logger,
+  consoleLogger,
+  readBody,
+  redactingLogger,
+  sendJsonError,
+} from "./http.ts";
 import { TokenBuckets, type BucketConfig } from "./rateLimit.ts";
 
 export const PROXY_PATH = "/api/fal/proxy";
@@ -77,7 +85,13 @@ const EMPTY = Buffer.alloc(0);
  */
 const BUFFERED_BYTES = 256 * 1024;
 
-const SUBMIT_OPS: ReadonlySet<FalOperation> = new Set(["submit", "run", "upload", "uploadMultipart", "completeMultipart"]);
+const SUBMIT_OPS: ReadonlySet<FalOperation> = new Set([
+  "submit",
+  "run",
+  "upload",
+  "uploadMultipart",
+  "completeMultipart",
+]);
 
 /** Marker an in-process upstream can throw to make the proxy drop the client connection. */
 export interface DropConnectionSignal {
@@ -138,18 +152,30 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
         res.writeHead(204, {
           ...corsHeaders(origin),
           "access-control-allow-methods": "GET, POST, PUT",
-          "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "content-type, accept, x-fal-target-url",
+          "access-control-allow-headers":
+            req.headers["access-control-request-headers"] ?? "content-type, accept, x-fal-target-url",
           "access-control-max-age": "600",
         });
         res.end();
         return;
       }
-      return sendJsonError(res, 403, "origin_not_allowed", "Cross-origin use of the proxy is not enabled for this origin.");
+      return sendJsonError(
+        res,
+        403,
+        "origin_not_allowed",
+        "Cross-origin use of the proxy is not enabled for this origin.",
+      );
     }
     if (method !== "GET" && method !== "POST" && method !== "PUT") {
-      return sendJsonError(res, 405, "method_not_allowed", `Method ${method || "(none)"} is not supported; use GET, POST or PUT.`, {
-        allow: "GET, POST, PUT",
-      });
+      return sendJsonError(
+        res,
+        405,
+        "method_not_allowed",
+        `Method ${method || "(none)"} is not supported; use GET, POST or PUT.`,
+        {
+          allow: "GET, POST, PUT",
+        },
+      );
     }
     if (!originAllowed(req)) {
       return sendJsonError(res, 403, "origin_not_allowed", `Origin ${origin} may not use this proxy.`);
@@ -186,12 +212,20 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       if (!verdict.allowed) {
         const suppressed = limitLog.shouldLog(`${budget} ${clientKey(req)}`);
         if (suppressed !== null) {
-          logger.warn(`proxy: rate limit (${budget}) for ${target.op}${suppressed > 0 ? ` (${suppressed} more refusals for this client not logged)` : ""}`);
+          logger.warn(
+            `proxy: rate limit (${budget}) for ${target.op}${suppressed > 0 ? ` (${suppressed} more refusals for this client not logged)` : ""}`,
+          );
         }
-        return sendJsonError(res, 429, "rate_limited", `Too many ${budget} requests; retry in ${verdict.retryAfterSeconds} s.`, {
-          ...cors,
-          "retry-after": String(verdict.retryAfterSeconds),
-        });
+        return sendJsonError(
+          res,
+          429,
+          "rate_limited",
+          `Too many ${budget} requests; retry in ${verdict.retryAfterSeconds} s.`,
+          {
+            ...cors,
+            "retry-after": String(verdict.retryAfterSeconds),
+          },
+        );
       }
     }
 
@@ -205,10 +239,16 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
     } catch (e) {
       if (e instanceof BodyTooLargeError) {
         // We stop reading mid-body, so the connection cannot be reused.
-        return sendJsonError(res, 413, "body_too_large", `Request body exceeds the ${limits.maxBodyBytes}-byte limit.`, {
-          ...cors,
-          connection: "close",
-        });
+        return sendJsonError(
+          res,
+          413,
+          "body_too_large",
+          `Request body exceeds the ${limits.maxBodyBytes}-byte limit.`,
+          {
+            ...cors,
+            connection: "close",
+          },
+        );
       }
       res.destroy();
       return;
@@ -249,7 +289,13 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
       }
       if (timedOut) {
         logger.warn(`proxy: upstream ${target.op} timed out after ${limits.upstreamTimeoutMs} ms`);
-        return sendJsonError(res, 504, "upstream_timeout", `fal did not answer within ${limits.upstreamTimeoutMs} ms.`, cors);
+        return sendJsonError(
+          res,
+          504,
+          "upstream_timeout",
+          `fal did not answer within ${limits.upstreamTimeoutMs} ms.`,
+          cors,
+        );
       }
       if (res.destroyed) return;
       logger.warn(`proxy: upstream ${target.op} failed: ${describeError(e)}`);
@@ -261,13 +307,26 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel().catch(() => {});
       logger.warn(`proxy: upstream ${target.op} answered a redirect (${response.status}); not followed`);
-      return sendJsonError(res, 502, "upstream_redirect", `fal answered with a redirect (${response.status}), which is not followed.`, cors);
+      return sendJsonError(
+        res,
+        502,
+        "upstream_redirect",
+        `fal answered with a redirect (${response.status}), which is not followed.`,
+        cors,
+      );
     }
 
     const outHeaders: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
       const n = name.toLowerCase();
-      if (HOP_BY_HOP.has(n) || n === "content-length" || n === "content-encoding" || n === "set-cookie" || n === "set-cookie2") return;
+      if (
+        HOP_BY_HOP.has(n) ||
+        n === "content-length" ||
+        n === "content-encoding" ||
+        n === "set-cookie" ||
+        n === "set-cookie2"
+      )
+        return;
       outHeaders[n] = value;
     });
     Object.assign(outHeaders, cors);
@@ -282,8 +341,16 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
     const declared = Number(response.headers.get("content-length") ?? 0);
     if (declared > limits.maxResponseBytes) {
       await response.body.cancel().catch(() => {});
-      logger.warn(`proxy: upstream ${target.op} announced ${declared} bytes, over the ${limits.maxResponseBytes}-byte limit; refused`);
-      return sendJsonError(res, 502, "upstream_too_large", `fal's answer exceeds the ${limits.maxResponseBytes}-byte limit.`, cors);
+      logger.warn(
+        `proxy: upstream ${target.op} announced ${declared} bytes, over the ${limits.maxResponseBytes}-byte limit; refused`,
+      );
+      return sendJsonError(
+        res,
+        502,
+        "upstream_too_large",
+        `fal's answer exceeds the ${limits.maxResponseBytes}-byte limit.`,
+        cors,
+      );
     }
     // (No per-request closures here: under tsx every named one costs a defineProperty.)
     const reader = response.body.getReader();
@@ -311,7 +378,13 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
           // Nothing sent yet, so the browser can still get a proper answer.
           logger.warn(`proxy: upstream ${target.op} response exceeded ${limits.maxResponseBytes} bytes; cut`);
           stopUpstream(upstream, reader);
-          return sendJsonError(res, 502, "upstream_too_large", `fal's answer exceeds the ${limits.maxResponseBytes}-byte limit.`, cors);
+          return sendJsonError(
+            res,
+            502,
+            "upstream_too_large",
+            `fal's answer exceeds the ${limits.maxResponseBytes}-byte limit.`,
+            cors,
+          );
         }
       }
       res.writeHead(response.status, outHeaders);
@@ -459,7 +532,8 @@ function stopUpstream(upstream: AbortController, reader: ReadableStreamDefaultRe
 function describeError(e: unknown): string {
   if (e instanceof Error) {
     const cause = (e as { cause?: unknown }).cause;
-    const code = cause && typeof cause === "object" && "code" in cause ? ` (${String((cause as { code: unknown }).code)})` : "";
+    const code =
+      cause && typeof cause === "object" && "code" in cause ? ` (${String((cause as { code: unknown }).code)})` : "";
     return `${e.name}: ${e.message}${code}`;
   }
   return String(e);

@@ -58,6 +58,7 @@ export function parseBucket(raw: string): BucketConfig | string {
   const capacity = Number(m[1]);
   const refillPerSecond = Number(m[2]);
   if (capacity < 1 || capacity > 1_000_000) return `burst must be 1..1000000, got ${capacity}`;
-  if (refillPerSecond <= 0 || refillPerSecond > 100_000) return `per-second must be above 0 and at most 100000, got ${refillPerSecond}`;
+  if (refillPerSecond <= 0 || refillPerSecond > 100_000)
+    return `per-second must be above 0 and at most 100000, got ${refillPerSecond}`;
   return { capacity, refillPerSecond };
 }

@@ -50,9 +50,27 @@ interface ListKind {
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
 const LISTS: readonly ListKind[] = [
-  { key: "loras", noun: "LoRA", nodeType: "lora", identity: (i) => str(i.path), name: (i) => shortModelName(str(i.path)) },
-  { key: "controlnets", noun: "ControlNet", nodeType: "controlnet", identity: (i) => str(i.path), name: (i) => shortModelName(str(i.path)) },
-  { key: "embeddings", noun: "embedding", nodeType: "embedding", identity: (i) => str(i.path), name: (i) => shortModelName(str(i.path)) },
+  {
+    key: "loras",
+    noun: "LoRA",
+    nodeType: "lora",
+    identity: (i) => str(i.path),
+    name: (i) => shortModelName(str(i.path)),
+  },
+  {
+    key: "controlnets",
+    noun: "ControlNet",
+    nodeType: "controlnet",
+    identity: (i) => str(i.path),
+    name: (i) => shortModelName(str(i.path)),
+  },
+  {
+    key: "embeddings",
+    noun: "embedding",
+    nodeType: "embedding",
+    identity: (i) => str(i.path),
+    name: (i) => shortModelName(str(i.path)),
+  },
   {
     key: "ip_adapter",
     noun: "IP-Adapter",
@@ -87,12 +105,22 @@ const ENDPOINT_WORDS: Record<Endpoint, string> = {
  * @example
  * diffRequests({ guidance_scale: 7.5 }, { guidance_scale: 4 }).sentence // "guidance_scale 7.5 → 4"
  */
-export function diffRequests(before: Record<string, unknown> | RequestSnapshot, after: Record<string, unknown> | RequestSnapshot): RequestDiff {
+export function diffRequests(
+  before: Record<string, unknown> | RequestSnapshot,
+  after: Record<string, unknown> | RequestSnapshot,
+): RequestDiff {
   const a = snapshot(before);
   const b = snapshot(after);
   const changes: RequestChange[] = [];
   if (a.endpoint && b.endpoint && a.endpoint !== b.endpoint) {
-    changes.push({ kind: "changed", path: "endpoint", subject: "endpoint", from: a.endpoint, to: b.endpoint, text: `${ENDPOINT_WORDS[a.endpoint]} → ${ENDPOINT_WORDS[b.endpoint]}` });
+    changes.push({
+      kind: "changed",
+      path: "endpoint",
+      subject: "endpoint",
+      from: a.endpoint,
+      to: b.endpoint,
+      text: `${ENDPOINT_WORDS[a.endpoint]} → ${ENDPOINT_WORDS[b.endpoint]}`,
+    });
   }
   const keys = [...new Set([...Object.keys(a.input), ...Object.keys(b.input)])];
   for (const key of keys) {
@@ -100,11 +128,15 @@ export function diffRequests(before: Record<string, unknown> | RequestSnapshot, 
     if (list) diffList(list, a, b, changes);
     else diffTop(key, a.input, b.input, changes);
   }
-  return { changes, sentence: changes.length ? changes.map((c) => c.text).join("; ") : "No difference between the two requests." };
+  return {
+    changes,
+    sentence: changes.length ? changes.map((c) => c.text).join("; ") : "No difference between the two requests.",
+  };
 }
 
 function snapshot(x: Record<string, unknown> | RequestSnapshot): RequestSnapshot {
-  if (x && typeof x === "object" && "input" in x && x.input && typeof x.input === "object" && !Array.isArray(x.input)) return x as RequestSnapshot;
+  if (x && typeof x === "object" && "input" in x && x.input && typeof x.input === "object" && !Array.isArray(x.input))
+    return x as RequestSnapshot;
   return { input: (x && typeof x === "object" ? x : {}) as Record<string, unknown> };
 }
 
@@ -143,7 +175,8 @@ function show(key: string, v: unknown): string {
   if (typeof v === "object" && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
     if ("width" in o || "height" in o) return `${o.width ?? "?"}×${o.height ?? "?"}`;
-    if ("method" in o && Array.isArray(o.array)) return o.method === "array" && o.array.length ? `custom (${o.array.length} values)` : "default";
+    if ("method" in o && Array.isArray(o.array))
+      return o.method === "array" && o.array.length ? `custom (${o.array.length} values)` : "default";
   }
   const json = JSON.stringify(v) ?? String(v);
   return json.length > 48 ? `${json.slice(0, 47)}…` : json;
@@ -203,12 +236,22 @@ function diffList(list: ListKind, a: RequestSnapshot, b: RequestSnapshot, out: R
   for (const old of before) {
     if (afterByKey.has(old.key)) continue;
     const bypassed = isBypassedIn(b.document, list, old.value);
-    out.push({ kind: bypassed ? "bypassed" : "removed", path: `${list.key}.${old.index}`, subject: old.name, text: `${old.name} ${bypassed ? "bypassed" : "removed"}` });
+    out.push({
+      kind: bypassed ? "bypassed" : "removed",
+      path: `${list.key}.${old.index}`,
+      subject: old.name,
+      text: `${old.name} ${bypassed ? "bypassed" : "removed"}`,
+    });
   }
   for (const now of after) {
     if (beforeByKey.has(now.key)) continue;
     const restored = isBypassedIn(a.document, list, now.value);
-    out.push({ kind: restored ? "restored" : "added", path: `${list.key}.${now.index}`, subject: now.name, text: `${now.name} ${restored ? "switched back on" : "added"}` });
+    out.push({
+      kind: restored ? "restored" : "added",
+      path: `${list.key}.${now.index}`,
+      subject: now.name,
+      text: `${now.name} ${restored ? "switched back on" : "added"}`,
+    });
   }
 
   // Matched items: field changes, then moves (those off the longest run kept in order).
@@ -220,7 +263,15 @@ function diffList(list: ListKind, a: RequestSnapshot, b: RequestSnapshot, out: R
       const to = f in now.value ? now.value[f] : nested[f];
       if (same(from, to)) continue;
       const word = FIELD_WORDS[f] ?? f;
-      out.push({ kind: "changed", path: `${list.key}.${now.index}.${f}`, subject: now.name, field: f, from, to, text: changeText(`${now.name} ${word}`, f, from, to) });
+      out.push({
+        kind: "changed",
+        path: `${list.key}.${now.index}.${f}`,
+        subject: now.name,
+        field: f,
+        from,
+        to,
+        text: changeText(`${now.name} ${word}`, f, from, to),
+      });
     }
   }
   const afterRanks = matched.map(([, now]) => now.index);
@@ -259,7 +310,8 @@ function longestIncreasing(values: number[]): Set<number> {
 }
 
 function ordinal(n: number): string {
-  const s = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  const s =
+    n % 100 >= 11 && n % 100 <= 13 ? "th" : (({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th");
   return `${n}${s}`;
 }
 

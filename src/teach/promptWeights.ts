@@ -66,7 +66,9 @@ export function analyzePromptWeights(prompt: string): PromptWeightAnalysis {
     // A bug here must never break the editor: fall back to "all plain text" and say so.
     return {
       segments: text ? [{ text, start: 0, end: text.length, weight: 1, kind: "text" }] : [],
-      problems: [`Could not analyse the prompt (${err instanceof Error ? err.message : String(err)}); showing it unweighted`],
+      problems: [
+        `Could not analyse the prompt (${err instanceof Error ? err.message : String(err)}); showing it unweighted`,
+      ],
     };
   }
 }
@@ -119,7 +121,13 @@ class Reader {
 
   private emit(start: number, end: number, kind: PromptSegmentKind, weight: number, clause: number | undefined): void {
     if (end <= start) return;
-    const seg: PromptSegment = { text: this.s.slice(start, end), start, end, weight: kind === "syntax" ? 1 : weight, kind };
+    const seg: PromptSegment = {
+      text: this.s.slice(start, end),
+      start,
+      end,
+      weight: kind === "syntax" ? 1 : weight,
+      kind,
+    };
     if (clause !== undefined) seg.clause = clause;
     this.out.push(seg);
   }
@@ -162,7 +170,9 @@ class Reader {
     }
     if (weights.length === 0) weights = parts.map(() => 1);
     else if (weights.length !== parts.length) {
-      this.problems.push(`.${kind}() has ${parts.length} prompt${parts.length === 1 ? "" : "s"} but ${weights.length} weight${weights.length === 1 ? "" : "s"}; Compel refuses this, give one weight per prompt`);
+      this.problems.push(
+        `.${kind}() has ${parts.length} prompt${parts.length === 1 ? "" : "s"} but ${weights.length} weight${weights.length === 1 ? "" : "s"}; Compel refuses this, give one weight per prompt`,
+      );
     }
     return { kind, weights };
   }
@@ -199,7 +209,8 @@ class Reader {
     m = ATTEND.exec(rest);
     if (m) {
       const arg = m[1];
-      const factor = arg[0] === "+" ? PLUS ** arg.length : arg[0] === "-" ? MINUS ** arg.length : this.finite(Number(arg));
+      const factor =
+        arg[0] === "+" ? PLUS ** arg.length : arg[0] === "-" ? MINUS ** arg.length : this.finite(Number(arg));
       return { len: m[0].length, factor };
     }
     return null;
@@ -216,7 +227,8 @@ class Reader {
     const s = this.s;
     if (depth > MAX_DEPTH) {
       this.emit(lo, hi, "text", weight, clause);
-      if (!this.problems.some((p) => p.startsWith("Brackets nest"))) this.problems.push(`Brackets nest deeper than ${MAX_DEPTH} levels; the innermost are shown unweighted`);
+      if (!this.problems.some((p) => p.startsWith("Brackets nest")))
+        this.problems.push(`Brackets nest deeper than ${MAX_DEPTH} levels; the innermost are shown unweighted`);
       return;
     }
     let i = lo;
@@ -240,7 +252,13 @@ class Reader {
           );
         } else {
           if (!suf && !this.problems.some((p) => p.startsWith("Bare brackets"))) {
-            this.problems.push("Bare brackets such as (" + inner.slice(0, 30) + ") only group words in Compel (weight 1); A1111 would read them as 1.1. Add a weight: (" + inner.slice(0, 30) + ")1.1 or +.");
+            this.problems.push(
+              "Bare brackets such as (" +
+                inner.slice(0, 30) +
+                ") only group words in Compel (weight 1); A1111 would read them as 1.1. Add a weight: (" +
+                inner.slice(0, 30) +
+                ")1.1 or +.",
+            );
           }
           this.sequence(i + 1, close, weight * (suf?.factor ?? 1), clause, depth + 1);
         }
@@ -305,7 +323,13 @@ function merge(segments: PromptSegment[]): PromptSegment[] {
   const out: PromptSegment[] = [];
   for (const seg of segments) {
     const last = out[out.length - 1];
-    if (last && last.kind === seg.kind && last.weight === seg.weight && last.clause === seg.clause && last.end === seg.start) {
+    if (
+      last &&
+      last.kind === seg.kind &&
+      last.weight === seg.weight &&
+      last.clause === seg.clause &&
+      last.end === seg.start
+    ) {
       last.text += seg.text;
       last.end = seg.end;
     } else out.push({ ...seg });

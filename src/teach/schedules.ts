@@ -283,13 +283,18 @@ const METHOD: Record<Family, string> = {
 };
 
 const NOTE: Record<Family, string> = {
-  euler: "Euler takes one straight step along the model's predicted direction per timestep. Leading spacing starts just below t = 999, so the first step is not at pure noise.",
-  "euler-a": "Euler Ancestral adds fresh noise after each step, so the image keeps changing with the step count. Timesteps are spaced like Euler's.",
-  "euler-trailing": "Trailing spacing (Lin et al. 2023) starts at t = 999, pure noise, which matters for few-step models and zero-terminal-SNR schedules.",
+  euler:
+    "Euler takes one straight step along the model's predicted direction per timestep. Leading spacing starts just below t = 999, so the first step is not at pure noise.",
+  "euler-a":
+    "Euler Ancestral adds fresh noise after each step, so the image keeps changing with the step count. Timesteps are spaced like Euler's.",
+  "euler-trailing":
+    "Trailing spacing (Lin et al. 2023) starts at t = 999, pure noise, which matters for few-step models and zero-terminal-SNR schedules.",
   dpm: "DPM-Solver++ 2M reuses the previous step's prediction for a second-order update; the SDE variant adds noise. Timesteps use leading spacing over N + 1 intervals.",
-  "dpm-karras": "Karras spacing spends more steps at low noise, where fine detail is decided, and fewer at high noise. The SDE variant follows the same sigmas but adds noise.",
+  "dpm-karras":
+    "Karras spacing spends more steps at low noise, where fine detail is decided, and fewer at high noise. The SDE variant follows the same sigmas but adds noise.",
   lcm: "LCM was distilled on 50 timesteps (every 20th); it picks N of them evenly. Use it with an LCM model or LoRA and 4–8 steps.",
-  "lcm-trailing": "LCM's update on trailing timesteps (999, then evenly down), as used with few-step LoRAs such as LCM/DMD2. fal does not document this variant; this is our reading of its name.",
+  "lcm-trailing":
+    "LCM's update on trailing timesteps (999, then evenly down), as used with few-step LoRAs such as LCM/DMD2. fal does not document this variant; this is our reading of its name.",
   ddim: "DDIM is deterministic with eta 0. It has no sigmas of its own; the sigma shown is the noise level of each timestep.",
   tcd: "TCD picks timesteps like LCM; its gamma (the eta field) decides how much noise is re-added each step. Use it with a TCD LoRA and 4–8 steps.",
 };
@@ -318,7 +323,10 @@ export function scheduleFor(req: ScheduleRequest): Schedule {
 
   const customT = req.timesteps && req.timesteps.length > 0 ? req.timesteps : undefined;
   const customS = !customT && req.sigmas && req.sigmas.length > 0 ? req.sigmas : undefined;
-  if (req.timesteps?.length && req.sigmas?.length) warnings.push("Custom timesteps and custom sigmas cannot both be given; fal refuses the request. Drawing the timesteps.");
+  if (req.timesteps?.length && req.sigmas?.length)
+    warnings.push(
+      "Custom timesteps and custom sigmas cannot both be given; fal refuses the request. Drawing the timesteps.",
+    );
 
   let timesteps: number[];
   let sigmas: number[];
@@ -327,7 +335,8 @@ export function scheduleFor(req: ScheduleRequest): Schedule {
     sigmas = timesteps.map((t) => sigmaAt(t, table));
     method = `${method}; custom timesteps`;
     note = `Custom timesteps replace the step count. ${note}`;
-    if (family === "dpm-karras") warnings.push("diffusers refuses custom timesteps together with Karras sigmas (DPM++ … Karras).");
+    if (family === "dpm-karras")
+      warnings.push("diffusers refuses custom timesteps together with Karras sigmas (DPM++ … Karras).");
     checkDescending(timesteps, "timesteps", warnings);
   } else if (customS) {
     // As in diffusers' Euler `set_timesteps(sigmas=…)`, a trailing 0 is where the last step lands, not a step.
@@ -343,7 +352,9 @@ export function scheduleFor(req: ScheduleRequest): Schedule {
   } else {
     const steps = req.steps ?? DEFAULT_STEPS;
     if (!Number.isInteger(steps) || steps < 1 || steps > TRAIN_TIMESTEPS) {
-      throw new RangeError(`scheduleFor: steps must be a whole number from 1 to ${TRAIN_TIMESTEPS}, got ${String(steps)}`);
+      throw new RangeError(
+        `scheduleFor: steps must be a whole number from 1 to ${TRAIN_TIMESTEPS}, got ${String(steps)}`,
+      );
     }
     switch (family) {
       case "euler":
@@ -355,7 +366,9 @@ export function scheduleFor(req: ScheduleRequest): Schedule {
       case "lcm-trailing":
         timesteps = trailingTimesteps(steps);
         if (timesteps.length !== steps) {
-          warnings.push(`With ${steps} steps numpy's arange yields ${timesteps.length} trailing timesteps (floating-point rounding); diffusers runs them all, the last at t = ${timesteps[timesteps.length - 1]}.`);
+          warnings.push(
+            `With ${steps} steps numpy's arange yields ${timesteps.length} trailing timesteps (floating-point rounding); diffusers runs them all, the last at t = ${timesteps[timesteps.length - 1]}.`,
+          );
         }
         break;
       case "dpm":
@@ -367,7 +380,10 @@ export function scheduleFor(req: ScheduleRequest): Schedule {
       case "lcm":
       case "tcd":
         timesteps = lcmTimesteps(steps);
-        if (steps > 50) warnings.push(`${family === "lcm" ? "LCMScheduler" : "TCDScheduler"} refuses more than 50 steps (its original_inference_steps); fal will fail. Use 4–8 steps.`);
+        if (steps > 50)
+          warnings.push(
+            `${family === "lcm" ? "LCMScheduler" : "TCDScheduler"} refuses more than 50 steps (its original_inference_steps); fal will fail. Use 4–8 steps.`,
+          );
         break;
     }
     if (family === "dpm-karras") {
@@ -378,7 +394,12 @@ export function scheduleFor(req: ScheduleRequest): Schedule {
       sigmas = timesteps.map((t) => sigmaAt(t, table));
     }
   }
-  if ((family === "lcm" || family === "tcd" || family === "lcm-trailing") && (req.steps ?? DEFAULT_STEPS) > 8 && !customT && !customS) {
+  if (
+    (family === "lcm" || family === "tcd" || family === "lcm-trailing") &&
+    (req.steps ?? DEFAULT_STEPS) > 8 &&
+    !customT &&
+    !customS
+  ) {
     warnings.push("LCM and TCD are built for 4–8 steps; more steps rarely help and can wash the image out.");
   }
   const points = timesteps.map((timestep, step) => ({ step, timestep, sigma: sigmas[step] }));
@@ -388,7 +409,9 @@ export function scheduleFor(req: ScheduleRequest): Schedule {
 function checkDescending(values: readonly number[], what: string, warnings: string[]): void {
   for (let i = 1; i < values.length; i++) {
     if (!(values[i] < values[i - 1])) {
-      warnings.push(`Custom ${what} should go from high to low; item ${i + 1} (${values[i]}) is not below item ${i} (${values[i - 1]}).`);
+      warnings.push(
+        `Custom ${what} should go from high to low; item ${i + 1} (${values[i]}) is not below item ${i} (${values[i - 1]}).`,
+      );
       return;
     }
   }

@@ -74,10 +74,14 @@ export interface SweepResult {
  * @example range(0, 1.2, 7) // [0, 0.2, 0.4, 0.6, 0.8, 1, 1.2]
  */
 export function range(start: number, end: number, steps: number): number[] {
-  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`range: start and end must be finite numbers, got ${start} and ${end}`);
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`range: steps must be a whole number of at least 1, got ${steps}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end))
+    throw new RangeError(`range: start and end must be finite numbers, got ${start} and ${end}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new RangeError(`range: steps must be a whole number of at least 1, got ${steps}`);
   if (steps === 1) return [start];
-  return Array.from({ length: steps }, (_, i) => clean(i === steps - 1 ? end : start + ((end - start) * i) / (steps - 1)));
+  return Array.from({ length: steps }, (_, i) =>
+    clean(i === steps - 1 ? end : start + ((end - start) * i) / (steps - 1)),
+  );
 }
 
 /** Whole-number values from start to end inclusive (for steps, seeds…), duplicates removed. */
@@ -94,7 +98,9 @@ export function listValues(text: string): (string | number | boolean)[] {
     .split(/[,;\n]/)
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((s) => (s === "true" ? true : s === "false" ? false : /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? Number(s) : s));
+    .map((s) =>
+      s === "true" ? true : s === "false" ? false : /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? Number(s) : s,
+    );
 }
 
 function clean(v: number): number {
@@ -113,7 +119,12 @@ interface AxisValue {
  * @example
  * const { cells, errors } = expandSweep(doc, registry, { axes: [{ nodeId: "lora", param: "scale", values: range(0, 1, 5) }] });
  */
-export function expandSweep(doc: WorkflowDocument, registry: Registry, spec: SweepSpec, options: CompileOptions = {}): SweepResult {
+export function expandSweep(
+  doc: WorkflowDocument,
+  registry: Registry,
+  spec: SweepSpec,
+  options: CompileOptions = {},
+): SweepResult {
   const errors: SweepError[] = [];
   const notes: string[] = [];
   const byId = new Map(doc.nodes.map((n) => [n.id, n] as const));
@@ -125,10 +136,15 @@ export function expandSweep(doc: WorkflowDocument, registry: Registry, spec: Swe
   const targets = new Set<string>();
   const built: { title: string; values: AxisValue[] }[] = [];
   axes.forEach((axis, a) => {
-    const made = axis.kind === "toggle" ? toggleAxis(axis, a, byId, registry, errors) : paramAxis(axis, a, byId, registry, errors);
+    const made =
+      axis.kind === "toggle" ? toggleAxis(axis, a, byId, registry, errors) : paramAxis(axis, a, byId, registry, errors);
     if (!made) return;
     for (const t of made.targets) {
-      if (targets.has(t)) errors.push({ axis: a, message: `Axis ${a + 1} sweeps ${t.replace("\u0000", " ")} again; the other axis already does` });
+      if (targets.has(t))
+        errors.push({
+          axis: a,
+          message: `Axis ${a + 1} sweeps ${t.replace("\u0000", " ")} again; the other axis already does`,
+        });
       targets.add(t);
     }
     built.push(made);
@@ -141,7 +157,10 @@ export function expandSweep(doc: WorkflowDocument, registry: Registry, spec: Swe
   const count = xs.length * ys.length;
   if (count > MAX_SWEEP_CELLS) {
     const shape = built[1] ? `${xs.length} × ${ys.length}` : `${xs.length} values`;
-    return refuse([{ message: `This sweep makes ${count} cells (${shape}); the limit is ${MAX_SWEEP_CELLS}. Use fewer values.` }], titles);
+    return refuse(
+      [{ message: `This sweep makes ${count} cells (${shape}); the limit is ${MAX_SWEEP_CELLS}. Use fewer values.` }],
+      titles,
+    );
   }
 
   // One seed for every cell, so the swept value is the only difference.
@@ -150,7 +169,11 @@ export function expandSweep(doc: WorkflowDocument, registry: Registry, spec: Swe
   let seed: number | undefined;
   const seeded = new Map<string, number>();
   if (spec.seed !== undefined) {
-    if (!Number.isSafeInteger(spec.seed) || spec.seed < 0) return refuse([{ message: `The sweep's seed must be a whole number of at least 0, got ${String(spec.seed)}` }], titles);
+    if (!Number.isSafeInteger(spec.seed) || spec.seed < 0)
+      return refuse(
+        [{ message: `The sweep's seed must be a whole number of at least 0, got ${String(spec.seed)}` }],
+        titles,
+      );
     seed = spec.seed;
     for (const s of samplers) seeded.set(s.id, spec.seed);
   } else if (!seedSwept) {
@@ -158,7 +181,9 @@ export function expandSweep(doc: WorkflowDocument, registry: Registry, spec: Swe
     if (missing.length) {
       seed = stableSeed(doc);
       for (const s of missing) seeded.set(s.id, seed);
-      notes.push(`The Sampler has no seed, so every cell uses seed ${seed} (picked from the workflow, the same each time) to keep the comparison fair.`);
+      notes.push(
+        `The Sampler has no seed, so every cell uses seed ${seed} (picked from the workflow, the same each time) to keep the comparison fair.`,
+      );
     } else if (samplers.length === 1) seed = samplers[0].params.seed as number;
   }
   if (seedSwept) seeded.clear();
@@ -179,10 +204,20 @@ export function expandSweep(doc: WorkflowDocument, registry: Registry, spec: Swe
       const compiled = compile(document, registry, options);
       const ok = compiled.outputs.length > 0 && compiled.outputs.every((o) => o.ok);
       requestCount += compiled.outputs.filter((o) => o.ok).length;
-      const cell: SweepCell = { x, y, label: yv ? { x: xv.label, y: yv.label } : { x: xv.label }, document, compiled, ok };
+      const cell: SweepCell = {
+        x,
+        y,
+        label: yv ? { x: xv.label, y: yv.label } : { x: xv.label },
+        document,
+        compiled,
+        ok,
+      };
       if (!ok) {
         const first = compiled.diagnostics.find((d) => d.severity === "error");
-        errors.push({ cell: cells.length, message: `Cell ${cellName(cell)} does not compile: ${first?.message ?? "no Sampler output"}` });
+        errors.push({
+          cell: cells.length,
+          message: `Cell ${cellName(cell)} does not compile: ${first?.message ?? "no Sampler output"}`,
+        });
       }
       cells.push(cell);
     });
@@ -215,7 +250,10 @@ function paramAxis(
   const spec = def?.params[axis.param];
   const name = nodeDisplayName(node, registry);
   if (!def || !spec) {
-    errors.push({ axis: a, message: `${where}: ${name} has no parameter "${String(axis.param)}"${def ? ` (it has ${Object.keys(def.params).join(", ")})` : ""}` });
+    errors.push({
+      axis: a,
+      message: `${where}: ${name} has no parameter "${String(axis.param)}"${def ? ` (it has ${Object.keys(def.params).join(", ")})` : ""}`,
+    });
     return null;
   }
   if (!Array.isArray(axis.values) || axis.values.length === 0) {
@@ -225,11 +263,20 @@ function paramAxis(
   const values: AxisValue[] = [];
   axis.values.forEach((value) => {
     if (value === undefined || value === null) {
-      if (spec.required) errors.push({ axis: a, value, message: `${where} (${name} · ${spec.label}): it cannot be left unset, it is required` });
+      if (spec.required)
+        errors.push({
+          axis: a,
+          value,
+          message: `${where} (${name} · ${spec.label}): it cannot be left unset, it is required`,
+        });
     } else {
       const r = spec.schema.safeParse(value);
       if (!r.success) {
-        errors.push({ axis: a, value, message: `${where} (${name} · ${spec.label}): ${formatValue(value)} ${issueText(r.error.issues[0]?.message)}` });
+        errors.push({
+          axis: a,
+          value,
+          message: `${where} (${name} · ${spec.label}): ${formatValue(value)} ${issueText(r.error.issues[0]?.message)}`,
+        });
       }
     }
     values.push({
@@ -262,8 +309,10 @@ function toggleAxis(
   const nodes: WorkflowNode[] = [];
   for (const id of ids) {
     const n = byId.get(id);
-    if (!n) errors.push({ axis: a, value: id, message: `${where} switches node "${id}", which is not in the workflow` });
-    else if (registry.get(n.type)?.isOutput) errors.push({ axis: a, value: id, message: `${where}: the Sampler output cannot be switched off` });
+    if (!n)
+      errors.push({ axis: a, value: id, message: `${where} switches node "${id}", which is not in the workflow` });
+    else if (registry.get(n.type)?.isOutput)
+      errors.push({ axis: a, value: id, message: `${where}: the Sampler output cannot be switched off` });
     else nodes.push(n);
   }
   if (nodes.length !== ids.length) return null;
@@ -271,7 +320,10 @@ function toggleAxis(
   const sets: number[][] = [];
   if (axis.mode === "all") {
     if (nodes.length > 6) {
-      errors.push({ axis: a, message: `${where} switches ${nodes.length} nodes in every combination: ${2 ** nodes.length} cells, over the limit of ${MAX_SWEEP_CELLS}. Use mode "each" or fewer nodes.` });
+      errors.push({
+        axis: a,
+        message: `${where} switches ${nodes.length} nodes in every combination: ${2 ** nodes.length} cells, over the limit of ${MAX_SWEEP_CELLS}. Use mode "each" or fewer nodes.`,
+      });
       return null;
     }
     // Every combination, most nodes on first.
@@ -300,7 +352,11 @@ function toggleAxis(
       });
     },
   }));
-  return { title: nodes.length === 1 ? names[0] : `Switched off`, values, targets: nodes.map((n) => `${n.id}\u0000bypass`) };
+  return {
+    title: nodes.length === 1 ? names[0] : `Switched off`,
+    values,
+    targets: nodes.map((n) => `${n.id}\u0000bypass`),
+  };
 }
 
 function issueText(message: string | undefined): string {
@@ -320,7 +376,10 @@ export function formatValue(value: unknown): string {
 
 /** A seed derived from the workflow (FNV-1a of its nodes and wires), so re-running a sweep reuses it. */
 function stableSeed(doc: WorkflowDocument): number {
-  const text = JSON.stringify([doc.nodes.map((n) => [n.id, n.type, n.params, n.bypass ?? false]), doc.edges.map((e) => [e.source, e.sourceHandle, e.target, e.targetHandle])]);
+  const text = JSON.stringify([
+    doc.nodes.map((n) => [n.id, n.type, n.params, n.bypass ?? false]),
+    doc.edges.map((e) => [e.source, e.sourceHandle, e.target, e.targetHandle]),
+  ]);
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -389,10 +448,23 @@ export function contactSheetLayout(
   const left = hasRows ? pad + Math.max(0, ...[...rowLabels.values(), titleY ?? ""].map(textWidth)) + pad : pad;
   const top = pad + (options.titles?.x ? lineH : 0) + lineH;
 
-  const images = cells.map((c, cell) => ({ cell, x: left + c.x * (w + gap), y: top + c.y * (h + gap), width: w, height: h }));
+  const images = cells.map((c, cell) => ({
+    cell,
+    x: left + c.x * (w + gap),
+    y: top + c.y * (h + gap),
+    width: w,
+    height: h,
+  }));
   const labels: ContactSheetLabel[] = [];
   const gridWidth = cols * w + Math.max(0, cols - 1) * gap;
-  if (options.titles?.x) labels.push({ text: options.titles.x, x: left + gridWidth / 2, y: pad + lineH / 2, anchor: "middle", role: "title-x" });
+  if (options.titles?.x)
+    labels.push({
+      text: options.titles.x,
+      x: left + gridWidth / 2,
+      y: pad + lineH / 2,
+      anchor: "middle",
+      role: "title-x",
+    });
   if (titleY) labels.push({ text: titleY, x: left - pad, y: top - lineH / 2, anchor: "end", role: "title-y" });
   for (const [x, text] of [...colLabels].sort((p, q) => p[0] - q[0])) {
     labels.push({ text, x: left + x * (w + gap) + w / 2, y: top - lineH / 2, anchor: "middle", role: "column" });

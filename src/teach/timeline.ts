@@ -57,7 +57,8 @@ export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId
   const byId = new Map(doc.nodes.map((n) => [n.id, n] as const));
   const sampler = byId.get(samplerId);
   if (!sampler) throw new Error(`timelineFor: no node "${samplerId}" in the document`);
-  if (!registry.get(sampler.type)?.isOutput) throw new Error(`timelineFor: node "${samplerId}" is a ${sampler.type}, not a Sampler output`);
+  if (!registry.get(sampler.type)?.isOutput)
+    throw new Error(`timelineFor: node "${samplerId}" is a ${sampler.type}, not a Sampler output`);
   const notes: string[] = [];
 
   const sourceOf = (nodeId: string, handle: string): WorkflowNode | undefined => {
@@ -85,12 +86,25 @@ export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId
   const sched = liveSource(samplerId, "scheduler", "scheduler");
   const sp = sched ? paramsOf(sched, registry, notes) : {};
   const scheduler = typeof sp.scheduler === "string" ? sp.scheduler : undefined;
-  const steps = typeof sp.num_inference_steps === "number" && Number.isInteger(sp.num_inference_steps) && sp.num_inference_steps >= 1 && sp.num_inference_steps <= 1000 ? sp.num_inference_steps : DEFAULT_STEPS;
+  const steps =
+    typeof sp.num_inference_steps === "number" &&
+    Number.isInteger(sp.num_inference_steps) &&
+    sp.num_inference_steps >= 1 &&
+    sp.num_inference_steps <= 1000
+      ? sp.num_inference_steps
+      : DEFAULT_STEPS;
   const timesteps = customArray(sp.timesteps);
   const sigmas = customArray(sp.sigmas);
-  const schedule = scheduleFor({ scheduler, steps, timesteps, sigmas, rescaleBetasSnrZero: sp.rescale_betas_snr_zero === true });
+  const schedule = scheduleFor({
+    scheduler,
+    steps,
+    timesteps,
+    sigmas,
+    rescaleBetasSnrZero: sp.rescale_betas_snr_zero === true,
+  });
   const totalSteps = schedule.points.length;
-  if (!sched) notes.push(`No Scheduler is wired to this Sampler: fal uses ${DEFAULT_STEPS} steps and the model's own scheduler.`);
+  if (!sched)
+    notes.push(`No Scheduler is wired to this Sampler: fal uses ${DEFAULT_STEPS} steps and the model's own scheduler.`);
 
   // --- image-to-image -------------------------------------------------------------------------
   const samplerParams = paramsOf(sampler, registry, notes);
@@ -123,7 +137,9 @@ export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId
   }
   controlNets.reverse();
   if (controlNets.length && skippedSteps > 0) {
-    notes.push("ControlNet start and end are fractions of the steps actually run, so with image-to-image they are measured from the first step run.");
+    notes.push(
+      "ControlNet start and end are fractions of the steps actually run, so with image-to-image they are measured from the first step run.",
+    );
   }
 
   const g = samplerParams.guidance_scale;
@@ -159,7 +175,13 @@ export function controlNetActive(i: number, n: number, start: number, end: numbe
   return !(i / n < start || (i + 1) / n > end);
 }
 
-function controlNetBar(node: WorkflowNode, registry: Registry, notes: string[], runSteps: number, offset: number): ControlNetBar {
+function controlNetBar(
+  node: WorkflowNode,
+  registry: Registry,
+  notes: string[],
+  runSteps: number,
+  offset: number,
+): ControlNetBar {
   const p = paramsOf(node, registry, notes);
   const start = num(p.start_percentage, 0);
   const end = num(p.end_percentage, 1);
@@ -175,7 +197,8 @@ function controlNetBar(node: WorkflowNode, registry: Registry, notes: string[], 
     }
   }
   const label = nodeDisplayName(node, registry);
-  if (!node.bypass && active === 0) notes.push(`${label} never acts: its window ${start}–${end} holds no whole step of ${runSteps}.`);
+  if (!node.bypass && active === 0)
+    notes.push(`${label} never acts: its window ${start}–${end} holds no whole step of ${runSteps}.`);
   return {
     nodeId: node.id,
     label,
@@ -234,11 +257,17 @@ export interface WindowEdit {
  * @example
  * doc = setControlNetWindow(doc, "canny", { end: 0.6 });
  */
-export function setControlNetWindow(doc: WorkflowDocument, nodeId: string, edit: WindowEdit, minGap = 0.01): WorkflowDocument {
+export function setControlNetWindow(
+  doc: WorkflowDocument,
+  nodeId: string,
+  edit: WindowEdit,
+  minGap = 0.01,
+): WorkflowDocument {
   const index = doc.nodes.findIndex((n) => n.id === nodeId);
   if (index < 0) throw new Error(`setControlNetWindow: no node "${nodeId}" in the document`);
   const node = doc.nodes[index];
-  if (node.type !== "controlnet") throw new Error(`setControlNetWindow: node "${nodeId}" is a ${node.type}, not a ControlNet`);
+  if (node.type !== "controlnet")
+    throw new Error(`setControlNetWindow: node "${nodeId}" is a ${node.type}, not a ControlNet`);
   const clamp = (x: number) => Math.min(1, Math.max(0, x));
   const round = (x: number) => Math.round(x * 1e4) / 1e4;
   let start = clamp(num(edit.start, num(node.params?.start_percentage, 0)));

@@ -22,7 +22,13 @@ export interface BenchBrowser {
 /** A fresh browser with a fresh profile and one page on `url`. */
 export async function openBrowser(url: string): Promise<BenchBrowser> {
   const dir = mkdtempSync(join(tmpdir(), "lora-graph-bench-profile-"));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, viewport: VIEWPORT, acceptDownloads: true });
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: VIEWPORT,
+    acceptDownloads: true,
+  });
   // tsx compiles this file with keepNames, so functions passed to page.evaluate call __name().
   await context.addInitScript("globalThis.__name = (f) => f");
   const page = context.pages()[0] ?? (await context.newPage());
@@ -44,13 +50,22 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 /** The real server (static build, proxy, stand-in) on a random loopback port. */
 export async function serve(distDir: string, options: AppOptions = {}) {
-  const app = createApp({ distDir, logger: quiet, limits: { rateLimit: false }, standinOptions: { latencyMs: 300, queueDelayMs: 20, keepaliveMs: 1000 }, ...options });
+  const app = createApp({
+    distDir,
+    logger: quiet,
+    limits: { rateLimit: false },
+    standinOptions: { latencyMs: 300, queueDelayMs: 20, keepaliveMs: 1000 },
+    ...options,
+  });
   const url = await app.listen(0, "127.0.0.1");
   return { url, app, close: () => app.close() };
 }
 
 /** Frames per second (and p95 frame interval) while `action` runs, counted with requestAnimationFrame in the page. */
-export async function framesDuring(page: Page, action: () => Promise<void>): Promise<{ fps: number; p95: number; frames: number }> {
+export async function framesDuring(
+  page: Page,
+  action: () => Promise<void>,
+): Promise<{ fps: number; p95: number; frames: number }> {
   await page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __counting: boolean };
     w.__frames = [];
@@ -67,9 +82,16 @@ export async function framesDuring(page: Page, action: () => Promise<void>): Pro
     w.__counting = false;
     return w.__frames;
   });
-  const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+  const gaps = frames
+    .slice(1)
+    .map((t, i) => t - frames[i])
+    .sort((a, b) => a - b);
   const span = frames[frames.length - 1] - frames[0];
-  return { fps: ((frames.length - 1) * 1000) / span, p95: gaps[Math.floor(gaps.length * 0.95)] ?? NaN, frames: frames.length };
+  return {
+    fps: ((frames.length - 1) * 1000) / span,
+    p95: gaps[Math.floor(gaps.length * 0.95)] ?? NaN,
+    frames: frames.length,
+  };
 }
 
 /** Moves the mouse continuously for `ms` along a figure of eight around (x, y), button held from start to end. */
@@ -110,7 +132,8 @@ export function renderedAt(page: Page, marker: string, timeoutMs = 60_000): Prom
             same = 0;
           } else same = count = -1;
           if (same >= 2) return resolve(since);
-          if (t - start > timeoutMs) return reject(new Error(`nothing matching ${marker} rendered within ${timeoutMs} ms`));
+          if (t - start > timeoutMs)
+            return reject(new Error(`nothing matching ${marker} rendered within ${timeoutMs} ms`));
           requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);

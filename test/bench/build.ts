@@ -23,7 +23,11 @@ export function builds(): Promise<Builds> {
     const root = mkdtempSync(join(tmpdir(), "lora-graph-bench-"));
     const out = { app: join(root, "app"), xyflow: join(root, "xyflow"), deps: join(root, "deps") };
     const t0 = Date.now();
-    await build({ configFile: resolve("vite.config.ts"), logLevel: "warn", build: { outDir: out.app, emptyOutDir: true } });
+    await build({
+      configFile: resolve("vite.config.ts"),
+      logLevel: "warn",
+      build: { outDir: out.app, emptyOutDir: true },
+    });
     for (const name of ["xyflow", "deps"] as const) {
       await build({
         configFile: false,

@@ -13,7 +13,20 @@ const BUDGET_MS: Record<number, number> = { 1_000: 5, 10_000: 60 };
 const MAX_GROWTH = 12;
 
 /** The repeating mix of the model and conditioning chains: mostly LoRAs, some IP-Adapters and ControlNets. */
-const PATTERN = ["lora", "lora", "lora", "ipa", "lora", "cn", "lora", "lora", "cn+mask", "note", "lora", "ipa"] as const;
+const PATTERN = [
+  "lora",
+  "lora",
+  "lora",
+  "ipa",
+  "lora",
+  "cn",
+  "lora",
+  "lora",
+  "cn+mask",
+  "note",
+  "lora",
+  "ipa",
+] as const;
 const COST = { lora: 1, ipa: 2, cn: 2, "cn+mask": 3, note: 1 } as const;
 
 /**
@@ -25,17 +38,31 @@ export function generatePipeline(size: number): WorkflowDocument {
   const nodes: WorkflowNode[] = [];
   const edges: WorkflowDocument["edges"] = [];
   const add = (type: string, params: Record<string, unknown>, id = `${type}-${nodes.length}`) => {
-    nodes.push({ id, type, typeVersion: registry.getOrThrow(type).version, position: { x: (nodes.length % 100) * 320, y: Math.floor(nodes.length / 100) * 280 }, params });
+    nodes.push({
+      id,
+      type,
+      typeVersion: registry.getOrThrow(type).version,
+      position: { x: (nodes.length % 100) * 320, y: Math.floor(nodes.length / 100) * 280 },
+      params,
+    });
     return id;
   };
-  const wire = (s: string, sh: string, t: string, th: string) => edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
+  const wire = (s: string, sh: string, t: string, th: string) =>
+    edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
   const img = (i: number) => add("image", { url: `https://example.com/images/${i}.png` });
 
   let model = add("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0", clip_skip: 0 });
-  let cond = add("prompt", { prompt: "a <s0> castle on a hill, golden hour", negative_prompt: "blurry", prompt_weighting: false });
+  let cond = add("prompt", {
+    prompt: "a <s0> castle on a hill, golden hour",
+    negative_prompt: "blurry",
+    prompt_weighting: false,
+  });
   const sampler = add("sampler", { seed: 42, guidance_scale: 7.5, image_size: "square_hd", num_images: 1 });
   const sched = add("scheduler", { scheduler: "DPM++ 2M Karras", num_inference_steps: 30 });
-  const encoder = add("image_encoder", { image_encoder_path: "h94/IP-Adapter", image_encoder_subfolder: "models/image_encoder" });
+  const encoder = add("image_encoder", {
+    image_encoder_path: "h94/IP-Adapter",
+    image_encoder_subfolder: "models/image_encoder",
+  });
   const emb = add("embedding", { path: "https://example.com/embeddings/style.safetensors", tokens: ["<s0>"] });
   const ic = add("ic_light", { ic_light_model_url: "https://example.com/iclight_sd15_fc.safetensors" });
   wire(img(0), "image", ic, "image");
@@ -49,7 +76,12 @@ export function generatePipeline(size: number): WorkflowDocument {
       wire(model, "model", l, "model");
       model = l;
     } else if (kind === "ipa") {
-      const a = add("ip_adapter", { path: "h94/IP-Adapter", model_subfolder: "sdxl_models", weight_name: "ip-adapter-plus_sdxl_vit-h.safetensors", scale: 0.5 });
+      const a = add("ip_adapter", {
+        path: "h94/IP-Adapter",
+        model_subfolder: "sdxl_models",
+        weight_name: "ip-adapter-plus_sdxl_vit-h.safetensors",
+        scale: 0.5,
+      });
       wire(model, "model", a, "model");
       wire(img(i), "image", a, "image");
       wire(encoder, "image_encoder", a, "image_encoder");
@@ -57,7 +89,12 @@ export function generatePipeline(size: number): WorkflowDocument {
     } else if (kind === "note") {
       add("note", { text: `step ${i}` });
     } else {
-      const c = add("controlnet", { path: "diffusers/controlnet-canny-sdxl-1.0", conditioning_scale: 0.5, start_percentage: 0, end_percentage: 0.8 });
+      const c = add("controlnet", {
+        path: "diffusers/controlnet-canny-sdxl-1.0",
+        conditioning_scale: 0.5,
+        start_percentage: 0,
+        end_percentage: 0.8,
+      });
       wire(cond, "conditioning", c, "conditioning");
       wire(img(i), "image", c, "image");
       if (kind === "cn+mask") wire(img(i + 0.5), "image", c, "mask");
@@ -94,7 +131,9 @@ export function compileSection(): BudgetCheck[] {
     const result = compile(doc, registry);
     const out = result.outputs[0];
     if (result.outputs.length !== 1 || !out.ok) {
-      throw new Error(`bench graph of ${size} nodes does not compile: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
+      throw new Error(
+        `bench graph of ${size} nodes does not compile: ${JSON.stringify(result.diagnostics.slice(0, 3))}`,
+      );
     }
     const input = out.input as { loras?: unknown[]; controlnets?: unknown[]; ip_adapter?: unknown[] };
     // Cold: every sample compiles a fresh copy, so the compiler's per-node cache cannot help.
@@ -110,10 +149,10 @@ export function compileSection(): BudgetCheck[] {
     });
     // Warm: what the editor pays per keystroke, one param changed and every other node unchanged.
     let edits = 0;
-    const warm = measure(
-      (edited: WorkflowDocument) => compile(edited, registry),
-      { runs: 30, prepare: () => editOneParam(doc, ++edits) },
-    );
+    const warm = measure((edited: WorkflowDocument) => compile(edited, registry), {
+      runs: 30,
+      prepare: () => editOneParam(doc, ++edits),
+    });
     const base = measure(() => JSON.parse(JSON.stringify(doc)), { runs: 30 });
     medians[size] = t.median;
     baselines[size] = base.median;
@@ -144,7 +183,11 @@ export function compileSection(): BudgetCheck[] {
       runs: size >= 10_000 ? 15 : 30,
       prepare: () => {
         const n = ++fresh;
-        const copy = JSON.parse(json.replaceAll("https://example.com/", `https://s${n}.example.com/`).replace(/"(h94|diffusers|stabilityai)\//g, `"$1-${n}/`)) as WorkflowDocument;
+        const copy = JSON.parse(
+          json
+            .replaceAll("https://example.com/", `https://s${n}.example.com/`)
+            .replace(/"(h94|diffusers|stabilityai)\//g, `"$1-${n}/`),
+        ) as WorkflowDocument;
         gc?.();
         return copy;
       },
@@ -155,12 +198,40 @@ export function compileSection(): BudgetCheck[] {
   table(rows);
   const growth = medians[10_000] / medians[1_000];
   const baseGrowth = baselines[10_000] / baselines[1_000];
-  console.log(`growth t(10,000)/t(1,000) = ${growth.toFixed(2)} (linear ≈ 10; the JSON round trip grows ×${baseGrowth.toFixed(2)} on this machine)`);
-  const vs = (size: number) => ({ baseline: `${ms(baselines[size])} JSON round trip`, ratio: `×${(medians[size] / baselines[size]).toFixed(2)}` });
+  console.log(
+    `growth t(10,000)/t(1,000) = ${growth.toFixed(2)} (linear ≈ 10; the JSON round trip grows ×${baseGrowth.toFixed(2)} on this machine)`,
+  );
+  const vs = (size: number) => ({
+    baseline: `${ms(baselines[size])} JSON round trip`,
+    ratio: `×${(medians[size] / baselines[size]).toFixed(2)}`,
+  });
   return [
-    { label: "compile 1,000 nodes (cold)", pass: medians[1_000] < BUDGET_MS[1_000], actual: ms(medians[1_000]), ...vs(1_000), budget: `< ${BUDGET_MS[1_000]} ms` },
-    { label: "compile 10,000 nodes (cold)", pass: medians[10_000] < BUDGET_MS[10_000], actual: ms(medians[10_000]), ...vs(10_000), budget: `< ${BUDGET_MS[10_000]} ms` },
-    { label: "growth 1,000 → 10,000", pass: growth <= MAX_GROWTH, actual: `×${growth.toFixed(2)}`, baseline: `×${baseGrowth.toFixed(2)} JSON round trip`, budget: `≤ ×${MAX_GROWTH}` },
-    { label: "recompile after one param edit, 1,000 / 10,000 nodes (the editor's case)", pass: true, actual: `${ms(warms[1_000])} / ${ms(warms[10_000])}`, budget: "reported" },
+    {
+      label: "compile 1,000 nodes (cold)",
+      pass: medians[1_000] < BUDGET_MS[1_000],
+      actual: ms(medians[1_000]),
+      ...vs(1_000),
+      budget: `< ${BUDGET_MS[1_000]} ms`,
+    },
+    {
+      label: "compile 10,000 nodes (cold)",
+      pass: medians[10_000] < BUDGET_MS[10_000],
+      actual: ms(medians[10_000]),
+      ...vs(10_000),
+      budget: `< ${BUDGET_MS[10_000]} ms`,
+    },
+    {
+      label: "growth 1,000 → 10,000",
+      pass: growth <= MAX_GROWTH,
+      actual: `×${growth.toFixed(2)}`,
+      baseline: `×${baseGrowth.toFixed(2)} JSON round trip`,
+      budget: `≤ ×${MAX_GROWTH}`,
+    },
+    {
+      label: "recompile after one param edit, 1,000 / 10,000 nodes (the editor's case)",
+      pass: true,
+      actual: `${ms(warms[1_000])} / ${ms(warms[10_000])}`,
+      budget: "reported",
+    },
   ];
 }

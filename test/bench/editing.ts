@@ -24,7 +24,9 @@ const AUTOSAVE_BUDGET_MS = 50;
 /** A rendered node's first text field whose value appears in the request (a LoRA path). */
 async function pickLoraField(page: Page) {
   const id = await page.evaluate(() => {
-    const els = [...document.querySelectorAll<HTMLElement>('.react-flow__node[data-id^="lora-"]')].filter((n) => n.querySelector('input[type="text"]'));
+    const els = [...document.querySelectorAll<HTMLElement>('.react-flow__node[data-id^="lora-"]')].filter((n) =>
+      n.querySelector('input[type="text"]'),
+    );
     return els[0]?.dataset.id ?? "";
   });
   if (!id) throw new Error("no LoRA node with a text field on screen");
@@ -132,7 +134,14 @@ export async function editSection(opts: BenchOptions): Promise<BudgetCheck[]> {
   const base = median(bare);
   const p90 = [...ours].sort((a, b) => a - b)[Math.floor(ours.length * 0.9)];
   return [
-    { label: `${EDIT_NODES} nodes: keystroke → diagnostics + request preview (median of ${ours.length})`, actual: `${o.toFixed(1)} ms (p90 ${p90.toFixed(1)})`, baseline: `${base.toFixed(1)} ms`, ratio: `×${(o / base).toFixed(1)}`, budget: `≤ ${EDIT_BUDGET_MS} ms`, pass: o <= EDIT_BUDGET_MS },
+    {
+      label: `${EDIT_NODES} nodes: keystroke → diagnostics + request preview (median of ${ours.length})`,
+      actual: `${o.toFixed(1)} ms (p90 ${p90.toFixed(1)})`,
+      baseline: `${base.toFixed(1)} ms`,
+      ratio: `×${(o / base).toFixed(1)}`,
+      budget: `≤ ${EDIT_BUDGET_MS} ms`,
+      pass: o <= EDIT_BUDGET_MS,
+    },
   ];
 }
 
@@ -148,7 +157,11 @@ export async function autosaveSection(opts: BenchOptions): Promise<BudgetCheck[]
       try {
         const page = b.page;
         // Let the autosave of the opened pipeline finish first.
-        await page.waitForFunction(() => document.querySelector('[data-testid="autosave-status"]')?.getAttribute("data-state") === "saved", undefined, { timeout: 20_000 });
+        await page.waitForFunction(
+          () => document.querySelector('[data-testid="autosave-status"]')?.getAttribute("data-state") === "saved",
+          undefined,
+          { timeout: 20_000 },
+        );
         await page.evaluate(() => {
           const w = window as unknown as { __lt: PerformanceEntry[] };
           w.__lt = [];
@@ -161,10 +174,26 @@ export async function autosaveSection(opts: BenchOptions): Promise<BudgetCheck[]
         // The edit's own render is done well before the 300 ms debounce; measure from here.
         await page.waitForTimeout(120);
         const from = await page.evaluate(() => performance.now());
-        await page.waitForFunction(() => document.querySelector('[data-testid="autosave-status"]')?.getAttribute("data-state") !== "saved", undefined, { timeout: 5_000 }).catch(() => undefined);
-        await page.waitForFunction(() => document.querySelector('[data-testid="autosave-status"]')?.getAttribute("data-state") === "saved", undefined, { timeout: 20_000 });
+        await page
+          .waitForFunction(
+            () => document.querySelector('[data-testid="autosave-status"]')?.getAttribute("data-state") !== "saved",
+            undefined,
+            { timeout: 5_000 },
+          )
+          .catch(() => undefined);
+        await page.waitForFunction(
+          () => document.querySelector('[data-testid="autosave-status"]')?.getAttribute("data-state") === "saved",
+          undefined,
+          { timeout: 20_000 },
+        );
         await page.waitForTimeout(150);
-        const tasks = await page.evaluate((from) => (window as unknown as { __lt: PerformanceEntry[] }).__lt.filter((t) => t.startTime + t.duration >= from).map((t) => t.duration), from);
+        const tasks = await page.evaluate(
+          (from) =>
+            (window as unknown as { __lt: PerformanceEntry[] }).__lt
+              .filter((t) => t.startTime + t.duration >= from)
+              .map((t) => t.duration),
+          from,
+        );
         longest.push(Math.max(0, ...tasks));
         // Baseline: JSON.stringify of the same document in the same page, the least any save must do.
         const text = serializeWorkflow(generatePipeline(AUTOSAVE_NODES));
@@ -185,5 +214,14 @@ export async function autosaveSection(opts: BenchOptions): Promise<BudgetCheck[]
   }
   const o = median(longest);
   const base = median(stringify);
-  return [{ label: `${AUTOSAVE_NODES} nodes: longest main-thread task during autosave`, actual: `${o.toFixed(0)} ms`, baseline: `${base.toFixed(1)} ms (JSON.stringify)`, ratio: `×${(o / base).toFixed(1)}`, budget: `≤ ${AUTOSAVE_BUDGET_MS} ms`, pass: o <= AUTOSAVE_BUDGET_MS }];
+  return [
+    {
+      label: `${AUTOSAVE_NODES} nodes: longest main-thread task during autosave`,
+      actual: `${o.toFixed(0)} ms`,
+      baseline: `${base.toFixed(1)} ms (JSON.stringify)`,
+      ratio: `×${(o / base).toFixed(1)}`,
+      budget: `≤ ${AUTOSAVE_BUDGET_MS} ms`,
+      pass: o <= AUTOSAVE_BUDGET_MS,
+    },
+  ];
 }

@@ -40,7 +40,10 @@ export async function dropWorkflow(page: Page, text: string): Promise<number> {
     dt.items.add(new File([text], "bench.lora-graph.json", { type: "application/json" }));
     const target = document.elementFromPoint(x, y)!;
     const t0 = performance.now();
-    for (const type of ["dragenter", "dragover", "drop"]) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }));
+    for (const type of ["dragenter", "dragover", "drop"])
+      target.dispatchEvent(
+        new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
+      );
     return t0;
   }, text);
 }
@@ -77,7 +80,14 @@ async function interact(page: Page, ms: number): Promise<Omit<Sample, "renderMs"
   const pan = await framesDuring(page, () => sweep(page, pane, ms, { x: 500, y: 250 }));
   await page.waitForTimeout(300);
   if (process.env.BENCH_DEBUG) console.log(`interact took ${Date.now() - T} ms`);
-  return { dragFps: drag.fps, dragP95: drag.p95, panFps: pan.fps, panP95: pan.p95, heapMB: await heapMB(page), rendered };
+  return {
+    dragFps: drag.fps,
+    dragP95: drag.p95,
+    panFps: pan.fps,
+    panP95: pan.p95,
+    heapMB: await heapMB(page),
+    rendered,
+  };
 }
 
 const CAP_NODES = 5_000;
@@ -89,7 +99,9 @@ async function openingAtTheCap(url: string): Promise<{ renderMs: number; longest
     await b.page.evaluate(() => {
       const w = window as unknown as { __lt: number[] };
       w.__lt = [];
-      new PerformanceObserver((l) => w.__lt.push(...l.getEntries().map((e) => e.duration))).observe({ type: "longtask" });
+      new PerformanceObserver((l) => w.__lt.push(...l.getEntries().map((e) => e.duration))).observe({
+        type: "longtask",
+      });
     });
     const t0 = await dropWorkflow(b.page, serializeWorkflow({ ...generatePipeline(CAP_NODES), viewport: VIEW }));
     const t1 = await renderedAt(b.page, '.react-flow__node[data-id="base_model-0"]');
@@ -108,7 +120,9 @@ async function cullingKeepsState(url: string): Promise<{ pass: boolean; detail: 
     const page = b.page;
     // The rendered node nearest the top left that has a text field.
     const id = await page.evaluate(() => {
-      const withText = [...document.querySelectorAll<HTMLElement>(".react-flow__node")].filter((n) => n.querySelector('input[type="text"]'));
+      const withText = [...document.querySelectorAll<HTMLElement>(".react-flow__node")].filter((n) =>
+        n.querySelector('input[type="text"]'),
+      );
       const pos = (n: HTMLElement) => n.getBoundingClientRect();
       withText.sort((a, b) => pos(a).top + pos(a).left - (pos(b).top + pos(b).left));
       return withText[0]?.dataset.id ?? "";
@@ -151,7 +165,9 @@ export async function editorSection(opts: BenchOptions): Promise<BudgetCheck[]> 
   const runs = opts.quick ? 1 : 3;
   try {
     const canvas = await canvasSize(editorSrv.url);
-    console.log(`editor canvas ${canvas.w}×${canvas.h}; the baseline page gets the same size; ${runs} run(s) each, ${ms / 1000} s per gesture`);
+    console.log(
+      `editor canvas ${canvas.w}×${canvas.h}; the baseline page gets the same size; ${runs} run(s) each, ${ms / 1000} s per gesture`,
+    );
     const rows: Record<string, string | number>[] = [];
     for (const size of opts.quick ? SIZES_QUICK : SIZES_FULL) {
       const ours: Sample[] = [];
@@ -169,7 +185,9 @@ export async function editorSection(opts: BenchOptions): Promise<BudgetCheck[]> 
               await b.close();
             }
           } else {
-            const b = await openBrowser(`${baseSrv.url}/?n=${size}&x=${VIEW.x}&y=${VIEW.y}&zoom=${VIEW.zoom}&w=${canvas.w}&h=${canvas.h}`);
+            const b = await openBrowser(
+              `${baseSrv.url}/?n=${size}&x=${VIEW.x}&y=${VIEW.y}&zoom=${VIEW.zoom}&w=${canvas.w}&h=${canvas.h}`,
+            );
             try {
               await b.page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
               const t0 = await b.page.evaluate(() => {
@@ -184,12 +202,24 @@ export async function editorSection(opts: BenchOptions): Promise<BudgetCheck[]> 
             }
           }
           const s = (who === "ours" ? ours : base).at(-1)!;
-          console.log(`  ${size} nodes, ${who === "ours" ? "editor  " : "baseline"} run ${r + 1}: render ${s.renderMs.toFixed(0)} ms, drag ${s.dragFps.toFixed(1)} fps, pan ${s.panFps.toFixed(1)} fps (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+          console.log(
+            `  ${size} nodes, ${who === "ours" ? "editor  " : "baseline"} run ${r + 1}: render ${s.renderMs.toFixed(0)} ms, drag ${s.dragFps.toFixed(1)} fps, pan ${s.panFps.toFixed(1)} fps (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+          );
         }
       }
       const m = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
-      const o = { render: m(ours, "renderMs"), drag: m(ours, "dragFps"), pan: m(ours, "panFps"), heap: m(ours, "heapMB") };
-      const b = { render: m(base, "renderMs"), drag: m(base, "dragFps"), pan: m(base, "panFps"), heap: m(base, "heapMB") };
+      const o = {
+        render: m(ours, "renderMs"),
+        drag: m(ours, "dragFps"),
+        pan: m(ours, "panFps"),
+        heap: m(ours, "heapMB"),
+      };
+      const b = {
+        render: m(base, "renderMs"),
+        drag: m(base, "dragFps"),
+        pan: m(base, "panFps"),
+        heap: m(base, "heapMB"),
+      };
       rows.push({
         nodes: size,
         runs: sizeRuns,
@@ -205,24 +235,76 @@ export async function editorSection(opts: BenchOptions): Promise<BudgetCheck[]> 
       const msf = (x: number) => `${x.toFixed(0)} ms`;
       if (RATIO_SIZES.has(size)) {
         checks.push(
-          { label: `${size} nodes: first render`, actual: msf(o.render), baseline: msf(b.render), ratio: `×${(o.render / b.render).toFixed(2)}`, budget: "≤ ×1.2", pass: o.render <= 1.2 * b.render },
-          { label: `${size} nodes: drag`, actual: fps(o.drag), baseline: fps(b.drag), ratio: `×${(o.drag / b.drag).toFixed(2)}`, budget: "≥ ×0.8", pass: o.drag >= 0.8 * b.drag },
-          { label: `${size} nodes: pan`, actual: fps(o.pan), baseline: fps(b.pan), ratio: `×${(o.pan / b.pan).toFixed(2)}`, budget: "≥ ×0.8", pass: o.pan >= 0.8 * b.pan },
+          {
+            label: `${size} nodes: first render`,
+            actual: msf(o.render),
+            baseline: msf(b.render),
+            ratio: `×${(o.render / b.render).toFixed(2)}`,
+            budget: "≤ ×1.2",
+            pass: o.render <= 1.2 * b.render,
+          },
+          {
+            label: `${size} nodes: drag`,
+            actual: fps(o.drag),
+            baseline: fps(b.drag),
+            ratio: `×${(o.drag / b.drag).toFixed(2)}`,
+            budget: "≥ ×0.8",
+            pass: o.drag >= 0.8 * b.drag,
+          },
+          {
+            label: `${size} nodes: pan`,
+            actual: fps(o.pan),
+            baseline: fps(b.pan),
+            ratio: `×${(o.pan / b.pan).toFixed(2)}`,
+            budget: "≥ ×0.8",
+            pass: o.pan >= 0.8 * b.pan,
+          },
         );
       }
       if (size === CULLED_FPS.size) {
         checks.push(
-          { label: `${size} nodes (culled): drag`, actual: fps(o.drag), baseline: fps(b.drag), ratio: `×${(o.drag / b.drag).toFixed(2)}`, budget: `≥ ${CULLED_FPS.drag} fps`, pass: o.drag >= CULLED_FPS.drag },
-          { label: `${size} nodes (culled): pan`, actual: fps(o.pan), baseline: fps(b.pan), ratio: `×${(o.pan / b.pan).toFixed(2)}`, budget: `≥ ${CULLED_FPS.pan} fps`, pass: o.pan >= CULLED_FPS.pan },
+          {
+            label: `${size} nodes (culled): drag`,
+            actual: fps(o.drag),
+            baseline: fps(b.drag),
+            ratio: `×${(o.drag / b.drag).toFixed(2)}`,
+            budget: `≥ ${CULLED_FPS.drag} fps`,
+            pass: o.drag >= CULLED_FPS.drag,
+          },
+          {
+            label: `${size} nodes (culled): pan`,
+            actual: fps(o.pan),
+            baseline: fps(b.pan),
+            ratio: `×${(o.pan / b.pan).toFixed(2)}`,
+            budget: `≥ ${CULLED_FPS.pan} fps`,
+            pass: o.pan >= CULLED_FPS.pan,
+          },
         );
       }
-      checks.push({ label: `${size} nodes: JS heap (informational)`, actual: `${o.heap.toFixed(1)} MB`, baseline: `${b.heap.toFixed(1)} MB`, ratio: `×${(o.heap / b.heap).toFixed(2)}`, budget: "reported", pass: true });
+      checks.push({
+        label: `${size} nodes: JS heap (informational)`,
+        actual: `${o.heap.toFixed(1)} MB`,
+        baseline: `${b.heap.toFixed(1)} MB`,
+        ratio: `×${(o.heap / b.heap).toFixed(2)}`,
+        budget: "reported",
+        pass: true,
+      });
     }
     table(rows);
     const cap = await openingAtTheCap(editorSrv.url);
-    checks.push({ label: `${CAP_NODES} nodes (the loader's cap): drop → first render, longest task`, actual: `${cap.renderMs.toFixed(0)} ms, longest task ${cap.longestMs.toFixed(0)} ms`, budget: "reported", pass: true });
+    checks.push({
+      label: `${CAP_NODES} nodes (the loader's cap): drop → first render, longest task`,
+      actual: `${cap.renderMs.toFixed(0)} ms, longest task ${cap.longestMs.toFixed(0)} ms`,
+      budget: "reported",
+      pass: true,
+    });
     const kept = await cullingKeepsState(editorSrv.url);
-    checks.push({ label: "culled node keeps its widget value", actual: kept.detail, budget: "same value after scrolling back", pass: kept.pass });
+    checks.push({
+      label: "culled node keeps its widget value",
+      actual: kept.detail,
+      budget: "same value after scrolling back",
+      pass: kept.pass,
+    });
   } finally {
     await editorSrv.close();
     await baseSrv.close();

@@ -25,7 +25,12 @@ export function median(xs: number[]): number {
  */
 export function measure<T = void>(
   fn: (prepared: T) => unknown,
-  { runs = 15, warmup = 5, minMs = 200, prepare }: { runs?: number; warmup?: number; minMs?: number; prepare?: () => T } = {},
+  {
+    runs = 15,
+    warmup = 5,
+    minMs = 200,
+    prepare,
+  }: { runs?: number; warmup?: number; minMs?: number; prepare?: () => T } = {},
 ): { median: number; cpuMedian: number; runs: number } {
   // `prepare` runs before each sample, untimed (e.g. a fresh copy so no cache can help).
   for (let i = 0; i < warmup; i++) fn(prepare?.() as T);

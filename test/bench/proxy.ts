@@ -111,11 +111,20 @@ const { urls, target, seconds, rounds, connections } = JSON.parse(process.argv[2
  * Load each URL for `seconds`, `rounds` times, alternating the order every round (ABBA), from one
  * child process so consecutive runs follow each other within milliseconds.
  */
-function alternate(urls: string[], target: string, seconds: number, rounds: number): Promise<Array<{ url: number; load: Load }>> {
+function alternate(
+  urls: string[],
+  target: string,
+  seconds: number,
+  rounds: number,
+): Promise<Array<{ url: number; load: Load }>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", DRIVER, autocannonPath(), JSON.stringify({ urls, target, seconds, rounds, connections: CONNECTIONS })], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["-e", DRIVER, autocannonPath(), JSON.stringify({ urls, target, seconds, rounds, connections: CONNECTIONS })],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const runs: Array<{ url: number; load: Load }> = [];
     let c0 = process.cpuUsage();
     let buf = "";
@@ -133,7 +142,9 @@ function alternate(urls: string[], target: string, seconds: number, rounds: numb
       }
     });
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(runs) : reject(new Error(`autocannon driver exited with ${code}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(runs) : reject(new Error(`autocannon driver exited with ${code}`)),
+    );
   });
 }
 
@@ -148,7 +159,13 @@ function directServer(standin: Standin): Promise<{ url: string; server: Server }
       const url = String(req.headers["x-fal-target-url"] ?? "");
       const id = /\/requests\/([^/?]+)\/status/.exec(url)?.[1];
       const target: AllowedTarget = { ok: true, op: "status", url, method: "GET", requestId: id, logs: false };
-      const r = await standin.fetch(url, { method: "GET", headers: {}, signal: new AbortController().signal, redirect: "manual", target });
+      const r = await standin.fetch(url, {
+        method: "GET",
+        headers: {},
+        signal: new AbortController().signal,
+        redirect: "manual",
+        target,
+      });
       const headers: Record<string, string> = {};
       r.headers.forEach((value, name) => {
         headers[name] = value;
@@ -165,7 +182,11 @@ function directServer(standin: Standin): Promise<{ url: string; server: Server }
       res.end(Buffer.concat(chunks, total));
     })();
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server }),
+    ),
+  );
 }
 
 export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
@@ -192,7 +213,8 @@ export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
     if (!id) throw new Error(`submit through the proxy failed: ${sub.status}`);
     const target = `https://queue.fal.run/fal-ai/lora/requests/${id}/status`;
     const probe = await fetch(proxyUrl, { headers: { "x-fal-target-url": target } });
-    if (probe.status !== 202 && probe.status !== 200) throw new Error(`status poll through the proxy answered ${probe.status}`);
+    if (probe.status !== 202 && probe.status !== 200)
+      throw new Error(`status poll through the proxy answered ${probe.status}`);
 
     const short = opts.quick ? 1 : 2;
     const long = opts.quick ? 10 : 60;
@@ -243,20 +265,73 @@ export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
     // Flat: after warm-up (first sample), the heap does not keep growing.
     const growth = mb[mb.length - 1] - mb[1 < mb.length ? 1 : 0];
     const f0 = (x: number) => x.toFixed(0);
-    console.log(`${rounds} × ${short} s pairs, req/s direct / proxy (ratio): ${pairs.map((x) => `${f0(x.d.rps)} / ${f0(x.p.rps)} (×${(x.p.rps / x.d.rps).toFixed(2)})`).join(", ")}`);
-    console.log(`server CPU per request (µs) direct / proxy: ${pairs.map((x) => `${f0(x.d.cpuUs)} / ${f0(x.p.cpuUs)}`).join(", ")}`);
-    console.log(`long proxy run: ${f0(p.rps)} req/s over ${long} s, errors ${p.errors}, non-2xx ${p.non2xx} (polls answer 202 while in progress)`);
+    console.log(
+      `${rounds} × ${short} s pairs, req/s direct / proxy (ratio): ${pairs.map((x) => `${f0(x.d.rps)} / ${f0(x.p.rps)} (×${(x.p.rps / x.d.rps).toFixed(2)})`).join(", ")}`,
+    );
+    console.log(
+      `server CPU per request (µs) direct / proxy: ${pairs.map((x) => `${f0(x.d.cpuUs)} / ${f0(x.p.cpuUs)}`).join(", ")}`,
+    );
+    console.log(
+      `long proxy run: ${f0(p.rps)} req/s over ${long} s, errors ${p.errors}, non-2xx ${p.non2xx} (polls answer 202 while in progress)`,
+    );
     console.log(`server heap after GC every 5 s (MB): ${mb.map((x) => x.toFixed(1)).join(" ")}`);
     const ms = (x: number) => `${x.toFixed(2)} ms`;
     const added = (x: number) => `${x < 0 ? "-" : "+"}${ms(Math.abs(x))}`;
     return [
-      { label: `throughput (${CONNECTIONS} connections, median of ${rounds} pairs)`, actual: `${pm.rps.toFixed(0)} req/s`, baseline: `${d.rps.toFixed(0)} req/s direct`, ratio: `×${ratio.toFixed(2)}`, budget: "≥ ×0.8", pass: ratio >= 0.8 && pm.errors === 0 },
-      { label: "server CPU per request under load", actual: `${pm.cpuUs.toFixed(0)} µs`, baseline: `${d.cpuUs.toFixed(0)} µs direct`, ratio: `×${(pm.cpuUs / d.cpuUs).toFixed(2)}`, budget: "reported", pass: true },
-      { label: "latency p50, one connection, µs clock", actual: ms(seq.proxy.p50), baseline: ms(seq.direct.p50), ratio: added(seq.proxy.p50 - seq.direct.p50), budget: "≤ +1 ms", pass: seq.proxy.p50 - seq.direct.p50 <= 1 },
-      { label: "latency p99, one connection", actual: ms(seq.proxy.p99), baseline: ms(seq.direct.p99), ratio: added(seq.proxy.p99 - seq.direct.p99), budget: "reported", pass: true },
-      { label: `latency p50 under load (autocannon, whole ms)`, actual: ms(pm.p50), baseline: ms(d.p50), ratio: added(pm.p50 - d.p50), budget: "≤ +1 ms", pass: pm.p50 - d.p50 <= 1 },
-      { label: "latency p99 under load", actual: ms(pm.p99), baseline: ms(d.p99), ratio: `×${(pm.p99 / d.p99).toFixed(2)}`, budget: "reported", pass: true },
-      { label: `server heap over ${long} s of load`, actual: `${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB (${mb[0].toFixed(1)} → ${mb[mb.length - 1].toFixed(1)})`, budget: `≤ +${FLAT_MB} MB after warm-up`, pass: growth <= FLAT_MB && p.errors === 0 },
+      {
+        label: `throughput (${CONNECTIONS} connections, median of ${rounds} pairs)`,
+        actual: `${pm.rps.toFixed(0)} req/s`,
+        baseline: `${d.rps.toFixed(0)} req/s direct`,
+        ratio: `×${ratio.toFixed(2)}`,
+        budget: "≥ ×0.8",
+        pass: ratio >= 0.8 && pm.errors === 0,
+      },
+      {
+        label: "server CPU per request under load",
+        actual: `${pm.cpuUs.toFixed(0)} µs`,
+        baseline: `${d.cpuUs.toFixed(0)} µs direct`,
+        ratio: `×${(pm.cpuUs / d.cpuUs).toFixed(2)}`,
+        budget: "reported",
+        pass: true,
+      },
+      {
+        label: "latency p50, one connection, µs clock",
+        actual: ms(seq.proxy.p50),
+        baseline: ms(seq.direct.p50),
+        ratio: added(seq.proxy.p50 - seq.direct.p50),
+        budget: "≤ +1 ms",
+        pass: seq.proxy.p50 - seq.direct.p50 <= 1,
+      },
+      {
+        label: "latency p99, one connection",
+        actual: ms(seq.proxy.p99),
+        baseline: ms(seq.direct.p99),
+        ratio: added(seq.proxy.p99 - seq.direct.p99),
+        budget: "reported",
+        pass: true,
+      },
+      {
+        label: `latency p50 under load (autocannon, whole ms)`,
+        actual: ms(pm.p50),
+        baseline: ms(d.p50),
+        ratio: added(pm.p50 - d.p50),
+        budget: "≤ +1 ms",
+        pass: pm.p50 - d.p50 <= 1,
+      },
+      {
+        label: "latency p99 under load",
+        actual: ms(pm.p99),
+        baseline: ms(d.p99),
+        ratio: `×${(pm.p99 / d.p99).toFixed(2)}`,
+        budget: "reported",
+        pass: true,
+      },
+      {
+        label: `server heap over ${long} s of load`,
+        actual: `${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB (${mb[0].toFixed(1)} → ${mb[mb.length - 1].toFixed(1)})`,
+        budget: `≤ +${FLAT_MB} MB after warm-up`,
+        pass: growth <= FLAT_MB && p.errors === 0,
+      },
     ];
   } finally {
     direct.server.close();

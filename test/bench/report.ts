@@ -9,7 +9,10 @@ let chromiumVersion: string | undefined;
 function chromium(): string {
   if (chromiumVersion === undefined) {
     try {
-      chromiumVersion = execFileSync(CHROMIUM_PATH, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+      chromiumVersion = execFileSync(CHROMIUM_PATH, ["--version"], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
     } catch {
       chromiumVersion = "chromium not found";
     }
@@ -35,7 +38,12 @@ export function writeReadme(results: { section: string; checks: BudgetCheck[] }[
     "",
     "| Section | Figure | Ours | Baseline | Ratio | Budget | Result |",
     "|---|---|---|---|---|---|---|",
-    ...results.flatMap((r) => r.checks.map((c) => `| ${r.section} | ${cell(c.label)} | ${cell(c.actual)} | ${cell(c.baseline)} | ${cell(c.ratio)} | ${cell(c.budget)} | ${c.pass ? "PASS" : "**FAIL**"} |`)),
+    ...results.flatMap((r) =>
+      r.checks.map(
+        (c) =>
+          `| ${r.section} | ${cell(c.label)} | ${cell(c.actual)} | ${cell(c.baseline)} | ${cell(c.ratio)} | ${cell(c.budget)} | ${c.pass ? "PASS" : "**FAIL**"} |`,
+      ),
+    ),
     END,
   ];
   const readme = readFileSync("README.md", "utf8");

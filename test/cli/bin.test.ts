@@ -23,7 +23,9 @@ describe("lora-graph executable", () => {
     const r = lg(["compile", `${FIXTURES}valid-img2img.workflow.json`]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ output: "sampler", endpoint: "fal-ai/lora/image-to-image" })]);
+    expect(JSON.parse(r.stdout)).toEqual([
+      expect.objectContaining({ output: "sampler", endpoint: "fal-ai/lora/image-to-image" }),
+    ]);
   });
 
   it("reports an invalid pipeline on stderr, one line per diagnostic, exit 1", () => {

@@ -42,7 +42,10 @@ describe("lora-graph explain (no type)", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expectFits(r.stdout);
-    const starts = r.stdout.split("\n").filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s+/)[0]);
+    const starts = r.stdout
+      .split("\n")
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim().split(/\s+/)[0]);
     expect(starts).toEqual(TYPES);
     for (const def of registry.list()) expect(flat(r.stdout)).toContain(`${def.title}: ${def.description}`);
   });
@@ -51,7 +54,12 @@ describe("lora-graph explain (no type)", () => {
     const r = await cli(["explain", "--json"]);
     const { nodes } = JSON.parse(r.stdout);
     expect(nodes.map((n: { type: string }) => n.type)).toEqual(TYPES);
-    expect(nodes[TYPES.indexOf("lora")]).toEqual({ type: "lora", title: "LoRA", category: "Model", description: registry.get("lora")!.description });
+    expect(nodes[TYPES.indexOf("lora")]).toEqual({
+      type: "lora",
+      title: "LoRA",
+      category: "Model",
+      description: registry.get("lora")!.description,
+    });
   });
 });
 
@@ -88,7 +96,8 @@ describe("lora-graph explain <type>", () => {
         expect(text).toContain(words);
       }
     }
-    for (const p of [...def.inputs, ...def.outputs]) expect(r.stdout).toMatch(new RegExp(`^ {2}${p.id} +${p.label.replace(/[()]/g, "\\$&")} \\(${p.kind} wire`, "m"));
+    for (const p of [...def.inputs, ...def.outputs])
+      expect(r.stdout).toMatch(new RegExp(`^ {2}${p.id} +${p.label.replace(/[()]/g, "\\$&")} \\(${p.kind} wire`, "m"));
     for (const [name, spec] of Object.entries(def.params)) {
       expect(r.stdout).toMatch(new RegExp(`^ {2}${name} \\(${spec.label.replace(/[()]/g, "\\$&")}`, "m"));
       expect(text).toContain(spec.description);
@@ -106,7 +115,9 @@ describe("lora-graph explain <type>", () => {
           if (!def || !src.field || !Object.hasOwn(def.params, src.field)) continue; // a wire, not a param
           const shown = apiFields(def).get(src.field);
           if (shown?.field === null) continue; // sent on a port: the field depends on the wiring
-          expect(shown?.field, `${ex.id}: ${node.type}.${src.field} lands at ${path}`).toBe(path.replace(/\.\d+(?=\.|$)/g, "[]"));
+          expect(shown?.field, `${ex.id}: ${node.type}.${src.field} lands at ${path}`).toBe(
+            path.replace(/\.\d+(?=\.|$)/g, "[]"),
+          );
           checked += 1;
         }
       }
@@ -127,7 +138,13 @@ describe("lora-graph explain <type>", () => {
     expect(r.code).toBe(0);
     const info = JSON.parse(r.stdout);
     expect(info).toMatchObject({ type: "sampler", title: registry.get("sampler")!.title, category: "Output" });
-    expect(info.inputs.find((p: { id: string }) => p.id === "model")).toEqual({ id: "model", label: "Model", kind: "model", required: true, multiple: false });
+    expect(info.inputs.find((p: { id: string }) => p.id === "model")).toEqual({
+      id: "model",
+      label: "Model",
+      kind: "model",
+      required: true,
+      multiple: false,
+    });
     expect(info.params.find((p: { name: string }) => p.name === "num_images")).toMatchObject({
       label: "Images",
       apiField: "num_images",
@@ -143,7 +160,11 @@ describe("lora-graph explain <type>", () => {
     for (const name of ["ip-adapter", "IP-Adapter", "Base model"]) {
       const r = await cli(["explain", name]);
       expect(r.code).toBe(0);
-      expect(r.stdout.split("\n")[0]).toMatch(name === "Base model" ? /\(base_model\)/ : new RegExp(`^${exact.stdout.split("\n")[0].replace(/[()]/g, "\\$&")}$`));
+      expect(r.stdout.split("\n")[0]).toMatch(
+        name === "Base model"
+          ? /\(base_model\)/
+          : new RegExp(`^${exact.stdout.split("\n")[0].replace(/[()]/g, "\\$&")}$`),
+      );
     }
   });
 
@@ -153,7 +174,10 @@ describe("lora-graph explain <type>", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(`lora-graph: unknown node type "lorra"; the node types are ${TYPES.join(", ")}\n`);
     const j = await cli(["explain", "lorra", "--json"]);
-    expect(JSON.parse(j.stdout).diagnostics[0]).toMatchObject({ code: "usage", message: expect.stringContaining("sampler") });
+    expect(JSON.parse(j.stdout).diagnostics[0]).toMatchObject({
+      code: "usage",
+      message: expect.stringContaining("sampler"),
+    });
     expect((await cli(["explain", "lora", "sampler"])).stderr).toMatch(/explain takes at most one node type, got 2/);
   });
 });
@@ -161,17 +185,22 @@ describe("lora-graph explain <type>", () => {
 describe("wrap", () => {
   it("keeps every word in order, fits the width, and breaks only where needed", () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[a-z]{1,20}$/), { maxLength: 60 }), fc.integer({ min: 10, max: 100 }), fc.nat(6), (words, width, indent) => {
-        const pad = " ".repeat(indent);
-        const lines = wrap(words.join(" "), pad, pad, width);
-        expect(lines.join(" ").split(/\s+/).filter(Boolean)).toEqual(words);
-        for (const [i, line] of lines.entries()) {
-          if (line.length > width) expect(line.trim()).not.toMatch(/\s/);
-          // Greedy: the next line's first word would not have fitted on this one.
-          const next = lines[i + 1]?.trim().split(" ")[0];
-          if (next !== undefined) expect(line.length + 1 + next.length).toBeGreaterThan(width);
-        }
-      }),
+      fc.property(
+        fc.array(fc.stringMatching(/^[a-z]{1,20}$/), { maxLength: 60 }),
+        fc.integer({ min: 10, max: 100 }),
+        fc.nat(6),
+        (words, width, indent) => {
+          const pad = " ".repeat(indent);
+          const lines = wrap(words.join(" "), pad, pad, width);
+          expect(lines.join(" ").split(/\s+/).filter(Boolean)).toEqual(words);
+          for (const [i, line] of lines.entries()) {
+            if (line.length > width) expect(line.trim()).not.toMatch(/\s/);
+            // Greedy: the next line's first word would not have fitted on this one.
+            const next = lines[i + 1]?.trim().split(" ")[0];
+            if (next !== undefined) expect(line.length + 1 + next.length).toBeGreaterThan(width);
+          }
+        },
+      ),
     );
   });
 });

@@ -50,7 +50,9 @@ describe("lora-graph compile", () => {
     expect(r.stdout).toBe("");
     const lines = r.stderr.trimEnd().split("\n");
     for (const line of lines) expect(line).toMatch(LINE);
-    expect(lines).toContain("error invalid-param node sampler (sampler) field guidance_scale: Guidance (CFG) must be at most 20");
+    expect(lines).toContain(
+      "error invalid-param node sampler (sampler) field guidance_scale: Guidance (CFG) must be at most 20",
+    );
     expect(lines.some((l) => l.startsWith("error invalid-param node lora_1 (lora) field scale: "))).toBe(true);
   });
 
@@ -60,7 +62,13 @@ describe("lora-graph compile", () => {
     const parsed = JSON.parse(bad.stdout);
     expect(parsed.outputs).toEqual([{ output: "sampler", endpoint: "fal-ai/lora/image-to-image", ok: false }]);
     expect(parsed.diagnostics).toContainEqual(
-      expect.objectContaining({ severity: "error", code: "invalid-param", nodeId: "sampler", nodeType: "sampler", field: "guidance_scale" }),
+      expect.objectContaining({
+        severity: "error",
+        code: "invalid-param",
+        nodeId: "sampler",
+        nodeType: "sampler",
+        field: "guidance_scale",
+      }),
     );
     const good = await cli(["compile", "w.json", "--json"], { "w.json": VALID });
     expect(good.code).toBe(0);
@@ -74,7 +82,13 @@ describe("lora-graph compile", () => {
   });
 
   it("exits 1 when nothing compiles (no Sampler)", async () => {
-    const doc = { format: "lora-graph/workflow", version: 2, meta: {}, nodes: [{ id: "p", type: "prompt", typeVersion: 1, position: { x: 0, y: 0 }, params: { prompt: "x" } }], edges: [] };
+    const doc = {
+      format: "lora-graph/workflow",
+      version: 2,
+      meta: {},
+      nodes: [{ id: "p", type: "prompt", typeVersion: 1, position: { x: 0, y: 0 }, params: { prompt: "x" } }],
+      edges: [],
+    };
     const r = await cli(["compile", "w.json"], { "w.json": JSON.stringify(doc) });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^warning no-output: /m);
@@ -129,7 +143,11 @@ describe("lora-graph import", () => {
   });
 
   it("still prints the workflow for a bad request, names the problems, and exits 1", async () => {
-    const r = await cli(["import", "-"], {}, JSON.stringify({ model_name: "a/b", prompt: "x", guidance_scale: 99, strength: 1 }));
+    const r = await cli(
+      ["import", "-"],
+      {},
+      JSON.stringify({ model_name: "a/b", prompt: "x", guidance_scale: 99, strength: 1 }),
+    );
     expect(r.code).toBe(1);
     expect(loadWorkflow(r.stdout, registry).ok).toBe(true);
     expect(r.stderr).toContain("warning unknown-field at strength: unknown field strength, dropped\n");
@@ -170,7 +188,9 @@ describe("usage", () => {
   it("--json reports usage errors as JSON too", async () => {
     const r = await cli(["compile", "--json", "missing.json"]);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ diagnostics: [{ severity: "error", code: "usage", message: "cannot read missing.json: no such file" }] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      diagnostics: [{ severity: "error", code: "usage", message: "cannot read missing.json: no such file" }],
+    });
   });
 
   it("every command has help", async () => {
@@ -185,10 +205,18 @@ describe("usage", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          fc.tuple(fc.constantFrom("compile", "import", "validate"), fc.constantFrom("f", "-"), fc.subarray(["--json"])).map(([c, f, flags]) => [c, f, ...flags]),
-          fc.array(fc.oneof(fc.constantFrom("compile", "--json", "-h", "-", "f"), fc.string({ maxLength: 6 })), { maxLength: 4 }),
+          fc
+            .tuple(fc.constantFrom("compile", "import", "validate"), fc.constantFrom("f", "-"), fc.subarray(["--json"]))
+            .map(([c, f, flags]) => [c, f, ...flags]),
+          fc.array(fc.oneof(fc.constantFrom("compile", "--json", "-h", "-", "f"), fc.string({ maxLength: 6 })), {
+            maxLength: 4,
+          }),
         ),
-        fc.oneof(fc.string(), fc.json(), fc.uint8Array({ maxLength: 64 }).map((b) => b as Uint8Array)),
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.uint8Array({ maxLength: 64 }).map((b) => b as Uint8Array),
+        ),
         async (argv, content) => {
           const r = await cli(argv, { f: content }, typeof content === "string" ? content : "");
           expect([0, 1, 2]).toContain(r.code);

@@ -26,14 +26,18 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 let srv: StartedServer;
 let out: string;
 /** The stand-in's own validation, plus a rule these tests can turn on to get a 422 for a field. */
-let extraRule: ((input: Record<string, unknown>) => { loc: (string | number)[]; msg: string; type: string }[]) | null = null;
+let extraRule: ((input: Record<string, unknown>) => { loc: (string | number)[]; msg: string; type: string }[]) | null =
+  null;
 
 beforeAll(async () => {
   srv = await startServer({
     standinOptions: {
       latencyMs: 30,
       queueDelayMs: 10,
-      validate: (endpoint, input) => [...validateInput(endpoint, input), ...(extraRule?.(input as Record<string, unknown>) ?? [])],
+      validate: (endpoint, input) => [
+        ...validateInput(endpoint, input),
+        ...(extraRule?.(input as Record<string, unknown>) ?? []),
+      ],
     },
   });
 });
@@ -58,7 +62,10 @@ interface CliRun {
 }
 
 /** Runs the CLI with real files; `onStderr` sees stderr as it is written (to interrupt mid-run). */
-function cli(argv: string[], options: { env?: Record<string, string>; signal?: AbortSignal; onStderr?: (all: string) => void } = {}): Promise<CliRun> {
+function cli(
+  argv: string[],
+  options: { env?: Record<string, string>; signal?: AbortSignal; onStderr?: (all: string) => void } = {},
+): Promise<CliRun> {
   const r = { stdout: "", stderr: "" };
   const io: CliIO = {
     stdout: (s) => void (r.stdout += s),
@@ -131,7 +138,13 @@ describe("lora-graph run", () => {
 
   it("runs every Sampler output, concurrently", async () => {
     const doc = JSON.parse(await readFile(QUEEN, "utf8"));
-    doc.nodes.push({ id: "second", type: "sampler", typeVersion: 1, position: { x: 640, y: 140 }, params: { num_images: 2, image_size: "square", seed: 7 } });
+    doc.nodes.push({
+      id: "second",
+      type: "sampler",
+      typeVersion: 1,
+      position: { x: 640, y: 140 },
+      params: { num_images: 2, image_size: "square", seed: 7 },
+    });
     doc.edges.push(
       { id: "e2m", source: "base", sourceHandle: "model", target: "second", targetHandle: "model" },
       { id: "e2c", source: "prompt", sourceHandle: "conditioning", target: "second", targetHandle: "conditioning" },
@@ -140,7 +153,12 @@ describe("lora-graph run", () => {
     await writeFile(file, JSON.stringify(doc));
     const r = await cli(["run", file, "--proxy", srv.proxyUrl, "--out", join(out, "img"), ...SMALL]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).map((o: { output: string; result: { images: unknown[] } }) => [o.output, o.result.images.length])).toEqual([
+    expect(
+      JSON.parse(r.stdout).map((o: { output: string; result: { images: unknown[] } }) => [
+        o.output,
+        o.result.images.length,
+      ]),
+    ).toEqual([
       ["sampler", 1],
       ["second", 2],
     ]);
@@ -159,7 +177,9 @@ describe("lora-graph run", () => {
     const r = await runQueen("--set", "sampler.guidance_scale=99");
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe("error invalid-param node sampler (sampler) field guidance_scale: Guidance (CFG) must be at most 20\n");
+    expect(r.stderr).toBe(
+      "error invalid-param node sampler (sampler) field guidance_scale: Guidance (CFG) must be at most 20\n",
+    );
     const fixture = await cli(["run", INVALID, "--proxy", srv.proxyUrl, "--out", out]);
     expect(fixture.code).toBe(1);
     expect(fixture.stderr).toMatch(/^error invalid-param node lora_1 \(lora\) field scale: /m);
@@ -170,21 +190,45 @@ describe("lora-graph run", () => {
   it("shows fal's 422 on the node and field that set the value (after the compile's warnings)", async () => {
     extraRule = (input) => {
       const loras = input.loras as { scale?: number }[] | undefined;
-      return loras?.[1]?.scale === 1 ? [{ loc: ["body", "loras", 1, "scale"], msg: "Input should be less than 1", type: "less_than" }] : [];
+      return loras?.[1]?.scale === 1
+        ? [{ loc: ["body", "loras", 1, "scale"], msg: "Input should be less than 1", type: "less_than" }]
+        : [];
     };
-    const r = await cli(["run", LORAS, "--proxy", srv.proxyUrl, "--out", out, ...SMALL, "--set", "lora-style.scale=1.5"]);
+    const r = await cli([
+      "run",
+      LORAS,
+      "--proxy",
+      srv.proxyUrl,
+      "--out",
+      out,
+      ...SMALL,
+      "--set",
+      "lora-style.scale=1.5",
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trimEnd().split("\n")).toEqual([
-      expect.stringMatching(/^warning param-out-of-confirmed-range node lora-style \(lora\) field scale: Scale 1\.5 is outside 0–1/),
+      expect.stringMatching(
+        /^warning param-out-of-confirmed-range node lora-style \(lora\) field scale: Scale 1\.5 is outside 0–1/,
+      ),
       "error request-invalid node lora-lcm (lora) field scale: fal rejected loras.1.scale: Input should be less than 1 (step submit)",
     ]);
     expect(await readdir(out)).toEqual([]);
   });
 
   it.each([
-    ["a failed result fetch", { op: "result", kind: "http", status: 500 } as const, /step result, request /, /Injected 500/],
-    ["a job that fails at fal", { op: "submit", kind: "jobError", detail: "CUDA out of memory" } as const, /step result, request /, /CUDA out of memory/],
+    [
+      "a failed result fetch",
+      { op: "result", kind: "http", status: 500 } as const,
+      /step result, request /,
+      /Injected 500/,
+    ],
+    [
+      "a job that fails at fal",
+      { op: "submit", kind: "jobError", detail: "CUDA out of memory" } as const,
+      /step result, request /,
+      /CUDA out of memory/,
+    ],
   ])("names the step and the request id for %s", async (_, fault, where, what) => {
     srv.standin!.faults.add(fault);
     const r = await runQueen();
@@ -206,7 +250,10 @@ describe("lora-graph run", () => {
     const printed = JSON.parse(r.stdout);
     expect(printed[0]).toMatchObject({ output: "sampler", requestId: expect.stringMatching(UUID), files: [] });
     expect(r.stderr).toMatch(
-      new RegExp(`^error save-failed node sampler \\(sampler\\): could not download result\\.images\\[0\\] from http://\\S+: HTTP 404 \\(request ${printed[0].requestId}; the URL is in the result\\)$`, "m"),
+      new RegExp(
+        `^error save-failed node sampler \\(sampler\\): could not download result\\.images\\[0\\] from http://\\S+: HTTP 404 \\(request ${printed[0].requestId}; the URL is in the result\\)$`,
+        "m",
+      ),
     );
     expect(await readdir(out)).toEqual([]);
   });
@@ -217,7 +264,9 @@ describe("lora-graph run", () => {
     const signal = new AbortController().signal;
     const full = await download(url, signal);
     expect(extensionFor(full, "application/octet-stream")).toBe("png");
-    await expect(download(url, signal, full.length - 1)).rejects.toThrow(`${full.length} bytes is over the ${full.length - 1}-byte limit`);
+    await expect(download(url, signal, full.length - 1)).rejects.toThrow(
+      `${full.length} bytes is over the ${full.length - 1}-byte limit`,
+    );
     // Without Content-Length (a data: URI here), the cap is enforced on the bytes as they arrive.
     const dataUri = `data:image/png;base64,${Buffer.from(full).toString("base64")}`;
     expect(await download(dataUri, signal)).toEqual(full);
@@ -229,7 +278,16 @@ describe("lora-graph run", () => {
     expect(good.code).toBe(0);
     const g = JSON.parse(good.stdout);
     expect(g).toEqual({
-      outputs: [{ output: "sampler", endpoint: "fal-ai/lora", ok: true, requestId: expect.stringMatching(UUID), result: expect.any(Object), files: [join(out, "sampler-0.png")] }],
+      outputs: [
+        {
+          output: "sampler",
+          endpoint: "fal-ai/lora",
+          ok: true,
+          requestId: expect.stringMatching(UUID),
+          result: expect.any(Object),
+          files: [join(out, "sampler-0.png")],
+        },
+      ],
       diagnostics: [],
     });
 
@@ -237,9 +295,15 @@ describe("lora-graph run", () => {
     const bad = await runQueen("--json");
     expect(bad.code).toBe(1);
     const b = JSON.parse(bad.stdout);
-    expect(b.outputs[0]).toMatchObject({ ok: false, requestId: expect.stringMatching(UUID), error: { kind: "http", step: "result", status: 500 } });
+    expect(b.outputs[0]).toMatchObject({
+      ok: false,
+      requestId: expect.stringMatching(UUID),
+      error: { kind: "http", step: "result", status: 500 },
+    });
     expect(b.outputs[0].error.requestId).toBe(b.outputs[0].requestId);
-    expect(b.diagnostics).toEqual([expect.objectContaining({ severity: "error", code: "run-failed", nodeId: "sampler" })]);
+    expect(b.diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", code: "run-failed", nodeId: "sampler" }),
+    ]);
   });
 
   it("Ctrl-C cancels the queued request and exits 130", async () => {
@@ -254,7 +318,12 @@ describe("lora-graph run", () => {
     });
     expect(r.code).toBe(130);
     expect(calls()).toMatchObject({ submit: 1, cancel: 1 });
-    expect(r.stderr).toMatch(new RegExp(`^warning interrupted node sampler \\(sampler\\): interrupted: request ${UUID.source} cancelled$`, "m"));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^warning interrupted node sampler \\(sampler\\): interrupted: request ${UUID.source} cancelled$`,
+        "m",
+      ),
+    );
     expect(srv.standin!.stats().jobs).toMatchObject({ queued: 0, running: 0 });
     expect(await readdir(out)).toEqual([]);
   });
@@ -282,7 +351,9 @@ describe("lora-graph run", () => {
   it("refuses to run without --proxy or FAL_KEY", async () => {
     const r = await cli(["run", QUEEN, "--out", out], { env: { FAL_KEY: "  " } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^lora-graph: run needs somewhere to send the requests: set FAL_KEY .* or give --proxy URL/);
+    expect(r.stderr).toMatch(
+      /^lora-graph: run needs somewhere to send the requests: set FAL_KEY .* or give --proxy URL/,
+    );
     expect(calls().submit).toBe(0);
   });
 
@@ -296,12 +367,22 @@ describe("lora-graph run", () => {
     expect(value("prompt.prompt_weighting=true")).toBe(true);
     expect(value("sampler.seed=null")).toBeUndefined();
     expect(value("sampler.seed=abc")).toBe("abc"); // then refused by the compiler, before any request
-    expect(parseOverride("lora-style.scale=0.5", doc, { registry })).toEqual({ nodeId: "lora-style", param: "scale", value: 0.5 });
+    expect(parseOverride("lora-style.scale=0.5", doc, { registry })).toEqual({
+      nodeId: "lora-style",
+      param: "scale",
+      value: 0.5,
+    });
   });
 
   it.each([
-    [["--set", "nope.seed=1"], /--set nope\.seed: no node "nope" in the workflow; its nodes are base, prompt, sampler, note/],
-    [["--set", "sampler.sed=1"], /--set sampler\.sed: node sampler \(sampler\) has no param "sed"; its params are seed, guidance_scale/],
+    [
+      ["--set", "nope.seed=1"],
+      /--set nope\.seed: no node "nope" in the workflow; its nodes are base, prompt, sampler, note/,
+    ],
+    [
+      ["--set", "sampler.sed=1"],
+      /--set sampler\.sed: node sampler \(sampler\) has no param "sed"; its params are seed, guidance_scale/,
+    ],
     [["--set", "sampler"], /--set "sampler": expected node\.param=value/],
     [["--set", "sampler=3"], /--set sampler: expected node\.param=value/],
     [["--proxy", "not a url"], /--proxy "not a url" is not a URL/],

@@ -43,8 +43,15 @@ describe("compiler blames the right node", () => {
       g.wire(p, "conditioning", s, "conditioning");
     });
     const out = compile(doc, registry);
-    expect(out.diagnostics.filter((d) => d.code === "cycle").map((d) => d.nodeId).sort()).toEqual(["a", "b"]);
-    expect(out.diagnostics.some((d) => d.code === "missing-input" && (d.nodeId === "a" || d.nodeId === "b"))).toBe(false);
+    expect(
+      out.diagnostics
+        .filter((d) => d.code === "cycle")
+        .map((d) => d.nodeId)
+        .sort(),
+    ).toEqual(["a", "b"]);
+    expect(out.diagnostics.some((d) => d.code === "missing-input" && (d.nodeId === "a" || d.nodeId === "b"))).toBe(
+      false,
+    );
     expect(out.outputs[0].ok).toBe(false);
   });
 

@@ -23,7 +23,10 @@ describe("compiler reuses checked params of unchanged nodes", () => {
   it("an edit that makes a new node object (as the editor does) is seen", () => {
     const d = doc();
     expect(compile(d, registry).outputs[0].ok).toBe(true);
-    const edited = { ...d, nodes: d.nodes.map((n) => (n.id === "l" ? { ...n, params: { ...n.params, scale: "oops" } } : n)) };
+    const edited = {
+      ...d,
+      nodes: d.nodes.map((n) => (n.id === "l" ? { ...n, params: { ...n.params, scale: "oops" } } : n)),
+    };
     const out = compile(edited, registry);
     expect(out.outputs[0].ok).toBe(false);
     expect(out.diagnostics.find((x) => x.nodeId === "l")?.field).toBe("scale");
@@ -56,7 +59,13 @@ describe("the cache saves the checks of unchanged nodes", () => {
   const counted = defineNode({
     ...note,
     type: "counted",
-    params: { text: param.custom(z.string().refine(() => ++checks > 0), "text", { label: "Text", description: "counted" }) },
+    params: {
+      text: param.custom(
+        z.string().refine(() => ++checks > 0),
+        "text",
+        { label: "Text", description: "counted" },
+      ),
+    },
   });
   const reg = createRegistry([...registry.list(), counted]);
   const doc = (): WorkflowDocument =>
@@ -72,7 +81,9 @@ describe("the cache saves the checks of unchanged nodes", () => {
     compile(d, reg);
     expect(checks).toBe(20);
     // One node edited (a new object, as immer makes), one added in front, one removed: 2 new checks.
-    const edited = d.nodes.map((n) => (n.id === "c7" ? { ...n, params: { text: "edited" } } : n)).filter((n) => n.id !== "c12");
+    const edited = d.nodes
+      .map((n) => (n.id === "c7" ? { ...n, params: { text: "edited" } } : n))
+      .filter((n) => n.id !== "c12");
     const added = { ...d.nodes[0], id: "new", params: { text: "new" } };
     compile({ ...d, nodes: [added, ...edited] }, reg);
     expect(checks).toBe(22);

@@ -73,27 +73,48 @@ describe("canConnect", () => {
   it("allows the replaced wire when reconnecting (ignoreEdgeId)", () => {
     const { doc, ids } = graph();
     const old = doc.edges.find((e) => e.target === ids.sampler)!;
-    expect(canConnect(doc, { node: ids.base, port: "model" }, { node: ids.sampler, port: "model" }, registry, { ignoreEdgeId: old.id })).toEqual({ ok: true });
+    expect(
+      canConnect(doc, { node: ids.base, port: "model" }, { node: ids.sampler, port: "model" }, registry, {
+        ignoreEdgeId: old.id,
+      }),
+    ).toEqual({ ok: true });
   });
 
   it("allows several wires into a multiple input, but not the same wire twice", () => {
     const { doc, ids } = graph();
-    expect(canConnect(doc, { node: ids.img, port: "image" }, { node: ids.ipa, port: "image" }, registry)).toEqual({ ok: true });
+    expect(canConnect(doc, { node: ids.img, port: "image" }, { node: ids.ipa, port: "image" }, registry)).toEqual({
+      ok: true,
+    });
     doc.edges.push({ id: "e1", source: ids.img, sourceHandle: "image", target: ids.ipa, targetHandle: "image" });
-    expect(canConnect(doc, { node: ids.img2, port: "image" }, { node: ids.ipa, port: "image" }, registry)).toEqual({ ok: true });
-    expect(canConnect(doc, { node: ids.img, port: "image" }, { node: ids.ipa, port: "image" }, registry)).toMatchObject({ ok: false, code: "duplicate" });
+    expect(canConnect(doc, { node: ids.img2, port: "image" }, { node: ids.ipa, port: "image" }, registry)).toEqual({
+      ok: true,
+    });
+    expect(canConnect(doc, { node: ids.img, port: "image" }, { node: ids.ipa, port: "image" }, registry)).toMatchObject(
+      { ok: false, code: "duplicate" },
+    );
   });
 
   it("refuses unknown ports and nodes with a reason", () => {
     const { doc, ids } = graph();
-    expect(canConnect(doc, { node: ids.base, port: "nope" }, { node: ids.lora1, port: "model" }, registry)).toMatchObject({ ok: false, code: "unknown-port" });
-    expect(canConnect(doc, { node: "ghost", port: "model" }, { node: ids.lora1, port: "model" }, registry)).toMatchObject({ ok: false, code: "unknown-node" });
+    expect(
+      canConnect(doc, { node: ids.base, port: "nope" }, { node: ids.lora1, port: "model" }, registry),
+    ).toMatchObject({ ok: false, code: "unknown-port" });
+    expect(
+      canConnect(doc, { node: "ghost", port: "model" }, { node: ids.lora1, port: "model" }, registry),
+    ).toMatchObject({ ok: false, code: "unknown-node" });
   });
 
   it("agrees with the compiler: a wire canConnect refuses is an error when it comes from a file", () => {
     const { doc, ids } = graph();
     const bad = { id: "bad", source: ids.img, sourceHandle: "image", target: ids.cn, targetHandle: "conditioning" };
-    expect(canConnect(doc, { node: bad.source, port: bad.sourceHandle }, { node: bad.target, port: bad.targetHandle }, registry).ok).toBe(false);
+    expect(
+      canConnect(
+        doc,
+        { node: bad.source, port: bad.sourceHandle },
+        { node: bad.target, port: bad.targetHandle },
+        registry,
+      ).ok,
+    ).toBe(false);
     doc.edges.push(bad);
     const diags = compile(doc, registry).diagnostics;
     expect(diags).toContainEqual(expect.objectContaining({ code: "invalid-edge", edgeId: "bad", nodeId: ids.cn }));

@@ -13,9 +13,16 @@ const B = "https://example.com/b.png";
 type Ids = { base: string; prompt: string; sampler: string };
 
 /** Base model and prompt wired straight into a Sampler, unless `extra` wires them itself. */
-function sdxl(extra: (g: GraphBuilder, ids: Ids) => void = () => {}, own: { model?: boolean; conditioning?: boolean } = {}) {
+function sdxl(
+  extra: (g: GraphBuilder, ids: Ids) => void = () => {},
+  own: { model?: boolean; conditioning?: boolean } = {},
+) {
   return build(registry, (g) => {
-    const ids = { base: g.node("base_model"), prompt: g.node("prompt", { prompt: "a lighthouse" }), sampler: g.node("sampler", {}, { id: "out" }) };
+    const ids = {
+      base: g.node("base_model"),
+      prompt: g.node("prompt", { prompt: "a lighthouse" }),
+      sampler: g.node("sampler", {}, { id: "out" }),
+    };
     extra(g, ids);
     if (!own.model) g.wire(ids.base, "model", ids.sampler, "model");
     if (!own.conditioning) g.wire(ids.prompt, "conditioning", ids.sampler, "conditioning");
@@ -56,7 +63,9 @@ describe("Sampler endpoint choice", () => {
   });
 
   it("a bypassed init image falls back to text-to-image", () => {
-    const doc = sdxl((g, ids) => g.wire(g.node("image", { url: A }, { bypass: true }), "image", ids.sampler, "init_image"));
+    const doc = sdxl((g, ids) =>
+      g.wire(g.node("image", { url: A }, { bypass: true }), "image", ids.sampler, "init_image"),
+    );
     const [o] = compile(doc, registry).outputs;
     expect(o.endpoint).toBe("fal-ai/lora");
     expect(o.input).not.toHaveProperty("image_url");
@@ -65,21 +74,24 @@ describe("Sampler endpoint choice", () => {
 
 describe("InstantID", () => {
   it("links each ControlNet to the index of the IP-Adapter wired to it", () => {
-    const doc = sdxl((g, ids) => {
-      const style = g.node("ip_adapter", { path: "h94/IP-Adapter", weight_name: "ip-adapter_sdxl.safetensors" });
-      const face = g.node("ip_adapter", { path: "InstantX/InstantID", weight_name: "ip-adapter.bin" });
-      const img = g.node("image", { url: A });
-      const cn = g.node("controlnet", { path: "InstantX/InstantID" });
-      g.wire(ids.base, "model", style, "model");
-      g.wire(style, "model", face, "model");
-      g.wire(face, "model", ids.sampler, "model");
-      g.wire(img, "image", style, "image");
-      g.wire(img, "image", face, "image");
-      g.wire(img, "image", cn, "image");
-      g.wire(ids.prompt, "conditioning", cn, "conditioning");
-      g.wire(face, "ip_adapter", cn, "ip_adapter");
-      g.wire(cn, "conditioning", ids.sampler, "conditioning");
-    }, { model: true, conditioning: true });
+    const doc = sdxl(
+      (g, ids) => {
+        const style = g.node("ip_adapter", { path: "h94/IP-Adapter", weight_name: "ip-adapter_sdxl.safetensors" });
+        const face = g.node("ip_adapter", { path: "InstantX/InstantID", weight_name: "ip-adapter.bin" });
+        const img = g.node("image", { url: A });
+        const cn = g.node("controlnet", { path: "InstantX/InstantID" });
+        g.wire(ids.base, "model", style, "model");
+        g.wire(style, "model", face, "model");
+        g.wire(face, "model", ids.sampler, "model");
+        g.wire(img, "image", style, "image");
+        g.wire(img, "image", face, "image");
+        g.wire(img, "image", cn, "image");
+        g.wire(ids.prompt, "conditioning", cn, "conditioning");
+        g.wire(face, "ip_adapter", cn, "ip_adapter");
+        g.wire(cn, "conditioning", ids.sampler, "conditioning");
+      },
+      { model: true, conditioning: true },
+    );
     const [o] = compile(doc, registry).outputs;
     expect(o.diagnostics).toEqual([]);
     const input = o.input as { ip_adapter: { path: string }[]; controlnets: { ip_adapter_index: number }[] };
@@ -89,12 +101,15 @@ describe("InstantID", () => {
   });
 
   it("a ControlNet without an IP-Adapter link sends no ip_adapter_index", () => {
-    const doc = sdxl((g, ids) => {
-      const cn = g.node("controlnet", { path: "diffusers/controlnet-canny-sdxl-1.0" });
-      g.wire(g.node("image", { url: A }), "image", cn, "image");
-      g.wire(ids.prompt, "conditioning", cn, "conditioning");
-      g.wire(cn, "conditioning", ids.sampler, "conditioning");
-    }, { conditioning: true });
+    const doc = sdxl(
+      (g, ids) => {
+        const cn = g.node("controlnet", { path: "diffusers/controlnet-canny-sdxl-1.0" });
+        g.wire(g.node("image", { url: A }), "image", cn, "image");
+        g.wire(ids.prompt, "conditioning", cn, "conditioning");
+        g.wire(cn, "conditioning", ids.sampler, "conditioning");
+      },
+      { conditioning: true },
+    );
     const [o] = compile(doc, registry).outputs;
     expect(o.ok).toBe(true);
     expect((o.input as { controlnets: object[] }).controlnets[0]).not.toHaveProperty("ip_adapter_index");
@@ -107,7 +122,11 @@ describe("bypass", () => {
       const base = g.node("base_model");
       let prev = base;
       for (let i = 0; i < 4; i++) {
-        const l = g.node("lora", { path: `owner/lora-${i}`, scale: 0.5 }, { id: `lora${i}`, bypass: bypassed.includes(i) });
+        const l = g.node(
+          "lora",
+          { path: `owner/lora-${i}`, scale: 0.5 },
+          { id: `lora${i}`, bypass: bypassed.includes(i) },
+        );
         g.wire(prev, "model", l, "model");
         prev = l;
       }
@@ -120,7 +139,11 @@ describe("bypass", () => {
   it("a bypassed LoRA in the middle of a chain is skipped and the chain still compiles", () => {
     const [o] = compile(chain([1]), registry).outputs;
     expect(o.ok).toBe(true);
-    expect((o.input as { loras: { path: string }[] }).loras.map((l) => l.path)).toEqual(["owner/lora-0", "owner/lora-2", "owner/lora-3"]);
+    expect((o.input as { loras: { path: string }[] }).loras.map((l) => l.path)).toEqual([
+      "owner/lora-0",
+      "owner/lora-2",
+      "owner/lora-3",
+    ]);
     expect(o.sourceMap["loras.1.path"]).toEqual({ nodeId: "lora2", field: "path" });
   });
 

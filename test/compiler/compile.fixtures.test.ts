@@ -20,7 +20,11 @@ const fixtures = (prefix: string) =>
     .sort();
 
 const requestJson = (outputs: { output: string; endpoint: string; input?: unknown }[]) =>
-  `${JSON.stringify(outputs.map((o) => ({ output: o.output, endpoint: o.endpoint, input: o.input })), null, 2)}\n`;
+  `${JSON.stringify(
+    outputs.map((o) => ({ output: o.output, endpoint: o.endpoint, input: o.input })),
+    null,
+    2,
+  )}\n`;
 
 describe("examples", () => {
   it("has unique ids, titles and one-line descriptions, starting with the medieval-queen starter", () => {
@@ -35,12 +39,15 @@ describe("examples", () => {
     }
   });
 
-  it.each(examples.map((e) => [e.id, e] as const))("%s loads through the file loader unchanged and without warnings", (_id, e) => {
-    // The editor opens a template like any file, so it must survive the loader as is.
-    const r = loadWorkflow(JSON.stringify(e.document), registry);
-    expect(r.ok && r.warnings).toEqual([]);
-    expect(r.ok && r.document).toEqual(e.document);
-  });
+  it.each(examples.map((e) => [e.id, e] as const))(
+    "%s loads through the file loader unchanged and without warnings",
+    (_id, e) => {
+      // The editor opens a template like any file, so it must survive the loader as is.
+      const r = loadWorkflow(JSON.stringify(e.document), registry);
+      expect(r.ok && r.warnings).toEqual([]);
+      expect(r.ok && r.document).toEqual(e.document);
+    },
+  );
 
   it("reproduces fal's own fal-ai/lora example request exactly", () => {
     const out = compile(examples[0].document, registry).outputs[0];
@@ -52,37 +59,45 @@ describe("examples", () => {
     });
   });
 
-  it.each(examples.map((e) => [e.id, e] as const))("%s is laid out left to right, model row above conditioning row", (_id, e) => {
-    const doc = e.document;
-    const at = new Map(doc.nodes.map((n) => [n.id, n]));
-    for (const edge of doc.edges) {
-      expect(at.get(edge.source)!.position.x, edge.id).toBeLessThan(at.get(edge.target)!.position.x);
-    }
-    const samplerX = Math.max(...doc.nodes.filter((n) => n.type === "sampler").map((n) => n.position.x));
-    for (const n of doc.nodes) expect(n.position.x).toBeLessThanOrEqual(samplerX);
-    const rowOf = (kind: keyof typeof PORT_KIND_INFO) =>
-      doc.nodes.filter((n) => registry.get(n.type)!.outputs.some((p) => p.kind === kind)).map((n) => n.position.y);
-    expect(Math.max(...rowOf("model"))).toBeLessThan(Math.min(...rowOf("conditioning")));
-  });
+  it.each(examples.map((e) => [e.id, e] as const))(
+    "%s is laid out left to right, model row above conditioning row",
+    (_id, e) => {
+      const doc = e.document;
+      const at = new Map(doc.nodes.map((n) => [n.id, n]));
+      for (const edge of doc.edges) {
+        expect(at.get(edge.source)!.position.x, edge.id).toBeLessThan(at.get(edge.target)!.position.x);
+      }
+      const samplerX = Math.max(...doc.nodes.filter((n) => n.type === "sampler").map((n) => n.position.x));
+      for (const n of doc.nodes) expect(n.position.x).toBeLessThanOrEqual(samplerX);
+      const rowOf = (kind: keyof typeof PORT_KIND_INFO) =>
+        doc.nodes.filter((n) => registry.get(n.type)!.outputs.some((p) => p.kind === kind)).map((n) => n.position.y);
+      expect(Math.max(...rowOf("model"))).toBeLessThan(Math.min(...rowOf("conditioning")));
+    },
+  );
 
   // Examples reproduce fal's own requests faithfully, so a teaching warning may stand where fal's
   // example has the issue (InstantID's negative prompt uses (text:1.2) with weighting off).
   const expectedWarnings: Record<string, string[]> = { instantid: ["prompt-weighting-off"] };
 
-  it.each(examples.map((e) => [e.id, e] as const))("%s compiles without errors and matches its snapshot", async (id, e) => {
-    const result = compile(e.document, registry);
-    expect(result.diagnostics.map((d) => d.code)).toEqual(expectedWarnings[id] ?? []);
-    expect(result.outputs).toHaveLength(1);
-    const [out] = result.outputs;
-    expect(out.ok).toBe(true);
-    expect(inputSchemaFor(out.endpoint).safeParse(out.input).success).toBe(true);
-    // A file snapshot keeps the request's key order, which is part of the contract (stable, readable JSON).
-    await expect(requestJson([out])).toMatchFileSnapshot(`__snapshots__/requests/example-${e.id}.json`);
-  });
+  it.each(examples.map((e) => [e.id, e] as const))(
+    "%s compiles without errors and matches its snapshot",
+    async (id, e) => {
+      const result = compile(e.document, registry);
+      expect(result.diagnostics.map((d) => d.code)).toEqual(expectedWarnings[id] ?? []);
+      expect(result.outputs).toHaveLength(1);
+      const [out] = result.outputs;
+      expect(out.ok).toBe(true);
+      expect(inputSchemaFor(out.endpoint).safeParse(out.input).success).toBe(true);
+      // A file snapshot keeps the request's key order, which is part of the contract (stable, readable JSON).
+      await expect(requestJson([out])).toMatchFileSnapshot(`__snapshots__/requests/example-${e.id}.json`);
+    },
+  );
 
   it("covers the endpoints and features the editor advertises", () => {
     const compiled = examples.map((e) => compile(e.document, registry).outputs[0]);
-    expect(new Set(compiled.map((o) => o.endpoint))).toEqual(new Set(["fal-ai/lora", "fal-ai/lora/image-to-image", "fal-ai/lora/inpaint"]));
+    expect(new Set(compiled.map((o) => o.endpoint))).toEqual(
+      new Set(["fal-ai/lora", "fal-ai/lora/image-to-image", "fal-ai/lora/inpaint"]),
+    );
     const has = (pred: (i: Record<string, any>) => boolean) => compiled.some((o) => pred(o.input!));
     expect(has((i) => i.loras?.length === 2)).toBe(true);
     expect(has((i) => i.controlnets?.some((c: any) => c.mask_url))).toBe(true);
@@ -121,8 +136,14 @@ const EXPECTED: Record<string, Expected[]> = {
   "invalid-timesteps-and-sigmas": [{ code: "request-invalid", nodeId: "sched", field: "sigmas" }],
   "invalid-encoder-subfolder-without-path": [{ code: "invalid-param", nodeId: "enc", field: "image_encoder_path" }],
   "invalid-plus-without-encoder": [{ code: "request-invalid", nodeId: "ipa", field: "weight_name" }],
-  "invalid-two-encoders": [{ code: "encoder-mismatch", nodeId: "enc-h" }, { code: "encoder-mismatch", nodeId: "enc-g" }],
-  "invalid-cycle": [{ code: "cycle", nodeId: "lora-a" }, { code: "cycle", nodeId: "lora-b" }],
+  "invalid-two-encoders": [
+    { code: "encoder-mismatch", nodeId: "enc-h" },
+    { code: "encoder-mismatch", nodeId: "enc-g" },
+  ],
+  "invalid-cycle": [
+    { code: "cycle", nodeId: "lora-a" },
+    { code: "cycle", nodeId: "lora-b" },
+  ],
   "invalid-dangling-input": [{ code: "missing-input", nodeId: "lora", field: "model" }],
   "invalid-unknown-node-type": [{ code: "unknown-node-type", nodeId: "up" }],
   "invalid-javascript-url": [{ code: "invalid-param", nodeId: "init", field: "url" }],
@@ -135,7 +156,9 @@ const EXPECTED: Record<string, Expected[]> = {
     { code: "invalid-param", nodeId: "sampler", field: "num_images" },
     { code: "invalid-param", nodeId: "sampler", field: "tile_width" },
   ],
-  "invalid-embedding-tokens-unused": [{ code: "embedding-tokens-unused", nodeId: "emb", field: "tokens", severity: "warning" }],
+  "invalid-embedding-tokens-unused": [
+    { code: "embedding-tokens-unused", nodeId: "emb", field: "tokens", severity: "warning" },
+  ],
   "invalid-wire-type-mismatch": [{ code: "invalid-edge", nodeId: "lora", field: "model" }],
   "invalid-two-ic-lights": [{ code: "field-conflict", nodeId: "ic2", field: "ic_light_model_url" }],
 };
@@ -145,13 +168,22 @@ const STILL_OK = new Set(["invalid-embedding-tokens-unused"]);
 
 describe("invalid fixtures", () => {
   it("every invalid fixture states what it must report", () => {
-    expect(fixtures("invalid-").map((f) => f.replace(/\.json$/, "")).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(
+      fixtures("invalid-")
+        .map((f) => f.replace(/\.json$/, ""))
+        .sort(),
+    ).toEqual(Object.keys(EXPECTED).sort());
   });
 
   it.each(fixtures("invalid-"))("%s reports its diagnostics", (file) => {
     const name = file.replace(/\.json$/, "");
     const result = compile(load(file), registry);
-    const got = result.diagnostics.map((d) => ({ severity: d.severity, code: d.code, nodeId: d.nodeId, field: d.field }));
+    const got = result.diagnostics.map((d) => ({
+      severity: d.severity,
+      code: d.code,
+      nodeId: d.nodeId,
+      field: d.field,
+    }));
     for (const want of EXPECTED[name]) {
       expect(got).toContainEqual(expect.objectContaining({ severity: want.severity ?? "error", ...want }));
     }

@@ -23,7 +23,7 @@ const HOSTILE: unknown[] = [
   Infinity,
   -Infinity,
   -0,
-  1e309,
+  Number("1e309"), // overflows to Infinity, as a parsed file would
   1e308,
   -1e308,
   Number.MAX_SAFE_INTEGER + 2,
@@ -52,15 +52,54 @@ const HOSTILE: unknown[] = [
 
 /** Plausible values, filtered per param by its own schema so most graphs can compile. */
 const CANDIDATES: unknown[] = [
-  0, 0.1, 0.5, 0.8, 1, 1.5, 2, 4, 7.5, 20, 25, 30, 64, 128, 512, 768, 1024, 2048, 4096,
-  true, false,
-  "stabilityai/stable-diffusion-xl-base-1.0", "owner/model", "https://example.com/weights.safetensors",
-  "https://example.com/a.png", "data:image/png;base64,iVBORw0KGgo=",
-  "a castle <s0>", "blurry", "fp16", "sdxl_models", "ip-adapter_sdxl.safetensors", "ip-adapter-plus_sdxl_vit-h.safetensors",
-  "square_hd", "portrait_4_3", { width: 512, height: 768 }, { width: 1024 },
-  "png", "jpeg", "Euler", "DPM++ 2M Karras", "LCM", "epsilon", "v_prediction",
-  ["<s0>"], ["<s0>", "<s1>"],
-  { method: "array", array: [999, 500, 1] }, { method: "default", array: [] }, { method: "array", array: [14.6, 1, 0.03] },
+  0,
+  0.1,
+  0.5,
+  0.8,
+  1,
+  1.5,
+  2,
+  4,
+  7.5,
+  20,
+  25,
+  30,
+  64,
+  128,
+  512,
+  768,
+  1024,
+  2048,
+  4096,
+  true,
+  false,
+  "stabilityai/stable-diffusion-xl-base-1.0",
+  "owner/model",
+  "https://example.com/weights.safetensors",
+  "https://example.com/a.png",
+  "data:image/png;base64,iVBORw0KGgo=",
+  "a castle <s0>",
+  "blurry",
+  "fp16",
+  "sdxl_models",
+  "ip-adapter_sdxl.safetensors",
+  "ip-adapter-plus_sdxl_vit-h.safetensors",
+  "square_hd",
+  "portrait_4_3",
+  { width: 512, height: 768 },
+  { width: 1024 },
+  "png",
+  "jpeg",
+  "Euler",
+  "DPM++ 2M Karras",
+  "LCM",
+  "epsilon",
+  "v_prediction",
+  ["<s0>"],
+  ["<s0>", "<s1>"],
+  { method: "array", array: [999, 500, 1] },
+  { method: "default", array: [] },
+  { method: "array", array: [14.6, 1, 0.03] },
   { up: { block_0: [0, 1, 0] } },
 ];
 
@@ -72,12 +111,18 @@ function paramArb(spec: ParamSpec, hostileWeight: number): fc.Arbitrary<unknown>
     { weight: 6, arbitrary: valid.length ? fc.constantFrom(...valid) : fc.constant(undefined) },
     // Leaving out a required param is a separate, always-invalid case; chaosGraph covers it via hostile nulls.
     { weight: spec.required ? 0 : 1, arbitrary: fc.constant(undefined) },
-    { weight: hostileWeight, arbitrary: fc.oneof(fc.constantFrom(...HOSTILE), fc.double(), fc.integer(), fc.string({ maxLength: 12 })) },
+    {
+      weight: hostileWeight,
+      arbitrary: fc.oneof(fc.constantFrom(...HOSTILE), fc.double(), fc.integer(), fc.string({ maxLength: 12 })),
+    },
   );
 }
 
 function paramsArb(def: NodeDefinition | undefined, hostileWeight: number): fc.Arbitrary<Record<string, unknown>> {
-  if (!def) return fc.dictionary(fc.constantFrom("url", "path", "__proto__", "constructor", "x"), fc.constantFrom(...HOSTILE), { maxKeys: 3 });
+  if (!def)
+    return fc.dictionary(fc.constantFrom("url", "path", "__proto__", "constructor", "x"), fc.constantFrom(...HOSTILE), {
+      maxKeys: 3,
+    });
   const shape: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [key, spec] of Object.entries(def.params)) shape[key] = paramArb(spec, hostileWeight);
   return fc.record(shape).map((p) => {
@@ -97,7 +142,11 @@ const TYPES = [...defs.map((d) => d.type), "upscaler", "__proto__", "constructor
 const chaosGraph = fc
   .array(
     fc.record({
-      type: fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...defs.map((d) => d.type)) }, { weight: 3, arbitrary: fc.constant("sampler") }, { weight: 1, arbitrary: fc.constantFrom(...TYPES) }),
+      type: fc.oneof(
+        { weight: 12, arbitrary: fc.constantFrom(...defs.map((d) => d.type)) },
+        { weight: 3, arbitrary: fc.constant("sampler") },
+        { weight: 1, arbitrary: fc.constantFrom(...TYPES) },
+      ),
       id: fc.option(fc.constantFrom("a", "__proto__", "constructor", "hasOwnProperty", "x\u0000y"), { freq: 8 }),
       bypass: fc.nat({ max: 9 }).map((n) => n < 2),
     }),
@@ -123,8 +172,12 @@ const chaosGraph = fc
           const t = nodes[ti % nodes.length];
           const outs = registry.get(s.type)?.outputs ?? [];
           const ins = registry.get(t.type)?.inputs ?? [];
-          const sh = junk || outs.length === 0 ? ["model", "image", "nope", "__proto__"][sp % 4] : outs[sp % outs.length].id;
-          const th = junk || ins.length === 0 ? ["model", "conditioning", "nope", "constructor"][tp % 4] : ins[tp % ins.length].id;
+          const sh =
+            junk || outs.length === 0 ? ["model", "image", "nope", "__proto__"][sp % 4] : outs[sp % outs.length].id;
+          const th =
+            junk || ins.length === 0
+              ? ["model", "conditioning", "nope", "constructor"][tp % 4]
+              : ins[tp % ins.length].id;
           return { id: edgeId(s.id, sh, t.id, th), source: s.id, sourceHandle: sh, target: t.id, targetHandle: th };
         });
         return { format: "lora-graph/workflow", version: 2, meta: {}, nodes, edges };
@@ -144,12 +197,29 @@ const plausibleGraph = fc
     scheduler: fc.boolean(),
     encoder: fc.constantFrom("none", "ip", "sampler"),
     init: fc.constantFrom("none", "none", "init", "init", "init+mask", "init+mask", "mask"),
-    bypass: fc.array(fc.nat({ max: 9 }).map((n) => n < 2), { minLength: 12, maxLength: 12 }),
+    bypass: fc.array(
+      fc.nat({ max: 9 }).map((n) => n < 2),
+      { minLength: 12, maxLength: 12 },
+    ),
     hostile: fc.constantFrom(0, 0, 0, 1),
   })
   .chain((shape) => {
-    const types = ["base_model", "prompt", "sampler", ...shape.chain, ...Array.from({ length: shape.controlnets }, () => "controlnet"), "image", "image", "image_encoder", "scheduler"];
-    return fc.tuple(fc.constant(shape), fc.tuple(...types.map((t) => paramsArb(registry.get(t), shape.hostile))), fc.constant(types));
+    const types = [
+      "base_model",
+      "prompt",
+      "sampler",
+      ...shape.chain,
+      ...Array.from({ length: shape.controlnets }, () => "controlnet"),
+      "image",
+      "image",
+      "image_encoder",
+      "scheduler",
+    ];
+    return fc.tuple(
+      fc.constant(shape),
+      fc.tuple(...types.map((t) => paramsArb(registry.get(t), shape.hostile))),
+      fc.constant(types),
+    );
   })
   .map(([shape, params, types]): WorkflowDocument => {
     const nodes = types.map((type, i) => ({
@@ -159,11 +229,14 @@ const plausibleGraph = fc
       position: { x: i * 10, y: 0 },
       params: params[i],
       // Only model-chain nodes and ControlNets get bypassed; chaosGraph bypasses anything.
-      ...(i > 2 && (MODEL_CHAIN as readonly string[]).concat("controlnet").includes(type) && shape.bypass[i % 12] ? { bypass: true } : {}),
+      ...(i > 2 && (MODEL_CHAIN as readonly string[]).concat("controlnet").includes(type) && shape.bypass[i % 12]
+        ? { bypass: true }
+        : {}),
     }));
     const id = (type: string, nth = 0) => nodes.filter((n) => n.type === type)[nth]?.id;
     const edges: WorkflowDocument["edges"] = [];
-    const wire = (s: string, sh: string, t: string, th: string) => edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
+    const wire = (s: string, sh: string, t: string, th: string) =>
+      edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
     const img = id("image", 0);
     const img2 = id("image", 1);
     let model = id("base_model")!;
@@ -205,7 +278,8 @@ function isPlainJson(v: unknown): boolean {
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;
   if (typeof v === "number") return Number.isFinite(v);
   if (Array.isArray(v)) return v.every(isPlainJson);
-  if (typeof v === "object") return Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every(isPlainJson);
+  if (typeof v === "object")
+    return Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every(isPlainJson);
   return false;
 }
 
@@ -226,7 +300,9 @@ function checkContract(doc: WorkflowDocument): void {
   for (const o of first.outputs) {
     if (!o.ok) {
       expect(o.input).toBeUndefined();
-      expect(o.diagnostics.some((d) => d.severity === "error") || first.diagnostics.some((d) => d.severity === "error")).toBe(true);
+      expect(
+        o.diagnostics.some((d) => d.severity === "error") || first.diagnostics.some((d) => d.severity === "error"),
+      ).toBe(true);
       continue;
     }
     expect(isPlainJson(o.input)).toBe(true);
@@ -275,7 +351,10 @@ describe("compiler properties", () => {
   it("CMP-03: equal graphs give byte-identical requests whatever the node order in the file", () => {
     fc.assert(
       fc.property(plausibleGraph, fc.nat(), (doc, seed) => {
-        const shuffled = { ...doc, nodes: [...doc.nodes].sort((a, b) => ((a.id.length * 31 + seed) % 7) - ((b.id.length * 31 + seed) % 7)) };
+        const shuffled = {
+          ...doc,
+          nodes: [...doc.nodes].sort((a, b) => ((a.id.length * 31 + seed) % 7) - ((b.id.length * 31 + seed) % 7)),
+        };
         const inputs = (r: CompileResult) => JSON.stringify(r.outputs.map((o) => [o.endpoint, o.ok, o.input]));
         expect(inputs(compile(shuffled, registry))).toBe(inputs(compile(doc, registry)));
       }),
@@ -289,8 +368,30 @@ describe("compiler properties", () => {
     const mutation = fc.record({
       example: fc.nat({ max: examples.length - 1 }),
       node: fc.nat(),
-      what: fc.constantFrom("param", "params", "id", "type", "bypass", "typeVersion", "edge-source", "edge-handle", "drop-node", "dup-node"),
-      key: fc.constantFrom("__proto__", "constructor", "prototype", "url", "path", "model_name", "scale", "prompt", "seed", "image_size"),
+      what: fc.constantFrom(
+        "param",
+        "params",
+        "id",
+        "type",
+        "bypass",
+        "typeVersion",
+        "edge-source",
+        "edge-handle",
+        "drop-node",
+        "dup-node",
+      ),
+      key: fc.constantFrom(
+        "__proto__",
+        "constructor",
+        "prototype",
+        "url",
+        "path",
+        "model_name",
+        "scale",
+        "prompt",
+        "seed",
+        "image_size",
+      ),
       value: hostileValue,
     });
     fc.assert(
@@ -301,7 +402,13 @@ describe("compiler properties", () => {
           const e = doc.edges[m.node % Math.max(1, doc.edges.length)] as unknown as Record<string, any> | undefined;
           if (!n) continue;
           if (m.what === "param" && (typeof n.params !== "object" || n.params === null)) n.params = {};
-          if (m.what === "param") Object.defineProperty(n.params, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
+          if (m.what === "param")
+            Object.defineProperty(n.params, m.key, {
+              value: m.value,
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
           else if (m.what === "params") n.params = m.value;
           else if (m.what === "id") n.id = m.key;
           else if (m.what === "type") n.type = m.key;

@@ -18,10 +18,27 @@ const IMG = (n: string) => `https://example.com/${n}.png`;
  */
 function kitchenSink(endpoint: Endpoint, variant: 0 | 1): WorkflowDocument {
   return build(registry, (g) => {
-    const base = g.node("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0", unet_name: "owner/unet", variant: "fp16", clip_skip: 1 }, { id: "base" });
+    const base = g.node(
+      "base_model",
+      {
+        model_name: "stabilityai/stable-diffusion-xl-base-1.0",
+        unet_name: "owner/unet",
+        variant: "fp16",
+        clip_skip: 1,
+      },
+      { id: "base" },
+    );
     const lora = g.node("lora", { path: "owner/lora", scale: 0.7 }, { id: "lora" });
     const emb = g.node("embedding", { path: "owner/embedding", tokens: ["<tok>"] }, { id: "emb" });
-    const enc = g.node("image_encoder", { image_encoder_path: "h94/IP-Adapter", image_encoder_subfolder: "models/image_encoder", image_encoder_weight_name: "model.safetensors" }, { id: "enc" });
+    const enc = g.node(
+      "image_encoder",
+      {
+        image_encoder_path: "h94/IP-Adapter",
+        image_encoder_subfolder: "models/image_encoder",
+        image_encoder_weight_name: "model.safetensors",
+      },
+      { id: "enc" },
+    );
     const ipa = g.node(
       "ip_adapter",
       {
@@ -37,11 +54,26 @@ function kitchenSink(endpoint: Endpoint, variant: 0 | 1): WorkflowDocument {
       },
       { id: "ipa" },
     );
-    const ic = g.node("ic_light", { ic_light_model_url: "https://example.com/iclight_sd15_fbc.safetensors" }, { id: "ic" });
-    const prompt = g.node("prompt", { prompt: "a <tok> portrait", negative_prompt: "blurry", prompt_weighting: true }, { id: "prompt" });
+    const ic = g.node(
+      "ic_light",
+      { ic_light_model_url: "https://example.com/iclight_sd15_fbc.safetensors" },
+      { id: "ic" },
+    );
+    const prompt = g.node(
+      "prompt",
+      { prompt: "a <tok> portrait", negative_prompt: "blurry", prompt_weighting: true },
+      { id: "prompt" },
+    );
     const cn = g.node(
       "controlnet",
-      { path: "owner/controlnet", conditioning_scale: 0.8, start_percentage: 0.1, end_percentage: 0.9, config_url: "https://example.com/config.json", variant: "fp16" },
+      {
+        path: "owner/controlnet",
+        conditioning_scale: 0.8,
+        start_percentage: 0.1,
+        end_percentage: 0.9,
+        config_url: "https://example.com/config.json",
+        variant: "fp16",
+      },
       { id: "cn" },
     );
     const custom = { method: "array", array: [999, 500, 1] };
@@ -105,7 +137,10 @@ function kitchenSink(endpoint: Endpoint, variant: 0 | 1): WorkflowDocument {
 function compileOk(doc: WorkflowDocument, endpoint: Endpoint) {
   const result = compile(doc, registry);
   const [o] = result.outputs;
-  expect(result.diagnostics.filter((d) => d.severity === "error"), "kitchen sink must compile").toEqual([]);
+  expect(
+    result.diagnostics.filter((d) => d.severity === "error"),
+    "kitchen sink must compile",
+  ).toEqual([]);
   expect(o.ok).toBe(true);
   expect(o.endpoint).toBe(endpoint);
   expect(inputSchemaFor(endpoint).safeParse(o.input).success).toBe(true);
@@ -118,7 +153,8 @@ function keysOf(input: Record<string, unknown>): Set<string> {
   for (const [k, v] of Object.entries(input)) {
     keys.add(k);
     const items = Array.isArray(v) ? v : v && typeof v === "object" ? [v] : [];
-    for (const item of items) if (item && typeof item === "object") for (const sub of Object.keys(item)) keys.add(`${k}.${sub}`);
+    for (const item of items)
+      if (item && typeof item === "object") for (const sub of Object.keys(item)) keys.add(`${k}.${sub}`);
   }
   return keys;
 }
@@ -134,10 +170,13 @@ function schemaKeys(endpoint: Endpoint): string[] {
 describe("schema coverage", () => {
   it.each(ENDPOINTS.map((e) => [e]))("every input key of %s is produced by some catalogue graph", (endpoint) => {
     const reached = new Set<string>();
-    for (const variant of [0, 1] as const) for (const k of keysOf(compileOk(kitchenSink(endpoint, variant), endpoint).input!)) reached.add(k);
+    for (const variant of [0, 1] as const)
+      for (const k of keysOf(compileOk(kitchenSink(endpoint, variant), endpoint).input!)) reached.add(k);
     const wanted = schemaKeys(endpoint);
     // Sanity: the enumeration really walks nested keys, so an empty list cannot pass vacuously.
-    expect(wanted).toEqual(expect.arrayContaining(["loras.scale", "controlnets.ip_adapter_index", "ip_adapter.scale_json", "sigmas.array"]));
+    expect(wanted).toEqual(
+      expect.arrayContaining(["loras.scale", "controlnets.ip_adapter_index", "ip_adapter.scale_json", "sigmas.array"]),
+    );
     const missing = wanted.filter((k) => !reached.has(k));
     expect(missing, `no catalogue node produces: ${missing.join(", ")}`).toEqual([]);
     const extra = [...reached].filter((k) => !wanted.includes(k));
@@ -150,9 +189,12 @@ describe("schema coverage", () => {
  * Each entry says why; anything else must use the API field's exact name.
  */
 const NAME_EXCEPTIONS: Record<string, string> = {
-  "image.url": "an Image node's url lands under whatever field its consumer wires it to (image_url, mask_url, ip_adapter_image_url, …)",
-  "ip_adapter.image": "several reference images are sent as one list under ip_adapter_image_url; the list is attributed to the input port",
-  "ip_adapter.<index>": "the IP-Adapter's position in the request travels on its link wire and lands in ip_adapter_index",
+  "image.url":
+    "an Image node's url lands under whatever field its consumer wires it to (image_url, mask_url, ip_adapter_image_url, …)",
+  "ip_adapter.image":
+    "several reference images are sent as one list under ip_adapter_image_url; the list is attributed to the input port",
+  "ip_adapter.<index>":
+    "the IP-Adapter's position in the request travels on its link wire and lands in ip_adapter_index",
 };
 
 /** Params that never land in a request under their own name, and why. */
@@ -176,7 +218,10 @@ describe("param names equal API field names", () => {
       const typeOf = new Map(doc.nodes.map((n) => [n.id, n.type]));
       for (const [path, src] of Object.entries(out.sourceMap)) {
         const type = typeOf.get(src.nodeId);
-        const last = path.split(".").filter((s) => !/^\d+$/.test(s)).pop();
+        const last = path
+          .split(".")
+          .filter((s) => !/^\d+$/.test(s))
+          .pop();
         const key = `${type}.${src.field ?? "<index>"}`;
         if (src.field === undefined && /\.\d+$/.test(path)) continue; // a list item as a whole
         if (src.field === undefined && !path.includes(".") && Array.isArray(out.input![path])) continue; // a whole list
@@ -210,7 +255,8 @@ describe("param names equal API field names", () => {
   it("reference_as_list really changes the shape of ip_adapter_image_url", () => {
     const single = compiled.find((c) => c.doc.nodes.find((n) => n.id === "ipa")!.params.reference_as_list === false)!;
     const list = compiled.find((c) => c.doc.nodes.find((n) => n.id === "ipa")!.params.reference_as_list === true)!;
-    const urlOf = (c: typeof single) => (c.out.input!.ip_adapter as { ip_adapter_image_url: unknown }[])[0].ip_adapter_image_url;
+    const urlOf = (c: typeof single) =>
+      (c.out.input!.ip_adapter as { ip_adapter_image_url: unknown }[])[0].ip_adapter_image_url;
     expect(urlOf(single)).toBe(IMG("ref"));
     expect(urlOf(list)).toEqual([IMG("ref")]);
   });

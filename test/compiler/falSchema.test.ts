@@ -170,7 +170,12 @@ describe("required fields and endpoint-specific keys", () => {
   });
 
   it("refuses fields of other endpoints with a precise path and a helpful message", () => {
-    expectIssue(I2I, { ...minimal[I2I], image_size: "square" }, ["image_size"], /not accepted by fal-ai\/lora\/image-to-image/);
+    expectIssue(
+      I2I,
+      { ...minimal[I2I], image_size: "square" },
+      ["image_size"],
+      /not accepted by fal-ai\/lora\/image-to-image/,
+    );
     expectIssue(INP, { ...minimal[INP], image_size: { width: 512 } }, ["image_size"], /follows the input image/);
     expectIssue(T2I, { ...base, image_url: PNG }, ["image_url"], /only accepted by/);
     expectIssue(T2I, { ...base, mask_url: PNG }, ["mask_url"], /inpaint/);
@@ -196,9 +201,19 @@ describe("required fields and endpoint-specific keys", () => {
   it("refuses the nested field names @fal-ai/client >=1.9.6 wrongly types for this endpoint", () => {
     expectIssue(T2I, { ...base, loras: [{ path: "a/b", force: true }] }, ["loras", 0, "force"], /another endpoint/);
     const cn = full(T2I).controlnets as Record<string, unknown>[];
-    expectIssue(T2I, { ...base, controlnets: [{ ...cn[0], control_image_url: PNG }] }, ["controlnets", 0, "control_image_url"], /image_url/);
+    expectIssue(
+      T2I,
+      { ...base, controlnets: [{ ...cn[0], control_image_url: PNG }] },
+      ["controlnets", 0, "control_image_url"],
+      /image_url/,
+    );
     const ip = (full(T2I).ip_adapter as Record<string, unknown>[])[0];
-    expectIssue(T2I, { ...full(T2I), ip_adapter: [{ ...ip, image_url: PNG }] }, ["ip_adapter", 0, "image_url"], /ip_adapter_image_url/);
+    expectIssue(
+      T2I,
+      { ...full(T2I), ip_adapter: [{ ...ip, image_url: PNG }] },
+      ["ip_adapter", 0, "image_url"],
+      /ip_adapter_image_url/,
+    );
   });
 
   it("refuses a body that is not an object", () => {
@@ -248,7 +263,12 @@ describe("numbers", () => {
   });
 
   it("integer-typed nested fields refuse fractions", () => {
-    expectIssue(T2I, { ...base, timesteps: { method: "array", array: [999, 1.5] } }, ["timesteps", "array", 1], "whole number");
+    expectIssue(
+      T2I,
+      { ...base, timesteps: { method: "array", array: [999, 1.5] } },
+      ["timesteps", "array", 1],
+      "whole number",
+    );
     const cn = { ...(full(T2I).controlnets as object[])[0], ip_adapter_index: 0.5 };
     expectIssue(T2I, { ...base, controlnets: [cn] }, ["controlnets", 0, "ip_adapter_index"], "whole number");
   });
@@ -272,11 +292,17 @@ describe("enums", () => {
 describe("image_size", () => {
   it("accepts every preset and custom multiples of 8 up to 14142", () => {
     for (const p of IMAGE_SIZE_PRESET_NAMES) expectOk(T2I, { ...base, image_size: p });
-    for (const size of [{ width: 1024, height: 768 }, {}, { width: 8 }, { height: 14136 }]) expectOk(T2I, { ...base, image_size: size });
+    for (const size of [{ width: 1024, height: 768 }, {}, { width: 8 }, { height: 14136 }])
+      expectOk(T2I, { ...base, image_size: size });
   });
 
   it("refuses sizes that are not multiples of 8, not positive, too large or fractional", () => {
-    expectIssue(T2I, { ...base, image_size: { width: 1000, height: 1020 } }, ["image_size", "height"], "multiple of 8 (nearest: 1016 or 1024)");
+    expectIssue(
+      T2I,
+      { ...base, image_size: { width: 1000, height: 1020 } },
+      ["image_size", "height"],
+      "multiple of 8 (nearest: 1016 or 1024)",
+    );
     expectIssue(T2I, { ...base, image_size: { width: 0 } }, ["image_size", "width"], "greater than 0");
     expectIssue(T2I, { ...base, image_size: { width: -8 } }, ["image_size", "width"], "greater than 0");
     expectIssue(T2I, { ...base, image_size: { width: 14144 } }, ["image_size", "width"], "at most 14142");
@@ -284,21 +310,32 @@ describe("image_size", () => {
   });
 
   it("an unknown preset or a wrong type names the valid forms", () => {
-    expectIssue(T2I, { ...base, image_size: "square_xl" }, ["image_size"], /square_hd, square, portrait_4_3.* or \{width, height\}, got text "square_xl"/);
+    expectIssue(
+      T2I,
+      { ...base, image_size: "square_xl" },
+      ["image_size"],
+      /square_hd, square, portrait_4_3.* or \{width, height\}, got text "square_xl"/,
+    );
     expectIssue(T2I, { ...base, image_size: 512 }, ["image_size"], /or \{width, height\}, got 512/);
     expectIssue(T2I, { ...base, image_size: null }, ["image_size"], /got null/);
   });
 
   it("every preset maps to a size the schema accepts", () => {
     expect(Object.keys(IMAGE_SIZE_PRESETS)).toEqual([...IMAGE_SIZE_PRESET_NAMES]);
-    for (const size of Object.values(IMAGE_SIZE_PRESETS)) expect(imageSizeSchema.safeParse({ ...size }).success).toBe(true);
+    for (const size of Object.values(IMAGE_SIZE_PRESETS))
+      expect(imageSizeSchema.safeParse({ ...size }).success).toBe(true);
   });
 });
 
 describe("cross-field rules", () => {
   it("allows one embedding and refuses a second at embeddings[1]", () => {
     expectOk(T2I, { ...base, embeddings: [{ path: "a/b" }] });
-    expectIssue(T2I, { ...base, embeddings: [{ path: "a/b" }, { path: "c/d" }] }, ["embeddings", 1], "only one embedding");
+    expectIssue(
+      T2I,
+      { ...base, embeddings: [{ path: "a/b" }, { path: "c/d" }] },
+      ["embeddings", 1],
+      "only one embedding",
+    );
   });
 
   const cn = { path: "owner/controlnet", image_url: PNG };
@@ -320,22 +357,43 @@ describe("cross-field rules", () => {
   it("timesteps and sigmas cannot both be custom", () => {
     expectOk(T2I, { ...base, timesteps: { method: "array", array: [1] }, sigmas: { method: "default" } });
     expectOk(T2I, { ...base, sigmas: { method: "array", array: [14.6, 0.03] } });
-    expectIssue(T2I, { ...base, timesteps: { method: "array" }, sigmas: { method: "array" } }, ["sigmas", "method"], "cannot both be custom");
+    expectIssue(
+      T2I,
+      { ...base, timesteps: { method: "array" }, sigmas: { method: "array" } },
+      ["sigmas", "method"],
+      "cannot both be custom",
+    );
   });
 
   it("image_encoder_subfolder needs image_encoder_path", () => {
-    expectIssue(T2I, { ...base, image_encoder_subfolder: "x" }, ["image_encoder_subfolder"], "needs image_encoder_path");
+    expectIssue(
+      T2I,
+      { ...base, image_encoder_subfolder: "x" },
+      ["image_encoder_subfolder"],
+      "needs image_encoder_path",
+    );
     expectOk(T2I, { ...base, image_encoder_subfolder: "x", image_encoder_path: "laion/clip" });
   });
 
-  const ip = (weight_name?: string) => ({ path: "h94/IP-Adapter", ip_adapter_image_url: PNG, ...(weight_name ? { weight_name } : {}) });
-  it.each(["ip-adapter-plus_sdxl_vit-h.safetensors", "ip-adapter-plus-face_sd15.bin", "IP-Adapter-PLUS.bin", "ip-adapter-faceid-plusv2_sd15.bin"])(
-    'IP-Adapter "%s" needs image_encoder_path',
-    (w) => {
-      expectIssue(T2I, { ...base, ip_adapter: [ip(), ip(w)] }, ["ip_adapter", 1, "weight_name"], "needs the top-level image_encoder_path");
-      expectOk(T2I, { ...base, ip_adapter: [ip(), ip(w)], image_encoder_path: "laion/CLIP-ViT-H-14-laion2B-s32B-b79K" });
-    },
-  );
+  const ip = (weight_name?: string) => ({
+    path: "h94/IP-Adapter",
+    ip_adapter_image_url: PNG,
+    ...(weight_name ? { weight_name } : {}),
+  });
+  it.each([
+    "ip-adapter-plus_sdxl_vit-h.safetensors",
+    "ip-adapter-plus-face_sd15.bin",
+    "IP-Adapter-PLUS.bin",
+    "ip-adapter-faceid-plusv2_sd15.bin",
+  ])('IP-Adapter "%s" needs image_encoder_path', (w) => {
+    expectIssue(
+      T2I,
+      { ...base, ip_adapter: [ip(), ip(w)] },
+      ["ip_adapter", 1, "weight_name"],
+      "needs the top-level image_encoder_path",
+    );
+    expectOk(T2I, { ...base, ip_adapter: [ip(), ip(w)], image_encoder_path: "laion/CLIP-ViT-H-14-laion2B-s32B-b79K" });
+  });
 
   it("non-plus IP-Adapters need no image encoder", () => {
     expectOk(T2I, { ...base, ip_adapter: [ip("ip-adapter_sdxl.bin"), ip()] });
@@ -344,14 +402,36 @@ describe("cross-field rules", () => {
   it("ip_adapter_image_url takes one URL or a list, each checked", () => {
     expectOk(T2I, { ...base, ip_adapter: [{ ...ip(), ip_adapter_image_url: "https://a.com/x.png" }] });
     const list = { ...ip(), ip_adapter_image_url: ["https://a.com/x.png", "javascript:alert(1)"] };
-    expectIssue(T2I, { ...base, ip_adapter: [list] }, ["ip_adapter", 0, "ip_adapter_image_url", 1], '"javascript:" scheme');
-    expectIssue(T2I, { ...base, ip_adapter: [{ ...ip(), ip_adapter_image_url: 5 }] }, ["ip_adapter", 0, "ip_adapter_image_url"], "image URL or a list");
-    expectIssue(T2I, { ...base, ip_adapter: [{ ...ip(), ip_adapter_image_url: [PNG, 5] }] }, ["ip_adapter", 0, "ip_adapter_image_url", 1], "must be an image URL");
-    expectIssue(T2I, { ...base, ip_adapter: [{ path: "h94/IP-Adapter" }] }, ["ip_adapter", 0, "ip_adapter_image_url"], "is required");
+    expectIssue(
+      T2I,
+      { ...base, ip_adapter: [list] },
+      ["ip_adapter", 0, "ip_adapter_image_url", 1],
+      '"javascript:" scheme',
+    );
+    expectIssue(
+      T2I,
+      { ...base, ip_adapter: [{ ...ip(), ip_adapter_image_url: 5 }] },
+      ["ip_adapter", 0, "ip_adapter_image_url"],
+      "image URL or a list",
+    );
+    expectIssue(
+      T2I,
+      { ...base, ip_adapter: [{ ...ip(), ip_adapter_image_url: [PNG, 5] }] },
+      ["ip_adapter", 0, "ip_adapter_image_url", 1],
+      "must be an image URL",
+    );
+    expectIssue(
+      T2I,
+      { ...base, ip_adapter: [{ path: "h94/IP-Adapter" }] },
+      ["ip_adapter", 0, "ip_adapter_image_url"],
+      "is required",
+    );
   });
 
   it("cross-field rules also report next to field errors", () => {
-    const found = issues(T2I, { ...base, seed: "x", embeddings: [{ path: "a/b" }, { path: "c/d" }] }).map((i) => i.path);
+    const found = issues(T2I, { ...base, seed: "x", embeddings: [{ path: "a/b" }, { path: "c/d" }] }).map(
+      (i) => i.path,
+    );
     expect(found).toContainEqual(["seed"]);
     expect(found).toContainEqual(["embeddings", 1]);
   });
@@ -387,7 +467,7 @@ describe("CMP-02 URLs", () => {
     ["https://exam\u200bple.com/a.png", "invisible or control character (U+200B)"],
     ["\u202ehttps://example.com", "leading or trailing"],
     ["https://example.com/\u202egnp.exe", "U+202E"],
-    ["ｈttps://example.com/a.png", "non-ASCII character \"ｈ\" (U+FF48)"],
+    ["ｈttps://example.com/a.png", 'non-ASCII character "ｈ" (U+FF48)'],
     ["javascript：alert(1)", "U+FF1A"],
     ["https://ｅxample.com/a.png", "in its host name"],
     ["https://f\u0430l.ai/a.png", "U+0430"],
@@ -437,7 +517,15 @@ describe("CMP-02 URLs", () => {
     }
   });
 
-  const refs = ["owner/name", "SG161222/Realistic_Vision_V2.0", "runwayml/stable-diffusion-v1-5", "plain-name", "owner/name/sub/file.safetensors", "https://civitai.com/api/download/models/123?type=Model", "http://127.0.0.1:8787/files/lora"];
+  const refs = [
+    "owner/name",
+    "SG161222/Realistic_Vision_V2.0",
+    "runwayml/stable-diffusion-v1-5",
+    "plain-name",
+    "owner/name/sub/file.safetensors",
+    "https://civitai.com/api/download/models/123?type=Model",
+    "http://127.0.0.1:8787/files/lora",
+  ];
   it.each(refs)("model reference %s is accepted", (r) => {
     expect(checkModelRef(r)).toBeNull();
     expect(modelRefSchema.safeParse(r).success).toBe(true);
@@ -473,11 +561,31 @@ describe("CMP-02 URLs", () => {
     [T2I, ["ic_light_model_background_image_url"], (v) => ({ ...base, ic_light_model_background_image_url: v })],
     [T2I, ["ic_light_image_url"], (v) => ({ ...base, ic_light_image_url: v })],
     [T2I, ["controlnets", 0, "image_url"], (v) => ({ ...base, controlnets: [{ path: "a/b", image_url: v }] })],
-    [T2I, ["controlnets", 0, "mask_url"], (v) => ({ ...base, controlnets: [{ path: "a/b", image_url: PNG, mask_url: v }] })],
-    [T2I, ["controlnets", 0, "config_url"], (v) => ({ ...base, controlnets: [{ path: "a/b", image_url: PNG, config_url: v }] })],
-    [T2I, ["ip_adapter", 0, "ip_adapter_image_url"], (v) => ({ ...base, ip_adapter: [{ path: "a/b", ip_adapter_image_url: v }] })],
-    [T2I, ["ip_adapter", 0, "ip_adapter_image_url", 0], (v) => ({ ...base, ip_adapter: [{ path: "a/b", ip_adapter_image_url: [v] }] })],
-    [T2I, ["ip_adapter", 0, "ip_adapter_mask_url"], (v) => ({ ...base, ip_adapter: [{ path: "a/b", ip_adapter_image_url: PNG, ip_adapter_mask_url: v }] })],
+    [
+      T2I,
+      ["controlnets", 0, "mask_url"],
+      (v) => ({ ...base, controlnets: [{ path: "a/b", image_url: PNG, mask_url: v }] }),
+    ],
+    [
+      T2I,
+      ["controlnets", 0, "config_url"],
+      (v) => ({ ...base, controlnets: [{ path: "a/b", image_url: PNG, config_url: v }] }),
+    ],
+    [
+      T2I,
+      ["ip_adapter", 0, "ip_adapter_image_url"],
+      (v) => ({ ...base, ip_adapter: [{ path: "a/b", ip_adapter_image_url: v }] }),
+    ],
+    [
+      T2I,
+      ["ip_adapter", 0, "ip_adapter_image_url", 0],
+      (v) => ({ ...base, ip_adapter: [{ path: "a/b", ip_adapter_image_url: [v] }] }),
+    ],
+    [
+      T2I,
+      ["ip_adapter", 0, "ip_adapter_mask_url"],
+      (v) => ({ ...base, ip_adapter: [{ path: "a/b", ip_adapter_image_url: PNG, ip_adapter_mask_url: v }] }),
+    ],
   ];
   const modelFields: [Endpoint, Path, (v: string) => Record<string, unknown>][] = [
     [T2I, ["model_name"], (v) => ({ ...base, model_name: v })],
@@ -489,7 +597,11 @@ describe("CMP-02 URLs", () => {
     [T2I, ["embeddings", 0, "path"], (v) => ({ ...base, embeddings: [{ path: v }] })],
     [T2I, ["controlnets", 0, "path"], (v) => ({ ...base, controlnets: [{ path: v, image_url: PNG }] })],
     [T2I, ["ip_adapter", 0, "path"], (v) => ({ ...base, ip_adapter: [{ path: v, ip_adapter_image_url: PNG }] })],
-    [T2I, ["ip_adapter", 0, "insight_face_model_path"], (v) => ({ ...base, ip_adapter: [{ path: "a/b", ip_adapter_image_url: PNG, insight_face_model_path: v }] })],
+    [
+      T2I,
+      ["ip_adapter", 0, "insight_face_model_path"],
+      (v) => ({ ...base, ip_adapter: [{ path: "a/b", ip_adapter_image_url: PNG, insight_face_model_path: v }] }),
+    ],
   ];
 
   it.each(fileFields)("%s file field %j takes URLs and data URIs only", (e, path, put) => {
@@ -512,8 +624,13 @@ describe("CMP-02 URLs", () => {
 describe("unconfirmed ranges", () => {
   const outside = {
     ...base,
-    loras: [{ path: "a/b", scale: 0.5 }, { path: "c/d", scale: 3 }],
-    controlnets: [{ path: "a/b", image_url: PNG, conditioning_scale: 2.5, start_percentage: -0.5, end_percentage: 1.5 }],
+    loras: [
+      { path: "a/b", scale: 0.5 },
+      { path: "c/d", scale: 3 },
+    ],
+    controlnets: [
+      { path: "a/b", image_url: PNG, conditioning_scale: 2.5, start_percentage: -0.5, end_percentage: 1.5 },
+    ],
     ip_adapter: [{ path: "a/b", ip_adapter_image_url: PNG, scale: -1, unconditional_noising_factor: 2 }],
   };
 
@@ -542,7 +659,14 @@ describe("unconfirmed ranges", () => {
 
   it("values inside them, and bounds themselves, give no warning", () => {
     for (const e of ENDPOINTS) expect(unconfirmedRangeWarnings(full(e))).toEqual([]);
-    const bounds = { ...base, loras: [{ path: "a", scale: 0 }, { path: "a", scale: 1 }], controlnets: [{ path: "a", image_url: PNG, conditioning_scale: 2, start_percentage: 0, end_percentage: 1 }] };
+    const bounds = {
+      ...base,
+      loras: [
+        { path: "a", scale: 0 },
+        { path: "a", scale: 1 },
+      ],
+      controlnets: [{ path: "a", image_url: PNG, conditioning_scale: 2, start_percentage: 0, end_percentage: 1 }],
+    };
     expect(unconfirmedRangeWarnings(bounds)).toEqual([]);
   });
 
@@ -559,14 +683,29 @@ describe("unconfirmed ranges", () => {
   });
 
   it("tolerates malformed input", () => {
-    for (const v of [null, undefined, 3, "x", [], { loras: 5 }, { loras: [null, 7, { scale: "2" }] }, { noise_strength: NaN }]) {
+    for (const v of [
+      null,
+      undefined,
+      3,
+      "x",
+      [],
+      { loras: 5 },
+      { loras: [null, 7, { scale: "2" }] },
+      { noise_strength: NaN },
+    ]) {
       expect(unconfirmedRangeWarnings(v)).toEqual([]);
       expect(unconfirmedWarnings(v)).toEqual([]);
     }
   });
 
   it("unconfirmedWarnings adds the http:// ControlNet path rule from fal's 2024 source", () => {
-    const input = { ...base, controlnets: [{ path: "https://a.com/cn", image_url: PNG }, { path: "http://a.com/cn", image_url: PNG, conditioning_scale: 9 }] };
+    const input = {
+      ...base,
+      controlnets: [
+        { path: "https://a.com/cn", image_url: PNG },
+        { path: "http://a.com/cn", image_url: PNG, conditioning_scale: 9 },
+      ],
+    };
     expectOk(T2I, input);
     const w = unconfirmedWarnings(input);
     expect(w.map((x) => x.path)).toEqual([
@@ -585,7 +724,11 @@ describe("defaults", () => {
   });
 
   it("text-to-image defaults to square_hd; image endpoints to noise_strength 0.5", () => {
-    expect(falDefaultsFor(T2I)).toMatchObject({ image_size: "square_hd", num_inference_steps: 30, guidance_scale: 7.5 });
+    expect(falDefaultsFor(T2I)).toMatchObject({
+      image_size: "square_hd",
+      num_inference_steps: 30,
+      guidance_scale: 7.5,
+    });
     expect(falDefaultsFor(T2I)).not.toHaveProperty("noise_strength");
     expect(falDefaultsFor(I2I)).toMatchObject({ noise_strength: 0.5 });
     expect(falDefaultsFor(I2I)).not.toHaveProperty("image_size");
@@ -608,7 +751,7 @@ describe("defaults", () => {
   });
 
   it("default tables are frozen all the way down", () => {
-    expect(() => ((FAL_DEFAULTS.loras as unknown as unknown[]).push(1))).toThrow();
+    expect(() => (FAL_DEFAULTS.loras as unknown as unknown[]).push(1)).toThrow();
     expect(() => ((FAL_NESTED_DEFAULTS.controlnets as { end_percentage: number }).end_percentage = 2)).toThrow();
     expect(() => ((IMAGE_SIZE_PRESETS.square as { width: number }).width = 1)).toThrow();
   });
@@ -650,7 +793,16 @@ describe("key order", () => {
 
 describe("output", () => {
   const out = {
-    images: [{ url: "https://v3.fal.media/files/x.png", content_type: "image/png", file_name: null, file_size: 1234, width: 1024, height: 1024 }],
+    images: [
+      {
+        url: "https://v3.fal.media/files/x.png",
+        content_type: "image/png",
+        file_name: null,
+        file_size: 1234,
+        width: 1024,
+        height: 1024,
+      },
+    ],
     seed: 123,
     has_nsfw_concepts: [false],
     debug_latents: null,
@@ -703,7 +855,10 @@ describe("toFalValidationDetail", () => {
     expect(byLoc["body.num_inference_steps"]).toMatchObject({ type: "greater_than_equal" });
     expect(byLoc["body.seed"].type).toBe("int_type");
     expect(byLoc["body.image_format"].type).toBe("enum");
-    expect(byLoc["body.image_size.width"]).toMatchObject({ type: "multiple_of", msg: expect.stringContaining("multiple of 8") });
+    expect(byLoc["body.image_size.width"]).toMatchObject({
+      type: "multiple_of",
+      msg: expect.stringContaining("multiple of 8"),
+    });
     expect(byLoc["body.loras.0.path"].type).toBe("value_error");
     expect(byLoc["body.extra"]).toMatchObject({ type: "extra_forbidden", msg: 'unknown field "extra"' });
     expect(byLoc["body.mask_url"].type).toBe("extra_forbidden");
@@ -729,8 +884,14 @@ describe("properties", () => {
         prompt: fc.anything(),
         image_size: fc.anything(),
         loras: fc.array(fc.anything(), { maxLength: 3 }),
-        controlnets: fc.array(fc.dictionary(fc.constantFrom("path", "image_url", "start_percentage", "end_percentage", "x"), fc.anything()), { maxLength: 3 }),
-        ip_adapter: fc.array(fc.dictionary(fc.constantFrom("path", "weight_name", "ip_adapter_image_url", "scale"), fc.anything()), { maxLength: 2 }),
+        controlnets: fc.array(
+          fc.dictionary(fc.constantFrom("path", "image_url", "start_percentage", "end_percentage", "x"), fc.anything()),
+          { maxLength: 3 },
+        ),
+        ip_adapter: fc.array(
+          fc.dictionary(fc.constantFrom("path", "weight_name", "ip_adapter_image_url", "scale"), fc.anything()),
+          { maxLength: 2 },
+        ),
         timesteps: fc.anything(),
         sigmas: fc.anything(),
         noise_strength: fc.double(),
@@ -768,16 +929,31 @@ describe("properties", () => {
   });
 
   const segment = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,15}$/);
-  const modelRef = fc.oneof(fc.tuple(segment, segment).map(([a, b]) => `${a}/${b}`), segment, fc.webUrl());
-  const imageUrl = fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.base64String({ minLength: 4, maxLength: 40 }).map((b) => `data:image/png;base64,${b}`));
+  const modelRef = fc.oneof(
+    fc.tuple(segment, segment).map(([a, b]) => `${a}/${b}`),
+    segment,
+    fc.webUrl(),
+  );
+  const imageUrl = fc.oneof(
+    fc.webUrl({ withQueryParameters: true, withFragments: true }),
+    fc.base64String({ minLength: 4, maxLength: 40 }).map((b) => `data:image/png;base64,${b}`),
+  );
   const frac = (min: number, max: number) => fc.double({ min, max, noNaN: true });
   const pct = fc.tuple(frac(0, 1), frac(0, 1)).filter(([a, b]) => a < b);
   const lora = fc.record({ path: modelRef, scale: frac(-4, 4) }, { requiredKeys: ["path"] });
   const controlnet = fc
-    .record({ path: modelRef, image_url: imageUrl, conditioning_scale: frac(0, 2), pct, variant: fc.constant("fp16") }, { requiredKeys: ["path", "image_url", "pct"] })
+    .record(
+      { path: modelRef, image_url: imageUrl, conditioning_scale: frac(0, 2), pct, variant: fc.constant("fp16") },
+      { requiredKeys: ["path", "image_url", "pct"] },
+    )
     .map(({ pct: [start_percentage, end_percentage], ...rest }) => ({ ...rest, start_percentage, end_percentage }));
   const ipAdapter = fc.record(
-    { path: modelRef, ip_adapter_image_url: fc.oneof(imageUrl, fc.array(imageUrl, { minLength: 1, maxLength: 3 })), weight_name: fc.constantFrom("ip-adapter_sdxl.bin", "ip-adapter-plus_sdxl_vit-h.safetensors"), scale: frac(0, 2) },
+    {
+      path: modelRef,
+      ip_adapter_image_url: fc.oneof(imageUrl, fc.array(imageUrl, { minLength: 1, maxLength: 3 })),
+      weight_name: fc.constantFrom("ip-adapter_sdxl.bin", "ip-adapter-plus_sdxl_vit-h.safetensors"),
+      scale: frac(0, 2),
+    },
     { requiredKeys: ["path", "ip_adapter_image_url"] },
   );
   const common = {
@@ -792,7 +968,9 @@ describe("properties", () => {
     eta: frac(0, 1),
     scheduler: fc.constantFrom(...SCHEDULERS),
     loras: fc.array(lora, { maxLength: 4 }),
-    embeddings: fc.array(fc.record({ path: modelRef, tokens: fc.array(fc.string(), { maxLength: 2 }) }), { maxLength: 1 }),
+    embeddings: fc.array(fc.record({ path: modelRef, tokens: fc.array(fc.string(), { maxLength: 2 }) }), {
+      maxLength: 1,
+    }),
     controlnets: fc.array(controlnet, { maxLength: 3 }),
     ip_adapter: fc.array(ipAdapter, { maxLength: 2 }),
     image_encoder_path: fc.constant("laion/CLIP-ViT-H-14-laion2B-s32B-b79K"),
@@ -803,22 +981,40 @@ describe("properties", () => {
   };
   const dim = fc.integer({ min: 1, max: 1767 }).map((n) => n * 8);
   const arbitraries: Record<Endpoint, fc.Arbitrary<Record<string, unknown>>> = {
-    [T2I]: fc.record({ ...common, image_size: fc.oneof(fc.constantFrom(...IMAGE_SIZE_PRESET_NAMES), fc.record({ width: dim, height: dim }, { requiredKeys: [] })) }, { requiredKeys: ["model_name", "prompt", "image_encoder_path"] }),
-    [I2I]: fc.record({ ...common, image_url: imageUrl, noise_strength: frac(0, 1) }, { requiredKeys: ["model_name", "prompt", "image_url", "image_encoder_path"] }),
-    [INP]: fc.record({ ...common, image_url: imageUrl, mask_url: imageUrl }, { requiredKeys: ["model_name", "prompt", "image_url", "mask_url", "image_encoder_path"] }),
+    [T2I]: fc.record(
+      {
+        ...common,
+        image_size: fc.oneof(
+          fc.constantFrom(...IMAGE_SIZE_PRESET_NAMES),
+          fc.record({ width: dim, height: dim }, { requiredKeys: [] }),
+        ),
+      },
+      { requiredKeys: ["model_name", "prompt", "image_encoder_path"] },
+    ),
+    [I2I]: fc.record(
+      { ...common, image_url: imageUrl, noise_strength: frac(0, 1) },
+      { requiredKeys: ["model_name", "prompt", "image_url", "image_encoder_path"] },
+    ),
+    [INP]: fc.record(
+      { ...common, image_url: imageUrl, mask_url: imageUrl },
+      { requiredKeys: ["model_name", "prompt", "image_url", "mask_url", "image_encoder_path"] },
+    ),
   };
 
-  it.each(ENDPOINTS)("%s: generated valid requests pass unchanged; an added unknown key is refused at its path", (e) => {
-    fc.assert(
-      fc.property(arbitraries[e], fc.stringMatching(/^zz_[a-z]{1,6}$/), (input, extra) => {
-        const r = inputSchemaFor(e).safeParse(input);
-        expect(r.success, JSON.stringify(r.error?.issues)).toBe(true);
-        expect(r.data).toEqual(input);
-        const bad = inputSchemaFor(e).safeParse({ ...input, [extra]: 1 });
-        expect(bad.success).toBe(false);
-        expect(schemaIssues(bad.error!).map((i) => i.path)).toEqual([[extra]]);
-      }),
-      { numRuns: 60 },
-    );
-  });
+  it.each(ENDPOINTS)(
+    "%s: generated valid requests pass unchanged; an added unknown key is refused at its path",
+    (e) => {
+      fc.assert(
+        fc.property(arbitraries[e], fc.stringMatching(/^zz_[a-z]{1,6}$/), (input, extra) => {
+          const r = inputSchemaFor(e).safeParse(input);
+          expect(r.success, JSON.stringify(r.error?.issues)).toBe(true);
+          expect(r.data).toEqual(input);
+          const bad = inputSchemaFor(e).safeParse({ ...input, [extra]: 1 });
+          expect(bad.success).toBe(false);
+          expect(schemaIssues(bad.error!).map((i) => i.path)).toEqual([[extra]]);
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
 });

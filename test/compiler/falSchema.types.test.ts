@@ -20,7 +20,9 @@ describe("top-level field names match @fal-ai/client", () => {
     expectTypeOf<RequiredKeys<LoraInput>>().toEqualTypeOf<RequiredKeys<loraInput>>();
     // The client types leave image_url/mask_url optional; fal needs them, so we require them.
     expectTypeOf<RequiredKeys<ImageToImageInput>>().toEqualTypeOf<RequiredKeys<LoraImageToImageInput> | "image_url">();
-    expectTypeOf<RequiredKeys<InpaintInput>>().toEqualTypeOf<RequiredKeys<LoraInpaintInput> | "image_url" | "mask_url">();
+    expectTypeOf<RequiredKeys<InpaintInput>>().toEqualTypeOf<
+      RequiredKeys<LoraInpaintInput> | "image_url" | "mask_url"
+    >();
   });
 
   it("output keys", () => {
@@ -37,14 +39,42 @@ describe("top-level field names match @fal-ai/client", () => {
   it("endpointInputKeys lists exactly the client's keys at run time", () => {
     // Record<keyof X, true> makes tsc demand every client key and refuse any other.
     const shared: Record<Exclude<keyof loraInput, "image_size">, true> = {
-      clip_skip: true, controlnet_guess_mode: true, controlnets: true, debug_latents: true, debug_per_pass_latents: true,
-      embeddings: true, enable_safety_checker: true, eta: true, guidance_scale: true, ic_light_image_url: true,
-      ic_light_model_background_image_url: true, ic_light_model_url: true, image_encoder_path: true,
-      image_encoder_subfolder: true, image_encoder_weight_name: true, image_format: true, ip_adapter: true, loras: true,
-      model_name: true, negative_prompt: true, num_images: true, num_inference_steps: true, prediction_type: true,
-      prompt: true, prompt_weighting: true, rescale_betas_snr_zero: true, scheduler: true, seed: true, sigmas: true,
-      tile_height: true, tile_stride_height: true, tile_stride_width: true, tile_width: true, timesteps: true,
-      unet_name: true, variant: true,
+      clip_skip: true,
+      controlnet_guess_mode: true,
+      controlnets: true,
+      debug_latents: true,
+      debug_per_pass_latents: true,
+      embeddings: true,
+      enable_safety_checker: true,
+      eta: true,
+      guidance_scale: true,
+      ic_light_image_url: true,
+      ic_light_model_background_image_url: true,
+      ic_light_model_url: true,
+      image_encoder_path: true,
+      image_encoder_subfolder: true,
+      image_encoder_weight_name: true,
+      image_format: true,
+      ip_adapter: true,
+      loras: true,
+      model_name: true,
+      negative_prompt: true,
+      num_images: true,
+      num_inference_steps: true,
+      prediction_type: true,
+      prompt: true,
+      prompt_weighting: true,
+      rescale_betas_snr_zero: true,
+      scheduler: true,
+      seed: true,
+      sigmas: true,
+      tile_height: true,
+      tile_stride_height: true,
+      tile_stride_width: true,
+      tile_width: true,
+      timesteps: true,
+      unet_name: true,
+      variant: true,
     };
     const t2i: Record<keyof loraInput, true> = { ...shared, image_size: true };
     const i2i: Record<keyof LoraImageToImageInput, true> = { ...shared, image_url: true, noise_strength: true };

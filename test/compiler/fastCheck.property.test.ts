@@ -31,21 +31,88 @@ import { generatePipeline } from "../bench/compile";
 const BOUNDS = [0, 1, 2, 8, 20, 64, 128, 150, 512, 2048, 4096, 14142];
 const NUMBERS = [
   ...BOUNDS.flatMap((b) => [b, -b, b - 1, b + 1, b - 0.5, b + 0.5, b - 1e-9, b + 1e-9, b + 8, b - 8]),
-  0.05, 7.5, 30, 14136, 14144, 1e21, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER, NaN, Infinity, -Infinity, Number.MIN_VALUE,
+  0.05,
+  7.5,
+  30,
+  14136,
+  14144,
+  1e21,
+  2 ** 53,
+  -(2 ** 53),
+  Number.MAX_SAFE_INTEGER,
+  NaN,
+  Infinity,
+  -Infinity,
+  Number.MIN_VALUE,
 ];
 const STRINGS = [
-  "", " ", "square_hd", "landscape_16_9", "nope", "Euler", "DPM++ 2M Karras", "png", "jpeg", "gif", "epsilon", "v_prediction",
-  "default", "array", "ip-adapter-plus_sdxl_vit-h.safetensors", "ip-adapter_sdxl.safetensors", "owner/model", "owner//model",
-  "../model", "https://example.com/a.png", "http://example.com/a.png", "https://example.com/w.safetensors", "HTTPS://EXAMPLE.COM/A.PNG",
-  "data:image/png;base64,iVBORw0KGgo=", "data:image/png;base64,!!", "data:text/plain,hi", "data:,", "javascript:alert(1)",
-  "file:///etc/passwd", "C:\\x.png", "/abs/path", "~/x", "a b", "https://user:pw@x.com/a", "https://ｅxample.com/a.png",
-  "\u202ehttps://example.com/x.png", "https://", "https:/example.com", "<s0>", "__proto__",
+  "",
+  " ",
+  "square_hd",
+  "landscape_16_9",
+  "nope",
+  "Euler",
+  "DPM++ 2M Karras",
+  "png",
+  "jpeg",
+  "gif",
+  "epsilon",
+  "v_prediction",
+  "default",
+  "array",
+  "ip-adapter-plus_sdxl_vit-h.safetensors",
+  "ip-adapter_sdxl.safetensors",
+  "owner/model",
+  "owner//model",
+  "../model",
+  "https://example.com/a.png",
+  "http://example.com/a.png",
+  "https://example.com/w.safetensors",
+  "HTTPS://EXAMPLE.COM/A.PNG",
+  "data:image/png;base64,iVBORw0KGgo=",
+  "data:image/png;base64,!!",
+  "data:text/plain,hi",
+  "data:,",
+  "javascript:alert(1)",
+  "file:///etc/passwd",
+  "C:\\x.png",
+  "/abs/path",
+  "~/x",
+  "a b",
+  "https://user:pw@x.com/a",
+  "https://ｅxample.com/a.png",
+  "\u202ehttps://example.com/x.png",
+  "https://",
+  "https:/example.com",
+  "<s0>",
+  "__proto__",
 ];
 const OTHERS: unknown[] = [
-  true, false, null, undefined, [], {}, [[]], [null], [1, 2], [1.5], ["<s0>"], ["<s0>", 1], ["https://example.com/a.png"],
-  ["javascript:x"], { width: 512, height: 512 }, { width: 513 }, { width: 0 }, { height: 14144 }, { width: 512, depth: 1 },
-  { method: "array", array: [999, 500, 1] }, { method: "array", array: [1.5] }, { method: "nope" }, { array: [NaN] },
-  { up: { block_0: [0, 1, 0] } }, { a: 1 },
+  true,
+  false,
+  null,
+  undefined,
+  [],
+  {},
+  [[]],
+  [null],
+  [1, 2],
+  [1.5],
+  ["<s0>"],
+  ["<s0>", 1],
+  ["https://example.com/a.png"],
+  ["javascript:x"],
+  { width: 512, height: 512 },
+  { width: 513 },
+  { width: 0 },
+  { height: 14144 },
+  { width: 512, depth: 1 },
+  { method: "array", array: [999, 500, 1] },
+  { method: "array", array: [1.5] },
+  { method: "nope" },
+  { array: [NaN] },
+  { up: { block_0: [0, 1, 0] } },
+  { a: 1 },
 ];
 const POOL: unknown[] = [...NUMBERS, ...STRINGS, ...OTHERS];
 
@@ -58,15 +125,27 @@ describe("node params: the fast check agrees with the param's zod schema", () =>
 
   it("covers the params of the hot node types", () => {
     // If these lose their fast check, compiling falls back to zod: still correct, but slow.
-    for (const name of ["lora.path", "lora.scale", "controlnet.path", "controlnet.conditioning_scale", "ip_adapter.path", "image.url"]) {
-      expect(withFast.map(([n]) => n), name).toContain(name);
+    for (const name of [
+      "lora.path",
+      "lora.scale",
+      "controlnet.path",
+      "controlnet.conditioning_scale",
+      "ip_adapter.path",
+      "image.url",
+    ]) {
+      expect(
+        withFast.map(([n]) => n),
+        name,
+      ).toContain(name);
     }
   });
 
   for (const [name, spec] of withFast) {
     it(name, () => {
       const fast = fastCheckOf(spec.schema)!;
-      const near = [spec.min, spec.max].filter((x): x is number => x !== undefined).flatMap((x) => [x, x - 1, x + 1, x - 1e-9, x + 1e-9]);
+      const near = [spec.min, spec.max]
+        .filter((x): x is number => x !== undefined)
+        .flatMap((x) => [x, x - 1, x + 1, x - 1e-9, x + 1e-9]);
       const value = fc.oneof(
         fc.constantFrom(...POOL, ...near, ...(spec.options ?? []), spec.default),
         fc.double(),
@@ -95,11 +174,30 @@ function baseRequests(): Record<string, unknown>[] {
   return out;
 }
 
-const HINT_KEYS = ["strength", "model_architecture", "image_url", "mask_url", "noise_strength", "image_size", "force", "control_image_url", "mask_image_url", "mask_threshold", "subfolder", "image_encoder_path"];
+const HINT_KEYS = [
+  "strength",
+  "model_architecture",
+  "image_url",
+  "mask_url",
+  "noise_strength",
+  "image_size",
+  "force",
+  "control_image_url",
+  "mask_image_url",
+  "mask_threshold",
+  "subfolder",
+  "image_encoder_path",
+];
 const TOP_KEYS = [...new Set([...ENDPOINTS.flatMap((e) => endpointInputKeys(e)), ...HINT_KEYS, "junk", "__proto__"])];
 const NESTED = NESTED_INPUT_KEYS as Record<string, readonly string[]>;
 
-type Mutation = { where: "top" | "present" | "nested" | "push" | "delete"; key: number; sub: number; item: number; value: unknown };
+type Mutation = {
+  where: "top" | "present" | "nested" | "push" | "delete";
+  key: number;
+  sub: number;
+  item: number;
+  value: unknown;
+};
 
 function setKey(o: Record<string, unknown>, key: string, value: unknown): void {
   // defineProperty so "__proto__" becomes an own key, as JSON.parse would make it.
@@ -114,7 +212,9 @@ function mutate(base: Record<string, unknown>, mutations: Mutation[]): Record<st
     if (m.where === "top" || m.where === "present") setKey(req, key, m.value);
     else if (m.where === "delete") delete req[key];
     else {
-      const containers = Object.keys(NESTED).filter((k) => req[k] !== undefined && typeof req[k] === "object" && req[k] !== null);
+      const containers = Object.keys(NESTED).filter(
+        (k) => req[k] !== undefined && typeof req[k] === "object" && req[k] !== null,
+      );
       if (containers.length === 0) continue;
       const list = containers[m.key % containers.length];
       const holder = req[list];
@@ -151,7 +251,12 @@ describe("request schemas: the fast check never accepts what zod refuses", () =>
     { weight: 1, arbitrary: fc.double() },
     { weight: 1, arbitrary: fc.integer() },
     { weight: 1, arbitrary: fc.array(fc.oneof(fc.constantFrom(...POOL), fc.double()), { maxLength: 3 }) },
-    { weight: 1, arbitrary: fc.dictionary(fc.constantFrom("width", "height", "method", "array", "x"), fc.constantFrom(...POOL), { maxKeys: 3 }) },
+    {
+      weight: 1,
+      arbitrary: fc.dictionary(fc.constantFrom("width", "height", "method", "array", "x"), fc.constantFrom(...POOL), {
+        maxKeys: 3,
+      }),
+    },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
   );
   for (const [what, object] of objects) {
@@ -188,7 +293,16 @@ describe("request schemas: the fast check never accepts what zod refuses", () =>
 
   it("mutated requests: fast accepts ⇒ zod accepts, for every endpoint's schema", () => {
     const mutation = fc.record({
-      where: fc.constantFrom("top", "present", "present", "nested", "nested", "nested", "push", "delete") as fc.Arbitrary<Mutation["where"]>,
+      where: fc.constantFrom(
+        "top",
+        "present",
+        "present",
+        "nested",
+        "nested",
+        "nested",
+        "push",
+        "delete",
+      ) as fc.Arbitrary<Mutation["where"]>,
       key: fc.nat(),
       sub: fc.nat(),
       item: fc.nat(),
@@ -202,17 +316,24 @@ describe("request schemas: the fast check never accepts what zod refuses", () =>
     let fastAccepted = 0;
     let refused = 0;
     fc.assert(
-      fc.property(fc.nat({ max: bases.length - 1 }), fc.array(mutation, { minLength: 0, maxLength: 3 }), (b, mutations) => {
-        const req = mutate(bases[b], mutations);
-        for (const endpoint of ENDPOINTS) {
-          const schema = inputSchemaFor(endpoint);
-          const parsed = schema.safeParse(req);
-          if (fastCheckOf(schema)!(req)) {
-            fastAccepted++;
-            expect(parsed.success, parsed.success ? "" : `${endpoint}: ${JSON.stringify(parsed.error.issues.slice(0, 2))}`).toBe(true);
-          } else if (!parsed.success) refused++;
-        }
-      }),
+      fc.property(
+        fc.nat({ max: bases.length - 1 }),
+        fc.array(mutation, { minLength: 0, maxLength: 3 }),
+        (b, mutations) => {
+          const req = mutate(bases[b], mutations);
+          for (const endpoint of ENDPOINTS) {
+            const schema = inputSchemaFor(endpoint);
+            const parsed = schema.safeParse(req);
+            if (fastCheckOf(schema)!(req)) {
+              fastAccepted++;
+              expect(
+                parsed.success,
+                parsed.success ? "" : `${endpoint}: ${JSON.stringify(parsed.error.issues.slice(0, 2))}`,
+              ).toBe(true);
+            } else if (!parsed.success) refused++;
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
     // Both sides of the implication were exercised, so the property is not vacuous.

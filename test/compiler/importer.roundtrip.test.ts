@@ -4,7 +4,14 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { registry } from "../../nodes";
-import { compile, FAL_DEFAULTS, FAL_NESTED_DEFAULTS, SCHEDULERS, IMAGE_SIZE_PRESET_NAMES, type Endpoint } from "../../src/compiler";
+import {
+  compile,
+  FAL_DEFAULTS,
+  FAL_NESTED_DEFAULTS,
+  SCHEDULERS,
+  IMAGE_SIZE_PRESET_NAMES,
+  type Endpoint,
+} from "../../src/compiler";
 import { importRequest } from "../../src/compiler/importer";
 import { loadWorkflow, serializeWorkflow } from "../../src/graph";
 
@@ -14,8 +21,13 @@ const url = fc.oneof(
   fc.stringMatching(/^[a-z0-9]{1,12}$/).map((s) => `https://img.example.com/${s}.png`),
   fc.constant("data:image/png;base64,iVBORw0KGgo="),
 );
-const hfId = fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/), fc.stringMatching(/^[A-Za-z0-9_.-]{0,10}[A-Za-z0-9]$/)).map(([a, b]) => `${a}/${b}`);
-const modelRef = fc.oneof(hfId, url.filter((u) => u.startsWith("https:")));
+const hfId = fc
+  .tuple(fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/), fc.stringMatching(/^[A-Za-z0-9_.-]{0,10}[A-Za-z0-9]$/))
+  .map(([a, b]) => `${a}/${b}`);
+const modelRef = fc.oneof(
+  hfId,
+  url.filter((u) => u.startsWith("https:")),
+);
 const text = fc.string({ maxLength: 20 });
 const float = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 const dim = fc.integer({ min: 1, max: 256 }).map((n) => n * 8);
@@ -24,7 +36,10 @@ const dim = fc.integer({ min: 1, max: 256 }).map((n) => n * 8);
 const partial = <T extends Record<string, fc.Arbitrary<unknown>>>(model: T) => fc.record(model, { requiredKeys: [] });
 
 const lora = fc.record({ path: modelRef, scale: float(-2, 4) }, { requiredKeys: ["path"] });
-const embedding = fc.record({ path: modelRef, tokens: fc.array(fc.stringMatching(/^<[a-z0-9]{1,4}>$/), { maxLength: 3 }) }, { requiredKeys: ["path"] });
+const embedding = fc.record(
+  { path: modelRef, tokens: fc.array(fc.stringMatching(/^<[a-z0-9]{1,4}>$/), { maxLength: 3 }) },
+  { requiredKeys: ["path"] },
+);
 
 /** start < end once fal's defaults (0 and 1) are filled in. */
 const percentages = fc
@@ -64,7 +79,8 @@ const ipAdapter = fc
   )
   .map(([req, opt]) => ({ ...req, ...opt }));
 
-const schedule = (item: fc.Arbitrary<number>) => fc.record({ method: fc.constantFrom("default", "array"), array: fc.array(item, { maxLength: 4 }) });
+const schedule = (item: fc.Arbitrary<number>) =>
+  fc.record({ method: fc.constantFrom("default", "array"), array: fc.array(item, { maxLength: 4 }) });
 
 const samplerFields = partial({
   negative_prompt: text,
@@ -89,7 +105,11 @@ const samplerFields = partial({
 /** The IC-Light node needs its model URL; fal's schema would take the images alone, to no effect. */
 const icLightFields = fc.option(
   fc.record(
-    { ic_light_model_url: url.filter((u) => u.startsWith("https:")), ic_light_image_url: url, ic_light_model_background_image_url: url },
+    {
+      ic_light_model_url: url.filter((u) => u.startsWith("https:")),
+      ic_light_image_url: url,
+      ic_light_model_background_image_url: url,
+    },
     { requiredKeys: ["ic_light_model_url"] },
   ),
   { nil: undefined },
@@ -114,14 +134,30 @@ const schedulerFields = fc
   }));
 
 const encoderFields = fc.option(
-  fc.tuple(modelRef, partial({ image_encoder_subfolder: text, image_encoder_weight_name: text })).map(([path, rest]) => ({ image_encoder_path: path, ...rest })),
+  fc
+    .tuple(modelRef, partial({ image_encoder_subfolder: text, image_encoder_weight_name: text }))
+    .map(([path, rest]) => ({ image_encoder_path: path, ...rest })),
   { nil: undefined },
 );
 
 const endpointFields = fc.oneof(
-  fc.record({ endpoint: fc.constant<Endpoint>("fal-ai/lora"), fields: partial({ image_size: fc.oneof(fc.constantFrom(...IMAGE_SIZE_PRESET_NAMES), partial({ width: dim, height: dim })) }) }),
-  fc.record({ endpoint: fc.constant<Endpoint>("fal-ai/lora/image-to-image"), fields: fc.record({ image_url: url, noise_strength: float(0, 1) }, { requiredKeys: ["image_url"] }) }),
-  fc.record({ endpoint: fc.constant<Endpoint>("fal-ai/lora/inpaint"), fields: fc.record({ image_url: url, mask_url: url, noise_strength: float(0, 1) }, { requiredKeys: ["image_url", "mask_url"] }) }),
+  fc.record({
+    endpoint: fc.constant<Endpoint>("fal-ai/lora"),
+    fields: partial({
+      image_size: fc.oneof(fc.constantFrom(...IMAGE_SIZE_PRESET_NAMES), partial({ width: dim, height: dim })),
+    }),
+  }),
+  fc.record({
+    endpoint: fc.constant<Endpoint>("fal-ai/lora/image-to-image"),
+    fields: fc.record({ image_url: url, noise_strength: float(0, 1) }, { requiredKeys: ["image_url"] }),
+  }),
+  fc.record({
+    endpoint: fc.constant<Endpoint>("fal-ai/lora/inpaint"),
+    fields: fc.record(
+      { image_url: url, mask_url: url, noise_strength: float(0, 1) },
+      { requiredKeys: ["image_url", "mask_url"] },
+    ),
+  }),
 );
 
 const validRequest = fc
@@ -142,11 +178,26 @@ const validRequest = fc
     wrap: fc.boolean(),
   })
   .map((g) => {
-    const R: Obj = { model_name: g.model_name, prompt: g.prompt, ...g.sampler, ...g.scheduler, ...g.encoder, ...g.icLight, ...g.endpoint.fields };
+    const R: Obj = {
+      model_name: g.model_name,
+      prompt: g.prompt,
+      ...g.sampler,
+      ...g.scheduler,
+      ...g.encoder,
+      ...g.icLight,
+      ...g.endpoint.fields,
+    };
     const controlnets = g.controlnets.map(({ ip_adapter_index, ...c }) =>
-      ip_adapter_index !== undefined && g.ip_adapter.length > 0 ? { ...c, ip_adapter_index: ip_adapter_index % g.ip_adapter.length } : c,
+      ip_adapter_index !== undefined && g.ip_adapter.length > 0
+        ? { ...c, ip_adapter_index: ip_adapter_index % g.ip_adapter.length }
+        : c,
     );
-    for (const [key, list] of [["loras", g.loras], ["embeddings", g.embeddings], ["controlnets", controlnets], ["ip_adapter", g.ip_adapter]] as const) {
+    for (const [key, list] of [
+      ["loras", g.loras],
+      ["embeddings", g.embeddings],
+      ["controlnets", controlnets],
+      ["ip_adapter", g.ip_adapter],
+    ] as const) {
       if (list.length > 0 || g.sendEmpty) R[key] = list;
     }
     return { R, endpoint: g.endpoint.endpoint, json: g.wrap ? { endpoint: g.endpoint.endpoint, input: R } : R };
@@ -186,25 +237,29 @@ function expectSameModuloDefaults(R: Obj, out: Obj): void {
 const RUNS = Number(process.env.FC_RUNS ?? 60);
 
 describe("importRequest round trip", () => {
-  it("compile(import(R)) gives back every valid request R, modulo fal defaults", async () => {
-    await fc.assert(
-      fc.asyncProperty(validRequest, async ({ R, endpoint, json }) => {
-        const { document, diagnostics } = await importRequest(json, registry);
-        expect(diagnostics).toEqual([]);
-        // The graph is also a well-formed file: every wire passes the loader's canConnect rules.
-        const reloaded = loadWorkflow(serializeWorkflow(document), registry);
-        expect(reloaded.ok && reloaded.warnings).toEqual([]);
-        const { outputs } = compile(document, registry);
-        expect(outputs).toHaveLength(1);
-        const [o] = outputs;
-        expect(o.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-        expect(o.ok).toBe(true);
-        expect(o.endpoint).toBe(endpoint);
-        expectSameModuloDefaults(R, o.input!);
-      }),
-      { numRuns: RUNS },
-    );
-  }, Math.max(30_000, RUNS * 100));
+  it(
+    "compile(import(R)) gives back every valid request R, modulo fal defaults",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(validRequest, async ({ R, endpoint, json }) => {
+          const { document, diagnostics } = await importRequest(json, registry);
+          expect(diagnostics).toEqual([]);
+          // The graph is also a well-formed file: every wire passes the loader's canConnect rules.
+          const reloaded = loadWorkflow(serializeWorkflow(document), registry);
+          expect(reloaded.ok && reloaded.warnings).toEqual([]);
+          const { outputs } = compile(document, registry);
+          expect(outputs).toHaveLength(1);
+          const [o] = outputs;
+          expect(o.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+          expect(o.ok).toBe(true);
+          expect(o.endpoint).toBe(endpoint);
+          expectSameModuloDefaults(R, o.input!);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    Math.max(30_000, RUNS * 100),
+  );
 
   it("an omitted seed and scheduler stay absent (they have no fal default)", async () => {
     const { document } = await importRequest({ model_name: "a/b", prompt: "x", num_inference_steps: 20 }, registry);

@@ -23,10 +23,22 @@ describe("importRequest: endpoints", () => {
     ["a bare input without images", base, "fal-ai/lora"],
     ["a bare input with image_url", { ...base, image_url: IMG }, "fal-ai/lora/image-to-image"],
     ["a bare input with image_url and mask_url", { ...base, image_url: IMG, mask_url: IMG }, "fal-ai/lora/inpaint"],
-    ["{endpoint, input}", { endpoint: "fal-ai/lora/image-to-image", input: { ...base, image_url: IMG } }, "fal-ai/lora/image-to-image"],
-    ["a fal.run URL as endpoint", { endpoint: "https://fal.run/fal-ai/lora/inpaint", input: { ...base, image_url: IMG, mask_url: IMG } }, "fal-ai/lora/inpaint"],
+    [
+      "{endpoint, input}",
+      { endpoint: "fal-ai/lora/image-to-image", input: { ...base, image_url: IMG } },
+      "fal-ai/lora/image-to-image",
+    ],
+    [
+      "a fal.run URL as endpoint",
+      { endpoint: "https://fal.run/fal-ai/lora/inpaint", input: { ...base, image_url: IMG, mask_url: IMG } },
+      "fal-ai/lora/inpaint",
+    ],
     ["the CLI's compile output", [{ output: "sampler", endpoint: "fal-ai/lora", input: base }], "fal-ai/lora"],
-    ["the CLI's compile --json output", { outputs: [{ output: "sampler", endpoint: "fal-ai/lora", ok: true, input: base }], diagnostics: [] }, "fal-ai/lora"],
+    [
+      "the CLI's compile --json output",
+      { outputs: [{ output: "sampler", endpoint: "fal-ai/lora", ok: true, input: base }], diagnostics: [] },
+      "fal-ai/lora",
+    ],
   ])("reads %s", async (_, json, endpoint) => {
     const r = await importRequest(json, registry);
     expect(r.endpoint).toBe(endpoint);
@@ -38,9 +50,17 @@ describe("importRequest: endpoints", () => {
   });
 
   it("drops a field the named endpoint does not take, saying which", () => {
-    const r = importRequestSync({ endpoint: "fal-ai/lora", input: { ...base, image_url: IMG, noise_strength: 0.3 } }, registry);
+    const r = importRequestSync(
+      { endpoint: "fal-ai/lora", input: { ...base, image_url: IMG, noise_strength: 0.3 } },
+      registry,
+    );
     expect(r.diagnostics).toEqual([
-      expect.objectContaining({ severity: "warning", code: "unknown-field", path: "image_url", message: "image_url is not accepted by fal-ai/lora; dropped" }),
+      expect.objectContaining({
+        severity: "warning",
+        code: "unknown-field",
+        path: "image_url",
+        message: "image_url is not accepted by fal-ai/lora; dropped",
+      }),
       expect.objectContaining({ severity: "warning", code: "unknown-field", path: "noise_strength" }),
     ]);
     expect(compileOne(r.document).endpoint).toBe("fal-ai/lora");
@@ -54,7 +74,9 @@ describe("importRequest: endpoints", () => {
   it("reports an unknown endpoint and falls back to the input's fields", () => {
     const r = importRequestSync({ endpoint: "fal-ai/flux", input: { ...base, image_url: IMG } }, registry);
     expect(r.endpoint).toBe("fal-ai/lora/image-to-image");
-    expect(errors(r.diagnostics)).toEqual([expect.objectContaining({ path: "endpoint", message: expect.stringContaining('"fal-ai/flux"') })]);
+    expect(errors(r.diagnostics)).toEqual([
+      expect.objectContaining({ path: "endpoint", message: expect.stringContaining('"fal-ai/flux"') }),
+    ]);
   });
 });
 
@@ -66,7 +88,11 @@ describe("importRequest: graph shape", () => {
     embeddings: [{ path: "owner/emb", tokens: ["<s0>"] }],
     ip_adapter: [
       { path: "h94/IP-Adapter", ip_adapter_image_url: [IMG], ip_adapter_mask_url: IMG },
-      { path: "h94/IP-Adapter", ip_adapter_image_url: ["https://a.example/1.png", "https://a.example/2.png"], weight_name: "ip-adapter-plus_sdxl_vit-h.safetensors" },
+      {
+        path: "h94/IP-Adapter",
+        ip_adapter_image_url: ["https://a.example/1.png", "https://a.example/2.png"],
+        weight_name: "ip-adapter-plus_sdxl_vit-h.safetensors",
+      },
     ],
     image_encoder_path: "laion/CLIP-ViT-H-14-laion2B-s32B-b79K",
     ic_light_model_url: "https://example.com/iclight.safetensors",
@@ -88,14 +114,25 @@ describe("importRequest: graph shape", () => {
       for (let at = wiresInto(doc, id, port)[0]; at; at = wiresInto(doc, at, port)[0]) chain.unshift(at);
       return chain;
     };
-    expect(upstream("sampler", "model").map(typeOf)).toEqual(["base_model", "lora", "lora", "embedding", "ip_adapter", "ip_adapter", "ic_light"]);
+    expect(upstream("sampler", "model").map(typeOf)).toEqual([
+      "base_model",
+      "lora",
+      "lora",
+      "embedding",
+      "ip_adapter",
+      "ip_adapter",
+      "ic_light",
+    ]);
     expect(upstream("sampler", "conditioning").map(typeOf)).toEqual(["prompt", "controlnet", "controlnet"]);
     expect(wiresInto(doc, "sampler", "scheduler")).toEqual(["scheduler"]);
 
     const [ip1, ip2] = doc.nodes.filter((n) => n.type === "ip_adapter");
     expect(ip1.params.reference_as_list).toBe(true);
     expect(ip2.params.reference_as_list).toBe(false);
-    expect(wiresInto(doc, ip2.id, "image").map((id) => doc.nodes.find((n) => n.id === id)!.params.url)).toEqual(["https://a.example/1.png", "https://a.example/2.png"]);
+    expect(wiresInto(doc, ip2.id, "image").map((id) => doc.nodes.find((n) => n.id === id)!.params.url)).toEqual([
+      "https://a.example/1.png",
+      "https://a.example/2.png",
+    ]);
     // One encoder for the whole request, on every IP-Adapter.
     expect(wiresInto(doc, ip1.id, "image_encoder")).toEqual(["image_encoder"]);
     expect(wiresInto(doc, ip2.id, "image_encoder")).toEqual(["image_encoder"]);
@@ -128,14 +165,22 @@ describe("importRequest: graph shape", () => {
   });
 
   it("wires the image encoder to the Sampler when there is no IP-Adapter", () => {
-    const { document: doc } = importRequestSync({ ...base, image_encoder_path: "laion/CLIP", image_encoder_subfolder: "models" }, registry);
+    const { document: doc } = importRequestSync(
+      { ...base, image_encoder_path: "laion/CLIP", image_encoder_subfolder: "models" },
+      registry,
+    );
     expect(wiresInto(doc, "sampler", "image_encoder")).toEqual(["image_encoder"]);
-    expect(compileOne(doc).input).toMatchObject({ image_encoder_path: "laion/CLIP", image_encoder_subfolder: "models" });
+    expect(compileOne(doc).input).toMatchObject({
+      image_encoder_path: "laion/CLIP",
+      image_encoder_subfolder: "models",
+    });
   });
 
   it("adds a Scheduler node only when a scheduler field is present", () => {
     expect(importRequestSync(base, registry).document.nodes.some((n) => n.type === "scheduler")).toBe(false);
-    expect(importRequestSync({ ...base, eta: 0.3 }, registry).document.nodes.some((n) => n.type === "scheduler")).toBe(true);
+    expect(importRequestSync({ ...base, eta: 0.3 }, registry).document.nodes.some((n) => n.type === "scheduler")).toBe(
+      true,
+    );
   });
 
   it("places every field of every endpoint's schema (a new fal field must be mapped here)", () => {
@@ -143,7 +188,8 @@ describe("importRequest: graph shape", () => {
     for (const list of ["loras", "embeddings", "controlnets", "ip_adapter"] as const) {
       const schemaKeys = new Set(NESTED_INPUT_KEYS[list]);
       for (const key of schemaKeys) expect(IMPORTED_ITEM_FIELDS[list].has(key), `${list}.${key}`).toBe(true);
-      for (const key of IMPORTED_ITEM_FIELDS[list]) expect(schemaKeys.has(key), `${list}.${key} is not a fal field`).toBe(true);
+      for (const key of IMPORTED_ITEM_FIELDS[list])
+        expect(schemaKeys.has(key), `${list}.${key} is not a fal field`).toBe(true);
     }
   });
 });
@@ -159,11 +205,19 @@ describe("importRequest: invalid requests", () => {
     ["guidance_scale out of range", { ...base, guidance_scale: 50 }, { nodeId: "sampler", field: "guidance_scale" }],
     ["a missing model_name", { prompt: "x" }, { nodeId: "base_model", field: "model_name" }],
     ["a prompt that is not text", { ...base, prompt: 42 }, { nodeId: "prompt", field: "prompt" }],
-    ["a LoRA scale that is not a number", { ...base, loras: [{ path: "a/b", scale: "high" }] }, { nodeId: "lora_1", field: "scale" }],
+    [
+      "a LoRA scale that is not a number",
+      { ...base, loras: [{ path: "a/b", scale: "high" }] },
+      { nodeId: "lora_1", field: "scale" },
+    ],
     ["a LoRA without path", { ...base, loras: [{ scale: 1 }] }, { nodeId: "lora_1", field: "path" }],
     ["steps as text", { ...base, num_inference_steps: "many" }, { nodeId: "scheduler", field: "num_inference_steps" }],
     ["an image URL that is a number", { ...base, image_url: 7 }, { nodeId: "image_1", field: "url" }],
-    ["a custom size not a multiple of 8", { ...base, image_size: { width: 1001, height: 512 } }, { nodeId: "sampler", field: "image_size", path: "image_size.width" }],
+    [
+      "a custom size not a multiple of 8",
+      { ...base, image_size: { width: 1001, height: 512 } },
+      { nodeId: "sampler", field: "image_size", path: "image_size.width" },
+    ],
     [
       "ControlNet start after end",
       { ...base, controlnets: [{ path: "a/b", image_url: IMG, start_percentage: 0.8, end_percentage: 0.2 }] },
@@ -171,12 +225,19 @@ describe("importRequest: invalid requests", () => {
     ],
     [
       'a "plus" IP-Adapter without an encoder',
-      { ...base, ip_adapter: [{ path: "h94/IP-Adapter", ip_adapter_image_url: IMG, weight_name: "ip-adapter-plus_sd15.bin" }] },
+      {
+        ...base,
+        ip_adapter: [{ path: "h94/IP-Adapter", ip_adapter_image_url: IMG, weight_name: "ip-adapter-plus_sd15.bin" }],
+      },
       { nodeId: "ip_adapter_1", field: "weight_name" },
     ],
     ["loras that is not a list", { ...base, loras: { path: "a/b" } }, { path: "loras" }],
     ["a LoRA that is not an object", { ...base, loras: ["a/b"] }, { path: "loras.0" }],
-    ["an ip_adapter_index pointing nowhere", { ...base, controlnets: [{ path: "a/b", image_url: IMG, ip_adapter_index: 2 }] }, { path: "controlnets.0.ip_adapter_index" }],
+    [
+      "an ip_adapter_index pointing nowhere",
+      { ...base, controlnets: [{ path: "a/b", image_url: IMG, ip_adapter_index: 2 }] },
+      { path: "controlnets.0.ip_adapter_index" },
+    ],
   ])("names the field for %s", (_, json, where) => {
     const found = errors(diagnose(json));
     expect(found).toContainEqual(expect.objectContaining(where));
@@ -185,8 +246,18 @@ describe("importRequest: invalid requests", () => {
   it("warns about unknown fields, at the top and inside list items, and drops them", () => {
     const r = importRequestSync({ ...base, strength: 0.5, loras: [{ path: "a/b", force: true }] }, registry);
     expect(r.diagnostics).toEqual([
-      expect.objectContaining({ severity: "warning", code: "unknown-field", path: "strength", message: "unknown field strength, dropped" }),
-      expect.objectContaining({ severity: "warning", code: "unknown-field", path: "loras.0.force", message: "unknown field loras.0.force, dropped" }),
+      expect.objectContaining({
+        severity: "warning",
+        code: "unknown-field",
+        path: "strength",
+        message: "unknown field strength, dropped",
+      }),
+      expect.objectContaining({
+        severity: "warning",
+        code: "unknown-field",
+        path: "loras.0.force",
+        message: "unknown field loras.0.force, dropped",
+      }),
     ]);
     const o = compileOne(r.document);
     expect(o.ok).toBe(true);
@@ -195,7 +266,12 @@ describe("importRequest: invalid requests", () => {
   });
 
   it("says what JSON that is not a request object is", () => {
-    for (const [json, what] of [[null, "null"], ["text", 'text "text"'], [[], "empty list"], [5, "5"]] as const) {
+    for (const [json, what] of [
+      [null, "null"],
+      ["text", 'text "text"'],
+      [[], "empty list"],
+      [5, "5"],
+    ] as const) {
       const r = importRequestSync(json, registry);
       expect(errors(r.diagnostics)[0].message, String(json)).toContain(what);
       expect(r.document.nodes).toEqual([]);
@@ -221,9 +297,18 @@ describe("IMP-03 / IMP-04 importRequest: hostile JSON (pasted requests)", () => 
   it("never throws on request-shaped objects with wrong types everywhere", () => {
     const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(NaN, Infinity, -0, "__proto__"));
     const keys = [...new Set(ENDPOINTS.flatMap(endpointInputKeys))];
-    const item = fc.dictionary(fc.constantFrom(...new Set(Object.values(NESTED_INPUT_KEYS).flat()), "__proto__", "constructor"), anyValue);
-    const request = fc.dictionary(fc.constantFrom(...keys), fc.oneof(anyValue, fc.array(fc.oneof(item, anyValue), { maxLength: 4 })));
-    fc.assert(fc.property(request, (r) => neverThrows(r)), { numRuns: 300 });
+    const item = fc.dictionary(
+      fc.constantFrom(...new Set(Object.values(NESTED_INPUT_KEYS).flat()), "__proto__", "constructor"),
+      anyValue,
+    );
+    const request = fc.dictionary(
+      fc.constantFrom(...keys),
+      fc.oneof(anyValue, fc.array(fc.oneof(item, anyValue), { maxLength: 4 })),
+    );
+    fc.assert(
+      fc.property(request, (r) => neverThrows(r)),
+      { numRuns: 300 },
+    );
   });
 
   it("caps depth before walking a deeply nested value", () => {
@@ -234,7 +319,9 @@ describe("IMP-03 / IMP-04 importRequest: hostile JSON (pasted requests)", () => 
   });
 
   it("drops __proto__ keys without polluting prototypes", () => {
-    const json = JSON.parse(`{"model_name":"a/b","prompt":"x","__proto__":{"polluted":1},"loras":[{"path":"a/b","__proto__":{"polluted":2}}]}`);
+    const json = JSON.parse(
+      `{"model_name":"a/b","prompt":"x","__proto__":{"polluted":1},"loras":[{"path":"a/b","__proto__":{"polluted":2}}]}`,
+    );
     const r = importRequestSync(json, registry);
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
     expect(r.diagnostics.every((d) => d.severity === "warning")).toBe(true);
@@ -249,7 +336,14 @@ describe("IMP-03 / IMP-04 importRequest: hostile JSON (pasted requests)", () => 
         throw new Error("boom");
       },
     });
-    const proxy = new Proxy({}, { ownKeys: () => { throw new Error("trap"); } });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error("trap");
+        },
+      },
+    );
     for (const v of [getter, proxy, { ...base, seed: () => 1 }, { ...base, seed: 10n }]) {
       const r = importRequestSync(v, registry);
       expect(errors(r.diagnostics).length, String(v)).toBeGreaterThan(0);
@@ -257,8 +351,13 @@ describe("IMP-03 / IMP-04 importRequest: hostile JSON (pasted requests)", () => 
   });
 
   it("imports only the first entries of a huge list, and says so", async () => {
-    const r = await importRequest({ ...base, loras: Array.from({ length: 5000 }, (_, i) => ({ path: `a/l${i}` })) }, registry);
-    expect(errors(r.diagnostics)).toEqual([expect.objectContaining({ path: "loras", message: expect.stringMatching(/5000 entries; only the first \d+/) })]);
+    const r = await importRequest(
+      { ...base, loras: Array.from({ length: 5000 }, (_, i) => ({ path: `a/l${i}` })) },
+      registry,
+    );
+    expect(errors(r.diagnostics)).toEqual([
+      expect.objectContaining({ path: "loras", message: expect.stringMatching(/5000 entries; only the first \d+/) }),
+    ]);
     expect(r.document.nodes.filter((n) => n.type === "lora").length).toBeLessThan(5000);
   });
 });

@@ -31,7 +31,10 @@ describe("teaching warnings", () => {
   });
 
   it("warns on the LoRA node when an SD1.5 LoRA meets an SDXL base, and says how to fix it", () => {
-    const out = compile(pipeline({ base: "stabilityai/stable-diffusion-xl-base-1.0", lora: "someone/style-lora-sd15" }), registry);
+    const out = compile(
+      pipeline({ base: "stabilityai/stable-diffusion-xl-base-1.0", lora: "someone/style-lora-sd15" }),
+      registry,
+    );
     const w = out.diagnostics.find((d) => d.code === "model-family-mismatch");
     expect(w).toMatchObject({ severity: "warning", nodeId: "the-lora", field: "path" });
     expect(w!.message).toMatch(/SD1\.5.*SDXL.*Use a SDXL LoRA/);
@@ -46,10 +49,17 @@ describe("teaching warnings", () => {
   });
 
   it("recognises Compel weighting syntax", () => {
-    for (const p of ["a (red cat)1.3", "a cat++ on a mat", "a dog--", '("a cat", "a dog").blend(0.5, 0.5)', "a.and(b)"]) {
+    for (const p of [
+      "a (red cat)1.3",
+      "a cat++ on a mat",
+      "a dog--",
+      '("a cat", "a dog").blend(0.5, 0.5)',
+      "a.and(b)",
+    ]) {
       expect(usesPromptWeighting(p), p).toBe(true);
     }
-    for (const p of ["a red cat", "well-lit room, 8k", "portrait (detailed)", "(masterpiece:1.2)"]) expect(usesPromptWeighting(p), p).toBe(false);
+    for (const p of ["a red cat", "well-lit room, 8k", "portrait (detailed)", "(masterpiece:1.2)"])
+      expect(usesPromptWeighting(p), p).toBe(false);
   });
 
   it("flags A1111 (word:1.2) syntax, which Compel reads literally, even with weighting on", () => {
@@ -78,8 +88,13 @@ describe("teaching warnings", () => {
 
   it("warns, without blocking, when the prompt is empty", () => {
     const out = compile(pipeline({ base: "x/y", prompt: "  " }), registry);
-    expect(out.diagnostics.find((d) => d.field === "prompt")).toMatchObject({ severity: "warning", code: "node-error" });
+    expect(out.diagnostics.find((d) => d.field === "prompt")).toMatchObject({
+      severity: "warning",
+      code: "node-error",
+    });
     expect(out.outputs[0].ok).toBe(true);
-    expect(compile(pipeline({ base: "x/y", prompt: "a cat" }), registry).diagnostics.some((d) => d.field === "prompt")).toBe(false);
+    expect(
+      compile(pipeline({ base: "x/y", prompt: "a cat" }), registry).diagnostics.some((d) => d.field === "prompt"),
+    ).toBe(false);
   });
 });

@@ -3,12 +3,22 @@ import { describe, expect, it } from "vitest";
 import { examples } from "../../src/examples";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
-import { dragBetween, emptyCanvasPoint, handle, node, nodeIds, openEditor, requestJson, shootOnFailure, useServerAndBrowser } from "./helpers";
+import {
+  dragBetween,
+  emptyCanvasPoint,
+  handle,
+  node,
+  nodeIds,
+  openEditor,
+  requestJson,
+  shootOnFailure,
+  setupServerAndBrowser,
+} from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
-useServerAndBrowser((s, br) => ((srv = s), (b = br)));
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
 describe("editor", () => {
   it("first visit shows a starter pipeline that compiles; the request panel shows its JSON", async (ctx) => {
@@ -106,7 +116,9 @@ describe("editor", () => {
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await page.getByTestId("confirm-dialog").waitFor();
     await page.getByTestId("confirm-replace").click();
-    await expect.poll(() => page.locator(".react-flow__node .node-title").allInnerTexts()).toEqual(expect.arrayContaining(["LoRA", "Prompt", "Base model"]));
+    await expect
+      .poll(() => page.locator(".react-flow__node .node-title").allInnerTexts())
+      .toEqual(expect.arrayContaining(["LoRA", "Prompt", "Base model"]));
     const json = await requestJson(page);
     expect(json).toContain("fox-style.safetensors");
     expect(json).toContain("a red fox in the snow");

@@ -13,7 +13,10 @@ export async function openEditor(b: TestBrowser, url: string, size?: { width: nu
 }
 
 /** Saves a screenshot to test-results/ if the current test fails. */
-export function shootOnFailure(ctx: { onTestFailed(fn: () => unknown): void; task: { name: string } }, page: () => Page | undefined) {
+export function shootOnFailure(
+  ctx: { onTestFailed(fn: () => unknown): void; task: { name: string } },
+  page: () => Page | undefined,
+) {
   ctx.onTestFailed(async () => {
     const p = page();
     if (p) console.log(`screenshot: ${await screenshot(p, `FAILED-${ctx.task.name}`)}`);
@@ -22,9 +25,11 @@ export function shootOnFailure(ctx: { onTestFailed(fn: () => unknown): void; tas
 
 export const nodes = (page: Page) => page.locator(".react-flow__node");
 export const edges = (page: Page) => page.locator(".react-flow__edge");
-export const nodeIds = (page: Page) => page.$$eval(".react-flow__node", (els) => els.map((e) => (e as HTMLElement).dataset.id ?? "").sort());
+export const nodeIds = (page: Page) =>
+  page.$$eval(".react-flow__node", (els) => els.map((e) => (e as HTMLElement).dataset.id ?? "").sort());
 export const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-export const handle = (page: Page, nodeId: string, port: string, type: "source" | "target") => page.locator(`.react-flow__handle.${type}[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
+export const handle = (page: Page, nodeId: string, port: string, type: "source" | "target") =>
+  page.locator(`.react-flow__handle.${type}[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
 
 /** A point on the canvas pane that no node covers (top-right corner, away from the minimap). */
 export async function emptyCanvasPoint(page: Page): Promise<{ x: number; y: number }> {
@@ -36,7 +41,10 @@ export async function emptyCanvasPoint(page: Page): Promise<{ x: number; y: numb
     [0.5, 0.05],
   ]) {
     const p = { x: box.x + box.width * fx, y: box.y + box.height * fy };
-    const onPane = await page.evaluate(({ x, y }) => !!document.elementFromPoint(x, y)?.classList.contains("react-flow__pane"), p);
+    const onPane = await page.evaluate(
+      ({ x, y }) => !!document.elementFromPoint(x, y)?.classList.contains("react-flow__pane"),
+      p,
+    );
     if (onPane) return p;
   }
   throw new Error("No empty point on the canvas");
@@ -55,13 +63,24 @@ export async function dragBetween(page: Page, from: Locator, to: Locator) {
 /** Everything a reload must bring back, read from the DOM. */
 export async function visibleState(page: Page) {
   return page.evaluate(() => {
-    const fields = [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(".react-flow__node input, .react-flow__node textarea, .react-flow__node select")].map(
-      (el) => `${el.closest<HTMLElement>(".react-flow__node")?.dataset.id}:${el.id || el.getAttribute("aria-label") || el.tagName}=${el.value}`,
+    const fields = [
+      ...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+        ".react-flow__node input, .react-flow__node textarea, .react-flow__node select",
+      ),
+    ].map(
+      (el) =>
+        `${el.closest<HTMLElement>(".react-flow__node")?.dataset.id}:${el.id || el.getAttribute("aria-label") || el.tagName}=${el.value}`,
     );
     return {
-      nodes: [...document.querySelectorAll<HTMLElement>(".react-flow__node")].map((n) => `${n.dataset.id}@${n.style.transform}`).sort(),
-      edges: [...document.querySelectorAll<HTMLElement>(".react-flow__edge")].map((e) => e.dataset.id ?? e.getAttribute("data-testid")).sort(),
-      selected: [...document.querySelectorAll<HTMLElement>(".react-flow__node.selected")].map((n) => n.dataset.id).sort(),
+      nodes: [...document.querySelectorAll<HTMLElement>(".react-flow__node")]
+        .map((n) => `${n.dataset.id}@${n.style.transform}`)
+        .sort(),
+      edges: [...document.querySelectorAll<HTMLElement>(".react-flow__edge")]
+        .map((e) => e.dataset.id ?? e.getAttribute("data-testid"))
+        .sort(),
+      selected: [...document.querySelectorAll<HTMLElement>(".react-flow__node.selected")]
+        .map((n) => n.dataset.id)
+        .sort(),
       viewport: document.querySelector<HTMLElement>(".react-flow__viewport")?.style.transform,
       fields: fields.sort(),
     };
@@ -81,7 +100,10 @@ export async function downloadVia(page: Page, click: () => Promise<void>) {
 
 /** Opens a file through the Open button's file picker. */
 export async function openViaPicker(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", { name: "Open", exact: true }).click()]);
+  const [chooser] = await Promise.all([
+    page.waitForEvent("filechooser"),
+    page.getByRole("button", { name: "Open", exact: true }).click(),
+  ]);
   await chooser.setFiles(file);
 }
 
@@ -93,7 +115,10 @@ export async function dropFile(page: Page, name: string, text: string) {
       const dt = new DataTransfer();
       dt.items.add(new File([text], name, { type: "application/json" }));
       const target = document.elementFromPoint(x, y)!;
-      for (const type of ["dragenter", "dragover", "drop"]) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }));
+      for (const type of ["dragenter", "dragover", "drop"])
+        target.dispatchEvent(
+          new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
+        );
     },
     { name, text, x: box.x + box.width / 2, y: box.y + box.height / 2 },
   );
@@ -103,9 +128,9 @@ export async function dropFile(page: Page, name: string, text: string) {
  * One server (production build, stand-in) and one browser per test file, closed afterwards.
  * @example
  * let srv: StartedServer; let b: TestBrowser;
- * useServerAndBrowser((s, br) => ((srv = s), (b = br)));
+ * setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
  */
-export function useServerAndBrowser(assign: (srv: StartedServer, browser: TestBrowser) => void): void {
+export function setupServerAndBrowser(assign: (srv: StartedServer, browser: TestBrowser) => void): void {
   let srv: StartedServer | undefined;
   let browser: TestBrowser | undefined;
   beforeAll(async () => {
@@ -118,4 +143,3 @@ export function useServerAndBrowser(assign: (srv: StartedServer, browser: TestBr
     await srv?.close();
   });
 }
-

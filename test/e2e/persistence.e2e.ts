@@ -4,12 +4,23 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
-import { downloadVia, dropFile, emptyCanvasPoint, node, nodeIds, openEditor, openViaPicker, shootOnFailure, visibleState, useServerAndBrowser } from "./helpers";
+import {
+  downloadVia,
+  dropFile,
+  emptyCanvasPoint,
+  node,
+  nodeIds,
+  openEditor,
+  openViaPicker,
+  shootOnFailure,
+  visibleState,
+  setupServerAndBrowser,
+} from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
-useServerAndBrowser((s, br) => ((srv = s), (b = br)));
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
 async function addNodeViaSearch(page: Page, query: string) {
   const p = await emptyCanvasPoint(page);
@@ -99,7 +110,13 @@ describe("nothing is lost", () => {
     const ids = await nodeIds(page);
 
     // A broken file: an error dialog with the path and node id; the graph is untouched.
-    const bad = JSON.stringify({ format: "lora-graph/workflow", version: 2, meta: {}, nodes: [{ id: "n7", type: "prompt", typeVersion: 1, position: { x: 0, y: 0 }, params: "oops" }], edges: [] });
+    const bad = JSON.stringify({
+      format: "lora-graph/workflow",
+      version: 2,
+      meta: {},
+      nodes: [{ id: "n7", type: "prompt", typeVersion: 1, position: { x: 0, y: 0 }, params: "oops" }],
+      edges: [],
+    });
     await openViaPicker(page, { name: "broken.json", mimeType: "application/json", buffer: Buffer.from(bad) });
     const report = page.getByTestId("load-error-dialog");
     await report.waitFor();
@@ -149,10 +166,18 @@ describe("nothing is lost", () => {
     await page.getByTestId("library-rename-input").fill("Lighthouse variant");
     await page.getByTestId("library-rename-input").press("Enter");
     await page.getByTestId("library-search").fill("");
-    await expect.poll(names).toEqual([expect.stringContaining("Lighthouse variant"), expect.stringContaining("Harbour study")]);
-    await page.getByTestId("library-item").filter({ hasText: "Lighthouse variant" }).getByTestId("library-delete").click();
+    await expect
+      .poll(names)
+      .toEqual([expect.stringContaining("Lighthouse variant"), expect.stringContaining("Harbour study")]);
+    await page
+      .getByTestId("library-item")
+      .filter({ hasText: "Lighthouse variant" })
+      .getByTestId("library-delete")
+      .click();
     await expect.poll(names).toEqual([expect.stringContaining("Harbour study")]);
-    await expect.poll(() => page.getByTestId("recent-draft").allInnerTexts()).toEqual([expect.stringContaining("Deleted from the library")]);
+    await expect
+      .poll(() => page.getByTestId("recent-draft").allInnerTexts())
+      .toEqual([expect.stringContaining("Deleted from the library")]);
     await context.close();
   });
 
@@ -203,7 +228,8 @@ describe("nothing is lost", () => {
       const real = IDBObjectStore.prototype.put;
       (window as unknown as { __full: boolean }).__full = false;
       IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["put"]>) {
-        if ((window as unknown as { __full: boolean }).__full) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        if ((window as unknown as { __full: boolean }).__full)
+          throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
         return real.apply(this, args);
       };
     });
@@ -253,7 +279,8 @@ describe("nothing is lost", () => {
         const g = tx.objectStore("drafts").get(slot);
         g.onsuccess = () => res(g.result);
       });
-      for (const id of [draft.current, draft.previous].filter(Boolean)) tx.objectStore("snapshots").put({ id, slot, savedAt: Date.now(), data: raw });
+      for (const id of [draft.current, draft.previous].filter(Boolean))
+        tx.objectStore("snapshots").put({ id, slot, savedAt: Date.now(), data: raw });
       await new Promise((res) => (tx.oncomplete = res));
       db.close();
     }, raw);

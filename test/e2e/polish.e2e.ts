@@ -4,16 +4,21 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
-import { emptyCanvasPoint, handle, node, nodeIds, openEditor, shootOnFailure, useServerAndBrowser } from "./helpers";
+import { emptyCanvasPoint, handle, node, nodeIds, openEditor, shootOnFailure, setupServerAndBrowser } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
-useServerAndBrowser((s, br) => ((srv = s), (b = br)));
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
 type Box = { x: number; y: number; width: number; height: number };
-const inside = (a: Box, outer: Box) => a.x >= outer.x - 0.5 && a.y >= outer.y - 0.5 && a.x + a.width <= outer.x + outer.width + 0.5 && a.y + a.height <= outer.y + outer.height + 0.5;
-const overlaps = (a: Box, c: Box) => a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height;
+const inside = (a: Box, outer: Box) =>
+  a.x >= outer.x - 0.5 &&
+  a.y >= outer.y - 0.5 &&
+  a.x + a.width <= outer.x + outer.width + 0.5 &&
+  a.y + a.height <= outer.y + outer.height + 0.5;
+const overlaps = (a: Box, c: Box) =>
+  a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height;
 
 async function boxes(page: Page) {
   return page.evaluate(() => {
@@ -25,18 +30,54 @@ async function boxes(page: Page) {
     return {
       pane: r(document.querySelector(".canvas .react-flow"))!,
       minimap: r(document.querySelector(".react-flow__minimap")),
-      nodes: [...document.querySelectorAll<HTMLElement>(".react-flow__node")].map((n) => ({ id: n.dataset.id!, box: r(n)! })),
+      nodes: [...document.querySelectorAll<HTMLElement>(".react-flow__node")].map((n) => ({
+        id: n.dataset.id!,
+        box: r(n)!,
+      })),
     };
   });
 }
 
-const edgeIds = (page: Page) => page.$$eval(".react-flow__edge", (els) => els.map((e) => (e as HTMLElement).dataset.id ?? "").sort());
+const edgeIds = (page: Page) =>
+  page.$$eval(".react-flow__edge", (els) => els.map((e) => (e as HTMLElement).dataset.id ?? "").sort());
 
-/** Presses on a wire's end just outside the node (xyflow's reconnect anchor) and drags it to (x, y). */
-async function dragWireEnd(page: Page, at: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(at.x - 8, at.y);
+/**
+ * The point that picks up `edgeId`'s end: on the wire just outside its handle (xyflow's reconnect
+ * anchor). Waits until the page itself has that wire at that point, twice in a row, so a view
+ * still being fitted on a busy machine cannot hand the drag a neighbouring wire 17 px away.
+ */
+async function wireEnd(page: Page, edgeId: string, nodeId: string, port: string, end: "source" | "target") {
+  const probe = () =>
+    page.evaluate(
+      ([edgeId, nodeId, port, end]) => {
+        const h = document.querySelector(
+          `.react-flow__handle.${end}[data-nodeid="${nodeId}"][data-handleid="${port}"]`,
+        );
+        if (!h) return null;
+        const r = h.getBoundingClientRect();
+        const at = { x: end === "target" ? r.x - 8 : r.right + 8, y: r.y + r.height / 2 };
+        const hit = document.elementFromPoint(at.x, at.y)?.closest<HTMLElement>(".react-flow__edge");
+        return hit?.dataset.id === edgeId ? at : null;
+      },
+      [edgeId, nodeId, port, end],
+    );
+  let last: { x: number; y: number } | null = null;
+  await expect
+    .poll(async () => {
+      const now = await probe();
+      const settled = !!now && !!last && now.x === last.x && now.y === last.y;
+      last = now;
+      return settled;
+    })
+    .toBe(true);
+  return last!;
+}
+
+/** Presses at `at` (a wire's end, see wireEnd) and drags it to (x, y), first away from the node. */
+async function dragWireEnd(page: Page, at: { x: number; y: number }, to: { x: number; y: number }, away = -22) {
+  await page.mouse.move(at.x, at.y);
   await page.mouse.down();
-  await page.mouse.move(at.x - 30, at.y + 20, { steps: 5 });
+  await page.mouse.move(at.x + away, at.y + 20, { steps: 5 });
   await page.mouse.move(to.x, to.y, { steps: 10 });
   await page.mouse.up();
 }
@@ -74,7 +115,10 @@ describe("view", () => {
     shootOnFailure(ctx, () => page);
     await page.getByRole("button", { name: "Templates" }).click();
     await page.getByTestId("template-instantid").click();
-    await page.getByTestId("confirm-replace").click({ timeout: 1000 }).catch(() => undefined);
+    await page
+      .getByTestId("confirm-replace")
+      .click({ timeout: 1000 })
+      .catch(() => undefined);
     await expect.poll(() => page.locator(".doc-name").innerText()).toContain("InstantID");
     await page.waitForTimeout(600);
     const { pane, minimap, nodes } = await boxes(page);
@@ -94,7 +138,9 @@ describe("view", () => {
     const { pane } = await boxes(page);
     // Just left of the minimap's column, near the bottom edge.
     const p = { x: pane.x + pane.width - 200, y: pane.y + pane.height - 12 };
-    expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.classList.contains("react-flow__pane"), p)).toBe(true);
+    expect(
+      await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.classList.contains("react-flow__pane"), p),
+    ).toBe(true);
     await page.mouse.dblclick(p.x, p.y);
     const search = page.getByLabel("Search nodes");
     await search.fill("sampler");
@@ -112,7 +158,9 @@ describe("view", () => {
     shootOnFailure(ctx, () => page);
     const mm = page.locator(".react-flow__minimap");
     // One sub-path ("M…z") per node across the colour paths.
-    const drawn = await mm.locator("path.minimap-nodes").evaluateAll((ps) => ps.reduce((n, p) => n + (p.getAttribute("d")!.match(/M/g)?.length ?? 0), 0));
+    const drawn = await mm
+      .locator("path.minimap-nodes")
+      .evaluateAll((ps) => ps.reduce((n, p) => n + (p.getAttribute("d")!.match(/M/g)?.length ?? 0), 0));
     expect(drawn).toBe((await nodeIds(page)).length);
     const transform = () => page.locator(".react-flow__viewport").evaluate((el) => (el as HTMLElement).style.transform);
     const box = (await mm.boundingBox())!;
@@ -137,7 +185,13 @@ describe("view", () => {
     const empty = page.getByTestId("canvas-empty");
     // An untouched starter is replaced without asking; anything else asks first.
     const ask = page.getByRole("button", { name: "Continue" });
-    await Promise.race([empty.waitFor(), ask.waitFor().then(() => ask.click()).catch(() => undefined)]);
+    await Promise.race([
+      empty.waitFor(),
+      ask
+        .waitFor()
+        .then(() => ask.click())
+        .catch(() => undefined),
+    ]);
     await empty.waitFor();
     expect(await empty.innerText()).toMatch(/Double-click or press\s+Space\s+to add a node/);
     await empty.getByRole("button", { name: "Templates" }).click();
@@ -152,14 +206,18 @@ describe("wires", () => {
     shootOnFailure(ctx, () => page);
     const wire = "e:base.model->sampler.model";
     expect(await edgeIds(page)).toContain(wire);
-    const end = await center(page, "sampler", "model", "target");
-
-    await dragWireEnd(page, end, await center(page, "sampler", "init_image", "target"));
+    await dragWireEnd(
+      page,
+      await wireEnd(page, wire, "sampler", "model", "target"),
+      await center(page, "sampler", "init_image", "target"),
+    );
     await page.locator(".toast.error").first().waitFor({ timeout: 5000 });
-    expect(await page.locator(".toast.error").first().innerText()).toMatch(/expects an image on "Init image", not a model/);
+    expect(await page.locator(".toast.error").first().innerText()).toMatch(
+      /expects an image on "Init image", not a model/,
+    );
     expect(await edgeIds(page)).toContain(wire);
 
-    await dragWireEnd(page, end, await emptyCanvasPoint(page));
+    await dragWireEnd(page, await wireEnd(page, wire, "sampler", "model", "target"), await emptyCanvasPoint(page));
     await expect.poll(() => edgeIds(page)).not.toContain(wire);
     expect(await page.locator(".palette").count()).toBe(0);
     await page.keyboard.press("Control+z");
@@ -179,15 +237,9 @@ describe("wires", () => {
     await page.getByLabel("Search nodes").press("Enter");
     await expect.poll(() => nodeIds(page)).toHaveLength(before.length + 1);
     const lora = (await nodeIds(page)).find((id) => !before.includes(id))!;
-    await page.waitForTimeout(200);
     // Sampler's model wire: drag its source end (at the base model) onto the LoRA's output.
-    const src = await center(page, "base", "model", "source");
-    const target = await center(page, lora, "model", "source");
-    await page.mouse.move(src.x + 8, src.y);
-    await page.mouse.down();
-    await page.mouse.move(src.x + 30, src.y + 20, { steps: 5 });
-    await page.mouse.move(target.x, target.y, { steps: 10 });
-    await page.mouse.up();
+    const src = await wireEnd(page, "e:base.model->sampler.model", "base", "model", "source");
+    await dragWireEnd(page, src, await center(page, lora, "model", "source"), 22);
     await expect.poll(() => edgeIds(page)).toContain(`e:${lora}.model->sampler.model`);
     expect(await edgeIds(page)).not.toContain("e:base.model->sampler.model");
     await page.keyboard.press("Control+z");
@@ -198,7 +250,8 @@ describe("wires", () => {
   it("a selected wire shows a ✕ that removes it; Delete removes a selected wire too", async (ctx) => {
     const { page, context } = await openEditor(b, srv.url);
     shootOnFailure(ctx, () => page);
-    const select = (id: string) => page.locator(`.react-flow__edge[data-id="${id}"] .react-flow__edge-interaction`).click({ force: true });
+    const select = (id: string) =>
+      page.locator(`.react-flow__edge[data-id="${id}"] .react-flow__edge-interaction`).click({ force: true });
     expect(await page.locator(".edge-delete").count()).toBe(0);
     await select("e:base.model->sampler.model");
     await page.locator(".edge-delete").waitFor();

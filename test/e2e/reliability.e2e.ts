@@ -31,7 +31,11 @@ beforeAll(async () => {
     // Long enough a job for every injected fault to land while it runs; a short upstream deadline
     // so a hung call becomes the proxy's 504 quickly.
     startServer({ standinOptions: { latencyMs: 7000, queueDelayMs: 200 }, limits: { upstreamTimeoutMs: 1500 } }),
-    startServer({ limits: { rateLimit: { submit: { capacity: 1, refillPerSecond: 1 / 30 }, poll: { capacity: 500, refillPerSecond: 50 } } } }),
+    startServer({
+      limits: {
+        rateLimit: { submit: { capacity: 1, refillPerSecond: 1 / 30 }, poll: { capacity: 500, refillPerSecond: 50 } },
+      },
+    }),
     launchBrowser(),
   ]);
 });
@@ -152,7 +156,10 @@ async function pickFromDisk(page: Page, name: string, content: string | Buffer):
   tempDirs.push(dir);
   const path = join(dir, name);
   await writeFile(path, content);
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", { name: "Open", exact: true }).click()]);
+  const [chooser] = await Promise.all([
+    page.waitForEvent("filechooser"),
+    page.getByRole("button", { name: "Open", exact: true }).click(),
+  ]);
   await chooser.setFiles(path);
 }
 const tempDirs: string[] = [];
@@ -180,19 +187,34 @@ function bigWorkflow(count: number): string {
   const edges: unknown[] = [];
   const add = (type: string, params: Record<string, unknown>) => {
     const id = `${type}-${nodes.length}`;
-    nodes.push({ id, type, typeVersion: registry.getOrThrow(type).version, position: { x: (nodes.length % 50) * 320, y: Math.floor(nodes.length / 50) * 300 }, params });
+    nodes.push({
+      id,
+      type,
+      typeVersion: registry.getOrThrow(type).version,
+      position: { x: (nodes.length % 50) * 320, y: Math.floor(nodes.length / 50) * 300 },
+      params,
+    });
     return id;
   };
-  const wire = (s: string, sh: string, t: string, th: string) => edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
+  const wire = (s: string, sh: string, t: string, th: string) =>
+    edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
   let model = add("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0" });
   const images = Array.from({ length: 20 }, (_, i) => add("image", { url: `https://example.com/${i}.png` }));
-  const encoder = add("image_encoder", { image_encoder_path: "h94/IP-Adapter", image_encoder_subfolder: "models/image_encoder" });
+  const encoder = add("image_encoder", {
+    image_encoder_path: "h94/IP-Adapter",
+    image_encoder_subfolder: "models/image_encoder",
+  });
   for (let i = 0; nodes.length < count; i++) {
     const type = i % 2 ? "ip_adapter" : "lora";
     const n =
       type === "lora"
         ? add("lora", { path: `https://example.com/loras/${i}.safetensors`, scale: 0.5 })
-        : add("ip_adapter", { path: "h94/IP-Adapter", model_subfolder: "sdxl_models", weight_name: "ip-adapter_sdxl.bin", scale: 0.5 });
+        : add("ip_adapter", {
+            path: "h94/IP-Adapter",
+            model_subfolder: "sdxl_models",
+            weight_name: "ip-adapter_sdxl.bin",
+            scale: 0.5,
+          });
     wire(model, "model", n, "model");
     if (type === "ip_adapter") {
       wire(images[i % 20], "image", n, "image");
@@ -224,7 +246,9 @@ describe("big and hostile files (IMP-05)", () => {
     shootOnFailure(ctx, () => page);
     await promptBox(page).fill("unsaved work");
     const png = new PNG({ width: 4, height: 4 });
-    const written = writeImageMetadata(new Uint8Array(PNG.sync.write(png)), [{ keyword: WORKFLOW_KEYWORD, text: bigWorkflow(DEFAULT_LOAD_LIMITS.maxNodes) }]);
+    const written = writeImageMetadata(new Uint8Array(PNG.sync.write(png)), [
+      { keyword: WORKFLOW_KEYWORD, text: bigWorkflow(DEFAULT_LOAD_LIMITS.maxNodes) },
+    ]);
     if (!written.ok) throw new Error(written.error);
     // The File is built in the page before measuring: decoding the test's bytes is not the app's work.
     await page.evaluate((b64) => {
@@ -238,7 +262,10 @@ describe("big and hostile files (IMP-05)", () => {
           const dt = new DataTransfer();
           dt.items.add((window as unknown as { __png: File }).__png);
           const target = document.elementFromPoint(x, y)!;
-          for (const type of ["dragenter", "dragover", "drop"]) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }));
+          for (const type of ["dragenter", "dragover", "drop"])
+            target.dispatchEvent(
+              new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
+            );
         },
         { x: box.x + box.width / 2, y: box.y + box.height / 2 },
       );
@@ -253,9 +280,25 @@ describe("big and hostile files (IMP-05)", () => {
     const { page, context } = await openEditor(b, fast.url);
     shootOnFailure(ctx, () => page);
     const cases: Array<[string, Buffer, RegExp]> = [
-      ["over the 20 MB size cap (a huge data URI)", Buffer.from(`{"format":"lora-graph/workflow","version":2,"meta":{},"nodes":[{"id":"i","type":"image","typeVersion":1,"position":{"x":0,"y":0},"params":{"url":"data:image/png;base64,${"A".repeat(DEFAULT_LOAD_LIMITS.maxBytes + 1024)}"}}],"edges":[]}`), /too large .*the limit is 20 MB/],
-      ["over the node cap", Buffer.from(bigWorkflow(DEFAULT_LOAD_LIMITS.maxNodes + 200)), /5200 nodes; the limit is 5000/],
-      ["nested 100,000 deep", Buffer.from(`{"format":"lora-graph/workflow","version":2,"meta":${"[".repeat(100_000)}${"]".repeat(100_000)},"nodes":[],"edges":[]}`), /nested too deeply/],
+      [
+        "over the 20 MB size cap (a huge data URI)",
+        Buffer.from(
+          `{"format":"lora-graph/workflow","version":2,"meta":{},"nodes":[{"id":"i","type":"image","typeVersion":1,"position":{"x":0,"y":0},"params":{"url":"data:image/png;base64,${"A".repeat(DEFAULT_LOAD_LIMITS.maxBytes + 1024)}"}}],"edges":[]}`,
+        ),
+        /too large .*the limit is 20 MB/,
+      ],
+      [
+        "over the node cap",
+        Buffer.from(bigWorkflow(DEFAULT_LOAD_LIMITS.maxNodes + 200)),
+        /5200 nodes; the limit is 5000/,
+      ],
+      [
+        "nested 100,000 deep",
+        Buffer.from(
+          `{"format":"lora-graph/workflow","version":2,"meta":${"[".repeat(100_000)}${"]".repeat(100_000)},"nodes":[],"edges":[]}`,
+        ),
+        /nested too deeply/,
+      ],
     ];
     for (const [label, buffer, message] of cases) {
       const tasks = await longTasksDuring(page, async () => {
@@ -392,7 +435,9 @@ describe("faults during a run", () => {
     s.faults.add({ kind: "offline", ms: OFFLINE_MS });
     const reconnecting = page.getByRole("status").filter({ hasText: "Reconnecting…" });
     await reconnecting.waitFor({ timeout: 10_000 });
-    await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: OFFLINE_MS + 20_000 }).toBe("completed");
+    await expect
+      .poll(() => strip(page).getAttribute("data-status"), { timeout: OFFLINE_MS + 20_000 })
+      .toBe("completed");
     await expect.poll(() => reconnecting.count()).toBe(0);
     await expect.poll(() => strip(page).locator("img").count(), { timeout: 10_000 }).toBe(1);
     const calls = s.stats().calls;

@@ -47,7 +47,9 @@ describe("run from the editor", () => {
     const { page, context, errors } = await openEditor(b, fast.url);
     shootOnFailure(ctx, () => page);
     await page.locator("[data-standin-banner]").waitFor();
-    expect(await page.locator("[data-standin-banner]").innerText()).toContain("Offline stand-in: images are placeholders");
+    expect(await page.locator("[data-standin-banner]").innerText()).toContain(
+      "Offline stand-in: images are placeholders",
+    );
     await run(page);
     await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 15_000 }).toBe("completed");
     await expect.poll(() => stripImageLoaded(page), { timeout: 10_000 }).toBe(true);
@@ -151,7 +153,10 @@ describe("run from the editor", () => {
     expect(fast.standin!.stats().calls.submit).toBe(1);
     // "Run again" does pay for a new one.
     await run(page);
-    await page.getByRole("dialog", { name: "Same request already ran" }).getByRole("button", { name: "Run again" }).click();
+    await page
+      .getByRole("dialog", { name: "Same request already ran" })
+      .getByRole("button", { name: "Run again" })
+      .click();
     await expect.poll(() => fast.standin!.stats().calls.submit).toBe(1 + 1);
     await context.close();
   });
@@ -165,8 +170,12 @@ describe("run from the editor", () => {
     await expect.poll(async () => (await nodeIds(page)).length).toBe(before.size + 1);
     const id = (await nodeIds(page)).find((x) => !before.has(x))!;
     const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
-    await node(page, id).locator("input[type=file]").setInputFiles({ name: "ref.png", mimeType: "image/png", buffer: png });
-    await expect.poll(() => node(page, id).locator("input.input").first().inputValue(), { timeout: 10_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/standin\/files\/[\w-]+\.png$/);
+    await node(page, id)
+      .locator("input[type=file]")
+      .setInputFiles({ name: "ref.png", mimeType: "image/png", buffer: png });
+    await expect
+      .poll(() => node(page, id).locator("input.input").first().inputValue(), { timeout: 10_000 })
+      .toMatch(/^http:\/\/127\.0\.0\.1:\d+\/standin\/files\/[\w-]+\.png$/);
     expect(fast.standin!.stats().calls.upload).toBe(1);
     await context.close();
   });
@@ -182,7 +191,12 @@ describe("run from the editor", () => {
     await page.route("**/api/fal/proxy", async (route) => {
       const target = route.request().headers()["x-fal-target-url"] ?? "";
       if (route.request().method() === "POST" && /^https:\/\/queue\.fal\.run\/fal-ai\/lora(\?|$)/.test(target)) {
-        await route.fulfill({ status: answer.status, contentType: "application/json", headers: answer.headers, body: JSON.stringify(answer.body) });
+        await route.fulfill({
+          status: answer.status,
+          contentType: "application/json",
+          headers: answer.headers,
+          body: JSON.stringify(answer.body),
+        });
       } else await route.fallback();
     });
     await run(page);
@@ -196,7 +210,11 @@ describe("run from the editor", () => {
     await node(page, "prompt").locator("textarea").first().fill("a different prompt");
     await expect.poll(() => node(page, "prompt").locator(".gnode").getAttribute("class")).not.toMatch(/\berr\b/);
 
-    answer = { status: 429, body: { error: { code: "rate_limited", message: "Too many requests." } }, headers: { "retry-after": "7" } };
+    answer = {
+      status: 429,
+      body: { error: { code: "rate_limited", message: "Too many requests." } },
+      headers: { "retry-after": "7" },
+    };
     await run(page);
     await expect.poll(() => row.getAttribute("data-status"), { timeout: 10_000 }).toBe("failed");
     expect(await row.innerText()).toMatch(/Rate limited[\s\S]*Try again in 7 s/);
@@ -211,14 +229,24 @@ describe("run from the editor", () => {
     await run(page);
     const row = page.locator("[data-run-id]").first();
     await expect.poll(() => row.getAttribute("data-status"), { timeout: 15_000 }).toBe("completed");
-    const [dl] = await Promise.all([page.waitForEvent("download"), row.getByRole("button", { name: "Download" }).click()]);
+    const [dl] = await Promise.all([
+      page.waitForEvent("download"),
+      row.getByRole("button", { name: "Download" }).click(),
+    ]);
     expect(dl.suggestedFilename()).toMatch(/\.png$/);
     const bytes = new Uint8Array(await readFile(await dl.path()));
     const meta = readImageMetadata(bytes);
     expect(meta.ok).toBe(true);
     if (!meta.ok) return;
-    expect(JSON.parse(meta.entries[WORKFLOW_KEYWORD]).nodes.map((n: { id: string }) => n.id).sort()).toEqual(ids);
-    expect(JSON.parse(meta.entries[REQUEST_KEYWORD])).toMatchObject({ endpoint: "fal-ai/lora", input: { prompt: expect.any(String) } });
+    expect(
+      JSON.parse(meta.entries[WORKFLOW_KEYWORD])
+        .nodes.map((n: { id: string }) => n.id)
+        .sort(),
+    ).toEqual(ids);
+    expect(JSON.parse(meta.entries[REQUEST_KEYWORD])).toMatchObject({
+      endpoint: "fal-ai/lora",
+      input: { prompt: expect.any(String) },
+    });
 
     await page.getByRole("button", { name: "New", exact: true }).click();
     await expect.poll(() => page.locator(".react-flow__node").count()).toBe(0);
@@ -229,7 +257,10 @@ describe("run from the editor", () => {
         const dt = new DataTransfer();
         dt.items.add(new File([raw], "result.png", { type: "image/png" }));
         const target = document.elementFromPoint(x, y)!;
-        for (const type of ["dragenter", "dragover", "drop"]) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }));
+        for (const type of ["dragenter", "dragover", "drop"])
+          target.dispatchEvent(
+            new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
+          );
       },
       { b64: Buffer.from(bytes).toString("base64"), x: box.x + box.width / 2, y: box.y + box.height / 2 },
     );

@@ -70,12 +70,17 @@ describe("teaching features", () => {
 
     // Downloaded as one PNG carrying the workflow and the sweep.
     await page.locator("[data-sweep-chip]").click();
-    const [dl] = await Promise.all([page.waitForEvent("download"), results.locator("[data-contact-sheet-download]").click()]);
+    const [dl] = await Promise.all([
+      page.waitForEvent("download"),
+      results.locator("[data-contact-sheet-download]").click(),
+    ]);
     expect(dl.suggestedFilename()).toMatch(/-sweep\.png$/);
     const meta = readImageMetadata(new Uint8Array(await readFile(await dl.path())));
     expect(meta.ok).toBe(true);
     if (meta.ok) {
-      expect(JSON.parse(meta.entries[WORKFLOW_KEYWORD]).nodes.some((n: { id: string }) => n.id === "sampler")).toBe(true);
+      expect(JSON.parse(meta.entries[WORKFLOW_KEYWORD]).nodes.some((n: { id: string }) => n.id === "sampler")).toBe(
+        true,
+      );
       const sweep = JSON.parse(meta.entries["lora-graph-sweep"]);
       expect(sweep.axes.map((a: { values: unknown[] }) => a.values)).toEqual([
         [3, 7.5, 12],

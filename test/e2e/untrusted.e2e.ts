@@ -3,12 +3,12 @@
 import { describe, expect, it } from "vitest";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
-import { node, nodeIds, openEditor, openViaPicker, shootOnFailure, useServerAndBrowser } from "./helpers";
+import { node, nodeIds, openEditor, openViaPicker, shootOnFailure, setupServerAndBrowser } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
-useServerAndBrowser((s, br) => ((srv = s), (b = br)));
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
 const XSS = {
   img: `<img src=x onerror="window.__xss='img'">`,
@@ -23,11 +23,44 @@ function hostileWorkflow() {
     version: 2,
     meta: { name: `Hostile ${XSS.img}`, description: XSS.svg },
     nodes: [
-      { id: "base", type: "base_model", typeVersion: 1, position: { x: 0, y: 0 }, label: XSS.img, params: { model_name: "stabilityai/stable-diffusion-xl-base-1.0" } },
-      { id: "lora", type: "lora", typeVersion: 2, position: { x: 320, y: 0 }, label: XSS.svg, params: { path: "https://tracker.invalid/weights.safetensors", scale: 0.8 } },
-      { id: "prompt", type: "prompt", typeVersion: 1, position: { x: 0, y: 260 }, params: { prompt: `${XSS.svg} a cat ${XSS.script}` } },
-      { id: "pixel", type: "image", typeVersion: 1, position: { x: 320, y: 260 }, label: XSS.link, params: { url: "https://tracker.invalid/pixel.png?u=victim" } },
-      { id: "note", type: "note", typeVersion: 1, position: { x: 640, y: 260 }, params: { text: `${XSS.script}\n${XSS.link}\n${XSS.img}` } },
+      {
+        id: "base",
+        type: "base_model",
+        typeVersion: 1,
+        position: { x: 0, y: 0 },
+        label: XSS.img,
+        params: { model_name: "stabilityai/stable-diffusion-xl-base-1.0" },
+      },
+      {
+        id: "lora",
+        type: "lora",
+        typeVersion: 2,
+        position: { x: 320, y: 0 },
+        label: XSS.svg,
+        params: { path: "https://tracker.invalid/weights.safetensors", scale: 0.8 },
+      },
+      {
+        id: "prompt",
+        type: "prompt",
+        typeVersion: 1,
+        position: { x: 0, y: 260 },
+        params: { prompt: `${XSS.svg} a cat ${XSS.script}` },
+      },
+      {
+        id: "pixel",
+        type: "image",
+        typeVersion: 1,
+        position: { x: 320, y: 260 },
+        label: XSS.link,
+        params: { url: "https://tracker.invalid/pixel.png?u=victim" },
+      },
+      {
+        id: "note",
+        type: "note",
+        typeVersion: 1,
+        position: { x: 640, y: 260 },
+        params: { text: `${XSS.script}\n${XSS.link}\n${XSS.img}` },
+      },
       { id: "sampler", type: "sampler", typeVersion: 1, position: { x: 640, y: 0 }, params: {} },
     ],
     edges: [
@@ -55,10 +88,19 @@ describe("untrusted workflow files", () => {
       nativeDialogs.push(d.message());
       void d.dismiss();
     });
-    await page.evaluate(() => document.addEventListener("securitypolicyviolation", (e) => ((window as unknown as { __csp: string }).__csp = e.violatedDirective)));
+    await page.evaluate(() =>
+      document.addEventListener(
+        "securitypolicyviolation",
+        (e) => ((window as unknown as { __csp: string }).__csp = e.violatedDirective),
+      ),
+    );
 
     const text = JSON.stringify(hostileWorkflow());
-    await openViaPicker(page, { name: "hostile.lora-graph.json", mimeType: "application/json", buffer: Buffer.from(text) });
+    await openViaPicker(page, {
+      name: "hostile.lora-graph.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(text),
+    });
     await expect.poll(() => nodeIds(page)).toEqual(expect.arrayContaining(["base", "lora", "prompt", "sampler"]));
     // Look at every panel that renders the file's strings.
     await node(page, "lora").locator(".node-head").click();
@@ -72,7 +114,9 @@ describe("untrusted workflow files", () => {
     expect(nativeDialogs).toEqual([]);
     // The markup is shown as text.
     expect(await page.locator(".doc-name").innerText()).toContain("<img src=x");
-    expect(await page.locator(".react-flow__node img, .react-flow__node svg[onload], .react-flow__node script").count()).toBe(0);
+    expect(
+      await page.locator(".react-flow__node img, .react-flow__node svg[onload], .react-flow__node script").count(),
+    ).toBe(0);
     // Nothing left the origin: no tracking pixel, no LoRA URL, no referrer leak.
     expect(foreign).toEqual([]);
 

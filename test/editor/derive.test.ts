@@ -35,7 +35,9 @@ describe("xyflow adapters", () => {
     const def = stubRegistry.getOrThrow("lora");
     expect(fresh.initialWidth).toBeGreaterThan(0);
     expect(fresh.initialHeight).toBeGreaterThan(0);
-    expect(fresh.handles?.map((h) => `${h.type}:${h.id}`).sort()).toEqual([...def.inputs.map((p) => `target:${p.id}`), ...def.outputs.map((p) => `source:${p.id}`)].sort());
+    expect(fresh.handles?.map((h) => `${h.type}:${h.id}`).sort()).toEqual(
+      [...def.inputs.map((p) => `target:${p.id}`), ...def.outputs.map((p) => `source:${p.id}`)].sort(),
+    );
     // Inputs on the left edge, outputs on the right, one row apart.
     const targets = fresh.handles!.filter((h) => h.type === "target");
     expect(new Set(targets.map((h) => h.x)).size).toBe(1);
@@ -56,7 +58,12 @@ describe("xyflow adapters", () => {
     const base = s.addNode("base_model", { x: 0, y: 0 });
     const lora = s.addNode("lora", { x: 0, y: 0 });
     s.connect({ node: base, port: "model" }, { node: lora, port: "model" });
-    const edges = createEdgeDeriver(stubRegistry)(s.getState().document.edges, s.getState().document.nodes, new Set(), new Set());
+    const edges = createEdgeDeriver(stubRegistry)(
+      s.getState().document.edges,
+      s.getState().document.nodes,
+      new Set(),
+      new Set(),
+    );
     expect(edges[0].style?.stroke).toBe("#a78bfa");
   });
 });

@@ -33,7 +33,8 @@ describe("every example renders in the inspector and the request view", () => {
       for (const n of r.document.nodes) {
         act(() => store.setSelection({ nodes: [n.id] }));
         const def = registry.getOrThrow(n.type);
-        for (const key of Object.keys(def.params)) expect(document.querySelector(`.inspector [data-field="${key}"]`), `${n.type}.${key}`).not.toBeNull();
+        for (const key of Object.keys(def.params))
+          expect(document.querySelector(`.inspector [data-field="${key}"]`), `${n.type}.${key}`).not.toBeNull();
         // Set list params show their values rather than an empty box.
         for (const [key, spec] of Object.entries(def.params)) {
           if ((spec.widget === "intList" || spec.widget === "floatList") && n.params[key] !== undefined) {
@@ -42,7 +43,9 @@ describe("every example renders in the inspector and the request view", () => {
           }
         }
         // The selected node's request lines are highlighted, whenever it wrote any.
-        const wrote = compile(r.document, registry).outputs.some((o) => Object.values(o.sourceMap).some((src) => src.nodeId === n.id));
+        const wrote = compile(r.document, registry).outputs.some((o) =>
+          Object.values(o.sourceMap).some((src) => src.nodeId === n.id),
+        );
         if (wrote) expect(document.querySelectorAll(".jl.hl").length, n.id).toBeGreaterThan(0);
       }
     });

@@ -73,7 +73,8 @@ describe("editor source", () => {
     };
     walk(join(__dirname, "../../src"));
     walk(join(__dirname, "../../nodes"));
-    for (const f of files) expect(readFileSync(f, "utf8"), f).not.toMatch(/^\s*import\s+(?!type\b)[^;]*from\s+["']elkjs/m);
+    for (const f of files)
+      expect(readFileSync(f, "utf8"), f).not.toMatch(/^\s*import\s+(?!type\b)[^;]*from\s+["']elkjs/m);
   });
 
   it("IMP-06 never uses dangerouslySetInnerHTML or innerHTML", () => {

@@ -62,7 +62,12 @@ describe("compiler loaded after the first paint", () => {
     await load();
     await Promise.resolve();
     // …then the real verdict: this empty pipeline has nothing to run.
-    expect(ui.get().toasts.map((t) => t.text).join()).toMatch(/Cannot run: .*no Sampler/i);
+    expect(
+      ui
+        .get()
+        .toasts.map((t) => t.text)
+        .join(),
+    ).toMatch(/Cannot run: .*no Sampler/i);
   });
 
   it("views selecting compiled() update when the compiler arrives, with no edit (wakeOnCompiler)", async () => {
@@ -70,7 +75,9 @@ describe("compiler loaded after the first paint", () => {
     const store = createEditorStore(registry, undefined, { makeId: counterIds() });
     store.addNode("sampler", { x: 0, y: 0 });
     function Errors() {
-      const n = useEditor((s) => engine.compiled(s.document, registry).diagnostics.filter((d) => d.severity === "error").length);
+      const n = useEditor(
+        (s) => engine.compiled(s.document, registry).diagnostics.filter((d) => d.severity === "error").length,
+      );
       return <output data-testid="errors">{n}</output>;
     }
     const view = render(

@@ -6,7 +6,14 @@ import { stubRegistry } from "./stubRegistry";
 
 function doc(name: string, nodes = 0): WorkflowDocument {
   const d = emptyDocument({ name });
-  for (let i = 0; i < nodes; i++) d.nodes.push({ id: `note_${i}`, type: "note", typeVersion: 1, position: { x: i, y: 0 }, params: { text: `n${i}` } });
+  for (let i = 0; i < nodes; i++)
+    d.nodes.push({
+      id: `note_${i}`,
+      type: "note",
+      typeVersion: 1,
+      position: { x: i, y: 0 },
+      params: { text: `n${i}` },
+    });
   return d;
 }
 

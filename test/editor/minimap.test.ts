@@ -5,7 +5,18 @@ import { describe, expect, it } from "vitest";
 import type { Node, ReactFlowState } from "@xyflow/react";
 import { nodePaths } from "../../src/editor/flow/MiniMap";
 
-function state(nodes: { id: string; x: number; y: number; w?: number; h?: number; initial?: [number, number]; color: string; hidden?: boolean }[]): ReactFlowState {
+function state(
+  nodes: {
+    id: string;
+    x: number;
+    y: number;
+    w?: number;
+    h?: number;
+    initial?: [number, number];
+    color: string;
+    hidden?: boolean;
+  }[],
+): ReactFlowState {
   const lookup = new Map(
     nodes.map((n) => [
       n.id,
@@ -35,11 +46,17 @@ describe("minimap paths", () => {
       ]),
       colorOf,
     );
-    expect(Object.fromEntries(paths)).toEqual({ red: "M0,0h100v50h-100zM-50,300h268v150h-268z", blue: "M200,10h100v80h-100z" });
+    expect(Object.fromEntries(paths)).toEqual({
+      red: "M0,0h100v50h-100zM-50,300h268v150h-268z",
+      blue: "M200,10h100v80h-100z",
+    });
     expect(bounds).toEqual({ x: -50, y: 0, width: 350, height: 450 });
   });
 
   it("no bounds when there is nothing to draw", () => {
-    expect(nodePaths(state([{ id: "h", x: 0, y: 0, w: 1, h: 1, color: "red", hidden: true }]), colorOf)).toEqual({ paths: [], bounds: null });
+    expect(nodePaths(state([{ id: "h", x: 0, y: 0, w: 1, h: 1, color: "red", hidden: true }]), colorOf)).toEqual({
+      paths: [],
+      bounds: null,
+    });
   });
 });

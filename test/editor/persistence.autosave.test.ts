@@ -17,7 +17,12 @@ describe("autosave timing (debounce 300 ms, max wait 1 s)", () => {
   function setup(write = vi.fn(async (_v: number) => {})) {
     let value = 0;
     const statuses: AutosaveStatus[] = [];
-    const saver = createAutosaver({ read: () => value, write, onStatus: (s) => statuses.push(s), now: () => Date.now() });
+    const saver = createAutosaver({
+      read: () => value,
+      write,
+      onStatus: (s) => statuses.push(s),
+      now: () => Date.now(),
+    });
     return {
       saver,
       write,

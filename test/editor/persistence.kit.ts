@@ -40,7 +40,11 @@ export interface Browser {
   db: Database;
   locks: TabLocks;
   /** Opens a tab; pass the storage of a closed tab to simulate reloading it. */
-  open(opts?: { storage?: ReturnType<typeof memoryStorage>; answers?: (string | null)[]; retryBaseMs?: number }): Promise<Tab>;
+  open(opts?: {
+    storage?: ReturnType<typeof memoryStorage>;
+    answers?: (string | null)[];
+    retryBaseMs?: number;
+  }): Promise<Tab>;
 }
 
 export async function browser(): Promise<Browser> {
@@ -53,7 +57,18 @@ export async function browser(): Promise<Browser> {
       const storage = opts.storage ?? memoryStorage();
       const store = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
       const ask = scriptedAsk(...(opts.answers ?? []));
-      const session = createSession({ store, registry: stubRegistry, db, ask, locks, storage, debounceMs: 5, maxWaitMs: 20, retryBaseMs: opts.retryBaseMs ?? 10, maxRetryMs: 40 });
+      const session = createSession({
+        store,
+        registry: stubRegistry,
+        db,
+        ask,
+        locks,
+        storage,
+        debounceMs: 5,
+        maxWaitMs: 20,
+        retryBaseMs: opts.retryBaseMs ?? 10,
+        maxRetryMs: 40,
+      });
       await session.start();
       return { store, session, storage, ask, close: () => session.dispose() };
     },

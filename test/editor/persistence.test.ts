@@ -63,7 +63,12 @@ describe("atomic snapshots", () => {
     const db = await freshDb();
     const drafts = createDraftStore(db);
     for (const name of ["one", "two", "three"]) {
-      await drafts.save("slot-a", { document: emptyDocument({ name }), viewport: { x: 0, y: 0, zoom: 1 }, selection: { nodes: [], edges: [] }, dirty: true });
+      await drafts.save("slot-a", {
+        document: emptyDocument({ name }),
+        viewport: { x: 0, y: 0, zoom: 1 },
+        selection: { nodes: [], edges: [] },
+        dirty: true,
+      });
     }
     const read = await drafts.read("slot-a");
     expect(JSON.parse(read!.current!.data).document.meta.name).toBe("three");
@@ -80,11 +85,16 @@ describe("atomic snapshots", () => {
 
     // The snapshot put succeeds; the pointer put (keyPath "slot") fails.
     const realPut = IDBObjectStore.prototype.put;
-    vi.spyOn(IDBObjectStore.prototype, "put").mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["put"]>) {
+    vi.spyOn(IDBObjectStore.prototype, "put").mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore["put"]>
+    ) {
       if (this.name === "drafts") throw quota();
       return realPut.apply(this, args);
     });
-    await expect(drafts.save("slot-a", { document: emptyDocument({ name: "new" }), ...view })).rejects.toMatchObject({ name: "QuotaExceededError" });
+    await expect(drafts.save("slot-a", { document: emptyDocument({ name: "new" }), ...view })).rejects.toMatchObject({
+      name: "QuotaExceededError",
+    });
     vi.restoreAllMocks();
 
     const after = await drafts.read("slot-a");
@@ -98,58 +108,95 @@ describe("atomic snapshots", () => {
 describe("corrupt autosave", () => {
   const cases: [string, string][] = [
     ["bad JSON", '{"kind":"lora-graph/draft","version":1,"document":{"format":'],
-    ["schema-invalid", JSON.stringify({ kind: DRAFT_KIND, version: 1, savedAt: 1, document: { format: "lora-graph/workflow", version: 2, meta: {}, nodes: [{ id: 7 }], edges: [] }, viewport: { x: 0, y: 0, zoom: 1 }, selection: { nodes: [], edges: [] }, dirty: true })],
+    [
+      "schema-invalid",
+      JSON.stringify({
+        kind: DRAFT_KIND,
+        version: 1,
+        savedAt: 1,
+        document: { format: "lora-graph/workflow", version: 2, meta: {}, nodes: [{ id: 7 }], edges: [] },
+        viewport: { x: 0, y: 0, zoom: 1 },
+        selection: { nodes: [], edges: [] },
+        dirty: true,
+      }),
+    ],
     ["future draft version", JSON.stringify({ kind: DRAFT_KIND, version: 99, savedAt: 1, document: {}, dirty: true })],
-    ["future document version", JSON.stringify({ kind: DRAFT_KIND, version: 1, savedAt: 1, document: { ...emptyDocument(), version: 42 }, viewport: { x: 0, y: 0, zoom: 1 }, selection: { nodes: [], edges: [] }, dirty: true })],
+    [
+      "future document version",
+      JSON.stringify({
+        kind: DRAFT_KIND,
+        version: 1,
+        savedAt: 1,
+        document: { ...emptyDocument(), version: 42 },
+        viewport: { x: 0, y: 0, zoom: 1 },
+        selection: { nodes: [], edges: [] },
+        dirty: true,
+      }),
+    ],
   ];
 
-  it.each(cases)("AUTO-04 (%s): boots clean, offers the raw text, and never overwrites it until the user chooses", async (_label, raw) => {
-    const b = await browser();
-    const drafts = createDraftStore(b.db);
-    await drafts.saveText("slot-bad", raw, { name: "Broken", nodeCount: 1 });
-    const storage = memoryStorage();
-    storage.setItem(TAB_KEY, "slot-bad");
+  it.each(cases)(
+    "AUTO-04 (%s): boots clean, offers the raw text, and never overwrites it until the user chooses",
+    async (_label, raw) => {
+      const b = await browser();
+      const drafts = createDraftStore(b.db);
+      await drafts.saveText("slot-bad", raw, { name: "Broken", nodeCount: 1 });
+      const storage = memoryStorage();
+      storage.setItem(TAB_KEY, "slot-bad");
 
-    const tab = await b.open({ storage });
-    const st = tab.session.state();
-    expect(st.ready).toBe(true);
-    expect(st.corrupt).toMatchObject({ slot: "slot-bad", raw, restoredPrevious: false });
-    expect(st.corrupt!.message.length).toBeGreaterThan(10);
-    expect(st.slot).not.toBe("slot-bad");
-    expect(tab.store.getState().document.nodes).toHaveLength(0);
+      const tab = await b.open({ storage });
+      const st = tab.session.state();
+      expect(st.ready).toBe(true);
+      expect(st.corrupt).toMatchObject({ slot: "slot-bad", raw, restoredPrevious: false });
+      expect(st.corrupt!.message.length).toBeGreaterThan(10);
+      expect(st.slot).not.toBe("slot-bad");
+      expect(tab.store.getState().document.nodes).toHaveLength(0);
 
-    // Editing and autosaving go to the new slot; the raw copy stays byte for byte.
-    buildGraph(tab.store);
-    await tab.session.flush();
-    buildGraph(tab.store, "more");
-    await tab.session.flush();
-    const kept = await drafts.read("slot-bad");
-    expect(kept!.current!.data).toBe(raw);
-    expect(kept!.record.quarantined).toBeTruthy();
-    await expect(drafts.saveText("slot-bad", "{}", { name: "x", nodeCount: 0 })).rejects.toThrow(/unreadable/);
+      // Editing and autosaving go to the new slot; the raw copy stays byte for byte.
+      buildGraph(tab.store);
+      await tab.session.flush();
+      buildGraph(tab.store, "more");
+      await tab.session.flush();
+      const kept = await drafts.read("slot-bad");
+      expect(kept!.current!.data).toBe(raw);
+      expect(kept!.record.quarantined).toBeTruthy();
+      await expect(drafts.saveText("slot-bad", "{}", { name: "x", nodeCount: 0 })).rejects.toThrow(/unreadable/);
 
-    // A reload of the same tab does not trip over it again, and still has the work.
-    tab.close();
-    const again = await b.open({ storage });
-    expect(again.session.state().corrupt).toBeNull();
-    expect(again.store.getState().document.nodes).toHaveLength(6);
-    expect((await drafts.read("slot-bad"))!.current!.data).toBe(raw);
+      // A reload of the same tab does not trip over it again, and still has the work.
+      tab.close();
+      const again = await b.open({ storage });
+      expect(again.session.state().corrupt).toBeNull();
+      expect(again.store.getState().document.nodes).toHaveLength(6);
+      expect((await drafts.read("slot-bad"))!.current!.data).toBe(raw);
 
-    // The user chooses to discard it: only now is it gone.
-    await again.session.discardCorrupt("slot-bad");
-    expect(await drafts.read("slot-bad")).toBeUndefined();
-  });
+      // The user chooses to discard it: only now is it gone.
+      await again.session.discardCorrupt("slot-bad");
+      expect(await drafts.read("slot-bad")).toBeUndefined();
+    },
+  );
 
   it("AUTO-04: when only the newest snapshot is damaged, the last good one is restored and the damaged one kept", async () => {
     const b = await browser();
     const drafts = createDraftStore(b.db);
-    const good = encodeDraft({ document: { ...emptyDocument({ name: "last good" }) }, viewport: { x: 5, y: 6, zoom: 2 }, selection: { nodes: [], edges: [] }, dirty: true }, 1);
+    const good = encodeDraft(
+      {
+        document: { ...emptyDocument({ name: "last good" }) },
+        viewport: { x: 5, y: 6, zoom: 2 },
+        selection: { nodes: [], edges: [] },
+        dirty: true,
+      },
+      1,
+    );
     await drafts.saveText("slot-x", good, { name: "last good", nodeCount: 0 });
     await drafts.saveText("slot-x", "\u0000garbage", { name: "?", nodeCount: 0 });
     const storage = memoryStorage();
     storage.setItem(TAB_KEY, "slot-x");
     const tab = await b.open({ storage });
-    expect(tab.session.state().corrupt).toMatchObject({ raw: "\u0000garbage", restoredPrevious: true, reason: "bad-json" });
+    expect(tab.session.state().corrupt).toMatchObject({
+      raw: "\u0000garbage",
+      restoredPrevious: true,
+      reason: "bad-json",
+    });
     expect(tab.session.state().restored).toMatchObject({ fromPrevious: true, name: "last good" });
     expect(tab.store.getState().viewport).toEqual({ x: 5, y: 6, zoom: 2 });
   });
@@ -161,7 +208,10 @@ describe("storage full", () => {
     const tab = await b.open({ retryBaseMs: 10 });
     const realPut = IDBObjectStore.prototype.put;
     let full = true;
-    vi.spyOn(IDBObjectStore.prototype, "put").mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["put"]>) {
+    vi.spyOn(IDBObjectStore.prototype, "put").mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore["put"]>
+    ) {
       if (full) throw quota();
       return realPut.apply(this, args);
     });
@@ -196,8 +246,18 @@ describe("two tabs", () => {
 
     const a2 = await b.open({ storage: a.storage });
     const c2 = await b.open({ storage: c.storage });
-    expect(a2.store.getState().document.nodes.map((n) => n.params.prompt).filter(Boolean)).toEqual(["tab A"]);
-    expect(c2.store.getState().document.nodes.map((n) => n.params.prompt).filter(Boolean)).toEqual(["tab C"]);
+    expect(
+      a2.store
+        .getState()
+        .document.nodes.map((n) => n.params.prompt)
+        .filter(Boolean),
+    ).toEqual(["tab A"]);
+    expect(
+      c2.store
+        .getState()
+        .document.nodes.map((n) => n.params.prompt)
+        .filter(Boolean),
+    ).toEqual(["tab C"]);
     expect(c2.store.getState().document.nodes).toHaveLength(4);
   });
 
@@ -327,7 +387,11 @@ describe("destructive actions keep drafts", () => {
     const slot = tab.session.state().slot!;
     const savedBefore = (await tab.session.drafts.read(slot))!.current!.data;
     const docBefore = tab.store.getState().document;
-    for (const text of ["", '{"format":"lora-graph/workflow",', '{"format":"lora-graph/workflow","version":2,"meta":{},"nodes":[{"id":"n1"}],"edges":[]}']) {
+    for (const text of [
+      "",
+      '{"format":"lora-graph/workflow",',
+      '{"format":"lora-graph/workflow","version":2,"meta":{},"nodes":[{"id":"n1"}],"edges":[]}',
+    ]) {
       const res = await tab.session.openFile(Object.assign(new Blob([text]), { name: "bad.json" }));
       expect(res.ok).toBe(false);
       if (res.ok || res.cancelled) throw new Error("expected errors");
@@ -357,7 +421,8 @@ describe("destructive actions keep drafts", () => {
   it("the recent list is bounded to the last 20", async () => {
     const db = await freshDb();
     const drafts = createDraftStore(db);
-    for (let i = 0; i < 25; i++) await drafts.pushRecent({ name: `d${i}`, nodeCount: i, reason: "r", data: `{"i":${i}}` }, 1000 + i);
+    for (let i = 0; i < 25; i++)
+      await drafts.pushRecent({ name: `d${i}`, nodeCount: i, reason: "r", data: `{"i":${i}}` }, 1000 + i);
     const list = await drafts.listRecent();
     expect(list).toHaveLength(20);
     expect(list[0].name).toBe("d24");

@@ -2,7 +2,13 @@
 // exactly-once results, result cache. A fake runner stands in for fal; IndexedDB is fake-indexeddb.
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it } from "vitest";
-import { RunnerError, type FollowOptions, type QueueUpdate, type Runner, type SubmitOptions } from "../../src/fal/runner";
+import {
+  RunnerError,
+  type FollowOptions,
+  type QueueUpdate,
+  type Runner,
+  type SubmitOptions,
+} from "../../src/fal/runner";
 import { createRunController, type RunController } from "../../src/editor/run/controller";
 import { openRunHistory, type RunHistory } from "../../src/editor/run/history";
 import { stableStringify } from "../../src/editor/run/cacheKey";
@@ -44,7 +50,19 @@ function fakeFal() {
           const check = () => job.settle && resolve();
           job.waiters.add(check);
           check();
-          opts.signal?.addEventListener("abort", () => reject(new RunnerError({ kind: "cancelled", step: "status", requestId, message: "Stopped following the request." })), { once: true });
+          opts.signal?.addEventListener(
+            "abort",
+            () =>
+              reject(
+                new RunnerError({
+                  kind: "cancelled",
+                  step: "status",
+                  requestId,
+                  message: "Stopped following the request.",
+                }),
+              ),
+            { once: true },
+          );
         });
       } finally {
         job.updates.delete(onUpdate);
@@ -57,7 +75,14 @@ function fakeFal() {
       if (cancelAnswer instanceof Error) throw cancelAnswer;
       const job = jobs.get(requestId);
       if (cancelAnswer === "CANCELLATION_REQUESTED" && job) {
-        finish(requestId, { error: new RunnerError({ kind: "cancelled", step: "result", requestId, message: "The request was cancelled." }) });
+        finish(requestId, {
+          error: new RunnerError({
+            kind: "cancelled",
+            step: "result",
+            requestId,
+            message: "The request was cancelled.",
+          }),
+        });
       }
       return cancelAnswer;
     },
@@ -77,7 +102,9 @@ function fakeFal() {
       for (const l of jobs.get(id)!.updates) l({ ...u, requestId: id });
     },
     complete(id: string, seed = 7) {
-      finish(id, { data: { images: [{ url: `https://cdn.test/${id}.png`, width: 8, height: 8, content_type: "image/png" }], seed } });
+      finish(id, {
+        data: { images: [{ url: `https://cdn.test/${id}.png`, width: 8, height: 8, content_type: "image/png" }], seed },
+      });
     },
     fail(id: string, error: unknown) {
       finish(id, { error });
@@ -133,7 +160,8 @@ async function until(cond: () => boolean, what: string) {
   if (!cond()) throw new Error(`timed out waiting for ${what}`);
 }
 
-const statusOf = (ctl: RunController, id?: string) => (id ? ctl.getState().runs.find((r) => r.id === id) : ctl.getState().runs[0])?.status;
+const statusOf = (ctl: RunController, id?: string) =>
+  (id ? ctl.getState().runs.find((r) => r.id === id) : ctl.getState().runs[0])?.status;
 
 describe("queue state machine", () => {
   it("pending → queued → running → completed; records the request id at enqueue, progress live, images copied", async () => {
@@ -159,7 +187,12 @@ describe("queue state machine", () => {
     fal.complete("req-1", 1234);
     const final = await done;
     expect(seen).toEqual(["pending", "queued", "running", "completed"]);
-    expect(final).toMatchObject({ status: "completed", seed: 1234, requestId: "req-1", images: [{ url: "https://cdn.test/req-1.png", storedKey: `${id}:0` }] });
+    expect(final).toMatchObject({
+      status: "completed",
+      seed: 1234,
+      requestId: "req-1",
+      images: [{ url: "https://cdn.test/req-1.png", storedKey: `${id}:0` }],
+    });
     expect(final.finishedAt).toBeGreaterThanOrEqual(final.createdAt);
     expect(ctl.getState().live[id]).toBeUndefined();
     expect(fetched).toEqual(["https://cdn.test/req-1.png"]);
@@ -172,7 +205,13 @@ describe("queue state machine", () => {
   it("a failed submit is not retried and keeps the error with its step", async () => {
     const fal = fakeFal();
     const { ctl } = await page(`runs-${++dbn}`, fal);
-    fal.failSubmit(new RunnerError({ kind: "network", step: "submit", message: "Submitting failed: network error (Failed to fetch)." }));
+    fal.failSubmit(
+      new RunnerError({
+        kind: "network",
+        step: "submit",
+        message: "Submitting failed: network error (Failed to fetch).",
+      }),
+    );
     const r = await ctl.start(job());
     expect(fal.calls.submit).toBe(1);
     expect(r).toMatchObject({ status: "failed", error: { kind: "network", step: "submit" } });
@@ -183,8 +222,20 @@ describe("queue state machine", () => {
     const { ctl } = await page(`runs-${++dbn}`, fal);
     const done = ctl.start(job());
     await until(() => statusOf(ctl) === "queued", "queued");
-    fal.fail("req-1", new RunnerError({ kind: "http", status: 500, step: "result", requestId: "req-1", message: "Fetching the result failed (HTTP 500): boom" }));
-    expect(await done).toMatchObject({ status: "failed", error: { kind: "http", status: 500, step: "result", requestId: "req-1" } });
+    fal.fail(
+      "req-1",
+      new RunnerError({
+        kind: "http",
+        status: 500,
+        step: "result",
+        requestId: "req-1",
+        message: "Fetching the result failed (HTTP 500): boom",
+      }),
+    );
+    expect(await done).toMatchObject({
+      status: "failed",
+      error: { kind: "http", status: 500, step: "result", requestId: "req-1" },
+    });
   });
 
   it("a result without image URLs (or with javascript: URLs) is a failure, not an empty success", async () => {
@@ -238,7 +289,13 @@ describe("cancel (EXE-03)", () => {
     const { ctl } = await page(`runs-${++dbn}`, fal);
     const done = ctl.start(job());
     await until(() => statusOf(ctl) === "queued", "queued");
-    fal.answerCancel(new RunnerError({ kind: "network", step: "cancel", message: "Cancelling failed: network error (Failed to fetch)." }));
+    fal.answerCancel(
+      new RunnerError({
+        kind: "network",
+        step: "cancel",
+        message: "Cancelling failed: network error (Failed to fetch).",
+      }),
+    );
     const id = ctl.getState().runs[0].id;
     expect(await ctl.cancel(id)).toMatchObject({ ok: false, message: expect.stringContaining("Cancelling failed") });
     expect(statusOf(ctl, id)).toBe("queued");
@@ -303,7 +360,15 @@ describe("reload mid-run (EXE-02)", () => {
     const fal = fakeFal();
     const db = `runs-${++dbn}`;
     const history = await openRunHistory(db);
-    await history.put({ ...job(), id: "y", cacheKey: "k", status: "queued", requestId: "gone", createdAt: 1, images: [] });
+    await history.put({
+      ...job(),
+      id: "y",
+      cacheKey: "k",
+      status: "queued",
+      requestId: "gone",
+      createdAt: 1,
+      images: [],
+    });
     history.close();
     const { ctl } = await page(db, fal);
     await until(() => statusOf(ctl) === "failed", "failed");
@@ -322,7 +387,9 @@ describe("result cache", () => {
     fal.complete("req-1");
     const first = await done;
     expect(ctl.findCached("fal-ai/lora", { seed: 42, prompt: "a cat", model_name: "m" })?.id).toBe(first.id);
-    expect(ctl.findCached("fal-ai/lora/image-to-image", { seed: 42, prompt: "a cat", model_name: "m" })).toBeUndefined();
+    expect(
+      ctl.findCached("fal-ai/lora/image-to-image", { seed: 42, prompt: "a cat", model_name: "m" }),
+    ).toBeUndefined();
     expect(ctl.findCached("fal-ai/lora", { seed: 43, prompt: "a cat", model_name: "m" })).toBeUndefined();
     expect(ctl.findCached("fal-ai/lora", { prompt: "a cat", model_name: "m" })).toBeUndefined();
 
@@ -332,7 +399,9 @@ describe("result cache", () => {
   });
 
   it("stableStringify ignores key order and undefined", () => {
-    expect(stableStringify({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(stableStringify({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"x":1,"y":2}]},"b":1}',
+    );
   });
 });
 

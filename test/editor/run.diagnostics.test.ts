@@ -15,7 +15,11 @@ beforeAll(() => loadCompiler());
 
 const twoLoras = examples.find((e) => e.id === "sdxl-two-loras")!.document as WorkflowDocument;
 
-function failedRun(doc: WorkflowDocument, fieldErrors: { loc: (string | number)[]; msg: string; type: string }[], requestId = "req-9"): RunRecord {
+function failedRun(
+  doc: WorkflowDocument,
+  fieldErrors: { loc: (string | number)[]; msg: string; type: string }[],
+  requestId = "req-9",
+): RunRecord {
   const out = compile(doc, registry).outputs[0];
   expect(out.ok).toBe(true);
   return {
@@ -31,7 +35,16 @@ function failedRun(doc: WorkflowDocument, fieldErrors: { loc: (string | number)[
     status: "failed",
     createdAt: 1,
     images: [],
-    error: toRunError(new RunnerError({ kind: "validation", status: 422, step: "submit", requestId, message: "Unprocessable", fieldErrors })),
+    error: toRunError(
+      new RunnerError({
+        kind: "validation",
+        status: 422,
+        step: "submit",
+        requestId,
+        message: "Unprocessable",
+        fieldErrors,
+      }),
+    ),
   };
 }
 
@@ -58,13 +71,24 @@ describe("CMP-04 server 422 mapping", () => {
     expect(unknown[0].nodeId).toBe("sampler");
     expect(unknown[0].field).toBeUndefined();
     expect(unknown[0].message).toMatch(/no_such_field.*request req-9/);
-    const stringDetail = mapFieldErrors(failedRun(twoLoras, [{ loc: ["body"], msg: "Only one embedding is supported at the moment.", type: "value_error" }]));
-    expect(stringDetail[0].message).toBe("fal rejected the request: Only one embedding is supported at the moment. (request req-9)");
+    const stringDetail = mapFieldErrors(
+      failedRun(twoLoras, [
+        { loc: ["body"], msg: "Only one embedding is supported at the moment.", type: "value_error" },
+      ]),
+    );
+    expect(stringDetail[0].message).toBe(
+      "fal rejected the request: Only one embedding is supported at the moment. (request req-9)",
+    );
   });
 
   it("hostile field errors (non-array loc, missing msg) do not throw", () => {
-    const run = failedRun(twoLoras, [{ loc: null as unknown as string[], msg: undefined as unknown as string, type: "x" }]);
-    expect(mapFieldErrors(run)[0]).toMatchObject({ nodeId: "sampler", message: expect.stringContaining("invalid value") });
+    const run = failedRun(twoLoras, [
+      { loc: null as unknown as string[], msg: undefined as unknown as string, type: "x" },
+    ]);
+    expect(mapFieldErrors(run)[0]).toMatchObject({
+      nodeId: "sampler",
+      message: expect.stringContaining("invalid value"),
+    });
   });
 
   it("the highlight goes away once the user changes that value, and stays while it is unchanged", () => {
@@ -85,7 +109,10 @@ describe("CMP-04 server 422 mapping", () => {
 describe("other failures explain the next step", () => {
   it("429 says rate limited, with the wait", () => {
     const e = toRunError(
-      new RunnerError({ kind: "http", status: 429, step: "submit", message: "Submitting failed (HTTP 429): slow down" }, { cause: Object.assign(new Error("x"), { retryAfterSeconds: 12 }) }),
+      new RunnerError(
+        { kind: "http", status: 429, step: "submit", message: "Submitting failed (HTTP 429): slow down" },
+        { cause: Object.assign(new Error("x"), { retryAfterSeconds: 12 }) },
+      ),
     );
     const d = describeRunError(e);
     expect(d.title).toBe("Rate limited");
@@ -93,7 +120,17 @@ describe("other failures explain the next step", () => {
   });
 
   it("network and server errors name the step and request id", () => {
-    const d = describeRunError(toRunError(new RunnerError({ kind: "http", status: 500, step: "result", requestId: "abc", message: "Fetching the result failed (HTTP 500)" })));
+    const d = describeRunError(
+      toRunError(
+        new RunnerError({
+          kind: "http",
+          status: 500,
+          step: "result",
+          requestId: "abc",
+          message: "Fetching the result failed (HTTP 500)",
+        }),
+      ),
+    );
     expect(d.detail).toContain("during result, request abc");
     expect(d.title).toBe("fal failed");
   });

@@ -33,7 +33,14 @@ beforeAll(() => {
 });
 afterAll(() => vi.unstubAllGlobals());
 
-const job: RunJob = { endpoint: "fal-ai/lora", input: { prompt: "a fox", seed: 1 }, sourceMap: {}, outputNodeId: "sampler-1", graph: "{}", title: "t" };
+const job: RunJob = {
+  endpoint: "fal-ai/lora",
+  input: { prompt: "a fox", seed: 1 },
+  sourceMap: {},
+  outputNodeId: "sampler-1",
+  graph: "{}",
+  title: "t",
+};
 
 it("answers an empty, not-ready state before loading, then runs a job started meanwhile exactly once", async () => {
   const c = getController();

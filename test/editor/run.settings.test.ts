@@ -1,9 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PROXY_URL, PROXY_STORAGE_KEY, infoUrlFor, proxyUrlProblem, resolveProxyUrl, saveProxyUrl } from "../../src/editor/run/settings";
+import {
+  DEFAULT_PROXY_URL,
+  PROXY_STORAGE_KEY,
+  infoUrlFor,
+  proxyUrlProblem,
+  resolveProxyUrl,
+  saveProxyUrl,
+} from "../../src/editor/run/settings";
 
 function storage() {
   const m = new Map<string, string>();
-  return { m, getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+  return {
+    m,
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  };
 }
 
 describe("proxy URL setting", () => {
@@ -30,7 +42,15 @@ describe("proxy URL setting", () => {
   });
 
   it("throwing storage does not break start-up", () => {
-    const bad = { getItem: () => { throw new Error("denied"); }, setItem: () => { throw new Error("full"); }, removeItem: () => {} };
+    const bad = {
+      getItem: () => {
+        throw new Error("denied");
+      },
+      setItem: () => {
+        throw new Error("full");
+      },
+      removeItem: () => {},
+    };
     expect(resolveProxyUrl("", bad).url).toBe(DEFAULT_PROXY_URL);
     expect(() => saveProxyUrl("/x", bad)).not.toThrow();
   });

@@ -84,7 +84,25 @@ describe("help overlay", () => {
     render(<HelpOverlay />);
     act(() => ui.set({ help: true }));
     const text = screen.getByRole("dialog", { name: "Keyboard shortcuts" }).textContent ?? "";
-    for (const k of ["Ctrl+Enter", "Ctrl+B", "Ctrl+D", "Ctrl+C", "Ctrl+V", "Delete", "Backspace", "Ctrl+Z", "Ctrl+Shift+Z", "Space", "Tab", "Ctrl+S", "Ctrl+O", "F", "Esc", "?"]) expect(text, k).toContain(k);
+    for (const k of [
+      "Ctrl+Enter",
+      "Ctrl+B",
+      "Ctrl+D",
+      "Ctrl+C",
+      "Ctrl+V",
+      "Delete",
+      "Backspace",
+      "Ctrl+Z",
+      "Ctrl+Shift+Z",
+      "Space",
+      "Tab",
+      "Ctrl+S",
+      "Ctrl+O",
+      "F",
+      "Esc",
+      "?",
+    ])
+      expect(text, k).toContain(k);
     expect(text).toMatch(/Run the pipeline/);
     expect(text).toMatch(/Delete the selected nodes and wires/);
     act(() => ui.set({ help: false }));

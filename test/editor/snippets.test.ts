@@ -34,7 +34,10 @@ describe("palette search", () => {
     expect(searchNodes(stubNodes, "zzz")).toEqual([]);
   });
   it("a dropped wire keeps only nodes that can take it", () => {
-    expect(searchNodes(stubNodes, "", { kind: "model", handleType: "source" }).map((d) => d.type)).toEqual(["lora", "sampler"]);
+    expect(searchNodes(stubNodes, "", { kind: "model", handleType: "source" }).map((d) => d.type)).toEqual([
+      "lora",
+      "sampler",
+    ]);
     expect(searchNodes(stubNodes, "", { kind: "image", handleType: "target" }).map((d) => d.type)).toEqual(["image"]);
   });
 });

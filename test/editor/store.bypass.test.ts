@@ -66,11 +66,19 @@ describe("replaceDocument and subscribe", () => {
     const off = s.subscribe((st, prev) => seen.push([st.document !== prev.document, st.dirty]));
     const doc = { ...s.getState().document, nodes: [], viewport: { x: 1, y: 2, zoom: 0.5 } };
     s.replaceDocument(doc, { markClean: true });
-    expect(s.getState()).toMatchObject({ document: doc, dirty: false, viewport: { x: 1, y: 2, zoom: 0.5 }, history: { past: [], future: [] } });
+    expect(s.getState()).toMatchObject({
+      document: doc,
+      dirty: false,
+      viewport: { x: 1, y: 2, zoom: 0.5 },
+      history: { past: [], future: [] },
+    });
     s.setViewport({ x: 3, y: 3, zoom: 1 });
     off();
     s.addNode("note", { x: 0, y: 0 });
-    expect(seen).toEqual([[true, false], [false, false]]);
+    expect(seen).toEqual([
+      [true, false],
+      [false, false],
+    ]);
     s.replaceDocument(doc);
     expect(s.getState().dirty).toBe(true);
   });

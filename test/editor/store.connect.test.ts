@@ -30,7 +30,10 @@ describe("connect", () => {
 
   it("refuses self-links and cycles with their own codes", () => {
     const { s, base, lora, lora2 } = setup();
-    expect(s.connect({ node: lora, port: "model" }, { node: lora, port: "model" })).toMatchObject({ ok: false, code: "self-link" });
+    expect(s.connect({ node: lora, port: "model" }, { node: lora, port: "model" })).toMatchObject({
+      ok: false,
+      code: "self-link",
+    });
     s.connect({ node: base, port: "model" }, { node: lora, port: "model" });
     s.connect({ node: lora, port: "model" }, { node: lora2, port: "model" });
     const r = s.connect({ node: lora2, port: "model" }, { node: lora, port: "model" }, { replace: true });
@@ -40,8 +43,13 @@ describe("connect", () => {
   it("refuses a second wire into a single input unless asked to replace it", () => {
     const { s, base, lora, lora2 } = setup();
     s.connect({ node: base, port: "model" }, { node: lora2, port: "model" });
-    expect(s.connect({ node: lora, port: "model" }, { node: lora2, port: "model" })).toMatchObject({ ok: false, code: "input-taken" });
-    expect(s.connect({ node: lora, port: "model" }, { node: lora2, port: "model" }, { replace: true })).toEqual({ ok: true });
+    expect(s.connect({ node: lora, port: "model" }, { node: lora2, port: "model" })).toMatchObject({
+      ok: false,
+      code: "input-taken",
+    });
+    expect(s.connect({ node: lora, port: "model" }, { node: lora2, port: "model" }, { replace: true })).toEqual({
+      ok: true,
+    });
     expect(s.getState().document.edges.map((e) => e.source)).toEqual([lora]);
     s.undo();
     expect(s.getState().document.edges.map((e) => e.source)).toEqual([base]);

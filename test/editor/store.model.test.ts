@@ -19,14 +19,35 @@ type Cmd =
   | { k: "redo" };
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ k: fc.constant("add" as const), type: fc.constantFrom(...TYPES), x: fc.integer({ min: -500, max: 500 }) }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant("connect" as const), a: fc.nat(), b: fc.nat(), replace: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant("param" as const), n: fc.nat(), v: fc.integer({ min: 0, max: 4 }), dt: fc.integer({ min: 0, max: 1200 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant("add" as const),
+      type: fc.constantFrom(...TYPES),
+      x: fc.integer({ min: -500, max: 500 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ k: fc.constant("connect" as const), a: fc.nat(), b: fc.nat(), replace: fc.boolean() }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("param" as const),
+      n: fc.nat(),
+      v: fc.integer({ min: 0, max: 4 }),
+      dt: fc.integer({ min: 0, max: 1200 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("move" as const), n: fc.nat(), x: fc.integer() }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("remove" as const), n: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("dup" as const), n: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("bypass" as const), n: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("rename" as const), n: fc.nat(), name: fc.string({ maxLength: 8 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("rename" as const), n: fc.nat(), name: fc.string({ maxLength: 8 }) }),
+  },
   { weight: 2, arbitrary: fc.constant({ k: "undo" as const }) },
   { weight: 1, arbitrary: fc.constant({ k: "redo" as const }) },
 );
@@ -34,7 +55,8 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 function run(s: EditorStore, c: Cmd, tick: (ms: number) => void) {
   const nodes = s.getState().document.nodes;
   const pick = (i: number) => nodes[i % nodes.length];
-  const ports = (id: string, dir: "inputs" | "outputs") => stubRegistry.getOrThrow(nodes.find((n) => n.id === id)!.type)[dir];
+  const ports = (id: string, dir: "inputs" | "outputs") =>
+    stubRegistry.getOrThrow(nodes.find((n) => n.id === id)!.type)[dir];
   switch (c.k) {
     case "add":
       s.addNode(c.type, { x: c.x, y: 0 });
@@ -49,9 +71,16 @@ function run(s: EditorStore, c: Cmd, tick: (ms: number) => void) {
   if (!nodes.length) return;
   switch (c.k) {
     case "connect": {
-      const a = pick(c.a), b = pick(c.b);
-      const outs = ports(a.id, "outputs"), ins = ports(b.id, "inputs");
-      if (outs.length && ins.length) s.connect({ node: a.id, port: outs[c.a % outs.length].id }, { node: b.id, port: ins[c.b % ins.length].id }, { replace: c.replace });
+      const a = pick(c.a),
+        b = pick(c.b);
+      const outs = ports(a.id, "outputs"),
+        ins = ports(b.id, "inputs");
+      if (outs.length && ins.length)
+        s.connect(
+          { node: a.id, port: outs[c.a % outs.length].id },
+          { node: b.id, port: ins[c.b % ins.length].id },
+          { replace: c.replace },
+        );
       return;
     }
     case "param": {

@@ -44,7 +44,10 @@ describe("copy / paste / duplicate", () => {
     const [copy] = s.duplicate([lora]);
     expect(s.getState().document.nodes.find((n) => n.id === copy)!.position).toEqual({ x: 232, y: 32 });
     const r = s.paste(s.copy([lora])!, { x: 500, y: 600 });
-    expect(r.ok && s.getState().document.nodes.find((n) => n.id === r.nodeIds[0])!.position).toEqual({ x: 500, y: 600 });
+    expect(r.ok && s.getState().document.nodes.find((n) => n.id === r.nodeIds[0])!.position).toEqual({
+      x: 500,
+      y: 600,
+    });
   });
 
   it("treats pasted content as untrusted: unknown types, bad params, bad wires and odd keys are dropped with reasons", () => {
@@ -53,7 +56,14 @@ describe("copy / paste / duplicate", () => {
       format: CLIPBOARD_FORMAT,
       version: 1,
       nodes: [
-        { id: "x", type: "lora", typeVersion: 2, position: { x: 0, y: 0 }, params: { scale: "lots", path: "https://a/b.safetensors", extra: 1 }, label: "<b>hi</b>" },
+        {
+          id: "x",
+          type: "lora",
+          typeVersion: 2,
+          position: { x: 0, y: 0 },
+          params: { scale: "lots", path: "https://a/b.safetensors", extra: 1 },
+          label: "<b>hi</b>",
+        },
         { id: "y", type: "rm -rf", position: { x: 0, y: 0 } },
         { id: "z", type: "image", position: { x: "NaN", y: 0 }, params: { url: "data:image/png;base64,AA" } },
         "not a node",
@@ -82,7 +92,9 @@ describe("copy / paste / duplicate", () => {
 
   it("does not let __proto__ keys pollute anything", () => {
     const { s } = setup();
-    const r = s.paste('{"format":"lora-graph/clipboard","version":1,"nodes":[{"id":"a","type":"lora","params":{"__proto__":{"polluted":1},"scale":2}}],"edges":[]}');
+    const r = s.paste(
+      '{"format":"lora-graph/clipboard","version":1,"nodes":[{"id":"a","type":"lora","params":{"__proto__":{"polluted":1},"scale":2}}],"edges":[]}',
+    );
     expect(r.ok).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const node = s.getState().document.nodes.at(-1)!;
@@ -92,7 +104,12 @@ describe("copy / paste / duplicate", () => {
 
   it("runs node migrations on pasted nodes from older versions", () => {
     const { s } = setup();
-    const r = s.paste({ format: CLIPBOARD_FORMAT, version: 1, nodes: [{ id: "a", type: "lora", typeVersion: 1, params: { weight: 0.4 } }], edges: [] });
+    const r = s.paste({
+      format: CLIPBOARD_FORMAT,
+      version: 1,
+      nodes: [{ id: "a", type: "lora", typeVersion: 1, params: { weight: 0.4 } }],
+      edges: [],
+    });
     expect(r.ok).toBe(true);
     expect(s.getState().document.nodes.at(-1)!.params.scale).toBe(0.4);
   });
@@ -102,8 +119,14 @@ describe("copy / paste / duplicate", () => {
     const before = s.getState().document;
     expect(s.paste("hello")).toEqual({ ok: false, error: expect.stringMatching(/not JSON/) });
     expect(s.paste('{"nodes":[]}')).toEqual({ ok: false, error: expect.stringMatching(/format is missing/) });
-    expect(s.paste('{"format":"lora-graph/clipboard","nodes":{}}')).toEqual({ ok: false, error: expect.stringMatching(/"nodes" must be an array/) });
-    expect(s.paste('{"format":"lora-graph/clipboard","nodes":[{"type":"zzz"}]}')).toEqual({ ok: false, error: expect.stringMatching(/Nothing to paste.*zzz/) });
+    expect(s.paste('{"format":"lora-graph/clipboard","nodes":{}}')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/"nodes" must be an array/),
+    });
+    expect(s.paste('{"format":"lora-graph/clipboard","nodes":[{"type":"zzz"}]}')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/Nothing to paste.*zzz/),
+    });
     expect(s.getState().document).toBe(before);
   });
 });

@@ -90,9 +90,15 @@ describe("undo / redo", () => {
     const { s } = clocked();
     const a = s.addNode("note", { x: 0, y: 0 });
     const b = s.addNode("note", { x: 5, y: 5 });
-    s.moveNodes([{ id: a, position: { x: 100, y: 100 } }, { id: b, position: { x: 200, y: 200 } }]);
+    s.moveNodes([
+      { id: a, position: { x: 100, y: 100 } },
+      { id: b, position: { x: 200, y: 200 } },
+    ]);
     s.undo();
-    expect(s.getState().document.nodes.map((n) => n.position)).toEqual([{ x: 0, y: 0 }, { x: 5, y: 5 }]);
+    expect(s.getState().document.nodes.map((n) => n.position)).toEqual([
+      { x: 0, y: 0 },
+      { x: 5, y: 5 },
+    ]);
   });
 
   it("tracks dirty against the saved point, through undo and redo", () => {

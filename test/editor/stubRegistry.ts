@@ -11,7 +11,14 @@ export const stubNodes = [
     description: "The checkpoint to sample from.",
     inputs: [],
     outputs: [{ id: "model", kind: "model", label: "Model" }],
-    params: { model_name: param.string({ label: "Model", description: "Hugging Face id or URL", default: "stabilityai/sdxl", required: true }) },
+    params: {
+      model_name: param.string({
+        label: "Model",
+        description: "Hugging Face id or URL",
+        default: "stabilityai/sdxl",
+        required: true,
+      }),
+    },
   }),
   defineNode({
     type: "lora",
@@ -25,7 +32,9 @@ export const stubNodes = [
       path: param.string({ label: "Path", description: "URL of the weights", default: "" }),
       scale: param.float({ label: "Scale", description: "Strength", default: 1, min: 0, max: 4, step: 0.05 }),
     },
-    migrations: [{ from: 1, name: "rename weight to scale", up: ({ weight, ...rest }) => ({ ...rest, scale: weight }) }],
+    migrations: [
+      { from: 1, name: "rename weight to scale", up: ({ weight, ...rest }) => ({ ...rest, scale: weight }) },
+    ],
   }),
   defineNode({
     type: "prompt",
@@ -37,7 +46,12 @@ export const stubNodes = [
     outputs: [{ id: "conditioning", kind: "conditioning", label: "Conditioning" }],
     params: {
       prompt: param.string({ label: "Prompt", description: "What to draw", multiline: true, default: "" }),
-      negative_prompt: param.string({ label: "Negative", description: "What to avoid", multiline: true, advanced: true }),
+      negative_prompt: param.string({
+        label: "Negative",
+        description: "What to avoid",
+        multiline: true,
+        advanced: true,
+      }),
     },
   }),
   defineNode({
@@ -65,8 +79,23 @@ export const stubNodes = [
     outputs: [],
     params: {
       seed: param.int({ label: "Seed", description: "Random seed", widget: "seed", min: 0 }),
-      num_inference_steps: param.int({ label: "Steps", description: "Denoising steps", default: 30, min: 1, max: 150, slider: true }),
-      guidance_scale: param.float({ label: "CFG", description: "Guidance", default: 7.5, min: 0, max: 20, step: 0.5, advanced: true }),
+      num_inference_steps: param.int({
+        label: "Steps",
+        description: "Denoising steps",
+        default: 30,
+        min: 1,
+        max: 150,
+        slider: true,
+      }),
+      guidance_scale: param.float({
+        label: "CFG",
+        description: "Guidance",
+        default: 7.5,
+        min: 0,
+        max: 20,
+        step: 0.5,
+        advanced: true,
+      }),
     },
   }),
   defineNode({

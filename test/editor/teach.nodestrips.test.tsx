@@ -87,7 +87,9 @@ describe("Sampler strip", () => {
 
   it("keeps the same timeline when an unrelated field or a position changes, and recomputes on a ControlNet edit", () => {
     const store = maskedControlnet();
-    const wrapper = ({ children }: { children: ReactNode }) => <EditorProvider store={store}>{children}</EditorProvider>;
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <EditorProvider store={store}>{children}</EditorProvider>
+    );
     const { result } = renderHook(() => useSamplerTimeline("sampler"), { wrapper });
     const first = result.current;
     expect(first?.controlNets).toHaveLength(1);
@@ -103,7 +105,11 @@ describe("Sampler strip", () => {
 describe("Scheduler sparkline", () => {
   it("has one point per step and follows a step-count edit", () => {
     const store = createEditorStore(registry, undefined, { makeId: counterIds() });
-    const id = store.addNode("scheduler", { x: 0, y: 0 }, { params: { scheduler: "DPM++ 2M Karras", num_inference_steps: 12 } });
+    const id = store.addNode(
+      "scheduler",
+      { x: 0, y: 0 },
+      { params: { scheduler: "DPM++ 2M Karras", num_inference_steps: 12 } },
+    );
     // As GraphNode mounts it: with the node's params, re-rendered when the node changes.
     const Spark = () => <SchedulerSpark params={useEditor((s) => s.document.nodes.find((n) => n.id === id)!.params)} />;
     const view = render(

@@ -49,7 +49,9 @@ describe("prompt weighting highlight", () => {
     expect(snow.dataset.weight).toBe("0.81");
     expect(snow.className).toContain("pw-down");
     expect(spans.filter((s) => s.dataset.kind === "syntax").map((s) => s.textContent)).toEqual(["(", ")1.2", "--"]);
-    const chips = [...field().querySelectorAll<HTMLElement>("[data-prompt-chip]")].map((c) => `${c.dataset.promptChip}=${c.dataset.weight}`);
+    const chips = [...field().querySelectorAll<HTMLElement>("[data-prompt-chip]")].map(
+      (c) => `${c.dataset.promptChip}=${c.dataset.weight}`,
+    );
     expect(chips).toEqual(["red fox=1.2", "snow=0.81"]);
   });
 

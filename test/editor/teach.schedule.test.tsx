@@ -24,8 +24,11 @@ function setup(params: Record<string, unknown>) {
     </EditorProvider>,
   );
   const svg = view.container.querySelector("svg.sp-svg") as SVGSVGElement;
-  svg.getBoundingClientRect = () => ({ left: 0, top: 0, width: 320, height: H, right: 320, bottom: H, x: 0, y: 0, toJSON() {} }) as DOMRect;
-  const points = (series: "timesteps" | "sigmas") => [...view.container.querySelectorAll<SVGCircleElement>(`[data-point="${series}"]`)];
+  svg.getBoundingClientRect = () =>
+    ({ left: 0, top: 0, width: 320, height: H, right: 320, bottom: H, x: 0, y: 0, toJSON() {} }) as DOMRect;
+  const points = (series: "timesteps" | "sigmas") => [
+    ...view.container.querySelectorAll<SVGCircleElement>(`[data-point="${series}"]`),
+  ];
   const values = (series: "timesteps" | "sigmas") => points(series).map((p) => Number(p.getAttribute("data-value")));
   const param = (k: string) => store.getState().document.nodes.find((n) => n.id === id)!.params[k];
   return { store, id, view, svg, points, values, param };
@@ -52,7 +55,10 @@ describe("schedule plot", () => {
   });
 
   it("dragging a custom timestep writes {method: 'array', array} once, on release", () => {
-    const { store, id, svg, points, param } = setup({ scheduler: "Euler", timesteps: { method: "array", array: [999, 749, 499, 249] } });
+    const { store, svg, points, param } = setup({
+      scheduler: "Euler",
+      timesteps: { method: "array", array: [999, 749, 499, 249] },
+    });
     const spy = vi.spyOn(store, "setParam");
     const yFor = (f: number) => T + PH * (1 - f);
     act(() => void fireEvent.pointerDown(points("timesteps")[1], { clientY: yFor(0.75), pointerId: 1 }));
@@ -71,7 +77,10 @@ describe("schedule plot", () => {
   });
 
   it("custom sigmas are drawn as given and edited with the arrow keys", () => {
-    const { values, points, param } = setup({ scheduler: "Euler", sigmas: { method: "array", array: [14.6, 4, 1, 0.1] } });
+    const { values, points, param } = setup({
+      scheduler: "Euler",
+      sigmas: { method: "array", array: [14.6, 4, 1, 0.1] },
+    });
     expect(values("sigmas")).toEqual([14.6, 4, 1, 0.1]);
     act(() => void fireEvent.keyDown(points("sigmas")[2], { key: "ArrowUp" }));
     expect(param("sigmas")).toEqual({ method: "array", array: [14.6, 4, 1.1, 0.1] });
@@ -80,7 +89,10 @@ describe("schedule plot", () => {
   it("'Edit as custom timesteps' copies the drawn schedule into the param, and 'Back to' clears it", () => {
     const { param } = setup({ scheduler: "Euler", num_inference_steps: 6 });
     act(() => void fireEvent.click(screen.getByRole("button", { name: "Edit as custom timesteps" })));
-    expect(param("timesteps")).toEqual({ method: "array", array: scheduleFor({ scheduler: "Euler", steps: 6 }).points.map((p) => p.timestep) });
+    expect(param("timesteps")).toEqual({
+      method: "array",
+      array: scheduleFor({ scheduler: "Euler", steps: 6 }).points.map((p) => p.timestep),
+    });
     act(() => void fireEvent.click(screen.getByRole("button", { name: /Back to 6 steps/ })));
     expect(param("timesteps")).toBeUndefined();
   });

@@ -2,7 +2,7 @@
 // The sweep dialog shows how many requests a sweep makes before it runs; the sweep runner sends
 // one request per cell at the fixed seed through the run controller, a bounded number at a time.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { loadWorkflow, serializeWorkflow, type WorkflowDocument } from "../../src/graph";
 import { lessons } from "../../src/examples/lessons";
@@ -37,7 +37,9 @@ function renderDialog(doc: WorkflowDocument, preset: SweepPreset) {
 describe("sweep dialog", () => {
   it("opens on the param it was asked for, with a range, and shows the request count before running", () => {
     const { count, run } = renderDialog(lessonDoc("guidance"), { nodeId: "sampler", param: "guidance_scale" });
-    expect((screen.getByLabelText("Axis 1: what to sweep") as HTMLSelectElement).value).toBe("p|sampler|guidance_scale");
+    expect((screen.getByLabelText("Axis 1: what to sweep") as HTMLSelectElement).value).toBe(
+      "p|sampler|guidance_scale",
+    );
     expect(count()).toBe(5);
     expect(run().textContent).toBe("Run 5 requests");
     expect(run().disabled).toBe(false);
@@ -49,7 +51,9 @@ describe("sweep dialog", () => {
     fireEvent.change(screen.getByLabelText("Axis 1 values"), { target: { value: "3, 7.5, 12" } });
     expect(count()).toBe(3);
     fireEvent.click(screen.getByRole("button", { name: /Add a second axis/ }));
-    fireEvent.change(screen.getByLabelText("Axis 2: what to sweep"), { target: { value: "p|sched|num_inference_steps" } });
+    fireEvent.change(screen.getByLabelText("Axis 2: what to sweep"), {
+      target: { value: "p|sched|num_inference_steps" },
+    });
     fireEvent.click(screen.getAllByRole("radio", { name: "List" })[1]);
     fireEvent.change(screen.getByLabelText("Axis 2 values"), { target: { value: "10, 30" } });
     expect(count()).toBe(6);
@@ -88,7 +92,8 @@ function fakeController(options: { rateLimitFirst?: number } = {}) {
   let refuse = options.rateLimitFirst ?? 0;
   const starts: RunJob[] = [];
   const removed: string[] = [];
-  const set = (r: RunRecord) => (runs = runs.some((x) => x.id === r.id) ? runs.map((x) => (x.id === r.id ? r : x)) : [r, ...runs]);
+  const set = (r: RunRecord) =>
+    (runs = runs.some((x) => x.id === r.id) ? runs.map((x) => (x.id === r.id ? r : x)) : [r, ...runs]);
   return {
     starts,
     removed,
@@ -106,7 +111,19 @@ function fakeController(options: { rateLimitFirst?: number } = {}) {
       runs = runs.filter((r) => r.id !== id);
     },
     start(job: RunJob): Promise<RunRecord> {
-      const rec = { id: `run-${++n}`, endpoint: job.endpoint, input: job.input, cacheKey: "", outputNodeId: job.outputNodeId, sourceMap: job.sourceMap, graph: job.graph, title: job.title, status: "pending", createdAt: n, images: [] } as RunRecord;
+      const rec = {
+        id: `run-${++n}`,
+        endpoint: job.endpoint,
+        input: job.input,
+        cacheKey: "",
+        outputNodeId: job.outputNodeId,
+        sourceMap: job.sourceMap,
+        graph: job.graph,
+        title: job.title,
+        status: "pending",
+        createdAt: n,
+        images: [],
+      } as RunRecord;
       set(rec);
       starts.push(job);
       inFlight++;
@@ -116,11 +133,19 @@ function fakeController(options: { rateLimitFirst?: number } = {}) {
           inFlight--;
           if (refuse > 0) {
             refuse--;
-            const failed = { ...rec, status: "failed", error: { kind: "http", step: "submit", status: 429, message: "Too many requests", retryAfterSeconds: 0 } } as RunRecord;
+            const failed = {
+              ...rec,
+              status: "failed",
+              error: { kind: "http", step: "submit", status: 429, message: "Too many requests", retryAfterSeconds: 0 },
+            } as RunRecord;
             set(failed);
             return resolve(failed);
           }
-          const done = { ...rec, status: "completed", images: [{ url: `https://example.com/${rec.id}.png` }] } as RunRecord;
+          const done = {
+            ...rec,
+            status: "completed",
+            images: [{ url: `https://example.com/${rec.id}.png` }],
+          } as RunRecord;
           set(done);
           resolve(done);
         }, 2),
@@ -130,7 +155,12 @@ function fakeController(options: { rateLimitFirst?: number } = {}) {
 }
 
 describe("sweep runner", () => {
-  const spec = { axes: [{ nodeId: "sampler", param: "guidance_scale", values: [3, 7.5, 12] }, { nodeId: "sched", param: "num_inference_steps", values: [10, 30] }] } as const;
+  const spec = {
+    axes: [
+      { nodeId: "sampler", param: "guidance_scale", values: [3, 7.5, 12] },
+      { nodeId: "sched", param: "num_inference_steps", values: [10, 30] },
+    ],
+  } as const;
 
   it("sends one request per cell (3 × 2 = 6) at one seed, never more than `concurrency` at once, each recorded in the history", async () => {
     const doc = lessonDoc("guidance");
@@ -142,9 +172,20 @@ describe("sweep runner", () => {
     expect(c.starts).toHaveLength(6);
     expect(c.maxInFlight).toBe(2);
     expect(new Set(c.starts.map((j) => j.input.seed))).toEqual(new Set([77]));
-    expect(c.starts.map((j) => `${j.input.guidance_scale}/${j.input.num_inference_steps}`)).toEqual(["3/10", "7.5/10", "12/10", "3/30", "7.5/30", "12/30"]);
+    expect(c.starts.map((j) => `${j.input.guidance_scale}/${j.input.num_inference_steps}`)).toEqual([
+      "3/10",
+      "7.5/10",
+      "12/10",
+      "3/30",
+      "7.5/30",
+      "12/30",
+    ]);
     expect(state.finished).toBe(true);
-    expect(state.cells.every((cell) => cell.state === "done" && c.getState().runs.find((r) => r.id === cell.runId)?.status === "completed")).toBe(true);
+    expect(
+      state.cells.every(
+        (cell) => cell.state === "done" && c.getState().runs.find((r) => r.id === cell.runId)?.status === "completed",
+      ),
+    ).toBe(true);
     expect(sweepStore.get()?.finished).toBe(true);
   });
 
@@ -160,10 +201,17 @@ describe("sweep runner", () => {
   it("a submit refused with 429 (never queued) is sent again and its failed record dropped", async () => {
     const doc = lessonDoc("guidance");
     const c = fakeController({ rateLimitFirst: 1 });
-    const state = await runSweep(c, planSweep(doc, registry, { axes: [{ nodeId: "sampler", param: "guidance_scale", values: [3, 5] }] }), { graph: "{}", sleep: async () => {} }).done;
+    const state = await runSweep(
+      c,
+      planSweep(doc, registry, { axes: [{ nodeId: "sampler", param: "guidance_scale", values: [3, 5] }] }),
+      { graph: "{}", sleep: async () => {} },
+    ).done;
     expect(c.starts).toHaveLength(3);
     expect(c.removed).toHaveLength(1);
-    expect(state.cells.map((cell) => c.getState().runs.find((r) => r.id === cell.runId)?.status)).toEqual(["completed", "completed"]);
+    expect(state.cells.map((cell) => c.getState().runs.find((r) => r.id === cell.runId)?.status)).toEqual([
+      "completed",
+      "completed",
+    ]);
   });
 
   it("cancel stops the cells that have not started", async () => {

@@ -26,9 +26,11 @@ function setup() {
   );
   const svg = view.container.querySelector("svg.tl-svg") as SVGSVGElement;
   // happy-dom does no layout: the strip is drawn 1:1 in view units at the page's left edge.
-  svg.getBoundingClientRect = () => ({ left: 0, top: 0, width: VIEW_W, height: 200, right: VIEW_W, bottom: 200, x: 0, y: 0, toJSON() {} }) as DOMRect;
+  svg.getBoundingClientRect = () =>
+    ({ left: 0, top: 0, width: VIEW_W, height: 200, right: VIEW_W, bottom: 200, x: 0, y: 0, toJSON() {} }) as DOMRect;
   const bar = () => view.container.querySelector('[data-cn-bar="canny"]') as SVGRectElement;
-  const handle = (edge: "start" | "end") => view.container.querySelector(`[data-node="canny"][data-edge="${edge}"]`) as SVGGElement;
+  const handle = (edge: "start" | "end") =>
+    view.container.querySelector(`[data-node="canny"][data-edge="${edge}"]`) as SVGGElement;
   const params = () => store.getState().document.nodes.find((n) => n.id === "canny")!.params;
   /** Client x of a fraction of the steps (text-to-image: no skipped steps). */
   const xOf = (f: number) => 10 + f * PLOT_W;

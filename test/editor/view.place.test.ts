@@ -43,8 +43,12 @@ describe("expectedSize", () => {
 describe("fitPadding: the fitted graph stays clear of the minimap", () => {
   const pane = { width: 800, height: 600 };
   it("gives up height for a wide graph and width for a tall one", () => {
-    expect(fitPadding({ x: 0, y: 0, width: 2000, height: 300 }, pane, true).bottom).toBe(MINIMAP.height + 2 * MINIMAP.margin);
-    expect(fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, true).right).toBe(MINIMAP.width + 2 * MINIMAP.margin);
+    expect(fitPadding({ x: 0, y: 0, width: 2000, height: 300 }, pane, true).bottom).toBe(
+      MINIMAP.height + 2 * MINIMAP.margin,
+    );
+    expect(fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, true).right).toBe(
+      MINIMAP.width + 2 * MINIMAP.margin,
+    );
   });
   it("pads evenly without a minimap", () => {
     const p = fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, false);

@@ -87,7 +87,10 @@ describe("list editors", () => {
     expect(screen.getByText('"2.5" is not a whole number')).toBeTruthy();
   });
   it("floatList accepts decimals and an empty list clears the param", () => {
-    const { onChange } = mount(param.custom(z.array(z.number()), "floatList", { label: "Sigmas", description: "" }), [1]);
+    const { onChange } = mount(
+      param.custom(z.array(z.number()), "floatList", { label: "Sigmas", description: "" }),
+      [1],
+    );
     fireEvent.change(document.getElementById("f")!, { target: { value: "14.6, 0.5,0" } });
     expect(onChange).toHaveBeenLastCalledWith([14.6, 0.5, 0]);
     fireEvent.change(document.getElementById("f")!, { target: { value: "" } });
@@ -96,7 +99,11 @@ describe("list editors", () => {
 });
 
 describe("list editors with fal's {method, array} shape", () => {
-  const sigmas = param.custom(z.object({ method: z.enum(["default", "array"]), array: z.array(z.number()) }), "floatList", { label: "Sigmas", description: "" });
+  const sigmas = param.custom(
+    z.object({ method: z.enum(["default", "array"]), array: z.array(z.number()) }),
+    "floatList",
+    { label: "Sigmas", description: "" },
+  );
   it("shows the array of a {method, array} value and writes edits back in that shape", () => {
     const { onChange } = mount(sigmas, { method: "array", array: [14.6, 6.3] });
     const box = document.getElementById("f") as HTMLInputElement;

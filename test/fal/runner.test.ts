@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { PNG } from "pngjs";
-import { createRunner, parseProgress, RunnerError, type QueueUpdate, type Runner, type RunnerOptions } from "../../src/fal/runner.ts";
+import {
+  createRunner,
+  parseProgress,
+  RunnerError,
+  type QueueUpdate,
+  type Runner,
+  type RunnerOptions,
+} from "../../src/fal/runner.ts";
 import type { OpFault } from "../../src/server/standin/index.ts";
 import { startServer, type StartedServer } from "../harness/server.ts";
 
@@ -10,7 +17,8 @@ const INPUT = { model_name: MODEL, prompt: "a lighthouse", num_inference_steps: 
 
 let srv: StartedServer;
 const fast: Partial<RunnerOptions> = { pollIntervalMs: 15, retry: { baseDelayMs: 10, maxDelayMs: 40, budgetMs: 1500 } };
-const runner = (extra: Partial<RunnerOptions> = {}): Runner => createRunner({ proxyUrl: srv.proxyUrl, ...fast, ...extra });
+const runner = (extra: Partial<RunnerOptions> = {}): Runner =>
+  createRunner({ proxyUrl: srv.proxyUrl, ...fast, ...extra });
 
 beforeAll(async () => {
   srv = await startServer({ standinOptions: { latencyMs: 40, queueDelayMs: 15 }, limits: { upstreamTimeoutMs: 200 } });
@@ -35,21 +43,24 @@ async function rejection(p: Promise<unknown>): Promise<RunnerError> {
 }
 
 describe("runner happy paths", () => {
-  it.each(["polling", "streaming"] as const)("runs a job end to end (%s) with onEnqueue and progress updates", async (mode) => {
-    const enqueued: string[] = [];
-    const updates: QueueUpdate[] = [];
-    const res = await runner({ mode }).run<{ images: { width: number }[] }>("fal-ai/lora", INPUT, {
-      onEnqueue: (id) => enqueued.push(id),
-      onUpdate: (u) => updates.push(u),
-    });
-    expect(enqueued).toEqual([res.requestId]);
-    expect(res.data.images[0].width).toBe(512);
-    expect(updates[updates.length - 1].status).toBe("COMPLETED");
-    const progress = updates.map((u) => u.progress).filter((p) => p !== null);
-    expect(progress[progress.length - 1]).toEqual({ step: 3, total: 3 });
-    expect(calls().submit).toBe(1);
-    expect(calls()[mode === "streaming" ? "stream" : "status"]).toBeGreaterThan(0);
-  });
+  it.each(["polling", "streaming"] as const)(
+    "runs a job end to end (%s) with onEnqueue and progress updates",
+    async (mode) => {
+      const enqueued: string[] = [];
+      const updates: QueueUpdate[] = [];
+      const res = await runner({ mode }).run<{ images: { width: number }[] }>("fal-ai/lora", INPUT, {
+        onEnqueue: (id) => enqueued.push(id),
+        onUpdate: (u) => updates.push(u),
+      });
+      expect(enqueued).toEqual([res.requestId]);
+      expect(res.data.images[0].width).toBe(512);
+      expect(updates[updates.length - 1].status).toBe("COMPLETED");
+      const progress = updates.map((u) => u.progress).filter((p) => p !== null);
+      expect(progress[progress.length - 1]).toEqual({ step: 3, total: 3 });
+      expect(calls().submit).toBe(1);
+      expect(calls()[mode === "streaming" ? "stream" : "status"]).toBeGreaterThan(0);
+    },
+  );
 
   it("uploads Blobs in the input before submitting and never sends credentials", async () => {
     const prev = process.env.FAL_KEY;
@@ -64,7 +75,11 @@ describe("runner happy paths", () => {
           return fetch(input, init);
         },
       });
-      const res = await r.run<{ images: { width: number }[] }>("fal-ai/lora/image-to-image", { ...INPUT, image_size: undefined, image_url: blob });
+      const res = await r.run<{ images: { width: number }[] }>("fal-ai/lora/image-to-image", {
+        ...INPUT,
+        image_size: undefined,
+        image_url: blob,
+      });
       expect(res.data.images[0].width).toBe(768);
       expect(calls()).toMatchObject({ upload: 1, uploadPut: 1, submit: 1 });
       expect(sent.length).toBeGreaterThan(3);
@@ -110,7 +125,9 @@ describe("EXE-01 fault matrix", () => {
     srv.standin!.faults.add(fault);
     const withImage = fault.op.startsWith("upload");
     const endpoint = withImage ? "fal-ai/lora/image-to-image" : "fal-ai/lora";
-    const input = withImage ? { ...INPUT, image_size: undefined, image_url: new Blob(["img"], { type: "image/png" }) } : INPUT;
+    const input = withImage
+      ? { ...INPUT, image_size: undefined, image_url: new Blob(["img"], { type: "image/png" }) }
+      : INPUT;
     const res = await runner({ mode }).run<{ images: unknown[] }>(endpoint, input);
     expect(res.data.images).toHaveLength(1);
     expect(calls().submit).toBe(1);
@@ -249,8 +266,14 @@ describe("EXE-03 cancel", () => {
 
 describe("parseProgress", () => {
   it("finds the latest step in fal logs", () => {
-    expect(parseProgress([{ message: "Loading" }, { message: "Step 3/30" }, { message: "Step 4/30" }])).toEqual({ step: 4, total: 30 });
-    expect(parseProgress([{ message: " 40%|████      | 12/30 [00:02<00:03,  5.1it/s]" }])).toEqual({ step: 12, total: 30 });
+    expect(parseProgress([{ message: "Loading" }, { message: "Step 3/30" }, { message: "Step 4/30" }])).toEqual({
+      step: 4,
+      total: 30,
+    });
+    expect(parseProgress([{ message: " 40%|████      | 12/30 [00:02<00:03,  5.1it/s]" }])).toEqual({
+      step: 12,
+      total: 30,
+    });
     expect(parseProgress([{ message: "Step 31/30" }])).toBeNull();
     expect(parseProgress([])).toBeNull();
     expect(parseProgress(null)).toBeNull();
@@ -258,11 +281,16 @@ describe("parseProgress", () => {
 
   it("never throws and round-trips any Step i/N line", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ message: fc.string() })), fc.nat(1000), fc.integer({ min: 1, max: 1000 }), (noise, a, total) => {
-        const step = Math.min(a, total);
-        expect(() => parseProgress(noise)).not.toThrow();
-        expect(parseProgress([...noise, { message: `Step ${step}/${total}` }])).toEqual({ step, total });
-      }),
+      fc.property(
+        fc.array(fc.record({ message: fc.string() })),
+        fc.nat(1000),
+        fc.integer({ min: 1, max: 1000 }),
+        (noise, a, total) => {
+          const step = Math.min(a, total);
+          expect(() => parseProgress(noise)).not.toThrow();
+          expect(parseProgress([...noise, { message: `Step ${step}/${total}` }])).toEqual({ step, total });
+        },
+      ),
     );
     fc.assert(fc.property(fc.anything(), (x) => void parseProgress(x as never)));
   });

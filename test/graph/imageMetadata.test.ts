@@ -96,9 +96,15 @@ describe("PNG iTXt round trip", () => {
   });
 
   it("refuses bad keywords and non-images when writing, with the reason", () => {
-    expect(writePngText(PNG_BYTES, [{ keyword: "", text: "x" }])).toMatchObject({ ok: false, error: expect.stringContaining("1–79") });
+    expect(writePngText(PNG_BYTES, [{ keyword: "", text: "x" }])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("1–79"),
+    });
     expect(writePngText(PNG_BYTES, [{ keyword: "a:b", text: "x" }])).toMatchObject({ ok: false });
-    expect(writeImageMetadata(new TextEncoder().encode("{}"), [{ keyword: "k", text: "x" }])).toMatchObject({ ok: false, error: "not a PNG or JPEG image" });
+    expect(writeImageMetadata(new TextEncoder().encode("{}"), [{ keyword: "k", text: "x" }])).toMatchObject({
+      ok: false,
+      error: "not a PNG or JPEG image",
+    });
     expect(writePngText(PNG_BYTES.subarray(0, PNG_BYTES.length - 5), [{ keyword: "k", text: "x" }])).toMatchObject({
       ok: false,
       error: expect.stringContaining("not a complete PNG"),
@@ -204,12 +210,16 @@ describe("IMP-01 / IMP-03 hostile PNG and JPEG metadata never throws", () => {
     if (!jpegWith.ok) throw new Error(jpegWith.error);
     const sources = [withWorkflow, jpegWith.bytes];
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (which, edits) => {
-        const bytes = sources[which].slice();
-        for (const [pos, val] of edits) bytes[pos % bytes.length] = val;
-        const r = workflowFromImage(bytes, registry);
-        return typeof r.ok === "boolean";
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        (which, edits) => {
+          const bytes = sources[which].slice();
+          for (const [pos, val] of edits) bytes[pos % bytes.length] = val;
+          const r = workflowFromImage(bytes, registry);
+          return typeof r.ok === "boolean";
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -239,7 +249,10 @@ describe("IMP-01 / IMP-03 hostile PNG and JPEG metadata never throws", () => {
     const r = readPngText(w.bytes, { maxTextBytes: 1000 });
     expect(r.ok && r.entries[WORKFLOW_KEYWORD]).toBeUndefined();
     expect(r.ok && r.warnings.join()).toMatch(/exceed 1000 bytes/);
-    expect(readPngText(w.bytes, { maxImageBytes: 100 })).toMatchObject({ ok: false, error: expect.stringContaining("too large") });
+    expect(readPngText(w.bytes, { maxImageBytes: 100 })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("too large"),
+    });
   });
 });
 
@@ -257,6 +270,9 @@ describe("workflowFromImage", () => {
   });
 
   it("says so when an image carries no workflow", () => {
-    expect(workflowFromImage(PNG_BYTES, registry)).toEqual({ ok: false, error: "this PNG carries no lora-graph workflow" });
+    expect(workflowFromImage(PNG_BYTES, registry)).toEqual({
+      ok: false,
+      error: "this PNG carries no lora-graph workflow",
+    });
   });
 });

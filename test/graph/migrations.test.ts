@@ -35,7 +35,15 @@ describe("document migration v1 → v2", () => {
       meta: { name: "draft" },
       nodes: [
         { id: "m", type: "model", typeVersion: 1, position: { x: 1, y: 2 }, params: { model_name: "sd15" } },
-        { id: "l", type: "lora", typeVersion: 1, position: { x: 3, y: 4 }, params: { weight: 0.5 }, label: "Mine", bypass: true },
+        {
+          id: "l",
+          type: "lora",
+          typeVersion: 1,
+          position: { x: 3, y: 4 },
+          params: { weight: 0.5 },
+          label: "Mine",
+          bypass: true,
+        },
       ],
       edges: [{ id: "e:m.model->l.model", source: "m", sourceHandle: "model", target: "l", targetHandle: "model" }],
       viewport: { x: 5, y: 6, zoom: 2 },
@@ -50,7 +58,12 @@ describe("document migration v1 → v2", () => {
   });
 
   it("IMP-07 omits meta.name, label, bypass and viewport when v1 had none", () => {
-    const out = migrateV1ToV2.up({ format: "lora-graph/workflow", version: 1, nodes: [{ id: "a", type: "t", position: { x: 0, y: 0 }, data: {} }], edges: [] });
+    const out = migrateV1ToV2.up({
+      format: "lora-graph/workflow",
+      version: 1,
+      nodes: [{ id: "a", type: "t", position: { x: 0, y: 0 }, data: {} }],
+      edges: [],
+    });
     expect(out.meta).toEqual({});
     expect(Object.keys(out.nodes[0]).sort()).toEqual(["id", "params", "position", "type", "typeVersion"]);
     expect("viewport" in out).toBe(false);
@@ -65,7 +78,9 @@ describe("document migration v1 → v2", () => {
   });
 
   it("IMP-07 document migrations are append-only: consecutive from 1, unique names, ending at the current version", () => {
-    expect(DOCUMENT_MIGRATIONS.map((m) => m.from)).toEqual(Array.from({ length: WORKFLOW_VERSION - 1 }, (_, i) => i + 1));
+    expect(DOCUMENT_MIGRATIONS.map((m) => m.from)).toEqual(
+      Array.from({ length: WORKFLOW_VERSION - 1 }, (_, i) => i + 1),
+    );
     expect(new Set(DOCUMENT_MIGRATIONS.map((m) => m.name)).size).toBe(DOCUMENT_MIGRATIONS.length);
   });
 
@@ -89,26 +104,46 @@ describe("node migrations", () => {
     const params = { a: 1 };
     applyNodeMigration({ from: 1, name: "mutate", up: (p) => ((p.a = 2), p) }, params);
     expect(params).toEqual({ a: 1 });
-    expect(() => applyNodeMigration({ from: 1, name: "bad", up: () => [] as unknown as Record<string, unknown> }, {})).toThrow(/an array instead of params/);
+    expect(() =>
+      applyNodeMigration({ from: 1, name: "bad", up: () => [] as unknown as Record<string, unknown> }, {}),
+    ).toThrow(/an array instead of params/);
   });
 
   it("IMP-07 runs every step from the node's typeVersion up to the definition's version, in order", () => {
     const r = migrateNodeParams({ id: "l", typeVersion: 1, params: { weight: 0.3, lora_url: "u" } }, lora);
-    expect(r).toEqual({ ok: true, params: { scale: 0.3, path: "u" }, typeVersion: 3, applied: ["rename-weight-to-scale", "rename-lora_url-to-path"], newer: false });
+    expect(r).toEqual({
+      ok: true,
+      params: { scale: 0.3, path: "u" },
+      typeVersion: 3,
+      applied: ["rename-weight-to-scale", "rename-lora_url-to-path"],
+      newer: false,
+    });
     const fromTwo = migrateNodeParams({ id: "l", typeVersion: 2, params: { weight: 0.3, lora_url: "u" } }, lora);
     // Step 1 is skipped for a version-2 node: its `weight` is not renamed.
-    expect(fromTwo).toMatchObject({ ok: true, params: { weight: 0.3, path: "u" }, applied: ["rename-lora_url-to-path"] });
+    expect(fromTwo).toMatchObject({
+      ok: true,
+      params: { weight: 0.3, path: "u" },
+      applied: ["rename-lora_url-to-path"],
+    });
   });
 
   it("IMP-07 a node newer than its definition keeps its params and is flagged", () => {
     const params = { scale: 9, future: true };
-    expect(migrateNodeParams({ id: "l", typeVersion: 7, params }, lora)).toEqual({ ok: true, params, typeVersion: 7, applied: [], newer: true });
+    expect(migrateNodeParams({ id: "l", typeVersion: 7, params }, lora)).toEqual({
+      ok: true,
+      params,
+      typeVersion: 7,
+      applied: [],
+      newer: true,
+    });
   });
 
   it("IMP-07 a missing step is an error naming the node and the versions", () => {
     const r = migrateNodeParams({ id: "g-1", typeVersion: 1, params: {} }, gap);
     expect(r).toMatchObject({ ok: false, code: "migration-missing", atVersion: 1 });
-    expect(!r.ok && r.message).toBe('node "g-1" (Gap) is version 1, but the "gap" node type has no migration from version 1 to 2');
+    expect(!r.ok && r.message).toBe(
+      'node "g-1" (Gap) is version 1, but the "gap" node type has no migration from version 1 to 2',
+    );
   });
 
   it("IMP-07 a throwing step is an error naming the node, the step and the cause", () => {
@@ -123,8 +158,17 @@ describe("node migrations", () => {
     doc.nodes.push({ id: "g", type: "gap", typeVersion: 1, position: { x: 0, y: 0 }, params: {} });
     doc.nodes.push({ id: "u", type: "nope", typeVersion: 4, position: { x: 0, y: 0 }, params: { k: 1 } });
     const r = migrateNodes(doc, registry);
-    expect(r.errors).toEqual([expect.objectContaining({ code: "migration-missing", path: "$.nodes[5].typeVersion", nodeId: "g", field: "typeVersion" })]);
-    expect(r.warnings).toEqual([expect.objectContaining({ code: "newer-node-version", path: "$.nodes[1].typeVersion", nodeId: "l1" })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        code: "migration-missing",
+        path: "$.nodes[5].typeVersion",
+        nodeId: "g",
+        field: "typeVersion",
+      }),
+    ]);
+    expect(r.warnings).toEqual([
+      expect.objectContaining({ code: "newer-node-version", path: "$.nodes[1].typeVersion", nodeId: "l1" }),
+    ]);
     expect(r.warnings[0].message).toContain('made with a newer version of node "LoRA"');
     expect(r.document.nodes[6]).toEqual(doc.nodes[6]);
   });
@@ -149,11 +193,25 @@ const v1Arb: fc.Arbitrary<WorkflowV1> = fc
       format: fc.constant("lora-graph/workflow" as const),
       version: fc.constant(1 as const),
       name: fc.option(fc.string(), { nil: undefined }),
-      nodes: fc.constant(nodes.map((n) => Object.fromEntries(Object.entries(n).filter(([, v]) => v !== undefined))) as WorkflowV1["nodes"]),
+      nodes: fc.constant(
+        nodes.map((n) =>
+          Object.fromEntries(Object.entries(n).filter(([, v]) => v !== undefined)),
+        ) as WorkflowV1["nodes"],
+      ),
       edges: fc.array(
         fc.record({
-          from: fc.tuple(nodes.length ? fc.constantFrom(...nodes.map((n) => n.id)) : idArb, fc.constantFrom("model", "image", "x")).map(([a, b]) => `${a}:${b}`),
-          to: fc.tuple(nodes.length ? fc.constantFrom(...nodes.map((n) => n.id)) : idArb, fc.constantFrom("model", "conditioning", "refs")).map(([a, b]) => `${a}:${b}`),
+          from: fc
+            .tuple(
+              nodes.length ? fc.constantFrom(...nodes.map((n) => n.id)) : idArb,
+              fc.constantFrom("model", "image", "x"),
+            )
+            .map(([a, b]) => `${a}:${b}`),
+          to: fc
+            .tuple(
+              nodes.length ? fc.constantFrom(...nodes.map((n) => n.id)) : idArb,
+              fc.constantFrom("model", "conditioning", "refs"),
+            )
+            .map(([a, b]) => `${a}:${b}`),
         }),
         { maxLength: 10 },
       ),

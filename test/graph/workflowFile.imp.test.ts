@@ -13,7 +13,8 @@ import { registry, sampleDocument } from "./workflowFileTestRegistry";
 const sampleText = () => serializeWorkflow(sampleDocument());
 
 function rejectedWith(r: LoadResult): LoadIssue[] {
-  if (r.ok) throw new Error(`expected the file to be refused, but it loaded with warnings ${JSON.stringify(r.warnings)}`);
+  if (r.ok)
+    throw new Error(`expected the file to be refused, but it loaded with warnings ${JSON.stringify(r.warnings)}`);
   return r.errors;
 }
 function loadedWith(r: LoadResult) {
@@ -36,20 +37,65 @@ describe("IMP-01 malformed files", () => {
   const cases: [string, string | Uint8Array, string, RegExp][] = [
     ["empty", "", "empty-file", /^Not a valid pipeline file: the file is empty$/],
     ["whitespace only", " \n\t ", "empty-file", /the file is empty/],
-    ["truncated", sampleText().slice(0, 200), "json-syntax", /^Not a valid pipeline file \(JSON error at line \d+, column \d+: unexpected end of file/],
-    ["trailing comma", '{\n  "format": "lora-graph/workflow",\n  "nodes": [1, 2,]\n}', "json-syntax", /^Not a valid pipeline file \(JSON error at line 3, column 18: trailing comma\)$/],
+    [
+      "truncated",
+      sampleText().slice(0, 200),
+      "json-syntax",
+      /^Not a valid pipeline file \(JSON error at line \d+, column \d+: unexpected end of file/,
+    ],
+    [
+      "trailing comma",
+      '{\n  "format": "lora-graph/workflow",\n  "nodes": [1, 2,]\n}',
+      "json-syntax",
+      /^Not a valid pipeline file \(JSON error at line 3, column 18: trailing comma\)$/,
+    ],
     ["trailing comma in an object", '{"a": 1,\n}', "json-syntax", /line 2, column 1: trailing comma/],
     ["garbage", "hello", "json-syntax", /line 1, column 1: unexpected character 'h'/],
     ["single quotes", "{'format': 1}", "json-syntax", /line 1, column 2: expected a double-quoted property name/],
-    ["text after the data", '{"a":1}\n{"b":2}', "json-syntax", /line 2, column 1: unexpected character '\{' after the end of the data/],
-    ["PNG read as text (UTF-8)", "\uFFFDPNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR", "png-file", /this is a PNG image; drop it on the editor to read its embedded workflow/],
+    [
+      "text after the data",
+      '{"a":1}\n{"b":2}',
+      "json-syntax",
+      /line 2, column 1: unexpected character '\{' after the end of the data/,
+    ],
+    [
+      "PNG read as text (UTF-8)",
+      "\uFFFDPNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR",
+      "png-file",
+      /this is a PNG image; drop it on the editor to read its embedded workflow/,
+    ],
     ["PNG read as text (latin1)", "\u0089PNG\r\n\u001a\n\u0000\u0000", "png-file", /this is a PNG image/],
-    ["UTF-16LE read as UTF-8", new TextDecoder().decode(new Uint8Array([0xff, 0xfe, ...Buffer.from('{"format":1}', "utf16le")])), "utf16-file", /UTF-16/],
-    ["UTF-16LE without BOM read as UTF-8", Buffer.from('{"format": "lora-graph/workflow"}', "utf16le").toString("utf8"), "utf16-file", /UTF-16/],
-    ["UTF-16LE bytes with BOM", new Uint8Array([0xff, 0xfe, ...Buffer.from("{}", "utf16le")]), "utf16-file", /save it as UTF-8/],
+    [
+      "UTF-16LE read as UTF-8",
+      new TextDecoder().decode(new Uint8Array([0xff, 0xfe, ...Buffer.from('{"format":1}', "utf16le")])),
+      "utf16-file",
+      /UTF-16/,
+    ],
+    [
+      "UTF-16LE without BOM read as UTF-8",
+      Buffer.from('{"format": "lora-graph/workflow"}', "utf16le").toString("utf8"),
+      "utf16-file",
+      /UTF-16/,
+    ],
+    [
+      "UTF-16LE bytes with BOM",
+      new Uint8Array([0xff, 0xfe, ...Buffer.from("{}", "utf16le")]),
+      "utf16-file",
+      /save it as UTF-8/,
+    ],
     ["UTF-16BE bytes with BOM", new Uint8Array([0xfe, 0xff, 0, 0x7b, 0, 0x7d]), "utf16-file", /UTF-16/],
-    ["binary bytes", new Uint8Array([0x7b, 0x00, 0x13, 0x37, 0x00, 0x00, 0x00, 0x00, 0x00, 0x7d]), "utf16-file", /Not a valid pipeline file/],
-    ["NUL inside text", '{"a": "x\u0000y", "padding": "....................................."}', "binary-file", /binary data/],
+    [
+      "binary bytes",
+      new Uint8Array([0x7b, 0x00, 0x13, 0x37, 0x00, 0x00, 0x00, 0x00, 0x00, 0x7d]),
+      "utf16-file",
+      /Not a valid pipeline file/,
+    ],
+    [
+      "NUL inside text",
+      '{"a": "x\u0000y", "padding": "....................................."}',
+      "binary-file",
+      /binary data/,
+    ],
   ];
   for (const [name, input, code, message] of cases) {
     it(`IMP-01 ${name} → one clear error`, () => {
@@ -85,10 +131,16 @@ describe("IMP-01 malformed files", () => {
   });
 
   it("IMP-01 property: the syntax locator agrees with JSON.parse on valid, cut and corrupted JSON", () => {
-    const corrupt = fc.tuple(fc.json({ maxDepth: 4 }), fc.nat(), fc.constantFrom("", ",", "}", "]", '"', ":", "x", "\\", "\n", "0", " ")).map(([j, n, ch]) => {
-      const at = n % (j.length + 1);
-      return j.slice(0, at) + ch + j.slice(at + (n % 2));
-    });
+    const corrupt = fc
+      .tuple(
+        fc.json({ maxDepth: 4 }),
+        fc.nat(),
+        fc.constantFrom("", ",", "}", "]", '"', ":", "x", "\\", "\n", "0", " "),
+      )
+      .map(([j, n, ch]) => {
+        const at = n % (j.length + 1);
+        return j.slice(0, at) + ch + j.slice(at + (n % 2));
+      });
     fc.assert(
       fc.property(fc.oneof(fc.json({ maxDepth: 4 }), corrupt), (text) => {
         let valid = true;
@@ -116,7 +168,13 @@ describe("IMP-02 schema violations with paths", () => {
   it("IMP-02 a field of the wrong type names the node, the field and the path", () => {
     const errors = rejectedWith(loadWorkflow(withNode(1, { typeVersion: "3" }), registry));
     expect(errors).toEqual([
-      { code: "invalid-structure", path: "$.nodes[1].typeVersion", nodeId: "l1", field: "typeVersion", message: 'node "l1" › typeVersion: expected number, received string' },
+      {
+        code: "invalid-structure",
+        path: "$.nodes[1].typeVersion",
+        nodeId: "l1",
+        field: "typeVersion",
+        message: 'node "l1" › typeVersion: expected number, received string',
+      },
     ]);
   });
 
@@ -135,7 +193,10 @@ describe("IMP-02 schema violations with paths", () => {
 
   it("IMP-02 a node without a usable id is named by its index", () => {
     const errors = rejectedWith(loadWorkflow(withNode(3, { id: 42 }), registry));
-    expect(errors[0]).toMatchObject({ path: "$.nodes[3].id", message: "nodes[3] › id: expected string, received number" });
+    expect(errors[0]).toMatchObject({
+      path: "$.nodes[3].id",
+      message: "nodes[3] › id: expected string, received number",
+    });
     expect(errors[0].nodeId).toBeUndefined();
   });
 
@@ -151,7 +212,12 @@ describe("IMP-02 schema violations with paths", () => {
     doc.nodes[3].id = "m";
     const errors = rejectedWith(loadWorkflow(doc, registry));
     expect(errors).toEqual([
-      expect.objectContaining({ code: "duplicate-node-id", path: "$.nodes[3].id", nodeId: "m", message: 'Two nodes have the id "m" ($.nodes[0] and $.nodes[3]); node ids must be unique' }),
+      expect.objectContaining({
+        code: "duplicate-node-id",
+        path: "$.nodes[3].id",
+        nodeId: "m",
+        message: 'Two nodes have the id "m" ($.nodes[0] and $.nodes[3]); node ids must be unique',
+      }),
     ]);
   });
 
@@ -159,7 +225,9 @@ describe("IMP-02 schema violations with paths", () => {
     const doc = JSON.parse(sampleText());
     doc.nodes[1].type = "lora-xl";
     const r = loadedWith(loadWorkflow(doc, registry));
-    expect(r.warnings).toEqual([expect.objectContaining({ code: "unknown-node-type", path: "$.nodes[1].type", nodeId: "l1", field: "type" })]);
+    expect(r.warnings).toEqual([
+      expect.objectContaining({ code: "unknown-node-type", path: "$.nodes[1].type", nodeId: "l1", field: "type" }),
+    ]);
     expect(r.document.nodes[1]).toEqual({ ...sampleDocument().nodes[1], type: "lora-xl" });
     expect(r.document.edges.map((e) => e.id)).toEqual(["e1", "e2", "e3", "e4"]);
   });
@@ -265,14 +333,24 @@ describe("IMP-02 schema violations with paths", () => {
 
   it("IMP-02 a fal request, a ComfyUI workflow and other JSON are told apart", () => {
     const fal = rejectedWith(loadWorkflow({ model_name: "sd15", prompt: "a cat", loras: [] }, registry));
-    expect(fal).toEqual([{ code: "fal-request", path: "$", message: "Not a lora-graph workflow: this looks like a fal-ai/lora request; use Import request" }]);
-    expect(rejectedWith(loadWorkflow({ last_node_id: 9, nodes: [], links: [] }, registry))[0].message).toContain("ComfyUI");
+    expect(fal).toEqual([
+      {
+        code: "fal-request",
+        path: "$",
+        message: "Not a lora-graph workflow: this looks like a fal-ai/lora request; use Import request",
+      },
+    ]);
+    expect(rejectedWith(loadWorkflow({ last_node_id: 9, nodes: [], links: [] }, registry))[0].message).toContain(
+      "ComfyUI",
+    );
     expect(rejectedWith(loadWorkflow({ format: "other/thing", version: 1 }, registry))[0]).toMatchObject({
       code: "not-a-workflow",
       path: "$.format",
       message: 'Not a lora-graph workflow: its format is "other/thing", not "lora-graph/workflow"',
     });
-    expect(rejectedWith(loadWorkflow("[1,2]", registry))[0].message).toBe("Not a lora-graph workflow: the file holds an array, not an object");
+    expect(rejectedWith(loadWorkflow("[1,2]", registry))[0].message).toBe(
+      "Not a lora-graph workflow: the file holds an array, not an object",
+    );
     expect(rejectedWith(loadWorkflow("null", registry))[0].code).toBe("not-a-workflow");
     expect(rejectedWith(loadWorkflow(undefined, registry))[0].code).toBe("not-a-workflow");
   });
@@ -306,7 +384,8 @@ describe("IMP-02 schema violations with paths", () => {
 
   it("IMP-02 the number of issues listed is capped", () => {
     const doc = JSON.parse(sampleText());
-    for (let i = 0; i < 500; i++) doc.edges.push({ id: `x${i}`, source: "ghost", sourceHandle: "a", target: "s", targetHandle: "model" });
+    for (let i = 0; i < 500; i++)
+      doc.edges.push({ id: `x${i}`, source: "ghost", sourceHandle: "a", target: "s", targetHandle: "model" });
     const r = loadedWith(loadWorkflow(doc, registry, { maxIssues: 20 }));
     expect(r.warnings).toHaveLength(21);
     expect(r.warnings[20]).toMatchObject({ code: "too-many-issues", message: "…and 480 more problems not listed" });
@@ -342,7 +421,7 @@ describe("IMP-03 prototype pollution", () => {
     expect(r.warnings.filter((w) => w.code === "unsafe-key").map((w) => w.path)).toEqual([
       "$.__proto__",
       "$.constructor",
-      '$.meta.__proto__',
+      "$.meta.__proto__",
       "$.meta.prototype",
       // An object's own unsafe keys are reported when it is visited, before its children.
       "$.nodes[0].__proto__",
@@ -371,9 +450,21 @@ describe("IMP-03 prototype pollution", () => {
 
   it("IMP-03 property: any value (fc.anything) is answered without throwing or poisoning", () => {
     fc.assert(
-      fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true }), (v) => {
-        checkShape(loadWorkflow(v, registry));
-      }),
+      fc.property(
+        fc.anything({
+          withBigInt: true,
+          withDate: true,
+          withMap: true,
+          withSet: true,
+          withTypedArray: true,
+          withSparseArray: true,
+          withNullPrototype: true,
+          withObjectString: true,
+        }),
+        (v) => {
+          checkShape(loadWorkflow(v, registry));
+        },
+      ),
       { numRuns: 10_000 },
     );
     noPoisoning();
@@ -391,7 +482,10 @@ describe("IMP-03 prototype pollution", () => {
 
   it("IMP-03 property: near-valid documents with arbitrary values in every slot load or fail cleanly", () => {
     const slot = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(undefined, Number.NaN, Infinity, -0));
-    const key = fc.oneof(fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"), fc.string({ maxLength: 6 }));
+    const key = fc.oneof(
+      fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"),
+      fc.string({ maxLength: 6 }),
+    );
     const nodeArb = fc.record(
       {
         id: fc.oneof(fc.constantFrom("m", "l1", "s", "__proto__", "constructor"), slot),
@@ -435,7 +529,9 @@ describe("IMP-03 prototype pollution", () => {
           // Whatever loaded is a valid current document and survives a save/load cycle unchanged.
           const again = loadedWith(loadWorkflow(serializeWorkflow(r.document), registry));
           expect(again.document).toEqual(r.document);
-          expect(again.warnings.filter((w) => w.code !== "unknown-node-type" && w.code !== "newer-node-version")).toEqual([]);
+          expect(
+            again.warnings.filter((w) => w.code !== "unknown-node-type" && w.code !== "newer-node-version"),
+          ).toEqual([]);
         }
       }),
       { numRuns: 2000 },
@@ -444,9 +540,27 @@ describe("IMP-03 prototype pollution", () => {
   });
 
   it("IMP-03 a throwing getter or Proxy in an object input becomes an error, not an exception", () => {
-    const evil = { format: "lora-graph/workflow", version: 2, get meta() { throw new Error("gotcha"); }, nodes: [], edges: [] };
-    expect(rejectedWith(loadWorkflow(evil, registry))[0]).toMatchObject({ code: "internal-error", message: expect.stringContaining("gotcha") });
-    const proxy = new Proxy({}, { ownKeys() { throw new Error("trap"); } });
+    const evil = {
+      format: "lora-graph/workflow",
+      version: 2,
+      get meta() {
+        throw new Error("gotcha");
+      },
+      nodes: [],
+      edges: [],
+    };
+    expect(rejectedWith(loadWorkflow(evil, registry))[0]).toMatchObject({
+      code: "internal-error",
+      message: expect.stringContaining("gotcha"),
+    });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error("trap");
+        },
+      },
+    );
     expect(rejectedWith(loadWorkflow(proxy, registry))[0].code).toBe("internal-error");
   });
 });
@@ -474,7 +588,9 @@ describe("IMP-04 deep nesting", () => {
         // Generous: this guards against hangs and full parses, not speed (a busy CI shares 2 cores).
         expect(performance.now() - start).toBeLessThan(2000);
         expect(errors).toEqual([expect.objectContaining({ code: "too-deep" })]);
-        expect(errors[0].message).toMatch(/^Not a valid pipeline file: the file is nested too deeply \(more than 64 levels, at line 1, column \d+\)$/);
+        expect(errors[0].message).toMatch(
+          /^Not a valid pipeline file: the file is nested too deeply \(more than 64 levels, at line 1, column \d+\)$/,
+        );
       }
     });
     it(`IMP-04 rejects ${label}-deep arrays and objects given as objects without a RangeError`, () => {
@@ -508,8 +624,10 @@ describe("IMP-04 deep nesting", () => {
 
   it("IMP-04 brackets inside strings do not count, escaped quotes included", () => {
     const doc = sampleDocument();
-    doc.nodes[2].params = { prompt: `${"[{".repeat(500)} \\" \" ${"]}".repeat(10)}` };
-    expect(loadedWith(loadWorkflow(serializeWorkflow(doc), registry)).document.nodes[2].params).toEqual(doc.nodes[2].params);
+    doc.nodes[2].params = { prompt: `${"[{".repeat(500)} \\" " ${"]}".repeat(10)}` };
+    expect(loadedWith(loadWorkflow(serializeWorkflow(doc), registry)).document.nodes[2].params).toEqual(
+      doc.nodes[2].params,
+    );
   });
 
   it("IMP-04 cyclic object inputs are refused as too deep", () => {
@@ -519,7 +637,9 @@ describe("IMP-04 deep nesting", () => {
   });
 
   it("IMP-04 maxDepth is an option", () => {
-    expect(rejectedWith(loadWorkflow(sampleText(), registry, { maxDepth: 3 }))[0].message).toContain("more than 3 levels");
+    expect(rejectedWith(loadWorkflow(sampleText(), registry, { maxDepth: 3 }))[0].message).toContain(
+      "more than 3 levels",
+    );
   });
 });
 
@@ -533,7 +653,11 @@ describe("IMP-05 huge files", () => {
     // Refused by its length, without reading it: well under a second even on a busy machine.
     expect(performance.now() - start).toBeLessThan(1000);
     expect(errors).toEqual([
-      { code: "too-large", path: "$", message: "Not a valid pipeline file: the file is too large (at least 21 MB; the limit is 20 MB)" },
+      {
+        code: "too-large",
+        path: "$",
+        message: "Not a valid pipeline file: the file is too large (at least 21 MB; the limit is 20 MB)",
+      },
     ]);
   });
 
@@ -542,7 +666,9 @@ describe("IMP-05 huge files", () => {
     expect(text.length).toBeLessThan(100);
     expect(rejectedWith(loadWorkflow(text, registry, { maxBytes: 100 }))[0].code).toBe("too-large");
     const bytes = new TextEncoder().encode(text);
-    expect(rejectedWith(loadWorkflow(bytes, registry, { maxBytes: 100 }))[0].message).toContain(`(${bytes.length} bytes; the limit is 100 bytes)`);
+    expect(rejectedWith(loadWorkflow(bytes, registry, { maxBytes: 100 }))[0].message).toContain(
+      `(${bytes.length} bytes; the limit is 100 bytes)`,
+    );
   });
 
   it("IMP-05 an object input over the size cap is refused", () => {
@@ -553,16 +679,33 @@ describe("IMP-05 huge files", () => {
   });
 
   it("IMP-05 100k nodes are refused by the node cap, as text and as an object", () => {
-    const doc = { format: "lora-graph/workflow", version: 2, meta: {}, edges: [], nodes: Array.from({ length: 100_000 }, (_, i) => ({ id: `n${i}`, type: "prompt", typeVersion: 1, position: { x: 0, y: 0 }, params: {} })) };
+    const doc = {
+      format: "lora-graph/workflow",
+      version: 2,
+      meta: {},
+      edges: [],
+      nodes: Array.from({ length: 100_000 }, (_, i) => ({
+        id: `n${i}`,
+        type: "prompt",
+        typeVersion: 1,
+        position: { x: 0, y: 0 },
+        params: {},
+      })),
+    };
     for (const input of [doc, JSON.stringify(doc)]) {
       const errors = rejectedWith(loadWorkflow(input, registry));
-      expect(errors).toEqual([{ code: "too-many-nodes", path: "$.nodes", message: "The workflow has 100000 nodes; the limit is 5000" }]);
+      expect(errors).toEqual([
+        { code: "too-many-nodes", path: "$.nodes", message: "The workflow has 100000 nodes; the limit is 5000" },
+      ]);
     }
   });
 
   it("IMP-05 edge count is capped too, and the caps are options", () => {
     const doc = JSON.parse(sampleText());
-    expect(rejectedWith(loadWorkflow(doc, registry, { maxEdges: 3, maxNodes: 4 })).map((e) => e.code)).toEqual(["too-many-nodes", "too-many-edges"]);
+    expect(rejectedWith(loadWorkflow(doc, registry, { maxEdges: 3, maxNodes: 4 })).map((e) => e.code)).toEqual([
+      "too-many-nodes",
+      "too-many-edges",
+    ]);
   });
 
   it("IMP-05 a workflow at the node and edge caps loads in reasonable time", () => {
@@ -572,7 +715,13 @@ describe("IMP-05 huge files", () => {
     nodes.push({ id: "s", type: "sampler", typeVersion: 1, position: { x: 0, y: 0 }, params: {} });
     for (let i = 0; i < 2498; i++) {
       nodes.push({ id: `l${i}`, type: "lora", typeVersion: 3, position: { x: i, y: 0 }, params: { scale: 1 } });
-      edges.push({ id: `ml${i}`, source: i === 0 ? "m" : `l${i - 1}`, sourceHandle: "model", target: `l${i}`, targetHandle: "model" });
+      edges.push({
+        id: `ml${i}`,
+        source: i === 0 ? "m" : `l${i - 1}`,
+        sourceHandle: "model",
+        target: `l${i}`,
+        targetHandle: "model",
+      });
     }
     for (let i = 0; i < 2500; i++) {
       nodes.push({ id: `i${i}`, type: "image", typeVersion: 1, position: { x: 0, y: i }, params: {} });
@@ -615,9 +764,20 @@ describe("IMP-07 versions", () => {
   });
 
   it("IMP-07 a v1 file with v2-only fields gets v1 paths in its errors", () => {
-    const v1 = { format: "lora-graph/workflow", version: 1, nodes: [{ id: "m", type: "model", position: { x: 0, y: 0 }, params: {} }], edges: [] };
+    const v1 = {
+      format: "lora-graph/workflow",
+      version: 1,
+      nodes: [{ id: "m", type: "model", position: { x: 0, y: 0 }, params: {} }],
+      edges: [],
+    };
     const r = rejectedWith(loadWorkflow(v1, registry));
-    expect(r).toEqual([expect.objectContaining({ path: "$.nodes[0].data", nodeId: "m", message: 'node "m" › data: is missing (expected record)' })]);
+    expect(r).toEqual([
+      expect.objectContaining({
+        path: "$.nodes[0].data",
+        nodeId: "m",
+        message: 'node "m" › data: is missing (expected record)',
+      }),
+    ]);
   });
 
   it("IMP-07 parsing the text twice is not needed: the result is safe to serialize and reload", () => {
@@ -638,7 +798,9 @@ describe("IMP-03 values a file cannot hold", () => {
       [doc.nodes[1].id, "list"],
     ]);
     expect(loadedWith(loadWorkflow(serializeWorkflow(r.document), registry)).document).toEqual(r.document);
-    const fromText = loadedWith(loadWorkflow(serializeWorkflow(r.document).replace('"scale": null', '"scale": 1e309'), registry));
+    const fromText = loadedWith(
+      loadWorkflow(serializeWorkflow(r.document).replace('"scale": null', '"scale": 1e309'), registry),
+    );
     expect(fromText.warnings.map((w) => w.code)).toContain("non-finite-number");
   });
 });

@@ -3,7 +3,14 @@ import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 import Ajv2020 from "ajv/dist/2020";
-import { loadWorkflow, loadWorkflowBlob, serializeWorkflow, workflowJsonSchema, type LoadResult, type WorkflowDocument } from "../../src/graph";
+import {
+  loadWorkflow,
+  loadWorkflowBlob,
+  serializeWorkflow,
+  workflowJsonSchema,
+  type LoadResult,
+  type WorkflowDocument,
+} from "../../src/graph";
 import { registry, sampleDocument } from "./workflowFileTestRegistry";
 
 const legacyDir = join(__dirname, "../fixtures/legacy");
@@ -96,7 +103,10 @@ describe("round trip", () => {
       tags: fc.option(fc.array(fc.string(), { maxLength: 3 }), { nil: undefined }),
       loras: fc.array(
         fc.record({
-          params: fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("__proto__", "constructor", "toString")), fc.jsonValue({ maxDepth: 3 })),
+          params: fc.dictionary(
+            fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("__proto__", "constructor", "toString")),
+            fc.jsonValue({ maxDepth: 3 }),
+          ),
           x: fc.double({ noNaN: true, noDefaultInfinity: true }),
           y: fc.integer(),
           label: fc.option(fc.string(), { nil: undefined }),
@@ -104,16 +114,27 @@ describe("round trip", () => {
         }),
         { maxLength: 6 },
       ),
-      viewport: fc.option(fc.record({ x: fc.integer(), y: fc.integer(), zoom: fc.double({ min: 0.1, max: 4, noNaN: true }) }), { nil: undefined }),
+      viewport: fc.option(
+        fc.record({ x: fc.integer(), y: fc.integer(), zoom: fc.double({ min: 0.1, max: 4, noNaN: true }) }),
+        { nil: undefined },
+      ),
     })
     .map(({ name, tags, loras, viewport }) => {
       const meta: WorkflowDocument["meta"] = {};
       if (name !== undefined) meta.name = name;
       if (tags !== undefined) meta.tags = tags;
-      const nodes: WorkflowDocument["nodes"] = [{ id: "m", type: "model", typeVersion: 1, position: { x: 0, y: 0 }, params: {} }];
+      const nodes: WorkflowDocument["nodes"] = [
+        { id: "m", type: "model", typeVersion: 1, position: { x: 0, y: 0 }, params: {} },
+      ];
       const edges: WorkflowDocument["edges"] = [];
       loras.forEach((l, i) => {
-        const n: WorkflowDocument["nodes"][number] = { id: `l${i}`, type: "lora", typeVersion: 3, position: { x: Object.is(l.x, -0) ? 0 : l.x, y: l.y }, params: l.params };
+        const n: WorkflowDocument["nodes"][number] = {
+          id: `l${i}`,
+          type: "lora",
+          typeVersion: 3,
+          position: { x: Object.is(l.x, -0) ? 0 : l.x, y: l.y },
+          params: l.params,
+        };
         if (l.label !== undefined) n.label = l.label;
         if (l.bypass !== undefined) n.bypass = l.bypass;
         nodes.push(n);
@@ -154,7 +175,14 @@ describe("serializeWorkflow", () => {
     expect(text.endsWith("}\n")).toBe(true);
     expect(text.split("\n")[1]).toBe('  "format": "lora-graph/workflow",');
     expect(Object.keys(JSON.parse(text))).toEqual(["format", "version", "meta", "nodes", "edges", "viewport"]);
-    expect(Object.keys(JSON.parse(text).nodes[1])).toEqual(["id", "type", "typeVersion", "position", "label", "params"]);
+    expect(Object.keys(JSON.parse(text).nodes[1])).toEqual([
+      "id",
+      "type",
+      "typeVersion",
+      "position",
+      "label",
+      "params",
+    ]);
   });
 
   it("keeps a __proto__ key in editor data as a plain key instead of changing a prototype", () => {
@@ -174,7 +202,9 @@ describe("workflowJsonSchema", () => {
   it("accepts a valid current document, its serialized form and a migrated legacy file", () => {
     expect(validate(sampleDocument()), JSON.stringify(validate.errors)).toBe(true);
     expect(validate(JSON.parse(serializeWorkflow(sampleDocument())))).toBe(true);
-    const migrated = loaded(loadWorkflow(readFileSync(join(legacyDir, "v1-lora-chain.json"), "utf8"), registry)).document;
+    const migrated = loaded(
+      loadWorkflow(readFileSync(join(legacyDir, "v1-lora-chain.json"), "utf8"), registry),
+    ).document;
     expect(validate(migrated)).toBe(true);
   });
 
@@ -193,7 +223,10 @@ describe("workflowJsonSchema", () => {
   });
 
   it("names the format and version", () => {
-    const s = workflowJsonSchema() as { $schema: string; properties: { format: { const: string }; version: { const: number } } };
+    const s = workflowJsonSchema() as {
+      $schema: string;
+      properties: { format: { const: string }; version: { const: number } };
+    };
     expect(s.$schema).toContain("2020-12");
     expect(s.properties.format.const).toBe("lora-graph/workflow");
     expect(s.properties.version.const).toBe(2);
@@ -223,7 +256,10 @@ describe("input kinds", () => {
     const blob = { size: 50 * 1024 * 1024, arrayBuffer: vi.fn(async () => new ArrayBuffer(0)) };
     const r = await loadWorkflowBlob(blob, registry);
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.errors[0]).toMatchObject({ code: "too-large", message: expect.stringContaining("the limit is 20 MB") });
+    expect(!r.ok && r.errors[0]).toMatchObject({
+      code: "too-large",
+      message: expect.stringContaining("the limit is 20 MB"),
+    });
     expect(blob.arrayBuffer).not.toHaveBeenCalled();
   });
 

@@ -3,7 +3,14 @@
  * "lora" has two param migrations so migration chains can be exercised.
  */
 import { z } from "../../src/graph/zodMini";
-import { createRegistry, defineNode, param, WORKFLOW_FORMAT, type WorkflowDocument, type WorkflowNode } from "../../src/graph";
+import {
+  createRegistry,
+  defineNode,
+  param,
+  WORKFLOW_FORMAT,
+  type WorkflowDocument,
+  type WorkflowNode,
+} from "../../src/graph";
 
 export const model = defineNode({
   type: "model",
@@ -116,7 +123,12 @@ export const thrower = defineNode({
 
 export const registry = createRegistry([model, lora, prompt, image, sampler, gap, thrower]);
 
-export function node(id: string, type: string, params: Record<string, unknown> = {}, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+export function node(
+  id: string,
+  type: string,
+  params: Record<string, unknown> = {},
+  extra: Partial<WorkflowNode> = {},
+): WorkflowNode {
   const def = registry.get(type);
   return { id, type, typeVersion: def?.version ?? 1, position: { x: 0, y: 0 }, params, ...extra };
 }
@@ -129,7 +141,12 @@ export function sampleDocument(): WorkflowDocument {
     meta: { name: "sample", tags: ["test"] },
     nodes: [
       node("m", "model", { model_name: "sd15" }, { position: { x: 0, y: 0 } }),
-      node("l1", "lora", { path: "https://example.com/a.safetensors", scale: 0.8 }, { position: { x: 200, y: 0 }, label: "Style" }),
+      node(
+        "l1",
+        "lora",
+        { path: "https://example.com/a.safetensors", scale: 0.8 },
+        { position: { x: 200, y: 0 }, label: "Style" },
+      ),
       node("p", "prompt", { prompt: "a cat" }, { position: { x: 0, y: 200 } }),
       node("img", "image", { url: "https://example.com/a.png" }, { position: { x: 0, y: 400 }, bypass: false }),
       node("s", "sampler", { seed: 42 }, { position: { x: 400, y: 100 }, expanded: true }),

@@ -39,7 +39,10 @@ describe("src/graph/zodMini", () => {
     vi.resetModules();
     const { loadWorkflow } = await import("../../src/graph");
     const { registry } = await import("../../nodes");
-    const r = loadWorkflow({ format: "lora-graph/workflow", version: 2, meta: { name: 5 }, nodes: [], edges: [] }, registry);
+    const r = loadWorkflow(
+      { format: "lora-graph/workflow", version: 2, meta: { name: 5 }, nodes: [], edges: [] },
+      registry,
+    );
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors[0].message).toBe("meta.name: expected string, received number");
   });
@@ -54,7 +57,11 @@ function staticImports(source: string): string[] {
   const stripped = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   for (const m of stripped.matchAll(/^\s*(?:import|export)\s+(?!type\b)([^;]*?)\s*from\s*["']([^"']+)["']/gms)) {
     // `import { type A, type B } from` is erased too.
-    const names = m[1].replace(/^\{|\}$/g, "").split(",").map((s) => s.trim()).filter(Boolean);
+    const names = m[1]
+      .replace(/^\{|\}$/g, "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (m[1].startsWith("{") && names.length > 0 && names.every((n) => n.startsWith("type "))) continue;
     out.push(m[2]);
   }
@@ -91,7 +98,8 @@ describe("the editor's first load", () => {
       }
     }
     // The walk must reach the modules that build schemas, or it proves nothing.
-    for (const f of ["src/graph/params.ts", "src/graph/workflowSchema.ts", "nodes/sampler/definition.ts"]) expect(seen).toContain(join(root, f));
+    for (const f of ["src/graph/params.ts", "src/graph/workflowSchema.ts", "nodes/sampler/definition.ts"])
+      expect(seen).toContain(join(root, f));
     expect(classic).toEqual([]);
   });
 });

@@ -14,23 +14,43 @@ import { resolve } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 export const RESULTS_DIR = resolve("test-results");
 
 export interface TestBrowser {
   browser: Browser;
   /** A new context (its own, empty profile storage: IndexedDB, sessionStorage) and a page on `url`. */
-  newPage(url: string, opts?: { width?: number; height?: number; context?: BrowserContext }): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
+  newPage(
+    url: string,
+    opts?: { width?: number; height?: number; context?: BrowserContext },
+  ): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
   close(): Promise<void>;
 }
 
 export async function launchBrowser(): Promise<TestBrowser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH)`,
+    );
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   return {
     browser,
     async newPage(url, opts = {}) {
-      const context = opts.context ?? (await browser.newContext({ viewport: { width: opts.width ?? 1440, height: opts.height ?? 900 }, acceptDownloads: true }));
+      const context =
+        opts.context ??
+        (await browser.newContext({
+          viewport: { width: opts.width ?? 1440, height: opts.height ?? 900 },
+          acceptDownloads: true,
+        }));
       const page = await context.newPage();
       const errors = watchErrors(page);
       await page.goto(url);

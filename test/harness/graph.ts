@@ -16,11 +16,24 @@ export function build(registry: Registry, fn: (g: GraphBuilder) => void): Workfl
     node(type, params = {}, extra = {}) {
       const def = registry.getOrThrow(type);
       const id = extra.id ?? `${type}-${++n}`;
-      doc.nodes.push({ id, type, typeVersion: def.version, position: { x: n * 250, y: 0 }, params: { ...defaultParams(def), ...params }, ...extra });
+      doc.nodes.push({
+        id,
+        type,
+        typeVersion: def.version,
+        position: { x: n * 250, y: 0 },
+        params: { ...defaultParams(def), ...params },
+        ...extra,
+      });
       return id;
     },
     wire(source, sourceHandle, target, targetHandle) {
-      doc.edges.push({ id: edgeId(source, sourceHandle, target, targetHandle), source, sourceHandle, target, targetHandle });
+      doc.edges.push({
+        id: edgeId(source, sourceHandle, target, targetHandle),
+        source,
+        sourceHandle,
+        target,
+        targetHandle,
+      });
     },
   };
   fn(g);
@@ -28,6 +41,10 @@ export function build(registry: Registry, fn: (g: GraphBuilder) => void): Workfl
 }
 
 export interface GraphBuilder {
-  node(type: string, params?: Record<string, unknown>, extra?: { id?: string; bypass?: boolean; label?: string }): string;
+  node(
+    type: string,
+    params?: Record<string, unknown>,
+    extra?: { id?: string; bypass?: boolean; label?: string },
+  ): string;
   wire(source: string, sourceHandle: string, target: string, targetHandle: string): void;
 }

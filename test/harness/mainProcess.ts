@@ -23,7 +23,15 @@ export interface MainRun {
  */
 export function startMain(env: Record<string, string>): Promise<MainRun> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    env: { ...process.env, FAL_KEY: "", FAL_STANDIN: "", PORT: "0", STANDIN_LATENCY_MS: "20", STANDIN_QUEUE_MS: "0", ...env },
+    env: {
+      ...process.env,
+      FAL_KEY: "",
+      FAL_STANDIN: "",
+      PORT: "0",
+      STANDIN_LATENCY_MS: "20",
+      STANDIN_QUEUE_MS: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);

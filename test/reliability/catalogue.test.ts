@@ -30,7 +30,12 @@ describe("reliability catalogue", () => {
   });
 
   it("the table marks failures, passes, untested and unrun cases", () => {
-    const t = (passed: number, failed: number): CaseTally => ({ passed, failed, skipped: 0, failures: failed ? ["x.test.ts › IMP-01 broke"] : [] });
+    const t = (passed: number, failed: number): CaseTally => ({
+      passed,
+      failed,
+      skipped: 0,
+      failures: failed ? ["x.test.ts › IMP-01 broke"] : [],
+    });
     expect(verdict([t(3, 1), t(2, 0)], true)).toBe("FAIL");
     expect(verdict([t(3, 0), undefined], true)).toBe("pass");
     expect(verdict([undefined, undefined], true)).toBe("not run");

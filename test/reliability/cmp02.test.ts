@@ -10,7 +10,11 @@ import { build } from "../harness/graph.ts";
 /** base → [lora] → sampler; prompt → controlnet (image `cn`) → sampler; init image `init`. */
 function graph(p: { init?: string; cn?: string; mask?: string; lora?: string; model?: string }): WorkflowDocument {
   return build(registry, (g) => {
-    const base = g.node("base_model", { model_name: p.model ?? "stabilityai/stable-diffusion-xl-base-1.0" }, { id: "base" });
+    const base = g.node(
+      "base_model",
+      { model_name: p.model ?? "stabilityai/stable-diffusion-xl-base-1.0" },
+      { id: "base" },
+    );
     const prompt = g.node("prompt", { prompt: "a lighthouse at dusk" }, { id: "prompt" });
     const sampler = g.node("sampler", { seed: 1 }, { id: "sampler" });
     let model = base;
@@ -91,7 +95,10 @@ describe("CMP-02 URL and data-URI fields", () => {
   });
 
   it.each([
-    ["https URL", { init: "https://example.com/a.png", lora: "https://civitai.com/api/download/models/123?type=Model" }],
+    [
+      "https URL",
+      { init: "https://example.com/a.png", lora: "https://civitai.com/api/download/models/123?type=Model" },
+    ],
     ["Hugging Face ids", { lora: "nerijs/pixel-art-xl", model: "SG161222/Realistic_Vision_V2.0" }],
     ["small data URI", { init: dataUri(2000) }],
     ["SVG data URI (an image type)", { init: "data:image/svg+xml;base64,PHN2Zz4=" }],
@@ -114,18 +121,26 @@ describe("CMP-02 URL and data-URI fields", () => {
 
   it("CMP-02 several data URIs that together exceed the cap name each image, largest first; fitting ones pass", () => {
     const third = Math.floor(MAX_REQUEST_BYTES / 3);
-    const { r, errors } = errorsOf(graph({ init: dataUri(third + 4000), cn: dataUri(third + 8000), mask: dataUri(third) }));
+    const { r, errors } = errorsOf(
+      graph({ init: dataUri(third + 4000), cn: dataUri(third + 8000), mask: dataUri(third) }),
+    );
     const big = errors.filter((d) => d.code === "request-too-large");
     expect(big.map((d) => [d.nodeId, d.field])).toEqual([
       ["cn", "url"],
       ["init", "url"],
       ["mask", "url"],
     ]);
-    for (const d of big) expect(d.message).toMatch(/^Image too large to send inline \(.+ as a data: URI; the request would be 8 MB, over the 8 MB limit\): upload the file instead$/);
+    for (const d of big)
+      expect(d.message).toMatch(
+        /^Image too large to send inline \(.+ as a data: URI; the request would be 8 MB, over the 8 MB limit\): upload the file instead$/,
+      );
     expect(r.outputs[0].ok).toBe(false);
 
     // Smaller images: the request fits, is sent, and is indeed under the proxy's limit.
-    const fits = compile(graph({ init: dataUri(third - 4000), cn: dataUri(third - 4000), mask: dataUri(third - 4000) }), registry);
+    const fits = compile(
+      graph({ init: dataUri(third - 4000), cn: dataUri(third - 4000), mask: dataUri(third - 4000) }),
+      registry,
+    );
     expect(fits.outputs[0].ok).toBe(true);
     expect(Buffer.byteLength(JSON.stringify(fits.outputs[0].input))).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
   });

@@ -6,7 +6,11 @@ import { createRunner, type QueueUpdate } from "../../src/fal/runner.ts";
 import { startServer, type StartedServer } from "../harness/server.ts";
 
 const OFFLINE_MS = Number(process.env.RELIABILITY_OFFLINE_MS ?? 400);
-const INPUT = { model_name: "stabilityai/stable-diffusion-xl-base-1.0", prompt: "a lighthouse", num_inference_steps: 3 };
+const INPUT = {
+  model_name: "stabilityai/stable-diffusion-xl-base-1.0",
+  prompt: "a lighthouse",
+  num_inference_steps: 3,
+};
 let srv: StartedServer;
 
 beforeAll(async () => {
@@ -16,7 +20,12 @@ afterAll(() => srv.close());
 
 describe("EXE-04 offline while following a run", () => {
   it("EXE-04 an outage cuts the status stream; polling resumes after it, with one submit and one result", async () => {
-    const runner = createRunner({ proxyUrl: srv.proxyUrl, mode: "streaming", pollIntervalMs: 20, retry: { baseDelayMs: 20, maxDelayMs: 100, budgetMs: OFFLINE_MS + 5000 } });
+    const runner = createRunner({
+      proxyUrl: srv.proxyUrl,
+      mode: "streaming",
+      pollIntervalMs: 20,
+      retry: { baseDelayMs: 20, maxDelayMs: 100, budgetMs: OFFLINE_MS + 5000 },
+    });
     srv.standin!.resetStats();
     const id = await runner.submit("fal-ai/lora", INPUT);
     const updates: QueueUpdate[] = [];

@@ -9,7 +9,11 @@
 import { createApp } from "../../src/server/app.ts";
 import type { ProxyLimits } from "../../src/server/proxy.ts";
 
-const config = JSON.parse(process.argv[2] ?? "{}") as { upstream: string; falKey: string; rateLimit?: ProxyLimits["rateLimit"] };
+const config = JSON.parse(process.argv[2] ?? "{}") as {
+  upstream: string;
+  falKey: string;
+  rateLimit?: ProxyLimits["rateLimit"];
+};
 const send = (m: unknown) => process.send?.(m);
 let logLines = 0;
 const canaryHits: string[] = [];

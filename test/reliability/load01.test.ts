@@ -13,7 +13,10 @@ describe("LOAD-01 proxy soak", () => {
     async () => {
       const report = await runLoad01(CI_OPTIONS);
       console.log(formatReport(report));
-      if (verdicts(report).some((v) => v.inconclusive)) console.warn("LOAD-01: the machine was too busy for the latency budget to be judged; run it on an idle machine.");
+      if (verdicts(report).some((v) => v.inconclusive))
+        console.warn(
+          "LOAD-01: the machine was too busy for the latency budget to be judged; run it on an idle machine.",
+        );
       expect(report.forwarded).toBeGreaterThan(CI_OPTIONS.clients * 10);
       const failed = verdicts(report).filter((v) => !v.pass);
       expect(failed).toEqual([]);

@@ -39,7 +39,14 @@ export interface Load01Options {
   log?: (line: string) => void;
 }
 
-export const CI_OPTIONS: Load01Options = { clients: 100, seconds: 20, latencyMs: 200, upstream503: 0.01, pollMs: 500, warmupShare: 0.25 };
+export const CI_OPTIONS: Load01Options = {
+  clients: 100,
+  seconds: 20,
+  latencyMs: 200,
+  upstream503: 0.01,
+  pollMs: 500,
+  warmupShare: 0.25,
+};
 export const LONG_OPTIONS: Load01Options = { ...CI_OPTIONS, clients: 200, seconds: 30 * 60, warmupShare: 0.1 };
 
 export interface Load01Report {
@@ -153,12 +160,23 @@ interface Answer {
 function call(proxy: string, agent: Agent, method: string, target: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = request(`${proxy}/api/fal/proxy`, { method, agent, headers: { "x-fal-target-url": target, "content-type": "application/json" } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), ms: performance.now() - t0 }));
-      res.on("error", reject);
-    });
+    const req = request(
+      `${proxy}/api/fal/proxy`,
+      { method, agent, headers: { "x-fal-target-url": target, "content-type": "application/json" } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+            ms: performance.now() - t0,
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.setTimeout(15_000, () => req.destroy(new Error("client timeout after 15 s")));
     req.on("error", reject);
     req.end(method === "POST" ? JSON.stringify({ model_name: "a/b", prompt: "load" }) : undefined);
@@ -211,7 +229,11 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
   };
 
   const user = async (i: number) => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 2, localAddress: `127.1.${Math.floor(i / 250)}.${1 + (i % 250)}` });
+    const agent = new Agent({
+      keepAlive: true,
+      maxSockets: 2,
+      localAddress: `127.1.${Math.floor(i / 250)}.${1 + (i % 250)}`,
+    });
     // Users arrive over the first 2 s, as tabs do, not in one synchronized burst.
     await sleep(Math.random() * 2000);
     let id = "";
@@ -244,7 +266,14 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
           const req = request(`${fal.url}/queue.fal.run/fal-ai/lora/requests/control-${i}/status`, { agent }, (res) => {
             const chunks: Buffer[] = [];
             res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), ms: performance.now() - t0 }));
+            res.on("end", () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(chunks).toString(),
+                ms: performance.now() - t0,
+              }),
+            );
             res.on("error", reject);
           });
           req.on("error", reject);
@@ -279,10 +308,20 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
   const warm = (async () => {
     await sleep(o.seconds * 1000 * o.warmupShare);
     start = (await proxy.memory()).memory;
-    log(`LOAD-01: warm: rss ${(start.rss / 2 ** 20).toFixed(1)} MB, heap ${(start.heapUsed / 2 ** 20).toFixed(1)} MB, ${r.requests} requests so far`);
+    log(
+      `LOAD-01: warm: rss ${(start.rss / 2 ** 20).toFixed(1)} MB, heap ${(start.heapUsed / 2 ** 20).toFixed(1)} MB, ${r.requests} requests so far`,
+    );
   })();
-  const progress = setInterval(() => log(`LOAD-01: ${Math.round((deadline - Date.now()) / 1000)} s left, ${r.requests} requests`), 60_000);
-  await Promise.all([...Array.from({ length: o.clients }, (_, i) => user(i)), ...Array.from({ length: CONTROL_CLIENTS }, (_, i) => control(i)), abuser(), warm]);
+  const progress = setInterval(
+    () => log(`LOAD-01: ${Math.round((deadline - Date.now()) / 1000)} s left, ${r.requests} requests`),
+    60_000,
+  );
+  await Promise.all([
+    ...Array.from({ length: o.clients }, (_, i) => user(i)),
+    ...Array.from({ length: CONTROL_CLIENTS }, (_, i) => control(i)),
+    abuser(),
+    warm,
+  ]);
   clearInterval(progress);
   const end = await proxy.memory();
   await proxy.stop();
@@ -311,16 +350,27 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
  * figure is reported as inconclusive instead of being judged. Every other check still applies.
  */
 export const BUSY_DIRECT_P99_MS = 15;
-export const busy = (rep: Load01Report) => rep.directMs.p99 > BUSY_DIRECT_P99_MS || rep.machine.load > rep.machine.cores + 1;
+export const busy = (rep: Load01Report) =>
+  rep.directMs.p99 > BUSY_DIRECT_P99_MS || rep.machine.load > rep.machine.cores + 1;
 
 /** The pass/fail checks of LOAD-01, each with what was measured. */
-export function verdicts(rep: Load01Report): Array<{ check: string; pass: boolean; actual: string; inconclusive?: boolean }> {
+export function verdicts(
+  rep: Load01Report,
+): Array<{ check: string; pass: boolean; actual: string; inconclusive?: boolean }> {
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
   const rssGrowth = rep.memory.end.rss - rep.memory.start.rss;
   const heapGrowth = rep.memory.end.heapUsed - rep.memory.start.heapUsed;
   return [
-    { check: "no proxy-originated 5xx", pass: rep.proxy5xx.length === 0, actual: `${rep.proxy5xx.length} ${JSON.stringify(rep.proxy5xx.slice(0, 3))}` },
-    { check: "no transport errors", pass: rep.transportErrors.length === 0, actual: `${rep.transportErrors.length} ${rep.transportErrors.slice(0, 3).join("; ")}` },
+    {
+      check: "no proxy-originated 5xx",
+      pass: rep.proxy5xx.length === 0,
+      actual: `${rep.proxy5xx.length} ${JSON.stringify(rep.proxy5xx.slice(0, 3))}`,
+    },
+    {
+      check: "no transport errors",
+      pass: rep.transportErrors.length === 0,
+      actual: `${rep.transportErrors.length} ${rep.transportErrors.slice(0, 3).join("; ")}`,
+    },
     {
       check: "p99 latency added by the proxy < 50 ms",
       // When the machine is so busy that even direct calls wait for a CPU, a latency figure says
@@ -333,18 +383,38 @@ export function verdicts(rep: Load01Report): Array<{ check: string; pass: boolea
         `direct p50 ${rep.directMs.p50.toFixed(1)} / p99 ${rep.directMs.p99.toFixed(1)} ms)`,
     },
     // Flat: what the proxy holds does not grow with the number of requests served.
-    { check: "RSS roughly flat (growth < 40 MB)", pass: rssGrowth < 40 * 2 ** 20, actual: `${mb(rep.memory.start.rss)} → ${mb(rep.memory.end.rss)}` },
-    { check: "heap after GC flat (growth < 10 MB)", pass: heapGrowth < 10 * 2 ** 20, actual: `${mb(rep.memory.start.heapUsed)} → ${mb(rep.memory.end.heapUsed)}` },
+    {
+      check: "RSS roughly flat (growth < 40 MB)",
+      pass: rssGrowth < 40 * 2 ** 20,
+      actual: `${mb(rep.memory.start.rss)} → ${mb(rep.memory.end.rss)}`,
+    },
+    {
+      check: "heap after GC flat (growth < 10 MB)",
+      pass: heapGrowth < 10 * 2 ** 20,
+      actual: `${mb(rep.memory.start.heapUsed)} → ${mb(rep.memory.end.heapUsed)}`,
+    },
     { check: "normal clients are never rate-limited", pass: rep.normal429 === 0, actual: `${rep.normal429} × 429` },
     {
       check: "the abusive client is rate-limited, always with Retry-After",
       pass: rep.abusive.limited > 0 && rep.abusive.limitedWithoutRetryAfter === 0,
       actual: `${rep.abusive.limited} of ${rep.abusive.requests} refused, ${rep.abusive.limitedWithoutRetryAfter} without Retry-After`,
     },
-    { check: "the key is in no response and no log line", pass: rep.canaryInLogs === 0 && rep.canaryInResponses === 0, actual: `${rep.canaryInResponses} responses, ${rep.canaryInLogs} log lines` },
+    {
+      check: "the key is in no response and no log line",
+      pass: rep.canaryInLogs === 0 && rep.canaryInResponses === 0,
+      actual: `${rep.canaryInResponses} responses, ${rep.canaryInLogs} log lines`,
+    },
     // One client hammering the limiter must not flood the logs either.
-    { check: "log lines bounded (< 1 per 20 requests)", pass: rep.proxyLogLines < rep.requests / 20, actual: `${rep.proxyLogLines} lines for ${rep.requests} requests` },
-    { check: "fake fal's 503s reach the client as 503 (≈1 %)", pass: rep.forwarded > 0, actual: `${rep.upstream503} of ${rep.forwarded} forwarded` },
+    {
+      check: "log lines bounded (< 1 per 20 requests)",
+      pass: rep.proxyLogLines < rep.requests / 20,
+      actual: `${rep.proxyLogLines} lines for ${rep.requests} requests`,
+    },
+    {
+      check: "fake fal's 503s reach the client as 503 (≈1 %)",
+      pass: rep.forwarded > 0,
+      actual: `${rep.upstream503} of ${rep.forwarded} forwarded`,
+    },
   ];
 }
 
@@ -354,7 +424,8 @@ export function formatReport(rep: Load01Report): string {
     `LOAD-01: ${o.clients} clients + 1 abusive, ${o.seconds} s, fake fal ${o.latencyMs} ms with ${(o.upstream503 * 100).toFixed(0)} % 503, poll every ${o.pollMs} ms`,
     `  ${rep.requests} requests (${(rep.requests / o.seconds).toFixed(0)}/s), ${rep.forwarded} forwarded for normal clients after warm-up, ${rep.proxyLogLines} proxy log lines`,
   ];
-  for (const v of verdicts(rep)) lines.push(`  ${v.inconclusive ? "n/a " : v.pass ? "pass" : "FAIL"}  ${v.check}: ${v.actual}`);
+  for (const v of verdicts(rep))
+    lines.push(`  ${v.inconclusive ? "n/a " : v.pass ? "pass" : "FAIL"}  ${v.check}: ${v.actual}`);
   return lines.join("\n");
 }
 

@@ -26,15 +26,25 @@ export function pipeline500(): WorkflowDocument {
   const edges: WorkflowDocument["edges"] = [];
   const add = (type: string, params: Record<string, unknown>) => {
     const id = `${type}-${nodes.length}`;
-    nodes.push({ id, type, typeVersion: registry.getOrThrow(type).version, position: { x: (nodes.length % 25) * 320, y: Math.floor(nodes.length / 25) * 280 }, params });
+    nodes.push({
+      id,
+      type,
+      typeVersion: registry.getOrThrow(type).version,
+      position: { x: (nodes.length % 25) * 320, y: Math.floor(nodes.length / 25) * 280 },
+      params,
+    });
     return id;
   };
-  const wire = (s: string, sh: string, t: string, th: string) => edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
+  const wire = (s: string, sh: string, t: string, th: string) =>
+    edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
   const base = add("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0" });
   const prompt = add("prompt", { prompt: "a castle on a hill, golden hour", negative_prompt: "blurry" });
   const sampler = add("sampler", { seed: 42, guidance_scale: 7.5, image_size: "square_hd", num_images: 1 });
   const sched = add("scheduler", { scheduler: "DPM++ 2M Karras", num_inference_steps: 30 });
-  const encoder = add("image_encoder", { image_encoder_path: "h94/IP-Adapter", image_encoder_subfolder: "models/image_encoder" });
+  const encoder = add("image_encoder", {
+    image_encoder_path: "h94/IP-Adapter",
+    image_encoder_subfolder: "models/image_encoder",
+  });
   const images = Array.from({ length: IMAGES }, (_, i) => add("image", { url: `https://example.com/refs/${i}.png` }));
   const finalWires = 3;
   let model = base;
@@ -43,7 +53,12 @@ export function pipeline500(): WorkflowDocument {
     const wiresLeft = EDGES - edges.length - finalWires;
     // An IP-Adapter brings 3 wires, a LoRA 1: pick whichever keeps exactly EDGES reachable.
     if (wiresLeft - 3 >= nodesLeft - 1) {
-      const a = add("ip_adapter", { path: "h94/IP-Adapter", model_subfolder: "sdxl_models", weight_name: "ip-adapter-plus_sdxl_vit-h.safetensors", scale: 0.5 });
+      const a = add("ip_adapter", {
+        path: "h94/IP-Adapter",
+        model_subfolder: "sdxl_models",
+        weight_name: "ip-adapter-plus_sdxl_vit-h.safetensors",
+        scale: 0.5,
+      });
       wire(model, "model", a, "model");
       wire(images[i % IMAGES], "image", a, "image");
       wire(encoder, "image_encoder", a, "image_encoder");
@@ -77,7 +92,12 @@ describe("LOAD-02 editor at 500 nodes / 1,000 edges", () => {
   });
 
   it("LOAD-02 autosave serialization < 50 ms, compile < 100 ms, import < 1 s (medians)", () => {
-    const payload = { document: doc, viewport: { x: 0, y: 0, zoom: 1 }, selection: { nodes: [], edges: [] }, dirty: true };
+    const payload = {
+      document: doc,
+      viewport: { x: 0, y: 0, zoom: 1 },
+      selection: { nodes: [], edges: [] },
+      dirty: true,
+    };
     const text = encodeDraft(payload, 1);
     const file = JSON.stringify(doc);
     const loaded = loadWorkflow(file, registry);
@@ -118,7 +138,9 @@ describe("LOAD-02 editor at 500 nodes / 1,000 edges", () => {
     expect(past.length).toBe(HISTORY_LIMIT);
     expect(future.length).toBe(0);
     const growthMB = (at1000 - at200) / (1024 * 1024);
-    console.log(`LOAD-02: heap after 200 edits ${(at200 / 2 ** 20).toFixed(1)} MB, after 1,000 ${(at1000 / 2 ** 20).toFixed(1)} MB`);
+    console.log(
+      `LOAD-02: heap after 200 edits ${(at200 / 2 ** 20).toFixed(1)} MB, after 1,000 ${(at1000 / 2 ** 20).toFixed(1)} MB`,
+    );
     // 800 more edits past the history bound must not hold on to documents or patches.
     expect(growthMB).toBeLessThan(2);
 

@@ -30,7 +30,9 @@ describe("PRX-04 configurable per-client rate limit", () => {
     const refused = await submit(url!);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(60);
-    expect(await refused.json()).toMatchObject({ error: { code: "rate_limited", message: expect.stringMatching(/Too many submit requests; retry in \d+ s\./) } });
+    expect(await refused.json()).toMatchObject({
+      error: { code: "rate_limited", message: expect.stringMatching(/Too many submit requests; retry in \d+ s\./) },
+    });
   });
 
   it("PRX-04 a malformed budget stops npm start with a message naming the variable", async () => {
@@ -40,7 +42,11 @@ describe("PRX-04 configurable per-client rate limit", () => {
   });
 
   it("PRX-04 a client hammering the limiter gets one log line per minute, not one per request", async () => {
-    const srv = await startServer({ limits: { rateLimit: { submit: { capacity: 1, refillPerSecond: 0.001 }, poll: { capacity: 100, refillPerSecond: 1 } } } });
+    const srv = await startServer({
+      limits: {
+        rateLimit: { submit: { capacity: 1, refillPerSecond: 0.001 }, poll: { capacity: 100, refillPerSecond: 1 } },
+      },
+    });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 30; i++) statuses.push((await submit(srv.url)).status);

@@ -136,7 +136,13 @@ export function renderTable(
   now = Date.now(),
 ): { lines: string[]; verdicts: Record<string, Verdict> } {
   const o = OTHER[suite];
-  const head = ["case", "", LABEL[suite], other ? `${LABEL[o]} (${age(now - other.finishedAt)} ago)` : LABEL[o], "result"];
+  const head = [
+    "case",
+    "",
+    LABEL[suite],
+    other ? `${LABEL[o]} (${age(now - other.finishedAt)} ago)` : LABEL[o],
+    "result",
+  ];
   const rows: string[][] = [];
   const verdicts: Record<string, Verdict> = {};
   for (const c of CASES) {
@@ -145,17 +151,29 @@ export function renderTable(
     const has = coverage.unit.has(c.id) || coverage.e2e.has(c.id) || !!mine;
     const v = verdict([mine, theirs], has);
     verdicts[c.id] = v;
-    rows.push([c.id, c.title, cell(mine, coverage[suite].has(c.id) || !!mine, true), cell(theirs, coverage[o].has(c.id), !!other), v]);
+    rows.push([
+      c.id,
+      c.title,
+      cell(mine, coverage[suite].has(c.id) || !!mine, true),
+      cell(theirs, coverage[o].has(c.id), !!other),
+      v,
+    ]);
   }
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((x, i) => x.padEnd(width[i])).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((x, i) => x.padEnd(width[i]))
+      .join("  ")
+      .trimEnd();
   const lines = [line(head), width.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
   const counts = Object.values(verdicts).reduce<Record<string, number>>((a, v) => ((a[v] = (a[v] ?? 0) + 1), a), {});
   lines.push(
     `${CASES.length} cases: ${["pass", "FAIL", "MISSING", "not run"].map((k) => `${counts[k] ?? 0} ${k}`).join(", ")}` +
       (other ? "" : ` (no saved ${LABEL[o]} results yet: run it for the combined table)`),
   );
-  for (const c of CASES) for (const f of [...(live[c.id]?.failures ?? []), ...otherFailures(other, c.id)]) lines.push(`  ${c.id} failed: ${f}`);
+  for (const c of CASES)
+    for (const f of [...(live[c.id]?.failures ?? []), ...otherFailures(other, c.id)])
+      lines.push(`  ${c.id} failed: ${f}`);
   return { lines, verdicts };
 }
 

@@ -21,11 +21,16 @@ describe("classifyTarget", () => {
   });
 
   it("extracts request id, logs flag, endpoint and webhook", () => {
-    expect(classifyTarget(`${Q}/fal-ai/lora/requests/${ID}/status?logs=1`, "GET")).toMatchObject({ requestId: ID, logs: true });
-    expect(classifyTarget(`${Q}/fal-ai/lora/inpaint?fal_webhook=http%3A%2F%2F127.0.0.1%3A9%2Fh`, "POST")).toMatchObject({
-      endpoint: "fal-ai/lora/inpaint",
-      webhook: "http://127.0.0.1:9/h",
+    expect(classifyTarget(`${Q}/fal-ai/lora/requests/${ID}/status?logs=1`, "GET")).toMatchObject({
+      requestId: ID,
+      logs: true,
     });
+    expect(classifyTarget(`${Q}/fal-ai/lora/inpaint?fal_webhook=http%3A%2F%2F127.0.0.1%3A9%2Fh`, "POST")).toMatchObject(
+      {
+        endpoint: "fal-ai/lora/inpaint",
+        webhook: "http://127.0.0.1:9/h",
+      },
+    );
   });
 
   it("PRX-02 never throws, and whatever it allows is an exact https fal-ai/lora or storage URL", () => {
@@ -33,9 +38,12 @@ describe("classifyTarget", () => {
     const target = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.webUrl({ withQueryParameters: true, withFragments: true }),
-      fc.tuple(fc.constantFrom(`${Q}/fal-ai/lora`, "https://fal.run/fal-ai/lora", "https://rest.fal.ai/storage/upload/"), fc.string({ maxLength: 60 })).map(
-        ([a, b]) => a + b,
-      ),
+      fc
+        .tuple(
+          fc.constantFrom(`${Q}/fal-ai/lora`, "https://fal.run/fal-ai/lora", "https://rest.fal.ai/storage/upload/"),
+          fc.string({ maxLength: 60 }),
+        )
+        .map(([a, b]) => a + b),
     );
     fc.assert(
       fc.property(target, method, (t, m) => {

@@ -16,12 +16,19 @@ const servers: StartedServer[] = [];
 
 async function call(
   target: string | undefined,
-  opts: { method?: string; headers?: Record<string, string> | [string, string][]; body?: string | Buffer; server?: StartedServer } = {},
+  opts: {
+    method?: string;
+    headers?: Record<string, string> | [string, string][];
+    body?: string | Buffer;
+    server?: StartedServer;
+  } = {},
 ): Promise<RawResponse> {
   const s = opts.server ?? srv;
   let headers = opts.headers ?? {};
   if (target !== undefined) {
-    headers = Array.isArray(headers) ? [["x-fal-target-url", target], ...headers] : { "x-fal-target-url": target, ...headers };
+    headers = Array.isArray(headers)
+      ? [["x-fal-target-url", target], ...headers]
+      : { "x-fal-target-url": target, ...headers };
   }
   const res = await httpRequest(s.proxyUrl, { method: opts.method ?? "POST", headers, body: opts.body });
   seen.push(res);
@@ -97,24 +104,41 @@ describe("proxy policy", () => {
 
   it("PRX-01 refuses duplicated x-fal-target-url and x-fal-* headers", async () => {
     const send = (headers: string) =>
-      rawExchange(srv.url, `POST /api/fal/proxy HTTP/1.1\r\nhost: x\r\n${headers}content-length: 2\r\nconnection: close\r\n\r\n{}`);
+      rawExchange(
+        srv.url,
+        `POST /api/fal/proxy HTTP/1.1\r\nhost: x\r\n${headers}content-length: 2\r\nconnection: close\r\n\r\n{}`,
+      );
     const dupTarget = await send(`x-fal-target-url: ${SUBMIT}\r\nX-Fal-Target-Url: https://evil.com/\r\n`);
     expect(dupTarget).toMatch(/^HTTP\/1\.1 400/);
     expect(dupTarget).toContain('"code":"duplicate_header"');
     const sameTwice = await send(`x-fal-target-url: ${SUBMIT}\r\nx-fal-target-url: ${SUBMIT}\r\n`);
     expect(sameTwice).toContain('"code":"duplicate_header"');
-    const dupFal = await send(`x-fal-target-url: ${SUBMIT}\r\nx-fal-queue-priority: low\r\nx-fal-queue-priority: normal\r\n`);
+    const dupFal = await send(
+      `x-fal-target-url: ${SUBMIT}\r\nx-fal-queue-priority: low\r\nx-fal-queue-priority: normal\r\n`,
+    );
     expect(dupFal).toContain('"code":"duplicate_header"');
     expect(spy.calls).toHaveLength(0);
   });
 
   it("PRX-02 malformed targets never crash the process; the next request is served", async () => {
-    for (const t of ["not a url", "http://[::1", "https://", "https://[", "%", "https://queue.fal.run/%zz", "x".repeat(16 * 1024)]) {
+    for (const t of [
+      "not a url",
+      "http://[::1",
+      "https://",
+      "https://[",
+      "%",
+      "https://queue.fal.run/%zz",
+      "x".repeat(16 * 1024),
+    ]) {
       const res = await call(t, { body: "{}" });
       expectJsonError(res, 400);
     }
     // Control characters and a NUL straight onto the socket (no client library would send them).
-    for (const bad of ["https://queue.fal.run/fal-ai/lora\u0001", "https://queue.fal.run/fal-ai/\u0000lora", "https://queue.fal.run/\u007ffal-ai/lora"]) {
+    for (const bad of [
+      "https://queue.fal.run/fal-ai/lora\u0001",
+      "https://queue.fal.run/fal-ai/\u0000lora",
+      "https://queue.fal.run/\u007ffal-ai/lora",
+    ]) {
       const raw = await rawExchange(
         srv.url,
         `POST /api/fal/proxy HTTP/1.1\r\nhost: x\r\nx-fal-target-url: ${bad}\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`,
@@ -122,7 +146,10 @@ describe("proxy policy", () => {
       expect(raw).toMatch(/^HTTP\/1\.1 4\d\d/);
     }
     // A header block beyond the server's limit is refused by Node itself, still with a 4xx.
-    const huge = await rawExchange(srv.url, `GET /api/fal/proxy HTTP/1.1\r\nhost: x\r\nx-fal-target-url: ${"a".repeat(40_000)}\r\n\r\n`);
+    const huge = await rawExchange(
+      srv.url,
+      `GET /api/fal/proxy HTTP/1.1\r\nhost: x\r\nx-fal-target-url: ${"a".repeat(40_000)}\r\n\r\n`,
+    );
     expect(huge).toMatch(/^HTTP\/1\.1 4\d\d/);
     expect(spy.calls).toHaveLength(0);
     const info = await httpRequest(`${srv.url}/api/info`);
@@ -286,7 +313,9 @@ describe("proxy limits", () => {
 
   it("PRX-04 rate-limits per client with separate submit and poll budgets (429 + Retry-After)", async () => {
     const limited = await boot({
-      limits: { rateLimit: { submit: { capacity: 2, refillPerSecond: 0.01 }, poll: { capacity: 3, refillPerSecond: 0.01 } } },
+      limits: {
+        rateLimit: { submit: { capacity: 2, refillPerSecond: 0.01 }, poll: { capacity: 3, refillPerSecond: 0.01 } },
+      },
     });
     const statusTarget = `https://queue.fal.run/fal-ai/lora/requests/${ID}/status?logs=0`;
     expect((await call(SUBMIT, { server: limited, body: "{}" })).status).toBe(200);
@@ -422,7 +451,10 @@ describe("key hygiene", () => {
   it("PRX-05 the logger redacts the key even if a message contains it", async () => {
     const { redactingLogger } = await import("../../src/server/http.ts");
     const lines: string[] = [];
-    const log = redactingLogger({ info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) }, [CANARY]);
+    const log = redactingLogger(
+      { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) },
+      [CANARY],
+    );
     log.error(`oops Key ${CANARY} leaked`);
     expect(lines).toEqual(["oops Key [redacted] leaked"]);
   });

@@ -43,7 +43,13 @@ describe("stand-in with the real client", () => {
     const seen: string[] = [];
     const logs: string[] = [];
     const result = await fal.subscribe("fal-ai/lora", {
-      input: { model_name: MODEL, prompt: "a red fox", image_size: "landscape_16_9", num_inference_steps: 6, seed: 7 } as never,
+      input: {
+        model_name: MODEL,
+        prompt: "a red fox",
+        image_size: "landscape_16_9",
+        num_inference_steps: 6,
+        seed: 7,
+      } as never,
       logs: true,
       pollInterval: 15,
       onQueueUpdate: (u) => {
@@ -54,7 +60,12 @@ describe("stand-in with the real client", () => {
     expect(seen[seen.length - 1]).toBe("COMPLETED");
     expect(seen).toContain("IN_PROGRESS");
     expect(logs).toContain("Step 6/6");
-    const data = result.data as unknown as { images: { url: string; width: number; height: number; file_size: number; content_type: string }[]; seed: number; has_nsfw_concepts: boolean[]; debug_latents: null };
+    const data = result.data as unknown as {
+      images: { url: string; width: number; height: number; file_size: number; content_type: string }[];
+      seed: number;
+      has_nsfw_concepts: boolean[];
+      debug_latents: null;
+    };
     expect(result.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(data.seed).toBe(7);
     expect(data.has_nsfw_concepts).toEqual([false]);
@@ -73,7 +84,14 @@ describe("stand-in with the real client", () => {
     const statuses: string[] = [];
     let lastLogs: string[] = [];
     const result = await fal.subscribe("fal-ai/lora", {
-      input: { model_name: MODEL, prompt: "streamed", num_inference_steps: 4, image_size: "square", image_format: "jpeg", num_images: 2 } as never,
+      input: {
+        model_name: MODEL,
+        prompt: "streamed",
+        num_inference_steps: 4,
+        image_size: "square",
+        image_format: "jpeg",
+        num_images: 2,
+      } as never,
       logs: true,
       mode: "streaming",
       onQueueUpdate: (u) => {
@@ -87,7 +105,9 @@ describe("stand-in with the real client", () => {
     const data = result.data as unknown as { images: { url: string; content_type: string }[] };
     expect(data.images).toHaveLength(2);
     expect(data.images.map((i) => i.content_type)).toEqual(["image/jpeg", "image/jpeg"]);
-    const [a, b] = await Promise.all(data.images.map(async (i) => Buffer.from(await (await fetch(i.url)).arrayBuffer())));
+    const [a, b] = await Promise.all(
+      data.images.map(async (i) => Buffer.from(await (await fetch(i.url)).arrayBuffer())),
+    );
     expect(jpeg.decode(a).width).toBe(512);
     expect(a.equals(b)).toBe(false);
     expect(srv.standin!.stats().calls.stream).toBe(1);
@@ -100,14 +120,21 @@ describe("stand-in with the real client", () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     const fields = (err as ValidationError).fieldErrors;
-    expect(fields.map((f) => f.loc)).toEqual(expect.arrayContaining([["body", "prompt"], ["body", "num_images"]]));
+    expect(fields.map((f) => f.loc)).toEqual(
+      expect.arrayContaining([
+        ["body", "prompt"],
+        ["body", "num_images"],
+      ]),
+    );
     for (const f of fields) expect(typeof f.msg).toBe("string");
     expect(srv.standin!.stats().jobs.queued + srv.standin!.stats().jobs.running).toBe(0);
   });
 
   it("EXE-03 cancel: CANCELLATION_REQUESTED, then COMPLETED; ALREADY_COMPLETED; NOT_FOUND", async () => {
     srv.standin!.faults.add({ op: "submit", kind: "stuck" });
-    const { request_id } = await fal.queue.submit("fal-ai/lora", { input: { model_name: MODEL, prompt: "never runs" } as never });
+    const { request_id } = await fal.queue.submit("fal-ai/lora", {
+      input: { model_name: MODEL, prompt: "never runs" } as never,
+    });
     const before = await fal.queue.status("fal-ai/lora", { requestId: request_id });
     expect(before.status).toBe("IN_QUEUE");
     await fal.queue.cancel("fal-ai/lora", { requestId: request_id });
@@ -118,7 +145,9 @@ describe("stand-in with the real client", () => {
     expect((resultErr as ApiError<{ error_type: string }>).body.error_type).toBe("request_cancelled");
     const again = await fal.queue.cancel("fal-ai/lora", { requestId: request_id }).catch((e: unknown) => e);
     expect((again as ApiError<{ status: string }>).body.status).toBe("ALREADY_COMPLETED");
-    const missing = await fal.queue.cancel("fal-ai/lora", { requestId: "00000000-0000-0000-0000-000000000000" }).catch((e: unknown) => e);
+    const missing = await fal.queue
+      .cancel("fal-ai/lora", { requestId: "00000000-0000-0000-0000-000000000000" })
+      .catch((e: unknown) => e);
     expect((missing as ApiError<{ status: string }>).status).toBe(404);
     expect((missing as ApiError<{ status: string }>).body.status).toBe("NOT_FOUND");
   });
@@ -152,7 +181,12 @@ describe("stand-in with the real client", () => {
 
   it("image-to-image auto-uploads a Blob input and returns a 768×768 image", async () => {
     const result = await fal.subscribe("fal-ai/lora/image-to-image", {
-      input: { model_name: MODEL, prompt: "img2img", image_url: new Blob([pngOf(8, 8) as BlobPart], { type: "image/png" }), num_inference_steps: 2 } as never,
+      input: {
+        model_name: MODEL,
+        prompt: "img2img",
+        image_url: new Blob([pngOf(8, 8) as BlobPart], { type: "image/png" }),
+        num_inference_steps: 2,
+      } as never,
       pollInterval: 15,
     });
     const img = (result.data as unknown as { images: { width: number; height: number }[] }).images[0];
@@ -161,7 +195,9 @@ describe("stand-in with the real client", () => {
   });
 
   it("fal.run (direct, no queue) returns the output in one call", async () => {
-    const res = await fal.run("fal-ai/lora", { input: { model_name: MODEL, prompt: "direct", image_size: { width: 640, height: 384 } } as never });
+    const res = await fal.run("fal-ai/lora", {
+      input: { model_name: MODEL, prompt: "direct", image_size: { width: 640, height: 384 } } as never,
+    });
     const img = (res.data as unknown as { images: { width: number; height: number }[] }).images[0];
     expect([img.width, img.height]).toEqual([640, 384]);
     expect(srv.standin!.stats().calls).toMatchObject({ run: 1, submit: 0 });
@@ -169,7 +205,12 @@ describe("stand-in with the real client", () => {
 
   it("caps huge custom sizes at 4 MP and reports the size actually produced", async () => {
     const res = await fal.subscribe("fal-ai/lora", {
-      input: { model_name: MODEL, prompt: "huge", num_inference_steps: 1, image_size: { width: 8192, height: 4096 } } as never,
+      input: {
+        model_name: MODEL,
+        prompt: "huge",
+        num_inference_steps: 1,
+        image_size: { width: 8192, height: 4096 },
+      } as never,
       pollInterval: 15,
     });
     const img = (res.data as unknown as { images: { url: string; width: number; height: number }[] }).images[0];
@@ -199,7 +240,11 @@ describe("stand-in with the real client", () => {
         webhookUrl: `${spy.url}/hook`,
       });
       await delivered;
-      const body = JSON.parse(spy.calls[0].body.toString()) as { request_id: string; status: string; payload: { images: unknown[] } };
+      const body = JSON.parse(spy.calls[0].body.toString()) as {
+        request_id: string;
+        status: string;
+        payload: { images: unknown[] };
+      };
       expect(spy.calls[0].path).toBe("/hook");
       expect(body.request_id).toBe(request_id);
       expect(body.status).toBe("OK");
@@ -220,7 +265,10 @@ describe("stand-in with the real client", () => {
 
 describe("stand-in control endpoints", () => {
   it("POST /standin/faults validates, arms and lists faults; DELETE clears; stats count calls", async () => {
-    const bad = await httpRequest(`${srv.url}/standin/faults`, { method: "POST", body: JSON.stringify({ op: "status", kind: "http" }) });
+    const bad = await httpRequest(`${srv.url}/standin/faults`, {
+      method: "POST",
+      body: JSON.stringify({ op: "status", kind: "http" }),
+    });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.message).toContain("fault.status is required");
     const ok = await httpRequest(`${srv.url}/standin/faults`, {
@@ -231,26 +279,37 @@ describe("stand-in control endpoints", () => {
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body).faults).toHaveLength(1);
 
-    const { request_id } = await fal.queue.submit("fal-ai/lora", { input: { model_name: MODEL, prompt: "p" } as never });
-    expect((await fal.queue.status("fal-ai/lora", { requestId: request_id }).catch((e: ApiError<unknown>) => e)).status).not.toBe(507);
+    const { request_id } = await fal.queue.submit("fal-ai/lora", {
+      input: { model_name: MODEL, prompt: "p" } as never,
+    });
+    expect(
+      (await fal.queue.status("fal-ai/lora", { requestId: request_id }).catch((e: ApiError<unknown>) => e)).status,
+    ).not.toBe(507);
     const second = await fal.queue.status("fal-ai/lora", { requestId: request_id }).catch((e: unknown) => e);
     expect((second as ApiError<unknown>).status).toBe(507);
     expect(JSON.parse((await httpRequest(`${srv.url}/standin/faults`)).body).faults).toHaveLength(0);
 
     const stats = JSON.parse((await httpRequest(`${srv.url}/standin/stats`)).body);
     expect(stats.calls).toMatchObject({ submit: 1, status: 2 });
-    await httpRequest(`${srv.url}/standin/faults`, { method: "POST", body: JSON.stringify({ op: "result", kind: "hang" }) });
+    await httpRequest(`${srv.url}/standin/faults`, {
+      method: "POST",
+      body: JSON.stringify({ op: "result", kind: "hang" }),
+    });
     await httpRequest(`${srv.url}/standin/faults`, { method: "DELETE" });
     expect(srv.standin!.faults.list()).toEqual([]);
   });
 
   it("going offline drops every fal-facing connection, then recovers", async () => {
     srv.standin!.faults.add({ kind: "offline", ms: 150 });
-    await expect(fetch(srv.proxyUrl, { headers: { "x-fal-target-url": "https://queue.fal.run/fal-ai/lora/requests/x/status" } })).rejects.toThrow();
+    await expect(
+      fetch(srv.proxyUrl, { headers: { "x-fal-target-url": "https://queue.fal.run/fal-ai/lora/requests/x/status" } }),
+    ).rejects.toThrow();
     // The editor itself (/api/info) stays reachable; only the fal side is "offline".
     expect((await fetch(`${srv.url}/api/info`)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 170));
-    const res = await fetch(srv.proxyUrl, { headers: { "x-fal-target-url": "https://queue.fal.run/fal-ai/lora/requests/x/status" } });
+    const res = await fetch(srv.proxyUrl, {
+      headers: { "x-fal-target-url": "https://queue.fal.run/fal-ai/lora/requests/x/status" },
+    });
     expect(res.status).toBe(404);
   });
 });
@@ -269,7 +328,9 @@ describe("placeholder images", () => {
   // Generation speed is measured by `npm run bench` (run overhead), not asserted here: timings on a
   // shared 2-core machine are not a test.
   it("encodes a full 1024×1024 PNG that decodes to that size", () => {
-    const decoded = PNG.sync.read(encodePlaceholder({ width: 1024, height: 1024, seed: 1, prompt: "size", index: 0, format: "png" }).bytes);
+    const decoded = PNG.sync.read(
+      encodePlaceholder({ width: 1024, height: 1024, seed: 1, prompt: "size", index: 0, format: "png" }).bytes,
+    );
     expect([decoded.width, decoded.height]).toEqual([1024, 1024]);
   });
 });

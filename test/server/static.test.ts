@@ -45,7 +45,9 @@ describe("static editor serving", () => {
   });
 
   it("falls back to index.html for unknown paths that accept HTML, 404 JSON otherwise", async () => {
-    const page = await httpRequest(`${srv.url}/pipelines/42`, { headers: { accept: "text/html,application/xhtml+xml" } });
+    const page = await httpRequest(`${srv.url}/pipelines/42`, {
+      headers: { accept: "text/html,application/xhtml+xml" },
+    });
     expect(page.status).toBe(200);
     expect(page.body).toContain("editor");
     const asset = await httpRequest(`${srv.url}/assets/missing.js`, { headers: { accept: "*/*" } });
@@ -63,7 +65,10 @@ describe("static editor serving", () => {
     "/%00index.html",
     "/%E0%A4%A",
   ])("never serves files outside dist: %s", async (path) => {
-    const raw = await rawExchange(srv.url, `GET ${path} HTTP/1.1\r\nhost: x\r\naccept: */*\r\nconnection: close\r\n\r\n`);
+    const raw = await rawExchange(
+      srv.url,
+      `GET ${path} HTTP/1.1\r\nhost: x\r\naccept: */*\r\nconnection: close\r\n\r\n`,
+    );
     expect(raw).toMatch(/^HTTP\/1\.1 (400|404)/);
     expect(raw).not.toContain("TOP-SECRET");
   });

@@ -80,4 +80,3 @@ export const ALLOWED: Array<[string, string, string]> = [
   ["POST", "https://rest.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3", "uploadMultipart"],
   ["POST", "https://rest.fal.ai/storage/upload/complete-multipart?storage_type=fal-cdn-v3", "completeMultipart"],
 ];
-

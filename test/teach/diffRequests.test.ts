@@ -15,7 +15,11 @@ describe("shortModelName", () => {
     expect(shortModelName(PIXEL)).toBe("pixel-art-xl");
     expect(shortModelName("latent-consistency/lcm-lora-sdxl")).toBe("lcm-lora-sdxl");
     expect(shortModelName(CANNY)).toBe("controlnet-canny-sdxl-1.0");
-    expect(shortModelName("https://huggingface.co/InstantX/InstantID/resolve/main/ControlNetModel/diffusion_pytorch_model.safetensors")).toBe("InstantID");
+    expect(
+      shortModelName(
+        "https://huggingface.co/InstantX/InstantID/resolve/main/ControlNetModel/diffusion_pytorch_model.safetensors",
+      ),
+    ).toBe("InstantID");
     expect(shortModelName("https://example.com/my%20lora.safetensors?download=1")).toBe("my lora");
   });
 });
@@ -38,13 +42,20 @@ describe("diffRequests", () => {
       controlnets: [{ path: CANNY, image_url: "https://example.com/edges.png", end_percentage: 0.6 }],
     };
     const d = diffRequests(before, after);
-    expect(d.sentence).toBe("guidance_scale 7.5 → 4; LoRA film-grain removed; ControlNet controlnet-canny-sdxl-1.0 end 1 → 0.6");
+    expect(d.sentence).toBe(
+      "guidance_scale 7.5 → 4; LoRA film-grain removed; ControlNet controlnet-canny-sdxl-1.0 end 1 → 0.6",
+    );
     expect(d.changes.map((c) => [c.kind, c.path])).toEqual([
       ["changed", "guidance_scale"],
       ["removed", "loras.1"],
       ["changed", "controlnets.0.end_percentage"],
     ]);
-    expect(d.changes[2]).toMatchObject({ subject: "ControlNet controlnet-canny-sdxl-1.0", field: "end_percentage", from: 1, to: 0.6 });
+    expect(d.changes[2]).toMatchObject({
+      subject: "ControlNet controlnet-canny-sdxl-1.0",
+      field: "end_percentage",
+      from: 1,
+      to: 0.6,
+    });
   });
 
   it("reads reordering as a move of the fewest items, not as every item changing", () => {
@@ -55,11 +66,16 @@ describe("diffRequests", () => {
     expect(swap.changes).toHaveLength(1);
     expect(swap.changes[0].kind).toBe("moved");
     // Removing the first item does not move the others.
-    expect(diffRequests({ loras: [l("a"), l("b"), l("c")] }, { loras: [l("b"), l("c")] }).sentence).toBe("LoRA a removed");
+    expect(diffRequests({ loras: [l("a"), l("b"), l("c")] }, { loras: [l("b"), l("c")] }).sentence).toBe(
+      "LoRA a removed",
+    );
   });
 
   it("treats omitted fields as fal's defaults", () => {
-    expect(diffRequests({ loras: [{ path: PIXEL, scale: 1 }], num_inference_steps: 30 }, { loras: [{ path: PIXEL }] }).changes).toEqual([]);
+    expect(
+      diffRequests({ loras: [{ path: PIXEL, scale: 1 }], num_inference_steps: 30 }, { loras: [{ path: PIXEL }] })
+        .changes,
+    ).toEqual([]);
     expect(diffRequests({ prompt: "x" }, { prompt: "x" }).sentence).toBe("No difference between the two requests.");
     expect(diffRequests({ seed: 42 }, {}).sentence).toBe("seed 42 → random");
     expect(diffRequests({ scheduler: "DDIM" }, {}).sentence).toBe("scheduler DDIM → model default");
@@ -69,14 +85,28 @@ describe("diffRequests", () => {
   it("keeps long values out of the sentence", () => {
     const d = diffRequests(
       { prompt: "a fox in the snow", image_url: "data:image/png;base64,AAAA", image_size: "square_hd" },
-      { prompt: "a fox in the snow, golden hour, cinematic light, 35mm film", image_url: "data:image/png;base64,BBBB", image_size: { width: 1024, height: 768 } },
+      {
+        prompt: "a fox in the snow, golden hour, cinematic light, 35mm film",
+        image_url: "data:image/png;base64,BBBB",
+        image_size: { width: 1024, height: 768 },
+      },
     );
-    expect(d.sentence).toBe('prompt "a fox in the snow" → "a fox in the snow, golden hour, cinemat…"; image_url changed; image_size square_hd → 1024×768');
+    expect(d.sentence).toBe(
+      'prompt "a fox in the snow" → "a fox in the snow, golden hour, cinemat…"; image_url changed; image_size square_hd → 1024×768',
+    );
   });
 
   it("tells IP-Adapters from one repository apart by their weights file", () => {
-    const ipa = (weight_name: string) => ({ path: "h94/IP-Adapter", model_subfolder: "sdxl_models", weight_name, ip_adapter_image_url: "https://example.com/r.png" });
-    const d = diffRequests({ ip_adapter: [ipa("ip-adapter_sdxl.safetensors")] }, { ip_adapter: [ipa("ip-adapter-plus_sdxl_vit-h.safetensors")] });
+    const ipa = (weight_name: string) => ({
+      path: "h94/IP-Adapter",
+      model_subfolder: "sdxl_models",
+      weight_name,
+      ip_adapter_image_url: "https://example.com/r.png",
+    });
+    const d = diffRequests(
+      { ip_adapter: [ipa("ip-adapter_sdxl.safetensors")] },
+      { ip_adapter: [ipa("ip-adapter-plus_sdxl_vit-h.safetensors")] },
+    );
     expect(d.sentence).toBe("IP-Adapter ip-adapter_sdxl removed; IP-Adapter ip-adapter-plus_sdxl_vit-h added");
   });
 
@@ -108,14 +138,19 @@ describe("diffRequests", () => {
       expect(back.sentence).toBe("LoRA film-grain switched back on");
 
       const relabelled = doc({});
-      const scaled = { ...relabelled, nodes: relabelled.nodes.map((n) => (n.id === "pixel" ? { ...n, params: { ...n.params, scale: 0.6 } } : n)) };
+      const scaled = {
+        ...relabelled,
+        nodes: relabelled.nodes.map((n) => (n.id === "pixel" ? { ...n, params: { ...n.params, scale: 0.6 } } : n)),
+      };
       expect(diffRequests(snap(relabelled), snap(scaled)).sentence).toBe("LoRA Pixel art scale 0.8 → 0.6");
     });
 
     it("names an endpoint change", () => {
       const d = diffRequests(snap(doc({})), snap(doc({ init: true })));
       expect(d.changes[0]).toMatchObject({ path: "endpoint", text: "text-to-image → image-to-image" });
-      expect(d.changes.find((c) => c.path === "image_url")?.text).toBe("image_url set to https://example.com/photo.png");
+      expect(d.changes.find((c) => c.path === "image_url")?.text).toBe(
+        "image_url set to https://example.com/photo.png",
+      );
     });
   });
 });

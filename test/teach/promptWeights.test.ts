@@ -13,9 +13,19 @@ const r = (x: number) => Math.round(x * 1e6) / 1e6;
 
 describe("analyzePromptWeights: Compel's documented syntax (doc/syntax.md, test_prompt_parser.py)", () => {
   it("+ and - weigh a single word 1.1ⁿ and 0.9ⁿ; a hyphen inside a word is text", () => {
-    expect(weighted("a tall thin man picking apricots+")).toEqual([["a tall thin man picking", 1], ["apricots", 1.1]]);
-    expect(weighted("fire flames++")).toEqual([["fire", 1], ["flames", r(1.1 ** 2)]]);
-    expect(weighted("flowers fire-- flames")).toEqual([["flowers", 1], ["fire", r(0.9 ** 2)], ["flames", 1]]);
+    expect(weighted("a tall thin man picking apricots+")).toEqual([
+      ["a tall thin man picking", 1],
+      ["apricots", 1.1],
+    ]);
+    expect(weighted("fire flames++")).toEqual([
+      ["fire", 1],
+      ["flames", r(1.1 ** 2)],
+    ]);
+    expect(weighted("flowers fire-- flames")).toEqual([
+      ["flowers", 1],
+      ["fire", r(0.9 ** 2)],
+      ["flames", 1],
+    ]);
     expect(weighted("cat hot-dog eating")).toEqual([["cat hot-dog eating", 1]]);
     expect(weighted("a man picking apricots+++++ from a tree")[1]).toEqual(["apricots", r(1.1 ** 5)]);
   });
@@ -23,18 +33,37 @@ describe("analyzePromptWeights: Compel's documented syntax (doc/syntax.md, test_
   it("brackets carry explicit weights or signs; bare brackets only group (weight 1 in Compel)", () => {
     expect(weighted("(flames)0.5")).toEqual([["flames", 0.5]]);
     expect(weighted("(fire flames)0.5")).toEqual([["fire flames", 0.5]]);
-    expect(weighted("(flowers)--- flames+++")).toEqual([["flowers", r(0.9 ** 3)], ["flames", r(1.1 ** 3)]]);
-    expect(weighted("(pretty flowers)+, the flames are too hot")).toEqual([["pretty flowers", 1.1], [", the flames are too hot", 1]]);
+    expect(weighted("(flowers)--- flames+++")).toEqual([
+      ["flowers", r(0.9 ** 3)],
+      ["flames", r(1.1 ** 3)],
+    ]);
+    expect(weighted("(pretty flowers)+, the flames are too hot")).toEqual([
+      ["pretty flowers", 1.1],
+      [", the flames are too hot", 1],
+    ]);
     expect(weighted('"flames"-')).toEqual([["flames", 0.9]]);
-    expect(weighted("fire flames.attend(0.5)")).toEqual([["fire", 1], ["flames", 0.5]]);
-    expect(weighted("fire (flames).attend(+)")).toEqual([["fire", 1], ["flames", 1.1]]);
+    expect(weighted("fire flames.attend(0.5)")).toEqual([
+      ["fire", 1],
+      ["flames", 0.5],
+    ]);
+    expect(weighted("fire (flames).attend(+)")).toEqual([
+      ["fire", 1],
+      ["flames", 1.1],
+    ]);
     const bare = analyzePromptWeights("hamburger (kaiser roll)");
-    expect(weighted("hamburger (kaiser roll)")).toEqual([["hamburger", 1], ["kaiser roll", 1]]);
+    expect(weighted("hamburger (kaiser roll)")).toEqual([
+      ["hamburger", 1],
+      ["kaiser roll", 1],
+    ]);
     expect(bare.problems.join(" ")).toMatch(/only group words in Compel/);
   });
 
   it("nesting multiplies: fire (flames (trees)1.5)2.0 gives trees 3; (picking apricots+)++ gives apricots 1.1³", () => {
-    expect(weighted("fire (flames (trees)1.5)2.0")).toEqual([["fire", 1], ["flames", 2], ["trees", 3]]);
+    expect(weighted("fire (flames (trees)1.5)2.0")).toEqual([
+      ["fire", 1],
+      ["flames", 2],
+      ["trees", 3],
+    ]);
     expect(weighted("a tall thin man (picking apricots+)++")).toEqual([
       ["a tall thin man", 1],
       ["picking", r(1.1 ** 2)],
@@ -64,12 +93,17 @@ describe("analyzePromptWeights: Compel's documented syntax (doc/syntax.md, test_
     expect(hot).toMatchObject({ clause: 1, weight: 1.1 ** 2, kind: "text" });
     expect(blend.segments.find((s) => s.text === "hi")).toMatchObject({ clause: 2, weight: 1 });
 
-    const and = analyzePromptWeights('("A dream of a distant galaxy, by Caspar David Friedrich", "trending on artstation, HQ").and()');
+    const and = analyzePromptWeights(
+      '("A dream of a distant galaxy, by Caspar David Friedrich", "trending on artstation, HQ").and()',
+    );
     expect(and.combine).toEqual({ kind: "and", weights: [1, 1] });
     // The comma inside a quoted clause stays in that clause.
-    expect(and.segments.filter((s) => s.clause === 0 && s.kind === "text").map((s) => s.text).join("")).toBe(
-      "A dream of a distant galaxy, by Caspar David Friedrich",
-    );
+    expect(
+      and.segments
+        .filter((s) => s.clause === 0 && s.kind === "text")
+        .map((s) => s.text)
+        .join(""),
+    ).toBe("A dream of a distant galaxy, by Caspar David Friedrich");
     expect(analyzePromptWeights("(mountain, man).blend()").combine).toEqual({ kind: "blend", weights: [1, 1] });
     expect(analyzePromptWeights('("fire", "flames").blend(0.7)').problems[0]).toMatch(/2 prompts but 1 weight/);
   });
@@ -89,7 +123,10 @@ describe("analyzePromptWeights: Compel's documented syntax (doc/syntax.md, test_
   });
 
   it("treats escaped brackets as text", () => {
-    expect(weighted("\\(not weighted\\)1.5")).toEqual([["(not weighted", 1], [")1.5", 1]]);
+    expect(weighted("\\(not weighted\\)1.5")).toEqual([
+      ["(not weighted", 1],
+      [")1.5", 1],
+    ]);
   });
 });
 
@@ -106,12 +143,15 @@ function checkCover(text: string, segments: PromptSegment[]): void {
 }
 
 describe("analyzePromptWeights never throws and always covers the text in order", () => {
-  const alphabet = fc.constantFrom(..."ab ()+-.,:\"\\0123456789".split(""), ".and(", ".blend(", ".attend(", "1.2");
+  const alphabet = fc.constantFrom(...'ab ()+-.,:"\\0123456789'.split(""), ".and(", ".blend(", ".attend(", "1.2");
   it("on prompt-like strings", () => {
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 60 }).map((a) => a.join("")), (text) => {
-        checkCover(text, analyzePromptWeights(text).segments);
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 60 }).map((a) => a.join("")),
+        (text) => {
+          checkCover(text, analyzePromptWeights(text).segments);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -77,7 +77,9 @@ describe("scheduleFor", () => {
   });
 
   it("trailing spacing starts at t = 999 and steps down by 1000/N", () => {
-    expect(scheduleFor({ scheduler: "Euler (trailing timesteps)", steps: 4 }).points.map((p) => p.timestep)).toEqual([999, 749, 499, 249]);
+    expect(scheduleFor({ scheduler: "Euler (trailing timesteps)", steps: 4 }).points.map((p) => p.timestep)).toEqual([
+      999, 749, 499, 249,
+    ]);
     const ten = scheduleFor({ scheduler: "Euler (trailing timesteps)", steps: 10 });
     expect(ten.points.map((p) => p.timestep)).toEqual([999, 899, 799, 699, 599, 499, 399, 299, 199, 99]);
     expect(ten.points[0].sigma).toBeCloseTo(14.6146, 4);
@@ -124,11 +126,13 @@ describe("scheduleFor", () => {
       expect(scheduleFor({ scheduler: "TCD", steps }).points.map((p) => p.timestep)).toEqual(expected);
     }
     expect(scheduleFor({ scheduler: "LCM", steps: 60 }).warnings.join(" ")).toMatch(/more than 50 steps/);
-    expect(scheduleFor({ scheduler: "LCM (trailing timesteps)", steps: 4 }).points.map((p) => p.timestep)).toEqual([999, 749, 499, 249]);
+    expect(scheduleFor({ scheduler: "LCM (trailing timesteps)", steps: 4 }).points.map((p) => p.timestep)).toEqual([
+      999, 749, 499, 249,
+    ]);
   });
 
   it("custom timesteps go through the table; custom sigmas map back by log-sigma interpolation", () => {
-    const t = scheduleFor({ scheduler: "Euler", timesteps: [999, 845, 730, 13] , steps: 30 });
+    const t = scheduleFor({ scheduler: "Euler", timesteps: [999, 845, 730, 13], steps: 30 });
     expect(t.points.map((p) => p.timestep)).toEqual([999, 845, 730, 13]);
     t.points.forEach((p) => expect(close(p.sigma, SIGMA[p.timestep])).toBe(true));
 

@@ -23,7 +23,8 @@ function twoLoras(samplerParams: Record<string, unknown> = { seed: 11 }): Workfl
   });
 }
 
-const inputOf = (cell: { compiled: { outputs: { input?: Record<string, unknown> }[] } }) => cell.compiled.outputs[0].input!;
+const inputOf = (cell: { compiled: { outputs: { input?: Record<string, unknown> }[] } }) =>
+  cell.compiled.outputs[0].input!;
 
 describe("value helpers", () => {
   it("range gives evenly spaced values, both ends included, without float noise", () => {
@@ -83,7 +84,9 @@ describe("expandSweep", () => {
   });
 
   it("null leaves a param unset, which means fal's default", () => {
-    const r = expandSweep(twoLoras(), registry, { axes: [{ nodeId: "sched", param: "scheduler", values: [null, "DDIM"] }] });
+    const r = expandSweep(twoLoras(), registry, {
+      axes: [{ nodeId: "sched", param: "scheduler", values: [null, "DDIM"] }],
+    });
     expect(r.cells[0].label.x).toBe("default");
     expect(inputOf(r.cells[0])).not.toHaveProperty("scheduler");
     expect(inputOf(r.cells[1]).scheduler).toBe("DDIM");
@@ -102,24 +105,45 @@ describe("expandSweep", () => {
   });
 
   it("refuses values the param's schema refuses, naming the axis, the value and the reason", () => {
-    const r = expandSweep(twoLoras(), registry, { axes: [{ nodeId: "sampler", param: "guidance_scale", values: [5, 25, "high"] }] });
+    const r = expandSweep(twoLoras(), registry, {
+      axes: [{ nodeId: "sampler", param: "guidance_scale", values: [5, 25, "high"] }],
+    });
     expect(r.cells).toEqual([]);
     expect(r.errors.map((e) => e.value)).toEqual([25, "high"]);
     expect(r.errors[0].message).toMatch(/^Axis 1 \(Sampler output · Guidance \(CFG\)\): 25 must be at most 20$/);
     expect(r.errors[1].message).toMatch(/Axis 1 .*high/);
 
-    const steps = expandSweep(twoLoras(), registry, { axes: [{ nodeId: "pixel", param: "scale", values: [0.5] }, { nodeId: "sched", param: "num_inference_steps", values: [2.5] }] });
+    const steps = expandSweep(twoLoras(), registry, {
+      axes: [
+        { nodeId: "pixel", param: "scale", values: [0.5] },
+        { nodeId: "sched", param: "num_inference_steps", values: [2.5] },
+      ],
+    });
     expect(steps.errors[0]).toMatchObject({ axis: 1, value: 2.5 });
     expect(steps.errors[0].message).toMatch(/^Axis 2 \(Scheduler · Steps\): 2\.5 must be a whole number/);
   });
 
   it("refuses missing nodes, unknown params, required params left unset and the same target twice", () => {
-    const msg = (spec: Parameters<typeof expandSweep>[2]) => expandSweep(twoLoras(), registry, spec).errors.map((e) => e.message).join(" | ");
-    expect(msg({ axes: [{ nodeId: "ghost", param: "scale", values: [1] }] })).toMatch(/node "ghost", which is not in the workflow/);
-    expect(msg({ axes: [{ nodeId: "pixel", param: "weight", values: [1] }] })).toMatch(/Pixel art has no parameter "weight" \(it has path, scale\)/);
+    const msg = (spec: Parameters<typeof expandSweep>[2]) =>
+      expandSweep(twoLoras(), registry, spec)
+        .errors.map((e) => e.message)
+        .join(" | ");
+    expect(msg({ axes: [{ nodeId: "ghost", param: "scale", values: [1] }] })).toMatch(
+      /node "ghost", which is not in the workflow/,
+    );
+    expect(msg({ axes: [{ nodeId: "pixel", param: "weight", values: [1] }] })).toMatch(
+      /Pixel art has no parameter "weight" \(it has path, scale\)/,
+    );
     expect(msg({ axes: [{ nodeId: "pixel", param: "path", values: [null] }] })).toMatch(/cannot be left unset/);
     expect(msg({ axes: [{ nodeId: "pixel", param: "scale", values: [] }] })).toMatch(/has no values/);
-    expect(msg({ axes: [{ nodeId: "pixel", param: "scale", values: [1] }, { nodeId: "pixel", param: "scale", values: [0] }] })).toMatch(/Axis 2 sweeps pixel scale again/);
+    expect(
+      msg({
+        axes: [
+          { nodeId: "pixel", param: "scale", values: [1] },
+          { nodeId: "pixel", param: "scale", values: [0] },
+        ],
+      }),
+    ).toMatch(/Axis 2 sweeps pixel scale again/);
     expect(msg({ axes: [] as never })).toMatch(/one or two axes, got 0/);
     expect(msg({ axes: [{ kind: "toggle", nodeIds: ["sampler"] }] })).toMatch(/Sampler output cannot be switched off/);
   });
@@ -135,23 +159,43 @@ describe("expandSweep", () => {
 
     const forced = expandSweep(twoLoras(), registry, { ...spec, seed: 1234 });
     expect(forced.cells.map((c) => inputOf(c).seed)).toEqual([1234, 1234]);
-    expect(expandSweep(twoLoras(), registry, { ...spec, seed: -1 }).errors[0].message).toMatch(/seed must be a whole number/);
+    expect(expandSweep(twoLoras(), registry, { ...spec, seed: -1 }).errors[0].message).toMatch(
+      /seed must be a whole number/,
+    );
 
-    const seeds = expandSweep(twoLoras({}), registry, { axes: [{ nodeId: "sampler", param: "seed", values: [1, 2, 3] }] });
+    const seeds = expandSweep(twoLoras({}), registry, {
+      axes: [{ nodeId: "sampler", param: "seed", values: [1, 2, 3] }],
+    });
     expect(seeds.cells.map((c) => inputOf(c).seed)).toEqual([1, 2, 3]);
   });
 
   it("a toggle axis switches each node off in turn (ablation), or every combination", () => {
     const r = expandSweep(twoLoras(), registry, { axes: [{ kind: "toggle", nodeIds: ["pixel", "grain"] }] });
     expect(r.cells.map((c) => c.label.x)).toEqual(["all on", "without Pixel art", "without LoRA film-grain-xl"]);
-    expect(r.cells.map((c) => (inputOf(c).loras as { path: string }[]).map((l) => l.path))).toEqual([[PIXEL, GRAIN], [GRAIN], [PIXEL]]);
+    expect(r.cells.map((c) => (inputOf(c).loras as { path: string }[]).map((l) => l.path))).toEqual([
+      [PIXEL, GRAIN],
+      [GRAIN],
+      [PIXEL],
+    ]);
 
-    const all = expandSweep(twoLoras(), registry, { axes: [{ kind: "toggle", nodeIds: ["pixel", "grain"], mode: "all" }] });
+    const all = expandSweep(twoLoras(), registry, {
+      axes: [{ kind: "toggle", nodeIds: ["pixel", "grain"], mode: "all" }],
+    });
     expect(all.cells.map((c) => (inputOf(c).loras as unknown[] | undefined)?.length ?? 0)).toEqual([2, 1, 1, 0]);
     expect(all.cells.at(-1)!.label.x).toBe("all off");
 
-    const one = expandSweep(twoLoras(), registry, { axes: [{ kind: "toggle", nodeIds: ["grain"] }, { nodeId: "pixel", param: "scale", values: [0.4, 1] }] });
-    expect(one.cells.map((c) => `${c.label.x}/${c.label.y}`)).toEqual(["LoRA film-grain-xl on/0.4", "LoRA film-grain-xl off/0.4", "LoRA film-grain-xl on/1", "LoRA film-grain-xl off/1"]);
+    const one = expandSweep(twoLoras(), registry, {
+      axes: [
+        { kind: "toggle", nodeIds: ["grain"] },
+        { nodeId: "pixel", param: "scale", values: [0.4, 1] },
+      ],
+    });
+    expect(one.cells.map((c) => `${c.label.x}/${c.label.y}`)).toEqual([
+      "LoRA film-grain-xl on/0.4",
+      "LoRA film-grain-xl off/0.4",
+      "LoRA film-grain-xl on/1",
+      "LoRA film-grain-xl off/1",
+    ]);
   });
 
   it("keeps cells that do not compile, marks them and explains why", () => {
@@ -159,14 +203,20 @@ describe("expandSweep", () => {
       const m = g.node("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0" });
       const p = g.node("prompt", { prompt: "a house" });
       const img = g.node("image", { url: "https://example.com/edges.png" });
-      const cn = g.node("controlnet", { path: "diffusers/controlnet-canny-sdxl-1.0", end_percentage: 0.8 }, { id: "canny" });
+      const cn = g.node(
+        "controlnet",
+        { path: "diffusers/controlnet-canny-sdxl-1.0", end_percentage: 0.8 },
+        { id: "canny" },
+      );
       const s = g.node("sampler", { seed: 3 });
       g.wire(m, "model", s, "model");
       g.wire(p, "conditioning", cn, "conditioning");
       g.wire(img, "image", cn, "image");
       g.wire(cn, "conditioning", s, "conditioning");
     });
-    const r = expandSweep(doc, registry, { axes: [{ nodeId: "canny", param: "start_percentage", values: [0, 0.5, 0.9] }] });
+    const r = expandSweep(doc, registry, {
+      axes: [{ nodeId: "canny", param: "start_percentage", values: [0, 0.5, 0.9] }],
+    });
     expect(r.cells.map((c) => c.ok)).toEqual([true, true, false]);
     expect(r.requestCount).toBe(2);
     expect(r.errors).toHaveLength(1);
@@ -178,7 +228,11 @@ describe("expandSweep", () => {
 describe("contactSheetLayout", () => {
   it("lays a 3 × 2 grid out with column labels above, row labels left, and no overlaps", () => {
     const cells = [0, 1].flatMap((y) => [0, 1, 2].map((x) => ({ x, y, label: { x: `x${x}`, y: `row ${y}` } })));
-    const l = contactSheetLayout(cells, { width: 100, height: 80 }, { gap: 10, fontSize: 10, padding: 5, titles: { x: "Scale", y: "Steps" } });
+    const l = contactSheetLayout(
+      cells,
+      { width: 100, height: 80 },
+      { gap: 10, fontSize: 10, padding: 5, titles: { x: "Scale", y: "Steps" } },
+    );
     expect(l.images).toHaveLength(6);
     for (const a of l.images) {
       expect(a.x).toBeGreaterThan(0);
@@ -210,7 +264,14 @@ describe("contactSheetLayout", () => {
   });
 
   it("leaves no row-label margin for a one-axis sweep", () => {
-    const l = contactSheetLayout([{ x: 0, y: 0, label: { x: "a" } }, { x: 1, y: 0, label: { x: "b" } }], { width: 64, height: 64 }, { padding: 4, gap: 4 });
+    const l = contactSheetLayout(
+      [
+        { x: 0, y: 0, label: { x: "a" } },
+        { x: 1, y: 0, label: { x: "b" } },
+      ],
+      { width: 64, height: 64 },
+      { padding: 4, gap: 4 },
+    );
     expect(l.images[0].x).toBe(4);
     expect(l.width).toBe(4 + 64 + 4 + 64 + 4);
     expect(l.labels.some((t) => t.role === "row")).toBe(false);

@@ -19,7 +19,11 @@ function pipeline(opts: {
   return build(registry, (g) => {
     const m = g.node("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0" });
     const p = g.node("prompt", { prompt: "a lighthouse" });
-    const s = g.node("sampler", { seed: 7, ...(opts.noise_strength !== undefined ? { noise_strength: opts.noise_strength } : {}) }, { id: "sampler" });
+    const s = g.node(
+      "sampler",
+      { seed: 7, ...(opts.noise_strength !== undefined ? { noise_strength: opts.noise_strength } : {}) },
+      { id: "sampler" },
+    );
     g.wire(m, "model", s, "model");
     let cond = p;
     for (const cn of opts.controlnets ?? []) {
@@ -31,7 +35,9 @@ function pipeline(opts: {
     }
     g.wire(cond, "conditioning", s, "conditioning");
     if (opts.scheduler !== null) {
-      const sch = g.node("scheduler", opts.scheduler ?? { scheduler: "Euler", num_inference_steps: 30 }, { id: "sched" });
+      const sch = g.node("scheduler", opts.scheduler ?? { scheduler: "Euler", num_inference_steps: 30 }, {
+        id: "sched",
+      });
       g.wire(sch, "scheduler", s, "scheduler");
     }
     if (opts.init) {
@@ -68,13 +74,30 @@ describe("timelineFor", () => {
 
     const compiled = compile(doc, registry).outputs[0];
     expect(compiled.ok).toBe(true);
-    expect(t.controlNets.map((c) => c.nodeId)).toEqual([compiled.sourceMap["controlnets.0"].nodeId, compiled.sourceMap["controlnets.1"].nodeId]);
+    expect(t.controlNets.map((c) => c.nodeId)).toEqual([
+      compiled.sourceMap["controlnets.0"].nodeId,
+      compiled.sourceMap["controlnets.1"].nodeId,
+    ]);
 
     const [canny, depth] = t.controlNets;
     const cannySteps = activeSteps(30, 0, 0.6);
-    expect(canny).toMatchObject({ label: "Canny edges", start: 0, end: 0.6, conditioningScale: 0.8, firstStep: cannySteps[0], lastStep: cannySteps.at(-1), activeSteps: 18 });
+    expect(canny).toMatchObject({
+      label: "Canny edges",
+      start: 0,
+      end: 0.6,
+      conditioningScale: 0.8,
+      firstStep: cannySteps[0],
+      lastStep: cannySteps.at(-1),
+      activeSteps: 18,
+    });
     const depthSteps = activeSteps(30, 0.2, 1);
-    expect(depth).toMatchObject({ label: "ControlNet controlnet-depth-sdxl-1.0", firstStep: depthSteps[0], lastStep: 29, activeSteps: depthSteps.length, conditioningScale: 1 });
+    expect(depth).toMatchObject({
+      label: "ControlNet controlnet-depth-sdxl-1.0",
+      firstStep: depthSteps[0],
+      lastStep: 29,
+      activeSteps: depthSteps.length,
+      conditioningScale: 1,
+    });
   });
 
   it("image-to-image skips the first steps (diffusers: start at int(N·strength) from the end) and measures ControlNet windows over the steps run", () => {
@@ -83,15 +106,26 @@ describe("timelineFor", () => {
     expect(skippedForStrength(30, 0)).toBe(30);
     expect(skippedForStrength(25, 0.5)).toBe(13); // int(12.5) = 12 steps run
 
-    const doc = pipeline({ init: true, noise_strength: 0.7, controlnets: [{ id: "canny", params: { start_percentage: 0.2, end_percentage: 0.5 } }] });
+    const doc = pipeline({
+      init: true,
+      noise_strength: 0.7,
+      controlnets: [{ id: "canny", params: { start_percentage: 0.2, end_percentage: 0.5 } }],
+    });
     const t = timelineFor(doc, registry, "sampler");
     expect(t.mode).toBe("image-to-image");
     expect([t.totalSteps, t.skippedSteps, t.runSteps, t.strength]).toEqual([30, 9, 21, 0.7]);
     const expected = activeSteps(21, 0.2, 0.5, 9);
-    expect([t.controlNets[0].firstStep, t.controlNets[0].lastStep, t.controlNets[0].activeSteps]).toEqual([expected[0], expected.at(-1), expected.length]);
+    expect([t.controlNets[0].firstStep, t.controlNets[0].lastStep, t.controlNets[0].activeSteps]).toEqual([
+      expected[0],
+      expected.at(-1),
+      expected.length,
+    ]);
     expect(t.notes.join(" ")).toMatch(/first 9 steps/);
 
-    expect(timelineFor(pipeline({ init: true, mask: true }), registry, "sampler")).toMatchObject({ mode: "inpaint", skippedSteps: 15 });
+    expect(timelineFor(pipeline({ init: true, mask: true }), registry, "sampler")).toMatchObject({
+      mode: "inpaint",
+      skippedSteps: 15,
+    });
   });
 
   it("falls back to fal's defaults without a scheduler, and treats a bypassed scheduler as none", () => {
@@ -107,7 +141,13 @@ describe("timelineFor", () => {
   });
 
   it("uses custom sigmas' length as the step count", () => {
-    const doc = pipeline({ scheduler: { scheduler: "Euler", num_inference_steps: 30, sigmas: { method: "array", array: [14.6, 6.3, 2.1, 0.8, 0.2, 0] } } });
+    const doc = pipeline({
+      scheduler: {
+        scheduler: "Euler",
+        num_inference_steps: 30,
+        sigmas: { method: "array", array: [14.6, 6.3, 2.1, 0.8, 0.2, 0] },
+      },
+    });
     const t = timelineFor(doc, registry, "sampler");
     expect(t.totalSteps).toBe(5);
     expect(t.schedule.points[0].sigma).toBe(14.6);

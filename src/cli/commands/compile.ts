@@ -25,11 +25,23 @@ export const compileCommand: Command = {
     // Nothing compiled is a failure too: a script expecting a request must not get [].
     const ok = result.outputs.length > 0 && result.outputs.every((o) => o.ok) && !hasError(diagnostics);
     if (ctx.json) {
-      const outputs = result.outputs.map((o) => ({ output: o.output, endpoint: o.endpoint, ok: o.ok, ...(o.ok ? { input: o.input } : {}) }));
+      const outputs = result.outputs.map((o) => ({
+        output: o.output,
+        endpoint: o.endpoint,
+        ok: o.ok,
+        ...(o.ok ? { input: o.input } : {}),
+      }));
       ctx.io.stdout(`${JSON.stringify({ outputs, diagnostics }, null, 2)}\n`);
     } else {
       for (const d of diagnostics) ctx.io.stderr(`${formatDiagnostic(d)}\n`);
-      if (ok) ctx.io.stdout(`${JSON.stringify(result.outputs.map((o) => ({ output: o.output, endpoint: o.endpoint, input: o.input })), null, 2)}\n`);
+      if (ok)
+        ctx.io.stdout(
+          `${JSON.stringify(
+            result.outputs.map((o) => ({ output: o.output, endpoint: o.endpoint, input: o.input })),
+            null,
+            2,
+          )}\n`,
+        );
     }
     return ok ? EXIT.ok : EXIT.problems;
   },

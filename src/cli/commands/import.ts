@@ -19,7 +19,10 @@ export const importCommand: Command = {
     const path = oneFile(ctx, "import");
     const parsed = parseJsonSafely(await ctx.io.read(path, DEFAULT_JSON_LIMITS.maxBytes));
     if (!parsed.ok) {
-      const diagnostics = parsed.errors.map((e) => ({ ...fromLoadIssue(e, "error"), message: e.message.replace(/^Not a valid pipeline file/, "Not a readable request") }));
+      const diagnostics = parsed.errors.map((e) => ({
+        ...fromLoadIssue(e, "error"),
+        message: e.message.replace(/^Not a valid pipeline file/, "Not a readable request"),
+      }));
       if (ctx.json) ctx.io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
       else for (const d of diagnostics) ctx.io.stderr(`${formatDiagnostic(d)}\n`);
       return EXIT.input;

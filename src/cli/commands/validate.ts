@@ -15,7 +15,10 @@ export const validateCommand: Command = {
     const path = oneFile(ctx, "validate");
     const loaded = await readWorkflow(ctx, path);
     const diagnostics = loaded.ok
-      ? [...loaded.diagnostics, ...compile(loaded.document, ctx.registry).diagnostics.map((d) => fromDiagnostic(d, loaded.document))]
+      ? [
+          ...loaded.diagnostics,
+          ...compile(loaded.document, ctx.registry).diagnostics.map((d) => fromDiagnostic(d, loaded.document)),
+        ]
       : loaded.diagnostics;
     if (ctx.json) ctx.io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
     else for (const d of diagnostics) ctx.io.stdout(`${formatDiagnostic(d)}\n`);

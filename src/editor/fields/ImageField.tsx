@@ -31,11 +31,24 @@ export function ImageField({ value, onChange, id, invalid, compact, spec }: Fiel
           placeholder={spec.placeholder ?? "https://… or pick a file"}
           onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}
         />
-        <button type="button" className="icon-btn" title="Choose file… (uploaded to fal storage)" aria-label="Choose file…" disabled={uploading} onClick={() => fileRef.current?.click()}>
+        <button
+          type="button"
+          className="icon-btn"
+          title="Choose file… (uploaded to fal storage)"
+          aria-label="Choose file…"
+          disabled={uploading}
+          onClick={() => fileRef.current?.click()}
+        >
           {uploading ? "…" : "⇪"}
         </button>
         {url && (
-          <button type="button" className="icon-btn" title="Clear" aria-label="Clear image" onClick={() => onChange(undefined)}>
+          <button
+            type="button"
+            className="icon-btn"
+            title="Clear"
+            aria-label="Clear image"
+            onClick={() => onChange(undefined)}
+          >
             ×
           </button>
         )}
@@ -48,14 +61,17 @@ export function ImageField({ value, onChange, id, invalid, compact, spec }: Fiel
             const file = e.target.files?.[0];
             e.target.value = "";
             if (!file) return;
-            if (file.size > MAX_IMAGE_FILE_BYTES) return setError(`${file.name} is ${(file.size / 1048576).toFixed(1)} MB; the limit is 8 MB`);
+            if (file.size > MAX_IMAGE_FILE_BYTES)
+              return setError(`${file.name} is ${(file.size / 1048576).toFixed(1)} MB; the limit is 8 MB`);
             setError(null);
             setUploading(true);
             // Upload to fal storage through the proxy; if that fails, embed the file as a data: URI (fal accepts both).
             uploadImageFile(file)
               .then((fileUrl) => onChange(fileUrl))
               .catch((err: unknown) => {
-                setError(`Upload failed (${(err as Error)?.message ?? String(err)}); the image is embedded in the request instead.`);
+                setError(
+                  `Upload failed (${(err as Error)?.message ?? String(err)}); the image is embedded in the request instead.`,
+                );
                 const reader = new FileReader();
                 reader.onload = () => typeof reader.result === "string" && onChange(reader.result);
                 reader.readAsDataURL(file);
@@ -65,7 +81,13 @@ export function ImageField({ value, onChange, id, invalid, compact, spec }: Fiel
         />
       </div>
       {showThumb ? (
-        <img className={`thumb ${compact ? "small" : ""}`} src={url} alt="Preview" referrerPolicy="no-referrer" draggable={false} />
+        <img
+          className={`thumb ${compact ? "small" : ""}`}
+          src={url}
+          alt="Preview"
+          referrerPolicy="no-referrer"
+          draggable={false}
+        />
       ) : isRemote ? (
         <button type="button" className="link-btn" onClick={() => setApproved(url)}>
           Load preview

@@ -14,7 +14,9 @@ const fromText = (t: string): unknown => {
 };
 
 export function KeyValueField({ value, onChange, id }: FieldProps<Record<string, unknown>>) {
-  const [rows, setRows] = useState<Row[]>(() => Object.entries(value ?? {}).map(([key, v]) => ({ key, text: toText(v) })));
+  const [rows, setRows] = useState<Row[]>(() =>
+    Object.entries(value ?? {}).map(([key, v]) => ({ key, text: toText(v) })),
+  );
   useEffect(() => {
     // Adopt outside changes (undo, paste) but keep rows the user is still filling in.
     setRows((cur) => {
@@ -52,7 +54,12 @@ export function KeyValueField({ value, onChange, id }: FieldProps<Record<string,
             value={r.text}
             onChange={(e) => commit(rows.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))}
           />
-          <button type="button" className="icon-btn" aria-label={`Remove row ${i + 1}`} onClick={() => commit(rows.filter((_, j) => j !== i))}>
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label={`Remove row ${i + 1}`}
+            onClick={() => commit(rows.filter((_, j) => j !== i))}
+          >
             ×
           </button>
         </div>

@@ -18,20 +18,44 @@ interface Props {
 }
 
 /** Label + widget + the field's own diagnostic. The message disappears as soon as the value is fixed (live compile). */
-export const ParamField = memo(function ParamField({ nodeId, name, spec, value, diagnostic, compact, describe, highlighted, inactive }: Props) {
+export const ParamField = memo(function ParamField({
+  nodeId,
+  name,
+  spec,
+  value,
+  diagnostic,
+  compact,
+  describe,
+  highlighted,
+  inactive,
+}: Props) {
   const store = useEditorStore();
   const onChange = useCallback((v: unknown) => store.setParam(nodeId, name, v), [store, nodeId, name]);
   const Widget = WIDGETS[spec.widget];
   const domId = `${compact ? "n" : "i"}-${nodeId}-${name}`;
   const inline = spec.widget === "toggle";
   return (
-    <div className={`field ${inline ? "inline" : ""} ${highlighted ? "hl" : ""} ${inactive ? "inactive" : ""} ${diagnostic ? `has-${diagnostic.severity}` : ""}`} data-field={name}>
+    <div
+      className={`field ${inline ? "inline" : ""} ${highlighted ? "hl" : ""} ${inactive ? "inactive" : ""} ${diagnostic ? `has-${diagnostic.severity}` : ""}`}
+      data-field={name}
+    >
       <label htmlFor={domId} className="field-label" title={spec.description}>
         {spec.label}
-        {spec.required && <span className="req" aria-label="required">*</span>}
+        {spec.required && (
+          <span className="req" aria-label="required">
+            *
+          </span>
+        )}
       </label>
       <div className="field-control">
-        <Widget spec={spec} value={value as never} onChange={onChange} id={domId} invalid={diagnostic?.severity === "error"} compact={compact} />
+        <Widget
+          spec={spec}
+          value={value as never}
+          onChange={onChange}
+          id={domId}
+          invalid={diagnostic?.severity === "error"}
+          compact={compact}
+        />
       </div>
       {diagnostic && <div className={`field-msg ${diagnostic.severity}`}>{diagnostic.message}</div>}
       {inactive && !diagnostic && <div className="field-msg inactive-hint">{inactive}</div>}

@@ -2,7 +2,15 @@ import type { TextareaHTMLAttributes } from "react";
 import { textOrUnset, type FieldProps } from "./types";
 
 /** The multi-line text widget; extra attributes (spellCheck, data-*) pass through to the <textarea>. */
-export function PlainTextArea({ spec, value, onChange, id, invalid, compact, ...rest }: FieldProps<string> & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "value" | "onChange" | "id">) {
+export function PlainTextArea({
+  spec,
+  value,
+  onChange,
+  id,
+  invalid,
+  compact,
+  ...rest
+}: FieldProps<string> & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "value" | "onChange" | "id">) {
   return (
     <textarea
       {...rest}

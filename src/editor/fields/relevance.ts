@@ -8,8 +8,18 @@ import { useEditor } from "../store/react";
  */
 const RULES: Record<string, readonly { param: string; whenInput: string; wired: boolean; hint: string }[]> = {
   sampler: [
-    { param: "noise_strength", whenInput: "init_image", wired: false, hint: "Only used with an init image (image-to-image or inpaint): wire one to “Init image”." },
-    { param: "image_size", whenInput: "init_image", wired: true, hint: "Not used with an init image: the result takes the init image's size." },
+    {
+      param: "noise_strength",
+      whenInput: "init_image",
+      wired: false,
+      hint: "Only used with an init image (image-to-image or inpaint): wire one to “Init image”.",
+    },
+    {
+      param: "image_size",
+      whenInput: "init_image",
+      wired: true,
+      hint: "Not used with an init image: the result takes the init image's size.",
+    },
   ],
 };
 

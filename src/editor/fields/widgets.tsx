@@ -32,11 +32,23 @@ function TextAreaField(props: FieldProps<string>) {
 }
 
 function NumberField({ spec, value, onChange, id, invalid }: FieldProps<number>) {
-  return <NumberInput id={id} value={value} onChange={onChange} min={spec.min} max={spec.max} step={spec.step} invalid={invalid} placeholder={defaultHint(spec)} />;
+  return (
+    <NumberInput
+      id={id}
+      value={value}
+      onChange={onChange}
+      min={spec.min}
+      max={spec.max}
+      step={spec.step}
+      invalid={invalid}
+      placeholder={defaultHint(spec)}
+    />
+  );
 }
 
 /** An unset number shows what fal will use: the default, greyed. */
-const defaultHint = (spec: FieldProps["spec"]) => (typeof spec.default === "number" ? String(spec.default) : "(not set)");
+const defaultHint = (spec: FieldProps["spec"]) =>
+  typeof spec.default === "number" ? String(spec.default) : "(not set)";
 
 /** Range for a slider: the hard bounds, else the believed range, else none (plain number box). */
 function sliderRange(spec: FieldProps["spec"]): [number, number] | null {
@@ -64,7 +76,17 @@ function SliderField(props: FieldProps<number>) {
         style={{ ["--pct" as string]: `${pct}%` }}
         onChange={(e) => onChange(Number(e.target.value))}
       />
-      <NumberInput id={id} className="slider-num" value={value} onChange={onChange} min={spec.min} max={spec.max} step={spec.step} invalid={invalid} placeholder={defaultHint(spec)} />
+      <NumberInput
+        id={id}
+        className="slider-num"
+        value={value}
+        onChange={onChange}
+        min={spec.min}
+        max={spec.max}
+        step={spec.step}
+        invalid={invalid}
+        placeholder={defaultHint(spec)}
+      />
     </div>
   );
 }
@@ -72,7 +94,13 @@ function SliderField(props: FieldProps<number>) {
 function SelectField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
   const unset = !spec.required && spec.default === undefined;
   return (
-    <select id={id} className="input select" aria-invalid={invalid || undefined} value={value ?? ""} onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}>
+    <select
+      id={id}
+      className="input select"
+      aria-invalid={invalid || undefined}
+      value={value ?? ""}
+      onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}
+    >
       {(unset || value === undefined) && <option value="">{unset ? "(default)" : "Choose…"}</option>}
       {value !== undefined && !spec.options?.includes(value) && <option value={value}>{value} (unknown)</option>}
       {spec.options?.map((o) => (
@@ -87,7 +115,15 @@ function SelectField({ spec, value, onChange, id, invalid }: FieldProps<string>)
 function ToggleField({ spec, value, onChange, id }: FieldProps<boolean>) {
   const on = value ?? (spec.default as boolean | undefined) ?? false;
   return (
-    <button id={id} type="button" role="switch" aria-checked={on} aria-label={spec.label} className={`switch ${on ? "on" : ""}`} onClick={() => onChange(!on)}>
+    <button
+      id={id}
+      type="button"
+      role="switch"
+      aria-checked={on}
+      aria-label={spec.label}
+      className={`switch ${on ? "on" : ""}`}
+      onClick={() => onChange(!on)}
+    >
       <span className="knob" />
     </button>
   );
@@ -96,11 +132,33 @@ function ToggleField({ spec, value, onChange, id }: FieldProps<boolean>) {
 function SeedField({ spec, value, onChange, id, invalid }: FieldProps<number>) {
   return (
     <div className="row gap4">
-      <NumberInput id={id} value={value} onChange={onChange} min={spec.min} max={spec.max} step={1} invalid={invalid} placeholder="random" />
-      <button type="button" className="icon-btn" title="Randomize seed" aria-label="Randomize seed" onClick={() => onChange(Math.floor(Math.random() * 2 ** 32))}>
+      <NumberInput
+        id={id}
+        value={value}
+        onChange={onChange}
+        min={spec.min}
+        max={spec.max}
+        step={1}
+        invalid={invalid}
+        placeholder="random"
+      />
+      <button
+        type="button"
+        className="icon-btn"
+        title="Randomize seed"
+        aria-label="Randomize seed"
+        onClick={() => onChange(Math.floor(Math.random() * 2 ** 32))}
+      >
         <Icon name="dice" size={13} />
       </button>
-      <button type="button" className="icon-btn" title="Clear (a new random seed each run)" aria-label="Clear seed" disabled={value === undefined} onClick={() => onChange(undefined)}>
+      <button
+        type="button"
+        className="icon-btn"
+        title="Clear (a new random seed each run)"
+        aria-label="Clear seed"
+        disabled={value === undefined}
+        onClick={() => onChange(undefined)}
+      >
         <Icon name="x" size={12} />
       </button>
     </div>
@@ -120,7 +178,15 @@ function ImageSizeField({ spec, value, onChange, id, invalid }: FieldProps<Size>
         className="input select"
         aria-invalid={invalid || undefined}
         value={custom ? "__custom" : (value ?? "")}
-        onChange={(e) => onChange(e.target.value === "__custom" ? { width: 1024, height: 1024 } : e.target.value === "" ? undefined : e.target.value)}
+        onChange={(e) =>
+          onChange(
+            e.target.value === "__custom"
+              ? { width: 1024, height: 1024 }
+              : e.target.value === ""
+                ? undefined
+                : e.target.value,
+          )
+        }
       >
         {value === undefined && <option value="">{unsetLabel}</option>}
         {IMAGE_SIZE_PRESET_NAMES.map((p) => (
@@ -132,9 +198,21 @@ function ImageSizeField({ spec, value, onChange, id, invalid }: FieldProps<Size>
       </select>
       {custom && (
         <div className="row gap4 size-row">
-          <NumberInput aria-label="Width" value={value.width} step={8} min={8} onChange={(w) => onChange({ ...value, width: w })} />
+          <NumberInput
+            aria-label="Width"
+            value={value.width}
+            step={8}
+            min={8}
+            onChange={(w) => onChange({ ...value, width: w })}
+          />
           <span className="muted">×</span>
-          <NumberInput aria-label="Height" value={value.height} step={8} min={8} onChange={(h) => onChange({ ...value, height: h })} />
+          <NumberInput
+            aria-label="Height"
+            value={value.height}
+            step={8}
+            min={8}
+            onChange={(h) => onChange({ ...value, height: h })}
+          />
         </div>
       )}
     </div>
@@ -146,11 +224,14 @@ function ImageSizeField({ spec, value, onChange, id, invalid }: FieldProps<Size>
  * plain arrays. The schema decides which shape this param stores.
  */
 function listShape(spec: FieldProps["spec"]): "plain" | "method-array" {
-  return !spec.schema.safeParse([]).success && spec.schema.safeParse({ method: "array", array: [] }).success ? "method-array" : "plain";
+  return !spec.schema.safeParse([]).success && spec.schema.safeParse({ method: "array", array: [] }).success
+    ? "method-array"
+    : "plain";
 }
 function listItems(value: unknown): unknown[] | undefined {
   if (Array.isArray(value)) return value;
-  if (value && typeof value === "object" && Array.isArray((value as { array?: unknown }).array)) return (value as { array: unknown[] }).array;
+  if (value && typeof value === "object" && Array.isArray((value as { array?: unknown }).array))
+    return (value as { array: unknown[] }).array;
   return undefined;
 }
 
@@ -177,7 +258,10 @@ function listField(parse: (token: string) => unknown | undefined, what: string, 
           onChange={(e) => {
             const text = e.target.value;
             setDraft(text);
-            const tokens = text.split(sep).map((t) => t.trim()).filter(Boolean);
+            const tokens = text
+              .split(sep)
+              .map((t) => t.trim())
+              .filter(Boolean);
             if (!tokens.length) {
               setBad(null);
               return onChange(undefined);
@@ -199,7 +283,10 @@ function listField(parse: (token: string) => unknown | undefined, what: string, 
 }
 
 const IntListField = listField((t) => (/^-?\d+$/.test(t) ? Number(t) : undefined), "a whole number");
-const FloatListField = listField((t) => (t.trim() !== "" && Number.isFinite(Number(t)) ? Number(t) : undefined), "a number");
+const FloatListField = listField(
+  (t) => (t.trim() !== "" && Number.isFinite(Number(t)) ? Number(t) : undefined),
+  "a number",
+);
 const StringListField = listField((t) => t, "text", /,/);
 
 /** Every widget kind maps to a component; a new kind in WIDGET_KINDS is a type error here until handled. */

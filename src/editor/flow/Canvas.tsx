@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from "react";
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type MouseEvent as ReactMouseEvent,
+} from "react";
 import {
   Background,
   BackgroundVariant,
@@ -70,10 +78,16 @@ export function Canvas() {
   const [sizeTick, setSizeTick] = useState(0);
   const sizeSync = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(sizeSync.current), []);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const culled = doc.nodes.length >= CULL_FROM_NODES;
-  const nodes = useMemo(() => deriveNodes(doc.nodes, selectedNodes, drag, culled), [deriveNodes, doc.nodes, selectedNodes, drag, culled, sizeTick]);
-  const edges = useMemo(() => deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes), [deriveEdges, doc.edges, doc.nodes, selectedEdges, selectedNodes]);
+  const nodes = useMemo(
+    () => deriveNodes(doc.nodes, selectedNodes, drag, culled),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored
+    [deriveNodes, doc.nodes, selectedNodes, drag, culled, sizeTick],
+  );
+  const edges = useMemo(
+    () => deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes),
+    [deriveEdges, doc.edges, doc.nodes, selectedEdges, selectedNodes],
+  );
   const pointer = useRef<XY>({ x: 0, y: 0 });
 
   // A different document was opened: show all of it.
@@ -129,13 +143,17 @@ export function Canvas() {
   // Reveal a node asked for by the problems list or the request view.
   useEffect(() => {
     const off = ui.subscribe(() => {
-        const f = ui.get().focus;
-        if (!f || f.nonce === lastFocus.current) return;
-        lastFocus.current = f.nonce;
-        const n = flow.getInternalNode(f.nodeId);
-        if (!n) return;
-        const w = n.measured.width ?? 260, h = n.measured.height ?? 160;
-        flow.setCenter(n.internals.positionAbsolute.x + w / 2, n.internals.positionAbsolute.y + h / 2, { zoom: Math.max(flow.getZoom(), 0.9), duration: 250 });
+      const f = ui.get().focus;
+      if (!f || f.nonce === lastFocus.current) return;
+      lastFocus.current = f.nonce;
+      const n = flow.getInternalNode(f.nodeId);
+      if (!n) return;
+      const w = n.measured.width ?? 260,
+        h = n.measured.height ?? 160;
+      flow.setCenter(n.internals.positionAbsolute.x + w / 2, n.internals.positionAbsolute.y + h / 2, {
+        zoom: Math.max(flow.getZoom(), 0.9),
+        duration: 250,
+      });
     });
     return () => void off();
   }, [flow]);
@@ -157,8 +175,7 @@ export function Canvas() {
             if (type) typeSizes.set(type, size);
             resized = true;
           }
-        }
-        else if (c.type === "select") {
+        } else if (c.type === "select") {
           sel ??= new Set(store.getState().selection.nodes);
           if (c.selected) sel.add(c.id);
           else sel.delete(c.id);
@@ -196,7 +213,9 @@ export function Canvas() {
   // One undo step per drag: positions live in `drag` while moving and enter the document on release.
   const onNodeDragStop = useCallback(
     (_: unknown, __: GraphFlowNode, dragged: GraphFlowNode[]) => {
-      store.moveNodes(dragged.map((n) => ({ id: n.id, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } })));
+      store.moveNodes(
+        dragged.map((n) => ({ id: n.id, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } })),
+      );
       setDrag(null);
     },
     [store],
@@ -229,7 +248,11 @@ export function Canvas() {
 
   const onConnect = useCallback(
     (c: Connection) => {
-      const r = store.connect({ node: c.source, port: c.sourceHandle ?? "" }, { node: c.target, port: c.targetHandle ?? "" }, { replace: true });
+      const r = store.connect(
+        { node: c.source, port: c.sourceHandle ?? "" },
+        { node: c.target, port: c.targetHandle ?? "" },
+        { replace: true },
+      );
       if (!r.ok) ui.toast(r.reason, "error");
     },
     [store],
@@ -284,7 +307,11 @@ export function Canvas() {
   const onReconnect = useCallback(
     (old: Edge, c: Connection) => {
       reconnected.current = true;
-      const r = store.connect({ node: c.source, port: c.sourceHandle ?? "" }, { node: c.target, port: c.targetHandle ?? "" }, { replace: true, reconnect: old.id });
+      const r = store.connect(
+        { node: c.source, port: c.sourceHandle ?? "" },
+        { node: c.target, port: c.targetHandle ?? "" },
+        { replace: true, reconnect: old.id },
+      );
       if (!r.ok) ui.toast(r.reason, "error");
     },
     [store],
@@ -309,7 +336,12 @@ export function Canvas() {
   const onDoubleClick = useCallback(
     (e: ReactMouseEvent) => {
       if (!(e.target as Element).classList?.contains("react-flow__pane")) return;
-      ui.set({ palette: { screen: { x: e.clientX, y: e.clientY }, flow: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) } });
+      ui.set({
+        palette: {
+          screen: { x: e.clientX, y: e.clientY },
+          flow: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }),
+        },
+      });
     },
     [flow],
   );
@@ -326,7 +358,10 @@ export function Canvas() {
       if (!type || !registry.get(type)) return;
       e.preventDefault();
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      store.addNode(type, placeNewNode(registry.getOrThrow(type), { x: p.x - 20, y: p.y - 16 }, store.getState().document.nodes, flow));
+      store.addNode(
+        type,
+        placeNewNode(registry.getOrThrow(type), { x: p.x - 20, y: p.y - 16 }, store.getState().document.nodes, flow),
+      );
     },
     [store, registry, flow],
   );
@@ -396,13 +431,34 @@ export function Canvas() {
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
-        {!empty && minimap && <MiniMap nodeColor={minimapColor} ariaLabel="Mini map" maskColor="rgba(10,12,16,0.72)" width={MINIMAP.width} height={MINIMAP.height} margin={MINIMAP.margin} />}
-        <Controls showInteractive={false} showFitView={false} position="bottom-left" orientation="horizontal" aria-label="Zoom controls">
+        {!empty && minimap && (
+          <MiniMap
+            nodeColor={minimapColor}
+            ariaLabel="Mini map"
+            maskColor="rgba(10,12,16,0.72)"
+            width={MINIMAP.width}
+            height={MINIMAP.height}
+            margin={MINIMAP.margin}
+          />
+        )}
+        <Controls
+          showInteractive={false}
+          showFitView={false}
+          position="bottom-left"
+          orientation="horizontal"
+          aria-label="Zoom controls"
+        >
           <ControlButton onClick={() => fitGraph(flow, { duration: 200 })} title="Fit view (F)" aria-label="Fit view">
             <Icon name="fit" strokeWidth={2} />
           </ControlButton>
           {!empty && (
-            <ControlButton onClick={toggleMinimap} title={minimap ? "Hide the minimap" : "Show the minimap"} aria-label={minimap ? "Hide the minimap" : "Show the minimap"} aria-pressed={minimap} className={minimap ? "on" : ""}>
+            <ControlButton
+              onClick={toggleMinimap}
+              title={minimap ? "Hide the minimap" : "Show the minimap"}
+              aria-label={minimap ? "Hide the minimap" : "Show the minimap"}
+              aria-pressed={minimap}
+              className={minimap ? "on" : ""}
+            >
               <Icon name="map" strokeWidth={2} />
             </ControlButton>
           )}

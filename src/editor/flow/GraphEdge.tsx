@@ -6,7 +6,19 @@ import { useEditorStore } from "../store/react";
  * xyflow's bezier wire, plus a ✕ at its middle while it is selected (Delete/Backspace work too).
  * Registered as the "default" edge type, so every wire uses it without a type on each edge.
  */
-export const GraphEdge = memo(function GraphEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, style, markerEnd, selected, interactionWidth }: EdgeProps) {
+export const GraphEdge = memo(function GraphEdge({
+  id,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+  style,
+  markerEnd,
+  selected,
+  interactionWidth,
+}: EdgeProps) {
   const store = useEditorStore();
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
@@ -17,7 +29,10 @@ export const GraphEdge = memo(function GraphEdge({ id, sourceX, sourceY, targetX
           <button
             type="button"
             className="edge-delete nodrag nopan"
-            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`, ["--c" as string]: style?.stroke }}
+            style={{
+              transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`,
+              ["--c" as string]: style?.stroke,
+            }}
             title="Remove this wire (Delete)"
             aria-label="Remove wire"
             onClick={(e) => {
@@ -25,7 +40,16 @@ export const GraphEdge = memo(function GraphEdge({ id, sourceX, sourceY, targetX
               store.removeEdges([id]);
             }}
           >
-            <svg width="10" height="10" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={3} strokeLinecap="round" aria-hidden="true">
+            <svg
+              width="10"
+              height="10"
+              viewBox="0 0 24 24"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth={3}
+              strokeLinecap="round"
+              aria-hidden="true"
+            >
               <path d="M6 6l12 12M18 6L6 18" />
             </svg>
           </button>

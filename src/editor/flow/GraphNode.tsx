@@ -32,7 +32,11 @@ function Port({ port, type, diagnostic }: { port: PortSpec; type: "source" | "ta
   const info = PORT_KIND_INFO[port.kind];
   const tip = `${port.label} · ${info.label}${port.required ? " (required)" : ""}${port.multiple ? " (accepts several)" : ""}${port.description ? `\n${port.description}` : ""}`;
   return (
-    <div className={`port ${type === "target" ? "in" : "out"} ${diagnostic ? `has-${diagnostic.severity}` : ""}`} title={diagnostic ? `${tip}\n⚠ ${diagnostic.message}` : tip} data-port={port.id}>
+    <div
+      className={`port ${type === "target" ? "in" : "out"} ${diagnostic ? `has-${diagnostic.severity}` : ""}`}
+      title={diagnostic ? `${tip}\n⚠ ${diagnostic.message}` : tip}
+      data-port={port.id}
+    >
       <Handle
         type={type}
         id={port.id}
@@ -77,7 +81,11 @@ function Title({ id, title, label }: { id: string; title: string; label?: string
     );
   }
   return (
-    <span className="node-title" title="Double-click to rename" onDoubleClick={(e) => (e.stopPropagation(), setEditing(true))}>
+    <span
+      className="node-title"
+      title="Double-click to rename"
+      onDoubleClick={(e) => (e.stopPropagation(), setEditing(true))}
+    >
       {label || title}
     </span>
   );
@@ -93,7 +101,10 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
   const store = useEditorStore();
   const def = store.registry.get(node.type);
   // Compile diagnostics plus fal's 422 field errors from this graph's last run (see run/useRunDiagnostics).
-  const diags = useWithRunDiagnostics(id, useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id)));
+  const diags = useWithRunDiagnostics(
+    id,
+    useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id)),
+  );
   const focus = useUi((s) => (s.focus?.nodeId === id ? s.focus : null));
   const rootRef = useRef<HTMLDivElement>(null);
   const far = useStore(selectFar);
@@ -104,7 +115,9 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
     if (!focus?.field) return;
     if (def?.params[focus.field]?.advanced && !node.expanded) store.setExpanded(id, true);
     const t0 = setTimeout(() => {
-      const el = rootRef.current?.querySelector<HTMLElement>(`[data-field="${CSS.escape(focus.field!)}"], [data-port="${CSS.escape(focus.field!)}"]`);
+      const el = rootRef.current?.querySelector<HTMLElement>(
+        `[data-field="${CSS.escape(focus.field!)}"], [data-port="${CSS.escape(focus.field!)}"]`,
+      );
       el?.classList.add("flash");
       setTimeout(() => el?.classList.remove("flash"), 1200);
     }, 30);
@@ -123,7 +136,9 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
   }
   const errors = diags.filter((d) => d.severity === "error");
   const warnings = diags.filter((d) => d.severity === "warning");
-  const nodeLevel = diags.filter((d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)));
+  const nodeLevel = diags.filter(
+    (d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)),
+  );
   // Settings the current wiring ignores (Denoise without an init image) are left off the node; the inspector shows them dimmed.
   const entries = Object.entries(def.params).filter(([k]) => !inactive[k] || fieldDiagnostic(diags, k));
   const basic = entries.filter(([, s]) => !s.advanced);
@@ -136,7 +151,10 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
           <span className="dot" style={{ background: CATEGORY_COLOR[def.category] }} />
           <Title id={id} title={def.title} label={node.label} />
         </div>
-        <NoteText value={typeof node.params.text === "string" ? node.params.text : ""} onChange={(t) => store.setParam(id, "text", t)} />
+        <NoteText
+          value={typeof node.params.text === "string" ? node.params.text : ""}
+          onChange={(t) => store.setParam(id, "text", t)}
+        />
       </div>
     );
   }
@@ -189,21 +207,46 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
       {(basic.length > 0 || advanced.length > 0) && farHeight !== undefined && <div className="node-body lod" />}
       {(basic.length > 0 || advanced.length > 0) && farHeight === undefined && (
         <PromptWeightingContext.Provider value={def.type === "prompt" && node.params.prompt_weighting === true}>
-        <div className="node-body nodrag">
-          {basic.map(([k, spec]) => (
-            <ParamField key={k} nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} compact />
-          ))}
-          {advanced.length > 0 && (
-            <>
-              <button type="button" className="fold" aria-expanded={!!node.expanded} onClick={() => store.setExpanded(id, !node.expanded)}>
-                <span className="chev">{node.expanded ? "▾" : "▸"}</span> Advanced ({advanced.length})
-                {!node.expanded && advanced.some(([k]) => fieldDiagnostic(diags, k)) && <span className="badge err">!</span>}
-              </button>
-              {node.expanded &&
-                advanced.map(([k, spec]) => <ParamField key={k} nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} compact />)}
-            </>
-          )}
-        </div>
+          <div className="node-body nodrag">
+            {basic.map(([k, spec]) => (
+              <ParamField
+                key={k}
+                nodeId={id}
+                name={k}
+                spec={spec}
+                value={node.params[k]}
+                diagnostic={fieldDiagnostic(diags, k)}
+                compact
+              />
+            ))}
+            {advanced.length > 0 && (
+              <>
+                <button
+                  type="button"
+                  className="fold"
+                  aria-expanded={!!node.expanded}
+                  onClick={() => store.setExpanded(id, !node.expanded)}
+                >
+                  <span className="chev">{node.expanded ? "▾" : "▸"}</span> Advanced ({advanced.length})
+                  {!node.expanded && advanced.some(([k]) => fieldDiagnostic(diags, k)) && (
+                    <span className="badge err">!</span>
+                  )}
+                </button>
+                {node.expanded &&
+                  advanced.map(([k, spec]) => (
+                    <ParamField
+                      key={k}
+                      nodeId={id}
+                      name={k}
+                      spec={spec}
+                      value={node.params[k]}
+                      diagnostic={fieldDiagnostic(diags, k)}
+                      compact
+                    />
+                  ))}
+              </>
+            )}
+          </div>
         </PromptWeightingContext.Provider>
       )}
       {farHeight === undefined && <NodeStrip id={id} type={def.type} isOutput={!!def.isOutput} params={node.params} />}

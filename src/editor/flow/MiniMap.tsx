@@ -30,9 +30,15 @@ const selectView = (s: ReactFlowState) => ({
 const sameRect = (a: Rect, b: Rect) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 
 /** One path per colour, and the nodes' bounds, from xyflow's measured (or estimated) node boxes. */
-export function nodePaths(state: ReactFlowState, nodeColor: (n: Node) => string): { paths: [string, string][]; bounds: Rect | null } {
+export function nodePaths(
+  state: ReactFlowState,
+  nodeColor: (n: Node) => string,
+): { paths: [string, string][]; bounds: Rect | null } {
   const byColor = new Map<string, string[]>();
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const n of state.nodeLookup.values()) {
     if (n.hidden) continue;
     const { x, y } = n.internals.positionAbsolute;
@@ -54,7 +60,14 @@ export function nodePaths(state: ReactFlowState, nodeColor: (n: Node) => string)
   };
 }
 
-export const MiniMap = memo(function MiniMap({ nodeColor, width: elementWidth, height: elementHeight, margin, ariaLabel, maskColor }: Props) {
+export const MiniMap = memo(function MiniMap({
+  nodeColor,
+  width: elementWidth,
+  height: elementHeight,
+  margin,
+  ariaLabel,
+  maskColor,
+}: Props) {
   const store = useStoreApi();
   const svg = useRef<SVGSVGElement>(null);
   const view = useStore(selectView, sameRect);
@@ -83,19 +96,45 @@ export const MiniMap = memo(function MiniMap({ nodeColor, width: elementWidth, h
   const minimap = useRef<XYMinimapInstance | null>(null);
   useEffect(() => {
     if (!svg.current || !panZoom) return;
-    minimap.current = XYMinimap({ domNode: svg.current, panZoom, getTransform: () => store.getState().transform, getViewScale: () => viewScaleRef.current });
+    minimap.current = XYMinimap({
+      domNode: svg.current,
+      panZoom,
+      getTransform: () => store.getState().transform,
+      getViewScale: () => viewScaleRef.current,
+    });
     return () => {
       minimap.current?.destroy();
       minimap.current = null;
     };
   }, [panZoom, store]);
   useEffect(() => {
-    minimap.current?.update({ translateExtent, width: flowWidth, height: flowHeight, pannable: true, zoomable: true, inversePan: false, zoomStep: 1 });
+    minimap.current?.update({
+      translateExtent,
+      width: flowWidth,
+      height: flowHeight,
+      pannable: true,
+      zoomable: true,
+      inversePan: false,
+      zoomStep: 1,
+    });
   }, [translateExtent, flowWidth, flowHeight, panZoom]);
 
   return (
-    <Panel position="bottom-right" className="react-flow__minimap" data-testid="rf__minimap" style={{ width: elementWidth, height: elementHeight, margin }}>
-      <svg ref={svg} width={elementWidth} height={elementHeight} viewBox={`${x} ${y} ${width} ${height}`} className="react-flow__minimap-svg" role="img" aria-label={ariaLabel}>
+    <Panel
+      position="bottom-right"
+      className="react-flow__minimap"
+      data-testid="rf__minimap"
+      style={{ width: elementWidth, height: elementHeight, margin }}
+    >
+      <svg
+        ref={svg}
+        width={elementWidth}
+        height={elementHeight}
+        viewBox={`${x} ${y} ${width} ${height}`}
+        className="react-flow__minimap-svg"
+        role="img"
+        aria-label={ariaLabel}
+      >
         {paths.map(([color, d]) => (
           <path key={color} className="minimap-nodes" d={d} fill={color} />
         ))}

@@ -32,7 +32,12 @@ export function createNodeDeriver(registry: Registry) {
    * when culling: otherwise every node mounts anyway, and a node shown before it is measured and
    * fitted would move under the user's pointer.
    */
-  return function derive(nodes: readonly WorkflowNode[], selected: ReadonlySet<string>, drag: ReadonlyMap<string, XY> | null, estimate = false): GraphFlowNode[] {
+  return function derive(
+    nodes: readonly WorkflowNode[],
+    selected: ReadonlySet<string>,
+    drag: ReadonlyMap<string, XY> | null,
+    estimate = false,
+  ): GraphFlowNode[] {
     const next = new Map<string, CachedNode>();
     const out: GraphFlowNode[] = new Array(nodes.length);
     let same = nodes.length === last.length;
@@ -43,7 +48,16 @@ export function createNodeDeriver(registry: Registry) {
       const prev = cache.get(n.id);
       const size = nodeSizes.get(n.id);
       let entry: CachedNode;
-      if (prev && prev.type === n.type && prev.selected === sel && prev.position.x === pos.x && prev.position.y === pos.y && prev.size === size && prev.estimated === (estimate && !size)) entry = prev;
+      if (
+        prev &&
+        prev.type === n.type &&
+        prev.selected === sel &&
+        prev.position.x === pos.x &&
+        prev.position.y === pos.y &&
+        prev.size === size &&
+        prev.estimated === (estimate && !size)
+      )
+        entry = prev;
       else {
         const rf: GraphFlowNode = {
           id: n.id,
@@ -71,7 +85,10 @@ export function createNodeDeriver(registry: Registry) {
   };
 }
 
-function estimated(registry: Registry, n: WorkflowNode): Pick<GraphFlowNode, "initialWidth" | "initialHeight" | "handles"> {
+function estimated(
+  registry: Registry,
+  n: WorkflowNode,
+): Pick<GraphFlowNode, "initialWidth" | "initialHeight" | "handles"> {
   const def = registry.get(n.type);
   const { width, height } = estimatedSize(def, n);
   return { initialWidth: width, initialHeight: height, handles: estimatedHandles(def) };
@@ -84,7 +101,12 @@ export function createEdgeDeriver(registry: Registry) {
   let last: Edge[] = [];
   let lastNodes: readonly WorkflowNode[] | null = null;
   let types = new Map<string, WorkflowNode>();
-  return function derive(edges: readonly WorkflowEdge[], nodes: readonly WorkflowNode[], selected: ReadonlySet<string>, selectedNodes: ReadonlySet<string>): Edge[] {
+  return function derive(
+    edges: readonly WorkflowEdge[],
+    nodes: readonly WorkflowNode[],
+    selected: ReadonlySet<string>,
+    selectedNodes: ReadonlySet<string>,
+  ): Edge[] {
     if (nodes !== lastNodes) {
       types = new Map();
       for (const n of nodes) types.set(n.id, n);

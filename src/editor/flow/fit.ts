@@ -15,7 +15,11 @@ export interface Padding {
 }
 
 const zoomFor = (b: Rect, pane: { width: number; height: number }, p: Padding) =>
-  Math.min((pane.width - p.left - p.right) / Math.max(b.width, 1), (pane.height - p.top - p.bottom) / Math.max(b.height, 1), FIT_MAX_ZOOM);
+  Math.min(
+    (pane.width - p.left - p.right) / Math.max(b.width, 1),
+    (pane.height - p.top - p.bottom) / Math.max(b.height, 1),
+    FIT_MAX_ZOOM,
+  );
 
 /**
  * Padding (px) for fitting `bounds` into `pane` without the minimap covering a node: either the
@@ -41,7 +45,10 @@ const px = (p: Padding) => ({ top: u(p.top), right: u(p.right), bottom: u(p.bott
 export const fitState = { fitted: false };
 
 /** Fits the whole graph (or `ids`) in the canvas, clear of the minimap and controls, at most 100%. */
-export function fitGraph<N extends Node>(flow: ReactFlowInstance<N, Edge>, opts: { duration?: number; ids?: readonly string[] } = {}): void {
+export function fitGraph<N extends Node>(
+  flow: ReactFlowInstance<N, Edge>,
+  opts: { duration?: number; ids?: readonly string[] } = {},
+): void {
   const all = flow.getNodes();
   const nodes = opts.ids ? all.filter((n) => opts.ids!.includes(n.id)) : all;
   if (!nodes.length) return;

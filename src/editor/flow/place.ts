@@ -22,10 +22,16 @@ export function expectedSize(def: NodeDefinition, nodes: readonly WorkflowNode[]
  * Moves `at` (the node's top-left, flow coordinates) so a node of `size` lies fully inside the
  * visible canvas. A node larger than the view keeps its top-left corner in view.
  */
-export function placeInView(at: XY, size: { width: number; height: number }, view: { topLeft: XY; bottomRight: XY; zoom: number }): XY {
+export function placeInView(
+  at: XY,
+  size: { width: number; height: number },
+  view: { topLeft: XY; bottomRight: XY; zoom: number },
+): XY {
   const m = MARGIN / view.zoom;
-  const minX = view.topLeft.x + m, minY = view.topLeft.y + m;
-  const maxX = view.bottomRight.x - m - size.width, maxY = view.bottomRight.y - m - size.height;
+  const minX = view.topLeft.x + m,
+    minY = view.topLeft.y + m;
+  const maxX = view.bottomRight.x - m - size.width,
+    maxY = view.bottomRight.y - m - size.height;
   return {
     x: Math.round(Math.max(minX, Math.min(at.x, maxX))),
     y: Math.round(Math.max(minY, Math.min(at.y, maxY))),
@@ -33,10 +39,17 @@ export function placeInView(at: XY, size: { width: number; height: number }, vie
 }
 
 /** The visible canvas in flow coordinates, for placeInView. */
-export function visibleFlowRect(screenToFlow: (p: XY) => XY, zoom: number): { topLeft: XY; bottomRight: XY; zoom: number } | null {
+export function visibleFlowRect(
+  screenToFlow: (p: XY) => XY,
+  zoom: number,
+): { topLeft: XY; bottomRight: XY; zoom: number } | null {
   const r = document.querySelector(".canvas .react-flow")?.getBoundingClientRect();
   if (!r || !r.width) return null;
-  return { topLeft: screenToFlow({ x: r.left, y: r.top }), bottomRight: screenToFlow({ x: r.right, y: r.bottom }), zoom };
+  return {
+    topLeft: screenToFlow({ x: r.left, y: r.top }),
+    bottomRight: screenToFlow({ x: r.right, y: r.bottom }),
+    zoom,
+  };
 }
 
 /**
@@ -51,7 +64,12 @@ export function placeNewNode(
   wireFrom?: "source" | "target",
 ): XY {
   const size = expectedSize(def, nodes);
-  const want = wireFrom === "target" ? { x: at.x - size.width, y: at.y - 20 } : wireFrom === "source" ? { x: at.x, y: at.y - 20 } : at;
+  const want =
+    wireFrom === "target"
+      ? { x: at.x - size.width, y: at.y - 20 }
+      : wireFrom === "source"
+        ? { x: at.x, y: at.y - 20 }
+        : at;
   const view = visibleFlowRect((p) => flow.screenToFlowPosition(p), flow.getZoom());
   return view ? placeInView(want, size, view) : { x: Math.round(want.x), y: Math.round(want.y) };
 }

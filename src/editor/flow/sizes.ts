@@ -25,14 +25,21 @@ export function estimatedSize(def: NodeDefinition | undefined, node: WorkflowNod
 }
 
 /** How big a node of this type draws, from its ports and settings (close enough to cull and place by). */
-export function sizeFromDefinition(def: NodeDefinition | undefined, expanded = false): { width: number; height: number } {
+export function sizeFromDefinition(
+  def: NodeDefinition | undefined,
+  expanded = false,
+): { width: number; height: number } {
   if (!def) return { width: NODE_WIDTH, height: 80 };
   if (def.inert) return { width: 240, height: 120 };
   const rows = Math.max(def.inputs.length, def.outputs.length);
   const specs = Object.values(def.params);
   const basic = specs.filter((s) => !s.advanced).length;
   const advanced = specs.length - basic;
-  const height = HEAD_AND_PORTS + rows * PORT_PITCH + basic * FIELD_HEIGHT + (advanced ? FOLD_HEIGHT + (expanded ? advanced * FIELD_HEIGHT : 0) : 0);
+  const height =
+    HEAD_AND_PORTS +
+    rows * PORT_PITCH +
+    basic * FIELD_HEIGHT +
+    (advanced ? FOLD_HEIGHT + (expanded ? advanced * FIELD_HEIGHT : 0) : 0);
   return { width: NODE_WIDTH, height };
 }
 
@@ -46,7 +53,23 @@ export function estimatedHandles(def: NodeDefinition | undefined): NodeHandle[] 
   if (!def) return [];
   const at = (i: number) => FIRST_PORT_TOP + i * PORT_PITCH;
   return [
-    ...def.inputs.map((p, i): NodeHandle => ({ id: p.id, type: "target", position: Position.Left, x: -HANDLE / 2 + 1, y: at(i), width: HANDLE, height: HANDLE })),
-    ...def.outputs.map((p, i): NodeHandle => ({ id: p.id, type: "source", position: Position.Right, x: NODE_WIDTH - HANDLE / 2 - 1, y: at(i), width: HANDLE, height: HANDLE })),
+    ...def.inputs.map((p, i): NodeHandle => ({
+      id: p.id,
+      type: "target",
+      position: Position.Left,
+      x: -HANDLE / 2 + 1,
+      y: at(i),
+      width: HANDLE,
+      height: HANDLE,
+    })),
+    ...def.outputs.map((p, i): NodeHandle => ({
+      id: p.id,
+      type: "source",
+      position: Position.Right,
+      x: NODE_WIDTH - HANDLE / 2 - 1,
+      y: at(i),
+      width: HANDLE,
+      height: HANDLE,
+    })),
   ];
 }

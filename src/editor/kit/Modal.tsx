@@ -2,12 +2,25 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { Icon } from "./icons";
 
 /** A centred dialog; Escape or the backdrop closes it. */
-export function Modal({ title, onClose, children, width = 560 }: { title: string; onClose(): void; children: ReactNode; width?: number }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  width = 560,
+}: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  width?: number;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
     const root = ref.current;
-    (root?.querySelector<HTMLElement>("textarea, input, select") ?? root?.querySelector<HTMLElement>(".modal-foot button, button"))?.focus();
+    (
+      root?.querySelector<HTMLElement>("textarea, input, select") ??
+      root?.querySelector<HTMLElement>(".modal-foot button, button")
+    )?.focus();
     return () => prev?.focus?.();
   }, []);
   return (

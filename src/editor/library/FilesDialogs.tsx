@@ -23,9 +23,14 @@ function LoadReport() {
   const close = () => filesUi.set({ report: null });
   return (
     <Modal title={report.title} onClose={close} width={620}>
-      <div data-testid={report.severity === "error" ? "load-error-dialog" : "load-warning-dialog"} className="lg-report">
+      <div
+        data-testid={report.severity === "error" ? "load-error-dialog" : "load-warning-dialog"}
+        className="lg-report"
+      >
         <p className="muted">
-          {report.severity === "error" ? `${report.source} was not opened; the current pipeline is unchanged.` : `${report.source} was opened; these parts were repaired or dropped:`}
+          {report.severity === "error"
+            ? `${report.source} was not opened; the current pipeline is unchanged.`
+            : `${report.source} was opened; these parts were repaired or dropped:`}
         </p>
         <ul className="lg-issues">
           {report.issues.map((i, k) => (
@@ -66,16 +71,23 @@ function TemplateGallery() {
   const close = () => filesUi.set({ gallery: false });
   return (
     <Modal title="Templates" onClose={close} width={860}>
-      <p className="muted">Start from an example pipeline. Your current pipeline stays recoverable under Library › Recover drafts.</p>
+      <p className="muted">
+        Start from an example pipeline. Your current pipeline stays recoverable under Library › Recover drafts.
+      </p>
       <h4 className="section">Lessons</h4>
-      <p className="muted small">Guided: each opens a small pipeline with a short explanation and a ready-made sweep that shows one idea at a fixed seed.</p>
+      <p className="muted small">
+        Guided: each opens a small pipeline with a short explanation and a ready-made sweep that shows one idea at a
+        fixed seed.
+      </p>
       <Suspense fallback={<div className="muted small">Loading lessons…</div>}>
         <LessonCards onOpen={close} />
       </Suspense>
       <h4 className="section">Examples</h4>
       <div className="lg-cards" data-testid="template-gallery">
         {examples.map((ex) => {
-          const types = [...new Set(ex.document.nodes.map((n) => store.registry.get(n.type)?.title ?? n.type))].filter((t) => t !== "Note");
+          const types = [...new Set(ex.document.nodes.map((n) => store.registry.get(n.type)?.title ?? n.type))].filter(
+            (t) => t !== "Note",
+          );
           return (
             <button
               key={ex.id}
@@ -136,7 +148,15 @@ function NameDialog() {
         <label className="muted" htmlFor="lg-save-name">
           Name
         </label>
-        <input id="lg-save-name" className="input" data-testid="save-as-name" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} autoFocus />
+        <input
+          id="lg-save-name"
+          className="input"
+          data-testid="save-as-name"
+          value={name}
+          maxLength={120}
+          onChange={(e) => setName(e.target.value)}
+          autoFocus
+        />
         {error && <div className="callout error">{error}</div>}
         <div className="modal-foot">
           <button type="button" className="btn" onClick={close}>
@@ -151,7 +171,17 @@ function NameDialog() {
   );
 }
 
-function LibraryRow({ rec, session, current, onChanged }: { rec: WorkflowSummary; session: Session; current: boolean; onChanged(): void }) {
+function LibraryRow({
+  rec,
+  session,
+  current,
+  onChanged,
+}: {
+  rec: WorkflowSummary;
+  session: Session;
+  current: boolean;
+  onChanged(): void;
+}) {
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(rec.name);
   const act = async (fn: () => Promise<unknown>) => {
@@ -173,7 +203,15 @@ function LibraryRow({ rec, session, current, onChanged }: { rec: WorkflowSummary
             void act(() => session.library.rename(rec.id, name));
           }}
         >
-          <input className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-label="New name" data-testid="library-rename-input" onKeyDown={(e) => e.key === "Escape" && (e.stopPropagation(), setRenaming(false))} />
+          <input
+            className="input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            autoFocus
+            aria-label="New name"
+            data-testid="library-rename-input"
+            onKeyDown={(e) => e.key === "Escape" && (e.stopPropagation(), setRenaming(false))}
+          />
           <button className="btn small primary" type="submit" disabled={!name.trim()}>
             Rename
           </button>
@@ -197,15 +235,31 @@ function LibraryRow({ rec, session, current, onChanged }: { rec: WorkflowSummary
             filesUi.set({ library: false });
             const r = await session.openLibrary(rec.id);
             if (r.ok) ui.toast(`Opened “${rec.name}”`, "success");
-            else if (!r.cancelled) filesUi.set({ report: { title: "Could not open this workflow", source: `“${rec.name}”`, issues: r.errors, severity: "error" } });
+            else if (!r.cancelled)
+              filesUi.set({
+                report: {
+                  title: "Could not open this workflow",
+                  source: `“${rec.name}”`,
+                  issues: r.errors,
+                  severity: "error",
+                },
+              });
           }}
         >
           Open
         </button>
-        <button className="btn small" data-testid="library-rename" onClick={() => (setName(rec.name), setRenaming(true))}>
+        <button
+          className="btn small"
+          data-testid="library-rename"
+          onClick={() => (setName(rec.name), setRenaming(true))}
+        >
           Rename
         </button>
-        <button className="btn small" data-testid="library-duplicate" onClick={() => void act(() => session.library.duplicate(rec.id))}>
+        <button
+          className="btn small"
+          data-testid="library-duplicate"
+          onClick={() => void act(() => session.library.duplicate(rec.id))}
+        >
           Duplicate
         </button>
         <button
@@ -244,7 +298,11 @@ function LibraryDialog() {
     if (!open || !session) return;
     let live = true;
     void (async () => {
-      const [list, rec, slots] = await Promise.all([session.library.list(queryRef.current), session.drafts.listRecent(), session.drafts.listSlots()]);
+      const [list, rec, slots] = await Promise.all([
+        session.library.list(queryRef.current),
+        session.drafts.listRecent(),
+        session.drafts.listSlots(),
+      ]);
       if (!live) return;
       setItems(list);
       setRecent(rec);
@@ -261,7 +319,10 @@ function LibraryDialog() {
   if (!session) {
     return (
       <Modal title="Library" onClose={close}>
-        <p>The library needs browser storage (IndexedDB), which is not available here. Use Save to download your pipeline as a file.</p>
+        <p>
+          The library needs browser storage (IndexedDB), which is not available here. Use Save to download your pipeline
+          as a file.
+        </p>
       </Modal>
     );
   }
@@ -270,7 +331,14 @@ function LibraryDialog() {
     <Modal title="Library" onClose={close} width={720}>
       <div className="lg-library" data-testid="library-dialog">
         <div className="lg-lib-top">
-          <input className="input" placeholder="Search workflows…" aria-label="Search workflows" data-testid="library-search" value={query} onChange={(e) => setQuery(e.target.value)} />
+          <input
+            className="input"
+            placeholder="Search workflows…"
+            aria-label="Search workflows"
+            data-testid="library-search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
           <button
             className="btn primary"
             data-testid="library-save-current"
@@ -278,25 +346,45 @@ function LibraryDialog() {
               await saveToLibrary(store);
               refresh();
             }}
-            title={currentId ? "Save the open workflow over its library copy" : "Save the current pipeline to the library"}
+            title={
+              currentId ? "Save the open workflow over its library copy" : "Save the current pipeline to the library"
+            }
           >
             {currentId ? "Save current" : "Save current as…"}
           </button>
           {currentId && (
-            <button className="btn" data-testid="library-save-as" onClick={() => filesUi.set({ nameFor: { initial: `${s?.library?.name ?? "Untitled"} (copy)` } })}>
+            <button
+              className="btn"
+              data-testid="library-save-as"
+              onClick={() => filesUi.set({ nameFor: { initial: `${s?.library?.name ?? "Untitled"} (copy)` } })}
+            >
               Save as…
             </button>
           )}
         </div>
         <ul className="lg-list">
           {items.map((rec) => (
-            <LibraryRow key={`${rec.id}:${rec.updatedAt}`} rec={rec} session={session} current={rec.id === currentId} onChanged={refresh} />
+            <LibraryRow
+              key={`${rec.id}:${rec.updatedAt}`}
+              rec={rec}
+              session={session}
+              current={rec.id === currentId}
+              onChanged={refresh}
+            />
           ))}
-          {!items.length && <li className="lg-empty">{query ? "No workflow matches this search." : "No saved workflows yet. Save the current pipeline to start your library."}</li>}
+          {!items.length && (
+            <li className="lg-empty">
+              {query
+                ? "No workflow matches this search."
+                : "No saved workflows yet. Save the current pipeline to start your library."}
+            </li>
+          )}
         </ul>
 
         <h3 className="lg-h3">Recover drafts</h3>
-        <p className="muted small">Pipelines replaced by New, Open, a template or the library, and deleted workflows. The last 20 are kept.</p>
+        <p className="muted small">
+          Pipelines replaced by New, Open, a template or the library, and deleted workflows. The last 20 are kept.
+        </p>
         <ul className="lg-list" data-testid="recent-drafts">
           {recent.map((r) => (
             <li key={r.id} className="lg-row" data-testid="recent-draft">
@@ -314,12 +402,24 @@ function LibraryDialog() {
                     close();
                     const res = await session.recoverRecent(r.id);
                     if (res.ok) ui.toast(`Recovered “${r.name}”`, "success");
-                    else if (!res.cancelled) filesUi.set({ report: { title: "Could not recover this draft", source: `“${r.name}”`, issues: res.errors, severity: "error" } });
+                    else if (!res.cancelled)
+                      filesUi.set({
+                        report: {
+                          title: "Could not recover this draft",
+                          source: `“${r.name}”`,
+                          issues: res.errors,
+                          severity: "error",
+                        },
+                      });
                   }}
                 >
                   Recover
                 </button>
-                <button className="btn small" onClick={() => downloadText(r.data, `${r.name.replace(/[^\w.-]+/g, "-")}.draft.json`)} title="Download the draft's raw data">
+                <button
+                  className="btn small"
+                  onClick={() => downloadText(r.data, `${r.name.replace(/[^\w.-]+/g, "-")}.draft.json`)}
+                  title="Download the draft's raw data"
+                >
                   Download
                 </button>
               </div>
@@ -348,7 +448,10 @@ function LibraryDialog() {
                     >
                       Download raw data
                     </button>
-                    <button className="btn small danger" onClick={async () => (await session.discardCorrupt(d.slot), refresh())}>
+                    <button
+                      className="btn small danger"
+                      onClick={async () => (await session.discardCorrupt(d.slot), refresh())}
+                    >
                       Discard
                     </button>
                   </div>

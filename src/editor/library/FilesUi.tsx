@@ -10,7 +10,7 @@ import { createPortal } from "react-dom";
 import { Modal } from "../kit/Modal";
 import { useEditorStore } from "../store/react";
 import { dialogs, getBootError, getSession } from "../persistence/boot";
-import { downloadText, filesUi, openBlob, type FilesUiState } from "./files";
+import { downloadText, openBlob, type FilesUiState } from "./files";
 import { time, useFilesUi, useSessionState } from "./hooks";
 import { lazyPart, whenIdle } from "../lazy";
 import "./library.css";
@@ -44,7 +44,11 @@ function OnCanvas({ children }: { children: ReactNode }) {
   useEffect(() => {
     setHost(document.querySelector(".canvas"));
   }, []);
-  return host ? createPortal(<div className="lg-on-canvas">{children}</div>, host) : <div className="lg-on-page">{children}</div>;
+  return host ? (
+    createPortal(<div className="lg-on-canvas">{children}</div>, host)
+  ) : (
+    <div className="lg-on-page">{children}</div>
+  );
 }
 
 function Banners() {
@@ -77,16 +81,34 @@ function Banners() {
       <div key="corrupt" className="lg-banner warning" role="alert" data-testid="banner-corrupt-autosave">
         <span>
           <strong>An autosave could not be read.</strong> {c.message}.{" "}
-          {c.restoredPrevious ? "An earlier autosave was restored instead." : "The editor started clean."} The unreadable data is kept until you choose.
+          {c.restoredPrevious ? "An earlier autosave was restored instead." : "The editor started clean."} The
+          unreadable data is kept until you choose.
         </span>
         <span className="lg-banner-actions">
-          <button className="btn small" data-testid="corrupt-download" onClick={() => downloadText(c.raw, `lora-graph-unreadable-autosave-${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}.json`)}>
+          <button
+            className="btn small"
+            data-testid="corrupt-download"
+            onClick={() =>
+              downloadText(
+                c.raw,
+                `lora-graph-unreadable-autosave-${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}.json`,
+              )
+            }
+          >
             Download raw data
           </button>
-          <button className="btn small danger" data-testid="corrupt-discard" onClick={() => void session.discardCorrupt()}>
+          <button
+            className="btn small danger"
+            data-testid="corrupt-discard"
+            onClick={() => void session.discardCorrupt()}
+          >
             Discard it
           </button>
-          <button className="btn small" onClick={() => session.dismissCorrupt()} title="Keep it; it stays listed in Library › Recover">
+          <button
+            className="btn small"
+            onClick={() => session.dismissCorrupt()}
+            title="Keep it; it stays listed in Library › Recover"
+          >
             Later
           </button>
         </span>
@@ -120,15 +142,16 @@ function RestoredNotice() {
   if (!restored || !session) return null;
   return (
     <OnCanvas>
-    <div className="lg-restored" role="status" data-testid="restored-notice">
-      <span>
-        Restored {restored.how === "adopted" ? "your last draft" : "your draft"} “{restored.name}”{restored.savedAt ? ` from ${time(restored.savedAt)}` : ""}
-        {restored.fromPrevious ? " (an earlier autosave; the newest was unreadable)" : ""}.
-      </span>
-      <button className="icon-btn" aria-label="Dismiss" onClick={() => session.dismissRestored()}>
-        ×
-      </button>
-    </div>
+      <div className="lg-restored" role="status" data-testid="restored-notice">
+        <span>
+          Restored {restored.how === "adopted" ? "your last draft" : "your draft"} “{restored.name}”
+          {restored.savedAt ? ` from ${time(restored.savedAt)}` : ""}
+          {restored.fromPrevious ? " (an earlier autosave; the newest was unreadable)" : ""}.
+        </span>
+        <button className="icon-btn" aria-label="Dismiss" onClick={() => session.dismissRestored()}>
+          ×
+        </button>
+      </div>
     </OnCanvas>
   );
 }
@@ -140,10 +163,15 @@ function AutosaveChip() {
   const text = st === "error" ? "Not saved" : st === "pending" || st === "saving" ? "Saving…" : "Saved in browser";
   return (
     <OnCanvas>
-    <div className={`lg-chip ${st === "error" ? "error" : ""}`} data-testid="autosave-status" data-state={st} title={s.autosave.lastSavedAt ? `Last autosave ${time(s.autosave.lastSavedAt)}` : undefined}>
-      {text}
-      {s.library && <span className="lg-chip-lib"> · library: {s.library.name}</span>}
-    </div>
+      <div
+        className={`lg-chip ${st === "error" ? "error" : ""}`}
+        data-testid="autosave-status"
+        data-state={st}
+        title={s.autosave.lastSavedAt ? `Last autosave ${time(s.autosave.lastSavedAt)}` : undefined}
+      >
+        {text}
+        {s.library && <span className="lg-chip-lib"> · library: {s.library.name}</span>}
+      </div>
     </OnCanvas>
   );
 }
@@ -158,7 +186,12 @@ function DialogHost() {
         <p>{request.message}</p>
         <div className="modal-foot">
           {request.actions.map((a) => (
-            <button key={a.id} className={`btn ${a.kind === "primary" ? "primary" : a.kind === "danger" ? "danger" : ""}`} data-testid={`confirm-${a.id}`} onClick={() => resolve(a.id === "cancel" ? null : a.id)}>
+            <button
+              key={a.id}
+              className={`btn ${a.kind === "primary" ? "primary" : a.kind === "danger" ? "danger" : ""}`}
+              data-testid={`confirm-${a.id}`}
+              onClick={() => resolve(a.id === "cancel" ? null : a.id)}
+            >
               {a.label}
             </button>
           ))}

@@ -5,12 +5,18 @@
  * draft recoverable. Without a session (no IndexedDB) the same in-app question is still asked.
  */
 import { loadWorkflowFile } from "../load/loadOffThread";
-import { emptyDocument, loadWorkflow, serializeWorkflow, type LoadIssue, type Registry, type WorkflowDocument } from "../../graph";
+import {
+  emptyDocument,
+  loadWorkflow,
+  serializeWorkflow,
+  type LoadIssue,
+  type Registry,
+  type WorkflowDocument,
+} from "../../graph";
 import type { EditorStore } from "../store";
 import { ui } from "../store/ui";
 import { createUiStore } from "../store/uiStore";
 import { dialogs, getSession } from "../persistence/boot";
-
 
 export interface LoadErrorReport {
   title: string;
@@ -32,13 +38,20 @@ export interface FilesUiState {
 export const filesUi = createUiStore<FilesUiState>({ gallery: false, library: false, report: null, nameFor: null });
 
 /** Replaces the document, asking first over unsaved work; the session also keeps the old draft. */
-export async function replaceGuarded(store: EditorStore, doc: WorkflowDocument, reason: string, title?: string, markClean = true): Promise<boolean> {
+export async function replaceGuarded(
+  store: EditorStore,
+  doc: WorkflowDocument,
+  reason: string,
+  title?: string,
+  markClean = true,
+): Promise<boolean> {
   const session = getSession();
   if (session) return session.replace(doc, { reason, title, markClean });
   if (store.getState().dirty) {
     const answer = await dialogs.ask({
       title: title ?? "Replace the current pipeline?",
-      message: "The current pipeline has unsaved changes, and autosave is off in this browser, so it cannot be recovered afterwards. Save it first to keep it.",
+      message:
+        "The current pipeline has unsaved changes, and autosave is off in this browser, so it cannot be recovered afterwards. Save it first to keep it.",
       actions: [
         { id: "cancel", label: "Cancel", kind: "primary" },
         { id: "replace", label: "Discard and continue", kind: "danger" },
@@ -133,13 +146,22 @@ export async function newPipeline(store: EditorStore) {
   await replaceGuarded(store, emptyDocument({ name: "Untitled pipeline" }), "Replaced by New", "Start a new pipeline?");
 }
 
-export async function openTemplate(store: EditorStore, registry: Registry, tpl: { id: string; title: string; document: unknown }): Promise<boolean> {
+export async function openTemplate(
+  store: EditorStore,
+  registry: Registry,
+  tpl: { id: string; title: string; document: unknown },
+): Promise<boolean> {
   const r = loadWorkflow(structuredClone(tpl.document), registry);
   if (!r.ok) {
     reportErrors(`the “${tpl.title}” template`, r.errors);
     return false;
   }
-  const done = await replaceGuarded(store, r.document, `Replaced by the “${tpl.title}” template`, "Open this template?");
+  const done = await replaceGuarded(
+    store,
+    r.document,
+    `Replaced by the “${tpl.title}” template`,
+    "Open this template?",
+  );
   if (done) ui.toast(`Opened the “${tpl.title}” template`, "success");
   return done;
 }
@@ -148,13 +170,24 @@ export async function openTemplate(store: EditorStore, registry: Registry, tpl: 
 export async function saveToLibrary(store: EditorStore) {
   const session = getSession();
   if (!session) {
-    ui.toast("The library needs browser storage, which is not available here. Use Save to download the file.", "error", 7000);
+    ui.toast(
+      "The library needs browser storage, which is not available here. Use Save to download the file.",
+      "error",
+      7000,
+    );
     return;
   }
   try {
     const r = await session.saveToLibrary();
-    if (r === "need-name") filesUi.set({ nameFor: { initial: store.getState().document.meta.name ?? "Untitled pipeline" } });
-    else if (r === "saved" || r === "copied") ui.toast(r === "saved" ? `Saved “${session.state().library?.name}” to the library` : `Saved a copy “${session.state().library?.name}”`, "success");
+    if (r === "need-name")
+      filesUi.set({ nameFor: { initial: store.getState().document.meta.name ?? "Untitled pipeline" } });
+    else if (r === "saved" || r === "copied")
+      ui.toast(
+        r === "saved"
+          ? `Saved “${session.state().library?.name}” to the library`
+          : `Saved a copy “${session.state().library?.name}”`,
+        "success",
+      );
   } catch (e) {
     ui.toast(`Could not save to the library: ${(e as Error).message}`, "error", 8000);
   }

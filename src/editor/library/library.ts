@@ -25,7 +25,12 @@ export interface WorkflowLibrary {
    * changed since (another tab saved it) or was deleted, nothing is written and the conflict is returned.
    * Pass `force: true` to overwrite anyway after the user agreed.
    */
-  save(id: string, doc: WorkflowDocument, expectedUpdatedAt: number | undefined, options?: { force?: boolean }): Promise<SaveResult>;
+  save(
+    id: string,
+    doc: WorkflowDocument,
+    expectedUpdatedAt: number | undefined,
+    options?: { force?: boolean },
+  ): Promise<SaveResult>;
   rename(id: string, name: string): Promise<WorkflowSummary>;
   duplicate(id: string): Promise<WorkflowSummary>;
   remove(id: string): Promise<WorkflowRecord | undefined>;
@@ -39,11 +44,7 @@ export function cleanName(name: string): string {
   return n;
 }
 
-const fold = (s: string) =>
-  s
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase();
+const fold = (s: string) => s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 
 export function matchesQuery(name: string, query: string): boolean {
   const hay = fold(name);
@@ -83,7 +84,14 @@ export function createLibrary(db: Database, clock: () => number = Date.now): Wor
     async saveAs(name, doc) {
       const clean = cleanName(name);
       const t = tick();
-      const rec: WorkflowRecord = { id: newId("wf"), name: clean, createdAt: t, updatedAt: t, nodeCount: doc.nodes.length, data: serializeWorkflow(withName(doc, clean)) };
+      const rec: WorkflowRecord = {
+        id: newId("wf"),
+        name: clean,
+        createdAt: t,
+        updatedAt: t,
+        nodeCount: doc.nodes.length,
+        data: serializeWorkflow(withName(doc, clean)),
+      };
       await db.put("workflows", rec);
       return summary(rec);
     },
@@ -97,7 +105,14 @@ export function createLibrary(db: Database, clock: () => number = Date.now): Wor
       }
       const name = cur?.name ?? doc.meta.name ?? "Untitled pipeline";
       const t = tick();
-      const rec: WorkflowRecord = { id, name, createdAt: cur?.createdAt ?? t, updatedAt: t, nodeCount: doc.nodes.length, data: serializeWorkflow(withName(doc, name)) };
+      const rec: WorkflowRecord = {
+        id,
+        name,
+        createdAt: cur?.createdAt ?? t,
+        updatedAt: t,
+        nodeCount: doc.nodes.length,
+        data: serializeWorkflow(withName(doc, name)),
+      };
       await tx.store.put(rec);
       await tx.done;
       return { ok: true, record: summary(rec) };

@@ -15,7 +15,16 @@ export async function loadWorkflowFile(file: Blob, registry: Registry): Promise<
   const reply = await inWorker({ file }, registry);
   if (!reply) return here();
   if ("result" in reply) return reply.result;
-  return { ok: false, errors: [{ code: "internal-error", path: "$", message: `Could not read the workflow: ${"failure" in reply ? reply.failure : "unexpected answer"}` }] };
+  return {
+    ok: false,
+    errors: [
+      {
+        code: "internal-error",
+        path: "$",
+        message: `Could not read the workflow: ${"failure" in reply ? reply.failure : "unexpected answer"}`,
+      },
+    ],
+  };
 }
 
 /** `workflowFromImage` (PNG/JPEG metadata, then the workflow loader) off the main thread. */

@@ -14,7 +14,10 @@ export type LoadReply = { result: LoadResult } | { image: ImageWorkflowResult } 
 self.onmessage = async (e: MessageEvent<LoadRequest>) => {
   let reply: LoadReply;
   try {
-    reply = "image" in e.data ? { image: workflowFromImage(e.data.image, registry) } : { result: await loadWorkflowBlob(e.data.file, registry) };
+    reply =
+      "image" in e.data
+        ? { image: workflowFromImage(e.data.image, registry) }
+        : { result: await loadWorkflowBlob(e.data.file, registry) };
   } catch (err) {
     reply = { failure: err instanceof Error ? err.message : String(err) };
   }

@@ -36,15 +36,30 @@ function PipelineInspector() {
         <label className="field-label" htmlFor="meta-name">
           Name
         </label>
-        <input id="meta-name" className="input" value={meta.name ?? ""} placeholder="Untitled pipeline" onChange={(e) => store.setMeta({ name: e.target.value || undefined })} />
+        <input
+          id="meta-name"
+          className="input"
+          value={meta.name ?? ""}
+          placeholder="Untitled pipeline"
+          onChange={(e) => store.setMeta({ name: e.target.value || undefined })}
+        />
       </div>
       <div className="field">
         <label className="field-label" htmlFor="meta-desc">
           Description
         </label>
-        <textarea id="meta-desc" className="input textarea" rows={4} value={meta.description ?? ""} placeholder="What this pipeline is for" onChange={(e) => store.setMeta({ description: e.target.value || undefined })} />
+        <textarea
+          id="meta-desc"
+          className="input textarea"
+          rows={4}
+          value={meta.description ?? ""}
+          placeholder="What this pipeline is for"
+          onChange={(e) => store.setMeta({ description: e.target.value || undefined })}
+        />
       </div>
-      <div className="field-desc">{count} node{count === 1 ? "" : "s"}</div>
+      <div className="field-desc">
+        {count} node{count === 1 ? "" : "s"}
+      </div>
     </div>
   );
 }
@@ -95,13 +110,21 @@ function NodeInspector({ id }: { id: string }) {
   if (!node) return null;
   const def = store.registry.get(node.type);
   if (!def) return <div className="panel-pad">Unknown node type “{node.type}”.</div>;
-  const nodeLevel = diags.filter((d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)));
+  const nodeLevel = diags.filter(
+    (d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)),
+  );
 
   return (
     <div className="panel-pad inspector" ref={rootRef}>
       <div className="insp-head">
         <span className="dot" style={{ background: CATEGORY_COLOR[def.category] }} />
-        <input className="insp-title" aria-label="Node name" value={node.label ?? ""} placeholder={def.title} onChange={(e) => store.rename(id, e.target.value)} />
+        <input
+          className="insp-title"
+          aria-label="Node name"
+          value={node.label ?? ""}
+          placeholder={def.title}
+          onChange={(e) => store.rename(id, e.target.value)}
+        />
       </div>
       <div className="insp-type">
         {def.title} · {def.category} · <code>{node.id}</code>
@@ -109,7 +132,11 @@ function NodeInspector({ id }: { id: string }) {
       <p className="insp-desc">{def.explain?.summary ?? def.description}</p>
       {!def.inert && (
         <div className="row gap8 insp-actions">
-          <button className={`btn ${node.bypass ? "active" : ""}`} onClick={() => store.toggleBypass([id])} title="Ctrl+B">
+          <button
+            className={`btn ${node.bypass ? "active" : ""}`}
+            onClick={() => store.toggleBypass([id])}
+            title="Ctrl+B"
+          >
             {node.bypass ? "Enable" : "Bypass"}
           </button>
           <button className="btn" onClick={() => store.duplicate([id])} title="Ctrl+D">
@@ -145,8 +172,12 @@ function NodeInspector({ id }: { id: string }) {
                     {p.required && <span className="req">*</span>}
                   </span>
                   <span className="ip-kind">{PORT_KIND_INFO[p.kind].label}</span>
-                  <span className={`ip-state ${wired ? "on" : ""}`}>{wired ? (wired > 1 ? `${wired} wires` : "wired") : "not wired"}</span>
-                  {(d || p.description) && <div className={d ? `field-msg ${d.severity}` : "field-desc"}>{d?.message ?? p.description}</div>}
+                  <span className={`ip-state ${wired ? "on" : ""}`}>
+                    {wired ? (wired > 1 ? `${wired} wires` : "wired") : "not wired"}
+                  </span>
+                  {(d || p.description) && (
+                    <div className={d ? `field-msg ${d.severity}` : "field-desc"}>{d?.message ?? p.description}</div>
+                  )}
                 </li>
               );
             })}
@@ -157,7 +188,15 @@ function NodeInspector({ id }: { id: string }) {
       <PromptWeightingContext.Provider value={def.type === "prompt" && node.params.prompt_weighting === true}>
         {Object.entries(def.params).map(([k, spec]) => (
           <ParamExtras key={k} nodeId={id} name={k} spec={spec} explain={def.explain?.params?.[k]}>
-            <ParamField nodeId={id} name={k} spec={spec} value={node.params[k]} diagnostic={fieldDiagnostic(diags, k)} describe inactive={inactive[k]} />
+            <ParamField
+              nodeId={id}
+              name={k}
+              spec={spec}
+              value={node.params[k]}
+              diagnostic={fieldDiagnostic(diags, k)}
+              describe
+              inactive={inactive[k]}
+            />
           </ParamExtras>
         ))}
       </PromptWeightingContext.Provider>

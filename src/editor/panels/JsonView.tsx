@@ -57,15 +57,37 @@ function lines(b: Omit<Branch, "sig" | "marks">): ReactNode[] {
     );
   };
   const scalar = (v: unknown) => <span className={`jv ${v === null ? "null" : typeof v}`}>{JSON.stringify(v)}</span>;
-  const key = (k: string | number | null) => (k === null || typeof k === "number" ? null : <span className="jk">{JSON.stringify(k)}: </span>);
+  const key = (k: string | number | null) =>
+    k === null || typeof k === "number" ? null : <span className="jk">{JSON.stringify(k)}: </span>;
 
   function walk(v: unknown, path: string, depth: number, k: string | number | null, comma: boolean) {
     const tail = comma ? "," : "";
     if (Array.isArray(v) || (v && typeof v === "object")) {
-      const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v as object);
+      const entries: [string | number, unknown][] = Array.isArray(v)
+        ? v.map((x, i) => [i, x])
+        : Object.entries(v as object);
       const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
-      if (!entries.length) return push(path, depth, <>{key(k)}{open + close + tail}</>, !!path, `${path}#`);
-      push(path, depth, <>{key(k)}{open}</>, !!path, `${path}{`);
+      if (!entries.length)
+        return push(
+          path,
+          depth,
+          <>
+            {key(k)}
+            {open + close + tail}
+          </>,
+          !!path,
+          `${path}#`,
+        );
+      push(
+        path,
+        depth,
+        <>
+          {key(k)}
+          {open}
+        </>,
+        !!path,
+        `${path}{`,
+      );
       entries.forEach(([ck, cv], i) => {
         const childPath = path ? `${path}.${ck}` : String(ck);
         const childComma = i < entries.length - 1;
@@ -90,7 +112,17 @@ function lines(b: Omit<Branch, "sig" | "marks">): ReactNode[] {
       push(path, depth, <>{close + tail}</>, false, `${path}}`);
       return;
     }
-    push(path, depth, <>{key(k)}{scalar(v)}{tail}</>, true, `${path}=`);
+    push(
+      path,
+      depth,
+      <>
+        {key(k)}
+        {scalar(v)}
+        {tail}
+      </>,
+      true,
+      `${path}=`,
+    );
   }
   walk(b.value, b.path, b.depth, b.k, b.comma);
   return out;
@@ -100,7 +132,13 @@ const MemoBranch = memo(
   function Branch(b: Branch) {
     return <>{lines(b)}</>;
   },
-  (a, b) => a.sig === b.sig && a.marks === b.marks && a.comma === b.comma && a.depth === b.depth && a.k === b.k && a.onPick === b.onPick,
+  (a, b) =>
+    a.sig === b.sig &&
+    a.marks === b.marks &&
+    a.comma === b.comma &&
+    a.depth === b.depth &&
+    a.k === b.k &&
+    a.onPick === b.onPick,
 );
 
 /** Pretty-printed JSON where every line knows its request path, so a click can find the node that wrote it. */

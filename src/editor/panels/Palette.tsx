@@ -23,14 +23,26 @@ function PaletteBody() {
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
-  const wire = req.connectFrom ? { kind: req.connectFrom.kind as PortKind, handleType: req.connectFrom.handleType } : undefined;
-  const results = useMemo(() => searchNodes(store.registry.list(), query, wire), [store, query, wire?.kind, wire?.handleType]);
+  const wireKind = req.connectFrom?.kind as PortKind | undefined;
+  const wireEnd = req.connectFrom?.handleType;
+  const wire = useMemo(
+    () => (wireKind && wireEnd ? { kind: wireKind, handleType: wireEnd } : undefined),
+    [wireKind, wireEnd],
+  );
+  const results = useMemo(() => searchNodes(store.registry.list(), query, wire), [store, query, wire]);
+
   useEffect(() => inputRef.current?.focus(), []);
   useEffect(() => setActive(0), [query]);
 
   const close = () => ui.set({ palette: null });
   const choose = (type: string) => {
-    const at = placeNewNode(store.registry.getOrThrow(type), req.flow, store.getState().document.nodes, flow, req.connectFrom?.handleType);
+    const at = placeNewNode(
+      store.registry.getOrThrow(type),
+      req.flow,
+      store.getState().document.nodes,
+      flow,
+      req.connectFrom?.handleType,
+    );
     store.addNode(type, at, req.connectFrom ? { connectFrom: req.connectFrom } : {});
     close();
   };
@@ -54,9 +66,13 @@ function PaletteBody() {
             onChange={(e) => setQuery(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === "Escape") close();
-              else if (e.key === "ArrowDown") (e.preventDefault(), setActive((a) => Math.min(a + 1, results.length - 1)));
-              else if (e.key === "ArrowUp") (e.preventDefault(), setActive((a) => Math.max(a - 1, 0)));
-              else if (e.key === "Enter" && results[active]) choose(results[active].type);
+              else if (e.key === "ArrowDown") {
+                e.preventDefault();
+                setActive((a) => Math.min(a + 1, results.length - 1));
+              } else if (e.key === "ArrowUp") {
+                e.preventDefault();
+                setActive((a) => Math.max(a - 1, 0));
+              } else if (e.key === "Enter" && results[active]) choose(results[active].type);
               e.stopPropagation();
             }}
           />
@@ -86,7 +102,11 @@ function PaletteBody() {
               </div>
             </li>
           ))}
-          {!results.length && <li className="empty">No node matches “{query}”{wire ? ` and accepts this wire` : ""}.</li>}
+          {!results.length && (
+            <li className="empty">
+              No node matches “{query}”{wire ? ` and accepts this wire` : ""}.
+            </li>
+          )}
         </ul>
         {results[active]?.explain && (
           <div className="palette-explain" data-palette-explain={results[active].type} aria-live="polite">

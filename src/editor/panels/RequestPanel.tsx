@@ -26,7 +26,10 @@ export function RequestPanel() {
   const [format, setFormat] = useState<"json" | "js" | "curl">("json");
 
   // Which output to show: the one picked, else a selected Sampler, else the first.
-  const out = result.outputs.find((o) => o.output === chosen) ?? result.outputs.find((o) => selected.includes(o.output)) ?? result.outputs[0];
+  const out =
+    result.outputs.find((o) => o.output === chosen) ??
+    result.outputs.find((o) => selected.includes(o.output)) ??
+    result.outputs[0];
 
   // The highlight needs the full source map (every request path), which the compiler builds on
   // demand: at 500 nodes that is most of this panel's cost. A keystroke's render shows the new
@@ -39,14 +42,19 @@ export function RequestPanel() {
     for (const [path, src] of Object.entries(highlightFrom.sourceMap)) if (sel.has(src.nodeId)) set.add(path);
     return set;
   }, [highlightFrom, selected]);
-  const problems = useMemo(() => new Set((out?.diagnostics ?? []).map((d) => d.path).filter((p): p is string => !!p)), [out]);
+  const problems = useMemo(
+    () => new Set((out?.diagnostics ?? []).map((d) => d.path).filter((p): p is string => !!p)),
+    [out],
+  );
 
   if (!out) {
     return (
       <div className="panel-pad">
         <div className="empty-state">
           <div className="empty-title">No request yet</div>
-          <div className="empty-sub">Add a Sampler output node and wire a model and a prompt into it; its fal request appears here as you edit.</div>
+          <div className="empty-sub">
+            Add a Sampler output node and wire a model and a prompt into it; its fal request appears here as you edit.
+          </div>
         </div>
       </div>
     );
@@ -69,7 +77,12 @@ export function RequestPanel() {
     <div className="request">
       <div className="req-head">
         {result.outputs.length > 1 && (
-          <select className="input select" aria-label="Output" value={out.output} onChange={(e) => ui.set({ output: e.target.value })}>
+          <select
+            className="input select"
+            aria-label="Output"
+            value={out.output}
+            onChange={(e) => ui.set({ output: e.target.value })}
+          >
             {result.outputs.map((o) => (
               <option key={o.output} value={o.output}>
                 {title(o.output)}
@@ -80,17 +93,26 @@ export function RequestPanel() {
         <div className="endpoint">
           <span className="method">POST</span>
           <code>{out.endpoint}</code>
-          <span className={`status ${out.ok ? "ok" : "bad"}`}>{out.ok ? "ready" : `${errors.length} error${errors.length === 1 ? "" : "s"}`}</span>
+          <span className={`status ${out.ok ? "ok" : "bad"}`}>
+            {out.ok ? "ready" : `${errors.length} error${errors.length === 1 ? "" : "s"}`}
+          </span>
         </div>
         {!out.ok && (
           <button className="callout error as-button" onClick={() => ui.set({ tab: "problems" })}>
-            This request would be refused. {errors[0]?.message} {errors.length > 1 ? `(+${errors.length - 1} more)` : ""}
+            This request would be refused. {errors[0]?.message}{" "}
+            {errors.length > 1 ? `(+${errors.length - 1} more)` : ""}
           </button>
         )}
         <div className="row gap4 req-tools">
           <div className="seg" role="tablist" aria-label="Format">
             {(["json", "js", "curl"] as const).map((f) => (
-              <button key={f} role="tab" aria-selected={format === f} className={format === f ? "on" : ""} onClick={() => setFormat(f)}>
+              <button
+                key={f}
+                role="tab"
+                aria-selected={format === f}
+                className={format === f ? "on" : ""}
+                onClick={() => setFormat(f)}
+              >
                 {f === "json" ? "JSON" : f === "js" ? "JavaScript" : "curl"}
               </button>
             ))}
@@ -99,7 +121,16 @@ export function RequestPanel() {
           <button
             className="btn small"
             disabled={!out.input}
-            onClick={() => copyText(format === "json" ? requestJson(input) : format === "js" ? jsSnippet(out.endpoint, input) : curlSnippet(out.endpoint, input), format === "json" ? "Request JSON" : format === "js" ? "JavaScript snippet" : "curl command")}
+            onClick={() =>
+              copyText(
+                format === "json"
+                  ? requestJson(input)
+                  : format === "js"
+                    ? jsSnippet(out.endpoint, input)
+                    : curlSnippet(out.endpoint, input),
+                format === "json" ? "Request JSON" : format === "js" ? "JavaScript snippet" : "curl command",
+              )
+            }
           >
             <Icon name="copy" size={13} /> Copy
           </button>
@@ -109,10 +140,14 @@ export function RequestPanel() {
         {format === "json" ? (
           <JsonView value={input} highlight={highlight} problems={problems} onPick={pick} />
         ) : (
-          <pre className="code">{format === "js" ? jsSnippet(out.endpoint, input) : curlSnippet(out.endpoint, input)}</pre>
+          <pre className="code">
+            {format === "js" ? jsSnippet(out.endpoint, input) : curlSnippet(out.endpoint, input)}
+          </pre>
         )}
       </div>
-      <div className="req-foot">Click a line to select the node that set it. Selected nodes' fields are highlighted.</div>
+      <div className="req-foot">
+        Click a line to select the node that set it. Selected nodes' fields are highlighted.
+      </div>
     </div>
   );
 }

@@ -7,8 +7,12 @@ import { Inspector } from "./Inspector";
 
 // The Request and Problems tabs are not on screen at first; they load with (and after) the
 // compiler, so they never show a not-yet-compiled pipeline. Fetched once the page is idle.
-const RequestPanel = lazyPart(() => Promise.all([import("./RequestPanel"), loadCompiler()]).then(([m]) => ({ default: m.RequestPanel })));
-const ProblemsPanel = lazyPart(() => Promise.all([import("./ProblemsPanel"), loadCompiler()]).then(([m]) => ({ default: m.ProblemsPanel })));
+const RequestPanel = lazyPart(() =>
+  Promise.all([import("./RequestPanel"), loadCompiler()]).then(([m]) => ({ default: m.RequestPanel })),
+);
+const ProblemsPanel = lazyPart(() =>
+  Promise.all([import("./ProblemsPanel"), loadCompiler()]).then(([m]) => ({ default: m.ProblemsPanel })),
+);
 whenIdle(() => {
   void RequestPanel.preload().catch(() => undefined);
   void ProblemsPanel.preload().catch(() => undefined);
@@ -31,9 +35,17 @@ export function SidePanel() {
     <aside className="sidepanel" aria-label="Details">
       <div className="tabs" role="tablist">
         {tabs.map(([id, label]) => (
-          <button key={id} role="tab" aria-selected={tab === id} className={tab === id ? "on" : ""} onClick={() => ui.set({ tab: id })}>
+          <button
+            key={id}
+            role="tab"
+            aria-selected={tab === id}
+            className={tab === id ? "on" : ""}
+            onClick={() => ui.set({ tab: id })}
+          >
             {label}
-            {id === "problems" && errors + warnings > 0 && <span className={`count ${errors ? "err" : "warn"}`}>{errors || warnings}</span>}
+            {id === "problems" && errors + warnings > 0 && (
+              <span className={`count ${errors ? "err" : "warn"}`}>{errors || warnings}</span>
+            )}
           </button>
         ))}
       </div>
@@ -41,7 +53,9 @@ export function SidePanel() {
         {tab === "inspector" ? (
           <Inspector />
         ) : (
-          <Suspense fallback={<div className="panel-pad muted small">Loading…</div>}>{tab === "request" ? <RequestPanel /> : <ProblemsPanel />}</Suspense>
+          <Suspense fallback={<div className="panel-pad muted small">Loading…</div>}>
+            {tab === "request" ? <RequestPanel /> : <ProblemsPanel />}
+          </Suspense>
         )}
       </div>
     </aside>

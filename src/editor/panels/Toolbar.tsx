@@ -6,10 +6,30 @@ import { Icon, type IconName } from "../kit/icons";
 import { RunButton } from "../run/RunButton";
 import { fitGraph } from "../flow/fit";
 
-function TB({ icon, label, onClick, disabled, title, primary }: { icon: IconName; label?: string; onClick(): void; disabled?: boolean; title: string; primary?: boolean }) {
+function TB({
+  icon,
+  label,
+  onClick,
+  disabled,
+  title,
+  primary,
+}: {
+  icon: IconName;
+  label?: string;
+  onClick(): void;
+  disabled?: boolean;
+  title: string;
+  primary?: boolean;
+}) {
   return (
     // aria-label always: narrow windows hide the text label, which would leave the button nameless.
-    <button className={`tb ${primary ? "primary" : ""} ${label ? "" : "icon-only"}`} onClick={onClick} disabled={disabled} title={title} aria-label={label ?? title}>
+    <button
+      className={`tb ${primary ? "primary" : ""} ${label ? "" : "icon-only"}`}
+      onClick={onClick}
+      disabled={disabled}
+      title={title}
+      aria-label={label ?? title}
+    >
       <Icon name={icon} size={15} />
       {label && <span>{label}</span>}
     </button>
@@ -37,16 +57,46 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
       </div>
       <div className="tb-group">
         <TB icon="filePlus" label="New" title="New empty pipeline" onClick={() => void files.newPipeline(store)} />
-        <TB icon="folder" label="Open" title="Open a workflow file (Ctrl+O), or drop one on the canvas" onClick={() => files.pickFile(store)} />
-        <TB icon="save" label="Save" title="Download the workflow as JSON (Ctrl+S)" onClick={() => files.saveToFile(store)} />
-        <TB icon="braces" label="Import request" title="Import a fal request (JSON) as a pipeline" onClick={() => ui.set({ importOpen: true })} />
+        <TB
+          icon="folder"
+          label="Open"
+          title="Open a workflow file (Ctrl+O), or drop one on the canvas"
+          onClick={() => files.pickFile(store)}
+        />
+        <TB
+          icon="save"
+          label="Save"
+          title="Download the workflow as JSON (Ctrl+S)"
+          onClick={() => files.saveToFile(store)}
+        />
+        <TB
+          icon="braces"
+          label="Import request"
+          title="Import a fal request (JSON) as a pipeline"
+          onClick={() => ui.set({ importOpen: true })}
+        />
         <TB icon="grid" label="Templates" title="Start from an example pipeline" onClick={files.showTemplates} />
-        <TB icon="library" label="Library" title="Your saved workflows and recoverable drafts" onClick={files.showLibrary} />
+        <TB
+          icon="library"
+          label="Library"
+          title="Your saved workflows and recoverable drafts"
+          onClick={files.showLibrary}
+        />
       </div>
       <div className="tb-sep" />
       <div className="tb-group">
-        <TB icon="undo" title={`Undo${undoLabel ? ` ${undoLabel}` : ""} (Ctrl+Z)`} disabled={!canUndo} onClick={() => store.undo()} />
-        <TB icon="redo" title={`Redo${redoLabel ? ` ${redoLabel}` : ""} (Ctrl+Shift+Z)`} disabled={!canRedo} onClick={() => store.redo()} />
+        <TB
+          icon="undo"
+          title={`Undo${undoLabel ? ` ${undoLabel}` : ""} (Ctrl+Z)`}
+          disabled={!canUndo}
+          onClick={() => store.undo()}
+        />
+        <TB
+          icon="redo"
+          title={`Redo${redoLabel ? ` ${redoLabel}` : ""} (Ctrl+Shift+Z)`}
+          disabled={!canRedo}
+          onClick={() => store.redo()}
+        />
         <TB icon="layout" label="Layout" title="Arrange nodes left to right (Ctrl+Shift+L)" onClick={onLayout} />
         <TB icon="fit" title="Fit view (F)" onClick={() => fitGraph(flow, { duration: 200 })} />
       </div>

@@ -96,7 +96,12 @@ export function createAutosaver<T>(opts: AutosaverOptions<T>): Autosaver {
       setStatus({
         state: "error",
         lastSavedAt: status.lastSavedAt,
-        error: { kind: isQuotaError(e) ? "quota" : "other", message: e instanceof Error ? e.message : String(e), failures, retryInMs },
+        error: {
+          kind: isQuotaError(e) ? "quota" : "other",
+          message: e instanceof Error ? e.message : String(e),
+          failures,
+          retryInMs,
+        },
       });
       if (retryTimer !== null) clearTimeout(retryTimer);
       retryTimer = disposed

@@ -67,7 +67,11 @@ export function onSessionChange(l: Listener): () => void {
  * without IndexedDB (private mode, blocked storage) the editor still works, with a banner.
  * Resolves after at most `timeoutMs` so a hung database cannot keep the editor from showing.
  */
-export async function startPersistence(store: EditorStore, registry: Registry, timeoutMs = 4000): Promise<Session | null> {
+export async function startPersistence(
+  store: EditorStore,
+  registry: Registry,
+  timeoutMs = 4000,
+): Promise<Session | null> {
   const boot = (async () => {
     const db = await openDatabase();
     const s = createSession({ store, registry, db, ask: dialogs.ask, channel: broadcastChannel() });

@@ -24,7 +24,12 @@ export interface DraftStore {
   /** Writes a snapshot of the payload into the slot and switches the slot's pointer to it. */
   save(slot: string, payload: DraftPayload, savedAt?: number): Promise<void>;
   /** Saves pre-encoded text (tests, and re-saving a recovered draft). */
-  saveText(slot: string, text: string, meta: { name: string; nodeCount: number; libraryId?: string }, savedAt?: number): Promise<void>;
+  saveText(
+    slot: string,
+    text: string,
+    meta: { name: string; nodeCount: number; libraryId?: string },
+    savedAt?: number,
+  ): Promise<void>;
   read(slot: string): Promise<SlotRead | undefined>;
   listSlots(): Promise<DraftRecord[]>;
   /** Marks a slot unreadable so no tab restores it again; its snapshots are left as they are. */
@@ -34,14 +39,22 @@ export interface DraftStore {
   /** Moves slots beyond SLOT_LIMIT, oldest first, that `isOpen` says no tab holds, into the recent list. */
   pruneSlots(isOpen: (slot: string) => boolean): Promise<void>;
 
-  pushRecent(entry: { name: string; nodeCount: number; reason: string; data: string }, savedAt?: number): Promise<RecentDraftRecord | null>;
+  pushRecent(
+    entry: { name: string; nodeCount: number; reason: string; data: string },
+    savedAt?: number,
+  ): Promise<RecentDraftRecord | null>;
   listRecent(): Promise<RecentDraftRecord[]>;
   getRecent(id: string): Promise<RecentDraftRecord | undefined>;
   removeRecent(id: string): Promise<void>;
 }
 
 export function createDraftStore(db: Database, clock: () => number = Date.now): DraftStore {
-  async function saveText(slot: string, text: string, meta: { name: string; nodeCount: number; libraryId?: string }, savedAt = clock()) {
+  async function saveText(
+    slot: string,
+    text: string,
+    meta: { name: string; nodeCount: number; libraryId?: string },
+    savedAt = clock(),
+  ) {
     const tx = db.transaction(["snapshots", "drafts"], "readwrite");
     const snapshots = tx.objectStore("snapshots");
     const drafts = tx.objectStore("drafts");
@@ -51,7 +64,14 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
       if (old?.quarantined) throw new Error(`Draft slot ${slot} is set aside as unreadable and cannot be written`);
       const id = newId("snap");
       await snapshots.put({ id, slot, savedAt, data: text });
-      const record: DraftRecord = { slot, current: id, previous: old?.current, updatedAt: savedAt, name: meta.name, nodeCount: meta.nodeCount };
+      const record: DraftRecord = {
+        slot,
+        current: id,
+        previous: old?.current,
+        updatedAt: savedAt,
+        name: meta.name,
+        nodeCount: meta.nodeCount,
+      };
       if (meta.libraryId) record.libraryId = meta.libraryId;
       await drafts.put(record);
       if (old?.previous && old.previous !== old.current) await snapshots.delete(old.previous);
@@ -71,7 +91,12 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
   const store: DraftStore = {
     async save(slot, payload, savedAt = clock()) {
       const text = encodeDraft(payload, savedAt);
-      await saveText(slot, text, { name: draftName(payload.document), nodeCount: payload.document.nodes.length, libraryId: payload.libraryId }, savedAt);
+      await saveText(
+        slot,
+        text,
+        { name: draftName(payload.document), nodeCount: payload.document.nodes.length, libraryId: payload.libraryId },
+        savedAt,
+      );
     },
     saveText,
 
@@ -111,7 +136,11 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
       for (const s of extra) {
         const read = await store.read(s.slot);
         const snap = read?.current ?? read?.previous;
-        if (snap) await store.pushRecent({ name: s.name, nodeCount: s.nodeCount, reason: "Set aside: too many open drafts", data: snap.data }, s.updatedAt);
+        if (snap)
+          await store.pushRecent(
+            { name: s.name, nodeCount: s.nodeCount, reason: "Set aside: too many open drafts", data: snap.data },
+            s.updatedAt,
+          );
         await store.removeSlot(s.slot);
       }
     },

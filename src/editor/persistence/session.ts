@@ -12,7 +12,18 @@ import { newId, type Database } from "./db";
 import { createDraftStore, type DraftStore } from "./drafts";
 import { loadWorkflowFile } from "../load/loadOffThread";
 import { decodeDraft, draftName, encodeDraft, type CorruptReason, type DraftPayload } from "./snapshot";
-import { chooseSlot, memoryLocks, slotLock, tabStorage, webLocks, workflowLock, type KeyValue, type Release, type TabChannel, type TabLocks } from "./tabs";
+import {
+  chooseSlot,
+  memoryLocks,
+  slotLock,
+  tabStorage,
+  webLocks,
+  workflowLock,
+  type KeyValue,
+  type Release,
+  type TabChannel,
+  type TabLocks,
+} from "./tabs";
 
 export interface AskAction {
   id: string;
@@ -52,7 +63,10 @@ export interface SessionState {
   unavailable: string | null;
 }
 
-export type OpenOutcome = { ok: true; warnings: LoadIssue[] } | { ok: false; cancelled: true } | { ok: false; cancelled: false; errors: LoadIssue[] };
+export type OpenOutcome =
+  | { ok: true; warnings: LoadIssue[] }
+  | { ok: false; cancelled: true }
+  | { ok: false; cancelled: false; errors: LoadIssue[] };
 
 export interface SessionOptions {
   store: EditorStore;
@@ -78,7 +92,16 @@ export interface Session {
   start(): Promise<void>;
   flush(): Promise<void>;
   /** Replaces the document after asking if there is unsaved work; the replaced draft goes to the recent list. */
-  replace(doc: WorkflowDocument, opts: { reason: string; title?: string; markClean?: boolean; library?: WorkflowSummary | null; view?: Partial<Pick<DraftPayload, "viewport" | "selection">> }): Promise<boolean>;
+  replace(
+    doc: WorkflowDocument,
+    opts: {
+      reason: string;
+      title?: string;
+      markClean?: boolean;
+      library?: WorkflowSummary | null;
+      view?: Partial<Pick<DraftPayload, "viewport" | "selection">>;
+    },
+  ): Promise<boolean>;
   openFile(file: Blob & { name?: string }): Promise<OpenOutcome>;
   openLibrary(id: string): Promise<OpenOutcome>;
   recoverRecent(id: string): Promise<OpenOutcome>;
@@ -94,7 +117,16 @@ export interface Session {
   dispose(): void;
 }
 
-const DEFAULT_STATE: SessionState = { ready: false, slot: null, autosave: { state: "idle" }, restored: null, corrupt: null, library: null, sharedWarning: null, unavailable: null };
+const DEFAULT_STATE: SessionState = {
+  ready: false,
+  slot: null,
+  autosave: { state: "idle" },
+  restored: null,
+  corrupt: null,
+  library: null,
+  sharedWarning: null,
+  unavailable: null,
+};
 
 export function createSession(opts: SessionOptions): Session {
   const { store, registry, db, ask } = opts;
@@ -146,7 +178,13 @@ export function createSession(opts: SessionOptions): Session {
 
   function watchStore() {
     unsubscribeStore = store.subscribe((next: EditorState, prev: EditorState) => {
-      if (next.document !== prev.document || next.viewport !== prev.viewport || next.selection !== prev.selection || next.dirty !== prev.dirty) autosaver.changed();
+      if (
+        next.document !== prev.document ||
+        next.viewport !== prev.viewport ||
+        next.selection !== prev.selection ||
+        next.dirty !== prev.dirty
+      )
+        autosaver.changed();
     });
   }
 
@@ -164,7 +202,8 @@ export function createSession(opts: SessionOptions): Session {
     set({ library: rec, sharedWarning });
   }
 
-  const sharedText = (name: string) => `“${name}” is also open in another tab. Saving here will not silently overwrite the other tab's changes: you will be asked first.`;
+  const sharedText = (name: string) =>
+    `“${name}” is also open in another tab. Saving here will not silently overwrite the other tab's changes: you will be asked first.`;
 
   async function restoreInto(p: DraftPayload) {
     // The view rides on the document too: the canvas shows a newly opened document at its own viewport.
@@ -195,11 +234,23 @@ export function createSession(opts: SessionOptions): Session {
         const decoded = cur ? decodeDraft(cur.data, registry) : null;
         if (decoded?.ok) {
           await restoreInto(decoded.draft);
-          restored = { name: draftName(decoded.draft.document), savedAt: decoded.savedAt, how: choice.how, fromPrevious: false };
+          restored = {
+            name: draftName(decoded.draft.document),
+            savedAt: decoded.savedAt,
+            how: choice.how,
+            fromPrevious: false,
+          };
           if (decoded.draft.libraryId) {
             const rec = await library.get(decoded.draft.libraryId);
             // Keep the updatedAt the draft was based on, so a save notices another tab's newer save.
-            if (rec) await setLibrary({ id: rec.id, name: rec.name, createdAt: rec.createdAt, nodeCount: rec.nodeCount, updatedAt: decoded.draft.libraryUpdatedAt ?? rec.updatedAt });
+            if (rec)
+              await setLibrary({
+                id: rec.id,
+                name: rec.name,
+                createdAt: rec.createdAt,
+                nodeCount: rec.nodeCount,
+                updatedAt: decoded.draft.libraryUpdatedAt ?? rec.updatedAt,
+              });
           }
         } else if (read) {
           // Unreadable: set the slot aside untouched and work in a fresh one. The last good copy, if any, is restored.
@@ -209,7 +260,12 @@ export function createSession(opts: SessionOptions): Session {
           corrupt = { slot: choice.slot, reason, message, raw: cur?.data ?? "", restoredPrevious: !!prev?.ok };
           await drafts.quarantine(choice.slot, message);
           choice.release();
-          choice = await chooseSlot({ storage: { getItem: () => null, setItem: (k, v) => storage.setItem(k, v) }, locks, candidates: [], makeId: () => newId("slot") });
+          choice = await chooseSlot({
+            storage: { getItem: () => null, setItem: (k, v) => storage.setItem(k, v) },
+            locks,
+            candidates: [],
+            makeId: () => newId("slot"),
+          });
           if (prev?.ok) {
             await restoreInto(prev.draft);
             restored = { name: draftName(prev.draft.document), savedAt: prev.savedAt, how: "own", fromPrevious: true };
@@ -221,7 +277,8 @@ export function createSession(opts: SessionOptions): Session {
 
       if (channel) {
         unsubscribeChannel = channel.onMessage((msg) => {
-          if (msg.tab !== tabId && state.library && msg.workflowId === state.library.id) set({ sharedWarning: sharedText(state.library.name) });
+          if (msg.tab !== tabId && state.library && msg.workflowId === state.library.id)
+            set({ sharedWarning: sharedText(state.library.name) });
         });
       }
       watchStore();
@@ -250,7 +307,12 @@ export function createSession(opts: SessionOptions): Session {
       }
       if (s.document.nodes.length > 0) {
         try {
-          await drafts.pushRecent({ name: draftName(s.document), nodeCount: s.document.nodes.length, reason: o.reason, data: encodeDraft(payload(), now()) });
+          await drafts.pushRecent({
+            name: draftName(s.document),
+            nodeCount: s.document.nodes.length,
+            reason: o.reason,
+            data: encodeDraft(payload(), now()),
+          });
         } catch (e) {
           if (s.dirty) {
             const go = await ask({
@@ -266,7 +328,9 @@ export function createSession(opts: SessionOptions): Session {
         }
       }
       await setLibrary(o.library ?? null);
-      store.replaceDocument(o.view?.viewport ? { ...doc, viewport: o.view.viewport } : doc, { markClean: o.markClean ?? true });
+      store.replaceDocument(o.view?.viewport ? { ...doc, viewport: o.view.viewport } : doc, {
+        markClean: o.markClean ?? true,
+      });
       if (o.view?.viewport) store.setViewport(o.view.viewport);
       if (o.view?.selection) store.setSelection(o.view.selection);
       await autosaver.flush();
@@ -277,29 +341,61 @@ export function createSession(opts: SessionOptions): Session {
       // Parsed and checked in a worker: a file at the node cap must not freeze the editor.
       const result = await loadWorkflowFile(file, registry);
       if (!result.ok) return { ok: false, cancelled: false, errors: result.errors };
-      const done = await session.replace(result.document, { reason: `Replaced by opening ${file.name ?? "a file"}`, title: "Open this file?" });
+      const done = await session.replace(result.document, {
+        reason: `Replaced by opening ${file.name ?? "a file"}`,
+        title: "Open this file?",
+      });
       return done ? { ok: true, warnings: result.warnings } : { ok: false, cancelled: true };
     },
 
     async openLibrary(id) {
       const opened = await library.open(id, registry);
-      if (!opened) return { ok: false, cancelled: false, errors: [{ code: "internal-error", path: "$", message: "This workflow is no longer in the library" }] };
+      if (!opened)
+        return {
+          ok: false,
+          cancelled: false,
+          errors: [{ code: "internal-error", path: "$", message: "This workflow is no longer in the library" }],
+        };
       if (!opened.result.ok) return { ok: false, cancelled: false, errors: opened.result.errors };
-      const done = await session.replace(opened.result.document, { reason: `Replaced by opening “${opened.record.name}” from the library`, title: "Open this workflow?", library: opened.record });
+      const done = await session.replace(opened.result.document, {
+        reason: `Replaced by opening “${opened.record.name}” from the library`,
+        title: "Open this workflow?",
+        library: opened.record,
+      });
       return done ? { ok: true, warnings: opened.result.warnings } : { ok: false, cancelled: true };
     },
 
     async recoverRecent(id) {
       const rec = await drafts.getRecent(id);
-      if (!rec) return { ok: false, cancelled: false, errors: [{ code: "internal-error", path: "$", message: "This draft is no longer stored" }] };
+      if (!rec)
+        return {
+          ok: false,
+          cancelled: false,
+          errors: [{ code: "internal-error", path: "$", message: "This draft is no longer stored" }],
+        };
       const decoded = decodeDraft(rec.data, registry);
-      if (!decoded.ok) return { ok: false, cancelled: false, errors: decoded.issues.length ? decoded.issues : [{ code: "internal-error", path: "$", message: decoded.message }] };
+      if (!decoded.ok)
+        return {
+          ok: false,
+          cancelled: false,
+          errors: decoded.issues.length
+            ? decoded.issues
+            : [{ code: "internal-error", path: "$", message: decoded.message }],
+        };
       const lib = decoded.draft.libraryId ? await library.get(decoded.draft.libraryId) : undefined;
       const done = await session.replace(decoded.draft.document, {
         reason: "Replaced by recovering another draft",
         title: "Recover this draft?",
         markClean: false,
-        library: lib ? { id: lib.id, name: lib.name, createdAt: lib.createdAt, nodeCount: lib.nodeCount, updatedAt: decoded.draft.libraryUpdatedAt ?? lib.updatedAt } : null,
+        library: lib
+          ? {
+              id: lib.id,
+              name: lib.name,
+              createdAt: lib.createdAt,
+              nodeCount: lib.nodeCount,
+              updatedAt: decoded.draft.libraryUpdatedAt ?? lib.updatedAt,
+            }
+          : null,
         view: decoded.draft,
       });
       if (!done) return { ok: false, cancelled: true };
@@ -355,7 +451,20 @@ export function createSession(opts: SessionOptions): Session {
       if (loaded.ok) {
         const doc = loaded.document;
         await drafts
-          .pushRecent({ name: rec.name, nodeCount: rec.nodeCount, reason: "Deleted from the library", data: encodeDraft({ document: doc, viewport: doc.viewport ?? { x: 0, y: 0, zoom: 1 }, selection: { nodes: [], edges: [] }, dirty: true }, now()) })
+          .pushRecent({
+            name: rec.name,
+            nodeCount: rec.nodeCount,
+            reason: "Deleted from the library",
+            data: encodeDraft(
+              {
+                document: doc,
+                viewport: doc.viewport ?? { x: 0, y: 0, zoom: 1 },
+                selection: { nodes: [], edges: [] },
+                dirty: true,
+              },
+              now(),
+            ),
+          })
           .catch(() => undefined);
       }
       if (state.library?.id === id) {

@@ -74,7 +74,12 @@ export function decodeDraft(text: string, registry: Registry): DecodeResult {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, reason: "bad-json", message: `The autosave is not valid JSON (${(e as Error).message})`, issues: [] };
+    return {
+      ok: false,
+      reason: "bad-json",
+      message: `The autosave is not valid JSON (${(e as Error).message})`,
+      issues: [],
+    };
   }
   if (!isObj(raw) || raw.kind !== DRAFT_KIND) {
     return { ok: false, reason: "not-a-draft", message: "The autosave is not a lora-graph draft", issues: [] };
@@ -106,7 +111,10 @@ export function decodeDraft(text: string, registry: Registry): DecodeResult {
     draft: {
       document: doc,
       viewport: readViewport(raw.viewport, doc.viewport),
-      selection: { nodes: readIds(selection.nodes, new Set(doc.nodes.map((n) => n.id))), edges: readIds(selection.edges, new Set(doc.edges.map((e) => e.id))) },
+      selection: {
+        nodes: readIds(selection.nodes, new Set(doc.nodes.map((n) => n.id))),
+        edges: readIds(selection.edges, new Set(doc.edges.map((e) => e.id))),
+      },
       dirty: raw.dirty === true,
       libraryId: typeof raw.libraryId === "string" ? raw.libraryId : undefined,
       libraryUpdatedAt: finite(raw.libraryUpdatedAt) ? raw.libraryUpdatedAt : undefined,

@@ -25,7 +25,11 @@ export const workflowLock = (id: string) => `lora-graph:workflow:${id}`;
 export const TAB_KEY = "lora-graph.tab-slot";
 
 interface LockManagerLike {
-  request(name: string, options: { ifAvailable: boolean }, cb: (lock: unknown) => Promise<void> | void): Promise<unknown>;
+  request(
+    name: string,
+    options: { ifAvailable: boolean },
+    cb: (lock: unknown) => Promise<void> | void,
+  ): Promise<unknown>;
   query(): Promise<{ held?: { name?: string }[] }>;
 }
 
@@ -101,7 +105,12 @@ export interface SlotChoice {
  * Picks this tab's draft slot and holds its lock.
  * `candidates` are existing slots, most recent first, that are not quarantined.
  */
-export async function chooseSlot(opts: { storage: KeyValue; locks: TabLocks; candidates: readonly string[]; makeId: () => string }): Promise<SlotChoice> {
+export async function chooseSlot(opts: {
+  storage: KeyValue;
+  locks: TabLocks;
+  candidates: readonly string[];
+  makeId: () => string;
+}): Promise<SlotChoice> {
   const own = opts.storage.getItem(TAB_KEY);
   if (own) {
     const release = await opts.locks.tryHold(slotLock(own));
@@ -140,7 +149,8 @@ export function broadcastChannel(name = "lora-graph"): TabChannel | null {
     onMessage(cb) {
       const h = (e: MessageEvent) => {
         const d = e.data as { type?: unknown; workflowId?: unknown; tab?: unknown };
-        if (d && d.type === "opened-workflow" && typeof d.workflowId === "string" && typeof d.tab === "string") cb({ type: d.type, workflowId: d.workflowId, tab: d.tab });
+        if (d && d.type === "opened-workflow" && typeof d.workflowId === "string" && typeof d.tab === "string")
+          cb({ type: d.type, workflowId: d.workflowId, tab: d.tab });
       };
       ch.addEventListener("message", h);
       return () => ch.removeEventListener("message", h);

@@ -18,7 +18,10 @@ interface Item {
 
 function useItems(): Item[] {
   const runs = useRunState((s) => s.runs);
-  return useMemo(() => runs.filter((r) => r.status === "completed").flatMap((run) => run.images.map((_, index) => ({ run, index }))), [runs]);
+  return useMemo(
+    () => runs.filter((r) => r.status === "completed").flatMap((run) => run.images.map((_, index) => ({ run, index }))),
+    [runs],
+  );
 }
 
 function Lightbox({ items }: { items: Item[] }) {
@@ -47,14 +50,23 @@ function Lightbox({ items }: { items: Item[] }) {
   if (!target || !run) return null;
   const img = run.images[target.index];
   return (
-    <div className="run-lightbox" role="dialog" aria-label="Image" onMouseDown={(e) => e.target === e.currentTarget && runUi.set({ lightbox: null })}>
+    <div
+      className="run-lightbox"
+      role="dialog"
+      aria-label="Image"
+      onMouseDown={(e) => e.target === e.currentTarget && runUi.set({ lightbox: null })}
+    >
       {src && <img src={src} alt={`Result ${target.index + 1} of ${run.title}`} referrerPolicy="no-referrer" />}
       <div className="bar">
         <span>
           {run.title} · {img?.width}×{img?.height}
           {run.seed !== undefined ? ` · seed ${run.seed}` : ""}
         </span>
-        <button className="btn small primary" onClick={() => void downloadRunImage(run, target.index)} title="With the workflow inside">
+        <button
+          className="btn small primary"
+          onClick={() => void downloadRunImage(run, target.index)}
+          title="With the workflow inside"
+        >
           Download
         </button>
         <button
@@ -96,7 +108,12 @@ export default function Gallery() {
           ) : (
             <div className="run-gallery-grid">
               {items.map(({ run, index }) => (
-                <RunThumb key={`${run.id}:${index}`} run={run} index={index} onOpen={() => runUi.set({ lightbox: { runId: run.id, index } })} />
+                <RunThumb
+                  key={`${run.id}:${index}`}
+                  run={run}
+                  index={index}
+                  onOpen={() => runUi.set({ lightbox: { runId: run.id, index } })}
+                />
               ))}
             </div>
           )}

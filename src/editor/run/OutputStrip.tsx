@@ -29,9 +29,11 @@ export const OutputStrip = memo(function OutputStrip({ nodeId }: { nodeId: strin
     <div className="run-strip nodrag" data-output-strip={nodeId} data-status={latest.status}>
       <div className="run-strip-head">
         <span className={`run-pill ${latest.status}`}>{STATUS_LABEL[latest.status]}</span>
-        {active && progress && <span>
-          step {progress.step}/{progress.total}
-        </span>}
+        {active && progress && (
+          <span>
+            step {progress.step}/{progress.total}
+          </span>
+        )}
         {latest.status === "failed" && <span title={latest.error?.message}>see Runs</span>}
         <span className="grow" />
         <span className="run-meta">{formatDuration(elapsed(latest, now))}</span>
@@ -44,7 +46,12 @@ export const OutputStrip = memo(function OutputStrip({ nodeId }: { nodeId: strin
       {shown && (
         <div className="run-thumbs">
           {shown.images.slice(0, 8).map((_, i) => (
-            <RunThumb key={`${shown.id}:${i}`} run={shown} index={i} onOpen={() => runUi.set({ lightbox: { runId: shown.id, index: i } })} />
+            <RunThumb
+              key={`${shown.id}:${i}`}
+              run={shown}
+              index={i}
+              onOpen={() => runUi.set({ lightbox: { runId: shown.id, index: i } })}
+            />
           ))}
         </div>
       )}

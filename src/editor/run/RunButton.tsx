@@ -13,14 +13,28 @@ export function RunButton() {
   const selected = useEditor((s) => s.selection.nodes);
   const ready = useCompilerReady();
   // `ready` is a dependency: the plan is "checking" until the compiler has loaded.
-  const plan = useMemo(() => planRun(doc, store.registry, selected, { jobs: false }), [doc, selected, store.registry, ready]);
+  const plan = useMemo(
+    () => planRun(doc, store.registry, selected, { jobs: false }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
+    [doc, selected, store.registry, ready],
+  );
   const active = useRunState((s) => s.runs.filter((r) => !TERMINAL.has(r.status)).length);
   const disabled = plan.reasons.length > 0;
   const title = disabled
-    ? `Cannot run:\n${plan.reasons.slice(0, 8).map((r) => `• ${r}`).join("\n")}${plan.reasons.length > 8 ? `\n… and ${plan.reasons.length - 8} more` : ""}`
+    ? `Cannot run:\n${plan.reasons
+        .slice(0, 8)
+        .map((r) => `• ${r}`)
+        .join("\n")}${plan.reasons.length > 8 ? `\n… and ${plan.reasons.length - 8} more` : ""}`
     : `${plan.label} on fal (Ctrl+Enter)`;
   return (
-    <button className="tb primary" onClick={() => runFromEditor(store)} disabled={disabled} title={title} aria-label={disabled ? `Run (disabled: ${plan.reasons[0]})` : "Run"} data-run-button>
+    <button
+      className="tb primary"
+      onClick={() => runFromEditor(store)}
+      disabled={disabled}
+      title={title}
+      aria-label={disabled ? `Run (disabled: ${plan.reasons[0]})` : "Run"}
+      data-run-button
+    >
       <Icon name="play" size={15} />
       <span>Run{active > 0 ? ` (${active})` : ""}</span>
     </button>

@@ -32,8 +32,8 @@ export function SettingsDialog() {
       </label>
       {problem && <span className="field-msg error">{problem}</span>}
       <p className="muted small">
-        Any server that speaks the fal proxy protocol (it holds the FAL_KEY; this page never does). Empty means this server's {DEFAULT_PROXY_URL}. In use now:{" "}
-        <code>{info.url}</code>
+        Any server that speaks the fal proxy protocol (it holds the FAL_KEY; this page never does). Empty means this
+        server's {DEFAULT_PROXY_URL}. In use now: <code>{info.url}</code>
         {info.source === "query" ? " (from ?proxy= in the address, which overrides this setting)" : ""}.
       </p>
       <div className="modal-foot">
@@ -65,8 +65,10 @@ export function CacheOffer() {
   return (
     <Modal title="Same request already ran" onClose={() => answerCacheOffer(true)} width={460}>
       <p>
-        An identical request with the same fixed seed ({String(offer.job.input.seed)}) finished {new Date(c.finishedAt ?? c.createdAt).toLocaleString()}
-        {c.finishedAt ? ` in ${formatDuration(c.finishedAt - c.createdAt)}` : ""}. Use its {c.images.length} image{c.images.length === 1 ? "" : "s"} instead of paying for the same result again?
+        An identical request with the same fixed seed ({String(offer.job.input.seed)}) finished{" "}
+        {new Date(c.finishedAt ?? c.createdAt).toLocaleString()}
+        {c.finishedAt ? ` in ${formatDuration(c.finishedAt - c.createdAt)}` : ""}. Use its {c.images.length} image
+        {c.images.length === 1 ? "" : "s"} instead of paying for the same result again?
       </p>
       <div className="modal-foot">
         <button className="btn" onClick={() => answerCacheOffer(false)}>
@@ -79,4 +81,3 @@ export function CacheOffer() {
     </Modal>
   );
 }
-

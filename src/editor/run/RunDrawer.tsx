@@ -38,10 +38,20 @@ export function RunDrawer() {
           </span>
         )}
         <span className="grow" />
-        <button className="btn small" onClick={() => runUi.set({ gallery: true })} disabled={!runs.some((r) => r.images.length)}>
+        <button
+          className="btn small"
+          onClick={() => runUi.set({ gallery: true })}
+          disabled={!runs.some((r) => r.images.length)}
+        >
           <Icon name="grid" size={13} /> Gallery
         </button>
-        <button className="btn small" data-compare-open onClick={() => teachUi.set({ compare: {} })} disabled={runs.filter((r) => r.images.length).length < 2} title="Two runs side by side, with what differs between their requests">
+        <button
+          className="btn small"
+          data-compare-open
+          onClick={() => teachUi.set({ compare: {} })}
+          disabled={runs.filter((r) => r.images.length).length < 2}
+          title="Two runs side by side, with what differs between their requests"
+        >
           Compare
         </button>
         <button className="btn small" onClick={() => runUi.set({ settings: true })}>
@@ -51,7 +61,10 @@ export function RunDrawer() {
       {open && (
         <div className="run-drawer-body">
           {runs.length === 0 ? (
-            <div className="run-empty">No runs yet. Press Run (Ctrl+Enter) to send the pipeline to fal; results show here and in the Sampler node.</div>
+            <div className="run-empty">
+              No runs yet. Press Run (Ctrl+Enter) to send the pipeline to fal; results show here and in the Sampler
+              node.
+            </div>
           ) : (
             <Suspense fallback={<div className="run-empty">Loading runs…</div>}>
               {runs.slice(0, limit).map((r) => (

@@ -18,7 +18,8 @@ export function RunBanner() {
   return (
     <div className="run-banner" role="status" data-standin-banner>
       <span>
-        <strong>Offline stand-in:</strong> images are placeholders. Start the server with FAL_KEY set to generate real images.
+        <strong>Offline stand-in:</strong> images are placeholders. Start the server with FAL_KEY set to generate real
+        images.
       </span>
       <span className="grow" />
       <button className="link-btn" onClick={() => runUi.set({ settings: true })}>

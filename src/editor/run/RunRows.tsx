@@ -19,7 +19,14 @@ function Progress({ run, live }: { run: RunRecord; live?: LiveInfo }) {
   const p = live?.progress;
   if (run.status === "running" && p) {
     return (
-      <div className="run-progress" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.step} aria-label="Steps">
+      <div
+        className="run-progress"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={p.total}
+        aria-valuenow={p.step}
+        aria-label="Steps"
+      >
         <div style={{ width: `${(100 * p.step) / p.total}%` }} />
       </div>
     );
@@ -102,7 +109,8 @@ export const RunRow = memo(function RunRow({ run }: { run: RunRecord }) {
               setCancelError(null);
               const r = await getController().cancel(run.id);
               if (!r.ok) setCancelError(r.message);
-              else if (r.outcome === "ALREADY_COMPLETED") ui.toast("The job had already finished; its result is kept.", "info");
+              else if (r.outcome === "ALREADY_COMPLETED")
+                ui.toast("The job had already finished; its result is kept.", "info");
             }}
           >
             Cancel
@@ -119,7 +127,14 @@ export const RunRow = memo(function RunRow({ run }: { run: RunRecord }) {
           ))}
         </div>
       )}
-      {live && live.logs.length > 0 && showLogs && <pre className="run-logs">{live.logs.slice(-80).map((l) => l.message).join("\n")}</pre>}
+      {live && live.logs.length > 0 && showLogs && (
+        <pre className="run-logs">
+          {live.logs
+            .slice(-80)
+            .map((l) => l.message)
+            .join("\n")}
+        </pre>
+      )}
       <div className="run-actions">
         {live && live.logs.length > 0 && (
           <button className="btn small" onClick={() => setShowLogs(!showLogs)}>
@@ -127,15 +142,27 @@ export const RunRow = memo(function RunRow({ run }: { run: RunRecord }) {
           </button>
         )}
         {run.status === "completed" && run.images.length > 0 && (
-          <button className="btn small" onClick={() => void downloadRunImage(run, 0)} title="PNG/JPEG with the workflow inside: drop it on the editor to get the graph back">
+          <button
+            className="btn small"
+            onClick={() => void downloadRunImage(run, 0)}
+            title="PNG/JPEG with the workflow inside: drop it on the editor to get the graph back"
+          >
             Download
           </button>
         )}
-        <button className="btn small" onClick={() => restoreRun(store, run)} title="Load the graph exactly as it was for this run">
+        <button
+          className="btn small"
+          onClick={() => restoreRun(store, run)}
+          title="Load the graph exactly as it was for this run"
+        >
           Restore this graph
         </button>
         {!active && (
-          <button className="btn small" onClick={() => void getController().remove(run.id)} aria-label="Remove from history">
+          <button
+            className="btn small"
+            onClick={() => void getController().remove(run.id)}
+            aria-label="Remove from history"
+          >
             Remove
           </button>
         )}

@@ -31,9 +31,21 @@ export function RunThumb({ run, index, onOpen }: { run: RunRecord; index: number
   const [broken, setBroken] = useState(false);
   const img = run.images[index];
   return (
-    <button type="button" className="run-thumb nodrag" title={`Image ${index + 1}${img?.width ? ` · ${img.width}×${img.height}` : ""} — click to enlarge`} onClick={onOpen}>
+    <button
+      type="button"
+      className="run-thumb nodrag"
+      title={`Image ${index + 1}${img?.width ? ` · ${img.width}×${img.height}` : ""} — click to enlarge`}
+      onClick={onOpen}
+    >
       {src && !broken ? (
-        <img src={src} alt={`Result ${index + 1} of ${run.title}`} referrerPolicy="no-referrer" draggable={false} onError={() => setBroken(true)} data-run-image={run.id} />
+        <img
+          src={src}
+          alt={`Result ${index + 1} of ${run.title}`}
+          referrerPolicy="no-referrer"
+          draggable={false}
+          onError={() => setBroken(true)}
+          data-run-image={run.id}
+        />
       ) : (
         <span>{broken ? "expired" : "…"}</span>
       )}

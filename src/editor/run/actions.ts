@@ -22,7 +22,13 @@ export interface RunUiState {
   cacheOffer: { job: RunJob; cached: RunRecord; rest: RunJob[] } | null;
 }
 
-export const runUi = createUiStore<RunUiState>({ drawer: false, gallery: false, lightbox: null, settings: false, cacheOffer: null });
+export const runUi = createUiStore<RunUiState>({
+  drawer: false,
+  gallery: false,
+  lightbox: null,
+  settings: false,
+  cacheOffer: null,
+});
 export const useRunUi = runUi.use;
 
 // ---------- planning ----------
@@ -44,13 +50,20 @@ function nodeTitle(doc: WorkflowDocument, registry: Registry, id?: string): stri
  * The requests Run would send: the selected Samplers, or every Sampler when none is selected.
  * Any compile error in them means no request at all, with the errors as reasons.
  */
-export function planRun(doc: WorkflowDocument, registry: Registry, selectedNodes: readonly string[], options: { jobs?: boolean } = {}): RunPlan {
-  if (!compilerReady()) return { jobs: [], reasons: ["The pipeline is still being checked."], label: "Checking the pipeline" };
+export function planRun(
+  doc: WorkflowDocument,
+  registry: Registry,
+  selectedNodes: readonly string[],
+  options: { jobs?: boolean } = {},
+): RunPlan {
+  if (!compilerReady())
+    return { jobs: [], reasons: ["The pipeline is still being checked."], label: "Checking the pipeline" };
   const result = compiled(doc, registry);
   const selected = result.outputs.filter((o) => selectedNodes.includes(o.output));
   const targets = selected.length ? selected : result.outputs;
   if (targets.length === 0) {
-    const why = result.diagnostics.find((d) => d.severity === "error")?.message ?? "The pipeline has no Sampler output.";
+    const why =
+      result.diagnostics.find((d) => d.severity === "error")?.message ?? "The pipeline has no Sampler output.";
     return { jobs: [], reasons: [why], label: "Nothing to run" };
   }
   const reasons: string[] = [];
@@ -62,9 +75,11 @@ export function planRun(doc: WorkflowDocument, registry: Registry, selectedNodes
       if (!seen.has(text)) reasons.push(text);
       seen.add(text);
     }
-    if (!out.ok && !out.diagnostics.some((d: Diagnostic) => d.severity === "error")) reasons.push(`${nodeTitle(doc, registry, out.output)} cannot be compiled.`);
+    if (!out.ok && !out.diagnostics.some((d: Diagnostic) => d.severity === "error"))
+      reasons.push(`${nodeTitle(doc, registry, out.output)} cannot be compiled.`);
   }
-  const label = targets.length === 1 ? `Run ${nodeTitle(doc, registry, targets[0].output)}` : `Run ${targets.length} Samplers`;
+  const label =
+    targets.length === 1 ? `Run ${nodeTitle(doc, registry, targets[0].output)}` : `Run ${targets.length} Samplers`;
   // The button only needs the verdict; serializing the graph on every edit would cost big graphs.
   if (reasons.length || options.jobs === false) return { jobs: [], reasons, label };
   const graph = serializeWorkflow(doc);
@@ -96,7 +111,11 @@ export function runFromEditor(store: EditorStore): void {
   const s = store.getState();
   const plan = planRun(s.document, store.registry, s.selection.nodes);
   if (plan.reasons.length) {
-    ui.toast(`Cannot run: ${plan.reasons[0]}${plan.reasons.length > 1 ? ` (+${plan.reasons.length - 1} more)` : ""}`, "error", 6000);
+    ui.toast(
+      `Cannot run: ${plan.reasons[0]}${plan.reasons.length > 1 ? ` (+${plan.reasons.length - 1} more)` : ""}`,
+      "error",
+      6000,
+    );
     return;
   }
   // The jobs as planned now, started once the controller is there (it loads right after the first
@@ -172,4 +191,3 @@ export function proxyInfo() {
   const rt = getRuntime();
   return { url: rt.proxyUrl, source: rt.proxySource };
 }
-

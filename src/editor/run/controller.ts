@@ -29,7 +29,12 @@ export interface RunLimits {
   maxLogLines: number;
 }
 
-export const DEFAULT_RUN_LIMITS: RunLimits = { maxImageBytes: 8 * 1024 * 1024, maxStoredBytes: 150 * 1024 * 1024, keepRuns: 300, maxLogLines: 300 };
+export const DEFAULT_RUN_LIMITS: RunLimits = {
+  maxImageBytes: 8 * 1024 * 1024,
+  maxStoredBytes: 150 * 1024 * 1024,
+  keepRuns: 300,
+  maxLogLines: 300,
+};
 
 export type FetchImage = (url: string, maxBytes: number) => Promise<{ bytes: ArrayBuffer; type: string } | null>;
 
@@ -57,9 +62,7 @@ export interface RunState {
   storageError: string | null;
 }
 
-export type CancelResult =
-  | { ok: true; outcome: CancelOutcome | "before-submit" }
-  | { ok: false; message: string };
+export type CancelResult = { ok: true; outcome: CancelOutcome | "before-submit" } | { ok: false; message: string };
 
 export interface RunController {
   getState(): RunState;
@@ -97,7 +100,9 @@ const defaultFetchImage: FetchImage = async (url, maxBytes) => {
 };
 
 function randomId(): string {
-  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `run-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  return typeof crypto !== "undefined" && "randomUUID" in crypto
+    ? crypto.randomUUID()
+    : `run-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
 /** Result images from fal's output, keeping only http(s) URLs (output is untrusted too). */
@@ -172,17 +177,16 @@ export function createRunController(options: RunControllerOptions): RunControlle
 
   /** Queues a write; writes are applied in call order, so a later status never lands before an earlier one. */
   function persist(record: RunRecord): Promise<void> {
-    writes = writes.then(
-      () =>
-        history.put(record).then(
-          () => {
-            if (state.storageError) emit({ storageError: null });
-          },
-          (e: unknown) => {
-            emit({ storageError: `Run history could not be saved: ${(e as Error)?.message ?? String(e)}` });
-            options.onStorageError?.(e);
-          },
-        ),
+    writes = writes.then(() =>
+      history.put(record).then(
+        () => {
+          if (state.storageError) emit({ storageError: null });
+        },
+        (e: unknown) => {
+          emit({ storageError: `Run history could not be saved: ${(e as Error)?.message ?? String(e)}` });
+          options.onStorageError?.(e);
+        },
+      ),
     );
     return writes;
   }
@@ -226,7 +230,14 @@ export function createRunController(options: RunControllerOptions): RunControlle
           const key = `${record.id}:${i}`;
           // Strictly increasing so eviction order is copy order even within one millisecond.
           lastImageAt = Math.max(now(), lastImageAt + 1);
-          await history.putImage({ key, runId: record.id, bytes: got.bytes, type: got.type, size: got.bytes.byteLength, createdAt: lastImageAt });
+          await history.putImage({
+            key,
+            runId: record.id,
+            bytes: got.bytes,
+            type: got.type,
+            size: got.bytes.byteLength,
+            createdAt: lastImageAt,
+          });
           changed = true;
           return { ...img, storedKey: key };
         } catch {
@@ -242,7 +253,11 @@ export function createRunController(options: RunControllerOptions): RunControlle
       // Older runs lose their copies first; their records then point at the CDN URL only.
       for (const r of state.runs) {
         if (!r.images.some((img) => img.storedKey && evicted.has(img.storedKey))) continue;
-        update(r.id, { images: r.images.map((img) => (img.storedKey && evicted.has(img.storedKey) ? { ...img, storedKey: undefined } : img)) });
+        update(r.id, {
+          images: r.images.map((img) =>
+            img.storedKey && evicted.has(img.storedKey) ? { ...img, storedKey: undefined } : img,
+          ),
+        });
       }
     }
     return find(record.id) ?? next ?? record;
@@ -258,10 +273,20 @@ export function createRunController(options: RunControllerOptions): RunControlle
       return update(id, {
         status: "failed",
         finishedAt: now(),
-        error: { kind: "bad-result", requestId: cur.requestId, step: "result", message: "fal answered without any image URL." },
+        error: {
+          kind: "bad-result",
+          requestId: cur.requestId,
+          step: "result",
+          message: "fal answered without any image URL.",
+        },
       });
     }
-    const done = update(id, { status: "completed", finishedAt: now(), images: parsed.images, seed: parsed.seed ?? (cur.input.seed as number | undefined) });
+    const done = update(id, {
+      status: "completed",
+      finishedAt: now(),
+      images: parsed.images,
+      seed: parsed.seed ?? (cur.input.seed as number | undefined),
+    });
     await writes;
     return done ? copyImages(done) : done;
   }
@@ -271,11 +296,16 @@ export function createRunController(options: RunControllerOptions): RunControlle
     if (!cur || TERMINAL.has(cur.status)) return cur;
     setLive(id, null);
     const error = toRunError(e);
-    if (error.kind === "cancelled" && cur.cancelRequested) return update(id, { status: "cancelled", finishedAt: now(), error: undefined });
+    if (error.kind === "cancelled" && cur.cancelRequested)
+      return update(id, { status: "cancelled", finishedAt: now(), error: undefined });
     if (error.status === 404 && error.step !== "submit") {
       error.message = `fal no longer knows request ${cur.requestId} (results are kept for a limited time, or it was never queued).`;
     }
-    return update(id, { status: error.kind === "cancelled" ? "cancelled" : "failed", finishedAt: now(), error: { ...error, requestId: error.requestId ?? cur.requestId } });
+    return update(id, {
+      status: error.kind === "cancelled" ? "cancelled" : "failed",
+      finishedAt: now(),
+      error: { ...error, requestId: error.requestId ?? cur.requestId },
+    });
   }
 
   async function follow(id: string): Promise<RunRecord | undefined> {
@@ -284,7 +314,10 @@ export function createRunController(options: RunControllerOptions): RunControlle
     const ac = new AbortController();
     following.set(id, ac);
     try {
-      const res = await runner.follow(cur.endpoint, cur.requestId, { signal: ac.signal, onUpdate: (u) => !ac.signal.aborted && onUpdate(id, u) });
+      const res = await runner.follow(cur.endpoint, cur.requestId, {
+        signal: ac.signal,
+        onUpdate: (u) => !ac.signal.aborted && onUpdate(id, u),
+      });
       if (ac.signal.aborted) return find(id);
       return await complete(id, res.data);
     } catch (e) {
@@ -304,7 +337,15 @@ export function createRunController(options: RunControllerOptions): RunControlle
       const outcome = await runner.cancel(cur.endpoint, cur.requestId);
       if (outcome === "NOT_FOUND") {
         following.get(id)?.abort();
-        update(id, { status: "cancelled", finishedAt: now(), error: { kind: "cancelled", message: `fal did not find request ${cur.requestId} to cancel.`, requestId: cur.requestId } });
+        update(id, {
+          status: "cancelled",
+          finishedAt: now(),
+          error: {
+            kind: "cancelled",
+            message: `fal did not find request ${cur.requestId} to cancel.`,
+            requestId: cur.requestId,
+          },
+        });
         setLive(id, null);
       } else if (find(id) && !TERMINAL.has(find(id)!.status)) {
         setLive(id, { cancelling: false });
@@ -335,7 +376,9 @@ export function createRunController(options: RunControllerOptions): RunControlle
         emit({ storageError: `Run history could not be read: ${(e as Error)?.message ?? String(e)}` });
       }
       const known = new Set(state.runs.map((r) => r.id));
-      const loaded = records.filter((r) => r && typeof r.id === "string" && !known.has(r.id)).sort((a, b) => b.createdAt - a.createdAt);
+      const loaded = records
+        .filter((r) => r && typeof r.id === "string" && !known.has(r.id))
+        .sort((a, b) => b.createdAt - a.createdAt);
       emit({ runs: [...state.runs, ...loaded].sort((a, b) => b.createdAt - a.createdAt) });
       for (const r of loaded) {
         if (TERMINAL.has(r.status)) continue;
@@ -345,7 +388,11 @@ export function createRunController(options: RunControllerOptions): RunControlle
           update(r.id, {
             status: "failed",
             finishedAt: now(),
-            error: { kind: "interrupted", message: "The page closed before fal confirmed this job. It was not resent; it may still have run at fal." },
+            error: {
+              kind: "interrupted",
+              message:
+                "The page closed before fal confirmed this job. It was not resent; it may still have run at fal.",
+            },
           });
         } else {
           void follow(r.id);
@@ -406,7 +453,9 @@ export function createRunController(options: RunControllerOptions): RunControlle
       if (!cur || !TERMINAL.has(cur.status)) return;
       emit({ runs: state.runs.filter((r) => r.id !== id) });
       await writes;
-      await history.delete(id).catch((e: unknown) => emit({ storageError: `Could not delete the run: ${(e as Error)?.message}` }));
+      await history
+        .delete(id)
+        .catch((e: unknown) => emit({ storageError: `Could not delete the run: ${(e as Error)?.message}` }));
     },
 
     readImage: async (key) => {

@@ -8,7 +8,8 @@ export function lazyRunner(options: RunnerOptions): Runner {
   let loading: Promise<Runner> | null = null;
   const real = () => (loading ??= import("../../fal/runner").then((m) => m.createRunner(options)));
   // Fetched once the page is idle, so the first Run does not wait for the download either.
-  const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+  const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void })
+    .requestIdleCallback;
   if (idle) idle(() => void real().catch(() => (loading = null)), { timeout: 5000 });
   return {
     submit: async (...a) => (await real()).submit(...a),

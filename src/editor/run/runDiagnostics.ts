@@ -20,7 +20,9 @@ export function locPath(loc: readonly (string | number)[]): string {
  * @example
  * mapFieldErrors(run) // [{ severity: "error", code: "request-invalid", nodeId: "lora-2", field: "scale", path: "loras.1.scale", message: "fal rejected loras.1.scale: …" }]
  */
-export function mapFieldErrors(run: Pick<RunRecord, "error" | "sourceMap" | "outputNodeId" | "requestId">): Diagnostic[] {
+export function mapFieldErrors(
+  run: Pick<RunRecord, "error" | "sourceMap" | "outputNodeId" | "requestId">,
+): Diagnostic[] {
   const err = run.error;
   if (!err || err.kind !== "validation") return [];
   const rid = err.requestId ?? run.requestId;
@@ -31,7 +33,14 @@ export function mapFieldErrors(run: Pick<RunRecord, "error" | "sourceMap" | "out
     const msg = typeof fe.msg === "string" && fe.msg ? fe.msg : "invalid value";
     const src = path ? lookupSource(run.sourceMap ?? {}, loc) : undefined;
     if (src) {
-      return { severity: "error", code: "request-invalid", message: `fal rejected ${path}: ${msg}`, nodeId: src.nodeId, field: src.field, path };
+      return {
+        severity: "error",
+        code: "request-invalid",
+        message: `fal rejected ${path}: ${msg}`,
+        nodeId: src.nodeId,
+        field: src.field,
+        path,
+      };
     }
     return {
       severity: "error",
@@ -69,7 +78,12 @@ export function activeRunDiagnostics(runs: readonly RunRecord[], current: Compil
     const now = current.outputs.find((o) => o.output === run.outputNodeId);
     if (!now) continue; // the Sampler is gone
     for (const d of mapFieldErrors(run)) {
-      if (now.input && d.path !== undefined && stableStringify(valueAt(now.input, d.path)) !== stableStringify(valueAt(run.input, d.path))) continue;
+      if (
+        now.input &&
+        d.path !== undefined &&
+        stableStringify(valueAt(now.input, d.path)) !== stableStringify(valueAt(run.input, d.path))
+      )
+        continue;
       if (now.input && d.path === undefined && stableStringify(now.input) !== stableStringify(run.input)) continue;
       out.push(d);
     }
@@ -79,7 +93,9 @@ export function activeRunDiagnostics(runs: readonly RunRecord[], current: Compil
 
 /** A one-paragraph explanation of a failed run: what happened, where, and what to do next. */
 export function describeRunError(err: RunError): { title: string; detail: string; next: string } {
-  const where = [err.step ? `during ${err.step}` : "", err.requestId ? `request ${err.requestId}` : ""].filter(Boolean).join(", ");
+  const where = [err.step ? `during ${err.step}` : "", err.requestId ? `request ${err.requestId}` : ""]
+    .filter(Boolean)
+    .join(", ");
   const detail = `${err.message}${where ? ` (${where})` : ""}`;
   if (err.status === 429) {
     const wait = err.retryAfterSeconds ? ` Try again in ${err.retryAfterSeconds} s.` : " Wait a little and try again.";
@@ -87,7 +103,11 @@ export function describeRunError(err: RunError): { title: string; detail: string
   }
   switch (err.kind) {
     case "validation":
-      return { title: "fal refused the request", detail, next: "The highlighted fields were rejected: change them and run again." };
+      return {
+        title: "fal refused the request",
+        detail,
+        next: "The highlighted fields were rejected: change them and run again.",
+      };
     case "network":
       return {
         title: "Network error",
@@ -102,14 +122,30 @@ export function describeRunError(err: RunError): { title: string; detail: string
     case "cancelled":
       return { title: "Cancelled", detail, next: "Run again when you are ready." };
     case "interrupted":
-      return { title: "Interrupted", detail, next: "Run again if no result arrives; check the fal dashboard to avoid paying twice." };
+      return {
+        title: "Interrupted",
+        detail,
+        next: "Run again if no result arrives; check the fal dashboard to avoid paying twice.",
+      };
     case "bad-result":
-      return { title: "Unexpected result", detail, next: "fal answered without images. Run again; if it persists, report it with the request id." };
+      return {
+        title: "Unexpected result",
+        detail,
+        next: "fal answered without images. Run again; if it persists, report it with the request id.",
+      };
     default:
       if (err.status === 401 || err.status === 403)
-        return { title: "Not authorised", detail, next: "The proxy has no valid FAL_KEY, or refused this page's origin. Check the server's configuration." };
+        return {
+          title: "Not authorised",
+          detail,
+          next: "The proxy has no valid FAL_KEY, or refused this page's origin. Check the server's configuration.",
+        };
       if (err.status !== undefined && err.status >= 500)
-        return { title: "fal failed", detail, next: "The job failed on fal's side. Run again; if it keeps failing, change the settings or report the request id." };
+        return {
+          title: "fal failed",
+          detail,
+          next: "The job failed on fal's side. Run again; if it keeps failing, change the settings or report the request id.",
+        };
       return { title: "Run failed", detail, next: "Run again; if it keeps failing, check the proxy URL in Settings." };
   }
 }

@@ -19,7 +19,15 @@ export async function restoreRun(store: EditorStore, run: RunRecord): Promise<vo
     return;
   }
   const when = new Date(run.createdAt).toLocaleString();
-  if (await replaceGuarded(store, r.document, `Replaced by restoring the graph of the run from ${when}`, "Restore this run's graph?", false)) {
+  if (
+    await replaceGuarded(
+      store,
+      r.document,
+      `Replaced by restoring the graph of the run from ${when}`,
+      "Restore this run's graph?",
+      false,
+    )
+  ) {
     ui.toast(`Restored the graph of the run from ${when}`, "success");
   }
 }
@@ -38,14 +46,23 @@ export async function imageBytes(run: RunRecord, index: number): Promise<{ bytes
 }
 
 function safeName(s: string): string {
-  return s.trim().replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "image";
+  return (
+    s
+      .trim()
+      .replace(/[^\w.-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "image"
+  );
 }
 
 /** Downloads an image with its workflow and request embedded (PNG iTXt / JPEG COM). */
 export async function downloadRunImage(run: RunRecord, index: number): Promise<void> {
   try {
     // PNG/JPEG metadata code is only needed here: not part of the first load.
-    const [{ bytes }, { REQUEST_KEYWORD, WORKFLOW_KEYWORD, sniffImage, writeImageMetadata }] = await Promise.all([imageBytes(run, index), import("../../graph/imageMetadata")]);
+    const [{ bytes }, { REQUEST_KEYWORD, WORKFLOW_KEYWORD, sniffImage, writeImageMetadata }] = await Promise.all([
+      imageBytes(run, index),
+      import("../../graph/imageMetadata"),
+    ]);
     const kind = sniffImage(bytes);
     const w = writeImageMetadata(bytes, [
       { keyword: WORKFLOW_KEYWORD, text: run.graph },
@@ -54,7 +71,11 @@ export async function downloadRunImage(run: RunRecord, index: number): Promise<v
     const out = w.ok ? w.bytes : bytes;
     if (!w.ok) ui.toast(`Downloaded without the workflow inside: ${w.error}`, "info", 6000);
     const ext = kind === "jpeg" ? "jpg" : kind === "png" ? "png" : "bin";
-    const url = URL.createObjectURL(new Blob([out as BlobPart], { type: kind === "jpeg" ? "image/jpeg" : kind === "png" ? "image/png" : "application/octet-stream" }));
+    const url = URL.createObjectURL(
+      new Blob([out as BlobPart], {
+        type: kind === "jpeg" ? "image/jpeg" : kind === "png" ? "image/png" : "application/octet-stream",
+      }),
+    );
     const a = document.createElement("a");
     a.href = url;
     a.download = `${safeName(run.title)}-${run.seed ?? "x"}-${index + 1}.${ext}`;
@@ -73,7 +94,11 @@ export const MAX_DROP_IMAGE_BYTES = 64 * 1024 * 1024;
 /** Opens the workflow embedded in a dropped image. Untrusted bytes: sizes capped, never throws. */
 export async function openDroppedImage(store: EditorStore, file: File): Promise<void> {
   if (file.size > MAX_DROP_IMAGE_BYTES) {
-    ui.toast(`${file.name} is too large to read (${Math.round(file.size / 1048576)} MB; the limit is 64 MB)`, "error", 6000);
+    ui.toast(
+      `${file.name} is too large to read (${Math.round(file.size / 1048576)} MB; the limit is 64 MB)`,
+      "error",
+      6000,
+    );
     return;
   }
   let bytes: Uint8Array;
@@ -88,9 +113,23 @@ export async function openDroppedImage(store: EditorStore, file: File): Promise<
   if (!r.ok) return ui.toast(`${file.name}: ${r.error}`, "error", 6000);
   if (!r.load.ok) {
     const first = r.load.errors[0];
-    return ui.toast(`The workflow inside ${file.name} could not be loaded: ${first?.message ?? "unknown error"}`, "error", 8000);
+    return ui.toast(
+      `The workflow inside ${file.name} could not be loaded: ${first?.message ?? "unknown error"}`,
+      "error",
+      8000,
+    );
   }
-  if (!(await replaceGuarded(store, r.load.document, `Replaced by opening the workflow inside ${file.name}`, "Open the workflow inside this image?"))) return;
-  ui.toast(`Opened the workflow inside ${file.name}${r.load.warnings.length ? ` with ${r.load.warnings.length} repair(s)` : ""}`, "success");
+  if (
+    !(await replaceGuarded(
+      store,
+      r.load.document,
+      `Replaced by opening the workflow inside ${file.name}`,
+      "Open the workflow inside this image?",
+    ))
+  )
+    return;
+  ui.toast(
+    `Opened the workflow inside ${file.name}${r.load.warnings.length ? ` with ${r.load.warnings.length} repair(s)` : ""}`,
+    "success",
+  );
 }
-

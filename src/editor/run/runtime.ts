@@ -42,14 +42,24 @@ void loadRunCore().catch(() => undefined);
 export const runCore = (): RunCore | null => core.current();
 
 /** What the controller reports before it has loaded: no history yet, nothing running. */
-const BEFORE_LOAD: RunState = Object.freeze({ ready: false, runs: [], live: {}, connection: "online", storageError: null });
+const BEFORE_LOAD: RunState = Object.freeze({
+  ready: false,
+  runs: [],
+  live: {},
+  connection: "online",
+  storageError: null,
+});
 
 /**
  * A controller that exists synchronously but loads the real one on first use. Calls made before
  * it arrives wait for it (a Run pressed during the first second still runs, once); state reads
  * answer BEFORE_LOAD until then, and subscribers are told when the real state takes over.
  */
-function deferredController(runner: Runner): { controller: RunController; load: () => Promise<RunController>; loaded: () => boolean } {
+function deferredController(runner: Runner): {
+  controller: RunController;
+  load: () => Promise<RunController>;
+  loaded: () => boolean;
+} {
   let real: RunController | null = null;
   let pending: Promise<RunController> | null = null;
   let connection: RunState["connection"] | null = null;
@@ -117,11 +127,22 @@ function build(): Runtime {
   let controller: RunController | null = null;
   const runner = lazyRunner({
     proxyUrl: url,
-    fetch: observedFetch((...a) => globalThis.fetch(...a), (s) => controller?.setConnection(s)),
+    fetch: observedFetch(
+      (...a) => globalThis.fetch(...a),
+      (s) => controller?.setConnection(s),
+    ),
   });
   const deferred = deferredController(runner);
   controller = deferred.controller;
-  const rt: Runtime = { proxyUrl: url, proxySource: source, runner, controller, loadController: deferred.load, controllerLoaded: deferred.loaded, backend: { backend: "unknown" } };
+  const rt: Runtime = {
+    proxyUrl: url,
+    proxySource: source,
+    runner,
+    controller,
+    loadController: deferred.load,
+    controllerLoaded: deferred.loaded,
+    backend: { backend: "unknown" },
+  };
   void fetch(infoUrlFor(url), { credentials: "same-origin" })
     .then((r) => (r.ok ? r.json() : null))
     .then((info: { backend?: unknown } | null) => {
@@ -149,7 +170,11 @@ export function setProxyUrl(url: string): void {
 
 export function useRunState<T>(selector: (s: RunState) => T): T {
   const c = getController();
-  return useSyncExternalStore(c.subscribe, () => selector(c.getState()), () => selector(c.getState()));
+  return useSyncExternalStore(
+    c.subscribe,
+    () => selector(c.getState()),
+    () => selector(c.getState()),
+  );
 }
 
 export function useBackend(): BackendInfo["backend"] {

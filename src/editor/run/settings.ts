@@ -36,10 +36,13 @@ function safeStorage(): KeyValue | null {
   }
 }
 
-export function resolveProxyUrl(search = typeof location === "undefined" ? "" : location.search, storage: KeyValue | null = safeStorage()): { url: string; source: ProxySource } {
+export function resolveProxyUrl(
+  search = typeof location === "undefined" ? "" : location.search,
+  storage: KeyValue | null = safeStorage(),
+): { url: string; source: ProxySource } {
   const q = new URLSearchParams(search).get("proxy");
   if (q && !proxyUrlProblem(q)) return { url: q.trim(), source: "query" };
-  let saved: string | null = null;
+  let saved: string | null;
   try {
     saved = storage?.getItem(PROXY_STORAGE_KEY) ?? null;
   } catch {
@@ -61,7 +64,10 @@ export function saveProxyUrl(url: string, storage: KeyValue | null = safeStorage
 }
 
 /** `/api/info` of the server behind a proxy URL (same origin for a path, that origin for a URL). */
-export function infoUrlFor(proxyUrl: string, base = typeof location === "undefined" ? "http://localhost/" : location.href): string {
+export function infoUrlFor(
+  proxyUrl: string,
+  base = typeof location === "undefined" ? "http://localhost/" : location.href,
+): string {
   try {
     return new URL("/api/info", new URL(proxyUrl, base)).toString();
   } catch {

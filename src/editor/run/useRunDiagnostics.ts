@@ -13,7 +13,10 @@ import { getController, runCore, useRunState } from "./runtime";
 import type { RunRecord } from "./types";
 
 const EMPTY: readonly Diagnostic[] = Object.freeze([]);
-const cache = new WeakMap<readonly RunRecord[], WeakMap<CompileResult, { all: Diagnostic[]; byNode: Map<string, Diagnostic[]> }>>();
+const cache = new WeakMap<
+  readonly RunRecord[],
+  WeakMap<CompileResult, { all: Diagnostic[]; byNode: Map<string, Diagnostic[]> }>
+>();
 const stable = new Map<string, readonly Diagnostic[]>();
 
 function compute(runs: readonly RunRecord[], result: CompileResult) {
@@ -36,9 +39,14 @@ function compute(runs: readonly RunRecord[], result: CompileResult) {
   return hit;
 }
 
-const same = (a: readonly Diagnostic[], b: readonly Diagnostic[]) => a.length === b.length && a.every((d, i) => d.message === b[i].message && d.field === b[i].field);
+const same = (a: readonly Diagnostic[], b: readonly Diagnostic[]) =>
+  a.length === b.length && a.every((d, i) => d.message === b[i].message && d.field === b[i].field);
 
-function select(store: EditorStore, key: string, pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[]): readonly Diagnostic[] {
+function select(
+  store: EditorStore,
+  key: string,
+  pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[],
+): readonly Diagnostic[] {
   const fresh = pick(compute(getController().getState().runs, compiled(store.getState().document, store.registry)));
   const prev = stable.get(key);
   if (prev && same(prev, fresh)) return prev;
@@ -48,14 +56,20 @@ function select(store: EditorStore, key: string, pick: (h: ReturnType<typeof com
 }
 
 /** Either store changing re-selects; both hooks return the same stable array. */
-function useSelected(key: string, pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[]): readonly Diagnostic[] {
+function useSelected(
+  key: string,
+  pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[],
+): readonly Diagnostic[] {
   const store = useEditorStore();
   useEditor(() => select(store, key, pick));
   return useRunState(() => select(store, key, pick));
 }
 
 /** One node's compile diagnostics with its run diagnostics appended. */
-export function useWithRunDiagnostics(nodeId: string, compileDiagnostics: readonly Diagnostic[]): readonly Diagnostic[] {
+export function useWithRunDiagnostics(
+  nodeId: string,
+  compileDiagnostics: readonly Diagnostic[],
+): readonly Diagnostic[] {
   const run = useSelected(`node:${nodeId}`, (h) => h.byNode.get(nodeId) ?? EMPTY);
   return useMemo(() => (run.length ? [...compileDiagnostics, ...run] : compileDiagnostics), [compileDiagnostics, run]);
 }

@@ -36,11 +36,11 @@ export function serializeNodes(doc: WorkflowDocument, nodeIds: readonly string[]
 }
 
 export type SanitizeResult =
-  | { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[]; warnings: string[] }
-  | { ok: false; error: string };
+  { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[]; warnings: string[] } | { ok: false; error: string };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const own = (o: Record<string, unknown>, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+const own = (o: Record<string, unknown>, k: string): unknown =>
+  Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
 /**
@@ -58,7 +58,11 @@ export function sanitizePaste(
 ): SanitizeResult {
   let data: unknown = input;
   if (typeof input === "string") {
-    if (input.length > MAX_PASTE_CHARS) return { ok: false, error: `Clipboard content is too large (${input.length} characters; limit ${MAX_PASTE_CHARS})` };
+    if (input.length > MAX_PASTE_CHARS)
+      return {
+        ok: false,
+        error: `Clipboard content is too large (${input.length} characters; limit ${MAX_PASTE_CHARS})`,
+      };
     try {
       data = JSON.parse(input);
     } catch {
@@ -68,13 +72,20 @@ export function sanitizePaste(
   if (!isRecord(data)) return { ok: false, error: "Clipboard does not hold lora-graph nodes (expected a JSON object)" };
   const format = own(data, "format");
   if (format !== CLIPBOARD_FORMAT && format !== "lora-graph/workflow") {
-    return { ok: false, error: `Clipboard does not hold lora-graph nodes (format is ${JSON.stringify(format) ?? "missing"})` };
+    return {
+      ok: false,
+      error: `Clipboard does not hold lora-graph nodes (format is ${JSON.stringify(format) ?? "missing"})`,
+    };
   }
   const rawNodes = own(data, "nodes");
   const rawEdges = own(data, "edges") ?? [];
-  if (!Array.isArray(rawNodes)) return { ok: false, error: "Clipboard content: \"nodes\" must be an array" };
-  if (!Array.isArray(rawEdges)) return { ok: false, error: "Clipboard content: \"edges\" must be an array" };
-  if (rawNodes.length > MAX_PASTE_NODES) return { ok: false, error: `Clipboard content has ${rawNodes.length} nodes; at most ${MAX_PASTE_NODES} can be pasted at once` };
+  if (!Array.isArray(rawNodes)) return { ok: false, error: 'Clipboard content: "nodes" must be an array' };
+  if (!Array.isArray(rawEdges)) return { ok: false, error: 'Clipboard content: "edges" must be an array' };
+  if (rawNodes.length > MAX_PASTE_NODES)
+    return {
+      ok: false,
+      error: `Clipboard content has ${rawNodes.length} nodes; at most ${MAX_PASTE_NODES} can be pasted at once`,
+    };
 
   const warnings: string[] = [];
   const taken = new Set(doc.nodes.map((n) => n.id));
@@ -93,7 +104,9 @@ export function sanitizePaste(
     taken.add(id);
     if (typeof oldId === "string" && !idMap.has(oldId)) idMap.set(oldId, id);
 
-    let rawParams: Record<string, unknown> = isRecord(own(raw, "params")) ? { ...(own(raw, "params") as Record<string, unknown>) } : {};
+    let rawParams: Record<string, unknown> = isRecord(own(raw, "params"))
+      ? { ...(own(raw, "params") as Record<string, unknown>) }
+      : {};
     const typeVersion = own(raw, "typeVersion");
     if (finite(typeVersion) && typeVersion < def.version) {
       for (const m of def.migrations ?? []) {
@@ -113,10 +126,16 @@ export function sanitizePaste(
       if (value === undefined) continue;
       const parsed = spec.schema.safeParse(value);
       if (parsed.success) params[key] = structuredClone(parsed.data);
-      else warnings.push(`${where} (${def.title}): "${key}" ${parsed.error.issues[0]?.message ?? "is invalid"}; default kept`);
+      else
+        warnings.push(
+          `${where} (${def.title}): "${key}" ${parsed.error.issues[0]?.message ?? "is invalid"}; default kept`,
+        );
     }
     const pos = own(raw, "position");
-    const position: XY = isRecord(pos) && finite(own(pos, "x")) && finite(own(pos, "y")) ? { x: pos.x as number, y: pos.y as number } : { x: i * 40, y: i * 40 };
+    const position: XY =
+      isRecord(pos) && finite(own(pos, "x")) && finite(own(pos, "y"))
+        ? { x: pos.x as number, y: pos.y as number }
+        : { x: i * 40, y: i * 40 };
     const node: WorkflowNode = { id, type: def.type, typeVersion: def.version, position, params };
     const label = own(raw, "label");
     if (typeof label === "string" && label.trim()) node.label = label.trim().slice(0, MAX_LABEL);
@@ -138,15 +157,25 @@ export function sanitizePaste(
   rawEdges.forEach((raw, i) => {
     const where = `edges[${i}]`;
     if (!isRecord(raw)) return warnings.push(`${where}: not an object; skipped`);
-    const s = own(raw, "source"), sh = own(raw, "sourceHandle"), t = own(raw, "target"), th = own(raw, "targetHandle");
+    const s = own(raw, "source"),
+      sh = own(raw, "sourceHandle"),
+      t = own(raw, "target"),
+      th = own(raw, "targetHandle");
     if (typeof s !== "string" || typeof t !== "string" || typeof sh !== "string" || typeof th !== "string") {
       return warnings.push(`${where}: source, sourceHandle, target and targetHandle must be strings; skipped`);
     }
-    const source = idMap.get(s), target = idMap.get(t);
+    const source = idMap.get(s),
+      target = idMap.get(t);
     if (!source || !target) return warnings.push(`${where}: wire to a node that was not pasted; skipped`);
     const verdict = canConnect(scratch, { node: source, port: sh }, { node: target, port: th }, registry);
     if (!verdict.ok) return warnings.push(`${where}: ${verdict.reason}; skipped`);
-    const edge: WorkflowEdge = { id: edgeId(source, sh, target, th), source, sourceHandle: sh, target, targetHandle: th };
+    const edge: WorkflowEdge = {
+      id: edgeId(source, sh, target, th),
+      source,
+      sourceHandle: sh,
+      target,
+      targetHandle: th,
+    };
     edges.push(edge);
     scratch.edges.push(edge);
   });

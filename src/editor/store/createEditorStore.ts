@@ -119,7 +119,11 @@ const EMPTY_SELECTION: Selection = { nodes: [], edges: [] };
  * store.setParam(a, "prompt", "a cat");
  * store.undo();
  */
-export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocument, options: EditorStoreOptions = {}): EditorStore {
+export function createEditorStore(
+  registry: Registry,
+  initialDoc?: WorkflowDocument,
+  options: EditorStoreOptions = {},
+): EditorStore {
   const makeId = options.makeId ?? randomId;
   const now = options.now ?? Date.now;
   const limit = options.historyLimit ?? HISTORY_LIMIT;
@@ -162,7 +166,11 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
    * Runs a recipe on the document and records it as one undo step. A `coalesceKey` equal to the
    * previous step's, within COALESCE_MS, extends that step instead (typing in one field).
    */
-  function commit(label: string, recipe: (draft: Draft<WorkflowDocument>) => void, opts: { coalesceKey?: string; selection?: Selection } = {}): boolean {
+  function commit(
+    label: string,
+    recipe: (draft: Draft<WorkflowDocument>) => void,
+    opts: { coalesceKey?: string; selection?: Selection } = {},
+  ): boolean {
     const [doc, patches, inverse] = produceWithPatches(state.document, recipe);
     if (!patches.length) {
       if (opts.selection) set({ ...state, selection: opts.selection });
@@ -171,9 +179,21 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
     const t = now();
     let past = state.history.past;
     const top = past[past.length - 1];
-    if (opts.coalesceKey && coalesce && coalesce.key === opts.coalesceKey && t - coalesce.time < COALESCE_MS && top && !state.history.future.length) {
+    if (
+      opts.coalesceKey &&
+      coalesce &&
+      coalesce.key === opts.coalesceKey &&
+      t - coalesce.time < COALESCE_MS &&
+      top &&
+      !state.history.future.length
+    ) {
       // A new id: if the merged step was the saved one, the document is now dirty.
-      const merged: HistoryEntry = { id: nextEntryId++, label: top.label, patches: [...top.patches, ...patches], inverse: [...inverse, ...top.inverse] };
+      const merged: HistoryEntry = {
+        id: nextEntryId++,
+        label: top.label,
+        patches: [...top.patches, ...patches],
+        inverse: [...inverse, ...top.inverse],
+      };
       past = [...past.slice(0, -1), merged];
     } else {
       past = [...past, { id: nextEntryId++, label, patches, inverse }];
@@ -215,7 +235,12 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
   }
 
   /** Wire from/to with the "replace the occupied input" rule; returns the verdict and the edge id to drop. */
-  function plan(doc: WorkflowDocument, from: PortRef, to: PortRef, replace: boolean): { verdict: ConnectResult; drop?: string } {
+  function plan(
+    doc: WorkflowDocument,
+    from: PortRef,
+    to: PortRef,
+    replace: boolean,
+  ): { verdict: ConnectResult; drop?: string } {
     let verdict = canConnect(doc, from, to, registry);
     if (!verdict.ok && verdict.code === "input-taken" && replace) {
       const old = doc.edges.find((e) => e.target === to.node && e.targetHandle === to.port);
@@ -246,7 +271,13 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
       const def = registry.getOrThrow(type);
       const taken = new Set(state.document.nodes.map((n) => n.id));
       const id = freshId(def.type, taken);
-      const node: WorkflowNode = { id, type: def.type, typeVersion: def.version, position: { x: position.x, y: position.y }, params: { ...defaultParams(def), ...opts.params } };
+      const node: WorkflowNode = {
+        id,
+        type: def.type,
+        typeVersion: def.version,
+        position: { x: position.x, y: position.y },
+        params: { ...defaultParams(def), ...opts.params },
+      };
       if (opts.label) node.label = opts.label;
       let wire: WorkflowEdge | undefined;
       if (opts.connectFrom) {
@@ -257,7 +288,13 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
           const from = handleType === "source" ? { node: nodeId, port: handleId } : { node: id, port: p.id };
           const to = handleType === "source" ? { node: id, port: p.id } : { node: nodeId, port: handleId };
           if (canConnect(withNode, from, to, registry).ok) {
-            wire = { id: edgeId(from.node, from.port, to.node, to.port), source: from.node, sourceHandle: from.port, target: to.node, targetHandle: to.port };
+            wire = {
+              id: edgeId(from.node, from.port, to.node, to.port),
+              source: from.node,
+              sourceHandle: from.port,
+              target: to.node,
+              targetHandle: to.port,
+            };
             break;
           }
         }
@@ -275,10 +312,18 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
 
     connect(from, to, opts = {}) {
       const moved = opts.reconnect;
-      const base = moved ? { ...state.document, edges: state.document.edges.filter((e) => e.id !== moved) } : state.document;
+      const base = moved
+        ? { ...state.document, edges: state.document.edges.filter((e) => e.id !== moved) }
+        : state.document;
       const { verdict, drop } = plan(base, from, to, opts.replace ?? false);
       if (!verdict.ok) return verdict;
-      const edge: WorkflowEdge = { id: edgeId(from.node, from.port, to.node, to.port), source: from.node, sourceHandle: from.port, target: to.node, targetHandle: to.port };
+      const edge: WorkflowEdge = {
+        id: edgeId(from.node, from.port, to.node, to.port),
+        source: from.node,
+        sourceHandle: from.port,
+        target: to.node,
+        targetHandle: to.port,
+      };
       if (moved && edge.id === moved) return verdict; // dropped back where it was
       commit(moved ? "Reconnect" : "Connect", (d) => {
         if (drop || moved) d.edges = d.edges.filter((e) => e.id !== drop && e.id !== moved);
@@ -339,7 +384,11 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
     paste(input, at) {
       const res = sanitizePaste(input, state.document, registry, makeId, at);
       if (!res.ok) return res;
-      if (!res.nodes.length) return { ok: false, error: res.warnings.length ? `Nothing to paste: ${res.warnings.join("; ")}` : "Nothing to paste" };
+      if (!res.nodes.length)
+        return {
+          ok: false,
+          error: res.warnings.length ? `Nothing to paste: ${res.warnings.join("; ")}` : "Nothing to paste",
+        };
       commit(
         res.nodes.length === 1 ? "Paste node" : `Paste ${res.nodes.length} nodes`,
         (d) => {
@@ -396,7 +445,13 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
       coalesce = null;
       const doc = applyPatches(state.document, entry.inverse as Patch[]);
       const nextPast = past.slice(0, -1);
-      set({ ...state, document: doc, selection: pruneSelection(doc, state.selection), history: { past: nextPast, future: [entry, ...future] }, dirty: cleanPoint === null || topId(nextPast) !== cleanPoint });
+      set({
+        ...state,
+        document: doc,
+        selection: pruneSelection(doc, state.selection),
+        history: { past: nextPast, future: [entry, ...future] },
+        dirty: cleanPoint === null || topId(nextPast) !== cleanPoint,
+      });
       return true;
     },
 
@@ -407,7 +462,13 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
       coalesce = null;
       const doc = applyPatches(state.document, entry.patches as Patch[]);
       const nextPast = [...past, entry];
-      set({ ...state, document: doc, selection: pruneSelection(doc, state.selection), history: { past: nextPast, future: future.slice(1) }, dirty: cleanPoint === null || topId(nextPast) !== cleanPoint });
+      set({
+        ...state,
+        document: doc,
+        selection: pruneSelection(doc, state.selection),
+        history: { past: nextPast, future: future.slice(1) },
+        dirty: cleanPoint === null || topId(nextPast) !== cleanPoint,
+      });
       return true;
     },
 
@@ -422,13 +483,17 @@ export function createEditorStore(registry: Registry, initialDoc?: WorkflowDocum
 
     setSelection(sel) {
       const next = { nodes: sel.nodes ?? state.selection.nodes, edges: sel.edges ?? state.selection.edges };
-      const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+      const same = (a: readonly string[], b: readonly string[]) =>
+        a.length === b.length && a.every((x, i) => x === b[i]);
       if (same(next.nodes, state.selection.nodes) && same(next.edges, state.selection.edges)) return;
       set({ ...state, selection: next });
     },
 
     selectAll() {
-      store.setSelection({ nodes: state.document.nodes.map((n) => n.id), edges: state.document.edges.map((e) => e.id) });
+      store.setSelection({
+        nodes: state.document.nodes.map((n) => n.id),
+        edges: state.document.edges.map((e) => e.id),
+      });
     },
 
     setViewport(viewport) {

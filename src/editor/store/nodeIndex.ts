@@ -17,4 +17,5 @@ export function nodeIndex(nodes: readonly WorkflowNode[]): ReadonlyMap<string, W
 }
 
 /** A node by id in O(1) (see nodeIndex). */
-export const nodeById = (nodes: readonly WorkflowNode[], id: string): WorkflowNode | undefined => nodeIndex(nodes).get(id);
+export const nodeById = (nodes: readonly WorkflowNode[], id: string): WorkflowNode | undefined =>
+  nodeIndex(nodes).get(id);

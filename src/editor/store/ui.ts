@@ -34,7 +34,17 @@ export interface UiState {
   wireHint: { text: string; x: number; y: number } | null;
 }
 
-const base = createUiStore<UiState>({ tab: "inspector", palette: null, help: false, importOpen: false, focus: null, requestPath: null, output: null, toasts: [], wireHint: null });
+const base = createUiStore<UiState>({
+  tab: "inspector",
+  palette: null,
+  help: false,
+  importOpen: false,
+  focus: null,
+  requestPath: null,
+  output: null,
+  toasts: [],
+  wireHint: null,
+});
 let toastId = 0;
 let nonce = 0;
 
@@ -51,4 +61,4 @@ export const ui = {
   },
 };
 
-export const useUi = <T,>(selector: (s: UiState) => T): T => base.use(selector);
+export const useUi = <T>(selector: (s: UiState) => T): T => base.use(selector);

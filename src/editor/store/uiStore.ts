@@ -23,7 +23,12 @@ export function createUiStore<S extends object>(initial: S): UiStore<S> {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    use: (selector) => useSyncExternalStore(store.subscribe, () => selector(state), () => selector(state)),
+    use: (selector) =>
+      useSyncExternalStore(
+        store.subscribe,
+        () => selector(state),
+        () => selector(state),
+      ),
   };
   return store;
 }

@@ -14,8 +14,16 @@ import type { RunRecord } from "../run/types";
 import { teachUi, useTeachUi } from "./state";
 import "./teach.css";
 
-const when = (t: number) => new Date(t).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-const runLabel = (r: RunRecord) => `${r.title} · ${when(r.createdAt)}${r.seed !== undefined ? ` · seed ${r.seed}` : ""}`;
+const when = (t: number) =>
+  new Date(t).toLocaleString([], {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+const runLabel = (r: RunRecord) =>
+  `${r.title} · ${when(r.createdAt)}${r.seed !== undefined ? ` · seed ${r.seed}` : ""}`;
 
 function useSnapshot(run: RunRecord | undefined): RequestSnapshot | undefined {
   const store = useEditorStore();
@@ -28,10 +36,25 @@ function useSnapshot(run: RunRecord | undefined): RequestSnapshot | undefined {
   }, [run, store]);
 }
 
-function Side({ which, run, runs, onPick }: { which: "A" | "B"; run?: RunRecord; runs: readonly RunRecord[]; onPick(id: string): void }) {
+function Side({
+  which,
+  run,
+  runs,
+  onPick,
+}: {
+  which: "A" | "B";
+  run?: RunRecord;
+  runs: readonly RunRecord[];
+  onPick(id: string): void;
+}) {
   return (
     <div className="cmp-side" data-compare-side={which}>
-      <select className="input select" aria-label={`Run ${which}`} value={run?.id ?? ""} onChange={(e) => onPick(e.target.value)}>
+      <select
+        className="input select"
+        aria-label={`Run ${which}`}
+        value={run?.id ?? ""}
+        onChange={(e) => onPick(e.target.value)}
+      >
         {!run && <option value="">Choose a run…</option>}
         {runs.map((r) => (
           <option key={r.id} value={r.id}>
@@ -67,7 +90,10 @@ export default function Compare() {
     <Modal title="Compare two runs" onClose={close} width={880}>
       <div className="cmp" data-compare>
         {runs.length < 2 ? (
-          <p className="muted">Compare needs two finished runs with images in the history. Run the pipeline twice (change something in between), or run a sweep.</p>
+          <p className="muted">
+            Compare needs two finished runs with images in the history. Run the pipeline twice (change something in
+            between), or run a sweep.
+          </p>
         ) : (
           <>
             <div className="cmp-sides">

@@ -15,7 +15,11 @@ import { planSweep } from "./sweepRun";
 import "./teach.css";
 
 export async function openLesson(store: EditorStore, lesson: Lesson): Promise<boolean> {
-  const ok = await openTemplate(store, store.registry, { id: lesson.id, title: lesson.title, document: lesson.document });
+  const ok = await openTemplate(store, store.registry, {
+    id: lesson.id,
+    title: lesson.title,
+    document: lesson.document,
+  });
   if (!ok) return false;
   teachUi.set({ lesson: { id: lesson.id, epoch: store.getState().epoch } });
   // Select what the lesson is about, so the inspector shows its explainer (and picture).
@@ -90,14 +94,30 @@ export function LessonCard() {
   const collapsed = open.collapsed === true;
   return (
     <OnCanvas>
-      <aside className={`lesson-card ${collapsed ? "collapsed" : ""}`} aria-label={`Lesson: ${lesson.title}`} data-lesson-card={lesson.id}>
+      <aside
+        className={`lesson-card ${collapsed ? "collapsed" : ""}`}
+        aria-label={`Lesson: ${lesson.title}`}
+        data-lesson-card={lesson.id}
+      >
         <div className="lesson-head">
-          <span className="lesson-num">Lesson {lessons.indexOf(lesson) + 1} of {lessons.length}</span>
+          <span className="lesson-num">
+            Lesson {lessons.indexOf(lesson) + 1} of {lessons.length}
+          </span>
           <span className="grow" />
-          <button className="icon-btn" aria-label={collapsed ? "Expand lesson" : "Collapse lesson"} title={collapsed ? "Expand" : "Collapse"} onClick={() => teachUi.set({ lesson: { ...open, collapsed: !collapsed } })}>
+          <button
+            className="icon-btn"
+            aria-label={collapsed ? "Expand lesson" : "Collapse lesson"}
+            title={collapsed ? "Expand" : "Collapse"}
+            onClick={() => teachUi.set({ lesson: { ...open, collapsed: !collapsed } })}
+          >
             {collapsed ? "▸" : "▾"}
           </button>
-          <button className="icon-btn" aria-label="Close lesson" title="Close" onClick={() => teachUi.set({ lesson: null })}>
+          <button
+            className="icon-btn"
+            aria-label="Close lesson"
+            title="Close"
+            onClick={() => teachUi.set({ lesson: null })}
+          >
             ×
           </button>
         </div>
@@ -110,7 +130,13 @@ export function LessonCard() {
           </div>
         )}
         <div className="lesson-actions">
-          <button className="btn primary" data-lesson-sweep disabled={!count} title={plan?.errors[0]} onClick={() => teachUi.set({ sweepDialog: { spec: lesson.sweep, title: lesson.title } })}>
+          <button
+            className="btn primary"
+            data-lesson-sweep
+            disabled={!count}
+            title={plan?.errors[0]}
+            onClick={() => teachUi.set({ sweepDialog: { spec: lesson.sweep, title: lesson.title } })}
+          >
             Run this lesson's sweep{count ? ` (${count} images)` : ""}
           </button>
         </div>

@@ -9,7 +9,17 @@ import { lazy, Suspense } from "react";
 const SamplerStrip = lazy(() => import("./NodeStripsView").then((m) => ({ default: m.SamplerStrip })));
 const SchedulerSpark = lazy(() => import("./NodeStripsView").then((m) => ({ default: m.SchedulerSpark })));
 
-export function NodeStrip({ id, type, isOutput, params }: { id: string; type: string; isOutput: boolean; params: Record<string, unknown> }) {
+export function NodeStrip({
+  id,
+  type,
+  isOutput,
+  params,
+}: {
+  id: string;
+  type: string;
+  isOutput: boolean;
+  params: Record<string, unknown>;
+}) {
   if (!isOutput && type !== "scheduler") return null;
   // The placeholder keeps roughly the strip's height so the node does not jump when it loads.
   return (

@@ -95,7 +95,12 @@ function curve(schedule: Schedule, w: number, h: number, pad = 1): string {
   const pts = schedule.points;
   const max = Math.max(...pts.map((p) => p.sigma), 1e-9);
   const n = pts.length;
-  return pts.map((p, i) => `${(n === 1 ? w / 2 : (i / (n - 1)) * w).toFixed(1)},${(pad + (1 - p.sigma / max) * (h - 2 * pad)).toFixed(1)}`).join(" ");
+  return pts
+    .map(
+      (p, i) =>
+        `${(n === 1 ? w / 2 : (i / (n - 1)) * w).toFixed(1)},${(pad + (1 - p.sigma / max) * (h - 2 * pad)).toFixed(1)}`,
+    )
+    .join(" ");
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
@@ -111,7 +116,11 @@ export function SamplerStrip({ id }: { id: string }) {
     ui.set({ tab: "inspector" });
   };
   const summary = t.controlNets.length
-    ? t.controlNets.map((c) => (c.firstStep === null ? `${c.label}: never acts` : `${c.label}: steps ${c.firstStep + 1}–${c.lastStep! + 1}`)).join("; ")
+    ? t.controlNets
+        .map((c) =>
+          c.firstStep === null ? `${c.label}: never acts` : `${c.label}: steps ${c.firstStep + 1}–${c.lastStep! + 1}`,
+        )
+        .join("; ")
     : "no ControlNet";
   return (
     <div
@@ -122,7 +131,10 @@ export function SamplerStrip({ id }: { id: string }) {
       title="Denoising timeline: click to open it in the inspector"
       onClick={open}
       onKeyDown={(e) => {
-        if (e.key === "Enter" || e.key === " ") (e.preventDefault(), open());
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          open();
+        }
       }}
     >
       <div className="nstrip-curve">
@@ -146,13 +158,16 @@ export function SamplerStrip({ id }: { id: string }) {
               data-last={c.lastStep ?? ""}
               style={{ left: pct(left), width: pct(width), ["--c" as string]: BAR_COLORS[i % BAR_COLORS.length] }}
             />
-            <span className="nstrip-label">{c.bypassed ? `${c.label} (bypassed)` : acts ? c.label : `${c.label} · never acts`}</span>
+            <span className="nstrip-label">
+              {c.bypassed ? `${c.label} (bypassed)` : acts ? c.label : `${c.label} · never acts`}
+            </span>
           </div>
         );
       })}
       {t.controlNets.length > STRIP_ROWS && (
         <div className="nstrip-more">
-          +{t.controlNets.length - STRIP_ROWS} more ControlNet{t.controlNets.length - STRIP_ROWS === 1 ? "" : "s"}: the inspector shows them all
+          +{t.controlNets.length - STRIP_ROWS} more ControlNet{t.controlNets.length - STRIP_ROWS === 1 ? "" : "s"}: the
+          inspector shows them all
         </div>
       )}
     </div>
@@ -169,8 +184,15 @@ export function SchedulerSpark({ params }: { params: Record<string, unknown> }) 
   };
   const schedule = useMemo(() => {
     try {
-      const n = typeof steps === "number" && Number.isInteger(steps) && steps >= 1 && steps <= 1000 ? steps : DEFAULT_STEPS;
-      return scheduleFor({ scheduler, steps: n, timesteps: customArray(timesteps), sigmas: customArray(sigmas), rescaleBetasSnrZero: rescale });
+      const n =
+        typeof steps === "number" && Number.isInteger(steps) && steps >= 1 && steps <= 1000 ? steps : DEFAULT_STEPS;
+      return scheduleFor({
+        scheduler,
+        steps: n,
+        timesteps: customArray(timesteps),
+        sigmas: customArray(sigmas),
+        rescaleBetasSnrZero: rescale,
+      });
     } catch {
       return null;
     }
@@ -178,7 +200,11 @@ export function SchedulerSpark({ params }: { params: Record<string, unknown> }) 
   const line = useMemo(() => (schedule ? curve(schedule, 100, 20, 1.5) : ""), [schedule]);
   if (!schedule) return null;
   const n = schedule.points.length;
-  const custom = customArray(timesteps) ? "custom timesteps" : customArray(sigmas) ? "custom sigmas" : scheduler ?? "model default";
+  const custom = customArray(timesteps)
+    ? "custom timesteps"
+    : customArray(sigmas)
+      ? "custom sigmas"
+      : (scheduler ?? "model default");
   return (
     <div className="nspark" title={`Noise level (sigma) at each step: ${schedule.method}`}>
       <svg viewBox="0 0 100 20" preserveAspectRatio="none" role="img" aria-label={`Sigma per step, ${n} steps`}>
@@ -190,4 +216,3 @@ export function SchedulerSpark({ params }: { params: Record<string, unknown> }) 
     </div>
   );
 }
-

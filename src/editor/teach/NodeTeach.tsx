@@ -31,7 +31,11 @@ function useSamplersOf(controlNetId: string): string[] {
 function ControlNetTimeline({ id }: { id: string }) {
   const samplers = useSamplersOf(id);
   if (!samplers.length) {
-    return <p className="field-desc">Wire this ControlNet into a Sampler's conditioning to see when it acts on the denoising timeline.</p>;
+    return (
+      <p className="field-desc">
+        Wire this ControlNet into a Sampler's conditioning to see when it acts on the denoising timeline.
+      </p>
+    );
   }
   return <Timeline samplerId={samplers[0]} highlight={id} />;
 }

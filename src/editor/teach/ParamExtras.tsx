@@ -17,7 +17,19 @@ export function openSweep(nodeId: string, param?: string): void {
 }
 
 /** Wraps a field: context menu → sweep, and the explainer + Sweep… row below it. */
-export function ParamExtras({ nodeId, name, spec, explain, children }: { nodeId: string; name: string; spec: ParamSpec; explain?: string; children: ReactNode }) {
+export function ParamExtras({
+  nodeId,
+  name,
+  spec,
+  explain,
+  children,
+}: {
+  nodeId: string;
+  name: string;
+  spec: ParamSpec;
+  explain?: string;
+  children: ReactNode;
+}) {
   const sweepable = canSweep(spec);
   return (
     <div
@@ -36,7 +48,13 @@ export function ParamExtras({ nodeId, name, spec, explain, children }: { nodeId:
         <div className="insp-extra">
           {explain ? <span className="insp-explain">{explain}</span> : <span className="grow" />}
           {sweepable && (
-            <button type="button" className="sweep-link" data-sweep-param={name} title={`Sweep ${spec.label}: run one image per value at a fixed seed (or right-click the field)`} onClick={() => openSweep(nodeId, name)}>
+            <button
+              type="button"
+              className="sweep-link"
+              data-sweep-param={name}
+              title={`Sweep ${spec.label}: run one image per value at a fixed seed (or right-click the field)`}
+              onClick={() => openSweep(nodeId, name)}
+            >
               Sweep…
             </button>
           )}

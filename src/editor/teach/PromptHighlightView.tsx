@@ -43,11 +43,18 @@ export function PromptWeightChips({ analysis, compact }: { analysis: PromptWeigh
     <div className="pw-chips" data-prompt-chips>
       {analysis.combine && (
         <span className="pw-chip combine" data-prompt-chip="combine">
-          {analysis.combine.kind === "and" ? ".and()" : ".blend()"} of {analysis.combine.weights.length} · {analysis.combine.weights.map(fmtWeight).join(" / ")}
+          {analysis.combine.kind === "and" ? ".and()" : ".blend()"} of {analysis.combine.weights.length} ·{" "}
+          {analysis.combine.weights.map(fmtWeight).join(" / ")}
         </span>
       )}
       {phrases.slice(0, limit).map((p, i) => (
-        <span key={i} className={`pw-chip ${p.weight > 1 ? "up" : "down"}`} data-prompt-chip={p.text} data-weight={fmtWeight(p.weight)} title={`Compel multiplies the attention to “${p.text}” by ${fmtWeight(p.weight)}`}>
+        <span
+          key={i}
+          className={`pw-chip ${p.weight > 1 ? "up" : "down"}`}
+          data-prompt-chip={p.text}
+          data-weight={fmtWeight(p.weight)}
+          title={`Compel multiplies the attention to “${p.text}” by ${fmtWeight(p.weight)}`}
+        >
           <span className="pw-chip-text">{p.text}</span>
           <b>×{fmtWeight(p.weight)}</b>
         </span>

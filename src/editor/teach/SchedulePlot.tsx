@@ -30,7 +30,6 @@ interface Drag {
   sigMax: number;
 }
 
-
 function niceMax(x: number): number {
   if (!(x > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(x));
@@ -50,7 +49,13 @@ export function SchedulePlot({ nodeId }: { nodeId: string }) {
 
   const schedule: Schedule | null = useMemo(() => {
     try {
-      const steps = typeof params.num_inference_steps === "number" && Number.isInteger(params.num_inference_steps) && params.num_inference_steps >= 1 && params.num_inference_steps <= 1000 ? params.num_inference_steps : undefined;
+      const steps =
+        typeof params.num_inference_steps === "number" &&
+        Number.isInteger(params.num_inference_steps) &&
+        params.num_inference_steps >= 1 &&
+        params.num_inference_steps <= 1000
+          ? params.num_inference_steps
+          : undefined;
       return scheduleFor({
         scheduler: typeof params.scheduler === "string" ? params.scheduler : undefined,
         steps,
@@ -73,7 +78,8 @@ export function SchedulePlot({ nodeId }: { nodeId: string }) {
   const yT = (t: number) => T + PH - (Math.max(0, Math.min(t, T_MAX)) / T_MAX) * PH;
   const path = (ys: number[]) => ys.map((y, i) => `${i ? "L" : "M"}${x(i).toFixed(1)},${y.toFixed(1)}`).join("");
 
-  const write = (series: Series, values: number[]) => store.setParam(nodeId, series, { method: "array", array: values });
+  const write = (series: Series, values: number[]) =>
+    store.setParam(nodeId, series, { method: "array", array: values });
 
   const valueAt = (clientY: number, series: Series, max: number): number | null => {
     const r = svgRef.current?.getBoundingClientRect();
@@ -112,7 +118,8 @@ export function SchedulePlot({ nodeId }: { nodeId: string }) {
     if (!by) return;
     e.preventDefault();
     const v = values[index] + by;
-    values[index] = series === "timesteps" ? Math.max(0, Math.min(T_MAX, Math.round(v))) : Math.max(0, Math.round(v * 1000) / 1000);
+    values[index] =
+      series === "timesteps" ? Math.max(0, Math.min(T_MAX, Math.round(v))) : Math.max(0, Math.round(v * 1000) / 1000);
     write(series, values);
   };
 
@@ -150,7 +157,13 @@ export function SchedulePlot({ nodeId }: { nodeId: string }) {
           </g>
         ))}
         {stepLabels.map((i) => (
-          <text key={i} x={x(i)} y={H - 6} textAnchor={i === 0 ? "start" : i === n - 1 ? "end" : "middle"} className="sp-tick">
+          <text
+            key={i}
+            x={x(i)}
+            y={H - 6}
+            textAnchor={i === 0 ? "start" : i === n - 1 ? "end" : "middle"}
+            className="sp-tick"
+          >
             {i === 0 ? "step 1" : i + 1}
           </text>
         ))}
@@ -201,7 +214,9 @@ export function SchedulePlot({ nodeId }: { nodeId: string }) {
         <div className="row gap8 sp-actions">
           {editable ? (
             <>
-              <span className="muted small">Drag the {editable === "timesteps" ? "timestep" : "σ"} points to edit.</span>
+              <span className="muted small">
+                Drag the {editable === "timesteps" ? "timestep" : "σ"} points to edit.
+              </span>
               <span className="grow" />
               <button className="btn small" onClick={() => store.setParam(nodeId, editable, undefined)}>
                 Back to {typeof params.num_inference_steps === "number" ? params.num_inference_steps : 30} steps
@@ -212,14 +227,24 @@ export function SchedulePlot({ nodeId }: { nodeId: string }) {
               <button
                 className="btn small"
                 title="Copy this schedule's timesteps into Custom timesteps, to edit them point by point"
-                onClick={() => write("timesteps", pts.map((p) => Math.max(0, Math.min(T_MAX, Math.round(p.timestep)))))}
+                onClick={() =>
+                  write(
+                    "timesteps",
+                    pts.map((p) => Math.max(0, Math.min(T_MAX, Math.round(p.timestep)))),
+                  )
+                }
               >
                 Edit as custom timesteps
               </button>
               <button
                 className="btn small"
                 title="Copy this schedule's sigmas into Custom sigmas, to edit them point by point"
-                onClick={() => write("sigmas", pts.map((p) => Math.round(p.sigma * 1000) / 1000))}
+                onClick={() =>
+                  write(
+                    "sigmas",
+                    pts.map((p) => Math.round(p.sigma * 1000) / 1000),
+                  )
+                }
               >
                 Edit as custom sigmas
               </button>

@@ -10,12 +10,20 @@ export default function SweepChip() {
   const runs = useRunState((s) => s.runs);
   if (!sweep || open) return null;
   const ids = new Set(sweep.cells.map((c) => c.runId).filter(Boolean));
-  const finished = runs.filter((r) => ids.has(r.id) && (r.status === "completed" || r.status === "failed" || r.status === "cancelled")).length;
+  const finished = runs.filter(
+    (r) => ids.has(r.id) && (r.status === "completed" || r.status === "failed" || r.status === "cancelled"),
+  ).length;
   const total = sweep.cells.filter((c) => c.state !== "skipped" || c.runId).length;
   return (
-    <button className={`sweep-chip ${sweep.finished ? "done" : ""}`} data-sweep-chip onClick={() => teachUi.set({ sweepResults: true })} title="Show the sweep's results">
+    <button
+      className={`sweep-chip ${sweep.finished ? "done" : ""}`}
+      data-sweep-chip
+      onClick={() => teachUi.set({ sweepResults: true })}
+      title="Show the sweep's results"
+    >
       {!sweep.finished && <span className="sweep-chip-spin" aria-hidden="true" />}
-      Sweep {sweep.finished ? "done" : `${finished}/${total}`} · {sweep.titles.y ? `${sweep.titles.x} × ${sweep.titles.y}` : sweep.titles.x}
+      Sweep {sweep.finished ? "done" : `${finished}/${total}`} ·{" "}
+      {sweep.titles.y ? `${sweep.titles.x} × ${sweep.titles.y}` : sweep.titles.x}
     </button>
   );
 }

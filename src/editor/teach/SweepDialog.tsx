@@ -16,7 +16,16 @@ import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, planSweep, runSweep, useSweep } f
 import "./teach.css";
 
 export type AxisDraft =
-  | { kind: "param"; nodeId: string; param: string; mode: "list" | "range"; list: string; from: string; to: string; count: string }
+  | {
+      kind: "param";
+      nodeId: string;
+      param: string;
+      mode: "list" | "range";
+      list: string;
+      from: string;
+      to: string;
+      count: string;
+    }
   | { kind: "toggle"; nodeIds: string[]; mode: "each" | "all" };
 
 /** Node types that are worth switching off in an ablation. */
@@ -28,14 +37,16 @@ const TOGGLE_TYPES: readonly [string, string, string][] = [
   ["ic_light", "IC-Light", "IC-Light nodes"],
 ];
 
-const isIntSpec = (spec: ParamSpec) => spec.widget === "seed" || (spec.step !== undefined && Number.isInteger(spec.step) && spec.step >= 1);
+const isIntSpec = (spec: ParamSpec) =>
+  spec.widget === "seed" || (spec.step !== undefined && Number.isInteger(spec.step) && spec.step >= 1);
 const isTextSpec = (spec: ParamSpec) => spec.widget === "text" || spec.widget === "textarea";
 const tidy = (v: number) => Number(v.toFixed(3));
 
 /** Sensible starting values for a param: its options, on/off, or a range around the current value. */
 export function defaultAxis(nodeId: string, param: string, spec: ParamSpec, current: unknown): AxisDraft {
   const base = { kind: "param" as const, nodeId, param, list: "", from: "", to: "", count: "5" };
-  if (spec.widget === "select" && spec.options?.length) return { ...base, mode: "list", list: spec.options.slice(0, 4).join(", ") };
+  if (spec.widget === "select" && spec.options?.length)
+    return { ...base, mode: "list", list: spec.options.slice(0, 4).join(", ") };
   if (spec.widget === "toggle") return { ...base, mode: "list", list: "true, false" };
   if (spec.widget === "imageSize") return { ...base, mode: "list", list: "square_hd, portrait_4_3, landscape_4_3" };
   if (spec.widget === "seed") {
@@ -70,8 +81,15 @@ function niceStep(x: number): number {
 }
 
 /** The axis a draft describes, or the reason it is not usable yet. */
-export function axisFromDraft(draft: AxisDraft, doc: WorkflowDocument, registry: Registry): { axis: Axis } | { error: string } {
-  if (draft.kind === "toggle") return draft.nodeIds.length ? { axis: { kind: "toggle", nodeIds: draft.nodeIds, mode: draft.mode } } : { error: "Choose nodes to switch on and off" };
+export function axisFromDraft(
+  draft: AxisDraft,
+  doc: WorkflowDocument,
+  registry: Registry,
+): { axis: Axis } | { error: string } {
+  if (draft.kind === "toggle")
+    return draft.nodeIds.length
+      ? { axis: { kind: "toggle", nodeIds: draft.nodeIds, mode: draft.mode } }
+      : { error: "Choose nodes to switch on and off" };
   const node = doc.nodes.find((n) => n.id === draft.nodeId);
   const spec = node ? registry.get(node.type)?.params[draft.param] : undefined;
   if (!spec) return { error: `Choose a setting to sweep` };
@@ -81,8 +99,15 @@ export function axisFromDraft(draft: AxisDraft, doc: WorkflowDocument, registry:
     const count = Number(draft.count);
     if (draft.from.trim() === "" || !Number.isFinite(from)) return { error: `“From” must be a number` };
     if (draft.to.trim() === "" || !Number.isFinite(to)) return { error: `“To” must be a number` };
-    if (!Number.isInteger(count) || count < 1 || count > MAX_SWEEP_CELLS) return { error: `“Values” must be a whole number from 1 to ${MAX_SWEEP_CELLS}` };
-    return { axis: { nodeId: draft.nodeId, param: draft.param, values: isIntSpec(spec) ? intRange(from, to, count) : range(from, to, count) } };
+    if (!Number.isInteger(count) || count < 1 || count > MAX_SWEEP_CELLS)
+      return { error: `“Values” must be a whole number from 1 to ${MAX_SWEEP_CELLS}` };
+    return {
+      axis: {
+        nodeId: draft.nodeId,
+        param: draft.param,
+        values: isIntSpec(spec) ? intRange(from, to, count) : range(from, to, count),
+      },
+    };
   }
   const values = isTextSpec(spec)
     ? draft.list
@@ -90,7 +115,12 @@ export function axisFromDraft(draft: AxisDraft, doc: WorkflowDocument, registry:
         .map((s) => s.trim())
         .filter(Boolean)
     : listValues(draft.list);
-  if (!values.length) return { error: isTextSpec(spec) ? "Give at least one value, one per line" : "Give at least one value, separated by commas" };
+  if (!values.length)
+    return {
+      error: isTextSpec(spec)
+        ? "Give at least one value, one per line"
+        : "Give at least one value, separated by commas",
+    };
   return { axis: { nodeId: draft.nodeId, param: draft.param, values } };
 }
 
@@ -98,11 +128,24 @@ export function draftFromAxis(axis: Axis, doc: WorkflowDocument, registry: Regis
   if (axis.kind === "toggle") return { kind: "toggle", nodeIds: [...axis.nodeIds], mode: axis.mode ?? "each" };
   const node = doc.nodes.find((n) => n.id === axis.nodeId);
   const spec = node ? registry.get(node.type)?.params[axis.param] : undefined;
-  const text = spec && isTextSpec(spec) ? axis.values.map(String).join("\n") : axis.values.map((v) => (typeof v === "string" ? v : String(v))).join(", ");
-  return { kind: "param", nodeId: axis.nodeId, param: axis.param, mode: "list", list: text, from: "", to: "", count: "5" };
+  const text =
+    spec && isTextSpec(spec)
+      ? axis.values.map(String).join("\n")
+      : axis.values.map((v) => (typeof v === "string" ? v : String(v))).join(", ");
+  return {
+    kind: "param",
+    nodeId: axis.nodeId,
+    param: axis.param,
+    mode: "list",
+    list: text,
+    from: "",
+    to: "",
+    count: "5",
+  };
 }
 
-const keyOf = (d: AxisDraft) => (d.kind === "param" ? `p|${d.nodeId}|${d.param}` : `t|${d.mode}|${d.nodeIds.join(",")}`);
+const keyOf = (d: AxisDraft) =>
+  d.kind === "param" ? `p|${d.nodeId}|${d.param}` : `t|${d.mode}|${d.nodeIds.join(",")}`;
 
 interface Choice {
   key: string;
@@ -119,22 +162,37 @@ function choicesFor(doc: WorkflowDocument, registry: Registry): Choice[] {
     if (!def || def.inert) continue;
     const group = nodeDisplayName(n, registry);
     for (const [k, spec] of Object.entries(def.params)) {
-      if (SWEEPABLE_WIDGETS.has(spec.widget)) out.push({ key: `p|${n.id}|${k}`, label: spec.label, group, good: ["number", "slider", "select", "toggle"].includes(spec.widget) && k !== "num_images" });
+      if (SWEEPABLE_WIDGETS.has(spec.widget))
+        out.push({
+          key: `p|${n.id}|${k}`,
+          label: spec.label,
+          group,
+          good: ["number", "slider", "select", "toggle"].includes(spec.widget) && k !== "num_images",
+        });
     }
   }
   for (const [type, one, many] of TOGGLE_TYPES) {
     const nodes = doc.nodes.filter((n) => n.type === type);
     if (!nodes.length) continue;
     const ids = nodes.map((n) => n.id).join(",");
-    out.push({ key: `t|each|${ids}`, label: nodes.length === 1 ? `${nodeDisplayName(nodes[0], registry)} on / off` : `Each ${one} off in turn (${nodes.length})`, group: "Switch on / off" });
-    if (nodes.length > 1 && nodes.length <= 6) out.push({ key: `t|all|${ids}`, label: `Every on/off combination of the ${many}`, group: "Switch on / off" });
+    out.push({
+      key: `t|each|${ids}`,
+      label:
+        nodes.length === 1
+          ? `${nodeDisplayName(nodes[0], registry)} on / off`
+          : `Each ${one} off in turn (${nodes.length})`,
+      group: "Switch on / off",
+    });
+    if (nodes.length > 1 && nodes.length <= 6)
+      out.push({ key: `t|all|${ids}`, label: `Every on/off combination of the ${many}`, group: "Switch on / off" });
   }
   return out;
 }
 
 function draftForKey(key: string, doc: WorkflowDocument, registry: Registry): AxisDraft | null {
   const [kind, a, b] = key.split("|");
-  if (kind === "t") return { kind: "toggle", mode: a === "all" ? "all" : "each", nodeIds: b.split(",").filter(Boolean) };
+  if (kind === "t")
+    return { kind: "toggle", mode: a === "all" ? "all" : "each", nodeIds: b.split(",").filter(Boolean) };
   const node = doc.nodes.find((n) => n.id === a);
   const spec = node ? registry.get(node.type)?.params[b] : undefined;
   return node && spec ? defaultAxis(a, b, spec, node.params[b]) : null;
@@ -159,7 +217,19 @@ function initialDrafts(preset: SweepPreset, doc: WorkflowDocument, registry: Reg
   return fallback ? [fallback] : [];
 }
 
-function AxisEditor({ index, draft, choices, onChange, onRemove }: { index: number; draft: AxisDraft; choices: Choice[]; onChange(d: AxisDraft): void; onRemove?(): void }) {
+function AxisEditor({
+  index,
+  draft,
+  choices,
+  onChange,
+  onRemove,
+}: {
+  index: number;
+  draft: AxisDraft;
+  choices: Choice[];
+  onChange(d: AxisDraft): void;
+  onRemove?(): void;
+}) {
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
   const key = keyOf(draft);
@@ -192,7 +262,13 @@ function AxisEditor({ index, draft, choices, onChange, onRemove }: { index: numb
             if (d) onChange(d);
           }}
         >
-          {!known && <option value={key}>{draft.kind === "toggle" ? `Switch ${draft.nodeIds.join(", ")} on / off${draft.mode === "all" ? " (every combination)" : ""}` : `${draft.nodeId} · ${draft.param}`}</option>}
+          {!known && (
+            <option value={key}>
+              {draft.kind === "toggle"
+                ? `Switch ${draft.nodeIds.join(", ")} on / off${draft.mode === "all" ? " (every combination)" : ""}`
+                : `${draft.nodeId} · ${draft.param}`}
+            </option>
+          )}
           {groups.map((g) => (
             <optgroup key={g} label={g}>
               {choices
@@ -208,14 +284,37 @@ function AxisEditor({ index, draft, choices, onChange, onRemove }: { index: numb
       </label>
       {draft.kind === "toggle" ? (
         <p className="sw-hint">
-          {draft.mode === "all" ? "Every combination of these nodes on and off" : "All on, then each one switched off (bypassed) in turn"}: {draft.nodeIds.map((nid) => { const n = doc.nodes.find((x) => x.id === nid); return n ? nodeDisplayName(n, store.registry) : nid; }).join(", ")}.
+          {draft.mode === "all"
+            ? "Every combination of these nodes on and off"
+            : "All on, then each one switched off (bypassed) in turn"}
+          :{" "}
+          {draft.nodeIds
+            .map((nid) => {
+              const n = doc.nodes.find((x) => x.id === nid);
+              return n ? nodeDisplayName(n, store.registry) : nid;
+            })
+            .join(", ")}
+          .
         </p>
       ) : (
         <>
           {numeric && (
             <div className="seg sw-mode" role="radiogroup" aria-label={`Axis ${index + 1}: range or list`}>
               {(["range", "list"] as const).map((m) => (
-                <button key={m} type="button" role="radio" aria-checked={draft.mode === m} className={draft.mode === m ? "on" : ""} onClick={() => onChange({ ...draft, mode: m, list: draft.list || [draft.from, draft.to].filter(Boolean).join(", ") })}>
+                <button
+                  key={m}
+                  type="button"
+                  role="radio"
+                  aria-checked={draft.mode === m}
+                  className={draft.mode === m ? "on" : ""}
+                  onClick={() =>
+                    onChange({
+                      ...draft,
+                      mode: m,
+                      list: draft.list || [draft.from, draft.to].filter(Boolean).join(", "),
+                    })
+                  }
+                >
                   {m === "range" ? "Range" : "List"}
                 </button>
               ))}
@@ -225,21 +324,52 @@ function AxisEditor({ index, draft, choices, onChange, onRemove }: { index: numb
             <div className="sw-range">
               <label>
                 <span className="sw-label">From</span>
-                <input className="input num" aria-label={`Axis ${index + 1} from`} value={draft.from} onChange={(e) => onChange({ ...draft, from: e.target.value })} />
+                <input
+                  className="input num"
+                  aria-label={`Axis ${index + 1} from`}
+                  value={draft.from}
+                  onChange={(e) => onChange({ ...draft, from: e.target.value })}
+                />
               </label>
               <label>
                 <span className="sw-label">To</span>
-                <input className="input num" aria-label={`Axis ${index + 1} to`} value={draft.to} onChange={(e) => onChange({ ...draft, to: e.target.value })} />
+                <input
+                  className="input num"
+                  aria-label={`Axis ${index + 1} to`}
+                  value={draft.to}
+                  onChange={(e) => onChange({ ...draft, to: e.target.value })}
+                />
               </label>
               <label>
                 <span className="sw-label">Values</span>
-                <input className="input num" aria-label={`Axis ${index + 1} count`} type="number" min={1} max={MAX_SWEEP_CELLS} value={draft.count} onChange={(e) => onChange({ ...draft, count: e.target.value })} />
+                <input
+                  className="input num"
+                  aria-label={`Axis ${index + 1} count`}
+                  type="number"
+                  min={1}
+                  max={MAX_SWEEP_CELLS}
+                  value={draft.count}
+                  onChange={(e) => onChange({ ...draft, count: e.target.value })}
+                />
               </label>
             </div>
           ) : spec && isTextSpec(spec) ? (
-            <textarea className="input textarea" rows={3} aria-label={`Axis ${index + 1} values, one per line`} placeholder="One value per line" value={draft.list} onChange={(e) => onChange({ ...draft, mode: "list", list: e.target.value })} />
+            <textarea
+              className="input textarea"
+              rows={3}
+              aria-label={`Axis ${index + 1} values, one per line`}
+              placeholder="One value per line"
+              value={draft.list}
+              onChange={(e) => onChange({ ...draft, mode: "list", list: e.target.value })}
+            />
           ) : (
-            <input className="input mono" aria-label={`Axis ${index + 1} values`} placeholder="Values, comma separated" value={draft.list} onChange={(e) => onChange({ ...draft, mode: "list", list: e.target.value })} />
+            <input
+              className="input mono"
+              aria-label={`Axis ${index + 1} values`}
+              placeholder="Values, comma separated"
+              value={draft.list}
+              onChange={(e) => onChange({ ...draft, mode: "list", list: e.target.value })}
+            />
           )}
         </>
       )}
@@ -256,24 +386,45 @@ export default function SweepDialog() {
 export function SweepDialogBody({ preset }: { preset: SweepPreset }) {
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
-  const [drafts, setDrafts] = useState<AxisDraft[]>(() => initialDrafts(preset, store.getState().document, store.registry));
+  const [drafts, setDrafts] = useState<AxisDraft[]>(() =>
+    initialDrafts(preset, store.getState().document, store.registry),
+  );
   const samplers = doc.nodes.filter((n) => store.registry.get(n.type)?.isOutput);
-  const samplerSeed = samplers.length === 1 && typeof samplers[0].params.seed === "number" ? samplers[0].params.seed : undefined;
-  const [seed, setSeed] = useState(preset.spec?.seed !== undefined ? String(preset.spec.seed) : samplerSeed !== undefined ? String(samplerSeed) : "");
+  const samplerSeed =
+    samplers.length === 1 && typeof samplers[0].params.seed === "number" ? samplers[0].params.seed : undefined;
+  const [seed, setSeed] = useState(
+    preset.spec?.seed !== undefined ? String(preset.spec.seed) : samplerSeed !== undefined ? String(samplerSeed) : "",
+  );
   const [concurrency, setConcurrency] = useState(DEFAULT_CONCURRENCY);
-  const [outputId, setOutputId] = useState<string | undefined>(() => store.getState().selection.nodes.find((id) => samplers.some((s) => s.id === id)));
+  const [outputId, setOutputId] = useState<string | undefined>(() =>
+    store.getState().selection.nodes.find((id) => samplers.some((s) => s.id === id)),
+  );
   const choices = useMemo(() => choicesFor(doc, store.registry), [doc, store]);
   const busy = useSweep((s) => !!s && !s.finished);
 
   const built = drafts.map((d) => axisFromDraft(d, doc, store.registry));
-  const axisErrors = built.map((b, i) => ("error" in b ? `Axis ${i + 1}: ${b.error}` : null)).filter((x): x is string => !!x);
+  const axisErrors = built
+    .map((b, i) => ("error" in b ? `Axis ${i + 1}: ${b.error}` : null))
+    .filter((x): x is string => !!x);
   const seedNum = seed.trim() === "" ? undefined : Number(seed);
-  const seedError = seedNum !== undefined && !(Number.isSafeInteger(seedNum) && seedNum >= 0) ? "The seed must be a whole number of at least 0" : null;
+  const seedError =
+    seedNum !== undefined && !(Number.isSafeInteger(seedNum) && seedNum >= 0)
+      ? "The seed must be a whole number of at least 0"
+      : null;
   const spec: SweepSpec | null =
     !axisErrors.length && !seedError && built.length
-      ? { axes: built.map((b) => (b as { axis: Axis }).axis) as unknown as SweepSpec["axes"], ...(seedNum !== undefined ? { seed: seedNum } : {}) }
+      ? {
+          axes: built.map((b) => (b as { axis: Axis }).axis) as unknown as SweepSpec["axes"],
+          ...(seedNum !== undefined ? { seed: seedNum } : {}),
+        }
       : null;
-  const plan = useMemo(() => (spec ? planSweep(doc, store.registry, spec, { outputId, jobs: false }) : null), [doc, store, JSON.stringify(spec), outputId]);
+  // Keyed by the spec's JSON: `spec` is a new object on every render.
+  const specJson = spec ? JSON.stringify(spec) : null;
+  const plan = useMemo(
+    () =>
+      specJson ? planSweep(doc, store.registry, JSON.parse(specJson) as SweepSpec, { outputId, jobs: false }) : null,
+    [doc, store, specJson, outputId],
+  );
   const problems = [...axisErrors, ...(seedError ? [seedError] : []), ...(plan?.errors ?? [])];
   const canRun = !!plan && !problems.length && plan.requestCount > 0 && !busy;
   const close = () => teachUi.set({ sweepDialog: null });
@@ -293,12 +444,21 @@ export function SweepDialogBody({ preset }: { preset: SweepPreset }) {
     }
   };
 
-  const axisValues = plan && plan.cells.length ? [[...new Set(plan.cells.map((c) => c.label.x))], plan.titles.y !== undefined ? [...new Set(plan.cells.map((c) => c.label.y ?? ""))] : null] : [null, null];
+  const axisValues =
+    plan && plan.cells.length
+      ? [
+          [...new Set(plan.cells.map((c) => c.label.x))],
+          plan.titles.y !== undefined ? [...new Set(plan.cells.map((c) => c.label.y ?? ""))] : null,
+        ]
+      : [null, null];
 
   return (
     <Modal title={preset.title ? `Sweep: ${preset.title}` : "Sweep (X/Y grid)"} onClose={close} width={620}>
       <div className="sw" data-sweep-dialog>
-        <p className="muted small">One image per value (or per pair of values), all at the same seed, so the swept setting is the only difference. The results form a labelled contact sheet.</p>
+        <p className="muted small">
+          One image per value (or per pair of values), all at the same seed, so the swept setting is the only
+          difference. The results form a labelled contact sheet.
+        </p>
         {drafts.map((d, i) => (
           <AxisEditor
             key={i}
@@ -331,11 +491,22 @@ export function SweepDialogBody({ preset }: { preset: SweepPreset }) {
         <div className="sw-opts">
           <label>
             <span className="sw-label">Seed</span>
-            <input className="input num" aria-label="Seed for every cell" placeholder="from the workflow" value={seed} onChange={(e) => setSeed(e.target.value)} />
+            <input
+              className="input num"
+              aria-label="Seed for every cell"
+              placeholder="from the workflow"
+              value={seed}
+              onChange={(e) => setSeed(e.target.value)}
+            />
           </label>
           <label>
             <span className="sw-label">At a time</span>
-            <select className="input select" aria-label="Requests at a time" value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value))}>
+            <select
+              className="input select"
+              aria-label="Requests at a time"
+              value={concurrency}
+              onChange={(e) => setConcurrency(Number(e.target.value))}
+            >
               {Array.from({ length: MAX_CONCURRENCY }, (_, i) => i + 1).map((n) => (
                 <option key={n} value={n}>
                   {n}
@@ -346,7 +517,12 @@ export function SweepDialogBody({ preset }: { preset: SweepPreset }) {
           {samplers.length > 1 && (
             <label>
               <span className="sw-label">Sampler</span>
-              <select className="input select" aria-label="Sampler to run" value={plan?.outputId ?? outputId ?? ""} onChange={(e) => setOutputId(e.target.value)}>
+              <select
+                className="input select"
+                aria-label="Sampler to run"
+                value={plan?.outputId ?? outputId ?? ""}
+                onChange={(e) => setOutputId(e.target.value)}
+              >
                 {plan?.outputs.map((o) => (
                   <option key={o.id} value={o.id}>
                     {o.label}
@@ -358,7 +534,10 @@ export function SweepDialogBody({ preset }: { preset: SweepPreset }) {
         </div>
         <div className={`sw-summary ${problems.length ? "bad" : ""}`}>
           <div className="sw-count">
-            <b data-sweep-count={plan && !problems.length ? plan.requestCount : 0}>{plan && !problems.length ? plan.requestCount : 0}</b> request{plan?.requestCount === 1 ? "" : "s"}
+            <b data-sweep-count={plan && !problems.length ? plan.requestCount : 0}>
+              {plan && !problems.length ? plan.requestCount : 0}
+            </b>{" "}
+            request{plan?.requestCount === 1 ? "" : "s"}
           </div>
           <div className="sw-shape">
             {plan && !problems.length && (
@@ -391,7 +570,11 @@ export function SweepDialogBody({ preset }: { preset: SweepPreset }) {
             {n}
           </div>
         ))}
-        {busy && <div className="callout warning">A sweep is still running. Wait for it, or cancel it in its results window, before starting another.</div>}
+        {busy && (
+          <div className="callout warning">
+            A sweep is still running. Wait for it, or cancel it in its results window, before starting another.
+          </div>
+        )}
         <div className="modal-foot">
           <button className="btn" onClick={close}>
             Cancel

@@ -27,7 +27,13 @@ interface SheetView {
 }
 
 function safeName(s: string): string {
-  return s.trim().replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "sweep";
+  return (
+    s
+      .trim()
+      .replace(/[^\w.-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "sweep"
+  );
 }
 
 async function cellImage(run: RunRecord | undefined): Promise<Blob | null> {
@@ -40,7 +46,10 @@ async function cellImage(run: RunRecord | undefined): Promise<Blob | null> {
   }
 }
 
-function useContactSheet(sweep: SweepRunState | null, runs: readonly RunRecord[]): { sheet: SheetView | null; error: string | null } {
+function useContactSheet(
+  sweep: SweepRunState | null,
+  runs: readonly RunRecord[],
+): { sheet: SheetView | null; error: string | null } {
   const [sheet, setSheet] = useState<SheetView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const finished = !!sweep?.finished;
@@ -54,7 +63,14 @@ function useContactSheet(sweep: SweepRunState | null, runs: readonly RunRecord[]
         const byId = new Map(runs.map((r) => [r.id, r] as const));
         const images = await Promise.all(sweep.cells.map((c) => cellImage(c.runId ? byId.get(c.runId) : undefined)));
         if (!images.some(Boolean)) throw new Error("no cell has an image to put on it");
-        const s = await renderContactSheet({ cells: sweep.cells, titles: sweep.titles, images, graph: sweep.graph, spec: sweep.spec, seed: sweep.seed });
+        const s = await renderContactSheet({
+          cells: sweep.cells,
+          titles: sweep.titles,
+          images,
+          graph: sweep.graph,
+          spec: sweep.spec,
+          seed: sweep.seed,
+        });
         if (!alive) return;
         const url = URL.createObjectURL(new Blob([s.bytes as BlobPart], { type: "image/png" }));
         setSheet((old) => {
@@ -78,12 +94,23 @@ function Cell({ run, state, problem }: { run?: RunRecord; state: string; problem
   if (run && run.status === "completed" && run.images.length) {
     return <RunThumb run={run} index={0} onOpen={() => runUi.set({ lightbox: { runId: run.id, index: 0 } })} />;
   }
-  const label = run ? STATUS_LABEL[run.status] : state === "skipped" ? "Skipped" : state === "waiting" ? "Waiting" : "Starting";
+  const label = run
+    ? STATUS_LABEL[run.status]
+    : state === "skipped"
+      ? "Skipped"
+      : state === "waiting"
+        ? "Waiting"
+        : "Starting";
   const failed = run?.status === "failed" || (state === "skipped" && problem && problem !== "Cancelled");
   return (
-    <div className={`sr-empty ${failed ? "failed" : ""} ${run && (run.status === "running" || run.status === "queued" || run.status === "pending") ? "busy" : ""}`} title={run?.error?.message ?? problem}>
+    <div
+      className={`sr-empty ${failed ? "failed" : ""} ${run && (run.status === "running" || run.status === "queued" || run.status === "pending") ? "busy" : ""}`}
+      title={run?.error?.message ?? problem}
+    >
       <span>{label}</span>
-      {(run?.error?.message || (problem && problem !== "Cancelled")) && <span className="sr-why">{run?.error?.message ?? problem}</span>}
+      {(run?.error?.message || (problem && problem !== "Cancelled")) && (
+        <span className="sr-why">{run?.error?.message ?? problem}</span>
+      )}
     </div>
   );
 }
@@ -120,7 +147,12 @@ export default function SweepResults() {
   };
 
   const grid = (
-    <div className="sr-grid" style={{ gridTemplateColumns: `${sweep.titles.y !== undefined ? "max-content " : ""}repeat(${sweep.columns}, minmax(0, 1fr))` }}>
+    <div
+      className="sr-grid"
+      style={{
+        gridTemplateColumns: `${sweep.titles.y !== undefined ? "max-content " : ""}repeat(${sweep.columns}, minmax(0, 1fr))`,
+      }}
+    >
       {sweep.titles.y !== undefined && <div className="sr-corner">{sweep.titles.y}</div>}
       {colLabels.map((l, x) => (
         <div key={`c${x}`} className="sr-col">
@@ -151,13 +183,25 @@ export default function SweepResults() {
           )}
         </div>
         {!sweep.finished && (
-          <div className="sr-progress" role="progressbar" aria-valuemin={0} aria-valuemax={wanted} aria-valuenow={completed + failed}>
+          <div
+            className="sr-progress"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={wanted}
+            aria-valuenow={completed + failed}
+          >
             <div style={{ width: `${wanted ? (100 * (completed + failed)) / wanted : 0}%` }} />
           </div>
         )}
         {sweep.finished && sheet && !showCells ? (
           <figure className="sr-sheet">
-            <img src={sheet.url} alt={`Contact sheet: ${title}`} data-contact-sheet={sweep.id} width={sheet.width} height={sheet.height} />
+            <img
+              src={sheet.url}
+              alt={`Contact sheet: ${title}`}
+              data-contact-sheet={sweep.id}
+              width={sheet.width}
+              height={sheet.height}
+            />
           </figure>
         ) : (
           grid
@@ -172,16 +216,28 @@ export default function SweepResults() {
           )}
           <span className="grow" />
           {done.length >= 2 && (
-            <button className="btn" onClick={() => teachUi.set({ compare: { a: done[0], b: done[done.length - 1] }, sweepResults: false })}>
+            <button
+              className="btn"
+              onClick={() => teachUi.set({ compare: { a: done[0], b: done[done.length - 1] }, sweepResults: false })}
+            >
               Compare two cells…
             </button>
           )}
           {sweep.finished && (
-            <button className="btn" onClick={() => teachUi.set({ sweepResults: false, sweepDialog: { spec: sweep.spec, title: undefined } })}>
+            <button
+              className="btn"
+              onClick={() => teachUi.set({ sweepResults: false, sweepDialog: { spec: sweep.spec, title: undefined } })}
+            >
               Sweep again…
             </button>
           )}
-          <button className="btn primary" data-contact-sheet-download disabled={!sheet} onClick={download} title="One PNG with the workflow and the sweep inside: drop it on the editor to get the workflow back">
+          <button
+            className="btn primary"
+            data-contact-sheet-download
+            disabled={!sheet}
+            onClick={download}
+            title="One PNG with the workflow and the sweep inside: drop it on the editor to get the workflow back"
+          >
             Download PNG
           </button>
         </div>
@@ -190,7 +246,17 @@ export default function SweepResults() {
   );
 }
 
-function Row({ y, label, sweep, recs }: { y: number; label?: string; sweep: SweepRunState; recs: (RunRecord | undefined)[] }) {
+function Row({
+  y,
+  label,
+  sweep,
+  recs,
+}: {
+  y: number;
+  label?: string;
+  sweep: SweepRunState;
+  recs: (RunRecord | undefined)[];
+}) {
   return (
     <>
       {label !== undefined && <div className="sr-rowlabel">{label}</div>}

@@ -43,7 +43,11 @@ export function fractionAt(viewX: number, t: Pick<TimelineModel, "totalSteps" | 
   return t.runSteps > 0 ? (step - t.skippedSteps) / t.runSteps : 0;
 }
 
-function safeTimeline(doc: WorkflowDocument, store: ReturnType<typeof useEditorStore>, samplerId: string): TimelineModel | null {
+function safeTimeline(
+  doc: WorkflowDocument,
+  store: ReturnType<typeof useEditorStore>,
+  samplerId: string,
+): TimelineModel | null {
   try {
     return timelineFor(doc, store.registry, samplerId);
   } catch {
@@ -78,7 +82,10 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
   const pts = t.schedule.points;
   const sigMax = Math.max(1e-6, ...pts.map((p) => p.sigma));
   const ySig = (s: number) => CURVE_TOP + CURVE_H - (Math.min(s, sigMax) / sigMax) * CURVE_H;
-  const curve = [...pts.map((p, i) => [xStep(i), ySig(p.sigma)] as const), [xStep(total), ySig(t.schedule.finalSigma)] as const];
+  const curve = [
+    ...pts.map((p, i) => [xStep(i), ySig(p.sigma)] as const),
+    [xStep(total), ySig(t.schedule.finalSigma)] as const,
+  ];
   const line = curve.map(([x, y], i) => `${i ? "L" : "M"}${x.toFixed(1)},${y.toFixed(1)}`).join("");
   const area = `${line}L${xStep(total).toFixed(1)},${CURVE_TOP + CURVE_H}L${xStep(0).toFixed(1)},${CURVE_TOP + CURVE_H}Z`;
 
@@ -128,7 +135,8 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
   };
   const onKey = (e: KeyboardEvent, nodeId: string, edge: Edge, value: number) => {
     const d = e.shiftKey ? KEY_STEP / 5 : KEY_STEP;
-    const by = e.key === "ArrowRight" || e.key === "ArrowUp" ? d : e.key === "ArrowLeft" || e.key === "ArrowDown" ? -d : 0;
+    const by =
+      e.key === "ArrowRight" || e.key === "ArrowUp" ? d : e.key === "ArrowLeft" || e.key === "ArrowDown" ? -d : 0;
     if (!by && e.key !== "Home" && e.key !== "End") return;
     e.preventDefault();
     const v = e.key === "Home" ? 0 : e.key === "End" ? 1 : round2(value + by);
@@ -177,8 +185,20 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
         <path d={line} className="tl-curve" data-sigma-curve />
         {t.skippedSteps > 0 && (
           <g data-skipped={t.skippedSteps}>
-            <rect x={xStep(0)} y={CURVE_TOP} width={xStep(t.skippedSteps) - xStep(0)} height={height - CURVE_TOP - 2} fill="url(#tl-hatch)" opacity="0.8" />
-            <text x={(xStep(0) + xStep(t.skippedSteps)) / 2} y={CURVE_TOP + CURVE_H / 2} className="tl-skip-label" textAnchor="middle">
+            <rect
+              x={xStep(0)}
+              y={CURVE_TOP}
+              width={xStep(t.skippedSteps) - xStep(0)}
+              height={height - CURVE_TOP - 2}
+              fill="url(#tl-hatch)"
+              opacity="0.8"
+            />
+            <text
+              x={(xStep(0) + xStep(t.skippedSteps)) / 2}
+              y={CURVE_TOP + CURVE_H / 2}
+              className="tl-skip-label"
+              textAnchor="middle"
+            >
               skipped
             </text>
           </g>
@@ -187,7 +207,12 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
         {ticks.map((s) => (
           <g key={s}>
             <line x1={xStep(s)} x2={xStep(s)} y1={AXIS_Y} y2={AXIS_Y + 4} className="tl-axis" />
-            <text x={xStep(s)} y={AXIS_Y + 14} className="tl-tick" textAnchor={s === 0 ? "start" : s === total ? "end" : "middle"}>
+            <text
+              x={xStep(s)}
+              y={AXIS_Y + 14}
+              className="tl-tick"
+              textAnchor={s === 0 ? "start" : s === total ? "end" : "middle"}
+            >
               {s === 0 ? "step 1" : s}
             </text>
           </g>
@@ -202,12 +227,23 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
           const x0 = xFrac(Math.min(cn.start, cn.end));
           const x1 = xFrac(Math.max(cn.start, cn.end));
           const color = BAR_COLORS[row % BAR_COLORS.length];
-          const steps = cn.firstStep === null ? "never acts" : `steps ${cn.firstStep + 1}–${(cn.lastStep ?? cn.firstStep) + 1}`;
+          const steps =
+            cn.firstStep === null ? "never acts" : `steps ${cn.firstStep + 1}–${(cn.lastStep ?? cn.firstStep) + 1}`;
           const hl = highlight === cn.nodeId;
           return (
-            <g key={cn.nodeId} className={`tl-row ${cn.bypassed ? "bypassed" : ""} ${hl ? "hl" : ""}`} data-cn-row={cn.nodeId}>
+            <g
+              key={cn.nodeId}
+              className={`tl-row ${cn.bypassed ? "bypassed" : ""} ${hl ? "hl" : ""}`}
+              data-cn-row={cn.nodeId}
+            >
               <text x={PAD_X} y={y + 9} className="tl-label">
-                <tspan className="tl-name" onClick={() => (store.setSelection({ nodes: [cn.nodeId], edges: [] }), ui.focus(cn.nodeId, "end_percentage", { keepTab: true }))}>
+                <tspan
+                  className="tl-name"
+                  onClick={() => (
+                    store.setSelection({ nodes: [cn.nodeId], edges: [] }),
+                    ui.focus(cn.nodeId, "end_percentage", { keepTab: true })
+                  )}
+                >
                   {truncate(cn.label, 26)}
                 </tspan>
                 <tspan dx="6" className="tl-sub">
@@ -230,7 +266,8 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
                 data-end={cn.end}
               >
                 <title>
-                  {cn.label}: acts from {fmt(cn.start * 100)}% to {fmt(cn.end * 100)}% of the steps run ({cn.activeSteps} of {t.runSteps} steps), strength {cn.conditioningScale}
+                  {cn.label}: acts from {fmt(cn.start * 100)}% to {fmt(cn.end * 100)}% of the steps run (
+                  {cn.activeSteps} of {t.runSteps} steps), strength {cn.conditioningScale}
                 </title>
               </rect>
               {(["start", "end"] as const).map((edge) => {
@@ -251,7 +288,14 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
                     onPointerDown={(e) => onDown(e, cn.nodeId, edge, cn.start, cn.end)}
                     onKeyDown={(e) => onKey(e, cn.nodeId, edge, v)}
                   >
-                    <rect x={hx - HANDLE_W / 2} y={y + 11} width={HANDLE_W} height={BAR_H + 6} rx="2" className="tl-grip" />
+                    <rect
+                      x={hx - HANDLE_W / 2}
+                      y={y + 11}
+                      width={HANDLE_W}
+                      height={BAR_H + 6}
+                      rx="2"
+                      className="tl-grip"
+                    />
                     <line x1={hx} x2={hx} y1={y + 15} y2={y + 14 + BAR_H - 1} className="tl-grip-line" />
                   </g>
                 );

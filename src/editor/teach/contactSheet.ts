@@ -56,7 +56,10 @@ export async function renderContactSheet(input: SheetInput): Promise<Sheet> {
   const first = bitmaps.find((b): b is ImageBitmap => !!b);
   // Every cell gets the first image's aspect ratio, scaled so its longest side is SHEET_CELL.
   const aspect = first ? first.width / first.height : 1;
-  const size = aspect >= 1 ? { width: SHEET_CELL, height: Math.round(SHEET_CELL / aspect) } : { width: Math.round(SHEET_CELL * aspect), height: SHEET_CELL };
+  const size =
+    aspect >= 1
+      ? { width: SHEET_CELL, height: Math.round(SHEET_CELL / aspect) }
+      : { width: Math.round(SHEET_CELL * aspect), height: SHEET_CELL };
   const fontSize = 15;
   const layout = contactSheetLayout(input.cells, size, { titles: input.titles, gap: 8, fontSize, padding: 16 });
 
@@ -98,10 +101,20 @@ export async function renderContactSheet(input: SheetInput): Promise<Sheet> {
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/png"));
   if (!blob) throw new Error("the contact sheet could not be encoded as PNG");
   const png = new Uint8Array(await blob.arrayBuffer());
-  const spec = { ...input.spec, ...(input.seed !== undefined && input.spec.seed === undefined ? { seed: input.seed } : {}) };
+  const spec = {
+    ...input.spec,
+    ...(input.seed !== undefined && input.spec.seed === undefined ? { seed: input.seed } : {}),
+  };
   const w = writeImageMetadata(png, [
     { keyword: WORKFLOW_KEYWORD, text: input.graph },
     { keyword: SWEEP_KEYWORD, text: JSON.stringify(spec) },
   ]);
-  return w.ok ? { bytes: w.bytes, width: layout.width, height: layout.height } : { bytes: png, width: layout.width, height: layout.height, warning: `Saved without the workflow inside: ${w.error}` };
+  return w.ok
+    ? { bytes: w.bytes, width: layout.width, height: layout.height }
+    : {
+        bytes: png,
+        width: layout.width,
+        height: layout.height,
+        warning: `Saved without the workflow inside: ${w.error}`,
+      };
 }

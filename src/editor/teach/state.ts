@@ -26,11 +26,26 @@ export interface TeachUiState {
   lesson: { id: string; epoch: number; collapsed?: boolean } | null;
 }
 
-export const teachUi = createUiStore<TeachUiState>({ sweepDialog: null, sweepResults: false, sweepStarted: false, compare: null, lesson: null });
+export const teachUi = createUiStore<TeachUiState>({
+  sweepDialog: null,
+  sweepResults: false,
+  sweepStarted: false,
+  compare: null,
+  lesson: null,
+});
 export const useTeachUi = teachUi.use;
 
 /** Widgets whose values make sense as a sweep axis (not images, lists or key/value maps). */
-export const SWEEPABLE_WIDGETS: ReadonlySet<string> = new Set(["number", "slider", "select", "toggle", "seed", "text", "textarea", "imageSize"]);
+export const SWEEPABLE_WIDGETS: ReadonlySet<string> = new Set([
+  "number",
+  "slider",
+  "select",
+  "toggle",
+  "seed",
+  "text",
+  "textarea",
+  "imageSize",
+]);
 
 /** Node types (besides Sampler outputs) that have a picture in the inspector: only they load it. */
 export const PICTURE_TYPES: ReadonlySet<string> = new Set(["controlnet", "scheduler"]);

@@ -49,14 +49,37 @@ export interface SweepPlan {
  * Expands a sweep into one job per cell for one Sampler (the given one, else the first). With
  * `jobs: false` the jobs are left out (cheap enough to run on every keystroke of the dialog).
  */
-export function planSweep(doc: WorkflowDocument, registry: Registry, spec: SweepSpec, options: { outputId?: string; jobs?: boolean } = {}): SweepPlan {
-  const outputs = doc.nodes.filter((n) => registry.get(n.type)?.isOutput).map((n) => ({ id: n.id, label: nodeDisplayName(n, registry) }));
+export function planSweep(
+  doc: WorkflowDocument,
+  registry: Registry,
+  spec: SweepSpec,
+  options: { outputId?: string; jobs?: boolean } = {},
+): SweepPlan {
+  const outputs = doc.nodes
+    .filter((n) => registry.get(n.type)?.isOutput)
+    .map((n) => ({ id: n.id, label: nodeDisplayName(n, registry) }));
   const outputId = outputs.find((o) => o.id === options.outputId)?.id ?? outputs[0]?.id;
   const r = expandSweep(doc, registry, spec);
   const base = { spec, notes: r.notes, titles: r.titles, seed: r.seed, outputId, outputs };
-  if (!outputId) return { ...base, cells: [], requestCount: 0, columns: 0, rows: 0, errors: ["The workflow has no Sampler, so there is nothing to run."] };
+  if (!outputId)
+    return {
+      ...base,
+      cells: [],
+      requestCount: 0,
+      columns: 0,
+      rows: 0,
+      errors: ["The workflow has no Sampler, so there is nothing to run."],
+    };
   const refused = r.errors.filter((e) => e.cell === undefined).map((e) => e.message);
-  if (refused.length || r.cells.length === 0) return { ...base, cells: [], requestCount: 0, columns: 0, rows: 0, errors: refused.length ? refused : ["The sweep has no cells."] };
+  if (refused.length || r.cells.length === 0)
+    return {
+      ...base,
+      cells: [],
+      requestCount: 0,
+      columns: 0,
+      rows: 0,
+      errors: refused.length ? refused : ["The sweep has no cells."],
+    };
 
   const title = doc.meta.name || "Untitled pipeline";
   const errors: string[] = [];
@@ -151,7 +174,11 @@ function emit() {
 }
 
 export function useSweep<T>(selector: (s: SweepRunState | null) => T): T {
-  return useSyncExternalStore(sweepStore.subscribe, () => selector(current), () => selector(current));
+  return useSyncExternalStore(
+    sweepStore.subscribe,
+    () => selector(current),
+    () => selector(current),
+  );
 }
 
 export interface RunSweepOptions {
@@ -181,7 +208,13 @@ export function runSweep(controller: Controller, plan: SweepPlan, options: RunSw
     columns: plan.columns,
     rows: plan.rows,
     graph: options.graph,
-    cells: plan.cells.map((c) => ({ x: c.x, y: c.y, label: c.label, state: c.job ? "waiting" : "skipped", problem: c.problem })),
+    cells: plan.cells.map((c) => ({
+      x: c.x,
+      y: c.y,
+      label: c.label,
+      state: c.job ? "waiting" : "skipped",
+      problem: c.problem,
+    })),
     concurrency,
     finished: false,
     cancelled: false,
@@ -191,7 +224,8 @@ export function runSweep(controller: Controller, plan: SweepPlan, options: RunSw
     current = next;
     emit();
   };
-  const setCell = (i: number, patch: Partial<SweepRunCell>) => publish({ ...state, cells: state.cells.map((c, k) => (k === i ? { ...c, ...patch } : c)) });
+  const setCell = (i: number, patch: Partial<SweepRunCell>) =>
+    publish({ ...state, cells: state.cells.map((c, k) => (k === i ? { ...c, ...patch } : c)) });
   publish(state);
 
   let next = 0;
@@ -239,15 +273,21 @@ export function runSweep(controller: Controller, plan: SweepPlan, options: RunSw
     }
   }
 
-  const done = Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, plan.requestCount)) }, worker)).then(() => {
-    publish({ ...state, finished: true });
-    return state;
-  });
+  const done = Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, plan.requestCount)) }, worker)).then(
+    () => {
+      publish({ ...state, finished: true });
+      return state;
+    },
+  );
   const handle: SweepHandle = {
     done,
     cancel() {
       if (state.finished || state.cancelled) return;
-      publish({ ...state, cancelled: true, cells: state.cells.map((c) => (c.state === "waiting" ? { ...c, state: "skipped", problem: "Cancelled" } : c)) });
+      publish({
+        ...state,
+        cancelled: true,
+        cells: state.cells.map((c) => (c.state === "waiting" ? { ...c, state: "skipped", problem: "Cancelled" } : c)),
+      });
       for (const c of state.cells) if (c.state === "running" && c.runId) void controller.cancel(c.runId);
     },
   };

@@ -36,7 +36,7 @@ export const lessons: readonly Lesson[] = [
     explanation: [
       "A LoRA is a small set of weight changes trained on top of the base model. At run time those changes are added to the model's weights, multiplied by Scale.",
       "At 0 the LoRA does nothing and you see the base model. Around 0.6–0.9 the style shows while the base model still draws well. At 1 you get the LoRA as trained, and above 1 the changes are exaggerated: colours and shapes start to break.",
-      "The seed is fixed, so the starting noise is the same in every cell and the scale is the only difference. Note the trigger word \"pixel\" in the prompt: many LoRAs only wake up with the words they were trained on. fal's older source capped scale at 1, so the 1.2 cell carries a warning; it still runs.",
+      'The seed is fixed, so the starting noise is the same in every cell and the scale is the only difference. Note the trigger word "pixel" in the prompt: many LoRAs only wake up with the words they were trained on. fal\'s older source capped scale at 1, so the 1.2 cell carries a warning; it still runs.',
     ].join("\n\n"),
     document: loraScale as WorkflowDocument,
     sweep: { axes: [{ nodeId: "lora", param: "scale", values: range(0, 1.2, 7) }] },

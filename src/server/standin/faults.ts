@@ -4,7 +4,17 @@
  */
 export type StandinOp = "submit" | "run" | "status" | "stream" | "result" | "cancel" | "upload" | "uploadPut" | "file";
 
-export const STANDIN_OPS: readonly StandinOp[] = ["submit", "run", "status", "stream", "result", "cancel", "upload", "uploadPut", "file"];
+export const STANDIN_OPS: readonly StandinOp[] = [
+  "submit",
+  "run",
+  "status",
+  "stream",
+  "result",
+  "cancel",
+  "upload",
+  "uploadPut",
+  "file",
+];
 
 interface OpFaultBase {
   op: StandinOp;
@@ -40,20 +50,25 @@ export function faultProblem(f: unknown): string | null {
   const num = (k: string, min: number, max: number, required: boolean) => {
     if (o[k] === undefined) return required ? `fault.${k} is required for kind ${o.kind}` : null;
     const v = o[k];
-    return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? null : `fault.${k} must be an integer in ${min}..${max}`;
+    return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max
+      ? null
+      : `fault.${k} must be an integer in ${min}..${max}`;
   };
   if (o.kind === "offline") return num("ms", 1, 600_000, true);
   if (typeof o.op !== "string" || !(STANDIN_OPS as readonly string[]).includes(o.op)) {
     return `fault.op must be one of ${STANDIN_OPS.join(", ")}`;
   }
-  if ((o.kind === "stuck" || o.kind === "jobError") && o.op !== "submit") return `fault.kind ${o.kind} only applies to op submit`;
+  if ((o.kind === "stuck" || o.kind === "jobError") && o.op !== "submit")
+    return `fault.kind ${o.kind} only applies to op submit`;
   return (
     num("on", 1, 1_000_000, false) ??
     num("times", 1, 1_000_000, false) ??
-    (o.kind === "http" ? num("status", 400, 599, true) ?? num("retryAfterSeconds", 0, 3600, false) : null) ??
+    (o.kind === "http" ? (num("status", 400, 599, true) ?? num("retryAfterSeconds", 0, 3600, false)) : null) ??
     (o.kind === "delay" ? num("ms", 0, 600_000, true) : null) ??
     (o.kind === "jobError" ? num("status", 400, 599, false) : null) ??
-    (o.kind === "jobError" && o.detail !== undefined && typeof o.detail !== "string" ? "fault.detail must be a string" : null)
+    (o.kind === "jobError" && o.detail !== undefined && typeof o.detail !== "string"
+      ? "fault.detail must be a string"
+      : null)
   );
 }
 

@@ -98,7 +98,16 @@ export function renderPlaceholder(spec: Omit<PlaceholderSpec, "format">): Uint8A
   fillRect(rgba, width, height, x0, y0, boxW, boxH, [20, 20, 24]);
   lines.forEach((line, i) => {
     const lx = x0 + Math.floor((boxW - textWidth(line) * scale) / 2);
-    drawText(rgba, width, height, line, lx, y0 + 2 * scale + i * lineH, scale, i === 0 ? [255, 214, 64] : [240, 240, 240]);
+    drawText(
+      rgba,
+      width,
+      height,
+      line,
+      lx,
+      y0 + 2 * scale + i * lineH,
+      scale,
+      i === 0 ? [255, 214, 64] : [240, 240, 240],
+    );
   });
   return rgba;
 }

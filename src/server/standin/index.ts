@@ -260,7 +260,11 @@ export function createStandin(options: StandinOptions = {}): Standin {
   }
 
   /** Produce the §4.3 output: placeholder images stored in the file store. */
-  function generate(endpoint: LoraEndpoint, input: Record<string, unknown>, sizeFor: { width: number; height: number }) {
+  function generate(
+    endpoint: LoraEndpoint,
+    input: Record<string, unknown>,
+    sizeFor: { width: number; height: number },
+  ) {
     const seed = typeof input.seed === "number" ? input.seed : Math.floor(Math.random() * 2 ** 31);
     const count = typeof input.num_images === "number" ? input.num_images : 1;
     const format: ImageFormat = input.image_format === "jpeg" ? "jpeg" : "png";
@@ -344,7 +348,11 @@ export function createStandin(options: StandinOptions = {}): Standin {
     const t0 = job.startedAt!;
     let outcome: { status: number; body: unknown } | undefined;
     const produce = (): { status: number; body: unknown } => {
-      if (job.injectedError) return { status: job.injectedError.status, body: { detail: job.injectedError.detail, error_type: "runner_error" } };
+      if (job.injectedError)
+        return {
+          status: job.injectedError.status,
+          body: { detail: job.injectedError.detail, error_type: "runner_error" },
+        };
       try {
         return { status: 200, body: generate(job.endpoint, job.input, requestedSize(job)) };
       } catch (e) {
@@ -433,7 +441,11 @@ export function createStandin(options: StandinOptions = {}): Standin {
     };
     jobs.set(id, job);
     if (!job.stuck) job.timer = setTimeout(() => start(job), queueDelayMs);
-    return json(200, { status: "IN_QUEUE", ...urls(id), queue_position: queuePosition(job) }, { "x-fal-request-id": id });
+    return json(
+      200,
+      { status: "IN_QUEUE", ...urls(id), queue_position: queuePosition(job) },
+      { "x-fal-request-id": id },
+    );
   }
 
   function notFound(id: string): Response {
@@ -535,7 +547,9 @@ export function createStandin(options: StandinOptions = {}): Standin {
     const parsed = parseJsonBody(init.body);
     const body = parsed.ok ? (parsed.value as { content_type?: unknown; file_name?: unknown } | undefined) : undefined;
     if (!body || typeof body.content_type !== "string" || typeof body.file_name !== "string") {
-      return json(422, { detail: [{ loc: ["body"], msg: "content_type and file_name (strings) are required", type: "value_error" }] });
+      return json(422, {
+        detail: [{ loc: ["body"], msg: "content_type and file_name (strings) are required", type: "value_error" }],
+      });
     }
     const ext = /\.([a-z0-9]{1,5})$/i.exec(body.file_name)?.[1]?.toLowerCase() ?? "bin";
     const key = `${randomUUID()}.${ext}`;
@@ -621,16 +635,25 @@ export function createStandin(options: StandinOptions = {}): Standin {
           sendJson(res, 400, { error: { code: "bad_json", message: "Body must be a JSON fault or {faults:[…]}." } });
           return true;
         }
-        const list = Array.isArray((body as { faults?: unknown })?.faults) ? (body as { faults: unknown[] }).faults : [body];
+        const list = Array.isArray((body as { faults?: unknown })?.faults)
+          ? (body as { faults: unknown[] }).faults
+          : [body];
         const problems = list.map((f, i) => [i, faultProblem(f)] as const).filter(([, p]) => p !== null);
         if (problems.length > 0) {
-          sendJson(res, 400, { error: { code: "bad_fault", message: problems.map(([i, p]) => `faults[${i}]: ${p}`).join("; ") } });
+          sendJson(res, 400, {
+            error: { code: "bad_fault", message: problems.map(([i, p]) => `faults[${i}]: ${p}`).join("; ") },
+          });
           return true;
         }
         for (const f of list) faults.add(f as Fault);
         sendJson(res, 200, { faults: faults.list() });
       } else {
-        sendJson(res, 405, { error: { code: "method_not_allowed", message: "Use GET, POST or DELETE." } }, { allow: "GET, POST, DELETE" });
+        sendJson(
+          res,
+          405,
+          { error: { code: "method_not_allowed", message: "Use GET, POST or DELETE." } },
+          { allow: "GET, POST, DELETE" },
+        );
       }
       return true;
     }
@@ -644,7 +667,12 @@ export function createStandin(options: StandinOptions = {}): Standin {
     }
     if (uploadMatch) {
       if (method !== "PUT") {
-        sendJson(res, 405, { error: { code: "method_not_allowed", message: "Upload with PUT." } }, { ...STORAGE_CORS, allow: "PUT, OPTIONS" });
+        sendJson(
+          res,
+          405,
+          { error: { code: "method_not_allowed", message: "Upload with PUT." } },
+          { ...STORAGE_CORS, allow: "PUT, OPTIONS" },
+        );
         return true;
       }
       if (!(await directFault("uploadPut", req, res))) return true;
@@ -659,7 +687,12 @@ export function createStandin(options: StandinOptions = {}): Standin {
         bytes = await readBody(req, maxUploadBytes);
       } catch (e) {
         if (e instanceof BodyTooLargeError) {
-          sendJson(res, 413, { detail: `Upload exceeds ${maxUploadBytes} bytes.` }, { ...STORAGE_CORS, connection: "close" });
+          sendJson(
+            res,
+            413,
+            { detail: `Upload exceeds ${maxUploadBytes} bytes.` },
+            { ...STORAGE_CORS, connection: "close" },
+          );
         } else res.destroy();
         return true;
       }
@@ -671,7 +704,12 @@ export function createStandin(options: StandinOptions = {}): Standin {
     }
     if (fileMatch) {
       if (method !== "GET" && method !== "HEAD") {
-        sendJson(res, 405, { error: { code: "method_not_allowed", message: "Files are read with GET." } }, { ...STORAGE_CORS, allow: "GET, HEAD" });
+        sendJson(
+          res,
+          405,
+          { error: { code: "method_not_allowed", message: "Files are read with GET." } },
+          { ...STORAGE_CORS, allow: "GET, HEAD" },
+        );
         return true;
       }
       if (!(await directFault("file", req, res))) return true;

@@ -21,6 +21,8 @@ export function validateInput(endpoint: LoraEndpoint, input: unknown): FalFieldE
     return parsed.success ? [] : toFalValidationDetail(parsed.error);
   } catch {
     // Pathological input (e.g. very deep nesting) can make a schema throw instead of failing.
-    return [{ loc: ["body"], msg: "Input could not be validated (too deeply nested or malformed).", type: "value_error" }];
+    return [
+      { loc: ["body"], msg: "Input could not be validated (too deeply nested or malformed).", type: "value_error" },
+    ];
   }
 }
