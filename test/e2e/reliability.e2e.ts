@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { registry } from "../../nodes";
-import { WORKFLOW_KEYWORD, writeImageMetadata } from "../../src/graph/imageMetadata";
+import { WORKFLOW_KEYWORD, writeImageMetadata } from "../../src/interop/image";
 import { edgeId, DEFAULT_LOAD_LIMITS } from "../../src/graph";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, type TestBrowser } from "../harness/browser";

@@ -6,7 +6,7 @@ import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, type TestBrowser } from "../harness/browser";
 import { node, nodeIds, openEditor, shootOnFailure } from "./helpers";
-import { REQUEST_KEYWORD, WORKFLOW_KEYWORD, readImageMetadata } from "../../src/graph/imageMetadata";
+import { REQUEST_KEYWORD, WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
 let fast: StartedServer;
 let slow: StartedServer;

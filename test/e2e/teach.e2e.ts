@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, type TestBrowser } from "../harness/browser";
 import { node, openEditor, shootOnFailure } from "./helpers";
-import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/graph/imageMetadata";
+import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
 let srv: StartedServer;
 let b: TestBrowser;

@@ -5,7 +5,7 @@
  */
 import { registry as catalogue } from "../../../nodes";
 import { DEFAULT_LOAD_LIMITS, loadWorkflowBlob, type LoadResult, type Registry } from "../../graph";
-import type { ImageWorkflowResult } from "../../graph/imageMetadata";
+import type { ImageWorkflowResult } from "../../interop/image";
 import type { LoadReply, LoadRequest } from "./loadWorker";
 
 export async function loadWorkflowFile(file: Blob, registry: Registry): Promise<LoadResult> {
@@ -31,7 +31,7 @@ export async function loadWorkflowFile(file: Blob, registry: Registry): Promise<
 export async function workflowFromImageFile(bytes: Uint8Array, registry: Registry): Promise<ImageWorkflowResult> {
   const reply = await inWorker({ image: bytes }, registry);
   // The metadata reader loads on demand: it is not part of the editor's first load.
-  if (!reply) return (await import("../../graph/imageMetadata")).workflowFromImage(bytes, registry);
+  if (!reply) return (await import("../../interop/image")).workflowFromImage(bytes, registry);
   if ("image" in reply) return reply.image;
   return { ok: false, error: `could not be read: ${"failure" in reply ? reply.failure : "unexpected answer"}` };
 }

@@ -5,7 +5,7 @@
  */
 import { registry } from "../../../nodes";
 import { loadWorkflowBlob, type LoadResult } from "../../graph";
-import { workflowFromImage, type ImageWorkflowResult } from "../../graph/imageMetadata";
+import { workflowFromImage, type ImageWorkflowResult } from "../../interop/image";
 
 /** A workflow file, or the bytes of a PNG/JPEG that may carry one. */
 export type LoadRequest = { file: Blob } | { image: Uint8Array };

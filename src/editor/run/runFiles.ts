@@ -61,7 +61,7 @@ export async function downloadRunImage(run: RunRecord, index: number): Promise<v
     // PNG/JPEG metadata code is only needed here: not part of the first load.
     const [{ bytes }, { REQUEST_KEYWORD, WORKFLOW_KEYWORD, sniffImage, writeImageMetadata }] = await Promise.all([
       imageBytes(run, index),
-      import("../../graph/imageMetadata"),
+      import("../../interop/image"),
     ]);
     const kind = sniffImage(bytes);
     const w = writeImageMetadata(bytes, [

@@ -4,7 +4,7 @@
  * the editor opens the workflow it was made from.
  */
 import { contactSheetLayout, type SweepSpec } from "../../teach/sweep";
-import { WORKFLOW_KEYWORD, writeImageMetadata } from "../../graph/imageMetadata";
+import { WORKFLOW_KEYWORD, writeImageMetadata } from "../../interop/image";
 
 /** PNG text keyword for the sweep spec ({axes, seed}) next to the workflow. */
 export const SWEEP_KEYWORD = "lora-graph-sweep";

@@ -13,7 +13,7 @@ import {
   writeImageMetadata,
   writeJpegText,
   writePngText,
-} from "../../src/graph/imageMetadata";
+} from "../../src/interop/image";
 import { serializeWorkflow } from "../../src/graph";
 import { examples, registry } from "../../nodes";
 

@@ -1,0 +1,177 @@
+/**
+ * PNG text chunks. Entries are written as iTXt (UTF-8, uncompressed) right after IHDR, replacing
+ * text chunks with the same keyword; tEXt is read too (Latin-1), for files other tools rewrote.
+ */
+import { concat, crc32, encoder, indexOfZero, latin1, readU32, utf8, writeU32 } from "./bytes";
+import {
+  DEFAULT_METADATA_LIMITS,
+  checkEntries,
+  sniffImage,
+  type MetadataEntry,
+  type MetadataLimits,
+  type ReadMetadataResult,
+  type WriteMetadataResult,
+} from "./types";
+
+interface PngChunk {
+  type: string;
+  /** Offset of the length field. */
+  start: number;
+  /** Offset after the CRC. */
+  end: number;
+  dataStart: number;
+  dataEnd: number;
+}
+
+/** Walks PNG chunks; stops (with a warning) at the first one that does not fit the file. */
+function walkPng(b: Uint8Array, limits: MetadataLimits): { chunks: PngChunk[]; warnings: string[]; sawEnd: boolean } {
+  const chunks: PngChunk[] = [];
+  const warnings: string[] = [];
+  let at = 8;
+  let sawEnd = false;
+  while (at < b.length) {
+    if (chunks.length >= limits.maxChunks) {
+      warnings.push(`stopped after ${limits.maxChunks} chunks`);
+      break;
+    }
+    if (at + 12 > b.length) {
+      warnings.push(`truncated chunk header at byte ${at}`);
+      break;
+    }
+    const length = readU32(b, at);
+    const type = latin1(b, at + 4, at + 8);
+    if (!/^[A-Za-z]{4}$/.test(type)) {
+      warnings.push(`invalid chunk type at byte ${at}`);
+      break;
+    }
+    const dataStart = at + 8;
+    // Compare without adding first: length may be up to 2^32−1.
+    if (length > b.length - dataStart - 4) {
+      warnings.push(
+        `chunk ${type} at byte ${at} claims ${length} bytes but only ${Math.max(0, b.length - dataStart - 4)} remain`,
+      );
+      break;
+    }
+    const dataEnd = dataStart + length;
+    chunks.push({ type, start: at, end: dataEnd + 4, dataStart, dataEnd });
+    at = dataEnd + 4;
+    if (type === "IEND") {
+      sawEnd = true;
+      break;
+    }
+  }
+  return { chunks, warnings, sawEnd };
+}
+
+function makePngChunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  writeU32(out, 0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  writeU32(out, 8 + data.length, crc32(out, 4, 8 + data.length));
+  return out;
+}
+
+/** iTXt: keyword \0 compression-flag(0) method(0) language \0 translated-keyword \0 UTF-8 text. */
+function iTXt(entry: MetadataEntry): Uint8Array {
+  const kw = Uint8Array.from(entry.keyword, (c) => c.charCodeAt(0));
+  const text = encoder.encode(entry.text);
+  return makePngChunk("iTXt", concat([kw, Uint8Array.of(0, 0, 0, 0, 0), text]));
+}
+
+function pngTextKeyword(b: Uint8Array, c: PngChunk): string | null {
+  if (c.type !== "tEXt" && c.type !== "iTXt" && c.type !== "zTXt") return null;
+  const z = indexOfZero(b, c.dataStart, Math.min(c.dataEnd, c.dataStart + 80));
+  return z > c.dataStart ? latin1(b, c.dataStart, z) : null;
+}
+
+/**
+ * Returns a copy of a PNG with one iTXt chunk per entry after IHDR; text chunks already holding
+ * one of those keywords are removed, so writing twice does not duplicate.
+ */
+export function writePngText(png: Uint8Array, entries: readonly MetadataEntry[]): WriteMetadataResult {
+  try {
+    if (sniffImage(png) !== "png") return { ok: false, error: "not a PNG file (signature missing)" };
+    const bad = checkEntries(entries);
+    if (bad) return { ok: false, error: bad };
+    const { chunks, warnings, sawEnd } = walkPng(png, { ...DEFAULT_METADATA_LIMITS, maxChunks: Infinity });
+    if (!sawEnd) return { ok: false, error: `not a complete PNG: ${warnings[0] ?? "no IEND chunk"}` };
+    if (chunks[0]?.type !== "IHDR") return { ok: false, error: "not a valid PNG: the first chunk is not IHDR" };
+    const replace = new Set(entries.map((e) => e.keyword));
+    const parts: Uint8Array[] = [png.subarray(0, 8)];
+    for (const c of chunks) {
+      const kw = pngTextKeyword(png, c);
+      if (kw !== null && replace.has(kw)) continue;
+      parts.push(png.subarray(c.start, c.end));
+      if (c.type === "IHDR") for (const e of entries) parts.push(iTXt(e));
+    }
+    return { ok: true, kind: "png", bytes: concat(parts) };
+  } catch (e) {
+    return { ok: false, error: `could not write PNG metadata: ${(e as Error)?.message ?? String(e)}` };
+  }
+}
+
+/** Reads tEXt and iTXt entries of a PNG. Never throws. */
+export function readPngText(png: Uint8Array, limits: Partial<MetadataLimits> = {}): ReadMetadataResult {
+  const lim = { ...DEFAULT_METADATA_LIMITS, ...limits };
+  try {
+    if (sniffImage(png) !== "png") return { ok: false, error: "not a PNG file (signature missing)" };
+    if (png.length > lim.maxImageBytes)
+      return { ok: false, error: `image is too large (${png.length} bytes; the limit is ${lim.maxImageBytes})` };
+    const { chunks, warnings } = walkPng(png, lim);
+    const entries: Record<string, string> = Object.create(null);
+    let total = 0;
+    for (const c of chunks) {
+      if (c.type !== "tEXt" && c.type !== "iTXt" && c.type !== "zTXt") continue;
+      const at = `${c.type} chunk at byte ${c.start}`;
+      if (crc32(png, c.start + 4, c.dataEnd) !== readU32(png, c.dataEnd)) {
+        warnings.push(`${at}: CRC mismatch, skipped`);
+        continue;
+      }
+      const z = indexOfZero(png, c.dataStart, Math.min(c.dataEnd, c.dataStart + 80));
+      if (z <= c.dataStart) {
+        warnings.push(`${at}: no valid keyword, skipped`);
+        continue;
+      }
+      const keyword = latin1(png, c.dataStart, z);
+      let text: string | null = null;
+      if (c.type === "zTXt") {
+        warnings.push(`${at}: compressed text ("${keyword}") is not read`);
+        continue;
+      } else if (c.type === "tEXt") {
+        text = latin1(png, z + 1, c.dataEnd);
+      } else {
+        const flag = png[z + 1];
+        if (z + 3 > c.dataEnd) {
+          warnings.push(`${at}: truncated iTXt header, skipped`);
+          continue;
+        }
+        if (flag !== 0) {
+          warnings.push(`${at}: compressed text ("${keyword}") is not read`);
+          continue;
+        }
+        const langEnd = indexOfZero(png, z + 3, c.dataEnd);
+        const transEnd = langEnd < 0 ? -1 : indexOfZero(png, langEnd + 1, c.dataEnd);
+        if (transEnd < 0) {
+          warnings.push(`${at}: truncated iTXt header, skipped`);
+          continue;
+        }
+        text = utf8(png.subarray(transEnd + 1, c.dataEnd));
+        if (text === null) {
+          warnings.push(`${at}: text is not valid UTF-8, skipped`);
+          continue;
+        }
+      }
+      if (keyword in entries) continue;
+      total += c.dataEnd - c.dataStart;
+      if (total > lim.maxTextBytes) {
+        warnings.push(`text chunks exceed ${lim.maxTextBytes} bytes; the rest is ignored`);
+        break;
+      }
+      entries[keyword] = text;
+    }
+    return { ok: true, kind: "png", entries: { ...entries }, warnings };
+  } catch (e) {
+    return { ok: false, error: `could not read PNG metadata: ${(e as Error)?.message ?? String(e)}` };
+  }
+}

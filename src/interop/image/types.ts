@@ -1,0 +1,74 @@
+/** Shapes, limits and keyword rules shared by the PNG and JPEG metadata codecs. */
+
+/** PNG/JPEG keyword of the workflow JSON. */
+export const WORKFLOW_KEYWORD = "lora-graph";
+/** PNG/JPEG keyword of the compiled fal request JSON. */
+export const REQUEST_KEYWORD = "fal-request";
+
+export type ImageKind = "png" | "jpeg";
+
+export interface MetadataEntry {
+  /** 1–79 printable Latin-1 characters, no leading/trailing space (PNG's rule, used for both formats). */
+  keyword: string;
+  text: string;
+}
+
+export interface MetadataLimits {
+  /** Largest image accepted at all. Default 64 MiB. */
+  maxImageBytes: number;
+  /** Total decoded text kept across all entries. Default 16 MiB. */
+  maxTextBytes: number;
+  /** Chunks/segments walked before giving up (a file of millions of empty chunks). Default 100,000. */
+  maxChunks: number;
+}
+
+export const DEFAULT_METADATA_LIMITS: MetadataLimits = {
+  maxImageBytes: 64 * 1024 * 1024,
+  maxTextBytes: 16 * 1024 * 1024,
+  maxChunks: 100_000,
+};
+
+export type ReadMetadataResult =
+  | {
+      ok: true;
+      kind: ImageKind;
+      /** Keyword → text; the first occurrence of a keyword wins. */
+      entries: Record<string, string>;
+      /** Things skipped on the way (bad CRC, compressed chunk, truncated file, …). */
+      warnings: string[];
+    }
+  | { ok: false; error: string };
+
+export type WriteMetadataResult = { ok: true; kind: ImageKind; bytes: Uint8Array } | { ok: false; error: string };
+
+/** Why a keyword is unusable, or null when it is fine. */
+export function keywordProblem(keyword: string): string | null {
+  if (typeof keyword !== "string" || keyword.length < 1 || keyword.length > 79)
+    return `keyword must be 1–79 characters (got ${String(keyword).length})`;
+  if (keyword !== keyword.trim()) return `keyword "${keyword}" has leading or trailing spaces`;
+  // Printable Latin-1 only; ":" is excluded too because the JPEG part header uses it as a separator.
+  if (!/^[\x20-\x39\x3b-\x7e\xa1-\xff]+$/.test(keyword))
+    return `keyword "${keyword}" has characters outside printable Latin-1 (or a ":")`;
+  return null;
+}
+
+export function checkEntries(entries: readonly MetadataEntry[]): string | null {
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const p = keywordProblem(e.keyword);
+    if (p) return p;
+    if (typeof e.text !== "string") return `entry "${e.keyword}" has no text`;
+    if (seen.has(e.keyword)) return `keyword "${e.keyword}" is given twice`;
+    seen.add(e.keyword);
+  }
+  return null;
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Which image format the bytes start with, or null. */
+export function sniffImage(bytes: Uint8Array): ImageKind | null {
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return "png";
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "jpeg";
+  return null;
+}
