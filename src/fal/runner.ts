@@ -10,6 +10,7 @@
  * the browser is ambiguous, and a replay could enqueue (and bill) the job twice.
  */
 import { ApiError, ValidationError, createFalClient } from "@fal-ai/client";
+import { sleep } from "../shared/sleep.ts";
 
 export type LoraEndpointId = "fal-ai/lora" | "fal-ai/lora/image-to-image" | "fal-ai/lora/inpaint";
 
@@ -285,21 +286,6 @@ function isRetryable(err: RunnerError): boolean {
   return RETRYABLE_STATUS.has(err.status) || (err.step === "status" && err.status === 500);
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 type LooseQueue = {
   submit(
     id: string,
@@ -391,7 +377,7 @@ export function createRunner(options: RunnerOptions): Runner {
         if (typeof retryAfter === "number") delay = Math.min(policy.maxDelayMs, Math.max(delay, retryAfter * 1000));
         delay = delay * (0.8 + Math.random() * 0.4);
         attempt += 1;
-        await abortableSleep(delay, signal).catch((reason) => {
+        await sleep(delay, signal).catch((reason) => {
           throw toRunnerError(reason, step, requestId);
         });
       }
@@ -520,7 +506,7 @@ export function createRunner(options: RunnerOptions): Runner {
         const logs = Array.isArray(raw.logs) ? (raw.logs as RequestLog[]) : [];
         opts.onUpdate?.(toUpdate(requestId, raw, logs));
         if (raw.status === "COMPLETED") completed = true;
-        else await abortableSleep(pollIntervalMs, signal);
+        else await sleep(pollIntervalMs, signal);
       }
       const res = await withRetry(
         "result",

@@ -6,6 +6,7 @@
  * `/standin/*` routes of the same server, as fal's CDN would serve them.
  */
 import { randomUUID } from "node:crypto";
+import { sleep, untilAborted } from "../../shared/sleep.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AllowedTarget, LoraEndpoint } from "../allowlist.ts";
 import { BodyTooLargeError, type Logger, consoleLogger, readBody, sendJson } from "../http.ts";
@@ -114,21 +115,6 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json", ...headers },
-  });
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new Error("aborted"));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -395,12 +381,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
       case "drop":
         throw dropSignal();
       case "hang":
-        await new Promise<never>((_, reject) => {
-          if (!signal) return; // nothing can end it: hang for good
-          if (signal.aborted) reject(signal.reason);
-          signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-        });
-        return null;
+        return untilAborted(signal);
       default:
         return fault; // stuck / jobError: handled by submit
     }
