@@ -1,5 +1,5 @@
 /**
- * reliability.md §6 A: workflow files as untrusted input (IMP-01 … IMP-05, IMP-07).
+ * Workflow files as untrusted input (IMP-01 … IMP-05, IMP-07 in docs/reliability.md#cases).
  */
 import "./workflowFilePoisoningBaseline";
 import { assertNoPoisoning, restoreGlobals } from "@fast-check/poisoning";

@@ -1,44 +1,37 @@
 /**
- * The 30 reliability and security cases of reliability.md §6. A test covers a case when the id
- * appears in its name (describe + it); the reporter and the catalogue test key on exactly that.
+ * The reliability and security cases, read from the table in docs/reliability.md ("Cases"), which
+ * is the one list of them. A test covers a case when the id appears in its name (describe + it);
+ * the reporter and the catalogue test key on exactly that.
  */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
 export interface ReliabilityCase {
   id: string;
   title: string;
+  /** The test files the doc names for this case, relative to the repository root. */
+  tests: string[];
 }
 
-export const CASES: readonly ReliabilityCase[] = [
-  { id: "IMP-01", title: "malformed file" },
-  { id: "IMP-02", title: "schema violations with paths" },
-  { id: "IMP-03", title: "prototype pollution" },
-  { id: "IMP-04", title: "deep nesting" },
-  { id: "IMP-05", title: "huge files (caps, no long task)" },
-  { id: "IMP-06", title: "XSS in strings" },
-  { id: "IMP-07", title: "versions & round trip" },
-  { id: "IMP-08", title: "no automatic fetch" },
-  { id: "AUTO-01", title: "reload" },
-  { id: "AUTO-02", title: "hard kill / crashed tab" },
-  { id: "AUTO-03", title: "storage full" },
-  { id: "AUTO-04", title: "corrupt autosave" },
-  { id: "AUTO-05", title: "two tabs" },
-  { id: "AUTO-06", title: "destructive actions" },
-  { id: "AUTO-07", title: "undo/redo model test" },
-  { id: "CMP-01", title: "invalid graphs never throw" },
-  { id: "CMP-02", title: "URL and data-URI fields" },
-  { id: "CMP-03", title: "output contract (property)" },
-  { id: "CMP-04", title: "server 422 mapping" },
-  { id: "PRX-01", title: "allowlist table" },
-  { id: "PRX-02", title: "malformed target never crashes" },
-  { id: "PRX-03", title: "auth & header hygiene" },
-  { id: "PRX-04", title: "limits (413, 504, redirects, slowloris, rate)" },
-  { id: "PRX-05", title: "key never leaks" },
-  { id: "EXE-01", title: "fault matrix" },
-  { id: "EXE-02", title: "reload mid-run" },
-  { id: "EXE-03", title: "cancel" },
-  { id: "EXE-04", title: "offline and flaky network" },
-  { id: "LOAD-01", title: "proxy soak" },
-  { id: "LOAD-02", title: "editor at 500 nodes / 1000 edges" },
-];
+export const CASES_DOC = resolve(import.meta.dirname, "../../docs/reliability.md");
+
+/** A table row whose first cell is a case id: `| IMP-01 | title | what it guards | tests |`. */
+const ROW = /^\|\s*([A-Z]+-\d\d)\s*\|([^|]*)\|([^|]*)\|([^|]*)\|\s*$/;
+
+/** The cases of a reliability doc, in its order. Throws on a doc without any, so a broken table cannot pass. */
+export function parseCases(markdown: string): ReliabilityCase[] {
+  const cases: ReliabilityCase[] = [];
+  for (const line of markdown.split("\n")) {
+    const m = ROW.exec(line.trim());
+    if (!m) continue;
+    const tests = [...m[4].matchAll(/`([^`]+)`/g)].map((t) => t[1]);
+    cases.push({ id: m[1], title: m[2].trim(), tests });
+  }
+  if (cases.length === 0) throw new Error(`${CASES_DOC}: no case rows found in the "Cases" table`);
+  return cases;
+}
+
+export const CASES: readonly ReliabilityCase[] = parseCases(readFileSync(CASES_DOC, "utf8"));
 
 /** Matches a case id as a whole token, so "IMP-0" or "IMP-011" never count as "IMP-01". */
 export function idPattern(id: string): RegExp {

@@ -1,5 +1,5 @@
 /**
- * Vitest reporter that ends a run with one row per reliability case (reliability.md §6):
+ * Vitest reporter that ends a run with one row per reliability case (docs/reliability.md#cases):
  * pass / FAIL / MISSING at a glance, for `npm test` and for `npm run test:e2e`.
  *
  * Each suite writes its results to test-results/reliability-<suite>.json after a full run, and
@@ -53,22 +53,30 @@ function walk(dir: string, out: string[]): void {
 
 const TEST_DECL = /\b(?:it|test|describe)(?:\.each\(|\.skip|\.only|\.concurrent)?\s*\(|^\s*\][^(]*\)\s*\(|^\s*\]\)\(/;
 
-/** Case ids that appear anywhere in each suite's test files (a test exists, whether or not it ran). */
-export function staticCoverage(root = ROOT): Record<Suite, Set<string>> {
-  const found: Record<Suite, Set<string>> = { unit: new Set(), e2e: new Set() };
+/**
+ * For each case id, the test files (relative to the root, sorted) whose test or suite names carry
+ * it. Only lines that declare a test or suite count, so an id in a comment does not.
+ */
+export function filesByCase(root = ROOT): Map<string, string[]> {
+  const out = new Map<string, string[]>(CASES.map((c) => [c.id, []]));
   const files: string[] = [];
   for (const dir of ["test", "nodes"]) walk(join(root, dir), files);
-  for (const f of files) {
-    const suite = suiteOf(f);
-    if (!suite) continue;
+  for (const f of files.sort()) {
+    if (!suiteOf(f)) continue;
     if (f.endsWith("catalogue.test.ts")) continue; // names every id on purpose
-    // Only lines that declare a test or suite count, so an id in a comment does not.
     const text = readFileSync(f, "utf8")
       .split("\n")
       .filter((l) => TEST_DECL.test(l))
       .join("\n");
-    for (const c of CASES) if (idPattern(c.id).test(text)) found[suite].add(c.id);
+    for (const c of CASES) if (idPattern(c.id).test(text)) out.get(c.id)!.push(relative(root, f));
   }
+  return out;
+}
+
+/** Case ids that appear in each suite's test names (a test exists, whether or not it ran). */
+export function staticCoverage(root = ROOT): Record<Suite, Set<string>> {
+  const found: Record<Suite, Set<string>> = { unit: new Set(), e2e: new Set() };
+  for (const [id, files] of filesByCase(root)) for (const f of files) found[suiteOf(f)!].add(id);
   return found;
 }
 
@@ -205,7 +213,7 @@ export default class ReliabilityReporter implements Reporter {
       writeFileSync(join(OUT_DIR, `reliability-${this.suite}.json`), JSON.stringify(record, null, 2));
     }
     const { lines } = renderTable(this.suite, live, readRecord(OTHER[this.suite]), staticCoverage());
-    const title = `Reliability cases (reliability.md §6)${complete ? "" : " — partial run"}`;
+    const title = `Reliability cases (docs/reliability.md)${complete ? "" : " — partial run"}`;
     process.stdout.write(`\n${title}\n${lines.join("\n")}\n\n`);
   }
 }
