@@ -29,4 +29,3 @@ export const allNodes: readonly NodeDefinition<any>[] = [
 ];
 
 export const registry = createRegistry(allNodes);
-export { examples } from "../src/examples";

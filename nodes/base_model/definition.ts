@@ -1,10 +1,11 @@
 import { defineNode, param } from "../../src/graph";
+import { categories } from "../categories";
 
 export const baseModel = defineNode({
   type: "base_model",
   version: 1,
   title: "Base model",
-  category: "Model",
+  category: categories.model,
   description: "The Stable Diffusion checkpoint every other model node patches (SD1.5, SDXL, …).",
   explain: {
     summary:

@@ -1,10 +1,11 @@
 import { defineNode, param } from "../../src/graph";
+import { categories } from "../categories";
 
 export const controlnet = defineNode({
   type: "controlnet",
   version: 1,
   title: "ControlNet",
-  category: "Conditioning",
+  category: categories.conditioning,
   description: "Steers composition with a control image (edges, depth, pose…) during part of the denoising.",
   explain: {
     summary:

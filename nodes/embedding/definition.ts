@@ -1,11 +1,12 @@
 import { z } from "../../src/graph/zodMini";
 import { defineNode, param } from "../../src/graph";
+import { categories } from "../categories";
 
 export const embedding = defineNode({
   type: "embedding",
   version: 1,
   title: "Embedding",
-  category: "Model",
+  category: categories.model,
   description: "A textual-inversion embedding: new tokens for the prompt (fal supports one per request).",
   explain: {
     summary:

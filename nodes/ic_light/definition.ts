@@ -1,4 +1,5 @@
 import { defineNode, param } from "../../src/graph";
+import { categories } from "../categories";
 
 const ONE_IC_LIGHT = { code: "field-conflict", message: "A request can use only one IC-Light model" } as const;
 
@@ -6,7 +7,7 @@ export const icLight = defineNode({
   type: "ic_light",
   version: 1,
   title: "IC-Light",
-  category: "Model",
+  category: categories.model,
   description:
     "Relights the subject: IC-Light conditions generation on a foreground image and a light/background image.",
   explain: {

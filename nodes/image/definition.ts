@@ -1,10 +1,11 @@
 import { defineNode, param } from "../../src/graph";
+import { categories } from "../categories";
 
 export const image = defineNode({
   type: "image",
   version: 1,
   title: "Image",
-  category: "Image",
+  category: categories.image,
   description: "An image by https URL or data: URI, for ControlNets, IP-Adapters, IC-Light, init images and masks.",
   explain: {
     summary:

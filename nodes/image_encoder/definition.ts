@@ -1,10 +1,11 @@
 import { defineNode, param } from "../../src/graph";
+import { categories } from "../categories";
 
 export const imageEncoder = defineNode({
   type: "image_encoder",
   version: 1,
   title: "Image encoder",
-  category: "Model",
+  category: categories.model,
   description: "The CLIP vision model that turns reference images into embeddings for IP-Adapters.",
   explain: {
     summary:

@@ -1,12 +1,13 @@
 import { z } from "../../src/graph/zodMini";
 import { Sourced, defineNode, param } from "../../src/graph";
 import { applyImageEncoder } from "../shared";
+import { categories } from "../categories";
 
 export const ipAdapter = defineNode({
   type: "ip_adapter",
   version: 1,
   title: "IP-Adapter",
-  category: "Model",
+  category: categories.model,
   description: "Uses reference images as an image prompt: their style or subject guides the result.",
   explain: {
     summary:

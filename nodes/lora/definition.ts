@@ -1,10 +1,11 @@
 import { defineNode, param } from "../../src/graph";
+import { categories } from "../categories";
 
 export const lora = defineNode({
   type: "lora",
   version: 2,
   title: "LoRA",
-  category: "Model",
+  category: categories.model,
   description: "Adds a LoRA's learned style or subject to the model; chain several, in order.",
   explain: {
     summary:

@@ -1,10 +1,11 @@
 import { defineNode, param } from "../../src/graph";
+import { categories } from "../categories";
 
 export const note = defineNode({
   type: "note",
   version: 1,
   title: "Note",
-  category: "Utility",
+  category: categories.utility,
   description: "Free text for explaining the pipeline; shown as plain text and never compiled.",
   explain: {
     summary: "A note for people reading the pipeline. It is never sent to fal and never rendered as HTML.",

@@ -1,10 +1,11 @@
 import { defineNode, param } from "../../src/graph";
+import { categories } from "../categories";
 
 export const prompt = defineNode({
   type: "prompt",
   version: 1,
   title: "Prompt",
-  category: "Conditioning",
+  category: categories.conditioning,
   description: "What to draw, and what to avoid; the start of the conditioning chain.",
   explain: {
     summary:

@@ -1,6 +1,7 @@
 import { z } from "../../src/graph/zodMini";
 import { IMAGE_SIZE_PRESET_NAMES, defineNode, param, type ImageSizePreset, type Sourced } from "../../src/graph";
 import { applyImageEncoder } from "../shared";
+import { categories } from "../categories";
 
 const imageSize = z.union([
   z.enum(IMAGE_SIZE_PRESET_NAMES as [ImageSizePreset, ...ImageSizePreset[]]),
@@ -14,7 +15,7 @@ export const sampler = defineNode({
   type: "sampler",
   version: 1,
   title: "Sampler output",
-  category: "Output",
+  category: categories.output,
   description:
     "Runs the diffusion: one request to fal. An init image makes it image-to-image; add a mask for inpainting.",
   isOutput: true,

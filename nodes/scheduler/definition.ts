@@ -1,5 +1,6 @@
 import { z } from "../../src/graph/zodMini";
 import { SCHEDULERS, defineNode, param } from "../../src/graph";
+import { categories } from "../categories";
 
 /** The scheduler names fal accepts; kept in the core beside the request schema. */
 export const SCHEDULER_NAMES = SCHEDULERS;
@@ -25,7 +26,7 @@ export const scheduler = defineNode({
   type: "scheduler",
   version: 1,
   title: "Scheduler",
-  category: "Sampling",
+  category: categories.sampling,
   description: "How noise is removed step by step: the sampler algorithm, the step count and the noise schedule.",
   explain: {
     summary:

@@ -28,7 +28,7 @@ export const explainCommand: Command = {
     if (wanted === undefined) {
       const list = ctx.registry
         .list()
-        .map((d) => ({ type: d.type, title: d.title, category: d.category, description: d.description }));
+        .map((d) => ({ type: d.type, title: d.title, category: d.category.name, description: d.description }));
       ctx.io.stdout(ctx.json ? `${JSON.stringify({ nodes: list }, null, 2)}\n` : formatList(ctx.registry));
       return EXIT.ok;
     }
@@ -113,7 +113,7 @@ export function describeNode(def: NodeDefinition): NodeInfo {
   return {
     type: def.type,
     title: def.title,
-    category: def.category,
+    category: def.category.name,
     description: def.description,
     ...(def.explain?.summary ? { summary: def.explain.summary } : {}),
     mistakes: [...(def.explain?.mistakes ?? [])],

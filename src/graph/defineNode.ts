@@ -79,11 +79,18 @@ export interface NodeExplainer {
   mistakes?: string[];
 }
 
+/** A palette group and the colour its nodes wear (dot, header, minimap). Data, shared by reference. */
+export interface NodeCategory {
+  readonly name: string;
+  /** A CSS hex colour, e.g. "#a78bfa". */
+  readonly color: string;
+}
+
 export interface NodeDefinition<P extends ParamSpecs = ParamSpecs> {
   type: string;
   version: number;
   title: string;
-  category: "Model" | "Conditioning" | "Image" | "Sampling" | "Output" | "Utility";
+  category: NodeCategory;
   description: string;
   inputs: readonly PortSpec[];
   outputs: readonly PortSpec[];

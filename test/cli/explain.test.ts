@@ -8,7 +8,8 @@ import { run, type CliIO } from "../../src/cli/main";
 import { apiFields, describeNode, wrap, WIDTH } from "../../src/cli/explain";
 import { compile } from "../../src/compiler";
 import { InputError } from "../../src/cli/io";
-import { registry, examples } from "../../nodes";
+import { registry } from "../../nodes";
+import { examples } from "../../src/examples";
 
 async function cli(argv: string[]) {
   let stdout = "";

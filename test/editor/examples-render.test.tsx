@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { act, cleanup, render } from "@testing-library/react";
-import { examples, registry } from "../../nodes";
+import { registry } from "../../nodes";
+import { examples } from "../../src/examples";
 import { loadWorkflow } from "../../src/graph";
 import { compile } from "../../src/compiler";
 import { createEditorStore } from "../../src/editor/store";

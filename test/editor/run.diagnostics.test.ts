@@ -1,7 +1,8 @@
 // CMP-04: fal's 422 `loc` paths map back to the node and field that produced the value.
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler";
-import { examples, registry } from "../../nodes";
+import { registry } from "../../nodes";
+import { examples } from "../../src/examples";
 import { activeRunDiagnostics, describeRunError, mapFieldErrors } from "../../src/editor/run/runDiagnostics";
 import { toRunError } from "../../src/editor/run/controller";
 import { RunnerError } from "../../src/fal/runner";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { examples, registry } from "../../nodes";
+import { registry } from "../../nodes";
+import { examples } from "../../src/examples";
 import { loadWorkflow } from "../../src/graph";
 import { STARTER_ID, starterDocument } from "../../src/editor/starter";
 

@@ -3,7 +3,8 @@
 // still edits the prompt, and the highlight replaces it once loaded, with what was typed meanwhile.
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { act, cleanup, fireEvent, render, waitFor } from "@testing-library/react";
-import { examples, registry } from "../../nodes";
+import { registry } from "../../nodes";
+import { examples } from "../../src/examples";
 import { loadWorkflow } from "../../src/graph";
 import { createEditorStore, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";

@@ -3,7 +3,8 @@
 // (syntax, weights per phrase) under the textarea, and the chips list each weighted phrase.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { act, cleanup, fireEvent, render } from "@testing-library/react";
-import { examples, registry } from "../../nodes";
+import { registry } from "../../nodes";
+import { examples } from "../../src/examples";
 import { loadWorkflow } from "../../src/graph";
 import { createEditorStore, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";

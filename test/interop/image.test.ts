@@ -15,7 +15,8 @@ import {
   writePngText,
 } from "../../src/interop/image";
 import { serializeWorkflow } from "../../src/graph";
-import { examples, registry } from "../../nodes";
+import { registry } from "../../nodes";
+import { examples } from "../../src/examples";
 
 function makePng(width = 4, height = 3): Uint8Array {
   const png = new PNG({ width, height });

@@ -30,7 +30,7 @@ import { canConnect, type XY } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui, useUi } from "../store/ui";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
-import { GraphNode, CATEGORY_COLOR, LOD_ZOOM } from "./GraphNode";
+import { GraphNode, LOD_ZOOM } from "./GraphNode";
 import { nodeSizes, typeSizes } from "./sizes";
 import { fitGraph, fitState, MINIMAP } from "./fit";
 import { placeNewNode } from "./place";
@@ -380,7 +380,7 @@ export function Canvas() {
   const minimapColor = useCallback(
     (n: Node) => {
       const def = registry.get((n as GraphFlowNode).data.type);
-      return def ? CATEGORY_COLOR[def.category] : "#555";
+      return def ? def.category.color : "#555";
     },
     [registry],
   );

@@ -1,7 +1,7 @@
 import { memo, useEffect, useRef, useState } from "react";
 import { useUi } from "../store/ui";
 import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
-import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition, type PortSpec, type WorkflowNode } from "../../graph";
+import { PORT_KIND_INFO, type Diagnostic, type PortSpec, type WorkflowNode } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
@@ -18,15 +18,6 @@ import { NodeStrip } from "../teach/NodeStrips";
 /** Below this zoom, widgets are unreadable anyway: node bodies become blank blocks of the same size (far fewer DOM nodes to lay out). */
 export const LOD_ZOOM = 0.4;
 const selectFar = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
-
-export const CATEGORY_COLOR: Record<NodeDefinition["category"], string> = {
-  Model: "#a78bfa",
-  Conditioning: "#f59e0b",
-  Image: "#38bdf8",
-  Sampling: "#34d399",
-  Output: "#fb7185",
-  Utility: "#94a3b8",
-};
 
 function Port({ port, type, diagnostic }: { port: PortSpec; type: "source" | "target"; diagnostic?: Diagnostic }) {
   const info = PORT_KIND_INFO[port.kind];
@@ -148,7 +139,7 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
     return (
       <div className={`gnode note ${selected ? "sel" : ""}`}>
         <div className="node-head">
-          <span className="dot" style={{ background: CATEGORY_COLOR[def.category] }} />
+          <span className="dot" style={{ background: def.category.color }} />
           <Title id={id} title={def.title} label={node.label} />
         </div>
         <NoteText
@@ -163,7 +154,7 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
     <div
       ref={rootRef}
       className={`gnode ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""}`}
-      style={{ ["--cat" as string]: CATEGORY_COLOR[def.category], height: farHeight }}
+      style={{ ["--cat" as string]: def.category.color, height: farHeight }}
     >
       <div className="node-head">
         <span className="dot" />

@@ -6,7 +6,6 @@ import { useUi } from "../store/ui";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
 import { useInactiveParams } from "../fields/relevance";
-import { CATEGORY_COLOR } from "../flow/GraphNode";
 import { ParamExtras } from "../teach/ParamExtras";
 import { PromptWeightingContext } from "../teach/promptContext";
 import { PICTURE_TYPES } from "../teach/state";
@@ -117,7 +116,7 @@ function NodeInspector({ id }: { id: string }) {
   return (
     <div className="panel-pad inspector" ref={rootRef}>
       <div className="insp-head">
-        <span className="dot" style={{ background: CATEGORY_COLOR[def.category] }} />
+        <span className="dot" style={{ background: def.category.color }} />
         <input
           className="insp-title"
           aria-label="Node name"
@@ -127,7 +126,7 @@ function NodeInspector({ id }: { id: string }) {
         />
       </div>
       <div className="insp-type">
-        {def.title} · {def.category} · <code>{node.id}</code>
+        {def.title} · {def.category.name} · <code>{node.id}</code>
       </div>
       <p className="insp-desc">{def.explain?.summary ?? def.description}</p>
       {!def.inert && (

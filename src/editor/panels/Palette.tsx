@@ -4,7 +4,6 @@ import { useReactFlow } from "@xyflow/react";
 import { useEditorStore } from "../store/react";
 import { placeNewNode } from "../flow/place";
 import { ui, useUi } from "../store/ui";
-import { CATEGORY_COLOR } from "../flow/GraphNode";
 import { Icon } from "../kit/icons";
 import { searchNodes } from "./search";
 import "../teach/inline.css";
@@ -93,10 +92,10 @@ function PaletteBody() {
               onMouseEnter={() => setActive(i)}
               onMouseDown={(e) => (e.preventDefault(), choose(d.type))}
             >
-              <span className="dot" style={{ background: CATEGORY_COLOR[d.category] }} />
+              <span className="dot" style={{ background: d.category.color }} />
               <div className="pl-text">
                 <div className="pl-title">
-                  {d.title} <span className="pl-cat">{d.category}</span>
+                  {d.title} <span className="pl-cat">{d.category.name}</span>
                 </div>
                 <div className="pl-desc">{d.description}</div>
               </div>

@@ -1,12 +1,8 @@
 import { useMemo, useState } from "react";
-import type { NodeDefinition } from "../../graph";
 import { useEditorStore } from "../store/react";
-import { CATEGORY_COLOR } from "../flow/GraphNode";
 import { DND_MIME } from "../flow/Canvas";
 import { Icon } from "../kit/icons";
-import { searchNodes } from "./search";
-
-const ORDER: NodeDefinition["category"][] = ["Model", "Conditioning", "Image", "Sampling", "Output", "Utility"];
+import { paletteGroups, searchNodes } from "./search";
 
 /** Node catalogue grouped by category; drag an item onto the canvas (or click to add it in view). */
 export function Sidebar({ onAdd }: { onAdd(type: string): void }) {
@@ -14,7 +10,7 @@ export function Sidebar({ onAdd }: { onAdd(type: string): void }) {
   const [q, setQ] = useState("");
   const groups = useMemo(() => {
     const list = q ? searchNodes(store.registry.list(), q) : store.registry.list();
-    return ORDER.map((c) => ({ category: c, defs: list.filter((d) => d.category === c) })).filter((g) => g.defs.length);
+    return paletteGroups(store.registry, list);
   }, [store, q]);
   return (
     <aside className="sidebar" aria-label="Node library">
@@ -24,8 +20,8 @@ export function Sidebar({ onAdd }: { onAdd(type: string): void }) {
       </div>
       <div className="side-scroll">
         {groups.map((g) => (
-          <section key={g.category} className="side-group">
-            <h3>{g.category}</h3>
+          <section key={g.category.name} className="side-group">
+            <h3>{g.category.name}</h3>
             {g.defs.map((d) => (
               <div
                 key={d.type}
@@ -41,7 +37,7 @@ export function Sidebar({ onAdd }: { onAdd(type: string): void }) {
                 onClick={() => onAdd(d.type)}
                 onKeyDown={(e) => e.key === "Enter" && onAdd(d.type)}
               >
-                <span className="dot" style={{ background: CATEGORY_COLOR[d.category] }} />
+                <span className="dot" style={{ background: d.category.color }} />
                 <span className="side-title">{d.title}</span>
               </div>
             ))}

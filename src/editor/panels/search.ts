@@ -1,4 +1,4 @@
-import type { NodeDefinition, PortKind } from "../../graph";
+import type { NodeCategory, NodeDefinition, PortKind, Registry } from "../../graph";
 
 /** A wire being dropped: "source" means it was dragged out of an output, so the new node needs a matching input. */
 export interface WireFilter {
@@ -21,7 +21,7 @@ export function searchNodes(defs: readonly NodeDefinition[], query: string, wire
   defs.forEach((def, i) => {
     if (wire && !acceptsWire(def, wire)) return;
     const title = `${def.title} ${def.type.replace(/_/g, " ")}`.toLowerCase();
-    const cat = def.category.toLowerCase();
+    const cat = def.category.name.toLowerCase();
     const desc = def.description.toLowerCase();
     let score = 0;
     for (const w of words) {
@@ -34,4 +34,15 @@ export function searchNodes(defs: readonly NodeDefinition[], query: string, wire
     scored.push({ def, score, i });
   });
   return scored.sort((a, b) => b.score - a.score || a.i - b.i).map((s) => s.def);
+}
+
+/** The palette's sections: `defs` (all types, or a search's hits) grouped by the registry's categories, empty ones left out. */
+export function paletteGroups(
+  registry: Registry,
+  defs: readonly NodeDefinition[] = registry.list(),
+): { category: NodeCategory; defs: NodeDefinition[] }[] {
+  return registry
+    .categories()
+    .map((category) => ({ category, defs: defs.filter((d) => d.category.name === category.name) }))
+    .filter((g) => g.defs.length);
 }
