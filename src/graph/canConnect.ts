@@ -94,6 +94,29 @@ export function canConnect(
   return { ok: true };
 }
 
+/**
+ * The editor's wiring rule on top of canConnect: a wire dropped on a single input that already
+ * has one takes its place, as in ComfyUI. Answers what canConnect would say once the old wire is
+ * gone, and which wire that is (`replaces`), so the store and the canvas's drag feedback agree.
+ *
+ * @example
+ * const { verdict, replaces } = canConnectReplacing(doc, from, to, registry);
+ * if (verdict.ok) edges = edges.filter((e) => e.id !== replaces).concat(newEdge);
+ */
+export function canConnectReplacing(
+  doc: WorkflowDocument,
+  from: PortRef,
+  to: PortRef,
+  registry: Registry,
+): { verdict: ConnectResult; replaces?: string } {
+  const verdict = canConnect(doc, from, to, registry);
+  if (verdict.ok || verdict.code !== "input-taken") return { verdict };
+  const old = doc.edges.find((e) => e.target === to.node && e.targetHandle === to.port);
+  if (!old) return { verdict };
+  const without = canConnect(doc, from, to, registry, { ignoreEdgeId: old.id });
+  return without.ok ? { verdict: without, replaces: old.id } : { verdict: without };
+}
+
 /** Whether `start` can reach `goal` following wires downstream. Iterative: graphs can be deep. */
 function reaches(doc: WorkflowDocument, start: string, goal: string, ignoreEdgeId?: string): boolean {
   const next = new Map<string, string[]>();

@@ -26,7 +26,7 @@ import {
   type Node,
   type Viewport,
 } from "@xyflow/react";
-import { canConnect, type XY } from "../../graph";
+import { canConnectReplacing, type XY } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui, useUi } from "../store/ui";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
@@ -226,13 +226,8 @@ export function Canvas() {
       const s = store.getState();
       const from = { node: c.source, port: c.sourceHandle ?? "" };
       const to = { node: c.target, port: c.targetHandle ?? "" };
-      let v = canConnect(s.document, from, to, registry);
       // Dropping on an occupied single input replaces its wire (store.connect with replace).
-      if (!v.ok && v.code === "input-taken") {
-        const old = s.document.edges.find((e) => e.target === to.node && e.targetHandle === to.port);
-        if (old) v = canConnect(s.document, from, to, registry, { ignoreEdgeId: old.id });
-      }
-      return v;
+      return canConnectReplacing(s.document, from, to, registry).verdict;
     },
     [store, registry],
   );

@@ -1,6 +1,7 @@
 import { applyPatches, enablePatches, produceWithPatches, type Draft, type Patch } from "immer";
 import {
   canConnect,
+  canConnectReplacing,
   defaultParams,
   edgeId,
   emptyDocument,
@@ -234,24 +235,6 @@ export function createEditorStore(
     return id;
   }
 
-  /** Wire from/to with the "replace the occupied input" rule; returns the verdict and the edge id to drop. */
-  function plan(
-    doc: WorkflowDocument,
-    from: PortRef,
-    to: PortRef,
-    replace: boolean,
-  ): { verdict: ConnectResult; drop?: string } {
-    let verdict = canConnect(doc, from, to, registry);
-    if (!verdict.ok && verdict.code === "input-taken" && replace) {
-      const old = doc.edges.find((e) => e.target === to.node && e.targetHandle === to.port);
-      if (old) {
-        verdict = canConnect(doc, from, to, registry, { ignoreEdgeId: old.id });
-        if (verdict.ok) return { verdict, drop: old.id };
-      }
-    }
-    return { verdict };
-  }
-
   function removeNodesRecipe(ids: ReadonlySet<string>, edgeIds: ReadonlySet<string> = new Set()) {
     return (d: Draft<WorkflowDocument>) => {
       if (ids.size) d.nodes = d.nodes.filter((n) => !ids.has(n.id));
@@ -315,7 +298,9 @@ export function createEditorStore(
       const base = moved
         ? { ...state.document, edges: state.document.edges.filter((e) => e.id !== moved) }
         : state.document;
-      const { verdict, drop } = plan(base, from, to, opts.replace ?? false);
+      const { verdict, replaces: drop } = opts.replace
+        ? canConnectReplacing(base, from, to, registry)
+        : { verdict: canConnect(base, from, to, registry) };
       if (!verdict.ok) return verdict;
       const edge: WorkflowEdge = {
         id: edgeId(from.node, from.port, to.node, to.port),
