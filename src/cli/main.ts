@@ -15,6 +15,7 @@ import { explainCommand } from "./explain";
 import { EXIT, type Command, type CommandContext } from "./context";
 import { InputError, nodeIO, type CliIO } from "./io";
 import { formatDiagnostic, type CliDiagnostic } from "./report";
+import { inline, terminalSafeIO } from "./terminal";
 
 export type { Command, CommandContext } from "./context";
 export type { CliIO } from "./io";
@@ -88,7 +89,8 @@ function commandHelp(name: string, c: Command): string {
  * const code = await run(["compile", "pipe.json"], { io: { stdout: (s) => out.push(s), stderr: () => {}, read } });
  */
 export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number> {
-  const io = options.io ?? nodeIO;
+  // Every command writes through this: no byte of a node id, label or answer can drive the terminal.
+  const io = terminalSafeIO(options.io ?? nodeIO);
   const wantsJson = argv.includes("--json");
   try {
     const [name, ...rest] = argv;
@@ -139,7 +141,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       message: usage ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`,
     };
     if (wantsJson) io.stdout(`${JSON.stringify({ diagnostics: [d] }, null, 2)}\n`);
-    else io.stderr(`lora-graph: ${d.message}\n`);
+    else io.stderr(`lora-graph: ${inline(d.message)}\n`);
     return EXIT.input;
   }
 }

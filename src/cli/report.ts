@@ -2,6 +2,7 @@
  * Diagnostics as the CLI prints them: one line each for people and grep, or JSON for scripts.
  */
 import type { Diagnostic, LoadIssue, Severity, WorkflowDocument } from "../graph";
+import { inline } from "./terminal";
 
 /** A compiler diagnostic or a file-loading issue, with the node's type added for readability. */
 export interface CliDiagnostic {
@@ -56,13 +57,13 @@ function clean(d: CliDiagnostic): CliDiagnostic {
  */
 export function formatDiagnostic(d: CliDiagnostic): string {
   let where = "";
-  if (d.nodeId !== undefined) where += ` node ${d.nodeId}${d.nodeType ? ` (${d.nodeType})` : ""}`;
-  if (d.field !== undefined) where += ` field ${d.field}`;
-  if (d.nodeId === undefined && d.edgeId !== undefined) where += ` edge ${d.edgeId}`;
+  if (d.nodeId !== undefined) where += ` node ${inline(d.nodeId)}${d.nodeType ? ` (${inline(d.nodeType)})` : ""}`;
+  if (d.field !== undefined) where += ` field ${inline(d.field)}`;
+  if (d.nodeId === undefined && d.edgeId !== undefined) where += ` edge ${inline(d.edgeId)}`;
   if (d.nodeId === undefined && d.field === undefined && d.path !== undefined && d.path !== "$")
-    where += ` at ${d.path}`;
-  // One diagnostic, one line, whatever the message holds.
-  return `${d.severity} ${d.code}${where}: ${d.message.replace(/\s*[\r\n]+\s*/g, " ")}`;
+    where += ` at ${inline(d.path)}`;
+  // One diagnostic, one line, whatever the message holds (ids and labels from the file are in it).
+  return `${d.severity} ${inline(d.code)}${where}: ${inline(d.message.replace(/\s*[\r\n]+\s*/g, " "))}`;
 }
 
 export const hasError = (ds: readonly CliDiagnostic[]) => ds.some((d) => d.severity === "error");

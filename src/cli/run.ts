@@ -11,7 +11,8 @@ import { compile, lookupSource, type CompiledOutput } from "../compiler";
 import type { WorkflowDocument } from "../graph";
 import { createRunner, RunnerError, type QueueUpdate, type Runner, type RunnerErrorInfo } from "../fal/runner";
 import { EXIT, oneFile, readWorkflow, type Command, type CommandContext } from "./context";
-import { InputError, nodeIO } from "./io";
+import { InputError } from "./io";
+import { inline } from "./terminal";
 import { formatDiagnostic, fromDiagnostic, hasError, type CliDiagnostic } from "./report";
 
 /** Shell convention for "ended by SIGINT". */
@@ -195,7 +196,7 @@ async function runWorkflow(ctx: CommandContext): Promise<number> {
     }
     for (const o of outcomes) {
       if (o.error) diagnostics.push(...errorDiagnostics(o, doc));
-      else if (!ctx.json) ctx.io.stderr(`${o.output.output}: ${describeFiles(o.files ?? [])}\n`);
+      else if (!ctx.json) ctx.io.stderr(`${inline(o.output.output)}: ${describeFiles(o.files ?? [])}\n`);
     }
     report(ctx, outcomes, diagnostics);
     return outcomes.every((o) => !o.error) ? EXIT.ok : EXIT.problems;
@@ -326,7 +327,7 @@ function shortUrl(url: string): string {
 
 function describeFiles(files: readonly string[]): string {
   if (files.length === 0) return "no images";
-  return `${files.length} image${files.length === 1 ? "" : "s"} saved: ${files.join(", ")}`;
+  return `${files.length} image${files.length === 1 ? "" : "s"} saved: ${files.map(inline).join(", ")}`;
 }
 
 /** Cancels every queued request that has not finished; says what became of each. */
@@ -464,7 +465,8 @@ function report(ctx: CommandContext, outcomes: readonly Outcome[], diagnostics: 
  * line is written when the status or queue position changes, and at most once a second for steps.
  */
 class ProgressPrinter {
-  private readonly tty: boolean;
+  /** Set when stderr is a terminal: the one line being shown is rewritten in place. */
+  private readonly redraw: ((text: string) => void) | undefined;
   private readonly last = new Map<string, { key: string; at: number; step?: number }>();
   private drawn = false;
   /** Terminal only: the line being shown, redrawn every second so the elapsed time keeps moving in a long queue. */
@@ -472,14 +474,14 @@ class ProgressPrinter {
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: CommandContext) {
-    this.tty = ctx.io.stderr === nodeIO.stderr && process.stderr.isTTY === true;
-    if (this.tty) this.ticker = setInterval(() => this.draw(), 1000).unref();
+    this.redraw = ctx.io.redrawLine;
+    if (this.redraw) this.ticker = setInterval(() => this.draw(), 1000).unref();
   }
 
   private draw(): void {
     if (!this.shown) return;
     const { output, started, state } = this.shown;
-    this.ctx.io.stderr(`\r\x1b[K${output}: ${state} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    this.redraw?.(`${inline(output)}: ${state} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     this.drawn = true;
   }
 
@@ -500,12 +502,12 @@ class ProgressPrinter {
         : "done, fetching the result";
       key = "done";
     }
-    if (this.tty) {
+    if (this.redraw) {
       this.shown = { output, started, state };
       this.draw();
       return;
     }
-    const line = `${output}: ${state} (${elapsed})`;
+    const line = `${inline(output)}: ${state} (${elapsed})`;
     const prev = this.last.get(output);
     const now = Date.now();
     if (prev?.key === key) {

@@ -306,6 +306,42 @@ describe("lora-graph run", () => {
     ]);
   });
 
+  it("CLI-02: progress and saved-file lines show a hostile output id escaped, on a terminal too", async () => {
+    const id = "s\u001b]0;owned\u0007\u001b[2J";
+    const doc = JSON.parse(await readFile(QUEEN, "utf8"));
+    for (const n of doc.nodes) if (n.id === "sampler") n.id = id;
+    for (const e of doc.edges) if (e.target === "sampler") e.target = id;
+    const file = join(out, "hostile.json");
+    await writeFile(file, JSON.stringify(doc));
+    const argv = [
+      "run",
+      file,
+      "--proxy",
+      srv.proxyUrl,
+      "--out",
+      join(out, "img"),
+      "--set",
+      `${id}.image_size="square"`,
+    ];
+    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    for (const tty of [false, true]) {
+      let stderr = "";
+      const redrawn: string[] = [];
+      const io: CliIO = {
+        stdout: () => {},
+        stderr: (s) => void (stderr += s),
+        read: nodeIO.read,
+        ...(tty ? { redrawLine: (s: string) => void redrawn.push(s) } : {}),
+      };
+      expect(await run(argv, { io, env: {} })).toBe(0);
+      expect(stderr + redrawn.join("")).not.toMatch(control);
+      const shown = "s\\u001b]0;owned\\u0007\\u001b[2J";
+      expect(stderr).toContain(`${shown}: 1 image saved: `);
+      if (tty) expect(redrawn.length > 0 && redrawn.every((l) => l.startsWith(`${shown}: `))).toBe(true);
+      else expect(stderr).toMatch(/: done after 30\/30 steps/);
+    }
+  });
+
   it("Ctrl-C cancels the queued request and exits 130", async () => {
     srv.standin!.faults.add({ op: "submit", kind: "stuck" });
     const interrupt = new AbortController();
