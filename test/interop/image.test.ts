@@ -3,7 +3,9 @@ import fc from "fast-check";
 import { PNG } from "pngjs";
 import jpeg from "jpeg-js";
 import {
+  PARAMETERS_KEYWORD,
   REQUEST_KEYWORD,
+  decodeUserComment,
   WORKFLOW_KEYWORD,
   crc32,
   readImageMetadata,
@@ -275,5 +277,63 @@ describe("workflowFromImage", () => {
       ok: false,
       error: "this PNG carries no lora-graph workflow",
     });
+  });
+});
+
+describe("A1111 parameters: PNG text chunk, JPEG EXIF UserComment", () => {
+  const infotext =
+    "a castle\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512";
+
+  it("PNG: a Latin-1 parameters text is a tEXt chunk (as A1111 writes it), other text an iTXt", () => {
+    const latinOnly = writePngText(PNG_BYTES, [{ keyword: PARAMETERS_KEYWORD, text: infotext + " café" }]);
+    const wide = writePngText(PNG_BYTES, [{ keyword: PARAMETERS_KEYWORD, text: infotext + " 城" }]);
+    if (!latinOnly.ok || !wide.ok) throw new Error("write failed");
+    expect(Buffer.from(latinOnly.bytes).includes(Buffer.from("tEXtparameters\0"))).toBe(true);
+    expect(Buffer.from(wide.bytes).includes(Buffer.from("iTXtparameters\0"))).toBe(true);
+    expect(readPngText(latinOnly.bytes)).toMatchObject({ ok: true, entries: { parameters: infotext + " café" } });
+    expect(readPngText(wide.bytes)).toMatchObject({ ok: true, entries: { parameters: infotext + " 城" } });
+  });
+
+  it("JPEG: parameters go into an Exif APP1 right after JFIF as UNICODE + UTF-16BE; the image still decodes", () => {
+    const w = writeJpegText(JPEG_BYTES, [
+      { keyword: WORKFLOW_KEYWORD, text: workflowText },
+      { keyword: PARAMETERS_KEYWORD, text: infotext + " 🐉" },
+    ]);
+    if (!w.ok) throw new Error(w.error);
+    const b = Buffer.from(w.bytes);
+    expect(b.subarray(2, 4)).toEqual(Buffer.from([0xff, 0xe0])); // JFIF first
+    const app1 = b.indexOf(Buffer.from("Exif\0\0"));
+    expect(b.subarray(app1 - 4, app1 - 2)).toEqual(Buffer.from([0xff, 0xe1]));
+    expect(b.includes(Buffer.from("UNICODE\0\0a\0 \0c", "latin1"))).toBe(true);
+    expect(b.includes(Buffer.from("lora-graph-meta:1:parameters"))).toBe(false);
+    const r = readJpegText(w.bytes);
+    expect(r).toMatchObject({
+      ok: true,
+      warnings: [],
+      entries: { parameters: infotext + " 🐉", [WORKFLOW_KEYWORD]: workflowText },
+    });
+    expect(jpeg.decode(w.bytes).width).toBe(8);
+    // Writing again replaces the EXIF instead of adding a second one, and says so.
+    const again = writeJpegText(w.bytes, [{ keyword: PARAMETERS_KEYWORD, text: "Steps: 1, Seed: 2, Size: 8x8" }]);
+    if (!again.ok) throw new Error(again.error);
+    expect(Buffer.from(again.bytes).toString("latin1").split("Exif\0\0").length - 1).toBe(1);
+    expect(again.notes).toContain("the image's EXIF data was replaced by the parameters text");
+    expect(readJpegText(again.bytes)).toMatchObject({
+      ok: true,
+      entries: { parameters: "Steps: 1, Seed: 2, Size: 8x8" },
+    });
+  });
+
+  it("decodes every UserComment charset prefix A1111, piexif and other tools write", () => {
+    const utf16 = (s: string, little: boolean) =>
+      Buffer.from(little ? s : Buffer.from(s, "utf16le").swap16().toString("latin1"), little ? "utf16le" : "latin1");
+    const cases: [Buffer, string][] = [
+      [Buffer.concat([Buffer.from("UNICODE\0"), utf16("Steps: 20, ä", false)]), "Steps: 20, ä"],
+      [Buffer.concat([Buffer.from("UNICODE\0"), utf16("Steps: 20, ä", true)]), "Steps: 20, ä"],
+      [Buffer.concat([Buffer.from("ASCII\0\0\0"), Buffer.from("Steps: 20\0")]), "Steps: 20"],
+      [Buffer.concat([Buffer.alloc(8), Buffer.from("Steps: 20, 城")]), "Steps: 20, 城"],
+    ];
+    for (const [bytes, text] of cases) expect(decodeUserComment(new Uint8Array(bytes))).toEqual({ ok: true, text });
+    expect(decodeUserComment(new Uint8Array(3))).toMatchObject({ ok: false });
   });
 });

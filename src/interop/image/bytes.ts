@@ -38,15 +38,21 @@ export function writeU32(b: Uint8Array, at: number, v: number): void {
   b[at + 3] = v & 0xff;
 }
 
+/** Latin-1 by hand: TextDecoder's "latin1" is windows-1252, which differs at 0x80–0x9F. */
 export function latin1(b: Uint8Array, start: number, end: number): string {
   let s = "";
-  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
+  for (let i = start; i < end; i += 8192) s += String.fromCharCode(...b.subarray(i, Math.min(end, i + 8192)));
   return s;
 }
 
 export function utf8(b: Uint8Array): string | null {
+  return decode("utf-8", b);
+}
+
+/** Strict decoding in a named charset; null for bytes that are not valid in it (or an unknown charset). */
+export function decode(charset: string, b: Uint8Array): string | null {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(b);
+    return new TextDecoder(charset, { fatal: true }).decode(b);
   } catch {
     return null;
   }

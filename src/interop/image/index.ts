@@ -1,21 +1,22 @@
 /**
- * Workflow metadata inside downloaded images, so an image dropped on the editor brings its
- * pipeline back (as ComfyUI and A1111 do with PNG text chunks).
+ * Text metadata inside images, so an image dropped on the editor brings its pipeline back (as
+ * ComfyUI and A1111 do with PNG text chunks), and so other tools find A1111's `parameters`.
  *
- * - PNG: one iTXt chunk per entry (UTF-8, uncompressed), placed right after IHDR; existing text
- *   chunks with the same keyword are replaced. tEXt is also read (Latin-1), for files that other
- *   tools rewrote.
- * - JPEG: COM segments right after SOI and any leading APPn segments (JFIF/Exif must stay first).
- *   A segment holds at most 65,533 bytes, so an entry is split into numbered parts; each part
- *   starts with the ASCII header `lora-graph-meta:1:<keyword>:<part>/<parts>:`.
+ * - PNG (png.ts): tEXt / zTXt / iTXt chunks; ours are written right after IHDR.
+ * - JPEG (jpeg.ts): our entries in numbered COM segments; `parameters` in EXIF UserComment.
+ * - WebP (webp.ts): read only, `parameters` from the EXIF chunk.
  *
  * Readers treat the bytes as hostile: every length is checked against what is left, totals are
- * capped, a PNG chunk with a bad CRC is skipped, and nothing here throws on any input.
- * Pure functions on Uint8Array; no DOM, no Node APIs (TextEncoder/TextDecoder exist in both).
+ * capped, compressed text inflates within a budget tied to the file's size (inflate.ts), a PNG
+ * chunk with a bad CRC is skipped, and nothing here throws on any input. Each read reports the
+ * work it did (`stats`), which the fuzz tests bound. Pure functions on Uint8Array; no DOM, no
+ * Node APIs (TextEncoder/TextDecoder exist in both).
  */
 export * from "./types";
 export { crc32 } from "./bytes";
 export { readPngText, writePngText } from "./png";
 export { readJpegText, writeJpegText } from "./jpeg";
+export { readWebpText } from "./webp";
+export { buildUserCommentTiff, decodeUserComment, readUserComment } from "./exif";
 export { readImageMetadata, writeImageMetadata } from "./metadata";
 export { workflowFromImage, type ImageWorkflowResult } from "./workflow";

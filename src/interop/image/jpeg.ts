@@ -1,13 +1,18 @@
 /**
  * JPEG text in COM segments right after SOI and any leading APPn segments (JFIF/Exif must stay
  * first). A segment holds at most 65,533 bytes, so an entry is split into numbered parts; each
- * part starts with the ASCII header `lora-graph-meta:1:<keyword>:<part>/<parts>:`.
+ * part starts with the ASCII header `lora-graph-meta:1:<keyword>:<part>/<parts>:`. A1111's
+ * `parameters` lives in an APP1 Exif segment's UserComment instead.
  */
 import { concat, encoder, latin1, utf8 } from "./bytes";
+import { buildUserCommentTiff, readUserComment } from "./exif";
 import {
   DEFAULT_METADATA_LIMITS,
+  PARAMETERS_KEYWORD,
   checkEntries,
+  newStats,
   sniffImage,
+  type ReadStats,
   type MetadataEntry,
   type MetadataLimits,
   type ReadMetadataResult,
@@ -112,9 +117,29 @@ function parseJpegPart(b: Uint8Array, s: JpegSegment): JpegPart | null {
   return { keyword: m[1], index, count, body: data.subarray(JPEG_MAGIC.length + m[0].length) };
 }
 
+const EXIF_HEADER = [0x45, 0x78, 0x69, 0x66, 0x00, 0x00]; // "Exif\0\0"
+
+function isExif(b: Uint8Array, s: JpegSegment): boolean {
+  return s.marker === 0xe1 && s.end - s.dataStart >= 6 && EXIF_HEADER.every((x, i) => b[s.dataStart + i] === x);
+}
+
+/** An APP1 Exif segment holding only `text` as UserComment, or null when it does not fit in one segment. */
+function exifSegment(text: string): Uint8Array | null {
+  const tiff = buildUserCommentTiff(text);
+  const len = 2 + EXIF_HEADER.length + tiff.length;
+  if (len > 0xffff) return null;
+  const seg = new Uint8Array(2 + len);
+  seg.set([0xff, 0xe1, len >> 8, len & 0xff, ...EXIF_HEADER]);
+  seg.set(tiff, 4 + EXIF_HEADER.length);
+  return seg;
+}
+
 /**
  * Returns a copy of a JPEG with the entries in COM segments, after SOI and leading APPn
- * segments; earlier lora-graph segments for the same keywords are removed.
+ * segments; earlier lora-graph segments for the same keywords are removed. `parameters` goes
+ * into an EXIF UserComment instead (where A1111 and Civitai look), replacing any EXIF segment:
+ * the images this writes are generated, so there is no camera data to keep, and a note says so
+ * when there was EXIF anyway.
  */
 export function writeJpegText(jpeg: Uint8Array, entries: readonly MetadataEntry[]): WriteMetadataResult {
   try {
@@ -123,71 +148,106 @@ export function writeJpegText(jpeg: Uint8Array, entries: readonly MetadataEntry[
     if (bad) return { ok: false, error: bad };
     const { segments, warnings, sosAt } = walkJpeg(jpeg, { ...DEFAULT_METADATA_LIMITS, maxChunks: Infinity });
     if (sosAt < 0) return { ok: false, error: `not a complete JPEG: ${warnings[0] ?? "no scan found"}` };
-    const replace = new Set(entries.map((e) => e.keyword));
+    const notes: string[] = [];
+    const params = entries.find((e) => e.keyword === PARAMETERS_KEYWORD);
+    const exif = params ? exifSegment(params.text) : null;
+    if (params && !exif) notes.push(`the parameters text (${params.text.length} characters) is too long for EXIF`);
+    const comments = entries.filter((e) => e !== params);
+    const replace = new Set(comments.map((e) => e.keyword));
     const kept = segments.filter((s) => {
+      if (exif && isExif(jpeg, s)) {
+        notes.push("the image's EXIF data was replaced by the parameters text");
+        return false;
+      }
       if (s.marker !== 0xfe) return true;
       const p = parseJpegPart(jpeg, s);
       return !(p && replace.has(p.keyword));
     });
-    // JFIF (APP0) and Exif (APP1) must come first; ours go after the leading run of APPn segments.
+    // JFIF (APP0) must come first, then Exif (APP1); ours go after the leading run of APPn segments.
+    const jfif = kept[0]?.marker === 0xe0 ? 1 : 0;
     let lead = 0;
     while (lead < kept.length && kept[lead].marker >= 0xe0 && kept[lead].marker <= 0xef) lead++;
     const parts: Uint8Array[] = [jpeg.subarray(0, 2)];
+    const ours = comments.flatMap(jpegParts);
     kept.forEach((s, i) => {
-      if (i === lead) for (const e of entries) parts.push(...jpegParts(e));
+      if (i === jfif && exif) parts.push(exif);
+      if (i === lead) parts.push(...ours);
       parts.push(jpeg.subarray(s.start, s.end));
     });
-    if (lead === kept.length) for (const e of entries) parts.push(...jpegParts(e));
+    if (jfif === kept.length && exif) parts.push(exif);
+    if (lead === kept.length) parts.push(...ours);
     parts.push(jpeg.subarray(sosAt));
-    return { ok: true, kind: "jpeg", bytes: concat(parts) };
+    return { ok: true, kind: "jpeg", bytes: concat(parts), notes: [...new Set(notes)] };
   } catch (e) {
     return { ok: false, error: `could not write JPEG metadata: ${(e as Error)?.message ?? String(e)}` };
   }
 }
 
-/** Reads lora-graph entries from a JPEG's COM segments. Never throws. */
+/**
+ * Gathers lora-graph parts by keyword. Parts live in a Map, not an array indexed by part number:
+ * a part claiming to be 999,999 of 999,999 must not make assembly walk a million slots.
+ */
+function collectParts(
+  jpeg: Uint8Array,
+  segments: readonly JpegSegment[],
+  lim: MetadataLimits,
+  warnings: string[],
+  stats: ReadStats,
+): Map<string, { count: number; parts: Map<number, Uint8Array> }> {
+  const groups = new Map<string, { count: number; parts: Map<number, Uint8Array> }>();
+  let total = 0;
+  for (const s of segments) {
+    if (s.marker !== 0xfe) continue;
+    const p = parseJpegPart(jpeg, s);
+    if (!p) continue;
+    let g = groups.get(p.keyword);
+    if (!g) groups.set(p.keyword, (g = { count: p.count, parts: new Map() }));
+    if (g.count !== p.count) {
+      warnings.push(`"${p.keyword}": parts disagree on their count; part ${p.index} skipped`);
+      continue;
+    }
+    if (g.parts.has(p.index)) continue;
+    total += p.body.length;
+    stats.work += p.body.length;
+    if (total > lim.maxTextBytes) {
+      warnings.push(`text segments exceed ${lim.maxTextBytes} bytes; the rest is ignored`);
+      break;
+    }
+    g.parts.set(p.index, p.body);
+  }
+  return groups;
+}
+
+/** Reads lora-graph entries from a JPEG's COM segments, and `parameters` from EXIF UserComment. Never throws. */
 export function readJpegText(jpeg: Uint8Array, limits: Partial<MetadataLimits> = {}): ReadMetadataResult {
   const lim = { ...DEFAULT_METADATA_LIMITS, ...limits };
+  const stats = newStats();
   try {
     if (sniffImage(jpeg) !== "jpeg") return { ok: false, error: "not a JPEG file (SOI marker missing)" };
     if (jpeg.length > lim.maxImageBytes)
       return { ok: false, error: `image is too large (${jpeg.length} bytes; the limit is ${lim.maxImageBytes})` };
     const { segments, warnings } = walkJpeg(jpeg, lim);
-    const groups = new Map<string, { count: number; parts: (Uint8Array | undefined)[] }>();
-    let total = 0;
-    for (const s of segments) {
-      if (s.marker !== 0xfe) continue;
-      const p = parseJpegPart(jpeg, s);
-      if (!p) continue;
-      let g = groups.get(p.keyword);
-      if (!g) groups.set(p.keyword, (g = { count: p.count, parts: [] }));
-      if (g.count !== p.count) {
-        warnings.push(`"${p.keyword}": parts disagree on their count; part ${p.index} skipped`);
-        continue;
-      }
-      if (g.parts[p.index - 1]) continue;
-      total += p.body.length;
-      if (total > lim.maxTextBytes) {
-        warnings.push(`text segments exceed ${lim.maxTextBytes} bytes; the rest is ignored`);
-        break;
-      }
-      g.parts[p.index - 1] = p.body;
-    }
+    stats.work += segments.length;
     const entries: Record<string, string> = {};
-    for (const [keyword, g] of groups) {
-      const have = g.parts.filter(Boolean).length;
-      if (have !== g.count) {
-        warnings.push(`"${keyword}": ${have} of ${g.count} parts present, skipped`);
-        continue;
-      }
-      const text = utf8(concat(g.parts as Uint8Array[]));
-      if (text === null) {
-        warnings.push(`"${keyword}": text is not valid UTF-8, skipped`);
-        continue;
-      }
+    const put = (keyword: string, text: string) =>
       Object.defineProperty(entries, keyword, { value: text, enumerable: true, writable: true, configurable: true });
+    for (const [keyword, g] of collectParts(jpeg, segments, lim, warnings, stats)) {
+      if (g.parts.size !== g.count) {
+        warnings.push(`"${keyword}": ${g.parts.size} of ${g.count} parts present, skipped`);
+        continue;
+      }
+      const ordered: Uint8Array[] = [];
+      for (let i = 1; i <= g.count; i++) ordered.push(g.parts.get(i)!);
+      stats.work += g.count;
+      const text = utf8(concat(ordered));
+      if (text === null) warnings.push(`"${keyword}": text is not valid UTF-8, skipped`);
+      else put(keyword, text);
     }
-    return { ok: true, kind: "jpeg", entries, warnings };
+    const exif = segments.find((s) => isExif(jpeg, s));
+    const comment = exif ? readUserComment(jpeg.subarray(exif.dataStart + 6, exif.end), stats) : null;
+    if (comment && !comment.ok) warnings.push(comment.warning);
+    else if (comment && !Object.hasOwn(entries, PARAMETERS_KEYWORD)) put(PARAMETERS_KEYWORD, comment.text);
+    return { ok: true, kind: "jpeg", entries, warnings, stats };
   } catch (e) {
     return { ok: false, error: `could not read JPEG metadata: ${(e as Error)?.message ?? String(e)}` };
   }

@@ -1,12 +1,19 @@
 /**
  * PNG text chunks. Entries are written as iTXt (UTF-8, uncompressed) right after IHDR, replacing
- * text chunks with the same keyword; tEXt is read too (Latin-1), for files other tools rewrote.
+ * text chunks with the same keyword. A1111's `parameters` is written as tEXt when it is Latin-1,
+ * as A1111 itself (through Pillow) does, so older readers that know only tEXt find it. tEXt,
+ * zTXt and compressed iTXt are read too, for files other tools wrote.
  */
 import { concat, crc32, encoder, indexOfZero, latin1, readU32, utf8, writeU32 } from "./bytes";
+import { inflateCapped } from "./inflate";
 import {
   DEFAULT_METADATA_LIMITS,
+  PARAMETERS_KEYWORD,
   checkEntries,
+  inflateCap,
+  newStats,
   sniffImage,
+  type ReadStats,
   type MetadataEntry,
   type MetadataLimits,
   type ReadMetadataResult,
@@ -72,9 +79,16 @@ function makePngChunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** iTXt: keyword \0 compression-flag(0) method(0) language \0 translated-keyword \0 UTF-8 text. */
-function iTXt(entry: MetadataEntry): Uint8Array {
+/**
+ * iTXt: keyword \0 compression-flag(0) method(0) language \0 translated-keyword \0 UTF-8 text;
+ * tEXt: keyword \0 Latin-1 text (only for `parameters`, see above).
+ */
+function textChunk(entry: MetadataEntry): Uint8Array {
   const kw = Uint8Array.from(entry.keyword, (c) => c.charCodeAt(0));
+  if (entry.keyword === PARAMETERS_KEYWORD && /^[\x01-\xff]*$/.test(entry.text)) {
+    const text = Uint8Array.from(entry.text, (c) => c.charCodeAt(0));
+    return makePngChunk("tEXt", concat([kw, Uint8Array.of(0), text]));
+  }
   const text = encoder.encode(entry.text);
   return makePngChunk("iTXt", concat([kw, Uint8Array.of(0, 0, 0, 0, 0), text]));
 }
@@ -103,7 +117,7 @@ export function writePngText(png: Uint8Array, entries: readonly MetadataEntry[])
       const kw = pngTextKeyword(png, c);
       if (kw !== null && replace.has(kw)) continue;
       parts.push(png.subarray(c.start, c.end));
-      if (c.type === "IHDR") for (const e of entries) parts.push(iTXt(e));
+      if (c.type === "IHDR") for (const e of entries) parts.push(textChunk(e));
     }
     return { ok: true, kind: "png", bytes: concat(parts) };
   } catch (e) {
@@ -111,66 +125,77 @@ export function writePngText(png: Uint8Array, entries: readonly MetadataEntry[])
   }
 }
 
-/** Reads tEXt and iTXt entries of a PNG. Never throws. */
+/** One text chunk's keyword and text, or why it was skipped. */
+type TextChunk = { keyword: string; text: string } | { skip: string };
+
+/** The data of a tEXt, zTXt or iTXt chunk: keyword, then text (inflated when compressed). */
+function readTextChunk(png: Uint8Array, c: PngChunk, inflateBudget: number, stats: ReadStats): TextChunk {
+  const z = indexOfZero(png, c.dataStart, Math.min(c.dataEnd, c.dataStart + 80));
+  if (z <= c.dataStart) return { skip: "no valid keyword" };
+  const keyword = latin1(png, c.dataStart, z);
+  stats.work += c.dataEnd - z;
+  if (c.type === "tEXt") return { keyword, text: latin1(png, z + 1, c.dataEnd) };
+  if (c.type === "zTXt") {
+    // keyword \0 method(0 = zlib) compressed Latin-1 text
+    if (z + 2 > c.dataEnd || png[z + 1] !== 0) return { skip: `unknown compression method ("${keyword}")` };
+    const inflated = inflateCapped(png.subarray(z + 2, c.dataEnd), inflateBudget, stats);
+    if (!inflated.ok) return { skip: `compressed text ("${keyword}") ${inflated.message}` };
+    return { keyword, text: latin1(inflated.bytes, 0, inflated.bytes.length) };
+  }
+  // iTXt: keyword \0 flag method language \0 translated-keyword \0 UTF-8 text
+  if (z + 3 > c.dataEnd) return { skip: "truncated iTXt header" };
+  const flag = png[z + 1];
+  const langEnd = indexOfZero(png, z + 3, c.dataEnd);
+  const transEnd = langEnd < 0 ? -1 : indexOfZero(png, langEnd + 1, c.dataEnd);
+  if (transEnd < 0) return { skip: "truncated iTXt header" };
+  let body = png.subarray(transEnd + 1, c.dataEnd);
+  if (flag === 1) {
+    if (png[z + 2] !== 0) return { skip: `unknown compression method ("${keyword}")` };
+    const inflated = inflateCapped(body, inflateBudget, stats);
+    if (!inflated.ok) return { skip: `compressed text ("${keyword}") ${inflated.message}` };
+    body = inflated.bytes;
+  } else if (flag !== 0) return { skip: `unknown compression flag ${flag} ("${keyword}")` };
+  const text = utf8(body);
+  return text === null ? { skip: "text is not valid UTF-8" } : { keyword, text };
+}
+
+/** Reads tEXt, zTXt and iTXt entries of a PNG. Never throws. */
 export function readPngText(png: Uint8Array, limits: Partial<MetadataLimits> = {}): ReadMetadataResult {
   const lim = { ...DEFAULT_METADATA_LIMITS, ...limits };
+  const stats = newStats();
   try {
     if (sniffImage(png) !== "png") return { ok: false, error: "not a PNG file (signature missing)" };
     if (png.length > lim.maxImageBytes)
       return { ok: false, error: `image is too large (${png.length} bytes; the limit is ${lim.maxImageBytes})` };
     const { chunks, warnings } = walkPng(png, lim);
+    stats.work += chunks.length;
     const entries: Record<string, string> = Object.create(null);
     let total = 0;
+    let inflateBudget = inflateCap(png.length, lim);
     for (const c of chunks) {
       if (c.type !== "tEXt" && c.type !== "iTXt" && c.type !== "zTXt") continue;
       const at = `${c.type} chunk at byte ${c.start}`;
+      stats.work += c.dataEnd - c.start;
       if (crc32(png, c.start + 4, c.dataEnd) !== readU32(png, c.dataEnd)) {
         warnings.push(`${at}: CRC mismatch, skipped`);
         continue;
       }
-      const z = indexOfZero(png, c.dataStart, Math.min(c.dataEnd, c.dataStart + 80));
-      if (z <= c.dataStart) {
-        warnings.push(`${at}: no valid keyword, skipped`);
+      const before = stats.inflated;
+      const read = readTextChunk(png, c, inflateBudget, stats);
+      inflateBudget = Math.max(0, inflateBudget - (stats.inflated - before));
+      if ("skip" in read) {
+        warnings.push(`${at}: ${read.skip}, skipped`);
         continue;
       }
-      const keyword = latin1(png, c.dataStart, z);
-      let text: string | null = null;
-      if (c.type === "zTXt") {
-        warnings.push(`${at}: compressed text ("${keyword}") is not read`);
-        continue;
-      } else if (c.type === "tEXt") {
-        text = latin1(png, z + 1, c.dataEnd);
-      } else {
-        const flag = png[z + 1];
-        if (z + 3 > c.dataEnd) {
-          warnings.push(`${at}: truncated iTXt header, skipped`);
-          continue;
-        }
-        if (flag !== 0) {
-          warnings.push(`${at}: compressed text ("${keyword}") is not read`);
-          continue;
-        }
-        const langEnd = indexOfZero(png, z + 3, c.dataEnd);
-        const transEnd = langEnd < 0 ? -1 : indexOfZero(png, langEnd + 1, c.dataEnd);
-        if (transEnd < 0) {
-          warnings.push(`${at}: truncated iTXt header, skipped`);
-          continue;
-        }
-        text = utf8(png.subarray(transEnd + 1, c.dataEnd));
-        if (text === null) {
-          warnings.push(`${at}: text is not valid UTF-8, skipped`);
-          continue;
-        }
-      }
-      if (keyword in entries) continue;
-      total += c.dataEnd - c.dataStart;
+      if (read.keyword in entries) continue;
+      total += read.text.length;
       if (total > lim.maxTextBytes) {
         warnings.push(`text chunks exceed ${lim.maxTextBytes} bytes; the rest is ignored`);
         break;
       }
-      entries[keyword] = text;
+      entries[read.keyword] = read.text;
     }
-    return { ok: true, kind: "png", entries: { ...entries }, warnings };
+    return { ok: true, kind: "png", entries: { ...entries }, warnings, stats };
   } catch (e) {
     return { ok: false, error: `could not read PNG metadata: ${(e as Error)?.message ?? String(e)}` };
   }

@@ -4,8 +4,15 @@
 export const WORKFLOW_KEYWORD = "lora-graph";
 /** PNG/JPEG keyword of the compiled fal request JSON. */
 export const REQUEST_KEYWORD = "fal-request";
+/**
+ * A1111's generation data ("infotext"). In a PNG it is a text chunk like any other; in a JPEG or
+ * WebP it lives in EXIF UserComment, which the readers report under this keyword and the JPEG
+ * writer fills, as A1111 and Civitai expect.
+ */
+export const PARAMETERS_KEYWORD = "parameters";
 
-export type ImageKind = "png" | "jpeg";
+/** WebP is read only (its EXIF); PNG and JPEG are read and written. */
+export type ImageKind = "png" | "jpeg" | "webp";
 
 export interface MetadataEntry {
   /** 1–79 printable Latin-1 characters, no leading/trailing space (PNG's rule, used for both formats). */
@@ -36,10 +43,36 @@ export type ReadMetadataResult =
       entries: Record<string, string>;
       /** Things skipped on the way (bad CRC, compressed chunk, truncated file, …). */
       warnings: string[];
+      stats: ReadStats;
     }
   | { ok: false; error: string };
 
-export type WriteMetadataResult = { ok: true; kind: ImageKind; bytes: Uint8Array } | { ok: false; error: string };
+/**
+ * What a read cost, so tests can bound the work on hostile files without timing anything.
+ * `work` counts bytes and records visited (chunk walks, CRC bytes, decoded bytes, inflated
+ * bytes, part slots); `inflated` counts bytes that came out of zlib.
+ */
+export interface ReadStats {
+  work: number;
+  inflated: number;
+}
+
+export function newStats(): ReadStats {
+  return { work: 0, inflated: 0 };
+}
+
+/**
+ * How much compressed text one file may inflate to: 16× the file plus 64 KiB, within the text
+ * cap. Real workflows compress about 5–15×, and the file also holds the pixels, so a file that
+ * needs more is a bomb.
+ */
+export function inflateCap(fileBytes: number, limits: MetadataLimits): number {
+  return Math.min(limits.maxTextBytes, 16 * fileBytes + 64 * 1024);
+}
+
+export type WriteMetadataResult =
+  /** `notes`: what the write changed or could not carry beyond the entries (replaced EXIF, …). */
+  { ok: true; kind: ImageKind; bytes: Uint8Array; notes?: string[] } | { ok: false; error: string };
 
 /** Why a keyword is unusable, or null when it is fine. */
 export function keywordProblem(keyword: string): string | null {
@@ -70,5 +103,10 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 export function sniffImage(bytes: Uint8Array): ImageKind | null {
   if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return "png";
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "jpeg";
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 12) === "WEBP") return "webp";
   return null;
+}
+
+function ascii(b: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode(...b.subarray(start, end));
 }
