@@ -1,0 +1,180 @@
+/**
+ * The dependency direction of docs/architecture.md ("Dependency direction"), as data. The boundary
+ * test (boundaries.test.ts) checks every import of src/ and nodes/ against it.
+ *
+ * To add a rule: add or change an area below (first match wins, so put the more specific path
+ * first), then say the same in docs/architecture.md. Tests (`*.test.ts`, `*.e2e.ts`) are outside
+ * every area: they may import anything.
+ */
+
+/** Packages the pure core may use: they run unchanged in the browser and in Node. */
+export const CORE_PACKAGES = ["zod", "immer", "elkjs"] as const;
+
+/** Packages that need a browser (React, the DOM, IndexedDB). */
+export const BROWSER_PACKAGES = ["react", "react-dom", "@xyflow/*", "idb"] as const;
+
+/** Node's built-in modules, written `node:x` or bare. */
+export const NODE_BUILTINS = "node:*";
+
+export interface Area {
+  /**
+   * Files whose path starts with this. `*` stands for one path segment and makes one area per
+   * folder it matches: `nodes/*` is a separate area for each node type.
+   */
+  path: string;
+  /** What lives here, for messages and the doc. */
+  what: string;
+  /** Runs in the browser and in Node alike: no React, DOM or Node module (and typechecked without them). */
+  pure?: boolean;
+  /** Areas (their `path` as written here) whose files this area may import. Its own files are always allowed. */
+  mayImport: readonly string[];
+  /** Packages it may import (`only`), or may import all but (`not`). `*` matches a scope or a builtin. */
+  packages: { only: readonly string[] } | { not: readonly string[] };
+  /**
+   * The one file other areas may import (the public API); `*` as in `path`. Without it, any file
+   * of the area may be imported by those allowed to.
+   */
+  entry?: string;
+}
+
+export const AREAS: readonly Area[] = [
+  {
+    path: "src/shared",
+    what: "tiny helpers for both sides (an abortable sleep)",
+    pure: true,
+    mayImport: [],
+    packages: { only: [] },
+  },
+  {
+    path: "src/graph",
+    what: "the document, ports, params, canConnect, loader and migrations",
+    pure: true,
+    mayImport: ["src/shared"],
+    packages: { only: CORE_PACKAGES },
+  },
+  {
+    path: "src/interop",
+    what: "other tools' formats (image metadata, …)",
+    pure: true,
+    mayImport: ["src/graph", "src/shared"],
+    packages: { only: CORE_PACKAGES },
+  },
+  {
+    path: "src/compiler",
+    what: "compile, the fal request schema, the importer, layout",
+    pure: true,
+    mayImport: ["src/graph", "src/shared"],
+    packages: { only: CORE_PACKAGES },
+    entry: "src/compiler/index.ts",
+  },
+  {
+    path: "src/teach",
+    what: "schedules, the denoising timeline, prompt weights, sweeps, request diffs",
+    pure: true,
+    mayImport: ["src/graph", "src/compiler", "src/shared"],
+    packages: { only: CORE_PACKAGES },
+  },
+  {
+    path: "src/examples",
+    what: "example workflows and lessons (data)",
+    pure: true,
+    mayImport: ["src/graph", "src/teach"],
+    packages: { only: CORE_PACKAGES },
+  },
+  {
+    path: "nodes/index.ts",
+    what: "the catalogue: every node definition, registered explicitly",
+    pure: true,
+    mayImport: ["src/graph", "nodes/categories.ts", "nodes/*"],
+    packages: { only: CORE_PACKAGES },
+  },
+  {
+    path: "nodes/categories.ts",
+    what: "the palette's categories and their colours (data every node type points at)",
+    pure: true,
+    mayImport: ["src/graph"],
+    packages: { only: CORE_PACKAGES },
+  },
+  {
+    path: "nodes/shared.ts",
+    what: "a helper two node types share (to be folded into them or src/graph)",
+    pure: true,
+    mayImport: ["src/graph"],
+    packages: { only: CORE_PACKAGES },
+  },
+  {
+    path: "nodes/*",
+    what: "one node type",
+    pure: true,
+    mayImport: ["src/graph", "nodes/categories.ts"],
+    packages: { only: CORE_PACKAGES },
+    entry: "nodes/*/definition.ts",
+  },
+  {
+    path: "src/fal",
+    what: "the runner, the only user of @fal-ai/client",
+    mayImport: ["src/graph", "src/shared"],
+    packages: { only: ["@fal-ai/client"] },
+  },
+  {
+    path: "src/editor",
+    what: "the React app",
+    mayImport: [
+      "src/graph",
+      "src/compiler",
+      "src/teach",
+      "src/interop",
+      "src/examples",
+      "src/fal",
+      "src/shared",
+      "nodes/index.ts",
+    ],
+    packages: { not: [NODE_BUILTINS, "@fal-ai/client"] },
+  },
+  {
+    path: "src/cli",
+    what: "the lora-graph command",
+    mayImport: [
+      "src/graph",
+      "src/compiler",
+      "src/teach",
+      "src/interop",
+      "src/examples",
+      "src/fal",
+      "src/shared",
+      "nodes/index.ts",
+    ],
+    packages: { not: [...BROWSER_PACKAGES, "@fal-ai/client"] },
+  },
+  {
+    path: "src/server",
+    what: "the HTTP server, the fal proxy, the offline stand-in",
+    mayImport: ["src/graph", "src/compiler", "src/interop", "src/shared"],
+    packages: { not: [...BROWSER_PACKAGES, "@fal-ai/client"] },
+  },
+];
+
+/** Packages only one area may import, whatever the areas' own lists say. */
+export const PACKAGE_OWNERS: Readonly<Record<string, string>> = {
+  "@fal-ai/client": "src/fal",
+};
+
+/** Areas nothing else may import: they are entry points (their own tests aside). */
+export const TOP_AREAS = ["src/editor", "src/cli", "src/server"] as const;
+
+/**
+ * Imports that break a rule today, each with the work that removes it. The test fails on an
+ * exception that no longer matches anything, so this list only shrinks.
+ */
+export const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
+  {
+    from: "nodes/ip_adapter/definition.ts",
+    to: "nodes/shared.ts",
+    why: "a node reaches outside its folder only into src/graph: applyImageEncoder moves there or into the nodes",
+  },
+  {
+    from: "nodes/sampler/definition.ts",
+    to: "nodes/shared.ts",
+    why: "a node reaches outside its folder only into src/graph: applyImageEncoder moves there or into the nodes",
+  },
+];
