@@ -14,7 +14,8 @@ export default defineConfig({
       output: {
         codeSplitting: {
           // Everything the entry imports statically goes in one chunk: split into a dozen small
-          // shared chunks (each gzipped alone) the first load was ~4 kB gzip larger (issue #5 §3).
+          // shared chunks (each gzipped alone) the first load was ~4 kB gzip larger
+          // (docs/architecture.md#the-first-load).
           groups: [{ name: "index", tags: ["$initial"] }],
         },
       },

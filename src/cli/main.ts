@@ -21,8 +21,8 @@ export type { Command, CommandContext } from "./context";
 export type { CliIO } from "./io";
 
 /**
- * Every command, in --help order. A new command (`run`, issue #4; `explain`, issue #7) is a
- * module exporting a {@link Command} plus one line here.
+ * Every command, in --help order. A new command is a module exporting a {@link Command} plus one
+ * line here.
  */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   compile: compileCommand,

@@ -1,14 +1,15 @@
 /**
- * The fal-ai/lora request/response schema (fal-protocol.md §4), in zod.
+ * The fal-ai/lora request/response schema (docs/fal-protocol.md#the-fal-ailora-request), in zod.
  *
  * Request schemas validate exactly what is sent: no `.default()` (parsing must not add fields),
  * strict objects (an unknown key is a compiler bug or a field of another endpoint), and only the
  * ranges fal is known to enforce today. Ranges that come from fal's 2024 source or from other
- * endpoints (§7) live in `UNCONFIRMED_RANGES` and only produce warnings, so we never block a
- * request fal would accept.
+ * endpoints (docs/fal-protocol.md#unconfirmed-ranges) live in `UNCONFIRMED_RANGES` and only produce
+ * warnings, so we never block a request fal would accept.
  *
- * The nested types are our own on purpose: @fal-ai/client ≥1.9.6 ships wrong nested types for
- * this endpoint (§5). Only the top-level key sets are checked against the client's typings.
+ * The nested types are our own on purpose: @fal-ai/client ≥1.9.6 ships wrong nested types for this
+ * endpoint (docs/fal-protocol.md#client-typings). Only the top-level key sets are checked against
+ * the client's typings.
  */
 import { z } from "../graph/zodMini";
 import { ENDPOINTS, type Endpoint } from "../graph/defineNode";
@@ -205,12 +206,12 @@ const whenObject = {
 const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
 // ---------------------------------------------------------------------------------------------
-// Nested objects (§4.2)
+// Nested objects
 // ---------------------------------------------------------------------------------------------
 
-/** fal toolkit preset → pixels [FALPY image.py]. */
+/** fal toolkit preset → pixels (fal's Python toolkit, image.py). */
 
-/** The fal toolkit's ImageSize bound (`gt 0, le 14142`) [FALPY]. */
+/** The fal toolkit's ImageSize bound (`gt 0, le 14142`). */
 export const MAX_IMAGE_DIMENSION = 14142;
 
 const dimensionRange = inRange(true, { gt: 0, max: MAX_IMAGE_DIMENSION });
@@ -415,7 +416,7 @@ export type TimestepsInput = z.output<typeof timestepsSchema>;
 export type SigmasInput = z.output<typeof sigmasSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Top-level input (§4.1). Key order here is the canonical request order.
+// Top-level input. Key order here is the canonical request order.
 // ---------------------------------------------------------------------------------------------
 
 const head = {
@@ -617,7 +618,7 @@ function deepFreeze<T>(v: T): T {
 type TopLevel = LoraInput & ImageToImageInput & InpaintInput;
 
 /**
- * What fal uses when a top-level field is omitted (§4.1). `seed` (random) and `scheduler`
+ * What fal uses when a top-level field is omitted. `seed` (random) and `scheduler`
  * (the model's own) have no default and are absent. `image_size` applies to text-to-image only,
  * `noise_strength` to image-to-image and inpaint only.
  */
@@ -652,7 +653,7 @@ export const FAL_DEFAULTS = deepFreeze({
 } as const satisfies Partial<TopLevel>);
 
 /**
- * Defaults of fields inside nested objects (§4.2), keyed by the top-level field holding them.
+ * Defaults of fields inside nested objects, keyed by the top-level field holding them.
  * Embedding tokens come from fal's 2024 source only.
  */
 export const FAL_NESTED_DEFAULTS = deepFreeze({
@@ -680,7 +681,7 @@ export function falDefaultsFor(endpoint: Endpoint): Readonly<Record<string, unkn
 }
 
 // ---------------------------------------------------------------------------------------------
-// Unconfirmed ranges (§7): warnings, never errors
+// Unconfirmed ranges (docs/fal-protocol.md#unconfirmed-ranges): warnings, never errors
 // ---------------------------------------------------------------------------------------------
 
 export interface UnconfirmedRange {
@@ -773,7 +774,7 @@ export function unconfirmedWarnings(input: unknown): SchemaWarning[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Output (§4.3). Lenient: fal may add fields or send nulls, and a display must not break on them.
+// Output. Lenient: fal may add fields or send nulls, and a display must not break on them.
 // ---------------------------------------------------------------------------------------------
 
 const falFileFields = {

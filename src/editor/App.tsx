@@ -18,8 +18,9 @@ import { RunBanner, RunMount } from "./run/RunMount";
 import { RunDrawer } from "./run/RunDrawer";
 import { lazyPart, whenIdle } from "./lazy";
 
-// Not needed for the first paint (issue #5 §3): each loads when first opened. The palette opens
-// on a double-click or Space and must feel instant, so it is fetched as soon as the page is idle.
+// Not needed for the first paint (docs/architecture.md#the-first-load): each loads when first
+// opened. The palette opens on a double-click or Space and must feel instant, so it is fetched as
+// soon as the page is idle.
 const Palette = lazyPart(() => import("./panels/Palette").then((m) => ({ default: m.Palette })));
 const HelpOverlay = lazyPart(() => import("./panels/HelpOverlay").then((m) => ({ default: m.HelpOverlay })));
 const ImportDialog = lazyPart(() => import("./panels/ImportDialog").then((m) => ({ default: m.ImportDialog })));

@@ -2,10 +2,10 @@
  * The editor's single doorway to the compiler's public API, with memoisation: compile is pure,
  * so one result per document object (immer gives a new object on every edit, the same one otherwise).
  *
- * The compiler is not part of the first load (issue #5 §3): it starts loading when this module
- * does and the first paint does not wait for it. Until it is there, `compiled()` answers
- * PENDING (no outputs, no diagnostics) without caching it; views re-select once it arrives
- * (`onCompilerReady`, which main.tsx wires into the store subscription React uses).
+ * The compiler is not part of the first load (docs/architecture.md#the-first-load): it starts
+ * loading when this module does and the first paint does not wait for it. Until it is there,
+ * `compiled()` answers PENDING (no outputs, no diagnostics) without caching it; views re-select
+ * once it arrives (`onCompilerReady`, which main.tsx wires into the store subscription React uses).
  */
 import { useSyncExternalStore } from "react";
 import type { CompileResult, CompiledOutput, SourceMap } from "../compiler";

@@ -1,7 +1,7 @@
 /**
- * Parts of the editor that the first paint does not need load on demand (issue #5 §3: initial JS
- * at most 200 kB gzip). `preload()` fetches a part early, e.g. on hover or once the page is idle,
- * so opening it still feels instant; React.lazy shares the same promise.
+ * Parts of the editor that the first paint does not need load on demand
+ * (docs/architecture.md#the-first-load). `preload()` fetches a part early, e.g. on hover or once
+ * the page is idle, so opening it still feels instant; React.lazy shares the same promise.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
 

@@ -1,6 +1,6 @@
 /**
- * Closed sets of fal-ai/lora values (fal-protocol.md §4). They live in the core so node definitions
- * and the request schema share one copy.
+ * Closed sets of fal-ai/lora values (docs/fal-protocol.md#the-fal-ailora-request). They live in the
+ * core so node definitions and the request schema share one copy.
  */
 
 /** Preset → pixels [fal toolkit image.py IMAGE_SIZE_PRESETS]. */

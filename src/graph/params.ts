@@ -41,8 +41,9 @@ export interface ParamSpec<T = unknown> {
   advanced?: boolean;
   placeholder?: string;
   /**
-   * A range fal is believed to enforce but which is not confirmed (fal-protocol.md §7).
-   * Values outside it get a warning, never an error, so a value fal accepts is never blocked.
+   * A range fal is believed to enforce but which is not confirmed
+   * (docs/fal-protocol.md#unconfirmed-ranges). Values outside it get a warning, never an error, so
+   * a value fal accepts is never blocked.
    */
   unconfirmedRange?: { min?: number; max?: number; source: string };
 }

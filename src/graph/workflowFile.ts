@@ -1,6 +1,7 @@
 /**
- * Loading and saving workflow files. Files are untrusted input (docs/reliability.md#untrusted-files): loading
- * never throws, never hangs and never lets a key like `__proto__` reach an object.
+ * Loading and saving workflow files. Files are untrusted input
+ * (docs/reliability.md#untrusted-files): loading never throws, never hangs and never lets a key
+ * like `__proto__` reach an object.
  *
  * Load policy (InvokeAI's "repair with warnings" where nothing the user made is lost, "reject"
  * where the file cannot be trusted to mean what it says):

@@ -1,7 +1,7 @@
 /**
  * Parameter sweeps and ablations: one or two axes over node params (or over which nodes are
  * bypassed) expand to one document per cell, each compiled with the same seed so that only the
- * swept value differs. Compiling is cheap, so a sweep is just N compiled requests (anchors.md §4.4).
+ * swept value differs. Compiling is cheap, so a sweep is just N compiled requests.
  */
 import { compile, type CompileOptions, type CompileResult } from "../compiler";
 import type { Registry, WorkflowDocument, WorkflowNode } from "../graph";

@@ -14,7 +14,7 @@ import { median, table, type BudgetCheck, type BenchOptions } from "./harness";
 const SIZES_FULL = [100, 500, 1_000, 2_000];
 const SIZES_QUICK = [500, 1_000];
 /** Sizes with budgets get 3 runs in full mode; 100 and 2,000 are informational and get one (the unculled 2,000-node baseline alone takes minutes per run). */
-/** Budgets at these sizes (issue #5): fps ≥ 0.8× baseline, first render ≤ 1.2× baseline. */
+/** Budgets at these sizes (README.md#benchmarks): fps ≥ 0.8× baseline, first render ≤ 1.2× baseline. */
 const RATIO_SIZES = new Set([500, 1_000]);
 const CULLED_FPS = { size: 1_000, drag: 45, pan: 40 };
 

@@ -1,7 +1,7 @@
-// Reliability cases that need a real browser (docs/reliability.md#cases): a crashed or hard-closed tab
-// (AUTO-02, EXE-02), big and hostile files without long tasks (IMP-05), the CSP (IMP-06), faults
-// during a run injected with the stand-in's knobs and Playwright's route.abort (EXE-01, EXE-04),
-// and the proxy's rate limit as the user sees it (PRX-04).
+// Reliability cases that need a real browser (docs/reliability.md#cases): a crashed or hard-closed
+// tab (AUTO-02, EXE-02), big and hostile files without long tasks (IMP-05), the CSP (IMP-06),
+// faults during a run injected with the stand-in's knobs and Playwright's route.abort (EXE-01,
+// EXE-04), and the proxy's rate limit as the user sees it (PRX-04).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
-// Issue #5 §3: the compiler is not in the first load. Until it arrives the editor shows a pending
-// (empty) result and Run waits; once it arrives every view re-selects without any edit.
+// The compiler is not in the first load (docs/architecture.md#the-first-load). Until it arrives the
+// editor shows a pending (empty) result and Run waits; once it arrives every view re-selects
+// without any edit.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { act, cleanup, render } from "@testing-library/react";
 import { registry } from "../../nodes";

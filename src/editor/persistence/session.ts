@@ -497,8 +497,8 @@ export function createSession(opts: SessionOptions): Session {
 }
 
 /**
- * Flushes the autosave when the page is hidden or left: `visibilitychange`→hidden is the last
- * event mobile browsers reliably deliver (docs/reliability.md#losing-work); `pagehide` covers the rest.
+ * Flushes the autosave when the page is hidden or left: `visibilitychange`→hidden is the last event
+ * mobile browsers reliably deliver (docs/reliability.md#losing-work); `pagehide` covers the rest.
  */
 export function attachLifecycle(
   session: Pick<Session, "flush">,

@@ -1,7 +1,8 @@
 /**
- * The part of the run feature the first paint does not need (issue #5 §3): the controller, the
- * IndexedDB history and the run-diagnostics mapping. runtime.ts loads it right after the first
- * paint (RunMount's init) or on first use, and stands in for the controller until it is here.
+ * The part of the run feature the first paint does not need (docs/architecture.md#the-first-load):
+ * the controller, the IndexedDB history and the run-diagnostics mapping. runtime.ts loads it right
+ * after the first paint (RunMount's init) or on first use, and stands in for the controller until
+ * it is here.
  */
 import { createRunController, type RunController, type RunControllerOptions } from "./controller";
 import { openRunHistory, type RunHistory, type StoredImage } from "./history";

@@ -1,8 +1,9 @@
 /**
  * The prompt text area with Compel's weights drawn in (PromptHighlightView), loaded the first time
- * a Prompt node with weighting on is shown: most pipelines never turn weighting on, so the view
- * and the prompt parser stay out of the first load (issue #5 §3). Until it arrives the field is a
- * plain text area with the same value and handlers, so typing is never lost or blocked.
+ * a Prompt node with weighting on is shown: most pipelines never turn weighting on, so the view and
+ * the prompt parser stay out of the first load (docs/architecture.md#the-first-load). Until it
+ * arrives the field is a plain text area with the same value and handlers, so typing is never lost
+ * or blocked.
  */
 import { useEffect, useState } from "react";
 import type { FieldProps } from "../fields/types";

@@ -1,5 +1,6 @@
 /**
- * An offline, in-process stand-in for fal's queue and storage APIs (fal-protocol.md §6).
+ * An offline, in-process stand-in for fal's queue and storage APIs
+ * (docs/fal-protocol.md#the-stand-in).
  *
  * It plugs into the proxy as its upstream `fetch`, so the same allowlist and header policy
  * apply whether requests go to fal or here. Storage PUTs and file downloads are served on
@@ -245,7 +246,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
     return PRESETS.square_hd;
   }
 
-  /** Produce the §4.3 output: placeholder images stored in the file store. */
+  /** Produce fal-ai/lora's output (docs/fal-protocol.md#the-response): placeholder images stored in the file store. */
   function generate(
     endpoint: LoraEndpoint,
     input: Record<string, unknown>,
