@@ -1,6 +1,6 @@
 import { z } from "../../src/graph/zodMini";
 import { Sourced, defineNode, param } from "../../src/graph";
-import { applyImageEncoder } from "../shared";
+import { applyImageEncoder, type EncoderValue } from "../shared";
 import { categories } from "../categories";
 
 export const ipAdapter = defineNode({
@@ -71,7 +71,7 @@ export const ipAdapter = defineNode({
       step: 0.05,
       unconfirmedRange: { max: 2, source: "seen in practice (fal states no upper bound)" },
     }),
-    scale_json: param.custom(z.record(z.string(), z.unknown()), "keyValue", {
+    scale_json: param.custom(z.record(z.string(), z.json()), "keyValue", {
       label: "Per-layer scales",
       description: "Per-block scales (InstantStyle); when given, it wins over Scale.",
       advanced: true,
@@ -112,7 +112,7 @@ export const ipAdapter = defineNode({
             refs.map((r) => r.value),
             { nodeId: ctx.nodeId, field: "image" },
           );
-    const encoder = ctx.input<Record<string, string | undefined>>("image_encoder");
+    const encoder = ctx.input<EncoderValue>("image_encoder");
     // "Plus" weights without an encoder are caught by the request schema, which also sees an
     // encoder wired to the Sampler instead.
     if (encoder) applyImageEncoder(ctx, encoder);

@@ -1,6 +1,6 @@
 import { z } from "../../src/graph/zodMini";
-import { IMAGE_SIZE_PRESET_NAMES, defineNode, param, type ImageSizePreset, type Sourced } from "../../src/graph";
-import { applyImageEncoder } from "../shared";
+import { IMAGE_SIZE_PRESET_NAMES, defineNode, param, type ImageSizePreset, type RequestFields } from "../../src/graph";
+import { applyImageEncoder, type EncoderValue } from "../shared";
 import { categories } from "../categories";
 
 const imageSize = z.union([
@@ -10,6 +10,17 @@ const imageSize = z.union([
     height: z.optional(z.number().check(z.int("must be a whole number"), z.positive("must be positive"))),
   }),
 ]);
+
+/** The fields a wired Scheduler node's value carries; the Sampler sends them. */
+const SCHEDULE_FIELDS = [
+  "scheduler",
+  "num_inference_steps",
+  "timesteps",
+  "sigmas",
+  "eta",
+  "prediction_type",
+  "rescale_betas_snr_zero",
+] as const;
 
 export const sampler = defineNode({
   type: "sampler",
@@ -182,22 +193,10 @@ export const sampler = defineNode({
       );
     ctx.setEndpoint(init ? (mask ? "fal-ai/lora/inpaint" : "fal-ai/lora/image-to-image") : "fal-ai/lora");
 
-    const sched = ctx.input<Record<string, unknown>>("scheduler");
-    if (sched) {
-      for (const key of [
-        "scheduler",
-        "num_inference_steps",
-        "timesteps",
-        "sigmas",
-        "eta",
-        "prediction_type",
-        "rescale_betas_snr_zero",
-      ] as const) {
-        ctx.set(key, sched.pick(key));
-      }
-    }
-    const encoder = ctx.input<Record<string, string | undefined>>("image_encoder");
-    if (encoder) applyImageEncoder(ctx, encoder as Sourced<Record<string, string | undefined>>);
+    const sched = ctx.input<Partial<Pick<RequestFields, (typeof SCHEDULE_FIELDS)[number]>>>("scheduler");
+    if (sched) for (const key of SCHEDULE_FIELDS) ctx.set(key, sched.pick(key));
+    const encoder = ctx.input<EncoderValue>("image_encoder");
+    if (encoder) applyImageEncoder(ctx, encoder);
 
     ctx.set("seed", p.seed);
     ctx.set("guidance_scale", p.guidance_scale);

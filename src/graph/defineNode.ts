@@ -1,6 +1,7 @@
 import type { PortSpec } from "./ports";
 import type { ParamSpecs, ParamValues } from "./params";
 import type { DiagnosticCode, Severity } from "./diagnostics";
+import type { RequestField, RequestFields, RequestItems, RequestList } from "./request";
 
 export const ENDPOINTS = ["fal-ai/lora", "fal-ai/lora/image-to-image", "fal-ai/lora/inpaint"] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
@@ -37,7 +38,21 @@ export interface SetOptions {
   conflict?: { code: DiagnosticCode; message: string };
 }
 
-/** What a node may do while the compiler flattens the graph. Everything it writes is source-mapped. */
+/**
+ * A value for a request field: plain (attributed to the node writing it) or Sourced (keeping its
+ * origin, e.g. an Image node's url arriving on a port). `undefined`, plain or inside a Sourced,
+ * leaves the field out.
+ */
+export type Sendable<T> = T | Sourced<T | undefined> | undefined;
+
+/** A list item as a node appends it: any of the item's fields, each Sendable. */
+export type SendableItem<L extends RequestList> = { [F in keyof RequestItems[L]]?: Sendable<RequestItems[L][F]> };
+
+/**
+ * What a node may do while the compiler flattens the graph. Everything it writes is source-mapped.
+ * `set` and `append` are typed against the request (src/graph/request.ts): a wrong field name or
+ * a value of the wrong shape is a type error in the node's definition.
+ */
 export interface ContributeContext<V> {
   readonly nodeId: string;
   readonly params: V;
@@ -51,14 +66,14 @@ export interface ContributeContext<V> {
    * Sets a top-level request field. A plain value is attributed to this node and `field`
    * (which defaults to the request key); a Sourced value keeps its own origin.
    */
-  set(key: string, value: unknown, options?: SetOptions): void;
+  set<K extends RequestField>(key: K, value: Sendable<RequestFields[K]>, options?: SetOptions): void;
   /**
    * Appends an item to a request list and returns its index. Plain values in the item are
    * attributed to this node and their key; Sourced values keep their own origin.
    * Undefined values are dropped so the request stays minimal. The compiler keeps `item` to
    * build the sourceMap later, so pass a fresh object and leave it unchanged afterwards.
    */
-  append(list: string, item: Record<string, unknown>): number;
+  append<L extends RequestList>(list: L, item: SendableItem<L>): number;
   /** Chooses the endpoint (output nodes only). */
   setEndpoint(endpoint: Endpoint): void;
   report(severity: Severity, code: DiagnosticCode, message: string, field?: string): void;

@@ -3,6 +3,7 @@ export * from "./params";
 export * from "./diagnostics";
 export * from "./document";
 export * from "./defineNode";
+export * from "./request";
 export * from "./registry";
 export * from "./canConnect";
 export * from "./urls";
