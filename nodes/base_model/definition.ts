@@ -29,18 +29,26 @@ export const baseModel = defineNode({
   outputs: [{ id: "model", kind: "model", label: "Model" }],
   params: {
     model_name: param.modelRef({
+      request: "model_name",
       label: "Model",
       description: "Hugging Face id or URL of the checkpoint, e.g. stabilityai/stable-diffusion-xl-base-1.0.",
       required: true,
       default: "stabilityai/stable-diffusion-xl-base-1.0",
     }),
     unet_name: param.modelRef({
+      request: "unet_name",
       label: "Custom U-Net",
       description: "Replaces the checkpoint's U-Net (Hugging Face id or URL).",
       advanced: true,
     }),
-    variant: param.string({ label: "Variant", description: "Weights variant to load, e.g. fp16.", advanced: true }),
+    variant: param.string({
+      request: "variant",
+      label: "Variant",
+      description: "Weights variant to load, e.g. fp16.",
+      advanced: true,
+    }),
     clip_skip: param.int({
+      request: "clip_skip",
       label: "CLIP skip",
       description: "Skip the last N layers of the text encoder; 1–2 suits some anime-style models.",
       default: 0,

@@ -25,11 +25,13 @@ export const embedding = defineNode({
   outputs: [{ id: "model", kind: "model", label: "Model" }],
   params: {
     path: param.modelRef({
+      request: "embeddings[].path",
       label: "Embedding",
       description: "URL or Hugging Face id of the embedding file.",
       required: true,
     }),
     tokens: param.custom(z.array(z.string()), "stringList", {
+      request: "embeddings[].tokens",
       label: "Tokens",
       description: "The tokens it defines; write them in the prompt to use it.",
       default: ["<s0>", "<s1>"],

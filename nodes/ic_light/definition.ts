@@ -21,17 +21,25 @@ export const icLight = defineNode({
   },
   inputs: [
     { id: "model", kind: "model", label: "Model", required: true },
-    { id: "image", kind: "image", label: "Subject", description: "The image to relight (ic_light_image_url)." },
+    {
+      id: "image",
+      kind: "image",
+      label: "Subject",
+      description: "The image to relight (ic_light_image_url).",
+      request: "ic_light_image_url",
+    },
     {
       id: "background",
       kind: "image",
       label: "Background",
       description: "Background or light source image (ic_light_model_background_image_url).",
+      request: "ic_light_model_background_image_url",
     },
   ],
   outputs: [{ id: "model", kind: "model", label: "Model" }],
   params: {
     ic_light_model_url: param.modelRef({
+      request: "ic_light_model_url",
       label: "IC-Light model",
       description:
         "URL or Hugging Face id of the IC-Light weights (fc for foreground-conditioned, fbc with a background).",

@@ -19,7 +19,7 @@ export const image = defineNode({
     ],
   },
   inputs: [],
-  outputs: [{ id: "image", kind: "image", label: "Image" }],
+  outputs: [{ id: "image", kind: "image", label: "Image", carries: "url" }],
   params: {
     url: param.fileUrl({
       label: "Image",

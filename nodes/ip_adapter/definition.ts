@@ -30,12 +30,21 @@ export const ipAdapter = defineNode({
   },
   inputs: [
     { id: "model", kind: "model", label: "Model", required: true },
-    { id: "image", kind: "image", label: "Reference", required: true, multiple: true },
+    {
+      id: "image",
+      kind: "image",
+      label: "Reference",
+      required: true,
+      multiple: true,
+      request: "ip_adapter[].ip_adapter_image_url",
+      listParam: "reference_as_list",
+    },
     {
       id: "mask",
       kind: "image",
       label: "Mask",
       description: "Limits the effect to the white area; same size as the reference.",
+      request: "ip_adapter[].ip_adapter_mask_url",
     },
     {
       id: "image_encoder",
@@ -50,20 +59,24 @@ export const ipAdapter = defineNode({
   ],
   params: {
     path: param.modelRef({
+      request: "ip_adapter[].path",
       label: "Repository",
       description: "Hugging Face id of the IP-Adapter repository, e.g. h94/IP-Adapter.",
       required: true,
       default: "h94/IP-Adapter",
     }),
     model_subfolder: param.string({
+      request: "ip_adapter[].model_subfolder",
       label: "Subfolder",
       description: "Folder inside the repository, e.g. sdxl_models.",
     }),
     weight_name: param.string({
+      request: "ip_adapter[].weight_name",
       label: "Weights",
       description: "Weights file, e.g. ip-adapter-plus_sdxl_vit-h.safetensors.",
     }),
     scale: param.float({
+      request: "ip_adapter[].scale",
       label: "Scale",
       description: "How strongly the reference guides the image; 0.5–0.8 keeps room for the prompt.",
       default: 1,
@@ -72,11 +85,13 @@ export const ipAdapter = defineNode({
       unconfirmedRange: { max: 2, source: "seen in practice (fal states no upper bound)" },
     }),
     scale_json: param.custom(z.record(z.string(), z.json()), "keyValue", {
+      request: "ip_adapter[].scale_json",
       label: "Per-layer scales",
       description: "Per-block scales (InstantStyle); when given, it wins over Scale.",
       advanced: true,
     }),
     unconditional_noising_factor: param.float({
+      request: "ip_adapter[].unconditional_noising_factor",
       label: "Unconditional noising",
       description: "Noise added to the unconditional image embedding; 0 is the default.",
       default: 0,
@@ -85,12 +100,14 @@ export const ipAdapter = defineNode({
       unconfirmedRange: { min: 0, max: 1, source: "fal's 2024 source allowed (unconfirmed for today's API)" },
     }),
     image_projection_shortcut: param.bool({
+      request: "ip_adapter[].image_projection_shortcut",
       label: "Projection shortcut",
       description: "Leave on, except for FaceID Plus v1 weights.",
       default: true,
       advanced: true,
     }),
     insight_face_model_path: param.modelRef({
+      request: "ip_adapter[].insight_face_model_path",
       label: "InsightFace model",
       description: "Face-analysis model for FaceID and InstantID weights.",
       advanced: true,

@@ -25,11 +25,13 @@ export const lora = defineNode({
   outputs: [{ id: "model", kind: "model", label: "Model" }],
   params: {
     path: param.modelRef({
+      request: "loras[].path",
       label: "LoRA",
       description: "URL or Hugging Face id of the LoRA weights (.safetensors).",
       required: true,
     }),
     scale: param.float({
+      request: "loras[].scale",
       label: "Scale",
       description: "How strongly the LoRA applies; 0 disables it, 0.6–1 is typical.",
       default: 1,

@@ -26,6 +26,7 @@ export const prompt = defineNode({
   outputs: [{ id: "conditioning", kind: "conditioning", label: "Conditioning" }],
   params: {
     prompt: param.string({
+      request: "prompt",
       label: "Prompt",
       description: "Describe the image.",
       multiline: true,
@@ -33,12 +34,14 @@ export const prompt = defineNode({
       default: "",
     }),
     negative_prompt: param.string({
+      request: "negative_prompt",
       label: "Negative prompt",
       description: "What the image should not contain.",
       multiline: true,
       default: "",
     }),
     prompt_weighting: param.bool({
+      request: "prompt_weighting",
       label: "Prompt weighting",
       description: "Enable Compel weighting syntax such as (word)1.2; also lifts the 77-token limit.",
       default: false,

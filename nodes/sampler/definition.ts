@@ -66,12 +66,14 @@ export const sampler = defineNode({
       kind: "image",
       label: "Init image",
       description: "Start from this image instead of noise (image-to-image).",
+      request: "image_url",
     },
     {
       id: "mask",
       kind: "image",
       label: "Mask",
       description: "Repaint only the white area of the init image (inpaint).",
+      request: "mask_url",
     },
     {
       id: "image_encoder",
@@ -83,6 +85,7 @@ export const sampler = defineNode({
   outputs: [],
   params: {
     seed: param.int({
+      request: "seed",
       label: "Seed",
       description: "Same seed, same picture; leave empty for a random one.",
       widget: "seed",
@@ -90,6 +93,7 @@ export const sampler = defineNode({
       max: Number.MAX_SAFE_INTEGER,
     }),
     guidance_scale: param.float({
+      request: "guidance_scale",
       label: "Guidance (CFG)",
       description: "How closely to follow the prompt; 5–9 is typical, higher gets harsh.",
       default: 7.5,
@@ -98,11 +102,13 @@ export const sampler = defineNode({
       step: 0.5,
     }),
     image_size: param.custom(imageSize, "imageSize", {
+      request: "image_size",
       label: "Size",
       description: "Output size; custom sizes must be multiples of 8. Ignored with an init image.",
       default: "square_hd",
     }),
     num_images: param.int({
+      request: "num_images",
       label: "Images",
       description: "How many images to make in one request.",
       default: 1,
@@ -111,6 +117,7 @@ export const sampler = defineNode({
       slider: true,
     }),
     noise_strength: param.float({
+      request: "noise_strength",
       label: "Denoise",
       description: "Image-to-image only: how much of the init image is replaced (1 = all of it).",
       default: 0.5,
@@ -118,24 +125,28 @@ export const sampler = defineNode({
       unconfirmedRange: { min: 0, max: 1, source: "fal's 2024 source allowed (unconfirmed for today's API)" },
     }),
     image_format: param.enum(["png", "jpeg"] as const, {
+      request: "image_format",
       label: "Format",
       description: "File format of the results.",
       default: "png",
       advanced: true,
     }),
     enable_safety_checker: param.bool({
+      request: "enable_safety_checker",
       label: "Safety checker",
       description: "Replace images flagged as NSFW.",
       default: false,
       advanced: true,
     }),
     controlnet_guess_mode: param.bool({
+      request: "controlnet_guess_mode",
       label: "ControlNet guess mode",
       description: "Let ControlNets recognise content even without a prompt.",
       default: false,
       advanced: true,
     }),
     tile_width: param.int({
+      request: "tile_width",
       label: "Tile width",
       description: "VAE tile width for very large images.",
       default: 4096,
@@ -144,6 +155,7 @@ export const sampler = defineNode({
       advanced: true,
     }),
     tile_height: param.int({
+      request: "tile_height",
       label: "Tile height",
       description: "VAE tile height for very large images.",
       default: 4096,
@@ -152,6 +164,7 @@ export const sampler = defineNode({
       advanced: true,
     }),
     tile_stride_width: param.int({
+      request: "tile_stride_width",
       label: "Tile stride width",
       description: "Horizontal overlap step between VAE tiles.",
       default: 2048,
@@ -160,6 +173,7 @@ export const sampler = defineNode({
       advanced: true,
     }),
     tile_stride_height: param.int({
+      request: "tile_stride_height",
       label: "Tile stride height",
       description: "Vertical overlap step between VAE tiles.",
       default: 2048,
@@ -168,12 +182,14 @@ export const sampler = defineNode({
       advanced: true,
     }),
     debug_latents: param.bool({
+      request: "debug_latents",
       label: "Debug latents",
       description: "Also return the final latents.",
       default: false,
       advanced: true,
     }),
     debug_per_pass_latents: param.bool({
+      request: "debug_per_pass_latents",
       label: "Per-step latents",
       description: "Also return the latents after each step.",
       default: false,

@@ -51,10 +51,12 @@ export const scheduler = defineNode({
   outputs: [{ id: "scheduler", kind: "scheduler", label: "Scheduler" }],
   params: {
     scheduler: param.enum(SCHEDULER_NAMES, {
+      request: "scheduler",
       label: "Scheduler",
       description: "Sampling algorithm; leave empty to use the model's own.",
     }),
     num_inference_steps: param.int({
+      request: "num_inference_steps",
       label: "Steps",
       description: "Denoising steps; 20–40 for most schedulers, 4–8 for LCM/TCD.",
       default: 30,
@@ -63,16 +65,19 @@ export const scheduler = defineNode({
       slider: true,
     }),
     timesteps: param.custom(customTimesteps, "intList", {
+      request: "timesteps",
       label: "Custom timesteps",
       description: "Exact timesteps to visit (e.g. 999, 749, 499, 249); replaces Steps. Not with custom sigmas.",
       advanced: true,
     }),
     sigmas: param.custom(customSigmas, "floatList", {
+      request: "sigmas",
       label: "Custom sigmas",
       description: "Exact noise levels per step, high to low; replaces Steps. Not with custom timesteps.",
       advanced: true,
     }),
     eta: param.float({
+      request: "eta",
       label: "Eta",
       description: "Stochasticity for DDIM-like schedulers; 0 is deterministic.",
       default: 0,
@@ -82,12 +87,14 @@ export const scheduler = defineNode({
       advanced: true,
     }),
     prediction_type: param.enum(["epsilon", "v_prediction"] as const, {
+      request: "prediction_type",
       label: "Prediction type",
       description: "What the model predicts; v_prediction only for v-models (e.g. SD 2.x 768).",
       default: "epsilon",
       advanced: true,
     }),
     rescale_betas_snr_zero: param.bool({
+      request: "rescale_betas_snr_zero",
       label: "Zero terminal SNR",
       description: "Rescale the noise schedule to reach pure noise; pair with v_prediction models trained for it.",
       default: false,

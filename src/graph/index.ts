@@ -5,6 +5,7 @@ export * from "./document";
 export * from "./defineNode";
 export * from "./request";
 export * from "./registry";
+export * from "./nodeCheck";
 export * from "./canConnect";
 export * from "./urls";
 export * from "./workflowFile";

@@ -1,6 +1,7 @@
 import { z } from "./zodMini";
 import { withFastCheck } from "./fastCheck";
 import { MAX_REQUEST_BYTES, checkFileUrl, checkModelRef, describeValue } from "./urls";
+import type { RequestPath } from "./request";
 
 /** Closed set of editor widgets; the editor maps each with `satisfies Record<WidgetKind, …>`. */
 export const WIDGET_KINDS = [
@@ -39,6 +40,12 @@ export interface ParamSpec<T = unknown> {
   options?: readonly string[];
   /** Folded away in the node body; always shown in the inspector. */
   advanced?: boolean;
+  /**
+   * The request field this param is sent as: `"guidance_scale"`, or `"loras[].scale"` for a field
+   * of the list item the node appends. Its last part is the param's own key (the naming rule,
+   * checked at registration). Left out for params that are never sent under their own name.
+   */
+  request?: RequestPath;
   placeholder?: string;
   /**
    * A range fal is believed to enforce but which is not confirmed
@@ -53,7 +60,7 @@ export type ParamValues<P extends ParamSpecs> = {
   [K in keyof P]: P[K] extends ParamSpec<infer T> ? T | undefined : never;
 };
 
-type Common = Pick<ParamSpec, "label" | "description" | "advanced" | "required" | "placeholder">;
+type Common = Pick<ParamSpec, "label" | "description" | "advanced" | "required" | "placeholder" | "request">;
 
 /** "must be a number, got text "abc"" instead of zod's generic wording: users read these on fields. */
 const expected =

@@ -1,3 +1,5 @@
+import type { RequestPath } from "./request";
+
 /**
  * Port kinds: the closed set of wire types. Every map keyed by PortKind is written
  * `satisfies Record<PortKind, …>` so adding a kind turns each forgotten spot into a type error.
@@ -65,4 +67,22 @@ export interface PortSpec {
   required?: boolean;
   /** Inputs only: accepts more than one wire (e.g. several reference images). */
   multiple?: boolean;
+  /**
+   * Inputs only: the request field the wired value is sent as (`"image_url"` for the Sampler's
+   * init image, `"controlnets[].mask_url"`). The importer, the request diff and the coverage test
+   * read it; see docs/architecture.md, "A node type lives in its folder".
+   */
+  request?: RequestPath;
+  /**
+   * Inputs only: what is sent is the position of the source node's item in the list that node
+   * feeds, not the wired value itself (an InstantID ControlNet's `ip_adapter_index`).
+   */
+  sendsIndex?: boolean;
+  /** Multiple inputs only: the on/off param that sends a single wire's value as a one-item list. */
+  listParam?: string;
+  /**
+   * Outputs only: the param whose value this port carries (an Image node's `url`), so the
+   * importer can make the node that sends a request value arriving on a port of this kind.
+   */
+  carries?: string;
 }

@@ -1,4 +1,6 @@
 import type { NodeCategory, NodeDefinition } from "./defineNode";
+import { checkDefinition, indexRequestPaths, requestListOf, type RequestFeeder } from "./nodeCheck";
+import type { RequestList } from "./request";
 
 export interface Registry {
   get(type: string): NodeDefinition | undefined;
@@ -7,28 +9,39 @@ export interface Registry {
   list(): readonly NodeDefinition[];
   /** The categories of the listed types, in the order their first type appears (the palette's order). */
   categories(): readonly NodeCategory[];
+  /** Who sends a request path ("guidance_scale", "loras[].scale"), as its definition declares. */
+  feeder(path: string): RequestFeeder | undefined;
+  /** Every declared request path, in catalogue order. */
+  feeders(): readonly RequestFeeder[];
+  /** The node type each of whose nodes appends one item to `list` ("loras" → the LoRA type). */
+  listFeeder(list: RequestList): NodeDefinition | undefined;
 }
 
 const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 
-/** Builds a registry from an explicit array; no import side effects (tldraw's habit). */
+/**
+ * Builds a registry from an explicit array; no import side effects (tldraw's habit). Each
+ * definition is checked (src/graph/nodeCheck.ts): a catalogue whose parts disagree throws here,
+ * when it is loaded, with a message naming the node type.
+ */
 export function createRegistry(definitions: readonly NodeDefinition<any>[]): Registry {
   const byType = new Map<string, NodeDefinition>();
   const categoryByName = new Map<string, NodeCategory>();
+  const paths: RequestFeeder[] = [];
   for (const def of definitions) {
     if (byType.has(def.type)) throw new Error(`Duplicate node type "${def.type}"`);
-    for (const dir of [def.inputs, def.outputs]) {
-      const ids = new Set<string>();
-      for (const p of dir) {
-        if (ids.has(p.id)) throw new Error(`Node type "${def.type}" has two ports "${p.id}"`);
-        ids.add(p.id);
-      }
-    }
+    paths.push(...checkDefinition(def));
     checkCategory(def, categoryByName);
     byType.set(def.type, def as NodeDefinition);
   }
   const list = [...byType.values()];
   const categories = [...categoryByName.values()];
+  const byPath = indexRequestPaths(list, paths);
+  const byList = new Map<RequestList, NodeDefinition>();
+  for (const def of list) {
+    const l = requestListOf(def);
+    if (l && !byList.has(l)) byList.set(l, def);
+  }
   return {
     get: (type) => byType.get(type),
     getOrThrow(type) {
@@ -38,6 +51,9 @@ export function createRegistry(definitions: readonly NodeDefinition<any>[]): Reg
     },
     list: () => list,
     categories: () => categories,
+    feeder: (path) => byPath.get(path),
+    feeders: () => paths,
+    listFeeder: (l) => byList.get(l),
   };
 }
 

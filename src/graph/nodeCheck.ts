@@ -1,0 +1,193 @@
+/**
+ * Registration checks (chaiNNer's node_check): a definition whose ports, params and declared
+ * request paths disagree is refused when the registry is built, with a message naming the node
+ * type and what is wrong, instead of compiling, importing or drawing wrongly later. Programmer
+ * errors, so they throw.
+ */
+import type { NodeDefinition } from "./defineNode";
+import type { ParamSpec } from "./params";
+import { PORT_KINDS, type PortSpec } from "./ports";
+import { parseRequestPath, type ParsedRequestPath, type RequestList } from "./request";
+
+/** Who sends one request path: a param of a node type, or an input port whose wired value is sent. */
+export interface RequestFeeder {
+  /** As declared: "guidance_scale", "loras[].scale". */
+  path: string;
+  list?: RequestList;
+  /** The field: the top-level key, or the key inside each list item. */
+  field: string;
+  def: NodeDefinition;
+  param?: string;
+  port?: PortSpec;
+}
+
+const fail = (def: NodeDefinition, what: string): never => {
+  throw new Error(`Node type "${def.type}": ${what}`);
+};
+
+const parsed = (def: NodeDefinition, where: string, path: string): ParsedRequestPath => {
+  const p = parseRequestPath(path);
+  return typeof p === "string" ? fail(def, `${where} declares request path "${path}": ${p}`) : p;
+};
+
+/** The request list a node type appends one item to, if any. */
+export function requestListOf(def: NodeDefinition): RequestList | undefined {
+  for (const f of declaredPaths(def)) if (f.list) return f.list;
+  return undefined;
+}
+
+/** Every request path a definition declares, parsed, in declaration order (params, then inputs). */
+export function declaredPaths(def: NodeDefinition): RequestFeeder[] {
+  const out: RequestFeeder[] = [];
+  for (const [key, spec] of Object.entries(def.params)) {
+    if (spec.request !== undefined)
+      out.push({ ...parsed(def, `param "${key}"`, spec.request), path: spec.request, def, param: key });
+  }
+  for (const port of def.inputs) {
+    if (port.request !== undefined)
+      out.push({ ...parsed(def, `input "${port.id}"`, port.request), path: port.request, def, port });
+  }
+  return out;
+}
+
+function checkShape(def: NodeDefinition): void {
+  if (typeof def.type !== "string" || !/^[a-z][a-z0-9_]*$/.test(def.type))
+    throw new Error(`Node type ${JSON.stringify(def.type)}: a type is lower_snake_case (it is saved in files)`);
+  if (!Number.isSafeInteger(def.version) || def.version < 1)
+    fail(def, `version must be a whole number ≥ 1, got ${def.version}`);
+  if (def.isOutput && def.inert) fail(def, "an output node cannot be inert");
+  let previous = 0;
+  for (const m of def.migrations ?? []) {
+    if (!(m.from > previous && m.from < def.version))
+      fail(
+        def,
+        `migration "${m.name}" from version ${m.from} is out of order (they run 1, 2, … below version ${def.version})`,
+      );
+    previous = m.from;
+  }
+  for (const key of Object.keys(def.explain?.params ?? {}))
+    if (!Object.hasOwn(def.params, key)) fail(def, `explain.params names "${key}", which is not one of its params`);
+}
+
+function checkPorts(def: NodeDefinition): void {
+  for (const [dir, ports] of [
+    ["input", def.inputs],
+    ["output", def.outputs],
+  ] as const) {
+    const ids = new Set<string>();
+    for (const p of ports) {
+      if (ids.has(p.id)) throw new Error(`Node type "${def.type}" has two ports "${p.id}"`);
+      ids.add(p.id);
+      if (!(PORT_KINDS as readonly string[]).includes(p.kind))
+        fail(def, `${dir} "${p.id}" has kind "${p.kind}", not one of ${PORT_KINDS.join(", ")}`);
+      if (dir === "output") checkOutput(def, p);
+      else checkInput(def, p);
+    }
+  }
+}
+
+function checkOutput(def: NodeDefinition, p: PortSpec): void {
+  for (const key of ["request", "sendsIndex", "listParam", "required", "multiple"] as const)
+    if (p[key] !== undefined) fail(def, `output "${p.id}" declares ${key}, which only inputs have`);
+  if (p.carries !== undefined && !Object.hasOwn(def.params, p.carries))
+    fail(def, `output "${p.id}" carries "${p.carries}", which is not one of its params`);
+}
+
+function checkInput(def: NodeDefinition, p: PortSpec): void {
+  if (p.carries !== undefined) fail(def, `input "${p.id}" declares carries, which only outputs have`);
+  if (p.sendsIndex && p.request === undefined)
+    fail(def, `input "${p.id}" sends an index but declares no request path to send it as`);
+  if (p.listParam !== undefined) {
+    if (!p.multiple) fail(def, `input "${p.id}" has a listParam but takes only one wire`);
+    if (def.params[p.listParam]?.widget !== "toggle")
+      fail(def, `input "${p.id}": listParam "${p.listParam}" is not an on/off param of this node`);
+  }
+}
+
+function checkParams(def: NodeDefinition): void {
+  for (const [key, spec] of Object.entries(def.params)) {
+    checkDefault(def, key, spec);
+    if (spec.request === undefined) continue;
+    const { field } = parsed(def, `param "${key}"`, spec.request);
+    if (field !== key)
+      fail(
+        def,
+        `param "${key}" is sent as "${spec.request}": a param carries its request field's name, so call it "${field}"`,
+      );
+  }
+}
+
+function checkDefault(def: NodeDefinition, key: string, spec: ParamSpec): void {
+  if (spec.default === undefined) return;
+  const r = spec.schema.safeParse(spec.default);
+  if (!r.success)
+    fail(
+      def,
+      `param "${key}" has default ${JSON.stringify(spec.default)}, which it refuses: ${r.error.issues[0]?.message}`,
+    );
+}
+
+/** One node is one list item, so a node type's list paths all name one list. */
+function checkOneList(def: NodeDefinition, paths: readonly RequestFeeder[]): void {
+  const lists = [...new Set(paths.filter((f) => f.list).map((f) => f.list))];
+  if (lists.length > 1) fail(def, `its request paths name two lists (${lists.join(", ")}); one node appends one item`);
+}
+
+/** Checks one definition on its own; returns its declared request paths. */
+export function checkDefinition(def: NodeDefinition): RequestFeeder[] {
+  checkShape(def);
+  checkPorts(def);
+  checkParams(def);
+  const paths = declaredPaths(def);
+  checkOneList(def, paths);
+  return paths;
+}
+
+/**
+ * Checks what definitions must agree on together, and indexes who sends which request path.
+ * Each path has one sender, so the importer knows which node a request field becomes.
+ */
+export function indexRequestPaths(
+  defs: readonly NodeDefinition[],
+  paths: readonly RequestFeeder[],
+): Map<string, RequestFeeder> {
+  const byPath = new Map<string, RequestFeeder>();
+  for (const f of paths) {
+    const other = byPath.get(f.path);
+    if (other)
+      fail(f.def, `${where(f)} is sent as "${f.path}", which ${where(other)} of "${other.def.type}" already sends`);
+    byPath.set(f.path, f);
+  }
+  const listOwner = new Map<RequestList, NodeDefinition>();
+  for (const f of paths) {
+    if (!f.list) continue;
+    const owner = listOwner.get(f.list);
+    if (owner && owner !== f.def)
+      fail(
+        f.def,
+        `it appends to ${f.list}, which "${owner.type}" already does; one node type makes the items of a list`,
+      );
+    listOwner.set(f.list, f.def);
+  }
+  for (const f of paths) if (f.port) checkSourceExists(f, defs);
+  return byPath;
+}
+
+function where(f: RequestFeeder): string {
+  return f.param !== undefined ? `param "${f.param}"` : `input "${f.port!.id}"`;
+}
+
+/** A request value arriving on a port must be rebuildable: some type makes it from a param (or a list index). */
+function checkSourceExists(f: RequestFeeder, defs: readonly NodeDefinition[]): void {
+  const kind = f.port!.kind;
+  const ok = f.port!.sendsIndex
+    ? defs.some((d) => requestListOf(d) && d.outputs.some((o) => o.kind === kind))
+    : defs.some((d) => d.outputs.some((o) => o.kind === kind && o.carries !== undefined));
+  if (!ok)
+    fail(
+      f.def,
+      f.port!.sendsIndex
+        ? `input "${f.port!.id}" sends an index, but no node type that appends to a list has a ${kind} output`
+        : `input "${f.port!.id}" is sent as "${f.path}", but no node type has a ${kind} output that carries a param`,
+    );
+}
