@@ -172,7 +172,7 @@ describe("A1111 infotext → fal request", () => {
     expect(m({ Model: "sd_xl_refiner_1.0" }).request.model_name).toBe("stabilityai/stable-diffusion-xl-refiner-1.0");
     expect(m({ "Model hash": "31e35c80fc" }).request.model_name).toBe("stabilityai/stable-diffusion-xl-base-1.0");
     const local = m({ Model: "juggernautXL_v9", "Model hash": "abcdef0123" });
-    expect(local.request.model_name).toBeUndefined();
+    expect(local.request.model_name).toBe("");
     expect(local.labels.model_name).toBe("juggernautXL_v9");
     expect(notesAt(local, "model_name")[0]).toMatchObject({
       severity: "error",

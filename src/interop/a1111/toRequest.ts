@@ -238,6 +238,8 @@ function mapModel(ctx: Ctx, params: Params, resources: CivitaiResource[]): void 
     ctx.request.model_name = civitaiUrl(checkpoint.modelVersionId!);
     if (model) ctx.labels.model_name = model;
   } else {
+    // Empty rather than absent: the base model node still gets made, titled with the name.
+    ctx.request.model_name = "";
     if (model) ctx.labels.model_name = model;
     note(ctx, {
       severity: "error",
