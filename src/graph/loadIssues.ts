@@ -19,6 +19,7 @@ export const LOAD_ISSUE_CODES = {
   "bad-version": "The file's version is missing or not one lora-graph ever wrote.",
   "invalid-structure": "A field is missing or has the wrong type.",
   "unsafe-key": "A key such as __proto__ was dropped.",
+  "invalid-utf8": "Text in the file is not valid UTF-8; the bad bytes were replaced with U+FFFD.",
   "non-finite-number": "A param held a number a workflow file cannot store (Infinity, NaN, 1e309); it was cleared.",
   "unknown-field": "A field lora-graph does not know was ignored.",
   "duplicate-node-id": "Two nodes share one id.",

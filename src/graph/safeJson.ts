@@ -7,6 +7,7 @@
  * throw at 5,000 and immer at 20,000. So depth is capped by scanning before anything recursive runs.
  */
 import { IssueList, jsonPath, type LoadIssue, type PathSegment } from "./loadIssues";
+import { findInvalidUtf8, jsonPathsAt, type InvalidUtf8 } from "./utf8";
 
 export interface JsonLimits {
   /** Largest accepted file, in bytes (UTF-8). For an object input, a lower bound of its JSON size is used. */
@@ -299,14 +300,15 @@ export function precheckText(
   return { ok: true, text: stripped };
 }
 
+/** Text ready to parse, and where its bytes were not UTF-8 (bytes only: a string has no bytes to check). */
+type DecodedText = { ok: true; text: string; invalid?: readonly InvalidUtf8[] } | { ok: false; error: LoadIssue };
+
 /**
  * Decodes file bytes to text: checks the size and signatures on the bytes, then decodes UTF-8
- * (a UTF-8 BOM is accepted and removed).
+ * (a UTF-8 BOM is accepted and removed). Invalid sequences become U+FFFD, as in any decoder;
+ * `invalid` says where, so the caller can tell the user instead of changing their text silently.
  */
-export function decodeBytes(
-  bytes: Uint8Array,
-  limits: JsonLimits,
-): { ok: true; text: string } | { ok: false; error: LoadIssue } {
+export function decodeBytes(bytes: Uint8Array, limits: JsonLimits): DecodedText {
   if (bytes.byteLength > limits.maxBytes) return { ok: false, error: tooLargeIssue(bytes.byteLength, limits, true) };
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
     return {
@@ -328,8 +330,64 @@ export function decodeBytes(
       },
     };
   }
-  // TextDecoder exists in browsers and Node alike; invalid sequences become U+FFFD and surface as JSON errors.
-  return precheckText(new TextDecoder("utf-8").decode(bytes), { ...limits, maxBytes: Infinity });
+  // TextDecoder exists in browsers and Node alike.
+  const decoded = new TextDecoder("utf-8").decode(bytes);
+  const pre = precheckText(decoded, { ...limits, maxBytes: Infinity });
+  if (!pre.ok) return pre;
+  // precheckText may strip one more leading U+FEFF: offsets follow the text that is parsed.
+  const shift = decoded.length - pre.text.length;
+  const invalid = findInvalidUtf8(bytes, limits.maxIssues * 10).map((b) => ({
+    ...b,
+    textOffset: b.textOffset - shift,
+  }));
+  return { ok: true, text: pre.text, invalid };
+}
+
+const NOT_UTF8_HINT = "save the file as UTF-8 (it may be in Windows-1252 or Latin-1) and open it again";
+
+/**
+ * One warning per JSON value whose text had invalid UTF-8 in the file, naming its path, the
+ * first bad byte and where it is; on a node, its id and field too.
+ */
+function invalidUtf8Warnings(text: string, invalid: readonly InvalidUtf8[], root: unknown): LoadIssue[] {
+  const paths = jsonPathsAt(
+    text,
+    invalid.map((b) => b.textOffset),
+  );
+  const byPath = new Map<string, { segments: PathSegment[]; first: InvalidUtf8; count: number }>();
+  paths.forEach((segments, k) => {
+    if (!segments) return;
+    const key = jsonPath(segments);
+    const seen = byPath.get(key);
+    if (seen) seen.count++;
+    else byPath.set(key, { segments, first: invalid[k], count: 1 });
+  });
+  return [...byPath].map(([path, { segments, first, count }]) => {
+    const { line, column } = lineColumn(text, first.textOffset);
+    const bytes = count === 1 ? "a byte" : `${count} bytes`;
+    const issue: LoadIssue = {
+      code: "invalid-utf8",
+      path,
+      message:
+        `The text at ${path} has ${bytes} that ${count === 1 ? "is" : "are"} not UTF-8 (0x${hex(first.byte)} at line ${line}, ` +
+        `column ${column}), shown as "\uFFFD"; to keep the original text, ${NOT_UTF8_HINT}`,
+    };
+    return { ...issue, ...nodeAt(root, segments) };
+  });
+}
+
+const hex = (b: number) => b.toString(16).toUpperCase().padStart(2, "0");
+
+/** `$.nodes[i]…`: the node's id, and the field (a param's name, or e.g. `label`) where there is one. */
+function nodeAt(root: unknown, segments: readonly PathSegment[]): { nodeId?: string; field?: string } {
+  if (segments[0] !== "nodes" || typeof segments[1] !== "number") return {};
+  const nodes = (root as { nodes?: unknown } | null)?.nodes;
+  const id = Array.isArray(nodes) ? (nodes[segments[1]] as { id?: unknown } | null)?.id : undefined;
+  if (typeof id !== "string") return {};
+  const field = segments[2] === "params" ? segments[3] : segments[2];
+  return typeof field === "string" && segments.length <= (segments[2] === "params" ? 4 : 3)
+    ? { nodeId: id, field }
+    : { nodeId: id };
 }
 
 /**
@@ -342,9 +400,10 @@ export function decodeBytes(
  * //      message: "Not a valid pipeline file (JSON error at line 1, column 6: unexpected end of file)" }] }
  */
 export function parseJsonSafely(input: string | Uint8Array, limits: JsonLimits = DEFAULT_JSON_LIMITS): SafeJsonResult {
-  const pre = typeof input === "string" ? precheckText(input, limits) : decodeBytes(input, limits);
+  const pre: DecodedText = typeof input === "string" ? precheckText(input, limits) : decodeBytes(input, limits);
   if (!pre.ok) return fail(pre.error);
   const text = pre.text;
+  const invalid = pre.invalid ?? [];
   const deep = findDepthViolation(text, limits.maxDepth);
   if (deep >= 0) {
     const { line, column } = lineColumn(text, deep);
@@ -361,7 +420,10 @@ export function parseJsonSafely(input: string | Uint8Array, limits: JsonLimits =
     const located = locateJsonError(text);
     const engine = e instanceof Error ? e.message : String(e);
     const where = located ? lineColumn(text, located.offset) : positionFromEngineMessage(text, engine);
-    const reason = located?.reason ?? engine.slice(0, 120);
+    const bad = located ? invalid.find((b) => b.textOffset === located.offset) : undefined;
+    const reason = bad
+      ? `byte 0x${hex(bad.byte)} is not UTF-8; ${NOT_UTF8_HINT}`
+      : (located?.reason ?? engine.slice(0, 120));
     return fail({
       code: "json-syntax",
       path: "$",
@@ -370,7 +432,9 @@ export function parseJsonSafely(input: string | Uint8Array, limits: JsonLimits =
         : `${INVALID} (JSON error: ${reason})`,
     });
   }
-  return toSafeTree(parsed, limits);
+  const tree = toSafeTree(parsed, limits);
+  if (!tree.ok || invalid.length === 0) return tree;
+  return { ...tree, warnings: [...invalidUtf8Warnings(text, invalid, tree.value), ...tree.warnings] };
 }
 
 interface Frame {

@@ -129,6 +129,25 @@ describe("lora-graph validate", () => {
     expect(diagnostics.length).toBeGreaterThan(0);
     expect(diagnostics.every((d: { severity: string }) => d.severity !== "error")).toBe(true);
   });
+  it("IMP-09 warns where a Windows-1252 file is not UTF-8, naming the node and field", async () => {
+    const [before, after] = VALID.split("a lighthouse");
+    const enc = new TextEncoder();
+    // "café" as Windows-1252 writes it: 0xE9 alone is not UTF-8.
+    const bytes = new Uint8Array([...enc.encode(`${before}caf`), 0xe9, ...enc.encode(` lighthouse${after}`)]);
+    const r = await cli(["validate", "w.json"], { "w.json": bytes });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^warning invalid-utf8 node prompt \(prompt\) field prompt: The text at \$\.nodes\[\d+\]\.params\.prompt has a byte that is not UTF-8 \(0xE9 at line \d+, column \d+\)/,
+    );
+    const json = await cli(["validate", "--json", "w.json"], { "w.json": bytes });
+    expect(JSON.parse(json.stdout).diagnostics).toEqual([
+      expect.objectContaining({
+        code: "invalid-utf8",
+        severity: "warning",
+        path: expect.stringMatching(/^\$\.nodes\[\d+\]\.params\.prompt$/),
+      }),
+    ]);
+  });
 });
 
 describe("lora-graph import", () => {

@@ -1,5 +1,7 @@
 // Nothing is lost: reload, files, destructive actions, two tabs, storage full, corrupt autosave —
 // in real Chromium (real IndexedDB, Web Locks, sessionStorage) against the production build.
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
@@ -146,6 +148,31 @@ describe("nothing is lost", () => {
     await expect.poll(() => nodeIds(page)).toEqual(ids);
     expect(await node(page, "prompt").locator("textarea").first().inputValue()).toBe("do not lose me");
     expect(dialogs).toEqual([]);
+    await context.close();
+  });
+
+  it("IMP-09: a file saved as Windows-1252 opens with a warning naming the node, the JSON path and the byte", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const example = await readFile(fileURLToPath(new URL("../../src/examples/medieval-queen.json", import.meta.url)));
+    // "Photo of a european" with é written the Windows-1252 way: the lone byte 0xE9.
+    const at = example.indexOf("european");
+    const bytes = Buffer.concat([
+      example.subarray(0, at),
+      Buffer.from([0x65, 0x75, 0x72, 0x6f, 0x70, 0xe9]),
+      example.subarray(at + 6),
+    ]);
+    await openViaPicker(page, { name: "latin1.json", mimeType: "application/json", buffer: bytes });
+    const report = page.getByTestId("load-warning-dialog");
+    await report.waitFor();
+    const text = await report.innerText();
+    expect(text).toMatch(/\$\.nodes\[\d+\]\.params\.prompt/);
+    expect(text).toMatch(/not UTF-8 \(0xE9 at line 34, column \d+\)/);
+    expect(text).toMatch(/node\s+prompt/);
+    await screenshot(page, "load-warning-invalid-utf8");
+    await page.getByRole("button", { name: "OK" }).click();
+    await report.waitFor({ state: "detached" });
+    expect(await node(page, "prompt").locator("textarea").first().inputValue()).toMatch(/^Photo of a europ\uFFFDan /);
     await context.close();
   });
 
