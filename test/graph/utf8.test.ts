@@ -26,7 +26,7 @@ function loaded(r: LoadResult) {
 
 describe("IMP-09 invalid UTF-8 in a workflow file", () => {
   it("a Latin-1 byte in a prompt loads with a warning naming the path, node, field, byte and place", () => {
-    const bytes = sampleWith("§", [0xe9], (t) => t.replace('"a cat"', '"a caf§ cat"'));
+    const bytes = sampleWith("@@", [0xe9], (t) => t.replace('"a cat"', '"a caf@@ cat"'));
     const r = loaded(loadWorkflow(bytes, registry));
     const text = new TextDecoder().decode(bytes);
     const at = text.indexOf("\uFFFD");
@@ -47,10 +47,10 @@ describe("IMP-09 invalid UTF-8 in a workflow file", () => {
   });
 
   it("counts the bad bytes per value: one warning for a label with three, one for a key", () => {
-    const bytes = sampleWith("§", [0xff], (t) =>
+    const bytes = sampleWith("@@", [0xff], (t) =>
       t
-        .replace('"Style"', '"S§t§y§"')
-        .replace('"tags"', '"ta§gs"')
+        .replace('"Style"', '"S@@t@@y@@"')
+        .replace('"tags"', '"ta@@gs"')
         .replace(/"model_name": "sd15"/, '"model_name": "sd15"'),
     );
     const r = loaded(loadWorkflow(bytes.slice(), registry));
@@ -69,7 +69,7 @@ describe("IMP-09 invalid UTF-8 in a workflow file", () => {
       [0xed, 0xa0, 0x80],
       [0xf4, 0x90, 0x80, 0x80],
     ]) {
-      const body = sampleWith("§", bad, (t) => t.replace('"sd15"', '"sd§15"'));
+      const body = sampleWith("@@", bad, (t) => t.replace('"sd15"', '"sd@@15"'));
       const r = loaded(loadWorkflow(new Uint8Array([0xef, 0xbb, 0xbf, ...body]), registry));
       expect(
         r.warnings.map((w) => w.path),
@@ -80,7 +80,7 @@ describe("IMP-09 invalid UTF-8 in a workflow file", () => {
   });
 
   it("a bad byte outside any string is a JSON error that names the byte", () => {
-    const bytes = sampleWith("§", [0x92], (t) => t.replace('"nodes"', '§"nodes"'));
+    const bytes = sampleWith("@@", [0x92], (t) => t.replace('"nodes"', '@@"nodes"'));
     const r = loadWorkflow(bytes, registry);
     expect(r.ok).toBe(false);
     if (!r.ok)
