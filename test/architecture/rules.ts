@@ -5,6 +5,10 @@
  * To add a rule: add or change an area below (first match wins, so put the more specific path
  * first), then say the same in docs/architecture.md. Tests (`*.test.ts`, `*.e2e.ts`) are outside
  * every area: they may import anything.
+ *
+ * A direction inside a folder is more areas: e.g. `{ path: "src/editor/store", mayImport:
+ * ["src/graph", …] }` placed before `src/editor`, and "src/editor/store" added to the mayImport of
+ * the editor areas allowed to use it.
  */
 
 /** Packages the pure core may use: they run unchanged in the browser and in Node. */
