@@ -41,79 +41,49 @@ export interface Area {
   entry?: string;
 }
 
+/** A pure-core area: runs in the browser and in Node, with the core packages only. */
+function pure(path: string, what: string, mayImport: readonly string[], entry?: string): Area {
+  return { path, what, pure: true, mayImport, packages: { only: CORE_PACKAGES }, entry };
+}
+
+/** What the two user-facing programs, the editor and the CLI, may build on. */
+const APP_MAY_IMPORT = [
+  "src/graph",
+  "src/compiler",
+  "src/teach",
+  "src/interop",
+  "src/examples",
+  "src/fal",
+  "src/shared",
+  "nodes/index.ts",
+];
+
 export const AREAS: readonly Area[] = [
-  {
-    path: "src/shared",
-    what: "tiny helpers for both sides (an abortable sleep)",
-    pure: true,
-    mayImport: [],
-    packages: { only: [] },
-  },
-  {
-    path: "src/graph",
-    what: "the document, ports, params, canConnect, loader and migrations",
-    pure: true,
-    mayImport: ["src/shared"],
-    packages: { only: CORE_PACKAGES },
-  },
-  {
-    path: "src/interop",
-    what: "other tools' formats (image metadata, …)",
-    pure: true,
-    mayImport: ["src/graph", "src/shared"],
-    packages: { only: CORE_PACKAGES },
-  },
-  {
-    path: "src/compiler",
-    what: "compile, the fal request schema, the importer, layout",
-    pure: true,
-    mayImport: ["src/graph", "src/shared"],
-    packages: { only: CORE_PACKAGES },
-    entry: "src/compiler/index.ts",
-  },
-  {
-    path: "src/teach",
-    what: "schedules, the denoising timeline, prompt weights, sweeps, request diffs",
-    pure: true,
-    mayImport: ["src/graph", "src/compiler", "src/shared"],
-    packages: { only: CORE_PACKAGES },
-  },
-  {
-    path: "src/examples",
-    what: "example workflows and lessons (data)",
-    pure: true,
-    mayImport: ["src/graph", "src/teach"],
-    packages: { only: CORE_PACKAGES },
-  },
-  {
-    path: "nodes/index.ts",
-    what: "the catalogue: every node definition, registered explicitly",
-    pure: true,
-    mayImport: ["src/graph", "nodes/categories.ts", "nodes/*"],
-    packages: { only: CORE_PACKAGES },
-  },
-  {
-    path: "nodes/categories.ts",
-    what: "the palette's categories and their colours (data every node type points at)",
-    pure: true,
-    mayImport: ["src/graph"],
-    packages: { only: CORE_PACKAGES },
-  },
-  {
-    path: "nodes/shared.ts",
-    what: "a helper two node types share (to be folded into them or src/graph)",
-    pure: true,
-    mayImport: ["src/graph"],
-    packages: { only: CORE_PACKAGES },
-  },
-  {
-    path: "nodes/*",
-    what: "one node type",
-    pure: true,
-    mayImport: ["src/graph", "nodes/categories.ts"],
-    packages: { only: CORE_PACKAGES },
-    entry: "nodes/*/definition.ts",
-  },
+  { ...pure("src/shared", "tiny helpers for both sides (an abortable sleep)", []), packages: { only: [] } },
+  pure("src/graph", "the document, ports, params, canConnect, loader and migrations", ["src/shared"]),
+  pure("src/interop", "other tools' formats (image metadata, …)", ["src/graph", "src/shared"]),
+  pure(
+    "src/compiler",
+    "compile, the fal request schema, the importer, layout",
+    ["src/graph", "src/shared"],
+    "src/compiler/index.ts",
+  ),
+  pure("src/teach", "schedules, the denoising timeline, prompt weights, sweeps, request diffs", [
+    "src/graph",
+    "src/compiler",
+    "src/shared",
+  ]),
+  pure("src/examples", "example workflows and lessons (data)", ["src/graph", "src/teach"]),
+  pure("nodes/index.ts", "the catalogue: every node definition, registered explicitly", [
+    "src/graph",
+    "nodes/categories.ts",
+    "nodes/*",
+  ]),
+  pure("nodes/categories.ts", "the palette's categories and their colours (data every node type points at)", [
+    "src/graph",
+  ]),
+  pure("nodes/shared.ts", "a helper two node types share (to be folded into them or src/graph)", ["src/graph"]),
+  pure("nodes/*", "one node type", ["src/graph", "nodes/categories.ts"], "nodes/*/definition.ts"),
   {
     path: "src/fal",
     what: "the runner, the only user of @fal-ai/client",
@@ -123,31 +93,13 @@ export const AREAS: readonly Area[] = [
   {
     path: "src/editor",
     what: "the React app",
-    mayImport: [
-      "src/graph",
-      "src/compiler",
-      "src/teach",
-      "src/interop",
-      "src/examples",
-      "src/fal",
-      "src/shared",
-      "nodes/index.ts",
-    ],
+    mayImport: APP_MAY_IMPORT,
     packages: { not: [NODE_BUILTINS, "@fal-ai/client"] },
   },
   {
     path: "src/cli",
     what: "the lora-graph command",
-    mayImport: [
-      "src/graph",
-      "src/compiler",
-      "src/teach",
-      "src/interop",
-      "src/examples",
-      "src/fal",
-      "src/shared",
-      "nodes/index.ts",
-    ],
+    mayImport: APP_MAY_IMPORT,
     packages: { not: [...BROWSER_PACKAGES, "@fal-ai/client"] },
   },
   {
