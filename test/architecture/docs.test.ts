@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import ts from "typescript";
 import { ROOT } from "./imports.ts";
 
 const SKIP_DIRS = new Set(["node_modules", "dist", "coverage", "test-results", "workspace"]);
@@ -35,18 +36,61 @@ const MARKDOWN = [
 ];
 
 /** Citations of knowledge kept outside the repository, each with what to write instead. */
-const OUTSIDE: { pattern: RegExp; instead: string }[] = [
+const OUTSIDE: { pattern: RegExp; instead: string; commentsOnly?: boolean }[] = [
   {
     pattern: /(?<![\w/.-])(reliability|fal-protocol|anchors|interop|architecture)\.md/,
     instead: "cite docs/<name>.md#heading",
   },
   { pattern: /shared\/docs/, instead: "write it into docs/ and cite that" },
   { pattern: /\bissues? #\d+/i, instead: "say what the issue asked, or cite docs/…#heading" },
-  { pattern: /(?<!RFC \d+ )§/, instead: "cite a heading (docs/<name>.md#heading), not a section number" },
+  {
+    pattern: /(?<!RFC \d+ )§/,
+    instead: "cite a heading (docs/<name>.md#heading), not a section number",
+    // A § in a string is data (a test's byte marker), not a citation.
+    commentsOnly: true,
+  },
 ];
 
+/**
+ * The comments of a TypeScript or JavaScript source, each with its line: from the parsed tree,
+ * so `//` inside a string or template is not taken for one.
+ */
+function commentsOf(text: string, fileName = "x.ts"): { text: string; line: number }[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const seen = new Map<number, { text: string; line: number }>();
+  const add = (ranges: readonly ts.CommentRange[] | undefined) => {
+    for (const r of ranges ?? [])
+      seen.set(r.pos, { text: text.slice(r.pos, r.end), line: source.getLineAndCharacterOfPosition(r.pos).line + 1 });
+  };
+  const visit = (node: ts.Node) => {
+    add(ts.getLeadingCommentRanges(text, node.pos));
+    add(ts.getTrailingCommentRanges(text, node.end));
+    node.forEachChild(visit);
+  };
+  visit(source);
+  add(ts.getLeadingCommentRanges(text, source.endOfFileToken.pos));
+  return [...seen.values()];
+}
+
+/** Where each pattern may match in a file: every line, or (for commentsOnly) its comments. */
+function citationsIn(file: string, text: string): string[] {
+  const scriptish = /\.(ts|tsx|mts|mjs|js|cjs)$/.test(file);
+  const comments = scriptish ? commentsOf(text, file) : [];
+  const lines = text.split("\n").map((line, i) => ({ text: line, line: i + 1 }));
+  const found: string[] = [];
+  for (const { pattern, instead, commentsOnly } of OUTSIDE) {
+    for (const chunk of commentsOnly && scriptish ? comments : lines) {
+      for (const [j, line] of chunk.text.split("\n").entries()) {
+        const m = pattern.exec(line);
+        if (m) found.push(`${file}:${chunk.line + j}: "${m[0]}": ${instead}`);
+      }
+    }
+  }
+  return found;
+}
+
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-export function slug(heading: string): string {
+function slug(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
@@ -72,16 +116,7 @@ const lineOf = (text: string, index: number) => text.slice(0, index).split("\n")
 
 describe("docs belong in the repository", () => {
   it("no code cites notes, issues or sections outside the repository", () => {
-    const found: string[] = [];
-    for (const f of CODE_FILES) {
-      const lines = readFileSync(join(ROOT, f), "utf8").split("\n");
-      lines.forEach((line, i) => {
-        for (const { pattern, instead } of OUTSIDE) {
-          const m = pattern.exec(line);
-          if (m) found.push(`${f}:${i + 1}: "${m[0]}": ${instead}`);
-        }
-      });
-    }
+    const found = CODE_FILES.flatMap((f) => citationsIn(f, readFileSync(join(ROOT, f), "utf8")));
     expect(found).toEqual([]);
   });
 
@@ -135,6 +170,16 @@ describe("docs belong in the repository", () => {
     expect(hits("// ../shared/docs/anchors.md")).toBe(1);
     expect(hits("// docs/reliability.md#losing-work")).toBe(0);
     expect(hits("// RFC 9110 §7.6.1")).toBe(0);
+    expect(citationsIn("a.ts", 'const marker = "§";\n/** see §3 */\nconst s = "issue #5";')).toEqual([
+      'a.ts:3: "issue #5": say what the issue asked, or cite docs/…#heading',
+      'a.ts:2: "§": cite a heading (docs/<name>.md#heading), not a section number',
+    ]);
+    const comments = commentsOf("const u = `a//b ${x} c//d`; // real\n/* two */ f(); /** three §1 */\n");
+    expect(comments.map((c) => [c.text, c.line])).toEqual([
+      ["// real", 1],
+      ["/* two */", 2],
+      ["/** three §1 */", 2],
+    ]);
     expect(brokenTarget("docs/reliability.md", "no-such-heading")).toMatch(/no heading/);
     expect(brokenTarget("docs/reliability.md", "cases")).toBe("");
   });
