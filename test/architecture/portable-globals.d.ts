@@ -1,5 +1,5 @@
 // Globals that browsers and Node (≥ 20) both provide, declared for the pure core's typecheck
-// (tsconfig.core.json), which has neither the DOM library nor Node's types. Only what the core
+// (test/architecture/tsconfig.core.json), which has neither the DOM library nor Node's types. Only what the core
 // uses is declared; add a member here only if both platforms have it.
 
 declare class TextEncoder {

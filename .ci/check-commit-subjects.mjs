@@ -3,8 +3,8 @@
 // subject reads whole in `git log --oneline` and in review tools. Not part of CI: run it before
 // landing a branch.
 //
-//   node scripts/check-commit-subjects.mjs            # commits on this branch not on main
-//   node scripts/check-commit-subjects.mjs 37b2ff8    # commits since that one
+//   node .ci/check-commit-subjects.mjs            # commits on this branch not on main
+//   node .ci/check-commit-subjects.mjs 37b2ff8    # commits since that one
 import { execFileSync } from "node:child_process";
 
 const MAX = 72;
