@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_PROXY_URL,
+  PROXY_CONSENT_KEY,
   PROXY_STORAGE_KEY,
+  foreignOrigin,
   infoUrlFor,
+  needsConsent,
+  proxyLabel,
+  rememberConsent,
   proxyUrlProblem,
   resolveProxyUrl,
   saveProxyUrl,
@@ -58,5 +63,41 @@ describe("proxy URL setting", () => {
   it("/api/info is asked of the proxy's own server", () => {
     expect(infoUrlFor("/api/fal/proxy", "http://localhost:5173/editor")).toBe("http://localhost:5173/api/info");
     expect(infoUrlFor("https://p.example/fal", "http://localhost:5173/")).toBe("https://p.example/api/info");
+  });
+});
+
+describe("EXE-05 a link's proxy on another origin", () => {
+  const page = "http://127.0.0.1:8787/?proxy=x";
+
+  it("tells this page's origin from another one (port, scheme and host all count)", () => {
+    expect(foreignOrigin("/api/fal/proxy", page)).toBeNull();
+    expect(foreignOrigin("http://127.0.0.1:8787/other", page)).toBeNull();
+    expect(foreignOrigin("http://127.0.0.1:9999/api/fal/proxy", page)).toBe("http://127.0.0.1:9999");
+    expect(foreignOrigin("https://127.0.0.1:8787/api/fal/proxy", page)).toBe("https://127.0.0.1:8787");
+    expect(foreignOrigin("http://localhost:8787/api/fal/proxy", page)).toBe("http://localhost:8787");
+    // An internationalised lookalike is shown as what the browser will really contact.
+    expect(proxyLabel("https://fаl.run/proxy", page)).toBe("xn--fl-7kc.run");
+    expect(proxyLabel("/api/fal/proxy", page)).toBe("/api/fal/proxy");
+  });
+
+  it("only a ?proxy= on another origin needs consent, and only until this tab agreed to that exact URL", () => {
+    const session = storage();
+    const evil = { url: "http://evil.test/api/fal/proxy", source: "query" as const };
+    expect(needsConsent(evil, page, session)).toBe(true);
+    expect(needsConsent({ url: "/other/proxy", source: "query" }, page, session)).toBe(false);
+    // Typed into Settings by the user: their own choice.
+    expect(needsConsent({ ...evil, source: "settings" }, page, session)).toBe(false);
+    rememberConsent(evil.url, session);
+    expect(session.m.get(PROXY_CONSENT_KEY)).toBe(evil.url);
+    expect(needsConsent(evil, page, session)).toBe(false);
+    expect(needsConsent({ ...evil, url: "http://evil.test/other" }, page, session)).toBe(true);
+    // No storage to remember the answer in: ask again rather than assume.
+    const broken = {
+      ...session,
+      getItem: () => {
+        throw new Error("denied");
+      },
+    };
+    expect(needsConsent(evil, page, broken)).toBe(true);
   });
 });

@@ -17,9 +17,12 @@ export function Modal({
   useEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
     const root = ref.current;
+    // A field first, else the first answer in the footer (dialogs put the safe one first), and
+    // only then any button: one selector list would match the header's close button first.
     (
       root?.querySelector<HTMLElement>("textarea, input, select") ??
-      root?.querySelector<HTMLElement>(".modal-foot button, button")
+      root?.querySelector<HTMLElement>(".modal-foot button") ??
+      root?.querySelector<HTMLElement>("button")
     )?.focus();
     return () => prev?.focus?.();
   }, []);

@@ -1,12 +1,13 @@
 /**
- * The run feature's dialogs: proxy settings, and the offer to reuse an identical finished
- * request. Loaded when first opened (RunMount), not with the first paint.
+ * The run feature's dialogs: proxy settings, the question about a link's foreign proxy, and the
+ * offer to reuse an identical finished request. Loaded when first opened (RunMount), not with
+ * the first paint.
  */
 import { useState } from "react";
 import { Modal } from "../kit/Modal";
 import { answerCacheOffer, proxyInfo, runUi, useRunUi } from "./actions";
-import { setProxyUrl } from "./runtime";
-import { DEFAULT_PROXY_URL, proxyUrlProblem } from "./settings";
+import { answerProxyConsent, setProxyUrl } from "./runtime";
+import { DEFAULT_PROXY_URL, foreignOrigin, proxyLabel, proxyUrlProblem } from "./settings";
 import { formatDuration } from "./format";
 
 export function SettingsDialog() {
@@ -37,6 +38,11 @@ export function SettingsDialog() {
         {info.source === "query" ? " (from ?proxy= in the address, which overrides this setting)" : ""}.
       </p>
       <div className="modal-foot">
+        {info.source === "query" && (
+          <button className="btn" onClick={() => stopUsingLinkProxy()}>
+            Stop using {proxyLabel(info.url)}
+          </button>
+        )}
         {saved && <span className="muted small">Saved; reload to use it.</span>}
         {saved && (
           <button className="btn" onClick={() => location.reload()}>
@@ -52,6 +58,47 @@ export function SettingsDialog() {
           }}
         >
           Save
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** Drops `?proxy=` from the address and starts again with the proxy the settings give. */
+function stopUsingLinkProxy() {
+  const address = new URL(location.href);
+  address.searchParams.delete("proxy");
+  location.replace(address);
+}
+
+/**
+ * Asked before anything is sent when the page was opened with `?proxy=` on another origin: that
+ * server would receive every prompt, request and uploaded image. The safe answer is the default
+ * (focused first, and what Escape or a click outside gives).
+ */
+export function ProxyConsent({ url }: { url: string }) {
+  const origin = foreignOrigin(url) ?? url;
+  const host = proxyLabel(url);
+  const plain = origin.startsWith("http:") && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(origin);
+  return (
+    <Modal title="Send your runs to another server?" onClose={() => answerProxyConsent(false)} width={540}>
+      <div data-testid="proxy-consent" className="col gap8">
+        <p>
+          The link you opened asks lora-graph to send everything you run to <strong className="mono">{host}</strong>{" "}
+          instead of this server: your prompts, the full request, and any image you upload, with its file name.
+        </p>
+        <p className="muted small">
+          Proxy URL: <code>{url}</code>
+          {plain ? " (plain http: anyone on the network path can read it too)" : ""}. Use it only if you know and trust
+          whoever runs {host}. Nothing has been sent to it.
+        </p>
+      </div>
+      <div className="modal-foot">
+        <button className="btn primary" onClick={() => answerProxyConsent(false)}>
+          Keep this server
+        </button>
+        <button className="btn" onClick={() => answerProxyConsent(true)}>
+          Use {host}
         </button>
       </div>
     </Modal>

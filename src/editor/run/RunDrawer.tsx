@@ -4,7 +4,8 @@ import { teachUi } from "../teach/state";
 import { Icon } from "../kit/icons";
 import { lazyPart, whenIdle } from "../lazy";
 import { runUi, useRunUi } from "./actions";
-import { useBackend, useRunState } from "./runtime";
+import { useBackend, useProxy, useRunState } from "./runtime";
+import { foreignOrigin, proxyLabel } from "./settings";
 import { TERMINAL } from "./types";
 
 // The rows only show in the open drawer (Run opens it): fetched when the page is idle.
@@ -17,6 +18,7 @@ export function RunDrawer() {
   const connection = useRunState((s) => s.connection);
   const storageError = useRunState((s) => s.storageError);
   const backend = useBackend();
+  const proxy = useProxy();
   const active = runs.filter((r) => !TERMINAL.has(r.status)).length;
   const [limit, setLimit] = useState(30);
   return (
@@ -32,6 +34,16 @@ export function RunDrawer() {
           </span>
         )}
         {backend === "standin" && <span className="run-meta">stand-in</span>}
+        {proxy.source !== "default" && (
+          <button
+            className={`run-pill proxy ${foreignOrigin(proxy.url) ? "foreign" : ""}`}
+            data-testid="active-proxy"
+            title={`Runs go to ${proxy.url}${proxy.source === "query" ? " (from the page address)" : " (from Settings)"}`}
+            onClick={() => runUi.set({ settings: true })}
+          >
+            via {proxyLabel(proxy.url)}
+          </button>
+        )}
         {storageError && (
           <span className="run-meta" style={{ color: "var(--warning)" }} title={storageError}>
             history not saved

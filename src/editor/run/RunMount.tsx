@@ -4,12 +4,13 @@ import { useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
 import { lazyPart, whenIdle } from "../lazy";
 import { isImageFile, runFromEditor, runUi, useRunUi } from "./actions";
-import { getController, useBackend } from "./runtime";
+import { getController, useBackend, useProxy } from "./runtime";
 
 // The gallery and lightbox are only needed after a run, the dialogs once asked for: keep them out of the first load.
 const Gallery = lazy(() => import("./Gallery"));
 const SettingsDialog = lazyPart(() => import("./RunDialogs").then((m) => ({ default: m.SettingsDialog })));
 const CacheOffer = lazyPart(() => import("./RunDialogs").then((m) => ({ default: m.CacheOffer })));
+const ProxyConsent = lazyPart(() => import("./RunDialogs").then((m) => ({ default: m.ProxyConsent })));
 
 /** "Offline stand-in" notice under the toolbar. */
 export function RunBanner() {
@@ -38,6 +39,7 @@ export function RunMount() {
   const settings = useRunUi((s) => s.settings);
   const gallery = useRunUi((s) => s.gallery || s.lightbox !== null);
   const cacheOffer = useRunUi((s) => s.cacheOffer !== null);
+  const awaitingConsent = useProxy().awaitingConsent;
 
   useEffect(() => {
     const c = getController();
@@ -90,9 +92,9 @@ export function RunMount() {
 
   return (
     <>
-      {(settings || cacheOffer) && (
+      {(settings || cacheOffer || awaitingConsent) && (
         <Suspense fallback={null}>
-          {settings && <SettingsDialog />}
+          {awaitingConsent ? <ProxyConsent url={awaitingConsent} /> : settings && <SettingsDialog />}
           {cacheOffer && <CacheOffer />}
         </Suspense>
       )}

@@ -188,6 +188,6 @@ export function isImageFile(file: { name: string; type: string }): boolean {
 
 /** The proxy URL in use, for the settings dialog and error messages. */
 export function proxyInfo() {
-  const rt = getRuntime();
-  return { url: rt.proxyUrl, source: rt.proxySource };
+  const { url, source } = getRuntime().proxy;
+  return { url, source };
 }

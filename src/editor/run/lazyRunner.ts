@@ -1,12 +1,14 @@
 /**
  * A Runner that loads @fal-ai/client (and the runner around it, ~60 kB of the editor's first
  * load) the first time something is run, uploaded or cancelled, instead of at page load.
+ * `options` may be a promise: calls wait for it (a proxy the user has not yet agreed to).
  */
 import type { Runner, RunnerOptions } from "../../fal/runner";
 
-export function lazyRunner(options: RunnerOptions): Runner {
+export function lazyRunner(options: RunnerOptions | Promise<RunnerOptions>): Runner {
   let loading: Promise<Runner> | null = null;
-  const real = () => (loading ??= import("../../fal/runner").then((m) => m.createRunner(options)));
+  const real = () =>
+    (loading ??= Promise.all([options, import("../../fal/runner")]).then(([o, m]) => m.createRunner(o)));
   // Fetched once the page is idle, so the first Run does not wait for the download either.
   const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void })
     .requestIdleCallback;

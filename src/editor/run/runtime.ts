@@ -9,16 +9,33 @@ import { lazyRunner } from "./lazyRunner";
 import type { RunController, RunState } from "./controller";
 import { observedFetch } from "./connection";
 import { onDemand } from "../lazy";
-import { infoUrlFor, resolveProxyUrl, saveProxyUrl, type ProxySource } from "./settings";
+import {
+  DEFAULT_PROXY_URL,
+  infoUrlFor,
+  needsConsent,
+  rememberConsent,
+  resolveProxyUrl,
+  saveProxyUrl,
+  type ProxySource,
+} from "./settings";
 
 export interface BackendInfo {
   /** "unknown" when the proxy's server has no /api/info (another fal proxy). */
   backend: "standin" | "fal" | "unknown";
 }
 
+export interface ProxyState {
+  /** Where requests go (once decided). */
+  url: string;
+  source: ProxySource;
+  /** A `?proxy=` on another origin waiting for the user's yes or no; nothing is sent anywhere until then. */
+  awaitingConsent: string | null;
+}
+
 interface Runtime {
-  proxyUrl: string;
-  proxySource: ProxySource;
+  proxy: ProxyState;
+  /** Settles the proxy the runner waits for; a no-op once settled. */
+  settleProxy: (url: string) => void;
   runner: Runner;
   controller: RunController;
   /** Resolves with the loaded controller that `controller` defers to. */
@@ -119,39 +136,72 @@ export function whenControllerLoaded(): Promise<RunController> {
 export const controllerLoaded = (): boolean => getRuntime().controllerLoaded();
 
 let runtime: Runtime | null = null;
-const infoListeners = new Set<() => void>();
+const listeners = new Set<() => void>();
+const notify = () => {
+  for (const l of [...listeners]) l();
+};
 
 function build(): Runtime {
-  const { url, source } = resolveProxyUrl();
+  const choice = resolveProxyUrl();
+  const ask = needsConsent(choice);
+  let settle: (url: string) => void = () => {};
+  const decided = ask ? new Promise<string>((resolve) => (settle = resolve)) : Promise.resolve(choice.url);
   // The controller is created before the runner; the fetch observer reports into it.
   let controller: RunController | null = null;
-  const runner = lazyRunner({
-    proxyUrl: url,
-    fetch: observedFetch(
-      (...a) => globalThis.fetch(...a),
-      (s) => controller?.setConnection(s),
-    ),
-  });
+  const runner = lazyRunner(
+    decided.then((proxyUrl) => ({
+      proxyUrl,
+      fetch: observedFetch(
+        (...a) => globalThis.fetch(...a),
+        (s) => controller?.setConnection(s),
+      ),
+    })),
+  );
   const deferred = deferredController(runner);
   controller = deferred.controller;
   const rt: Runtime = {
-    proxyUrl: url,
-    proxySource: source,
+    proxy: ask
+      ? { url: DEFAULT_PROXY_URL, source: "default", awaitingConsent: choice.url }
+      : { ...choice, awaitingConsent: null },
+    settleProxy: (url) => settle(url),
     runner,
     controller,
     loadController: deferred.load,
     controllerLoaded: deferred.loaded,
     backend: { backend: "unknown" },
   };
-  void fetch(infoUrlFor(url), { credentials: "same-origin" })
+  void decided
+    .then((url) => fetch(infoUrlFor(url), { credentials: "same-origin" }))
     .then((r) => (r.ok ? r.json() : null))
     .then((info: { backend?: unknown } | null) => {
       const b = info?.backend;
       rt.backend = { backend: b === "standin" || b === "fal" ? b : "unknown" };
-      for (const l of [...infoListeners]) l();
+      notify();
     })
     .catch(() => {});
   return rt;
+}
+
+/**
+ * The user's answer about a `?proxy=` on another origin. Yes: it is used (and not asked again in
+ * this tab). No: this server's proxy is used and `?proxy=` leaves the address bar, so a reload
+ * or a bookmark does not bring the question back.
+ */
+export function answerProxyConsent(agree: boolean): void {
+  const rt = getRuntime();
+  const url = rt.proxy.awaitingConsent;
+  if (url === null) return;
+  if (agree) {
+    rememberConsent(url);
+    rt.proxy = { url, source: "query", awaitingConsent: null };
+  } else {
+    const address = new URL(location.href);
+    address.searchParams.delete("proxy");
+    history.replaceState(history.state, "", address);
+    rt.proxy = { url: DEFAULT_PROXY_URL, source: "default", awaitingConsent: null };
+  }
+  rt.settleProxy(rt.proxy.url);
+  notify();
 }
 
 export function getRuntime(): Runtime {
@@ -177,13 +227,24 @@ export function useRunState<T>(selector: (s: RunState) => T): T {
   );
 }
 
+function subscribeRuntime(l: () => void): () => void {
+  listeners.add(l);
+  return () => void listeners.delete(l);
+}
+
 export function useBackend(): BackendInfo["backend"] {
   return useSyncExternalStore(
-    (l) => {
-      infoListeners.add(l);
-      return () => infoListeners.delete(l);
-    },
+    subscribeRuntime,
     () => getRuntime().backend.backend,
     () => "unknown",
+  );
+}
+
+/** The proxy in use, and whether a link's proxy is waiting for the user's answer. */
+export function useProxy(): ProxyState {
+  return useSyncExternalStore(
+    subscribeRuntime,
+    () => getRuntime().proxy,
+    () => getRuntime().proxy,
   );
 }

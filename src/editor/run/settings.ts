@@ -1,9 +1,15 @@
 /**
  * Where the runner sends requests: any server speaking the fal proxy protocol. `?proxy=` in the
  * page URL wins (for one session), then the Settings value (localStorage), then our server's route.
+ *
+ * A link is not the user's choice: `?proxy=` naming another origin would hand that server every
+ * prompt, request and uploaded image. Such a proxy is used only after the user agrees to it by
+ * name (docs/reliability.md#foreign-proxy-links); until then nothing is sent anywhere.
  */
 export const DEFAULT_PROXY_URL = "/api/fal/proxy";
 export const PROXY_STORAGE_KEY = "lora-graph:proxyUrl";
+/** sessionStorage: the ?proxy= URL this tab's user agreed to, so a reload does not ask again. */
+export const PROXY_CONSENT_KEY = "lora-graph:proxyConsent";
 
 export type ProxySource = "query" | "settings" | "default";
 
@@ -50,6 +56,54 @@ export function resolveProxyUrl(
   }
   if (saved && !proxyUrlProblem(saved)) return { url: saved.trim(), source: "settings" };
   return { url: DEFAULT_PROXY_URL, source: "default" };
+}
+
+const here = () => (typeof location === "undefined" ? "http://localhost/" : location.href);
+
+/** The origin a proxy URL points at when it is not this page's own (a path is always this page's), else null. */
+export function foreignOrigin(proxyUrl: string, base = here()): string | null {
+  try {
+    const target = new URL(proxyUrl, base);
+    return target.origin === new URL(base).origin ? null : target.origin;
+  } catch {
+    return null;
+  }
+}
+
+/** What to show for a proxy: its host and port for another origin, the path for this one. */
+export function proxyLabel(proxyUrl: string, base = here()): string {
+  const origin = foreignOrigin(proxyUrl, base);
+  return origin ? new URL(origin).host : proxyUrl;
+}
+
+function sessionStore(): KeyValue | null {
+  try {
+    return typeof sessionStorage === "undefined" ? null : sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** A `?proxy=` on another origin that this tab has not agreed to: it must be asked about before any use. */
+export function needsConsent(
+  choice: { url: string; source: ProxySource },
+  base = here(),
+  session: KeyValue | null = sessionStore(),
+): boolean {
+  if (choice.source !== "query" || foreignOrigin(choice.url, base) === null) return false;
+  try {
+    return session?.getItem(PROXY_CONSENT_KEY) !== choice.url;
+  } catch {
+    return true;
+  }
+}
+
+export function rememberConsent(url: string, session: KeyValue | null = sessionStore()): void {
+  try {
+    session?.setItem(PROXY_CONSENT_KEY, url);
+  } catch {
+    // Without storage the question comes back after a reload, which is the safe side.
+  }
 }
 
 /** Saves (or, with the default or empty, clears) the Settings value. */
