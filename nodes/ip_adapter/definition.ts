@@ -1,6 +1,5 @@
 import { z } from "../../src/graph/zodMini";
-import { Sourced, defineNode, param } from "../../src/graph";
-import { applyImageEncoder, type EncoderValue } from "../shared";
+import { IMAGE_ENCODER_FIELDS, ONE_IMAGE_ENCODER, Sourced, defineNode, param, sendFields } from "../../src/graph";
 import { categories } from "../categories";
 
 export const ipAdapter = defineNode({
@@ -129,10 +128,9 @@ export const ipAdapter = defineNode({
             refs.map((r) => r.value),
             { nodeId: ctx.nodeId, field: "image" },
           );
-    const encoder = ctx.input<EncoderValue>("image_encoder");
     // "Plus" weights without an encoder are caught by the request schema, which also sees an
     // encoder wired to the Sampler instead.
-    if (encoder) applyImageEncoder(ctx, encoder);
+    sendFields(ctx, ctx.input("image_encoder"), IMAGE_ENCODER_FIELDS, ONE_IMAGE_ENCODER);
     const index = ctx.append("ip_adapter", {
       ip_adapter_image_url: imageUrl,
       ip_adapter_mask_url: ctx.input("mask"),

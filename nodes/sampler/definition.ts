@@ -1,6 +1,13 @@
 import { z } from "../../src/graph/zodMini";
-import { IMAGE_SIZE_PRESET_NAMES, defineNode, param, type ImageSizePreset, type RequestFields } from "../../src/graph";
-import { applyImageEncoder, type EncoderValue } from "../shared";
+import {
+  IMAGE_ENCODER_FIELDS,
+  IMAGE_SIZE_PRESET_NAMES,
+  ONE_IMAGE_ENCODER,
+  defineNode,
+  param,
+  sendFields,
+  type ImageSizePreset,
+} from "../../src/graph";
 import { categories } from "../categories";
 
 const imageSize = z.union([
@@ -209,10 +216,8 @@ export const sampler = defineNode({
       );
     ctx.setEndpoint(init ? (mask ? "fal-ai/lora/inpaint" : "fal-ai/lora/image-to-image") : "fal-ai/lora");
 
-    const sched = ctx.input<Partial<Pick<RequestFields, (typeof SCHEDULE_FIELDS)[number]>>>("scheduler");
-    if (sched) for (const key of SCHEDULE_FIELDS) ctx.set(key, sched.pick(key));
-    const encoder = ctx.input<EncoderValue>("image_encoder");
-    if (encoder) applyImageEncoder(ctx, encoder);
+    sendFields(ctx, ctx.input("scheduler"), SCHEDULE_FIELDS);
+    sendFields(ctx, ctx.input("image_encoder"), IMAGE_ENCODER_FIELDS, ONE_IMAGE_ENCODER);
 
     ctx.set("seed", p.seed);
     ctx.set("guidance_scale", p.guidance_scale);

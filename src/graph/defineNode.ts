@@ -120,6 +120,23 @@ export interface NodeDefinition<P extends ParamSpecs = ParamSpecs> {
   contribute?(ctx: ContributeContext<ParamValues<P>>): void;
 }
 
+/**
+ * Sends each of `fields` of a wired value under its own name: a Scheduler's or an Image
+ * encoder's params arrive on one port and are sent by the node they are wired to.
+ * @example
+ * sendFields(ctx, ctx.input("scheduler"), ["scheduler", "num_inference_steps"]);
+ */
+export function sendFields<K extends RequestField>(
+  ctx: Pick<ContributeContext<unknown>, "set">,
+  value: Sourced | undefined,
+  fields: readonly K[],
+  options?: SetOptions,
+): void {
+  // The wired node emits its params, whose keys are these fields (the naming rule); a missing one is left out.
+  const fieldsOf = value as Sourced<Partial<Pick<RequestFields, K>>> | undefined;
+  if (fieldsOf) for (const key of fields) ctx.set(key, fieldsOf.pick(key), options);
+}
+
 /** Identity helper that keeps `contribute`'s params typed from the param specs. */
 export function defineNode<P extends ParamSpecs>(def: NodeDefinition<P>): NodeDefinition<P> {
   return def;

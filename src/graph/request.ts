@@ -225,3 +225,18 @@ export function parseRequestPath(path: string): ParsedRequestPath | string {
   if (!hasOwn(TOP_LEVEL, path)) return `${path} is not a field of a fal-ai/lora request`;
   return { field: path as RequestField };
 }
+
+/** The request's image-encoder fields: one encoder serves the whole request. */
+export const IMAGE_ENCODER_FIELDS = [
+  "image_encoder_path",
+  "image_encoder_subfolder",
+  "image_encoder_weight_name",
+] as const;
+
+/** Sending the encoder fields: every IP-Adapter and the Sampler must agree on one encoder. */
+export const ONE_IMAGE_ENCODER = {
+  conflict: {
+    code: "encoder-mismatch",
+    message: "All IP-Adapters in one request share one image encoder: wire them to the same Image encoder node",
+  },
+} as const;
