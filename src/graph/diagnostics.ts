@@ -23,6 +23,8 @@ export const DIAGNOSTIC_CODES = {
     "A LoRA, ControlNet or embedding looks built for a different base model family (SD1.5 vs SDXL).",
   "prompt-weighting-off": "The prompt uses weighting syntax while prompt weighting is off.",
   "prompt-weighting-unused": "Prompt weighting is on but the prompt uses no weighting syntax.",
+  "path-needed":
+    "An imported model or LoRA is known only by a name (another tool's local file): give its URL or Hugging Face id.",
   "request-too-large":
     "The compiled request is over the size the proxy accepts (usually inline data: images); upload them instead.",
 } as const;

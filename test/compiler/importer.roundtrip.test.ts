@@ -9,6 +9,7 @@ import {
   FAL_DEFAULTS,
   FAL_NESTED_DEFAULTS,
   SCHEDULERS,
+  falDefaultsFor,
   IMAGE_SIZE_PRESET_NAMES,
   type Endpoint,
 } from "../../src/compiler";
@@ -175,10 +176,14 @@ const validRequest = fc
     ip_adapter: fc.array(ipAdapter, { maxLength: 2 }),
     /** Omit empty lists sometimes, send them other times: both mean "none". */
     sendEmpty: fc.boolean(),
+    /** Fields spelled out at fal's default, as fal's own example request does: they create no node. */
+    spelledOut: fc.subarray(Object.keys(FAL_DEFAULTS)),
     wrap: fc.boolean(),
   })
   .map((g) => {
+    const defaults = falDefaultsFor(g.endpoint.endpoint);
     const R: Obj = {
+      ...Object.fromEntries(g.spelledOut.filter((k) => k in defaults).map((k) => [k, structuredClone(defaults[k])])),
       model_name: g.model_name,
       prompt: g.prompt,
       ...g.sampler,
@@ -206,7 +211,7 @@ const validRequest = fc
 const NESTED = FAL_NESTED_DEFAULTS as unknown as Record<string, Obj>;
 const TOP = FAL_DEFAULTS as unknown as Obj;
 
-/** Every field of R comes back as it was; every other field is at fal's default. */
+/** Every field of R comes back as it was (or absent, when R has it at fal's default); every other field is at fal's default. */
 function expectSameModuloDefaults(R: Obj, out: Obj): void {
   for (const [key, value] of Object.entries(R)) {
     if (Array.isArray(value) && key in NESTED && value.length > 0) {
@@ -221,6 +226,9 @@ function expectSameModuloDefaults(R: Obj, out: Obj): void {
     } else if (Array.isArray(value) && value.length === 0) {
       // [] is fal's default: omitted or [] are both right.
       expect(out[key] ?? [], key).toEqual([]);
+    } else if (!(key in out)) {
+      // Defaults create nothing: a field at fal's default may come back absent.
+      expect(value, `${key} (absent from the compiled request)`).toEqual(TOP[key]);
     } else {
       expect(out[key], key).toEqual(value);
     }

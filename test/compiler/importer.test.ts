@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { registry } from "../../nodes";
 import { compile, endpointInputKeys, NESTED_INPUT_KEYS, ENDPOINTS, type CompiledOutput } from "../../src/compiler";
-import { importRequest, importRequestSync, IMPORTED_FIELDS, IMPORTED_ITEM_FIELDS } from "../../src/compiler/importer";
+import { importRequest, importRequestSync } from "../../src/compiler/importer";
 import { estimateNodeSize } from "../../src/compiler/layout";
 import type { Diagnostic, WorkflowDocument } from "../../src/graph";
 
@@ -183,14 +183,15 @@ describe("importRequest: graph shape", () => {
     );
   });
 
-  it("places every field of every endpoint's schema (a new fal field must be mapped here)", () => {
-    for (const e of ENDPOINTS) for (const key of endpointInputKeys(e)) expect(IMPORTED_FIELDS.has(key), key).toBe(true);
-    for (const list of ["loras", "embeddings", "controlnets", "ip_adapter"] as const) {
-      const schemaKeys = new Set(NESTED_INPUT_KEYS[list]);
-      for (const key of schemaKeys) expect(IMPORTED_ITEM_FIELDS[list].has(key), `${list}.${key}`).toBe(true);
-      for (const key of IMPORTED_ITEM_FIELDS[list])
-        expect(schemaKeys.has(key), `${list}.${key} is not a fal field`).toBe(true);
-    }
+  it("has a node for every field of every endpoint's schema (a new fal field needs a param or port declaring it)", () => {
+    for (const e of ENDPOINTS)
+      for (const key of endpointInputKeys(e)) {
+        const list = key in NESTED_INPUT_KEYS && key !== "image_size" && key !== "timesteps" && key !== "sigmas";
+        if (list) {
+          for (const field of NESTED_INPUT_KEYS[key as "loras"])
+            expect(registry.feeder(`${key}[].${field}`), `${key}[].${field}`).toBeDefined();
+        } else expect(registry.feeder(key), key).toBeDefined();
+      }
   });
 });
 
@@ -359,5 +360,116 @@ describe("IMP-03 / IMP-04 importRequest: hostile JSON (pasted requests)", () => 
       expect.objectContaining({ path: "loras", message: expect.stringMatching(/5000 entries; only the first \d+/) }),
     ]);
     expect(r.document.nodes.filter((n) => n.type === "lora").length).toBeLessThan(5000);
+  });
+});
+
+describe("importRequest: defaults create nothing", () => {
+  it("a field at fal's documented default makes no node and no error", () => {
+    const r = importRequestSync({ ...base, image_encoder_weight_name: "pytorch_model.bin" }, registry);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.document.nodes.map((n) => n.type).sort()).toEqual(["base_model", "prompt", "sampler"]);
+    const o = compileOne(r.document);
+    expect(o.ok).toBe(true);
+    expect(o.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+  });
+
+  it("imports a request shaped like fal's own example, every default spelled out, without an error", () => {
+    const example = {
+      model_name: "stabilityai/stable-diffusion-xl-base-1.0",
+      prompt: "Photo of a european medieval 40 year old queen, silver hair, highly detailed face",
+      negative_prompt: "cartoon, painting, illustration, worst quality, low quality, normal quality",
+      prompt_weighting: true,
+      loras: [],
+      embeddings: [],
+      controlnets: [],
+      ip_adapter: [],
+      image_encoder_weight_name: "pytorch_model.bin",
+      num_inference_steps: 30,
+      guidance_scale: 7.5,
+      clip_skip: 0,
+      timesteps: { method: "default", array: [] },
+      sigmas: { method: "default", array: [] },
+      prediction_type: "epsilon",
+      rescale_betas_snr_zero: false,
+      image_format: "jpeg",
+      num_images: 1,
+      enable_safety_checker: true,
+      tile_width: 4096,
+      tile_height: 4096,
+      tile_stride_width: 2048,
+      tile_stride_height: 2048,
+      eta: 0,
+      debug_latents: false,
+      debug_per_pass_latents: false,
+      image_size: "square_hd",
+    };
+    const r = importRequestSync(example, registry);
+    expect(r.diagnostics).toEqual([]);
+    // Every scheduler and encoder field is at its default: neither node is made.
+    expect(r.document.nodes.map((n) => n.type).sort()).toEqual(["base_model", "prompt", "sampler"]);
+    const o = compileOne(r.document);
+    expect(o.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(o.input).toMatchObject({ prompt_weighting: true, image_format: "jpeg", enable_safety_checker: true });
+  });
+
+  it("one field off its default is enough to make the node, with the defaults beside it", () => {
+    const { document } = importRequestSync(
+      { ...base, image_encoder_path: "laion/CLIP", image_encoder_weight_name: "pytorch_model.bin" },
+      registry,
+    );
+    const encoder = document.nodes.find((n) => n.id === "image_encoder");
+    expect(encoder?.params).toEqual({
+      image_encoder_path: "laion/CLIP",
+      image_encoder_weight_name: "pytorch_model.bin",
+    });
+  });
+});
+
+describe("importRequest: names by request path", () => {
+  it("names a LoRA known only by a local name and asks for its path", () => {
+    const r = importRequestSync({ ...base, loras: [{ path: "a/b" }, { scale: 0.6 }] }, registry, {
+      labels: { "loras.1": "my_castle_style" },
+    });
+    const lora = r.document.nodes.find((n) => n.id === "lora_2")!;
+    expect(lora.label).toBe("my_castle_style");
+    expect(lora.params).toMatchObject({ scale: 0.6 });
+    expect(lora.params.path).toBeUndefined();
+    expect(r.diagnostics).toEqual([
+      {
+        severity: "error",
+        code: "path-needed",
+        message: "LoRA `my_castle_style`: path needed",
+        nodeId: "lora_2",
+        field: "path",
+        path: "loras.1.path",
+      },
+    ]);
+  });
+
+  it("names a checkpoint by its field, and an image by the field it arrives as", () => {
+    const r = importRequestSync({ prompt: "x", image_url: IMG }, registry, {
+      labels: { model_name: "juggernautXL_v9", image_url: "photo.png" },
+    });
+    expect(r.document.nodes.find((n) => n.id === "base_model")!.label).toBe("juggernautXL_v9");
+    const image = r.document.nodes.find((n) => n.id === wiresInto(r.document, "sampler", "init_image")[0])!;
+    expect(image.label).toBe("photo.png");
+    expect(errors(r.diagnostics)).toEqual([
+      expect.objectContaining({ message: "Base model `juggernautXL_v9`: model_name needed", nodeId: "base_model" }),
+    ]);
+  });
+
+  it("a named node that has its path gets the name and no error", () => {
+    const r = importRequestSync({ ...base, loras: [{ path: "a/b" }] }, registry, {
+      labels: { "loras.0.path": "castle" },
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.document.nodes.find((n) => n.id === "lora_1")!.label).toBe("castle");
+  });
+
+  it("says when a name fits no imported node", () => {
+    const r = importRequestSync(base, registry, { labels: { "loras.3": "ghost" } });
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ severity: "warning", path: "loras.3", message: expect.stringContaining('"ghost"') }),
+    ]);
   });
 });
