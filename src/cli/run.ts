@@ -8,7 +8,8 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { compile, lookupSource, type CompiledOutput } from "../compiler";
-import type { WorkflowDocument } from "../graph";
+import { serializeWorkflow, type WorkflowDocument } from "../graph";
+import { embedRecipe, labelsFromSourceMap, type Recipe } from "../interop/recipe";
 import { createRunner, RunnerError, type QueueUpdate, type Runner, type RunnerErrorInfo } from "../fal/runner";
 import { EXIT, oneFile, readWorkflow, type Command, type CommandContext } from "./context";
 import { InputError } from "./io";
@@ -30,7 +31,8 @@ export const runCommand: Command = {
   details: [
     "Compiles FILE (nothing is sent if it has errors), submits one request per Sampler output,",
     "shows progress on stderr, saves the images as DIR/<output>-<index>.<ext> (index from 0, as in",
-    "result.images) and prints [{ output, endpoint, requestId, result, files }] on stdout.",
+    "result.images; each carries the workflow, the request and A1111's parameters text, which A1111",
+    "and Civitai read) and prints [{ output, endpoint, requestId, result, files }] on stdout.",
     "Talks to fal through --proxy URL (e.g. http://127.0.0.1:8787/api/fal/proxy from npm start),",
     "or directly with the FAL_KEY environment variable. Status is polled; --stream follows it over",
     "server-sent events instead (falling back to polling if the stream breaks).",
@@ -162,6 +164,7 @@ async function runWorkflow(ctx: CommandContext): Promise<number> {
     sets.map((s) => parseOverride(s, loaded.document, ctx)),
   );
   const compiled = compile(doc, ctx.registry);
+  const workflow = serializeWorkflow(doc);
   const diagnostics = [...loaded.diagnostics, ...compiled.diagnostics.map((d) => fromDiagnostic(d, doc))];
   const ok = compiled.outputs.length > 0 && compiled.outputs.every((o) => o.ok) && !hasError(diagnostics);
   if (!ok) {
@@ -185,7 +188,7 @@ async function runWorkflow(ctx: CommandContext): Promise<number> {
     const runner = createRunner({ ...target, mode: ctx.values.stream === true ? "streaming" : "polling" });
     const progress = new ProgressPrinter(ctx);
     const outcomes = await Promise.all(
-      compiled.outputs.map((o) => runOutput(runner, o, outDir, interrupt.signal, progress)),
+      compiled.outputs.map((o) => runOutput(runner, o, { outDir, doc, workflow }, interrupt.signal, progress)),
     );
     progress.end();
 
@@ -205,10 +208,17 @@ async function runWorkflow(ctx: CommandContext): Promise<number> {
   }
 }
 
+/** Where images go, and the workflow they were made from (embedded in each). */
+interface SaveTarget {
+  outDir: string;
+  doc: WorkflowDocument;
+  workflow: string;
+}
+
 async function runOutput(
   runner: Runner,
   output: CompiledOutput,
-  outDir: string,
+  target: SaveTarget,
   interrupt: AbortSignal,
   progress: ProgressPrinter,
 ): Promise<Outcome> {
@@ -228,7 +238,13 @@ async function runOutput(
     outcome.done = true;
     outcome.result = res.data;
     outcome.requestId = res.requestId;
-    outcome.files = await saveImages(res.data, output.output, outDir, interrupt, res.requestId);
+    const recipe: Recipe = {
+      workflow: target.workflow,
+      endpoint: output.endpoint,
+      input: output.input!,
+      labels: labelsFromSourceMap(target.doc, output.sourceMap),
+    };
+    outcome.files = await saveImages(res.data, output.output, target.outDir, interrupt, res.requestId, recipe);
   } catch (err) {
     if (interrupt.aborted) return outcome;
     if (err instanceof RunnerError) outcome.error = err.toJSON();
@@ -248,6 +264,7 @@ async function saveImages(
   outDir: string,
   signal: AbortSignal,
   requestId: string,
+  recipe: Recipe,
 ): Promise<string[]> {
   const images = (data as { images?: unknown } | null)?.images;
   if (!Array.isArray(images)) throw new SaveError(`fal answered without an images list (request ${requestId})`);
@@ -265,6 +282,8 @@ async function saveImages(
         `could not download result.images[${index}] from ${shortUrl(url)}: ${(err as Error).message} (request ${requestId}; the URL is in the result)`,
       );
     }
+    // Like the editor's downloads: the workflow, the request and A1111's parameters inside.
+    bytes = embedRecipe(bytes, recipe).bytes;
     const ext = extensionFor(bytes, (image as { content_type?: unknown }).content_type);
     const file = join(outDir, `${stem}-${index}.${ext}`);
     // Written aside then renamed, so an interrupted run never leaves half an image under the real name.

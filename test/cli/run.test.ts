@@ -13,6 +13,9 @@ import { download, extensionFor, parseOverride } from "../../src/cli/run";
 import { registry } from "../../nodes";
 import { validateInput } from "../../src/server/standin/validate";
 import { startServer, type StartedServer } from "../harness/server";
+import { PNG } from "pngjs";
+import { PARAMETERS_KEYWORD, REQUEST_KEYWORD, WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
+import { a1111ToRequest } from "../../src/interop/a1111";
 
 const example = (name: string) => fileURLToPath(new URL(`../../src/examples/${name}.json`, import.meta.url));
 const QUEEN = example("medieval-queen");
@@ -104,9 +107,23 @@ describe("lora-graph run", () => {
       },
     ]);
     expect(await savedPngs()).toEqual(["sampler-0.png"]);
-    // The saved file is the image fal's result points at.
-    const served = new Uint8Array(await (await fetch(printed[0].result.images[0].url)).arrayBuffer());
-    expect(new Uint8Array(await readFile(join(out, "sampler-0.png")))).toEqual(served);
+    // The saved file is the image fal's result points at, with its recipe inside: the workflow,
+    // the request, and A1111's parameters text that A1111 and Civitai read.
+    const served = Buffer.from(await (await fetch(printed[0].result.images[0].url)).arrayBuffer());
+    const saved = new Uint8Array(await readFile(join(out, "sampler-0.png")));
+    expect(PNG.sync.read(Buffer.from(saved)).data).toEqual(PNG.sync.read(served).data);
+    const meta = readImageMetadata(saved);
+    if (!meta.ok) throw new Error(meta.error);
+    expect(JSON.parse(meta.entries[WORKFLOW_KEYWORD]).format).toBe("lora-graph/workflow");
+    expect(JSON.parse(meta.entries[REQUEST_KEYWORD])).toMatchObject({
+      endpoint: "fal-ai/lora",
+      input: { image_size: "square" },
+    });
+    const params = a1111ToRequest(meta.entries[PARAMETERS_KEYWORD]);
+    expect(params.request).toMatchObject({
+      prompt: JSON.parse(meta.entries[REQUEST_KEYWORD]).input.prompt,
+      image_size: { width: 512, height: 512 },
+    });
     // Progress: queue, then the end; polling by default (the quick stand-in job may finish between polls).
     expect(r.stderr).toMatch(/^sampler: in queue.*\(\d+\.\d s\)$/m);
     expect(r.stderr).toMatch(/^sampler: done after 30\/30 steps, fetching the result \(\d+\.\d s\)$/m);

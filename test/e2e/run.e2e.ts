@@ -6,7 +6,8 @@ import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, type TestBrowser } from "../harness/browser";
 import { node, nodeIds, openEditor, shootOnFailure } from "./helpers";
-import { REQUEST_KEYWORD, WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
+import { PARAMETERS_KEYWORD, REQUEST_KEYWORD, WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
+import { a1111ToRequest } from "../../src/interop/a1111";
 
 let fast: StartedServer;
 let slow: StartedServer;
@@ -222,7 +223,7 @@ describe("run from the editor", () => {
     await context.close();
   });
 
-  it("downloads an image with the workflow inside; dropping it brings the workflow back", async (ctx) => {
+  it("downloads an image with the workflow and A1111's parameters inside; dropping it brings the workflow back", async (ctx) => {
     const { page, context } = await openEditor(b, fast.url);
     shootOnFailure(ctx, () => page);
     const ids = await nodeIds(page);
@@ -246,6 +247,14 @@ describe("run from the editor", () => {
     expect(JSON.parse(meta.entries[REQUEST_KEYWORD])).toMatchObject({
       endpoint: "fal-ai/lora",
       input: { prompt: expect.any(String) },
+    });
+    // A1111's parameters text, as A1111's PNG Info and Civitai read it: the same prompt, seed and steps.
+    const sent = JSON.parse(meta.entries[REQUEST_KEYWORD]).input;
+    expect(meta.entries[PARAMETERS_KEYWORD]).toMatch(/\nSteps: \d+, /);
+    expect(a1111ToRequest(meta.entries[PARAMETERS_KEYWORD]).request).toMatchObject({
+      prompt: sent.prompt,
+      num_inference_steps: sent.num_inference_steps ?? 30,
+      ...(sent.seed !== undefined ? { seed: sent.seed } : {}),
     });
 
     await page.getByRole("button", { name: "New", exact: true }).click();

@@ -81,6 +81,8 @@ describe("teaching features", () => {
       expect(JSON.parse(meta.entries[WORKFLOW_KEYWORD]).nodes.some((n: { id: string }) => n.id === "sampler")).toBe(
         true,
       );
+      // The first cell's recipe, for other tools: A1111's parameters text with its CFG scale.
+      expect(meta.entries.parameters).toMatch(/\nSteps: \d+, .*CFG scale: 3, /);
       const sweep = JSON.parse(meta.entries["lora-graph-sweep"]);
       expect(sweep.axes.map((a: { values: unknown[] }) => a.values)).toEqual([
         [3, 7.5, 12],

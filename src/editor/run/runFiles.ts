@@ -55,21 +55,22 @@ function safeName(s: string): string {
   );
 }
 
-/** Downloads an image with its workflow and request embedded (PNG iTXt / JPEG COM). */
+/**
+ * Downloads an image with its recipe embedded: the workflow and request (PNG iTXt / JPEG COM) and
+ * A1111's parameters text (PNG tEXt / JPEG EXIF), which A1111 and Civitai read.
+ */
 export async function downloadRunImage(run: RunRecord, index: number): Promise<void> {
   try {
     // PNG/JPEG metadata code is only needed here: not part of the first load.
-    const [{ bytes }, { REQUEST_KEYWORD, WORKFLOW_KEYWORD, sniffImage, writeImageMetadata }] = await Promise.all([
+    const [{ bytes }, { sniffImage }, { embedRecipe }] = await Promise.all([
       imageBytes(run, index),
       import("../../interop/image"),
+      import("../../interop/recipe"),
     ]);
     const kind = sniffImage(bytes);
-    const w = writeImageMetadata(bytes, [
-      { keyword: WORKFLOW_KEYWORD, text: run.graph },
-      { keyword: REQUEST_KEYWORD, text: JSON.stringify({ endpoint: run.endpoint, input: run.input }) },
-    ]);
-    const out = w.ok ? w.bytes : bytes;
-    if (!w.ok) ui.toast(`Downloaded without the workflow inside: ${w.error}`, "info", 6000);
+    const w = embedRecipe(bytes, { workflow: run.graph, endpoint: run.endpoint, input: run.input });
+    const out = w.bytes;
+    if (!w.embedded) ui.toast(`Downloaded without the workflow inside: ${w.notes[0]}`, "info", 6000);
     const ext = kind === "jpeg" ? "jpg" : kind === "png" ? "png" : "bin";
     const url = URL.createObjectURL(
       new Blob([out as BlobPart], {

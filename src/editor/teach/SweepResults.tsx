@@ -63,6 +63,7 @@ function useContactSheet(
         const byId = new Map(runs.map((r) => [r.id, r] as const));
         const images = await Promise.all(sweep.cells.map((c) => cellImage(c.runId ? byId.get(c.runId) : undefined)));
         if (!images.some(Boolean)) throw new Error("no cell has an image to put on it");
+        const first = sweep.cells.map((c) => (c.runId ? byId.get(c.runId) : undefined)).find((r) => r?.input);
         const s = await renderContactSheet({
           cells: sweep.cells,
           titles: sweep.titles,
@@ -70,6 +71,7 @@ function useContactSheet(
           graph: sweep.graph,
           spec: sweep.spec,
           seed: sweep.seed,
+          request: first ? { endpoint: first.endpoint, input: first.input } : undefined,
         });
         if (!alive) return;
         const url = URL.createObjectURL(new Blob([s.bytes as BlobPart], { type: "image/png" }));

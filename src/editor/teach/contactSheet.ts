@@ -5,6 +5,8 @@
  */
 import { contactSheetLayout, type SweepSpec } from "../../teach/sweep";
 import { WORKFLOW_KEYWORD, writeImageMetadata } from "../../interop/image";
+import { recipeEntries } from "../../interop/recipe";
+import type { Endpoint } from "../../graph";
 
 /** PNG text keyword for the sweep spec ({axes, seed}) next to the workflow. */
 export const SWEEP_KEYWORD = "lora-graph-sweep";
@@ -24,6 +26,11 @@ export interface SheetInput {
   images: readonly (Blob | null)[];
   graph: string;
   spec: SweepSpec;
+  /**
+   * The request of the sheet's first cell: embedded as the request and A1111's parameters
+   * text, so other tools read a recipe from the sheet too (the sweep spec says what varies).
+   */
+  request?: { endpoint: Endpoint; input: Record<string, unknown> };
   /** Added to the embedded spec: the seed every cell used. */
   seed?: number;
 }
@@ -105,10 +112,10 @@ export async function renderContactSheet(input: SheetInput): Promise<Sheet> {
     ...input.spec,
     ...(input.seed !== undefined && input.spec.seed === undefined ? { seed: input.seed } : {}),
   };
-  const w = writeImageMetadata(png, [
-    { keyword: WORKFLOW_KEYWORD, text: input.graph },
-    { keyword: SWEEP_KEYWORD, text: JSON.stringify(spec) },
-  ]);
+  const recipe = input.request
+    ? recipeEntries({ workflow: input.graph, endpoint: input.request.endpoint, input: input.request.input })
+    : [{ keyword: WORKFLOW_KEYWORD, text: input.graph }];
+  const w = writeImageMetadata(png, [...recipe, { keyword: SWEEP_KEYWORD, text: JSON.stringify(spec) }]);
   return w.ok
     ? { bytes: w.bytes, width: layout.width, height: layout.height }
     : {
