@@ -21,3 +21,4 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
 export * from "./falSchema";
 export { importRequest, importRequestSync, type ImportOptions, type ImportResult } from "./importer";
 export { layoutDocument, estimateNodeSize, type LayoutOptions } from "./layout";
+export { titleNodesByPath } from "./labels";
