@@ -23,7 +23,9 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      "/api": "http://127.0.0.1:8787",
+      // changeOrigin: the server only answers to its own Host names (docs/server.md#the-gate);
+      // Vite checks the dev server's own Host itself.
+      "/api": { target: "http://127.0.0.1:8787", changeOrigin: true },
     },
   },
   test: {

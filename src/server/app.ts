@@ -1,14 +1,29 @@
 /**
- * The single Node process behind `npm start`: built editor, `/api/info`, the fal proxy and,
- * when no FAL_KEY is configured (or FAL_STANDIN=1), the offline stand-in.
+ * The single Node process behind `npm start` (docs/server.md): the built editor, `/api/info`,
+ * the fal proxy and, when no FAL_KEY is configured (or FAL_STANDIN=1), the offline stand-in.
+ * Every route is registered on one router behind one gate (router.ts, gate/).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
+import { BodyBudget, DEFAULT_BODY_TIMING, type BodyRules } from "./body.ts";
+import { DEFAULT_CONNECTION_LIMITS, guardConnections, type ConnectionLimits } from "./connections.ts";
+import { clientKeyOf, isTrustedPeer, parseTrustedProxies } from "./gate/clientKey.ts";
+import { createHostCheck } from "./gate/hosts.ts";
+import { createGate } from "./gate/index.ts";
 import { consoleLogger, redactingLogger, sendJson, sendJsonError, type Logger } from "./http.ts";
-import { PROXY_PATH, createProxy, type ProxyLimits } from "./proxy.ts";
+import { DEFAULT_LIMITS, PROXY_PATH, createProxy, type ProxyLimits, type UpstreamFetch } from "./proxy/index.ts";
+import { createRouter, type Handler, type Router } from "./router.ts";
 import { createStandin, type Standin, type StandinOptions } from "./standin/index.ts";
 import { createStaticHandler } from "./static.ts";
+
+export interface BodyLimits {
+  /** Bytes of request bodies held at once across all requests (503 beyond). Default 64 MiB. */
+  maxInFlightBytes: number;
+  /** A body slower than this on average, after the grace period, is cut off (408). Default 16 KiB/s. */
+  minBytesPerSecond: number;
+  graceMs: number;
+}
 
 export interface AppOptions {
   /** The fal key. Without it the stand-in is used. */
@@ -19,11 +34,20 @@ export interface AppOptions {
   /** Built editor directory. Default `dist` in the working directory. */
   distDir?: string;
   limits?: Partial<ProxyLimits>;
+  body?: Partial<BodyLimits>;
+  connections?: Partial<ConnectionLimits>;
+  /** Origins allowed cross-origin (PROXY_ALLOWED_ORIGINS). */
   allowedOrigins?: string[];
+  /** Extra Host names of this server (ALLOWED_HOSTS): `name` or `name:port`. */
+  allowedHosts?: string[];
+  /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY): addresses, CIDR ranges, `loopback`. */
+  trustProxy?: string[];
+  /** Public base URL (PUBLIC_URL) when it differs from the listen address. */
+  publicUrl?: string;
   logger?: Logger;
   /** Upstream overrides for tests (see createProxy). */
   resolveUpstream?: (url: string) => string;
-  fetch?: Parameters<typeof createProxy>[0]["fetch"];
+  fetch?: UpstreamFetch;
   /** Slowloris guards (node:http). Defaults 10 s for headers, 60 s for a whole request. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -38,71 +62,78 @@ export interface App {
   close(): Promise<void>;
 }
 
+const ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+
+interface RouteParts {
+  proxy: Handler;
+  proxyBudget: ReturnType<typeof createProxy>["budgetOf"];
+  standin: Standin | null;
+  backend: App["backend"];
+  serveStatic: Handler;
+  body: Omit<BodyRules, "maxBytes">;
+}
+
+/** Every route of the server, in one place (docs/server.md#routes). */
+function registerRoutes(router: Router, p: RouteParts): void {
+  router.add(["GET", "POST", "PUT"], PROXY_PATH, p.proxy, { budget: p.proxyBudget });
+  router.add(["GET", "HEAD"], "/api/info", (_req, res) =>
+    sendJson(res, 200, { backend: p.backend, proxyPath: PROXY_PATH }),
+  );
+  router.add(ANY_METHOD, "/api/*", (_req, res, ctx) =>
+    sendJsonError(res, 404, "not_found", `No API route ${ctx.path}.`),
+  );
+  p.standin?.register(router, p.body);
+  router.add(["GET", "HEAD"], "/*", p.serveStatic);
+}
+
 export function createApp(options: AppOptions = {}): App {
   const falKey = options.falKey && options.falKey.length > 0 ? options.falKey : undefined;
   const useStandin = options.standin === true || falKey === undefined;
   const logger = redactingLogger(options.logger ?? consoleLogger, [falKey]);
   const standin = useStandin ? createStandin({ logger, ...options.standinOptions }) : null;
+  const limits: ProxyLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const trusted = options.trustProxy?.length ? parseTrustedProxies(options.trustProxy) : null;
+  const bodyLimits = { maxInFlightBytes: 64 * 1024 * 1024, ...DEFAULT_BODY_TIMING, ...options.body };
+  const body = { ...bodyLimits, budget: new BodyBudget(bodyLimits.maxInFlightBytes) };
+  const gate = createGate({
+    allowedOrigins: options.allowedOrigins,
+    rateLimit: limits.rateLimit,
+    trustedProxies: trusted,
+    logger,
+  });
   const proxy = createProxy({
     // The stand-in never needs the key; keep it out of that path entirely.
     falKey: standin ? undefined : falKey,
     fetch: standin ? standin.fetch : options.fetch,
     resolveUpstream: options.resolveUpstream,
-    limits: options.limits,
+    limits,
+    body,
     logger,
-    allowedOrigins: options.allowedOrigins,
   });
-  const serveStatic = createStaticHandler(options.distDir ?? resolve("dist"));
+  const router = createRouter(gate, logger);
   const backend = standin ? "standin" : "fal";
+  registerRoutes(router, {
+    // Injected "offline": the fal side behaves like an unreachable network.
+    proxy: standin
+      ? (req, res) => (standin.isOffline() ? void req.socket.destroy() : proxy.handle(req, res))
+      : proxy.handle,
+    proxyBudget: proxy.budgetOf,
+    standin,
+    backend,
+    serveStatic: createStaticHandler(options.distDir ?? resolve("dist")),
+    body,
+  });
 
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   // Node only checks these timeouts every connectionsCheckingInterval (30 s by default).
   const checkEvery = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)));
-  const server = createServer({ maxHeaderSize: 32 * 1024, connectionsCheckingInterval: checkEvery }, (req, res) => {
-    const raw = req.url ?? "/";
-    const q = raw.indexOf("?");
-    const path = q === -1 ? raw : raw.slice(0, q);
-    const falFacing = path === PROXY_PATH || path.startsWith("/standin/upload/") || path.startsWith("/standin/files/");
-    if (standin && falFacing && standin.isOffline()) {
-      // Injected "offline": behave like an unreachable network.
-      req.socket.destroy();
-      return;
-    }
-    // The hot path (status polls twice a second per job) goes straight to the proxy, which
-    // answers its own failures; everything else through the async router below.
-    if (path === PROXY_PATH) return void proxy(req, res);
-    void (async () => {
-      if (path === "/api/info") {
-        if (req.method !== "GET" && req.method !== "HEAD") {
-          return sendJsonError(res, 405, "method_not_allowed", "Use GET.", { allow: "GET" });
-        }
-        return sendJson(res, 200, { backend, proxyPath: PROXY_PATH });
-      }
-      if (path.startsWith("/api/")) return sendJsonError(res, 404, "not_found", `No API route ${path}.`);
-      if (standin && (await standin.handleHttp(req, res))) return;
-      if (await serveStatic(req, res)) return;
-      sendJsonError(res, 405, "method_not_allowed", `${req.method} is not supported here.`, { allow: "GET, HEAD" });
-    })().catch((e: unknown) => {
-      logger.error(`server: unhandled error: ${(e as Error)?.message ?? String(e)}`);
-      sendJsonError(res, 500, "internal_error", "The server failed to handle this request.");
-    });
-  });
+  const server = createServer({ maxHeaderSize: 32 * 1024, connectionsCheckingInterval: checkEvery }, router.dispatch);
   server.headersTimeout = headersTimeout;
   server.requestTimeout = options.requestTimeoutMs ?? 60_000;
-  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-    // Malformed or too-slow requests never reach a handler; still answer with JSON, then close.
-    if (!socket.writable) return void socket.destroy();
-    const [status, reason, code] =
-      err.code === "ERR_HTTP_REQUEST_TIMEOUT"
-        ? [408, "Request Timeout", "request_timeout"]
-        : err.code === "HPE_HEADER_OVERFLOW"
-          ? [431, "Request Header Fields Too Large", "headers_too_large"]
-          : [400, "Bad Request", "bad_request"];
-    const body = JSON.stringify({ error: { code, message: `${reason}.` } });
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  });
+  // A trusted proxy's connections carry many clients: only the total cap applies to them.
+  const socketClient = (s: { remoteAddress?: string }) =>
+    isTrustedPeer(trusted, s.remoteAddress) ? null : clientKeyOf(s.remoteAddress);
+  guardConnections(server, { ...DEFAULT_CONNECTION_LIMITS, ...options.connections }, socketClient, logger);
 
   return {
     server,
@@ -116,7 +147,11 @@ export function createApp(options: AppOptions = {}): App {
           const addr = server.address() as AddressInfo;
           const h = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
           const url = `http://${h === "0.0.0.0" || h === "[::]" ? "127.0.0.1" : h}:${addr.port}`;
-          standin?.setBaseUrl(process.env.PUBLIC_URL ?? url);
+          const publicUrl = options.publicUrl ?? url;
+          gate.setHostCheck(
+            createHostCheck({ listenHost: host, port: addr.port, allowedHosts: options.allowedHosts, publicUrl }),
+          );
+          standin?.setBaseUrl(publicUrl);
           resolvePromise(url);
         });
       });

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 
 /** Structured logger; every server component takes one so tests can capture all lines. */
 export interface Logger {
@@ -57,54 +57,6 @@ export function sendJson(
     ...headers,
   });
   res.end(payload);
-}
-
-export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`Request body exceeds ${limit} bytes.`);
-  }
-}
-
-/**
- * Read the whole request body, refusing early (by content-length) or as soon as the running
- * total passes `limit`, so an oversized upload never sits in memory.
- */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = req.headers["content-length"];
-  if (declared !== undefined && Number(declared) > limit) {
-    return Promise.reject(new BodyTooLargeError(limit));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let done = false;
-    const finish = (err: Error | null) => {
-      if (done) return;
-      done = true;
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("aborted", onAborted);
-      if (err) reject(err);
-      else resolve(Buffer.concat(chunks, total));
-    };
-    const onData = (c: Buffer) => {
-      total += c.length;
-      if (total > limit) {
-        req.pause();
-        finish(new BodyTooLargeError(limit));
-        return;
-      }
-      chunks.push(c);
-    };
-    const onEnd = () => finish(null);
-    const onError = (e: Error) => finish(e);
-    const onAborted = () => finish(new Error("Client aborted the request body."));
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-    req.on("aborted", onAborted);
-  });
 }
 
 /** Headers that describe one connection and must not be relayed (RFC 9110 §7.6.1). */

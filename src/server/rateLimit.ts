@@ -62,3 +62,33 @@ export function parseBucket(raw: string): BucketConfig | string {
     return `per-second must be above 0 and at most 100000, got ${refillPerSecond}`;
   return { capacity, refillPerSecond };
 }
+
+/**
+ * One client hammering the limiter would otherwise write a log line per refused request (a
+ * flood of its own): log the first refusal per key and window, then one line with the count.
+ */
+export class ThrottledLog {
+  private readonly seen = new Map<string, { until: number; suppressed: number }>();
+  constructor(
+    private readonly windowMs = 60_000,
+    private readonly now: () => number = Date.now,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  /** null: stay quiet; otherwise log now, mentioning how many refusals went unlogged. */
+  shouldLog(key: string): number | null {
+    const t = this.now();
+    const e = this.seen.get(key);
+    if (e && t < e.until) {
+      e.suppressed += 1;
+      return null;
+    }
+    const suppressed = e?.suppressed ?? 0;
+    this.seen.delete(key);
+    this.seen.set(key, { until: t + this.windowMs, suppressed: 0 });
+    if (this.seen.size > this.maxKeys) {
+      for (const [k, v] of this.seen) if (v.until <= t || this.seen.size > this.maxKeys) this.seen.delete(k);
+    }
+    return suppressed;
+  }
+}

@@ -94,37 +94,31 @@ export function createStaticHandler(root: string) {
       .catch(() => sendJsonError(res, 404, "not_found", "Not found."));
   }
 
-  /** Returns false when the request is not a GET/HEAD (the caller answers 405/404). */
-  return async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    if (req.method !== "GET" && req.method !== "HEAD") return false;
+  /** The GET/HEAD handler for every path no other route takes. */
+  return async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawPath = (req.url ?? "/").split("?")[0].split("#")[0];
     let path: string;
     try {
       path = decodeURIComponent(rawPath);
     } catch {
-      sendJsonError(res, 400, "bad_path", "The request path is not valid percent-encoding.");
-      return true;
+      return sendJsonError(res, 400, "bad_path", "The request path is not valid percent-encoding.");
     }
     if (path.includes("\0") || path.includes("\\")) {
-      sendJsonError(res, 400, "bad_path", "The request path contains forbidden characters.");
-      return true;
+      return sendJsonError(res, 400, "bad_path", "The request path contains forbidden characters.");
     }
     const file = await fileAt(path);
-    if (file) {
-      send(req, res, file);
-      return true;
-    }
+    if (file) return send(req, res, file);
     const accept = String(req.headers.accept ?? "");
     if (accept.includes("text/html")) {
       const index = await fileAt("/index.html");
-      if (index) {
-        send(req, res, index);
-        return true;
-      }
-      sendJsonError(res, 503, "not_built", "The editor is not built; run `npm run build` (npm start does it for you).");
-      return true;
+      if (index) return send(req, res, index);
+      return sendJsonError(
+        res,
+        503,
+        "not_built",
+        "The editor is not built; run `npm run build` (npm start does it for you).",
+      );
     }
     sendJsonError(res, 404, "not_found", `No file at ${rawPath}.`);
-    return true;
   };
 }

@@ -10,6 +10,7 @@ import {
   type RunnerOptions,
 } from "../../src/fal/runner.ts";
 import type { OpFault } from "../../src/server/standin/index.ts";
+import { sleep } from "../../src/shared/sleep.ts";
 import { startServer, type StartedServer } from "../harness/server.ts";
 
 const MODEL = "stabilityai/stable-diffusion-xl-base-1.0";
@@ -30,6 +31,55 @@ beforeEach(() => {
 });
 
 const calls = () => srv.standin!.stats().calls;
+
+/**
+ * A runner whose requests and waits can be watched. Polling can only go on through a request
+ * on the wire or a pending wait, so "both are zero once the last request has settled" proves
+ * that it stopped, without watching the clock for a while.
+ */
+function observedRunner(extra: Partial<RunnerOptions> = {}) {
+  let inFlight = 0;
+  let waits = 0;
+  const settled = new Set<() => void>();
+  const r = runner({
+    ...extra,
+    fetch: async (input, init) => {
+      inFlight += 1;
+      try {
+        return await fetch(input, init);
+      } finally {
+        inFlight -= 1;
+        if (inFlight === 0) for (const f of [...settled]) f();
+      }
+    },
+    sleep: async (ms, signal) => {
+      waits += 1;
+      try {
+        await sleep(ms, signal);
+      } finally {
+        waits -= 1;
+      }
+    },
+  });
+  const idle = () =>
+    inFlight === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const done = () => {
+            settled.delete(done);
+            resolve();
+          };
+          settled.add(done);
+        });
+  return { runner: r, idle, pending: () => ({ inFlight, waits }) };
+}
+
+/** Resolves with the first update a follow reports (the first poll or stream event has arrived). */
+function firstUpdate(): { onUpdate: (u: QueueUpdate) => void; seen: Promise<QueueUpdate> } {
+  let resolve!: (u: QueueUpdate) => void;
+  const seen = new Promise<QueueUpdate>((r) => (resolve = r));
+  return { onUpdate: (u) => resolve(u), seen };
+}
 
 async function rejection(p: Promise<unknown>): Promise<RunnerError> {
   const e = await p.then(
@@ -204,17 +254,16 @@ describe("EXE-01 fault matrix", () => {
 describe("EXE-03 cancel", () => {
   it("EXE-03 cancel while queued: CANCELLATION_REQUESTED, follow ends as cancelled, polling stops", async () => {
     srv.standin!.faults.add({ op: "submit", kind: "stuck" });
-    const r = runner({ mode: "polling" });
+    const { runner: r, idle, pending } = observedRunner({ mode: "polling" });
     const id = await r.submit("fal-ai/lora", INPUT);
-    const following = r.follow("fal-ai/lora", id);
-    await new Promise((res) => setTimeout(res, 50));
+    const first = firstUpdate();
+    const following = r.follow("fal-ai/lora", id, { onUpdate: first.onUpdate });
+    expect((await first.seen).status).toBe("IN_QUEUE");
     expect(await r.cancel("fal-ai/lora", id)).toBe("CANCELLATION_REQUESTED");
     const e = await rejection(following);
     expect(e).toMatchObject({ kind: "cancelled", requestId: id });
-    await new Promise((res) => setTimeout(res, 30));
-    const polled = calls().status;
-    await new Promise((res) => setTimeout(res, 80));
-    expect(calls().status).toBe(polled);
+    await idle();
+    expect(pending()).toEqual({ inFlight: 0, waits: 0 });
   });
 
   it("EXE-03 cancel while in progress (streaming)", async () => {
@@ -248,19 +297,22 @@ describe("EXE-03 cancel", () => {
 
   it("EXE-03 aborting follow stops polling without cancelling the job", async () => {
     srv.standin!.faults.add({ op: "submit", kind: "stuck" });
-    const r = runner({ mode: "polling" });
+    const { runner: r, idle, pending } = observedRunner({ mode: "polling" });
     const id = await r.submit("fal-ai/lora", INPUT);
     const ac = new AbortController();
-    const following = r.follow("fal-ai/lora", id, { signal: ac.signal });
-    await new Promise((res) => setTimeout(res, 40));
+    const first = firstUpdate();
+    const following = r.follow("fal-ai/lora", id, { signal: ac.signal, onUpdate: first.onUpdate });
+    await first.seen;
     ac.abort();
     expect((await rejection(following)).kind).toBe("cancelled");
-    // A poll already on the wire when we aborted may still land; after that, silence.
-    await new Promise((res) => setTimeout(res, 30));
-    const polled = calls().status;
-    await new Promise((res) => setTimeout(res, 80));
-    expect(calls().status).toBe(polled);
+    // A poll already on the wire when we aborted may still land; after that, nothing is scheduled.
+    await idle();
+    expect(pending()).toEqual({ inFlight: 0, waits: 0 });
     expect(calls().cancel).toBe(0);
+    const status = await fetch(srv.proxyUrl, {
+      headers: { "x-fal-target-url": `https://queue.fal.run/fal-ai/lora/requests/${id}/status` },
+    });
+    expect(((await status.json()) as { status: string }).status).toBe("IN_QUEUE");
   });
 });
 

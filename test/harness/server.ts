@@ -40,7 +40,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sta
     ...options,
     logger,
     // Tests are fast by default and don't trip the per-client limiter unless they ask for it.
-    standinOptions: { latencyMs: 60, queueDelayMs: 20, keepaliveMs: 1000, ...options.standinOptions },
+    standinOptions: { latencyMs: 60, queueDelayMs: 20, keepaliveMs: 1000, testMode: true, ...options.standinOptions },
     limits: { rateLimit: false, ...options.limits },
   });
   const url = await app.listen(options.port ?? 0, options.host ?? "127.0.0.1");

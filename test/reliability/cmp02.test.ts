@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { compile } from "../../src/compiler";
 import { MAX_REQUEST_BYTES, type WorkflowDocument } from "../../src/graph";
-import { DEFAULT_LIMITS } from "../../src/server/proxy.ts";
+import { DEFAULT_LIMITS } from "../../src/server/proxy/index.ts";
 import { build } from "../harness/graph.ts";
 
 /** base → [lora] → sampler; prompt → controlnet (image `cn`) → sampler; init image `init`. */

@@ -7,7 +7,7 @@
  * child → `{ url }` once listening, `{ memory: NodeJS.MemoryUsage, logLines }`.
  */
 import { createApp } from "../../src/server/app.ts";
-import type { ProxyLimits } from "../../src/server/proxy.ts";
+import type { ProxyLimits } from "../../src/server/proxy/index.ts";
 
 const config = JSON.parse(process.argv[2] ?? "{}") as {
   upstream: string;
@@ -30,6 +30,8 @@ const app = createApp({
     return `${config.upstream}/${u.hostname}${u.pathname}${u.search}`;
   },
   limits: config.rateLimit === undefined ? {} : { rateLimit: config.rateLimit },
+  // The load generator plays the reverse proxy: its X-Forwarded-For names each simulated user.
+  trustProxy: ["loopback"],
 });
 
 const url = await app.listen(0, "127.0.0.1");

@@ -7,10 +7,11 @@
  *
  * Setup: the real server (proxy with its default per-client limits) runs in a child process and
  * forwards to a fake fal on 127.0.0.1 that answers after `latencyMs` (200 ms) and fails 1 % of
- * calls with an upstream 503. Each simulated user has its own source address (127.1.x.y, so the
- * limiter sees separate clients), submits one job (then one per minute) and polls its status
- * every 500 ms like @fal-ai/client, fetching the result every tenth poll. One abusive client
- * (127.0.2.1) submits and polls as fast as it can.
+ * calls with an upstream 503. The load generator plays a reverse proxy in front of the server
+ * (TRUST_PROXY=loopback): each simulated user has its own forwarded address (198.18.x.y, so the
+ * limiter sees separate clients; all of 127.0.0.0/8 is one client), submits one job (then one
+ * per minute) and polls its status every 500 ms like @fal-ai/client, fetching the result every
+ * tenth poll. One abusive client (198.19.0.1) submits and polls as fast as it can.
  *
  * Reported: requests, p50/p99 latency the proxy adds (time seen by the client minus the time the
  * fake fal spent, which it reports in a header; the asserted figure subtracts the p99 of 20
@@ -157,12 +158,16 @@ interface Answer {
   ms: number;
 }
 
-function call(proxy: string, agent: Agent, method: string, target: string): Promise<Answer> {
+function call(proxy: string, agent: Agent, method: string, target: string, client: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const req = request(
       `${proxy}/api/fal/proxy`,
-      { method, agent, headers: { "x-fal-target-url": target, "content-type": "application/json" } },
+      {
+        method,
+        agent,
+        headers: { "x-fal-target-url": target, "content-type": "application/json", "x-forwarded-for": client },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -229,11 +234,8 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
   };
 
   const user = async (i: number) => {
-    const agent = new Agent({
-      keepAlive: true,
-      maxSockets: 2,
-      localAddress: `127.1.${Math.floor(i / 250)}.${1 + (i % 250)}`,
-    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+    const client = `198.18.${Math.floor(i / 250)}.${1 + (i % 250)}`;
     // Users arrive over the first 2 s, as tabs do, not in one synchronized burst.
     await sleep(Math.random() * 2000);
     let id = "";
@@ -242,12 +244,12 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
     while (Date.now() < deadline) {
       if (!id || Date.now() - lastSubmit > 60_000) {
         lastSubmit = Date.now();
-        const a = await safely(false, () => call(proxy.url, agent, "POST", QUEUE));
+        const a = await safely(false, () => call(proxy.url, agent, "POST", QUEUE, client));
         if (a?.status === 200) id = (JSON.parse(a.body) as { request_id: string }).request_id;
       } else {
         polls += 1;
         const target = polls % 10 === 0 ? `${QUEUE}/requests/${id}` : `${QUEUE}/requests/${id}/status?logs=0`;
-        await safely(false, () => call(proxy.url, agent, "GET", target));
+        await safely(false, () => call(proxy.url, agent, "GET", target, client));
       }
       await sleep(o.pollMs);
     }
@@ -290,10 +292,10 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
 
   // The abusive tab: two submit loops and two poll loops that never wait for anything but an answer.
   const abuser = async () => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 8, localAddress: "127.0.2.1" });
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
     const loop = async (method: string, target: string) => {
       while (Date.now() < deadline) {
-        const a = await safely(true, () => call(proxy.url, agent, method, target));
+        const a = await safely(true, () => call(proxy.url, agent, method, target, "198.19.0.1"));
         // Without this, a refused request answers in well under a millisecond and the loop would
         // only measure how fast Node can say 429.
         if (!a || a.status === 429) await sleep(20);

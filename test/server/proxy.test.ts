@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { Deadlines } from "../../src/server/proxy/deadlines.ts";
 import { startServer, type StartedServer } from "../harness/server.ts";
 import { ALLOWED, HOSTILE } from "./targets.ts";
 import { httpRequest, rawExchange, startSpy, type RawResponse, type Spy } from "./helpers.ts";
@@ -106,7 +107,7 @@ describe("proxy policy", () => {
     const send = (headers: string) =>
       rawExchange(
         srv.url,
-        `POST /api/fal/proxy HTTP/1.1\r\nhost: x\r\n${headers}content-length: 2\r\nconnection: close\r\n\r\n{}`,
+        `POST /api/fal/proxy HTTP/1.1\r\nhost: ${new URL(srv.url).host}\r\n${headers}content-length: 2\r\nconnection: close\r\n\r\n{}`,
       );
     const dupTarget = await send(`x-fal-target-url: ${SUBMIT}\r\nX-Fal-Target-Url: https://evil.com/\r\n`);
     expect(dupTarget).toMatch(/^HTTP\/1\.1 400/);
@@ -141,14 +142,14 @@ describe("proxy policy", () => {
     ]) {
       const raw = await rawExchange(
         srv.url,
-        `POST /api/fal/proxy HTTP/1.1\r\nhost: x\r\nx-fal-target-url: ${bad}\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`,
+        `POST /api/fal/proxy HTTP/1.1\r\nhost: ${new URL(srv.url).host}\r\nx-fal-target-url: ${bad}\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}`,
       );
       expect(raw).toMatch(/^HTTP\/1\.1 4\d\d/);
     }
     // A header block beyond the server's limit is refused by Node itself, still with a 4xx.
     const huge = await rawExchange(
       srv.url,
-      `GET /api/fal/proxy HTTP/1.1\r\nhost: x\r\nx-fal-target-url: ${"a".repeat(40_000)}\r\n\r\n`,
+      `GET /api/fal/proxy HTTP/1.1\r\nhost: ${new URL(srv.url).host}\r\nx-fal-target-url: ${"a".repeat(40_000)}\r\n\r\n`,
     );
     expect(huge).toMatch(/^HTTP\/1\.1 4\d\d/);
     expect(spy.calls).toHaveLength(0);
@@ -235,36 +236,47 @@ describe("proxy policy", () => {
   });
 
   it("PRX-03 streams SSE through as events arrive, past the header timeout", async () => {
+    // The fake upstream sends the next event only once the browser side has received the last
+    // one: a proxy that buffered the stream would never deliver the first, and the test would
+    // stop at the guard below instead of passing.
+    let received = () => {};
     spy.handler = (_c, _req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       let n = 0;
-      const t = setInterval(() => {
+      const next = () => {
         n += 1;
+        if (n > 4) return void res.end();
         res.write(`data: {"n":${n}}\n\n`);
-        if (n === 4) {
-          clearInterval(t);
-          res.end();
-        }
-      }, 120); // 4 × 120 ms outlasts the 250 ms header timeout: a live stream must not be cut
+      };
+      received = next;
+      next();
     };
     const res = await fetch(srv.proxyUrl, {
       headers: { "x-fal-target-url": `https://queue.fal.run/fal-ai/lora/requests/${ID}/status/stream?logs=1` },
     });
     expect(res.headers.get("content-type")).toBe("text/event-stream");
     const reader = res.body!.getReader();
-    const arrivals: number[] = [];
-    let text = "";
-    const t0 = Date.now();
+    const events: string[] = [];
+    let buffered = "";
     for (;;) {
-      const { done, value } = await reader.read();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const guard = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`event ${events.length + 1} never arrived: the stream is buffered`)),
+          5000,
+        );
+      });
+      const { done, value } = await Promise.race([reader.read(), guard]).finally(() => clearTimeout(timer));
       if (done) break;
-      text += new TextDecoder().decode(value);
-      arrivals.push(Date.now() - t0);
+      buffered += new TextDecoder().decode(value);
+      const complete = buffered.split("\n\n");
+      buffered = complete.pop()!;
+      events.push(...complete);
+      // Outlast the 250 ms header deadline once: a live stream must not be cut by it.
+      if (events.length === 2 && complete.length > 0) await new Promise((r) => setTimeout(r, 300));
+      if (complete.length > 0) received();
     }
-    expect(text.match(/data: /g)).toHaveLength(4);
-    // Events were relayed one by one, not buffered until the end.
-    expect(arrivals.length).toBeGreaterThanOrEqual(3);
-    expect(arrivals[0]).toBeLessThan(arrivals[arrivals.length - 1] - 150);
+    expect(events).toEqual([1, 2, 3, 4].map((n) => `data: {"n":${n}}`));
   });
 });
 
@@ -274,7 +286,7 @@ describe("proxy limits", () => {
     expect(expectJsonError(res, 413).code).toBe("body_too_large");
     const chunked = await rawExchange(
       srv.url,
-      `POST /api/fal/proxy HTTP/1.1\r\nhost: x\r\nx-fal-target-url: ${SUBMIT}\r\ntransfer-encoding: chunked\r\n\r\n1388\r\n${"y".repeat(5000)}\r\n0\r\n\r\n`,
+      `POST /api/fal/proxy HTTP/1.1\r\nhost: ${new URL(srv.url).host}\r\nx-fal-target-url: ${SUBMIT}\r\ntransfer-encoding: chunked\r\n\r\n1388\r\n${"y".repeat(5000)}\r\n0\r\n\r\n`,
     );
     expect(chunked).toMatch(/^HTTP\/1\.1 413/);
     expect(spy.calls).toHaveLength(0);
@@ -306,7 +318,11 @@ describe("proxy limits", () => {
 
   it("PRX-04 cuts off a client that sends headers too slowly", async () => {
     const t0 = Date.now();
-    const out = await rawExchange(srv.url, "GET /api/info HTTP/1.1\r\nhost: x\r\nx-slow: 1", 3000);
+    const out = await rawExchange(
+      srv.url,
+      `GET /api/info HTTP/1.1\r\nhost: ${new URL(srv.url).host}\r\nx-slow: 1`,
+      3000,
+    );
     expect(Date.now() - t0).toBeLessThan(2500);
     expect(out).toMatch(/^HTTP\/1\.1 408/);
   });
@@ -382,34 +398,36 @@ describe("proxy relay", () => {
     spy.handler = (_c, _req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.write(`data: ${"x".repeat(6_000)}\n\n`);
-      setTimeout(() => res.end(`data: ${"x".repeat(6_000)}\n\n`), 20);
+      res.end(`data: ${"x".repeat(6_000)}\n\n`);
     };
     await expect(call(`${STATUS}/stream`, { method: "GET", server: capped })).rejects.toThrow();
     expect(capped.logs.filter((l) => /10000.byte/.test(l))).toHaveLength(3);
   });
 
-  it("PRX-04 times out each hanging upstream call after its own deadline, not an earlier one's", async () => {
-    let hang = true;
-    spy.handler = (_c, _req, res) => {
-      if (hang) return; // never answers
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end("{}");
-    };
-    const t0 = Date.now();
-    const first = call(STATUS, { method: "GET" }).then((r) => ({ r, at: Date.now() - t0 }));
-    await new Promise((r) => setTimeout(r, 150));
-    const second = call(STATUS, { method: "GET" }).then((r) => ({ r, at: Date.now() - t0 }));
-    await new Promise((r) => setTimeout(r, 20));
-    hang = false;
-    expect((await call(STATUS, { method: "GET" })).status).toBe(200);
-    const a = await first;
-    const b = await second;
-    expect(expectJsonError(a.r, 504).code).toBe("upstream_timeout");
-    expect(expectJsonError(b.r, 504).code).toBe("upstream_timeout");
-    // The deadline is 250 ms: the second call, started 150 ms later, must get its full 250 ms.
-    expect(a.at).toBeGreaterThanOrEqual(240);
-    expect(b.at).toBeGreaterThanOrEqual(150 + 240);
-    expect(b.at).toBeLessThan(2000);
+  it("PRX-04 times out each hanging upstream call after its own deadline, not an earlier one's", () => {
+    vi.useFakeTimers();
+    try {
+      const deadlines = new Deadlines(250, () => Date.now());
+      const expired: string[] = [];
+      deadlines.add(() => expired.push("first"));
+      vi.advanceTimersByTime(150);
+      deadlines.add(() => expired.push("second"));
+      const third = deadlines.add(() => expired.push("third"));
+      vi.advanceTimersByTime(99);
+      expect(expired).toEqual([]);
+      vi.advanceTimersByTime(1); // 250 ms: only the first call's deadline
+      expect(expired).toEqual(["first"]);
+      deadlines.cancel(third); // its answer arrived
+      vi.advanceTimersByTime(149);
+      expect(expired).toEqual(["first"]);
+      vi.advanceTimersByTime(1); // 400 ms: the second call got its full 250 ms
+      expect(expired).toEqual(["first", "second"]);
+      vi.advanceTimersByTime(10_000);
+      expect(expired).toEqual(["first", "second"]);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("PRX-01 judges a repeated target again for another method (no decision reused across methods)", async () => {
@@ -418,6 +436,79 @@ describe("proxy relay", () => {
     const post = await call(STATUS, { method: "POST", body: "{}" });
     expect(expectJsonError(post, 400).code).toBe("method_not_allowed");
     expect(spy.calls).toHaveLength(2);
+  });
+});
+
+describe("PRX-11 header hygiene", () => {
+  it("PRX-11 forwards only allowlisted x-fal-* headers, and none the client named in Connection", async () => {
+    const res = await call(SUBMIT, {
+      headers: [
+        ["content-type", "application/json"],
+        ["x-fal-queue-priority", "low"],
+        ["x-fal-request-timeout", "30"],
+        ["x-fal-object-lifecycle-preference", '{"expiration_duration_seconds":60}'],
+        ["x-fal-runner-hint", "hint-1"],
+        ["x-fal-anything", "smuggled"],
+        ["x-fal-client-proxy", "spoofed"],
+        ["x-fal-store-io", "1"],
+        ["connection", "keep-alive, X-Fal-Runner-Hint, content-type"],
+        // Given a raw header list, node:http adds neither Host nor the body's framing.
+        ["host", new URL(srv.url).host],
+        ["content-length", "2"],
+      ],
+      body: "{}",
+    });
+    expect(res.body).toBe('{"ok":true,"path":"/queue.fal.run/fal-ai/lora"}');
+    const h = spy.calls[0].headers;
+    expect(h["x-fal-queue-priority"]).toBe("low");
+    expect(h["x-fal-request-timeout"]).toBe("30");
+    expect(h["x-fal-object-lifecycle-preference"]).toBe('{"expiration_duration_seconds":60}');
+    // Named in Connection: hop-by-hop by the client's own declaration.
+    expect(h["x-fal-runner-hint"]).toBeUndefined();
+    expect(h["content-type"]).toBeUndefined();
+    for (const name of ["x-fal-anything", "x-fal-client-proxy", "x-fal-store-io"]) expect(h[name]).toBeUndefined();
+  });
+
+  it("PRX-11 strips upstream CORS grants, CSP, Clear-Site-Data and headers named in its Connection", async () => {
+    spy.handler = (_c, _req, res) => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "x-fal-request-id": ID,
+        "access-control-allow-origin": "*",
+        "access-control-allow-credentials": "true",
+        "access-control-allow-headers": "*",
+        "access-control-expose-headers": "x-secret",
+        "content-security-policy": "default-src *",
+        "content-security-policy-report-only": "default-src *",
+        "clear-site-data": '"*"',
+        refresh: "0; url=https://evil.example/",
+        connection: "x-upstream-hop",
+        "x-upstream-hop": "1",
+      });
+      res.end("{}");
+    };
+    const cors = await boot({ allowedOrigins: ["https://app.example"] });
+    for (const [server, origin] of [
+      [srv, undefined],
+      [cors, "https://app.example"],
+    ] as const) {
+      const res = await call(SUBMIT, { server, headers: origin ? { origin } : {}, body: "{}" });
+      expect(res.status).toBe(200);
+      expect(res.headers["x-fal-request-id"]).toBe(ID);
+      for (const name of [
+        "access-control-allow-credentials",
+        "access-control-allow-headers",
+        "access-control-expose-headers",
+        "content-security-policy",
+        "content-security-policy-report-only",
+        "clear-site-data",
+        "refresh",
+        "x-upstream-hop",
+      ])
+        expect(res.headers[name]).toBeUndefined();
+      // CORS is the gate's decision: nothing for same-origin, the configured origin otherwise.
+      expect(res.headers["access-control-allow-origin"]).toBe(origin);
+    }
   });
 });
 

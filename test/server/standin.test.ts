@@ -6,10 +6,15 @@ import { ApiError, ValidationError, createFalClient, type FalClient } from "@fal
 import { PNG } from "pngjs";
 import jpeg from "jpeg-js";
 import { startServer, type StartedServer } from "../harness/server.ts";
-import { encodePlaceholder } from "../../src/server/standin/image.ts";
+import { encodePlaceholder, hash32 } from "../../src/server/standin/image.ts";
 import { httpRequest, startSpy, type Spy } from "./helpers.ts";
 
 const MODEL = "stabilityai/stable-diffusion-xl-base-1.0";
+
+/** Wait until `cond` holds, re-checking after each turn of the event loop (fails by the test timeout). */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 5));
+}
 let srv: StartedServer;
 let fal: FalClient;
 
@@ -170,13 +175,23 @@ describe("stand-in with the real client", () => {
     expect(res.headers.get("content-security-policy")).toContain("sandbox");
   });
 
-  it("answers the storage CORS preflight browsers send before the direct PUT", async () => {
-    const res = await httpRequest(`${srv.url}/standin/upload/abc.png`, {
-      method: "OPTIONS",
-      headers: { origin: "http://localhost:5173", "access-control-request-method": "PUT" },
-    });
-    expect(res.status).toBe(204);
-    expect(res.headers["access-control-allow-methods"]).toContain("PUT");
+  it("answers storage CORS preflights: reads from any origin, uploads only from ours or configured ones", async () => {
+    const preflight = (url: string, origin: string, method: string) =>
+      httpRequest(url, { method: "OPTIONS", headers: { origin, "access-control-request-method": method } });
+    const read = await preflight(`${srv.url}/standin/files/abc.png`, "http://localhost:5173", "GET");
+    expect(read.status).toBe(204);
+    expect(read.headers["access-control-allow-origin"]).toBe("*");
+    const foreignPut = await preflight(`${srv.url}/standin/upload/abc.png`, "http://localhost:5173", "PUT");
+    expect(foreignPut.status).toBe(403);
+    const dev = await startServer({ allowedOrigins: ["http://localhost:5173"] });
+    try {
+      const put = await preflight(`${dev.url}/standin/upload/abc.png`, "http://localhost:5173", "PUT");
+      expect(put.status).toBe(204);
+      expect(put.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
+      expect(put.headers["access-control-allow-methods"]).toContain("PUT");
+    } finally {
+      await dev.close();
+    }
   });
 
   it("image-to-image auto-uploads a Blob input and returns a 768×768 image", async () => {
@@ -255,8 +270,8 @@ describe("stand-in with the real client", () => {
         webhookUrl: "https://example.com/hook",
       });
       await fal.queue.subscribeToStatus("fal-ai/lora", { requestId: other, pollInterval: 15 });
-      await new Promise((r) => setTimeout(r, 20));
-      expect(srv.logs.some((l) => l.includes("webhook to non-loopback example.com skipped"))).toBe(true);
+      await until(() => srv.logs.some((l) => l.includes("webhook to non-loopback example.com skipped")));
+      expect(spy.calls).toHaveLength(1);
     } finally {
       await spy.close();
     }
@@ -265,14 +280,17 @@ describe("stand-in with the real client", () => {
 
 describe("stand-in control endpoints", () => {
   it("POST /standin/faults validates, arms and lists faults; DELETE clears; stats count calls", async () => {
+    const json = { "content-type": "application/json" };
     const bad = await httpRequest(`${srv.url}/standin/faults`, {
       method: "POST",
+      headers: json,
       body: JSON.stringify({ op: "status", kind: "http" }),
     });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.message).toContain("fault.status is required");
     const ok = await httpRequest(`${srv.url}/standin/faults`, {
       method: "POST",
+      headers: json,
       // 507: a status the client does not retry on its own (its status policy ignores config.retry).
       body: JSON.stringify({ faults: [{ op: "status", kind: "http", status: 507, on: 2 }] }),
     });
@@ -293,6 +311,7 @@ describe("stand-in control endpoints", () => {
     expect(stats.calls).toMatchObject({ submit: 1, status: 2 });
     await httpRequest(`${srv.url}/standin/faults`, {
       method: "POST",
+      headers: json,
       body: JSON.stringify({ op: "result", kind: "hang" }),
     });
     await httpRequest(`${srv.url}/standin/faults`, { method: "DELETE" });
@@ -306,7 +325,7 @@ describe("stand-in control endpoints", () => {
     ).rejects.toThrow();
     // The editor itself (/api/info) stays reachable; only the fal side is "offline".
     expect((await fetch(`${srv.url}/api/info`)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 170));
+    await until(() => !srv.standin!.isOffline());
     const res = await fetch(srv.proxyUrl, {
       headers: { "x-fal-target-url": "https://queue.fal.run/fal-ai/lora/requests/x/status" },
     });
@@ -316,11 +335,11 @@ describe("stand-in control endpoints", () => {
 
 describe("placeholder images", () => {
   it("are deterministic in seed and prompt, and differ otherwise", () => {
-    const spec = { width: 256, height: 128, seed: 42, prompt: "a cat", index: 0, format: "png" as const };
+    const spec = { width: 256, height: 128, seed: 42, promptHash: hash32("a cat"), index: 0, format: "png" as const };
     const a = encodePlaceholder(spec).bytes;
     expect(encodePlaceholder(spec).bytes.equals(a)).toBe(true);
     expect(encodePlaceholder({ ...spec, seed: 43 }).bytes.equals(a)).toBe(false);
-    expect(encodePlaceholder({ ...spec, prompt: "a dog" }).bytes.equals(a)).toBe(false);
+    expect(encodePlaceholder({ ...spec, promptHash: hash32("a dog") }).bytes.equals(a)).toBe(false);
     const decoded = PNG.sync.read(a);
     expect([decoded.width, decoded.height]).toEqual([256, 128]);
   });
@@ -329,7 +348,7 @@ describe("placeholder images", () => {
   // shared 2-core machine are not a test.
   it("encodes a full 1024×1024 PNG that decodes to that size", () => {
     const decoded = PNG.sync.read(
-      encodePlaceholder({ width: 1024, height: 1024, seed: 1, prompt: "size", index: 0, format: "png" }).bytes,
+      encodePlaceholder({ width: 1024, height: 1024, seed: 1, promptHash: 0, index: 0, format: "png" }).bytes,
     );
     expect([decoded.width, decoded.height]).toEqual([1024, 1024]);
   });

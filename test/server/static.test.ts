@@ -67,7 +67,7 @@ describe("static editor serving", () => {
   ])("never serves files outside dist: %s", async (path) => {
     const raw = await rawExchange(
       srv.url,
-      `GET ${path} HTTP/1.1\r\nhost: x\r\naccept: */*\r\nconnection: close\r\n\r\n`,
+      `GET ${path} HTTP/1.1\r\nhost: ${new URL(srv.url).host}\r\naccept: */*\r\nconnection: close\r\n\r\n`,
     );
     expect(raw).toMatch(/^HTTP\/1\.1 (400|404)/);
     expect(raw).not.toContain("TOP-SECRET");

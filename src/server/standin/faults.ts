@@ -1,7 +1,11 @@
 /**
  * Fault injection for the stand-in: make the Nth call of an operation fail in a chosen way,
- * or take the whole stand-in "offline" for a while. Used by tests and by `POST /standin/faults`.
+ * or take the whole stand-in "offline" for a while. Used by tests and by `POST /standin/faults`,
+ * and only in test mode (docs/server.md#test-mode-and-faults): a stand-in started by `npm start` has none.
  */
+import { sleep, untilAborted } from "../../shared/sleep.ts";
+import type { Logger } from "../http.ts";
+import { dropSignal, json } from "./responses.ts";
 export type StandinOp = "submit" | "run" | "status" | "stream" | "result" | "cancel" | "upload" | "uploadPut" | "file";
 
 export const STANDIN_OPS: readonly StandinOp[] = [
@@ -72,12 +76,19 @@ export function faultProblem(f: unknown): string | null {
   );
 }
 
+export const FAULTS_OFF =
+  "Fault injection is off: the stand-in is not in test mode (start the server with STANDIN_TEST_MODE=1).";
+
 export class FaultController {
   private armed: Array<{ fault: OpFault; seen: number }> = [];
   private offlineUntil = 0;
   private readonly offlineListeners = new Set<() => void>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `enabled` is the stand-in's test mode: without it, arming a fault throws. */
+  constructor(
+    readonly enabled = true,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Called when an offline period starts (the stand-in cuts its open streams, as a real outage would). */
   onOffline(listener: () => void): () => void {
@@ -86,6 +97,7 @@ export class FaultController {
   }
 
   add(fault: Fault): void {
+    if (!this.enabled) throw new TypeError(FAULTS_OFF);
     const problem = faultProblem(fault);
     if (problem) throw new TypeError(`Invalid stand-in fault: ${problem}`);
     if (fault.kind === "offline") {
@@ -125,4 +137,41 @@ export class FaultController {
     this.armed = this.armed.filter((a) => a.seen < (a.fault.on ?? 1) + (a.fault.times ?? 1) - 1);
     return hit;
   }
+}
+
+/** What an injected fault makes of a call: an answer to send instead, a special submit, or nothing. */
+export type FaultOutcome = Response | OpFault | null;
+
+/**
+ * Count a call of `op` and apply the fault armed for it, if any: answer with an HTTP error,
+ * wait, drop the connection (throws the proxy's drop marker), or hang until `signal` aborts.
+ * `stuck` and `jobError` are returned for submit to apply.
+ */
+export function createFaultInjector(
+  controller: FaultController,
+  calls: Record<StandinOp, number>,
+  logger: Logger,
+): (op: StandinOp, signal?: AbortSignal) => Promise<FaultOutcome> {
+  return async (op, signal) => {
+    calls[op] += 1;
+    const fault = controller.take(op);
+    if (!fault) return null;
+    logger.info(`stand-in: injecting ${fault.kind} fault into ${op} call #${calls[op]}`);
+    switch (fault.kind) {
+      case "http": {
+        const headers: Record<string, string> = {};
+        if (fault.status === 429) headers["retry-after"] = String(fault.retryAfterSeconds ?? 1);
+        return json(fault.status, { detail: `Injected ${fault.status} by the stand-in.` }, headers);
+      }
+      case "delay":
+        await sleep(fault.ms, signal);
+        return null;
+      case "drop":
+        throw dropSignal();
+      case "hang":
+        return untilAborted(signal);
+      default:
+        return fault; // stuck / jobError: applied by submit
+    }
+  };
 }

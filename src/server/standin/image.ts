@@ -12,7 +12,8 @@ export interface PlaceholderSpec {
   width: number;
   height: number;
   seed: number;
-  prompt: string;
+  /** hash32 of the prompt: the colours follow the prompt without keeping it. */
+  promptHash: number;
   /** Index within a batch, so images of one request differ. */
   index: number;
   format: ImageFormat;
@@ -55,8 +56,8 @@ function hsl(h: number, s: number, l: number): [number, number, number] {
 
 /** Raw RGBA pixels of the placeholder (exported for tests that check determinism). */
 export function renderPlaceholder(spec: Omit<PlaceholderSpec, "format">): Uint8Array {
-  const { width, height, seed, prompt, index } = spec;
-  const rand = mulberry32((seed ^ hash32(prompt) ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+  const { width, height, seed, promptHash, index } = spec;
+  const rand = mulberry32((seed ^ promptHash ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const c1 = hsl(rand() * 360, 0.55, 0.45);
   const c2 = hsl(rand() * 360, 0.55, 0.6);
   const cell = Math.max(8, Math.round(Math.min(width, height) / (6 + Math.floor(rand() * 6))));
