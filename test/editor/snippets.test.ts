@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { curlSnippet, jsSnippet, requestJson } from "../../src/editor/panels/snippets";
+import { curlSnippet, jsSnippet, pythonSnippet, requestJson } from "../../src/editor/panels/snippets";
 import { searchNodes } from "../../src/editor/panels/search";
 import { stubNodes } from "./stubRegistry";
 
@@ -22,6 +22,46 @@ describe("request snippets", () => {
     expect(sh).toContain('-H "Authorization: Key $FAL_KEY"');
     const body = sh.slice(sh.indexOf("<<'JSON'\n") + 8, sh.lastIndexOf("\nJSON\n"));
     expect(JSON.parse(body)).toEqual(input);
+  });
+});
+
+describe("Python snippet and local URLs", () => {
+  const full = {
+    ...input,
+    seed: 3,
+    prompt_weighting: true,
+    enable_safety_checker: false,
+    loras: [{ path: "a", scale: 0.5 }],
+    x: null,
+  };
+  it("calls fal_client.subscribe with the input as a Python literal", () => {
+    const py = pythonSnippet("fal-ai/lora", full);
+    expect(py).toContain("import fal_client");
+    expect(py).toContain('fal_client.subscribe(\n    "fal-ai/lora",');
+    const literal = py.slice(py.indexOf("arguments=") + 10, py.indexOf(",\n    with_logs"));
+    // Python's literals, read back the way Python would: True/False/None, JSON-escaped strings.
+    const asJson = literal
+      .replace(/\bTrue\b/g, "true")
+      .replace(/\bFalse\b/g, "false")
+      .replace(/\bNone\b/g, "null")
+      .replace(/,(\s*[}\]])/g, "$1");
+    expect(JSON.parse(asJson)).toEqual(full);
+    expect(py).not.toContain("Note:");
+  });
+  it("every snippet says when a value points at the local stand-in, naming its request path", () => {
+    const local = {
+      ...input,
+      image_url: "http://127.0.0.1:8787/standin/files/abc.png",
+      controlnets: [{ image_url: "http://localhost:8787/x.png" }],
+    };
+    for (const s of [
+      pythonSnippet("fal-ai/lora", local),
+      jsSnippet("fal-ai/lora", local),
+      curlSnippet("fal-ai/lora", local),
+    ]) {
+      expect(s).toMatch(/^(#|\/\/) Note: image_url, controlnets\.0\.image_url point at the local stand-in/);
+    }
+    expect(JSON.parse(curlSnippet("fal-ai/lora", local).split("<<'JSON'\n")[1].split("\nJSON\n")[0])).toEqual(local);
   });
 });
 

@@ -5,7 +5,15 @@ import { ui, useUi } from "../store/ui";
 import { compiled } from "../engine";
 import { Icon } from "../kit/icons";
 import { JsonView } from "./JsonView";
-import { curlSnippet, jsSnippet, requestJson } from "./snippets";
+import { curlSnippet, jsSnippet, pythonSnippet, requestJson } from "./snippets";
+
+/** The request view's formats: tab label, what a copy is called, and the text. */
+const SNIPPETS = {
+  json: { tab: "JSON", what: "Request JSON", text: (_: string, input: Record<string, unknown>) => requestJson(input) },
+  js: { tab: "JavaScript", what: "JavaScript snippet", text: jsSnippet },
+  python: { tab: "Python", what: "Python snippet", text: pythonSnippet },
+  curl: { tab: "curl", what: "curl command", text: curlSnippet },
+} as const;
 
 async function copyText(text: string, what: string) {
   try {
@@ -23,7 +31,7 @@ export function RequestPanel() {
   const selected = useEditor((s) => s.selection.nodes);
   const chosen = useUi((s) => s.output);
   const result = compiled(doc, store.registry);
-  const [format, setFormat] = useState<"json" | "js" | "curl">("json");
+  const [format, setFormat] = useState<keyof typeof SNIPPETS>("json");
 
   // Which output to show: the one picked, else a selected Sampler, else the first.
   const out =
@@ -105,7 +113,7 @@ export function RequestPanel() {
         )}
         <div className="row gap4 req-tools">
           <div className="seg" role="tablist" aria-label="Format">
-            {(["json", "js", "curl"] as const).map((f) => (
+            {(["json", "js", "python", "curl"] as const).map((f) => (
               <button
                 key={f}
                 role="tab"
@@ -113,7 +121,7 @@ export function RequestPanel() {
                 className={format === f ? "on" : ""}
                 onClick={() => setFormat(f)}
               >
-                {f === "json" ? "JSON" : f === "js" ? "JavaScript" : "curl"}
+                {SNIPPETS[f].tab}
               </button>
             ))}
           </div>
@@ -121,16 +129,7 @@ export function RequestPanel() {
           <button
             className="btn small"
             disabled={!out.input}
-            onClick={() =>
-              copyText(
-                format === "json"
-                  ? requestJson(input)
-                  : format === "js"
-                    ? jsSnippet(out.endpoint, input)
-                    : curlSnippet(out.endpoint, input),
-                format === "json" ? "Request JSON" : format === "js" ? "JavaScript snippet" : "curl command",
-              )
-            }
+            onClick={() => copyText(SNIPPETS[format].text(out.endpoint, input), SNIPPETS[format].what)}
           >
             <Icon name="copy" size={13} /> Copy
           </button>
@@ -140,9 +139,7 @@ export function RequestPanel() {
         {format === "json" ? (
           <JsonView value={input} highlight={highlight} problems={problems} onPick={pick} />
         ) : (
-          <pre className="code">
-            {format === "js" ? jsSnippet(out.endpoint, input) : curlSnippet(out.endpoint, input)}
-          </pre>
+          <pre className="code">{SNIPPETS[format].text(out.endpoint, input)}</pre>
         )}
       </div>
       <div className="req-foot">
