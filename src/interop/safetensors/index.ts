@@ -1,0 +1,26 @@
+/**
+ * .safetensors LoRA files: the header, what it says about the LoRA, and where one may be fetched
+ * from. Pure; see docs/interop.md ("safetensors").
+ */
+export {
+  DEFAULT_MAX_HEADER_BYTES,
+  parseSafetensorsHeader,
+  readHeaderLength,
+  type HeaderOptions,
+  type HeaderProblem,
+  type HeaderResult,
+  type SafetensorsHeader,
+  type TensorInfo,
+} from "./header";
+export {
+  checkThumbnail,
+  describeLora,
+  familyOfTensors,
+  topTags,
+  MAX_TRIGGER_WORDS,
+  type FamilySource,
+  type LoraInfo,
+  type LoraThumbnail,
+} from "./lora";
+export { checkLoraUrl, checkRedirect, type LoraSite, type UrlCheck } from "./hosts";
+export { familyOfModelName, FAMILY_LABELS, type Family } from "../models";
