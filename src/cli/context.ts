@@ -18,6 +18,8 @@ export interface CommandContext {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   /** Environment variables (process.env unless injected), for commands that need settings such as a proxy URL. */
   env: Readonly<Record<string, string | undefined>>;
+  /** The fetch for commands that read from the network (inspect URL); injected in tests. */
+  fetch: typeof fetch;
   /** Aborted on Ctrl-C: long-running commands (run) should stop and clean up when it fires. */
   signal: AbortSignal;
 }

@@ -15,6 +15,11 @@ export interface CliIO {
    * (progress that redraws in place). Commands never write terminal control sequences themselves.
    */
   redrawLine?(text: string): void;
+  /**
+   * The first `bytes` bytes of a file (or of stdin for "-") and, when known, its whole size: for
+   * files of which only the start matters, such as a LoRA's header.
+   */
+  readPrefix?(path: string, bytes: number): Promise<{ bytes: Uint8Array; size?: number }>;
 }
 
 /** A problem with what the user gave us (usage, unreadable file): exit code 2, one clear line. */
@@ -64,17 +69,56 @@ async function readFileCapped(path: string, maxBytes: number): Promise<Uint8Arra
       );
     return await readCapped(handle.createReadStream({ autoClose: false }), path, maxBytes);
   } catch (err) {
-    if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EACCES" || code === "EPERM"
-          ? "permission denied"
-          : code === "EISDIR"
-            ? "it is a directory"
-            : (err as Error).message;
-    throw new InputError(`cannot read ${displayName(path)}: ${why}`);
+    throw unreadable(path, err);
+  } finally {
+    await handle?.close();
+  }
+}
+
+function unreadable(path: string, err: unknown): InputError {
+  if (err instanceof InputError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === "ENOENT"
+      ? "no such file"
+      : code === "EACCES" || code === "EPERM"
+        ? "permission denied"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : (err as Error).message;
+  return new InputError(`cannot read ${displayName(path)}: ${why}`);
+}
+
+/** Up to `want` bytes from the start of a stream; its size too when it ends sooner. */
+async function readStart(source: Readable, want: number): Promise<{ bytes: Uint8Array; size?: number }> {
+  const out = new Uint8Array(want);
+  let got = 0;
+  try {
+    for await (const chunk of source) {
+      const buf = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+      const take = Math.min(buf.length, want - got);
+      out.set(buf.subarray(0, take), got);
+      got += take;
+      if (got >= want) return { bytes: out };
+    }
+  } finally {
+    source.destroy();
+  }
+  return { bytes: out.subarray(0, got), size: got };
+}
+
+async function readFilePrefix(path: string, want: number): Promise<{ bytes: Uint8Array; size?: number }> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new InputError(`cannot read ${path}: it is a directory`);
+    if (!stat.isFile()) return await readStart(handle.createReadStream({ autoClose: false }), want);
+    const buffer = new Uint8Array(Math.min(want, stat.size));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return { bytes: buffer.subarray(0, bytesRead), size: stat.size };
+  } catch (err) {
+    throw unreadable(path, err);
   } finally {
     await handle?.close();
   }
@@ -84,5 +128,6 @@ export const nodeIO: CliIO = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   read: (path, maxBytes) => (path === "-" ? readCapped(process.stdin, path, maxBytes) : readFileCapped(path, maxBytes)),
+  readPrefix: (path, bytes) => (path === "-" ? readStart(process.stdin, bytes) : readFilePrefix(path, bytes)),
   ...(process.stderr.isTTY ? { redrawLine: (text: string) => void process.stderr.write(`\r\x1b[K${text}`) } : {}),
 };

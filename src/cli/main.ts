@@ -12,6 +12,7 @@ import { importCommand } from "./commands/import";
 import { validateCommand } from "./commands/validate";
 import { runCommand } from "./run";
 import { explainCommand } from "./explain";
+import { inspectCommand } from "./commands/inspect";
 import { EXIT, type Command, type CommandContext } from "./context";
 import { InputError, nodeIO, type CliIO } from "./io";
 import { formatDiagnostic, type CliDiagnostic } from "./report";
@@ -30,6 +31,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   validate: validateCommand,
   run: runCommand,
   explain: explainCommand,
+  inspect: inspectCommand,
 };
 
 const COMMON_OPTIONS = {
@@ -42,6 +44,7 @@ export interface RunOptions {
   registry?: Registry;
   env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
+  fetch?: typeof fetch;
 }
 
 function generalHelp(): string {
@@ -131,6 +134,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       values: parsed.values as CommandContext["values"],
       env: options.env ?? process.env,
       signal: options.signal ?? new AbortController().signal,
+      fetch: options.fetch ?? globalThis.fetch,
     };
     return await command.run(ctx);
   } catch (err) {

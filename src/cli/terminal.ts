@@ -34,6 +34,7 @@ export function terminalSafeIO(io: CliIO): CliIO {
     stderr: (text) => io.stderr(terminalText(text)),
     read: (path, maxBytes) => io.read(path, maxBytes),
   };
+  if (io.readPrefix) safe.readPrefix = io.readPrefix.bind(io);
   const redraw = io.redrawLine;
   if (redraw) safe.redrawLine = (text) => redraw(inline(text));
   return safe;
