@@ -47,6 +47,12 @@ export function checkpointRepo(name: string): string | undefined {
   return Object.hasOwn(CHECKPOINTS, stem) ? CHECKPOINTS[stem] : undefined;
 }
 
+/** The well-known file name of a checkpoint repo (the first listed: no fp16 or 0.9-VAE variant). */
+export function checkpointFileOf(repo: string): string | undefined {
+  for (const [stem, id] of Object.entries(CHECKPOINTS)) if (id === repo) return stem;
+  return undefined;
+}
+
 /** ControlNet files whose diffusers repo is known: lllyasviel's v1.1 set and diffusers' SDXL ones. */
 export function controlNetRepo(name: string): string | undefined {
   const stem = fileStem(name).toLowerCase();

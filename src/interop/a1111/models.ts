@@ -3,23 +3,9 @@
  * Hugging Face ids, ControlNet 1.1 models by their lllyasviel repositories, Civitai model
  * versions by their download URL. Anything else is a local file only its owner has.
  */
+import { checkpointFileOf, checkpointRepo, controlNetRepo } from "../models";
 
-/** A1111 checkpoint file name (no extension) → Hugging Face id. */
-const CHECKPOINTS: Readonly<Record<string, string>> = {
-  "sd_xl_base_1.0": "stabilityai/stable-diffusion-xl-base-1.0",
-  "sd_xl_base_1.0_0.9vae": "stabilityai/stable-diffusion-xl-base-1.0",
-  "sd_xl_refiner_1.0": "stabilityai/stable-diffusion-xl-refiner-1.0",
-  "sd_xl_refiner_1.0_0.9vae": "stabilityai/stable-diffusion-xl-refiner-1.0",
-  "sd_xl_turbo_1.0": "stabilityai/sdxl-turbo",
-  "sd_xl_turbo_1.0_fp16": "stabilityai/sdxl-turbo",
-  // runwayml/stable-diffusion-v1-5 was taken down in 2024; this is its official mirror.
-  "v1-5-pruned-emaonly": "stable-diffusion-v1-5/stable-diffusion-v1-5",
-  "v1-5-pruned": "stable-diffusion-v1-5/stable-diffusion-v1-5",
-  "v2-1_768-ema-pruned": "stabilityai/stable-diffusion-2-1",
-  "v2-1_512-ema-pruned": "stabilityai/stable-diffusion-2-1-base",
-};
-
-/** `Model hash` (first 10 hex digits of the file's SHA-256) of the files above, for texts without `Model`. */
+/** `Model hash` (first 10 hex digits of the file's SHA-256) of well-known checkpoints, for texts without `Model`. */
 const CHECKPOINT_HASHES: Readonly<Record<string, string>> = {
   "31e35c80fc": "sd_xl_base_1.0",
   "7440042bbd": "sd_xl_refiner_1.0",
@@ -42,7 +28,9 @@ function stem(name: string): string {
 export function checkpointFromA1111(model: string | undefined, hash: string | undefined): string | null {
   const name = model ? stem(model) : hash ? CHECKPOINT_HASHES[hash.trim().toLowerCase()] : undefined;
   if (!name) return null;
-  if (Object.hasOwn(CHECKPOINTS, name)) return CHECKPOINTS[name];
+  // Well-known files are in src/interop/models.ts, shared with the ComfyUI import.
+  const repo = name.includes("/") ? undefined : checkpointRepo(name);
+  if (repo) return repo;
   // A1111 writes a file's base name, never a path; a name with one slash is a Hugging Face id
   // (our own export writes those), and a URL is a URL.
   if (HF_ID.test(name) || /^https:\/\//.test(name)) return name;
@@ -51,14 +39,14 @@ export function checkpointFromA1111(model: string | undefined, hash: string | un
 
 /** The A1111 name for a model fal loads: the well-known file name, else the id or URL itself. */
 export function a1111FromCheckpoint(modelName: string): string {
-  for (const [name, id] of Object.entries(CHECKPOINTS)) if (id === modelName && !name.includes("0.9vae")) return name;
-  return modelName;
+  return checkpointFileOf(modelName) ?? modelName;
 }
 
 /** ControlNet model as A1111 names it (`control_v11p_sd15_canny [d14c016b]`) → a loadable id, or null. */
 export function controlnetFromA1111(model: string): string | null {
   const name = stem(model);
-  if (/^control_v11[pef]1?[pe]?_sd15_\w+$/.test(name)) return `lllyasviel/${name}`;
+  const repo = controlNetRepo(name);
+  if (repo) return repo;
   if (HF_ID.test(name) || /^https:\/\//.test(name)) return name;
   return null;
 }
