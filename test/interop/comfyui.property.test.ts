@@ -8,10 +8,10 @@ const SEVERITIES = new Set(["error", "warning", "info"]);
 
 /** The result is always well formed, whatever went in, and no exception was caught on the way. */
 function expectWellFormed(r: ComfyImport): void {
-  expect(r.unmapped.filter((u) => u.message.startsWith("ComfyUI import bug"))).toEqual([]);
-  expect(["api", "workflow"]).toContain(r.format);
+  expect(r.notes.filter((u) => u.message.startsWith("ComfyUI import bug"))).toEqual([]);
+  expect(["api", "workflow"]).toContain(r.comfyFormat);
   expect(typeof r.request).toBe("object");
-  for (const u of r.unmapped) {
+  for (const u of r.notes) {
     expect(SEVERITIES.has(u.severity)).toBe(true);
     expect(typeof u.message).toBe("string");
     expect(u.message.length).toBeGreaterThan(0);
@@ -132,7 +132,7 @@ describe("importComfy lists every node", () => {
       fc.property(randomPrompt, (prompt) => {
         const r = importComfy(prompt);
         expectWellFormed(r);
-        const listed = new Set([...r.mapped, ...r.unmapped.map((u) => u.nodeId)]);
+        const listed = new Set([...r.mapped, ...r.notes.map((u) => u.nodeId)]);
         expect(Object.keys(prompt).filter((id) => !listed.has(id))).toEqual([]);
       }),
       { numRuns: 500 },
@@ -154,7 +154,7 @@ describe("importComfy on hostile files", () => {
     g.wire(prev, 0, 3, "model", "MODEL");
     const r = importComfy(g.v04());
     expectWellFormed(r);
-    expect(r.unmapped.some((u) => u.path === "model_name" && u.severity === "error")).toBe(true);
+    expect(r.notes.some((u) => u.path === "model_name" && u.severity === "error")).toBe(true);
   });
 
   it("bounds subgraphs that fan out exponentially", () => {
@@ -178,6 +178,6 @@ describe("importComfy on hostile files", () => {
       definitions: { subgraphs },
     });
     expectWellFormed(r);
-    expect(r.unmapped.some((u) => /more than 5000 nodes/.test(u.message))).toBe(true);
+    expect(r.notes.some((u) => /more than 5000 nodes/.test(u.message))).toBe(true);
   });
 });

@@ -3,13 +3,13 @@ import { detectComfy, importComfy, type ComfyImport, type Unmapped } from "../..
 import { falScheduler } from "../../src/interop/comfyui/samplers";
 import { sdxlLoraPrompt, sdxlLoraWorkflow, UiGraph } from "./comfyFixtures";
 
-const about = (r: ComfyImport, nodeId: string) => r.unmapped.filter((u) => u.nodeId === nodeId);
-const errors = (r: ComfyImport) => r.unmapped.filter((u) => u.severity === "error");
+const about = (r: ComfyImport, nodeId: string) => r.notes.filter((u) => u.nodeId === nodeId);
+const errors = (r: ComfyImport) => r.notes.filter((u) => u.severity === "error");
 const messages = (us: Unmapped[]) => us.map((u) => u.message).join("\n");
 
 /** Every node of the file is either carried by the request or listed as not mapped. */
 function expectNothingDropped(r: ComfyImport, ids: string[]): void {
-  const listed = new Set([...r.mapped, ...r.unmapped.map((u) => u.nodeId)]);
+  const listed = new Set([...r.mapped, ...r.notes.map((u) => u.nodeId)]);
   expect(ids.filter((id) => !listed.has(id))).toEqual([]);
 }
 
@@ -17,7 +17,8 @@ describe("importComfy: API prompt", () => {
   it("maps the text-to-image graph with a LoRA and CLIPSetLastLayer", () => {
     const prompt = sdxlLoraPrompt();
     const r = importComfy(prompt);
-    expect(r.format).toBe("api");
+    expect(r.comfyFormat).toBe("api");
+    expect(r.format).toBe("ComfyUI API prompt");
     expect(r.endpoint).toBe("fal-ai/lora");
     expect(r.request).toEqual({
       model_name: "stabilityai/stable-diffusion-xl-base-1.0",
@@ -38,6 +39,7 @@ describe("importComfy: API prompt", () => {
       expect.objectContaining({
         nodeId: "10",
         classType: "LoraLoader",
+        source: "node 10 (LoraLoader) lora_name",
         path: "loras.0.path",
         message: expect.stringMatching(/^LoRA "castle_style": path needed/),
       }),
@@ -223,6 +225,22 @@ describe("importComfy: API prompt", () => {
     expect(r.endpoint).toBe("fal-ai/lora/image-to-image");
   });
 
+  it("reads a full denoise where ComfyUI does: KSamplerAdvanced from step 0, a KSampler without denoise", () => {
+    const p = sdxlLoraPrompt();
+    delete p["5"];
+    p["20"] = { class_type: "LoadImage", inputs: { image: "photo.png" } };
+    p["21"] = { class_type: "VAEEncode", inputs: { pixels: ["20", 0], vae: ["4", 2] } };
+    p["3"].inputs.latent_image = ["21", 0];
+    delete p["3"].inputs.denoise;
+    expect(importComfy(p).request.noise_strength).toBe(1);
+    const { seed, ...rest } = p["3"].inputs;
+    p["3"] = {
+      class_type: "KSamplerAdvanced",
+      inputs: { ...rest, noise_seed: seed, add_noise: "enable", start_at_step: 0, end_at_step: 10000 },
+    };
+    expect(importComfy(p).request.noise_strength).toBe(1);
+  });
+
   it("reads a value from a primitive node wired into a widget input", () => {
     const p = sdxlLoraPrompt();
     p["40"] = { class_type: "PrimitiveInt", inputs: { value: 1234, control_after_generate: "fixed" } };
@@ -346,7 +364,7 @@ describe("importComfy: API prompt", () => {
     expect(r.request.negative_prompt).toBe("EasyNegative, blurry, (embedding:bad_hands:1.2)");
     expect(r.request.embeddings).toEqual([{ tokens: ["EasyNegative"] }]);
     expect(r.labels["embeddings.0"]).toBe("EasyNegative.safetensors");
-    expect(messages(r.unmapped)).toMatch(/takes one embedding; "embedding:bad_hands" stays in the prompt/);
+    expect(messages(r.notes)).toMatch(/takes one embedding; "embedding:bad_hands" stays in the prompt/);
   });
 
   it("reports nodes with no fal equivalent, whether before or after the sampler", () => {
@@ -388,7 +406,7 @@ describe("importComfy: API prompt", () => {
     const r = importComfy(JSON.parse(text));
     expect(r.request.negative_prompt).toBe("blurry");
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(r.unmapped).toContainEqual(
+    expect(r.notes).toContainEqual(
       expect.objectContaining({ severity: "warning", message: expect.stringMatching(/__proto__/) }),
     );
   });
@@ -424,7 +442,7 @@ describe("importComfy: UI workflow", () => {
       sdxlLoraWorkflow({ seedWidgetsControl: false }).v04(),
     ]) {
       const r = importComfy(wf);
-      expect(r.format).toBe("workflow");
+      expect(r.comfyFormat).toBe("workflow");
       expect(r.request).toEqual(api.request);
       expect(r.labels).toEqual(api.labels);
     }
@@ -530,7 +548,7 @@ describe("importComfy: UI workflow", () => {
     g.node("Note", ["Use 28 steps for best results"]);
     g.nodes.find((n) => n.id === 5)!.widgets_values = [832, 1216, 2, "extra", "values"];
     const r = importComfy(g.v04());
-    expect(messages(r.unmapped)).toMatch(/A note was not imported: "Use 28 steps for best results"/);
+    expect(messages(r.notes)).toMatch(/A note was not imported: "Use 28 steps for best results"/);
     expect(about(r, "5")).toContainEqual(
       expect.objectContaining({ message: expect.stringMatching(/5 widget values where ComfyUI writes 3/) }),
     );

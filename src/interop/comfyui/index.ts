@@ -21,10 +21,11 @@ import {
   SAMPLERS,
 } from "./map";
 import { Mapper } from "./mapper";
-import type { ComfyFormat, ComfyImport } from "./types";
+import { COMFY_FORMATS, type ComfyFormat, type ComfyImport, type Unmapped } from "./types";
 import { looksLikeWorkflow, readWorkflow } from "./workflow";
 
 export type * from "./types";
+export { COMFY_FORMATS } from "./types";
 
 /** Workflows run to a few MB; subgraph definitions nest a dozen levels deep at most. */
 const LIMITS: JsonLimits = { maxBytes: 64 * 1024 * 1024, maxDepth: 96, maxIssues: 20 };
@@ -77,10 +78,11 @@ const ORDER = [
  */
 export function importComfy(json: unknown): ComfyImport {
   const result: ComfyImport = {
-    format: "api",
+    format: COMFY_FORMATS.api,
+    comfyFormat: "api",
     endpoint: "fal-ai/lora",
     request: {},
-    unmapped: [],
+    notes: [],
     labels: {},
     mapped: [],
     sources: {},
@@ -90,23 +92,24 @@ export function importComfy(json: unknown): ComfyImport {
     const safe = toSafeTree(json, LIMITS);
     if (!safe.ok) {
       for (const e of safe.errors)
-        result.unmapped.push({
+        result.notes.push({
           severity: "error",
           message: `${e.message.replace(/^Not a valid pipeline file/, "Not a readable ComfyUI file")} at ${e.path}`,
         });
       return result;
     }
-    for (const w of safe.warnings) result.unmapped.push({ severity: "warning", message: w.message, path: w.path });
+    for (const w of safe.warnings) result.notes.push({ severity: "warning", message: w.message, path: w.path });
     const found = unwrap(safe.value);
     if (!found) {
-      result.unmapped.push({
+      result.notes.push({
         severity: "error",
         message:
           "Not a ComfyUI file: expected an API prompt ({id: {class_type, inputs}}) or a UI workflow ({nodes, links})",
       });
       return result;
     }
-    result.format = found.format;
+    result.comfyFormat = found.format;
+    result.format = COMFY_FORMATS[found.format];
     const g = found.format === "api" ? readApiPrompt(found.value) : readWorkflow(found.value);
     if ("version" in g && typeof g.version === "number") result.version = g.version;
     const m = mapGraph(g);
@@ -118,14 +121,21 @@ export function importComfy(json: unknown): ComfyImport {
       sources: m.sources,
       subgraphs: g.subgraphs,
     });
-    result.unmapped.push(...m.unmapped);
+    result.notes.push(...m.notes);
   } catch (err) {
-    result.unmapped.push({
+    result.notes.push({
       severity: "error",
       message: `ComfyUI import bug: ${err instanceof Error ? err.message : String(err)}`,
     });
   }
+  for (const note of result.notes)
+    if (note.source === undefined && note.nodeId !== undefined) note.source = sourceOf(note);
   return result;
+}
+
+/** "node 10 (LoraLoader) strength_clip": how the import report names where a note comes from. */
+function sourceOf(n: Unmapped): string {
+  return `node ${n.nodeId}${n.classType ? ` (${n.classType})` : ""}${n.field ? ` ${n.field}` : ""}`;
 }
 
 function ordered(request: Obj): Obj {
@@ -137,12 +147,12 @@ function ordered(request: Obj): Obj {
 
 function mapGraph(g: FlatGraph): Mapper {
   const m = new Mapper(g);
-  m.unmapped.push(...g.problems);
+  m.notes.push(...g.problems);
   reportSkipped(m);
   const samplers = [...g.nodes.values()].filter((n) => SAMPLERS.has(n.classType));
   const main = chooseSampler(m, samplers);
   if (!main) {
-    m.unmapped.push({
+    m.notes.push({
       severity: "error",
       message: "The file has no KSampler or KSamplerAdvanced, so there is no image generation to import",
     });
@@ -183,19 +193,19 @@ function reportSkipped(m: Mapper): void {
     const at = { nodeId: s.nodeId, classType: s.classType };
     if (s.why === "note") {
       const text = (s.text ?? "").replace(/\s+/g, " ").trim();
-      m.unmapped.push({
+      m.notes.push({
         ...at,
         severity: "info",
         message: `A note was not imported${text ? `: "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"` : ""}`,
       });
     } else if (s.why === "muted") {
-      m.unmapped.push({
+      m.notes.push({
         ...at,
         severity: "info",
         message: `${s.classType} is muted: ComfyUI does not run it, so it was left out`,
       });
     } else {
-      m.unmapped.push({
+      m.notes.push({
         ...at,
         severity: "info",
         message: `${s.classType} is bypassed: ComfyUI passes its inputs through, and so did the import`,
@@ -203,7 +213,7 @@ function reportSkipped(m: Mapper): void {
     }
   }
   for (const c of m.g.cut)
-    m.unmapped.push({
+    m.notes.push({
       nodeId: c.nodeId,
       classType: m.g.nodes.get(c.nodeId)?.classType,
       field: c.input,
@@ -296,7 +306,7 @@ function reportWeighting(m: Mapper): void {
   const text = `${m.request.prompt ?? ""} ${m.request.negative_prompt ?? ""}`;
   const hit = A1111_WEIGHTS.exec(text);
   if (hit)
-    m.unmapped.push({
+    m.notes.push({
       severity: "warning",
       path: "prompt",
       message: `${hit[0]} is ComfyUI's weighting syntax; fal reads Compel's, so it was kept as text. Write (words)1.2 and turn on prompt weighting`,

@@ -37,7 +37,8 @@ export function mapSampler(m: Mapper, s: FlatNode): number | undefined {
   if (choice.scheduler) m.set("scheduler", choice.scheduler, s);
   if (choice.note) m.note("warning", s, choice.note, { field: "sampler_name", path: "scheduler" });
   m.use(s);
-  if (!advanced) return m.num(s, "denoise");
+  // ComfyUI's default denoise is 1: an absent input means full denoising, not fal's 0.5.
+  if (!advanced) return s.inputs.has("denoise") ? m.num(s, "denoise") : 1;
 
   if (m.value(s, "add_noise") === "disable")
     m.note("warning", s, "add_noise is disabled (it continues another sampler's work); fal always adds noise", {
@@ -52,16 +53,15 @@ export function mapSampler(m: Mapper, s: FlatNode): number | undefined {
       `stops at step ${end} of ${steps} and hands a noisy latent on (a refiner setup); fal runs every step`,
       { field: "end_at_step" },
     );
-  if (start > 0 && steps !== undefined && steps > 0) {
+  if (steps === undefined || steps <= 0) return undefined;
+  if (start > 0)
     m.note(
       "info",
       s,
-      `start_at_step ${start} of ${steps} was read as a denoising strength of ${round((steps - start) / steps)}`,
+      `start_at_step ${start} of ${steps} was read as a denoising strength of ${round(Math.max(0, (steps - start) / steps))}`,
       { field: "start_at_step", path: "noise_strength" },
     );
-    return Math.max(0, (steps - start) / steps);
-  }
-  return undefined;
+  return Math.max(0, (steps - start) / steps);
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -85,7 +85,7 @@ export function mapLatent(m: Mapper, s: FlatNode, denoise: number | undefined): 
         m.use(node);
         if (denoise !== undefined && denoise < 1)
           m.note("warning", s, `denoise ${denoise} on an empty latent has no fal equivalent; fal denoises fully`, {
-            field: "denoise",
+            field: s.classType === "KSamplerAdvanced" ? "start_at_step" : "denoise",
           });
         return;
       }

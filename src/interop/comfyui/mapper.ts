@@ -12,7 +12,7 @@ const isHttpsUrl = (s: string) => /^https:\/\/[^\s]+$/i.test(s);
 
 export class Mapper {
   readonly request: Obj = {};
-  readonly unmapped: Unmapped[] = [];
+  readonly notes: Unmapped[] = [];
   readonly labels: Record<string, string> = {};
   readonly sources: Record<string, ComfyNodeRef> = {};
   endpoint: Endpoint = "fal-ai/lora";
@@ -48,7 +48,7 @@ export class Mapper {
   }
 
   note(severity: ComfySeverity, node: FlatNode | undefined, message: string, extra: Partial<Unmapped> = {}): void {
-    this.unmapped.push({
+    this.notes.push({
       severity,
       message,
       ...(node ? { nodeId: node.id, classType: node.classType } : {}),

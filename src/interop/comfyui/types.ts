@@ -1,22 +1,18 @@
-import type { Endpoint } from "../../graph";
+import type { ForeignNote, ForeignRequest } from "../foreign";
 
 export type ComfyFormat = "api" | "workflow";
-export type ComfySeverity = "error" | "warning" | "info";
+export type ComfySeverity = ForeignNote["severity"];
 
 /**
  * Something of the ComfyUI file the request does not carry as it was, or that still needs the
  * user (a LoRA known only by its local file name). Named by node and input, or by request path.
  */
-export interface Unmapped {
-  severity: ComfySeverity;
-  message: string;
+export interface Unmapped extends ForeignNote {
   /** The ComfyUI node id; inside a subgraph, the execution id ComfyUI uses ("12:5"). */
   nodeId?: string;
   classType?: string;
   /** The node's input (widget) name. */
   field?: string;
-  /** The request path it concerns, e.g. "loras.0.path". */
-  path?: string;
 }
 
 export interface ComfyNodeRef {
@@ -33,19 +29,24 @@ export interface ComfySubgraph {
   instances: { nodeId: string; innerNodeIds: string[] }[];
 }
 
-export interface ComfyImport {
-  format: ComfyFormat;
+/**
+ * A {@link ForeignRequest} (request, labels by request path, notes) with what only ComfyUI has:
+ * which nodes mapped, where each request value came from, and the subgraphs.
+ */
+export interface ComfyImport extends ForeignRequest {
+  comfyFormat: ComfyFormat;
   /** The UI workflow's `version` (0.4 or 1); absent for API prompts. */
   version?: number;
-  endpoint: Endpoint;
-  /** A fal-ai/lora input. Fields ComfyUI names only locally (LoRA paths, images) are left out. */
-  request: Record<string, unknown>;
-  unmapped: Unmapped[];
-  /** Request path → the name ComfyUI knows it by, e.g. "loras.0" → "castle_style.safetensors". */
-  labels: Record<string, string>;
-  /** Ids of the nodes whose meaning the request carries; every other node is in `unmapped`. */
+  /** Every node not in `mapped` is named here, by `nodeId` and `classType`. */
+  notes: Unmapped[];
+  /** Ids of the nodes whose meaning the request carries. */
   mapped: string[];
   /** Request path → the ComfyUI node its value came from. */
   sources: Record<string, ComfyNodeRef>;
   subgraphs: ComfySubgraph[];
 }
+
+export const COMFY_FORMATS: Readonly<Record<ComfyFormat, string>> = {
+  api: "ComfyUI API prompt",
+  workflow: "ComfyUI workflow",
+};
