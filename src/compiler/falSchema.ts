@@ -21,7 +21,7 @@ import {
   type ImageSizePreset,
   type Scheduler,
 } from "../graph/falEnums";
-import { fastCheckOf, withFastCheck, type FastCheck } from "../graph/fastCheck";
+import { fastCheckOf, nullable, optional, withFastCheck, type FastCheck } from "../graph/fastCheck";
 
 export { IMAGE_SIZE_PRESETS, IMAGE_SIZE_PRESET_NAMES, SCHEDULERS, type ImageSizePreset, type Scheduler };
 
@@ -150,7 +150,7 @@ function strictWithHints<S extends z.core.$ZodShape>(what: string, shape: S, hin
 /**
  * Fast check of a strict object: no key outside the shape (not even a hint key, which zod lets
  * through when undefined), and every shape key's value passing its own fast check; a field
- * without one is accepted only when absent. Built on first use, once every field schema exists.
+ * without one is never accepted. Built on first use, once every field schema exists.
  */
 function strictObjectFastCheck(shape: z.core.$ZodShape): FastCheck {
   let keys: string[] | undefined;
@@ -162,11 +162,8 @@ function strictObjectFastCheck(shape: z.core.$ZodShape): FastCheck {
       keys = Object.keys(shape);
       known = new Set(keys);
       checks = keys.map((k) => {
-        const field = shape[k] as z.ZodMiniType;
-        const fast = fastCheckOf(field);
-        if (fast) return fast;
-        const optional = (field as { _zod: { def: { type: string } } })._zod.def.type === "optional";
-        return optional ? (x: unknown) => x === undefined : () => false;
+        // Optional fields are made with optional(), which always registers a fast check.
+        return fastCheckOf(shape[k] as z.ZodMiniType) ?? (() => false);
       });
     }
     // The same key walk as zod's strict catchall (for...in, so inherited keys count too).
@@ -230,8 +227,8 @@ const dimension = () =>
   );
 
 const imageSizeShape = {
-  width: z.optional(dimension()),
-  height: z.optional(dimension()),
+  width: optional(dimension()),
+  height: optional(dimension()),
 };
 export const imageSizeSchema = strictWithHints("a custom image size {width, height}", imageSizeShape);
 
@@ -316,27 +313,27 @@ const list = <T extends z.ZodMiniType>(item: T) => {
   });
 };
 
-const loraWeightShape = { path: modelRefSchema, scale: z.optional(num()) };
+const loraWeightShape = { path: modelRefSchema, scale: optional(num()) };
 export const loraWeightSchema = strictWithHints("a LoRA {path, scale}", loraWeightShape, {
   force: '"force" belongs to another endpoint\'s LoraWeight; fal-ai/lora takes only path and scale',
 });
 
 const embeddingShape = {
   path: modelRefSchema,
-  tokens: z.optional(list(str())),
+  tokens: optional(list(str())),
 };
 export const embeddingSchema = strictWithHints("an embedding {path, tokens}", embeddingShape);
 
 const controlNetShape = {
   path: modelRefSchema,
   image_url: imageUrlSchema,
-  mask_url: z.optional(imageUrlSchema),
-  config_url: z.optional(fileUrlSchema),
-  variant: z.optional(str()),
-  conditioning_scale: z.optional(num()),
-  start_percentage: z.optional(num()),
-  end_percentage: z.optional(num()),
-  ip_adapter_index: z.optional(int()),
+  mask_url: optional(imageUrlSchema),
+  config_url: optional(fileUrlSchema),
+  variant: optional(str()),
+  conditioning_scale: optional(num()),
+  start_percentage: optional(num()),
+  end_percentage: optional(num()),
+  ip_adapter_index: optional(int()),
 };
 function controlNetOrder(c: { start_percentage?: unknown; end_percentage?: unknown }): RuleProblem[] {
   // fal compares with its defaults filled in, so a lone start of 1 already fails.
@@ -378,15 +375,15 @@ const ipAdapterShape = {
     list(imageUrlSchema),
     (v) => `must be an image URL or a list of them, got ${describe(v)}`,
   ),
-  ip_adapter_mask_url: z.optional(imageUrlSchema),
+  ip_adapter_mask_url: optional(imageUrlSchema),
   path: modelRefSchema,
-  model_subfolder: z.optional(str()),
-  weight_name: z.optional(str()),
-  insight_face_model_path: z.optional(modelRefSchema),
-  scale: z.optional(num()),
-  scale_json: z.optional(z.record(z.string(), z.json(), { error: expect("an object of per-layer scales") })),
-  unconditional_noising_factor: z.optional(num()),
-  image_projection_shortcut: z.optional(bool()),
+  model_subfolder: optional(str()),
+  weight_name: optional(str()),
+  insight_face_model_path: optional(modelRefSchema),
+  scale: optional(num()),
+  scale_json: optional(z.record(z.string(), z.json(), { error: expect("an object of per-layer scales") })),
+  unconditional_noising_factor: optional(num()),
+  image_projection_shortcut: optional(bool()),
 };
 export const ipAdapterSchema = strictWithHints("an IP-Adapter", ipAdapterShape, {
   image_url: '"image_url" belongs to another endpoint\'s IPAdapter; fal-ai/lora calls it ip_adapter_image_url',
@@ -395,14 +392,14 @@ export const ipAdapterSchema = strictWithHints("an IP-Adapter", ipAdapterShape, 
 });
 
 const timestepsShape = {
-  method: z.optional(enumOf(CUSTOM_SCHEDULE_METHODS)),
-  array: z.optional(list(int())),
+  method: optional(enumOf(CUSTOM_SCHEDULE_METHODS)),
+  array: optional(list(int())),
 };
 export const timestepsSchema = strictWithHints("a timesteps schedule {method, array}", timestepsShape);
 
 const sigmasShape = {
-  method: z.optional(enumOf(CUSTOM_SCHEDULE_METHODS)),
-  array: z.optional(list(num())),
+  method: optional(enumOf(CUSTOM_SCHEDULE_METHODS)),
+  array: optional(list(num())),
 };
 export const sigmasSchema = strictWithHints("a sigmas schedule {method, array}", sigmasShape);
 
@@ -422,54 +419,54 @@ export type SigmasInput = z.output<typeof sigmasSchema>;
 const head = {
   model_name: modelRefSchema,
   prompt: str(),
-  negative_prompt: z.optional(str()),
-  prompt_weighting: z.optional(bool()),
+  negative_prompt: optional(str()),
+  prompt_weighting: optional(bool()),
 };
 
 const rest = {
-  num_images: z.optional(int({ min: 1, max: 8 })),
-  seed: z.optional(int()),
-  num_inference_steps: z.optional(int({ min: 1, max: 150 })),
-  guidance_scale: z.optional(num({ min: 0, max: 20 })),
-  scheduler: z.optional(z.nullable(enumOf(SCHEDULERS as unknown as [Scheduler, ...Scheduler[]]))),
-  clip_skip: z.optional(int({ min: 0, max: 2 })),
-  loras: z.optional(list(loraWeightSchema)),
-  embeddings: z.optional(
+  num_images: optional(int({ min: 1, max: 8 })),
+  seed: optional(int()),
+  num_inference_steps: optional(int({ min: 1, max: 150 })),
+  guidance_scale: optional(num({ min: 0, max: 20 })),
+  scheduler: optional(nullable(enumOf(SCHEDULERS as unknown as [Scheduler, ...Scheduler[]]))),
+  clip_skip: optional(int({ min: 0, max: 2 })),
+  loras: optional(list(loraWeightSchema)),
+  embeddings: optional(
     withRule(list(embeddingSchema), (a: unknown[]): RuleProblem[] =>
       a.length > 1
         ? [{ path: [1], message: `only one embedding is supported by fal-ai/lora, got ${a.length}`, input: a[1] }]
         : NO_PROBLEMS,
     ),
   ),
-  controlnets: z.optional(list(controlNetSchema)),
-  controlnet_guess_mode: z.optional(bool()),
-  ip_adapter: z.optional(list(ipAdapterSchema)),
-  image_encoder_path: z.optional(modelRefSchema),
-  image_encoder_subfolder: z.optional(str()),
-  image_encoder_weight_name: z.optional(str()),
-  unet_name: z.optional(modelRefSchema),
-  variant: z.optional(str()),
-  ic_light_model_url: z.optional(modelRefSchema),
-  ic_light_model_background_image_url: z.optional(imageUrlSchema),
-  ic_light_image_url: z.optional(imageUrlSchema),
-  timesteps: z.optional(timestepsSchema),
-  sigmas: z.optional(sigmasSchema),
-  prediction_type: z.optional(enumOf(PREDICTION_TYPES)),
-  rescale_betas_snr_zero: z.optional(bool()),
-  eta: z.optional(num({ min: 0, max: 1 })),
-  image_format: z.optional(enumOf(IMAGE_FORMATS)),
-  enable_safety_checker: z.optional(bool()),
-  tile_width: z.optional(int({ min: 128, max: 4096 })),
-  tile_height: z.optional(int({ min: 128, max: 4096 })),
-  tile_stride_width: z.optional(int({ min: 64, max: 2048 })),
-  tile_stride_height: z.optional(int({ min: 64, max: 2048 })),
-  debug_latents: z.optional(bool()),
-  debug_per_pass_latents: z.optional(bool()),
+  controlnets: optional(list(controlNetSchema)),
+  controlnet_guess_mode: optional(bool()),
+  ip_adapter: optional(list(ipAdapterSchema)),
+  image_encoder_path: optional(modelRefSchema),
+  image_encoder_subfolder: optional(str()),
+  image_encoder_weight_name: optional(str()),
+  unet_name: optional(modelRefSchema),
+  variant: optional(str()),
+  ic_light_model_url: optional(modelRefSchema),
+  ic_light_model_background_image_url: optional(imageUrlSchema),
+  ic_light_image_url: optional(imageUrlSchema),
+  timesteps: optional(timestepsSchema),
+  sigmas: optional(sigmasSchema),
+  prediction_type: optional(enumOf(PREDICTION_TYPES)),
+  rescale_betas_snr_zero: optional(bool()),
+  eta: optional(num({ min: 0, max: 1 })),
+  image_format: optional(enumOf(IMAGE_FORMATS)),
+  enable_safety_checker: optional(bool()),
+  tile_width: optional(int({ min: 128, max: 4096 })),
+  tile_height: optional(int({ min: 128, max: 4096 })),
+  tile_stride_width: optional(int({ min: 64, max: 2048 })),
+  tile_stride_height: optional(int({ min: 64, max: 2048 })),
+  debug_latents: optional(bool()),
+  debug_per_pass_latents: optional(bool()),
 };
 
-const noiseStrength = z.optional(num());
+const noiseStrength = optional(num());
 
-const loraShape = { ...head, image_size: z.optional(imageSizeValueSchema), ...rest };
+const loraShape = { ...head, image_size: optional(imageSizeValueSchema), ...rest };
 const imageToImageShape = { ...head, image_url: imageUrlSchema, noise_strength: noiseStrength, ...rest };
 const inpaintShape = {
   ...head,

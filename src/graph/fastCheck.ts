@@ -3,14 +3,17 @@
  *
  * Compiling a 10,000-node graph runs ~20,000 param checks and then checks the whole request again;
  * zod's generic machinery (a payload object, an issue list and often a copied output per value)
- * made that a fifth of the compile time. A fast check is a plain predicate registered next to the
- * schema it shadows, with one contract: `fast(v) === true` implies `schema.safeParse(v)` succeeds
- * with `data` equal to `v` (no schema here transforms). `false` means "not sure": the caller runs
- * zod, which also produces the error messages. So a fast check can only ever be too strict, and a
- * schema without one (or changed later, e.g. by `.check()`, which returns a new schema) is simply
- * checked by zod. test/compiler/fastCheck.property.test.ts holds every registered check to it.
+ * made that about half of the compile time. A fast check is a plain predicate registered by the
+ * code that builds the schema, from the same constraints it gave zod, with one contract:
+ * `fast(v) === true` implies `schema.safeParse(v)` succeeds with `data` equal to `v` (no schema
+ * here transforms). `false` means "not sure": the caller runs zod, which also words the errors.
+ * So a fast check can only ever be too strict, and a schema without one is simply checked by zod.
+ *
+ * Nothing here looks inside a zod schema: wrappers get their fast check from `optional()` and
+ * `nullable()` below, which know what they wrap. test/compiler/fastCheck.property.test.ts holds
+ * every registered check to the contract.
  */
-import type { z } from "./zodMini";
+import { z } from "./zodMini";
 
 export type FastCheck = (value: unknown) => boolean;
 
@@ -22,27 +25,19 @@ export function withFastCheck<S extends z.core.$ZodType>(schema: S, check: FastC
   return schema;
 }
 
-const resolved = new WeakMap<object, FastCheck | null>();
+/** The fast check registered for this very schema object, if any (`schema.check(…)` makes a new one). */
+export function fastCheckOf(schema: z.core.SomeType): FastCheck | undefined {
+  return registered.get(schema);
+}
 
-/**
- * The fast check of a schema: its registered one, or for `.optional()` / `.nullable()` wrappers
- * one built from the inner schema's. Undefined when there is none.
- */
-export function fastCheckOf(schema: z.core.$ZodType): FastCheck | undefined {
-  const own = registered.get(schema);
-  if (own) return own;
-  let hit = resolved.get(schema);
-  if (hit === undefined) {
-    hit = null;
-    const def = (schema as { _zod?: { def?: { type?: string; innerType?: z.core.$ZodType; checks?: unknown[] } } })._zod
-      ?.def;
-    // A wrapper that carries checks of its own is left to zod.
-    if (def?.innerType && !(def.checks && def.checks.length > 0)) {
-      const inner = fastCheckOf(def.innerType);
-      if (inner && def.type === "optional") hit = (v) => v === undefined || inner(v);
-      else if (inner && def.type === "nullable") hit = (v) => v === null || inner(v);
-    }
-    resolved.set(schema, hit);
-  }
-  return hit ?? undefined;
+/** `z.optional(inner)` with a fast check: absent, or whatever inner's accepts (only absent when it has none). */
+export function optional<T extends z.core.SomeType>(inner: T): z.ZodMiniOptional<T> {
+  const fast = fastCheckOf(inner);
+  return withFastCheck(z.optional(inner), fast ? (v) => v === undefined || fast(v) : (v) => v === undefined);
+}
+
+/** `z.nullable(inner)` with a fast check: null, or whatever inner's accepts (only null when it has none). */
+export function nullable<T extends z.core.SomeType>(inner: T): z.ZodMiniNullable<T> {
+  const fast = fastCheckOf(inner);
+  return withFastCheck(z.nullable(inner), fast ? (v) => v === null || fast(v) : (v) => v === null);
 }
