@@ -2,20 +2,37 @@
  * The compiler's public API. The editor, CLI and server import from here only.
  */
 import type { Registry, WorkflowDocument } from "../graph";
-import { compile as compileWith, type CompileOptions, type CompileResult } from "./compile";
+import {
+  createCompiler as createCompilerWith,
+  type CompileOptions,
+  type CompileResult,
+  type Compiler,
+} from "./compile";
 import { falValidator } from "./falValidator";
 
-export type { CompiledOutput, CompileResult, CompileOptions, RequestValidator, SourceMap } from "./compile";
+export type { CompiledOutput, CompileResult, CompileOptions, Compiler, RequestValidator, SourceMap } from "./compile";
 export { lookupSource } from "./compile";
 export { falValidator } from "./falValidator";
 
 /**
- * Compiles each Sampler output into one fal-ai/lora request, checked against fal's schema.
+ * A compiler whose requests are checked against fal's schema. It remembers the checked nodes of
+ * its last compile, so hold one per editor (or CLI run, or sweep) and recompile with it.
+ * @example
+ * const compiler = createCompiler();
+ * const { outputs } = compiler.compile(doc, registry);
+ */
+export function createCompiler(options: CompileOptions = {}): Compiler {
+  return createCompilerWith({ validator: falValidator, ...options });
+}
+
+/**
+ * Compiles each Sampler output into one fal-ai/lora request, checked against fal's schema, with a
+ * fresh compiler (for a single compile; see createCompiler to compile the same document again).
  * @example
  * const { outputs } = compile(doc, registry);
  */
 export function compile(doc: WorkflowDocument, registry: Registry, options: CompileOptions = {}): CompileResult {
-  return compileWith(doc, registry, { validator: falValidator, ...options });
+  return createCompiler(options).compile(doc, registry);
 }
 
 export * from "./falSchema";

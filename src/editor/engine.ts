@@ -8,7 +8,7 @@
  * once it arrives (`onCompilerReady`, which main.tsx wires into the store subscription React uses).
  */
 import { useSyncExternalStore } from "react";
-import type { CompileResult, CompiledOutput, SourceMap } from "../compiler";
+import type { CompileResult, CompiledOutput, Compiler, SourceMap } from "../compiler";
 import type { Diagnostic, Registry, WorkflowDocument } from "../graph";
 import type { EditorStore } from "./store";
 import { onDemand } from "./lazy";
@@ -62,6 +62,8 @@ void loadCompiler().catch(() => undefined);
 export const PENDING: CompileResult = Object.freeze({ outputs: [], diagnostics: [] }) as unknown as CompileResult;
 
 const results = new WeakMap<WorkflowDocument, CompileResult>();
+/** One compiler for the editor's edits: it remembers the checks of the nodes an edit left alone. */
+let instance: Compiler | undefined;
 
 export function compiled(doc: WorkflowDocument, registry: Registry): CompileResult {
   const api = compiler.current();
@@ -69,7 +71,7 @@ export function compiled(doc: WorkflowDocument, registry: Registry): CompileResu
   let r = results.get(doc);
   if (!r) {
     try {
-      r = api.compile(doc, registry);
+      r = (instance ??= api.createCompiler()).compile(doc, registry);
     } catch (e) {
       // A compiler bug must not take the editor down with it; show it as a problem instead.
       r = {

@@ -3,7 +3,7 @@
  * bypassed) expand to one document per cell, each compiled with the same seed so that only the
  * swept value differs. Compiling is cheap, so a sweep is just N compiled requests.
  */
-import { compile, type CompileOptions, type CompileResult } from "../compiler";
+import { createCompiler, type CompileOptions, type CompileResult } from "../compiler";
 import type { Registry, WorkflowDocument, WorkflowNode } from "../graph";
 import { nodeDisplayName } from "./names";
 
@@ -189,6 +189,8 @@ export function expandSweep(
   if (seedSwept) seeded.clear();
 
   const index = new Map(doc.nodes.map((n, i) => [n.id, i] as const));
+  // One compiler for every cell: cells share all nodes but the swept ones, whose checks it remembers.
+  const compiler = createCompiler(options);
   const cells: SweepCell[] = [];
   let requestCount = 0;
   ys.forEach((yv, y) => {
@@ -201,7 +203,7 @@ export function expandSweep(
       xv.apply(nodes, index);
       yv?.apply(nodes, index);
       const document: WorkflowDocument = { ...doc, nodes };
-      const compiled = compile(document, registry, options);
+      const compiled = compiler.compile(document, registry);
       const ok = compiled.outputs.length > 0 && compiled.outputs.every((o) => o.ok);
       requestCount += compiled.outputs.filter((o) => o.ok).length;
       const cell: SweepCell = {

@@ -2,15 +2,20 @@
  * Compile benchmark: generated pipelines of 100, 1,000 and 10,000 nodes with one Sampler, compiled
  * through the public API (so fal's request-schema validation is included), against a baseline
  * measured in the same run: JSON.stringify + JSON.parse of the same document.
+ *
+ * Budget: a cold compile costs at most 1.5× that round trip at 1,000 and 10,000 nodes. A ratio to
+ * a baseline of the same run holds on a busy machine where milliseconds do not; a growth ratio
+ * between sizes was tried and swung between ×11 and ×15 on a quiet one.
  */
 import { registry } from "../../nodes";
-import { compile } from "../../src/compiler";
+import { compile, createCompiler } from "../../src/compiler";
 import { edgeId, type WorkflowDocument, type WorkflowNode } from "../../src/graph";
 import { machineNote, measure, ms, table, type BudgetCheck } from "./harness";
 
 const SIZES = [100, 1_000, 10_000] as const;
-const BUDGET_MS: Record<number, number> = { 1_000: 5, 10_000: 60 };
-const MAX_GROWTH = 12;
+/** Cold compile / JSON round trip of the same document, at the sizes judged. */
+const MAX_RATIO = 1.5;
+const JUDGED = [1_000, 10_000] as const;
 
 /** The repeating mix of the model and conditioning chains: mostly LoRAs, some IP-Adapters and ControlNets. */
 const PATTERN = [
@@ -110,6 +115,26 @@ export function generatePipeline(size: number): WorkflowDocument {
   return { format: "lora-graph/workflow", version: 2, meta: { name: `bench-${size}` }, nodes, edges };
 }
 
+/** Samples per size: fewer for the large graph, whose copies are made up front. */
+const RUNS: Record<number, number> = { 100: 200, 1_000: 60, 10_000: 15 };
+const WARMUP = 5;
+
+type Timing = ReturnType<typeof measure>;
+
+/**
+ * A `prepare` for measure(): the inputs of every sample (warm-up included) made before timing
+ * starts. Making each between samples would leave its garbage to be collected on the compiler's
+ * time, and collecting it before each sample (gc()) leaves the sweeper running during the next.
+ */
+function samples<T>(runs: number, make: () => T): () => T {
+  const inputs = Array.from({ length: runs + WARMUP }, make);
+  return () => {
+    const next = inputs.shift();
+    if (next === undefined) throw new Error("more samples taken than prepared");
+    return next;
+  };
+}
+
 /** The document with one Sampler param changed, sharing every other node object (as immer does). */
 function editOneParam(doc: WorkflowDocument, n: number): WorkflowDocument {
   const i = doc.nodes.findIndex((node) => node.type === "sampler");
@@ -118,119 +143,107 @@ function editOneParam(doc: WorkflowDocument, n: number): WorkflowDocument {
   return { ...doc, nodes };
 }
 
-export function compileSection(): BudgetCheck[] {
-  const rows: Record<string, string | number>[] = [];
-  const medians: Record<number, number> = {};
-  const baselines: Record<number, number> = {};
-  const warms: Record<number, number> = {};
-  const docs: WorkflowDocument[] = [];
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (const size of SIZES) {
-    const doc = generatePipeline(size);
-    docs.push(doc);
-    const result = compile(doc, registry);
-    const out = result.outputs[0];
-    if (result.outputs.length !== 1 || !out.ok) {
-      throw new Error(
-        `bench graph of ${size} nodes does not compile: ${JSON.stringify(result.diagnostics.slice(0, 3))}`,
-      );
-    }
-    const input = out.input as { loras?: unknown[]; controlnets?: unknown[]; ip_adapter?: unknown[] };
-    // Cold: every sample compiles a fresh copy, so the compiler's per-node cache cannot help.
-    // The copy's garbage is collected before timing (when node runs with --expose-gc), so the figure
-    // is the compiler's own cost, not the harness's.
-    const t = measure((copy: WorkflowDocument) => compile(copy, registry), {
-      runs: size >= 10_000 ? 15 : 30,
-      prepare: () => {
-        const copy = structuredClone(doc);
-        gc?.();
-        return copy;
-      },
-    });
-    // Warm: what the editor pays per keystroke, one param changed and every other node unchanged.
-    let edits = 0;
-    const warm = measure((edited: WorkflowDocument) => compile(edited, registry), {
-      runs: 30,
-      prepare: () => editOneParam(doc, ++edits),
-    });
-    const base = measure(() => JSON.parse(JSON.stringify(doc)), { runs: 30 });
-    medians[size] = t.median;
-    baselines[size] = base.median;
-    warms[size] = warm.median;
-    rows.push({
-      nodes: doc.nodes.length,
-      edges: doc.edges.length,
-      "loras/cn/ipa": `${input.loras?.length ?? 0}/${input.controlnets?.length ?? 0}/${input.ip_adapter?.length ?? 0}`,
-      "request kB": (JSON.stringify(out.input).length / 1024).toFixed(1),
-      runs: t.runs,
-      "compile median": ms(t.median),
-      "(cpu)": ms(t.cpuMedian),
-      "unseen URLs": "",
-      "JSON round-trip median": ms(base.median),
-      "recompile after 1 edit": ms(warm.median),
-      "compile / baseline": (t.median / base.median).toFixed(1),
-    });
+interface SizeFigures {
+  doc: WorkflowDocument;
+  cold: Timing;
+  warm: Timing;
+  baseline: Timing;
+  row: Record<string, string | number>;
+}
+
+/** The cold compile, the recompile after one edit and the JSON round trip of one generated size. */
+function measureSize(size: number): SizeFigures {
+  const doc = generatePipeline(size);
+  const result = compile(doc, registry);
+  const out = result.outputs[0];
+  if (result.outputs.length !== 1 || !out.ok) {
+    throw new Error(`bench graph of ${size} nodes does not compile: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
   }
-  // Cold with nothing seen before: the URL checks remember their results by string (see
-  // src/graph/urls.ts), so in the cold samples above every URL was already checked by an earlier
-  // sample. Here each sample's URLs and model ids are new, as when a file is opened. Shown for
-  // honesty; the budget is judged on the figure above, as the issue defines it. Measured after
-  // all of those, so the strings it adds to the remembered checks cannot slow them down.
-  SIZES.forEach((size, i) => {
-    const json = JSON.stringify(docs[i]);
-    let fresh = 0;
-    const unseen = measure((copy: WorkflowDocument) => compile(copy, registry), {
-      runs: size >= 10_000 ? 15 : 30,
-      prepare: () => {
-        const n = ++fresh;
-        const copy = JSON.parse(
-          json
-            .replaceAll("https://example.com/", `https://s${n}.example.com/`)
-            .replace(/"(h94|diffusers|stabilityai)\//g, `"$1-${n}/`),
-        ) as WorkflowDocument;
-        gc?.();
-        return copy;
-      },
-    });
-    rows[i]["unseen URLs"] = ms(unseen.median);
+  const input = out.input as { loras?: unknown[]; controlnets?: unknown[]; ip_adapter?: unknown[] };
+  // Cold: every sample compiles its own copy with a fresh compiler, so no cache can help.
+  const runs = RUNS[size];
+  const cold = measure((copy: WorkflowDocument) => compile(copy, registry), {
+    runs,
+    warmup: WARMUP,
+    minMs: 0,
+    prepare: samples(runs, () => structuredClone(doc)),
   });
+  // Warm: what the editor pays per keystroke, one param changed and every other node unchanged,
+  // recompiled by the same compiler instance (which remembers the unchanged nodes' checks).
+  const compiler = createCompiler();
+  compiler.compile(doc, registry);
+  let edits = 0;
+  const warm = measure((edited: WorkflowDocument) => compiler.compile(edited, registry), {
+    runs: 30,
+    prepare: () => editOneParam(doc, ++edits),
+  });
+  const baseline = measure(() => JSON.parse(JSON.stringify(doc)), { runs: 30 });
+  const row = {
+    nodes: doc.nodes.length,
+    edges: doc.edges.length,
+    "loras/cn/ipa": `${input.loras?.length ?? 0}/${input.controlnets?.length ?? 0}/${input.ip_adapter?.length ?? 0}`,
+    "request kB": (JSON.stringify(out.input).length / 1024).toFixed(1),
+    runs: cold.runs,
+    "compile median": ms(cold.median),
+    "(cpu)": ms(cold.cpuMedian),
+    "unseen URLs": "",
+    "JSON round-trip median": ms(baseline.median),
+    "recompile after 1 edit": ms(warm.median),
+    "compile / baseline": `×${(cold.median / baseline.median).toFixed(2)}`,
+    "(cpu)  ": `×${(cold.cpuMedian / baseline.cpuMedian).toFixed(2)}`,
+  };
+  return { doc, cold, warm, baseline, row };
+}
+
+/**
+ * Cold with nothing seen before: the URL checks remember their results by string (see
+ * src/graph/urls.ts), so in the cold samples every URL was already checked by an earlier sample.
+ * Here each sample's URLs and model ids are new, as when a file is opened. Shown for honesty; the
+ * budget is judged on the cold figure. Measured after all of those, so the strings it adds to the
+ * remembered checks cannot slow them down.
+ */
+function measureUnseen(size: number, doc: WorkflowDocument): Timing {
+  const json = JSON.stringify(doc);
+  let fresh = 0;
+  return measure((copy: WorkflowDocument) => compile(copy, registry), {
+    runs: RUNS[size],
+    warmup: WARMUP,
+    minMs: 0,
+    prepare: samples(RUNS[size], () => {
+      const n = ++fresh;
+      return JSON.parse(
+        json
+          .replaceAll("https://example.com/", `https://s${n}.example.com/`)
+          .replace(/"(h94|diffusers|stabilityai)\//g, `"$1-${n}/`),
+      ) as WorkflowDocument;
+    }),
+  });
+}
+
+export function compileSection(): BudgetCheck[] {
+  const figures = new Map(SIZES.map((size) => [size as number, measureSize(size)]));
+  for (const [size, f] of figures) f.row["unseen URLs"] = ms(measureUnseen(size, f.doc).median);
   console.log(machineNote());
-  table(rows);
-  const growth = medians[10_000] / medians[1_000];
-  const baseGrowth = baselines[10_000] / baselines[1_000];
-  console.log(
-    `growth t(10,000)/t(1,000) = ${growth.toFixed(2)} (linear ≈ 10; the JSON round trip grows ×${baseGrowth.toFixed(2)} on this machine)`,
-  );
-  const vs = (size: number) => ({
-    baseline: `${ms(baselines[size])} JSON round trip`,
-    ratio: `×${(medians[size] / baselines[size]).toFixed(2)}`,
-  });
+  table([...figures.values()].map((f) => f.row));
   return [
-    {
-      label: "compile 1,000 nodes (cold)",
-      pass: medians[1_000] < BUDGET_MS[1_000],
-      actual: ms(medians[1_000]),
-      ...vs(1_000),
-      budget: `< ${BUDGET_MS[1_000]} ms`,
-    },
-    {
-      label: "compile 10,000 nodes (cold)",
-      pass: medians[10_000] < BUDGET_MS[10_000],
-      actual: ms(medians[10_000]),
-      ...vs(10_000),
-      budget: `< ${BUDGET_MS[10_000]} ms`,
-    },
-    {
-      label: "growth 1,000 → 10,000",
-      pass: growth <= MAX_GROWTH,
-      actual: `×${growth.toFixed(2)}`,
-      baseline: `×${baseGrowth.toFixed(2)} JSON round trip`,
-      budget: `≤ ×${MAX_GROWTH}`,
-    },
+    ...JUDGED.map((size): BudgetCheck => {
+      // Judged on process CPU time (V8's GC threads included): on a shared machine, wall-clock
+      // time measures the scheduler as much as the compiler. Both ratios are in the table above.
+      const { cold, baseline } = figures.get(size)!;
+      const ratio = cold.cpuMedian / baseline.cpuMedian;
+      return {
+        label: `compile ${size.toLocaleString("en")} nodes (cold, CPU time)`,
+        pass: ratio <= MAX_RATIO,
+        actual: ms(cold.cpuMedian),
+        baseline: `${ms(baseline.cpuMedian)} JSON round trip`,
+        ratio: `×${ratio.toFixed(2)}`,
+        budget: `≤ ×${MAX_RATIO} the JSON round trip`,
+      };
+    }),
     {
       label: "recompile after one param edit, 1,000 / 10,000 nodes (the editor's case)",
       pass: true,
-      actual: `${ms(warms[1_000])} / ${ms(warms[10_000])}`,
+      actual: `${ms(figures.get(1_000)!.warm.median)} / ${ms(figures.get(10_000)!.warm.median)}`,
       budget: "reported",
     },
   ];

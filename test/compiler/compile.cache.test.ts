@@ -3,11 +3,11 @@ import { z } from "zod";
 import { registry } from "../../nodes";
 import { note } from "../../nodes/note/definition";
 import { lora as loraDef } from "../../nodes/lora/definition";
-import { compile } from "../../src/compiler";
+import { compile, createCompiler } from "../../src/compiler";
 import { createRegistry, defineNode, param, type WorkflowDocument } from "../../src/graph";
 import { build } from "../harness/graph";
 
-/** The per-node cache must never change what compile returns, only how fast. */
+/** A compiler instance's per-node cache must never change what compile returns, only how fast. */
 describe("compiler reuses checked params of unchanged nodes", () => {
   const doc = () =>
     build(registry, (g) => {
@@ -21,6 +21,7 @@ describe("compiler reuses checked params of unchanged nodes", () => {
     });
 
   it("an edit that makes a new node object (as the editor does) is seen", () => {
+    const { compile } = createCompiler();
     const d = doc();
     expect(compile(d, registry).outputs[0].ok).toBe(true);
     const edited = {
@@ -35,6 +36,7 @@ describe("compiler reuses checked params of unchanged nodes", () => {
   });
 
   it("a value changed in place on the same node object is seen too", () => {
+    const { compile } = createCompiler();
     const d = doc();
     compile(d, registry);
     d.nodes.find((n) => n.id === "l")!.params.scale = 0.9;
@@ -44,6 +46,7 @@ describe("compiler reuses checked params of unchanged nodes", () => {
   });
 
   it("repeated compiles of the same document give equal results and fresh diagnostic objects", () => {
+    const { compile } = createCompiler();
     const d = doc();
     d.nodes.find((n) => n.id === "l")!.params.path = "javascript:x";
     const a = compile(d, registry);
@@ -74,6 +77,7 @@ describe("the cache saves the checks of unchanged nodes", () => {
     });
 
   it("checks only new or changed node objects, also when nodes were added or removed around them", () => {
+    const { compile } = createCompiler();
     const d = doc();
     checks = 0;
     compile(d, reg);
@@ -90,6 +94,29 @@ describe("the cache saves the checks of unchanged nodes", () => {
     // A copy shares no node object, so everything is checked again.
     compile(structuredClone(d), reg);
     expect(checks).toBe(42);
+  });
+
+  it("belongs to one compiler: another instance, or the one-shot compile, checks everything itself", () => {
+    const first = createCompiler();
+    const d = doc();
+    checks = 0;
+    first.compile(d, reg);
+    expect(checks).toBe(20);
+    createCompiler().compile(d, reg);
+    expect(checks).toBe(40);
+    compile(d, reg);
+    expect(checks).toBe(60);
+    // The first instance still remembers its own compile.
+    first.compile(d, reg);
+    expect(checks).toBe(60);
+  });
+
+  it("a bypass switched on or off is seen on the same node object", () => {
+    const { compile } = createCompiler();
+    const bad = build(reg, (g) => void g.node("counted", { text: 5 }, { id: "c" }));
+    expect(compile(bad, reg).diagnostics.map((d) => d.severity)).toEqual(["error"]);
+    bad.nodes[0].bypass = true;
+    expect(compile(bad, reg).diagnostics.map((d) => d.severity)).toEqual(["warning"]);
   });
 });
 

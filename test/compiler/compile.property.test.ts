@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
-import { compile, inputSchemaFor, type CompileResult } from "../../src/compiler";
+import { compile, createCompiler, inputSchemaFor, type CompileResult } from "../../src/compiler";
 import { edgeId, fastCheckOf, type NodeDefinition, type ParamSpec, type WorkflowDocument } from "../../src/graph";
 import { loadWorkflow } from "../../src/graph/workflowFile";
 
@@ -291,12 +291,14 @@ const stable = (r: CompileResult) => JSON.stringify(r, (_k, v) => (v instanceof 
 function checkContract(doc: WorkflowDocument): void {
   const before = structuredClone(doc);
   const frozen = deepFreeze(structuredClone(doc));
-  const first = compile(frozen, registry); // a write into the frozen input throws here
+  const compiler = createCompiler();
+  const first = compiler.compile(frozen, registry); // a write into the frozen input throws here
   expect(frozen).toEqual(before);
-  // Byte-identical for the same input, for a copy of it, and across repeated calls.
+  // Byte-identical for the same input, for a copy of it, and across repeated calls (the second
+  // call of the same compiler reuses its remembered node checks).
   const again = stable(first);
   expect(stable(compile(structuredClone(doc), registry))).toBe(again);
-  expect(stable(compile(frozen, registry))).toBe(again);
+  expect(stable(compiler.compile(frozen, registry))).toBe(again);
   for (const o of first.outputs) {
     if (!o.ok) {
       expect(o.input).toBeUndefined();
@@ -357,6 +359,41 @@ describe("compiler properties", () => {
         };
         const inputs = (r: CompileResult) => JSON.stringify(r.outputs.map((o) => [o.endpoint, o.ok, o.input]));
         expect(inputs(compile(shuffled, registry))).toBe(inputs(compile(doc, registry)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("a compiler that remembers earlier compiles answers as a fresh one, after edits in place or by new node objects", () => {
+    const edit = fc.record({
+      node: fc.nat(),
+      key: fc.constantFrom("scale", "path", "url", "prompt", "seed", "model_name", "conditioning_scale"),
+      value: fc.constantFrom(...HOSTILE, 0.5, 7, "owner/model", "https://example.com/a.png", undefined),
+      inPlace: fc.boolean(),
+      toggleBypass: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(plausibleGraph, chaosGraph, fc.array(edit, { maxLength: 4 }), (doc, other, edits) => {
+        const compiler = createCompiler();
+        // Another document first: its node ids may be the same ones, on different node objects.
+        compiler.compile(other, registry);
+        let current = doc;
+        expect(stable(compiler.compile(current, registry))).toBe(stable(compile(structuredClone(current), registry)));
+        for (const e of edits) {
+          const i = e.node % current.nodes.length;
+          const n = current.nodes[i];
+          if (!n) continue;
+          if (e.inPlace) {
+            n.params[e.key] = e.value;
+            if (e.toggleBypass) n.bypass = !n.bypass;
+          } else {
+            const nodes = current.nodes.slice();
+            nodes[i] = { ...n, params: { ...n.params, [e.key]: e.value } };
+            if (e.toggleBypass) nodes[i].bypass = !n.bypass;
+            current = { ...current, nodes };
+          }
+          expect(stable(compiler.compile(current, registry))).toBe(stable(compile(structuredClone(current), registry)));
+        }
       }),
       { numRuns: 60 },
     );
