@@ -1,8 +1,8 @@
 /**
  * Production builds for the browser sections, made once per bench run into a temporary directory
  * (never `dist/`, which the e2e tests of a parallel run may be serving): the editor with the
- * repo's vite.config.ts, and the two fixtures (bare @xyflow/react page, dependencies only), each
- * into its own outDir.
+ * repo's vite.config.ts, and the fixtures (bare @xyflow/react page, dependencies only, the
+ * litegraph peer), each into its own outDir.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ export interface Builds {
   app: string;
   xyflow: string;
   deps: string;
+  litegraph: string;
 }
 
 let cached: Promise<Builds> | null = null;
@@ -21,14 +22,19 @@ let cached: Promise<Builds> | null = null;
 export function builds(): Promise<Builds> {
   return (cached ??= (async () => {
     const root = mkdtempSync(join(tmpdir(), "lora-graph-bench-"));
-    const out = { app: join(root, "app"), xyflow: join(root, "xyflow"), deps: join(root, "deps") };
+    const out = {
+      app: join(root, "app"),
+      xyflow: join(root, "xyflow"),
+      deps: join(root, "deps"),
+      litegraph: join(root, "litegraph"),
+    };
     const t0 = Date.now();
     await build({
       configFile: resolve("vite.config.ts"),
       logLevel: "warn",
       build: { outDir: out.app, emptyOutDir: true },
     });
-    for (const name of ["xyflow", "deps"] as const) {
+    for (const name of ["xyflow", "deps", "litegraph"] as const) {
       await build({
         configFile: false,
         root: resolve("test/bench/fixtures", name),
@@ -38,7 +44,7 @@ export function builds(): Promise<Builds> {
         build: { outDir: out[name], emptyOutDir: true, sourcemap: false },
       });
     }
-    console.log(`built the editor and both fixtures in ${((Date.now() - t0) / 1000).toFixed(1)} s (${root})`);
+    console.log(`built the editor and the fixtures in ${((Date.now() - t0) / 1000).toFixed(1)} s (${root})`);
     return out;
   })());
 }

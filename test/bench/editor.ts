@@ -48,12 +48,16 @@ export async function dropWorkflow(page: Page, text: string): Promise<number> {
   }, text);
 }
 
-/** Opens the editor with a fresh profile and loads a generated pipeline of `size` nodes. */
-export async function openEditorWith(url: string, size: number) {
+/** Opens the editor with a fresh profile and loads a generated pipeline of `size` nodes, shown at `viewport`. */
+export async function openEditorWith(
+  url: string,
+  size: number,
+  viewport: { x: number; y: number; zoom: number } = VIEW,
+) {
   const b = await openBrowser(url);
   await b.page.waitForSelector('[data-testid="autosave-status"]', { timeout: 30_000 });
   await b.page.waitForSelector(".react-flow__node", { timeout: 30_000 });
-  const doc = { ...generatePipeline(size), viewport: VIEW };
+  const doc = { ...generatePipeline(size), viewport };
   const t0 = await dropWorkflow(b.page, serializeWorkflow(doc));
   const t1 = await renderedAt(b.page, '.react-flow__node[data-id="base_model-0"]');
   return { ...b, renderMs: t1 - t0 };

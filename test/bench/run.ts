@@ -12,6 +12,7 @@ import { compileSection } from "./compile";
 import { editorSection } from "./editor";
 import { autosaveSection, editSection } from "./editing";
 import { loadSection } from "./load";
+import { peerSection } from "./peer";
 import { proxySection } from "./proxy";
 import { runSection } from "./runs";
 import type { BenchOptions, BudgetCheck } from "./harness";
@@ -20,6 +21,7 @@ import { machineLine, writeReadme } from "./report";
 const SECTIONS: { name: string; run: (opts: BenchOptions) => Promise<BudgetCheck[]> | BudgetCheck[] }[] = [
   { name: "compile", run: compileSection },
   { name: "editor", run: editorSection },
+  { name: "peer", run: peerSection },
   { name: "edit", run: editSection },
   { name: "load", run: loadSection },
   { name: "run", run: runSection },
