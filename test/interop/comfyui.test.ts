@@ -41,7 +41,7 @@ describe("importComfy: API prompt", () => {
         classType: "LoraLoader",
         source: "node 10 (LoraLoader) lora_name",
         path: "loras.0.path",
-        message: expect.stringMatching(/^LoRA "castle_style": path needed/),
+        message: expect.stringMatching(/^LoRA `castle_style`: path needed/),
       }),
     ]);
     // clip skip's unit is an assumption about fal, and the report says so.

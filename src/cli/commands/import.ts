@@ -1,27 +1,21 @@
 import { compile, importRequest, titleNodesByPath } from "../../compiler";
-import { WORKFLOW_FORMAT, serializeWorkflow, type WorkflowDocument } from "../../graph";
-import { a1111ToRequest, looksLikeInfotext } from "../../interop/a1111";
+import { serializeWorkflow, type LoadIssue, type WorkflowDocument } from "../../graph";
 import type { ForeignRequest } from "../../interop/foreign";
-import {
-  PARAMETERS_KEYWORD,
-  REQUEST_KEYWORD,
-  WORKFLOW_KEYWORD,
-  readImageMetadata,
-  sniffImage,
-} from "../../interop/image";
-import { DEFAULT_JSON_LIMITS, parseJsonSafely } from "../../graph/safeJson";
+import { detectIncoming } from "../../interop/incoming";
+import { DEFAULT_JSON_LIMITS } from "../../graph/safeJson";
 import { InputError } from "../io";
 import { EXIT, oneFile, type Command, type CommandContext } from "../context";
 import { formatDiagnostic, fromDiagnostic, fromLoadIssue, hasError, type CliDiagnostic } from "../report";
 
 export const importCommand: Command = {
-  summary: "Turn a fal-ai/lora request, A1111 generation data or an image into a workflow",
-  usage: "REQUEST.json | PARAMETERS.txt | IMAGE",
+  summary: "Turn a fal-ai/lora request, A1111 generation data, a ComfyUI file or an image into a workflow",
+  usage: "REQUEST.json | PARAMETERS.txt | COMFYUI.json | IMAGE",
   details: [
     "REQUEST.json is a request input object, { endpoint, input }, or the output of lora-graph compile.",
-    "PARAMETERS.txt is A1111 / Forge / Civitai generation data (the text PNG Info shows); IMAGE is a",
-    "PNG, JPEG or WebP carrying that text, a fal request or a lora-graph workflow. What A1111's text",
-    "has that a request cannot hold is listed on stderr by its key.",
+    "PARAMETERS.txt is A1111 / Forge / Civitai generation data (the text PNG Info shows); COMFYUI.json",
+    "is a ComfyUI API prompt or UI workflow; IMAGE is a PNG, JPEG or WebP carrying any of these (ComfyUI's",
+    "prompt/workflow chunks too). What the source has that a request cannot hold is listed on stderr,",
+    "by its key or ComfyUI node id.",
     "Prints the workflow file on stdout; what could not be imported, and the problems the",
     "imported pipeline has, go to stderr one per line. With --json, stdout holds { document, diagnostics }.",
     "Exit 0 when the request imported cleanly, 1 when it has problems (the workflow is still printed),",
@@ -32,30 +26,44 @@ export const importCommand: Command = {
     const bytes = await ctx.io.read(path, DEFAULT_JSON_LIMITS.maxBytes);
     const name =
       path === "-" ? "Imported request" : path.replace(/^.*[\\/]/, "").replace(/\.(json|txt|png|jpe?g|webp)$/i, "");
-    if (sniffImage(bytes)) return importImage(ctx, path, bytes, name);
-    const text = new TextDecoder().decode(bytes);
-    if (!/^\s*[{[]/.test(text) && looksLikeInfotext(text)) return importForeign(ctx, a1111ToRequest(text), name, []);
-    const parsed = parseJsonSafely(bytes);
-    if (!parsed.ok) {
-      const diagnostics = parsed.errors.map((e) => ({
-        ...fromLoadIssue(e, "error"),
-        message: e.message.replace(/^Not a valid pipeline file/, "Not a readable request"),
-      }));
-      if (ctx.json) ctx.io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
-      else for (const d of diagnostics) ctx.io.stderr(`${formatDiagnostic(d)}\n`);
-      return EXIT.input;
+    const found = detectIncoming(bytes);
+    const warnings: CliDiagnostic[] = found.warnings.map((message) => ({
+      severity: "warning",
+      code: found.image ? "image" : "import",
+      message,
+    }));
+    switch (found.kind) {
+      case "workflow":
+        throw new InputError(
+          found.image
+            ? `${path} carries a lora-graph workflow; open it in the editor, or use lora-graph compile on it`
+            : `${path} is already a lora-graph workflow; use lora-graph compile or validate on it`,
+        );
+      case "foreign":
+        return importForeign(ctx, found.foreign, name, warnings);
+      case "request": {
+        const { document, diagnostics } = await importRequest(found.json, ctx.registry, { name });
+        return printImported(ctx, document, [...warnings, ...diagnostics.map((d) => fromDiagnostic(d, document))]);
+      }
+      case "unknown":
+        if (found.image) throw new InputError(`cannot import ${path}: ${found.error}`);
+        return unreadable(ctx, found.error, found.issues);
     }
-    const value = parsed.value as { format?: unknown } | null;
-    if (value && typeof value === "object" && value.format === WORKFLOW_FORMAT) {
-      throw new InputError(`${path} is already a lora-graph workflow; use lora-graph compile or validate on it`);
-    }
-    const { document, diagnostics: found } = await importRequest(parsed.value, ctx.registry, { name });
-    return printImported(ctx, document, [
-      ...parsed.warnings.map((w) => fromLoadIssue(w, "warning")),
-      ...found.map((d) => fromDiagnostic(d, document)),
-    ]);
   },
 };
+
+/** Not importable text: one error, as a diagnostic (the file may still be fixed by hand). */
+function unreadable(ctx: CommandContext, message: string, issues: readonly LoadIssue[] = []): number {
+  const diagnostics: CliDiagnostic[] = issues.length
+    ? issues.map((e) => ({
+        ...fromLoadIssue(e, "error"),
+        message: e.message.replace(/^Not readable JSON/, "Not a readable request"),
+      }))
+    : [{ severity: "error", code: "request-invalid", message }];
+  if (ctx.json) ctx.io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
+  else for (const d of diagnostics) ctx.io.stderr(`${formatDiagnostic(d)}\n`);
+  return EXIT.input;
+}
 
 /** Prints the workflow and every diagnostic (the import's, then the imported pipeline's own). */
 function printImported(ctx: CommandContext, document: WorkflowDocument, found: CliDiagnostic[]): number {
@@ -93,28 +101,4 @@ async function importForeign(
     ...notes,
     ...imported.diagnostics.map((d) => fromDiagnostic(d, document)),
   ]);
-}
-
-/** An image: our workflow when it has one, else our request, else A1111's parameters. */
-async function importImage(ctx: CommandContext, path: string, bytes: Uint8Array, name: string): Promise<number> {
-  const meta = readImageMetadata(bytes);
-  if (!meta.ok) throw new InputError(`cannot read ${path}: ${meta.error}`);
-  const warnings: CliDiagnostic[] = meta.warnings.map((w) => ({ severity: "warning", code: "image", message: w }));
-  if (meta.entries[WORKFLOW_KEYWORD] !== undefined)
-    throw new InputError(
-      `${path} carries a lora-graph workflow; open it in the editor, or use lora-graph compile on it`,
-    );
-  const request = meta.entries[REQUEST_KEYWORD];
-  if (request !== undefined) {
-    const parsed = parseJsonSafely(request);
-    if (parsed.ok) {
-      const { document, diagnostics } = await importRequest(parsed.value, ctx.registry, { name });
-      return printImported(ctx, document, [...warnings, ...diagnostics.map((d) => fromDiagnostic(d, document))]);
-    }
-  }
-  const parameters = meta.entries[PARAMETERS_KEYWORD];
-  if (parameters !== undefined) return importForeign(ctx, a1111ToRequest(parameters), name, warnings);
-  throw new InputError(
-    `${path} carries no generation data (no A1111 parameters, fal request or lora-graph workflow)${meta.warnings.length ? `: ${meta.warnings[0]}` : ""}`,
-  );
 }

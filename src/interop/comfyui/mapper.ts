@@ -138,7 +138,7 @@ export class Mapper {
       node,
       kind === "image"
         ? `${what} "${name}": upload it or give its URL (ComfyUI reads it from its own input folder)`
-        : `${what} "${fileStem(name)}": path needed (ComfyUI knows it only by its local file name ${name})`,
+        : `${what} \`${fileStem(name)}\`: path needed (ComfyUI knows it only by its local file name ${name})`,
       { field, path },
     );
     return undefined;

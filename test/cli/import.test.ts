@@ -1,5 +1,6 @@
-// `lora-graph import` on A1111 / Forge / Civitai generation data: as text (a file or stdin) and
-// inside PNG and JPEG images, with everything it could not map on stderr by its source key.
+// `lora-graph import` on A1111 / Forge / Civitai generation data and ComfyUI files: as text (a file
+// or stdin) and inside PNG and JPEG images, with everything it could not map on stderr by its source
+// key or ComfyUI node id.
 import { describe, expect, it } from "vitest";
 import { PNG } from "pngjs";
 import jpeg from "jpeg-js";
@@ -8,6 +9,7 @@ import { InputError } from "../../src/cli/io";
 import { loadWorkflow, type WorkflowDocument } from "../../src/graph";
 import { PARAMETERS_KEYWORD, writeImageMetadata } from "../../src/interop/image";
 import { registry } from "../../nodes";
+import { sdxlLoraPrompt, sdxlLoraWorkflow } from "../interop/comfyFixtures";
 
 async function cli(argv: string[], files: Record<string, string | Uint8Array>, stdin?: string) {
   let stdout = "";
@@ -94,5 +96,51 @@ describe("lora-graph import: A1111 generation data", () => {
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("carries no generation data");
+  });
+});
+
+describe("lora-graph import: ComfyUI files", () => {
+  const api = JSON.stringify(sdxlLoraPrompt());
+  const workflow = JSON.stringify(sdxlLoraWorkflow());
+  const expectComfy = (r: { code: number; stdout: string; stderr: string }, format: string) => {
+    expect(r.code, r.stderr).toBe(1);
+    const doc = documentOf(r.stdout);
+    const lora = doc.nodes.find((n) => n.type === "lora");
+    expect(lora?.label).toMatch(/castle_style/);
+    expect(lora?.params).toMatchObject({ scale: 0.8 });
+    const all = Object.assign({}, ...doc.nodes.map((n) => n.params));
+    expect(all).toMatchObject({
+      model_name: "stabilityai/stable-diffusion-xl-base-1.0",
+      prompt: "a castle on a hill",
+      negative_prompt: "blurry",
+      seed: 42,
+      scheduler: "DPM++ 2M Karras",
+    });
+    expect(r.stderr).toContain(
+      `error import at loras.0.path: ${format} "node 10 (LoraLoader) lora_name": LoRA \`castle_style\`: path needed`,
+    );
+  };
+
+  it("reads an API prompt and a UI workflow as JSON files, naming what needs the user by node id", async () => {
+    expectComfy(await cli(["import", "api.json"], { "api.json": api }), "ComfyUI API prompt");
+    expectComfy(await cli(["import", "-"], {}, workflow), "ComfyUI workflow");
+  });
+
+  it("reads the prompt chunk of a ComfyUI PNG, and the workflow chunk when it is the only one", async () => {
+    const png = new Uint8Array(PNG.sync.write(new PNG({ width: 4, height: 4 })));
+    const both = writeImageMetadata(png, [
+      { keyword: "prompt", text: api },
+      { keyword: "workflow", text: workflow },
+    ]);
+    const only = writeImageMetadata(png, [{ keyword: "workflow", text: workflow }]);
+    if (!both.ok || !only.ok) throw new Error("could not write the fixture");
+    expectComfy(await cli(["import", "c.png"], { "c.png": both.bytes }), "ComfyUI API prompt");
+    expectComfy(await cli(["import", "w.png"], { "w.png": only.bytes }), "ComfyUI workflow");
+  });
+
+  it("text that is no known format is refused with exit 2 and what it expected", async () => {
+    const r = await cli(["import", "-"], {}, "just a prompt, nothing else");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error request-invalid: Not something lora-graph can import: expected a fal request/m);
   });
 });
