@@ -1,0 +1,52 @@
+// Focus stays inside an open dialog, so Escape closes it and canvas shortcuts cannot act behind
+// it, even after the dialog swaps its body (Import failing, a save finishing, a sweep turning
+// into its results).
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { StartedServer } from "../harness/server";
+import type { TestBrowser } from "../harness/browser";
+import { nodeIds, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+
+let srv: StartedServer;
+let b: TestBrowser;
+
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+
+const dialogs = (page: Page) => page.locator('[role="dialog"]');
+const focusInTopDialog = (page: Page) =>
+  page.evaluate(() => {
+    const all = document.querySelectorAll('[role="dialog"]');
+    const top = all[all.length - 1];
+    return !!top && top.contains(document.activeElement);
+  });
+
+describe("dialogs keep focus", () => {
+  it("Escape closes a dialog after Import fails, after a save inside it, and Delete never reaches the canvas", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const before = await nodeIds(page);
+
+    await page.getByRole("button", { name: "Import request" }).click();
+    await page.getByLabel("Request JSON").fill('{"prompt": "a fox",');
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await page.locator('[role="dialog"] .callout.error').waitFor();
+    await expect.poll(() => focusInTopDialog(page)).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => dialogs(page).count()).toBe(0);
+
+    // A dialog over a dialog: saving closes the inner one and focus goes back into the outer.
+    await page.getByRole("button", { name: "Library" }).click();
+    await page.getByTestId("library-save-current").click();
+    await page.getByTestId("save-as-name").fill("Focus study");
+    await page.getByTestId("save-as-submit").click();
+    await expect.poll(() => page.getByTestId("library-item-name").allInnerTexts()).toHaveLength(1);
+    await expect.poll(() => dialogs(page).count()).toBe(1);
+    await expect.poll(() => focusInTopDialog(page)).toBe(true);
+    await page.keyboard.press("Delete");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => dialogs(page).count()).toBe(0);
+    expect(await nodeIds(page)).toEqual(before);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
