@@ -12,6 +12,7 @@ import { serializeWorkflow, type WorkflowDocument } from "../graph";
 import { embedRecipe, labelsFromSourceMap, type Recipe } from "../interop/recipe";
 import { createRunner, RunnerError, type QueueUpdate, type Runner, type RunnerErrorInfo } from "../fal/runner";
 import { EXIT, oneFile, readWorkflow, type Command, type CommandContext } from "./context";
+import { resolveParamPath, valueFromText } from "../batch";
 import { InputError } from "./io";
 import { inline } from "./terminal";
 import { formatDiagnostic, fromDiagnostic, hasError, type CliDiagnostic } from "./report";
@@ -64,38 +65,12 @@ export function parseOverride(raw: string, doc: WorkflowDocument, ctx: Pick<Comm
   if (eq <= 0)
     throw new InputError(`--set ${JSON.stringify(raw)}: expected node.param=value, e.g. --set sampler.seed=42`);
   const key = raw.slice(0, eq);
-  const text = raw.slice(eq + 1);
-  // Node ids may contain dots: the longest id that prefixes the key wins.
-  const node = doc.nodes
-    .filter((n) => key.startsWith(`${n.id}.`) && key.length > n.id.length + 1)
-    .sort((a, b) => b.id.length - a.id.length)[0];
-  if (!node) {
-    const wanted = key.includes(".") ? key.slice(0, key.lastIndexOf(".")) : key;
-    if (!key.includes(".")) throw new InputError(`--set ${key}: expected node.param=value, e.g. --set sampler.seed=42`);
+  const path = resolveParamPath(key, doc, ctx.registry);
+  if (!path.ok)
     throw new InputError(
-      `--set ${key}: no node "${wanted}" in the workflow; its nodes are ${doc.nodes.map((n) => n.id).join(", ")}`,
+      `--set ${key}: ${path.message.startsWith("expected") ? "expected node.param=value, e.g. --set sampler.seed=42" : path.message}`,
     );
-  }
-  const param = key.slice(node.id.length + 1);
-  const def = ctx.registry.get(node.type);
-  if (!def) throw new InputError(`--set ${key}: node ${node.id} has the unknown type "${node.type}"`);
-  if (!Object.hasOwn(def.params, param)) {
-    const names = Object.keys(def.params);
-    throw new InputError(
-      `--set ${key}: node ${node.id} (${node.type}) has no param "${param}"; ${names.length ? `its params are ${names.join(", ")}` : "it has no params"}`,
-    );
-  }
-  let value: unknown = text;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // not JSON: the text itself
-  }
-  // `--set prompt.prompt=42` means the text "42": JSON only wins when the param accepts it.
-  const schema = def.params[param].schema;
-  if (value !== text && value !== null && !schema.safeParse(value).success && schema.safeParse(text).success)
-    value = text;
-  return { nodeId: node.id, param, value: value === null ? undefined : value };
+  return { nodeId: path.nodeId, param: path.param, value: valueFromText(raw.slice(eq + 1), path.spec) };
 }
 
 function applyOverrides(doc: WorkflowDocument, overrides: readonly Override[]): WorkflowDocument {

@@ -51,6 +51,7 @@ const APP_MAY_IMPORT = [
   "src/graph",
   "src/compiler",
   "src/teach",
+  "src/batch",
   "src/interop",
   "src/examples",
   "src/fal",
@@ -71,6 +72,10 @@ export const AREAS: readonly Area[] = [
   pure("src/teach", "schedules, the denoising timeline, prompt weights, sweeps, request diffs", [
     "src/graph",
     "src/compiler",
+    "src/shared",
+  ]),
+  pure("src/batch", "batches: wildcards, CSV and JSON-lines tables, param paths, the run plan", [
+    "src/graph",
     "src/shared",
   ]),
   pure("src/examples", "example workflows and lessons (data)", ["src/graph", "src/teach"]),
