@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 import { useEditorStore } from "../store/react";
-import { DND_MIME } from "../flow/Canvas";
+import { DND_MIME } from "../flow/useDropHandlers";
 import { Icon } from "../kit/icons";
 import { paletteGroups, searchNodes } from "./search";
 

@@ -1,0 +1,126 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useReactFlow, type Edge, type EdgeChange, type NodeChange, type ReactFlowInstance } from "@xyflow/react";
+import type { XY } from "../../graph";
+import { useEditor, useEditorStore } from "../store/react";
+import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
+import { nodeSizes, typeSizes } from "./sizes";
+
+/**
+ * From this many nodes on, only nodes and wires on screen are in the DOM (xyflow's
+ * onlyRenderVisibleElements). Measured with `npm run bench -- editor` on the 2-core bench machine:
+ * 100 unculled nodes dragged at 23 fps and panned at 31 fps (every node's widgets in style and
+ * layout work each frame), while 500 culled nodes dragged at 53 fps and panned at 42 fps (the
+ * few nodes scrolling in are cheap to mount). Tiny graphs are all on screen anyway. Widget values
+ * live in the store, so a culled node comes back as it was.
+ */
+export const CULL_FROM_NODES = 40;
+
+type Flow = ReactFlowInstance<GraphFlowNode>;
+
+/**
+ * The document's nodes and wires as xyflow objects, and xyflow's change reports folded back into
+ * the store (selection, one undo step per drag) and into the measured-size caches.
+ */
+export function useFlowElements() {
+  const store = useEditorStore();
+  const registry = store.registry;
+  const doc = useEditor((s) => s.document);
+  const selection = useEditor((s) => s.selection);
+  const flow = useReactFlow<GraphFlowNode>();
+  const [drag, setDrag] = useState<Map<string, XY> | null>(null);
+  const [sizeTick, sizesChanged] = useSizeSync();
+  const deriveNodes = useMemo(() => createNodeDeriver(registry), [registry]);
+  const deriveEdges = useMemo(() => createEdgeDeriver(registry), [registry]);
+  const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
+  const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
+  const culled = doc.nodes.length >= CULL_FROM_NODES;
+  const nodes = useMemo(
+    () => deriveNodes(doc.nodes, selectedNodes, drag, culled),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored
+    [deriveNodes, doc.nodes, selectedNodes, drag, culled, sizeTick],
+  );
+  const edges = useMemo(
+    () => deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes),
+    [deriveEdges, doc.edges, doc.nodes, selectedEdges, selectedNodes],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<GraphFlowNode>[]) => {
+      let moved: Map<string, XY> | null = null;
+      let resized = false;
+      for (const c of changes) {
+        if (c.type === "position" && c.position && c.dragging) (moved ??= new Map()).set(c.id, c.position);
+        else if (c.type === "dimensions" && c.dimensions) resized = recordSize(flow, c.id, c.dimensions) || resized;
+      }
+      if (moved) setDrag((d) => new Map([...(d ?? []), ...moved!]));
+      if (resized) sizesChanged(store.getState().document.nodes.length < CULL_FROM_NODES);
+      const sel = toggled(store.getState().selection.nodes, changes);
+      if (sel) store.setSelection({ nodes: sel });
+    },
+    [store, flow, sizesChanged],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<Edge>[]) => {
+      const sel = toggled(store.getState().selection.edges, changes);
+      if (sel) store.setSelection({ edges: sel });
+    },
+    [store],
+  );
+
+  // One undo step per drag: positions live in `drag` while moving and enter the document on release.
+  const onNodeDragStop = useCallback(
+    (_: unknown, __: GraphFlowNode, dragged: GraphFlowNode[]) => {
+      store.moveNodes(
+        dragged.map((n) => ({ id: n.id, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } })),
+      );
+      setDrag(null);
+    },
+    [store],
+  );
+
+  return { nodes, edges, culled, onNodesChange, onEdgesChange, onNodeDragStop };
+}
+
+/**
+ * Bumped after xyflow measures nodes: the measured sizes go into our node objects, so one rebuilt
+ * later keeps its size (without it xyflow would hide and re-measure it). xyflow keeps the measured
+ * size and handles in its own lookup, but it only counts nodes as initialized (the first fit waits
+ * for that) once our node objects carry the sizes. Small graphs take them at once. Culled graphs
+ * catch up once measuring settles: re-deriving on every measurement re-adopted all nodes each frame
+ * a node scrolled in (1,000 nodes: 31 fps).
+ */
+function useSizeSync() {
+  const [sizeTick, setSizeTick] = useState(0);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const changed = useCallback((now: boolean) => {
+    clearTimeout(timer.current);
+    if (now) setSizeTick((t) => t + 1);
+    else timer.current = setTimeout(() => setSizeTick((t) => t + 1), 250);
+  }, []);
+  return [sizeTick, changed] as const;
+}
+
+/** Stores a node's measured size (and its type's, for estimates); true when it changed. */
+function recordSize(flow: Flow, id: string, dims: { width: number; height: number }): boolean {
+  const old = nodeSizes.get(id);
+  if (old && old.width === dims.width && old.height === dims.height) return false;
+  const size = { width: dims.width, height: dims.height };
+  nodeSizes.set(id, size);
+  const type = flow.getNode(id)?.data.type;
+  if (type) typeSizes.set(type, size);
+  return true;
+}
+
+/** The selection after xyflow's select changes, or null when there were none. */
+function toggled(current: readonly string[], changes: readonly (NodeChange | EdgeChange)[]): string[] | null {
+  let sel: Set<string> | null = null;
+  for (const c of changes) {
+    if (c.type !== "select") continue;
+    sel ??= new Set(current);
+    if (c.selected) sel.add(c.id);
+    else sel.delete(c.id);
+  }
+  return sel && [...sel];
+}

@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useMemo, useRef, type RefObject } from "react";
+import { useNodesInitialized, useReactFlow, type Viewport } from "@xyflow/react";
+import { useEditor, useEditorStore } from "../store/react";
+import { ui } from "../store/ui";
+import type { GraphFlowNode } from "./derive";
+import { fitGraph, fitState } from "./fit";
+
+/**
+ * Where the view starts and when it refits: a newly opened document, the first visit, a resized
+ * canvas. Returns the viewport props for xyflow; the view is saved with the document on each move.
+ */
+export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, culled: boolean) {
+  const store = useEditorStore();
+  const epoch = useEditor((s) => s.epoch);
+  const flow = useReactFlow<GraphFlowNode>();
+
+  // A different document was opened: show all of it.
+  useEffect(() => {
+    if (epoch === 0) return;
+    const vp = store.getState().document.viewport;
+    if (vp) flow.setViewport(vp);
+    else requestAnimationFrame(() => fitGraph(flow, { duration: 200 }));
+  }, [epoch, flow, store]);
+
+  // First visit (no saved view): fit once every node has its measured size, so tall nodes count.
+  const initialized = useNodesInitialized();
+  // An empty first document is not fitted later: the first node added must not move the view.
+  const firstFit = useRef(!!store.getState().document.viewport || store.getState().document.nodes.length === 0);
+  useEffect(() => {
+    if (firstFit.current) return;
+    const fit = () => {
+      if (firstFit.current) return;
+      firstFit.current = true;
+      fitGraph(flow);
+    };
+    if (initialized) return fit();
+    // Culled big graphs never measure every node, but every node has an estimated size: fit on the
+    // next frame. The timeout is for anything else that never settles.
+    const t = setTimeout(fit, culled ? 0 : 1000);
+    return () => clearTimeout(t);
+  }, [initialized, flow, culled]);
+
+  // A fitted view stays fitted when the canvas changes size (a banner, the runs drawer, the window).
+  useEffect(() => {
+    const el = canvasRef.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    let last = { w: el.clientWidth, h: el.clientHeight };
+    const ro = new ResizeObserver(() => {
+      const now = { w: el.clientWidth, h: el.clientHeight };
+      if (now.w === last.w && now.h === last.h) return;
+      last = now;
+      if (fitState.fitted) fitGraph(flow);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [flow, canvasRef]);
+
+  const onMoveStart = useCallback((e: MouseEvent | TouchEvent | null) => {
+    if (e) fitState.fitted = false;
+  }, []);
+  const onMoveEnd = useCallback((_: unknown, vp: Viewport) => store.setViewport(vp), [store]);
+  const defaultViewport = useMemo(() => store.getState().viewport, [store]);
+  return { onMoveStart, onMoveEnd, defaultViewport };
+}
+
+/** Reveals a node asked for by the problems list or the request view. */
+export function useFocusReveal() {
+  const flow = useReactFlow<GraphFlowNode>();
+  const lastFocus = useRef(0);
+  useEffect(() => {
+    const off = ui.subscribe(() => {
+      const f = ui.get().focus;
+      if (!f || f.nonce === lastFocus.current) return;
+      lastFocus.current = f.nonce;
+      const n = flow.getInternalNode(f.nodeId);
+      if (!n) return;
+      const w = n.measured.width ?? 260,
+        h = n.measured.height ?? 160;
+      flow.setCenter(n.internals.positionAbsolute.x + w / 2, n.internals.positionAbsolute.y + h / 2, {
+        zoom: Math.max(flow.getZoom(), 0.9),
+        duration: 250,
+      });
+    });
+    return () => void off();
+  }, [flow]);
+}
