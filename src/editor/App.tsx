@@ -26,6 +26,9 @@ const HelpOverlay = lazyPart(() => import("./panels/HelpOverlay").then((m) => ({
 const ImportDialog = lazyPart(() => import("./panels/ImportDialog").then((m) => ({ default: m.ImportDialog })));
 whenIdle(() => void Palette.preload().catch(() => undefined));
 
+const isField = (el: EventTarget) =>
+  el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
+
 function Shell({ store }: { store: EditorStore }) {
   const flow = useReactFlow();
   const importOpen = useUi((s) => s.importOpen);
@@ -73,7 +76,12 @@ function Shell({ store }: { store: EditorStore }) {
   );
 
   return (
-    <div className="app">
+    // Leaving a field, or Enter in a one-line field, ends its typing step (docs/architecture.md#undo).
+    <div
+      className="app"
+      onBlur={(e) => isField(e.target) && store.endEdit()}
+      onKeyDown={(e) => e.key === "Enter" && e.target instanceof HTMLInputElement && store.endEdit()}
+    >
       <Toolbar onLayout={layout} />
       <RunBanner />
       <div className="main">

@@ -117,9 +117,8 @@ describe("teaching features", () => {
     await end.press("Tab");
     await expect.poll(async () => (await bar.boundingBox())!.width / before, { timeout: 5000 }).toBeCloseTo(0.5, 1);
 
-    // Drag the bar's end edge to the right end of the strip: the node's End becomes 1. (The store
-    // merges edits of one field less than 600 ms apart into one undo step: let the typing settle.)
-    await page.waitForTimeout(700);
+    // Drag the bar's end edge to the right end of the strip: the node's End becomes 1. Tab left the
+    // field above, which ends its typing step, so the drag is a step of its own however soon it comes.
     const handle = page.locator('.inspector [data-node="canny"][data-edge="end"]');
     const h = (await handle.boundingBox())!;
     const strip = (await page.locator(".inspector .tl-svg").boundingBox())!;
@@ -157,6 +156,7 @@ describe("teaching features", () => {
     expect(srv.standin!.stats().calls.submit).toBe(5);
     // Closing the lesson card leaves the pipeline as it is.
     await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
     await card.getByRole("button", { name: "Close lesson" }).click();
     expect(await card.count()).toBe(0);
     expect(errors).toEqual([]);

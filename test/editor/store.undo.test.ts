@@ -23,6 +23,18 @@ describe("undo / redo", () => {
     expect(s.getState().document.nodes[0].params.prompt).toBe("a cat");
   });
 
+  it("endEdit (a field left, or Enter) closes the typing step even within COALESCE_MS", () => {
+    const { s, tick } = clocked();
+    const p = s.addNode("prompt", { x: 0, y: 0 });
+    s.setParam(p, "prompt", "a cat");
+    s.endEdit();
+    tick(10);
+    s.setParam(p, "prompt", "a dog");
+    expect(s.getState().history.past).toHaveLength(3);
+    s.undo();
+    expect(s.getState().document.nodes[0].params.prompt).toBe("a cat");
+  });
+
   it("a pause, or a different field, starts a new step", () => {
     const { s, tick } = clocked();
     const p = s.addNode("prompt", { x: 0, y: 0 });

@@ -94,6 +94,11 @@ export interface EditorStore {
   setMeta(patch: Partial<WorkflowDocument["meta"]>): void;
   undo(): boolean;
   redo(): boolean;
+  /**
+   * Closes the current typing step: the next edit of the same field starts a new undo step even
+   * within COALESCE_MS. Called when a field loses focus or Enter commits it (docs/architecture.md#undo).
+   */
+  endEdit(): void;
 
   // Not history steps.
   setExpanded(nodeId: string, expanded: boolean): void;
@@ -421,6 +426,10 @@ export function createEditorStore(
         },
         { coalesceKey: `meta:${Object.keys(patch).join(",")}` },
       );
+    },
+
+    endEdit() {
+      coalesce = null;
     },
 
     undo() {
