@@ -7,6 +7,7 @@ import {
   dragBetween,
   emptyCanvasPoint,
   handle,
+  layoutProblems,
   node,
   nodeIds,
   openEditor,
@@ -26,7 +27,7 @@ describe("editor", () => {
     shootOnFailure(ctx, () => page);
     expect(await nodeIds(page)).toEqual(expect.arrayContaining(["base", "prompt", "sampler"]));
     const json = await requestJson(page);
-    expect(page.locator(".endpoint code")).toBeTruthy();
+    expect(await page.locator(".endpoint code").count()).toBe(1);
     expect(await page.locator(".endpoint code").innerText()).toContain("fal-ai/lora");
     expect(await page.locator(".endpoint .status").innerText()).toBe("ready");
     expect(json).toContain('"model_name"');
@@ -34,7 +35,8 @@ describe("editor", () => {
     expect(json).toMatch(/"prompt":\s*"Photo of a european medieval/);
     await screenshot(page, "starter-1440x900");
     await page.setViewportSize({ width: 1280, height: 720 });
-    await page.waitForTimeout(300);
+    // The canvas refits when it is resized: wait until the smaller view shows the whole starter.
+    await expect.poll(() => layoutProblems(page)).toEqual([]);
     await screenshot(page, "starter-1280x720");
     expect(errors).toEqual([]);
     await context.close();

@@ -5,8 +5,8 @@ import { afterAll, beforeAll } from "vitest";
 import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
 import { startServer, type StartedServer } from "../harness/server";
 
-export async function openEditor(b: TestBrowser, url: string, size?: { width: number; height: number }) {
-  const r = await b.newPage(url, size);
+export async function openEditor(b: TestBrowser, url: string, opts?: Parameters<TestBrowser["newPage"]>[1]) {
+  const r = await b.newPage(url, opts);
   await r.page.waitForSelector(".react-flow__node", { timeout: 20_000 }).catch(() => undefined);
   await r.page.waitForSelector('[data-testid="autosave-status"]', { timeout: 20_000 });
   return r;
@@ -30,6 +30,51 @@ export const nodeIds = (page: Page) =>
 export const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 export const handle = (page: Page, nodeId: string, port: string, type: "source" | "target") =>
   page.locator(`.react-flow__handle.${type}[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
+
+export type Box = { x: number; y: number; width: number; height: number };
+export const inside = (a: Box, outer: Box) =>
+  a.x >= outer.x - 0.5 &&
+  a.y >= outer.y - 0.5 &&
+  a.x + a.width <= outer.x + outer.width + 0.5 &&
+  a.y + a.height <= outer.y + outer.height + 0.5;
+export const overlaps = (a: Box, c: Box) =>
+  a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height;
+
+/** The canvas, minimap and node boxes on screen, in page pixels. */
+export async function boxes(page: Page) {
+  return page.evaluate(() => {
+    const r = (el: Element | null) => {
+      if (!el) return null;
+      const b = el.getBoundingClientRect();
+      return { x: b.x, y: b.y, width: b.width, height: b.height };
+    };
+    return {
+      pane: r(document.querySelector(".canvas .react-flow"))!,
+      minimap: r(document.querySelector(".react-flow__minimap")),
+      nodes: [...document.querySelectorAll<HTMLElement>(".react-flow__node")].map((n) => ({
+        id: n.dataset.id!,
+        box: r(n)!,
+      })),
+    };
+  });
+}
+
+/**
+ * What is wrong with the view, as readable lines: nodes outside the canvas or under the minimap
+ * (and, with `overlapping`, nodes over one another). Empty when the view shows the graph well; a
+ * test polls it until the fit has settled.
+ */
+export async function layoutProblems(page: Page, opts: { overlapping?: boolean } = {}): Promise<string[]> {
+  const { pane, minimap, nodes } = await boxes(page);
+  const problems: string[] = [];
+  for (const n of nodes) {
+    if (!inside(n.box, pane)) problems.push(`${n.id} outside the canvas`);
+    if (minimap && overlaps(n.box, minimap)) problems.push(`${n.id} under the minimap`);
+    if (opts.overlapping)
+      for (const m of nodes) if (m.id < n.id && overlaps(n.box, m.box)) problems.push(`${n.id} over ${m.id}`);
+  }
+  return problems;
+}
 
 /** A point on the canvas pane that no node covers (top-right corner, away from the minimap). */
 export async function emptyCanvasPoint(page: Page): Promise<{ x: number; y: number }> {

@@ -33,6 +33,35 @@ async function addNodeViaSearch(page: Page, query: string) {
   await search.waitFor({ state: "detached" });
 }
 
+/** The text of this tab's newest autosave snapshot in IndexedDB ("" if none yet). */
+function storedDraft(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const slot = sessionStorage.getItem("lora-graph.tab-slot");
+    if (!slot) return "";
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open("lora-graph");
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const get = <T>(store: string, key: string) =>
+      new Promise<T | undefined>((res) => {
+        const g = db.transaction(store).objectStore(store).get(key);
+        g.onsuccess = () => res(g.result as T | undefined);
+        g.onerror = () => res(undefined);
+      });
+    const draft = await get<{ current?: string }>("drafts", slot);
+    const snap = draft?.current ? await get<{ data?: string }>("snapshots", draft.current) : undefined;
+    db.close();
+    return typeof snap?.data === "string" ? snap.data : "";
+  });
+}
+
+/** Waits until `text` is on disk in this tab's autosave and no write is pending. */
+async function savedToDisk(page: Page, text: string) {
+  await expect.poll(() => storedDraft(page), { timeout: 10_000 }).toContain(text);
+  await expect.poll(() => page.getByTestId("autosave-status").getAttribute("data-state")).toBe("saved");
+}
+
 /** Fails the test if the page ever shows a native dialog (confirm/alert): questions must be in-app. */
 function forbidNativeDialogs(page: Page): string[] {
   const seen: string[] = [];
@@ -44,7 +73,7 @@ function forbidNativeDialogs(page: Page): string[] {
 }
 
 describe("nothing is lost", () => {
-  it("AUTO-01: a reload 300 ms after the last edit restores graph, viewport and selection, with a notice", async (ctx) => {
+  it("AUTO-01: a reload right after the last edit restores graph, viewport and selection, with a notice", async (ctx) => {
     const { page, context, errors } = await openEditor(b, srv.url);
     shootOnFailure(ctx, () => page);
     await addNodeViaSearch(page, "scheduler");
@@ -59,16 +88,15 @@ describe("nothing is lost", () => {
     await page.mouse.up();
     // Select the Base model node.
     await node(page, "base").locator(".node-head").click();
-    await page.waitForTimeout(300);
+    // Reload as soon as the selection shows: the debounced autosave has not run yet, so the
+    // page-hide flush must save the last edits.
+    await expect.poll(async () => (await visibleState(page)).selected).toEqual(["base"]);
     const before = await visibleState(page);
-    expect(before.selected).toEqual(["base"]);
 
     await page.reload();
     await page.getByTestId("restored-notice").waitFor({ timeout: 10_000 });
     await page.waitForSelector(".react-flow__node");
-    await page.waitForTimeout(300);
-    const after = await visibleState(page);
-    expect(after).toEqual(before);
+    await expect.poll(() => visibleState(page)).toEqual(before);
     expect(await page.getByTestId("restored-notice").innerText()).toMatch(/Restored/);
     await screenshot(page, "restored-after-reload");
     expect(errors).toEqual([]);
@@ -221,7 +249,7 @@ describe("nothing is lost", () => {
     await pageB.getByTestId("autosave-status").waitFor();
     await expect.poll(() => pageB.locator(".react-flow__node").count()).toBeGreaterThanOrEqual(3); // the starter
     await node(pageB, "prompt").locator("textarea").first().fill("tab B's prompt");
-    await pageB.waitForTimeout(400);
+    await savedToDisk(pageB, "tab B's prompt");
 
     const stateA = await nodeIds(a.page);
     const stateB = await nodeIds(pageB);
@@ -253,10 +281,14 @@ describe("nothing is lost", () => {
     // A switchable "disk full": every IndexedDB put fails with QuotaExceededError while it is on.
     await context.addInitScript(() => {
       const real = IDBObjectStore.prototype.put;
-      (window as unknown as { __full: boolean }).__full = false;
+      const w = window as unknown as { __full: boolean; __refused: number };
+      w.__full = false;
+      w.__refused = 0;
       IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["put"]>) {
-        if ((window as unknown as { __full: boolean }).__full)
+        if (w.__full) {
+          w.__refused++;
           throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        }
         return real.apply(this, args);
       };
     });
@@ -275,7 +307,10 @@ describe("nothing is lost", () => {
     await node(page, "prompt").locator("textarea").first().fill("still editing while full");
     const file = await downloadVia(page, () => page.getByRole("button", { name: "Save", exact: true }).click());
     expect(file.text).toContain("still editing while full");
-    await page.waitForTimeout(1500);
+    // Another write is tried (and refused) while the disk is still full: the banner stays.
+    const refused = () => page.evaluate(() => (window as unknown as { __refused: number }).__refused);
+    const refusedSoFar = await refused();
+    await expect.poll(refused, { timeout: 20_000 }).toBeGreaterThan(refusedSoFar);
     expect(await banner.count()).toBe(1);
 
     // Space is freed: with no further edit, the retry saves and the banner goes.
@@ -291,7 +326,7 @@ describe("nothing is lost", () => {
     const { page, context } = await openEditor(b, srv.url);
     shootOnFailure(ctx, () => page);
     await node(page, "prompt").locator("textarea").first().fill("about to be damaged");
-    await page.waitForTimeout(500);
+    await savedToDisk(page, "about to be damaged");
     const raw = '{"kind":"lora-graph/draft","version":1,"document":{"format":"lora-graph/work';
     // Damage this tab's newest snapshot and its last good one in place.
     await page.evaluate(async (raw) => {

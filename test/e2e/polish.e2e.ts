@@ -4,39 +4,23 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
-import { emptyCanvasPoint, handle, node, nodeIds, openEditor, shootOnFailure, setupServerAndBrowser } from "./helpers";
+import {
+  boxes,
+  emptyCanvasPoint,
+  handle,
+  inside,
+  layoutProblems,
+  node,
+  nodeIds,
+  openEditor,
+  shootOnFailure,
+  setupServerAndBrowser,
+} from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
 setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
-
-type Box = { x: number; y: number; width: number; height: number };
-const inside = (a: Box, outer: Box) =>
-  a.x >= outer.x - 0.5 &&
-  a.y >= outer.y - 0.5 &&
-  a.x + a.width <= outer.x + outer.width + 0.5 &&
-  a.y + a.height <= outer.y + outer.height + 0.5;
-const overlaps = (a: Box, c: Box) =>
-  a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height;
-
-async function boxes(page: Page) {
-  return page.evaluate(() => {
-    const r = (el: Element | null) => {
-      if (!el) return null;
-      const b = el.getBoundingClientRect();
-      return { x: b.x, y: b.y, width: b.width, height: b.height };
-    };
-    return {
-      pane: r(document.querySelector(".canvas .react-flow"))!,
-      minimap: r(document.querySelector(".react-flow__minimap")),
-      nodes: [...document.querySelectorAll<HTMLElement>(".react-flow__node")].map((n) => ({
-        id: n.dataset.id!,
-        box: r(n)!,
-      })),
-    };
-  });
-}
 
 const edgeIds = (page: Page) =>
   page.$$eval(".react-flow__edge", (els) => els.map((e) => (e as HTMLElement).dataset.id ?? "").sort());
@@ -94,13 +78,9 @@ describe("view", () => {
     it(`first visit at ${size.width}x${size.height}: the whole starter is on screen, clear of the minimap, and the note shows all its text`, async (ctx) => {
       const { page, context, errors } = await openEditor(b, srv.url, size);
       shootOnFailure(ctx, () => page);
-      await page.waitForTimeout(400);
-      const { pane, minimap, nodes } = await boxes(page);
-      expect(nodes.length).toBeGreaterThanOrEqual(4);
-      for (const n of nodes) {
-        expect(inside(n.box, pane), `${n.id} inside the canvas`).toBe(true);
-        if (minimap) expect(overlaps(n.box, minimap), `${n.id} under the minimap`).toBe(false);
-      }
+      // The first fit waits for every node's measured size: poll until the view shows them all.
+      await expect.poll(() => layoutProblems(page)).toEqual([]);
+      expect((await boxes(page)).nodes.length).toBeGreaterThanOrEqual(4);
       const note = node(page, "note").locator("textarea");
       const { scroll, client } = await note.evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
       expect(scroll).toBeLessThanOrEqual(client + 1);
@@ -120,14 +100,9 @@ describe("view", () => {
       .click({ timeout: 1000 })
       .catch(() => undefined);
     await expect.poll(() => page.locator(".doc-name").innerText()).toContain("InstantID");
-    await page.waitForTimeout(600);
-    const { pane, minimap, nodes } = await boxes(page);
-    expect(nodes.length).toBeGreaterThanOrEqual(5);
-    for (const n of nodes) {
-      expect(inside(n.box, pane), `${n.id} inside the canvas`).toBe(true);
-      if (minimap) expect(overlaps(n.box, minimap), `${n.id} under the minimap`).toBe(false);
-      for (const m of nodes) if (m.id < n.id) expect(overlaps(n.box, m.box), `${n.id} over ${m.id}`).toBe(false);
-    }
+    expect((await boxes(page)).nodes.length).toBeGreaterThanOrEqual(5);
+    // The template is fitted on the next frames (an animated fit): poll until it is all in view.
+    await expect.poll(() => layoutProblems(page, { overlapping: true })).toEqual([]);
     await context.close();
   });
 
@@ -147,9 +122,7 @@ describe("view", () => {
     await search.press("Enter");
     await expect.poll(() => nodeIds(page)).toHaveLength(before.length + 1);
     const added = (await nodeIds(page)).find((id) => !before.includes(id))!;
-    await page.waitForTimeout(200);
-    const box = (await node(page, added).boundingBox())!;
-    expect(inside(box, pane)).toBe(true);
+    await expect.poll(async () => inside((await node(page, added).boundingBox())!, pane)).toBe(true);
     await context.close();
   });
 

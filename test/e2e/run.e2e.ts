@@ -73,7 +73,8 @@ describe("run from the editor", () => {
     await expect.poll(() => button.isDisabled()).toBe(true);
     expect(await button.getAttribute("title")).toMatch(/Cannot run:\n• /);
     await page.keyboard.press("Control+Enter");
-    await page.waitForTimeout(300);
+    // The shortcut was handled: it says why it cannot run.
+    await page.locator(".toast.error").filter({ hasText: "Cannot run:" }).waitFor();
     expect(fast.standin!.stats().calls.submit).toBe(0);
     await context.close();
   });
@@ -81,7 +82,23 @@ describe("run from the editor", () => {
   it("EXE-03: cancel a queued run; the run ends cancelled and polling stops", async (ctx) => {
     fast.standin!.resetStats();
     fast.standin!.faults.add({ kind: "stuck", op: "submit" });
-    const { page, context } = await openEditor(b, fast.url);
+    // The page's clock is Playwright's, so the test can run it ahead instead of waiting; the page
+    // counts its own queue calls (status, stream, result) as it makes them.
+    const context = await b.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.clock.install();
+    await context.addInitScript(() => {
+      const w = window as unknown as { __queueCalls: number };
+      w.__queueCalls = 0;
+      const real = window.fetch;
+      window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+        const url = input instanceof Request ? input.url : String(input);
+        const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+        const target = headers.get("x-fal-target-url") ?? url;
+        if (/\/requests\/[^/]+\/(status|stream)|\/requests\/[^/]+\/?$/.test(target.split("?")[0])) w.__queueCalls++;
+        return real.call(this, input, init);
+      };
+    });
+    const { page } = await openEditor(b, fast.url, { context });
     shootOnFailure(ctx, () => page);
     await run(page);
     const row = page.locator("[data-run-id]").first();
@@ -91,7 +108,12 @@ describe("run from the editor", () => {
     expect(await strip(page).getAttribute("data-status")).toBe("cancelled");
     const s1 = fast.standin!.stats().calls;
     expect(s1.cancel).toBe(1);
-    await page.waitForTimeout(1200);
+    // A minute of the page's time passes at once: any poll, stream retry or backoff still
+    // scheduled fires now, and would be counted.
+    const queueCalls = () => page.evaluate(() => (window as unknown as { __queueCalls: number }).__queueCalls);
+    const callsAtCancel = await queueCalls();
+    await page.clock.runFor(60_000);
+    expect(await queueCalls()).toBe(callsAtCancel);
     const s2 = fast.standin!.stats().calls;
     expect(s2.status + s2.stream + s2.result).toBe(s1.status + s1.stream + s1.result);
     await context.close();
@@ -127,7 +149,10 @@ describe("run from the editor", () => {
     await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 10_000 }).toBe("running");
     await context.setOffline(true);
     await page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ timeout: 10_000 });
-    await page.waitForTimeout(1000);
+    // Stay offline until the page has tried again and failed: the outage spans a retry.
+    let failedWhileOffline = 0;
+    page.on("requestfailed", () => failedWhileOffline++);
+    await expect.poll(() => failedWhileOffline, { timeout: 15_000 }).toBeGreaterThan(0);
     await context.setOffline(false);
     await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
     await expect.poll(() => page.getByRole("status").filter({ hasText: "Reconnecting…" }).count()).toBe(0);

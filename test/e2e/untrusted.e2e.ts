@@ -107,7 +107,10 @@ describe("untrusted workflow files", () => {
     await page.getByRole("tab", { name: "Request" }).click();
     await page.getByRole("tab", { name: "Problems" }).click();
     await page.getByRole("tab", { name: "Inspector" }).click();
-    await page.waitForTimeout(500);
+    // The inspector shows the LoRA's hostile label, and every image on the page has loaded or
+    // failed: an injected <img onerror> would have fired by then.
+    await expect.poll(() => page.locator(".inspector .insp-title").inputValue()).toBe(XSS.svg);
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete));
     await screenshot(page, "hostile-file");
 
     expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
