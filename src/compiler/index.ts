@@ -37,5 +37,6 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
 
 export * from "./falSchema";
 export { importRequest, importRequestSync, type ImportOptions, type ImportResult } from "./importer";
-export { layoutDocument, estimateNodeSize, type LayoutOptions } from "./layout";
+export { layoutDocument, type LayoutOptions } from "./layout";
+export { estimateNodeSize, NODE_GEOMETRY } from "../graph";
 export { titleNodesByPath } from "./labels";

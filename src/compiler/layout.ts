@@ -5,28 +5,21 @@
 // Type-only: ELK (~1.4 MB) is imported on first use so the editor's initial bundle stays small.
 import type ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkNode, ElkExtendedEdge } from "elkjs/lib/elk-api";
-import type { NodeDefinition, Registry, WorkflowDocument, WorkflowNode } from "../graph";
+import {
+  estimateNodeSize,
+  type NodeDefinition,
+  type Registry,
+  type WorkflowDocument,
+  type WorkflowNode,
+} from "../graph";
 
 export interface LayoutOptions {
   /** The size a node is drawn at; defaults to an estimate from its ports and visible params. */
   nodeSize?(node: WorkflowNode, def: NodeDefinition | undefined): { width: number; height: number };
-  /** Gap between columns, in flow units. */
+  /** Gap between columns, in flow units (default 80). */
   columnGap?: number;
   /** Gap between nodes in a column. */
   rowGap?: number;
-}
-
-/** Rough size of a node as the editor draws it: a header, one row per port and per visible param. */
-export function estimateNodeSize(
-  node: WorkflowNode,
-  def: NodeDefinition | undefined,
-): { width: number; height: number } {
-  if (!def) return { width: 240, height: 80 };
-  const rows =
-    Math.max(def.inputs.length, def.outputs.length) +
-    Object.values(def.params).filter((p) => !p.advanced || node.expanded).length;
-  const tall = Object.values(def.params).some((p) => p.widget === "image" || p.widget === "textarea");
-  return { width: 260, height: 48 + 28 * rows + (tall ? 120 : 0) };
 }
 
 let elk: InstanceType<typeof ELK> | undefined;

@@ -4,8 +4,9 @@ import { EditorProvider } from "./store/react";
 import { ui, useUi } from "./store/ui";
 import type { EditorStore } from "./store";
 import { Canvas } from "./flow/Canvas";
-import { autoLayout } from "./flow/layout";
 import { nodeSizes } from "./flow/sizes";
+import { estimateNodeSize } from "../graph";
+import { loadCompiler } from "./engine";
 import { fitGraph } from "./flow/fit";
 import { Toolbar } from "./panels/Toolbar";
 import { Sidebar } from "./panels/Sidebar";
@@ -43,8 +44,13 @@ function Shell({ store }: { store: EditorStore }) {
 
   const layout = useCallback(async () => {
     try {
-      const moves = await autoLayout(store.getState().document, store.registry, nodeSizes);
-      store.moveNodes(moves);
+      // Measured sizes where the editor has drawn a node; the shared estimate elsewhere.
+      const { document: doc } = store.getState();
+      const { layoutDocument } = await loadCompiler();
+      const tidy = await layoutDocument(doc, store.registry, {
+        nodeSize: (n, def) => nodeSizes.get(n.id) ?? estimateNodeSize(n, def),
+      });
+      store.moveNodes(tidy.nodes.map((n) => ({ id: n.id, position: n.position })));
       requestAnimationFrame(() => fitGraph(flow, { duration: 250 }));
     } catch (e) {
       ui.toast(`Layout failed: ${(e as Error).message}`, "error");

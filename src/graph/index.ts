@@ -11,3 +11,4 @@ export * from "./urls";
 export * from "./workflowFile";
 export * from "./falEnums";
 export * from "./fastCheck";
+export * from "./nodeSize";

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { registry } from "../../nodes";
 import { compile, endpointInputKeys, NESTED_INPUT_KEYS, ENDPOINTS, type CompiledOutput } from "../../src/compiler";
 import { importRequest, importRequestSync } from "../../src/compiler/importer";
-import { estimateNodeSize } from "../../src/compiler/layout";
+import { estimateNodeSize } from "../../src/graph";
 import type { Diagnostic, WorkflowDocument } from "../../src/graph";
 
 const IMG = "https://img.example.com/a.png";

@@ -1,5 +1,6 @@
 import type { NodeDefinition, WorkflowNode, XY } from "../../graph";
-import { nodeSizes, sizeFromDefinition } from "./sizes";
+import { nodeSizes } from "./sizes";
+import { estimateNodeSize } from "../../graph";
 
 /** Gap kept between a new node and the canvas edge. */
 const MARGIN = 16;
@@ -15,7 +16,7 @@ export function expectedSize(def: NodeDefinition, nodes: readonly WorkflowNode[]
     const s = nodeSizes.get(n.id);
     if (s && (!best || s.height > best.height)) best = s;
   }
-  return best ?? sizeFromDefinition(def);
+  return best ?? estimateNodeSize({}, def);
 }
 
 /**
