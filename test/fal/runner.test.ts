@@ -232,10 +232,27 @@ describe("EXE-01 fault matrix", () => {
   });
 
   it("EXE-01 follows through an offline period and gets the result once", async () => {
-    const r = runner({ retry: { baseDelayMs: 20, maxDelayMs: 60, budgetMs: 3000 } });
+    // The outage ends when the runner has run into it, not after a time: no race between the
+    // outage's length and the retries on a busy machine.
+    let refused = 0;
+    const r = runner({
+      retry: { baseDelayMs: 20, maxDelayMs: 60, budgetMs: 3000 },
+      fetch: async (input, init) => {
+        try {
+          return await fetch(input, init);
+        } catch (e) {
+          if (srv.standin!.isOffline()) {
+            refused += 1;
+            srv.standin!.faults.clear();
+          }
+          throw e;
+        }
+      },
+    });
     const id = await r.submit("fal-ai/lora", INPUT);
-    srv.standin!.faults.add({ kind: "offline", ms: 250 });
+    srv.standin!.faults.add({ kind: "offline", ms: 600_000 });
     const res = await r.follow<{ images: unknown[] }>("fal-ai/lora", id);
+    expect(refused).toBe(1);
     expect(res.requestId).toBe(id);
     expect(res.data.images).toHaveLength(1);
     expect(calls().submit).toBe(1);
@@ -267,13 +284,15 @@ describe("EXE-03 cancel", () => {
   });
 
   it("EXE-03 cancel while in progress (streaming)", async () => {
-    const slow = await startServer({ standinOptions: { latencyMs: 2000, queueDelayMs: 0 } });
+    // A job that would run for ten minutes: the cancel cannot come too late on a busy machine.
+    const slow = await startServer({ standinOptions: { latencyMs: 600_000, queueDelayMs: 0 } });
     try {
       const r = createRunner({ proxyUrl: slow.proxyUrl, mode: "streaming", ...fast });
       const id = await r.submit("fal-ai/lora", INPUT);
-      const seen: QueueUpdate[] = [];
-      const following = r.follow("fal-ai/lora", id, { onUpdate: (u) => seen.push(u) });
-      while (!seen.some((u) => u.status === "IN_PROGRESS")) await new Promise((res) => setTimeout(res, 10));
+      let inProgress!: () => void;
+      const started = new Promise<void>((res) => (inProgress = res));
+      const following = r.follow("fal-ai/lora", id, { onUpdate: (u) => u.status === "IN_PROGRESS" && inProgress() });
+      await started;
       expect(await r.cancel("fal-ai/lora", id)).toBe("CANCELLATION_REQUESTED");
       expect((await rejection(following)).kind).toBe("cancelled");
     } finally {
@@ -290,9 +309,14 @@ describe("EXE-03 cancel", () => {
 
   it("EXE-03 cancel while offline is a network error at the cancel step", async () => {
     const r = runner({ retry: { baseDelayMs: 10, maxDelayMs: 20, budgetMs: 100 } });
-    srv.standin!.faults.add({ kind: "offline", ms: 400 });
-    const e = await rejection(r.cancel("fal-ai/lora", "00000000-0000-0000-0000-000000000000"));
-    expect(e).toMatchObject({ kind: "network", step: "cancel" });
+    // Offline until the test ends it, however long the retries take.
+    srv.standin!.faults.add({ kind: "offline", ms: 600_000 });
+    try {
+      const e = await rejection(r.cancel("fal-ai/lora", "00000000-0000-0000-0000-000000000000"));
+      expect(e).toMatchObject({ kind: "network", step: "cancel" });
+    } finally {
+      srv.standin!.faults.clear();
+    }
   });
 
   it("EXE-03 aborting follow stops polling without cancelling the job", async () => {

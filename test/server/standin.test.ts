@@ -7,6 +7,7 @@ import { PNG } from "pngjs";
 import jpeg from "jpeg-js";
 import { startServer, type StartedServer } from "../harness/server.ts";
 import { encodePlaceholder, hash32 } from "../../src/server/standin/image.ts";
+import { FaultController } from "../../src/server/standin/faults.ts";
 import { httpRequest, startSpy, type Spy } from "./helpers.ts";
 
 const MODEL = "stabilityai/stable-diffusion-xl-base-1.0";
@@ -63,7 +64,12 @@ describe("stand-in with the real client", () => {
       },
     });
     expect(seen[seen.length - 1]).toBe("COMPLETED");
-    expect(seen).toContain("IN_PROGRESS");
+    // Polls see the states in queue order. Whether a poll lands inside the job's 40 ms of progress
+    // depends on the machine, as it does with fal, so that is not asserted here; the status stream
+    // reports IN_PROGRESS as an event (runner.test.ts, "EXE-03 cancel while in progress").
+    const ranks = seen.map((st) => ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"].indexOf(st));
+    expect(ranks).not.toContain(-1);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(logs).toContain("Step 6/6");
     const data = result.data as unknown as {
       images: { url: string; width: number; height: number; file_size: number; content_type: string }[];
@@ -319,17 +325,32 @@ describe("stand-in control endpoints", () => {
   });
 
   it("going offline drops every fal-facing connection, then recovers", async () => {
-    srv.standin!.faults.add({ kind: "offline", ms: 150 });
+    // Offline until the test ends it below: a slow first request cannot arrive after the outage.
+    srv.standin!.faults.add({ kind: "offline", ms: 600_000 });
     await expect(
       fetch(srv.proxyUrl, { headers: { "x-fal-target-url": "https://queue.fal.run/fal-ai/lora/requests/x/status" } }),
     ).rejects.toThrow();
     // The editor itself (/api/info) stays reachable; only the fal side is "offline".
     expect((await fetch(`${srv.url}/api/info`)).status).toBe(200);
-    await until(() => !srv.standin!.isOffline());
+    srv.standin!.faults.clear();
     const res = await fetch(srv.proxyUrl, {
       headers: { "x-fal-target-url": "https://queue.fal.run/fal-ai/lora/requests/x/status" },
     });
     expect(res.status).toBe(404);
+  });
+});
+
+describe("fault timing (a clock of the test's own)", () => {
+  it("an offline period ends by itself after its length, to the millisecond", () => {
+    let t = 1_000;
+    const faults = new FaultController(true, () => t);
+    faults.add({ kind: "offline", ms: 150 });
+    t += 149;
+    expect(faults.isOffline()).toBe(true);
+    expect(faults.list()).toEqual([{ kind: "offline", ms: 1 }]);
+    t += 1;
+    expect(faults.isOffline()).toBe(false);
+    expect(faults.list()).toEqual([]);
   });
 });
 
