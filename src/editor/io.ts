@@ -21,6 +21,12 @@ export async function importRequestText(
   try {
     const { importRequest } = await loadCompiler();
     const r = await importRequest(json, store.registry);
+    // Validate before asking to replace anything: input that yields no pipeline is refused here,
+    // and the work on the canvas stays as it was.
+    if (!r.document.nodes.some((n) => !store.registry.get(n.type)?.inert)) {
+      const why = r.diagnostics.find((d) => d.severity === "error")?.message ?? "it holds no request fields";
+      return { ok: false, error: `Nothing was imported: ${why}. Your pipeline is unchanged.` };
+    }
     // In-app question over unsaved work; the replaced pipeline stays under Library › Recover drafts.
     if (!(await replaceGuarded(store, r.document, "Replaced by importing a request", "Import this request?", false)))
       return { ok: false, error: "Cancelled" };
