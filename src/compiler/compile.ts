@@ -33,6 +33,11 @@ export interface CompiledOutput {
   /** True when there are no errors; `input` is then present and passes the request schema. */
   ok: boolean;
   input?: Record<string, unknown>;
+  /**
+   * When not ok: what the nodes that could contribute wrote, never to be sent. The request view
+   * shows it with the failing fields marked, so an error does not hide the whole request.
+   */
+  partial?: Record<string, unknown>;
   /** Request path ("loras.1.scale") → the node and field that produced it. */
   sourceMap: SourceMap;
   diagnostics: Diagnostic[];
@@ -105,12 +110,20 @@ function compileDocument(
   }
   // Document-level errors (bad wires, refused params, unknown types) concern every output that reaches them.
   const docErrors = docDiagnostics.filter((d) => d.severity === "error" && d.nodeId !== undefined);
-  for (const { output, reached } of compiled) {
-    if (output.ok && docErrors.length > 0) {
+  for (const { output, reached, built } of compiled) {
+    if (docErrors.length > 0) {
+      // Each output lists the errors that concern it, so its count and first cause are real.
       const ids = new Set(reached.map((n) => n.id));
-      if (docErrors.some((d) => ids.has(d.nodeId!))) output.ok = false;
+      const mine = docErrors.filter((d) => ids.has(d.nodeId!) && !output.diagnostics.includes(d));
+      if (mine.length > 0) {
+        output.ok = false;
+        output.diagnostics = [...mine, ...output.diagnostics];
+      }
     }
-    if (!output.ok) delete output.input;
+    if (!output.ok) {
+      delete output.input;
+      output.partial = built;
+    }
   }
   const outputs = compiled.map((c) => c.output);
   return { outputs, diagnostics: eachOnce([...docDiagnostics, ...outputs.flatMap((o) => o.diagnostics)]) };
@@ -131,7 +144,7 @@ function compileOutput(
   outputNode: GraphNode,
   graph: Graph,
   validator: RequestValidator | undefined,
-): { output: CompiledOutput; reached: GraphNode[] } {
+): { output: CompiledOutput; reached: GraphNode[]; built: Record<string, unknown> } {
   const outputId = outputNode.id;
   const walked = walkOutput(outputNode, graph);
   const { request, sourceMap, endpoint, diagnostics } = walked;
@@ -150,7 +163,7 @@ function compileOutput(
     },
     diagnostics,
   };
-  return { output, reached: walked.order };
+  return { output, reached: walked.order, built: input };
 }
 
 /**

@@ -2,7 +2,8 @@ import { useDeferredValue, useMemo, useState } from "react";
 import { lookupSource } from "../../compiler";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui, useUi } from "../store/ui";
-import { compiled } from "../engine";
+import { compiled, type CompiledOutput } from "../engine";
+import type { Registry, WorkflowDocument } from "../../graph";
 import { Icon } from "../kit/icons";
 import { JsonView } from "./JsonView";
 import { curlSnippet, jsSnippet, pythonSnippet, requestJson } from "./snippets";
@@ -50,10 +51,7 @@ export function RequestPanel() {
     for (const [path, src] of Object.entries(highlightFrom.sourceMap)) if (sel.has(src.nodeId)) set.add(path);
     return set;
   }, [highlightFrom, selected]);
-  const problems = useMemo(
-    () => new Set((out?.diagnostics ?? []).map((d) => d.path).filter((p): p is string => !!p)),
-    [out],
-  );
+  const shown = useMemo(() => shownRequest(out, doc, store.registry), [out, doc, store.registry]);
 
   if (!out) {
     return (
@@ -73,7 +71,8 @@ export function RequestPanel() {
     return n?.label || (n && store.registry.get(n.type)?.title) || id;
   };
   const errors = out.diagnostics.filter((d) => d.severity === "error");
-  const input = out.input ?? {};
+  const { input, problems } = shown!;
+  const first = errors[0];
   const pick = (path: string) => {
     const src = lookupSource(out.sourceMap, path.split("."));
     if (!src) return ui.toast(`No node is recorded for ${path}`, "info", 2500);
@@ -106,10 +105,30 @@ export function RequestPanel() {
           </span>
         </div>
         {!out.ok && (
-          <button className="callout error as-button" onClick={() => ui.set({ tab: "problems" })}>
-            This request would be refused. {errors[0]?.message}{" "}
-            {errors.length > 1 ? `(+${errors.length - 1} more)` : ""}
-          </button>
+          <div className="callout error" data-testid="request-refused">
+            This request would be refused:{" "}
+            {first ? (
+              <button
+                className="link-btn"
+                title="Show the field"
+                onClick={() => {
+                  if (!first.nodeId) return ui.set({ tab: "problems" });
+                  store.setSelection({ nodes: [first.nodeId], edges: [] });
+                  ui.focus(first.nodeId, first.field);
+                }}
+              >
+                {first.nodeId ? `${title(first.nodeId)}: ` : ""}
+                {first.message}
+              </button>
+            ) : (
+              "a node it needs cannot be compiled."
+            )}{" "}
+            {errors.length > 1 && (
+              <button className="link-btn" onClick={() => ui.set({ tab: "problems" })}>
+                (+{errors.length - 1} more)
+              </button>
+            )}
+          </div>
         )}
         <div className="row gap4 req-tools">
           <div className="seg" role="tablist" aria-label="Format">
@@ -129,6 +148,7 @@ export function RequestPanel() {
           <button
             className="btn small"
             disabled={!out.input}
+            title={out.input ? undefined : "Fix the errors first: this request would be refused"}
             onClick={() => copyText(SNIPPETS[format].text(out.endpoint, input), SNIPPETS[format].what)}
           >
             <Icon name="copy" size={13} /> Copy
@@ -136,6 +156,7 @@ export function RequestPanel() {
         </div>
       </div>
       <div className="req-body">
+        {!out.ok && <div className="req-partial">Partial request, not sendable: failing fields are marked.</div>}
         {format === "json" ? (
           <JsonView value={input} highlight={highlight} problems={problems} onPick={pick} />
         ) : (
@@ -147,4 +168,29 @@ export function RequestPanel() {
       </div>
     </div>
   );
+}
+
+/**
+ * What the request view shows: the request, or when it is refused the part the nodes could
+ * write, plus each refused top-level field with the value the user typed, marked as a problem.
+ */
+function shownRequest(
+  out: CompiledOutput | undefined,
+  doc: WorkflowDocument,
+  registry: Registry,
+): { input: Record<string, unknown>; problems: ReadonlySet<string> } | undefined {
+  if (!out) return undefined;
+  const problems = new Set<string>();
+  const input: Record<string, unknown> = { ...(out.input ?? out.partial ?? {}) };
+  for (const d of out.diagnostics) {
+    if (d.path) problems.add(d.path);
+    if (d.severity !== "error" || d.path || !d.nodeId || !d.field) continue;
+    const node = doc.nodes.find((n) => n.id === d.nodeId);
+    const key = node && registry.get(node.type)?.params[d.field]?.request;
+    // Paths into lists ("loras[].scale") have no single place in the request to mark.
+    if (!key || key.includes("[")) continue;
+    if (!(key in input)) input[key] = node.params?.[d.field] ?? null;
+    problems.add(key);
+  }
+  return { input, problems };
 }
