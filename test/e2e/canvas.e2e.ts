@@ -1,0 +1,145 @@
+// The canvas a ComfyUI user would live in (issue #15): errors that explain themselves, fields
+// that hold what they show, dialogs that keep focus, placement that covers nothing. Each test
+// drives the editor with mouse and keyboard in real Chromium, at the two laptop sizes.
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import { nodeIds, openEditor, shootOnFailure, setupServerAndBrowser } from "./helpers";
+
+let srv: StartedServer;
+let b: TestBrowser;
+
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 720 },
+] as const;
+
+/** Selects a node by clicking its title, as a user does. */
+async function selectNode(page: Page, id: string) {
+  await page.locator(`.react-flow__node[data-id="${id}"] .node-title`).first().click();
+  await expect.poll(() => page.locator(".react-flow__node.selected").getAttribute("data-id")).toBe(id);
+}
+
+/** Types into a field the way a person does: select all, type, no fill(). */
+async function typeInto(page: Page, selector: string, text: string) {
+  const field = page.locator(selector);
+  await field.click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type(text);
+}
+
+describe("#2 a refused request explains itself", () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: real error count, first cause links to the field, partial request kept`, async (ctx) => {
+      const { page, context, errors } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await selectNode(page, "sampler");
+      await typeInto(page, "#i-sampler-guidance_scale", "50");
+      await page.getByRole("tab", { name: "Request" }).click();
+      await expect.poll(() => page.locator(".endpoint .status").innerText()).toBe("1 error");
+      const callout = page.getByTestId("request-refused");
+      expect(await callout.innerText()).toMatch(/Guidance \(CFG\) must be at most 20/);
+      // The request is still there, the failing field marked with what the user typed.
+      const body = page.locator(".req-body");
+      expect(await body.innerText()).toContain("Photo of a european medieval");
+      const bad = page.locator('.jl.bad[data-path="guidance_scale"]');
+      expect(await bad.innerText()).toContain("50");
+      // Run's tooltip names the cause.
+      expect(await page.locator("[data-run-button]").getAttribute("title")).toMatch(
+        /Guidance \(CFG\) must be at most 20/,
+      );
+      await screenshot(page, `refused-request-${size.width}x${size.height}`);
+      // The cause is a link to the field.
+      await callout.getByRole("button", { name: /Guidance/ }).click();
+      await expect
+        .poll(() =>
+          page.evaluate(() => document.activeElement?.closest<HTMLElement>(".inspector [data-field]")?.dataset.field),
+        )
+        .toBe("guidance_scale");
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});
+
+describe("#3 a number field never shows a value it does not hold", () => {
+  it("rejects abc, 1e999 and 0x10 with a message at the field, and reverts on blur", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await selectNode(page, "sampler");
+    const field = page.locator("#i-sampler-guidance_scale");
+    await typeInto(page, "#i-sampler-guidance_scale", "7");
+    await page.keyboard.press("Tab");
+    await expect.poll(() => page.locator("#n-sampler-guidance_scale").inputValue()).toBe("7");
+    for (const bad of ["abc", "1e999", "0x10"]) {
+      await typeInto(page, "#i-sampler-guidance_scale", bad);
+      const msg = page.locator("#i-sampler-guidance_scale-num-error");
+      await msg.waitFor();
+      expect(await msg.innerText()).toMatch(/not a number|too large/);
+      expect(await msg.innerText()).toContain("stays 7");
+      expect(await field.getAttribute("aria-invalid")).toBe("true");
+      if (bad === "abc") await screenshot(page, "number-field-refused-1440x900");
+      // The node, which shows the held value, still says 7.
+      expect(await page.locator("#n-sampler-guidance_scale").inputValue()).toBe("7");
+      await page.keyboard.press("Tab");
+      await expect.poll(() => field.inputValue()).toBe("7");
+      expect(await msg.count()).toBe(0);
+    }
+    await context.close();
+  });
+});
+
+describe("#4 Import request checks before it replaces", () => {
+  it("pasting [1,2,3] is refused in the dialog and the canvas keeps its nodes", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    const before = await nodeIds(page);
+    await page.getByRole("button", { name: "Import request" }).click();
+    await page.getByLabel("Request JSON").click();
+    await page.keyboard.type("[1,2,3]");
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    const error = page.locator(".modal .callout.error");
+    await error.waitFor();
+    expect(await error.innerText()).toMatch(/Nothing was imported: .*JSON object.*unchanged/);
+    expect(await page.getByTestId("confirm-replace").count()).toBe(0);
+    expect(await nodeIds(page)).toEqual(before);
+    await screenshot(page, "import-refused-1280x720");
+    await context.close();
+  });
+});
+
+describe("#6 focus stays in an open dialog and Escape closes it", () => {
+  it("after a refused import, Tab stays inside and Escape closes the dialog", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await page.getByRole("button", { name: "Import request" }).click();
+    await page.getByLabel("Request JSON").click();
+    await page.keyboard.type("not json");
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await page.locator(".modal .callout.error").waitFor();
+    const inDialog = () => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'));
+    await expect.poll(inDialog).toBe(true);
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press("Tab");
+      expect(await inDialog()).toBe(true);
+    }
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.locator(".modal").count()).toBe(0);
+    await context.close();
+  });
+
+  it("when focus was dropped to the page body, Escape still closes the dialog", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    await page.getByRole("button", { name: "Import request" }).click();
+    await page.locator(".modal").waitFor();
+    // What a button turning disabled under the focus does: focus falls to the body.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.locator(".modal").count()).toBe(0);
+    await context.close();
+  });
+});
