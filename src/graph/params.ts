@@ -89,18 +89,11 @@ function inRange(whole: boolean, min: number | undefined, max: number | undefine
 const isString = (v: unknown): boolean => typeof v === "string";
 const isBoolean = (v: unknown): boolean => typeof v === "boolean";
 
+type NumberOptions = Common & { default?: number; min?: number; max?: number; step?: number; slider?: boolean };
+
 /** Builders that keep schema and UI hints in one place. */
 export const param = {
-  float(
-    o: Common & {
-      default?: number;
-      min?: number;
-      max?: number;
-      step?: number;
-      slider?: boolean;
-      unconfirmedRange?: ParamSpec["unconfirmedRange"];
-    },
-  ): ParamSpec<number> {
+  float(o: NumberOptions & { unconfirmedRange?: ParamSpec["unconfirmedRange"] }): ParamSpec<number> {
     const s = finite.check(...bounds(o.min, o.max));
     return {
       ...o,
@@ -109,16 +102,7 @@ export const param = {
       step: o.step ?? 0.05,
     };
   },
-  int(
-    o: Common & {
-      default?: number;
-      min?: number;
-      max?: number;
-      step?: number;
-      slider?: boolean;
-      widget?: "number" | "slider" | "seed";
-    },
-  ): ParamSpec<number> {
+  int(o: NumberOptions & { widget?: "number" | "slider" | "seed" }): ParamSpec<number> {
     const s = z
       .number({ error: expected("a whole number") })
       .check(

@@ -176,28 +176,18 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
     if (expectValue) {
       const c = text.charCodeAt(i);
       if (c !== 93) afterArrayComma = false;
-      if (c === 123 /* { */) {
+      if (c === 123 /* { */ || c === 91 /* [ */) {
+        const isObject = c === 123;
         i++;
         ws();
-        if (text.charCodeAt(i) === 125) {
+        if (text.charCodeAt(i) === (isObject ? 125 : 93)) {
           i++;
           expectValue = false;
           continue;
         }
-        stack.push(1);
-        const err = key();
+        stack.push(isObject ? 1 : 0);
+        const err = isObject ? key() : undefined;
         if (err) return err;
-        continue;
-      }
-      if (c === 91 /* [ */) {
-        i++;
-        ws();
-        if (text.charCodeAt(i) === 93) {
-          i++;
-          expectValue = false;
-          continue;
-        }
-        stack.push(0);
         continue;
       }
       if (c === 34) {

@@ -10,7 +10,7 @@ import {
   DEFAULT_METADATA_LIMITS,
   PARAMETERS_KEYWORD,
   checkEntries,
-  newStats,
+  readGuarded,
   sniffImage,
   type ReadStats,
   type MetadataEntry,
@@ -220,12 +220,7 @@ function collectParts(
 
 /** Reads lora-graph entries from a JPEG's COM segments, and `parameters` from EXIF UserComment. Never throws. */
 export function readJpegText(jpeg: Uint8Array, limits: Partial<MetadataLimits> = {}): ReadMetadataResult {
-  const lim = { ...DEFAULT_METADATA_LIMITS, ...limits };
-  const stats = newStats();
-  try {
-    if (sniffImage(jpeg) !== "jpeg") return { ok: false, error: "not a JPEG file (SOI marker missing)" };
-    if (jpeg.length > lim.maxImageBytes)
-      return { ok: false, error: `image is too large (${jpeg.length} bytes; the limit is ${lim.maxImageBytes})` };
+  return readGuarded(jpeg, "jpeg", limits, (lim, stats) => {
     const { segments, warnings } = walkJpeg(jpeg, lim);
     stats.work += segments.length;
     const entries: Record<string, string> = {};
@@ -248,7 +243,5 @@ export function readJpegText(jpeg: Uint8Array, limits: Partial<MetadataLimits> =
     if (comment && !comment.ok) warnings.push(comment.warning);
     else if (comment && !Object.hasOwn(entries, PARAMETERS_KEYWORD)) put(PARAMETERS_KEYWORD, comment.text);
     return { ok: true, kind: "jpeg", entries, warnings, stats };
-  } catch (e) {
-    return { ok: false, error: `could not read JPEG metadata: ${(e as Error)?.message ?? String(e)}` };
-  }
+  });
 }

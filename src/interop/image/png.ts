@@ -11,7 +11,7 @@ import {
   PARAMETERS_KEYWORD,
   checkEntries,
   inflateCap,
-  newStats,
+  readGuarded,
   sniffImage,
   type ReadStats,
   type MetadataEntry,
@@ -161,12 +161,7 @@ function readTextChunk(png: Uint8Array, c: PngChunk, inflateBudget: number, stat
 
 /** Reads tEXt, zTXt and iTXt entries of a PNG. Never throws. */
 export function readPngText(png: Uint8Array, limits: Partial<MetadataLimits> = {}): ReadMetadataResult {
-  const lim = { ...DEFAULT_METADATA_LIMITS, ...limits };
-  const stats = newStats();
-  try {
-    if (sniffImage(png) !== "png") return { ok: false, error: "not a PNG file (signature missing)" };
-    if (png.length > lim.maxImageBytes)
-      return { ok: false, error: `image is too large (${png.length} bytes; the limit is ${lim.maxImageBytes})` };
+  return readGuarded(png, "png", limits, (lim, stats) => {
     const { chunks, warnings } = walkPng(png, lim);
     stats.work += chunks.length;
     const entries: Record<string, string> = Object.create(null);
@@ -196,7 +191,5 @@ export function readPngText(png: Uint8Array, limits: Partial<MetadataLimits> = {
       entries[read.keyword] = read.text;
     }
     return { ok: true, kind: "png", entries: { ...entries }, warnings, stats };
-  } catch (e) {
-    return { ok: false, error: `could not read PNG metadata: ${(e as Error)?.message ?? String(e)}` };
-  }
+  });
 }

@@ -110,3 +110,31 @@ export function sniffImage(bytes: Uint8Array): ImageKind | null {
 function ascii(b: Uint8Array, start: number, end: number): string {
   return String.fromCharCode(...b.subarray(start, end));
 }
+
+const FORMATS: Record<ImageKind, { name: string; missing: string }> = {
+  png: { name: "PNG", missing: "signature missing" },
+  jpeg: { name: "JPEG", missing: "SOI marker missing" },
+  webp: { name: "WebP", missing: "RIFF/WEBP header missing" },
+};
+
+/**
+ * The frame every metadata reader shares: the format and size checks come first, and nothing the
+ * bytes do can make the reader throw (files are untrusted input).
+ */
+export function readGuarded(
+  bytes: Uint8Array,
+  kind: ImageKind,
+  limits: Partial<MetadataLimits>,
+  read: (lim: MetadataLimits, stats: ReadStats) => ReadMetadataResult,
+): ReadMetadataResult {
+  const lim = { ...DEFAULT_METADATA_LIMITS, ...limits };
+  const { name, missing } = FORMATS[kind];
+  try {
+    if (sniffImage(bytes) !== kind) return { ok: false, error: `not a ${name} file (${missing})` };
+    if (bytes.length > lim.maxImageBytes)
+      return { ok: false, error: `image is too large (${bytes.length} bytes; the limit is ${lim.maxImageBytes})` };
+    return read(lim, newStats());
+  } catch (e) {
+    return { ok: false, error: `could not read ${name} metadata: ${(e as Error)?.message ?? String(e)}` };
+  }
+}

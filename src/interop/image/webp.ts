@@ -5,14 +5,7 @@
  */
 import { latin1 } from "./bytes";
 import { readUserComment } from "./exif";
-import {
-  DEFAULT_METADATA_LIMITS,
-  PARAMETERS_KEYWORD,
-  newStats,
-  sniffImage,
-  type MetadataLimits,
-  type ReadMetadataResult,
-} from "./types";
+import { PARAMETERS_KEYWORD, readGuarded, type MetadataLimits, type ReadMetadataResult } from "./types";
 
 function u32le(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
@@ -20,12 +13,7 @@ function u32le(b: Uint8Array, at: number): number {
 
 /** Reads `parameters` from a WebP's EXIF chunk. Never throws. */
 export function readWebpText(webp: Uint8Array, limits: Partial<MetadataLimits> = {}): ReadMetadataResult {
-  const lim = { ...DEFAULT_METADATA_LIMITS, ...limits };
-  const stats = newStats();
-  try {
-    if (sniffImage(webp) !== "webp") return { ok: false, error: "not a WebP file (RIFF/WEBP header missing)" };
-    if (webp.length > lim.maxImageBytes)
-      return { ok: false, error: `image is too large (${webp.length} bytes; the limit is ${lim.maxImageBytes})` };
+  return readGuarded(webp, "webp", limits, (lim, stats) => {
     const warnings: string[] = [];
     const entries: Record<string, string> = {};
     let at = 12;
@@ -56,7 +44,5 @@ export function readWebpText(webp: Uint8Array, limits: Partial<MetadataLimits> =
       at += 8 + size + (size % 2); // chunks are padded to an even size
     }
     return { ok: true, kind: "webp", entries, warnings, stats };
-  } catch (e) {
-    return { ok: false, error: `could not read WebP metadata: ${(e as Error)?.message ?? String(e)}` };
-  }
+  });
 }
