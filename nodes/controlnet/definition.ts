@@ -27,6 +27,7 @@ export const controlnet = defineNode({
       "Start after End: the control never acts (fal refuses it).",
     ],
   },
+  views: { inspector: "control-window" },
   inputs: [
     { id: "conditioning", kind: "conditioning", label: "Conditioning", required: true },
     { id: "image", kind: "image", label: "Control image", required: true, request: "controlnets[].image_url" },

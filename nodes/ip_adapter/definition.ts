@@ -118,6 +118,8 @@ export const ipAdapter = defineNode({
       advanced: true,
     }),
   },
+  // One repository (h94/IP-Adapter) holds many adapters: the weights file tells them apart.
+  itemIdentity: ["path", "model_subfolder", "weight_name"],
   contribute(ctx) {
     const p = ctx.params;
     const refs = ctx.inputs<string>("image");

@@ -30,6 +30,7 @@ export const prompt = defineNode({
       label: "Prompt",
       description: "Describe the image.",
       multiline: true,
+      weightedBy: "prompt_weighting",
       required: true,
       default: "",
     }),
@@ -38,6 +39,7 @@ export const prompt = defineNode({
       label: "Negative prompt",
       description: "What the image should not contain.",
       multiline: true,
+      weightedBy: "prompt_weighting",
       default: "",
     }),
     prompt_weighting: param.bool({

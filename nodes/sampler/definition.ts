@@ -37,6 +37,7 @@ export const sampler = defineNode({
   description:
     "Runs the diffusion: one request to fal. An init image makes it image-to-image; add a mask for inpainting.",
   isOutput: true,
+  views: { canvas: "denoise-strip", inspector: "denoise-timeline" },
   explain: {
     summary:
       "The Sampler runs the denoising loop and is the request sent to fal. At each step the model predicts the noise twice, with and without the prompt; classifier-free guidance (CFG) pushes the result in the prompt's direction by Guidance. With an init image it starts part-way (image-to-image), and with a mask it only repaints the white area (inpaint).",

@@ -47,6 +47,7 @@ export const scheduler = defineNode({
       "Custom timesteps and custom sigmas together: only one may be given.",
     ],
   },
+  views: { canvas: "schedule-spark", inspector: "schedule-plot" },
   inputs: [],
   outputs: [{ id: "scheduler", kind: "scheduler", label: "Scheduler" }],
   params: {

@@ -2,6 +2,7 @@ import type { PortSpec } from "./ports";
 import type { ParamSpecs, ParamValues } from "./params";
 import type { DiagnosticCode, Severity } from "./diagnostics";
 import type { RequestField, RequestFields, RequestItems, RequestList } from "./request";
+import type { NodeViews } from "./views";
 
 export const ENDPOINTS = ["fal-ai/lora", "fal-ai/lora/image-to-image", "fal-ai/lora/inpaint"] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
@@ -117,6 +118,18 @@ export interface NodeDefinition<P extends ParamSpecs = ParamSpecs> {
   /** The node contributes nothing (notes). */
   inert?: boolean;
   explain?: NodeExplainer;
+  /**
+   * For a node that appends one item to a request list: the params (named as the item's fields),
+   * general to specific, that say what the item loads. Two items alike in them are the same thing
+   * (the request diff matches items across two requests by them, and names an item by the most
+   * specific one set). Default: `["path"]`, which every list item has.
+   */
+  itemIdentity?: readonly string[];
+  /**
+   * Pictures the editor draws for this node, by kind (src/graph/views.ts): a closed set the editor
+   * maps to views it loads on demand, so the editor never asks which node type it is drawing.
+   */
+  views?: NodeViews;
   contribute?(ctx: ContributeContext<ParamValues<P>>): void;
 }
 

@@ -4,6 +4,7 @@ export * from "./diagnostics";
 export * from "./document";
 export * from "./defineNode";
 export * from "./request";
+export * from "./views";
 export * from "./registry";
 export * from "./nodeCheck";
 export * from "./canConnect";

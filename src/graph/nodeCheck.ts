@@ -8,6 +8,7 @@ import type { NodeDefinition } from "./defineNode";
 import type { ParamSpec } from "./params";
 import { PORT_KINDS, type PortSpec } from "./ports";
 import { parseRequestPath, type ParsedRequestPath, type RequestList } from "./request";
+import { CANVAS_VIEW_KINDS, INSPECTOR_VIEW_KINDS, OUTPUT_VIEW_KINDS } from "./views";
 
 /** Who sends one request path: a param of a node type, or an input port whose wired value is sent. */
 export interface RequestFeeder {
@@ -107,6 +108,7 @@ function checkInput(def: NodeDefinition, p: PortSpec): void {
 function checkParams(def: NodeDefinition): void {
   for (const [key, spec] of Object.entries(def.params)) {
     checkDefault(def, key, spec);
+    checkWeightedBy(def, key, spec);
     if (spec.request === undefined) continue;
     const { field } = parsed(def, `param "${key}"`, spec.request);
     if (field !== key)
@@ -115,6 +117,36 @@ function checkParams(def: NodeDefinition): void {
         `param "${key}" is sent as "${spec.request}": a param carries its request field's name, so call it "${field}"`,
       );
   }
+}
+
+/** A weighted text names an on/off param of its own node. */
+function checkWeightedBy(def: NodeDefinition, key: string, spec: ParamSpec): void {
+  if (spec.weightedBy === undefined) return;
+  if (spec.widget !== "textarea")
+    fail(def, `param "${key}" is weightedBy "${spec.weightedBy}" but is not a multi-line text`);
+  if (def.params[spec.weightedBy]?.widget !== "toggle")
+    fail(def, `param "${key}": weightedBy "${spec.weightedBy}" is not an on/off param of this node`);
+}
+
+function checkViews(def: NodeDefinition): void {
+  const { canvas, inspector } = def.views ?? {};
+  if (canvas !== undefined && !(CANVAS_VIEW_KINDS as readonly string[]).includes(canvas))
+    fail(def, `canvas view "${canvas}" is not one of ${CANVAS_VIEW_KINDS.join(", ")}`);
+  if (inspector !== undefined && !(INSPECTOR_VIEW_KINDS as readonly string[]).includes(inspector))
+    fail(def, `inspector view "${inspector}" is not one of ${INSPECTOR_VIEW_KINDS.join(", ")}`);
+  for (const view of [canvas, inspector])
+    if (view !== undefined && OUTPUT_VIEW_KINDS.has(view) && !def.isOutput)
+      fail(def, `view "${view}" draws an output's denoising, and this node is not an output`);
+}
+
+/** The identity of a list item names params this node sends as fields of that item. */
+function checkIdentity(def: NodeDefinition, paths: readonly RequestFeeder[]): void {
+  if (def.itemIdentity === undefined) return;
+  const list = paths.find((f) => f.list)?.list;
+  if (!list) fail(def, "it declares itemIdentity but appends to no request list");
+  for (const key of def.itemIdentity)
+    if (!paths.some((f) => f.list && f.param === key))
+      fail(def, `itemIdentity names "${key}", which is not a param it sends as a field of ${list}[]`);
 }
 
 function checkDefault(def: NodeDefinition, key: string, spec: ParamSpec): void {
@@ -140,6 +172,8 @@ export function checkDefinition(def: NodeDefinition): RequestFeeder[] {
   checkParams(def);
   const paths = declaredPaths(def);
   checkOneList(def, paths);
+  checkIdentity(def, paths);
+  checkViews(def);
   return paths;
 }
 

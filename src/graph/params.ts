@@ -53,6 +53,11 @@ export interface ParamSpec<T = unknown> {
    * a value fal accepts is never blocked.
    */
   unconfirmedRange?: { min?: number; max?: number; source: string };
+  /**
+   * A multi-line text param whose words are read with Compel's weights, e.g. `(castle)1.3`, while the on/off
+   * param of the same node named here is on: the editor then draws each phrase's weight.
+   */
+  weightedBy?: string;
 }
 
 export type ParamSpecs = Record<string, ParamSpec<any>>;
@@ -113,7 +118,9 @@ export const param = {
     const widget = o.widget ?? (o.slider && o.min !== undefined && o.max !== undefined ? "slider" : "number");
     return { ...o, schema: withFastCheck(s, inRange(true, o.min, o.max)), widget, step: o.step ?? 1 };
   },
-  string(o: Common & { default?: string; multiline?: boolean; schema?: z.ZodMiniType<string> }): ParamSpec<string> {
+  string(
+    o: Common & { default?: string; multiline?: boolean; schema?: z.ZodMiniType<string>; weightedBy?: string },
+  ): ParamSpec<string> {
     // A caller's own schema gets no fast check: only zod knows what it allows.
     return {
       ...o,

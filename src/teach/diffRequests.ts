@@ -7,7 +7,14 @@
  * "moved". Omitted fields count as fal's defaults, so `scale: 1` and no scale are the same.
  */
 import { FAL_DEFAULTS, FAL_NESTED_DEFAULTS, type SourceMap } from "../compiler";
-import type { Endpoint, WorkflowDocument } from "../graph";
+import {
+  REQUEST_LISTS,
+  type Endpoint,
+  type NodeDefinition,
+  type Registry,
+  type RequestList,
+  type WorkflowDocument,
+} from "../graph";
 import { shortModelName } from "./names";
 
 /** A request, optionally with what produced it; the extras give items their node labels and tell bypassed from removed. */
@@ -39,58 +46,39 @@ export interface RequestDiff {
   sentence: string;
 }
 
+/** A request list as the diff reads it, from the definition of the node type that appends its items. */
 interface ListKind {
-  key: "loras" | "controlnets" | "embeddings" | "ip_adapter";
+  key: RequestList;
+  /** "LoRA": the title of the node type that makes the items. */
   noun: string;
-  nodeType: string;
-  identity(item: Record<string, unknown>): string;
-  name(item: Record<string, unknown>): string;
+  def?: NodeDefinition;
+  /** Item fields, general to specific, that say what an item loads (the definition's itemIdentity). */
+  fields: readonly string[];
+  registry: Registry;
 }
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
-const LISTS: readonly ListKind[] = [
-  {
-    key: "loras",
-    noun: "LoRA",
-    nodeType: "lora",
-    identity: (i) => str(i.path),
-    name: (i) => shortModelName(str(i.path)),
-  },
-  {
-    key: "controlnets",
-    noun: "ControlNet",
-    nodeType: "controlnet",
-    identity: (i) => str(i.path),
-    name: (i) => shortModelName(str(i.path)),
-  },
-  {
-    key: "embeddings",
-    noun: "embedding",
-    nodeType: "embedding",
-    identity: (i) => str(i.path),
-    name: (i) => shortModelName(str(i.path)),
-  },
-  {
-    key: "ip_adapter",
-    noun: "IP-Adapter",
-    nodeType: "ip_adapter",
-    // One repository (h94/IP-Adapter) holds many adapters: the weights file tells them apart.
-    identity: (i) => `${str(i.path)}\u0000${str(i.model_subfolder)}\u0000${str(i.weight_name)}`,
-    name: (i) => (str(i.weight_name) ? shortModelName(str(i.weight_name)) : shortModelName(str(i.path))),
-  },
-];
+function listKind(key: string, registry: Registry): ListKind | undefined {
+  if (!(REQUEST_LISTS as readonly string[]).includes(key)) return undefined;
+  const def = registry.listFeeder(key as RequestList);
+  return { key: key as RequestList, noun: def?.title ?? key, def, fields: def?.itemIdentity ?? ["path"], registry };
+}
 
-/** Short words for nested fields, as the node labels say them. */
-const FIELD_WORDS: Record<string, string> = {
-  start_percentage: "start",
-  end_percentage: "end",
-  conditioning_scale: "strength",
-  image_url: "image",
-  mask_url: "mask",
-  ip_adapter_image_url: "reference image",
-  ip_adapter_mask_url: "mask",
-};
+const identity = (list: ListKind, item: Record<string, unknown>) => list.fields.map((f) => str(item[f])).join("\u0000");
+
+/** The short name of the most specific identity field that is set: the weights file before its repository. */
+function itemModel(list: ListKind, item: Record<string, unknown>): string {
+  const set = list.fields.map((f) => str(item[f])).filter(Boolean);
+  return set.length ? shortModelName(set[set.length - 1]) : "";
+}
+
+/** A field of an item in the words its node shows (the param or port label): "end_percentage" → "end". */
+function fieldWord(list: ListKind, field: string): string {
+  const f = list.registry.feeder(`${list.key}[].${field}`);
+  const label = f?.param !== undefined ? f.def.params[f.param]?.label : f?.port?.label;
+  return label ? label.toLowerCase() : field;
+}
 
 const UNSET_WORDS: Record<string, string> = { seed: "random", scheduler: "model default" };
 
@@ -103,11 +91,12 @@ const ENDPOINT_WORDS: Record<Endpoint, string> = {
 /**
  * Describes what changed from `before` to `after`.
  * @example
- * diffRequests({ guidance_scale: 7.5 }, { guidance_scale: 4 }).sentence // "guidance_scale 7.5 → 4"
+ * diffRequests({ guidance_scale: 7.5 }, { guidance_scale: 4 }, registry).sentence // "guidance_scale 7.5 → 4"
  */
 export function diffRequests(
   before: Record<string, unknown> | RequestSnapshot,
   after: Record<string, unknown> | RequestSnapshot,
+  registry: Registry,
 ): RequestDiff {
   const a = snapshot(before);
   const b = snapshot(after);
@@ -124,7 +113,7 @@ export function diffRequests(
   }
   const keys = [...new Set([...Object.keys(a.input), ...Object.keys(b.input)])];
   for (const key of keys) {
-    const list = LISTS.find((l) => l.key === key);
+    const list = listKind(key, registry);
     if (list) diffList(list, a, b, changes);
     else diffTop(key, a.input, b.input, changes);
   }
@@ -212,7 +201,7 @@ function items(list: ListKind, snap: RequestSnapshot): Item[] {
   const seen = new Map<string, number>();
   return arr.map((v, index) => {
     const value = (v && typeof v === "object" ? v : {}) as Record<string, unknown>;
-    const id = list.identity(value);
+    const id = identity(list, value);
     // Two items loading the same thing are told apart by their order of appearance.
     const n = (seen.get(id) ?? 0) + 1;
     seen.set(id, n);
@@ -223,7 +212,7 @@ function items(list: ListKind, snap: RequestSnapshot): Item[] {
 function itemName(list: ListKind, value: Record<string, unknown>, index: number, snap: RequestSnapshot): string {
   const nodeId = snap.sourceMap?.[`${list.key}.${index}`]?.nodeId;
   const label = nodeId ? snap.document?.nodes.find((n) => n.id === nodeId)?.label?.trim() : undefined;
-  return `${list.noun} ${label || list.name(value) || index + 1}`;
+  return `${list.noun} ${label || itemModel(list, value) || index + 1}`;
 }
 
 function diffList(list: ListKind, a: RequestSnapshot, b: RequestSnapshot, out: RequestChange[]): void {
@@ -262,7 +251,7 @@ function diffList(list: ListKind, a: RequestSnapshot, b: RequestSnapshot, out: R
       const from = f in old.value ? old.value[f] : nested[f];
       const to = f in now.value ? now.value[f] : nested[f];
       if (same(from, to)) continue;
-      const word = FIELD_WORDS[f] ?? f;
+      const word = fieldWord(list, f);
       out.push({
         kind: "changed",
         path: `${list.key}.${now.index}.${f}`,
@@ -317,6 +306,7 @@ function ordinal(n: number): string {
 
 function isBypassedIn(doc: WorkflowDocument | undefined, list: ListKind, value: Record<string, unknown>): boolean {
   if (!doc) return false;
-  const id = list.identity(value);
-  return doc.nodes.some((n) => n.type === list.nodeType && n.bypass === true && list.identity(n.params ?? {}) === id);
+  const id = identity(list, value);
+  // A node's params carry its item's field names (the naming rule), so its params have the item's identity.
+  return doc.nodes.some((n) => n.type === list.def?.type && n.bypass === true && identity(list, n.params ?? {}) === id);
 }

@@ -247,3 +247,43 @@ describe("declared request paths agree with the request and with the params", ()
     expect(r.listFeeder("controlnets")).toBeUndefined();
   });
 });
+
+describe("what the editor and the teaching views read from a definition", () => {
+  const scale = (request: string) =>
+    ({ scale: param.float({ label: "Scale", description: "How much.", request: request as never }) }) as const;
+
+  it("refuses an itemIdentity that names no param of its list item, or a node with no list", () => {
+    const lora = node({ type: "my_lora", params: scale("loras[].scale"), itemIdentity: ["scale"] });
+    expect(createRegistry([lora]).get("my_lora")?.itemIdentity).toEqual(["scale"]);
+    expect(() => createRegistry([node({ params: scale("loras[].scale"), itemIdentity: ["path"] })])).toThrow(
+      'Node type "thing": itemIdentity names "path", which is not a param it sends as a field of loras[]',
+    );
+    expect(() => createRegistry([node({ itemIdentity: ["scale"] })])).toThrow(
+      'Node type "thing": it declares itemIdentity but appends to no request list',
+    );
+  });
+
+  it("refuses a view kind the editor has no view for, and an output's view on a node that is not one", () => {
+    expect(() => createRegistry([node({ views: { canvas: "sparkles" as never } })])).toThrow(
+      'Node type "thing": canvas view "sparkles" is not one of denoise-strip, schedule-spark',
+    );
+    expect(() => createRegistry([node({ views: { inspector: "denoise-timeline" } })])).toThrow(
+      'Node type "thing": view "denoise-timeline" draws an output\'s denoising, and this node is not an output',
+    );
+    expect(() => createRegistry([node({ views: { inspector: "schedule-plot" } })])).not.toThrow();
+  });
+
+  it("refuses a weighted text whose switch is not an on/off param of the node", () => {
+    const text = (weightedBy: string, multiline = true) => ({
+      text: param.string({ label: "Text", description: "Words.", multiline, weightedBy }),
+      weighting: param.bool({ label: "Weighting", description: "On or off." }),
+    });
+    expect(() => createRegistry([node({ params: text("weighting") })])).not.toThrow();
+    expect(() => createRegistry([node({ params: text("missing") })])).toThrow(
+      'Node type "thing": param "text": weightedBy "missing" is not an on/off param of this node',
+    );
+    expect(() => createRegistry([node({ params: text("weighting", false) })])).toThrow(
+      'Node type "thing": param "text" is weightedBy "weighting" but is not a multi-line text',
+    );
+  });
+});

@@ -41,7 +41,7 @@ describe("diffRequests", () => {
       loras: [{ path: PIXEL, scale: 0.8 }],
       controlnets: [{ path: CANNY, image_url: "https://example.com/edges.png", end_percentage: 0.6 }],
     };
-    const d = diffRequests(before, after);
+    const d = diffRequests(before, after, registry);
     expect(d.sentence).toBe(
       "guidance_scale 7.5 → 4; LoRA film-grain removed; ControlNet controlnet-canny-sdxl-1.0 end 1 → 0.6",
     );
@@ -60,26 +60,31 @@ describe("diffRequests", () => {
 
   it("reads reordering as a move of the fewest items, not as every item changing", () => {
     const l = (name: string, scale = 1) => ({ path: `https://example.com/${name}.safetensors`, scale });
-    const d = diffRequests({ loras: [l("a"), l("b"), l("c")] }, { loras: [l("c"), l("a"), l("b", 0.7)] });
+    const d = diffRequests({ loras: [l("a"), l("b"), l("c")] }, { loras: [l("c"), l("a"), l("b", 0.7)] }, registry);
     expect(d.changes.map((c) => c.text)).toEqual(["LoRA b scale 1 → 0.7", "LoRA c moved from 3rd to 1st"]);
-    const swap = diffRequests({ loras: [l("a"), l("b")] }, { loras: [l("b"), l("a")] });
+    const swap = diffRequests({ loras: [l("a"), l("b")] }, { loras: [l("b"), l("a")] }, registry);
     expect(swap.changes).toHaveLength(1);
     expect(swap.changes[0].kind).toBe("moved");
     // Removing the first item does not move the others.
-    expect(diffRequests({ loras: [l("a"), l("b"), l("c")] }, { loras: [l("b"), l("c")] }).sentence).toBe(
+    expect(diffRequests({ loras: [l("a"), l("b"), l("c")] }, { loras: [l("b"), l("c")] }, registry).sentence).toBe(
       "LoRA a removed",
     );
   });
 
   it("treats omitted fields as fal's defaults", () => {
     expect(
-      diffRequests({ loras: [{ path: PIXEL, scale: 1 }], num_inference_steps: 30 }, { loras: [{ path: PIXEL }] })
-        .changes,
+      diffRequests(
+        { loras: [{ path: PIXEL, scale: 1 }], num_inference_steps: 30 },
+        { loras: [{ path: PIXEL }] },
+        registry,
+      ).changes,
     ).toEqual([]);
-    expect(diffRequests({ prompt: "x" }, { prompt: "x" }).sentence).toBe("No difference between the two requests.");
-    expect(diffRequests({ seed: 42 }, {}).sentence).toBe("seed 42 → random");
-    expect(diffRequests({ scheduler: "DDIM" }, {}).sentence).toBe("scheduler DDIM → model default");
-    expect(diffRequests({}, { guidance_scale: 9 }).sentence).toBe("guidance_scale 7.5 → 9");
+    expect(diffRequests({ prompt: "x" }, { prompt: "x" }, registry).sentence).toBe(
+      "No difference between the two requests.",
+    );
+    expect(diffRequests({ seed: 42 }, {}, registry).sentence).toBe("seed 42 → random");
+    expect(diffRequests({ scheduler: "DDIM" }, {}, registry).sentence).toBe("scheduler DDIM → model default");
+    expect(diffRequests({}, { guidance_scale: 9 }, registry).sentence).toBe("guidance_scale 7.5 → 9");
   });
 
   it("keeps long values out of the sentence", () => {
@@ -90,6 +95,7 @@ describe("diffRequests", () => {
         image_url: "data:image/png;base64,BBBB",
         image_size: { width: 1024, height: 768 },
       },
+      registry,
     );
     expect(d.sentence).toBe(
       'prompt "a fox in the snow" → "a fox in the snow, golden hour, cinemat…"; image_url changed; image_size square_hd → 1024×768',
@@ -106,6 +112,7 @@ describe("diffRequests", () => {
     const d = diffRequests(
       { ip_adapter: [ipa("ip-adapter_sdxl.safetensors")] },
       { ip_adapter: [ipa("ip-adapter-plus_sdxl_vit-h.safetensors")] },
+      registry,
     );
     expect(d.sentence).toBe("IP-Adapter ip-adapter_sdxl removed; IP-Adapter ip-adapter-plus_sdxl_vit-h added");
   });
@@ -132,9 +139,9 @@ describe("diffRequests", () => {
     };
 
     it("says bypassed rather than removed, and uses node labels", () => {
-      const d = diffRequests(snap(doc({})), snap(doc({ grainBypassed: true, guidance: 5 })));
+      const d = diffRequests(snap(doc({})), snap(doc({ grainBypassed: true, guidance: 5 })), registry);
       expect(d.sentence).toBe("guidance_scale 7.5 → 5; LoRA film-grain bypassed");
-      const back = diffRequests(snap(doc({ grainBypassed: true })), snap(doc({})));
+      const back = diffRequests(snap(doc({ grainBypassed: true })), snap(doc({})), registry);
       expect(back.sentence).toBe("LoRA film-grain switched back on");
 
       const relabelled = doc({});
@@ -142,11 +149,11 @@ describe("diffRequests", () => {
         ...relabelled,
         nodes: relabelled.nodes.map((n) => (n.id === "pixel" ? { ...n, params: { ...n.params, scale: 0.6 } } : n)),
       };
-      expect(diffRequests(snap(relabelled), snap(scaled)).sentence).toBe("LoRA Pixel art scale 0.8 → 0.6");
+      expect(diffRequests(snap(relabelled), snap(scaled), registry).sentence).toBe("LoRA Pixel art scale 0.8 → 0.6");
     });
 
     it("names an endpoint change", () => {
-      const d = diffRequests(snap(doc({})), snap(doc({ init: true })));
+      const d = diffRequests(snap(doc({})), snap(doc({ init: true })), registry);
       expect(d.changes[0]).toMatchObject({ path: "endpoint", text: "text-to-image → image-to-image" });
       expect(d.changes.find((c) => c.path === "image_url")?.text).toBe(
         "image_url set to https://example.com/photo.png",

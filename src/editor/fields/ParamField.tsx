@@ -1,6 +1,7 @@
 import { memo, useCallback } from "react";
 import type { Diagnostic, ParamSpec } from "../../graph";
-import { useEditorStore } from "../store/react";
+import { useEditor, useEditorStore } from "../store/react";
+import { nodeById } from "../store/nodeIndex";
 import { WIDGETS } from "./widgets";
 
 interface Props {
@@ -30,6 +31,10 @@ export const ParamField = memo(function ParamField({
   inactive,
 }: Props) {
   const store = useEditorStore();
+  const weightedBy = spec.weightedBy;
+  const weighted = useEditor((s) =>
+    weightedBy === undefined ? false : nodeById(s.document.nodes, nodeId)?.params[weightedBy] === true,
+  );
   const onChange = useCallback((v: unknown) => store.setParam(nodeId, name, v), [store, nodeId, name]);
   const Widget = WIDGETS[spec.widget];
   const domId = `${compact ? "n" : "i"}-${nodeId}-${name}`;
@@ -55,6 +60,7 @@ export const ParamField = memo(function ParamField({
           id={domId}
           invalid={diagnostic?.severity === "error"}
           compact={compact}
+          weighted={weighted}
         />
       </div>
       {diagnostic && <div className={`field-msg ${diagnostic.severity}`}>{diagnostic.message}</div>}

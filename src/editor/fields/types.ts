@@ -10,6 +10,8 @@ export interface FieldProps<T = unknown> {
   invalid?: boolean;
   /** Rendered inside a node body: smaller, fewer controls. */
   compact?: boolean;
+  /** The text is read with Compel's weights now (its `weightedBy` param is on): draw them. */
+  weighted?: boolean;
 }
 
 /** What a cleared text box means: the param removed (fal's default applies), unless it is required or has a default of ours. */

@@ -1,4 +1,4 @@
-import { useContext, useEffect, useState, type ComponentType } from "react";
+import { useEffect, useState, type ComponentType } from "react";
 import type { WidgetKind } from "../../graph";
 import { IMAGE_SIZE_PRESET_NAMES } from "../../graph";
 import { textOrUnset, type FieldProps } from "./types";
@@ -7,7 +7,6 @@ import { NumberInput } from "./NumberInput";
 import { ImageField } from "./ImageField";
 import { KeyValueField } from "./KeyValueField";
 import { Icon } from "../kit/icons";
-import { PromptWeightingContext } from "../teach/promptContext";
 import { WeightedTextArea } from "../teach/PromptHighlight";
 
 function TextField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
@@ -25,9 +24,9 @@ function TextField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
   );
 }
 
-function TextAreaField(props: FieldProps<string>) {
-  // A Prompt node with weighting on: show how Compel reads the text.
-  if (useContext(PromptWeightingContext)) return <WeightedTextArea {...props} />;
+function TextAreaField({ weighted, ...props }: FieldProps<string>) {
+  // Weighting is on for this text: show how Compel reads it.
+  if (weighted) return <WeightedTextArea {...props} />;
   return <PlainTextArea {...props} />;
 }
 

@@ -12,7 +12,6 @@ import { NoteText } from "./NoteText";
 import { useInactiveParams } from "../fields/relevance";
 import { OutputStrip } from "../run/OutputStrip";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
-import { PromptWeightingContext } from "../teach/promptContext";
 import { NodeStrip } from "../teach/NodeStrips";
 
 /** Below this zoom, widgets are unreadable anyway: node bodies become blank blocks of the same size (far fewer DOM nodes to lay out). */
@@ -197,48 +196,46 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
       )}
       {(basic.length > 0 || advanced.length > 0) && farHeight !== undefined && <div className="node-body lod" />}
       {(basic.length > 0 || advanced.length > 0) && farHeight === undefined && (
-        <PromptWeightingContext.Provider value={def.type === "prompt" && node.params.prompt_weighting === true}>
-          <div className="node-body nodrag">
-            {basic.map(([k, spec]) => (
-              <ParamField
-                key={k}
-                nodeId={id}
-                name={k}
-                spec={spec}
-                value={node.params[k]}
-                diagnostic={fieldDiagnostic(diags, k)}
-                compact
-              />
-            ))}
-            {advanced.length > 0 && (
-              <>
-                <button
-                  type="button"
-                  className="fold"
-                  aria-expanded={!!node.expanded}
-                  onClick={() => store.setExpanded(id, !node.expanded)}
-                >
-                  <span className="chev">{node.expanded ? "▾" : "▸"}</span> Advanced ({advanced.length})
-                  {!node.expanded && advanced.some(([k]) => fieldDiagnostic(diags, k)) && (
-                    <span className="badge err">!</span>
-                  )}
-                </button>
-                {node.expanded &&
-                  advanced.map(([k, spec]) => (
-                    <ParamField
-                      key={k}
-                      nodeId={id}
-                      name={k}
-                      spec={spec}
-                      value={node.params[k]}
-                      diagnostic={fieldDiagnostic(diags, k)}
-                      compact
-                    />
-                  ))}
-              </>
-            )}
-          </div>
-        </PromptWeightingContext.Provider>
+        <div className="node-body nodrag">
+          {basic.map(([k, spec]) => (
+            <ParamField
+              key={k}
+              nodeId={id}
+              name={k}
+              spec={spec}
+              value={node.params[k]}
+              diagnostic={fieldDiagnostic(diags, k)}
+              compact
+            />
+          ))}
+          {advanced.length > 0 && (
+            <>
+              <button
+                type="button"
+                className="fold"
+                aria-expanded={!!node.expanded}
+                onClick={() => store.setExpanded(id, !node.expanded)}
+              >
+                <span className="chev">{node.expanded ? "▾" : "▸"}</span> Advanced ({advanced.length})
+                {!node.expanded && advanced.some(([k]) => fieldDiagnostic(diags, k)) && (
+                  <span className="badge err">!</span>
+                )}
+              </button>
+              {node.expanded &&
+                advanced.map(([k, spec]) => (
+                  <ParamField
+                    key={k}
+                    nodeId={id}
+                    name={k}
+                    spec={spec}
+                    value={node.params[k]}
+                    diagnostic={fieldDiagnostic(diags, k)}
+                    compact
+                  />
+                ))}
+            </>
+          )}
+        </div>
       )}
       {farHeight === undefined && <NodeStrip id={id} type={def.type} isOutput={!!def.isOutput} params={node.params} />}
       <OutputStrip nodeId={id} />

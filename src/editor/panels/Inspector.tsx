@@ -7,7 +7,6 @@ import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
 import { useInactiveParams } from "../fields/relevance";
 import { ParamExtras } from "../teach/ParamExtras";
-import { PromptWeightingContext } from "../teach/promptContext";
 import { PICTURE_TYPES } from "../teach/state";
 
 // Timeline and schedule plot: loaded the first time a node that has one is selected.
@@ -184,21 +183,19 @@ function NodeInspector({ id }: { id: string }) {
         </>
       )}
       {Object.keys(def.params).length > 0 && <h4 className="section">Settings</h4>}
-      <PromptWeightingContext.Provider value={def.type === "prompt" && node.params.prompt_weighting === true}>
-        {Object.entries(def.params).map(([k, spec]) => (
-          <ParamExtras key={k} nodeId={id} name={k} spec={spec} explain={def.explain?.params?.[k]}>
-            <ParamField
-              nodeId={id}
-              name={k}
-              spec={spec}
-              value={node.params[k]}
-              diagnostic={fieldDiagnostic(diags, k)}
-              describe
-              inactive={inactive[k]}
-            />
-          </ParamExtras>
-        ))}
-      </PromptWeightingContext.Provider>
+      {Object.entries(def.params).map(([k, spec]) => (
+        <ParamExtras key={k} nodeId={id} name={k} spec={spec} explain={def.explain?.params?.[k]}>
+          <ParamField
+            nodeId={id}
+            name={k}
+            spec={spec}
+            value={node.params[k]}
+            diagnostic={fieldDiagnostic(diags, k)}
+            describe
+            inactive={inactive[k]}
+          />
+        </ParamExtras>
+      ))}
       {def.explain?.mistakes && def.explain.mistakes.length > 0 && (
         <>
           <h4 className="section">Common mistakes</h4>

@@ -76,6 +76,7 @@ function Side({
 }
 
 export default function Compare() {
+  const store = useEditorStore();
   const pick = useTeachUi((s) => s.compare);
   const all = useRunState((s) => s.runs);
   const runs = useMemo(() => all.filter((r) => r.status === "completed" && r.images.length > 0), [all]);
@@ -83,7 +84,7 @@ export default function Compare() {
   const b = runs.find((r) => r.id === pick?.b) ?? (pick?.b === undefined ? runs[0] : undefined);
   const sa = useSnapshot(a);
   const sb = useSnapshot(b);
-  const diff = useMemo(() => (sa && sb ? diffRequests(sa, sb) : null), [sa, sb]);
+  const diff = useMemo(() => (sa && sb ? diffRequests(sa, sb, store.registry) : null), [sa, sb, store]);
   if (!pick) return null;
   const close = () => teachUi.set({ compare: null });
   return (
