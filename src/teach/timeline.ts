@@ -4,7 +4,14 @@
  * Read straight from the document (not the compiled request) so it still draws while the graph
  * has errors.
  */
-import { defaultParams, type Registry, type WorkflowDocument, type WorkflowNode } from "../graph";
+import {
+  declaredPaths,
+  defaultParams,
+  type NodeDefinition,
+  type Registry,
+  type WorkflowDocument,
+  type WorkflowNode,
+} from "../graph";
 import { nodeDisplayName } from "./names";
 import { DEFAULT_STEPS, scheduleFor, type Schedule } from "./schedules";
 
@@ -131,7 +138,7 @@ export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId
     seen.add(node.id);
     const def = registry.get(node.type);
     if (!def) break;
-    if (node.type === "controlnet") controlNets.push(controlNetBar(node, registry, notes, runSteps, skippedSteps));
+    if (sendsWindow(def, registry)) controlNets.push(controlNetBar(node, registry, notes, runSteps, skippedSteps));
     const next = def.inputs.find((p) => p.kind === "conditioning");
     node = next ? sourceOf(node.id, next.id) : undefined;
   }
@@ -156,6 +163,33 @@ export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId
     controlNets,
     notes: [...notes, ...schedule.warnings],
   };
+}
+
+/** The request paths the timeline draws, and so the params it reads from the nodes that send them. */
+const WINDOW = "controlnets[].start_percentage";
+const TIMELINE_PATHS: ReadonlySet<string> = new Set([
+  "scheduler",
+  "num_inference_steps",
+  "timesteps",
+  "sigmas",
+  "rescale_betas_snr_zero",
+  "controlnets[].path",
+  "controlnets[].conditioning_scale",
+  WINDOW,
+  "controlnets[].end_percentage",
+]);
+
+/** A node type whose items carry a ControlNet window: the timeline draws a bar for each such node on the chain. */
+function sendsWindow(def: NodeDefinition | undefined, registry: Registry): boolean {
+  return def !== undefined && registry.feeder(WINDOW)?.def === def;
+}
+
+/**
+ * Whether the timeline reads the params of nodes of this type (besides the output's own): a view
+ * that caches the timeline redraws when such a node's params change, and ignores other nodes'.
+ */
+export function timelineReadsParams(def: NodeDefinition | undefined): boolean {
+  return def !== undefined && declaredPaths(def).some((f) => TIMELINE_PATHS.has(f.path));
 }
 
 /**
@@ -255,10 +289,11 @@ export interface WindowEdit {
  * Throws when the node is missing or not a ControlNet (a programmer error).
  *
  * @example
- * doc = setControlNetWindow(doc, "canny", { end: 0.6 });
+ * doc = setControlNetWindow(doc, registry, "canny", { end: 0.6 });
  */
 export function setControlNetWindow(
   doc: WorkflowDocument,
+  registry: Registry,
   nodeId: string,
   edit: WindowEdit,
   minGap = 0.01,
@@ -266,8 +301,8 @@ export function setControlNetWindow(
   const index = doc.nodes.findIndex((n) => n.id === nodeId);
   if (index < 0) throw new Error(`setControlNetWindow: no node "${nodeId}" in the document`);
   const node = doc.nodes[index];
-  if (node.type !== "controlnet")
-    throw new Error(`setControlNetWindow: node "${nodeId}" is a ${node.type}, not a ControlNet`);
+  if (!sendsWindow(registry.get(node.type), registry))
+    throw new Error(`setControlNetWindow: node "${nodeId}" is a ${node.type}, which has no ControlNet window`);
   const clamp = (x: number) => Math.min(1, Math.max(0, x));
   const round = (x: number) => Math.round(x * 1e4) / 1e4;
   let start = clamp(num(edit.start, num(node.params?.start_percentage, 0)));

@@ -29,7 +29,7 @@ describe("Sampler strip", () => {
     const store = maskedControlnet();
     const view = render(
       <EditorProvider store={store}>
-        <SamplerStrip id="sampler" />
+        <SamplerStrip nodeId="sampler" />
       </EditorProvider>,
     );
     const bars = () => [...view.container.querySelectorAll("[data-cn]")];
@@ -65,7 +65,7 @@ describe("Sampler strip", () => {
     });
     const view = render(
       <EditorProvider store={store}>
-        <SamplerStrip id="sampler" />
+        <SamplerStrip nodeId="sampler" />
       </EditorProvider>,
     );
     expect(view.container.querySelectorAll("[data-cn]")).toHaveLength(6);
@@ -77,7 +77,7 @@ describe("Sampler strip", () => {
     ui.set({ tab: "request" });
     const view = render(
       <EditorProvider store={store}>
-        <SamplerStrip id="sampler" />
+        <SamplerStrip nodeId="sampler" />
       </EditorProvider>,
     );
     fireEvent.click(view.container.querySelector(".nstrip")!);

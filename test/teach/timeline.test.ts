@@ -185,7 +185,7 @@ describe("setControlNetWindow", () => {
 
   it("returns a new document and leaves the old one untouched", () => {
     const frozen = structuredClone(base);
-    const next = setControlNetWindow(base, "canny", { end: 0.6 });
+    const next = setControlNetWindow(base, registry, "canny", { end: 0.6 });
     expect(win(next)).toEqual([0.1, 0.6]);
     expect(base).toEqual(frozen);
     expect(next.nodes.find((n) => n.id === "sampler")).toBe(base.nodes.find((n) => n.id === "sampler"));
@@ -193,17 +193,18 @@ describe("setControlNetWindow", () => {
   });
 
   it("clamps to 0…1 and keeps start below end, the dragged edge giving way", () => {
-    expect(win(setControlNetWindow(base, "canny", { start: -0.5, end: 1.7 }))).toEqual([0, 1]);
-    expect(win(setControlNetWindow(base, "canny", { end: 0.05 }))).toEqual([0.1, 0.11]);
-    expect(win(setControlNetWindow(base, "canny", { start: 0.95 }))).toEqual([0.79, 0.8]);
-    const top = setControlNetWindow(base, "canny", { start: 1, end: 1 });
+    expect(win(setControlNetWindow(base, registry, "canny", { start: -0.5, end: 1.7 }))).toEqual([0, 1]);
+    expect(win(setControlNetWindow(base, registry, "canny", { end: 0.05 }))).toEqual([0.1, 0.11]);
+    expect(win(setControlNetWindow(base, registry, "canny", { start: 0.95 }))).toEqual([0.79, 0.8]);
+    const top = setControlNetWindow(base, registry, "canny", { start: 1, end: 1 });
     expect(win(top)).toEqual([0.99, 1]);
-    const compiled = compile(setControlNetWindow(base, "canny", { start: 0.7, end: 0.2 }), registry).outputs[0];
+    const compiled = compile(setControlNetWindow(base, registry, "canny", { start: 0.7, end: 0.2 }), registry)
+      .outputs[0];
     expect(compiled.ok).toBe(true); // fal's start < end rule holds whatever is dragged
   });
 
   it("refuses nodes that are missing or not ControlNets", () => {
-    expect(() => setControlNetWindow(base, "ghost", { end: 0.5 })).toThrow(/no node "ghost"/);
-    expect(() => setControlNetWindow(base, "sampler", { end: 0.5 })).toThrow(/not a ControlNet/);
+    expect(() => setControlNetWindow(base, registry, "ghost", { end: 0.5 })).toThrow(/no node "ghost"/);
+    expect(() => setControlNetWindow(base, registry, "sampler", { end: 0.5 })).toThrow(/has no ControlNet window/);
   });
 });

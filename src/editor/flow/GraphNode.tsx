@@ -1,7 +1,14 @@
-import { memo, useEffect, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState, type RefObject } from "react";
 import { useUi } from "../store/ui";
 import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
-import { PORT_KIND_INFO, type Diagnostic, type PortSpec, type WorkflowNode } from "../../graph";
+import {
+  PORT_KIND_INFO,
+  type Diagnostic,
+  type NodeDefinition,
+  type ParamSpec,
+  type PortSpec,
+  type WorkflowNode,
+} from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
@@ -12,7 +19,7 @@ import { NoteText } from "./NoteText";
 import { useInactiveParams } from "../fields/relevance";
 import { OutputStrip } from "../run/OutputStrip";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
-import { NodeStrip } from "../teach/NodeStrips";
+import { NodeCanvasView } from "../teach/nodeViews";
 
 /** Below this zoom, widgets are unreadable anyway: node bodies become blank blocks of the same size (far fewer DOM nodes to lay out). */
 export const LOD_ZOOM = 0.4;
@@ -95,12 +102,66 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
     id,
     useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id)),
   );
-  const focus = useUi((s) => (s.focus?.nodeId === id ? s.focus : null));
   const rootRef = useRef<HTMLDivElement>(null);
   const far = useStore(selectFar);
   const inactive = useInactiveParams(node.type, id);
   // Far out, the node keeps its measured height (no layout jump, no re-measure) and drops its widgets.
   const farHeight = far ? nodeSizes.get(id)?.height : undefined;
+  useFocusFlash(id, node, def, rootRef);
+  if (!def) {
+    return (
+      <div className={`gnode unknown ${selected ? "sel" : ""}`}>
+        <div className="node-head">
+          <span className="node-title">Unknown node “{node.type}”</span>
+        </div>
+        <div className="node-note">This node type is not in the catalogue; it is kept but not compiled.</div>
+      </div>
+    );
+  }
+  if (def.inert) return <InertNode id={id} node={node} def={def} selected={selected} />;
+  const errors = diags.filter((d) => d.severity === "error");
+  const warnings = diags.filter((d) => d.severity === "warning");
+  const nodeLevel = diags.filter(
+    (d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)),
+  );
+  // Settings the current wiring ignores (Denoise without an init image) are left off the node; the inspector shows them dimmed.
+  const entries = Object.entries(def.params).filter(([k]) => !inactive[k] || fieldDiagnostic(diags, k));
+  return (
+    <div
+      ref={rootRef}
+      className={`gnode ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""}`}
+      style={{ ["--cat" as string]: def.category.color, height: farHeight }}
+    >
+      <NodeHead id={id} node={node} def={def} errors={errors} warnings={warnings} />
+      <NodePorts def={def} diags={diags} />
+      {nodeLevel.length > 0 && (
+        <div className="node-msgs">
+          {nodeLevel.map((d, i) => (
+            <div key={i} className={`field-msg ${d.severity}`}>
+              {d.message}
+            </div>
+          ))}
+        </div>
+      )}
+      {entries.length > 0 && farHeight !== undefined && <div className="node-body lod" />}
+      {entries.length > 0 && farHeight === undefined && (
+        <NodeFields id={id} node={node} entries={entries} diags={diags} />
+      )}
+      {farHeight === undefined && <NodeCanvasView def={def} nodeId={id} params={node.params} />}
+      <OutputStrip nodeId={id} />
+    </div>
+  );
+}
+
+/** A jump to a field of this node (from the request view or the problems list) flashes it, unfolding Advanced if needed. */
+function useFocusFlash(
+  id: string,
+  node: WorkflowNode,
+  def: NodeDefinition | undefined,
+  rootRef: RefObject<HTMLDivElement | null>,
+): void {
+  const store = useEditorStore();
+  const focus = useUi((s) => (s.focus?.nodeId === id ? s.focus : null));
   useEffect(() => {
     if (!focus?.field) return;
     if (def?.params[focus.field]?.advanced && !node.expanded) store.setExpanded(id, true);
@@ -114,131 +175,130 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
     return () => clearTimeout(t0);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focus]);
-  if (!def) {
-    return (
-      <div className={`gnode unknown ${selected ? "sel" : ""}`}>
-        <div className="node-head">
-          <span className="node-title">Unknown node “{node.type}”</span>
-        </div>
-        <div className="node-note">This node type is not in the catalogue; it is kept but not compiled.</div>
+}
+
+function InertNode({
+  id,
+  node,
+  def,
+  selected,
+}: {
+  id: string;
+  node: WorkflowNode;
+  def: NodeDefinition;
+  selected: boolean;
+}) {
+  const store = useEditorStore();
+  return (
+    <div className={`gnode note ${selected ? "sel" : ""}`}>
+      <div className="node-head">
+        <span className="dot" style={{ background: def.category.color }} />
+        <Title id={id} title={def.title} label={node.label} />
       </div>
-    );
-  }
-  const errors = diags.filter((d) => d.severity === "error");
-  const warnings = diags.filter((d) => d.severity === "warning");
-  const nodeLevel = diags.filter(
-    (d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)),
+      <NoteText
+        value={typeof node.params.text === "string" ? node.params.text : ""}
+        onChange={(t) => store.setParam(id, "text", t)}
+      />
+    </div>
   );
-  // Settings the current wiring ignores (Denoise without an init image) are left off the node; the inspector shows them dimmed.
-  const entries = Object.entries(def.params).filter(([k]) => !inactive[k] || fieldDiagnostic(diags, k));
+}
+
+function NodeHead({
+  id,
+  node,
+  def,
+  errors,
+  warnings,
+}: {
+  id: string;
+  node: WorkflowNode;
+  def: NodeDefinition;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}) {
+  return (
+    <div className="node-head">
+      <span className="dot" />
+      <Title id={id} title={def.title} label={node.label} />
+      {node.label && <span className="node-type">{def.title}</span>}
+      {node.bypass && <span className="badge">Bypassed</span>}
+      {errors.length > 0 && (
+        <span className="badge err" title={errors.map((d) => d.message).join("\n")}>
+          {errors.length}
+        </span>
+      )}
+      {!errors.length && warnings.length > 0 && (
+        <span className="badge warn" title={warnings.map((d) => d.message).join("\n")}>
+          {warnings.length}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function NodePorts({ def, diags }: { def: NodeDefinition; diags: readonly Diagnostic[] }) {
+  if (def.inputs.length === 0 && def.outputs.length === 0) return null;
+  return (
+    <div className="ports">
+      <div className="col">
+        {def.inputs.map((p) => (
+          <Port key={p.id} port={p} type="target" diagnostic={fieldDiagnostic(diags, p.id)} />
+        ))}
+      </div>
+      <div className="col right">
+        {def.outputs.map((p) => (
+          <Port key={p.id} port={p} type="source" />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** The node's fields: the basic ones, then Advanced folded away. */
+function NodeFields({
+  id,
+  node,
+  entries,
+  diags,
+}: {
+  id: string;
+  node: WorkflowNode;
+  entries: [string, ParamSpec][];
+  diags: readonly Diagnostic[];
+}) {
+  const store = useEditorStore();
   const basic = entries.filter(([, s]) => !s.advanced);
   const advanced = entries.filter(([, s]) => s.advanced);
-
-  if (def.inert) {
-    return (
-      <div className={`gnode note ${selected ? "sel" : ""}`}>
-        <div className="node-head">
-          <span className="dot" style={{ background: def.category.color }} />
-          <Title id={id} title={def.title} label={node.label} />
-        </div>
-        <NoteText
-          value={typeof node.params.text === "string" ? node.params.text : ""}
-          onChange={(t) => store.setParam(id, "text", t)}
-        />
-      </div>
-    );
-  }
-
+  const field = ([k, spec]: [string, ParamSpec]) => (
+    <ParamField
+      key={k}
+      nodeId={id}
+      name={k}
+      spec={spec}
+      value={node.params[k]}
+      diagnostic={fieldDiagnostic(diags, k)}
+      compact
+    />
+  );
   return (
-    <div
-      ref={rootRef}
-      className={`gnode ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""}`}
-      style={{ ["--cat" as string]: def.category.color, height: farHeight }}
-    >
-      <div className="node-head">
-        <span className="dot" />
-        <Title id={id} title={def.title} label={node.label} />
-        {node.label && <span className="node-type">{def.title}</span>}
-        {node.bypass && <span className="badge">Bypassed</span>}
-        {errors.length > 0 && (
-          <span className="badge err" title={errors.map((d) => d.message).join("\n")}>
-            {errors.length}
-          </span>
-        )}
-        {!errors.length && warnings.length > 0 && (
-          <span className="badge warn" title={warnings.map((d) => d.message).join("\n")}>
-            {warnings.length}
-          </span>
-        )}
-      </div>
-      {(def.inputs.length > 0 || def.outputs.length > 0) && (
-        <div className="ports">
-          <div className="col">
-            {def.inputs.map((p) => (
-              <Port key={p.id} port={p} type="target" diagnostic={fieldDiagnostic(diags, p.id)} />
-            ))}
-          </div>
-          <div className="col right">
-            {def.outputs.map((p) => (
-              <Port key={p.id} port={p} type="source" />
-            ))}
-          </div>
-        </div>
+    <div className="node-body nodrag">
+      {basic.map(field)}
+      {advanced.length > 0 && (
+        <>
+          <button
+            type="button"
+            className="fold"
+            aria-expanded={!!node.expanded}
+            onClick={() => store.setExpanded(id, !node.expanded)}
+          >
+            <span className="chev">{node.expanded ? "▾" : "▸"}</span> Advanced ({advanced.length})
+            {!node.expanded && advanced.some(([k]) => fieldDiagnostic(diags, k)) && (
+              <span className="badge err">!</span>
+            )}
+          </button>
+          {node.expanded && advanced.map(field)}
+        </>
       )}
-      {nodeLevel.length > 0 && (
-        <div className="node-msgs">
-          {nodeLevel.map((d, i) => (
-            <div key={i} className={`field-msg ${d.severity}`}>
-              {d.message}
-            </div>
-          ))}
-        </div>
-      )}
-      {(basic.length > 0 || advanced.length > 0) && farHeight !== undefined && <div className="node-body lod" />}
-      {(basic.length > 0 || advanced.length > 0) && farHeight === undefined && (
-        <div className="node-body nodrag">
-          {basic.map(([k, spec]) => (
-            <ParamField
-              key={k}
-              nodeId={id}
-              name={k}
-              spec={spec}
-              value={node.params[k]}
-              diagnostic={fieldDiagnostic(diags, k)}
-              compact
-            />
-          ))}
-          {advanced.length > 0 && (
-            <>
-              <button
-                type="button"
-                className="fold"
-                aria-expanded={!!node.expanded}
-                onClick={() => store.setExpanded(id, !node.expanded)}
-              >
-                <span className="chev">{node.expanded ? "▾" : "▸"}</span> Advanced ({advanced.length})
-                {!node.expanded && advanced.some(([k]) => fieldDiagnostic(diags, k)) && (
-                  <span className="badge err">!</span>
-                )}
-              </button>
-              {node.expanded &&
-                advanced.map(([k, spec]) => (
-                  <ParamField
-                    key={k}
-                    nodeId={id}
-                    name={k}
-                    spec={spec}
-                    value={node.params[k]}
-                    diagnostic={fieldDiagnostic(diags, k)}
-                    compact
-                  />
-                ))}
-            </>
-          )}
-        </div>
-      )}
-      {farHeight === undefined && <NodeStrip id={id} type={def.type} isOutput={!!def.isOutput} params={node.params} />}
-      <OutputStrip nodeId={id} />
     </div>
   );
 }

@@ -69,8 +69,8 @@ export function createNodeDeriver(registry: Registry) {
           measured: size,
           // Not measured yet (never on screen): a size and handles to cull it by; see estimatedHandles.
           ...(estimate && !size ? estimated(registry, n) : {}),
-          // Notes are commentary: keep them under the wires' nodes.
-          zIndex: n.type === "note" ? -1 : undefined,
+          // Inert nodes (notes) are commentary: keep them under the wires' nodes.
+          zIndex: registry.get(n.type)?.inert ? -1 : undefined,
         };
         entry = { type: n.type, estimated: estimate && !size, selected: sel, position: pos, size, rf };
       }

@@ -1,5 +1,5 @@
-import { lazy, Suspense, useEffect, useRef } from "react";
-import { PORT_KIND_INFO } from "../../graph";
+import { useEffect, useRef } from "react";
+import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { nodeById } from "../store/nodeIndex";
 import { useUi } from "../store/ui";
@@ -7,10 +7,7 @@ import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
 import { useInactiveParams } from "../fields/relevance";
 import { ParamExtras } from "../teach/ParamExtras";
-import { PICTURE_TYPES } from "../teach/state";
-
-// Timeline and schedule plot: loaded the first time a node that has one is selected.
-const NodeTeach = lazy(() => import("../teach/NodeTeach"));
+import { NodeInspectorView } from "../teach/nodeViews";
 
 export function Inspector() {
   const sel = useEditor((s) => s.selection.nodes);
@@ -88,7 +85,6 @@ function MultiInspector({ count }: { count: number }) {
 function NodeInspector({ id }: { id: string }) {
   const store = useEditorStore();
   const node = useEditor((s) => nodeById(s.document.nodes, id));
-  const edges = useEditor((s) => s.document.edges);
   const diags = useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id));
   const focus = useUi((s) => s.focus);
   const inactive = useInactiveParams(node?.type ?? "", id);
@@ -128,60 +124,14 @@ function NodeInspector({ id }: { id: string }) {
         {def.title} · {def.category.name} · <code>{node.id}</code>
       </div>
       <p className="insp-desc">{def.explain?.summary ?? def.description}</p>
-      {!def.inert && (
-        <div className="row gap8 insp-actions">
-          <button
-            className={`btn ${node.bypass ? "active" : ""}`}
-            onClick={() => store.toggleBypass([id])}
-            title="Ctrl+B"
-          >
-            {node.bypass ? "Enable" : "Bypass"}
-          </button>
-          <button className="btn" onClick={() => store.duplicate([id])} title="Ctrl+D">
-            Duplicate
-          </button>
-          <button className="btn danger" onClick={() => store.removeNodes([id])} title="Delete">
-            Delete
-          </button>
-        </div>
-      )}
-      {(def.isOutput || PICTURE_TYPES.has(def.type)) && (
-        <Suspense fallback={null}>
-          <NodeTeach nodeId={id} type={def.type} />
-        </Suspense>
-      )}
+      {!def.inert && <NodeActions id={id} bypassed={!!node.bypass} />}
+      <NodeInspectorView def={def} nodeId={id} params={node.params} />
       {nodeLevel.map((d, i) => (
         <div key={i} className={`callout ${d.severity}`}>
           {d.message}
         </div>
       ))}
-      {def.inputs.length > 0 && (
-        <>
-          <h4 className="section">Inputs</h4>
-          <ul className="insp-ports">
-            {def.inputs.map((p) => {
-              const wired = edges.filter((e) => e.target === id && e.targetHandle === p.id).length;
-              const d = fieldDiagnostic(diags, p.id);
-              return (
-                <li key={p.id} data-field={p.id} className={d ? `has-${d.severity}` : ""}>
-                  <span className="kind-dot" style={{ background: PORT_KIND_INFO[p.kind].color }} />
-                  <span className="ip-label">
-                    {p.label}
-                    {p.required && <span className="req">*</span>}
-                  </span>
-                  <span className="ip-kind">{PORT_KIND_INFO[p.kind].label}</span>
-                  <span className={`ip-state ${wired ? "on" : ""}`}>
-                    {wired ? (wired > 1 ? `${wired} wires` : "wired") : "not wired"}
-                  </span>
-                  {(d || p.description) && (
-                    <div className={d ? `field-msg ${d.severity}` : "field-desc"}>{d?.message ?? p.description}</div>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-        </>
-      )}
+      <InputsSection id={id} def={def} diags={diags} />
       {Object.keys(def.params).length > 0 && <h4 className="section">Settings</h4>}
       {Object.entries(def.params).map(([k, spec]) => (
         <ParamExtras key={k} nodeId={id} name={k} spec={spec} explain={def.explain?.params?.[k]}>
@@ -207,5 +157,55 @@ function NodeInspector({ id }: { id: string }) {
         </>
       )}
     </div>
+  );
+}
+
+function NodeActions({ id, bypassed }: { id: string; bypassed: boolean }) {
+  const store = useEditorStore();
+  return (
+    <div className="row gap8 insp-actions">
+      <button className={`btn ${bypassed ? "active" : ""}`} onClick={() => store.toggleBypass([id])} title="Ctrl+B">
+        {bypassed ? "Enable" : "Bypass"}
+      </button>
+      <button className="btn" onClick={() => store.duplicate([id])} title="Ctrl+D">
+        Duplicate
+      </button>
+      <button className="btn danger" onClick={() => store.removeNodes([id])} title="Delete">
+        Delete
+      </button>
+    </div>
+  );
+}
+
+/** Each input port: its kind, whether it is wired, and its problem or description. */
+function InputsSection({ id, def, diags }: { id: string; def: NodeDefinition; diags: readonly Diagnostic[] }) {
+  const edges = useEditor((s) => s.document.edges);
+  if (def.inputs.length === 0) return null;
+  return (
+    <>
+      <h4 className="section">Inputs</h4>
+      <ul className="insp-ports">
+        {def.inputs.map((p) => {
+          const wired = edges.filter((e) => e.target === id && e.targetHandle === p.id).length;
+          const d = fieldDiagnostic(diags, p.id);
+          return (
+            <li key={p.id} data-field={p.id} className={d ? `has-${d.severity}` : ""}>
+              <span className="kind-dot" style={{ background: PORT_KIND_INFO[p.kind].color }} />
+              <span className="ip-label">
+                {p.label}
+                {p.required && <span className="req">*</span>}
+              </span>
+              <span className="ip-kind">{PORT_KIND_INFO[p.kind].label}</span>
+              <span className={`ip-state ${wired ? "on" : ""}`}>
+                {wired ? (wired > 1 ? `${wired} wires` : "wired") : "not wired"}
+              </span>
+              {(d || p.description) && (
+                <div className={d ? `field-msg ${d.severity}` : "field-desc"}>{d?.message ?? p.description}</div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The compact, read-only pictures drawn inside canvas nodes (loaded lazily by NodeStrips.tsx):
+ * The compact, read-only pictures drawn inside canvas nodes (loaded lazily by nodeViews.tsx):
  * - SamplerStrip: the Sampler's steps axis, noise curve and one labelled bar per ControlNet
  *   window; clicking it selects the Sampler and opens the inspector, where the full, draggable
  *   timeline is.
@@ -8,23 +8,23 @@
  * Canvases hold up to thousands of nodes and the store changes on every keystroke, so the Sampler
  * recomputes its timeline only when something the timeline reads changes: the wiring (the edges
  * array, which immer keeps while only params change) or, among the Sampler's ancestors, a
- * Sampler/Scheduler/ControlNet's params or label, or any ancestor's type or bypass flag.
+ * node's params or label when the timeline reads them (a Scheduler's, a ControlNet's: see
+ * timelineReadsParams), or any ancestor's type or bypass flag.
  */
 import { useMemo, useRef } from "react";
 import type { EditorState } from "../store/createEditorStore";
-import type { WorkflowDocument, WorkflowEdge } from "../../graph";
-import { customArray, timelineFor, type Timeline } from "../../teach/timeline";
+import type { Registry, WorkflowDocument, WorkflowEdge } from "../../graph";
+import { customArray, timelineFor, timelineReadsParams, type Timeline } from "../../teach/timeline";
 import { DEFAULT_STEPS, scheduleFor, type Schedule } from "../../teach/schedules";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
 import { nodeIndex } from "../store/nodeIndex";
+import type { NodeViewProps } from "./nodeViews";
 import "./nodeStrips.css";
 
 /** Rows of ControlNet bars in the node itself; a pipeline with 80 would make the Sampler taller than the screen. */
 const STRIP_ROWS = 6;
 const BAR_COLORS = ["#f59e0b", "#38bdf8", "#c084fc", "#34d399", "#fb7185"];
-/** Types whose params the timeline reads (besides the Sampler itself). */
-const READ_PARAMS = new Set(["controlnet", "scheduler"]);
 
 const ancestorsCache = new WeakMap<readonly WorkflowEdge[], Map<string, string[]>>();
 
@@ -57,14 +57,14 @@ function ancestorsOf(edges: readonly WorkflowEdge[], id: string): string[] {
 }
 
 /** Everything timelineFor reads, as a flat list compared item by item (identities are stable under immer). */
-function timelineKey(doc: WorkflowDocument, samplerId: string): unknown[] {
+function timelineKey(doc: WorkflowDocument, registry: Registry, samplerId: string): unknown[] {
   const nodes = nodeIndex(doc.nodes);
   const self = nodes.get(samplerId);
   const key: unknown[] = [doc.edges, self?.type, self?.params];
   for (const a of ancestorsOf(doc.edges, samplerId)) {
     const n = nodes.get(a);
     key.push(a, n?.type, n?.bypass);
-    if (n && READ_PARAMS.has(n.type)) key.push(n.params, n.label);
+    if (n && timelineReadsParams(registry.get(n.type))) key.push(n.params, n.label);
   }
   return key;
 }
@@ -76,7 +76,7 @@ export function useSamplerTimeline(id: string): Timeline | null {
   const store = useEditorStore();
   const cache = useRef<{ key: unknown[]; value: Timeline | null } | null>(null);
   const select = (s: EditorState) => {
-    const key = timelineKey(s.document, id);
+    const key = timelineKey(s.document, store.registry, id);
     if (cache.current && sameKey(cache.current.key, key)) return cache.current.value;
     let value: Timeline | null = null;
     try {
@@ -105,7 +105,7 @@ function curve(schedule: Schedule, w: number, h: number, pad = 1): string {
 
 const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
 
-export function SamplerStrip({ id }: { id: string }) {
+export function SamplerStrip({ nodeId: id }: Pick<NodeViewProps, "nodeId">) {
   const store = useEditorStore();
   const t = useSamplerTimeline(id);
   const line = useMemo(() => (t ? curve(t.schedule, 100, 14) : ""), [t]);
@@ -174,7 +174,7 @@ export function SamplerStrip({ id }: { id: string }) {
   );
 }
 
-export function SchedulerSpark({ params }: { params: Record<string, unknown> }) {
+export function SchedulerSpark({ params }: Pick<NodeViewProps, "params">) {
   const { scheduler, steps, timesteps, sigmas, rescale } = {
     scheduler: typeof params.scheduler === "string" ? params.scheduler : undefined,
     steps: params.num_inference_steps,

@@ -1,13 +1,14 @@
 /**
- * The picture the inspector shows for a node, loaded on demand: the denoising timeline for a
- * Sampler (and for a ControlNet, the timeline of the Sampler it feeds, its own bar highlighted),
- * the noise schedule for a Scheduler.
+ * The inspector's node views (loaded on demand by nodeViews.tsx): the denoising timeline of an
+ * output, the timeline of the output a ControlNet feeds with its own bar highlighted, and the
+ * noise schedule of a Scheduler.
  */
 import { useMemo } from "react";
 import { timelineFor } from "../../teach/timeline";
 import { useEditor, useEditorStore } from "../store/react";
 import { Timeline } from "./Timeline";
 import { SchedulePlot } from "./SchedulePlot";
+import type { NodeViewProps } from "./nodeViews";
 import "./teach.css";
 
 /** The Samplers whose timeline lists this ControlNet. */
@@ -40,32 +41,29 @@ function ControlNetTimeline({ id }: { id: string }) {
   return <Timeline samplerId={samplers[0]} highlight={id} />;
 }
 
-export default function NodeTeach({ nodeId, type }: { nodeId: string; type: string }) {
-  const store = useEditorStore();
-  const isOutput = !!store.registry.get(type)?.isOutput;
-  if (isOutput) {
-    return (
-      <section className="teach-section" aria-label="Denoising timeline">
-        <h4 className="section">Denoising timeline</h4>
-        <Timeline samplerId={nodeId} />
-      </section>
-    );
-  }
-  if (type === "controlnet") {
-    return (
-      <section className="teach-section" aria-label="Denoising timeline">
-        <h4 className="section">When it acts</h4>
-        <ControlNetTimeline id={nodeId} />
-      </section>
-    );
-  }
-  if (type === "scheduler") {
-    return (
-      <section className="teach-section" aria-label="Noise schedule">
-        <h4 className="section">Noise schedule</h4>
-        <SchedulePlot nodeId={nodeId} />
-      </section>
-    );
-  }
-  return null;
+export function DenoiseTimelineSection({ nodeId }: Pick<NodeViewProps, "nodeId">) {
+  return (
+    <section className="teach-section" aria-label="Denoising timeline">
+      <h4 className="section">Denoising timeline</h4>
+      <Timeline samplerId={nodeId} />
+    </section>
+  );
+}
+
+export function ControlWindowSection({ nodeId }: Pick<NodeViewProps, "nodeId">) {
+  return (
+    <section className="teach-section" aria-label="Denoising timeline">
+      <h4 className="section">When it acts</h4>
+      <ControlNetTimeline id={nodeId} />
+    </section>
+  );
+}
+
+export function SchedulePlotSection({ nodeId }: Pick<NodeViewProps, "nodeId">) {
+  return (
+    <section className="teach-section" aria-label="Noise schedule">
+      <h4 className="section">Noise schedule</h4>
+      <SchedulePlot nodeId={nodeId} />
+    </section>
+  );
 }

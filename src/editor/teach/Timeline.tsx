@@ -65,11 +65,11 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
   const shown = useMemo(() => {
     if (!drag) return doc;
     try {
-      return setControlNetWindow(doc, drag.nodeId, { start: drag.start, end: drag.end });
+      return setControlNetWindow(doc, store.registry, drag.nodeId, { start: drag.start, end: drag.end });
     } catch {
       return doc;
     }
-  }, [doc, drag]);
+  }, [doc, drag, store]);
   const t = useMemo(() => safeTimeline(shown, store, samplerId), [shown, store, samplerId]);
   if (!t) return null;
 
@@ -95,7 +95,7 @@ export function Timeline({ samplerId, highlight }: { samplerId: string; highligh
   const commit = (nodeId: string, edit: { start?: number; end?: number }) => {
     let next: WorkflowDocument;
     try {
-      next = setControlNetWindow(store.getState().document, nodeId, edit);
+      next = setControlNetWindow(store.getState().document, store.registry, nodeId, edit);
     } catch {
       return;
     }

@@ -46,6 +46,3 @@ export const SWEEPABLE_WIDGETS: ReadonlySet<string> = new Set([
   "textarea",
   "imageSize",
 ]);
-
-/** Node types (besides Sampler outputs) that have a picture in the inspector: only they load it. */
-export const PICTURE_TYPES: ReadonlySet<string> = new Set(["controlnet", "scheduler"]);

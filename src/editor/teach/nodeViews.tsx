@@ -1,0 +1,61 @@
+/**
+ * A node's own pictures, by the kind its definition declares (src/graph/views.ts): the canvas
+ * strip inside the node and the section in the inspector. The editor never asks which node type
+ * it is drawing; it looks the declared kind up here (docs/architecture.md#node-views).
+ *
+ * Always loaded, so it stays tiny: each view's code (and the schedule math) loads the first time
+ * a node that declares it is shown. The canvas leaves its view out in the zoomed-out mode.
+ */
+import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from "react";
+import type { CanvasViewKind, InspectorViewKind, NodeDefinition } from "../../graph";
+
+/** What every node view gets: the node, and its params as the document holds them. */
+export interface NodeViewProps {
+  nodeId: string;
+  params: Readonly<Record<string, unknown>>;
+}
+
+type View = LazyExoticComponent<ComponentType<NodeViewProps>>;
+
+const strips = () => import("./NodeStripsView");
+const sections = () => import("./NodeTeach");
+const view = (load: () => Promise<ComponentType<NodeViewProps>>): View =>
+  lazy(() => load().then((c) => ({ default: c })));
+
+const CANVAS_VIEWS = {
+  "denoise-strip": view(() => strips().then((m) => m.SamplerStrip)),
+  "schedule-spark": view(() => strips().then((m) => m.SchedulerSpark)),
+} satisfies Record<CanvasViewKind, View>;
+
+const INSPECTOR_VIEWS = {
+  "denoise-timeline": view(() => sections().then((m) => m.DenoiseTimelineSection)),
+  "control-window": view(() => sections().then((m) => m.ControlWindowSection)),
+  "schedule-plot": view(() => sections().then((m) => m.SchedulePlotSection)),
+} satisfies Record<InspectorViewKind, View>;
+
+type Props = NodeViewProps & { def: NodeDefinition };
+
+/** The node's canvas view, if its definition declares one. */
+export function NodeCanvasView({ def, nodeId, params }: Props) {
+  const kind = def.views?.canvas;
+  if (!kind) return null;
+  const View = CANVAS_VIEWS[kind];
+  // The placeholder keeps roughly the strip's height so the node does not jump when it loads.
+  return (
+    <Suspense fallback={<div className="nstrip-wait" style={{ height: 30 }} />}>
+      <View nodeId={nodeId} params={params} />
+    </Suspense>
+  );
+}
+
+/** The node's inspector section, if its definition declares one. */
+export function NodeInspectorView({ def, nodeId, params }: Props) {
+  const kind = def.views?.inspector;
+  if (!kind) return null;
+  const View = INSPECTOR_VIEWS[kind];
+  return (
+    <Suspense fallback={null}>
+      <View nodeId={nodeId} params={params} />
+    </Suspense>
+  );
+}
