@@ -129,7 +129,6 @@ export default function SweepResults() {
   const wanted = sweep.cells.filter((c) => c.state !== "skipped" || c.runId).length;
   const completed = recs.filter((r) => r?.status === "completed").length;
   const failed = recs.filter((r) => r?.status === "failed" || r?.status === "cancelled").length;
-  const running = sweep.cells.filter((c) => c.state === "running").length;
   const title = sweep.titles.y ? `${sweep.titles.x} × ${sweep.titles.y}` : sweep.titles.x;
   const colLabels = Array.from({ length: sweep.columns }, (_, x) => sweep.cells.find((c) => c.x === x)?.label.x ?? "");
   const rowLabels = Array.from({ length: sweep.rows }, (_, y) => sweep.cells.find((c) => c.y === y)?.label.y);
@@ -170,20 +169,7 @@ export default function SweepResults() {
   return (
     <Modal title={`Sweep · ${sweep.title}`} onClose={close} width={Math.min(1100, 240 + sweep.columns * 170)}>
       <div className="sr" data-sweep-results data-finished={sweep.finished || undefined}>
-        <div className="sr-head">
-          <div className="sr-title">{title}</div>
-          <span className="muted small">
-            {completed} of {wanted} done{running ? ` · ${running} running` : ""}
-            {failed ? ` · ${failed} failed` : ""}
-            {sweep.seed !== undefined ? ` · seed ${sweep.seed}` : ""} · {sweep.concurrency} at a time
-          </span>
-          <span className="grow" />
-          {!sweep.finished && (
-            <button className="btn small danger" onClick={() => sweepStore.cancel()} disabled={sweep.cancelled}>
-              {sweep.cancelled ? "Cancelling…" : "Cancel sweep"}
-            </button>
-          )}
-        </div>
+        <SweepHead sweep={sweep} title={title} wanted={wanted} completed={completed} failed={failed} />
         {!sweep.finished && (
           <div
             className="sr-progress"
@@ -210,39 +196,7 @@ export default function SweepResults() {
         )}
         {sweep.finished && !sheet && !error && <div className="muted small">Drawing the contact sheet…</div>}
         {error && <div className="callout error">{error}</div>}
-        <div className="modal-foot">
-          {sweep.finished && sheet && (
-            <button className="btn" onClick={() => setShowCells(!showCells)}>
-              {showCells ? "Show contact sheet" : "Show individual runs"}
-            </button>
-          )}
-          <span className="grow" />
-          {done.length >= 2 && (
-            <button
-              className="btn"
-              onClick={() => teachUi.set({ compare: { a: done[0], b: done[done.length - 1] }, sweepResults: false })}
-            >
-              Compare two cells…
-            </button>
-          )}
-          {sweep.finished && (
-            <button
-              className="btn"
-              onClick={() => teachUi.set({ sweepResults: false, sweepDialog: { spec: sweep.spec, title: undefined } })}
-            >
-              Sweep again…
-            </button>
-          )}
-          <button
-            className="btn primary"
-            data-contact-sheet-download
-            disabled={!sheet}
-            onClick={download}
-            title="One PNG with the workflow and the sweep inside: drop it on the editor to get the workflow back"
-          >
-            Download PNG
-          </button>
-        </div>
+        <SweepFoot sweep={sweep} sheet={sheet} showCells={[showCells, setShowCells]} done={done} download={download} />
       </div>
     </Modal>
   );
@@ -270,5 +224,74 @@ function Row({
         ) : null,
       )}
     </>
+  );
+}
+
+/** The sweep's title and progress in words, and its Cancel button while it runs. */
+function SweepHead(p: { sweep: SweepRunState; title: string; wanted: number; completed: number; failed: number }) {
+  const { sweep, title, wanted, completed, failed } = p;
+  const running = sweep.cells.filter((c) => c.state === "running").length;
+  return (
+    <div className="sr-head">
+      <div className="sr-title">{title}</div>
+      <span className="muted small">
+        {completed} of {wanted} done{running ? ` · ${running} running` : ""}
+        {failed ? ` · ${failed} failed` : ""}
+        {sweep.seed !== undefined ? ` · seed ${sweep.seed}` : ""} · {sweep.concurrency} at a time
+      </span>
+      <span className="grow" />
+      {!sweep.finished && (
+        <button className="btn small danger" onClick={() => sweepStore.cancel()} disabled={sweep.cancelled}>
+          {sweep.cancelled ? "Cancelling…" : "Cancel sweep"}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Switching between the sheet and the cells, Compare, Sweep again and the PNG download. */
+function SweepFoot(p: {
+  sweep: SweepRunState;
+  sheet: SheetView | null;
+  showCells: [boolean, (v: boolean) => void];
+  done: string[];
+  download(): void;
+}) {
+  const { sweep, sheet, done, download } = p;
+  const [showCells, setShowCells] = p.showCells;
+  return (
+    <div className="modal-foot">
+      {sweep.finished && sheet && (
+        <button className="btn" onClick={() => setShowCells(!showCells)}>
+          {showCells ? "Show contact sheet" : "Show individual runs"}
+        </button>
+      )}
+      <span className="grow" />
+      {done.length >= 2 && (
+        <button
+          className="btn"
+          onClick={() => teachUi.set({ compare: { a: done[0], b: done[done.length - 1] }, sweepResults: false })}
+        >
+          Compare two cells…
+        </button>
+      )}
+      {sweep.finished && (
+        <button
+          className="btn"
+          onClick={() => teachUi.set({ sweepResults: false, sweepDialog: { spec: sweep.spec, title: undefined } })}
+        >
+          Sweep again…
+        </button>
+      )}
+      <button
+        className="btn primary"
+        data-contact-sheet-download
+        disabled={!sheet}
+        onClick={download}
+        title="One PNG with the workflow and the sweep inside: drop it on the editor to get the workflow back"
+      >
+        Download PNG
+      </button>
+    </div>
   );
 }
