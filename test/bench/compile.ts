@@ -8,8 +8,9 @@
  * between sizes was tried and swung between ×11 and ×15 on a quiet one.
  */
 import { registry } from "../../nodes";
+import { gridBuilder } from "../harness/graph";
 import { compile, createCompiler } from "../../src/compiler";
-import { edgeId, type WorkflowDocument, type WorkflowNode } from "../../src/graph";
+import type { WorkflowDocument } from "../../src/graph";
 import { machineNote, measure, ms, table, type BudgetCheck } from "./harness";
 
 const SIZES = [100, 1_000, 10_000] as const;
@@ -40,20 +41,7 @@ const COST = { lora: 1, ipa: 2, cn: 2, "cn+mask": 3, note: 1 } as const;
  * prompt → chain of ControlNets (each with a control image, some with a mask) → Sampler.
  */
 export function generatePipeline(size: number): WorkflowDocument {
-  const nodes: WorkflowNode[] = [];
-  const edges: WorkflowDocument["edges"] = [];
-  const add = (type: string, params: Record<string, unknown>, id = `${type}-${nodes.length}`) => {
-    nodes.push({
-      id,
-      type,
-      typeVersion: registry.getOrThrow(type).version,
-      position: { x: (nodes.length % 100) * 320, y: Math.floor(nodes.length / 100) * 280 },
-      params,
-    });
-    return id;
-  };
-  const wire = (s: string, sh: string, t: string, th: string) =>
-    edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
+  const { nodes, edges, add, wire } = gridBuilder(registry, 100);
   const img = (i: number) => add("image", { url: `https://example.com/images/${i}.png` });
 
   let model = add("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0", clip_skip: 0 });

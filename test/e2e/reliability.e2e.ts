@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { registry } from "../../nodes";
+import { gridBuilder } from "../harness/graph";
 import { WORKFLOW_KEYWORD, writeImageMetadata } from "../../src/interop/image";
-import { edgeId, DEFAULT_LOAD_LIMITS } from "../../src/graph";
+import { DEFAULT_LOAD_LIMITS } from "../../src/graph";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, type TestBrowser } from "../harness/browser";
 import { node, openEditor, shootOnFailure } from "./helpers";
@@ -224,21 +225,7 @@ async function longTasksDuring(page: Page, until: () => Promise<unknown>): Promi
 
 /** A valid pipeline of `count` nodes: LoRAs and IP-Adapters (sharing 20 images and one encoder). */
 function bigWorkflow(count: number): string {
-  const nodes: unknown[] = [];
-  const edges: unknown[] = [];
-  const add = (type: string, params: Record<string, unknown>) => {
-    const id = `${type}-${nodes.length}`;
-    nodes.push({
-      id,
-      type,
-      typeVersion: registry.getOrThrow(type).version,
-      position: { x: (nodes.length % 50) * 320, y: Math.floor(nodes.length / 50) * 300 },
-      params,
-    });
-    return id;
-  };
-  const wire = (s: string, sh: string, t: string, th: string) =>
-    edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
+  const { nodes, edges, add, wire } = gridBuilder(registry, 50, 300);
   let model = add("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0" });
   const images = Array.from({ length: 20 }, (_, i) => add("image", { url: `https://example.com/${i}.png` }));
   const encoder = add("image_encoder", {

@@ -1,4 +1,12 @@
-import { defaultParams, edgeId, emptyDocument, type Registry, type WorkflowDocument } from "../../src/graph";
+import {
+  defaultParams,
+  edgeId,
+  emptyDocument,
+  type Registry,
+  type WorkflowDocument,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from "../../src/graph";
 
 /**
  * Small fluent builder for test graphs.
@@ -47,4 +55,26 @@ export interface GraphBuilder {
     extra?: { id?: string; bypass?: boolean; label?: string },
   ): string;
   wire(source: string, sourceHandle: string, target: string, targetHandle: string): void;
+}
+
+/**
+ * Builder for the big generated graphs (bench, load and reliability tests): nodes keep only the
+ * params given, in a grid of `columns` on the bench's 320 px pitch, with ids `type-index`.
+ */
+export function gridBuilder(registry: Registry, columns: number, rowPitch = 280) {
+  const nodes: WorkflowNode[] = [];
+  const edges: WorkflowEdge[] = [];
+  const add = (type: string, params: Record<string, unknown>, id = `${type}-${nodes.length}`) => {
+    nodes.push({
+      id,
+      type,
+      typeVersion: registry.getOrThrow(type).version,
+      position: { x: (nodes.length % columns) * 320, y: Math.floor(nodes.length / columns) * rowPitch },
+      params,
+    });
+    return id;
+  };
+  const wire = (s: string, sh: string, t: string, th: string) =>
+    edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
+  return { nodes, edges, add, wire };
 }

@@ -7,10 +7,11 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
+import { gridBuilder } from "../harness/graph";
 import { compile } from "../../src/compiler";
 import { HISTORY_LIMIT, createEditorStore } from "../../src/editor/store/createEditorStore";
 import { encodeDraft } from "../../src/editor/persistence/snapshot";
-import { edgeId, loadWorkflow, type WorkflowDocument, type WorkflowNode } from "../../src/graph";
+import { loadWorkflow, type WorkflowDocument } from "../../src/graph";
 import { measure } from "../bench/harness";
 
 const NODES = 500;
@@ -22,21 +23,7 @@ const IMAGES = 20;
  * reference images and the shared encoder (3 wires each), so 500 nodes carry exactly 1,000 wires.
  */
 export function pipeline500(): WorkflowDocument {
-  const nodes: WorkflowNode[] = [];
-  const edges: WorkflowDocument["edges"] = [];
-  const add = (type: string, params: Record<string, unknown>) => {
-    const id = `${type}-${nodes.length}`;
-    nodes.push({
-      id,
-      type,
-      typeVersion: registry.getOrThrow(type).version,
-      position: { x: (nodes.length % 25) * 320, y: Math.floor(nodes.length / 25) * 280 },
-      params,
-    });
-    return id;
-  };
-  const wire = (s: string, sh: string, t: string, th: string) =>
-    edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
+  const { nodes, edges, add, wire } = gridBuilder(registry, 25);
   const base = add("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0" });
   const prompt = add("prompt", { prompt: "a castle on a hill, golden hour", negative_prompt: "blurry" });
   const sampler = add("sampler", { seed: 42, guidance_scale: 7.5, image_size: "square_hd", num_images: 1 });
