@@ -26,6 +26,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { StandinStats } from "../../src/server/standin/index.ts";
 
 export interface Load01Options {
   clients: number;
@@ -77,7 +78,7 @@ const CANARY = `fal-canary-load01-${process.pid}`;
 const CONTROL_CLIENTS = 20;
 const QUEUE = "https://queue.fal.run/fal-ai/lora";
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -122,23 +123,35 @@ async function startFakeFal(o: Load01Options) {
   };
 }
 
-async function startProxy(upstream: string) {
+/** What the server child (load01-proxy.ts) reports, after a full GC. */
+export interface ChildSample {
+  memory: NodeJS.MemoryUsage;
+  logLines: number;
+  canaryHits: string[];
+  fds: number;
+  standin: StandinStats | null;
+}
+
+const startProxy = (upstream: string) => startServerChild({ upstream, falKey: CANARY }, "LOAD-01");
+
+/** The real server in a child process (load01-proxy.ts, whose header lists `config`). */
+export async function startServerChild(config: object, label: string) {
   const entry = fileURLToPath(new URL("./load01-proxy.ts", import.meta.url));
-  const child = fork(entry, [JSON.stringify({ upstream, falKey: CANARY })], {
+  const child = fork(entry, [JSON.stringify(config)], {
     execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.LOAD01_TRACE_GC ? ["--trace-gc"] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("LOAD-01 proxy child did not start within 20 s")), 20_000);
+    const t = setTimeout(() => reject(new Error(`${label} server child did not start within 20 s`)), 20_000);
     child.once("message", (m: { url?: string }) => {
       clearTimeout(t);
       if (m.url) resolve(m.url);
       else reject(new Error(`unexpected message ${JSON.stringify(m)}`));
     });
-    child.once("exit", (code) => reject(new Error(`LOAD-01 proxy child exited with ${code}`)));
+    child.once("exit", (code) => reject(new Error(`${label} server child exited with ${code}`)));
   });
   const memory = () =>
-    new Promise<{ memory: NodeJS.MemoryUsage; logLines: number; canaryHits: string[] }>((resolve) => {
+    new Promise<ChildSample>((resolve) => {
       child.once("message", (m) => resolve(m as never));
       child.send("memory");
     });
