@@ -4,28 +4,14 @@
 import { describe, expect, it } from "vitest";
 import { PNG } from "pngjs";
 import jpeg from "jpeg-js";
-import { run, type CliIO } from "../../src/cli/main";
-import { InputError } from "../../src/cli/io";
+import { memoryCli } from "./memoryCli";
 import { loadWorkflow, type WorkflowDocument } from "../../src/graph";
 import { PARAMETERS_KEYWORD, writeImageMetadata } from "../../src/interop/image";
 import { registry } from "../../nodes";
 import { sdxlLoraPrompt, sdxlLoraWorkflow } from "../interop/comfyFixtures";
 
-async function cli(argv: string[], files: Record<string, string | Uint8Array>, stdin?: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    async read(path) {
-      const content = path === "-" ? stdin : files[path];
-      if (content === undefined) throw new InputError(`cannot read ${path}: no such file`);
-      return typeof content === "string" ? new TextEncoder().encode(content) : content;
-    },
-  };
-  const code = await run(argv, { io });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], files: Record<string, string | Uint8Array> = {}, stdin?: string) =>
+  memoryCli(argv, files, { stdin });
 
 const TEXT = [
   "a castle on a hill, (masterpiece:1.2) <lora:castle_style:0.7>",

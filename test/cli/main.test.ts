@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { run, COMMANDS, type CliIO } from "../../src/cli/main";
-import { InputError } from "../../src/cli/io";
+import { COMMANDS } from "../../src/cli/main";
+import { memoryCli } from "./memoryCli";
 import { loadWorkflow } from "../../src/graph";
 import { registry } from "../../nodes";
 
@@ -15,22 +15,8 @@ const REQUEST = fixture("request-img2img.json");
 const VALID = fixture("valid-img2img.workflow.json");
 const INVALID = fixture("invalid-params.workflow.json");
 
-/** Runs the CLI against in-memory files; "-" is `stdin`. */
-async function cli(argv: string[], files: Record<string, string | Uint8Array> = {}, stdin?: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    async read(path) {
-      const content = path === "-" ? stdin : files[path];
-      if (content === undefined) throw new InputError(`cannot read ${path}: no such file`);
-      return typeof content === "string" ? new TextEncoder().encode(content) : content;
-    },
-  };
-  const code = await run(argv, { io });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], files: Record<string, string | Uint8Array> = {}, stdin?: string) =>
+  memoryCli(argv, files, { stdin });
 
 const LINE = /^(error|warning|info) [a-z-]+( node \S+ \([a-z_]+\))?( field \S+)?( edge \S+)?( at \S+)?: .+$/;
 

@@ -7,8 +7,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { run, type CliIO } from "../../src/cli/main";
-import { InputError } from "../../src/cli/io";
+import { memoryCli } from "./memoryCli";
 import { terminalText } from "../../src/cli/terminal";
 
 const INVALID = readFileSync(
@@ -38,21 +37,7 @@ function hostile(
   return JSON.stringify(doc);
 }
 
-async function cli(argv: string[], file: string, tty = false) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    async read(path) {
-      if (path !== "w.json") throw new InputError(`cannot read ${path}: no such file`);
-      return new TextEncoder().encode(file);
-    },
-    ...(tty ? { redrawLine: (s: string) => void (stderr += s) } : {}),
-  };
-  const code = await run(argv, { io });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], file: string, tty = false) => memoryCli(argv, { "w.json": file }, { tty });
 
 describe("CLI-02: terminal control characters in human output", () => {
   it("validate shows hostile node ids and types as escapes, one diagnostic per line", async () => {
