@@ -256,14 +256,7 @@ export function precheckText(
   const head = text.slice(0, 16);
   // A PNG read as text: 0x89 becomes U+FFFD with a UTF-8 decoder and U+0089 with latin1.
   if (/^[\u0089\uFFFD]PNG\r\n\u001a\n/.test(head) || head.startsWith("PNG\r\n\u001a\n")) {
-    return {
-      ok: false,
-      error: {
-        code: "png-file",
-        path: "$",
-        message: `${INVALID}: this is a PNG image; drop it on the editor to read its embedded workflow`,
-      },
-    };
+    return { ok: false, error: pngFile() };
   }
   // A UTF-16 file decoded as UTF-8 or latin1 keeps its BOM as FFFE / two replacement chars / "ÿþ" and has a NUL
   // after every ASCII character. Raw NULs never occur in valid JSON text, so any NUL means "not UTF-8 JSON".
@@ -276,11 +269,7 @@ export function precheckText(
     return {
       ok: false,
       error: utf16
-        ? {
-            code: "utf16-file",
-            path: "$",
-            message: `${INVALID}: the file is UTF-16 encoded; save it as UTF-8 and load it again`,
-          }
+        ? utf16File()
         : { code: "binary-file", path: "$", message: `${INVALID}: the file holds binary data, not JSON text` },
     };
   }
@@ -289,6 +278,17 @@ export function precheckText(
     return { ok: false, error: { code: "empty-file", path: "$", message: `${INVALID}: the file is empty` } };
   return { ok: true, text: stripped };
 }
+
+const pngFile = (): LoadIssue => ({
+  code: "png-file",
+  path: "$",
+  message: `${INVALID}: this is a PNG image; drop it on the editor to read its embedded workflow`,
+});
+const utf16File = (): LoadIssue => ({
+  code: "utf16-file",
+  path: "$",
+  message: `${INVALID}: the file is UTF-16 encoded; save it as UTF-8 and load it again`,
+});
 
 /** Text ready to parse, and where its bytes were not UTF-8 (bytes only: a string has no bytes to check). */
 type DecodedText = { ok: true; text: string; invalid?: readonly InvalidUtf8[] } | { ok: false; error: LoadIssue };
@@ -301,24 +301,10 @@ type DecodedText = { ok: true; text: string; invalid?: readonly InvalidUtf8[] } 
 export function decodeBytes(bytes: Uint8Array, limits: JsonLimits): DecodedText {
   if (bytes.byteLength > limits.maxBytes) return { ok: false, error: tooLargeIssue(bytes.byteLength, limits, true) };
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
-    return {
-      ok: false,
-      error: {
-        code: "png-file",
-        path: "$",
-        message: `${INVALID}: this is a PNG image; drop it on the editor to read its embedded workflow`,
-      },
-    };
+    return { ok: false, error: pngFile() };
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    return {
-      ok: false,
-      error: {
-        code: "utf16-file",
-        path: "$",
-        message: `${INVALID}: the file is UTF-16 encoded; save it as UTF-8 and load it again`,
-      },
-    };
+    return { ok: false, error: utf16File() };
   }
   // TextDecoder exists in browsers and Node alike.
   const decoded = new TextDecoder("utf-8").decode(bytes);
