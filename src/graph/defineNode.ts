@@ -155,7 +155,19 @@ export function defineNode<P extends ParamSpecs>(def: NodeDefinition<P>): NodeDe
   return def;
 }
 
-/** Default params for a fresh node: every spec's default. */
+/**
+ * What a new node holds: only what it cannot do without, the defaults of required params (a Base
+ * model's model). Other defaults stay unset and show as placeholders, so a request carries only
+ * what the user set, wherever the node came from (palette, sidebar, paste, a template).
+ */
+export function requiredDefaults(def: NodeDefinition): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(def.params))
+    if (spec.required && spec.default !== undefined) out[key] = structuredClone(spec.default);
+  return out;
+}
+
+/** Every spec's default: what fal would use for each param left unset. */
 export function defaultParams(def: NodeDefinition): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(def.params)) {

@@ -110,3 +110,25 @@ describe("#4 Import request checks before it replaces", () => {
     await context.close();
   });
 });
+
+describe("#11 nodes write only what the user set", () => {
+  it("a Sampler added from the sidebar sends no defaults; they show as placeholders", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    const before = await nodeIds(page);
+    await page.locator(".sidebar").getByText("Sampler output", { exact: true }).click();
+    await expect.poll(() => nodeIds(page)).toHaveLength(before.length + 1);
+    const id = (await nodeIds(page)).find((n) => !before.includes(n))!;
+    await page.getByRole("tab", { name: "Inspector" }).click();
+    const tile = page.locator(`#i-${id}-tile_width`);
+    expect(await tile.inputValue()).toBe("");
+    expect(await tile.getAttribute("placeholder")).toBe("4096");
+    const style = await tile.evaluate((el) => getComputedStyle(el, "::placeholder").fontStyle);
+    expect(style).toBe("italic");
+    await page.getByRole("tab", { name: "Request" }).click();
+    const body = await page.locator(".req-body").innerText();
+    for (const key of ["tile_width", "debug_latents", "guidance_scale", "image_format"])
+      expect(body).not.toContain(key);
+    await context.close();
+  });
+});

@@ -5,7 +5,7 @@ import { stubRegistry } from "./stubRegistry";
 const make = () => createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
 
 describe("addNode", () => {
-  it("adds a node with default params, selects it and is one undo step", () => {
+  it("adds a node holding only required defaults, selects it and is one undo step", () => {
     const s = make();
     const id = s.addNode("lora", { x: 10, y: 20 });
     const node = s.getState().document.nodes[0];
@@ -14,9 +14,11 @@ describe("addNode", () => {
       type: "lora",
       typeVersion: 2,
       position: { x: 10, y: 20 },
-      params: { path: "", scale: 1 },
+      params: {},
     });
     expect(s.getState().selection.nodes).toEqual([id]);
+    // A default not required stays unset: the request carries only what the user set.
+    expect(s.getState().document.nodes[0].params).not.toHaveProperty("scale");
     expect(s.getState().history.past).toHaveLength(1);
     expect(s.getState().dirty).toBe(true);
     s.undo();

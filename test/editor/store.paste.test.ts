@@ -79,7 +79,7 @@ describe("copy / paste / duplicate", () => {
     if (!r.ok) return;
     expect(r.nodeIds).toHaveLength(2);
     const [lora, img] = r.nodeIds.map((id) => s.getState().document.nodes.find((n) => n.id === id)!);
-    expect(lora.params).toEqual({ path: "https://a/b.safetensors", scale: 1 });
+    expect(lora.params).toEqual({ path: "https://a/b.safetensors" }); // the refused scale is left unset
     expect(lora.label).toBe("<b>hi</b>"); // kept as text; the UI never renders it as HTML
     expect(img.params.url).toBe("data:image/png;base64,AA");
     expect(r.warnings.join("\n")).toMatch(/"scale"/);

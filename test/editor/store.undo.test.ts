@@ -18,7 +18,7 @@ describe("undo / redo", () => {
     }
     expect(s.getState().history.past).toHaveLength(2);
     s.undo();
-    expect(s.getState().document.nodes[0].params.prompt).toBe("");
+    expect(s.getState().document.nodes[0].params.prompt).toBeUndefined();
     s.redo();
     expect(s.getState().document.nodes[0].params.prompt).toBe("a cat");
   });
@@ -63,7 +63,7 @@ describe("undo / redo", () => {
     s.setParam(p, "prompt", "x");
     expect(s.getState().history.future).toHaveLength(0);
     s.undo();
-    expect(s.getState().document.nodes[0].params.prompt).toBe("");
+    expect(s.getState().document.nodes[0].params.prompt).toBeUndefined();
   });
 
   it("a new command clears the redo stack", () => {

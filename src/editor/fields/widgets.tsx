@@ -120,7 +120,8 @@ function ToggleField({ spec, value, onChange, id }: FieldProps<boolean>) {
       role="switch"
       aria-checked={on}
       aria-label={spec.label}
-      className={`switch ${on ? "on" : ""}`}
+      className={`switch ${on ? "on" : ""} ${value === undefined ? "is-default" : ""}`}
+      title={value === undefined ? `Not set: fal's default (${on ? "on" : "off"})` : undefined}
       onClick={() => onChange(!on)}
     >
       <span className="knob" />

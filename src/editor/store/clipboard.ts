@@ -1,6 +1,6 @@
 import {
   canConnect,
-  defaultParams,
+  requiredDefaults,
   edgeId,
   type Registry,
   type WorkflowDocument,
@@ -120,7 +120,7 @@ export function sanitizePaste(
         }
       }
     }
-    const params = defaultParams(def);
+    const params = requiredDefaults(def);
     for (const [key, spec] of Object.entries(def.params)) {
       const value = own(rawParams, key);
       if (value === undefined) continue;

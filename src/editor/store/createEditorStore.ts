@@ -2,9 +2,9 @@ import { applyPatches, enablePatches, produceWithPatches, type Draft, type Patch
 import {
   canConnect,
   canConnectReplacing,
-  defaultParams,
   edgeId,
   emptyDocument,
+  requiredDefaults,
   type ConnectResult,
   type PortRef,
   type Registry,
@@ -264,7 +264,7 @@ export function createEditorStore(
         type: def.type,
         typeVersion: def.version,
         position: { x: position.x, y: position.y },
-        params: { ...defaultParams(def), ...opts.params },
+        params: { ...requiredDefaults(def), ...opts.params },
       };
       if (opts.label) node.label = opts.label;
       let wire: WorkflowEdge | undefined;
