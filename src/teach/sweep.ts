@@ -4,7 +4,7 @@
  * swept value differs. Compiling is cheap, so a sweep is just N compiled requests.
  */
 import { createCompiler, type CompileOptions, type CompileResult } from "../compiler";
-import type { Registry, WorkflowDocument, WorkflowNode } from "../graph";
+import { declaredPaths, type NodeDefinition, type Registry, type WorkflowDocument, type WorkflowNode } from "../graph";
 import { nodeDisplayName } from "./names";
 
 export const MAX_SWEEP_CELLS = 64;
@@ -293,6 +293,37 @@ function paramAxis(
     });
   });
   return { title: `${name} · ${spec.label}`, values, targets: [`${node.id}\u0000${axis.param}`] };
+}
+
+/** The nodes of one type that an ablation may switch off, with the words to offer them in. */
+export interface ToggleGroup {
+  /** "LoRA": one of them. */
+  one: string;
+  /** "LoRA nodes": all of them. */
+  many: string;
+  nodeIds: string[];
+}
+
+/**
+ * A node type worth switching off in an ablation: it adds something to the request, and passes its
+ * input through (an output of the kind of one of its inputs), so the pipeline still runs without it
+ * (bypass follows that input). LoRAs, ControlNets and IP-Adapters are; the base model and the
+ * prompt, which start a chain, are not.
+ */
+export function isAblatable(def: NodeDefinition): boolean {
+  if (def.isOutput || def.inert || declaredPaths(def).length === 0) return false;
+  return def.outputs.some((o) => def.inputs.some((i) => i.kind === o.kind));
+}
+
+/** The document's switchable nodes, grouped by type in catalogue order. */
+export function toggleGroups(doc: WorkflowDocument, registry: Registry): ToggleGroup[] {
+  const out: ToggleGroup[] = [];
+  for (const def of registry.list()) {
+    if (!isAblatable(def)) continue;
+    const nodeIds = doc.nodes.filter((n) => n.type === def.type).map((n) => n.id);
+    if (nodeIds.length) out.push({ one: def.title, many: `${def.title} nodes`, nodeIds });
+  }
+  return out;
 }
 
 function toggleAxis(

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import type { WorkflowDocument } from "../../src/graph";
-import { contactSheetLayout, expandSweep, intRange, listValues, MAX_SWEEP_CELLS, range } from "../../src/teach/sweep";
+import {
+  contactSheetLayout,
+  expandSweep,
+  intRange,
+  isAblatable,
+  listValues,
+  MAX_SWEEP_CELLS,
+  range,
+  toggleGroups,
+} from "../../src/teach/sweep";
 import { build } from "../harness/graph";
 
 const PIXEL = "https://huggingface.co/nerijs/pixel-art-xl/resolve/main/pixel-art-xl.safetensors";
@@ -275,5 +284,21 @@ describe("contactSheetLayout", () => {
     expect(l.images[0].x).toBe(4);
     expect(l.width).toBe(4 + 64 + 4 + 64 + 4);
     expect(l.labels.some((t) => t.role === "row")).toBe(false);
+  });
+});
+
+describe("which nodes an ablation offers to switch off", () => {
+  it("offers the types that add to the request and pass their input through, from their definitions", () => {
+    const titles = registry
+      .list()
+      .filter(isAblatable)
+      .map((d) => d.title);
+    expect(titles).toEqual(["LoRA", "Embedding", "IP-Adapter", "IC-Light", "ControlNet"]);
+  });
+
+  it("groups the document's switchable nodes by type", () => {
+    expect(toggleGroups(twoLoras(), registry)).toEqual([
+      { one: "LoRA", many: "LoRA nodes", nodeIds: ["pixel", "grain"] },
+    ]);
   });
 });

@@ -3,7 +3,15 @@
  * a draft can be switched to, and the sweep spec they make once every field reads well.
  */
 import type { ParamSpec, Registry, WorkflowDocument, WorkflowNode } from "../../graph";
-import { intRange, listValues, MAX_SWEEP_CELLS, range, type Axis, type SweepSpec } from "../../teach/sweep";
+import {
+  intRange,
+  listValues,
+  MAX_SWEEP_CELLS,
+  range,
+  toggleGroups,
+  type Axis,
+  type SweepSpec,
+} from "../../teach/sweep";
 import { nodeDisplayName } from "../../teach/names";
 import { SWEEPABLE_WIDGETS, type SweepPreset } from "./state";
 
@@ -19,15 +27,6 @@ export type AxisDraft =
       count: string;
     }
   | { kind: "toggle"; nodeIds: string[]; mode: "each" | "all" };
-
-/** Node types that are worth switching off in an ablation. */
-const TOGGLE_TYPES: readonly [string, string, string][] = [
-  ["lora", "LoRA", "LoRAs"],
-  ["controlnet", "ControlNet", "ControlNets"],
-  ["ip_adapter", "IP-Adapter", "IP-Adapters"],
-  ["embedding", "embedding", "embeddings"],
-  ["ic_light", "IC-Light", "IC-Light nodes"],
-];
 
 const isIntSpec = (spec: ParamSpec) =>
   spec.widget === "seed" || (spec.step !== undefined && Number.isInteger(spec.step) && spec.step >= 1);
@@ -193,19 +192,19 @@ export function choicesFor(doc: WorkflowDocument, registry: Registry): Choice[] 
         });
     }
   }
-  for (const [type, one, many] of TOGGLE_TYPES) {
-    const nodes = doc.nodes.filter((n) => n.type === type);
-    if (!nodes.length) continue;
-    const ids = nodes.map((n) => n.id).join(",");
+  // Which nodes are worth switching off comes from their definitions (see toggleGroups).
+  for (const { one, many, nodeIds } of toggleGroups(doc, registry)) {
+    const ids = nodeIds.join(",");
+    const first = doc.nodes.find((n) => n.id === nodeIds[0])!;
     out.push({
       key: `t|each|${ids}`,
       label:
-        nodes.length === 1
-          ? `${nodeDisplayName(nodes[0], registry)} on / off`
-          : `Each ${one} off in turn (${nodes.length})`,
+        nodeIds.length === 1
+          ? `${nodeDisplayName(first, registry)} on / off`
+          : `Each ${one} off in turn (${nodeIds.length})`,
       group: "Switch on / off",
     });
-    if (nodes.length > 1 && nodes.length <= 6)
+    if (nodeIds.length > 1 && nodeIds.length <= 6)
       out.push({ key: `t|all|${ids}`, label: `Every on/off combination of the ${many}`, group: "Switch on / off" });
   }
   return out;
