@@ -13,7 +13,7 @@ import {
   type WorkflowNode,
 } from "../graph";
 import { nodeDisplayName } from "./names";
-import { DEFAULT_STEPS, scheduleFor, type Schedule } from "./schedules";
+import { DEFAULT_STEPS, scheduleFor, type Schedule, type ScheduleRequest } from "./schedules";
 
 export interface ControlNetBar {
   nodeId: string;
@@ -92,23 +92,7 @@ export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId
   // --- schedule -------------------------------------------------------------------------------
   const sched = liveSource(samplerId, "scheduler", "scheduler");
   const sp = sched ? paramsOf(sched, registry, notes) : {};
-  const scheduler = typeof sp.scheduler === "string" ? sp.scheduler : undefined;
-  const steps =
-    typeof sp.num_inference_steps === "number" &&
-    Number.isInteger(sp.num_inference_steps) &&
-    sp.num_inference_steps >= 1 &&
-    sp.num_inference_steps <= 1000
-      ? sp.num_inference_steps
-      : DEFAULT_STEPS;
-  const timesteps = customArray(sp.timesteps);
-  const sigmas = customArray(sp.sigmas);
-  const schedule = scheduleFor({
-    scheduler,
-    steps,
-    timesteps,
-    sigmas,
-    rescaleBetasSnrZero: sp.rescale_betas_snr_zero === true,
-  });
+  const schedule = scheduleFor(scheduleRequest(sp));
   const totalSteps = schedule.points.length;
   if (!sched)
     notes.push(`No Scheduler is wired to this Sampler: fal uses ${DEFAULT_STEPS} steps and the model's own scheduler.`);
@@ -259,6 +243,18 @@ function paramsOf(node: WorkflowNode, registry: Registry, notes: string[]): Reco
     else notes.push(`${nodeDisplayName(node, registry)}: ${spec.label} is invalid, so the default is drawn`);
   }
   return out;
+}
+
+/** What scheduleFor is asked, read from a Scheduler's params; a step count outside 1…1000 counts as the default. */
+export function scheduleRequest(params: Record<string, unknown>): ScheduleRequest {
+  const n = params.num_inference_steps;
+  return {
+    scheduler: typeof params.scheduler === "string" ? params.scheduler : undefined,
+    steps: typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 1000 ? n : DEFAULT_STEPS,
+    timesteps: customArray(params.timesteps),
+    sigmas: customArray(params.sigmas),
+    rescaleBetasSnrZero: params.rescale_betas_snr_zero === true,
+  };
 }
 
 /**
