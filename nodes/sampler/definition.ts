@@ -114,6 +114,11 @@ export const sampler = defineNode({
       label: "Size",
       description: "Output size; custom sizes must be multiples of 8. Ignored with an init image.",
       default: "square_hd",
+      ignoredWhen: {
+        input: "init_image",
+        wired: true,
+        hint: "Not used with an init image: the result takes the init image's size.",
+      },
     }),
     num_images: param.int({
       request: "num_images",
@@ -129,6 +134,11 @@ export const sampler = defineNode({
       label: "Denoise",
       description: "Image-to-image only: how much of the init image is replaced (1 = all of it).",
       default: 0.5,
+      ignoredWhen: {
+        input: "init_image",
+        wired: false,
+        hint: "Only used with an init image (image-to-image or inpaint): wire one to “Init image”.",
+      },
       step: 0.05,
       unconfirmedRange: { min: 0, max: 1, source: "fal's 2024 source allowed (unconfirmed for today's API)" },
     }),

@@ -109,6 +109,8 @@ function checkParams(def: NodeDefinition): void {
   for (const [key, spec] of Object.entries(def.params)) {
     checkDefault(def, key, spec);
     checkWeightedBy(def, key, spec);
+    if (spec.ignoredWhen && !def.inputs.some((p) => p.id === spec.ignoredWhen!.input))
+      fail(def, `param "${key}" is ignoredWhen input "${spec.ignoredWhen.input}", which it does not have`);
     if (spec.request === undefined) continue;
     const { field } = parsed(def, `param "${key}"`, spec.request);
     if (field !== key)

@@ -58,6 +58,12 @@ export interface ParamSpec<T = unknown> {
    * param of the same node named here is on: the editor then draws each phrase's weight.
    */
   weightedBy?: string;
+  /**
+   * The param does nothing while the node's input `input` is wired (`wired: true`) or not
+   * (`wired: false`): the node hides it and the inspector dims it with `hint`. Only for what the
+   * node's contribute really drops.
+   */
+  ignoredWhen?: { input: string; wired: boolean; hint: string };
 }
 
 export type ParamSpecs = Record<string, ParamSpec<any>>;
@@ -65,7 +71,10 @@ export type ParamValues<P extends ParamSpecs> = {
   [K in keyof P]: P[K] extends ParamSpec<infer T> ? T | undefined : never;
 };
 
-type Common = Pick<ParamSpec, "label" | "description" | "advanced" | "required" | "placeholder" | "request">;
+type Common = Pick<
+  ParamSpec,
+  "label" | "description" | "advanced" | "required" | "placeholder" | "request" | "ignoredWhen"
+>;
 
 /** "must be a number, got text "abc"" instead of zod's generic wording: users read these on fields. */
 const expected =

@@ -104,7 +104,7 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
   );
   const rootRef = useRef<HTMLDivElement>(null);
   const far = useStore(selectFar);
-  const inactive = useInactiveParams(node.type, id);
+  const inactive = useInactiveParams(def, id);
   // Far out, the node keeps its measured height (no layout jump, no re-measure) and drops its widgets.
   const farHeight = far ? nodeSizes.get(id)?.height : undefined;
   useFocusFlash(id, node, def, rootRef);

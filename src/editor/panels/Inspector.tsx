@@ -87,7 +87,7 @@ function NodeInspector({ id }: { id: string }) {
   const node = useEditor((s) => nodeById(s.document.nodes, id));
   const diags = useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id));
   const focus = useUi((s) => s.focus);
-  const inactive = useInactiveParams(node?.type ?? "", id);
+  const inactive = useInactiveParams(node ? store.registry.get(node.type) : undefined, id);
   const rootRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
