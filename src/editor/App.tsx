@@ -68,15 +68,16 @@ function Shell({ store }: { store: EditorStore }) {
         open: () => files.pickFile(store),
         layout,
         fitView: () => fitGraph(flow, { duration: 200 }),
+        toFlow: (p) => flow.screenToFlowPosition(p),
       }),
     [store, canvasCenter, layout, flow],
   );
 
   const addAtCenter = useCallback(
     (type: string) => {
+      // No cursor on the canvas: the middle of the view, moved to the nearest free space (store.arrange).
       const { flow: p } = canvasCenter();
-      const jitter = (store.getState().document.nodes.length % 5) * 24;
-      store.addNode(type, { x: Math.round(p.x - 130 + jitter), y: Math.round(p.y - 60 + jitter) });
+      store.addNode(type, { x: Math.round(p.x - 130), y: Math.round(p.y - 60) });
     },
     [store, canvasCenter],
   );

@@ -9,6 +9,7 @@ import { createEditorStore } from "./store";
 import { wakeOnCompiler } from "./engine";
 import { App } from "./App";
 import { startPersistence } from "./persistence/boot";
+import { arrangeAdded } from "./flow/place";
 
 /** First visit: the starter template, run through the loader like any file (migrations, checks). */
 function starter() {
@@ -16,7 +17,10 @@ function starter() {
   return r.ok ? r.document : emptyDocument({ name: "Untitled pipeline" });
 }
 
-const store = createEditorStore(registry, starter());
+// Every node added goes clear of the others (docs/architecture.md#placing-new-nodes).
+const store = createEditorStore(registry, starter(), {
+  arrange: (added, existing) => arrangeAdded(added, existing, (t) => registry.get(t)),
+});
 
 // React sees the store through wakeOnCompiler: the first paint does not wait for the compiler.
 // Restore this tab's draft (if any) before the first render, so the canvas opens on it.

@@ -14,7 +14,11 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { group: "Add & connect", keys: "Drag a wire's end", action: "Reconnect the wire to another port" },
   { group: "Edit", keys: "Ctrl+Z", action: "Undo" },
   { group: "Edit", keys: "Ctrl+Shift+Z / Ctrl+Y", action: "Redo" },
-  { group: "Edit", keys: "Ctrl+C / Ctrl+X / Ctrl+V", action: "Copy / cut / paste nodes (works across tabs)" },
+  {
+    group: "Edit",
+    keys: "Ctrl+C / Ctrl+X / Ctrl+V",
+    action: "Copy / cut / paste nodes at the cursor (works across tabs)",
+  },
   { group: "Edit", keys: "Ctrl+D", action: "Duplicate selection" },
   { group: "Edit", keys: "Delete / Backspace", action: "Delete the selected nodes and wires" },
   { group: "Edit", keys: "Ctrl+B", action: "Bypass / enable selection" },
@@ -50,10 +54,18 @@ export interface ShortcutActions {
   open(): void;
   layout(): void;
   fitView(): void;
+  /** A point on the screen in canvas (flow) coordinates. */
+  toFlow(p: { x: number; y: number }): { x: number; y: number };
 }
 
 /** Installs keyboard and clipboard handlers on the window; returns the uninstaller. */
 export function installShortcuts(store: EditorStore, actions: ShortcutActions): () => void {
+  // Where the pointer last was over the canvas: paste goes there (null once it left the canvas).
+  let cursor: { x: number; y: number } | null = null;
+  const onPointer = (e: PointerEvent) => {
+    const over = (e.target as Element | null)?.closest?.(".canvas .react-flow");
+    cursor = over ? { x: e.clientX, y: e.clientY } : null;
+  };
   const onKey = (e: KeyboardEvent) => {
     const overlay = ui.get();
     if (overlay.palette || overlay.importOpen) return;
@@ -95,7 +107,7 @@ export function installShortcuts(store: EditorStore, actions: ShortcutActions): 
     const text = e.clipboardData.getData("text/plain");
     if (!text) return;
     e.preventDefault();
-    const r = store.paste(text);
+    const r = store.paste(text, cursor ? actions.toFlow(cursor) : undefined);
     if (!r.ok) ui.toast(r.error, "error");
     else if (r.warnings.length)
       ui.toast(
@@ -108,7 +120,9 @@ export function installShortcuts(store: EditorStore, actions: ShortcutActions): 
   window.addEventListener("copy", onCopy);
   window.addEventListener("cut", onCopy);
   window.addEventListener("paste", onPaste);
+  window.addEventListener("pointermove", onPointer, { passive: true });
   return () => {
+    window.removeEventListener("pointermove", onPointer);
     window.removeEventListener("keydown", onKey);
     window.removeEventListener("copy", onCopy);
     window.removeEventListener("cut", onCopy);

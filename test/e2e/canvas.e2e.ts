@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
+import fc from "fast-check";
 import { nodeIds, openEditor, shootOnFailure, setupServerAndBrowser } from "./helpers";
 
 let srv: StartedServer;
@@ -130,5 +131,133 @@ describe("#11 nodes write only what the user set", () => {
     for (const key of ["tile_width", "debug_latents", "guidance_scale", "image_format"])
       expect(body).not.toContain(key);
     await context.close();
+  });
+});
+
+type Box = { id: string; x: number; y: number; width: number; height: number };
+/** Node rectangles on screen, once every node has been drawn at its measured size. */
+async function nodeBoxes(page: Page): Promise<Box[]> {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return page.$$eval(".react-flow__node", (els) =>
+    els.map((e) => {
+      const b = e.getBoundingClientRect();
+      return { id: (e as HTMLElement).dataset.id!, x: b.x, y: b.y, width: b.width, height: b.height };
+    }),
+  );
+}
+function overlapping(boxes: Box[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, c] = [boxes[i], boxes[j]];
+      if (a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height)
+        out.push(`${a.id} over ${c.id}`);
+    }
+  return out;
+}
+
+const SIDEBAR = ["LoRA", "Prompt", "ControlNet", "Image", "Scheduler", "Sampler output", "Note", "Base model"];
+type Addition =
+  | { kind: "sidebar"; item: string }
+  | { kind: "search"; fx: number; fy: number; query: string }
+  | { kind: "duplicate"; pick: number }
+  | { kind: "paste"; fx: number; fy: number };
+const addition: fc.Arbitrary<Addition> = fc.oneof(
+  fc.record({ kind: fc.constant("sidebar" as const), item: fc.constantFrom(...SIDEBAR) }),
+  fc.record({
+    kind: fc.constant("search" as const),
+    fx: fc.double({ min: 0.05, max: 0.75, noNaN: true }),
+    fy: fc.double({ min: 0.05, max: 0.9, noNaN: true }),
+    query: fc.constantFrom("lora", "prompt", "controlnet", "image"),
+  }),
+  fc.record({ kind: fc.constant("duplicate" as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant("paste" as const),
+    fx: fc.double({ min: 0.05, max: 0.75, noNaN: true }),
+    fy: fc.double({ min: 0.05, max: 0.9, noNaN: true }),
+  }),
+);
+
+/** Performs one addition as a user would; returns false when the spot was not empty canvas. */
+async function add(page: Page, a: Addition): Promise<boolean> {
+  const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
+  const at = "fx" in a ? { x: pane.x + pane.width * a.fx, y: pane.y + pane.height * a.fy } : null;
+  if (a.kind === "sidebar") await page.locator(".sidebar").getByRole("button", { name: a.item, exact: true }).click();
+  else if (a.kind === "duplicate") {
+    const ids = (await nodeIds(page)).filter((id) => id !== "note");
+    await selectNode(page, ids[a.pick % ids.length]);
+    await page.keyboard.press("Control+d");
+  } else {
+    const onPane = await page.evaluate(
+      ({ x, y }) => !!document.elementFromPoint(x, y)?.classList.contains("react-flow__pane"),
+      at!,
+    );
+    if (!onPane) return false;
+    await page.mouse.move(at!.x, at!.y);
+    if (a.kind === "search") {
+      await page.mouse.dblclick(at!.x, at!.y);
+      await page.getByLabel("Search nodes").fill(a.query);
+      await page.getByLabel("Search nodes").press("Enter");
+    } else {
+      // What Ctrl+V delivers: a paste event carrying a copied LoRA.
+      await page.evaluate(() => {
+        const dt = new DataTransfer();
+        const node = { id: "c", type: "lora", typeVersion: 2, position: { x: 0, y: 0 }, params: {} };
+        dt.setData(
+          "text/plain",
+          JSON.stringify({ format: "lora-graph/clipboard", version: 1, nodes: [node], edges: [] }),
+        );
+        window.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true }));
+      });
+    }
+  }
+  return true;
+}
+
+describe("#1 a new node never covers another", () => {
+  it("property: after any sequence of additions (sidebar, search at a point, duplicate, paste at the cursor) no two nodes overlap", async (ctx) => {
+    let page: Page | undefined;
+    shootOnFailure(ctx, () => page);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(addition, { minLength: 3, maxLength: 7 }),
+        fc.constantFrom(...SIZES),
+        async (seq, size) => {
+          const opened = await openEditor(b, srv.url, size);
+          page = opened.page;
+          try {
+            for (const a of seq) {
+              const before = (await nodeIds(page)).length;
+              if (!(await add(page, a))) continue;
+              await expect.poll(async () => (await nodeIds(page!)).length).toBe(before + 1);
+              const bad = overlapping(await nodeBoxes(page));
+              expect(bad, `after ${JSON.stringify(a)}`).toEqual([]);
+            }
+          } finally {
+            await opened.context.close();
+          }
+        },
+      ),
+      { numRuns: 3, seed: 15, endOnFailure: true },
+    );
+  });
+
+  it("a LoRA from the sidebar does not cover the Sampler; a paste lands at the cursor", async (ctx) => {
+    for (const size of SIZES) {
+      const { page, context } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await add(page, { kind: "sidebar", item: "LoRA" });
+      await expect.poll(async () => (await nodeIds(page)).length).toBe(5);
+      expect(overlapping(await nodeBoxes(page))).toEqual([]);
+      await screenshot(page, `sidebar-lora-${size.width}x${size.height}`);
+      const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
+      const spot = { x: pane.x + pane.width * 0.82, y: pane.y + pane.height * 0.12 };
+      await add(page, { kind: "paste", fx: 0.82, fy: 0.12 });
+      await expect.poll(async () => (await nodeIds(page)).length).toBe(6);
+      const pasted = (await nodeBoxes(page)).find((n) => n.id.startsWith("lora") && Math.abs(n.x - spot.x) < 40);
+      expect(pasted, "the pasted LoRA's top-left at the cursor").toBeTruthy();
+      expect(overlapping(await nodeBoxes(page))).toEqual([]);
+      await context.close();
+    }
   });
 });

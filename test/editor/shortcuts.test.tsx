@@ -7,7 +7,14 @@ import { stubRegistry } from "./stubRegistry";
 
 let store: EditorStore;
 let off: () => void;
-const actions = { openPalette: vi.fn(), save: vi.fn(), open: vi.fn(), layout: vi.fn(), fitView: vi.fn() };
+const actions = {
+  openPalette: vi.fn(),
+  save: vi.fn(),
+  open: vi.fn(),
+  layout: vi.fn(),
+  fitView: vi.fn(),
+  toFlow: (p: { x: number; y: number }) => p,
+};
 
 beforeEach(() => {
   store = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });

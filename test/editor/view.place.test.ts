@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { expectedSize, placeInView } from "../../src/editor/flow/place";
+import fc from "fast-check";
+import { expectedSize, freeSpot, NODE_GAP, placeInView, type Rect } from "../../src/editor/flow/place";
 import { fitPadding, MINIMAP } from "../../src/editor/flow/fit";
 import { nodeSizes } from "../../src/editor/flow/sizes";
 import { stubRegistry } from "./stubRegistry";
@@ -53,5 +54,35 @@ describe("fitPadding: the fitted graph stays clear of the minimap", () => {
   it("pads evenly without a minimap", () => {
     const p = fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, false);
     expect(new Set([p.top, p.right, p.bottom, p.left]).size).toBe(1);
+  });
+});
+
+describe("freeSpot", () => {
+  const rect = fc.record({
+    x: fc.integer({ min: -2000, max: 2000 }),
+    y: fc.integer({ min: -2000, max: 2000 }),
+    width: fc.integer({ min: 40, max: 500 }),
+    height: fc.integer({ min: 40, max: 700 }),
+  });
+  const apart = (a: Rect, b: Rect, gap: number) =>
+    a.x + a.width + gap <= b.x ||
+    b.x + b.width + gap <= a.x ||
+    a.y + a.height + gap <= b.y ||
+    b.y + b.height + gap <= a.y;
+
+  it("never covers a taken rect, nor comes within the gap of one (with or without bounds)", () => {
+    fc.assert(
+      fc.property(rect, fc.array(rect, { maxLength: 40 }), fc.option(rect, { nil: null }), (want, taken, bounds) => {
+        const at = freeSpot(want, taken, bounds);
+        const placed = { ...want, ...at };
+        for (const t of taken) expect(apart(placed, t, NODE_GAP - 0.001)).toBe(true);
+      }),
+    );
+  });
+
+  it("keeps the asked-for spot when it is free, and takes the nearest free one beside a node", () => {
+    const node = { x: 0, y: 0, width: 200, height: 100 };
+    expect(freeSpot({ x: 300, y: 0, width: 100, height: 50 }, [node])).toEqual({ x: 300, y: 0 });
+    expect(freeSpot({ x: 150, y: 0, width: 100, height: 50 }, [node])).toEqual({ x: 200 + NODE_GAP, y: 0 });
   });
 });

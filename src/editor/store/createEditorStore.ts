@@ -55,6 +55,11 @@ export interface EditorStoreOptions {
   /** Clock used for coalescing typing into one undo step; injectable for tests. */
   now?: () => number;
   historyLimit?: number;
+  /**
+   * How far to move nodes being added (addNode, paste, duplicate) so they cover none already
+   * there; the editor measures nodes, the store does not. Without it, nodes go where asked.
+   */
+  arrange?: (added: readonly WorkflowNode[], existing: readonly WorkflowNode[]) => XY;
 }
 
 export type PasteResult = { ok: true; nodeIds: string[]; warnings: string[] } | { ok: false; error: string };
@@ -240,6 +245,13 @@ export function createEditorStore(
     return id;
   }
 
+  /** Moves nodes about to be added clear of the others (options.arrange). */
+  function shift(added: WorkflowNode[]) {
+    if (!options.arrange || !added.length) return;
+    const d = options.arrange(added, state.document.nodes);
+    if (d.x || d.y) for (const n of added) n.position = { x: n.position.x + d.x, y: n.position.y + d.y };
+  }
+
   function removeNodesRecipe(ids: ReadonlySet<string>, edgeIds: ReadonlySet<string> = new Set()) {
     return (d: Draft<WorkflowDocument>) => {
       if (ids.size) d.nodes = d.nodes.filter((n) => !ids.has(n.id));
@@ -267,6 +279,7 @@ export function createEditorStore(
         params: { ...requiredDefaults(def), ...opts.params },
       };
       if (opts.label) node.label = opts.label;
+      shift([node]);
       let wire: WorkflowEdge | undefined;
       if (opts.connectFrom) {
         const { nodeId, handleId, handleType } = opts.connectFrom;
@@ -374,6 +387,7 @@ export function createEditorStore(
     paste(input, at) {
       const res = sanitizePaste(input, state.document, registry, makeId, at);
       if (!res.ok) return res;
+      shift(res.nodes);
       if (!res.nodes.length)
         return {
           ok: false,
