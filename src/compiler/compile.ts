@@ -18,6 +18,7 @@ import {
   type Source,
   type WorkflowDocument,
 } from "../graph";
+import { compileThroughComponents } from "./components";
 import { NodeChecks } from "./nodeChecks";
 import { checkRequestSize } from "./requestSize";
 import { teachingWarnings } from "./teaching";
@@ -86,7 +87,10 @@ export interface Compiler {
  */
 export function createCompiler(options: CompileOptions = {}): Compiler {
   const checks = new NodeChecks();
-  return { compile: (doc, registry) => compileDocument(doc, registry, checks, options.validator) };
+  return {
+    compile: (doc, registry) =>
+      compileThroughComponents(doc, registry, (flat) => compileDocument(flat, registry, checks, options.validator)),
+  };
 }
 
 /** A one-shot compile with a fresh compiler (nothing remembered). Never throws on user data. */

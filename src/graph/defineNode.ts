@@ -1,6 +1,6 @@
 import type { PortSpec } from "./ports";
 import type { ParamSpecs, ParamValues } from "./params";
-import type { DiagnosticCode, Severity } from "./diagnostics";
+import type { DiagnosticCode, InnerPlace, Severity } from "./diagnostics";
 import type { RequestField, RequestFields, RequestItems, RequestList } from "./request";
 import type { NodeViews } from "./views";
 
@@ -11,6 +11,8 @@ export type Endpoint = (typeof ENDPOINTS)[number];
 export interface Source {
   nodeId: string;
   field?: string;
+  /** Inside a component: `nodeId` is the instance; this is the inner node and field. */
+  inner?: InnerPlace;
 }
 
 /** A value travelling along a wire, remembering who produced it (for the sourceMap). */

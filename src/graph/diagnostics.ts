@@ -25,6 +25,9 @@ export const DIAGNOSTIC_CODES = {
   "prompt-weighting-unused": "Prompt weighting is on but the prompt uses no weighting syntax.",
   "path-needed":
     "An imported model or LoRA is known only by a name (another tool's local file): give its URL or Hugging Face id.",
+  "component-missing": "An instance names a component definition that is neither in the file nor in the library.",
+  "component-invalid":
+    "A component cannot be opened: it contains itself, nests too deep, is too large once opened, or is broken inside.",
   "request-too-large":
     "The compiled request is over the size the proxy accepts (usually inline data: images); upload them instead.",
 } as const;
@@ -42,6 +45,18 @@ export interface Diagnostic {
   edgeId?: string;
   /** The request path this diagnostic concerns, where known (e.g. "loras.1.scale"). */
   path?: string;
+  /**
+   * Set when the problem is inside a component: `nodeId` is then the outermost instance (and
+   * `field` its exposed param, if the inner field is exposed), and this says where inside.
+   */
+  inner?: InnerPlace;
+}
+
+/** A place inside an instance: the inner node ids from the instance down, and the inner field. */
+export interface InnerPlace {
+  path: string[];
+  field?: string;
+  edgeId?: string;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -3,8 +3,10 @@
  * Params hold only what the user chose; definitions hold everything else (InvokeAI's
  * template/instance split), so files stay small and survive catalogue changes.
  */
+import type { PortKind } from "./ports";
+
 export const WORKFLOW_FORMAT = "lora-graph/workflow";
-export const WORKFLOW_VERSION = 2;
+export const WORKFLOW_VERSION = 3;
 
 export interface XY {
   x: number;
@@ -49,6 +51,79 @@ export interface WorkflowDocument {
   nodes: WorkflowNode[];
   edges: WorkflowEdge[];
   viewport?: { x: number; y: number; zoom: number };
+  /**
+   * Copies of the component definitions the document's instances use (nested ones included), so
+   * a file compiles the same wherever it is opened (docs/components.md).
+   */
+  components?: ComponentDefinition[];
+}
+
+/** An input of a component: the wires that crossed its border into it (docs/components.md#ports). */
+export interface ComponentInput {
+  /** Handle id on the instance; inner wires from `COMPONENT_INPUT` name it as their sourceHandle. */
+  id: string;
+  label: string;
+  kind: PortKind;
+  /** Takes more than one wire (every inner port it feeds does). */
+  multiple?: boolean;
+  /** An inner port it feeds must be wired. */
+  required?: boolean;
+}
+
+/** An output of a component: one inner node's output port, seen from outside. */
+export interface ComponentOutput {
+  id: string;
+  label: string;
+  kind: PortKind;
+  node: string;
+  port: string;
+}
+
+/** An inner field shown on the instance, under its own stable id, label and default. */
+export interface ComponentParam {
+  /** Stable: instance overrides are keyed by it, so renaming the label keeps them. */
+  id: string;
+  label: string;
+  /** The inner node, and its param (or, for a nested instance, its exposed param id). */
+  node: string;
+  field: string;
+  /** Used when the instance does not override it; absent: the inner node's own value. */
+  default?: unknown;
+}
+
+/** A saved sub-graph with an interface (docs/components.md#the-model). */
+export interface ComponentDefinition {
+  /** `namespace/name`, lower case: `alice/style-stack`. */
+  id: string;
+  /** Semantic version: `1.2.0`. */
+  version: string;
+  /** `sha256-<hex>` of the definition's canonical JSON without this field. */
+  hash: string;
+  title: string;
+  description?: string;
+  explainer?: string;
+  inputs: ComponentInput[];
+  outputs: ComponentOutput[];
+  params: ComponentParam[];
+  nodes: WorkflowNode[];
+  /** Inner wires; a wire from an input of the component has `source: COMPONENT_INPUT`. */
+  edges: WorkflowEdge[];
+}
+
+/** The source node id inner wires use for the component's own inputs (never a real node id). */
+export const COMPONENT_INPUT = "@input";
+
+/** The node type of an instance: `component:alice/style-stack@1.2.0`. */
+export function instanceType(id: string, version: string): string {
+  return `component:${id}@${version}`;
+}
+
+/** The definition an instance node names, or undefined when the type is not an instance's. */
+export function parseInstanceType(type: string): { id: string; version: string } | undefined {
+  if (!type.startsWith("component:")) return undefined;
+  const at = type.lastIndexOf("@");
+  if (at <= "component:".length) return undefined;
+  return { id: type.slice("component:".length, at), version: type.slice(at + 1) };
 }
 
 export function emptyDocument(meta: WorkflowMeta = {}): WorkflowDocument {

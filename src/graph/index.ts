@@ -13,3 +13,7 @@ export * from "./workflowFile";
 export * from "./falEnums";
 export * from "./fastCheck";
 export * from "./nodeSize";
+export * from "./components";
+export * from "./flatten";
+export { canonicalJson, sortedCopy } from "./canonical";
+export * from "./extract";

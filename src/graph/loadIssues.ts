@@ -31,6 +31,14 @@ export const LOAD_ISSUE_CODES = {
   "invalid-viewport": "The saved viewport was unusable and was dropped.",
   "invalid-edge": "A wire was malformed, pointed at a missing node or port, or broke a wiring rule, and was dropped.",
   "duplicate-edge-id": "Two wires share one id; the later one was dropped.",
+  "component-duplicate": "Two component definitions share an id and version; the first is used.",
+  "component-invalid": "A component definition is broken inside (a wire or port naming a missing node, a reserved id).",
+  "component-missing": "An instance names a component definition that is neither in the file nor in the library.",
+  "component-cycle": "A component contains itself, directly or through another.",
+  "component-too-deep": "Components are nested deeper than the limit.",
+  "component-too-large": "Once its components are opened, the pipeline has more nodes than the limit.",
+  "component-hash-mismatch":
+    "A component's hash does not match its content; the content is used and the hash corrected.",
   "too-many-issues": "More problems were found than are listed.",
   "internal-error": "The loader hit a bug; the message says where.",
 } as const;

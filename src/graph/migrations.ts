@@ -16,7 +16,7 @@ import {
 import type { NodeDefinition, NodeMigration } from "./defineNode";
 import type { Registry } from "./registry";
 import { jsonPath, quote, type LoadIssue } from "./loadIssues";
-import { PORT_REF_V1, type WorkflowV1 } from "./workflowSchema";
+import { PORT_REF_V1, type WorkflowV1, type WorkflowV2 } from "./workflowSchema";
 import { UNSAFE_KEYS } from "./safeJson";
 
 export interface DocumentMigration<From = any, To = any> {
@@ -37,7 +37,7 @@ function splitPortRef(ref: string): { node: string; port: string } {
  * become `{ id, source, sourceHandle, target, targetHandle }` with the editor's edge ids;
  * the top-level `name` moves to `meta.name`.
  */
-export const migrateV1ToV2: DocumentMigration<WorkflowV1, WorkflowDocument> = {
+export const migrateV1ToV2: DocumentMigration<WorkflowV1, WorkflowV2> = {
   from: 1,
   name: "v1-to-v2: params, node typeVersion, edge ids, meta",
   up(doc) {
@@ -64,7 +64,7 @@ export const migrateV1ToV2: DocumentMigration<WorkflowV1, WorkflowDocument> = {
         targetHandle: to.port,
       };
     });
-    const out: WorkflowDocument = {
+    const out: WorkflowV2 = {
       format: WORKFLOW_FORMAT,
       version: 2,
       meta: doc.name !== undefined ? { name: doc.name } : {},
@@ -76,8 +76,20 @@ export const migrateV1ToV2: DocumentMigration<WorkflowV1, WorkflowDocument> = {
   },
 };
 
+/**
+ * v2 → v3: components arrive (docs/components.md). A v2 file has none, so only the version
+ * changes; nothing else in the document means anything new.
+ */
+export const migrateV2ToV3: DocumentMigration<WorkflowV2, WorkflowDocument> = {
+  from: 2,
+  name: "v2-to-v3: component definitions and instances",
+  up(doc) {
+    return { ...doc, version: 3 };
+  },
+};
+
 /** Append-only, ordered by `from`. The last one produces WORKFLOW_VERSION. */
-export const DOCUMENT_MIGRATIONS: readonly DocumentMigration[] = [migrateV1ToV2];
+export const DOCUMENT_MIGRATIONS: readonly DocumentMigration[] = [migrateV1ToV2, migrateV2ToV3];
 
 /**
  * Runs the document migrations from `doc.version` up to the current version. The input must be

@@ -19,13 +19,30 @@
  * - fields we do not know → ignored with a warning.
  */
 import type { z } from "./zodMini";
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument, type WorkflowEdge } from "./document";
+import {
+  WORKFLOW_FORMAT,
+  WORKFLOW_VERSION,
+  type ComponentDefinition,
+  type WorkflowDocument,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from "./document";
 import type { Registry } from "./registry";
+import {
+  analyzeComponents,
+  componentKey,
+  componentRegistry,
+  DEFAULT_COMPONENT_LIMITS,
+  indexComponents,
+  instanceRef,
+  type ComponentLimits,
+} from "./components";
 import { canConnect } from "./canConnect";
 import { IssueList, jsonPath, quote, type LoadIssue, type PathSegment } from "./loadIssues";
 import { DEFAULT_JSON_LIMITS, formatBytes, parseJsonSafely, toSafeTree, type SafeJsonResult } from "./safeJson";
-import { DOCUMENT_SCHEMAS, isKnownVersion, workflowDocumentSchema } from "./workflowSchema";
+import { DOCUMENT_SCHEMAS, isKnownVersion, workflowDocumentSchema, type DocumentVersion } from "./workflowSchema";
 import { migrateDocument, migrateNodes } from "./migrations";
+import { sortedCopy } from "./canonical";
 
 export { workflowDocumentSchema, workflowJsonSchema } from "./workflowSchema";
 export type { LoadIssue, LoadIssueCode } from "./loadIssues";
@@ -45,7 +62,7 @@ export { workflowV1Schema, type WorkflowV1 } from "./workflowSchema";
 // The same guarded reading suits any untrusted JSON (e.g. an imported fal request).
 export { parseJsonSafely, toSafeTree, DEFAULT_JSON_LIMITS, type JsonLimits, type SafeJsonResult } from "./safeJson";
 
-export interface LoadLimits {
+export interface LoadLimits extends ComponentLimits {
   /** Bytes (UTF-8) of the file; default 20 MB. */
   maxBytes: number;
   /** Nesting of arrays and objects; default 64. */
@@ -58,9 +75,20 @@ export interface LoadLimits {
   maxIssues: number;
 }
 
-export const DEFAULT_LOAD_LIMITS: LoadLimits = { ...DEFAULT_JSON_LIMITS, maxNodes: 5_000, maxEdges: 10_000 };
+export const DEFAULT_LOAD_LIMITS: LoadLimits = {
+  ...DEFAULT_JSON_LIMITS,
+  ...DEFAULT_COMPONENT_LIMITS,
+  maxNodes: 5_000,
+  maxEdges: 10_000,
+};
 
-export type LoadOptions = Partial<LoadLimits>;
+export type LoadOptions = Partial<LoadLimits> & {
+  /**
+   * Definitions to use for instances whose definition the file does not carry (a workspace's
+   * library); the ones used are copied into the document, so it carries them from then on.
+   */
+  library?: readonly ComponentDefinition[];
+};
 
 export type LoadResult =
   | {
@@ -111,7 +139,7 @@ export function loadWorkflow(input: unknown, registry: Registry, options: LoadOp
     if (!tree.ok) return { ok: false, errors: tree.errors };
     const warnings = new IssueList(limits.maxIssues);
     for (const w of tree.warnings) warnings.add(w);
-    return loadTree(tree.value, registry, limits, warnings);
+    return loadTree(tree.value, registry, limits, warnings, options.library);
   } catch (e) {
     // A throwing getter or Proxy in an object input, or a bug here: still an answer, never an exception.
     return rejected({
@@ -154,7 +182,7 @@ export async function loadWorkflowBlob(
 function checkHeader(
   root: unknown,
   limits: LoadLimits,
-): { ok: true; root: Obj; version: 1 | 2 } | { ok: false; errors: LoadIssue[] } {
+): { ok: true; root: Obj; version: DocumentVersion } | { ok: false; errors: LoadIssue[] } {
   if (!isObj(root)) {
     return {
       ok: false,
@@ -396,7 +424,13 @@ function warnUnknownKeys(
   }
 }
 
-function loadTree(value: unknown, registry: Registry, limits: LoadLimits, warnings: IssueList): LoadResult {
+function loadTree(
+  value: unknown,
+  baseRegistry: Registry,
+  limits: LoadLimits,
+  warnings: IssueList,
+  library: readonly ComponentDefinition[] | undefined,
+): LoadResult {
   const header = checkHeader(value, limits);
   if (!header.ok) return { ok: false, errors: header.errors };
   const { root, version } = header;
@@ -485,6 +519,14 @@ function loadTree(value: unknown, registry: Registry, limits: LoadLimits, warnin
   });
   if (errors.count) return { ok: false, errors: errors.finish() };
 
+  const components = loadComponents(doc, baseRegistry, limits, library, warnings);
+  if (!components.ok) {
+    for (const e of components.errors) errors.add(e);
+    return { ok: false, errors: errors.finish() };
+  }
+  doc = components.document;
+  const registry = componentRegistry(baseRegistry, doc.components);
+
   const nodeResult = migrateNodes(doc, registry);
   for (const e of nodeResult.errors) errors.add(e);
   if (errors.count) return { ok: false, errors: errors.finish() };
@@ -492,7 +534,7 @@ function loadTree(value: unknown, registry: Registry, limits: LoadLimits, warnin
   doc = nodeResult.document;
 
   doc.nodes.forEach((n, i) => {
-    if (registry.get(n.type)) return;
+    if (registry.get(n.type) || instanceRef(n)) return;
     warnings.add({
       code: "unknown-node-type",
       path: jsonPath(["nodes", i, "type"]),
@@ -504,6 +546,74 @@ function loadTree(value: unknown, registry: Registry, limits: LoadLimits, warnin
 
   const edges = checkEdges(doc, edgeIndex, registry, warnings);
   return { ok: true, document: { ...doc, edges }, warnings: warnings.finish(), fromVersion: version };
+}
+
+/**
+ * The document's component definitions, completed from `library` with the ones its instances use
+ * and the file lacks, with their inner nodes migrated, then checked as a whole
+ * (docs/components.md#loading): a cycle, too deep a nesting, too many nodes once opened, or a
+ * broken definition refuse the file; a wrong hash is corrected with a warning; an instance of a
+ * missing definition is kept with a warning, and the compiler reports it.
+ */
+function loadComponents(
+  input: WorkflowDocument,
+  registry: Registry,
+  limits: LoadLimits,
+  library: readonly ComponentDefinition[] | undefined,
+  warnings: IssueList,
+): { ok: true; document: WorkflowDocument } | { ok: false; errors: LoadIssue[] } {
+  let doc = withLibraryCopies(input, library);
+  if (!doc.components?.length && !doc.nodes.some((n) => instanceRef(n))) return { ok: true, document: doc };
+  const errors: LoadIssue[] = [];
+  const scoped = componentRegistry(registry, doc.components);
+  const components = (doc.components ?? []).map((def, i) => {
+    const r = migrateNodes({ ...emptyShell, nodes: def.nodes, edges: [] }, scoped);
+    for (const e of r.errors) errors.push({ ...e, path: e.path.replace(/^\$/, jsonPath(["components", i])) });
+    for (const w of r.warnings) warnings.add({ ...w, path: w.path.replace(/^\$/, jsonPath(["components", i])) });
+    return r.document.nodes === def.nodes ? def : { ...def, nodes: r.document.nodes };
+  });
+  if (errors.length) return { ok: false, errors };
+  doc = { ...doc, components };
+  const analysis = analyzeComponents(doc, limits);
+  for (const p of analysis.problems) {
+    const issue: LoadIssue = { code: p.code, path: jsonPath(p.at), message: p.message, nodeId: p.nodeId };
+    if (p.severity === "error") errors.push(issue);
+    else warnings.add(issue);
+  }
+  if (errors.length) return { ok: false, errors };
+  // Not trusted: the hash is what the content hashes to, whatever the file said.
+  doc = { ...doc, components: components.map((d, i) => ({ ...d, hash: analysis.hashes[i] })) };
+  return { ok: true, document: doc };
+}
+
+const emptyShell: WorkflowDocument = {
+  format: WORKFLOW_FORMAT,
+  version: WORKFLOW_VERSION,
+  meta: {},
+  nodes: [],
+  edges: [],
+};
+
+/** The document with copies of the library definitions its instances reach that it does not carry. */
+function withLibraryCopies(
+  doc: WorkflowDocument,
+  library: readonly ComponentDefinition[] | undefined,
+): WorkflowDocument {
+  if (!library?.length) return doc;
+  const own = indexComponents(doc.components);
+  const lib = indexComponents(library);
+  const added: ComponentDefinition[] = [];
+  const queue = [...doc.nodes, ...(doc.components ?? []).flatMap((d) => d.nodes)];
+  // Bounded: each definition is added once, and only its own nodes are queued.
+  while (queue.length) {
+    const ref = instanceRef(queue.pop()!);
+    if (!ref || own.has(ref.key) || !lib.has(ref.key)) continue;
+    const def = lib.get(ref.key)!;
+    own.set(componentKey(def.id, def.version), def);
+    added.push(def);
+    queue.push(...def.nodes);
+  }
+  return added.length ? { ...doc, components: [...(doc.components ?? []), ...added] } : doc;
 }
 
 /**
@@ -625,22 +735,6 @@ function checkEdges(
   return accepted;
 }
 
-function sortedCopy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedCopy);
-  if (!isObj(value)) return value;
-  const out: Obj = {};
-  for (const k of Object.keys(value).sort()) {
-    // defineProperty, not assignment: a "__proto__" key in editor data must stay a plain key.
-    Object.defineProperty(out, k, {
-      value: sortedCopy(value[k]),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
-}
-
 /**
  * The file text for a document: 2-space JSON with a fixed key order (params sorted), ending in a
  * newline, so saving the same graph twice gives the same bytes and diffs stay small.
@@ -651,24 +745,56 @@ export function serializeWorkflow(doc: WorkflowDocument): string {
     format: doc.format,
     version: doc.version,
     meta: sortedCopy(doc.meta),
-    nodes: doc.nodes.map((n) => ({
-      id: n.id,
-      type: n.type,
-      typeVersion: n.typeVersion,
-      position: { x: n.position.x, y: n.position.y },
-      label: n.label,
-      bypass: n.bypass,
-      expanded: n.expanded,
-      params: sortedCopy(n.params),
-    })),
-    edges: doc.edges.map((e) => ({
-      id: e.id,
-      source: e.source,
-      sourceHandle: e.sourceHandle,
-      target: e.target,
-      targetHandle: e.targetHandle,
-    })),
+    nodes: doc.nodes.map(serializedNode),
+    edges: doc.edges.map(serializedEdge),
     viewport: doc.viewport ? { x: doc.viewport.x, y: doc.viewport.y, zoom: doc.viewport.zoom } : undefined,
+    components: doc.components?.length ? doc.components.map(serializedComponent) : undefined,
   };
   return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+function serializedNode(n: WorkflowNode) {
+  return {
+    id: n.id,
+    type: n.type,
+    typeVersion: n.typeVersion,
+    position: { x: n.position.x, y: n.position.y },
+    label: n.label,
+    bypass: n.bypass,
+    expanded: n.expanded,
+    params: sortedCopy(n.params),
+  };
+}
+
+function serializedEdge(e: WorkflowEdge) {
+  return { id: e.id, source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle };
+}
+
+/** A definition in a fixed key order, its nodes and wires written like the document's own. */
+export function serializedComponent(d: ComponentDefinition) {
+  return {
+    id: d.id,
+    version: d.version,
+    hash: d.hash,
+    title: d.title,
+    description: d.description,
+    explainer: d.explainer,
+    inputs: d.inputs.map((p) => ({
+      id: p.id,
+      label: p.label,
+      kind: p.kind,
+      multiple: p.multiple,
+      required: p.required,
+    })),
+    outputs: d.outputs.map((p) => ({ id: p.id, label: p.label, kind: p.kind, node: p.node, port: p.port })),
+    params: d.params.map((p) => ({
+      id: p.id,
+      label: p.label,
+      node: p.node,
+      field: p.field,
+      default: sortedCopy(p.default),
+    })),
+    nodes: d.nodes.map(serializedNode),
+    edges: d.edges.map(serializedEdge),
+  };
 }

@@ -1,11 +1,12 @@
 /**
  * zod schemas for every workflow document version lora-graph has written. The current one
- * (v2) is also exported as JSON Schema for people who generate workflows with other tools.
+ * (v3) is also exported as JSON Schema for people who generate workflows with other tools.
  * Old versions stay here, frozen, so their files keep loading (and errors point into the
  * file as the user has it).
  */
 import { z } from "./zodMini";
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from "./document";
+import { PORT_KINDS } from "./ports";
 
 /** Like classic zod's `.describe()`: a copy of `schema` carrying `description` (for the JSON Schema). */
 function described<T extends z.ZodMiniType>(schema: T, description: string): T {
@@ -58,7 +59,74 @@ export const workflowMetaSchema = z.object({
   tags: z.optional(z.array(z.string())),
 });
 
-/** The current document format (version 2). */
+/** Version 2: the format before components. */
+export const workflowV2Schema = z.object({
+  format: z.literal(WORKFLOW_FORMAT),
+  version: z.literal(2),
+  meta: workflowMetaSchema,
+  nodes: z.array(workflowNodeSchema),
+  edges: z.array(workflowEdgeSchema),
+  viewport: z.optional(viewportSchema),
+});
+
+export type WorkflowV2 = z.infer<typeof workflowV2Schema>;
+
+/** `namespace/name`, each part lower-case letters, digits, `-` and `_` (they become file names). */
+export const COMPONENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}\/[a-z0-9][a-z0-9_-]{0,63}$/;
+/** Semantic versioning 2.0.0, as semver.org gives it (numbers without leading zeros). */
+export const SEMVER =
+  /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+const portKindSchema = z.enum(PORT_KINDS);
+
+export const componentDefinitionSchema = described(
+  z.object({
+    id: described(
+      z.string().check(z.regex(COMPONENT_ID, 'must look like "namespace/name" (lower case, digits, - and _)')),
+      'Unique name, "namespace/name".',
+    ),
+    version: described(
+      z.string().check(z.regex(SEMVER, 'must be a semantic version such as "1.2.0"')),
+      "Semantic version.",
+    ),
+    hash: described(z.string(), "sha256- and the hex digest of the definition without this field; checked on load."),
+    title: id("a component title"),
+    description: z.optional(z.string()),
+    explainer: z.optional(z.string()),
+    inputs: z.array(
+      z.object({
+        id: id("an input id"),
+        label: z.string(),
+        kind: portKindSchema,
+        multiple: z.optional(z.boolean()),
+        required: z.optional(z.boolean()),
+      }),
+    ),
+    outputs: z.array(
+      z.object({
+        id: id("an output id"),
+        label: z.string(),
+        kind: portKindSchema,
+        node: id("a node id"),
+        port: id("a port id"),
+      }),
+    ),
+    params: z.array(
+      z.object({
+        id: id("a param id"),
+        label: z.string(),
+        node: id("a node id"),
+        field: id("a field"),
+        default: z.optional(z.unknown()),
+      }),
+    ),
+    nodes: z.array(workflowNodeSchema),
+    edges: z.array(workflowEdgeSchema),
+  }),
+  "A component: a sub-graph with typed ports and exposed params (docs/components.md).",
+);
+
+/** The current document format (version 3). */
 export const workflowDocumentSchema = described(
   z.object({
     format: z.literal(WORKFLOW_FORMAT),
@@ -67,6 +135,10 @@ export const workflowDocumentSchema = described(
     nodes: z.array(workflowNodeSchema),
     edges: z.array(workflowEdgeSchema),
     viewport: z.optional(viewportSchema),
+    components: described(
+      z.optional(z.array(componentDefinitionSchema)),
+      "Copies of the component definitions the instances use, nested ones included.",
+    ),
   }),
   "A lora-graph workflow: a node graph that compiles to one fal-ai/lora request per output node.",
 );
@@ -111,7 +183,8 @@ export type WorkflowV1 = z.infer<typeof workflowV1Schema>;
 /** Per version: the document schema and the schemas of one node and one edge (for per-item checks). */
 export const DOCUMENT_SCHEMAS = {
   1: { document: workflowV1Schema, node: workflowV1NodeSchema, edge: workflowV1EdgeSchema, meta: undefined },
-  2: { document: workflowDocumentSchema, node: workflowNodeSchema, edge: workflowEdgeSchema, meta: workflowMetaSchema },
+  2: { document: workflowV2Schema, node: workflowNodeSchema, edge: workflowEdgeSchema, meta: workflowMetaSchema },
+  3: { document: workflowDocumentSchema, node: workflowNodeSchema, edge: workflowEdgeSchema, meta: workflowMetaSchema },
 } as const;
 
 export type DocumentVersion = keyof typeof DOCUMENT_SCHEMAS;

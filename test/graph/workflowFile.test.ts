@@ -93,7 +93,7 @@ describe("round trip", () => {
     const r = loaded(loadWorkflow(serializeWorkflow(doc), registry));
     expect(r.document).toEqual(doc);
     expect(r.warnings).toEqual([]);
-    expect(r.fromVersion).toBe(2);
+    expect(r.fromVersion).toBe(3);
   });
 
   // Valid current documents: nodes of known types with arbitrary JSON params, a chain of model wires.
@@ -141,7 +141,7 @@ describe("round trip", () => {
         const prev = i === 0 ? "m" : `l${i - 1}`;
         edges.push({ id: `e${i}`, source: prev, sourceHandle: "model", target: `l${i}`, targetHandle: "model" });
       });
-      const doc: WorkflowDocument = { format: "lora-graph/workflow", version: 2, meta, nodes, edges };
+      const doc: WorkflowDocument = { format: "lora-graph/workflow", version: 3, meta, nodes, edges };
       if (viewport) doc.viewport = viewport;
       return doc;
     });
@@ -229,7 +229,7 @@ describe("workflowJsonSchema", () => {
     };
     expect(s.$schema).toContain("2020-12");
     expect(s.properties.format.const).toBe("lora-graph/workflow");
-    expect(s.properties.version.const).toBe(2);
+    expect(s.properties.version.const).toBe(3);
   });
 });
 
