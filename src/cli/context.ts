@@ -2,11 +2,12 @@
  * What every command gets: parsed arguments, injected I/O, the catalogue, and shared helpers
  * for reading input files.
  */
-import type { Registry, WorkflowDocument } from "../graph";
+import type { ComponentDefinition, Registry, WorkflowDocument } from "../graph";
 import { DEFAULT_LOAD_LIMITS, loadWorkflow } from "../graph";
 import { parseJsonSafely } from "../graph/safeJson";
 import { InputError, type CliIO } from "./io";
 import { fromLoadIssue, type CliDiagnostic } from "./report";
+import { readLibrary, workspaceDir } from "./workspace";
 
 export interface CommandContext {
   io: CliIO;
@@ -51,10 +52,23 @@ export function oneFile(ctx: CommandContext, command: string): string {
 export type LoadedWorkflow =
   { ok: true; document: WorkflowDocument; diagnostics: CliDiagnostic[] } | { ok: false; diagnostics: CliDiagnostic[] };
 
-/** Reads and checks a workflow file; a file that cannot be trusted comes back as errors. */
+/** `--workspace DIR`: where instances the file has no copy of are looked up (docs/components.md). */
+export const WORKSPACE_OPTION = {
+  workspace: {
+    type: "string",
+    description: "Resolve components the file lacks from DIR/components (default: $LORA_GRAPH_WORKSPACE)",
+  },
+} as const;
+
+/**
+ * Reads and checks a workflow file; a file that cannot be trusted comes back as errors. Components
+ * the file does not carry are taken from the workspace's library, when there is one.
+ */
 export async function readWorkflow(ctx: CommandContext, path: string): Promise<LoadedWorkflow> {
   const bytes = await ctx.io.read(path, DEFAULT_LOAD_LIMITS.maxBytes);
-  const r = loadWorkflow(bytes, ctx.registry);
+  const dir = workspaceDir(ctx);
+  const library = dir ? await readLibrary(ctx, dir) : undefined;
+  const r = loadWorkflow(bytes, ctx.registry, { library: library?.definitions });
   if (!r.ok) {
     const request = r.errors.some(
       (e) => e.code === "fal-request" || (e.code === "not-a-workflow" && looksLikeRequest(bytes)),
@@ -75,8 +89,22 @@ export async function readWorkflow(ctx: CommandContext, path: string): Promise<L
   return {
     ok: true,
     document: r.document,
-    diagnostics: r.warnings.map((w) => fromLoadIssue(w, "warning", r.document)),
+    diagnostics: [
+      ...(library?.diagnostics ?? []),
+      ...r.warnings.map((w) => fromLoadIssue(w, "warning", r.document)),
+      ...differsFromLibrary(r.document, library?.definitions ?? []),
+    ],
   };
+}
+
+/** The file's copy is used; a library copy of the same version with other content is worth a word. */
+function differsFromLibrary(doc: WorkflowDocument, library: readonly ComponentDefinition[]): CliDiagnostic[] {
+  return (doc.components ?? []).flatMap((own) => {
+    const lib = library.find((l) => l.id === own.id && l.version === own.version);
+    if (!lib || lib.hash === own.hash) return [];
+    const message = `component ${own.id}@${own.version}: the file's copy differs from the workspace library's (hash ${own.hash.slice(0, 19)}… vs ${lib.hash.slice(0, 19)}…); the file's copy is used`;
+    return [{ severity: "warning" as const, code: "component-differs", message }];
+  });
 }
 
 /** `{ endpoint, input }` or the compile command's own output, which the loader does not recognise. */

@@ -13,6 +13,7 @@ import { validateCommand } from "./commands/validate";
 import { runCommand } from "./run";
 import { explainCommand } from "./explain";
 import { inspectCommand } from "./commands/inspect";
+import { componentCommand } from "./commands/component";
 import { EXIT, type Command, type CommandContext } from "./context";
 import { InputError, nodeIO, type CliIO } from "./io";
 import { formatDiagnostic, type CliDiagnostic } from "./report";
@@ -32,6 +33,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   run: runCommand,
   explain: explainCommand,
   inspect: inspectCommand,
+  component: componentCommand,
 };
 
 const COMMON_OPTIONS = {

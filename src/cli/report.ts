@@ -1,7 +1,7 @@
 /**
  * Diagnostics as the CLI prints them: one line each for people and grep, or JSON for scripts.
  */
-import type { Diagnostic, LoadIssue, Severity, WorkflowDocument } from "../graph";
+import type { Diagnostic, InnerPlace, LoadIssue, Severity, WorkflowDocument } from "../graph";
 import { inline } from "./terminal";
 
 /** A compiler diagnostic or a file-loading issue, with the node's type added for readability. */
@@ -16,6 +16,8 @@ export interface CliDiagnostic {
   edgeId?: string;
   /** Request path ("loras.1.scale") for compiler diagnostics, JSON path ("$.nodes[2]") for load issues. */
   path?: string;
+  /** Inside a component instance: the inner node ids and field (docs/components.md#compiling). */
+  inner?: InnerPlace;
 }
 
 export function fromDiagnostic(d: Diagnostic, doc?: WorkflowDocument): CliDiagnostic {
@@ -29,6 +31,7 @@ export function fromDiagnostic(d: Diagnostic, doc?: WorkflowDocument): CliDiagno
     field: d.field,
     edgeId: d.edgeId,
     path: d.path,
+    inner: d.inner,
   });
 }
 

@@ -11,7 +11,7 @@ import { compile, lookupSource, type CompiledOutput } from "../compiler";
 import { serializeWorkflow, type WorkflowDocument } from "../graph";
 import { embedRecipe, labelsFromSourceMap, type Recipe } from "../interop/recipe";
 import { createRunner, RunnerError, type QueueUpdate, type Runner, type RunnerErrorInfo } from "../fal/runner";
-import { EXIT, oneFile, readWorkflow, type Command, type CommandContext } from "./context";
+import { EXIT, oneFile, readWorkflow, WORKSPACE_OPTION, type Command, type CommandContext } from "./context";
 import { resolveParamPath, valueFromText } from "../batch";
 import { InputError } from "./io";
 import { inline } from "./terminal";
@@ -48,6 +48,7 @@ export const runCommand: Command = {
     out: { type: "string", short: "o", description: "Directory for the images (default: the current directory)" },
     set: { type: "string", multiple: true, description: "node.param=value: override a param (repeatable)" },
     stream: { type: "boolean", description: "Follow status over server-sent events instead of polling" },
+    ...WORKSPACE_OPTION,
   },
   run: runWorkflow,
 };

@@ -17,3 +17,4 @@ export * from "./components";
 export * from "./flatten";
 export { canonicalJson, sortedCopy } from "./canonical";
 export * from "./extract";
+export * from "./componentFile";

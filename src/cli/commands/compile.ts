@@ -1,5 +1,5 @@
 import { compile } from "../../compiler";
-import { EXIT, oneFile, readWorkflow, type Command } from "../context";
+import { EXIT, oneFile, readWorkflow, WORKSPACE_OPTION, type Command } from "../context";
 import { formatDiagnostic, fromDiagnostic, hasError } from "../report";
 
 export const compileCommand: Command = {
@@ -12,6 +12,7 @@ export const compileCommand: Command = {
     "With --json, stdout holds { outputs, diagnostics } instead, and outputs carry ok.",
     "Exit 0 when every output compiled, 1 when the pipeline has errors, 2 when FILE is unreadable.",
   ].join("\n"),
+  options: { ...WORKSPACE_OPTION },
   async run(ctx) {
     const path = oneFile(ctx, "compile");
     const loaded = await readWorkflow(ctx, path);

@@ -1,5 +1,5 @@
 import { compile } from "../../compiler";
-import { EXIT, oneFile, readWorkflow, type Command } from "../context";
+import { EXIT, oneFile, readWorkflow, WORKSPACE_OPTION, type Command } from "../context";
 import { formatDiagnostic, fromDiagnostic, hasError } from "../report";
 
 export const validateCommand: Command = {
@@ -11,6 +11,7 @@ export const validateCommand: Command = {
     "With --json, stdout holds { diagnostics }.",
     "Exit 0 when there is no error (warnings allowed), 1 when there is one, 2 when FILE is unreadable.",
   ].join("\n"),
+  options: { ...WORKSPACE_OPTION },
   async run(ctx) {
     const path = oneFile(ctx, "validate");
     const loaded = await readWorkflow(ctx, path);
