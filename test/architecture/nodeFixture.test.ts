@@ -47,7 +47,10 @@ describe("a node type from the test folder, registered with one line", () => {
     const doc = imported();
     const styles = doc.nodes.filter((n) => n.type === "style_lora");
     // A scale the request leaves out is fal's default, 1, which is also the param's default.
-    const sent = [{ path: PIXEL, scale: 0.8 }, { path: GRAIN, scale: 1 }];
+    const sent = [
+      { path: PIXEL, scale: 0.8 },
+      { path: GRAIN, scale: 1 },
+    ];
     expect(styles.map((n) => n.params)).toEqual(sent);
     const out = compile(doc, fx).outputs[0];
     expect(out.ok).toBe(true);
