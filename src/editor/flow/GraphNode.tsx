@@ -189,6 +189,8 @@ function InertNode({
   selected: boolean;
 }) {
   const store = useEditorStore();
+  // An inert node is commentary: its text is its first text param, edited in place.
+  const key = Object.keys(def.params).find((k) => /^text/.test(def.params[k].widget)) ?? "text";
   return (
     <div className={`gnode note ${selected ? "sel" : ""}`}>
       <div className="node-head">
@@ -196,8 +198,8 @@ function InertNode({
         <Title id={id} title={def.title} label={node.label} />
       </div>
       <NoteText
-        value={typeof node.params.text === "string" ? node.params.text : ""}
-        onChange={(t) => store.setParam(id, "text", t)}
+        value={typeof node.params[key] === "string" ? node.params[key] : ""}
+        onChange={(t) => store.setParam(id, key, t)}
       />
     </div>
   );
