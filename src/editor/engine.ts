@@ -135,3 +135,11 @@ export function fieldDiagnostic(list: readonly Diagnostic[], field: string): Dia
 export function useCompilerReady(): boolean {
   return useSyncExternalStore(onCompilerReady, compilerReady, compilerReady);
 }
+
+/** What a Sampler's request will do, in the words people use: the endpoint follows its inputs. */
+export function endpointMode(endpoint: string): { short: string; long: string } {
+  if (endpoint.endsWith("/inpaint")) return { short: "inpaint", long: "Inpaint (an init image and a mask are wired)" };
+  if (endpoint.endsWith("/image-to-image"))
+    return { short: "img2img", long: "Image to image (an init image is wired)" };
+  return { short: "txt2img", long: "Text to image (wire an init image for image to image)" };
+}

@@ -6,7 +6,7 @@ import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import fc from "fast-check";
-import { nodeIds, openEditor, shootOnFailure, setupServerAndBrowser } from "./helpers";
+import { dragBetween, handle, nodeIds, openEditor, shootOnFailure, setupServerAndBrowser } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
@@ -260,4 +260,26 @@ describe("#1 a new node never covers another", () => {
       await context.close();
     }
   });
+});
+
+describe("#9 the endpoint shows on the Sampler and on Run", () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: txt2img until an init image is wired, then img2img`, async (ctx) => {
+      const { page, context } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      const badge = page.locator('.react-flow__node[data-id="sampler"] [data-testid="endpoint-badge"]');
+      await expect.poll(() => badge.innerText()).toBe("txt2img");
+      expect(await page.getByTestId("run-mode").innerText()).toBe("txt2img");
+      const before = await nodeIds(page);
+      await page.locator(".sidebar").getByRole("button", { name: "Image", exact: true }).click();
+      await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
+      const img = (await nodeIds(page)).find((id) => !before.includes(id))!;
+      await dragBetween(page, handle(page, img, "image", "source"), handle(page, "sampler", "init_image", "target"));
+      await expect.poll(() => badge.innerText()).toBe("img2img");
+      expect(await badge.getAttribute("title")).toContain("fal-ai/lora/image-to-image");
+      expect(await page.getByTestId("run-mode").innerText()).toBe("img2img");
+      await screenshot(page, `endpoint-img2img-${size.width}x${size.height}`);
+      await context.close();
+    });
+  }
 });

@@ -10,7 +10,7 @@ import {
   type WorkflowNode,
 } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
-import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
+import { compiled, endpointMode, fieldDiagnostic, nodeDiagnostics } from "../engine";
 import { ParamField } from "../fields/ParamField";
 import type { GraphFlowNode } from "./derive";
 import { nodeById } from "../store/nodeIndex";
@@ -224,6 +224,7 @@ function NodeHead({
       <Title id={id} title={def.title} label={node.label} />
       {node.label && <span className="node-type">{def.title}</span>}
       {node.bypass && <span className="badge">Bypassed</span>}
+      {def.isOutput && <EndpointBadge id={id} />}
       {errors.length > 0 && (
         <span className="badge err" title={errors.map((d) => d.message).join("\n")}>
           {errors.length}
@@ -235,6 +236,21 @@ function NodeHead({
         </span>
       )}
     </div>
+  );
+}
+
+/** On a Sampler: whether it will run text to image, image to image or inpaint. */
+function EndpointBadge({ id }: { id: string }) {
+  const store = useEditorStore();
+  const endpoint = useEditor(
+    (s) => compiled(s.document, store.registry).outputs.find((o) => o.output === id)?.endpoint,
+  );
+  if (!endpoint) return null;
+  const mode = endpointMode(endpoint);
+  return (
+    <span className={`badge mode mode-${mode.short}`} title={`${mode.long}: ${endpoint}`} data-testid="endpoint-badge">
+      {mode.short}
+    </span>
   );
 }
 
