@@ -136,8 +136,8 @@ export function expandSweep(
   const targets = new Set<string>();
   const built: { title: string; values: AxisValue[] }[] = [];
   axes.forEach((axis, a) => {
-    const made =
-      axis.kind === "toggle" ? toggleAxis(axis, a, byId, registry, errors) : paramAxis(axis, a, byId, registry, errors);
+    const cx: AxisContext = { a, where: `Axis ${a + 1}`, byId, registry, errors };
+    const made = axis.kind === "toggle" ? toggleAxis(axis, cx) : paramAxis(axis, cx);
     if (!made) return;
     for (const t of made.targets) {
       if (targets.has(t))
@@ -235,14 +235,23 @@ function refuse(errors: SweepError[], titles: { x: string; y?: string }): SweepR
   return { cells: [], requestCount: 0, errors, titles, notes: [] };
 }
 
-function paramAxis(
-  axis: ParamAxis,
-  a: number,
-  byId: Map<string, WorkflowNode>,
-  registry: Registry,
-  errors: SweepError[],
-): { title: string; values: AxisValue[]; targets: string[] } | null {
-  const where = `Axis ${a + 1}`;
+/** An axis made ready: its title, its values, and the `node\u0000param` each value writes. */
+interface BuiltAxis {
+  title: string;
+  values: AxisValue[];
+  targets: string[];
+}
+
+/** What building axis `a` reads, and where it reports what is wrong (as "Axis 1 …"). */
+interface AxisContext {
+  a: number;
+  where: string;
+  byId: Map<string, WorkflowNode>;
+  registry: Registry;
+  errors: SweepError[];
+}
+
+function paramAxis(axis: ParamAxis, { a, where, byId, registry, errors }: AxisContext): BuiltAxis | null {
   const node = byId.get(axis?.nodeId);
   if (!node) {
     errors.push({ axis: a, message: `${where} names node "${String(axis?.nodeId)}", which is not in the workflow` });
@@ -326,14 +335,7 @@ export function toggleGroups(doc: WorkflowDocument, registry: Registry): ToggleG
   return out;
 }
 
-function toggleAxis(
-  axis: ToggleAxis,
-  a: number,
-  byId: Map<string, WorkflowNode>,
-  registry: Registry,
-  errors: SweepError[],
-): { title: string; values: AxisValue[]; targets: string[] } | null {
-  const where = `Axis ${a + 1}`;
+function toggleAxis(axis: ToggleAxis, { a, where, byId, registry, errors }: AxisContext): BuiltAxis | null {
   const ids = Array.isArray(axis.nodeIds) ? [...axis.nodeIds] : [];
   if (ids.length === 0) {
     errors.push({ axis: a, message: `${where} switches no nodes on and off; list at least one node` });

@@ -30,19 +30,22 @@ function TextAreaField({ weighted, ...props }: FieldProps<string>) {
   return <PlainTextArea {...props} />;
 }
 
-function NumberField({ spec, value, onChange, id, invalid }: FieldProps<number>) {
-  return (
-    <NumberInput
-      id={id}
-      value={value}
-      onChange={onChange}
-      min={spec.min}
-      max={spec.max}
-      step={spec.step}
-      invalid={invalid}
-      placeholder={defaultHint(spec)}
-    />
-  );
+function NumberField(props: FieldProps<number>) {
+  return <NumberInput {...numberInputProps(props)} />;
+}
+
+/** The number box of a number param, alone or beside its slider. */
+function numberInputProps({ spec, value, onChange, id, invalid }: FieldProps<number>) {
+  return {
+    id,
+    value,
+    onChange,
+    min: spec.min,
+    max: spec.max,
+    step: spec.step,
+    invalid,
+    placeholder: defaultHint(spec),
+  };
 }
 
 /** An unset number shows what fal will use: the default, greyed. */
@@ -57,7 +60,7 @@ function sliderRange(spec: FieldProps["spec"]): [number, number] | null {
 }
 
 function SliderField(props: FieldProps<number>) {
-  const { spec, value, onChange, id, invalid } = props;
+  const { spec, value, onChange } = props;
   const range = sliderRange(spec);
   if (!range) return <NumberField {...props} />;
   const current = value ?? (spec.default as number | undefined) ?? range[0];
@@ -75,17 +78,7 @@ function SliderField(props: FieldProps<number>) {
         style={{ ["--pct" as string]: `${pct}%` }}
         onChange={(e) => onChange(Number(e.target.value))}
       />
-      <NumberInput
-        id={id}
-        className="slider-num"
-        value={value}
-        onChange={onChange}
-        min={spec.min}
-        max={spec.max}
-        step={spec.step}
-        invalid={invalid}
-        placeholder={defaultHint(spec)}
-      />
+      <NumberInput {...numberInputProps(props)} className="slider-num" />
     </div>
   );
 }

@@ -61,25 +61,11 @@ export function planSweep(
   const outputId = outputs.find((o) => o.id === options.outputId)?.id ?? outputs[0]?.id;
   const r = expandSweep(doc, registry, spec);
   const base = { spec, notes: r.notes, titles: r.titles, seed: r.seed, outputId, outputs };
-  if (!outputId)
-    return {
-      ...base,
-      cells: [],
-      requestCount: 0,
-      columns: 0,
-      rows: 0,
-      errors: ["The workflow has no Sampler, so there is nothing to run."],
-    };
+  // A plan with nothing to run, and why.
+  const empty = (errors: string[]): SweepPlan => ({ ...base, cells: [], requestCount: 0, columns: 0, rows: 0, errors });
+  if (!outputId) return empty(["The workflow has no Sampler, so there is nothing to run."]);
   const refused = r.errors.filter((e) => e.cell === undefined).map((e) => e.message);
-  if (refused.length || r.cells.length === 0)
-    return {
-      ...base,
-      cells: [],
-      requestCount: 0,
-      columns: 0,
-      rows: 0,
-      errors: refused.length ? refused : ["The sweep has no cells."],
-    };
+  if (refused.length || r.cells.length === 0) return empty(refused.length ? refused : ["The sweep has no cells."]);
 
   const title = doc.meta.name || "Untitled pipeline";
   const errors: string[] = [];
