@@ -3,7 +3,7 @@
  * output, the timeline of the output a ControlNet feeds with its own bar highlighted, and the
  * noise schedule of a Scheduler.
  */
-import { useMemo } from "react";
+import { useMemo, type ReactNode } from "react";
 import { timelineFor } from "../../teach/timeline";
 import { useEditor, useEditorStore } from "../store/react";
 import { Timeline } from "./Timeline";
@@ -41,29 +41,29 @@ function ControlNetTimeline({ id }: { id: string }) {
   return <Timeline samplerId={samplers[0]} highlight={id} />;
 }
 
-export function DenoiseTimelineSection({ nodeId }: Pick<NodeViewProps, "nodeId">) {
+function Section({ label, title, children }: { label: string; title: string; children: ReactNode }) {
   return (
-    <section className="teach-section" aria-label="Denoising timeline">
-      <h4 className="section">Denoising timeline</h4>
-      <Timeline samplerId={nodeId} />
+    <section className="teach-section" aria-label={label}>
+      <h4 className="section">{title}</h4>
+      {children}
     </section>
   );
 }
 
-export function ControlWindowSection({ nodeId }: Pick<NodeViewProps, "nodeId">) {
-  return (
-    <section className="teach-section" aria-label="Denoising timeline">
-      <h4 className="section">When it acts</h4>
-      <ControlNetTimeline id={nodeId} />
-    </section>
-  );
-}
+export const DenoiseTimelineSection = ({ nodeId }: Pick<NodeViewProps, "nodeId">) => (
+  <Section label="Denoising timeline" title="Denoising timeline">
+    <Timeline samplerId={nodeId} />
+  </Section>
+);
 
-export function SchedulePlotSection({ nodeId }: Pick<NodeViewProps, "nodeId">) {
-  return (
-    <section className="teach-section" aria-label="Noise schedule">
-      <h4 className="section">Noise schedule</h4>
-      <SchedulePlot nodeId={nodeId} />
-    </section>
-  );
-}
+export const ControlWindowSection = ({ nodeId }: Pick<NodeViewProps, "nodeId">) => (
+  <Section label="Denoising timeline" title="When it acts">
+    <ControlNetTimeline id={nodeId} />
+  </Section>
+);
+
+export const SchedulePlotSection = ({ nodeId }: Pick<NodeViewProps, "nodeId">) => (
+  <Section label="Noise schedule" title="Noise schedule">
+    <SchedulePlot nodeId={nodeId} />
+  </Section>
+);
