@@ -4,6 +4,7 @@ import { examples } from "../../src/examples";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import {
+  dialogSettled,
   dragBetween,
   emptyCanvasPoint,
   handle,
@@ -137,6 +138,9 @@ describe("editor", () => {
     await page.getByRole("button", { name: "Templates" }).click();
     const gallery = page.getByTestId("template-gallery");
     await gallery.waitFor();
+    // The lessons above the examples load after the dialog opens and push the cards down.
+    await page.getByTestId("lesson-gallery").waitFor();
+    await dialogSettled(page);
     const cards = gallery.locator(".lg-card");
     expect(await cards.count()).toBeGreaterThanOrEqual(5);
     for (const d of await gallery.locator(".lg-card-desc").allInnerTexts()) expect(d.trim().length).toBeGreaterThan(10);

@@ -1,7 +1,7 @@
 // Small page helpers for the browser tests, over the editor's DOM (xyflow classes, data-testids).
 import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
 import { startServer, type StartedServer } from "../harness/server";
 
@@ -10,6 +10,16 @@ export async function openEditor(b: TestBrowser, url: string, opts?: Parameters<
   await r.page.waitForSelector(".react-flow__node", { timeout: 20_000 }).catch(() => undefined);
   await r.page.waitForSelector('[data-testid="autosave-status"]', { timeout: 20_000 });
   return r;
+}
+
+/**
+ * Waits until the dialog just opened holds the focus. Its focus trap places the focus a moment
+ * after it opens, which scrolls the dialog back to its top: a click before that can have its
+ * press and release land on different cards, and do nothing.
+ */
+export async function dialogSettled(page: Page) {
+  await backendKnown(page);
+  await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
 }
 
 /** Saves a screenshot to test-results/ if the current test fails. */
@@ -95,13 +105,49 @@ export async function emptyCanvasPoint(page: Page): Promise<{ x: number; y: numb
   throw new Error("No empty point on the canvas");
 }
 
+/**
+ * Waits until the page has its server's answer to /api/info and has drawn two frames since: the
+ * stand-in banner that answer brings, and the canvas refit its height change causes, are in place.
+ */
+export async function backendKnown(page: Page) {
+  await expect
+    .poll(() => page.evaluate(() => performance.getEntriesByType("resource").some((e) => e.name.endsWith("/api/info"))))
+    .toBe(true);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/**
+ * The centre of `el` once the page itself would hit `el` there, at the same place in two looks
+ * with frames drawn between them: a press on a port while the view is still settling on a busy
+ * machine can land on the node body and drag the node instead.
+ */
+export async function settledCenter(el: Locator): Promise<{ x: number; y: number }> {
+  let last: { x: number; y: number } | null = null;
+  await expect
+    .poll(async () => {
+      const now = await el.evaluate(async (e) => {
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const r = e.getBoundingClientRect();
+        const p = { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        const hit = document.elementFromPoint(p.x, p.y);
+        return hit && (hit === e || e.contains(hit)) ? p : null;
+      });
+      const settled = !!now && !!last && now.x === last.x && now.y === last.y;
+      last = now;
+      return settled;
+    })
+    .toBe(true);
+  return last!;
+}
+
 export async function dragBetween(page: Page, from: Locator, to: Locator) {
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await backendKnown(page);
+  const a = await settledCenter(from);
+  const b = await settledCenter(to);
+  await page.mouse.move(a.x, a.y);
   await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2 + 20, a.y + a.height / 2 + 10, { steps: 4 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.move(a.x + 20, a.y + 10, { steps: 4 });
+  await page.mouse.move(b.x, b.y, { steps: 12 });
   await page.mouse.up();
 }
 

@@ -6,6 +6,7 @@ import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import {
   boxes,
+  dialogSettled,
   emptyCanvasPoint,
   handle,
   inside,
@@ -94,11 +95,15 @@ describe("view", () => {
     const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
     await page.getByRole("button", { name: "Templates" }).click();
+    // The lessons above the examples load after the dialog opens and push the cards down.
+    await page.getByTestId("lesson-gallery").waitFor();
+    await dialogSettled(page);
     await page.getByTestId("template-instantid").click();
-    await page
-      .getByTestId("confirm-replace")
-      .click({ timeout: 1000 })
-      .catch(() => undefined);
+    // Replacing unsaved work asks first: answer if it asks, however late the question comes.
+    const confirm = page.getByTestId("confirm-replace");
+    const opened = async () => (await page.locator(".doc-name").innerText()).includes("InstantID");
+    await expect.poll(async () => (await confirm.isVisible()) || (await opened())).toBe(true);
+    if (await confirm.isVisible()) await confirm.click();
     await expect.poll(() => page.locator(".doc-name").innerText()).toContain("InstantID");
     expect((await boxes(page)).nodes.length).toBeGreaterThanOrEqual(5);
     // The template is fitted on the next frames (an animated fit): poll until it is all in view.

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, type TestBrowser } from "../harness/browser";
-import { node, openEditor, shootOnFailure } from "./helpers";
+import { dialogSettled, node, openEditor, shootOnFailure } from "./helpers";
 import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
 let srv: StartedServer;
@@ -34,6 +34,7 @@ async function selectNode(page: Page, id: string) {
 async function openTemplates(page: Page) {
   await page.getByRole("button", { name: "Templates" }).click();
   await page.locator('[data-testid="lesson-gallery"]').waitFor();
+  await dialogSettled(page);
 }
 
 describe("teaching features", () => {
