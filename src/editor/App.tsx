@@ -18,6 +18,7 @@ import { files } from "./library/files";
 import { RunBanner, RunMount } from "./run/RunMount";
 import { RunDrawer } from "./run/RunDrawer";
 import { lazyPart, whenIdle } from "./lazy";
+import { ImportReportPanel } from "./import/ImportReportPanel";
 
 // Not needed for the first paint (docs/architecture.md#the-first-load): each loads when first
 // opened. The palette opens on a double-click or Space and must feel instant, so it is fetched as
@@ -95,6 +96,7 @@ function Shell({ store }: { store: EditorStore }) {
         <Sidebar onAdd={addAtCenter} />
         <Canvas />
         <SidePanel />
+        <ImportReportPanel />
       </div>
       <RunDrawer />
       <Suspense fallback={null}>

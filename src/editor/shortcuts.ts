@@ -58,6 +58,20 @@ export interface ShortcutActions {
   toFlow(p: { x: number; y: number }): { x: number; y: number };
 }
 
+/** lora-graph's clipboard or workflow format, as `store.copy()` and Save write them. */
+const OUR_CLIPBOARD = /"format"\s*:\s*"lora-graph\/(clipboard|workflow)"/;
+
+function pasteNodes(store: EditorStore, text: string, at?: { x: number; y: number }) {
+  const r = store.paste(text, at);
+  if (!r.ok) ui.toast(r.error, "error");
+  else if (r.warnings.length)
+    ui.toast(
+      `Pasted ${r.nodeIds.length} node${r.nodeIds.length > 1 ? "s" : ""}; ${r.warnings.length} item${r.warnings.length > 1 ? "s" : ""} skipped: ${r.warnings[0]}`,
+      "info",
+      7000,
+    );
+}
+
 /** Installs keyboard and clipboard handlers on the window; returns the uninstaller. */
 export function installShortcuts(store: EditorStore, actions: ShortcutActions): () => void {
   // Where the pointer last was over the canvas: paste goes there (null once it left the canvas).
@@ -105,16 +119,19 @@ export function installShortcuts(store: EditorStore, actions: ShortcutActions): 
   const onPaste = (e: ClipboardEvent) => {
     if (isEditable(e.target) || !e.clipboardData) return;
     const text = e.clipboardData.getData("text/plain");
-    if (!text) return;
+    const file = e.clipboardData.files?.[0];
+    // Our own nodes paste into the graph; anything else (a request, A1111 text, a ComfyUI file, an
+    // image) goes through the import door, loaded on demand.
+    if (text && OUR_CLIPBOARD.test(text.slice(0, 4096))) {
+      e.preventDefault();
+      return pasteNodes(store, text, cursor ? actions.toFlow(cursor) : undefined);
+    }
+    if (!text && !file) return;
     e.preventDefault();
-    const r = store.paste(text, cursor ? actions.toFlow(cursor) : undefined);
-    if (!r.ok) ui.toast(r.error, "error");
-    else if (r.warnings.length)
-      ui.toast(
-        `Pasted ${r.nodeIds.length} node${r.nodeIds.length > 1 ? "s" : ""}; ${r.warnings.length} item${r.warnings.length > 1 ? "s" : ""} skipped: ${r.warnings[0]}`,
-        "info",
-        7000,
-      );
+    void import("./import/door").then(
+      (m) => m.importAndTell(store, text ? { text } : { file: file! }),
+      (err: unknown) => ui.toast(`The pasted content could not be imported: ${(err as Error).message}`, "error"),
+    );
   };
   window.addEventListener("keydown", onKey);
   window.addEventListener("copy", onCopy);

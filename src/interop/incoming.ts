@@ -62,7 +62,7 @@ function fromText(text: string, warnings: string[], image?: ImageKind): Incoming
     if (isObj(json)) return { kind: "request", json, image, warnings: more };
     return {
       kind: "unknown",
-      error: "This JSON is not an object: not a request, a workflow or a ComfyUI file",
+      error: "the JSON is not an object (expected a JSON object: a request, a workflow or a ComfyUI file)",
       image,
       warnings,
     };

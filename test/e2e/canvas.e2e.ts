@@ -99,12 +99,12 @@ describe("#4 Import request checks before it replaces", () => {
     shootOnFailure(ctx, () => page);
     const before = await nodeIds(page);
     await page.getByRole("button", { name: "Import request" }).click();
-    await page.getByLabel("Request JSON").click();
+    await page.getByLabel("Text to import").click();
     await page.keyboard.type("[1,2,3]");
     await page.getByRole("button", { name: "Import", exact: true }).click();
     const error = page.locator(".modal .callout.error");
     await error.waitFor();
-    expect(await error.innerText()).toMatch(/Nothing was imported: .*JSON object.*unchanged/);
+    expect(await error.innerText()).toMatch(/Nothing was imported.*: .*JSON object.*unchanged/);
     expect(await page.getByTestId("confirm-replace").count()).toBe(0);
     expect(await nodeIds(page)).toEqual(before);
     await screenshot(page, "import-refused-1280x720");

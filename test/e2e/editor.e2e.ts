@@ -115,7 +115,7 @@ describe("editor", () => {
       loras: [{ path: "https://example.com/fox-style.safetensors", scale: 0.7 }],
       num_inference_steps: 25,
     };
-    await page.getByLabel("Request JSON").fill(JSON.stringify(request, null, 2));
+    await page.getByLabel("Text to import").fill(JSON.stringify(request, null, 2));
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await page.getByTestId("confirm-dialog").waitFor();
     await page.getByTestId("confirm-replace").click();

@@ -199,19 +199,20 @@ export async function openViaPicker(page: Page, file: { name: string; mimeType: 
 }
 
 /** Drops a file onto the canvas the way a user dragging from the desktop does. */
-export async function dropFile(page: Page, name: string, text: string) {
+export async function dropFile(page: Page, name: string, content: string | Uint8Array, type = "application/json") {
   const box = (await page.locator(".react-flow__pane").boundingBox())!;
+  const b64 = Buffer.from(content).toString("base64");
   await page.evaluate(
-    ({ name, text, x, y }) => {
+    ({ name, b64, type, x, y }) => {
       const dt = new DataTransfer();
-      dt.items.add(new File([text], name, { type: "application/json" }));
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type }));
       const target = document.elementFromPoint(x, y)!;
       for (const type of ["dragenter", "dragover", "drop"])
         target.dispatchEvent(
           new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
         );
     },
-    { name, text, x: box.x + box.width / 2, y: box.y + box.height / 2 },
+    { name, b64, type, x: box.x + box.width / 2, y: box.y + box.height / 2 },
   );
 }
 

@@ -9,8 +9,9 @@ import { Suspense, useEffect, useState, useSyncExternalStore, type ReactElement,
 import { createPortal } from "react-dom";
 import { Modal } from "../kit/Modal";
 import { useEditorStore } from "../store/react";
+import { ui } from "../store/ui";
 import { dialogs, getBootError, getSession } from "../persistence/boot";
-import { downloadText, openBlob, type FilesUiState } from "./files";
+import { downloadText, type FilesUiState } from "./files";
 import { time, useFilesUi, useSessionState } from "./hooks";
 import { lazyPart, whenIdle } from "../lazy";
 import "./library.css";
@@ -201,7 +202,10 @@ function DialogHost() {
   );
 }
 
-/** Dropping a .json file anywhere on the editor (the canvas included) opens it. */
+/**
+ * Dropping a file anywhere on the editor (the canvas included) goes through the import door: a
+ * workflow file or image opens, anything else another tool made is imported (docs/interop.md).
+ */
 function useFileDrop() {
   const store = useEditorStore();
   useEffect(() => {
@@ -213,10 +217,15 @@ function useFileDrop() {
       if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
     };
     const drop = (e: DragEvent) => {
-      if (!hasFiles(e)) return;
+      if (!hasFiles(e) || e.defaultPrevented) return;
+      if ((e.target as HTMLElement | null)?.closest?.("input[type=file]")) return;
       e.preventDefault();
       const file = e.dataTransfer?.files?.[0];
-      if (file) void openBlob(store, file);
+      if (!file) return;
+      void import("../import/door").then(
+        (m) => m.importAndTell(store, { file }),
+        (err: unknown) => ui.toast(`${file.name} could not be opened: ${(err as Error).message}`, "error", 6000),
+      );
     };
     window.addEventListener("dragover", over);
     window.addEventListener("drop", drop);

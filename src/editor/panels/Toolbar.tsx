@@ -72,7 +72,7 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
         <TB
           icon="braces"
           label="Import request"
-          title="Import a fal request (JSON) as a pipeline"
+          title="Import a fal request, A1111 generation data, a ComfyUI workflow or an image as a pipeline"
           onClick={() => ui.set({ importOpen: true })}
         />
         <TB icon="grid" label="Templates" title="Start from an example pipeline" onClick={files.showTemplates} />

@@ -1,9 +1,8 @@
 import { lazy, Suspense, useEffect } from "react";
 import "./run.css";
 import { useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
 import { lazyPart, whenIdle } from "../lazy";
-import { isImageFile, runFromEditor, runUi, useRunUi } from "./actions";
+import { runFromEditor, runUi, useRunUi } from "./actions";
 import { getController, useBackend, useProxy } from "./runtime";
 
 // The gallery and lightbox are only needed after a run, the dialogs once asked for: keep them out of the first load.
@@ -57,24 +56,6 @@ export function RunMount() {
     // Capture: Ctrl+Enter runs even while a text field has focus.
     window.addEventListener("keydown", onKey, true);
     return () => window.removeEventListener("keydown", onKey, true);
-  }, [store]);
-
-  useEffect(() => {
-    // Capture phase on window runs before the library's drop handler (bubble phase), so images are
-    // ours and every other file (workflow JSON) still reaches it untouched.
-    const onDrop = (e: DragEvent) => {
-      const file = e.dataTransfer?.files?.[0];
-      if (!file || e.defaultPrevented || !isImageFile(file)) return;
-      if ((e.target as HTMLElement | null)?.closest?.("input[type=file]")) return;
-      e.preventDefault();
-      e.stopPropagation();
-      void import("./runFiles").then(
-        (m) => m.openDroppedImage(store, file),
-        (e: unknown) => ui.toast(`${file.name} could not be opened: ${(e as Error).message}`, "error", 6000),
-      );
-    };
-    window.addEventListener("drop", onDrop, true);
-    return () => window.removeEventListener("drop", onDrop, true);
   }, [store]);
 
   useEffect(() => {

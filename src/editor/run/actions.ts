@@ -181,11 +181,6 @@ export function storedImageUrl(key: string): Promise<string | null> {
 
 // ---------- dropping files on the editor ----------
 
-/** PNG/JPEG by name or type; other files (workflow JSON) are left to the library's drop handler. */
-export function isImageFile(file: { name: string; type: string }): boolean {
-  return /^image\/(png|jpeg)$/i.test(file.type) || /\.(png|jpe?g)$/i.test(file.name);
-}
-
 /** The proxy URL in use, for the settings dialog and error messages. */
 export function proxyInfo() {
   const { url, source } = getRuntime().proxy;

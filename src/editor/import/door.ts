@@ -1,0 +1,169 @@
+/**
+ * The editor's one import door: pasted text, a dropped file or image, the Import dialog. Whatever
+ * it is (docs/interop.md, "One import door"), it becomes the current graph, asked for over unsaved
+ * work, with an import report of everything that did not map. Loaded on demand: the readers of
+ * other tools' formats are not part of the first load.
+ */
+import type { Diagnostic, WorkflowDocument } from "../../graph";
+import { detectIncoming, type Incoming } from "../../interop/incoming";
+import type { ForeignRequest } from "../../interop/foreign";
+import { loadCompiler } from "../engine";
+import { autoLayout } from "../flow/layout";
+import { estimatedSize } from "../flow/sizes";
+import { openBlob, replaceGuarded } from "../library/files";
+import { openDroppedImage } from "../run/runFiles";
+import type { EditorStore } from "../store";
+import { ui } from "../store/ui";
+import { importReport, type ImportNote, type ImportReport } from "./report";
+
+/** Largest file read for an import; images and workflows are far smaller. */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+export type ImportSource = { text: string } | { file: File };
+export type ImportOutcome = { ok: true; report?: ImportReport } | { ok: false; error: string; cancelled?: boolean };
+
+/**
+ * Reads `source` and replaces the graph with what it holds. Our own workflows (files, images) open
+ * through the usual file path; everything else is imported and reported. Never throws.
+ */
+export async function importInto(store: EditorStore, source: ImportSource): Promise<ImportOutcome> {
+  try {
+    const from = "file" in source ? source.file.name || "the file" : "pasted text";
+    let found: Incoming;
+    if ("file" in source) {
+      if (source.file.size > MAX_IMPORT_BYTES)
+        return {
+          ok: false,
+          error: `${from} is too large to import (${Math.round(source.file.size / 1048576)} MB; the limit is 64 MB)`,
+        };
+      found = detectIncoming(new Uint8Array(await source.file.arrayBuffer()));
+    } else found = detectIncoming(source.text);
+    // A .json file that is nothing known goes to the workflow loader, which says what is wrong where.
+    const broken = found.kind === "unknown" && "file" in source && !found.image && /\.json$/i.test(from);
+    if (found.kind === "workflow" || broken) return openWorkflow(store, source, found.image !== undefined);
+    if (found.kind === "unknown")
+      return {
+        ok: false,
+        error: `Nothing was imported from ${from}: ${found.error.replace(/\.$/, "")}. Your pipeline is unchanged.`,
+      };
+    const name = "file" in source ? from.replace(/\.[^.]+$/, "") : undefined;
+    const imported =
+      found.kind === "request"
+        ? await fromRequest(store, found.json, name)
+        : await fromForeign(store, found.foreign, name);
+    const report: ImportReport = {
+      format: found.kind === "request" ? "fal request" : found.foreign.format,
+      from,
+      notes: [...found.warnings.map((message) => ({ severity: "warning" as const, message })), ...imported.notes],
+    };
+    // Validate before asking to replace anything: input that yields no pipeline is refused here,
+    // and the work on the canvas stays as it was.
+    if (!imported.document.nodes.some((n) => !store.registry.get(n.type)?.inert)) {
+      const why = imported.notes.find((d) => d.severity === "error")?.message ?? "it holds no request fields";
+      return { ok: false, error: `Nothing was imported: ${why}. Your pipeline is unchanged.` };
+    }
+    const what = found.kind === "request" ? "a request" : `from ${found.foreign.format}`;
+    const document = await laidOut(store, imported.document);
+    if (
+      !(await replaceGuarded(
+        store,
+        document,
+        `Replaced by importing ${what}`,
+        `Import ${found.kind === "request" ? "this request" : what}?`,
+        false,
+      ))
+    )
+      return { ok: false, error: "Cancelled", cancelled: true };
+    importReport.set({ report });
+    return { ok: true, report };
+  } catch (e) {
+    return { ok: false, error: `The import failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/**
+ * Lays the import out with the sizes nodes draw at in this editor (the compiler's layout only
+ * knows their fields), so no node covers another. A node's teaching strip (prompt weights, the
+ * schedule plot) is not in its definition: the margin leaves room for it.
+ */
+async function laidOut(store: EditorStore, doc: WorkflowDocument): Promise<WorkflowDocument> {
+  const sizes = new Map(
+    doc.nodes.map((n) => {
+      const size = estimatedSize(store.registry.get(n.type), n);
+      return [n.id, { width: size.width, height: size.height + STRIP_MARGIN }];
+    }),
+  );
+  try {
+    const moves = new Map((await autoLayout(doc, store.registry, sizes)).map((m) => [m.id, m.position]));
+    return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: moves.get(n.id) ?? n.position })) };
+  } catch {
+    return doc;
+  }
+}
+
+/** Room under a node for what its view adds below its fields. */
+const STRIP_MARGIN = 56;
+
+/** A lora-graph workflow (file or image): the file path, with its worker, checks and repair report. */
+async function openWorkflow(store: EditorStore, source: ImportSource, image: boolean): Promise<ImportOutcome> {
+  const file = "file" in source ? source.file : new File([source.text], "pasted workflow.json");
+  if (image) await openDroppedImage(store, file);
+  else if (!(await openBlob(store, file))) return { ok: false, error: "Cancelled", cancelled: true };
+  importReport.set({ report: null });
+  return { ok: true };
+}
+
+async function fromRequest(store: EditorStore, json: unknown, name?: string) {
+  const { importRequest } = await loadCompiler();
+  const r = await importRequest(json, store.registry, { name: name ?? "Imported fal request" });
+  return { document: r.document, notes: r.diagnostics.map(noteOf) };
+}
+
+/**
+ * Another tool's data: its request becomes the graph, its local names the node titles, its notes
+ * the report. The importer's own "path needed" errors repeat the source's, so only the source's stay.
+ */
+async function fromForeign(
+  store: EditorStore,
+  foreign: ForeignRequest,
+  name?: string,
+): Promise<{ document: WorkflowDocument; notes: ImportNote[] }> {
+  const { importRequest, compile, lookupSource } = await loadCompiler();
+  const r = await importRequest({ endpoint: foreign.endpoint, input: foreign.request }, store.registry, {
+    name: name ?? `Imported ${foreign.format}`,
+    labels: foreign.labels,
+  });
+  const maps = compile(r.document, store.registry).outputs.map((o) => o.sourceMap);
+  const owner = (path: string) => {
+    for (const map of maps) {
+      const hit = lookupSource(map, path.split("."));
+      if (hit) return hit;
+    }
+    return r.diagnostics.find((d) => d.path === path && d.nodeId);
+  };
+  const notes: ImportNote[] = foreign.notes.map((n) => {
+    const at = n.path ? owner(n.path) : undefined;
+    return { ...n, ...(at?.nodeId ? { nodeId: at.nodeId, field: at.field } : {}) };
+  });
+  const said = new Set(foreign.notes.filter((n) => n.severity === "error").map((n) => n.path));
+  for (const d of r.diagnostics) if (!(d.code === "path-needed" && said.has(d.path))) notes.push(noteOf(d));
+  return { document: r.document, notes };
+}
+
+const noteOf = (d: Diagnostic): ImportNote => ({
+  severity: d.severity,
+  message: d.message,
+  ...(d.path !== undefined ? { path: d.path } : {}),
+  ...(d.nodeId ? { nodeId: d.nodeId } : {}),
+  ...(d.field ? { field: d.field } : {}),
+});
+
+/** A drop or paste: errors become a toast, a clean import a short one (the report has the rest). */
+export async function importAndTell(store: EditorStore, source: ImportSource): Promise<void> {
+  const r = await importInto(store, source);
+  if (!r.ok) {
+    if (!r.cancelled) ui.toast(r.error, "error", 8000);
+    return;
+  }
+  if (r.report) ui.toast(`Imported from ${r.report.format}`, "success");
+}
