@@ -54,7 +54,9 @@ describe("the import door", () => {
     await page.getByRole("button", { name: "New", exact: true }).click();
     await expect.poll(() => page.locator(".react-flow__node").count()).toBe(0);
     await dropFile(page, "castle.png", a1111Png(), "image/png");
-    await expect.poll(() => titles(page)).toEqual(expect.arrayContaining(["castle_style", "Prompt", "Base model"]));
+    await expect
+      .poll(() => titles(page), { timeout: 15_000 })
+      .toEqual(expect.arrayContaining(["castle_style", "Prompt", "Base model"]));
     const json = await requestJson(page);
     expect(JSON.parse(json)).toMatchObject({
       model_name: "stabilityai/stable-diffusion-xl-base-1.0",

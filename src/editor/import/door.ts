@@ -8,7 +8,6 @@ import type { Diagnostic, WorkflowDocument } from "../../graph";
 import { detectIncoming, type Incoming } from "../../interop/incoming";
 import type { ForeignRequest } from "../../interop/foreign";
 import { loadCompiler } from "../engine";
-import { autoLayout } from "../flow/layout";
 import { estimatedSize } from "../flow/sizes";
 import { openBlob, replaceGuarded } from "../library/files";
 import { openDroppedImage } from "../run/runFiles";
@@ -82,20 +81,19 @@ export async function importInto(store: EditorStore, source: ImportSource): Prom
 }
 
 /**
- * Lays the import out with the sizes nodes draw at in this editor (the compiler's layout only
- * knows their fields), so no node covers another. A node's teaching strip (prompt weights, the
- * schedule plot) is not in its definition: the margin leaves room for it.
+ * Lays the import out again with the sizes this editor draws nodes at (the last measured node of
+ * each type, else the shared estimate), plus room for what a node's view adds under its fields
+ * (prompt weight chips, the schedule plot), so no node covers another.
  */
 async function laidOut(store: EditorStore, doc: WorkflowDocument): Promise<WorkflowDocument> {
-  const sizes = new Map(
-    doc.nodes.map((n) => {
-      const size = estimatedSize(store.registry.get(n.type), n);
-      return [n.id, { width: size.width, height: size.height + STRIP_MARGIN }];
-    }),
-  );
+  const { layoutDocument } = await loadCompiler();
   try {
-    const moves = new Map((await autoLayout(doc, store.registry, sizes)).map((m) => [m.id, m.position]));
-    return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: moves.get(n.id) ?? n.position })) };
+    return await layoutDocument(doc, store.registry, {
+      nodeSize: (n, def) => {
+        const size = estimatedSize(def, n);
+        return { width: size.width, height: size.height + STRIP_MARGIN };
+      },
+    });
   } catch {
     return doc;
   }
