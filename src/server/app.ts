@@ -16,6 +16,7 @@ import { DEFAULT_LIMITS, PROXY_PATH, createProxy, type ProxyLimits, type Upstrea
 import { createRouter, type Handler, type Router } from "./router.ts";
 import { createStandin, type Standin, type StandinOptions } from "./standin/index.ts";
 import { createStaticHandler } from "./static.ts";
+import type { Workspace } from "./workspace/index.ts";
 
 export interface BodyLimits {
   /** Bytes of request bodies held at once across all requests (503 beyond). Default 64 MiB. */
@@ -48,6 +49,8 @@ export interface AppOptions {
   /** Upstream overrides for tests (see createProxy). */
   resolveUpstream?: (url: string) => string;
   fetch?: UpstreamFetch;
+  /** The workspace folder's API (docs/components.md#the-workspace-api), opened by the caller. */
+  workspace?: Workspace;
   /** Slowloris guards (node:http). Defaults 10 s for headers, 60 s for a whole request. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -71,6 +74,7 @@ interface RouteParts {
   backend: App["backend"];
   serveStatic: Handler;
   body: Omit<BodyRules, "maxBytes">;
+  workspace?: Workspace;
 }
 
 /** Every route of the server, in one place (docs/server.md#routes). */
@@ -83,6 +87,7 @@ function registerRoutes(router: Router, p: RouteParts): void {
     sendJsonError(res, 404, "not_found", `No API route ${ctx.path}.`),
   );
   p.standin?.register(router, p.body);
+  p.workspace?.register(router, p.body);
   router.add(["GET", "HEAD"], "/*", p.serveStatic);
 }
 
@@ -122,6 +127,7 @@ export function createApp(options: AppOptions = {}): App {
     backend,
     serveStatic: createStaticHandler(options.distDir ?? resolve("dist")),
     body,
+    workspace: options.workspace,
   });
 
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
@@ -152,16 +158,24 @@ export function createApp(options: AppOptions = {}): App {
             createHostCheck({ listenHost: host, port: addr.port, allowedHosts: options.allowedHosts, publicUrl }),
           );
           standin?.setBaseUrl(publicUrl);
+          options.workspace?.setRemote(!isLoopbackHost(host));
           resolvePromise(url);
         });
       });
     },
     close() {
       standin?.close();
+      options.workspace?.close();
       return new Promise((r) => {
         server.close(() => r());
         server.closeAllConnections();
       });
     },
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: listening there keeps the server to this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }

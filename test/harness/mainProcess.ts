@@ -1,5 +1,8 @@
 // Runs `src/server/main.ts` as `npm start` does (minus the build) in a child process.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const children: ChildProcess[] = [];
 
@@ -30,6 +33,8 @@ export function startMain(env: Record<string, string>): Promise<MainRun> {
       PORT: "0",
       STANDIN_LATENCY_MS: "20",
       STANDIN_QUEUE_MS: "0",
+      // Not ./workspace: a test run must leave the checkout as it found it.
+      LORA_GRAPH_WORKSPACE: mkdtempSync(join(tmpdir(), "lora-graph-main-")),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

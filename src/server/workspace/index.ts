@@ -1,0 +1,215 @@
+/**
+ * The workspace API behind the router and its gate (docs/components.md#the-workspace-api):
+ * list, read and write `pipelines/*.json` and `components/*.json`, and a stream of changes made
+ * on disk. Every refusal is answered as JSON and logged.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { watch, type FSWatcher } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  componentFileName,
+  createRegistry,
+  DEFAULT_LOAD_LIMITS,
+  loadComponentFile,
+  loadWorkflow,
+  parseJsonSafely,
+} from "../../graph/index.ts";
+import { answerBodyError, readBody, type BodyRules } from "../body.ts";
+import { sendJson, sendJsonError, type Logger } from "../http.ts";
+import type { Router } from "../router.ts";
+import { etagOf, KINDS, parseFilePath, WorkspaceError, WorkspaceStore, type Kind } from "./store.ts";
+
+export const WORKSPACE_PATH = "/api/workspace";
+export const TOKEN_HEADER = "x-lora-graph-token";
+
+export interface WorkspaceOptions {
+  dir: string;
+  /** LORA_GRAPH_TOKEN: needed for writes when the server listens beyond loopback. */
+  token?: string;
+  logger: Logger;
+  /** Largest file read or written; default the loader's cap (20 MB). */
+  maxBytes?: number;
+  /** Most live-update streams at once; default 64. */
+  maxStreams?: number;
+}
+
+export interface Workspace {
+  dir: string;
+  register(router: Router, body: Omit<BodyRules, "maxBytes">): void;
+  /** Whether writes need the token: set once the listen address is known. */
+  setRemote(remote: boolean): void;
+  close(): void;
+}
+
+/** No node types: the loader still checks a pipeline's structure, wires and components. */
+const NO_TYPES = createRegistry([]);
+
+export async function createWorkspace(options: WorkspaceOptions): Promise<Workspace> {
+  const store = new WorkspaceStore(options.dir);
+  await store.open();
+  const maxBytes = options.maxBytes ?? DEFAULT_LOAD_LIMITS.maxBytes;
+  const { logger } = options;
+  const streams = new Set<ServerResponse>();
+  const lastSent = new Map<string, string | null>();
+  let remote = false;
+
+  const broadcast = async (kind: Kind, name: string) => {
+    let etag: string | null = null;
+    try {
+      etag = etagOf(await readFile(join(store.root, kind, name)));
+    } catch {
+      // Gone: sent as null, so a viewer knows the file was removed or renamed.
+    }
+    if (lastSent.get(`${kind}/${name}`) === etag) return;
+    lastSent.set(`${kind}/${name}`, etag);
+    const line = `event: change\ndata: ${JSON.stringify({ kind, name, etag })}\n\n`;
+    for (const res of streams) res.write(line);
+  };
+  const watchers: FSWatcher[] = KINDS.map((kind) =>
+    watch(join(store.root, kind), (_event, filename) => {
+      const name = filename?.toString();
+      if (!name) return;
+      try {
+        parseFilePath(`${kind}/${encodeURIComponent(name)}`);
+      } catch {
+        return; // temporary files and foreign names are not announced
+      }
+      void broadcast(kind, name);
+    }),
+  );
+
+  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) => {
+    logger.warn(`workspace: refused ${req.method} ${JSON.stringify((req.url ?? "").slice(0, 200))}: ${status} ${code}`);
+    sendJsonError(res, status, code, message);
+  };
+  const fail = (req: IncomingMessage, res: ServerResponse, e: unknown) => {
+    if (e instanceof WorkspaceError) return refuse(req, res, e.status, e.code, e.message);
+    throw e;
+  };
+
+  const list = async (_req: IncomingMessage, res: ServerResponse) => {
+    sendJson(res, 200, { pipelines: await store.list("pipelines"), components: await store.list("components") });
+  };
+
+  const events = (req: IncomingMessage, res: ServerResponse) => {
+    if (streams.size >= (options.maxStreams ?? 64))
+      return refuse(req, res, 503, "too_many_streams", "Too many live-update streams are open.");
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    });
+    res.write(": watching the workspace\n\n");
+    streams.add(res);
+    res.on("close", () => streams.delete(res));
+  };
+
+  const file = async (req: IncomingMessage, res: ServerResponse, path: string, body: Omit<BodyRules, "maxBytes">) => {
+    try {
+      const { kind, name } = parseFilePath(path.slice(WORKSPACE_PATH.length + 1));
+      if (req.method === "PUT") return await put(req, res, kind, name, body);
+      const { bytes, etag } = await store.read(kind, name, maxBytes);
+      if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
+      res.writeHead(200, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": String(bytes.length),
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+        etag,
+      });
+      res.end(req.method === "HEAD" ? undefined : bytes);
+    } catch (e) {
+      fail(req, res, e);
+    }
+  };
+
+  const put = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    kind: Kind,
+    name: string,
+    body: Omit<BodyRules, "maxBytes">,
+  ) => {
+    const denied = tokenProblem(req, remote, options.token);
+    if (denied) return refuse(req, res, 401, "token_required", denied);
+    let bytes: Buffer;
+    try {
+      bytes = await readBody(req, res, { ...body, maxBytes });
+    } catch (e) {
+      logger.warn(`workspace: refused PUT ${JSON.stringify(`${kind}/${name}`)}: body ${(e as Error).message}`);
+      return answerBodyError(res, e, "file");
+    }
+    const problem = contentProblem(kind, name, bytes);
+    if (problem) return refuse(req, res, problem.status, problem.code, problem.message);
+    try {
+      const etag = await store.write(kind, name, bytes, {
+        ifMatch: header(req, "if-match"),
+        ifNoneMatch: header(req, "if-none-match"),
+      });
+      void broadcast(kind, name);
+      sendJson(res, 200, { kind, name, etag }, { etag });
+    } catch (e) {
+      if (e instanceof WorkspaceError && e.status === 412) {
+        const current = (e as WorkspaceError & { current?: string }).current;
+        logger.warn(`workspace: refused PUT ${JSON.stringify(`${kind}/${name}`)}: 412 changed_on_disk`);
+        return sendJson(res, 412, { error: { code: e.code, message: e.message }, etag: current ?? null });
+      }
+      fail(req, res, e);
+    }
+  };
+
+  return {
+    dir: store.root,
+    register(router, body) {
+      router.add(["GET", "HEAD"], WORKSPACE_PATH, list);
+      router.add("GET", `${WORKSPACE_PATH}/events`, events);
+      router.add(["GET", "HEAD", "PUT"], `${WORKSPACE_PATH}/*`, (req, res, ctx) => file(req, res, ctx.path, body));
+    },
+    setRemote(value) {
+      remote = value;
+    },
+    close() {
+      for (const w of watchers) w.close();
+      for (const res of streams) res.end();
+      streams.clear();
+    },
+  };
+}
+
+const header = (req: IncomingMessage, name: string) => {
+  const v = req.headers[name];
+  return typeof v === "string" ? v : undefined;
+};
+
+/** Beyond loopback a write needs the token, as a header (never a cookie a page could ride on). */
+function tokenProblem(req: IncomingMessage, remote: boolean, token: string | undefined): string | undefined {
+  if (!remote) return undefined;
+  if (!token) return "Writes are off: this server listens beyond this machine and LORA_GRAPH_TOKEN is not set.";
+  const sent = header(req, TOKEN_HEADER);
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  if (sent !== undefined && timingSafeEqual(digest(sent), digest(token))) return undefined;
+  return `Writes need the workspace token in the ${TOKEN_HEADER} header.`;
+}
+
+/** The body must be what the folder holds: a pipeline, or a component file under its own name. */
+function contentProblem(
+  kind: Kind,
+  name: string,
+  bytes: Uint8Array,
+): { status: number; code: string; message: string } | undefined {
+  const json = parseJsonSafely(bytes);
+  if (!json.ok) return { status: 400, code: "not_json", message: `Not JSON: ${json.errors[0].message}` };
+  if (kind === "pipelines") {
+    const r = loadWorkflow(json.value, NO_TYPES);
+    if (!r.ok) return { status: 422, code: "not_a_pipeline", message: r.errors[0].message };
+    return undefined;
+  }
+  const r = loadComponentFile(bytes);
+  if (!r.ok) return { status: 422, code: "not_a_component", message: r.errors[0].message };
+  const expected = componentFileName(r.file.definition);
+  if (name !== expected)
+    return { status: 422, code: "wrong_name", message: `This component is saved as ${expected}, not ${name}.` };
+  return undefined;
+}

@@ -1,0 +1,197 @@
+/**
+ * The workspace API (docs/components.md#the-workspace-api): list, read, atomic writes with ETag
+ * checks, live updates from disk; and WSP-01…04 (docs/reliability.md): hostile requests are
+ * refused and logged.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApp, type App } from "../../src/server/app";
+import { createWorkspace, TOKEN_HEADER, type Workspace } from "../../src/server/workspace/index";
+import { parseFilePath } from "../../src/server/workspace/store";
+import { emptyDocument, serializeWorkflow } from "../../src/graph";
+
+let dir: string;
+let app: App;
+let ws: Workspace;
+let base: string;
+let logs: string[];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "lora-graph-ws-"));
+  logs = [];
+  const logger = { info: () => {}, warn: (m: string) => void logs.push(m), error: (m: string) => void logs.push(m) };
+  ws = await createWorkspace({ dir: join(dir, "ws"), token: "s3cret-token", logger, maxBytes: 64 * 1024 });
+  app = createApp({ workspace: ws, logger, distDir: join(dir, "no-dist") });
+  base = await app.listen(0, "127.0.0.1");
+});
+afterEach(async () => {
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A request with the path exactly as given (fetch and URL would normalise `..`). */
+function raw(
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const pipeline = (name: string) => serializeWorkflow(emptyDocument({ name }));
+const json = { "content-type": "application/json" };
+
+describe("workspace API", () => {
+  it("writes atomically, lists, reads with an ETag, and refuses a stale If-Match with 412", async () => {
+    const created = await raw("PUT", "/api/workspace/pipelines/My%20castle.json", pipeline("a"), {
+      ...json,
+      "if-none-match": "*",
+    });
+    expect(created.status).toBe(200);
+    const etag = JSON.parse(created.body).etag as string;
+    expect(readFileSync(join(dir, "ws", "pipelines", "My castle.json"), "utf8")).toBe(pipeline("a"));
+    expect(readdirSync(join(dir, "ws", "pipelines"))).toEqual(["My castle.json"]);
+    const listed = JSON.parse((await raw("GET", "/api/workspace")).body);
+    expect(listed.pipelines).toMatchObject([{ name: "My castle.json", etag }]);
+    const read = await raw("GET", "/api/workspace/pipelines/My%20castle.json");
+    expect(read.headers.etag).toBe(etag);
+    expect(read.body).toBe(pipeline("a"));
+    // Someone changes the file on disk; a save based on the old ETag must not overwrite it.
+    writeFileSync(join(dir, "ws", "pipelines", "My castle.json"), pipeline("changed on disk"));
+    const stale = await raw("PUT", "/api/workspace/pipelines/My%20castle.json", pipeline("b"), {
+      ...json,
+      "if-match": etag,
+    });
+    expect(stale.status).toBe(412);
+    const current = JSON.parse(stale.body).etag;
+    expect(readFileSync(join(dir, "ws", "pipelines", "My castle.json"), "utf8")).toBe(pipeline("changed on disk"));
+    const again = await raw("PUT", "/api/workspace/pipelines/My%20castle.json", pipeline("b"), {
+      ...json,
+      "if-match": current,
+    });
+    expect(again.status).toBe(200);
+    expect(
+      await raw("PUT", "/api/workspace/pipelines/My%20castle.json", pipeline("c"), { "if-none-match": "*" }),
+    ).toMatchObject({ status: 412 });
+  });
+
+  it("refuses non-JSON, JSON that is not a pipeline, and a component under another name", async () => {
+    expect((await raw("PUT", "/api/workspace/pipelines/a.json", "{not json")).status).toBe(400);
+    const notPipeline = await raw(
+      "PUT",
+      "/api/workspace/pipelines/a.json",
+      JSON.stringify({ model_name: "x", prompt: "y" }),
+    );
+    expect(notPipeline.status).toBe(422);
+    expect((await raw("PUT", "/api/workspace/components/a.json", pipeline("x"))).status).toBe(422);
+    expect(readdirSync(join(dir, "ws", "pipelines"))).toEqual([]);
+  });
+
+  it("pushes changes made on disk to live-update streams", async () => {
+    const { hostname, port } = new URL(base);
+    const got = new Promise<string>((resolve) => {
+      request({ hostname, port, path: "/api/workspace/events" }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => {
+          text += c.toString();
+          if (text.includes(": watching")) writeFileSync(join(dir, "ws", "pipelines", "from-git.json"), pipeline("g"));
+          if (text.includes("event: change")) {
+            resolve(text);
+            res.destroy();
+          }
+        });
+      }).end();
+    });
+    const text = await got;
+    const data = JSON.parse(/data: (.*)/.exec(text)![1]);
+    expect(data).toMatchObject({
+      kind: "pipelines",
+      name: "from-git.json",
+      etag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
+    });
+  });
+
+  it("checks Host and Origin like every route", async () => {
+    expect((await raw("GET", "/api/workspace", undefined, { host: "evil.example" })).status).toBe(421);
+    const foreign = await raw("PUT", "/api/workspace/pipelines/a.json", pipeline("a"), {
+      origin: "https://evil.example",
+    });
+    expect(foreign.status).toBe(403);
+  });
+});
+
+describe("hostile workspace requests", () => {
+  it("WSP-01 traversal in any spelling is refused and logged; nothing outside is read or written", async () => {
+    writeFileSync(join(dir, "secret.json"), '{"secret":true}');
+    const paths = [
+      "/api/workspace/pipelines/../../secret.json",
+      "/api/workspace/pipelines/..%2f..%2fsecret.json",
+      "/api/workspace/pipelines/%2e%2e%2f%2e%2e%2fsecret.json",
+      "/api/workspace/pipelines/%252e%252e%252fsecret.json",
+      "/api/workspace/pipelines/..\\..\\secret.json",
+      "/api/workspace/pipelines/..%5c..%5csecret.json",
+      "/api/workspace/pipelines/.hidden.json",
+      "/api/workspace/pipelines/a%00.json",
+      "/api/workspace/pipelines/a<b>.json",
+      "/api/workspace/pipelines/notes.txt",
+      "/api/workspace/../secret.json",
+      "/api/workspace/elsewhere/a.json",
+    ];
+    for (const p of paths) {
+      const get = await raw("GET", p);
+      expect([400, 404], p).toContain(get.status);
+      expect(get.body).not.toContain(`"secret":true`);
+      expect((await raw("PUT", p, pipeline("x"))).status, p).toBeGreaterThanOrEqual(400);
+    }
+    expect(logs.filter((l) => l.startsWith("workspace: refused")).length).toBeGreaterThanOrEqual(paths.length);
+    expect(readFileSync(join(dir, "secret.json"), "utf8")).toBe('{"secret":true}');
+    expect(() => parseFilePath("pipelines/%E0%A4%A.json")).toThrow(/percent-encoding/);
+  });
+
+  it("WSP-02 a symlink leading out of the workspace is neither read nor written through", async () => {
+    writeFileSync(join(dir, "outside.json"), '{"outside":true}');
+    symlinkSync(join(dir, "outside.json"), join(dir, "ws", "pipelines", "link.json"));
+    mkdirSync(join(dir, "elsewhere"));
+    const read = await raw("GET", "/api/workspace/pipelines/link.json");
+    expect(read.status).toBe(403);
+    expect(read.body).not.toContain('outside":true');
+    expect((await raw("PUT", "/api/workspace/pipelines/link.json", pipeline("x"))).status).toBe(403);
+    expect(readFileSync(join(dir, "outside.json"), "utf8")).toBe('{"outside":true}');
+    expect(JSON.parse((await raw("GET", "/api/workspace")).body).pipelines).toEqual([]);
+    expect(logs.some((l) => l.includes("403 outside_workspace"))).toBe(true);
+  });
+
+  it("WSP-03 a body over the file cap is refused with 413 and logged; nothing is written", async () => {
+    const huge = Buffer.alloc(65 * 1024, 0x20);
+    const r = await raw("PUT", "/api/workspace/pipelines/big.json", huge);
+    expect(r.status).toBe(413);
+    expect(readdirSync(join(dir, "ws", "pipelines"))).toEqual([]);
+    expect(logs.some((l) => l.includes("big.json") && l.includes("body"))).toBe(true);
+  });
+
+  it("WSP-04 beyond loopback, writes without the right token header are refused and logged", async () => {
+    ws.setRemote(true);
+    const path = "/api/workspace/pipelines/a.json";
+    expect((await raw("PUT", path, pipeline("a"))).status).toBe(401);
+    expect((await raw("PUT", path, pipeline("a"), { [TOKEN_HEADER]: "wrong" })).status).toBe(401);
+    expect((await raw("PUT", path, pipeline("a"), { cookie: `${TOKEN_HEADER}=s3cret-token` })).status).toBe(401);
+    expect(logs.filter((l) => l.includes("401 token_required"))).toHaveLength(3);
+    expect((await raw("GET", "/api/workspace")).status).toBe(200);
+    expect((await raw("PUT", path, pipeline("a"), { [TOKEN_HEADER]: "s3cret-token" })).status).toBe(200);
+  });
+});
