@@ -283,3 +283,56 @@ describe("#9 the endpoint shows on the Sampler and on Run", () => {
     });
   }
 });
+
+describe("#5 the view stays where the user left it", () => {
+  const transform = (page: Page) =>
+    page.evaluate(() => document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform);
+  const sampler = (page: Page) => page.locator('.react-flow__node[data-id="sampler"]').boundingBox();
+
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: Run opening the runs drawer does not move or shrink the graph`, async (ctx) => {
+      const { page, context } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      // The first fit has settled when two reads a frame apart agree.
+      let last = "";
+      await expect
+        .poll(async () => {
+          const now = await transform(page);
+          const same = now === last;
+          last = now;
+          return same;
+        })
+        .toBe(true);
+      const before = await sampler(page);
+      const drawer = page.getByRole("button", { name: /Runs/ });
+      expect(await drawer.getAttribute("aria-expanded")).not.toBe("true");
+      await page.locator("[data-run-button]").click();
+      await expect.poll(() => drawer.getAttribute("aria-expanded")).toBe("true");
+      await page.locator("[data-run-id]").first().waitFor();
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      expect(await transform(page)).toBe(last);
+      // Same place and width (the Sampler grows taller as it shows the run's result).
+      const after = await sampler(page);
+      expect({ x: after!.x, y: after!.y, w: after!.width }).toEqual({ x: before!.x, y: before!.y, w: before!.width });
+      await screenshot(page, `drawer-open-${size.width}x${size.height}`);
+      await context.close();
+    });
+  }
+
+  it("a view the user panned is not re-fitted when the window changes size", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
+    const from = { x: pane.x + pane.width - 60, y: pane.y + 40 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x - 120, from.y + 60, { steps: 8 });
+    await page.mouse.up();
+    const moved = await transform(page);
+    await page.setViewportSize(SIZES[1]);
+    await page.waitForFunction(() => window.innerWidth === 1280);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(await transform(page)).toBe(moved);
+    await context.close();
+  });
+});

@@ -40,16 +40,19 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
     return () => clearTimeout(t);
   }, [initialized, flow, culled]);
 
-  // A fitted view stays fitted when the canvas changes size (a banner, the runs drawer, the window).
+  // A fitted view stays fitted when the window changes size. A canvas that shrinks inside the same
+  // window (the runs drawer opening, a banner) leaves the graph where it is: re-fitting then made
+  // every node jump and shrink. A view the user moved is never re-fitted (fitState.fitted).
   useEffect(() => {
     const el = canvasRef.current;
     if (!el || typeof ResizeObserver === "undefined") return;
-    let last = { w: el.clientWidth, h: el.clientHeight };
+    let last = { w: el.clientWidth, h: el.clientHeight, ww: window.innerWidth, wh: window.innerHeight };
     const ro = new ResizeObserver(() => {
-      const now = { w: el.clientWidth, h: el.clientHeight };
+      const now = { w: el.clientWidth, h: el.clientHeight, ww: window.innerWidth, wh: window.innerHeight };
       if (now.w === last.w && now.h === last.h) return;
+      const windowResized = now.ww !== last.ww || now.wh !== last.wh;
       last = now;
-      if (fitState.fitted) fitGraph(flow);
+      if (fitState.fitted && windowResized) fitGraph(flow);
     });
     ro.observe(el);
     return () => ro.disconnect();
