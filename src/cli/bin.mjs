@@ -30,7 +30,15 @@ try {
     interrupt.abort();
     process.once("SIGINT", () => process.exit(130));
   });
-  process.exitCode = await run(process.argv.slice(2), { signal: interrupt.signal });
+  // SIGTERM (kill): a batch stops sending and records what is running, for --resume; anything
+  // else ends at once, as it would without a handler.
+  const stop = new AbortController();
+  process.once("SIGTERM", () => {
+    if (getEventListeners(stop.signal, "abort").length === 0) process.exit(143);
+    stop.abort();
+    process.once("SIGTERM", () => process.exit(143));
+  });
+  process.exitCode = await run(process.argv.slice(2), { signal: interrupt.signal, stop: stop.signal });
 } catch (err) {
   fail(err);
 }

@@ -23,6 +23,8 @@ export interface CommandContext {
   fetch: typeof fetch;
   /** Aborted on Ctrl-C: long-running commands (run) should stop and clean up when it fires. */
   signal: AbortSignal;
+  /** Aborted on SIGTERM: a batch stops sending and exits, leaving its running requests for --resume. */
+  stop?: AbortSignal;
 }
 
 export interface Command {

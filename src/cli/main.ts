@@ -46,6 +46,8 @@ export interface RunOptions {
   registry?: Registry;
   env?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
+  /** SIGTERM: see CommandContext.stop. */
+  stop?: AbortSignal;
   fetch?: typeof fetch;
 }
 
@@ -136,6 +138,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       values: parsed.values as CommandContext["values"],
       env: options.env ?? process.env,
       signal: options.signal ?? new AbortController().signal,
+      stop: options.stop,
       fetch: options.fetch ?? globalThis.fetch,
     };
     return await command.run(ctx);

@@ -12,7 +12,8 @@ import { serializeWorkflow, type WorkflowDocument } from "../graph";
 import { embedRecipe, labelsFromSourceMap, type Recipe } from "../interop/recipe";
 import { createRunner, RunnerError, type QueueUpdate, type Runner, type RunnerErrorInfo } from "../fal/runner";
 import { EXIT, oneFile, readWorkflow, WORKSPACE_OPTION, type Command, type CommandContext } from "./context";
-import { resolveParamPath, valueFromText } from "../batch";
+import { DEFAULT_BATCH_CAP, resolveParamPath, valueFromText } from "../batch";
+import { BatchRefused, batchOptions, DEFAULT_BATCH_CONCURRENCY, runBatch, type BatchJob } from "./batch";
 import { InputError } from "./io";
 import { inline } from "./terminal";
 import { formatDiagnostic, fromDiagnostic, hasError, type CliDiagnostic } from "./report";
@@ -40,6 +41,10 @@ export const runCommand: Command = {
     "--set node.param=value overrides a param before compiling (repeatable). The value is read as",
     'JSON when it parses (42, true, {"width":512,"height":512}), else as text; null removes the param.',
     "With --json, stdout holds { outputs, diagnostics }; outputs carry ok and result or error.",
+    "Batches (--batch FILE and/or --count N): one JSON line per result on stdout ({ ok, index, row,",
+    "values, picks, input, requestId, files }), progress on stderr, a state file written as it goes.",
+    "Ctrl-C cancels what is running; SIGTERM stops sending and leaves the running ones; --resume",
+    "continues either without resending a finished or running request (docs/batches.md).",
     "Exit 0 when every output ran, 1 when the pipeline has errors or a run failed, 2 on a usage",
     "error or unreadable FILE, 130 when interrupted (queued requests are cancelled first).",
   ].join("\n"),
@@ -49,6 +54,19 @@ export const runCommand: Command = {
     set: { type: "string", multiple: true, description: "node.param=value: override a param (repeatable)" },
     stream: { type: "boolean", description: "Follow status over server-sent events instead of polling" },
     ...WORKSPACE_OPTION,
+    batch: { type: "string", description: "rows.csv|rows.jsonl: one run per row (columns node.param or a wildcard)" },
+    count: { type: "string", description: "Runs per row; without --batch, N runs with fresh wildcard draws" },
+    concurrency: {
+      type: "string",
+      description: `Batch requests in flight at once (default ${DEFAULT_BATCH_CONCURRENCY})`,
+    },
+    seed: { type: "string", description: "Batch seed for wildcard draws (default: random, printed)" },
+    combinatorial: { type: "boolean", description: "Every wildcard combination (times --count) instead of draws" },
+    wildcards: { type: "string", description: "DIR of wildcard lists: DIR/colors.txt is __colors__" },
+    resume: { type: "boolean", description: "Continue the batch in the state file where it stopped" },
+    state: { type: "string", description: "The batch state file (default: OUT/batch-state.jsonl)" },
+    cap: { type: "string", description: `Most requests a batch sends without --yes (default ${DEFAULT_BATCH_CAP})` },
+    yes: { type: "boolean", description: "Send a batch larger than the cap" },
   },
   run: runWorkflow,
 };
@@ -139,6 +157,8 @@ async function runWorkflow(ctx: CommandContext): Promise<number> {
     loaded.document,
     sets.map((s) => parseOverride(s, loaded.document, ctx)),
   );
+  const batch = await batchOptions(ctx, outDir);
+  if (batch) return runBatchWorkflow(ctx, doc, batch, target, outDir, loaded.diagnostics);
   const compiled = compile(doc, ctx.registry);
   const workflow = serializeWorkflow(doc);
   const diagnostics = [...loaded.diagnostics, ...compiled.diagnostics.map((d) => fromDiagnostic(d, doc))];
@@ -181,6 +201,42 @@ async function runWorkflow(ctx: CommandContext): Promise<number> {
     return outcomes.every((o) => !o.error) ? EXIT.ok : EXIT.problems;
   } finally {
     ctx.signal.removeEventListener("abort", onInterrupt);
+  }
+}
+
+async function runBatchWorkflow(
+  ctx: CommandContext,
+  doc: WorkflowDocument,
+  batch: NonNullable<Awaited<ReturnType<typeof batchOptions>>>,
+  target: ReturnType<typeof connection>,
+  outDir: string,
+  warnings: readonly CliDiagnostic[],
+): Promise<number> {
+  for (const d of warnings) ctx.io.stderr(`${formatDiagnostic(d)}\n`);
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new InputError(`cannot create --out directory ${outDir}: ${(err as Error).message}`);
+  }
+  const runner = createRunner({ ...target, mode: ctx.values.stream === true ? "streaming" : "polling" });
+  const width = String(batch.count * Math.max(1, batch.table ? batch.table.text.split("\n").length : 1)).length;
+  const save = (job: BatchJob, data: unknown, requestId: string, signal: AbortSignal) => {
+    const recipe: Recipe = {
+      workflow: job.workflow,
+      endpoint: job.output.endpoint,
+      input: job.output.input!,
+      labels: labelsFromSourceMap(job.run.document, job.output.sourceMap),
+    };
+    const stem = `${job.output.output}-${String(job.run.index + 1).padStart(width, "0")}`;
+    return saveImages(data, stem, outDir, signal, requestId, recipe);
+  };
+  try {
+    return await runBatch(ctx, doc, batch, { runner, save });
+  } catch (err) {
+    if (!(err instanceof BatchRefused)) throw err;
+    for (const line of err.lines) ctx.io.stderr(`error ${inline(line)}\n`);
+    ctx.io.stderr("batch refused: nothing was sent\n");
+    return EXIT.problems;
   }
 }
 

@@ -42,6 +42,24 @@ export interface WorkflowMeta {
   createdAt?: string;
   updatedAt?: string;
   tags?: string[];
+  /** Set on a batch run's copy: which run it was and the values drawn (docs/batches.md#recording). */
+  batch?: BatchStamp;
+}
+
+/** What a batch run records in its workflow, so restoring its image gives back its row's values. */
+export interface BatchStamp {
+  /** The batch's id: results of one batch share it. */
+  id: string;
+  /** The run's index in the batch, from 0. */
+  index: number;
+  /** 1-based table row. */
+  row?: number;
+  /** The batch seed the values were drawn from. */
+  seed: number;
+  /** `node.param` → the value sent; `__list__` → a table's fixed wildcard value. */
+  values: Record<string, unknown>;
+  /** Each line drawn from a wildcard list. */
+  picks?: { list: string; value: string }[];
 }
 
 export interface WorkflowDocument {

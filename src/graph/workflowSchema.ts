@@ -57,6 +57,16 @@ export const workflowMetaSchema = z.object({
   createdAt: z.optional(z.string()),
   updatedAt: z.optional(z.string()),
   tags: z.optional(z.array(z.string())),
+  batch: z.optional(
+    z.object({
+      id: z.string(),
+      index: z.number(),
+      row: z.optional(z.number()),
+      seed: z.number(),
+      values: z.record(z.string(), z.unknown()),
+      picks: z.optional(z.array(z.object({ list: z.string(), value: z.string() }))),
+    }),
+  ),
 });
 
 /** Version 2: the format before components. */

@@ -1,0 +1,192 @@
+/**
+ * `lora-graph run --batch/--count`, against the real server in stand-in mode: refused batches send
+ * nothing, results come one JSON line each, a 429 waits and goes again, and an interrupted batch
+ * resumes without sending anything twice (one spawn, for the real SIGTERM).
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { run, type CliIO } from "../../src/cli/main";
+import { nodeIO } from "../../src/cli/io";
+import { readImageMetadata, WORKFLOW_KEYWORD } from "../../src/interop/image";
+import { startServer, type StartedServer } from "../harness/server";
+
+const BIN = fileURLToPath(new URL("../../src/cli/bin.mjs", import.meta.url));
+const QUEEN = fileURLToPath(new URL("../../src/examples/medieval-queen.json", import.meta.url));
+const SMALL = ["--set", 'sampler.image_size="square"'];
+
+let srv: StartedServer;
+let out: string;
+beforeAll(async () => {
+  srv = await startServer({ standinOptions: { latencyMs: 150, queueDelayMs: 20 } });
+});
+afterAll(() => srv.close());
+beforeEach(async () => {
+  srv.standin!.faults.clear();
+  srv.standin!.resetStats();
+  out = await mkdtemp(join(tmpdir(), "lora-graph-batch-"));
+});
+afterEach(() => rm(out, { recursive: true, force: true }));
+
+const calls = () => srv.standin!.stats().calls;
+
+async function cli(argv: string[], signal?: AbortSignal, onStdout?: (all: string) => void) {
+  const r = { stdout: "", stderr: "" };
+  const io: CliIO = {
+    stdout: (s) => {
+      r.stdout += s;
+      onStdout?.(r.stdout);
+    },
+    stderr: (s) => void (r.stderr += s),
+    read: nodeIO.read,
+  };
+  const code = await run(argv, { io, env: {}, signal });
+  return {
+    code,
+    ...r,
+    lines: r.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+  };
+}
+
+const batch = (...extra: string[]) => cli(["run", QUEEN, "--proxy", srv.proxyUrl, "--out", out, ...SMALL, ...extra]);
+
+async function table(name: string, text: string): Promise<string> {
+  const path = join(out, name);
+  await writeFile(path, text);
+  return path;
+}
+
+describe("lora-graph run --batch", () => {
+  it("a CSV batch prints one line per result with its row, values, input and files", async () => {
+    await writeFile(join(out, "colors.txt"), "red\ngreen\n");
+    const rows = await table("rows.csv", 'prompt.prompt,sampler.seed\n"a {tiny|huge} __colors__ queen",1\nan owl,2\n');
+    const r = await batch("--batch", rows, "--wildcards", out, "--seed", "7");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.lines).toHaveLength(2);
+    const byRow = Object.fromEntries(r.lines.map((l) => [l.row, l]));
+    expect(byRow[1].values["prompt.prompt"]).toMatch(/^a (tiny|huge) (red|green) queen$/);
+    expect(byRow[1].input.prompt).toBe(byRow[1].values["prompt.prompt"]);
+    expect(byRow[1].picks).toEqual([{ list: "colors", value: expect.any(String) }]);
+    expect(byRow[2]).toMatchObject({ ok: true, values: { "prompt.prompt": "an owl", "sampler.seed": 2 } });
+    expect(byRow[2].input.seed).toBe(2);
+    // The image carries the run's workflow with its batch row, so restoring it gives the values back.
+    const meta = readImageMetadata(await readFile(byRow[1].files[0]));
+    if (!meta.ok) throw new Error(meta.error);
+    const workflow = JSON.parse(meta.entries[WORKFLOW_KEYWORD]);
+    expect(workflow.meta.batch).toMatchObject({ row: 1, seed: 7, values: byRow[1].values });
+    expect(workflow.nodes.find((n: { id: string }) => n.id === "prompt").params.prompt).toBe(
+      byRow[1].values["prompt.prompt"],
+    );
+    expect(r.stderr).toMatch(/^batch: 2\/2 done, 0 running, 0 failed$/m);
+    // The same seed draws the same prompt.
+    await rm(join(out, "batch-state.jsonl"));
+    const again = await batch("--batch", rows, "--wildcards", out, "--seed", "7");
+    expect(again.lines.find((l) => l.row === 1).values).toEqual(byRow[1].values);
+  });
+
+  it("BAT-03 a malformed table, an unknown column or a bad value is refused at its line and column; nothing is sent", async () => {
+    const quote = await batch("--batch", await table("q.csv", 'prompt.prompt\n"open\n'));
+    expect(quote.code).toBe(2);
+    expect(quote.stderr).toContain("q.csv:2:1: this quote is never closed");
+    const col = await batch("--batch", await table("c.csv", "prompt.prompt,sampler.stepz\nfox,3\n"));
+    expect(col.code).toBe(1);
+    expect(col.stderr).toMatch(/c\.csv:1:15: unknown column "sampler.stepz"/);
+    const val = await batch("--batch", await table("v.jsonl", '{"sampler.seed": 1}\n{"sampler.seed": "x"}\n'));
+    expect(val.stderr).toMatch(/v\.jsonl:2:2: sampler.seed: /);
+    const wild = await batch("--count", "2", "--set", "prompt.prompt=a __nothing__");
+    expect(wild.stderr).toMatch(/__nothing__ matches no wildcard list/);
+    expect(wild.stderr).toContain("batch refused: nothing was sent");
+    expect(calls().submit).toBe(0);
+  });
+
+  it("a batch over the cap needs --yes", async () => {
+    const r = await batch("--count", "3", "--cap", "2");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("this batch makes 3 runs, over the cap of 2; add --yes");
+    expect(calls().submit).toBe(0);
+    const yes = await batch("--count", "3", "--cap", "2", "--yes", "--concurrency", "3");
+    expect(yes.code, yes.stderr).toBe(0);
+    expect(yes.lines).toHaveLength(3);
+  });
+
+  it("BAT-02 a submit refused with 429 waits and goes again; no run is dropped", async () => {
+    srv.standin!.faults.add({ op: "submit", kind: "http", status: 429, retryAfterSeconds: 0, times: 2 });
+    const r = await batch("--count", "3", "--concurrency", "3");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.lines.map((l) => l.ok)).toEqual([true, true, true]);
+    expect(calls().submit).toBe(5);
+  });
+
+  it("BAT-01 Ctrl-C cancels the running requests and sends no more; --resume sends the cancelled ones again", async () => {
+    const ctrlC = new AbortController();
+    // The second request stays queued, so it is running when Ctrl-C comes.
+    srv.standin!.faults.add({ op: "submit", kind: "stuck", on: 2 });
+    const args = ["run", QUEEN, "--proxy", srv.proxyUrl, "--out", out, ...SMALL, "--count", "4", "--concurrency", "2"];
+    const r = await cli(args, ctrlC.signal, (all) => all.includes("\n") && ctrlC.abort());
+    expect(r.code).toBe(130);
+    expect(r.lines).toHaveLength(1);
+    expect(calls()).toMatchObject({ submit: 2, cancel: 1 });
+    expect(r.stderr).toMatch(/request \S+ cancelled/);
+    const resumed = await cli([...args, "--resume"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.lines.map((l) => l.index).sort()).toEqual([1, 2, 3]);
+    expect(calls().submit).toBe(5);
+  });
+
+  it("BAT-01 killed after 5 of 20 results, --resume ends with exactly 20 results and 20 submits", async () => {
+    const rows = await table(
+      "rows.csv",
+      ["prompt.prompt", ...Array.from({ length: 20 }, (_, i) => `"queen {${i}|${i + 100}}"`)].join("\n"),
+    );
+    const args = [
+      BIN,
+      "run",
+      QUEEN,
+      "--proxy",
+      srv.proxyUrl,
+      "--out",
+      out,
+      ...SMALL,
+      "--batch",
+      rows,
+      "--concurrency",
+      "4",
+    ];
+    const child = spawn(process.execPath, [...args, "--seed", "5"], {
+      cwd: tmpdir(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let first = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout.on("data", (d) => {
+      first += d;
+      if (first.split("\n").filter(Boolean).length >= 5 && !child.killed) child.kill("SIGTERM");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code, stderr).toBe(143);
+    const before = first
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(before.length).toBeGreaterThanOrEqual(5);
+    expect(before.length).toBeLessThan(20);
+
+    const resumed = await cli([...args.slice(1), "--seed", "5", "--resume"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const all = [...before, ...resumed.lines];
+    expect(all).toHaveLength(20);
+    expect(new Set(all.map((l) => l.row))).toEqual(new Set(Array.from({ length: 20 }, (_, i) => i + 1)));
+    expect(all.every((l) => l.ok)).toBe(true);
+    expect(calls().submit).toBe(20);
+    // Resuming a different batch with this state file is refused.
+    const other = await cli([...args.slice(1), "--seed", "6", "--resume"]);
+    expect(other.stderr).toContain("is the state of another batch");
+  }, 30_000);
+});
