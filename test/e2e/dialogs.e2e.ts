@@ -27,7 +27,7 @@ describe("dialogs keep focus", () => {
     const before = await nodeIds(page);
 
     await page.getByRole("button", { name: "Import request" }).click();
-    await page.getByLabel("Request JSON").fill('{"prompt": "a fox",');
+    await page.getByLabel("Text to import").fill('{"prompt": "a fox",');
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await page.locator('[role="dialog"] .callout.error').waitFor();
     await expect.poll(() => focusInTopDialog(page)).toBe(true);

@@ -34,10 +34,15 @@ export function Modal({
     trap.activate();
     // It does not see a focused button turning disabled (Import while busy), which also drops
     // focus to <body>: take it back once the browser has moved it.
-    const onFocusOut = () =>
+    // A focusout with somewhere to go (a click on a card, Tab) is focus moving, not falling: while
+    // it moves, activeElement is briefly <body>, and refocusing then would steal the click.
+    const onFocusOut = (e: FocusEvent) => {
+      if (e.relatedTarget) return;
       queueMicrotask(() => {
-        if (document.activeElement === document.body && isTopDialog(root)) firstFocus(root).focus();
+        if (document.activeElement === document.body && isTopDialog(root))
+          firstFocus(root).focus({ preventScroll: true });
       });
+    };
     root.addEventListener("focusout", onFocusOut);
     return () => {
       root.removeEventListener("focusout", onFocusOut);
