@@ -1,4 +1,4 @@
-// The canvas a ComfyUI user would live in (issue #15): errors that explain themselves, fields
+// The canvas a ComfyUI user would live in: errors that explain themselves, fields
 // that hold what they show, placement that covers nothing. Each test
 // drives the editor with mouse and keyboard in real Chromium, at the two laptop sizes.
 import { describe, expect, it } from "vitest";
