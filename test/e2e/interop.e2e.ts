@@ -112,4 +112,32 @@ describe("the import door", () => {
     expect(await page.locator(".react-flow__node").count()).toBe(before);
     await context.close();
   });
+
+  it("LoRA aliases: a URL filled in for a LoRA known by name resolves it on the next import", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const text = A1111.replace(/, Civitai resources: .*$/, "");
+    const importText = async () => {
+      await page.getByRole("button", { name: "Import request" }).click();
+      await page.getByLabel("Text to import").fill(text);
+      await page.getByRole("button", { name: "Import", exact: true }).click();
+      const confirm = page.getByTestId("confirm-replace");
+      await Promise.race([confirm.waitFor().then(() => confirm.click()), report(page).waitFor()]).catch(() => {});
+      await report(page).waitFor();
+    };
+    await importText();
+    expect(await report(page).innerText()).toMatch(/LoRA `castle_style`: path needed/);
+    const path = page.locator("#n-lora_1-path");
+    await path.fill("https://civitai.com/api/download/models/4242");
+    await path.press("Tab");
+    await importText();
+    await expect
+      .poll(() => report(page).innerText())
+      .toMatch(/castle_style`: path https:\/\/civitai\.com\S+, from your LoRA aliases/);
+    expect(await report(page).innerText()).not.toMatch(/path needed/);
+    expect(JSON.parse(await requestJson(page)).loras).toEqual([
+      { path: "https://civitai.com/api/download/models/4242", scale: 0.7 },
+    ]);
+    await context.close();
+  });
 });

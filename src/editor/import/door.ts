@@ -7,6 +7,8 @@
 import type { Diagnostic, WorkflowDocument } from "../../graph";
 import { detectIncoming, type Incoming } from "../../interop/incoming";
 import type { ForeignRequest } from "../../interop/foreign";
+import { applyAliases } from "../../interop/aliases";
+import { learnAliases, loadAliases } from "./aliases";
 import { loadCompiler } from "../engine";
 import { estimatedSize } from "../flow/sizes";
 import { openBlob, replaceGuarded } from "../library/files";
@@ -49,7 +51,7 @@ export async function importInto(store: EditorStore, source: ImportSource): Prom
     const imported =
       found.kind === "request"
         ? await fromRequest(store, found.json, name)
-        : await fromForeign(store, found.foreign, name);
+        : await fromForeign(store, withAliases(store, found.foreign), name);
     const report: ImportReport = {
       format: found.kind === "request" ? "fal request" : found.foreign.format,
       from,
@@ -101,6 +103,12 @@ async function laidOut(store: EditorStore, doc: WorkflowDocument): Promise<Workf
 
 /** Room under a node for what its view adds below its fields. */
 const STRIP_MARGIN = 56;
+
+/** LoRAs known by name get the URLs chosen before, learned first from the graph being replaced. */
+function withAliases(store: EditorStore, foreign: ForeignRequest): ForeignRequest {
+  learnAliases(store.getState().document, store.registry);
+  return applyAliases(foreign, loadAliases());
+}
 
 /** A lora-graph workflow (file or image): the file path, with its worker, checks and repair report. */
 async function openWorkflow(store: EditorStore, source: ImportSource, image: boolean): Promise<ImportOutcome> {
