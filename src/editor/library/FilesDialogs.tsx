@@ -8,7 +8,7 @@ import { Modal } from "../kit/Modal";
 import { useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
 import { getSession } from "../persistence/boot";
-import type { Session } from "../persistence/session";
+import type { OpenOutcome, Session } from "../persistence/session";
 import type { DraftRecord, RecentDraftRecord } from "../persistence/db";
 import type { WorkflowSummary } from "./library";
 import { downloadText, filesUi, openTemplate, saveToLibrary } from "./files";
@@ -16,6 +16,14 @@ import { time, useFilesUi, useSession, useSessionState } from "./hooks";
 
 // The lessons (their workflows and text) load when the gallery first opens.
 const LessonCards = lazy(() => import("../teach/Lessons").then((m) => ({ default: m.LessonCards })));
+
+/** Opens a library workflow or a draft, then says so or reports why not (a cancelled open says nothing). */
+async function openReporting(open: Promise<OpenOutcome>, name: string, done: string, failed: string) {
+  const r = await open;
+  if (r.ok) ui.toast(`${done} “${name}”`, "success");
+  else if (!r.cancelled)
+    filesUi.set({ report: { title: failed, source: `“${name}”`, issues: r.errors, severity: "error" } });
+}
 
 function LoadReport() {
   const report = useFilesUi((s) => s.report);
@@ -233,17 +241,7 @@ function LibraryRow({
           data-testid="library-open"
           onClick={async () => {
             filesUi.set({ library: false });
-            const r = await session.openLibrary(rec.id);
-            if (r.ok) ui.toast(`Opened “${rec.name}”`, "success");
-            else if (!r.cancelled)
-              filesUi.set({
-                report: {
-                  title: "Could not open this workflow",
-                  source: `“${rec.name}”`,
-                  issues: r.errors,
-                  severity: "error",
-                },
-              });
+            await openReporting(session.openLibrary(rec.id), rec.name, "Opened", "Could not open this workflow");
           }}
         >
           Open
@@ -286,34 +284,7 @@ function LibraryDialog() {
   const s = useSessionState();
   const store = useEditorStore();
   const [query, setQuery] = useState("");
-  const [items, setItems] = useState<WorkflowSummary[]>([]);
-  const [recent, setRecent] = useState<RecentDraftRecord[]>([]);
-  const [unreadable, setUnreadable] = useState<DraftRecord[]>([]);
-  const [tick, setTick] = useState(0);
-  const refresh = () => setTick((t) => t + 1);
-  const queryRef = useRef(query);
-  queryRef.current = query;
-
-  useEffect(() => {
-    if (!open || !session) return;
-    let live = true;
-    void (async () => {
-      const [list, rec, slots] = await Promise.all([
-        session.library.list(queryRef.current),
-        session.drafts.listRecent(),
-        session.drafts.listSlots(),
-      ]);
-      if (!live) return;
-      setItems(list);
-      setRecent(rec);
-      setUnreadable(slots.filter((x) => x.quarantined));
-    })();
-    return () => {
-      live = false;
-    };
-    // Also refresh when this tab saves to the library (the name dialog finishes after the click).
-  }, [open, session, query, tick, s?.library?.id, s?.library?.updatedAt, s?.library?.name]);
-
+  const { items, recent, unreadable, refresh } = useLibraryLists(open, session, query);
   if (!open) return null;
   const close = () => filesUi.set({ library: false });
   if (!session) {
@@ -381,87 +352,135 @@ function LibraryDialog() {
           )}
         </ul>
 
-        <h3 className="lg-h3">Recover drafts</h3>
-        <p className="muted small">
-          Pipelines replaced by New, Open, a template or the library, and deleted workflows. The last 20 are kept.
-        </p>
-        <ul className="lg-list" data-testid="recent-drafts">
-          {recent.map((r) => (
-            <li key={r.id} className="lg-row" data-testid="recent-draft">
-              <div className="lg-row-main">
-                <span className="lg-row-name">{r.name}</span>
-                <span className="lg-row-meta">
-                  {r.nodeCount} nodes · {time(r.savedAt)} · {r.reason}
-                </span>
-              </div>
-              <div className="lg-row-actions">
-                <button
-                  className="btn small primary"
-                  data-testid="recent-recover"
-                  onClick={async () => {
-                    close();
-                    const res = await session.recoverRecent(r.id);
-                    if (res.ok) ui.toast(`Recovered “${r.name}”`, "success");
-                    else if (!res.cancelled)
-                      filesUi.set({
-                        report: {
-                          title: "Could not recover this draft",
-                          source: `“${r.name}”`,
-                          issues: res.errors,
-                          severity: "error",
-                        },
-                      });
-                  }}
-                >
-                  Recover
-                </button>
-                <button
-                  className="btn small"
-                  onClick={() => downloadText(r.data, `${r.name.replace(/[^\w.-]+/g, "-")}.draft.json`)}
-                  title="Download the draft's raw data"
-                >
-                  Download
-                </button>
-              </div>
-            </li>
-          ))}
-          {!recent.length && <li className="lg-empty">Nothing to recover.</li>}
-        </ul>
-
-        {unreadable.length > 0 && (
-          <>
-            <h3 className="lg-h3">Unreadable autosaves</h3>
-            <ul className="lg-list" data-testid="unreadable-drafts">
-              {unreadable.map((d) => (
-                <li key={d.slot} className="lg-row">
-                  <div className="lg-row-main">
-                    <span className="lg-row-name">{d.name}</span>
-                    <span className="lg-row-meta">{d.quarantined?.reason}</span>
-                  </div>
-                  <div className="lg-row-actions">
-                    <button
-                      className="btn small"
-                      onClick={async () => {
-                        const read = await session.drafts.read(d.slot);
-                        downloadText(read?.current?.data ?? "", `lora-graph-unreadable-autosave-${d.slot}.json`);
-                      }}
-                    >
-                      Download raw data
-                    </button>
-                    <button
-                      className="btn small danger"
-                      onClick={async () => (await session.discardCorrupt(d.slot), refresh())}
-                    >
-                      Discard
-                    </button>
-                  </div>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
+        <RecoverDrafts recent={recent} session={session} close={close} />
+        {unreadable.length > 0 && <UnreadableDrafts unreadable={unreadable} session={session} onChanged={refresh} />}
       </div>
     </Modal>
+  );
+}
+
+/**
+ * The library's workflows matching `query`, the recoverable drafts and the unreadable autosaves,
+ * read while the dialog is open; `refresh` reads them again.
+ */
+function useLibraryLists(open: boolean, session: Session | null, query: string) {
+  const s = useSessionState();
+  const [items, setItems] = useState<WorkflowSummary[]>([]);
+  const [recent, setRecent] = useState<RecentDraftRecord[]>([]);
+  const [unreadable, setUnreadable] = useState<DraftRecord[]>([]);
+  const [tick, setTick] = useState(0);
+  const refresh = () => setTick((t) => t + 1);
+  const queryRef = useRef(query);
+  queryRef.current = query;
+
+  useEffect(() => {
+    if (!open || !session) return;
+    let live = true;
+    void (async () => {
+      const [list, rec, slots] = await Promise.all([
+        session.library.list(queryRef.current),
+        session.drafts.listRecent(),
+        session.drafts.listSlots(),
+      ]);
+      if (!live) return;
+      setItems(list);
+      setRecent(rec);
+      setUnreadable(slots.filter((x) => x.quarantined));
+    })();
+    return () => {
+      live = false;
+    };
+    // Also refresh when this tab saves to the library (the name dialog finishes after the click).
+  }, [open, session, query, tick, s?.library?.id, s?.library?.updatedAt, s?.library?.name]);
+
+  return { items, recent, unreadable, refresh };
+}
+
+/** Pipelines replaced or deleted, each recoverable or downloadable as raw data. */
+function RecoverDrafts({ recent, session, close }: { recent: RecentDraftRecord[]; session: Session; close(): void }) {
+  return (
+    <>
+      <h3 className="lg-h3">Recover drafts</h3>
+      <p className="muted small">
+        Pipelines replaced by New, Open, a template or the library, and deleted workflows. The last 20 are kept.
+      </p>
+      <ul className="lg-list" data-testid="recent-drafts">
+        {recent.map((r) => (
+          <li key={r.id} className="lg-row" data-testid="recent-draft">
+            <div className="lg-row-main">
+              <span className="lg-row-name">{r.name}</span>
+              <span className="lg-row-meta">
+                {r.nodeCount} nodes · {time(r.savedAt)} · {r.reason}
+              </span>
+            </div>
+            <div className="lg-row-actions">
+              <button
+                className="btn small primary"
+                data-testid="recent-recover"
+                onClick={async () => {
+                  close();
+                  await openReporting(session.recoverRecent(r.id), r.name, "Recovered", "Could not recover this draft");
+                }}
+              >
+                Recover
+              </button>
+              <button
+                className="btn small"
+                onClick={() => downloadText(r.data, `${r.name.replace(/[^\w.-]+/g, "-")}.draft.json`)}
+                title="Download the draft's raw data"
+              >
+                Download
+              </button>
+            </div>
+          </li>
+        ))}
+        {!recent.length && <li className="lg-empty">Nothing to recover.</li>}
+      </ul>
+    </>
+  );
+}
+
+/** Autosaves that could not be read: their raw data to download, or discard. */
+function UnreadableDrafts({
+  unreadable,
+  session,
+  onChanged,
+}: {
+  unreadable: DraftRecord[];
+  session: Session;
+  onChanged(): void;
+}) {
+  return (
+    <>
+      <h3 className="lg-h3">Unreadable autosaves</h3>
+      <ul className="lg-list" data-testid="unreadable-drafts">
+        {unreadable.map((d) => (
+          <li key={d.slot} className="lg-row">
+            <div className="lg-row-main">
+              <span className="lg-row-name">{d.name}</span>
+              <span className="lg-row-meta">{d.quarantined?.reason}</span>
+            </div>
+            <div className="lg-row-actions">
+              <button
+                className="btn small"
+                onClick={async () => {
+                  const read = await session.drafts.read(d.slot);
+                  downloadText(read?.current?.data ?? "", `lora-graph-unreadable-autosave-${d.slot}.json`);
+                }}
+              >
+                Download raw data
+              </button>
+              <button
+                className="btn small danger"
+                onClick={async () => (await session.discardCorrupt(d.slot), onChanged())}
+              >
+                Discard
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
