@@ -336,3 +336,37 @@ describe("#5 the view stays where the user left it", () => {
     await context.close();
   });
 });
+
+describe("#12 toasts do not pile up or go stale", () => {
+  it("the same refusal three times shows one toast; a click dismisses it", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    for (let i = 0; i < 3; i++)
+      await dragBetween(
+        page,
+        handle(page, "base", "model", "source"),
+        handle(page, "sampler", "conditioning", "target"),
+      );
+    const refusals = page.locator(".toast.error");
+    await refusals.first().waitFor();
+    expect(await refusals.count()).toBe(1);
+    await refusals.first().click();
+    await expect.poll(() => refusals.count()).toBe(0);
+    await context.close();
+  });
+
+  it("the restored-draft notice leaves at the first edit", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await selectNode(page, "sampler");
+    await typeInto(page, "#i-sampler-guidance_scale", "6");
+    await page.keyboard.press("Tab");
+    await expect.poll(() => page.getByTestId("autosave-status").getAttribute("data-state")).toBe("saved");
+    await page.reload();
+    await page.getByTestId("restored-notice").waitFor();
+    await selectNode(page, "sampler");
+    await typeInto(page, "#i-sampler-guidance_scale", "8");
+    await expect.poll(() => page.getByTestId("restored-notice").count()).toBe(0);
+    await context.close();
+  });
+});

@@ -5,10 +5,10 @@
  * recoverable drafts) load on demand from FilesDialogs.tsx. Mount once inside the editor
  * (<FilesUi />); actions live in files.ts.
  */
-import { Suspense, useEffect, useState, useSyncExternalStore, type ReactElement, type ReactNode } from "react";
+import { Suspense, useEffect, useRef, useState, useSyncExternalStore, type ReactElement, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import { Modal } from "../kit/Modal";
-import { useEditorStore } from "../store/react";
+import { useEditor, useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
 import { dialogs, getBootError, getSession } from "../persistence/boot";
 import { downloadText, type FilesUiState } from "./files";
@@ -135,11 +135,19 @@ function RestoredNotice() {
   const s = useSessionState();
   const session = getSession();
   const restored = s?.restored;
+  const doc = useEditor((st) => st.document);
+  const shownWith = useRef<unknown>(null);
   useEffect(() => {
     if (!restored || !session) return;
     const t = setTimeout(() => session.dismissRestored(), 8000);
     return () => clearTimeout(t);
   }, [restored, session]);
+  // The notice is about the document as it was restored: the first edit makes it stale.
+  useEffect(() => {
+    if (!restored || !session) return void (shownWith.current = null);
+    if (shownWith.current === null) shownWith.current = doc;
+    else if (shownWith.current !== doc) session.dismissRestored();
+  }, [restored, session, doc]);
   if (!restored || !session) return null;
   return (
     <OnCanvas>

@@ -50,10 +50,18 @@ let nonce = 0;
 
 export const ui = {
   ...base,
+  /**
+   * Shows a short message. The same text again replaces the one showing (no pile of repeats), and
+   * at most three show at once, the newest last.
+   */
   toast(text: string, kind: Toast["kind"] = "info", ms = 4000) {
     const t = { id: ++toastId, kind, text };
-    ui.set({ toasts: [...ui.get().toasts.slice(-3), t] });
-    setTimeout(() => ui.set({ toasts: ui.get().toasts.filter((x) => x.id !== t.id) }), ms);
+    const others = ui.get().toasts.filter((x) => x.text !== text);
+    ui.set({ toasts: [...others.slice(-2), t] });
+    setTimeout(() => ui.dismissToast(t.id), ms);
+  },
+  dismissToast(id: number) {
+    if (ui.get().toasts.some((x) => x.id === id)) ui.set({ toasts: ui.get().toasts.filter((x) => x.id !== id) });
   },
   /** Reveals a node (and field): the canvas centres it, node body and inspector flash the field. */
   focus(nodeId: string, field?: string, options: { keepTab?: boolean } = {}) {
