@@ -8,7 +8,7 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { compile, lookupSource, type CompiledOutput } from "../compiler";
-import { serializeWorkflow, type WorkflowDocument } from "../graph";
+import { componentRegistry, serializeWorkflow, type WorkflowDocument } from "../graph";
 import { embedRecipe, labelsFromSourceMap, type Recipe } from "../interop/recipe";
 import { createRunner, RunnerError, type QueueUpdate, type Runner, type RunnerErrorInfo } from "../fal/runner";
 import { EXIT, oneFile, readWorkflow, WORKSPACE_OPTION, type Command, type CommandContext } from "./context";
@@ -84,7 +84,8 @@ export function parseOverride(raw: string, doc: WorkflowDocument, ctx: Pick<Comm
   if (eq <= 0)
     throw new InputError(`--set ${JSON.stringify(raw)}: expected node.param=value, e.g. --set sampler.seed=42`);
   const key = raw.slice(0, eq);
-  const path = resolveParamPath(key, doc, ctx.registry);
+  // An instance's exposed params are set like any node's: `--set style-stack.lora-2.scale=0.5`.
+  const path = resolveParamPath(key, doc, componentRegistry(ctx.registry, doc.components));
   if (!path.ok)
     throw new InputError(
       `--set ${key}: ${path.message.startsWith("expected") ? "expected node.param=value, e.g. --set sampler.seed=42" : path.message}`,

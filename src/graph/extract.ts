@@ -224,6 +224,22 @@ function crossingPorts(doc: WorkflowDocument, selected: ReadonlySet<string>, typ
   return ports;
 }
 
+/** A wire list being built: kept wires keep their ids, new ones get the editor's id, made unique. */
+function edgeList() {
+  const out: WorkflowEdge[] = [];
+  const ids = new Set<string>();
+  const add = (e: Omit<WorkflowEdge, "id">) => {
+    const id = uniqueId(edgeId(e.source, e.sourceHandle, e.target, e.targetHandle), (x) => ids.has(x));
+    ids.add(id);
+    out.push({ id, ...e });
+  };
+  const keep = (e: WorkflowEdge) => {
+    ids.add(e.id);
+    out.push(e);
+  };
+  return { out, add, keep };
+}
+
 /**
  * The outer wires, in their order: inner ones gone, the first wire from each outer source into
  * the selection now going into the instance, wires out of it now leaving the instance.
@@ -234,13 +250,7 @@ function outerEdges(
   instanceId: string,
   ports: CrossingPorts,
 ): WorkflowEdge[] {
-  const out: WorkflowEdge[] = [];
-  const ids = new Set<string>();
-  const add = (e: Omit<WorkflowEdge, "id">) => {
-    const id = uniqueId(edgeId(e.source, e.sourceHandle, e.target, e.targetHandle), (x) => ids.has(x));
-    ids.add(id);
-    out.push({ id, ...e });
-  };
+  const { out, add, keep } = edgeList();
   const wiredIn = new Set<string>();
   for (const e of edges) {
     const inS = selected.has(e.source);
@@ -254,10 +264,7 @@ function outerEdges(
     } else if (inS) {
       const port = ports.outputOf.get(portKey(e.source, e.sourceHandle))!;
       add({ source: instanceId, sourceHandle: port, target: e.target, targetHandle: e.targetHandle });
-    } else {
-      ids.add(e.id);
-      out.push(e);
-    }
+    } else keep(e);
   }
   return out;
 }
@@ -329,18 +336,11 @@ function inlineEdges(
   instanceId: string,
   rename: ReadonlyMap<string, string>,
 ): WorkflowEdge[] {
-  const out: WorkflowEdge[] = [];
-  const ids = new Set<string>();
-  const add = (e: Omit<WorkflowEdge, "id">) => {
-    const id = uniqueId(edgeId(e.source, e.sourceHandle, e.target, e.targetHandle), (x) => ids.has(x));
-    ids.add(id);
-    out.push({ id, ...e });
-  };
+  const { out, add, keep } = edgeList();
   for (const e of edges) {
     if (e.target === instanceId) continue;
     if (e.source !== instanceId) {
-      ids.add(e.id);
-      out.push(e);
+      keep(e);
       continue;
     }
     const port = def.outputs.find((o) => o.id === e.sourceHandle);

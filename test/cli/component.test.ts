@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run, type CliIO } from "../../src/cli/main";
 import { nodeIO } from "../../src/cli/io";
+import { parseOverride } from "../../src/cli/run";
+import { registry } from "../../nodes";
 
 const VALID = readFileSync(fileURLToPath(new URL("./fixtures/valid-img2img.workflow.json", import.meta.url)), "utf8");
 
@@ -101,6 +103,18 @@ describe("lora-graph component", () => {
     const again = await cli(["component", "publish", file("y.json", JSON.stringify(changed)), "--workspace", ws]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already has local/one-lora@1.0.0 with other content");
+  });
+
+  it("run --set reaches an instance's exposed param", async () => {
+    const r = await cli(["component", "extract", file("w.json", VALID), "--nodes", "lora_1", "--name", "One LoRA"]);
+    const doc = JSON.parse(r.stdout);
+    const param = doc.components[0].params.find((p: { field: string }) => p.field === "path").id as string;
+    const url = "https://example.com/other.safetensors";
+    expect(parseOverride(`one-lora.${param}=${url}`, doc, { registry })).toEqual({
+      nodeId: "one-lora",
+      param,
+      value: url,
+    });
   });
 
   it("a usage error exits 2", async () => {
