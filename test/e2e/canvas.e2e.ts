@@ -370,3 +370,24 @@ describe("#12 toasts do not pile up or go stale", () => {
     await context.close();
   });
 });
+
+describe("#10 image fields", () => {
+  it("a URL field shows the file name, with the full URL on hover and while editing", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    const before = await nodeIds(page);
+    await page.locator(".sidebar").getByRole("button", { name: "Image", exact: true }).click();
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
+    const img = (await nodeIds(page)).find((id) => !before.includes(id))!;
+    const field = page.locator(`#n-${img}-url`);
+    const url = "https://images.example.com/some/very/long/path/for/a/test/castle-at-dusk.png";
+    await field.click();
+    await page.keyboard.type(url);
+    await page.keyboard.press("Tab");
+    await expect.poll(() => field.inputValue()).toBe("castle-at-dusk.png · images.example.com");
+    expect(await field.getAttribute("title")).toBe(url);
+    await field.click();
+    await expect.poll(() => field.inputValue()).toBe(url);
+    await context.close();
+  });
+});

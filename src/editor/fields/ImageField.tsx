@@ -13,6 +13,7 @@ export function ImageField({ value, onChange, id, invalid, compact, spec }: Fiel
   const [approved, setApproved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
+  const [editing, setEditing] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
   const url = value ?? "";
   const isData = url.startsWith("data:image/");
@@ -26,8 +27,11 @@ export function ImageField({ value, onChange, id, invalid, compact, spec }: Fiel
           className="input mono"
           spellCheck={false}
           aria-invalid={invalid || undefined}
-          value={isData ? `${url.slice(0, 30)}… (${Math.round(url.length / 1024)} KB)` : url}
+          value={isData ? `${url.slice(0, 30)}… (${Math.round(url.length / 1024)} KB)` : editing ? url : fileLabel(url)}
+          title={isData ? undefined : url || undefined}
           readOnly={isData}
+          onFocus={() => setEditing(true)}
+          onBlur={() => setEditing(false)}
           placeholder={spec.placeholder ?? "https://… or pick a file"}
           onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}
         />
@@ -96,4 +100,18 @@ export function ImageField({ value, onChange, id, invalid, compact, spec }: Fiel
       {error && <span className="field-msg error">{error}</span>}
     </div>
   );
+}
+
+/**
+ * A URL as a person scans it: the file name first, then the host ("castle.png · example.com"); a
+ * narrow field cut a long URL off before its name. The full URL shows on hover and while editing.
+ */
+export function fileLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    const name = decodeURIComponent(u.pathname.split("/").filter(Boolean).pop() ?? "");
+    return name && /^https?:$/.test(u.protocol) ? `${name} · ${u.host}` : url;
+  } catch {
+    return url;
+  }
 }
