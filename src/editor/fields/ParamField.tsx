@@ -1,5 +1,6 @@
 import { memo, useCallback } from "react";
-import type { Diagnostic, ParamSpec } from "../../graph";
+import type { Diagnostic, ParamSpec, WorkflowNode } from "../../graph";
+import { fieldDiagnostic } from "../engine";
 import { useEditor, useEditorStore } from "../store/react";
 import { nodeById } from "../store/nodeIndex";
 import { WIDGETS } from "./widgets";
@@ -16,6 +17,11 @@ interface Props {
   highlighted?: boolean;
   /** Why this setting does nothing in the current wiring (see relevance.ts): dimmed, with the reason. */
   inactive?: string;
+}
+
+/** The props a node's param field takes from the node and its diagnostics (on the canvas and in the inspector). */
+export function paramFieldProps(node: WorkflowNode, name: string, spec: ParamSpec, diags: readonly Diagnostic[]) {
+  return { nodeId: node.id, name, spec, value: node.params[name], diagnostic: fieldDiagnostic(diags, name) };
 }
 
 /** Label + widget + the field's own diagnostic. The message disappears as soon as the value is fixed (live compile). */

@@ -11,7 +11,7 @@ import {
 } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { compiled, endpointMode, fieldDiagnostic, nodeDiagnostics } from "../engine";
-import { ParamField } from "../fields/ParamField";
+import { ParamField, paramFieldProps } from "../fields/ParamField";
 import type { GraphFlowNode } from "./derive";
 import { nodeById } from "../store/nodeIndex";
 import { nodeSizes } from "./sizes";
@@ -288,15 +288,7 @@ function NodeFields({
   const basic = entries.filter(([, s]) => !s.advanced);
   const advanced = entries.filter(([, s]) => s.advanced);
   const field = ([k, spec]: [string, ParamSpec]) => (
-    <ParamField
-      key={k}
-      nodeId={id}
-      name={k}
-      spec={spec}
-      value={node.params[k]}
-      diagnostic={fieldDiagnostic(diags, k)}
-      compact
-    />
+    <ParamField key={k} {...paramFieldProps(node, k, spec, diags)} compact />
   );
   return (
     <div className="node-body nodrag">

@@ -4,7 +4,7 @@ import { useEditor, useEditorStore } from "../store/react";
 import { nodeById } from "../store/nodeIndex";
 import { useUi } from "../store/ui";
 import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
-import { ParamField } from "../fields/ParamField";
+import { ParamField, paramFieldProps } from "../fields/ParamField";
 import { useInactiveParams } from "../fields/relevance";
 import { ParamExtras } from "../teach/ParamExtras";
 import { NodeInspectorView } from "../teach/nodeViews";
@@ -135,15 +135,7 @@ function NodeInspector({ id }: { id: string }) {
       {Object.keys(def.params).length > 0 && <h4 className="section">Settings</h4>}
       {Object.entries(def.params).map(([k, spec]) => (
         <ParamExtras key={k} nodeId={id} name={k} spec={spec} explain={def.explain?.params?.[k]}>
-          <ParamField
-            nodeId={id}
-            name={k}
-            spec={spec}
-            value={node.params[k]}
-            diagnostic={fieldDiagnostic(diags, k)}
-            describe
-            inactive={inactive[k]}
-          />
+          <ParamField {...paramFieldProps(node, k, spec, diags)} describe inactive={inactive[k]} />
         </ParamExtras>
       ))}
       {def.explain?.mistakes && def.explain.mistakes.length > 0 && (
