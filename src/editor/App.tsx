@@ -16,6 +16,7 @@ import { installShortcuts } from "./shortcuts";
 import { FilesUi } from "./library/FilesUi";
 import { files } from "./library/files";
 import { RunBanner, RunMount } from "./run/RunMount";
+import { BatchMount } from "./batch/BatchMount";
 import { RunDrawer } from "./run/RunDrawer";
 import { lazyPart, whenIdle } from "./lazy";
 import { ImportReportPanel } from "./import/ImportReportPanel";
@@ -107,6 +108,7 @@ function Shell({ store }: { store: EditorStore }) {
       <Toasts />
       <FilesUi />
       <RunMount />
+      <BatchMount />
     </div>
   );
 }

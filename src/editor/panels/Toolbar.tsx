@@ -3,6 +3,7 @@ import { files } from "../library/files";
 import { useEditor, useEditorStore } from "../store/react";
 import { ui } from "../store/ui";
 import { Icon, type IconName } from "../kit/icons";
+import { batchUi } from "../batch/state";
 import { RunButton } from "../run/RunButton";
 import { fitGraph } from "../flow/fit";
 
@@ -102,6 +103,12 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
       </div>
       <span className="grow" />
       <TB icon="help" title="Keyboard shortcuts (?)" onClick={() => ui.set({ help: true })} />
+      <TB
+        icon="dice"
+        label="Batch"
+        title="Run a batch: table rows, wildcards, many seeds"
+        onClick={() => batchUi.set({ open: true })}
+      />
       <RunButton />
     </header>
   );

@@ -10,6 +10,7 @@ import { downloadRunImage, restoreRun } from "./runFiles";
 import { useRunState } from "./runtime";
 import { RunThumb, useRunImageSrc } from "./Thumb";
 import type { RunRecord } from "./types";
+import { batchUi, useBatchUi } from "../batch/state";
 
 interface Item {
   run: RunRecord;
@@ -18,9 +19,44 @@ interface Item {
 
 function useItems(): Item[] {
   const runs = useRunState((s) => s.runs);
+  const batch = useBatchUi((s) => s.galleryBatch);
   return useMemo(
-    () => runs.filter((r) => r.status === "completed").flatMap((run) => run.images.map((_, index) => ({ run, index }))),
-    [runs],
+    () =>
+      runs
+        .filter((r) => r.status === "completed" && (batch === null || r.batch?.id === batch))
+        .flatMap((run) => run.images.map((_, index) => ({ run, index }))),
+    [runs, batch],
+  );
+}
+
+/** Every batch with finished runs, newest first: the gallery's filter. */
+function BatchFilter() {
+  const runs = useRunState((s) => s.runs);
+  const batch = useBatchUi((s) => s.galleryBatch);
+  const batches = useMemo(() => {
+    const seen = new Map<string, string>();
+    for (const r of runs) if (r.batch && !seen.has(r.batch.id)) seen.set(r.batch.id, r.title.split(" · ")[0]);
+    return [...seen];
+  }, [runs]);
+  if (batches.length === 0) return null;
+  return (
+    <label className="run-gallery-filter">
+      <span className="muted small">Show</span>
+      <select
+        className="input select"
+        aria-label="Gallery filter"
+        data-gallery-filter
+        value={batch ?? ""}
+        onChange={(e) => batchUi.set({ galleryBatch: e.target.value || null })}
+      >
+        <option value="">Every image</option>
+        {batches.map(([id, title]) => (
+          <option key={id} value={id}>
+            Batch {id} · {title}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
@@ -103,6 +139,7 @@ export default function Gallery() {
     <>
       {open && (
         <Modal title={`Gallery (${items.length})`} onClose={() => runUi.set({ gallery: false })} width={900}>
+          <BatchFilter />
           {items.length === 0 ? (
             <p className="muted">No images yet.</p>
           ) : (

@@ -160,6 +160,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
     graph: job.graph,
     title: job.title,
     createdAt,
+    ...(job.batch ? { batch: job.batch } : {}),
   });
 
   let state: RunState = { ready: false, runs: [], live: {}, connection: "online", storageError: null };

@@ -1,5 +1,6 @@
 import type { FieldError, LoraEndpointId, Progress, RequestLog, RunnerErrorKind, RunnerStep } from "../../fal/runner";
 import type { SourceMap } from "../../compiler";
+import type { BatchStamp } from "../../graph";
 
 /**
  * pending   — record written, submit in flight (no request id yet)
@@ -63,6 +64,8 @@ export interface RunRecord {
   /** This record reuses the result of an identical earlier run (nothing was sent). */
   cachedFrom?: string;
   cancelRequested?: boolean;
+  /** The batch this run belongs to and the values drawn for it (also in `graph`'s meta). */
+  batch?: BatchStamp;
 }
 
 /** What is known about a running job but not worth persisting. */
@@ -82,4 +85,6 @@ export interface RunJob {
   outputNodeId: string;
   graph: string;
   title: string;
+  /** Set for a run of a batch: recorded in the run's history entry. */
+  batch?: BatchStamp;
 }

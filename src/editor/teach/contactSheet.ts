@@ -25,7 +25,12 @@ export interface SheetInput {
   /** One image per cell (same order), or null for a cell without one (failed, skipped). */
   images: readonly (Blob | null)[];
   graph: string;
-  spec: SweepSpec;
+  /** Embedded beside the workflow under `specKeyword`: the sweep spec, or a batch's setup. */
+  spec: SweepSpec | Record<string, unknown>;
+  /** Default SWEEP_KEYWORD. */
+  specKeyword?: string;
+  /** A caption drawn over the foot of each cell (a batch run's values), same order as `cells`. */
+  captions?: readonly string[];
   /**
    * The request of the sheet's first cell: embedded as the request and A1111's parameters
    * text, so other tools read a recipe from the sheet too (the sweep spec says what varies).
@@ -55,6 +60,29 @@ async function decode(blob: Blob | null): Promise<ImageBitmap | null> {
     return await createImageBitmap(blob);
   } catch {
     return null;
+  }
+}
+
+/** Each caption on a dark strip at the foot of its cell, cut with an ellipsis to the cell's width. */
+function drawCaptions(
+  ctx: CanvasRenderingContext2D,
+  boxes: readonly { cell: number; x: number; y: number; width: number; height: number }[],
+  captions: readonly string[],
+  size: number,
+): void {
+  ctx.font = `${size}px ${FONT}`;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  const strip = Math.round(size * 1.8);
+  for (const box of boxes) {
+    let text = captions[box.cell] ?? "";
+    if (!text) continue;
+    const room = box.width - 12;
+    while (text.length > 1 && ctx.measureText(text).width > room) text = `${text.slice(0, -2)}…`;
+    ctx.fillStyle = "rgba(12, 14, 18, 0.78)";
+    ctx.fillRect(box.x, box.y + box.height - strip, box.width, strip);
+    ctx.fillStyle = TEXT;
+    ctx.fillText(text, box.x + 6, box.y + box.height - strip / 2);
   }
 }
 
@@ -103,6 +131,7 @@ export async function renderContactSheet(input: SheetInput): Promise<Sheet> {
     ctx.textAlign = label.anchor === "middle" ? "center" : label.anchor === "end" ? "right" : "left";
     ctx.fillText(label.text, label.x, label.y);
   }
+  if (input.captions) drawCaptions(ctx, layout.images, input.captions, fontSize - 3);
   for (const b of bitmaps) b?.close();
 
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/png"));
@@ -115,7 +144,10 @@ export async function renderContactSheet(input: SheetInput): Promise<Sheet> {
   const recipe = input.request
     ? recipeEntries({ workflow: input.graph, endpoint: input.request.endpoint, input: input.request.input })
     : [{ keyword: WORKFLOW_KEYWORD, text: input.graph }];
-  const w = writeImageMetadata(png, [...recipe, { keyword: SWEEP_KEYWORD, text: JSON.stringify(spec) }]);
+  const w = writeImageMetadata(png, [
+    ...recipe,
+    { keyword: input.specKeyword ?? SWEEP_KEYWORD, text: JSON.stringify(spec) },
+  ]);
   return w.ok
     ? { bytes: w.bytes, width: layout.width, height: layout.height }
     : {

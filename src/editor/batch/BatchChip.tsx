@@ -1,0 +1,26 @@
+/** A small progress chip over the canvas for the running (or last) batch, to reopen its window. */
+import { useEditorStore } from "../store/react";
+import { batchesFor } from "./instance";
+import { batchUi, useBatchUi } from "./state";
+import "./batch.css";
+
+export default function BatchChip() {
+  const store = useEditorStore();
+  const batch = batchesFor(store.registry).state.use((s) => s.current);
+  const open = useBatchUi((s) => s.open);
+  if (!batch || open) return null;
+  const total = batch.items.filter((it) => it.state !== "skipped" || it.runId).length;
+  const done = batch.items.filter((it) => it.state === "done" || it.state === "failed").length;
+  const word = batch.finished ? "done" : batch.paused ? `paused ${done}/${total}` : `${done}/${total}`;
+  return (
+    <button
+      className={`batch-chip ${batch.finished ? "done" : ""}`}
+      data-batch-chip
+      onClick={() => batchUi.set({ open: true })}
+      title="Show the batch"
+    >
+      {!batch.finished && !batch.paused && <span className="batch-chip-spin" aria-hidden="true" />}
+      Batch {word} · {batch.setup.title}
+    </button>
+  );
+}

@@ -1,0 +1,330 @@
+/**
+ * Setting a batch up: a table dropped or pasted, the wildcard lists, count, concurrency, seed
+ * policy; a preview of every row (rows that fail marked, with why) and the total requests and time
+ * before anything is sent.
+ */
+import { useMemo, useState, type DragEvent } from "react";
+import { DEFAULT_BATCH_CAP, SEED_POLICIES, type DrawMode, type SeedPolicy } from "../../batch";
+import { serializeWorkflow as serializeDoc } from "../../graph";
+import { useEditor, useEditorStore } from "../store/react";
+import { useRunState } from "../run/runtime";
+import {
+  DEFAULT_BATCH_CONCURRENCY,
+  MAX_BATCH_CONCURRENCY,
+  PREVIEW_ROWS,
+  estimateSeconds,
+  prepareBatch,
+  type BatchSetup,
+  type PreparedBatch,
+} from "./batchRun";
+import { ListsEditor } from "./ListsEditor";
+import { localListStore } from "./lists";
+
+const SEED_LABEL: Record<SeedPolicy, string> = { fixed: "Fixed", increment: "Increment", random: "Random" };
+
+function formatDuration(s: number): string {
+  if (s < 90) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+function newBatchId(): string {
+  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID().slice(0, 8) : `${Date.now()}`;
+}
+
+function Preview({ prepared }: { prepared: PreparedBatch }) {
+  const shown = prepared.runs.slice(0, PREVIEW_ROWS);
+  if (prepared.runs.length === 0) return null;
+  return (
+    <div className="bt-preview" data-batch-preview>
+      <table>
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Values</th>
+            <th>Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((r) => (
+            <tr key={r.index} className={r.job ? "" : "bad"} data-batch-row={r.row ?? r.index + 1}>
+              <td className="num">{r.row ?? r.index + 1}</td>
+              <td className="vals">
+                {r.label.replace(/^#\d+ ?/, "") || <span className="muted">(the pipeline as is)</span>}
+              </td>
+              <td className="st">{r.job ? "ready" : <span title={r.problem}>{r.problem}</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {prepared.runs.length > shown.length && (
+        <p className="muted small">… and {prepared.runs.length - shown.length} more runs</p>
+      )}
+    </div>
+  );
+}
+
+/** Rows of the table that fail before compiling (bad value, unknown wildcard): listed like the preview. */
+function RowProblems({ prepared }: { prepared: PreparedBatch }) {
+  if (prepared.runs.length > 0 || prepared.rowProblems.size === 0) return null;
+  return (
+    <div className="bt-preview" data-batch-preview>
+      <table>
+        <tbody>
+          {[...prepared.rowProblems].map(([row, problem]) => (
+            <tr key={row} className="bad" data-batch-row={row}>
+              <td className="num">{row}</td>
+              <td className="st">{problem}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function TableInput({ table, onTable }: { table: BatchSetup["table"]; onTable(t: BatchSetup["table"]): void }) {
+  const [over, setOver] = useState(false);
+  const onDrop = (e: DragEvent) => {
+    // The table is the batch's: the window's own file drop (open a workflow) must not see it.
+    e.preventDefault();
+    e.stopPropagation();
+    setOver(false);
+    const file = e.dataTransfer.files[0];
+    if (file) void file.text().then((text) => onTable({ name: file.name, text }));
+  };
+  return (
+    <div
+      className={`bt-drop ${over ? "over" : ""}`}
+      data-batch-drop
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
+      <div className="bt-drop-head">
+        <span className="bt-label">Table</span>
+        <span className="muted small">
+          {table
+            ? table.name
+            : "Drop or paste a CSV or JSON-lines file: columns node.param (prompt.prompt) or a list name"}
+        </span>
+        {table && (
+          <button type="button" className="link-btn" onClick={() => onTable(undefined)}>
+            Clear
+          </button>
+        )}
+      </div>
+      <textarea
+        className="input textarea mono"
+        aria-label="Table (CSV or JSON lines)"
+        placeholder={'prompt.prompt,sampler.seed\n"a {red|blue} castle",1'}
+        rows={4}
+        value={table?.text ?? ""}
+        onChange={(e) =>
+          onTable(e.target.value ? { name: table?.name ?? "pasted table", text: e.target.value } : undefined)
+        }
+      />
+    </div>
+  );
+}
+
+interface OptionValues {
+  count: number;
+  concurrency: number;
+  seedPolicy: SeedPolicy;
+  mode: DrawMode;
+  seed: number;
+  outputId?: string;
+}
+
+function Options({
+  value,
+  outputs,
+  set,
+}: {
+  value: OptionValues;
+  outputs: PreparedBatch["outputs"];
+  set(patch: Partial<OptionValues>): void;
+}) {
+  return (
+    <div className="bt-opts">
+      <label>
+        <span className="bt-label">Count</span>
+        <input
+          className="input num"
+          type="number"
+          min={1}
+          max={1000}
+          aria-label="Runs per row"
+          value={value.count}
+          onChange={(e) => set({ count: Math.max(1, Math.min(1000, Math.floor(Number(e.target.value) || 1))) })}
+        />
+      </label>
+      <label>
+        <span className="bt-label">At a time</span>
+        <select
+          className="input select"
+          aria-label="Concurrency"
+          value={value.concurrency}
+          onChange={(e) => set({ concurrency: Number(e.target.value) })}
+        >
+          {Array.from({ length: MAX_BATCH_CONCURRENCY }, (_, i) => i + 1).map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span className="bt-label">Seed</span>
+        <select
+          className="input select"
+          aria-label="Seed policy"
+          value={value.seedPolicy}
+          onChange={(e) => set({ seedPolicy: e.target.value as SeedPolicy })}
+        >
+          {SEED_POLICIES.map((p) => (
+            <option key={p} value={p}>
+              {SEED_LABEL[p]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span className="bt-label">Wildcards</span>
+        <select
+          className="input select"
+          aria-label="Wildcard mode"
+          value={value.mode}
+          onChange={(e) => set({ mode: e.target.value as DrawMode })}
+        >
+          <option value="random">Random draws</option>
+          <option value="combinatorial">Every combination</option>
+        </select>
+      </label>
+      <label>
+        <span className="bt-label">Batch seed</span>
+        <input
+          className="input num"
+          type="number"
+          aria-label="Batch seed"
+          value={value.seed}
+          onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
+        />
+      </label>
+      {outputs.length > 1 && (
+        <label>
+          <span className="bt-label">Sampler</span>
+          <select
+            className="input select"
+            aria-label="Sampler"
+            value={value.outputId}
+            onChange={(e) => set({ outputId: e.target.value })}
+          >
+            {outputs.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </div>
+  );
+}
+
+export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): void }) {
+  const store = useEditorStore();
+  const doc = useEditor((s) => s.document);
+  const runs = useRunState((s) => s.runs);
+  const listStore = useMemo(() => localListStore(), []);
+  const [lists, setLists] = useState(() => listStore.load());
+  const [table, setTable] = useState<BatchSetup["table"]>(undefined);
+  const [count, setCount] = useState(1);
+  const [concurrency, setConcurrency] = useState(DEFAULT_BATCH_CONCURRENCY);
+  const [seedPolicy, setSeedPolicy] = useState<SeedPolicy>("fixed");
+  const [mode, setMode] = useState<DrawMode>("random");
+  const [seed, setSeed] = useState(() => Math.floor(Math.random() * 2 ** 31));
+  const [outputId, setOutputId] = useState<string | undefined>(undefined);
+  const [confirmBig, setConfirmBig] = useState(false);
+  const prepared = useMemo(() => {
+    const setup: BatchSetup = {
+      id: "",
+      title: doc.meta.name || "Untitled pipeline",
+      graph: "",
+      table,
+      lists,
+      count,
+      concurrency,
+      seed,
+      seedPolicy,
+      mode,
+      outputId,
+    };
+    return prepareBatch(store.registry, doc, setup);
+  }, [store.registry, doc, table, lists, count, concurrency, seed, seedPolicy, mode, outputId]);
+  const estimate = estimateSeconds(runs, prepared.requestCount, concurrency);
+  const big = prepared.requestCount > DEFAULT_BATCH_CAP;
+  const canRun = prepared.errors.length === 0 && prepared.requestCount > 0 && (!big || confirmBig);
+  // Planned again with the batch's id and workflow, which every run records.
+  const start = () =>
+    onStart(prepareBatch(store.registry, doc, { ...prepared.setup, id: newBatchId(), graph: serializeDoc(doc) }));
+  return (
+    <div className="bt" data-batch-setup>
+      <p className="muted small">
+        One run per row of a table (or {count > 1 ? `${count} per row` : "count runs"}), with wildcards such as{" "}
+        <code>{"{red|blue}"}</code> or <code>__colors__</code> drawn in text fields. Every result keeps the values
+        drawn.
+      </p>
+      <TableInput table={table} onTable={setTable} />
+      <ListsEditor
+        lists={lists}
+        onChange={(next) => {
+          setLists(next);
+          listStore.save(next);
+        }}
+      />
+      <Options
+        value={{ count, concurrency, seedPolicy, mode, seed, outputId: prepared.setup.outputId }}
+        outputs={prepared.outputs}
+        set={(p) => {
+          if (p.count !== undefined) setCount(p.count);
+          if (p.concurrency !== undefined) setConcurrency(p.concurrency);
+          if (p.seedPolicy !== undefined) setSeedPolicy(p.seedPolicy);
+          if (p.mode !== undefined) setMode(p.mode);
+          if (p.seed !== undefined) setSeed(p.seed);
+          if (p.outputId !== undefined) setOutputId(p.outputId);
+        }}
+      />
+      <Preview prepared={prepared} />
+      <RowProblems prepared={prepared} />
+      {prepared.errors.slice(0, 6).map((e, i) => (
+        <div key={i} className="callout error" data-batch-error>
+          {e}
+        </div>
+      ))}
+      {prepared.errors.length > 6 && <p className="muted small">… and {prepared.errors.length - 6} more problems</p>}
+      <div className="bt-summary" data-batch-count={prepared.errors.length ? 0 : prepared.requestCount}>
+        <strong>{prepared.errors.length ? 0 : prepared.requestCount}</strong> requests
+        {estimate !== undefined && !prepared.errors.length && (
+          <span className="muted"> · about {formatDuration(estimate)} (from your recent runs)</span>
+        )}
+        {estimate === undefined && <span className="muted"> · no recent runs to estimate the time from</span>}
+      </div>
+      {big && (
+        <label className="bt-confirm">
+          <input type="checkbox" checked={confirmBig} onChange={(e) => setConfirmBig(e.target.checked)} />
+          Send all {prepared.requestCount} requests (more than {DEFAULT_BATCH_CAP})
+        </label>
+      )}
+      <div className="modal-foot">
+        <button className="btn primary" data-batch-run disabled={!canRun} onClick={start}>
+          Run {prepared.errors.length ? "" : `${prepared.requestCount} `}requests
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+/**
+ * UI state of batches: the batch window, the gallery's batch filter, and whether a batch was seen
+ * in this page (its chip is wanted from then on). Tiny and free of heavy imports, so the always
+ * mounted parts stay small; the batch code loads when the window opens or a saved batch resumes.
+ */
+import { createUiStore } from "../store/uiStore";
+
+export interface BatchUiState {
+  open: boolean;
+  /** A batch ran or resumed in this page: show its progress chip. */
+  started: boolean;
+  /** The gallery shows only this batch's images. */
+  galleryBatch: string | null;
+}
+
+export const batchUi = createUiStore<BatchUiState>({ open: false, started: false, galleryBatch: null });
+export const useBatchUi = batchUi.use;
+
+/** Where the running batch is saved (see batchRun.ts): read at start-up to resume it. */
+export const BATCH_STORAGE_KEY = "lora-graph-batch";

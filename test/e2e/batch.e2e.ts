@@ -1,0 +1,139 @@
+// Batches in real Chromium against the offline stand-in: a dropped 6-row CSV is previewed (a bad
+// row marked), runs as 6 requests with a labelled contact sheet and a gallery filter, and one
+// result's image brings its row's values back; a reload mid-batch resends nothing and finishes.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import type { Page } from "playwright-core";
+import { startServer, type StartedServer } from "../harness/server";
+import { launchBrowser, type TestBrowser } from "../harness/browser";
+import { openEditor, requestJson, shootOnFailure } from "./helpers";
+import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
+
+let fast: StartedServer;
+let slow: StartedServer;
+let b: TestBrowser;
+
+beforeAll(async () => {
+  [fast, slow, b] = await Promise.all([
+    startServer({ standinOptions: { latencyMs: 200, queueDelayMs: 50 } }),
+    // Slow enough to reload in the middle of a batch.
+    startServer({ standinOptions: { latencyMs: 2500, queueDelayMs: 100 } }),
+    launchBrowser(),
+  ]);
+});
+afterAll(async () => {
+  await b?.close();
+  await fast?.close();
+  await slow?.close();
+});
+
+const rows = (n: number) =>
+  [
+    "prompt.prompt,sampler.seed",
+    ...Array.from({ length: n }, (_, i) => `"a queen, {red|blue} cloak, row ${i + 1}",${i + 11}`),
+  ].join("\n");
+
+/** Drops a file on the batch window's table area the way a user dragging from the desktop does. */
+async function dropTable(page: Page, name: string, text: string) {
+  const zone = page.locator("[data-batch-drop]");
+  const box = (await zone.boundingBox())!;
+  await page.evaluate(
+    ({ name, text, x, y }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: "text/csv" }));
+      const target = document.elementFromPoint(x, y)!;
+      for (const type of ["dragenter", "dragover", "drop"])
+        target.dispatchEvent(
+          new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
+        );
+    },
+    { name, text, x: box.x + 20, y: box.y + 12 },
+  );
+}
+
+async function openBatch(page: Page) {
+  await page.getByRole("button", { name: "Batch", exact: true }).click();
+  await page.locator("[data-batch-setup]").waitFor();
+}
+
+const batchState = (page: Page) => page.locator("[data-batch-progress]").getAttribute("data-batch-state");
+
+describe("batches", () => {
+  it("a dropped 6-row CSV is previewed, runs as 6 requests, draws a contact sheet; an image gives its row back", async (ctx) => {
+    fast.standin!.resetStats();
+    const { page, context, errors } = await openEditor(b, fast.url);
+    shootOnFailure(ctx, () => page);
+    await openBatch(page);
+    // A row whose value fails its param's schema is marked before anything is sent.
+    await dropTable(page, "bad.csv", "prompt.prompt,sampler.seed\nfine,1\nbad seed,-5\n");
+    await page.locator('[data-batch-row="2"].bad').waitFor();
+    expect(await page.locator('[data-batch-row="2"]').innerText()).toMatch(/seed|0/);
+    expect(await page.locator("[data-batch-run]").isDisabled()).toBe(true);
+    expect(await page.locator("[data-batch-error]").first().innerText()).toMatch(/row 2 \(line 3, column 10\)/);
+
+    await dropTable(page, "rows.csv", rows(6));
+    await expect.poll(() => page.locator("[data-batch-preview] tbody tr").count()).toBe(6);
+    expect(await page.locator("[data-batch-preview] tr.bad").count()).toBe(0);
+    expect(await page.locator("[data-batch-count]").getAttribute("data-batch-count")).toBe("6");
+    expect(fast.standin!.stats().calls.submit).toBe(0);
+    await page.locator("[data-batch-run]").click();
+
+    await expect.poll(() => batchState(page), { timeout: 60_000 }).toBe("finished");
+    expect(await page.locator("[data-batch-done]").getAttribute("data-batch-done")).toBe("6");
+    await expect
+      .poll(() => page.locator("[data-contact-sheet]").evaluate((img: HTMLImageElement) => img.naturalWidth > 0), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    expect(fast.standin!.stats().calls.submit).toBe(6);
+
+    // The gallery, filtered to this batch, holds its 6 images.
+    await page.locator("[data-batch-gallery]").click();
+    await expect.poll(() => page.locator(".run-gallery-grid > *").count()).toBe(6);
+    expect(await page.locator("[data-gallery-filter]").inputValue()).not.toBe("");
+
+    // One result's image carries its row: restoring it gives back that row's values.
+    await page.locator(".run-gallery-grid > *").nth(2).click();
+    const [dl] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download", exact: true }).click(),
+    ]);
+    const meta = readImageMetadata(await readFile((await dl.path())!));
+    if (!meta.ok) throw new Error(meta.error);
+    const batch = JSON.parse(meta.entries[WORKFLOW_KEYWORD]).meta.batch;
+    expect(batch.values["prompt.prompt"]).toMatch(new RegExp(`^a queen, (red|blue) cloak, row ${batch.row}$`));
+    expect(batch.values["sampler.seed"]).toBe(batch.row + 10);
+    await page.getByRole("button", { name: "Restore this graph" }).click();
+    const confirm = page.getByRole("button", { name: /Replace|Restore/ }).last();
+    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+    await expect.poll(() => requestJson(page)).toContain(JSON.stringify(batch.values["prompt.prompt"]));
+    expect(await requestJson(page)).toContain(`"seed": ${batch.values["sampler.seed"]}`);
+    expect(errors.filter((e) => !/Failed to load resource|ERR_ABORTED/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it("BAT-01 a reload mid-batch resends nothing: the batch resumes and finishes with one submit per row", async (ctx) => {
+    slow.standin!.resetStats();
+    const { page, context } = await openEditor(b, slow.url);
+    shootOnFailure(ctx, () => page);
+    await openBatch(page);
+    await dropTable(page, "rows.csv", rows(6));
+    await expect.poll(() => page.locator("[data-batch-count]").getAttribute("data-batch-count")).toBe("6");
+    await page.getByLabel("Concurrency").selectOption("2");
+    await page.locator("[data-batch-run]").click();
+    // Reload with some runs finished and others in flight.
+    await expect
+      .poll(async () => Number(await page.locator("[data-batch-done]").getAttribute("data-batch-done")), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThanOrEqual(1);
+    expect(Number(await page.locator("[data-batch-done]").getAttribute("data-batch-done"))).toBeLessThan(6);
+    await page.reload();
+    await page.locator("[data-batch-chip]").waitFor({ timeout: 20_000 });
+    await page.locator("[data-batch-chip]").click();
+    await expect.poll(() => batchState(page), { timeout: 60_000 }).toBe("finished");
+    expect(await page.locator("[data-batch-done]").getAttribute("data-batch-done")).toBe("6");
+    expect(slow.standin!.stats().calls.submit).toBe(6);
+    await context.close();
+  });
+});
