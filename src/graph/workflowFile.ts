@@ -337,7 +337,11 @@ function repairPositions(root: Obj, warnings: IssueList): void {
   root.nodes.forEach((n, i) => {
     if (!isObj(n)) return;
     const pos = n.position;
-    if (isObj(pos) && finite(pos.x) && finite(pos.y)) return;
+    if (isObj(pos) && finite(pos.x) && finite(pos.y)) {
+      // -0 + 0 is 0: JSON would write it as 0 anyway.
+      n.position = { x: pos.x + 0, y: pos.y + 0 };
+      return;
+    }
     const x = isObj(pos) && finite(pos.x) ? pos.x : 0;
     const y = isObj(pos) && finite(pos.y) ? pos.y : 0;
     const nodeId = typeof n.id === "string" ? n.id : undefined;
@@ -375,6 +379,9 @@ function repairNonFiniteParams(root: Obj, warnings: IssueList): void {
         if (typeof v === "number" && !Number.isFinite(v)) {
           found ??= v;
           holder[k] = null;
+        } else if (Object.is(v, -0)) {
+          // JSON writes -0 as 0: make it 0 now, so a saved file loads back equal (no warning: same value).
+          holder[k] = 0;
         } else if (Array.isArray(v))
           v.forEach((_, j) => stack.push({ holder: v as unknown as Record<number, unknown>, k: j }));
         else if (isObj(v)) for (const kk of Object.keys(v)) stack.push({ holder: v, k: kk });

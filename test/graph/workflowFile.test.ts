@@ -96,6 +96,15 @@ describe("round trip", () => {
     expect(r.fromVersion).toBe(3);
   });
 
+  it("IMP-07 -0 in params and positions loads as 0, as a saved file would hold it", () => {
+    const node = { id: "m", type: "model", typeVersion: 1, position: { x: -0, y: 1 }, params: { a: -0, b: [-0] } };
+    const doc = { format: "lora-graph/workflow", version: 3, meta: {}, nodes: [node], edges: [] };
+    const r = loaded(loadWorkflow(doc, registry));
+    expect(Object.is(r.document.nodes[0].position.x, 0)).toBe(true);
+    expect(Object.is(r.document.nodes[0].params.a, 0)).toBe(true);
+    expect(loaded(loadWorkflow(serializeWorkflow(r.document), registry)).document).toEqual(r.document);
+  });
+
   // Valid current documents: nodes of known types with arbitrary JSON params, a chain of model wires.
   const docArb: fc.Arbitrary<WorkflowDocument> = fc
     .record({
