@@ -1,12 +1,11 @@
 import { Suspense, useCallback, useEffect } from "react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { EditorProvider } from "./store/react";
-import { ui, useUi } from "./store/ui";
-import type { EditorStore } from "./store";
+import { EditorProvider, useUi } from "./store/react";
+import type { Editor } from "./store";
 import { Canvas } from "./flow/Canvas";
-import { nodeSizes } from "./flow/sizes";
+import { canvasViewOf } from "./flow/view";
 import { estimateNodeSize } from "../graph";
-import { loadCompiler } from "./engine";
+import { layoutDocument } from "./engine";
 import { fitGraph } from "./flow/fit";
 import { Toolbar } from "./panels/Toolbar";
 import { Sidebar } from "./panels/Sidebar";
@@ -32,7 +31,8 @@ whenIdle(() => void Palette.preload().catch(() => undefined));
 const isField = (el: EventTarget) =>
   el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
 
-function Shell({ store }: { store: EditorStore }) {
+function Shell({ editor }: { editor: Editor }) {
+  const { store, ui } = editor;
   const flow = useReactFlow();
   const importOpen = useUi((s) => s.importOpen);
   const paletteOpen = useUi((s) => s.palette !== null);
@@ -48,31 +48,31 @@ function Shell({ store }: { store: EditorStore }) {
     try {
       // Measured sizes where the editor has drawn a node; the shared estimate elsewhere.
       const { document: doc } = store.getState();
-      const { layoutDocument } = await loadCompiler();
+      const view = canvasViewOf(editor);
       const tidy = await layoutDocument(doc, store.registry, {
-        nodeSize: (n, def) => nodeSizes.get(n.id) ?? estimateNodeSize(n, def),
+        nodeSize: (n, def) => view.nodeSizes.get(n.id) ?? estimateNodeSize(n, def),
       });
       store.moveNodes(tidy.nodes.map((n) => ({ id: n.id, position: n.position })));
-      requestAnimationFrame(() => fitGraph(flow, { duration: 250 }));
+      requestAnimationFrame(() => fitGraph(view, flow, { duration: 250 }));
     } catch (e) {
       ui.toast(`Layout failed: ${(e as Error).message}`, "error");
     }
-  }, [store, flow]);
+  }, [editor, store, ui, flow]);
 
   useEffect(
     () =>
-      installShortcuts(store, {
+      installShortcuts(editor, {
         openPalette: () => {
           const c = canvasCenter();
           ui.set({ palette: { screen: { x: c.screen.x - 160, y: c.screen.y - 120 }, flow: c.flow } });
         },
-        save: () => files.saveToFile(store),
-        open: () => files.pickFile(store),
+        save: () => files.saveToFile(editor),
+        open: () => files.pickFile(editor),
         layout,
-        fitView: () => fitGraph(flow, { duration: 200 }),
+        fitView: () => fitGraph(canvasViewOf(editor), flow, { duration: 200 }),
         toFlow: (p) => flow.screenToFlowPosition(p),
       }),
-    [store, canvasCenter, layout, flow],
+    [editor, ui, canvasCenter, layout, flow],
   );
 
   const addAtCenter = useCallback(
@@ -113,11 +113,11 @@ function Shell({ store }: { store: EditorStore }) {
   );
 }
 
-export function App({ store }: { store: EditorStore }) {
+export function App({ editor }: { editor: Editor }) {
   return (
-    <EditorProvider store={store}>
+    <EditorProvider editor={editor}>
       <ReactFlowProvider>
-        <Shell store={store} />
+        <Shell editor={editor} />
       </ReactFlowProvider>
     </EditorProvider>
   );

@@ -5,11 +5,11 @@ import "./styles.css";
 import { emptyDocument, loadWorkflow } from "../graph";
 import { registry } from "../../nodes";
 import { starterDocument } from "./starter";
-import { createEditorStore } from "./store";
-import { wakeOnCompiler } from "./engine";
+import { createEditor } from "./store";
 import { App } from "./App";
 import { startPersistence } from "./persistence/boot";
 import { arrangeAdded } from "./flow/place";
+import { canvasViewOf } from "./flow/view";
 
 /** First visit: the starter template, run through the loader like any file (migrations, checks). */
 function starter() {
@@ -18,16 +18,17 @@ function starter() {
 }
 
 // Every node added goes clear of the others (docs/architecture.md#placing-new-nodes).
-const store = createEditorStore(registry, starter(), {
-  arrange: (added, existing) => arrangeAdded(added, existing, (t) => registry.get(t)),
+const editor = createEditor({
+  registry,
+  document: starter(),
+  arrange: (added, existing) => arrangeAdded(canvasViewOf(editor), added, existing, (t) => registry.get(t)),
 });
 
-// React sees the store through wakeOnCompiler: the first paint does not wait for the compiler.
 // Restore this tab's draft (if any) before the first render, so the canvas opens on it.
-void startPersistence(store, registry).finally(() =>
+void startPersistence(editor).finally(() =>
   createRoot(document.getElementById("root")!).render(
     <StrictMode>
-      <App store={wakeOnCompiler(store)} />
+      <App editor={editor} />
     </StrictMode>,
   ),
 );

@@ -1,5 +1,4 @@
-import type { EditorStore } from "./store";
-import { ui } from "./store/ui";
+import type { Editor } from "./store";
 
 export interface Shortcut {
   keys: string;
@@ -61,8 +60,9 @@ export interface ShortcutActions {
 /** lora-graph's clipboard or workflow format, as `store.copy()` and Save write them. */
 const OUR_CLIPBOARD = /"format"\s*:\s*"lora-graph\/(clipboard|workflow)"/;
 
-function pasteNodes(store: EditorStore, text: string, at?: { x: number; y: number }) {
-  const r = store.paste(text, at);
+function pasteNodes(editor: Editor, text: string, at?: { x: number; y: number }) {
+  const { ui } = editor;
+  const r = editor.store.paste(text, at);
   if (!r.ok) ui.toast(r.error, "error");
   else if (r.warnings.length)
     ui.toast(
@@ -73,7 +73,8 @@ function pasteNodes(store: EditorStore, text: string, at?: { x: number; y: numbe
 }
 
 /** Installs keyboard and clipboard handlers on the window; returns the uninstaller. */
-export function installShortcuts(store: EditorStore, actions: ShortcutActions): () => void {
+export function installShortcuts(editor: Editor, actions: ShortcutActions): () => void {
+  const { store, ui } = editor;
   // Where the pointer last was over the canvas: paste goes there (null once it left the canvas).
   let cursor: { x: number; y: number } | null = null;
   const onPointer = (e: PointerEvent) => {
@@ -124,12 +125,12 @@ export function installShortcuts(store: EditorStore, actions: ShortcutActions): 
     // image) goes through the import door, loaded on demand.
     if (text && OUR_CLIPBOARD.test(text.slice(0, 4096))) {
       e.preventDefault();
-      return pasteNodes(store, text, cursor ? actions.toFlow(cursor) : undefined);
+      return pasteNodes(editor, text, cursor ? actions.toFlow(cursor) : undefined);
     }
     if (!text && !file) return;
     e.preventDefault();
     void import("./import/door").then(
-      (m) => m.importAndTell(store, text ? { text } : { file: file! }),
+      (m) => m.importAndTell(editor, text ? { text } : { file: file! }),
       (err: unknown) => ui.toast(`The pasted content could not be imported: ${(err as Error).message}`, "error"),
     );
   };

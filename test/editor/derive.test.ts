@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createEdgeDeriver, createNodeDeriver } from "../../src/editor/flow/derive";
 import { nodeById } from "../../src/editor/store/nodeIndex";
-import { nodeSizes } from "../../src/editor/flow/sizes";
+import { createCanvasView } from "../../src/editor/flow/view";
 import { createEditorStore, counterIds } from "../../src/editor/store";
 import { stubRegistry } from "./stubRegistry";
 
@@ -10,7 +10,7 @@ describe("xyflow adapters", () => {
     const s = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
     const a = s.addNode("lora", { x: 0, y: 0 });
     const b = s.addNode("lora", { x: 100, y: 0 });
-    const derive = createNodeDeriver(stubRegistry);
+    const derive = createNodeDeriver(stubRegistry, createCanvasView());
     const none = new Set<string>();
     const first = derive(s.getState().document.nodes, none, null);
     s.setParam(b, "scale", 0.3);
@@ -29,7 +29,8 @@ describe("xyflow adapters", () => {
   it("when culling, give a node never measured an estimated size and handles (so xyflow can cull it unmounted), and a measured node neither (xyflow would re-read the estimate over its measured handles)", () => {
     const s = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
     const lora = s.addNode("lora", { x: 0, y: 0 });
-    const derive = createNodeDeriver(stubRegistry);
+    const view = createCanvasView();
+    const derive = createNodeDeriver(stubRegistry, view);
     expect(derive(s.getState().document.nodes, new Set(), null)[0].handles).toBeUndefined();
     const [fresh] = derive(s.getState().document.nodes, new Set(), null, true);
     const def = stubRegistry.getOrThrow("lora");
@@ -42,15 +43,11 @@ describe("xyflow adapters", () => {
     const targets = fresh.handles!.filter((h) => h.type === "target");
     expect(new Set(targets.map((h) => h.x)).size).toBe(1);
     expect(fresh.handles!.find((h) => h.type === "source")!.x).toBeGreaterThan(targets[0].x + 200);
-    nodeSizes.set(lora, { width: 268, height: 190 });
-    try {
-      const [measured] = derive(s.getState().document.nodes, new Set(), null, true);
-      expect(measured.measured).toEqual({ width: 268, height: 190 });
-      expect(measured.handles).toBeUndefined();
-      expect(measured.initialHeight).toBeUndefined();
-    } finally {
-      nodeSizes.delete(lora);
-    }
+    view.nodeSizes.set(lora, { width: 268, height: 190 });
+    const [measured] = derive(s.getState().document.nodes, new Set(), null, true);
+    expect(measured.measured).toEqual({ width: 268, height: 190 });
+    expect(measured.handles).toBeUndefined();
+    expect(measured.initialHeight).toBeUndefined();
   });
 
   it("colour edges by the source port's type", () => {

@@ -1,18 +1,16 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { act, cleanup, render } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
 import { loadWorkflow } from "../../src/graph";
 import { compile } from "../../src/compiler";
-import { createEditorStore } from "../../src/editor/store";
+import { createEditor } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
 import { RequestPanel } from "../../src/editor/panels/RequestPanel";
-import { loadCompiler } from "../../src/editor/engine";
 
 // The editor loads the compiler after its first paint; these views need its results at once.
-beforeAll(() => loadCompiler());
 
 afterEach(cleanup);
 
@@ -22,9 +20,10 @@ describe("every example renders in the inspector and the request view", () => {
       const r = loadWorkflow(structuredClone(ex.document), registry);
       expect(r.ok).toBe(true);
       if (!r.ok) return;
-      const store = createEditorStore(registry, r.document);
+      const editor = createEditor({ registry, document: r.document });
+      const store = editor.store;
       render(
-        <EditorProvider store={store}>
+        <EditorProvider editor={editor}>
           <Inspector />
           <RequestPanel />
         </EditorProvider>,

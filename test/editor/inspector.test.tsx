@@ -1,28 +1,27 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { registry } from "../../nodes";
-import { createEditorStore, counterIds } from "../../src/editor/store";
+import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
 import { ProblemsPanel } from "../../src/editor/panels/ProblemsPanel";
-import { loadCompiler } from "../../src/editor/engine";
 
 // The editor loads the compiler after its first paint; these views need its results at once.
-beforeAll(() => loadCompiler());
 
 afterEach(cleanup);
 
 function setup() {
-  const store = createEditorStore(registry, undefined, { makeId: counterIds() });
+  const editor = createEditor({ registry, ...{ makeId: counterIds() } });
+  const store = editor.store;
   const base = store.addNode("base_model", { x: 0, y: 0 });
   const lora = store.addNode("lora", { x: 200, y: 0 });
   store.connect({ node: base, port: "model" }, { node: lora, port: "model" });
   store.setSelection({ nodes: [lora] });
   render(
-    <EditorProvider store={store}>
+    <EditorProvider editor={editor}>
       <Inspector />
       <ProblemsPanel />
     </EditorProvider>,

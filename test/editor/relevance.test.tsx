@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { act, cleanup, render } from "@testing-library/react";
 import { ReactFlowProvider } from "@xyflow/react";
 import { registry } from "../../nodes";
-import { createEditorStore, counterIds } from "../../src/editor/store";
+import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
 import { GraphNode } from "../../src/editor/flow/GraphNode";
@@ -13,7 +13,8 @@ import type { NodeProps } from "@xyflow/react";
 afterEach(cleanup);
 
 function setup() {
-  const store = createEditorStore(registry, undefined, { makeId: counterIds() });
+  const editor = createEditor({ registry, ...{ makeId: counterIds() } });
+  const store = editor.store;
   const sampler = store.addNode("sampler", { x: 400, y: 0 });
   const image = store.addNode("image", { x: 0, y: 0 });
   store.setSelection({ nodes: [sampler] });
@@ -23,7 +24,7 @@ function setup() {
     return <GraphNode {...props} />;
   }
   render(
-    <EditorProvider store={store}>
+    <EditorProvider editor={editor}>
       <ReactFlowProvider>
         <div className="on-canvas">
           <CanvasNode />

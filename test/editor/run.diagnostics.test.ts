@@ -1,5 +1,5 @@
 // CMP-04: fal's 422 `loc` paths map back to the node and field that produced the value.
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler";
 import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
@@ -9,10 +9,8 @@ import { RunnerError } from "../../src/fal/runner";
 import { cacheKeyOf } from "../../src/editor/run/cacheKey";
 import type { RunRecord } from "../../src/editor/run/types";
 import type { WorkflowDocument } from "../../src/graph";
-import { loadCompiler } from "../../src/editor/engine";
 
 // The editor loads the compiler after its first paint; these views need its results at once.
-beforeAll(() => loadCompiler());
 
 const twoLoras = examples.find((e) => e.id === "sdxl-two-loras")!.document as WorkflowDocument;
 

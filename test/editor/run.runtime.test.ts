@@ -25,7 +25,9 @@ const fal = vi.hoisted(() => {
 });
 vi.mock("../../src/fal/runner", () => ({ createRunner: () => fal.runner }));
 
-import { controllerLoaded, getController } from "../../src/editor/run/runtime";
+import { runtimeOf } from "../../src/editor/run/runtime";
+import { createEditor } from "../../src/editor/store";
+import { registry } from "../../nodes";
 import type { RunJob } from "../../src/editor/run/types";
 
 beforeAll(() => {
@@ -44,8 +46,9 @@ const job: RunJob = {
 };
 
 it("answers an empty, not-ready state before loading, then runs a job started meanwhile exactly once", async () => {
-  const c = getController();
-  expect(controllerLoaded()).toBe(false);
+  const runtime = runtimeOf(createEditor({ registry }));
+  const c = runtime.controller;
+  expect(runtime.controllerLoaded()).toBe(false);
   expect(c.getState()).toMatchObject({ ready: false, runs: [], connection: "online" });
   expect(c.findCached(job.endpoint, job.input)).toBeUndefined();
   c.setConnection("reconnecting");
@@ -55,7 +58,7 @@ it("answers an empty, not-ready state before loading, then runs a job started me
   const record = await c.start(job);
   expect(record.status).toBe("completed");
   expect(fal.calls.submit).toBe(1);
-  expect(controllerLoaded()).toBe(true);
+  expect(runtime.controllerLoaded()).toBe(true);
   expect(c.getState().runs.map((r) => r.id)).toEqual([record.id]);
   // The early subscriber heard the real controller; the connection state set before loading carried over.
   expect(seen).toContain(1);

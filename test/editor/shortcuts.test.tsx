@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createEditorStore, counterIds, type EditorStore } from "../../src/editor/store";
+import { createEditor, counterIds, type Editor, type EditorStore } from "../../src/editor/store";
 import { installShortcuts, isEditable } from "../../src/editor/shortcuts";
-import { ui } from "../../src/editor/store/ui";
+import type { Ui } from "../../src/editor/store/ui";
 import { stubRegistry } from "./stubRegistry";
 
 let store: EditorStore;
+let ui: Ui;
+let editor: Editor;
 let off: () => void;
 const actions = {
   openPalette: vi.fn(),
@@ -17,13 +19,13 @@ const actions = {
 };
 
 beforeEach(() => {
-  store = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
-  off = installShortcuts(store, actions);
+  editor = createEditor({ registry: stubRegistry, makeId: counterIds() });
+  ({ store, ui } = editor);
+  off = installShortcuts(editor, actions);
 });
 afterEach(() => {
   off();
   document.body.innerHTML = "";
-  ui.set({ palette: null, help: false, importOpen: false });
 });
 
 const key = (target: EventTarget, k: string, mods: Partial<KeyboardEventInit> = {}) =>
@@ -88,7 +90,12 @@ describe("help overlay", () => {
   it("lists every shortcut a user looks for, Run included", async () => {
     const { render, screen, cleanup, act } = await import("@testing-library/react");
     const { HelpOverlay } = await import("../../src/editor/panels/HelpOverlay");
-    render(<HelpOverlay />);
+    const { EditorProvider } = await import("../../src/editor/store/react");
+    render(
+      <EditorProvider editor={editor}>
+        <HelpOverlay />
+      </EditorProvider>,
+    );
     act(() => ui.set({ help: true }));
     const text = screen.getByRole("dialog", { name: "Keyboard shortcuts" }).textContent ?? "";
     for (const k of [

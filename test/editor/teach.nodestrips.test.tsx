@@ -8,9 +8,8 @@ import type { ReactNode } from "react";
 import { registry } from "../../nodes";
 import { loadWorkflow } from "../../src/graph";
 import { examples } from "../../src/examples";
-import { createEditorStore, counterIds } from "../../src/editor/store";
+import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider, useEditor } from "../../src/editor/store/react";
-import { ui } from "../../src/editor/store/ui";
 import { SamplerStrip, SchedulerSpark, useSamplerTimeline } from "../../src/editor/teach/NodeStripsView";
 
 afterEach(cleanup);
@@ -19,16 +18,17 @@ function maskedControlnet() {
   const ex = examples.find((e) => e.id === "masked-controlnet")!;
   const r = loadWorkflow(structuredClone(ex.document), registry);
   if (!r.ok) throw new Error("example does not load");
-  return createEditorStore(registry, r.document, { makeId: counterIds() });
+  return createEditor({ registry, document: r.document, makeId: counterIds() });
 }
 
 const widthOf = (el: Element) => parseFloat((el as HTMLElement).style.width);
 
 describe("Sampler strip", () => {
   it("draws one bar per ControlNet, and a bar follows an edit to end_percentage", () => {
-    const store = maskedControlnet();
+    const editor = maskedControlnet();
+    const { store } = editor;
     const view = render(
-      <EditorProvider store={store}>
+      <EditorProvider editor={editor}>
         <SamplerStrip nodeId="sampler" />
       </EditorProvider>,
     );
@@ -53,7 +53,8 @@ describe("Sampler strip", () => {
   });
 
   it("shows at most six ControlNet rows in the node and says how many more the inspector has", () => {
-    const store = maskedControlnet();
+    const editor = maskedControlnet();
+    const { store } = editor;
     act(() => {
       let into = "canny";
       for (let i = 0; i < 9; i++) {
@@ -64,7 +65,7 @@ describe("Sampler strip", () => {
       }
     });
     const view = render(
-      <EditorProvider store={store}>
+      <EditorProvider editor={editor}>
         <SamplerStrip nodeId="sampler" />
       </EditorProvider>,
     );
@@ -73,10 +74,11 @@ describe("Sampler strip", () => {
   });
 
   it("clicking the strip selects the Sampler and opens the inspector tab", () => {
-    const store = maskedControlnet();
+    const editor = maskedControlnet();
+    const { store, ui } = editor;
     ui.set({ tab: "request" });
     const view = render(
-      <EditorProvider store={store}>
+      <EditorProvider editor={editor}>
         <SamplerStrip nodeId="sampler" />
       </EditorProvider>,
     );
@@ -86,9 +88,10 @@ describe("Sampler strip", () => {
   });
 
   it("keeps the same timeline when an unrelated field or a position changes, and recomputes on a ControlNet edit", () => {
-    const store = maskedControlnet();
+    const editor = maskedControlnet();
+    const { store } = editor;
     const wrapper = ({ children }: { children: ReactNode }) => (
-      <EditorProvider store={store}>{children}</EditorProvider>
+      <EditorProvider editor={editor}>{children}</EditorProvider>
     );
     const { result } = renderHook(() => useSamplerTimeline("sampler"), { wrapper });
     const first = result.current;
@@ -104,7 +107,8 @@ describe("Sampler strip", () => {
 
 describe("Scheduler sparkline", () => {
   it("has one point per step and follows a step-count edit", () => {
-    const store = createEditorStore(registry, undefined, { makeId: counterIds() });
+    const editor = createEditor({ registry, makeId: counterIds() });
+    const store = editor.store;
     const id = store.addNode(
       "scheduler",
       { x: 0, y: 0 },
@@ -113,7 +117,7 @@ describe("Scheduler sparkline", () => {
     // As GraphNode mounts it: with the node's params, re-rendered when the node changes.
     const Spark = () => <SchedulerSpark params={useEditor((s) => s.document.nodes.find((n) => n.id === id)!.params)} />;
     const view = render(
-      <EditorProvider store={store}>
+      <EditorProvider editor={editor}>
         <Spark />
       </EditorProvider>,
     );

@@ -1,29 +1,28 @@
 // @vitest-environment happy-dom
 // The prompt highlighting loads on first use: until it is there the field is a plain textarea that
 // still edits the prompt, and the highlight replaces it once loaded, with what was typed meanwhile.
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { act, cleanup, fireEvent, render, waitFor } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
 import { loadWorkflow } from "../../src/graph";
-import { createEditorStore, counterIds } from "../../src/editor/store";
+import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
-import { loadCompiler } from "../../src/editor/engine";
 
-beforeAll(() => loadCompiler());
 afterEach(cleanup);
 
 it("a weighted prompt is editable before the highlighting has loaded, and highlighted after", async () => {
   const r = loadWorkflow(structuredClone(examples[0].document), registry);
   if (!r.ok) throw new Error("starter does not load");
-  const store = createEditorStore(registry, r.document, { makeId: counterIds() });
+  const editor = createEditor({ registry, document: r.document, ...{ makeId: counterIds() } });
+  const store = editor.store;
   const id = r.document.nodes.find((n) => n.type === "prompt")!.id;
   store.setParam(id, "prompt", "cat");
   store.setParam(id, "prompt_weighting", true);
   store.setSelection({ nodes: [id] });
   const view = render(
-    <EditorProvider store={store}>
+    <EditorProvider editor={editor}>
       <Inspector />
     </EditorProvider>,
   );

@@ -6,15 +6,14 @@ import { act, cleanup, fireEvent, render } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
 import { loadWorkflow } from "../../src/graph";
-import { createEditorStore, counterIds } from "../../src/editor/store";
+import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
-import { loadCompiler } from "../../src/editor/engine";
 import { loadPromptHighlight } from "../../src/editor/teach/PromptHighlight";
 
 // The editor loads the compiler after its first paint, and the highlighting view on first use;
 // these tests are about the loaded views.
-beforeAll(() => Promise.all([loadCompiler(), loadPromptHighlight()]));
+beforeAll(() => loadPromptHighlight());
 
 afterEach(cleanup);
 
@@ -22,13 +21,14 @@ afterEach(cleanup);
 function setup(prompt: string, weighting: boolean) {
   const r = loadWorkflow(structuredClone(examples[0].document), registry);
   if (!r.ok) throw new Error("starter does not load");
-  const store = createEditorStore(registry, r.document, { makeId: counterIds() });
+  const editor = createEditor({ registry, document: r.document, ...{ makeId: counterIds() } });
+  const store = editor.store;
   const id = r.document.nodes.find((n) => n.type === "prompt")!.id;
   store.setParam(id, "prompt", prompt);
   store.setParam(id, "prompt_weighting", weighting);
   store.setSelection({ nodes: [id] });
   const view = render(
-    <EditorProvider store={store}>
+    <EditorProvider editor={editor}>
       <Inspector />
     </EditorProvider>,
   );

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { registry } from "../../nodes";
-import { createEditorStore, counterIds } from "../../src/editor/store";
+import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { SchedulePlot } from "../../src/editor/teach/SchedulePlot";
 import { scheduleFor } from "../../src/teach/schedules";
@@ -16,10 +16,11 @@ const T = 10;
 const PH = H - T - 22;
 
 function setup(params: Record<string, unknown>) {
-  const store = createEditorStore(registry, undefined, { makeId: counterIds() });
+  const editor = createEditor({ registry, ...{ makeId: counterIds() } });
+  const store = editor.store;
   const id = store.addNode("scheduler", { x: 0, y: 0 }, { params });
   const view = render(
-    <EditorProvider store={store}>
+    <EditorProvider editor={editor}>
       <SchedulePlot nodeId={id} />
     </EditorProvider>,
   );

@@ -6,15 +6,18 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { loadWorkflow, serializeWorkflow, type WorkflowDocument } from "../../src/graph";
 import { lessons } from "../../src/examples/lessons";
-import { createEditorStore } from "../../src/editor/store";
+import { createEditor } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { SweepDialogBody } from "../../src/editor/teach/SweepDialog";
-import { planSweep, runSweep, sweepStore } from "../../src/editor/teach/sweepRun";
+import { createSweeps, planSweep, runSweep, type Sweeps } from "../../src/editor/teach/sweepRun";
 import type { SweepPreset } from "../../src/editor/teach/state";
 import type { RunJob, RunRecord } from "../../src/editor/run/types";
 
 afterEach(cleanup);
-beforeEach(() => sweepStore.reset());
+let sweeps: Sweeps;
+beforeEach(() => {
+  sweeps = createSweeps();
+});
 
 function lessonDoc(id: string): WorkflowDocument {
   const r = loadWorkflow(structuredClone(lessons.find((l) => l.id === id)!.document), registry);
@@ -23,9 +26,10 @@ function lessonDoc(id: string): WorkflowDocument {
 }
 
 function renderDialog(doc: WorkflowDocument, preset: SweepPreset) {
-  const store = createEditorStore(registry, doc);
+  const editor = createEditor({ registry, document: doc });
+  const store = editor.store;
   render(
-    <EditorProvider store={store}>
+    <EditorProvider editor={editor}>
       <SweepDialogBody preset={preset} />
     </EditorProvider>,
   );
@@ -167,7 +171,7 @@ describe("sweep runner", () => {
     const plan = planSweep(doc, registry, spec);
     expect(plan.requestCount).toBe(6);
     const c = fakeController();
-    const handle = runSweep(c, plan, { concurrency: 2, graph: serializeWorkflow(doc) });
+    const handle = runSweep(sweeps, c, plan, { concurrency: 2, graph: serializeWorkflow(doc) });
     const state = await handle.done;
     expect(c.starts).toHaveLength(6);
     expect(c.maxInFlight).toBe(2);
@@ -186,14 +190,14 @@ describe("sweep runner", () => {
         (cell) => cell.state === "done" && c.getState().runs.find((r) => r.id === cell.runId)?.status === "completed",
       ),
     ).toBe(true);
-    expect(sweepStore.get()?.finished).toBe(true);
+    expect(sweeps.get()?.finished).toBe(true);
   });
 
   it("runs one at a time when asked, and refuses a second sweep while one runs", async () => {
     const doc = lessonDoc("guidance");
     const c = fakeController();
-    const handle = runSweep(c, planSweep(doc, registry, spec), { concurrency: 1, graph: "{}" });
-    expect(() => runSweep(c, planSweep(doc, registry, spec), { graph: "{}" })).toThrow(/already running/);
+    const handle = runSweep(sweeps, c, planSweep(doc, registry, spec), { concurrency: 1, graph: "{}" });
+    expect(() => runSweep(sweeps, c, planSweep(doc, registry, spec), { graph: "{}" })).toThrow(/already running/);
     await handle.done;
     expect(c.maxInFlight).toBe(1);
   });
@@ -202,6 +206,7 @@ describe("sweep runner", () => {
     const doc = lessonDoc("guidance");
     const c = fakeController({ rateLimitFirst: 1 });
     const state = await runSweep(
+      sweeps,
       c,
       planSweep(doc, registry, { axes: [{ nodeId: "sampler", param: "guidance_scale", values: [3, 5] }] }),
       { graph: "{}", sleep: async () => {} },
@@ -217,7 +222,7 @@ describe("sweep runner", () => {
   it("cancel stops the cells that have not started", async () => {
     const doc = lessonDoc("guidance");
     const c = fakeController();
-    const handle = runSweep(c, planSweep(doc, registry, spec), { concurrency: 1, graph: "{}" });
+    const handle = runSweep(sweeps, c, planSweep(doc, registry, spec), { concurrency: 1, graph: "{}" });
     handle.cancel();
     const state = await handle.done;
     expect(c.starts.length).toBeLessThanOrEqual(1);

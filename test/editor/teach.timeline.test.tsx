@@ -6,7 +6,7 @@ import { act, cleanup, fireEvent, render } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { loadWorkflow } from "../../src/graph";
 import { lessons } from "../../src/examples/lessons";
-import { createEditorStore } from "../../src/editor/store";
+import { createEditor } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Timeline, VIEW_W } from "../../src/editor/teach/Timeline";
 
@@ -18,9 +18,10 @@ function setup() {
   const lesson = lessons.find((l) => l.id === "controlnet-window")!;
   const r = loadWorkflow(structuredClone(lesson.document), registry);
   if (!r.ok) throw new Error("lesson does not load");
-  const store = createEditorStore(registry, r.document);
+  const editor = createEditor({ registry, document: r.document });
+  const store = editor.store;
   const view = render(
-    <EditorProvider store={store}>
+    <EditorProvider editor={editor}>
       <Timeline samplerId="sampler" />
     </EditorProvider>,
   );

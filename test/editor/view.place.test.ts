@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { expectedSize, freeSpot, NODE_GAP, placeInView, type Rect } from "../../src/editor/flow/place";
 import { fitPadding, MINIMAP } from "../../src/editor/flow/fit";
-import { nodeSizes } from "../../src/editor/flow/sizes";
 import { stubRegistry } from "./stubRegistry";
 
 const view = { topLeft: { x: 0, y: 0 }, bottomRight: { x: 1000, y: 600 }, zoom: 1 };
@@ -25,19 +24,20 @@ describe("placeInView: a new node lands fully on screen", () => {
 });
 
 describe("expectedSize", () => {
+  const nodeSizes = new Map<string, { width: number; height: number }>();
   afterEach(() => nodeSizes.clear());
   it("uses the tallest measured node of the same type, else an estimate that grows with the node's settings", () => {
     const lora = stubRegistry.getOrThrow("lora");
-    const guess = expectedSize(lora, []);
+    const guess = expectedSize(lora, [], nodeSizes);
     expect(guess.width).toBe(268);
-    expect(guess.height).toBeGreaterThan(expectedSize(stubRegistry.getOrThrow("base_model"), []).height);
+    expect(guess.height).toBeGreaterThan(expectedSize(stubRegistry.getOrThrow("base_model"), [], nodeSizes).height);
     nodeSizes.set("a", { width: 268, height: 150 });
     nodeSizes.set("b", { width: 268, height: 410 });
     const nodes = [
       { id: "a", type: "lora", typeVersion: 2, position: { x: 0, y: 0 }, params: {} },
       { id: "b", type: "lora", typeVersion: 2, position: { x: 0, y: 0 }, params: {} },
     ];
-    expect(expectedSize(lora, nodes)).toEqual({ width: 268, height: 410 });
+    expect(expectedSize(lora, nodes, nodeSizes)).toEqual({ width: 268, height: 410 });
   });
 });
 

@@ -4,13 +4,21 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { z } from "zod";
 import { param, WIDGET_KINDS, type ParamSpec } from "../../src/graph";
 import { WIDGETS } from "../../src/editor/fields/widgets";
+import { createEditor } from "../../src/editor/store";
+import { EditorProvider } from "../../src/editor/store/react";
+import type { ReactNode } from "react";
+import { stubRegistry } from "./stubRegistry";
 
 afterEach(cleanup);
 
 function mount(spec: ParamSpec, value: unknown) {
   const onChange = vi.fn();
   const Widget = WIDGETS[spec.widget];
-  const utils = render(<Widget spec={spec} value={value as never} onChange={onChange} id="f" />);
+  const editor = createEditor({ registry: stubRegistry });
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <EditorProvider editor={editor}>{children}</EditorProvider>
+  );
+  const utils = render(<Widget spec={spec} value={value as never} onChange={onChange} id="f" />, { wrapper });
   return { onChange, ...utils };
 }
 

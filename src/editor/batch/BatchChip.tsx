@@ -1,12 +1,13 @@
 /** A small progress chip over the canvas for the running (or last) batch, to reopen its window. */
-import { useEditorStore } from "../store/react";
-import { batchesFor } from "./instance";
-import { batchUi, useBatchUi } from "./state";
+import { useEditorInstance } from "../store/react";
+import { useUiStore } from "../store/uiStore";
+import { batchesOf } from "./instance";
+import { useBatchUi, useBatchUiApi } from "./state";
 import "./batch.css";
 
 export default function BatchChip() {
-  const store = useEditorStore();
-  const batch = batchesFor(store.registry).state.use((s) => s.current);
+  const batchUi = useBatchUiApi();
+  const batch = useUiStore(batchesOf(useEditorInstance()).state, (s) => s.current);
   const open = useBatchUi((s) => s.open);
   if (!batch || open) return null;
   const total = batch.items.filter((it) => it.state !== "skipped" || it.runId).length;

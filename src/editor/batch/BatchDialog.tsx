@@ -5,9 +5,10 @@
  */
 import { useEffect, useState } from "react";
 import { Modal } from "../kit/Modal";
-import { useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
-import { runUi } from "../run/actions";
+import { useEditorInstance } from "../store/react";
+import type { Editor } from "../store";
+import { useUiStore } from "../store/uiStore";
+import { useRunUiApi } from "../run/actions";
 import { imageBytes } from "../run/runFiles";
 import { useRunState } from "../run/runtime";
 import { RunThumb } from "../run/Thumb";
@@ -15,18 +16,18 @@ import type { RunRecord } from "../run/types";
 import { renderContactSheet } from "../teach/contactSheet";
 import type { BatchRunState } from "./batchRun";
 import { BatchSetupView } from "./BatchSetup";
-import { batchesFor } from "./instance";
-import { batchUi } from "./state";
+import { batchesOf } from "./instance";
+import { useBatchUiApi } from "./state";
 import "./batch.css";
 
 /** PNG text keyword for a batch's setup beside the workflow on its contact sheet. */
 export const BATCH_KEYWORD = "lora-graph-batch";
 const SHEET_COLUMNS = 6;
 
-async function firstImage(run: RunRecord | undefined): Promise<Blob | null> {
+async function firstImage(editor: Editor, run: RunRecord | undefined): Promise<Blob | null> {
   if (!run || run.status !== "completed" || !run.images.length) return null;
   try {
-    const { bytes, type } = await imageBytes(run, 0);
+    const { bytes, type } = await imageBytes(editor, run, 0);
     return new Blob([bytes as BlobPart], { type: type || "image/png" });
   } catch {
     return null;
@@ -34,6 +35,7 @@ async function firstImage(run: RunRecord | undefined): Promise<Blob | null> {
 }
 
 function useBatchSheet(batch: BatchRunState | null, runs: readonly RunRecord[]) {
+  const editor = useEditorInstance();
   const [sheet, setSheet] = useState<{ url: string; bytes: Uint8Array; key: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const key = batch?.finished ? batch.setup.id : null;
@@ -44,7 +46,7 @@ function useBatchSheet(batch: BatchRunState | null, runs: readonly RunRecord[]) 
       try {
         const byId = new Map(runs.map((r) => [r.id, r] as const));
         const items = batch.items.filter((it) => it.runId);
-        const images = await Promise.all(items.map((it) => firstImage(byId.get(it.runId!))));
+        const images = await Promise.all(items.map((it) => firstImage(editor, byId.get(it.runId!))));
         if (!images.some(Boolean)) throw new Error("no run has an image to put on it");
         const cells = items.map((it, i) => ({
           x: i % SHEET_COLUMNS,
@@ -87,8 +89,10 @@ function download(bytes: Uint8Array, name: string) {
 }
 
 function Progress({ batch, onNew }: { batch: BatchRunState; onNew(): void }) {
-  const store = useEditorStore();
-  const batches = batchesFor(store.registry);
+  const editor = useEditorInstance();
+  const runUi = useRunUiApi();
+  const batchUi = useBatchUiApi();
+  const batches = batchesOf(editor);
   const runs = useRunState((s) => s.runs);
   const byId = new Map(runs.map((r) => [r.id, r] as const));
   const total = batch.items.filter((it) => it.state !== "skipped" || it.runId).length;
@@ -170,9 +174,11 @@ function Progress({ batch, onNew }: { batch: BatchRunState; onNew(): void }) {
 }
 
 export default function BatchDialog() {
-  const store = useEditorStore();
-  const batches = batchesFor(store.registry);
-  const current = batches.state.use((s) => s.current);
+  const editor = useEditorInstance();
+  const { ui } = editor;
+  const batchUi = useBatchUiApi();
+  const batches = batchesOf(editor);
+  const current = useUiStore(batches.state, (s) => s.current);
   const [setup, setSetup] = useState(() => !current);
   const close = () => batchUi.set({ open: false });
   return (

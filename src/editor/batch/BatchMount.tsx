@@ -4,8 +4,8 @@
  * its code loads only when there is one.
  */
 import { lazy, Suspense, useEffect } from "react";
-import { useEditorStore } from "../store/react";
-import { BATCH_STORAGE_KEY, batchUi, useBatchUi } from "./state";
+import { useEditorInstance } from "../store/react";
+import { BATCH_STORAGE_KEY, useBatchUi, useBatchUiApi } from "./state";
 
 const BatchDialog = lazy(() => import("./BatchDialog"));
 const BatchChip = lazy(() => import("./BatchChip"));
@@ -20,15 +20,16 @@ function hasSavedBatch(): boolean {
 }
 
 export function BatchMount() {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const batchUi = useBatchUiApi();
   const open = useBatchUi((s) => s.open);
   const started = useBatchUi((s) => s.started);
   useEffect(() => {
     if (!hasSavedBatch()) return;
     void import("./instance").then(async (m) => {
-      if (await m.batchesFor(store.registry).resumeSaved()) batchUi.set({ started: true });
+      if (await m.batchesOf(editor).resumeSaved()) batchUi.set({ started: true });
     });
-  }, [store.registry]);
+  }, [editor, batchUi]);
   return (
     <Suspense fallback={null}>
       {started && <BatchChip />}

@@ -1,18 +1,18 @@
 /**
- * The page's batch runner, made on first use. One per page for now, like the run runtime it runs
- * on (src/editor/run/runtime.ts); it moves onto the editor instance together with it.
+ * Each editor's batch runner, made on first use, on the editor's run runtime
+ * (src/editor/run/runtime.ts).
  */
-import type { Registry } from "../../graph";
-import { whenControllerLoaded } from "../run/runtime";
+import { runtimeOf } from "../run/runtime";
+import { definePart, type Editor } from "../store/editor";
 import { createBatchRunner, type BatchRunner } from "./batchLoop";
 import { localBatchSaver } from "./batchRun";
 
-let runner: BatchRunner | null = null;
+const batchesPart = definePart("batches", (editor: Editor) =>
+  createBatchRunner({
+    controller: () => runtimeOf(editor).loadController(),
+    saver: localBatchSaver(),
+    registry: editor.registry,
+  }),
+);
 
-export function batchesFor(registry: Registry): BatchRunner {
-  runner ??= createBatchRunner({ controller: whenControllerLoaded, saver: localBatchSaver(), registry });
-  return runner;
-}
-
-/** The runner if one was made (the chip and the gallery filter need no new one). */
-export const existingBatches = (): BatchRunner | null => runner;
+export const batchesOf = (editor: Editor): BatchRunner => editor.part(batchesPart);

@@ -1,6 +1,7 @@
 import { useRef, useState } from "react";
 import type { FieldProps } from "./types";
 import { uploadImageFile } from "../run/upload";
+import { useEditorInstance } from "../store/react";
 
 /** Files are read into data: URIs; the runner uploads them before a request. Big files would bloat the workflow. */
 export const MAX_IMAGE_FILE_BYTES = 8 * 1024 * 1024;
@@ -10,6 +11,7 @@ export const MAX_IMAGE_FILE_BYTES = 8 * 1024 * 1024;
  * point at a tracking pixel): the preview loads only after the user asks, without a referrer.
  */
 export function ImageField({ value, onChange, id, invalid, compact, spec }: FieldProps<string>) {
+  const editor = useEditorInstance();
   const [approved, setApproved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
@@ -70,7 +72,7 @@ export function ImageField({ value, onChange, id, invalid, compact, spec }: Fiel
             setError(null);
             setUploading(true);
             // Upload to fal storage through the proxy; if that fails, embed the file as a data: URI (fal accepts both).
-            uploadImageFile(file)
+            uploadImageFile(editor, file)
               .then((fileUrl) => onChange(fileUrl))
               .catch((err: unknown) => {
                 setError(

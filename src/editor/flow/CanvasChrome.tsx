@@ -1,7 +1,7 @@
 import { useCallback, useState } from "react";
 import { ControlButton, Controls, useReactFlow, type Node } from "@xyflow/react";
-import { useEditorStore } from "../store/react";
-import { useUi } from "../store/ui";
+import { useEditorInstance, useUi } from "../store/react";
+import { canvasViewOf } from "./view";
 import type { GraphFlowNode } from "./derive";
 import { fitGraph, MINIMAP } from "./fit";
 import { MiniMap } from "./MiniMap";
@@ -12,7 +12,8 @@ const MINIMAP_KEY = "lora-graph:minimap";
 
 /** The minimap and the zoom controls (with fit and the minimap's toggle); rendered inside <ReactFlow>. */
 export function CanvasControls({ empty }: { empty: boolean }) {
-  const registry = useEditorStore().registry;
+  const editor = useEditorInstance();
+  const registry = editor.store.registry;
   const flow = useReactFlow<GraphFlowNode>();
   const [minimap, setMinimap] = useState(() => localStorage.getItem(MINIMAP_KEY) !== "off");
   const toggleMinimap = useCallback(() => {
@@ -49,7 +50,11 @@ export function CanvasControls({ empty }: { empty: boolean }) {
         orientation="horizontal"
         aria-label="Zoom controls"
       >
-        <ControlButton onClick={() => fitGraph(flow, { duration: 200 })} title="Fit view (F)" aria-label="Fit view">
+        <ControlButton
+          onClick={() => fitGraph(canvasViewOf(editor), flow, { duration: 200 })}
+          title="Fit view (F)"
+          aria-label="Fit view"
+        >
           <Icon name="fit" strokeWidth={2} />
         </ControlButton>
         {!empty && (
@@ -70,6 +75,7 @@ export function CanvasControls({ empty }: { empty: boolean }) {
 
 /** What an empty canvas says to do. */
 export function EmptyCanvas({ onAddNode }: { onAddNode: () => void }) {
+  const editor = useEditorInstance();
   return (
     <div className="canvas-empty" data-testid="canvas-empty">
       <div className="empty-title">An empty canvas</div>
@@ -77,7 +83,7 @@ export function EmptyCanvas({ onAddNode }: { onAddNode: () => void }) {
         Double-click or press <kbd>Space</kbd> to add a node — or start from a template.
       </div>
       <div className="empty-actions">
-        <button type="button" className="btn primary" onClick={files.showTemplates}>
+        <button type="button" className="btn primary" onClick={() => files.showTemplates(editor)}>
           <Icon name="grid" size={14} /> Templates
         </button>
         <button type="button" className="btn" onClick={onAddNode}>

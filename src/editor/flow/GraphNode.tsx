@@ -1,5 +1,4 @@
 import { memo, useEffect, useRef, useState, type RefObject } from "react";
-import { useUi } from "../store/ui";
 import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
 import {
   PORT_KIND_INFO,
@@ -9,12 +8,12 @@ import {
   type PortSpec,
   type WorkflowNode,
 } from "../../graph";
-import { useEditor, useEditorStore } from "../store/react";
-import { compiled, endpointMode, fieldDiagnostic, nodeDiagnostics } from "../engine";
+import { useEditor, useEditorStore, useUi, useEditorInstance } from "../store/react";
+import { endpointMode, fieldDiagnostic } from "../engine";
 import { ParamField, paramFieldProps } from "../fields/ParamField";
 import type { GraphFlowNode } from "./derive";
 import { nodeById } from "../store/nodeIndex";
-import { nodeSizes } from "./sizes";
+import { canvasViewOf } from "./view";
 import { NoteText } from "./NoteText";
 import { useInactiveParams } from "../fields/relevance";
 import { OutputStrip } from "../run/OutputStrip";
@@ -95,18 +94,19 @@ function NodeBody({ id, selected }: NodeProps<GraphFlowNode>) {
 }
 
 function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; selected: boolean }) {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const { store, engine } = editor;
   const def = store.registry.get(node.type);
   // Compile diagnostics plus fal's 422 field errors from this graph's last run (see run/useRunDiagnostics).
   const diags = useWithRunDiagnostics(
     id,
-    useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id)),
+    useEditor((s) => engine.nodeDiagnostics(engine.compiled(s.document), id)),
   );
   const rootRef = useRef<HTMLDivElement>(null);
   const far = useStore(selectFar);
   const inactive = useInactiveParams(def, id);
   // Far out, the node keeps its measured height (no layout jump, no re-measure) and drops its widgets.
-  const farHeight = far ? nodeSizes.get(id)?.height : undefined;
+  const farHeight = far ? canvasViewOf(editor).nodeSizes.get(id)?.height : undefined;
   useFocusFlash(id, node, def, rootRef);
   if (!def) {
     return (
@@ -241,10 +241,8 @@ function NodeHead({
 
 /** On a Sampler: whether it will run text to image, image to image or inpaint. */
 function EndpointBadge({ id }: { id: string }) {
-  const store = useEditorStore();
-  const endpoint = useEditor(
-    (s) => compiled(s.document, store.registry).outputs.find((o) => o.output === id)?.endpoint,
-  );
+  const { engine } = useEditorInstance();
+  const endpoint = useEditor((s) => engine.compiled(s.document).outputs.find((o) => o.output === id)?.endpoint);
   if (!endpoint) return null;
   const mode = endpointMode(endpoint);
   return (

@@ -1,5 +1,6 @@
 import type { Edge, Node } from "@xyflow/react";
-import { estimatedHandles, estimatedSize, nodeSizes } from "./sizes";
+import { estimatedHandles, estimatedSize } from "./sizes";
+import type { CanvasView } from "./view";
 import { PORT_KIND_INFO, type Registry, type WorkflowEdge, type WorkflowNode, type XY } from "../../graph";
 
 /**
@@ -24,7 +25,8 @@ interface CachedNode {
  * whose position, selection or size did not change. A param edit changes none of those, so the
  * same array comes back and xyflow does no work at all.
  */
-export function createNodeDeriver(registry: Registry) {
+export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "nodeSizes" | "typeSizes">) {
+  const { nodeSizes, typeSizes } = view;
   let cache = new Map<string, CachedNode>();
   let last: GraphFlowNode[] = [];
   /**
@@ -68,7 +70,7 @@ export function createNodeDeriver(registry: Registry) {
           // Without the measured size xyflow would hide and re-measure the node on every edit.
           measured: size,
           // Not measured yet (never on screen): a size and handles to cull it by; see estimatedHandles.
-          ...(estimate && !size ? estimated(registry, n) : {}),
+          ...(estimate && !size ? estimated(registry, typeSizes, n) : {}),
           // Inert nodes (notes) are commentary: keep them under the wires' nodes.
           zIndex: registry.get(n.type)?.inert ? -1 : undefined,
         };
@@ -87,10 +89,11 @@ export function createNodeDeriver(registry: Registry) {
 
 function estimated(
   registry: Registry,
+  typeSizes: CanvasView["typeSizes"],
   n: WorkflowNode,
 ): Pick<GraphFlowNode, "initialWidth" | "initialHeight" | "handles"> {
   const def = registry.get(n.type);
-  const { width, height } = estimatedSize(def, n);
+  const { width, height } = estimatedSize(typeSizes, def, n);
   return { initialWidth: width, initialHeight: height, handles: estimatedHandles(def) };
 }
 

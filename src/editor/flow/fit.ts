@@ -1,4 +1,5 @@
 import type { Edge, Node, ReactFlowInstance, Rect } from "@xyflow/react";
+import type { CanvasView } from "./view";
 
 /** The minimap's box (bottom-right of the canvas); fitting keeps the graph clear of it. */
 export const MINIMAP = { width: 150, height: 96, margin: 12 } as const;
@@ -38,14 +39,9 @@ export function fitPadding(bounds: Rect, pane: { width: number; height: number }
 const u = (n: number) => `${n}px` as const;
 const px = (p: Padding) => ({ top: u(p.top), right: u(p.right), bottom: u(p.bottom), left: u(p.left) });
 
-/**
- * True while the view is the one the last fit chose (the user has not panned or zoomed since): the
- * canvas then refits when it is resized, e.g. when a banner appears above it after the first fit.
- */
-export const fitState = { fitted: false };
-
 /** Fits the whole graph (or `ids`) in the canvas, clear of the minimap and controls, at most 100%. */
 export function fitGraph<N extends Node>(
+  view: Pick<CanvasView, "fitted">,
   flow: ReactFlowInstance<N, Edge>,
   opts: { duration?: number; ids?: readonly string[] } = {},
 ): void {
@@ -55,7 +51,7 @@ export function fitGraph<N extends Node>(
   const el = document.querySelector<HTMLElement>(".canvas .react-flow");
   const pane = el ? { width: el.clientWidth, height: el.clientHeight } : { width: innerWidth, height: innerHeight };
   const minimap = !!el?.querySelector(".react-flow__minimap");
-  if (!opts.ids) fitState.fitted = true;
+  if (!opts.ids) view.fitted = true;
   void flow.fitView({
     nodes: opts.ids ? nodes.map((n) => ({ id: n.id })) : undefined,
     // By id: the internal nodes carry the measured sizes; the controlled ones may not have them yet.

@@ -1,5 +1,6 @@
 import type { NodeDefinition, WorkflowNode, XY } from "../../graph";
-import { estimatedSize, nodeSizes } from "./sizes";
+import { estimatedSize } from "./sizes";
+import type { CanvasView, Size } from "./view";
 import { estimateNodeSize } from "../../graph";
 
 /** Gap kept between a new node and the canvas edge. */
@@ -9,7 +10,11 @@ const MARGIN = 16;
  * How big a node of this type will be: the largest measured one of the same type on the canvas,
  * else an estimate from its ports and basic settings (close enough to keep it on screen).
  */
-export function expectedSize(def: NodeDefinition, nodes: readonly WorkflowNode[]): { width: number; height: number } {
+export function expectedSize(
+  def: NodeDefinition,
+  nodes: readonly WorkflowNode[],
+  nodeSizes: ReadonlyMap<string, Size>,
+): { width: number; height: number } {
   let best: { width: number; height: number } | undefined;
   for (const n of nodes) {
     if (n.type !== def.type) continue;
@@ -61,10 +66,11 @@ export function placeNewNode(
   def: NodeDefinition,
   at: XY,
   nodes: readonly WorkflowNode[],
+  nodeSizes: ReadonlyMap<string, Size>,
   flow: { screenToFlowPosition(p: XY): XY; getZoom(): number },
   wireFrom?: "source" | "target",
 ): XY {
-  const size = expectedSize(def, nodes);
+  const size = expectedSize(def, nodes, nodeSizes);
   const want =
     wireFrom === "target"
       ? { x: at.x - size.width, y: at.y - 20 }
@@ -86,8 +92,12 @@ export interface Rect {
 export const NODE_GAP = 24;
 
 /** Where a node of the document is and how big it is drawn (measured, else estimated). */
-export function nodeRect(n: WorkflowNode, def: NodeDefinition | undefined): Rect {
-  const size = nodeSizes.get(n.id) ?? estimatedSize(def, n);
+export function nodeRect(
+  view: Pick<CanvasView, "nodeSizes" | "typeSizes">,
+  n: WorkflowNode,
+  def: NodeDefinition | undefined,
+): Rect {
+  const size = view.nodeSizes.get(n.id) ?? estimatedSize(view.typeSizes, def, n);
   return { x: n.position.x, y: n.position.y, width: size.width, height: size.height };
 }
 
@@ -149,6 +159,7 @@ export function visibleFlowBounds(): Rect | null {
  * adding (sidebar, palette, wire drop, paste, duplicate) goes through the store, which calls this.
  */
 export function arrangeAdded(
+  canvas: Pick<CanvasView, "nodeSizes" | "typeSizes">,
   added: readonly WorkflowNode[],
   existing: readonly WorkflowNode[],
   def: (type: string) => NodeDefinition | undefined,
@@ -157,7 +168,7 @@ export function arrangeAdded(
   const rects = added.map((n) => {
     // A new node is not measured yet: the largest drawn one of its type, else the estimate.
     const d = def(n.type);
-    const size = d ? expectedSize(d, existing) : estimatedSize(d, n);
+    const size = d ? expectedSize(d, existing, canvas.nodeSizes) : estimatedSize(canvas.typeSizes, d, n);
     return { x: n.position.x, y: n.position.y, ...size };
   });
   const x = Math.min(...rects.map((r) => r.x)),
@@ -177,7 +188,7 @@ export function arrangeAdded(
     box.y <= view.y + view.height;
   const at = freeSpot(
     box,
-    existing.map((n) => nodeRect(n, def(n.type))),
+    existing.map((n) => nodeRect(canvas, n, def(n.type))),
     wantedInView ? view : null,
   );
   return { x: Math.round(at.x - box.x), y: Math.round(at.y - box.y) };

@@ -2,14 +2,12 @@ import { Position, type NodeHandle } from "@xyflow/react";
 import type { NodeDefinition, WorkflowNode } from "../../graph";
 import { estimateNodeSize, NODE_GEOMETRY } from "../../graph";
 
-/** Measured node sizes (from xyflow), kept outside the document: layout needs them, saving does not. */
-export const nodeSizes = new Map<string, { width: number; height: number }>();
-
-/** The last measured size of any node of each type: the best guess for an unmeasured one. */
-export const typeSizes = new Map<string, { width: number; height: number }>();
-
 /** A size for a node xyflow has not measured: the last one of its type, else from its definition. */
-export function estimatedSize(def: NodeDefinition | undefined, node: WorkflowNode): { width: number; height: number } {
+export function estimatedSize(
+  typeSizes: ReadonlyMap<string, { width: number; height: number }>,
+  def: NodeDefinition | undefined,
+  node: WorkflowNode,
+): { width: number; height: number } {
   return typeSizes.get(node.type) ?? estimateNodeSize(node, def);
 }
 

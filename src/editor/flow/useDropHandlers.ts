@@ -1,7 +1,7 @@
 import { useCallback, type DragEvent, type MouseEvent as ReactMouseEvent, type RefObject } from "react";
 import { useReactFlow } from "@xyflow/react";
-import { useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
+import { useEditorInstance } from "../store/react";
+import { canvasViewOf } from "./view";
 import type { GraphFlowNode } from "./derive";
 import { placeNewNode } from "./place";
 
@@ -13,7 +13,9 @@ export const DND_MIME = "application/x-lora-graph-node";
  * double-click on empty canvas or at the canvas centre (the empty state's button).
  */
 export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const { store, ui } = editor;
+  const view = canvasViewOf(editor);
   const registry = store.registry;
   const flow = useReactFlow<GraphFlowNode>();
 
@@ -27,7 +29,7 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
         },
       });
     },
-    [flow],
+    [flow, ui],
   );
 
   const onDragOver = useCallback((e: DragEvent) => {
@@ -45,17 +47,23 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       store.addNode(
         type,
-        placeNewNode(registry.getOrThrow(type), { x: p.x - 20, y: p.y - 16 }, store.getState().document.nodes, flow),
+        placeNewNode(
+          registry.getOrThrow(type),
+          { x: p.x - 20, y: p.y - 16 },
+          store.getState().document.nodes,
+          view.nodeSizes,
+          flow,
+        ),
       );
     },
-    [store, registry, flow],
+    [store, registry, flow, view],
   );
 
   const openPaletteAtCenter = useCallback(() => {
     const r = canvasRef.current!.getBoundingClientRect();
     const screen = { x: r.left + r.width / 2, y: r.top + r.height / 2 };
     ui.set({ palette: { screen: { x: screen.x - 160, y: screen.y - 120 }, flow: flow.screenToFlowPosition(screen) } });
-  }, [canvasRef, flow]);
+  }, [canvasRef, flow, ui]);
 
   return { onDoubleClick, onDragOver, onDrop, openPaletteAtCenter };
 }

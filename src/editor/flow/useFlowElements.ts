@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useReactFlow, type Edge, type EdgeChange, type NodeChange, type ReactFlowInstance } from "@xyflow/react";
 import type { XY } from "../../graph";
-import { useEditor, useEditorStore } from "../store/react";
+import { useEditor, useEditorInstance } from "../store/react";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
-import { nodeSizes, typeSizes } from "./sizes";
+import { canvasViewOf, type CanvasView } from "./view";
 
 /**
  * From this many nodes on, only nodes and wires on screen are in the DOM (xyflow's
@@ -22,14 +22,16 @@ type Flow = ReactFlowInstance<GraphFlowNode>;
  * the store (selection, one undo step per drag) and into the measured-size caches.
  */
 export function useFlowElements() {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const store = editor.store;
+  const view = canvasViewOf(editor);
   const registry = store.registry;
   const doc = useEditor((s) => s.document);
   const selection = useEditor((s) => s.selection);
   const flow = useReactFlow<GraphFlowNode>();
   const [drag, setDrag] = useState<Map<string, XY> | null>(null);
   const [sizeTick, sizesChanged] = useSizeSync();
-  const deriveNodes = useMemo(() => createNodeDeriver(registry), [registry]);
+  const deriveNodes = useMemo(() => createNodeDeriver(registry, view), [registry, view]);
   const deriveEdges = useMemo(() => createEdgeDeriver(registry), [registry]);
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
@@ -50,14 +52,15 @@ export function useFlowElements() {
       let resized = false;
       for (const c of changes) {
         if (c.type === "position" && c.position && c.dragging) (moved ??= new Map()).set(c.id, c.position);
-        else if (c.type === "dimensions" && c.dimensions) resized = recordSize(flow, c.id, c.dimensions) || resized;
+        else if (c.type === "dimensions" && c.dimensions)
+          resized = recordSize(view, flow, c.id, c.dimensions) || resized;
       }
       if (moved) setDrag((d) => new Map([...(d ?? []), ...moved!]));
       if (resized) sizesChanged(store.getState().document.nodes.length < CULL_FROM_NODES);
       const sel = toggled(store.getState().selection.nodes, changes);
       if (sel) store.setSelection({ nodes: sel });
     },
-    [store, flow, sizesChanged],
+    [store, flow, sizesChanged, view],
   );
 
   const onEdgesChange = useCallback(
@@ -103,7 +106,8 @@ function useSizeSync() {
 }
 
 /** Stores a node's measured size (and its type's, for estimates); true when it changed. */
-function recordSize(flow: Flow, id: string, dims: { width: number; height: number }): boolean {
+function recordSize(view: CanvasView, flow: Flow, id: string, dims: { width: number; height: number }): boolean {
+  const { nodeSizes, typeSizes } = view;
   const old = nodeSizes.get(id);
   if (old && old.width === dims.width && old.height === dims.height) return false;
   const size = { width: dims.width, height: dims.height };

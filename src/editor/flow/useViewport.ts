@@ -1,16 +1,18 @@
 import { useCallback, useEffect, useMemo, useRef, type RefObject } from "react";
 import { useNodesInitialized, useReactFlow, type Viewport } from "@xyflow/react";
-import { useEditor, useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
+import { useEditor, useEditorInstance, useUiApi } from "../store/react";
+import { canvasViewOf } from "./view";
 import type { GraphFlowNode } from "./derive";
-import { fitGraph, fitState } from "./fit";
+import { fitGraph } from "./fit";
 
 /**
  * Where the view starts and when it refits: a newly opened document, the first visit, a resized
  * canvas. Returns the viewport props for xyflow; the view is saved with the document on each move.
  */
 export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, culled: boolean) {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const store = editor.store;
+  const view = canvasViewOf(editor);
   const epoch = useEditor((s) => s.epoch);
   const flow = useReactFlow<GraphFlowNode>();
 
@@ -19,8 +21,8 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
     if (epoch === 0) return;
     const vp = store.getState().document.viewport;
     if (vp) flow.setViewport(vp);
-    else requestAnimationFrame(() => fitGraph(flow, { duration: 200 }));
-  }, [epoch, flow, store]);
+    else requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 }));
+  }, [epoch, flow, store, view]);
 
   // First visit (no saved view): fit once every node has its measured size, so tall nodes count.
   const initialized = useNodesInitialized();
@@ -31,14 +33,14 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
     const fit = () => {
       if (firstFit.current) return;
       firstFit.current = true;
-      fitGraph(flow);
+      fitGraph(view, flow);
     };
     if (initialized) return fit();
     // Culled big graphs never measure every node, but every node has an estimated size: fit on the
     // next frame. The timeout is for anything else that never settles.
     const t = setTimeout(fit, culled ? 0 : 1000);
     return () => clearTimeout(t);
-  }, [initialized, flow, culled]);
+  }, [initialized, flow, culled, view]);
 
   // A fitted view stays fitted when the window changes size. A canvas that shrinks inside the same
   // window (the runs drawer opening, a banner) leaves the graph where it is: re-fitting then made
@@ -52,15 +54,18 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
       if (now.w === last.w && now.h === last.h) return;
       const windowResized = now.ww !== last.ww || now.wh !== last.wh;
       last = now;
-      if (fitState.fitted && windowResized) fitGraph(flow);
+      if (view.fitted && windowResized) fitGraph(view, flow);
     });
     ro.observe(el);
     return () => ro.disconnect();
-  }, [flow, canvasRef]);
+  }, [flow, canvasRef, view]);
 
-  const onMoveStart = useCallback((e: MouseEvent | TouchEvent | null) => {
-    if (e) fitState.fitted = false;
-  }, []);
+  const onMoveStart = useCallback(
+    (e: MouseEvent | TouchEvent | null) => {
+      if (e) view.fitted = false;
+    },
+    [view],
+  );
   const onMoveEnd = useCallback((_: unknown, vp: Viewport) => store.setViewport(vp), [store]);
   const defaultViewport = useMemo(() => store.getState().viewport, [store]);
   return { onMoveStart, onMoveEnd, defaultViewport };
@@ -68,6 +73,7 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
 
 /** Reveals a node asked for by the problems list or the request view. */
 export function useFocusReveal() {
+  const ui = useUiApi();
   const flow = useReactFlow<GraphFlowNode>();
   const lastFocus = useRef(0);
   useEffect(() => {
@@ -85,5 +91,5 @@ export function useFocusReveal() {
       });
     });
     return () => void off();
-  }, [flow]);
+  }, [flow, ui]);
 }

@@ -8,8 +8,8 @@ import {
   type OnConnectStartParams,
 } from "@xyflow/react";
 import { canConnectReplacing, type PortRef, type XY } from "../../graph";
-import { useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
+import { useEditorStore, useUiApi } from "../store/react";
+import type { Ui } from "../store/ui";
 import type { GraphFlowNode } from "./derive";
 
 /**
@@ -17,6 +17,7 @@ import type { GraphFlowNode } from "./derive";
  * the wire on an occupied single input), and the palette when a wire is dropped on empty canvas.
  */
 export function useWiring() {
+  const ui = useUiApi();
   const store = useEditorStore();
   const registry = store.registry;
   const flow = useReactFlow<GraphFlowNode>();
@@ -30,7 +31,7 @@ export function useWiring() {
       ui.set({ wireHint: v.ok ? null : { text: v.reason, x: pointer.current.x, y: pointer.current.y } });
       return v.ok;
     },
-    [store, registry],
+    [store, registry, ui],
   );
 
   const onConnect = useCallback(
@@ -38,7 +39,7 @@ export function useWiring() {
       const r = store.connect(...ends(c), { replace: true });
       if (!r.ok) ui.toast(r.reason, "error");
     },
-    [store],
+    [store, ui],
   );
 
   const onConnectStart = useCallback((_: unknown, _p: OnConnectStartParams) => wiring(true), []);
@@ -48,11 +49,11 @@ export function useWiring() {
       // xyflow also reports a reconnect here, just before onReconnectEnd, which handles it.
       if (reconnecting.current) return;
       wiring(false);
-      const hint = takeWireHint();
+      const hint = takeWireHint(ui);
       const from = state.fromHandle;
       if (state.isValid || !from?.id || !from.nodeId) return;
       const pt = "changedTouches" in event ? event.changedTouches[0] : event;
-      if (refusedOnPort(state, hint)) return;
+      if (refusedOnPort(ui, state, hint)) return;
       const target = pt && (document.elementFromPoint(pt.clientX, pt.clientY) as Element | null);
       if (!target?.closest(".react-flow__pane")) return;
       const n = store.getState().document.nodes.find((x) => x.id === from.nodeId);
@@ -67,14 +68,17 @@ export function useWiring() {
         },
       });
     },
-    [store, registry, flow, reconnecting],
+    [store, registry, flow, reconnecting, ui],
   );
 
-  const onPointerMove = useCallback((e: ReactPointerEvent) => {
-    pointer.current = { x: e.clientX, y: e.clientY };
-    const h = ui.get().wireHint;
-    if (h) ui.set({ wireHint: { ...h, x: e.clientX, y: e.clientY } });
-  }, []);
+  const onPointerMove = useCallback(
+    (e: ReactPointerEvent) => {
+      pointer.current = { x: e.clientX, y: e.clientY };
+      const h = ui.get().wireHint;
+      if (h) ui.set({ wireHint: { ...h, x: e.clientX, y: e.clientY } });
+    },
+    [ui],
+  );
 
   return { isValidConnection, onConnect, onConnectStart, onConnectEnd, onPointerMove, ...reconnect };
 }
@@ -84,6 +88,7 @@ export function useWiring() {
  * onto empty canvas removes it, as in ComfyUI.
  */
 function useReconnect() {
+  const ui = useUiApi();
   const store = useEditorStore();
   const reconnecting = useRef(false);
   const reconnected = useRef(false);
@@ -98,18 +103,18 @@ function useReconnect() {
       const r = store.connect(...ends(c), { replace: true, reconnect: old.id });
       if (!r.ok) ui.toast(r.reason, "error");
     },
-    [store],
+    [store, ui],
   );
   const onReconnectEnd = useCallback(
     (_: MouseEvent | TouchEvent, edge: Edge, __: unknown, state: FinalConnectionState) => {
       reconnecting.current = false;
       wiring(false);
-      const hint = takeWireHint();
-      if (reconnected.current || refusedOnPort(state, hint)) return;
+      const hint = takeWireHint(ui);
+      if (reconnected.current || refusedOnPort(ui, state, hint)) return;
       store.removeEdges([edge.id]);
       ui.toast("Wire removed (Ctrl+Z brings it back)", "info", 2500);
     },
-    [store],
+    [store, ui],
   );
   return { reconnecting, onReconnectStart, onReconnect, onReconnectEnd };
 }
@@ -127,14 +132,14 @@ function wiring(on: boolean) {
 }
 
 /** The refusal hint shown while dragging, cleared now that the wire is dropped. */
-function takeWireHint() {
+function takeWireHint(ui: Ui) {
   const hint = ui.get().wireHint;
   ui.set({ wireHint: null });
   return hint;
 }
 
 /** A wire dropped on a port that refused it: say why. */
-function refusedOnPort(state: FinalConnectionState, hint: { text: string } | null): boolean {
+function refusedOnPort(ui: Ui, state: FinalConnectionState, hint: { text: string } | null): boolean {
   if (!state.toHandle) return false;
   if (hint) ui.toast(hint.text, "error");
   return true;

@@ -1,7 +1,7 @@
 import { Icon } from "../kit/icons";
-import { useEditor, useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
-import { importReport, type ImportNote } from "./report";
+import { useEditor, useEditorInstance } from "../store/react";
+import { useUiStore } from "../store/uiStore";
+import { useImportReportApi, type ImportNote } from "./report";
 import "./import.css";
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
@@ -13,8 +13,9 @@ const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
  * that concerns a node reveals it. Stays until dismissed or the next import.
  */
 export function ImportReportPanel() {
-  const report = importReport.use((s) => s.report);
-  const store = useEditorStore();
+  const importReport = useImportReportApi();
+  const report = useUiStore(importReport, (s) => s.report);
+  const { store, ui } = useEditorInstance();
   const nodes = useEditor((s) => s.document.nodes);
   if (!report) return null;
   const notes = [...report.notes].sort((a, b) => RANK[a.severity] - RANK[b.severity]);

@@ -9,13 +9,13 @@ import { detectIncoming, type Incoming } from "../../interop/incoming";
 import type { ForeignRequest } from "../../interop/foreign";
 import { applyAliases } from "../../interop/aliases";
 import { learnAliases, loadAliases } from "./aliases";
-import { loadCompiler } from "../engine";
+import { compile, importRequest, layoutDocument, lookupSource } from "../engine";
 import { estimatedSize } from "../flow/sizes";
 import { openBlob, replaceGuarded } from "../library/files";
 import { openDroppedImage } from "../run/runFiles";
-import type { EditorStore } from "../store";
-import { ui } from "../store/ui";
-import { importReport, type ImportNote, type ImportReport } from "./report";
+import type { Editor } from "../store";
+import { canvasViewOf } from "../flow/view";
+import { importReportOf, type ImportNote, type ImportReport } from "./report";
 
 /** Largest file read for an import; images and workflows are far smaller. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -27,7 +27,7 @@ export type ImportOutcome = { ok: true; report?: ImportReport } | { ok: false; e
  * Reads `source` and replaces the graph with what it holds. Our own workflows (files, images) open
  * through the usual file path; everything else is imported and reported. Never throws.
  */
-export async function importInto(store: EditorStore, source: ImportSource): Promise<ImportOutcome> {
+export async function importInto(editor: Editor, source: ImportSource): Promise<ImportOutcome> {
   try {
     const from = "file" in source ? source.file.name || "the file" : "pasted text";
     let found: Incoming;
@@ -41,7 +41,7 @@ export async function importInto(store: EditorStore, source: ImportSource): Prom
     } else found = detectIncoming(source.text);
     // A .json file that is nothing known goes to the workflow loader, which says what is wrong where.
     const broken = found.kind === "unknown" && "file" in source && !found.image && /\.json$/i.test(from);
-    if (found.kind === "workflow" || broken) return openWorkflow(store, source, found.image !== undefined);
+    if (found.kind === "workflow" || broken) return openWorkflow(editor, source, found.image !== undefined);
     if (found.kind === "unknown")
       return {
         ok: false,
@@ -50,8 +50,8 @@ export async function importInto(store: EditorStore, source: ImportSource): Prom
     const name = "file" in source ? from.replace(/\.[^.]+$/, "") : undefined;
     const imported =
       found.kind === "request"
-        ? await fromRequest(store, found.json, name)
-        : await fromForeign(store, withAliases(store, found.foreign), name);
+        ? await fromRequest(editor, found.json, name)
+        : await fromForeign(editor, withAliases(editor, found.foreign), name);
     const report: ImportReport = {
       format: found.kind === "request" ? "fal request" : found.foreign.format,
       from,
@@ -59,15 +59,15 @@ export async function importInto(store: EditorStore, source: ImportSource): Prom
     };
     // Validate before asking to replace anything: input that yields no pipeline is refused here,
     // and the work on the canvas stays as it was.
-    if (!imported.document.nodes.some((n) => !store.registry.get(n.type)?.inert)) {
+    if (!imported.document.nodes.some((n) => !editor.registry.get(n.type)?.inert)) {
       const why = imported.notes.find((d) => d.severity === "error")?.message ?? "it holds no request fields";
       return { ok: false, error: `Nothing was imported: ${why}. Your pipeline is unchanged.` };
     }
     const what = found.kind === "request" ? "a request" : `from ${found.foreign.format}`;
-    const document = await laidOut(store, imported.document);
+    const document = await laidOut(editor, imported.document);
     if (
       !(await replaceGuarded(
-        store,
+        editor,
         document,
         `Replaced by importing ${what}`,
         `Import ${found.kind === "request" ? "this request" : what}?`,
@@ -75,7 +75,7 @@ export async function importInto(store: EditorStore, source: ImportSource): Prom
       ))
     )
       return { ok: false, error: "Cancelled", cancelled: true };
-    importReport.set({ report });
+    importReportOf(editor).set({ report });
     return { ok: true, report };
   } catch (e) {
     return { ok: false, error: `The import failed: ${e instanceof Error ? e.message : String(e)}` };
@@ -87,12 +87,11 @@ export async function importInto(store: EditorStore, source: ImportSource): Prom
  * each type, else the shared estimate), plus room for what a node's view adds under its fields
  * (prompt weight chips, the schedule plot), so no node covers another.
  */
-async function laidOut(store: EditorStore, doc: WorkflowDocument): Promise<WorkflowDocument> {
-  const { layoutDocument } = await loadCompiler();
+async function laidOut(editor: Editor, doc: WorkflowDocument): Promise<WorkflowDocument> {
   try {
-    return await layoutDocument(doc, store.registry, {
+    return await layoutDocument(doc, editor.registry, {
       nodeSize: (n, def) => {
-        const size = estimatedSize(def, n);
+        const size = estimatedSize(canvasViewOf(editor).typeSizes, def, n);
         return { width: size.width, height: size.height + STRIP_MARGIN };
       },
     });
@@ -105,23 +104,22 @@ async function laidOut(store: EditorStore, doc: WorkflowDocument): Promise<Workf
 const STRIP_MARGIN = 56;
 
 /** LoRAs known by name get the URLs chosen before, learned first from the graph being replaced. */
-function withAliases(store: EditorStore, foreign: ForeignRequest): ForeignRequest {
-  learnAliases(store.getState().document, store.registry);
+function withAliases(editor: Editor, foreign: ForeignRequest): ForeignRequest {
+  learnAliases(editor.store.getState().document, editor.registry);
   return applyAliases(foreign, loadAliases());
 }
 
 /** A lora-graph workflow (file or image): the file path, with its worker, checks and repair report. */
-async function openWorkflow(store: EditorStore, source: ImportSource, image: boolean): Promise<ImportOutcome> {
+async function openWorkflow(editor: Editor, source: ImportSource, image: boolean): Promise<ImportOutcome> {
   const file = "file" in source ? source.file : new File([source.text], "pasted workflow.json");
-  if (image) await openDroppedImage(store, file);
-  else if (!(await openBlob(store, file))) return { ok: false, error: "Cancelled", cancelled: true };
-  importReport.set({ report: null });
+  if (image) await openDroppedImage(editor, file);
+  else if (!(await openBlob(editor, file))) return { ok: false, error: "Cancelled", cancelled: true };
+  importReportOf(editor).set({ report: null });
   return { ok: true };
 }
 
-async function fromRequest(store: EditorStore, json: unknown, name?: string) {
-  const { importRequest } = await loadCompiler();
-  const r = await importRequest(json, store.registry, { name: name ?? "Imported fal request" });
+async function fromRequest(editor: Editor, json: unknown, name?: string) {
+  const r = await importRequest(json, editor.registry, { name: name ?? "Imported fal request" });
   return { document: r.document, notes: r.diagnostics.map(noteOf) };
 }
 
@@ -130,16 +128,15 @@ async function fromRequest(store: EditorStore, json: unknown, name?: string) {
  * the report. The importer's own "path needed" errors repeat the source's, so only the source's stay.
  */
 async function fromForeign(
-  store: EditorStore,
+  editor: Editor,
   foreign: ForeignRequest,
   name?: string,
 ): Promise<{ document: WorkflowDocument; notes: ImportNote[] }> {
-  const { importRequest, compile, lookupSource } = await loadCompiler();
-  const r = await importRequest({ endpoint: foreign.endpoint, input: foreign.request }, store.registry, {
+  const r = await importRequest({ endpoint: foreign.endpoint, input: foreign.request }, editor.registry, {
     name: name ?? `Imported ${foreign.format}`,
     labels: foreign.labels,
   });
-  const maps = compile(r.document, store.registry).outputs.map((o) => o.sourceMap);
+  const maps = compile(r.document, editor.registry).outputs.map((o) => o.sourceMap);
   const owner = (path: string) => {
     for (const map of maps) {
       const hit = lookupSource(map, path.split("."));
@@ -165,8 +162,9 @@ const noteOf = (d: Diagnostic): ImportNote => ({
 });
 
 /** A drop or paste: errors become a toast, a clean import a short one (the report has the rest). */
-export async function importAndTell(store: EditorStore, source: ImportSource): Promise<void> {
-  const r = await importInto(store, source);
+export async function importAndTell(editor: Editor, source: ImportSource): Promise<void> {
+  const { ui } = editor;
+  const r = await importInto(editor, source);
   if (!r.ok) {
     if (!r.cancelled) ui.toast(r.error, "error", 8000);
     return;

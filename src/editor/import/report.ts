@@ -3,7 +3,9 @@
  * shown until dismissed (docs/interop.md, "Nothing is dropped silently").
  */
 import type { Severity } from "../../graph";
-import { createUiStore } from "../store/uiStore";
+import { definePart, type Editor } from "../store/editor";
+import { usePart } from "../store/react";
+import { createUiStore, type UiStore } from "../store/uiStore";
 
 export interface ImportNote {
   severity: Severity;
@@ -25,4 +27,10 @@ export interface ImportReport {
   notes: ImportNote[];
 }
 
-export const importReport = createUiStore<{ report: ImportReport | null }>({ report: null });
+const importReportPart = definePart("importReport", () =>
+  createUiStore<{ report: ImportReport | null }>({ report: null }),
+);
+/** This editor's import report (the last import's notes, until dismissed). */
+export const importReportOf = (editor: Editor): UiStore<{ report: ImportReport | null }> =>
+  editor.part(importReportPart);
+export const useImportReportApi = (): UiStore<{ report: ImportReport | null }> => usePart(importReportPart);

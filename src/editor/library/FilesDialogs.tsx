@@ -5,27 +5,28 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { examples } from "../../examples";
 import { Modal } from "../kit/Modal";
-import { useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
+import { useEditorInstance } from "../store/react";
 import { getSession } from "../persistence/boot";
 import type { OpenOutcome, Session } from "../persistence/session";
 import type { DraftRecord, RecentDraftRecord } from "../persistence/db";
 import type { WorkflowSummary } from "./library";
-import { downloadText, filesUi, openTemplate, saveToLibrary } from "./files";
+import { downloadText, filesUiOf, openTemplate, saveToLibrary, useFilesUiApi } from "./files";
+import type { Editor } from "../store";
 import { time, useFilesUi, useSession, useSessionState } from "./hooks";
 
 // The lessons (their workflows and text) load when the gallery first opens.
 const LessonCards = lazy(() => import("../teach/Lessons").then((m) => ({ default: m.LessonCards })));
 
 /** Opens a library workflow or a draft, then says so or reports why not (a cancelled open says nothing). */
-async function openReporting(open: Promise<OpenOutcome>, name: string, done: string, failed: string) {
+async function openReporting(editor: Editor, open: Promise<OpenOutcome>, name: string, done: string, failed: string) {
   const r = await open;
-  if (r.ok) ui.toast(`${done} “${name}”`, "success");
+  if (r.ok) editor.ui.toast(`${done} “${name}”`, "success");
   else if (!r.cancelled)
-    filesUi.set({ report: { title: failed, source: `“${name}”`, issues: r.errors, severity: "error" } });
+    filesUiOf(editor).set({ report: { title: failed, source: `“${name}”`, issues: r.errors, severity: "error" } });
 }
 
 function LoadReport() {
+  const filesUi = useFilesUiApi();
   const report = useFilesUi((s) => s.report);
   if (!report) return null;
   const close = () => filesUi.set({ report: null });
@@ -73,8 +74,10 @@ function LoadReport() {
 }
 
 function TemplateGallery() {
+  const filesUi = useFilesUiApi();
   const open = useFilesUi((s) => s.gallery);
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const store = editor.store;
   if (!open) return null;
   const close = () => filesUi.set({ gallery: false });
   return (
@@ -103,7 +106,7 @@ function TemplateGallery() {
               data-testid={`template-${ex.id}`}
               onClick={async () => {
                 close();
-                await openTemplate(store, store.registry, ex);
+                await openTemplate(editor, ex);
               }}
             >
               <span className="lg-card-title">{ex.title}</span>
@@ -121,6 +124,9 @@ function TemplateGallery() {
 }
 
 function NameDialog() {
+  const editor = useEditorInstance();
+  const ui = editor.ui;
+  const filesUi = useFilesUiApi();
   const nameFor = useFilesUi((s) => s.nameFor);
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -133,7 +139,7 @@ function NameDialog() {
   if (!nameFor) return null;
   const close = () => filesUi.set({ nameFor: null });
   const submit = async () => {
-    const session = getSession();
+    const session = getSession(editor);
     if (!session) return close();
     try {
       const rec = await session.saveAsToLibrary(name);
@@ -190,6 +196,9 @@ function LibraryRow({
   current: boolean;
   onChanged(): void;
 }) {
+  const editor = useEditorInstance();
+  const ui = editor.ui;
+  const filesUi = useFilesUiApi();
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(rec.name);
   const act = async (fn: () => Promise<unknown>) => {
@@ -241,7 +250,13 @@ function LibraryRow({
           data-testid="library-open"
           onClick={async () => {
             filesUi.set({ library: false });
-            await openReporting(session.openLibrary(rec.id), rec.name, "Opened", "Could not open this workflow");
+            await openReporting(
+              editor,
+              session.openLibrary(rec.id),
+              rec.name,
+              "Opened",
+              "Could not open this workflow",
+            );
           }}
         >
           Open
@@ -279,10 +294,11 @@ function LibraryRow({
 }
 
 function LibraryDialog() {
+  const filesUi = useFilesUiApi();
   const open = useFilesUi((s) => s.library);
   const session = useSession();
   const s = useSessionState();
-  const store = useEditorStore();
+  const editor = useEditorInstance();
   const [query, setQuery] = useState("");
   const { items, recent, unreadable, refresh } = useLibraryLists(open, session, query);
   if (!open) return null;
@@ -314,7 +330,7 @@ function LibraryDialog() {
             className="btn primary"
             data-testid="library-save-current"
             onClick={async () => {
-              await saveToLibrary(store);
+              await saveToLibrary(editor);
               refresh();
             }}
             title={
@@ -398,6 +414,7 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
 
 /** Pipelines replaced or deleted, each recoverable or downloadable as raw data. */
 function RecoverDrafts({ recent, session, close }: { recent: RecentDraftRecord[]; session: Session; close(): void }) {
+  const editor = useEditorInstance();
   return (
     <>
       <h3 className="lg-h3">Recover drafts</h3>
@@ -419,7 +436,13 @@ function RecoverDrafts({ recent, session, close }: { recent: RecentDraftRecord[]
                 data-testid="recent-recover"
                 onClick={async () => {
                   close();
-                  await openReporting(session.recoverRecent(r.id), r.name, "Recovered", "Could not recover this draft");
+                  await openReporting(
+                    editor,
+                    session.recoverRecent(r.id),
+                    r.name,
+                    "Recovered",
+                    "Could not recover this draft",
+                  );
                 }}
               >
                 Recover

@@ -5,12 +5,11 @@
  * recoverable drafts) load on demand from FilesDialogs.tsx. Mount once inside the editor
  * (<FilesUi />); actions live in files.ts.
  */
-import { Suspense, useEffect, useRef, useState, useSyncExternalStore, type ReactElement, type ReactNode } from "react";
+import { Suspense, useEffect, useRef, useState, type ReactElement, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import { Modal } from "../kit/Modal";
-import { useEditor, useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
-import { dialogs, getBootError, getSession } from "../persistence/boot";
+import { useEditor, useEditorInstance } from "../store/react";
+import { getSession, useBootError, useCurrentAsk, useSession } from "../persistence/boot";
 import { downloadText, type FilesUiState } from "./files";
 import { time, useFilesUi, useSessionState } from "./hooks";
 import { lazyPart, whenIdle } from "../lazy";
@@ -54,8 +53,8 @@ function OnCanvas({ children }: { children: ReactNode }) {
 
 function Banners() {
   const s = useSessionState();
-  const bootError = getBootError();
-  const session = getSession();
+  const bootError = useBootError();
+  const session = useSession();
   const items: ReactElement[] = [];
   if (bootError) {
     items.push(
@@ -133,7 +132,7 @@ function Banners() {
 
 function RestoredNotice() {
   const s = useSessionState();
-  const session = getSession();
+  const session = useSession();
   const restored = s?.restored;
   const doc = useEditor((st) => st.document);
   const shownWith = useRef<unknown>(null);
@@ -186,7 +185,7 @@ function AutosaveChip() {
 }
 
 function DialogHost() {
-  const current = useSyncExternalStore(dialogs.subscribe, dialogs.current, dialogs.current);
+  const current = useCurrentAsk();
   if (!current) return null;
   const { request, resolve } = current;
   return (
@@ -215,7 +214,7 @@ function DialogHost() {
  * workflow file or image opens, anything else another tool made is imported (docs/interop.md).
  */
 function useFileDrop() {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
   useEffect(() => {
     const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes("Files");
     const over = (e: DragEvent) => {
@@ -231,8 +230,8 @@ function useFileDrop() {
       const file = e.dataTransfer?.files?.[0];
       if (!file) return;
       void import("../import/door").then(
-        (m) => m.importAndTell(store, { file }),
-        (err: unknown) => ui.toast(`${file.name} could not be opened: ${(err as Error).message}`, "error", 6000),
+        (m) => m.importAndTell(editor, { file }),
+        (err: unknown) => editor.ui.toast(`${file.name} could not be opened: ${(err as Error).message}`, "error", 6000),
       );
     };
     window.addEventListener("dragover", over);
@@ -241,14 +240,15 @@ function useFileDrop() {
       window.removeEventListener("dragover", over);
       window.removeEventListener("drop", drop);
     };
-  }, [store]);
+  }, [editor]);
 }
 
 /** Warns before closing the tab only while an autosave is still unwritten (InvokeAI's rule). */
 function useUnloadGuard() {
+  const editor = useEditorInstance();
   useEffect(() => {
     const h = (e: BeforeUnloadEvent) => {
-      const s = getSession();
+      const s = getSession(editor);
       if (!s) return;
       void s.flush();
       const st = s.state().autosave.state;
@@ -259,7 +259,7 @@ function useUnloadGuard() {
     };
     window.addEventListener("beforeunload", h);
     return () => window.removeEventListener("beforeunload", h);
-  }, []);
+  }, [editor]);
 }
 
 export function FilesUi() {

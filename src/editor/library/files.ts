@@ -5,18 +5,11 @@
  * draft recoverable. Without a session (no IndexedDB) the same in-app question is still asked.
  */
 import { loadWorkflowFile } from "../load/loadOffThread";
-import {
-  emptyDocument,
-  loadWorkflow,
-  serializeWorkflow,
-  type LoadIssue,
-  type Registry,
-  type WorkflowDocument,
-} from "../../graph";
-import type { EditorStore } from "../store";
-import { ui } from "../store/ui";
-import { createUiStore } from "../store/uiStore";
-import { dialogs, getSession } from "../persistence/boot";
+import { emptyDocument, loadWorkflow, serializeWorkflow, type LoadIssue, type WorkflowDocument } from "../../graph";
+import { definePart, type Editor } from "../store/editor";
+import { usePart } from "../store/react";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
+import { dialogsOf, getSession } from "../persistence/boot";
 
 export interface LoadErrorReport {
   title: string;
@@ -35,20 +28,26 @@ export interface FilesUiState {
   nameFor: null | { initial: string };
 }
 
-export const filesUi = createUiStore<FilesUiState>({ gallery: false, library: false, report: null, nameFor: null });
+const filesUiPart = definePart("filesUi", () =>
+  createUiStore<FilesUiState>({ gallery: false, library: false, report: null, nameFor: null }),
+);
+export const filesUiOf = (editor: Editor): UiStore<FilesUiState> => editor.part(filesUiPart);
+/** This editor's files UI store, for handlers. */
+export const useFilesUiApi = (): UiStore<FilesUiState> => usePart(filesUiPart);
+export const useFilesUi = <T>(selector: (s: FilesUiState) => T): T => useUiStore(useFilesUiApi(), selector);
 
 /** Replaces the document, asking first over unsaved work; the session also keeps the old draft. */
 export async function replaceGuarded(
-  store: EditorStore,
+  editor: Editor,
   doc: WorkflowDocument,
   reason: string,
   title?: string,
   markClean = true,
 ): Promise<boolean> {
-  const session = getSession();
+  const session = getSession(editor);
   if (session) return session.replace(doc, { reason, title, markClean });
-  if (store.getState().dirty) {
-    const answer = await dialogs.ask({
+  if (editor.store.getState().dirty) {
+    const answer = await dialogsOf(editor).ask({
       title: title ?? "Replace the current pipeline?",
       message:
         "The current pipeline has unsaved changes, and autosave is off in this browser, so it cannot be recovered afterwards. Save it first to keep it.",
@@ -59,43 +58,43 @@ export async function replaceGuarded(
     });
     if (answer !== "replace") return false;
   }
-  store.replaceDocument(doc, { markClean });
+  editor.store.replaceDocument(doc, { markClean });
   return true;
 }
 
-function reportWarnings(source: string, warnings: LoadIssue[]) {
+function reportWarnings(editor: Editor, source: string, warnings: LoadIssue[]) {
   if (!warnings.length) {
-    ui.toast(`Opened ${source}`, "success");
+    editor.ui.toast(`Opened ${source}`, "success");
     return;
   }
-  ui.toast(`Opened ${source} with ${warnings.length} repair${warnings.length > 1 ? "s" : ""}`, "info", 6000);
-  filesUi.set({ report: { title: "Opened with repairs", source, issues: warnings, severity: "warning" } });
+  editor.ui.toast(`Opened ${source} with ${warnings.length} repair${warnings.length > 1 ? "s" : ""}`, "info", 6000);
+  filesUiOf(editor).set({ report: { title: "Opened with repairs", source, issues: warnings, severity: "warning" } });
 }
 
-function reportErrors(source: string, issues: LoadIssue[]) {
-  filesUi.set({ report: { title: "Could not open this file", source, issues, severity: "error" } });
+function reportErrors(editor: Editor, source: string, issues: LoadIssue[]) {
+  filesUiOf(editor).set({ report: { title: "Could not open this file", source, issues, severity: "error" } });
 }
 
-export async function openBlob(store: EditorStore, file: Blob & { name?: string }): Promise<boolean> {
+export async function openBlob(editor: Editor, file: Blob & { name?: string }): Promise<boolean> {
   const name = file.name ?? "the file";
-  const session = getSession();
+  const session = getSession(editor);
   if (session) {
     const r = await session.openFile(file);
-    if (r.ok) reportWarnings(name, r.warnings);
-    else if (!r.cancelled) reportErrors(name, r.errors);
+    if (r.ok) reportWarnings(editor, name, r.warnings);
+    else if (!r.cancelled) reportErrors(editor, name, r.errors);
     return r.ok;
   }
-  const r = await loadWorkflowFile(file, store.registry);
+  const r = await loadWorkflowFile(file, editor.registry);
   if (!r.ok) {
-    reportErrors(name, r.errors);
+    reportErrors(editor, name, r.errors);
     return false;
   }
-  const done = await replaceGuarded(store, r.document, `Replaced by opening ${name}`, "Open this file?");
-  if (done) reportWarnings(name, r.warnings);
+  const done = await replaceGuarded(editor, r.document, `Replaced by opening ${name}`, "Open this file?");
+  if (done) reportWarnings(editor, name, r.warnings);
   return done;
 }
 
-export function pickFile(store: EditorStore) {
+export function pickFile(editor: Editor) {
   const input = document.createElement("input");
   input.type = "file";
   input.accept = ".json,application/json";
@@ -104,7 +103,7 @@ export function pickFile(store: EditorStore) {
   input.onchange = () => {
     const file = input.files?.[0];
     input.remove();
-    if (file) void openBlob(store, file);
+    if (file) void openBlob(editor, file);
   };
   // Attached so automated tests (and some browsers) can reach it.
   document.body.appendChild(input);
@@ -122,13 +121,13 @@ export function fileNameFor(doc: WorkflowDocument): string {
 }
 
 /** Downloads the workflow file. Works with storage full or unavailable: it needs no storage. */
-export function saveToFile(store: EditorStore) {
-  const { document: doc, viewport } = store.getState();
+export function saveToFile(editor: Editor) {
+  const { document: doc, viewport } = editor.store.getState();
   const text = serializeWorkflow({ ...doc, viewport, meta: { ...doc.meta, updatedAt: new Date().toISOString() } });
   downloadText(text, fileNameFor(doc));
-  const session = getSession();
+  const session = getSession(editor);
   if (session) session.markSavedToFile();
-  else store.markClean();
+  else editor.store.markClean();
 }
 
 export function downloadText(text: string, filename: string, type = "application/json") {
@@ -142,33 +141,38 @@ export function downloadText(text: string, filename: string, type = "application
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export async function newPipeline(store: EditorStore) {
-  await replaceGuarded(store, emptyDocument({ name: "Untitled pipeline" }), "Replaced by New", "Start a new pipeline?");
+export async function newPipeline(editor: Editor) {
+  await replaceGuarded(
+    editor,
+    emptyDocument({ name: "Untitled pipeline" }),
+    "Replaced by New",
+    "Start a new pipeline?",
+  );
 }
 
 export async function openTemplate(
-  store: EditorStore,
-  registry: Registry,
+  editor: Editor,
   tpl: { id: string; title: string; document: unknown },
 ): Promise<boolean> {
-  const r = loadWorkflow(structuredClone(tpl.document), registry);
+  const r = loadWorkflow(structuredClone(tpl.document), editor.registry);
   if (!r.ok) {
-    reportErrors(`the “${tpl.title}” template`, r.errors);
+    reportErrors(editor, `the “${tpl.title}” template`, r.errors);
     return false;
   }
   const done = await replaceGuarded(
-    store,
+    editor,
     r.document,
     `Replaced by the “${tpl.title}” template`,
     "Open this template?",
   );
-  if (done) ui.toast(`Opened the “${tpl.title}” template`, "success");
+  if (done) editor.ui.toast(`Opened the “${tpl.title}” template`, "success");
   return done;
 }
 
 /** Save to the library: over the open workflow, or under a new name (asks for it). */
-export async function saveToLibrary(store: EditorStore) {
-  const session = getSession();
+export async function saveToLibrary(editor: Editor) {
+  const { ui, store } = editor;
+  const session = getSession(editor);
   if (!session) {
     ui.toast(
       "The library needs browser storage, which is not available here. Use Save to download the file.",
@@ -180,7 +184,7 @@ export async function saveToLibrary(store: EditorStore) {
   try {
     const r = await session.saveToLibrary();
     if (r === "need-name")
-      filesUi.set({ nameFor: { initial: store.getState().document.meta.name ?? "Untitled pipeline" } });
+      filesUiOf(editor).set({ nameFor: { initial: store.getState().document.meta.name ?? "Untitled pipeline" } });
     else if (r === "saved" || r === "copied")
       ui.toast(
         r === "saved"
@@ -199,6 +203,6 @@ export const files = {
   openBlob,
   saveToFile,
   saveToLibrary,
-  showTemplates: () => filesUi.set({ gallery: true }),
-  showLibrary: () => filesUi.set({ library: true }),
+  showTemplates: (editor: Editor) => filesUiOf(editor).set({ gallery: true }),
+  showLibrary: (editor: Editor) => filesUiOf(editor).set({ library: true }),
 };

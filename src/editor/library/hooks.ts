@@ -1,14 +1,12 @@
 /** Subscriptions shared by the always-mounted files UI and its on-demand dialogs. */
 import { useSyncExternalStore } from "react";
-import { getSession, onSessionChange } from "../persistence/boot";
-import type { Session, SessionState } from "../persistence/session";
-import { filesUi, type FilesUiState } from "./files";
+import { useSession } from "../persistence/boot";
+import type { SessionState } from "../persistence/session";
+
+export { useSession } from "../persistence/boot";
+export { useFilesUi } from "./files";
 
 const noop = () => () => {};
-
-export function useSession(): Session | null {
-  return useSyncExternalStore(onSessionChange, getSession, getSession);
-}
 
 export function useSessionState(): SessionState | null {
   const session = useSession();
@@ -18,8 +16,6 @@ export function useSessionState(): SessionState | null {
     () => session?.state() ?? null,
   );
 }
-
-export const useFilesUi = <T>(sel: (s: FilesUiState) => T): T => filesUi.use(sel);
 
 // Formatters built once: toLocaleTimeString builds one per call, and the autosave chip's tooltip
 // formats a time on every keystroke (0.7 ms each, a twentieth of the edit-latency budget).

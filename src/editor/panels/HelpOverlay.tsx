@@ -1,7 +1,7 @@
 import { PORT_KIND_INFO, PORT_KINDS } from "../../graph";
 import { Modal } from "../kit/Modal";
 import { SHORTCUTS, type Shortcut } from "../shortcuts";
-import { ui, useUi } from "../store/ui";
+import { useUiApi, useUi } from "../store/react";
 
 const GROUPS: readonly Shortcut["group"][] = ["Add & connect", "Edit", "View", "File & run"];
 
@@ -20,6 +20,7 @@ function Keys({ keys }: { keys: string }) {
 }
 
 export function HelpOverlay() {
+  const ui = useUiApi();
   const open = useUi((s) => s.help);
   if (!open) return null;
   return (

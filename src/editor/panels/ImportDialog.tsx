@@ -1,7 +1,6 @@
 import { useRef, useState } from "react";
 import { Modal } from "../kit/Modal";
-import { useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
+import { useEditorInstance } from "../store/react";
 import { importInto, type ImportSource } from "../import/door";
 
 /**
@@ -9,7 +8,8 @@ import { importInto, type ImportSource } from "../import/door";
  * the graph is replaced only when it imports (docs/interop.md, "One import door").
  */
 export function ImportDialog() {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const { ui } = editor;
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -18,7 +18,7 @@ export function ImportDialog() {
   const run = async (source: ImportSource) => {
     setBusy(true);
     setError(null);
-    const r = await importInto(store, source);
+    const r = await importInto(editor, source);
     setBusy(false);
     if (!r.ok) return r.cancelled || setError(r.error);
     close();

@@ -1,9 +1,8 @@
 import { useEffect, useRef } from "react";
 import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition } from "../../graph";
-import { useEditor, useEditorStore } from "../store/react";
+import { useEditor, useEditorStore, useUi, useEditorInstance } from "../store/react";
 import { nodeById } from "../store/nodeIndex";
-import { useUi } from "../store/ui";
-import { compiled, fieldDiagnostic, nodeDiagnostics } from "../engine";
+import { fieldDiagnostic } from "../engine";
 import { ParamField, paramFieldProps } from "../fields/ParamField";
 import { useInactiveParams } from "../fields/relevance";
 import { ParamExtras } from "../teach/ParamExtras";
@@ -83,9 +82,10 @@ function MultiInspector({ count }: { count: number }) {
 }
 
 function NodeInspector({ id }: { id: string }) {
+  const { engine } = useEditorInstance();
   const store = useEditorStore();
   const node = useEditor((s) => nodeById(s.document.nodes, id));
-  const diags = useEditor((s) => nodeDiagnostics(compiled(s.document, store.registry), id));
+  const diags = useEditor((s) => engine.nodeDiagnostics(engine.compiled(s.document), id));
   const focus = useUi((s) => s.focus);
   const inactive = useInactiveParams(node ? store.registry.get(node.type) : undefined, id);
   const rootRef = useRef<HTMLDivElement>(null);

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { PORT_KIND_INFO, type PortKind } from "../../graph";
 import { useReactFlow } from "@xyflow/react";
-import { useEditorStore } from "../store/react";
+import { useEditorInstance, useUi } from "../store/react";
+import { canvasViewOf } from "../flow/view";
 import { placeNewNode } from "../flow/place";
-import { ui, useUi } from "../store/ui";
 import { Icon } from "../kit/icons";
 import { searchNodes } from "./search";
 import "../teach/inline.css";
@@ -17,7 +17,8 @@ export function Palette() {
 
 function PaletteBody() {
   const req = useUi((s) => s.palette)!;
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const { store, ui } = editor;
   const flow = useReactFlow();
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
@@ -39,6 +40,7 @@ function PaletteBody() {
       store.registry.getOrThrow(type),
       req.flow,
       store.getState().document.nodes,
+      canvasViewOf(editor).nodeSizes,
       flow,
       req.connectFrom?.handleType,
     );

@@ -1,16 +1,13 @@
-import { useEditor, useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
-import { compiled, useCompilerReady } from "../engine";
+import { useEditor, useEditorInstance } from "../store/react";
 import { Icon } from "../kit/icons";
 import { useRunDiagnostics } from "../run/useRunDiagnostics";
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
 export function ProblemsPanel() {
-  const store = useEditorStore();
+  const { store, ui, engine } = useEditorInstance();
   const doc = useEditor((s) => s.document);
-  useCompilerReady();
-  const { diagnostics } = compiled(doc, store.registry);
+  const { diagnostics } = engine.compiled(doc);
   const runDiagnostics = useRunDiagnostics();
   const list = [...diagnostics, ...runDiagnostics].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   if (!list.length) {

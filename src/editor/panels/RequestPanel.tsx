@@ -1,8 +1,8 @@
 import { useDeferredValue, useMemo, useState } from "react";
 import { lookupSource } from "../../compiler";
-import { useEditor, useEditorStore } from "../store/react";
-import { ui, useUi } from "../store/ui";
-import { compiled, type CompiledOutput } from "../engine";
+import { useEditor, useEditorStore, useUiApi, useUi, useEditorInstance } from "../store/react";
+import type { Ui } from "../store/ui";
+import { type CompiledOutput } from "../engine";
 import type { Registry, WorkflowDocument } from "../../graph";
 import { Icon } from "../kit/icons";
 import { JsonView } from "./JsonView";
@@ -16,7 +16,7 @@ const SNIPPETS = {
   curl: { tab: "curl", what: "curl command", text: curlSnippet },
 } as const;
 
-async function copyText(text: string, what: string) {
+async function copyText(ui: Ui, text: string, what: string) {
   try {
     await navigator.clipboard.writeText(text);
     ui.toast(`${what} copied`, "success", 2000);
@@ -27,11 +27,13 @@ async function copyText(text: string, what: string) {
 
 /** The exact request the selected Sampler sends, with two-way highlighting to the nodes that produced it. */
 export function RequestPanel() {
+  const ui = useUiApi();
+  const { engine } = useEditorInstance();
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
   const selected = useEditor((s) => s.selection.nodes);
   const chosen = useUi((s) => s.output);
-  const result = compiled(doc, store.registry);
+  const result = engine.compiled(doc);
   const [format, setFormat] = useState<keyof typeof SNIPPETS>("json");
 
   // Which output to show: the one picked, else a selected Sampler, else the first.
@@ -149,7 +151,7 @@ export function RequestPanel() {
             className="btn small"
             disabled={!out.input}
             title={out.input ? undefined : "Fix the errors first: this request would be refused"}
-            onClick={() => copyText(SNIPPETS[format].text(out.endpoint, input), SNIPPETS[format].what)}
+            onClick={() => copyText(ui, SNIPPETS[format].text(out.endpoint, input), SNIPPETS[format].what)}
           >
             <Icon name="copy" size={13} /> Copy
           </button>

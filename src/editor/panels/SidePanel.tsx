@@ -1,18 +1,12 @@
 import { Suspense } from "react";
-import { useEditor, useEditorStore } from "../store/react";
-import { ui, useUi, type SideTab } from "../store/ui";
-import { compiled, loadCompiler } from "../engine";
+import { useEditor, useEditorInstance, useUi } from "../store/react";
+import { type SideTab } from "../store/ui";
 import { lazyPart, whenIdle } from "../lazy";
 import { Inspector } from "./Inspector";
 
-// The Request and Problems tabs are not on screen at first; they load with (and after) the
-// compiler, so they never show a not-yet-compiled pipeline. Fetched once the page is idle.
-const RequestPanel = lazyPart(() =>
-  Promise.all([import("./RequestPanel"), loadCompiler()]).then(([m]) => ({ default: m.RequestPanel })),
-);
-const ProblemsPanel = lazyPart(() =>
-  Promise.all([import("./ProblemsPanel"), loadCompiler()]).then(([m]) => ({ default: m.ProblemsPanel })),
-);
+// The Request and Problems tabs are not on screen at first: fetched once the page is idle.
+const RequestPanel = lazyPart(() => import("./RequestPanel").then((m) => ({ default: m.RequestPanel })));
+const ProblemsPanel = lazyPart(() => import("./ProblemsPanel").then((m) => ({ default: m.ProblemsPanel })));
 whenIdle(() => {
   void RequestPanel.preload().catch(() => undefined);
   void ProblemsPanel.preload().catch(() => undefined);
@@ -20,9 +14,9 @@ whenIdle(() => {
 
 export function SidePanel() {
   const tab = useUi((s) => s.tab);
-  const store = useEditorStore();
+  const { ui, engine } = useEditorInstance();
   const counts = useEditor((s) => {
-    const d = compiled(s.document, store.registry).diagnostics;
+    const d = engine.compiled(s.document).diagnostics;
     return `${d.filter((x) => x.severity === "error").length}/${d.filter((x) => x.severity === "warning").length}`;
   });
   const [errors, warnings] = counts.split("/").map(Number);

@@ -1,7 +1,8 @@
-import { ui, useUi } from "../store/ui";
+import { useUi, useUiApi } from "../store/react";
 
 /** Short messages at the bottom; a click dismisses one before its time. */
 export function Toasts() {
+  const ui = useUiApi();
   const toasts = useUi((s) => s.toasts);
   return (
     <div className="toasts" role="status" aria-live="polite">

@@ -1,9 +1,9 @@
 import { useReactFlow } from "@xyflow/react";
 import { files } from "../library/files";
-import { useEditor, useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
+import { useEditor, useEditorInstance } from "../store/react";
+import { canvasViewOf } from "../flow/view";
 import { Icon, type IconName } from "../kit/icons";
-import { batchUi } from "../batch/state";
+import { batchUiOf } from "../batch/state";
 import { RunButton } from "../run/RunButton";
 import { fitGraph } from "../flow/fit";
 
@@ -38,7 +38,8 @@ function TB({
 }
 
 export function Toolbar({ onLayout }: { onLayout(): void }) {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const { store, ui } = editor;
   const flow = useReactFlow();
   const canUndo = useEditor((s) => s.history.past.length > 0);
   const canRedo = useEditor((s) => s.history.future.length > 0);
@@ -57,18 +58,18 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
         {dirty && <span className="dirty-dot" aria-label="unsaved changes" />}
       </div>
       <div className="tb-group">
-        <TB icon="filePlus" label="New" title="New empty pipeline" onClick={() => void files.newPipeline(store)} />
+        <TB icon="filePlus" label="New" title="New empty pipeline" onClick={() => void files.newPipeline(editor)} />
         <TB
           icon="folder"
           label="Open"
           title="Open a workflow file (Ctrl+O), or drop one on the canvas"
-          onClick={() => files.pickFile(store)}
+          onClick={() => files.pickFile(editor)}
         />
         <TB
           icon="save"
           label="Save"
           title="Download the workflow as JSON (Ctrl+S)"
-          onClick={() => files.saveToFile(store)}
+          onClick={() => files.saveToFile(editor)}
         />
         <TB
           icon="braces"
@@ -76,12 +77,17 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
           title="Import a fal request, A1111 generation data, a ComfyUI workflow or an image as a pipeline"
           onClick={() => ui.set({ importOpen: true })}
         />
-        <TB icon="grid" label="Templates" title="Start from an example pipeline" onClick={files.showTemplates} />
+        <TB
+          icon="grid"
+          label="Templates"
+          title="Start from an example pipeline"
+          onClick={() => files.showTemplates(editor)}
+        />
         <TB
           icon="library"
           label="Library"
           title="Your saved workflows and recoverable drafts"
-          onClick={files.showLibrary}
+          onClick={() => files.showLibrary(editor)}
         />
       </div>
       <div className="tb-sep" />
@@ -99,7 +105,7 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
           onClick={() => store.redo()}
         />
         <TB icon="layout" label="Layout" title="Arrange nodes left to right (Ctrl+Shift+L)" onClick={onLayout} />
-        <TB icon="fit" title="Fit view (F)" onClick={() => fitGraph(flow, { duration: 200 })} />
+        <TB icon="fit" title="Fit view (F)" onClick={() => fitGraph(canvasViewOf(editor), flow, { duration: 200 })} />
       </div>
       <span className="grow" />
       <TB icon="help" title="Keyboard shortcuts (?)" onClick={() => ui.set({ help: true })} />
@@ -107,7 +113,7 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
         icon="dice"
         label="Batch"
         title="Run a batch: table rows, wildcards, many seeds"
-        onClick={() => batchUi.set({ open: true })}
+        onClick={() => batchUiOf(editor).set({ open: true })}
       />
       <RunButton />
     </header>

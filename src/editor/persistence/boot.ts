@@ -1,15 +1,14 @@
 /**
- * Starts persistence for the page before the editor renders (so the canvas opens on the restored
- * view rather than flashing the starter and refitting), and holds the page's one session and its
- * dialog queue for the React layer.
+ * Starts persistence before the editor renders (so the canvas opens on the restored view rather
+ * than flashing the starter and refitting), and holds each editor's session and its dialog queue
+ * for the React layer.
  */
-import type { Registry } from "../../graph";
-import type { EditorStore } from "../store";
 import { openDatabase } from "./db";
 import { attachLifecycle, createSession, type AskRequest, type Session } from "./session";
 import { broadcastChannel } from "./tabs";
-
-type Listener = () => void;
+import { definePart, type Editor } from "../store/editor";
+import { usePart } from "../store/react";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 
 /** Pending in-app questions, answered by <DialogHost/>. */
 export interface PendingAsk {
@@ -18,63 +17,75 @@ export interface PendingAsk {
   resolve(answer: string | null): void;
 }
 
-let pending: PendingAsk[] = [];
-let askSeq = 0;
-const askListeners = new Set<Listener>();
-const emitAsk = () => askListeners.forEach((l) => l());
-
-export const dialogs = {
+export interface Dialogs {
   /** Queues a question; the dialog host shows one at a time. */
-  ask(request: AskRequest): Promise<string | null> {
-    return new Promise((resolve) => {
-      const item: PendingAsk = {
-        id: ++askSeq,
-        request,
-        resolve: (answer) => {
-          pending = pending.filter((p) => p !== item);
-          emitAsk();
-          resolve(answer);
-        },
-      };
-      pending = [...pending, item];
-      emitAsk();
-    });
-  },
-  current: (): PendingAsk | null => pending[0] ?? null,
-  subscribe(l: Listener) {
-    askListeners.add(l);
-    return () => void askListeners.delete(l);
-  },
-};
+  ask(request: AskRequest): Promise<string | null>;
+  readonly queue: UiStore<{ pending: readonly PendingAsk[] }>;
+}
 
-let session: Session | null = null;
-let bootError: string | null = null;
-const sessionListeners = new Set<Listener>();
+function createDialogs(): Dialogs {
+  const queue = createUiStore<{ pending: readonly PendingAsk[] }>({ pending: [] });
+  let askSeq = 0;
+  return {
+    queue,
+    ask: (request) =>
+      new Promise((resolve) => {
+        const item: PendingAsk = {
+          id: ++askSeq,
+          request,
+          resolve: (answer) => {
+            queue.set({ pending: queue.get().pending.filter((p) => p !== item) });
+            resolve(answer);
+          },
+        };
+        queue.set({ pending: [...queue.get().pending, item] });
+      }),
+  };
+}
 
-export function getSession(): Session | null {
-  return session;
+export interface Persistence {
+  readonly dialogs: Dialogs;
+  /** The session once IndexedDB is open; the reason autosave is off when it could not open. */
+  readonly state: UiStore<{ session: Session | null; bootError: string | null }>;
 }
-export function getBootError(): string | null {
-  return bootError;
-}
-export function onSessionChange(l: Listener): () => void {
-  sessionListeners.add(l);
-  return () => void sessionListeners.delete(l);
-}
+
+const persistencePart = definePart(
+  "persistence",
+  (): Persistence => ({ dialogs: createDialogs(), state: createUiStore({ session: null, bootError: null }) }),
+  (p) => {
+    p.state.get().session?.dispose();
+  },
+);
+
+export const persistenceOf = (editor: Editor): Persistence => editor.part(persistencePart);
+export const dialogsOf = (editor: Editor): Dialogs => persistenceOf(editor).dialogs;
+export const getSession = (editor: Editor): Session | null => persistenceOf(editor).state.get().session;
+
+/** The question the dialog host shows now. */
+export const useCurrentAsk = (): PendingAsk | null =>
+  useUiStore(usePart(persistencePart).dialogs.queue, (s) => s.pending[0] ?? null);
+/** This editor's session (null before IndexedDB opened, or without it). */
+export const useSession = (): Session | null => useUiStore(usePart(persistencePart).state, (s) => s.session);
+export const useBootError = (): string | null => useUiStore(usePart(persistencePart).state, (s) => s.bootError);
 
 /**
- * Opens IndexedDB, restores this tab's draft into the store and starts autosave. Never throws:
+ * Opens IndexedDB, restores this tab's draft into the editor and starts autosave. Never throws:
  * without IndexedDB (private mode, blocked storage) the editor still works, with a banner.
  * Resolves after at most `timeoutMs` so a hung database cannot keep the editor from showing.
  */
-export async function startPersistence(
-  store: EditorStore,
-  registry: Registry,
-  timeoutMs = 4000,
-): Promise<Session | null> {
+export async function startPersistence(editor: Editor, timeoutMs = 4000): Promise<Session | null> {
+  const { dialogs, state } = persistenceOf(editor);
+  let session: Session | null = null;
+  let bootError: string | null = null;
   const boot = (async () => {
     const db = await openDatabase();
-    const s = createSession({ store, registry, db, ask: dialogs.ask, channel: broadcastChannel() });
+    const s = createSession({
+      store: editor.store,
+      registry: editor.registry,
+      db,
+      ask: dialogs.ask,
+      channel: broadcastChannel(),
+    });
     session = s;
     await s.start();
     attachLifecycle(s);
@@ -87,7 +98,7 @@ export async function startPersistence(
   const timeout = new Promise<null>((r) => setTimeout(() => r(null), timeoutMs));
   const result = await Promise.race([boot, timeout]);
   // A slow start still finishes in the background; tell the UI when it does.
-  void boot.then(() => sessionListeners.forEach((l) => l()));
-  sessionListeners.forEach((l) => l());
+  void boot.then(() => state.set({ session, bootError }));
+  state.set({ session, bootError });
   return result;
 }

@@ -3,14 +3,14 @@
  */
 import { useEffect, useMemo } from "react";
 import "./run.css";
-import { useEditorStore } from "../store/react";
+import { useEditorInstance } from "../store/react";
 import { Modal } from "../kit/Modal";
-import { runUi, useRunUi } from "./actions";
+import { useRunUiApi, useRunUi } from "./actions";
 import { downloadRunImage, restoreRun } from "./runFiles";
 import { useRunState } from "./runtime";
 import { RunThumb, useRunImageSrc } from "./Thumb";
 import type { RunRecord } from "./types";
-import { batchUi, useBatchUi } from "../batch/state";
+import { useBatchUi, useBatchUiApi } from "../batch/state";
 
 interface Item {
   run: RunRecord;
@@ -31,6 +31,7 @@ function useItems(): Item[] {
 
 /** Every batch with finished runs, newest first: the gallery's filter. */
 function BatchFilter() {
+  const batchUi = useBatchUiApi();
   const runs = useRunState((s) => s.runs);
   const batch = useBatchUi((s) => s.galleryBatch);
   const batches = useMemo(() => {
@@ -61,7 +62,8 @@ function BatchFilter() {
 }
 
 function Lightbox({ items }: { items: Item[] }) {
-  const store = useEditorStore();
+  const runUi = useRunUiApi();
+  const editor = useEditorInstance();
   const target = useRunUi((s) => s.lightbox);
   const runs = useRunState((s) => s.runs);
   const run = runs.find((r) => r.id === target?.runId);
@@ -100,7 +102,7 @@ function Lightbox({ items }: { items: Item[] }) {
         </span>
         <button
           className="btn small primary"
-          onClick={() => void downloadRunImage(run, target.index)}
+          onClick={() => void downloadRunImage(editor, run, target.index)}
           title="With the workflow inside"
         >
           Download
@@ -109,7 +111,7 @@ function Lightbox({ items }: { items: Item[] }) {
           className="btn small"
           onClick={() => {
             runUi.set({ lightbox: null, gallery: false });
-            restoreRun(store, run);
+            restoreRun(editor, run);
           }}
         >
           Restore this graph
@@ -133,6 +135,7 @@ function Lightbox({ items }: { items: Item[] }) {
 }
 
 export default function Gallery() {
+  const runUi = useRunUiApi();
   const open = useRunUi((s) => s.gallery);
   const items = useItems();
   return (

@@ -1,6 +1,6 @@
 import { memo } from "react";
 import "./run.css";
-import { runUi } from "./actions";
+import { useRunUiApi } from "./actions";
 import { useRunState } from "./runtime";
 import { RunThumb } from "./Thumb";
 import { STATUS_LABEL, elapsed, formatDuration, useNow } from "./format";
@@ -19,6 +19,7 @@ function lastWithImages(runs: readonly RunRecord[], nodeId: string): RunRecord |
  * Renders nothing for nodes that never ran.
  */
 export const OutputStrip = memo(function OutputStrip({ nodeId }: { nodeId: string }) {
+  const runUi = useRunUiApi();
   const latest = useRunState((s) => latestFor(s.runs, nodeId));
   const shown = useRunState((s) => lastWithImages(s.runs, nodeId));
   const progress = useRunState((s) => (latest ? s.live[latest.id]?.progress : undefined));

@@ -1,30 +1,24 @@
 import { useMemo } from "react";
-import { useEditor, useEditorStore } from "../store/react";
+import { useEditor, useEditorInstance } from "../store/react";
 import { Icon } from "../kit/icons";
-import { compiled, endpointMode, useCompilerReady } from "../engine";
+import { endpointMode } from "../engine";
 import { planRun, runFromEditor } from "./actions";
 import { useRunState } from "./runtime";
 import { TERMINAL } from "./types";
 
 /** Toolbar Run: the selected Samplers or all; disabled, with the reasons, while the compile has errors. */
 export function RunButton() {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const { engine } = editor;
   const doc = useEditor((s) => s.document);
   const selected = useEditor((s) => s.selection.nodes);
-  const ready = useCompilerReady();
-  // `ready` is a dependency: the plan is "checking" until the compiler has loaded.
-  const plan = useMemo(
-    () => planRun(doc, store.registry, selected, { jobs: false }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
-    [doc, selected, store.registry, ready],
-  );
+  const plan = useMemo(() => planRun(editor, doc, selected, { jobs: false }), [editor, doc, selected]);
   // What Run will do: one mode when every Sampler it runs agrees (the usual case), else none.
   const modes = useMemo(() => {
-    const outs = compiled(doc, store.registry).outputs;
+    const outs = engine.compiled(doc).outputs;
     const mine = outs.filter((o) => selected.includes(o.output));
     return [...new Set((mine.length ? mine : outs).map((o) => endpointMode(o.endpoint).short))];
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `ready`: see above
-  }, [doc, selected, store.registry, ready]);
+  }, [engine, doc, selected]);
   const active = useRunState((s) => s.runs.filter((r) => !TERMINAL.has(r.status)).length);
   const disabled = plan.reasons.length > 0;
   const title = disabled
@@ -36,7 +30,7 @@ export function RunButton() {
   return (
     <button
       className="tb primary"
-      onClick={() => runFromEditor(store)}
+      onClick={() => runFromEditor(editor)}
       disabled={disabled}
       title={title}
       aria-label={disabled ? `Run (disabled: ${plan.reasons[0]})` : "Run"}

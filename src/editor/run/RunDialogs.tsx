@@ -5,13 +5,16 @@
  */
 import { useState } from "react";
 import { Modal } from "../kit/Modal";
-import { answerCacheOffer, proxyInfo, runUi, useRunUi } from "./actions";
-import { answerProxyConsent, setProxyUrl } from "./runtime";
+import { answerCacheOffer, proxyInfo, useRunUiApi, useRunUi } from "./actions";
+import { answerProxyConsent, setProxyUrl, useRuntime } from "./runtime";
+import { useEditorInstance } from "../store/react";
 import { DEFAULT_PROXY_URL, foreignOrigin, proxyLabel, proxyUrlProblem } from "./settings";
 import { formatDuration } from "./format";
 
 export function SettingsDialog() {
-  const info = proxyInfo();
+  const editor = useEditorInstance();
+  const runUi = useRunUiApi();
+  const info = proxyInfo(editor);
   const [value, setValue] = useState(info.source === "default" ? "" : info.url);
   const [saved, setSaved] = useState(false);
   const problem = value.trim() === "" ? null : proxyUrlProblem(value);
@@ -77,11 +80,12 @@ function stopUsingLinkProxy() {
  * (focused first, and what Escape or a click outside gives).
  */
 export function ProxyConsent({ url }: { url: string }) {
+  const runtime = useRuntime();
   const origin = foreignOrigin(url) ?? url;
   const host = proxyLabel(url);
   const plain = origin.startsWith("http:") && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(origin);
   return (
-    <Modal title="Send your runs to another server?" onClose={() => answerProxyConsent(false)} width={540}>
+    <Modal title="Send your runs to another server?" onClose={() => answerProxyConsent(runtime, false)} width={540}>
       <div data-testid="proxy-consent" className="col gap8">
         <p>
           The link you opened asks lora-graph to send everything you run to <strong className="mono">{host}</strong>{" "}
@@ -94,10 +98,10 @@ export function ProxyConsent({ url }: { url: string }) {
         </p>
       </div>
       <div className="modal-foot">
-        <button className="btn primary" onClick={() => answerProxyConsent(false)}>
+        <button className="btn primary" onClick={() => answerProxyConsent(runtime, false)}>
           Keep this server
         </button>
-        <button className="btn" onClick={() => answerProxyConsent(true)}>
+        <button className="btn" onClick={() => answerProxyConsent(runtime, true)}>
           Use {host}
         </button>
       </div>
@@ -106,11 +110,12 @@ export function ProxyConsent({ url }: { url: string }) {
 }
 
 export function CacheOffer() {
+  const editor = useEditorInstance();
   const offer = useRunUi((s) => s.cacheOffer);
   if (!offer) return null;
   const c = offer.cached;
   return (
-    <Modal title="Same request already ran" onClose={() => answerCacheOffer(true)} width={460}>
+    <Modal title="Same request already ran" onClose={() => answerCacheOffer(editor, true)} width={460}>
       <p>
         An identical request with the same fixed seed ({String(offer.job.input.seed)}) finished{" "}
         {new Date(c.finishedAt ?? c.createdAt).toLocaleString()}
@@ -118,10 +123,10 @@ export function CacheOffer() {
         {c.images.length === 1 ? "" : "s"} instead of paying for the same result again?
       </p>
       <div className="modal-foot">
-        <button className="btn" onClick={() => answerCacheOffer(false)}>
+        <button className="btn" onClick={() => answerCacheOffer(editor, false)}>
           Run again
         </button>
-        <button className="btn primary" onClick={() => answerCacheOffer(true)}>
+        <button className="btn primary" onClick={() => answerCacheOffer(editor, true)}>
           Use cached result
         </button>
       </div>

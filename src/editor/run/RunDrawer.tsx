@@ -1,9 +1,8 @@
 import { Suspense, useState } from "react";
 import "./run.css";
-import { teachUi } from "../teach/state";
 import { Icon } from "../kit/icons";
 import { lazyPart, whenIdle } from "../lazy";
-import { runUi, useRunUi } from "./actions";
+import { useRunUiApi, useRunUi } from "./actions";
 import { useBackend, useProxy, useRunState } from "./runtime";
 import { foreignOrigin, proxyLabel } from "./settings";
 import { TERMINAL } from "./types";
@@ -13,6 +12,7 @@ const RunRow = lazyPart(() => import("./RunRows").then((m) => ({ default: m.RunR
 whenIdle(() => void RunRow.preload().catch(() => undefined));
 
 export function RunDrawer() {
+  const runUi = useRunUiApi();
   const open = useRunUi((s) => s.drawer);
   const runs = useRunState((s) => s.runs);
   const connection = useRunState((s) => s.connection);
@@ -60,7 +60,7 @@ export function RunDrawer() {
         <button
           className="btn small"
           data-compare-open
-          onClick={() => teachUi.set({ compare: {} })}
+          onClick={() => runUi.set({ compare: {} })}
           disabled={runs.filter((r) => r.images.length).length < 2}
           title="Two runs side by side, with what differs between their requests"
         >

@@ -1,9 +1,9 @@
 import { lazy, Suspense, useEffect } from "react";
 import "./run.css";
-import { useEditorStore } from "../store/react";
+import { useEditorInstance } from "../store/react";
 import { lazyPart, whenIdle } from "../lazy";
-import { runFromEditor, runUi, useRunUi } from "./actions";
-import { getController, useBackend, useProxy } from "./runtime";
+import { runFromEditor, useRunUiApi, useRunUi } from "./actions";
+import { useRuntime, useBackend, useProxy } from "./runtime";
 
 // The gallery and lightbox are only needed after a run, the dialogs once asked for: keep them out of the first load.
 const Gallery = lazy(() => import("./Gallery"));
@@ -14,6 +14,7 @@ const ProxyConsent = lazyPart(() => import("./RunDialogs").then((m) => ({ defaul
 /** "Offline stand-in" notice under the toolbar. */
 export function RunBanner() {
   const backend = useBackend();
+  const runUi = useRunUiApi();
   if (backend !== "standin") return null;
   return (
     <div className="run-banner" role="status" data-standin-banner>
@@ -34,33 +35,34 @@ export function RunBanner() {
  * dropping an image (or a workflow file) on the editor, dialogs, the lazy gallery.
  */
 export function RunMount() {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const runtime = useRuntime();
   const settings = useRunUi((s) => s.settings);
   const gallery = useRunUi((s) => s.gallery || s.lightbox !== null);
   const cacheOffer = useRunUi((s) => s.cacheOffer !== null);
   const awaitingConsent = useProxy().awaitingConsent;
 
   useEffect(() => {
-    const c = getController();
+    const c = runtime.controller;
     if (!c.getState().ready) void c.init();
     // The cache offer answers a Run: have it here before the first Run so it opens at once.
     whenIdle(() => void CacheOffer.preload().catch(() => undefined));
-  }, []);
+  }, [runtime]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
       e.preventDefault();
-      runFromEditor(store);
+      runFromEditor(editor);
     };
     // Capture: Ctrl+Enter runs even while a text field has focus.
     window.addEventListener("keydown", onKey, true);
     return () => window.removeEventListener("keydown", onKey, true);
-  }, [store]);
+  }, [editor]);
 
   useEffect(() => {
     // Leaving the page stops following; the next load resumes from the stored request ids.
-    const off = () => getController().dispose();
+    const off = () => runtime.controller.dispose();
     // Back from the back/forward cache, the followers are gone: a reload resumes them cleanly.
     const back = (e: PageTransitionEvent) => e.persisted && location.reload();
     window.addEventListener("pagehide", off);
@@ -69,7 +71,7 @@ export function RunMount() {
       window.removeEventListener("pagehide", off);
       window.removeEventListener("pageshow", back);
     };
-  }, []);
+  }, [runtime]);
 
   return (
     <>

@@ -3,13 +3,11 @@
  * loaded with the open drawer's body, not with the first paint.
  */
 import { memo, useState } from "react";
-import { useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
-import { runUi } from "./actions";
+import { useEditorInstance, useEditorStore, useUiApi } from "../store/react";
+import { useRunUiApi } from "./actions";
 import { downloadRunImage, restoreRun } from "./runFiles";
 import { describeRunError, mapFieldErrors } from "./runDiagnostics";
-import { useCompilerReady } from "../engine";
-import { getController, useRunState } from "./runtime";
+import { useRuntime, useRunState } from "./runtime";
 import { RunThumb } from "./Thumb";
 import { STATUS_LABEL, elapsed, formatDuration, useNow } from "./format";
 import { TERMINAL, type LiveInfo, type RunRecord } from "./types";
@@ -39,9 +37,8 @@ function Progress({ run, live }: { run: RunRecord; live?: LiveInfo }) {
 }
 
 function RunError({ run }: { run: RunRecord }) {
+  const ui = useUiApi();
   const store = useEditorStore();
-  // Field links need the compiler's source lookup: re-render once it has loaded.
-  useCompilerReady();
   if (!run.error || run.status === "cancelled") return null;
   const d = describeRunError(run.error);
   const fields = run.error.kind === "validation" ? mapFieldErrors(run) : [];
@@ -69,7 +66,10 @@ function RunError({ run }: { run: RunRecord }) {
 }
 
 export const RunRow = memo(function RunRow({ run }: { run: RunRecord }) {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const { ui } = editor;
+  const runtime = useRuntime();
+  const runUi = useRunUiApi();
   const live = useRunState((s) => s.live[run.id]);
   const active = !TERMINAL.has(run.status);
   const now = useNow(active);
@@ -107,7 +107,7 @@ export const RunRow = memo(function RunRow({ run }: { run: RunRecord }) {
             disabled={live?.cancelling}
             onClick={async () => {
               setCancelError(null);
-              const r = await getController().cancel(run.id);
+              const r = await runtime.controller.cancel(run.id);
               if (!r.ok) setCancelError(r.message);
               else if (r.outcome === "ALREADY_COMPLETED")
                 ui.toast("The job had already finished; its result is kept.", "info");
@@ -144,7 +144,7 @@ export const RunRow = memo(function RunRow({ run }: { run: RunRecord }) {
         {run.status === "completed" && run.images.length > 0 && (
           <button
             className="btn small"
-            onClick={() => void downloadRunImage(run, 0)}
+            onClick={() => void downloadRunImage(editor, run, 0)}
             title="PNG/JPEG with the workflow inside: drop it on the editor to get the graph back"
           >
             Download
@@ -152,7 +152,7 @@ export const RunRow = memo(function RunRow({ run }: { run: RunRecord }) {
         )}
         <button
           className="btn small"
-          onClick={() => restoreRun(store, run)}
+          onClick={() => restoreRun(editor, run)}
           title="Load the graph exactly as it was for this run"
         >
           Restore this graph
@@ -160,7 +160,7 @@ export const RunRow = memo(function RunRow({ run }: { run: RunRecord }) {
         {!active && (
           <button
             className="btn small"
-            onClick={() => void getController().remove(run.id)}
+            onClick={() => void runtime.controller.remove(run.id)}
             aria-label="Remove from history"
           >
             Remove

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { storedImageUrl } from "./actions";
+import { useEditorInstance } from "../store/react";
 import type { RunRecord } from "./types";
 
 /**
@@ -10,16 +11,17 @@ export function useRunImageSrc(run: RunRecord, index: number): string | null {
   const img = run.images[index];
   const key = img?.storedKey;
   // undefined while the stored copy is being read; null when it was evicted.
+  const editor = useEditorInstance();
   const [storedSrc, setStoredSrc] = useState<string | null | undefined>(undefined);
   useEffect(() => {
     if (!key) return;
     let alive = true;
     setStoredSrc(undefined);
-    void storedImageUrl(key).then((u) => alive && setStoredSrc(u));
+    void storedImageUrl(editor, key).then((u) => alive && setStoredSrc(u));
     return () => {
       alive = false;
     };
-  }, [key]);
+  }, [editor, key]);
   if (!img) return null;
   if (!key) return img.url;
   if (storedSrc === undefined) return null;

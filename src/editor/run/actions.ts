@@ -1,13 +1,12 @@
 /**
  * What the Run button, the drawer and the drop target do, on top of the controller.
  */
-import { createUiStore } from "../store/uiStore";
-import { compiled, compilerReady, loadCompiler } from "../engine";
-import type { EditorStore } from "../store";
-import { ui } from "../store/ui";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
+import { definePart, type Editor } from "../store/editor";
+import { usePart } from "../store/react";
 import { serializeWorkflow, type Diagnostic, type Registry, type WorkflowDocument } from "../../graph";
 import type { LoraEndpointId } from "../../fal/runner";
-import { controllerLoaded, getController, getRuntime, whenControllerLoaded } from "./runtime";
+import { runtimeOf } from "./runtime";
 import type { RunJob, RunRecord } from "./types";
 
 // ---------- UI state of the run feature (kept apart from the editor's ui store) ----------
@@ -20,16 +19,24 @@ export interface RunUiState {
   settings: boolean;
   /** An identical finished request exists: use it or run again? */
   cacheOffer: { job: RunJob; cached: RunRecord; rest: RunJob[] } | null;
+  /** The compare window: two runs side by side (either not chosen yet). */
+  compare: { a?: string; b?: string } | null;
 }
 
-export const runUi = createUiStore<RunUiState>({
-  drawer: false,
-  gallery: false,
-  lightbox: null,
-  settings: false,
-  cacheOffer: null,
-});
-export const useRunUi = runUi.use;
+const runUiPart = definePart("runUi", () =>
+  createUiStore<RunUiState>({
+    drawer: false,
+    gallery: false,
+    lightbox: null,
+    settings: false,
+    cacheOffer: null,
+    compare: null,
+  }),
+);
+export const runUiOf = (editor: Editor): UiStore<RunUiState> => editor.part(runUiPart);
+/** This editor's run UI store, for handlers. */
+export const useRunUiApi = (): UiStore<RunUiState> => usePart(runUiPart);
+export const useRunUi = <T>(selector: (s: RunUiState) => T): T => useUiStore(useRunUiApi(), selector);
 
 // ---------- planning ----------
 
@@ -51,14 +58,13 @@ function nodeTitle(doc: WorkflowDocument, registry: Registry, id?: string): stri
  * Any compile error in them means no request at all, with the errors as reasons.
  */
 export function planRun(
+  editor: Pick<Editor, "engine" | "registry">,
   doc: WorkflowDocument,
-  registry: Registry,
   selectedNodes: readonly string[],
   options: { jobs?: boolean } = {},
 ): RunPlan {
-  if (!compilerReady())
-    return { jobs: [], reasons: ["The pipeline is still being checked."], label: "Checking the pipeline" };
-  const result = compiled(doc, registry);
+  const registry = editor.registry;
+  const result = editor.engine.compiled(doc);
   const selected = result.outputs.filter((o) => selectedNodes.includes(o.output));
   const targets = selected.length ? selected : result.outputs;
   if (targets.length === 0) {
@@ -99,19 +105,11 @@ export function planRun(
 }
 
 /** Runs the plan for the current selection; identical finished requests are offered from cache first. */
-export function runFromEditor(store: EditorStore): void {
-  // Ctrl+Enter right after the page opened: run as soon as the compiler is there.
-  if (!compilerReady()) {
-    void loadCompiler().then(
-      () => runFromEditor(store),
-      (e: unknown) => ui.toast(`Cannot run: the compiler did not load (${(e as Error).message})`, "error", 6000),
-    );
-    return;
-  }
-  const s = store.getState();
-  const plan = planRun(s.document, store.registry, s.selection.nodes);
+export function runFromEditor(editor: Editor): void {
+  const s = editor.store.getState();
+  const plan = planRun(editor, s.document, s.selection.nodes);
   if (plan.reasons.length) {
-    ui.toast(
+    editor.ui.toast(
       `Cannot run: ${plan.reasons[0]}${plan.reasons.length > 1 ? ` (+${plan.reasons.length - 1} more)` : ""}`,
       "error",
       6000,
@@ -120,58 +118,64 @@ export function runFromEditor(store: EditorStore): void {
   }
   // The jobs as planned now, started once the controller is there (it loads right after the first
   // paint): the drawer then opens with the new runs' rows in it, as it does later.
-  if (!controllerLoaded()) {
-    void whenControllerLoaded().then(
-      () => {
-        runUi.set({ drawer: true });
-        continueJobs(plan.jobs);
-      },
-      (e: unknown) => ui.toast(`Cannot run: the run feature did not load (${(e as Error).message})`, "error", 6000),
+  whenLoaded(editor, () => {
+    runUiOf(editor).set({ drawer: true });
+    continueJobs(editor, plan.jobs);
+  });
+}
+
+/** Runs `then` once the run controller has loaded (at once if it has); a failed load is a toast. */
+function whenLoaded(editor: Editor, then: () => void): void {
+  const rt = runtimeOf(editor);
+  if (rt.controllerLoaded()) return then();
+  void rt
+    .loadController()
+    .then(then, (e: unknown) =>
+      editor.ui.toast(`Cannot run: the run feature did not load (${(e as Error).message})`, "error", 6000),
     );
-    return;
-  }
-  runUi.set({ drawer: true });
-  continueJobs(plan.jobs);
 }
 
 /** Starts jobs in order, pausing on the first one that has a cached result to offer. */
-export function continueJobs(jobs: RunJob[]): void {
+export function continueJobs(editor: Editor, jobs: RunJob[]): void {
   // Run pressed before the controller arrived: wait for it, so a cached result is still offered.
-  if (!controllerLoaded()) {
-    void whenControllerLoaded().then(
-      () => continueJobs(jobs),
-      (e: unknown) => ui.toast(`Cannot run: the run feature did not load (${(e as Error).message})`, "error", 6000),
-    );
-    return;
-  }
-  const c = getController();
-  for (let i = 0; i < jobs.length; i++) {
-    const cached = c.findCached(jobs[i].endpoint, jobs[i].input);
-    if (cached) {
-      runUi.set({ cacheOffer: { job: jobs[i], cached, rest: jobs.slice(i + 1) } });
-      return;
+  whenLoaded(editor, () => {
+    const c = runtimeOf(editor).controller;
+    for (let i = 0; i < jobs.length; i++) {
+      const cached = c.findCached(jobs[i].endpoint, jobs[i].input);
+      if (cached) {
+        runUiOf(editor).set({ cacheOffer: { job: jobs[i], cached, rest: jobs.slice(i + 1) } });
+        return;
+      }
+      void c.start(jobs[i]);
     }
-    void c.start(jobs[i]);
-  }
+  });
 }
 
-export function answerCacheOffer(useCache: boolean): void {
+export function answerCacheOffer(editor: Editor, useCache: boolean): void {
+  const runUi = runUiOf(editor);
   const offer = runUi.get().cacheOffer;
   if (!offer) return;
   runUi.set({ cacheOffer: null });
-  const c = getController();
+  const c = runtimeOf(editor).controller;
   if (useCache) void c.useCached(offer.cached, offer.job);
   else void c.start(offer.job);
-  continueJobs(offer.rest);
+  continueJobs(editor, offer.rest);
 }
 
-/** Object URLs for stored copies, so thumbnails survive the CDN. Revoked never: bounded by history size. */
-const objectUrls = new Map<string, Promise<string | null>>();
-export function storedImageUrl(key: string): Promise<string | null> {
+/** Object URLs for stored copies, so thumbnails survive the CDN. Revoked when the editor goes: bounded by history size. */
+const objectUrlsPart = definePart(
+  "objectUrls",
+  () => new Map<string, Promise<string | null>>(),
+  (urls) => {
+    for (const p of urls.values()) void p.then((u) => u && URL.revokeObjectURL(u));
+  },
+);
+export function storedImageUrl(editor: Editor, key: string): Promise<string | null> {
+  const objectUrls = editor.part(objectUrlsPart);
   let p = objectUrls.get(key);
   if (!p) {
-    p = getController()
-      .readImage(key)
+    p = runtimeOf(editor)
+      .controller.readImage(key)
       .then((img) => (img ? URL.createObjectURL(new Blob([img.bytes], { type: img.type || "image/png" })) : null))
       .catch(() => null);
     objectUrls.set(key, p);
@@ -182,7 +186,7 @@ export function storedImageUrl(key: string): Promise<string | null> {
 // ---------- dropping files on the editor ----------
 
 /** The proxy URL in use, for the settings dialog and error messages. */
-export function proxyInfo() {
-  const { url, source } = getRuntime().proxy;
+export function proxyInfo(editor: Editor) {
+  const { url, source } = runtimeOf(editor).info.get().proxy;
   return { url, source };
 }

@@ -4,16 +4,16 @@
  * is clicked or dropped, so not part of the first load (docs/architecture.md#the-first-load).
  */
 import { replaceGuarded } from "../library/files";
-import type { EditorStore } from "../store";
-import { ui } from "../store/ui";
+import type { Editor } from "../store";
 import { loadWorkflow } from "../../graph";
 import { workflowFromImageFile } from "../load/loadOffThread";
-import { getController } from "./runtime";
+import { runtimeOf } from "./runtime";
 import type { RunRecord } from "./types";
 
 /** Brings back the graph a run was made from, through the editor's ask-when-unsaved flow. */
-export async function restoreRun(store: EditorStore, run: RunRecord): Promise<void> {
-  const r = loadWorkflow(run.graph, store.registry);
+export async function restoreRun(editor: Editor, run: RunRecord): Promise<void> {
+  const { ui } = editor;
+  const r = loadWorkflow(run.graph, editor.registry);
   if (!r.ok) {
     ui.toast(`This run's graph could not be restored: ${r.errors[0]?.message ?? "unknown error"}`, "error", 8000);
     return;
@@ -21,7 +21,7 @@ export async function restoreRun(store: EditorStore, run: RunRecord): Promise<vo
   const when = new Date(run.createdAt).toLocaleString();
   if (
     await replaceGuarded(
-      store,
+      editor,
       r.document,
       `Replaced by restoring the graph of the run from ${when}`,
       "Restore this run's graph?",
@@ -33,11 +33,15 @@ export async function restoreRun(store: EditorStore, run: RunRecord): Promise<vo
 }
 
 /** The bytes of a run's image: the IndexedDB copy when there is one, else the URL. */
-export async function imageBytes(run: RunRecord, index: number): Promise<{ bytes: Uint8Array; type: string }> {
+export async function imageBytes(
+  editor: Editor,
+  run: RunRecord,
+  index: number,
+): Promise<{ bytes: Uint8Array; type: string }> {
   const img = run.images[index];
   if (!img) throw new Error(`run has no image ${index + 1}`);
   if (img.storedKey) {
-    const stored = await getController().readImage(img.storedKey);
+    const stored = await runtimeOf(editor).controller.readImage(img.storedKey);
     if (stored) return { bytes: new Uint8Array(stored.bytes), type: stored.type };
   }
   const res = await fetch(img.url, { referrerPolicy: "no-referrer", credentials: "omit" });
@@ -59,11 +63,12 @@ function safeName(s: string): string {
  * Downloads an image with its recipe embedded: the workflow and request (PNG iTXt / JPEG COM) and
  * A1111's parameters text (PNG tEXt / JPEG EXIF), which A1111 and Civitai read.
  */
-export async function downloadRunImage(run: RunRecord, index: number): Promise<void> {
+export async function downloadRunImage(editor: Editor, run: RunRecord, index: number): Promise<void> {
+  const { ui } = editor;
   try {
     // PNG/JPEG metadata code is only needed here: not part of the first load.
     const [{ bytes }, { sniffImage }, { embedRecipe }] = await Promise.all([
-      imageBytes(run, index),
+      imageBytes(editor, run, index),
       import("../../interop/image"),
       import("../../interop/recipe"),
     ]);
@@ -93,7 +98,8 @@ export async function downloadRunImage(run: RunRecord, index: number): Promise<v
 export const MAX_DROP_IMAGE_BYTES = 64 * 1024 * 1024;
 
 /** Opens the workflow embedded in a dropped image. Untrusted bytes: sizes capped, never throws. */
-export async function openDroppedImage(store: EditorStore, file: File): Promise<void> {
+export async function openDroppedImage(editor: Editor, file: File): Promise<void> {
+  const { ui } = editor;
   if (file.size > MAX_DROP_IMAGE_BYTES) {
     ui.toast(
       `${file.name} is too large to read (${Math.round(file.size / 1048576)} MB; the limit is 64 MB)`,
@@ -110,7 +116,7 @@ export async function openDroppedImage(store: EditorStore, file: File): Promise<
     return;
   }
   // Read and validated in a worker: an image can carry a workflow at the node cap (IMP-05).
-  const r = await workflowFromImageFile(bytes, store.registry);
+  const r = await workflowFromImageFile(bytes, editor.registry);
   if (!r.ok) return ui.toast(`${file.name}: ${r.error}`, "error", 6000);
   if (!r.load.ok) {
     const first = r.load.errors[0];
@@ -122,7 +128,7 @@ export async function openDroppedImage(store: EditorStore, file: File): Promise<
   }
   if (
     !(await replaceGuarded(
-      store,
+      editor,
       r.load.document,
       `Replaced by opening the workflow inside ${file.name}`,
       "Open the workflow inside this image?",

@@ -1,7 +1,7 @@
 /**
- * The browser wiring of the run feature: one runner (bound to the chosen proxy), one controller,
- * the IndexedDB history, and what the server says about itself (`/api/info`). The controller and
- * history are not part of the first load (see core.ts).
+ * The browser wiring of the run feature, one per editor: a runner (bound to the chosen proxy), a
+ * controller, the IndexedDB history, and what the server says about itself (`/api/info`). The
+ * controller and history are not part of the first load (see core.ts).
  */
 import { useSyncExternalStore } from "react";
 import type { Runner } from "../../fal/runner";
@@ -9,6 +9,9 @@ import { lazyRunner } from "./lazyRunner";
 import type { RunController, RunState } from "./controller";
 import { observedFetch } from "./connection";
 import { onDemand } from "../lazy";
+import { definePart, type Editor } from "../store/editor";
+import { usePart } from "../store/react";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 import {
   DEFAULT_PROXY_URL,
   infoUrlFor,
@@ -32,8 +35,9 @@ export interface ProxyState {
   awaitingConsent: string | null;
 }
 
-interface Runtime {
-  proxy: ProxyState;
+export interface Runtime {
+  /** The proxy in use and the backend behind it, for the banner and the settings. */
+  readonly info: UiStore<{ proxy: ProxyState; backend: BackendInfo["backend"] }>;
   /** Settles the proxy the runner waits for; a no-op once settled. */
   settleProxy: (url: string) => void;
   runner: Runner;
@@ -41,7 +45,6 @@ interface Runtime {
   /** Resolves with the loaded controller that `controller` defers to. */
   loadController: () => Promise<RunController>;
   controllerLoaded: () => boolean;
-  backend: BackendInfo;
 }
 
 type RunCore = typeof import("./core");
@@ -81,7 +84,9 @@ function deferredController(runner: Runner): {
   let pending: Promise<RunController> | null = null;
   let connection: RunState["connection"] | null = null;
   let disposed = false;
-  const listeners = new Set<() => void>();
+  // Subscribers of the stand-in hear the real controller once it is here.
+  const changes = createUiStore({ n: 0 });
+  const notify = () => changes.set({ n: changes.get().n + 1 });
   const get = () =>
     (pending ??= loadRunCore().then(
       (m) => {
@@ -89,11 +94,9 @@ function deferredController(runner: Runner): {
         const c = m.createBrowserController(runner);
         real = c;
         if (connection) c.setConnection(connection);
-        c.subscribe(() => {
-          for (const l of [...listeners]) l();
-        });
+        c.subscribe(notify);
         if (disposed) c.dispose();
-        for (const l of [...listeners]) l();
+        notify();
         return c;
       },
       (e: unknown) => {
@@ -103,10 +106,7 @@ function deferredController(runner: Runner): {
     ));
   const controller: RunController = {
     getState: () => real?.getState() ?? BEFORE_LOAD,
-    subscribe(l) {
-      listeners.add(l);
-      return () => void listeners.delete(l);
-    },
+    subscribe: (l) => changes.subscribe(() => l()),
     init: async () => (await get()).init(),
     start: async (job) => (await get()).start(job),
     // Before the load there is no history to find a cached run in; runFromEditor waits for the load first.
@@ -128,19 +128,6 @@ function deferredController(runner: Runner): {
   return { controller, load: get, loaded: () => real !== null };
 }
 
-/** Resolves with the real controller (loading it if needed): for callers that need its answers now. */
-export function whenControllerLoaded(): Promise<RunController> {
-  return getRuntime().loadController();
-}
-
-export const controllerLoaded = (): boolean => getRuntime().controllerLoaded();
-
-let runtime: Runtime | null = null;
-const listeners = new Set<() => void>();
-const notify = () => {
-  for (const l of [...listeners]) l();
-};
-
 function build(): Runtime {
   const choice = resolveProxyUrl();
   const ask = needsConsent(choice);
@@ -160,23 +147,24 @@ function build(): Runtime {
   const deferred = deferredController(runner);
   controller = deferred.controller;
   const rt: Runtime = {
-    proxy: ask
-      ? { url: DEFAULT_PROXY_URL, source: "default", awaitingConsent: choice.url }
-      : { ...choice, awaitingConsent: null },
+    info: createUiStore({
+      proxy: ask
+        ? { url: DEFAULT_PROXY_URL, source: "default" as const, awaitingConsent: choice.url }
+        : { ...choice, awaitingConsent: null },
+      backend: "unknown" as BackendInfo["backend"],
+    }),
     settleProxy: (url) => settle(url),
     runner,
     controller,
     loadController: deferred.load,
     controllerLoaded: deferred.loaded,
-    backend: { backend: "unknown" },
   };
   void decided
     .then((url) => fetch(infoUrlFor(url), { credentials: "same-origin" }))
     .then((r) => (r.ok ? r.json() : null))
     .then((info: { backend?: unknown } | null) => {
       const b = info?.backend;
-      rt.backend = { backend: b === "standin" || b === "fal" ? b : "unknown" };
-      notify();
+      rt.info.set({ backend: b === "standin" || b === "fal" ? b : "unknown" });
     })
     .catch(() => {});
   return rt;
@@ -187,31 +175,28 @@ function build(): Runtime {
  * this tab). No: this server's proxy is used and `?proxy=` leaves the address bar, so a reload
  * or a bookmark does not bring the question back.
  */
-export function answerProxyConsent(agree: boolean): void {
-  const rt = getRuntime();
-  const url = rt.proxy.awaitingConsent;
+export function answerProxyConsent(rt: Runtime, agree: boolean): void {
+  const url = rt.info.get().proxy.awaitingConsent;
   if (url === null) return;
+  let proxy: ProxyState;
   if (agree) {
     rememberConsent(url);
-    rt.proxy = { url, source: "query", awaitingConsent: null };
+    proxy = { url, source: "query", awaitingConsent: null };
   } else {
     const address = new URL(location.href);
     address.searchParams.delete("proxy");
     history.replaceState(history.state, "", address);
-    rt.proxy = { url: DEFAULT_PROXY_URL, source: "default", awaitingConsent: null };
+    proxy = { url: DEFAULT_PROXY_URL, source: "default", awaitingConsent: null };
   }
-  rt.settleProxy(rt.proxy.url);
-  notify();
+  rt.info.set({ proxy });
+  rt.settleProxy(proxy.url);
 }
 
-export function getRuntime(): Runtime {
-  runtime ??= build();
-  return runtime;
-}
+const runtimePart = definePart("runtime", build, (rt) => rt.controller.dispose());
 
-export function getController(): RunController {
-  return getRuntime().controller;
-}
+/** This editor's runtime, made on first use. */
+export const runtimeOf = (editor: Editor): Runtime => editor.part(runtimePart);
+export const useRuntime = (): Runtime => usePart(runtimePart);
 
 /** Saves a new proxy URL; it takes effect after a reload (runs in flight keep their proxy). */
 export function setProxyUrl(url: string): void {
@@ -219,7 +204,7 @@ export function setProxyUrl(url: string): void {
 }
 
 export function useRunState<T>(selector: (s: RunState) => T): T {
-  const c = getController();
+  const c = useRuntime().controller;
   return useSyncExternalStore(
     c.subscribe,
     () => selector(c.getState()),
@@ -227,24 +212,11 @@ export function useRunState<T>(selector: (s: RunState) => T): T {
   );
 }
 
-function subscribeRuntime(l: () => void): () => void {
-  listeners.add(l);
-  return () => void listeners.delete(l);
-}
-
 export function useBackend(): BackendInfo["backend"] {
-  return useSyncExternalStore(
-    subscribeRuntime,
-    () => getRuntime().backend.backend,
-    () => "unknown",
-  );
+  return useUiStore(useRuntime().info, (s) => s.backend);
 }
 
 /** The proxy in use, and whether a link's proxy is waiting for the user's answer. */
 export function useProxy(): ProxyState {
-  return useSyncExternalStore(
-    subscribeRuntime,
-    () => getRuntime().proxy,
-    () => getRuntime().proxy,
-  );
+  return useUiStore(useRuntime().info, (s) => s.proxy);
 }

@@ -6,10 +6,9 @@
 import { useMemo } from "react";
 import type { CompileResult } from "../../compiler";
 import type { Diagnostic } from "../../graph";
-import { compiled } from "../engine";
-import { useEditor, useEditorStore } from "../store/react";
-import type { EditorStore } from "../store";
-import { getController, runCore, useRunState } from "./runtime";
+import { useEditor, useEditorInstance } from "../store/react";
+import { definePart, type Editor } from "../store/editor";
+import { runCore, runtimeOf, useRunState } from "./runtime";
 import type { RunRecord } from "./types";
 
 const EMPTY: readonly Diagnostic[] = Object.freeze([]);
@@ -17,7 +16,8 @@ const cache = new WeakMap<
   readonly RunRecord[],
   WeakMap<CompileResult, { all: Diagnostic[]; byNode: Map<string, Diagnostic[]> }>
 >();
-const stable = new Map<string, readonly Diagnostic[]>();
+/** Last array handed out per key (a node, or "all"), per editor. */
+const stablePart = definePart("runDiagnostics", () => new Map<string, readonly Diagnostic[]>());
 
 function compute(runs: readonly RunRecord[], result: CompileResult) {
   let inner = cache.get(runs);
@@ -43,11 +43,13 @@ const same = (a: readonly Diagnostic[], b: readonly Diagnostic[]) =>
   a.length === b.length && a.every((d, i) => d.message === b[i].message && d.field === b[i].field);
 
 function select(
-  store: EditorStore,
+  editor: Editor,
   key: string,
   pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[],
 ): readonly Diagnostic[] {
-  const fresh = pick(compute(getController().getState().runs, compiled(store.getState().document, store.registry)));
+  const runs = runtimeOf(editor).controller.getState().runs;
+  const fresh = pick(compute(runs, editor.engine.compiled(editor.store.getState().document)));
+  const stable = editor.part(stablePart);
   const prev = stable.get(key);
   if (prev && same(prev, fresh)) return prev;
   const value = fresh.length ? fresh : EMPTY;
@@ -60,9 +62,9 @@ function useSelected(
   key: string,
   pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[],
 ): readonly Diagnostic[] {
-  const store = useEditorStore();
-  useEditor(() => select(store, key, pick));
-  return useRunState(() => select(store, key, pick));
+  const editor = useEditorInstance();
+  useEditor(() => select(editor, key, pick));
+  return useRunState(() => select(editor, key, pick));
 }
 
 /** One node's compile diagnostics with its run diagnostics appended. */

@@ -1,16 +1,29 @@
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from "react";
 import type { EditorState, EditorStore } from "./createEditorStore";
+import type { Editor, Part } from "./editor";
+import type { Ui, UiState } from "./ui";
+import { useUiStore } from "./uiStore";
 
-const EditorContext = createContext<EditorStore | null>(null);
+const EditorContext = createContext<Editor | null>(null);
 
-export function EditorProvider({ store, children }: { store: EditorStore; children: ReactNode }) {
-  return <EditorContext.Provider value={store}>{children}</EditorContext.Provider>;
+export function EditorProvider({ editor, children }: { editor: Editor; children: ReactNode }) {
+  return <EditorContext.Provider value={editor}>{children}</EditorContext.Provider>;
+}
+
+/** The editor this view belongs to (from the nearest <EditorProvider>). */
+export function useEditorInstance(): Editor {
+  const editor = useContext(EditorContext);
+  if (!editor) throw new Error("useEditorInstance must be used inside <EditorProvider>");
+  return editor;
 }
 
 export function useEditorStore(): EditorStore {
-  const store = useContext(EditorContext);
-  if (!store) throw new Error("useEditorStore must be used inside <EditorProvider>");
-  return store;
+  return useEditorInstance().store;
+}
+
+/** This editor's value of a folder's part (see definePart). */
+export function usePart<T>(part: Part<T>): T {
+  return useEditorInstance().part(part);
 }
 
 /**
@@ -24,4 +37,14 @@ export function useEditor<T>(selector: (state: EditorState) => T): T {
     () => selector(store.getState()),
     () => selector(store.getState()),
   );
+}
+
+/** The editor's UI store, for handlers (toast, focus, set). */
+export function useUiApi(): Ui {
+  return useEditorInstance().ui;
+}
+
+/** A slice of the editor's UI state; re-renders only when it changes. */
+export function useUi<T>(selector: (s: UiState) => T): T {
+  return useUiStore(useUiApi(), selector);
 }

@@ -1,4 +1,4 @@
-import { createUiStore } from "./uiStore";
+import { createUiStore, type UiStore } from "./uiStore";
 
 /**
  * Ephemeral UI state that is neither document nor selection: which panel is open, the field to
@@ -34,39 +34,45 @@ export interface UiState {
   wireHint: { text: string; x: number; y: number } | null;
 }
 
-const base = createUiStore<UiState>({
-  tab: "inspector",
-  palette: null,
-  help: false,
-  importOpen: false,
-  focus: null,
-  requestPath: null,
-  output: null,
-  toasts: [],
-  wireHint: null,
-});
-let toastId = 0;
-let nonce = 0;
-
-export const ui = {
-  ...base,
-  /**
-   * Shows a short message. The same text again replaces the one showing (no pile of repeats), and
-   * at most three show at once, the newest last.
-   */
-  toast(text: string, kind: Toast["kind"] = "info", ms = 4000) {
-    const t = { id: ++toastId, kind, text };
-    const others = ui.get().toasts.filter((x) => x.text !== text);
-    ui.set({ toasts: [...others.slice(-2), t] });
-    setTimeout(() => ui.dismissToast(t.id), ms);
-  },
-  dismissToast(id: number) {
-    if (ui.get().toasts.some((x) => x.id === id)) ui.set({ toasts: ui.get().toasts.filter((x) => x.id !== id) });
-  },
+export interface Ui extends UiStore<UiState> {
+  toast(text: string, kind?: Toast["kind"], ms?: number): void;
+  dismissToast(id: number): void;
   /** Reveals a node (and field): the canvas centres it, node body and inspector flash the field. */
-  focus(nodeId: string, field?: string, options: { keepTab?: boolean } = {}) {
-    ui.set({ focus: { nodeId, field, nonce: ++nonce }, ...(options.keepTab ? {} : { tab: "inspector" as const }) });
-  },
-};
+  focus(nodeId: string, field?: string, options?: { keepTab?: boolean }): void;
+}
 
-export const useUi = <T>(selector: (s: UiState) => T): T => base.use(selector);
+/** One editor's UI store (see createEditor). */
+export function createUi(): Ui {
+  const base = createUiStore<UiState>({
+    tab: "inspector",
+    palette: null,
+    help: false,
+    importOpen: false,
+    focus: null,
+    requestPath: null,
+    output: null,
+    toasts: [],
+    wireHint: null,
+  });
+  let toastId = 0;
+  let nonce = 0;
+  const dismissToast = (id: number) => {
+    if (base.get().toasts.some((x) => x.id === id)) base.set({ toasts: base.get().toasts.filter((x) => x.id !== id) });
+  };
+  return Object.assign(base, {
+    /**
+     * Shows a short message. The same text again replaces the one showing (no pile of repeats), and
+     * at most three show at once, the newest last.
+     */
+    toast(text: string, kind: Toast["kind"] = "info", ms = 4000) {
+      const t = { id: ++toastId, kind, text };
+      const others = base.get().toasts.filter((x) => x.text !== text);
+      base.set({ toasts: [...others.slice(-2), t] });
+      setTimeout(() => dismissToast(t.id), ms);
+    },
+    dismissToast,
+    focus(nodeId: string, field?: string, options: { keepTab?: boolean } = {}) {
+      base.set({ focus: { nodeId, field, nonce: ++nonce }, ...(options.keepTab ? {} : { tab: "inspector" as const }) });
+    },
+  });
+}

@@ -7,11 +7,10 @@ import { loadWorkflow, type WorkflowDocument } from "../../graph";
 import { diffRequests, type RequestSnapshot } from "../../teach/diffRequests";
 import { Modal } from "../kit/Modal";
 import { useEditorStore } from "../store/react";
-import { runUi } from "../run/actions";
+import { useRunUi, useRunUiApi } from "../run/actions";
 import { useRunState } from "../run/runtime";
 import { RunThumb } from "../run/Thumb";
 import type { RunRecord } from "../run/types";
-import { teachUi, useTeachUi } from "./state";
 import "./teach.css";
 
 const when = (t: number) =>
@@ -47,6 +46,7 @@ function Side({
   runs: readonly RunRecord[];
   onPick(id: string): void;
 }) {
+  const runUi = useRunUiApi();
   return (
     <div className="cmp-side" data-compare-side={which}>
       <select
@@ -76,8 +76,9 @@ function Side({
 }
 
 export default function Compare() {
+  const runUi = useRunUiApi();
   const store = useEditorStore();
-  const pick = useTeachUi((s) => s.compare);
+  const pick = useRunUi((s) => s.compare);
   const all = useRunState((s) => s.runs);
   const runs = useMemo(() => all.filter((r) => r.status === "completed" && r.images.length > 0), [all]);
   const a = runs.find((r) => r.id === pick?.a) ?? (pick?.a === undefined ? runs[1] : undefined);
@@ -86,7 +87,7 @@ export default function Compare() {
   const sb = useSnapshot(b);
   const diff = useMemo(() => (sa && sb ? diffRequests(sa, sb, store.registry) : null), [sa, sb, store]);
   if (!pick) return null;
-  const close = () => teachUi.set({ compare: null });
+  const close = () => runUi.set({ compare: null });
   return (
     <Modal title="Compare two runs" onClose={close} width={880}>
       <div className="cmp" data-compare>
@@ -98,8 +99,8 @@ export default function Compare() {
         ) : (
           <>
             <div className="cmp-sides">
-              <Side which="A" run={a} runs={runs} onPick={(id) => teachUi.set({ compare: { a: id, b: b?.id } })} />
-              <Side which="B" run={b} runs={runs} onPick={(id) => teachUi.set({ compare: { a: a?.id, b: id } })} />
+              <Side which="A" run={a} runs={runs} onPick={(id) => runUi.set({ compare: { a: id, b: b?.id } })} />
+              <Side which="B" run={b} runs={runs} onPick={(id) => runUi.set({ compare: { a: a?.id, b: id } })} />
             </div>
             <div className="cmp-diff" data-compare-diff>
               <h4 className="section">What changed from A to B</h4>

@@ -7,21 +7,21 @@ import { createPortal } from "react-dom";
 import { useReactFlow } from "@xyflow/react";
 import { lessons, type Lesson } from "../../examples/lessons";
 import { openTemplate } from "../library/files";
-import type { EditorStore } from "../store";
-import { useEditor, useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
-import { teachUi, useTeachUi } from "./state";
+import type { Editor } from "../store";
+import { useEditor, useEditorInstance, useEditorStore } from "../store/react";
+import { teachUiOf, useTeachUiApi, useTeachUi } from "./state";
 import { planSweep } from "./sweepRun";
 import "./teach.css";
 
-export async function openLesson(store: EditorStore, lesson: Lesson): Promise<boolean> {
-  const ok = await openTemplate(store, store.registry, {
+export async function openLesson(editor: Editor, lesson: Lesson): Promise<boolean> {
+  const { store, ui } = editor;
+  const ok = await openTemplate(editor, {
     id: lesson.id,
     title: lesson.title,
     document: lesson.document,
   });
   if (!ok) return false;
-  teachUi.set({ lesson: { id: lesson.id, epoch: store.getState().epoch } });
+  teachUiOf(editor).set({ lesson: { id: lesson.id, epoch: store.getState().epoch } });
   // Select what the lesson is about, so the inspector shows its explainer (and picture).
   const ids = new Set(store.getState().document.nodes.map((n) => n.id));
   const focus = lesson.focus.find((id) => ids.has(id));
@@ -34,7 +34,7 @@ export async function openLesson(store: EditorStore, lesson: Lesson): Promise<bo
 
 /** The lessons section of the template gallery. */
 export function LessonCards({ onOpen }: { onOpen(): void }) {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
   return (
     <div className="lg-cards lesson-cards" data-testid="lesson-gallery">
       {lessons.map((l, i) => (
@@ -44,7 +44,7 @@ export function LessonCards({ onOpen }: { onOpen(): void }) {
           data-testid={`lesson-${l.id}`}
           onClick={async () => {
             onOpen();
-            await openLesson(store, l);
+            await openLesson(editor, l);
           }}
         >
           <span className="lesson-num">Lesson {i + 1}</span>
@@ -64,6 +64,7 @@ function OnCanvas({ children }: { children: ReactNode }) {
 
 /** The open lesson's card over the canvas; it disappears when another pipeline is opened. */
 export function LessonCard() {
+  const teachUi = useTeachUiApi();
   const store = useEditorStore();
   const open = useTeachUi((s) => s.lesson);
   const epoch = useEditor((s) => s.epoch);

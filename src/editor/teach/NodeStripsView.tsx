@@ -16,8 +16,7 @@ import type { EditorState } from "../store/createEditorStore";
 import type { Registry, WorkflowDocument, WorkflowEdge } from "../../graph";
 import { customArray, timelineFor, timelineReadsParams, type Timeline } from "../../teach/timeline";
 import { DEFAULT_STEPS, scheduleFor, type Schedule } from "../../teach/schedules";
-import { useEditor, useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
+import { useEditor, useEditorStore, useUiApi } from "../store/react";
 import { nodeIndex } from "../store/nodeIndex";
 import type { NodeViewProps } from "./nodeViews";
 import "./nodeStrips.css";
@@ -106,6 +105,7 @@ function curve(schedule: Schedule, w: number, h: number, pad = 1): string {
 const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
 
 export function SamplerStrip({ nodeId: id }: Pick<NodeViewProps, "nodeId">) {
+  const ui = useUiApi();
   const store = useEditorStore();
   const t = useSamplerTimeline(id);
   const line = useMemo(() => (t ? curve(t.schedule, 100, 14) : ""), [t]);

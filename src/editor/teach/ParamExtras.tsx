@@ -5,15 +5,11 @@
  */
 import type { ReactNode } from "react";
 import type { ParamSpec } from "../../graph";
-import { SWEEPABLE_WIDGETS, teachUi } from "./state";
+import { SWEEPABLE_WIDGETS, useTeachUiApi } from "./state";
 import "./inline.css";
 
 export function canSweep(spec: ParamSpec): boolean {
   return SWEEPABLE_WIDGETS.has(spec.widget);
-}
-
-export function openSweep(nodeId: string, param?: string): void {
-  teachUi.set({ sweepDialog: { nodeId, param } });
 }
 
 /** Wraps a field: context menu → sweep, and the explainer + Sweep… row below it. */
@@ -30,7 +26,9 @@ export function ParamExtras({
   explain?: string;
   children: ReactNode;
 }) {
+  const teachUi = useTeachUiApi();
   const sweepable = canSweep(spec);
+  const openSweep = () => teachUi.set({ sweepDialog: { nodeId, param: name } });
   return (
     <div
       className="insp-param"
@@ -38,7 +36,7 @@ export function ParamExtras({
         sweepable
           ? (e) => {
               e.preventDefault();
-              openSweep(nodeId, name);
+              openSweep();
             }
           : undefined
       }
@@ -53,7 +51,7 @@ export function ParamExtras({
               className="sweep-link"
               data-sweep-param={name}
               title={`Sweep ${spec.label}: run one image per value at a fixed seed (or right-click the field)`}
-              onClick={() => openSweep(nodeId, name)}
+              onClick={() => openSweep()}
             >
               Sweep…
             </button>

@@ -1,10 +1,11 @@
 /** A small progress chip over the canvas for the running (or last) sweep, to reopen its results. */
-import { teachUi, useTeachUi } from "./state";
+import { useTeachUiApi, useTeachUi } from "./state";
 import { useSweep } from "./sweepRun";
 import { useRunState } from "../run/runtime";
 import "./teach.css";
 
 export default function SweepChip() {
+  const teachUi = useTeachUiApi();
   const sweep = useSweep((s) => s);
   const open = useTeachUi((s) => s.sweepResults);
   const runs = useRunState((s) => s.runs);

@@ -7,11 +7,18 @@ import { useMemo, useState } from "react";
 import { serializeWorkflow, type WorkflowNode } from "../../graph";
 import type { SweepSpec } from "../../teach/sweep";
 import { Modal } from "../kit/Modal";
-import { useEditor, useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
-import { getController } from "../run/runtime";
-import { teachUi, useTeachUi, type SweepPreset } from "./state";
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, planSweep, runSweep, useSweep, type SweepPlan } from "./sweepRun";
+import { useEditor, useEditorStore, useUiApi } from "../store/react";
+import { useRuntime } from "../run/runtime";
+import { useTeachUiApi, useTeachUi, type SweepPreset } from "./state";
+import {
+  DEFAULT_CONCURRENCY,
+  MAX_CONCURRENCY,
+  planSweep,
+  runSweep,
+  useSweep,
+  useSweeps,
+  type SweepPlan,
+} from "./sweepRun";
 import { AxisEditor } from "./SweepAxisEditor";
 import { choicesFor, initialDrafts, secondAxis, specFromDrafts, type AxisDraft } from "./sweepDrafts";
 import "./teach.css";
@@ -23,6 +30,10 @@ export default function SweepDialog() {
 }
 
 export function SweepDialogBody({ preset }: { preset: SweepPreset }) {
+  const teachUi = useTeachUiApi();
+  const runtime = useRuntime();
+  const sweeps = useSweeps();
+  const ui = useUiApi();
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
   const [drafts, setDrafts] = useState<AxisDraft[]>(() =>
@@ -53,7 +64,7 @@ export function SweepDialogBody({ preset }: { preset: SweepPreset }) {
     if (!spec || !canRun) return;
     const full = planSweep(store.getState().document, store.registry, spec, { outputId });
     try {
-      runSweep(getController(), full, {
+      runSweep(sweeps, runtime.controller, full, {
         concurrency,
         title: preset.title ?? (store.getState().document.meta.name || "Sweep"),
         graph: serializeWorkflow(store.getState().document),

@@ -5,16 +5,17 @@
  */
 import { useEffect, useState } from "react";
 import { Modal } from "../kit/Modal";
-import { ui } from "../store/ui";
-import { runUi } from "../run/actions";
+import { useEditorInstance, useUiApi } from "../store/react";
+import type { Editor } from "../store";
+import { useRunUiApi } from "../run/actions";
 import { imageBytes } from "../run/runFiles";
 import { useRunState } from "../run/runtime";
 import { RunThumb } from "../run/Thumb";
 import { STATUS_LABEL } from "../run/format";
 import type { RunRecord } from "../run/types";
 import { renderContactSheet } from "./contactSheet";
-import { teachUi } from "./state";
-import { sweepStore, useSweep, type SweepRunState } from "./sweepRun";
+import { useTeachUiApi } from "./state";
+import { useSweeps, useSweep, type SweepRunState } from "./sweepRun";
 import "./teach.css";
 
 interface SheetView {
@@ -36,10 +37,10 @@ function safeName(s: string): string {
   );
 }
 
-async function cellImage(run: RunRecord | undefined): Promise<Blob | null> {
+async function cellImage(editor: Editor, run: RunRecord | undefined): Promise<Blob | null> {
   if (!run || run.status !== "completed" || !run.images.length) return null;
   try {
-    const { bytes, type } = await imageBytes(run, 0);
+    const { bytes, type } = await imageBytes(editor, run, 0);
     return new Blob([bytes as BlobPart], { type: type || "image/png" });
   } catch {
     return null;
@@ -50,6 +51,7 @@ function useContactSheet(
   sweep: SweepRunState | null,
   runs: readonly RunRecord[],
 ): { sheet: SheetView | null; error: string | null } {
+  const editor = useEditorInstance();
   const [sheet, setSheet] = useState<SheetView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const finished = !!sweep?.finished;
@@ -61,7 +63,9 @@ function useContactSheet(
     void (async () => {
       try {
         const byId = new Map(runs.map((r) => [r.id, r] as const));
-        const images = await Promise.all(sweep.cells.map((c) => cellImage(c.runId ? byId.get(c.runId) : undefined)));
+        const images = await Promise.all(
+          sweep.cells.map((c) => cellImage(editor, c.runId ? byId.get(c.runId) : undefined)),
+        );
         if (!images.some(Boolean)) throw new Error("no cell has an image to put on it");
         const first = sweep.cells.map((c) => (c.runId ? byId.get(c.runId) : undefined)).find((r) => r?.input);
         const s = await renderContactSheet({
@@ -93,6 +97,7 @@ function useContactSheet(
 }
 
 function Cell({ run, state, problem }: { run?: RunRecord; state: string; problem?: string }) {
+  const runUi = useRunUiApi();
   if (run && run.status === "completed" && run.images.length) {
     return <RunThumb run={run} index={0} onOpen={() => runUi.set({ lightbox: { runId: run.id, index: 0 } })} />;
   }
@@ -118,6 +123,8 @@ function Cell({ run, state, problem }: { run?: RunRecord; state: string; problem
 }
 
 export default function SweepResults() {
+  const teachUi = useTeachUiApi();
+  const ui = useUiApi();
   const sweep = useSweep((s) => s);
   const runs = useRunState((s) => s.runs);
   const { sheet, error } = useContactSheet(sweep, runs);
@@ -229,6 +236,7 @@ function Row({
 
 /** The sweep's title and progress in words, and its Cancel button while it runs. */
 function SweepHead(p: { sweep: SweepRunState; title: string; wanted: number; completed: number; failed: number }) {
+  const sweepStore = useSweeps();
   const { sweep, title, wanted, completed, failed } = p;
   const running = sweep.cells.filter((c) => c.state === "running").length;
   return (
@@ -257,6 +265,8 @@ function SweepFoot(p: {
   done: string[];
   download(): void;
 }) {
+  const teachUi = useTeachUiApi();
+  const runUi = useRunUiApi();
   const { sweep, sheet, done, download } = p;
   const [showCells, setShowCells] = p.showCells;
   return (
@@ -270,7 +280,10 @@ function SweepFoot(p: {
       {done.length >= 2 && (
         <button
           className="btn"
-          onClick={() => teachUi.set({ compare: { a: done[0], b: done[done.length - 1] }, sweepResults: false })}
+          onClick={() => {
+            runUi.set({ compare: { a: done[0], b: done[done.length - 1] } });
+            teachUi.set({ sweepResults: false });
+          }}
         >
           Compare two cells…
         </button>

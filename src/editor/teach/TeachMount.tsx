@@ -4,6 +4,7 @@
  */
 import { lazy, Suspense } from "react";
 import { useTeachUi } from "./state";
+import { useRunUi } from "../run/actions";
 
 const SweepDialog = lazy(() => import("./SweepDialog"));
 const SweepResults = lazy(() => import("./SweepResults"));
@@ -15,7 +16,7 @@ export function TeachMount() {
   const dialog = useTeachUi((s) => s.sweepDialog !== null);
   const results = useTeachUi((s) => s.sweepResults);
   const started = useTeachUi((s) => s.sweepStarted);
-  const compare = useTeachUi((s) => s.compare !== null);
+  const compare = useRunUi((s) => s.compare !== null);
   const lesson = useTeachUi((s) => s.lesson !== null);
   return (
     <Suspense fallback={null}>

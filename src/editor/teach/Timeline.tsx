@@ -13,8 +13,7 @@ import {
   type ControlNetBar,
 } from "../../teach/timeline";
 import type { WorkflowDocument } from "../../graph";
-import { useEditor, useEditorStore } from "../store/react";
-import { ui } from "../store/ui";
+import { useEditor, useEditorStore, useUiApi } from "../store/react";
 import { useSvgDrag, type ViewPoint } from "./useSvgDrag";
 
 export const VIEW_W = 320;
@@ -59,6 +58,7 @@ function safeTimeline(doc: WorkflowDocument, store: Store, samplerId: string): T
 }
 
 export function Timeline({ samplerId, highlight }: { samplerId: string; highlight?: string }) {
+  const ui = useUiApi();
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
   const { drag, begin, svgProps } = useSvgDrag<Drag>();

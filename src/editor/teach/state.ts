@@ -1,9 +1,11 @@
 /**
- * UI state of the teaching features (sweep dialog and results, compare, the open lesson). Kept in
- * its own tiny store, apart from the editor store (autosave never sees it) and free of heavy
+ * UI state of the teaching features (sweep dialog and results, the open lesson), one per editor.
+ * Kept in its own tiny store, apart from the editor store (autosave never sees it) and free of heavy
  * imports, so the always-loaded mount points stay small and the views load on demand.
  */
-import { createUiStore } from "../store/uiStore";
+import { definePart, type Editor } from "../store/editor";
+import { usePart } from "../store/react";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 import type { SweepSpec } from "../../teach/sweep";
 
 /** What the sweep dialog opens with: a whole spec (a lesson's), or one param to start from. */
@@ -21,19 +23,17 @@ export interface TeachUiState {
   sweepResults: boolean;
   /** A sweep was started in this page: the progress chip (and its module) is wanted from now on. */
   sweepStarted: boolean;
-  compare: { a?: string; b?: string } | null;
   /** The lesson whose card is shown, for the document opened at `epoch`. */
   lesson: { id: string; epoch: number; collapsed?: boolean } | null;
 }
 
-export const teachUi = createUiStore<TeachUiState>({
-  sweepDialog: null,
-  sweepResults: false,
-  sweepStarted: false,
-  compare: null,
-  lesson: null,
-});
-export const useTeachUi = teachUi.use;
+const teachPart = definePart("teach", () =>
+  createUiStore<TeachUiState>({ sweepDialog: null, sweepResults: false, sweepStarted: false, lesson: null }),
+);
+export const teachUiOf = (editor: Editor): UiStore<TeachUiState> => editor.part(teachPart);
+/** This editor's teaching UI store, for handlers. */
+export const useTeachUiApi = (): UiStore<TeachUiState> => usePart(teachPart);
+export const useTeachUi = <T>(selector: (s: TeachUiState) => T): T => useUiStore(useTeachUiApi(), selector);
 
 /** Widgets whose values make sense as a sweep axis (not images, lists or key/value maps). */
 export const SWEEPABLE_WIDGETS: ReadonlySet<string> = new Set([

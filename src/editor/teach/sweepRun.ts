@@ -4,13 +4,15 @@
  * copies), a few at a time. Plain TypeScript over the controller's interface, so it runs headless
  * in tests.
  */
-import { useSyncExternalStore } from "react";
 import { serializeWorkflow, type Registry, type WorkflowDocument } from "../../graph";
 import { expandSweep, type SweepSpec } from "../../teach/sweep";
 import { nodeDisplayName } from "../../teach/names";
 import type { LoraEndpointId } from "../../fal/runner";
 import type { RunController } from "../run/controller";
 import type { RunJob, RunRecord } from "../run/types";
+import { definePart, type Editor } from "../store/editor";
+import { usePart } from "../store/react";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 
 /** Requests in flight at once: enough to keep fal busy, few enough for the proxy's submit budget. */
 export const DEFAULT_CONCURRENCY = 2;
@@ -134,37 +136,42 @@ export interface SweepHandle {
   cancel(): void;
 }
 
-let current: SweepRunState | null = null;
-let currentHandle: SweepHandle | null = null;
-let nextSweepId = 1;
-const listeners = new Set<() => void>();
-
-export const sweepStore = {
-  get: () => current,
-  subscribe(l: () => void) {
-    listeners.add(l);
-    return () => listeners.delete(l);
-  },
+/** One editor's sweeps: the last one run (one at a time) and the handle to cancel it. */
+export interface Sweeps {
+  readonly state: UiStore<{ current: SweepRunState | null }>;
+  get(): SweepRunState | null;
   /** Cancels the running sweep's waiting and running cells. */
-  cancel: () => currentHandle?.cancel(),
-  /** Forgets the last sweep (tests). */
-  reset() {
-    current = null;
-    currentHandle = null;
-    emit();
-  },
-};
-
-function emit() {
-  for (const l of [...listeners]) l();
+  cancel(): void;
+  /** Forgets the last sweep. */
+  reset(): void;
+  /** @internal used by runSweep */
+  handle: SweepHandle | null;
+  /** @internal used by runSweep */
+  nextId: number;
 }
 
+export function createSweeps(): Sweeps {
+  const state = createUiStore<{ current: SweepRunState | null }>({ current: null });
+  const sweeps: Sweeps = {
+    state,
+    get: () => state.get().current,
+    cancel: () => sweeps.handle?.cancel(),
+    reset() {
+      sweeps.handle = null;
+      state.set({ current: null });
+    },
+    handle: null,
+    nextId: 1,
+  };
+  return sweeps;
+}
+
+const sweepsPart = definePart("sweeps", createSweeps, (s) => s.cancel());
+export const sweepsOf = (editor: Editor): Sweeps => editor.part(sweepsPart);
+export const useSweeps = (): Sweeps => usePart(sweepsPart);
+
 export function useSweep<T>(selector: (s: SweepRunState | null) => T): T {
-  return useSyncExternalStore(
-    sweepStore.subscribe,
-    () => selector(current),
-    () => selector(current),
-  );
+  return useUiStore(useSweeps().state, (s) => selector(s.current));
 }
 
 export interface RunSweepOptions {
@@ -180,13 +187,19 @@ export interface RunSweepOptions {
  * (or `useCached` when an identical fixed-seed request already finished). Only one sweep runs at
  * a time; starting another while one runs throws.
  */
-export function runSweep(controller: Controller, plan: SweepPlan, options: RunSweepOptions): SweepHandle {
+export function runSweep(
+  sweeps: Sweeps,
+  controller: Controller,
+  plan: SweepPlan,
+  options: RunSweepOptions,
+): SweepHandle {
+  const current = sweeps.get();
   if (current && !current.finished) throw new Error("A sweep is already running; cancel it or wait for it to finish.");
   if (plan.errors.length) throw new Error(`This sweep cannot run: ${plan.errors[0]}`);
   const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let state: SweepRunState = {
-    id: nextSweepId++,
+    id: sweeps.nextId++,
     title: options.title ?? "Sweep",
     titles: plan.titles,
     spec: plan.spec,
@@ -207,8 +220,7 @@ export function runSweep(controller: Controller, plan: SweepPlan, options: RunSw
   };
   const publish = (next: SweepRunState) => {
     state = next;
-    current = next;
-    emit();
+    sweeps.state.set({ current: next });
   };
   const setCell = (i: number, patch: Partial<SweepRunCell>) =>
     publish({ ...state, cells: state.cells.map((c, k) => (k === i ? { ...c, ...patch } : c)) });
@@ -277,6 +289,6 @@ export function runSweep(controller: Controller, plan: SweepPlan, options: RunSw
       for (const c of state.cells) if (c.state === "running" && c.runId) void controller.cancel(c.runId);
     },
   };
-  currentHandle = handle;
+  sweeps.handle = handle;
   return handle;
 }

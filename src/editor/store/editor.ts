@@ -1,0 +1,67 @@
+/**
+ * The editor instance: everything one editor holds, so two editors in a page (or two tests in a
+ * file) share nothing. Folders below the store hang on it directly (the engine); folders above it
+ * (run, teach, library, persistence, flow) keep their state in parts, made on first use for each
+ * editor, so this file knows none of them (docs/architecture.md#editor-state).
+ */
+import type { Registry, WorkflowDocument } from "../../graph";
+import { createEngine, type Engine } from "../engine";
+import { createEditorStore, type EditorStore, type EditorStoreOptions } from "./createEditorStore";
+import { createUi, type Ui } from "./ui";
+
+/** A piece of per-editor state owned by a folder above the store. */
+export interface Part<T> {
+  readonly name: string;
+  create(editor: Editor): T;
+  /** Called by editor.dispose() on a part that was made. */
+  dispose?(value: T): void;
+}
+
+export interface Editor {
+  readonly registry: Registry;
+  /** The document, selection, viewport and undo history (immer patches). */
+  readonly store: EditorStore;
+  /** The compiler and its memoised results. */
+  readonly engine: Engine;
+  /** Panels, toasts, the field to focus. */
+  readonly ui: Ui;
+  /** This editor's value of `part`, made on first use. */
+  part<T>(part: Part<T>): T;
+  /** Ends what the parts started (timers, subscriptions, the run controller). */
+  dispose(): void;
+}
+
+/** Declares a part; keep the returned object in a module constant and pass it to `editor.part`. */
+export function definePart<T>(name: string, create: (editor: Editor) => T, dispose?: (value: T) => void): Part<T> {
+  return { name, create, dispose };
+}
+
+export interface CreateEditorOptions extends EditorStoreOptions {
+  registry: Registry;
+  document?: WorkflowDocument;
+}
+
+/**
+ * @example
+ * const editor = createEditor({ registry });
+ * editor.store.addNode("sampler", { x: 0, y: 0 });
+ * editor.engine.compiled(editor.store.getState().document).outputs;
+ */
+export function createEditor({ registry, document, ...options }: CreateEditorOptions): Editor {
+  const made = new Map<Part<unknown>, unknown>();
+  const editor: Editor = {
+    registry,
+    store: createEditorStore(registry, document, options),
+    engine: createEngine(registry),
+    ui: createUi(),
+    part<T>(part: Part<T>): T {
+      if (!made.has(part)) made.set(part, part.create(editor));
+      return made.get(part) as T;
+    },
+    dispose() {
+      for (const [part, value] of [...made].reverse()) part.dispose?.(value);
+      made.clear();
+    },
+  };
+  return editor;
+}

@@ -1,0 +1,97 @@
+// No module-level mutable state in src/editor (docs/architecture.md#editor-state): state hangs on
+// the editor instance, so two editors in a page or two tests in a file share nothing. The scan
+// reads every top-level declaration with TypeScript's parser; the allowlist below is the only
+// state a module may keep, each entry with its reason, and an entry that no longer matches fails.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { ROOT, sourceFiles } from "./imports";
+
+/** `file:name` → why it may live in the module. */
+const ALLOWED: Record<string, string> = {
+  "src/editor/main.tsx:editor": "the page's entry point: it makes the page's one editor and renders it",
+  "src/editor/store/nodeIndex.ts:indexes": "memo of a pure function, keyed by an immutable node array",
+  "src/editor/fields/relevance.ts:keys": "memo of a pure function, keyed by an immutable edge array",
+  "src/editor/teach/NodeStripsView.tsx:ancestorsCache": "memo of a pure function, keyed by an immutable edge array",
+  "src/editor/run/useRunDiagnostics.ts:cache": "memo of a pure function, keyed by immutable run lists and results",
+};
+
+/** Calls whose result is a cache of loaded code (a chunk fetched once), not state. */
+const CODE_CACHES = new Set(["onDemand", "lazyPart", "lazy", "definePart"]);
+/** Calls that make a store: state, wherever they are called at the top level. */
+const STORES = new Set(["createUiStore", "createStore", "createEditorStore", "createEditor"]);
+const CONTAINERS = new Set(["Map", "Set", "WeakMap", "WeakSet", "Array"]);
+
+interface Finding {
+  key: string;
+  why: string;
+}
+
+function calleeName(e: ts.Expression): string | undefined {
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  return undefined;
+}
+
+/** True when the file writes into `name` (a property, an index, or a mutating method). */
+function mutated(text: string, name: string): boolean {
+  const n = name.replace(/[$]/g, "\\$");
+  return new RegExp(
+    `(?<![\\w.])${n}(\\.\\w+|\\[[^\\]]*\\])\\s*(=(?!=)|\\+=|-=|\\+\\+|--)|(?<![\\w.])${n}\\.(push|pop|shift|unshift|splice|sort|reverse|set|add|delete|clear)\\(`,
+  ).test(text);
+}
+
+function scan(file: string): Finding[] {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const out: Finding[] = [];
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    const isConst = (st.declarationList.flags & ts.NodeFlags.Const) !== 0;
+    for (const d of st.declarationList.declarations) {
+      const name = ts.isIdentifier(d.name) ? d.name.text : d.name.getText(sf);
+      const key = `${file}:${name}`;
+      if (!isConst) {
+        out.push({ key, why: "a top-level let/var" });
+        continue;
+      }
+      let init = d.initializer;
+      while (init && (ts.isAsExpression(init) || ts.isSatisfiesExpression(init) || ts.isParenthesizedExpression(init)))
+        init = init.expression;
+      if (!init) continue;
+      const readonlyType = d.type && /^Readonly|^readonly /.test(d.type.getText(sf));
+      if (ts.isNewExpression(init) && CONTAINERS.has(calleeName(init.expression) ?? "") && !readonlyType)
+        out.push({ key, why: `a module-level ${calleeName(init.expression)}` });
+      else if (ts.isCallExpression(init)) {
+        const callee = calleeName(init.expression) ?? "";
+        if (STORES.has(callee)) out.push({ key, why: `a module-level store (${callee})` });
+        else if (!CODE_CACHES.has(callee) && callee !== "freeze" && mutated(text, name))
+          out.push({ key, why: "a module-level value written to" });
+      } else if ((ts.isArrayLiteralExpression(init) || ts.isObjectLiteralExpression(init)) && mutated(text, name))
+        out.push({ key, why: "a module-level array or object written to" });
+    }
+  }
+  return out;
+}
+
+describe("editor state lives on the editor instance", () => {
+  const findings = sourceFiles(["src/editor"]).flatMap(scan);
+
+  it("no module in src/editor keeps mutable state, apart from the allowlisted memos", () => {
+    const unexpected = findings.filter((f) => !ALLOWED[f.key]).map((f) => `${f.key}: ${f.why}`);
+    expect(unexpected).toEqual([]);
+  });
+
+  it("every allowlist entry still matches something (the list only shrinks)", () => {
+    const found = new Set(findings.map((f) => f.key));
+    expect(Object.keys(ALLOWED).filter((k) => !found.has(k))).toEqual([]);
+  });
+
+  it("recognises a write into a module-level value, and not a read", () => {
+    expect(mutated("const a = []; a.push(1);", "a")).toBe(true);
+    expect(mutated("const o = { x: 1 }; o.x = 2;", "o")).toBe(true);
+    expect(mutated("const o = { x: 1 }; o[k] += 1;", "o")).toBe(true);
+    expect(mutated("const o = { x: 1 }; if (o.x === 2) f();", "o")).toBe(false);
+  });
+});

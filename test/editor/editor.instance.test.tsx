@@ -1,0 +1,89 @@
+// @vitest-environment happy-dom
+// Everything an editor holds hangs on its instance (docs/architecture.md#editor-state): two
+// editors in one page share no document, panel, toast, sweep, dialog or canvas state, and the
+// compiler's results are there from the first render on (no pending state).
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, render } from "@testing-library/react";
+import { registry } from "../../nodes";
+import { createEditor, counterIds, type Editor } from "../../src/editor/store";
+import { EditorProvider, useEditor, useUi } from "../../src/editor/store/react";
+import { teachUiOf } from "../../src/editor/teach/state";
+import { runUiOf } from "../../src/editor/run/actions";
+import { filesUiOf } from "../../src/editor/library/files";
+import { sweepsOf } from "../../src/editor/teach/sweepRun";
+import { dialogsOf, persistenceOf } from "../../src/editor/persistence/boot";
+import { canvasViewOf } from "../../src/editor/flow/view";
+import { runtimeOf } from "../../src/editor/run/runtime";
+
+afterEach(cleanup);
+
+const two = () => [0, 1].map(() => createEditor({ registry, makeId: counterIds() })) as [Editor, Editor];
+
+describe("createEditor", () => {
+  it("gives each editor its own document, UI, panels and canvas view", () => {
+    const [a, b] = two();
+    a.store.addNode("sampler", { x: 0, y: 0 });
+    a.ui.set({ tab: "problems", help: true });
+    a.ui.toast("only in a");
+    teachUiOf(a).set({ sweepResults: true });
+    runUiOf(a).set({ drawer: true, compare: {} });
+    filesUiOf(a).set({ library: true });
+    canvasViewOf(a).nodeSizes.set("x", { width: 1, height: 2 });
+    canvasViewOf(a).fitted = true;
+
+    expect(b.store.getState().document.nodes).toHaveLength(0);
+    expect(b.ui.get()).toMatchObject({ tab: "inspector", help: false, toasts: [] });
+    expect(teachUiOf(b).get().sweepResults).toBe(false);
+    expect(runUiOf(b).get()).toMatchObject({ drawer: false, compare: null });
+    expect(filesUiOf(b).get().library).toBe(false);
+    expect(canvasViewOf(b).nodeSizes.size).toBe(0);
+    expect(canvasViewOf(b).fitted).toBe(false);
+    // A part is made once per editor.
+    expect(teachUiOf(a)).toBe(teachUiOf(a));
+    expect(teachUiOf(a)).not.toBe(teachUiOf(b));
+  });
+
+  it("keeps sweeps, questions, sessions and runtimes apart", () => {
+    const [a, b] = two();
+    void dialogsOf(a).ask({ title: "?", message: "only a asks", actions: [] });
+    expect(dialogsOf(a).queue.get().pending).toHaveLength(1);
+    expect(dialogsOf(b).queue.get().pending).toHaveLength(0);
+    expect(persistenceOf(a)).not.toBe(persistenceOf(b));
+    expect(sweepsOf(a)).not.toBe(sweepsOf(b));
+    expect(runtimeOf(a).controller).not.toBe(runtimeOf(b).controller);
+    a.dispose();
+    b.dispose();
+  });
+
+  it("compiles per editor, with real results from the first call", () => {
+    const [a, b] = two();
+    const id = a.store.addNode("sampler", { x: 0, y: 0 });
+    const result = a.engine.compiled(a.store.getState().document);
+    expect(result.diagnostics.some((d) => d.nodeId === id && d.severity === "error")).toBe(true);
+    expect(a.engine.compiled(a.store.getState().document)).toBe(result);
+    expect(b.engine.compiled(b.store.getState().document).diagnostics.some((d) => d.nodeId === id)).toBe(false);
+  });
+
+  it("renders two editors side by side, each view reading its own", () => {
+    const [a, b] = two();
+    a.ui.set({ tab: "request" });
+    a.store.addNode("sampler", { x: 0, y: 0 });
+    function Probe({ name }: { name: string }) {
+      const tab = useUi((s) => s.tab);
+      const nodes = useEditor((s) => s.document.nodes.length);
+      return <span data-testid={name}>{`${tab}:${nodes}`}</span>;
+    }
+    const { getByTestId } = render(
+      <>
+        <EditorProvider editor={a}>
+          <Probe name="a" />
+        </EditorProvider>
+        <EditorProvider editor={b}>
+          <Probe name="b" />
+        </EditorProvider>
+      </>,
+    );
+    expect(getByTestId("a").textContent).toBe("request:1");
+    expect(getByTestId("b").textContent).toBe("inspector:0");
+  });
+});
