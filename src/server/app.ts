@@ -13,6 +13,7 @@ import { createHostCheck } from "./gate/hosts.ts";
 import { createGate } from "./gate/index.ts";
 import { consoleLogger, redactingLogger, sendJson, sendJsonError, type Logger } from "./http.ts";
 import { DEFAULT_LIMITS, PROXY_PATH, createProxy, type ProxyLimits, type UpstreamFetch } from "./proxy/index.ts";
+import { createLoraHeaderHandler, LORA_HEADER_PATH, type LoraHeaderOptions } from "./loraHeader.ts";
 import { createRouter, type Handler, type Router } from "./router.ts";
 import { createStandin, type Standin, type StandinOptions } from "./standin/index.ts";
 import { createStaticHandler } from "./static.ts";
@@ -51,6 +52,8 @@ export interface AppOptions {
   fetch?: UpstreamFetch;
   /** The workspace folder's API (docs/components.md#the-workspace-api), opened by the caller. */
   workspace?: Workspace;
+  /** The LoRA header route's upstream fetch, time limit and cache size (tests). */
+  loraHeader?: LoraHeaderOptions;
   /** Slowloris guards (node:http). Defaults 10 s for headers, 60 s for a whole request. */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -75,6 +78,7 @@ interface RouteParts {
   serveStatic: Handler;
   body: Omit<BodyRules, "maxBytes">;
   workspace?: Workspace;
+  loraHeader: Handler;
 }
 
 /** Every route of the server, in one place (docs/server.md#routes). */
@@ -83,6 +87,7 @@ function registerRoutes(router: Router, p: RouteParts): void {
   router.add(["GET", "HEAD"], "/api/info", (_req, res) =>
     sendJson(res, 200, { backend: p.backend, proxyPath: PROXY_PATH }),
   );
+  router.add("GET", LORA_HEADER_PATH, p.loraHeader);
   router.add(ANY_METHOD, "/api/*", (_req, res, ctx) =>
     sendJsonError(res, 404, "not_found", `No API route ${ctx.path}.`),
   );
@@ -128,6 +133,7 @@ export function createApp(options: AppOptions = {}): App {
     serveStatic: createStaticHandler(options.distDir ?? resolve("dist")),
     body,
     workspace: options.workspace,
+    loraHeader: createLoraHeaderHandler(options.loraHeader),
   });
 
   const headersTimeout = options.headersTimeoutMs ?? 10_000;

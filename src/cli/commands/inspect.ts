@@ -1,4 +1,10 @@
-import { describeLora, FAMILY_LABELS, type LoraInfo, type SafetensorsHeader } from "../../interop/safetensors";
+import {
+  describeLora,
+  FAMILY_LABELS,
+  headerReport,
+  type LoraInfo,
+  type SafetensorsHeader,
+} from "../../interop/safetensors";
 import { formatBytes } from "../../graph/safeJson";
 import { EXIT, oneFile, type Command } from "../context";
 import { isUrl, readLocalHeader, readRemoteHeader, type HeaderSource } from "../loraHeader";
@@ -33,33 +39,16 @@ export const inspectCommand: Command = {
       return EXIT.input;
     }
     const header = read.result.header;
-    const info = describeLora(header);
-    const diagnostics: CliDiagnostic[] = [
-      ...header.warnings.map((message) => ({ severity: "warning" as const, code: "header-dropped", message })),
-      ...info.problems.map((message) => ({ severity: "warning" as const, code: "metadata-refused", message })),
-    ];
-    if (ctx.json) ctx.io.stdout(`${JSON.stringify(asJson(read, header, info, diagnostics), null, 2)}\n`);
+    const report = headerReport(read, header);
+    const diagnostics: CliDiagnostic[] = report.diagnostics;
+    if (ctx.json) ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else {
-      ctx.io.stdout(describe(read, header, info));
+      ctx.io.stdout(describe(read, header, describeLora(header)));
       for (const d of diagnostics) ctx.io.stderr(`${formatDiagnostic(d)}\n`);
     }
     return diagnostics.length ? EXIT.problems : EXIT.ok;
   },
 };
-
-function asJson(read: HeaderSource, header: SafetensorsHeader, info: LoraInfo, diagnostics: CliDiagnostic[]) {
-  const { thumbnail, ...rest } = info;
-  return {
-    source: read.source,
-    ...(read.size !== undefined ? { fileBytes: read.size } : {}),
-    headerBytes: header.headerLength,
-    tensors: header.tensors.size,
-    ...rest,
-    ...(thumbnail ? { thumbnail: { type: thumbnail.type, bytes: thumbnail.bytes } } : {}),
-    metadata: header.metadata,
-    diagnostics,
-  };
-}
 
 function familyLine(info: LoraInfo): string {
   const label = FAMILY_LABELS[info.family];

@@ -6,7 +6,7 @@
 
 export type LoraSite = "huggingface" | "civitai" | "fal";
 
-export type UrlCheck = { ok: true; url: URL; site: LoraSite } | { ok: false; reason: string };
+export type UrlCheck = { ok: true; url: URL; site: LoraSite } | { ok: false; reason: string; kind: "url" | "host" };
 
 /** Hosts a user's link may name. */
 function startSite(host: string, path: string): LoraSite | undefined {
@@ -58,19 +58,27 @@ const ALLOWED_TEXT = "huggingface.co, civitai.com or fal's media hosts";
 /** A URL the user gave. */
 export function checkLoraUrl(raw: string): UrlCheck {
   const url = parse(raw);
-  if (typeof url === "string") return { ok: false, reason: url };
+  if (typeof url === "string") return { ok: false, reason: url, kind: "url" };
   const site = startSite(url.hostname, url.pathname);
   if (!site)
-    return { ok: false, reason: `${url.hostname} is not one of the hosts LoRAs are read from (${ALLOWED_TEXT})` };
+    return {
+      ok: false,
+      reason: `${url.hostname} is not one of the hosts LoRAs are read from (${ALLOWED_TEXT})`,
+      kind: "host",
+    };
   return { ok: true, url, site };
 }
 
 /** A redirect's Location, relative to the URL that answered with it. */
 export function checkRedirect(from: UrlCheck & { ok: true }, location: string): UrlCheck {
   const url = parse(location, from.url);
-  if (typeof url === "string") return { ok: false, reason: `a redirect was refused: ${url}` };
+  if (typeof url === "string") return { ok: false, reason: `a redirect was refused: ${url}`, kind: "url" };
   const site = startSite(url.hostname, url.pathname);
   if (site) return { ok: true, url, site };
   if (redirectAllowed(from.site, url.hostname)) return { ok: true, url, site: from.site };
-  return { ok: false, reason: `${from.url.hostname} redirected to ${url.hostname}, which is not on the allowlist` };
+  return {
+    ok: false,
+    reason: `${from.url.hostname} redirected to ${url.hostname}, which is not on the allowlist`,
+    kind: "host",
+  };
 }

@@ -24,3 +24,14 @@ export {
 } from "./lora";
 export { checkLoraUrl, checkRedirect, type LoraSite, type UrlCheck } from "./hosts";
 export { familyOfModelName, FAMILY_LABELS, type Family } from "../models";
+export {
+  headerReport,
+  readHeader,
+  readRemoteHeader,
+  RemoteHeaderError,
+  type HeaderDiagnostic,
+  type HeaderSource,
+  type RangeFetch,
+  type RangeResponse,
+  type RemoteFailure,
+} from "./remote";
