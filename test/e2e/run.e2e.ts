@@ -199,9 +199,12 @@ describe("run from the editor", () => {
     await node(page, id)
       .locator("input[type=file]")
       .setInputFiles({ name: "ref.png", mimeType: "image/png", buffer: png });
+    // The field shows "file.png · host" and keeps the full URL on hover.
+    const field = node(page, id).locator("input.input").first();
     await expect
-      .poll(() => node(page, id).locator("input.input").first().inputValue(), { timeout: 10_000 })
+      .poll(() => field.getAttribute("title"), { timeout: 10_000 })
       .toMatch(/^http:\/\/127\.0\.0\.1:\d+\/standin\/files\/[\w-]+\.png$/);
+    expect(await field.inputValue()).toMatch(/^[\w-]+\.png · 127\.0\.0\.1:\d+$/);
     expect(fast.standin!.stats().calls.upload).toBe(1);
     await context.close();
   });
