@@ -132,8 +132,19 @@ describe("batches", () => {
     await page.locator("[data-batch-chip]").waitFor({ timeout: 20_000 });
     await page.locator("[data-batch-chip]").click();
     await expect.poll(() => batchState(page), { timeout: 60_000 }).toBe("finished");
-    expect(await page.locator("[data-batch-done]").getAttribute("data-batch-done")).toBe("6");
-    expect(slow.standin!.stats().calls.submit).toBe(6);
+    // A row whose submit fal had not confirmed when the page closed is not sent again (it may have
+    // run and been billed): it is reported as such, as single runs are (EXE-02). Every other row
+    // finishes, and no row is ever submitted twice.
+    const done = Number(await page.locator("[data-batch-done]").getAttribute("data-batch-done"));
+    const unconfirmed = await page
+      .locator("[data-batch-item].failed")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("title") ?? ""));
+    for (const problem of unconfirmed) expect(problem).toMatch(/page closed before fal confirmed/);
+    expect(done + unconfirmed.length).toBe(6);
+    expect(unconfirmed.length).toBeLessThanOrEqual(2); // at most the two in flight at concurrency 2
+    const submits = slow.standin!.stats().calls.submit;
+    expect(submits).toBeGreaterThanOrEqual(done);
+    expect(submits).toBeLessThanOrEqual(6);
     await context.close();
   });
 });
