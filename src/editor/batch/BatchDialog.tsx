@@ -6,10 +6,9 @@
 import { useEffect, useState } from "react";
 import { Modal } from "../kit/Modal";
 import { useEditorInstance } from "../store/react";
-import type { Editor } from "../store";
 import { useUiStore } from "../store/uiStore";
 import { useRunUiApi } from "../run/actions";
-import { imageBytes } from "../run/runFiles";
+import { firstImageBlob } from "../run/runFiles";
 import { useRunState } from "../run/runtime";
 import { RunThumb } from "../run/Thumb";
 import type { RunRecord } from "../run/types";
@@ -24,16 +23,6 @@ import "./batch.css";
 export const BATCH_KEYWORD = "lora-graph-batch";
 const SHEET_COLUMNS = 6;
 
-async function firstImage(editor: Editor, run: RunRecord | undefined): Promise<Blob | null> {
-  if (!run || run.status !== "completed" || !run.images.length) return null;
-  try {
-    const { bytes, type } = await imageBytes(editor, run, 0);
-    return new Blob([bytes as BlobPart], { type: type || "image/png" });
-  } catch {
-    return null;
-  }
-}
-
 function useBatchSheet(batch: BatchRunState | null, runs: readonly RunRecord[]) {
   const editor = useEditorInstance();
   const [sheet, setSheet] = useState<{ url: string; bytes: Uint8Array; key: string } | null>(null);
@@ -46,7 +35,7 @@ function useBatchSheet(batch: BatchRunState | null, runs: readonly RunRecord[]) 
       try {
         const byId = new Map(runs.map((r) => [r.id, r] as const));
         const items = batch.items.filter((it) => it.runId);
-        const images = await Promise.all(items.map((it) => firstImage(editor, byId.get(it.runId!))));
+        const images = await Promise.all(items.map((it) => firstImageBlob(editor, byId.get(it.runId!))));
         if (!images.some(Boolean)) throw new Error("no run has an image to put on it");
         const cells = items.map((it, i) => ({
           x: i % SHEET_COLUMNS,

@@ -49,6 +49,17 @@ export async function imageBytes(
   return { bytes: new Uint8Array(await res.arrayBuffer()), type: res.headers.get("content-type") ?? "" };
 }
 
+/** A finished run's first image for a contact sheet cell; null for a run with nothing to show. */
+export async function firstImageBlob(editor: Editor, run: RunRecord | undefined): Promise<Blob | null> {
+  if (!run || run.status !== "completed" || !run.images.length) return null;
+  try {
+    const { bytes, type } = await imageBytes(editor, run, 0);
+    return new Blob([bytes as BlobPart], { type: type || "image/png" });
+  } catch {
+    return null;
+  }
+}
+
 function safeName(s: string): string {
   return (
     s

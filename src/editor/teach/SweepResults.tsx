@@ -6,9 +6,8 @@
 import { useEffect, useState } from "react";
 import { Modal } from "../kit/Modal";
 import { useEditorInstance, useUiApi } from "../store/react";
-import type { Editor } from "../store";
 import { useRunUiApi } from "../run/actions";
-import { imageBytes } from "../run/runFiles";
+import { firstImageBlob } from "../run/runFiles";
 import { useRunState } from "../run/runtime";
 import { RunThumb } from "../run/Thumb";
 import { STATUS_LABEL } from "../run/format";
@@ -37,16 +36,6 @@ function safeName(s: string): string {
   );
 }
 
-async function cellImage(editor: Editor, run: RunRecord | undefined): Promise<Blob | null> {
-  if (!run || run.status !== "completed" || !run.images.length) return null;
-  try {
-    const { bytes, type } = await imageBytes(editor, run, 0);
-    return new Blob([bytes as BlobPart], { type: type || "image/png" });
-  } catch {
-    return null;
-  }
-}
-
 function useContactSheet(
   sweep: SweepRunState | null,
   runs: readonly RunRecord[],
@@ -64,7 +53,7 @@ function useContactSheet(
       try {
         const byId = new Map(runs.map((r) => [r.id, r] as const));
         const images = await Promise.all(
-          sweep.cells.map((c) => cellImage(editor, c.runId ? byId.get(c.runId) : undefined)),
+          sweep.cells.map((c) => firstImageBlob(editor, c.runId ? byId.get(c.runId) : undefined)),
         );
         if (!images.some(Boolean)) throw new Error("no cell has an image to put on it");
         const first = sweep.cells.map((c) => (c.runId ? byId.get(c.runId) : undefined)).find((r) => r?.input);
