@@ -4,8 +4,6 @@ import { EditorProvider, useUi } from "./store/react";
 import type { Editor } from "./store";
 import { Canvas } from "./flow/Canvas";
 import { canvasViewOf } from "./flow/view";
-import { estimateNodeSize } from "../graph";
-import { layoutDocument } from "./engine";
 import { fitGraph } from "./flow/fit";
 import { Toolbar } from "./panels/Toolbar";
 import { Sidebar } from "./panels/Sidebar";
@@ -19,6 +17,8 @@ import { BatchMount } from "./batch/BatchMount";
 import { RunDrawer } from "./run/RunDrawer";
 import { lazyPart, whenIdle } from "./lazy";
 import { ImportReportPanel } from "./import/ImportReportPanel";
+import { useArrange } from "./flow/useArrange";
+import { explainNode, openMenuForSelection, startRename } from "./flow/contextMenu";
 
 // Not needed for the first paint (docs/architecture.md#the-first-load): each loads when first
 // opened. The palette opens on a double-click or Space and must feel instant, so it is fetched as
@@ -44,20 +44,7 @@ function Shell({ editor }: { editor: Editor }) {
     return { screen, flow: flow.screenToFlowPosition(screen) };
   }, [flow]);
 
-  const layout = useCallback(async () => {
-    try {
-      // Measured sizes where the editor has drawn a node; the shared estimate elsewhere.
-      const { document: doc } = store.getState();
-      const view = canvasViewOf(editor);
-      const tidy = await layoutDocument(doc, store.registry, {
-        nodeSize: (n, def) => view.nodeSizes.get(n.id) ?? estimateNodeSize(n, def),
-      });
-      store.moveNodes(tidy.nodes.map((n) => ({ id: n.id, position: n.position })));
-      requestAnimationFrame(() => fitGraph(view, flow, { duration: 250 }));
-    } catch (e) {
-      ui.toast(`Layout failed: ${(e as Error).message}`, "error");
-    }
-  }, [editor, store, ui, flow]);
+  const layout = useArrange();
 
   useEffect(
     () =>
@@ -71,6 +58,9 @@ function Shell({ editor }: { editor: Editor }) {
         layout,
         fitView: () => fitGraph(canvasViewOf(editor), flow, { duration: 200 }),
         toFlow: (p) => flow.screenToFlowPosition(p),
+        openMenu: () => openMenuForSelection(editor, flow),
+        rename: (id) => startRename(editor, id),
+        explain: (id) => explainNode(editor, id),
       }),
     [editor, ui, canvasCenter, layout, flow],
   );

@@ -1,4 +1,5 @@
 import type { Editor } from "./store";
+import { definePart } from "./store/editor";
 
 export interface Shortcut {
   keys: string;
@@ -22,6 +23,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { group: "Edit", keys: "Delete / Backspace", action: "Delete the selected nodes and wires" },
   { group: "Edit", keys: "Ctrl+B", action: "Bypass / enable selection" },
   { group: "Edit", keys: "Ctrl+A", action: "Select all" },
+  { group: "Edit", keys: "F2", action: "Rename the selected node" },
+  { group: "Edit", keys: "I", action: "Explain the selected node (in the inspector)" },
+  { group: "Edit", keys: "Shift+F10 / Menu", action: "Open the menu of the selection (right-click does too)" },
   { group: "Edit", keys: "Shift+drag", action: "Box select" },
   { group: "Edit", keys: "Double-click a title", action: "Rename node" },
   { group: "View", keys: "F", action: "Fit the pipeline in view" },
@@ -53,12 +57,36 @@ export interface ShortcutActions {
   open(): void;
   layout(): void;
   fitView(): void;
+  /** The context menu of the selection (the canvas's when nothing is selected). */
+  openMenu(): void;
+  rename(nodeId: string): void;
+  explain(nodeId: string): void;
   /** A point on the screen in canvas (flow) coordinates. */
   toFlow(p: { x: number; y: number }): { x: number; y: number };
 }
 
 /** lora-graph's clipboard or workflow format, as `store.copy()` and Save write them. */
 const OUR_CLIPBOARD = /"format"\s*:\s*"lora-graph\/(clipboard|workflow)"/;
+
+/** The last nodes copied in this editor: the menu's Paste uses them when the clipboard cannot be read. */
+const lastCopyPart = definePart("lastCopy", () => ({ text: null as string | null }));
+
+/**
+ * Pastes nodes at `at` from the system clipboard (the context menu's Paste). Reading it needs the
+ * page to be allowed to; when it is not, or it holds something else, the nodes last copied here
+ * are pasted instead.
+ */
+export async function pasteFromClipboard(editor: Editor, at?: { x: number; y: number }): Promise<void> {
+  let text: string | null = null;
+  try {
+    text = await navigator.clipboard.readText();
+  } catch {
+    // Refused or unsupported: fall back below.
+  }
+  if (!text || !OUR_CLIPBOARD.test(text.slice(0, 4096))) text = editor.part(lastCopyPart).text;
+  if (!text) return editor.ui.toast("Nothing to paste: copy nodes first (Ctrl+C)", "info");
+  pasteNodes(editor, text, at);
+}
 
 function pasteNodes(editor: Editor, text: string, at?: { x: number; y: number }) {
   const { ui } = editor;
@@ -92,6 +120,8 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     if (isEditable(e.target)) return;
     const mod = e.ctrlKey || e.metaKey;
     const k = e.key.toLowerCase();
+    const sel = store.getState().selection.nodes;
+    const one = sel.length === 1 ? sel[0] : undefined;
     let handled = true;
     if (mod && k === "z" && !e.shiftKey) store.undo();
     else if (mod && ((k === "z" && e.shiftKey) || k === "y")) store.redo();
@@ -105,6 +135,9 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     else if (!mod && !e.altKey && (e.key === " " || e.key === "Tab")) actions.openPalette();
     else if (!mod && e.key === "?") ui.set({ help: !overlay.help });
     else if (!mod && !e.altKey && k === "f") actions.fitView();
+    else if ((e.shiftKey && e.key === "F10") || e.key === "ContextMenu") actions.openMenu();
+    else if (!mod && e.key === "F2" && one) actions.rename(one);
+    else if (!mod && !e.altKey && k === "i" && one) actions.explain(one);
     else handled = false;
     if (handled) e.preventDefault();
   };
@@ -114,6 +147,7 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     const text = store.copy();
     if (!text) return;
     e.clipboardData.setData("text/plain", text);
+    editor.part(lastCopyPart).text = text;
     e.preventDefault();
     if (e.type === "cut") store.removeSelection();
   };

@@ -16,6 +16,9 @@ const actions = {
   layout: vi.fn(),
   fitView: vi.fn(),
   toFlow: (p: { x: number; y: number }) => p,
+  openMenu: vi.fn(),
+  rename: vi.fn(),
+  explain: vi.fn(),
 };
 
 beforeEach(() => {
@@ -38,6 +41,20 @@ describe("keyboard shortcuts", () => {
     expect(store.getState().document.nodes).toHaveLength(0);
     key(document.body, "Z", { ctrlKey: true, shiftKey: true });
     expect(store.getState().document.nodes).toHaveLength(1);
+  });
+
+  it("F2 renames, I explains the one selected node; Shift+F10 and the Menu key open its menu", () => {
+    const a = store.addNode("lora", { x: 0, y: 0 });
+    key(document.body, "F2");
+    expect(actions.rename).toHaveBeenLastCalledWith(a);
+    key(document.body, "i");
+    expect(actions.explain).toHaveBeenLastCalledWith(a);
+    key(document.body, "F10", { shiftKey: true });
+    key(document.body, "ContextMenu");
+    expect(actions.openMenu).toHaveBeenCalledTimes(2);
+    store.setSelection({ nodes: [] });
+    key(document.body, "F2");
+    expect(actions.rename).toHaveBeenCalledTimes(1);
   });
 
   it("Ctrl+Z inside a text field is left to the field (the graph is untouched)", () => {

@@ -9,6 +9,8 @@ import { useFlowElements } from "./useFlowElements";
 import { useFocusReveal, useViewportFit } from "./useViewport";
 import { useWiring } from "./useWiring";
 import { useDropHandlers } from "./useDropHandlers";
+import { CanvasMenu, useContextMenuHandlers } from "./contextMenu";
+import "./comforts.css";
 
 /** Built once: a new object per render would make xyflow remount every node. */
 const nodeTypes = { graph: GraphNode };
@@ -30,6 +32,7 @@ export function Canvas() {
   useFocusReveal();
   const wires = useWiring();
   const { onDoubleClick, onDragOver, onDrop, openPaletteAtCenter } = useDropHandlers(canvasRef);
+  const menus = useContextMenuHandlers();
   const far = useStore((s) => s.transform[2] < LOD_ZOOM);
 
   return (
@@ -56,6 +59,10 @@ export function Canvas() {
         onReconnect={wires.onReconnect}
         onReconnectStart={wires.onReconnectStart}
         onReconnectEnd={wires.onReconnectEnd}
+        onPaneContextMenu={menus.onPaneContextMenu}
+        onNodeContextMenu={menus.onNodeContextMenu}
+        onSelectionContextMenu={menus.onSelectionContextMenu}
+        onEdgeContextMenu={menus.onEdgeContextMenu}
         onMoveStart={onMoveStart}
         onMoveEnd={onMoveEnd}
         defaultViewport={defaultViewport}
@@ -76,6 +83,7 @@ export function Canvas() {
       </ReactFlow>
       {empty && <EmptyCanvas onAddNode={openPaletteAtCenter} />}
       <WireHint />
+      <CanvasMenu />
     </div>
   );
 }

@@ -19,6 +19,7 @@ import { useInactiveParams } from "../fields/relevance";
 import { OutputStrip } from "../run/OutputStrip";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
 import { NodeCanvasView } from "../teach/nodeViews";
+import { canvasMenuOf, useCanvasMenu } from "./contextMenu";
 
 /** Below this zoom, widgets are unreadable anyway: node bodies become blank blocks of the same size (far fewer DOM nodes to lay out). */
 export const LOD_ZOOM = 0.4;
@@ -50,9 +51,17 @@ function Port({ port, type, diagnostic }: { port: PortSpec; type: "source" | "ta
 }
 
 function Title({ id, title, label }: { id: string; title: string; label?: string }) {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const store = editor.store;
   const [editing, setEditing] = useState(false);
   const ref = useRef<HTMLInputElement>(null);
+  // F2 or the node menu's Rename asks for the field from outside.
+  const asked = useCanvasMenu((s) => s.renaming === id);
+  useEffect(() => {
+    if (!asked) return;
+    canvasMenuOf(editor).set({ renaming: null });
+    setEditing(true);
+  }, [asked, editor]);
   useEffect(() => {
     if (editing) ref.current?.select();
   }, [editing]);

@@ -1,0 +1,202 @@
+import { useCallback, useMemo, type MouseEvent as ReactMouseEvent } from "react";
+import { useReactFlow, type Edge } from "@xyflow/react";
+import type { XY } from "../../graph";
+import { Menu, type MenuItem } from "../kit/Menu";
+import { definePart, type Editor } from "../store/editor";
+import { useEditorInstance, usePart } from "../store/react";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
+import { pasteFromClipboard } from "../shortcuts";
+import type { GraphFlowNode } from "./derive";
+import { useArrange } from "./useArrange";
+
+/** What was right-clicked (or had the focus when Shift+F10 was pressed). */
+export type MenuTarget = { kind: "canvas" } | { kind: "node"; id: string } | { kind: "edge"; id: string };
+
+export interface MenuRequest {
+  target: MenuTarget;
+  /** Where the menu opens, in page pixels. */
+  screen: XY;
+  /** The same point on the canvas: "Add node here" puts the node there. */
+  flow: XY;
+}
+
+export interface CanvasMenuState {
+  menu: MenuRequest | null;
+  /** A node whose title is being renamed in place (F2, the node menu's Rename). */
+  renaming: string | null;
+}
+
+const menuPart = definePart("canvasMenu", (): UiStore<CanvasMenuState> =>
+  createUiStore<CanvasMenuState>({ menu: null, renaming: null }),
+);
+export const canvasMenuOf = (editor: Editor) => editor.part(menuPart);
+export const useCanvasMenu = <T,>(select: (s: CanvasMenuState) => T): T => useUiStore(usePart(menuPart), select);
+
+type Flow = ReturnType<typeof useReactFlow<GraphFlowNode>>;
+
+/**
+ * The menu for what is selected, at that thing on screen: the keyboard's way in (Shift+F10, the
+ * Menu key), where a right-click is the mouse's.
+ */
+export function openMenuForSelection(editor: Editor, flow: Pick<Flow, "screenToFlowPosition">): void {
+  const { nodes, edges } = editor.store.getState().selection;
+  const pane = document.querySelector(".canvas .react-flow")?.getBoundingClientRect();
+  const centre = pane ? { x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 } : { x: 200, y: 200 };
+  let target: MenuTarget = { kind: "canvas" };
+  let screen = centre;
+  const nodeEl = nodes.length ? document.querySelector(`.react-flow__node[data-id="${CSS.escape(nodes[0])}"]`) : null;
+  if (nodeEl) {
+    const r = nodeEl.getBoundingClientRect();
+    target = { kind: "node", id: nodes[0] };
+    screen = { x: r.left + Math.min(r.width / 2, 120), y: r.top + 28 };
+  } else if (edges.length) {
+    target = { kind: "edge", id: edges[0] };
+    screen = wireMiddle(edges[0]) ?? centre;
+  }
+  canvasMenuOf(editor).set({ menu: { target, screen, flow: flow.screenToFlowPosition(screen) } });
+}
+
+/** The middle of a drawn wire, in page pixels. */
+function wireMiddle(edgeId: string): XY | null {
+  const path = document.querySelector<SVGPathElement>(
+    `.react-flow__edge[data-id="${CSS.escape(edgeId)}"] path.react-flow__edge-path`,
+  );
+  const ctm = path?.getScreenCTM();
+  if (!path || !ctm) return null;
+  const p = path.getPointAtLength(path.getTotalLength() / 2);
+  return { x: ctm.a * p.x + ctm.c * p.y + ctm.e, y: ctm.b * p.x + ctm.d * p.y + ctm.f };
+}
+
+/** xyflow's right-click callbacks: each opens the menu for what is under the pointer. */
+export function useContextMenuHandlers() {
+  const editor = useEditorInstance();
+  const flow = useReactFlow<GraphFlowNode>();
+  return useMemo(() => {
+    const open = (e: ReactMouseEvent | MouseEvent, target: MenuTarget) => {
+      e.preventDefault();
+      const screen = { x: e.clientX, y: e.clientY };
+      canvasMenuOf(editor).set({ menu: { target, screen, flow: flow.screenToFlowPosition(screen) } });
+    };
+    const { store } = editor;
+    return {
+      onPaneContextMenu: (e: ReactMouseEvent | MouseEvent) => open(e, { kind: "canvas" }),
+      onNodeContextMenu: (e: ReactMouseEvent, n: GraphFlowNode) => {
+        // As in ComfyUI: a right-click on a node outside the selection acts on that node alone.
+        if (!store.getState().selection.nodes.includes(n.id)) store.setSelection({ nodes: [n.id], edges: [] });
+        open(e, { kind: "node", id: n.id });
+      },
+      onSelectionContextMenu: (e: ReactMouseEvent, ns: GraphFlowNode[]) =>
+        ns[0] ? open(e, { kind: "node", id: ns[0].id }) : open(e, { kind: "canvas" }),
+      onEdgeContextMenu: (e: ReactMouseEvent, edge: Edge) => {
+        store.setSelection({ nodes: [], edges: [edge.id] });
+        open(e, { kind: "edge", id: edge.id });
+      },
+    };
+  }, [editor, flow]);
+}
+
+/** The open context menu, if any. Rendered inside the canvas (it needs xyflow's instance). */
+export function CanvasMenu() {
+  const editor = useEditorInstance();
+  const req = useCanvasMenu((s) => s.menu);
+  const arrange = useArrange();
+  const close = useCallback(() => canvasMenuOf(editor).set({ menu: null }), [editor]);
+  if (!req) return null;
+  const items = menuItems(editor, req, arrange);
+  const label = { canvas: "Canvas", node: "Node", edge: "Wire" }[req.target.kind];
+  return <Menu label={`${label} menu`} at={req.screen} items={items} onClose={close} />;
+}
+
+function menuItems(editor: Editor, req: MenuRequest, arrange: () => Promise<void>): MenuItem[] {
+  switch (req.target.kind) {
+    case "canvas":
+      return canvasItems(editor, req, arrange);
+    case "node":
+      return nodeItems(editor, req.target.id);
+    case "edge":
+      return edgeItems(editor, req.target.id);
+  }
+}
+
+function canvasItems(editor: Editor, req: MenuRequest, arrange: () => Promise<void>): MenuItem[] {
+  const { ui } = editor;
+  return [
+    {
+      id: "add",
+      label: "Add a node here…",
+      keys: "Space",
+      run: () => ui.set({ palette: { screen: req.screen, flow: req.flow } }),
+    },
+    { id: "paste", label: "Paste", keys: "Ctrl+V", run: () => void pasteFromClipboard(editor, req.flow) },
+    {
+      id: "arrange",
+      label: "Arrange the pipeline",
+      keys: "Ctrl+Shift+L",
+      disabled: !editor.store.getState().document.nodes.length,
+      run: () => void arrange(),
+    },
+  ];
+}
+
+/** The node's commands; with several nodes selected and this one among them, they act on all. */
+function nodeItems(editor: Editor, id: string): MenuItem[] {
+  const { store } = editor;
+  const { document: doc, selection } = store.getState();
+  const ids = selection.nodes.includes(id) ? selection.nodes : [id];
+  const node = doc.nodes.find((n) => n.id === id);
+  const def = node && store.registry.get(node.type);
+  const many = ids.length > 1;
+  const items: MenuItem[] = [
+    { id: "rename", label: "Rename", keys: "F2", disabled: many, run: () => startRename(editor, id) },
+    {
+      id: "bypass",
+      label: node?.bypass ? "Enable" : "Bypass",
+      keys: "Ctrl+B",
+      disabled: !!def?.inert,
+      run: () => store.toggleBypass(ids),
+    },
+    { id: "duplicate", label: "Duplicate", keys: "Ctrl+D", run: () => store.duplicate(ids) },
+    { id: "explain", label: "Explain", keys: "I", disabled: !def || many, run: () => explainNode(editor, id) },
+    ...componentItems(editor, ids),
+    {
+      id: "delete",
+      label: many ? `Delete ${ids.length} nodes` : "Delete",
+      keys: "Delete",
+      separator: true,
+      run: () => store.removeNodes(ids),
+    },
+  ];
+  return items;
+}
+
+/**
+ * Component commands on the node menu (e.g. "Make component" from the selected nodes). Empty
+ * until the editor can make components; its items go between Explain and Delete.
+ */
+function componentItems(_editor: Editor, _ids: readonly string[]): MenuItem[] {
+  return [];
+}
+
+function edgeItems(editor: Editor, id: string): MenuItem[] {
+  return [{ id: "delete", label: "Delete wire", keys: "Delete", run: () => editor.store.removeEdges([id]) }];
+}
+
+/** Puts the node's title into its rename field (F2, the node menu). */
+export function startRename(editor: Editor, id: string): void {
+  canvasMenuOf(editor).set({ renaming: id });
+}
+
+/** Shows what a node does: its explanation at the top of the inspector, flashed. */
+export function explainNode(editor: Editor, id: string): void {
+  editor.store.setSelection({ nodes: [id], edges: [] });
+  editor.ui.focus(id);
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      const el = document.querySelector<HTMLElement>(".inspector .insp-desc");
+      if (!el) return;
+      el.scrollIntoView({ block: "nearest" });
+      el.classList.add("flash");
+      setTimeout(() => el.classList.remove("flash"), 1200);
+    }),
+  );
+}

@@ -1,0 +1,195 @@
+// The comforts ComfyUI and InvokeAI users reach for first: context menus, dropping a node on a
+// wire, reroute points, collapsed nodes and groups. Each test drives the editor with mouse and
+// keyboard in real Chromium, on the starter pipeline, at the two laptop sizes.
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import {
+  backendKnown,
+  edges,
+  emptyCanvasPoint,
+  node,
+  nodeIds,
+  openEditor,
+  settledCenter,
+  shootOnFailure,
+  setupServerAndBrowser,
+} from "./helpers";
+
+let srv: StartedServer;
+let b: TestBrowser;
+
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 720 },
+] as const;
+
+const menu = (page: Page) => page.getByRole("menu");
+const focusedItem = (page: Page) =>
+  page.evaluate(() => document.activeElement?.closest<HTMLElement>('[role="menuitem"]')?.dataset.label ?? null);
+
+/** Right-clicks the middle of a node's title bar. */
+async function rightClickNode(page: Page, id: string) {
+  await backendKnown(page);
+  const p = await settledCenter(node(page, id).locator(".node-title").first());
+  await page.mouse.click(p.x, p.y, { button: "right" });
+  await expect.poll(() => menu(page).count()).toBe(1);
+}
+
+describe("context menus", () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: a node's menu by right-click and keyboard`, async (ctx) => {
+      const { page, context, errors } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await rightClickNode(page, "sampler");
+      expect(await menu(page).getAttribute("aria-label")).toBe("Node menu");
+      // Focus starts on the first item; arrows move it, wrapping at the ends.
+      await expect.poll(() => focusedItem(page)).toBe("Rename");
+      await page.keyboard.press("ArrowUp");
+      expect(await focusedItem(page)).toBe("Delete");
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("ArrowDown");
+      expect(await focusedItem(page)).toBe("Bypass");
+      await screenshot(page, `menu-node-${size.width}x${size.height}`);
+      // Every item shows its key, and the menu stays inside the window.
+      const box = (await menu(page).boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+      await page.keyboard.press("Enter");
+      await expect.poll(() => menu(page).count()).toBe(0);
+      await expect.poll(() => node(page, "sampler").locator(".gnode.bypassed").count()).toBe(1);
+      // Escape closes without doing anything; Delete behind the menu does not delete.
+      await rightClickNode(page, "sampler");
+      await page.keyboard.press("Delete");
+      await page.keyboard.press("Escape");
+      await expect.poll(() => menu(page).count()).toBe(0);
+      expect(await nodeIds(page)).toContain("sampler");
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it("Rename and Duplicate from the node menu; Shift+F10 opens it from the keyboard", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await rightClickNode(page, "base");
+    await page.keyboard.press("Enter"); // Rename, the first item
+    const field = node(page, "base").getByRole("textbox", { name: "Node name" });
+    await expect.poll(() => field.count()).toBe(1);
+    await page.keyboard.type("SDXL base");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => node(page, "base").locator(".node-title").innerText()).toBe("SDXL base");
+    // The keyboard's way in: the selected node's menu, a letter jumps to its item.
+    await page.keyboard.press("Shift+F10");
+    await expect.poll(() => menu(page).count()).toBe(1);
+    await page.keyboard.press("d");
+    expect(await focusedItem(page)).toBe("Duplicate");
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(5);
+    // F2 renames the selection too.
+    await page.keyboard.press("F2");
+    await expect.poll(() => page.getByRole("textbox", { name: "Node name" }).count()).toBe(2); // node + inspector
+    await page.keyboard.press("Escape");
+    await context.close();
+  });
+
+  it("Explain shows the node's explanation in the inspector", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    await rightClickNode(page, "prompt");
+    await menu(page)
+      .getByRole("menuitem", { name: /Explain/ })
+      .click();
+    await expect.poll(() => page.locator(".inspector .insp-desc").isVisible()).toBe(true);
+    expect(await page.locator(".inspector .insp-type").innerText()).toMatch(/^Prompt/);
+    await context.close();
+  });
+
+  it("the canvas menu adds a node where it was opened, pastes and arranges", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await backendKnown(page);
+    const at = await emptyCanvasPoint(page);
+    await page.mouse.click(at.x, at.y, { button: "right" });
+    await expect.poll(() => menu(page).getAttribute("aria-label")).toBe("Canvas menu");
+    await screenshot(page, "menu-canvas-1440x900");
+    await page.keyboard.press("Enter"); // Add a node here…
+    await page.getByRole("dialog", { name: "Add node" }).waitFor();
+    await page.keyboard.type("scheduler");
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(5);
+    const added = (await nodeIds(page)).find((id) => id.startsWith("scheduler"))!;
+    const box = (await node(page, added).boundingBox())!;
+    // At the point the menu was opened (or the nearest free space beside it).
+    expect(Math.abs(box.x - at.x)).toBeLessThan(box.width + 60);
+    expect(Math.abs(box.y - at.y)).toBeLessThan(box.height + 60);
+    // Copy it, then Paste from the canvas menu.
+    await page.keyboard.press("Control+c");
+    const at2 = await emptyCanvasPoint(page);
+    await page.mouse.click(at2.x, at2.y, { button: "right" });
+    await menu(page).getByRole("menuitem", { name: "Paste" }).click();
+    await expect.poll(async () => (await nodeIds(page)).filter((id) => id.startsWith("scheduler")).length).toBe(2);
+    // Arrange: one undo step that moves nodes.
+    const before = await node(page, "note").evaluate((e) => (e as HTMLElement).style.transform);
+    await page.mouse.click(at2.x, at2.y, { button: "right" });
+    await page.keyboard.press("End");
+    expect(await focusedItem(page)).toBe("Arrange the pipeline");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => node(page, "note").evaluate((e) => (e as HTMLElement).style.transform)).not.toBe(before);
+    await context.close();
+  });
+
+  it("a wire's menu deletes it", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    const wire = "e:base.model->sampler.model";
+    const p = await wireMiddle(page, wire);
+    await page.mouse.click(p.x, p.y, { button: "right" });
+    await expect.poll(() => menu(page).getAttribute("aria-label")).toBe("Wire menu");
+    await screenshot(page, "menu-wire-1440x900");
+    await menu(page).getByRole("menuitem", { name: "Delete wire" }).click();
+    await expect.poll(() => edges(page).count()).toBe(1);
+    await context.close();
+  });
+
+  it("every menu item's key is in the help overlay", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    const keys = new Set<string>();
+    for (const open of [
+      () => rightClickNode(page, "sampler"),
+      async () => {
+        const at = await emptyCanvasPoint(page);
+        await page.mouse.click(at.x, at.y, { button: "right" });
+      },
+      async () => {
+        const p = await wireMiddle(page, "e:base.model->sampler.model");
+        await page.mouse.click(p.x, p.y, { button: "right" });
+      },
+    ]) {
+      await open();
+      await expect.poll(() => menu(page).count()).toBe(1);
+      for (const k of await menu(page).locator(".ctx-menu-keys").allInnerTexts()) keys.add(k);
+      await page.keyboard.press("Escape");
+      await expect.poll(() => menu(page).count()).toBe(0);
+    }
+    await page.keyboard.press("?");
+    const help = await page.getByRole("dialog", { name: "Keyboard shortcuts" }).innerText();
+    for (const k of keys) expect(help, k).toContain(k);
+    await context.close();
+  });
+});
+
+/** The middle of a drawn wire, in page pixels. */
+async function wireMiddle(page: Page, id: string) {
+  await backendKnown(page);
+  return page.evaluate((id) => {
+    const path = document.querySelector<SVGPathElement>(`.react-flow__edge[data-id="${CSS.escape(id)}"] path`)!;
+    const p = path.getPointAtLength(path.getTotalLength() / 2);
+    const m = path.getScreenCTM()!;
+    return { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
+  }, id);
+}
