@@ -151,3 +151,14 @@ export function emptyDocument(meta: WorkflowMeta = {}): WorkflowDocument {
 export function edgeId(source: string, sourceHandle: string, target: string, targetHandle: string): string {
   return `e:${source}.${sourceHandle}->${target}.${targetHandle}`;
 }
+
+/** The wire from one port to another, with its canonical id. */
+export function edgeBetween(from: { node: string; port: string }, to: { node: string; port: string }): WorkflowEdge {
+  return {
+    id: edgeId(from.node, from.port, to.node, to.port),
+    source: from.node,
+    sourceHandle: from.port,
+    target: to.node,
+    targetHandle: to.port,
+  };
+}

@@ -8,7 +8,7 @@
 import {
   WORKFLOW_FORMAT,
   WORKFLOW_VERSION,
-  edgeId,
+  edgeBetween,
   type WorkflowDocument,
   type WorkflowEdge,
   type WorkflowNode,
@@ -54,15 +54,7 @@ export const migrateV1ToV2: DocumentMigration<WorkflowV1, WorkflowV2> = {
       return node;
     });
     const edges: WorkflowEdge[] = doc.edges.map((e) => {
-      const from = splitPortRef(e.from);
-      const to = splitPortRef(e.to);
-      return {
-        id: edgeId(from.node, from.port, to.node, to.port),
-        source: from.node,
-        sourceHandle: from.port,
-        target: to.node,
-        targetHandle: to.port,
-      };
+      return edgeBetween(splitPortRef(e.from), splitPortRef(e.to));
     });
     const out: WorkflowV2 = {
       format: WORKFLOW_FORMAT,

@@ -1,0 +1,180 @@
+// The editor store's document commands: each a pure change of the document, recorded through the
+// history (history.ts) as one undo step. createEditorStore.ts hands them to the store.
+import type { Draft } from "immer";
+import {
+  canConnect,
+  canConnectReplacing,
+  type ConnectResult,
+  edgeBetween,
+  requiredDefaults,
+  type NodeDefinition,
+  type PortRef,
+  type Registry,
+  type WorkflowDocument,
+  type WorkflowEdge,
+  type WorkflowNode,
+  type XY,
+} from "../../graph";
+import { sanitizePaste, serializeNodes } from "./clipboard";
+import type { History } from "./history";
+import type { IdFactory } from "./ids";
+import { EMPTY_SELECTION, type AddNodeOptions, type EditorStoreOptions, type PasteResult } from "./types";
+
+/** What every command works on: one store's history, registry and id factory. */
+export interface StoreContext {
+  readonly history: History;
+  readonly registry: Registry;
+  readonly makeId: IdFactory;
+  readonly arrange?: EditorStoreOptions["arrange"];
+}
+
+const doc = (ctx: StoreContext) => ctx.history.getState().document;
+
+/**
+ * The draft of one node. The index is looked up on the base document: searching the draft array
+ * would make immer create a proxy for every node it passes (hundreds per keystroke on big graphs).
+ */
+export function findNode(ctx: StoreContext, d: Draft<WorkflowDocument>, id: string) {
+  const i = doc(ctx).nodes.findIndex((n) => n.id === id);
+  return i < 0 ? undefined : d.nodes[i];
+}
+
+function freshId(ctx: StoreContext, prefix: string, taken: Set<string>): string {
+  let id = ctx.makeId(prefix);
+  while (taken.has(id)) id = ctx.makeId(prefix);
+  taken.add(id);
+  return id;
+}
+
+/** Moves nodes about to be added clear of the others (options.arrange). */
+function shift(ctx: StoreContext, added: WorkflowNode[]) {
+  if (!ctx.arrange || !added.length) return;
+  const d = ctx.arrange(added, doc(ctx).nodes);
+  if (d.x || d.y) for (const n of added) n.position = { x: n.position.x + d.x, y: n.position.y + d.y };
+}
+
+function removeNodesRecipe(ids: ReadonlySet<string>, edgeIds: ReadonlySet<string> = new Set()) {
+  return (d: Draft<WorkflowDocument>) => {
+    if (ids.size) d.nodes = d.nodes.filter((n) => !ids.has(n.id));
+    d.edges = d.edges.filter((e) => !ids.has(e.source) && !ids.has(e.target) && !edgeIds.has(e.id));
+  };
+}
+
+/** The first wire a new node can take from the handle it was dropped on, if any. */
+function wireForNewNode(
+  ctx: StoreContext,
+  node: WorkflowNode,
+  def: NodeDefinition,
+  { nodeId, handleId, handleType }: NonNullable<AddNodeOptions["connectFrom"]>,
+): WorkflowEdge | undefined {
+  const withNode = { ...doc(ctx), nodes: [...doc(ctx).nodes, node] };
+  const ports = handleType === "source" ? def.inputs : def.outputs;
+  for (const p of ports) {
+    const from = handleType === "source" ? { node: nodeId, port: handleId } : { node: node.id, port: p.id };
+    const to = handleType === "source" ? { node: node.id, port: p.id } : { node: nodeId, port: handleId };
+    if (canConnect(withNode, from, to, ctx.registry).ok) return edgeBetween(from, to);
+  }
+  return undefined;
+}
+
+export function addNode(ctx: StoreContext, type: string, position: XY, opts: AddNodeOptions = {}): string {
+  const def = ctx.registry.getOrThrow(type);
+  const taken = new Set(doc(ctx).nodes.map((n) => n.id));
+  const id = freshId(ctx, def.type, taken);
+  const node: WorkflowNode = {
+    id,
+    type: def.type,
+    typeVersion: def.version,
+    position: { x: position.x, y: position.y },
+    params: { ...requiredDefaults(def), ...opts.params },
+  };
+  if (opts.label) node.label = opts.label;
+  shift(ctx, [node]);
+  const edge = opts.connectFrom ? wireForNewNode(ctx, node, def, opts.connectFrom) : undefined;
+  ctx.history.commit(
+    `Add ${def.title}`,
+    (d) => {
+      d.nodes.push(node);
+      if (edge) d.edges.push(edge);
+    },
+    { selection: opts.select === false ? undefined : { nodes: [id], edges: [] } },
+  );
+  return id;
+}
+
+export function connect(
+  ctx: StoreContext,
+  from: PortRef,
+  to: PortRef,
+  opts: { replace?: boolean; reconnect?: string } = {},
+): ConnectResult {
+  const moved = opts.reconnect;
+  const base = moved ? { ...doc(ctx), edges: doc(ctx).edges.filter((e) => e.id !== moved) } : doc(ctx);
+  const { verdict, replaces: drop } = opts.replace
+    ? canConnectReplacing(base, from, to, ctx.registry)
+    : { verdict: canConnect(base, from, to, ctx.registry) };
+  if (!verdict.ok) return verdict;
+  const edge = edgeBetween(from, to);
+  if (moved && edge.id === moved) return verdict; // dropped back where it was
+  ctx.history.commit(moved ? "Reconnect" : "Connect", (d) => {
+    if (drop || moved) d.edges = d.edges.filter((e) => e.id !== drop && e.id !== moved);
+    d.edges.push(edge);
+  });
+  return verdict;
+}
+
+export function removeEdges(ctx: StoreContext, ids: readonly string[]): void {
+  const set_ = new Set(ids);
+  if (!doc(ctx).edges.some((e) => set_.has(e.id))) return;
+  ctx.history.commit("Remove wire", (d) => {
+    d.edges = d.edges.filter((e) => !set_.has(e.id));
+  });
+}
+
+export function moveNodes(ctx: StoreContext, moves: readonly { id: string; position: XY }[]): void {
+  const byId = new Map(moves.map((m) => [m.id, m.position]));
+  ctx.history.commit("Move", (d) => {
+    for (const n of d.nodes) {
+      const p = byId.get(n.id);
+      if (p && (p.x !== n.position.x || p.y !== n.position.y)) n.position = { x: p.x, y: p.y };
+    }
+  });
+}
+
+export function removeNodes(ctx: StoreContext, ids: readonly string[]): void {
+  const set_ = new Set(ids);
+  if (!set_.size) return;
+  ctx.history.commit(set_.size === 1 ? "Delete node" : `Delete ${set_.size} nodes`, removeNodesRecipe(set_));
+}
+
+export function removeSelection(ctx: StoreContext): void {
+  const { nodes, edges } = ctx.history.getState().selection;
+  if (!nodes.length && !edges.length) return;
+  ctx.history.commit("Delete", removeNodesRecipe(new Set(nodes), new Set(edges)), { selection: EMPTY_SELECTION });
+}
+
+export function paste(ctx: StoreContext, input: unknown, at?: XY): PasteResult {
+  const res = sanitizePaste(input, doc(ctx), ctx.registry, ctx.makeId, at);
+  if (!res.ok) return res;
+  shift(ctx, res.nodes);
+  if (!res.nodes.length)
+    return {
+      ok: false,
+      error: res.warnings.length ? `Nothing to paste: ${res.warnings.join("; ")}` : "Nothing to paste",
+    };
+  ctx.history.commit(
+    res.nodes.length === 1 ? "Paste node" : `Paste ${res.nodes.length} nodes`,
+    (d) => {
+      d.nodes.push(...(res.nodes as Draft<WorkflowNode>[]));
+      d.edges.push(...res.edges);
+    },
+    { selection: { nodes: res.nodes.map((n) => n.id), edges: [] } },
+  );
+  return { ok: true, nodeIds: res.nodes.map((n) => n.id), warnings: res.warnings };
+}
+
+export function duplicate(ctx: StoreContext, ids: readonly string[]): string[] {
+  if (!ids.length) return [];
+  const res = paste(ctx, serializeNodes(doc(ctx), ids));
+  return res.ok ? res.nodeIds : [];
+}

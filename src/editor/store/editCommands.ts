@@ -1,0 +1,66 @@
+// The editor store's commands that edit inside nodes (params, bypass, label, folding) and the
+// document's meta; createEditorStore.ts hands them to the store.
+import type { WorkflowDocument } from "../../graph";
+import { findNode, type StoreContext } from "./commands";
+
+export function setParam(ctx: StoreContext, nodeId: string, key: string, value: unknown): void {
+  ctx.history.commit(
+    "Edit",
+    (d) => {
+      const n = findNode(ctx, d, nodeId);
+      if (!n) return;
+      if (value === undefined) delete n.params[key];
+      else n.params[key] = value as never;
+    },
+    { coalesceKey: `param:${nodeId}:${key}` },
+  );
+}
+
+export function toggleBypass(ctx: StoreContext, ids: readonly string[]): void {
+  const { registry } = ctx;
+  const set_ = new Set(ids);
+  const targets = ctx.history.getState().document.nodes.filter((n) => set_.has(n.id) && !registry.get(n.type)?.inert);
+  if (!targets.length) return;
+  // Mixed selection: bypass all (like ComfyUI); all bypassed: switch all back on.
+  const turnOn = targets.every((n) => n.bypass);
+  ctx.history.commit(turnOn ? "Enable" : "Bypass", (d) => {
+    for (const n of d.nodes) {
+      if (!set_.has(n.id) || registry.get(n.type)?.inert) continue;
+      if (turnOn) delete n.bypass;
+      else n.bypass = true;
+    }
+  });
+}
+
+export function rename(ctx: StoreContext, nodeId: string, label: string): void {
+  const clean = label.trim().slice(0, 120);
+  ctx.history.commit("Rename", (d) => {
+    const n = findNode(ctx, d, nodeId);
+    if (!n) return;
+    if (clean) n.label = clean;
+    else delete n.label;
+  });
+}
+
+export function setMeta(ctx: StoreContext, patch: Partial<WorkflowDocument["meta"]>): void {
+  ctx.history.commit(
+    "Edit pipeline info",
+    (d) => {
+      for (const [k, v] of Object.entries(patch) as [keyof WorkflowDocument["meta"], never][]) {
+        if (v === undefined) delete d.meta[k];
+        else d.meta[k] = v;
+      }
+    },
+    { coalesceKey: `meta:${Object.keys(patch).join(",")}` },
+  );
+}
+
+/** Folding is not an undo step. */
+export function setExpanded(ctx: StoreContext, nodeId: string, expanded: boolean): void {
+  ctx.history.silent((d) => {
+    const n = findNode(ctx, d, nodeId);
+    if (!n || !!n.expanded === expanded) return;
+    if (expanded) n.expanded = true;
+    else delete n.expanded;
+  });
+}

@@ -1,0 +1,104 @@
+import type { Patch } from "immer";
+import type { ConnectResult, PortRef, Registry, WorkflowDocument, WorkflowNode, XY } from "../../graph";
+import type { IdFactory } from "./ids";
+
+export const HISTORY_LIMIT = 100;
+/** Edits to the same node+field closer together than this are one undo step (a burst of typing). */
+export const COALESCE_MS = 600;
+
+export interface Selection {
+  readonly nodes: readonly string[];
+  readonly edges: readonly string[];
+}
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+export interface HistoryEntry {
+  /** Unique per entry; the dirty flag compares against the entry that was on top when saved. */
+  readonly id: number;
+  readonly label: string;
+  readonly patches: readonly Patch[];
+  readonly inverse: readonly Patch[];
+}
+export interface EditorState {
+  readonly document: WorkflowDocument;
+  readonly selection: Selection;
+  readonly viewport: Viewport;
+  readonly history: { readonly past: readonly HistoryEntry[]; readonly future: readonly HistoryEntry[] };
+  /** The document differs from the last replaceDocument({markClean}) / markClean(). */
+  readonly dirty: boolean;
+  /** Bumps on every replaceDocument: a different document was opened (views refit, panels reset). */
+  readonly epoch: number;
+}
+export type Listener = (state: EditorState, previous: EditorState) => void;
+
+export interface EditorStoreOptions {
+  makeId?: IdFactory;
+  /** Clock used for coalescing typing into one undo step; injectable for tests. */
+  now?: () => number;
+  historyLimit?: number;
+  /**
+   * How far to move nodes being added (addNode, paste, duplicate) so they cover none already
+   * there; the editor measures nodes, the store does not. Without it, nodes go where asked.
+   */
+  arrange?: (added: readonly WorkflowNode[], existing: readonly WorkflowNode[]) => XY;
+}
+
+export type PasteResult = { ok: true; nodeIds: string[]; warnings: string[] } | { ok: false; error: string };
+
+export interface AddNodeOptions {
+  params?: Record<string, unknown>;
+  label?: string;
+  /** Wire the new node to this handle in the same undo step (drop-a-wire-on-canvas flow). */
+  connectFrom?: { nodeId: string; handleId: string; handleType: "source" | "target" };
+  /** Select the new node (default true). */
+  select?: boolean;
+}
+
+export interface EditorStore {
+  getState(): EditorState;
+  /** Fires after every state change (document, selection, viewport, history); returns an unsubscribe function. */
+  subscribe(listener: Listener): () => void;
+  readonly registry: Registry;
+
+  // Document commands (enter history).
+  addNode(type: string, position: XY, options?: AddNodeOptions): string;
+  /**
+   * Wires from → to. `replace`: an occupied single input gives up its wire. `reconnect`: this
+   * existing wire is moved (judged as if it were gone, swapped in one undo step; refused = untouched).
+   */
+  connect(from: PortRef, to: PortRef, options?: { replace?: boolean; reconnect?: string }): ConnectResult;
+  removeEdges(ids: readonly string[]): void;
+  setParam(nodeId: string, key: string, value: unknown): void;
+  moveNodes(moves: readonly { id: string; position: XY }[]): void;
+  removeNodes(ids: readonly string[]): void;
+  removeSelection(): void;
+  duplicate(ids?: readonly string[]): string[];
+  paste(input: unknown, at?: XY): PasteResult;
+  toggleBypass(ids?: readonly string[]): void;
+  rename(nodeId: string, label: string): void;
+  /** Edits the document's meta (name, description, tags); undefined values remove a key. */
+  setMeta(patch: Partial<WorkflowDocument["meta"]>): void;
+  undo(): boolean;
+  redo(): boolean;
+  /**
+   * Closes the current typing step: the next edit of the same field starts a new undo step even
+   * within COALESCE_MS. Called when a field loses focus or Enter commits it (docs/architecture.md#undo).
+   */
+  endEdit(): void;
+
+  // Not history steps.
+  setExpanded(nodeId: string, expanded: boolean): void;
+  setSelection(selection: Partial<Selection>): void;
+  selectAll(): void;
+  setViewport(viewport: Viewport): void;
+  /** Replaces the whole document (open, new, template); clears history and selection. */
+  replaceDocument(doc: WorkflowDocument, options?: { markClean?: boolean }): void;
+  markClean(): void;
+  /** JSON text of the given nodes (default: the selection) and the wires between them. */
+  copy(ids?: readonly string[]): string | null;
+}
+
+export const EMPTY_SELECTION: Selection = { nodes: [], edges: [] };
