@@ -52,6 +52,8 @@ export interface BatchError {
   field?: string;
   /** The wildcard list the problem is in. */
   list?: string;
+  /** The name of the table column whose cell is at fault, for a preview that marks the cell. */
+  tableColumn?: string;
 }
 
 /** One run of a batch: its document and the values that made it. */
@@ -133,6 +135,7 @@ function bindColumns(spec: BatchSpec, listNames: ReadonlySet<string>, errors: Ba
         message: `unknown column "${col.name}": not a node.param (${path.message}) nor a wildcard list`,
         line: col.line,
         column: col.column,
+        tableColumn: col.name,
       });
   }
   return out;
@@ -150,7 +153,7 @@ function prepareRow(
   for (const [column, cell] of Object.entries(tableRow?.cells ?? {})) {
     const b = bindings.get(column);
     if (!b) continue;
-    const where = { line: cell.line, column: cell.column, row };
+    const where = { line: cell.line, column: cell.column, row, tableColumn: column };
     if (b.kind === "wildcard") {
       if (cell.value === "" || cell.value === null) continue;
       if (typeof cell.value !== "string" && typeof cell.value !== "number")
@@ -175,8 +178,8 @@ function prepareRow(
   }
   // A row's own cell is where its text came from: point there rather than at the node.
   for (const e of fieldErrors) {
-    const cell = tableRow && Object.entries(tableRow.cells).find(([c]) => c === `${e.nodeId}.${e.field}`)?.[1];
-    errors.push(cell && !e.list ? { ...e, line: cell.line, column: cell.column } : e);
+    const at = tableRow && Object.entries(tableRow.cells).find(([c]) => c === `${e.nodeId}.${e.field}`);
+    errors.push(at && !e.list ? { ...e, line: at[1].line, column: at[1].column, tableColumn: at[0] } : e);
   }
   const combinations =
     spec.mode === "combinatorial"

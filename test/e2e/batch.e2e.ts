@@ -67,7 +67,15 @@ describe("batches", () => {
     // A row whose value fails its param's schema is marked before anything is sent.
     await dropTable(page, "bad.csv", "prompt.prompt,sampler.seed\nfine,1\nbad seed,-5\n");
     await page.locator('[data-batch-row="2"].bad').waitFor();
-    expect(await page.locator('[data-batch-row="2"]').innerText()).toMatch(/seed|0/);
+    // Every row is in the grid; the bad one is marked at its column, with why.
+    expect(await page.locator("[data-batch-preview] tbody tr").count()).toBe(2);
+    expect(await page.locator('[data-batch-row="1"]').getAttribute("class")).not.toMatch(/bad/);
+    const cell = page.locator('[data-batch-row="2"] [data-batch-cell="sampler.seed"]');
+    expect(await cell.getAttribute("aria-invalid")).toBe("true");
+    expect(await cell.getAttribute("title")).toMatch(/at least 0/);
+    expect(await page.locator('[data-batch-row="2"] [data-batch-status]').innerText()).toMatch(
+      /sampler\.seed: .*at least 0/,
+    );
     expect(await page.locator("[data-batch-run]").isDisabled()).toBe(true);
     expect(await page.locator("[data-batch-error]").first().innerText()).toMatch(/row 2 \(line 3, column 10\)/);
 

@@ -11,13 +11,13 @@ import { useRunState } from "../run/runtime";
 import {
   DEFAULT_BATCH_CONCURRENCY,
   MAX_BATCH_CONCURRENCY,
-  PREVIEW_ROWS,
   estimateSeconds,
   prepareBatch,
   type BatchSetup,
   type PreparedBatch,
 } from "./batchRun";
 import { ListsEditor } from "./ListsEditor";
+import { PreviewTable } from "./PreviewTable";
 import { localListStore } from "./lists";
 
 const SEED_LABEL: Record<SeedPolicy, string> = { fixed: "Fixed", increment: "Increment", random: "Random" };
@@ -30,57 +30,6 @@ function formatDuration(s: number): string {
 
 function newBatchId(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID().slice(0, 8) : `${Date.now()}`;
-}
-
-function Preview({ prepared }: { prepared: PreparedBatch }) {
-  const shown = prepared.runs.slice(0, PREVIEW_ROWS);
-  if (prepared.runs.length === 0) return null;
-  return (
-    <div className="bt-preview" data-batch-preview>
-      <table>
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Values</th>
-            <th>Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((r) => (
-            <tr key={r.index} className={r.job ? "" : "bad"} data-batch-row={r.row ?? r.index + 1}>
-              <td className="num">{r.row ?? r.index + 1}</td>
-              <td className="vals">
-                {r.label.replace(/^#\d+ ?/, "") || <span className="muted">(the pipeline as is)</span>}
-              </td>
-              <td className="st">{r.job ? "ready" : <span title={r.problem}>{r.problem}</span>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {prepared.runs.length > shown.length && (
-        <p className="muted small">… and {prepared.runs.length - shown.length} more runs</p>
-      )}
-    </div>
-  );
-}
-
-/** Rows of the table that fail before compiling (bad value, unknown wildcard): listed like the preview. */
-function RowProblems({ prepared }: { prepared: PreparedBatch }) {
-  if (prepared.runs.length > 0 || prepared.rowProblems.size === 0) return null;
-  return (
-    <div className="bt-preview" data-batch-preview>
-      <table>
-        <tbody>
-          {[...prepared.rowProblems].map(([row, problem]) => (
-            <tr key={row} className="bad" data-batch-row={row}>
-              <td className="num">{row}</td>
-              <td className="st">{problem}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
 }
 
 function TableInput({ table, onTable }: { table: BatchSetup["table"]; onTable(t: BatchSetup["table"]): void }) {
@@ -299,8 +248,7 @@ export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): 
           if (p.outputId !== undefined) setOutputId(p.outputId);
         }}
       />
-      <Preview prepared={prepared} />
-      <RowProblems prepared={prepared} />
+      <PreviewTable grid={prepared.grid} count={count} />
       {prepared.errors.slice(0, 6).map((e, i) => (
         <div key={i} className="callout error" data-batch-error>
           {e}

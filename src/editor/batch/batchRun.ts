@@ -12,10 +12,12 @@ import { compile } from "../../compiler";
 import {
   planBatch,
   parseTable,
+  type BatchError,
   type BatchPlan,
   type BatchSpec,
   type DrawMode,
   type SeedPolicy,
+  type Table,
   type TableError,
 } from "../../batch";
 import { serializeWorkflow, type BatchStamp, type Registry, type WorkflowDocument } from "../../graph";
@@ -24,6 +26,7 @@ import type { LoraEndpointId } from "../../fal/runner";
 import type { RunController } from "../run/controller";
 import { createUiStore, type UiStore } from "../store/uiStore";
 import { TERMINAL, type RunJob, type RunRecord } from "../run/types";
+import { previewGrid, type GridRun, type PreviewGrid } from "./previewGrid";
 import { BATCH_STORAGE_KEY } from "./state";
 
 export const DEFAULT_BATCH_CONCURRENCY = 2;
@@ -48,25 +51,21 @@ export interface BatchSetup {
   outputId?: string;
 }
 
-export interface PreparedRun {
-  index: number;
-  row?: number;
+export interface PreparedRun extends GridRun {
   label: string;
-  values: Record<string, unknown>;
   job: RunJob | null;
-  problem?: string;
 }
 
 export interface PreparedBatch {
   setup: BatchSetup;
+  /** Every run, when the batch can run; empty when anything is wrong (the grid says what). */
   runs: PreparedRun[];
   /** Requests the batch sends: one per run that compiles. */
   requestCount: number;
   /** Why it cannot run at all (a bad table, a wildcard matching nothing, no Sampler). */
   errors: string[];
-  /** Per table row (1-based): why it fails, for the preview. */
-  rowProblems: Map<number, string>;
-  columns: string[];
+  /** Every row, with what is wrong with it, before anything is sent. */
+  grid: PreviewGrid;
   outputs: { id: string; label: string }[];
 }
 
@@ -82,22 +81,37 @@ function runLabel(values: Record<string, unknown>, row: number | undefined, inde
   return `${row !== undefined ? `#${row}` : `#${index + 1}`}${text ? ` ${text}` : ""}`;
 }
 
+function planErrorText(e: BatchError, tableName = "table"): string {
+  const where =
+    e.row === undefined && e.line !== undefined && !e.nodeId
+      ? `${tableName} line ${e.line}, column ${e.column}: `
+      : e.row !== undefined
+        ? `row ${e.row} (line ${e.line}, column ${e.column}): `
+        : `${e.nodeId}.${e.field}${e.list ? ` (list __${e.list}__, line ${e.line})` : ` line ${e.line}, column ${e.column}`}: `;
+  return `${where}${e.message}`;
+}
+
 /** Plans a batch: every run compiled, every problem found, nothing sent. */
 export function prepareBatch(registry: Registry, doc: WorkflowDocument, setup: BatchSetup): PreparedBatch {
   const outputs = doc.nodes
     .filter((n) => registry.get(n.type)?.isOutput)
     .map((n) => ({ id: n.id, label: nodeDisplayName(n, registry) }));
   const outputId = outputs.find((o) => o.id === setup.outputId)?.id ?? outputs[0]?.id;
-  const base = { setup: { ...setup, outputId }, outputs, runs: [], requestCount: 0, rowProblems: new Map() };
-  if (!outputId) return { ...base, columns: [], errors: ["The workflow has no Sampler, so there is nothing to run."] };
-  let table: BatchSpec["table"];
+  const base = {
+    setup: { ...setup, outputId },
+    outputs,
+    runs: [],
+    requestCount: 0,
+    grid: { columns: [], badColumns: {}, rows: [] },
+  };
+  if (!outputId) return { ...base, errors: ["The workflow has no Sampler, so there is nothing to run."] };
+  let table: Table | undefined;
   if (setup.table) {
     const t = parseTable(setup.table.text, setup.table.name);
-    if (!t.ok) return { ...base, columns: [], errors: t.errors.map((e) => tableErrorText(setup.table!.name, e)) };
+    if (!t.ok) return { ...base, errors: t.errors.map((e) => tableErrorText(setup.table!.name, e)) };
     table = t.table;
   }
-  const columns = table?.columns.map((c) => c.name) ?? [];
-  const plan: BatchPlan = planBatch({
+  const spec: BatchSpec = {
     doc,
     registry,
     table,
@@ -106,20 +120,28 @@ export function prepareBatch(registry: Registry, doc: WorkflowDocument, setup: B
     seed: setup.seed,
     mode: setup.mode,
     seedPolicy: setup.seedPolicy,
-  });
-  const rowProblems = new Map<number, string>();
-  for (const [row, errs] of plan.rowErrors) rowProblems.set(row, errs.map((e) => e.message).join("; "));
-  if (!plan.ok) {
-    const where = (e: (typeof plan.errors)[number]) =>
-      e.row === undefined && e.line !== undefined && !e.nodeId
-        ? `${setup.table?.name ?? "table"} line ${e.line}, column ${e.column}: `
-        : e.row !== undefined
-          ? `row ${e.row} (line ${e.line}, column ${e.column}): `
-          : `${e.nodeId}.${e.field}${e.list ? ` (list __${e.list}__, line ${e.line})` : ` line ${e.line}, column ${e.column}`}: `;
-    return { ...base, columns, rowProblems, errors: plan.errors.map((e) => `${where(e)}${e.message}`) };
+  };
+  const plan = planBatch(spec);
+  if (plan.ok) {
+    const compiled = compileRuns(registry, setup, plan, outputId);
+    const grid = previewGrid(table, [], compiled.runs);
+    return compiled.errors.length ? { ...base, errors: compiled.errors, grid } : { ...base, ...compiled, grid };
   }
-  const compiled = compileRuns(registry, setup, plan, outputId);
-  return { ...base, columns, ...compiled };
+  const errors = plan.errors.map((e) => planErrorText(e, setup.table?.name));
+  // Rows at fault are marked; the others are still compiled, so every problem shows at once.
+  let others: PreparedRun[] = [];
+  if (table && plan.errors.every((e) => e.row !== undefined)) {
+    const rest = planBatch({
+      ...spec,
+      table: { ...table, rows: table.rows.filter((r) => !plan.rowErrors.has(r.row)) },
+    });
+    if (rest.ok) {
+      const compiled = compileRuns(registry, setup, rest, outputId);
+      others = compiled.runs;
+      errors.push(...compiled.errors);
+    }
+  }
+  return { ...base, errors, grid: previewGrid(table, plan.errors, others) };
 }
 
 function compileRuns(
@@ -127,10 +149,9 @@ function compileRuns(
   setup: BatchSetup,
   plan: BatchPlan,
   outputId: string,
-): { runs: PreparedRun[]; requestCount: number; errors: string[]; rowProblems: Map<number, string> } {
+): { runs: PreparedRun[]; requestCount: number; errors: string[] } {
   const runs: PreparedRun[] = [];
   const errors: string[] = [];
-  const rowProblems = new Map<number, string>();
   for (let index = 0; index < plan.total; index++) {
     const run = plan.run(index);
     const label = runLabel(run.values, run.row, index);
@@ -141,9 +162,9 @@ function compileRuns(
     if (!out?.ok || !out.input) {
       const first = out?.diagnostics.find((d) => d.severity === "error");
       const problem = first?.message ?? "the Sampler has no request";
-      if (run.row !== undefined) rowProblems.set(run.row, problem);
+      const problemAt = first?.nodeId && first.field ? `${first.nodeId}.${first.field}` : undefined;
       errors.push(`${label.split(" ")[0]} does not compile: ${problem}`);
-      runs.push({ index, row: run.row, label, values: run.values, job: null, problem });
+      runs.push({ index, row: run.row, label, values: run.values, job: null, problem, problemAt });
       continue;
     }
     const job: RunJob = {
@@ -157,7 +178,7 @@ function compileRuns(
     };
     runs.push({ index, row: run.row, label, values: run.values, job });
   }
-  return { runs, requestCount: runs.length - errors.length, errors, rowProblems };
+  return { runs, requestCount: runs.length - errors.length, errors };
 }
 
 /** Seconds a batch should take, from the median of recent finished runs; undefined without any. */
