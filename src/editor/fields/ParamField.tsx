@@ -1,5 +1,5 @@
 import { memo, useCallback } from "react";
-import type { Diagnostic, ParamSpec, WorkflowNode } from "../../graph";
+import { instanceRef, type Diagnostic, type ParamSpec, type WorkflowNode } from "../../graph";
 import { fieldDiagnostic } from "../engine";
 import { useEditor, useEditorStore } from "../store/react";
 import { nodeById } from "../store/nodeIndex";
@@ -21,7 +21,10 @@ interface Props {
 
 /** The props a node's param field takes from the node and its diagnostics (on the canvas and in the inspector). */
 export function paramFieldProps(node: WorkflowNode, name: string, spec: ParamSpec, diags: readonly Diagnostic[]) {
-  return { nodeId: node.id, name, spec, value: node.params[name], diagnostic: fieldDiagnostic(diags, name) };
+  // A component instance without an override sends the component's default: show that value, not a blank.
+  const own = node.params[name];
+  const value = own === undefined && instanceRef(node) ? spec.default : own;
+  return { nodeId: node.id, name, spec, value, diagnostic: fieldDiagnostic(diags, name) };
 }
 
 /** Label + widget + the field's own diagnostic. The message disappears as soon as the value is fixed (live compile). */

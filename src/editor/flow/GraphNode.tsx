@@ -1,6 +1,7 @@
 import { memo, useEffect, useRef, useState, type RefObject } from "react";
 import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
 import {
+  instanceRef,
   PORT_KIND_INFO,
   type Diagnostic,
   type NodeDefinition,
@@ -20,6 +21,8 @@ import { OutputStrip } from "../run/OutputStrip";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
 import { NodeCanvasView } from "../teach/nodeViews";
 import { canvasMenuOf, useCanvasMenu } from "./contextMenu";
+import { InstanceBadge } from "../components/InstanceBadge";
+import "../components/components.css";
 
 /** Below this zoom, widgets are unreadable anyway: node bodies become blank blocks of the same size (far fewer DOM nodes to lay out). */
 export const LOD_ZOOM = 0.4;
@@ -138,7 +141,7 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
   return (
     <div
       ref={rootRef}
-      className={`gnode ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""}`}
+      className={`gnode ${instanceRef(node) ? "instance" : ""} ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""}`}
       style={{ ["--cat" as string]: def.category.color, height: farHeight }}
     >
       <NodeHead id={id} node={node} def={def} errors={errors} warnings={warnings} />
@@ -231,7 +234,8 @@ function NodeHead({
     <div className="node-head">
       <span className="dot" />
       <Title id={id} title={def.title} label={node.label} />
-      {node.label && <span className="node-type">{def.title}</span>}
+      {node.label && node.label !== def.title && <span className="node-type">{def.title}</span>}
+      <InstanceBadge node={node} />
       {node.bypass && <span className="badge">Bypassed</span>}
       {def.isOutput && <EndpointBadge id={id} />}
       {errors.length > 0 && (

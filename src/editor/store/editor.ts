@@ -8,6 +8,7 @@ import type { Registry, WorkflowDocument } from "../../graph";
 import { createEngine, type Engine } from "../engine";
 import { createEditorStore, type EditorStore, type EditorStoreOptions } from "./createEditorStore";
 import { createUi, type Ui } from "./ui";
+import { liveRegistry } from "../components/liveRegistry";
 
 /** A piece of per-editor state owned by a folder above the store. */
 export interface Part<T> {
@@ -18,6 +19,7 @@ export interface Part<T> {
 }
 
 export interface Editor {
+  /** The catalogue. Views and commands use `store.registry`, which adds the document's components. */
   readonly registry: Registry;
   /** The document, selection, viewport and undo history (immer patches). */
   readonly store: EditorStore;
@@ -49,9 +51,11 @@ export interface CreateEditorOptions extends EditorStoreOptions {
  */
 export function createEditor({ registry, document, ...options }: CreateEditorOptions): Editor {
   const made = new Map<Part<unknown>, unknown>();
+  // Instances are node types only while the document carries their definitions.
+  const types = liveRegistry(registry, () => editor.store.getState().document.components);
   const editor: Editor = {
     registry,
-    store: createEditorStore(registry, document, options),
+    store: createEditorStore(types, document, options),
     engine: createEngine(registry),
     ui: createUi(),
     part<T>(part: Part<T>): T {
