@@ -1,0 +1,166 @@
+// What the session's parts share (session.ts composes them): the tab's stores, its state cell,
+// the autosaver and the lock on the open library workflow.
+import type { Registry } from "../../graph";
+import type { EditorState } from "../store";
+import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "../library/library";
+import { createAutosaver, type Autosaver } from "./autosave";
+import { newId } from "./db";
+import { createDraftStore, type DraftStore } from "./drafts";
+import type { DraftPayload } from "./snapshot";
+import {
+  memoryLocks,
+  tabStorage,
+  webLocks,
+  workflowLock,
+  type KeyValue,
+  type Release,
+  type TabChannel,
+  type TabLocks,
+} from "./tabs";
+import type { Ask, SessionOptions, SessionState } from "./session";
+
+export interface SessionContext {
+  readonly store: SessionOptions["store"];
+  readonly registry: Registry;
+  readonly ask: Ask;
+  readonly now: () => number;
+  readonly drafts: DraftStore;
+  readonly library: WorkflowLibrary;
+  readonly locks: TabLocks;
+  readonly storage: KeyValue;
+  readonly channel: TabChannel | null;
+  readonly tabId: string;
+  readonly autosaver: Autosaver;
+  get(): SessionState;
+  set(patch: Partial<SessionState>): void;
+  subscribe(cb: (s: SessionState) => void): () => void;
+  /** What the autosave writes: the document and its view, and the library workflow it came from. */
+  payload(): DraftPayload;
+  /** What dispose() ends: the tab's locks (slot, library workflow) and its subscriptions. */
+  holds: { slot: Release | null; workflow: Release | null; listening: (() => void) | null };
+}
+
+export const DEFAULT_STATE: SessionState = {
+  ready: false,
+  slot: null,
+  autosave: { state: "idle" },
+  restored: null,
+  corrupt: null,
+  library: null,
+  sharedWarning: null,
+  unavailable: null,
+};
+
+function stateCell() {
+  let state: SessionState = DEFAULT_STATE;
+  const listeners = new Set<(s: SessionState) => void>();
+  return {
+    get: () => state,
+    set(patch: Partial<SessionState>) {
+      state = { ...state, ...patch };
+      for (const l of [...listeners]) l(state);
+    },
+    subscribe(cb: (s: SessionState) => void) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+  };
+}
+
+export function createSessionContext(opts: SessionOptions): SessionContext {
+  const { store, db } = opts;
+  const now = opts.now ?? Date.now;
+  const drafts = createDraftStore(db, now);
+  const cell = stateCell();
+  const payload = (): DraftPayload => {
+    const s = store.getState();
+    const library = cell.get().library;
+    return {
+      document: s.document,
+      viewport: s.viewport,
+      selection: { nodes: [...s.selection.nodes], edges: [...s.selection.edges] },
+      dirty: s.dirty,
+      libraryId: library?.id,
+      libraryUpdatedAt: library?.updatedAt,
+    };
+  };
+  const autosaver = createAutosaver({
+    read: payload,
+    write: async (p) => {
+      const slot = cell.get().slot;
+      if (slot) await drafts.save(slot, p);
+    },
+    onStatus: (autosave) => cell.set({ autosave }),
+    debounceMs: opts.debounceMs,
+    maxWaitMs: opts.maxWaitMs,
+    retryBaseMs: opts.retryBaseMs,
+    maxRetryMs: opts.maxRetryMs,
+    now,
+  });
+  return {
+    ...cell,
+    store,
+    registry: opts.registry,
+    ask: opts.ask,
+    now,
+    drafts,
+    library: createLibrary(db, now),
+    locks: opts.locks ?? webLocks() ?? memoryLocks(),
+    storage: opts.storage ?? tabStorage(),
+    channel: opts.channel ?? null,
+    tabId: newId("tab"),
+    autosaver,
+    payload,
+    holds: { slot: null, workflow: null, listening: null },
+  };
+}
+
+/** Autosaves on every change the draft records. */
+export function watchStore(ctx: SessionContext): () => void {
+  return ctx.store.subscribe((next: EditorState, prev: EditorState) => {
+    if (
+      next.document !== prev.document ||
+      next.viewport !== prev.viewport ||
+      next.selection !== prev.selection ||
+      next.dirty !== prev.dirty
+    )
+      ctx.autosaver.changed();
+  });
+}
+
+export const sharedText = (name: string) =>
+  `“${name}” is also open in another tab. Saving here will not silently overwrite the other tab's changes: you will be asked first.`;
+
+/** Makes `rec` the tab's library workflow, holding its lock (or warning that another tab holds it). */
+export async function setLibrary(ctx: SessionContext, rec: WorkflowSummary | null): Promise<void> {
+  const current = ctx.get().library;
+  if (ctx.holds.workflow && rec?.id !== current?.id) {
+    ctx.holds.workflow();
+    ctx.holds.workflow = null;
+  }
+  let sharedWarning: string | null = null;
+  if (rec && (!ctx.holds.workflow || rec.id !== current?.id)) {
+    ctx.holds.workflow = await ctx.locks.tryHold(workflowLock(rec.id));
+    if (!ctx.holds.workflow) sharedWarning = sharedText(rec.name);
+    ctx.channel?.post({ type: "opened-workflow", workflowId: rec.id, tab: ctx.tabId });
+  }
+  ctx.set({ library: rec, sharedWarning });
+}
+
+/**
+ * The library record as a draft knew it: its updatedAt is the one the draft was based on, so a
+ * save notices another tab's newer save.
+ */
+export function summaryAsDrafted(
+  rec: WorkflowSummary | undefined,
+  draftUpdatedAt: number | undefined,
+): WorkflowSummary | null {
+  if (!rec) return null;
+  return {
+    id: rec.id,
+    name: rec.name,
+    createdAt: rec.createdAt,
+    nodeCount: rec.nodeCount,
+    updatedAt: draftUpdatedAt ?? rec.updatedAt,
+  };
+}

@@ -1,0 +1,97 @@
+// A tab's boot: choose its draft slot, bring back what it held (or set an unreadable draft
+// aside), then start autosaving. Part of the session (session.ts).
+import { newId } from "./db";
+import { decodeDraft, draftName, type CorruptReason, type DraftPayload } from "./snapshot";
+import { chooseSlot, slotLock, type SlotChoice } from "./tabs";
+import { setLibrary, summaryAsDrafted, sharedText, watchStore, type SessionContext } from "./sessionContext";
+import type { CorruptDraft, SessionState } from "./session";
+
+type Restored = SessionState["restored"];
+
+export async function restoreInto(ctx: SessionContext, p: DraftPayload): Promise<void> {
+  // The view rides on the document too: the canvas shows a newly opened document at its own viewport.
+  ctx.store.replaceDocument({ ...p.document, viewport: p.viewport }, { markClean: !p.dirty });
+  ctx.store.setViewport(p.viewport);
+  ctx.store.setSelection(p.selection);
+}
+
+/**
+ * Sets an unreadable slot aside untouched and moves to a fresh one; the last good copy, if any,
+ * is restored there.
+ */
+async function quarantine(
+  ctx: SessionContext,
+  choice: SlotChoice,
+  read: NonNullable<Awaited<ReturnType<SessionContext["drafts"]["read"]>>>,
+  decoded: ReturnType<typeof decodeDraft> | null,
+): Promise<{ choice: SlotChoice; restored: Restored; corrupt: CorruptDraft }> {
+  const reason: CorruptReason = decoded && !decoded.ok ? decoded.reason : "bad-json";
+  const message = decoded && !decoded.ok ? decoded.message : "The autosave record is missing its data";
+  const prev = read.previous ? decodeDraft(read.previous.data, ctx.registry) : null;
+  const corrupt = { slot: choice.slot, reason, message, raw: read.current?.data ?? "", restoredPrevious: !!prev?.ok };
+  await ctx.drafts.quarantine(choice.slot, message);
+  choice.release();
+  const fresh = await chooseSlot({
+    storage: { getItem: () => null, setItem: (k, v) => ctx.storage.setItem(k, v) },
+    locks: ctx.locks,
+    candidates: [],
+    makeId: () => newId("slot"),
+  });
+  let restored: Restored = null;
+  if (prev?.ok) {
+    await restoreInto(ctx, prev.draft);
+    restored = { name: draftName(prev.draft.document), savedAt: prev.savedAt, how: "own", fromPrevious: true };
+  }
+  return { choice: fresh, restored, corrupt };
+}
+
+/** Brings back the chosen slot's draft; an unreadable one is quarantined. */
+async function restoreSlot(
+  ctx: SessionContext,
+  choice: SlotChoice,
+): Promise<{ choice: SlotChoice; restored: Restored; corrupt: CorruptDraft | null }> {
+  if (choice.how === "new") return { choice, restored: null, corrupt: null };
+  const read = await ctx.drafts.read(choice.slot);
+  const cur = read?.current;
+  const decoded = cur ? decodeDraft(cur.data, ctx.registry) : null;
+  if (!decoded?.ok) return read ? quarantine(ctx, choice, read, decoded) : { choice, restored: null, corrupt: null };
+  await restoreInto(ctx, decoded.draft);
+  const restored = {
+    name: draftName(decoded.draft.document),
+    savedAt: decoded.savedAt,
+    how: choice.how,
+    fromPrevious: false,
+  };
+  if (decoded.draft.libraryId) {
+    const rec = await ctx.library.get(decoded.draft.libraryId);
+    if (rec) await setLibrary(ctx, summaryAsDrafted(rec, decoded.draft.libraryUpdatedAt));
+  }
+  return { choice, restored, corrupt: null };
+}
+
+/** Chooses the slot, restores its draft, starts autosave. */
+export async function startSession(ctx: SessionContext): Promise<void> {
+  const slots = await ctx.drafts.listSlots();
+  const candidates = slots.filter((s) => !s.quarantined).map((s) => s.slot);
+  const first = await chooseSlot({ storage: ctx.storage, locks: ctx.locks, candidates, makeId: () => newId("slot") });
+  const { choice, restored, corrupt } = await restoreSlot(ctx, first);
+  ctx.holds.slot = choice.release;
+  ctx.set({ slot: choice.slot, restored, corrupt });
+
+  const unsubscribeChannel = ctx.channel?.onMessage((msg) => {
+    const library = ctx.get().library;
+    if (msg.tab !== ctx.tabId && library && msg.workflowId === library.id)
+      ctx.set({ sharedWarning: sharedText(library.name) });
+  });
+  const unsubscribeStore = watchStore(ctx);
+  ctx.holds.listening = () => {
+    unsubscribeStore();
+    unsubscribeChannel?.();
+  };
+  // The slot exists from the first moment, so a tab closed before any edit is still found.
+  ctx.autosaver.changed();
+  await ctx.autosaver.flush();
+  ctx.set({ ready: true });
+  const held = await ctx.locks.heldNames().catch(() => new Set<string>());
+  await ctx.drafts.pruneSlots((slot) => slot === ctx.get().slot || held.has(slotLock(slot))).catch(() => undefined);
+}
