@@ -10,13 +10,16 @@
  * 3. The result is stored as soon as it arrives, and images are copied into IndexedDB
  *    (bounded), because fal keeps results only minutes and CDN files only for a while.
  */
-import type { CancelOutcome, QueueUpdate, Runner, RunnerError } from "../../fal/runner";
-
-/** By name, not instanceof: a value import of the runner would pull @fal-ai/client into the first load (see lazyRunner). */
-const isRunnerError = (e: unknown): e is RunnerError => e instanceof Error && e.name === "RunnerError";
+import type { CancelOutcome, Runner } from "../../fal/runner";
 import { cacheKeyOf, hasFixedSeed } from "./cacheKey";
 import type { RunHistory } from "./history";
-import { TERMINAL, type LiveInfo, type RunError, type RunImage, type RunJob, type RunRecord } from "./types";
+import { defaultFetchImage } from "./runImages";
+import { RunLedger } from "./runLedger";
+import { fail, follow, sendCancel, type RunContext } from "./runFollow";
+import { TERMINAL, type LiveInfo, type RunJob, type RunRecord } from "./types";
+
+export { parseResult } from "./runImages";
+export { toRunError } from "./runErrors";
 
 export interface RunLimits {
   /** Largest single image copied into IndexedDB. Default 8 MiB. */
@@ -86,71 +89,99 @@ export interface RunController {
   dispose(): void;
 }
 
-const defaultFetchImage: FetchImage = async (url, maxBytes) => {
-  const res = await fetch(url, { referrerPolicy: "no-referrer", credentials: "omit" });
-  if (!res.ok) return null;
-  const declared = Number(res.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await res.body?.cancel().catch(() => {});
-    return null;
-  }
-  const bytes = await res.arrayBuffer();
-  if (bytes.byteLength > maxBytes) return null;
-  return { bytes, type: (res.headers.get("content-type") ?? "").split(";")[0] || "application/octet-stream" };
-};
-
 function randomId(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto
     ? crypto.randomUUID()
     : `run-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** Result images from fal's output, keeping only http(s) URLs (output is untrusted too). */
-export function parseResult(data: unknown): { images: RunImage[]; seed?: number } | null {
-  if (!data || typeof data !== "object") return null;
-  const d = data as { images?: unknown; seed?: unknown };
-  if (!Array.isArray(d.images)) return null;
-  const images: RunImage[] = [];
-  for (const raw of d.images) {
-    if (!raw || typeof raw !== "object") continue;
-    const img = raw as { url?: unknown; width?: unknown; height?: unknown; content_type?: unknown };
-    if (typeof img.url !== "string" || !/^https?:\/\//i.test(img.url)) continue;
-    images.push({
-      url: img.url,
-      width: typeof img.width === "number" ? img.width : undefined,
-      height: typeof img.height === "number" ? img.height : undefined,
-      contentType: typeof img.content_type === "string" ? img.content_type : undefined,
+/** Loads history, then follows every unfinished run by its request id (never submits again). */
+async function resume(ctx: RunContext, keepRuns: number): Promise<void> {
+  const { ledger, history } = ctx;
+  let records: RunRecord[] = [];
+  try {
+    await history.pruneRuns(keepRuns);
+    records = await history.list();
+  } catch (e) {
+    ledger.emit({ storageError: `Run history could not be read: ${(e as Error)?.message ?? String(e)}` });
+  }
+  const runs = ledger.getState().runs;
+  const known = new Set(runs.map((r) => r.id));
+  const loaded = records
+    .filter((r) => r && typeof r.id === "string" && !known.has(r.id))
+    .sort((a, b) => b.createdAt - a.createdAt);
+  ledger.emit({ runs: [...runs, ...loaded].sort((a, b) => b.createdAt - a.createdAt) });
+  for (const r of loaded) {
+    if (TERMINAL.has(r.status)) continue;
+    if (r.requestId) {
+      void follow(ctx, r.id);
+      continue;
+    }
+    // Closed between writing the record and fal's answer: the job may exist, but without its id
+    // it cannot be followed, and submitting again could bill twice.
+    ledger.update(r.id, {
+      status: "failed",
+      finishedAt: ctx.now(),
+      error: {
+        kind: "interrupted",
+        message: "The page closed before fal confirmed this job. It was not resent; it may still have run at fal.",
+      },
     });
   }
-  return { images, seed: typeof d.seed === "number" ? d.seed : undefined };
+  ledger.emit({ ready: true });
 }
 
-/** A RunnerError (or anything thrown) as the error kept with a run. */
-export function toRunError(e: unknown): RunError {
-  if (isRunnerError(e)) {
-    const retryAfter = (e.cause as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    return {
-      kind: e.kind,
-      message: e.message,
-      step: e.step,
-      status: e.status,
-      requestId: e.requestId,
-      fieldErrors: e.fieldErrors,
-      retryAfterSeconds: typeof retryAfter === "number" ? retryAfter : undefined,
-    };
+/** Submits a job once and follows it; the record is written before the request leaves. */
+async function startJob(ctx: RunContext, record: RunRecord, job: RunJob): Promise<RunRecord> {
+  const { ledger } = ctx;
+  ledger.setRecord(record);
+  ledger.setLive(record.id, {});
+  // The record exists on disk before the request leaves, so a crash in between is visible after reload.
+  await ledger.persist(record);
+  try {
+    await ctx.runner.submit(job.endpoint, job.input, {
+      onEnqueue: (requestId) => void ledger.update(record.id, { requestId, status: "queued", submittedAt: ctx.now() }),
+    });
+  } catch (e) {
+    return fail(ctx, record.id, e) ?? record;
   }
-  return { kind: "network", message: e instanceof Error ? e.message : String(e) };
+  if (ledger.find(record.id)?.cancelRequested) await sendCancel(ctx, record.id);
+  return (await follow(ctx, record.id)) ?? record;
 }
 
+function createContext(options: RunControllerOptions): RunContext {
+  return {
+    ledger: new RunLedger(options.history, options.onStorageError),
+    history: options.history,
+    runner: options.runner,
+    fetchImage: options.fetchImage ?? defaultFetchImage,
+    limits: { ...DEFAULT_RUN_LIMITS, ...options.limits },
+    now: options.now ?? Date.now,
+    lastImageAt: 0,
+    following: new Map(),
+    disposed: false,
+  };
+}
+
+/** Forgets a finished run: from state at once, from history after the writes before it. */
+async function removeRun(ctx: RunContext, id: string): Promise<void> {
+  const { ledger } = ctx;
+  const cur = ledger.find(id);
+  if (!cur || !TERMINAL.has(cur.status)) return;
+  ledger.emit({ runs: ledger.getState().runs.filter((r) => r.id !== id) });
+  await ledger.writes;
+  await ctx.history
+    .delete(id)
+    .catch((e: unknown) => ledger.emit({ storageError: `Could not delete the run: ${(e as Error)?.message}` }));
+}
+
+/** The controller's parts: runLedger.ts (state, writes), runFollow.ts (following), runImages.ts (results). */
 export function createRunController(options: RunControllerOptions): RunController {
-  const { runner, history } = options;
-  const now = options.now ?? Date.now;
+  const ctx = createContext(options);
+  const { ledger, history, now } = ctx;
   const newId = options.newId ?? randomId;
-  const fetchImage = options.fetchImage ?? defaultFetchImage;
-  const limits: RunLimits = { ...DEFAULT_RUN_LIMITS, ...options.limits };
-  let lastImageAt = 0;
   /** The fields every new run record takes from its job. */
-  const recordFor = (job: Parameters<RunController["start"]>[0], createdAt: number) => ({
+  const recordFor = (job: RunJob, createdAt: number) => ({
     id: newId(),
     endpoint: job.endpoint,
     input: job.input,
@@ -162,269 +193,16 @@ export function createRunController(options: RunControllerOptions): RunControlle
     createdAt,
     ...(job.batch ? { batch: job.batch } : {}),
   });
-
-  let state: RunState = { ready: false, runs: [], live: {}, connection: "online", storageError: null };
-  const listeners = new Set<() => void>();
-  const following = new Map<string, AbortController>();
-  let disposed = false;
-  let writes: Promise<void> = Promise.resolve();
-
-  function emit(patch: Partial<RunState>) {
-    state = { ...state, ...patch };
-    for (const l of [...listeners]) l();
-  }
-
-  const find = (id: string) => state.runs.find((r) => r.id === id);
-
-  /** Queues a write; writes are applied in call order, so a later status never lands before an earlier one. */
-  function persist(record: RunRecord): Promise<void> {
-    writes = writes.then(() =>
-      history.put(record).then(
-        () => {
-          if (state.storageError) emit({ storageError: null });
-        },
-        (e: unknown) => {
-          emit({ storageError: `Run history could not be saved: ${(e as Error)?.message ?? String(e)}` });
-          options.onStorageError?.(e);
-        },
-      ),
-    );
-    return writes;
-  }
-
-  function setRecord(record: RunRecord) {
-    const i = state.runs.findIndex((r) => r.id === record.id);
-    const runs = i < 0 ? [record, ...state.runs] : state.runs.map((r, k) => (k === i ? record : r));
-    emit({ runs });
-  }
-
-  function update(id: string, patch: Partial<RunRecord>): RunRecord | undefined {
-    const cur = find(id);
-    if (!cur) return undefined;
-    const next = { ...cur, ...patch };
-    setRecord(next);
-    void persist(next);
-    return next;
-  }
-
-  function setLive(id: string, patch: Partial<LiveInfo> | null) {
-    const live = { ...state.live };
-    if (patch === null) delete live[id];
-    else live[id] = { ...{ logs: [], progress: null }, ...live[id], ...patch };
-    emit({ live });
-  }
-
-  function onUpdate(id: string, u: QueueUpdate) {
-    const logs = u.logs.length > limits.maxLogLines ? u.logs.slice(-limits.maxLogLines) : u.logs;
-    setLive(id, { queuePosition: u.status === "IN_QUEUE" ? u.queuePosition : undefined, logs, progress: u.progress });
-    const cur = find(id);
-    if (cur && cur.status === "queued" && u.status !== "IN_QUEUE") update(id, { status: "running", startedAt: now() });
-  }
-
-  async function copyImages(record: RunRecord): Promise<RunRecord> {
-    let changed = false;
-    const images = await Promise.all(
-      record.images.map(async (img, i) => {
-        try {
-          const got = await fetchImage(img.url, limits.maxImageBytes);
-          if (!got) return img;
-          const key = `${record.id}:${i}`;
-          // Strictly increasing so eviction order is copy order even within one millisecond.
-          lastImageAt = Math.max(now(), lastImageAt + 1);
-          await history.putImage({
-            key,
-            runId: record.id,
-            bytes: got.bytes,
-            type: got.type,
-            size: got.bytes.byteLength,
-            createdAt: lastImageAt,
-          });
-          changed = true;
-          return { ...img, storedKey: key };
-        } catch {
-          // The CDN copy is still there for now; history just will not outlive it.
-          return img;
-        }
-      }),
-    );
-    if (!changed) return record;
-    const next = update(record.id, { images });
-    const evicted = new Set(await history.pruneImages(limits.maxStoredBytes).catch(() => [] as string[]));
-    if (evicted.size) {
-      // Older runs lose their copies first; their records then point at the CDN URL only.
-      for (const r of state.runs) {
-        if (!r.images.some((img) => img.storedKey && evicted.has(img.storedKey))) continue;
-        update(r.id, {
-          images: r.images.map((img) =>
-            img.storedKey && evicted.has(img.storedKey) ? { ...img, storedKey: undefined } : img,
-          ),
-        });
-      }
-    }
-    return find(record.id) ?? next ?? record;
-  }
-
-  async function complete(id: string, data: unknown): Promise<RunRecord | undefined> {
-    const cur = find(id);
-    // Exactly once: a result that arrives for a finished run (a second follower) is ignored.
-    if (!cur || TERMINAL.has(cur.status)) return cur;
-    const parsed = parseResult(data);
-    setLive(id, null);
-    if (!parsed || parsed.images.length === 0) {
-      return update(id, {
-        status: "failed",
-        finishedAt: now(),
-        error: {
-          kind: "bad-result",
-          requestId: cur.requestId,
-          step: "result",
-          message: "fal answered without any image URL.",
-        },
-      });
-    }
-    const done = update(id, {
-      status: "completed",
-      finishedAt: now(),
-      images: parsed.images,
-      seed: parsed.seed ?? (cur.input.seed as number | undefined),
-    });
-    await writes;
-    return done ? copyImages(done) : done;
-  }
-
-  function fail(id: string, e: unknown): RunRecord | undefined {
-    const cur = find(id);
-    if (!cur || TERMINAL.has(cur.status)) return cur;
-    setLive(id, null);
-    const error = toRunError(e);
-    if (error.kind === "cancelled" && cur.cancelRequested)
-      return update(id, { status: "cancelled", finishedAt: now(), error: undefined });
-    if (error.status === 404 && error.step !== "submit") {
-      error.message = `fal no longer knows request ${cur.requestId} (results are kept for a limited time, or it was never queued).`;
-    }
-    return update(id, {
-      status: error.kind === "cancelled" ? "cancelled" : "failed",
-      finishedAt: now(),
-      error: { ...error, requestId: error.requestId ?? cur.requestId },
-    });
-  }
-
-  async function follow(id: string): Promise<RunRecord | undefined> {
-    const cur = find(id);
-    if (!cur?.requestId || TERMINAL.has(cur.status) || following.has(id)) return cur;
-    const ac = new AbortController();
-    following.set(id, ac);
-    try {
-      const res = await runner.follow(cur.endpoint, cur.requestId, {
-        signal: ac.signal,
-        onUpdate: (u) => !ac.signal.aborted && onUpdate(id, u),
-      });
-      if (ac.signal.aborted) return find(id);
-      return await complete(id, res.data);
-    } catch (e) {
-      // Stopped by dispose (page going away): leave the record unfinished so the next start resumes it.
-      if (disposed || (ac.signal.aborted && !find(id)?.cancelRequested)) return find(id);
-      return fail(id, e);
-    } finally {
-      following.delete(id);
-    }
-  }
-
-  async function sendCancel(id: string): Promise<CancelResult> {
-    const cur = find(id);
-    if (!cur?.requestId) return { ok: true, outcome: "before-submit" };
-    setLive(id, { cancelling: true });
-    try {
-      const outcome = await runner.cancel(cur.endpoint, cur.requestId);
-      if (outcome === "NOT_FOUND") {
-        following.get(id)?.abort();
-        update(id, {
-          status: "cancelled",
-          finishedAt: now(),
-          error: {
-            kind: "cancelled",
-            message: `fal did not find request ${cur.requestId} to cancel.`,
-            requestId: cur.requestId,
-          },
-        });
-        setLive(id, null);
-      } else if (find(id) && !TERMINAL.has(find(id)!.status)) {
-        setLive(id, { cancelling: false });
-      }
-      // CANCELLATION_REQUESTED: the follower sees the job end as cancelled.
-      // ALREADY_COMPLETED: the follower fetches the result as usual.
-      return { ok: true, outcome };
-    } catch (e) {
-      update(id, { cancelRequested: false });
-      if (find(id) && !TERMINAL.has(find(id)!.status)) setLive(id, { cancelling: false });
-      return { ok: false, message: toRunError(e).message };
-    }
-  }
-
   return {
-    getState: () => state,
-    subscribe(l) {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-
-    async init() {
-      let records: RunRecord[] = [];
-      try {
-        await history.pruneRuns(limits.keepRuns);
-        records = await history.list();
-      } catch (e) {
-        emit({ storageError: `Run history could not be read: ${(e as Error)?.message ?? String(e)}` });
-      }
-      const known = new Set(state.runs.map((r) => r.id));
-      const loaded = records
-        .filter((r) => r && typeof r.id === "string" && !known.has(r.id))
-        .sort((a, b) => b.createdAt - a.createdAt);
-      emit({ runs: [...state.runs, ...loaded].sort((a, b) => b.createdAt - a.createdAt) });
-      for (const r of loaded) {
-        if (TERMINAL.has(r.status)) continue;
-        if (!r.requestId) {
-          // Closed between writing the record and fal's answer: the job may exist, but without its id
-          // it cannot be followed, and submitting again could bill twice.
-          update(r.id, {
-            status: "failed",
-            finishedAt: now(),
-            error: {
-              kind: "interrupted",
-              message:
-                "The page closed before fal confirmed this job. It was not resent; it may still have run at fal.",
-            },
-          });
-        } else {
-          void follow(r.id);
-        }
-      }
-      emit({ ready: true });
-    },
-
-    async start(job) {
-      const record: RunRecord = { ...recordFor(job, now()), status: "pending", images: [] };
-      setRecord(record);
-      setLive(record.id, {});
-      // The record exists on disk before the request leaves, so a crash in between is visible after reload.
-      await persist(record);
-      try {
-        await runner.submit(job.endpoint, job.input, {
-          onEnqueue: (requestId) => void update(record.id, { requestId, status: "queued", submittedAt: now() }),
-        });
-      } catch (e) {
-        return fail(record.id, e) ?? record;
-      }
-      if (find(record.id)?.cancelRequested) await sendCancel(record.id);
-      return (await follow(record.id)) ?? record;
-    },
-
+    getState: ledger.getState,
+    subscribe: ledger.subscribe,
+    init: () => resume(ctx, ctx.limits.keepRuns),
+    start: (job) => startJob(ctx, { ...recordFor(job, now()), status: "pending", images: [] }, job),
     findCached(endpoint, input) {
       if (!hasFixedSeed(input)) return undefined;
       const key = cacheKeyOf(endpoint, input);
-      return state.runs.find((r) => r.status === "completed" && r.cacheKey === key && r.images.length > 0);
+      return ledger.getState().runs.find((r) => r.status === "completed" && r.cacheKey === key && r.images.length > 0);
     },
-
     async useCached(source, job) {
       const t = now();
       const record: RunRecord = {
@@ -436,44 +214,30 @@ export function createRunController(options: RunControllerOptions): RunControlle
         images: source.images,
         cachedFrom: source.id,
       };
-      setRecord(record);
-      await persist(record);
+      ledger.setRecord(record);
+      await ledger.persist(record);
       return record;
     },
-
     async cancel(id) {
-      const cur = find(id);
+      const cur = ledger.find(id);
       if (!cur) return { ok: false, message: "No such run." };
       if (TERMINAL.has(cur.status)) return { ok: true, outcome: "ALREADY_COMPLETED" };
-      update(id, { cancelRequested: true });
-      return sendCancel(id);
+      ledger.update(id, { cancelRequested: true });
+      return sendCancel(ctx, id);
     },
-
-    async remove(id) {
-      const cur = find(id);
-      if (!cur || !TERMINAL.has(cur.status)) return;
-      emit({ runs: state.runs.filter((r) => r.id !== id) });
-      await writes;
-      await history
-        .delete(id)
-        .catch((e: unknown) => emit({ storageError: `Could not delete the run: ${(e as Error)?.message}` }));
-    },
-
+    remove: (id) => removeRun(ctx, id),
     readImage: async (key) => {
       const img = await history.getImage(key).catch(() => undefined);
       return img ? { bytes: img.bytes, type: img.type } : undefined;
     },
-
     setConnection(connection) {
-      if (connection !== state.connection) emit({ connection });
+      if (connection !== ledger.getState().connection) ledger.emit({ connection });
     },
-
-    flush: () => writes,
-
+    flush: () => ledger.writes,
     dispose() {
-      disposed = true;
-      for (const ac of following.values()) ac.abort();
-      following.clear();
+      ctx.disposed = true;
+      for (const ac of ctx.following.values()) ac.abort();
+      ctx.following.clear();
     },
   };
 }
