@@ -2,6 +2,7 @@ import { useDeferredValue, useMemo, useState } from "react";
 import { lookupSource } from "../../compiler";
 import { useEditor, useEditorStore, useUiApi, useUi, useEditorInstance } from "../store/react";
 import type { Ui } from "../store/ui";
+import type { EditorStore } from "../store";
 import { type CompiledOutput } from "../engine";
 import type { Registry, WorkflowDocument } from "../../graph";
 import { Icon } from "../kit/icons";
@@ -25,6 +26,114 @@ async function copyText(ui: Ui, text: string, what: string) {
   }
 }
 
+type Format = keyof typeof SNIPPETS;
+type Diagnostic = CompiledOutput["diagnostics"][number];
+
+/** Selects a node and focuses its field (the refused-request callout, a picked JSON line). */
+function showField(store: EditorStore, ui: Ui, nodeId: string, field: string | undefined, keepTab?: boolean) {
+  store.setSelection({ nodes: [nodeId], edges: [] });
+  ui.focus(nodeId, field, keepTab ? { keepTab: true } : undefined);
+}
+
+/**
+ * Request paths set by the selected nodes. The highlight needs the full source map (every request
+ * path), which the compiler builds on demand: at 500 nodes that is most of this panel's cost. A
+ * keystroke's render shows the new text with the previous highlight; the highlight follows in a
+ * render React may defer.
+ */
+function useHighlight(out: CompiledOutput | undefined, selected: readonly string[]): ReadonlySet<string> {
+  const highlightFrom = useDeferredValue(out);
+  return useMemo(() => {
+    const set = new Set<string>();
+    if (!highlightFrom) return set;
+    const sel = new Set(selected);
+    for (const [path, src] of Object.entries(highlightFrom.sourceMap)) if (sel.has(src.nodeId)) set.add(path);
+    return set;
+  }, [highlightFrom, selected]);
+}
+
+function NoRequest() {
+  return (
+    <div className="panel-pad">
+      <div className="empty-state">
+        <div className="empty-title">No request yet</div>
+        <div className="empty-sub">
+          Add a Sampler output node and wire a model and a prompt into it; its fal request appears here as you edit.
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Why the request would be refused: the first error, a link to its field, and how many more. */
+function RefusedCallout({ errors, title }: { errors: readonly Diagnostic[]; title: (id: string) => string }) {
+  const ui = useUiApi();
+  const store = useEditorStore();
+  const first = errors[0];
+  return (
+    <div className="callout error" data-testid="request-refused">
+      This request would be refused:{" "}
+      {first ? (
+        <button
+          className="link-btn"
+          title="Show the field"
+          onClick={() => {
+            if (!first.nodeId) return ui.set({ tab: "problems" });
+            showField(store, ui, first.nodeId, first.field);
+          }}
+        >
+          {first.nodeId ? `${title(first.nodeId)}: ` : ""}
+          {first.message}
+        </button>
+      ) : (
+        "a node it needs cannot be compiled."
+      )}{" "}
+      {errors.length > 1 && (
+        <button className="link-btn" onClick={() => ui.set({ tab: "problems" })}>
+          (+{errors.length - 1} more)
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The format tabs and the Copy button. */
+function RequestTools(props: {
+  format: Format;
+  setFormat: (f: Format) => void;
+  out: CompiledOutput;
+  input: Record<string, unknown>;
+}) {
+  const { format, setFormat, out, input } = props;
+  const ui = useUiApi();
+  return (
+    <div className="row gap4 req-tools">
+      <div className="seg" role="tablist" aria-label="Format">
+        {(["json", "js", "python", "curl"] as const).map((f) => (
+          <button
+            key={f}
+            role="tab"
+            aria-selected={format === f}
+            className={format === f ? "on" : ""}
+            onClick={() => setFormat(f)}
+          >
+            {SNIPPETS[f].tab}
+          </button>
+        ))}
+      </div>
+      <span className="grow" />
+      <button
+        className="btn small"
+        disabled={!out.input}
+        title={out.input ? undefined : "Fix the errors first: this request would be refused"}
+        onClick={() => copyText(ui, SNIPPETS[format].text(out.endpoint, input), SNIPPETS[format].what)}
+      >
+        <Icon name="copy" size={13} /> Copy
+      </button>
+    </div>
+  );
+}
+
 /** The exact request the selected Sampler sends, with two-way highlighting to the nodes that produced it. */
 export function RequestPanel() {
   const ui = useUiApi();
@@ -34,39 +143,16 @@ export function RequestPanel() {
   const selected = useEditor((s) => s.selection.nodes);
   const chosen = useUi((s) => s.output);
   const result = engine.compiled(doc);
-  const [format, setFormat] = useState<keyof typeof SNIPPETS>("json");
+  const [format, setFormat] = useState<Format>("json");
 
   // Which output to show: the one picked, else a selected Sampler, else the first.
   const out =
     result.outputs.find((o) => o.output === chosen) ??
     result.outputs.find((o) => selected.includes(o.output)) ??
     result.outputs[0];
-
-  // The highlight needs the full source map (every request path), which the compiler builds on
-  // demand: at 500 nodes that is most of this panel's cost. A keystroke's render shows the new
-  // text with the previous highlight; the highlight follows in a render React may defer.
-  const highlightFrom = useDeferredValue(out);
-  const highlight = useMemo(() => {
-    const set = new Set<string>();
-    if (!highlightFrom) return set;
-    const sel = new Set(selected);
-    for (const [path, src] of Object.entries(highlightFrom.sourceMap)) if (sel.has(src.nodeId)) set.add(path);
-    return set;
-  }, [highlightFrom, selected]);
+  const highlight = useHighlight(out, selected);
   const shown = useMemo(() => shownRequest(out, doc, store.registry), [out, doc, store.registry]);
-
-  if (!out) {
-    return (
-      <div className="panel-pad">
-        <div className="empty-state">
-          <div className="empty-title">No request yet</div>
-          <div className="empty-sub">
-            Add a Sampler output node and wire a model and a prompt into it; its fal request appears here as you edit.
-          </div>
-        </div>
-      </div>
-    );
-  }
+  if (!out) return <NoRequest />;
 
   const title = (id: string) => {
     const n = doc.nodes.find((x) => x.id === id);
@@ -74,12 +160,10 @@ export function RequestPanel() {
   };
   const errors = out.diagnostics.filter((d) => d.severity === "error");
   const { input, problems } = shown!;
-  const first = errors[0];
   const pick = (path: string) => {
     const src = lookupSource(out.sourceMap, path.split("."));
     if (!src) return ui.toast(`No node is recorded for ${path}`, "info", 2500);
-    store.setSelection({ nodes: [src.nodeId], edges: [] });
-    ui.focus(src.nodeId, src.field, { keepTab: true });
+    showField(store, ui, src.nodeId, src.field, true);
   };
 
   return (
@@ -106,56 +190,8 @@ export function RequestPanel() {
             {out.ok ? "ready" : `${errors.length} error${errors.length === 1 ? "" : "s"}`}
           </span>
         </div>
-        {!out.ok && (
-          <div className="callout error" data-testid="request-refused">
-            This request would be refused:{" "}
-            {first ? (
-              <button
-                className="link-btn"
-                title="Show the field"
-                onClick={() => {
-                  if (!first.nodeId) return ui.set({ tab: "problems" });
-                  store.setSelection({ nodes: [first.nodeId], edges: [] });
-                  ui.focus(first.nodeId, first.field);
-                }}
-              >
-                {first.nodeId ? `${title(first.nodeId)}: ` : ""}
-                {first.message}
-              </button>
-            ) : (
-              "a node it needs cannot be compiled."
-            )}{" "}
-            {errors.length > 1 && (
-              <button className="link-btn" onClick={() => ui.set({ tab: "problems" })}>
-                (+{errors.length - 1} more)
-              </button>
-            )}
-          </div>
-        )}
-        <div className="row gap4 req-tools">
-          <div className="seg" role="tablist" aria-label="Format">
-            {(["json", "js", "python", "curl"] as const).map((f) => (
-              <button
-                key={f}
-                role="tab"
-                aria-selected={format === f}
-                className={format === f ? "on" : ""}
-                onClick={() => setFormat(f)}
-              >
-                {SNIPPETS[f].tab}
-              </button>
-            ))}
-          </div>
-          <span className="grow" />
-          <button
-            className="btn small"
-            disabled={!out.input}
-            title={out.input ? undefined : "Fix the errors first: this request would be refused"}
-            onClick={() => copyText(ui, SNIPPETS[format].text(out.endpoint, input), SNIPPETS[format].what)}
-          >
-            <Icon name="copy" size={13} /> Copy
-          </button>
-        </div>
+        {!out.ok && <RefusedCallout errors={errors} title={title} />}
+        <RequestTools format={format} setFormat={setFormat} out={out} input={input} />
       </div>
       <div className="req-body">
         {!out.ok && <div className="req-partial">Partial request, not sendable: failing fields are marked.</div>}

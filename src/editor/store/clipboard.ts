@@ -1,14 +1,15 @@
 import {
   canConnect,
   requiredDefaults,
-  edgeId,
+  edgeBetween,
+  type NodeDefinition,
   type Registry,
   type WorkflowDocument,
   type WorkflowEdge,
   type WorkflowNode,
   type XY,
 } from "../../graph";
-import type { IdFactory } from "./ids";
+import { freshId, type IdFactory } from "./ids";
 
 export const CLIPBOARD_FORMAT = "lora-graph/clipboard";
 export const CLIPBOARD_VERSION = 1;
@@ -43,19 +44,10 @@ const own = (o: Record<string, unknown>, k: string): unknown =>
   Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
-/**
- * Turns untrusted clipboard content (text or parsed JSON; our clipboard format or a whole workflow
- * file) into nodes and edges that are safe to insert into `doc`: known types only, params checked
- * against their schemas, fresh ids, wires re-checked with canConnect. Anything dropped is explained
- * in `warnings`.
- */
-export function sanitizePaste(
-  input: unknown,
-  doc: WorkflowDocument,
-  registry: Registry,
-  makeId: IdFactory,
-  at?: XY,
-): SanitizeResult {
+type Payload = { ok: true; rawNodes: unknown[]; rawEdges: unknown[] } | { ok: false; error: string };
+
+/** The node and edge arrays of clipboard content, or why it is not ours. */
+function readPayload(input: unknown): Payload {
   let data: unknown = input;
   if (typeof input === "string") {
     if (input.length > MAX_PASTE_CHARS)
@@ -86,99 +78,141 @@ export function sanitizePaste(
       ok: false,
       error: `Clipboard content has ${rawNodes.length} nodes; at most ${MAX_PASTE_NODES} can be pasted at once`,
     };
+  return { ok: true, rawNodes, rawEdges };
+}
 
-  const warnings: string[] = [];
-  const taken = new Set(doc.nodes.map((n) => n.id));
-  const idMap = new Map<string, string>();
-  const nodes: WorkflowNode[] = [];
-
-  rawNodes.forEach((raw, i) => {
-    const where = `nodes[${i}]`;
-    if (!isRecord(raw)) return warnings.push(`${where}: not an object; skipped`);
-    const type = own(raw, "type");
-    const def = typeof type === "string" ? registry.get(type) : undefined;
-    if (!def) return warnings.push(`${where}: unknown node type ${JSON.stringify(type)}; skipped`);
-    const oldId = own(raw, "id");
-    let id = makeId(def.type);
-    while (taken.has(id)) id = makeId(def.type);
-    taken.add(id);
-    if (typeof oldId === "string" && !idMap.has(oldId)) idMap.set(oldId, id);
-
-    let rawParams: Record<string, unknown> = isRecord(own(raw, "params"))
-      ? { ...(own(raw, "params") as Record<string, unknown>) }
-      : {};
-    const typeVersion = own(raw, "typeVersion");
-    if (finite(typeVersion) && typeVersion < def.version) {
-      for (const m of def.migrations ?? []) {
-        if (m.from < typeVersion) continue;
-        try {
-          rawParams = m.up(rawParams);
-        } catch (e) {
-          warnings.push(`${where}: migration "${m.name}" failed (${(e as Error).message}); defaults used`);
-          rawParams = {};
-          break;
-        }
-      }
+/** The pasted params brought up to the definition's version; a failing migration leaves defaults. */
+function migrateParams(def: NodeDefinition, raw: Record<string, unknown>, where: string, warnings: string[]) {
+  let rawParams: Record<string, unknown> = isRecord(own(raw, "params"))
+    ? { ...(own(raw, "params") as Record<string, unknown>) }
+    : {};
+  const typeVersion = own(raw, "typeVersion");
+  if (!finite(typeVersion) || typeVersion >= def.version) return rawParams;
+  for (const m of def.migrations ?? []) {
+    if (m.from < typeVersion) continue;
+    try {
+      rawParams = m.up(rawParams);
+    } catch (e) {
+      warnings.push(`${where}: migration "${m.name}" failed (${(e as Error).message}); defaults used`);
+      return {};
     }
-    const params = requiredDefaults(def);
-    for (const [key, spec] of Object.entries(def.params)) {
-      const value = own(rawParams, key);
-      if (value === undefined) continue;
-      const parsed = spec.schema.safeParse(value);
-      if (parsed.success) params[key] = structuredClone(parsed.data);
-      else
-        warnings.push(
-          `${where} (${def.title}): "${key}" ${parsed.error.issues[0]?.message ?? "is invalid"}; default kept`,
-        );
-    }
-    const pos = own(raw, "position");
-    const position: XY =
-      isRecord(pos) && finite(own(pos, "x")) && finite(own(pos, "y"))
-        ? { x: pos.x as number, y: pos.y as number }
-        : { x: i * 40, y: i * 40 };
-    const node: WorkflowNode = { id, type: def.type, typeVersion: def.version, position, params };
-    const label = own(raw, "label");
-    if (typeof label === "string" && label.trim()) node.label = label.trim().slice(0, MAX_LABEL);
-    if (own(raw, "bypass") === true) node.bypass = true;
-    if (own(raw, "expanded") === true) node.expanded = true;
-    nodes.push(node);
-  });
-
-  if (nodes.length) {
-    const minX = Math.min(...nodes.map((n) => n.position.x));
-    const minY = Math.min(...nodes.map((n) => n.position.y));
-    const dx = at ? at.x - minX : 32;
-    const dy = at ? at.y - minY : 32;
-    for (const n of nodes) n.position = { x: n.position.x + dx, y: n.position.y + dy };
   }
+  return rawParams;
+}
 
+/** The definition's defaults, overridden by each pasted param its schema accepts. */
+function checkParams(def: NodeDefinition, rawParams: Record<string, unknown>, where: string, warnings: string[]) {
+  const params = requiredDefaults(def);
+  for (const [key, spec] of Object.entries(def.params)) {
+    const value = own(rawParams, key);
+    if (value === undefined) continue;
+    const parsed = spec.schema.safeParse(value);
+    if (parsed.success) params[key] = structuredClone(parsed.data);
+    else
+      warnings.push(
+        `${where} (${def.title}): "${key}" ${parsed.error.issues[0]?.message ?? "is invalid"}; default kept`,
+      );
+  }
+  return params;
+}
+
+interface PasteContext {
+  registry: Registry;
+  makeId: IdFactory;
+  taken: Set<string>;
+  /** Pasted id → the new node's id. */
+  idMap: Map<string, string>;
+  warnings: string[];
+}
+
+/** One pasted node with a fresh id and checked params, or undefined (and a warning) when it cannot be. */
+function sanitizeNode(ctx: PasteContext, raw: unknown, i: number): WorkflowNode | undefined {
+  const where = `nodes[${i}]`;
+  if (!isRecord(raw)) return void ctx.warnings.push(`${where}: not an object; skipped`);
+  const type = own(raw, "type");
+  const def = typeof type === "string" ? ctx.registry.get(type) : undefined;
+  if (!def) return void ctx.warnings.push(`${where}: unknown node type ${JSON.stringify(type)}; skipped`);
+  const oldId = own(raw, "id");
+  const id = freshId(ctx.makeId, def.type, ctx.taken);
+  if (typeof oldId === "string" && !ctx.idMap.has(oldId)) ctx.idMap.set(oldId, id);
+  const params = checkParams(def, migrateParams(def, raw, where, ctx.warnings), where, ctx.warnings);
+  const pos = own(raw, "position");
+  const position: XY =
+    isRecord(pos) && finite(own(pos, "x")) && finite(own(pos, "y"))
+      ? { x: pos.x as number, y: pos.y as number }
+      : { x: i * 40, y: i * 40 };
+  const node: WorkflowNode = { id, type: def.type, typeVersion: def.version, position, params };
+  const label = own(raw, "label");
+  if (typeof label === "string" && label.trim()) node.label = label.trim().slice(0, MAX_LABEL);
+  if (own(raw, "bypass") === true) node.bypass = true;
+  if (own(raw, "expanded") === true) node.expanded = true;
+  return node;
+}
+
+/** Moves the pasted nodes so their top-left is at `at`, or a little off where they were copied. */
+function place(nodes: WorkflowNode[], at: XY | undefined) {
+  if (!nodes.length) return;
+  const minX = Math.min(...nodes.map((n) => n.position.x));
+  const minY = Math.min(...nodes.map((n) => n.position.y));
+  const dx = at ? at.x - minX : 32;
+  const dy = at ? at.y - minY : 32;
+  for (const n of nodes) n.position = { x: n.position.x + dx, y: n.position.y + dy };
+}
+
+/** The pasted wires between pasted nodes that canConnect allows, each judged with those before it. */
+function sanitizeEdges(ctx: PasteContext, rawEdges: unknown[], scratch: WorkflowDocument): WorkflowEdge[] {
   const edges: WorkflowEdge[] = [];
-  const scratch: WorkflowDocument = { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges] };
   rawEdges.forEach((raw, i) => {
     const where = `edges[${i}]`;
-    if (!isRecord(raw)) return warnings.push(`${where}: not an object; skipped`);
+    if (!isRecord(raw)) return ctx.warnings.push(`${where}: not an object; skipped`);
     const s = own(raw, "source"),
       sh = own(raw, "sourceHandle"),
       t = own(raw, "target"),
       th = own(raw, "targetHandle");
     if (typeof s !== "string" || typeof t !== "string" || typeof sh !== "string" || typeof th !== "string") {
-      return warnings.push(`${where}: source, sourceHandle, target and targetHandle must be strings; skipped`);
+      return ctx.warnings.push(`${where}: source, sourceHandle, target and targetHandle must be strings; skipped`);
     }
-    const source = idMap.get(s),
-      target = idMap.get(t);
-    if (!source || !target) return warnings.push(`${where}: wire to a node that was not pasted; skipped`);
-    const verdict = canConnect(scratch, { node: source, port: sh }, { node: target, port: th }, registry);
-    if (!verdict.ok) return warnings.push(`${where}: ${verdict.reason}; skipped`);
-    const edge: WorkflowEdge = {
-      id: edgeId(source, sh, target, th),
-      source,
-      sourceHandle: sh,
-      target,
-      targetHandle: th,
-    };
+    const source = ctx.idMap.get(s),
+      target = ctx.idMap.get(t);
+    if (!source || !target) return ctx.warnings.push(`${where}: wire to a node that was not pasted; skipped`);
+    const verdict = canConnect(scratch, { node: source, port: sh }, { node: target, port: th }, ctx.registry);
+    if (!verdict.ok) return ctx.warnings.push(`${where}: ${verdict.reason}; skipped`);
+    const edge = edgeBetween({ node: source, port: sh }, { node: target, port: th });
     edges.push(edge);
     scratch.edges.push(edge);
   });
+  return edges;
+}
 
-  return { ok: true, nodes, edges, warnings };
+/**
+ * Turns untrusted clipboard content (text or parsed JSON; our clipboard format or a whole workflow
+ * file) into nodes and edges that are safe to insert into `doc`: known types only, params checked
+ * against their schemas, fresh ids, wires re-checked with canConnect. Anything dropped is explained
+ * in `warnings`.
+ */
+export function sanitizePaste(
+  input: unknown,
+  doc: WorkflowDocument,
+  registry: Registry,
+  makeId: IdFactory,
+  at?: XY,
+): SanitizeResult {
+  const payload = readPayload(input);
+  if (!payload.ok) return payload;
+  const ctx: PasteContext = {
+    registry,
+    makeId,
+    taken: new Set(doc.nodes.map((n) => n.id)),
+    idMap: new Map(),
+    warnings: [],
+  };
+  const nodes: WorkflowNode[] = [];
+  payload.rawNodes.forEach((raw, i) => {
+    const node = sanitizeNode(ctx, raw, i);
+    if (node) nodes.push(node);
+  });
+  place(nodes, at);
+  const scratch: WorkflowDocument = { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges] };
+  const edges = sanitizeEdges(ctx, payload.rawEdges, scratch);
+  return { ok: true, nodes, edges, warnings: ctx.warnings };
 }

@@ -17,7 +17,7 @@ import {
 } from "../../graph";
 import { sanitizePaste, serializeNodes } from "./clipboard";
 import type { History } from "./history";
-import type { IdFactory } from "./ids";
+import { freshId, type IdFactory } from "./ids";
 import { EMPTY_SELECTION, type AddNodeOptions, type EditorStoreOptions, type PasteResult } from "./types";
 
 /** What every command works on: one store's history, registry and id factory. */
@@ -37,13 +37,6 @@ const doc = (ctx: StoreContext) => ctx.history.getState().document;
 export function findNode(ctx: StoreContext, d: Draft<WorkflowDocument>, id: string) {
   const i = doc(ctx).nodes.findIndex((n) => n.id === id);
   return i < 0 ? undefined : d.nodes[i];
-}
-
-function freshId(ctx: StoreContext, prefix: string, taken: Set<string>): string {
-  let id = ctx.makeId(prefix);
-  while (taken.has(id)) id = ctx.makeId(prefix);
-  taken.add(id);
-  return id;
 }
 
 /** Moves nodes about to be added clear of the others (options.arrange). */
@@ -80,7 +73,7 @@ function wireForNewNode(
 export function addNode(ctx: StoreContext, type: string, position: XY, opts: AddNodeOptions = {}): string {
   const def = ctx.registry.getOrThrow(type);
   const taken = new Set(doc(ctx).nodes.map((n) => n.id));
-  const id = freshId(ctx, def.type, taken);
+  const id = freshId(ctx.makeId, def.type, taken);
   const node: WorkflowNode = {
     id,
     type: def.type,

@@ -16,3 +16,11 @@ export function counterIds(): IdFactory {
   let n = 0;
   return (prefix) => `${prefix}_${++n}`;
 }
+
+/** A new id from `makeId` that is not in `taken`, and is then added to it. */
+export function freshId(makeId: IdFactory, prefix: string, taken: Set<string>): string {
+  let id = makeId(prefix);
+  while (taken.has(id)) id = makeId(prefix);
+  taken.add(id);
+  return id;
+}
