@@ -15,6 +15,7 @@ import { sleep } from "../shared/sleep";
 import { EXIT, type CommandContext } from "./context";
 import { InputError } from "./io";
 import { inline } from "./terminal";
+import { workspaceDir } from "./workspace";
 
 export const DEFAULT_BATCH_CONCURRENCY = 2;
 export const MAX_BATCH_CONCURRENCY = 16;
@@ -43,14 +44,18 @@ function intOption(ctx: CommandContext, name: string, min: number, max: number):
   return n;
 }
 
-/** Every `*.txt` under DIR is a list named by its path without the extension (`colors`, `styles/ink`). */
-async function readLists(dir: string): Promise<Record<string, string>> {
+/**
+ * Every `*.txt` under DIR is a list named by its path without the extension (`colors`,
+ * `styles/ink`). `missingOk`: a folder that does not exist is no lists (a workspace without any).
+ */
+async function readLists(dir: string, what: string, missingOk = false): Promise<Record<string, string>> {
   const lists: Record<string, string> = {};
   let entries;
   try {
     entries = await readdir(dir, { recursive: true, withFileTypes: true });
   } catch (err) {
-    throw new InputError(`cannot read --wildcards ${dir}: ${(err as Error).message}`);
+    if (missingOk && (err as NodeJS.ErrnoException).code === "ENOENT") return lists;
+    throw new InputError(`cannot read ${what} ${dir}: ${(err as Error).message}`);
   }
   for (const e of entries) {
     if (!e.isFile() || !e.name.endsWith(".txt")) continue;
@@ -59,6 +64,17 @@ async function readLists(dir: string): Promise<Record<string, string>> {
     lists[name] = await readFile(path, "utf8");
   }
   return lists;
+}
+
+/**
+ * The lists a batch sees: the workspace's `wildcards/` (what the editor shows as the workspace's
+ * lists), then `--wildcards DIR`, whose lists win where both have one name.
+ */
+async function batchLists(ctx: CommandContext): Promise<Record<string, string>> {
+  const ws = workspaceDir(ctx);
+  const fromWorkspace = ws ? await readLists(join(ws, "wildcards"), "the workspace's lists", true) : {};
+  const given = typeof ctx.values.wildcards === "string" ? await readLists(ctx.values.wildcards, "--wildcards") : {};
+  return { ...fromWorkspace, ...given };
 }
 
 /** The batch options from the command line, or undefined when this is a single run. */
@@ -75,7 +91,7 @@ export async function batchOptions(ctx: CommandContext, outDir: string): Promise
   const text = batchPath ? new TextDecoder().decode(await ctx.io.read(batchPath, 20 * 1024 * 1024)) : undefined;
   return {
     table: batchPath ? { path: batchPath, text: text! } : undefined,
-    lists: typeof ctx.values.wildcards === "string" ? await readLists(ctx.values.wildcards) : {},
+    lists: await batchLists(ctx),
     count: count ?? 1,
     concurrency: intOption(ctx, "concurrency", 1, MAX_BATCH_CONCURRENCY) ?? DEFAULT_BATCH_CONCURRENCY,
     seed: intOption(ctx, "seed", 0, 2 ** 32 - 1) ?? (ctx.values.resume === true ? -1 : randomInt(2 ** 32 - 1)),

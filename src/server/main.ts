@@ -47,7 +47,7 @@ try {
       ? `lora-graph: backend = offline STAND-IN (${process.env.FAL_STANDIN === "1" ? "FAL_STANDIN=1" : "FAL_KEY is not set"}); images are placeholders`
       : "lora-graph: backend = real fal (FAL_KEY is set)",
   );
-  console.log(`lora-graph: workspace ${workspace.dir} (pipelines/, components/)`);
+  console.log(`lora-graph: workspace ${workspace.dir} (pipelines/, components/, wildcards/)`);
 } catch (e) {
   console.error(`lora-graph: could not listen on ${host}:${port}: ${(e as Error).message}`);
   process.exit(1);

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -88,6 +88,29 @@ describe("lora-graph run --batch", () => {
     await rm(join(out, "batch-state.jsonl"));
     const again = await batch("--batch", rows, "--wildcards", out, "--seed", "7");
     expect(again.lines.find((l) => l.row === 1).values).toEqual(byRow[1].values);
+  });
+
+  it("--workspace: __name__ reads the workspace's wildcards/, nested lists included; --wildcards wins; a cycle names its path", async () => {
+    const ws = join(out, "ws");
+    await mkdir(join(ws, "wildcards"), { recursive: true });
+    await writeFile(join(ws, "wildcards", "beast.txt"), "a __size__ owl\n");
+    await writeFile(join(ws, "wildcards", "size.txt"), "tiny\n");
+    const own = join(out, "own");
+    await mkdir(own);
+    await writeFile(join(own, "size.txt"), "huge\n");
+    const rows = await table("rows.csv", "prompt.prompt\n__beast__\n");
+    const fromWs = await batch("--batch", rows, "--workspace", ws, "--seed", "1");
+    expect(fromWs.code, fromWs.stderr).toBe(0);
+    expect(fromWs.lines[0].values["prompt.prompt"]).toBe("a tiny owl");
+    await rm(join(out, "batch-state.jsonl"));
+    const both = await batch("--batch", rows, "--workspace", ws, "--wildcards", own, "--seed", "1");
+    expect(both.lines[0].values["prompt.prompt"]).toBe("a huge owl");
+    await rm(join(out, "batch-state.jsonl"));
+    await writeFile(join(ws, "wildcards", "size.txt"), "__beast__\n");
+    const cycle = await batch("--batch", rows, "--workspace", ws, "--seed", "1");
+    expect(cycle.code).toBe(1);
+    expect(cycle.stderr).toContain("__beast__ → __size__ → __beast__");
+    expect(calls().submit).toBe(2);
   });
 
   it("BAT-03 a malformed table, an unknown column or a bad value is refused at its line and column; nothing is sent", async () => {

@@ -135,6 +135,42 @@ describe("workspace API", () => {
   });
 });
 
+describe("workspace wildcard lists", () => {
+  it("writes, lists and reads wildcards/*.txt as text, with the same ETag checks", async () => {
+    const put = await raw("PUT", "/api/workspace/wildcards/colors.txt", "red\ngreen\n# a comment\n__shades__\n");
+    expect(put.status).toBe(200);
+    const { etag } = JSON.parse(put.body) as { etag: string };
+    expect(readFileSync(join(dir, "ws", "wildcards", "colors.txt"), "utf8")).toBe(
+      "red\ngreen\n# a comment\n__shades__\n",
+    );
+    expect(JSON.parse((await raw("GET", "/api/workspace")).body).wildcards).toMatchObject([
+      { name: "colors.txt", etag },
+    ]);
+    const read = await raw("GET", "/api/workspace/wildcards/colors.txt");
+    expect(read.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(read.body).toBe("red\ngreen\n# a comment\n__shades__\n");
+    writeFileSync(join(dir, "ws", "wildcards", "colors.txt"), "blue\n");
+    expect((await raw("PUT", "/api/workspace/wildcards/colors.txt", "x", { "if-match": etag })).status).toBe(412);
+    expect(readFileSync(join(dir, "ws", "wildcards", "colors.txt"), "utf8")).toBe("blue\n");
+  });
+
+  it("refuses a list that is not text, or named as __name__ could not write it", async () => {
+    const refused = [
+      ["/api/workspace/wildcards/colors.txt", Buffer.from([0x72, 0xff, 0x0a])],
+      ["/api/workspace/wildcards/colors.txt", "red\u0000\n"],
+      ["/api/workspace/wildcards/my%20colors.txt", "red"],
+      ["/api/workspace/wildcards/.colors.txt", "red"],
+      ["/api/workspace/wildcards/colors.json", "red"],
+      ["/api/workspace/wildcards/..%2fpipelines%2fa.txt", "red"],
+      ["/api/workspace/pipelines/colors.txt", "red"],
+    ] as const;
+    for (const [path, body] of refused) expect((await raw("PUT", path, body)).status, path).toBeGreaterThanOrEqual(400);
+    expect(readdirSync(join(dir, "ws", "wildcards"))).toEqual([]);
+    expect(readdirSync(join(dir, "ws", "pipelines"))).toEqual([]);
+    expect(logs.some((l) => l.includes("422 not_text"))).toBe(true);
+  });
+});
+
 describe("hostile workspace requests", () => {
   it("WSP-01 traversal in any spelling is refused and logged; nothing outside is read or written", async () => {
     writeFileSync(join(dir, "secret.json"), '{"secret":true}');

@@ -90,7 +90,11 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
   };
 
   const list = async (_req: IncomingMessage, res: ServerResponse) => {
-    sendJson(res, 200, { pipelines: await store.list("pipelines"), components: await store.list("components") });
+    sendJson(res, 200, {
+      pipelines: await store.list("pipelines"),
+      components: await store.list("components"),
+      wildcards: await store.list("wildcards"),
+    });
   };
 
   const events = (req: IncomingMessage, res: ServerResponse) => {
@@ -113,7 +117,7 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
       const { bytes, etag } = await store.read(kind, name, maxBytes);
       if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
       res.writeHead(200, {
-        "content-type": "application/json; charset=utf-8",
+        "content-type": kind === "wildcards" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
         "content-length": String(bytes.length),
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
@@ -141,7 +145,7 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
       logger.warn(`workspace: refused PUT ${JSON.stringify(`${kind}/${name}`)}: body ${(e as Error).message}`);
       return answerBodyError(res, e, "file");
     }
-    const problem = contentProblem(kind, name, bytes);
+    const problem = kind === "wildcards" ? listProblem(bytes) : contentProblem(kind, name, bytes);
     if (problem) return refuse(req, res, problem.status, problem.code, problem.message);
     try {
       const etag = await store.write(kind, name, bytes, {
@@ -193,9 +197,35 @@ function tokenProblem(req: IncomingMessage, remote: boolean, token: string | und
   return `Writes need the workspace token in the ${TOKEN_HEADER} header.`;
 }
 
+/** Larger than any list a person keeps; a batch reads every list it uses whole. */
+export const MAX_LIST_BYTES = 1024 * 1024;
+
+/** A wildcard list is UTF-8 text, one option a line: no NUL or other control characters but tabs. */
+function listProblem(bytes: Uint8Array): { status: number; code: string; message: string } | undefined {
+  if (bytes.length > MAX_LIST_BYTES)
+    return { status: 413, code: "too_large", message: `A wildcard list is at most ${MAX_LIST_BYTES} bytes.` };
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { status: 400, code: "not_text", message: "A wildcard list must be UTF-8 text." };
+  }
+  // eslint-disable-next-line no-control-regex
+  const bad = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(text);
+  if (bad) {
+    const line = text.slice(0, bad.index).split("\n").length;
+    return {
+      status: 422,
+      code: "not_text",
+      message: `Line ${line} holds a control character (U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}).`,
+    };
+  }
+  return undefined;
+}
+
 /** The body must be what the folder holds: a pipeline, or a component file under its own name. */
 function contentProblem(
-  kind: Kind,
+  kind: Exclude<Kind, "wildcards">,
   name: string,
   bytes: Uint8Array,
 ): { status: number; code: string; message: string } | undefined {

@@ -7,11 +7,28 @@ import { createHash, randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join, sep } from "node:path";
 
-export const KINDS = ["pipelines", "components"] as const;
+export const KINDS = ["pipelines", "components", "wildcards"] as const;
 export type Kind = (typeof KINDS)[number];
 
-/** A file name the workspace accepts: the issue's character set, `.json`, no leading dot. */
-const NAME = /^[A-Za-z0-9_ -][A-Za-z0-9._ -]{0,194}\.json$/;
+/**
+ * The file names each folder accepts: JSON documents named with the issue's character set (no
+ * leading dot), and plain-text wildcard lists named as `__name__` writes them (no spaces).
+ */
+const NAMES: Record<Kind, { re: RegExp; rule: string }> = {
+  pipelines: {
+    re: /^[A-Za-z0-9_ -][A-Za-z0-9._ -]{0,194}\.json$/,
+    rule: 'letters, digits, ".", "_", " " and "-", ending in .json',
+  },
+  components: {
+    re: /^[A-Za-z0-9_ -][A-Za-z0-9._ -]{0,194}\.json$/,
+    rule: 'letters, digits, ".", "_", " " and "-", ending in .json',
+  },
+  wildcards: {
+    re: /^[A-Za-z0-9][A-Za-z0-9._-]{0,194}\.txt$/,
+    rule: 'a letter or digit, then letters, digits, ".", "_" and "-", ending in .txt',
+  },
+};
+export const isFileName = (kind: Kind, name: string): boolean => NAMES[kind].re.test(name);
 
 export class WorkspaceError extends Error {
   constructor(
@@ -40,11 +57,11 @@ export function parseFilePath(rest: string): { kind: Kind; name: string } {
   } catch {
     throw new WorkspaceError(400, "bad_name", "The file name is not valid percent-encoding.");
   }
-  if (!NAME.test(name))
+  if (!isFileName(kind as Kind, name))
     throw new WorkspaceError(
       400,
       "bad_name",
-      `${JSON.stringify(name.slice(0, 60))} is not a workspace file name: use letters, digits, ".", "_", " " and "-", ending in .json`,
+      `${JSON.stringify(name.slice(0, 60))} is not a file name for ${kind}/: use ${NAMES[kind as Kind].rule}`,
     );
   return { kind: kind as Kind, name };
 }
@@ -97,7 +114,7 @@ export class WorkspaceStore {
   }
 
   async list(kind: Kind): Promise<FileInfo[]> {
-    const names = (await readdir(join(this.#root, kind))).filter((n) => NAME.test(n)).sort();
+    const names = (await readdir(join(this.#root, kind))).filter((n) => isFileName(kind, n)).sort();
     const out: FileInfo[] = [];
     for (const name of names) {
       try {
