@@ -1,21 +1,33 @@
 // Batches in real Chromium against the offline stand-in: a dropped 6-row CSV is previewed (a bad
 // row marked), runs as 6 requests with a labelled contact sheet and a gallery filter, and one
-// result's image brings its row's values back; a reload mid-batch resends nothing and finishes.
+// result's image brings its row's values back; a reload mid-batch resends nothing and finishes;
+// a wildcard list edited in the library (and one in the workspace) is what a batch draws from.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
+import { createWorkspace } from "../../src/server/workspace/index";
 import { openEditor, requestJson, shootOnFailure } from "./helpers";
 import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
 let fast: StartedServer;
 let slow: StartedServer;
 let b: TestBrowser;
+let wsDir: string;
 
 beforeAll(async () => {
+  wsDir = await mkdtemp(join(tmpdir(), "lora-graph-batch-ws-"));
+  const workspace = await createWorkspace({
+    dir: wsDir,
+    logger: { info: () => {}, warn: () => {}, error: () => {} },
+  });
+  await writeFile(join(wsDir, "wildcards", "beast.txt"), "owl\nfox\n");
   [fast, slow, b] = await Promise.all([
-    startServer({ standinOptions: { latencyMs: 200, queueDelayMs: 50 } }),
+    startServer({ workspace, standinOptions: { latencyMs: 200, queueDelayMs: 50 } }),
     // Slow enough to reload in the middle of a batch.
     startServer({ standinOptions: { latencyMs: 2500, queueDelayMs: 100 } }),
     launchBrowser(),
@@ -25,6 +37,7 @@ afterAll(async () => {
   await b?.close();
   await fast?.close();
   await slow?.close();
+  if (wsDir) await rm(wsDir, { recursive: true, force: true });
 });
 
 const rows = (n: number) =>
@@ -153,6 +166,72 @@ describe("batches", () => {
     const submits = slow.standin!.stats().calls.submit;
     expect(submits).toBeGreaterThanOrEqual(done);
     expect(submits).toBeLessThanOrEqual(6);
+    await context.close();
+  });
+
+  it("a wildcard list edited in the library survives a reload and is what the batch draws", async (ctx) => {
+    fast.standin!.resetStats();
+    const { page, context, errors } = await openEditor(b, fast.url, { width: 1440, height: 900 });
+    shootOnFailure(ctx, () => page);
+    await openBatch(page);
+    // The workspace's list is there, marked as the workspace's.
+    await page.locator('[data-list-home="workspace"]', { hasText: "beast" }).waitFor();
+    await page.getByLabel("New list name").fill("colors");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    const list = page.getByLabel("List colors, one option a line");
+    await list.click();
+    await page.keyboard.type("crimson\nteal\n# not an option");
+    await page.keyboard.press("Escape");
+    await page.locator("[data-batch-setup]").waitFor({ state: "detached" });
+    await page.reload();
+    await page.waitForSelector('[data-testid="autosave-status"]');
+    await openBatch(page);
+    await page.getByRole("tab", { name: "colors" }).click();
+    await expect
+      .poll(() => page.getByLabel("List colors, one option a line").inputValue())
+      .toBe("crimson\nteal\n# not an option");
+    expect(await page.locator('[data-list-home="library"]', { hasText: "colors" }).count()).toBe(1);
+
+    // A list of the workspace's added here is a file there.
+    await page.getByLabel("New list name").fill("mood");
+    await page.getByLabel("Keep the new list in").selectOption("workspace");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.getByLabel("List mood, one option a line").click();
+    await page.keyboard.type("calm");
+    await page.getByLabel("Batch seed").click(); // leaving the list saves it
+    await expect.poll(() => readFile(join(wsDir, "wildcards", "mood.txt"), "utf8").catch(() => "")).toBe("calm");
+
+    await dropTable(page, "rows.csv", 'prompt.prompt\n"a __colors__ __beast__, __mood__"\n"a __colors__ queen"\n');
+    await expect.poll(() => page.locator("[data-batch-preview] tbody tr").count()).toBe(2);
+    const drawn = await page.locator('[data-batch-row="1"]').innerText();
+    expect(drawn).toMatch(/a (crimson|teal) (owl|fox), calm/);
+    expect(drawn).not.toMatch(/not an option/);
+    await screenshot(page, "batch-lists-1440x900");
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await screenshot(page, "batch-lists-1280x720");
+
+    // A list that names itself through another is refused, with the path of the cycle.
+    await page.getByRole("tab", { name: "colors" }).click();
+    await page.getByLabel("List colors, one option a line").fill("__loop__");
+    await page.getByLabel("New list name").fill("loop");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.getByLabel("List loop, one option a line").fill("__colors__");
+    await expect
+      .poll(() => page.locator("[data-batch-error]").first().innerText())
+      .toMatch(/__colors__ → __loop__ → __colors__/);
+    expect(await page.locator("[data-batch-run]").isDisabled()).toBe(true);
+    await page.getByLabel("List loop, one option a line").fill("teal");
+    await page.getByRole("tab", { name: "colors" }).click();
+    await page.getByLabel("List colors, one option a line").fill("crimson\nteal");
+
+    await expect.poll(() => page.locator("[data-batch-count]").getAttribute("data-batch-count")).toBe("2");
+    await page.locator("[data-batch-run]").click();
+    await expect.poll(() => batchState(page), { timeout: 60_000 }).toBe("finished");
+    expect(await page.locator("[data-batch-done]").getAttribute("data-batch-done")).toBe("2");
+    expect(fast.standin!.stats().calls.submit).toBe(2);
+    const labels = await page.locator("[data-batch-item] figcaption").allInnerTexts();
+    expect(labels.join("\n")).toMatch(/a (crimson|teal) (owl|fox), calm/);
+    expect(errors.filter((e) => !/Failed to load resource|ERR_ABORTED/.test(e))).toEqual([]);
     await context.close();
   });
 });

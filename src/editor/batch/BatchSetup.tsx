@@ -18,7 +18,8 @@ import {
 } from "./batchRun";
 import { ListsEditor } from "./ListsEditor";
 import { PreviewTable } from "./PreviewTable";
-import { localListStore } from "./lists";
+import { createListStore, listTexts } from "./lists";
+import { useWildcardLists } from "./useLists";
 
 const SEED_LABEL: Record<SeedPolicy, string> = { fixed: "Fixed", increment: "Increment", random: "Random" };
 
@@ -189,8 +190,9 @@ export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): 
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
   const runs = useRunState((s) => s.runs);
-  const listStore = useMemo(() => localListStore(), []);
-  const [lists, setLists] = useState(() => listStore.load());
+  const listStore = useMemo(() => createListStore(), []);
+  const listsApi = useWildcardLists(listStore);
+  const lists = useMemo(() => listTexts(listsApi.lists), [listsApi.lists]);
   const [table, setTable] = useState<BatchSetup["table"]>(undefined);
   const [count, setCount] = useState(1);
   const [concurrency, setConcurrency] = useState(DEFAULT_BATCH_CONCURRENCY);
@@ -229,13 +231,7 @@ export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): 
         drawn.
       </p>
       <TableInput table={table} onTable={setTable} />
-      <ListsEditor
-        lists={lists}
-        onChange={(next) => {
-          setLists(next);
-          listStore.save(next);
-        }}
-      />
+      <ListsEditor api={listsApi} />
       <Options
         value={{ count, concurrency, seedPolicy, mode, seed, outputId: prepared.setup.outputId }}
         outputs={prepared.outputs}

@@ -7,7 +7,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 
 export const DB_NAME = "lora-graph";
-export const DB_VERSION = 1;
+/** 2: wildcard lists moved here from localStorage (src/editor/batch/lists.ts moves them on first read). */
+export const DB_VERSION = 2;
 
 /** One autosave of one tab's draft. Immutable once written; a slot points at its newest and last good. */
 export interface SnapshotRecord {
@@ -57,11 +58,20 @@ export interface WorkflowRecord {
   data: string;
 }
 
+/** A wildcard list kept in the library: plain text, one option a line (docs/batches.md#wildcards). */
+export interface WildcardRecord {
+  /** As `__name__` writes it. */
+  name: string;
+  text: string;
+  updatedAt: number;
+}
+
 export interface LoraGraphDB extends DBSchema {
   snapshots: { key: string; value: SnapshotRecord; indexes: { slot: string } };
   drafts: { key: string; value: DraftRecord; indexes: { updatedAt: number } };
   recent: { key: string; value: RecentDraftRecord; indexes: { savedAt: number } };
   workflows: { key: string; value: WorkflowRecord; indexes: { updatedAt: number } };
+  wildcards: { key: string; value: WildcardRecord };
 }
 
 export type Database = IDBPDatabase<LoraGraphDB>;
@@ -76,9 +86,12 @@ export function openDatabase(name: string = DB_NAME): Promise<Database> {
         db.createObjectStore("recent", { keyPath: "id" }).createIndex("savedAt", "savedAt");
         db.createObjectStore("workflows", { keyPath: "id" }).createIndex("updatedAt", "updatedAt");
       }
+      if (oldVersion < 2) db.createObjectStore("wildcards", { keyPath: "name" });
     },
-    blocking() {
-      // A newer version of the app opened the database in another tab: let it upgrade.
+    blocking(_current, _next, event) {
+      // A newer version of the app opened the database in another tab: let it upgrade. Kept
+      // open, this connection would hold its upgrade (and its autosave) back until this tab closed.
+      (event.target as IDBDatabase).close();
     },
   });
 }
