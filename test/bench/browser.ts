@@ -117,11 +117,12 @@ export async function sweep(page: Page, from: { x: number; y: number }, ms: numb
 /**
  * Resolves with the time (performance.now) of the first animation frame at which at least one
  * node matching `marker` is on the canvas and every rendered node has been measured (xyflow hides
- * unmeasured nodes), once that has held for three frames.
+ * unmeasured nodes), once that has held for three frames. With `farTotal`, the editor's far canvas
+ * having drawn a document of that many nodes counts too.
  */
-export function renderedAt(page: Page, marker: string, timeoutMs = 60_000): Promise<number> {
+export function renderedAt(page: Page, marker: string, timeoutMs = 60_000, farTotal?: number): Promise<number> {
   return page.evaluate(
-    ({ marker, timeoutMs }) =>
+    ({ marker, timeoutMs, farTotal }) =>
       new Promise<number>((resolve, reject) => {
         const start = performance.now();
         let since = 0;
@@ -131,6 +132,9 @@ export function renderedAt(page: Page, marker: string, timeoutMs = 60_000): Prom
           const els = document.querySelectorAll<HTMLElement>(".react-flow__node");
           let ready = els.length > 0 && !!document.querySelector(marker);
           if (ready) for (const el of els) if (el.style.visibility === "hidden") ready = false;
+          // The editor zoomed far out draws a big graph on one canvas (src/editor/flow/FarLayer.tsx).
+          const far = farTotal ? document.querySelector<HTMLElement>('[data-testid="far-canvas"]') : null;
+          if (far && far.dataset.total === String(farTotal) && Number(far.dataset.drawn) > 0) ready = true;
           if (ready && els.length === count) same++;
           else if (ready) {
             since = performance.now();
@@ -144,7 +148,7 @@ export function renderedAt(page: Page, marker: string, timeoutMs = 60_000): Prom
         };
         requestAnimationFrame(tick);
       }),
-    { marker, timeoutMs },
+    { marker, timeoutMs, farTotal },
   );
 }
 

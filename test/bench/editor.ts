@@ -59,7 +59,7 @@ export async function openEditorWith(
   await b.page.waitForSelector(".react-flow__node", { timeout: 30_000 });
   const doc = { ...generatePipeline(size), viewport };
   const t0 = await dropWorkflow(b.page, serializeWorkflow(doc));
-  const t1 = await renderedAt(b.page, '.react-flow__node[data-id="base_model-0"]');
+  const t1 = await renderedAt(b.page, '.react-flow__node[data-id="base_model-0"]', 300_000, size);
   return { ...b, renderMs: t1 - t0 };
 }
 

@@ -23,12 +23,17 @@ import {
   type BenchBrowser,
 } from "./browser";
 import { openEditorWith } from "./editor";
+import { generatePipeline } from "./compile";
 import { median, table, type BenchOptions, type BudgetCheck } from "./harness";
 
 const SIZES_FULL = [100, 1_000, 5_000];
 const SIZES_QUICK = [1_000];
 /** `BENCH_PEER_SIZES=100,5000`: only these sizes (for iterating; budgets are judged on the full set). */
 const SIZES_ENV = process.env.BENCH_PEER_SIZES?.split(",").map(Number);
+/** `BENCH_PEER_VIEWS=fitted`: only this view ("zoom1" or "fitted"), for iterating. */
+const VIEWS_ENV = process.env.BENCH_PEER_VIEWS?.split(",").map((v) => v.replace(/\s/g, ""));
+/** `BENCH_PEER_PAGES=editor,litegraph`: only these pages, for iterating (ratios to a page left out print as NaN). */
+const PAGES_ENV = process.env.BENCH_PEER_PAGES?.split(",");
 const PAGES = ["editor", "xyflow", "litegraph"] as const;
 type Who = (typeof PAGES)[number];
 type ViewName = "zoom 1" | "fitted";
@@ -68,6 +73,60 @@ const domProbes = (page: Page): Probes => ({
   empty: () => emptyPanePoint(page),
   zoom: () => xyflowZoom(page),
 });
+/**
+ * The editor zoomed far out draws a big graph on one canvas (src/editor/flow/FarLayer.tsx): no DOM
+ * node to aim at, so points come from the generated layout and are checked by hovering (the canvas
+ * marks the pointer being over a node with `far-over-node`).
+ */
+const editorProbes = (page: Page, size: number): Probes => {
+  const dom = domProbes(page);
+  const far = async () => (await page.locator('[data-testid="far-canvas"]').count()) > 0;
+  return {
+    zoom: dom.zoom,
+    grab: async () => ((await far()) ? farPoint(page, size, true) : dom.grab()),
+    empty: async () => ((await far()) ? farPoint(page, size, false) : dom.empty()),
+  };
+};
+
+const layouts = new Map<number, { x: number; y: number }[]>();
+async function farPoint(page: Page, size: number, onNode: boolean): Promise<{ x: number; y: number }> {
+  if (!layouts.has(size))
+    layouts.set(
+      size,
+      generatePipeline(size).nodes.map((n) => n.position),
+    );
+  const positions = layouts.get(size)!;
+  const zoom = await xyflowZoom(page);
+  const { tx, ty, box } = await page.evaluate(() => {
+    const m = /translate\(([-\d.e]+)px, ([-\d.e]+)px\)/.exec(
+      document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform,
+    );
+    const r = document.querySelector(".react-flow")!.getBoundingClientRect();
+    return { tx: Number(m?.[1]), ty: Number(m?.[2]), box: { x: r.x, y: r.y, w: r.width, h: r.height } };
+  });
+  const toScreen = (gx: number, gy: number) => ({ x: box.x + tx + gx * zoom, y: box.y + ty + gy * zoom });
+  const centre = { x: box.x + box.w / 2, y: box.y + box.h / 2 };
+  const d = (p: { x: number; y: number }) => Math.hypot(p.x - centre.x, p.y - centre.y);
+  const candidates = onNode
+    ? positions.map((p) => toScreen(p.x + GRID.nodeWidth / 2, p.y + 40))
+    : [
+        ...positions.map((p) => toScreen(p.x + GRID.nodeWidth + (GRID.dx - GRID.nodeWidth) / 2, p.y + 40)),
+        // Above and below the grid: a fitted wide grid leaves bands of empty canvas.
+        ...[0.1, 0.15, 0.85, 0.9].map((f) => ({ x: centre.x, y: box.y + box.h * f })),
+      ];
+  const inside = (p: { x: number; y: number }) =>
+    p.x > box.x + 20 && p.x < box.x + box.w - 200 && p.y > box.y + 20 && p.y < box.y + box.h - 20;
+  for (const p of candidates
+    .filter(inside)
+    .sort((a, b) => d(a) - d(b))
+    .slice(0, 40)) {
+    await page.mouse.move(p.x, p.y);
+    const over = await page.evaluate(() => document.querySelector(".react-flow")!.classList.contains("far-over-node"));
+    if (over === onNode) return p;
+  }
+  throw new Error(`no ${onNode ? "node" : "empty point"} found on the far canvas`);
+}
+
 const litegraphProbes = (page: Page): Probes => {
   const call = <T>(name: string) => page.evaluate((n) => (window as unknown as Record<string, () => T>)[n](), name);
   return { grab: () => call("__grab"), empty: () => call("__empty"), zoom: () => call("__zoom") };
@@ -110,7 +169,7 @@ async function sample(who: Who, size: number, vp: Viewport, view: ViewName, s: S
     if (who === "editor") {
       const e = await openEditorWith(s.urls.editor, size, vp);
       b = e;
-      return { renderMs: e.renderMs, ...(await gestures(e.page, domProbes(e.page), s.ms, view)) };
+      return { renderMs: e.renderMs, ...(await gestures(e.page, editorProbes(e.page, size), s.ms, view)) };
     }
     const url =
       who === "xyflow" ? `${s.urls.xyflow}/?${query}&cull=1` : `${s.urls.litegraph}/?${query}&nh=${s.nodeHeight}`;
@@ -175,6 +234,19 @@ const FIGURES: { key: Figure; name: string; unit: string; higherIsBetter: boolea
   { key: "heapMB", name: "JS heap", unit: "MB", higherIsBetter: false },
 ];
 
+/**
+ * Budgets against litegraph, from issue #17 (README.md#benchmarks): higher-is-better figures must
+ * reach `min` × litegraph's, first render must stay within `max` × litegraph's. Other figures are
+ * reported.
+ */
+export function peerBudget(size: number, view: ViewName, figure: Figure): { min?: number; max?: number } | undefined {
+  if (size !== 1_000 && size !== 5_000) return undefined;
+  if (figure === "renderMs") return { max: 1.0 };
+  if (view === "zoom 1" && (figure === "dragFps" || figure === "panFps")) return { min: 1.0 };
+  if (view === "fitted" && (figure === "panFps" || figure === "zoomFps")) return { min: size === 5_000 ? 1.5 : 1.0 };
+  return undefined;
+}
+
 const fmt = (x: number, unit: string) => `${x.toFixed(unit === "ms" ? 0 : 1)} ${unit}`;
 
 export async function peerSection(opts: BenchOptions): Promise<BudgetCheck[]> {
@@ -191,16 +263,19 @@ export async function peerSection(opts: BenchOptions): Promise<BudgetCheck[]> {
     );
     const rows: Record<string, string | number>[] = [];
     for (const size of SIZES_ENV ?? (opts.quick ? SIZES_QUICK : SIZES_FULL)) {
-      const views: [ViewName, Viewport][] = [
-        ["zoom 1", { x: 40, y: 40, zoom: 1 }],
-        ["fitted", fittedViewport(size, canvas, nodeHeight)],
-      ];
+      const views = (
+        [
+          ["zoom 1", { x: 40, y: 40, zoom: 1 }],
+          ["fitted", fittedViewport(size, canvas, nodeHeight)],
+        ] as [ViewName, Viewport][]
+      ).filter(([v]) => !VIEWS_ENV || VIEWS_ENV.includes(v.replace(" ", "")));
       for (const [view, vp] of views) {
         const got: Record<Who, Sample[]> = { editor: [], xyflow: [], litegraph: [] };
         for (let r = 0; r < runs; r++) {
           // Each page goes first once: the first browser of a round meets a colder machine.
           const order = PAGES.map((_, i) => PAGES[(i + r) % PAGES.length]);
           for (const who of order) {
+            if (PAGES_ENV && !PAGES_ENV.includes(who)) continue;
             const started = Date.now();
             const s = await sample(who, size, vp, view, setup);
             got[who].push(s);
@@ -219,13 +294,16 @@ export async function peerSection(opts: BenchOptions): Promise<BudgetCheck[]> {
           const [o, x, l] = PAGES.map((w) => med(w, f.key));
           row[`${f.name} ${f.unit}`] =
             `${o.toFixed(f.unit === "ms" ? 0 : 1)}/${x.toFixed(f.unit === "ms" ? 0 : 1)}/${l.toFixed(f.unit === "ms" ? 0 : 1)}`;
+          const b = peerBudget(size, view, f.key);
+          const vsLite = o / l;
           checks.push({
             label: `${size} nodes, ${view}: ${f.name}`,
             actual: fmt(o, f.unit),
             baseline: `xyflow ${fmt(x, f.unit)} · litegraph ${fmt(l, f.unit)}`,
-            ratio: `×${(o / x).toFixed(2)} · ×${(o / l).toFixed(2)}`,
-            budget: "reported",
-            pass: true,
+            ratio: `×${(o / x).toFixed(2)} · ×${vsLite.toFixed(2)}`,
+            budget: b?.min ? `≥ ×${b.min} litegraph` : b?.max ? `≤ ×${b.max} litegraph` : "reported",
+            // A page left out by BENCH_PEER_PAGES gives NaN: nothing to judge.
+            pass: !b || Number.isNaN(vsLite) || (b.min ? vsLite >= b.min : vsLite <= b.max!),
           });
         }
         rows.push(row);
