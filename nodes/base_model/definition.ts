@@ -27,6 +27,7 @@ export const baseModel = defineNode({
   },
   inputs: [],
   outputs: [{ id: "model", kind: "model", label: "Model" }],
+  glance: ["model_name"],
   params: {
     model_name: param.modelRef({
       request: "model_name",

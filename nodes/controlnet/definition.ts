@@ -48,6 +48,7 @@ export const controlnet = defineNode({
     },
   ],
   outputs: [{ id: "conditioning", kind: "conditioning", label: "Conditioning" }],
+  glance: ["path", "conditioning_scale"],
   params: {
     path: param.modelRef({
       request: "controlnets[].path",

@@ -23,6 +23,7 @@ export const embedding = defineNode({
   },
   inputs: [{ id: "model", kind: "model", label: "Model", required: true }],
   outputs: [{ id: "model", kind: "model", label: "Model" }],
+  glance: ["path"],
   params: {
     path: param.modelRef({
       request: "embeddings[].path",

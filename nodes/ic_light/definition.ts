@@ -37,6 +37,7 @@ export const icLight = defineNode({
     },
   ],
   outputs: [{ id: "model", kind: "model", label: "Model" }],
+  glance: ["ic_light_model_url"],
   params: {
     ic_light_model_url: param.modelRef({
       request: "ic_light_model_url",

@@ -20,6 +20,7 @@ export const image = defineNode({
   },
   inputs: [],
   outputs: [{ id: "image", kind: "image", label: "Image", carries: "url" }],
+  glance: ["url"],
   params: {
     url: param.fileUrl({
       label: "Image",

@@ -20,6 +20,7 @@ export const imageEncoder = defineNode({
   },
   inputs: [],
   outputs: [{ id: "image_encoder", kind: "image_encoder", label: "Encoder" }],
+  glance: ["image_encoder_path"],
   params: {
     image_encoder_path: param.modelRef({
       request: "image_encoder_path",

@@ -56,6 +56,7 @@ export const ipAdapter = defineNode({
     { id: "model", kind: "model", label: "Model" },
     { id: "ip_adapter", kind: "ip_adapter", label: "For InstantID", description: "Wire to an InstantID ControlNet." },
   ],
+  glance: ["weight_name", "scale"],
   params: {
     path: param.modelRef({
       request: "ip_adapter[].path",

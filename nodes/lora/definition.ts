@@ -23,6 +23,7 @@ export const lora = defineNode({
   },
   inputs: [{ id: "model", kind: "model", label: "Model", required: true }],
   outputs: [{ id: "model", kind: "model", label: "Model" }],
+  glance: ["path", "scale"],
   params: {
     path: param.modelRef({
       request: "loras[].path",

@@ -14,6 +14,7 @@ export const note = defineNode({
   inputs: [],
   outputs: [],
   inert: true,
+  glance: ["text"],
   params: {
     text: param.string({
       label: "Text",

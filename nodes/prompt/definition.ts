@@ -24,6 +24,7 @@ export const prompt = defineNode({
   },
   inputs: [],
   outputs: [{ id: "conditioning", kind: "conditioning", label: "Conditioning" }],
+  glance: ["prompt"],
   params: {
     prompt: param.string({
       request: "prompt",

@@ -91,6 +91,7 @@ export const sampler = defineNode({
     },
   ],
   outputs: [],
+  glance: ["image_size", "seed"],
   params: {
     seed: param.int({
       request: "seed",

@@ -50,6 +50,7 @@ export const scheduler = defineNode({
   views: { canvas: "schedule-spark", inspector: "schedule-plot" },
   inputs: [],
   outputs: [{ id: "scheduler", kind: "scheduler", label: "Scheduler" }],
+  glance: ["scheduler", "num_inference_steps"],
   params: {
     scheduler: param.enum(SCHEDULER_NAMES, {
       request: "scheduler",

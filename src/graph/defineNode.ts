@@ -132,6 +132,12 @@ export interface NodeDefinition<P extends ParamSpecs = ParamSpecs> {
    * maps to views it loads on demand, so the editor never asks which node type it is drawing.
    */
   views?: NodeViews;
+  /**
+   * The params a zoomed-out canvas shows under the title, in large type, most telling first (a
+   * LoRA's file and scale, a prompt's start): what tells this node apart from others of its type
+   * when its widgets are too small to read.
+   */
+  glance?: readonly string[];
   contribute?(ctx: ContributeContext<ParamValues<P>>): void;
 }
 

@@ -151,6 +151,12 @@ function checkIdentity(def: NodeDefinition, paths: readonly RequestFeeder[]): vo
       fail(def, `itemIdentity names "${key}", which is not a param it sends as a field of ${list}[]`);
 }
 
+/** A glance shows params of this node. */
+function checkGlance(def: NodeDefinition): void {
+  for (const key of def.glance ?? [])
+    if (!Object.hasOwn(def.params, key)) fail(def, `glance names "${key}", which is not one of its params`);
+}
+
 function checkDefault(def: NodeDefinition, key: string, spec: ParamSpec): void {
   if (spec.default === undefined) return;
   const r = spec.schema.safeParse(spec.default);
@@ -176,6 +182,7 @@ export function checkDefinition(def: NodeDefinition): RequestFeeder[] {
   checkOneList(def, paths);
   checkIdentity(def, paths);
   checkViews(def);
+  checkGlance(def);
   return paths;
 }
 

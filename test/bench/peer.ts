@@ -235,7 +235,7 @@ const FIGURES: { key: Figure; name: string; unit: string; higherIsBetter: boolea
 ];
 
 /**
- * Budgets against litegraph, from issue #17 (README.md#benchmarks): higher-is-better figures must
+ * Budgets against litegraph (docs/benchmarks.md#budgets): higher-is-better figures must
  * reach `min` × litegraph's, first render must stay within `max` × litegraph's. Other figures are
  * reported.
  */

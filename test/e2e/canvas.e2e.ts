@@ -6,17 +6,22 @@ import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import fc from "fast-check";
-import { dragBetween, handle, nodeIds, openEditor, shootOnFailure, setupServerAndBrowser } from "./helpers";
+import {
+  LAPTOP_SIZES,
+  dragBetween,
+  handle,
+  nodeIds,
+  openEditor,
+  shootOnFailure,
+  setupServerAndBrowser,
+} from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
 setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 1280, height: 720 },
-] as const;
+const SIZES = LAPTOP_SIZES;
 
 /** Selects a node by clicking its title, as a user does. */
 async function selectNode(page: Page, id: string) {

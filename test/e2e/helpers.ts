@@ -33,6 +33,12 @@ export function shootOnFailure(
   });
 }
 
+/** The two laptop sizes the UI must look right at. */
+export const LAPTOP_SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 720 },
+] as const;
+
 export const nodes = (page: Page) => page.locator(".react-flow__node");
 export const edges = (page: Page) => page.locator(".react-flow__edge");
 export const nodeIds = (page: Page) =>

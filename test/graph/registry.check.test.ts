@@ -252,6 +252,13 @@ describe("what the editor and the teaching views read from a definition", () => 
   const scale = (request: string) =>
     ({ scale: param.float({ label: "Scale", description: "How much.", request: request as never }) }) as const;
 
+  it("refuses a glance that names no param of the node", () => {
+    expect(createRegistry([node({ glance: ["scale"] })]).get("thing")?.glance).toEqual(["scale"]);
+    expect(() => createRegistry([node({ glance: ["weight"] })])).toThrow(
+      'Node type "thing": glance names "weight", which is not one of its params',
+    );
+  });
+
   it("refuses an itemIdentity that names no param of its list item, or a node with no list", () => {
     const lora = node({ type: "my_lora", params: scale("loras[].scale"), itemIdentity: ["scale"] });
     expect(createRegistry([lora]).get("my_lora")?.itemIdentity).toEqual(["scale"]);

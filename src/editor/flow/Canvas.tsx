@@ -1,8 +1,8 @@
-import { useRef } from "react";
-import { Background, BackgroundVariant, ReactFlow, useStore, type Edge } from "@xyflow/react";
+import { Suspense, useEffect, useRef, type RefObject } from "react";
+import { Background, BackgroundVariant, ReactFlow, useStore, useStoreApi, type Edge } from "@xyflow/react";
 import { useEditor } from "../store/react";
 import type { GraphFlowNode } from "./derive";
-import { GraphNode, LOD_ZOOM } from "./GraphNode";
+import { GraphNode, LOD_ZOOM, TITLE_READABLE_ZOOM } from "./GraphNode";
 import { GraphEdge } from "./GraphEdge";
 import { CanvasControls, EmptyCanvas, WireHint } from "./CanvasChrome";
 import { useFlowElements } from "./useFlowElements";
@@ -11,6 +11,10 @@ import { useWiring } from "./useWiring";
 import { useDropHandlers } from "./useDropHandlers";
 import { CanvasMenu, useContextMenuHandlers } from "./contextMenu";
 import "./comforts.css";
+import { lazyPart } from "../lazy";
+
+/** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled. */
+const FarLayer = lazyPart(() => import("./FarLayer").then((m) => ({ default: m.FarLayer })));
 
 /** Built once: a new object per render would make xyflow remount every node. */
 const nodeTypes = { graph: GraphNode };
@@ -22,18 +26,24 @@ const edgeTypes = { default: GraphEdge };
 const MULTI_SELECT_KEYS = ["Meta", "Control", "Shift"];
 const PRO_OPTIONS = { hideAttribution: true };
 const DEFAULT_EDGE_OPTIONS = { type: "default" };
+/** Low enough to fit 5,000 nodes (the loader's cap) in view: far out a big graph is one cheap canvas. */
+const MIN_ZOOM = 0.02;
 
 /** The graph canvas: xyflow over the editor store. Each concern lives in its own hook. */
 export function Canvas() {
   const canvasRef = useRef<HTMLDivElement>(null);
   const empty = useEditor((s) => s.document.nodes.length === 0);
-  const { nodes, edges, culled, onNodesChange, onEdgesChange, onNodeDragStop } = useFlowElements();
+  const far = useStore((s) => s.transform[2] < LOD_ZOOM);
+  const { nodes, edges, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop } = useFlowElements(far);
   const { onMoveStart, onMoveEnd, defaultViewport } = useViewportFit(canvasRef, culled);
   useFocusReveal();
+  useZoomType(canvasRef);
+  useEffect(() => {
+    if (culled) void FarLayer.preload().catch(() => undefined);
+  }, [culled]);
   const wires = useWiring();
   const { onDoubleClick, onDragOver, onDrop, openPaletteAtCenter } = useDropHandlers(canvasRef);
   const menus = useContextMenuHandlers();
-  const far = useStore((s) => s.transform[2] < LOD_ZOOM);
 
   return (
     <div
@@ -66,7 +76,7 @@ export function Canvas() {
         onMoveStart={onMoveStart}
         onMoveEnd={onMoveEnd}
         defaultViewport={defaultViewport}
-        minZoom={0.1}
+        minZoom={MIN_ZOOM}
         maxZoom={2.5}
         zoomOnDoubleClick={false}
         deleteKeyCode={null}
@@ -79,6 +89,11 @@ export function Canvas() {
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
+        {onCanvas && (
+          <Suspense fallback={null}>
+            <FarLayer />
+          </Suspense>
+        )}
         <CanvasControls empty={empty} />
       </ReactFlow>
       {empty && <EmptyCanvas onAddNode={openPaletteAtCenter} />}
@@ -86,4 +101,31 @@ export function Canvas() {
       <CanvasMenu />
     </div>
   );
+}
+
+/**
+ * Screen-size type at any zoom, set as CSS variables on the canvas outside React (a re-render per
+ * wheel notch would cost every node a render): `--inv-zoom` (1 / zoom) while zoomed far out, for
+ * the light form's title and key value; `--title-scale` between LOD_ZOOM and TITLE_READABLE_ZOOM,
+ * which enlarges full nodes' titles just enough to stay readable, inside their fixed-height head.
+ */
+function useZoomType(ref: RefObject<HTMLDivElement | null>) {
+  const rf = useStoreApi();
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let last = "";
+    const set = (k: number) => {
+      const inv = k < LOD_ZOOM ? (1 / k).toFixed(3) : "1";
+      const title = k < LOD_ZOOM ? "1" : Math.max(1, TITLE_READABLE_ZOOM / k).toFixed(2);
+      if (inv + title === last) return;
+      last = inv + title;
+      el.style.setProperty("--inv-zoom", inv);
+      el.style.setProperty("--title-scale", title);
+    };
+    set(rf.getState().transform[2]);
+    return rf.subscribe((s, prev) => {
+      if (s.transform[2] !== prev.transform[2]) set(s.transform[2]);
+    });
+  }, [ref, rf]);
 }

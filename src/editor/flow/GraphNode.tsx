@@ -23,9 +23,16 @@ import { NodeCanvasView } from "../teach/nodeViews";
 import { canvasMenuOf, useCanvasMenu } from "./contextMenu";
 import { InstanceBadge } from "../components/InstanceBadge";
 import "../components/components.css";
+import { glanceText } from "./glance";
 
-/** Below this zoom, widgets are unreadable anyway: node bodies become blank blocks of the same size (far fewer DOM nodes to lay out). */
+/**
+ * Below this zoom widgets are unreadable anyway: a node shows its title and key value (its
+ * definition's `glance`) in type of a fixed screen size instead, at the same size (far fewer DOM
+ * nodes to lay out); a big graph is drawn on one canvas instead (FarLayer).
+ */
 export const LOD_ZOOM = 0.4;
+/** Below this zoom a node's 12.5 px title would be under 11.5 px on screen: it is enlarged to stay there. */
+export const TITLE_READABLE_ZOOM = 0.92;
 const selectFar = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
 
 function Port({ port, type, diagnostic }: { port: PortSpec; type: "source" | "target"; diagnostic?: Diagnostic }) {
@@ -155,12 +162,22 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
           ))}
         </div>
       )}
-      {entries.length > 0 && farHeight !== undefined && <div className="node-body lod" />}
+      {farHeight !== undefined && <FarCard title={node.label || def.title} glance={glanceText(def, node)} />}
       {entries.length > 0 && farHeight === undefined && (
         <NodeFields id={id} node={node} entries={entries} diags={diags} />
       )}
       {farHeight === undefined && <NodeCanvasView def={def} nodeId={id} params={node.params} />}
       <OutputStrip nodeId={id} />
+    </div>
+  );
+}
+
+/** The light form far out: title and key value over the node, in type that stays readable on screen. */
+function FarCard({ title, glance }: { title: string; glance: string }) {
+  return (
+    <div className="far-card" data-testid="far-card">
+      <div className="far-title">{title}</div>
+      {glance && <div className="far-glance">{glance}</div>}
     </div>
   );
 }

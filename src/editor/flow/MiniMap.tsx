@@ -39,8 +39,8 @@ export function nodePaths(
     minY = Infinity,
     maxX = -Infinity,
     maxY = -Infinity;
+  // Hidden nodes too: zoomed far out a big graph's nodes are hidden from xyflow and drawn by FarLayer.
   for (const n of state.nodeLookup.values()) {
-    if (n.hidden) continue;
     const { x, y } = n.internals.positionAbsolute;
     const w = n.measured.width ?? n.width ?? n.initialWidth ?? 0;
     const h = n.measured.height ?? n.height ?? n.initialHeight ?? 0;

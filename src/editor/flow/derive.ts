@@ -15,6 +15,7 @@ interface CachedNode {
   type: string;
   estimated: boolean;
   selected: boolean;
+  hidden: boolean;
   position: XY;
   size: { width: number; height: number } | undefined;
   rf: GraphFlowNode;
@@ -39,6 +40,7 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
     selected: ReadonlySet<string>,
     drag: ReadonlyMap<string, XY> | null,
     estimate = false,
+    hidden = false,
   ): GraphFlowNode[] {
     const next = new Map<string, CachedNode>();
     const out: GraphFlowNode[] = new Array(nodes.length);
@@ -57,6 +59,7 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
         prev.position.x === pos.x &&
         prev.position.y === pos.y &&
         prev.size === size &&
+        prev.hidden === hidden &&
         prev.estimated === (estimate && !size)
       )
         entry = prev;
@@ -73,8 +76,10 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
           ...(estimate && !size ? estimated(registry, typeSizes, n) : {}),
           // Inert nodes (notes) are commentary: keep them under the wires' nodes.
           zIndex: registry.get(n.type)?.inert ? -1 : undefined,
+          // Zoomed far out, a big graph is drawn by FarLayer; xyflow keeps the nodes for fitting and bounds.
+          hidden,
         };
-        entry = { type: n.type, estimated: estimate && !size, selected: sel, position: pos, size, rf };
+        entry = { type: n.type, estimated: estimate && !size, selected: sel, hidden, position: pos, size, rf };
       }
       next.set(n.id, entry);
       out[i] = entry.rf;
@@ -100,7 +105,8 @@ function estimated(
 export type GraphFlowEdge = Edge;
 
 export function createEdgeDeriver(registry: Registry) {
-  let cache = new Map<string, { src: WorkflowEdge; selected: boolean; bypassed: boolean; rf: Edge }>();
+  type Cached = { src: WorkflowEdge; selected: boolean; bypassed: boolean; hidden: boolean; rf: Edge };
+  let cache = new Map<string, Cached>();
   let last: Edge[] = [];
   let lastNodes: readonly WorkflowNode[] | null = null;
   let types = new Map<string, WorkflowNode>();
@@ -109,6 +115,7 @@ export function createEdgeDeriver(registry: Registry) {
     nodes: readonly WorkflowNode[],
     selected: ReadonlySet<string>,
     selectedNodes: ReadonlySet<string>,
+    hidden = false,
   ): Edge[] {
     if (nodes !== lastNodes) {
       types = new Map();
@@ -116,14 +123,14 @@ export function createEdgeDeriver(registry: Registry) {
       lastNodes = nodes;
     }
     let same = edges.length === last.length;
-    const next = new Map<string, { src: WorkflowEdge; selected: boolean; bypassed: boolean; rf: Edge }>();
+    const next = new Map<string, Cached>();
     const out: Edge[] = [];
     for (const e of edges) {
       const sel = selected.has(e.id) || selectedNodes.has(e.source) || selectedNodes.has(e.target);
       const bypassed = !!types.get(e.source)?.bypass;
       const prev = cache.get(e.id);
       let entry = prev;
-      if (!prev || prev.src !== e || prev.selected !== sel || prev.bypassed !== bypassed) {
+      if (!prev || prev.src !== e || prev.selected !== sel || prev.bypassed !== bypassed || prev.hidden !== hidden) {
         const srcNode = types.get(e.source);
         const kind = srcNode && registry.get(srcNode.type)?.outputs.find((p) => p.id === e.sourceHandle)?.kind;
         const color = kind ? PORT_KIND_INFO[kind].color : "#888";
@@ -131,8 +138,10 @@ export function createEdgeDeriver(registry: Registry) {
           src: e,
           selected: sel,
           bypassed,
+          hidden,
           rf: {
             id: e.id,
+            hidden,
             source: e.source,
             sourceHandle: e.sourceHandle,
             target: e.target,

@@ -58,5 +58,7 @@ export function fitGraph<N extends Node>(
     padding: px(fitPadding(flow.getNodesBounds(nodes.map((n) => n.id)), pane, minimap)),
     maxZoom: FIT_MAX_ZOOM,
     duration: opts.duration,
+    // Zoomed far out, a big graph's nodes are hidden from xyflow (FarLayer draws them) but still count.
+    includeHiddenNodes: true,
   });
 }

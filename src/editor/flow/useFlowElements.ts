@@ -21,7 +21,7 @@ type Flow = ReactFlowInstance<GraphFlowNode>;
  * The document's nodes and wires as xyflow objects, and xyflow's change reports folded back into
  * the store (selection, one undo step per drag) and into the measured-size caches.
  */
-export function useFlowElements() {
+export function useFlowElements(far: boolean) {
   const editor = useEditorInstance();
   const store = editor.store;
   const view = canvasViewOf(editor);
@@ -36,14 +36,16 @@ export function useFlowElements() {
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
   const culled = doc.nodes.length >= CULL_FROM_NODES;
+  // A big graph zoomed far out is drawn by FarLayer: xyflow keeps its nodes, hidden.
+  const onCanvas = culled && far;
   const nodes = useMemo(
-    () => deriveNodes(doc.nodes, selectedNodes, drag, culled),
+    () => deriveNodes(doc.nodes, selectedNodes, drag, culled, onCanvas),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored
-    [deriveNodes, doc.nodes, selectedNodes, drag, culled, sizeTick],
+    [deriveNodes, doc.nodes, selectedNodes, drag, culled, onCanvas, sizeTick],
   );
   const edges = useMemo(
-    () => deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes),
-    [deriveEdges, doc.edges, doc.nodes, selectedEdges, selectedNodes],
+    () => deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes, onCanvas),
+    [deriveEdges, doc.edges, doc.nodes, selectedEdges, selectedNodes, onCanvas],
   );
 
   const onNodesChange = useCallback(
@@ -82,7 +84,7 @@ export function useFlowElements() {
     [store],
   );
 
-  return { nodes, edges, culled, onNodesChange, onEdgesChange, onNodeDragStop };
+  return { nodes, edges, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop };
 }
 
 /**

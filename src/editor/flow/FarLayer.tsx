@@ -1,0 +1,199 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useStore, useStoreApi } from "@xyflow/react";
+import type { XY } from "../../graph";
+import { useEditor, useEditorInstance } from "../store/react";
+import { canvasViewOf } from "./view";
+import { farGeometry, nodeAt, type FarGeometry } from "./farGeometry";
+import { drawFar, LABEL_MIN_WIDTH, MAX_LABELS, type Transform } from "./drawFar";
+
+interface Labels {
+  t: Transform;
+  nodes: number[];
+}
+
+/**
+ * A big graph zoomed out, drawn on one canvas instead of thousands of DOM nodes (which xyflow
+ * then hides): panning and zooming redraw a few dozen paths, where the DOM would restyle and
+ * repaint every node. Titles and key values are DOM text over the nodes while they fit; smaller,
+ * hovering a node names it. Nodes can still be clicked (selected) and dragged. Zooming back in
+ * past LOD_ZOOM hands the nodes back to xyflow.
+ */
+export function FarLayer() {
+  const editor = useEditorInstance();
+  const { store } = editor;
+  const view = canvasViewOf(editor);
+  const nodes = useEditor((s) => s.document.nodes);
+  const edges = useEditor((s) => s.document.edges);
+  const selection = useEditor((s) => s.selection.nodes);
+  const rf = useStoreApi();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const domNode = useStore((s) => s.domNode);
+  const g = useMemo(() => farGeometry(store.registry, view, nodes, edges), [store, view, nodes, edges]);
+  const selected = useMemo(
+    () => new Set(selection.map((id) => g.index.get(id)).filter((i): i is number => i !== undefined)),
+    [g, selection],
+  );
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const moved = useRef(new Map<number, XY>());
+  const [labels, setLabels] = useState<Labels | null>(null);
+  const [hover, setHover] = useState<{ i: number; t: Transform } | null>(null);
+  // The document now holds the dragged positions.
+  useEffect(() => moved.current.clear(), [g]);
+
+  const frame = useRef(0);
+  const draw = useCallback(() => {
+    frame.current = 0;
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext("2d");
+    if (!canvas || !ctx) return;
+    const t = rf.getState().transform;
+    const onScreen = drawFar(ctx, g, t, { width, height }, selected, moved.current);
+    canvas.dataset.drawn = String(onScreen.length);
+    canvas.dataset.total = String(g.ids.length);
+    const fits = onScreen.length <= MAX_LABELS && onScreen.some((i) => g.rects[i * 4 + 2] * t[2] >= LABEL_MIN_WIDTH);
+    setLabels((old) => (fits ? { t: [...t], nodes: onScreen } : old && null));
+  }, [g, width, height, selected, rf]);
+  const schedule = useCallback(() => {
+    frame.current ||= requestAnimationFrame(draw);
+  }, [draw]);
+  useEffect(() => {
+    schedule();
+    const off = rf.subscribe((s, prev) => {
+      if (s.transform === prev.transform) return;
+      setHover(null);
+      schedule();
+    });
+    return () => {
+      off();
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+    };
+  }, [rf, schedule]);
+
+  useFarPointer(domNode, g, moved, schedule, setHover);
+
+  const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
+  return (
+    <div className="far-layer">
+      <canvas
+        ref={canvasRef}
+        data-testid="far-canvas"
+        width={Math.round(width * dpr)}
+        height={Math.round(height * dpr)}
+        style={{ width, height }}
+      />
+      {labels && <FarLabels g={g} labels={labels} />}
+      {!labels && hover && <FarLabels g={g} labels={{ t: hover.t, nodes: [hover.i] }} hover />}
+    </div>
+  );
+}
+
+/** Each node's title and key value, in screen-sized type over its rectangle. */
+function FarLabels({ g, labels, hover }: { g: FarGeometry; labels: Labels; hover?: boolean }) {
+  const [tx, ty, k] = labels.t;
+  return (
+    <>
+      {labels.nodes.map((i) => {
+        const o = i * 4;
+        const w = g.rects[o + 2] * k;
+        if (!hover && w < LABEL_MIN_WIDTH) return null;
+        return (
+          <div
+            key={g.ids[i]}
+            className={`far-label ${hover ? "hover" : ""}`}
+            data-id={g.ids[i]}
+            style={{
+              left: g.rects[o] * k + tx,
+              top: g.rects[o + 1] * k + ty,
+              width: hover ? undefined : w,
+              maxHeight: hover ? undefined : g.rects[o + 3] * k,
+              ["--cat" as string]: g.colors[i],
+            }}
+          >
+            <div className="far-title">{g.titles[i]}</div>
+            {g.glances[i] && <div className="far-glance">{g.glances[i]}</div>}
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+/**
+ * A press on a drawn node selects it (Shift/Ctrl adds) or drags it, one undo step on release; a
+ * press on empty canvas goes on to xyflow, which pans. Hovering a node too small to label names it.
+ */
+function useFarPointer(
+  domNode: HTMLDivElement | null,
+  g: FarGeometry,
+  moved: { current: Map<number, XY> },
+  redraw: () => void,
+  setHover: (h: { i: number; t: Transform } | null) => void,
+) {
+  const { store } = useEditorInstance();
+  const rf = useStoreApi();
+  useEffect(() => {
+    if (!domNode) return;
+    const toGraph = (e: MouseEvent): XY => {
+      const r = domNode.getBoundingClientRect();
+      const [tx, ty, k] = rf.getState().transform;
+      return { x: (e.clientX - r.left - tx) / k, y: (e.clientY - r.top - ty) / k };
+    };
+    const onScreenUi = (e: Event) => !(e.target as Element).closest(".react-flow__panel, .react-flow__minimap");
+    const down = (e: MouseEvent) => {
+      if (e.button !== 0 || !onScreenUi(e)) return;
+      const i = nodeAt(g, toGraph(e), moved.current);
+      if (i < 0) return;
+      // Ours, not xyflow's: it would start a pan.
+      e.stopPropagation();
+      e.preventDefault();
+      setHover(null);
+      const start = { mx: e.clientX, my: e.clientY, x: g.rects[i * 4], y: g.rects[i * 4 + 1] };
+      let dragging = false;
+      const move = (m: MouseEvent) => {
+        const k = rf.getState().transform[2];
+        dragging ||= Math.hypot(m.clientX - start.mx, m.clientY - start.my) > 3;
+        if (!dragging) return;
+        moved.current.set(i, { x: start.x + (m.clientX - start.mx) / k, y: start.y + (m.clientY - start.my) / k });
+        redraw();
+      };
+      const up = (u: MouseEvent) => {
+        window.removeEventListener("mousemove", move);
+        window.removeEventListener("mouseup", up);
+        const at = moved.current.get(i);
+        const id = g.ids[i];
+        if (dragging && at) store.moveNodes([{ id, position: { x: Math.round(at.x), y: Math.round(at.y) } }]);
+        else if (u.shiftKey || u.ctrlKey || u.metaKey) {
+          const sel = new Set(store.getState().selection.nodes);
+          if (sel.has(id)) sel.delete(id);
+          else sel.add(id);
+          store.setSelection({ nodes: [...sel] });
+        } else store.setSelection({ nodes: [id], edges: [] });
+      };
+      window.addEventListener("mousemove", move);
+      window.addEventListener("mouseup", up);
+    };
+    const stopPointer = (e: PointerEvent) => {
+      if (e.button === 0 && onScreenUi(e) && nodeAt(g, toGraph(e), moved.current) >= 0) e.stopPropagation();
+    };
+    let last = -1;
+    const hoverMove = (e: MouseEvent) => {
+      if (e.buttons) return;
+      const i = nodeAt(g, toGraph(e), moved.current);
+      if (i === last) return;
+      last = i;
+      domNode.classList.toggle("far-over-node", i >= 0);
+      setHover(i >= 0 ? { i, t: [...rf.getState().transform] } : null);
+    };
+    domNode.addEventListener("mousedown", down, true);
+    domNode.addEventListener("pointerdown", stopPointer, true);
+    domNode.addEventListener("mousemove", hoverMove);
+    return () => {
+      domNode.removeEventListener("mousedown", down, true);
+      domNode.removeEventListener("pointerdown", stopPointer, true);
+      domNode.removeEventListener("mousemove", hoverMove);
+      domNode.classList.remove("far-over-node");
+    };
+  }, [domNode, g, moved, redraw, rf, store, setHover]);
+}

@@ -1,0 +1,241 @@
+// Zoomed out, nodes turn into a light form that still says what each one is: title and key
+// value in type readable on screen. Big graphs are drawn on one canvas and handed back to the DOM
+// as the user zooms in. The view stays where the user left it when the runs drawer opens.
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import { serializeWorkflow } from "../../src/graph";
+import { generatePipeline } from "../bench/compile";
+import { LAPTOP_SIZES, dropFile, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+
+let srv: StartedServer;
+let b: TestBrowser;
+
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+
+const SIZES = LAPTOP_SIZES;
+/** Smallest on-screen type we call readable. */
+const READABLE_PX = 11;
+
+const zoom = (page: Page) =>
+  page.evaluate(() => {
+    const t = document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
+    return Number(/scale\(([\d.e-]+)\)/.exec(t)?.[1]);
+  });
+const transform = (page: Page) =>
+  page.evaluate(() => document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform);
+
+/** Waits until two reads of the view a few frames apart agree (a fit or an animation has ended). */
+async function settled(page: Page) {
+  let last = "";
+  await expect
+    .poll(async () => {
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const now = await transform(page);
+      const same = now === last;
+      last = now;
+      return same;
+    })
+    .toBe(true);
+}
+
+/**
+ * Each text's on-screen type size, from the boxes of its rendered lines (a line box of a font is
+ * about 1.15 times its size), and whether it sits inside its node.
+ */
+function textBoxes(page: Page, selector: string) {
+  return page.$$eval(selector, (els) =>
+    els.map((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const lines = [...range.getClientRects()].filter((r) => r.width > 0);
+      const r = el.getBoundingClientRect();
+      const node = el.closest<HTMLElement>(".react-flow__node, .far-label")!.getBoundingClientRect();
+      return {
+        text: el.textContent ?? "",
+        fontPx: Math.min(...lines.map((l) => l.height)) / 1.15,
+        inside: r.left >= node.left - 1 && r.right <= node.right + 1 && r.top >= node.top - 1,
+      };
+    }),
+  );
+}
+
+function expectReadable(texts: { text: string; fontPx: number; inside: boolean }[]) {
+  expect(texts.length).toBeGreaterThan(0);
+  for (const t of texts) {
+    expect(t.fontPx, t.text).toBeGreaterThanOrEqual(READABLE_PX);
+    expect(t.inside, t.text).toBe(true);
+  }
+}
+
+async function wheelUntil(page: Page, dy: number, done: () => Promise<boolean>) {
+  const pane = (await page.locator(".react-flow__pane").boundingBox())!;
+  await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+  for (let i = 0; i < 40 && !(await done()); i++) {
+    await page.mouse.wheel(0, dy);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+  }
+  expect(await done()).toBe(true);
+}
+
+/** Opens a generated pipeline of `n` real nodes, fitted: rows of 100, or of `columns` `rowPitch` apart. */
+async function openPipeline(page: Page, n: number, columns = 100, rowPitch = 280) {
+  const doc = generatePipeline(n);
+  doc.nodes.forEach((node, i) => (node.position = { x: (i % columns) * 320, y: Math.floor(i / columns) * rowPitch }));
+  const before = await transform(page);
+  await dropFile(page, `pipeline-${n}.lora-graph.json`, serializeWorkflow(doc));
+  // Opening fits the new graph: wait for the view to change before waiting for it to settle.
+  await expect.poll(() => transform(page), { timeout: 30_000 }).not.toBe(before);
+  if (n >= 40) await page.locator(`[data-testid="far-canvas"][data-total="${n}"]`).waitFor();
+  else await page.locator('.react-flow__node[data-id="sampler-2"]').waitFor();
+  await settled(page);
+}
+
+const TITLES = ".react-flow__node .node-title, .far-card .far-title";
+
+describe("readable at fit", () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: the fitted starter and a fitted 10-node pipeline show every title in readable type`, async (ctx) => {
+      const { page, context, errors } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await settled(page);
+      expect((await textBoxes(page, TITLES)).map((t) => t.text).sort()).toEqual([
+        "Base model",
+        "Note",
+        "Prompt",
+        "Sampler output",
+      ]);
+      expectReadable(await textBoxes(page, TITLES));
+      await screenshot(page, `lod-starter-${size.width}x${size.height}`);
+
+      // Two rows of five, as a pipeline of ten is usually laid out.
+      await openPipeline(page, 10, 5, 640);
+      const titles = await textBoxes(page, TITLES);
+      expect(titles).toHaveLength(10);
+      expect(titles.map((t) => t.text)).toContain("LoRA");
+      expectReadable(titles);
+      await screenshot(page, `lod-fitted-10-${size.width}x${size.height}`);
+
+      // All ten in one row: far out, the light form writes each title and key value.
+      await openPipeline(page, 10);
+      expect(await zoom(page)).toBeLessThan(0.4);
+      expectReadable(await textBoxes(page, ".far-card .far-title"));
+      const glances = await textBoxes(page, ".far-card .far-glance");
+      expectReadable(glances);
+      // A LoRA says which file, at which scale.
+      expect(glances.map((g) => g.text)).toContain("0.safetensors · 0.5");
+      await screenshot(page, `lod-fitted-10-in-a-row-${size.width}x${size.height}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});
+
+describe("zooming with the mouse wheel", () => {
+  it("out: nodes turn into the light form with titles; in: full nodes with their fields come back", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await settled(page);
+    const fields = page.locator('.react-flow__node[data-id="prompt"] textarea');
+    await wheelUntil(page, -100, async () => (await zoom(page)) >= 0.8);
+    await expect.poll(() => fields.count()).toBeGreaterThan(0);
+    await wheelUntil(page, 100, async () => (await zoom(page)) < 0.3);
+    await expect.poll(() => fields.count()).toBe(0);
+    const titles = await textBoxes(page, ".far-card .far-title");
+    expect(titles.map((t) => t.text).sort()).toEqual(["Base model", "Prompt", "Sampler output"]);
+    expectReadable(titles);
+    await wheelUntil(page, -100, async () => (await zoom(page)) >= 0.8);
+    await expect.poll(() => fields.count()).toBeGreaterThan(0);
+    expect(await page.locator(".far-card").count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("a 1,000-node graph far out is one canvas; zooming in labels it, then hands it back to the DOM", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await openPipeline(page, 1000);
+    // Fitted, every node is drawn on the canvas and none is a DOM node.
+    expect(await page.locator(".react-flow__node").count()).toBe(0);
+    expect(Number(await page.getByTestId("far-canvas").getAttribute("data-drawn"))).toBe(1000);
+    await wheelUntil(page, -100, async () => (await page.locator(".far-label").count()) > 0);
+    const labels = await textBoxes(page, ".far-label .far-title");
+    expect(labels.length).toBeGreaterThan(5);
+    expectReadable(labels);
+    await wheelUntil(page, -100, async () => (await zoom(page)) >= 0.5);
+    await expect.poll(() => page.locator(".react-flow__node .node-body").count()).toBeGreaterThan(0);
+    expect(await page.getByTestId("far-canvas").count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("a node drawn on the far canvas can be dragged, and the move is one undo step", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await openPipeline(page, 1000);
+    await wheelUntil(page, -100, async () => (await page.locator(".far-label").count()) > 0);
+    await settled(page);
+    const label = page.locator(".far-label").nth(2);
+    const id = await label.getAttribute("data-id");
+    const at = (await label.boundingBox())!;
+    const view = await transform(page);
+    await page.mouse.move(at.x + at.width / 2, at.y + 6);
+    await page.mouse.down();
+    await page.mouse.move(at.x + at.width / 2 + 30, at.y + 46, { steps: 6 });
+    await page.mouse.up();
+    const moved = page.locator(`.far-label[data-id="${id}"]`);
+    await expect.poll(async () => Math.round((await moved.boundingBox())!.y - at.y)).toBe(40);
+    // The press was the node's, not a pan.
+    expect(await transform(page)).toBe(view);
+    await page.keyboard.press("Control+z");
+    await expect.poll(async () => Math.round((await moved.boundingBox())!.y - at.y)).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("screenshots of fitted graphs", () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: a fitted 1,000-node graph`, async (ctx) => {
+      const { page, context } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await openPipeline(page, 1000);
+      await screenshot(page, `lod-fitted-1000-${size.width}x${size.height}`);
+      await context.close();
+    });
+  }
+});
+
+describe("the runs drawer leaves a moved view alone", () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: pan, then Run: every node stays where it was on screen`, async (ctx) => {
+      const { page, context } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await settled(page);
+      const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
+      const from = { x: pane.x + pane.width - 80, y: pane.y + 30 };
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(from.x - 90, from.y + 40, { steps: 8 });
+      await page.mouse.up();
+      await settled(page);
+      const positions = () =>
+        page.$$eval(".react-flow__node", (els) =>
+          els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return `${(e as HTMLElement).dataset.id} ${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}`;
+          }),
+        );
+      const before = await positions();
+      expect(before.length).toBeGreaterThan(0);
+      await page.locator("[data-run-button]").click();
+      await expect.poll(() => page.getByRole("button", { name: /Runs/ }).getAttribute("aria-expanded")).toBe("true");
+      await page.locator("[data-run-id]").first().waitFor();
+      await settled(page);
+      expect(await positions()).toEqual(before);
+      await screenshot(page, `lod-drawer-after-pan-${size.width}x${size.height}`);
+      await context.close();
+    });
+  }
+});
