@@ -1,7 +1,7 @@
 // What the session's parts share (session.ts composes them): the tab's stores, its state cell,
 // the autosaver and the lock on the open library workflow.
 import type { Registry } from "../../graph";
-import type { EditorState } from "../store";
+import { createUiStore, type EditorState } from "../store";
 import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "../library/library";
 import { createAutosaver, type Autosaver } from "./autosave";
 import { newId } from "./db";
@@ -40,7 +40,7 @@ export interface SessionContext {
   holds: { slot: Release | null; workflow: Release | null; listening: (() => void) | null };
 }
 
-export const DEFAULT_STATE: SessionState = {
+const DEFAULT_STATE: SessionState = {
   ready: false,
   slot: null,
   autosave: { state: "idle" },
@@ -51,27 +51,12 @@ export const DEFAULT_STATE: SessionState = {
   unavailable: null,
 };
 
-function stateCell() {
-  let state: SessionState = DEFAULT_STATE;
-  const listeners = new Set<(s: SessionState) => void>();
-  return {
-    get: () => state,
-    set(patch: Partial<SessionState>) {
-      state = { ...state, ...patch };
-      for (const l of [...listeners]) l(state);
-    },
-    subscribe(cb: (s: SessionState) => void) {
-      listeners.add(cb);
-      return () => listeners.delete(cb);
-    },
-  };
-}
-
 export function createSessionContext(opts: SessionOptions): SessionContext {
   const { store, db } = opts;
   const now = opts.now ?? Date.now;
   const drafts = createDraftStore(db, now);
-  const cell = stateCell();
+  // A zustand store like the editor's other stores (store/uiStore.ts), not a hand-written one.
+  const cell = createUiStore<SessionState>(DEFAULT_STATE);
   const payload = (): DraftPayload => {
     const s = store.getState();
     const library = cell.get().library;
@@ -98,7 +83,9 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
     now,
   });
   return {
-    ...cell,
+    get: cell.get,
+    set: cell.set,
+    subscribe: (cb) => cell.subscribe((state) => cb(state)),
     store,
     registry: opts.registry,
     ask: opts.ask,

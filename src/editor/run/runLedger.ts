@@ -1,12 +1,19 @@
 // The run controller's state and its history writes: the one place that changes RunState. The
 // controller's parts (controller.ts, follow.ts, images.ts) read and write runs through it.
+import { createUiStore } from "../store/uiStore";
 import type { RunHistory } from "./history";
 import type { LiveInfo, RunRecord } from "./types";
 import type { RunState } from "./controller";
 
 export class RunLedger {
-  private state: RunState = { ready: false, runs: [], live: {}, connection: "online", storageError: null };
-  private readonly listeners = new Set<() => void>();
+  // A zustand store like the editor's other stores (store/uiStore.ts), not a hand-written one.
+  private readonly store = createUiStore<RunState>({
+    ready: false,
+    runs: [],
+    live: {},
+    connection: "online",
+    storageError: null,
+  });
   /** The chain of history writes; each starts after the one before it. */
   writes: Promise<void> = Promise.resolve();
 
@@ -15,16 +22,16 @@ export class RunLedger {
     private readonly onStorageError?: (error: unknown) => void,
   ) {}
 
-  getState = (): RunState => this.state;
+  getState = (): RunState => this.store.get();
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.store.subscribe(() => listener());
 
   emit(patch: Partial<RunState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const l of [...this.listeners]) l();
+    this.store.set(patch);
+  }
+
+  private get state(): RunState {
+    return this.store.get();
   }
 
   find(id: string): RunRecord | undefined {
