@@ -35,6 +35,7 @@ export const baseModel = defineNode({
       description: "Hugging Face id or URL of the checkpoint, e.g. stabilityai/stable-diffusion-xl-base-1.0.",
       required: true,
       default: "stabilityai/stable-diffusion-xl-base-1.0",
+      family: "base",
     }),
     unet_name: param.modelRef({
       request: "unet_name",

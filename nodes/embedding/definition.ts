@@ -21,6 +21,7 @@ export const embedding = defineNode({
       "Using more than one embedding: fal-ai/lora accepts only one per request.",
     ],
   },
+  views: { canvas: "model-file" },
   inputs: [{ id: "model", kind: "model", label: "Model", required: true }],
   outputs: [{ id: "model", kind: "model", label: "Model" }],
   glance: ["path"],
@@ -30,6 +31,8 @@ export const embedding = defineNode({
       label: "Embedding",
       description: "URL or Hugging Face id of the embedding file.",
       required: true,
+      family: "match",
+      takesFile: "embedding-file",
     }),
     tokens: param.custom(z.array(z.string()), "stringList", {
       request: "embeddings[].tokens",

@@ -26,6 +26,7 @@ export const image = defineNode({
       label: "Image",
       description: "An https URL or a data: URI; files you pick are uploaded first.",
       required: true,
+      takesFile: "image-file",
     }),
   },
   contribute(ctx) {

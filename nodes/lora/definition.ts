@@ -21,6 +21,8 @@ export const lora = defineNode({
       "Stacking several LoRAs at scale 1: their effects add up and the image overcooks. Lower each.",
     ],
   },
+  // Its file's family, rank, alpha, trigger words and thumbnail, read from the header.
+  views: { canvas: "model-file" },
   inputs: [{ id: "model", kind: "model", label: "Model", required: true }],
   outputs: [{ id: "model", kind: "model", label: "Model" }],
   glance: ["path", "scale"],
@@ -30,6 +32,8 @@ export const lora = defineNode({
       label: "LoRA",
       description: "URL or Hugging Face id of the LoRA weights (.safetensors).",
       required: true,
+      family: "match",
+      takesFile: "lora-file",
     }),
     scale: param.float({
       request: "loras[].scale",

@@ -19,6 +19,7 @@ import {
   type WorkflowDocument,
 } from "../graph";
 import { compileThroughComponents } from "./components";
+import { familyDiagnostics } from "./families";
 import { NodeChecks } from "./nodeChecks";
 import { checkRequestSize } from "./requestSize";
 import { teachingWarnings } from "./teaching";
@@ -153,7 +154,11 @@ function compileOutput(
   const walked = walkOutput(outputNode, graph);
   const { request, sourceMap, endpoint, diagnostics } = walked;
   const ruleErrorPaths = applyRequestRules(request, sourceMap, diagnostics);
-  diagnostics.push(...teachingWarnings(request, sourceMap));
+  const families = familyDiagnostics(walked.order);
+  diagnostics.push(...families.diagnostics);
+  // A file's header says more than its name: no name-based guess for the nodes it decided.
+  for (const d of teachingWarnings(request, sourceMap))
+    if (!(d.code === "model-family-mismatch" && d.nodeId && families.judged.has(d.nodeId))) diagnostics.push(d);
   if (!walked.broken) diagnostics.push(...checkRequestSize(request, sourceMap, outputId));
   const input = checkAgainstSchema(walked, outputId, validator, ruleErrorPaths);
   const ok = !walked.broken && !hasErrors(diagnostics);

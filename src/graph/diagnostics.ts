@@ -19,6 +19,9 @@ export const DIAGNOSTIC_CODES = {
   "node-error": "A node reported a problem while contributing to the request.",
   "internal-error": "The compiler hit a bug; the message says where.",
   "unknown-field": "An imported request has a field its endpoint does not take; it was dropped.",
+  "family-mismatch":
+    "A LoRA or embedding whose file's header says it was trained for another model family than the base model.",
+  "family-unknown": "A LoRA's or embedding's family, or the base model's, is not known, so the fit is not checked.",
   "model-family-mismatch":
     "A LoRA, ControlNet or embedding looks built for a different base model family (SD1.5 vs SDXL).",
   "prompt-weighting-off": "The prompt uses weighting syntax while prompt weighting is off.",

@@ -4,6 +4,7 @@
  * template/instance split), so files stay small and survive catalogue changes.
  */
 import type { PortKind } from "./ports";
+import type { FileFacts } from "./families";
 
 export const WORKFLOW_FORMAT = "lora-graph/workflow";
 export const WORKFLOW_VERSION = 3;
@@ -25,6 +26,11 @@ export interface WorkflowNode {
   bypass?: boolean;
   /** Advanced params unfolded in the node body. */
   expanded?: boolean;
+  /**
+   * What was read from the files its params point to (a LoRA's header), by param key; see
+   * `fileFactsOf` in families.ts, the only way it is read. Not sent: it is what the compiler knows.
+   */
+  fileInfo?: Record<string, FileFacts | unknown>;
 }
 
 export interface WorkflowEdge {

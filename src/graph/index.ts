@@ -1,5 +1,6 @@
 export * from "./ports";
 export * from "./params";
+export * from "./families";
 export * from "./diagnostics";
 export * from "./document";
 export * from "./defineNode";

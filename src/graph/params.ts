@@ -64,7 +64,23 @@ export interface ParamSpec<T = unknown> {
    * node's contribute really drops.
    */
   ignoredWhen?: { input: string; wired: boolean; hint: string };
+  /**
+   * The model family this param decides or must fit (src/graph/families.ts): `"base"` on the
+   * checkpoint a pipeline starts from, `"match"` on a LoRA or embedding file, whose family the
+   * compiler compares with the base model's once the node holds its file's facts (`fileInfo`).
+   */
+  family?: "base" | "match";
+  /**
+   * A file of this kind dropped on the canvas becomes a node of this type holding the file's
+   * uploaded URL in this param (the first such type in palette order), or fills this param on a
+   * selected node of the type.
+   */
+  takesFile?: FileKind;
 }
+
+/** Kinds of dropped files a param can take: a LoRA's .safetensors, an embedding's, an image. */
+export const FILE_KINDS = ["lora-file", "embedding-file", "image-file"] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
 
 export type ParamSpecs = Record<string, ParamSpec<any>>;
 export type ParamValues<P extends ParamSpecs> = {
@@ -73,7 +89,7 @@ export type ParamValues<P extends ParamSpecs> = {
 
 type Common = Pick<
   ParamSpec,
-  "label" | "description" | "advanced" | "required" | "placeholder" | "request" | "ignoredWhen"
+  "label" | "description" | "advanced" | "required" | "placeholder" | "request" | "ignoredWhen" | "family" | "takesFile"
 >;
 
 /** "must be a number, got text "abc"" instead of zod's generic wording: users read these on fields. */

@@ -13,6 +13,11 @@ export const CANVAS_VIEW_KINDS = [
   "denoise-strip",
   /** A sparkline of sigma per step for the node's scheduler settings. */
   "schedule-spark",
+  /**
+   * What the header of the file its `family: "match"` param points to says: family, rank and
+   * alpha, trigger-word chips that insert into the prompt, the thumbnail.
+   */
+  "model-file",
 ] as const;
 
 /** Shown in the inspector, between the node's actions and its settings. */

@@ -40,6 +40,11 @@ export const workflowNodeSchema = z.object({
   label: described(z.optional(z.string()), "User's name for the node."),
   bypass: described(z.optional(z.boolean()), "Switched off without deleting."),
   expanded: described(z.optional(z.boolean()), "Advanced params unfolded."),
+  // Checked where it is read (fileFactsOf): a malformed entry is ignored, never a reason to drop the node.
+  fileInfo: described(
+    z.optional(z.record(z.string(), z.unknown())),
+    "What the editor read from the files params point to (a LoRA's family, rank, trigger words), by param key.",
+  ),
 });
 
 export const workflowEdgeSchema = z.object({

@@ -4,16 +4,9 @@
  * See docs/interop.md ("Model names and families").
  */
 
-/** A model family: weights of one family do not fit a base model of another. */
-export type Family = "sd1" | "sd2" | "sdxl" | "flux" | "unknown";
+import { familyOfName, type Family } from "../graph/families";
 
-export const FAMILY_LABELS: Readonly<Record<Family, string>> = {
-  sd1: "SD1",
-  sd2: "SD2",
-  sdxl: "SDXL",
-  flux: "Flux",
-  unknown: "unknown",
-};
+export { FAMILY_LABELS, type Family } from "../graph/families";
 
 /** "C:\\models\\Stable-diffusion\\sd_xl_base_1.0.safetensors" → "sd_xl_base_1.0". */
 export function fileStem(name: string): string {
@@ -138,40 +131,11 @@ export function imageEncoderOfFile(name: string): ImageEncoder | undefined {
   return undefined;
 }
 
-/** Hugging Face ids whose family a name pattern would miss or get wrong. */
-const KNOWN_FAMILIES: Readonly<Record<string, Family>> = {
-  "runwayml/stable-diffusion-v1-5": "sd1",
-  "stable-diffusion-v1-5/stable-diffusion-v1-5": "sd1",
-  "compvis/stable-diffusion-v1-4": "sd1",
-  "stabilityai/stable-diffusion-2-1": "sd2",
-  "stabilityai/stable-diffusion-2-1-base": "sd2",
-  "stabilityai/stable-diffusion-2": "sd2",
-  "stabilityai/stable-diffusion-2-base": "sd2",
-  "stabilityai/sdxl-turbo": "sdxl",
-  "lykon/dreamshaper-8": "sd1",
-  "segmind/ssd-1b": "sdxl",
-};
-
-/** "https://huggingface.co/org/repo/resolve/main/x.safetensors" → "org/repo"; other names as they are. */
-function repoIdOf(name: string): string {
-  const m = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([^/?#]+)\/([^/?#]+)/i.exec(name.trim());
-  return m ? `${m[1]}/${m[2]}` : name.trim();
-}
-
 /**
- * The family of a base model, LoRA or ControlNet from its name, Hugging Face id or URL. Names are
- * only hints: "unknown" when nothing in the name says which.
+ * The family of a base model, LoRA or ControlNet from its name, Hugging Face id, URL or a
+ * well-known checkpoint file name (src/graph/families.ts holds the name rules the compiler uses).
  */
 export function familyOfModelName(name: string): Family {
-  const id = repoIdOf(name).toLowerCase();
-  if (Object.hasOwn(KNOWN_FAMILIES, id)) return KNOWN_FAMILIES[id];
-  const repo = checkpointRepo(id);
-  if (repo && Object.hasOwn(KNOWN_FAMILIES, repo.toLowerCase())) return KNOWN_FAMILIES[repo.toLowerCase()];
-  const s = id.replace(/\.(safetensors|ckpt|pt|pth|bin)$/, "");
-  if (/flux/.test(s)) return "flux";
-  if (/sdxl|sd_xl|stable-diffusion-xl|(^|[^a-z0-9])xl([^a-z]|$)|[a-z]xl(_|-|\d|$)|pony/.test(s)) return "sdxl";
-  if (/stable-diffusion-2|(^|[^a-z0-9])(sd[-_ ]?2(\.|[-_])?[01]?|v2[-_]1|v2[-_]0)([^0-9]|$)/.test(s)) return "sd2";
-  if (/stable-diffusion-v1|sd[-_ ]?1[-_.]?5|sd15|(^|[^a-z0-9])v1[-_]5|sd[-_]v1|(^|[^a-z0-9])sd1([^0-9]|$)/.test(s))
-    return "sd1";
-  return "unknown";
+  const repo = checkpointRepo(name);
+  return familyOfName(repo ?? name);
 }

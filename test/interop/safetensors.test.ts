@@ -211,6 +211,14 @@ describe("describeLora", () => {
     ).toMatchObject({ family: "flux", rank: 16 });
   });
 
+  it("tells an embedding's family by its vectors: clip_g is SDXL, 768 wide SD1, 1024 wide SD2", () => {
+    const fam = (t: Record<string, { shape: number[] }>) => describeLora(header(safetensors(undefined, t))).family;
+    expect(fam({ clip_l: { shape: [2, 768] }, clip_g: { shape: [2, 1280] } })).toBe("sdxl");
+    expect(fam({ emb_params: { shape: [2, 768] } })).toBe("sd1");
+    expect(fam({ "string_to_param.*": { shape: [2, 1024] } })).toBe("sd2");
+    expect(fam({ emb_params: { shape: [2, 640] } })).toBe("unknown");
+  });
+
   it("reads kohya metadata without a version as SD1, as A1111 does", () => {
     expect(describeLora(header(safetensors({ ss_network_dim: "4" }, { w: { shape: [2, 2] } })))).toMatchObject({
       family: "sd1",

@@ -24,10 +24,13 @@ export {
 } from "./lora";
 export { checkLoraUrl, checkRedirect, type LoraSite, type UrlCheck } from "./hosts";
 export { familyOfModelName, FAMILY_LABELS, type Family } from "../models";
+export { DEFAULT_FIRST_READ } from "./remote";
 export {
   headerReport,
   readHeader,
   readRemoteHeader,
+  readBody,
+  totalOf,
   RemoteHeaderError,
   type HeaderDiagnostic,
   type HeaderSource,

@@ -101,8 +101,8 @@ function familyOf(header: SafetensorsHeader): Pick<LoraInfo, "family" | "familyS
 
 /**
  * The family the tensors were made for: a second text encoder means SDXL; Flux has its own block
- * names; otherwise the width of a cross-attention key projection says which text encoder it
- * reads (768 SD1, 1024 SD2, 2048 SDXL).
+ * names; otherwise the width of a cross-attention key projection (or of an embedding's vectors)
+ * says which text encoder it reads (768 SD1, 1024 SD2, 2048 SDXL).
  */
 export function familyOfTensors(tensors: Map<string, { shape: number[] }>): Family {
   let width: number | undefined;
@@ -110,6 +110,9 @@ export function familyOfTensors(tensors: Map<string, { shape: number[] }>): Fami
     if (/double_blocks|single_blocks|single_transformer_blocks|transformer\.transformer_blocks/.test(name))
       return "flux";
     if (/^lora_te2_|^te2[._]|text_encoder_2\.|conditioner\.embedders\.1/.test(name)) return "sdxl";
+    // Textual-inversion embeddings: SDXL's carry one vector set per text encoder.
+    if (name === "clip_g") return "sdxl";
+    if (width === undefined && (name === "emb_params" || name.startsWith("string_to_param"))) width = t.shape[1];
     if (width === undefined && /attn2[._]to_k/.test(name) && /lora_down|lora_A|lora\.down/.test(name))
       width = t.shape[1];
   }

@@ -13,7 +13,8 @@ import { checkLoraUrl, checkRedirect, type UrlCheck } from "./hosts";
 import { describeLora } from "./lora";
 
 /** Enough for most LoRA headers in one read. */
-const FIRST_READ = 64 * 1024;
+export const DEFAULT_FIRST_READ = 64 * 1024;
+const FIRST_READ = DEFAULT_FIRST_READ;
 const MAX_REDIRECTS = 5;
 
 export interface HeaderSource {
@@ -86,7 +87,7 @@ export async function readHeader(
 }
 
 /** `Content-Range: bytes 0-65535/123456789` → 123456789. */
-function totalOf(res: RangeResponse): number | undefined {
+export function totalOf(res: RangeResponse): number | undefined {
   const range = /\/(\d+)\s*$/.exec(res.headers.get("content-range") ?? "");
   if (range) return Number(range[1]);
   const length = res.status === 200 ? Number(res.headers.get("content-length")) : NaN;
@@ -94,7 +95,7 @@ function totalOf(res: RangeResponse): number | undefined {
 }
 
 /** At most `want` bytes of the body; the rest is never read. */
-async function readBody(res: RangeResponse, want: number): Promise<Uint8Array> {
+export async function readBody(res: RangeResponse, want: number): Promise<Uint8Array> {
   const out = new Uint8Array(want);
   let got = 0;
   const reader = res.body?.getReader();
