@@ -82,6 +82,7 @@ export function addNode(ctx: StoreContext, type: string, position: XY, opts: Add
     params: { ...requiredDefaults(def), ...opts.params },
   };
   if (opts.label) node.label = opts.label;
+  if (opts.fileInfo) node.fileInfo = { ...opts.fileInfo };
   shift(ctx, [node]);
   const edge = opts.connectFrom ? wireForNewNode(ctx, node, def, opts.connectFrom) : undefined;
   ctx.history.commit(

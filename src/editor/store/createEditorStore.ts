@@ -62,6 +62,7 @@ export function createEditorStore(
     rename: (nodeId, label) => edit.rename(ctx, nodeId, label),
     setMeta: (patch) => edit.setMeta(ctx, patch),
     setExpanded: (nodeId, expanded) => edit.setExpanded(ctx, nodeId, expanded),
+    setFileInfo: (nodeId, key, facts) => edit.setFileInfo(ctx, nodeId, key, facts),
 
     undo: () => history.undo(),
     redo: () => history.redo(),

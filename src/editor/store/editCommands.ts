@@ -1,6 +1,6 @@
 // The editor store's commands that edit inside nodes (params, bypass, label, folding) and the
 // document's meta; createEditorStore.ts hands them to the store.
-import type { WorkflowDocument } from "../../graph";
+import type { FileFacts, WorkflowDocument } from "../../graph";
 import { findNode, type StoreContext } from "./commands";
 
 export function setParam(ctx: StoreContext, nodeId: string, key: string, value: unknown): void {
@@ -53,6 +53,17 @@ export function setMeta(ctx: StoreContext, patch: Partial<WorkflowDocument["meta
     },
     { coalesceKey: `meta:${Object.keys(patch).join(",")}` },
   );
+}
+
+/** What was read from a file a param points to is a fact about the file, not an edit. */
+export function setFileInfo(ctx: StoreContext, nodeId: string, key: string, facts: FileFacts): void {
+  ctx.history.silent((d) => {
+    const n = findNode(ctx, d, nodeId);
+    if (!n) return;
+    const old = n.fileInfo && Object.hasOwn(n.fileInfo, key) ? n.fileInfo[key] : undefined;
+    if (JSON.stringify(old) === JSON.stringify(facts)) return;
+    n.fileInfo = { ...n.fileInfo, [key]: facts };
+  }, true);
 }
 
 /** Folding is not an undo step. */

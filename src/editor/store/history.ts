@@ -96,10 +96,12 @@ export class History {
   }
 
   /** Document change that is deliberately not an undo step (folding). Only touches node properties, never array shape. */
-  silent(recipe: Recipe): void {
+  silent(recipe: Recipe, keepClean = false): void {
     const state = this.state;
     const [doc, patches] = produceWithPatches(state.document, recipe);
     if (!patches.length) return;
+    // Facts read about a file change nothing the user made: a clean document stays clean.
+    if (keepClean) return this.set({ ...state, document: doc });
     this.cleanPoint = this.cleanPoint === topId(state.history.past) ? null : this.cleanPoint;
     this.set({ ...state, document: doc, dirty: this.dirtyAt(state.history.past) });
   }

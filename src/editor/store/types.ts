@@ -1,5 +1,5 @@
 import type { Patch } from "immer";
-import type { ConnectResult, PortRef, Registry, WorkflowDocument, WorkflowNode, XY } from "../../graph";
+import type { ConnectResult, FileFacts, PortRef, Registry, WorkflowDocument, WorkflowNode, XY } from "../../graph";
 import type { IdFactory } from "./ids";
 
 export const HISTORY_LIMIT = 100;
@@ -55,6 +55,8 @@ export interface AddNodeOptions {
   connectFrom?: { nodeId: string; handleId: string; handleType: "source" | "target" };
   /** Select the new node (default true). */
   select?: boolean;
+  /** What was read from the files its params point to (a dropped LoRA's header), by param key. */
+  fileInfo?: Record<string, FileFacts>;
 }
 
 export interface EditorStore {
@@ -91,6 +93,11 @@ export interface EditorStore {
 
   // Not history steps.
   setExpanded(nodeId: string, expanded: boolean): void;
+  /**
+   * Keeps what was read from the file a param points to on the node (see `fileFactsOf`); not an
+   * undo step, and a clean document stays clean: it is a fact about the file, not an edit.
+   */
+  setFileInfo(nodeId: string, key: string, facts: FileFacts): void;
   setSelection(selection: Partial<Selection>): void;
   selectAll(): void;
   setViewport(viewport: Viewport): void;

@@ -25,6 +25,7 @@ const view = (load: () => Promise<ComponentType<NodeViewProps>>): View =>
 const CANVAS_VIEWS = {
   "denoise-strip": view(() => strips().then((m) => m.SamplerStrip)),
   "schedule-spark": view(() => strips().then((m) => m.SchedulerSpark)),
+  "model-file": view(() => import("../files/ModelFileView").then((m) => m.ModelFileView)),
 } satisfies Record<CanvasViewKind, View>;
 
 const INSPECTOR_VIEWS = {
