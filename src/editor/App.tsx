@@ -53,7 +53,7 @@ function Shell({ editor }: { editor: Editor }) {
           const c = canvasCenter();
           ui.set({ palette: { screen: { x: c.screen.x - 160, y: c.screen.y - 120 }, flow: c.flow } });
         },
-        save: () => files.saveToFile(editor),
+        save: () => files.save(editor),
         open: () => files.pickFile(editor),
         layout,
         fitView: () => fitGraph(canvasViewOf(editor), flow, { duration: 200 }),

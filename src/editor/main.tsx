@@ -10,6 +10,8 @@ import { App } from "./App";
 import { startPersistence } from "./persistence/boot";
 import { arrangeAdded } from "./flow/place";
 import { canvasViewOf } from "./flow/view";
+import { detectWorkspace } from "./library/workspaceApi";
+import { attachWorkspace, workspaceLibrary } from "./library/workspace";
 
 /** First visit: the starter template, run through the loader like any file (migrations, checks). */
 function starter() {
@@ -24,11 +26,17 @@ const editor = createEditor({
   arrange: (added, existing) => arrangeAdded(canvasViewOf(editor), added, existing, (t) => registry.get(t)),
 });
 
+// Served by our server, the library lists and saves the workspace folder too (asked once, briefly).
+const workspace = detectWorkspace();
+
 // Restore this tab's draft (if any) before the first render, so the canvas opens on it.
-void startPersistence(editor).finally(() =>
+void startPersistence(editor, {
+  library: (db) => workspace.then((api) => (api ? workspaceLibrary(db, api) : undefined)),
+}).finally(() => {
   createRoot(document.getElementById("root")!).render(
     <StrictMode>
       <App editor={editor} />
     </StrictMode>,
-  ),
-);
+  );
+  void workspace.then((api) => api && attachWorkspace(editor, api));
+});

@@ -34,7 +34,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { group: "View", keys: "Esc", action: "Close dialogs, clear selection" },
   { group: "View", keys: "?", action: "This help" },
   { group: "File & run", keys: "Ctrl+Enter", action: "Run the pipeline on fal (also from a text field)" },
-  { group: "File & run", keys: "Ctrl+S", action: "Save (download JSON)" },
+  { group: "File & run", keys: "Ctrl+S", action: "Save (to its workspace file, else download JSON)" },
   { group: "File & run", keys: "Ctrl+O", action: "Open a workflow file" },
 ];
 

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
-import { startServer, type StartedServer } from "../harness/server";
+import { startServer, type StartedServer, type StartServerOptions } from "../harness/server";
 
 export async function openEditor(b: TestBrowser, url: string, opts?: Parameters<TestBrowser["newPage"]>[1]) {
   const r = await b.newPage(url, opts);
@@ -228,11 +228,14 @@ export async function dropFile(page: Page, name: string, content: string | Uint8
  * let srv: StartedServer; let b: TestBrowser;
  * setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
  */
-export function setupServerAndBrowser(assign: (srv: StartedServer, browser: TestBrowser) => void): void {
+export function setupServerAndBrowser(
+  assign: (srv: StartedServer, browser: TestBrowser) => void,
+  options: StartServerOptions = {},
+): void {
   let srv: StartedServer | undefined;
   let browser: TestBrowser | undefined;
   beforeAll(async () => {
-    srv = await startServer();
+    srv = await startServer(options);
     browser = await launchBrowser();
     assign(srv, browser);
   });

@@ -90,15 +90,15 @@ describe("workflow library", () => {
   it("save refuses to overwrite a record changed since it was read, unless forced", async () => {
     const l = await lib();
     const rec = await l.saveAs("W", doc("W", 1));
-    const first = await l.save(rec.id, doc("W", 2), rec.updatedAt);
+    const first = await l.save(rec.id, doc("W", 2), rec);
     expect(first.ok).toBe(true);
-    const stale = await l.save(rec.id, doc("W", 5), rec.updatedAt);
+    const stale = await l.save(rec.id, doc("W", 5), rec);
     expect(stale).toMatchObject({ ok: false, conflict: { id: rec.id, nodeCount: 2 } });
     expect((await l.get(rec.id))!.nodeCount).toBe(2);
-    const forced = await l.save(rec.id, doc("W", 5), rec.updatedAt, { force: true });
+    const forced = await l.save(rec.id, doc("W", 5), rec, { force: true });
     expect(forced.ok).toBe(true);
     expect((await l.get(rec.id))!.nodeCount).toBe(5);
     await l.remove(rec.id);
-    expect(await l.save(rec.id, doc("W"), 0)).toEqual({ ok: false, conflict: null });
+    expect(await l.save(rec.id, doc("W"), { updatedAt: 0 })).toEqual({ ok: false, conflict: null });
   });
 });

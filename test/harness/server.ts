@@ -9,9 +9,12 @@
  */
 import { createApp, type AppOptions } from "../../src/server/app.ts";
 import type { Logger } from "../../src/server/http.ts";
+import { createWorkspace } from "../../src/server/workspace/index.ts";
 import type { Standin } from "../../src/server/standin/index.ts";
 
 export interface StartServerOptions extends AppOptions {
+  /** Serves this folder as the workspace (docs/components.md#the-workspace-api); a temp dir in tests. */
+  workspaceDir?: string;
   /** Default 0 (random free port). */
   port?: number;
   host?: string;
@@ -36,8 +39,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sta
     warn: (m) => logs.push(`warn ${m}`),
     error: (m) => logs.push(`error ${m}`),
   };
+  const workspace =
+    options.workspace ??
+    (options.workspaceDir ? await createWorkspace({ dir: options.workspaceDir, logger }) : undefined);
   const app = createApp({
     ...options,
+    workspace,
     logger,
     // Tests are fast by default and don't trip the per-client limiter unless they ask for it.
     standinOptions: { latencyMs: 60, queueDelayMs: 20, keepaliveMs: 1000, testMode: true, ...options.standinOptions },

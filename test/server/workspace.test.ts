@@ -231,3 +231,63 @@ describe("hostile workspace requests", () => {
     expect((await raw("PUT", path, pipeline("a"), { [TOKEN_HEADER]: "s3cret-token" })).status).toBe(200);
   });
 });
+
+/** Opens the live-update stream; resolves with its status once the head arrives, and a reader. */
+function openEvents(path = "/api/workspace/events", headers: Record<string, string> = {}) {
+  const { hostname, port } = new URL(base);
+  return new Promise<{ status: number; type: string; text: () => string; close(): void }>((resolve, reject) => {
+    const req = request({ hostname, port, path, headers }, (res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => void (text += c.toString()));
+      resolve({
+        status: res.statusCode ?? 0,
+        type: String(res.headers["content-type"] ?? ""),
+        text: () => text,
+        close: () => res.destroy(),
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("the live-update route", () => {
+  it("refuses a foreign Host or Origin, and serves its own origin", async () => {
+    const evilHost = await openEvents(undefined, { host: "evil.example" });
+    evilHost.close();
+    expect(evilHost.status).toBe(421);
+    const evilOrigin = await openEvents(undefined, { origin: "https://evil.example" });
+    evilOrigin.close();
+    expect(evilOrigin.status).toBe(403);
+    const { host } = new URL(base);
+    const own = await openEvents(undefined, { origin: `http://${host}` });
+    own.close();
+    expect(own.status).toBe(200);
+    expect(own.type).toMatch(/^text\/event-stream/);
+  });
+
+  it("is no way around the name checks: events paths with traversal are refused", async () => {
+    for (const path of [
+      "/api/workspace/events/..%2f..%2fsecret.json",
+      "/api/workspace/events%2f..%2fsecret.json",
+      "/api/workspace/pipelines/..%5cevents",
+    ]) {
+      const r = await raw("GET", path);
+      expect(r.status, path).toBeGreaterThanOrEqual(400);
+      expect(r.headers["content-type"], path).not.toMatch(/event-stream/);
+    }
+  });
+
+  it("announces only workspace file names, never temporary or foreign ones", async () => {
+    const s = await openEvents();
+    await expect.poll(() => s.text()).toContain(": watching");
+    const folder = join(dir, "ws", "pipelines");
+    writeFileSync(join(folder, ".tmp-save.json"), pipeline("t"));
+    writeFileSync(join(folder, "not;allowed.json"), pipeline("n"));
+    writeFileSync(join(folder, "fine.json"), pipeline("f"));
+    await expect.poll(() => s.text()).toContain("fine.json");
+    s.close();
+    const names = [...s.text().matchAll(/data: (.*)/g)].map((m) => JSON.parse(m[1]).name);
+    expect(new Set(names)).toEqual(new Set(["fine.json"]));
+  });
+});

@@ -10,9 +10,10 @@ import { getSession } from "../persistence/boot";
 import type { OpenOutcome, Session } from "../persistence/session";
 import type { DraftRecord, RecentDraftRecord } from "../persistence/db";
 import type { WorkflowSummary } from "./library";
-import { downloadText, filesUiOf, openTemplate, saveToLibrary, useFilesUiApi } from "./files";
+import { downloadText, filesUiOf, openTemplate, placeOf, saveToLibrary, useFilesUiApi } from "./files";
 import type { Editor } from "../store";
 import { time, useFilesUi, useSession, useSessionState } from "./hooks";
+import { useWorkspace } from "./workspace";
 
 // The lessons (their workflows and text) load when the gallery first opens.
 const LessonCards = lazy(() => import("../teach/Lessons").then((m) => ({ default: m.LessonCards })));
@@ -144,7 +145,7 @@ function NameDialog() {
     try {
       const rec = await session.saveAsToLibrary(name);
       close();
-      ui.toast(`Saved “${rec.name}” to the library`, "success");
+      ui.toast(`Saved “${rec.name}” ${placeOf(rec)}`, "success");
     } catch (e) {
       setError((e as Error).message);
     }
@@ -201,6 +202,8 @@ function LibraryRow({
   const filesUi = useFilesUiApi();
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(rec.name);
+  // Workspace files are renamed and deleted in the folder (or with git), where people expect it.
+  const onDisk = rec.where === "workspace";
   const act = async (fn: () => Promise<unknown>) => {
     try {
       await fn();
@@ -240,7 +243,14 @@ function LibraryRow({
             {current && <span className="lg-tag">open</span>}
           </span>
           <span className="lg-row-meta">
-            {rec.nodeCount} nodes · saved {time(rec.updatedAt)}
+            <span
+              className={`lg-where ${onDisk ? "disk" : "browser"}`}
+              data-testid="library-item-where"
+              title={onDisk ? "A file in the workspace folder, shared with git and the command line" : undefined}
+            >
+              {onDisk ? rec.file : "this browser"}
+            </span>
+            {onDisk ? "" : ` · ${rec.nodeCount} nodes`} · saved {time(rec.updatedAt)}
           </span>
         </div>
       )}
@@ -261,13 +271,15 @@ function LibraryRow({
         >
           Open
         </button>
-        <button
-          className="btn small"
-          data-testid="library-rename"
-          onClick={() => (setName(rec.name), setRenaming(true))}
-        >
-          Rename
-        </button>
+        {!onDisk && (
+          <button
+            className="btn small"
+            data-testid="library-rename"
+            onClick={() => (setName(rec.name), setRenaming(true))}
+          >
+            Rename
+          </button>
+        )}
         <button
           className="btn small"
           data-testid="library-duplicate"
@@ -275,19 +287,21 @@ function LibraryRow({
         >
           Duplicate
         </button>
-        <button
-          className="btn small danger"
-          data-testid="library-delete"
-          title="Delete (recoverable from Recover drafts)"
-          onClick={() =>
-            void act(async () => {
-              await session.deleteFromLibrary(rec.id);
-              ui.toast(`Deleted “${rec.name}”; recover it under Recover drafts`, "info", 6000);
-            })
-          }
-        >
-          Delete
-        </button>
+        {!onDisk && (
+          <button
+            className="btn small danger"
+            data-testid="library-delete"
+            title="Delete (recoverable from Recover drafts)"
+            onClick={() =>
+              void act(async () => {
+                await session.deleteFromLibrary(rec.id);
+                ui.toast(`Deleted “${rec.name}”; recover it under Recover drafts`, "info", 6000);
+              })
+            }
+          >
+            Delete
+          </button>
+        )}
       </div>
     </li>
   );
@@ -300,7 +314,8 @@ function LibraryDialog() {
   const s = useSessionState();
   const editor = useEditorInstance();
   const [query, setQuery] = useState("");
-  const { items, recent, unreadable, refresh } = useLibraryLists(open, session, query);
+  const { items, recent, unreadable, refresh, listError } = useLibraryLists(open, session, query);
+  const workspaceApi = useWorkspace((w) => w.api);
   if (!open) return null;
   const close = () => filesUi.set({ library: false });
   if (!session) {
@@ -314,6 +329,7 @@ function LibraryDialog() {
     );
   }
   const currentId = s?.library?.id;
+  const onDiskToo = !!workspaceApi;
   return (
     <Modal title="Library" onClose={close} width={720}>
       <div className="lg-library" data-testid="library-dialog">
@@ -349,6 +365,8 @@ function LibraryDialog() {
             </button>
           )}
         </div>
+        <WhereNote />
+        {listError && <div className="callout error">{listError}</div>}
         <ul className="lg-list">
           {items.map((rec) => (
             <LibraryRow
@@ -363,7 +381,9 @@ function LibraryDialog() {
             <li className="lg-empty">
               {query
                 ? "No workflow matches this search."
-                : "No saved workflows yet. Save the current pipeline to start your library."}
+                : onDiskToo
+                  ? "No saved pipelines yet. Save the current pipeline: it becomes a file in the workspace's pipelines/ folder."
+                  : "No saved workflows yet. Save the current pipeline to start your library."}
             </li>
           )}
         </ul>
@@ -372,6 +392,18 @@ function LibraryDialog() {
         {unreadable.length > 0 && <UnreadableDrafts unreadable={unreadable} session={session} onChanged={refresh} />}
       </div>
     </Modal>
+  );
+}
+
+/** Says where saves go, so nobody wonders whether a pipeline is on disk or only in this browser. */
+function WhereNote() {
+  const api = useWorkspace((w) => w.api);
+  return (
+    <p className="muted small lg-where-note" data-testid="library-where-note">
+      {api
+        ? "Saves go to the workspace folder's pipelines/ on this computer, shared with git and the command line. Pipelines marked “this browser” are kept in this browser only."
+        : "Served without the lora-graph server, so the library is kept in this browser only. Run npm start to work in a workspace folder."}
+    </p>
   );
 }
 
@@ -384,8 +416,11 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
   const [items, setItems] = useState<WorkflowSummary[]>([]);
   const [recent, setRecent] = useState<RecentDraftRecord[]>([]);
   const [unreadable, setUnreadable] = useState<DraftRecord[]>([]);
+  const [listError, setListError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const refresh = () => setTick((t) => t + 1);
+  // A change on disk (git, the command line, another tab) lists again.
+  const revision = useWorkspace((w) => w.revision);
   const queryRef = useRef(query);
   queryRef.current = query;
 
@@ -394,12 +429,16 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
     let live = true;
     void (async () => {
       const [list, rec, slots] = await Promise.all([
-        session.library.list(queryRef.current),
+        session.library.list(queryRef.current).catch((e: unknown) => {
+          setListError((e as Error).message);
+          return [];
+        }),
         session.drafts.listRecent(),
         session.drafts.listSlots(),
       ]);
       if (!live) return;
       setItems(list);
+      if (list.length) setListError(null);
       setRecent(rec);
       setUnreadable(slots.filter((x) => x.quarantined));
     })();
@@ -407,9 +446,9 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
       live = false;
     };
     // Also refresh when this tab saves to the library (the name dialog finishes after the click).
-  }, [open, session, query, tick, s?.library?.id, s?.library?.updatedAt, s?.library?.name]);
+  }, [open, session, query, tick, revision, s?.library?.id, s?.library?.updatedAt, s?.library?.etag, s?.library?.name]);
 
-  return { items, recent, unreadable, refresh };
+  return { items, recent, unreadable, refresh, listError };
 }
 
 /** Pipelines replaced or deleted, each recoverable or downloadable as raw data. */

@@ -13,6 +13,7 @@ import { getSession, useBootError, useCurrentAsk, useSession } from "../persiste
 import { downloadText, type FilesUiState } from "./files";
 import { time, useFilesUi, useSessionState } from "./hooks";
 import { lazyPart, whenIdle } from "../lazy";
+import { acceptReloadOffer, useWorkspace, workspaceOf } from "./workspace";
 import "./library.css";
 import { TeachMount } from "../teach/TeachMount";
 
@@ -55,6 +56,8 @@ function Banners() {
   const s = useSessionState();
   const bootError = useBootError();
   const session = useSession();
+  const offer = useWorkspace((w) => w.offer);
+  const editor = useEditorInstance();
   const items: ReactElement[] = [];
   if (bootError) {
     items.push(
@@ -110,6 +113,33 @@ function Banners() {
             title="Keep it; it stays listed in Library › Recover"
           >
             Later
+          </button>
+        </span>
+      </div>,
+    );
+  }
+  if (offer) {
+    items.push(
+      <div key="offer" className="lg-banner warning" role="status" data-testid="banner-reload-offer">
+        <span>
+          <strong>{offer.file} changed on disk.</strong> Reload to see that version; this one stays under Library ›
+          Recover drafts.
+        </span>
+        <span className="lg-banner-actions">
+          <button
+            className="btn small primary"
+            data-testid="reload-offer-reload"
+            onClick={() => void acceptReloadOffer(editor)}
+          >
+            Reload
+          </button>
+          <button
+            className="btn small"
+            data-testid="reload-offer-keep"
+            title="Keep this version; saving it later asks before replacing the file"
+            onClick={() => workspaceOf(editor).set({ offer: null })}
+          >
+            Keep this
           </button>
         </span>
       </div>,
@@ -178,7 +208,11 @@ function AutosaveChip() {
         title={s.autosave.lastSavedAt ? `Last autosave ${time(s.autosave.lastSavedAt)}` : undefined}
       >
         {text}
-        {s.library && <span className="lg-chip-lib"> · library: {s.library.name}</span>}
+        {s.library && (
+          <span className="lg-chip-lib" data-testid="autosave-where">
+            {s.library.where === "workspace" ? ` · file: ${s.library.file}` : ` · library: ${s.library.name}`}
+          </span>
+        )}
       </div>
     </OnCanvas>
   );

@@ -10,6 +10,7 @@ import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 import { dialogsOf, getSession } from "../persistence/boot";
+import type { WorkflowSummary } from "./library";
 
 export interface LoadErrorReport {
   title: string;
@@ -169,6 +170,10 @@ export async function openTemplate(
   return done;
 }
 
+/** Where a library entry lives, said as the end of a sentence. */
+export const placeOf = (lib: WorkflowSummary | null | undefined) =>
+  lib?.where === "workspace" ? `to the workspace (${lib.file})` : "to the library in this browser";
+
 /** Save to the library: over the open workflow, or under a new name (asks for it). */
 export async function saveToLibrary(editor: Editor) {
   const { ui, store } = editor;
@@ -183,21 +188,28 @@ export async function saveToLibrary(editor: Editor) {
   }
   try {
     const r = await session.saveToLibrary();
+    const lib = session.state().library;
     if (r === "need-name")
       filesUiOf(editor).set({ nameFor: { initial: store.getState().document.meta.name ?? "Untitled pipeline" } });
-    else if (r === "saved" || r === "copied")
-      ui.toast(
-        r === "saved"
-          ? `Saved “${session.state().library?.name}” to the library`
-          : `Saved a copy “${session.state().library?.name}”`,
-        "success",
-      );
+    else if (r === "save-as") filesUiOf(editor).set({ nameFor: { initial: `${lib?.name ?? "Untitled"} (mine)` } });
+    else if (r === "saved") ui.toast(`Saved “${lib?.name}” ${placeOf(lib)}`, "success");
+    else if (r === "reloaded") ui.toast(`Reloaded “${lib?.name}”; your version is under Recover drafts`, "info", 6000);
   } catch (e) {
     ui.toast(`Could not save to the library: ${(e as Error).message}`, "error", 8000);
   }
 }
 
+/**
+ * Ctrl+S: a pipeline opened from the workspace folder is saved back to its file (with the
+ * conflict check); anything else is downloaded, as before there was a workspace.
+ */
+export function save(editor: Editor) {
+  if (getSession(editor)?.state().library?.where === "workspace") void saveToLibrary(editor);
+  else saveToFile(editor);
+}
+
 export const files = {
+  save,
   newPipeline,
   pickFile,
   openBlob,

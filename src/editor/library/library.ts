@@ -9,7 +9,19 @@
 import { loadWorkflow, serializeWorkflow, type LoadResult, type Registry, type WorkflowDocument } from "../../graph";
 import { newId, type Database, type WorkflowRecord } from "../persistence/db";
 
-export type WorkflowSummary = Omit<WorkflowRecord, "data">;
+/**
+ * A library entry. One in the workspace folder (served by our server) has `where: "workspace"`,
+ * its file name and the ETag it was read at; one without `where` lives in this browser.
+ */
+export type WorkflowSummary = Omit<WorkflowRecord, "data"> & {
+  where?: "workspace";
+  /** `pipelines/<name>.json` in the workspace. */
+  file?: string;
+  etag?: string;
+};
+
+/** What a save is based on: the version this tab read (updatedAt in the browser, ETag on disk). */
+export type SaveBase = Pick<WorkflowSummary, "updatedAt" | "etag">;
 
 export type SaveResult = { ok: true; record: WorkflowSummary } | { ok: false; conflict: WorkflowSummary | null };
 
@@ -21,14 +33,14 @@ export interface WorkflowLibrary {
   open(id: string, registry: Registry): Promise<{ record: WorkflowSummary; result: LoadResult } | undefined>;
   saveAs(name: string, doc: WorkflowDocument): Promise<WorkflowSummary>;
   /**
-   * Overwrites a record. `expectedUpdatedAt` is the updatedAt this tab last saw; if the record
-   * changed since (another tab saved it) or was deleted, nothing is written and the conflict is returned.
+   * Overwrites a record. `base` is the version this tab last saw; if the record changed since
+   * (another tab or the disk) or was deleted, nothing is written and the conflict is returned.
    * Pass `force: true` to overwrite anyway after the user agreed.
    */
   save(
     id: string,
     doc: WorkflowDocument,
-    expectedUpdatedAt: number | undefined,
+    base: SaveBase | undefined,
     options?: { force?: boolean },
   ): Promise<SaveResult>;
   rename(id: string, name: string): Promise<WorkflowSummary>;
@@ -56,7 +68,7 @@ export function matchesQuery(name: string, query: string): boolean {
 
 const summary = ({ data: _data, ...rest }: WorkflowRecord): WorkflowSummary => rest;
 
-function withName(doc: WorkflowDocument, name: string): WorkflowDocument {
+export function withName(doc: WorkflowDocument, name: string): WorkflowDocument {
   return { ...doc, meta: { ...doc.meta, name } };
 }
 
@@ -96,10 +108,10 @@ export function createLibrary(db: Database, clock: () => number = Date.now): Wor
       return summary(rec);
     },
 
-    async save(id, doc, expectedUpdatedAt, options = {}) {
+    async save(id, doc, base, options = {}) {
       const tx = db.transaction("workflows", "readwrite");
       const cur = await tx.store.get(id);
-      if (!options.force && (!cur || cur.updatedAt !== expectedUpdatedAt)) {
+      if (!options.force && (!cur || cur.updatedAt !== base?.updatedAt)) {
         await tx.done;
         return { ok: false, conflict: cur ? summary(cur) : null };
       }

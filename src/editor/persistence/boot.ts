@@ -3,7 +3,8 @@
  * than flashing the starter and refitting), and holds each editor's session and its dialog queue
  * for the React layer.
  */
-import { openDatabase } from "./db";
+import { openDatabase, type Database } from "./db";
+import type { WorkflowLibrary } from "../library/library";
 import { attachLifecycle, createSession, type AskRequest, type Session } from "./session";
 import { broadcastChannel } from "./tabs";
 import { definePart, type Editor } from "../store/editor";
@@ -73,13 +74,19 @@ export const useBootError = (): string | null => useUiStore(usePart(persistenceP
  * without IndexedDB (private mode, blocked storage) the editor still works, with a banner.
  * Resolves after at most `timeoutMs` so a hung database cannot keep the editor from showing.
  */
-export async function startPersistence(editor: Editor, timeoutMs = 4000): Promise<Session | null> {
+export async function startPersistence(
+  editor: Editor,
+  opts: { timeoutMs?: number; library?: (db: Database) => Promise<WorkflowLibrary | undefined> } = {},
+): Promise<Session | null> {
+  const timeoutMs = opts.timeoutMs ?? 4000;
   const { dialogs, state } = persistenceOf(editor);
   let session: Session | null = null;
   let bootError: string | null = null;
   const boot = (async () => {
     const db = await openDatabase();
+    const library = await opts.library?.(db);
     const s = createSession({
+      library,
       store: editor.store,
       registry: editor.registry,
       db,

@@ -13,7 +13,14 @@ import type { DraftStore } from "./drafts";
 import type { CorruptReason, DraftPayload } from "./snapshot";
 import type { KeyValue, TabChannel, TabLocks } from "./tabs";
 import { createSessionContext } from "./sessionContext";
-import { deleteFromLibrary, saveAsToLibrary, saveToLibrary } from "./sessionLibrary";
+import {
+  deleteFromLibrary,
+  libraryChanged,
+  reloadLibrary,
+  saveAsToLibrary,
+  saveToLibrary,
+  type SaveOutcome,
+} from "./sessionLibrary";
 import { openFile, openLibrary, recoverRecent, replace } from "./sessionOpen";
 import { startSession } from "./sessionStart";
 
@@ -65,6 +72,8 @@ export interface SessionOptions {
   registry: Registry;
   db: Database;
   ask: Ask;
+  /** The library to use instead of the browser's own (the workspace's, when served by our server). */
+  library?: WorkflowLibrary;
   locks?: TabLocks;
   storage?: KeyValue;
   channel?: TabChannel | null;
@@ -98,7 +107,18 @@ export interface Session {
   openLibrary(id: string): Promise<OpenOutcome>;
   recoverRecent(id: string): Promise<OpenOutcome>;
   /** Saves over the open library workflow, or asks the caller for a name (returns "need-name"). */
-  saveToLibrary(): Promise<"saved" | "need-name" | "cancelled" | "copied">;
+  /**
+   * Saves over the open library workflow, or asks the caller for a name ("need-name"; "save-as"
+   * when the user chose Save as… over a conflict).
+   */
+  saveToLibrary(): Promise<SaveOutcome>;
+  /**
+   * The library copy of the open pipeline changed to `etag` (seen on disk; null: deleted): asks
+   * with the conflict choices and carries out the answer. "same" when it is the version open here.
+   */
+  libraryChanged(etag: string | null): Promise<"reloaded" | "saved" | "save-as" | "kept" | "same">;
+  /** Opens the library copy again; this tab's version goes to the recent drafts. */
+  reloadLibrary(): Promise<boolean>;
   saveAsToLibrary(name: string): Promise<WorkflowSummary>;
   deleteFromLibrary(id: string): Promise<void>;
   /** The document was written to a file: it is no longer unsaved work. */
@@ -128,6 +148,8 @@ export function createSession(opts: SessionOptions): Session {
     openLibrary: (id) => openLibrary(ctx, id),
     recoverRecent: (id) => recoverRecent(ctx, id),
     saveToLibrary: () => saveToLibrary(ctx),
+    libraryChanged: (etag) => libraryChanged(ctx, etag),
+    reloadLibrary: () => reloadLibrary(ctx),
     saveAsToLibrary: (name) => saveAsToLibrary(ctx, name),
     deleteFromLibrary: (id) => deleteFromLibrary(ctx, id),
     markSavedToFile: () => store.markClean(),

@@ -67,6 +67,7 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
       dirty: s.dirty,
       libraryId: library?.id,
       libraryUpdatedAt: library?.updatedAt,
+      libraryEtag: library?.etag,
     };
   };
   const autosaver = createAutosaver({
@@ -91,7 +92,7 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
     ask: opts.ask,
     now,
     drafts,
-    library: createLibrary(db, now),
+    library: opts.library ?? createLibrary(db, now),
     locks: opts.locks ?? webLocks() ?? memoryLocks(),
     storage: opts.storage ?? tabStorage(),
     channel: opts.channel ?? null,
@@ -135,19 +136,18 @@ export async function setLibrary(ctx: SessionContext, rec: WorkflowSummary | nul
 }
 
 /**
- * The library record as a draft knew it: its updatedAt is the one the draft was based on, so a
- * save notices another tab's newer save.
+ * The library record as a draft knew it: its updatedAt (ETag, for a workspace file) is the one
+ * the draft was based on, so a save notices another tab's newer save or a change on disk.
  */
 export function summaryAsDrafted(
   rec: WorkflowSummary | undefined,
-  draftUpdatedAt: number | undefined,
+  draft: Pick<DraftPayload, "libraryUpdatedAt" | "libraryEtag">,
 ): WorkflowSummary | null {
   if (!rec) return null;
+  const { data: _data, ...summary } = rec as WorkflowSummary & { data?: string };
   return {
-    id: rec.id,
-    name: rec.name,
-    createdAt: rec.createdAt,
-    nodeCount: rec.nodeCount,
-    updatedAt: draftUpdatedAt ?? rec.updatedAt,
+    ...summary,
+    updatedAt: draft.libraryUpdatedAt ?? rec.updatedAt,
+    etag: rec.where === "workspace" ? (draft.libraryEtag ?? rec.etag) : undefined,
   };
 }

@@ -1,55 +1,94 @@
-// Saving the tab's pipeline to the library, and deleting from it so that the deleted workflow
+// Saving the tab's pipeline to the library (with the conflict choices when the library copy
+// changed since it was read), reloading it, and deleting from it so that the deleted workflow
 // stays recoverable. Part of the session (session.ts).
-import { loadWorkflow } from "../../graph";
+import { loadWorkflow, type WorkflowDocument } from "../../graph";
 import type { WorkflowSummary } from "../library/library";
-import { encodeDraft } from "./snapshot";
+import { askConflict, type ConflictChoice } from "../library/conflict";
+import { draftName, encodeDraft } from "./snapshot";
 import { setLibrary, type SessionContext } from "./sessionContext";
 
-type SaveOutcome = "saved" | "need-name" | "cancelled" | "copied";
+export type SaveOutcome = "saved" | "need-name" | "cancelled" | "save-as" | "reloaded";
 
 export async function saveAsToLibrary(ctx: SessionContext, name: string): Promise<WorkflowSummary> {
   const rec = await ctx.library.saveAs(name, ctx.store.getState().document);
+  return saved(ctx, rec).then(() => rec);
+}
+
+async function saved(ctx: SessionContext, rec: WorkflowSummary): Promise<"saved"> {
   await setLibrary(ctx, rec);
   ctx.store.markClean();
   await ctx.autosaver.flush();
-  return rec;
-}
-
-/** Asks what to do when the library copy was deleted or saved from another tab since it was opened. */
-async function askOnConflict(ctx: SessionContext, lib: WorkflowSummary, gone: boolean) {
-  return ctx.ask({
-    title: gone ? "This workflow was deleted" : "Changed in another tab",
-    message: gone
-      ? `“${lib.name}” is no longer in the library (deleted in another tab?).`
-      : `“${lib.name}” was saved from another tab after you opened it. Overwrite those changes, or keep both by saving yours as a copy?`,
-    actions: [
-      { id: "cancel", label: "Cancel" },
-      { id: "copy", label: "Save as a copy", kind: gone ? "primary" : "default" },
-      ...(gone ? [] : [{ id: "overwrite", label: "Overwrite", kind: "danger" as const }]),
-    ],
-  });
+  return "saved";
 }
 
 export async function saveToLibrary(ctx: SessionContext): Promise<SaveOutcome> {
   const lib = ctx.get().library;
   if (!lib) return "need-name";
-  const doc = ctx.store.getState().document;
-  let res = await ctx.library.save(lib.id, doc, lib.updatedAt);
-  if (!res.ok) {
-    const gone = res.conflict === null;
-    const choice = await askOnConflict(ctx, lib, gone);
-    if (choice === "copy") {
-      await saveAsToLibrary(ctx, gone ? lib.name : `${lib.name} (copy)`);
-      return "copied";
-    }
-    if (choice !== "overwrite") return "cancelled";
-    res = await ctx.library.save(lib.id, doc, lib.updatedAt, { force: true });
-    if (!res.ok) return "cancelled";
-  }
-  await setLibrary(ctx, res.record);
-  ctx.store.markClean();
+  const res = await ctx.library.save(lib.id, ctx.store.getState().document, lib);
+  if (res.ok) return saved(ctx, res.record);
+  const choice = await askConflict(ctx.ask, { lib, gone: res.conflict === null, when: "saving" });
+  return resolveConflict(ctx, choice, lib, res.conflict);
+}
+
+export async function libraryChanged(ctx: SessionContext, etag: string | null) {
+  const lib = ctx.get().library;
+  if (!lib || lib.etag === etag) return "same" as const;
+  const choice = await askConflict(ctx.ask, { lib, gone: etag === null, when: "changed" });
+  const r = await resolveConflict(ctx, choice, lib, etag === null ? null : { ...lib, etag });
+  return r === "cancelled" ? ("kept" as const) : r;
+}
+
+export function reloadLibrary(ctx: SessionContext): Promise<boolean> {
+  const lib = ctx.get().library;
+  return lib ? reopen(ctx, lib, `Replaced by reloading “${lib.name}”`) : Promise.resolve(false);
+}
+
+/** Opens the library copy again over this tab's version, which goes to the recent drafts. */
+async function reopen(ctx: SessionContext, lib: WorkflowSummary, reason: string): Promise<boolean> {
+  const opened = await ctx.library.open(lib.id, ctx.registry);
+  if (!opened?.result.ok) return false;
+  await keepRecent(ctx, ctx.store.getState().document, reason, encodeDraft(ctx.payload(), ctx.now()));
+  await setLibrary(ctx, opened.record);
+  ctx.store.replaceDocument(opened.result.document, { markClean: true });
   await ctx.autosaver.flush();
-  return "saved";
+  return true;
+}
+
+async function keepRecent(ctx: SessionContext, doc: WorkflowDocument, reason: string, data: string) {
+  if (!doc.nodes.length) return;
+  await ctx.drafts
+    .pushRecent({ name: draftName(doc), nodeCount: doc.nodes.length, reason, data })
+    .catch(() => undefined);
+}
+
+/** Carries out a conflict answer; each keeps the side it does not pick under Recover drafts. */
+async function resolveConflict(
+  ctx: SessionContext,
+  choice: ConflictChoice | null,
+  lib: WorkflowSummary,
+  other: WorkflowSummary | null,
+): Promise<"saved" | "cancelled" | "save-as" | "reloaded"> {
+  if (choice === "save-as") return "save-as";
+  if (choice === "reload")
+    return (await reopen(ctx, lib, `Your version, replaced by reloading “${lib.name}”`)) ? "reloaded" : "cancelled";
+  if (choice !== "overwrite") return "cancelled";
+  if (!other && lib.where !== "workspace") {
+    await saveAsToLibrary(ctx, lib.name);
+    return "saved";
+  }
+  const theirs = other ? await ctx.library.open(lib.id, ctx.registry).catch(() => undefined) : undefined;
+  if (theirs?.result.ok) {
+    const d = theirs.result.document;
+    const view = { viewport: d.viewport ?? { x: 0, y: 0, zoom: 1 }, selection: { nodes: [], edges: [] } };
+    const data = encodeDraft({ document: d, ...view, dirty: true }, ctx.now());
+    await keepRecent(ctx, d, `The other version of “${lib.name}”, overwritten`, data);
+  }
+  // Over exactly the version just set aside; one changed again meanwhile is a new conflict.
+  const base = theirs?.record ?? other ?? { ...lib, etag: undefined };
+  const res = await ctx.library.save(lib.id, ctx.store.getState().document, base);
+  if (res.ok) return saved(ctx, res.record);
+  const again = await askConflict(ctx.ask, { lib, gone: res.conflict === null, when: "saving" });
+  return resolveConflict(ctx, again, lib, res.conflict);
 }
 
 export async function deleteFromLibrary(ctx: SessionContext, id: string): Promise<void> {

@@ -97,12 +97,14 @@ export async function recoverRecent(ctx: SessionContext, id: string): Promise<Op
   if (!rec) return gone("This draft is no longer stored");
   const decoded = decodeDraft(rec.data, ctx.registry);
   if (!decoded.ok) return decoded.issues.length ? failed(decoded.issues) : gone(decoded.message);
-  const lib = decoded.draft.libraryId ? await ctx.library.get(decoded.draft.libraryId) : undefined;
+  const lib = decoded.draft.libraryId
+    ? await ctx.library.get(decoded.draft.libraryId).catch(() => undefined)
+    : undefined;
   const done = await replace(ctx, decoded.draft.document, {
     reason: "Replaced by recovering another draft",
     title: "Recover this draft?",
     markClean: false,
-    library: summaryAsDrafted(lib, decoded.draft.libraryUpdatedAt),
+    library: summaryAsDrafted(lib, decoded.draft),
     view: decoded.draft,
   });
   if (!done) return { ok: false, cancelled: true };

@@ -63,8 +63,9 @@ async function restoreSlot(
     fromPrevious: false,
   };
   if (decoded.draft.libraryId) {
-    const rec = await ctx.library.get(decoded.draft.libraryId);
-    if (rec) await setLibrary(ctx, summaryAsDrafted(rec, decoded.draft.libraryUpdatedAt));
+    // A workspace that cannot be reached now leaves the draft unlinked rather than failing the boot.
+    const rec = await ctx.library.get(decoded.draft.libraryId).catch(() => undefined);
+    if (rec) await setLibrary(ctx, summaryAsDrafted(rec, decoded.draft));
   }
   return { choice, restored, corrupt: null };
 }

@@ -20,6 +20,8 @@ export interface DraftPayload extends DraftView {
   libraryId?: string;
   /** The library record's updatedAt this draft was based on (conflict check on save). */
   libraryUpdatedAt?: number;
+  /** The workspace file's ETag this draft was based on (conflict check on save). */
+  libraryEtag?: string;
 }
 
 export interface StoredDraft {
@@ -32,6 +34,8 @@ export interface StoredDraft {
   dirty: boolean;
   libraryId?: string;
   libraryUpdatedAt?: number;
+  /** The workspace file's ETag this draft was based on (conflict check on save). */
+  libraryEtag?: string;
 }
 
 export function encodeDraft(p: DraftPayload, savedAt: number): string {
@@ -45,6 +49,7 @@ export function encodeDraft(p: DraftPayload, savedAt: number): string {
     dirty: p.dirty,
     libraryId: p.libraryId,
     libraryUpdatedAt: p.libraryUpdatedAt,
+    libraryEtag: p.libraryEtag,
   };
   return JSON.stringify(out);
 }
@@ -118,6 +123,7 @@ export function decodeDraft(text: string, registry: Registry): DecodeResult {
       dirty: raw.dirty === true,
       libraryId: typeof raw.libraryId === "string" ? raw.libraryId : undefined,
       libraryUpdatedAt: finite(raw.libraryUpdatedAt) ? raw.libraryUpdatedAt : undefined,
+      libraryEtag: typeof raw.libraryEtag === "string" ? raw.libraryEtag.slice(0, 200) : undefined,
     },
   };
 }

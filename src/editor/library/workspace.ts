@@ -1,0 +1,94 @@
+/**
+ * This editor's workspace, when the page is served by our server: the API, a revision that goes
+ * up with every change seen on disk (views that list the workspace read it again), and the
+ * offer to reload the open pipeline after it changed on disk. The watch follows the server's
+ * live-update stream (docs/components.md#the-workspace-api).
+ */
+import { definePart, type Editor } from "../store/editor";
+import { usePart } from "../store/react";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
+import { getSession } from "../persistence/boot";
+import { filesUiOf } from "./files";
+import type { WorkspaceApi, WorkspaceChange } from "./workspaceApi";
+import { combineLibraries, createWorkspaceLibrary, fileOfId, isWorkspaceId, workspaceId } from "./workspaceLibrary";
+import { createLibrary, type WorkflowLibrary } from "./library";
+import type { Database } from "../persistence/db";
+
+export interface WorkspaceState {
+  api: WorkspaceApi | null;
+  /** Goes up with each change seen on disk. */
+  revision: number;
+  /** The open pipeline changed on disk while this tab had no edits: offer to reload it. */
+  offer: { file: string; etag: string } | null;
+}
+
+const workspacePart = definePart(
+  "workspace",
+  () => ({ state: createUiStore<WorkspaceState>({ api: null, revision: 0, offer: null }), stop: () => {} }),
+  (w) => w.stop(),
+);
+
+export const workspaceOf = (editor: Editor): UiStore<WorkspaceState> => editor.part(workspacePart).state;
+export const useWorkspace = <T>(selector: (s: WorkspaceState) => T): T =>
+  useUiStore(usePart(workspacePart).state, selector);
+
+/** The library of a page served by our server: the workspace's pipelines beside the browser's. */
+export const workspaceLibrary = (db: Database, api: WorkspaceApi): WorkflowLibrary =>
+  combineLibraries(createLibrary(db), createWorkspaceLibrary(api));
+
+/** Starts following the workspace on disk; stops with the editor. */
+export function attachWorkspace(editor: Editor, api: WorkspaceApi): void {
+  const part = editor.part(workspacePart);
+  const ws = part.state;
+  ws.set({ api });
+  // One change at a time, so two quick writes never ask two questions at once.
+  let queue = Promise.resolve();
+  const handle = (c: WorkspaceChange) => {
+    ws.set({ revision: ws.get().revision + 1 });
+    if (c.kind === "pipelines") queue = queue.then(() => openFileChanged(editor, api, c.name, c.etag)).catch(() => {});
+  };
+  const resync = () => {
+    ws.set({ revision: ws.get().revision + 1 });
+    queue = queue
+      .then(async () => {
+        const id = getSession(editor)?.state().library?.id;
+        if (!isWorkspaceId(id)) return;
+        const name = fileOfId(id!);
+        const file = (await api.list()).pipelines.find((f) => f.name === name);
+        await openFileChanged(editor, api, name, file?.etag ?? null);
+      })
+      .catch(() => {});
+  };
+  part.stop = api.watch(handle, resync);
+}
+
+/** The open pipeline's file changed on disk: offer a reload, or ask when there are unsaved edits. */
+async function openFileChanged(editor: Editor, api: WorkspaceApi, name: string, etag: string | null) {
+  const session = getSession(editor);
+  const lib = session?.state().library;
+  if (!session || lib?.id !== workspaceId(name)) return;
+  // Our own save's echo: wait for its answer, which tells it apart.
+  await api.idle();
+  const now = session.state().library;
+  if (now?.id !== lib.id || now.etag === etag || (etag && api.wroteHere(etag))) return;
+  const ws = workspaceOf(editor);
+  if (!editor.store.getState().dirty && etag) {
+    ws.set({ offer: { file: lib.file ?? `pipelines/${name}`, etag } });
+    return;
+  }
+  ws.set({ offer: null });
+  const r = await session.libraryChanged(etag);
+  if (r === "reloaded") editor.ui.toast(`Reloaded ${lib.file}; your version is under Recover drafts`, "info", 6000);
+  else if (r === "saved") editor.ui.toast(`Saved your version to ${session.state().library?.file}`, "success");
+  else if (r === "save-as") openSaveAs(editor, `${lib.name} (mine)`);
+}
+
+const openSaveAs = (editor: Editor, initial: string) => filesUiOf(editor).set({ nameFor: { initial } });
+
+/** The banner's Reload: opens the disk version; this tab's goes to the recent drafts. */
+export async function acceptReloadOffer(editor: Editor): Promise<void> {
+  workspaceOf(editor).set({ offer: null });
+  const session = getSession(editor);
+  if (session && (await session.reloadLibrary()))
+    editor.ui.toast(`Reloaded ${session.state().library?.file} from disk`, "success");
+}

@@ -1,0 +1,152 @@
+/**
+ * The library when the editor is served by our server: pipelines in the workspace folder
+ * (`pipelines/*.json`, docs/components.md#the-workspace) listed beside the ones kept in this
+ * browser. New saves go to the workspace; a pipeline opened from the browser's library is saved
+ * back there. A save over a workspace file sends the ETag it was read at, so a file changed on
+ * disk since (git, the CLI, another tab) is a conflict, never overwritten silently.
+ */
+import { loadWorkflow, parseJsonSafely, serializeWorkflow, type WorkflowDocument } from "../../graph";
+import type { WorkflowRecord } from "../persistence/db";
+import { cleanName, matchesQuery, withName, type WorkflowLibrary, type WorkflowSummary } from "./library";
+import type { WorkspaceApi, WorkspaceFile } from "./workspaceApi";
+
+const PREFIX = "ws:";
+export const isWorkspaceId = (id: string | undefined) => !!id?.startsWith(PREFIX);
+export const workspaceId = (file: string) => `${PREFIX}${file}`;
+export const fileOfId = (id: string) => id.slice(PREFIX.length);
+
+/**
+ * A pipeline's file name in the workspace: the server accepts `[A-Za-z0-9._ -]` only, so accents
+ * and brackets are dropped (Château (copy) → Chateau copy) and anything else becomes "-".
+ */
+export function pipelineFileName(name: string): string {
+  const base = cleanName(name)
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[()[\]{}]+/g, "")
+    .replace(/[^A-Za-z0-9._ -]+/g, "-")
+    .replace(/\s+/g, " ")
+    .replace(/^[.\s-]+|[.\s-]+$/g, "")
+    .slice(0, 120);
+  return `${base || "pipeline"}.json`;
+}
+
+const stem = (file: string) => file.replace(/\.json$/, "");
+
+/** For counting nodes only: the file is opened with the real catalogue. */
+function nodeCountOf(text: string): number {
+  const json = parseJsonSafely(text);
+  const nodes = json.ok ? (json.value as { nodes?: unknown }).nodes : undefined;
+  return Array.isArray(nodes) ? nodes.length : 0;
+}
+
+function summaryOf(f: WorkspaceFile, nodeCount = 0): WorkflowSummary {
+  const t = Date.parse(f.modified);
+  const at = Number.isFinite(t) ? t : 0;
+  return {
+    id: workspaceId(f.name),
+    name: stem(f.name),
+    createdAt: at,
+    updatedAt: at,
+    nodeCount,
+    where: "workspace",
+    file: `pipelines/${f.name}`,
+    etag: f.etag,
+  };
+}
+
+/** The workspace's pipelines as a library (rename and delete are left to the folder itself). */
+export function createWorkspaceLibrary(api: WorkspaceApi, now: () => number = Date.now): WorkflowLibrary {
+  const record = (file: string, text: string, etag: string): WorkflowRecord & WorkflowSummary => {
+    const modified = new Date(now()).toISOString();
+    return { ...summaryOf({ name: file, etag, size: text.length, modified }, nodeCountOf(text)), data: text };
+  };
+  const write = async (file: string, doc: WorkflowDocument, pre: { ifMatch?: string; ifNoneMatch?: "*" }) => {
+    const text = serializeWorkflow(withName(doc, stem(file)));
+    const r = await api.write("pipelines", file, text, pre);
+    return { r, rec: r.ok ? record(file, text, r.etag) : null };
+  };
+  const lib: WorkflowLibrary = {
+    async list(query = "") {
+      const { pipelines } = await api.list();
+      return pipelines
+        .map((f) => summaryOf(f))
+        .filter((s) => matchesQuery(s.name, query))
+        .sort((a, b) => b.updatedAt - a.updatedAt);
+    },
+    async get(id) {
+      const got = await api.read("pipelines", fileOfId(id));
+      return got ? record(fileOfId(id), got.text, got.etag) : undefined;
+    },
+    async open(id, registry) {
+      const got = await api.read("pipelines", fileOfId(id));
+      if (!got) return undefined;
+      const { data: _data, ...rec } = record(fileOfId(id), got.text, got.etag);
+      return { record: rec, result: loadWorkflow(got.text, registry) };
+    },
+    async saveAs(name, doc) {
+      const file = pipelineFileName(name);
+      const { r, rec } = await write(file, doc, { ifNoneMatch: "*" });
+      if (!rec || !r.ok)
+        throw new Error(`The workspace already has pipelines/${file}: choose another name, or open that file.`);
+      const { data: _data, ...summary } = rec;
+      return summary;
+    },
+    async save(id, doc, base, options = {}) {
+      const file = fileOfId(id);
+      const pre = options.force ? {} : base?.etag ? { ifMatch: base.etag } : { ifNoneMatch: "*" as const };
+      const { r, rec } = await write(file, doc, pre);
+      if (rec) {
+        const { data: _data, ...summary } = rec;
+        return { ok: true, record: summary };
+      }
+      const etag = r.ok ? null : r.etag;
+      return { ok: false, conflict: etag ? { ...summaryOf({ name: file, etag, size: 0, modified: "" }) } : null };
+    },
+    rename() {
+      return Promise.reject(new Error("Rename workspace files in the folder itself (or with git)."));
+    },
+    async duplicate(id) {
+      const got = await lib.get(id);
+      if (!got) throw new Error(`There is no ${fileOfId(id)} in the workspace any more.`);
+      const { pipelines } = await api.list();
+      const names = new Set(pipelines.map((f) => f.name));
+      const root = `${got.name.replace(/ \(copy(?: \d+)?\)$/, "")} (copy`;
+      let name = `${root})`;
+      for (let i = 2; names.has(pipelineFileName(name)); i++) name = `${root} ${i})`;
+      // The bytes as they are, with the new name: a copy must not lose a node the catalogue lacks.
+      const json = parseJsonSafely(got.data);
+      if (!json.ok || typeof json.value !== "object" || json.value === null)
+        throw new Error(`${fileOfId(id)} could not be read: ${json.ok ? "not an object" : json.errors[0].message}`);
+      const value = json.value as { meta?: Record<string, unknown> };
+      const file = pipelineFileName(name);
+      const text = `${JSON.stringify({ ...value, meta: { ...(value.meta ?? {}), name: stem(file) } }, null, 2)}\n`;
+      const r = await api.write("pipelines", file, text, { ifNoneMatch: "*" });
+      if (!r.ok) throw new Error(`The workspace already has pipelines/${file}.`);
+      const { data: _data, ...summary } = record(file, text, r.etag);
+      return summary;
+    },
+    remove() {
+      return Promise.reject(new Error("Delete workspace files in the folder itself (or with git)."));
+    },
+  };
+  return lib;
+}
+
+/** Routes each call by id: workspace files to `workspace`, everything else to the browser's library. */
+export function combineLibraries(browser: WorkflowLibrary, workspace: WorkflowLibrary): WorkflowLibrary {
+  const pick = (id: string) => (isWorkspaceId(id) ? workspace : browser);
+  return {
+    async list(query) {
+      const [ws, br] = await Promise.all([workspace.list(query), browser.list(query)]);
+      return [...ws, ...br];
+    },
+    get: (id) => pick(id).get(id),
+    open: (id, registry) => pick(id).open(id, registry),
+    saveAs: (name, doc) => workspace.saveAs(name, doc),
+    save: (id, doc, base, options) => pick(id).save(id, doc, base, options),
+    rename: (id, name) => pick(id).rename(id, name),
+    duplicate: (id) => pick(id).duplicate(id),
+    remove: (id) => pick(id).remove(id),
+  };
+}

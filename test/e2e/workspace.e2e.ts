@@ -1,0 +1,157 @@
+// The editor on a workspace folder: the Library lists and saves pipelines/*.json, a second tab and
+// the command line see the same file, changes on disk show up live, and a save over a file changed
+// on disk offers Reload, Overwrite and Save as…, each keeping both versions.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import { dialogSettled, emptyCanvasPoint, nodeIds, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), "lora-graph-ws-e2e-"));
+const onDisk = (name: string) => join(dir, "pipelines", name);
+let srv: StartedServer;
+let b: TestBrowser;
+
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)), { workspaceDir: dir });
+
+async function openLibrary(page: Page) {
+  await page.getByRole("button", { name: "Library" }).click();
+  await page.getByTestId("library-dialog").waitFor();
+  await dialogSettled(page);
+}
+
+async function saveAs(page: Page, name: string) {
+  await openLibrary(page);
+  await page.getByTestId("library-save-current").click();
+  await page.getByTestId("save-as-name").fill(name);
+  await page.getByTestId("save-as-submit").click();
+  await page.getByTestId("save-as-dialog").waitFor({ state: "detached" });
+}
+
+/** Rewrites a pipeline file as git or another program would: a new prompt in the prompt node. */
+function editOnDisk(name: string, prompt: string) {
+  const doc = JSON.parse(readFileSync(onDisk(name), "utf8"));
+  doc.nodes.find((n: { id: string }) => n.id === "prompt").params.prompt = prompt;
+  writeFileSync(onDisk(name), `${JSON.stringify(doc, null, 2)}\n`);
+}
+const promptOnDisk = (name: string) =>
+  JSON.parse(readFileSync(onDisk(name), "utf8")).nodes.find((n: { id: string }) => n.id === "prompt").params.prompt;
+const promptField = (page: Page) => page.locator('.react-flow__node[data-id="prompt"] textarea').first();
+
+/** Types at the end of the prompt, as a user does: the pipeline then has unsaved edits. */
+async function typeInPrompt(page: Page, text: string) {
+  await promptField(page).click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type(text);
+  await page.keyboard.press("Tab");
+}
+
+describe("the Library on the workspace", () => {
+  it("saves to pipelines/; a second tab and the CLI see the same file; disk changes show up live", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    shootOnFailure(ctx, () => page);
+    await saveAs(page, "Castle");
+    const row = page.getByTestId("library-item").filter({ hasText: "Castle" });
+    await expect.poll(() => row.getByTestId("library-item-where").innerText()).toBe("pipelines/Castle.json");
+    await expect.poll(() => page.getByTestId("library-where-note").innerText()).toMatch(/workspace folder/);
+    console.log(`screenshot: ${await screenshot(page, "workspace-library-1440")}`);
+    const saved = JSON.parse(readFileSync(onDisk("Castle.json"), "utf8"));
+    expect(saved.meta.name).toBe("Castle");
+    expect(saved.nodes.map((n: { id: string }) => n.id).sort()).toEqual(await nodeIds(page));
+
+    // The command line reads the very file the editor wrote.
+    const cli = await run(process.execPath, ["src/cli/bin.mjs", "validate", onDisk("Castle.json"), "--workspace", dir]);
+    expect(cli.stderr).not.toMatch(/error/);
+
+    // A second tab (its own browser storage) lists it, opens it, and sees a new file appear live.
+    const two = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    await openLibrary(two.page);
+    await two.page.getByTestId("library-item").filter({ hasText: "Castle" }).getByTestId("library-open").click();
+    await expect.poll(() => nodeIds(two.page)).toEqual(await nodeIds(page));
+    await openLibrary(two.page);
+    writeFileSync(onDisk("From git.json"), readFileSync(onDisk("Castle.json")));
+    await two.page.getByTestId("library-item").filter({ hasText: "From git" }).waitFor();
+    console.log(`screenshot: ${await screenshot(two.page, "workspace-library-1280")}`);
+    await two.page.keyboard.press("Escape");
+
+    // Changed on disk while open and unedited: both tabs offer to reload it.
+    await page.keyboard.press("Escape");
+    editOnDisk("Castle.json", "a castle at dusk, from git");
+    for (const p of [page, two.page]) {
+      await p.getByTestId("banner-reload-offer").waitFor();
+      expect(await p.getByTestId("banner-reload-offer").innerText()).toMatch(/pipelines\/Castle\.json changed on disk/);
+    }
+    console.log(`screenshot: ${await screenshot(page, "workspace-reload-offer-1440")}`);
+    await page.getByTestId("reload-offer-reload").click();
+    await expect.poll(() => promptField(page).inputValue()).toBe("a castle at dusk, from git");
+    await two.page.getByTestId("reload-offer-keep").click();
+    await two.page.getByTestId("banner-reload-offer").waitFor({ state: "detached" });
+    expect(await promptField(two.page).inputValue()).not.toMatch(/from git/);
+
+    // A reload restores the workspace file as the open pipeline.
+    await page.reload();
+    await page.waitForSelector('[data-testid="autosave-status"]');
+    await expect.poll(() => page.getByTestId("autosave-where").innerText()).toMatch(/pipelines\/Castle\.json/);
+    await expect.poll(() => promptField(page).inputValue()).toBe("a castle at dusk, from git");
+    await two.context.close();
+    await context.close();
+  });
+
+  it("a save over a file changed on disk offers Reload, Overwrite and Save as…, each keeping both", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    shootOnFailure(ctx, () => page);
+    await saveAs(page, "Conflict");
+    await page.keyboard.press("Escape");
+    const dialog = page.getByTestId("confirm-dialog");
+
+    // Edited here and changed on disk: the change is seen live and the choices are offered at once.
+    const clash = async (round: string) => {
+      await typeInPrompt(page, ` mine ${round}`);
+      editOnDisk("Conflict.json", `theirs ${round}`);
+      await dialog.waitFor();
+      expect(await dialog.innerText()).toMatch(/pipelines\/Conflict\.json was changed on disk/);
+      await page.getByTestId("confirm-cancel").click(); // Later
+      await dialog.waitFor({ state: "detached" });
+      const free = await emptyCanvasPoint(page);
+      await page.mouse.click(free.x, free.y);
+      await page.keyboard.press("Control+s");
+      await dialog.waitFor();
+      const labels = await dialog.getByRole("button").allInnerTexts();
+      expect(labels).toEqual(expect.arrayContaining(["Reload", "Overwrite", "Save as…"]));
+    };
+
+    await clash("1");
+    console.log(`screenshot: ${await screenshot(page, "workspace-conflict-1280")}`);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    console.log(`screenshot: ${await screenshot(page, "workspace-conflict-1440")}`);
+    await page.getByTestId("confirm-overwrite").click();
+    await expect.poll(() => promptOnDisk("Conflict.json")).toMatch(/ mine 1$/);
+    await openLibrary(page);
+    await expect
+      .poll(() => page.getByTestId("recent-draft").first().innerText())
+      .toMatch(/other version.*overwritten/i);
+    await page.keyboard.press("Escape");
+
+    await clash("2");
+    await page.getByTestId("confirm-reload").click();
+    await expect.poll(() => promptField(page).inputValue()).toBe("theirs 2");
+    expect(promptOnDisk("Conflict.json")).toBe("theirs 2");
+    await openLibrary(page);
+    await expect.poll(() => page.getByTestId("recent-draft").first().innerText()).toMatch(/Your version/);
+    await page.keyboard.press("Escape");
+
+    await clash("3");
+    await page.getByTestId("confirm-save-as").click();
+    await page.getByTestId("save-as-name").fill("Conflict mine");
+    await page.getByTestId("save-as-submit").click();
+    await expect.poll(() => promptOnDisk("Conflict mine.json")).toMatch(/ mine 3$/);
+    expect(promptOnDisk("Conflict.json")).toBe("theirs 3");
+    await context.close();
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * The editor's library over the workspace API, against the real server on a temp folder: saves
+ * land as pipelines/*.json, a file changed on disk since it was read is a conflict (never
+ * overwritten), names are made safe for the folder, and the browser's entries stay routed to
+ * IndexedDB beside it.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApp, type App } from "../../src/server/app";
+import { createWorkspace } from "../../src/server/workspace/index";
+import { createLibrary } from "../../src/editor/library/library";
+import { createWorkspaceApi, detectWorkspace, parseChange } from "../../src/editor/library/workspaceApi";
+import { combineLibraries, createWorkspaceLibrary, pipelineFileName } from "../../src/editor/library/workspaceLibrary";
+import { emptyDocument, type WorkflowDocument } from "../../src/graph";
+import { freshDb } from "./persistence.kit";
+import { stubRegistry } from "./stubRegistry";
+
+let dir: string;
+let app: App;
+let base: string;
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "lora-graph-wslib-"));
+  const workspace = await createWorkspace({ dir, logger: quiet });
+  app = createApp({ workspace, logger: quiet, distDir: join(dir, "no-dist") });
+  base = await app.listen(0, "127.0.0.1");
+});
+afterEach(async () => {
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function doc(name: string, notes = 1): WorkflowDocument {
+  const d = emptyDocument({ name });
+  for (let i = 0; i < notes; i++)
+    d.nodes.push({ id: `n${i}`, type: "note", typeVersion: 1, position: { x: i, y: 0 }, params: { text: `t${i}` } });
+  return d;
+}
+const onDisk = (name: string) => JSON.parse(readFileSync(join(dir, "pipelines", name), "utf8"));
+
+describe("the workspace library", () => {
+  it("is found only when the server has a workspace", async () => {
+    expect(await detectWorkspace({ base })).not.toBeNull();
+    const bare = createApp({ logger: quiet, distDir: join(dir, "no-dist") });
+    const other = await bare.listen(0, "127.0.0.1");
+    expect(await detectWorkspace({ base: other })).toBeNull();
+    await bare.close();
+  });
+
+  it("saves to pipelines/, refuses a stale save, and overwrites only with the current ETag", async () => {
+    const lib = createWorkspaceLibrary(createWorkspaceApi({ base }));
+    const rec = await lib.saveAs("Château / night", doc("x", 2));
+    expect(rec).toMatchObject({ where: "workspace", file: "pipelines/Chateau - night.json", name: "Chateau - night" });
+    expect(onDisk("Chateau - night.json").nodes).toHaveLength(2);
+    await expect(lib.saveAs("Château / night", doc("x"))).rejects.toThrow(
+      /already has pipelines\/Chateau - night\.json/,
+    );
+
+    // Changed on disk (git, the CLI): a save based on the old ETag is a conflict and writes nothing.
+    writeFileSync(
+      join(dir, "pipelines", "Chateau - night.json"),
+      JSON.stringify({ ...onDisk("Chateau - night.json"), meta: { name: "git" } }),
+    );
+    const stale = await lib.save(rec.id, doc("mine", 5), rec);
+    expect(stale.ok).toBe(false);
+    const conflict = !stale.ok ? stale.conflict : null;
+    expect(conflict?.etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(onDisk("Chateau - night.json").meta.name).toBe("git");
+    const over = await lib.save(rec.id, doc("mine", 5), conflict!);
+    expect(over.ok).toBe(true);
+    expect(onDisk("Chateau - night.json").nodes).toHaveLength(5);
+
+    const opened = await lib.open(rec.id, stubRegistry);
+    expect(opened?.result.ok && opened.result.document.nodes).toHaveLength(5);
+    expect(opened?.record.etag).toBe(over.ok ? over.record.etag : "");
+  });
+
+  it("a file deleted on disk is a conflict with nothing on the other side", async () => {
+    const lib = createWorkspaceLibrary(createWorkspaceApi({ base }));
+    const rec = await lib.saveAs("Gone", doc("g"));
+    rmSync(join(dir, "pipelines", "Gone.json"));
+    expect(await lib.save(rec.id, doc("g"), rec)).toEqual({ ok: false, conflict: null });
+    // "Save again" writes it anew, refusing to replace a file that reappeared meanwhile.
+    expect((await lib.save(rec.id, doc("g"), { ...rec, etag: undefined })).ok).toBe(true);
+  });
+
+  it("lists the workspace beside the browser's library, routing each entry to its store", async () => {
+    const browser = createLibrary(await freshDb());
+    const kept = await browser.saveAs("Only here", doc("b"));
+    const lib = combineLibraries(browser, createWorkspaceLibrary(createWorkspaceApi({ base })));
+    const disk = await lib.saveAs("On disk", doc("d"));
+    const list = await lib.list();
+    expect(list.map((s) => [s.name, s.where ?? "browser"])).toEqual([
+      ["On disk", "workspace"],
+      ["Only here", "browser"],
+    ]);
+    expect((await lib.save(kept.id, doc("b", 3), kept)).ok).toBe(true);
+    expect((await browser.get(kept.id))?.nodeCount).toBe(3);
+    await expect(lib.remove(disk.id)).rejects.toThrow(/in the folder itself/);
+    const copy = await lib.duplicate(disk.id);
+    expect(copy.file).toBe("pipelines/On disk copy.json");
+  });
+
+  it("file names keep to the folder's character set", () => {
+    expect(pipelineFileName("  ..hidden ")).toBe("hidden.json");
+    expect(pipelineFileName("a/b\\c:d")).toBe("a-b-c-d.json");
+    expect(pipelineFileName("???")).toBe("pipeline.json");
+  });
+
+  it("reads only well-formed change events", () => {
+    expect(parseChange('{"kind":"pipelines","name":"a.json","etag":null}')).toEqual({
+      kind: "pipelines",
+      name: "a.json",
+      etag: null,
+    });
+    expect(parseChange('{"kind":"../x","name":"a.json","etag":null}')).toBeNull();
+    expect(parseChange("not json")).toBeNull();
+  });
+});
