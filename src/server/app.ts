@@ -85,7 +85,8 @@ interface RouteParts {
 function registerRoutes(router: Router, p: RouteParts): void {
   router.add(["GET", "POST", "PUT"], PROXY_PATH, p.proxy, { budget: p.proxyBudget });
   router.add(["GET", "HEAD"], "/api/info", (_req, res) =>
-    sendJson(res, 200, { backend: p.backend, proxyPath: PROXY_PATH }),
+    // `workspace`: the editor lists and saves the workspace folder (docs/components.md#in-the-editor).
+    sendJson(res, 200, { backend: p.backend, proxyPath: PROXY_PATH, workspace: !!p.workspace }),
   );
   router.add("GET", LORA_HEADER_PATH, p.loraHeader);
   router.add(ANY_METHOD, "/api/*", (_req, res, ctx) =>

@@ -7,7 +7,11 @@ describe("npm start entry (src/server/main.ts)", () => {
   it("uses the stand-in without FAL_KEY and says so", async () => {
     const { url, output } = await start({});
     expect(output()).toContain("backend = offline STAND-IN (FAL_KEY is not set)");
-    expect(await (await fetch(`${url}/api/info`)).json()).toEqual({ backend: "standin", proxyPath: "/api/fal/proxy" });
+    expect(await (await fetch(`${url}/api/info`)).json()).toEqual({
+      backend: "standin",
+      proxyPath: "/api/fal/proxy",
+      workspace: true,
+    });
   });
 
   it("uses real fal with FAL_KEY, never printing the key; FAL_STANDIN=1 forces the stand-in", async () => {

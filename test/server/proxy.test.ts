@@ -75,7 +75,7 @@ function expectJsonError(res: RawResponse, status: number | [number, number]) {
 describe("proxy policy", () => {
   it("reports the backend in /api/info", async () => {
     const res = await httpRequest(`${srv.url}/api/info`);
-    expect(JSON.parse(res.body)).toEqual({ backend: "fal", proxyPath: "/api/fal/proxy" });
+    expect(JSON.parse(res.body)).toEqual({ backend: "fal", proxyPath: "/api/fal/proxy", workspace: false });
   });
 
   // Node's client refuses to send NUL, and HTTP itself trims header whitespace; those cases are

@@ -42,7 +42,7 @@ beforeEach(() => {
 describe("stand-in with the real client", () => {
   it("reports the stand-in backend", async () => {
     const res = await fetch(`${srv.url}/api/info`);
-    expect(await res.json()).toEqual({ backend: "standin", proxyPath: "/api/fal/proxy" });
+    expect(await res.json()).toEqual({ backend: "standin", proxyPath: "/api/fal/proxy", workspace: false });
   });
 
   it("subscribe by polling: queue → progress logs → COMPLETED → images of the requested size", async () => {

@@ -165,22 +165,22 @@ export function createWorkspaceApi(
 }
 
 /**
- * The workspace API when this page is served by our server, else null. Asked once, with a short
- * timeout: a static host answers 404 or HTML, and the editor must not wait on it.
+ * The workspace API when this page is served by our server with a workspace, else null. Asked
+ * once through `/api/info` (which every server of ours answers, so a page without a workspace
+ * logs no failed request), with a short timeout: a static host must not keep the editor waiting.
  */
 export async function detectWorkspace(
   opts: { base?: string; fetch?: Fetch; timeoutMs?: number } = {},
 ): Promise<WorkspaceApi | null> {
-  const api = createWorkspaceApi(opts);
   const f: Fetch = opts.fetch ?? ((...a) => fetch(...a));
   try {
-    const res = await f(`${opts.base ?? ""}${WORKSPACE_API}`, {
+    const res = await f(`${opts.base ?? ""}/api/info`, {
       cache: "no-store",
       signal: AbortSignal.timeout(opts.timeoutMs ?? 3000),
     });
     if (!res.ok || !(res.headers.get("content-type") ?? "").includes("json")) return null;
-    const body = (await res.json()) as Partial<WorkspaceListing>;
-    return Array.isArray(body.pipelines) && Array.isArray(body.components) ? api : null;
+    const body = (await res.json()) as { workspace?: unknown };
+    return body.workspace === true ? createWorkspaceApi(opts) : null;
   } catch {
     return null;
   }
