@@ -3,32 +3,10 @@
  * failure it was, the HTTP status and request id when known, and fal's field errors for a 422.
  */
 import { ApiError, ValidationError } from "@fal-ai/client";
-import type { RunnerErrorInfo, RunnerErrorKind, RunnerStep, FieldError } from "./types.ts";
+import { RunnerError } from "./runnerError.ts";
+import type { RunnerStep, FieldError } from "./types.ts";
 
-export class RunnerError extends Error implements RunnerErrorInfo {
-  readonly kind: RunnerErrorKind;
-  readonly step: RunnerStep;
-  readonly status?: number;
-  readonly requestId?: string;
-  readonly fieldErrors?: FieldError[];
-  constructor(info: RunnerErrorInfo, options?: { cause?: unknown }) {
-    super(info.message, options);
-    this.name = "RunnerError";
-    this.kind = info.kind;
-    this.step = info.step;
-    this.status = info.status;
-    this.requestId = info.requestId;
-    this.fieldErrors = info.fieldErrors;
-  }
-  toJSON(): RunnerErrorInfo {
-    const { kind, message, step, status, requestId, fieldErrors } = this;
-    return { kind, message, step, status, requestId, fieldErrors };
-  }
-}
-
-export function isRunnerError(e: unknown): e is RunnerError {
-  return e instanceof RunnerError;
-}
+export { RunnerError, isRunnerError } from "./runnerError.ts";
 
 /** Wraps any error so the client's retry logic treats it as final (see module comment). */
 export class NoRetry extends Error {

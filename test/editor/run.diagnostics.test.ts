@@ -134,3 +134,17 @@ describe("other failures explain the next step", () => {
     expect(d.title).toBe("fal failed");
   });
 });
+
+describe("toRunError knows a runner failure by its class", () => {
+  it("keeps a RunnerError's kind, step and request id", () => {
+    const e = toRunError(
+      new RunnerError({ kind: "validation", status: 422, step: "submit", requestId: "q", message: "m" }),
+    );
+    expect(e).toMatchObject({ kind: "validation", status: 422, step: "submit", requestId: "q" });
+  });
+
+  it("treats an error that only calls itself RunnerError as a plain failure", () => {
+    const impostor = Object.assign(new Error("boom"), { name: "RunnerError", kind: "validation", status: 422 });
+    expect(toRunError(impostor)).toEqual({ kind: "network", message: "boom" });
+  });
+});

@@ -1,8 +1,5 @@
-import type { RunnerError } from "../../fal/runner";
+import { isRunnerError } from "../../fal/runnerError";
 import type { RunError } from "./types";
-
-/** By name, not instanceof: a value import of the runner would pull @fal-ai/client into the first load (see lazyRunner). */
-const isRunnerError = (e: unknown): e is RunnerError => e instanceof Error && e.name === "RunnerError";
 
 /** A RunnerError (or anything thrown) as the error kept with a run. */
 export function toRunError(e: unknown): RunError {
