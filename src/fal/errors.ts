@@ -4,7 +4,7 @@
  */
 import { ApiError, ValidationError } from "@fal-ai/client";
 import { RunnerError } from "./runnerError.ts";
-import type { RunnerStep, FieldError } from "./types.ts";
+import type { RunnerStep } from "./types.ts";
 
 export { RunnerError, isRunnerError } from "./runnerError.ts";
 
