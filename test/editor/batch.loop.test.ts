@@ -14,6 +14,7 @@ import {
   type SavedBatch,
 } from "../../src/editor/batch/batchRun";
 import type { RunJob, RunRecord } from "../../src/editor/run/types";
+import { pendingRecord } from "./runRecords";
 
 function starter(): WorkflowDocument {
   const r = loadWorkflow(structuredClone(starterDocument), registry);
@@ -61,20 +62,7 @@ function scriptedController(initial: RunRecord[] = []) {
     },
     start(job) {
       starts.push(job);
-      const rec = {
-        id: `run-${++n}`,
-        endpoint: job.endpoint,
-        input: job.input,
-        cacheKey: "",
-        outputNodeId: job.outputNodeId,
-        sourceMap: job.sourceMap,
-        graph: job.graph,
-        title: job.title,
-        status: "pending",
-        createdAt: n,
-        images: [],
-        batch: job.batch,
-      } as RunRecord;
+      const rec = pendingRecord(job, `run-${++n}`, n);
       runs = [rec, ...runs];
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);

@@ -12,6 +12,7 @@ import { SweepDialogBody } from "../../src/editor/teach/SweepDialog";
 import { createSweeps, planSweep, runSweep, type Sweeps } from "../../src/editor/teach/sweepRun";
 import type { SweepPreset } from "../../src/editor/teach/state";
 import type { RunJob, RunRecord } from "../../src/editor/run/types";
+import { pendingRecord } from "./runRecords";
 
 afterEach(cleanup);
 let sweeps: Sweeps;
@@ -115,19 +116,7 @@ function fakeController(options: { rateLimitFirst?: number } = {}) {
       runs = runs.filter((r) => r.id !== id);
     },
     start(job: RunJob): Promise<RunRecord> {
-      const rec = {
-        id: `run-${++n}`,
-        endpoint: job.endpoint,
-        input: job.input,
-        cacheKey: "",
-        outputNodeId: job.outputNodeId,
-        sourceMap: job.sourceMap,
-        graph: job.graph,
-        title: job.title,
-        status: "pending",
-        createdAt: n,
-        images: [],
-      } as RunRecord;
+      const rec = pendingRecord(job, `run-${++n}`, n);
       set(rec);
       starts.push(job);
       inFlight++;

@@ -1,6 +1,7 @@
 /** A small progress chip over the canvas for the running (or last) batch, to reopen its window. */
 import { useEditorInstance } from "../store/react";
 import { useUiStore } from "../store/uiStore";
+import { ProgressChip } from "../kit/ProgressChip";
 import { batchesOf } from "./instance";
 import { useBatchUi, useBatchUiApi } from "./state";
 import "./batch.css";
@@ -14,14 +15,15 @@ export default function BatchChip() {
   const done = batch.items.filter((it) => it.state === "done" || it.state === "failed").length;
   const word = batch.finished ? "done" : batch.paused ? `paused ${done}/${total}` : `${done}/${total}`;
   return (
-    <button
-      className={`batch-chip ${batch.finished ? "done" : ""}`}
-      data-batch-chip
+    <ProgressChip
+      className="batch-chip"
+      data="batch-chip"
+      done={batch.finished}
+      spinning={!batch.finished && !batch.paused}
       onClick={() => batchUi.set({ open: true })}
       title="Show the batch"
     >
-      {!batch.finished && !batch.paused && <span className="batch-chip-spin" aria-hidden="true" />}
       Batch {word} · {batch.setup.title}
-    </button>
+    </ProgressChip>
   );
 }

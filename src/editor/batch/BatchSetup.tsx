@@ -16,11 +16,13 @@ import {
   type BatchSetup,
   type PreparedBatch,
 } from "./batchRun";
+import { LabeledSelect } from "../kit/LabeledSelect";
 import { ListsEditor } from "./ListsEditor";
 import { PreviewTable } from "./PreviewTable";
 import { createListStore, listTexts } from "./lists";
 import { useWildcardLists } from "./useLists";
 
+const CONCURRENCIES = Array.from({ length: MAX_BATCH_CONCURRENCY }, (_, i) => i + 1);
 const SEED_LABEL: Record<SeedPolicy, string> = { fixed: "Fixed", increment: "Increment", random: "Random" };
 
 function formatDuration(s: number): string {
@@ -113,48 +115,33 @@ function Options({
           onChange={(e) => set({ count: Math.max(1, Math.min(1000, Math.floor(Number(e.target.value) || 1))) })}
         />
       </label>
-      <label>
-        <span className="bt-label">At a time</span>
-        <select
-          className="input select"
-          aria-label="Concurrency"
-          value={value.concurrency}
-          onChange={(e) => set({ concurrency: Number(e.target.value) })}
-        >
-          {Array.from({ length: MAX_BATCH_CONCURRENCY }, (_, i) => i + 1).map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span className="bt-label">Seed</span>
-        <select
-          className="input select"
-          aria-label="Seed policy"
-          value={value.seedPolicy}
-          onChange={(e) => set({ seedPolicy: e.target.value as SeedPolicy })}
-        >
-          {SEED_POLICIES.map((p) => (
-            <option key={p} value={p}>
-              {SEED_LABEL[p]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span className="bt-label">Wildcards</span>
-        <select
-          className="input select"
-          aria-label="Wildcard mode"
-          value={value.mode}
-          onChange={(e) => set({ mode: e.target.value as DrawMode })}
-        >
-          <option value="random">Random draws</option>
-          <option value="combinatorial">Every combination</option>
-        </select>
-      </label>
+      <LabeledSelect
+        label="At a time"
+        labelClass="bt-label"
+        ariaLabel="Concurrency"
+        value={value.concurrency}
+        options={CONCURRENCIES}
+        onChange={(concurrency) => set({ concurrency })}
+      />
+      <LabeledSelect
+        label="Seed"
+        labelClass="bt-label"
+        ariaLabel="Seed policy"
+        value={value.seedPolicy}
+        options={SEED_POLICIES.map((p) => ({ value: p, label: SEED_LABEL[p] }))}
+        onChange={(seedPolicy) => set({ seedPolicy })}
+      />
+      <LabeledSelect<DrawMode>
+        label="Wildcards"
+        labelClass="bt-label"
+        ariaLabel="Wildcard mode"
+        value={value.mode}
+        options={[
+          { value: "random", label: "Random draws" },
+          { value: "combinatorial", label: "Every combination" },
+        ]}
+        onChange={(mode) => set({ mode })}
+      />
       <label>
         <span className="bt-label">Batch seed</span>
         <input
@@ -166,21 +153,14 @@ function Options({
         />
       </label>
       {outputs.length > 1 && (
-        <label>
-          <span className="bt-label">Sampler</span>
-          <select
-            className="input select"
-            aria-label="Sampler"
-            value={value.outputId}
-            onChange={(e) => set({ outputId: e.target.value })}
-          >
-            {outputs.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LabeledSelect
+          label="Sampler"
+          labelClass="bt-label"
+          ariaLabel="Sampler"
+          value={value.outputId}
+          options={outputs.map((o) => ({ value: o.id, label: o.label }))}
+          onChange={(outputId) => set({ outputId })}
+        />
       )}
     </div>
   );

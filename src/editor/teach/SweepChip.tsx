@@ -2,6 +2,7 @@
 import { useTeachUiApi, useTeachUi } from "./state";
 import { useSweep } from "./sweepRun";
 import { useRunState } from "../run/runtime";
+import { ProgressChip } from "../kit/ProgressChip";
 import "./teach.css";
 
 export default function SweepChip() {
@@ -16,15 +17,16 @@ export default function SweepChip() {
   ).length;
   const total = sweep.cells.filter((c) => c.state !== "skipped" || c.runId).length;
   return (
-    <button
-      className={`sweep-chip ${sweep.finished ? "done" : ""}`}
-      data-sweep-chip
+    <ProgressChip
+      className="sweep-chip"
+      data="sweep-chip"
+      done={sweep.finished}
+      spinning={!sweep.finished}
       onClick={() => teachUi.set({ sweepResults: true })}
       title="Show the sweep's results"
     >
-      {!sweep.finished && <span className="sweep-chip-spin" aria-hidden="true" />}
       Sweep {sweep.finished ? "done" : `${finished}/${total}`} ·{" "}
       {sweep.titles.y ? `${sweep.titles.x} × ${sweep.titles.y}` : sweep.titles.x}
-    </button>
+    </ProgressChip>
   );
 }

@@ -6,6 +6,7 @@
 import { useMemo, useState } from "react";
 import { serializeWorkflow, type WorkflowNode } from "../../graph";
 import type { SweepSpec } from "../../teach/sweep";
+import { LabeledSelect } from "../kit/LabeledSelect";
 import { Modal } from "../kit/Modal";
 import { useEditor, useEditorStore, useUiApi } from "../store/react";
 import { useRuntime } from "../run/runtime";
@@ -197,6 +198,8 @@ function SweepSummary(p: {
 
 type Field<T> = [T, (v: T) => void];
 
+const CONCURRENCIES = Array.from({ length: MAX_CONCURRENCY }, (_, i) => i + 1);
+
 /** The seed every cell shares, how many requests at a time, and which sampler runs when there are several. */
 function SweepOptions(p: {
   seed: Field<string>;
@@ -218,37 +221,23 @@ function SweepOptions(p: {
           onChange={(e) => setSeed(e.target.value)}
         />
       </label>
-      <label>
-        <span className="sw-label">At a time</span>
-        <select
-          className="input select"
-          aria-label="Requests at a time"
-          value={concurrency}
-          onChange={(e) => setConcurrency(Number(e.target.value))}
-        >
-          {Array.from({ length: MAX_CONCURRENCY }, (_, i) => i + 1).map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LabeledSelect
+        label="At a time"
+        labelClass="sw-label"
+        ariaLabel="Requests at a time"
+        value={concurrency}
+        options={CONCURRENCIES}
+        onChange={setConcurrency}
+      />
       {p.sampler && (
-        <label>
-          <span className="sw-label">Sampler</span>
-          <select
-            className="input select"
-            aria-label="Sampler to run"
-            value={p.sampler[0]}
-            onChange={(e) => p.sampler![1](e.target.value)}
-          >
-            {p.outputs.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LabeledSelect
+          label="Sampler"
+          labelClass="sw-label"
+          ariaLabel="Sampler to run"
+          value={p.sampler[0]}
+          options={p.outputs.map((o) => ({ value: o.id, label: o.label }))}
+          onChange={p.sampler[1]}
+        />
       )}
     </div>
   );

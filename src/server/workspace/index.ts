@@ -210,7 +210,6 @@ function listProblem(bytes: Uint8Array): { status: number; code: string; message
   } catch {
     return { status: 400, code: "not_text", message: "A wildcard list must be UTF-8 text." };
   }
-  // eslint-disable-next-line no-control-regex
   const bad = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(text);
   if (bad) {
     const line = text.slice(0, bad.index).split("\n").length;
