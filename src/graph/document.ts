@@ -7,7 +7,7 @@ import type { PortKind } from "./ports";
 import type { FileFacts } from "./families";
 
 export const WORKFLOW_FORMAT = "lora-graph/workflow";
-export const WORKFLOW_VERSION = 3;
+export const WORKFLOW_VERSION = 4;
 
 export interface XY {
   x: number;
@@ -31,6 +31,8 @@ export interface WorkflowNode {
    * `fileFactsOf` in families.ts, the only way it is read. Not sent: it is what the compiler knows.
    */
   fileInfo?: Record<string, FileFacts | unknown>;
+  /** Drawn as its title bar only; its wires meet the bar. Visual: compiles the same. */
+  collapsed?: boolean;
 }
 
 export interface WorkflowEdge {
@@ -39,6 +41,21 @@ export interface WorkflowEdge {
   sourceHandle: string;
   target: string;
   targetHandle: string;
+  /**
+   * Points the wire is drawn through, from its source to its target, in canvas coordinates.
+   * Visual only: the wire still joins the same two ports.
+   */
+  reroutes?: XY[];
+}
+
+/** A titled, coloured frame on the canvas; moving it moves the nodes inside it. Visual only. */
+export interface WorkflowGroup {
+  id: string;
+  title: string;
+  /** `#rrggbb`. */
+  color: string;
+  /** Canvas coordinates of the frame, title bar included. */
+  bounds: { x: number; y: number; width: number; height: number };
 }
 
 export interface WorkflowMeta {
@@ -75,6 +92,8 @@ export interface WorkflowDocument {
   nodes: WorkflowNode[];
   edges: WorkflowEdge[];
   viewport?: { x: number; y: number; zoom: number };
+  /** Frames drawn behind the nodes (docs/canvas.md#groups). */
+  groups?: WorkflowGroup[];
   /**
    * Copies of the component definitions the document's instances use (nested ones included), so
    * a file compiles the same wherever it is opened (docs/components.md).

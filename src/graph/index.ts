@@ -19,3 +19,4 @@ export * from "./flatten";
 export { canonicalJson, sortedCopy } from "./canonical";
 export * from "./extract";
 export * from "./componentFile";
+export * from "./splice";

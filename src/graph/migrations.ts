@@ -16,7 +16,7 @@ import {
 import type { NodeDefinition, NodeMigration } from "./defineNode";
 import type { Registry } from "./registry";
 import { jsonPath, quote, type LoadIssue } from "./loadIssues";
-import { PORT_REF_V1, type WorkflowV1, type WorkflowV2 } from "./workflowSchema";
+import { PORT_REF_V1, type WorkflowV1, type WorkflowV2, type WorkflowV3 } from "./workflowSchema";
 import { UNSAFE_KEYS } from "./safeJson";
 
 export interface DocumentMigration<From = any, To = any> {
@@ -72,7 +72,7 @@ export const migrateV1ToV2: DocumentMigration<WorkflowV1, WorkflowV2> = {
  * v2 → v3: components arrive (docs/components.md). A v2 file has none, so only the version
  * changes; nothing else in the document means anything new.
  */
-export const migrateV2ToV3: DocumentMigration<WorkflowV2, WorkflowDocument> = {
+export const migrateV2ToV3: DocumentMigration<WorkflowV2, WorkflowV3> = {
   from: 2,
   name: "v2-to-v3: component definitions and instances",
   up(doc) {
@@ -80,8 +80,20 @@ export const migrateV2ToV3: DocumentMigration<WorkflowV2, WorkflowDocument> = {
   },
 };
 
+/**
+ * v3 → v4: groups, reroute points on wires and collapsed nodes arrive, all visual
+ * (docs/canvas.md). A v3 file has none, so only the version changes; what it compiles to does not.
+ */
+export const migrateV3ToV4: DocumentMigration<WorkflowV3, WorkflowDocument> = {
+  from: 3,
+  name: "v3-to-v4: groups, reroute points, collapsed nodes",
+  up(doc) {
+    return { ...doc, version: 4 };
+  },
+};
+
 /** Append-only, ordered by `from`. The last one produces WORKFLOW_VERSION. */
-export const DOCUMENT_MIGRATIONS: readonly DocumentMigration[] = [migrateV1ToV2, migrateV2ToV3];
+export const DOCUMENT_MIGRATIONS: readonly DocumentMigration[] = [migrateV1ToV2, migrateV2ToV3, migrateV3ToV4];
 
 /**
  * Runs the document migrations from `doc.version` up to the current version. The input must be

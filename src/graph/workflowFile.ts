@@ -5,7 +5,7 @@
  *
  * Load policy (InvokeAI's "repair with warnings" where nothing the user made is lost, "reject"
  * where the file cannot be trusted to mean what it says):
- * - not JSON, too big, too deep, too many nodes/edges, not our format, newer version → rejected;
+ * - not JSON, too big, too deep, too many nodes/edges/groups, not our format, newer version → rejected;
  * - a node that breaks the schema (missing id, wrong type of field…) → rejected, with the path
  *   and the node id, because dropping a node silently loses work;
  * - duplicate node ids → rejected (edges could not say which node they mean);
@@ -16,6 +16,8 @@
  * - an edge that is malformed, duplicates an id, points at a missing node or port, or fails
  *   `canConnect` (type mismatch, second wire into a single input, cycle, self-link) → DROPPED
  *   with a warning naming the edge id and the reason;
+ * - malformed reroute points on a wire → dropped with a warning, the wire kept; a malformed group
+ *   (or one repeating an id) → dropped with a warning, its nodes kept; too many groups → rejected;
  * - fields we do not know → ignored with a warning.
  */
 import type { z } from "./zodMini";
@@ -25,6 +27,7 @@ import {
   type ComponentDefinition,
   type WorkflowDocument,
   type WorkflowEdge,
+  type WorkflowGroup,
   type WorkflowNode,
 } from "./document";
 import type { Registry } from "./registry";
@@ -40,7 +43,14 @@ import {
 import { canConnect } from "./canConnect";
 import { IssueList, jsonPath, quote, type LoadIssue, type PathSegment } from "./loadIssues";
 import { DEFAULT_JSON_LIMITS, formatBytes, parseJsonSafely, toSafeTree, type SafeJsonResult } from "./safeJson";
-import { DOCUMENT_SCHEMAS, isKnownVersion, workflowDocumentSchema, type DocumentVersion } from "./workflowSchema";
+import {
+  DOCUMENT_SCHEMAS,
+  isKnownVersion,
+  rerouteListSchema,
+  workflowDocumentSchema,
+  workflowGroupSchema,
+  type DocumentVersion,
+} from "./workflowSchema";
 import { migrateDocument, migrateNodes } from "./migrations";
 import { sortedCopy } from "./canonical";
 
@@ -50,6 +60,7 @@ export { LOAD_ISSUE_CODES, jsonPath } from "./loadIssues";
 export {
   DOCUMENT_MIGRATIONS,
   migrateV1ToV2,
+  migrateV3ToV4,
   migrateDocument,
   migrateNodes,
   migrateNodeParams,
@@ -58,7 +69,16 @@ export {
   type DocumentMigration,
   type NodeMigrationResult,
 } from "./migrations";
-export { workflowV1Schema, type WorkflowV1 } from "./workflowSchema";
+export {
+  workflowV1Schema,
+  workflowV3Schema,
+  workflowGroupSchema,
+  MAX_REROUTES_PER_WIRE,
+  rerouteListSchema,
+  MAX_GROUP_TITLE,
+  type WorkflowV1,
+  type WorkflowV3,
+} from "./workflowSchema";
 // The same guarded reading suits any untrusted JSON (e.g. an imported fal request).
 export { parseJsonSafely, toSafeTree, DEFAULT_JSON_LIMITS, type JsonLimits, type SafeJsonResult } from "./safeJson";
 
@@ -71,6 +91,8 @@ export interface LoadLimits extends ComponentLimits {
   maxNodes: number;
   /** Default 10,000. */
   maxEdges: number;
+  /** Default 1,000. */
+  maxGroups: number;
   /** Issues listed before the rest are summarised; default 100. */
   maxIssues: number;
 }
@@ -80,6 +102,7 @@ export const DEFAULT_LOAD_LIMITS: LoadLimits = {
   ...DEFAULT_COMPONENT_LIMITS,
   maxNodes: 5_000,
   maxEdges: 10_000,
+  maxGroups: 1_000,
 };
 
 export type LoadOptions = Partial<LoadLimits> & {
@@ -290,6 +313,13 @@ function checkHeader(
       message: `The workflow has ${root.edges.length} wires; the limit is ${limits.maxEdges}`,
     });
   }
+  if (Array.isArray(root.groups) && root.groups.length > limits.maxGroups) {
+    errors.push({
+      code: "too-many-groups",
+      path: "$.groups",
+      message: `The workflow has ${root.groups.length} groups; the limit is ${limits.maxGroups}`,
+    });
+  }
   if (errors.length) return { ok: false, errors };
   return { ok: true, root, version: v };
 }
@@ -411,6 +441,71 @@ function repairViewport(root: Obj, warnings: IssueList): void {
   delete root.viewport;
 }
 
+/**
+ * Reroute points are drawing, not wiring: malformed ones are dropped with a warning and the wire
+ * is kept, where a malformed wire would be dropped whole.
+ */
+function repairReroutes(root: Obj, warnings: IssueList): void {
+  if (!Array.isArray(root.edges)) return;
+  root.edges.forEach((e, i) => {
+    if (!isObj(e) || e.reroutes === undefined) return;
+    const r = rerouteListSchema.safeParse(e.reroutes);
+    if (r.success) {
+      e.reroutes = r.data.map((p) => ({ x: p.x + 0, y: p.y + 0 }));
+      return;
+    }
+    const first = r.error.issues[0];
+    const edgeId = typeof e.id === "string" ? e.id : undefined;
+    warnings.add({
+      code: "invalid-reroutes",
+      path: jsonPath(["edges", i, "reroutes", ...(first.path as PathSegment[])]),
+      edgeId,
+      field: "reroutes",
+      message: `Wire ${edgeId !== undefined ? quote(edgeId) : `edges[${i}]`} › reroutes${first.path.length ? `[${first.path.join("].")}` : ""}: ${zodIssueText(first)}; drew the wire straight`,
+    });
+    delete e.reroutes;
+  });
+}
+
+/** A malformed group, or one repeating an id, is dropped with a warning; nodes never belong to a group in the file. */
+function repairGroups(root: Obj, warnings: IssueList): void {
+  if (root.groups === undefined) return;
+  if (!Array.isArray(root.groups)) {
+    warnings.add({
+      code: "invalid-group",
+      path: "$.groups",
+      message: `groups is ${describeValue(root.groups)}, not a list; ignored it`,
+    });
+    delete root.groups;
+    return;
+  }
+  const seen = new Set<string>();
+  root.groups = root.groups.filter((g, i) => {
+    const r = workflowGroupSchema.safeParse(g);
+    const gid = isObj(g) && typeof g.id === "string" ? g.id : undefined;
+    const who = gid !== undefined ? `Group ${quote(gid)}` : `groups[${i}]`;
+    if (!r.success) {
+      const first = r.error.issues[0];
+      warnings.add({
+        code: "invalid-group",
+        path: jsonPath(["groups", i, ...(first.path as PathSegment[])]),
+        message: `${who} › ${first.path.join(".") || "(the group)"}: ${zodIssueText(first)}; dropped the group (its nodes stay)`,
+      });
+      return false;
+    }
+    if (seen.has(r.data.id)) {
+      warnings.add({
+        code: "invalid-group",
+        path: jsonPath(["groups", i, "id"]),
+        message: `${who} repeats an id used by an earlier group; dropped it (its nodes stay)`,
+      });
+      return false;
+    }
+    seen.add(r.data.id);
+    return true;
+  });
+}
+
 function warnUnknownKeys(
   value: unknown,
   known: readonly string[],
@@ -447,6 +542,10 @@ function loadTree(
   repairPositions(root, warnings);
   repairNonFiniteParams(root, warnings);
   repairViewport(root, warnings);
+  if (version >= 4) {
+    repairReroutes(root, warnings);
+    repairGroups(root, warnings);
+  }
 
   // Malformed edges are dropped before the document check, so one bad wire cannot sink the file.
   // `edgeIndex` remembers where each kept edge sat in the file, for messages about it later.
@@ -755,6 +854,7 @@ export function serializeWorkflow(doc: WorkflowDocument): string {
     nodes: doc.nodes.map(serializedNode),
     edges: doc.edges.map(serializedEdge),
     viewport: doc.viewport ? { x: doc.viewport.x, y: doc.viewport.y, zoom: doc.viewport.zoom } : undefined,
+    groups: doc.groups?.length ? doc.groups.map(serializedGroup) : undefined,
     components: doc.components?.length ? doc.components.map(serializedComponent) : undefined,
   };
   return `${JSON.stringify(out, null, 2)}\n`;
@@ -769,12 +869,25 @@ function serializedNode(n: WorkflowNode) {
     label: n.label,
     bypass: n.bypass,
     expanded: n.expanded,
+    collapsed: n.collapsed,
     params: sortedCopy(n.params),
   };
 }
 
 function serializedEdge(e: WorkflowEdge) {
-  return { id: e.id, source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle };
+  return {
+    id: e.id,
+    source: e.source,
+    sourceHandle: e.sourceHandle,
+    target: e.target,
+    targetHandle: e.targetHandle,
+    reroutes: e.reroutes?.length ? e.reroutes.map((p) => ({ x: p.x, y: p.y })) : undefined,
+  };
+}
+
+function serializedGroup(g: WorkflowGroup) {
+  const { x, y, width, height } = g.bounds;
+  return { id: g.id, title: g.title, color: g.color, bounds: { x, y, width, height } };
 }
 
 /** A definition in a fixed key order, its nodes and wires written like the document's own. */

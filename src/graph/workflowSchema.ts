@@ -25,7 +25,8 @@ const viewportSchema = z.object({
 
 const id = (what: string) => z.string().check(z.minLength(1, `${what} must not be empty`));
 
-export const workflowNodeSchema = z.object({
+/** A node as versions 2 and 3 wrote it. */
+export const workflowNodeSchemaV3 = z.object({
   id: described(id("a node id"), "Unique within the document; edges refer to it."),
   type: described(id("a node type"), 'Node type in the catalogue, e.g. "lora".'),
   typeVersion: described(
@@ -47,13 +48,45 @@ export const workflowNodeSchema = z.object({
   ),
 });
 
-export const workflowEdgeSchema = z.object({
+/** A wire as versions 2 and 3 wrote it. */
+export const workflowEdgeSchemaV3 = z.object({
   id: id("an edge id"),
   source: described(id("an edge source"), "Id of the node the wire leaves."),
   sourceHandle: described(id("an edge sourceHandle"), "Output port id on the source node."),
   target: described(id("an edge target"), "Id of the node the wire enters."),
   targetHandle: described(id("an edge targetHandle"), "Input port id on the target node."),
 });
+
+export const workflowNodeSchema = z.extend(workflowNodeSchemaV3, {
+  collapsed: described(z.optional(z.boolean()), "Drawn as its title bar only (visual)."),
+});
+
+/** Most points one wire is drawn through; more is not a drawing, it is a file built to be slow. */
+export const MAX_REROUTES_PER_WIRE = 64;
+
+export const rerouteListSchema = z.array(xySchema).check(z.maxLength(MAX_REROUTES_PER_WIRE));
+
+export const workflowEdgeSchema = z.extend(workflowEdgeSchemaV3, {
+  reroutes: described(
+    z.optional(rerouteListSchema),
+    "Points the wire is drawn through, source to target, in canvas coordinates (visual).",
+  ),
+});
+
+/** Longest group title kept. */
+export const MAX_GROUP_TITLE = 200;
+const finiteNumber = z.number().check(z.refine(Number.isFinite, "must be a finite number"));
+const size = z.number().check(z.positive(), z.refine(Number.isFinite, "must be a finite number"));
+
+export const workflowGroupSchema = described(
+  z.object({
+    id: id("a group id"),
+    title: z.string().check(z.maxLength(MAX_GROUP_TITLE)),
+    color: z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as "#3b82f6"')),
+    bounds: z.object({ x: finiteNumber, y: finiteNumber, width: size, height: size }),
+  }),
+  "A titled, coloured frame; moving it moves the nodes inside. Visual only.",
+);
 
 export const workflowMetaSchema = z.object({
   name: z.optional(z.string()),
@@ -79,8 +112,8 @@ export const workflowV2Schema = z.object({
   format: z.literal(WORKFLOW_FORMAT),
   version: z.literal(2),
   meta: workflowMetaSchema,
-  nodes: z.array(workflowNodeSchema),
-  edges: z.array(workflowEdgeSchema),
+  nodes: z.array(workflowNodeSchemaV3),
+  edges: z.array(workflowEdgeSchemaV3),
   viewport: z.optional(viewportSchema),
 });
 
@@ -141,7 +174,23 @@ export const componentDefinitionSchema = described(
   "A component: a sub-graph with typed ports and exposed params (docs/components.md).",
 );
 
-/** The current document format (version 3). */
+/** Version 3: components, before groups, reroute points and collapsed nodes. */
+export const workflowV3Schema = z.object({
+  format: z.literal(WORKFLOW_FORMAT),
+  version: z.literal(3),
+  meta: workflowMetaSchema,
+  nodes: z.array(workflowNodeSchemaV3),
+  edges: z.array(workflowEdgeSchemaV3),
+  viewport: z.optional(viewportSchema),
+  components: described(
+    z.optional(z.array(componentDefinitionSchema)),
+    "Copies of the component definitions the instances use, nested ones included.",
+  ),
+});
+
+export type WorkflowV3 = z.infer<typeof workflowV3Schema>;
+
+/** The current document format (version 4). */
 export const workflowDocumentSchema = described(
   z.object({
     format: z.literal(WORKFLOW_FORMAT),
@@ -150,6 +199,7 @@ export const workflowDocumentSchema = described(
     nodes: z.array(workflowNodeSchema),
     edges: z.array(workflowEdgeSchema),
     viewport: z.optional(viewportSchema),
+    groups: described(z.optional(z.array(workflowGroupSchema)), "Frames drawn behind the nodes."),
     components: described(
       z.optional(z.array(componentDefinitionSchema)),
       "Copies of the component definitions the instances use, nested ones included.",
@@ -198,8 +248,9 @@ export type WorkflowV1 = z.infer<typeof workflowV1Schema>;
 /** Per version: the document schema and the schemas of one node and one edge (for per-item checks). */
 export const DOCUMENT_SCHEMAS = {
   1: { document: workflowV1Schema, node: workflowV1NodeSchema, edge: workflowV1EdgeSchema, meta: undefined },
-  2: { document: workflowV2Schema, node: workflowNodeSchema, edge: workflowEdgeSchema, meta: workflowMetaSchema },
-  3: { document: workflowDocumentSchema, node: workflowNodeSchema, edge: workflowEdgeSchema, meta: workflowMetaSchema },
+  2: { document: workflowV2Schema, node: workflowNodeSchemaV3, edge: workflowEdgeSchemaV3, meta: workflowMetaSchema },
+  3: { document: workflowV3Schema, node: workflowNodeSchemaV3, edge: workflowEdgeSchemaV3, meta: workflowMetaSchema },
+  4: { document: workflowDocumentSchema, node: workflowNodeSchema, edge: workflowEdgeSchema, meta: workflowMetaSchema },
 } as const;
 
 export type DocumentVersion = keyof typeof DOCUMENT_SCHEMAS;

@@ -100,7 +100,7 @@ export function generatePipeline(size: number): WorkflowDocument {
   wire(ic, "model", sampler, "model");
   wire(cond, "conditioning", sampler, "conditioning");
   wire(sched, "scheduler", sampler, "scheduler");
-  return { format: "lora-graph/workflow", version: 3, meta: { name: `bench-${size}` }, nodes, edges };
+  return { format: "lora-graph/workflow", version: 4, meta: { name: `bench-${size}` }, nodes, edges };
 }
 
 /** Samples per size: fewer for the large graph, whose copies are made up front. */

@@ -41,7 +41,7 @@ describe("lora-graph component", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc.version).toBe(3);
+    expect(doc.version).toBe(4);
     expect(doc.nodes.map((n: { id: string }) => n.id)).toContain("style-stack");
     expect(doc.components[0]).toMatchObject({ id: "local/style-stack", version: "1.0.0", title: "Style stack" });
     const extracted = file("x.json", r.stdout);

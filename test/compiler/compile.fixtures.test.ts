@@ -32,7 +32,7 @@ describe("examples", () => {
     expect(examples[0].id).toBe("medieval-queen");
     expect(new Set(examples.map((e) => e.id)).size).toBe(examples.length);
     for (const e of examples) {
-      expect(e.document.version).toBe(3);
+      expect(e.document.version).toBe(4);
       expect(e.title).toBe(e.document.meta.name);
       expect(e.description.length).toBeGreaterThan(10);
       expect(e.description).not.toMatch(/\n/);

@@ -180,7 +180,7 @@ const chaosGraph = fc
               : ins[tp % ins.length].id;
           return { id: edgeId(s.id, sh, t.id, th), source: s.id, sourceHandle: sh, target: t.id, targetHandle: th };
         });
-        return { format: "lora-graph/workflow", version: 3, meta: {}, nodes, edges };
+        return { format: "lora-graph/workflow", version: 4, meta: {}, nodes, edges };
       }),
   );
 
@@ -262,7 +262,7 @@ const plausibleGraph = fc
     if (shape.encoder === "sampler") wire(id("image_encoder")!, "image_encoder", sampler, "image_encoder");
     if (shape.init.startsWith("init")) wire(img, "image", sampler, "init_image");
     if (shape.init.endsWith("mask")) wire(img2, "image", sampler, "mask");
-    return { format: "lora-graph/workflow", version: 3, meta: {}, nodes, edges };
+    return { format: "lora-graph/workflow", version: 4, meta: {}, nodes, edges };
   });
 
 function deepFreeze<T>(v: T): T {

@@ -105,7 +105,7 @@ const pipeline = fc
     wire(model, "model", of("sampler")!, "model");
     wire(cond, "conditioning", of("sampler")!, "conditioning");
     if (shape.scheduler) wire(of("scheduler")!, "scheduler", of("sampler")!, "scheduler");
-    return { format: "lora-graph/workflow", version: 3, meta: {}, nodes, edges };
+    return { format: "lora-graph/workflow", version: 4, meta: {}, nodes, edges };
   });
 
 const withSubsets = pipeline.chain((doc) =>

@@ -151,7 +151,7 @@ describe("hostile definitions", () => {
     const self = def("t/self", [instance("me", "t/self")]);
     const doc = {
       format: "lora-graph/workflow",
-      version: 3,
+      version: 4,
       meta: {},
       nodes: [instance("x", "t/self")],
       edges: [],
@@ -178,7 +178,7 @@ describe("hostile definitions", () => {
     expect(!r.ok && r.errors[0].message).toMatch(/nests components \d+ deep; the limit is 32/);
     const doc = {
       format: "lora-graph/workflow",
-      version: 3,
+      version: 4,
       meta: {},
       nodes: [instance("x", "t/d0")],
       edges: [],

@@ -743,13 +743,13 @@ describe("IMP-05 huge files", () => {
 describe("IMP-07 versions", () => {
   it("IMP-07 a newer file version is refused with both versions named", () => {
     const doc = JSON.parse(sampleText());
-    doc.version = 4;
+    doc.version = 5;
     expect(rejectedWith(loadWorkflow(doc, registry))).toEqual([
       {
         code: "newer-version",
         path: "$.version",
         field: "version",
-        message: "This file was made with a newer version of lora-graph (file version 4, this app reads up to 3)",
+        message: "This file was made with a newer version of lora-graph (file version 5, this app reads up to 4)",
       },
     ]);
   });

@@ -93,7 +93,7 @@ describe("round trip", () => {
     const r = loaded(loadWorkflow(serializeWorkflow(doc), registry));
     expect(r.document).toEqual(doc);
     expect(r.warnings).toEqual([]);
-    expect(r.fromVersion).toBe(3);
+    expect(r.fromVersion).toBe(4);
   });
 
   it("IMP-07 -0 in params and positions loads as 0, as a saved file would hold it", () => {
@@ -120,15 +120,34 @@ describe("round trip", () => {
           y: fc.integer(),
           label: fc.option(fc.string(), { nil: undefined }),
           bypass: fc.option(fc.boolean(), { nil: undefined }),
+          collapsed: fc.option(fc.boolean(), { nil: undefined }),
+          reroutes: fc.option(
+            fc.array(fc.record({ x: fc.integer(), y: fc.double({ noNaN: true, noDefaultInfinity: true }) }), {
+              minLength: 1,
+              maxLength: 4,
+            }),
+            { nil: undefined },
+          ),
         }),
         { maxLength: 6 },
+      ),
+      groups: fc.array(
+        fc.record({
+          title: fc.string({ maxLength: 30 }),
+          color: fc.constantFrom("#3b82f6", "#A855F7", "#000000"),
+          x: fc.integer(),
+          y: fc.integer(),
+          width: fc.integer({ min: 1, max: 5000 }),
+          height: fc.double({ min: 0.5, max: 5000, noNaN: true }),
+        }),
+        { maxLength: 3 },
       ),
       viewport: fc.option(
         fc.record({ x: fc.integer(), y: fc.integer(), zoom: fc.double({ min: 0.1, max: 4, noNaN: true }) }),
         { nil: undefined },
       ),
     })
-    .map(({ name, tags, loras, viewport }) => {
+    .map(({ name, tags, loras, groups, viewport }) => {
       const meta: WorkflowDocument["meta"] = {};
       if (name !== undefined) meta.name = name;
       if (tags !== undefined) meta.tags = tags;
@@ -146,11 +165,27 @@ describe("round trip", () => {
         };
         if (l.label !== undefined) n.label = l.label;
         if (l.bypass !== undefined) n.bypass = l.bypass;
+        if (l.collapsed !== undefined) n.collapsed = l.collapsed;
         nodes.push(n);
         const prev = i === 0 ? "m" : `l${i - 1}`;
-        edges.push({ id: `e${i}`, source: prev, sourceHandle: "model", target: `l${i}`, targetHandle: "model" });
+        const edge: WorkflowDocument["edges"][number] = {
+          id: `e${i}`,
+          source: prev,
+          sourceHandle: "model",
+          target: `l${i}`,
+          targetHandle: "model",
+        };
+        if (l.reroutes) edge.reroutes = l.reroutes.map((p) => ({ x: p.x, y: Object.is(p.y, -0) ? 0 : p.y }));
+        edges.push(edge);
       });
-      const doc: WorkflowDocument = { format: "lora-graph/workflow", version: 3, meta, nodes, edges };
+      const doc: WorkflowDocument = { format: "lora-graph/workflow", version: 4, meta, nodes, edges };
+      if (groups.length)
+        doc.groups = groups.map((g, i) => ({
+          id: `g${i}`,
+          title: g.title,
+          color: g.color,
+          bounds: { x: g.x, y: g.y, width: g.width, height: g.height },
+        }));
       if (viewport) doc.viewport = viewport;
       return doc;
     });
@@ -238,7 +273,7 @@ describe("workflowJsonSchema", () => {
     };
     expect(s.$schema).toContain("2020-12");
     expect(s.properties.format.const).toBe("lora-graph/workflow");
-    expect(s.properties.version.const).toBe(3);
+    expect(s.properties.version.const).toBe(4);
   });
 });
 

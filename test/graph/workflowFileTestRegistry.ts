@@ -137,7 +137,7 @@ export function node(
 export function sampleDocument(): WorkflowDocument {
   return {
     format: WORKFLOW_FORMAT,
-    version: 3,
+    version: 4,
     meta: { name: "sample", tags: ["test"] },
     nodes: [
       node("m", "model", { model_name: "sd15" }, { position: { x: 0, y: 0 } }),

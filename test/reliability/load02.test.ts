@@ -59,7 +59,7 @@ export function pipeline500(): WorkflowDocument {
   wire(model, "model", sampler, "model");
   wire(prompt, "conditioning", sampler, "conditioning");
   wire(sched, "scheduler", sampler, "scheduler");
-  return { format: "lora-graph/workflow", version: 3, meta: { name: "load-02" }, nodes, edges };
+  return { format: "lora-graph/workflow", version: 4, meta: { name: "load-02" }, nodes, edges };
 }
 
 function gc(): () => void {

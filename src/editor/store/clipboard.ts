@@ -1,5 +1,6 @@
 import {
   canConnect,
+  rerouteListSchema,
   requiredDefaults,
   edgeBetween,
   type NodeDefinition,
@@ -146,21 +147,23 @@ function sanitizeNode(ctx: PasteContext, raw: unknown, i: number): WorkflowNode 
   if (typeof label === "string" && label.trim()) node.label = label.trim().slice(0, MAX_LABEL);
   if (own(raw, "bypass") === true) node.bypass = true;
   if (own(raw, "expanded") === true) node.expanded = true;
+  if (own(raw, "collapsed") === true) node.collapsed = true;
   return node;
 }
 
-/** Moves the pasted nodes so their top-left is at `at`, or a little off where they were copied. */
-function place(nodes: WorkflowNode[], at: XY | undefined) {
-  if (!nodes.length) return;
+/** Moves the pasted nodes so their top-left is at `at`, or a little off where they were copied; returns the shift. */
+function place(nodes: WorkflowNode[], at: XY | undefined): XY {
+  if (!nodes.length) return { x: 0, y: 0 };
   const minX = Math.min(...nodes.map((n) => n.position.x));
   const minY = Math.min(...nodes.map((n) => n.position.y));
   const dx = at ? at.x - minX : 32;
   const dy = at ? at.y - minY : 32;
   for (const n of nodes) n.position = { x: n.position.x + dx, y: n.position.y + dy };
+  return { x: dx, y: dy };
 }
 
 /** The pasted wires between pasted nodes that canConnect allows, each judged with those before it. */
-function sanitizeEdges(ctx: PasteContext, rawEdges: unknown[], scratch: WorkflowDocument): WorkflowEdge[] {
+function sanitizeEdges(ctx: PasteContext, rawEdges: unknown[], scratch: WorkflowDocument, shift: XY): WorkflowEdge[] {
   const edges: WorkflowEdge[] = [];
   rawEdges.forEach((raw, i) => {
     const where = `edges[${i}]`;
@@ -178,6 +181,10 @@ function sanitizeEdges(ctx: PasteContext, rawEdges: unknown[], scratch: Workflow
     const verdict = canConnect(scratch, { node: source, port: sh }, { node: target, port: th }, ctx.registry);
     if (!verdict.ok) return ctx.warnings.push(`${where}: ${verdict.reason}; skipped`);
     const edge = edgeBetween({ node: source, port: sh }, { node: target, port: th });
+    // Reroute points move with the nodes; malformed ones are left behind (the wire is drawn straight).
+    const reroutes = rerouteListSchema.safeParse(own(raw, "reroutes"));
+    if (reroutes.success && reroutes.data.length)
+      edge.reroutes = reroutes.data.map((p) => ({ x: p.x + shift.x, y: p.y + shift.y }));
     edges.push(edge);
     scratch.edges.push(edge);
   });
@@ -211,8 +218,8 @@ export function sanitizePaste(
     const node = sanitizeNode(ctx, raw, i);
     if (node) nodes.push(node);
   });
-  place(nodes, at);
+  const shift = place(nodes, at);
   const scratch: WorkflowDocument = { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges] };
-  const edges = sanitizeEdges(ctx, payload.rawEdges, scratch);
+  const edges = sanitizeEdges(ctx, payload.rawEdges, scratch, shift);
   return { ok: true, nodes, edges, warnings: ctx.warnings };
 }
