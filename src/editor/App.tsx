@@ -18,7 +18,7 @@ import { RunDrawer } from "./run/RunDrawer";
 import { lazyPart, whenIdle } from "./lazy";
 import { ImportReportPanel } from "./import/ImportReportPanel";
 import { useArrange } from "./flow/useArrange";
-import { explainNode, openMenuForSelection, startRename } from "./flow/contextMenu";
+import { explainNode, insertIntoSelectedWire, openMenuForSelection, startRename } from "./flow/contextMenu";
 
 // Not needed for the first paint (docs/architecture.md#the-first-load): each loads when first
 // opened. The palette opens on a double-click or Space and must feel instant, so it is fetched as
@@ -50,6 +50,7 @@ function Shell({ editor }: { editor: Editor }) {
     () =>
       installShortcuts(editor, {
         openPalette: () => {
+          if (insertIntoSelectedWire(editor, flow)) return;
           const c = canvasCenter();
           ui.set({ palette: { screen: { x: c.screen.x - 160, y: c.screen.y - 120 }, flow: c.flow } });
         },

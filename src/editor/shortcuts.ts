@@ -10,6 +10,11 @@ export interface Shortcut {
 /** Shown by the help overlay; the handlers (below, RunMount's Ctrl+Enter, xyflow's mouse) are the source of truth for behaviour. */
 export const SHORTCUTS: readonly Shortcut[] = [
   { group: "Add & connect", keys: "Space / Tab / double-click", action: "Add a node (search)" },
+  {
+    group: "Add & connect",
+    keys: "Drag a node onto a wire",
+    action: "Put it into the wire when it fits (a LoRA into a model wire); Space with a wire selected does too",
+  },
   { group: "Add & connect", keys: "Drag from a port", action: "Wire it; drop on empty canvas to add a node that fits" },
   { group: "Add & connect", keys: "Drag a wire's end", action: "Reconnect the wire to another port" },
   { group: "Edit", keys: "Ctrl+Z", action: "Undo" },

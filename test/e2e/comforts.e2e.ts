@@ -12,6 +12,7 @@ import {
   node,
   nodeIds,
   openEditor,
+  requestJson,
   settledCenter,
   shootOnFailure,
   setupServerAndBrowser,
@@ -183,13 +184,147 @@ describe("context menus", () => {
   });
 });
 
-/** The middle of a drawn wire, in page pixels. */
+const MODEL_WIRE = "e:base.model->sampler.model";
+const wireIds = (page: Page) =>
+  page.$$eval(".react-flow__edge", (els) => els.map((e) => (e as HTMLElement).dataset.id ?? "").sort());
+const glowing = (page: Page) =>
+  page.$$eval(".react-flow__edge:has(.splice-glow)", (els) => els.map((e) => (e as HTMLElement).dataset.id));
+
+/** The starter's chain with a LoRA in it, as the request and the wires show it. */
+async function expectLoraInChain(page: Page) {
+  await expect.poll(() => wireIds(page)).not.toContain(MODEL_WIRE);
+  const lora = (await nodeIds(page)).find((id) => id.startsWith("lora"))!;
+  expect(await wireIds(page)).toEqual(
+    [
+      `e:base.model->${lora}.model`,
+      `e:${lora}.model->sampler.model`,
+      "e:prompt.conditioning->sampler.conditioning",
+    ].sort(),
+  );
+  expect(await requestJson(page)).toContain('"loras"');
+  return lora;
+}
+
+describe("dropping a node on a wire", () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: the starter note's LoRA, dragged from the sidebar onto the wire, goes into the chain`, async (ctx) => {
+      const { page, context, errors } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      expect(await node(page, "note").locator("textarea").inputValue()).toMatch(
+        /try adding a LoRA between the Base model and the Sampler/,
+      );
+      const from = await settledCenter(page.locator(".side-item", { hasText: /^LoRA$/ }));
+      const to = await wireMiddle(page, MODEL_WIRE);
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(from.x + 30, from.y, { steps: 3 });
+      await page.mouse.move(to.x, to.y, { steps: 10 });
+      // The wire it would go into lights up before the drop. (The page hears a dragover when the
+      // pointer moves, so the poll nudges it.)
+      let nudge = 0;
+      await expect
+        .poll(async () => {
+          await page.mouse.move(to.x + (nudge++ % 2), to.y);
+          return glowing(page);
+        })
+        .toEqual([MODEL_WIRE]);
+      await screenshot(page, `splice-hover-${size.width}x${size.height}`);
+      await page.mouse.up();
+      await expect.poll(() => glowing(page)).toEqual([]);
+      await expectLoraInChain(page);
+      // One undo step takes it all back.
+      await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press("Control+z");
+      await expect.poll(() => wireIds(page)).toContain(MODEL_WIRE);
+      expect((await nodeIds(page)).some((id) => id.startsWith("lora"))).toBe(false);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it("a node already on the canvas, dragged onto the wire, is spliced in and moved in one undo step", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await backendKnown(page);
+    const at = await emptyCanvasPoint(page);
+    await page.mouse.dblclick(at.x, at.y);
+    await page.getByRole("dialog", { name: "Add node" }).waitFor();
+    await page.keyboard.type("lora");
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(5);
+    const lora = (await nodeIds(page)).find((id) => id.startsWith("lora"))!;
+    const startBox = (await node(page, lora).boundingBox())!;
+    const grab = await settledCenter(node(page, lora).locator(".node-title"));
+    const to = await wireMiddle(page, MODEL_WIRE);
+    // A wire the node does not fit stays dark.
+    const cond = await wireMiddle(page, "e:prompt.conditioning->sampler.conditioning");
+    await page.mouse.move(grab.x, grab.y);
+    await page.mouse.down();
+    await page.mouse.move(cond.x, cond.y, { steps: 10 });
+    expect(await glowing(page)).toEqual([]);
+    await page.mouse.move(to.x, to.y, { steps: 10 });
+    await expect.poll(() => glowing(page)).toEqual([MODEL_WIRE]);
+    await page.mouse.up();
+    await expectLoraInChain(page);
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => wireIds(page)).toContain(MODEL_WIRE);
+    const back = (await node(page, lora).boundingBox())!;
+    expect(Math.abs(back.x - startBox.x)).toBeLessThan(2);
+    await context.close();
+  });
+
+  it("a wire's menu and Space on a selected wire insert a node from the search", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    const p = await wireMiddle(page, MODEL_WIRE);
+    await page.mouse.click(p.x, p.y, { button: "right" });
+    await menu(page)
+      .getByRole("menuitem", { name: /Insert a node/ })
+      .click();
+    const palette = page.getByRole("dialog", { name: "Add node" });
+    await palette.waitFor();
+    // Only nodes that take a model are offered.
+    expect(await palette.locator("[role=option]").allInnerTexts()).not.toContainEqual(expect.stringMatching(/^Prompt/));
+    await page.keyboard.type("lora");
+    await page.keyboard.press("Enter");
+    const lora = await expectLoraInChain(page);
+    // Keyboard: select the Base model → LoRA wire, Space, pick another LoRA.
+    const q = await wireMiddle(page, `e:base.model->${lora}.model`);
+    await page.mouse.click(q.x, q.y);
+    await page.keyboard.press("Space");
+    await palette.waitFor();
+    await page.keyboard.type("lora");
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await nodeIds(page)).filter((id) => id.startsWith("lora")).length).toBe(2);
+    const second = (await nodeIds(page)).find((id) => id.startsWith("lora") && id !== lora)!;
+    expect(await wireIds(page)).toEqual(
+      [
+        `e:base.model->${second}.model`,
+        `e:${second}.model->${lora}.model`,
+        `e:${lora}.model->sampler.model`,
+        "e:prompt.conditioning->sampler.conditioning",
+      ].sort(),
+    );
+    await context.close();
+  });
+});
+
+/**
+ * A point on a drawn wire that the page would hit: its middle, or the nearest point along it that
+ * no node covers.
+ */
 async function wireMiddle(page: Page, id: string) {
   await backendKnown(page);
   return page.evaluate((id) => {
-    const path = document.querySelector<SVGPathElement>(`.react-flow__edge[data-id="${CSS.escape(id)}"] path`)!;
-    const p = path.getPointAtLength(path.getTotalLength() / 2);
+    const edge = document.querySelector(`.react-flow__edge[data-id="${CSS.escape(id)}"]`)!;
+    const path = edge.querySelector<SVGPathElement>("path.react-flow__edge-path")!;
     const m = path.getScreenCTM()!;
-    return { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
+    const len = path.getTotalLength();
+    for (const f of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85]) {
+      const p = path.getPointAtLength(len * f);
+      const s = { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
+      if (edge.contains(document.elementFromPoint(s.x, s.y))) return s;
+    }
+    throw new Error(`wire ${id} is hidden under nodes`);
   }, id);
 }

@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useRef, type RefObject } from "react";
+import { Suspense, useCallback, useEffect, useRef, type RefObject } from "react";
 import { Background, BackgroundVariant, ReactFlow, useStore, useStoreApi, type Edge } from "@xyflow/react";
 import { useEditor } from "../store/react";
 import type { GraphFlowNode } from "./derive";
@@ -10,6 +10,7 @@ import { useFocusReveal, useViewportFit } from "./useViewport";
 import { useWiring } from "./useWiring";
 import { useDropHandlers } from "./useDropHandlers";
 import { CanvasMenu, useContextMenuHandlers } from "./contextMenu";
+import { useSpliceDrag } from "./splice";
 import "./comforts.css";
 import { lazyPart } from "../lazy";
 
@@ -42,8 +43,9 @@ export function Canvas() {
     if (culled) void FarLayer.preload().catch(() => undefined);
   }, [culled]);
   const wires = useWiring();
-  const { onDoubleClick, onDragOver, onDrop, openPaletteAtCenter } = useDropHandlers(canvasRef);
+  const { onDoubleClick, onDragOver, onDragLeave, onDrop, openPaletteAtCenter } = useDropHandlers(canvasRef);
   const menus = useContextMenuHandlers();
+  const splice = useSpliceDrag(useCallback((dragged) => onNodeDragStop(null, null!, dragged), [onNodeDragStop]));
 
   return (
     <div
@@ -51,6 +53,7 @@ export function Canvas() {
       className={`canvas ${far ? "far" : ""}`}
       onDoubleClick={onDoubleClick}
       onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
       onDrop={onDrop}
       onPointerMove={wires.onPointerMove}
     >
@@ -60,7 +63,8 @@ export function Canvas() {
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
-        onNodeDragStop={onNodeDragStop}
+        onNodeDrag={splice.onNodeDrag}
+        onNodeDragStop={splice.onNodeDragStop}
         onConnect={wires.onConnect}
         onConnectStart={wires.onConnectStart}
         onConnectEnd={wires.onConnectEnd}

@@ -1,6 +1,7 @@
 import { memo } from "react";
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from "@xyflow/react";
 import { useEditorStore } from "../store/react";
+import { useCanvasUi } from "./canvasUi";
 
 /**
  * xyflow's bezier wire, plus a ✕ at its middle while it is selected (Delete/Backspace work too).
@@ -21,8 +22,11 @@ export const GraphEdge = memo(function GraphEdge({
 }: EdgeProps) {
   const store = useEditorStore();
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  // A node dragged over this wire would be spliced into it.
+  const spliceHere = useCanvasUi((s) => s.spliceWire === id);
   return (
     <>
+      {spliceHere && <path d={path} className="splice-glow" style={{ ["--c" as string]: style?.stroke }} />}
       <BaseEdge id={id} path={path} style={style} markerEnd={markerEnd} interactionWidth={interactionWidth} />
       {selected && (
         <EdgeLabelRenderer>

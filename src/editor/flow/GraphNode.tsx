@@ -20,7 +20,7 @@ import { useInactiveParams } from "../fields/relevance";
 import { OutputStrip } from "../run/OutputStrip";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
 import { NodeCanvasView } from "../teach/nodeViews";
-import { canvasMenuOf, useCanvasMenu } from "./contextMenu";
+import { canvasUiOf, useCanvasUi } from "./canvasUi";
 import { InstanceBadge } from "../components/InstanceBadge";
 import "../components/components.css";
 import { glanceText } from "./glance";
@@ -66,10 +66,10 @@ function Title({ id, title, label }: { id: string; title: string; label?: string
   const [editing, setEditing] = useState(false);
   const ref = useRef<HTMLInputElement>(null);
   // F2 or the node menu's Rename asks for the field from outside.
-  const asked = useCanvasMenu((s) => s.renaming === id);
+  const asked = useCanvasUi((s) => s.renaming === id);
   useEffect(() => {
     if (!asked) return;
-    canvasMenuOf(editor).set({ renaming: null });
+    canvasUiOf(editor).set({ renaming: null });
     setEditing(true);
   }, [asked, editor]);
   useEffect(() => {

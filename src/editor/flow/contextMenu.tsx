@@ -2,35 +2,12 @@ import { useCallback, useMemo, type MouseEvent as ReactMouseEvent } from "react"
 import { useReactFlow, type Edge } from "@xyflow/react";
 import type { XY } from "../../graph";
 import { Menu, type MenuItem } from "../kit/Menu";
-import { definePart, type Editor } from "../store/editor";
-import { useEditorInstance, usePart } from "../store/react";
-import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
+import type { Editor } from "../store/editor";
+import { useEditorInstance } from "../store/react";
+import { canvasUiOf, useCanvasUi, type MenuRequest, type MenuTarget } from "./canvasUi";
 import { pasteFromClipboard } from "../shortcuts";
 import type { GraphFlowNode } from "./derive";
 import { useArrange } from "./useArrange";
-
-/** What was right-clicked (or had the focus when Shift+F10 was pressed). */
-export type MenuTarget = { kind: "canvas" } | { kind: "node"; id: string } | { kind: "edge"; id: string };
-
-export interface MenuRequest {
-  target: MenuTarget;
-  /** Where the menu opens, in page pixels. */
-  screen: XY;
-  /** The same point on the canvas: "Add node here" puts the node there. */
-  flow: XY;
-}
-
-export interface CanvasMenuState {
-  menu: MenuRequest | null;
-  /** A node whose title is being renamed in place (F2, the node menu's Rename). */
-  renaming: string | null;
-}
-
-const menuPart = definePart("canvasMenu", (): UiStore<CanvasMenuState> =>
-  createUiStore<CanvasMenuState>({ menu: null, renaming: null }),
-);
-export const canvasMenuOf = (editor: Editor) => editor.part(menuPart);
-export const useCanvasMenu = <T,>(select: (s: CanvasMenuState) => T): T => useUiStore(usePart(menuPart), select);
 
 type Flow = ReturnType<typeof useReactFlow<GraphFlowNode>>;
 
@@ -53,7 +30,7 @@ export function openMenuForSelection(editor: Editor, flow: Pick<Flow, "screenToF
     target = { kind: "edge", id: edges[0] };
     screen = wireMiddle(edges[0]) ?? centre;
   }
-  canvasMenuOf(editor).set({ menu: { target, screen, flow: flow.screenToFlowPosition(screen) } });
+  canvasUiOf(editor).set({ menu: { target, screen, flow: flow.screenToFlowPosition(screen) } });
 }
 
 /** The middle of a drawn wire, in page pixels. */
@@ -75,7 +52,7 @@ export function useContextMenuHandlers() {
     const open = (e: ReactMouseEvent | MouseEvent, target: MenuTarget) => {
       e.preventDefault();
       const screen = { x: e.clientX, y: e.clientY };
-      canvasMenuOf(editor).set({ menu: { target, screen, flow: flow.screenToFlowPosition(screen) } });
+      canvasUiOf(editor).set({ menu: { target, screen, flow: flow.screenToFlowPosition(screen) } });
     };
     const { store } = editor;
     return {
@@ -98,12 +75,12 @@ export function useContextMenuHandlers() {
 /** The open context menu, if any. Rendered inside the canvas (it needs xyflow's instance). */
 export function CanvasMenu() {
   const editor = useEditorInstance();
-  const req = useCanvasMenu((s) => s.menu);
+  const req = useCanvasUi((s) => s.menu);
   const arrange = useArrange();
-  const close = useCallback(() => canvasMenuOf(editor).set({ menu: null }), [editor]);
+  const close = useCallback(() => canvasUiOf(editor).set({ menu: null }), [editor]);
   if (!req) return null;
   const items = menuItems(editor, req, arrange);
-  const label = { canvas: "Canvas", node: "Node", edge: "Wire" }[req.target.kind];
+  const label = { canvas: "Canvas", node: "Node", edge: "Wire", group: "Group" }[req.target.kind];
   return <Menu label={`${label} menu`} at={req.screen} items={items} onClose={close} />;
 }
 
@@ -114,7 +91,9 @@ function menuItems(editor: Editor, req: MenuRequest, arrange: () => Promise<void
     case "node":
       return nodeItems(editor, req.target.id);
     case "edge":
-      return edgeItems(editor, req.target.id);
+      return edgeItems(editor, req.target.id, req);
+    case "group":
+      return groupItems(editor, req.target.id);
   }
 }
 
@@ -177,13 +156,47 @@ function componentItems(_editor: Editor, _ids: readonly string[]): MenuItem[] {
   return [];
 }
 
-function edgeItems(editor: Editor, id: string): MenuItem[] {
-  return [{ id: "delete", label: "Delete wire", keys: "Delete", run: () => editor.store.removeEdges([id]) }];
+function edgeItems(editor: Editor, id: string, req: MenuRequest): MenuItem[] {
+  return [
+    {
+      id: "insert",
+      label: "Insert a node…",
+      keys: "Space",
+      run: () => openInsertPalette(editor, id, req.screen, req.flow),
+    },
+    { id: "delete", label: "Delete wire", keys: "Delete", separator: true, run: () => editor.store.removeEdges([id]) },
+  ];
+}
+
+function groupItems(editor: Editor, id: string): MenuItem[] {
+  void editor;
+  void id;
+  return [];
+}
+
+/** The add-node search for a node to put into a wire: it lists the nodes that take the wire's kind. */
+export function openInsertPalette(editor: Editor, wireId: string, screen: XY, flow: XY): void {
+  const { document: doc } = editor.store.getState();
+  const e = doc.edges.find((x) => x.id === wireId);
+  const source = e && doc.nodes.find((n) => n.id === e.source);
+  const kind = source && editor.store.registry.get(source.type)?.outputs.find((p) => p.id === e.sourceHandle)?.kind;
+  if (!e || !kind) return;
+  editor.ui.set({ palette: { screen, flow, spliceInto: { wireId, kind } } });
+}
+
+/** Space or Tab with one wire selected (and no node): insert a node into it, at its middle. */
+export function insertIntoSelectedWire(editor: Editor, flow: Pick<Flow, "screenToFlowPosition">): boolean {
+  const { nodes, edges } = editor.store.getState().selection;
+  if (nodes.length || edges.length !== 1) return false;
+  const screen = wireMiddle(edges[0]);
+  if (!screen) return false;
+  openInsertPalette(editor, edges[0], screen, flow.screenToFlowPosition(screen));
+  return true;
 }
 
 /** Puts the node's title into its rename field (F2, the node menu). */
 export function startRename(editor: Editor, id: string): void {
-  canvasMenuOf(editor).set({ renaming: id });
+  canvasUiOf(editor).set({ renaming: id });
 }
 
 /** Shows what a node does: its explanation at the top of the inspector, flashed. */

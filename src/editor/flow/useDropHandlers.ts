@@ -4,6 +4,17 @@ import { useEditorInstance } from "../store/react";
 import { canvasViewOf } from "./view";
 import type { GraphFlowNode } from "./derive";
 import { placeNewNode } from "./place";
+import { clearSpliceTarget, draggedType, showSpliceTarget } from "./splice";
+import type { NodeDefinition, WorkflowNode } from "../../graph";
+
+/** The node a dragged type would become, to judge which wires it fits before it exists. */
+const draftNode = (def: NodeDefinition): WorkflowNode => ({
+  id: "\u0000dragged",
+  type: def.type,
+  typeVersion: def.version,
+  position: { x: 0, y: 0 },
+  params: {},
+});
 
 /** What the sidebar puts on a dragged node type. */
 export const DND_MIME = "application/x-lora-graph-node";
@@ -32,15 +43,29 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
     [flow, ui],
   );
 
-  const onDragOver = useCallback((e: DragEvent) => {
-    if (e.dataTransfer.types.includes(DND_MIME)) {
+  const onDragOver = useCallback(
+    (e: DragEvent) => {
+      if (!e.dataTransfer.types.includes(DND_MIME)) return;
       e.preventDefault();
       e.dataTransfer.dropEffect = "copy";
-    }
-  }, []);
+      // Over a wire the type fits, the wire lights up: dropping there puts the node into it.
+      const type = draggedType(e.dataTransfer.types);
+      const def = type ? registry.get(type) : undefined;
+      if (def) showSpliceTarget(editor, { x: e.clientX, y: e.clientY }, draftNode(def));
+    },
+    [editor, registry],
+  );
+
+  const onDragLeave = useCallback(
+    (e: DragEvent) => {
+      if (!(e.currentTarget as Element).contains(e.relatedTarget as Node | null)) clearSpliceTarget(editor);
+    },
+    [editor],
+  );
 
   const onDrop = useCallback(
     (e: DragEvent) => {
+      const wire = clearSpliceTarget(editor);
       const type = e.dataTransfer.getData(DND_MIME);
       if (!type || !registry.get(type)) return;
       e.preventDefault();
@@ -54,9 +79,10 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
           view.nodeSizes,
           flow,
         ),
+        wire ? { spliceInto: wire } : {},
       );
     },
-    [store, registry, flow, view],
+    [editor, store, registry, flow, view],
   );
 
   const openPaletteAtCenter = useCallback(() => {
@@ -65,5 +91,5 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
     ui.set({ palette: { screen: { x: screen.x - 160, y: screen.y - 120 }, flow: flow.screenToFlowPosition(screen) } });
   }, [canvasRef, flow, ui]);
 
-  return { onDoubleClick, onDragOver, onDrop, openPaletteAtCenter };
+  return { onDoubleClick, onDragOver, onDragLeave, onDrop, openPaletteAtCenter };
 }

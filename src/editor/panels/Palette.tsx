@@ -23,8 +23,8 @@ function PaletteBody() {
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
-  const wireKind = req.connectFrom?.kind as PortKind | undefined;
-  const wireEnd = req.connectFrom?.handleType;
+  const wireKind = (req.connectFrom?.kind ?? req.spliceInto?.kind) as PortKind | undefined;
+  const wireEnd = req.connectFrom?.handleType ?? (req.spliceInto ? "source" : undefined);
   const wire = useMemo(
     () => (wireKind && wireEnd ? { kind: wireKind, handleType: wireEnd } : undefined),
     [wireKind, wireEnd],
@@ -44,7 +44,11 @@ function PaletteBody() {
       flow,
       req.connectFrom?.handleType,
     );
-    store.addNode(type, at, req.connectFrom ? { connectFrom: req.connectFrom } : {});
+    store.addNode(
+      type,
+      at,
+      req.connectFrom ? { connectFrom: req.connectFrom } : req.spliceInto ? { spliceInto: req.spliceInto.wireId } : {},
+    );
     close();
   };
   // Keep the popover on screen.

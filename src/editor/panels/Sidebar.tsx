@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { useEditorStore } from "../store/react";
 import { DND_MIME } from "../flow/useDropHandlers";
+import { typeFormat } from "../flow/splice";
 import { Icon } from "../kit/icons";
 import { paletteGroups, searchNodes } from "./search";
 
@@ -32,6 +33,7 @@ export function Sidebar({ onAdd }: { onAdd(type: string): void }) {
                 title={`${d.description}\nDrag onto the canvas, or click to add.`}
                 onDragStart={(e) => {
                   e.dataTransfer.setData(DND_MIME, d.type);
+                  e.dataTransfer.setData(typeFormat(d.type), d.type);
                   e.dataTransfer.effectAllowed = "copy";
                 }}
                 onClick={() => onAdd(d.type)}

@@ -18,6 +18,7 @@ import {
 import { sanitizePaste, serializeNodes } from "./clipboard";
 import type { History } from "./history";
 import { freshId, type IdFactory } from "./ids";
+import { planNewNodeSplice } from "./canvasCommands";
 import { EMPTY_SELECTION, type AddNodeOptions, type EditorStoreOptions, type PasteResult } from "./types";
 
 /** What every command works on: one store's history, registry and id factory. */
@@ -85,11 +86,13 @@ export function addNode(ctx: StoreContext, type: string, position: XY, opts: Add
   if (opts.fileInfo) node.fileInfo = { ...opts.fileInfo };
   shift(ctx, [node]);
   const edge = opts.connectFrom ? wireForNewNode(ctx, node, def, opts.connectFrom) : undefined;
+  const splice = opts.spliceInto ? planNewNodeSplice(ctx, node, opts.spliceInto) : undefined;
   ctx.history.commit(
     `Add ${def.title}`,
     (d) => {
       d.nodes.push(node);
       if (edge) d.edges.push(edge);
+      splice?.(d);
     },
     { selection: opts.select === false ? undefined : { nodes: [id], edges: [] } },
   );

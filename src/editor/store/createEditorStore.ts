@@ -2,6 +2,7 @@ import type { Registry, WorkflowDocument } from "../../graph";
 import { serializeNodes } from "./clipboard";
 import * as doc from "./commands";
 import * as edit from "./editCommands";
+import * as canvas from "./canvasCommands";
 import { History } from "./history";
 import { randomId } from "./ids";
 import type { EditorStore, EditorStoreOptions, Selection, Viewport } from "./types";
@@ -63,6 +64,15 @@ export function createEditorStore(
     setMeta: (patch) => edit.setMeta(ctx, patch),
     setExpanded: (nodeId, expanded) => edit.setExpanded(ctx, nodeId, expanded),
     setFileInfo: (nodeId, key, facts) => edit.setFileInfo(ctx, nodeId, key, facts),
+    spliceNode: (nodeId, wireId, moves) => canvas.spliceNode(ctx, nodeId, wireId, moves),
+    toggleCollapsed: (ids = state().selection.nodes) => canvas.toggleCollapsed(ctx, ids),
+    addReroute: (wireId, index, at) => canvas.addReroute(ctx, wireId, index, at),
+    moveReroute: (wireId, index, to) => canvas.moveReroute(ctx, wireId, index, to),
+    removeReroute: (wireId, index) => canvas.removeReroute(ctx, wireId, index),
+    addGroup: (bounds, title, color) => canvas.addGroup(ctx, bounds, title, color),
+    updateGroup: (id, patch) => canvas.updateGroup(ctx, id, patch),
+    removeGroup: (id) => canvas.removeGroup(ctx, id),
+    moveGroup: (id, delta, nodeIds) => canvas.moveGroup(ctx, id, delta, nodeIds),
 
     undo: () => history.undo(),
     redo: () => history.redo(),

@@ -1,5 +1,15 @@
 import type { Patch } from "immer";
-import type { ConnectResult, FileFacts, PortRef, Registry, WorkflowDocument, WorkflowNode, XY } from "../../graph";
+import type {
+  ConnectResult,
+  FileFacts,
+  PortRef,
+  Registry,
+  SplicePlan,
+  WorkflowDocument,
+  WorkflowGroup,
+  WorkflowNode,
+  XY,
+} from "../../graph";
 import type { IdFactory } from "./ids";
 
 export const HISTORY_LIMIT = 100;
@@ -53,6 +63,8 @@ export interface AddNodeOptions {
   label?: string;
   /** Wire the new node to this handle in the same undo step (drop-a-wire-on-canvas flow). */
   connectFrom?: { nodeId: string; handleId: string; handleType: "source" | "target" };
+  /** Put the new node into this wire in the same undo step, when it fits (planSplice). */
+  spliceInto?: string;
   /** Select the new node (default true). */
   select?: boolean;
   /** What was read from the files its params point to (a dropped LoRA's header), by param key. */
@@ -83,6 +95,18 @@ export interface EditorStore {
   rename(nodeId: string, label: string): void;
   /** Edits the document's meta (name, description, tags); undefined values remove a key. */
   setMeta(patch: Partial<WorkflowDocument["meta"]>): void;
+  /** Puts an existing node into a wire, moving the dragged nodes in the same step (docs/canvas.md). */
+  spliceNode(nodeId: string, wireId: string, moves?: readonly { id: string; position: XY }[]): SplicePlan;
+  /** Collapses the nodes (default: the selection) to their title bars, or opens them if all are. */
+  toggleCollapsed(ids?: readonly string[]): void;
+  addReroute(wireId: string, index: number, at: XY): boolean;
+  moveReroute(wireId: string, index: number, to: XY): void;
+  removeReroute(wireId: string, index: number): void;
+  addGroup(bounds: WorkflowGroup["bounds"], title?: string, color?: string): string;
+  updateGroup(id: string, patch: Partial<Pick<WorkflowGroup, "title" | "color" | "bounds">>): void;
+  removeGroup(id: string): void;
+  /** Moves a group and the nodes inside it (measured by the editor) as one step. */
+  moveGroup(id: string, delta: XY, nodeIds: readonly string[]): void;
   undo(): boolean;
   redo(): boolean;
   /**

@@ -17,6 +17,8 @@ export interface PaletteRequest {
   flow: { x: number; y: number };
   /** Wire being dropped: the palette filters to compatible nodes and connects the choice. */
   connectFrom?: { nodeId: string; handleId: string; handleType: "source" | "target"; kind: string };
+  /** A wire to put the chosen node into: the palette lists the nodes that take its kind. */
+  spliceInto?: { wireId: string; kind: string };
 }
 export interface UiState {
   tab: SideTab;

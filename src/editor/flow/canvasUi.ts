@@ -1,0 +1,35 @@
+import type { XY } from "../../graph";
+import { definePart, type Editor } from "../store/editor";
+import { usePart } from "../store/react";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
+
+/** What was right-clicked (or had the focus when Shift+F10 was pressed). */
+export type MenuTarget =
+  { kind: "canvas" } | { kind: "node"; id: string } | { kind: "edge"; id: string } | { kind: "group"; id: string };
+
+export interface MenuRequest {
+  target: MenuTarget;
+  /** Where the menu opens, in page pixels. */
+  screen: XY;
+  /** The same point on the canvas: "Add node here" puts the node there. */
+  flow: XY;
+}
+
+/** The canvas's passing state, neither document nor selection: one per editor, never saved. */
+export interface CanvasUiState {
+  menu: MenuRequest | null;
+  /** A node whose title is being renamed in place (F2, the node menu's Rename). */
+  renaming: string | null;
+  /** The wire a node dragged over it would be spliced into (drawn highlighted). */
+  spliceWire: string | null;
+  /** The selected group (groups are not in the document's selection: they are not nodes). */
+  group: string | null;
+  /** A group whose title is being renamed in place. */
+  renamingGroup: string | null;
+}
+
+const canvasUiPart = definePart("canvasUi", (): UiStore<CanvasUiState> =>
+  createUiStore<CanvasUiState>({ menu: null, renaming: null, spliceWire: null, group: null, renamingGroup: null }),
+);
+export const canvasUiOf = (editor: Editor) => editor.part(canvasUiPart);
+export const useCanvasUi = <T>(select: (s: CanvasUiState) => T): T => useUiStore(usePart(canvasUiPart), select);
