@@ -195,6 +195,38 @@ describe("zooming with the mouse wheel", () => {
   });
 });
 
+describe("panning a big graph at zoom 1", () => {
+  it("nodes that scroll in during a pan come in light, and get their fields when the pan ends", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    const doc = { ...generatePipeline(1000), viewport: { x: 40, y: 40, zoom: 1 } };
+    await dropFile(page, "pipeline-1000.lora-graph.json", serializeWorkflow(doc));
+    await page.locator('.react-flow__node[data-id="base_model-0"] .node-body').waitFor();
+    await settled(page);
+    // Press on empty canvas in the gap between the first two columns (nodes 268 wide, 320 apart).
+    const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
+    const from = await page.evaluate(
+      ({ x, top, bottom }) => {
+        for (let y = top; y < bottom; y += 10)
+          if (document.elementFromPoint(x, y)?.classList.contains("react-flow__pane")) return { x, y };
+        throw new Error("no empty point in the column gap");
+      },
+      { x: pane.x + 40 + 294, top: pane.y + 60, bottom: pane.y + pane.height - 60 },
+    );
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x - 700, from.y, { steps: 10 });
+    const entered = page.locator(".react-flow__node .far-card");
+    await expect.poll(() => entered.count()).toBeGreaterThan(0);
+    expect(await page.locator(".react-flow__node .far-card .far-title").first().innerText()).not.toBe("");
+    await page.mouse.up();
+    await expect.poll(() => entered.count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.locator(".react-flow__node .node-body").count()).toBeGreaterThan(3);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("screenshots of fitted graphs", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: a fitted 1,000-node graph`, async (ctx) => {

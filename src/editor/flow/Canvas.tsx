@@ -14,7 +14,7 @@ import { useSpliceDrag } from "./splice";
 import "./comforts.css";
 import { lazyPart } from "../lazy";
 
-/** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled. */
+/** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled, then kept (its geometry with it). */
 const FarLayer = lazyPart(() => import("./FarLayer").then((m) => ({ default: m.FarLayer })));
 
 /** Built once: a new object per render would make xyflow remount every node. */
@@ -35,7 +35,12 @@ export function Canvas() {
   const canvasRef = useRef<HTMLDivElement>(null);
   const empty = useEditor((s) => s.document.nodes.length === 0);
   const far = useStore((s) => s.transform[2] < LOD_ZOOM);
-  const { nodes, edges, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop } = useFlowElements(far);
+  // A document opened with a far view is far before xyflow takes its viewport (an effect later):
+  // otherwise xyflow would mount every node of a big graph for one frame (1,000 nodes: seconds).
+  const savedFar = useEditor((s) => s.viewport.zoom < LOD_ZOOM);
+  const { nodes, edges, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop } = useFlowElements(
+    far || savedFar,
+  );
   const { onMoveStart, onMoveEnd, defaultViewport } = useViewportFit(canvasRef, culled);
   useFocusReveal();
   useZoomType(canvasRef);
@@ -93,9 +98,9 @@ export function Canvas() {
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
-        {onCanvas && (
+        {culled && (
           <Suspense fallback={null}>
-            <FarLayer />
+            <FarLayer active={onCanvas} />
           </Suspense>
         )}
         <CanvasControls empty={empty} />

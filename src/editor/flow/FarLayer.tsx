@@ -18,18 +18,32 @@ interface Labels {
  * hovering a node names it. Nodes can still be clicked (selected) and dragged. Zooming back in
  * past LOD_ZOOM hands the nodes back to xyflow.
  */
-export function FarLayer() {
+export function FarLayer({ active }: { active: boolean }) {
   const editor = useEditorInstance();
   const { store } = editor;
   const view = canvasViewOf(editor);
   const nodes = useEditor((s) => s.document.nodes);
   const edges = useEditor((s) => s.document.edges);
+  // Built when drawn, and kept while the document is the same: a gesture in and out reuses it,
+  // while an edit zoomed in (every keystroke) builds nothing.
+  const [built, setBuilt] = useState<{ nodes: unknown; edges: unknown; g: FarGeometry } | null>(null);
+  const fresh = built?.nodes === nodes && built.edges === edges ? built.g : null;
+  const g = useMemo(
+    () => fresh ?? (active ? farGeometry(store.registry, view, nodes, edges) : null),
+    [fresh, active, store, view, nodes, edges],
+  );
+  useEffect(() => {
+    if (g && g !== fresh) setBuilt({ nodes, edges, g });
+  }, [g, fresh, nodes, edges]);
+  return active && g ? <ActiveFarLayer g={g} /> : null;
+}
+
+function ActiveFarLayer({ g }: { g: FarGeometry }) {
   const selection = useEditor((s) => s.selection.nodes);
   const rf = useStoreApi();
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
   const domNode = useStore((s) => s.domNode);
-  const g = useMemo(() => farGeometry(store.registry, view, nodes, edges), [store, view, nodes, edges]);
   const selected = useMemo(
     () => new Set(selection.map((id) => g.index.get(id)).filter((i): i is number => i !== undefined)),
     [g, selection],
@@ -112,7 +126,7 @@ function FarLabels({ g, labels, hover }: { g: FarGeometry; labels: Labels; hover
             }}
           >
             <div className="far-title">{g.titles[i]}</div>
-            {g.glances[i] && <div className="far-glance">{g.glances[i]}</div>}
+            {g.glance(i) && <div className="far-glance">{g.glance(i)}</div>}
           </div>
         );
       })}

@@ -14,7 +14,8 @@ import { endpointMode, fieldDiagnostic } from "../engine";
 import { ParamField, paramFieldProps } from "../fields/ParamField";
 import type { GraphFlowNode } from "./derive";
 import { nodeById } from "../store/nodeIndex";
-import { canvasViewOf } from "./view";
+import { canvasViewOf, useCanvasView } from "./view";
+import { estimatedSize } from "./sizes";
 import { NoteText } from "./NoteText";
 import { useInactiveParams } from "../fields/relevance";
 import { OutputStrip } from "../run/OutputStrip";
@@ -123,9 +124,14 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
   );
   const rootRef = useRef<HTMLDivElement>(null);
   const far = useStore(selectFar);
+  const light = useLightWhileMoving();
   const inactive = useInactiveParams(def, id);
-  // Far out, the node keeps its measured height (no layout jump, no re-measure) and drops its widgets.
-  const farHeight = far ? canvasViewOf(editor).nodeSizes.get(id)?.height : undefined;
+  // Far out, or mounting while the view moves, the node keeps its measured (else estimated) height
+  // and drops its widgets: no layout jump, and a pan that brings nodes in stays smooth.
+  const view = canvasViewOf(editor);
+  const measured = view.nodeSizes.get(id)?.height;
+  const farHeight =
+    far || light ? (measured ?? (light ? estimatedSize(view.typeSizes, def, node).height : undefined)) : undefined;
   useFocusFlash(id, node, def, rootRef);
   if (!def) {
     return (
@@ -170,6 +176,23 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
       <OutputStrip nodeId={id} />
     </div>
   );
+}
+
+/**
+ * True for a node that mounted while the view was moving (it scrolled in during a pan or a wheel
+ * zoom), until the view stops: widgets are the cost of mounting a node, and nobody reads them in
+ * passing.
+ */
+function useLightWhileMoving(): boolean {
+  const { motion } = useCanvasView();
+  const [light, setLight] = useState(() => motion.moving);
+  useEffect(() => {
+    if (!light) return;
+    const check = () => !motion.moving && setLight(false);
+    check();
+    return motion.subscribe(check);
+  }, [light, motion]);
+  return light;
 }
 
 /** The light form far out: title and key value over the node, in type that stays readable on screen. */

@@ -105,7 +105,7 @@ function estimated(
 export type GraphFlowEdge = Edge;
 
 export function createEdgeDeriver(registry: Registry) {
-  type Cached = { src: WorkflowEdge; selected: boolean; bypassed: boolean; hidden: boolean; rf: Edge };
+  type Cached = { src: WorkflowEdge; selected: boolean; bypassed: boolean; rf: Edge };
   let cache = new Map<string, Cached>();
   let last: Edge[] = [];
   let lastNodes: readonly WorkflowNode[] | null = null;
@@ -115,7 +115,6 @@ export function createEdgeDeriver(registry: Registry) {
     nodes: readonly WorkflowNode[],
     selected: ReadonlySet<string>,
     selectedNodes: ReadonlySet<string>,
-    hidden = false,
   ): Edge[] {
     if (nodes !== lastNodes) {
       types = new Map();
@@ -130,7 +129,7 @@ export function createEdgeDeriver(registry: Registry) {
       const bypassed = !!types.get(e.source)?.bypass;
       const prev = cache.get(e.id);
       let entry = prev;
-      if (!prev || prev.src !== e || prev.selected !== sel || prev.bypassed !== bypassed || prev.hidden !== hidden) {
+      if (!prev || prev.src !== e || prev.selected !== sel || prev.bypassed !== bypassed) {
         const srcNode = types.get(e.source);
         const kind = srcNode && registry.get(srcNode.type)?.outputs.find((p) => p.id === e.sourceHandle)?.kind;
         const color = kind ? PORT_KIND_INFO[kind].color : "#888";
@@ -138,10 +137,8 @@ export function createEdgeDeriver(registry: Registry) {
           src: e,
           selected: sel,
           bypassed,
-          hidden,
           rf: {
             id: e.id,
-            hidden,
             source: e.source,
             sourceHandle: e.sourceHandle,
             target: e.target,

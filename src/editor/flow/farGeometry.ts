@@ -18,7 +18,8 @@ export interface FarGeometry {
   /** The node's category colour (its title strip). */
   colors: string[];
   titles: string[];
-  glances: string[];
+  /** A node's key value, formatted on first use: only labelled nodes need one. */
+  glance(i: number): string;
   index: Map<string, number>;
   /** Wires: source node, its port's y offset, target node, its port's y offset, colour. */
   wires: { s: number; sy: number; t: number; ty: number; color: string }[];
@@ -36,7 +37,7 @@ export function farGeometry(
   const ids: string[] = [];
   const colors: string[] = [];
   const titles: string[] = [];
-  const glances: string[] = [];
+  const glances: (string | undefined)[] = new Array(nodes.length);
   const index = new Map<string, number>();
   nodes.forEach((n, i) => {
     const def = registry.get(n.type);
@@ -45,7 +46,6 @@ export function farGeometry(
     ids.push(n.id);
     colors.push(def?.category.color ?? "#888");
     titles.push(n.label || def?.title || n.type);
-    glances.push(glanceText(def, n));
     index.set(n.id, i);
   });
   const wires: FarGeometry["wires"] = [];
@@ -60,7 +60,8 @@ export function farGeometry(
     const inp = tdef?.inputs.findIndex((p) => p.id === e.targetHandle) ?? 0;
     wires.push({ s, sy: portY(out), t, ty: portY(inp), color: kind ? PORT_KIND_INFO[kind].color : "#888" });
   }
-  return { ids, rects, colors, titles, glances, index, wires };
+  const glance = (i: number) => (glances[i] ??= glanceText(registry.get(nodes[i].type), nodes[i]));
+  return { ids, rects, colors, titles, glance, index, wires };
 }
 
 /** The node under graph point `p`, topmost (last drawn) first; -1 for none. */

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useReactFlow, type Edge, type EdgeChange, type NodeChange, type ReactFlowInstance } from "@xyflow/react";
 import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
@@ -16,6 +16,7 @@ import { canvasViewOf, type CanvasView } from "./view";
 export const CULL_FROM_NODES = 40;
 
 type Flow = ReactFlowInstance<GraphFlowNode>;
+const NO_EDGES: Edge[] = [];
 
 /**
  * The document's nodes and wires as xyflow objects, and xyflow's change reports folded back into
@@ -36,15 +37,15 @@ export function useFlowElements(far: boolean) {
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
   const culled = doc.nodes.length >= CULL_FROM_NODES;
-  // A big graph zoomed far out is drawn by FarLayer: xyflow keeps its nodes, hidden.
-  const onCanvas = culled && far;
+  const onCanvas = useOnCanvas(culled && far);
   const nodes = useMemo(
     () => deriveNodes(doc.nodes, selectedNodes, drag, culled, onCanvas),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored
     [deriveNodes, doc.nodes, selectedNodes, drag, culled, onCanvas, sizeTick],
   );
   const edges = useMemo(
-    () => deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes, onCanvas),
+    // None on the far canvas: xyflow would still mount a wrapper (and run its selectors) for each one.
+    () => (onCanvas ? NO_EDGES : deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes)),
     [deriveEdges, doc.edges, doc.nodes, selectedEdges, selectedNodes, onCanvas],
   );
 
@@ -85,6 +86,23 @@ export function useFlowElements(far: boolean) {
   );
 
   return { nodes, edges, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop };
+}
+
+/**
+ * Whether FarLayer draws the graph (xyflow keeps its nodes, hidden): when a big graph is zoomed far
+ * out, and for the rest of a gesture that went far out. Handing the nodes back to xyflow costs a
+ * pass over every node and wire (a few hundred ms at 5,000 nodes), so a wheel zoom that crosses
+ * LOD_ZOOM back and forth pays it once, when the view comes to rest.
+ */
+function useOnCanvas(far: boolean): boolean {
+  const { motion } = canvasViewOf(useEditorInstance());
+  const moving = useSyncExternalStore(motion.subscribe, () => motion.moving);
+  const [sticky, setSticky] = useState(false);
+  useEffect(() => {
+    if (far) setSticky(true);
+    else if (!moving) setSticky(false);
+  }, [far, moving]);
+  return far || (sticky && moving);
 }
 
 /**

@@ -63,10 +63,17 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
   const onMoveStart = useCallback(
     (e: MouseEvent | TouchEvent | null) => {
       if (e) view.fitted = false;
+      view.motion.set(true);
     },
     [view],
   );
-  const onMoveEnd = useCallback((_: unknown, vp: Viewport) => store.setViewport(vp), [store]);
+  const onMoveEnd = useCallback(
+    (_: unknown, vp: Viewport) => {
+      view.motion.set(false);
+      store.setViewport(vp);
+    },
+    [store, view],
+  );
   const defaultViewport = useMemo(() => store.getState().viewport, [store]);
   return { onMoveStart, onMoveEnd, defaultViewport };
 }

@@ -17,9 +17,41 @@ export interface CanvasView {
    * canvas then refits when it is resized, e.g. when a banner appears above it after the first fit.
    */
   fitted: boolean;
+  /** Whether the view is moving (a pan, a wheel zoom, a fit): nodes that mount meanwhile come in light. */
+  readonly motion: Motion;
 }
 
-export const createCanvasView = (): CanvasView => ({ nodeSizes: new Map(), typeSizes: new Map(), fitted: false });
+export interface Motion {
+  readonly moving: boolean;
+  set(moving: boolean): void;
+  subscribe(fn: () => void): () => void;
+}
+
+function createMotion(): Motion {
+  const listeners = new Set<() => void>();
+  let moving = false;
+  return {
+    get moving() {
+      return moving;
+    },
+    set(m) {
+      if (m === moving) return;
+      moving = m;
+      for (const fn of [...listeners]) fn();
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
+  };
+}
+
+export const createCanvasView = (): CanvasView => ({
+  nodeSizes: new Map(),
+  typeSizes: new Map(),
+  fitted: false,
+  motion: createMotion(),
+});
 
 const canvasViewPart = definePart("canvasView", createCanvasView);
 export const canvasViewOf = (editor: Editor): CanvasView => editor.part(canvasViewPart);
