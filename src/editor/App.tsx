@@ -11,6 +11,7 @@ import { SidePanel } from "./panels/SidePanel";
 import { Toasts } from "./panels/Toasts";
 import { installShortcuts } from "./shortcuts";
 import { FilesUi } from "./library/FilesUi";
+import { TeachMount } from "./teach/TeachMount";
 import { files } from "./library/files";
 import { RunBanner, RunMount } from "./run/RunMount";
 import { BatchMount } from "./batch/BatchMount";
@@ -98,6 +99,7 @@ function Shell({ editor }: { editor: Editor }) {
       </Suspense>
       <Toasts />
       <FilesUi />
+      <TeachMount />
       <RunMount />
       <BatchMount />
     </div>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { freshDb } from "./persistence.kit";
-import { cleanName, createLibrary, matchesQuery } from "../../src/editor/library/library";
+import { cleanName, createLibrary, matchesQuery } from "../../src/editor/persistence/library";
 import { emptyDocument, loadWorkflow, type WorkflowDocument } from "../../src/graph";
 import { stubRegistry } from "./stubRegistry";
 

@@ -9,7 +9,7 @@ import { loadWorkflow } from "../../src/graph";
 import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
-import { loadPromptHighlight } from "../../src/editor/teach/PromptHighlight";
+import { loadPromptHighlight } from "../../src/editor/fields/PromptHighlight";
 
 // The editor loads the compiler after its first paint, and the highlighting view on first use;
 // these tests are about the loaded views.

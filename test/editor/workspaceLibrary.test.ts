@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/server/app";
 import { createWorkspace } from "../../src/server/workspace/index";
-import { createLibrary } from "../../src/editor/library/library";
+import { createLibrary } from "../../src/editor/persistence/library";
 import { createWorkspaceApi, detectWorkspace, parseChange } from "../../src/editor/library/workspaceApi";
 import { combineLibraries, createWorkspaceLibrary, pipelineFileName } from "../../src/editor/library/workspaceLibrary";
 import { emptyDocument, type WorkflowDocument } from "../../src/graph";

@@ -7,7 +7,7 @@ import { NumberInput } from "./NumberInput";
 import { ImageField } from "./ImageField";
 import { KeyValueField } from "./KeyValueField";
 import { Icon } from "../kit/icons";
-import { WeightedTextArea } from "../teach/PromptHighlight";
+import { WeightedTextArea } from "./PromptHighlight";
 
 function TextField({ spec, value, onChange, id, invalid }: FieldProps<string>) {
   return (

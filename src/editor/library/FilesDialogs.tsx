@@ -9,7 +9,7 @@ import { useEditorInstance } from "../store/react";
 import { getSession } from "../persistence/boot";
 import type { OpenOutcome, Session } from "../persistence/session";
 import type { DraftRecord, RecentDraftRecord } from "../persistence/db";
-import type { WorkflowSummary } from "./library";
+import type { WorkflowSummary } from "../persistence/library";
 import { downloadText, filesUiOf, openTemplate, placeOf, saveToLibrary, useFilesUiApi } from "./files";
 import type { Editor } from "../store";
 import { time, useFilesUi, useSession, useSessionState } from "./hooks";

@@ -15,7 +15,6 @@ import { time, useFilesUi, useSessionState } from "./hooks";
 import { lazyPart, whenIdle } from "../lazy";
 import { acceptReloadOffer, useWorkspace, workspaceOf } from "./workspace";
 import "./library.css";
-import { TeachMount } from "../teach/TeachMount";
 
 const FilesDialogs = lazyPart(() => import("./FilesDialogs"));
 // Opening the library or the templates should feel instant: fetch the dialogs once the page is idle.
@@ -306,7 +305,6 @@ export function FilesUi() {
       <AutosaveChip />
       <Dialogs />
       <DialogHost />
-      <TeachMount />
     </>
   );
 }

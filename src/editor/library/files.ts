@@ -10,7 +10,7 @@ import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 import { dialogsOf, getSession } from "../persistence/boot";
-import type { WorkflowSummary } from "./library";
+import type { WorkflowSummary } from "../persistence/library";
 
 export interface LoadErrorReport {
   title: string;

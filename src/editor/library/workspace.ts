@@ -11,7 +11,7 @@ import { getSession } from "../persistence/boot";
 import { filesUiOf } from "./files";
 import type { WorkspaceApi, WorkspaceChange } from "./workspaceApi";
 import { combineLibraries, createWorkspaceLibrary, fileOfId, isWorkspaceId, workspaceId } from "./workspaceLibrary";
-import { createLibrary, type WorkflowLibrary } from "./library";
+import { createLibrary, type WorkflowLibrary } from "../persistence/library";
 import type { Database } from "../persistence/db";
 
 export interface WorkspaceState {

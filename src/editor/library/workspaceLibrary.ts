@@ -7,7 +7,7 @@
  */
 import { loadWorkflow, parseJsonSafely, serializeWorkflow, type WorkflowDocument } from "../../graph";
 import type { WorkflowRecord } from "../persistence/db";
-import { cleanName, matchesQuery, withName, type WorkflowLibrary, type WorkflowSummary } from "./library";
+import { cleanName, matchesQuery, withName, type WorkflowLibrary, type WorkflowSummary } from "../persistence/library";
 import type { WorkspaceApi, WorkspaceFile } from "./workspaceApi";
 
 const PREFIX = "ws:";

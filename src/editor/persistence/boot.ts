@@ -4,7 +4,7 @@
  * for the React layer.
  */
 import { openDatabase, type Database } from "./db";
-import type { WorkflowLibrary } from "../library/library";
+import type { WorkflowLibrary } from "./library";
 import { attachLifecycle, createSession, type AskRequest, type Session } from "./session";
 import { broadcastChannel } from "./tabs";
 import { definePart, type Editor } from "../store/editor";

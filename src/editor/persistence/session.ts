@@ -6,7 +6,7 @@
  */
 import type { LoadIssue, Registry, WorkflowDocument } from "../../graph";
 import type { EditorStore } from "../store";
-import type { WorkflowLibrary, WorkflowSummary } from "../library/library";
+import type { WorkflowLibrary, WorkflowSummary } from "./library";
 import type { AutosaveStatus } from "./autosave";
 import type { Database } from "./db";
 import type { DraftStore } from "./drafts";

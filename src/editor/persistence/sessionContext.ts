@@ -2,7 +2,7 @@
 // the autosaver and the lock on the open library workflow.
 import type { Registry } from "../../graph";
 import { createUiStore, type EditorState } from "../store";
-import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "../library/library";
+import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "./library";
 import { createAutosaver, type Autosaver } from "./autosave";
 import { newId } from "./db";
 import { createDraftStore, type DraftStore } from "./drafts";

@@ -2,8 +2,8 @@
 // changed since it was read), reloading it, and deleting from it so that the deleted workflow
 // stays recoverable. Part of the session (session.ts).
 import { loadWorkflow, type WorkflowDocument } from "../../graph";
-import type { WorkflowSummary } from "../library/library";
-import { askConflict, type ConflictChoice } from "../library/conflict";
+import type { WorkflowSummary } from "./library";
+import { askConflict, type ConflictChoice } from "./conflict";
 import { draftName, encodeDraft } from "./snapshot";
 import { setLibrary, type SessionContext } from "./sessionContext";
 

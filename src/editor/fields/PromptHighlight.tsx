@@ -6,8 +6,8 @@
  * or blocked.
  */
 import { useEffect, useState } from "react";
-import type { FieldProps } from "../fields/types";
-import { PlainTextArea } from "../fields/PlainTextArea";
+import type { FieldProps } from "./types";
+import { PlainTextArea } from "./PlainTextArea";
 import { onDemand } from "../lazy";
 
 type View = typeof import("./PromptHighlightView");

@@ -6,8 +6,8 @@
  */
 import { useMemo, useRef } from "react";
 import { analyzePromptWeights, type PromptSegment, type PromptWeightAnalysis } from "../../teach/promptWeights";
-import { textOrUnset, type FieldProps } from "../fields/types";
-import "./inline.css";
+import { textOrUnset, type FieldProps } from "./types";
+import "./promptWeights.css";
 
 const MAX_CHIPS = 12;
 

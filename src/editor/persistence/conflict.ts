@@ -4,7 +4,7 @@
  * this tab's version aside under Recover drafts, Overwrite sets the other version aside there,
  * and Save as… writes this tab's version under a new name.
  */
-import type { Ask } from "../persistence/session";
+import type { Ask } from "./session";
 import type { WorkflowSummary } from "./library";
 
 export type ConflictChoice = "reload" | "overwrite" | "save-as";

@@ -7,7 +7,7 @@
  * concurrency): two tabs editing one workflow get a conflict, never a silent last-writer-wins.
  */
 import { loadWorkflow, serializeWorkflow, type LoadResult, type Registry, type WorkflowDocument } from "../../graph";
-import { newId, type Database, type WorkflowRecord } from "../persistence/db";
+import { newId, type Database, type WorkflowRecord } from "./db";
 
 /**
  * A library entry. One in the workspace folder (served by our server) has `where: "workspace"`,
