@@ -13,6 +13,7 @@ import { installShortcuts } from "./shortcuts";
 import { FilesUi } from "./library/FilesUi";
 import { TeachMount } from "./teach/TeachMount";
 import { files } from "./library/files";
+import { nodeTypeFor } from "./library/components";
 import { RunBanner, RunMount } from "./run/RunMount";
 import { BatchMount } from "./batch/BatchMount";
 import { RunDrawer } from "./run/RunDrawer";
@@ -71,9 +72,9 @@ function Shell({ editor }: { editor: Editor }) {
     (type: string) => {
       // No cursor on the canvas: the middle of the view, moved to the nearest free space (store.arrange).
       const { flow: p } = canvasCenter();
-      store.addNode(type, { x: Math.round(p.x - 130), y: Math.round(p.y - 60) });
+      store.addNode(type, { x: Math.round(p.x - 130), y: Math.round(p.y - 60) }, nodeTypeFor(editor, type)?.options);
     },
-    [store, canvasCenter],
+    [editor, store, canvasCenter],
   );
 
   return (

@@ -154,4 +154,46 @@ describe("the Library on the workspace", () => {
     expect(promptOnDisk("Conflict.json")).toBe("theirs 3");
     await context.close();
   });
+
+  it("library components sit in the palette and sidebar; adding one copies its definition in one undo step", async (ctx) => {
+    // Published from the command line, with a description to search by.
+    const source = JSON.parse(readFileSync("test/fixtures/components/style-stack.json", "utf8"));
+    source.components[0].description = "Two LoRAs for a painterly look";
+    const file = join(dir, "style-stack.json");
+    writeFileSync(file, JSON.stringify(source));
+    await run(process.execPath, ["src/cli/bin.mjs", "component", "publish", file, "--workspace", dir]);
+
+    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    shootOnFailure(ctx, () => page);
+    const item = page.locator(".side-item").filter({ hasText: "Style stack" });
+    await item.waitFor();
+    const before = await nodeIds(page);
+
+    const free = await emptyCanvasPoint(page);
+    await page.mouse.move(free.x, free.y);
+    await page.keyboard.press("Space");
+    await page.getByLabel("Search nodes").fill("painterly");
+    await expect.poll(() => page.locator(".palette-list li").first().innerText()).toMatch(/Style stack/);
+    console.log(`screenshot: ${await screenshot(page, "workspace-palette-1440")}`);
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
+
+    // Saved, the file carries the instance and a copy of the definition.
+    await saveAs(page, "Uses style stack");
+    await page.keyboard.press("Escape");
+    const saved = JSON.parse(readFileSync(onDisk("Uses style stack.json"), "utf8"));
+    expect(saved.nodes.map((n: { type: string }) => n.type)).toContain("component:local/style-stack@1.0.0");
+    expect(saved.components.map((c: { id: string; version: string }) => `${c.id}@${c.version}`)).toEqual([
+      "local/style-stack@1.0.0",
+    ]);
+
+    // One undo takes the instance out again; clicking the sidebar item adds one back.
+    const empty = await emptyCanvasPoint(page);
+    await page.mouse.click(empty.x, empty.y);
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => nodeIds(page)).toEqual(before);
+    await item.click();
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
+    await context.close();
+  });
 });

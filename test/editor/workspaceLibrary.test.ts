@@ -13,7 +13,8 @@ import { createWorkspace } from "../../src/server/workspace/index";
 import { createLibrary } from "../../src/editor/persistence/library";
 import { createWorkspaceApi, detectWorkspace, parseChange } from "../../src/editor/library/workspaceApi";
 import { combineLibraries, createWorkspaceLibrary, pipelineFileName } from "../../src/editor/library/workspaceLibrary";
-import { emptyDocument, type WorkflowDocument } from "../../src/graph";
+import { emptyDocument, serializeComponentFile, withHash, type WorkflowDocument } from "../../src/graph";
+import { compareVersions, readLibraryComponents } from "../../src/editor/library/libraryComponents";
 import { freshDb } from "./persistence.kit";
 import { stubRegistry } from "./stubRegistry";
 
@@ -118,5 +119,21 @@ describe("the workspace library", () => {
     });
     expect(parseChange('{"kind":"../x","name":"a.json","etag":null}')).toBeNull();
     expect(parseChange("not json")).toBeNull();
+  });
+
+  it("lists each published component once, at its newest version, skipping unreadable files by name", async () => {
+    const fixture = JSON.parse(readFileSync("test/fixtures/components/style-stack.json", "utf8"));
+    const def = fixture.components[0];
+    const api = createWorkspaceApi({ base });
+    for (const version of ["1.2.0", "1.10.0", "1.9.3"]) {
+      const file = serializeComponentFile({ definition: withHash({ ...def, version }), uses: [] });
+      expect((await api.write("components", `local.style-stack.${version}.json`, file)).ok).toBe(true);
+    }
+    writeFileSync(join(dir, "components", "broken.x.1.0.0.json"), "{");
+    const { items, skipped } = await readLibraryComponents(api);
+    expect(items.map((i) => `${i.definition.id}@${i.definition.version}`)).toEqual(["local/style-stack@1.10.0"]);
+    expect(skipped).toEqual(["components/broken.x.1.0.0.json"]);
+    expect(compareVersions("1.10.0", "1.9.3")).toBeGreaterThan(0);
+    expect(compareVersions("2.0.0-beta", "2.0.0")).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ const draftNode = (def: NodeDefinition): WorkflowNode => ({
   position: { x: 0, y: 0 },
   params: {},
 });
+import { nodeTypeFor } from "../library/components";
 
 /** What the sidebar puts on a dragged node type. */
 export const DND_MIME = "application/x-lora-graph-node";
@@ -27,7 +28,6 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
   const editor = useEditorInstance();
   const { store, ui } = editor;
   const view = canvasViewOf(editor);
-  const registry = store.registry;
   const flow = useReactFlow<GraphFlowNode>();
 
   const onDoubleClick = useCallback(
@@ -50,10 +50,10 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
       e.dataTransfer.dropEffect = "copy";
       // Over a wire the type fits, the wire lights up: dropping there puts the node into it.
       const type = draggedType(e.dataTransfer.types);
-      const def = type ? registry.get(type) : undefined;
+      const def = type ? nodeTypeFor(editor, type)?.def : undefined;
       if (def) showSpliceTarget(editor, { x: e.clientX, y: e.clientY }, draftNode(def));
     },
-    [editor, registry],
+    [editor],
   );
 
   const onDragLeave = useCallback(
@@ -67,22 +67,18 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
     (e: DragEvent) => {
       const wire = clearSpliceTarget(editor);
       const type = e.dataTransfer.getData(DND_MIME);
-      if (!type || !registry.get(type)) return;
+      // A library component brings its definitions along (library/components.ts).
+      const found = type ? nodeTypeFor(editor, type) : undefined;
+      if (!found) return;
       e.preventDefault();
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       store.addNode(
         type,
-        placeNewNode(
-          registry.getOrThrow(type),
-          { x: p.x - 20, y: p.y - 16 },
-          store.getState().document.nodes,
-          view.nodeSizes,
-          flow,
-        ),
-        wire ? { spliceInto: wire } : {},
+        placeNewNode(found.def, { x: p.x - 20, y: p.y - 16 }, store.getState().document.nodes, view.nodeSizes, flow),
+        { ...found.options, ...(wire ? { spliceInto: wire } : {}) },
       );
     },
-    [editor, store, registry, flow, view],
+    [editor, store, flow, view],
   );
 
   const openPaletteAtCenter = useCallback(() => {

@@ -13,6 +13,7 @@ import type { WorkspaceApi, WorkspaceChange } from "./workspaceApi";
 import { combineLibraries, createWorkspaceLibrary, fileOfId, isWorkspaceId, workspaceId } from "./workspaceLibrary";
 import { createLibrary, type WorkflowLibrary } from "../persistence/library";
 import type { Database } from "../persistence/db";
+import { readLibraryComponents, type LibraryComponent } from "./libraryComponents";
 
 export interface WorkspaceState {
   api: WorkspaceApi | null;
@@ -20,11 +21,24 @@ export interface WorkspaceState {
   revision: number;
   /** The open pipeline changed on disk while this tab had no edits: offer to reload it. */
   offer: { file: string; etag: string } | null;
+  /** The library's components, newest version of each (for the palette). */
+  components: readonly LibraryComponent[];
+  /** Component files that could not be read. */
+  componentProblems: readonly string[];
 }
 
 const workspacePart = definePart(
   "workspace",
-  () => ({ state: createUiStore<WorkspaceState>({ api: null, revision: 0, offer: null }), stop: () => {} }),
+  () => ({
+    state: createUiStore<WorkspaceState>({
+      api: null,
+      revision: 0,
+      offer: null,
+      components: [],
+      componentProblems: [],
+    }),
+    stop: () => {},
+  }),
   (w) => w.stop(),
 );
 
@@ -45,10 +59,12 @@ export function attachWorkspace(editor: Editor, api: WorkspaceApi): void {
   let queue = Promise.resolve();
   const handle = (c: WorkspaceChange) => {
     ws.set({ revision: ws.get().revision + 1 });
+    if (c.kind === "components") void refreshComponents(ws);
     if (c.kind === "pipelines") queue = queue.then(() => openFileChanged(editor, api, c.name, c.etag)).catch(() => {});
   };
   const resync = () => {
     ws.set({ revision: ws.get().revision + 1 });
+    void refreshComponents(ws);
     queue = queue
       .then(async () => {
         const id = getSession(editor)?.state().library?.id;
@@ -60,6 +76,18 @@ export function attachWorkspace(editor: Editor, api: WorkspaceApi): void {
       .catch(() => {});
   };
   part.stop = api.watch(handle, resync);
+  void refreshComponents(ws);
+}
+
+async function refreshComponents(ws: UiStore<WorkspaceState>) {
+  const api = ws.get().api;
+  if (!api) return;
+  try {
+    const { items, skipped } = await readLibraryComponents(api);
+    ws.set({ components: items, componentProblems: skipped });
+  } catch {
+    // The list stays as it was; the next change on disk reads it again.
+  }
 }
 
 /** The open pipeline's file changed on disk: offer a reload, or ask when there are unsaved edits. */

@@ -6,6 +6,7 @@ import { canvasViewOf } from "../flow/view";
 import { placeNewNode } from "../flow/place";
 import { Icon } from "../kit/icons";
 import { searchNodes } from "./search";
+import { nodeTypeFor, useLibraryNodeTypes } from "../library/components";
 import "../teach/inline.css";
 
 /** The add-node search: opened by double-click on the canvas, Space/Tab, or a wire dropped on empty canvas. */
@@ -29,26 +30,36 @@ function PaletteBody() {
     () => (wireKind && wireEnd ? { kind: wireKind, handleType: wireEnd } : undefined),
     [wireKind, wireEnd],
   );
-  const results = useMemo(() => searchNodes(store.registry.list(), query, wire), [store, query, wire]);
+  // Library components sit beside the built-in nodes (library/components.ts).
+  const library = useLibraryNodeTypes(editor);
+  const results = useMemo(
+    () => searchNodes([...store.registry.list(), ...library.defs], query, wire),
+    [store, library, query, wire],
+  );
 
   useEffect(() => inputRef.current?.focus(), []);
   useEffect(() => setActive(0), [query]);
 
   const close = () => ui.set({ palette: null });
   const choose = (type: string) => {
+    const found = nodeTypeFor(editor, type);
+    if (!found) return;
     const at = placeNewNode(
-      store.registry.getOrThrow(type),
+      found.def,
       req.flow,
       store.getState().document.nodes,
       canvasViewOf(editor).nodeSizes,
       flow,
       req.connectFrom?.handleType,
     );
-    store.addNode(
-      type,
-      at,
-      req.connectFrom ? { connectFrom: req.connectFrom } : req.spliceInto ? { spliceInto: req.spliceInto.wireId } : {},
-    );
+    store.addNode(type, at, {
+      ...found.options,
+      ...(req.connectFrom
+        ? { connectFrom: req.connectFrom }
+        : req.spliceInto
+          ? { spliceInto: req.spliceInto.wireId }
+          : {}),
+    });
     close();
   };
   // Keep the popover on screen.

@@ -1,5 +1,6 @@
 import { useMemo, useState } from "react";
-import { useEditorStore } from "../store/react";
+import { useEditorInstance } from "../store/react";
+import { useLibraryNodeTypes } from "../library/components";
 import { DND_MIME } from "../flow/useDropHandlers";
 import { typeFormat } from "../flow/splice";
 import { Icon } from "../kit/icons";
@@ -7,12 +8,17 @@ import { paletteGroups, searchNodes } from "./search";
 
 /** Node catalogue grouped by category; drag an item onto the canvas (or click to add it in view). */
 export function Sidebar({ onAdd }: { onAdd(type: string): void }) {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const store = editor.store;
   const [q, setQ] = useState("");
+  // The workspace library's components, as their own group after the built-in nodes.
+  const library = useLibraryNodeTypes(editor);
   const groups = useMemo(() => {
     const list = q ? searchNodes(store.registry.list(), q) : store.registry.list();
-    return paletteGroups(store.registry, list);
-  }, [store, q]);
+    const own = q ? searchNodes(library.defs, q) : library.defs;
+    const built = paletteGroups(store.registry, list);
+    return own.length ? [...built, { category: own[0].category, defs: own }] : built;
+  }, [store, library, q]);
   return (
     <aside className="sidebar" aria-label="Node library">
       <div className="side-search">

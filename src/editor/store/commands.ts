@@ -4,6 +4,9 @@ import type { Draft } from "immer";
 import {
   canConnect,
   canConnectReplacing,
+  componentKey,
+  componentRegistry,
+  type ComponentDefinition,
   type ConnectResult,
   edgeBetween,
   requiredDefaults,
@@ -57,6 +60,7 @@ function removeNodesRecipe(ids: ReadonlySet<string>, edgeIds: ReadonlySet<string
 /** The first wire a new node can take from the handle it was dropped on, if any. */
 function wireForNewNode(
   ctx: StoreContext,
+  registry: Registry,
   node: WorkflowNode,
   def: NodeDefinition,
   { nodeId, handleId, handleType }: NonNullable<AddNodeOptions["connectFrom"]>,
@@ -66,13 +70,24 @@ function wireForNewNode(
   for (const p of ports) {
     const from = handleType === "source" ? { node: nodeId, port: handleId } : { node: node.id, port: p.id };
     const to = handleType === "source" ? { node: node.id, port: p.id } : { node: nodeId, port: handleId };
-    if (canConnect(withNode, from, to, ctx.registry).ok) return edgeBetween(from, to);
+    if (canConnect(withNode, from, to, registry).ok) return edgeBetween(from, to);
   }
   return undefined;
 }
 
+/** The definitions of `wanted` the document lacks (by id and version). */
+function missingComponents(ctx: StoreContext, wanted: readonly ComponentDefinition[] | undefined) {
+  const have = new Set((doc(ctx).components ?? []).map((c) => componentKey(c.id, c.version)));
+  return (wanted ?? []).filter((c) => !have.has(componentKey(c.id, c.version)));
+}
+
 export function addNode(ctx: StoreContext, type: string, position: XY, opts: AddNodeOptions = {}): string {
-  const def = ctx.registry.getOrThrow(type);
+  const added = missingComponents(ctx, opts.components);
+  // An instance whose definition arrives with it is known only once the document carries it.
+  const registry = added.length
+    ? componentRegistry(ctx.registry, [...(doc(ctx).components ?? []), ...added])
+    : ctx.registry;
+  const def = registry.getOrThrow(type);
   const taken = new Set(doc(ctx).nodes.map((n) => n.id));
   const id = freshId(ctx.makeId, def.type, taken);
   const node: WorkflowNode = {
@@ -85,11 +100,12 @@ export function addNode(ctx: StoreContext, type: string, position: XY, opts: Add
   if (opts.label) node.label = opts.label;
   if (opts.fileInfo) node.fileInfo = { ...opts.fileInfo };
   shift(ctx, [node]);
-  const edge = opts.connectFrom ? wireForNewNode(ctx, node, def, opts.connectFrom) : undefined;
+  const edge = opts.connectFrom ? wireForNewNode(ctx, registry, node, def, opts.connectFrom) : undefined;
   const splice = opts.spliceInto ? planNewNodeSplice(ctx, node, opts.spliceInto) : undefined;
   ctx.history.commit(
     `Add ${def.title}`,
     (d) => {
+      if (added.length) d.components = [...(d.components ?? []), ...structuredClone(added)];
       d.nodes.push(node);
       if (edge) d.edges.push(edge);
       splice?.(d);

@@ -1,5 +1,6 @@
 import type { Patch } from "immer";
 import type {
+  ComponentDefinition,
   ConnectResult,
   FileFacts,
   PortRef,
@@ -69,6 +70,11 @@ export interface AddNodeOptions {
   select?: boolean;
   /** What was read from the files its params point to (a dropped LoRA's header), by param key. */
   fileInfo?: Record<string, FileFacts>;
+  /**
+   * Component definitions the new node needs (an instance from the library: its definition and
+   * the ones it uses). Those the document lacks are copied into it in the same undo step.
+   */
+  components?: readonly ComponentDefinition[];
 }
 
 export interface EditorStore {
