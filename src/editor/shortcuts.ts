@@ -29,6 +29,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { group: "Edit", keys: "Ctrl+B", action: "Bypass / enable selection" },
   { group: "Edit", keys: "Ctrl+A", action: "Select all" },
   { group: "Edit", keys: "F2", action: "Rename the selected node" },
+  { group: "Edit", keys: "Alt+C", action: "Collapse / expand the selected nodes (the ▾ on a title bar too)" },
   { group: "Edit", keys: "I", action: "Explain the selected node (in the inspector)" },
   { group: "Edit", keys: "Shift+F10 / Menu", action: "Open the menu of the selection (right-click does too)" },
   { group: "Edit", keys: "Shift+drag", action: "Box select" },
@@ -142,6 +143,7 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     else if (!mod && !e.altKey && k === "f") actions.fitView();
     else if ((e.shiftKey && e.key === "F10") || e.key === "ContextMenu") actions.openMenu();
     else if (!mod && e.key === "F2" && one) actions.rename(one);
+    else if (!mod && e.altKey && e.code === "KeyC") store.toggleCollapsed();
     else if (!mod && !e.altKey && k === "i" && one) actions.explain(one);
     else handled = false;
     if (handled) e.preventDefault();

@@ -309,6 +309,49 @@ describe("dropping a node on a wire", () => {
   });
 });
 
+describe("collapsed nodes", () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: the title bar's fold and Alt+C collapse a node; its wires stay; it survives a reload`, async (ctx) => {
+      const { page, context, errors } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      const sampler = node(page, "sampler");
+      const tall = (await sampler.boundingBox())!.height;
+      await sampler.getByRole("button", { name: "Collapse node" }).click();
+      await expect.poll(async () => (await sampler.boundingBox())!.height).toBeLessThan(50);
+      // Both wires still end on the Sampler, at its title bar.
+      expect(await edges(page).count()).toBe(2);
+      const bar = (await sampler.boundingBox())!;
+      const ends = await page.$$eval(".react-flow__edge path.react-flow__edge-path", (ps) =>
+        ps.map((p) => {
+          const path = p as SVGPathElement;
+          const q = path.getPointAtLength(path.getTotalLength());
+          const m = path.getScreenCTM()!;
+          return { x: m.a * q.x + m.c * q.y + m.e, y: m.b * q.x + m.d * q.y + m.f };
+        }),
+      );
+      for (const e of ends) {
+        expect(Math.abs(e.x - bar.x)).toBeLessThan(10);
+        expect(e.y).toBeGreaterThan(bar.y - 2);
+        expect(e.y).toBeLessThan(bar.y + bar.height + 2);
+      }
+      await screenshot(page, `collapsed-${size.width}x${size.height}`);
+      // Alt+C on the selected Base model; the request is unchanged by either.
+      await node(page, "base").locator(".node-title").click();
+      await page.keyboard.press("Alt+c");
+      await expect.poll(() => node(page, "base").locator(".gnode.collapsed").count()).toBe(1);
+      expect(await requestJson(page)).toContain("stable-diffusion-xl-base-1.0");
+      await expect.poll(() => page.getByTestId("autosave-status").innerText()).toMatch(/Saved/);
+      await page.reload();
+      await page.waitForSelector(".react-flow__node");
+      await expect.poll(() => page.locator(".gnode.collapsed").count()).toBe(2);
+      await node(page, "sampler").getByRole("button", { name: "Expand node" }).click();
+      await expect.poll(async () => (await node(page, "sampler").boundingBox())!.height).toBeGreaterThan(tall - 5);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});
+
 /**
  * A point on a drawn wire that the page would hit: its middle, or the nearest point along it that
  * no node covers.

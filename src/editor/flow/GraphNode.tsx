@@ -154,26 +154,31 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
   return (
     <div
       ref={rootRef}
-      className={`gnode ${instanceRef(node) ? "instance" : ""} ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""}`}
-      style={{ ["--cat" as string]: def.category.color, height: farHeight }}
+      className={`gnode ${instanceRef(node) ? "instance" : ""} ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""} ${node.collapsed ? "collapsed" : ""}`}
+      style={{ ["--cat" as string]: def.category.color, height: node.collapsed ? undefined : farHeight }}
     >
       <NodeHead id={id} node={node} def={def} errors={errors} warnings={warnings} />
       <NodePorts def={def} diags={diags} />
-      {nodeLevel.length > 0 && (
-        <div className="node-msgs">
-          {nodeLevel.map((d, i) => (
-            <div key={i} className={`field-msg ${d.severity}`}>
-              {d.message}
+      {/* Collapsed: the title bar only; the ports above stay, gathered on the bar, so wires keep their ends. */}
+      {!node.collapsed && (
+        <>
+          {nodeLevel.length > 0 && (
+            <div className="node-msgs">
+              {nodeLevel.map((d, i) => (
+                <div key={i} className={`field-msg ${d.severity}`}>
+                  {d.message}
+                </div>
+              ))}
             </div>
-          ))}
-        </div>
+          )}
+          {farHeight !== undefined && <FarCard title={node.label || def.title} glance={glanceText(def, node)} />}
+          {entries.length > 0 && farHeight === undefined && (
+            <NodeFields id={id} node={node} entries={entries} diags={diags} />
+          )}
+          {farHeight === undefined && <NodeCanvasView def={def} nodeId={id} params={node.params} />}
+          <OutputStrip nodeId={id} />
+        </>
       )}
-      {farHeight !== undefined && <FarCard title={node.label || def.title} glance={glanceText(def, node)} />}
-      {entries.length > 0 && farHeight === undefined && (
-        <NodeFields id={id} node={node} entries={entries} diags={diags} />
-      )}
-      {farHeight === undefined && <NodeCanvasView def={def} nodeId={id} params={node.params} />}
-      <OutputStrip nodeId={id} />
     </div>
   );
 }
@@ -272,6 +277,7 @@ function NodeHead({
 }) {
   return (
     <div className="node-head">
+      <CollapseToggle id={id} collapsed={!!node.collapsed} />
       <span className="dot" />
       <Title id={id} title={def.title} label={node.label} />
       {node.label && node.label !== def.title && <span className="node-type">{def.title}</span>}
@@ -289,6 +295,26 @@ function NodeHead({
         </span>
       )}
     </div>
+  );
+}
+
+/** The title bar's fold: the node down to its title bar and back (Alt+C). */
+function CollapseToggle({ id, collapsed }: { id: string; collapsed: boolean }) {
+  const store = useEditorStore();
+  return (
+    <button
+      type="button"
+      className="collapse-toggle nodrag"
+      aria-expanded={!collapsed}
+      aria-label={collapsed ? "Expand node" : "Collapse node"}
+      title={`${collapsed ? "Expand" : "Collapse"} (Alt+C)`}
+      onClick={(e) => {
+        e.stopPropagation();
+        store.toggleCollapsed([id]);
+      }}
+    >
+      {collapsed ? "▸" : "▾"}
+    </button>
   );
 }
 

@@ -135,6 +135,12 @@ function nodeItems(editor: Editor, id: string): MenuItem[] {
       run: () => store.toggleBypass(ids),
     },
     { id: "duplicate", label: "Duplicate", keys: "Ctrl+D", run: () => store.duplicate(ids) },
+    {
+      id: "collapse",
+      label: node?.collapsed ? "Expand" : "Collapse",
+      keys: "Alt+C",
+      run: () => store.toggleCollapsed(ids),
+    },
     { id: "explain", label: "Explain", keys: "I", disabled: !def || many, run: () => explainNode(editor, id) },
     ...componentItems(editor, ids),
     {
