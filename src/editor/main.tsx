@@ -23,7 +23,11 @@ function starter() {
 const editor = createEditor({
   registry,
   document: starter(),
-  arrange: (added, existing) => arrangeAdded(canvasViewOf(editor), added, existing, (t) => registry.get(t)),
+  arrange: (added, existing) => {
+    const view = canvasViewOf(editor);
+    for (const n of added) view.placed.add(n.id);
+    return arrangeAdded(view, added, existing, (t) => registry.get(t));
+  },
 });
 
 // Served by our server, the library lists and saves the workspace folder too (asked once, briefly).

@@ -12,6 +12,7 @@ import { useDropHandlers } from "./useDropHandlers";
 import { CanvasMenu, useContextMenuHandlers } from "./contextMenu";
 import { useSpliceDrag } from "./splice";
 import "./comforts.css";
+import { useSettleLayout } from "./settle";
 import { lazyPart } from "../lazy";
 
 /** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled, then kept (its geometry with it). */
@@ -47,6 +48,7 @@ export function Canvas() {
   useEffect(() => {
     if (culled) void FarLayer.preload().catch(() => undefined);
   }, [culled]);
+  useSettleLayout();
   const wires = useWiring();
   const { onDoubleClick, onDragOver, onDragLeave, onDrop, openPaletteAtCenter } = useDropHandlers(canvasRef);
   const menus = useContextMenuHandlers();

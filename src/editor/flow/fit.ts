@@ -52,13 +52,29 @@ export function fitGraph<N extends Node>(
   const pane = el ? { width: el.clientWidth, height: el.clientHeight } : { width: innerWidth, height: innerHeight };
   const minimap = !!el?.querySelector(".react-flow__minimap");
   if (!opts.ids) view.fitted = true;
+  const padding = fitPadding(flow.getNodesBounds(nodes.map((n) => n.id)), pane, minimap);
+  padding.top = Math.max(padding.top, overlayBottom(el));
   void flow.fitView({
     nodes: opts.ids ? nodes.map((n) => ({ id: n.id })) : undefined,
     // By id: the internal nodes carry the measured sizes; the controlled ones may not have them yet.
-    padding: px(fitPadding(flow.getNodesBounds(nodes.map((n) => n.id)), pane, minimap)),
+    padding: px(padding),
     maxZoom: FIT_MAX_ZOOM,
     duration: opts.duration,
     // Zoomed far out, a big graph's nodes are hidden from xyflow (FarLayer draws them) but still count.
     includeHiddenNodes: true,
   });
+}
+
+/**
+ * How far down the canvas a panel floating over its top reaches (the import report), plus a gap:
+ * the fit keeps every node below it, so the panel covers none.
+ */
+function overlayBottom(pane: HTMLElement | null): number {
+  if (!pane) return 0;
+  const r = pane.getBoundingClientRect();
+  let bottom = 0;
+  for (const el of document.querySelectorAll("[data-canvas-overlay]"))
+    bottom = Math.max(bottom, el.getBoundingClientRect().bottom - r.top + 12);
+  // A long report (many notes) would leave the graph no room: it then covers the top, as a dialog would.
+  return Math.min(bottom, r.height * 0.35);
 }

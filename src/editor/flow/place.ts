@@ -123,13 +123,10 @@ export function freeSpot(want: Rect, taken: readonly Rect[], bounds?: Rect | nul
     xs.push(t.x + t.width + gap, t.x - gap - want.width);
     ys.push(t.y + t.height + gap, t.y - gap - want.height);
   }
-  const candidates: XY[] = [];
-  for (const x of xs) candidates.push({ x, y: want.y });
-  for (const y of ys) candidates.push({ x: want.x, y });
-  for (let i = 0; i < taken.length; i++)
-    for (const x of xs.slice(1 + 2 * i, 3 + 2 * i))
-      for (const y of ys.slice(1 + 2 * i, 3 + 2 * i)) candidates.push({ x, y });
-  const d = (p: XY) => (p.x - want.x) ** 2 + (p.y - want.y) ** 2;
+  // Every pairing of those edges: a handful of nodes gives a few hundred spots, each checked in O(n).
+  const candidates: XY[] = xs.flatMap((x) => ys.map((y) => ({ x, y })));
+  // At equal distance, beside beats above or below: data flows left to right.
+  const d = (p: XY) => (p.x - want.x) ** 2 + 1.1 * (p.y - want.y) ** 2;
   candidates.sort((a, b) => d(a) - d(b));
   const inside = (p: XY) =>
     !bounds ||
@@ -163,12 +160,14 @@ export function arrangeAdded(
   added: readonly WorkflowNode[],
   existing: readonly WorkflowNode[],
   def: (type: string) => NodeDefinition | undefined,
+  drawn?: ReadonlyMap<string, Size>,
 ): XY {
   if (!added.length || !existing.length) return { x: 0, y: 0 };
   const rects = added.map((n) => {
-    // A new node is not measured yet: the largest drawn one of its type, else the estimate.
+    // A new node is not measured yet (unless `drawn` says): the largest drawn one of its type, else the estimate.
     const d = def(n.type);
-    const size = d ? expectedSize(d, existing, canvas.nodeSizes) : estimatedSize(canvas.typeSizes, d, n);
+    const size =
+      drawn?.get(n.id) ?? (d ? expectedSize(d, existing, canvas.nodeSizes) : estimatedSize(canvas.typeSizes, d, n));
     return { x: n.position.x, y: n.position.y, ...size };
   });
   const x = Math.min(...rects.map((r) => r.x)),

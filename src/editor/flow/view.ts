@@ -17,6 +17,10 @@ export interface CanvasView {
    * canvas then refits when it is resized, e.g. when a banner appears above it after the first fit.
    */
   fitted: boolean;
+  /** Lay the next document out again once it is drawn, if its nodes overlap (flow/settle.ts). */
+  settle: boolean;
+  /** Nodes just added, placed by an estimate of their size: checked again once drawn (flow/settle.ts). */
+  readonly placed: Set<string>;
   /** Whether the view is moving (a pan, a wheel zoom, a fit): nodes that mount meanwhile come in light. */
   readonly motion: Motion;
 }
@@ -51,6 +55,8 @@ export const createCanvasView = (): CanvasView => ({
   typeSizes: new Map(),
   fitted: false,
   motion: createMotion(),
+  settle: false,
+  placed: new Set(),
 });
 
 const canvasViewPart = definePart("canvasView", createCanvasView);

@@ -2,6 +2,10 @@ import { Icon } from "../kit/icons";
 import { useEditor, useEditorInstance } from "../store/react";
 import { useUiStore } from "../store/uiStore";
 import { useImportReportApi, type ImportNote } from "./report";
+import { useEffect } from "react";
+import { useReactFlow } from "@xyflow/react";
+import { fitGraph } from "../flow/fit";
+import { canvasViewOf } from "../flow/view";
 import "./import.css";
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
@@ -17,6 +21,7 @@ export function ImportReportPanel() {
   const report = useUiStore(importReport, (s) => s.report);
   const { store, ui } = useEditorInstance();
   const nodes = useEditor((s) => s.document.nodes);
+  useRefitUnder(!!report);
   if (!report) return null;
   const notes = [...report.notes].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const by = (s: ImportNote["severity"]) => notes.filter((n) => n.severity === s).length;
@@ -30,7 +35,7 @@ export function ImportReportPanel() {
     return n ? n.label || store.registry.get(n.type)?.title || n.type : undefined;
   };
   return (
-    <section className="import-report" aria-label="Import report">
+    <section className="import-report" aria-label="Import report" data-canvas-overlay>
       <header>
         <div>
           <div className="ir-title">Imported from {report.format}</div>
@@ -74,4 +79,19 @@ export function ImportReportPanel() {
       )}
     </section>
   );
+}
+
+/**
+ * The report floats over the canvas's top: when it appears over a view that is still the fitted
+ * one, the view is fitted again below it (fitGraph keeps nodes clear of [data-canvas-overlay]).
+ */
+function useRefitUnder(shown: boolean) {
+  const editor = useEditorInstance();
+  const flow = useReactFlow();
+  useEffect(() => {
+    const view = canvasViewOf(editor);
+    if (!shown || !view.fitted) return;
+    const id = requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 }));
+    return () => cancelAnimationFrame(id);
+  }, [shown, editor, flow]);
 }

@@ -15,6 +15,7 @@ import { openBlob, replaceGuarded } from "../library/files";
 import { openDroppedImage } from "../run/runFiles";
 import type { Editor } from "../store";
 import { canvasViewOf } from "../flow/view";
+import { settleAfterDrawing } from "../flow/settle";
 import { importReportOf, type ImportNote, type ImportReport } from "./report";
 
 /** Largest file read for an import; images and workflows are far smaller. */
@@ -65,6 +66,7 @@ export async function importInto(editor: Editor, source: ImportSource): Promise<
     }
     const what = found.kind === "request" ? "a request" : `from ${found.foreign.format}`;
     const document = await laidOut(editor, imported.document);
+    settleAfterDrawing(canvasViewOf(editor), true);
     if (
       !(await replaceGuarded(
         editor,
@@ -73,8 +75,10 @@ export async function importInto(editor: Editor, source: ImportSource): Promise<
         `Import ${found.kind === "request" ? "this request" : what}?`,
         false,
       ))
-    )
+    ) {
+      settleAfterDrawing(canvasViewOf(editor), false);
       return { ok: false, error: "Cancelled", cancelled: true };
+    }
     importReportOf(editor).set({ report });
     return { ok: true, report };
   } catch (e) {
@@ -161,13 +165,9 @@ const noteOf = (d: Diagnostic): ImportNote => ({
   ...(d.field ? { field: d.field } : {}),
 });
 
-/** A drop or paste: errors become a toast, a clean import a short one (the report has the rest). */
+/** A drop or paste: errors become a toast; an import says the rest in its report, not in a toast too. */
 export async function importAndTell(editor: Editor, source: ImportSource): Promise<void> {
   const { ui } = editor;
   const r = await importInto(editor, source);
-  if (!r.ok) {
-    if (!r.cancelled) ui.toast(r.error, "error", 8000);
-    return;
-  }
-  if (r.report) ui.toast(`Imported from ${r.report.format}`, "success");
+  if (!r.ok && !r.cancelled) ui.toast(r.error, "error", 8000);
 }

@@ -22,7 +22,8 @@ export function ImportDialog() {
     setBusy(false);
     if (!r.ok) return r.cancelled || setError(r.error);
     close();
-    ui.toast(r.report ? `Imported from ${r.report.format}` : "Opened", "success");
+    // An import's report panel says what came in; a second notice saying the same would pile up.
+    if (!r.report) ui.toast("Opened", "success");
   };
   return (
     <Modal title="Import" onClose={close}>

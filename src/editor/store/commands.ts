@@ -144,14 +144,20 @@ export function removeEdges(ctx: StoreContext, ids: readonly string[]): void {
   });
 }
 
-export function moveNodes(ctx: StoreContext, moves: readonly { id: string; position: XY }[]): void {
+export function moveNodes(
+  ctx: StoreContext,
+  moves: readonly { id: string; position: XY }[],
+  opts: { silent?: boolean } = {},
+): void {
   const byId = new Map(moves.map((m) => [m.id, m.position]));
-  ctx.history.commit("Move", (d) => {
+  const recipe = (d: Draft<WorkflowDocument>) => {
     for (const n of d.nodes) {
       const p = byId.get(n.id);
       if (p && (p.x !== n.position.x || p.y !== n.position.y)) n.position = { x: p.x, y: p.y };
     }
-  });
+  };
+  if (opts.silent) ctx.history.silent(recipe);
+  else ctx.history.commit("Move", recipe);
 }
 
 export function removeNodes(ctx: StoreContext, ids: readonly string[]): void {

@@ -53,7 +53,7 @@ export function createEditorStore(
     addNode: (type, position, opts) => doc.addNode(ctx, type, position, opts),
     connect: (from, to, opts) => doc.connect(ctx, from, to, opts),
     removeEdges: (ids) => doc.removeEdges(ctx, ids),
-    moveNodes: (moves) => doc.moveNodes(ctx, moves),
+    moveNodes: (moves, opts) => doc.moveNodes(ctx, moves, opts),
     removeNodes: (ids) => doc.removeNodes(ctx, ids),
     removeSelection: () => doc.removeSelection(ctx),
     duplicate: (ids = state().selection.nodes) => doc.duplicate(ctx, ids),

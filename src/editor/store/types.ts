@@ -92,7 +92,8 @@ export interface EditorStore {
   connect(from: PortRef, to: PortRef, options?: { replace?: boolean; reconnect?: string }): ConnectResult;
   removeEdges(ids: readonly string[]): void;
   setParam(nodeId: string, key: string, value: unknown): void;
-  moveNodes(moves: readonly { id: string; position: XY }[]): void;
+  /** With `silent`, no undo step: the view correcting its own layout (see flow/settle.ts), not the user. */
+  moveNodes(moves: readonly { id: string; position: XY }[], opts?: { silent?: boolean }): void;
   removeNodes(ids: readonly string[]): void;
   removeSelection(): void;
   duplicate(ids?: readonly string[]): string[];

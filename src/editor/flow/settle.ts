@@ -1,0 +1,164 @@
+import { useEffect } from "react";
+import { useReactFlow, type ReactFlowInstance } from "@xyflow/react";
+import type { Registry, WorkflowDocument } from "../../graph";
+import { layoutDocument } from "../engine";
+import type { Editor } from "../store";
+import { useEditor, useEditorInstance } from "../store/react";
+import type { GraphFlowNode } from "./derive";
+import { fitGraph } from "./fit";
+import { CULL_FROM_NODES } from "./useFlowElements";
+import { canvasViewOf, type CanvasView, type Size } from "./view";
+import { arrangeAdded } from "./place";
+
+/** Nodes closer than this look stacked: their ports (which stick out of the sides) would touch. */
+const SETTLE_GAP = 8;
+/** How long to wait for every node to be drawn and keep its size; then leave the layout as it is. */
+const MAX_FRAMES = 120;
+
+/**
+ * An imported graph is laid out before it is drawn, by estimated sizes. A node can draw taller
+ * (a long prompt, weight chips, a schedule plot): asks the canvas to lay it out again once every
+ * node has been measured, if any two overlap then. Call before the document is replaced.
+ */
+export function settleAfterDrawing(view: CanvasView, on: boolean): void {
+  view.settle = on;
+}
+
+/** Any two rects (top-left + size) closer than `gap`: the ids, else null. */
+export function firstOverlap(
+  rects: readonly { id: string; x: number; y: number; width: number; height: number }[],
+  gap = 0,
+): [string, string] | null {
+  for (let i = 0; i < rects.length; i++)
+    for (let j = i + 1; j < rects.length; j++) {
+      const [a, b] = [rects[i], rects[j]];
+      if (
+        a.x < b.x + b.width + gap &&
+        b.x < a.x + a.width + gap &&
+        a.y < b.y + b.height + gap &&
+        b.y < a.y + a.height + gap
+      )
+        return [a.id, b.id];
+    }
+  return null;
+}
+
+/** The drawn size of each of `nodes`, or null while one is not drawn yet. */
+function measured(flow: ReactFlowInstance<GraphFlowNode>, nodes: readonly { id: string }[]): Map<string, Size> | null {
+  const out = new Map<string, Size>();
+  for (const n of nodes) {
+    const m = flow.getInternalNode(n.id)?.measured;
+    if (!m?.width || !m.height) return null;
+    out.set(n.id, { width: m.width, height: m.height });
+  }
+  return out;
+}
+
+/** Lays `doc` out again with the drawn sizes when two of its nodes overlap; true when it moved them. */
+export async function relayoutIfOverlapping(
+  editor: Pick<Editor, "store">,
+  registry: Registry,
+  sizes: ReadonlyMap<string, Size>,
+): Promise<boolean> {
+  const doc = editor.store.getState().document;
+  const rects = doc.nodes.map((n) => ({ id: n.id, ...n.position, ...sizes.get(n.id)! }));
+  if (!firstOverlap(rects, SETTLE_GAP)) return false;
+  const tidy = await layoutDocument(doc, registry, { nodeSize: (n) => sizes.get(n.id)! });
+  // The user got there first (moved or added something): their graph is left alone.
+  if (editor.store.getState().document !== doc) return false;
+  editor.store.moveNodes(
+    tidy.nodes.map((n) => ({ id: n.id, position: n.position })),
+    { silent: true },
+  );
+  return true;
+}
+
+/**
+ * The canvas's side of settleAfterDrawing: after the document changes, waits until every node has
+ * been drawn at a size that holds for two frames, lays the graph out again if nodes overlap, and
+ * fits it. Culled graphs (only nodes on screen are drawn) are left as they are.
+ */
+export function useSettleLayout(): void {
+  const editor = useEditorInstance();
+  const view = canvasViewOf(editor);
+  const flow = useReactFlow<GraphFlowNode>();
+  const epoch = useEditor((s) => s.epoch);
+  useEffect(() => {
+    if (!view.settle) return;
+    view.settle = false;
+    const doc = editor.store.getState().document;
+    if (doc.nodes.length >= CULL_FROM_NODES) return;
+    let stopped = false;
+    const cancel = whenDrawn(editor, flow, doc, doc.nodes, (sizes) => {
+      void relayoutIfOverlapping(editor, editor.registry, sizes).then(
+        (moved) => moved && !stopped && requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 })),
+        () => undefined,
+      );
+    });
+    return () => {
+      stopped = true;
+      cancel();
+    };
+  }, [epoch, editor, view, flow]);
+  useSettleAdded();
+}
+
+/**
+ * Calls `then` with the drawn sizes of `ids` once they hold for two frames in a row, as long as the
+ * document stays `doc` (the user acting first cancels it). Gives up after MAX_FRAMES.
+ */
+function whenDrawn(
+  editor: Pick<Editor, "store">,
+  flow: ReactFlowInstance<GraphFlowNode>,
+  doc: WorkflowDocument,
+  nodes: readonly { id: string }[],
+  then: (sizes: Map<string, Size>) => void,
+): () => void {
+  let stopped = false;
+  let frames = 0;
+  let last = "";
+  const tick = () => {
+    if (stopped || editor.store.getState().document !== doc) return;
+    const sizes = measured(flow, nodes);
+    const sig = sizes ? JSON.stringify([...sizes]) : "";
+    if (sizes && sig === last) return then(sizes);
+    last = sig;
+    if (++frames < MAX_FRAMES) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  return () => void (stopped = true);
+}
+
+/**
+ * A node just added was placed by an estimate of its size; drawn, it can be taller (an error line
+ * under an empty required field). Once drawn, it moves clear of the others if it now covers one.
+ */
+function useSettleAdded(): void {
+  const editor = useEditorInstance();
+  const view = canvasViewOf(editor);
+  const flow = useReactFlow<GraphFlowNode>();
+  useEffect(() => {
+    let cancel: (() => void) | null = null;
+    const off = editor.store.subscribe((s, prev) => {
+      if (s.document === prev.document || !view.placed.size) return;
+      const added = s.document.nodes.filter((n) => view.placed.has(n.id));
+      view.placed.clear();
+      if (!added.length || s.document.nodes.length >= CULL_FROM_NODES) return;
+      cancel?.();
+      cancel = whenDrawn(editor, flow, s.document, added, (drawn) => {
+        const ids = new Set(added.map((n) => n.id));
+        const existing = s.document.nodes.filter((n) => !ids.has(n.id));
+        const d = arrangeAdded(view, added, existing, (t) => editor.registry.get(t), drawn);
+        if (d.x || d.y)
+          editor.store.moveNodes(
+            added.map((n) => ({ id: n.id, position: { x: n.position.x + d.x, y: n.position.y + d.y } })),
+            { silent: true },
+          );
+      });
+    });
+    return () => {
+      off();
+      cancel?.();
+    };
+  }, [editor, view, flow]);
+}
