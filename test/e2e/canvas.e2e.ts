@@ -8,6 +8,7 @@ import { screenshot, type TestBrowser } from "../harness/browser";
 import fc from "fast-check";
 import {
   LAPTOP_SIZES,
+  backendKnown,
   dragBetween,
   handle,
   node,
@@ -205,6 +206,23 @@ const onBarePane = (page: Page, at: { x: number; y: number }, clear = 0) =>
     { ...at, clear },
   );
 
+/** Waits until the view has stopped moving (the first fit, a refit after the banner): two equal reads. */
+async function viewSettled(page: Page) {
+  await backendKnown(page);
+  let last = "";
+  await expect
+    .poll(async () => {
+      const now = await page.evaluate(async () => {
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
+      });
+      const same = now === last;
+      last = now;
+      return same;
+    })
+    .toBe(true);
+}
+
 /** Drags a wire out of a node's output and drops it on bare canvas; picks the first node offered. */
 async function wireOut(page: Page, pick: number, at: { x: number; y: number }): Promise<boolean> {
   // Outputs a user can press on: on screen, not under anything.
@@ -333,6 +351,7 @@ describe("#1 every way of adding places clear of the others", () => {
     for (const size of SIZES) {
       const { page, context } = await openEditor(b, srv.url, size);
       shootOnFailure(ctx, () => page);
+      await viewSettled(page);
       const p = (await node(page, "prompt").boundingBox())!;
       // Just right of the Prompt, level with its text box: where the new node used to land on it.
       const at = { x: p.x + p.width + 30, y: p.y + p.height * 0.45 };
