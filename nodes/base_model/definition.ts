@@ -4,6 +4,7 @@ import { categories } from "../categories";
 export const baseModel = defineNode({
   type: "base_model",
   version: 1,
+  aliases: ["Load Checkpoint", "CheckpointLoaderSimple", "checkpoint", "model loader"],
   title: "Base model",
   category: categories.model,
   description: "The Stable Diffusion checkpoint every other model node patches (SD1.5, SDXL, …).",

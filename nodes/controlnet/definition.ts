@@ -4,6 +4,7 @@ import { categories } from "../categories";
 export const controlnet = defineNode({
   type: "controlnet",
   version: 1,
+  aliases: ["Apply ControlNet", "ControlNetApply", "canny", "depth", "openpose", "pose", "lineart", "scribble"],
   title: "ControlNet",
   category: categories.conditioning,
   description: "Steers composition with a control image (edges, depth, pose…) during part of the denoising.",

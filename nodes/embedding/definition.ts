@@ -5,6 +5,7 @@ import { categories } from "../categories";
 export const embedding = defineNode({
   type: "embedding",
   version: 1,
+  aliases: ["textual inversion", "TI"],
   title: "Embedding",
   category: categories.model,
   description: "A textual-inversion embedding: new tokens for the prompt (fal supports one per request).",

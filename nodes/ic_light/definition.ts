@@ -6,6 +6,7 @@ const ONE_IC_LIGHT = { code: "field-conflict", message: "A request can use only 
 export const icLight = defineNode({
   type: "ic_light",
   version: 1,
+  aliases: ["relight", "lighting"],
   title: "IC-Light",
   category: categories.model,
   description:

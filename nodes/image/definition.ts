@@ -4,6 +4,7 @@ import { categories } from "../categories";
 export const image = defineNode({
   type: "image",
   version: 1,
+  aliases: ["Load Image", "LoadImage", "img2img", "init image", "mask", "inpaint"],
   title: "Image",
   category: categories.image,
   description: "An image by https URL or data: URI, for ControlNets, IP-Adapters, IC-Light, init images and masks.",

@@ -4,6 +4,7 @@ import { categories } from "../categories";
 export const imageEncoder = defineNode({
   type: "image_encoder",
   version: 1,
+  aliases: ["CLIP Vision", "CLIPVisionLoader"],
   title: "Image encoder",
   category: categories.model,
   description: "The CLIP vision model that turns reference images into embeddings for IP-Adapters.",

@@ -5,6 +5,7 @@ import { categories } from "../categories";
 export const ipAdapter = defineNode({
   type: "ip_adapter",
   version: 1,
+  aliases: ["ipadapter", "IPAdapter Apply", "face", "style reference"],
   title: "IP-Adapter",
   category: categories.model,
   description: "Uses reference images as an image prompt: their style or subject guides the result.",

@@ -4,6 +4,7 @@ import { categories } from "../categories";
 export const lora = defineNode({
   type: "lora",
   version: 2,
+  aliases: ["LoraLoader", "Load LoRA", "LyCORIS"],
   title: "LoRA",
   category: categories.model,
   description: "Adds a LoRA's learned style or subject to the model; chain several, in order.",

@@ -4,6 +4,7 @@ import { categories } from "../categories";
 export const note = defineNode({
   type: "note",
   version: 1,
+  aliases: ["comment", "text note"],
   title: "Note",
   category: categories.utility,
   description: "Free text for explaining the pipeline; shown as plain text and never compiled.",

@@ -4,6 +4,7 @@ import { categories } from "../categories";
 export const prompt = defineNode({
   type: "prompt",
   version: 1,
+  aliases: ["CLIP Text Encode", "CLIPTextEncode", "negative", "positive"],
   title: "Prompt",
   category: categories.conditioning,
   description: "What to draw, and what to avoid; the start of the conditioning chain.",

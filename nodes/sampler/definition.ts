@@ -32,6 +32,7 @@ const SCHEDULE_FIELDS = [
 export const sampler = defineNode({
   type: "sampler",
   version: 1,
+  aliases: ["KSampler", "KSampler Advanced", "txt2img", "img2img", "inpaint", "Save Image", "generate"],
   title: "Sampler output",
   category: categories.output,
   description:

@@ -25,6 +25,7 @@ export const customSigmas = z.object({
 export const scheduler = defineNode({
   type: "scheduler",
   version: 1,
+  aliases: ["noise schedule", "karras", "sigmas"],
   title: "Scheduler",
   category: categories.sampling,
   description: "How noise is removed step by step: the sampler algorithm, the step count and the noise schedule.",

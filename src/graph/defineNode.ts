@@ -110,6 +110,11 @@ export interface NodeDefinition<P extends ParamSpecs = ParamSpecs> {
   title: string;
   category: NodeCategory;
   description: string;
+  /**
+   * What users of other tools call this node or what it does ("KSampler", "img2img", "canny"):
+   * the add-node search finds it by these too.
+   */
+  aliases?: readonly string[];
   inputs: readonly PortSpec[];
   outputs: readonly PortSpec[];
   params: P;

@@ -16,6 +16,7 @@ const ALLOWED: Record<string, string> = {
   "src/editor/fields/relevance.ts:rulesOf": "memo of a pure function, keyed by a (frozen) node definition",
   "src/editor/teach/NodeStripsView.tsx:ancestorsCache": "memo of a pure function, keyed by an immutable edge array",
   "src/editor/run/useRunDiagnostics.ts:cache": "memo of a pure function, keyed by immutable run lists and results",
+  "src/editor/panels/search.ts:indexCache": "memo of a pure function, keyed by a (frozen) node definition",
 };
 
 /** Calls whose result is a cache of loaded code (a chunk fetched once), not state. */

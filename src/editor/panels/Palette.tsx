@@ -1,13 +1,21 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { PORT_KIND_INFO, type PortKind } from "../../graph";
+import { PORT_KIND_INFO, type NodeDefinition, type PortKind } from "../../graph";
 import { useReactFlow } from "@xyflow/react";
 import { useEditorInstance, useUi } from "../store/react";
 import { canvasViewOf } from "../flow/view";
 import { placeNewNode } from "../flow/place";
 import { Icon } from "../kit/icons";
-import { searchNodes } from "./search";
+import { recentNodeTypes, rememberNodeType, searchNodes } from "./search";
 import { nodeTypeFor, useLibraryNodeTypes } from "../library/components";
 import "../teach/inline.css";
+
+const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** The other tool's name the query matched, shown so "KSampler" visibly finds the Sampler. */
+function aliasFor(def: NodeDefinition, query: string): string | undefined {
+  const q = squash(query);
+  return q.length < 3 ? undefined : def.aliases?.find((a) => squash(a).includes(q));
+}
 
 /** The add-node search: opened by double-click on the canvas, Space/Tab, or a wire dropped on empty canvas. */
 export function Palette() {
@@ -32,9 +40,10 @@ function PaletteBody() {
   );
   // Library components sit beside the built-in nodes (library/components.ts).
   const library = useLibraryNodeTypes(editor);
+  const [recent] = useState(recentNodeTypes);
   const results = useMemo(
-    () => searchNodes([...store.registry.list(), ...library.defs], query, wire),
-    [store, library, query, wire],
+    () => searchNodes([...store.registry.list(), ...library.defs], query, wire, recent),
+    [store, library, query, wire, recent],
   );
 
   useEffect(() => inputRef.current?.focus(), []);
@@ -60,6 +69,7 @@ function PaletteBody() {
           ? { spliceInto: req.spliceInto.wireId }
           : {}),
     });
+    rememberNodeType(type);
     close();
   };
   // Keep the popover on screen.
@@ -113,6 +123,8 @@ function PaletteBody() {
               <div className="pl-text">
                 <div className="pl-title">
                   {d.title} <span className="pl-cat">{d.category.name}</span>
+                  {!query && recent.includes(d.type) && <span className="pl-recent">recent</span>}
+                  {aliasFor(d, query) && <span className="pl-alias">as {aliasFor(d, query)}</span>}
                 </div>
                 <div className="pl-desc">{d.description}</div>
               </div>

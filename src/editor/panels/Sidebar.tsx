@@ -4,7 +4,7 @@ import { useLibraryNodeTypes } from "../library/components";
 import { DND_MIME } from "../flow/useDropHandlers";
 import { typeFormat } from "../flow/splice";
 import { Icon } from "../kit/icons";
-import { paletteGroups, searchNodes } from "./search";
+import { paletteGroups, rememberNodeType, searchNodes } from "./search";
 
 /** Node catalogue grouped by category; drag an item onto the canvas (or click to add it in view). */
 export function Sidebar({ onAdd }: { onAdd(type: string): void }) {
@@ -40,10 +40,11 @@ export function Sidebar({ onAdd }: { onAdd(type: string): void }) {
                 onDragStart={(e) => {
                   e.dataTransfer.setData(DND_MIME, d.type);
                   e.dataTransfer.setData(typeFormat(d.type), d.type);
+                  rememberNodeType(d.type);
                   e.dataTransfer.effectAllowed = "copy";
                 }}
-                onClick={() => onAdd(d.type)}
-                onKeyDown={(e) => e.key === "Enter" && onAdd(d.type)}
+                onClick={() => (rememberNodeType(d.type), onAdd(d.type))}
+                onKeyDown={(e) => e.key === "Enter" && (rememberNodeType(d.type), onAdd(d.type))}
               >
                 <span className="dot" style={{ background: d.category.color }} />
                 <span className="side-title">{d.title}</span>

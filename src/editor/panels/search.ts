@@ -11,27 +11,121 @@ export function acceptsWire(def: NodeDefinition, wire: WireFilter): boolean {
   return ports.some((p) => p.kind === wire.kind);
 }
 
+/** Where a word can be found, best first: what a hit there is worth. */
+const WEIGHT = { title: 100, alias: 90, param: 55, category: 30, description: 12 } as const;
+type Field = keyof typeof WEIGHT;
+
 /**
- * Filters and ranks node types by a typed query: every word must match the title, type, category
- * or description; title matches rank first, then category, then description.
+ * Edits between `a` and the start of `b`, a swap of two neighbours counting as one (optimal
+ * string alignment): "lroa" is one edit from "lora", as a fast typist's slip is.
  */
-export function searchNodes(defs: readonly NodeDefinition[], query: string, wire?: WireFilter): NodeDefinition[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+function typoDistance(a: string, b: string): number {
+  const t = b.slice(0, a.length + 1);
+  let prev2: number[] = [];
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  let best = Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= t.length; j++) {
+      const cost = a[i - 1] === t[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === t[j - 2] && a[i - 2] === t[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      cur.push(d);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  // A prefix of b may be all that was typed: the best of the last row's ends near |a|.
+  for (let j = Math.max(0, a.length - 1); j <= t.length; j++) best = Math.min(best, prev[j]);
+  return best;
+}
+
+/** How well one typed word matches one word of the text: 1 exact start, less inside or with a slip. */
+function wordScore(w: string, token: string, typos: boolean): number {
+  if (token.startsWith(w)) return 1;
+  if (w.length >= 3 && token.includes(w)) return 0.7;
+  if (w.length < 3 || !typos) return 0;
+  const allowed = w.length <= 5 ? 1 : 2;
+  return typoDistance(w, token) <= allowed ? 0.55 : 0;
+}
+
+const tokens = (s: string) =>
+  s
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+
+interface Indexed {
+  def: NodeDefinition;
+  i: number;
+  fields: [Field, string[], string][];
+}
+
+const indexCache = new WeakMap<NodeDefinition, Indexed["fields"]>();
+
+/** The words of a node type by where they come from; its params count (so "cfg" finds the Sampler). */
+function fieldsOf(def: NodeDefinition): Indexed["fields"] {
+  const cached = indexCache.get(def);
+  if (cached) return cached;
+  const params = Object.entries(def.params).map(([key, p]) => `${key} ${p.label ?? ""}`);
+  const aliases = def.aliases ?? [];
+  const raw: [Field, string][] = [
+    ["title", `${def.title} ${def.type}`],
+    // "KSampler" is typed as one word and as "k sampler": both spellings are kept.
+    ["alias", [...aliases, ...aliases.map((a) => a.replace(/([a-z])([A-Z])/g, "$1 $2"))].join(" ")],
+    ["param", params.join(" ")],
+    ["category", def.category.name],
+    ["description", def.description],
+  ];
+  const fields = raw.map(([f, text]): [Field, string[], string] => [f, tokens(text), text.toLowerCase()]);
+  indexCache.set(def, fields);
+  return fields;
+}
+
+/**
+ * Ranks node types by a typed query, typo-tolerant: every word must match the title, an alias
+ * (what other tools call it), a param, the category or the description, exactly, inside a word,
+ * or within a slip or two; title hits rank first. Recently used types (newest first) win ties
+ * and lead when nothing is typed.
+ *
+ * Hand-written rather than fuse.js or similar: the list is a dozen node types, the scoring must
+ * weigh where a word matched and count a swapped pair as one slip, and this runs in the always
+ * loaded sidebar, where a library's 10–20 kB would be paid on every first load.
+ */
+export function searchNodes(
+  defs: readonly NodeDefinition[],
+  query: string,
+  wire?: WireFilter,
+  recent: readonly string[] = [],
+): NodeDefinition[] {
+  const words = tokens(query);
+  const joined = words.join("");
+  const rank = (type: string) => {
+    const r = recent.indexOf(type);
+    return r < 0 ? 0 : 10 - Math.min(r, 9);
+  };
   const scored: { def: NodeDefinition; score: number; i: number }[] = [];
   defs.forEach((def, i) => {
     if (wire && !acceptsWire(def, wire)) return;
-    const title = `${def.title} ${def.type.replace(/_/g, " ")}`.toLowerCase();
-    const cat = def.category.name.toLowerCase();
-    const desc = def.description.toLowerCase();
     let score = 0;
     for (const w of words) {
-      if (title.startsWith(w) || title.includes(` ${w}`)) score += 100;
-      else if (title.includes(w)) score += 60;
-      else if (cat.includes(w)) score += 30;
-      else if (desc.includes(w)) score += 10;
-      else return;
+      let best = 0;
+      for (const [field, toks, text] of fieldsOf(def)) {
+        // A name typed as one word ("cliptextencode") matches its spaced form too.
+        let hit = w.length >= 4 && text.replace(/[^a-z0-9]/g, "").includes(w) ? 0.8 : 0;
+        // Slips are forgiven in names (title, aliases, params), not in the prose of a description.
+        const typos = WEIGHT[field] >= WEIGHT.param;
+        for (const t of toks) hit = Math.max(hit, wordScore(w, t, typos));
+        best = Math.max(best, WEIGHT[field] * hit);
+      }
+      if (best === 0) return;
+      score += best;
     }
-    scored.push({ def, score, i });
+    if (words.length > 1 && fieldsOf(def).some(([, , text]) => text.replace(/[^a-z0-9]/g, "").includes(joined)))
+      score += 20;
+    // The whole name typed ("Image") beats a longer name that starts with it ("Image encoder").
+    if (tokens(def.title).join("") === joined) score += 50;
+    scored.push({ def, score: score + rank(def.type), i });
   });
   return scored.sort((a, b) => b.score - a.score || a.i - b.i).map((s) => s.def);
 }
@@ -45,4 +139,29 @@ export function paletteGroups(
     .categories()
     .map((category) => ({ category, defs: defs.filter((d) => d.category.name === category.name) }))
     .filter((g) => g.defs.length);
+}
+
+/** Node types added lately, newest first, kept in this browser for the search to put first. */
+export const RECENT_NODES_KEY = "lora-graph-recent-nodes";
+const MAX_RECENT = 8;
+
+export function recentNodeTypes(storage: Pick<Storage, "getItem"> | undefined = globalThis.localStorage): string[] {
+  try {
+    const v: unknown = JSON.parse(storage?.getItem(RECENT_NODES_KEY) ?? "[]");
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === "string").slice(0, MAX_RECENT) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function rememberNodeType(
+  type: string,
+  storage: Pick<Storage, "getItem" | "setItem"> | undefined = globalThis.localStorage,
+): void {
+  const next = [type, ...recentNodeTypes(storage).filter((t) => t !== type)].slice(0, MAX_RECENT);
+  try {
+    storage?.setItem(RECENT_NODES_KEY, JSON.stringify(next));
+  } catch {
+    // Storage full or blocked: the order is only a comfort.
+  }
 }

@@ -1,0 +1,59 @@
+// The add-node search as people type it, in real Chromium: a slip ("lroa") still finds the LoRA,
+// other tools' names ("KSampler") and params ("cfg") find the Sampler, and a type added lately
+// leads the list the next time, after a reload too. Keyboard only, as a user searching would.
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import { emptyCanvasPoint, node, nodeIds, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+
+let srv: StartedServer;
+let b: TestBrowser;
+
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+
+async function openSearch(page: Page) {
+  const p = await emptyCanvasPoint(page);
+  await page.mouse.dblclick(p.x, p.y);
+  const search = page.getByLabel("Search nodes");
+  await search.waitFor();
+  return search;
+}
+
+const options = (page: Page) => page.locator("#palette-list [role=option] .pl-title");
+
+describe("add-node search", () => {
+  it("finds LoRA from 'lroa', the Sampler from 'KSampler' and 'cfg', and puts the last added first", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    shootOnFailure(ctx, () => page);
+    const before = await nodeIds(page);
+
+    await openSearch(page);
+    await page.keyboard.type("lroa");
+    await expect.poll(async () => (await options(page).first().innerText()).split("\n")[0]).toMatch(/^LoRA/);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => nodeIds(page)).toHaveLength(before.length + 1);
+    const added = (await nodeIds(page)).find((id) => !before.includes(id))!;
+    expect(await node(page, added).locator(".node-title").innerText()).toBe("LoRA");
+
+    const search = await openSearch(page);
+    await page.keyboard.type("KSampler");
+    await expect.poll(() => options(page).first().innerText()).toMatch(/Sampler output[\s\S]*as KSampler/);
+    await screenshot(page, "search-ksampler-1440x900");
+    await search.fill("");
+    await page.keyboard.type("cfg");
+    await expect.poll(() => options(page).first().innerText()).toMatch(/^Sampler output/);
+    await page.keyboard.press("Escape");
+    await search.waitFor({ state: "detached" });
+
+    // The LoRA was used last: it leads an empty search, marked, and still does after a reload.
+    await page.reload();
+    await page.waitForSelector(".react-flow__node");
+    await openSearch(page);
+    await expect.poll(() => options(page).first().innerText()).toMatch(/^LoRA[\s\S]*recent/);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await screenshot(page, "search-recent-1280x720");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
