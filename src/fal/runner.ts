@@ -75,13 +75,13 @@ export function createRunner(options: RunnerOptions): Runner {
     pollIntervalMs: options.pollIntervalMs ?? 500,
   };
 
-  async function upload(blob: Blob): Promise<string> {
-    return withRetry("upload", () => client.storage.upload(blob));
+  async function upload(blob: Blob, opts: { signal?: AbortSignal } = {}): Promise<string> {
+    return withRetry("upload", () => client.storage.upload(blob), opts.signal);
   }
 
   /** Upload Blobs anywhere in the input (as the client would), with our retry policy. */
   async function transformInput(value: unknown): Promise<unknown> {
-    if (typeof Blob !== "undefined" && value instanceof Blob) return upload(value);
+    if (typeof Blob !== "undefined" && value instanceof Blob) return upload(value, {});
     if (Array.isArray(value)) return Promise.all(value.map(transformInput));
     if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
       const entries = await Promise.all(

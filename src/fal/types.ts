@@ -97,7 +97,11 @@ export interface Runner {
   follow<T = unknown>(endpoint: LoraEndpointId, requestId: string, options?: FollowOptions): Promise<RunResult<T>>;
   /** `signal` gives up on the cancel call (and its retries), e.g. when a CLI must exit now. */
   cancel(endpoint: LoraEndpointId, requestId: string, options?: { signal?: AbortSignal }): Promise<CancelOutcome>;
-  upload(blob: Blob): Promise<string>;
+  /**
+   * Uploads to fal storage and returns the file's URL; files over 90 MiB take the client's
+   * multipart path. `signal` stops it, retries included (progress comes from the runner's fetch).
+   */
+  upload(blob: Blob, options?: { signal?: AbortSignal }): Promise<string>;
   run<T = unknown>(
     endpoint: LoraEndpointId,
     input: Record<string, unknown>,

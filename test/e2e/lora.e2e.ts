@@ -7,7 +7,19 @@ import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
 import { startSpy, type Spy } from "../server/helpers";
 import { dataUrl, PNG_1x1, safetensors, sd1Tensors, sdxlDiffusersTensors } from "../interop/safetensorsFixtures";
-import { dragBetween, handle, node, openEditor, openViaPicker, shootOnFailure } from "./helpers";
+import { PNG } from "pngjs";
+import { PARAMETERS_KEYWORD, writeImageMetadata } from "../../src/interop/image";
+import {
+  dragBetween,
+  emptyCanvasPoint,
+  handle,
+  node,
+  nodeIds,
+  openEditor,
+  openViaPicker,
+  settledCenter,
+  shootOnFailure,
+} from "./helpers";
 
 const HF = "https://huggingface.co/u/castle-xl/resolve/main/castle.safetensors";
 const CIVITAI = "https://civitai.com/api/download/models/4242";
@@ -185,6 +197,149 @@ describe("family compatibility", () => {
     await page.keyboard.press("Control+Enter");
     expect(srv.standin!.stats().calls.submit).toBe(0);
     await screenshot(page, "lora-family-refused-1440");
+    await context.close();
+  });
+});
+
+/** Drops files on whatever is at `point`, as a drag from the desktop does. */
+async function dropAt(
+  page: Page,
+  point: { x: number; y: number },
+  files: { name: string; type: string; b64?: string; zeros?: number; head?: string }[],
+) {
+  await page.evaluate(
+    ({ files, x, y }) => {
+      const dt = new DataTransfer();
+      for (const f of files) {
+        const head = f.head ?? f.b64 ?? "";
+        const parts: BlobPart[] = [Uint8Array.from(atob(head), (c) => c.charCodeAt(0))];
+        if (f.zeros) parts.push(new Uint8Array(f.zeros));
+        dt.items.add(new File(parts, f.name, { type: f.type }));
+      }
+      const target = document.elementFromPoint(x, y)!;
+      for (const type of ["dragenter", "dragover", "drop"])
+        target.dispatchEvent(
+          new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
+        );
+    },
+    { files, ...point },
+  );
+}
+
+const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
+const loraNodes = (page: Page) => page.locator('.react-flow__node:has([data-testid="model-file"])');
+
+function png(width = 24, height = 24, parameters?: string): Uint8Array {
+  const img = new PNG({ width, height });
+  img.data.fill(180);
+  const bytes = new Uint8Array(PNG.sync.write(img));
+  if (!parameters) return bytes;
+  const w = writeImageMetadata(bytes, [{ keyword: PARAMETERS_KEYWORD, text: parameters }]);
+  if (!w.ok) throw new Error(w.error);
+  return w.bytes;
+}
+
+describe("dropping files on the canvas", () => {
+  it("a .safetensors file is read locally, uploaded with progress, and becomes a LoRA node with its chips", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const asked = await routeModelHosts(page);
+    const before = await nodeIds(page);
+    await dropAt(page, await emptyCanvasPoint(page), [{ name: "castle.safetensors", type: "", b64: b64(CASTLE_XL) }]);
+    const added = loraNodes(page);
+    await expect.poll(() => added.count(), { timeout: 15_000 }).toBe(1);
+    expect(await added.locator(".node-title").innerText()).toBe("castle");
+    // Its path is the uploaded file's URL on fal storage (the stand-in here).
+    const id = (await nodeIds(page)).find((x) => !before.includes(x))!;
+    expect(await page.locator(`#n-${id}-path`).inputValue()).toMatch(/\/standin\/files\//);
+    expect(await added.getByTestId("model-family").innerText()).toBe("SDXL");
+    expect(asked).toEqual([]); // read from the file itself, not fetched
+    // A chip goes into the prompt when clicked, and only then.
+    const prompt = page.locator("#n-prompt-prompt");
+    const text = await prompt.inputValue();
+    expect(text).not.toMatch(/castlestyle/);
+    await added.getByRole("button", { name: /castlestyle/ }).click();
+    await expect.poll(() => prompt.inputValue()).toBe(`${text}, castlestyle`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("a LoRA over 90 MiB goes up in parts with a progress bar; Cancel stops it and adds nothing", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const at = await emptyCanvasPoint(page);
+    // Hold the second part until the user has seen the progress and cancelled.
+    let parts = 0;
+    await page.route("**/standin/multipart/**", async (route) => {
+      if (route.request().method() === "PUT" && ++parts >= 2) return; // never answered: the upload waits
+      await route.continue();
+    });
+    const big = { name: "huge.safetensors", type: "", head: b64(CASTLE_XL), zeros: 91 * 1024 * 1024 };
+    await dropAt(page, at, [big]);
+    const bar = page.getByRole("progressbar", { name: /huge\.safetensors/ });
+    await expect.poll(() => bar.getAttribute("aria-valuenow"), { timeout: 20_000 }).not.toBe("0");
+    await screenshot(page, "lora-upload-progress-1440");
+    await page.getByTestId("upload").getByRole("button", { name: "Cancel" }).click();
+    await page
+      .locator(".toast")
+      .filter({ hasText: /upload of huge\.safetensors was cancelled/ })
+      .waitFor();
+    await expect.poll(() => page.getByTestId("upload").count()).toBe(0);
+    expect(await loraNodes(page).count()).toBe(0);
+    // The same file uploads whole when nothing holds it: 10 parts, then one LoRA node.
+    await page.unroute("**/standin/multipart/**");
+    await dropAt(page, at, [big]);
+    await expect.poll(() => loraNodes(page).count(), { timeout: 40_000 }).toBe(1);
+    await context.close();
+  });
+
+  it("an image becomes an Image node with its thumbnail; on an image input it is wired there", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const before = await nodeIds(page);
+    await dropAt(page, await emptyCanvasPoint(page), [{ name: "ref.png", type: "image/png", b64: b64(png()) }]);
+    await expect.poll(async () => (await nodeIds(page)).length, { timeout: 15_000 }).toBe(before.length + 1);
+    const imageId = (await nodeIds(page)).find((x) => !before.includes(x))!;
+    const thumb = node(page, imageId).locator("img.thumb");
+    await expect.poll(() => thumb.count()).toBe(1);
+    expect(await thumb.getAttribute("src")).toMatch(/\/standin\/files\/.+\.png$/);
+    // Dropped on the Sampler's Init image input: a new Image node wired into it → image to image.
+    const port = node(page, "sampler").locator('.port.in[data-port="init_image"]');
+    const p = await settledCenter(port);
+    await dropAt(page, p, [{ name: "init.png", type: "image/png", b64: b64(png(32, 32)) }]);
+    await expect
+      .poll(() => page.locator('.react-flow__edge[data-id$="->sampler.init_image"]').count(), { timeout: 15_000 })
+      .toBe(1);
+    await expect.poll(() => page.getByTestId("endpoint-badge").innerText()).toBe("img2img");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("an image carrying A1111 parameters asks first: open it, or add it as an image", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const before = await nodeIds(page);
+    const text = "a castle\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 1, Size: 512x512";
+    await dropAt(page, await emptyCanvasPoint(page), [
+      { name: "made.png", type: "image/png", b64: b64(png(16, 16, text)) },
+    ]);
+    const dialog = page.getByTestId("confirm-dialog");
+    await dialog.waitFor();
+    expect(await page.getByRole("dialog").innerText()).toMatch(/made\.png carries A1111/);
+    await page.getByTestId("confirm-image").click();
+    await expect.poll(async () => (await nodeIds(page)).length, { timeout: 15_000 }).toBe(before.length + 1);
+    // Pasting an image from the clipboard does the same.
+    await page.evaluate(
+      (data) => {
+        const dt = new DataTransfer();
+        dt.items.add(
+          new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], "pasted.png", { type: "image/png" }),
+        );
+        window.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true }));
+      },
+      b64(png(20, 20)),
+    );
+    await expect.poll(async () => (await nodeIds(page)).length, { timeout: 15_000 }).toBe(before.length + 2);
     await context.close();
   });
 });

@@ -170,6 +170,16 @@ describe("image", () => {
     mount(spec, "data:image/png;base64,iVBORw0KGgo=");
     expect(document.querySelector("img")?.getAttribute("src")).toMatch(/^data:image\/png/);
   });
+  it("shows files uploaded to fal storage or to this server at once; other hosts still wait", () => {
+    mount(spec, "https://v3.fal.media/files/rabbit/castle.png");
+    expect(document.querySelector("img")?.getAttribute("src")).toBe("https://v3.fal.media/files/rabbit/castle.png");
+  });
+  it("a host that only ends like fal's is a third party", () => {
+    mount(spec, "https://evilfal.media.example.com/x.png");
+    expect(document.querySelector("img")).toBeNull();
+    mount(spec, "https://notfal.media/x.png");
+    expect(screen.getAllByText("Load preview").length).toBe(2);
+  });
   it("a changed URL needs a new approval", () => {
     const { rerender, onChange } = mount(spec, "https://a.example/1.png");
     fireEvent.click(screen.getByText("Load preview"));

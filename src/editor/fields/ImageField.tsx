@@ -10,6 +10,19 @@ export const MAX_IMAGE_FILE_BYTES = 8 * 1024 * 1024;
  * URL box with a thumbnail. A remote URL is never fetched on its own (an imported workflow could
  * point at a tracking pixel): the preview loads only after the user asks, without a referrer.
  */
+/**
+ * Files uploaded to fal storage (fal's media hosts) or to this server's stand-in are the user's
+ * own: their previews show at once. Only third-party URLs wait for the user's click.
+ */
+function isUploaded(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.origin === location.origin || (u.protocol === "https:" && /(^|\.)fal\.media$/.test(u.hostname));
+  } catch {
+    return false;
+  }
+}
+
 export function ImageField({ value, onChange, id, invalid, compact, spec }: FieldProps<string>) {
   const editor = useEditorInstance();
   const [approved, setApproved] = useState<string | null>(null);
@@ -20,7 +33,7 @@ export function ImageField({ value, onChange, id, invalid, compact, spec }: Fiel
   const url = value ?? "";
   const isData = url.startsWith("data:image/");
   const isRemote = /^https?:\/\//i.test(url);
-  const showThumb = isData || (isRemote && approved === url);
+  const showThumb = isData || (isRemote && (approved === url || isUploaded(url)));
   return (
     <div className="col gap4 image-field">
       <div className="row gap4">

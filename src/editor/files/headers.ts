@@ -23,7 +23,7 @@ import {
   type LoraThumbnail,
   type RangeResponse,
 } from "../../interop/safetensors";
-import type { FileFacts } from "../../graph";
+import type { FileFacts, FileKind } from "../../graph";
 import { definePart, type Editor } from "../store/editor";
 
 /** A LoRA header larger than this is not a LoRA header; the server's limit too. */
@@ -34,7 +34,14 @@ const MAX_CACHED = 300;
 export type HeaderVia = "browser" | "server" | "local file";
 
 export type HeaderRead =
-  | { ok: true; info: Omit<LoraInfo, "thumbnail">; thumbnail?: LoraThumbnail; via: HeaderVia }
+  | {
+      ok: true;
+      info: Omit<LoraInfo, "thumbnail">;
+      thumbnail?: LoraThumbnail;
+      via: HeaderVia;
+      /** What its tensors are, when read from the file itself. */
+      kind?: FileKind;
+    }
   | { ok: false; error: string };
 
 /** What the compiler keeps on the node: the header's facts without the thumbnail. */
@@ -51,7 +58,7 @@ export function factsOf(url: string, read: HeaderRead & { ok: true }): FileFacts
   };
 }
 
-function fromHeaderInfo(info: LoraInfo, via: HeaderVia): HeaderRead {
+function fromHeaderInfo(info: LoraInfo, via: HeaderVia): HeaderRead & { ok: true } {
   const { thumbnail, ...rest } = info;
   return { ok: true, info: rest, ...(thumbnail ? { thumbnail } : {}), via };
 }
@@ -64,7 +71,18 @@ export async function readLocalHeader(file: Blob, name: string): Promise<HeaderR
     MAX_HEADER_BYTES,
   );
   if (!read.result.ok) return { ok: false, error: `${name} is not a safetensors file: ${read.result.message}` };
-  return fromHeaderInfo(describeLora(read.result.header), "local file");
+  return {
+    ...fromHeaderInfo(describeLora(read.result.header), "local file"),
+    kind: kindOf(read.result.header.tensors),
+  };
+}
+
+/** LoRA weights come in down/up (A/B) pairs; an embedding holds only token vectors. */
+function kindOf(tensors: ReadonlyMap<string, unknown>): FileKind {
+  const names = [...tensors.keys()];
+  const lora = names.some((n) => /lora_down|lora_up|lora_A|lora_B|lora\.down|lora\.up|hada_|lokr_/.test(n));
+  const embedding = names.some((n) => /^(emb_params|clip_l|clip_g|string_to_param)/.test(n));
+  return embedding && !lora ? "embedding-file" : "lora-file";
 }
 
 const sameOrigin = (url: URL) => typeof location !== "undefined" && url.origin === location.origin;

@@ -9,6 +9,7 @@ import { useFlowElements } from "./useFlowElements";
 import { useFocusReveal, useViewportFit } from "./useViewport";
 import { useWiring } from "./useWiring";
 import { useDropHandlers } from "./useDropHandlers";
+import { Uploads } from "../files/Uploads";
 import { CanvasMenu, useContextMenuHandlers } from "./contextMenu";
 import { useSpliceDrag } from "./splice";
 import "./comforts.css";
@@ -109,6 +110,7 @@ export function Canvas() {
       </ReactFlow>
       {empty && <EmptyCanvas onAddNode={openPaletteAtCenter} />}
       <WireHint />
+      <Uploads />
       <CanvasMenu />
     </div>
   );

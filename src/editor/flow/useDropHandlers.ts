@@ -17,6 +17,24 @@ const draftNode = (def: NodeDefinition): WorkflowNode => ({
 });
 import { nodeTypeFor } from "../library/components";
 
+/** A file, or an image's https URL dragged from another tab; nothing for a node type from the sidebar. */
+function droppedItem(dt: DataTransfer): { file: File } | { url: string } | null {
+  const file = dt.files?.[0];
+  if (file) return { file };
+  if (dt.types.includes(DND_MIME)) return null;
+  const url = (dt.getData("text/uri-list") || "").split(/\r?\n/).find((l) => l && !l.startsWith("#"));
+  return url && /^https:\/\//i.test(url.trim()) ? { url: url.trim() } : null;
+}
+
+/** The node, input port and field under the pointer, read from the DOM the node views draw. */
+function dropTarget(el: Element | null): { nodeId?: string; port?: string; field?: string } {
+  const node = el?.closest<HTMLElement>(".react-flow__node");
+  if (!node?.dataset.id) return {};
+  const port = el?.closest<HTMLElement>(".port.in")?.dataset.port;
+  const field = el?.closest<HTMLElement>("[data-field]")?.dataset.field;
+  return { nodeId: node.dataset.id, ...(port ? { port } : {}), ...(field ? { field } : {}) };
+}
+
 /** What the sidebar puts on a dragged node type. */
 export const DND_MIME = "application/x-lora-graph-node";
 
@@ -45,7 +63,8 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
 
   const onDragOver = useCallback(
     (e: DragEvent) => {
-      if (!e.dataTransfer.types.includes(DND_MIME)) return;
+      const types = e.dataTransfer.types;
+      if (!types.includes(DND_MIME) && !types.includes("Files") && !types.includes("text/uri-list")) return;
       e.preventDefault();
       e.dataTransfer.dropEffect = "copy";
       // Over a wire the type fits, the wire lights up: dropping there puts the node into it.
@@ -66,6 +85,26 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
   const onDrop = useCallback(
     (e: DragEvent) => {
       const wire = clearSpliceTarget(editor);
+      const dropped = droppedItem(e.dataTransfer);
+      if (dropped) {
+        e.preventDefault();
+        const target = dropTarget(e.target as Element | null);
+        const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+        const place = (def: NodeDefinition) =>
+          placeNewNode(
+            def,
+            at,
+            store.getState().document.nodes,
+            view.nodeSizes,
+            flow,
+            target.port ? "target" : undefined,
+          );
+        void import("../files/drop").then(
+          (m) => m.dropOnCanvas(editor, dropped, { ...target, place }),
+          (err: unknown) => ui.toast(`The drop could not be used: ${(err as Error).message}`, "error", 6000),
+        );
+        return;
+      }
       const type = e.dataTransfer.getData(DND_MIME);
       // A library component brings its definitions along (library/components.ts).
       const found = type ? nodeTypeFor(editor, type) : undefined;
@@ -78,7 +117,7 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
         { ...found.options, ...(wire ? { spliceInto: wire } : {}) },
       );
     },
-    [editor, store, flow, view],
+    [editor, ui, store, flow, view],
   );
 
   const openPaletteAtCenter = useCallback(() => {

@@ -40,6 +40,8 @@ export interface Runtime {
   readonly info: UiStore<{ proxy: ProxyState; backend: BackendInfo["backend"] }>;
   /** Settles the proxy the runner waits for; a no-op once settled. */
   settleProxy: (url: string) => void;
+  /** The proxy URL once decided (after the user's yes or no to a `?proxy=` on another origin). */
+  proxyUrl: () => Promise<string>;
   runner: Runner;
   controller: RunController;
   /** Resolves with the loaded controller that `controller` defers to. */
@@ -154,6 +156,7 @@ function build(): Runtime {
       backend: "unknown" as BackendInfo["backend"],
     }),
     settleProxy: (url) => settle(url),
+    proxyUrl: () => decided,
     runner,
     controller,
     loadController: deferred.load,

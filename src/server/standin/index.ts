@@ -20,6 +20,7 @@ import { createQueue } from "./queue.ts";
 import { json } from "./responses.ts";
 import { registerStandinRoutes } from "./routes.ts";
 import { DEFAULT_STORAGE_LIMITS, createStorage, type StorageLimits } from "./storage.ts";
+import { DEFAULT_MULTIPART_LIMITS, createMultipart, type MultipartLimits } from "./multipart.ts";
 import type { FalFieldError } from "./validate.ts";
 import type { WebhookFetch } from "./webhooks.ts";
 import { DEFAULT_WORK_LIMITS, createWork, type WorkLimits } from "./workers.ts";
@@ -40,6 +41,7 @@ export interface StandinOptions {
   /** Faults armed at start (test mode only). */
   faults?: Fault[];
   storage?: Partial<StorageLimits>;
+  multipart?: Partial<MultipartLimits>;
   jobs?: Partial<JobLimits>;
   work?: Partial<WorkLimits>;
   logger?: Logger;
@@ -98,6 +100,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
   const pruner = setInterval(() => store.prune(), PRUNE_EVERY_MS);
   pruner.unref();
   const storage = createStorage({ ...DEFAULT_STORAGE_LIMITS, ...options.storage }, () => baseUrl);
+  const multipart = createMultipart({ ...DEFAULT_MULTIPART_LIMITS, ...options.multipart }, storage, () => baseUrl);
   const streams = new Map<() => void, () => void>(); // end → cut
   faults.onOffline(() => {
     for (const cut of [...streams.values()]) cut();
@@ -139,8 +142,10 @@ export function createStandin(options: StandinOptions = {}): Standin {
       case "upload":
         return storage.initiate(init);
       case "uploadMultipart":
+        return multipart.initiate(init);
       case "completeMultipart":
-        return json(501, { detail: "Multipart upload (files over 90 MiB) is not supported by the stand-in." });
+        // The client completes at <upload_url>/complete, straight to this server (multipart.ts).
+        return json(404, { detail: "Complete a multipart upload with POST <upload_url>/complete." });
     }
   };
 
@@ -162,7 +167,16 @@ export function createStandin(options: StandinOptions = {}): Standin {
     fetch: upstreamFetch,
     register(router, body) {
       const testMode = options.testMode === true;
-      registerStandinRoutes(router, { testMode, faults, injectFault, storage, body, stats, resetStats });
+      registerStandinRoutes(router, {
+        testMode,
+        faults,
+        injectFault,
+        storage,
+        multipart,
+        body,
+        stats,
+        resetStats,
+      });
     },
     isOffline: () => faults.isOffline(),
     faults,

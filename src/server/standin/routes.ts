@@ -5,6 +5,7 @@
  * | route | what |
  * |---|---|
  * | `PUT /standin/upload/<key>` | bytes of an initiated upload (same-origin or configured origins) |
+ * | `PUT /standin/multipart/<key>/<n>`, `POST …/complete` | a multipart upload's parts, then its end (multipart.ts) |
  * | `GET/HEAD /standin/files/<key>` | a stored file, readable from any origin like a CDN's |
  * | `GET/POST/DELETE /standin/faults` | arm, list, clear faults — test mode only, JSON only |
  * | `GET/DELETE /standin/stats` | call and job counts — test mode only |
@@ -22,12 +23,14 @@ import {
   type StandinOp,
 } from "./faults.ts";
 import { KEY_PATTERN, type Storage } from "./storage.ts";
+import type { Multipart } from "./multipart.ts";
 
 export interface RouteDeps {
   testMode: boolean;
   faults: FaultController;
   injectFault(op: StandinOp, signal?: AbortSignal): Promise<FaultOutcome>;
   storage: Storage;
+  multipart: Multipart;
   body: Omit<BodyRules, "maxBytes">;
   stats(): unknown;
   resetStats(): void;
@@ -74,6 +77,12 @@ export function registerStandinRoutes(router: Router, deps: RouteDeps): void {
     const key = keyOf(res, ctx.path, "/standin/upload/");
     if (key === null || (await directFault("uploadPut", req, res))) return;
     await deps.storage.receive(req, res, key, deps.body);
+  });
+
+  router.add(["PUT", "POST"], "/standin/multipart/*", async (req, res, ctx) => {
+    if (offline()) return void req.socket.destroy();
+    if (await directFault("uploadPut", req, res)) return;
+    await deps.multipart.handle(req, res, ctx.path.slice("/standin/multipart/".length), deps.body);
   });
 
   router.add(

@@ -1,0 +1,113 @@
+/**
+ * The stand-in's multipart upload (src/server/standin/multipart.ts), driven by the real client
+ * through our runner: a file over 90 MiB goes as 10 MiB parts and comes back byte for byte; the
+ * protocol's own checks (part etags, order, caps, unknown uploads) answer with what is wrong.
+ */
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRunner } from "../../src/fal/runner.ts";
+import { startServer, type StartedServer } from "../harness/server.ts";
+import { httpRequest } from "./helpers.ts";
+
+let srv: StartedServer;
+beforeAll(async () => {
+  srv = await startServer({ standinOptions: { multipart: { maxMultipartBytes: 128 * 1024 * 1024 } } });
+});
+afterAll(() => srv.close());
+
+const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+async function initiate(): Promise<{ upload_url: string; file_url: string }> {
+  const res = await fetch(srv.proxyUrl, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-fal-target-url": "https://rest.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3",
+    },
+    body: JSON.stringify({ content_type: "application/octet-stream", file_name: "castle.safetensors" }),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { upload_url: string; file_url: string };
+}
+
+describe("stand-in multipart upload", () => {
+  it("a 91 MiB file goes up in 10 MiB parts through the client and comes back byte for byte", async () => {
+    const bytes = new Uint8Array(91 * 1024 * 1024 + 12345);
+    for (let i = 0; i < bytes.length; i += 4093) bytes[i] = i % 251;
+    const puts: string[] = [];
+    const runner = createRunner({
+      proxyUrl: srv.proxyUrl,
+      fetch: (input, init) => {
+        if (init?.method === "PUT") puts.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    const url = await runner.upload(new File([bytes], "castle.safetensors"));
+    expect(puts.length).toBe(10);
+    expect(puts[0]).toMatch(/\/standin\/multipart\/[A-Za-z0-9-]+\.[a-z0-9]+\/1$/);
+    const back = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    expect(back.length).toBe(bytes.length);
+    expect(sha(back)).toBe(sha(bytes));
+  });
+
+  it("a cancelled upload stops at once, retries included", async () => {
+    const ac = new AbortController();
+    const runner = createRunner({
+      proxyUrl: srv.proxyUrl,
+      fetch: (input, init) => {
+        if (init?.method === "PUT") ac.abort();
+        return fetch(input, { ...init, signal: ac.signal });
+      },
+    });
+    await expect(
+      runner.upload(new File([new Uint8Array(91 * 1024 * 1024)], "big.safetensors"), { signal: ac.signal }),
+    ).rejects.toThrow();
+    expect(ac.signal.aborted).toBe(true);
+  });
+
+  it("refuses a complete whose parts or etags do not match what was uploaded", async () => {
+    const { upload_url } = await initiate();
+    const put = await httpRequest(`${upload_url}/1`, { method: "PUT", body: "part one" });
+    const { etag, partNumber } = JSON.parse(put.body);
+    expect(partNumber).toBe(1);
+    const complete = (parts: unknown) =>
+      httpRequest(`${upload_url}/complete`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ parts }),
+      });
+    const wrong = await complete([{ partNumber: 1, etag: '"nope"' }]);
+    expect(wrong.status).toBe(400);
+    expect(JSON.parse(wrong.body).error.message).toMatch(/parts\[0\] is not part 1/);
+    expect((await complete([{ partNumber: 2, etag }])).status).toBe(400);
+    expect((await complete("x")).status).toBe(400);
+    const ok = await complete([{ partNumber: 1, etag }]);
+    expect(ok.status).toBe(200);
+    // Finished: the upload URL is used up.
+    expect((await httpRequest(`${upload_url}/2`, { method: "PUT", body: "late" })).status).toBe(404);
+  });
+
+  it("caps a part and the whole file, and knows no made-up upload", async () => {
+    const small = await startServer({
+      standinOptions: { multipart: { maxPartBytes: 1024, maxMultipartBytes: 1536 } },
+    });
+    try {
+      const res = await fetch(small.proxyUrl, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-fal-target-url": "https://rest.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3",
+        },
+        body: JSON.stringify({ content_type: "application/octet-stream", file_name: "x.safetensors" }),
+      });
+      const { upload_url } = (await res.json()) as { upload_url: string };
+      expect((await httpRequest(`${upload_url}/1`, { method: "PUT", body: "x".repeat(2000) })).status).toBe(413);
+      expect((await httpRequest(`${upload_url}/1`, { method: "PUT", body: "x".repeat(1000) })).status).toBe(200);
+      expect((await httpRequest(`${upload_url}/2`, { method: "PUT", body: "x".repeat(1000) })).status).toBe(413);
+      const ghost = upload_url.replace(/[A-Za-z0-9-]+\.[a-z0-9]+$/, "00000000-0000-0000-0000-000000000000.bin");
+      expect((await httpRequest(`${ghost}/1`, { method: "PUT", body: "x" })).status).toBe(404);
+    } finally {
+      await small.close();
+    }
+  });
+});
