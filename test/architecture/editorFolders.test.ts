@@ -35,6 +35,8 @@ const KNOWN_BACK_EDGES: Record<string, string> = {
   "fields -> run": "the image field uploads through the run runtime's runner",
   "shortcuts -> import": "the paste shortcut hands foreign text to the import door",
   "teach -> files": "the node-view registry loads the model-file view on demand",
+  "files -> import": "a dropped image carrying a recipe opens through the import door (on demand)",
+  "shortcuts -> files": "a pasted image follows the canvas's drop rules (loaded on demand)",
 };
 
 function folderOf(file: string): string {
