@@ -10,6 +10,7 @@ import { Sidebar } from "./panels/Sidebar";
 import { SidePanel } from "./panels/SidePanel";
 import { Toasts } from "./panels/Toasts";
 import { installShortcuts } from "./shortcuts";
+import { isInstance, leaveOne, openInstance, startMakeComponent } from "./components/ui";
 import { FilesUi } from "./library/FilesUi";
 import { TeachMount } from "./teach/TeachMount";
 import { files } from "./library/files";
@@ -64,6 +65,9 @@ function Shell({ editor }: { editor: Editor }) {
         openMenu: () => openMenuForSelection(editor, flow),
         rename: (id) => startRename(editor, id),
         explain: (id) => explainNode(editor, id),
+        makeComponent: () => startMakeComponent(editor),
+        enter: (id) => isInstance(editor, id) && openInstance(editor, id),
+        leave: () => leaveOne(editor),
       }),
     [editor, ui, canvasCenter, layout, flow],
   );

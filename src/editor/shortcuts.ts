@@ -33,6 +33,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { group: "Edit", keys: "I", action: "Explain the selected node (in the inspector)" },
   { group: "Edit", keys: "Shift+F10 / Menu", action: "Open the menu of the selection (right-click does too)" },
   { group: "Edit", keys: "Shift+drag", action: "Box select" },
+  { group: "Edit", keys: "Ctrl+G", action: "Make a component of the selected nodes" },
+  { group: "Edit", keys: "Tab / double-click", action: "Open the selected component; Esc goes back out" },
   { group: "Edit", keys: "Double-click a title", action: "Rename node" },
   { group: "View", keys: "F", action: "Fit the pipeline in view" },
   { group: "View", keys: "Ctrl+Shift+L", action: "Auto-layout" },
@@ -69,6 +71,12 @@ export interface ShortcutActions {
   explain(nodeId: string): void;
   /** A point on the screen in canvas (flow) coordinates. */
   toFlow(p: { x: number; y: number }): { x: number; y: number };
+  /** Ctrl+G: the make-component dialog for the selection. */
+  makeComponent(): void;
+  /** Tab on one selected node: opens it when it is a component instance (true), else the palette opens. */
+  enter(nodeId: string): boolean;
+  /** Esc with nothing selected: out of the component the canvas is in (false at the top). */
+  leave(): boolean;
 }
 
 /** lora-graph's clipboard or workflow format, as `store.copy()` and Save write them. */
@@ -137,7 +145,9 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     if (overlay.palette || overlay.importOpen) return;
     if (e.key === "Escape") {
       if (overlay.help) return ui.set({ help: false });
-      if (!isEditable(e.target)) store.setSelection({ nodes: [], edges: [] });
+      if (isEditable(e.target)) return;
+      const { nodes, edges } = store.getState().selection;
+      if (nodes.length || edges.length || !actions.leave()) store.setSelection({ nodes: [], edges: [] });
       return;
     }
     if (isEditable(e.target)) return;
@@ -155,6 +165,8 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     else if (mod && k === "o") actions.open();
     else if (mod && e.shiftKey && k === "l") actions.layout();
     else if (!mod && (e.key === "Delete" || e.key === "Backspace")) store.removeSelection();
+    else if (mod && !e.shiftKey && k === "g") actions.makeComponent();
+    else if (!mod && !e.altKey && !e.shiftKey && e.key === "Tab" && one && actions.enter(one)) handled = true;
     else if (!mod && !e.altKey && (e.key === " " || e.key === "Tab")) actions.openPalette();
     else if (!mod && e.key === "?") ui.set({ help: !overlay.help });
     else if (!mod && !e.altKey && k === "f") actions.fitView();

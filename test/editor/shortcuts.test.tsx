@@ -19,6 +19,9 @@ const actions = {
   openMenu: vi.fn(),
   rename: vi.fn(),
   explain: vi.fn(),
+  makeComponent: vi.fn(),
+  enter: vi.fn((id: string) => id === "instance"),
+  leave: vi.fn(() => false),
 };
 
 beforeEach(() => {
@@ -88,6 +91,27 @@ describe("keyboard shortcuts", () => {
     expect(ui.get().help).toBe(false);
     key(document.body, "s", { ctrlKey: true });
     expect(actions.save).toHaveBeenCalled();
+  });
+
+  it("Ctrl+G makes a component; Tab opens a selected instance, else the palette; Esc with nothing selected leaves", () => {
+    key(document.body, "g", { ctrlKey: true });
+    expect(actions.makeComponent).toHaveBeenCalledTimes(1);
+    const open = vi.mocked(actions.openPalette);
+    open.mockClear();
+    store.setSelection({ nodes: ["instance"] });
+    key(document.body, "Tab");
+    expect(actions.enter).toHaveBeenCalledWith("instance");
+    expect(open).not.toHaveBeenCalled();
+    store.setSelection({ nodes: ["plain"] });
+    key(document.body, "Tab");
+    expect(open).toHaveBeenCalledTimes(1);
+    // The first Esc clears the selection; the next one leaves the component.
+    vi.mocked(actions.leave).mockClear();
+    key(document.body, "Escape");
+    expect(actions.leave).not.toHaveBeenCalled();
+    expect(store.getState().selection.nodes).toEqual([]);
+    key(document.body, "Escape");
+    expect(actions.leave).toHaveBeenCalledTimes(1);
   });
 
   it("isEditable knows text inputs from buttons and checkboxes", () => {

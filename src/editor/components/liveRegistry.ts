@@ -4,22 +4,36 @@
  * change with edits (making one, editing inside one), so the view over them is rebuilt whenever
  * the `components` list is a different object, and reused otherwise.
  */
-import { componentRegistry, type ComponentDefinition, type Registry } from "../../graph";
+import { componentRegistry, type ComponentDefinition, type NodeDefinition, type Registry } from "../../graph";
+import { standInDefinition } from "./scope";
 
 export function liveRegistry(base: Registry, components: () => readonly ComponentDefinition[] | undefined): Registry {
   let seen: readonly ComponentDefinition[] | undefined;
   let view: Registry = base;
+  let standIns = new Map<string, NodeDefinition | undefined>();
   const current = (): Registry => {
     const defs = components();
     if (defs !== seen) {
       seen = defs;
       view = componentRegistry(base, defs as ComponentDefinition[] | undefined);
+      standIns = new Map();
     }
     return view;
   };
+  // Inside a component, its ports are drawn as two nodes (scope.ts); their types live here too.
+  const standIn = (type: string) => {
+    current();
+    if (!standIns.has(type)) standIns.set(type, standInDefinition(type, seen));
+    return standIns.get(type);
+  };
+  const get = (type: string) => base.get(type) ?? current().get(type) ?? standIn(type);
   return {
     ...base,
-    get: (type) => base.get(type) ?? current().get(type),
-    getOrThrow: (type) => base.get(type) ?? current().getOrThrow(type),
+    get,
+    getOrThrow(type) {
+      const def = get(type);
+      if (!def) throw new Error(`Unknown node type "${type}"`);
+      return def;
+    },
   };
 }

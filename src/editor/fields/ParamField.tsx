@@ -42,7 +42,7 @@ export const ParamField = memo(function ParamField({
   const store = useEditorStore();
   const weightedBy = spec.weightedBy;
   const weighted = useEditor((s) =>
-    weightedBy === undefined ? false : nodeById(s.document.nodes, nodeId)?.params[weightedBy] === true,
+    weightedBy === undefined ? false : nodeById(s.view.nodes, nodeId)?.params[weightedBy] === true,
   );
   const onChange = useCallback((v: unknown) => store.setParam(nodeId, name, v), [store, nodeId, name]);
   const Widget = WIDGETS[spec.widget];

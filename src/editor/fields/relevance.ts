@@ -52,7 +52,7 @@ function inactiveKey(def: NodeDefinition, nodeId: string, edges: readonly Workfl
  * of inactive settings changes, not on every wire edit elsewhere; types without rules cost nothing.
  */
 export function useInactiveParams(def: NodeDefinition | undefined, nodeId: string): Record<string, string> {
-  const key = useEditor((s) => (def && rules(def).length ? inactiveKey(def, nodeId, s.document.edges) : ""));
+  const key = useEditor((s) => (def && rules(def).length ? inactiveKey(def, nodeId, s.view.edges) : ""));
   if (!key || !def) return NONE;
   return Object.fromEntries(key.split("|").map((p) => [p, def.params[p]!.ignoredWhen!.hint]));
 }

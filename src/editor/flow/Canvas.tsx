@@ -12,6 +12,7 @@ import { useDropHandlers } from "./useDropHandlers";
 import { Uploads } from "../files/Uploads";
 import { CanvasMenu, useContextMenuHandlers } from "./contextMenu";
 import { useSpliceDrag } from "./splice";
+import { Breadcrumb, MakeComponentDialog, useInstanceDoubleClick } from "../components/ui";
 import "./comforts.css";
 import { useSettleLayout } from "./settle";
 import { lazyPart } from "../lazy";
@@ -35,7 +36,7 @@ const MIN_ZOOM = 0.02;
 /** The graph canvas: xyflow over the editor store. Each concern lives in its own hook. */
 export function Canvas() {
   const canvasRef = useRef<HTMLDivElement>(null);
-  const empty = useEditor((s) => s.document.nodes.length === 0);
+  const empty = useEditor((s) => s.view.nodes.length === 0);
   const far = useStore((s) => s.transform[2] < LOD_ZOOM);
   // A document opened with a far view is far before xyflow takes its viewport (an effect later):
   // otherwise xyflow would mount every node of a big graph for one frame (1,000 nodes: seconds).
@@ -54,11 +55,13 @@ export function Canvas() {
   const { onDoubleClick, onDragOver, onDragLeave, onDrop, openPaletteAtCenter } = useDropHandlers(canvasRef);
   const menus = useContextMenuHandlers();
   const splice = useSpliceDrag(useCallback((dragged) => onNodeDragStop(null, null!, dragged), [onNodeDragStop]));
+  const inside = useEditor((s) => s.scope.length > 0);
+  const onNodeDoubleClick = useInstanceDoubleClick();
 
   return (
     <div
       ref={canvasRef}
-      className={`canvas ${far ? "far" : ""}`}
+      className={`canvas ${far ? "far" : ""} ${inside ? "in-component" : ""}`}
       onDoubleClick={onDoubleClick}
       onDragOver={onDragOver}
       onDragLeave={onDragLeave}
@@ -73,6 +76,7 @@ export function Canvas() {
         onEdgesChange={onEdgesChange}
         onNodeDrag={splice.onNodeDrag}
         onNodeDragStop={splice.onNodeDragStop}
+        onNodeDoubleClick={onNodeDoubleClick}
         onConnect={wires.onConnect}
         onConnectStart={wires.onConnectStart}
         onConnectEnd={wires.onConnectEnd}
@@ -111,7 +115,9 @@ export function Canvas() {
       {empty && <EmptyCanvas onAddNode={openPaletteAtCenter} />}
       <WireHint />
       <Uploads />
+      <Breadcrumb />
       <CanvasMenu />
+      <MakeComponentDialog />
     </div>
   );
 }

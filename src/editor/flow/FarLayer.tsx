@@ -22,8 +22,8 @@ export function FarLayer({ active }: { active: boolean }) {
   const editor = useEditorInstance();
   const { store } = editor;
   const view = canvasViewOf(editor);
-  const nodes = useEditor((s) => s.document.nodes);
-  const edges = useEditor((s) => s.document.edges);
+  const nodes = useEditor((s) => s.view.nodes);
+  const edges = useEditor((s) => s.view.edges);
   // Built when drawn, and kept while the document is the same: a gesture in and out reuses it,
   // while an edit zoomed in (every keystroke) builds nothing.
   const [built, setBuilt] = useState<{ nodes: unknown; edges: unknown; g: FarGeometry } | null>(null);

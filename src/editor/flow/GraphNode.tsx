@@ -19,7 +19,7 @@ import { estimatedSize } from "./sizes";
 import { NoteText } from "./NoteText";
 import { useInactiveParams } from "../fields/relevance";
 import { OutputStrip } from "../run/OutputStrip";
-import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
+import { useNodeDiagnostics } from "../components/useNodeDiagnostics";
 import { NodeCanvasView } from "../teach/nodeViews";
 import { canvasUiOf, useCanvasUi } from "./canvasUi";
 import { InstanceBadge } from "../components/InstanceBadge";
@@ -108,20 +108,17 @@ function Title({ id, title, label }: { id: string; title: string; label?: string
 }
 
 function NodeBody({ id, selected }: NodeProps<GraphFlowNode>) {
-  const node = useEditor((s) => nodeById(s.document.nodes, id));
+  const node = useEditor((s) => nodeById(s.view.nodes, id));
   // xyflow may render one more frame of a node the document just dropped.
   return node ? <NodeView id={id} node={node} selected={selected} /> : null;
 }
 
 function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; selected: boolean }) {
   const editor = useEditorInstance();
-  const { store, engine } = editor;
+  const { store } = editor;
   const def = store.registry.get(node.type);
   // Compile diagnostics plus fal's 422 field errors from this graph's last run (see run/useRunDiagnostics).
-  const diags = useWithRunDiagnostics(
-    id,
-    useEditor((s) => engine.nodeDiagnostics(engine.compiled(s.document), id)),
-  );
+  const diags = useNodeDiagnostics(id);
   const rootRef = useRef<HTMLDivElement>(null);
   const far = useStore(selectFar);
   const light = useLightWhileMoving();

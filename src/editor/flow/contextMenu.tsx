@@ -8,6 +8,7 @@ import { canvasUiOf, useCanvasUi, type MenuRequest, type MenuTarget } from "./ca
 import { pasteFromClipboard } from "../shortcuts";
 import type { GraphFlowNode } from "./derive";
 import { useArrange } from "./useArrange";
+import { componentMenuItems } from "../components/ui";
 
 type Flow = ReturnType<typeof useReactFlow<GraphFlowNode>>;
 
@@ -111,7 +112,7 @@ function canvasItems(editor: Editor, req: MenuRequest, arrange: () => Promise<vo
       id: "arrange",
       label: "Arrange the pipeline",
       keys: "Ctrl+Shift+L",
-      disabled: !editor.store.getState().document.nodes.length,
+      disabled: !editor.store.getState().view.nodes.length,
       run: () => void arrange(),
     },
   ];
@@ -120,7 +121,7 @@ function canvasItems(editor: Editor, req: MenuRequest, arrange: () => Promise<vo
 /** The node's commands; with several nodes selected and this one among them, they act on all. */
 function nodeItems(editor: Editor, id: string): MenuItem[] {
   const { store } = editor;
-  const { document: doc, selection } = store.getState();
+  const { view: doc, selection } = store.getState();
   const ids = selection.nodes.includes(id) ? selection.nodes : [id];
   const node = doc.nodes.find((n) => n.id === id);
   const def = node && store.registry.get(node.type);
@@ -154,12 +155,9 @@ function nodeItems(editor: Editor, id: string): MenuItem[] {
   return items;
 }
 
-/**
- * Component commands on the node menu (e.g. "Make component" from the selected nodes). Empty
- * until the editor can make components; its items go between Explain and Delete.
- */
-function componentItems(_editor: Editor, _ids: readonly string[]): MenuItem[] {
-  return [];
+/** Component commands on the node menu, between Explain and Delete (src/editor/components). */
+function componentItems(editor: Editor, ids: readonly string[]): MenuItem[] {
+  return componentMenuItems(editor, ids);
 }
 
 function edgeItems(editor: Editor, id: string, req: MenuRequest): MenuItem[] {

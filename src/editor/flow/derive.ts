@@ -1,6 +1,7 @@
 import type { Edge, Node } from "@xyflow/react";
 import { estimatedHandles, estimatedSize } from "./sizes";
 import type { CanvasView } from "./view";
+import { isPortStandIn } from "../components/scope";
 import { PORT_KIND_INFO, type Registry, type WorkflowEdge, type WorkflowNode, type XY } from "../../graph";
 
 /**
@@ -78,6 +79,8 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
           zIndex: registry.get(n.type)?.inert ? -1 : undefined,
           // Zoomed far out, a big graph is drawn by FarLayer; xyflow keeps the nodes for fitting and bounds.
           hidden,
+          // Inside a component, its ports' stand-ins are wired to but never moved, copied or deleted.
+          ...(isPortStandIn(n) ? { selectable: false, draggable: false, deletable: false } : {}),
         };
         entry = { type: n.type, estimated: estimate && !size, selected: sel, hidden, position: pos, size, rf };
       }

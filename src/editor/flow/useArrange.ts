@@ -14,7 +14,7 @@ export function useArrange(): () => Promise<void> {
     const { store, ui } = editor;
     try {
       // Measured sizes where the editor has drawn a node; the shared estimate elsewhere.
-      const { document: doc } = store.getState();
+      const { view: doc } = store.getState();
       const view = canvasViewOf(editor);
       const tidy = await layoutDocument(doc, store.registry, {
         nodeSize: (n, def) => view.nodeSizes.get(n.id) ?? estimateNodeSize(n, def),

@@ -91,14 +91,7 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
         const target = dropTarget(e.target as Element | null);
         const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
         const place = (def: NodeDefinition) =>
-          placeNewNode(
-            def,
-            at,
-            store.getState().document.nodes,
-            view.nodeSizes,
-            flow,
-            target.port ? "target" : undefined,
-          );
+          placeNewNode(def, at, store.getState().view.nodes, view.nodeSizes, flow, target.port ? "target" : undefined);
         void import("../files/drop").then(
           (m) => m.dropOnCanvas(editor, dropped, { ...target, place }),
           (err: unknown) => ui.toast(`The drop could not be used: ${(err as Error).message}`, "error", 6000),
@@ -113,7 +106,7 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       store.addNode(
         type,
-        placeNewNode(found.def, { x: p.x - 20, y: p.y - 16 }, store.getState().document.nodes, view.nodeSizes, flow),
+        placeNewNode(found.def, { x: p.x - 20, y: p.y - 16 }, store.getState().view.nodes, view.nodeSizes, flow),
         { ...found.options, ...(wire ? { spliceInto: wire } : {}) },
       );
     },

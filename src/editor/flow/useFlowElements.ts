@@ -27,7 +27,7 @@ export function useFlowElements(far: boolean) {
   const store = editor.store;
   const view = canvasViewOf(editor);
   const registry = store.registry;
-  const doc = useEditor((s) => s.document);
+  const doc = useEditor((s) => s.view);
   const selection = useEditor((s) => s.selection);
   const flow = useReactFlow<GraphFlowNode>();
   const [drag, setDrag] = useState<Map<string, XY> | null>(null);
@@ -59,7 +59,7 @@ export function useFlowElements(far: boolean) {
           resized = recordSize(view, flow, c.id, c.dimensions) || resized;
       }
       if (moved) setDrag((d) => new Map([...(d ?? []), ...moved!]));
-      if (resized) sizesChanged(store.getState().document.nodes.length < CULL_FROM_NODES);
+      if (resized) sizesChanged(store.getState().view.nodes.length < CULL_FROM_NODES);
       const sel = toggled(store.getState().selection.nodes, changes);
       if (sel) store.setSelection({ nodes: sel });
     },

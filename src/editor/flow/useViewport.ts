@@ -24,6 +24,8 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
     else requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 }));
   }, [epoch, flow, store, view]);
 
+  useScopeViewport(view, flow);
+
   // First visit (no saved view): fit once every node has its measured size, so tall nodes count.
   const initialized = useNodesInitialized();
   // An empty first document is not fitted later: the first node added must not move the view.
@@ -99,4 +101,31 @@ export function useFocusReveal() {
     });
     return () => void off();
   }, [flow, ui]);
+}
+
+/**
+ * Entering a component shows all of it; leaving puts the view back where it was at that level
+ * (docs/components.md#the-editor).
+ */
+function useScopeViewport(view: ReturnType<typeof canvasViewOf>, flow: ReturnType<typeof useReactFlow<GraphFlowNode>>) {
+  const where = useEditor((s) => s.scope.map((x) => x.instance).join("\u001f"));
+  const last = useRef(where);
+  const saved = useRef(new Map<string, Viewport>());
+  useEffect(() => {
+    if (where === last.current) return;
+    saved.current.set(last.current, flow.getViewport());
+    last.current = where;
+    const back = saved.current.get(where);
+    if (back) return void flow.setViewport(back);
+    // The inner nodes mount now: fit once xyflow has measured them (a few frames at most).
+    let frames = 0;
+    let raf = 0;
+    const tryFit = () => {
+      const measured = flow.getNodes().every((n) => n.measured?.width);
+      if (measured || ++frames > 20) fitGraph(view, flow, { duration: 200 });
+      else raf = requestAnimationFrame(tryFit);
+    };
+    raf = requestAnimationFrame(tryFit);
+    return () => cancelAnimationFrame(raf);
+  }, [where, flow, view]);
 }

@@ -27,7 +27,7 @@ export function useWiring() {
   const isValidConnection: IsValidConnection = useCallback(
     (c) => {
       // Dropping on an occupied single input replaces its wire (store.connect with replace).
-      const v = canConnectReplacing(store.getState().document, ...ends(c), registry).verdict;
+      const v = canConnectReplacing(store.getState().view, ...ends(c), registry).verdict;
       ui.set({ wireHint: v.ok ? null : { text: v.reason, x: pointer.current.x, y: pointer.current.y } });
       return v.ok;
     },
@@ -56,7 +56,7 @@ export function useWiring() {
       if (refusedOnPort(ui, state, hint)) return;
       const target = pt && (document.elementFromPoint(pt.clientX, pt.clientY) as Element | null);
       if (!target?.closest(".react-flow__pane")) return;
-      const n = store.getState().document.nodes.find((x) => x.id === from.nodeId);
+      const n = store.getState().view.nodes.find((x) => x.id === from.nodeId);
       const def = n && registry.get(n.type);
       const port = def && (from.type === "source" ? def.outputs : def.inputs).find((p) => p.id === from.id);
       if (!port) return;

@@ -1,6 +1,8 @@
+import { useCompileDiagnostics } from "../components/useNodeDiagnostics";
+import { ExposeExtras, InstanceActions } from "../components/InspectorParts";
 import { useEffect, useRef } from "react";
 import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition } from "../../graph";
-import { useEditor, useEditorStore, useUi, useEditorInstance } from "../store/react";
+import { useEditor, useEditorStore, useUi } from "../store/react";
 import { nodeById } from "../store/nodeIndex";
 import { fieldDiagnostic } from "../engine";
 import { ParamField, paramFieldProps } from "../fields/ParamField";
@@ -82,10 +84,11 @@ function MultiInspector({ count }: { count: number }) {
 }
 
 function NodeInspector({ id }: { id: string }) {
-  const { engine } = useEditorInstance();
   const store = useEditorStore();
-  const node = useEditor((s) => nodeById(s.document.nodes, id));
-  const diags = useEditor((s) => engine.nodeDiagnostics(engine.compiled(s.document), id));
+  const node = useEditor((s) => nodeById(s.view.nodes, id));
+  const diags = useCompileDiagnostics(id);
+  // Inside a component a field can be exposed; sweeps run on the pipeline's own nodes.
+  const inside = useEditor((s) => s.scope.length > 0);
   const focus = useUi((s) => s.focus);
   const inactive = useInactiveParams(node ? store.registry.get(node.type) : undefined, id);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -125,6 +128,7 @@ function NodeInspector({ id }: { id: string }) {
       </div>
       <p className="insp-desc">{def.explain?.summary ?? def.description}</p>
       {!def.inert && <NodeActions id={id} bypassed={!!node.bypass} />}
+      <InstanceActions node={node} />
       <NodeInspectorView def={def} nodeId={id} params={node.params} />
       {nodeLevel.map((d, i) => (
         <div key={i} className={`callout ${d.severity}`}>
@@ -133,11 +137,17 @@ function NodeInspector({ id }: { id: string }) {
       ))}
       <InputsSection id={id} def={def} diags={diags} />
       {Object.keys(def.params).length > 0 && <h4 className="section">Settings</h4>}
-      {Object.entries(def.params).map(([k, spec]) => (
-        <ParamExtras key={k} nodeId={id} name={k} spec={spec} explain={def.explain?.params?.[k]}>
-          <ParamField {...paramFieldProps(node, k, spec, diags)} describe inactive={inactive[k]} />
-        </ParamExtras>
-      ))}
+      {Object.entries(def.params).map(([k, spec]) =>
+        inside ? (
+          <ExposeExtras key={k} nodeId={id} name={k} spec={spec}>
+            <ParamField {...paramFieldProps(node, k, spec, diags)} describe inactive={inactive[k]} />
+          </ExposeExtras>
+        ) : (
+          <ParamExtras key={k} nodeId={id} name={k} spec={spec} explain={def.explain?.params?.[k]}>
+            <ParamField {...paramFieldProps(node, k, spec, diags)} describe inactive={inactive[k]} />
+          </ParamExtras>
+        ),
+      )}
       {def.explain?.mistakes && def.explain.mistakes.length > 0 && (
         <>
           <h4 className="section">Common mistakes</h4>
@@ -171,7 +181,7 @@ function NodeActions({ id, bypassed }: { id: string; bypassed: boolean }) {
 
 /** Each input port: its kind, whether it is wired, and its problem or description. */
 function InputsSection({ id, def, diags }: { id: string; def: NodeDefinition; diags: readonly Diagnostic[] }) {
-  const edges = useEditor((s) => s.document.edges);
+  const edges = useEditor((s) => s.view.edges);
   if (def.inputs.length === 0) return null;
   return (
     <>

@@ -56,7 +56,7 @@ function PaletteBody() {
     const at = placeNewNode(
       found.def,
       req.flow,
-      store.getState().document.nodes,
+      store.getState().view.nodes,
       canvasViewOf(editor).nodeSizes,
       flow,
       req.connectFrom?.handleType,

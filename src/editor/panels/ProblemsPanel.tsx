@@ -1,11 +1,13 @@
 import { useEditor, useEditorInstance } from "../store/react";
 import { Icon } from "../kit/icons";
+import { revealPlace } from "../components/reveal";
 import { useRunDiagnostics } from "../run/useRunDiagnostics";
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
 export function ProblemsPanel() {
-  const { store, ui, engine } = useEditorInstance();
+  const editor = useEditorInstance();
+  const { store, engine } = editor;
   const doc = useEditor((s) => s.document);
   const { diagnostics } = engine.compiled(doc);
   const runDiagnostics = useRunDiagnostics();
@@ -40,8 +42,7 @@ export function ProblemsPanel() {
             className={`problem ${d.severity}`}
             onClick={() => {
               if (!d.nodeId) return;
-              store.setSelection({ nodes: [d.nodeId], edges: [] });
-              ui.focus(d.nodeId, d.field);
+              revealPlace(editor, d);
             }}
           >
             <Icon name={d.severity === "info" ? "info" : "alert"} size={14} />

@@ -1,8 +1,10 @@
 import { useDeferredValue, useMemo, useState } from "react";
 import { lookupSource } from "../../compiler";
+import { revealPlace } from "../components/reveal";
+import { placeInScope } from "../components/diagnostics";
+import type { Scope } from "../components/scope";
 import { useEditor, useEditorStore, useUiApi, useUi, useEditorInstance } from "../store/react";
 import type { Ui } from "../store/ui";
-import type { EditorStore } from "../store";
 import { type CompiledOutput } from "../engine";
 import type { Registry, WorkflowDocument } from "../../graph";
 import { Icon } from "../kit/icons";
@@ -30,26 +32,25 @@ type Format = keyof typeof SNIPPETS;
 type Diagnostic = CompiledOutput["diagnostics"][number];
 
 /** Selects a node and focuses its field (the refused-request callout, a picked JSON line). */
-function showField(store: EditorStore, ui: Ui, nodeId: string, field: string | undefined, keepTab?: boolean) {
-  store.setSelection({ nodes: [nodeId], edges: [] });
-  ui.focus(nodeId, field, keepTab ? { keepTab: true } : undefined);
-}
-
 /**
  * Request paths set by the selected nodes. The highlight needs the full source map (every request
  * path), which the compiler builds on demand: at 500 nodes that is most of this panel's cost. A
  * keystroke's render shows the new text with the previous highlight; the highlight follows in a
  * render React may defer.
  */
-function useHighlight(out: CompiledOutput | undefined, selected: readonly string[]): ReadonlySet<string> {
+function useHighlight(out: CompiledOutput | undefined, selected: readonly string[], scope: Scope): ReadonlySet<string> {
   const highlightFrom = useDeferredValue(out);
   return useMemo(() => {
     const set = new Set<string>();
     if (!highlightFrom) return set;
     const sel = new Set(selected);
-    for (const [path, src] of Object.entries(highlightFrom.sourceMap)) if (sel.has(src.nodeId)) set.add(path);
+    for (const [path, src] of Object.entries(highlightFrom.sourceMap)) {
+      // Inside a component, the selection is of inner nodes: lines they wrote through the entered instance.
+      const at = scope.length ? placeInScope(scope, src.nodeId, src.inner)?.nodeId : src.nodeId;
+      if (at !== undefined && sel.has(at)) set.add(path);
+    }
     return set;
-  }, [highlightFrom, selected]);
+  }, [highlightFrom, selected, scope]);
 }
 
 function NoRequest() {
@@ -67,8 +68,8 @@ function NoRequest() {
 
 /** Why the request would be refused: the first error, a link to its field, and how many more. */
 function RefusedCallout({ errors, title }: { errors: readonly Diagnostic[]; title: (id: string) => string }) {
+  const editor = useEditorInstance();
   const ui = useUiApi();
-  const store = useEditorStore();
   const first = errors[0];
   return (
     <div className="callout error" data-testid="request-refused">
@@ -79,7 +80,7 @@ function RefusedCallout({ errors, title }: { errors: readonly Diagnostic[]; titl
           title="Show the field"
           onClick={() => {
             if (!first.nodeId) return ui.set({ tab: "problems" });
-            showField(store, ui, first.nodeId, first.field);
+            revealPlace(editor, first);
           }}
         >
           {first.nodeId ? `${title(first.nodeId)}: ` : ""}
@@ -137,10 +138,12 @@ function RequestTools(props: {
 /** The exact request the selected Sampler sends, with two-way highlighting to the nodes that produced it. */
 export function RequestPanel() {
   const ui = useUiApi();
-  const { engine } = useEditorInstance();
+  const editor = useEditorInstance();
+  const { engine } = editor;
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
   const selected = useEditor((s) => s.selection.nodes);
+  const scope = useEditor((s) => s.scope);
   const chosen = useUi((s) => s.output);
   const result = engine.compiled(doc);
   const [format, setFormat] = useState<Format>("json");
@@ -150,7 +153,7 @@ export function RequestPanel() {
     result.outputs.find((o) => o.output === chosen) ??
     result.outputs.find((o) => selected.includes(o.output)) ??
     result.outputs[0];
-  const highlight = useHighlight(out, selected);
+  const highlight = useHighlight(out, selected, scope);
   const shown = useMemo(() => shownRequest(out, doc, store.registry), [out, doc, store.registry]);
   if (!out) return <NoRequest />;
 
@@ -163,7 +166,7 @@ export function RequestPanel() {
   const pick = (path: string) => {
     const src = lookupSource(out.sourceMap, path.split("."));
     if (!src) return ui.toast(`No node is recorded for ${path}`, "info", 2500);
-    showField(store, ui, src.nodeId, src.field, true);
+    revealPlace(editor, src, { keepTab: true });
   };
 
   return (

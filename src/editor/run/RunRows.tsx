@@ -3,7 +3,7 @@
  * loaded with the open drawer's body, not with the first paint.
  */
 import { memo, useState } from "react";
-import { useEditorInstance, useEditorStore, useUiApi } from "../store/react";
+import { useEditorInstance, useEditorStore } from "../store/react";
 import { useRunUiApi } from "./actions";
 import { downloadRunImage, restoreRun } from "./runFiles";
 import { describeRunError, mapFieldErrors } from "./runDiagnostics";
@@ -11,6 +11,7 @@ import { useRuntime, useRunState } from "./runtime";
 import { RunThumb } from "./Thumb";
 import { STATUS_LABEL, elapsed, formatDuration, useNow } from "./format";
 import { TERMINAL, type LiveInfo, type RunRecord } from "./types";
+import { revealPlace } from "../components/reveal";
 
 function Progress({ run, live }: { run: RunRecord; live?: LiveInfo }) {
   if (TERMINAL.has(run.status)) return null;
@@ -37,7 +38,7 @@ function Progress({ run, live }: { run: RunRecord; live?: LiveInfo }) {
 }
 
 function RunError({ run }: { run: RunRecord }) {
-  const ui = useUiApi();
+  const editor = useEditorInstance();
   const store = useEditorStore();
   if (!run.error || run.status === "cancelled") return null;
   const d = describeRunError(run.error);
@@ -53,8 +54,7 @@ function RunError({ run }: { run: RunRecord }) {
           className="field-link"
           onClick={() => {
             if (!f.nodeId || !store.getState().document.nodes.some((n) => n.id === f.nodeId)) return;
-            store.setSelection({ nodes: [f.nodeId], edges: [] });
-            ui.focus(f.nodeId, f.field);
+            revealPlace(editor, f);
           }}
         >
           {f.message}

@@ -40,6 +40,8 @@ export function mapFieldErrors(
         nodeId: src.nodeId,
         field: src.field,
         path,
+        // From inside a component: the editor can show it on the inner field too.
+        ...(src.inner ? { inner: src.inner } : {}),
       };
     }
     return {

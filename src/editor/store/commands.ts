@@ -32,7 +32,8 @@ export interface StoreContext {
   readonly arrange?: EditorStoreOptions["arrange"];
 }
 
-const doc = (ctx: StoreContext) => ctx.history.getState().document;
+/** What commands read and edit: the view of the current scope (the document at the top). */
+const doc = (ctx: StoreContext) => ctx.history.getState().view;
 
 /**
  * The draft of one node. The index is looked up on the base document: searching the draft array

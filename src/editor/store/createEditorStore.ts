@@ -5,7 +5,7 @@ import * as edit from "./editCommands";
 import * as canvas from "./canvasCommands";
 import { History } from "./history";
 import { randomId } from "./ids";
-import type { EditorStore, EditorStoreOptions, Selection, Viewport } from "./types";
+import { EMPTY_SELECTION, type EditorStore, type EditorStoreOptions, type Selection, type Viewport } from "./types";
 
 export * from "./types";
 
@@ -83,13 +83,24 @@ export function createEditorStore(
     setSelection: (sel) => setSelection(history, sel),
     selectAll: () =>
       setSelection(history, {
-        nodes: state().document.nodes.map((n) => n.id),
-        edges: state().document.edges.map((e) => e.id),
+        nodes: state().view.nodes.map((n) => n.id),
+        edges: state().view.edges.map((e) => e.id),
       }),
     setViewport: (viewport) => setViewport(history, viewport),
+    setScope: (scope, selection = EMPTY_SELECTION) => history.set({ ...state(), scope, selection }),
+    applyChange: (label, next, opts) =>
+      void history.commit(
+        label,
+        (d) => {
+          if (next.nodes) d.nodes = next.nodes as typeof d.nodes;
+          if (next.edges) d.edges = next.edges as typeof d.edges;
+          if (next.components) d.components = next.components as typeof d.components;
+        },
+        opts,
+      ),
     copy(ids = state().selection.nodes) {
       if (!ids.length) return null;
-      return JSON.stringify(serializeNodes(state().document, ids), null, 2);
+      return JSON.stringify(serializeNodes(state().view, ids), null, 2);
     },
   };
 }

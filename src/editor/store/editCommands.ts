@@ -19,7 +19,7 @@ export function setParam(ctx: StoreContext, nodeId: string, key: string, value: 
 export function toggleBypass(ctx: StoreContext, ids: readonly string[]): void {
   const { registry } = ctx;
   const set_ = new Set(ids);
-  const targets = ctx.history.getState().document.nodes.filter((n) => set_.has(n.id) && !registry.get(n.type)?.inert);
+  const targets = ctx.history.getState().view.nodes.filter((n) => set_.has(n.id) && !registry.get(n.type)?.inert);
   if (!targets.length) return;
   // Mixed selection: bypass all (like ComfyUI); all bypassed: switch all back on.
   const turnOn = targets.every((n) => n.bypass);

@@ -1,5 +1,6 @@
 import { applyPatches, enablePatches, produceWithPatches, type Draft, type Patch } from "immer";
 import { emptyDocument, type WorkflowDocument } from "../../graph";
+import { scopedRecipe, scopeView, validScope, type Scope } from "../components/scope";
 import {
   COALESCE_MS,
   EMPTY_SELECTION,
@@ -13,6 +14,20 @@ import {
 enablePatches();
 
 export type Recipe = (draft: Draft<WorkflowDocument>) => void;
+
+const viewOf = (doc: WorkflowDocument, scope: Scope) => scopeView(doc, validScope(doc, scope));
+
+/** The state with its view worked out again, and the scope cut short where it no longer holds. */
+function withView(state: EditorState): EditorState {
+  const scope = validScope(state.document, state.scope);
+  const cut = scope.length !== state.scope.length;
+  return {
+    ...state,
+    scope: cut ? scope : state.scope,
+    view: scopeView(state.document, scope),
+    selection: cut ? EMPTY_SELECTION : state.selection,
+  };
+}
 
 const topId = (past: readonly HistoryEntry[]) => (past.length ? past[past.length - 1].id : 0);
 
@@ -29,6 +44,8 @@ function initialState(initialDoc?: WorkflowDocument): EditorState {
   const doc0 = initialDoc ?? emptyDocument();
   return {
     document: doc0,
+    scope: [],
+    view: doc0,
     selection: EMPTY_SELECTION,
     viewport: doc0.viewport ?? { x: 0, y: 0, zoom: 1 },
     history: { past: [], future: [] },
@@ -69,6 +86,7 @@ export class History {
   set(next: EditorState): void {
     const prev = this.state;
     if (next === prev) return;
+    if (next.document !== prev.document || next.scope !== prev.scope) next = withView(next);
     this.state = next;
     for (const l of [...this.listeners]) l(next, prev);
   }
@@ -79,7 +97,10 @@ export class History {
    */
   commit(label: string, recipe: Recipe, opts: { coalesceKey?: string; selection?: Selection } = {}): boolean {
     const state = this.state;
-    const [doc, patches, inverse] = produceWithPatches(state.document, recipe);
+    const [doc, patches, inverse] = produceWithPatches(
+      state.document,
+      scopedRecipe(state.document, state.scope, recipe),
+    );
     if (!patches.length) {
       if (opts.selection) this.set({ ...state, selection: opts.selection });
       return false;
@@ -88,7 +109,7 @@ export class History {
     this.set({
       ...state,
       document: doc,
-      selection: pruneSelection(doc, opts.selection ?? state.selection),
+      selection: pruneSelection(viewOf(doc, state.scope), opts.selection ?? state.selection),
       history: { past, future: [] },
       dirty: this.dirtyAt(past),
     });
@@ -98,7 +119,7 @@ export class History {
   /** Document change that is deliberately not an undo step (folding). Only touches node properties, never array shape. */
   silent(recipe: Recipe, keepClean = false): void {
     const state = this.state;
-    const [doc, patches] = produceWithPatches(state.document, recipe);
+    const [doc, patches] = produceWithPatches(state.document, scopedRecipe(state.document, state.scope, recipe));
     if (!patches.length) return;
     // Facts read about a file change nothing the user made: a clean document stays clean.
     if (keepClean) return this.set({ ...state, document: doc });
@@ -123,6 +144,8 @@ export class History {
     this.cleanPoint = opts.markClean ? 0 : null;
     this.set({
       document: doc,
+      scope: [],
+      view: doc,
       selection: EMPTY_SELECTION,
       viewport: doc.viewport ?? this.state.viewport,
       history: { past: [], future: [] },
@@ -177,7 +200,7 @@ export class History {
     this.set({
       ...state,
       document: doc,
-      selection: pruneSelection(doc, state.selection),
+      selection: pruneSelection(viewOf(doc, state.scope), state.selection),
       history,
       dirty: this.dirtyAt(history.past),
     });

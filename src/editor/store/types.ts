@@ -12,6 +12,7 @@ import type {
   XY,
 } from "../../graph";
 import type { IdFactory } from "./ids";
+import type { Scope } from "../components/scope";
 
 export const HISTORY_LIMIT = 100;
 /** Edits to the same node+field closer together than this are one undo step (a burst of typing). */
@@ -34,7 +35,15 @@ export interface HistoryEntry {
   readonly inverse: readonly Patch[];
 }
 export interface EditorState {
+  /** The whole pipeline: what is saved, compiled and run. */
   readonly document: WorkflowDocument;
+  /** The component the canvas is inside (instances entered, outermost first); empty at the top. */
+  readonly scope: Scope;
+  /**
+   * What the canvas shows and the commands edit: the document at the top, else the definition the
+   * scope is in (src/editor/components/scope.ts). Selection ids are ids in the view.
+   */
+  readonly view: WorkflowDocument;
   readonly selection: Selection;
   readonly viewport: Viewport;
   readonly history: { readonly past: readonly HistoryEntry[]; readonly future: readonly HistoryEntry[] };
@@ -100,6 +109,11 @@ export interface EditorStore {
   paste(input: unknown, at?: XY): PasteResult;
   toggleBypass(ids?: readonly string[]): void;
   rename(nodeId: string, label: string): void;
+  /**
+   * One undo step that replaces whole parts of the view (make component, detach): the view's
+   * nodes and wires, the document's components.
+   */
+  applyChange(label: string, next: ViewChange, options?: { selection?: Selection }): void;
   /** Edits the document's meta (name, description, tags); undefined values remove a key. */
   setMeta(patch: Partial<WorkflowDocument["meta"]>): void;
   /** Puts an existing node into a wire, moving the dragged nodes in the same step (docs/canvas.md). */
@@ -132,11 +146,15 @@ export interface EditorStore {
   setSelection(selection: Partial<Selection>): void;
   selectAll(): void;
   setViewport(viewport: Viewport): void;
+  /** Enters or leaves components (clears the selection); a path that does not hold is cut short. */
+  setScope(scope: Scope, selection?: Selection): void;
   /** Replaces the whole document (open, new, template); clears history and selection. */
   replaceDocument(doc: WorkflowDocument, options?: { markClean?: boolean }): void;
   markClean(): void;
   /** JSON text of the given nodes (default: the selection) and the wires between them. */
   copy(ids?: readonly string[]): string | null;
 }
+
+export type ViewChange = Partial<Pick<WorkflowDocument, "nodes" | "edges" | "components">>;
 
 export const EMPTY_SELECTION: Selection = { nodes: [], edges: [] };

@@ -1,0 +1,195 @@
+/**
+ * The editor's component commands (docs/components.md#the-editor): make one from the selection,
+ * enter and leave one, detach an instance, expose an inner field. Each change of the document is
+ * one undo step through the store; entering and leaving are not steps.
+ */
+import {
+  canonicalJson,
+  componentKey,
+  extractComponent,
+  instanceRef,
+  instanceType,
+  usedComponents,
+  withHash,
+  type ComponentDefinition,
+  type ComponentParam,
+  type Registry,
+  type WorkflowDocument,
+  type WorkflowNode,
+} from "../../graph";
+import type { EditorStore } from "../store/types";
+import { definitionOf, isPortStandIn, type Scope } from "./scope";
+
+export type CommandResult<T = object> = ({ ok: true } & T) | { ok: false; reason: string };
+
+/** A field of a selected node that can be exposed on the new component. */
+export interface ExposeChoice {
+  id: string;
+  node: string;
+  field: string;
+  label: string;
+  /** Differs from its type's default: exposed unless the user says otherwise (as the CLI does). */
+  changed: boolean;
+}
+
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 64) || "component";
+
+/** A component id no definition of `doc` has yet: `local/style-stack`, then `local/style-stack-2`. */
+export function freshComponentId(doc: WorkflowDocument, name: string): string {
+  const taken = new Set((doc.components ?? []).map((c) => c.id));
+  const base = `local/${slug(name)}`;
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+/** What a node is called in labels; LoRA 1 and LoRA 2 when two selected nodes share a title. */
+function nodeNames(nodes: readonly WorkflowNode[], registry: Registry): Map<string, string> {
+  const title = (n: WorkflowNode) => n.label || registry.get(n.type)?.title || n.type;
+  const count = new Map<string, number>();
+  for (const n of nodes) count.set(title(n), (count.get(title(n)) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const out = new Map<string, string>();
+  for (const n of nodes) {
+    const t = title(n);
+    const i = (seen.get(t) ?? 0) + 1;
+    seen.set(t, i);
+    out.set(n.id, count.get(t)! > 1 && !n.label ? `${t} ${i}` : t);
+  }
+  return out;
+}
+
+/** Every field of the selected nodes the make-component dialog offers, changed ones first marked. */
+export function exposeChoices(view: WorkflowDocument, ids: readonly string[], registry: Registry): ExposeChoice[] {
+  const picked = new Set(ids);
+  const nodes = view.nodes.filter((n) => picked.has(n.id) && !isPortStandIn(n));
+  const names = nodeNames(nodes, registry);
+  const out: ExposeChoice[] = [];
+  for (const n of nodes) {
+    const def = registry.get(n.type);
+    if (!def || def.inert) continue;
+    for (const [field, spec] of Object.entries(def.params)) {
+      const value = n.params[field];
+      const changed = value !== undefined && canonicalJson(value) !== canonicalJson(spec.default);
+      out.push({ id: `${n.id}.${field}`, node: n.id, field, label: `${names.get(n.id)} › ${spec.label}`, changed });
+    }
+  }
+  return out;
+}
+
+/**
+ * Replaces the selected nodes of the view with one instance of a new component (src/graph/extract.ts),
+ * exposing the chosen fields, in one undo step. Refused, with the reason, as extract refuses.
+ */
+export function makeComponent(
+  store: EditorStore,
+  ids: readonly string[],
+  options: { name: string; expose: readonly ExposeChoice[] },
+): CommandResult<{ instanceId: string }> {
+  const { view } = store.getState();
+  const name = options.name.trim();
+  if (!name) return { ok: false, reason: "give the component a name" };
+  const own = ids.filter((id) => !view.nodes.some((n) => n.id === id && isPortStandIn(n)));
+  const id = freshComponentId(view, name);
+  const r = extractComponent(view, own, { name, id }, store.registry);
+  if (!r.ok) return { ok: false, reason: r.reason };
+  const params: ComponentParam[] = options.expose.map((c) => {
+    const value = view.nodes.find((n) => n.id === c.node)?.params[c.field];
+    return {
+      id: c.id,
+      label: c.label,
+      node: c.node,
+      field: c.field,
+      ...(value !== undefined ? { default: value } : {}),
+    };
+  });
+  const def = withHash({ ...r.definition, params });
+  const components = r.document.components!.map((c) => (c === r.definition ? def : c));
+  store.applyChange(
+    `Make component ${name}`,
+    { nodes: r.document.nodes, edges: r.document.edges, components },
+    { selection: { nodes: [r.instanceId], edges: [] } },
+  );
+  return { ok: true, instanceId: r.instanceId };
+}
+
+/** Opens an instance of the view: the canvas shows its definition. */
+export function enterInstance(store: EditorStore, instanceId: string): CommandResult {
+  const { view, scope, document } = store.getState();
+  const node = view.nodes.find((n) => n.id === instanceId);
+  const ref = node && instanceRef(node);
+  if (!ref) return { ok: false, reason: "that node is not a component" };
+  if (!definitionOf(document, ref.key))
+    return { ok: false, reason: `the pipeline does not carry component ${ref.key}, so there is nothing to open` };
+  store.setScope([...scope, { instance: instanceId, key: ref.key }]);
+  return { ok: true };
+}
+
+/** Goes back out to `depth` levels (0: the pipeline), selecting the instance it came out of. */
+export function leaveTo(store: EditorStore, depth: number): void {
+  const { scope } = store.getState();
+  if (depth >= scope.length) return;
+  const from = scope[depth].instance;
+  store.setScope(scope.slice(0, Math.max(0, depth)), { nodes: [from], edges: [] });
+}
+
+/**
+ * Gives one instance its own copy of the definition, under a new id: later edits of either no
+ * longer reach the other. The old definition goes when nothing uses it any more.
+ */
+export function detachInstance(store: EditorStore, instanceId: string): CommandResult<{ id: string }> {
+  const { view, document } = store.getState();
+  const node = view.nodes.find((n) => n.id === instanceId);
+  const ref = node && instanceRef(node);
+  const def = ref && definitionOf(document, ref.key);
+  if (!node || !def) return { ok: false, reason: "that node is not an instance of a component the pipeline carries" };
+  const id = freshComponentId(document, def.id.slice(def.id.indexOf("/") + 1));
+  const copy: ComponentDefinition = withHash({ ...def, id, version: "1.0.0" });
+  const nodes = view.nodes.map((n) => (n.id === instanceId ? { ...n, type: instanceType(id, copy.version) } : n));
+  const all = [...(document.components ?? []), copy];
+  // Still used: by another instance here, elsewhere in the pipeline, or inside another component.
+  const roots = [...nodes, ...otherLevels(document, store.getState().scope)];
+  const components = usedComponents(roots, all) ?? [];
+  store.applyChange(
+    `Detach ${node.label ?? def.title}`,
+    { nodes, components },
+    { selection: { nodes: [instanceId], edges: [] } },
+  );
+  return { ok: true, id };
+}
+
+/** The nodes outside the view: the pipeline's when inside a component (the view's own are replaced). */
+function otherLevels(doc: WorkflowDocument, scope: Scope): WorkflowNode[] {
+  return scope.length ? doc.nodes : [];
+}
+
+/** Shows an inner field on every instance of the component the canvas is inside. */
+export function exposeField(store: EditorStore, nodeId: string, field: string): CommandResult<{ id: string }> {
+  const { scope, document, view } = store.getState();
+  if (!scope.length) return { ok: false, reason: "open a component first" };
+  const key = scope[scope.length - 1].key;
+  const def = definitionOf(document, key);
+  const node = view.nodes.find((n) => n.id === nodeId);
+  const spec = node && store.registry.get(node.type)?.params[field];
+  if (!def || !node || !spec) return { ok: false, reason: "there is no such field here" };
+  if (def.params.some((p) => p.node === nodeId && p.field === field))
+    return { ok: false, reason: "that field is already shown on the component" };
+  let id = `${nodeId}.${field}`;
+  for (let i = 2; def.params.some((p) => p.id === id); i++) id = `${nodeId}.${field}-${i}`;
+  const name = nodeNames(
+    view.nodes.filter((n) => !isPortStandIn(n)),
+    store.registry,
+  ).get(nodeId);
+  const value = node.params[field];
+  const param: ComponentParam = { id, label: `${name} › ${spec.label}`, node: nodeId, field };
+  if (value !== undefined) param.default = value;
+  const components = (document.components ?? []).map((c) =>
+    componentKey(c.id, c.version) === key ? withHash({ ...c, params: [...c.params, param] }) : c,
+  );
+  store.applyChange(`Expose ${param.label}`, { components });
+  return { ok: true, id };
+}

@@ -1,0 +1,229 @@
+/**
+ * The component editor's views: the make-component dialog, the breadcrumb shown inside a
+ * component, and the actions the shortcuts, menus and inspector share.
+ */
+import { useCallback, useMemo, useState, type MouseEvent as ReactMouseEvent } from "react";
+import { instanceRef } from "../../graph";
+import { Modal } from "../kit/Modal";
+import type { MenuItem } from "../kit/Menu";
+import { definePart, type Editor } from "../store/editor";
+import { useEditor, useEditorInstance, usePart } from "../store/react";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
+import {
+  detachInstance,
+  enterInstance,
+  exposeChoices,
+  exposeField,
+  leaveTo,
+  makeComponent,
+  type ExposeChoice,
+} from "./commands";
+import { definitionOf, isPortStandIn } from "./scope";
+import "./components.css";
+
+interface ComponentUiState {
+  /** The nodes the make-component dialog is making a component of; null when it is closed. */
+  making: readonly string[] | null;
+}
+
+const uiPart = definePart("componentUi", (): UiStore<ComponentUiState> => createUiStore({ making: null }));
+export const componentUiOf = (editor: Editor) => editor.part(uiPart);
+
+/** Opens the make-component dialog for the selection, or says why the selection cannot be one. */
+export function startMakeComponent(editor: Editor, ids = editor.store.getState().selection.nodes): void {
+  const { view } = editor.store.getState();
+  const own = ids.filter((id) => view.nodes.some((n) => n.id === id && !isPortStandIn(n)));
+  if (!own.length) return editor.ui.toast("Select the nodes to make a component of first", "info");
+  componentUiOf(editor).set({ making: own });
+}
+
+/** Whether a node of the canvas's view is a component instance. */
+export function isInstance(editor: Editor, id: string): boolean {
+  const node = editor.store.getState().view.nodes.find((n) => n.id === id);
+  return !!node && !!instanceRef(node);
+}
+
+/** Enters an instance (double-click, Tab, the menus); a toast says why not. */
+export function openInstance(editor: Editor, id: string): boolean {
+  const r = enterInstance(editor.store, id);
+  if (!r.ok) editor.ui.toast(`Cannot open it: ${r.reason}`, "error");
+  return r.ok;
+}
+
+/** xyflow's node double-click: opens an instance, unless it was in a field of the node. */
+export function useInstanceDoubleClick() {
+  const editor = useEditorInstance();
+  return useCallback(
+    (e: ReactMouseEvent, node: { id: string }) => {
+      if ((e.target as Element).closest?.("input, textarea, select, button, .field")) return;
+      if (isInstance(editor, node.id)) openInstance(editor, node.id);
+    },
+    [editor],
+  );
+}
+
+/** Goes back out one level (Escape inside a component); false at the top. */
+export function leaveOne(editor: Editor): boolean {
+  const { scope } = editor.store.getState();
+  if (!scope.length) return false;
+  leaveTo(editor.store, scope.length - 1);
+  return true;
+}
+
+export function detach(editor: Editor, id: string): void {
+  const r = detachInstance(editor.store, id);
+  if (!r.ok) editor.ui.toast(`Cannot detach: ${r.reason}`, "error");
+  else editor.ui.toast(`Detached: this node now has its own component, ${r.id}`, "info");
+}
+
+export function expose(editor: Editor, nodeId: string, field: string): void {
+  const r = exposeField(editor.store, nodeId, field);
+  if (!r.ok) editor.ui.toast(`Cannot expose it: ${r.reason}`, "error");
+}
+
+/** The node menu's component commands: make one of the selection; open or detach an instance. */
+export function componentMenuItems(editor: Editor, ids: readonly string[]): MenuItem[] {
+  const { view } = editor.store.getState();
+  const own = ids.filter((id) => view.nodes.some((n) => n.id === id && !isPortStandIn(n)));
+  if (!own.length) return [];
+  const items: MenuItem[] = [
+    { id: "make-component", label: "Make component…", keys: "Ctrl+G", run: () => startMakeComponent(editor, own) },
+  ];
+  if (own.length === 1 && isInstance(editor, own[0]))
+    items.unshift(
+      { id: "open-component", label: "Open component", keys: "Tab", run: () => void openInstance(editor, own[0]) },
+      { id: "detach-component", label: "Detach (own copy)", run: () => detach(editor, own[0]) },
+    );
+  return items;
+}
+
+/** The path into nested components, each level a way back out. Shown on the canvas while inside. */
+export function Breadcrumb() {
+  const editor = useEditorInstance();
+  const scope = useEditor((s) => s.scope);
+  const doc = useEditor((s) => s.document);
+  if (!scope.length) return null;
+  const name = doc.meta.name?.trim() || "Pipeline";
+  let nodes = doc.nodes;
+  const levels = scope.map((step) => {
+    const node = nodes.find((n) => n.id === step.instance);
+    const def = definitionOf(doc, step.key);
+    nodes = def?.nodes ?? [];
+    return { label: node?.label || def?.title || step.instance, version: instanceRef(node ?? { type: "" })?.version };
+  });
+  return (
+    <nav className="comp-crumbs" aria-label="Component path" data-testid="component-breadcrumb">
+      <button type="button" className="crumb" onClick={() => leaveTo(editor.store, 0)} title="Back to the pipeline">
+        {name}
+      </button>
+      {levels.map((l, i) => (
+        <span key={i} className="crumb-level">
+          <span className="crumb-sep" aria-hidden>
+            ›
+          </span>
+          {i < levels.length - 1 ? (
+            <button type="button" className="crumb" onClick={() => leaveTo(editor.store, i + 1)}>
+              {l.label}
+            </button>
+          ) : (
+            <span className="crumb here" aria-current="location">
+              {l.label}
+              {l.version && <span className="crumb-version">{l.version}</span>}
+            </span>
+          )}
+        </span>
+      ))}
+      <span className="crumb-note">Editing the component: every instance follows.</span>
+      <button
+        type="button"
+        className="btn small crumb-exit"
+        onClick={() => leaveTo(editor.store, scope.length - 1)}
+        title="Back out one level (Esc)"
+      >
+        Done <kbd>Esc</kbd>
+      </button>
+    </nav>
+  );
+}
+
+/** The make-component dialog: a name, and which fields the instances show. */
+export function MakeComponentDialog() {
+  const editor = useEditorInstance();
+  const making = useUiStore(usePart(uiPart), (s) => s.making);
+  if (!making) return null;
+  return <MakeComponentForm ids={making} onClose={() => componentUiOf(editor).set({ making: null })} />;
+}
+
+function MakeComponentForm({ ids, onClose }: { ids: readonly string[]; onClose(): void }) {
+  const editor = useEditorInstance();
+  const { store } = editor;
+  const choices = useMemo(() => exposeChoices(store.getState().view, ids, store.registry), [store, ids]);
+  const [name, setName] = useState("");
+  const [picked, setPicked] = useState(() => new Set(choices.filter((c) => c.changed).map((c) => c.id)));
+  const [error, setError] = useState<string | null>(null);
+  const submit = () => {
+    const r = makeComponent(store, ids, { name, expose: choices.filter((c) => picked.has(c.id)) });
+    if (!r.ok) return setError(`This selection cannot be a component: ${r.reason}.`);
+    onClose();
+    editor.ui.toast(`Made component ${name.trim()}: double-click it (or press Tab) to open it`, "info");
+  };
+  const toggle = (c: ExposeChoice) =>
+    setPicked((p) => {
+      const next = new Set(p);
+      if (next.has(c.id)) next.delete(c.id);
+      else next.add(c.id);
+      return next;
+    });
+  return (
+    <Modal title="Make component" onClose={onClose} width={520}>
+      <form
+        className="make-comp"
+        data-testid="make-component-dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <p>
+          The {ids.length} selected node{ids.length > 1 ? "s" : ""} become one node. Wires that cross the selection
+          become its ports.
+        </p>
+        <label className="field-label" htmlFor="make-comp-name">
+          Name
+        </label>
+        <input
+          id="make-comp-name"
+          className="input"
+          value={name}
+          placeholder="e.g. Style stack"
+          maxLength={80}
+          onChange={(e) => (setName(e.target.value), setError(null))}
+        />
+        <fieldset className="make-comp-fields">
+          <legend>Fields shown on the component</legend>
+          {choices.length === 0 && <div className="muted">These nodes have no fields.</div>}
+          {choices.map((c) => (
+            <label key={c.id} className="make-comp-field">
+              <input type="checkbox" checked={picked.has(c.id)} onChange={() => toggle(c)} />
+              <span>{c.label}</span>
+              {c.changed && <span className="muted small">changed</span>}
+            </label>
+          ))}
+        </fieldset>
+        {error && (
+          <div className="field-msg error" role="alert">
+            {error}
+          </div>
+        )}
+        <div className="modal-foot">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={!name.trim()}>
+            Make component
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
