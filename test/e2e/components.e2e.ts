@@ -4,7 +4,16 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
-import { node, openEditor, openViaPicker, requestJson, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import type { Page } from "playwright-core";
+import {
+  dialogSettled,
+  node,
+  openEditor,
+  openViaPicker,
+  requestJson,
+  setupServerAndBrowser,
+  shootOnFailure,
+} from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
@@ -50,6 +59,131 @@ describe("an instance on the canvas", () => {
       ]);
       expect(req.prompt).toBe("a castle on a hill, ink drawing");
       await screenshot(page, `component-instance-${size.width}x${size.height}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});
+
+/** Types into a canvas field as a person does, then leaves it. */
+async function typeInto(page: Page, selector: string, text: string) {
+  await page.locator(selector).click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type(text);
+  await page.keyboard.press("Tab");
+}
+
+const value = (page: Page, selector: string) => page.locator(selector).inputValue();
+const exposedScale = (id: string) => `#n-${id}-lora-2\\.scale`;
+const crumbs = (page: Page) => page.getByTestId("component-breadcrumb");
+
+/** Double-clicks an instance where a person would: on its ports row, away from its fields and title. */
+async function openByDoubleClick(page: Page, id: string) {
+  await node(page, id).locator(".port.in .port-label").first().dblclick();
+  await expect.poll(() => crumbs(page).isVisible()).toBe(true);
+}
+
+describe("making and using a component", () => {
+  it("from two LoRAs and a prompt: used twice, edited inside, undone, detached, reloaded, reached from the request", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await openViaPicker(page, await fixture("two-loras"));
+    await expect.poll(() => node(page, "lora-1").isVisible()).toBe(true);
+    const before = JSON.parse(await requestJson(page));
+
+    // Select the three nodes and make a component of them (Ctrl+G), naming it in the dialog.
+    await node(page, "lora-1").locator(".node-title").click();
+    for (const id of ["lora-2", "prompt"])
+      await node(page, id)
+        .locator(".node-title")
+        .click({ modifiers: ["Control"] });
+    await page.keyboard.press("Control+g");
+    const dialog = page.getByTestId("make-component-dialog");
+    await dialogSettled(page);
+    // Fields that differ from their defaults are offered ticked, as the CLI's extract exposes them.
+    expect(await dialog.getByRole("checkbox", { name: "LoRA 2 › Scale" }).isChecked()).toBe(true);
+    expect(await dialog.getByRole("checkbox", { name: "Prompt › Negative prompt" }).isChecked()).toBe(false);
+    await page.keyboard.type("Style stack");
+    await screenshot(page, "component-make-dialog-1440x900");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
+    expect(await page.locator(".react-flow__node").count()).toBe(3);
+    expect(JSON.parse(await requestJson(page))).toEqual(before);
+
+    // Use it twice: Ctrl+D on the selected instance.
+    await page.keyboard.press("Control+d");
+    await expect.poll(() => page.locator(".react-flow__node").count()).toBe(4);
+    const copy = (await page.locator(".react-flow__node.selected").getAttribute("data-id"))!;
+    expect(copy).not.toBe("style-stack");
+    await expect.poll(() => value(page, exposedScale(copy))).toBe("0.8");
+
+    // Enter it, edit a weight inside: both instances follow.
+    await openByDoubleClick(page, "style-stack");
+    expect(await crumbs(page).innerText()).toContain("Style stack");
+    await expect.poll(() => node(page, "@input").isVisible()).toBe(true);
+    await typeInto(page, "#n-lora-2-scale", "0.3");
+    await crumbs(page).getByRole("button", { name: "Two LoRAs" }).click();
+    await expect.poll(() => crumbs(page).count()).toBe(0);
+    await expect.poll(() => value(page, exposedScale("style-stack"))).toBe("0.3");
+    await expect.poll(() => value(page, exposedScale(copy))).toBe("0.3");
+    // One Ctrl+Z reverts the edit in both.
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => value(page, exposedScale("style-stack"))).toBe("0.8");
+    await expect.poll(() => value(page, exposedScale(copy))).toBe("0.8");
+
+    // Detach the copy from its node menu: it gets its own component.
+    await node(page, copy).locator(".node-title").click({ button: "right" });
+    await page.getByRole("menuitem", { name: /Detach/ }).click();
+    const badge = (id: string) => node(page, id).getByTestId("instance-badge").getAttribute("title");
+    await expect.poll(() => badge(copy)).toMatch(/^Component local\/style-stack-2,/);
+    expect(await badge("style-stack")).toMatch(/^Component local\/style-stack,/);
+
+    // A reload brings all of it back.
+    await expect.poll(() => page.getByTestId("autosave-status").innerText()).toMatch(/Saved/);
+    await page.reload();
+    await expect.poll(() => node(page, copy).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await badge(copy)).toMatch(/^Component local\/style-stack-2,/);
+    expect(await badge("style-stack")).toMatch(/^Component local\/style-stack,/);
+    expect(await value(page, exposedScale("style-stack"))).toBe("0.8");
+
+    // A request line written inside the component opens it, with the inner node selected.
+    await page.getByRole("tab", { name: "Request" }).click();
+    await page.locator('.jl[data-path="loras.1.scale"]').click();
+    await expect.poll(() => crumbs(page).isVisible()).toBe(true);
+    await expect.poll(() => page.locator(".react-flow__node.selected").getAttribute("data-id")).toBe("lora-2");
+    // Esc leads back out (the first clears the selection).
+    await page.locator(".react-flow__pane").click({ position: { x: 30, y: 300 } });
+    await page.keyboard.press("Escape");
+    await expect.poll(() => crumbs(page).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: the dialog, an instance and the breadcrumb inside read well`, async (ctx) => {
+      const { page, context, errors } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await openViaPicker(page, await fixture("style-stack"));
+      await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
+      await node(page, "style-stack").locator(".node-title").click();
+      await page.keyboard.press("Tab");
+      await expect.poll(() => crumbs(page).isVisible()).toBe(true);
+      // The breadcrumb covers neither the save status nor a node.
+      const bar = (await crumbs(page).boundingBox())!;
+      const status = (await page.getByTestId("autosave-status").boundingBox())!;
+      expect(bar.y).toBeGreaterThanOrEqual(status.y + status.height);
+      await screenshot(page, `component-inside-${size.width}x${size.height}`);
+      await page.keyboard.press("Escape");
+      await expect.poll(() => crumbs(page).count()).toBe(0);
+      await node(page, "style-stack").locator(".node-title").click();
+      await node(page, "sampler")
+        .locator(".node-title")
+        .click({ modifiers: ["Control"] });
+      await page.keyboard.press("Control+g");
+      await dialogSettled(page);
+      await page.keyboard.type("Everything");
+      await screenshot(page, `component-make-dialog-${size.width}x${size.height}`);
+      await page.keyboard.press("Escape");
       expect(errors).toEqual([]);
       await context.close();
     });

@@ -75,6 +75,7 @@ function twoInstances() {
 describe("inside a component", () => {
   it("shows the definition with its ports as two stand-ins, and edits reach every instance in one step", () => {
     const { store, copy } = twoInstances();
+    expect(copy).toMatch(/^style-stack_\d+$/);
     expect(instanceRef(store.getState().view.nodes.find((n) => n.id === copy)!)?.key).toBe("local/style-stack@1.0.0");
     expect(enterInstance(store, "style-stack").ok).toBe(true);
     const { view, scope } = store.getState();

@@ -8,7 +8,21 @@ import type { ParamSpec, WorkflowNode } from "../../graph";
 import { Menu } from "../kit/Menu";
 import { useEditor, useEditorInstance } from "../store/react";
 import { definitionOf } from "./scope";
-import { detach, expose, isInstance, openInstance } from "./ui";
+import { detach, expose, isInstance, openInstance, startMakeComponent } from "./ui";
+
+/** The multi-selection's way to make a component (Ctrl+G does the same). */
+export function MakeComponentButton() {
+  const editor = useEditorInstance();
+  return (
+    <button
+      className="btn"
+      onClick={() => startMakeComponent(editor)}
+      title="Replace the selected nodes with one reusable node (Ctrl+G)"
+    >
+      Make component…
+    </button>
+  );
+}
 
 export function InstanceActions({ node }: { node: WorkflowNode }) {
   const editor = useEditorInstance();

@@ -4,7 +4,14 @@
  * change with edits (making one, editing inside one), so the view over them is rebuilt whenever
  * the `components` list is a different object, and reused otherwise.
  */
-import { componentRegistry, type ComponentDefinition, type NodeDefinition, type Registry } from "../../graph";
+import {
+  componentRegistry,
+  parseInstanceType,
+  type ComponentDefinition,
+  type NodeDefinition,
+  type Registry,
+} from "../../graph";
+import type { IdFactory } from "../store/ids";
 import { standInDefinition } from "./scope";
 
 export function liveRegistry(base: Registry, components: () => readonly ComponentDefinition[] | undefined): Registry {
@@ -35,5 +42,13 @@ export function liveRegistry(base: Registry, components: () => readonly Componen
       if (!def) throw new Error(`Unknown node type "${type}"`);
       return def;
     },
+  };
+}
+
+/** New instances are named after their component (`style-stack_x1y2`), not its whole type string. */
+export function instanceIds(makeId: IdFactory): IdFactory {
+  return (prefix) => {
+    const ref = parseInstanceType(prefix);
+    return makeId(ref ? ref.id.slice(ref.id.indexOf("/") + 1) : prefix);
   };
 }

@@ -116,7 +116,8 @@ function NodeBody({ id, selected }: NodeProps<GraphFlowNode>) {
 function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; selected: boolean }) {
   const editor = useEditorInstance();
   const { store } = editor;
-  const def = store.registry.get(node.type);
+  // A selector, not a plain read: an instance's type changes with its component's definition.
+  const def = useEditor(() => store.registry.get(node.type));
   // Compile diagnostics plus fal's 422 field errors from this graph's last run (see run/useRunDiagnostics).
   const diags = useNodeDiagnostics(id);
   const rootRef = useRef<HTMLDivElement>(null);

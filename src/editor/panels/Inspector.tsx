@@ -1,5 +1,5 @@
 import { useCompileDiagnostics } from "../components/useNodeDiagnostics";
-import { ExposeExtras, InstanceActions } from "../components/InspectorParts";
+import { ExposeExtras, InstanceActions, MakeComponentButton } from "../components/InspectorParts";
 import { useEffect, useRef } from "react";
 import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition } from "../../graph";
 import { useEditor, useEditorStore, useUi } from "../store/react";
@@ -79,6 +79,9 @@ function MultiInspector({ count }: { count: number }) {
           Delete
         </button>
       </div>
+      <div className="row gap8 insp-actions">
+        <MakeComponentButton />
+      </div>
     </div>
   );
 }
@@ -90,7 +93,9 @@ function NodeInspector({ id }: { id: string }) {
   // Inside a component a field can be exposed; sweeps run on the pipeline's own nodes.
   const inside = useEditor((s) => s.scope.length > 0);
   const focus = useUi((s) => s.focus);
-  const inactive = useInactiveParams(node ? store.registry.get(node.type) : undefined, id);
+  // A selector, not a plain read: an instance's type changes with its component's definition.
+  const def = useEditor(() => (node ? store.registry.get(node.type) : undefined));
+  const inactive = useInactiveParams(def, id);
   const rootRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -105,7 +110,6 @@ function NodeInspector({ id }: { id: string }) {
   }, [focus, id]);
 
   if (!node) return null;
-  const def = store.registry.get(node.type);
   if (!def) return <div className="panel-pad">Unknown node type “{node.type}”.</div>;
   const nodeLevel = diags.filter(
     (d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)),

@@ -8,7 +8,8 @@ import type { Registry, WorkflowDocument } from "../../graph";
 import { createEngine, type Engine } from "../engine";
 import { createEditorStore, type EditorStore, type EditorStoreOptions } from "./createEditorStore";
 import { createUi, type Ui } from "./ui";
-import { liveRegistry } from "../components/liveRegistry";
+import { instanceIds, liveRegistry } from "../components/liveRegistry";
+import { randomId } from "./ids";
 
 /** A piece of per-editor state owned by a folder above the store. */
 export interface Part<T> {
@@ -55,7 +56,7 @@ export function createEditor({ registry, document, ...options }: CreateEditorOpt
   const types = liveRegistry(registry, () => editor.store.getState().document.components);
   const editor: Editor = {
     registry,
-    store: createEditorStore(types, document, options),
+    store: createEditorStore(types, document, { ...options, makeId: instanceIds(options.makeId ?? randomId) }),
     engine: createEngine(registry),
     ui: createUi(),
     part<T>(part: Part<T>): T {
