@@ -10,7 +10,6 @@ import { importsOf, sourceFiles } from "./imports.ts";
 export const FOLDER_ORDER = [
   "base",
   "kit",
-  "components",
   "store",
   "shortcuts",
   "load",
@@ -21,6 +20,7 @@ export const FOLDER_ORDER = [
   "teach",
   "files",
   "batch",
+  "components",
   "flow",
   "import",
   "panels",

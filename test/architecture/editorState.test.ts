@@ -18,8 +18,8 @@ const ALLOWED: Record<string, string> = {
   "src/editor/run/useRunDiagnostics.ts:cache": "memo of a pure function, keyed by immutable run lists and results",
   "src/editor/panels/search.ts:indexCache": "memo of a pure function, keyed by a (frozen) node definition",
   "src/editor/run/useRunDiagnostics.ts:scoped": "memo of a pure function, keyed by the immutable per-result lists",
-  "src/editor/components/diagnostics.ts:byScope": "memo of a pure function, keyed by an immutable compile result",
-  "src/editor/components/scope.ts:views": "memo of a pure function, keyed by an immutable definition",
+  "src/editor/store/diagnostics.ts:byScope": "memo of a pure function, keyed by an immutable compile result",
+  "src/editor/store/scope.ts:views": "memo of a pure function, keyed by an immutable definition",
 };
 
 /** Calls whose result is a cache of loaded code (a chunk fetched once), not state. */

@@ -13,7 +13,7 @@ import {
   leaveTo,
   makeComponent,
 } from "../../src/editor/components/commands";
-import { scopedNodeDiagnostics } from "../../src/editor/components/diagnostics";
+import { scopedNodeDiagnostics } from "../../src/editor/store/diagnostics";
 
 function fixture(name: string): WorkflowDocument {
   const r = loadWorkflow(JSON.parse(readFileSync(`test/fixtures/components/${name}.json`, "utf8")), registry);

@@ -7,7 +7,7 @@ import { useState, type ReactNode } from "react";
 import type { ParamSpec, WorkflowNode } from "../../graph";
 import { Menu } from "../kit/Menu";
 import { useEditor, useEditorInstance } from "../store/react";
-import { definitionOf } from "./scope";
+import { definitionOf } from "../store/scope";
 import { detach, expose, isInstance, openInstance, startMakeComponent } from "./ui";
 
 /** The multi-selection's way to make a component (Ctrl+G does the same). */

@@ -18,7 +18,7 @@ import {
   type WorkflowNode,
 } from "../../graph";
 import type { EditorStore } from "../store/types";
-import { definitionOf, isPortStandIn, type Scope } from "./scope";
+import { definitionOf, isPortStandIn, type Scope } from "../store/scope";
 
 export type CommandResult<T = object> = ({ ok: true } & T) | { ok: false; reason: string };
 

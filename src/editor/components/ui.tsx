@@ -18,7 +18,7 @@ import {
   makeComponent,
   type ExposeChoice,
 } from "./commands";
-import { definitionOf, isPortStandIn } from "./scope";
+import { definitionOf, isPortStandIn } from "../store/scope";
 import "./components.css";
 
 interface ComponentUiState {

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { useWithRunDiagnostics } from "../run/useRunDiagnostics";
-import { scopedNodeDiagnostics } from "./diagnostics";
+import { scopedNodeDiagnostics } from "../store/diagnostics";
 
 /**
  * One node's diagnostics, compile and run (fal's 422), as the canvas shows it: at the top, the

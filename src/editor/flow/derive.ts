@@ -1,7 +1,7 @@
 import type { Edge, Node } from "@xyflow/react";
 import { estimatedHandles, estimatedSize } from "./sizes";
 import type { CanvasView } from "./view";
-import { isPortStandIn } from "../components/scope";
+import { isPortStandIn } from "../store/scope";
 import { PORT_KIND_INFO, type Registry, type WorkflowEdge, type WorkflowNode, type XY } from "../../graph";
 
 /**

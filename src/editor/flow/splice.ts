@@ -59,7 +59,7 @@ export function useSpliceDrag(moveNodes: (dragged: GraphFlowNode[]) => void) {
       const pt = "touches" in e ? e.touches[0] : e;
       if (!pt) return;
       last.current = { x: pt.clientX, y: pt.clientY };
-      const node = dragged.length === 1 && editor.store.getState().document.nodes.find((n) => n.id === dragged[0].id);
+      const node = dragged.length === 1 && editor.store.getState().view.nodes.find((n) => n.id === dragged[0].id);
       if (node) showSpliceTarget(editor, last.current, node);
       else clearSpliceTarget(editor);
     },

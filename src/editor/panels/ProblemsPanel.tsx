@@ -1,6 +1,6 @@
 import { useEditor, useEditorInstance } from "../store/react";
 import { Icon } from "../kit/icons";
-import { revealPlace } from "../components/reveal";
+import { revealPlace } from "../store/reveal";
 import { useRunDiagnostics } from "../run/useRunDiagnostics";
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;

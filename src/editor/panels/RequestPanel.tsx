@@ -1,8 +1,8 @@
 import { useDeferredValue, useMemo, useState } from "react";
 import { lookupSource } from "../../compiler";
-import { revealPlace } from "../components/reveal";
-import { placeInScope } from "../components/diagnostics";
-import type { Scope } from "../components/scope";
+import { revealPlace } from "../store/reveal";
+import { placeInScope } from "../store/diagnostics";
+import type { Scope } from "../store/scope";
 import { useEditor, useEditorStore, useUiApi, useUi, useEditorInstance } from "../store/react";
 import type { Ui } from "../store/ui";
 import { type CompiledOutput } from "../engine";

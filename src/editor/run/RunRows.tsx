@@ -11,7 +11,7 @@ import { useRuntime, useRunState } from "./runtime";
 import { RunThumb } from "./Thumb";
 import { STATUS_LABEL, elapsed, formatDuration, useNow } from "./format";
 import { TERMINAL, type LiveInfo, type RunRecord } from "./types";
-import { revealPlace } from "../components/reveal";
+import { revealPlace } from "../store/reveal";
 
 function Progress({ run, live }: { run: RunRecord; live?: LiveInfo }) {
   if (TERMINAL.has(run.status)) return null;

@@ -10,8 +10,8 @@ import { useEditor, useEditorInstance } from "../store/react";
 import { definePart, type Editor } from "../store/editor";
 import { runCore, runtimeOf, useRunState } from "./runtime";
 import type { RunRecord } from "./types";
-import { placeInScope } from "../components/diagnostics";
-import type { Scope } from "../components/scope";
+import { placeInScope } from "../store/diagnostics";
+import type { Scope } from "../store/scope";
 
 const EMPTY: readonly Diagnostic[] = Object.freeze([]);
 const cache = new WeakMap<

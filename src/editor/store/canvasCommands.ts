@@ -13,7 +13,7 @@ import {
 } from "../../graph";
 import type { StoreContext } from "./commands";
 
-const doc = (ctx: StoreContext) => ctx.history.getState().document;
+const doc = (ctx: StoreContext) => ctx.history.getState().view;
 
 type Rect = WorkflowGroup["bounds"];
 

@@ -8,7 +8,7 @@ import type { Registry, WorkflowDocument } from "../../graph";
 import { createEngine, type Engine } from "../engine";
 import { createEditorStore, type EditorStore, type EditorStoreOptions } from "./createEditorStore";
 import { createUi, type Ui } from "./ui";
-import { instanceIds, liveRegistry } from "../components/liveRegistry";
+import { instanceIds, liveRegistry } from "./liveRegistry";
 import { randomId } from "./ids";
 
 /** A piece of per-editor state owned by a folder above the store. */

@@ -1,6 +1,6 @@
 import { applyPatches, enablePatches, produceWithPatches, type Draft, type Patch } from "immer";
 import { emptyDocument, type WorkflowDocument } from "../../graph";
-import { scopedRecipe, scopeView, validScope, type Scope } from "../components/scope";
+import { scopedRecipe, scopeView, validScope, type Scope } from "./scope";
 import {
   COALESCE_MS,
   EMPTY_SELECTION,

@@ -12,7 +12,7 @@ import type {
   XY,
 } from "../../graph";
 import type { IdFactory } from "./ids";
-import type { Scope } from "../components/scope";
+import type { Scope } from "./scope";
 
 export const HISTORY_LIMIT = 100;
 /** Edits to the same node+field closer together than this are one undo step (a burst of typing). */

@@ -11,7 +11,7 @@ import {
   type NodeDefinition,
   type Registry,
 } from "../../graph";
-import type { IdFactory } from "../store/ids";
+import type { IdFactory } from "./ids";
 import { standInDefinition } from "./scope";
 
 export function liveRegistry(base: Registry, components: () => readonly ComponentDefinition[] | undefined): Registry {

@@ -4,7 +4,7 @@
  * node; a place in the pipeline itself brings the canvas back to the top.
  */
 import { instanceRef, type InnerPlace } from "../../graph";
-import type { Editor } from "../store/editor";
+import type { Editor } from "./editor";
 import { definitionOf, type ScopeStep } from "./scope";
 
 export interface Place {
