@@ -301,6 +301,9 @@ describe("run from the editor", () => {
       },
       { b64: Buffer.from(bytes).toString("base64"), x: box.x + box.width / 2, y: box.y + box.height / 2 },
     );
+    // The drop asks first: open what the image carries, or add it as an Image node.
+    await page.getByRole("dialog", { name: "result.png carries a lora-graph workflow" }).waitFor();
+    await page.getByRole("button", { name: "Open it" }).click();
     await expect.poll(() => nodeIds(page)).toEqual(ids);
     await context.close();
   });
