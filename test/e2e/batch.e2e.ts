@@ -46,6 +46,25 @@ const rows = (n: number) =>
     ...Array.from({ length: n }, (_, i) => `"a queen, {red|blue} cloak, row ${i + 1}",${i + 11}`),
   ].join("\n");
 
+/** The text of a wildcard list as the library stored it in IndexedDB, or null. */
+function storedList(page: Page, name: string): Promise<string | null> {
+  return page.evaluate(
+    (name) =>
+      new Promise<string | null>((done) => {
+        const open = indexedDB.open("lora-graph");
+        open.onerror = () => done(null);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("wildcards")) return (db.close(), done(null));
+          const get = db.transaction("wildcards").objectStore("wildcards").get(name);
+          get.onsuccess = () => (db.close(), done((get.result as { text?: string } | undefined)?.text ?? null));
+          get.onerror = () => (db.close(), done(null));
+        };
+      }),
+    name,
+  );
+}
+
 /** Drops a file on the batch window's table area the way a user dragging from the desktop does. */
 async function dropTable(page: Page, name: string, text: string) {
   const zone = page.locator("[data-batch-drop]");
@@ -183,6 +202,8 @@ describe("batches", () => {
     await page.keyboard.type("crimson\nteal\n# not an option");
     await page.keyboard.press("Escape");
     await page.locator("[data-batch-setup]").waitFor({ state: "detached" });
+    // Each keystroke's write is still on its way on a busy machine: reload once the last one is stored.
+    await expect.poll(() => storedList(page, "colors"), { timeout: 15_000 }).toBe("crimson\nteal\n# not an option");
     await page.reload();
     await page.waitForSelector('[data-testid="autosave-status"]');
     await openBatch(page);
