@@ -54,6 +54,8 @@ describe("the import door", () => {
     await page.getByRole("button", { name: "New", exact: true }).click();
     await expect.poll(() => page.locator(".react-flow__node").count()).toBe(0);
     await dropFile(page, "castle.png", a1111Png(), "image/png");
+    // An image that carries generation data asks first: open it, or add it as an Image node.
+    await page.getByRole("button", { name: "Open it" }).click();
     await expect
       .poll(() => titles(page), { timeout: 15_000 })
       .toEqual(expect.arrayContaining(["castle_style", "Prompt", "Base model"]));
