@@ -298,6 +298,19 @@ function reportDepthAndMissing(
  * loader's wire checks, canConnect and the editor treat an instance like any node: its ports are
  * the component's, its params the exposed ones (with the inner field's schema and widget).
  */
+/** `base` with its lookups answered by `get`, so every view over a registry throws the same way. */
+export function registryWithGet(base: Registry, get: (type: string) => NodeDefinition | undefined): Registry {
+  return {
+    ...base,
+    get,
+    getOrThrow(type) {
+      const def = get(type);
+      if (!def) throw new Error(`Unknown node type "${type}"`);
+      return def;
+    },
+  };
+}
+
 export function componentRegistry(base: Registry, defs: readonly ComponentDefinition[] | undefined): Registry {
   if (!defs?.length) return base;
   const index = indexComponents(defs);
@@ -314,15 +327,7 @@ export function componentRegistry(base: Registry, defs: readonly ComponentDefini
     made.set(type, built);
     return built;
   };
-  return {
-    ...base,
-    get,
-    getOrThrow(type) {
-      const def = get(type);
-      if (!def) throw new Error(`Unknown node type "${type}"`);
-      return def;
-    },
-  };
+  return registryWithGet(base, get);
 }
 
 const ANY_VALUE: ParamSpec = { schema: z.unknown(), label: "", description: "", widget: "text" };

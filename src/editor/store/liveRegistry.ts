@@ -7,6 +7,7 @@
 import {
   componentRegistry,
   parseInstanceType,
+  registryWithGet,
   type ComponentDefinition,
   type NodeDefinition,
   type Registry,
@@ -34,15 +35,7 @@ export function liveRegistry(base: Registry, components: () => readonly Componen
     return standIns.get(type);
   };
   const get = (type: string) => base.get(type) ?? current().get(type) ?? standIn(type);
-  return {
-    ...base,
-    get,
-    getOrThrow(type) {
-      const def = get(type);
-      if (!def) throw new Error(`Unknown node type "${type}"`);
-      return def;
-    },
-  };
+  return registryWithGet(base, get);
 }
 
 /** New instances are named after their component (`style-stack_x1y2`), not its whole type string. */
