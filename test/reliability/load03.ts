@@ -70,6 +70,7 @@ export interface Load03Report {
   submitted: number;
   refusedSubmits: Record<string, number>;
   requests: number;
+  retried: number;
   lost: string[];
   fetchedTwice: string[];
   errors: string[];
@@ -95,7 +96,14 @@ interface Answer {
   ms: number;
 }
 
-/** One call through the proxy as the user at `client`; `onData` sees a streamed body as it arrives. */
+/**
+ * One call through the proxy as the user at `client`; `onData` sees a streamed body as it arrives.
+ *
+ * A keep-alive socket the server closes for idleness just as the next request goes out fails with
+ * ECONNRESET before any answer. Browsers resend such a request on a new connection, and so does
+ * this client (once, counted in `retried`), as Node's docs advise via `req.reusedSocket`. Any other
+ * failure, or a reset after the answer began, is an error.
+ */
 function call(
   base: string,
   agent: Agent,
@@ -103,11 +111,14 @@ function call(
   method: string,
   target: string,
   onData?: (chunk: string) => void,
+  retried?: { count: number },
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    let answered = false;
     const headers = { "x-fal-target-url": target, "content-type": "application/json", "x-forwarded-for": client };
     const req = request(`${base}/api/fal/proxy`, { method, agent, headers }, (res: IncomingMessage) => {
+      answered = true;
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (onData ? onData(c) : (body += c)));
@@ -115,23 +126,48 @@ function call(
       res.on("error", reject);
     });
     req.setTimeout(120_000, () => req.destroy(new Error(`no answer to ${method} ${target} within 120 s`)));
-    req.on("error", reject);
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      if (!answered && req.reusedSocket && e.code === "ECONNRESET" && retried) {
+        retried.count += 1;
+        return void call(base, agent, client, method, target, onData).then(resolve, reject);
+      }
+      const socket = req.reusedSocket ? "reused" : "new";
+      reject(
+        new Error(
+          `${method} ${target.split("/").pop()} (${socket} socket, answered ${answered}): ${e.code ?? e.message}`,
+        ),
+      );
+    });
     req.end(method === "POST" ? INPUT : undefined);
   });
 }
 
 /** Follows a job on its status stream; resolves true once a COMPLETED event arrived. */
-async function followStream(base: string, agent: Agent, client: string, id: string): Promise<boolean> {
+async function followStream(
+  base: string,
+  agent: Agent,
+  client: string,
+  id: string,
+  retried: { count: number },
+): Promise<boolean> {
   let buffered = "";
   let completed = false;
-  await call(base, agent, client, "GET", `${QUEUE}/requests/${id}/status/stream?logs=0`, (chunk) => {
-    buffered += chunk;
-    const events = buffered.split("\n\n");
-    buffered = events.pop()!;
-    for (const e of events)
-      if (e.startsWith("data: ") && (JSON.parse(e.slice(6)) as { status: string }).status === "COMPLETED")
-        completed = true;
-  });
+  await call(
+    base,
+    agent,
+    client,
+    "GET",
+    `${QUEUE}/requests/${id}/status/stream?logs=0`,
+    (chunk) => {
+      buffered += chunk;
+      const events = buffered.split("\n\n");
+      buffered = events.pop()!;
+      for (const e of events)
+        if (e.startsWith("data: ") && (JSON.parse(e.slice(6)) as { status: string }).status === "COMPLETED")
+          completed = true;
+    },
+    retried,
+  );
   return completed;
 }
 
@@ -141,6 +177,8 @@ interface Tally {
   refused: Record<string, number>;
   errors: string[];
   requests: number;
+  /** Requests resent after a keep-alive race (see `call`). */
+  retried: { count: number };
   streamAdded: number[];
   pollMs: number[];
 }
@@ -153,7 +191,7 @@ async function user(base: string, o: Load03Options, i: number, streaming: boolea
   try {
     while (Date.now() < until) {
       t.requests += 1;
-      const sub = await call(base, agent, client, "POST", QUEUE);
+      const sub = await call(base, agent, client, "POST", QUEUE, undefined, t.retried);
       if (sub.status !== 200) {
         t.refused[sub.status] = (t.refused[sub.status] ?? 0) + 1;
         await sleep(1000);
@@ -163,18 +201,26 @@ async function user(base: string, o: Load03Options, i: number, streaming: boolea
       t.submitted.add(id);
       const t0 = performance.now();
       t.requests += 1;
-      let done = streaming && (await followStream(base, agent, client, id));
+      let done = streaming && (await followStream(base, agent, client, id, t.retried));
       if (done) t.streamAdded.push(performance.now() - t0 - o.queueMs - o.jobMs);
       // Polling users, and a stream that ended early, poll until the job is done.
       while (!done) {
         await sleep(o.pollMs);
         t.requests += 1;
-        const st = await call(base, agent, client, "GET", `${QUEUE}/requests/${id}/status?logs=0`);
+        const st = await call(
+          base,
+          agent,
+          client,
+          "GET",
+          `${QUEUE}/requests/${id}/status?logs=0`,
+          undefined,
+          t.retried,
+        );
         if (!streaming) t.pollMs.push(st.ms);
         done = st.status === 200 && (JSON.parse(st.body) as { status: string }).status === "COMPLETED";
       }
       t.requests += 1;
-      const res = await call(base, agent, client, "GET", `${QUEUE}/requests/${id}`);
+      const res = await call(base, agent, client, "GET", `${QUEUE}/requests/${id}`, undefined, t.retried);
       if (res.status === 200) t.fetched.set(id, (t.fetched.get(id) ?? 0) + 1);
       else t.errors.push(`result of ${id}: ${res.status} ${res.body.slice(0, 120)}`);
     }
@@ -220,6 +266,7 @@ export async function runLoad03(o: Load03Options): Promise<Load03Report> {
     refused: {},
     errors: [],
     requests: 0,
+    retried: { count: 0 },
     streamAdded: [],
     pollMs: [],
   };
@@ -260,6 +307,7 @@ export async function runLoad03(o: Load03Options): Promise<Load03Report> {
       submitted: t.submitted.size,
       refusedSubmits: t.refused,
       requests: t.requests,
+      retried: t.retried.count,
       lost,
       fetchedTwice: [...t.fetched].filter(([, n]) => n > 1).map(([id]) => id),
       errors: t.errors,
@@ -313,7 +361,7 @@ export function formatReport03(r: Load03Report): string {
   const f = (n: number) => n.toFixed(1);
   const lines = [
     `LOAD-03: ${o.streams} SSE streams + ${o.pollers} polling clients, ${o.seconds} s, jobs of ${o.queueMs} + ${o.jobMs} ms, polls every ${o.pollMs} ms (load ${f(r.load)})`,
-    `  ${r.submitted} jobs, ${r.requests} requests, refused submits ${JSON.stringify(r.refusedSubmits)}`,
+    `  ${r.submitted} jobs, ${r.requests} requests (${r.retried} resent after a keep-alive race), refused submits ${JSON.stringify(r.refusedSubmits)}`,
     `  added latency, stream COMPLETED after the job's own time: p50 ${f(r.streamAddedMs.p50)} / p99 ${f(r.streamAddedMs.p99)} / max ${f(r.streamAddedMs.max)} ms (${r.streamAddedMs.n} jobs)`,
     `  added latency, status poll over the idle server's p50 ${f(r.pollAddedMs.idleP50)} ms: p50 ${f(r.pollAddedMs.p50)} / p99 ${f(r.pollAddedMs.p99)} / max ${f(r.pollAddedMs.max)} ms (${r.pollAddedMs.n} polls)`,
     `  server RSS (MB) over time: ${r.rss.map((x) => `${x.s}s ${x.mb.toFixed(0)}`).join(", ")}`,
