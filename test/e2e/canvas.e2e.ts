@@ -607,4 +607,36 @@ describe("#10 image fields", () => {
     await expect.poll(() => field.inputValue()).toBe(url);
     await context.close();
   });
+
+  it("a request holding a stand-in URL says so beside Copy and in every copied snippet", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: srv.url });
+    // A model file uploaded to the stand-in, as a dropped .safetensors would be.
+    const field = page.locator("#n-base-model_name");
+    await field.click();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type(`${srv.url}/standin/files/0f8a3c2e-0000-4000-8000-000000000000/model.safetensors`);
+    await page.keyboard.press("Tab");
+    await page.getByRole("tab", { name: "Request" }).click();
+    const note = page.getByTestId("local-url-note");
+    await expect.poll(() => note.isVisible()).toBe(true);
+    expect((await note.innerText()).trim()).toMatch(/^model_name points at the local stand-in.*fal cannot fetch it/);
+    for (const tab of ["Python", "JavaScript", "curl"]) {
+      await page.getByRole("tab", { name: tab, exact: true }).click();
+      await page.locator(".req-tools").getByRole("button", { name: /Copy/ }).click();
+      const comment = tab === "JavaScript" ? "//" : "#";
+      await expect
+        .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+        .toMatch(new RegExp(`^${comment} Note: model_name points at the local stand-in`));
+    }
+    await page.screenshot({ path: "test-results/request-local-url-note.png" });
+    // Once the file is on fal storage, the note goes.
+    await field.click();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type("https://v3.fal.media/files/panda/model.safetensors");
+    await page.keyboard.press("Tab");
+    await expect.poll(() => note.count()).toBe(0);
+    await context.close();
+  });
 });

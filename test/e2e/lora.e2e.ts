@@ -251,7 +251,10 @@ describe("dropping files on the canvas", () => {
     expect(await added.locator(".node-title").innerText()).toBe("castle");
     // Its path is the uploaded file's URL on fal storage (the stand-in here).
     const id = (await nodeIds(page)).find((x) => !before.includes(x))!;
-    expect(await page.locator(`#n-${id}-path`).inputValue()).toMatch(/\/standin\/files\//);
+    // It keeps the file's name, so the URL ends in .safetensors as on fal's CDN.
+    expect(await page.locator(`#n-${id}-path`).inputValue()).toMatch(
+      /\/standin\/files\/[0-9a-f-]{36}\/castle\.safetensors$/,
+    );
     expect(await added.getByTestId("model-family").innerText()).toBe("SDXL");
     expect(asked).toEqual([]); // read from the file itself, not fetched
     // A chip goes into the prompt when clicked, and only then.

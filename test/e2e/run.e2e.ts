@@ -203,8 +203,9 @@ describe("run from the editor", () => {
     const field = node(page, id).locator("input.input").first();
     await expect
       .poll(() => field.getAttribute("title"), { timeout: 10_000 })
-      .toMatch(/^http:\/\/127\.0\.0\.1:\d+\/standin\/files\/[\w-]+\.png$/);
-    expect(await field.inputValue()).toMatch(/^[\w-]+\.png · 127\.0\.0\.1:\d+$/);
+      .toMatch(/^http:\/\/127\.0\.0\.1:\d+\/standin\/files\/[0-9a-f-]{36}\/ref\.png$/);
+    // The stand-in keeps the file's name, as fal's CDN does.
+    expect(await field.inputValue()).toMatch(/^ref\.png · 127\.0\.0\.1:\d+$/);
     expect(fast.standin!.stats().calls.upload).toBe(1);
     await context.close();
   });

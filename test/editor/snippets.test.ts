@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { curlSnippet, jsSnippet, pythonSnippet, requestJson } from "../../src/editor/panels/snippets";
+import { curlSnippet, jsSnippet, localUrls, pythonSnippet, requestJson } from "../../src/editor/panels/snippets";
 import { searchNodes } from "../../src/editor/panels/search";
 import { stubNodes } from "./stubRegistry";
 
@@ -61,6 +61,11 @@ describe("Python snippet and local URLs", () => {
     ]) {
       expect(s).toMatch(/^(#|\/\/) Note: image_url, controlnets\.0\.image_url point at the local stand-in/);
     }
+    // The stand-in's files on whatever address the editor was opened at, and private networks.
+    expect(localUrls({ a: "http://192.168.1.20:8787/standin/files/0f/castle.safetensors" })).toEqual(["a"]);
+    expect(localUrls({ a: "https://my-tunnel.example.com/standin/files/0f/x.png" })).toEqual(["a"]);
+    expect(localUrls({ a: "http://10.0.0.5/x.png", b: "http://mybox.local:8787/y.png" })).toEqual(["a", "b"]);
+    expect(localUrls({ a: "https://v3.fal.media/files/x.png", b: "http://172.32.0.1/x.png" })).toEqual([]);
     expect(JSON.parse(curlSnippet("fal-ai/lora", local).split("<<'JSON'\n")[1].split("\nJSON\n")[0])).toEqual(local);
   });
 });

@@ -151,6 +151,31 @@ describe("GET /api/lora/header", () => {
     expect(JSON.parse(res.body).error).toMatchObject({ code: "upstream_timeout" });
   });
 
+  it("shares the proxy's per-client budget: past it, 429 with Retry-After and no upstream request", async () => {
+    await app.close();
+    app = createApp({
+      standin: true,
+      logger: quiet,
+      limits: { rateLimit: { submit: { capacity: 1, refillPerSecond: 0 }, poll: { capacity: 2, refillPerSecond: 0 } } },
+      loraHeader: { fetch: (url, init) => (fetched.push(url), fetch(spy.resolve(url), init)) },
+    });
+    base = await app.listen(0);
+    expect((await ask(HF)).status).toBe(200);
+    expect((await ask(HF)).status).toBe(200);
+    const third = await ask("https://huggingface.co/u/other/resolve/main/x.safetensors");
+    expect(third.status).toBe(429);
+    expect(third.headers["retry-after"]).toMatch(/^\d+$/);
+    expect(fetched.filter((u) => u.includes("/other/"))).toEqual([]);
+  });
+
+  it("refuses another site's page (a foreign Origin), so it cannot be used as anyone's fetcher", async () => {
+    const res = await httpRequest(`${base}/api/lora/header?url=${encodeURIComponent(HF)}`, {
+      headers: { origin: "https://evil.example" },
+    });
+    expect(res.status).toBe(403);
+    expect(fetched).toEqual([]);
+  });
+
   it("sits behind the gate: a foreign Host is refused", async () => {
     const res = await httpRequest(`${base}/api/lora/header?url=${encodeURIComponent(HF)}`, {
       headers: { host: "evil.example" },

@@ -5,7 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { createRunner } from "../../src/fal/runner.ts";
+import { KEY_PATTERN, storageKey } from "../../src/server/standin/storage.ts";
 import { startServer, type StartedServer } from "../harness/server.ts";
 import { httpRequest } from "./helpers.ts";
 
@@ -44,7 +46,9 @@ describe("stand-in multipart upload", () => {
     });
     const url = await runner.upload(new File([bytes], "castle.safetensors"));
     expect(puts.length).toBe(10);
-    expect(puts[0]).toMatch(/\/standin\/multipart\/[A-Za-z0-9-]+\.[a-z0-9]+\/1$/);
+    expect(puts[0]).toMatch(/\/standin\/multipart\/[A-Za-z0-9-]+\/castle\.safetensors\/1$/);
+    // The file keeps its name, as on fal's CDN: the URL ends in ".safetensors".
+    expect(url).toMatch(/\/standin\/files\/[0-9a-f-]{36}\/castle\.safetensors$/);
     const back = new Uint8Array(await (await fetch(url)).arrayBuffer());
     expect(back.length).toBe(bytes.length);
     expect(sha(back)).toBe(sha(bytes));
@@ -104,10 +108,40 @@ describe("stand-in multipart upload", () => {
       expect((await httpRequest(`${upload_url}/1`, { method: "PUT", body: "x".repeat(2000) })).status).toBe(413);
       expect((await httpRequest(`${upload_url}/1`, { method: "PUT", body: "x".repeat(1000) })).status).toBe(200);
       expect((await httpRequest(`${upload_url}/2`, { method: "PUT", body: "x".repeat(1000) })).status).toBe(413);
-      const ghost = upload_url.replace(/[A-Za-z0-9-]+\.[a-z0-9]+$/, "00000000-0000-0000-0000-000000000000.bin");
+      const ghost = upload_url.replace(
+        /[0-9a-f-]{36}\/x\.safetensors$/,
+        "00000000-0000-0000-0000-000000000000/x.safetensors",
+      );
+      expect(ghost).not.toBe(upload_url);
       expect((await httpRequest(`${ghost}/1`, { method: "PUT", body: "x" })).status).toBe(404);
+      expect(
+        (await httpRequest(`${upload_url.replace(/x\.safetensors$/, "..")}/1`, { method: "PUT", body: "x" })).status,
+      ).toBe(404);
     } finally {
       await small.close();
     }
+  });
+});
+
+describe("stand-in file names", () => {
+  it("keep the uploaded name and extension, reduced to URL-safe characters", () => {
+    const key = (name: string) => storageKey(name).replace(/^[0-9a-f-]{36}\//, "");
+    expect(key("castle_style.safetensors")).toBe("castle_style.safetensors");
+    expect(key("My Castle (v2).SafeTensors")).toBe("My_Castle_v2_.safetensors");
+    expect(key("../../etc/passwd")).toBe("passwd.bin");
+    expect(key("C:\\loras\\.hidden.pt")).toBe("hidden.pt");
+    expect(key(".safetensors")).toBe("file.safetensors");
+    expect(key("")).toBe("file.bin");
+  });
+
+  it("every name the client sends gives a key the routes accept: one plain path segment after the id (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400, unit: "binary" }), (name) => {
+        const k = storageKey(name);
+        expect(k).toMatch(KEY_PATTERN);
+        expect(k.split("/")).toHaveLength(2);
+        expect(k.split("/")[1]).not.toMatch(/^\./);
+      }),
+    );
   });
 });

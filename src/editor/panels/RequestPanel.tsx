@@ -9,7 +9,7 @@ import { type CompiledOutput } from "../engine";
 import type { Registry, WorkflowDocument } from "../../graph";
 import { Icon } from "../kit/icons";
 import { JsonView } from "./JsonView";
-import { curlSnippet, jsSnippet, pythonSnippet, requestJson } from "./snippets";
+import { curlSnippet, jsSnippet, localUrlSummary, localUrls, pythonSnippet, requestJson } from "./snippets";
 
 /** The request view's formats: tab label, what a copy is called, and the text. */
 const SNIPPETS = {
@@ -135,6 +135,21 @@ function RequestTools(props: {
   );
 }
 
+/**
+ * Beside Copy: a copied request with stand-in URLs would fail at fal, and JSON cannot carry the
+ * comment the code snippets start with, so the note is here for every format.
+ */
+function LocalUrlNote({ input }: { input: Record<string, unknown> }) {
+  const paths = useMemo(() => localUrls(input), [input]);
+  if (!paths.length) return null;
+  return (
+    <div className="callout warning req-local-note" role="note" data-testid="local-url-note">
+      <Icon name="alert" size={12} /> {localUrlSummary(paths)}: fal cannot fetch {paths.length === 1 ? "it" : "them"}.
+      Copied snippets say so.
+    </div>
+  );
+}
+
 /** The exact request the selected Sampler sends, with two-way highlighting to the nodes that produced it. */
 export function RequestPanel() {
   const ui = useUiApi();
@@ -195,6 +210,7 @@ export function RequestPanel() {
         </div>
         {!out.ok && <RefusedCallout errors={errors} title={title} />}
         <RequestTools format={format} setFormat={setFormat} out={out} input={input} />
+        <LocalUrlNote input={input} />
       </div>
       <div className="req-body">
         {!out.ok && <div className="req-partial">Partial request, not sendable: failing fields are marked.</div>}

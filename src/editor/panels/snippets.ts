@@ -62,12 +62,17 @@ print(result["images"])
 `;
 }
 
-/** URLs only this machine can open: the offline stand-in's storage, or any loopback address. */
-const LOCAL_URL = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?\//i;
+/**
+ * URLs fal cannot open: loopback and private-network addresses, and the offline stand-in's
+ * storage on whatever address the editor was opened at (a LAN IP, a tunnel).
+ */
+const LOCAL_URL =
+  /^https?:\/\/(localhost|[^/?#]*\.local|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[::1\])(:\d+)?\//i;
+const STANDIN_FILE = /^https?:\/\/[^/?#]+\/standin\/files\//i;
 
 /** Request paths whose value is a URL fal cannot fetch. */
 export function localUrls(input: unknown, path = ""): string[] {
-  if (typeof input === "string") return LOCAL_URL.test(input) ? [path] : [];
+  if (typeof input === "string") return LOCAL_URL.test(input) || STANDIN_FILE.test(input) ? [path] : [];
   if (input && typeof input === "object")
     return Object.entries(input).flatMap(([k, v]) => localUrls(v, path ? `${path}.${k}` : k));
   return [];
@@ -77,5 +82,10 @@ export function localUrls(input: unknown, path = ""): string[] {
 export function localUrlWarning(input: Record<string, unknown>, comment: "#" | "//"): string {
   const paths = localUrls(input);
   if (!paths.length) return "";
-  return `${comment} Note: ${paths.join(", ")} ${paths.length === 1 ? "points" : "point"} at the local stand-in on this machine;\n${comment} fal cannot fetch ${paths.length === 1 ? "it" : "them"}. Upload the file${paths.length === 1 ? "" : "s"} to fal storage and use that URL instead.\n`;
+  return `${comment} Note: ${localUrlSummary(paths)};\n${comment} fal cannot fetch ${paths.length === 1 ? "it" : "them"}. Upload the file${paths.length === 1 ? "" : "s"} to fal storage and use that URL instead.\n`;
+}
+
+/** "image_url points at the local stand-in …": the snippets' comment and the note beside Copy. */
+export function localUrlSummary(paths: readonly string[]): string {
+  return `${paths.join(", ")} ${paths.length === 1 ? "points" : "point"} at the local stand-in or this machine's network`;
 }

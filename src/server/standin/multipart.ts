@@ -9,13 +9,13 @@
  * Parts are held in memory until completed; a part is capped, the whole upload too, and only a few
  * uploads may be open at once (the oldest is dropped), so an abandoned upload cannot pile up.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerBodyError, readBody, type BodyRules } from "../body.ts";
 import { sendJson, sendJsonError } from "../http.ts";
 import type { UpstreamInit } from "../proxy/index.ts";
 import { json, parseJsonBody } from "./responses.ts";
-import type { Storage } from "./storage.ts";
+import { KEY_PATTERN, storageKey, type Storage } from "./storage.ts";
 
 export interface MultipartLimits {
   /** Largest part. The client sends 10 MiB; default 16 MiB. */
@@ -42,7 +42,7 @@ interface OpenUpload {
   bytes: number;
 }
 
-const PART_PATH = /^([A-Za-z0-9-]+\.[a-z0-9]{1,5})\/(\d{1,5}|complete)$/;
+const PART_PATH = /^(.+)\/(\d{1,5}|complete)$/;
 
 export function createMultipart(limits: MultipartLimits, storage: Storage, baseUrl: () => string) {
   const open = new Map<string, OpenUpload>();
@@ -55,8 +55,7 @@ export function createMultipart(limits: MultipartLimits, storage: Storage, baseU
       return json(422, {
         detail: [{ loc: ["body"], msg: "content_type and file_name (strings) are required", type: "value_error" }],
       });
-    const ext = /\.([a-z0-9]{1,5})$/i.exec(b.file_name)?.[1]?.toLowerCase() ?? "bin";
-    const key = `${randomUUID()}.${ext}`;
+    const key = storageKey(b.file_name);
     open.set(key, { contentType: b.content_type, fileName: b.file_name, parts: new Map(), bytes: 0 });
     while (open.size > limits.maxOpenUploads) open.delete(open.keys().next().value as string);
     return json(200, { upload_url: `${baseUrl()}/standin/multipart/${key}`, file_url: storage.url(key) });
@@ -128,7 +127,7 @@ export function createMultipart(limits: MultipartLimits, storage: Storage, baseU
   ): Promise<void> {
     const m = PART_PATH.exec(rest);
     const isComplete = m?.[2] === "complete";
-    if (!m || (req.method === "POST") !== isComplete)
+    if (!m || !KEY_PATTERN.test(m[1]) || (req.method === "POST") !== isComplete)
       return sendJsonError(res, 404, "not_found", "PUT <upload_url>/<part> or POST <upload_url>/complete.");
     if (isComplete) return complete(req, res, m[1], body);
     return putPart(req, res, m[1], Number(m[2]), body);

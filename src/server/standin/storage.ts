@@ -30,7 +30,25 @@ interface StoredFile {
   fileName: string;
 }
 
-export const KEY_PATTERN = /^[A-Za-z0-9-]+\.[a-z0-9]{1,5}$/;
+/**
+ * A stored file's key: `<uuid>/<the uploaded file's name>` (fal's CDN URLs end in the name too, so
+ * a LoRA's URL ends in `.safetensors` and shows its name), or an older `<id>.<ext>`. The name is
+ * reduced to URL-safe characters and never starts with a dot, so a key is one plain path.
+ */
+export const KEY_PATTERN = /^[A-Za-z0-9-]+(?:\.[a-z0-9]{1,5}|\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,119})$/;
+
+/** A fresh key for an upload named `fileName` (anything the client sent: untrusted). */
+export function storageKey(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? "";
+  const found = /\.([A-Za-z0-9]{1,16})$/.exec(base);
+  const ext = found?.[1].toLowerCase() ?? "bin";
+  const stem = base
+    .slice(0, found ? found.index : undefined)
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^[._]+/, "")
+    .slice(0, 100);
+  return `${randomUUID()}/${stem || "file"}.${ext}`;
+}
 
 // Uploaded bytes are attacker-controlled: only known image types render inline, and nothing
 // served here may run script on our origin.
@@ -67,8 +85,7 @@ export function createStorage(limits: StorageLimits, baseUrl: () => string) {
         detail: [{ loc: ["body"], msg: "content_type and file_name (strings) are required", type: "value_error" }],
       });
     }
-    const ext = /\.([a-z0-9]{1,5})$/i.exec(b.file_name)?.[1]?.toLowerCase() ?? "bin";
-    const key = `${randomUUID()}.${ext}`;
+    const key = storageKey(b.file_name);
     pendingUploads.set(key, { contentType: b.content_type, fileName: b.file_name });
     if (pendingUploads.size > 10_000) pendingUploads.delete(pendingUploads.keys().next().value!);
     return json(200, { upload_url: `${baseUrl()}/standin/upload/${key}`, file_url: url(key) });
@@ -103,7 +120,7 @@ export function createStorage(limits: StorageLimits, baseUrl: () => string) {
     res.writeHead(200, {
       "content-type": inline ? file.contentType : "application/octet-stream",
       "content-length": String(file.bytes.length),
-      "content-disposition": inline ? "inline" : `attachment; filename="${key}"`,
+      "content-disposition": inline ? "inline" : `attachment; filename="${key.split("/").pop()}"`,
       "content-security-policy": "default-src 'none'; sandbox",
       "x-content-type-options": "nosniff",
       "cache-control": "public, max-age=3600, immutable",
