@@ -2,8 +2,7 @@
 // the command line see the same file, changes on disk show up live, and a save over a file changed
 // on disk offers Reload, Overwrite and Save as…, each keeping both versions.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -13,12 +12,15 @@ import { screenshot, type TestBrowser } from "../harness/browser";
 import { dialogSettled, emptyCanvasPoint, nodeIds, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
 const run = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), "lora-graph-ws-e2e-"));
-const onDisk = (name: string) => join(dir, "pipelines", name);
 let srv: StartedServer;
 let b: TestBrowser;
+// The harness makes the folder and removes it after the run.
+let dir = "";
+const onDisk = (name: string) => join(dir, "pipelines", name);
 
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)), { workspaceDir: dir });
+setupServerAndBrowser((s, br) => ((srv = s), (b = br), (dir = s.workspaceDir!)), {
+  tempWorkspace: "lora-graph-ws-e2e-",
+});
 
 async function openLibrary(page: Page) {
   await page.getByRole("button", { name: "Library" }).click();

@@ -7,6 +7,9 @@
  * …
  * await srv.close();
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createApp, type AppOptions } from "../../src/server/app.ts";
 import type { Logger } from "../../src/server/http.ts";
 import { createWorkspace } from "../../src/server/workspace/index.ts";
@@ -15,6 +18,11 @@ import type { Standin } from "../../src/server/standin/index.ts";
 export interface StartServerOptions extends AppOptions {
   /** Serves this folder as the workspace (docs/components.md#the-workspace-api); a temp dir in tests. */
   workspaceDir?: string;
+  /**
+   * Serves a new temporary folder as the workspace, named with this prefix; `close()` removes it,
+   * so runs leave nothing behind in the temp dir.
+   */
+  tempWorkspace?: string;
   /** Default 0 (random free port). */
   port?: number;
   host?: string;
@@ -29,6 +37,8 @@ export interface StartedServer {
   standin: Standin | null;
   /** Every log line the server wrote, in order, prefixed with its level. */
   logs: string[];
+  /** The workspace folder served, when one was given or made. */
+  workspaceDir?: string;
   close(): Promise<void>;
 }
 
@@ -39,9 +49,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sta
     warn: (m) => logs.push(`warn ${m}`),
     error: (m) => logs.push(`error ${m}`),
   };
+  const temp = options.tempWorkspace ? await mkdtemp(join(tmpdir(), options.tempWorkspace)) : undefined;
+  const workspaceDir = options.workspaceDir ?? temp;
   const workspace =
-    options.workspace ??
-    (options.workspaceDir ? await createWorkspace({ dir: options.workspaceDir, logger }) : undefined);
+    options.workspace ?? (workspaceDir ? await createWorkspace({ dir: workspaceDir, logger }) : undefined);
   const app = createApp({
     ...options,
     workspace,
@@ -51,5 +62,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sta
     limits: { rateLimit: false, ...options.limits },
   });
   const url = await app.listen(options.port ?? 0, options.host ?? "127.0.0.1");
-  return { url, proxyUrl: `${url}/api/fal/proxy`, standin: app.standin, logs, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    if (temp) await rm(temp, { recursive: true, force: true });
+  };
+  return { url, proxyUrl: `${url}/api/fal/proxy`, standin: app.standin, logs, workspaceDir, close };
 }
