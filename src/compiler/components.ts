@@ -8,6 +8,7 @@ import {
   componentRegistry,
   flattenDocument,
   hasInstances,
+  nodeDisplayNames,
   type ComponentDefinition,
   type Diagnostic,
   type FlatOrigin,
@@ -112,15 +113,21 @@ class OriginMapper {
     return out;
   }
 
+  readonly #named = new WeakMap<ComponentDefinition, Map<string, string>>();
+
+  #innerNames(def: ComponentDefinition): Map<string, string> {
+    let names = this.#named.get(def);
+    if (!names) this.#named.set(def, (names = nodeDisplayNames(def.nodes, this.names)));
+    return names;
+  }
+
   /** "Style stack › LoRA 2 › Scale: must be at most 4". */
   #words(origin: FlatOrigin, field: string | undefined, message: string): string {
     const names: string[] = [];
     const top = this.doc.nodes.find((n) => n.id === origin.path[0]);
     names.push(top?.label || (top && this.names.get(top.type)?.title) || origin.path[0]);
-    origin.path.slice(1).forEach((id, i) => {
-      const node = origin.defs[i].nodes.find((n) => n.id === id);
-      names.push(node?.label || (node && this.names.get(node.type)?.title) || id);
-    });
+    // Inner nodes as the instance's exposed-param labels name them: "LoRA 2", not "LoRA".
+    origin.path.slice(1).forEach((id, i) => names.push(this.#innerNames(origin.defs[i]).get(id) ?? id));
     const last = origin.path.length - 1;
     const node = origin.defs[last - 1]?.nodes.find((n) => n.id === origin.path[last]);
     const label = field !== undefined && node ? this.names.get(node.type)?.params[field]?.label : undefined;

@@ -20,3 +20,4 @@ export { canonicalJson, sortedCopy } from "./canonical";
 export * from "./extract";
 export * from "./componentFile";
 export * from "./splice";
+export * from "./nodeNames";

@@ -150,7 +150,7 @@ describe("inside a component", () => {
     store.setParam("lora-2", "scale", 99);
     const result = editor.engine.compiled(store.getState().document);
     const outer = result.diagnostics.find((d) => d.nodeId === "style-stack");
-    expect(outer?.message).toMatch(/^Style stack › LoRA › Scale: 99 is outside/);
+    expect(outer?.message).toMatch(/^Style stack › LoRA 2 › Scale: 99 is outside/);
     const inner = scopedNodeDiagnostics(result, store.getState().scope, "lora-2");
     expect(inner).toEqual([
       expect.objectContaining({ nodeId: "lora-2", field: "scale", code: "param-out-of-confirmed-range" }),

@@ -9,6 +9,7 @@ import {
   extractComponent,
   instanceRef,
   instanceType,
+  nodeDisplayNames,
   usedComponents,
   withHash,
   type ComponentDefinition,
@@ -47,27 +48,11 @@ export function freshComponentId(doc: WorkflowDocument, name: string): string {
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
 
-/** What a node is called in labels; LoRA 1 and LoRA 2 when two selected nodes share a title. */
-function nodeNames(nodes: readonly WorkflowNode[], registry: Registry): Map<string, string> {
-  const title = (n: WorkflowNode) => n.label || registry.get(n.type)?.title || n.type;
-  const count = new Map<string, number>();
-  for (const n of nodes) count.set(title(n), (count.get(title(n)) ?? 0) + 1);
-  const seen = new Map<string, number>();
-  const out = new Map<string, string>();
-  for (const n of nodes) {
-    const t = title(n);
-    const i = (seen.get(t) ?? 0) + 1;
-    seen.set(t, i);
-    out.set(n.id, count.get(t)! > 1 && !n.label ? `${t} ${i}` : t);
-  }
-  return out;
-}
-
 /** Every field of the selected nodes the make-component dialog offers, changed ones first marked. */
 export function exposeChoices(view: WorkflowDocument, ids: readonly string[], registry: Registry): ExposeChoice[] {
   const picked = new Set(ids);
   const nodes = view.nodes.filter((n) => picked.has(n.id) && !isPortStandIn(n));
-  const names = nodeNames(nodes, registry);
+  const names = nodeDisplayNames(nodes, registry);
   const out: ExposeChoice[] = [];
   for (const n of nodes) {
     const def = registry.get(n.type);
@@ -180,7 +165,7 @@ export function exposeField(store: EditorStore, nodeId: string, field: string): 
     return { ok: false, reason: "that field is already shown on the component" };
   let id = `${nodeId}.${field}`;
   for (let i = 2; def.params.some((p) => p.id === id); i++) id = `${nodeId}.${field}-${i}`;
-  const name = nodeNames(
+  const name = nodeDisplayNames(
     view.nodes.filter((n) => !isPortStandIn(n)),
     store.registry,
   ).get(nodeId);
