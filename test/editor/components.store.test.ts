@@ -73,6 +73,16 @@ function twoInstances() {
 }
 
 describe("inside a component", () => {
+  it("moving the view inside leaves the pipeline's saved view alone", () => {
+    const { store } = twoInstances();
+    store.setViewport({ x: 10, y: 20, zoom: 0.5 });
+    enterInstance(store, "style-stack");
+    store.setViewport({ x: -400, y: 90, zoom: 1.7 });
+    expect(store.getState().viewport).toEqual({ x: 10, y: 20, zoom: 0.5 });
+    leaveTo(store, 0);
+    expect(store.getState().viewport).toEqual({ x: 10, y: 20, zoom: 0.5 });
+  });
+
   it("shows the definition with its ports as two stand-ins, and edits reach every instance in one step", () => {
     const { store, copy } = twoInstances();
     expect(copy).toMatch(/^style-stack_\d+$/);

@@ -40,7 +40,7 @@ export function Canvas() {
   const far = useStore((s) => s.transform[2] < LOD_ZOOM);
   // A document opened with a far view is far before xyflow takes its viewport (an effect later):
   // otherwise xyflow would mount every node of a big graph for one frame (1,000 nodes: seconds).
-  const savedFar = useEditor((s) => s.viewport.zoom < LOD_ZOOM);
+  const savedFar = useEditor((s) => !s.scope.length && s.viewport.zoom < LOD_ZOOM);
   const { nodes, edges, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop } = useFlowElements(
     far || savedFar,
   );

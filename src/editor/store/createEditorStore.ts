@@ -18,8 +18,13 @@ function setSelection(history: History, sel: Partial<Selection>): void {
   history.set({ ...state, selection: next });
 }
 
+/**
+ * The pipeline's own view, the one saved with it. Moves inside a component are the canvas's
+ * business (each component keeps its view there, flow/useViewport.ts) and never overwrite it.
+ */
 function setViewport(history: History, viewport: Viewport): void {
   const state = history.getState();
+  if (state.scope.length) return;
   const v = state.viewport;
   if (v.x === viewport.x && v.y === viewport.y && v.zoom === viewport.zoom) return;
   history.set({ ...state, viewport: { x: viewport.x, y: viewport.y, zoom: viewport.zoom } });

@@ -45,6 +45,7 @@ export interface EditorState {
    */
   readonly view: WorkflowDocument;
   readonly selection: Selection;
+  /** The pipeline's own view, saved with it; moving the canvas inside a component leaves it alone. */
   readonly viewport: Viewport;
   readonly history: { readonly past: readonly HistoryEntry[]; readonly future: readonly HistoryEntry[] };
   /** The document differs from the last replaceDocument({markClean}) / markClean(). */
