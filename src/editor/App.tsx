@@ -14,7 +14,7 @@ import { isInstance, leaveOne, openInstance, startMakeComponent } from "./compon
 import { FilesUi } from "./library/FilesUi";
 import { TeachMount } from "./teach/TeachMount";
 import { files } from "./library/files";
-import { nodeTypeFor } from "./library/components";
+import { addNodeOrSay, nodeTypeFor } from "./library/components";
 import { RunBanner, RunMount } from "./run/RunMount";
 import { BatchMount } from "./batch/BatchMount";
 import { RunDrawer } from "./run/RunDrawer";
@@ -76,9 +76,14 @@ function Shell({ editor }: { editor: Editor }) {
     (type: string) => {
       // No cursor on the canvas: the middle of the view, moved to the nearest free space (store.arrange).
       const { flow: p } = canvasCenter();
-      store.addNode(type, { x: Math.round(p.x - 130), y: Math.round(p.y - 60) }, nodeTypeFor(editor, type)?.options);
+      addNodeOrSay(
+        editor,
+        type,
+        { x: Math.round(p.x - 130), y: Math.round(p.y - 60) },
+        nodeTypeFor(editor, type)?.options,
+      );
     },
-    [editor, store, canvasCenter],
+    [editor, canvasCenter],
   );
 
   return (

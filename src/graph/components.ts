@@ -61,6 +61,37 @@ export function instanceRef(
   return ref && { ...ref, key: componentKey(ref.id, ref.version) };
 }
 
+/**
+ * How an instance of `key` would hold one of `enclosing` (the definitions a canvas is inside): the
+ * keys from `key` down to the first enclosing one met, `[key]` when `key` itself is one of them;
+ * undefined when it holds none. Placing such an instance there would make a component contain
+ * itself. Breadth-first and iterative: the shortest path, and no recursion on hostile nesting.
+ */
+export function containmentPath(
+  key: string,
+  enclosing: ReadonlySet<string>,
+  defs: readonly ComponentDefinition[] | undefined,
+): string[] | undefined {
+  const index = indexComponents(defs);
+  const parent = new Map<string, string | null>([[key, null]]);
+  const path = (end: string) => {
+    const out = [end];
+    for (let k = parent.get(end); k; k = parent.get(k)) out.unshift(k);
+    return out;
+  };
+  for (let queue = [key], i = 0; i < queue.length; i++) {
+    const at = queue[i];
+    if (enclosing.has(at)) return path(at);
+    for (const n of index.get(at)?.nodes ?? []) {
+      const ref = instanceRef(n);
+      if (!ref || parent.has(ref.key)) continue;
+      parent.set(ref.key, at);
+      queue.push(ref.key);
+    }
+  }
+  return undefined;
+}
+
 export type ComponentProblemCode =
   | "component-duplicate"
   | "component-invalid"

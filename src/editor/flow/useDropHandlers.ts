@@ -15,7 +15,7 @@ const draftNode = (def: NodeDefinition): WorkflowNode => ({
   position: { x: 0, y: 0 },
   params: {},
 });
-import { nodeTypeFor } from "../library/components";
+import { addNodeOrSay, nodeTypeFor } from "../library/components";
 
 /** A file, or an image's https URL dragged from another tab; nothing for a node type from the sidebar. */
 function droppedItem(dt: DataTransfer): { file: File } | { url: string } | null {
@@ -104,7 +104,8 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
       if (!found) return;
       e.preventDefault();
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      store.addNode(
+      addNodeOrSay(
+        editor,
         type,
         placeNewNode(found.def, { x: p.x - 20, y: p.y - 16 }, store.getState().view.nodes, view.nodeSizes, flow),
         { ...found.options, ...(wire ? { spliceInto: wire } : {}) },

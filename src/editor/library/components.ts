@@ -7,7 +7,7 @@
 import { useMemo } from "react";
 import { COMPONENT_CATEGORY, componentRegistry, instanceType, type NodeDefinition } from "../../graph";
 import type { Editor } from "../store/editor";
-import type { AddNodeOptions } from "../store/types";
+import { EditRefused, type AddNodeOptions } from "../store/types";
 import { useWorkspace, workspaceOf } from "./workspace";
 import type { LibraryComponent } from "./libraryComponents";
 
@@ -47,4 +47,23 @@ export function nodeTypeFor(
   const item = byType.get(type);
   const def = defs.find((d) => d.type === type);
   return item && def ? { def, options: { components: [item.definition, ...item.uses] } } : undefined;
+}
+
+/**
+ * Adds a node as the palette, the sidebar or a drop asks; an addition the store refuses (an
+ * instance placed inside itself) is said in a toast instead.
+ */
+export function addNodeOrSay(
+  editor: Editor,
+  type: string,
+  at: { x: number; y: number },
+  options?: AddNodeOptions,
+): string | undefined {
+  try {
+    return editor.store.addNode(type, at, options);
+  } catch (e) {
+    if (!(e instanceof EditRefused)) throw e;
+    editor.ui.toast(e.message, "error", 8000);
+    return undefined;
+  }
 }

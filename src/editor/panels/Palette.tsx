@@ -6,7 +6,7 @@ import { canvasViewOf } from "../flow/view";
 import { placeNewNode } from "../flow/place";
 import { Icon } from "../kit/icons";
 import { recentNodeTypes, rememberNodeType, searchNodes } from "./search";
-import { nodeTypeFor, useLibraryNodeTypes } from "../library/components";
+import { addNodeOrSay, nodeTypeFor, useLibraryNodeTypes } from "../library/components";
 import "../teach/inline.css";
 
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -61,7 +61,7 @@ function PaletteBody() {
       flow,
       req.connectFrom?.handleType,
     );
-    store.addNode(type, at, {
+    addNodeOrSay(editor, type, at, {
       ...found.options,
       ...(req.connectFrom
         ? { connectFrom: req.connectFrom }

@@ -6,6 +6,7 @@ import {
   MAX_GROUP_TITLE,
   MAX_REROUTES_PER_WIRE,
   planSplice,
+  type Registry,
   type SplicePlan,
   type WorkflowDocument,
   type WorkflowGroup,
@@ -49,8 +50,14 @@ export function spliceNode(
 }
 
 /** The plan for a node being added into a wire (addNode's `spliceInto`). */
-export function planNewNodeSplice(ctx: StoreContext, node: WorkflowDocument["nodes"][number], wireId: string) {
-  const plan = planSplice(doc(ctx), wireId, node, ctx.registry);
+export function planNewNodeSplice(
+  ctx: StoreContext,
+  node: WorkflowDocument["nodes"][number],
+  wireId: string,
+  // A library component's definition arrives with the node: only addNode's registry knows it yet.
+  registry: Registry = ctx.registry,
+) {
+  const plan = planSplice(doc(ctx), wireId, node, registry);
   return plan.ok ? (d: Draft<WorkflowDocument>) => applyPlan(d, plan) : undefined;
 }
 

@@ -1,5 +1,12 @@
 import {
   canConnect,
+  componentKey,
+  componentRegistry,
+  loadWorkflow,
+  usedComponents,
+  WORKFLOW_FORMAT,
+  WORKFLOW_VERSION,
+  type ComponentDefinition,
   rerouteListSchema,
   requiredDefaults,
   edgeBetween,
@@ -24,28 +31,42 @@ export interface ClipboardPayload {
   version: typeof CLIPBOARD_VERSION;
   nodes: WorkflowNode[];
   edges: WorkflowEdge[];
+  /** The definitions the copied instances use, nested ones too: a paste into another pipeline needs them. */
+  components?: ComponentDefinition[];
 }
 
 /** The selected nodes and only the wires between them: wires to outside nodes cannot be pasted meaningfully. */
 export function serializeNodes(doc: WorkflowDocument, nodeIds: readonly string[]): ClipboardPayload {
   const ids = new Set(nodeIds);
+  const nodes = doc.nodes.filter((n) => ids.has(n.id));
+  const components = usedComponents(nodes, doc.components ?? []);
   return {
     format: CLIPBOARD_FORMAT,
     version: CLIPBOARD_VERSION,
-    nodes: doc.nodes.filter((n) => ids.has(n.id)),
+    nodes,
     edges: doc.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+    ...(components ? { components } : {}),
   };
 }
 
 export type SanitizeResult =
-  { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[]; warnings: string[] } | { ok: false; error: string };
+  | {
+      ok: true;
+      nodes: WorkflowNode[];
+      edges: WorkflowEdge[];
+      /** Definitions the pasted instances use that the document lacks: added with the nodes. */
+      components: ComponentDefinition[];
+      warnings: string[];
+    }
+  | { ok: false; error: string };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const own = (o: Record<string, unknown>, k: string): unknown =>
   Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
-type Payload = { ok: true; rawNodes: unknown[]; rawEdges: unknown[] } | { ok: false; error: string };
+type Payload =
+  { ok: true; rawNodes: unknown[]; rawEdges: unknown[]; rawComponents: unknown } | { ok: false; error: string };
 
 /** The node and edge arrays of clipboard content, or why it is not ours. */
 function readPayload(input: unknown): Payload {
@@ -79,7 +100,38 @@ function readPayload(input: unknown): Payload {
       ok: false,
       error: `Clipboard content has ${rawNodes.length} nodes; at most ${MAX_PASTE_NODES} can be pasted at once`,
     };
-  return { ok: true, rawNodes, rawEdges };
+  return { ok: true, rawNodes, rawEdges, rawComponents: own(data, "components") };
+}
+
+/**
+ * The copied definitions, read with the loader's checks for definitions (structure, cycles,
+ * depth, size, hash), so a hostile clipboard is refused as a hostile file is. A definition the
+ * document already has under that id and version is not taken: its instances there are linked to
+ * the document's copy.
+ */
+function pastedComponents(
+  raw: unknown,
+  doc: WorkflowDocument,
+  registry: Registry,
+  warnings: string[],
+): ComponentDefinition[] {
+  if (raw === undefined) return [];
+  const shell = { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, meta: {}, nodes: [], edges: [] };
+  const r = loadWorkflow({ ...shell, components: raw }, registry);
+  if (!r.ok) {
+    warnings.push(`the copied components could not be read (${r.errors[0].path}: ${r.errors[0].message})`);
+    return [];
+  }
+  const have = new Map((doc.components ?? []).map((c) => [componentKey(c.id, c.version), c]));
+  const out: ComponentDefinition[] = [];
+  for (const c of r.document.components ?? []) {
+    const key = componentKey(c.id, c.version);
+    const mine = have.get(key);
+    if (!mine) out.push(c);
+    else if (mine.hash !== c.hash)
+      warnings.push(`${c.title} (${key}) differs from this pipeline's copy; the pipeline's copy is used`);
+  }
+  return out;
 }
 
 /** The pasted params brought up to the definition's version; a failing migration leaves defaults. */
@@ -206,12 +258,15 @@ export function sanitizePaste(
 ): SanitizeResult {
   const payload = readPayload(input);
   if (!payload.ok) return payload;
+  const warnings: string[] = [];
+  const offered = pastedComponents(payload.rawComponents, doc, registry, warnings);
+  const known = offered.length ? componentRegistry(registry, [...(doc.components ?? []), ...offered]) : registry;
   const ctx: PasteContext = {
-    registry,
+    registry: known,
     makeId,
     taken: new Set(doc.nodes.map((n) => n.id)),
     idMap: new Map(),
-    warnings: [],
+    warnings,
   };
   const nodes: WorkflowNode[] = [];
   payload.rawNodes.forEach((raw, i) => {
@@ -221,5 +276,13 @@ export function sanitizePaste(
   const shift = place(nodes, at);
   const scratch: WorkflowDocument = { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges] };
   const edges = sanitizeEdges(ctx, payload.rawEdges, scratch, shift);
-  return { ok: true, nodes, edges, warnings: ctx.warnings };
+  const components = offered.length ? (usedComponents(nodes, [...(doc.components ?? []), ...offered]) ?? []) : [];
+  const fresh = new Set(offered.map((c) => componentKey(c.id, c.version)));
+  return {
+    ok: true,
+    nodes,
+    edges,
+    components: components.filter((c) => fresh.has(componentKey(c.id, c.version))),
+    warnings: ctx.warnings,
+  };
 }

@@ -6,6 +6,8 @@ import {
   canConnectReplacing,
   componentKey,
   componentRegistry,
+  containmentPath,
+  instanceRef,
   type ComponentDefinition,
   type ConnectResult,
   edgeBetween,
@@ -22,7 +24,7 @@ import { sanitizePaste, serializeNodes } from "./clipboard";
 import type { History } from "./history";
 import { freshId, type IdFactory } from "./ids";
 import { planNewNodeSplice } from "./canvasCommands";
-import { EMPTY_SELECTION, type AddNodeOptions, type EditorStoreOptions, type PasteResult } from "./types";
+import { EditRefused, EMPTY_SELECTION, type AddNodeOptions, type EditorStoreOptions, type PasteResult } from "./types";
 
 /** What every command works on: one store's history, registry and id factory. */
 export interface StoreContext {
@@ -82,6 +84,30 @@ function missingComponents(ctx: StoreContext, wanted: readonly ComponentDefiniti
   return (wanted ?? []).filter((c) => !have.has(componentKey(c.id, c.version)));
 }
 
+/**
+ * Why `nodes` cannot go on the canvas: inside a component, an instance of that component, or of
+ * one that holds it, would make the component contain itself (docs/components.md#the-editor).
+ */
+export function selfContaining(
+  ctx: StoreContext,
+  nodes: readonly Pick<WorkflowNode, "type">[],
+  defs: readonly ComponentDefinition[] | undefined,
+): string | undefined {
+  const { scope } = ctx.history.getState();
+  if (!scope.length) return undefined;
+  const enclosing = new Set(scope.map((s) => s.key));
+  const title = (key: string) => defs?.find((c) => componentKey(c.id, c.version) === key)?.title ?? key;
+  for (const n of nodes) {
+    const ref = instanceRef(n);
+    const path = ref && containmentPath(ref.key, enclosing, defs);
+    if (!path) continue;
+    const inside = title(path[path.length - 1]);
+    if (path.length === 1) return `${inside} cannot go inside itself: this canvas is inside ${inside}`;
+    return `${title(path[0])} cannot go here: it holds ${inside} (${path.map(title).join(" › ")}), and this canvas is inside ${inside}, so ${inside} would contain itself`;
+  }
+  return undefined;
+}
+
 export function addNode(ctx: StoreContext, type: string, position: XY, opts: AddNodeOptions = {}): string {
   const added = missingComponents(ctx, opts.components);
   // An instance whose definition arrives with it is known only once the document carries it.
@@ -89,6 +115,8 @@ export function addNode(ctx: StoreContext, type: string, position: XY, opts: Add
     ? componentRegistry(ctx.registry, [...(doc(ctx).components ?? []), ...added])
     : ctx.registry;
   const def = registry.getOrThrow(type);
+  const refused = selfContaining(ctx, [{ type }], [...(doc(ctx).components ?? []), ...added]);
+  if (refused) throw new EditRefused(refused);
   const taken = new Set(doc(ctx).nodes.map((n) => n.id));
   const id = freshId(ctx.makeId, def.type, taken);
   const node: WorkflowNode = {
@@ -102,7 +130,7 @@ export function addNode(ctx: StoreContext, type: string, position: XY, opts: Add
   if (opts.fileInfo) node.fileInfo = { ...opts.fileInfo };
   shift(ctx, [node]);
   const edge = opts.connectFrom ? wireForNewNode(ctx, registry, node, def, opts.connectFrom) : undefined;
-  const splice = opts.spliceInto ? planNewNodeSplice(ctx, node, opts.spliceInto) : undefined;
+  const splice = opts.spliceInto ? planNewNodeSplice(ctx, node, opts.spliceInto, registry) : undefined;
   ctx.history.commit(
     `Add ${def.title}`,
     (d) => {
@@ -182,9 +210,12 @@ export function paste(ctx: StoreContext, input: unknown, at?: XY): PasteResult {
       ok: false,
       error: res.warnings.length ? `Nothing to paste: ${res.warnings.join("; ")}` : "Nothing to paste",
     };
+  const refused = selfContaining(ctx, res.nodes, [...(doc(ctx).components ?? []), ...res.components]);
+  if (refused) return { ok: false, error: `Not pasted: ${refused}` };
   ctx.history.commit(
     res.nodes.length === 1 ? "Paste node" : `Paste ${res.nodes.length} nodes`,
     (d) => {
+      if (res.components.length) d.components = [...(d.components ?? []), ...structuredClone(res.components)];
       d.nodes.push(...(res.nodes as Draft<WorkflowNode>[]));
       d.edges.push(...res.edges);
     },

@@ -67,6 +67,11 @@ export interface EditorStoreOptions {
   arrange?: (added: readonly WorkflowNode[], existing: readonly WorkflowNode[]) => XY;
 }
 
+/** An edit the store will not make, with the reason to show (addNode throws it). */
+export class EditRefused extends Error {
+  override name = "EditRefused";
+}
+
 export type PasteResult = { ok: true; nodeIds: string[]; warnings: string[] } | { ok: false; error: string };
 
 export interface AddNodeOptions {
