@@ -58,6 +58,8 @@ function Shell({ editor }: { editor: Editor }) {
           ui.set({ palette: { screen: { x: c.screen.x - 160, y: c.screen.y - 120 }, flow: c.flow } });
         },
         save: () => files.save(editor),
+        saveAs: () => void files.saveAs(editor),
+        download: () => files.download(editor),
         open: () => files.pickFile(editor),
         layout,
         fitView: () => fitGraph(canvasViewOf(editor), flow, { duration: 200 }),

@@ -42,7 +42,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { group: "View", keys: "Esc", action: "Close dialogs, clear selection" },
   { group: "View", keys: "?", action: "This help" },
   { group: "File & run", keys: "Ctrl+Enter", action: "Run the pipeline on fal (also from a text field)" },
-  { group: "File & run", keys: "Ctrl+S", action: "Save (to its workspace file, else download JSON)" },
+  {
+    group: "File & run",
+    keys: "Ctrl+S",
+    action: "Save where the pipeline lives (its workspace file or library entry); asks for a name the first time",
+  },
+  { group: "File & run", keys: "Ctrl+Shift+S", action: "Save as… a new name, which the pipeline then has" },
+  { group: "File & run", keys: "Ctrl+Alt+S", action: "Download the pipeline as a JSON file" },
   { group: "File & run", keys: "Ctrl+O", action: "Open a workflow file" },
 ];
 
@@ -62,6 +68,8 @@ export function isEditable(target: EventTarget | null): boolean {
 export interface ShortcutActions {
   openPalette(): void;
   save(): void;
+  saveAs(): void;
+  download(): void;
   open(): void;
   layout(): void;
   fitView(): void;
@@ -143,6 +151,14 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
   const onKey = (e: KeyboardEvent) => {
     const overlay = ui.get();
     if (overlay.palette || overlay.importOpen) return;
+    // Saving works from a text field too: the browser's own Ctrl+S (save the page) is never wanted.
+    if ((e.ctrlKey || e.metaKey) && (e.code === "KeyS" || e.key.toLowerCase() === "s")) {
+      e.preventDefault();
+      if (e.altKey) actions.download();
+      else if (e.shiftKey) actions.saveAs();
+      else actions.save();
+      return;
+    }
     if (e.key === "Escape") {
       if (overlay.help) return ui.set({ help: false });
       if (isEditable(e.target)) return;
@@ -161,7 +177,6 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     else if (mod && k === "d") store.duplicate();
     else if (mod && k === "a") store.selectAll();
     else if (mod && k === "b") store.toggleBypass();
-    else if (mod && k === "s") actions.save();
     else if (mod && k === "o") actions.open();
     else if (mod && e.shiftKey && k === "l") actions.layout();
     else if (!mod && (e.key === "Delete" || e.key === "Backspace")) store.removeSelection();

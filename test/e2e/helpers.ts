@@ -195,6 +195,14 @@ export async function downloadVia(page: Page, click: () => Promise<void>) {
   return { name: dl.suggestedFilename(), path, text: await readFile(path, "utf8") };
 }
 
+/** Downloads the pipeline the way a user does: the menu beside Save, then Download JSON. */
+export async function downloadPipeline(page: Page) {
+  return downloadVia(page, async () => {
+    await page.getByTestId("save-menu").click();
+    await page.getByRole("menuitem", { name: /Download JSON/ }).click();
+  });
+}
+
 /** Opens a file through the Open button's file picker. */
 export async function openViaPicker(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
   const [chooser] = await Promise.all([

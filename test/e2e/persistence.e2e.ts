@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import {
+  downloadPipeline,
   downloadVia,
   dropFile,
   emptyCanvasPoint,
@@ -109,7 +110,7 @@ describe("nothing is lost", () => {
     shootOnFailure(ctx, () => page);
     await node(page, "prompt").locator("textarea").first().fill("saved to disk");
     const ids = await nodeIds(page);
-    const file = await downloadVia(page, () => page.getByRole("button", { name: "Save", exact: true }).click());
+    const file = await downloadPipeline(page);
     expect(file.name).toMatch(/\.lora-graph\.json$/);
     expect(JSON.parse(file.text)).toMatchObject({ format: "lora-graph/workflow" });
     expect(file.text).toContain("saved to disk");
@@ -303,9 +304,9 @@ describe("nothing is lost", () => {
     expect(await banner.innerText()).toMatch(/storage full/i);
     await screenshot(page, "quota-banner");
 
-    // Editing continues, and Save still downloads.
+    // Editing continues, and Download still works.
     await node(page, "prompt").locator("textarea").first().fill("still editing while full");
-    const file = await downloadVia(page, () => page.getByRole("button", { name: "Save", exact: true }).click());
+    const file = await downloadPipeline(page);
     expect(file.text).toContain("still editing while full");
     // Another write is tried (and refused) while the disk is still full: the banner stays.
     const refused = () => page.evaluate(() => (window as unknown as { __refused: number }).__refused);

@@ -2,7 +2,7 @@
 // the command line see the same file, changes on disk show up live, and a save over a file changed
 // on disk offers Reload, Overwrite and Save as…, each keeping both versions.
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -102,6 +102,32 @@ describe("the Library on the workspace", () => {
     await expect.poll(() => page.getByTestId("autosave-where").innerText()).toMatch(/pipelines\/Castle\.json/);
     await expect.poll(() => promptField(page).inputValue()).toBe("a castle at dusk, from git");
     await two.context.close();
+    await context.close();
+  });
+
+  it("Ctrl+S on a never-saved pipeline asks for a name and writes pipelines/<name>.json; the next Ctrl+S writes the same file", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    shootOnFailure(ctx, () => page);
+    const downloads: string[] = [];
+    page.on("download", (d) => downloads.push(d.suggestedFilename()));
+    const free = await emptyCanvasPoint(page);
+    await page.mouse.click(free.x, free.y);
+    await page.keyboard.press("Control+s");
+    await page.getByTestId("save-as-dialog").waitFor();
+    await dialogSettled(page);
+    await page.getByTestId("save-as-name").fill("Queen on disk");
+    await page.getByTestId("save-as-submit").click();
+    await page.getByTestId("save-as-dialog").waitFor({ state: "detached" });
+    await expect.poll(() => page.getByTestId("doc-name").innerText()).toBe("Queen on disk");
+    expect(JSON.parse(readFileSync(onDisk("Queen on disk.json"), "utf8")).meta.name).toBe("Queen on disk");
+
+    await typeInPrompt(page, ", saved again");
+    await page.keyboard.press("Control+s");
+    await expect.poll(() => promptOnDisk("Queen on disk.json")).toMatch(/, saved again$/);
+    await page.getByTestId("dirty-dot").waitFor({ state: "detached" });
+    expect(await page.getByTestId("save-as-dialog").count()).toBe(0);
+    expect(readdirSync(join(dir, "pipelines")).filter((f) => f.startsWith("Queen"))).toEqual(["Queen on disk.json"]);
+    expect(downloads).toEqual([]);
     await context.close();
   });
 

@@ -317,6 +317,25 @@ describe("two tabs", () => {
     expect(JSON.parse(stored!.data).nodes.map((n: { type: string }) => n.type)).toContain("image");
   });
 
+  it("Save as… gives the pipeline its name, with no undo step; a rename in the editor renames the entry on the next save", async () => {
+    const b = await browser();
+    const a = await b.open();
+    buildGraph(a.store);
+    const steps = a.store.getState().history.past.length;
+    const rec = await a.session.saveAsToLibrary("My queen v1");
+    expect(a.store.getState().document.meta.name).toBe("My queen v1");
+    expect(a.store.getState().history.past).toHaveLength(steps);
+    expect(a.store.getState().dirty).toBe(false);
+    a.store.setMeta({ name: "My queen v2" });
+    expect(await a.session.saveToLibrary()).toBe("saved");
+    expect((await a.session.library.list()).map((r) => [r.id, r.name])).toEqual([[rec.id, "My queen v2"]]);
+    // Renamed in the Library: the open pipeline follows, stays saved, and saves without a conflict.
+    await a.session.renameInLibrary(rec.id, "Queen final");
+    expect(a.store.getState().document.meta.name).toBe("Queen final");
+    expect(a.store.getState().dirty).toBe(false);
+    expect(await a.session.saveToLibrary()).toBe("saved");
+  });
+
   it("AUTO-05: cancelling the conflict leaves the library record as the other tab saved it", async () => {
     const b = await browser();
     const a = await b.open();

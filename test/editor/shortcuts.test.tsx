@@ -12,6 +12,8 @@ let off: () => void;
 const actions = {
   openPalette: vi.fn(),
   save: vi.fn(),
+  saveAs: vi.fn(),
+  download: vi.fn(),
   open: vi.fn(),
   layout: vi.fn(),
   fitView: vi.fn(),
@@ -91,6 +93,17 @@ describe("keyboard shortcuts", () => {
     expect(ui.get().help).toBe(false);
     key(document.body, "s", { ctrlKey: true });
     expect(actions.save).toHaveBeenCalled();
+  });
+
+  it("Ctrl+Shift+S is Save as…, Ctrl+Alt+S downloads, and both work from a text field", () => {
+    const field = document.body.appendChild(document.createElement("textarea"));
+    vi.mocked(actions.save).mockClear();
+    key(field, "S", { ctrlKey: true, shiftKey: true, code: "KeyS" });
+    expect(actions.saveAs).toHaveBeenCalledTimes(1);
+    key(field, "s", { ctrlKey: true, altKey: true, code: "KeyS" });
+    expect(actions.download).toHaveBeenCalledTimes(1);
+    key(field, "s", { ctrlKey: true, code: "KeyS" });
+    expect(actions.save).toHaveBeenCalledTimes(1);
   });
 
   it("Ctrl+G makes a component; Tab opens a selected instance, else the palette; Esc with nothing selected leaves", () => {

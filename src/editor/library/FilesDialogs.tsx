@@ -151,7 +151,7 @@ function NameDialog() {
     }
   };
   return (
-    <Modal title="Save to library" onClose={close} width={420}>
+    <Modal title="Save as" onClose={close} width={420}>
       <form
         data-testid="save-as-dialog"
         onSubmit={(e) => {
@@ -220,7 +220,7 @@ function LibraryRow({
           onSubmit={(e) => {
             e.preventDefault();
             setRenaming(false);
-            void act(() => session.library.rename(rec.id, name));
+            void act(() => session.renameInLibrary(rec.id, name));
           }}
         >
           <input
@@ -322,8 +322,8 @@ function LibraryDialog() {
     return (
       <Modal title="Library" onClose={close}>
         <p>
-          The library needs browser storage (IndexedDB), which is not available here. Use Save to download your pipeline
-          as a file.
+          The library needs browser storage (IndexedDB), which is not available here. Use Download (Ctrl+Alt+S) to keep
+          your pipeline as a file.
         </p>
       </Modal>
     );

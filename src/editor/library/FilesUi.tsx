@@ -71,7 +71,7 @@ function Banners() {
       <div key="save" className="lg-banner error" role="alert" data-testid="banner-autosave-error">
         <strong>{quota ? "Autosave failed: storage full." : "Autosave failed."}</strong>{" "}
         {quota
-          ? "Your edits are safe in this tab. Free some browser storage (delete old library workflows or drafts) or use Save to download the file; autosave retries by itself."
+          ? "Your edits are safe in this tab. Free some browser storage (delete old library workflows or drafts) or use Download (Ctrl+Alt+S) to keep the file; autosave retries by itself."
           : `${s.autosave.error.message}. Your edits are safe in this tab; autosave retries by itself.`}
         <span className="lg-banner-muted"> Retrying in {Math.round(s.autosave.error.retryInMs / 1000)} s…</span>
       </div>,

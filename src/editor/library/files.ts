@@ -1,6 +1,6 @@
 /**
  * File and library actions for the toolbar, shortcuts and drop target: New, Open (picker or a
- * dropped file), Save (download), templates, the library. Every action that replaces the document
+ * dropped file), Save and Save as… (to the library or workspace), Download, templates, the library. Every action that replaces the document
  * goes through the session, which asks first when there is unsaved work and keeps the replaced
  * draft recoverable. Without a session (no IndexedDB) the same in-app question is still asked.
  */
@@ -180,7 +180,7 @@ export async function saveToLibrary(editor: Editor) {
   const session = getSession(editor);
   if (!session) {
     ui.toast(
-      "The library needs browser storage, which is not available here. Use Save to download the file.",
+      "The library needs browser storage, which is not available here. Use Download (Ctrl+Alt+S) to keep the file.",
       "error",
       7000,
     );
@@ -200,16 +200,26 @@ export async function saveToLibrary(editor: Editor) {
 }
 
 /**
- * Ctrl+S: a pipeline opened from the workspace folder is saved back to its file (with the
- * conflict check); anything else is downloaded, as before there was a workspace.
+ * Ctrl+S: saves where the pipeline lives, its workspace file or its entry in the browser's
+ * library; one never saved asks for a name first (Save as…). Without browser storage there is no
+ * library, and the file is downloaded instead.
  */
 export function save(editor: Editor) {
-  if (getSession(editor)?.state().library?.where === "workspace") void saveToLibrary(editor);
+  if (getSession(editor)) void saveToLibrary(editor);
   else saveToFile(editor);
+}
+
+/** Ctrl+Shift+S: saves a copy under a new name, which the pipeline then has. */
+export function saveAs(editor: Editor) {
+  if (!getSession(editor)) return saveToLibrary(editor);
+  const name = editor.store.getState().document.meta.name ?? "Untitled pipeline";
+  filesUiOf(editor).set({ nameFor: { initial: name } });
 }
 
 export const files = {
   save,
+  saveAs,
+  download: saveToFile,
   newPipeline,
   pickFile,
   openBlob,

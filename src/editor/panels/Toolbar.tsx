@@ -1,4 +1,7 @@
+import { useRef, useState } from "react";
 import { useReactFlow } from "@xyflow/react";
+import { Menu } from "../kit/Menu";
+import type { Editor } from "../store";
 import { files } from "../library/files";
 import { useEditor, useEditorInstance } from "../store/react";
 import { canvasViewOf } from "../flow/view";
@@ -37,6 +40,50 @@ function TB({
   );
 }
 
+/** Save, and beside it the menu of the other ways to keep the pipeline: Save as…, Download. */
+function SaveButtons({ editor }: { editor: Editor }) {
+  const more = useRef<HTMLButtonElement>(null);
+  const [at, setAt] = useState<{ x: number; y: number } | null>(null);
+  const open = () => {
+    const r = more.current!.parentElement!.getBoundingClientRect();
+    setAt({ x: r.left, y: r.bottom + 4 });
+  };
+  return (
+    <div className="tb-split">
+      <TB
+        icon="save"
+        label="Save"
+        title="Save where the pipeline lives: its workspace file or library entry; the first time, asks for a name (Ctrl+S)"
+        onClick={() => files.save(editor)}
+      />
+      <button
+        ref={more}
+        className="tb icon-only tb-more"
+        title="Save as…, Download"
+        aria-label="More ways to save"
+        aria-haspopup="menu"
+        aria-expanded={!!at}
+        data-testid="save-menu"
+        onClick={() => (at ? setAt(null) : open())}
+      >
+        <Icon name="chevronDown" size={13} />
+      </button>
+      {at && (
+        <Menu
+          label="Save menu"
+          at={at}
+          onClose={() => setAt(null)}
+          items={[
+            { id: "save", label: "Save", keys: "Ctrl+S", run: () => files.save(editor) },
+            { id: "save-as", label: "Save as…", keys: "Ctrl+Shift+S", run: () => void files.saveAs(editor) },
+            { id: "download", label: "Download JSON", keys: "Ctrl+Alt+S", run: () => files.download(editor) },
+          ]}
+        />
+      )}
+    </div>
+  );
+}
+
 export function Toolbar({ onLayout }: { onLayout(): void }) {
   const editor = useEditorInstance();
   const { store, ui } = editor;
@@ -53,9 +100,14 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
         <Icon name="logo" size={18} />
         <span>lora-graph</span>
       </div>
-      <div className="doc-name" title={dirty ? "Unsaved changes" : "Saved"}>
-        {name || "Untitled pipeline"}
-        {dirty && <span className="dirty-dot" aria-label="unsaved changes" />}
+      {/* The name gives way (with an ellipsis, whole on hover); the unsaved dot never does. */}
+      <div
+        className="doc-name"
+        data-testid="doc-name"
+        title={`${name || "Untitled pipeline"} (${dirty ? "unsaved changes" : "saved"})`}
+      >
+        <span className="doc-name-text">{name || "Untitled pipeline"}</span>
+        {dirty && <span className="dirty-dot" aria-label="unsaved changes" data-testid="dirty-dot" />}
       </div>
       <div className="tb-group">
         <TB icon="filePlus" label="New" title="New empty pipeline" onClick={() => void files.newPipeline(editor)} />
@@ -65,12 +117,7 @@ export function Toolbar({ onLayout }: { onLayout(): void }) {
           title="Open a workflow file (Ctrl+O), or drop one on the canvas"
           onClick={() => files.pickFile(editor)}
         />
-        <TB
-          icon="save"
-          label="Save"
-          title="Download the workflow as JSON (Ctrl+S)"
-          onClick={() => files.saveToFile(editor)}
-        />
+        <SaveButtons editor={editor} />
         <TB
           icon="braces"
           label="Import request"

@@ -115,7 +115,8 @@ export function createLibrary(db: Database, clock: () => number = Date.now): Wor
         await tx.done;
         return { ok: false, conflict: cur ? summary(cur) : null };
       }
-      const name = cur?.name ?? doc.meta.name ?? "Untitled pipeline";
+      // The pipeline's own name wins: renamed in the editor, its library entry follows.
+      const name = doc.meta.name?.trim() ? cleanName(doc.meta.name) : (cur?.name ?? "Untitled pipeline");
       const t = tick();
       const rec: WorkflowRecord = {
         id,

@@ -15,6 +15,7 @@ import type { KeyValue, TabChannel, TabLocks } from "./tabs";
 import { createSessionContext } from "./sessionContext";
 import {
   deleteFromLibrary,
+  renameInLibrary,
   libraryChanged,
   reloadLibrary,
   saveAsToLibrary,
@@ -121,6 +122,8 @@ export interface Session {
   reloadLibrary(): Promise<boolean>;
   saveAsToLibrary(name: string): Promise<WorkflowSummary>;
   deleteFromLibrary(id: string): Promise<void>;
+  /** Renames a library entry, and the pipeline with it when it is the open one. */
+  renameInLibrary(id: string, name: string): Promise<WorkflowSummary>;
   /** The document was written to a file: it is no longer unsaved work. */
   markSavedToFile(): void;
   discardCorrupt(slot?: string): Promise<void>;
@@ -152,6 +155,7 @@ export function createSession(opts: SessionOptions): Session {
     reloadLibrary: () => reloadLibrary(ctx),
     saveAsToLibrary: (name) => saveAsToLibrary(ctx, name),
     deleteFromLibrary: (id) => deleteFromLibrary(ctx, id),
+    renameInLibrary: (id, name) => renameInLibrary(ctx, id, name),
     markSavedToFile: () => store.markClean(),
     async discardCorrupt(slot = ctx.get().corrupt?.slot) {
       if (!slot) return;

@@ -16,6 +16,8 @@ export async function saveAsToLibrary(ctx: SessionContext, name: string): Promis
 
 async function saved(ctx: SessionContext, rec: WorkflowSummary): Promise<"saved"> {
   await setLibrary(ctx, rec);
+  // One name: the pipeline is called what it was saved as (a workspace file's name is its file's).
+  if (ctx.store.getState().document.meta.name !== rec.name) ctx.store.nameSaved(rec.name);
   ctx.store.markClean();
   await ctx.autosaver.flush();
   return "saved";
@@ -89,6 +91,16 @@ async function resolveConflict(
   if (res.ok) return saved(ctx, res.record);
   const again = await askConflict(ctx.ask, { lib, gone: res.conflict === null, when: "saving" });
   return resolveConflict(ctx, again, lib, res.conflict);
+}
+
+/** Renames a library entry; the open pipeline's entry renames the pipeline too (one name). */
+export async function renameInLibrary(ctx: SessionContext, id: string, name: string): Promise<WorkflowSummary> {
+  const rec = await ctx.library.rename(id, name);
+  if (ctx.get().library?.id === id) {
+    await setLibrary(ctx, rec);
+    ctx.store.nameSaved(rec.name);
+  }
+  return rec;
 }
 
 export async function deleteFromLibrary(ctx: SessionContext, id: string): Promise<void> {

@@ -67,6 +67,7 @@ export function createEditorStore(
     toggleBypass: (ids = state().selection.nodes) => edit.toggleBypass(ctx, ids),
     rename: (nodeId, label) => edit.rename(ctx, nodeId, label),
     setMeta: (patch) => edit.setMeta(ctx, patch),
+    nameSaved: (name) => edit.nameSaved(ctx, name),
     setExpanded: (nodeId, expanded) => edit.setExpanded(ctx, nodeId, expanded),
     setFileInfo: (nodeId, key, facts) => edit.setFileInfo(ctx, nodeId, key, facts),
     spliceNode: (nodeId, wireId, moves) => canvas.spliceNode(ctx, nodeId, wireId, moves),

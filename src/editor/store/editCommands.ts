@@ -55,6 +55,13 @@ export function setMeta(ctx: StoreContext, patch: Partial<WorkflowDocument["meta
   );
 }
 
+export function nameSaved(ctx: StoreContext, name: string): void {
+  // The stored copy carries the same name, so a clean pipeline stays clean.
+  ctx.history.silent((d) => {
+    d.meta.name = name;
+  }, !ctx.history.getState().dirty);
+}
+
 /** What was read from a file a param points to is a fact about the file, not an edit. */
 export function setFileInfo(ctx: StoreContext, nodeId: string, key: string, facts: FileFacts): void {
   ctx.history.silent((d) => {

@@ -122,6 +122,8 @@ export interface EditorStore {
   applyChange(label: string, next: ViewChange, options?: { selection?: Selection }): void;
   /** Edits the document's meta (name, description, tags); undefined values remove a key. */
   setMeta(patch: Partial<WorkflowDocument["meta"]>): void;
+  /** The name a save gave the pipeline: not an undo step, since undo is for the user's edits. */
+  nameSaved(name: string): void;
   /** Puts an existing node into a wire, moving the dragged nodes in the same step (docs/canvas.md). */
   spliceNode(nodeId: string, wireId: string, moves?: readonly { id: string; position: XY }[]): SplicePlan;
   /** Collapses the nodes (default: the selection) to their title bars, or opens them if all are. */
