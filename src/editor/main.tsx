@@ -11,7 +11,7 @@ import { startPersistence } from "./persistence/boot";
 import { arrangeAdded } from "./flow/place";
 import { canvasViewOf } from "./flow/view";
 import { detectWorkspace } from "./library/workspaceApi";
-import { attachWorkspace, workspaceLibrary } from "./library/workspace";
+import { attachBrowserComponents, attachWorkspace, workspaceLibrary } from "./library/workspace";
 
 /** First visit: the starter template, run through the loader like any file (migrations, checks). */
 function starter() {
@@ -42,5 +42,5 @@ void startPersistence(editor, {
       <App editor={editor} />
     </StrictMode>,
   );
-  void workspace.then((api) => api && attachWorkspace(editor, api));
+  void workspace.then((api) => (api ? attachWorkspace(editor, api) : attachBrowserComponents(editor)));
 });

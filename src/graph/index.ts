@@ -19,5 +19,6 @@ export * from "./flatten";
 export { canonicalJson, sortedCopy } from "./canonical";
 export * from "./extract";
 export * from "./componentFile";
+export * from "./componentVersions";
 export * from "./splice";
 export * from "./nodeNames";

@@ -14,7 +14,8 @@ import { createLibrary } from "../../src/editor/persistence/library";
 import { createWorkspaceApi, detectWorkspace, parseChange } from "../../src/editor/library/workspaceApi";
 import { combineLibraries, createWorkspaceLibrary, pipelineFileName } from "../../src/editor/library/workspaceLibrary";
 import { emptyDocument, serializeComponentFile, withHash, type WorkflowDocument } from "../../src/graph";
-import { compareVersions, readLibraryComponents } from "../../src/editor/library/libraryComponents";
+import { compareVersions } from "../../src/graph";
+import { readLibraryComponents } from "../../src/editor/library/libraryComponents";
 import { freshDb } from "./persistence.kit";
 import { stubRegistry } from "./stubRegistry";
 

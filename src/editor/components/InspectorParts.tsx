@@ -6,9 +6,11 @@
 import { useState, type ReactNode } from "react";
 import type { ParamSpec, WorkflowNode } from "../../graph";
 import { Menu } from "../kit/Menu";
+import { useWorkspace } from "../library/workspace";
 import { useEditor, useEditorInstance } from "../store/react";
 import { definitionOf } from "../store/scope";
-import { detach, expose, isInstance, openInstance, startMakeComponent } from "./ui";
+import { detach, expose, instanceKey, openInstance, startMakeComponent } from "./ui";
+import { hasUpdate, startPublish, startUpdate } from "./VersionDialogs";
 
 /** The multi-selection's way to make a component (Ctrl+G does the same). */
 export function MakeComponentButton() {
@@ -26,9 +28,12 @@ export function MakeComponentButton() {
 
 export function InstanceActions({ node }: { node: WorkflowNode }) {
   const editor = useEditorInstance();
-  if (!isInstance(editor, node.id)) return null;
+  const key = instanceKey(editor, node.id);
+  // Re-read with the library: the Update button comes and goes with newer versions.
+  useWorkspace((w) => w.components);
+  if (!key) return null;
   return (
-    <div className="row gap8 insp-actions">
+    <div className="row gap8 insp-actions instance-actions">
       <button className="btn" onClick={() => openInstance(editor, node.id)} title="Tab, or double-click the node">
         Open component
       </button>
@@ -39,6 +44,18 @@ export function InstanceActions({ node }: { node: WorkflowNode }) {
       >
         Detach
       </button>
+      <button
+        className="btn"
+        onClick={() => startPublish(editor, key)}
+        title="Publish to the library: write this component there, as a new version when the library has it already"
+      >
+        Publish…
+      </button>
+      {hasUpdate(editor, node.id) && (
+        <button className="btn primary" onClick={() => startUpdate(editor, node.id)}>
+          Update…
+        </button>
+      )}
     </div>
   );
 }

@@ -19,6 +19,7 @@ import {
   type ExposeChoice,
 } from "./commands";
 import { definitionOf, isPortStandIn } from "../store/scope";
+import { hasUpdate, startPublish, startUpdate } from "./VersionDialogs";
 import "./components.css";
 
 interface ComponentUiState {
@@ -41,6 +42,12 @@ export function startMakeComponent(editor: Editor, ids = editor.store.getState()
 export function isInstance(editor: Editor, id: string): boolean {
   const node = editor.store.getState().view.nodes.find((n) => n.id === id);
   return !!node && !!instanceRef(node);
+}
+
+/** The definition key (`id@version`) of an instance of the canvas's view. */
+export function instanceKey(editor: Editor, id: string): string | undefined {
+  const node = editor.store.getState().view.nodes.find((n) => n.id === id);
+  return node && instanceRef(node)?.key;
 }
 
 /** Enters an instance (double-click, Tab, the menus); a toast says why not. */
@@ -89,10 +96,15 @@ export function componentMenuItems(editor: Editor, ids: readonly string[]): Menu
   const items: MenuItem[] = [
     { id: "make-component", label: "Make component…", keys: "Ctrl+G", run: () => startMakeComponent(editor, own) },
   ];
-  if (own.length === 1 && isInstance(editor, own[0]))
+  const key = own.length === 1 ? instanceKey(editor, own[0]) : undefined;
+  if (key)
     items.unshift(
       { id: "open-component", label: "Open component", keys: "Tab", run: () => void openInstance(editor, own[0]) },
       { id: "detach-component", label: "Detach (own copy)", run: () => detach(editor, own[0]) },
+      { id: "publish-component", label: "Publish to library…", run: () => startPublish(editor, key) },
+      ...(hasUpdate(editor, own[0])
+        ? [{ id: "update-component", label: "Update from library…", run: () => startUpdate(editor, own[0]) }]
+        : []),
     );
   return items;
 }
@@ -134,6 +146,14 @@ export function Breadcrumb() {
         </span>
       ))}
       <span className="crumb-note">Editing the component: every instance follows.</span>
+      <button
+        type="button"
+        className="btn small"
+        onClick={() => startPublish(editor, scope[scope.length - 1].key)}
+        title="Publish to the library: write this component there, as a new version when the library has it already"
+      >
+        Publish…
+      </button>
       <button
         type="button"
         className="btn small crumb-exit"

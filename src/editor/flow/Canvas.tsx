@@ -13,6 +13,7 @@ import { Uploads } from "../files/Uploads";
 import { CanvasMenu, useContextMenuHandlers } from "./contextMenu";
 import { useSpliceDrag } from "./splice";
 import { Breadcrumb, MakeComponentDialog, useInstanceDoubleClick } from "../components/ui";
+import { VersionDialogs } from "../components/VersionDialogs";
 import "./comforts.css";
 import { useSettleLayout } from "./settle";
 import { lazyPart } from "../lazy";
@@ -118,6 +119,7 @@ export function Canvas() {
       <Breadcrumb />
       <CanvasMenu />
       <MakeComponentDialog />
+      <VersionDialogs />
     </div>
   );
 }

@@ -23,6 +23,7 @@ import { useNodeDiagnostics } from "../components/useNodeDiagnostics";
 import { NodeCanvasView } from "../teach/nodeViews";
 import { canvasUiOf, useCanvasUi } from "./canvasUi";
 import { InstanceBadge } from "../components/InstanceBadge";
+import { UpdateMark } from "../components/VersionDialogs";
 import "../components/components.css";
 import { glanceText } from "./glance";
 
@@ -156,6 +157,7 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
       style={{ ["--cat" as string]: def.category.color, height: node.collapsed ? undefined : farHeight }}
     >
       <NodeHead id={id} node={node} def={def} errors={errors} warnings={warnings} />
+      {!node.collapsed && <UpdateMark node={node} />}
       <NodePorts def={def} diags={diags} />
       {/* Collapsed: the title bar only; the ports above stay, gathered on the bar, so wires keep their ends. */}
       {!node.collapsed && (

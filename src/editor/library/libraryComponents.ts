@@ -1,26 +1,54 @@
 /**
- * Reading the workspace's published components (`components/*.json`): the newest version of
- * each id, each with the definitions it uses (docs/components.md#the-workspace).
+ * The component library (docs/components.md#versions): the workspace's `components/*.json` when
+ * the editor is served by our server, else this browser's IndexedDB. Both keep one component
+ * file per published version and list the newest version of each id, each with the definitions
+ * it uses.
  */
-import { loadComponentFile, type ComponentDefinition } from "../../graph";
+import {
+  compareVersions,
+  componentFileName,
+  componentKey,
+  loadComponentFile,
+  serializeComponentFile,
+  type ComponentDefinition,
+  type ComponentFile,
+} from "../../graph";
+import type { Database } from "../persistence/db";
 import type { WorkspaceApi } from "./workspaceApi";
 
 export interface LibraryComponent {
   definition: ComponentDefinition;
   uses: ComponentDefinition[];
+  /** Where it is kept: `components/<file>` in the workspace, or `this browser`. */
   file: string;
 }
 
-/** `1.10.0` after `1.9.3`; a pre-release or build suffix is ignored. */
-export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) =>
-    v
-      .split(/[-+]/)[0]
-      .split(".")
-      .map((n) => Number.parseInt(n, 10) || 0);
-  const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
+export type PublishResult = { ok: true; file: string } | { ok: false; reason: string };
+
+export interface ComponentLibrary {
+  where: "workspace" | "browser";
+  /** Every readable version, newest of each id only; what could not be read is named in `skipped`. */
+  read(): Promise<{ items: LibraryComponent[]; skipped: string[] }>;
+  /** Writes one version; refused when that version is already there (versions never change). */
+  publish(file: ComponentFile): Promise<PublishResult>;
+}
+
+/** The newest version of each id among the readable files; the others named in `skipped`. */
+function newestOf(files: readonly { name: string; text: string | null }[]) {
+  const newest = new Map<string, LibraryComponent>();
+  const skipped: string[] = [];
+  for (const f of files) {
+    const r = f.text === null ? null : loadComponentFile(f.text);
+    if (!r?.ok) {
+      skipped.push(f.name);
+      continue;
+    }
+    const item = { definition: r.file.definition, uses: r.file.uses, file: f.name };
+    const had = newest.get(item.definition.id);
+    if (!had || compareVersions(item.definition.version, had.definition.version) > 0)
+      newest.set(item.definition.id, item);
+  }
+  return { items: [...newest.values()].sort((a, b) => a.definition.title.localeCompare(b.definition.title)), skipped };
 }
 
 /**
@@ -31,19 +59,54 @@ export async function readLibraryComponents(
   api: WorkspaceApi,
 ): Promise<{ items: LibraryComponent[]; skipped: string[] }> {
   const { components } = await api.list();
-  const newest = new Map<string, LibraryComponent>();
-  const skipped: string[] = [];
+  const files = [];
   for (const f of components) {
     const got = await api.read("components", f.name).catch(() => null);
-    const r = got ? loadComponentFile(got.text) : null;
-    if (!r?.ok) {
-      skipped.push(`components/${f.name}`);
-      continue;
-    }
-    const item = { definition: r.file.definition, uses: r.file.uses, file: `components/${f.name}` };
-    const had = newest.get(item.definition.id);
-    if (!had || compareVersions(item.definition.version, had.definition.version) > 0)
-      newest.set(item.definition.id, item);
+    files.push({ name: `components/${f.name}`, text: got?.text ?? null });
   }
-  return { items: [...newest.values()].sort((a, b) => a.definition.title.localeCompare(b.definition.title)), skipped };
+  return newestOf(files);
+}
+
+/** The workspace's `components/` folder. A new version is written with `If-None-Match: *`. */
+export function workspaceComponents(api: WorkspaceApi): ComponentLibrary {
+  return {
+    where: "workspace",
+    read: () => readLibraryComponents(api),
+    async publish(file) {
+      const name = componentFileName(file.definition);
+      const r = await api.write("components", name, serializeComponentFile(file), { ifNoneMatch: "*" });
+      if (!r.ok)
+        return {
+          ok: false,
+          reason: `components/${name} was published meanwhile (another tab, the CLI or git); close this and publish again`,
+        };
+      return { ok: true, file: `components/${name}` };
+    },
+  };
+}
+
+export const BROWSER_LIBRARY = "this browser";
+
+/** This browser's library (IndexedDB), for an editor served without our server. */
+export function browserComponents(db: () => Promise<Database>, onPublish?: () => void): ComponentLibrary {
+  return {
+    where: "browser",
+    async read() {
+      const records = await (await db()).getAll("components");
+      return newestOf(records.map((r) => ({ name: BROWSER_LIBRARY, text: r.data })));
+    },
+    async publish(file) {
+      const key = componentKey(file.definition.id, file.definition.version);
+      const tx = (await db()).transaction("components", "readwrite");
+      if (await tx.store.get(key)) {
+        void tx.done.catch(() => {});
+        tx.abort();
+        return { ok: false, reason: `this browser’s library has ${key} already; close this and publish again` };
+      }
+      await tx.store.put({ key, data: serializeComponentFile(file), publishedAt: Date.now() });
+      await tx.done;
+      onPublish?.();
+      return { ok: true, file: BROWSER_LIBRARY };
+    },
+  };
 }

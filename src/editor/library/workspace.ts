@@ -13,10 +13,18 @@ import type { WorkspaceApi, WorkspaceChange } from "./workspaceApi";
 import { combineLibraries, createWorkspaceLibrary, fileOfId, isWorkspaceId, workspaceId } from "./workspaceLibrary";
 import { createLibrary, type WorkflowLibrary } from "../persistence/library";
 import type { Database } from "../persistence/db";
-import { readLibraryComponents, type LibraryComponent } from "./libraryComponents";
+import {
+  browserComponents,
+  workspaceComponents,
+  type ComponentLibrary,
+  type LibraryComponent,
+} from "./libraryComponents";
+import { openDatabase } from "../persistence/db";
 
 export interface WorkspaceState {
   api: WorkspaceApi | null;
+  /** Where components are published: the workspace, else this browser (null until known). */
+  library: ComponentLibrary | null;
   /** Goes up with each change seen on disk. */
   revision: number;
   /** The open pipeline changed on disk while this tab had no edits: offer to reload it. */
@@ -32,6 +40,7 @@ const workspacePart = definePart(
   () => ({
     state: createUiStore<WorkspaceState>({
       api: null,
+      library: null,
       revision: 0,
       offer: null,
       components: [],
@@ -54,7 +63,7 @@ export const workspaceLibrary = (db: Database, api: WorkspaceApi): WorkflowLibra
 export function attachWorkspace(editor: Editor, api: WorkspaceApi): void {
   const part = editor.part(workspacePart);
   const ws = part.state;
-  ws.set({ api });
+  ws.set({ api, library: workspaceComponents(api) });
   // One change at a time, so two quick writes never ask two questions at once.
   let queue = Promise.resolve();
   const handle = (c: WorkspaceChange) => {
@@ -79,11 +88,34 @@ export function attachWorkspace(editor: Editor, api: WorkspaceApi): void {
   void refreshComponents(ws);
 }
 
-async function refreshComponents(ws: UiStore<WorkspaceState>) {
-  const api = ws.get().api;
-  if (!api) return;
+const CHANNEL = "lora-graph-components";
+
+/**
+ * Served without our server: components are published to this browser's IndexedDB, and other
+ * tabs of this browser hear of it.
+ */
+export function attachBrowserComponents(editor: Editor): void {
+  const part = editor.part(workspacePart);
+  const ws = part.state;
+  const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(CHANNEL);
+  const library = browserComponents(
+    () => openDatabase(),
+    () => channel?.postMessage("published"),
+  );
+  ws.set({ library });
+  if (channel) {
+    channel.onmessage = () => void refreshComponents(ws);
+    part.stop = () => channel.close();
+  }
+  void refreshComponents(ws);
+}
+
+/** Reads the library's components again (after a publish, or a change elsewhere). */
+export async function refreshComponents(ws: UiStore<WorkspaceState>) {
+  const library = ws.get().library;
+  if (!library) return;
   try {
-    const { items, skipped } = await readLibraryComponents(api);
+    const { items, skipped } = await library.read();
     ws.set({ components: items, componentProblems: skipped });
   } catch {
     // The list stays as it was; the next change on disk reads it again.

@@ -7,8 +7,11 @@
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 
 export const DB_NAME = "lora-graph";
-/** 2: wildcard lists moved here from localStorage (src/editor/batch/lists.ts moves them on first read). */
-export const DB_VERSION = 2;
+/**
+ * 2: wildcard lists moved here from localStorage (src/editor/batch/lists.ts moves them on first read).
+ * 3: published components, when there is no workspace (src/editor/library/componentLibrary.ts).
+ */
+export const DB_VERSION = 3;
 
 /** One autosave of one tab's draft. Immutable once written; a slot points at its newest and last good. */
 export interface SnapshotRecord {
@@ -66,12 +69,22 @@ export interface WildcardRecord {
   updatedAt: number;
 }
 
+/** A component version published to this browser's library (no workspace): one component file. */
+export interface ComponentRecord {
+  /** `id@version`. */
+  key: string;
+  /** serializeComponentFile text, as the workspace would hold it. */
+  data: string;
+  publishedAt: number;
+}
+
 export interface LoraGraphDB extends DBSchema {
   snapshots: { key: string; value: SnapshotRecord; indexes: { slot: string } };
   drafts: { key: string; value: DraftRecord; indexes: { updatedAt: number } };
   recent: { key: string; value: RecentDraftRecord; indexes: { savedAt: number } };
   workflows: { key: string; value: WorkflowRecord; indexes: { updatedAt: number } };
   wildcards: { key: string; value: WildcardRecord };
+  components: { key: string; value: ComponentRecord };
 }
 
 export type Database = IDBPDatabase<LoraGraphDB>;
@@ -87,6 +100,7 @@ export function openDatabase(name: string = DB_NAME): Promise<Database> {
         db.createObjectStore("workflows", { keyPath: "id" }).createIndex("updatedAt", "updatedAt");
       }
       if (oldVersion < 2) db.createObjectStore("wildcards", { keyPath: "name" });
+      if (oldVersion < 3) db.createObjectStore("components", { keyPath: "key" });
     },
     blocking(_current, _next, event) {
       // A newer version of the app opened the database in another tab: let it upgrade. Kept

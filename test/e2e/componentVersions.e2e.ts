@@ -1,0 +1,227 @@
+// The component library with versions (docs/components.md#versions): publish from the editor,
+// use the component in a second pipeline, bump it from the first; the second offers Update with
+// the plain-words diff, Update applies in one undo step, and a major version waits for each
+// instance. Two tabs share one workspace folder; a reload restores everything.
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import {
+  dialogSettled,
+  emptyCanvasPoint,
+  node,
+  openEditor,
+  openViaPicker,
+  setupServerAndBrowser,
+  shootOnFailure,
+} from "./helpers";
+
+const dir = mkdtempSync(join(tmpdir(), "lora-graph-versions-e2e-"));
+let srv: StartedServer;
+let b: TestBrowser;
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)), { workspaceDir: dir });
+
+const published = () => readdirSync(join(dir, "components")).sort();
+const pipelineFile = (name: string) => JSON.parse(readFileSync(join(dir, "pipelines", name), "utf8"));
+const crumbs = (page: Page) => page.getByTestId("component-breadcrumb");
+const badge = (page: Page, id: string) => node(page, id).getByTestId("instance-badge").innerText();
+const mark = (page: Page, id: string) => node(page, id).getByTestId("update-mark");
+const scale = (page: Page, id: string) => page.locator(`#n-${id}-lora-2\\.scale`).inputValue();
+const instances = (page: Page) =>
+  page
+    .locator('.react-flow__node:has([data-testid="instance-badge"])')
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-id")!).sort());
+
+async function clickCanvas(page: Page) {
+  const free = await emptyCanvasPoint(page);
+  await page.mouse.click(free.x, free.y);
+}
+
+/** Opens the instance, types a new LoRA 2 weight inside, and opens the breadcrumb's Publish. */
+async function editInsideAndPublish(page: Page, weight: string) {
+  await node(page, "style-stack").locator(".node-title").click();
+  await page.keyboard.press("Tab");
+  await expect.poll(() => crumbs(page).isVisible()).toBe(true);
+  await page.locator("#n-lora-2-scale").click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type(weight);
+  await page.keyboard.press("Tab");
+  await crumbs(page).getByRole("button", { name: "Publish…" }).click();
+  await page.getByTestId("publish-dialog").waitFor();
+  await dialogSettled(page);
+}
+
+async function saveAs(page: Page, name: string) {
+  await page.getByRole("button", { name: "Library" }).click();
+  await page.getByTestId("library-dialog").waitFor();
+  await dialogSettled(page);
+  await page.getByTestId("library-save-current").click();
+  await page.getByTestId("save-as-name").fill(name);
+  await page.getByTestId("save-as-submit").click();
+  await page.getByTestId("save-as-dialog").waitFor({ state: "detached" });
+  await page.keyboard.press("Escape");
+}
+
+describe("publishing and updating components", () => {
+  it("publish, use elsewhere, bump minor then major: Update offers the diff, undoes in one step, survives reload", async (ctx) => {
+    const one = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const a = one.page;
+    let shot: Page = a;
+    shootOnFailure(ctx, () => shot);
+    await openViaPicker(a, {
+      name: "style-stack.json",
+      mimeType: "application/json",
+      buffer: await readFile("test/fixtures/components/style-stack.json"),
+    });
+    await expect.poll(() => node(a, "style-stack").isVisible()).toBe(true);
+
+    // Publish from the instance's menu: new to the library, so no bump is asked.
+    await node(a, "style-stack").locator(".node-title").click({ button: "right" });
+    await a.getByRole("menuitem", { name: "Publish to library…" }).click();
+    const dialog = a.getByTestId("publish-dialog");
+    await dialogSettled(a);
+    expect(await dialog.innerText()).toMatch(/not in the library yet/);
+    await a.getByTestId("publish-submit").click();
+    await expect.poll(published).toEqual(["local.style-stack.1.0.0.json"]);
+
+    // Publishing it unchanged (from the inspector) says so and writes nothing.
+    await node(a, "style-stack").locator(".node-title").click();
+    await a.getByRole("button", { name: "Publish…" }).click();
+    await dialogSettled(a);
+    await a.getByTestId("publish-unchanged").waitFor();
+    expect(await dialog.getByTestId("publish-submit").count()).toBe(0);
+    await a.keyboard.press("Escape");
+    expect(published()).toEqual(["local.style-stack.1.0.0.json"]);
+
+    // A second pipeline, in another tab, uses it twice from the palette's Components.
+    const two = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    const p = two.page;
+    shot = p;
+    const item = p.locator(".side-item").filter({ hasText: "Style stack" });
+    await item.click();
+    await expect.poll(async () => (await instances(p)).length).toBe(1);
+    await item.click();
+    await expect.poll(async () => (await instances(p)).length).toBe(2);
+    const [i1, i2] = await instances(p);
+    await expect.poll(() => scale(p, i1)).toBe("0.8");
+
+    // Back in the first: a new weight inside, published as a minor version.
+    shot = a;
+    await editInsideAndPublish(a, "0.3");
+    expect(await dialog.getByTestId("version-definition").innerText()).toMatch(/default 0\.8 → 0\.3/);
+    expect(await dialog.getByTestId("version-request").innerText()).toMatch(/scale 0\.8 → 0\.3/);
+    // Only a default changed: patch is suggested; the author picks minor.
+    expect(await dialog.locator(".version-bump", { hasText: "suggested" }).innerText()).toMatch(/^Patch 1\.0\.1/);
+    for (const size of [
+      { width: 1280, height: 720 },
+      { width: 1440, height: 900 },
+    ]) {
+      await a.setViewportSize(size);
+      console.log(`screenshot: ${await screenshot(a, `component-publish-dialog-${size.width}x${size.height}`)}`);
+    }
+    await dialog.getByRole("radio", { name: /Minor/ }).check();
+    await a.getByTestId("publish-submit").click();
+    await expect.poll(published).toContain("local.style-stack.1.1.0.json");
+    // The first pipeline now uses what it published: no offer to update to its own edit.
+    await expect.poll(() => crumbs(a).locator(".crumb-version").innerText()).toBe("1.1.0");
+    await crumbs(a).getByRole("button", { name: /Done/ }).click();
+    await expect.poll(() => crumbs(a).count()).toBe(0);
+    expect(await badge(a, "style-stack")).toContain("1.1.0");
+    expect(await mark(a, "style-stack").count()).toBe(0);
+
+    // The second pipeline sees it live: each instance offers the update, with the diff.
+    shot = p;
+    for (const id of [i1, i2])
+      await expect.poll(() => mark(p, id).innerText()).toMatch(/v1\.0\.0 → v1\.1\.0 available/);
+    await mark(p, i1).getByRole("button", { name: "Update…" }).click();
+    const update = p.getByTestId("update-dialog");
+    await dialogSettled(p);
+    expect(await update.getByTestId("version-definition").innerText()).toMatch(/Scale” default 0\.8 → 0\.3/);
+    // Its instances are not wired to a sampler here: what it sends stays the same, and it says so.
+    expect(await update.getByTestId("version-request").innerText()).toMatch(/stays the same/);
+    expect(await update.getByTestId("update-scope").innerText()).toMatch(/All 2 instances/);
+    for (const size of [
+      { width: 1440, height: 900 },
+      { width: 1280, height: 720 },
+    ]) {
+      await p.setViewportSize(size);
+      console.log(`screenshot: ${await screenshot(p, `component-update-dialog-${size.width}x${size.height}`)}`);
+    }
+    await p.getByTestId("update-submit").click();
+    for (const id of [i1, i2]) {
+      await expect.poll(() => badge(p, id)).toContain("1.1.0");
+      await expect.poll(() => scale(p, id)).toBe("0.3");
+      expect(await mark(p, id).count()).toBe(0);
+    }
+    // One Ctrl+Z takes both back, with the offer.
+    await clickCanvas(p);
+    await p.keyboard.press("Control+z");
+    for (const id of [i1, i2]) {
+      await expect.poll(() => badge(p, id)).toContain("1.0.0");
+      await expect.poll(() => scale(p, id)).toBe("0.8");
+      await mark(p, id).waitFor();
+    }
+    await mark(p, i2).getByRole("button", { name: "Update…" }).click();
+    await dialogSettled(p);
+    await p.getByTestId("update-submit").click();
+    for (const id of [i1, i2]) await expect.poll(() => badge(p, id)).toContain("1.1.0");
+
+    // A major version from the first pipeline.
+    shot = a;
+    await editInsideAndPublish(a, "0.5");
+    await dialog.getByRole("radio", { name: /Major/ }).check();
+    await a.getByTestId("publish-submit").click();
+    await expect.poll(published).toContain("local.style-stack.2.0.0.json");
+    await crumbs(a).getByRole("button", { name: /Done/ }).click();
+
+    // The second updates one instance at a time; the file carries both versions meanwhile.
+    shot = p;
+    for (const id of [i1, i2]) await expect.poll(() => mark(p, id).innerText()).toMatch(/v1\.1\.0 → v2\.0\.0/);
+    await mark(p, i1).getByRole("button", { name: "Update…" }).click();
+    await dialogSettled(p);
+    expect(await update.getByTestId("update-scope").innerText()).toMatch(/only this instance.*other 1 keep 1\.1\.0/);
+    await p.getByTestId("update-submit").click();
+    await expect.poll(() => badge(p, i1)).toContain("2.0.0");
+    await expect.poll(() => scale(p, i1)).toBe("0.5");
+    expect(await badge(p, i2)).toContain("1.1.0");
+    await mark(p, i2).waitFor();
+    await saveAs(p, "Second");
+    const versions = (name: string) =>
+      (pipelineFile(name).components as { version: string }[]).map((c) => c.version).sort();
+    expect(versions("Second.json")).toEqual(["1.1.0", "2.0.0"]);
+
+    // The other from its node menu; the old version then leaves the file.
+    await node(p, i2).locator(".node-title").click({ button: "right" });
+    await p.getByRole("menuitem", { name: "Update from library…" }).click();
+    await dialogSettled(p);
+    await p.getByTestId("update-submit").click();
+    await expect.poll(() => badge(p, i2)).toContain("2.0.0");
+    await clickCanvas(p);
+    await p.keyboard.press("Control+s");
+    await expect.poll(() => versions("Second.json")).toEqual(["2.0.0"]);
+
+    // A reload restores both pipelines as they were: new versions, no offers.
+    for (const page of [a, p]) {
+      await expect.poll(() => page.getByTestId("autosave-status").innerText()).toMatch(/Saved/);
+      await page.reload();
+    }
+    await expect.poll(() => node(p, i2).isVisible(), { timeout: 20_000 }).toBe(true);
+    for (const id of [i1, i2]) {
+      expect(await badge(p, id)).toContain("2.0.0");
+      await expect.poll(() => scale(p, id)).toBe("0.5");
+    }
+    await expect.poll(() => node(a, "style-stack").isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await badge(a, "style-stack")).toContain("2.0.0");
+    await p.locator(".side-item").filter({ hasText: "Style stack" }).waitFor();
+    expect(await p.getByTestId("update-mark").count()).toBe(0);
+    expect(await a.getByTestId("update-mark").count()).toBe(0);
+    expect(existsSync(join(dir, "components", "local.style-stack.1.0.0.json"))).toBe(true);
+    expect([...one.errors, ...two.errors]).toEqual([]);
+    await two.context.close();
+    await one.context.close();
+  });
+});
