@@ -74,11 +74,12 @@ function forbidNativeDialogs(page: Page): string[] {
 }
 
 describe("nothing is lost", () => {
-  it("AUTO-01: a reload right after the last edit restores graph, viewport and selection, with a notice", async (ctx) => {
+  it("AUTO-01 / AUTO-08: a reload right after the last keystroke restores graph, viewport, selection and the keystroke", async (ctx) => {
     const { page, context, errors } = await openEditor(b, srv.url);
     shootOnFailure(ctx, () => page);
     await addNodeViaSearch(page, "scheduler");
-    await node(page, "prompt").locator("textarea").first().fill("a quiet harbour at dawn, oil painting");
+    const prompt = node(page, "prompt").locator("textarea").first();
+    await prompt.fill("a quiet harbour");
     // Pan and zoom the view.
     const p = await emptyCanvasPoint(page);
     await page.mouse.move(p.x, p.y);
@@ -89,15 +90,23 @@ describe("nothing is lost", () => {
     await page.mouse.up();
     // Select the Base model node.
     await node(page, "base").locator(".node-head").click();
-    // Reload as soon as the selection shows: the debounced autosave has not run yet, so the
-    // page-hide flush must save the last edits.
     await expect.poll(async () => (await visibleState(page)).selected).toEqual(["base"]);
     const before = await visibleState(page);
 
+    // The last edit is typed and the page reloaded at once: no autosave write has run since the
+    // keystrokes, so only what the page does as it goes can keep them.
+    await prompt.focus();
+    await page.keyboard.type(" at dawn");
     await page.reload();
+
     await page.getByTestId("restored-notice").waitFor({ timeout: 10_000 });
     await page.waitForSelector(".react-flow__node");
-    await expect.poll(() => visibleState(page)).toEqual(before);
+    const expected = {
+      ...before,
+      fields: before.fields.map((f) => f.replace(/=a quiet harbour$/, "=a quiet harbour at dawn")),
+    };
+    expect(expected.fields.some((f) => f.endsWith("=a quiet harbour at dawn"))).toBe(true);
+    await expect.poll(() => visibleState(page)).toEqual(expected);
     expect(await page.getByTestId("restored-notice").innerText()).toMatch(/Restored/);
     await screenshot(page, "restored-after-reload");
     expect(errors).toEqual([]);

@@ -5,6 +5,7 @@ import { createEditorStore, counterIds, type EditorStore } from "../../src/edito
 import { openDatabase, type Database } from "../../src/editor/persistence/db";
 import { createSession, type Ask, type AskRequest, type Session } from "../../src/editor/persistence/session";
 import { memoryLocks, type KeyValue, type TabLocks } from "../../src/editor/persistence/tabs";
+import type { BackupStorage } from "../../src/editor/persistence/backup";
 import { stubRegistry } from "./stubRegistry";
 
 let dbCounter = 0;
@@ -12,9 +13,56 @@ export async function freshDb(): Promise<Database> {
   return openDatabase(`lora-graph-test-${process.pid}-${++dbCounter}-${Math.random().toString(36).slice(2)}`);
 }
 
-export function memoryStorage(): KeyValue & { data: Map<string, string> } {
+export function memoryStorage(): KeyValue & BackupStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();
-  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+  return {
+    data,
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: (k) => void data.delete(k),
+  };
+}
+
+/**
+ * What a browser does to a page's IndexedDB work when the page goes (reload, close), as measured
+ * in Chromium (docs/reliability.md#losing-work): none of the page's code runs after `pagehide`,
+ * so a transaction not committed explicitly by then is dropped. Records the transactions begun
+ * from now on; `unload()` aborts each one not committed. `honoursCommit: false` models an engine
+ * that drops even those.
+ */
+export function pageLifetime(opts: { honoursCommit?: boolean } = {}): { unload(): void } {
+  const open = new Set<IDBTransaction>();
+  const committed = new WeakSet<IDBTransaction>();
+  const dbProto = IDBDatabase.prototype;
+  const txProto = IDBTransaction.prototype;
+  const { transaction, commit } = { transaction: dbProto.transaction, commit: txProto.commit };
+  dbProto.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase["transaction"]>) {
+    const tx = transaction.apply(this, args);
+    open.add(tx);
+    const forget = () => open.delete(tx);
+    tx.addEventListener("complete", forget);
+    tx.addEventListener("abort", forget);
+    return tx;
+  } as IDBDatabase["transaction"];
+  txProto.commit = function (this: IDBTransaction) {
+    if (opts.honoursCommit === false) return;
+    committed.add(this);
+    commit.call(this);
+  };
+  return {
+    unload() {
+      dbProto.transaction = transaction;
+      txProto.commit = commit;
+      for (const tx of open) {
+        if (committed.has(tx)) continue;
+        try {
+          tx.abort();
+        } catch {
+          // already finished
+        }
+      }
+    },
+  };
 }
 
 /** A scripted in-app dialog: answers in order, records what was asked. */
@@ -39,9 +87,13 @@ export interface Tab {
 export interface Browser {
   db: Database;
   locks: TabLocks;
+  /** The origin's localStorage, shared by its tabs. */
+  local: ReturnType<typeof memoryStorage>;
   /** Opens a tab; pass the storage of a closed tab to simulate reloading it. */
   open(opts?: {
     storage?: ReturnType<typeof memoryStorage>;
+    /** The synchronous draft copy's storage (default: the shared `local`; null: none). */
+    backup?: BackupStorage | null;
     answers?: (string | null)[];
     retryBaseMs?: number;
   }): Promise<Tab>;
@@ -50,9 +102,11 @@ export interface Browser {
 export async function browser(): Promise<Browser> {
   const db = await freshDb();
   const locks = memoryLocks();
+  const local = memoryStorage();
   return {
     db,
     locks,
+    local,
     async open(opts = {}) {
       const storage = opts.storage ?? memoryStorage();
       const store = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
@@ -64,6 +118,7 @@ export async function browser(): Promise<Browser> {
         ask,
         locks,
         storage,
+        backup: opts.backup === undefined ? local : opts.backup,
         debounceMs: 5,
         maxWaitMs: 20,
         retryBaseMs: opts.retryBaseMs ?? 10,

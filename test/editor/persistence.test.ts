@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { browser, buildGraph, freshDb, memoryStorage } from "./persistence.kit";
+import { browser, buildGraph, freshDb, memoryStorage, pageLifetime, type Browser, type Tab } from "./persistence.kit";
+import { attachLifecycle } from "../../src/editor/persistence/session";
+import { backupKey } from "../../src/editor/persistence/backup";
 import { createDraftStore } from "../../src/editor/persistence/drafts";
 import { DRAFT_KIND, encodeDraft } from "../../src/editor/persistence/snapshot";
 import { TAB_KEY } from "../../src/editor/persistence/tabs";
@@ -454,21 +456,20 @@ it("decodes only what the registry can load (stub registry sanity)", () => {
 });
 
 describe("flush on leaving the page", () => {
-  it("flushes when the tab becomes hidden and on pagehide, not when it becomes visible", async () => {
-    const { attachLifecycle } = await import("../../src/editor/persistence/session");
+  it("keeps the draft when the tab becomes hidden and on pagehide, not when it becomes visible", () => {
     const doc = Object.assign(new EventTarget(), { visibilityState: "visible" as DocumentVisibilityState });
     const win = new EventTarget();
-    const flush = vi.fn(async () => {});
-    const detach = attachLifecycle({ flush }, doc as never, win as never);
+    const leave = vi.fn();
+    const detach = attachLifecycle({ leave }, doc as never, win as never);
     doc.dispatchEvent(new Event("visibilitychange"));
-    expect(flush).not.toHaveBeenCalled();
+    expect(leave).not.toHaveBeenCalled();
     doc.visibilityState = "hidden";
     doc.dispatchEvent(new Event("visibilitychange"));
     win.dispatchEvent(new Event("pagehide"));
-    expect(flush).toHaveBeenCalledTimes(2);
+    expect(leave.mock.calls).toEqual([[false], [true]]);
     detach();
     win.dispatchEvent(new Event("pagehide"));
-    expect(flush).toHaveBeenCalledTimes(2);
+    expect(leave).toHaveBeenCalledTimes(2);
   });
 
   it("a pending debounced edit is on disk right after a flush", async () => {
@@ -478,5 +479,108 @@ describe("flush on leaving the page", () => {
     await tab.session.flush();
     const read = await tab.session.drafts.read(tab.session.state().slot!);
     expect(read!.current!.data).toContain("flushed on hide");
+  });
+});
+
+/** Fake page events for one tab, wired the way boot.ts wires the real ones. */
+function pageEvents(tab: Tab) {
+  const doc = Object.assign(new EventTarget(), { visibilityState: "visible" as DocumentVisibilityState });
+  const win = new EventTarget();
+  attachLifecycle(tab.session, doc as never, win as never);
+  return {
+    hide() {
+      doc.visibilityState = "hidden";
+      doc.dispatchEvent(new Event("visibilitychange"));
+    },
+    pagehide: () => win.dispatchEvent(new Event("pagehide")),
+  };
+}
+
+/**
+ * An edit made within the debounce, then the page goes at once: the old tab's IndexedDB work that
+ * was not committed is dropped and none of its code runs again (pageLifetime), then the tab
+ * is opened again over the same sessionStorage.
+ */
+async function editThenLeave(
+  b: Browser,
+  how: (events: ReturnType<typeof pageEvents>) => void,
+  opts: { backup?: null; honoursCommit?: boolean } = {},
+) {
+  const tab = await b.open({ backup: opts.backup });
+  const events = pageEvents(tab);
+  const page = pageLifetime({ honoursCommit: opts.honoursCommit });
+  buildGraph(tab.store, "typed just before the reload");
+  how(events);
+  page.unload();
+  tab.close();
+  const again = await b.open({ storage: tab.storage, backup: opts.backup });
+  return { tab, again, prompt: JSON.stringify(again.store.getState().document) };
+}
+
+describe("AUTO-08: leaving the page right after an edit", () => {
+  it("pagehide writes the draft to IndexedDB in one committed transaction (no localStorage copy)", async () => {
+    const b = await browser();
+    const { tab, again, prompt } = await editThenLeave(b, (e) => e.pagehide(), { backup: null });
+    expect(prompt).toContain("typed just before the reload");
+    expect(again.session.state().restored).toMatchObject({ how: "own" });
+    expect(again.session.state().slot).toBe(tab.session.state().slot);
+    // Still two snapshots at most: the pointer write kept the last good one and dropped the one before.
+    const read = await again.session.drafts.read(again.session.state().slot!);
+    expect(read?.previous).toBeDefined();
+  });
+
+  it("when the engine drops even committed work, the localStorage copy brings the edit back, then goes", async () => {
+    const b = await browser();
+    const { again, prompt } = await editThenLeave(b, (e) => e.pagehide(), { honoursCommit: false });
+    expect(prompt).toContain("typed just before the reload");
+    // The boot's first write holds the copy's edits: the copy is removed.
+    expect([...b.local.data.keys()]).toEqual([]);
+    const read = await again.session.drafts.read(again.session.state().slot!);
+    expect(read?.current?.data).toContain("typed just before the reload");
+  });
+
+  it("a tab hidden and then killed without pagehide keeps the edit (the copy written on hide)", async () => {
+    const b = await browser();
+    const { prompt } = await editThenLeave(b, (e) => e.hide());
+    expect(prompt).toContain("typed just before the reload");
+  });
+
+  it("a copy older than the stored draft is ignored, and a malformed copy is ignored", async () => {
+    const b = await browser();
+    const tab = await b.open();
+    const events = pageEvents(tab);
+    buildGraph(tab.store, "first");
+    events.hide();
+    const slot = tab.session.state().slot!;
+    const stale = b.local.getItem(backupKey(slot));
+    expect(stale).toContain("first");
+    tab.store.setParam(tab.store.getState().document.nodes[1].id, "prompt", "second");
+    await tab.session.flush();
+    // The write after the copy holds everything in it, so the copy is gone.
+    expect(b.local.getItem(backupKey(slot))).toBeNull();
+    tab.close();
+
+    b.local.setItem(backupKey(slot), stale!);
+    let again = await b.open({ storage: tab.storage });
+    expect(JSON.stringify(again.store.getState().document)).toContain("second");
+    again.close();
+
+    b.local.setItem(backupKey(slot), "{ not json");
+    again = await b.open({ storage: tab.storage });
+    expect(JSON.stringify(again.store.getState().document)).toContain("second");
+    expect(again.session.state().corrupt).toBeNull();
+  });
+
+  it("a write that began before the copy was made does not remove it", async () => {
+    const b = await browser();
+    const tab = await b.open();
+    const events = pageEvents(tab);
+    buildGraph(tab.store, "older");
+    const slot = tab.session.state().slot!;
+    const writing = tab.session.flush(); // reads "older"
+    tab.store.setParam(tab.store.getState().document.nodes[1].id, "prompt", "newer");
+    events.hide();
+    await writing;
+    expect(b.local.getItem(backupKey(slot)) ?? "").toContain("newer");
   });
 });

@@ -23,6 +23,11 @@ export interface SlotRead {
 export interface DraftStore {
   /** Writes a snapshot of the payload into the slot and switches the slot's pointer to it. */
   save(slot: string, payload: DraftPayload, savedAt?: number): Promise<void>;
+  /**
+   * The same write for a page that is going away (`pagehide`): issued whole at once and committed
+   * explicitly, so it lands even though none of this page's code runs afterwards.
+   */
+  saveNow(slot: string, payload: DraftPayload, savedAt?: number): Promise<void>;
   /** Saves pre-encoded text (tests, and re-saving a recovered draft). */
   saveText(
     slot: string,
@@ -49,6 +54,8 @@ export interface DraftStore {
 }
 
 export function createDraftStore(db: Database, clock: () => number = Date.now): DraftStore {
+  // Each slot's record as this page last read or wrote it: saveNow() cannot read it first.
+  const known = new Map<string, DraftRecord>();
   async function saveText(
     slot: string,
     text: string,
@@ -76,6 +83,7 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
       await drafts.put(record);
       if (old?.previous && old.previous !== old.current) await snapshots.delete(old.previous);
       await tx.done;
+      known.set(slot, record);
     } catch (e) {
       // Reject with the original error (QuotaExceededError…); make sure nothing half-done commits.
       try {
@@ -100,10 +108,42 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
     },
     saveText,
 
+    /**
+     * Nothing of a page runs after `pagehide`: a transaction waiting on its own read never gets
+     * to write, and Chromium drops one not committed before the page goes. So every request goes
+     * out now, built on the slot's record as this page knows it (the tab holds the slot's lock;
+     * no other tab writes it), and the transaction is committed at once. A write already in
+     * flight can still hold it back, hence also the localStorage copy (backup.ts).
+     */
+    saveNow(slot, payload, savedAt = clock()) {
+      const text = encodeDraft(payload, savedAt);
+      const old = known.get(slot);
+      const tx = db.transaction(["snapshots", "drafts"], "readwrite");
+      const id = newId("snap");
+      const record: DraftRecord = {
+        slot,
+        current: id,
+        previous: old?.current,
+        updatedAt: savedAt,
+        name: draftName(payload.document),
+        nodeCount: payload.document.nodes.length,
+      };
+      if (payload.libraryId) record.libraryId = payload.libraryId;
+      const done = Promise.all([
+        tx.objectStore("snapshots").put({ id, slot, savedAt, data: text }),
+        tx.objectStore("drafts").put(record),
+        old?.previous && old.previous !== old.current ? tx.objectStore("snapshots").delete(old.previous) : undefined,
+        tx.done,
+      ]);
+      tx.commit();
+      return done.then(() => void known.set(slot, record));
+    },
+
     async read(slot) {
       const tx = db.transaction(["snapshots", "drafts"], "readonly");
       const record = await tx.objectStore("drafts").get(slot);
       if (!record) return undefined;
+      known.set(slot, record);
       const current = await tx.objectStore("snapshots").get(record.current);
       const previous = record.previous ? await tx.objectStore("snapshots").get(record.previous) : undefined;
       await tx.done;
@@ -128,6 +168,7 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
       for (const k of keys) await tx.objectStore("snapshots").delete(k);
       await tx.objectStore("drafts").delete(slot);
       await tx.done;
+      known.delete(slot);
     },
 
     async pruneSlots(isOpen) {

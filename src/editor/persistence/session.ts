@@ -12,7 +12,9 @@ import type { Database } from "./db";
 import type { DraftStore } from "./drafts";
 import type { CorruptReason, DraftPayload } from "./snapshot";
 import type { KeyValue, TabChannel, TabLocks } from "./tabs";
-import { createSessionContext } from "./sessionContext";
+import { writeBackup, type BackupStorage } from "./backup";
+import { encodeDraft } from "./snapshot";
+import { createSessionContext, type SessionContext } from "./sessionContext";
 import {
   deleteFromLibrary,
   renameInLibrary,
@@ -77,6 +79,8 @@ export interface SessionOptions {
   library?: WorkflowLibrary;
   locks?: TabLocks;
   storage?: KeyValue;
+  /** Where the synchronous copy of the draft goes when the page is left (default localStorage; null: none). */
+  backup?: BackupStorage | null;
   channel?: TabChannel | null;
   now?: () => number;
   debounceMs?: number;
@@ -93,6 +97,11 @@ export interface Session {
   /** Chooses the slot, restores its draft, starts autosave. Call once. */
   start(): Promise<void>;
   flush(): Promise<void>;
+  /**
+   * The page is hidden (`unloading` false) or going away (`pagehide`, true): keeps any unsaved
+   * edit by means that need no later turn of the event loop, then flushes as usual.
+   */
+  leave(unloading: boolean): void;
   /** Replaces the document after asking if there is unsaved work; the replaced draft goes to the recent list. */
   replace(
     doc: WorkflowDocument,
@@ -146,6 +155,7 @@ export function createSession(opts: SessionOptions): Session {
     subscribe: ctx.subscribe,
     start: () => startSession(ctx),
     flush: () => autosaver.flush(),
+    leave: (unloading) => leave(ctx, unloading),
     replace: (doc, o) => replace(ctx, doc, o),
     openFile: (file) => openFile(ctx, file),
     openLibrary: (id) => openLibrary(ctx, id),
@@ -174,18 +184,36 @@ export function createSession(opts: SessionOptions): Session {
 }
 
 /**
- * Flushes the autosave when the page is hidden or left: `visibilitychange`→hidden is the last event
+ * Keeps unsaved work as the page is hidden or left. The autosave's own write needs several turns
+ * of the event loop (it reads the slot before writing), and none come after `pagehide`: a reload
+ * within the debounce lost every edit since the last write (AUTO-08). So the latest draft is
+ * copied to localStorage at once, and on `pagehide` also written to IndexedDB in one committed
+ * transaction; boot restores the newer of the two.
+ */
+function leave(ctx: SessionContext, unloading: boolean): void {
+  const slot = ctx.get().slot;
+  if (slot && ctx.get().ready && ctx.autosaver.hasUnsaved()) {
+    const payload = ctx.payload();
+    const at = ctx.now();
+    if (writeBackup(ctx.backup, slot, encodeDraft(payload, at))) ctx.backupPending = { slot };
+    if (unloading) void ctx.drafts.saveNow(slot, payload, at).catch(() => undefined);
+  }
+  void ctx.autosaver.flush();
+}
+
+/**
+ * Keeps the draft when the page is hidden or left: `visibilitychange`→hidden is the last event
  * mobile browsers reliably deliver (docs/reliability.md#losing-work); `pagehide` covers the rest.
  */
 export function attachLifecycle(
-  session: Pick<Session, "flush">,
+  session: Pick<Session, "leave">,
   doc: Pick<Document, "addEventListener" | "removeEventListener" | "visibilityState"> = document,
   win: Pick<Window, "addEventListener" | "removeEventListener"> = window,
 ): () => void {
   const onVisibility = () => {
-    if (doc.visibilityState === "hidden") void session.flush();
+    if (doc.visibilityState === "hidden") session.leave(false);
   };
-  const onPageHide = () => void session.flush();
+  const onPageHide = () => session.leave(true);
   doc.addEventListener("visibilitychange", onVisibility);
   win.addEventListener("pagehide", onPageHide);
   return () => {

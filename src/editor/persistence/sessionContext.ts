@@ -5,6 +5,7 @@ import { createUiStore, type EditorState } from "../store";
 import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "./library";
 import { createAutosaver, type Autosaver } from "./autosave";
 import { newId } from "./db";
+import { localBackup, removeBackup, type BackupStorage } from "./backup";
 import { createDraftStore, type DraftStore } from "./drafts";
 import type { DraftPayload } from "./snapshot";
 import {
@@ -38,6 +39,13 @@ export interface SessionContext {
   payload(): DraftPayload;
   /** What dispose() ends: the tab's locks (slot, library workflow) and its subscriptions. */
   holds: { slot: Release | null; workflow: Release | null; listening: (() => void) | null };
+  /** Where the page keeps its synchronous copy of the draft (backup.ts). */
+  readonly backup: BackupStorage | null;
+  /**
+   * The synchronous copy not yet covered by an IndexedDB write. A new object each time a copy is
+   * written: a write that began before it (and read older state) leaves it in place.
+   */
+  backupPending: { slot: string } | null;
 }
 
 const DEFAULT_STATE: SessionState = {
@@ -70,11 +78,18 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
       libraryEtag: library?.etag,
     };
   };
+  const backup = opts.backup === undefined ? localBackup() : opts.backup;
   const autosaver = createAutosaver({
     read: payload,
     write: async (p) => {
       const slot = cell.get().slot;
-      if (slot) await drafts.save(slot, p);
+      if (!slot) return;
+      const covers = ctx.backupPending;
+      await drafts.save(slot, p);
+      if (covers && ctx.backupPending === covers) {
+        removeBackup(backup, covers.slot);
+        ctx.backupPending = null;
+      }
     },
     onStatus: (autosave) => cell.set({ autosave }),
     debounceMs: opts.debounceMs,
@@ -83,7 +98,7 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
     maxRetryMs: opts.maxRetryMs,
     now,
   });
-  return {
+  const ctx: SessionContext = {
     get: cell.get,
     set: cell.set,
     subscribe: (cb) => cell.subscribe((state) => cb(state)),
@@ -100,7 +115,10 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
     autosaver,
     payload,
     holds: { slot: null, workflow: null, listening: null },
+    backup,
+    backupPending: null,
   };
+  return ctx;
 }
 
 /** Autosaves on every change the draft records. */

@@ -1,12 +1,28 @@
 // A tab's boot: choose its draft slot, bring back what it held (or set an unreadable draft
 // aside), then start autosaving. Part of the session (session.ts).
 import { newId } from "./db";
-import { decodeDraft, draftName, type CorruptReason, type DraftPayload } from "./snapshot";
+import { readBackup } from "./backup";
+import { decodeDraft, draftName, type CorruptReason, type DecodeResult, type DraftPayload } from "./snapshot";
 import { chooseSlot, slotLock, type SlotChoice } from "./tabs";
 import { setLibrary, summaryAsDrafted, sharedText, watchStore, type SessionContext } from "./sessionContext";
 import type { CorruptDraft, SessionState } from "./session";
 
 type Restored = SessionState["restored"];
+type Decoded = Extract<DecodeResult, { ok: true }>;
+
+/** The newer of two readable drafts (the page's synchronous copy wins only when newer). */
+const newer = (stored: Decoded | null, copy: Decoded | null): Decoded | null =>
+  copy && (!stored || copy.savedAt > stored.savedAt) ? copy : stored;
+
+/**
+ * The copy the slot's last page kept as it was left (backup.ts). Once this boot's first write is
+ * on disk the copy is no longer needed; until then it stays.
+ */
+function slotBackup(ctx: SessionContext, slot: string): Decoded | null {
+  const copy = readBackup(ctx.backup, slot, ctx.registry);
+  if (copy) ctx.backupPending = { slot };
+  return copy;
+}
 
 export async function restoreInto(ctx: SessionContext, p: DraftPayload): Promise<void> {
   // The view rides on the document too: the canvas shows a newly opened document at its own viewport.
@@ -27,8 +43,9 @@ async function quarantine(
 ): Promise<{ choice: SlotChoice; restored: Restored; corrupt: CorruptDraft }> {
   const reason: CorruptReason = decoded && !decoded.ok ? decoded.reason : "bad-json";
   const message = decoded && !decoded.ok ? decoded.message : "The autosave record is missing its data";
-  const prev = read.previous ? decodeDraft(read.previous.data, ctx.registry) : null;
-  const corrupt = { slot: choice.slot, reason, message, raw: read.current?.data ?? "", restoredPrevious: !!prev?.ok };
+  const decodedPrev = read.previous ? decodeDraft(read.previous.data, ctx.registry) : null;
+  const prev = newer(decodedPrev?.ok ? decodedPrev : null, slotBackup(ctx, choice.slot));
+  const corrupt = { slot: choice.slot, reason, message, raw: read.current?.data ?? "", restoredPrevious: !!prev };
   await ctx.drafts.quarantine(choice.slot, message);
   choice.release();
   const fresh = await chooseSlot({
@@ -38,7 +55,7 @@ async function quarantine(
     makeId: () => newId("slot"),
   });
   let restored: Restored = null;
-  if (prev?.ok) {
+  if (prev) {
     await restoreInto(ctx, prev.draft);
     restored = { name: draftName(prev.draft.document), savedAt: prev.savedAt, how: "own", fromPrevious: true };
   }
@@ -50,16 +67,18 @@ async function restoreSlot(
   ctx: SessionContext,
   choice: SlotChoice,
 ): Promise<{ choice: SlotChoice; restored: Restored; corrupt: CorruptDraft | null }> {
-  if (choice.how === "new") return { choice, restored: null, corrupt: null };
-  const read = await ctx.drafts.read(choice.slot);
+  // A slot with no record yet can still have its copy: the tab was left before its first write landed.
+  const read = choice.how === "new" ? undefined : await ctx.drafts.read(choice.slot);
   const cur = read?.current;
-  const decoded = cur ? decodeDraft(cur.data, ctx.registry) : null;
-  if (!decoded?.ok) return read ? quarantine(ctx, choice, read, decoded) : { choice, restored: null, corrupt: null };
+  const stored = cur ? decodeDraft(cur.data, ctx.registry) : null;
+  if (read && !stored?.ok) return quarantine(ctx, choice, read, stored);
+  const decoded = newer(stored?.ok ? stored : null, slotBackup(ctx, choice.slot));
+  if (!decoded) return { choice, restored: null, corrupt: null };
   await restoreInto(ctx, decoded.draft);
   const restored = {
     name: draftName(decoded.draft.document),
     savedAt: decoded.savedAt,
-    how: choice.how,
+    how: choice.how === "new" ? ("own" as const) : choice.how,
     fromPrevious: false,
   };
   if (decoded.draft.libraryId) {
