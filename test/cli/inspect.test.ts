@@ -234,6 +234,35 @@ describe("lora-graph inspect URL", () => {
     expect(web.served).toEqual([]);
   });
 
+  it("reads a Hugging Face repository as the one LoRA file it holds, and a /blob/ page as its file", async () => {
+    const repo = "https://huggingface.co/someone/castle";
+    const list = "https://huggingface.co/api/models/someone/castle/revision/main";
+    const files = ["README.md", "castle.safetensors", "sample.png"].map((rfilename) => ({ rfilename }));
+    const web = fakeWeb({ [list]: new TextEncoder().encode(JSON.stringify({ siblings: files })), [HF]: SDXL });
+    const r = await inspect([repo], {}, web.fetch);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`file +${HF.replace(/[./]/g, "\\$&")}\n`));
+    expect(r.stdout).toMatch(/family +SDXL/);
+    expect(web.served.map((s) => s.url)).toEqual([list, HF]);
+    // The file list is asked for without a Range header, and nothing else is sent either.
+    expect(web.served[0].headers).toEqual([]);
+    const blob = await inspect(["--json", HF.replace("/resolve/", "/blob/")], {}, fakeWeb({ [HF]: SDXL }).fetch);
+    expect(JSON.parse(blob.stdout)).toMatchObject({ resolved: HF, family: "sdxl" });
+  });
+
+  it("says why a repository holding several LoRA files, or a folder, was not read", async () => {
+    const list = "https://huggingface.co/api/models/someone/castle/revision/main";
+    const files = ["v1.safetensors", "v2.safetensors"].map((rfilename) => ({ rfilename }));
+    const web = fakeWeb({ [list]: new TextEncoder().encode(JSON.stringify({ siblings: files })) });
+    const r = await inspect(["https://huggingface.co/someone/castle"], {}, web.fetch);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/several \.safetensors files \(v1\.safetensors, v2\.safetensors\): name the file/);
+    expect(web.served.map((s) => s.url)).toEqual([list]);
+    const folder = await inspect(["https://huggingface.co/someone/castle/tree/main/loras"], {}, web.fetch);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/is a folder of someone\/castle, not a file/);
+  });
+
   it("explains an error answer", async () => {
     const r = await inspect([HF], {}, fakeWeb({ [HF]: SDXL }, {}, { status: 401 }).fetch);
     expect(r.code).toBe(2);

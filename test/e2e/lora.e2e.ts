@@ -23,6 +23,7 @@ import {
 
 const HF = "https://huggingface.co/u/castle-xl/resolve/main/castle.safetensors";
 const CIVITAI = "https://civitai.com/api/download/models/4242";
+const HF_API = "https://huggingface.co/api/models";
 const SD15 = "stable-diffusion-v1-5/stable-diffusion-v1-5";
 const SDXL = "stabilityai/stable-diffusion-xl-base-1.0";
 
@@ -59,6 +60,11 @@ beforeAll(async () => {
   spy = await startSpy();
   files[keyOf(HF)] = CASTLE_XL;
   files[keyOf(CIVITAI)] = TOWER_SD1;
+  // Hugging Face's file lists: one repository holding one LoRA, one holding two.
+  const list = (...names: string[]) =>
+    new TextEncoder().encode(JSON.stringify({ siblings: names.map((rfilename) => ({ rfilename })) }));
+  files[keyOf(`${HF_API}/u/castle-xl/revision/main`)] = list("README.md", "castle.safetensors");
+  files[keyOf(`${HF_API}/u/two-loras/revision/main`)] = list("v1.safetensors", "v2.safetensors");
   // A file host honouring Range; Hugging Face answers with CORS, Civitai without (as in life).
   spy.handler = (call, _req, res) => {
     const file = files[call.path];
@@ -167,6 +173,39 @@ describe("the LoRA node shows what its file's header says", () => {
     await expect.poll(() => view.getByTestId("model-family").innerText(), { timeout: 15_000 }).toBe("SD1");
     expect(await view.getByTestId("model-rank").innerText()).toBe("rank 16 · alpha 8");
     expect(await view.locator(".mfile-chip").allInnerTexts()).toEqual(["+ tower", "+ ivy"]);
+    await context.close();
+  });
+});
+
+describe("Hugging Face ids", () => {
+  it("owner/repo holding one LoRA reads that file; with several it says which, and reads none", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const asked = await routeModelHosts(page);
+    await openViaPicker(page, workflow(SDXL, "u/castle-xl", true));
+    const view = node(page, "lora").getByTestId("model-file");
+    await expect.poll(() => view.getByTestId("model-family").innerText(), { timeout: 15_000 }).toBe("SDXL");
+    // The repository's file list, then the one LoRA file in it, both asked by the browser itself.
+    expect(asked.map((a) => a.url)).toEqual([`${HF_API}/u/castle-xl/revision/main`, HF]);
+    const field = page.locator("#n-lora-path");
+    await field.click();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type("u/two-loras");
+    await page.keyboard.press("Tab");
+    await expect
+      .poll(() => view.innerText(), { timeout: 15_000 })
+      .toMatch(/Header not read: u\/two-loras holds several \.safetensors files \(v1\.safetensors, v2\.safetensors\)/);
+    // Only file lists were asked for it: no file of that repository was read.
+    const later = asked.slice(2).map((a) => a.url);
+    expect(later).toContain(`${HF_API}/u/two-loras/revision/main`);
+    expect(later.every((u) => u.startsWith(`${HF_API}/`))).toBe(true);
+    // Naming the file reads it straight from its /resolve/ URL.
+    await field.click();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type("u/castle-xl/castle.safetensors");
+    await page.keyboard.press("Tab");
+    await expect.poll(() => view.getByTestId("model-family").innerText(), { timeout: 15_000 }).toBe("SDXL");
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

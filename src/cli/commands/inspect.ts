@@ -17,7 +17,9 @@ export const inspectCommand: Command = {
   details: [
     "Reads only the header: from a file (or - for standard input), or from an https URL on",
     "huggingface.co, civitai.com or fal's media hosts with Range requests (redirects are checked",
-    "against the same list). Prints family, rank, alpha, trigger words and title; with --json,",
+    "against the same list). A Hugging Face repository (https://huggingface.co/owner/repo) or file",
+    "page is read as the one LoRA file it holds, when there is only one. Prints family, rank, alpha,",
+    "trigger words and title; with --json,",
     "stdout holds those and the raw __metadata__.",
     "Exit 0 when the header was read cleanly, 1 when it was read but parts were refused (unsafe",
     "keys, a thumbnail that is not an image), 2 when it is not a readable safetensors header or",
@@ -67,6 +69,8 @@ function familyLine(info: LoraInfo): string {
 /** The human report; every value from the file goes through inline(), so none can drive the terminal. */
 function describe(read: HeaderSource, header: SafetensorsHeader, info: LoraInfo): string {
   const rows: [string, string][] = [
+    // A Hugging Face repository or page: the file it stands for, which is what was read.
+    ...(read.resolved ? [["file", inline(read.resolved)] as [string, string]] : []),
     ["family", familyLine(info)],
     ["rank", info.rank !== undefined ? String(info.rank) : "unknown"],
     ["alpha", info.alpha !== undefined ? String(info.alpha) : "unknown"],

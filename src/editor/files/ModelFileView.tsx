@@ -14,6 +14,9 @@ import { factsOf, fileHeader, type HeaderRead } from "./headers";
 import { hasWord, insertTrigger, promptFor } from "./triggers";
 import "./files.css";
 
+/** How long a path must stay unchanged before its header is read. */
+const READ_AFTER_MS = 300;
+
 /** Chips shown before "+N more". */
 const FIRST_CHIPS = 6;
 
@@ -27,9 +30,15 @@ function useHeader(url: string | undefined): HeaderRead | null | undefined {
     if (!url) return;
     let live = true;
     setState({ url, read: null });
-    void fileHeader(editor, url).then((read) => live && setState({ url, read }));
+    // While a path is being typed each keystroke is a new URL: read only once it rests, so
+    // "owner/r", "owner/re", … do not each ask Hugging Face.
+    const timer = setTimeout(
+      () => void fileHeader(editor, url).then((read) => live && setState({ url, read })),
+      READ_AFTER_MS,
+    );
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, [editor, url]);
   return url && state?.url === url ? state.read : undefined;

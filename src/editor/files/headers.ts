@@ -16,10 +16,14 @@ import {
   checkRedirect,
   checkThumbnail,
   describeLora,
+  huggingFaceTarget,
+  pickLoraFile,
   readBody,
+  repoFileUrl,
   readHeader,
   totalOf,
   type LoraInfo,
+  type HfTarget,
   type LoraThumbnail,
   type RangeResponse,
 } from "../../interop/safetensors";
@@ -93,7 +97,7 @@ function refusal(url: string): string | null {
   try {
     parsed = new URL(url);
   } catch {
-    return "a Hugging Face id names a repository, not a file: give the file's URL to read its header";
+    return `"${url}" is neither a URL nor a Hugging Face id (owner/repo): give the file's URL to read its header`;
   }
   if (sameOrigin(parsed)) return null;
   const check = checkLoraUrl(url);
@@ -148,7 +152,41 @@ async function readThroughServer(url: string): Promise<HeaderRead> {
   };
 }
 
-async function readRemote(url: string): Promise<HeaderRead> {
+const MAX_LISTING_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The file a Hugging Face repository stands for, from its file list (a simple GET to
+ * huggingface.co's API). Throws when the list cannot be fetched, so the server is asked instead.
+ */
+async function fileOfRepo(target: HfTarget & { kind: "repo" }): Promise<{ url: string } | { error: string }> {
+  const res = await fetch(target.listUrl, { credentials: "omit", signal: AbortSignal.timeout(TIMEOUT_MS) });
+  if (res.status === 401 || res.status === 404)
+    return { error: `Hugging Face has no public repository ${target.repo} (it answered ${res.status})` };
+  if (!res.ok) throw new Error(`huggingface.co answered ${res.status} for the file list`);
+  const text = new TextDecoder().decode(await readBody(res as unknown as RangeResponse, MAX_LISTING_BYTES));
+  const picked = pickLoraFile(JSON.parse(text), target.repo);
+  return "file" in picked ? { url: repoFileUrl(target, picked.file) } : { error: picked.reason };
+}
+
+/**
+ * A LoRA's path as the file to read: a Hugging Face page or `owner/repo/file` becomes its
+ * `/resolve/` URL; a repository becomes its one LoRA file, or an answer saying why there is none.
+ */
+async function readRemote(ref: string): Promise<HeaderRead> {
+  const hf = huggingFaceTarget(ref);
+  if (hf?.kind === "unclear") return { ok: false, error: hf.reason };
+  if (hf?.kind !== "repo") return readFile(hf?.kind === "file" ? hf.url : ref);
+  let found: { url: string } | { error: string };
+  try {
+    found = await fileOfRepo(hf);
+  } catch {
+    // No CORS or a network error: the server lists the repository itself.
+    return readThroughServer(ref).catch((e: unknown) => ({ ok: false as const, error: (e as Error).message }));
+  }
+  return "url" in found ? readFile(found.url) : { ok: false, error: found.error };
+}
+
+async function readFile(url: string): Promise<HeaderRead> {
   const why = refusal(url);
   if (why) return { ok: false, error: why };
   let first: string;

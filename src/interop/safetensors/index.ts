@@ -23,12 +23,14 @@ export {
   type LoraThumbnail,
 } from "./lora";
 export { checkLoraUrl, checkRedirect, type LoraSite, type UrlCheck } from "./hosts";
+export { huggingFaceTarget, pickLoraFile, repoFileUrl, type HfTarget } from "./huggingface";
 export { familyOfModelName, FAMILY_LABELS, type Family } from "../models";
 export { DEFAULT_FIRST_READ } from "./remote";
 export {
   headerReport,
   readHeader,
   readRemoteHeader,
+  resolveLoraUrl,
   readBody,
   totalOf,
   RemoteHeaderError,

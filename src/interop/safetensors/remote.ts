@@ -10,6 +10,7 @@
  */
 import { parseSafetensorsHeader, type HeaderResult, type SafetensorsHeader } from "./header";
 import { checkLoraUrl, checkRedirect, type UrlCheck } from "./hosts";
+import { huggingFaceTarget, pickLoraFile, repoFileUrl } from "./huggingface";
 import { describeLora } from "./lora";
 
 /** Enough for most LoRA headers in one read. */
@@ -20,6 +21,8 @@ const MAX_REDIRECTS = 5;
 export interface HeaderSource {
   /** The file name or URL as given. */
   source: string;
+  /** The file URL read, when it differs from `source` (a Hugging Face repository or page). */
+  resolved?: string;
   /** The file's size when known. */
   size?: number;
   result: HeaderResult;
@@ -175,15 +178,65 @@ async function rangeGet<S>(
   throw fail(`more than ${MAX_REDIRECTS} redirects`, "upstream");
 }
 
-/** Throws RemoteHeaderError before any request when the URL is not https on an allowlisted host. */
-export function readRemoteHeader<S>(
+/** A repository's file list is JSON of a few KB; a listing past this is not read. */
+const MAX_LISTING_BYTES = 2 * 1024 * 1024;
+
+/** The repository's file list from Hugging Face's API, through the same allowlist and redirect checks. */
+async function fetchListing<S>(fetchImpl: RangeFetch<S>, listUrl: string, options: RemoteOptions<S>) {
+  const start = checkLoraUrl(listUrl);
+  if (!start.ok) throw new RemoteHeaderError(`cannot list ${listUrl}: ${start.reason}`, start.kind);
+  let res: RangeResponse;
+  try {
+    res = await fetchImpl(listUrl, { headers: {}, redirect: "manual", signal: options.signal() });
+  } catch (e) {
+    const timeout = (e as Error).name === "TimeoutError";
+    const why = timeout ? `no answer within ${options.timeoutMs / 1000} s` : (e as Error).message;
+    throw new RemoteHeaderError(`cannot list the files of ${listUrl}: ${why}`, timeout ? "timeout" : "upstream");
+  }
+  if (res.status !== 200) {
+    await res.body?.cancel().catch(() => {});
+    throw new RemoteHeaderError(`cannot list the files: ${explainStatus(res, start.url.hostname)}`, "upstream");
+  }
+  const bytes = await readBody(res, MAX_LISTING_BYTES);
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  } catch {
+    throw new RemoteHeaderError(`Hugging Face's file list for ${listUrl} is not JSON`, "upstream");
+  }
+}
+
+/**
+ * The file URL a LoRA path names: itself, or for a Hugging Face page or repository the file it
+ * stands for (huggingface.ts). Throws RemoteHeaderError saying why when no single file is named.
+ */
+export async function resolveLoraUrl<S>(
+  fetchImpl: RangeFetch<S>,
+  ref: string,
+  options: RemoteOptions<S>,
+): Promise<string> {
+  const target = huggingFaceTarget(ref);
+  if (!target) return ref;
+  if (target.kind === "file") return target.url;
+  if (target.kind === "unclear") throw new RemoteHeaderError(`cannot read ${ref}: ${target.reason}`, "url");
+  const picked = pickLoraFile(await fetchListing(fetchImpl, target.listUrl, options), target.repo);
+  if ("reason" in picked) throw new RemoteHeaderError(`cannot read ${ref}: ${picked.reason}`, "url");
+  return repoFileUrl(target, picked.file);
+}
+
+/**
+ * Throws RemoteHeaderError before any request when the URL is not https on an allowlisted host.
+ * A Hugging Face repository or page is first resolved to its file.
+ */
+export async function readRemoteHeader<S>(
   fetchImpl: RangeFetch<S>,
   url: string,
   options: RemoteOptions<S> & { maxHeaderBytes: number },
 ): Promise<HeaderSource> {
-  const start = checkLoraUrl(url);
-  if (!start.ok) return Promise.reject(new RemoteHeaderError(`cannot read ${url}: ${start.reason}`, start.kind));
-  return readHeader((n) => rangeGet(fetchImpl, start, n, options), url, options.maxHeaderBytes);
+  const fileUrl = await resolveLoraUrl(fetchImpl, url, options);
+  const start = checkLoraUrl(fileUrl);
+  if (!start.ok) throw new RemoteHeaderError(`cannot read ${url}: ${start.reason}`, start.kind);
+  const read = await readHeader((n) => rangeGet(fetchImpl, start, n, options), url, options.maxHeaderBytes);
+  return fileUrl === url ? read : { ...read, resolved: fileUrl };
 }
 
 /** A diagnostic as `lora-graph --json` prints them. */
@@ -202,6 +255,7 @@ export function headerReport(read: HeaderSource, header: SafetensorsHeader) {
   ];
   return {
     source: read.source,
+    ...(read.resolved !== undefined ? { resolved: read.resolved } : {}),
     ...(read.size !== undefined ? { fileBytes: read.size } : {}),
     headerBytes: header.headerLength,
     tensors: header.tensors.size,
