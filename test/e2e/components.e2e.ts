@@ -189,3 +189,24 @@ describe("making and using a component", () => {
     });
   }
 });
+
+describe("the library without a workspace", () => {
+  it("publishes to this browser: the palette lists the component, and a reload keeps it", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    await openViaPicker(page, await fixture("style-stack"));
+    await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
+    const item = page.locator(".side-item").filter({ hasText: "Style stack" });
+    expect(await item.count()).toBe(0);
+    await node(page, "style-stack").locator(".node-title").click({ button: "right" });
+    await page.getByRole("menuitem", { name: "Publish to library…" }).click();
+    await dialogSettled(page);
+    expect(await page.getByTestId("publish-dialog").innerText()).toMatch(/not in the library yet.*this browser/s);
+    await page.getByTestId("publish-submit").click();
+    await item.waitFor();
+    await page.reload();
+    await item.waitFor({ timeout: 20_000 });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -93,7 +93,10 @@ export function browserComponents(db: () => Promise<Database>, onPublish?: () =>
     where: "browser",
     async read() {
       const records = await (await db()).getAll("components");
-      return newestOf(records.map((r) => ({ name: BROWSER_LIBRARY, text: r.data })));
+      const { items, skipped } = newestOf(records.map((r) => ({ name: r.key, text: r.data })));
+      // Listed as where they are kept; a damaged record is named by its key.
+      for (const i of items) i.file = BROWSER_LIBRARY;
+      return { items, skipped: skipped.map((k) => `${BROWSER_LIBRARY}: ${k}`) };
     },
     async publish(file) {
       const key = componentKey(file.definition.id, file.definition.version);
