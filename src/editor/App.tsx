@@ -21,6 +21,7 @@ import { RunDrawer } from "./run/RunDrawer";
 import { lazyPart, whenIdle } from "./lazy";
 import { ImportReportPanel } from "./import/ImportReportPanel";
 import { useArrange } from "./flow/useArrange";
+import { canvasItemAction, groupSelection } from "./flow/Groups";
 import { explainNode, insertIntoSelectedWire, openMenuForSelection, startRename } from "./flow/contextMenu";
 
 // Not needed for the first paint (docs/architecture.md#the-first-load): each loads when first
@@ -70,6 +71,8 @@ function Shell({ editor }: { editor: Editor }) {
         makeComponent: () => startMakeComponent(editor),
         enter: (id) => isInstance(editor, id) && openInstance(editor, id),
         leave: () => leaveOne(editor),
+        group: () => groupSelection(editor),
+        canvasItem: (action) => canvasItemAction(editor, action),
       }),
     [editor, ui, canvasCenter, layout, flow],
   );

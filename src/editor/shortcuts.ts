@@ -17,6 +17,11 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   { group: "Add & connect", keys: "Drag from a port", action: "Wire it; drop on empty canvas to add a node that fits" },
   { group: "Add & connect", keys: "Drag a wire's end", action: "Reconnect the wire to another port" },
+  {
+    group: "Add & connect",
+    keys: "Double-click a wire",
+    action: "Add a reroute point there (the wire's menu: Add reroute point); drag it to bend the wire",
+  },
   { group: "Edit", keys: "Ctrl+Z", action: "Undo" },
   { group: "Edit", keys: "Ctrl+Shift+Z / Ctrl+Y", action: "Redo" },
   {
@@ -25,7 +30,11 @@ export const SHORTCUTS: readonly Shortcut[] = [
     action: "Copy / cut / paste nodes at the cursor (works across tabs)",
   },
   { group: "Edit", keys: "Ctrl+D", action: "Duplicate selection" },
-  { group: "Edit", keys: "Delete / Backspace", action: "Delete the selected nodes and wires" },
+  {
+    group: "Edit",
+    keys: "Delete / Backspace",
+    action: "Delete the selected nodes and wires, reroute point or group (a group's nodes stay)",
+  },
   { group: "Edit", keys: "Ctrl+B", action: "Bypass / enable selection" },
   { group: "Edit", keys: "Ctrl+A", action: "Select all" },
   { group: "Edit", keys: "F2", action: "Rename the selected node" },
@@ -34,8 +43,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { group: "Edit", keys: "Shift+F10 / Menu", action: "Open the menu of the selection (right-click does too)" },
   { group: "Edit", keys: "Shift+drag", action: "Box select" },
   { group: "Edit", keys: "Ctrl+G", action: "Make a component of the selected nodes" },
+  {
+    group: "Edit",
+    keys: "Ctrl+Shift+G",
+    action: "Group the selected nodes in a titled frame; drag its title to move them together",
+  },
   { group: "Edit", keys: "Tab / double-click", action: "Open the selected component; Esc goes back out" },
-  { group: "Edit", keys: "Double-click a title", action: "Rename node" },
+  { group: "Edit", keys: "Double-click a title", action: "Rename the node or group" },
   { group: "View", keys: "F", action: "Fit the pipeline in view" },
   { group: "View", keys: "Ctrl+Shift+L", action: "Auto-layout" },
   { group: "View", keys: "Scroll / drag the canvas", action: "Zoom / pan" },
@@ -85,6 +99,13 @@ export interface ShortcutActions {
   enter(nodeId: string): boolean;
   /** Esc with nothing selected: out of the component the canvas is in (false at the top). */
   leave(): boolean;
+  /** Ctrl+Shift+G: a group framing the selected nodes. */
+  group(): void;
+  /**
+   * The canvas's own selection, outside the document's (a reroute point, a group): Delete removes
+   * it and Escape deselects it. True when there was one.
+   */
+  canvasItem(action: "delete" | "deselect"): boolean;
 }
 
 /** lora-graph's clipboard or workflow format, as `store.copy()` and Save write them. */
@@ -162,6 +183,7 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     if (e.key === "Escape") {
       if (overlay.help) return ui.set({ help: false });
       if (isEditable(e.target)) return;
+      if (actions.canvasItem("deselect")) return;
       const { nodes, edges } = store.getState().selection;
       if (nodes.length || edges.length || !actions.leave()) store.setSelection({ nodes: [], edges: [] });
       return;
@@ -179,8 +201,10 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     else if (mod && k === "b") store.toggleBypass();
     else if (mod && k === "o") actions.open();
     else if (mod && e.shiftKey && k === "l") actions.layout();
-    else if (!mod && (e.key === "Delete" || e.key === "Backspace")) store.removeSelection();
+    else if (!mod && (e.key === "Delete" || e.key === "Backspace"))
+      void (actions.canvasItem("delete") || store.removeSelection());
     else if (mod && !e.shiftKey && k === "g") actions.makeComponent();
+    else if (mod && e.shiftKey && k === "g") actions.group();
     else if (!mod && !e.altKey && !e.shiftKey && e.key === "Tab" && one && actions.enter(one)) handled = true;
     else if (!mod && !e.altKey && (e.key === " " || e.key === "Tab")) actions.openPalette();
     else if (!mod && e.key === "?") ui.set({ help: !overlay.help });

@@ -252,3 +252,23 @@ export function setupServerAndBrowser(
     await srv?.close();
   });
 }
+
+/**
+ * A point on a drawn wire that the page would hit: its middle, or the nearest point along it that
+ * no node covers.
+ */
+export async function wireMiddle(page: Page, id: string) {
+  await backendKnown(page);
+  return page.evaluate((id) => {
+    const edge = document.querySelector(`.react-flow__edge[data-id="${CSS.escape(id)}"]`)!;
+    const path = edge.querySelector<SVGPathElement>("path.react-flow__edge-path")!;
+    const m = path.getScreenCTM()!;
+    const len = path.getTotalLength();
+    for (const f of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85]) {
+      const p = path.getPointAtLength(len * f);
+      const s = { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
+      if (edge.contains(document.elementFromPoint(s.x, s.y))) return s;
+    }
+    throw new Error(`wire ${id} is hidden under nodes`);
+  }, id);
+}

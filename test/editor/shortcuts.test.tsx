@@ -24,6 +24,8 @@ const actions = {
   makeComponent: vi.fn(),
   enter: vi.fn((id: string) => id === "instance"),
   leave: vi.fn(() => false),
+  group: vi.fn(),
+  canvasItem: vi.fn((_action: "delete" | "deselect") => false),
 };
 
 beforeEach(() => {
@@ -40,6 +42,25 @@ const key = (target: EventTarget, k: string, mods: Partial<KeyboardEventInit> = 
   target.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true, ...mods }));
 
 describe("keyboard shortcuts", () => {
+  it("Ctrl+Shift+G groups, Ctrl+G still makes a component; Delete and Esc act on a selected canvas item first", () => {
+    key(document.body, "G", { ctrlKey: true, shiftKey: true });
+    expect(actions.group).toHaveBeenCalledTimes(1);
+    expect(actions.makeComponent).not.toHaveBeenCalled();
+    key(document.body, "g", { ctrlKey: true });
+    expect(actions.makeComponent).toHaveBeenCalledTimes(1);
+    expect(actions.group).toHaveBeenCalledTimes(1);
+    store.addNode("note", { x: 0, y: 0 });
+    actions.canvasItem.mockReturnValueOnce(true);
+    key(document.body, "Delete");
+    expect(actions.canvasItem).toHaveBeenLastCalledWith("delete");
+    expect(store.getState().document.nodes).toHaveLength(1);
+    key(document.body, "Delete");
+    expect(store.getState().document.nodes).toHaveLength(0);
+    key(document.body, "Escape");
+    expect(actions.canvasItem).toHaveBeenLastCalledWith("deselect");
+    for (const fn of [actions.group, actions.makeComponent, actions.canvasItem]) fn.mockClear();
+  });
+
   it("Ctrl+Z / Ctrl+Shift+Z undo and redo the graph", () => {
     store.addNode("note", { x: 0, y: 0 });
     key(document.body, "z", { ctrlKey: true });

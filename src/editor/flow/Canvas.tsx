@@ -1,6 +1,6 @@
 import { Suspense, useCallback, useEffect, useRef, type RefObject } from "react";
 import { Background, BackgroundVariant, ReactFlow, useStore, useStoreApi, type Edge } from "@xyflow/react";
-import { useEditor } from "../store/react";
+import { useEditor, useEditorInstance } from "../store/react";
 import type { GraphFlowNode } from "./derive";
 import { GraphNode, LOD_ZOOM, TITLE_READABLE_ZOOM } from "./GraphNode";
 import { GraphEdge } from "./GraphEdge";
@@ -17,6 +17,8 @@ import { VersionDialogs } from "../components/VersionDialogs";
 import "./comforts.css";
 import { useSettleLayout } from "./settle";
 import { lazyPart } from "../lazy";
+import { GroupsLayer } from "./Groups";
+import { canvasUiOf } from "./canvasUi";
 
 /** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled, then kept (its geometry with it). */
 const FarLayer = lazyPart(() => import("./FarLayer").then((m) => ({ default: m.FarLayer })));
@@ -58,6 +60,11 @@ export function Canvas() {
   const splice = useSpliceDrag(useCallback((dragged) => onNodeDragStop(null, null!, dragged), [onNodeDragStop]));
   const inside = useEditor((s) => s.scope.length > 0);
   const onNodeDoubleClick = useInstanceDoubleClick();
+  const editor = useEditorInstance();
+  const onPaneClick = useCallback(() => {
+    const ui = canvasUiOf(editor);
+    if (ui.get().group || ui.get().reroute) ui.set({ group: null, reroute: null });
+  }, [editor]);
 
   return (
     <div
@@ -86,6 +93,7 @@ export function Canvas() {
         onReconnect={wires.onReconnect}
         onReconnectStart={wires.onReconnectStart}
         onReconnectEnd={wires.onReconnectEnd}
+        onPaneClick={onPaneClick}
         onPaneContextMenu={menus.onPaneContextMenu}
         onNodeContextMenu={menus.onNodeContextMenu}
         onSelectionContextMenu={menus.onSelectionContextMenu}
@@ -106,6 +114,7 @@ export function Canvas() {
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
+        <GroupsLayer />
         {culled && (
           <Suspense fallback={null}>
             <FarLayer active={onCanvas} />

@@ -1,4 +1,4 @@
-import type { XY } from "../../graph";
+import type { WorkflowGroup, XY } from "../../graph";
 import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
@@ -26,10 +26,28 @@ export interface CanvasUiState {
   group: string | null;
   /** A group whose title is being renamed in place. */
   renamingGroup: string | null;
+  /** The selected reroute point (Delete removes it). */
+  reroute: { wire: string; index: number } | null;
+  /** A reroute point being dragged: drawn at `at` until it is dropped. */
+  rerouteDrag: { wire: string; index: number; at: XY } | null;
+  /**
+   * A group being moved (by dx, dy from `from`, its frame when the drag began) with the nodes
+   * inside it; or resized (`size`). Drawn so until the drop puts it in the document.
+   */
+  groupDrag: { id: string; from: WorkflowGroup["bounds"]; dx: number; dy: number; nodes: readonly string[] } | null;
 }
 
 const canvasUiPart = definePart("canvasUi", (): UiStore<CanvasUiState> =>
-  createUiStore<CanvasUiState>({ menu: null, renaming: null, spliceWire: null, group: null, renamingGroup: null }),
+  createUiStore<CanvasUiState>({
+    menu: null,
+    renaming: null,
+    spliceWire: null,
+    group: null,
+    renamingGroup: null,
+    reroute: null,
+    rerouteDrag: null,
+    groupDrag: null,
+  }),
 );
 export const canvasUiOf = (editor: Editor) => editor.part(canvasUiPart);
 export const useCanvasUi = <T>(select: (s: CanvasUiState) => T): T => useUiStore(usePart(canvasUiPart), select);

@@ -9,6 +9,9 @@ import { pasteFromClipboard } from "../shortcuts";
 import type { GraphFlowNode } from "./derive";
 import { useArrange } from "./useArrange";
 import { componentMenuItems } from "../components/ui";
+import { GROUP_COLORS } from "../store/canvasCommands";
+import { GROUP_COLOR_NAMES, groupSelection } from "./Groups";
+import { rerouteIndex, wireEnds } from "./reroute";
 
 type Flow = ReturnType<typeof useReactFlow<GraphFlowNode>>;
 
@@ -143,6 +146,12 @@ function nodeItems(editor: Editor, id: string): MenuItem[] {
       run: () => store.toggleCollapsed(ids),
     },
     { id: "explain", label: "Explain", keys: "I", disabled: !def || many, run: () => explainNode(editor, id) },
+    {
+      id: "group",
+      label: many ? "Group the selection" : "Group",
+      keys: "Ctrl+Shift+G",
+      run: () => groupSelection(editor, ids),
+    },
     ...componentItems(editor, ids),
     {
       id: "delete",
@@ -168,14 +177,47 @@ function edgeItems(editor: Editor, id: string, req: MenuRequest): MenuItem[] {
       keys: "Space",
       run: () => openInsertPalette(editor, id, req.screen, req.flow),
     },
+    {
+      id: "reroute",
+      label: "Add reroute point",
+      keys: "Double-click a wire",
+      disabled: !wireEnds.has(id),
+      run: () => addRerouteAt(editor, id, req.flow),
+    },
     { id: "delete", label: "Delete wire", keys: "Delete", separator: true, run: () => editor.store.removeEdges([id]) },
   ];
 }
 
+/** A reroute point where the wire's menu was opened, in the segment it bends least. */
+function addRerouteAt(editor: Editor, wireId: string, at: XY): void {
+  const ends = wireEnds.get(wireId);
+  const wire = editor.store.getState().view.edges.find((e) => e.id === wireId);
+  if (!ends || !wire) return;
+  editor.store.addReroute(wireId, rerouteIndex(ends.source, ends.target, wire.reroutes ?? [], at), at);
+}
+
 function groupItems(editor: Editor, id: string): MenuItem[] {
-  void editor;
-  void id;
-  return [];
+  const group = editor.store.getState().view.groups?.find((g) => g.id === id);
+  const ui = canvasUiOf(editor);
+  return [
+    { id: "rename", label: "Rename group", keys: "Double-click a title", run: () => ui.set({ renamingGroup: id }) },
+    ...GROUP_COLORS.map((color, i) => ({
+      id: `color-${color}`,
+      label: `Colour: ${GROUP_COLOR_NAMES[color]}${group?.color === color ? " ✓" : ""}`,
+      separator: i === 0,
+      run: () => editor.store.updateGroup(id, { color }),
+    })),
+    {
+      id: "delete",
+      label: "Delete group (keeps its nodes)",
+      keys: "Delete",
+      separator: true,
+      run: () => {
+        editor.store.removeGroup(id);
+        ui.set({ group: null });
+      },
+    },
+  ];
 }
 
 /** The add-node search for a node to put into a wire: it lists the nodes that take the wire's kind. */

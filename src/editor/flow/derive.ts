@@ -149,6 +149,7 @@ export function createEdgeDeriver(registry: Registry) {
             selected: selected.has(e.id),
             className: `${sel ? "hot" : ""} ${bypassed ? "bypassed" : ""}`,
             style: { stroke: color },
+            ...(e.reroutes ? { data: { reroutes: e.reroutes } } : {}),
           },
         };
       }

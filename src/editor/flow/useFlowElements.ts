@@ -4,6 +4,7 @@ import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
 import { canvasViewOf, type CanvasView } from "./view";
+import { useCanvasUi } from "./canvasUi";
 
 /**
  * From this many nodes on, only nodes and wires on screen are in the DOM (xyflow's
@@ -38,10 +39,11 @@ export function useFlowElements(far: boolean) {
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
   const culled = doc.nodes.length >= CULL_FROM_NODES;
   const onCanvas = useOnCanvas(culled && far);
+  const moving = useGroupDrag(doc.nodes, drag);
   const nodes = useMemo(
-    () => deriveNodes(doc.nodes, selectedNodes, drag, culled, onCanvas),
+    () => deriveNodes(doc.nodes, selectedNodes, moving, culled, onCanvas),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored
-    [deriveNodes, doc.nodes, selectedNodes, drag, culled, onCanvas, sizeTick],
+    [deriveNodes, doc.nodes, selectedNodes, moving, culled, onCanvas, sizeTick],
   );
   const edges = useMemo(
     // None on the far canvas: xyflow would still mount a wrapper (and run its selectors) for each one.
@@ -86,6 +88,19 @@ export function useFlowElements(far: boolean) {
   );
 
   return { nodes, edges, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop };
+}
+
+/** The positions being dragged: xyflow's node drag, and the nodes of a group moved by its title. */
+function useGroupDrag(nodes: readonly { id: string; position: XY }[], drag: Map<string, XY> | null) {
+  const group = useCanvasUi((s) => s.groupDrag);
+  return useMemo(() => {
+    if (!group) return drag;
+    const inside = new Set(group.nodes);
+    const out = new Map(drag ?? []);
+    for (const n of nodes)
+      if (inside.has(n.id)) out.set(n.id, { x: n.position.x + group.dx, y: n.position.y + group.dy });
+    return out;
+  }, [group, drag, nodes]);
 }
 
 /**

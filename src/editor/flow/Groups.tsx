@@ -1,0 +1,273 @@
+// Groups on the canvas (docs/canvas.md#groups): titled, coloured frames drawn behind the nodes.
+// They are drawn in xyflow's viewport portal rather than as xyflow nodes: as nodes they would join
+// every node list (selection, culling, layout, splice, the minimap), and nesting real nodes in them
+// (parentId) would make node positions relative, unlike the document's. Only the title bar and the
+// resize corner take the pointer; the frame's inside is canvas (pan, box select) as in ComfyUI.
+import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
+import { useReactFlow, ViewportPortal } from "@xyflow/react";
+import type { WorkflowGroup, WorkflowNode } from "../../graph";
+import type { Editor } from "../store/editor";
+import { useEditor, useEditorInstance } from "../store/react";
+import { GROUP_COLORS } from "../store/canvasCommands";
+import { canvasUiOf, useCanvasUi } from "./canvasUi";
+import { nodeRect, type Rect } from "./place";
+import { canvasViewOf } from "./view";
+
+/** Height of the title bar at zoom 1; zoomed out it grows upwards, so its type stays readable. */
+const TITLE_H = 34;
+const PAD = 24;
+const MIN_W = 160;
+const MIN_H = 90;
+
+export const GROUP_COLOR_NAMES: Record<(typeof GROUP_COLORS)[number], string> = {
+  "#3b82f6": "Blue",
+  "#22c55e": "Green",
+  "#eab308": "Yellow",
+  "#f97316": "Orange",
+  "#ef4444": "Red",
+  "#a855f7": "Purple",
+  "#64748b": "Slate",
+};
+
+/** The frame around `ids` with room for the title bar, or null when none of them is on the canvas. */
+export function frameAround(editor: Editor, ids: readonly string[]): Rect | null {
+  const view = canvasViewOf(editor);
+  const set = new Set(ids);
+  const rects = editor.store
+    .getState()
+    .view.nodes.filter((n) => set.has(n.id))
+    .map((n) => nodeRect(view, n, editor.registry.get(n.type)));
+  if (!rects.length) return null;
+  const x = Math.min(...rects.map((r) => r.x)) - PAD;
+  const y = Math.min(...rects.map((r) => r.y)) - PAD - TITLE_H;
+  return {
+    x,
+    y,
+    width: Math.max(...rects.map((r) => r.x + r.width)) + PAD - x,
+    height: Math.max(...rects.map((r) => r.y + r.height)) + PAD - y,
+  };
+}
+
+/** Ctrl+Shift+G and the node menu: a group framing the selected nodes, selected, its title ready to type. */
+export function groupSelection(editor: Editor, ids = editor.store.getState().selection.nodes): void {
+  const frame = frameAround(editor, ids);
+  if (!frame) return editor.ui.toast("Select the nodes to group first", "info");
+  const id = editor.store.addGroup(frame);
+  editor.store.setSelection({ nodes: [], edges: [] });
+  canvasUiOf(editor).set({ group: id, reroute: null, renamingGroup: id });
+}
+
+/** Delete or Escape on the canvas's own selection (a group, a reroute point); false when there is none. */
+export function canvasItemAction(editor: Editor, action: "delete" | "deselect"): boolean {
+  const ui = canvasUiOf(editor);
+  const { group, reroute } = ui.get();
+  if (!group && !reroute) return false;
+  if (action === "delete" && reroute) editor.store.removeReroute(reroute.wire, reroute.index);
+  else if (action === "delete" && group) editor.store.removeGroup(group);
+  ui.set({ group: null, reroute: null });
+  return true;
+}
+
+/** The nodes a group carries when it moves: those whose middle is inside its frame. */
+function nodesInside(editor: Editor, b: Rect): string[] {
+  const view = canvasViewOf(editor);
+  return editor.store
+    .getState()
+    .view.nodes.filter((n: WorkflowNode) => {
+      const r = nodeRect(view, n, editor.registry.get(n.type));
+      const cx = r.x + r.width / 2,
+        cy = r.y + r.height / 2;
+      return cx >= b.x && cx <= b.x + b.width && cy >= b.y && cy <= b.y + b.height;
+    })
+    .map((n) => n.id);
+}
+
+/** Every group of the view, behind the nodes and wires. */
+export function GroupsLayer() {
+  const groups = useEditor((s) => s.view.groups);
+  useCanvasSelectionSync();
+  if (!groups?.length) return null;
+  return (
+    <ViewportPortal>
+      <div className="groups-layer">
+        {groups.map((g) => (
+          <GroupFrame key={g.id} group={g} />
+        ))}
+      </div>
+    </ViewportPortal>
+  );
+}
+
+/** Selecting a node or wire deselects the group or reroute point (one selection at a time). */
+function useCanvasSelectionSync() {
+  const editor = useEditorInstance();
+  useEffect(
+    () =>
+      editor.store.subscribe((s, prev) => {
+        if (s.selection === prev.selection) return;
+        if (!s.selection.nodes.length && !s.selection.edges.length) return;
+        const ui = canvasUiOf(editor);
+        if (ui.get().group || ui.get().reroute) ui.set({ group: null, reroute: null });
+      }),
+    [editor],
+  );
+}
+
+type Grab = { x: number; y: number; moved: boolean; nodes: string[] };
+
+function GroupFrame({ group }: { group: WorkflowGroup }) {
+  const editor = useEditorInstance();
+  const ui = canvasUiOf(editor);
+  const flow = useReactFlow();
+  const selected = useCanvasUi((s) => s.group === group.id);
+  const drag = useCanvasUi((s) => (s.groupDrag?.id === group.id ? s.groupDrag : null));
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  const grab = useRef<Grab | null>(null);
+  const b = group.bounds;
+  const x = b.x + (drag?.dx ?? 0),
+    y = b.y + (drag?.dy ?? 0);
+  const { width, height } = size ?? b;
+
+  const select = () => {
+    editor.store.setSelection({ nodes: [], edges: [] });
+    ui.set({ group: group.id, reroute: null });
+  };
+  const onTitleDown = (e: ReactPointerEvent<HTMLDivElement>) => {
+    if (e.button !== 0 || (e.target as Element).closest("input,button")) return;
+    e.stopPropagation();
+    e.currentTarget.setPointerCapture(e.pointerId);
+    select();
+    grab.current = { x: e.clientX, y: e.clientY, moved: false, nodes: nodesInside(editor, b) };
+  };
+  const onTitleMove = (e: ReactPointerEvent<HTMLDivElement>) => {
+    const g = grab.current;
+    if (!g) return;
+    if (!g.moved && Math.hypot(e.clientX - g.x, e.clientY - g.y) < 3) return;
+    g.moved = true;
+    const z = flow.getZoom();
+    ui.set({
+      groupDrag: { id: group.id, from: b, dx: (e.clientX - g.x) / z, dy: (e.clientY - g.y) / z, nodes: g.nodes },
+    });
+  };
+  const onTitleUp = () => {
+    const g = grab.current;
+    grab.current = null;
+    const d = ui.get().groupDrag;
+    if (!g?.moved || !d) return;
+    editor.store.moveGroup(group.id, { x: d.dx, y: d.dy }, d.nodes);
+    ui.set({ groupDrag: null });
+  };
+  const resize = useResize(group, setSize);
+
+  return (
+    <div
+      className={`group-frame ${selected ? "selected" : ""}`}
+      data-group={group.id}
+      style={{ transform: `translate(${x}px, ${y}px)`, width, height, ["--g" as string]: group.color }}
+    >
+      <div
+        className="group-title nopan nodrag"
+        onPointerDown={onTitleDown}
+        onPointerMove={onTitleMove}
+        onPointerUp={onTitleUp}
+        onPointerCancel={onTitleUp}
+        onClick={(e) => e.stopPropagation()}
+        onDoubleClick={(e) => {
+          e.stopPropagation();
+          ui.set({ renamingGroup: group.id });
+        }}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          e.stopPropagation();
+          select();
+          const screen = { x: e.clientX, y: e.clientY };
+          ui.set({
+            menu: { target: { kind: "group", id: group.id }, screen, flow: flow.screenToFlowPosition(screen) },
+          });
+        }}
+        title="Drag to move the group and its nodes; double-click to rename; right-click for colour"
+      >
+        <GroupTitle group={group} />
+      </div>
+      <div
+        className="group-resize nopan nodrag"
+        aria-label="Resize group"
+        title="Drag to resize the group"
+        onPointerDown={resize.down}
+        onPointerMove={resize.move}
+        onPointerUp={resize.up}
+        onPointerCancel={resize.up}
+      />
+    </div>
+  );
+}
+
+/** The bottom-right corner: resizes the frame (nodes stay where they are); one undo step. */
+function useResize(group: WorkflowGroup, setSize: (s: { width: number; height: number } | null) => void) {
+  const editor = useEditorInstance();
+  const flow = useReactFlow();
+  const start = useRef<{ x: number; y: number } | null>(null);
+  const last = useRef<{ width: number; height: number } | null>(null);
+  return {
+    down(e: ReactPointerEvent<HTMLDivElement>) {
+      if (e.button !== 0) return;
+      e.stopPropagation();
+      e.currentTarget.setPointerCapture(e.pointerId);
+      start.current = { x: e.clientX, y: e.clientY };
+      last.current = null;
+    },
+    move(e: ReactPointerEvent<HTMLDivElement>) {
+      if (!start.current) return;
+      const z = flow.getZoom();
+      const size = {
+        width: Math.max(MIN_W, group.bounds.width + (e.clientX - start.current.x) / z),
+        height: Math.max(MIN_H, group.bounds.height + (e.clientY - start.current.y) / z),
+      };
+      last.current = size;
+      setSize(size);
+    },
+    up() {
+      start.current = null;
+      const size = last.current;
+      last.current = null;
+      setSize(null);
+      if (size) editor.store.updateGroup(group.id, { bounds: { ...group.bounds, ...size } });
+    },
+  };
+}
+
+function GroupTitle({ group }: { group: WorkflowGroup }) {
+  const editor = useEditorInstance();
+  const ui = canvasUiOf(editor);
+  const renaming = useCanvasUi((s) => s.renamingGroup === group.id);
+  const [text, setText] = useState(group.title);
+  // Enter or Escape ends it; the blur that can follow as the field goes away must not end it again.
+  const ended = useRef(false);
+  useEffect(() => {
+    setText(group.title);
+    ended.current = false;
+  }, [group.title, renaming]);
+  if (!renaming) return <span className="group-name">{group.title || "Group"}</span>;
+  const done = (keep: boolean) => {
+    if (ended.current) return;
+    ended.current = true;
+    ui.set({ renamingGroup: null });
+    if (keep && text.trim() && text.trim() !== group.title) editor.store.updateGroup(group.id, { title: text });
+  };
+  return (
+    <input
+      className="group-rename"
+      aria-label="Group title"
+      value={text}
+      autoFocus
+      onFocus={(e) => e.currentTarget.select()}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => done(true)}
+      onKeyDown={(e) => {
+        e.stopPropagation();
+        if (e.key === "Enter") done(true);
+        else if (e.key === "Escape") done(false);
+      }}
+    />
+  );
+}
