@@ -3,7 +3,7 @@ import { BaseEdge, EdgeLabelRenderer, useReactFlow, type EdgeProps } from "@xyfl
 import type { XY } from "../../graph";
 import { useEditorInstance, useEditorStore } from "../store/react";
 import { canvasUiOf, useCanvasUi } from "./canvasUi";
-import { reroutedPath, rerouteIndex, wireEnds } from "./reroute";
+import { reroutedPath, rerouteIndex, wireEndsOf } from "./reroute";
 
 const NO_POINTS: readonly XY[] = [];
 
@@ -15,6 +15,7 @@ const NO_POINTS: readonly XY[] = [];
 export const GraphEdge = memo(function GraphEdge(props: EdgeProps) {
   const { id, sourceX, sourceY, targetX, targetY, style, markerEnd, selected, interactionWidth } = props;
   const store = useEditorStore();
+  const wireEnds = wireEndsOf(useEditorInstance());
   const flow = useReactFlow();
   const stored = (props.data?.reroutes as readonly XY[] | undefined) ?? NO_POINTS;
   const points = useLivePoints(id, stored);
@@ -23,8 +24,8 @@ export const GraphEdge = memo(function GraphEdge(props: EdgeProps) {
   const spliceHere = useCanvasUi((s) => s.spliceWire === id);
   useEffect(() => {
     wireEnds.set(id, { source: { x: sourceX, y: sourceY }, target: { x: targetX, y: targetY } });
-  }, [id, sourceX, sourceY, targetX, targetY]);
-  useEffect(() => () => void wireEnds.delete(id), [id]);
+  }, [wireEnds, id, sourceX, sourceY, targetX, targetY]);
+  useEffect(() => () => void wireEnds.delete(id), [wireEnds, id]);
   const addPoint = (e: React.MouseEvent) => {
     e.stopPropagation();
     const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });

@@ -11,7 +11,7 @@ import { useArrange } from "./useArrange";
 import { componentMenuItems } from "../components/ui";
 import { GROUP_COLORS } from "../store/canvasCommands";
 import { GROUP_COLOR_NAMES, groupSelection } from "./Groups";
-import { rerouteIndex, wireEnds } from "./reroute";
+import { rerouteIndex, wireEndsOf } from "./reroute";
 
 type Flow = ReturnType<typeof useReactFlow<GraphFlowNode>>;
 
@@ -181,7 +181,7 @@ function edgeItems(editor: Editor, id: string, req: MenuRequest): MenuItem[] {
       id: "reroute",
       label: "Add reroute point",
       keys: "Double-click a wire",
-      disabled: !wireEnds.has(id),
+      disabled: !wireEndsOf(editor).has(id),
       run: () => addRerouteAt(editor, id, req.flow),
     },
     { id: "delete", label: "Delete wire", keys: "Delete", separator: true, run: () => editor.store.removeEdges([id]) },
@@ -190,7 +190,7 @@ function edgeItems(editor: Editor, id: string, req: MenuRequest): MenuItem[] {
 
 /** A reroute point where the wire's menu was opened, in the segment it bends least. */
 function addRerouteAt(editor: Editor, wireId: string, at: XY): void {
-  const ends = wireEnds.get(wireId);
+  const ends = wireEndsOf(editor).get(wireId);
   const wire = editor.store.getState().view.edges.find((e) => e.id === wireId);
   if (!ends || !wire) return;
   editor.store.addReroute(wireId, rerouteIndex(ends.source, ends.target, wire.reroutes ?? [], at), at);

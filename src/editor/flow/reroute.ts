@@ -3,9 +3,11 @@
 // wire for every command that rewires (splice, reconnect, delete).
 import { getBezierPath, Position } from "@xyflow/react";
 import type { XY } from "../../graph";
+import { definePart, type Editor } from "../store/editor";
 
-/** A wire's drawn ends, by wire id: "Add reroute" in the wire's menu needs them to pick the segment. */
-export const wireEnds = new Map<string, { source: XY; target: XY }>();
+/** Each wire's drawn ends, by wire id: "Add reroute" in the wire's menu needs them to pick the segment. */
+const wireEndsPart = definePart("wireEnds", () => new Map<string, { source: XY; target: XY }>());
+export const wireEndsOf = (editor: Editor) => editor.part(wireEndsPart);
 
 const dist = (a: XY, b: XY) => Math.hypot(a.x - b.x, a.y - b.y);
 
