@@ -116,12 +116,17 @@ describe("view", () => {
     shootOnFailure(ctx, () => page);
     const before = await nodeIds(page);
     const { pane } = await boxes(page);
-    // Just left of the minimap's column, near the bottom edge.
-    const p = { x: pane.x + pane.width - 200, y: pane.y + pane.height - 12 };
-    expect(
-      await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.classList.contains("react-flow__pane"), p),
-    ).toBe(true);
-    await page.mouse.dblclick(p.x, p.y);
+    // Near the bottom edge, left of the minimap's column: the first point there that is empty canvas
+    // (the starter's nodes may reach down that far, depending on their drawn heights).
+    const p = await page.evaluate(({ x, y, width, height }) => {
+      for (let dx = 200; dx < width - 40; dx += 20) {
+        const at = { x: x + width - dx, y: y + height - 12 };
+        if (document.elementFromPoint(at.x, at.y)?.classList.contains("react-flow__pane")) return at;
+      }
+      return null;
+    }, pane);
+    expect(p, "an empty spot of canvas near the bottom edge").not.toBeNull();
+    await page.mouse.dblclick(p!.x, p!.y);
     const search = page.getByLabel("Search nodes");
     await search.fill("sampler");
     await search.press("Enter");
