@@ -129,7 +129,10 @@ describe("run from the editor", () => {
     await page.waitForSelector('[data-output-strip="sampler"]', { timeout: 20_000 });
     await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
     await expect.poll(() => stripImageLoaded(page), { timeout: 10_000 }).toBe(true);
+    // The picture stays one image as the run's stored copy replaces its URL.
+    await expect.poll(() => strip(page).locator("img").first().getAttribute("src")).toMatch(/^blob:/);
     expect(await strip(page).locator("img").count()).toBe(1);
+    await expect.poll(() => stripImageLoaded(page)).toBe(true);
     const calls = slow.standin!.stats().calls;
     expect(calls.submit).toBe(1);
     expect(calls.result).toBe(1);

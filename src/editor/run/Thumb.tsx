@@ -6,31 +6,38 @@ import type { RunRecord } from "./types";
 /**
  * A run's image: the IndexedDB copy when there is one (it outlives fal's CDN), else the URL.
  * Remote images load without a referrer.
+ *
+ * While the copy is read, an image this view already showed by its URL stays shown: a run that
+ * just finished gets its copy a moment after its picture, and dropping the picture for that
+ * moment made it flicker (and made EXE-02's browser test count no image). An image not yet shown
+ * waits for its copy, so an expired URL is not asked for.
  */
 export function useRunImageSrc(run: RunRecord, index: number): string | null {
   const img = run.images[index];
   const key = img?.storedKey;
-  // undefined while the stored copy is being read; null when it was evicted.
   const editor = useEditorInstance();
-  const [storedSrc, setStoredSrc] = useState<string | null | undefined>(undefined);
+  const [stored, setStored] = useState<{ key: string; src: string | null } | null>(null);
+  const [shownUrl, setShownUrl] = useState<string | null>(null);
+  if (img && !key && shownUrl !== img.url) setShownUrl(img.url);
   useEffect(() => {
     if (!key) return;
     let alive = true;
-    setStoredSrc(undefined);
-    void storedImageUrl(editor, key).then((u) => alive && setStoredSrc(u));
+    void storedImageUrl(editor, key).then((src) => alive && setStored({ key, src }));
     return () => {
       alive = false;
     };
   }, [editor, key]);
   if (!img) return null;
   if (!key) return img.url;
-  if (storedSrc === undefined) return null;
-  return storedSrc ?? img.url;
+  if (stored?.key === key) return stored.src ?? img.url;
+  return shownUrl === img.url ? img.url : null;
 }
 
 export function RunThumb({ run, index, onOpen }: { run: RunRecord; index: number; onOpen(): void }) {
   const src = useRunImageSrc(run, index);
-  const [broken, setBroken] = useState(false);
+  // Broken is per source: an expired URL does not hide the stored copy that replaces it.
+  const [brokenSrc, setBrokenSrc] = useState<string | null>(null);
+  const broken = src !== null && brokenSrc === src;
   const img = run.images[index];
   return (
     <button
@@ -45,7 +52,7 @@ export function RunThumb({ run, index, onOpen }: { run: RunRecord; index: number
           alt={`Result ${index + 1} of ${run.title}`}
           referrerPolicy="no-referrer"
           draggable={false}
-          onError={() => setBroken(true)}
+          onError={() => setBrokenSrc(src)}
           data-run-image={run.id}
         />
       ) : (
