@@ -21,6 +21,7 @@ import {
 import { compileThroughComponents } from "./components";
 import { familyDiagnostics } from "./families";
 import { NodeChecks } from "./nodeChecks";
+import { finish, type Steps } from "./steps";
 import { checkRequestSize } from "./requestSize";
 import { teachingWarnings } from "./teaching";
 import { walkOutput, type SourceMap, type Walked } from "./walk";
@@ -74,6 +75,12 @@ export interface Compiler {
    * same document gives the same result whatever was compiled before; `doc` is never changed.
    */
   compile(doc: WorkflowDocument, registry: Registry): CompileResult;
+  /**
+   * The same compile a piece at a time (see steps.ts): each `next()` checks or walks a few hundred
+   * nodes, or checks one request whole; the last returns what `compile` would. Other compiles may
+   * run between two steps.
+   */
+  compileInSteps(doc: WorkflowDocument, registry: Registry): Steps<CompileResult>;
 }
 
 /**
@@ -88,10 +95,9 @@ export interface Compiler {
  */
 export function createCompiler(options: CompileOptions = {}): Compiler {
   const checks = new NodeChecks();
-  return {
-    compile: (doc, registry) =>
-      compileThroughComponents(doc, registry, (flat) => compileDocument(flat, registry, checks, options.validator)),
-  };
+  const compileInSteps = (doc: WorkflowDocument, registry: Registry) =>
+    compileThroughComponents(doc, registry, (flat) => compileDocument(flat, registry, checks, options.validator));
+  return { compile: (doc, registry) => finish(compileInSteps(doc, registry)), compileInSteps };
 }
 
 /** A one-shot compile with a fresh compiler (nothing remembered). Never throws on user data. */
@@ -99,16 +105,18 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
   return createCompiler(options).compile(doc, registry);
 }
 
-function compileDocument(
+function* compileDocument(
   doc: WorkflowDocument,
   registry: Registry,
   checks: NodeChecks,
   validator: RequestValidator | undefined,
-): CompileResult {
+): Steps<CompileResult> {
   const docDiagnostics: Diagnostic[] = [];
-  const graph = checks.checkAll(doc.nodes, registry, docDiagnostics);
+  const graph = yield* checks.checkAllInSteps(doc.nodes, registry, docDiagnostics);
   attachWires(graph, doc.edges, docDiagnostics);
-  const compiled = graph.nodes.filter((n) => n.checked.def?.isOutput).map((n) => compileOutput(n, graph, validator));
+  yield;
+  const compiled: Compiled[] = [];
+  for (const n of graph.nodes) if (n.checked.def?.isOutput) compiled.push(yield* compileOutput(n, graph, validator));
   if (compiled.length === 0 && doc.nodes.some((n) => !registry.get(n.type)?.inert)) {
     const message = "Add a Sampler output node: nothing is compiled without one";
     docDiagnostics.push({ severity: "warning", code: "no-output", message });
@@ -144,14 +152,13 @@ function eachOnce(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
+type Compiled = { output: CompiledOutput; reached: GraphNode[]; built: Record<string, unknown> };
+
 /** One output's request, checked as a whole; `reached` holds the nodes it walked. */
-function compileOutput(
-  outputNode: GraphNode,
-  graph: Graph,
-  validator: RequestValidator | undefined,
-): { output: CompiledOutput; reached: GraphNode[]; built: Record<string, unknown> } {
+function* compileOutput(outputNode: GraphNode, graph: Graph, validator: RequestValidator | undefined): Steps<Compiled> {
   const outputId = outputNode.id;
-  const walked = walkOutput(outputNode, graph);
+  const walked = yield* walkOutput(outputNode, graph);
+  yield;
   const { request, sourceMap, endpoint, diagnostics } = walked;
   const ruleErrorPaths = applyRequestRules(request, sourceMap, diagnostics);
   const families = familyDiagnostics(walked.order);
@@ -159,7 +166,9 @@ function compileOutput(
   // A file's header says more than its name: no name-based guess for the nodes it decided.
   for (const d of teachingWarnings(request, sourceMap))
     if (!(d.code === "model-family-mismatch" && d.nodeId && families.judged.has(d.nodeId))) diagnostics.push(d);
+  yield;
   if (!walked.broken) diagnostics.push(...checkRequestSize(request, sourceMap, outputId));
+  yield;
   const input = checkAgainstSchema(walked, outputId, validator, ruleErrorPaths);
   const ok = !walked.broken && !hasErrors(diagnostics);
   const output: CompiledOutput = {

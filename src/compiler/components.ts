@@ -18,19 +18,21 @@ import {
   type WorkflowDocument,
 } from "../graph";
 import type { CompileResult } from "./compile";
+import type { Steps } from "./steps";
 
 /**
  * Compiles `doc` with `compileFlat` after opening its components, and says every answer in the
  * document's own terms. A document without instances is compiled as it is.
  */
-export function compileThroughComponents(
+export function* compileThroughComponents(
   doc: WorkflowDocument,
   registry: Registry,
-  compileFlat: (flat: WorkflowDocument) => CompileResult,
-): CompileResult {
-  if (!hasInstances(doc)) return compileFlat(doc);
+  compileFlat: (flat: WorkflowDocument) => Steps<CompileResult>,
+): Steps<CompileResult> {
+  if (!hasInstances(doc)) return yield* compileFlat(doc);
   const flat = flattenDocument(doc);
-  const result = compileFlat(flat.document);
+  yield;
+  const result = yield* compileFlat(flat.document);
   const names = componentRegistry(registry, doc.components);
   const mapper = new OriginMapper(flat, doc, names);
   const extra = componentDiagnostics(flat);

@@ -12,6 +12,7 @@ import { falValidator } from "./falValidator";
 
 export type { CompiledOutput, CompileResult, CompileOptions, Compiler, RequestValidator, SourceMap } from "./compile";
 export { lookupSource } from "./compile";
+export { finish, type Steps } from "./steps";
 export { falValidator } from "./falValidator";
 
 /**

@@ -12,6 +12,7 @@ import {
   type Severity,
   type WorkflowNode,
 } from "../graph";
+import { finish, NODES_PER_STEP, type Steps } from "./steps";
 import type { Graph, GraphNode, Wire } from "./wires";
 
 /** A node as the rest of the compile sees it. */
@@ -124,8 +125,15 @@ export class NodeChecks {
    * already seen is reported and left out. Diagnostics are fresh objects on every call.
    */
   checkAll(nodes: readonly WorkflowNode[], registry: Registry, diagnostics: Diagnostic[]): Graph {
+    return finish(this.checkAllInSteps(nodes, registry, diagnostics));
+  }
+
+  /** checkAll, yielding every NODES_PER_STEP nodes. */
+  *checkAllInSteps(nodes: readonly WorkflowNode[], registry: Registry, diagnostics: Diagnostic[]): Steps<Graph> {
     const graph: Graph = { nodes: [], byId: new Map() };
-    for (const node of nodes) {
+    for (let i = 0; i < nodes.length; i++) {
+      if (i % NODES_PER_STEP === NODES_PER_STEP - 1) yield;
+      const node = nodes[i];
       if (graph.byId.has(node.id)) {
         const message = `Two nodes share the id "${node.id}"`;
         diagnostics.push({ severity: "error", code: "invalid-edge", message, nodeId: node.id });

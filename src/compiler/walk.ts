@@ -13,6 +13,7 @@ import {
   type Severity,
   type Source,
 } from "../graph";
+import { NODES_PER_STEP, type Steps } from "./steps";
 import { portIndex, upstreamOrder, wiresOn, type Graph, type GraphNode } from "./wires";
 
 /** Request path ("loras.1.scale") → the node and field that produced it. */
@@ -31,12 +32,16 @@ export interface Walked {
   order: GraphNode[];
 }
 
-/** Walks the nodes upstream of `output` in order and collects their contributions. */
-export function walkOutput(output: GraphNode, graph: Graph): Walked {
+/** Walks the nodes upstream of `output` in order and collects their contributions, in steps. */
+export function* walkOutput(output: GraphNode, graph: Graph): Steps<Walked> {
   const { order, onLoop, diagnostics } = upstreamOrder(output, graph);
+  yield;
   const walk = new OutputWalk(graph, diagnostics);
   walk.broken = diagnostics.length > 0;
-  for (const node of order) walk.visit(node, onLoop);
+  for (let i = 0; i < order.length; i++) {
+    walk.visit(order[i], onLoop);
+    if (i % NODES_PER_STEP === NODES_PER_STEP - 1) yield;
+  }
   const { request, endpoint, broken } = walk;
   return { request, sourceMap: walk.sourceMapBuilder(), endpoint, diagnostics, broken, order };
 }

@@ -68,15 +68,15 @@ export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId
     throw new Error(`timelineFor: node "${samplerId}" is a ${sampler.type}, not a Sampler output`);
   const notes: string[] = [];
 
-  const sourceOf = (nodeId: string, handle: string): WorkflowNode | undefined => {
-    for (const e of doc.edges) {
-      if (e.target === nodeId && e.targetHandle === handle) {
-        const n = byId.get(e.source);
-        if (n) return n;
-      }
-    }
-    return undefined;
-  };
+  // Indexed once: the ControlNet chain is walked link by link, and a scan of every wire per link
+  // cost ~60 ms on a 5,000-node graph with a thousand ControlNets.
+  const into = new Map<string, WorkflowNode>();
+  for (const e of doc.edges) {
+    const key = `${e.target}\u0000${e.targetHandle}`;
+    const n = into.has(key) ? undefined : byId.get(e.source);
+    if (n) into.set(key, n);
+  }
+  const sourceOf = (nodeId: string, handle: string): WorkflowNode | undefined => into.get(`${nodeId}\u0000${handle}`);
   /** Follows bypassed nodes through their same-kind input, as the compiler does. */
   const liveSource = (nodeId: string, handle: string, kind: string): WorkflowNode | undefined => {
     let n = sourceOf(nodeId, handle);
@@ -168,12 +168,18 @@ function sendsWindow(def: NodeDefinition | undefined, registry: Registry): boole
   return def !== undefined && registry.feeder(WINDOW)?.def === def;
 }
 
+/** Per definition: a view asks for every ancestor of its Sampler (thousands) on each edit. */
+const readsParams = new WeakMap<NodeDefinition, boolean>();
+
 /**
  * Whether the timeline reads the params of nodes of this type (besides the output's own): a view
  * that caches the timeline redraws when such a node's params change, and ignores other nodes'.
  */
 export function timelineReadsParams(def: NodeDefinition | undefined): boolean {
-  return def !== undefined && declaredPaths(def).some((f) => TIMELINE_PATHS.has(f.path));
+  if (def === undefined) return false;
+  let reads = readsParams.get(def);
+  if (reads === undefined) readsParams.set(def, (reads = declaredPaths(def).some((f) => TIMELINE_PATHS.has(f.path))));
+  return reads;
 }
 
 /**

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 // Everything an editor holds hangs on its instance (docs/architecture.md#editor-state): two
 // editors in one page share no document, panel, toast, sweep, dialog or canvas state, and the
-// compiler's results are there from the first render on (no pending state).
+// compiler's results are there from the first render on (no pending state, but for the first
+// compile of a big document, which views get in slices).
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render } from "@testing-library/react";
 import { registry } from "../../nodes";
@@ -14,6 +15,9 @@ import { sweepsOf } from "../../src/editor/teach/sweepRun";
 import { dialogsOf, persistenceOf } from "../../src/editor/persistence/boot";
 import { canvasViewOf } from "../../src/editor/flow/view";
 import { runtimeOf } from "../../src/editor/run/runtime";
+import { PENDING } from "../../src/editor/engine";
+import { compile } from "../../src/compiler";
+import { generatePipeline } from "../bench/compile";
 
 afterEach(cleanup);
 
@@ -62,6 +66,27 @@ describe("createEditor", () => {
     expect(result.diagnostics.some((d) => d.nodeId === id && d.severity === "error")).toBe(true);
     expect(a.engine.compiled(a.store.getState().document)).toBe(result);
     expect(b.engine.compiled(b.store.getState().document).diagnostics.some((d) => d.nodeId === id)).toBe(false);
+  });
+
+  it("compiles a big new document in slices for views, and at once for actions", async () => {
+    const [a] = two();
+    const doc = generatePipeline(2_000);
+    a.store.replaceDocument(doc);
+    const state = () => a.store.getState().document;
+    expect(a.engine.compiledSoon(state())).toBe(PENDING);
+    const landed = new Promise<void>((resolve) => a.engine.subscribe(resolve));
+    await landed;
+    const sliced = a.engine.compiledSoon(state());
+    expect(sliced).not.toBe(PENDING);
+    expect(JSON.stringify(sliced)).toBe(JSON.stringify(compile(state(), registry)));
+    // An edit afterwards brings one new node object: compiled at once.
+    a.store.setParam(doc.nodes[0].id, "clip_skip", 1);
+    expect(a.engine.compiledSoon(state())).not.toBe(PENDING);
+    // An action asking while the slices run gets the whole result there and then.
+    a.store.replaceDocument(generatePipeline(1_000));
+    expect(a.engine.compiledSoon(state())).toBe(PENDING);
+    expect(a.engine.compiled(state()).outputs).toHaveLength(1);
+    expect(a.engine.compiledSoon(state())).toBe(a.engine.compiled(state()));
   });
 
   it("renders two editors side by side, each view reading its own", () => {

@@ -15,7 +15,7 @@ export function useNodeDiagnostics(id: string): readonly Diagnostic[] {
 export function useCompileDiagnostics(id: string): readonly Diagnostic[] {
   const { engine } = useEditorInstance();
   return useEditor((s) => {
-    const result = engine.compiled(s.document);
+    const result = engine.compiledSoon(s.document);
     return s.scope.length ? scopedNodeDiagnostics(result, s.scope, id) : engine.nodeDiagnostics(result, id);
   });
 }

@@ -321,7 +321,7 @@ function CollapseToggle({ id, collapsed }: { id: string; collapsed: boolean }) {
 /** On a Sampler: whether it will run text to image, image to image or inpaint. */
 function EndpointBadge({ id }: { id: string }) {
   const { engine } = useEditorInstance();
-  const endpoint = useEditor((s) => engine.compiled(s.document).outputs.find((o) => o.output === id)?.endpoint);
+  const endpoint = useEditor((s) => engine.compiledSoon(s.document).outputs.find((o) => o.output === id)?.endpoint);
   if (!endpoint) return null;
   const mode = endpointMode(endpoint);
   return (

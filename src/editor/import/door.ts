@@ -5,7 +5,8 @@
  * other tools' formats are not part of the first load.
  */
 import type { Diagnostic, WorkflowDocument } from "../../graph";
-import { detectIncoming, type Incoming } from "../../interop/incoming";
+import type { Incoming } from "../../interop/incoming";
+import { detectIncomingOffThread } from "../load/loadOffThread";
 import type { ForeignRequest } from "../../interop/foreign";
 import { applyAliases } from "../../interop/aliases";
 import { learnAliases, loadAliases } from "./aliases";
@@ -38,8 +39,8 @@ export async function importInto(editor: Editor, source: ImportSource): Promise<
           ok: false,
           error: `${from} is too large to import (${Math.round(source.file.size / 1048576)} MB; the limit is 64 MB)`,
         };
-      found = detectIncoming(new Uint8Array(await source.file.arrayBuffer()));
-    } else found = detectIncoming(source.text);
+      found = await detectIncomingOffThread(source.file);
+    } else found = await detectIncomingOffThread(new Blob([source.text]));
     // A .json file that is nothing known goes to the workflow loader, which says what is wrong where.
     const broken = found.kind === "unknown" && "file" in source && !found.image && /\.json$/i.test(from);
     if (found.kind === "workflow" || broken) return openWorkflow(editor, source, found.image !== undefined);

@@ -6,18 +6,23 @@
 import { registry } from "../../../nodes";
 import { loadWorkflowBlob, type LoadResult } from "../../graph";
 import { workflowFromImage, type ImageWorkflowResult } from "../../interop/image";
+import { detectIncoming, type Incoming } from "../../interop/incoming";
 
-/** A workflow file, or the bytes of a PNG/JPEG that may carry one. */
-export type LoadRequest = { file: Blob } | { image: Uint8Array };
-export type LoadReply = { result: LoadResult } | { image: ImageWorkflowResult } | { failure: string };
+/** A workflow file, the bytes of a PNG/JPEG that may carry one, or anything dropped or pasted to tell what it is. */
+export type LoadRequest = { file: Blob } | { image: Uint8Array } | { detect: Blob };
+export type LoadReply =
+  { result: LoadResult } | { image: ImageWorkflowResult } | { incoming: Incoming } | { failure: string };
 
 self.onmessage = async (e: MessageEvent<LoadRequest>) => {
   let reply: LoadReply;
   try {
+    const job = e.data;
     reply =
-      "image" in e.data
-        ? { image: workflowFromImage(e.data.image, registry) }
-        : { result: await loadWorkflowBlob(e.data.file, registry) };
+      "image" in job
+        ? { image: workflowFromImage(job.image, registry) }
+        : "detect" in job
+          ? { incoming: detectIncoming(new Uint8Array(await job.detect.arrayBuffer())) }
+          : { result: await loadWorkflowBlob(job.file, registry) };
   } catch (err) {
     reply = { failure: err instanceof Error ? err.message : String(err) };
   }

@@ -2,6 +2,8 @@ import { useEditor, useEditorInstance } from "../store/react";
 import { Icon } from "../kit/icons";
 import { revealPlace } from "../store/reveal";
 import { useRunDiagnostics } from "../run/useRunDiagnostics";
+import { PENDING } from "../engine";
+import { Checking } from "./Checking";
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
@@ -9,8 +11,10 @@ export function ProblemsPanel() {
   const editor = useEditorInstance();
   const { store, engine } = editor;
   const doc = useEditor((s) => s.document);
-  const { diagnostics } = engine.compiled(doc);
+  const result = useEditor((s) => engine.compiledSoon(s.document));
+  const { diagnostics } = result;
   const runDiagnostics = useRunDiagnostics();
+  if (result === PENDING) return <Checking />;
   const list = [...diagnostics, ...runDiagnostics].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   if (!list.length) {
     return (

@@ -5,7 +5,8 @@ import { placeInScope } from "../store/diagnostics";
 import type { Scope } from "../store/scope";
 import { useEditor, useEditorStore, useUiApi, useUi, useEditorInstance } from "../store/react";
 import type { Ui } from "../store/ui";
-import { type CompiledOutput } from "../engine";
+import { PENDING, type CompiledOutput } from "../engine";
+import { Checking } from "./Checking";
 import type { Registry, WorkflowDocument } from "../../graph";
 import { Icon } from "../kit/icons";
 import { JsonView } from "./JsonView";
@@ -160,7 +161,7 @@ export function RequestPanel() {
   const selected = useEditor((s) => s.selection.nodes);
   const scope = useEditor((s) => s.scope);
   const chosen = useUi((s) => s.output);
-  const result = engine.compiled(doc);
+  const result = useEditor((s) => engine.compiledSoon(s.document));
   const [format, setFormat] = useState<Format>("json");
 
   // Which output to show: the one picked, else a selected Sampler, else the first.
@@ -170,6 +171,7 @@ export function RequestPanel() {
     result.outputs[0];
   const highlight = useHighlight(out, selected, scope);
   const shown = useMemo(() => shownRequest(out, doc, store.registry), [out, doc, store.registry]);
+  if (result === PENDING) return <Checking />;
   if (!out) return <NoRequest />;
 
   const title = (id: string) => {

@@ -16,7 +16,7 @@ export function SidePanel() {
   const tab = useUi((s) => s.tab);
   const { ui, engine } = useEditorInstance();
   const counts = useEditor((s) => {
-    const d = engine.compiled(s.document).diagnostics;
+    const d = engine.compiledSoon(s.document).diagnostics;
     return `${d.filter((x) => x.severity === "error").length}/${d.filter((x) => x.severity === "warning").length}`;
   });
   const [errors, warnings] = counts.split("/").map(Number);

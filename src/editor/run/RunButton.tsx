@@ -1,10 +1,12 @@
 import { useMemo } from "react";
 import { useEditor, useEditorInstance } from "../store/react";
 import { Icon } from "../kit/icons";
-import { endpointMode } from "../engine";
-import { planRun, runFromEditor } from "./actions";
+import { endpointMode, PENDING } from "../engine";
+import { planRun, runFromEditor, type RunPlan } from "./actions";
 import { useRunState } from "./runtime";
 import { TERMINAL } from "./types";
+
+const CHECKING: RunPlan = { jobs: [], reasons: ["The pipeline is still being checked"], label: "Run" };
 
 /** Toolbar Run: the selected Samplers or all; disabled, with the reasons, while the compile has errors. */
 export function RunButton() {
@@ -12,13 +14,17 @@ export function RunButton() {
   const { engine } = editor;
   const doc = useEditor((s) => s.document);
   const selected = useEditor((s) => s.selection.nodes);
-  const plan = useMemo(() => planRun(editor, doc, selected, { jobs: false }), [editor, doc, selected]);
+  // A big file just opened is checked in slices (engine.compiledSoon): no verdict until it lands.
+  const result = useEditor((s) => engine.compiledSoon(s.document));
+  const plan = useMemo(
+    () => (result === PENDING ? CHECKING : planRun(editor, doc, selected, { jobs: false })),
+    [editor, doc, selected, result],
+  );
   // What Run will do: one mode when every Sampler it runs agrees (the usual case), else none.
   const modes = useMemo(() => {
-    const outs = engine.compiled(doc).outputs;
-    const mine = outs.filter((o) => selected.includes(o.output));
-    return [...new Set((mine.length ? mine : outs).map((o) => endpointMode(o.endpoint).short))];
-  }, [engine, doc, selected]);
+    const mine = result.outputs.filter((o) => selected.includes(o.output));
+    return [...new Set((mine.length ? mine : result.outputs).map((o) => endpointMode(o.endpoint).short))];
+  }, [result, selected]);
   const active = useRunState((s) => s.runs.filter((r) => !TERMINAL.has(r.status)).length);
   const disabled = plan.reasons.length > 0;
   const title = disabled

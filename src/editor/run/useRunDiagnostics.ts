@@ -50,7 +50,7 @@ function select(
   pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[],
 ): readonly Diagnostic[] {
   const runs = runtimeOf(editor).controller.getState().runs;
-  const fresh = pick(compute(runs, editor.engine.compiled(editor.store.getState().document)));
+  const fresh = pick(compute(runs, editor.engine.compiledSoon(editor.store.getState().document)));
   const stable = editor.part(stablePart);
   const prev = stable.get(key);
   if (prev && same(prev, fresh)) return prev;

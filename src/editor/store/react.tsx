@@ -1,4 +1,4 @@
-import { createContext, useContext, useSyncExternalStore, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useSyncExternalStore, type ReactNode } from "react";
 import type { EditorState, EditorStore } from "./createEditorStore";
 import type { Editor, Part } from "./editor";
 import type { Ui, UiState } from "./ui";
@@ -31,9 +31,23 @@ export function usePart<T>(part: Part<T>): T {
  * (a node object, a primitive): a component re-renders only when its slice changes identity.
  */
 export function useEditor<T>(selector: (state: EditorState) => T): T {
-  const store = useEditorStore();
+  const editor = useEditorInstance();
+  const { store, engine } = editor;
+  // The store's changes, and a sliced compile landing (engine.compiledSoon): selectors that read
+  // a compile result run again then.
+  const subscribe = useCallback(
+    (listener: () => void) => {
+      const offStore = store.subscribe(listener);
+      const offEngine = engine.subscribe(listener);
+      return () => {
+        offStore();
+        offEngine();
+      };
+    },
+    [store, engine],
+  );
   return useSyncExternalStore(
-    store.subscribe,
+    subscribe,
     () => selector(store.getState()),
     () => selector(store.getState()),
   );

@@ -73,17 +73,24 @@ const sameKey = (a: unknown[], b: unknown[]) => a.length === b.length && a.every
 /** The Sampler's timeline, recomputed only when its key changes; null when it cannot be drawn. */
 export function useSamplerTimeline(id: string): Timeline | null {
   const store = useEditorStore();
-  const cache = useRef<{ key: unknown[]; value: Timeline | null } | null>(null);
+  const cache = useRef<{ nodes: unknown; components: unknown; key: unknown[]; value: Timeline | null } | null>(null);
   const select = (s: EditorState) => {
+    // The key walks every ancestor (all of a 5,000-node pipeline): skip it while no node or wire changed.
+    const { nodes, components, edges } = s.document;
+    const c = cache.current;
+    if (c?.nodes === nodes && c.components === components && c.key[0] === edges) return c.value;
     const key = timelineKey(s.document, store.registry, id);
-    if (cache.current && sameKey(cache.current.key, key)) return cache.current.value;
+    if (c && sameKey(c.key, key)) {
+      Object.assign(c, { nodes, components });
+      return c.value;
+    }
     let value: Timeline | null = null;
     try {
       value = timelineFor(s.document, store.registry, id);
     } catch {
       // Not a Sampler any more (or gone): draw nothing.
     }
-    cache.current = { key, value };
+    cache.current = { nodes, components, key, value };
     return value;
   };
   return useEditor(select);
