@@ -194,10 +194,22 @@ describe("publishing and updating components", () => {
       (pipelineFile(name).components as { version: string }[]).map((c) => c.version).sort();
     expect(versions("Second.json")).toEqual(["1.1.0", "2.0.0"]);
 
+    // Edited here since it was published: the update says it replaces that edit.
+    await node(p, i2).locator(".node-title").click();
+    await p.keyboard.press("Tab");
+    await expect.poll(() => crumbs(p).isVisible()).toBe(true);
+    await p.locator("#n-lora-1-scale").click();
+    await p.keyboard.press("Control+a");
+    await p.keyboard.type("0.9");
+    await p.keyboard.press("Tab");
+    await crumbs(p).getByRole("button", { name: /Done/ }).click();
+    await expect.poll(() => crumbs(p).count()).toBe(0);
+
     // The other from its node menu; the old version then leaves the file.
     await node(p, i2).locator(".node-title").click({ button: "right" });
     await p.getByRole("menuitem", { name: "Update from library…" }).click();
     await dialogSettled(p);
+    expect(await update.getByTestId("update-edited").innerText()).toMatch(/changed here since it was published/);
     await p.getByTestId("update-submit").click();
     await expect.poll(() => badge(p, i2)).toContain("2.0.0");
     await clickCanvas(p);

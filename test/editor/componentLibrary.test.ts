@@ -43,13 +43,18 @@ afterEach(async () => {
 
 /** The same checks for both homes. */
 async function behaves(lib: ComponentLibrary, where: RegExp) {
-  expect(await lib.read()).toEqual({ items: [], skipped: [] });
+  expect(await lib.read()).toEqual({ items: [], skipped: [], hashes: {} });
   const first = await lib.publish({ definition: v("1.0.0"), uses: [] });
   expect(first).toMatchObject({ ok: true, file: expect.stringMatching(where) });
   expect((await lib.publish({ definition: v("1.1.0", 0.3), uses: [] })).ok).toBe(true);
   const { items } = await lib.read();
   expect(items.map((i) => i.definition.version)).toEqual(["1.1.0"]);
   expect(items[0].definition.params[0].default).toBe(0.3);
+  // Every version's hash is known, so a copy edited since it was published can be told apart.
+  expect((await lib.read()).hashes).toEqual({
+    "local/style-stack@1.0.0": v("1.0.0").hash,
+    "local/style-stack@1.1.0": v("1.1.0", 0.3).hash,
+  });
 
   // A version once published is never replaced, whoever published it first.
   const again = await lib.publish({ definition: v("1.1.0", 0.9), uses: [] });

@@ -239,6 +239,12 @@ function UpdateBody({ plan }: { plan: UpdatePlan }) {
           ? `A major version may need rewiring, so only this instance updates; ${plan.staying ? `the other ${plan.staying} keep ${plan.from.version} until you update them, and the file carries both versions meanwhile` : "no other instance uses the old version, which then goes"}.`
           : `${n > 1 ? `All ${n} instances` : "The instance"} of ${plan.from.version} update together, in one undo step.`}
       </p>
+      {plan.editedHere && (
+        <div className="field-msg warning" data-testid="update-edited">
+          This pipeline’s copy of {plan.from.version} was changed here since it was published; updating replaces those
+          changes. To keep them, publish them first, or detach this instance.
+        </div>
+      )}
       {plan.dropped.length > 0 && (
         <div className="field-msg warning" data-testid="update-dropped">
           {plan.to.definition.version} no longer shows these fields, so their settings go:{" "}

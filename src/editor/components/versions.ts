@@ -141,8 +141,16 @@ export interface UpdatePlan {
   /** Pipeline instances that stay on the old version (a major update). */
   staying: number;
   dropped: DroppedOverride[];
+  /** The pipeline's copy was changed here since its version was published: updating replaces that. */
+  editedHere: boolean;
   change: ComponentChange;
   after: WorkflowDocument;
+}
+
+/** Whether the library has this version with other content (it was edited in this pipeline since). */
+export function editedSincePublished(editor: Editor, def: ComponentDefinition): boolean {
+  const published = workspaceOf(editor).get().componentHashes[componentKey(def.id, def.version)];
+  return published !== undefined && published !== def.hash;
 }
 
 /** The library's newer version of an instance's component, when there is one. */
@@ -186,6 +194,7 @@ export function planUpdate(editor: Editor, instanceId: string): UpdatePlan | { r
     instances: r.updated,
     staying: r.document.nodes.filter((n) => instanceRef(n)?.key === ref.key).length,
     dropped: r.dropped,
+    editedHere: editedSincePublished(editor, from),
     change,
     after: r.document,
   };

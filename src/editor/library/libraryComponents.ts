@@ -28,15 +28,23 @@ export type PublishResult = { ok: true; file: string } | { ok: false; reason: st
 export interface ComponentLibrary {
   where: "workspace" | "browser";
   /** Every readable version, newest of each id only; what could not be read is named in `skipped`. */
-  read(): Promise<{ items: LibraryComponent[]; skipped: string[] }>;
+  read(): Promise<LibraryListing>;
   /** Writes one version; refused when that version is already there (versions never change). */
   publish(file: ComponentFile): Promise<PublishResult>;
 }
 
+export interface LibraryListing {
+  items: LibraryComponent[];
+  skipped: string[];
+  /** The hash of every readable version, by `id@version`: tells a copy changed since it was published. */
+  hashes: Record<string, string>;
+}
+
 /** The newest version of each id among the readable files; the others named in `skipped`. */
-function newestOf(files: readonly { name: string; text: string | null }[]) {
+function newestOf(files: readonly { name: string; text: string | null }[]): LibraryListing {
   const newest = new Map<string, LibraryComponent>();
   const skipped: string[] = [];
+  const hashes: Record<string, string> = {};
   for (const f of files) {
     const r = f.text === null ? null : loadComponentFile(f.text);
     if (!r?.ok) {
@@ -44,20 +52,20 @@ function newestOf(files: readonly { name: string; text: string | null }[]) {
       continue;
     }
     const item = { definition: r.file.definition, uses: r.file.uses, file: f.name };
+    hashes[componentKey(item.definition.id, item.definition.version)] = item.definition.hash;
     const had = newest.get(item.definition.id);
     if (!had || compareVersions(item.definition.version, had.definition.version) > 0)
       newest.set(item.definition.id, item);
   }
-  return { items: [...newest.values()].sort((a, b) => a.definition.title.localeCompare(b.definition.title)), skipped };
+  const items = [...newest.values()].sort((a, b) => a.definition.title.localeCompare(b.definition.title));
+  return { items, skipped, hashes };
 }
 
 /**
  * Every readable component file, newest version of each id only. A file that cannot be read is
  * skipped and named in `skipped`: it never hides the others.
  */
-export async function readLibraryComponents(
-  api: WorkspaceApi,
-): Promise<{ items: LibraryComponent[]; skipped: string[] }> {
+export async function readLibraryComponents(api: WorkspaceApi): Promise<LibraryListing> {
   const { components } = await api.list();
   const files = [];
   for (const f of components) {
@@ -93,10 +101,10 @@ export function browserComponents(db: () => Promise<Database>, onPublish?: () =>
     where: "browser",
     async read() {
       const records = await (await db()).getAll("components");
-      const { items, skipped } = newestOf(records.map((r) => ({ name: r.key, text: r.data })));
+      const { items, skipped, hashes } = newestOf(records.map((r) => ({ name: r.key, text: r.data })));
       // Listed as where they are kept; a damaged record is named by its key.
       for (const i of items) i.file = BROWSER_LIBRARY;
-      return { items, skipped: skipped.map((k) => `${BROWSER_LIBRARY}: ${k}`) };
+      return { items, skipped: skipped.map((k) => `${BROWSER_LIBRARY}: ${k}`), hashes };
     },
     async publish(file) {
       const key = componentKey(file.definition.id, file.definition.version);

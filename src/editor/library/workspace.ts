@@ -33,6 +33,8 @@ export interface WorkspaceState {
   components: readonly LibraryComponent[];
   /** Component files that could not be read. */
   componentProblems: readonly string[];
+  /** Every published version's hash, by `id@version`. */
+  componentHashes: Readonly<Record<string, string>>;
 }
 
 const workspacePart = definePart(
@@ -45,6 +47,7 @@ const workspacePart = definePart(
       offer: null,
       components: [],
       componentProblems: [],
+      componentHashes: {},
     }),
     stop: () => {},
   }),
@@ -115,8 +118,8 @@ export async function refreshComponents(ws: UiStore<WorkspaceState>) {
   const library = ws.get().library;
   if (!library) return;
   try {
-    const { items, skipped } = await library.read();
-    ws.set({ components: items, componentProblems: skipped });
+    const { items, skipped, hashes } = await library.read();
+    ws.set({ components: items, componentProblems: skipped, componentHashes: hashes });
   } catch {
     // The list stays as it was; the next change on disk reads it again.
   }
