@@ -1,4 +1,4 @@
-// One name, and saving where the pipeline lives (issue #15, item 7): Save as… renames the
+// One name, and saving where the pipeline lives: Save as… renames the
 // pipeline, Ctrl+S saves to the library without a download, Save as… and Download are their own
 // commands (menu, keys, help overlay), and the toolbar shows the name whole or with an ellipsis,
 // with the unsaved dot always in sight. In real Chromium against the production build.
