@@ -1,8 +1,7 @@
 import { memo } from "react";
 import "./run.css";
-import { useRunUiApi } from "./actions";
 import { useRunState } from "./runtime";
-import { RunThumb } from "./Thumb";
+import { ResultPreview } from "./ResultPreview";
 import { STATUS_LABEL, elapsed, formatDuration, useNow } from "./format";
 import { TERMINAL, type RunRecord } from "./types";
 
@@ -15,11 +14,10 @@ function lastWithImages(runs: readonly RunRecord[], nodeId: string): RunRecord |
 }
 
 /**
- * Inside a Sampler node: the state of its latest run and the images of its latest result.
+ * Inside a Sampler node: the state of its latest run and a large preview of its latest result.
  * Renders nothing for nodes that never ran.
  */
 export const OutputStrip = memo(function OutputStrip({ nodeId }: { nodeId: string }) {
-  const runUi = useRunUiApi();
   const latest = useRunState((s) => latestFor(s.runs, nodeId));
   const shown = useRunState((s) => lastWithImages(s.runs, nodeId));
   const progress = useRunState((s) => (latest ? s.live[latest.id]?.progress : undefined));
@@ -44,18 +42,7 @@ export const OutputStrip = memo(function OutputStrip({ nodeId }: { nodeId: strin
           <div style={{ width: `${(100 * progress.step) / progress.total}%` }} />
         </div>
       )}
-      {shown && (
-        <div className="run-thumbs">
-          {shown.images.slice(0, 8).map((_, i) => (
-            <RunThumb
-              key={`${shown.id}:${i}`}
-              run={shown}
-              index={i}
-              onOpen={() => runUi.set({ lightbox: { runId: shown.id, index: i } })}
-            />
-          ))}
-        </div>
-      )}
+      {shown && <ResultPreview key={shown.id} run={shown} nodeId={nodeId} />}
     </div>
   );
 });

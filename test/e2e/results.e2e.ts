@@ -1,0 +1,114 @@
+// A Sampler shows its latest result large inside the node: arrows step through a batch, a click
+// opens the lightbox, the corner resizes it. Against the offline stand-in, in real Chromium.
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import {
+  LAPTOP_SIZES,
+  emptyCanvasPoint,
+  node,
+  openEditor,
+  settledCenter,
+  setupServerAndBrowser,
+  shootOnFailure,
+} from "./helpers";
+
+let srv: StartedServer;
+let b: TestBrowser;
+
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+
+const preview = (page: Page) => page.locator('[data-result-preview="sampler"]');
+const shownSrc = (page: Page) => preview(page).locator("img").getAttribute("src");
+
+async function runBatchOf(page: Page, n: number) {
+  const images = node(page, "sampler").locator('[data-field="num_images"] input:not([type="range"])');
+  await images.fill(String(n));
+  await images.press("Tab");
+  const button = page.locator("[data-run-button]");
+  await expect.poll(() => button.isEnabled()).toBe(true);
+  await button.click();
+  await expect
+    .poll(() => page.locator('[data-output-strip="sampler"]').getAttribute("data-status"), { timeout: 20_000 })
+    .toBe("completed");
+  await expect
+    .poll(
+      () =>
+        preview(page)
+          .locator("img")
+          .evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0),
+      {
+        timeout: 10_000,
+      },
+    )
+    .toBe(true);
+  // As a user would: fold the runs drawer that the run opened, and pan the canvas until the
+  // preview is in view.
+  await page.locator(".run-drawer button.toggle").click();
+  const pane = (await page.locator(".react-flow__pane").boundingBox())!;
+  const shown = (await preview(page).boundingBox())!;
+  const up = Math.max(0, shown.y + shown.height + 130 - (pane.y + pane.height));
+  if (up > 0) {
+    const from = await emptyCanvasPoint(page);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x, from.y - up / 2, { steps: 4 });
+    await page.mouse.move(from.x, from.y - up, { steps: 4 });
+    await page.mouse.up();
+  }
+  await settledCenter(preview(page).locator(".result-resize"));
+}
+
+describe("results in the Sampler node", () => {
+  for (const size of LAPTOP_SIZES) {
+    it(`at ${size.width}x${size.height}: a batch of 3 steps with the arrows, opens in the lightbox, resizes`, async (ctx) => {
+      const { page, context, errors } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await runBatchOf(page, 3);
+      expect(await preview(page).locator(".result-count").innerText()).toBe("1 / 3");
+      // One image at a time, large: wider than the old 56 px thumbnails by far.
+      expect(await preview(page).locator("img").count()).toBe(1);
+      expect((await preview(page).boundingBox())!.width).toBeGreaterThan(150);
+      await screenshot(page, `result-preview-${size.width}x${size.height}`);
+      const first = await shownSrc(page);
+      await preview(page).getByRole("button", { name: "Next image" }).click();
+      await expect.poll(() => preview(page).locator(".result-count").innerText()).toBe("2 / 3");
+      expect(await shownSrc(page)).not.toBe(first);
+      // Back past the first wraps round to the last; the arrow keys step too.
+      await preview(page).getByRole("button", { name: "Previous image" }).click();
+      await preview(page).getByRole("button", { name: "Previous image" }).click();
+      await expect.poll(() => preview(page).getAttribute("data-index")).toBe("2");
+      await page.keyboard.press("ArrowRight");
+      await expect.poll(() => preview(page).getAttribute("data-index")).toBe("0");
+      await preview(page).getByRole("button", { name: "Next image" }).click();
+      // A click opens the lightbox on the image shown.
+      await preview(page).locator("img").click();
+      const box = page.getByRole("dialog", { name: "Image" });
+      await box.waitFor();
+      expect(await box.locator("img").getAttribute("alt")).toMatch(/^Result 2 of /);
+      await page.keyboard.press("Escape");
+      await expect.poll(() => box.count()).toBe(0);
+      // The corner resizes the preview, and the node grows around it.
+      const before = (await preview(page).boundingBox())!;
+      const nodeBefore = (await node(page, "sampler").boundingBox())!;
+      const corner = await settledCenter(preview(page).locator(".result-resize"));
+      await page.mouse.move(corner.x, corner.y);
+      await page.mouse.down();
+      await page.mouse.move(corner.x + 60, corner.y + 40, { steps: 5 });
+      await page.mouse.move(corner.x + 120, corner.y + 80, { steps: 5 });
+      await page.mouse.up();
+      await expect.poll(async () => (await preview(page).boundingBox())!.width).toBeGreaterThan(before.width + 100);
+      const after = (await preview(page).boundingBox())!;
+      expect(after.height).toBeGreaterThan(before.height + 60);
+      const nodeAfter = (await node(page, "sampler").boundingBox())!;
+      expect(nodeAfter.width).toBeGreaterThan(nodeBefore.width + 100);
+      expect(after.x + after.width).toBeLessThanOrEqual(nodeAfter.x + nodeAfter.width);
+      // The node itself did not move: the corner drag is not a node drag.
+      expect(Math.abs(nodeAfter.x - nodeBefore.x)).toBeLessThan(1);
+      await screenshot(page, `result-preview-resized-${size.width}x${size.height}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});
