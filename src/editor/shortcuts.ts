@@ -1,5 +1,6 @@
 import type { Editor } from "./store";
 import { definePart } from "./store/editor";
+import { sayRefusal } from "./store/ui";
 
 export interface Shortcut {
   keys: string;
@@ -202,7 +203,7 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     else if (mod && k === "o") actions.open();
     else if (mod && e.shiftKey && k === "l") actions.layout();
     else if (!mod && (e.key === "Delete" || e.key === "Backspace"))
-      void (actions.canvasItem("delete") || store.removeSelection());
+      void (actions.canvasItem("delete") || sayRefusal(ui, store.removeSelection()));
     else if (mod && !e.shiftKey && k === "g") actions.makeComponent();
     else if (mod && e.shiftKey && k === "g") actions.group();
     else if (!mod && !e.altKey && !e.shiftKey && e.key === "Tab" && one && actions.enter(one)) handled = true;
@@ -224,7 +225,7 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     e.clipboardData.setData("text/plain", text);
     editor.part(lastCopyPart).text = text;
     e.preventDefault();
-    if (e.type === "cut") store.removeSelection();
+    if (e.type === "cut") sayRefusal(editor.ui, store.removeSelection());
   };
   const onPaste = (e: ClipboardEvent) => {
     if (isEditable(e.target) || !e.clipboardData) return;

@@ -210,3 +210,71 @@ describe("the library without a workspace", () => {
     await context.close();
   });
 });
+
+describe("the edges of a component", () => {
+  it("a fal 422 on a field inside a component opens it and selects that field", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await openViaPicker(page, await fixture("style-stack"));
+    await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
+    // fal says the second LoRA's scale is wrong: that value was written by LoRA 2 inside Style stack.
+    await page.route("**/api/fal/proxy", async (route) => {
+      const target = route.request().headers()["x-fal-target-url"] ?? "";
+      if (route.request().method() === "POST" && /^https:\/\/queue\.fal\.run\/fal-ai\/lora(\?|$)/.test(target))
+        await route.fulfill({
+          status: 422,
+          contentType: "application/json",
+          body: JSON.stringify({
+            detail: [
+              { loc: ["body", "loras", 1, "scale"], msg: "scale is too high for this LoRA", type: "value_error" },
+            ],
+          }),
+        });
+      else await route.fallback();
+    });
+    const button = page.locator("[data-run-button]");
+    await expect.poll(() => button.isEnabled()).toBe(true);
+    await button.click();
+    const row = page.locator("[data-run-id]").first();
+    await expect.poll(() => row.getAttribute("data-status"), { timeout: 10_000 }).toBe("failed");
+    await expect.poll(() => node(page, "style-stack").locator(".gnode").getAttribute("class")).toMatch(/\berr\b/);
+    await row.locator(".field-link", { hasText: "scale is too high" }).click();
+    await expect.poll(() => crumbs(page).isVisible()).toBe(true);
+    await expect.poll(() => page.locator(".react-flow__node.selected").getAttribute("data-id")).toBe("lora-2");
+    // The inspector holds the inner field, focused.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest("[data-field]")?.getAttribute("data-field")))
+      .toBe("scale");
+    await context.close();
+  });
+
+  it("deleting the node that gives an output says why; removing the port first lets it go", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await openViaPicker(page, await fixture("style-stack"));
+    await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
+    await openByDoubleClick(page, "style-stack");
+    await expect.poll(() => node(page, "prompt").isVisible()).toBe(true);
+    await node(page, "prompt").locator(".node-title").click();
+    await page.keyboard.press("Delete");
+    await expect
+      .poll(() => page.locator(".toast.error").innerText())
+      .toMatch(/Prompt gives the component's output “Conditioning”/);
+    expect(await node(page, "prompt").count()).toBe(1);
+    // The outputs stand-in lists the ports; Remove port takes Conditioning off every instance.
+    await node(page, "@output").locator(".node-title").click();
+    const rowOf = page.locator('[data-port-row="conditioning"]');
+    await rowOf.waitFor();
+    await screenshot(page, "component-ports-1440x900");
+    await rowOf.getByRole("button", { name: "Remove port" }).click();
+    await expect.poll(() => rowOf.count()).toBe(0);
+    await node(page, "prompt").locator(".node-title").click();
+    await page.keyboard.press("Delete");
+    await expect.poll(() => node(page, "prompt").count()).toBe(0);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => crumbs(page).count()).toBe(0);
+    expect(await node(page, "style-stack").locator(".port.out").count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -4,11 +4,12 @@
  * field's right-click menu).
  */
 import { useState, type ReactNode } from "react";
-import type { ParamSpec, WorkflowNode } from "../../graph";
+import { PORT_KIND_INFO, type ParamSpec, type WorkflowNode } from "../../graph";
 import { Menu } from "../kit/Menu";
 import { useWorkspace } from "../library/workspace";
 import { useEditor, useEditorInstance } from "../store/react";
-import { definitionOf } from "../store/scope";
+import { COMPONENT_OUTPUT, definitionOf, isPortStandIn } from "../store/scope";
+import { exposeOutput, removePort } from "./commands";
 import { detach, expose, instanceKey, openInstance, startMakeComponent } from "./ui";
 import { hasUpdate, startPublish, startUpdate } from "./VersionDialogs";
 
@@ -115,6 +116,64 @@ export function ExposeExtras({
           items={[{ id: "expose", label: "Expose on component", disabled: !!shown, run }]}
         />
       )}
+    </div>
+  );
+}
+
+/**
+ * Inside a component, its ports: on a stand-in, each input or output with *Remove port*; on an
+ * inner node, each of its outputs the component does not give yet, with *Expose as output*.
+ */
+export function PortActions({ node }: { node: WorkflowNode }) {
+  const editor = useEditorInstance();
+  const def = useEditor((s) => {
+    const key = s.scope[s.scope.length - 1]?.key;
+    return key ? definitionOf(s.document, key) : undefined;
+  });
+  const type = useEditor(() => editor.store.registry.get(node.type));
+  if (!def || !type) return null;
+  const say = (r: { ok: true } | { ok: false; reason: string }) =>
+    !r.ok && editor.ui.toast(`Not done: ${r.reason}`, "error", 8000);
+  if (isPortStandIn(node)) {
+    const side = node.id === COMPONENT_OUTPUT ? "out" : "in";
+    const ports = side === "out" ? def.outputs : def.inputs;
+    return (
+      <>
+        <h4 className="section">{side === "out" ? "Outputs of the component" : "Inputs of the component"}</h4>
+        {ports.length === 0 && <p className="field-desc">None. Wire inner nodes here to give the component ports.</p>}
+        <ul className="insp-ports">
+          {ports.map((p) => (
+            <li key={p.id} data-port-row={p.id}>
+              <span className="kind-dot" style={{ background: PORT_KIND_INFO[p.kind].color }} />
+              <span className="ip-label grow">{p.label}</span>
+              <button
+                type="button"
+                className="sweep-link"
+                title={`Remove ${p.label} from the component, with the wires to it on every instance`}
+                onClick={() => say(removePort(editor.store, side, p.id))}
+              >
+                Remove port
+              </button>
+            </li>
+          ))}
+        </ul>
+      </>
+    );
+  }
+  const free = type.outputs.filter((o) => !def.outputs.some((x) => x.node === node.id && x.port === o.id));
+  if (!free.length) return null;
+  return (
+    <div className="row gap8 insp-actions">
+      {free.map((o) => (
+        <button
+          key={o.id}
+          className="btn"
+          title={`Give ${o.label} to whatever an instance of the component is wired to`}
+          onClick={() => say(exposeOutput(editor.store, node.id, o.id))}
+        >
+          Expose {o.label} as output
+        </button>
+      ))}
     </div>
   );
 }

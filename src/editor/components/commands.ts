@@ -5,6 +5,7 @@
  */
 import {
   canonicalJson,
+  COMPONENT_INPUT,
   componentKey,
   extractComponent,
   instanceRef,
@@ -14,6 +15,8 @@ import {
   withHash,
   type ComponentDefinition,
   type ComponentParam,
+  type ComponentOutput,
+  type WorkflowEdge,
   type Registry,
   type WorkflowDocument,
   type WorkflowNode,
@@ -176,5 +179,90 @@ export function exposeField(store: EditorStore, nodeId: string, field: string): 
     componentKey(c.id, c.version) === key ? withHash({ ...c, params: [...c.params, param] }) : c,
   );
   store.applyChange(`Expose ${param.label}`, { components });
+  return { ok: true, id };
+}
+
+/** The definition the canvas is inside, and its key. */
+function entered(store: EditorStore): { key: string; def: ComponentDefinition } | undefined {
+  const { scope, document } = store.getState();
+  const key = scope[scope.length - 1]?.key;
+  const def = key ? definitionOf(document, key) : undefined;
+  return key && def ? { key, def } : undefined;
+}
+
+/**
+ * Removes an input or output of the component the canvas is inside, with every wire to or from
+ * it on its instances at every level, in one undo step. Refused when an outer component passes
+ * the output on as its own output (that port would lead nowhere).
+ */
+export function removePort(store: EditorStore, side: "in" | "out", portId: string): CommandResult {
+  const here = entered(store);
+  if (!here) return { ok: false, reason: "open a component first" };
+  const { key, def } = here;
+  const port = (side === "in" ? def.inputs : def.outputs).find((p) => p.id === portId);
+  if (!port) return { ok: false, reason: `the component has no ${side === "in" ? "input" : "output"} ${portId}` };
+  const { document } = store.getState();
+  const instances = (nodes: readonly WorkflowNode[]) =>
+    new Set(nodes.filter((n) => instanceRef(n)?.key === key).map((n) => n.id));
+  const all = document.components ?? [];
+  if (side === "out")
+    for (const c of all) {
+      const inst = instances(c.nodes);
+      const on = c.outputs.find((o) => inst.has(o.node) && o.port === portId);
+      if (on)
+        return {
+          ok: false,
+          reason: `${c.title} gives this port on as its output “${on.label}”: remove that port of ${c.title} first`,
+        };
+    }
+  const wireOf = (nodes: readonly WorkflowNode[]) => {
+    const inst = instances(nodes);
+    return (e: WorkflowEdge) =>
+      side === "out"
+        ? inst.has(e.source) && e.sourceHandle === portId
+        : inst.has(e.target) && e.targetHandle === portId;
+  };
+  const components = all.map((c) => {
+    if (componentKey(c.id, c.version) === key)
+      return withHash(
+        side === "in"
+          ? {
+              ...c,
+              inputs: c.inputs.filter((p) => p.id !== portId),
+              edges: c.edges.filter((e) => !(e.source === COMPONENT_INPUT && e.sourceHandle === portId)),
+            }
+          : { ...c, outputs: c.outputs.filter((p) => p.id !== portId) },
+      );
+    const cut = wireOf(c.nodes);
+    return c.edges.some(cut) ? withHash({ ...c, edges: c.edges.filter((e) => !cut(e)) }) : c;
+  });
+  const cut = wireOf(document.nodes);
+  store.applyChange(
+    `Remove port ${port.label}`,
+    { edges: document.edges.filter((e) => !cut(e)), components },
+    { pipeline: true },
+  );
+  return { ok: true };
+}
+
+/** Gives an inner node's output port to the component the canvas is inside, as a new output. */
+export function exposeOutput(store: EditorStore, nodeId: string, portId: string): CommandResult<{ id: string }> {
+  const here = entered(store);
+  if (!here) return { ok: false, reason: "open a component first" };
+  const { key, def } = here;
+  const node = def.nodes.find((n) => n.id === nodeId);
+  const spec = node && store.registry.get(node.type)?.outputs.find((p) => p.id === portId);
+  if (!node || !spec) return { ok: false, reason: "there is no such output here" };
+  if (def.outputs.some((o) => o.node === nodeId && o.port === portId))
+    return { ok: false, reason: "that output is already one of the component's" };
+  let id = portId;
+  for (let i = 2; def.outputs.some((o) => o.id === id); i++) id = `${portId}-${i}`;
+  const name = nodeDisplayNames(def.nodes, store.registry).get(nodeId);
+  const label = def.outputs.some((o) => o.label === spec.label) ? `${name} › ${spec.label}` : spec.label;
+  const out: ComponentOutput = { id, label, kind: spec.kind, node: nodeId, port: portId };
+  const components = (store.getState().document.components ?? []).map((c) =>
+    componentKey(c.id, c.version) === key ? withHash({ ...c, outputs: [...c.outputs, out] }) : c,
+  );
+  store.applyChange(`Expose output ${label}`, { components });
   return { ok: true, id };
 }

@@ -3,6 +3,7 @@ import { useReactFlow, type Edge } from "@xyflow/react";
 import type { XY } from "../../graph";
 import { Menu, type MenuItem } from "../kit/Menu";
 import type { Editor } from "../store/editor";
+import { sayRefusal } from "../store/ui";
 import { useEditorInstance } from "../store/react";
 import { canvasUiOf, useCanvasUi, type MenuRequest, type MenuTarget } from "./canvasUi";
 import { pasteFromClipboard } from "../shortcuts";
@@ -158,7 +159,7 @@ function nodeItems(editor: Editor, id: string): MenuItem[] {
       label: many ? `Delete ${ids.length} nodes` : "Delete",
       keys: "Delete",
       separator: true,
-      run: () => store.removeNodes(ids),
+      run: () => sayRefusal(editor.ui, store.removeNodes(ids)),
     },
   ];
   return items;

@@ -79,8 +79,9 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
           zIndex: registry.get(n.type)?.inert ? -1 : undefined,
           // Zoomed far out, a big graph is drawn by FarLayer; xyflow keeps the nodes for fitting and bounds.
           hidden,
-          // Inside a component, its ports' stand-ins are wired to but never moved, copied or deleted.
-          ...(isPortStandIn(n) ? { selectable: false, draggable: false, deletable: false } : {}),
+          // Inside a component, its ports' stand-ins are wired to but never moved, copied or deleted;
+          // selected, the inspector lists the ports (to remove one).
+          ...(isPortStandIn(n) ? { draggable: false, deletable: false } : {}),
         };
         entry = { type: n.type, estimated: estimate && !size, selected: sel, hidden, position: pos, size, rf };
       }

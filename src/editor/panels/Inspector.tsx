@@ -1,8 +1,10 @@
 import { useCompileDiagnostics } from "../components/useNodeDiagnostics";
-import { ExposeExtras, InstanceActions, MakeComponentButton } from "../components/InspectorParts";
+import { ExposeExtras, InstanceActions, MakeComponentButton, PortActions } from "../components/InspectorParts";
 import { useEffect, useRef } from "react";
 import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition } from "../../graph";
-import { useEditor, useEditorStore, useUi } from "../store/react";
+import { useEditor, useEditorStore, useUi, useUiApi } from "../store/react";
+import { sayRefusal } from "../store/ui";
+import { isPortStandIn } from "../store/scope";
 import { nodeById } from "../store/nodeIndex";
 import { fieldDiagnostic } from "../engine";
 import { ParamField, paramFieldProps } from "../fields/ParamField";
@@ -62,6 +64,7 @@ function PipelineInspector() {
 
 function MultiInspector({ count }: { count: number }) {
   const store = useEditorStore();
+  const ui = useUiApi();
   return (
     <div className="panel-pad">
       <div className="empty-state small">
@@ -75,7 +78,7 @@ function MultiInspector({ count }: { count: number }) {
         <button className="btn" onClick={() => store.toggleBypass()}>
           Bypass
         </button>
-        <button className="btn danger" onClick={() => store.removeSelection()}>
+        <button className="btn danger" onClick={() => sayRefusal(ui, store.removeSelection())}>
           Delete
         </button>
       </div>
@@ -131,8 +134,9 @@ function NodeInspector({ id }: { id: string }) {
         {def.title} · {def.category.name} · <code>{node.id}</code>
       </div>
       <p className="insp-desc">{def.explain?.summary ?? def.description}</p>
-      {!def.inert && <NodeActions id={id} bypassed={!!node.bypass} />}
+      {!def.inert && !isPortStandIn(node) && <NodeActions id={id} bypassed={!!node.bypass} />}
       <InstanceActions node={node} />
+      {inside && <PortActions node={node} />}
       <NodeInspectorView def={def} nodeId={id} params={node.params} />
       {nodeLevel.map((d, i) => (
         <div key={i} className={`callout ${d.severity}`}>
@@ -168,6 +172,7 @@ function NodeInspector({ id }: { id: string }) {
 
 function NodeActions({ id, bypassed }: { id: string; bypassed: boolean }) {
   const store = useEditorStore();
+  const ui = useUiApi();
   return (
     <div className="row gap8 insp-actions">
       <button className={`btn ${bypassed ? "active" : ""}`} onClick={() => store.toggleBypass([id])} title="Ctrl+B">
@@ -176,7 +181,7 @@ function NodeActions({ id, bypassed }: { id: string; bypassed: boolean }) {
       <button className="btn" onClick={() => store.duplicate([id])} title="Ctrl+D">
         Duplicate
       </button>
-      <button className="btn danger" onClick={() => store.removeNodes([id])} title="Delete">
+      <button className="btn danger" onClick={() => sayRefusal(ui, store.removeNodes([id]))} title="Delete">
         Delete
       </button>
     </div>

@@ -8,6 +8,7 @@ import {
   componentRegistry,
   containmentPath,
   instanceRef,
+  nodeDisplayNames,
   type ComponentDefinition,
   type ConnectResult,
   edgeBetween,
@@ -24,7 +25,15 @@ import { sanitizePaste, serializeNodes } from "./clipboard";
 import type { History } from "./history";
 import { freshId, type IdFactory } from "./ids";
 import { planNewNodeSplice } from "./canvasCommands";
-import { EditRefused, EMPTY_SELECTION, type AddNodeOptions, type EditorStoreOptions, type PasteResult } from "./types";
+import { definitionOf, isPortStandIn } from "./scope";
+import {
+  EditRefused,
+  EMPTY_SELECTION,
+  type AddNodeOptions,
+  type EditResult,
+  type EditorStoreOptions,
+  type PasteResult,
+} from "./types";
 
 /** What every command works on: one store's history, registry and id factory. */
 export interface StoreContext {
@@ -189,16 +198,36 @@ export function moveNodes(
   else ctx.history.commit("Move", recipe);
 }
 
-export function removeNodes(ctx: StoreContext, ids: readonly string[]): void {
-  const set_ = new Set(ids);
-  if (!set_.size) return;
-  ctx.history.commit(set_.size === 1 ? "Delete node" : `Delete ${set_.size} nodes`, removeNodesRecipe(set_));
+/**
+ * Inside a component, why `ids` cannot be deleted: one of them gives one of the component's
+ * outputs, and every instance would be left with a port that leads nowhere.
+ */
+function givesOutputs(ctx: StoreContext, ids: ReadonlySet<string>): string | undefined {
+  const { scope, document } = ctx.history.getState();
+  const def = scope.length ? definitionOf(document, scope[scope.length - 1].key) : undefined;
+  const lost = def?.outputs.filter((o) => ids.has(o.node)) ?? [];
+  if (!def || !lost.length) return undefined;
+  const name = nodeDisplayNames(def.nodes, ctx.registry).get(lost[0].node) ?? lost[0].node;
+  const ports = lost.map((o) => `“${o.label}”`).join(" and ");
+  return `${name} gives the component's output ${ports}: wire another node to that port of Component outputs first, or select Component outputs and remove the port`;
 }
 
-export function removeSelection(ctx: StoreContext): void {
+export function removeNodes(ctx: StoreContext, ids: readonly string[]): EditResult {
+  const set_ = new Set(ids);
+  if (!set_.size) return { ok: true };
+  const refused = givesOutputs(ctx, set_);
+  if (refused) return { ok: false, reason: refused };
+  ctx.history.commit(set_.size === 1 ? "Delete node" : `Delete ${set_.size} nodes`, removeNodesRecipe(set_));
+  return { ok: true };
+}
+
+export function removeSelection(ctx: StoreContext): EditResult {
   const { nodes, edges } = ctx.history.getState().selection;
-  if (!nodes.length && !edges.length) return;
+  if (!nodes.length && !edges.length) return { ok: true };
+  const refused = givesOutputs(ctx, new Set(nodes));
+  if (refused) return { ok: false, reason: refused };
   ctx.history.commit("Delete", removeNodesRecipe(new Set(nodes), new Set(edges)), { selection: EMPTY_SELECTION });
+  return { ok: true };
 }
 
 export function paste(ctx: StoreContext, input: unknown, at?: XY): PasteResult {
@@ -225,7 +254,8 @@ export function paste(ctx: StoreContext, input: unknown, at?: XY): PasteResult {
 }
 
 export function duplicate(ctx: StoreContext, ids: readonly string[]): string[] {
-  if (!ids.length) return [];
-  const res = paste(ctx, serializeNodes(doc(ctx), ids));
+  const own = ids.filter((id) => !doc(ctx).nodes.some((n) => n.id === id && isPortStandIn(n)));
+  if (!own.length) return [];
+  const res = paste(ctx, serializeNodes(doc(ctx), own));
   return res.ok ? res.nodeIds : [];
 }

@@ -5,6 +5,7 @@ import * as edit from "./editCommands";
 import * as canvas from "./canvasCommands";
 import { History } from "./history";
 import { randomId } from "./ids";
+import { isPortStandIn } from "./scope";
 import { EMPTY_SELECTION, type EditorStore, type EditorStoreOptions, type Selection, type Viewport } from "./types";
 
 export * from "./types";
@@ -105,8 +106,9 @@ export function createEditorStore(
         opts,
       ),
     copy(ids = state().selection.nodes) {
-      if (!ids.length) return null;
-      return JSON.stringify(serializeNodes(state().view, ids), null, 2);
+      const own = ids.filter((id) => !state().view.nodes.some((n) => n.id === id && isPortStandIn(n)));
+      if (!own.length) return null;
+      return JSON.stringify(serializeNodes(state().view, own), null, 2);
     },
   };
 }

@@ -95,11 +95,16 @@ export class History {
    * Runs a recipe on the document and records it as one undo step. A `coalesceKey` equal to the
    * previous step's, within COALESCE_MS, extends that step instead (typing in one field).
    */
-  commit(label: string, recipe: Recipe, opts: { coalesceKey?: string; selection?: Selection } = {}): boolean {
+  commit(
+    label: string,
+    recipe: Recipe,
+    // `pipeline`: the recipe edits the whole document even inside a component (a port's wires outside).
+    opts: { coalesceKey?: string; selection?: Selection; pipeline?: boolean } = {},
+  ): boolean {
     const state = this.state;
     const [doc, patches, inverse] = produceWithPatches(
       state.document,
-      scopedRecipe(state.document, state.scope, recipe),
+      opts.pipeline ? recipe : scopedRecipe(state.document, state.scope, recipe),
     );
     if (!patches.length) {
       if (opts.selection) this.set({ ...state, selection: opts.selection });

@@ -72,6 +72,9 @@ export class EditRefused extends Error {
   override name = "EditRefused";
 }
 
+/** A command that may be refused, with the reason to show. */
+export type EditResult = { ok: true } | { ok: false; reason: string };
+
 export type PasteResult = { ok: true; nodeIds: string[]; warnings: string[] } | { ok: false; error: string };
 
 export interface AddNodeOptions {
@@ -109,17 +112,19 @@ export interface EditorStore {
   setParam(nodeId: string, key: string, value: unknown): void;
   /** With `silent`, no undo step: the view correcting its own layout (see flow/settle.ts), not the user. */
   moveNodes(moves: readonly { id: string; position: XY }[], opts?: { silent?: boolean }): void;
-  removeNodes(ids: readonly string[]): void;
-  removeSelection(): void;
+  /** Refused inside a component when a node to delete gives one of its outputs. */
+  removeNodes(ids: readonly string[]): EditResult;
+  removeSelection(): EditResult;
   duplicate(ids?: readonly string[]): string[];
   paste(input: unknown, at?: XY): PasteResult;
   toggleBypass(ids?: readonly string[]): void;
   rename(nodeId: string, label: string): void;
   /**
    * One undo step that replaces whole parts of the view (make component, detach): the view's
-   * nodes and wires, the document's components.
+   * nodes and wires, the document's components. With `pipeline`, nodes and wires are the whole
+   * document's even inside a component (removing a port removes its wires outside too).
    */
-  applyChange(label: string, next: ViewChange, options?: { selection?: Selection }): void;
+  applyChange(label: string, next: ViewChange, options?: { selection?: Selection; pipeline?: boolean }): void;
   /** Edits the document's meta (name, description, tags); undefined values remove a key. */
   setMeta(patch: Partial<WorkflowDocument["meta"]>): void;
   /** The name a save gave the pipeline: not an undo step, since undo is for the user's edits. */

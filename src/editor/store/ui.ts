@@ -44,6 +44,11 @@ export interface Ui extends UiStore<UiState> {
 }
 
 /** One editor's UI store (see createEditor). */
+/** Says why a command was refused (a delete inside a component), or nothing when it was done. */
+export function sayRefusal(ui: Pick<Ui, "toast">, r: { ok: true } | { ok: false; reason: string }): void {
+  if (!r.ok) ui.toast(r.reason, "error", 9000);
+}
+
 export function createUi(): Ui {
   const base = createUiStore<UiState>({
     tab: "inspector",

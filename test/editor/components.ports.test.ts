@@ -1,0 +1,109 @@
+// A component's ports from inside (docs/components.md#the-editor): deleting a node that gives an
+// output is refused with the reason; a port can be removed, with its wires on every instance, or
+// an inner output given to the component, each in one undo step.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { registry } from "../../nodes";
+import { analyzeComponents, hashComponent, loadWorkflow, type WorkflowDocument } from "../../src/graph";
+import { createEditor, counterIds } from "../../src/editor/store";
+import { enterInstance, exposeOutput, leaveTo, makeComponent, removePort } from "../../src/editor/components/commands";
+
+function fixture(name: string): WorkflowDocument {
+  const r = loadWorkflow(JSON.parse(readFileSync(`test/fixtures/components/${name}.json`, "utf8")), registry);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.document;
+}
+
+/** The style-stack pipeline with a second instance wired like the first, opened on the first. */
+function inside() {
+  const { store } = createEditor({ registry, makeId: counterIds(), document: fixture("style-stack") });
+  const [copy] = store.duplicate(["style-stack"]);
+  store.connect({ node: copy, port: "conditioning" }, { node: "sampler", port: "conditioning" }, { replace: true });
+  enterInstance(store, "style-stack");
+  return { store, copy };
+}
+
+const valid = (doc: WorkflowDocument) => analyzeComponents(doc).problems.filter((p) => p.severity === "error");
+
+describe("deleting an inner node that gives an output", () => {
+  it("is refused with the node and the port named, and changes nothing", () => {
+    const { store } = inside();
+    const before = store.getState().document;
+    expect(store.removeNodes(["prompt"])).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^Prompt gives the component's output “Conditioning”: wire another node/),
+    });
+    store.setSelection({ nodes: ["lora-1", "lora-2"] });
+    expect(store.removeSelection()).toMatchObject({ ok: false, reason: expect.stringMatching(/^LoRA 2 gives/) });
+    expect(store.getState().document).toBe(before);
+    // A node that gives no output goes as ever.
+    expect(store.removeNodes(["lora-1"])).toEqual({ ok: true });
+    expect(valid(store.getState().document)).toEqual([]);
+  });
+});
+
+describe("remove port", () => {
+  it("removes an output and the wires from it on every instance, in one undo step", () => {
+    const { store, copy } = inside();
+    const wires = () =>
+      store
+        .getState()
+        .document.edges.filter((e) => e.sourceHandle === "conditioning")
+        .map((e) => e.source);
+    expect(wires()).toEqual([copy]);
+    expect(removePort(store, "out", "conditioning")).toEqual({ ok: true });
+    const doc = store.getState().document;
+    expect(doc.components![0].outputs.map((o) => o.id)).toEqual(["model"]);
+    expect(doc.components![0].hash).toBe(hashComponent(doc.components![0]));
+    expect(wires()).toEqual([]);
+    // Now the prompt can go, and the component stays whole.
+    expect(store.removeNodes(["prompt"])).toEqual({ ok: true });
+    expect(valid(store.getState().document)).toEqual([]);
+    store.undo();
+    store.undo();
+    expect(wires()).toEqual([copy]);
+    expect(store.getState().document.components![0].outputs).toHaveLength(2);
+  });
+
+  it("removes an input with its wires inside and outside", () => {
+    const { store } = inside();
+    expect(removePort(store, "in", "model")).toEqual({ ok: true });
+    const doc = store.getState().document;
+    expect(doc.components![0].inputs).toEqual([]);
+    expect(doc.components![0].edges.some((e) => e.source === "@input")).toBe(false);
+    expect(doc.edges.some((e) => e.targetHandle === "model" && e.target.startsWith("style-stack"))).toBe(false);
+    expect(valid(doc)).toEqual([]);
+  });
+
+  it("is refused when an outer component gives the port on as its own output", () => {
+    const { store } = createEditor({ registry, makeId: counterIds(), document: fixture("style-stack") });
+    makeComponent(store, ["style-stack"], { name: "Outer", expose: [] });
+    enterInstance(store, "outer");
+    enterInstance(store, "style-stack");
+    const r = removePort(store, "out", "model");
+    expect(r).toMatchObject({ ok: false, reason: expect.stringContaining("Outer gives this port on as its output") });
+  });
+});
+
+describe("expose as output", () => {
+  it("gives an inner output to every instance as a new port", () => {
+    const { store, copy } = inside();
+    const r = exposeOutput(store, "lora-1", "model");
+    expect(r).toEqual({ ok: true, id: "model-2" });
+    const def = store.getState().document.components![0];
+    expect(def.outputs.at(-1)).toEqual({
+      id: "model-2",
+      label: "LoRA 1 › Model",
+      kind: "model",
+      node: "lora-1",
+      port: "model",
+    });
+    expect(exposeOutput(store, "lora-1", "model").ok).toBe(false);
+    leaveTo(store, 0);
+    expect(
+      store.registry.get(store.getState().document.nodes.find((n) => n.id === copy)!.type)!.outputs.map((o) => o.id),
+    ).toEqual(["model", "conditioning", "model-2"]);
+    store.undo();
+    expect(store.getState().document.components![0].outputs).toHaveLength(2);
+  });
+});
