@@ -30,6 +30,11 @@ export interface ListStore {
   /** The library's lists and the workspace's, by name; the workspace's win a shared name. */
   load(): Promise<{ lists: WildcardList[]; workspace: boolean }>;
   save(list: WildcardList): Promise<ListSave>;
+  /**
+   * A library list's write for a page that is going away: issued at once in a committed
+   * transaction (nothing of the page runs after `pagehide`). Does nothing before the library opened.
+   */
+  saveNow(list: WildcardList): void;
   /** Library lists only: a workspace file is removed where it lives (the folder, git). */
   remove(name: string): Promise<void>;
 }
@@ -107,10 +112,11 @@ export function createListStore(
   const storage = options.storage ?? (typeof localStorage === "undefined" ? undefined : localStorage);
   const fetcher = options.fetch ?? ((input, init) => fetch(input, init));
   let db: Promise<Database> | null = null;
+  let opened: Database | null = null;
   const library = () =>
     (db ??= (options.db ?? (() => openDatabase()))().then(async (d) => {
       await moveFromLocalStorage(d, storage);
-      return d;
+      return (opened = d);
     }));
   return {
     async load() {
@@ -133,6 +139,17 @@ export function createListStore(
       } catch (e) {
         const why = isQuotaError(e) ? "the browser's storage is full" : (e as Error).message;
         return { ok: false, message: `__${list.name}__ was not saved: ${why}` };
+      }
+    },
+    saveNow(list) {
+      if (list.home !== "library" || !opened) return;
+      try {
+        const tx = opened.transaction("wildcards", "readwrite");
+        void tx.store.put({ name: list.name, text: list.text, updatedAt: Date.now() }).catch(() => undefined);
+        tx.commit();
+        void tx.done.catch(() => undefined);
+      } catch {
+        // the connection is closing: the debounced write before it is what there is
       }
     },
     async remove(name) {
