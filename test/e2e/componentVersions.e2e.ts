@@ -235,5 +235,6 @@ describe("publishing and updating components", () => {
     expect([...one.errors, ...two.errors]).toEqual([]);
     await two.context.close();
     await one.context.close();
-  });
+    // The whole story in two tabs with two reloads: 15 s on a quiet machine, 45–60 s on a busy one.
+  }, 150_000);
 });
