@@ -192,3 +192,34 @@ export function sdxlLoraWorkflow(opts: { loraMode?: number; seedWidgetsControl?:
   g.wire(decode, 0, save, "images", "IMAGE");
   return g;
 }
+
+/**
+ * sdxlLoraWorkflow with a second LoRA inside a subgraph "Style" (one MODEL input, one MODEL
+ * output), used by one instance, node 50.
+ */
+export function styleSubgraphWorkflow() {
+  // The LoRA lives in a subgraph "Style" with one MODEL input and one MODEL output.
+  const inner = new UiGraph(100);
+  const lora = inner.node("LoraLoaderModelOnly", ["castle.safetensors", 0.7], { outputs: ["MODEL"], id: 1 });
+  inner.links.push([100, -10, 0, lora, 0, "MODEL"], [101, lora, 0, -20, 0, "MODEL"]);
+  inner.nodes[0].inputs.push({ name: "model", type: "MODEL", link: 100 });
+  const sub = {
+    id: "5a7e0c1a-0000-4000-8000-000000000001",
+    revision: 0,
+    name: "Style",
+    inputNode: { id: -10, bounding: [0, 0, 10, 10] },
+    outputNode: { id: -20, bounding: [0, 0, 10, 10] },
+    inputs: [{ id: "5a7e0c1a-0000-4000-8000-0000000000a1", name: "model", type: "MODEL", linkIds: [100] }],
+    outputs: [{ id: "5a7e0c1a-0000-4000-8000-0000000000b1", name: "MODEL", type: "MODEL", linkIds: [101] }],
+    widgets: [],
+    nodes: inner.nodes,
+    links: inner.linkObjects(),
+  };
+  const g = sdxlLoraWorkflow();
+  const sampler = g.nodes.find((n) => n.id === 3)!;
+  sampler.inputs = sampler.inputs.filter((i) => i.name !== "model");
+  const instance = g.node(sub.id, [], { outputs: ["MODEL"], id: 50 });
+  g.wire(10, 0, instance, "model", "MODEL");
+  g.wire(instance, 0, 3, "model", "MODEL");
+  return { workflow: g.v1({ definitions: { subgraphs: [sub] } }), sub };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectComfy, importComfy, type ComfyImport, type Unmapped } from "../../src/interop/comfyui";
 import { falScheduler } from "../../src/interop/comfyui/samplers";
-import { sdxlLoraPrompt, sdxlLoraWorkflow, UiGraph } from "./comfyFixtures";
+import { sdxlLoraPrompt, sdxlLoraWorkflow, styleSubgraphWorkflow } from "./comfyFixtures";
 
 const about = (r: ComfyImport, nodeId: string) => r.notes.filter((u) => u.nodeId === nodeId);
 const errors = (r: ComfyImport) => r.notes.filter((u) => u.severity === "error");
@@ -494,30 +494,8 @@ describe("importComfy: UI workflow", () => {
   });
 
   it("flattens a subgraph, keeps its structure, and names inner nodes as ComfyUI executes them", () => {
-    // The LoRA lives in a subgraph "Style" with one MODEL input and one MODEL output.
-    const inner = new UiGraph(100);
-    const lora = inner.node("LoraLoaderModelOnly", ["castle.safetensors", 0.7], { outputs: ["MODEL"], id: 1 });
-    inner.links.push([100, -10, 0, lora, 0, "MODEL"], [101, lora, 0, -20, 0, "MODEL"]);
-    inner.nodes[0].inputs.push({ name: "model", type: "MODEL", link: 100 });
-    const sub = {
-      id: "5a7e0c1a-0000-4000-8000-000000000001",
-      revision: 0,
-      name: "Style",
-      inputNode: { id: -10, bounding: [0, 0, 10, 10] },
-      outputNode: { id: -20, bounding: [0, 0, 10, 10] },
-      inputs: [{ id: "5a7e0c1a-0000-4000-8000-0000000000a1", name: "model", type: "MODEL", linkIds: [100] }],
-      outputs: [{ id: "5a7e0c1a-0000-4000-8000-0000000000b1", name: "MODEL", type: "MODEL", linkIds: [101] }],
-      widgets: [],
-      nodes: inner.nodes,
-      links: inner.linkObjects(),
-    };
-    const g = sdxlLoraWorkflow();
-    const sampler = g.nodes.find((n) => n.id === 3)!;
-    sampler.inputs = sampler.inputs.filter((i) => i.name !== "model");
-    const instance = g.node(sub.id, [], { outputs: ["MODEL"], id: 50 });
-    g.wire(10, 0, instance, "model", "MODEL");
-    g.wire(instance, 0, 3, "model", "MODEL");
-    const r = importComfy(g.v1({ definitions: { subgraphs: [sub] } }));
+    const { workflow, sub } = styleSubgraphWorkflow();
+    const r = importComfy(workflow);
     expect(r.request.loras).toEqual([{ scale: 0.8 }, { scale: 0.7 }]);
     expect(r.labels["loras.1"]).toBe("castle.safetensors");
     expect(r.sources["loras.1"]).toEqual({ nodeId: "50:1", classType: "LoraLoaderModelOnly" });

@@ -1,6 +1,7 @@
 import { compile, importRequest, titleNodesByPath } from "../../compiler";
 import { serializeWorkflow, type LoadIssue, type WorkflowDocument } from "../../graph";
 import type { ForeignRequest } from "../../interop/foreign";
+import { subgraphsToComponents, type ComfyImport } from "../../interop/comfyui";
 import { detectIncoming } from "../../interop/incoming";
 import { DEFAULT_JSON_LIMITS } from "../../graph/safeJson";
 import { InputError } from "../io";
@@ -89,8 +90,14 @@ async function importForeign(
 ): Promise<number> {
   const imported = await importRequest({ endpoint: foreign.endpoint, input: foreign.request }, ctx.registry, { name });
   const maps = compile(imported.document, ctx.registry).outputs.map((o) => o.sourceMap);
-  const document = titleNodesByPath(imported.document, maps, foreign.labels);
-  const notes: CliDiagnostic[] = foreign.notes.map((n) => ({
+  const titled = titleNodesByPath(imported.document, maps, foreign.labels);
+  // ComfyUI subgraphs become components once the request is a graph.
+  const made =
+    "subgraphs" in foreign
+      ? subgraphsToComponents(titled, maps, foreign as ComfyImport, ctx.registry)
+      : { document: titled, notes: [] };
+  const document = made.document;
+  const notes: CliDiagnostic[] = [...foreign.notes, ...made.notes].map((n) => ({
     severity: n.severity,
     code: "import",
     path: n.path,

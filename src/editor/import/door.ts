@@ -4,7 +4,8 @@
  * work, with an import report of everything that did not map. Loaded on demand: the readers of
  * other tools' formats are not part of the first load.
  */
-import type { Diagnostic, WorkflowDocument } from "../../graph";
+import { componentRegistry, type Diagnostic, type WorkflowDocument } from "../../graph";
+import { subgraphsToComponents, type ComfyImport } from "../../interop/comfyui";
 import type { Incoming } from "../../interop/incoming";
 import { detectIncomingOffThread } from "../load/loadOffThread";
 import type { ForeignRequest } from "../../interop/foreign";
@@ -94,7 +95,8 @@ export async function importInto(editor: Editor, source: ImportSource): Promise<
  */
 async function laidOut(editor: Editor, doc: WorkflowDocument): Promise<WorkflowDocument> {
   try {
-    return await layoutDocument(doc, editor.registry, {
+    // An import can hold components (ComfyUI subgraphs): their instances are laid out by their ports.
+    return await layoutDocument(doc, componentRegistry(editor.registry, doc.components), {
       nodeSize: (n, def) => {
         const size = estimatedSize(canvasViewOf(editor).typeSizes, def, n);
         return { width: size.width, height: size.height + STRIP_MARGIN };
@@ -155,7 +157,10 @@ async function fromForeign(
   });
   const said = new Set(foreign.notes.filter((n) => n.severity === "error").map((n) => n.path));
   for (const d of r.diagnostics) if (!(d.code === "path-needed" && said.has(d.path))) notes.push(noteOf(d));
-  return { document: r.document, notes };
+  // ComfyUI subgraphs become components once the request is a graph.
+  if (!("subgraphs" in foreign)) return { document: r.document, notes };
+  const made = subgraphsToComponents(r.document, maps, foreign as ComfyImport, editor.registry);
+  return { document: made.document, notes: [...notes, ...made.notes] };
 }
 
 const noteOf = (d: Diagnostic): ImportNote => ({

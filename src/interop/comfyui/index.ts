@@ -333,3 +333,4 @@ function reportLeftovers(m: Mapper, main: FlatNode | undefined): void {
     }
   }
 }
+export { subgraphsToComponents } from "./components";
