@@ -131,6 +131,10 @@ describe("batches", () => {
     await page.locator("[data-batch-gallery]").click();
     await expect.poll(() => page.locator(".run-gallery-grid > *").count()).toBe(6);
     expect(await page.locator("[data-gallery-filter]").inputValue()).not.toBe("");
+    // Each tile says which row it is, with the values drawn for it, and its seed.
+    const tiles = await page.getByTestId("gallery-tile").allInnerTexts();
+    expect(tiles.map((t) => t.match(/^#(\d+)/)?.[1]).sort()).toEqual(["1", "2", "3", "4", "5", "6"]);
+    for (const t of tiles) expect(t).toMatch(/\nseed \d+$/);
 
     // One result's image carries its row: restoring it gives back that row's values.
     await page.locator(".run-gallery-grid > *").nth(2).click();

@@ -159,39 +159,34 @@ function Banners() {
   );
 }
 
+/** “Restored your draft …”: a toast in the one stack, gone after 4 s or at the first edit. */
 function RestoredNotice() {
   const s = useSessionState();
   const session = useSession();
+  const ui = useEditorInstance().ui;
   const restored = s?.restored;
   const doc = useEditor((st) => st.document);
   const shownWith = useRef<unknown>(null);
   useEffect(() => {
-    if (!restored || !session) return;
-    const t = setTimeout(() => session.dismissRestored(), 8000);
+    if (!restored || !session) return void ui.dismissToast("restored");
+    const text =
+      `Restored ${restored.how === "adopted" ? "your last draft" : "your draft"} “${restored.name}”` +
+      `${restored.savedAt ? ` from ${time(restored.savedAt)}` : ""}` +
+      `${restored.fromPrevious ? " (an earlier autosave; the newest was unreadable)" : ""}.`;
+    ui.toast(text, "success", RESTORED_MS, { key: "restored" });
+    const t = setTimeout(() => session.dismissRestored(), RESTORED_MS);
     return () => clearTimeout(t);
-  }, [restored, session]);
+  }, [restored, session, ui]);
   // The notice is about the document as it was restored: the first edit makes it stale.
   useEffect(() => {
     if (!restored || !session) return void (shownWith.current = null);
     if (shownWith.current === null) shownWith.current = doc;
     else if (shownWith.current !== doc) session.dismissRestored();
   }, [restored, session, doc]);
-  if (!restored || !session) return null;
-  return (
-    <OnCanvas>
-      <div className="lg-restored" role="status" data-testid="restored-notice">
-        <span>
-          Restored {restored.how === "adopted" ? "your last draft" : "your draft"} “{restored.name}”
-          {restored.savedAt ? ` from ${time(restored.savedAt)}` : ""}
-          {restored.fromPrevious ? " (an earlier autosave; the newest was unreadable)" : ""}.
-        </span>
-        <button className="icon-btn" aria-label="Dismiss" onClick={() => session.dismissRestored()}>
-          ×
-        </button>
-      </div>
-    </OnCanvas>
-  );
+  return null;
 }
+
+const RESTORED_MS = 4000;
 
 function AutosaveChip() {
   const s = useSessionState();

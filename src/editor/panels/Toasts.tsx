@@ -1,14 +1,26 @@
 import { useUi, useUiApi } from "../store/react";
 
-/** Short messages at the bottom; a click dismisses one before its time. */
+/**
+ * The one stack of short messages. It sits over the side panel's foot rather than the canvas, so
+ * it never hides the graph's nodes; each has a close button, and a click anywhere on it dismisses it.
+ */
 export function Toasts() {
   const ui = useUiApi();
   const toasts = useUi((s) => s.toasts);
   return (
     <div className="toasts" role="status" aria-live="polite">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast ${t.kind}`} title="Click to dismiss" onClick={() => ui.dismissToast(t.id)}>
-          {t.text}
+        <div
+          key={t.id}
+          className={`toast ${t.kind}`}
+          data-testid={t.key ? `${t.key}-notice` : undefined}
+          title="Click to dismiss"
+          onClick={() => ui.dismissToast(t.id)}
+        >
+          <span className="toast-text">{t.text}</span>
+          <button className="toast-close" aria-label="Dismiss" onClick={() => ui.dismissToast(t.id)}>
+            ×
+          </button>
         </div>
       ))}
     </div>

@@ -10,6 +10,7 @@ import { downloadRunImage, restoreRun } from "./runFiles";
 import { useRunState } from "./runtime";
 import { RunThumb, useRunImageSrc } from "./Thumb";
 import type { RunRecord } from "./types";
+import { tileLabel } from "./format";
 import { useBatchUi, useBatchUiApi } from "../batch/state";
 
 interface Item {
@@ -134,6 +135,25 @@ function Lightbox({ items }: { items: Item[] }) {
   );
 }
 
+/** An image with what tells it from its neighbours: the swept or batch values, and the seed. */
+function Tile({ run, index, onOpen }: { run: RunRecord; index: number; onOpen(): void }) {
+  const label = tileLabel(run);
+  const seed = run.seed !== undefined ? `seed ${run.seed}` : "seed random";
+  const count = run.images.length > 1 ? ` · ${index + 1}/${run.images.length}` : "";
+  return (
+    <figure className="run-tile" data-testid="gallery-tile">
+      <RunThumb run={run} index={index} onOpen={onOpen} />
+      <figcaption title={[label, seed + count].filter(Boolean).join("\n")}>
+        {label && <span className="run-tile-label">{label}</span>}
+        <span className="run-tile-seed">
+          {seed}
+          {count}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
+
 export default function Gallery() {
   const runUi = useRunUiApi();
   const open = useRunUi((s) => s.gallery);
@@ -148,7 +168,7 @@ export default function Gallery() {
           ) : (
             <div className="run-gallery-grid">
               {items.map(({ run, index }) => (
-                <RunThumb
+                <Tile
                   key={`${run.id}:${index}`}
                   run={run}
                   index={index}

@@ -192,6 +192,7 @@ export function createRunController(options: RunControllerOptions): RunControlle
     title: job.title,
     createdAt,
     ...(job.batch ? { batch: job.batch } : {}),
+    ...(job.label ? { label: job.label } : {}),
   });
   return {
     getState: ledger.getState,

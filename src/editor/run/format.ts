@@ -32,3 +32,21 @@ export const STATUS_LABEL: Record<RunRecord["status"], string> = {
   failed: "Failed",
   cancelled: "Cancelled",
 };
+
+/**
+ * What a gallery tile says under its image besides the seed: the swept values of a sweep cell, or
+ * a batch run's row and the values drawn for it (its seed is said apart).
+ */
+export function tileLabel(run: RunRecord): string | null {
+  if (run.label) return run.label;
+  const b = run.batch;
+  if (!b) return null;
+  const values = Object.entries(b.values)
+    .filter(([k]) => !k.endsWith(".seed"))
+    .map(([k, v]) => {
+      const text = typeof v === "string" ? v : JSON.stringify(v);
+      return k === "__list__" ? text : `${k.slice(k.lastIndexOf(".") + 1)} ${text}`;
+    });
+  const picks = (b.picks ?? []).map((p) => p.value);
+  return [`#${b.row ?? b.index + 1}`, ...values, ...picks].join(" · ");
+}

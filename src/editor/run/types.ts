@@ -66,6 +66,8 @@ export interface RunRecord {
   cancelRequested?: boolean;
   /** The batch this run belongs to and the values drawn for it (also in `graph`'s meta). */
   batch?: BatchStamp;
+  /** The values a sweep cell swept (RunJob.label). */
+  label?: string;
 }
 
 /** What is known about a running job but not worth persisting. */
@@ -87,4 +89,6 @@ export interface RunJob {
   title: string;
   /** Set for a run of a batch: recorded in the run's history entry. */
   batch?: BatchStamp;
+  /** What sets this run apart among its sweep's (“Guidance 5 · Steps 20”): the gallery's label. */
+  label?: string;
 }

@@ -8,6 +8,8 @@ export interface Toast {
   id: number;
   kind: "info" | "error" | "success";
   text: string;
+  /** A toast about one thing (“restored”): a newer one with the same key replaces it. */
+  key?: string;
 }
 export type SideTab = "inspector" | "request" | "problems";
 export interface PaletteRequest {
@@ -37,8 +39,9 @@ export interface UiState {
 }
 
 export interface Ui extends UiStore<UiState> {
-  toast(text: string, kind?: Toast["kind"], ms?: number): void;
-  dismissToast(id: number): void;
+  toast(text: string, kind?: Toast["kind"], ms?: number, options?: { key?: string }): void;
+  /** Removes the toast with this id, or the one with this key. */
+  dismissToast(idOrKey: number | string): void;
   /** Reveals a node (and field): the canvas centres it, node body and inspector flash the field. */
   focus(nodeId: string, field?: string, options?: { keepTab?: boolean }): void;
 }
@@ -63,19 +66,20 @@ export function createUi(): Ui {
   });
   let toastId = 0;
   let nonce = 0;
-  const dismissToast = (id: number) => {
-    if (base.get().toasts.some((x) => x.id === id)) base.set({ toasts: base.get().toasts.filter((x) => x.id !== id) });
+  const dismissToast = (which: number | string) => {
+    const hit = (x: Toast) => (typeof which === "number" ? x.id === which : x.key === which);
+    if (base.get().toasts.some(hit)) base.set({ toasts: base.get().toasts.filter((x) => !hit(x)) });
   };
   return Object.assign(base, {
     /**
-     * Shows a short message. The same text again replaces the one showing (no pile of repeats), and
-     * at most three show at once, the newest last.
+     * Shows a short message. The same text (or key) again replaces the one showing, so nothing
+     * piles up, and at most three show at once, the newest last. Errors stay longer by default.
      */
-    toast(text: string, kind: Toast["kind"] = "info", ms = 4000) {
-      const t = { id: ++toastId, kind, text };
-      const others = base.get().toasts.filter((x) => x.text !== text);
+    toast(text: string, kind: Toast["kind"] = "info", ms?: number, options: { key?: string } = {}) {
+      const t: Toast = { id: ++toastId, kind, text, ...(options.key ? { key: options.key } : {}) };
+      const others = base.get().toasts.filter((x) => x.text !== text && (!t.key || x.key !== t.key));
       base.set({ toasts: [...others.slice(-2), t] });
-      setTimeout(() => dismissToast(t.id), ms);
+      setTimeout(() => dismissToast(t.id), ms ?? (kind === "error" ? 6000 : 3500));
     },
     dismissToast,
     focus(nodeId: string, field?: string, options: { keepTab?: boolean } = {}) {

@@ -90,12 +90,20 @@ export function planSweep(
             outputNodeId: out.output,
             graph: serializeWorkflow(cell.document),
             title: `${title} · ${name}`,
+            label: cellLabel(r.titles, cell.label),
           };
     return { x: cell.x, y: cell.y, label: cell.label, job };
   });
   const columns = cells.reduce((m, c) => Math.max(m, c.x + 1), 0);
   const rows = cells.reduce((m, c) => Math.max(m, c.y + 1), 0);
   return { ...base, cells, requestCount: cells.length - errors.length, columns, rows, errors };
+}
+
+/** “Guidance (CFG) 5 · Steps 20”: each axis's param label (its title without the node) and value. */
+function cellLabel(titles: { x: string; y?: string }, label: { x: string; y?: string }): string {
+  const param = (t: string) => t.split(" · ").at(-1) ?? t;
+  const x = `${param(titles.x)} ${label.x}`;
+  return label.y !== undefined && titles.y ? `${x} · ${param(titles.y)} ${label.y}` : x;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,178 @@
+// The small things a daily user meets (issue #15, item 12): the request JSON wraps between words,
+// toasts form one short-lived stack clear of the graph, gallery tiles say what they show. In real
+// Chromium against the production build and the stand-in.
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import type { StartedServer } from "../harness/server";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import {
+  boxes,
+  emptyCanvasPoint,
+  LAPTOP_SIZES,
+  node,
+  openEditor,
+  overlaps,
+  setupServerAndBrowser,
+  shootOnFailure,
+  type Box,
+} from "./helpers";
+
+let srv: StartedServer;
+let b: TestBrowser;
+
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+
+/** Every place a line of the request view breaks between two letters or digits, with its context. */
+function midWordBreaks(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    for (const line of document.querySelectorAll(".req-body .jl")) {
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let top: number | null = null;
+      let prev = "";
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const s = n.textContent ?? "";
+        for (let i = 0; i < s.length; i++) {
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          const rect = r.getClientRects()[0];
+          if (!rect) continue;
+          if (top !== null && rect.top > top + 2 && /\w/.test(prev) && /\w/.test(s[i]))
+            found.push(s.slice(Math.max(0, i - 12), i) + " / " + s.slice(i, i + 6));
+          top = rect.top;
+          prev = s[i];
+        }
+      }
+    }
+    return found;
+  });
+}
+
+const negative = (page: Page) => node(page, "prompt").locator("textarea").nth(1);
+
+describe("the request JSON wraps like prose", () => {
+  for (const size of LAPTOP_SIZES) {
+    it(`at ${size.width}x${size.height}: lines break between words; only a token longer than the line breaks inside`, async (ctx) => {
+      const { page, context } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      const words = [
+        "low quality, blurry, bad anatomy, extra fingers, watermark, signature, jpeg artifacts, lowres, worst quality",
+        "(worst quality:1.4), (low quality:1.4), (normal quality:1.4), lowres, bad hands, text, error, missing fingers, cropped",
+      ];
+      await page.getByRole("tab", { name: "Request" }).click();
+      for (const text of words) {
+        await negative(page).fill(text);
+        await expect.poll(() => page.locator(".req-body").innerText()).toContain(text.slice(-20));
+        expect(await midWordBreaks(page)).toEqual([]);
+      }
+      await screenshot(page, `request-json-wrap-${size.width}`);
+      // A token wider than the panel (a URL) still breaks, so the view never scrolls sideways.
+      const url = `https://example.com/${"a".repeat(120)}.png`;
+      await negative(page).fill(url);
+      await expect.poll(() => page.locator(".req-body").innerText()).toContain("aaaa.png");
+      const body = await page.locator(".req-body").evaluate((el) => ({ w: el.scrollWidth, c: el.clientWidth }));
+      expect(body.w).toBeLessThanOrEqual(body.c);
+      await context.close();
+    });
+  }
+});
+
+/** The toast stack's boxes and the node boxes on screen. */
+async function toastBoxes(page: Page): Promise<Box[]> {
+  return page
+    .locator(".toasts .toast")
+    .evaluateAll((els) =>
+      els.map((e) => e.getBoundingClientRect()).map(({ x, y, width, height }) => ({ x, y, width, height })),
+    );
+}
+
+describe("toasts", () => {
+  for (const size of LAPTOP_SIZES) {
+    it(`at ${size.width}x${size.height}: the restored-draft notice is a short toast, clear of every node; repeats make one toast; × dismisses`, async (ctx) => {
+      const { page, context, errors } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await negative(page).fill("blurry");
+      await expect.poll(() => page.getByTestId("autosave-status").getAttribute("data-state")).toBe("saved");
+      await page.reload();
+      const notice = page.locator(".toasts").getByTestId("restored-notice");
+      await notice.waitFor();
+      const shownAt = Date.now();
+      await screenshot(page, `toast-restored-${size.width}`);
+      const { pane, nodes } = await boxes(page);
+      for (const t of await toastBoxes(page)) {
+        for (const n of nodes) expect(overlaps(t, n.box), `toast over ${n.id}`).toBe(false);
+        expect(overlaps(t, pane), "toast over the canvas").toBe(false);
+      }
+      // Gone by itself well before the old 8 s.
+      await notice.waitFor({ state: "detached", timeout: 10_000 });
+      expect(Date.now() - shownAt).toBeLessThan(7000);
+
+      // The same message three times is one toast.
+      const free = await emptyCanvasPoint(page);
+      for (let i = 0; i < 3; i++) {
+        await page.mouse.click(free.x, free.y, { button: "right" });
+        await page.getByRole("menuitem", { name: /Paste/ }).click();
+        await page
+          .locator(".toast")
+          .filter({ hasText: /Nothing to paste/ })
+          .waitFor();
+      }
+      expect(
+        await page
+          .locator(".toast")
+          .filter({ hasText: /Nothing to paste/ })
+          .count(),
+      ).toBe(1);
+      await page.locator(".toast").getByRole("button", { name: "Dismiss" }).click();
+      await expect.poll(() => page.locator(".toast").count()).toBe(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});
+
+describe("the gallery", () => {
+  it("each tile says the values its sweep cell swept and its seed", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    shootOnFailure(ctx, () => page);
+    await node(page, "sampler").locator(".node-head").click();
+    await page.locator('.inspector [data-sweep-param="guidance_scale"]').click();
+    const dialog = page.locator("[data-sweep-dialog]");
+    await dialog.waitFor();
+    await dialog.getByRole("radio", { name: "List" }).click();
+    await dialog.getByLabel("Axis 1 values").fill("3, 7.5, 12");
+    await dialog.locator("[data-sweep-run]").click();
+    const results = page.locator("[data-sweep-results]");
+    await results.waitFor();
+    await expect
+      .poll(() => results.locator('[data-sweep-cell][data-status="completed"]').count(), { timeout: 30_000 })
+      .toBe(3);
+    await page.keyboard.press("Escape");
+
+    await page.getByRole("button", { name: "Gallery" }).click();
+    const tiles = page.getByTestId("gallery-tile");
+    await expect.poll(() => tiles.count()).toBe(3);
+    const texts = (await tiles.allInnerTexts()).map((t) => t.trim());
+    expect(texts.map((t) => t.split("\n")[0]).sort()).toEqual([
+      "Guidance (CFG) 12",
+      "Guidance (CFG) 3",
+      "Guidance (CFG) 7.5",
+    ]);
+    for (const t of texts) expect(t).toMatch(/\nseed \d+$/);
+    await screenshot(page, "gallery-labels-1440");
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await screenshot(page, "gallery-labels-1280");
+    // A label never spills out of its tile.
+    const spill = await tiles.evaluateAll(
+      (els) =>
+        els.filter((el) =>
+          [...el.querySelectorAll("figcaption span")].some(
+            (s) => s.getBoundingClientRect().right > el.getBoundingClientRect().right + 0.5,
+          ),
+        ).length,
+    );
+    expect(spill).toBe(0);
+    await context.close();
+  });
+});
