@@ -3,13 +3,26 @@
  * (docs/architecture.md#the-first-load). `preload()` fetches a part early, e.g. on hover or once
  * the page is idle, so opening it still feels instant; React.lazy shares the same promise.
  */
-import { lazy, type ComponentType, type LazyExoticComponent } from "react";
+import { createElement, lazy, useState, type ComponentProps, type ComponentType } from "react";
 
-export type Preloadable<T extends ComponentType<any>> = LazyExoticComponent<T> & { preload(): Promise<unknown> };
+export type Preloadable<T extends ComponentType<any>> = ComponentType<ComponentProps<T>> & {
+  preload(): Promise<unknown>;
+};
 
+/**
+ * Once its module has arrived (prefetched), the part renders it directly: through React.lazy it
+ * would still suspend once, and React holds a revealed Suspense boundary back for 300 ms, which
+ * was the whole of a prefetched part's slow first opening.
+ */
 export function lazyPart<T extends ComponentType<any>>(load: () => Promise<{ default: T }>): Preloadable<T> {
   const part = onDemand(load);
-  return Object.assign(lazy(part.load), { preload: part.load });
+  const Lazy = lazy(part.load);
+  // Chosen once per mount, so a part first shown through React.lazy is never remounted (its state kept).
+  const Part = (props: ComponentProps<T>) => {
+    const [use] = useState<ComponentType<any>>(() => part.current()?.default ?? Lazy);
+    return createElement(use, props);
+  };
+  return Object.assign(Part, { preload: part.load });
 }
 
 /** Runs `fn` when the main thread is idle after the first paint (or soon, where idle callbacks are missing). */

@@ -2,9 +2,10 @@
  * The files UI's dialogs (load report, template gallery, save-as name, library with recoverable
  * drafts): loaded on demand by <FilesUi/> the first time one of them opens.
  */
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { Suspense, useEffect, useRef, useState } from "react";
 import { examples } from "../../examples";
 import { Modal } from "../kit/Modal";
+import { lazyPart } from "../lazy";
 import { useEditorInstance } from "../store/react";
 import { getSession } from "../persistence/boot";
 import type { OpenOutcome, Session } from "../persistence/session";
@@ -16,7 +17,10 @@ import { time, useFilesUi, useSession, useSessionState } from "./hooks";
 import { useWorkspace } from "./workspace";
 
 // The lessons (their workflows and text) load when the gallery first opens.
-const LessonCards = lazy(() => import("../teach/Lessons").then((m) => ({ default: m.LessonCards })));
+const LessonCards = lazyPart(() => import("../teach/Lessons").then((m) => ({ default: m.LessonCards })));
+// This module itself is fetched when the page is idle (FilesUi): the lessons the Templates dialog
+// shows come with it, so its first opening waits for no script.
+void LessonCards.preload().catch(() => undefined);
 
 /** Opens a library workflow or a draft, then says so or reports why not (a cancelled open says nothing). */
 async function openReporting(editor: Editor, open: Promise<OpenOutcome>, name: string, done: string, failed: string) {

@@ -2,14 +2,15 @@
  * Guided lessons: cards in the template gallery, and the lesson card shown over the canvas once a
  * lesson is open (its explanation and a ready-made sweep). Loaded on demand.
  */
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
-import { useReactFlow } from "@xyflow/react";
+import { useReactFlow, type ReactFlowInstance } from "@xyflow/react";
 import { lessons, type Lesson } from "../../examples/lessons";
 import { openTemplate } from "../library/files";
 import type { Editor } from "../store";
 import { useEditor, useEditorInstance, useEditorStore } from "../store/react";
-import { teachUiOf, useTeachUiApi, useTeachUi } from "./state";
+import { teachUiOf, useTeachUiApi, useTeachUi, type TeachUiState } from "./state";
+import type { UiStore } from "../store/uiStore";
 import { planSweep } from "./sweepRun";
 import "./teach.css";
 
@@ -62,6 +63,51 @@ function OnCanvas({ children }: { children: ReactNode }) {
   return host ? createPortal(children, host) : null;
 }
 
+type Spot = { x: number; y: number };
+const MARGIN = 12;
+
+/**
+ * Puts the lesson card where it covers no node: where it was (after a reload), else the first
+ * free corner of the canvas; with none free, the view is fitted beside the card. The place is
+ * kept with the lesson (teach/lessonMemory.ts).
+ */
+async function placeCard(card: HTMLElement | null, teachUi: UiStore<TeachUiState>, flow: ReactFlowInstance) {
+  const canvas = card?.parentElement;
+  const open = teachUi.get().lesson;
+  if (!card || !canvas || !open) return;
+  const c = canvas.getBoundingClientRect();
+  const k = card.getBoundingClientRect();
+  // The minimap and the zoom buttons are in the bottom corners; the autosave chip is top left.
+  const blockers = [...document.querySelectorAll(".react-flow__node, .react-flow__minimap, .react-flow__controls")].map(
+    (el) => el.getBoundingClientRect(),
+  );
+  const free = (s: Spot) =>
+    s.x >= 0 &&
+    s.y >= 0 &&
+    s.x + k.width <= c.width &&
+    s.y + k.height <= c.height &&
+    !blockers.some(
+      (b) =>
+        c.x + s.x < b.right && b.left < c.x + s.x + k.width && c.y + s.y < b.bottom && b.top < c.y + s.y + k.height,
+    );
+  const corners: Spot[] = [
+    { x: MARGIN, y: 40 },
+    { x: c.width - k.width - MARGIN, y: 40 },
+    { x: MARGIN, y: c.height - k.height - MARGIN },
+    { x: c.width - k.width - MARGIN, y: c.height - k.height - MARGIN },
+  ];
+  let at = [...(open.at ? [open.at] : []), ...corners].find(free);
+  if (!at) {
+    at = corners[0];
+    await flow.fitView({
+      padding: { left: `${k.width + 2 * MARGIN}px`, top: "48px", right: "32px", bottom: "32px" },
+      maxZoom: 1,
+    });
+  }
+  const now = teachUi.get().lesson;
+  if (now?.id === open.id && now.epoch === open.epoch) teachUi.set({ lesson: { ...now, at } });
+}
+
 /** The open lesson's card over the canvas; it disappears when another pipeline is opened. */
 export function LessonCard() {
   const teachUi = useTeachUiApi();
@@ -72,17 +118,13 @@ export function LessonCard() {
   const lesson = open && open.epoch === epoch ? lessons.find((l) => l.id === open.id) : undefined;
   const flow = useReactFlow();
   const shown = lesson ? `${lesson.id}@${epoch}` : null;
+  const ref = useRef<HTMLElement>(null);
   useEffect(() => {
     if (!shown) return;
-    // After the canvas has fitted the new pipeline, fit it again beside the card, not under it,
-    // unless that makes the nodes too small to read (then the card overlaps; it can be folded).
-    const t = setTimeout(async () => {
-      const before = flow.getViewport();
-      await flow.fitView({ padding: { left: "372px", top: "48px", right: "32px", bottom: "32px" }, maxZoom: 1 });
-      if (flow.getZoom() < 0.6) void flow.setViewport(before);
-    }, 450);
+    // After the canvas has fitted the new pipeline (or restored its view after a reload).
+    const t = setTimeout(() => void placeCard(ref.current, teachUi, flow), 450);
     return () => clearTimeout(t);
-  }, [shown, flow]);
+  }, [shown, flow, teachUi]);
   if (!lesson || !open) return null;
   const plan = (() => {
     try {
@@ -96,6 +138,8 @@ export function LessonCard() {
   return (
     <OnCanvas>
       <aside
+        ref={ref}
+        style={open.at ? { left: open.at.x, top: open.at.y } : undefined}
         className={`lesson-card ${collapsed ? "collapsed" : ""}`}
         aria-label={`Lesson: ${lesson.title}`}
         data-lesson-card={lesson.id}

@@ -5,6 +5,8 @@
 import { lazy, Suspense } from "react";
 import { useTeachUi } from "./state";
 import { useRunUi } from "../run/actions";
+import { useEditorInstance } from "../store/react";
+import { useLessonMemory } from "./lessonMemory";
 
 const SweepDialog = lazy(() => import("./SweepDialog"));
 const SweepResults = lazy(() => import("./SweepResults"));
@@ -18,6 +20,7 @@ export function TeachMount() {
   const started = useTeachUi((s) => s.sweepStarted);
   const compare = useRunUi((s) => s.compare !== null);
   const lesson = useTeachUi((s) => s.lesson !== null);
+  useLessonMemory(useEditorInstance());
   return (
     <Suspense fallback={null}>
       {lesson && <LessonCard />}

@@ -24,7 +24,13 @@ export interface TeachUiState {
   /** A sweep was started in this page: the progress chip (and its module) is wanted from now on. */
   sweepStarted: boolean;
   /** The lesson whose card is shown, for the document opened at `epoch`. */
-  lesson: { id: string; epoch: number; collapsed?: boolean } | null;
+  lesson: {
+    id: string;
+    epoch: number;
+    collapsed?: boolean;
+    /** Where the card sits on the canvas (its top-left, in canvas pixels), once placed. */
+    at?: { x: number; y: number };
+  } | null;
 }
 
 const teachPart = definePart("teach", () =>
