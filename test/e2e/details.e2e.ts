@@ -1,4 +1,4 @@
-// The small things a daily user meets (issue #15, item 12): the request JSON wraps between words,
+// The small things a daily user meets: the request JSON wraps between words,
 // toasts form one short-lived stack clear of the graph, gallery tiles say what they show. In real
 // Chromium against the production build and the stand-in.
 import { describe, expect, it } from "vitest";
