@@ -73,6 +73,11 @@ function Shell({ editor }: { editor: Editor }) {
         leave: () => leaveOne(editor),
         group: () => groupSelection(editor),
         canvasItem: (action) => canvasItemAction(editor, action),
+        pasteImage: (file, place) =>
+          void import("./files/drop").then(
+            (m) => m.dropOnCanvas(editor, { file }, { place }),
+            (err: unknown) => ui.toast(`The pasted image could not be used: ${(err as Error).message}`, "error"),
+          ),
       }),
     [editor, ui, canvasCenter, layout, flow],
   );

@@ -6,6 +6,7 @@ import { emptyDocument, loadWorkflow } from "../graph";
 import { registry } from "../../nodes";
 import { starterDocument } from "./starter";
 import { createEditor } from "./store";
+import { provideImportDoor } from "./store/importDoor";
 import { App } from "./App";
 import { startPersistence } from "./persistence/boot";
 import { arrangeAdded } from "./flow/place";
@@ -29,6 +30,9 @@ const editor = createEditor({
     return arrangeAdded(view, added, existing, (t) => registry.get(t));
   },
 });
+
+// Paste and drops reach the import door through the editor; its code loads on first use.
+provideImportDoor(editor, (source) => import("./import/door").then((m) => m.importAndTell(editor, source)));
 
 // Served by our server, the library lists and saves the workspace folder too (asked once, briefly).
 const workspace = detectWorkspace();

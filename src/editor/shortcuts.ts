@@ -1,6 +1,7 @@
 import type { Editor } from "./store";
 import { definePart } from "./store/editor";
 import { sayRefusal } from "./store/ui";
+import { openImport } from "./store/importDoor";
 
 export interface Shortcut {
   keys: string;
@@ -107,6 +108,8 @@ export interface ShortcutActions {
    * it and Escape deselects it. True when there was one.
    */
   canvasItem(action: "delete" | "deselect"): boolean;
+  /** A pasted image, through the canvas's drop rules, as a new node at `place()` (canvas coordinates). */
+  pasteImage(file: File, place: () => { x: number; y: number }): void;
 }
 
 /** lora-graph's clipboard or workflow format, as `store.copy()` and Save write them. */
@@ -144,24 +147,15 @@ function pasteNodes(editor: Editor, text: string, at?: { x: number; y: number })
     );
 }
 
-/** Installs keyboard and clipboard handlers on the window; returns the uninstaller. */
 /** An image from the clipboard, at the cursor (else mid-canvas), through the canvas's drop rules. */
-function pasteImage(
-  editor: Editor,
-  file: File,
-  cursor: { x: number; y: number } | null,
-  actions: ShortcutActions,
-): void {
+function pasteImage(file: File, cursor: { x: number; y: number } | null, actions: ShortcutActions): void {
   const pane = document.querySelector(".canvas .react-flow")?.getBoundingClientRect();
   const screen = cursor ?? (pane ? { x: pane.x + pane.width / 2, y: pane.y + pane.height / 2 } : { x: 0, y: 0 });
   // The store moves a new node clear of the others (docs/architecture.md#placing-new-nodes).
-  const place = () => actions.toFlow(screen);
-  void import("./files/drop").then(
-    (m) => m.dropOnCanvas(editor, { file }, { place }),
-    (err: unknown) => editor.ui.toast(`The pasted image could not be used: ${(err as Error).message}`, "error"),
-  );
+  actions.pasteImage(file, () => actions.toFlow(screen));
 }
 
+/** Installs keyboard and clipboard handlers on the window; returns the uninstaller. */
 export function installShortcuts(editor: Editor, actions: ShortcutActions): () => void {
   const { store, ui } = editor;
   // Where the pointer last was over the canvas: paste goes there (null once it left the canvas).
@@ -240,10 +234,9 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
     if (!text && !file) return;
     e.preventDefault();
     // A pasted image becomes an Image node (or opens what it carries, if the user says so).
-    if (file && file.type.startsWith("image/")) return pasteImage(editor, file, cursor, actions);
-    void import("./import/door").then(
-      (m) => m.importAndTell(editor, text ? { text } : { file: file! }),
-      (err: unknown) => ui.toast(`The pasted content could not be imported: ${(err as Error).message}`, "error"),
+    if (file && file.type.startsWith("image/")) return pasteImage(file, cursor, actions);
+    openImport(editor, text ? { text } : { file: file! }).catch((err: unknown) =>
+      ui.toast(`The pasted content could not be imported: ${(err as Error).message}`, "error"),
     );
   };
   window.addEventListener("keydown", onKey);

@@ -26,6 +26,7 @@ const actions = {
   leave: vi.fn(() => false),
   group: vi.fn(),
   canvasItem: vi.fn((_action: "delete" | "deselect") => false),
+  pasteImage: vi.fn(),
 };
 
 beforeEach(() => {

@@ -146,8 +146,8 @@ function Progress({ batch, onNew }: { batch: BatchRunState; onNew(): void }) {
           className="btn"
           data-batch-gallery
           onClick={() => {
-            batchUi.set({ galleryBatch: batch.setup.id, open: false });
-            runUi.set({ gallery: true });
+            batchUi.set({ open: false });
+            runUi.set({ gallery: true, galleryBatch: batch.setup.id });
           }}
         >
           Show in gallery

@@ -1,5 +1,5 @@
 /**
- * UI state of batches: the batch window, the gallery's batch filter, and whether a batch was seen
+ * UI state of batches: the batch window, and whether a batch was seen
  * in this page (its chip is wanted from then on). Tiny and free of heavy imports, so the always
  * mounted parts stay small; the batch code loads when the window opens or a saved batch resumes.
  */
@@ -11,13 +11,9 @@ export interface BatchUiState {
   open: boolean;
   /** A batch ran or resumed in this page: show its progress chip. */
   started: boolean;
-  /** The gallery shows only this batch's images. */
-  galleryBatch: string | null;
 }
 
-const batchUiPart = definePart("batchUi", () =>
-  createUiStore<BatchUiState>({ open: false, started: false, galleryBatch: null }),
-);
+const batchUiPart = definePart("batchUi", () => createUiStore<BatchUiState>({ open: false, started: false }));
 export const batchUiOf = (editor: Editor): UiStore<BatchUiState> => editor.part(batchUiPart);
 /** This editor's batch UI store, for handlers. */
 export const useBatchUiApi = (): UiStore<BatchUiState> => usePart(batchUiPart);

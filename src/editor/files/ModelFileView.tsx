@@ -9,7 +9,7 @@ import { useEffect, useState } from "react";
 import { FAMILY_LABELS, fileFactsOf, type FileFacts } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { nodeById } from "../store/nodeIndex";
-import type { NodeViewProps } from "../teach/nodeViews";
+import type { NodeViewProps } from "../kit/nodeView";
 import { factsOf, fileHeader, type HeaderRead } from "./headers";
 import { hasWord, insertTrigger, promptFor } from "./triggers";
 import "./files.css";

@@ -15,6 +15,7 @@
 import { detectIncoming } from "../../interop/incoming";
 import type { FileKind, NodeDefinition, XY } from "../../graph";
 import type { Editor } from "../store/editor";
+import { openImport } from "../store/importDoor";
 import { dialogsOf } from "../persistence/boot";
 import { factsOf, readLocalHeader, rememberHeader } from "./headers";
 import { uploadWithProgress } from "./upload";
@@ -142,10 +143,7 @@ async function dropImage(editor: Editor, file: File, at: DropTarget): Promise<vo
         { id: "cancel", label: "Cancel" },
       ],
     });
-    if (choice === "open") {
-      const { importAndTell } = await import("../import/door");
-      return importAndTell(editor, { file });
-    }
+    if (choice === "open") return openImport(editor, { file });
     if (choice !== "image") return;
   }
   const url = await upload(editor, file);
@@ -160,8 +158,7 @@ export async function dropOnCanvas(editor: Editor, item: Dropped, at: DropTarget
     if (isImage(head)) return await dropImage(editor, item.file, at);
     const named = /\.safetensors$/i.test(item.file.name);
     if (named || (await readLocalHeader(item.file, item.file.name)).ok) return await dropWeights(editor, item.file, at);
-    const { importAndTell } = await import("../import/door");
-    await importAndTell(editor, { file: item.file });
+    await openImport(editor, { file: item.file });
   } catch (e) {
     editor.ui.toast(`The drop could not be used: ${(e as Error).message}`, "error", 8000);
   }

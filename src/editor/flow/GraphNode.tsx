@@ -20,7 +20,7 @@ import { NoteText } from "./NoteText";
 import { useInactiveParams } from "../fields/relevance";
 import { OutputStrip } from "../run/OutputStrip";
 import { useNodeDiagnostics } from "../components/useNodeDiagnostics";
-import { NodeCanvasView } from "../teach/nodeViews";
+import { NodeCanvasView } from "./nodeViews";
 import { canvasUiOf, useCanvasUi } from "./canvasUi";
 import { InstanceBadge } from "../components/InstanceBadge";
 import { UpdateMark } from "../components/VersionDialogs";

@@ -16,6 +16,7 @@ import { estimatedSize } from "../flow/sizes";
 import { openBlob, replaceGuarded } from "../library/files";
 import { openDroppedImage } from "../run/runFiles";
 import type { Editor } from "../store";
+import type { ImportSource } from "../store/importDoor";
 import { canvasViewOf } from "../flow/view";
 import { settleAfterDrawing } from "../flow/settle";
 import { importReportOf, type ImportNote, type ImportReport } from "./report";
@@ -23,7 +24,7 @@ import { importReportOf, type ImportNote, type ImportReport } from "./report";
 /** Largest file read for an import; images and workflows are far smaller. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
-export type ImportSource = { text: string } | { file: File };
+export type { ImportSource };
 export type ImportOutcome = { ok: true; report?: ImportReport } | { ok: false; error: string; cancelled?: boolean };
 
 /**

@@ -1,26 +1,18 @@
 /**
- * The files UI's dialogs (load report, template gallery, save-as name, library with recoverable
+ * The files UI's dialogs (load report, save-as name, library with recoverable
  * drafts): loaded on demand by <FilesUi/> the first time one of them opens.
  */
-import { Suspense, useEffect, useRef, useState } from "react";
-import { examples } from "../../examples";
+import { useEffect, useRef, useState } from "react";
 import { Modal } from "../kit/Modal";
-import { lazyPart } from "../lazy";
 import { useEditorInstance } from "../store/react";
 import { getSession } from "../persistence/boot";
 import type { OpenOutcome, Session } from "../persistence/session";
 import type { DraftRecord, RecentDraftRecord } from "../persistence/db";
 import type { WorkflowSummary } from "../persistence/library";
-import { downloadText, filesUiOf, openTemplate, placeOf, saveToLibrary, useFilesUiApi } from "./files";
+import { downloadText, filesUiOf, placeOf, saveToLibrary, useFilesUiApi } from "./files";
 import type { Editor } from "../store";
 import { time, useFilesUi, useSession, useSessionState } from "./hooks";
 import { useWorkspace } from "./workspace";
-
-// The lessons (their workflows and text) load when the gallery first opens.
-const LessonCards = lazyPart(() => import("../teach/Lessons").then((m) => ({ default: m.LessonCards })));
-// This module itself is fetched when the page is idle (FilesUi): the lessons the Templates dialog
-// shows come with it, so its first opening waits for no script.
-void LessonCards.preload().catch(() => undefined);
 
 /** Opens a library workflow or a draft, then says so or reports why not (a cancelled open says nothing). */
 async function openReporting(editor: Editor, open: Promise<OpenOutcome>, name: string, done: string, failed: string) {
@@ -73,56 +65,6 @@ function LoadReport() {
             OK
           </button>
         </div>
-      </div>
-    </Modal>
-  );
-}
-
-function TemplateGallery() {
-  const filesUi = useFilesUiApi();
-  const open = useFilesUi((s) => s.gallery);
-  const editor = useEditorInstance();
-  const store = editor.store;
-  if (!open) return null;
-  const close = () => filesUi.set({ gallery: false });
-  return (
-    <Modal title="Templates" onClose={close} width={860}>
-      <p className="muted">
-        Start from an example pipeline. Your current pipeline stays recoverable under Library › Recover drafts.
-      </p>
-      <h4 className="section">Lessons</h4>
-      <p className="muted small">
-        Guided: each opens a small pipeline with a short explanation and a ready-made sweep that shows one idea at a
-        fixed seed.
-      </p>
-      <Suspense fallback={<div className="muted small">Loading lessons…</div>}>
-        <LessonCards onOpen={close} />
-      </Suspense>
-      <h4 className="section">Examples</h4>
-      <div className="lg-cards" data-testid="template-gallery">
-        {examples.map((ex) => {
-          const types = [...new Set(ex.document.nodes.map((n) => store.registry.get(n.type)?.title ?? n.type))].filter(
-            (t) => t !== "Note",
-          );
-          return (
-            <button
-              key={ex.id}
-              className="lg-card"
-              data-testid={`template-${ex.id}`}
-              onClick={async () => {
-                close();
-                await openTemplate(editor, ex);
-              }}
-            >
-              <span className="lg-card-title">{ex.title}</span>
-              <span className="lg-card-desc">{ex.description}</span>
-              <span className="lg-card-meta">
-                {ex.document.nodes.length} nodes · {types.slice(0, 5).join(", ")}
-                {types.length > 5 ? "…" : ""}
-              </span>
-            </button>
-          );
-        })}
       </div>
     </Modal>
   );
@@ -553,7 +495,6 @@ function UnreadableDrafts({
 export default function FilesDialogs() {
   return (
     <>
-      <TemplateGallery />
       <LibraryDialog />
       <NameDialog />
       <LoadReport />

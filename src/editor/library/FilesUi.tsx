@@ -1,8 +1,8 @@
 /**
  * The visible side of persistence and files: status banners (storage full, unreadable autosave,
  * same workflow in two tabs), the "restored" notice, the in-app question dialog and the drop
- * target for workflow files; load error reports, the template gallery and the library (with
- * recoverable drafts) load on demand from FilesDialogs.tsx. Mount once inside the editor
+ * target for workflow files; load error reports and the library (with recoverable drafts) load on
+ * demand from FilesDialogs.tsx (the Templates dialog is teach's: teach/TeachMount.tsx). Mount once inside the editor
  * (<FilesUi />); actions live in files.ts.
  */
 import { Suspense, useEffect, useRef, useState, type ReactElement, type ReactNode } from "react";
@@ -13,6 +13,7 @@ import { getSession, useBootError, useCurrentAsk, useSession } from "../persiste
 import { downloadText, type FilesUiState } from "./files";
 import { time, useFilesUi, useSessionState } from "./hooks";
 import { lazyPart, whenIdle } from "../lazy";
+import { openImport } from "../store/importDoor";
 import { acceptReloadOffer, useWorkspace, workspaceOf } from "./workspace";
 import "./library.css";
 
@@ -20,7 +21,7 @@ const FilesDialogs = lazyPart(() => import("./FilesDialogs"));
 // Opening the library or the templates should feel instant: fetch the dialogs once the page is idle.
 whenIdle(() => void FilesDialogs.preload().catch(() => undefined));
 
-const anyDialog = (s: FilesUiState) => !!(s.report || s.gallery || s.nameFor || s.library);
+const anyDialog = (s: FilesUiState) => !!(s.report || s.nameFor || s.library);
 
 /** Mounted from the first time a dialog opens, then kept (the library keeps its search text). */
 function Dialogs() {
@@ -257,9 +258,8 @@ function useFileDrop() {
       e.preventDefault();
       const file = e.dataTransfer?.files?.[0];
       if (!file) return;
-      void import("../import/door").then(
-        (m) => m.importAndTell(editor, { file }),
-        (err: unknown) => editor.ui.toast(`${file.name} could not be opened: ${(err as Error).message}`, "error", 6000),
+      openImport(editor, { file }).catch((err: unknown) =>
+        editor.ui.toast(`${file.name} could not be opened: ${(err as Error).message}`, "error", 6000),
       );
     };
     window.addEventListener("dragover", over);

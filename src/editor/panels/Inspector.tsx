@@ -10,7 +10,7 @@ import { fieldDiagnostic } from "../engine";
 import { ParamField, paramFieldProps } from "../fields/ParamField";
 import { useInactiveParams } from "../fields/relevance";
 import { ParamExtras } from "../teach/ParamExtras";
-import { NodeInspectorView } from "../teach/nodeViews";
+import { NodeInspectorView } from "../flow/nodeViews";
 
 export function Inspector() {
   const sel = useEditor((s) => s.selection.nodes);

@@ -11,7 +11,6 @@ import { useRunState } from "./runtime";
 import { RunThumb, useRunImageSrc } from "./Thumb";
 import type { RunRecord } from "./types";
 import { tileLabel } from "./format";
-import { useBatchUi, useBatchUiApi } from "../batch/state";
 
 interface Item {
   run: RunRecord;
@@ -20,7 +19,7 @@ interface Item {
 
 function useItems(): Item[] {
   const runs = useRunState((s) => s.runs);
-  const batch = useBatchUi((s) => s.galleryBatch);
+  const batch = useRunUi((s) => s.galleryBatch);
   return useMemo(
     () =>
       runs
@@ -32,9 +31,9 @@ function useItems(): Item[] {
 
 /** Every batch with finished runs, newest first: the gallery's filter. */
 function BatchFilter() {
-  const batchUi = useBatchUiApi();
+  const runUi = useRunUiApi();
   const runs = useRunState((s) => s.runs);
-  const batch = useBatchUi((s) => s.galleryBatch);
+  const batch = useRunUi((s) => s.galleryBatch);
   const batches = useMemo(() => {
     const seen = new Map<string, string>();
     for (const r of runs) if (r.batch && !seen.has(r.batch.id)) seen.set(r.batch.id, r.title.split(" · ")[0]);
@@ -49,7 +48,7 @@ function BatchFilter() {
         aria-label="Gallery filter"
         data-gallery-filter
         value={batch ?? ""}
-        onChange={(e) => batchUi.set({ galleryBatch: e.target.value || null })}
+        onChange={(e) => runUi.set({ galleryBatch: e.target.value || null })}
       >
         <option value="">Every image</option>
         {batches.map(([id, title]) => (

@@ -21,6 +21,8 @@ export interface RunUiState {
   cacheOffer: { job: RunJob; cached: RunRecord; rest: RunJob[] } | null;
   /** The compare window: two runs side by side (either not chosen yet). */
   compare: { a?: string; b?: string } | null;
+  /** The gallery shows only this batch's images (runs carry their batch id). */
+  galleryBatch: string | null;
 }
 
 const runUiPart = definePart("runUi", () =>
@@ -31,6 +33,7 @@ const runUiPart = definePart("runUi", () =>
     settings: false,
     cacheOffer: null,
     compare: null,
+    galleryBatch: null,
   }),
 );
 export const runUiOf = (editor: Editor): UiStore<RunUiState> => editor.part(runUiPart);

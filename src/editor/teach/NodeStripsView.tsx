@@ -1,5 +1,5 @@
 /**
- * The compact, read-only pictures drawn inside canvas nodes (loaded lazily by nodeViews.tsx):
+ * The compact, read-only pictures drawn inside canvas nodes (loaded lazily by flow/nodeViews.tsx):
  * - SamplerStrip: the Sampler's steps axis, noise curve and one labelled bar per ControlNet
  *   window; clicking it selects the Sampler and opens the inspector, where the full, draggable
  *   timeline is.
@@ -18,7 +18,7 @@ import { customArray, timelineFor, timelineReadsParams, type Timeline } from "..
 import { DEFAULT_STEPS, scheduleFor, type Schedule } from "../../teach/schedules";
 import { useEditor, useEditorStore, useUiApi } from "../store/react";
 import { nodeIndex } from "../store/nodeIndex";
-import type { NodeViewProps } from "./nodeViews";
+import type { NodeViewProps } from "../kit/nodeView";
 import "./nodeStrips.css";
 
 /** Rows of ControlNet bars in the node itself; a pipeline with 80 would make the Sampler taller than the screen. */

@@ -1,5 +1,5 @@
 /**
- * The inspector's node views (loaded on demand by nodeViews.tsx): the denoising timeline of an
+ * The inspector's node views (loaded on demand by flow/nodeViews.tsx): the denoising timeline of an
  * output, the timeline of the output a ControlNet feeds with its own bar highlighted, and the
  * noise schedule of a Scheduler.
  */
@@ -8,7 +8,7 @@ import { timelineFor } from "../../teach/timeline";
 import { useEditor, useEditorStore } from "../store/react";
 import { Timeline } from "./Timeline";
 import { SchedulePlot } from "./SchedulePlot";
-import type { NodeViewProps } from "./nodeViews";
+import type { NodeViewProps } from "../kit/nodeView";
 import "./teach.css";
 
 /** The Samplers whose timeline lists this ControlNet. */

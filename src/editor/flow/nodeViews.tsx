@@ -8,17 +8,12 @@
  */
 import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from "react";
 import type { CanvasViewKind, InspectorViewKind, NodeDefinition } from "../../graph";
-
-/** What every node view gets: the node, and its params as the document holds them. */
-export interface NodeViewProps {
-  nodeId: string;
-  params: Readonly<Record<string, unknown>>;
-}
+import type { NodeViewProps } from "../kit/nodeView";
 
 type View = LazyExoticComponent<ComponentType<NodeViewProps>>;
 
-const strips = () => import("./NodeStripsView");
-const sections = () => import("./NodeTeach");
+const strips = () => import("../teach/NodeStripsView");
+const sections = () => import("../teach/NodeTeach");
 const view = (load: () => Promise<ComponentType<NodeViewProps>>): View =>
   lazy(() => load().then((c) => ({ default: c })));
 
