@@ -1,7 +1,7 @@
 /**
  * The pictures the editor can draw for a node, by where they go. A definition picks from these
  * (`views: { canvas: "denoise-strip", inspector: "denoise-timeline" }`); the editor maps each kind
- * to a view it loads the first time such a node is shown (src/editor/teach/nodeViews.tsx), with
+ * to a view it loads the first time such a node is shown (src/editor/flow/nodeViews.tsx), with
  * `satisfies Record<…>`, so a kind without a view is a type error. A new kind of picture is an
  * editor feature, like a new widget; a new node type reuses the kinds from its own folder, and the
  * editor never asks which node type it is drawing (docs/architecture.md#node-views).

@@ -202,126 +202,84 @@ export async function loadWorkflowBlob(
   return loadWorkflow(bytes, registry, options);
 }
 
+/** Why `root` is not a lora-graph workflow (another tool's file, or no format), or null when it is one. */
+function formatIssue(root: Obj): LoadIssue | null {
+  if (root.format === WORKFLOW_FORMAT) return null;
+  if ("model_name" in root && "prompt" in root)
+    return {
+      code: "fal-request",
+      path: "$",
+      message: "Not a lora-graph workflow: this looks like a fal-ai/lora request; use Import request",
+    };
+  if ("last_node_id" in root || ("links" in root && "nodes" in root))
+    return {
+      code: "not-a-workflow",
+      path: "$",
+      message: "Not a lora-graph workflow: this looks like a ComfyUI workflow, which lora-graph cannot read",
+    };
+  return {
+    code: "not-a-workflow",
+    path: "$.format",
+    field: "format",
+    message:
+      root.format === undefined
+        ? `Not a lora-graph workflow: it has no "format": "${WORKFLOW_FORMAT}" field`
+        : `Not a lora-graph workflow: its format is ${describeValue(root.format)}, not "${WORKFLOW_FORMAT}"`,
+  };
+}
+
+/** Why this app cannot read file version `v`, or null when it can. */
+function versionIssue(v: unknown): LoadIssue | null {
+  const at = { path: "$.version", field: "version" } as const;
+  if (typeof v !== "number" || !Number.isInteger(v))
+    return {
+      code: "bad-version",
+      ...at,
+      message: `The file's version is ${describeValue(v)}; expected a whole number`,
+    };
+  if (v > WORKFLOW_VERSION)
+    return {
+      code: "newer-version",
+      ...at,
+      message: `This file was made with a newer version of lora-graph (file version ${v}, this app reads up to ${WORKFLOW_VERSION})`,
+    };
+  if (!isKnownVersion(v))
+    return {
+      code: "bad-version",
+      ...at,
+      message: `Unknown file version ${v} (this app reads versions 1 to ${WORKFLOW_VERSION})`,
+    };
+  return null;
+}
+
+/** The lists over their limits, each named with its count. */
+function sizeIssues(root: Obj, limits: LoadLimits): LoadIssue[] {
+  const lists = [
+    ["nodes", "nodes", limits.maxNodes, "too-many-nodes"],
+    ["edges", "wires", limits.maxEdges, "too-many-edges"],
+    ["groups", "groups", limits.maxGroups, "too-many-groups"],
+  ] as const;
+  return lists.flatMap(([key, noun, max, code]): LoadIssue[] => {
+    const list = root[key];
+    return Array.isArray(list) && list.length > max
+      ? [{ code, path: `$.${key}`, message: `The workflow has ${list.length} ${noun}; the limit is ${max}` }]
+      : [];
+  });
+}
+
 function checkHeader(
   root: unknown,
   limits: LoadLimits,
 ): { ok: true; root: Obj; version: DocumentVersion } | { ok: false; errors: LoadIssue[] } {
   if (!isObj(root)) {
-    return {
-      ok: false,
-      errors: [
-        {
-          code: "not-a-workflow",
-          path: "$",
-          message: `Not a lora-graph workflow: the file holds ${describeValue(root)}, not an object`,
-        },
-      ],
-    };
+    const message = `Not a lora-graph workflow: the file holds ${describeValue(root)}, not an object`;
+    return { ok: false, errors: [{ code: "not-a-workflow", path: "$", message }] };
   }
-  if (root.format !== WORKFLOW_FORMAT) {
-    if ("model_name" in root && "prompt" in root) {
-      return {
-        ok: false,
-        errors: [
-          {
-            code: "fal-request",
-            path: "$",
-            message: "Not a lora-graph workflow: this looks like a fal-ai/lora request; use Import request",
-          },
-        ],
-      };
-    }
-    if ("last_node_id" in root || ("links" in root && "nodes" in root)) {
-      return {
-        ok: false,
-        errors: [
-          {
-            code: "not-a-workflow",
-            path: "$",
-            message: "Not a lora-graph workflow: this looks like a ComfyUI workflow, which lora-graph cannot read",
-          },
-        ],
-      };
-    }
-    return {
-      ok: false,
-      errors: [
-        {
-          code: "not-a-workflow",
-          path: "$.format",
-          field: "format",
-          message:
-            root.format === undefined
-              ? `Not a lora-graph workflow: it has no "format": "${WORKFLOW_FORMAT}" field`
-              : `Not a lora-graph workflow: its format is ${describeValue(root.format)}, not "${WORKFLOW_FORMAT}"`,
-        },
-      ],
-    };
-  }
-  const v = root.version;
-  if (typeof v !== "number" || !Number.isInteger(v)) {
-    return {
-      ok: false,
-      errors: [
-        {
-          code: "bad-version",
-          path: "$.version",
-          field: "version",
-          message: `The file's version is ${describeValue(v)}; expected a whole number`,
-        },
-      ],
-    };
-  }
-  if (v > WORKFLOW_VERSION) {
-    return {
-      ok: false,
-      errors: [
-        {
-          code: "newer-version",
-          path: "$.version",
-          field: "version",
-          message: `This file was made with a newer version of lora-graph (file version ${v}, this app reads up to ${WORKFLOW_VERSION})`,
-        },
-      ],
-    };
-  }
-  if (!isKnownVersion(v)) {
-    return {
-      ok: false,
-      errors: [
-        {
-          code: "bad-version",
-          path: "$.version",
-          field: "version",
-          message: `Unknown file version ${v} (this app reads versions 1 to ${WORKFLOW_VERSION})`,
-        },
-      ],
-    };
-  }
-  const errors: LoadIssue[] = [];
-  if (Array.isArray(root.nodes) && root.nodes.length > limits.maxNodes) {
-    errors.push({
-      code: "too-many-nodes",
-      path: "$.nodes",
-      message: `The workflow has ${root.nodes.length} nodes; the limit is ${limits.maxNodes}`,
-    });
-  }
-  if (Array.isArray(root.edges) && root.edges.length > limits.maxEdges) {
-    errors.push({
-      code: "too-many-edges",
-      path: "$.edges",
-      message: `The workflow has ${root.edges.length} wires; the limit is ${limits.maxEdges}`,
-    });
-  }
-  if (Array.isArray(root.groups) && root.groups.length > limits.maxGroups) {
-    errors.push({
-      code: "too-many-groups",
-      path: "$.groups",
-      message: `The workflow has ${root.groups.length} groups; the limit is ${limits.maxGroups}`,
-    });
-  }
+  const wrong = formatIssue(root) ?? versionIssue(root.version);
+  if (wrong) return { ok: false, errors: [wrong] };
+  const errors = sizeIssues(root, limits);
   if (errors.length) return { ok: false, errors };
-  return { ok: true, root, version: v };
+  return { ok: true, root, version: root.version as DocumentVersion };
 }
 
 function nodeIdAt(root: Obj, index: number): string | undefined {

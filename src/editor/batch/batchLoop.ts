@@ -73,12 +73,13 @@ function whenReady(controller: BatchController): Promise<void> {
   });
 }
 
-export function createBatchRunner(deps: BatchDeps): BatchRunner {
+type Book = ReturnType<typeof createBook>;
+
+/** The batch's state and what is saved of it: each change is published and saved together. */
+function createBook(saver: BatchSaver) {
   const state = createBatchState();
-  const sleep = deps.sleep ?? ((ms: number) => abortableSleep(ms));
   let jobs: (RunJob | null)[] = [];
   let saved: SavedBatch | null = null;
-  let workers = 0;
   const finishedWaiters: (() => void)[] = [];
 
   const current = () => state.get().current;
@@ -86,7 +87,7 @@ export function createBatchRunner(deps: BatchDeps): BatchRunner {
     state.set({ current: next });
     if (saved) {
       saved = { ...saved, paused: next.paused, cancelled: next.cancelled, finished: next.finished };
-      deps.saver.save(saved);
+      saver.save(saved);
     }
     if (next.finished) for (const w of finishedWaiters.splice(0)) w();
   };
@@ -100,16 +101,50 @@ export function createBatchRunner(deps: BatchDeps): BatchRunner {
     if (runId) runIds[i] = runId;
     else delete runIds[i];
     saved = { ...saved, runIds };
-    deps.saver.save(saved);
+    saver.save(saved);
   };
   const checkFinished = () => {
     const s = current();
     if (!s || s.finished) return;
     if (s.items.every((it) => it.state !== "waiting" && it.state !== "running")) publish({ ...s, finished: true });
   };
+  function begin(prepared: PreparedBatch, from: SavedBatch): BatchRunState {
+    jobs = prepared.runs.map((r) => r.job);
+    saved = from;
+    const items: BatchItem[] = prepared.runs.map((r) => ({
+      index: r.index,
+      row: r.row,
+      label: r.label,
+      state: r.job ? "waiting" : "skipped",
+      problem: r.problem,
+    }));
+    const s: BatchRunState = {
+      setup: prepared.setup,
+      items,
+      paused: from.paused,
+      cancelled: from.cancelled,
+      finished: false,
+    };
+    publish(s);
+    return s;
+  }
+  const job = (i: number) => jobs[i]!;
+  const whenFinished = (): Promise<void> => {
+    const s = current();
+    if (!s || s.finished) return Promise.resolve();
+    return new Promise((resolve) => finishedWaiters.push(resolve));
+  };
+  return { state, current, publish, setItem, remember, checkFinished, begin, job, whenFinished };
+}
+
+/** The workers that send the batch's waiting runs, a few at a time, and follow runs sent before a reload. */
+function createWorkers(book: Book, deps: BatchDeps) {
+  const sleep = deps.sleep ?? ((ms: number) => abortableSleep(ms));
+  const { current, setItem, remember, checkFinished } = book;
+  let workers = 0;
 
   async function runItem(controller: BatchController, i: number): Promise<void> {
-    const job = jobs[i]!;
+    const job = book.job(i);
     setItem(i, { state: "running" });
     for (let attempt = 0; ; attempt++) {
       const pending = controller.start(job);
@@ -175,26 +210,13 @@ export function createBatchRunner(deps: BatchDeps): BatchRunner {
     checkFinished();
   }
 
-  function begin(prepared: PreparedBatch, from: SavedBatch): BatchRunState {
-    jobs = prepared.runs.map((r) => r.job);
-    saved = from;
-    const items: BatchItem[] = prepared.runs.map((r) => ({
-      index: r.index,
-      row: r.row,
-      label: r.label,
-      state: r.job ? "waiting" : "skipped",
-      problem: r.problem,
-    }));
-    const s: BatchRunState = {
-      setup: prepared.setup,
-      items,
-      paused: from.paused,
-      cancelled: from.cancelled,
-      finished: false,
-    };
-    publish(s);
-    return s;
-  }
+  return { launch, follow };
+}
+
+export function createBatchRunner(deps: BatchDeps): BatchRunner {
+  const book = createBook(deps.saver);
+  const { state, current, publish, setItem, remember, checkFinished, begin } = book;
+  const { launch, follow } = createWorkers(book, deps);
 
   const runner: BatchRunner = {
     state,
@@ -255,11 +277,7 @@ export function createBatchRunner(deps: BatchDeps): BatchRunner {
       });
       checkFinished();
     },
-    done() {
-      const s = current();
-      if (!s || s.finished) return Promise.resolve();
-      return new Promise((resolve) => finishedWaiters.push(resolve));
-    },
+    done: book.whenFinished,
   };
   return runner;
 }

@@ -109,49 +109,83 @@ function PaletteBody() {
             {wire.handleType === "source" ? "Accepts" : "Produces"} {PORT_KIND_INFO[wire.kind].label}
           </div>
         )}
-        <ul className="palette-list" id="palette-list" role="listbox">
-          {results.map((d, i) => (
-            <li
-              key={d.type}
-              role="option"
-              aria-selected={i === active}
-              className={i === active ? "active" : ""}
-              onMouseEnter={() => setActive(i)}
-              onMouseDown={(e) => (e.preventDefault(), choose(d.type))}
-            >
-              <span className="dot" style={{ background: d.category.color }} />
-              <div className="pl-text">
-                <div className="pl-title">
-                  {d.title} <span className="pl-cat">{d.category.name}</span>
-                  {!query && recent.includes(d.type) && <span className="pl-recent">recent</span>}
-                  {aliasFor(d, query) && <span className="pl-alias">as {aliasFor(d, query)}</span>}
-                </div>
-                <div className="pl-desc">{d.description}</div>
-              </div>
-            </li>
-          ))}
-          {!results.length && (
-            <li className="empty">
-              No node matches “{query}”{wire ? ` and accepts this wire` : ""}.
-            </li>
-          )}
-        </ul>
-        {results[active]?.explain && (
-          <div className="palette-explain" data-palette-explain={results[active].type} aria-live="polite">
-            <div>{results[active].explain!.summary}</div>
-            {results[active].explain!.mistakes && results[active].explain!.mistakes!.length > 0 && (
-              <>
-                <div className="pe-head">Common mistakes</div>
-                <ul>
-                  {results[active].explain!.mistakes!.map((m, i) => (
-                    <li key={i}>{m}</li>
-                  ))}
-                </ul>
-              </>
-            )}
-          </div>
-        )}
+        <PaletteList
+          results={results}
+          active={active}
+          query={query}
+          recent={recent}
+          wire={!!wire}
+          onHover={setActive}
+          onChoose={choose}
+        />
+        <PaletteExplain found={results[active]} />
       </div>
+    </div>
+  );
+}
+
+type Found = ReturnType<typeof searchNodes>[number];
+
+interface ListProps {
+  results: readonly Found[];
+  active: number;
+  query: string;
+  recent: readonly string[];
+  /** The palette was opened from a wire (it lists only what accepts it). */
+  wire: boolean;
+  onHover(i: number): void;
+  onChoose(type: string): void;
+}
+
+function PaletteList({ results, active, query, recent, wire, onHover, onChoose }: ListProps) {
+  return (
+    <ul className="palette-list" id="palette-list" role="listbox">
+      {results.map((d, i) => (
+        <li
+          key={d.type}
+          role="option"
+          aria-selected={i === active}
+          className={i === active ? "active" : ""}
+          onMouseEnter={() => onHover(i)}
+          onMouseDown={(e) => (e.preventDefault(), onChoose(d.type))}
+        >
+          <span className="dot" style={{ background: d.category.color }} />
+          <div className="pl-text">
+            <div className="pl-title">
+              {d.title} <span className="pl-cat">{d.category.name}</span>
+              {!query && recent.includes(d.type) && <span className="pl-recent">recent</span>}
+              {aliasFor(d, query) && <span className="pl-alias">as {aliasFor(d, query)}</span>}
+            </div>
+            <div className="pl-desc">{d.description}</div>
+          </div>
+        </li>
+      ))}
+      {!results.length && (
+        <li className="empty">
+          No node matches “{query}”{wire ? ` and accepts this wire` : ""}.
+        </li>
+      )}
+    </ul>
+  );
+}
+
+/** The highlighted node's explainer, under the list. */
+function PaletteExplain({ found }: { found: Found | undefined }) {
+  const explain = found?.explain;
+  if (!found || !explain) return null;
+  return (
+    <div className="palette-explain" data-palette-explain={found.type} aria-live="polite">
+      <div>{explain.summary}</div>
+      {explain.mistakes && explain.mistakes.length > 0 && (
+        <>
+          <div className="pe-head">Common mistakes</div>
+          <ul>
+            {explain.mistakes.map((m, i) => (
+              <li key={i}>{m}</li>
+            ))}
+          </ul>
+        </>
+      )}
     </div>
   );
 }

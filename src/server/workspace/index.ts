@@ -46,19 +46,19 @@ export interface Workspace {
 /** No node types: the loader still checks a pipeline's structure, wires and components. */
 const NO_TYPES = createRegistry([]);
 
-export async function createWorkspace(options: WorkspaceOptions): Promise<Workspace> {
-  const store = new WorkspaceStore(options.dir);
-  await store.open();
-  const maxBytes = options.maxBytes ?? DEFAULT_LOAD_LIMITS.maxBytes;
-  const { logger } = options;
+type Refuse = (req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) => void;
+
+/**
+ * The stream of changes made on disk (server-sent events): each file's new ETag, or null when it
+ * is gone, told once per change to every open stream.
+ */
+function changeStream(root: string, maxStreams: number, refuse: Refuse) {
   const streams = new Set<ServerResponse>();
   const lastSent = new Map<string, string | null>();
-  let remote = false;
-
   const broadcast = async (kind: Kind, name: string) => {
     let etag: string | null = null;
     try {
-      etag = etagOf(await readFile(join(store.root, kind, name)));
+      etag = etagOf(await readFile(join(root, kind, name)));
     } catch {
       // Gone: sent as null, so a viewer knows the file was removed or renamed.
     }
@@ -68,7 +68,7 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     for (const res of streams) res.write(line);
   };
   const watchers: FSWatcher[] = KINDS.map((kind) =>
-    watch(join(store.root, kind), (_event, filename) => {
+    watch(join(root, kind), (_event, filename) => {
       const name = filename?.toString();
       if (!name) return;
       try {
@@ -79,26 +79,8 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
       void broadcast(kind, name);
     }),
   );
-
-  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) => {
-    logger.warn(`workspace: refused ${req.method} ${JSON.stringify((req.url ?? "").slice(0, 200))}: ${status} ${code}`);
-    sendJsonError(res, status, code, message);
-  };
-  const fail = (req: IncomingMessage, res: ServerResponse, e: unknown) => {
-    if (e instanceof WorkspaceError) return refuse(req, res, e.status, e.code, e.message);
-    throw e;
-  };
-
-  const list = async (_req: IncomingMessage, res: ServerResponse) => {
-    sendJson(res, 200, {
-      pipelines: await store.list("pipelines"),
-      components: await store.list("components"),
-      wildcards: await store.list("wildcards"),
-    });
-  };
-
   const events = (req: IncomingMessage, res: ServerResponse) => {
-    if (streams.size >= (options.maxStreams ?? 64))
+    if (streams.size >= maxStreams)
       return refuse(req, res, 503, "too_many_streams", "Too many live-update streams are open.");
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
@@ -108,6 +90,38 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     res.write(": watching the workspace\n\n");
     streams.add(res);
     res.on("close", () => streams.delete(res));
+  };
+  const close = () => {
+    for (const w of watchers) w.close();
+    for (const res of streams) res.end();
+    streams.clear();
+  };
+  return { broadcast, events, close };
+}
+
+export async function createWorkspace(options: WorkspaceOptions): Promise<Workspace> {
+  const store = new WorkspaceStore(options.dir);
+  await store.open();
+  const maxBytes = options.maxBytes ?? DEFAULT_LOAD_LIMITS.maxBytes;
+  const { logger } = options;
+  let remote = false;
+
+  const refuse: Refuse = (req, res, status, code, message) => {
+    logger.warn(`workspace: refused ${req.method} ${JSON.stringify((req.url ?? "").slice(0, 200))}: ${status} ${code}`);
+    sendJsonError(res, status, code, message);
+  };
+  const fail = (req: IncomingMessage, res: ServerResponse, e: unknown) => {
+    if (e instanceof WorkspaceError) return refuse(req, res, e.status, e.code, e.message);
+    throw e;
+  };
+  const { broadcast, events, close } = changeStream(store.root, options.maxStreams ?? 64, refuse);
+
+  const list = async (_req: IncomingMessage, res: ServerResponse) => {
+    sendJson(res, 200, {
+      pipelines: await store.list("pipelines"),
+      components: await store.list("components"),
+      wildcards: await store.list("wildcards"),
+    });
   };
 
   const file = async (req: IncomingMessage, res: ServerResponse, path: string, body: Omit<BodyRules, "maxBytes">) => {
@@ -174,11 +188,7 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     setRemote(value) {
       remote = value;
     },
-    close() {
-      for (const w of watchers) w.close();
-      for (const res of streams) res.end();
-      streams.clear();
-    },
+    close,
   };
 }
 
