@@ -6,6 +6,7 @@ import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import {
+  LAPTOP_SIZES,
   backendKnown,
   edges,
   emptyCanvasPoint,
@@ -24,10 +25,7 @@ let b: TestBrowser;
 
 setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 1280, height: 720 },
-] as const;
+const SIZES = LAPTOP_SIZES;
 
 const menu = (page: Page) => page.getByRole("menu");
 const focusedItem = (page: Page) =>

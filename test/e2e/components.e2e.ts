@@ -6,6 +6,7 @@ import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import type { Page } from "playwright-core";
 import {
+  LAPTOP_SIZES,
   dialogSettled,
   node,
   openEditor,
@@ -19,10 +20,7 @@ let srv: StartedServer;
 let b: TestBrowser;
 setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 1280, height: 720 },
-] as const;
+const SIZES = LAPTOP_SIZES;
 
 const fixture = async (name: string) => ({
   name: `${name}.json`,

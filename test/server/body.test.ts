@@ -5,7 +5,7 @@
 import { connect, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type StartedServer } from "../harness/server.ts";
-import { httpRequest, startSpy, type Spy } from "./helpers.ts";
+import { httpRequest, startSpy, until, type Spy } from "./helpers.ts";
 
 const SUBMIT = "https://queue.fal.run/fal-ai/lora";
 const STATUS = "https://queue.fal.run/fal-ai/lora/requests/0f8a3c2e-5b1d-4e6a-9c7b-2d4e6f8a0b1c/status";
@@ -50,14 +50,6 @@ function open(s: StartedServer, head: string): Promise<Socket & { answer: () => 
 const post = (length: number | "chunked") =>
   `POST /api/fal/proxy HTTP/1.1\r\nhost: {host}\r\nx-fal-target-url: ${SUBMIT}\r\ncontent-type: application/json\r\n` +
   (length === "chunked" ? "transfer-encoding: chunked\r\n\r\n" : `content-length: ${length}\r\n\r\n`);
-
-async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe("PRX-08 stalled and slow bodies", () => {
   it("PRX-08 a GET with a body is refused with 400 JSON and nothing is read or forwarded", async () => {

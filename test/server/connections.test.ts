@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp, type App, type AppOptions } from "../../src/server/app.ts";
-import { httpRequest } from "./helpers.ts";
+import { httpRequest, until } from "./helpers.ts";
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 const apps: App[] = [];
@@ -28,15 +28,6 @@ async function boot(options: AppOptions): Promise<{ app: App; url: string; port:
 
 const openConnections = (app: App) =>
   new Promise<number>((resolve, reject) => app.server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
-
-/** Wait until `cond` holds, checking after each turn of the event loop; fail after `ms`. */
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A raw client that connects; with `read: false` it never reads. */
 function rawClient(port: number, localAddress = "127.0.0.1", read = true): Promise<Socket & { closedByPeer: boolean }> {

@@ -1,4 +1,4 @@
-/** Shared helpers for server tests: an upstream spy and a raw HTTP client. */
+/** Shared helpers for server tests: an upstream spy, a raw HTTP client, and a wait on a condition. */
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -102,4 +102,13 @@ export function rawExchange(baseUrl: string, raw: string | Buffer, ms = 1000): P
     sock.on("error", done);
     sock.write(raw);
   });
+}
+
+/** Waits until `cond` holds, re-checking after each turn of the event loop; fails after `ms`. */
+export async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

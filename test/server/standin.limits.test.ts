@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { JobStore, type Job } from "../../src/server/standin/jobs.ts";
 import { encodePlaceholder } from "../../src/server/standin/image.ts";
 import { startServer, type StartedServer } from "../harness/server.ts";
-import { httpRequest } from "./helpers.ts";
+import { httpRequest, until } from "./helpers.ts";
 
 const MODEL = "stabilityai/stable-diffusion-xl-base-1.0";
 const QUEUE = "https://queue.fal.run/fal-ai/lora";
@@ -35,15 +35,6 @@ async function submit(s: StartedServer, input: Record<string, unknown>) {
 
 const get = async (s: StartedServer, target: string) =>
   (await httpRequest(s.proxyUrl, { headers: { "x-fal-target-url": target } })).status;
-
-/** Wait until `cond` holds, re-checking after each turn of the event loop; fail after `ms`. */
-async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;

@@ -8,14 +8,10 @@ import jpeg from "jpeg-js";
 import { startServer, type StartedServer } from "../harness/server.ts";
 import { encodePlaceholder, hash32 } from "../../src/server/standin/image.ts";
 import { FaultController } from "../../src/server/standin/faults.ts";
-import { httpRequest, startSpy, type Spy } from "./helpers.ts";
+import { httpRequest, startSpy, until, type Spy } from "./helpers.ts";
 
 const MODEL = "stabilityai/stable-diffusion-xl-base-1.0";
 
-/** Wait until `cond` holds, re-checking after each turn of the event loop (fails by the test timeout). */
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 5));
-}
 let srv: StartedServer;
 let fal: FalClient;
 
@@ -276,7 +272,9 @@ describe("stand-in with the real client", () => {
         webhookUrl: "https://example.com/hook",
       });
       await fal.queue.subscribeToStatus("fal-ai/lora", { requestId: other, pollInterval: 15 });
-      await until(() => srv.logs.some((l) => l.includes("webhook to non-loopback example.com skipped")));
+      await until("the skipped webhook is logged", () =>
+        srv.logs.some((l) => l.includes("webhook to non-loopback example.com skipped")),
+      );
       expect(spy.calls).toHaveLength(1);
     } finally {
       await spy.close();
