@@ -53,15 +53,68 @@ export interface DraftStore {
   removeRecent(id: string): Promise<void>;
 }
 
+type DraftMeta = { name: string; nodeCount: number; libraryId?: string };
+
+/** The slot's record once snapshot `id` is its current one and the old current its previous. */
+function nextRecord(slot: string, id: string, old: DraftRecord | undefined, savedAt: number, meta: DraftMeta) {
+  const record: DraftRecord = {
+    slot,
+    current: id,
+    previous: old?.current,
+    updatedAt: savedAt,
+    name: meta.name,
+    nodeCount: meta.nodeCount,
+  };
+  if (meta.libraryId) record.libraryId = meta.libraryId;
+  return record;
+}
+
+const metaOf = (payload: DraftPayload): DraftMeta => ({
+  name: draftName(payload.document),
+  nodeCount: payload.document.nodes.length,
+  libraryId: payload.libraryId,
+});
+
+/** The "recent drafts" list: drafts set aside (New over unsaved work, pruned slots), newest last. */
+function recentDrafts(db: Database, clock: () => number) {
+  return {
+    async pushRecent(
+      entry: { name: string; nodeCount: number; reason: string; data: string },
+      savedAt = clock(),
+    ): Promise<RecentDraftRecord | null> {
+      const tx = db.transaction("recent", "readwrite");
+      const all = await tx.store.index("savedAt").getAll();
+      const newest = all[all.length - 1];
+      // The same draft set aside twice in a row (e.g. New, then New again) is kept once.
+      if (newest && newest.data === entry.data) {
+        await tx.done;
+        return null;
+      }
+      const rec: RecentDraftRecord = { id: newId("recent"), savedAt, ...entry };
+      await tx.store.put(rec);
+      const overflow = all.length + 1 - RECENT_LIMIT;
+      for (let i = 0; i < overflow; i++) await tx.store.delete(all[i].id);
+      await tx.done;
+      return rec;
+    },
+
+    async listRecent(): Promise<RecentDraftRecord[]> {
+      const all = await db.getAllFromIndex("recent", "savedAt");
+      return all.reverse();
+    },
+
+    getRecent: (id: string) => db.get("recent", id),
+
+    async removeRecent(id: string): Promise<void> {
+      await db.delete("recent", id);
+    },
+  };
+}
+
 export function createDraftStore(db: Database, clock: () => number = Date.now): DraftStore {
   // Each slot's record as this page last read or wrote it: saveNow() cannot read it first.
   const known = new Map<string, DraftRecord>();
-  async function saveText(
-    slot: string,
-    text: string,
-    meta: { name: string; nodeCount: number; libraryId?: string },
-    savedAt = clock(),
-  ) {
+  async function saveText(slot: string, text: string, meta: DraftMeta, savedAt = clock()) {
     const tx = db.transaction(["snapshots", "drafts"], "readwrite");
     const snapshots = tx.objectStore("snapshots");
     const drafts = tx.objectStore("drafts");
@@ -71,15 +124,7 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
       if (old?.quarantined) throw new Error(`Draft slot ${slot} is set aside as unreadable and cannot be written`);
       const id = newId("snap");
       await snapshots.put({ id, slot, savedAt, data: text });
-      const record: DraftRecord = {
-        slot,
-        current: id,
-        previous: old?.current,
-        updatedAt: savedAt,
-        name: meta.name,
-        nodeCount: meta.nodeCount,
-      };
-      if (meta.libraryId) record.libraryId = meta.libraryId;
+      const record = nextRecord(slot, id, old, savedAt, meta);
       await drafts.put(record);
       if (old?.previous && old.previous !== old.current) await snapshots.delete(old.previous);
       await tx.done;
@@ -98,13 +143,7 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
 
   const store: DraftStore = {
     async save(slot, payload, savedAt = clock()) {
-      const text = encodeDraft(payload, savedAt);
-      await saveText(
-        slot,
-        text,
-        { name: draftName(payload.document), nodeCount: payload.document.nodes.length, libraryId: payload.libraryId },
-        savedAt,
-      );
+      await saveText(slot, encodeDraft(payload, savedAt), metaOf(payload), savedAt);
     },
     saveText,
 
@@ -120,15 +159,7 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
       const old = known.get(slot);
       const tx = db.transaction(["snapshots", "drafts"], "readwrite");
       const id = newId("snap");
-      const record: DraftRecord = {
-        slot,
-        current: id,
-        previous: old?.current,
-        updatedAt: savedAt,
-        name: draftName(payload.document),
-        nodeCount: payload.document.nodes.length,
-      };
-      if (payload.libraryId) record.libraryId = payload.libraryId;
+      const record = nextRecord(slot, id, old, savedAt, metaOf(payload));
       const done = Promise.all([
         tx.objectStore("snapshots").put({ id, slot, savedAt, data: text }),
         tx.objectStore("drafts").put(record),
@@ -186,33 +217,7 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
       }
     },
 
-    async pushRecent(entry, savedAt = clock()) {
-      const tx = db.transaction("recent", "readwrite");
-      const all = await tx.store.index("savedAt").getAll();
-      const newest = all[all.length - 1];
-      // The same draft set aside twice in a row (e.g. New, then New again) is kept once.
-      if (newest && newest.data === entry.data) {
-        await tx.done;
-        return null;
-      }
-      const rec: RecentDraftRecord = { id: newId("recent"), savedAt, ...entry };
-      await tx.store.put(rec);
-      const overflow = all.length + 1 - RECENT_LIMIT;
-      for (let i = 0; i < overflow; i++) await tx.store.delete(all[i].id);
-      await tx.done;
-      return rec;
-    },
-
-    async listRecent() {
-      const all = await db.getAllFromIndex("recent", "savedAt");
-      return all.reverse();
-    },
-
-    getRecent: (id) => db.get("recent", id),
-
-    async removeRecent(id) {
-      await db.delete("recent", id);
-    },
+    ...recentDrafts(db, clock),
   };
   return store;
 }
