@@ -1,6 +1,7 @@
 /**
  * Mount point of the teaching windows (sweep dialog and results, compare, the lesson card, the
- * Templates dialog with its lessons, the sweep progress chip). Always mounted and tiny: each window's code loads the first time it opens.
+ * Templates dialog with its lessons, the sweep progress chip). Always mounted and tiny: each
+ * window's code loads the first time it opens.
  */
 import { lazy, Suspense } from "react";
 import { lazyPart, whenIdle } from "../lazy";
