@@ -32,7 +32,7 @@ async function initiate(): Promise<{ upload_url: string; file_url: string }> {
   return (await res.json()) as { upload_url: string; file_url: string };
 }
 
-describe("stand-in multipart upload", () => {
+describe("EXE-08 stand-in multipart upload", () => {
   it("a 91 MiB file goes up in 10 MiB parts through the client and comes back byte for byte", async () => {
     const bytes = new Uint8Array(91 * 1024 * 1024 + 12345);
     for (let i = 0; i < bytes.length; i += 4093) bytes[i] = i % 251;
