@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/server/app";
-import { createWorkspace, TOKEN_HEADER, type Workspace } from "../../src/server/workspace/index";
+import { createWorkspace, MAX_LIST_BYTES, TOKEN_HEADER, type Workspace } from "../../src/server/workspace/index";
 import { parseFilePath } from "../../src/server/workspace/store";
 import { emptyDocument, serializeWorkflow } from "../../src/graph";
 
@@ -154,8 +154,9 @@ describe("workspace wildcard lists", () => {
     expect(readFileSync(join(dir, "ws", "wildcards", "colors.txt"), "utf8")).toBe("blue\n");
   });
 
-  it("refuses a list that is not text, or named as __name__ could not write it", async () => {
+  it("WSP-05 refuses a list over 1 MiB, not UTF-8 text, or named as __name__ could not write it", async () => {
     const refused = [
+      ["/api/workspace/wildcards/colors.txt", "red\n".repeat(MAX_LIST_BYTES / 4 + 1)],
       ["/api/workspace/wildcards/colors.txt", Buffer.from([0x72, 0xff, 0x0a])],
       ["/api/workspace/wildcards/colors.txt", "red\u0000\n"],
       ["/api/workspace/wildcards/my%20colors.txt", "red"],
@@ -251,7 +252,7 @@ function openEvents(path = "/api/workspace/events", headers: Record<string, stri
   });
 }
 
-describe("the live-update route", () => {
+describe("WSP-06 the live-update route", () => {
   it("refuses a foreign Host or Origin, and serves its own origin", async () => {
     const evilHost = await openEvents(undefined, { host: "evil.example" });
     evilHost.close();
