@@ -59,9 +59,19 @@ const DEFAULT_STATE: SessionState = {
   unavailable: null,
 };
 
+/**
+ * A clock whose readings never repeat: the boot keeps the newer of the page's leave-time copy and
+ * the stored draft by `savedAt`, and a boot write and a copy made in the same millisecond must
+ * still come out in the order they were made.
+ */
+function strictlyIncreasing(clock: () => number): () => number {
+  let last = -Infinity;
+  return () => (last = Math.max(clock(), last + 1));
+}
+
 export function createSessionContext(opts: SessionOptions): SessionContext {
   const { store, db } = opts;
-  const now = opts.now ?? Date.now;
+  const now = strictlyIncreasing(opts.now ?? Date.now);
   const drafts = createDraftStore(db, now);
   // A zustand store like the editor's other stores (store/uiStore.ts), not a hand-written one.
   const cell = createUiStore<SessionState>(DEFAULT_STATE);
