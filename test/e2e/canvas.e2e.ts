@@ -528,9 +528,12 @@ describe("#5 the view stays where the user left it", () => {
       await page.locator("[data-run-id]").first().waitFor();
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       expect(await transform(page)).toBe(last);
-      // Same place and width (the Sampler grows taller as it shows the run's result).
+      // Same place, and no shrink: the Sampler grows as it shows the run's result (taller, and by a
+      // pixel or so wider with its preview), so its width may only grow, and only a little.
       const after = await sampler(page);
-      expect({ x: after!.x, y: after!.y, w: after!.width }).toEqual({ x: before!.x, y: before!.y, w: before!.width });
+      expect({ x: after!.x, y: after!.y }).toEqual({ x: before!.x, y: before!.y });
+      expect(after!.width - before!.width).toBeGreaterThanOrEqual(0);
+      expect(after!.width - before!.width).toBeLessThanOrEqual(2);
       await screenshot(page, `drawer-open-${size.width}x${size.height}`);
       await context.close();
     });
