@@ -25,7 +25,7 @@ export function memoryStorage(): KeyValue & BackupStorage & { data: Map<string, 
 
 /**
  * What a browser does to a page's IndexedDB work when the page goes (reload, close), as measured
- * in Chromium (docs/reliability.md#losing-work): none of the page's code runs after `pagehide`,
+ * in Chromium (docs/persistence.md#losing-work): none of the page's code runs after `pagehide`,
  * so a transaction not committed explicitly by then is dropped. Records the transactions begun
  * from now on; `unload()` aborts each one not committed. `honoursCommit: false` models an engine
  * that drops even those.

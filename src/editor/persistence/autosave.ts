@@ -6,7 +6,7 @@
  * A failed write (QuotaExceededError above all) never turns autosave off: the next change tries
  * again, and with no change a retry timer backs off 1 s, 2 s, 4 s … up to `maxRetryMs`. This is
  * the ComfyUI "quota error latches autosave off for the session" bug, avoided
- * (docs/reliability.md#losing-work).
+ * (docs/persistence.md#losing-work).
  */
 import { isQuotaError } from "./db";
 

@@ -3,7 +3,7 @@
  *
  * IndexedDB cannot be awaited there: nothing of the page runs after `pagehide`, and an engine may
  * drop a transaction that did not finish in time. `localStorage` is small and string-only
- * (docs/reliability.md#losing-work), but a write to it is done when `setItem` returns. So the
+ * (docs/persistence.md#losing-work), but a write to it is done when `setItem` returns. So the
  * page writes the draft to both; on boot the newer of the two is restored, and the copy is removed
  * once a later IndexedDB write holds everything it held.
  */

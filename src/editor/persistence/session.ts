@@ -203,7 +203,7 @@ function leave(ctx: SessionContext, unloading: boolean): void {
 
 /**
  * Keeps the draft when the page is hidden or left: `visibilitychange`→hidden is the last event
- * mobile browsers reliably deliver (docs/reliability.md#losing-work); `pagehide` covers the rest.
+ * mobile browsers reliably deliver (docs/persistence.md#losing-work); `pagehide` covers the rest.
  */
 export function attachLifecycle(
   session: Pick<Session, "leave">,
