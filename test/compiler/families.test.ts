@@ -68,32 +68,81 @@ describe("family compatibility", () => {
     expect(compile(pipeline("someone/mystery-model", { family: "sdxl" }), registry).outputs[0].ok).toBe(true);
   });
 
-  it("ignores facts read for another URL, malformed facts, and bypassed LoRAs", () => {
+  it("IMP-11 ignores facts read for another URL, malformed facts, and bypassed LoRAs", () => {
     expect(familyDiags(pipeline(SD15, { url: "https://huggingface.co/other.safetensors" }))).toEqual([]);
     for (const info of [null, 3, "sdxl", { url: URL, family: "sd3" }, { url: URL }, { family: "sdxl" }, []])
       expect(familyDiags(pipeline(SD15, { info }))).toEqual([]);
     expect(compile(pipeline(SD15, { family: "sdxl", bypass: true }), registry).outputs[0].ok).toBe(true);
   });
 
-  it("never throws on arbitrary fileInfo, and reads back only well-formed facts", () => {
+  // Close to well-formed facts, so each of fileFactsOf's checks is reached; fc.anything() alone
+  // almost never makes an object with this URL and a family.
+  const nearFacts = fc.record(
+    {
+      url: fc.oneof(fc.constant(URL), fc.constant("https://huggingface.co/other.safetensors"), fc.anything()),
+      family: fc.oneof(fc.constantFrom("sd1", "sd2", "sdxl", "flux", "unknown", "sd3", "__proto__"), fc.anything()),
+      familySource: fc.oneof(fc.string({ maxLength: 300 }), fc.anything()),
+      rank: fc.oneof(fc.double(), fc.integer(), fc.anything()),
+      alpha: fc.oneof(fc.double(), fc.integer(), fc.anything()),
+      triggerWords: fc.oneof(
+        fc.array(fc.oneof(fc.string({ maxLength: 300 }), fc.anything()), { maxLength: 40 }),
+        fc.anything(),
+      ),
+      title: fc.oneof(fc.string({ maxLength: 300 }), fc.anything()),
+    },
+    { requiredKeys: [] },
+  );
+
+  it("IMP-11 never throws on arbitrary fileInfo, and reads back only well-formed facts for the param's URL", () => {
     fc.assert(
-      fc.property(fc.anything(), (info) => {
+      fc.property(fc.oneof(nearFacts, fc.anything()), (info) => {
         const doc = pipeline(SD15, { info });
         const facts = fileFactsOf(
           doc.nodes.find((n) => n.id === "the-lora")!,
           "path",
         );
-        if (facts) expect(facts.url).toBe(URL);
+        if (facts) {
+          expect(facts.url).toBe(URL);
+          expect(["sd1", "sd2", "sdxl", "flux", "unknown"]).toContain(facts.family);
+          for (const k of ["rank", "alpha"] as const)
+            if (k in facts) expect(Number.isFinite(facts[k]) && facts[k]! > 0, `${k}: ${facts[k]}`).toBe(true);
+          for (const k of ["familySource", "title"] as const)
+            if (k in facts)
+              expect(typeof facts[k] === "string" && facts[k]!.length > 0 && facts[k]!.length <= 200).toBe(true);
+          if ("triggerWords" in facts) {
+            expect(facts.triggerWords!.length).toBeGreaterThan(0);
+            expect(facts.triggerWords!.length).toBeLessThanOrEqual(24);
+            for (const w of facts.triggerWords!)
+              expect(typeof w === "string" && w.length > 0 && w.length <= 200).toBe(true);
+          }
+          // Nothing the file wrote besides these fields comes through.
+          for (const k of Object.keys(facts))
+            expect(["url", "family", "familySource", "rank", "alpha", "triggerWords", "title"]).toContain(k);
+        }
         expect(() => compile(doc, registry)).not.toThrow();
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 
-  it("a __proto__ key in fileInfo is not read as a param's facts", () => {
+  it("IMP-11 cuts what a file can make long: 24 trigger words, 200 characters of text", () => {
+    const long = "w".repeat(500);
+    const info = { url: URL, family: "sdxl", triggerWords: [...Array(30).keys()].map((i) => `word${i}`), title: long };
+    const facts = fileFactsOf(
+      pipeline(SD15, { info }).nodes.find((n) => n.id === "the-lora")!,
+      "path",
+    )!;
+    expect(facts.triggerWords).toEqual([...Array(24).keys()].map((i) => `word${i}`));
+    expect(facts.title).toBe("w".repeat(200));
+  });
+
+  it("IMP-11 a __proto__ key in fileInfo is not read as a param's facts", () => {
     const node = { params: { path: URL }, fileInfo: JSON.parse(`{"__proto__": {"url": "${URL}", "family": "sdxl"}}`) };
     expect(fileFactsOf(node, "__proto__")).toBeUndefined();
     expect(fileFactsOf(node, "path")).toBeUndefined();
+    // Only the object's own keys count: facts on a prototype are not the file's.
+    const inherited = { params: { path: URL }, fileInfo: Object.create({ path: { url: URL, family: "sdxl" } }) };
+    expect(fileFactsOf(inherited, "path")).toBeUndefined();
   });
 });
 
