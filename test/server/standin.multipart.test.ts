@@ -123,6 +123,57 @@ describe("EXE-08 stand-in multipart upload", () => {
   });
 });
 
+describe("EXE-08 stand-in multipart bounds", () => {
+  let small: StartedServer;
+  beforeAll(async () => {
+    // The default bounds: 10,000 parts, 4 open uploads.
+    small = await startServer();
+  });
+  afterAll(() => small.close());
+
+  async function open(name: string): Promise<string> {
+    const res = await fetch(small.proxyUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-fal-target-url": "https://rest.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3",
+      },
+      body: JSON.stringify({ content_type: "application/octet-stream", file_name: name }),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { upload_url: string }).upload_url;
+  }
+
+  it("EXE-08 part numbers run from 1 to 10,000: 0 and 10,001 get 400 and are not kept", async () => {
+    const url = await open("parts.safetensors");
+    for (const n of [0, 10_001, 99_999]) {
+      const res = await httpRequest(`${url}/${n}`, { method: "PUT", body: "x" });
+      expect(res.status, `part ${n}`).toBe(400);
+      expect(JSON.parse(res.body).error.message).toMatch(/Part numbers run from 1 to 10000/);
+    }
+    expect((await httpRequest(`${url}/10000`, { method: "PUT", body: "x" })).status).toBe(200);
+    const first = JSON.parse((await httpRequest(`${url}/1`, { method: "PUT", body: "x" })).body).etag;
+    // The refused parts were not kept: the upload holds parts 1 and 10,000 only.
+    const res = await httpRequest(`${url}/complete`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ parts: [{ partNumber: 1, etag: first }] }),
+    });
+    expect(JSON.parse(res.body).error.message).toBe("2 parts were uploaded but 1 listed.");
+  });
+
+  it("EXE-08 at most 4 uploads are open at once: a fifth drops the oldest, whose parts then get 404", async () => {
+    const urls: string[] = [];
+    for (let i = 0; i < 5; i++) urls.push(await open(`open${i}.safetensors`));
+    expect((await httpRequest(`${urls[0]}/1`, { method: "PUT", body: "x" })).status).toBe(404);
+    for (const url of urls.slice(1))
+      expect((await httpRequest(`${url}/1`, { method: "PUT", body: "x" })).status).toBe(200);
+    const sixth = await open("open5.safetensors");
+    expect((await httpRequest(`${urls[1]}/1`, { method: "PUT", body: "x" })).status).toBe(404);
+    expect((await httpRequest(`${sixth}/1`, { method: "PUT", body: "x" })).status).toBe(200);
+  });
+});
+
 describe("stand-in file names", () => {
   it("keep the uploaded name and extension, reduced to URL-safe characters", () => {
     const key = (name: string) => storageKey(name).replace(/^[0-9a-f-]{36}\//, "");
