@@ -156,6 +156,7 @@ describe("workspace wildcard lists", () => {
 
   it("WSP-05 refuses a list over 1 MiB, not UTF-8 text, or named as __name__ could not write it", async () => {
     const refused = [
+      // Refused by this suite's 64 KiB file cap; the list's own 1 MiB check is reached below.
       ["/api/workspace/wildcards/colors.txt", "red\n".repeat(MAX_LIST_BYTES / 4 + 1)],
       ["/api/workspace/wildcards/colors.txt", Buffer.from([0x72, 0xff, 0x0a])],
       ["/api/workspace/wildcards/colors.txt", "red\u0000\n"],
@@ -169,6 +170,31 @@ describe("workspace wildcard lists", () => {
     expect(readdirSync(join(dir, "ws", "wildcards"))).toEqual([]);
     expect(readdirSync(join(dir, "ws", "pipelines"))).toEqual([]);
     expect(logs.some((l) => l.includes("422 not_text"))).toBe(true);
+  });
+
+  it("WSP-05 a list over 1 MiB is refused by the list's own check, under a file cap that would let it through", async () => {
+    // The suite's workspace caps bodies at 64 KiB, which would refuse this body before the list
+    // check is reached; this one has a 4 MiB cap, so only the list's 1 MiB can refuse it.
+    const wsDir = join(dir, "ws-big");
+    const logger = { info: () => {}, warn: (m: string) => void logs.push(m), error: () => {} };
+    const big = await createWorkspace({ dir: wsDir, logger, maxBytes: 4 * 1024 * 1024 });
+    const bigApp = createApp({ workspace: big, logger, distDir: join(dir, "no-dist") });
+    const bigBase = await bigApp.listen(0, "127.0.0.1");
+    try {
+      const put = (body: string) => fetch(`${bigBase}/api/workspace/wildcards/colors.txt`, { method: "PUT", body });
+      const over = await put("r".repeat(MAX_LIST_BYTES) + "\n");
+      expect(over.status).toBe(413);
+      expect(((await over.json()) as { error: { message: string } }).error.message).toMatch(
+        /A wildcard list is at most 1048576 bytes/,
+      );
+      expect(logs.some((l) => l.includes("wildcards/colors.txt") && l.includes("413 too_large"))).toBe(true);
+      expect(readdirSync(join(wsDir, "wildcards"))).toEqual([]);
+      // At the cap exactly, the list is written.
+      expect((await put("r".repeat(MAX_LIST_BYTES - 1) + "\n")).status).toBe(200);
+      expect(readdirSync(join(wsDir, "wildcards"))).toEqual(["colors.txt"]);
+    } finally {
+      await bigApp.close();
+    }
   });
 });
 
