@@ -286,6 +286,73 @@ describe("nothing is lost", () => {
     await a.context.close();
   });
 
+  it("AUTO-09: another tab upgrading the storage shows a banner; edits made after it survive the Reload", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    const prompt = () => node(page, "prompt").locator("textarea").first();
+    await prompt().fill("before the upgrade");
+    await savedToDisk(page, "before the upgrade");
+    // From here on, count this page's attempts to use the database: none may follow the upgrade.
+    await page.evaluate(() => {
+      const w = window as unknown as { __txAfterUpgrade: number };
+      w.__txAfterUpgrade = 0;
+      const real = IDBDatabase.prototype.transaction;
+      IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof real>) {
+        if (this.name === "lora-graph") w.__txAfterUpgrade++;
+        return real.apply(this, args);
+      } as typeof real;
+    });
+
+    // A newer lora-graph in another tab of this browser opens the database one version up.
+    const other = await context.newPage();
+    await other.goto(`${srv.url}/api/info`);
+    const upgradedTo = await other.evaluate(async () => {
+      const open = (version?: number) =>
+        new Promise<IDBDatabase>((res, rej) => {
+          const r = indexedDB.open("lora-graph", version);
+          r.onupgradeneeded = () => r.result.createObjectStore("from-a-newer-version");
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+      const current = await open();
+      const next = current.version + 1;
+      current.close();
+      (await open(next)).close();
+      return next;
+    });
+    await other.close();
+
+    const banner = page.getByTestId("banner-storage-upgraded");
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/Another tab upgraded this browser's storage/);
+    await prompt().fill("typed after the upgrade");
+    const copy = () =>
+      page.evaluate(() =>
+        localStorage.getItem(`lora-graph.draft-backup:${sessionStorage.getItem("lora-graph.tab-slot")}`),
+      );
+    await expect.poll(copy).toContain("typed after the upgrade");
+    expect(await page.getByTestId("autosave-status").getAttribute("data-state")).toBe("upgraded");
+    expect(await page.getByTestId("banner-autosave-error").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __txAfterUpgrade: number }).__txAfterUpgrade)).toBe(0);
+    await screenshot(page, "storage-upgraded-banner");
+
+    const loaded = page.waitForEvent("load");
+    await banner.getByRole("button", { name: "Reload" }).click();
+    await loaded;
+    await page.getByTestId("restored-notice").waitFor({ timeout: 10_000 });
+    expect(await prompt().inputValue()).toBe("typed after the upgrade");
+    expect(await banner.count()).toBe(0);
+    // Autosave works again, in the upgraded database.
+    await prompt().fill("saved after the reload");
+    await savedToDisk(page, "saved after the reload");
+    expect(await page.evaluate(() => indexedDB.databases())).toContainEqual({
+      name: "lora-graph",
+      version: upgradedTo,
+    });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("AUTO-03: storage full shows a persistent banner, editing and Save still work, autosave resumes by itself", async (ctx) => {
     const context = await b.browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     // A switchable "disk full": every IndexedDB put fails with QuotaExceededError while it is on.

@@ -96,6 +96,8 @@ export interface Browser {
     backup?: BackupStorage | null;
     answers?: (string | null)[];
     retryBaseMs?: number;
+    /** Another connection to the database (a reloaded page opens its own). */
+    db?: Database;
   }): Promise<Tab>;
 }
 
@@ -114,7 +116,7 @@ export async function browser(): Promise<Browser> {
       const session = createSession({
         store,
         registry: stubRegistry,
-        db,
+        db: opts.db ?? db,
         ask,
         locks,
         storage,

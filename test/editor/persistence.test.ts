@@ -5,6 +5,8 @@ import { backupKey } from "../../src/editor/persistence/backup";
 import { createDraftStore } from "../../src/editor/persistence/drafts";
 import { DRAFT_KIND, encodeDraft } from "../../src/editor/persistence/snapshot";
 import { TAB_KEY } from "../../src/editor/persistence/tabs";
+import { DB_VERSION, openDatabase } from "../../src/editor/persistence/db";
+import { openDB } from "idb";
 import { emptyDocument, serializeWorkflow } from "../../src/graph";
 import { stubRegistry } from "./stubRegistry";
 
@@ -582,5 +584,64 @@ describe("AUTO-08: leaving the page right after an edit", () => {
     events.hide();
     await writing;
     expect(b.local.getItem(backupKey(slot)) ?? "").toContain("newer");
+  });
+});
+
+describe("AUTO-09: another tab upgrades the database", () => {
+  /** What a newer version of the app does in another tab: opens the database one version up. */
+  const upgradeElsewhere = (b: Browser) =>
+    openDB(b.db.name, b.db.version + 1, { upgrade: (d) => void d.createObjectStore("future") });
+
+  it("the old tab stops writing there, keeps its edits in the copy without retrying, and a reload brings them back", async () => {
+    const b = await browser();
+    const tab = await b.open();
+    const { p } = buildGraph(tab.store, "before the upgrade");
+    await tab.session.flush();
+    const newer = await upgradeElsewhere(b);
+    expect(tab.session.state().upgraded).toEqual({ at: expect.any(Number), copyFailed: false });
+
+    const put = vi.spyOn(IDBObjectStore.prototype, "put");
+    tab.store.setParam(p, "prompt", "typed after the upgrade");
+    await tab.session.flush();
+    // Several retry periods (10 ms doubling to 40 ms): a write failing into the retry loop would show.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(put).not.toHaveBeenCalled();
+    expect(tab.session.state().autosave.state).toBe("saved");
+    const slot = tab.session.state().slot!;
+    expect(b.local.getItem(backupKey(slot))).toContain("typed after the upgrade");
+    tab.close();
+    newer.close();
+
+    // The reload opens the database at the version the other tab left it.
+    const again = await b.open({ storage: tab.storage, db: await openDatabase(b.db.name) });
+    expect(again.session.state().slot).toBe(slot);
+    expect(JSON.stringify(again.store.getState().document)).toContain("typed after the upgrade");
+    expect(again.session.state().upgraded).toBeNull();
+  });
+
+  it("an edit whose copy cannot be written is reported, so the banner asks for a download", async () => {
+    const b = await browser();
+    const full = { getItem: () => null, setItem: () => void (null as unknown as string).length, removeItem() {} };
+    const tab = await b.open({ backup: full });
+    buildGraph(tab.store);
+    await tab.session.flush();
+    const newer = await upgradeElsewhere(b);
+    tab.store.setParam(tab.store.getState().document.nodes[1].id, "prompt", "nowhere to keep it");
+    await tab.session.flush();
+    expect(tab.session.state().upgraded).toMatchObject({ copyFailed: true });
+    newer.close();
+  });
+
+  it("a page older than the database opens it at its version when every store is there, else names both versions", async () => {
+    const name = `lora-graph-test-newer-${Math.random().toString(36).slice(2)}`;
+    (await openDatabase(name)).close();
+    (await openDB(name, DB_VERSION + 1)).close();
+    const db = await openDatabase(name);
+    expect(db.version).toBe(DB_VERSION + 1);
+    db.close();
+
+    const bare = `lora-graph-test-bare-${Math.random().toString(36).slice(2)}`;
+    (await openDB(bare, DB_VERSION + 5, { upgrade: (d) => void d.createObjectStore("drafts") })).close();
+    await expect(openDatabase(bare)).rejects.toThrow(`version ${DB_VERSION + 5}`);
   });
 });

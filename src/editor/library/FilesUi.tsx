@@ -10,7 +10,8 @@ import { createPortal } from "react-dom";
 import { Modal } from "../kit/Modal";
 import { useEditor, useEditorInstance } from "../store/react";
 import { getSession, useBootError, useCurrentAsk, useSession } from "../persistence/boot";
-import { downloadText, type FilesUiState } from "./files";
+import type { Session } from "../persistence/session";
+import { downloadText, saveToFile, type FilesUiState } from "./files";
 import { time, useFilesUi, useSessionState } from "./hooks";
 import { lazyPart, whenIdle } from "../lazy";
 import { openImport } from "../store/importDoor";
@@ -52,6 +53,41 @@ function OnCanvas({ children }: { children: ReactNode }) {
   );
 }
 
+/**
+ * Another tab upgraded the browser's storage (a newer lora-graph): this tab can no longer save
+ * there. Its edits are kept in the page's copy, which the reload brings back (AUTO-09).
+ */
+function UpgradedBanner({ copyFailed, session }: { copyFailed: boolean; session: Session | null }) {
+  const editor = useEditorInstance();
+  return (
+    <div className="lg-banner warning" role="alert" data-testid="banner-storage-upgraded">
+      <span>
+        <strong>Another tab upgraded this browser&apos;s storage.</strong>{" "}
+        {copyFailed
+          ? "This tab can no longer autosave, and its latest edits could not be copied: download the pipeline before you reload."
+          : "This tab can no longer autosave there; your edits are kept in this tab and come back when you reload."}
+      </span>
+      <span className="lg-banner-actions">
+        {copyFailed && (
+          <button className="btn small" data-testid="upgraded-download" onClick={() => saveToFile(editor)}>
+            Download
+          </button>
+        )}
+        <button
+          className="btn small primary"
+          data-testid="upgraded-reload"
+          onClick={() => {
+            session?.leave(false);
+            location.reload();
+          }}
+        >
+          Reload
+        </button>
+      </span>
+    </div>
+  );
+}
+
 function Banners() {
   const s = useSessionState();
   const bootError = useBootError();
@@ -66,7 +102,8 @@ function Banners() {
       </div>,
     );
   }
-  if (s?.autosave.state === "error" && s.autosave.error) {
+  if (s?.upgraded) items.push(<UpgradedBanner key="upgraded" copyFailed={s.upgraded.copyFailed} session={session} />);
+  else if (s?.autosave.state === "error" && s.autosave.error) {
     const quota = s.autosave.error.kind === "quota";
     items.push(
       <div key="save" className="lg-banner error" role="alert" data-testid="banner-autosave-error">
@@ -192,12 +229,19 @@ const RESTORED_MS = 4000;
 function AutosaveChip() {
   const s = useSessionState();
   if (!s?.ready) return null;
-  const st = s.autosave.state;
-  const text = st === "error" ? "Not saved" : st === "pending" || st === "saving" ? "Saving…" : "Saved in browser";
+  const st = s.upgraded ? "upgraded" : s.autosave.state;
+  const text =
+    st === "upgraded"
+      ? "Kept in this tab · reload"
+      : st === "error"
+        ? "Not saved"
+        : st === "pending" || st === "saving"
+          ? "Saving…"
+          : "Saved in browser";
   return (
     <OnCanvas>
       <div
-        className={`lg-chip ${st === "error" ? "error" : ""}`}
+        className={`lg-chip ${st === "error" || st === "upgraded" ? "error" : ""}`}
         data-testid="autosave-status"
         data-state={st}
         title={s.autosave.lastSavedAt ? `Last autosave ${time(s.autosave.lastSavedAt)}` : undefined}

@@ -89,25 +89,51 @@ export interface LoraGraphDB extends DBSchema {
 
 export type Database = IDBPDatabase<LoraGraphDB>;
 
-/** Opens (and creates or upgrades) the database. Tests pass a unique name per test. */
-export function openDatabase(name: string = DB_NAME): Promise<Database> {
-  return openDB<LoraGraphDB>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
-      if (oldVersion < 1) {
-        db.createObjectStore("snapshots", { keyPath: "id" }).createIndex("slot", "slot");
-        db.createObjectStore("drafts", { keyPath: "slot" }).createIndex("updatedAt", "updatedAt");
-        db.createObjectStore("recent", { keyPath: "id" }).createIndex("savedAt", "savedAt");
-        db.createObjectStore("workflows", { keyPath: "id" }).createIndex("updatedAt", "updatedAt");
-      }
-      if (oldVersion < 2) db.createObjectStore("wildcards", { keyPath: "name" });
-      if (oldVersion < 3) db.createObjectStore("components", { keyPath: "key" });
-    },
-    blocking(_current, _next, event) {
-      // A newer version of the app opened the database in another tab: let it upgrade. Kept
-      // open, this connection would hold its upgrade (and its autosave) back until this tab closed.
-      (event.target as IDBDatabase).close();
-    },
-  });
+const STORES = ["snapshots", "drafts", "recent", "workflows", "wildcards", "components"] as const;
+
+/**
+ * Opens (and creates or upgrades) the database. Tests pass a unique name per test.
+ *
+ * A database a newer version of the app already upgraded (this page was loaded before the new
+ * version, or from a cache) is opened at its own version when it still holds every store this
+ * version uses: versions only add stores, and each record carries its own format version. Refused
+ * otherwise, with both versions named.
+ */
+export async function openDatabase(name: string = DB_NAME): Promise<Database> {
+  try {
+    return await openDB<LoraGraphDB>(name, DB_VERSION, { upgrade, blocking: closeForUpgrade });
+  } catch (e) {
+    if ((e as { name?: string } | null)?.name !== "VersionError") throw e;
+  }
+  const db = await openDB<LoraGraphDB>(name, undefined, { blocking: closeForUpgrade });
+  const missing = STORES.filter((s) => !db.objectStoreNames.contains(s));
+  if (missing.length) {
+    db.close();
+    throw new Error(
+      `the stored data is version ${db.version}, written by a newer lora-graph than this page (version ${DB_VERSION}); reload the page to update`,
+    );
+  }
+  return db;
+}
+
+function upgrade(db: IDBPDatabase<LoraGraphDB>, oldVersion: number) {
+  if (oldVersion < 1) {
+    db.createObjectStore("snapshots", { keyPath: "id" }).createIndex("slot", "slot");
+    db.createObjectStore("drafts", { keyPath: "slot" }).createIndex("updatedAt", "updatedAt");
+    db.createObjectStore("recent", { keyPath: "id" }).createIndex("savedAt", "savedAt");
+    db.createObjectStore("workflows", { keyPath: "id" }).createIndex("updatedAt", "updatedAt");
+  }
+  if (oldVersion < 2) db.createObjectStore("wildcards", { keyPath: "name" });
+  if (oldVersion < 3) db.createObjectStore("components", { keyPath: "key" });
+}
+
+/**
+ * A newer version of the app opened the database in another tab: let it upgrade. Kept open, this
+ * connection would hold its upgrade (and its autosave) back until this tab closed. The session
+ * hears the same event and stops writing here (sessionContext.ts, AUTO-09).
+ */
+function closeForUpgrade(_current: number, _next: number | null, event: IDBVersionChangeEvent) {
+  (event.target as IDBDatabase).close();
 }
 
 /** True for the browser's "storage is full" failure, however the engine reports it. */

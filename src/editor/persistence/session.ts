@@ -14,7 +14,7 @@ import type { CorruptReason, DraftPayload } from "./snapshot";
 import type { KeyValue, TabChannel, TabLocks } from "./tabs";
 import { writeBackup, type BackupStorage } from "./backup";
 import { encodeDraft } from "./snapshot";
-import { createSessionContext, type SessionContext } from "./sessionContext";
+import { createSessionContext, watchUpgrade, type SessionContext } from "./sessionContext";
 import {
   deleteFromLibrary,
   renameInLibrary,
@@ -63,6 +63,11 @@ export interface SessionState {
   sharedWarning: string | null;
   /** Why persistence is off entirely (IndexedDB unavailable); editing still works. */
   unavailable: string | null;
+  /**
+   * Another tab upgraded the database: this tab no longer writes there, keeps its draft in the
+   * page's synchronous copy (`copyFailed` when that copy could not be written) and asks for a reload.
+   */
+  upgraded: { at: number; copyFailed: boolean } | null;
 }
 
 export type OpenOutcome =
@@ -148,6 +153,7 @@ export interface Session {
 export function createSession(opts: SessionOptions): Session {
   const ctx = createSessionContext(opts);
   const { store, drafts, autosaver, holds } = ctx;
+  const unwatchUpgrade = watchUpgrade(ctx, opts.db);
   return {
     drafts,
     library: ctx.library,
@@ -175,6 +181,7 @@ export function createSession(opts: SessionOptions): Session {
     dismissCorrupt: () => ctx.set({ corrupt: null }),
     dismissRestored: () => ctx.set({ restored: null }),
     dispose() {
+      unwatchUpgrade();
       autosaver.dispose();
       holds.listening?.();
       holds.slot?.();
@@ -196,7 +203,7 @@ function leave(ctx: SessionContext, unloading: boolean): void {
     const payload = ctx.payload();
     const at = ctx.now();
     if (writeBackup(ctx.backup, slot, encodeDraft(payload, at))) ctx.backupPending = { slot };
-    if (unloading) void ctx.drafts.saveNow(slot, payload, at).catch(() => undefined);
+    if (unloading && !ctx.get().upgraded) void ctx.drafts.saveNow(slot, payload, at).catch(() => undefined);
   }
   void ctx.autosaver.flush();
 }

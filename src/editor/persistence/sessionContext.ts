@@ -5,7 +5,8 @@ import { createUiStore, type EditorState } from "../store";
 import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "./library";
 import { createAutosaver, type Autosaver } from "./autosave";
 import { newId } from "./db";
-import { localBackup, removeBackup, type BackupStorage } from "./backup";
+import { localBackup, removeBackup, writeBackup, type BackupStorage } from "./backup";
+import { encodeDraft } from "./snapshot";
 import { createDraftStore, type DraftStore } from "./drafts";
 import type { DraftPayload } from "./snapshot";
 import {
@@ -57,6 +58,7 @@ const DEFAULT_STATE: SessionState = {
   library: null,
   sharedWarning: null,
   unavailable: null,
+  upgraded: null,
 };
 
 /**
@@ -94,8 +96,15 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
     write: async (p) => {
       const slot = cell.get().slot;
       if (!slot) return;
+      if (cell.get().upgraded) return keepInTab(slot, p);
       const covers = ctx.backupPending;
-      await drafts.save(slot, p);
+      try {
+        await drafts.save(slot, p);
+      } catch (e) {
+        // The connection closed for another tab's upgrade while this write was being made.
+        if (cell.get().upgraded) return keepInTab(slot, p);
+        throw e;
+      }
       if (covers && ctx.backupPending === covers) {
         removeBackup(backup, covers.slot);
         ctx.backupPending = null;
@@ -108,6 +117,17 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
     maxRetryMs: opts.maxRetryMs,
     now,
   });
+  /**
+   * After another tab upgraded the database this tab's connection is closed, and every IndexedDB
+   * write would fail into the retry loop. The draft goes to the synchronous copy instead (the one
+   * boot restores when newer than the stored draft), until the user reloads (AUTO-09).
+   */
+  const keepInTab = (slot: string, p: DraftPayload) => {
+    const kept = writeBackup(backup, slot, encodeDraft(p, now()));
+    if (kept) ctx.backupPending = { slot };
+    const upgraded = cell.get().upgraded;
+    if (upgraded && upgraded.copyFailed === kept) cell.set({ upgraded: { ...upgraded, copyFailed: !kept } });
+  };
   const ctx: SessionContext = {
     get: cell.get,
     set: cell.set,
@@ -129,6 +149,21 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
     backupPending: null,
   };
   return ctx;
+}
+
+/**
+ * Another tab opened the database at a newer version (its connection is closed by db.ts): from
+ * now on this tab keeps its draft in the synchronous copy and asks the user to reload.
+ */
+export function watchUpgrade(ctx: SessionContext, db: SessionOptions["db"]): () => void {
+  const onVersionChange = () => {
+    if (ctx.get().upgraded) return;
+    ctx.set({ upgraded: { at: ctx.now(), copyFailed: false } });
+    // Whatever was waiting for IndexedDB (or retrying) goes to the copy now.
+    if (ctx.autosaver.hasUnsaved()) void ctx.autosaver.flush();
+  };
+  db.addEventListener("versionchange", onVersionChange);
+  return () => db.removeEventListener("versionchange", onVersionChange);
 }
 
 /** Autosaves on every change the draft records. */
