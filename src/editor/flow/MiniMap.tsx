@@ -1,13 +1,15 @@
 /**
  * The canvas overview. Written instead of using xyflow's <MiniMap> because that one mounts a React
  * component (with its own store subscription) and an SVG <rect> per node: opening a 5,000-node
- * file spent ~300 ms of its longest task creating and styling those. Here each node colour is one
- * <path>, rebuilt only when the node list changes; the viewport mask, the layout maths and the
- * pan/zoom gestures (XYMinimap) are xyflow's own, so it looks and behaves the same.
+ * file spent ~300 ms of its longest task creating and styling those. The nodes are a bitmap that
+ * is repainted only where nodes changed (minimapLayer.ts); each frame of a pan or zoom copies it
+ * onto the visible canvas and draws the viewport mask over it, outside React. The layout maths and
+ * the pan/zoom gestures (XYMinimap) are xyflow's own, so it looks and behaves the same.
  */
-import { memo, useEffect, useMemo, useRef } from "react";
+import { memo, useEffect, useRef } from "react";
 import { Panel, useStore, useStoreApi, type Node, type ReactFlowState } from "@xyflow/react";
 import { getBoundsOfRects, XYMinimap, type Rect, type XYMinimapInstance } from "@xyflow/system";
+import { createMinimapLayer, minimapViewBox, type MinimapLayer } from "./minimapLayer";
 
 interface Props {
   /** Fill colour for a node. */
@@ -19,88 +21,36 @@ interface Props {
   maskColor: string;
 }
 
-const OFFSET_SCALE = 5;
-
-const selectView = (s: ReactFlowState) => ({
+const viewOf = (s: ReactFlowState): Rect => ({
   x: -s.transform[0] / s.transform[2],
   y: -s.transform[1] / s.transform[2],
   width: s.width / s.transform[2],
   height: s.height / s.transform[2],
 });
-const sameRect = (a: Rect, b: Rect) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 
-/** One path per colour, and the nodes' bounds, from xyflow's measured (or estimated) node boxes. */
-export function nodePaths(
-  state: ReactFlowState,
-  nodeColor: (n: Node) => string,
-): { paths: [string, string][]; bounds: Rect | null } {
-  const byColor = new Map<string, string[]>();
-  let minX = Infinity,
-    minY = Infinity,
-    maxX = -Infinity,
-    maxY = -Infinity;
-  // Hidden nodes too: zoomed far out a big graph's nodes are hidden from xyflow and drawn by FarLayer.
-  for (const n of state.nodeLookup.values()) {
-    const { x, y } = n.internals.positionAbsolute;
-    const w = n.measured.width ?? n.width ?? n.initialWidth ?? 0;
-    const h = n.measured.height ?? n.height ?? n.initialHeight ?? 0;
-    if (!w || !h) continue;
-    const color = nodeColor(n.internals.userNode);
-    let parts = byColor.get(color);
-    if (!parts) byColor.set(color, (parts = []));
-    parts.push(`M${x},${y}h${w}v${h}h${-w}z`);
-    minX = Math.min(minX, x);
-    minY = Math.min(minY, y);
-    maxX = Math.max(maxX, x + w);
-    maxY = Math.max(maxY, y + h);
-  }
-  return {
-    paths: [...byColor].map(([color, parts]) => [color, parts.join("")]),
-    bounds: minX === Infinity ? null : { x: minX, y: minY, width: maxX - minX, height: maxY - minY },
-  };
-}
-
-export const MiniMap = memo(function MiniMap({
-  nodeColor,
-  width: elementWidth,
-  height: elementHeight,
-  margin,
-  ariaLabel,
-  maskColor,
-}: Props) {
+export const MiniMap = memo(function MiniMap({ nodeColor, width, height, margin, ariaLabel, maskColor }: Props) {
   const store = useStoreApi();
-  const svg = useRef<SVGSVGElement>(null);
-  const view = useStore(selectView, sameRect);
-  // The node list changes when nodes move, appear, are selected or get measured; the transform
-  // changes on every frame of a pan, and then only the mask and the view box move.
-  const userNodes = useStore((s) => s.nodes);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const viewScale = useRef(1);
   const panZoom = useStore((s) => s.panZoom);
   const translateExtent = useStore((s) => s.translateExtent);
   const flowWidth = useStore((s) => s.width);
   const flowHeight = useStore((s) => s.height);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const { paths, bounds } = useMemo(() => nodePaths(store.getState(), nodeColor), [userNodes, nodeColor, store]);
 
-  const box = bounds ? getBoundsOfRects(bounds, view) : view;
-  const viewScale = Math.max(box.width / elementWidth, box.height / elementHeight);
-  const viewWidth = viewScale * elementWidth;
-  const viewHeight = viewScale * elementHeight;
-  const offset = OFFSET_SCALE * viewScale;
-  const x = box.x - (viewWidth - box.width) / 2 - offset;
-  const y = box.y - (viewHeight - box.height) / 2 - offset;
-  const width = viewWidth + offset * 2;
-  const height = viewHeight + offset * 2;
-  const viewScaleRef = useRef(viewScale);
-  viewScaleRef.current = viewScale;
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    return drawMinimap(el, store, { nodeColor, width, height, maskColor }, viewScale);
+  }, [store, nodeColor, width, height, maskColor]);
 
   const minimap = useRef<XYMinimapInstance | null>(null);
   useEffect(() => {
-    if (!svg.current || !panZoom) return;
+    if (!canvas.current || !panZoom) return;
     minimap.current = XYMinimap({
-      domNode: svg.current,
+      domNode: canvas.current,
       panZoom,
       getTransform: () => store.getState().transform,
-      getViewScale: () => viewScaleRef.current,
+      getViewScale: () => viewScale.current,
     });
     return () => {
       minimap.current?.destroy();
@@ -124,28 +74,87 @@ export const MiniMap = memo(function MiniMap({
       position="bottom-right"
       className="react-flow__minimap"
       data-testid="rf__minimap"
-      style={{ width: elementWidth, height: elementHeight, margin }}
+      style={{ width, height, margin }}
     >
-      <svg
-        ref={svg}
-        width={elementWidth}
-        height={elementHeight}
-        viewBox={`${x} ${y} ${width} ${height}`}
-        className="react-flow__minimap-svg"
+      <canvas
+        ref={canvas}
+        style={{ width, height, display: "block" }}
+        className="react-flow__minimap-canvas"
         role="img"
         aria-label={ariaLabel}
-      >
-        {paths.map(([color, d]) => (
-          <path key={color} className="minimap-nodes" d={d} fill={color} />
-        ))}
-        <path
-          className="react-flow__minimap-mask"
-          d={`M${x - offset},${y - offset}h${width + offset * 2}v${height + offset * 2}h${-width - offset * 2}z M${view.x},${view.y}h${view.width}v${view.height}h${-view.width}z`}
-          fillRule="evenodd"
-          pointerEvents="none"
-          style={{ fill: maskColor }}
-        />
-      </svg>
+      />
     </Panel>
   );
 });
+
+type Store = ReturnType<typeof useStoreApi>;
+
+/**
+ * Keeps `el` showing the nodes and the view: the node layer is brought up to date (once a frame at
+ * most) after any change to xyflow's state other than a pan or zoom, which only moves the mask.
+ * `data-nodes` on the canvas says how many nodes are drawn. Returns the teardown.
+ */
+function drawMinimap(
+  el: HTMLCanvasElement,
+  store: Store,
+  o: { nodeColor: (n: Node) => string; width: number; height: number; maskColor: string },
+  viewScale: { current: number },
+): () => void {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(o.width * dpr);
+  const h = Math.round(o.height * dpr);
+  el.width = w;
+  el.height = h;
+  const ctx = el.getContext("2d");
+  const bitmap = document.createElement("canvas");
+  bitmap.width = w;
+  bitmap.height = h;
+  const layerCtx = bitmap.getContext("2d");
+  if (!ctx || !layerCtx) return () => undefined;
+  const layer: MinimapLayer = createMinimapLayer();
+  let needSync = true;
+  let raf = 0;
+
+  const frame = () => {
+    raf = 0;
+    const s = store.getState();
+    if (needSync) {
+      needSync = false;
+      layer.sync(s.nodeLookup.values(), o.nodeColor);
+      el.dataset.nodes = String(layer.count);
+    }
+    const view = viewOf(s);
+    const bounds = layer.bounds;
+    // The layer shows the nodes' bounds as the minimap does when the view is inside them: then it
+    // is copied 1:1; a view reaching outside shrinks it.
+    const home = minimapViewBox(bounds ?? view, o.width, o.height);
+    const map = { x: home.x, y: home.y, scale: w / home.width };
+    layer.paint(layerCtx, map, w, h);
+    const vb = minimapViewBox(bounds ? getBoundsOfRects(bounds, view) : view, o.width, o.height);
+    viewScale.current = vb.scale;
+    const k = w / vb.width;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    ctx.drawImage(bitmap, (map.x - vb.x) * k, (map.y - vb.y) * k, (w * k) / map.scale, (h * k) / map.scale);
+    ctx.setTransform(k, 0, 0, k, -vb.x * k, -vb.y * k);
+    ctx.fillStyle = o.maskColor;
+    ctx.beginPath();
+    ctx.rect(vb.x, vb.y, vb.width, vb.height);
+    ctx.rect(view.x, view.y, view.width, view.height);
+    ctx.fill("evenodd");
+  };
+  const schedule = () => {
+    if (!raf) raf = requestAnimationFrame(frame);
+  };
+  const off = store.subscribe((s, prev) => {
+    // A measured node changes xyflow's lookup in place and only bumps the store: anything but a
+    // move of the view may have changed a node.
+    if (s.transform === prev.transform) needSync = true;
+    schedule();
+  });
+  frame();
+  return () => {
+    off();
+    cancelAnimationFrame(raf);
+  };
+}
