@@ -25,12 +25,77 @@ interface CachedNode {
 /**
  * Builds xyflow's controlled nodes from the document, reusing the previous object for every node
  * whose position, selection or size did not change. A param edit changes none of those, so the
- * same array comes back and xyflow does no work at all.
+ * same array comes back and xyflow does no work at all. A drag frame (only the drag overlay
+ * changed) looks at the dragged nodes alone: at 5,000 nodes a pass over all of them each frame
+ * cost more than the frame's own work.
  */
 export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "nodeSizes" | "typeSizes">) {
   const { nodeSizes, typeSizes } = view;
   let cache = new Map<string, CachedNode>();
   let last: GraphFlowNode[] = [];
+  /** Where each node id sits in `last`, and what it was derived from. */
+  let index = new Map<string, number>();
+  let from: {
+    nodes: readonly WorkflowNode[];
+    selected: ReadonlySet<string>;
+    drag: ReadonlyMap<string, XY> | null;
+    estimate: boolean;
+    hidden: boolean;
+  } | null = null;
+
+  function entryFor(n: WorkflowNode, sel: boolean, pos: XY, estimate: boolean, hidden: boolean): CachedNode {
+    const prev = cache.get(n.id);
+    const size = nodeSizes.get(n.id);
+    if (
+      prev &&
+      prev.type === n.type &&
+      prev.selected === sel &&
+      prev.position.x === pos.x &&
+      prev.position.y === pos.y &&
+      prev.size === size &&
+      prev.hidden === hidden &&
+      prev.estimated === (estimate && !size)
+    )
+      return prev;
+    const rf: GraphFlowNode = {
+      id: n.id,
+      type: "graph",
+      position: pos,
+      data: prev?.type === n.type ? prev.rf.data : { type: n.type },
+      selected: sel,
+      // Without the measured size xyflow would hide and re-measure the node on every edit.
+      measured: size,
+      // Not measured yet (never on screen): a size and handles to cull it by; see estimatedHandles.
+      ...(estimate && !size ? estimated(registry, typeSizes, n) : {}),
+      // Inert nodes (notes) are commentary: keep them under the wires' nodes.
+      zIndex: registry.get(n.type)?.inert ? -1 : undefined,
+      // Zoomed far out, a big graph is drawn by FarLayer; xyflow keeps the nodes for fitting and bounds.
+      hidden,
+      // Inside a component, its ports' stand-ins are wired to but never moved, copied or deleted;
+      // selected, the inspector lists the ports (to remove one).
+      ...(isPortStandIn(n) ? { draggable: false, deletable: false } : {}),
+    };
+    return { type: n.type, estimated: estimate && !size, selected: sel, hidden, position: pos, size, rf };
+  }
+
+  /** Only `drag` changed since the last call: re-derive the nodes in it now or before, nothing else. */
+  function dragFrame(drag: ReadonlyMap<string, XY> | null): GraphFlowNode[] {
+    const f = from!;
+    let out: GraphFlowNode[] | null = null;
+    const redo = (id: string) => {
+      const i = index.get(id);
+      if (i === undefined) return;
+      const n = f.nodes[i];
+      const entry = entryFor(n, f.selected.has(id), drag?.get(id) ?? n.position, f.estimate, f.hidden);
+      cache.set(id, entry);
+      if (entry.rf !== last[i]) (out ??= last.slice())[i] = entry.rf;
+    };
+    for (const id of drag?.keys() ?? []) redo(id);
+    for (const id of f.drag?.keys() ?? []) if (!drag?.has(id)) redo(id);
+    from = { ...f, drag };
+    return out ? (last = out) : last;
+  }
+
   /**
    * `estimate`: give nodes not measured yet a size and handles (see estimatedHandles). Only worth it
    * when culling: otherwise every node mounts anyway, and a node shown before it is measured and
@@ -43,53 +108,29 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
     estimate = false,
     hidden = false,
   ): GraphFlowNode[] {
+    if (
+      from &&
+      from.drag !== drag &&
+      from.nodes === nodes &&
+      from.selected === selected &&
+      from.estimate === estimate &&
+      from.hidden === hidden
+    )
+      return dragFrame(drag);
     const next = new Map<string, CachedNode>();
     const out: GraphFlowNode[] = new Array(nodes.length);
+    index = new Map();
     let same = nodes.length === last.length;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
-      const sel = selected.has(n.id);
-      const pos = drag?.get(n.id) ?? n.position;
-      const prev = cache.get(n.id);
-      const size = nodeSizes.get(n.id);
-      let entry: CachedNode;
-      if (
-        prev &&
-        prev.type === n.type &&
-        prev.selected === sel &&
-        prev.position.x === pos.x &&
-        prev.position.y === pos.y &&
-        prev.size === size &&
-        prev.hidden === hidden &&
-        prev.estimated === (estimate && !size)
-      )
-        entry = prev;
-      else {
-        const rf: GraphFlowNode = {
-          id: n.id,
-          type: "graph",
-          position: pos,
-          data: prev?.type === n.type ? prev.rf.data : { type: n.type },
-          selected: sel,
-          // Without the measured size xyflow would hide and re-measure the node on every edit.
-          measured: size,
-          // Not measured yet (never on screen): a size and handles to cull it by; see estimatedHandles.
-          ...(estimate && !size ? estimated(registry, typeSizes, n) : {}),
-          // Inert nodes (notes) are commentary: keep them under the wires' nodes.
-          zIndex: registry.get(n.type)?.inert ? -1 : undefined,
-          // Zoomed far out, a big graph is drawn by FarLayer; xyflow keeps the nodes for fitting and bounds.
-          hidden,
-          // Inside a component, its ports' stand-ins are wired to but never moved, copied or deleted;
-          // selected, the inspector lists the ports (to remove one).
-          ...(isPortStandIn(n) ? { draggable: false, deletable: false } : {}),
-        };
-        entry = { type: n.type, estimated: estimate && !size, selected: sel, hidden, position: pos, size, rf };
-      }
+      const entry = entryFor(n, selected.has(n.id), drag?.get(n.id) ?? n.position, estimate, hidden);
       next.set(n.id, entry);
+      index.set(n.id, i);
       out[i] = entry.rf;
       if (same && last[i] !== entry.rf) same = false;
     }
     cache = next;
+    from = { nodes, selected, drag, estimate, hidden };
     // The same array when nothing changed: xyflow then skips re-adopting every node.
     if (same) return last;
     return (last = out);

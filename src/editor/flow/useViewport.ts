@@ -121,7 +121,8 @@ function useScopeViewport(view: ReturnType<typeof canvasViewOf>, flow: ReturnTyp
     let frames = 0;
     let raf = 0;
     const tryFit = () => {
-      const measured = flow.getNodes().every((n) => n.measured?.width);
+      // xyflow's own nodes: a culled graph's node objects get their sizes only when next rebuilt.
+      const measured = flow.getNodes().every((n) => flow.getInternalNode(n.id)?.measured.width);
       if (measured || ++frames > 20) fitGraph(view, flow, { duration: 200 });
       else raf = requestAnimationFrame(tryFit);
     };

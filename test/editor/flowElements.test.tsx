@@ -1,0 +1,92 @@
+// @vitest-environment happy-dom
+// What xyflow is handed while the canvas works (src/editor/flow/useFlowElements.ts). xyflow
+// re-adopts every node whenever the node array changes, so the array must change only when a node
+// the user sees changes, and then only that node's object:
+// - a culled graph's measurement (a node scrolling in during a pan) hands xyflow nothing new;
+// - a drag frame rebuilds only the dragged nodes, and does not even look at the others.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { act, cleanup, render } from "@testing-library/react";
+import { ReactFlowProvider, type NodeChange } from "@xyflow/react";
+import { createEditor, counterIds } from "../../src/editor/store";
+import { EditorProvider } from "../../src/editor/store/react";
+import { CULL_FROM_NODES, useFlowElements } from "../../src/editor/flow/useFlowElements";
+import { canvasViewOf } from "../../src/editor/flow/view";
+import type { GraphFlowNode } from "../../src/editor/flow/derive";
+import { stubRegistry } from "./stubRegistry";
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+function setup(count: number) {
+  const editor = createEditor({ registry: stubRegistry, makeId: counterIds() });
+  const ids = Array.from({ length: count }, (_, i) => editor.store.addNode("lora", { x: (i % 10) * 320, y: 0 }));
+  editor.store.setSelection({ nodes: [] });
+  const got: { current: ReturnType<typeof useFlowElements> | null } = { current: null };
+  function Probe() {
+    got.current = useFlowElements(false);
+    return null;
+  }
+  render(
+    <EditorProvider editor={editor}>
+      <ReactFlowProvider>
+        <Probe />
+      </ReactFlowProvider>
+    </EditorProvider>,
+  );
+  const change = (changes: NodeChange<GraphFlowNode>[]) => act(() => got.current!.onNodesChange(changes));
+  return { editor, ids, got, change, view: canvasViewOf(editor) };
+}
+const measure = (id: string, height: number): NodeChange<GraphFlowNode> => ({
+  id,
+  type: "dimensions",
+  dimensions: { width: 268, height },
+});
+
+describe("the nodes handed to xyflow", () => {
+  it("a culled graph: a node measured while panning hands xyflow the same array, even later; the node takes its size when next rebuilt", async () => {
+    vi.useFakeTimers();
+    const { ids, got, change, view, editor } = setup(CULL_FROM_NODES + 10);
+    const before = got.current!.nodes;
+    expect(got.current!.culled).toBe(true);
+    change([measure(ids[3], 300), measure(ids[4], 310)]);
+    await act(async () => void vi.advanceTimersByTime(2000));
+    expect(view.nodeSizes.get(ids[3])).toEqual({ width: 268, height: 300 });
+    expect(got.current!.nodes).toBe(before);
+    // Selected, it is rebuilt with its measured size (xyflow would otherwise re-measure it); the rest stay.
+    act(() => editor.store.setSelection({ nodes: [ids[3]] }));
+    const after = got.current!.nodes;
+    expect(after[3].measured).toEqual({ width: 268, height: 300 });
+    expect(after.filter((n, i) => n !== before[i]).map((n) => n.id)).toEqual([ids[3], ids[4]]);
+  });
+
+  it("a small graph takes a measured size at once, in that node's object only", () => {
+    const { ids, got, change } = setup(5);
+    const before = got.current!.nodes;
+    change([measure(ids[2], 300)]);
+    const after = got.current!.nodes;
+    expect(after[2].measured).toEqual({ width: 268, height: 300 });
+    expect(after.filter((n, i) => n !== before[i]).map((n) => n.id)).toEqual([ids[2]]);
+  });
+
+  it("a drag frame rebuilds the dragged node alone and reads nothing about the others", () => {
+    const { ids, got, change, view, editor } = setup(CULL_FROM_NODES + 60);
+    const before = got.current!.nodes;
+    const reads = vi.spyOn(view.nodeSizes, "get");
+    const drag = (x: number) => change([{ id: ids[7], type: "position", position: { x, y: 40 }, dragging: true }]);
+    drag(15);
+    drag(25);
+    const after = got.current!.nodes;
+    expect(after[7].position).toEqual({ x: 25, y: 40 });
+    expect(after.filter((n, i) => n !== before[i]).map((n) => n.id)).toEqual([ids[7]]);
+    // One look per frame at the dragged node; a pass over all 100 would read each of them.
+    expect(reads.mock.calls.length).toBeLessThanOrEqual(2);
+    expect(reads.mock.calls.every(([id]) => id === ids[7])).toBe(true);
+    // The drop puts the position in the document, one undo step, and the overlay goes.
+    act(() => got.current!.onNodeDragStop(null, after[7], [after[7]]));
+    expect(editor.store.getState().document.nodes[7].position).toEqual({ x: 25, y: 40 });
+    expect(got.current!.nodes[7].position).toEqual({ x: 25, y: 40 });
+    expect(got.current!.nodes[8]).toBe(before[8]);
+  });
+});
