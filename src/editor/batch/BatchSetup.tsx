@@ -8,6 +8,7 @@ import { DEFAULT_BATCH_CAP, SEED_POLICIES, type DrawMode, type SeedPolicy } from
 import { serializeWorkflow as serializeDoc } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { useRunState } from "../run/runtime";
+import { HISTORY_KEEP_RUNS } from "../run/types";
 import {
   DEFAULT_BATCH_CONCURRENCY,
   MAX_BATCH_CONCURRENCY,
@@ -238,6 +239,12 @@ export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): 
         )}
         {estimate === undefined && <span className="muted"> · no recent runs to estimate the time from</span>}
       </div>
+      {prepared.requestCount > HISTORY_KEEP_RUNS && !prepared.errors.length && (
+        <p className="muted small" data-batch-history-note>
+          Run history keeps the newest {HISTORY_KEEP_RUNS} runs, but all of this batch&apos;s stay until a newer batch
+          runs; then its oldest leave the history. Every image keeps its values in its metadata.
+        </p>
+      )}
       {big && (
         <label className="bt-confirm">
           <input type="checkbox" checked={confirmBig} onChange={(e) => setConfirmBig(e.target.checked)} />

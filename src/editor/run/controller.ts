@@ -16,7 +16,7 @@ import type { RunHistory } from "./history";
 import { defaultFetchImage } from "./runImages";
 import { RunLedger } from "./runLedger";
 import { fail, follow, sendCancel, type RunContext } from "./runFollow";
-import { TERMINAL, type LiveInfo, type RunJob, type RunRecord } from "./types";
+import { HISTORY_KEEP_RUNS, TERMINAL, type LiveInfo, type RunJob, type RunRecord } from "./types";
 
 export { parseResult } from "./runImages";
 export { toRunError } from "./runErrors";
@@ -26,7 +26,7 @@ export interface RunLimits {
   maxImageBytes: number;
   /** Total size of copied images; oldest are evicted beyond it. Default 150 MiB. */
   maxStoredBytes: number;
-  /** Finished runs kept in history. Default 300. */
+  /** Finished runs kept in history, apart from the newest batch's. Default HISTORY_KEEP_RUNS. */
   keepRuns: number;
   /** Log lines kept per live run. Default 300. */
   maxLogLines: number;
@@ -35,7 +35,7 @@ export interface RunLimits {
 export const DEFAULT_RUN_LIMITS: RunLimits = {
   maxImageBytes: 8 * 1024 * 1024,
   maxStoredBytes: 150 * 1024 * 1024,
-  keepRuns: 300,
+  keepRuns: HISTORY_KEEP_RUNS,
   maxLogLines: 300,
 };
 

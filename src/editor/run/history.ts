@@ -39,6 +39,28 @@ export interface RunHistory {
   close(): void;
 }
 
+/**
+ * The runs beyond `keep` that may go, oldest first. Unfinished runs are never dropped: their
+ * request id is the only way back to the result. Nor are the runs of the newest batch: it may
+ * still be running, and after a reload its saved state tells a finished run from one never sent
+ * by its record, so a pruned record would be sent (and billed) again, and its values would be
+ * gone (docs/batches.md#recording). Older batches' runs go one by one like any others.
+ */
+export function prunable(all: readonly RunRecord[], keep: number): string[] {
+  let newestBatch: string | undefined;
+  let newestAt = -Infinity;
+  for (const r of all)
+    if (r.batch && r.createdAt >= newestAt) {
+      newestAt = r.createdAt;
+      newestBatch = r.batch.id;
+    }
+  const finished = [...all]
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .filter((r) => TERMINAL.has(r.status) && (r.batch === undefined || r.batch.id !== newestBatch))
+    .map((r) => r.id);
+  return finished.slice(0, Math.max(0, all.length - keep));
+}
+
 export async function openRunHistory(name = RUNS_DB_NAME): Promise<RunHistory> {
   const db: IDBPDatabase<RunsDB> = await openDB<RunsDB>(name, RUNS_DB_VERSION, {
     upgrade(db) {
@@ -92,10 +114,7 @@ export async function openRunHistory(name = RUNS_DB_NAME): Promise<RunHistory> {
       return evicted;
     },
     async pruneRuns(keep) {
-      const all = await db.getAllFromIndex("runs", "createdAt");
-      // Unfinished runs are never dropped: their request id is the only way back to the result.
-      const finished = all.filter((r) => TERMINAL.has(r.status)).map((r) => r.id);
-      const drop = finished.slice(0, Math.max(0, all.length - keep));
+      const drop = prunable(await db.getAllFromIndex("runs", "createdAt"), keep);
       for (const id of drop) {
         await db.delete("runs", id);
         await deleteImagesOf(id);

@@ -11,6 +11,12 @@ import type { BatchStamp } from "../../graph";
  */
 export type RunStatus = "pending" | "queued" | "running" | "completed" | "failed" | "cancelled";
 
+/**
+ * Finished runs kept in history (the oldest go at start-up), apart from the newest batch's
+ * (history.ts, `prunable`).
+ */
+export const HISTORY_KEEP_RUNS = 300;
+
 export const TERMINAL: ReadonlySet<RunStatus> = new Set(["completed", "failed", "cancelled"]);
 
 export interface RunImage {
