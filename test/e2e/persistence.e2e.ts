@@ -22,6 +22,8 @@ import {
 
 let srv: StartedServer;
 let b: TestBrowser;
+/** The autosave's longest retry back-off (createAutosaver's maxRetryMs). */
+const MAX_RETRY_MS = 15_000;
 
 setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
 
@@ -355,6 +357,9 @@ describe("nothing is lost", () => {
 
   it("AUTO-03: storage full shows a persistent banner, editing and Save still work, autosave resumes by itself", async (ctx) => {
     const context = await b.browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    // The page's clock runs as usual, but the test can jump it past the retry back-off (1 s, 2 s,
+    // 4 s …) instead of sitting through it.
+    await context.clock.install();
     // A switchable "disk full": every IndexedDB put fails with QuotaExceededError while it is on.
     await context.addInitScript(() => {
       const real = IDBObjectStore.prototype.put;
@@ -387,12 +392,14 @@ describe("nothing is lost", () => {
     // Another write is tried (and refused) while the disk is still full: the banner stays.
     const refused = () => page.evaluate(() => (window as unknown as { __refused: number }).__refused);
     const refusedSoFar = await refused();
-    await expect.poll(refused, { timeout: 20_000 }).toBeGreaterThan(refusedSoFar);
+    await page.clock.fastForward(MAX_RETRY_MS);
+    await expect.poll(refused).toBeGreaterThan(refusedSoFar);
     expect(await banner.count()).toBe(1);
 
     // Space is freed: with no further edit, the retry saves and the banner goes.
     await page.evaluate(() => ((window as unknown as { __full: boolean }).__full = false));
-    await banner.waitFor({ state: "detached", timeout: 20_000 });
+    await page.clock.fastForward(MAX_RETRY_MS);
+    await banner.waitFor({ state: "detached" });
     await page.reload();
     await page.getByTestId("restored-notice").waitFor();
     expect(await node(page, "prompt").locator("textarea").first().inputValue()).toBe("still editing while full");
