@@ -131,6 +131,71 @@ describe("the Library on the workspace", () => {
     await context.close();
   });
 
+  it("renames and deletes workspace files from the Library; another tab follows; Undo puts a file back", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    shootOnFailure(ctx, () => page);
+    await saveAs(page, "Tower");
+    await page.keyboard.press("Escape");
+    const two = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    await openLibrary(two.page);
+    await two.page.getByTestId("library-item").filter({ hasText: "Tower" }).getByTestId("library-open").click();
+    await expect.poll(() => two.page.getByTestId("autosave-where").innerText()).toMatch(/pipelines\/Tower\.json/);
+
+    // Renamed in the Library: the file moves, the name inside follows, the other tab follows it.
+    await openLibrary(page);
+    const row = page.getByTestId("library-item").filter({ hasText: "Tower" });
+    await row.getByTestId("library-rename").click();
+    await page.getByTestId("library-rename-input").fill("Keep");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("library-item").filter({ hasText: "pipelines/Keep.json" }).waitFor();
+    expect(readdirSync(join(dir, "pipelines"))).not.toContain("Tower.json");
+    expect(JSON.parse(readFileSync(onDisk("Keep.json"), "utf8")).meta.name).toBe("Keep");
+    await expect.poll(() => page.getByTestId("doc-name").innerText()).toBe("Keep");
+    await expect.poll(() => two.page.getByTestId("autosave-where").innerText()).toMatch(/pipelines\/Keep\.json/);
+    await expect.poll(() => two.page.getByTestId("doc-name").innerText()).toBe("Keep");
+
+    // A name another file has, also by case alone, is refused with the reason; nothing moves.
+    writeFileSync(onDisk("Moat.json"), readFileSync(onDisk("Keep.json")));
+    const keep = page.getByTestId("library-item").filter({ hasText: "pipelines/Keep.json" });
+    await keep.getByTestId("library-rename").click();
+    await page.getByTestId("library-rename-input").fill("moat");
+    await page.keyboard.press("Enter");
+    await page
+      .locator(".toast.error")
+      .filter({ hasText: /Moat\.json already exists/ })
+      .waitFor();
+    expect(readdirSync(join(dir, "pipelines"))).toEqual(expect.arrayContaining(["Keep.json", "Moat.json"]));
+
+    // Deleted after a question; Undo writes the very bytes back.
+    const bytes = readFileSync(onDisk("Moat.json"), "utf8");
+    await page
+      .getByTestId("library-item")
+      .filter({ hasText: "pipelines/Moat.json" })
+      .getByTestId("library-delete")
+      .click();
+    await page.getByTestId("confirm-dialog").waitFor();
+    expect(await page.getByTestId("confirm-dialog").innerText()).toMatch(/Recover drafts/);
+    await page.getByTestId("confirm-delete").click();
+    await expect.poll(() => readdirSync(join(dir, "pipelines"))).not.toContain("Moat.json");
+    await page.getByTestId("library-item").filter({ hasText: "pipelines/Moat.json" }).waitFor({ state: "detached" });
+    console.log(`screenshot: ${await screenshot(page, "workspace-delete-undo-1440")}`);
+    await page.getByTestId("toast-action").filter({ hasText: "Undo" }).click();
+    await expect.poll(() => readdirSync(join(dir, "pipelines"))).toContain("Moat.json");
+    expect(readFileSync(onDisk("Moat.json"), "utf8")).toBe(bytes);
+    await page.keyboard.press("Escape");
+
+    // Renamed in the inspector, the pipeline's file follows on the next save.
+    const free = await emptyCanvasPoint(page);
+    await page.mouse.click(free.x, free.y);
+    await page.locator("#meta-name").fill("Night keep");
+    await page.keyboard.press("Control+s");
+    await expect.poll(() => readdirSync(join(dir, "pipelines"))).toContain("Night keep.json");
+    expect(readdirSync(join(dir, "pipelines"))).not.toContain("Keep.json");
+    await expect.poll(() => page.getByTestId("autosave-where").innerText()).toMatch(/pipelines\/Night keep\.json/);
+    await two.context.close();
+    await context.close();
+  });
+
   it("a save over a file changed on disk offers Reload, Overwrite and Save as…, each keeping both", async (ctx) => {
     const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);

@@ -4,7 +4,7 @@
  * overwritten), names are made safe for the folder, and the browser's entries stay routed to
  * IndexedDB beside it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -66,12 +66,12 @@ describe("the workspace library", () => {
       join(dir, "pipelines", "Chateau - night.json"),
       JSON.stringify({ ...onDisk("Chateau - night.json"), meta: { name: "git" } }),
     );
-    const stale = await lib.save(rec.id, doc("mine", 5), rec);
+    const stale = await lib.save(rec.id, doc("Chateau - night", 5), rec);
     expect(stale.ok).toBe(false);
     const conflict = !stale.ok ? stale.conflict : null;
     expect(conflict?.etag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(onDisk("Chateau - night.json").meta.name).toBe("git");
-    const over = await lib.save(rec.id, doc("mine", 5), conflict!);
+    const over = await lib.save(rec.id, doc("Chateau - night", 5), conflict!);
     expect(over.ok).toBe(true);
     expect(onDisk("Chateau - night.json").nodes).toHaveLength(5);
 
@@ -82,11 +82,13 @@ describe("the workspace library", () => {
 
   it("a file deleted on disk is a conflict with nothing on the other side", async () => {
     const lib = createWorkspaceLibrary(createWorkspaceApi({ base }));
-    const rec = await lib.saveAs("Gone", doc("g"));
+    const rec = await lib.saveAs("Gone", doc("Gone"));
     rmSync(join(dir, "pipelines", "Gone.json"));
-    expect(await lib.save(rec.id, doc("g"), rec)).toEqual({ ok: false, conflict: null });
+    expect(await lib.save(rec.id, doc("Gone"), rec)).toEqual({ ok: false, conflict: null });
+    // Renamed meanwhile in the editor: still a conflict with nothing on the other side.
+    expect(await lib.save(rec.id, doc("Elsewhere"), rec)).toEqual({ ok: false, conflict: null });
     // "Save again" writes it anew, refusing to replace a file that reappeared meanwhile.
-    expect((await lib.save(rec.id, doc("g"), { ...rec, etag: undefined })).ok).toBe(true);
+    expect((await lib.save(rec.id, doc("Gone"), { ...rec, etag: undefined })).ok).toBe(true);
   });
 
   it("lists the workspace beside the browser's library, routing each entry to its store", async () => {
@@ -101,15 +103,53 @@ describe("the workspace library", () => {
     ]);
     expect((await lib.save(kept.id, doc("b", 3), kept)).ok).toBe(true);
     expect((await browser.get(kept.id))?.nodeCount).toBe(3);
-    await expect(lib.remove(disk.id)).rejects.toThrow(/in the folder itself/);
     const copy = await lib.duplicate(disk.id);
     expect(copy.file).toBe("pipelines/On disk copy.json");
+    const removed = await lib.remove(disk.id);
+    expect(removed?.data && JSON.parse(removed.data).meta.name).toBe("On disk");
+    expect(existsSync(join(dir, "pipelines", "On disk.json"))).toBe(false);
+    expect(await browser.get(kept.id)).toBeDefined();
+  });
+
+  it("renames a file with the pipeline inside it, and refuses a name that is taken", async () => {
+    const lib = createWorkspaceLibrary(createWorkspaceApi({ base }));
+    const rec = await lib.saveAs("Castle", doc("Castle", 2));
+    await lib.saveAs("Keep", doc("Keep"));
+    const renamed = await lib.rename(rec.id, "Château");
+    expect(renamed).toMatchObject({ file: "pipelines/Chateau.json", name: "Chateau" });
+    expect(onDisk("Chateau.json")).toMatchObject({ meta: { name: "Chateau" } });
+    expect(onDisk("Chateau.json").nodes).toHaveLength(2);
+    expect(existsSync(join(dir, "pipelines", "Castle.json"))).toBe(false);
+    await expect(lib.rename(renamed.id, "keep")).rejects.toThrow(/pipelines\/Keep\.json already exists/);
+    // A file whose inside says another name opens under its file's name.
+    writeFileSync(
+      join(dir, "pipelines", "Odd.json"),
+      JSON.stringify({ ...onDisk("Keep.json"), meta: { name: "Inside" } }),
+    );
+    const opened = await lib.open("ws:Odd.json", stubRegistry);
+    expect(opened?.result.ok && opened.result.document.meta.name).toBe("Odd");
+  });
+
+  it("a pipeline renamed in the editor moves its file when saved, and never over another file", async () => {
+    const lib = createWorkspaceLibrary(createWorkspaceApi({ base }));
+    const rec = await lib.saveAs("Castle", doc("Castle"));
+    const saved = await lib.save(rec.id, doc("Night castle", 3), rec);
+    expect(saved).toMatchObject({ ok: true, record: { file: "pipelines/Night castle.json", name: "Night castle" } });
+    expect(existsSync(join(dir, "pipelines", "Castle.json"))).toBe(false);
+    expect(onDisk("Night castle.json").nodes).toHaveLength(3);
+    await lib.saveAs("Other", doc("Other"));
+    const next = saved.ok ? saved.record : rec;
+    await expect(lib.save(next.id, doc("Other", 4), next)).rejects.toThrow(/pipelines\/Other\.json already exists/);
+    expect(onDisk("Other.json").nodes).toHaveLength(1);
+    expect(onDisk("Night castle.json").nodes).toHaveLength(3);
   });
 
   it("file names keep to the folder's character set", () => {
     expect(pipelineFileName("  ..hidden ")).toBe("hidden.json");
     expect(pipelineFileName("a/b\\c:d")).toBe("a-b-c-d.json");
     expect(pipelineFileName("???")).toBe("pipeline.json");
+    expect(pipelineFileName("nul")).toBe("nul pipeline.json");
+    expect(pipelineFileName("Com1")).toBe("Com1 pipeline.json");
   });
 
   it("reads only well-formed change events", () => {

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/server/app";
 import { createWorkspace, MAX_LIST_BYTES, TOKEN_HEADER, type Workspace } from "../../src/server/workspace/index";
 import { parseFilePath } from "../../src/server/workspace/store";
-import { emptyDocument, serializeWorkflow } from "../../src/graph";
+import { emptyDocument, serializeComponentFile, serializeWorkflow, withHash } from "../../src/graph";
 
 let dir: string;
 let app: App;
@@ -316,5 +316,178 @@ describe("WSP-06 the live-update route", () => {
     s.close();
     const names = [...s.text().matchAll(/data: (.*)/g)].map((m) => JSON.parse(m[1]).name);
     expect(new Set(names)).toEqual(new Set(["fine.json"]));
+  });
+});
+
+const styleStack = JSON.parse(readFileSync("test/fixtures/components/style-stack.json", "utf8"));
+const componentText = serializeComponentFile({ definition: withHash(styleStack.components[0]), uses: [] });
+const componentName = "local.style-stack.1.0.0.json";
+
+describe("WSP-07 deleting workspace files", () => {
+  it("deletes only the version it was read at, and answers 404 for a file that is gone", async () => {
+    const put = await raw("PUT", "/api/workspace/pipelines/Castle.json", pipeline("Castle"));
+    const { etag } = JSON.parse(put.body) as { etag: string };
+    writeFileSync(join(dir, "ws", "pipelines", "Castle.json"), pipeline("changed on disk"));
+    const stale = await raw("DELETE", "/api/workspace/pipelines/Castle.json", undefined, { "if-match": etag });
+    expect(stale.status).toBe(412);
+    expect(JSON.parse(stale.body).etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(readdirSync(join(dir, "ws", "pipelines"))).toEqual(["Castle.json"]);
+    const current = JSON.parse(stale.body).etag as string;
+    expect(
+      (await raw("DELETE", "/api/workspace/pipelines/Castle.json", undefined, { "if-match": current })).status,
+    ).toBe(200);
+    expect(readdirSync(join(dir, "ws", "pipelines"))).toEqual([]);
+    expect((await raw("DELETE", "/api/workspace/pipelines/Castle.json")).status).toBe(404);
+  });
+
+  it("refuses traversal, foreign origins, a missing token and escaping links; removes a link, not its target", async () => {
+    writeFileSync(join(dir, "secret.json"), '{"secret":true}');
+    for (const p of [
+      "/api/workspace/pipelines/..%2f..%2fsecret.json",
+      "/api/workspace/pipelines/%252e%252e%252fsecret.json",
+      "/api/workspace/pipelines/..%5c..%5csecret.json",
+      "/api/workspace/../secret.json",
+      "/api/workspace/pipelines/CON.json",
+    ])
+      expect((await raw("DELETE", p)).status, p).toBeGreaterThanOrEqual(400);
+    symlinkSync(join(dir, "secret.json"), join(dir, "ws", "pipelines", "out.json"));
+    expect((await raw("DELETE", "/api/workspace/pipelines/out.json")).status).toBe(403);
+    expect(readFileSync(join(dir, "secret.json"), "utf8")).toBe('{"secret":true}');
+    await raw("PUT", "/api/workspace/pipelines/real.json", pipeline("r"));
+    symlinkSync(join(dir, "ws", "pipelines", "real.json"), join(dir, "ws", "pipelines", "alias.json"));
+    expect((await raw("DELETE", "/api/workspace/pipelines/alias.json")).status).toBe(200);
+    expect(readdirSync(join(dir, "ws", "pipelines")).sort()).toEqual(["out.json", "real.json"]);
+    const foreign = await raw("DELETE", "/api/workspace/pipelines/real.json", undefined, {
+      origin: "https://evil.example",
+    });
+    expect(foreign.status).toBe(403);
+    expect(
+      (await raw("DELETE", "/api/workspace/pipelines/real.json", undefined, { host: "evil.example" })).status,
+    ).toBe(421);
+    ws.setRemote(true);
+    expect((await raw("DELETE", "/api/workspace/pipelines/real.json")).status).toBe(401);
+    expect(readdirSync(join(dir, "ws", "pipelines"))).toContain("real.json");
+    expect(logs.some((l) => l.startsWith("workspace: refused DELETE"))).toBe(true);
+  });
+
+  it("a component that workspace pipelines still use is kept until force=1, naming them", async () => {
+    writeFileSync(join(dir, "ws", "components", componentName), componentText);
+    writeFileSync(join(dir, "ws", "pipelines", "Castle.json"), JSON.stringify(styleStack));
+    writeFileSync(join(dir, "ws", "pipelines", "Empty.json"), pipeline("Empty"));
+    const kept = await raw("DELETE", `/api/workspace/components/${componentName}`);
+    expect(kept.status).toBe(409);
+    const body = JSON.parse(kept.body);
+    expect(body.usedBy).toEqual(["Castle.json"]);
+    expect(body.error.message).toMatch(
+      /pipelines\/Castle\.json still uses components\/local\.style-stack\.1\.0\.0\.json/,
+    );
+    expect(readdirSync(join(dir, "ws", "components"))).toEqual([componentName]);
+    expect((await raw("DELETE", `/api/workspace/components/${componentName}?force=1`)).status).toBe(200);
+    expect(readdirSync(join(dir, "ws", "components"))).toEqual([]);
+  });
+});
+
+describe("WSP-08 renaming workspace files", () => {
+  const rename = (from: string, to: unknown, headers: Record<string, string> = {}) =>
+    raw("POST", `/api/workspace/pipelines/${encodeURIComponent(from)}`, JSON.stringify({ renameTo: to }), {
+      ...json,
+      ...headers,
+    });
+  const files = () => readdirSync(join(dir, "ws", "pipelines")).sort();
+
+  it("renames with the name inside following, and refuses a stale If-Match", async () => {
+    const put = await raw("PUT", "/api/workspace/pipelines/Castle.json", pipeline("Castle"));
+    const { etag } = JSON.parse(put.body) as { etag: string };
+    const r = await rename("Castle.json", "Keep.json", { "if-match": etag });
+    expect(r.status).toBe(200);
+    const answer = JSON.parse(r.body);
+    expect(answer).toMatchObject({ name: "Keep.json", from: "Castle.json" });
+    expect(files()).toEqual(["Keep.json"]);
+    expect(readFileSync(join(dir, "ws", "pipelines", "Keep.json"), "utf8")).toBe(pipeline("Keep"));
+    expect((await raw("GET", "/api/workspace/pipelines/Keep.json")).headers.etag).toBe(answer.etag);
+    // A wildcard list moves as it is.
+    await raw("PUT", "/api/workspace/wildcards/colors.txt", "red\n");
+    const list = await raw("POST", "/api/workspace/wildcards/colors.txt", JSON.stringify({ renameTo: "hues.txt" }));
+    expect(list.status).toBe(200);
+    expect(readFileSync(join(dir, "ws", "wildcards", "hues.txt"), "utf8")).toBe("red\n");
+    expect(readdirSync(join(dir, "ws", "wildcards"))).toEqual(["hues.txt"]);
+    expect((await rename("Keep.json", "Other.json", { "if-match": '"0000"' })).status).toBe(412);
+    expect((await rename("Missing.json", "Other.json")).status).toBe(404);
+    // A change of case alone is a rename too.
+    expect((await rename("Keep.json", "keep.json")).status).toBe(200);
+    expect(files()).toEqual(["keep.json"]);
+  });
+
+  it("refuses a name that is taken, also by case, with a clear message; nothing is replaced", async () => {
+    for (const n of ["a.json", "Castle.json"]) await raw("PUT", `/api/workspace/pipelines/${n}`, pipeline(n));
+    const taken = await rename("a.json", "Castle.json");
+    expect(taken.status).toBe(409);
+    expect(JSON.parse(taken.body).error.message).toBe(
+      "pipelines/Castle.json already exists: choose another name, or delete that file first.",
+    );
+    const folded = await rename("a.json", "CASTLE.json");
+    expect(folded.status).toBe(409);
+    expect(JSON.parse(folded.body).error.message).toMatch(/differs from CASTLE\.json only in case/);
+    expect(readFileSync(join(dir, "ws", "pipelines", "Castle.json"), "utf8")).toBe(pipeline("Castle.json"));
+    expect(files()).toEqual(["Castle.json", "a.json"]);
+    // Save as under a name that differs only in case is refused the same way.
+    const twin = await raw("PUT", "/api/workspace/pipelines/castle.json", pipeline("x"), { "if-none-match": "*" });
+    expect([409, 412]).toContain(twin.status);
+    expect(files()).toEqual(["Castle.json", "a.json"]);
+  });
+
+  it("refuses hostile names: traversal, reserved, hidden, too long, wrong type; components by id", async () => {
+    await raw("PUT", "/api/workspace/pipelines/a.json", pipeline("a"));
+    writeFileSync(join(dir, "ws", "components", componentName), componentText);
+    for (const to of [
+      "../a2.json",
+      "..\\a2.json",
+      "sub/a2.json",
+      "%2e%2e%2fa2.json",
+      ".hidden.json",
+      "NUL.json",
+      "com1.json",
+      "a2.txt",
+      "a2 .json",
+      `${"x".repeat(250)}.json`,
+      "a\u0000.json",
+      42,
+      null,
+    ]) {
+      const r = await rename("a.json", to);
+      expect(r.status, String(to)).toBe(400);
+      expect(JSON.parse(r.body).error.message, String(to)).toMatch(/name|JSON/);
+    }
+    expect((await raw("POST", "/api/workspace/pipelines/a.json", "not json")).status).toBe(400);
+    expect((await raw("POST", "/api/workspace/pipelines/a.json", "x".repeat(5000))).status).toBe(413);
+    const comp = await raw(
+      "POST",
+      `/api/workspace/components/${componentName}`,
+      JSON.stringify({ renameTo: "b.json" }),
+    );
+    expect(comp.status).toBe(422);
+    expect(JSON.parse(comp.body).error.message).toMatch(/named by its id and version/);
+    expect(
+      (
+        await raw("POST", "/api/workspace/pipelines/a.json", JSON.stringify({ renameTo: "b.json" }), {
+          origin: "https://evil.example",
+        })
+      ).status,
+    ).toBe(403);
+    ws.setRemote(true);
+    expect((await rename("a.json", "b.json")).status).toBe(401);
+    expect(files()).toEqual(["a.json"]);
+    expect(readdirSync(dir).sort()).toEqual(["ws"]);
+    expect(logs.filter((l) => l.startsWith("workspace: refused POST")).length).toBeGreaterThanOrEqual(13);
+  });
+
+  it("tells live-update streams the old name went to the new one", async () => {
+    await raw("PUT", "/api/workspace/pipelines/a.json", pipeline("a"));
+    const s = await openEvents();
+    await expect.poll(() => s.text()).toContain(": watching");
+    expect((await rename("a.json", "b.json")).status).toBe(200);
+    await expect.poll(() => s.text()).toContain('"renamedTo":"b.json"');
+    await expect.poll(() => s.text()).toMatch(/"name":"b\.json","etag":"/);
+    s.close();
   });
 });

@@ -5,14 +5,16 @@
 import { useEffect, useRef, useState } from "react";
 import { Modal } from "../kit/Modal";
 import { useEditorInstance } from "../store/react";
-import { getSession } from "../persistence/boot";
+import { dialogsOf, getSession } from "../persistence/boot";
 import type { OpenOutcome, Session } from "../persistence/session";
 import type { DraftRecord, RecentDraftRecord } from "../persistence/db";
 import type { WorkflowSummary } from "../persistence/library";
 import { downloadText, filesUiOf, placeOf, saveToLibrary, useFilesUiApi } from "./files";
 import type { Editor } from "../store";
 import { time, useFilesUi, useSession, useSessionState } from "./hooks";
-import { useWorkspace } from "./workspace";
+import { refreshComponents, useWorkspace, workspaceOf } from "./workspace";
+import { componentFileName } from "../../graph";
+import { fileOfId } from "./workspaceLibrary";
 
 /** Opens a library workflow or a draft, then says so or reports why not (a cancelled open says nothing). */
 async function openReporting(editor: Editor, open: Promise<OpenOutcome>, name: string, done: string, failed: string) {
@@ -148,7 +150,6 @@ function LibraryRow({
   const filesUi = useFilesUiApi();
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(rec.name);
-  // Workspace files are renamed and deleted in the folder (or with git), where people expect it.
   const onDisk = rec.where === "workspace";
   const act = async (fn: () => Promise<unknown>) => {
     try {
@@ -217,15 +218,14 @@ function LibraryRow({
         >
           Open
         </button>
-        {!onDisk && (
-          <button
-            className="btn small"
-            data-testid="library-rename"
-            onClick={() => (setName(rec.name), setRenaming(true))}
-          >
-            Rename
-          </button>
-        )}
+        <button
+          className="btn small"
+          data-testid="library-rename"
+          title={onDisk ? `Rename ${rec.file} in the workspace folder` : undefined}
+          onClick={() => (setName(rec.name), setRenaming(true))}
+        >
+          Rename
+        </button>
         <button
           className="btn small"
           data-testid="library-duplicate"
@@ -233,24 +233,59 @@ function LibraryRow({
         >
           Duplicate
         </button>
-        {!onDisk && (
-          <button
-            className="btn small danger"
-            data-testid="library-delete"
-            title="Delete (recoverable from Recover drafts)"
-            onClick={() =>
-              void act(async () => {
-                await session.deleteFromLibrary(rec.id);
-                ui.toast(`Deleted “${rec.name}”; recover it under Recover drafts`, "info", 6000);
-              })
-            }
-          >
-            Delete
-          </button>
-        )}
+        <button
+          className="btn small danger"
+          data-testid="library-delete"
+          title={onDisk ? `Delete ${rec.file} from the workspace folder` : "Delete (recoverable from Recover drafts)"}
+          onClick={() =>
+            void act(() => (onDisk ? deleteFile(editor, session, rec) : deleteEntry(editor, session, rec)))
+          }
+        >
+          Delete
+        </button>
       </div>
     </li>
   );
+}
+
+async function deleteEntry(editor: Editor, session: Session, rec: WorkflowSummary) {
+  await session.deleteFromLibrary(rec.id);
+  editor.ui.toast(`Deleted “${rec.name}”; recover it under Recover drafts`, "info", 6000);
+}
+
+/**
+ * A workspace file is shared with git and the command line: asked first, then kept under
+ * Recover drafts, and Undo writes it back (unless a file of that name appeared meanwhile).
+ */
+async function deleteFile(editor: Editor, session: Session, rec: WorkflowSummary) {
+  const answer = await dialogsOf(editor).ask({
+    title: `Delete ${rec.file}?`,
+    message: `The file goes from the workspace folder (other tabs and git see it gone). This browser keeps a copy under Recover drafts.`,
+    actions: [
+      { id: "cancel", label: "Cancel" },
+      { id: "delete", label: "Delete file", kind: "danger" },
+    ],
+  });
+  if (answer !== "delete") return;
+  const gone = await session.deleteFromLibrary(rec.id);
+  const api = workspaceOf(editor).get().api;
+  if (!gone || !api) return;
+  const file = fileOfId(rec.id);
+  editor.ui.toast(`Deleted ${rec.file}`, "info", 10000, {
+    action: {
+      label: "Undo",
+      run: () =>
+        void api
+          .write("pipelines", file, gone.data, { ifNoneMatch: "*" })
+          .then((r) =>
+            editor.ui.toast(
+              r.ok ? `Put ${rec.file} back` : `${rec.file} exists again (made meanwhile); it is under Recover drafts`,
+              r.ok ? "success" : "error",
+            ),
+          )
+          .catch((e: unknown) => editor.ui.toast((e as Error).message, "error")),
+    },
+  });
 }
 
 function LibraryDialog() {
@@ -334,11 +369,103 @@ function LibraryDialog() {
           )}
         </ul>
 
+        {workspaceApi && <LibraryComponents />}
         <RecoverDrafts recent={recent} session={session} close={close} />
         {unreadable.length > 0 && <UnreadableDrafts unreadable={unreadable} session={session} onChanged={refresh} />}
       </div>
     </Modal>
   );
+}
+
+/** The workspace's published component versions, each deletable (components/*.json). */
+function LibraryComponents() {
+  const editor = useEditorInstance();
+  const hashes = useWorkspace((w) => w.componentHashes);
+  const items = useWorkspace((w) => w.components);
+  const keys = Object.keys(hashes).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const titleOf = (id: string) => items.find((i) => i.definition.id === id)?.definition.title ?? id;
+  return (
+    <>
+      <h3 className="lg-h3">Components</h3>
+      <ul className="lg-list" data-testid="library-components">
+        {keys.map((key) => {
+          const at = key.lastIndexOf("@");
+          const [id, version] = [key.slice(0, at), key.slice(at + 1)];
+          const file = componentFileName({ id, version });
+          return (
+            <li key={key} className="lg-row" data-testid="library-component">
+              <div className="lg-row-main">
+                <span className="lg-row-name">
+                  {titleOf(id)} <span className="lg-tag">v{version}</span>
+                </span>
+                <span className="lg-row-meta">
+                  <span className="lg-where disk">components/{file}</span>
+                </span>
+              </div>
+              <div className="lg-row-actions">
+                <button
+                  className="btn small danger"
+                  data-testid="library-component-delete"
+                  title={`Delete components/${file} from the workspace folder`}
+                  onClick={() =>
+                    void deleteComponentFile(editor, file).catch((e: unknown) =>
+                      editor.ui.toast((e as Error).message, "error", 8000),
+                    )
+                  }
+                >
+                  Delete
+                </button>
+              </div>
+            </li>
+          );
+        })}
+        {!keys.length && (
+          <li className="lg-empty">No published components. Publish one from its node menu: Publish to library…</li>
+        )}
+      </ul>
+    </>
+  );
+}
+
+/**
+ * Deletes a published version. Pipelines carry copies of what they use, so none breaks; the ones
+ * that use it are named and asked about first. Undo writes the file back.
+ */
+async function deleteComponentFile(editor: Editor, file: string) {
+  const api = workspaceOf(editor).get().api;
+  const got = api && (await api.read("components", file));
+  if (!api || !got) return;
+  let r = await api.remove("components", file, { ifMatch: got.etag });
+  if (!r.ok && r.usedBy) {
+    const answer = await dialogsOf(editor).ask({
+      title: `Delete components/${file}?`,
+      message: `${r.usedBy.map((u) => `pipelines/${u}`).join(", ")} ${r.usedBy.length > 1 ? "use" : "uses"} this version. ${r.usedBy.length > 1 ? "They keep their" : "It keeps its"} own copy and still open and run, but the library (and the palette) loses it.`,
+      actions: [
+        { id: "cancel", label: "Keep it" },
+        { id: "delete", label: "Delete anyway", kind: "danger" },
+      ],
+    });
+    if (answer !== "delete") return;
+    r = await api.remove("components", file, { ifMatch: got.etag, force: true });
+  }
+  if (!r.ok) throw new Error(`components/${file} changed on disk meanwhile; nothing was deleted.`);
+  void refreshComponents(workspaceOf(editor));
+  editor.ui.toast(`Deleted components/${file}`, "info", 10000, {
+    action: {
+      label: "Undo",
+      run: () =>
+        void api
+          .write("components", file, got.text, { ifNoneMatch: "*" })
+          .then((w) => {
+            void refreshComponents(workspaceOf(editor));
+            editor.ui.toast(
+              w.ok ? `Put components/${file} back` : `components/${file} was published again meanwhile`,
+              w.ok ? "success" : "error",
+            );
+          })
+          .catch((e: unknown) => editor.ui.toast((e as Error).message, "error")),
+    },
+  });
 }
 
 /** Says where saves go, so nobody wonders whether a pipeline is on disk or only in this browser. */

@@ -11,7 +11,7 @@ import { getSession } from "../persistence/boot";
 import { filesUiOf } from "./files";
 import type { WorkspaceApi, WorkspaceChange } from "./workspaceApi";
 import { combineLibraries, createWorkspaceLibrary, fileOfId, isWorkspaceId, workspaceId } from "./workspaceLibrary";
-import { createLibrary, type WorkflowLibrary } from "../persistence/library";
+import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "../persistence/library";
 import type { Database } from "../persistence/db";
 import {
   browserComponents,
@@ -72,7 +72,11 @@ export function attachWorkspace(editor: Editor, api: WorkspaceApi): void {
   const handle = (c: WorkspaceChange) => {
     ws.set({ revision: ws.get().revision + 1 });
     if (c.kind === "components") void refreshComponents(ws);
-    if (c.kind === "pipelines") queue = queue.then(() => openFileChanged(editor, api, c.name, c.etag)).catch(() => {});
+    if (c.kind !== "pipelines") return;
+    const next = c.renamedTo
+      ? () => openFileRenamed(editor, api, c.name, c.renamedTo!)
+      : () => openFileChanged(editor, api, c.name, c.etag);
+    queue = queue.then(next).catch(() => {});
   };
   const resync = () => {
     ws.set({ revision: ws.get().revision + 1 });
@@ -134,6 +138,7 @@ async function openFileChanged(editor: Editor, api: WorkspaceApi, name: string, 
   await api.idle();
   const now = session.state().library;
   if (now?.id !== lib.id || now.etag === etag || (etag && api.wroteHere(etag))) return;
+  if (etag === null && api.goneHere("pipelines", name)) return; // deleted here
   const ws = workspaceOf(editor);
   if (!editor.store.getState().dirty && etag) {
     ws.set({ offer: { file: lib.file ?? `pipelines/${name}`, etag } });
@@ -144,6 +149,19 @@ async function openFileChanged(editor: Editor, api: WorkspaceApi, name: string, 
   if (r === "reloaded") editor.ui.toast(`Reloaded ${lib.file}; your version is under Recover drafts`, "info", 6000);
   else if (r === "saved") editor.ui.toast(`Saved your version to ${session.state().library?.file}`, "success");
   else if (r === "save-as") openSaveAs(editor, `${lib.name} (mine)`);
+}
+
+/** The open pipeline's file was renamed elsewhere (another tab): follow it to its new name. */
+async function openFileRenamed(editor: Editor, api: WorkspaceApi, name: string, to: string) {
+  const session = getSession(editor);
+  if (!session || session.state().library?.id !== workspaceId(name)) return;
+  await api.idle();
+  if (api.goneHere("pipelines", name)) return; // renamed here: the session has followed already
+  const got = await session.library.get(workspaceId(to));
+  if (!got) return openFileChanged(editor, api, name, null);
+  const { data: _data, ...rec } = got as typeof got & WorkflowSummary;
+  if (await session.followLibrary(workspaceId(name), rec))
+    editor.ui.toast(`pipelines/${name} was renamed to ${to}; this tab follows it`, "info", 6000);
 }
 
 const openSaveAs = (editor: Editor, initial: string) => filesUiOf(editor).set({ nameFor: { initial } });

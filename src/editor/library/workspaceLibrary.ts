@@ -28,7 +28,9 @@ export function pipelineFileName(name: string): string {
     .replace(/\s+/g, " ")
     .replace(/^[.\s-]+|[.\s-]+$/g, "")
     .slice(0, 120);
-  return `${base || "pipeline"}.json`;
+  // The server refuses Windows device names (NUL, COM1…): a shared folder must open there too.
+  const device = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i.test(base);
+  return `${base || "pipeline"}${device ? " pipeline" : ""}.json`;
 }
 
 const stem = (file: string) => file.replace(/\.json$/, "");
@@ -55,7 +57,19 @@ function summaryOf(f: WorkspaceFile, nodeCount = 0): WorkflowSummary {
   };
 }
 
-/** The workspace's pipelines as a library (rename and delete are left to the folder itself). */
+/**
+ * The file's text with `meta.name` set, everything else as it was read (a node the catalogue
+ * lacks is kept); the text unchanged when it is not a JSON object or already has that name.
+ */
+function renamedText(text: string, name: string): string {
+  const json = parseJsonSafely(text);
+  if (!json.ok || typeof json.value !== "object" || json.value === null || Array.isArray(json.value)) return text;
+  const value = json.value as { meta?: Record<string, unknown> };
+  if (value.meta?.name === name) return text;
+  return `${JSON.stringify({ ...value, meta: { ...(value.meta ?? {}), name } }, null, 2)}\n`;
+}
+
+/** The workspace's pipelines as a library; renames and deletes go through the server. */
 export function createWorkspaceLibrary(api: WorkspaceApi, now: () => number = Date.now): WorkflowLibrary {
   const record = (file: string, text: string, etag: string): WorkflowRecord & WorkflowSummary => {
     const modified = new Date(now()).toISOString();
@@ -82,7 +96,11 @@ export function createWorkspaceLibrary(api: WorkspaceApi, now: () => number = Da
       const got = await api.read("pipelines", fileOfId(id));
       if (!got) return undefined;
       const { data: _data, ...rec } = record(fileOfId(id), got.text, got.etag);
-      return { record: rec, result: loadWorkflow(got.text, registry) };
+      const result = loadWorkflow(got.text, registry);
+      // One name: a workspace pipeline is called what its file is, whatever the file says inside
+      // (so a later save renames the file only when the user renamed the pipeline).
+      if (result.ok) result.document = withName(result.document, rec.name);
+      return { record: rec, result };
     },
     async saveAs(name, doc) {
       const file = pipelineFileName(name);
@@ -93,8 +111,23 @@ export function createWorkspaceLibrary(api: WorkspaceApi, now: () => number = Da
       return summary;
     },
     async save(id, doc, base, options = {}) {
-      const file = fileOfId(id);
-      const pre = options.force ? {} : base?.etag ? { ifMatch: base.etag } : { ifNoneMatch: "*" as const };
+      let file = fileOfId(id);
+      let pre: { ifMatch?: string; ifNoneMatch?: "*" } = options.force
+        ? {}
+        : base?.etag
+          ? { ifMatch: base.etag }
+          : { ifNoneMatch: "*" };
+      // Renamed in the editor: the file follows (one name), moved before it is written over.
+      const named = doc.meta.name?.trim() ? pipelineFileName(doc.meta.name) : file;
+      if (named !== file && !pre.ifNoneMatch) {
+        const moved = await api.rename("pipelines", file, named, pre);
+        if (!moved.ok) {
+          const conflict = moved.etag ? summaryOf({ name: file, etag: moved.etag, size: 0, modified: "" }) : null;
+          return { ok: false, conflict };
+        }
+        file = named;
+        pre = { ifMatch: moved.etag };
+      }
       const { r, rec } = await write(file, doc, pre);
       if (rec) {
         const { data: _data, ...summary } = rec;
@@ -103,8 +136,17 @@ export function createWorkspaceLibrary(api: WorkspaceApi, now: () => number = Da
       const etag = r.ok ? null : r.etag;
       return { ok: false, conflict: etag ? { ...summaryOf({ name: file, etag, size: 0, modified: "" }) } : null };
     },
-    rename() {
-      return Promise.reject(new Error("Rename workspace files in the folder itself (or with git)."));
+    async rename(id, name) {
+      const from = fileOfId(id);
+      const to = pipelineFileName(name);
+      const got = await api.read("pipelines", from);
+      if (!got) throw new Error(`There is no pipelines/${from} any more.`);
+      // The server sets the name inside the file to the new file's (one name).
+      const r = await api.rename("pipelines", from, to, { ifMatch: got.etag });
+      if (!r.ok) throw new Error(`pipelines/${from} changed on disk meanwhile; open it again, then rename it.`);
+      const now = await api.read("pipelines", to);
+      const { data: _data, ...summary } = record(to, now?.text ?? got.text, r.etag);
+      return summary;
     },
     async duplicate(id) {
       const got = await lib.get(id);
@@ -115,19 +157,22 @@ export function createWorkspaceLibrary(api: WorkspaceApi, now: () => number = Da
       let name = `${root})`;
       for (let i = 2; names.has(pipelineFileName(name)); i++) name = `${root} ${i})`;
       // The bytes as they are, with the new name: a copy must not lose a node the catalogue lacks.
-      const json = parseJsonSafely(got.data);
-      if (!json.ok || typeof json.value !== "object" || json.value === null)
-        throw new Error(`${fileOfId(id)} could not be read: ${json.ok ? "not an object" : json.errors[0].message}`);
-      const value = json.value as { meta?: Record<string, unknown> };
       const file = pipelineFileName(name);
-      const text = `${JSON.stringify({ ...value, meta: { ...(value.meta ?? {}), name: stem(file) } }, null, 2)}\n`;
+      const text = renamedText(got.data, stem(file));
+      if (text === got.data) throw new Error(`${fileOfId(id)} could not be read as JSON.`);
       const r = await api.write("pipelines", file, text, { ifNoneMatch: "*" });
       if (!r.ok) throw new Error(`The workspace already has pipelines/${file}.`);
       const { data: _data, ...summary } = record(file, text, r.etag);
       return summary;
     },
-    remove() {
-      return Promise.reject(new Error("Delete workspace files in the folder itself (or with git)."));
+    async remove(id) {
+      const file = fileOfId(id);
+      const got = await api.read("pipelines", file);
+      if (!got) return undefined;
+      // Only the version read here: one changed on disk meanwhile is not deleted unseen.
+      const r = await api.remove("pipelines", file, { ifMatch: got.etag });
+      if (!r.ok) throw new Error(`pipelines/${file} changed on disk meanwhile; nothing was deleted.`);
+      return record(file, got.text, got.etag);
     },
   };
   return lib;

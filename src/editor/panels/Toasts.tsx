@@ -18,6 +18,19 @@ export function Toasts() {
           onClick={() => ui.dismissToast(t.id)}
         >
           <span className="toast-text">{t.text}</span>
+          {t.action && (
+            <button
+              className="btn small toast-action"
+              data-testid="toast-action"
+              onClick={(e) => {
+                e.stopPropagation();
+                ui.dismissToast(t.id);
+                t.action!.run();
+              }}
+            >
+              {t.action.label}
+            </button>
+          )}
           <button className="toast-close" aria-label="Dismiss" onClick={() => ui.dismissToast(t.id)}>
             ×
           </button>

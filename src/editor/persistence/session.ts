@@ -8,7 +8,7 @@ import type { LoadIssue, Registry, WorkflowDocument } from "../../graph";
 import type { EditorStore } from "../store";
 import type { WorkflowLibrary, WorkflowSummary } from "./library";
 import type { AutosaveStatus } from "./autosave";
-import type { Database } from "./db";
+import type { Database, WorkflowRecord } from "./db";
 import type { DraftStore } from "./drafts";
 import type { CorruptReason, DraftPayload } from "./snapshot";
 import type { KeyValue, TabChannel, TabLocks } from "./tabs";
@@ -17,6 +17,7 @@ import { encodeDraft } from "./snapshot";
 import { createSessionContext, watchUpgrade, type SessionContext } from "./sessionContext";
 import {
   deleteFromLibrary,
+  followLibrary,
   renameInLibrary,
   libraryChanged,
   reloadLibrary,
@@ -135,9 +136,12 @@ export interface Session {
   /** Opens the library copy again; this tab's version goes to the recent drafts. */
   reloadLibrary(): Promise<boolean>;
   saveAsToLibrary(name: string): Promise<WorkflowSummary>;
-  deleteFromLibrary(id: string): Promise<void>;
+  /** Deletes a library entry (kept under the recent drafts); resolves with what was deleted. */
+  deleteFromLibrary(id: string): Promise<WorkflowRecord | undefined>;
   /** Renames a library entry, and the pipeline with it when it is the open one. */
   renameInLibrary(id: string, name: string): Promise<WorkflowSummary>;
+  /** The open entry `from` was renamed elsewhere to `rec`: follows it (false when not open here). */
+  followLibrary(from: string, rec: WorkflowSummary): Promise<boolean>;
   /** The document was written to a file: it is no longer unsaved work. */
   markSavedToFile(): void;
   discardCorrupt(slot?: string): Promise<void>;
@@ -172,6 +176,7 @@ export function createSession(opts: SessionOptions): Session {
     saveAsToLibrary: (name) => saveAsToLibrary(ctx, name),
     deleteFromLibrary: (id) => deleteFromLibrary(ctx, id),
     renameInLibrary: (id, name) => renameInLibrary(ctx, id, name),
+    followLibrary: (from, rec) => followLibrary(ctx, from, rec),
     markSavedToFile: () => store.markClean(),
     async discardCorrupt(slot = ctx.get().corrupt?.slot) {
       if (!slot) return;

@@ -3,6 +3,7 @@
 // stays recoverable. Part of the session (session.ts).
 import { loadWorkflow, type WorkflowDocument } from "../../graph";
 import type { WorkflowSummary } from "./library";
+import type { WorkflowRecord } from "./db";
 import { askConflict, type ConflictChoice } from "./conflict";
 import { draftName, encodeDraft } from "./snapshot";
 import { setLibrary, type SessionContext } from "./sessionContext";
@@ -103,9 +104,9 @@ export async function renameInLibrary(ctx: SessionContext, id: string, name: str
   return rec;
 }
 
-export async function deleteFromLibrary(ctx: SessionContext, id: string): Promise<void> {
+export async function deleteFromLibrary(ctx: SessionContext, id: string): Promise<WorkflowRecord | undefined> {
   const rec = await ctx.library.remove(id);
-  if (!rec) return;
+  if (!rec) return undefined;
   // A deleted workflow can be recovered like a replaced draft.
   const loaded = loadWorkflow(rec.data, ctx.registry);
   if (loaded.ok) {
@@ -129,4 +130,13 @@ export async function deleteFromLibrary(ctx: SessionContext, id: string): Promis
     await setLibrary(ctx, null);
     ctx.autosaver.changed();
   }
+  return rec;
+}
+
+/** The open entry was renamed elsewhere (another tab): this tab follows it, its edits kept. */
+export async function followLibrary(ctx: SessionContext, from: string, rec: WorkflowSummary): Promise<boolean> {
+  if (ctx.get().library?.id !== from) return false;
+  await setLibrary(ctx, rec);
+  if (ctx.store.getState().document.meta.name !== rec.name) ctx.store.nameSaved(rec.name);
+  return true;
 }

@@ -10,6 +10,16 @@ export interface Toast {
   text: string;
   /** A toast about one thing (“restored”): a newer one with the same key replaces it. */
   key?: string;
+  /** One button, e.g. Undo; the toast goes when it is pressed. */
+  action?: ToastAction;
+}
+export interface ToastAction {
+  label: string;
+  run(): void;
+}
+export interface ToastOptions {
+  key?: string;
+  action?: ToastAction;
 }
 export type SideTab = "inspector" | "request" | "problems";
 export interface PaletteRequest {
@@ -39,7 +49,7 @@ export interface UiState {
 }
 
 export interface Ui extends UiStore<UiState> {
-  toast(text: string, kind?: Toast["kind"], ms?: number, options?: { key?: string }): void;
+  toast(text: string, kind?: Toast["kind"], ms?: number, options?: ToastOptions): void;
   /** Removes the toast with this id, or the one with this key. */
   dismissToast(idOrKey: number | string): void;
   /** Reveals a node (and field): the canvas centres it, node body and inspector flash the field. */
@@ -75,8 +85,14 @@ export function createUi(): Ui {
      * Shows a short message. The same text (or key) again replaces the one showing, so nothing
      * piles up, and at most three show at once, the newest last. Errors stay longer by default.
      */
-    toast(text: string, kind: Toast["kind"] = "info", ms?: number, options: { key?: string } = {}) {
-      const t: Toast = { id: ++toastId, kind, text, ...(options.key ? { key: options.key } : {}) };
+    toast(text: string, kind: Toast["kind"] = "info", ms?: number, options: ToastOptions = {}) {
+      const t: Toast = {
+        id: ++toastId,
+        kind,
+        text,
+        ...(options.key ? { key: options.key } : {}),
+        ...(options.action ? { action: options.action } : {}),
+      };
       const others = base.get().toasts.filter((x) => x.text !== text && (!t.key || x.key !== t.key));
       base.set({ toasts: [...others.slice(-2), t] });
       setTimeout(() => dismissToast(t.id), ms ?? (kind === "error" ? 6000 : 3500));

@@ -12,6 +12,7 @@ import {
   componentFileName,
   createRegistry,
   DEFAULT_LOAD_LIMITS,
+  instanceType,
   loadComponentFile,
   loadWorkflow,
   parseJsonSafely,
@@ -19,7 +20,7 @@ import {
 import { answerBodyError, readBody, type BodyRules } from "../body.ts";
 import { sendJson, sendJsonError, type Logger } from "../http.ts";
 import type { Router } from "../router.ts";
-import { etagOf, KINDS, parseFilePath, WorkspaceError, WorkspaceStore, type Kind } from "./store.ts";
+import { etagOf, KINDS, nameProblem, parseFilePath, WorkspaceError, WorkspaceStore, type Kind } from "./store.ts";
 
 export const WORKSPACE_PATH = "/api/workspace";
 export const TOKEN_HEADER = "x-lora-graph-token";
@@ -55,6 +56,13 @@ type Refuse = (req: IncomingMessage, res: ServerResponse, status: number, code: 
 function changeStream(root: string, maxStreams: number, refuse: Refuse) {
   const streams = new Set<ServerResponse>();
   const lastSent = new Map<string, string | null>();
+  // Files this server renamed, old name to new, for a while: a viewer of the old file follows it.
+  const renamed = new Map<string, string>();
+  const movedTo = (kind: Kind, from: string, to: string | undefined) => {
+    if (to === undefined) return void renamed.delete(`${kind}/${from}`);
+    renamed.set(`${kind}/${from}`, to);
+    setTimeout(() => renamed.get(`${kind}/${from}`) === to && renamed.delete(`${kind}/${from}`), 10_000).unref();
+  };
   const broadcast = async (kind: Kind, name: string) => {
     let etag: string | null = null;
     try {
@@ -64,7 +72,8 @@ function changeStream(root: string, maxStreams: number, refuse: Refuse) {
     }
     if (lastSent.get(`${kind}/${name}`) === etag) return;
     lastSent.set(`${kind}/${name}`, etag);
-    const line = `event: change\ndata: ${JSON.stringify({ kind, name, etag })}\n\n`;
+    const renamedTo = etag === null ? renamed.get(`${kind}/${name}`) : undefined;
+    const line = `event: change\ndata: ${JSON.stringify({ kind, name, etag, ...(renamedTo ? { renamedTo } : {}) })}\n\n`;
     for (const res of streams) res.write(line);
   };
   const watchers: FSWatcher[] = KINDS.map((kind) =>
@@ -96,7 +105,7 @@ function changeStream(root: string, maxStreams: number, refuse: Refuse) {
     for (const res of streams) res.end();
     streams.clear();
   };
-  return { broadcast, events, close };
+  return { broadcast, movedTo, events, close };
 }
 
 export async function createWorkspace(options: WorkspaceOptions): Promise<Workspace> {
@@ -111,10 +120,14 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     sendJsonError(res, status, code, message);
   };
   const fail = (req: IncomingMessage, res: ServerResponse, e: unknown) => {
-    if (e instanceof WorkspaceError) return refuse(req, res, e.status, e.code, e.message);
-    throw e;
+    if (!(e instanceof WorkspaceError)) throw e;
+    if (e.status !== 412) return refuse(req, res, e.status, e.code, e.message);
+    // The file's current ETag goes with the refusal, so the editor can offer to act on that version.
+    const current = (e as WorkspaceError & { current?: string }).current;
+    logger.warn(`workspace: refused ${req.method} ${JSON.stringify((req.url ?? "").slice(0, 200))}: 412 ${e.code}`);
+    sendJson(res, 412, { error: { code: e.code, message: e.message }, etag: current ?? null });
   };
-  const { broadcast, events, close } = changeStream(store.root, options.maxStreams ?? 64, refuse);
+  const { broadcast, movedTo, events, close } = changeStream(store.root, options.maxStreams ?? 64, refuse);
 
   const list = async (_req: IncomingMessage, res: ServerResponse) => {
     sendJson(res, 200, {
@@ -128,6 +141,8 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     try {
       const { kind, name } = parseFilePath(path.slice(WORKSPACE_PATH.length + 1));
       if (req.method === "PUT") return await put(req, res, kind, name, body);
+      if (req.method === "DELETE") return await remove(req, res, kind, name);
+      if (req.method === "POST") return await renameFile(req, res, kind, name, body);
       const { bytes, etag } = await store.read(kind, name, maxBytes);
       if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
       res.writeHead(200, {
@@ -169,27 +184,111 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
       void broadcast(kind, name);
       sendJson(res, 200, { kind, name, etag }, { etag });
     } catch (e) {
-      if (e instanceof WorkspaceError && e.status === 412) {
-        const current = (e as WorkspaceError & { current?: string }).current;
-        logger.warn(`workspace: refused PUT ${JSON.stringify(`${kind}/${name}`)}: 412 changed_on_disk`);
-        return sendJson(res, 412, { error: { code: e.code, message: e.message }, etag: current ?? null });
-      }
       fail(req, res, e);
     }
   };
+
+  const { remove, renameFile } = fileMoves({
+    store,
+    maxBytes,
+    logger,
+    refuse,
+    broadcast,
+    movedTo,
+    writable: (req) => tokenProblem(req, remote, options.token),
+  });
 
   return {
     dir: store.root,
     register(router, body) {
       router.add(["GET", "HEAD"], WORKSPACE_PATH, list);
       router.add("GET", `${WORKSPACE_PATH}/events`, events);
-      router.add(["GET", "HEAD", "PUT"], `${WORKSPACE_PATH}/*`, (req, res, ctx) => file(req, res, ctx.path, body));
+      router.add(["GET", "HEAD", "PUT", "POST", "DELETE"], `${WORKSPACE_PATH}/*`, (req, res, ctx) =>
+        file(req, res, ctx.path, body),
+      );
     },
     setRemote(value) {
       remote = value;
     },
     close,
   };
+}
+
+interface MoveDeps {
+  store: WorkspaceStore;
+  maxBytes: number;
+  logger: Logger;
+  refuse: Refuse;
+  broadcast: (kind: Kind, name: string) => Promise<void>;
+  movedTo: (kind: Kind, from: string, to: string | undefined) => void;
+  /** Why this request may not write (the token), or undefined. */
+  writable: (req: IncomingMessage) => string | undefined;
+}
+
+/** DELETE and rename (POST `{ renameTo }`) of one workspace file. */
+function fileMoves({ store, maxBytes, logger, refuse, broadcast, movedTo, writable }: MoveDeps) {
+  const remove = async (req: IncomingMessage, res: ServerResponse, kind: Kind, name: string) => {
+    const denied = writable(req);
+    if (denied) return refuse(req, res, 401, "token_required", denied);
+    if (kind === "components" && !/[?&]force=1(&|$)/.test(req.url ?? "")) {
+      const users = await pipelinesUsing(store, name, maxBytes);
+      if (users.length) {
+        logger.warn(`workspace: refused DELETE ${JSON.stringify(`${kind}/${name}`)}: 409 in_use`);
+        const message = `${users.map((u) => `pipelines/${u}`).join(", ")} still ${users.length > 1 ? "use" : "uses"} components/${name}; they keep their own copies. Send force=1 to delete it anyway.`;
+        return sendJson(res, 409, { error: { code: "in_use", message }, usedBy: users });
+      }
+    }
+    await store.remove(kind, name, { ifMatch: header(req, "if-match") });
+    void broadcast(kind, name);
+    logger.info(`workspace: deleted ${kind}/${name}`);
+    sendJson(res, 200, { kind, name, deleted: true });
+  };
+
+  const renameFile = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    kind: Kind,
+    name: string,
+    body: Omit<BodyRules, "maxBytes">,
+  ) => {
+    const denied = writable(req);
+    if (denied) return refuse(req, res, 401, "token_required", denied);
+    let bytes: Buffer;
+    try {
+      bytes = await readBody(req, res, { ...body, maxBytes: 4096 });
+    } catch (e) {
+      logger.warn(`workspace: refused POST ${JSON.stringify(`${kind}/${name}`)}: body ${(e as Error).message}`);
+      return answerBodyError(res, e, "rename");
+    }
+    const json = parseJsonSafely(bytes);
+    const to = json.ok ? (json.value as { renameTo?: unknown } | null)?.renameTo : undefined;
+    if (typeof to !== "string")
+      return refuse(req, res, 400, "bad_request", 'Send JSON { "renameTo": "<new name>" } to rename a file.');
+    if (kind === "components")
+      return refuse(
+        req,
+        res,
+        422,
+        "cannot_rename",
+        "A component file is named by its id and version: publish it under a new id instead.",
+      );
+    const problem = nameProblem(kind, to);
+    if (problem) return refuse(req, res, 400, "bad_name", problem);
+    movedTo(kind, name, to);
+    let etag: string;
+    try {
+      const change = kind === "pipelines" ? (b: Buffer) => withPipelineName(b, to.replace(/\.json$/, "")) : undefined;
+      etag = await store.rename(kind, name, to, { ifMatch: header(req, "if-match") }, change);
+    } catch (e) {
+      movedTo(kind, name, undefined);
+      throw e;
+    }
+    void broadcast(kind, name).then(() => broadcast(kind, to));
+    logger.info(`workspace: renamed ${kind}/${name} to ${to}`);
+    sendJson(res, 200, { kind, name: to, from: name, etag }, { etag });
+  };
+
+  return { remove, renameFile };
 }
 
 const header = (req: IncomingMessage, name: string) => {
@@ -251,4 +350,37 @@ function contentProblem(
   if (name !== expected)
     return { status: 422, code: "wrong_name", message: `This component is saved as ${expected}, not ${name}.` };
   return undefined;
+}
+
+/**
+ * The workspace pipelines whose nodes (or embedded components) are instances of the version in
+ * component file `name`. The type string is searched as text: every copy of the instance is one,
+ * and a pipeline over the cap or unreadable is not opened.
+ */
+async function pipelinesUsing(store: WorkspaceStore, name: string, maxBytes: number): Promise<string[]> {
+  let type: string;
+  try {
+    const r = loadComponentFile((await store.read("components", name, maxBytes)).bytes);
+    if (!r.ok) return [];
+    type = JSON.stringify(instanceType(r.file.definition.id, r.file.definition.version));
+  } catch {
+    return [];
+  }
+  const users: string[] = [];
+  for (const f of await store.list("pipelines")) {
+    const got = await store.read("pipelines", f.name, maxBytes).catch(() => null);
+    if (got?.bytes.includes(type)) users.push(f.name);
+  }
+  return users;
+}
+
+/**
+ * A pipeline's bytes with `meta.name` set to its new file name (one name: a workspace pipeline
+ * is called what its file is); bytes that are not a JSON object are moved as they are.
+ */
+function withPipelineName(bytes: Buffer, name: string): Uint8Array {
+  const json = parseJsonSafely(bytes);
+  if (!json.ok || typeof json.value !== "object" || json.value === null || Array.isArray(json.value)) return bytes;
+  const value = json.value as { meta?: Record<string, unknown> };
+  return Buffer.from(`${JSON.stringify({ ...value, meta: { ...(value.meta ?? {}), name } }, null, 2)}\n`);
 }

@@ -4,7 +4,7 @@
  * writes with an ETag check serialised per file.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { join, sep } from "node:path";
 
 export const KINDS = ["pipelines", "components", "wildcards"] as const;
@@ -28,7 +28,26 @@ const NAMES: Record<Kind, { re: RegExp; rule: string }> = {
     rule: 'a letter or digit, then letters, digits, ".", "_" and "-", ending in .txt',
   },
 };
-export const isFileName = (kind: Kind, name: string): boolean => NAMES[kind].re.test(name);
+/**
+ * Names Windows keeps for devices (CON, NUL, COM1…): a folder shared through git must open
+ * there too, and `NUL.json` is no file on Windows whatever its extension.
+ */
+const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i;
+export const isFileName = (kind: Kind, name: string): boolean => NAMES[kind].re.test(name) && !RESERVED.test(name);
+
+/** Why `name` cannot name a file in `kind/`, in words; undefined when it can. */
+export function nameProblem(kind: Kind, name: string): string | undefined {
+  if (RESERVED.test(name)) return `${JSON.stringify(name.slice(0, 60))} is a device name on Windows: choose another`;
+  if (!NAMES[kind].re.test(name))
+    return `${JSON.stringify(name.slice(0, 60))} is not a file name for ${kind}/: use ${NAMES[kind].rule} (at most 200 characters)`;
+  // Windows drops a stem's trailing dots and spaces: "a .json" and "a.json" would be one file.
+  if (/[. ]\.[a-z]+$/.test(name))
+    return `${JSON.stringify(name.slice(0, 60))} ends its name in a dot or space: remove it`;
+  return undefined;
+}
+
+/** Names that one case-insensitive file system (macOS, Windows) would take for the same file. */
+export const foldName = (name: string) => name.toLowerCase();
 
 export class WorkspaceError extends Error {
   constructor(
@@ -58,11 +77,7 @@ export function parseFilePath(rest: string): { kind: Kind; name: string } {
     throw new WorkspaceError(400, "bad_name", "The file name is not valid percent-encoding.");
   }
   if (!isFileName(kind as Kind, name))
-    throw new WorkspaceError(
-      400,
-      "bad_name",
-      `${JSON.stringify(name.slice(0, 60))} is not a file name for ${kind}/: use ${NAMES[kind as Kind].rule}`,
-    );
+    throw new WorkspaceError(400, "bad_name", nameProblem(kind as Kind, name) ?? `${kind}/ has no such file name.`);
   return { kind: kind as Kind, name };
 }
 
@@ -149,27 +164,115 @@ export class WorkspaceStore {
    * `ifNoneMatch: "*"` it must not (412 otherwise). Returns the new ETag.
    */
   write(kind: Kind, name: string, bytes: Uint8Array, pre: { ifMatch?: string; ifNoneMatch?: string }): Promise<string> {
-    const key = `${kind}/${name}`;
-    const run = (this.#queues.get(key) ?? Promise.resolve())
-      .catch(() => {})
-      .then(() => this.#write(kind, name, bytes, pre));
-    this.#queues.set(key, run);
-    void run
-      .finally(() => {
-        if (this.#queues.get(key) === run) this.#queues.delete(key);
-      })
-      .catch(() => {});
+    return this.#queued([`${kind}/${name}`], () => this.#write(kind, name, bytes, pre));
+  }
+
+  /** Runs `task` after every earlier task on any of `keys` (one file, or both names of a rename). */
+  #queued<T>(keys: string[], task: () => Promise<T>): Promise<T> {
+    const before = keys.map((k) => (this.#queues.get(k) ?? Promise.resolve()).catch(() => {}));
+    const run = Promise.all(before).then(task);
+    for (const key of keys) {
+      this.#queues.set(key, run);
+      void run
+        .finally(() => {
+          if (this.#queues.get(key) === run) this.#queues.delete(key);
+        })
+        .catch(() => {});
+    }
     return run;
+  }
+
+  /** The file's current ETag, or undefined when there is none. */
+  async #etag(path: string): Promise<string | undefined> {
+    try {
+      return etagOf(await readFile(path));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw e;
+    }
+  }
+
+  /** 412 unless the file still has the ETag the caller read it at (any, without `ifMatch`). */
+  #precondition(kind: Kind, name: string, current: string | undefined, ifMatch: string | undefined) {
+    if (current === undefined) throw new WorkspaceError(404, "not_found", `There is no ${kind}/${name}.`);
+    if (ifMatch !== undefined && ifMatch !== "*" && !matches(ifMatch, current))
+      throw Object.assign(
+        new WorkspaceError(412, "changed_on_disk", `${kind}/${name} changed on disk since it was opened.`),
+        { current },
+      );
+  }
+
+  /** A file about to be made must have a name every system takes, and no twin by case. */
+  async #newName(kind: Kind, name: string, except?: string) {
+    const problem = nameProblem(kind, name);
+    if (problem) throw new WorkspaceError(400, "bad_name", problem);
+    const taken = (await readdir(join(this.#root, kind))).find((n) => n !== except && foldName(n) === foldName(name));
+    if (taken)
+      throw new WorkspaceError(
+        409,
+        "name_taken",
+        taken === name
+          ? `${kind}/${name} already exists: choose another name, or delete that file first.`
+          : `${kind}/${taken} already exists, and differs from ${name} only in case (one file on macOS and Windows): choose another name.`,
+      );
+  }
+
+  /**
+   * Removes the file (a symlink inside the workspace is removed itself, never what it leads
+   * to). With `ifMatch`, only the version the caller read. Returns the bytes removed.
+   */
+  remove(kind: Kind, name: string, pre: { ifMatch?: string }): Promise<Buffer> {
+    return this.#queued([`${kind}/${name}`], async () => {
+      const path = await this.#inside(kind, name);
+      const bytes = await readFile(path).catch(() => undefined);
+      this.#precondition(kind, name, bytes && etagOf(bytes), pre.ifMatch);
+      await unlink(join(this.#root, kind, name));
+      return bytes!;
+    });
+  }
+
+  /**
+   * Renames `from` to `to` in one folder, the bytes passed through `change` (a pipeline's name
+   * inside it follows), written to a temporary file first so the new name never holds half a
+   * file. Refused when another file already has that name, also when it differs only in case
+   * (one file on macOS and Windows, where the rename would replace it). Returns the new ETag.
+   */
+  rename(
+    kind: Kind,
+    from: string,
+    to: string,
+    pre: { ifMatch?: string },
+    change: (bytes: Buffer) => Uint8Array = (b) => b,
+  ): Promise<string> {
+    return this.#queued([`${kind}/${from}`, `${kind}/${to}`], async () => {
+      const source = join(this.#root, kind, from);
+      const st = await lstat(source).catch(() => undefined);
+      if (st?.isSymbolicLink())
+        throw new WorkspaceError(400, "not_a_file", `${kind}/${from} is a link: rename it in the folder itself.`);
+      const bytes = await readFile(await this.#inside(kind, from)).catch(() => undefined);
+      this.#precondition(kind, from, bytes && etagOf(bytes), pre.ifMatch);
+      await this.#newName(kind, to, from);
+      const target = await this.#inside(kind, to);
+      const next = change(bytes!);
+      const tmp = join(this.#root, kind, `.${to}.${randomBytes(6).toString("hex")}.tmp`);
+      try {
+        await writeFile(tmp, next, { flag: "wx" });
+        // A change of case alone: on macOS and Windows the target is the source itself.
+        if (foldName(from) === foldName(to)) await unlink(source);
+        await rename(tmp, target);
+      } catch (e) {
+        await rm(tmp, { force: true });
+        throw e;
+      }
+      if (from !== to && foldName(from) !== foldName(to)) await unlink(source);
+      return etagOf(next);
+    });
   }
 
   async #write(kind: Kind, name: string, bytes: Uint8Array, pre: { ifMatch?: string; ifNoneMatch?: string }) {
     const path = await this.#inside(kind, name);
-    let current: string | undefined;
-    try {
-      current = etagOf(await readFile(path));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    }
+    const current = await this.#etag(path);
+    if (current === undefined) await this.#newName(kind, name);
     const mismatch =
       (pre.ifNoneMatch === "*" && current !== undefined) ||
       (pre.ifMatch !== undefined && (current === undefined || (pre.ifMatch !== "*" && !matches(pre.ifMatch, current))));
