@@ -9,6 +9,7 @@ import {
   type Compiler,
 } from "./compile";
 import { falValidator } from "./falValidator";
+import type { ImportOptions, ImportResult } from "./importer";
 
 export type { CompiledOutput, CompileResult, CompileOptions, Compiler, RequestValidator, SourceMap } from "./compile";
 export { lookupSource } from "./compile";
@@ -37,7 +38,16 @@ export function compile(doc: WorkflowDocument, registry: Registry, options: Comp
 }
 
 export * from "./falSchema";
-export { importRequest, importRequestSync, type ImportOptions, type ImportResult } from "./importer";
+export type { ImportOptions, ImportResult } from "./importer";
+
+/**
+ * A fal-ai/lora request JSON → a laid-out workflow document (see ./importer.ts). The importer
+ * loads on first use: the editor's first load has no request to import
+ * (docs/architecture.md#the-first-load).
+ */
+export async function importRequest(json: unknown, registry: Registry, options?: ImportOptions): Promise<ImportResult> {
+  return (await import("./importer")).importRequest(json, registry, options);
+}
 export { layoutDocument, type LayoutOptions } from "./layout";
 export { estimateNodeSize, NODE_GEOMETRY } from "../graph";
 export { titleNodesByPath } from "./labels";

@@ -11,7 +11,7 @@ import { useEditor, useEditorInstance } from "../store/react";
 import { COMPONENT_OUTPUT, definitionOf, isPortStandIn } from "../store/scope";
 import { exposeOutput, removePort } from "./commands";
 import { detach, expose, instanceKey, openInstance, startMakeComponent } from "./ui";
-import { hasUpdate, startPublish, startUpdate } from "./VersionDialogs";
+import { hasUpdate, startPublish, startUpdate } from "./versionUi";
 
 /** The multi-selection's way to make a component (Ctrl+G does the same). */
 export function MakeComponentButton() {

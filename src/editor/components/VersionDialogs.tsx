@@ -1,19 +1,14 @@
 /**
- * The library's versions in the editor (docs/components.md#versions): the publish dialog (new,
- * unchanged, or changed with a bump to choose and the plain-words diff), the mark on an instance
- * whose component has a newer version in the library, and the update dialog.
+ * The publish and update dialogs (docs/components.md#versions), loaded when one first opens
+ * (versionUi.tsx mounts them): their plans and diffs are not on the first load.
  */
 import { useMemo, useState } from "react";
-import { instanceRef, type VersionBump, type WorkflowNode } from "../../graph";
+import type { VersionBump } from "../../graph";
 import { Modal } from "../kit/Modal";
-import { definePart, type Editor } from "../store/editor";
-import { useEditor, useEditorInstance, usePart } from "../store/react";
-import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
-import { useWorkspace } from "../library/workspace";
+import { useEditorInstance } from "../store/react";
 import {
   BUMP_MEANING,
   applyUpdate,
-  availableUpdate,
   planPublish,
   planUpdate,
   publish,
@@ -22,42 +17,10 @@ import {
   type ComponentChange,
   type UpdatePlan,
 } from "./versions";
-
-interface VersionUiState {
-  /** The definition key the publish dialog is for. */
-  publish: string | null;
-  /** The pipeline instance the update dialog is for. */
-  update: string | null;
-}
-
-const versionPart = definePart("componentVersionsUi", (): UiStore<VersionUiState> =>
-  createUiStore({ publish: null, update: null }),
-);
-const versionUiOf = (editor: Editor) => editor.part(versionPart);
-
-export const startPublish = (editor: Editor, key: string) => versionUiOf(editor).set({ publish: key });
-export const startUpdate = (editor: Editor, instanceId: string) => versionUiOf(editor).set({ update: instanceId });
-
-/** Whether the node (of the canvas's view) is a pipeline instance with a newer library version. */
-export function hasUpdate(editor: Editor, id: string): boolean {
-  const { scope, document } = editor.store.getState();
-  const node = !scope.length ? document.nodes.find((n) => n.id === id) : undefined;
-  return !!node && !!availableUpdate(editor, node);
-}
+import type { VersionUiState } from "./versionUi";
 
 const BUMPS: readonly VersionBump[] = ["patch", "minor", "major"];
 const BUMP_NAME: Record<VersionBump, string> = { patch: "Patch", minor: "Minor", major: "Major" };
-
-export function VersionDialogs() {
-  const editor = useEditorInstance();
-  const ui = useUiStore(usePart(versionPart), (s) => s);
-  return (
-    <>
-      {ui.publish && <PublishDialog defKey={ui.publish} onClose={() => versionUiOf(editor).set({ publish: null })} />}
-      {ui.update && <UpdateDialog instance={ui.update} onClose={() => versionUiOf(editor).set({ update: null })} />}
-    </>
-  );
-}
 
 /** What changed, in two parts: the component itself, and this pipeline's request (Compare's words). */
 function ChangeList({ change }: { change: ComponentChange }) {
@@ -255,26 +218,17 @@ function UpdateBody({ plan }: { plan: UpdatePlan }) {
   );
 }
 
-/** On a pipeline instance whose component the library has a newer version of: the offer to update. */
-export function UpdateMark({ node }: { node: WorkflowNode }) {
-  const editor = useEditorInstance();
-  const top = useEditor((s) => s.scope.length === 0);
-  const items = useWorkspace((w) => w.components);
-  const offer = useMemo(
-    () => (top && instanceRef(node) ? availableUpdate(editor, node) : undefined),
-    // `items` is what availableUpdate reads: a change in the library re-checks the offer.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [editor, node.type, top, items],
-  );
-  if (!offer) return null;
+export default function VersionDialogs({
+  ui,
+  close,
+}: {
+  ui: VersionUiState;
+  close(which: keyof VersionUiState): void;
+}) {
   return (
-    <div className="instance-update nodrag" data-testid="update-mark">
-      <span className="grow" title={`The library (${offer.item.file}) has a newer version of this component`}>
-        v{offer.from} → v{offer.to} available
-      </span>
-      <button type="button" className="btn small" onClick={() => startUpdate(editor, node.id)}>
-        Update…
-      </button>
-    </div>
+    <>
+      {ui.publish && <PublishDialog defKey={ui.publish} onClose={() => close("publish")} />}
+      {ui.update && <UpdateDialog instance={ui.update} onClose={() => close("update")} />}
+    </>
   );
 }

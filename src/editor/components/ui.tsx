@@ -2,30 +2,26 @@
  * The component editor's views: the make-component dialog, the breadcrumb shown inside a
  * component, and the actions the shortcuts, menus and inspector share.
  */
-import { useCallback, useMemo, useState, type MouseEvent as ReactMouseEvent } from "react";
+import { Suspense, useCallback, type MouseEvent as ReactMouseEvent } from "react";
 import { instanceRef } from "../../graph";
-import { Modal } from "../kit/Modal";
+import { lazyPart, whenIdle } from "../lazy";
 import type { MenuItem } from "../kit/Menu";
 import { definePart, type Editor } from "../store/editor";
 import { useEditor, useEditorInstance, usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
-import {
-  detachInstance,
-  enterInstance,
-  exposeChoices,
-  exposeField,
-  leaveTo,
-  makeComponent,
-  type ExposeChoice,
-} from "./commands";
+import { detachInstance, enterInstance, exposeField, leaveTo } from "./commands";
 import { definitionOf, isPortStandIn } from "../store/scope";
-import { hasUpdate, startPublish, startUpdate } from "./VersionDialogs";
+import { hasUpdate, startPublish, startUpdate } from "./versionUi";
 import "./components.css";
 
 interface ComponentUiState {
   /** The nodes the make-component dialog is making a component of; null when it is closed. */
   making: readonly string[] | null;
 }
+
+// The dialog loads on first open, fetched once the page is idle (docs/architecture.md#the-first-load).
+const MakeComponentForm = lazyPart(() => import("./MakeComponentDialog"));
+whenIdle(() => void MakeComponentForm.preload().catch(() => undefined));
 
 const uiPart = definePart("componentUi", (): UiStore<ComponentUiState> => createUiStore({ making: null }));
 export const componentUiOf = (editor: Editor) => editor.part(uiPart);
@@ -171,79 +167,9 @@ export function MakeComponentDialog() {
   const editor = useEditorInstance();
   const making = useUiStore(usePart(uiPart), (s) => s.making);
   if (!making) return null;
-  return <MakeComponentForm ids={making} onClose={() => componentUiOf(editor).set({ making: null })} />;
-}
-
-function MakeComponentForm({ ids, onClose }: { ids: readonly string[]; onClose(): void }) {
-  const editor = useEditorInstance();
-  const { store } = editor;
-  const choices = useMemo(() => exposeChoices(store.getState().view, ids, store.registry), [store, ids]);
-  const [name, setName] = useState("");
-  const [picked, setPicked] = useState(() => new Set(choices.filter((c) => c.changed).map((c) => c.id)));
-  const [error, setError] = useState<string | null>(null);
-  const submit = () => {
-    const r = makeComponent(store, ids, { name, expose: choices.filter((c) => picked.has(c.id)) });
-    if (!r.ok) return setError(`This selection cannot be a component: ${r.reason}.`);
-    onClose();
-    editor.ui.toast(`Made component ${name.trim()}: double-click it (or press Tab) to open it`, "info");
-  };
-  const toggle = (c: ExposeChoice) =>
-    setPicked((p) => {
-      const next = new Set(p);
-      if (next.has(c.id)) next.delete(c.id);
-      else next.add(c.id);
-      return next;
-    });
   return (
-    <Modal title="Make component" onClose={onClose} width={520}>
-      <form
-        className="make-comp"
-        data-testid="make-component-dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <p>
-          The {ids.length} selected node{ids.length > 1 ? "s" : ""} become one node. Wires that cross the selection
-          become its ports.
-        </p>
-        <label className="field-label" htmlFor="make-comp-name">
-          Name
-        </label>
-        <input
-          id="make-comp-name"
-          className="input"
-          value={name}
-          placeholder="e.g. Style stack"
-          maxLength={80}
-          onChange={(e) => (setName(e.target.value), setError(null))}
-        />
-        <fieldset className="make-comp-fields">
-          <legend>Fields shown on the component</legend>
-          {choices.length === 0 && <div className="muted">These nodes have no fields.</div>}
-          {choices.map((c) => (
-            <label key={c.id} className="make-comp-field">
-              <input type="checkbox" checked={picked.has(c.id)} onChange={() => toggle(c)} />
-              <span>{c.label}</span>
-              {c.changed && <span className="muted small">changed</span>}
-            </label>
-          ))}
-        </fieldset>
-        {error && (
-          <div className="field-msg error" role="alert">
-            {error}
-          </div>
-        )}
-        <div className="modal-foot">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={!name.trim()}>
-            Make component
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <Suspense fallback={null}>
+      <MakeComponentForm ids={making} onClose={() => componentUiOf(editor).set({ making: null })} />
+    </Suspense>
   );
 }

@@ -25,15 +25,9 @@ import type { Editor } from "../store/editor";
 import { definitionOf, type Scope } from "../store/scope";
 import { refreshComponents, workspaceOf } from "../library/workspace";
 import type { LibraryComponent } from "../library/libraryComponents";
+import { availableUpdate, libraryItem } from "./updateOffer";
 
 export { BUMP_MEANING };
-
-/** The library's newest version of a component id, when the library has it. */
-export function libraryItem(editor: Editor, id: string): LibraryComponent | undefined {
-  return workspaceOf(editor)
-    .get()
-    .components.find((c) => c.definition.id === id);
-}
 
 export type PublishPlan =
   | { kind: "missing"; reason: string }
@@ -151,17 +145,6 @@ export interface UpdatePlan {
 export function editedSincePublished(editor: Editor, def: ComponentDefinition): boolean {
   const published = workspaceOf(editor).get().componentHashes[componentKey(def.id, def.version)];
   return published !== undefined && published !== def.hash;
-}
-
-/** The library's newer version of an instance's component, when there is one. */
-export function availableUpdate(
-  editor: Editor,
-  node: { type: string },
-): { from: string; to: string; item: LibraryComponent } | undefined {
-  const ref = instanceRef(node);
-  const item = ref && libraryItem(editor, ref.id);
-  if (!ref || !item || compareVersions(item.definition.version, ref.version) <= 0) return undefined;
-  return { from: ref.version, to: item.definition.version, item };
 }
 
 /** What Update on `instanceId` (a node of the pipeline) would do. */

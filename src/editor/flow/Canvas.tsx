@@ -13,7 +13,7 @@ import { Uploads } from "../files/Uploads";
 import { CanvasMenu, useContextMenuHandlers } from "./contextMenu";
 import { useSpliceDrag } from "./splice";
 import { Breadcrumb, MakeComponentDialog, useInstanceDoubleClick } from "../components/ui";
-import { VersionDialogs } from "../components/VersionDialogs";
+import { VersionDialogs } from "../components/versionUi";
 import "./comforts.css";
 import { useSettleLayout } from "./settle";
 import { lazyPart } from "../lazy";

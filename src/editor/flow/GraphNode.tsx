@@ -23,7 +23,7 @@ import { useNodeDiagnostics } from "../components/useNodeDiagnostics";
 import { NodeCanvasView } from "./nodeViews";
 import { canvasUiOf, useCanvasUi } from "./canvasUi";
 import { InstanceBadge } from "../components/InstanceBadge";
-import { UpdateMark } from "../components/VersionDialogs";
+import { UpdateMark } from "../components/versionUi";
 import "../components/components.css";
 import { glanceText } from "./glance";
 

@@ -7,7 +7,6 @@
  */
 import { Suspense, useEffect, useRef, useState, type ReactElement, type ReactNode } from "react";
 import { createPortal } from "react-dom";
-import { Modal } from "../kit/Modal";
 import { useEditor, useEditorInstance } from "../store/react";
 import { getSession, useBootError, useCurrentAsk, useSession } from "../persistence/boot";
 import type { Session } from "../persistence/session";
@@ -19,8 +18,9 @@ import { acceptReloadOffer, useWorkspace, workspaceOf } from "./workspace";
 import "./library.css";
 
 const FilesDialogs = lazyPart(() => import("./FilesDialogs"));
-// Opening the library or the templates should feel instant: fetch the dialogs once the page is idle.
-whenIdle(() => void FilesDialogs.preload().catch(() => undefined));
+const AskDialog = lazyPart(() => import("./AskDialog"));
+// Opening the library or the templates, or a question, should feel instant: fetch the dialogs once the page is idle.
+whenIdle(() => void Promise.all([FilesDialogs.preload(), AskDialog.preload()]).catch(() => undefined));
 
 const anyDialog = (s: FilesUiState) => !!(s.report || s.nameFor || s.library);
 
@@ -260,25 +260,10 @@ function AutosaveChip() {
 function DialogHost() {
   const current = useCurrentAsk();
   if (!current) return null;
-  const { request, resolve } = current;
   return (
-    <Modal title={request.title} onClose={() => resolve(null)} width={460}>
-      <div data-testid="confirm-dialog">
-        <p>{request.message}</p>
-        <div className="modal-foot">
-          {request.actions.map((a) => (
-            <button
-              key={a.id}
-              className={`btn ${a.kind === "primary" ? "primary" : a.kind === "danger" ? "danger" : ""}`}
-              data-testid={`confirm-${a.id}`}
-              onClick={() => resolve(a.id === "cancel" ? null : a.id)}
-            >
-              {a.label}
-            </button>
-          ))}
-        </div>
-      </div>
-    </Modal>
+    <Suspense fallback={null}>
+      <AskDialog ask={current} />
+    </Suspense>
   );
 }
 

@@ -1,0 +1,74 @@
+/**
+ * Component versions on the canvas (docs/components.md#versions): the mark on an instance whose
+ * component has a newer version in the library, and the state that opens the publish and update
+ * dialogs. The dialogs themselves (VersionDialogs.tsx) load on first open and are fetched once the
+ * page is idle (docs/architecture.md#the-first-load).
+ */
+import { Suspense, useMemo } from "react";
+import { instanceRef, type WorkflowNode } from "../../graph";
+import { lazyPart, whenIdle } from "../lazy";
+import { definePart, type Editor } from "../store/editor";
+import { useEditor, useEditorInstance, usePart } from "../store/react";
+import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
+import { useWorkspace } from "../library/workspace";
+import { availableUpdate } from "./updateOffer";
+
+export interface VersionUiState {
+  /** The definition key the publish dialog is for. */
+  publish: string | null;
+  /** The pipeline instance the update dialog is for. */
+  update: string | null;
+}
+
+const versionPart = definePart("componentVersionsUi", (): UiStore<VersionUiState> =>
+  createUiStore({ publish: null, update: null }),
+);
+const versionUiOf = (editor: Editor) => editor.part(versionPart);
+
+export const startPublish = (editor: Editor, key: string) => versionUiOf(editor).set({ publish: key });
+export const startUpdate = (editor: Editor, instanceId: string) => versionUiOf(editor).set({ update: instanceId });
+
+/** Whether the node (of the canvas's view) is a pipeline instance with a newer library version. */
+export function hasUpdate(editor: Editor, id: string): boolean {
+  const { scope, document } = editor.store.getState();
+  const node = !scope.length ? document.nodes.find((n) => n.id === id) : undefined;
+  return !!node && !!availableUpdate(editor, node);
+}
+
+const Dialogs = lazyPart(() => import("./VersionDialogs"));
+whenIdle(() => void Dialogs.preload().catch(() => undefined));
+
+export function VersionDialogs() {
+  const editor = useEditorInstance();
+  const ui = useUiStore(usePart(versionPart), (s) => s);
+  if (!ui.publish && !ui.update) return null;
+  return (
+    <Suspense fallback={null}>
+      <Dialogs ui={ui} close={(which) => versionUiOf(editor).set({ [which]: null })} />
+    </Suspense>
+  );
+}
+
+/** On a pipeline instance whose component the library has a newer version of: the offer to update. */
+export function UpdateMark({ node }: { node: WorkflowNode }) {
+  const editor = useEditorInstance();
+  const top = useEditor((s) => s.scope.length === 0);
+  const items = useWorkspace((w) => w.components);
+  const offer = useMemo(
+    () => (top && instanceRef(node) ? availableUpdate(editor, node) : undefined),
+    // `items` is what availableUpdate reads: a change in the library re-checks the offer.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [editor, node.type, top, items],
+  );
+  if (!offer) return null;
+  return (
+    <div className="instance-update nodrag" data-testid="update-mark">
+      <span className="grow" title={`The library (${offer.item.file}) has a newer version of this component`}>
+        v{offer.from} → v{offer.to} available
+      </span>
+      <button type="button" className="btn small" onClick={() => startUpdate(editor, node.id)}>
+        Update…
+      </button>
+    </div>
+  );
+}
