@@ -40,7 +40,9 @@ function entryModules(into: ModuleSize[]): Plugin {
         if (chunk.type !== "chunk" || !chunk.isEntry) continue;
         for (const [id, m] of Object.entries(chunk.modules)) {
           const code = m.code ?? "";
-          const name = id.includes("/node_modules/") ? id.slice(id.lastIndexOf("/node_modules/") + 1) : relative(".", id);
+          const name = id.includes("/node_modules/")
+            ? id.slice(id.lastIndexOf("/node_modules/") + 1)
+            : relative(".", id);
           into.push({ id: name, raw: code.length, gzip: code ? gzipSync(code, { level: 9 }).length : 0 });
         }
       }

@@ -74,7 +74,9 @@ export async function loadSection(opts: BenchOptions): Promise<BudgetCheck[]> {
 
   console.log(`biggest modules of the entry chunk (gzip of each alone, which overstates; raw = minified):`);
   for (const m of appModules.slice(0, LIST_MODULES))
-    console.log(`  ${(m.gzip / 1024).toFixed(1).padStart(6)} kB  ${(m.raw / 1024).toFixed(1).padStart(6)} kB raw  ${m.id}`);
+    console.log(
+      `  ${(m.gzip / 1024).toFixed(1).padStart(6)} kB  ${(m.raw / 1024).toFixed(1).padStart(6)} kB raw  ${m.id}`,
+    );
 
   const appSrv = await serve(app);
   const depsSrv = await serve(deps);
