@@ -18,6 +18,9 @@ import "./comforts.css";
 import { useSettleLayout } from "./settle";
 import { lazyPart } from "../lazy";
 import { GroupsLayer } from "./Groups";
+import { WireLayer } from "./WireLayer";
+import { MIN_ZOOM } from "./fit";
+import { MountProgress } from "./mountSlices";
 import { canvasUiOf } from "./canvasUi";
 
 /** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled, then kept (its geometry with it). */
@@ -33,8 +36,6 @@ const edgeTypes = { default: GraphEdge };
 const MULTI_SELECT_KEYS = ["Meta", "Control", "Shift"];
 const PRO_OPTIONS = { hideAttribution: true };
 const DEFAULT_EDGE_OPTIONS = { type: "default" };
-/** Low enough to fit 5,000 nodes (the loader's cap) in view: far out a big graph is one cheap canvas. */
-const MIN_ZOOM = 0.02;
 
 /** The graph canvas: xyflow over the editor store. Each concern lives in its own hook. */
 export function Canvas() {
@@ -44,10 +45,9 @@ export function Canvas() {
   // A document opened with a far view is far before xyflow takes its viewport (an effect later):
   // otherwise xyflow would mount every node of a big graph for one frame (1,000 nodes: seconds).
   const savedFar = useEditor((s) => !s.scope.length && s.viewport.zoom < LOD_ZOOM);
-  const { nodes, edges, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop } = useFlowElements(
-    far || savedFar,
-  );
-  const { onMoveStart, onMoveEnd, defaultViewport } = useViewportFit(canvasRef, culled);
+  const { nodes, edges, near, progress, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop } =
+    useFlowElements(far || savedFar);
+  const { onMoveStart, onMoveEnd, defaultViewport } = useViewportFit(canvasRef, culled, !!progress);
   useFocusReveal();
   useZoomType(canvasRef);
   useEffect(() => {
@@ -70,6 +70,7 @@ export function Canvas() {
     <div
       ref={canvasRef}
       className={`canvas ${far ? "far" : ""} ${inside ? "in-component" : ""}`}
+      data-mounted={nodes.length}
       onDoubleClick={onDoubleClick}
       onDragOver={onDragOver}
       onDragLeave={onDragLeave}
@@ -115,6 +116,7 @@ export function Canvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
         <GroupsLayer />
+        {near && <WireLayer near={near} />}
         {culled && (
           <Suspense fallback={null}>
             <FarLayer active={onCanvas} />
@@ -123,6 +125,7 @@ export function Canvas() {
         <CanvasControls empty={empty} />
       </ReactFlow>
       {empty && <EmptyCanvas onAddNode={openPaletteAtCenter} />}
+      <MountProgress progress={progress} />
       <WireHint />
       <Uploads />
       <Breadcrumb />

@@ -1,5 +1,6 @@
 import type { XY } from "../../graph";
 import type { FarGeometry } from "./farGeometry";
+import { controlOffset, overlaps, wireBox, wireStops, type Box } from "./nearWires";
 
 export type Transform = readonly [number, number, number];
 
@@ -34,28 +35,7 @@ export function drawFar(
   ctx.save();
   ctx.setTransform(k * devicePixelRatio, 0, 0, k * devicePixelRatio, tx * devicePixelRatio, ty * devicePixelRatio);
 
-  const wirePaths = new Map<string, Path2D>();
-  for (const w of g.wires) {
-    const a = pos(w.s);
-    const b = pos(w.t);
-    const sx = a.x + rects[w.s * 4 + 2];
-    const sy = a.y + w.sy;
-    const ex = b.x;
-    const ey = b.y + w.ty;
-    if (Math.max(sx, ex) < x0 || Math.min(sx, ex) > x1 || Math.max(sy, ey) < y0 || Math.min(sy, ey) > y1) continue;
-    let p = wirePaths.get(w.color);
-    if (!p) wirePaths.set(w.color, (p = new Path2D()));
-    p.moveTo(sx, sy);
-    const dx = Math.max(40, Math.abs(ex - sx) / 2);
-    p.bezierCurveTo(sx + dx, sy, ex - dx, ey, ex, ey);
-  }
-  ctx.lineWidth = Math.max(1.5, 1.2 / k);
-  ctx.globalAlpha = 0.7;
-  for (const [color, p] of wirePaths) {
-    ctx.strokeStyle = color;
-    ctx.stroke(p);
-  }
-  ctx.globalAlpha = 1;
+  strokeWires(ctx, traceWires(g, { x0, y0, x1, y1 }, pos), Math.max(1.5, 1.2 / k), 0.7);
 
   const onScreen: number[] = [];
   const bodies = new Path2D();
@@ -99,4 +79,43 @@ export function drawFar(
   }
   ctx.restore();
   return onScreen;
+}
+
+/**
+ * The wires of `g` that may show in `area` (graph coordinates), except those in `skip`, as one
+ * path per colour: each segment the bezier xyflow draws, so a wire handed to it keeps its shape.
+ */
+export function traceWires(
+  g: FarGeometry,
+  area: Box,
+  pos: (i: number) => XY,
+  skip?: ReadonlySet<string> | null,
+): Map<string, Path2D> {
+  const paths = new Map<string, Path2D>();
+  for (const w of g.wires) {
+    if (skip?.has(w.id)) continue;
+    const stops = wireStops(g, w, pos);
+    if (!overlaps(wireBox(stops), area)) continue;
+    let p = paths.get(w.color);
+    if (!p) paths.set(w.color, (p = new Path2D()));
+    p.moveTo(stops[0].x, stops[0].y);
+    for (let i = 1; i < stops.length; i++) {
+      const a = stops[i - 1];
+      const b = stops[i];
+      const c = controlOffset(b.x - a.x);
+      p.bezierCurveTo(a.x + c, a.y, b.x - c, b.y, b.x, b.y);
+    }
+  }
+  return paths;
+}
+
+/** Strokes traceWires' paths in the context's current transform; `width` in its units. */
+export function strokeWires(ctx: CanvasRenderingContext2D, paths: Map<string, Path2D>, width: number, alpha: number) {
+  ctx.lineWidth = width;
+  ctx.globalAlpha = alpha;
+  for (const [color, p] of paths) {
+    ctx.strokeStyle = color;
+    ctx.stroke(p);
+  }
+  ctx.globalAlpha = 1;
 }

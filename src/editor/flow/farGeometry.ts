@@ -21,8 +21,18 @@ export interface FarGeometry {
   /** A node's key value, formatted on first use: only labelled nodes need one. */
   glance(i: number): string;
   index: Map<string, number>;
-  /** Wires: source node, its port's y offset, target node, its port's y offset, colour. */
-  wires: { s: number; sy: number; t: number; ty: number; color: string }[];
+  /** Wires: source node, its port's y offset, target node, its port's y offset, colour, reroute points. */
+  wires: FarWire[];
+}
+
+export interface FarWire {
+  id: string;
+  s: number;
+  sy: number;
+  t: number;
+  ty: number;
+  color: string;
+  via?: readonly XY[];
 }
 
 const portY = (i: number) => NODE_GEOMETRY.firstPortTop + Math.max(0, i) * NODE_GEOMETRY.portPitch;
@@ -58,7 +68,8 @@ export function farGeometry(
     const out = sdef?.outputs.findIndex((p) => p.id === e.sourceHandle) ?? 0;
     const kind = sdef?.outputs[out]?.kind;
     const inp = tdef?.inputs.findIndex((p) => p.id === e.targetHandle) ?? 0;
-    wires.push({ s, sy: portY(out), t, ty: portY(inp), color: kind ? PORT_KIND_INFO[kind].color : "#888" });
+    const color = kind ? PORT_KIND_INFO[kind].color : "#888";
+    wires.push({ id: e.id, s, sy: portY(out), t, ty: portY(inp), color, via: e.reroutes });
   }
   const glance = (i: number) => (glances[i] ??= glanceText(registry.get(nodes[i].type), nodes[i]));
   return { ids, rects, colors, titles, glance, index, wires };

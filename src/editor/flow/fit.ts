@@ -1,8 +1,10 @@
-import type { Edge, Node, ReactFlowInstance, Rect } from "@xyflow/react";
+import { getViewportForBounds, type Edge, type Node, type ReactFlowInstance, type Rect } from "@xyflow/react";
 import type { CanvasView } from "./view";
 
 /** The minimap's box (bottom-right of the canvas); fitting keeps the graph clear of it. */
 export const MINIMAP = { width: 150, height: 96, margin: 12 } as const;
+/** Low enough to fit 5,000 nodes (the loader's cap) in view: far out a big graph is one cheap canvas. */
+export const MIN_ZOOM = 0.02;
 /** Never blow a small graph up past 100%: widgets at 180% look broken, not "fitted". */
 export const FIT_MAX_ZOOM = 1;
 /** Room on every side: the zoom controls (bottom-left) and the save status (top-left) sit in it. */
@@ -43,7 +45,7 @@ const px = (p: Padding) => ({ top: u(p.top), right: u(p.right), bottom: u(p.bott
 export function fitGraph<N extends Node>(
   view: Pick<CanvasView, "fitted">,
   flow: ReactFlowInstance<N, Edge>,
-  opts: { duration?: number; ids?: readonly string[] } = {},
+  opts: { duration?: number; ids?: readonly string[]; now?: boolean } = {},
 ): void {
   const all = flow.getNodes();
   const nodes = opts.ids ? all.filter((n) => opts.ids!.includes(n.id)) : all;
@@ -54,6 +56,14 @@ export function fitGraph<N extends Node>(
   if (!opts.ids) view.fitted = true;
   const padding = fitPadding(flow.getNodesBounds(nodes.map((n) => n.id)), pane, minimap);
   padding.top = Math.max(padding.top, overlayBottom(el));
+  if (opts.now) {
+    // xyflow's fitView waits until every node is measured, or until the next one is: a big graph
+    // handed in slices has its on-screen nodes measured long before, and its others never.
+    const bounds = flow.getNodesBounds(nodes.map((n) => n.id));
+    const vp = getViewportForBounds(bounds, pane.width, pane.height, MIN_ZOOM, FIT_MAX_ZOOM, px(padding));
+    void flow.setViewport(vp, { duration: opts.duration });
+    return;
+  }
   void flow.fitView({
     nodes: opts.ids ? nodes.map((n) => ({ id: n.id })) : undefined,
     // By id: the internal nodes carry the measured sizes; the controlled ones may not have them yet.

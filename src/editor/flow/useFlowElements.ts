@@ -5,6 +5,8 @@ import { useEditor, useEditorInstance } from "../store/react";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
 import { canvasViewOf, type CanvasView } from "./view";
 import { useCanvasUi } from "./canvasUi";
+import { createLayoutCache, useNearWires } from "./WireLayer";
+import { useMountSlices } from "./mountSlices";
 
 /**
  * From this many nodes on, only nodes and wires on screen are in the DOM (xyflow's
@@ -40,15 +42,35 @@ export function useFlowElements(far: boolean) {
   const culled = doc.nodes.length >= CULL_FROM_NODES;
   const onCanvas = useOnCanvas(culled && far);
   const moving = useGroupDrag(doc.nodes, drag);
+  const mount = useMountSlices(doc.nodes);
   const nodes = useMemo(
-    () => deriveNodes(doc.nodes, selectedNodes, moving, culled, onCanvas),
+    () => deriveNodes(mount.shown, selectedNodes, moving, culled, onCanvas),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored
-    [deriveNodes, doc.nodes, selectedNodes, moving, culled, onCanvas, sizeTick],
+    [deriveNodes, mount.shown, selectedNodes, moving, culled, onCanvas, sizeTick],
+  );
+  const layout = useMemo(() => createLayoutCache(registry, view), [registry, view]);
+  const movingKey = moving ? [...moving.keys()].join("\n") : "";
+  const keepNodes = useMemo(
+    () => (movingKey ? [...selection.nodes, ...movingKey.split("\n")] : selection.nodes),
+    [selection.nodes, movingKey],
+  );
+  const near = useNearWires(
+    culled && !onCanvas,
+    layout,
+    doc.nodes,
+    doc.edges,
+    keepNodes,
+    selection.edges,
+    mount.isShown,
+  );
+  const handedEdges = useMemo(
+    () => (near ? doc.edges.filter((e) => near.handed.has(e.id)) : doc.edges),
+    [near, doc.edges],
   );
   const edges = useMemo(
     // None on the far canvas: xyflow would still mount a wrapper (and run its selectors) for each one.
-    () => (onCanvas ? NO_EDGES : deriveEdges(doc.edges, doc.nodes, selectedEdges, selectedNodes)),
-    [deriveEdges, doc.edges, doc.nodes, selectedEdges, selectedNodes, onCanvas],
+    () => (onCanvas ? NO_EDGES : deriveEdges(handedEdges, doc.nodes, selectedEdges, selectedNodes)),
+    [deriveEdges, handedEdges, doc.nodes, selectedEdges, selectedNodes, onCanvas],
   );
 
   const onNodesChange = useCallback(
@@ -87,7 +109,17 @@ export function useFlowElements(far: boolean) {
     [store],
   );
 
-  return { nodes, edges, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop };
+  return {
+    nodes,
+    edges,
+    near,
+    progress: mount.progress,
+    culled,
+    onCanvas,
+    onNodesChange,
+    onEdgesChange,
+    onNodeDragStop,
+  };
 }
 
 /** The positions being dragged: xyflow's node drag, and the nodes of a group moved by its title. */

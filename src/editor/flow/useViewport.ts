@@ -9,20 +9,30 @@ import { fitGraph } from "./fit";
  * Where the view starts and when it refits: a newly opened document, the first visit, a resized
  * canvas. Returns the viewport props for xyflow; the view is saved with the document on each move.
  */
-export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, culled: boolean) {
+export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, culled: boolean, mounting: boolean) {
   const editor = useEditorInstance();
   const store = editor.store;
   const view = canvasViewOf(editor);
   const epoch = useEditor((s) => s.epoch);
   const flow = useReactFlow<GraphFlowNode>();
 
-  // A different document was opened: show all of it.
+  // A different document was opened: show all of it (a big one once xyflow holds all its nodes).
+  const fitOpened = useRef(false);
   useEffect(() => {
     if (epoch === 0) return;
     const vp = store.getState().document.viewport;
     if (vp) flow.setViewport(vp);
-    else requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 }));
+    else fitOpened.current = true;
   }, [epoch, flow, store, view]);
+  const wasMounting = useRef(false);
+  useEffect(() => {
+    if (mounting) wasMounting.current = true;
+    if (!fitOpened.current || mounting) return;
+    fitOpened.current = false;
+    const now = wasMounting.current;
+    wasMounting.current = false;
+    requestAnimationFrame(() => fitGraph(view, flow, { duration: 200, now }));
+  }, [epoch, mounting, flow, view]);
 
   useScopeViewport(view, flow);
 
@@ -31,7 +41,7 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
   // An empty first document is not fitted later: the first node added must not move the view.
   const firstFit = useRef(!!store.getState().document.viewport || store.getState().document.nodes.length === 0);
   useEffect(() => {
-    if (firstFit.current) return;
+    if (firstFit.current || mounting) return;
     const fit = () => {
       if (firstFit.current) return;
       firstFit.current = true;
@@ -42,7 +52,7 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
     // next frame. The timeout is for anything else that never settles.
     const t = setTimeout(fit, culled ? 0 : 1000);
     return () => clearTimeout(t);
-  }, [initialized, flow, culled, view]);
+  }, [initialized, flow, culled, view, mounting]);
 
   // A fitted view stays fitted when the window changes size. A canvas that shrinks inside the same
   // window (the runs drawer opening, a banner) leaves the graph where it is: re-fitting then made

@@ -1,0 +1,149 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useStore, useStoreApi } from "@xyflow/react";
+import type { Registry, WorkflowEdge, WorkflowNode, XY } from "../../graph";
+import { useEditor } from "../store/react";
+import { farGeometry, type FarGeometry } from "./farGeometry";
+import { strokeWires, traceWires } from "./drawFar";
+import { contains, grown, nearWires, viewBox, type Box } from "./nearWires";
+import type { CanvasView } from "./view";
+
+/**
+ * xyflow pays for every wire it holds: its connection lookup is rebuilt over all of them when the
+ * list changes, and each pan frame tests every one for visibility. A big graph therefore hands it
+ * only the wires that may show near the view (half a view beyond it on each side), those of
+ * selected or dragged nodes, and selected ones; WireLayer draws the rest on one canvas behind
+ * the nodes. The set is chosen again when the view comes to rest outside the area it covered, so
+ * a wire the user can reach with the pointer is a real edge (hover, menu, reconnect, reroute).
+ */
+const MARGIN = 0.5;
+
+export interface NearWires {
+  g: FarGeometry;
+  /** Ids of the wires handed to xyflow. */
+  handed: ReadonlySet<string>;
+}
+
+/**
+ * The wires' geometry, built again only when a node moves, is added or removed, or a wire changes:
+ * a param edit (every keystroke) makes a new node list with the same places.
+ */
+export function createLayoutCache(registry: Registry, view: Pick<CanvasView, "nodeSizes" | "typeSizes">) {
+  let last: { nodes: readonly WorkflowNode[]; edges: readonly WorkflowEdge[]; g: FarGeometry } | null = null;
+  return (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): FarGeometry => {
+    if (last && last.edges === edges && samePlaces(last.nodes, nodes)) return last.g;
+    last = { nodes, edges, g: farGeometry(registry, view, nodes, edges) };
+    return last.g;
+  };
+}
+
+function samePlaces(a: readonly WorkflowNode[], b: readonly WorkflowNode[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i].id !== b[i].id || a[i].position !== b[i].position || a[i].type !== b[i].type) return false;
+  return true;
+}
+
+/**
+ * Which wires xyflow gets (null: all of them, as for small graphs). `keepNodes`: ids of nodes whose
+ * wires must stay real (selected, dragged); `keepEdges`: selected wires; `isShown`: whether a node
+ * is handed to xyflow yet (useMountSlices).
+ */
+export function useNearWires(
+  active: boolean,
+  layout: ReturnType<typeof createLayoutCache>,
+  nodes: readonly WorkflowNode[],
+  edges: readonly WorkflowEdge[],
+  keepNodes: readonly string[],
+  keepEdges: readonly string[],
+  isShown: ((id: string) => boolean) | null,
+): NearWires | null {
+  const g = useMemo(() => (active ? layout(nodes, edges) : null), [active, layout, nodes, edges]);
+  const area = useCoveredArea();
+  return useMemo(() => {
+    if (!g) return null;
+    const keep = new Set<number>();
+    for (const id of keepNodes) {
+      const i = g.index.get(id);
+      if (i !== undefined) keep.add(i);
+    }
+    const handed = nearWires(g, area, keep);
+    for (const id of keepEdges) handed.add(id);
+    // While a big document is handed in slices, a wire waits for both its nodes.
+    if (isShown) for (const w of g.wires) if (!isShown(g.ids[w.s]) || !isShown(g.ids[w.t])) handed.delete(w.id);
+    return { g, handed };
+  }, [g, area, keepNodes, keepEdges, isShown]);
+}
+
+/**
+ * The graph area whose wires xyflow holds: the view at rest grown by MARGIN, kept while the view
+ * rests inside it, so panning a little hands xyflow nothing new. Follows the viewport saved at the
+ * end of each move (and a newly opened document's), not every pan frame.
+ */
+function useCoveredArea(): Box {
+  const vp = useEditor((s) => s.viewport);
+  const epoch = useEditor((s) => s.epoch);
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const [covered, setCovered] = useState<{ box: Box; epoch: number } | null>(null);
+  const size = width && height ? { width, height } : { width: innerWidth, height: innerHeight };
+  const seen = viewBox(vp, size);
+  if (covered && covered.epoch === epoch && contains(covered.box, seen)) return covered.box;
+  const box = grown(seen, MARGIN);
+  // Adjusting state while rendering: React re-renders at once, before anything is committed.
+  setCovered({ box, epoch });
+  return box;
+}
+
+/**
+ * The wires xyflow does not hold, drawn on one canvas under the nodes (and under xyflow's own
+ * wires), redrawn on each pan or zoom frame: a pan brings them in before the view rests and they
+ * are handed to xyflow.
+ */
+export function WireLayer({ near }: { near: NearWires }) {
+  const rf = useStoreApi();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const frame = useRef(0);
+  const draw = useCallback(() => {
+    frame.current = 0;
+    const ctx = canvasRef.current?.getContext("2d");
+    if (!ctx) return;
+    const [tx, ty, k] = rf.getState().transform;
+    const dpr = devicePixelRatio || 1;
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.save();
+    ctx.setTransform(k * dpr, 0, 0, k * dpr, tx * dpr, ty * dpr);
+    const { g, handed } = near;
+    const at = (i: number): XY => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
+    const paths = traceWires(g, viewBox({ x: tx, y: ty, zoom: k }, { width, height }), at, handed);
+    // xyflow's wires: 2 graph px at 85% (styles.css).
+    strokeWires(ctx, paths, 2, 0.85);
+    ctx.restore();
+    if (canvasRef.current) canvasRef.current.dataset.drawn = String(g.wires.length - handed.size);
+  }, [near, rf, width, height]);
+  useEffect(() => {
+    const schedule = () => void (frame.current ||= requestAnimationFrame(draw));
+    schedule();
+    const off = rf.subscribe((s, prev) => {
+      if (s.transform !== prev.transform) schedule();
+    });
+    return () => {
+      off();
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+    };
+  }, [rf, draw]);
+  const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
+  return (
+    <canvas
+      ref={canvasRef}
+      className="wire-layer"
+      data-testid="wire-layer"
+      width={Math.round(width * dpr)}
+      height={Math.round(height * dpr)}
+      style={{ width, height }}
+    />
+  );
+}
