@@ -7,6 +7,8 @@
 import {
   declaredPaths,
   defaultParams,
+  FLAT_SEPARATOR,
+  flattenDocument,
   type NodeDefinition,
   type Registry,
   type WorkflowDocument,
@@ -29,6 +31,8 @@ export interface ControlNetBar {
   activeSteps: number;
   /** Bypassed ControlNets are listed (greyed out in the strip) but never act. */
   bypassed: boolean;
+  /** It sits inside a component: `nodeId` is the instance on the canvas, and the window is edited inside. */
+  inside?: boolean;
 }
 
 export type TimelineMode = "text-to-image" | "image-to-image" | "inpaint";
@@ -61,6 +65,21 @@ export interface Timeline {
  * t.controlNets[0].lastStep // last step the first ControlNet acts on
  */
 export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId: string): Timeline {
+  if (!doc.components?.length) return flatTimeline(doc, registry, samplerId);
+  // Through components: what acts on the steps may sit inside an instance, so the timeline reads
+  // the opened-up graph and names each inner node by the instance that holds it on this canvas.
+  const t = flatTimeline(flattenDocument(doc).document, registry, samplerId);
+  const outer = (id: string) => id.split(FLAT_SEPARATOR)[0];
+  return {
+    ...t,
+    schedulerNodeId: t.schedulerNodeId && outer(t.schedulerNodeId),
+    controlNets: t.controlNets.map((c) =>
+      c.nodeId.includes(FLAT_SEPARATOR) ? { ...c, nodeId: outer(c.nodeId), inside: true } : c,
+    ),
+  };
+}
+
+function flatTimeline(doc: WorkflowDocument, registry: Registry, samplerId: string): Timeline {
   const byId = new Map(doc.nodes.map((n) => [n.id, n] as const));
   const sampler = byId.get(samplerId);
   if (!sampler) throw new Error(`timelineFor: no node "${samplerId}" in the document`);

@@ -4,7 +4,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { registry } from "../../nodes";
-import { loadWorkflow, serializeWorkflow, type WorkflowDocument } from "../../src/graph";
+import {
+  componentRegistry,
+  extractComponent,
+  loadWorkflow,
+  serializeWorkflow,
+  type WorkflowDocument,
+} from "../../src/graph";
 import { lessons } from "../../src/examples/lessons";
 import { createEditor } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
@@ -85,6 +91,32 @@ describe("sweep dialog", () => {
     const { count } = renderDialog(lessonDoc("lora-scale"), {});
     fireEvent.change(screen.getByLabelText("Axis 1: what to sweep"), { target: { value: "t|each|lora" } });
     expect(count()).toBe(2); // on, off
+  });
+
+  it("sweeps through a component: the Sampler inside it runs, an exposed param is an axis", () => {
+    const doc = lessonDoc("guidance");
+    const sampler = doc.nodes.find((n) => n.id === "sampler")!;
+    sampler.params = { ...sampler.params, guidance_scale: 6 };
+    const made = extractComponent(doc, ["sampler"], { name: "Generator" }, registry);
+    if (!made.ok) throw new Error(made.reason);
+    const { count, run } = renderDialog(made.document, {});
+    const axis = screen.getByLabelText("Axis 1: what to sweep") as HTMLSelectElement;
+    const key = `p|${made.instanceId}|sampler.guidance_scale`;
+    expect([...axis.options].map((o) => o.value)).toContain(key);
+    fireEvent.change(axis, { target: { value: key } });
+    fireEvent.click(screen.getByRole("radio", { name: "List" }));
+    fireEvent.change(screen.getByLabelText("Axis 1 values"), { target: { value: "3, 7.5, 12" } });
+    expect(count()).toBe(3);
+    expect(run().disabled).toBe(false);
+    const types = componentRegistry(registry, made.document.components);
+    const plan = planSweep(
+      made.document,
+      types,
+      { axes: [{ kind: "param", nodeId: made.instanceId, param: "sampler.guidance_scale", values: [3, 12] }] },
+      {},
+    );
+    expect(plan.outputId).toBe(made.instanceId);
+    expect(plan.cells.map((c) => (c.job?.input as { guidance_scale?: number }).guidance_scale)).toEqual([3, 12]);
   });
 });
 

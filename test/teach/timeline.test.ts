@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { compile } from "../../src/compiler";
-import type { WorkflowDocument } from "../../src/graph";
+import { componentRegistry, extractComponent, type WorkflowDocument } from "../../src/graph";
 import { setControlNetWindow, skippedForStrength, timelineFor } from "../../src/teach/timeline";
 import { build } from "../harness/graph";
 
@@ -206,5 +206,29 @@ describe("setControlNetWindow", () => {
   it("refuses nodes that are missing or not ControlNets", () => {
     expect(() => setControlNetWindow(base, registry, "ghost", { end: 0.5 })).toThrow(/no node "ghost"/);
     expect(() => setControlNetWindow(base, registry, "sampler", { end: 0.5 })).toThrow(/has no ControlNet window/);
+  });
+});
+
+describe("timelineFor through components", () => {
+  it("sees a scheduler and ControlNets inside an instance, named by the instance on the canvas", () => {
+    const doc = pipeline({
+      controlnets: [{ id: "canny", params: { end_percentage: 0.6 }, label: "Canny edges" }],
+      scheduler: { scheduler: "Euler", num_inference_steps: 20 },
+    });
+    const flat = timelineFor(doc, registry, "sampler");
+    const made = extractComponent(doc, ["canny", "sched"], { name: "Guides" }, registry);
+    if (!made.ok) throw new Error(made.reason);
+    const types = componentRegistry(registry, made.document.components);
+    const t = timelineFor(made.document, types, "sampler");
+    expect(t.totalSteps).toBe(20);
+    expect(t.schedulerNodeId).toBe(made.instanceId);
+    expect(t.controlNets).toHaveLength(1);
+    expect(t.controlNets[0]).toMatchObject({
+      nodeId: made.instanceId,
+      inside: true,
+      end: 0.6,
+      firstStep: flat.controlNets[0].firstStep,
+      lastStep: flat.controlNets[0].lastStep,
+    });
   });
 });

@@ -15,6 +15,7 @@ import {
   DEFAULT_CONCURRENCY,
   MAX_CONCURRENCY,
   planSweep,
+  samplerNodes,
   runSweep,
   useSweep,
   useSweeps,
@@ -40,7 +41,7 @@ export function SweepDialogBody({ preset }: { preset: SweepPreset }) {
   const [drafts, setDrafts] = useState<AxisDraft[]>(() =>
     initialDrafts(preset, store.getState().document, store.registry),
   );
-  const samplers = doc.nodes.filter((n) => store.registry.get(n.type)?.isOutput);
+  const samplers = useMemo(() => samplerNodes(doc, store.registry), [doc, store]);
   const [seed, setSeed] = useState(() => initialSeed(preset, samplers));
   const [concurrency, setConcurrency] = useState(DEFAULT_CONCURRENCY);
   const [outputId, setOutputId] = useState<string | undefined>(() =>

@@ -294,7 +294,8 @@ function ControlNetRow(props: {
           {t.runSteps} steps), strength {cn.conditioningScale}
         </title>
       </rect>
-      {(["start", "end"] as const).map((edge) => {
+      {/* Inside a component, the window is edited inside it (Tab into the instance). */}
+      {(cn.inside ? [] : (["start", "end"] as const)).map((edge) => {
         const v = edge === "start" ? cn.start : cn.end;
         const hx = edge === "start" ? x0 : x1;
         return (

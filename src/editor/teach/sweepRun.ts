@@ -4,7 +4,8 @@
  * copies), a few at a time. Plain TypeScript over the controller's interface, so it runs headless
  * in tests.
  */
-import { serializeWorkflow, type Registry, type WorkflowDocument } from "../../graph";
+import { instanceRef, serializeWorkflow, type Registry, type WorkflowDocument, type WorkflowNode } from "../../graph";
+import { compile } from "../../compiler";
 import { expandSweep, type SweepSpec } from "../../teach/sweep";
 import { nodeDisplayName } from "../../teach/names";
 import type { LoraEndpointId } from "../../fal/runner";
@@ -48,6 +49,17 @@ export interface SweepPlan {
 }
 
 /**
+ * The nodes a sweep can run: Samplers, and instances of components that hold one (the compiler
+ * names an inner Sampler's request by the instance on this canvas).
+ */
+export function samplerNodes(doc: WorkflowDocument, registry: Registry): WorkflowNode[] {
+  const own = doc.nodes.filter((n) => registry.get(n.type)?.isOutput);
+  if (!doc.nodes.some((n) => instanceRef(n))) return own;
+  const ids = new Set(compile(doc, registry).outputs.map((o) => o.output));
+  return doc.nodes.filter((n) => registry.get(n.type)?.isOutput || ids.has(n.id));
+}
+
+/**
  * Expands a sweep into one job per cell for one Sampler (the given one, else the first). With
  * `jobs: false` the jobs are left out (cheap enough to run on every keystroke of the dialog).
  */
@@ -57,9 +69,7 @@ export function planSweep(
   spec: SweepSpec,
   options: { outputId?: string; jobs?: boolean } = {},
 ): SweepPlan {
-  const outputs = doc.nodes
-    .filter((n) => registry.get(n.type)?.isOutput)
-    .map((n) => ({ id: n.id, label: nodeDisplayName(n, registry) }));
+  const outputs = samplerNodes(doc, registry).map((n) => ({ id: n.id, label: nodeDisplayName(n, registry) }));
   const outputId = outputs.find((o) => o.id === options.outputId)?.id ?? outputs[0]?.id;
   const r = expandSweep(doc, registry, spec);
   const base = { spec, notes: r.notes, titles: r.titles, seed: r.seed, outputId, outputs };
