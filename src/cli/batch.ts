@@ -114,6 +114,11 @@ interface Job {
 /** What the state file remembers about a job. */
 interface JobState {
   requestId?: string;
+  /**
+   * A submit went out and its request id was not written yet: fal may have queued it. fal's queue
+   * has no idempotency key, so a resumed batch can only send it again and say it may run twice.
+   */
+  sending?: boolean;
   /** The result line was printed; the job is never sent again. */
   done?: boolean;
 }
@@ -168,7 +173,8 @@ async function readState(path: string, batchId: string): Promise<Map<string, Job
     else
       jobs.set(v.key, {
         ...jobs.get(v.key),
-        ...(v.requestId ? { requestId: v.requestId } : {}),
+        ...(v.requestId ? { requestId: v.requestId, sending: false } : {}),
+        ...(typeof v.sending === "boolean" && !v.requestId ? { sending: v.sending } : {}),
         ...(v.done ? { done: true } : {}),
       });
   }
@@ -272,7 +278,10 @@ export async function runBatch(
   if (o.seed < 0) o = { ...o, seed: (await stateHeader(o.statePath)).seed };
   const { jobs, id } = planJobs(ctx, doc, o);
   const state = o.resume ? await readState(o.statePath, id) : await freshState(o.statePath, id, jobs.length, o.seed);
-  const record = (line: StateLine) => appendFile(o.statePath, `${JSON.stringify(line)}\n`);
+  // One write at a time, in the order asked: runs are then submitted in their order too.
+  let written: Promise<void> = Promise.resolve();
+  const record = (line: StateLine) =>
+    (written = written.catch(() => undefined).then(() => appendFile(o.statePath, `${JSON.stringify(line)}\n`)));
   const todo = jobs.filter((j) => !state.get(j.key)?.done);
   ctx.io.stderr(
     `batch ${id}: ${jobs.length} requests, seed ${o.seed}${o.resume ? `, resuming: ${jobs.length - todo.length} already done` : ""}\n`,
@@ -298,7 +307,12 @@ export async function runBatch(
       const job = todo[next++];
       progress.running++;
       try {
-        const line = await runJob(job, state.get(job.key)?.requestId, { deps, record, halt, inFlight });
+        const was = state.get(job.key);
+        if (was?.sending && !was.requestId)
+          ctx.io.stderr(
+            `batch: run ${job.run.index + 1}: the batch stopped while its submit was out, before fal's request id was saved; sending it again, so it may run (and be billed) twice\n`,
+          );
+        const line = await runJob(job, was, { deps, record, halt, inFlight });
         if (line) {
           ctx.io.stdout(`${JSON.stringify(line)}\n`);
           await record({ key: job.key, done: true });
@@ -362,12 +376,15 @@ interface ResultLine {
   input: Record<string, unknown>;
   files: string[];
   error?: RunnerErrorInfo | { kind: "save"; message: string };
+  /** Sent again by --resume after a stop during its submit: the first send may have run too. */
+  maybeTwice?: true;
 }
 
 /** Submits (or, resumed, follows by id) one job; undefined when interrupted before it finished. */
-async function runJob(job: Job, resumedId: string | undefined, c: JobContext): Promise<ResultLine | undefined> {
+async function runJob(job: Job, was: JobState | undefined, c: JobContext): Promise<ResultLine | undefined> {
   const { run, output } = job;
   const base = {
+    ...(was?.sending && !was.requestId ? { maybeTwice: true as const } : {}),
     index: run.index,
     ...(run.row !== undefined ? { row: run.row } : {}),
     repeat: run.repeat,
@@ -377,10 +394,10 @@ async function runJob(job: Job, resumedId: string | undefined, c: JobContext): P
     endpoint: output.endpoint,
     input: output.input!,
   };
-  let requestId = resumedId;
+  let requestId = was?.requestId;
   try {
     if (!requestId) {
-      requestId = await submitPolitely(c.deps.runner, output, c.halt);
+      requestId = await submitPolitely(c.deps.runner, output, c.halt, (sending) => c.record({ key: job.key, sending }));
       if (requestId === undefined) return undefined;
       // Written before following: a crash from here on resumes this request rather than resending it.
       await c.record({ key: job.key, requestId });
@@ -407,13 +424,17 @@ async function submitPolitely(
   runner: Runner,
   output: CompiledOutput,
   interrupt: AbortSignal,
+  sending: (out: boolean) => Promise<void>,
 ): Promise<string | undefined> {
   for (let attempt = 0; ; attempt++) {
     if (interrupt.aborted) return undefined;
+    // In the state file before the request leaves: a crash before its id is written is then known.
+    await sending(true);
     try {
       return await runner.submit(output.endpoint, output.input!);
     } catch (err) {
       if (!(err instanceof RunnerError) || err.status !== 429) throw err;
+      await sending(false); // refused before it was queued
       const retryAfter = (err.cause as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 0;
       const wait = Math.min(RATE_BACKOFF.maxMs, Math.max(retryAfter * 1000, RATE_BACKOFF.firstMs * 2 ** attempt));
       await sleep(wait * (0.8 + Math.random() * 0.4), interrupt).catch(() => {});

@@ -162,6 +162,36 @@ describe("lora-graph run --batch", () => {
     expect(calls().submit).toBe(5);
   });
 
+  it("BAT-05 a run whose submit was out when the batch died is sent again by --resume and marked as maybe run twice", async () => {
+    const args = ["--count", "2", "--concurrency", "1", "--seed", "3"];
+    const first = await batch(...args);
+    expect(first.code, first.stderr).toBe(0);
+    const statePath = join(out, "batch-state.jsonl");
+    const lines = (await readFile(statePath, "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { key?: string; sending?: boolean; requestId?: string });
+    // Each submit is announced in the state file before it leaves, then confirmed by its id.
+    const keys = [...new Set(lines.flatMap((l) => (l.key ? [l.key] : [])))];
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      const mine = lines.filter((l) => l.key === key);
+      expect(mine[0]).toEqual({ key, sending: true });
+      expect(mine[1]).toMatchObject({ key, requestId: expect.any(String) });
+    }
+    // A crash right after the second submit left: its id never reached the file.
+    const crashed = [...lines.filter((l) => l.key !== keys[1]), { key: keys[1], sending: true }];
+    await writeFile(statePath, crashed.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    srv.standin!.resetStats();
+    const resumed = await batch(...args, "--resume");
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(calls().submit).toBe(1);
+    expect(resumed.lines).toHaveLength(1);
+    expect(resumed.lines[0]).toMatchObject({ ok: true, index: 1, maybeTwice: true });
+    expect(resumed.stderr).toMatch(/run 2: .*may run \(and be billed\) twice/);
+    expect(first.lines.some((l) => "maybeTwice" in l)).toBe(false);
+  });
+
   it("BAT-01 killed after 5 of 20 results, --resume ends with exactly 20 results and 20 submits", async () => {
     const rows = await table(
       "rows.csv",

@@ -69,6 +69,18 @@ async function until(cond: () => boolean, what: string) {
   if (!cond()) throw new Error(`never: ${what}`);
 }
 
+const setupFor = (doc: WorkflowDocument) => ({
+  id: "b",
+  title: "batch",
+  graph: serializeWorkflow(doc),
+  lists: {},
+  count: 6,
+  concurrency: 2,
+  seed: 7,
+  seedPolicy: "increment" as const,
+  mode: "random" as const,
+});
+
 const finished = (id: string, createdAt: number, batch?: string): RunRecord =>
   ({
     id,
@@ -101,17 +113,7 @@ describe("run history cap and batches", () => {
 
   it("BAT-04 a reload mid-batch with more finished runs than the cap sends nothing twice and keeps every record", async () => {
     const doc = starter();
-    const setup = {
-      id: "b-cap",
-      title: "cap",
-      graph: serializeWorkflow(doc),
-      lists: {},
-      count: 6,
-      concurrency: 2,
-      seed: 7,
-      seedPolicy: "increment" as const,
-      mode: "random" as const,
-    };
+    const setup = { ...setupFor(doc), id: "b-cap" };
     const name = `runs-cap-${Math.random().toString(36).slice(2)}`;
     const fal = scriptedFal(new Set([5, 6]));
     const saver = memorySaver();
@@ -152,5 +154,44 @@ describe("run history cap and batches", () => {
     expect(kept.every((r) => r.status === "completed")).toBe(true);
     c2.dispose();
     history2.close();
+  });
+
+  it("BAT-05 a run whose submit was out when the page died (no request id stored) is not sent again, and says it may have run", async () => {
+    const doc = starter();
+    const setup = { ...setupFor(doc), id: "b-unconfirmed", count: 2, concurrency: 1 };
+    const prepared = prepareBatch(registry, doc, setup);
+    const name = `runs-unconfirmed-${Math.random().toString(36).slice(2)}`;
+    const history = await openRunHistory(name);
+    const job = prepared.runs[0].job!;
+    // Written before the submit; the page died before fal's answer (its request id) was stored.
+    await history.put({
+      id: "run-0",
+      endpoint: job.endpoint,
+      input: job.input,
+      cacheKey: "",
+      outputNodeId: job.outputNodeId,
+      sourceMap: job.sourceMap,
+      graph: job.graph,
+      title: job.title,
+      status: "pending",
+      createdAt: 1,
+      images: [],
+      batch: job.batch,
+    });
+    const saver = memorySaver();
+    saver.saved = { setup: prepared.setup, runIds: { 0: "run-0" }, paused: false, cancelled: false, finished: false };
+    const fal = scriptedFal(new Set());
+    const c = createRunController({ runner: fal.runner, history, fetchImage: async () => null });
+    await c.init();
+    const b = createBatchRunner({ controller: async () => c, saver, registry });
+    expect(await b.resumeSaved()).toBe(true);
+    await b.done();
+    expect(fal.submits()).toBe(1); // run 1 only
+    const [first, second] = b.get()!.items;
+    expect(first).toMatchObject({ state: "failed", runId: "run-0" });
+    expect(first.problem).toMatch(/not resent; it may still have run at fal/);
+    expect(second.state).toBe("done");
+    c.dispose();
+    history.close();
   });
 });
