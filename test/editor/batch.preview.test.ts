@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { loadWorkflow, type WorkflowDocument } from "../../src/graph";
 import { starterDocument } from "../../src/editor/starter";
-import { prepareBatch, type BatchSetup } from "../../src/editor/batch/batchRun";
+import { estimateSeconds, prepareBatch, type BatchSetup } from "../../src/editor/batch/batchRun";
+import type { RunRecord } from "../../src/editor/run/types";
 import { rowFaults } from "../../src/editor/batch/previewGrid";
 
 function starter(): WorkflowDocument {
@@ -80,5 +81,21 @@ describe("the batch preview grid", () => {
       [1, 2, []],
       [2, 2, []],
     ]);
+  });
+});
+
+describe("the time estimate before a batch is sent", () => {
+  const took = (seconds: number, extra: Partial<RunRecord> = {}) =>
+    ({ status: "completed", createdAt: 1000, finishedAt: 1000 + seconds * 1000, ...extra }) as RunRecord;
+
+  it("is the median of the last 20 finished runs, times the requests over the concurrency", () => {
+    const runs = [took(10), took(2), took(4), took(100, { status: "failed" }), took(50, { cachedFrom: "x" })];
+    // Median of 10, 2, 4 is 4 s; 7 requests 2 at a time make 4 rounds.
+    expect(estimateSeconds(runs, 7, 2)).toBe(16);
+    expect(estimateSeconds([...Array(20).fill(took(1)), took(99)], 1, 1)).toBe(1);
+  });
+
+  it("is undefined without a finished run to go by", () => {
+    expect(estimateSeconds([took(5, { status: "failed" })], 3, 1)).toBeUndefined();
   });
 });
