@@ -17,7 +17,7 @@ import {
   type BatchSetup,
   type PreparedBatch,
 } from "./batchRun";
-import { LabeledSelect } from "../kit/LabeledSelect";
+import { LabeledInput, LabeledSelect } from "../kit/LabeledSelect";
 import { ListsEditor } from "./ListsEditor";
 import { PreviewTable } from "./PreviewTable";
 import { createListStore, listTexts } from "./lists";
@@ -104,18 +104,16 @@ function Options({
 }) {
   return (
     <div className="bt-opts">
-      <label>
-        <span className="bt-label">Count</span>
-        <input
-          className="input num"
-          type="number"
-          min={1}
-          max={1000}
-          aria-label="Runs per row"
-          value={value.count}
-          onChange={(e) => set({ count: Math.max(1, Math.min(1000, Math.floor(Number(e.target.value) || 1))) })}
-        />
-      </label>
+      <LabeledInput
+        label="Count"
+        labelClass="bt-label"
+        ariaLabel="Runs per row"
+        type="number"
+        min={1}
+        max={1000}
+        value={value.count}
+        onChange={(e) => set({ count: Math.max(1, Math.min(1000, Math.floor(Number(e.target.value) || 1))) })}
+      />
       <LabeledSelect
         label="At a time"
         labelClass="bt-label"
@@ -143,16 +141,14 @@ function Options({
         ]}
         onChange={(mode) => set({ mode })}
       />
-      <label>
-        <span className="bt-label">Batch seed</span>
-        <input
-          className="input num"
-          type="number"
-          aria-label="Batch seed"
-          value={value.seed}
-          onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
-        />
-      </label>
+      <LabeledInput
+        label="Batch seed"
+        labelClass="bt-label"
+        ariaLabel="Batch seed"
+        type="number"
+        value={value.seed}
+        onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
+      />
       {outputs.length > 1 && (
         <LabeledSelect
           label="Sampler"

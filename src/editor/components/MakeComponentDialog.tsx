@@ -1,6 +1,6 @@
 /** The make-component dialog: a name, and which fields the instances show. Loaded on first open (ui.tsx). */
 import { useMemo, useState } from "react";
-import { Modal } from "../kit/Modal";
+import { ModalForm } from "../kit/ModalForm";
 import { useEditorInstance } from "../store/react";
 import { exposeChoices, makeComponent, type ExposeChoice } from "./commands";
 
@@ -25,55 +25,46 @@ export default function MakeComponentForm({ ids, onClose }: { ids: readonly stri
       return next;
     });
   return (
-    <Modal title="Make component" onClose={onClose} width={520}>
-      <form
-        className="make-comp"
-        data-testid="make-component-dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <p>
-          The {ids.length} selected node{ids.length > 1 ? "s" : ""} become one node. Wires that cross the selection
-          become its ports.
-        </p>
-        <label className="field-label" htmlFor="make-comp-name">
-          Name
-        </label>
-        <input
-          id="make-comp-name"
-          className="input"
-          value={name}
-          placeholder="e.g. Style stack"
-          maxLength={80}
-          onChange={(e) => (setName(e.target.value), setError(null))}
-        />
-        <fieldset className="make-comp-fields">
-          <legend>Fields shown on the component</legend>
-          {choices.length === 0 && <div className="muted">These nodes have no fields.</div>}
-          {choices.map((c) => (
-            <label key={c.id} className="make-comp-field">
-              <input type="checkbox" checked={picked.has(c.id)} onChange={() => toggle(c)} />
-              <span>{c.label}</span>
-              {c.changed && <span className="muted small">changed</span>}
-            </label>
-          ))}
-        </fieldset>
-        {error && (
-          <div className="field-msg error" role="alert">
-            {error}
-          </div>
-        )}
-        <div className="modal-foot">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={!name.trim()}>
-            Make component
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <ModalForm
+      title="Make component"
+      onClose={onClose}
+      onSubmit={submit}
+      width={520}
+      className="make-comp"
+      testId="make-component-dialog"
+      error={error}
+      foot={
+        <button type="submit" className="btn primary" disabled={!name.trim()}>
+          Make component
+        </button>
+      }
+    >
+      <p>
+        The {ids.length} selected node{ids.length > 1 ? "s" : ""} become one node. Wires that cross the selection become
+        its ports.
+      </p>
+      <label className="field-label" htmlFor="make-comp-name">
+        Name
+      </label>
+      <input
+        id="make-comp-name"
+        className="input"
+        value={name}
+        placeholder="e.g. Style stack"
+        maxLength={80}
+        onChange={(e) => (setName(e.target.value), setError(null))}
+      />
+      <fieldset className="make-comp-fields">
+        <legend>Fields shown on the component</legend>
+        {choices.length === 0 && <div className="muted">These nodes have no fields.</div>}
+        {choices.map((c) => (
+          <label key={c.id} className="make-comp-field">
+            <input type="checkbox" checked={picked.has(c.id)} onChange={() => toggle(c)} />
+            <span>{c.label}</span>
+            {c.changed && <span className="muted small">changed</span>}
+          </label>
+        ))}
+      </fieldset>
+    </ModalForm>
   );
 }

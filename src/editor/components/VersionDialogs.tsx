@@ -4,7 +4,7 @@
  */
 import { useMemo, useState } from "react";
 import type { VersionBump } from "../../graph";
-import { Modal } from "../kit/Modal";
+import { ModalForm } from "../kit/ModalForm";
 import { useEditorInstance } from "../store/react";
 import {
   BUMP_MEANING,
@@ -65,33 +65,25 @@ function PublishDialog({ defKey, onClose }: { defKey: string; onClose(): void })
     editor.ui.toast(`Published ${title} ${version} to ${r.file}`, "success");
   };
   return (
-    <Modal title="Publish to library" onClose={onClose} width={560}>
-      <form
-        className="version-dialog"
-        data-testid="publish-dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <PublishBody plan={plan} bump={bump} setBump={setBump} />
-        {error && (
-          <div className="field-msg error" role="alert">
-            {error}
-          </div>
-        )}
-        <div className="modal-foot">
-          <button type="button" className="btn" onClick={onClose}>
-            {version ? "Cancel" : "Close"}
+    <ModalForm
+      title="Publish to library"
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      width={560}
+      className="version-dialog"
+      testId="publish-dialog"
+      error={error}
+      cancel={version ? "Cancel" : "Close"}
+      foot={
+        version && (
+          <button type="submit" className="btn primary" disabled={busy} data-testid="publish-submit">
+            Publish {version}
           </button>
-          {version && (
-            <button type="submit" className="btn primary" disabled={busy} data-testid="publish-submit">
-              Publish {version}
-            </button>
-          )}
-        </div>
-      </form>
-    </Modal>
+        )
+      }
+    >
+      <PublishBody plan={plan} bump={bump} setBump={setBump} />
+    </ModalForm>
   );
 }
 
@@ -162,28 +154,23 @@ function UpdateDialog({ instance, onClose }: { instance: string; onClose(): void
     );
   };
   return (
-    <Modal title="Update component" onClose={onClose} width={560}>
-      <form
-        className="version-dialog"
-        data-testid="update-dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          run();
-        }}
-      >
-        {"reason" in plan ? <p>There is nothing to update: {plan.reason}.</p> : <UpdateBody plan={plan} />}
-        <div className="modal-foot">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
+    <ModalForm
+      title="Update component"
+      onClose={onClose}
+      onSubmit={run}
+      width={560}
+      className="version-dialog"
+      testId="update-dialog"
+      foot={
+        !("reason" in plan) && (
+          <button type="submit" className="btn primary" data-testid="update-submit">
+            {plan.major ? "Update this instance" : "Update"}
           </button>
-          {!("reason" in plan) && (
-            <button type="submit" className="btn primary" data-testid="update-submit">
-              {plan.major ? "Update this instance" : "Update"}
-            </button>
-          )}
-        </div>
-      </form>
-    </Modal>
+        )
+      }
+    >
+      {"reason" in plan ? <p>There is nothing to update: {plan.reason}.</p> : <UpdateBody plan={plan} />}
+    </ModalForm>
   );
 }
 

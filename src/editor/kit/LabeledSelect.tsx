@@ -1,3 +1,5 @@
+import type { InputHTMLAttributes } from "react";
+
 /** A labelled drop-down of a few options, as the sweep and batch windows set their options. */
 export function LabeledSelect<T extends string | number>(p: {
   label: string;
@@ -27,6 +29,24 @@ export function LabeledSelect<T extends string | number>(p: {
           </option>
         ))}
       </select>
+    </label>
+  );
+}
+
+/** A labelled number or short text field, beside the drop-downs of the sweep and batch windows. */
+export function LabeledInput({
+  label,
+  labelClass,
+  ariaLabel,
+  ...input
+}: { label: string; labelClass: string; ariaLabel: string } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  "className" | "aria-label"
+>) {
+  return (
+    <label>
+      <span className={labelClass}>{label}</span>
+      <input className="input num" aria-label={ariaLabel} {...input} />
     </label>
   );
 }

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { Modal } from "../kit/Modal";
+import { ModalForm } from "../kit/ModalForm";
 import { useEditorInstance } from "../store/react";
 import { dialogsOf, getSession } from "../persistence/boot";
 import type { OpenOutcome, Session } from "../persistence/session";
@@ -99,38 +100,36 @@ function NameDialog() {
     }
   };
   return (
-    <Modal title="Save as" onClose={close} width={420}>
-      <form
-        data-testid="save-as-dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        className="lg-form"
-      >
-        <label className="muted" htmlFor="lg-save-name">
-          Name
-        </label>
-        <input
-          id="lg-save-name"
-          className="input"
-          data-testid="save-as-name"
-          value={name}
-          maxLength={120}
-          onChange={(e) => setName(e.target.value)}
-          autoFocus
-        />
-        {error && <div className="callout error">{error}</div>}
-        <div className="modal-foot">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={!name.trim()} data-testid="save-as-submit">
-            Save
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <ModalForm
+      title="Save as"
+      onClose={close}
+      onSubmit={() => void submit()}
+      width={420}
+      className="lg-form"
+      testId="save-as-dialog"
+    >
+      <label className="muted" htmlFor="lg-save-name">
+        Name
+      </label>
+      <input
+        id="lg-save-name"
+        className="input"
+        data-testid="save-as-name"
+        value={name}
+        maxLength={120}
+        onChange={(e) => setName(e.target.value)}
+        autoFocus
+      />
+      {error && <div className="callout error">{error}</div>}
+      <div className="modal-foot">
+        <button type="button" className="btn" onClick={close}>
+          Cancel
+        </button>
+        <button type="submit" className="btn primary" disabled={!name.trim()} data-testid="save-as-submit">
+          Save
+        </button>
+      </div>
+    </ModalForm>
   );
 }
 

@@ -6,7 +6,7 @@
 import { useMemo, useState } from "react";
 import { serializeWorkflow, type WorkflowNode } from "../../graph";
 import type { SweepSpec } from "../../teach/sweep";
-import { LabeledSelect } from "../kit/LabeledSelect";
+import { LabeledInput, LabeledSelect } from "../kit/LabeledSelect";
 import { Modal } from "../kit/Modal";
 import { useEditor, useEditorStore, useUiApi } from "../store/react";
 import { useRuntime } from "../run/runtime";
@@ -212,16 +212,14 @@ function SweepOptions(p: {
   const [concurrency, setConcurrency] = p.concurrency;
   return (
     <div className="sw-opts">
-      <label>
-        <span className="sw-label">Seed</span>
-        <input
-          className="input num"
-          aria-label="Seed for every cell"
-          placeholder="from the workflow"
-          value={seed}
-          onChange={(e) => setSeed(e.target.value)}
-        />
-      </label>
+      <LabeledInput
+        label="Seed"
+        labelClass="sw-label"
+        ariaLabel="Seed for every cell"
+        placeholder="from the workflow"
+        value={seed}
+        onChange={(e) => setSeed(e.target.value)}
+      />
       <LabeledSelect
         label="At a time"
         labelClass="sw-label"
