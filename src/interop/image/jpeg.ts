@@ -9,9 +9,8 @@ import { buildUserCommentTiff, readUserComment } from "./exif";
 import {
   DEFAULT_METADATA_LIMITS,
   PARAMETERS_KEYWORD,
-  checkEntries,
   readGuarded,
-  sniffImage,
+  writeGuarded,
   type ReadStats,
   type MetadataEntry,
   type MetadataLimits,
@@ -142,10 +141,7 @@ function exifSegment(text: string): Uint8Array | null {
  * when there was EXIF anyway.
  */
 export function writeJpegText(jpeg: Uint8Array, entries: readonly MetadataEntry[]): WriteMetadataResult {
-  try {
-    if (sniffImage(jpeg) !== "jpeg") return { ok: false, error: "not a JPEG file (SOI marker missing)" };
-    const bad = checkEntries(entries);
-    if (bad) return { ok: false, error: bad };
+  return writeGuarded(jpeg, "jpeg", entries, () => {
     const { segments, warnings, sosAt } = walkJpeg(jpeg, { ...DEFAULT_METADATA_LIMITS, maxChunks: Infinity });
     if (sosAt < 0) return { ok: false, error: `not a complete JPEG: ${warnings[0] ?? "no scan found"}` };
     const notes: string[] = [];
@@ -178,9 +174,7 @@ export function writeJpegText(jpeg: Uint8Array, entries: readonly MetadataEntry[
     if (lead === kept.length) parts.push(...ours);
     parts.push(jpeg.subarray(sosAt));
     return { ok: true, kind: "jpeg", bytes: concat(parts), notes: [...new Set(notes)] };
-  } catch (e) {
-    return { ok: false, error: `could not write JPEG metadata: ${(e as Error)?.message ?? String(e)}` };
-  }
+  });
 }
 
 /**

@@ -9,10 +9,9 @@ import { inflateCapped } from "./inflate";
 import {
   DEFAULT_METADATA_LIMITS,
   PARAMETERS_KEYWORD,
-  checkEntries,
   inflateCap,
   readGuarded,
-  sniffImage,
+  writeGuarded,
   type ReadStats,
   type MetadataEntry,
   type MetadataLimits,
@@ -104,10 +103,7 @@ function pngTextKeyword(b: Uint8Array, c: PngChunk): string | null {
  * one of those keywords are removed, so writing twice does not duplicate.
  */
 export function writePngText(png: Uint8Array, entries: readonly MetadataEntry[]): WriteMetadataResult {
-  try {
-    if (sniffImage(png) !== "png") return { ok: false, error: "not a PNG file (signature missing)" };
-    const bad = checkEntries(entries);
-    if (bad) return { ok: false, error: bad };
+  return writeGuarded(png, "png", entries, () => {
     const { chunks, warnings, sawEnd } = walkPng(png, { ...DEFAULT_METADATA_LIMITS, maxChunks: Infinity });
     if (!sawEnd) return { ok: false, error: `not a complete PNG: ${warnings[0] ?? "no IEND chunk"}` };
     if (chunks[0]?.type !== "IHDR") return { ok: false, error: "not a valid PNG: the first chunk is not IHDR" };
@@ -120,9 +116,7 @@ export function writePngText(png: Uint8Array, entries: readonly MetadataEntry[])
       if (c.type === "IHDR") for (const e of entries) parts.push(textChunk(e));
     }
     return { ok: true, kind: "png", bytes: concat(parts) };
-  } catch (e) {
-    return { ok: false, error: `could not write PNG metadata: ${(e as Error)?.message ?? String(e)}` };
-  }
+  });
 }
 
 /** One text chunk's keyword and text, or why it was skipped. */

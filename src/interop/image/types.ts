@@ -138,3 +138,24 @@ export function readGuarded(
     return { ok: false, error: `could not read ${name} metadata: ${(e as Error)?.message ?? String(e)}` };
   }
 }
+
+/**
+ * The frame every metadata writer shares: the file is of its kind, the entries can be written,
+ * and a throw comes back as an error naming the format.
+ */
+export function writeGuarded(
+  bytes: Uint8Array,
+  kind: ImageKind,
+  entries: readonly MetadataEntry[],
+  write: () => WriteMetadataResult,
+): WriteMetadataResult {
+  const { name, missing } = FORMATS[kind];
+  try {
+    if (sniffImage(bytes) !== kind) return { ok: false, error: `not a ${name} file (${missing})` };
+    const bad = checkEntries(entries);
+    if (bad) return { ok: false, error: bad };
+    return write();
+  } catch (e) {
+    return { ok: false, error: `could not write ${name} metadata: ${(e as Error)?.message ?? String(e)}` };
+  }
+}
