@@ -26,7 +26,7 @@ const editor = createEditor({
   document: starter(),
   arrange: (added, existing) => {
     const view = canvasViewOf(editor);
-    for (const n of added) view.placed.add(n.id);
+    view.placed.add(added.map((n) => n.id));
     return arrangeAdded(view, added, existing, (t) => registry.get(t));
   },
 });

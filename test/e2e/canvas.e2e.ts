@@ -9,6 +9,7 @@ import fc from "fast-check";
 import {
   LAPTOP_SIZES,
   backendKnown,
+  canvasSettled,
   dragBetween,
   handle,
   node,
@@ -209,6 +210,7 @@ const onBarePane = (page: Page, at: { x: number; y: number }, clear = 0) =>
 /** Waits until the view has stopped moving (the first fit, a refit after the banner): two equal reads. */
 async function viewSettled(page: Page) {
   await backendKnown(page);
+  await canvasSettled(page);
   let last = "";
   await expect
     .poll(async () => {
@@ -223,8 +225,11 @@ async function viewSettled(page: Page) {
     .toBe(true);
 }
 
-/** Drags a wire out of a node's output and drops it on bare canvas; picks the first node offered. */
-async function wireOut(page: Page, pick: number, at: { x: number; y: number }): Promise<boolean> {
+/**
+ * Drags a wire out of an output (the `pick`th one a user can press on, or the first of node `pick`)
+ * and drops it on bare canvas; picks the first node offered.
+ */
+async function wireOut(page: Page, pick: number | string, at: { x: number; y: number }): Promise<boolean> {
   // Outputs a user can press on: on screen, not under anything.
   const outs = await page.$$eval(".react-flow__handle.source", (hs) =>
     hs
@@ -235,12 +240,31 @@ async function wireOut(page: Page, pick: number, at: { x: number; y: number }): 
       .map((h) => ({ node: (h as HTMLElement).dataset.nodeid!, port: (h as HTMLElement).dataset.handleid! })),
   );
   if (!outs.length || !(await onBarePane(page, at, 60))) return false;
-  const from = outs[pick % outs.length];
+  // Held within 40 px of the canvas's edge, a wire pans the view (xyflow's auto-pan), for longer
+  // the busier the machine: the drop then lands wherever the view has gone.
+  const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
+  const edge = Math.min(at.x - pane.x, pane.x + pane.width - at.x, at.y - pane.y, pane.y + pane.height - at.y);
+  if (edge < 60) return false;
+  const from = typeof pick === "string" ? outs.find((o) => o.node === pick) : outs[pick % outs.length];
+  if (!from) return false;
   // Pressed only once the port stays put: a view still settling would turn the press into a pan.
   const h = await settledCenter(handle(page, from.node, from.port, "source"));
   await page.mouse.move(h.x, h.y);
+  // What the press lands on, to say so if it does not start a wire.
+  await page.evaluate(() =>
+    window.addEventListener(
+      "pointerdown",
+      (e) => ((window as unknown as { pressed: string }).pressed = (e.target as Element).className.toString()),
+      { capture: true, once: true },
+    ),
+  );
   await page.mouse.down();
   await page.mouse.move(h.x + 30, h.y + 10, { steps: 4 });
+  await expect
+    .poll(() => page.locator(".react-flow__connectionline").count(), {
+      message: `a wire from ${from.node}.${from.port}; pressed ${await page.evaluate(() => (window as unknown as { pressed: string }).pressed)}`,
+    })
+    .toBe(1);
   await page.mouse.move(at.x, at.y, { steps: 10 });
   await page.mouse.up();
   const search = page.getByLabel("Search nodes");
@@ -255,6 +279,8 @@ async function wireOut(page: Page, pick: number, at: { x: number; y: number }): 
 
 /** Performs one addition as a user would; returns false when the spot was not empty canvas. */
 async function add(page: Page, a: Addition): Promise<boolean> {
+  // Whatever the last addition placed, and the first fit, are where they stay before a press.
+  await canvasSettled(page);
   const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
   const at = "fx" in a ? { x: pane.x + pane.width * a.fx, y: pane.y + pane.height * a.fy } : null;
   if (a.kind === "sidebar") await page.locator(".sidebar").getByRole("button", { name: a.item, exact: true }).click();
@@ -309,10 +335,9 @@ describe("#1 a new node never covers another", () => {
               const before = (await nodeIds(page)).length;
               if (!(await add(page, a))) continue;
               await expect.poll(async () => (await nodeIds(page!)).length).toBe(before + 1);
-              // A new node is placed by an estimate of its size, then moved clear once drawn if it must.
-              await expect
-                .poll(async () => overlapping(await nodeBoxes(page!)), { message: `after ${JSON.stringify(a)}` })
-                .toEqual([]);
+              // A new node is placed by an estimate of its size, hidden; once drawn, moved clear if it must, and shown.
+              await canvasSettled(page);
+              expect(overlapping(await nodeBoxes(page)), `after ${JSON.stringify(a)}`).toEqual([]);
             }
           } catch (e) {
             await screenshot(page, `FAILED-additions-${size.width}x${size.height}`);
@@ -332,12 +357,14 @@ describe("#1 a new node never covers another", () => {
       shootOnFailure(ctx, () => page);
       await add(page, { kind: "sidebar", item: "LoRA" });
       await expect.poll(async () => (await nodeIds(page)).length).toBe(5);
+      await canvasSettled(page);
       expect(overlapping(await nodeBoxes(page))).toEqual([]);
       await screenshot(page, `sidebar-lora-${size.width}x${size.height}`);
       const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
       const spot = { x: pane.x + pane.width * 0.82, y: pane.y + pane.height * 0.12 };
       await add(page, { kind: "paste", fx: 0.82, fy: 0.12 });
       await expect.poll(async () => (await nodeIds(page)).length).toBe(6);
+      await canvasSettled(page);
       const pasted = (await nodeBoxes(page)).find((n) => n.id.startsWith("lora") && Math.abs(n.x - spot.x) < 40);
       expect(pasted, "the pasted LoRA's top-left at the cursor").toBeTruthy();
       expect(overlapping(await nodeBoxes(page))).toEqual([]);
@@ -357,12 +384,10 @@ describe("#1 every way of adding places clear of the others", () => {
       const at = { x: p.x + p.width + 30, y: p.y + p.height * 0.45 };
       expect(await onBarePane(page, at, 40)).toBe(true);
       const before = await nodeIds(page);
-      const outs = await page.$$eval(".react-flow__handle.source", (hs) =>
-        hs.map((h) => (h as HTMLElement).dataset.nodeid),
-      );
-      expect(await wireOut(page, outs.indexOf("prompt"), at)).toBe(true);
+      expect(await wireOut(page, "prompt", at)).toBe(true);
       await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
-      await expect.poll(async () => overlapping(await nodeBoxes(page))).toEqual([]);
+      await canvasSettled(page);
+      expect(overlapping(await nodeBoxes(page))).toEqual([]);
       // Every port is still reachable: the point at its centre hits the port itself.
       const hidden = await page.$$eval(".react-flow__handle", (hs) =>
         hs
@@ -379,6 +404,26 @@ describe("#1 every way of adding places clear of the others", () => {
     }
   });
 
+  it("an output port hovered grows in place, so a press on it starts a wire, never a node drag", async (ctx) => {
+    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    await viewSettled(page);
+    const out = handle(page, "prompt", "conditioning", "source");
+    const before = await settledCenter(out);
+    await page.mouse.move(before.x, before.y);
+    // Hovered (grown, filled): still centred where it was, and still what the pointer is on.
+    await expect.poll(() => out.evaluate((h) => getComputedStyle(h).transform)).toMatch(/^matrix\(1\.35,/);
+    const hovered = await settledCenter(out);
+    expect(Math.abs(hovered.x - before.x)).toBeLessThan(0.5);
+    expect(Math.abs(hovered.y - before.y)).toBeLessThan(0.5);
+    await page.mouse.down();
+    await page.mouse.move(before.x + 40, before.y + 30, { steps: 4 });
+    await expect.poll(() => page.locator(".react-flow__connectionline").count()).toBe(1);
+    await page.keyboard.press("Escape");
+    await page.mouse.up();
+    await context.close();
+  });
+
   it("three LoRAs dragged to the same spot near the right edge do not stack, and none lands off screen", async (ctx) => {
     const { page, context } = await openEditor(b, srv.url, SIZES[1]);
     shootOnFailure(ctx, () => page);
@@ -388,7 +433,8 @@ describe("#1 every way of adding places clear of the others", () => {
       expect(await add(page, { kind: "drag", item: "LoRA", fy: 0.15 })).toBe(true);
       await expect.poll(async () => (await nodeIds(page)).length).toBe(before + 1);
     }
-    await expect.poll(async () => overlapping(await nodeBoxes(page))).toEqual([]);
+    await canvasSettled(page);
+    expect(overlapping(await nodeBoxes(page))).toEqual([]);
     const all = await nodeBoxes(page);
     // The view is full at this size: a LoRA may go just past its edge, but never wholly off screen.
     for (const n of all.filter((n) => n.id.startsWith("lora")))

@@ -130,24 +130,42 @@ export async function backendKnown(page: Page) {
 export async function settledCenter(el: Locator): Promise<{ x: number; y: number }> {
   let last: { x: number; y: number } | null = null;
   await expect
-    .poll(async () => {
-      const now = await el.evaluate(async (e) => {
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        const r = e.getBoundingClientRect();
-        const p = { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-        const hit = document.elementFromPoint(p.x, p.y);
-        return hit && (hit === e || e.contains(hit)) ? p : null;
-      });
-      const settled = !!now && !!last && now.x === last.x && now.y === last.y;
-      last = now;
-      return settled;
-    })
+    .poll(
+      async () => {
+        const now = await el.evaluate(async (e) => {
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          const r = e.getBoundingClientRect();
+          const p = { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+          const hit = document.elementFromPoint(p.x, p.y);
+          return hit && (hit === e || e.contains(hit)) ? p : null;
+        });
+        const settled = !!now && !!last && now.x === last.x && now.y === last.y;
+        last = now;
+        return settled;
+      },
+      // A node just added is hidden until placed: on a busy machine its first draw can take seconds.
+      { timeout: SETTLE_TIMEOUT },
+    )
     .toBe(true);
   return last!;
 }
 
+/** How long a test waits for the canvas to settle (first fit, new nodes placed) on a busy machine. */
+export const SETTLE_TIMEOUT = 30_000;
+
+/**
+ * Waits until the canvas has made its first fit and no node just added is waiting to be placed by
+ * its drawn size (such a node is hidden, with class `placing`): until then a press can land where
+ * a node or the view is about to move.
+ */
+export async function canvasSettled(page: Page) {
+  await page.locator('.canvas[data-view="ready"]').waitFor({ timeout: SETTLE_TIMEOUT });
+  await expect.poll(() => page.locator(".react-flow__node.placing").count(), { timeout: SETTLE_TIMEOUT }).toBe(0);
+}
+
 export async function dragBetween(page: Page, from: Locator, to: Locator) {
   await backendKnown(page);
+  await canvasSettled(page);
   const a = await settledCenter(from);
   const b = await settledCenter(to);
   await page.mouse.move(a.x, a.y);

@@ -26,6 +26,28 @@ describe("xyflow adapters", () => {
     expect(s.getState().document.nodes[1].position).toEqual({ x: 100, y: 0 });
   });
 
+  it("draw a node waiting to be placed by its drawn size as class placing (hidden), in batches oldest first, until it is placed", () => {
+    const s = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
+    const a = s.addNode("lora", { x: 0, y: 0 });
+    const b = s.addNode("lora", { x: 100, y: 0 });
+    const c = s.addNode("lora", { x: 200, y: 0 });
+    const view = createCanvasView();
+    const derive = createNodeDeriver(stubRegistry, view);
+    const seen: number[] = [];
+    view.placed.subscribe(() => seen.push(view.placed.version));
+    view.placed.add([b, c]);
+    view.placed.add([a]);
+    expect(view.placed.batches()).toEqual([[b, c], [a]]);
+    const waiting = derive(s.getState().document.nodes, new Set(), null);
+    expect(waiting.map((n) => n.className)).toEqual(["placing", "placing", "placing"]);
+    view.placed.delete([b, a]);
+    expect(view.placed.batches()).toEqual([[c]]);
+    const shown = derive(s.getState().document.nodes, new Set(), null);
+    expect(shown.map((n) => n.className)).toEqual([undefined, undefined, "placing"]);
+    expect(shown[2]).toBe(waiting[2]);
+    expect(seen).toHaveLength(3);
+  });
+
   it("when culling, give a node never measured an estimated size and handles (so xyflow can cull it unmounted), and a measured node neither (xyflow would re-read the estimate over its measured handles)", () => {
     const s = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
     const lora = s.addNode("lora", { x: 0, y: 0 });

@@ -47,7 +47,7 @@ export function Canvas() {
   const savedFar = useEditor((s) => !s.scope.length && s.viewport.zoom < LOD_ZOOM);
   const { nodes, edges, near, progress, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop } =
     useFlowElements(far || savedFar);
-  const { onMoveStart, onMoveEnd, defaultViewport } = useViewportFit(canvasRef, culled, !!progress);
+  const { onMoveStart, onMoveEnd, defaultViewport, ready } = useViewportFit(canvasRef, culled, !!progress);
   useFocusReveal();
   useZoomType(canvasRef);
   useEffect(() => {
@@ -71,6 +71,7 @@ export function Canvas() {
       ref={canvasRef}
       className={`canvas ${far ? "far" : ""} ${inside ? "in-component" : ""}`}
       data-mounted={nodes.length}
+      data-view={ready ? "ready" : "fitting"}
       onDoubleClick={onDoubleClick}
       onDragOver={onDragOver}
       onDragLeave={onDragLeave}

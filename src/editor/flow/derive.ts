@@ -17,6 +17,7 @@ interface CachedNode {
   estimated: boolean;
   selected: boolean;
   hidden: boolean;
+  placing: boolean;
   position: XY;
   size: { width: number; height: number } | undefined;
   rf: GraphFlowNode;
@@ -29,8 +30,11 @@ interface CachedNode {
  * changed) looks at the dragged nodes alone: at 5,000 nodes a pass over all of them each frame
  * cost more than the frame's own work.
  */
-export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "nodeSizes" | "typeSizes">) {
-  const { nodeSizes, typeSizes } = view;
+export function createNodeDeriver(
+  registry: Registry,
+  view: Pick<CanvasView, "nodeSizes" | "typeSizes"> & { placed?: Pick<CanvasView["placed"], "has" | "version"> },
+) {
+  const { nodeSizes, typeSizes, placed } = view;
   let cache = new Map<string, CachedNode>();
   let last: GraphFlowNode[] = [];
   /** Where each node id sits in `last`, and what it was derived from. */
@@ -41,11 +45,13 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
     drag: ReadonlyMap<string, XY> | null;
     estimate: boolean;
     hidden: boolean;
+    placing: number;
   } | null = null;
 
   function entryFor(n: WorkflowNode, sel: boolean, pos: XY, estimate: boolean, hidden: boolean): CachedNode {
     const prev = cache.get(n.id);
     const size = nodeSizes.get(n.id);
+    const placing = !!placed?.has(n.id);
     if (
       prev &&
       prev.type === n.type &&
@@ -54,6 +60,7 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
       prev.position.y === pos.y &&
       prev.size === size &&
       prev.hidden === hidden &&
+      prev.placing === placing &&
       prev.estimated === (estimate && !size)
     )
       return prev;
@@ -71,11 +78,14 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
       zIndex: registry.get(n.type)?.inert ? -1 : undefined,
       // Zoomed far out, a big graph is drawn by FarLayer; xyflow keeps the nodes for fitting and bounds.
       hidden,
+      // Just added, waiting to be placed by its drawn size (flow/settle.ts): drawn, but invisible
+      // and out of the pointer's way (styles.css), so nobody grabs it where it will not stay.
+      ...(placing ? { className: "placing" } : {}),
       // Inside a component, its ports' stand-ins are wired to but never moved, copied or deleted;
       // selected, the inspector lists the ports (to remove one).
       ...(isPortStandIn(n) ? { draggable: false, deletable: false } : {}),
     };
-    return { type: n.type, estimated: estimate && !size, selected: sel, hidden, position: pos, size, rf };
+    return { type: n.type, estimated: estimate && !size, selected: sel, hidden, placing, position: pos, size, rf };
   }
 
   /** Only `drag` changed since the last call: re-derive the nodes in it now or before, nothing else. */
@@ -114,7 +124,8 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
       from.nodes === nodes &&
       from.selected === selected &&
       from.estimate === estimate &&
-      from.hidden === hidden
+      from.hidden === hidden &&
+      from.placing === (placed?.version ?? 0)
     )
       return dragFrame(drag);
     const next = new Map<string, CachedNode>();
@@ -130,7 +141,7 @@ export function createNodeDeriver(registry: Registry, view: Pick<CanvasView, "no
       if (same && last[i] !== entry.rf) same = false;
     }
     cache = next;
-    from = { nodes, selected, drag, estimate, hidden };
+    from = { nodes, selected, drag, estimate, hidden, placing: placed?.version ?? 0 };
     // The same array when nothing changed: xyflow then skips re-adopting every node.
     if (same) return last;
     return (last = out);

@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import { useReactFlow, type ReactFlowInstance } from "@xyflow/react";
-import type { Registry, WorkflowDocument } from "../../graph";
+import type { Registry, WorkflowDocument, WorkflowNode, XY } from "../../graph";
 import { layoutDocument } from "../engine";
 import type { Editor } from "../store";
 import { useEditor, useEditorInstance } from "../store/react";
@@ -129,36 +129,105 @@ function whenDrawn(
   return () => void (stopped = true);
 }
 
+/** Frames a new node may wait, drawn, for its size to hold before it is shown where it is. */
+const MAX_SETTLE_FRAMES = 240;
+
 /**
  * A node just added was placed by an estimate of its size; drawn, it can be taller (an error line
- * under an empty required field). Once drawn, it moves clear of the others if it now covers one.
+ * under an empty required field). It stays hidden (view.placed) until it has been drawn at a size
+ * that holds for two frames, then moves clear of the others if it now covers one, and shows.
+ *
+ * Nothing but the node itself ends the wait: not a later edit, a pan or another addition (each
+ * batch is placed in turn, against the ones before it). On a busy machine the first draw can take
+ * seconds; a wait cancelled by whatever changed the document meanwhile left nodes stacked.
  */
 function useSettleAdded(): void {
   const editor = useEditorInstance();
   const view = canvasViewOf(editor);
   const flow = useReactFlow<GraphFlowNode>();
   useEffect(() => {
-    let cancel: (() => void) | null = null;
-    const off = editor.store.subscribe((s, prev) => {
-      if (s.document === prev.document || !view.placed.size) return;
-      const added = s.document.nodes.filter((n) => view.placed.has(n.id));
-      view.placed.clear();
-      if (!added.length || s.document.nodes.length >= CULL_FROM_NODES) return;
-      cancel?.();
-      cancel = whenDrawn(editor, flow, s.document, added, (drawn) => {
-        const ids = new Set(added.map((n) => n.id));
-        const existing = s.document.nodes.filter((n) => !ids.has(n.id));
-        const d = arrangeAdded(view, added, existing, (t) => editor.registry.get(t), drawn);
-        if (d.x || d.y)
-          editor.store.moveNodes(
-            added.map((n) => ({ id: n.id, position: { x: n.position.x + d.x, y: n.position.y + d.y } })),
-            { silent: true },
-          );
-      });
-    });
+    let raf = 0;
+    // Where each waiting node was put: moved since (a drag, an undo), it is the user's to place.
+    const at = new Map<string, XY>();
+    let last = "";
+    let frames = 0;
+    const tick = () => {
+      raf = 0;
+      const nodes = editor.store.getState().view.nodes;
+      const waiting = stillWaiting(view, flow, nodes, at);
+      if (!waiting.length) return;
+      const sizes = measured(flow, waiting);
+      const sig = sizes ? JSON.stringify([...sizes]) : "";
+      // Not drawn yet, it covers nothing: wait. Drawn, wait for its size to hold (or give up).
+      if (!sizes || (sig !== last && ++frames < MAX_SETTLE_FRAMES)) {
+        last = sig;
+        raf = requestAnimationFrame(tick);
+        return;
+      }
+      const moves = placeBatches(editor.store.registry, view, nodes, sizes);
+      if (moves.length) editor.store.moveNodes(moves, { silent: true });
+      for (const n of waiting) at.delete(n.id);
+      view.placed.delete(waiting.map((n) => n.id));
+      last = "";
+      frames = 0;
+    };
+    const wake = () => {
+      if (view.placed.size && !raf) raf = requestAnimationFrame(tick);
+    };
+    const offPlaced = view.placed.subscribe(wake);
+    const offStore = editor.store.subscribe(wake);
+    wake();
     return () => {
-      off();
-      cancel?.();
+      offPlaced();
+      offStore();
+      cancelAnimationFrame(raf);
     };
   }, [editor, view, flow]);
+}
+
+/**
+ * The nodes still waiting to be placed. Forgets those gone from the canvas, moved since they were
+ * put down or being dragged, and all of them on a culled canvas (only nodes on screen are drawn).
+ */
+function stillWaiting(
+  view: CanvasView,
+  flow: ReactFlowInstance<GraphFlowNode>,
+  nodes: readonly WorkflowNode[],
+  at: Map<string, XY>,
+): WorkflowNode[] {
+  const out: WorkflowNode[] = [];
+  const forget = new Set(view.placed.batches().flat());
+  if (nodes.length < CULL_FROM_NODES)
+    for (const n of nodes) {
+      if (!view.placed.has(n.id)) continue;
+      const was = at.get(n.id) ?? n.position;
+      at.set(n.id, was);
+      if (was.x !== n.position.x || was.y !== n.position.y || flow.getInternalNode(n.id)?.dragging) continue;
+      out.push(n);
+      forget.delete(n.id);
+    }
+  for (const id of forget) at.delete(id);
+  view.placed.delete(forget);
+  return out;
+}
+
+/** Where each batch of waiting nodes goes by its drawn size, clear of the others and of the batches before it. */
+function placeBatches(
+  registry: Registry,
+  view: CanvasView,
+  nodes: readonly WorkflowNode[],
+  drawn: ReadonlyMap<string, Size>,
+): { id: string; position: XY }[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  let placed = nodes.filter((n) => !drawn.has(n.id));
+  const moves: { id: string; position: XY }[] = [];
+  for (const ids of view.placed.batches()) {
+    const batch = ids.filter((id) => drawn.has(id)).map((id) => byId.get(id)!);
+    if (!batch.length) continue;
+    const d = arrangeAdded(view, batch, placed, (t) => registry.get(t), drawn);
+    const moved = batch.map((n) => ({ ...n, position: { x: n.position.x + d.x, y: n.position.y + d.y } }));
+    if (d.x || d.y) moves.push(...moved.map((n) => ({ id: n.id, position: n.position })));
+    placed = [...placed, ...moved];
+  }
+  return moves;
 }

@@ -43,10 +43,11 @@ export function useFlowElements(far: boolean) {
   const onCanvas = useOnCanvas(culled && far);
   const moving = useGroupDrag(doc.nodes, drag);
   const mount = useMountSlices(doc.nodes);
+  const placing = useSyncExternalStore(view.placed.subscribe, () => view.placed.version);
   const nodes = useMemo(
     () => deriveNodes(mount.shown, selectedNodes, moving, culled, onCanvas),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored
-    [deriveNodes, mount.shown, selectedNodes, moving, culled, onCanvas, sizeTick],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored, placing once a new node is placed
+    [deriveNodes, mount.shown, selectedNodes, moving, culled, onCanvas, sizeTick, placing],
   );
   const layout = useMemo(() => createLayoutCache(registry, view), [registry, view]);
   const movingKey = moving ? [...moving.keys()].join("\n") : "";

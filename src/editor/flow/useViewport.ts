@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, type RefObject } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import { useNodesInitialized, useReactFlow, type Viewport } from "@xyflow/react";
 import { useEditor, useEditorInstance, useUiApi } from "../store/react";
 import { canvasViewOf } from "./view";
@@ -40,12 +40,15 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
   const initialized = useNodesInitialized();
   // An empty first document is not fitted later: the first node added must not move the view.
   const firstFit = useRef(!!store.getState().document.viewport || store.getState().document.nodes.length === 0);
+  // Shown on the canvas (data-view="ready"): until then the view may still jump, e.g. under a press.
+  const [ready, setReady] = useState(firstFit.current);
   useEffect(() => {
     if (firstFit.current || mounting) return;
     const fit = () => {
       if (firstFit.current) return;
       firstFit.current = true;
       fitGraph(view, flow);
+      setReady(true);
     };
     if (initialized) return fit();
     // Culled big graphs never measure every node, but every node has an estimated size: fit on the
@@ -87,7 +90,7 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
     [store, view],
   );
   const defaultViewport = useMemo(() => store.getState().viewport, [store]);
-  return { onMoveStart, onMoveEnd, defaultViewport };
+  return { onMoveStart, onMoveEnd, defaultViewport, ready };
 }
 
 /** Reveals a node asked for by the problems list or the request view. */

@@ -19,8 +19,8 @@ export interface CanvasView {
   fitted: boolean;
   /** Lay the next document out again once it is drawn, if its nodes overlap (flow/settle.ts). */
   settle: boolean;
-  /** Nodes just added, placed by an estimate of their size: checked again once drawn (flow/settle.ts). */
-  readonly placed: Set<string>;
+  /** Nodes just added, placed by an estimate of their size: hidden until placed again once drawn (flow/settle.ts). */
+  readonly placed: Placing;
   /** Whether the view is moving (a pan, a wheel zoom, a fit): nodes that mount meanwhile come in light. */
   readonly motion: Motion;
 }
@@ -29,6 +29,63 @@ export interface Motion {
   readonly moving: boolean;
   set(moving: boolean): void;
   subscribe(fn: () => void): () => void;
+}
+
+/**
+ * The nodes waiting to be placed by their drawn size, in the batches they were added in (a paste
+ * keeps its shape). A node in here is drawn hidden, so nobody sees or grabs it where it may not stay.
+ */
+export interface Placing {
+  readonly size: number;
+  /** Changes whenever the set does (for useSyncExternalStore). */
+  readonly version: number;
+  has(id: string): boolean;
+  /** One batch: nodes added by one command. */
+  add(ids: readonly string[]): void;
+  /** The batches, oldest first, with only the ids still waiting. */
+  batches(): string[][];
+  delete(ids: Iterable<string>): void;
+  subscribe(fn: () => void): () => void;
+}
+
+function createPlacing(): Placing {
+  const listeners = new Set<() => void>();
+  const batchOf = new Map<string, number>();
+  let next = 0;
+  let version = 0;
+  const changed = () => {
+    version++;
+    for (const fn of [...listeners]) fn();
+  };
+  return {
+    get size() {
+      return batchOf.size;
+    },
+    get version() {
+      return version;
+    },
+    has: (id) => batchOf.has(id),
+    add(ids) {
+      if (!ids.length) return;
+      const b = next++;
+      for (const id of ids) batchOf.set(id, b);
+      changed();
+    },
+    batches() {
+      const out = new Map<number, string[]>();
+      for (const [id, b] of batchOf) out.set(b, [...(out.get(b) ?? []), id]);
+      return [...out.entries()].sort((x, y) => x[0] - y[0]).map(([, ids]) => ids);
+    },
+    delete(ids) {
+      let any = false;
+      for (const id of ids) any = batchOf.delete(id) || any;
+      if (any) changed();
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
+  };
 }
 
 function createMotion(): Motion {
@@ -56,7 +113,7 @@ export const createCanvasView = (): CanvasView => ({
   fitted: false,
   motion: createMotion(),
   settle: false,
-  placed: new Set(),
+  placed: createPlacing(),
 });
 
 const canvasViewPart = definePart("canvasView", createCanvasView);
