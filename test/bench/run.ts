@@ -12,6 +12,7 @@ import { compileSection } from "./compile";
 import { editorSection } from "./editor";
 import { autosaveSection, editSection } from "./editing";
 import { loadSection } from "./load";
+import { openSection } from "./open";
 import { peerSection } from "./peer";
 import { proxySection } from "./proxy";
 import { runSection } from "./runs";
@@ -27,6 +28,7 @@ const SECTIONS: { name: string; run: (opts: BenchOptions) => Promise<BudgetCheck
   { name: "run", run: runSection },
   { name: "proxy", run: proxySection },
   { name: "autosave", run: autosaveSection },
+  { name: "open", run: openSection },
 ];
 
 const args = process.argv.slice(2);
