@@ -304,4 +304,43 @@ describe("lesson cards", () => {
       await context.close();
     });
   }
+  it("the card is dragged by its head and stays where it is let go, over nodes too, after a reload", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, LAPTOP_SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    await page.getByRole("button", { name: "Templates" }).click();
+    await page.getByTestId("lesson-gallery").waitFor();
+    await page.locator('[data-testid="lesson-controlnet-window"]').click();
+    const card = page.locator('[data-lesson-card="controlnet-window"]');
+    await card.waitFor();
+    await expect.poll(() => card.evaluate((el) => (el as HTMLElement).style.left)).not.toBe("");
+    const place = () => card.evaluate((el) => [parseFloat(el.style.left), parseFloat(el.style.top)]);
+    const [x0, y0] = await place();
+    // Pressed on the head's label, away from its buttons; let go over the middle of the canvas.
+    const head = (await card.locator(".lesson-num").boundingBox())!;
+    const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
+    const to = { x: pane.x + pane.width / 2, y: pane.y + pane.height / 3 };
+    await page.mouse.move(head.x + 10, head.y + head.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x - 40, to.y - 20, { steps: 6 });
+    await page.mouse.move(to.x, to.y, { steps: 4 });
+    await page.mouse.up();
+    const dx = to.x - head.x - 10,
+      dy = to.y - head.y - head.height / 2;
+    // Followed the pointer (to the pixel: positions are rounded).
+    await expect
+      .poll(async () => {
+        const [x, y] = await place();
+        return Math.max(Math.abs(x - x0 - dx), Math.abs(y - y0 - dy));
+      })
+      .toBeLessThan(1.5);
+    const where = await place();
+    await screenshot(page, "lesson-card-dragged-1280");
+    await expect.poll(() => page.getByTestId("autosave-status").getAttribute("data-state")).toBe("saved");
+    await page.reload();
+    await card.waitFor();
+    // Not moved back to a free corner: the user put it there.
+    await expect.poll(place).toEqual(where);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

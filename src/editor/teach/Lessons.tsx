@@ -2,7 +2,14 @@
  * Guided lessons: cards in the template gallery, and the lesson card shown over the canvas once a
  * lesson is open (its explanation and a ready-made sweep). Loaded on demand.
  */
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import {
+  useEffect,
+  useRef,
+  useState,
+  type PointerEvent as ReactPointerEvent,
+  type ReactNode,
+  type RefObject,
+} from "react";
 import { createPortal } from "react-dom";
 import { useReactFlow, type ReactFlowInstance } from "@xyflow/react";
 import { lessons, type Lesson } from "../../examples/lessons";
@@ -96,6 +103,8 @@ async function placeCard(card: HTMLElement | null, teachUi: UiStore<TeachUiState
     { x: MARGIN, y: c.height - k.height - MARGIN },
     { x: c.width - k.width - MARGIN, y: c.height - k.height - MARGIN },
   ];
+  // Where the user dragged it stays theirs (kept inside the canvas, which may have shrunk since).
+  if (open.moved && open.at) return keepCard(teachUi, open, inside(open.at, c, k));
   let at = [...(open.at ? [open.at] : []), ...corners].find(free);
   if (!at) {
     at = corners[0];
@@ -104,8 +113,58 @@ async function placeCard(card: HTMLElement | null, teachUi: UiStore<TeachUiState
       maxZoom: 1,
     });
   }
+  keepCard(teachUi, open, at);
+}
+
+/** Records where the card of `open` sits, unless another lesson or pipeline came meanwhile. */
+function keepCard(teachUi: UiStore<TeachUiState>, open: NonNullable<TeachUiState["lesson"]>, at: Spot, moved = false) {
   const now = teachUi.get().lesson;
-  if (now?.id === open.id && now.epoch === open.epoch) teachUi.set({ lesson: { ...now, at } });
+  if (now?.id === open.id && now.epoch === open.epoch)
+    teachUi.set({ lesson: { ...now, at, ...(moved ? { moved: true } : {}) } });
+}
+
+/** `at` moved so a card of size `k` lies inside a canvas of size `c`. */
+function inside(at: Spot, c: { width: number; height: number }, k: { width: number; height: number }): Spot {
+  return {
+    x: Math.round(Math.max(0, Math.min(at.x, c.width - k.width))),
+    y: Math.round(Math.max(0, Math.min(at.y, c.height - k.height))),
+  };
+}
+
+/**
+ * Dragging the card by its head (not its buttons), as any floating panel: drawn where the pointer
+ * takes it, kept (and so restored on reload) where it is let go.
+ */
+function useCardDrag(ref: RefObject<HTMLElement | null>, teachUi: UiStore<TeachUiState>) {
+  const grab = useRef<{ dx: number; dy: number } | null>(null);
+  const [at, setAt] = useState<Spot | null>(null);
+  const spot = (e: ReactPointerEvent) => {
+    const card = ref.current!;
+    const c = card.parentElement!.getBoundingClientRect();
+    const k = card.getBoundingClientRect();
+    return inside({ x: e.clientX - c.x - grab.current!.dx, y: e.clientY - c.y - grab.current!.dy }, c, k);
+  };
+  return {
+    at,
+    onPointerDown(e: ReactPointerEvent<HTMLElement>) {
+      if (e.button !== 0 || (e.target as Element).closest("button") || !ref.current) return;
+      const k = ref.current.getBoundingClientRect();
+      grab.current = { dx: e.clientX - k.x, dy: e.clientY - k.y };
+      e.currentTarget.setPointerCapture(e.pointerId);
+      e.preventDefault();
+    },
+    onPointerMove(e: ReactPointerEvent<HTMLElement>) {
+      if (grab.current) setAt(spot(e));
+    },
+    onPointerUp(e: ReactPointerEvent<HTMLElement>) {
+      if (!grab.current) return;
+      const to = spot(e);
+      grab.current = null;
+      setAt(null);
+      const open = teachUi.get().lesson;
+      if (open) keepCard(teachUi, open, to, true);
+    },
+  };
 }
 
 /** The open lesson's card over the canvas; it disappears when another pipeline is opened. */
@@ -119,6 +178,7 @@ export function LessonCard() {
   const flow = useReactFlow();
   const shown = lesson ? `${lesson.id}@${epoch}` : null;
   const ref = useRef<HTMLElement>(null);
+  const drag = useCardDrag(ref, teachUi);
   useEffect(() => {
     if (!shown) return;
     // After the canvas has fitted the new pipeline (or restored its view after a reload).
@@ -139,12 +199,19 @@ export function LessonCard() {
     <OnCanvas>
       <aside
         ref={ref}
-        style={open.at ? { left: open.at.x, top: open.at.y } : undefined}
+        style={(drag.at ?? open.at) ? { left: (drag.at ?? open.at)!.x, top: (drag.at ?? open.at)!.y } : undefined}
         className={`lesson-card ${collapsed ? "collapsed" : ""}`}
         aria-label={`Lesson: ${lesson.title}`}
         data-lesson-card={lesson.id}
       >
-        <div className="lesson-head">
+        <div
+          className="lesson-head"
+          title="Drag to move the lesson"
+          onPointerDown={drag.onPointerDown}
+          onPointerMove={drag.onPointerMove}
+          onPointerUp={drag.onPointerUp}
+          onPointerCancel={drag.onPointerUp}
+        >
           <span className="lesson-num">
             Lesson {lessons.indexOf(lesson) + 1} of {lessons.length}
           </span>

@@ -30,6 +30,8 @@ export interface TeachUiState {
     collapsed?: boolean;
     /** Where the card sits on the canvas (its top-left, in canvas pixels), once placed. */
     at?: { x: number; y: number };
+    /** The user dragged the card to `at`: it stays there, even over nodes. */
+    moved?: boolean;
   } | null;
 }
 
