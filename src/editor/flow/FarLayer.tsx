@@ -4,7 +4,8 @@ import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { canvasViewOf } from "./view";
 import { farGeometry, nodeAt, type FarGeometry } from "./farGeometry";
-import { drawFar, LABEL_MIN_WIDTH, MAX_LABELS, type Transform } from "./drawFar";
+import { drawFar, LABEL_MIN_WIDTH, MAX_LABELS, nodesOnScreen, type Transform } from "./drawFar";
+import { bitmapArea, bitmapServes, farBounds, type FarBitmap } from "./farCache";
 
 interface Labels {
   t: Transform;
@@ -56,18 +57,20 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
   useEffect(() => moved.current.clear(), [g]);
 
   const frame = useRef(0);
+  const bitmap = useBitmap();
   const draw = useCallback(() => {
     frame.current = 0;
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext("2d");
     if (!canvas || !ctx) return;
     const t = rf.getState().transform;
-    const onScreen = drawFar(ctx, g, t, { width, height }, selected, moved.current);
+    bitmap.show(ctx, g, t, { width, height }, selected, moved.current);
+    const onScreen = nodesOnScreen(g, t, { width, height }, moved.current);
     canvas.dataset.drawn = String(onScreen.length);
     canvas.dataset.total = String(g.ids.length);
     const fits = onScreen.length <= MAX_LABELS && onScreen.some((i) => g.rects[i * 4 + 2] * t[2] >= LABEL_MIN_WIDTH);
     setLabels((old) => (fits ? { t: [...t], nodes: onScreen } : old && null));
-  }, [g, width, height, selected, rf]);
+  }, [g, width, height, selected, rf, bitmap]);
   const schedule = useCallback(() => {
     frame.current ||= requestAnimationFrame(draw);
   }, [draw]);
@@ -84,8 +87,12 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
       frame.current = 0;
     };
   }, [rf, schedule]);
+  const moveNode = useCallback(() => {
+    bitmap.stale();
+    schedule();
+  }, [bitmap, schedule]);
 
-  useFarPointer(domNode, g, moved, schedule, setHover);
+  useFarPointer(domNode, g, moved, moveNode, setHover);
 
   const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
   return (
@@ -210,4 +217,66 @@ function useFarPointer(
       domNode.classList.remove("far-over-node");
     };
   }, [domNode, g, moved, redraw, rf, store, setHover]);
+}
+
+/**
+ * The far canvas's last drawing, kept on a bitmap that reaches past the view (farCache.ts): `show`
+ * copies it when it still serves, else draws the graph onto it first. `stale` after a node moved.
+ */
+function useBitmap() {
+  return useMemo(() => {
+    const el = document.createElement("canvas");
+    let drawn:
+      (FarBitmap & { bounds: ReturnType<typeof farBounds>; g: FarGeometry; selected: ReadonlySet<number> }) | null =
+      null;
+    let version = 0;
+    let last: Transform | null = null;
+    return {
+      stale: () => void version++,
+      show(
+        ctx: CanvasRenderingContext2D,
+        g: FarGeometry,
+        t: Transform,
+        size: { width: number; height: number },
+        selected: ReadonlySet<number>,
+        moved: ReadonlyMap<number, XY>,
+      ) {
+        const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
+        const key = `${version} ${dpr}`;
+        const same = drawn?.key === key && drawn.g === g && drawn.selected === selected;
+        const bounds = same ? drawn!.bounds : farBounds(g, moved);
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+        if (!bounds) return;
+        if (same && bitmapServes(drawn, key, bounds, t, size)) {
+          last = [...t];
+          const { area, k } = drawn!;
+          // Whole pixels: a copy at a fractional offset would blur every line.
+          ctx.drawImage(el, Math.round((area.x * k + t[0]) * dpr), Math.round((area.y * k + t[1]) * dpr));
+          return;
+        }
+        // Only a pan is worth a bitmap: a zoom, a moved node or a first drawing draws the view alone.
+        const pan = !!last && last[2] === t[2] && (last[0] !== t[0] || last[1] !== t[1]);
+        last = [...t];
+        if (!pan) return void drawFar(ctx, g, t, size, selected, moved);
+        const area = bitmapArea(bounds, t, size);
+        if (!area) return;
+        const k = t[2];
+        el.width = Math.ceil(area.width * k * dpr);
+        el.height = Math.ceil(area.height * k * dpr);
+        const c = el.getContext("2d");
+        if (!c) return;
+        drawFar(
+          c,
+          g,
+          [-area.x * k, -area.y * k, k],
+          { width: area.width * k, height: area.height * k },
+          selected,
+          moved,
+        );
+        drawn = { area, k, key, bounds, g, selected };
+        ctx.drawImage(el, Math.round((area.x * k + t[0]) * dpr), Math.round((area.y * k + t[1]) * dpr));
+      },
+    };
+  }, []);
 }

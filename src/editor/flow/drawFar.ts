@@ -119,3 +119,26 @@ export function strokeWires(ctx: CanvasRenderingContext2D, paths: Map<string, Pa
   }
   ctx.globalAlpha = 1;
 }
+
+/** The indices of the nodes of `g` on a `size` canvas at transform `[x, y, zoom]`. */
+export function nodesOnScreen(
+  g: FarGeometry,
+  [tx, ty, k]: Transform,
+  size: { width: number; height: number },
+  moved: ReadonlyMap<number, XY>,
+): number[] {
+  const { rects } = g;
+  const x0 = -tx / k;
+  const y0 = -ty / k;
+  const x1 = x0 + size.width / k;
+  const y1 = y0 + size.height / k;
+  const out: number[] = [];
+  for (let i = 0; i < g.ids.length; i++) {
+    const p = moved.get(i);
+    const x = p ? p.x : rects[i * 4];
+    const y = p ? p.y : rects[i * 4 + 1];
+    if (x > x1 || x + rects[i * 4 + 2] < x0 || y > y1 || y + rects[i * 4 + 3] < y0) continue;
+    out.push(i);
+  }
+  return out;
+}
