@@ -26,10 +26,7 @@ export function drawFar(
   moved: ReadonlyMap<number, XY>,
 ): number[] {
   const { rects } = g;
-  const x0 = -tx / k;
-  const y0 = -ty / k;
-  const x1 = x0 + size.width / k;
-  const y1 = y0 + size.height / k;
+  const { x0, y0, x1, y1 } = viewRect([tx, ty, k], size);
   const pos = (i: number): XY => moved.get(i) ?? { x: rects[i * 4], y: rects[i * 4 + 1] };
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   ctx.save();
@@ -120,6 +117,13 @@ export function strokeWires(ctx: CanvasRenderingContext2D, paths: Map<string, Pa
   ctx.globalAlpha = 1;
 }
 
+/** The flow-space rectangle a `size` canvas shows at transform `[x, y, zoom]`. */
+function viewRect([tx, ty, k]: Transform, size: { width: number; height: number }) {
+  const x0 = -tx / k;
+  const y0 = -ty / k;
+  return { x0, y0, x1: x0 + size.width / k, y1: y0 + size.height / k };
+}
+
 /** The indices of the nodes of `g` on a `size` canvas at transform `[x, y, zoom]`. */
 export function nodesOnScreen(
   g: FarGeometry,
@@ -128,10 +132,7 @@ export function nodesOnScreen(
   moved: ReadonlyMap<number, XY>,
 ): number[] {
   const { rects } = g;
-  const x0 = -tx / k;
-  const y0 = -ty / k;
-  const x1 = x0 + size.width / k;
-  const y1 = y0 + size.height / k;
+  const { x0, y0, x1, y1 } = viewRect([tx, ty, k], size);
   const out: number[] = [];
   for (let i = 0; i < g.ids.length; i++) {
     const p = moved.get(i);
