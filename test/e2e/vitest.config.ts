@@ -14,6 +14,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     teardownTimeout: 20_000,
+    // expect.poll's default is 1 s. Polls wait on a condition, but on a busy machine a click's
+    // re-render can take longer than that (bigopen.e2e's wire selection failed so at load ~5 with
+    // two CPU burners). A longer ceiling only matters when the condition is slow to come true.
+    expect: { poll: { timeout: 10_000 } },
     reporters: ["default", ["./test/reliability/reporter.ts", { suite: "e2e" }]],
   },
 });
