@@ -4,7 +4,7 @@
  *
  * A link is not the user's choice: `?proxy=` naming another origin would hand that server every
  * prompt, request and uploaded image. Such a proxy is used only after the user agrees to it by
- * name (docs/reliability.md#foreign-proxy-links); until then nothing is sent anywhere.
+ * name (docs/server.md#which-proxy-the-editor-uses); until then nothing is sent anywhere.
  */
 export const DEFAULT_PROXY_URL = "/api/fal/proxy";
 export const PROXY_STORAGE_KEY = "lora-graph:proxyUrl";

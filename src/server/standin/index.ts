@@ -1,6 +1,5 @@
 /**
- * An offline, in-process stand-in for fal's queue and storage APIs (docs/server.md#the-stand-in;
- * the protocol is docs/fal-protocol.md#the-stand-in).
+ * An offline, in-process stand-in for fal's queue and storage APIs (docs/server.md#the-stand-in).
  *
  * It plugs into the proxy as its upstream `fetch`, so the same allowlist and header policy
  * apply whether requests go to fal or here. Storage PUTs and file downloads are served on
