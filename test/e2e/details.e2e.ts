@@ -274,18 +274,24 @@ describe("first opens", () => {
   });
 });
 
+/** Opens the ControlNet lesson from Templates; resolves once its card has been placed. */
+async function openLessonCard(page: Page) {
+  await page.getByRole("button", { name: "Templates" }).click();
+  await page.getByTestId("lesson-gallery").waitFor();
+  await page.locator('[data-testid="lesson-controlnet-window"]').click();
+  const card = page.locator('[data-lesson-card="controlnet-window"]');
+  await card.waitFor();
+  // Placed once the view has settled: the card's place is then set on its style.
+  await expect.poll(() => card.evaluate((el) => (el as HTMLElement).style.left)).not.toBe("");
+  return card;
+}
+
 describe("lesson cards", () => {
   for (const size of LAPTOP_SIZES) {
     it(`at ${size.width}x${size.height}: the card covers no node, and a reload brings back the lesson, its folding and its place`, async (ctx) => {
       const { page, context, errors } = await openEditor(b, srv.url, size);
       shootOnFailure(ctx, () => page);
-      await page.getByRole("button", { name: "Templates" }).click();
-      await page.getByTestId("lesson-gallery").waitFor();
-      await page.locator('[data-testid="lesson-controlnet-window"]').click();
-      const card = page.locator('[data-lesson-card="controlnet-window"]');
-      await card.waitFor();
-      // Placed once the view has settled: the card's place is then set on its style.
-      await expect.poll(() => card.evaluate((el) => (el as HTMLElement).style.left)).not.toBe("");
+      const card = await openLessonCard(page);
       const clear = async () => {
         const k = (await card.boundingBox())!;
         const { nodes } = await boxes(page);
@@ -313,12 +319,7 @@ describe("lesson cards", () => {
   it("the card is dragged by its head and stays where it is let go, over nodes too, after a reload", async (ctx) => {
     const { page, context, errors } = await openEditor(b, srv.url, LAPTOP_SIZES[1]);
     shootOnFailure(ctx, () => page);
-    await page.getByRole("button", { name: "Templates" }).click();
-    await page.getByTestId("lesson-gallery").waitFor();
-    await page.locator('[data-testid="lesson-controlnet-window"]').click();
-    const card = page.locator('[data-lesson-card="controlnet-window"]');
-    await card.waitFor();
-    await expect.poll(() => card.evaluate((el) => (el as HTMLElement).style.left)).not.toBe("");
+    const card = await openLessonCard(page);
     const place = () => card.evaluate((el) => [parseFloat(el.style.left), parseFloat(el.style.top)]);
     const [x0, y0] = await place();
     // Pressed on the head's label, away from its buttons; let go over the middle of the canvas.

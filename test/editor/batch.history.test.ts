@@ -12,6 +12,7 @@ import { createRunController } from "../../src/editor/run/controller";
 import { openRunHistory, prunable } from "../../src/editor/run/history";
 import type { Runner } from "../../src/fal/runner";
 import type { RunRecord } from "../../src/editor/run/types";
+import { pendingRecord } from "./runRecords";
 
 function starter(): WorkflowDocument {
   const r = loadWorkflow(structuredClone(starterDocument), registry);
@@ -164,20 +165,7 @@ describe("run history cap and batches", () => {
     const history = await openRunHistory(name);
     const job = prepared.runs[0].job!;
     // Written before the submit; the page died before fal's answer (its request id) was stored.
-    await history.put({
-      id: "run-0",
-      endpoint: job.endpoint,
-      input: job.input,
-      cacheKey: "",
-      outputNodeId: job.outputNodeId,
-      sourceMap: job.sourceMap,
-      graph: job.graph,
-      title: job.title,
-      status: "pending",
-      createdAt: 1,
-      images: [],
-      batch: job.batch,
-    });
+    await history.put(pendingRecord(job, "run-0", 1));
     const saver = memorySaver();
     saver.saved = { setup: prepared.setup, runIds: { 0: "run-0" }, paused: false, cancelled: false, finished: false };
     const fal = scriptedFal(new Set());

@@ -167,13 +167,15 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
   ) => {
     const denied = tokenProblem(req, remote, options.token);
     if (denied) return refuse(req, res, 401, "token_required", denied);
-    let bytes: Buffer;
-    try {
-      bytes = await readBody(req, res, { ...body, maxBytes });
-    } catch (e) {
-      logger.warn(`workspace: refused PUT ${JSON.stringify(`${kind}/${name}`)}: body ${(e as Error).message}`);
-      return answerBodyError(res, e, "file");
-    }
+    const bytes = await bodyOrRefusal(
+      req,
+      res,
+      { ...body, maxBytes },
+      logger,
+      `PUT ${JSON.stringify(`${kind}/${name}`)}`,
+      "file",
+    );
+    if (!bytes) return;
     const problem = kind === "wildcards" ? listProblem(bytes) : contentProblem(kind, name, bytes);
     if (problem) return refuse(req, res, problem.status, problem.code, problem.message);
     try {
@@ -225,6 +227,24 @@ interface MoveDeps {
   writable: (req: IncomingMessage) => string | undefined;
 }
 
+/** The request's body, or undefined once a refusal (too big, too slow, aborted) has been sent and logged. */
+async function bodyOrRefusal(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rules: BodyRules,
+  logger: { warn(message: string): void },
+  what: string,
+  noun: Parameters<typeof answerBodyError>[2],
+): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req, res, rules);
+  } catch (e) {
+    logger.warn(`workspace: refused ${what}: body ${(e as Error).message}`);
+    answerBodyError(res, e, noun);
+    return undefined;
+  }
+}
+
 /** DELETE and rename (POST `{ renameTo }`) of one workspace file. */
 function fileMoves({ store, maxBytes, logger, refuse, broadcast, movedTo, writable }: MoveDeps) {
   const remove = async (req: IncomingMessage, res: ServerResponse, kind: Kind, name: string) => {
@@ -253,13 +273,15 @@ function fileMoves({ store, maxBytes, logger, refuse, broadcast, movedTo, writab
   ) => {
     const denied = writable(req);
     if (denied) return refuse(req, res, 401, "token_required", denied);
-    let bytes: Buffer;
-    try {
-      bytes = await readBody(req, res, { ...body, maxBytes: 4096 });
-    } catch (e) {
-      logger.warn(`workspace: refused POST ${JSON.stringify(`${kind}/${name}`)}: body ${(e as Error).message}`);
-      return answerBodyError(res, e, "rename");
-    }
+    const bytes = await bodyOrRefusal(
+      req,
+      res,
+      { ...body, maxBytes: 4096 },
+      logger,
+      `POST ${JSON.stringify(`${kind}/${name}`)}`,
+      "rename",
+    );
+    if (!bytes) return;
     const json = parseJsonSafely(bytes);
     const to = json.ok ? (json.value as { renameTo?: unknown } | null)?.renameTo : undefined;
     if (typeof to !== "string")
