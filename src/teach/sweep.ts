@@ -4,8 +4,16 @@
  * swept value differs. Compiling is cheap, so a sweep is just N compiled requests.
  */
 import { createCompiler, type CompileOptions, type CompileResult } from "../compiler";
-import { declaredPaths, type NodeDefinition, type Registry, type WorkflowDocument, type WorkflowNode } from "../graph";
+import {
+  declaredPaths,
+  type ComponentDefinition,
+  type NodeDefinition,
+  type Registry,
+  type WorkflowDocument,
+  type WorkflowNode,
+} from "../graph";
 import { nodeDisplayName } from "./names";
+import { seedReach } from "./sweepSeed";
 
 export const MAX_SWEEP_CELLS = 64;
 
@@ -164,10 +172,16 @@ export function expandSweep(
   }
 
   // One seed for every cell, so the swept value is the only difference.
-  const seedSwept = [...targets].some((t) => t.endsWith("\u0000seed"));
+  const reach = seedReach(doc, registry);
+  const seedSwept = [...targets].some((t) => {
+    const [id, param] = t.split("\u0000");
+    const node = byId.get(id);
+    return node !== undefined && reach.isSeed(node, param);
+  });
   const samplers = doc.nodes.filter((n) => registry.get(n.type)?.isOutput);
   let seed: number | undefined;
-  const seeded = new Map<string, number>();
+  const seeded = new Map<string, Record<string, unknown>>();
+  let components: ComponentDefinition[] | undefined;
   if (spec.seed !== undefined) {
     if (!Number.isSafeInteger(spec.seed) || spec.seed < 0)
       return refuse(
@@ -175,18 +189,28 @@ export function expandSweep(
         titles,
       );
     seed = spec.seed;
-    for (const s of samplers) seeded.set(s.id, spec.seed);
+    for (const s of samplers) seeded.set(s.id, { seed });
+    for (const n of doc.nodes) {
+      const patch = reach.overrides(n, seed);
+      if (patch) seeded.set(n.id, patch);
+    }
+    components = reach.components(seed, true);
   } else if (!seedSwept) {
-    const missing = samplers.filter((s) => typeof s.params?.seed !== "number");
-    if (missing.length) {
+    const seeds = reach.seeds();
+    if (seeds.includes(undefined)) {
       seed = stableSeed(doc);
-      for (const s of missing) seeded.set(s.id, seed);
+      for (const s of samplers) if (typeof s.params?.seed !== "number") seeded.set(s.id, { seed });
+      // A Sampler inside a component gets it through its definition, like an edit made inside.
+      components = reach.components(seed, false);
       notes.push(
         `The Sampler has no seed, so every cell uses seed ${seed} (picked from the workflow, the same each time) to keep the comparison fair.`,
       );
-    } else if (samplers.length === 1) seed = samplers[0].params.seed as number;
+    } else if (seeds.length === 1) seed = seeds[0];
   }
-  if (seedSwept) seeded.clear();
+  if (seedSwept) {
+    seeded.clear();
+    components = undefined;
+  }
 
   const index = new Map(doc.nodes.map((n, i) => [n.id, i] as const));
   // One compiler for every cell: cells share all nodes but the swept ones, whose checks it remembers.
@@ -196,13 +220,13 @@ export function expandSweep(
   ys.forEach((yv, y) => {
     xs.forEach((xv, x) => {
       const nodes = doc.nodes.slice();
-      for (const [id, s] of seeded) {
+      for (const [id, patch] of seeded) {
         const i = index.get(id)!;
-        nodes[i] = { ...nodes[i], params: { ...nodes[i].params, seed: s } };
+        nodes[i] = { ...nodes[i], params: { ...nodes[i].params, ...patch } };
       }
       xv.apply(nodes, index);
       yv?.apply(nodes, index);
-      const document: WorkflowDocument = { ...doc, nodes };
+      const document: WorkflowDocument = components ? { ...doc, nodes, components } : { ...doc, nodes };
       const compiled = compiler.compile(document, registry);
       const ok = compiled.outputs.length > 0 && compiled.outputs.every((o) => o.ok);
       requestCount += compiled.outputs.filter((o) => o.ok).length;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
-import type { WorkflowDocument } from "../../src/graph";
+import {
+  componentRegistry,
+  extractComponent,
+  loadWorkflow,
+  serializeWorkflow,
+  type WorkflowDocument,
+} from "../../src/graph";
 import {
   contactSheetLayout,
   expandSweep,
@@ -176,6 +182,66 @@ describe("expandSweep", () => {
       axes: [{ nodeId: "sampler", param: "seed", values: [1, 2, 3] }],
     });
     expect(seeds.cells.map((c) => inputOf(c).seed)).toEqual([1, 2, 3]);
+  });
+
+  describe("seeds reach a Sampler inside a component", () => {
+    const spec = { axes: [{ nodeId: "pixel", param: "scale", values: [0.2, 0.9] }] } as const;
+    /** `twoLoras` with the Sampler (and the scheduler) made into a component, nested `depth` deep. */
+    function wrapped(samplerParams: Record<string, unknown>, depth = 1) {
+      let doc = twoLoras(samplerParams);
+      let ids = ["sched", "sampler"];
+      for (let i = 0; i < depth; i++) {
+        const made = extractComponent(
+          doc,
+          ids,
+          { name: `Generator ${i}` },
+          componentRegistry(registry, doc.components),
+        );
+        if (!made.ok) throw new Error(made.reason);
+        doc = made.document;
+        ids = [made.instanceId];
+      }
+      return { doc, types: componentRegistry(registry, doc.components) };
+    }
+
+    it("an inner Sampler with no seed gets the sweep's picked seed, at any depth", () => {
+      for (const depth of [1, 2]) {
+        const { doc, types } = wrapped({}, depth);
+        const r = expandSweep(doc, types, spec);
+        expect(r.errors).toEqual([]);
+        expect(r.seed).toBeTypeOf("number");
+        expect(r.cells.map((c) => inputOf(c).seed)).toEqual([r.seed, r.seed]);
+        expect(r.notes[0]).toMatch(/no seed, so every cell uses seed/);
+        // The cell's components carry the seed with a hash that matches, and the document is untouched.
+        const again = loadWorkflow(serializeWorkflow(r.cells[0].document), registry);
+        expect(again.ok && again.warnings.filter((w) => w.code === "component-hash-mismatch")).toEqual([]);
+        expect(expandSweep(doc, types, spec).seed).toBe(r.seed);
+        expect(JSON.stringify(doc)).not.toContain(`"seed":${r.seed}`);
+      }
+    });
+
+    it("the sweep's own seed wins over an inner Sampler's seed, exposed and overridden or not", () => {
+      for (const depth of [1, 2]) {
+        const { doc, types } = wrapped({ seed: 11 }, depth);
+        expect(expandSweep(doc, types, spec).cells.map((c) => inputOf(c).seed)).toEqual([11, 11]);
+        expect(expandSweep(doc, types, spec).seed).toBe(11);
+        const forced = expandSweep(doc, types, { ...spec, seed: 1234 });
+        expect(forced.cells.map((c) => inputOf(c).seed)).toEqual([1234, 1234]);
+      }
+      const { doc, types } = wrapped({ seed: 11 });
+      const outer = doc.nodes.find((n) => n.type.startsWith("component:"))!;
+      const key = Object.keys(types.get(outer.type)!.params).find((k) => k.endsWith("seed"))!;
+      expect(key).toBeDefined(); // extract exposed the seed, since it differs from the default
+      outer.params = { ...outer.params, [key]: 99 };
+      expect(expandSweep(doc, types, spec).cells.map((c) => inputOf(c).seed)).toEqual([99, 99]);
+      const forced = expandSweep(doc, types, { ...spec, seed: 1234 });
+      expect(forced.cells.map((c) => inputOf(c).seed)).toEqual([1234, 1234]);
+      expect(forced.seed).toBe(1234);
+      // Sweeping the exposed seed itself is a seed sweep: nothing else is written.
+      const seeds = expandSweep(doc, types, { axes: [{ nodeId: outer.id, param: key, values: [1, 2] }] });
+      expect(seeds.cells.map((c) => inputOf(c).seed)).toEqual([1, 2]);
+      expect(seeds.notes).toEqual([]);
+    });
   });
 
   it("a toggle axis switches each node off in turn (ablation), or every combination", () => {
