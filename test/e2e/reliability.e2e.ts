@@ -29,9 +29,9 @@ beforeAll(async () => {
   [fast, slow, faulty, limited, b] = await Promise.all([
     startServer(),
     startServer({ standinOptions: { latencyMs: 2500 + OFFLINE_MS, queueDelayMs: 200 } }),
-    // Long enough a job for every injected fault to land while it runs; a short upstream deadline
-    // so a hung call becomes the proxy's 504 quickly.
-    startServer({ standinOptions: { latencyMs: 7000, queueDelayMs: 200 }, limits: { upstreamTimeoutMs: 1500 } }),
+    // A short upstream deadline so a hung call becomes the proxy's 504 quickly. (Its test holds the
+    // job with a `stuck` fault until every fault has landed, so the latency need not cover them.)
+    startServer({ standinOptions: { latencyMs: 1000, queueDelayMs: 200 }, limits: { upstreamTimeoutMs: 1500 } }),
     startServer({
       limits: {
         rateLimit: { submit: { capacity: 1, refillPerSecond: 1 / 30 }, poll: { capacity: 500, refillPerSecond: 50 } },
@@ -403,6 +403,9 @@ describe("faults during a run", () => {
       return route.fallback();
     });
     for (const f of [
+      // The job waits in the queue until every polling fault has landed (released below), so the
+      // faults hit a live run however slowly a busy machine polls.
+      { op: "submit", kind: "stuck" },
       // The status stream is down for the whole run, so following falls back to polling, where
       // the rest of the faults land.
       { op: "stream", kind: "http", status: 503, times: 100 },
@@ -416,6 +419,9 @@ describe("faults during a run", () => {
     ] as const)
       s.faults.add(f);
     await run(page);
+    const pollingFaultsLeft = () => s.faults.list().filter((f) => "op" in f && f.op === "status").length;
+    await expect.poll(pollingFaultsLeft, { timeout: 45_000 }).toBe(0);
+    expect(s.releaseStuck()).toBe(1);
     await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 45_000 }).toBe("completed");
     await expect.poll(() => strip(page).locator("img").count(), { timeout: 10_000 }).toBe(1);
     // Every polling fault was hit while the run was live, and none of them caused a second submit.

@@ -322,6 +322,20 @@ describe("stand-in control endpoints", () => {
     expect(srv.standin!.faults.list()).toEqual([]);
   });
 
+  it("a stuck job stays queued until releaseStuck starts it; then it completes", async () => {
+    srv.standin!.faults.add({ op: "submit", kind: "stuck" });
+    const { request_id } = await fal.queue.submit("fal-ai/lora", {
+      input: { model_name: MODEL, prompt: "held" } as never,
+    });
+    const status = () => fal.queue.status("fal-ai/lora", { requestId: request_id }).then((s) => s.status);
+    // 20 polls outlast the queue delay and the latency (60 ms) however fast they are; it still waits.
+    await until("20 polls", async () => (await status()) === "IN_QUEUE" && srv.standin!.stats().calls.status >= 20);
+    expect(srv.standin!.stats().jobs.queued).toBe(1);
+    expect(srv.standin!.releaseStuck()).toBe(1);
+    expect(srv.standin!.releaseStuck()).toBe(0);
+    await until("the released job completes", async () => (await status()) === "COMPLETED");
+  });
+
   it("going offline drops every fal-facing connection, then recovers", async () => {
     // Offline until the test ends it below: a slow first request cannot arrive after the outage.
     srv.standin!.faults.add({ kind: "offline", ms: 600_000 });

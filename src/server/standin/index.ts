@@ -64,6 +64,11 @@ export interface Standin {
   /** True while an injected "offline" fault lasts: the server then drops every fal-facing connection. */
   isOffline(): boolean;
   faults: FaultController;
+  /**
+   * Start the jobs a `stuck` fault holds (test mode). A test that needs its faults to land while a
+   * job runs holds the job until they have, instead of betting on the job's latency.
+   */
+  releaseStuck(): number;
   stats(): StandinStats;
   resetStats(): void;
   setBaseUrl(url: string): void;
@@ -179,6 +184,7 @@ export function createStandin(options: StandinOptions = {}): Standin {
     },
     isOffline: () => faults.isOffline(),
     faults,
+    releaseStuck: () => queue.releaseStuck(),
     stats,
     resetStats,
     setBaseUrl(url: string) {
