@@ -11,6 +11,7 @@ import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { CULL_FROM_NODES, useFlowElements } from "../../src/editor/flow/useFlowElements";
 import { canvasViewOf } from "../../src/editor/flow/view";
+import { canvasUiOf } from "../../src/editor/flow/canvasUi";
 import type { GraphFlowNode } from "../../src/editor/flow/derive";
 import { stubRegistry } from "./stubRegistry";
 
@@ -19,9 +20,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function setup(count: number) {
+/** `count` nodes in rows of 10, `dx` apart (the default keeps them all near the view). */
+function setup(count: number, dx = 100) {
   const editor = createEditor({ registry: stubRegistry, makeId: counterIds() });
-  const ids = Array.from({ length: count }, (_, i) => editor.store.addNode("lora", { x: (i % 10) * 320, y: 0 }));
+  const ids = Array.from({ length: count }, (_, i) =>
+    editor.store.addNode("lora", { x: (i % 10) * dx, y: Math.floor(i / 10) * 60 }),
+  );
   editor.store.setSelection({ nodes: [] });
   const got: { current: ReturnType<typeof useFlowElements> | null } = { current: null };
   function Probe() {
@@ -88,5 +92,32 @@ describe("the nodes handed to xyflow", () => {
     expect(editor.store.getState().document.nodes[7].position).toEqual({ x: 25, y: 40 });
     expect(got.current!.nodes[7].position).toEqual({ x: 25, y: 40 });
     expect(got.current!.nodes[8]).toBe(before[8]);
+  });
+
+  it("a big graph: xyflow holds the nodes near the view, selected ones and dragged ones, not the rest", () => {
+    // Rows of 10 nodes 2,000 px apart: only the first column or two is near a view at the origin.
+    const { ids, got, editor } = setup(CULL_FROM_NODES + 60, 2000);
+    const held = () => new Set(got.current!.nodes.map((n) => n.id));
+    const area = { x1: innerWidth * 1.5, y1: innerHeight * 1.5 };
+    const near = ids.filter((_, i) => (i % 10) * 2000 <= area.x1 && Math.floor(i / 10) * 60 <= area.y1);
+    expect(near.length).toBeGreaterThan(0);
+    expect([...held()].sort()).toEqual([...near].sort());
+    // Selected far off: held (its wires and selection box are xyflow's).
+    const far = ids[9];
+    expect(held().has(far)).toBe(false);
+    act(() => editor.store.setSelection({ nodes: [far] }));
+    expect(held().has(far)).toBe(true);
+    act(() => editor.store.setSelection({ nodes: [] }));
+    expect(held().has(far)).toBe(false);
+    // A node of a group moved by its title moves this frame, near the view or not.
+    const other = ids[19];
+    expect(held().has(other)).toBe(false);
+    const ui = canvasUiOf(editor);
+    act(() =>
+      ui.set({ groupDrag: { id: "g", from: { x: 0, y: 0, width: 1, height: 1 }, dx: 5, dy: 5, nodes: [other] } }),
+    );
+    expect(got.current!.nodes.find((n) => n.id === other)?.position).toEqual({ x: 18005, y: 65 });
+    act(() => ui.set({ groupDrag: null }));
+    expect(held().has(other)).toBe(false);
   });
 });

@@ -7,9 +7,11 @@
  * the pan/zoom gestures (XYMinimap) are xyflow's own, so it looks and behaves the same.
  */
 import { memo, useEffect, useRef } from "react";
-import { Panel, useStore, useStoreApi, type Node, type ReactFlowState } from "@xyflow/react";
+import { Panel, useStore, useStoreApi, type InternalNode, type Node, type ReactFlowState } from "@xyflow/react";
 import { getBoundsOfRects, XYMinimap, type Rect, type XYMinimapInstance } from "@xyflow/system";
 import { createMinimapLayer, minimapViewBox, type MinimapLayer } from "./minimapLayer";
+import { useCanvasView, type Layout } from "./view";
+import type { FarGeometry } from "./farGeometry";
 
 interface Props {
   /** Fill colour for a node. */
@@ -36,12 +38,13 @@ export const MiniMap = memo(function MiniMap({ nodeColor, width, height, margin,
   const translateExtent = useStore((s) => s.translateExtent);
   const flowWidth = useStore((s) => s.width);
   const flowHeight = useStore((s) => s.height);
+  const layout = useCanvasView().layout;
 
   useEffect(() => {
     const el = canvas.current;
     if (!el) return;
-    return drawMinimap(el, store, { nodeColor, width, height, maskColor }, viewScale);
-  }, [store, nodeColor, width, height, maskColor]);
+    return drawMinimap(el, store, layout, { nodeColor, width, height, maskColor }, viewScale);
+  }, [store, layout, nodeColor, width, height, maskColor]);
 
   const minimap = useRef<XYMinimapInstance | null>(null);
   useEffect(() => {
@@ -97,6 +100,7 @@ type Store = ReturnType<typeof useStoreApi>;
 function drawMinimap(
   el: HTMLCanvasElement,
   store: Store,
+  layout: Layout,
   o: { nodeColor: (n: Node) => string; width: number; height: number; maskColor: string },
   viewScale: { current: number },
 ): () => void {
@@ -114,13 +118,16 @@ function drawMinimap(
   const layer: MinimapLayer = createMinimapLayer();
   let needSync = true;
   let raf = 0;
+  const colorOf = (n: Node) => stand.get(n) ?? o.nodeColor(n);
 
   const frame = () => {
     raf = 0;
     const s = store.getState();
     if (needSync) {
       needSync = false;
-      layer.sync(s.nodeLookup.values(), o.nodeColor);
+      const g = layout.get();
+      if (g) layer.sync(allNodes(g, s.nodeLookup), colorOf);
+      else layer.sync(s.nodeLookup.values(), o.nodeColor);
       el.dataset.nodes = String(layer.count);
     }
     const view = viewOf(s);
@@ -152,9 +159,44 @@ function drawMinimap(
     if (s.transform === prev.transform) needSync = true;
     schedule();
   });
+  const offLayout = layout.subscribe(() => {
+    needSync = true;
+    schedule();
+  });
   frame();
   return () => {
     off();
+    offLayout();
     cancelAnimationFrame(raf);
   };
+}
+
+/** The colour of each stand-in's user node (allNodes): a stand-in has no node type to look up. */
+const stand = new WeakMap<Node, string>();
+const standIns = new WeakMap<FarGeometry, InternalNode[]>();
+
+/**
+ * Every node of a big graph: xyflow's own where it holds the node (it may be moving), else a
+ * stand-in built from the layout, kept per layout so an unchanged node costs the layer one
+ * comparison.
+ */
+function* allNodes(g: FarGeometry, held: ReadonlyMap<string, InternalNode>): Iterable<InternalNode> {
+  let made = standIns.get(g);
+  if (!made) standIns.set(g, (made = []));
+  for (let i = 0; i < g.ids.length; i++) {
+    const own = held.get(g.ids[i]);
+    if (own) {
+      yield own;
+      continue;
+    }
+    if (!made[i]) {
+      const o = i * 4;
+      const position = { x: g.rects[o], y: g.rects[o + 1] };
+      const measured = { width: g.rects[o + 2], height: g.rects[o + 3] };
+      const userNode: Node = { id: g.ids[i], position, data: {} };
+      stand.set(userNode, g.colors[i]);
+      made[i] = { ...userNode, measured, internals: { positionAbsolute: position, z: 0, userNode } } as InternalNode;
+    }
+    yield made[i];
+  }
 }

@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useStore, useStoreApi } from "@xyflow/react";
 import type { Registry, WorkflowEdge, WorkflowNode, XY } from "../../graph";
 import { useEditor } from "../store/react";
 import { farGeometry, type FarGeometry } from "./farGeometry";
-import { strokeWires, traceWires } from "./drawFar";
-import { contains, grown, nearWires, viewBox, type Box } from "./nearWires";
-import type { CanvasView } from "./view";
+import { drawNodes, strokeWires, traceWires } from "./drawFar";
+import { contains, grown, nearNodes, nearWires, viewBox, type Box } from "./nearWires";
+import { useAdmission, type Admission } from "./mountSlices";
+import { useCanvasView, type CanvasView } from "./view";
 
 /**
  * xyflow pays for every wire it holds: its connection lookup is rebuilt over all of them when the
@@ -21,6 +22,8 @@ export interface NearWires {
   g: FarGeometry;
   /** Ids of the wires handed to xyflow. */
   handed: ReadonlySet<string>;
+  /** Indices of the nodes handed to xyflow: WireLayer draws the others. */
+  shown: ReadonlySet<number>;
 }
 
 /**
@@ -45,34 +48,57 @@ function samePlaces(a: readonly WorkflowNode[], b: readonly WorkflowNode[]): boo
 }
 
 /**
- * Which wires xyflow gets (null: all of them, as for small graphs). `keepNodes`: ids of nodes whose
- * wires must stay real (selected, dragged); `keepEdges`: selected wires; `isShown`: whether a node
- * is handed to xyflow yet (useMountSlices).
+ * What xyflow holds of a big graph (null: everything, as for small graphs): the wires that may
+ * show near the view plus those of `keepNodes` (selected, dragged) and `keepEdges` (selected), and
+ * the nodes near the view plus `keepNodes` and the ends of those wires, handed in a slice a frame
+ * when many come at once (useAdmission). `now`: nodes that must be held this frame (dragged).
+ * Zoomed far out (`far`) FarLayer draws the graph: xyflow holds `keepNodes` alone, and no wire.
  */
-export function useNearWires(
+export function useNearView(
   active: boolean,
+  far: boolean,
   layout: ReturnType<typeof createLayoutCache>,
   nodes: readonly WorkflowNode[],
   edges: readonly WorkflowEdge[],
   keepNodes: readonly string[],
   keepEdges: readonly string[],
-  isShown: ((id: string) => boolean) | null,
-): NearWires | null {
+  now: readonly string[],
+): { near: NearWires | null; shown: ReadonlySet<number> | null; progress: Admission["progress"] } {
+  const epoch = useEditor((s) => s.epoch);
   const g = useMemo(() => (active ? layout(nodes, edges) : null), [active, layout, nodes, edges]);
+  const shared = useCanvasView().layout;
+  // Before any effect or frame reads it (a fit right after an arrange).
+  useLayoutEffect(() => shared.set(g), [shared, g]);
   const area = useCoveredArea();
-  return useMemo(() => {
-    if (!g) return null;
-    const keep = new Set<number>();
-    for (const id of keepNodes) {
-      const i = g.index.get(id);
-      if (i !== undefined) keep.add(i);
+  const indices = (ids: readonly string[]) => {
+    const out = new Set<number>();
+    for (const id of ids) {
+      const i = g?.index.get(id);
+      if (i !== undefined) out.add(i);
     }
+    return out;
+  };
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- indices reads g
+  const keep = useMemo(() => indices(keepNodes), [g, keepNodes]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- indices reads g
+  const dragged = useMemo(() => indices(now), [g, now]);
+  const wires = useMemo(() => {
+    if (!g || far) return null;
     const handed = nearWires(g, area, keep);
     for (const id of keepEdges) handed.add(id);
-    // While a big document is handed in slices, a wire waits for both its nodes.
-    if (isShown) for (const w of g.wires) if (!isShown(g.ids[w.s]) || !isShown(g.ids[w.t])) handed.delete(w.id);
-    return { g, handed };
-  }, [g, area, keepNodes, keepEdges, isShown]);
+    return handed;
+  }, [g, far, area, keep, keepEdges]);
+  const wanted = useMemo(() => (!g ? null : wires ? nearNodes(g, area, keep, wires) : keep), [g, wires, area, keep]);
+  const centre = useMemo(() => ({ x: (area.x0 + area.x1) / 2, y: (area.y0 + area.y1) / 2 }), [area]);
+  const { shown, progress } = useAdmission(g, wanted, dragged, centre, epoch);
+  const near = useMemo(() => {
+    if (!g || !wires || !shown) return null;
+    // A wire waits for both its nodes.
+    const handed = new Set<string>();
+    for (const w of g.wires) if (wires.has(w.id) && shown.has(w.s) && shown.has(w.t)) handed.add(w.id);
+    return { g, handed, shown };
+  }, [g, wires, shown]);
+  return { near, shown, progress };
 }
 
 /**
@@ -80,7 +106,7 @@ export function useNearWires(
  * rests inside it, so panning a little hands xyflow nothing new. Follows the viewport saved at the
  * end of each move (and a newly opened document's), not every pan frame.
  */
-function useCoveredArea(): Box {
+export function useCoveredArea(): Box {
   const vp = useEditor((s) => s.viewport);
   const epoch = useEditor((s) => s.epoch);
   const width = useStore((s) => s.width);
@@ -96,12 +122,17 @@ function useCoveredArea(): Box {
 }
 
 /**
- * The wires xyflow does not hold, drawn on one canvas under the nodes (and under xyflow's own
- * wires), redrawn on each pan or zoom frame: a pan brings them in before the view rests and they
- * are handed to xyflow.
+ * The wires and nodes xyflow does not hold, drawn on one canvas under xyflow's nodes and wires,
+ * redrawn on each pan or zoom frame: a pan brings them in before the view rests and they are
+ * handed to xyflow. A node is drawn as a box with its title strip and title.
  */
 export function WireLayer({ near }: { near: NearWires }) {
   const rf = useStoreApi();
+  const selection = useEditor((s) => s.selection.nodes);
+  const selected = useMemo(
+    () => new Set(selection.map((id) => near.g.index.get(id)).filter((i): i is number => i !== undefined)),
+    [near.g, selection],
+  );
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -115,14 +146,20 @@ export function WireLayer({ near }: { near: NearWires }) {
     ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
     ctx.save();
     ctx.setTransform(k * dpr, 0, 0, k * dpr, tx * dpr, ty * dpr);
-    const { g, handed } = near;
+    const { g, handed, shown } = near;
     const at = (i: number): XY => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
-    const paths = traceWires(g, viewBox({ x: tx, y: ty, zoom: k }, { width, height }), at, handed);
+    const seen = viewBox({ x: tx, y: ty, zoom: k }, { width, height });
+    const paths = traceWires(g, seen, at, handed);
     // xyflow's wires: 2 graph px at 85% (styles.css).
     strokeWires(ctx, paths, 2, 0.85);
+    const drawn = drawNodes(ctx, g, seen, k, at, selected, shown, true);
     ctx.restore();
-    if (canvasRef.current) canvasRef.current.dataset.drawn = String(g.wires.length - handed.size);
-  }, [near, rf, width, height]);
+    const el = canvasRef.current;
+    if (el) {
+      el.dataset.drawn = String(g.wires.length - handed.size);
+      el.dataset.nodes = String(drawn.length);
+    }
+  }, [near, rf, width, height, selected]);
   useEffect(() => {
     const schedule = () => void (frame.current ||= requestAnimationFrame(draw));
     schedule();

@@ -12,6 +12,7 @@ export const MAX_LABELS = 300;
 const BODY = "#1c2029";
 const BORDER = "#3a4152";
 const SELECTED = "#7c8cff";
+const TITLE = "#e6e9f0";
 
 /**
  * Draws every on-screen node and wire of `g` at transform `[x, y, zoom]`: one path per colour, so
@@ -34,12 +35,36 @@ export function drawFar(
 
   strokeWires(ctx, traceWires(g, { x0, y0, x1, y1 }, pos), Math.max(1.5, 1.2 / k), 0.7);
 
+  const onScreen = drawNodes(ctx, g, { x0, y0, x1, y1 }, k, pos, selected);
+  ctx.restore();
+  return onScreen;
+}
+
+/**
+ * Draws the nodes of `g` that overlap `area` (graph units, at zoom `k`), except those in `skip`:
+ * boxes, title strips in their category's colour, borders, selection outlines; one path per
+ * colour. With `titles`, each box's title too (near zoom, where only a screenful is drawn).
+ * Returns the indices drawn.
+ */
+export function drawNodes(
+  ctx: CanvasRenderingContext2D,
+  g: FarGeometry,
+  area: Box,
+  k: number,
+  pos: (i: number) => XY,
+  selected: ReadonlySet<number>,
+  skip?: ReadonlySet<number> | null,
+  titles = false,
+): number[] {
+  const { rects } = g;
+  const { x0, y0, x1, y1 } = area;
   const onScreen: number[] = [];
   const bodies = new Path2D();
   const heads = new Map<string, Path2D>();
   // The title strip is 30 graph px, but never thinner than 3 screen px: the colour is what tells types apart far out.
   const head = Math.max(30, 3 / k);
   for (let i = 0; i < g.ids.length; i++) {
+    if (skip?.has(i)) continue;
     const { x, y } = pos(i);
     const w = rects[i * 4 + 2];
     const h = rects[i * 4 + 3];
@@ -64,17 +89,28 @@ export function drawFar(
     ctx.strokeStyle = BORDER;
     ctx.stroke(bodies);
   }
-  if (selected.size) {
-    const sel = new Path2D();
-    for (const i of selected) {
-      const { x, y } = pos(i);
-      sel.rect(x, y, rects[i * 4 + 2], rects[i * 4 + 3]);
-    }
+  const sel = new Path2D();
+  let anySelected = false;
+  for (const i of selected) {
+    if (skip?.has(i)) continue;
+    const { x, y } = pos(i);
+    sel.rect(x, y, rects[i * 4 + 2], rects[i * 4 + 3]);
+    anySelected = true;
+  }
+  if (anySelected) {
     ctx.lineWidth = 2.5 / k;
     ctx.strokeStyle = SELECTED;
     ctx.stroke(sel);
   }
-  ctx.restore();
+  if (titles) {
+    ctx.fillStyle = TITLE;
+    ctx.font = "600 13px system-ui, sans-serif";
+    ctx.textBaseline = "middle";
+    for (const i of onScreen) {
+      const { x, y } = pos(i);
+      ctx.fillText(g.titles[i], x + 10, y + 15, rects[i * 4 + 2] - 20);
+    }
+  }
   return onScreen;
 }
 

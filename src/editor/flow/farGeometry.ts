@@ -86,3 +86,25 @@ export function nodeAt(g: FarGeometry, p: XY, moved?: ReadonlyMap<number, XY>): 
   }
   return -1;
 }
+
+/** The box around the nodes of `g` (those of `ids` only, when given), or null for none. */
+export function geometryBounds(
+  g: FarGeometry,
+  ids?: readonly string[],
+): { x: number; y: number; width: number; height: number } | null {
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  const add = (i: number | undefined) => {
+    if (i === undefined) return;
+    const o = i * 4;
+    x0 = Math.min(x0, g.rects[o]);
+    y0 = Math.min(y0, g.rects[o + 1]);
+    x1 = Math.max(x1, g.rects[o] + g.rects[o + 2]);
+    y1 = Math.max(y1, g.rects[o + 1] + g.rects[o + 3]);
+  };
+  if (ids) for (const id of ids) add(g.index.get(id));
+  else for (let i = 0; i < g.ids.length; i++) add(i);
+  return x0 === Infinity ? null : { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}

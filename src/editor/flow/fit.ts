@@ -1,5 +1,6 @@
 import { getViewportForBounds, type Edge, type Node, type ReactFlowInstance, type Rect } from "@xyflow/react";
 import type { CanvasView } from "./view";
+import { geometryBounds } from "./farGeometry";
 
 /** The minimap's box (bottom-right of the canvas); fitting keeps the graph clear of it. */
 export const MINIMAP = { width: 150, height: 96, margin: 12 } as const;
@@ -41,37 +42,40 @@ export function fitPadding(bounds: Rect, pane: { width: number; height: number }
 const u = (n: number) => `${n}px` as const;
 const px = (p: Padding) => ({ top: u(p.top), right: u(p.right), bottom: u(p.bottom), left: u(p.left) });
 
-/** Fits the whole graph (or `ids`) in the canvas, clear of the minimap and controls, at most 100%. */
+/**
+ * Fits the whole graph (or `ids`) in the canvas, clear of the minimap and controls, at most 100%.
+ * A big graph's bounds come from its layout (CanvasView.layout): xyflow holds only the nodes near
+ * the view.
+ */
 export function fitGraph<N extends Node>(
-  view: Pick<CanvasView, "fitted">,
+  view: Pick<CanvasView, "fitted" | "layout">,
   flow: ReactFlowInstance<N, Edge>,
   opts: { duration?: number; ids?: readonly string[]; now?: boolean } = {},
 ): void {
-  const all = flow.getNodes();
-  const nodes = opts.ids ? all.filter((n) => opts.ids!.includes(n.id)) : all;
-  if (!nodes.length) return;
+  const g = view.layout.get();
+  const all = g ? null : flow.getNodes();
+  const nodes = all && opts.ids ? all.filter((n) => opts.ids!.includes(n.id)) : all;
+  const bounds = g ? geometryBounds(g, opts.ids) : nodes?.length ? flow.getNodesBounds(nodes.map((n) => n.id)) : null;
+  if (!bounds) return;
   const el = document.querySelector<HTMLElement>(".canvas .react-flow");
   const pane = el ? { width: el.clientWidth, height: el.clientHeight } : { width: innerWidth, height: innerHeight };
   const minimap = !!el?.querySelector(".react-flow__minimap");
   if (!opts.ids) view.fitted = true;
-  const padding = fitPadding(flow.getNodesBounds(nodes.map((n) => n.id)), pane, minimap);
+  const padding = fitPadding(bounds, pane, minimap);
   padding.top = Math.max(padding.top, overlayBottom(el));
-  if (opts.now) {
+  if (g || opts.now) {
     // xyflow's fitView waits until every node is measured, or until the next one is: a big graph
-    // handed in slices has its on-screen nodes measured long before, and its others never.
-    const bounds = flow.getNodesBounds(nodes.map((n) => n.id));
+    // has its on-screen nodes measured long before, and its others never.
     const vp = getViewportForBounds(bounds, pane.width, pane.height, MIN_ZOOM, FIT_MAX_ZOOM, px(padding));
     void flow.setViewport(vp, { duration: opts.duration });
     return;
   }
   void flow.fitView({
-    nodes: opts.ids ? nodes.map((n) => ({ id: n.id })) : undefined,
+    nodes: opts.ids ? nodes!.map((n) => ({ id: n.id })) : undefined,
     // By id: the internal nodes carry the measured sizes; the controlled ones may not have them yet.
     padding: px(padding),
     maxZoom: FIT_MAX_ZOOM,
     duration: opts.duration,
-    // Zoomed far out, a big graph's nodes are hidden from xyflow (FarLayer draws them) but still count.
-    includeHiddenNodes: true,
   });
 }
 

@@ -1,126 +1,127 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useStore } from "@xyflow/react";
-import type { WorkflowNode } from "../../graph";
-import { useEditor, useEditorInstance } from "../store/react";
-import { viewBox, type Box } from "./nearWires";
+import type { XY } from "../../graph";
+import type { FarGeometry } from "./farGeometry";
 
 /**
- * A document of this many nodes or more is handed to xyflow in slices, one a frame, nearest the
- * view first, with a progress line: handing it 5,000 nodes at once is one task of seconds
- * (adopting every node, then mounting those on screen), during which nothing else can run.
+ * Nodes handed to xyflow at once, at most: more than this wait for the next frames, nearest the
+ * view first, drawn on the canvas layer meanwhile. A zoom in to just above LOD_ZOOM on a big grid
+ * brings in ~600 nodes; opening a file at a saved far view, or selecting all, thousands.
  */
-export const SLICE_FROM = 400;
-/** Nodes added a frame, to start with; then grown or shrunk to keep each frame's work short. */
 const FIRST_CHUNK = 250;
 const MIN_CHUNK = 50;
 const MAX_CHUNK = 2000;
 /** A frame slower than this means the last slice was too big; one quicker than half of it, too small. */
 const FRAME_BUDGET_MS = 60;
 
-export interface Mounting {
-  /** The document's nodes handed to xyflow so far (the document's own array once all are). */
-  shown: readonly WorkflowNode[];
-  /** Whether a node is handed to xyflow yet; null once all are. */
-  isShown: ((id: string) => boolean) | null;
+export interface Admission {
+  /** Indices (in `g`) of the nodes handed to xyflow now; null when every node is (small graphs). */
+  shown: ReadonlySet<number> | null;
+  /** "Opening… done / total" while a newly opened document still has nodes waiting. */
   progress: { done: number; total: number } | null;
 }
 
-interface Slicing {
+interface Admitted {
   epoch: number;
-  rank: Map<string, number> | null;
-  count: number;
+  /** Ids, not indices: a new geometry (an edit) renumbers nodes. */
+  ids: ReadonlySet<string>;
+  /** The `wanted` set these were chosen for: a new one admits its first chunk at once. */
+  for: ReadonlySet<number> | null;
+  opening: boolean;
 }
 
 /**
- * The nodes xyflow gets this frame. A newly opened document of SLICE_FROM nodes or more starts
- * with those in view (and the nearest after them); each frame adds a chunk until all are in.
- * Nodes added by an edit meanwhile go in at once. Anything else (edits, small files) goes in whole.
+ * Which of the `wanted` nodes xyflow holds: those already held, those in `now` (being dragged:
+ * they must move this frame), and the rest a chunk a frame, nearest `centre` first. The chunk
+ * grows while frames come quickly and shrinks after a slow one. Each chunk costs xyflow a pass
+ * over the nodes it holds, which are only those near the view, so a slice stays cheap however big
+ * the document is.
  */
-export function useMountSlices(nodes: readonly WorkflowNode[]): Mounting {
-  const { store } = useEditorInstance();
-  const epoch = useEditor((s) => s.epoch);
-  const width = useStore((s) => s.width);
-  const height = useStore((s) => s.height);
-  const [slicing, setSlicing] = useState<Slicing>(() => start(nodes, epoch, store.getState().viewport, width, height));
-  let s = slicing;
-  if (s.epoch !== epoch) {
-    // Adjusting state while rendering: React re-renders at once, before anything is committed.
-    s = start(nodes, epoch, store.getState().viewport, width, height);
-    setSlicing(s);
-  }
-  const rank = s.rank;
-  const done = rank ? Math.min(s.count, nodes.length) : nodes.length;
-  const mounting = !!rank && s.count < nodes.length;
-  useNextSlice(mounting, epoch, s.count, setSlicing);
-  const shown = useMemo(
-    () => (mounting ? nodes.filter((n) => (rank!.get(n.id) ?? -1) < s.count) : nodes),
-    [mounting, nodes, rank, s.count],
-  );
-  const isShown = useMemo(
-    () => (mounting ? (id: string) => (rank!.get(id) ?? -1) < s.count : null),
-    [mounting, rank, s.count],
-  );
-  return { shown, isShown, progress: mounting ? { done, total: nodes.length } : null };
-}
-
-function start(
-  nodes: readonly WorkflowNode[],
+export function useAdmission(
+  g: FarGeometry | null,
+  wanted: ReadonlySet<number> | null,
+  now: ReadonlySet<number>,
+  centre: XY,
   epoch: number,
-  vp: { x: number; y: number; zoom: number },
-  width: number,
-  height: number,
-): Slicing {
-  if (nodes.length < SLICE_FROM) return { epoch, rank: null, count: Infinity };
-  const seen = viewBox(vp, width && height ? { width, height } : { width: innerWidth, height: innerHeight });
-  const { order, inView } = nearestFirst(nodes, seen);
-  const rank = new Map<string, number>();
-  order.forEach((n, i) => rank.set(n.id, i));
-  return { epoch, rank, count: Math.max(FIRST_CHUNK, inView) };
+): Admission {
+  const [state, setState] = useState<Admitted>({ epoch, ids: new Set(), for: null, opening: true });
+  let s = state;
+  if (s.epoch !== epoch) s = { epoch, ids: new Set(), for: null, opening: true };
+  if (g && wanted && s.for !== wanted) {
+    const ids = new Set<string>();
+    const pending: number[] = [];
+    for (const i of wanted) {
+      const id = g.ids[i];
+      if (s.ids.has(id) || now.has(i)) ids.add(id);
+      else pending.push(i);
+    }
+    for (const i of nearestFirst(g, pending, centre).slice(0, FIRST_CHUNK)) ids.add(g.ids[i]);
+    s = { ...s, ids, for: wanted };
+  }
+  const last = useRef<ReadonlySet<number> | null>(null);
+  const shown = useMemo(() => {
+    if (!g || !wanted) return null;
+    const out = new Set<number>();
+    for (const i of wanted) if (now.has(i) || s.ids.has(g.ids[i])) out.add(i);
+    // The same set as before (a drag starting on a held node): the same object, so xyflow is
+    // handed the same node array and the drag's frames stay on the dragged nodes alone.
+    const was = last.current;
+    if (was && was.size === out.size && [...out].every((i) => was.has(i))) return was;
+    return out;
+  }, [g, wanted, now, s.ids]);
+  useEffect(() => void (last.current = shown), [shown]);
+  const waiting = shown && wanted ? wanted.size - shown.size : 0;
+  if (s.opening && !waiting && s.for) s = { ...s, opening: false };
+  // Adjusting state while rendering: React re-renders at once, before anything is committed.
+  if (s !== state) setState(s);
+
+  const latest = useRef({ g, wanted, centre });
+  latest.current = { g, wanted, centre };
+  useNextSlice(waiting > 0, s.ids, setState, latest);
+  const total = g?.ids.length ?? 0;
+  return { shown, progress: s.opening && waiting ? { done: total - waiting, total } : null };
 }
 
-/** The nodes ordered by distance from the view's centre, and how many have their corner in it. */
-export function nearestFirst(nodes: readonly WorkflowNode[], seen: Box) {
-  const cx = (seen.x0 + seen.x1) / 2;
-  const cy = (seen.y0 + seen.y1) / 2;
-  const d = (n: WorkflowNode) => Math.max(Math.abs(n.position.x - cx), Math.abs(n.position.y - cy));
-  const order = nodes.map((n) => ({ n, d: d(n) })).sort((a, b) => a.d - b.d);
-  // A node whose corner is left of or above the view may still reach into it: a node's width.
-  const pad = 400;
-  let inView = 0;
-  for (const { n } of order)
-    if (
-      n.position.x >= seen.x0 - pad &&
-      n.position.x <= seen.x1 &&
-      n.position.y >= seen.y0 - pad &&
-      n.position.y <= seen.y1
-    )
-      inView++;
-  return { order: order.map((o) => o.n), inView };
+/** `pending` (indices in `g`) ordered by distance of their corner from `centre`. */
+export function nearestFirst(g: FarGeometry, pending: readonly number[], centre: XY): number[] {
+  const d = (i: number) => Math.max(Math.abs(g.rects[i * 4] - centre.x), Math.abs(g.rects[i * 4 + 1] - centre.y));
+  return pending
+    .map((i) => ({ i, d: d(i) }))
+    .sort((a, b) => a.d - b.d)
+    .map((x) => x.i);
 }
 
-/**
- * Adds a slice on the next frame while mounting. The slice grows while frames come quickly and
- * shrinks after a slow one: the cost of a slice is xyflow's pass over every node it already holds
- * plus the new ones, so a fixed size is either too slow at the start or too slow at the end.
- */
-function useNextSlice(mounting: boolean, epoch: number, count: number, set: (f: (s: Slicing) => Slicing) => void) {
+/** Admits the next chunk of waiting nodes on the next frame, sized by how long the last frame took. */
+function useNextSlice(
+  waiting: boolean,
+  ids: ReadonlySet<string>,
+  set: (f: (s: Admitted) => Admitted) => void,
+  latest: { current: { g: FarGeometry | null; wanted: ReadonlySet<number> | null; centre: XY } },
+) {
   const chunk = useRef(FIRST_CHUNK);
   const last = useRef(0);
   useEffect(() => {
-    if (!mounting) {
+    if (!waiting) {
       last.current = 0;
       chunk.current = FIRST_CHUNK;
       return;
     }
-    const raf = requestAnimationFrame((now) => {
-      const took = last.current ? now - last.current : 0;
-      last.current = now;
+    const raf = requestAnimationFrame((t) => {
+      const took = last.current ? t - last.current : 0;
+      last.current = t;
       if (took > FRAME_BUDGET_MS) chunk.current = Math.max(MIN_CHUNK, Math.round(chunk.current / 2));
       else if (took && took < FRAME_BUDGET_MS / 2) chunk.current = Math.min(MAX_CHUNK, chunk.current * 2);
-      set((s) => (s.epoch === epoch ? { ...s, count: s.count + chunk.current } : s));
+      set((s) => {
+        const { g, wanted, centre } = latest.current;
+        if (!g || !wanted || s.for !== wanted) return s;
+        const pending = [...wanted].filter((i) => !s.ids.has(g.ids[i]));
+        if (!pending.length) return s;
+        const ids = new Set(s.ids);
+        for (const i of nearestFirst(g, pending, centre).slice(0, chunk.current)) ids.add(g.ids[i]);
+        return { ...s, ids };
+      });
     });
     return () => cancelAnimationFrame(raf);
-  }, [mounting, epoch, count, set]);
+  }, [waiting, ids, set, latest]);
 }
 
 /** "Opening… 2,400 / 5,000 nodes", over the canvas while a big document is handed in. */

@@ -82,3 +82,30 @@ export function nearWires(g: FarGeometry, area: Box, keep: ReadonlySet<number>, 
   }
   return out;
 }
+
+/**
+ * The indices of the nodes xyflow gets: every node whose rectangle overlaps `area`, every node in
+ * `keep` (selected or dragged), and both ends of every wire in `wires` (the wires handed to
+ * xyflow: it drops a wire whose node it does not hold). The rest are drawn on WireLayer's canvas.
+ */
+export function nearNodes(
+  g: FarGeometry,
+  area: Box,
+  keep: ReadonlySet<number>,
+  wires: ReadonlySet<string>,
+): Set<number> {
+  const { rects } = g;
+  const out = new Set<number>(keep);
+  for (let i = 0; i < g.ids.length; i++) {
+    const o = i * 4;
+    const x = rects[o];
+    const y = rects[o + 1];
+    if (x <= area.x1 && x + rects[o + 2] >= area.x0 && y <= area.y1 && y + rects[o + 3] >= area.y0) out.add(i);
+  }
+  for (const w of g.wires)
+    if (wires.has(w.id)) {
+      out.add(w.s);
+      out.add(w.t);
+    }
+  return out;
+}

@@ -5,8 +5,7 @@ import { useEditor, useEditorInstance } from "../store/react";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
 import { canvasViewOf, type CanvasView } from "./view";
 import { useCanvasUi } from "./canvasUi";
-import { createLayoutCache, useNearWires } from "./WireLayer";
-import { useMountSlices } from "./mountSlices";
+import { createLayoutCache, useNearView } from "./WireLayer";
 
 /**
  * From this many nodes on, only nodes and wires on screen are in the DOM (xyflow's
@@ -20,6 +19,7 @@ export const CULL_FROM_NODES = 40;
 
 type Flow = ReactFlowInstance<GraphFlowNode>;
 const NO_EDGES: Edge[] = [];
+const NO_IDS: readonly string[] = [];
 
 /**
  * The document's nodes and wires as xyflow objects, and xyflow's change reports folded back into
@@ -42,27 +42,29 @@ export function useFlowElements(far: boolean) {
   const culled = doc.nodes.length >= CULL_FROM_NODES;
   const onCanvas = useOnCanvas(culled && far);
   const moving = useGroupDrag(doc.nodes, drag);
-  const mount = useMountSlices(doc.nodes);
   const placing = useSyncExternalStore(view.placed.subscribe, () => view.placed.version);
-  const nodes = useMemo(
-    () => deriveNodes(mount.shown, selectedNodes, moving, culled, onCanvas),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored, placing once a new node is placed
-    [deriveNodes, mount.shown, selectedNodes, moving, culled, onCanvas, sizeTick, placing],
-  );
   const layout = useMemo(() => createLayoutCache(registry, view), [registry, view]);
   const movingKey = moving ? [...moving.keys()].join("\n") : "";
+  const movingIds = useMemo(() => (movingKey ? movingKey.split("\n") : NO_IDS), [movingKey]);
   const keepNodes = useMemo(
-    () => (movingKey ? [...selection.nodes, ...movingKey.split("\n")] : selection.nodes),
-    [selection.nodes, movingKey],
+    () => (movingKey ? [...selection.nodes, ...movingIds] : selection.nodes),
+    [selection.nodes, movingKey, movingIds],
   );
-  const near = useNearWires(
-    culled && !onCanvas,
+  const { near, shown, progress } = useNearView(
+    culled,
+    onCanvas,
     layout,
     doc.nodes,
     doc.edges,
     keepNodes,
     selection.edges,
-    mount.isShown,
+    movingIds,
+  );
+  const handedNodes = useMemo(() => (shown ? doc.nodes.filter((_, i) => shown.has(i)) : doc.nodes), [shown, doc.nodes]);
+  const nodes = useMemo(
+    () => deriveNodes(handedNodes, selectedNodes, moving, culled, onCanvas),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored, placing once a new node is placed
+    [deriveNodes, handedNodes, selectedNodes, moving, culled, onCanvas, sizeTick, placing],
   );
   const handedEdges = useMemo(
     () => (near ? doc.edges.filter((e) => near.handed.has(e.id)) : doc.edges),
@@ -114,7 +116,7 @@ export function useFlowElements(far: boolean) {
     nodes,
     edges,
     near,
-    progress: mount.progress,
+    progress,
     culled,
     onCanvas,
     onNodesChange,

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import { useNodesInitialized, useReactFlow, type Viewport } from "@xyflow/react";
 import { useEditor, useEditorInstance, useUiApi } from "../store/react";
-import { canvasViewOf } from "./view";
+import { canvasViewOf, type CanvasView } from "./view";
+import { geometryBounds } from "./farGeometry";
 import type { GraphFlowNode } from "./derive";
 import { fitGraph } from "./fit";
 
@@ -96,6 +97,7 @@ export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, cull
 /** Reveals a node asked for by the problems list or the request view. */
 export function useFocusReveal() {
   const ui = useUiApi();
+  const editor = useEditorInstance();
   const flow = useReactFlow<GraphFlowNode>();
   const lastFocus = useRef(0);
   useEffect(() => {
@@ -103,17 +105,26 @@ export function useFocusReveal() {
       const f = ui.get().focus;
       if (!f || f.nonce === lastFocus.current) return;
       lastFocus.current = f.nonce;
-      const n = flow.getInternalNode(f.nodeId);
-      if (!n) return;
-      const w = n.measured.width ?? 260,
-        h = n.measured.height ?? 160;
-      flow.setCenter(n.internals.positionAbsolute.x + w / 2, n.internals.positionAbsolute.y + h / 2, {
+      const box = nodeBox(canvasViewOf(editor), flow, f.nodeId);
+      if (!box) return;
+      flow.setCenter(box.x + box.width / 2, box.y + box.height / 2, {
         zoom: Math.max(flow.getZoom(), 0.9),
         duration: 250,
       });
     });
     return () => void off();
-  }, [flow, ui]);
+  }, [flow, ui, editor]);
+}
+
+/** Where node `id` is: xyflow's own node when it holds it, else the big graph's layout (it holds only those near the view). */
+function nodeBox(view: CanvasView, flow: ReturnType<typeof useReactFlow<GraphFlowNode>>, id: string) {
+  const n = flow.getInternalNode(id);
+  if (n) {
+    const { x, y } = n.internals.positionAbsolute;
+    return { x, y, width: n.measured.width ?? 260, height: n.measured.height ?? 160 };
+  }
+  const g = view.layout.get();
+  return g ? geometryBounds(g, [id]) : null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { definePart, type Editor } from "../store/editor";
+import type { FarGeometry } from "./farGeometry";
 import { usePart } from "../store/react";
 
 export interface Size {
@@ -23,6 +24,34 @@ export interface CanvasView {
   readonly placed: Placing;
   /** Whether the view is moving (a pan, a wheel zoom, a fit): nodes that mount meanwhile come in light. */
   readonly motion: Motion;
+  /**
+   * A big graph's nodes as rectangles (null for a small one): xyflow then holds only the nodes
+   * near the view, so whatever needs all of them (fit, minimap, reveal) reads them here.
+   */
+  readonly layout: Layout;
+}
+
+export interface Layout {
+  get(): FarGeometry | null;
+  set(g: FarGeometry | null): void;
+  subscribe(fn: () => void): () => void;
+}
+
+function createLayout(): Layout {
+  const listeners = new Set<() => void>();
+  let g: FarGeometry | null = null;
+  return {
+    get: () => g,
+    set(next) {
+      if (next === g) return;
+      g = next;
+      for (const fn of [...listeners]) fn();
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
+  };
 }
 
 export interface Motion {
@@ -112,6 +141,7 @@ export const createCanvasView = (): CanvasView => ({
   typeSizes: new Map(),
   fitted: false,
   motion: createMotion(),
+  layout: createLayout(),
   settle: false,
   placed: createPlacing(),
 });
