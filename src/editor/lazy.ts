@@ -25,10 +25,18 @@ export function lazyPart<T extends ComponentType<any>>(load: () => Promise<{ def
   return Object.assign(Part, { preload: part.load });
 }
 
-/** Runs `fn` when the main thread is idle after the first paint (or soon, where idle callbacks are missing). */
+/** The editor is on screen: main.tsx renders it into #root once the tab's draft is restored. */
+const shown = () => typeof document === "undefined" || !!document.getElementById("root")?.firstElementChild;
+
+/**
+ * Runs `fn` when the main thread is idle after the first render (or soon, where idle callbacks are
+ * missing). Before that render the page is idle only while it waits for IndexedDB, and a part
+ * fetched and run then held the render back by as long as it took (docs/benchmarks.md#the-first-load).
+ */
 export function whenIdle(fn: () => void, timeoutMs = 3000): void {
-  if (typeof requestIdleCallback === "function") requestIdleCallback(() => fn(), { timeout: timeoutMs });
-  else setTimeout(fn, 200);
+  if (typeof requestIdleCallback !== "function") return void setTimeout(fn, 200);
+  const wait = () => requestIdleCallback(() => (shown() ? fn() : wait()), { timeout: timeoutMs });
+  wait();
 }
 
 /**

@@ -98,6 +98,8 @@ export interface Browser {
     retryBaseMs?: number;
     /** Another connection to the database (a reloaded page opens its own). */
     db?: Database;
+    /** Called when start() reports the draft restored (the editor may show it then). */
+    onRestored?: (tab: Pick<Tab, "store" | "session">) => void;
   }): Promise<Tab>;
 }
 
@@ -126,7 +128,7 @@ export async function browser(): Promise<Browser> {
         retryBaseMs: opts.retryBaseMs ?? 10,
         maxRetryMs: 40,
       });
-      await session.start();
+      await session.start(() => opts.onRestored?.({ store, session }));
       return { store, session, storage, ask, close: () => session.dispose() };
     },
   };

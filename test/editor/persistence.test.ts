@@ -39,6 +39,29 @@ describe("autosave round trip", () => {
     expect(again.session.state().slot).toBe(tab.session.state().slot);
   });
 
+  it("start() hands over the restored draft before the slot's first write, then finishes it", async () => {
+    const b = await browser();
+    const tab = await b.open();
+    buildGraph(tab.store);
+    await tab.session.flush();
+    const nodes = tab.store.getState().document.nodes;
+    tab.close();
+
+    // What the editor would render at that moment (main.tsx renders then, not when start() ends).
+    let shown: { nodes: unknown; ready: boolean; restored: unknown } | null = null;
+    const again = await b.open({
+      storage: tab.storage,
+      onRestored: ({ store, session }) =>
+        (shown = {
+          nodes: store.getState().document.nodes,
+          ready: session.state().ready,
+          restored: session.state().restored,
+        }),
+    });
+    expect(shown).toEqual({ nodes, ready: false, restored: expect.objectContaining({ how: "own" }) });
+    expect(again.session.state().ready).toBe(true);
+  });
+
   it("AUTO-01: edits reach IndexedDB without an explicit flush (debounced write)", async () => {
     const b = await browser();
     const tab = await b.open();

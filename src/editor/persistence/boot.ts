@@ -72,7 +72,9 @@ export const useBootError = (): string | null => useUiStore(usePart(persistenceP
 /**
  * Opens IndexedDB, restores this tab's draft into the editor and starts autosave. Never throws:
  * without IndexedDB (private mode, blocked storage) the editor still works, with a banner.
- * Resolves after at most `timeoutMs` so a hung database cannot keep the editor from showing.
+ * Resolves once the draft is in the editor (the slot's first write and the pruning of old slots
+ * go on behind the first render), or after at most `timeoutMs` so a hung database cannot keep the
+ * editor from showing.
  */
 export async function startPersistence(
   editor: Editor,
@@ -82,6 +84,11 @@ export async function startPersistence(
   const { dialogs, state } = persistenceOf(editor);
   let session: Session | null = null;
   let bootError: string | null = null;
+  const failed = (e: unknown) => {
+    bootError = `Autosave is off: the browser's storage (IndexedDB) is not available (${e instanceof Error ? e.message : String(e)}). Use Save to keep your work.`;
+    session = null;
+    return null;
+  };
   const boot = (async () => {
     const db = await openDatabase();
     const library = await opts.library?.(db);
@@ -94,14 +101,18 @@ export async function startPersistence(
       channel: broadcastChannel(),
     });
     session = s;
-    await s.start();
+    let shown = () => {};
+    const restored = new Promise<void>((r) => (shown = r));
+    const started = s.start(() => shown());
+    // A start that fails after the draft was shown still turns autosave off, with the banner.
+    void started.catch((e: unknown) => {
+      failed(e);
+      state.set({ session, bootError });
+    });
+    await Promise.race([restored, started]);
     attachLifecycle(s);
     return s;
-  })().catch((e: unknown) => {
-    bootError = `Autosave is off: the browser's storage (IndexedDB) is not available (${e instanceof Error ? e.message : String(e)}). Use Save to keep your work.`;
-    session = null;
-    return null;
-  });
+  })().catch(failed);
   const timeout = new Promise<null>((r) => setTimeout(() => r(null), timeoutMs));
   const result = await Promise.race([boot, timeout]);
   // A slow start still finishes in the background; tell the UI when it does.

@@ -100,8 +100,11 @@ export interface Session {
   readonly library: WorkflowLibrary;
   state(): SessionState;
   subscribe(cb: (s: SessionState) => void): () => void;
-  /** Chooses the slot, restores its draft, starts autosave. Call once. */
-  start(): Promise<void>;
+  /**
+   * Chooses the slot, restores its draft, starts autosave. Call once. `restored` is called once the
+   * draft is in the editor, before the slot's first write is on disk.
+   */
+  start(restored?: () => void): Promise<void>;
   flush(): Promise<void>;
   /**
    * The page is hidden (`unloading` false) or going away (`pagehide`, true): keeps any unsaved
@@ -163,7 +166,7 @@ export function createSession(opts: SessionOptions): Session {
     library: ctx.library,
     state: ctx.get,
     subscribe: ctx.subscribe,
-    start: () => startSession(ctx),
+    start: (restored) => startSession(ctx, restored),
     flush: () => autosaver.flush(),
     leave: (unloading) => leave(ctx, unloading),
     replace: (doc, o) => replace(ctx, doc, o),

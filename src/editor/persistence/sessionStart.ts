@@ -89,14 +89,18 @@ async function restoreSlot(
   return { choice, restored, corrupt: null };
 }
 
-/** Chooses the slot, restores its draft, starts autosave. */
-export async function startSession(ctx: SessionContext): Promise<void> {
+/**
+ * Chooses the slot, restores its draft, starts autosave. `restored` is called as soon as the draft
+ * is in the editor and every edit from then on is autosaved: the editor can show it while the
+ * slot's first write and the pruning of old slots finish.
+ */
+export async function startSession(ctx: SessionContext, restored?: () => void): Promise<void> {
   const slots = await ctx.drafts.listSlots();
   const candidates = slots.filter((s) => !s.quarantined).map((s) => s.slot);
   const first = await chooseSlot({ storage: ctx.storage, locks: ctx.locks, candidates, makeId: () => newId("slot") });
-  const { choice, restored, corrupt } = await restoreSlot(ctx, first);
-  ctx.holds.slot = choice.release;
-  ctx.set({ slot: choice.slot, restored, corrupt });
+  const back = await restoreSlot(ctx, first);
+  ctx.holds.slot = back.choice.release;
+  ctx.set({ slot: back.choice.slot, restored: back.restored, corrupt: back.corrupt });
 
   const unsubscribeChannel = ctx.channel?.onMessage((msg) => {
     const library = ctx.get().library;
@@ -110,6 +114,7 @@ export async function startSession(ctx: SessionContext): Promise<void> {
   };
   // The slot exists from the first moment, so a tab closed before any edit is still found.
   ctx.autosaver.changed();
+  restored?.();
   await ctx.autosaver.flush();
   ctx.set({ ready: true });
   const held = await ctx.locks.heldNames().catch(() => new Set<string>());

@@ -4,15 +4,14 @@
  * `options` may be a promise: calls wait for it (a proxy the user has not yet agreed to).
  */
 import type { Runner, RunnerOptions } from "../../fal/runner";
+import { whenIdle } from "../lazy";
 
 export function lazyRunner(options: RunnerOptions | Promise<RunnerOptions>): Runner {
   let loading: Promise<Runner> | null = null;
   const real = () =>
     (loading ??= Promise.all([options, import("../../fal/runner")]).then(([o, m]) => m.createRunner(o)));
   // Fetched once the page is idle, so the first Run does not wait for the download either.
-  const idle = (globalThis as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void })
-    .requestIdleCallback;
-  if (idle) idle(() => void real().catch(() => (loading = null)), { timeout: 5000 });
+  if (typeof requestIdleCallback === "function") whenIdle(() => void real().catch(() => (loading = null)), 5000);
   return {
     submit: async (...a) => (await real()).submit(...a),
     follow: async (...a) => (await real()).follow(...a),
