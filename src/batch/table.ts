@@ -12,6 +12,8 @@ export interface TableError {
   message: string;
   line: number;
   column: number;
+  /** A BOM or CRLF: `toPlainText` fixes it. */
+  encoding?: true;
 }
 
 export interface Cell {
@@ -34,20 +36,44 @@ export interface Table {
   rows: TableRow[];
 }
 
-export type TableResult = { ok: true; table: Table; notes: string[] } | { ok: false; errors: TableError[] };
+export type TableResult = { ok: true; table: Table } | { ok: false; errors: TableError[] };
 
 /** More errors than this are summarised: a wrong file gives one per line. */
 const MAX_ERRORS = 20;
 
-function stripBom(text: string): { text: string; notes: string[] } {
-  // A BOM is what Excel writes; it is not part of the first column's name.
-  if (text.charCodeAt(0) === 0xfeff) return { text: text.slice(1), notes: ["a UTF-8 byte-order mark was skipped"] };
-  return { text, notes: [] };
+/**
+ * A byte-order mark (Excel's "CSV UTF-8" writes one) and CRLF line endings are refused, as the
+ * batch format says, rather than silently read: the table's text is part of a batch's identity
+ * (the CLI's state file), and a table must read the same everywhere it is used. Each is named at
+ * its line and column; `toPlainText` is the one-step fix the editor offers and the CLI describes.
+ */
+export function encodingErrors(text: string): TableError[] {
+  const errors: TableError[] = [];
+  if (text.charCodeAt(0) === 0xfeff)
+    errors.push({
+      message: "the file starts with a byte-order mark (BOM); save it as plain UTF-8 without one",
+      line: 1,
+      column: 1,
+      encoding: true,
+    });
+  const crlf = text.indexOf("\r\n");
+  if (crlf >= 0)
+    errors.push({
+      message: "this line ends with CRLF (Windows line endings); save the file with LF line endings",
+      ...lineColumn(text, crlf),
+      encoding: true,
+    });
+  return errors;
+}
+
+/** The table's text as plain UTF-8 with LF line endings: no BOM, every CRLF made LF. */
+export function toPlainText(text: string): string {
+  return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replaceAll("\r\n", "\n");
 }
 
 type Field = { text: string; line: number; column: number };
 
-/** Splits CSV text into records of fields with their positions. CRLF and LF both end a record. */
+/** Splits CSV text into records of fields with their positions. LF ends a record; a CR is an error. */
 export function splitCsv(text: string): { records: Field[][]; errors: TableError[] } {
   const records: Field[][] = [];
   const errors: TableError[] = [];
@@ -76,11 +102,6 @@ export function splitCsv(text: string): { records: Field[][]; errors: TableError
             closed = true;
             i++;
             break;
-          } else if (c === "\r" && text[i + 1] === "\n") {
-            // The same file saved on Windows or elsewhere gives the same value.
-            field.text += "\n";
-            i += 2;
-            newline();
           } else {
             field.text += c;
             i++;
@@ -118,12 +139,14 @@ export function splitCsv(text: string): { records: Field[][]; errors: TableError
       break;
     }
     if (text[i] === "\r") {
-      if (text[i + 1] !== "\n")
-        errors.push({
-          message: "a carriage return (CR) without a line feed; lines end with CRLF or LF",
-          line,
-          column: col(i),
-        });
+      errors.push({
+        message:
+          text[i + 1] === "\n"
+            ? "this line ends with CRLF (Windows line endings); save the file with LF line endings"
+            : "a carriage return (CR) without a line feed; lines end with LF",
+        line,
+        column: col(i),
+      });
       i++;
     }
     if (text[i] === "\n") i++;
@@ -148,8 +171,9 @@ function headerOf(fields: readonly Field[]): { columns: Table["columns"]; errors
 }
 
 /** Reads a CSV table: a header row of column names, then one row per run. */
-export function parseCsv(input: string): TableResult {
-  const { text, notes } = stripBom(input);
+export function parseCsv(text: string): TableResult {
+  const encoding = encodingErrors(text);
+  if (encoding.length) return { ok: false, errors: encoding };
   const { records, errors } = splitCsv(text);
   if (errors.length) return { ok: false, errors };
   if (records.length === 0) return { ok: false, errors: [{ message: "the table is empty", line: 1, column: 1 }] };
@@ -170,18 +194,18 @@ export function parseCsv(input: string): TableResult {
     rows.push({ row: k + 1, line: rec[0].line, cells });
   }
   if (header.errors.length) return { ok: false, errors: header.errors.slice(0, MAX_ERRORS) };
-  return { ok: true, table: { format: "csv", columns: header.columns, rows }, notes };
+  return { ok: true, table: { format: "csv", columns: header.columns, rows } };
 }
 
 /** Reads JSON lines: one object per line, its keys the columns. Blank lines are skipped. */
-export function parseJsonLines(input: string): TableResult {
-  const { text, notes } = stripBom(input);
+export function parseJsonLines(text: string): TableResult {
+  const encoding = encodingErrors(text);
+  if (encoding.length) return { ok: false, errors: encoding };
   const errors: TableError[] = [];
   const rows: TableRow[] = [];
   const columns = new Map<string, Table["columns"][number]>();
   const lines = text.split("\n");
-  for (const [k, raw] of lines.entries()) {
-    const lineText = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  for (const [k, lineText] of lines.entries()) {
     if (lineText.trim() === "" || errors.length >= MAX_ERRORS) continue;
     const line = k + 1;
     const bad = locateJsonError(lineText);
@@ -214,7 +238,7 @@ export function parseJsonLines(input: string): TableResult {
   }
   if (errors.length) return { ok: false, errors };
   if (rows.length === 0) return { ok: false, errors: [{ message: "the table has no rows", line: 1, column: 1 }] };
-  return { ok: true, table: { format: "jsonl", columns: [...columns.values()], rows }, notes };
+  return { ok: true, table: { format: "jsonl", columns: [...columns.values()], rows } };
 }
 
 /** CSV or JSON lines, told apart by the file name, else by the first character. */

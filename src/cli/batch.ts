@@ -88,7 +88,9 @@ export async function batchOptions(ctx: CommandContext, outDir: string): Promise
     return undefined;
   }
   if (ctx.json) throw new InputError("--json does not apply to batches: each result is already one JSON line");
-  const text = batchPath ? new TextDecoder().decode(await ctx.io.read(batchPath, 20 * 1024 * 1024)) : undefined;
+  // ignoreBOM keeps a byte-order mark in the text, where the table reader refuses it by name.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  const text = batchPath ? decoder.decode(await ctx.io.read(batchPath, 20 * 1024 * 1024)) : undefined;
   return {
     table: batchPath ? { path: batchPath, text: text! } : undefined,
     lists: await batchLists(ctx),
@@ -193,9 +195,24 @@ function batchIdentity(doc: WorkflowDocument, o: BatchOptions): string {
 function tableOf(o: BatchOptions): Table | undefined {
   if (!o.table) return undefined;
   const r = parseTable(o.table.text, o.table.path);
-  if (!r.ok)
-    throw new InputError(r.errors.map((e) => `${o.table!.path}:${e.line}:${e.column}: ${e.message}`).join("\n"));
+  if (!r.ok) {
+    const lines = r.errors.map((e) => `${o.table!.path}:${e.line}:${e.column}: ${e.message}`);
+    if (r.errors.some((e) => e.encoding)) lines.push(...convertHint(o.table.path));
+    throw new InputError(lines[0], lines.slice(1));
+  }
   return r.table;
+}
+
+/**
+ * How to make a table plain UTF-8 with LF line endings. Node runs this CLI, so a Node one-liner
+ * works on every system it does (sed -i and PowerShell differ); it does what toPlainText does.
+ */
+export function convertHint(path: string): string[] {
+  const arg = /^[\w./\\:-]+$/.test(path) ? path : JSON.stringify(path);
+  const script =
+    "const fs=require('fs'),f=process.argv[1];" +
+    "fs.writeFileSync(f,fs.readFileSync(f,'utf8').replace(/^\\uFEFF/,'').replace(/\\r\\n/g,'\\n'))";
+  return ["To convert it to plain UTF-8 with LF line endings, run:", `  node -e "${script}" ${arg}`];
 }
 
 /** Plans and compiles every run; refuses the batch, sending nothing, if any of it is wrong. */

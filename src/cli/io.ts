@@ -22,8 +22,18 @@ export interface CliIO {
   readPrefix?(path: string, bytes: number): Promise<{ bytes: Uint8Array; size?: number }>;
 }
 
-/** A problem with what the user gave us (usage, unreadable file): exit code 2, one clear line. */
-export class InputError extends Error {}
+/**
+ * A problem with what the user gave us (usage, unreadable file): exit code 2, one clear line,
+ * then any `more` lines (each escaped on its own, so none can forge another).
+ */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly more: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
 
 function displayName(path: string): string {
   return path === "-" ? "standard input" : path;

@@ -149,8 +149,13 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       code: usage ? "usage" : "internal-error",
       message: usage ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`,
     };
-    if (wantsJson) io.stdout(`${JSON.stringify({ diagnostics: [d] }, null, 2)}\n`);
-    else io.stderr(`lora-graph: ${inline(d.message)}\n`);
+    const more = usage ? err.more : [];
+    if (wantsJson)
+      io.stdout(`${JSON.stringify({ diagnostics: [{ ...d, message: [d.message, ...more].join("\n") }] }, null, 2)}\n`);
+    else {
+      io.stderr(`lora-graph: ${inline(d.message)}\n`);
+      for (const line of more) io.stderr(`${inline(line)}\n`);
+    }
     return EXIT.input;
   }
 }

@@ -4,7 +4,7 @@
  * resumes without sending anything twice (one spawn, for the real SIGTERM).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
+import { execSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,6 +126,24 @@ describe("lora-graph run --batch", () => {
     expect(wild.stderr).toMatch(/__nothing__ matches no wildcard list/);
     expect(wild.stderr).toContain("batch refused: nothing was sent");
     expect(calls().submit).toBe(0);
+  });
+
+  it("a table with a BOM or CRLF is refused at its line and column, with a command that converts it", async () => {
+    // Bytes as Excel's "CSV UTF-8" writes them: a BOM, then CRLF line endings.
+    const path = await table("excel.csv", "\ufeffprompt.prompt,sampler.seed\r\nfox,1\r\nowl,2\r\n");
+    const r = await batch("--batch", path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("excel.csv:1:1: the file starts with a byte-order mark (BOM)");
+    expect(r.stderr).toContain("excel.csv:1:28: this line ends with CRLF");
+    expect(calls().submit).toBe(0);
+    // The message's own command, run as printed, makes the file one the batch reads.
+    const command = r.stderr.match(/^ {2}(node -e .*)$/m)?.[1];
+    expect(command).toBeDefined();
+    execSync(command!, { cwd: out, shell: "/bin/sh" });
+    expect(await readFile(path, "utf8")).toBe("prompt.prompt,sampler.seed\nfox,1\nowl,2\n");
+    const fixed = await batch("--batch", path);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(fixed.lines.map((l) => l.values["sampler.seed"]).sort()).toEqual([1, 2]);
   });
 
   it("a batch over the cap needs --yes", async () => {

@@ -27,7 +27,8 @@ function useBatchSheet(batch: BatchRunState | null, runs: readonly RunRecord[]) 
   const editor = useEditorInstance();
   const [sheet, setSheet] = useState<{ url: string; bytes: Uint8Array; key: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const key = batch?.finished ? batch.setup.id : null;
+  // A batch cancelled before any run finished has nothing to draw: no sheet, and no error about it.
+  const key = batch?.finished && batch.items.some((it) => it.state === "done") ? batch.setup.id : null;
   useEffect(() => {
     if (!batch || !key) return;
     let alive = true;
@@ -77,6 +78,8 @@ function download(bytes: Uint8Array, name: string) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 function Progress({ batch, onNew }: { batch: BatchRunState; onNew(): void }) {
   const editor = useEditorInstance();
   const runUi = useRunUiApi();
@@ -88,6 +91,7 @@ function Progress({ batch, onNew }: { batch: BatchRunState; onNew(): void }) {
   const done = batch.items.filter((it) => it.state === "done").length;
   const failed = batch.items.filter((it) => it.state === "failed").length;
   const running = batch.items.filter((it) => it.state === "running").length;
+  const skipped = batch.items.filter((it) => it.state === "skipped" && !it.runId).length;
   const { sheet, error } = useBatchSheet(batch, runs);
   const state = batch.finished ? (batch.cancelled ? "cancelled" : "finished") : batch.paused ? "paused" : "running";
   return (
@@ -110,7 +114,7 @@ function Progress({ batch, onNew }: { batch: BatchRunState; onNew(): void }) {
               {run && run.status === "completed" && run.images.length ? (
                 <RunThumb run={run} index={0} onOpen={() => runUi.set({ lightbox: { runId: run.id, index: 0 } })} />
               ) : (
-                <div className="bt-cell-empty">{it.state === "skipped" ? "skipped" : it.state}</div>
+                <div className="bt-cell-empty">{run?.status === "cancelled" ? "cancelled" : it.state}</div>
               )}
               <figcaption>{it.label}</figcaption>
             </figure>
@@ -119,6 +123,12 @@ function Progress({ batch, onNew }: { batch: BatchRunState; onNew(): void }) {
       </div>
       {sheet && (
         <img className="bt-sheet" src={sheet.url} alt={`Contact sheet of ${batch.setup.title}`} data-contact-sheet />
+      )}
+      {batch.cancelled && (
+        <div className="callout info" data-batch-cancelled>
+          Cancelled: {plural(skipped, "queued run was", "queued runs were")} not sent
+          {batch.finished ? "." : "; the runs already at fal are being cancelled."}
+        </div>
       )}
       {error && <div className="callout warning">The contact sheet could not be drawn: {error}</div>}
       <div className="modal-foot">

@@ -4,7 +4,7 @@
  * before anything is sent.
  */
 import { useMemo, useState, type DragEvent } from "react";
-import { DEFAULT_BATCH_CAP, SEED_POLICIES, type DrawMode, type SeedPolicy } from "../../batch";
+import { SEED_POLICIES, toPlainText, type DrawMode, type SeedPolicy } from "../../batch";
 import { serializeWorkflow as serializeDoc } from "../../graph";
 import { useEditor, useEditorStore } from "../store/react";
 import { useRunState } from "../run/runtime";
@@ -18,6 +18,8 @@ import {
   type PreparedBatch,
 } from "./batchRun";
 import { LabeledInput, LabeledSelect } from "../kit/LabeledSelect";
+import { Modal } from "../kit/Modal";
+import { loadBatchCap } from "./cap";
 import { ListsEditor } from "./ListsEditor";
 import { PreviewTable } from "./PreviewTable";
 import { createListStore, listTexts } from "./lists";
@@ -44,7 +46,13 @@ function TableInput({ table, onTable }: { table: BatchSetup["table"]; onTable(t:
     e.stopPropagation();
     setOver(false);
     const file = e.dataTransfer.files[0];
-    if (file) void file.text().then((text) => onTable({ name: file.name, text }));
+    // Decoded with any BOM kept (File.text() drops it): the table reader refuses it by name.
+    if (file)
+      void file
+        .arrayBuffer()
+        .then((bytes) =>
+          onTable({ name: file.name, text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes) }),
+        );
   };
   return (
     <div
@@ -163,6 +171,37 @@ function Options({
   );
 }
 
+/** The explicit yes a batch over the cap needs, naming how many requests it sends. */
+function ConfirmBig({
+  count,
+  cap,
+  onCancel,
+  onSend,
+}: {
+  count: number;
+  cap: number;
+  onCancel(): void;
+  onSend(): void;
+}) {
+  const n = count.toLocaleString("en");
+  return (
+    <Modal title={`Send ${n} requests?`} onClose={onCancel} width={440}>
+      <p data-batch-confirm>
+        This batch sends <strong>{n}</strong> requests to fal, more than your cap of {cap.toLocaleString("en")}. Each
+        one is billed.
+      </p>
+      <div className="modal-foot">
+        <button className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+        <button className="btn primary" onClick={onSend}>
+          Send {n} requests
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
 export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): void }) {
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
@@ -177,7 +216,9 @@ export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): 
   const [mode, setMode] = useState<DrawMode>("random");
   const [seed, setSeed] = useState(() => Math.floor(Math.random() * 2 ** 31));
   const [outputId, setOutputId] = useState<string | undefined>(undefined);
-  const [confirmBig, setConfirmBig] = useState(false);
+  const [asking, setAsking] = useState(false);
+  // Read when the window opens: the Settings dialog that changes it is not open beside it.
+  const [cap] = useState(loadBatchCap);
   const prepared = useMemo(() => {
     const setup: BatchSetup = {
       id: "",
@@ -195,8 +236,8 @@ export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): 
     return prepareBatch(store.registry, doc, setup);
   }, [store.registry, doc, table, lists, count, concurrency, seed, seedPolicy, mode, outputId]);
   const estimate = estimateSeconds(runs, prepared.requestCount, concurrency);
-  const big = prepared.requestCount > DEFAULT_BATCH_CAP;
-  const canRun = prepared.errors.length === 0 && prepared.requestCount > 0 && (!big || confirmBig);
+  const big = prepared.requestCount > cap;
+  const canRun = prepared.errors.length === 0 && prepared.requestCount > 0;
   // Planned again with the batch's id and workflow, which every run records.
   const start = () =>
     onStart(prepareBatch(store.registry, doc, { ...prepared.setup, id: newBatchId(), graph: serializeDoc(doc) }));
@@ -228,6 +269,19 @@ export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): 
         </div>
       ))}
       {prepared.errors.length > 6 && <p className="muted small">… and {prepared.errors.length - 6} more problems</p>}
+      {prepared.convertible && table && (
+        <div className="bt-convert">
+          <span className="muted small">Excel and Windows editors write these; the rows stay as they are.</span>
+          <button
+            type="button"
+            className="btn"
+            data-batch-convert
+            onClick={() => setTable({ name: table.name, text: toPlainText(table.text) })}
+          >
+            Convert to plain UTF-8 with LF line endings
+          </button>
+        </div>
+      )}
       <div className="bt-summary" data-batch-count={prepared.errors.length ? 0 : prepared.requestCount}>
         <strong>{prepared.errors.length ? 0 : prepared.requestCount}</strong> requests
         {estimate !== undefined && !prepared.errors.length && (
@@ -241,17 +295,32 @@ export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): 
           runs; then its oldest leave the history. Every image keeps its values in its metadata.
         </p>
       )}
-      {big && (
-        <label className="bt-confirm">
-          <input type="checkbox" checked={confirmBig} onChange={(e) => setConfirmBig(e.target.checked)} />
-          Send all {prepared.requestCount} requests (more than {DEFAULT_BATCH_CAP})
-        </label>
+      {big && canRun && (
+        <p className="bt-confirm">
+          More than {cap.toLocaleString("en")} requests: running asks you to confirm (the cap is in Settings).
+        </p>
       )}
       <div className="modal-foot">
-        <button className="btn primary" data-batch-run disabled={!canRun} onClick={start}>
+        <button
+          className="btn primary"
+          data-batch-run
+          disabled={!canRun}
+          onClick={() => (big ? setAsking(true) : start())}
+        >
           Run {prepared.errors.length ? "" : `${prepared.requestCount} `}requests
         </button>
       </div>
+      {asking && (
+        <ConfirmBig
+          count={prepared.requestCount}
+          cap={cap}
+          onCancel={() => setAsking(false)}
+          onSend={() => {
+            setAsking(false);
+            start();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -64,6 +64,8 @@ export interface PreparedBatch {
   requestCount: number;
   /** Why it cannot run at all (a bad table, a wildcard matching nothing, no Sampler). */
   errors: string[];
+  /** The table was refused only for a BOM or CRLF, which `toPlainText` fixes. */
+  convertible?: boolean;
   /** Every row, with what is wrong with it, before anything is sent. */
   grid: PreviewGrid;
   outputs: { id: string; label: string }[];
@@ -108,7 +110,12 @@ export function prepareBatch(registry: Registry, doc: WorkflowDocument, setup: B
   let table: Table | undefined;
   if (setup.table) {
     const t = parseTable(setup.table.text, setup.table.name);
-    if (!t.ok) return { ...base, errors: t.errors.map((e) => tableErrorText(setup.table!.name, e)) };
+    if (!t.ok)
+      return {
+        ...base,
+        errors: t.errors.map((e) => tableErrorText(setup.table!.name, e)),
+        convertible: t.errors.every((e) => e.encoding),
+      };
     table = t.table;
   }
   const spec: BatchSpec = {

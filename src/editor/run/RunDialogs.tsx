@@ -10,6 +10,37 @@ import { answerProxyConsent, setProxyUrl, useRuntime } from "./runtime";
 import { useEditorInstance } from "../store/react";
 import { DEFAULT_PROXY_URL, foreignOrigin, proxyLabel, proxyUrlProblem } from "./settings";
 import { formatDuration } from "./format";
+import { loadBatchCap, MAX_BATCH_CAP, parseBatchCap, saveBatchCap } from "../batch/cap";
+
+/** The batch cap: saved as it is typed, whenever it is a valid number. */
+function BatchCapField() {
+  const [text, setText] = useState(() => String(loadBatchCap()));
+  const valid = parseBatchCap(text) !== null;
+  return (
+    <>
+      <label className="col gap4">
+        <span>Ask before a batch of more than … requests</span>
+        <input
+          className="input"
+          inputMode="numeric"
+          aria-label="Batch cap"
+          value={text}
+          aria-invalid={!valid || undefined}
+          onChange={(e) => {
+            setText(e.target.value);
+            const cap = parseBatchCap(e.target.value);
+            if (cap !== null) saveBatchCap(cap);
+          }}
+        />
+      </label>
+      {!valid && <span className="field-msg error">a whole number from 1 to {MAX_BATCH_CAP.toLocaleString("en")}</span>}
+      <p className="muted small">
+        A larger batch asks for a yes, naming its number of requests (the command line&apos;s <code>--cap</code> and{" "}
+        <code>--yes</code>).
+      </p>
+    </>
+  );
+}
 
 export function SettingsDialog() {
   const editor = useEditorInstance();
@@ -40,6 +71,7 @@ export function SettingsDialog() {
         server's {DEFAULT_PROXY_URL}. In use now: <code>{info.url}</code>
         {info.source === "query" ? " (from ?proxy= in the address, which overrides this setting)" : ""}.
       </p>
+      <BatchCapField />
       <div className="modal-foot">
         {info.source === "query" && (
           <button className="btn" onClick={() => stopUsingLinkProxy()}>
