@@ -151,9 +151,10 @@ export interface UpdateResult {
 
 /**
  * Moves instances of `fromKey` (`id@version`) to `target`, a newer (or older) version of the same
- * component, with the definitions it uses. `only`: the pipeline's instances with these ids;
- * without it every instance of `fromKey`, those inside other definitions too (their hashes are
- * computed again). Overrides are kept by param id; those of params `target` lacks are dropped
+ * component, with the definitions it uses. `only`: the instances named as `updated` names them
+ * (a pipeline node's id, or `definition key › id` for one inside a definition); without it every
+ * instance of `fromKey`, those inside other definitions too. Definitions whose instances move get
+ * their hashes computed again. Overrides are kept by param id; those of params `target` lacks are dropped
  * and reported. The old definition goes when nothing uses it any more. Updating to the version
  * an instance already has changes nothing.
  */
@@ -172,8 +173,8 @@ export function updateInstances(
   const pick = only && new Set(only);
   // `inside`: the definition an inner instance sits in, named in what is reported.
   const move = (n: WorkflowNode, inside?: string): WorkflowNode => {
-    if (instanceRef(n)?.key !== fromKey || (pick && (inside || !pick.has(n.id)))) return n;
     const where = inside ? `${inside} › ${n.id}` : n.id;
+    if (instanceRef(n)?.key !== fromKey || (pick && !pick.has(where))) return n;
     updated.push(where);
     const params: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(n.params)) {
@@ -189,11 +190,12 @@ export function updateInstances(
     return have.has(key) ? false : (have.add(key), true);
   });
   let components = [...(doc.components ?? []), ...added];
-  if (!pick)
-    components = components.map((c) => {
-      if (componentKey(c.id, c.version) === fromKey || !c.nodes.some((n) => instanceRef(n)?.key === fromKey)) return c;
-      return withHash({ ...c, nodes: c.nodes.map((n) => move(n, componentKey(c.id, c.version))) });
-    });
+  components = components.map((c) => {
+    const key = componentKey(c.id, c.version);
+    if (key === fromKey) return c;
+    const inner = c.nodes.map((n) => move(n, key));
+    return inner.some((n, i) => n !== c.nodes[i]) ? withHash({ ...c, nodes: inner }) : c;
+  });
   const { components: _old, ...rest } = doc;
   const used = usedComponents(nodes, components);
   return { document: used ? { ...rest, nodes, components: used } : { ...rest, nodes }, updated, dropped };

@@ -2,13 +2,23 @@
 // use the component in a second pipeline, bump it from the first; the second offers Update with
 // the plain-words diff, Update applies in one undo step, and a major version waits for each
 // instance. Two tabs share one workspace folder; a reload restores everything.
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
+import { registry } from "../../nodes";
+import {
+  componentFileName,
+  componentRegistry,
+  extractComponent,
+  serializeComponentFile,
+  serializeWorkflow,
+  withHash,
+  type WorkflowDocument,
+} from "../../src/graph";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import {
   dialogSettled,
@@ -204,6 +214,9 @@ describe("publishing and updating components", () => {
     await p.keyboard.press("Tab");
     await crumbs(p).getByRole("button", { name: /Done/ }).click();
     await expect.poll(() => crumbs(p).count()).toBe(0);
+    // The canvas marks the copy that differs from the library's, with the way to publish it.
+    await expect.poll(() => node(p, i2).getByTestId("edited-mark").innerText()).toMatch(/edited since v1\.1\.0/);
+    expect(await node(p, i1).getByTestId("edited-mark").count()).toBe(0);
 
     // The other from its node menu; the old version then leaves the file.
     await node(p, i2).locator(".node-title").click({ button: "right" });
@@ -231,10 +244,65 @@ describe("publishing and updating components", () => {
     await p.locator(".side-item").filter({ hasText: "Style stack" }).waitFor();
     expect(await p.getByTestId("update-mark").count()).toBe(0);
     expect(await a.getByTestId("update-mark").count()).toBe(0);
+    expect(await p.getByTestId("edited-mark").count()).toBe(0);
     expect(existsSync(join(dir, "components", "local.style-stack.1.0.0.json"))).toBe(true);
     expect([...one.errors, ...two.errors]).toEqual([]);
     await two.context.close();
     await one.context.close();
     // The whole story in two tabs with two reloads: 15 s on a quiet machine, 45–60 s on a busy one.
   }, 150_000);
+
+  it("a component inside a component: the inner instance offers its update there, undone in one step", async (ctx) => {
+    // Its own id, so the versions the first test published do not meet it.
+    const text = readFileSync("test/fixtures/components/style-stack.json", "utf8").replaceAll(
+      "local/style-stack",
+      "local/inner-stack",
+    );
+    const doc = JSON.parse(text) as WorkflowDocument;
+    doc.components = doc.components!.map(withHash);
+    const inner = doc.components[0];
+    const made = extractComponent(doc, ["style-stack"], { name: "Outer" }, componentRegistry(registry, doc.components));
+    if (!made.ok) throw new Error(made.reason);
+    const newer = withHash({
+      ...inner,
+      version: "1.1.0",
+      params: inner.params.map((q) => (q.id === "lora-2.scale" ? { ...q, default: 0.25 } : q)),
+    });
+    writeFileSync(
+      join(dir, "components", componentFileName(newer)),
+      serializeComponentFile({ definition: newer, uses: [] }),
+    );
+    const { page, context, errors } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    shootOnFailure(ctx, () => page);
+    await openViaPicker(page, {
+      name: "nested.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(serializeWorkflow(made.document)),
+    });
+    await node(page, made.instanceId).waitFor();
+    // Outside, the outer instance is up to date: no mark.
+    expect(await mark(page, made.instanceId).count()).toBe(0);
+    await node(page, made.instanceId).locator(".node-title").click();
+    await page.keyboard.press("Tab");
+    await expect.poll(() => crumbs(page).isVisible()).toBe(true);
+    await expect.poll(() => mark(page, "style-stack").innerText()).toMatch(/v1\.0\.0 → v1\.1\.0 available/);
+    console.log(`screenshot: ${await screenshot(page, "component-nested-update-mark-1280x720")}`);
+    await mark(page, "style-stack").getByRole("button", { name: "Update…" }).click();
+    const update = page.getByTestId("update-dialog");
+    await dialogSettled(page);
+    expect(await update.getByTestId("version-definition").innerText()).toMatch(/default 0\.8 → 0\.25/);
+    await page.getByTestId("update-submit").click();
+    // The canvas stays inside; the inner instance has the new version and its defaults.
+    await expect.poll(() => badge(page, "style-stack")).toContain("1.1.0");
+    expect(await crumbs(page).isVisible()).toBe(true);
+    await expect.poll(() => scale(page, "style-stack")).toBe("0.25");
+    expect(await mark(page, "style-stack").count()).toBe(0);
+    // One Ctrl+Z takes it back, with the offer.
+    await clickCanvas(page);
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => badge(page, "style-stack")).toContain("1.0.0");
+    await mark(page, "style-stack").waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
 });

@@ -170,6 +170,24 @@ describe("updating instances", () => {
     expect(second.document.nodes.map((n) => n.type)).toEqual(all.document.nodes.map((n) => n.type));
   });
 
+  it("moves one instance inside another component, named `definition › id`, and rehashes that definition", () => {
+    const { doc: one, def, key } = pipeline();
+    const outer = extractComponent(one, ["style-stack"], { name: "Outer" }, registry);
+    if (!outer.ok) throw new Error(outer.reason);
+    const outerKey = componentKey(outer.definition.id, outer.definition.version);
+    const next = version(def, "2.0.0", (d) => (d.params[0].default = 0.25));
+    const where = `${outerKey} › style-stack`;
+
+    const r = updateInstances(outer.document, key, next, [], [where]);
+    expect(r.updated).toEqual([where]);
+    const moved = r.document.components!.find((c) => componentKey(c.id, c.version) === outerKey)!;
+    expect(moved.nodes.find((n) => n.id === "style-stack")!.type).toBe(instanceType(def.id, "2.0.0"));
+    expect(moved.hash).toBe(hashComponent(moved));
+    expect(r.document.components!.map((c) => c.version).sort()).toEqual(["1.0.0", "2.0.0"]);
+    // A pipeline id does not reach inside, and an inner name does not reach the pipeline.
+    expect(updateInstances(outer.document, key, next, [], ["style-stack"]).updated).toEqual([]);
+  });
+
   it("compiles with the new version, and says what changed in the Compare view's words", () => {
     const { doc, def, key } = pipeline();
     const param = def.params.find((p) => p.field === "scale")!;

@@ -11,6 +11,7 @@ import { definePart, type Editor } from "../store/editor";
 import { useEditor, useEditorInstance, usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 import { useWorkspace } from "../library/workspace";
+import { definitionOf } from "../store/scope";
 import { availableUpdate } from "./updateOffer";
 
 export interface VersionUiState {
@@ -28,10 +29,12 @@ const versionUiOf = (editor: Editor) => editor.part(versionPart);
 export const startPublish = (editor: Editor, key: string) => versionUiOf(editor).set({ publish: key });
 export const startUpdate = (editor: Editor, instanceId: string) => versionUiOf(editor).set({ update: instanceId });
 
-/** Whether the node (of the canvas's view) is a pipeline instance with a newer library version. */
+/** Whether the node of the canvas's view is an instance whose component has a newer library version. */
 export function hasUpdate(editor: Editor, id: string): boolean {
   const { scope, document } = editor.store.getState();
-  const node = !scope.length ? document.nodes.find((n) => n.id === id) : undefined;
+  const inside = scope.at(-1)?.key;
+  const nodes = inside ? (definitionOf(document, inside)?.nodes ?? []) : document.nodes;
+  const node = nodes.find((n) => n.id === id);
   return !!node && !!availableUpdate(editor, node);
 }
 
@@ -49,26 +52,50 @@ export function VersionDialogs() {
   );
 }
 
-/** On a pipeline instance whose component the library has a newer version of: the offer to update. */
+/**
+ * On an instance, at any depth: the offer to update when the library has a newer version of its
+ * component, and a mark when the pipeline's copy of its version was changed since it was
+ * published (its hash is not the library's for that version), with the way to publish it.
+ */
 export function UpdateMark({ node }: { node: WorkflowNode }) {
   const editor = useEditorInstance();
-  const top = useEditor((s) => s.scope.length === 0);
+  const ref = instanceRef(node);
+  const def = useEditor((s) => (ref ? definitionOf(s.document, ref.key) : undefined));
   const items = useWorkspace((w) => w.components);
+  const published = useWorkspace((w) => (ref ? w.componentHashes[ref.key] : undefined));
   const offer = useMemo(
-    () => (top && instanceRef(node) ? availableUpdate(editor, node) : undefined),
+    () => (ref ? availableUpdate(editor, node) : undefined),
     // `items` is what availableUpdate reads: a change in the library re-checks the offer.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [editor, node.type, top, items],
+    [editor, node.type, items],
   );
-  if (!offer) return null;
+  const edited = !!def && published !== undefined && published !== def.hash;
+  if (!ref || (!offer && !edited)) return null;
   return (
-    <div className="instance-update nodrag" data-testid="update-mark">
-      <span className="grow" title={`The library (${offer.item.file}) has a newer version of this component`}>
-        v{offer.from} → v{offer.to} available
-      </span>
-      <button type="button" className="btn small" onClick={() => startUpdate(editor, node.id)}>
-        Update…
-      </button>
-    </div>
+    <>
+      {edited && (
+        <div className="instance-update edited nodrag" data-testid="edited-mark">
+          <span
+            className="grow"
+            title={`This pipeline’s copy of ${def.title} ${ref.version} differs from the library’s. Publish it as a new version to share the change, or detach this instance to keep it here only.`}
+          >
+            edited since v{ref.version}
+          </span>
+          <button type="button" className="btn small" onClick={() => startPublish(editor, ref.key)}>
+            Publish…
+          </button>
+        </div>
+      )}
+      {offer && (
+        <div className="instance-update nodrag" data-testid="update-mark">
+          <span className="grow" title={`The library (${offer.item.file}) has a newer version of this component`}>
+            v{offer.from} → v{offer.to} available
+          </span>
+          <button type="button" className="btn small" onClick={() => startUpdate(editor, node.id)}>
+            Update…
+          </button>
+        </div>
+      )}
+    </>
   );
 }

@@ -17,6 +17,7 @@ import {
   type DroppedOverride,
   type VersionBump,
   type WorkflowDocument,
+  type WorkflowNode,
 } from "../../graph";
 import { describeComponentChange, withDefinition, type ComponentChange } from "../../teach/componentDiff";
 
@@ -132,7 +133,7 @@ export interface UpdatePlan {
   major: boolean;
   /** Instances that move, this one included. */
   instances: string[];
-  /** Pipeline instances that stay on the old version (a major update). */
+  /** Instances, in the pipeline and inside definitions, that stay on the old version (a major update). */
   staying: number;
   dropped: DroppedOverride[];
   /** The pipeline's copy was changed here since its version was published: updating replaces that. */
@@ -147,14 +148,26 @@ export function editedSincePublished(editor: Editor, def: ComponentDefinition): 
   return published !== undefined && published !== def.hash;
 }
 
-/** What Update on `instanceId` (a node of the pipeline) would do. */
+/**
+ * The node `id` of the canvas's view, and how `updateInstances` names it: the pipeline's own,
+ * or one inside the definition the canvas is in (`key › id`).
+ */
+export function viewInstance(editor: Editor, id: string): { node: WorkflowNode; where: string } | undefined {
+  const { document, scope } = editor.store.getState();
+  const inside = scope.at(-1)?.key;
+  const nodes = inside ? (definitionOf(document, inside)?.nodes ?? []) : document.nodes;
+  const node = nodes.find((n) => n.id === id);
+  return node && { node, where: inside ? `${inside} › ${id}` : id };
+}
+
+/** What Update on `instanceId` (a node of the canvas's view) would do. */
 export function planUpdate(editor: Editor, instanceId: string): UpdatePlan | { reason: string } {
   const { document } = editor.store.getState();
-  const node = document.nodes.find((n) => n.id === instanceId);
-  const ref = node && instanceRef(node);
+  const found = viewInstance(editor, instanceId);
+  const ref = found && instanceRef(found.node);
   const from = ref && definitionOf(document, ref.key);
-  const offer = node && availableUpdate(editor, node);
-  if (!ref || !from || !offer) return { reason: "this node has no newer version in the library" };
+  const offer = found && availableUpdate(editor, found.node);
+  if (!found || !ref || !from || !offer) return { reason: "this node has no newer version in the library" };
   const bump = bumpBetween(offer.from, offer.to);
   const major = bump === "major";
   const r = updateInstances(
@@ -162,7 +175,7 @@ export function planUpdate(editor: Editor, instanceId: string): UpdatePlan | { r
     ref.key,
     offer.item.definition,
     offer.item.uses,
-    major ? [instanceId] : undefined,
+    major ? [found.where] : undefined,
   );
   const change = describeComponentChange(from, offer.item.definition, document, r.document, editor.registry, (d) =>
     editor.engine.compiled(d),
@@ -175,7 +188,9 @@ export function planUpdate(editor: Editor, instanceId: string): UpdatePlan | { r
     bump,
     major,
     instances: r.updated,
-    staying: r.document.nodes.filter((n) => instanceRef(n)?.key === ref.key).length,
+    staying: [r.document.nodes, ...(r.document.components ?? []).map((c) => c.nodes)]
+      .flat()
+      .filter((n) => instanceRef(n)?.key === ref.key).length,
     dropped: r.dropped,
     editedHere: editedSincePublished(editor, from),
     change,
