@@ -71,6 +71,10 @@ describe("a big file", () => {
     const doc = { ...generatePipeline(SIZE), viewport: VIEW };
     const wire = farWire(doc, 3200);
     const source = doc.edges.find((e) => e.id === wire.id)!.source;
+    // A node far off with a required field left empty: the Problems list names it.
+    const lost = doc.nodes.find((n) => n.type === "lora" && n.position.x > 15000)!;
+    lost.label = "Far LoRA";
+    lost.params = { ...lost.params, path: "" };
     await dropFile(page, `pipeline-${SIZE}.lora-graph.json`, serializeWorkflow(doc));
     await page.locator('.react-flow__node[data-id="base_model-0"] .node-body').waitFor();
     await expect.poll(() => page.getByTestId("mount-progress").count()).toBe(0);
@@ -94,8 +98,22 @@ describe("a big file", () => {
     await expect.poll(() => realWire.count()).toBe(1);
     await expect.poll(() => realSource.count()).toBe(1);
     await realSource.locator(".node-body").waitFor();
-    // Fit (F) shows the whole graph, bounds taken from every node, not only the held ones.
-    await page.keyboard.press("f");
+    // Its problem, clicked, brings the far node into view as a real node.
+    const lostNode = page.locator(`.react-flow__node[data-id="${lost.id}"]`);
+    expect(await lostNode.count()).toBe(0);
+    await page.getByRole("tab", { name: /Problems/ }).click();
+    const problems = page.getByRole("list", { name: "Problems" });
+    await problems.getByRole("button", { name: /Far LoRA/ }).click({ timeout: 30_000 });
+    await lostNode.locator(".node-body").waitFor();
+    const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
+    await expect
+      .poll(async () => {
+        const r = (await lostNode.boundingBox())!;
+        return r.x >= pane.x && r.x + r.width <= pane.x + pane.width;
+      })
+      .toBe(true);
+    // Fit shows the whole graph, bounds taken from every node, not only the held ones.
+    await page.locator('.react-flow__controls [aria-label="Fit view"]').click();
     await expect.poll(() => viewZoom(page)).toBeLessThan(0.2);
     const far = page.getByTestId("far-canvas");
     await expect.poll(async () => Number(await far.getAttribute("data-drawn"))).toBe(SIZE);
