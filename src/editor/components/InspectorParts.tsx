@@ -10,22 +10,8 @@ import { useWorkspace } from "../library/workspace";
 import { useEditor, useEditorInstance } from "../store/react";
 import { COMPONENT_OUTPUT, definitionOf, isPortStandIn } from "../store/scope";
 import { exposeOutput, removePort } from "./commands";
-import { detach, expose, instanceKey, openInstance, startMakeComponent } from "./ui";
+import { detach, expose, instanceKey, openInstance } from "./ui";
 import { hasUpdate, startPublish, startUpdate } from "./versionUi";
-
-/** The multi-selection's way to make a component (Ctrl+G does the same). */
-export function MakeComponentButton() {
-  const editor = useEditorInstance();
-  return (
-    <button
-      className="btn"
-      onClick={() => startMakeComponent(editor)}
-      title="Replace the selected nodes with one reusable node (Ctrl+G)"
-    >
-      Make component…
-    </button>
-  );
-}
 
 export function InstanceActions({ node }: { node: WorkflowNode }) {
   const editor = useEditorInstance();

@@ -173,3 +173,17 @@ export function MakeComponentDialog() {
     </Suspense>
   );
 }
+
+/** The multi-selection's way to make a component (Ctrl+G does the same). */
+export function MakeComponentButton() {
+  const editor = useEditorInstance();
+  return (
+    <button
+      className="btn"
+      onClick={() => startMakeComponent(editor)}
+      title="Replace the selected nodes with one reusable node (Ctrl+G)"
+    >
+      Make component…
+    </button>
+  );
+}
