@@ -4,26 +4,11 @@
  * moving a pipeline's instances to another version while keeping their overrides.
  */
 import { canonicalJson } from "./canonical";
-import { componentKey, instanceRef, withHash } from "./components";
+import { componentKey, instanceRef, usedComponents, withHash } from "./components";
 import { instanceType, type ComponentDefinition, type WorkflowDocument, type WorkflowNode } from "./document";
-import { usedComponents } from "./extract";
+import { versionParts } from "./semver";
 
 export type VersionBump = "patch" | "minor" | "major";
-
-/** `1.10.0` after `1.9.3`; a pre-release or build suffix is ignored. */
-export function compareVersions(a: string, b: string): number {
-  const [x, y] = [versionParts(a), versionParts(b)];
-  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return 0;
-}
-
-function versionParts(v: string): [number, number, number] {
-  const p = v
-    .split(/[-+]/)[0]
-    .split(".")
-    .map((n) => Number.parseInt(n, 10) || 0);
-  return [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0];
-}
 
 /** `1.2.3` bumped: patch `1.2.4`, minor `1.3.0`, major `2.0.0` (a suffix is dropped). */
 export function bumpVersion(version: string, bump: VersionBump): string {

@@ -396,3 +396,21 @@ function nodeDefinitionOf(def: ComponentDefinition, get: (type: string) => NodeD
     explain: { summary: def.explainer ?? def.description ?? def.title },
   };
 }
+
+/** The definitions the nodes reach, through nested instances too, in their original order. */
+export function usedComponents(
+  nodes: readonly WorkflowNode[],
+  defs: readonly ComponentDefinition[],
+): ComponentDefinition[] | undefined {
+  const index = indexComponents(defs);
+  const keep = new Set<string>();
+  const queue = [...nodes];
+  while (queue.length) {
+    const ref = instanceRef(queue.pop()!);
+    if (!ref || keep.has(ref.key) || !index.has(ref.key)) continue;
+    keep.add(ref.key);
+    queue.push(...index.get(ref.key)!.nodes);
+  }
+  const out = defs.filter((d) => keep.has(componentKey(d.id, d.version)));
+  return out.length ? out : undefined;
+}

@@ -11,6 +11,7 @@ import {
   componentRegistry,
   indexComponents,
   instanceRef,
+  usedComponents,
 } from "./components";
 import { canonicalJson } from "./canonical";
 import {
@@ -358,24 +359,6 @@ function inlineEdges(
         add({ source: w.source, sourceHandle: w.sourceHandle, target, targetHandle: e.targetHandle });
   }
   return out;
-}
-
-/** The definitions the nodes reach, through nested instances too, in their original order. */
-export function usedComponents(
-  nodes: readonly WorkflowNode[],
-  defs: readonly ComponentDefinition[],
-): ComponentDefinition[] | undefined {
-  const index = indexComponents(defs);
-  const keep = new Set<string>();
-  const queue = [...nodes];
-  while (queue.length) {
-    const ref = instanceRef(queue.pop()!);
-    if (!ref || keep.has(ref.key) || !index.has(ref.key)) continue;
-    keep.add(ref.key);
-    queue.push(...index.get(ref.key)!.nodes);
-  }
-  const out = defs.filter((d) => keep.has(componentKey(d.id, d.version)));
-  return out.length ? out : undefined;
 }
 
 /** Every instance opened, nested ones too, until none is left (or only ones without a definition). */

@@ -4,18 +4,15 @@
  * Compare view uses (diffRequests), what the pipeline's requests to fal would change.
  */
 import { compile as compileDocument, type CompileResult } from "../compiler";
+import { componentKey, type ComponentDefinition, type Registry, type WorkflowDocument } from "../graph";
 import {
-  componentKey,
   definitionChanges,
   sameContent,
   suggestBump,
   updateInstances,
-  type ComponentDefinition,
   type InterfaceChange,
-  type Registry,
   type VersionBump,
-  type WorkflowDocument,
-} from "../graph";
+} from "../graph/componentEdits";
 import { diffRequests, type RequestChange } from "./diffRequests";
 
 export interface ComponentChange {

@@ -8,15 +8,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { compile } from "../../src/compiler";
-import {
-  defaultParams,
-  edgeId,
-  extractComponent,
-  inlineAll,
-  inlineInstance,
-  type ParamSpec,
-  type WorkflowDocument,
-} from "../../src/graph";
+import { defaultParams, edgeId, type ParamSpec, type WorkflowDocument } from "../../src/graph";
+import { extractComponent, inlineAll, inlineInstance } from "../../src/graph/componentEdits";
 
 const CANDIDATES: unknown[] = [
   0,

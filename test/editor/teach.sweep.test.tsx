@@ -4,13 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { registry } from "../../nodes";
-import {
-  componentRegistry,
-  extractComponent,
-  loadWorkflow,
-  serializeWorkflow,
-  type WorkflowDocument,
-} from "../../src/graph";
+import { componentRegistry, loadWorkflow, serializeWorkflow, type WorkflowDocument } from "../../src/graph";
+import { extractComponent } from "../../src/graph/componentEdits";
 import { lessons } from "../../src/examples/lessons";
 import { createEditor } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";

@@ -8,21 +8,23 @@ import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
 import { compile } from "../../src/compiler";
 import {
-  bumpBetween,
-  bumpVersion,
   compareVersions,
   componentKey,
-  extractComponent,
   hashComponent,
   instanceRef,
   instanceType,
-  renumberComponent,
-  suggestBump,
-  updateInstances,
   withHash,
   type ComponentDefinition,
   type WorkflowDocument,
 } from "../../src/graph";
+import {
+  bumpBetween,
+  bumpVersion,
+  extractComponent,
+  renumberComponent,
+  suggestBump,
+  updateInstances,
+} from "../../src/graph/componentEdits";
 import { describeComponentChange } from "../../src/teach/componentDiff";
 
 const example = (id: string) => structuredClone(examples.find((e) => e.id === id)!.document) as WorkflowDocument;

@@ -9,10 +9,7 @@ import { examples } from "../../src/examples";
 import { compile } from "../../src/compiler";
 import {
   COMPONENT_INPUT,
-  extractComponent,
   hashComponent,
-  inlineAll,
-  inlineInstance,
   instanceType,
   loadWorkflow,
   serializeWorkflow,
@@ -20,6 +17,7 @@ import {
   type ComponentDefinition,
   type WorkflowDocument,
 } from "../../src/graph";
+import { extractComponent, inlineAll, inlineInstance } from "../../src/graph/componentEdits";
 
 const example = (id: string) => structuredClone(examples.find((e) => e.id === id)!.document) as WorkflowDocument;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { compile } from "../../src/compiler";
-import { componentRegistry, extractComponent, type WorkflowDocument } from "../../src/graph";
+import { componentRegistry, type WorkflowDocument } from "../../src/graph";
+import { extractComponent } from "../../src/graph/componentEdits";
 import { setControlNetWindow, skippedForStrength, timelineFor } from "../../src/teach/timeline";
 import { build } from "../harness/graph";
 

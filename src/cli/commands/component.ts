@@ -4,15 +4,13 @@
  * the workspace's library.
  */
 import {
-  extractComponent,
-  inlineAll,
-  inlineInstance,
   instanceRef,
   serializeWorkflow,
   usedComponents,
   type ComponentDefinition,
   type WorkflowDocument,
 } from "../../graph";
+import { extractComponent, inlineAll, inlineInstance } from "../../graph/componentEdits";
 import { EXIT, readWorkflow, WORKSPACE_OPTION, type Command, type CommandContext } from "../context";
 import { InputError } from "../io";
 import { formatDiagnostic, hasError, type CliDiagnostic } from "../report";

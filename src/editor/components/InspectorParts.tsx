@@ -10,7 +10,8 @@ import { useWorkspace } from "../library/workspace";
 import { useEditor, useEditorInstance } from "../store/react";
 import { COMPONENT_OUTPUT, definitionOf, isPortStandIn } from "../store/scope";
 import { exposeOutput, removePort } from "./commands";
-import { detach, expose, instanceKey, openInstance } from "./ui";
+import { detach, expose } from "./actions";
+import { instanceKey, openInstance } from "./ui";
 import { hasUpdate, startPublish, startUpdate } from "./versionUi";
 
 export function InstanceActions({ node }: { node: WorkflowNode }) {

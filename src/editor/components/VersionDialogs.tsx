@@ -3,7 +3,7 @@
  * (versionUi.tsx mounts them): their plans and diffs are not on the first load.
  */
 import { useMemo, useState } from "react";
-import type { VersionBump } from "../../graph";
+import type { VersionBump } from "../../graph/componentEdits";
 import { ModalForm } from "../kit/ModalForm";
 import { useEditorInstance } from "../store/react";
 import {

@@ -7,7 +7,6 @@ import {
   canonicalJson,
   COMPONENT_INPUT,
   componentKey,
-  extractComponent,
   instanceRef,
   instanceType,
   nodeDisplayNames,
@@ -21,10 +20,14 @@ import {
   type WorkflowDocument,
   type WorkflowNode,
 } from "../../graph";
+import { extractComponent } from "../../graph/componentEdits";
 import type { EditorStore } from "../store/types";
+import type { CommandResult } from "./enter";
 import { definitionOf, isPortStandIn, type Scope } from "../store/scope";
 
-export type CommandResult<T = object> = ({ ok: true } & T) | { ok: false; reason: string };
+export type { CommandResult } from "./enter";
+// Entering and leaving are on the first load (the breadcrumb, Tab and Escape); the rest is not.
+export { enterInstance, leaveTo } from "./enter";
 
 /** A field of a selected node that can be exposed on the new component. */
 export interface ExposeChoice {
@@ -103,26 +106,6 @@ export function makeComponent(
     { selection: { nodes: [r.instanceId], edges: [] } },
   );
   return { ok: true, instanceId: r.instanceId };
-}
-
-/** Opens an instance of the view: the canvas shows its definition. */
-export function enterInstance(store: EditorStore, instanceId: string): CommandResult {
-  const { view, scope, document } = store.getState();
-  const node = view.nodes.find((n) => n.id === instanceId);
-  const ref = node && instanceRef(node);
-  if (!ref) return { ok: false, reason: "that node is not a component" };
-  if (!definitionOf(document, ref.key))
-    return { ok: false, reason: `the pipeline does not carry component ${ref.key}, so there is nothing to open` };
-  store.setScope([...scope, { instance: instanceId, key: ref.key }]);
-  return { ok: true };
-}
-
-/** Goes back out to `depth` levels (0: the pipeline), selecting the instance it came out of. */
-export function leaveTo(store: EditorStore, depth: number): void {
-  const { scope } = store.getState();
-  if (depth >= scope.length) return;
-  const from = scope[depth].instance;
-  store.setScope(scope.slice(0, Math.max(0, depth)), { nodes: [from], edges: [] });
 }
 
 /**

@@ -5,13 +5,12 @@
 import { Suspense, useCallback, type MouseEvent as ReactMouseEvent } from "react";
 import { instanceRef } from "../../graph";
 import { lazyPart, whenIdle } from "../lazy";
-import type { MenuItem } from "../kit/Menu";
 import { definePart, type Editor } from "../store/editor";
 import { useEditor, useEditorInstance, usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
-import { detachInstance, enterInstance, exposeField, leaveTo } from "./commands";
+import { enterInstance, leaveTo } from "./enter";
 import { definitionOf, isPortStandIn } from "../store/scope";
-import { hasUpdate, startPublish, startUpdate } from "./versionUi";
+import { startPublish } from "./versionUi";
 import "./components.css";
 
 interface ComponentUiState {
@@ -71,38 +70,6 @@ export function leaveOne(editor: Editor): boolean {
   if (!scope.length) return false;
   leaveTo(editor.store, scope.length - 1);
   return true;
-}
-
-export function detach(editor: Editor, id: string): void {
-  const r = detachInstance(editor.store, id);
-  if (!r.ok) editor.ui.toast(`Cannot detach: ${r.reason}`, "error");
-  else editor.ui.toast(`Detached: this node now has its own component, ${r.id}`, "info");
-}
-
-export function expose(editor: Editor, nodeId: string, field: string): void {
-  const r = exposeField(editor.store, nodeId, field);
-  if (!r.ok) editor.ui.toast(`Cannot expose it: ${r.reason}`, "error");
-}
-
-/** The node menu's component commands: make one of the selection; open or detach an instance. */
-export function componentMenuItems(editor: Editor, ids: readonly string[]): MenuItem[] {
-  const { view } = editor.store.getState();
-  const own = ids.filter((id) => view.nodes.some((n) => n.id === id && !isPortStandIn(n)));
-  if (!own.length) return [];
-  const items: MenuItem[] = [
-    { id: "make-component", label: "Make component…", keys: "Ctrl+G", run: () => startMakeComponent(editor, own) },
-  ];
-  const key = own.length === 1 ? instanceKey(editor, own[0]) : undefined;
-  if (key)
-    items.unshift(
-      { id: "open-component", label: "Open component", keys: "Tab", run: () => void openInstance(editor, own[0]) },
-      { id: "detach-component", label: "Detach (own copy)", run: () => detach(editor, own[0]) },
-      { id: "publish-component", label: "Publish to library…", run: () => startPublish(editor, key) },
-      ...(hasUpdate(editor, own[0])
-        ? [{ id: "update-component", label: "Update from library…", run: () => startUpdate(editor, own[0]) }]
-        : []),
-    );
-  return items;
 }
 
 /** The path into nested components, each level a way back out. Shown on the canvas while inside. */

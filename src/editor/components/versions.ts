@@ -4,21 +4,23 @@
  * first and changes the pipeline only once the write succeeded, each change one undo step.
  */
 import {
-  BUMP_MEANING,
-  bumpBetween,
-  bumpVersion,
   compareVersions,
   componentKey,
   instanceRef,
-  renumberComponent,
-  updateInstances,
   usedComponents,
   type ComponentDefinition,
-  type DroppedOverride,
-  type VersionBump,
   type WorkflowDocument,
   type WorkflowNode,
 } from "../../graph";
+import {
+  BUMP_MEANING,
+  bumpBetween,
+  bumpVersion,
+  renumberComponent,
+  updateInstances,
+  type DroppedOverride,
+  type VersionBump,
+} from "../../graph/componentEdits";
 import { describeComponentChange, withDefinition, type ComponentChange } from "../../teach/componentDiff";
 
 export type { ComponentChange };

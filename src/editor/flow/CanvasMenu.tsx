@@ -9,7 +9,7 @@ import { canvasUiOf, type MenuRequest } from "./canvasUi";
 import { explainNode, openInsertPalette, startRename } from "./contextMenu";
 import { pasteFromClipboard } from "../shortcuts";
 import { useArrange } from "./useArrange";
-import { componentMenuItems } from "../components/ui";
+import { componentMenuItems } from "../components/actions";
 import { GROUP_COLORS } from "../store/canvasCommands";
 import { GROUP_COLOR_NAMES, groupSelection } from "./Groups";
 import { rerouteIndex, wireEndsOf } from "./reroute";

@@ -6,7 +6,8 @@
  * its author made. Nested subgraphs are made first, so an outer component holds the inner one's
  * instance.
  */
-import { extractComponent, type Registry, type Source, type WorkflowDocument } from "../../graph";
+import { type Registry, type Source, type WorkflowDocument } from "../../graph";
+import { extractComponent } from "../../graph/componentEdits";
 import type { ForeignNote } from "../foreign";
 import type { ComfyImport, ComfySubgraph } from "./types";
 
