@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
-import {
-  componentRegistry,
-  extractComponent,
-  loadWorkflow,
-  serializeWorkflow,
-  type WorkflowDocument,
-} from "../../src/graph";
+import { componentRegistry, loadWorkflow, serializeWorkflow, type WorkflowDocument } from "../../src/graph";
+import { extractComponent } from "../../src/graph/componentEdits";
 import {
   contactSheetLayout,
   expandSweep,
