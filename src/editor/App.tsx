@@ -30,7 +30,7 @@ import { explainNode, insertIntoSelectedWire, openMenuForSelection, startRename 
 const Palette = lazyPart(() => import("./panels/Palette").then((m) => ({ default: m.Palette })));
 const HelpOverlay = lazyPart(() => import("./panels/HelpOverlay").then((m) => ({ default: m.HelpOverlay })));
 const ImportDialog = lazyPart(() => import("./panels/ImportDialog").then((m) => ({ default: m.ImportDialog })));
-whenIdle(() => void Palette.preload().catch(() => undefined));
+whenIdle(() => Palette.preload(), { urgent: true });
 
 const isField = (el: EventTarget) =>
   el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;

@@ -28,15 +28,53 @@ export function lazyPart<T extends ComponentType<any>>(load: () => Promise<{ def
 /** The editor is on screen: main.tsx renders it into #root once the tab's draft is restored. */
 const shown = () => typeof document === "undefined" || !!document.getElementById("root")?.firstElementChild;
 
+type IdleJob = () => unknown;
+/**
+ * The page's idle work, one job at a time. Module state because there is one main thread per
+ * page, whatever the number of editors: the queue is what keeps their prefetches apart.
+ */
+const idle: { jobs: IdleJob[]; running: boolean } = { jobs: [], running: false };
+
+function nextIdleJob(): void {
+  requestIdleCallback(
+    () => {
+      if (!shown()) return nextIdleJob();
+      const job = idle.jobs.shift();
+      if (!job) return void (idle.running = false);
+      // The next job waits for this one's promise (a prefetch: its fetch and its evaluation).
+      void Promise.resolve()
+        .then(job)
+        .catch(() => undefined)
+        .finally(nextIdleJob);
+    },
+    { timeout: 3000 },
+  );
+}
+
 /**
  * Runs `fn` when the main thread is idle after the first render (or soon, where idle callbacks are
- * missing). Before that render the page is idle only while it waits for IndexedDB, and a part
- * fetched and run then held the render back by as long as it took (docs/benchmarks.md#the-first-load).
+ * missing), after the jobs queued before it (`urgent`: before them) and once the promise `fn`
+ * returned for the job before it has settled; a rejected one is ignored.
+ *
+ * Before the first render the page is idle only while it waits for IndexedDB, and a part fetched
+ * then held the render back; after it, a dozen prefetches started in one idle moment made one
+ * long task of up to 200 ms, each `import()` starting the fetch of its chunk and of the chunks it
+ * needs (docs/benchmarks.md#the-first-load). One at a time, each stays short.
  */
-export function whenIdle(fn: () => void, timeoutMs = 3000): void {
-  if (typeof requestIdleCallback !== "function") return void setTimeout(fn, 200);
-  const wait = () => requestIdleCallback(() => (shown() ? fn() : wait()), { timeout: timeoutMs });
-  wait();
+export function whenIdle(fn: IdleJob, opts: { urgent?: boolean } = {}): void {
+  if (typeof requestIdleCallback !== "function")
+    return void setTimeout(
+      () =>
+        void Promise.resolve()
+          .then(fn)
+          .catch(() => undefined),
+      200,
+    );
+  if (opts.urgent) idle.jobs.unshift(fn);
+  else idle.jobs.push(fn);
+  if (idle.running) return;
+  idle.running = true;
+  nextIdleJob();
 }
 
 /**

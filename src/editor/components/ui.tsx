@@ -20,7 +20,7 @@ interface ComponentUiState {
 
 // The dialog loads on first open, fetched once the page is idle (docs/architecture.md#the-first-load).
 const MakeComponentForm = lazyPart(() => import("./MakeComponentDialog"));
-whenIdle(() => void MakeComponentForm.preload().catch(() => undefined));
+whenIdle(() => MakeComponentForm.preload());
 
 const uiPart = definePart("componentUi", (): UiStore<ComponentUiState> => createUiStore({ making: null }));
 export const componentUiOf = (editor: Editor) => editor.part(uiPart);

@@ -39,7 +39,7 @@ export function hasUpdate(editor: Editor, id: string): boolean {
 }
 
 const Dialogs = lazyPart(() => import("./VersionDialogs"));
-whenIdle(() => void Dialogs.preload().catch(() => undefined));
+whenIdle(() => Dialogs.preload());
 
 export function VersionDialogs() {
   const editor = useEditorInstance();

@@ -20,7 +20,8 @@ import "./library.css";
 const FilesDialogs = lazyPart(() => import("./FilesDialogs"));
 const AskDialog = lazyPart(() => import("./AskDialog"));
 // Opening the library or the templates, or a question, should feel instant: fetch the dialogs once the page is idle.
-whenIdle(() => void Promise.all([FilesDialogs.preload(), AskDialog.preload()]).catch(() => undefined));
+whenIdle(() => FilesDialogs.preload());
+whenIdle(() => AskDialog.preload());
 
 const anyDialog = (s: FilesUiState) => !!(s.report || s.nameFor || s.library);
 

@@ -7,10 +7,8 @@ import { Inspector } from "./Inspector";
 // The Request and Problems tabs are not on screen at first: fetched once the page is idle.
 const RequestPanel = lazyPart(() => import("./RequestPanel").then((m) => ({ default: m.RequestPanel })));
 const ProblemsPanel = lazyPart(() => import("./ProblemsPanel").then((m) => ({ default: m.ProblemsPanel })));
-whenIdle(() => {
-  void RequestPanel.preload().catch(() => undefined);
-  void ProblemsPanel.preload().catch(() => undefined);
-});
+whenIdle(() => RequestPanel.preload());
+whenIdle(() => ProblemsPanel.preload());
 
 export function SidePanel() {
   const tab = useUi((s) => s.tab);

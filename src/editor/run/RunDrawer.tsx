@@ -9,7 +9,7 @@ import { TERMINAL } from "./types";
 
 // The rows only show in the open drawer (Run opens it): fetched when the page is idle.
 const RunRow = lazyPart(() => import("./RunRows").then((m) => ({ default: m.RunRow })));
-whenIdle(() => void RunRow.preload().catch(() => undefined));
+whenIdle(() => RunRow.preload());
 
 export function RunDrawer() {
   const runUi = useRunUiApi();

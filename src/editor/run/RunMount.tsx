@@ -46,7 +46,7 @@ export function RunMount() {
     const c = runtime.controller;
     if (!c.getState().ready) void c.init();
     // The cache offer answers a Run: have it here before the first Run so it opens at once.
-    whenIdle(() => void CacheOffer.preload().catch(() => undefined));
+    whenIdle(() => CacheOffer.preload());
   }, [runtime]);
 
   useEffect(() => {

@@ -11,7 +11,7 @@ export function lazyRunner(options: RunnerOptions | Promise<RunnerOptions>): Run
   const real = () =>
     (loading ??= Promise.all([options, import("../../fal/runner")]).then(([o, m]) => m.createRunner(o)));
   // Fetched once the page is idle, so the first Run does not wait for the download either.
-  if (typeof requestIdleCallback === "function") whenIdle(() => void real().catch(() => (loading = null)), 5000);
+  if (typeof requestIdleCallback === "function") whenIdle(() => real().catch(() => (loading = null)));
   return {
     submit: async (...a) => (await real()).submit(...a),
     follow: async (...a) => (await real()).follow(...a),

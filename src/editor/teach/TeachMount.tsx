@@ -17,7 +17,7 @@ const SweepChip = lazy(() => import("./SweepChip"));
 const Compare = lazy(() => import("./Compare"));
 // Templates should open at once: its code (with the lessons) is fetched once the page is idle.
 const Templates = lazyPart(() => import("./Templates"));
-whenIdle(() => void Templates.preload().catch(() => undefined));
+whenIdle(() => Templates.preload());
 const LessonCard = lazy(() => import("./Lessons").then((m) => ({ default: m.LessonCard })));
 
 export function TeachMount() {

@@ -1,0 +1,60 @@
+// whenIdle paces the page's prefetches (docs/benchmarks.md#the-first-load): nothing before the
+// editor is on screen, then one job per idle callback, each after the previous one's promise.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+let callbacks: (() => void)[] = [];
+let rendered = false;
+/** Runs the idle callbacks requested so far (not those they request), then lets promises settle. */
+async function idlePeriod() {
+  const now = callbacks;
+  callbacks = [];
+  for (const cb of now) cb();
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+beforeEach(() => {
+  callbacks = [];
+  rendered = false;
+  vi.resetModules();
+  vi.stubGlobal("requestIdleCallback", (cb: () => void) => callbacks.push(cb));
+  vi.stubGlobal("document", { getElementById: () => (rendered ? { firstElementChild: {} } : null) });
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe("whenIdle", () => {
+  it("waits for the first render, then runs one job per idle period, urgent ones first", async () => {
+    const { whenIdle } = await import("../../src/editor/lazy");
+    const ran: string[] = [];
+    whenIdle(() => ran.push("a"));
+    whenIdle(() => ran.push("b"));
+    whenIdle(() => ran.push("palette"), { urgent: true });
+    await idlePeriod();
+    await idlePeriod();
+    expect(ran).toEqual([]);
+    rendered = true;
+    await idlePeriod();
+    expect(ran).toEqual(["palette"]);
+    await idlePeriod();
+    expect(ran).toEqual(["palette", "a"]);
+    await idlePeriod();
+    await idlePeriod();
+    expect(ran).toEqual(["palette", "a", "b"]);
+  });
+
+  it("starts the next job only once the previous one's promise settled, rejected or not", async () => {
+    const { whenIdle } = await import("../../src/editor/lazy");
+    rendered = true;
+    const ran: string[] = [];
+    let fail = (_: Error) => {};
+    whenIdle(() => new Promise((_, reject) => (fail = reject)).finally(() => ran.push("first settled")));
+    whenIdle(() => ran.push("second"));
+    await idlePeriod();
+    await idlePeriod();
+    await idlePeriod();
+    expect(ran).toEqual([]);
+    fail(new Error("offline"));
+    await idlePeriod();
+    await idlePeriod();
+    expect(ran).toEqual(["first settled", "second"]);
+  });
+});
