@@ -6,7 +6,8 @@
 // - a drag frame rebuilds only the dragged nodes, and does not even look at the others.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { act, cleanup, render } from "@testing-library/react";
-import { ReactFlowProvider, type NodeChange } from "@xyflow/react";
+import { ReactFlowProvider, useStoreApi, type NodeChange } from "@xyflow/react";
+import { useState } from "react";
 import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { CULL_FROM_NODES, useFlowElements } from "../../src/editor/flow/useFlowElements";
@@ -119,5 +120,60 @@ describe("the nodes handed to xyflow", () => {
     expect(got.current!.nodes.find((n) => n.id === other)?.position).toEqual({ x: 18005, y: 65 });
     act(() => ui.set({ groupDrag: null }));
     expect(held().has(other)).toBe(false);
+  });
+});
+
+describe("leaving the far canvas", () => {
+  /** A culled graph, and handles on what the canvas tells useFlowElements: far or not, the view moving. */
+  function farSetup() {
+    const editor = createEditor({ registry: stubRegistry, makeId: counterIds() });
+    for (let i = 0; i < CULL_FROM_NODES + 10; i++) editor.store.addNode("lora", { x: (i % 10) * 320, y: 0 });
+    const got = {
+      current: null as ReturnType<typeof useFlowElements> | null,
+      setFar: (_: boolean) => {},
+      rf: null as ReturnType<typeof useStoreApi> | null,
+    };
+    function Probe() {
+      const [far, setFar] = useState(true);
+      got.setFar = setFar;
+      got.rf = useStoreApi();
+      got.current = useFlowElements(far);
+      return null;
+    }
+    render(
+      <EditorProvider editor={editor}>
+        <ReactFlowProvider>
+          <Probe />
+        </ReactFlowProvider>
+      </EditorProvider>,
+    );
+    const zoom = (k: number) => act(() => got.rf!.setState({ transform: [0, 0, k] }));
+    return { got, zoom, motion: canvasViewOf(editor).motion };
+  }
+
+  it("waits until the view has rested, not for xyflow's end of a wheel gesture", async () => {
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "requestAnimationFrame", "cancelAnimationFrame", "performance"],
+    });
+    const { got, zoom, motion } = farSetup();
+    act(() => motion.set(true));
+    expect(got.current!.onCanvas).toBe(true);
+    // Zoomed in past LOD_ZOOM during the gesture: still on the canvas.
+    act(() => got.setFar(false));
+    zoom(0.5);
+    expect(got.current!.onCanvas).toBe(true);
+    // xyflow ends the gesture after a slow frame, but notches keep coming.
+    act(() => motion.set(false));
+    for (let i = 0; i < 6; i++) {
+      await act(async () => void vi.advanceTimersByTime(200));
+      zoom(0.5 + i / 100);
+      expect(got.current!.onCanvas).toBe(true);
+    }
+    // At rest for long enough: xyflow gets the nodes back.
+    await act(async () => void vi.advanceTimersByTime(400));
+    expect(got.current!.onCanvas).toBe(true);
+    await act(async () => void vi.advanceTimersByTime(200));
+    expect(got.current!.onCanvas).toBe(false);
+    expect(got.current!.nodes.every((n) => !n.hidden)).toBe(true);
   });
 });

@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { useReactFlow, type Edge, type EdgeChange, type NodeChange, type ReactFlowInstance } from "@xyflow/react";
+import {
+  useReactFlow,
+  useStoreApi,
+  type Edge,
+  type EdgeChange,
+  type NodeChange,
+  type ReactFlowInstance,
+} from "@xyflow/react";
 import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
@@ -16,6 +23,9 @@ import { createLayoutCache, useNearView } from "./WireLayer";
  * live in the store, so a culled node comes back as it was.
  */
 export const CULL_FROM_NODES = 40;
+
+/** How long the view rests before a big graph zoomed back in leaves the far canvas for DOM nodes. */
+const SETTLE_MS = 500;
 
 type Flow = ReactFlowInstance<GraphFlowNode>;
 const NO_EDGES: Edge[] = [];
@@ -140,19 +150,42 @@ function useGroupDrag(nodes: readonly { id: string; position: XY }[], drag: Map<
 
 /**
  * Whether FarLayer draws the graph (xyflow keeps its nodes, hidden): when a big graph is zoomed far
- * out, and for the rest of a gesture that went far out. Handing the nodes back to xyflow costs a
- * pass over every node and wire (a few hundred ms at 5,000 nodes), so a wheel zoom that crosses
- * LOD_ZOOM back and forth pays it once, when the view comes to rest.
+ * out, and after a gesture that went far out, until the view has rested for SETTLE_MS. Handing the
+ * nodes back to xyflow costs a pass over every node and wire and mounting the nodes on screen
+ * (hundreds of ms), so a wheel zoom that crosses LOD_ZOOM back and forth pays it once, when the
+ * view rests. xyflow's own end of a wheel gesture (150 ms without a notch) came between notches
+ * whenever a frame was slow, and each such handover made the next frames slower still.
  */
 function useOnCanvas(far: boolean): boolean {
+  const rf = useStoreApi();
   const { motion } = canvasViewOf(useEditorInstance());
   const moving = useSyncExternalStore(motion.subscribe, () => motion.moving);
   const [sticky, setSticky] = useState(false);
   useEffect(() => {
     if (far) setSticky(true);
-    else if (!moving) setSticky(false);
-  }, [far, moving]);
-  return far || (sticky && moving);
+  }, [far]);
+  useEffect(() => {
+    if (far || moving || !sticky) return;
+    let last = performance.now();
+    let timer = 0;
+    let frame = 0;
+    const off = rf.subscribe((s, prev) => {
+      if (s.transform !== prev.transform) last = performance.now();
+    });
+    // Checked again on a frame: input queued behind a slow frame is handled before it.
+    const check = () => {
+      const wait = last + SETTLE_MS - performance.now();
+      if (wait > 0) timer = window.setTimeout(check, wait);
+      else frame = requestAnimationFrame(() => (performance.now() - last >= SETTLE_MS ? setSticky(false) : check()));
+    };
+    check();
+    return () => {
+      off();
+      clearTimeout(timer);
+      cancelAnimationFrame(frame);
+    };
+  }, [far, moving, sticky, rf]);
+  return far || sticky;
 }
 
 /**
