@@ -1,5 +1,5 @@
 import { Suspense, useCallback, useEffect, useRef, type RefObject } from "react";
-import { Background, BackgroundVariant, ReactFlow, useStore, useStoreApi, type Edge } from "@xyflow/react";
+import { ReactFlow, useStore, useStoreApi, type Edge } from "@xyflow/react";
 import { useEditor, useEditorInstance } from "../store/react";
 import type { GraphFlowNode } from "./derive";
 import { GraphNode, LOD_ZOOM, TITLE_READABLE_ZOOM } from "./GraphNode";
@@ -19,6 +19,7 @@ import { useSettleLayout } from "./settle";
 import { lazyPart } from "../lazy";
 import { GroupsLayer } from "./Groups";
 import { WireLayer } from "./WireLayer";
+import { DotGrid } from "./DotGrid";
 import { MIN_ZOOM } from "./fit";
 import { MountProgress } from "./mountSlices";
 import { canvasUiOf } from "./canvasUi";
@@ -115,7 +116,7 @@ export function Canvas() {
         proOptions={PRO_OPTIONS}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2a2f3a" />
+        <DotGrid />
         <GroupsLayer />
         {near && <WireLayer near={near} />}
         {culled && (
