@@ -13,12 +13,12 @@ import { registry } from "../../nodes";
 import {
   componentFileName,
   componentRegistry,
-  extractComponent,
   serializeComponentFile,
   serializeWorkflow,
   withHash,
   type WorkflowDocument,
 } from "../../src/graph";
+import { extractComponent } from "../../src/graph/componentEdits";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import {
   dialogSettled,
