@@ -3,10 +3,11 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
-import type { TestBrowser } from "../harness/browser";
+import { screenshot, type TestBrowser } from "../harness/browser";
 import { serializeWorkflow } from "../../src/graph";
 import { registry } from "../../nodes";
 import { build } from "../harness/graph";
+import { generatePipeline } from "../bench/compile";
 import {
   LAPTOP_SIZES,
   canvasSettled,
@@ -146,6 +147,112 @@ describe("group membership", () => {
       await moveGroup(page, 30, -20);
       expect(shift(before.base, await nodeBox(page, "base")).dx).toBeGreaterThan(20);
       expect(shift(p, await nodeBox(page, "prompt"))).toEqual({ dx: 0, dy: 0 });
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+});
+
+const FAR_NODES = 60;
+/** A group's frame around the first three nodes, with room below them; a reroute point between rows. */
+const FAR_GROUP = { x: -40, y: -60, width: 1000, height: 560 };
+const EMPTY_IN_FRAME = { x: 110, y: 350 };
+const REROUTE = { x: 1556, y: 530 };
+
+/** A generated pipeline of FAR_NODES nodes in rows of ten, with a group and a rerouted wire. */
+function farDoc() {
+  const doc = generatePipeline(FAR_NODES);
+  doc.nodes.forEach((n, i) => (n.position = { x: (i % 10) * 320, y: Math.floor(i / 10) * 600 }));
+  doc.groups = [{ id: "g1", title: "Model and prompt", color: "#22c55e", bounds: FAR_GROUP }];
+  doc.edges[0].reroutes = [REROUTE];
+  doc.viewport = { x: 60, y: 90, zoom: 0.7 };
+  return doc;
+}
+
+/**
+ * The far canvas's pixels around graph point `p`: an `n`×`n` square, as [r, g, b, a] each. Reads
+ * what the canvas drew, not the DOM over it.
+ */
+function farPixels(page: Page, p: { x: number; y: number }, n = 1) {
+  return page.evaluate(
+    ({ p, n }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="far-canvas"]')!;
+      const t = document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
+      const [, tx, ty, k] = /translate\(([-\d.e]+)px, ([-\d.e]+)px\) scale\(([\d.e-]+)\)/.exec(t)!.map(Number);
+      const dpr = canvas.width / canvas.clientWidth;
+      const x = Math.round((p.x * k + tx) * dpr - n / 2);
+      const y = Math.round((p.y * k + ty) * dpr - n / 2);
+      const data = canvas.getContext("2d")!.getImageData(x, y, n, n).data;
+      const out: number[][] = [];
+      for (let i = 0; i < data.length; i += 4) out.push([data[i], data[i + 1], data[i + 2], data[i + 3]]);
+      return out;
+    },
+    { p, n },
+  );
+}
+
+const zoomOf = (page: Page) =>
+  page.evaluate(() =>
+    Number(
+      /scale\(([\d.e-]+)\)/.exec(document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform)?.[1],
+    ),
+  );
+
+describe("groups and reroute points far out", () => {
+  for (const size of LAPTOP_SIZES) {
+    it(`at ${size.width}x${size.height}: the far canvas draws the frame, its title and the reroute point`, async (ctx) => {
+      const { page, context, errors } = await openEditor(b, srv.url, size);
+      shootOnFailure(ctx, () => page);
+      await dropFile(page, "grouped.lora-graph.json", serializeWorkflow(farDoc()));
+      await node(page, "base_model-0").waitFor();
+      await expect.poll(() => frame(page).count()).toBe(1);
+      await viewStill(page);
+      await screenshot(page, `group-near-${size.width}x${size.height}`);
+      // Wheel out over the canvas until the far canvas draws the graph.
+      const pane = (await page.locator(".react-flow__pane").boundingBox())!;
+      await page.mouse.move(pane.x + pane.width / 3, pane.y + pane.height / 3);
+      for (let i = 0; i < 30 && (await zoomOf(page)) >= 0.3; i++) await page.mouse.wheel(0, 100);
+      await expect.poll(() => zoomOf(page)).toBeLessThan(0.3);
+      await page.locator(`[data-testid="far-canvas"][data-total="${FAR_NODES}"]`).waitFor();
+      await viewStill(page);
+      // Inside the frame, where no node is: the group's green, faint.
+      await expect
+        .poll(async () => {
+          const px = await farPixels(page, EMPTY_IN_FRAME, 6);
+          return px.filter(([r, g, bl, a]) => a > 0 && g > r + 40 && g > bl + 40).length;
+        })
+        .toBeGreaterThan(24);
+      // The title bar above the frame's top edge: filled, with white type on it.
+      const bar = await farPixels(page, { x: FAR_GROUP.x + 200, y: FAR_GROUP.y - 20 }, 24);
+      expect(bar.every(([, , , a]) => a === 255)).toBe(true);
+      expect(bar.filter(([r, g, bl]) => r > 200 && g > 200 && bl > 200).length).toBeGreaterThan(4);
+      // The reroute point: an opaque dot on its wire (the wire alone is drawn translucent).
+      const dot = await farPixels(page, REROUTE, 5);
+      expect(dot.filter(([, , , a]) => a === 255).length).toBeGreaterThan(15);
+      // Left of the frame, where no node or wire is: nothing.
+      const [[, , , outside]] = await farPixels(page, { x: FAR_GROUP.x - 50, y: 300 });
+      expect(outside).toBe(0);
+      await screenshot(page, `group-far-canvas-${size.width}x${size.height}`);
+      // Its title still moves it far out, with its nodes drawn along (their labels follow).
+      const label = (id: string) => boxOf(page, `.far-label[data-id="${id}"]`);
+      const [b0, o0] = [await label("base_model-0"), await label("lora-10")];
+      await drag(page, await settledCenter(frame(page).locator(".group-name")), 60, 40);
+      await expect.poll(async () => Math.round((await label("base_model-0")).x - b0.x)).toBe(60);
+      expect(Math.round((await label("base_model-0")).y - b0.y)).toBe(40);
+      expect(await label("lora-10")).toEqual(o0);
+      // The frame is drawn where it went: the same spot inside it, moved as far.
+      const k = await zoomOf(page);
+      const movedSpot = { x: EMPTY_IN_FRAME.x + 60 / k, y: EMPTY_IN_FRAME.y + 40 / k };
+      await expect
+        .poll(async () => {
+          const px = await farPixels(page, movedSpot, 6);
+          return px.filter(([r, g, bl, a]) => a > 0 && g > r + 40 && g > bl + 40).length;
+        })
+        .toBeGreaterThan(24);
+      // Fitted, the title is still there to read.
+      await page.getByRole("button", { name: "Fit view", exact: true }).click();
+      await viewStill(page);
+      await screenshot(page, `group-far-fit-${size.width}x${size.height}`);
       expect(errors).toEqual([]);
       await context.close();
     });

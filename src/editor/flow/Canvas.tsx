@@ -70,7 +70,7 @@ export function Canvas() {
   return (
     <div
       ref={canvasRef}
-      className={`canvas ${far ? "far" : ""} ${inside ? "in-component" : ""}`}
+      className={`canvas ${far ? "far" : ""} ${onCanvas ? "far-canvas" : ""} ${inside ? "in-component" : ""}`}
       data-mounted={nodes.length}
       data-view={ready ? "ready" : "fitting"}
       onDoubleClick={onDoubleClick}

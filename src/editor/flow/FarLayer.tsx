@@ -6,6 +6,8 @@ import { canvasViewOf } from "./view";
 import { farGeometry, nodeAt, type FarGeometry } from "./farGeometry";
 import { drawFar, LABEL_MIN_WIDTH, MAX_LABELS, nodesOnScreen, type Transform } from "./drawFar";
 import { bitmapArea, bitmapServes, farBounds, type FarBitmap } from "./farCache";
+import { carried, framesBounds, type FarFrames } from "./farFrames";
+import { useCanvasUi } from "./canvasUi";
 
 interface Labels {
   t: Transform;
@@ -51,6 +53,7 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
   );
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const moved = useRef(new Map<number, XY>());
+  const { frames, groupDrag } = useFrames();
   const [labels, setLabels] = useState<Labels | null>(null);
   const [hover, setHover] = useState<{ i: number; t: Transform } | null>(null);
   // The document now holds the dragged positions.
@@ -64,13 +67,14 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
     const ctx = canvas?.getContext("2d");
     if (!canvas || !ctx) return;
     const t = rf.getState().transform;
-    bitmap.show(ctx, g, t, { width, height }, selected, moved.current);
-    const onScreen = nodesOnScreen(g, t, { width, height }, moved.current);
+    const at = carried(g, groupDrag, moved.current);
+    bitmap.show(ctx, g, t, { width, height }, selected, at, frames);
+    const onScreen = nodesOnScreen(g, t, { width, height }, at);
     canvas.dataset.drawn = String(onScreen.length);
     canvas.dataset.total = String(g.ids.length);
     const fits = onScreen.length <= MAX_LABELS && onScreen.some((i) => g.rects[i * 4 + 2] * t[2] >= LABEL_MIN_WIDTH);
     setLabels((old) => (fits ? { t: [...t], nodes: onScreen } : old && null));
-  }, [g, width, height, selected, rf, bitmap]);
+  }, [g, width, height, selected, rf, bitmap, frames, groupDrag]);
   const schedule = useCallback(() => {
     frame.current ||= requestAnimationFrame(draw);
   }, [draw]);
@@ -108,6 +112,18 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
       {!labels && hover && <FarLabels g={g} labels={{ t: hover.t, nodes: [hover.i] }} hover />}
     </div>
   );
+}
+
+/** The groups to draw (farFrames.ts): the document's, the selected one, the one being dragged. */
+function useFrames() {
+  const groups = useEditor((s) => s.view.groups);
+  const selected = useCanvasUi((s) => s.group);
+  const groupDrag = useCanvasUi((s) => s.groupDrag);
+  const frames = useMemo<FarFrames>(
+    () => ({ groups: groups ?? [], selected, drag: groupDrag }),
+    [groups, selected, groupDrag],
+  );
+  return { frames, groupDrag };
 }
 
 /** Each node's title and key value, in screen-sized type over its rectangle. */
@@ -227,8 +243,13 @@ function useBitmap() {
   return useMemo(() => {
     const el = document.createElement("canvas");
     let drawn:
-      (FarBitmap & { bounds: ReturnType<typeof farBounds>; g: FarGeometry; selected: ReadonlySet<number> }) | null =
-      null;
+      | (FarBitmap & {
+          bounds: ReturnType<typeof farBounds>;
+          g: FarGeometry;
+          selected: ReadonlySet<number>;
+          frames: FarFrames;
+        })
+      | null = null;
     let version = 0;
     let last: Transform | null = null;
     return {
@@ -240,11 +261,12 @@ function useBitmap() {
         size: { width: number; height: number },
         selected: ReadonlySet<number>,
         moved: ReadonlyMap<number, XY>,
+        frames: FarFrames,
       ) {
         const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
         const key = `${version} ${dpr}`;
-        const same = drawn?.key === key && drawn.g === g && drawn.selected === selected;
-        const bounds = same ? drawn!.bounds : farBounds(g, moved);
+        const same = drawn?.key === key && drawn.g === g && drawn.selected === selected && drawn.frames === frames;
+        const bounds = same ? drawn!.bounds : withFrames(farBounds(g, moved), framesBounds(frames, t[2]));
         ctx.setTransform(1, 0, 0, 1, 0, 0);
         ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
         if (!bounds) return;
@@ -258,7 +280,7 @@ function useBitmap() {
         // Only a pan is worth a bitmap: a zoom, a moved node or a first drawing draws the view alone.
         const pan = !!last && last[2] === t[2] && (last[0] !== t[0] || last[1] !== t[1]);
         last = [...t];
-        if (!pan) return void drawFar(ctx, g, t, size, selected, moved);
+        if (!pan) return void drawFar(ctx, g, t, size, selected, moved, frames);
         const area = bitmapArea(bounds, t, size);
         if (!area) return;
         const k = t[2];
@@ -273,10 +295,24 @@ function useBitmap() {
           { width: area.width * k, height: area.height * k },
           selected,
           moved,
+          frames,
         );
-        drawn = { area, k, key, bounds, g, selected };
+        drawn = { area, k, key, bounds, g, selected, frames };
         ctx.drawImage(el, Math.round((area.x * k + t[0]) * dpr), Math.round((area.y * k + t[1]) * dpr));
       },
     };
   }, []);
+}
+
+/** The graph's drawn area joined with the frames' (a group can reach past its nodes). */
+function withFrames(a: ReturnType<typeof farBounds>, f: ReturnType<typeof framesBounds>): ReturnType<typeof farBounds> {
+  if (!f) return a;
+  const x = Math.min(a?.x ?? f.x0, f.x0);
+  const y = Math.min(a?.y ?? f.y0, f.y0);
+  return {
+    x,
+    y,
+    width: Math.max(a ? a.x + a.width : f.x1, f.x1) - x,
+    height: Math.max(a ? a.y + a.height : f.y1, f.y1) - y,
+  };
 }

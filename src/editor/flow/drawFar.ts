@@ -1,6 +1,7 @@
 import type { XY } from "../../graph";
 import type { FarGeometry } from "./farGeometry";
 import { controlOffset, overlaps, wireBox, wireStops, type Box } from "./nearWires";
+import { drawFrames, drawRerouteDots, type FarFrames } from "./farFrames";
 
 export type Transform = readonly [number, number, number];
 
@@ -16,7 +17,8 @@ const TITLE = "#e6e9f0";
 
 /**
  * Draws every on-screen node and wire of `g` at transform `[x, y, zoom]`: one path per colour, so
- * 5,000 nodes cost a few dozen canvas calls. Returns the indices of the nodes on screen.
+ * 5,000 nodes cost a few dozen canvas calls; the groups' frames under them, reroute points over
+ * the wires. Returns the indices of the nodes on screen.
  */
 export function drawFar(
   ctx: CanvasRenderingContext2D,
@@ -25,6 +27,7 @@ export function drawFar(
   size: { width: number; height: number },
   selected: ReadonlySet<number>,
   moved: ReadonlyMap<number, XY>,
+  frames?: FarFrames,
 ): number[] {
   const { rects } = g;
   const { x0, y0, x1, y1 } = viewRect([tx, ty, k], size);
@@ -33,7 +36,9 @@ export function drawFar(
   ctx.save();
   ctx.setTransform(k * devicePixelRatio, 0, 0, k * devicePixelRatio, tx * devicePixelRatio, ty * devicePixelRatio);
 
+  drawFrames(ctx, frames, k, { x0, y0, x1, y1 });
   strokeWires(ctx, traceWires(g, { x0, y0, x1, y1 }, pos), Math.max(1.5, 1.2 / k), 0.7);
+  drawRerouteDots(ctx, g, k, { x0, y0, x1, y1 });
 
   const onScreen = drawNodes(ctx, g, { x0, y0, x1, y1 }, k, pos, selected);
   ctx.restore();
