@@ -3,7 +3,7 @@ import "./run.css";
 import { useEditorInstance } from "../store/react";
 import { lazyPart, whenIdle } from "../lazy";
 import { runFromEditor, useRunUiApi, useRunUi } from "./actions";
-import { useRuntime, useBackend, useProxy } from "./runtime";
+import { useRuntime, useBackend, useProxy, useRunState } from "./runtime";
 
 // The gallery and lightbox are only needed after a run, the dialogs once asked for: keep them out of the first load.
 const Gallery = lazy(() => import("./Gallery"));
@@ -11,22 +11,55 @@ const SettingsDialog = lazyPart(() => import("./RunDialogs").then((m) => ({ defa
 const CacheOffer = lazyPart(() => import("./RunDialogs").then((m) => ({ default: m.CacheOffer })));
 const ProxyConsent = lazyPart(() => import("./RunDialogs").then((m) => ({ default: m.ProxyConsent })));
 
-/** "Offline stand-in" notice under the toolbar. */
+/**
+ * Another tab opened the run history at a newer version (a newer lora-graph): this tab closed its
+ * connection so that could happen, and keeps its history writes until a reload writes them (AUTO-10).
+ */
+function HistoryUpgradedBanner() {
+  const upgraded = useRunState((s) => s.historyUpgraded);
+  const runtime = useRuntime();
+  if (!upgraded) return null;
+  return (
+    <div className="run-banner" role="alert" data-testid="banner-history-upgraded">
+      <span>
+        <strong>Another tab upgraded this browser&apos;s run history.</strong>{" "}
+        {upgraded.lost
+          ? `${upgraded.lost} history ${upgraded.lost === 1 ? "change" : "changes"} could not be kept (browser storage is full): those runs will be missing from the history after the reload, so download any image you want first.`
+          : "Runs made here are kept in this tab and written to the history when you reload."}{" "}
+        Images of runs finished meanwhile are not copied; they show from fal while it keeps them.
+      </span>
+      <span className="grow" />
+      <button
+        className="btn small primary"
+        data-testid="history-upgraded-reload"
+        onClick={() => void runtime.controller.flush().finally(() => location.reload())}
+      >
+        Reload
+      </button>
+    </div>
+  );
+}
+
+/** Notices under the toolbar: the offline stand-in, and the run history upgraded by another tab. */
 export function RunBanner() {
   const backend = useBackend();
   const runUi = useRunUiApi();
-  if (backend !== "standin") return null;
   return (
-    <div className="run-banner" role="status" data-standin-banner>
-      <span>
-        <strong>Offline stand-in:</strong> images are placeholders. Start the server with FAL_KEY set to generate real
-        images.
-      </span>
-      <span className="grow" />
-      <button className="link-btn" onClick={() => runUi.set({ settings: true })}>
-        Proxy settings
-      </button>
-    </div>
+    <>
+      <HistoryUpgradedBanner />
+      {backend === "standin" && (
+        <div className="run-banner" role="status" data-standin-banner>
+          <span>
+            <strong>Offline stand-in:</strong> images are placeholders. Start the server with FAL_KEY set to generate
+            real images.
+          </span>
+          <span className="grow" />
+          <button className="link-btn" onClick={() => runUi.set({ settings: true })}>
+            Proxy settings
+          </button>
+        </div>
+      )}
+    </>
   );
 }
 

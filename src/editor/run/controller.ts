@@ -12,7 +12,7 @@
  */
 import type { CancelOutcome, Runner } from "../../fal/runner";
 import { cacheKeyOf, hasFixedSeed } from "./cacheKey";
-import type { RunHistory } from "./history";
+import type { HistoryUpgrade, RunHistory } from "./history";
 import { defaultFetchImage } from "./runImages";
 import { RunLedger } from "./runLedger";
 import { fail, follow, sendCancel, type RunContext } from "./runFollow";
@@ -63,6 +63,8 @@ export interface RunState {
   connection: "online" | "reconnecting";
   /** Last history write failure, if the latest write failed. */
   storageError: string | null;
+  /** Another tab upgraded the history's database: writes are kept in this tab until a reload (AUTO-10). */
+  historyUpgraded?: HistoryUpgrade | null;
 }
 
 export type CancelResult = { ok: true; outcome: CancelOutcome | "before-submit" } | { ok: false; message: string };
@@ -150,8 +152,10 @@ async function startJob(ctx: RunContext, record: RunRecord, job: RunJob): Promis
 }
 
 function createContext(options: RunControllerOptions): RunContext {
+  const ledger = new RunLedger(options.history, options.onStorageError);
+  options.history.onUpgrade?.((historyUpgraded) => ledger.emit({ historyUpgraded }));
   return {
-    ledger: new RunLedger(options.history, options.onStorageError),
+    ledger,
     history: options.history,
     runner: options.runner,
     fetchImage: options.fetchImage ?? defaultFetchImage,

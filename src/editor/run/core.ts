@@ -42,7 +42,7 @@ export function memoryHistory(): RunHistory {
 /** Defers to the real history once it has opened, so the controller exists synchronously. */
 function lazyHistory(opening: Promise<RunHistory>): RunHistory {
   const call =
-    <K extends keyof RunHistory>(k: K) =>
+    <K extends Exclude<keyof RunHistory, "onUpgrade">>(k: K) =>
     async (...args: Parameters<RunHistory[K]>) =>
       ((await opening)[k] as (...a: unknown[]) => unknown)(...args);
   return {
@@ -53,6 +53,7 @@ function lazyHistory(opening: Promise<RunHistory>): RunHistory {
     getImage: call("getImage") as RunHistory["getImage"],
     pruneImages: call("pruneImages") as RunHistory["pruneImages"],
     pruneRuns: call("pruneRuns") as RunHistory["pruneRuns"],
+    onUpgrade: (listener) => void opening.then((h) => h.onUpgrade?.(listener)),
     close: () => void opening.then((h) => h.close()),
   };
 }

@@ -13,6 +13,7 @@ export class RunLedger {
     live: {},
     connection: "online",
     storageError: null,
+    historyUpgraded: null,
   });
   /** The chain of history writes; each starts after the one before it. */
   writes: Promise<void> = Promise.resolve();

@@ -1,0 +1,112 @@
+// AUTO-10 in real Chromium: a newer lora-graph in another tab opens the run history one version up.
+// This tab lets it, shows a banner with Reload, touches the database no more, and a run made
+// meanwhile is in the history after the Reload, written to the upgraded database.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { startServer, type StartedServer } from "../harness/server";
+import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
+import { node, openEditor, shootOnFailure } from "./helpers";
+
+let srv: StartedServer;
+let b: TestBrowser;
+beforeAll(async () => {
+  [srv, b] = await Promise.all([
+    startServer({ standinOptions: { latencyMs: 100, queueDelayMs: 20 } }),
+    launchBrowser(),
+  ]);
+});
+afterAll(async () => {
+  await b?.close();
+  await srv?.close();
+});
+
+async function run(page: Page) {
+  const button = page.locator("[data-run-button]");
+  await expect.poll(() => button.isEnabled()).toBe(true);
+  await button.click();
+}
+
+const rows = (page: Page) =>
+  page.locator("[data-run-id]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+
+/** The ids of the runs stored in `lora-graph-runs`, and its version. */
+const stored = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<{ version: number; ids: string[] }>((done, fail) => {
+        const open = indexedDB.open("lora-graph-runs");
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const get = db.transaction("runs").objectStore("runs").getAllKeys();
+          get.onsuccess = () => (db.close(), done({ version: db.version, ids: (get.result as string[]).sort() }));
+        };
+      }),
+  );
+
+describe("AUTO-10: another tab upgrades the run history", () => {
+  it("shows a banner with Reload; a run made meanwhile is in the history after it", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url);
+    shootOnFailure(ctx, () => page);
+    await run(page);
+    await expect.poll(() => rows(page), { timeout: 20_000 }).toEqual(["completed"]);
+    // Count this page's uses of the run history (from the banner on, none may follow).
+    await page.evaluate(() => {
+      const w = window as unknown as { __runsTx: number };
+      w.__runsTx = 0;
+      const real = IDBDatabase.prototype.transaction;
+      IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof real>) {
+        if (this.name === "lora-graph-runs") w.__runsTx++;
+        return real.apply(this, args);
+      } as typeof real;
+    });
+
+    const other = await context.newPage();
+    await other.goto(`${srv.url}/api/info`);
+    const upgradedTo = await other.evaluate(async () => {
+      const open = (version?: number) =>
+        new Promise<IDBDatabase>((res, rej) => {
+          const r = indexedDB.open("lora-graph-runs", version);
+          r.onupgradeneeded = () => r.result.createObjectStore("from-a-newer-version");
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+          // Held by the old tab's open connection, the upgrade would wait here forever.
+          r.onblocked = () => rej(new Error("blocked by the old tab"));
+        });
+      const current = await open();
+      const next = current.version + 1;
+      current.close();
+      (await open(next)).close();
+      return next;
+    });
+    await other.close();
+
+    const banner = page.getByTestId("banner-history-upgraded");
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/Another tab upgraded this browser's run history/);
+    expect(await banner.innerText()).toMatch(/written to the history when you reload/);
+    // The first run's last writes (its image copy) may have been made until now.
+    await page.evaluate(() => void ((window as unknown as { __runsTx: number }).__runsTx = 0));
+
+    // A different request (not the cached one), run after the upgrade.
+    await node(page, "prompt").locator("textarea").first().fill("an owl in a library, after the upgrade");
+    await run(page);
+    await expect.poll(() => rows(page), { timeout: 20_000 }).toEqual(["completed", "completed"]);
+    expect(await page.evaluate(() => (window as unknown as { __runsTx: number }).__runsTx)).toBe(0);
+    await screenshot(page, "history-upgraded-banner");
+
+    const loaded = page.waitForEvent("load");
+    await banner.getByRole("button", { name: "Reload" }).click();
+    await loaded;
+    await page.waitForSelector('[data-testid="autosave-status"]');
+    // The drawer starts closed after a reload: open it to see the history.
+    await page.locator(".run-drawer-head .toggle").click();
+    await expect.poll(() => rows(page), { timeout: 20_000 }).toEqual(["completed", "completed"]);
+    expect(await banner.count()).toBe(0);
+    const db = await stored(page);
+    expect(db.version).toBe(upgradedTo);
+    expect(db.ids).toHaveLength(2);
+    expect(errors.filter((e) => !/Failed to load resource|ERR_ABORTED/.test(e))).toEqual([]);
+    await context.close();
+  });
+});
