@@ -232,6 +232,8 @@ describe("groups and reroute points far out", () => {
       // Left of the frame, where no node or wire is: nothing.
       const [[, , , outside]] = await farPixels(page, { x: FAR_GROUP.x - 50, y: 300 });
       expect(outside).toBe(0);
+      // The minimap draws it too.
+      await expect.poll(() => page.locator(".react-flow__minimap-canvas").getAttribute("data-groups")).toBe("1");
       await screenshot(page, `group-far-canvas-${size.width}x${size.height}`);
       // Its title still moves it far out, with its nodes drawn along (their labels follow).
       const label = (id: string) => boxOf(page, `.far-label[data-id="${id}"]`);

@@ -150,4 +150,26 @@ describe("minimap layer", () => {
     expect(layer.paint(r.ctx, { ...MAP, scale: 0.02 }, 300, 192)).toBe(200);
     expect(layer.paint(r.ctx, { ...MAP, scale: 0.02 }, 300, 192)).toBe(0);
   });
+
+  it("draws each group's frame under the nodes, faint with a border, and its bounds reach the frames", () => {
+    const layer = createMinimapLayer();
+    layer.sync([internal({ id: "a", x: 0, y: 0, w: 100, h: 50, color: "red" })], colorOf);
+    layer.syncFrames([{ id: "g", color: "#22c55e", bounds: { x: -40, y: -60, width: 400, height: 300 } }]);
+    const r = recorder();
+    expect(layer.paint(r.ctx, MAP, 150, 96)).toBe(1);
+    expect(r.fills.map((f) => f.color)).toEqual(["#22c55e30", "#22c55e", "red"]);
+    expect(r.fills[0].rects).toEqual(["-40,-60,400,300"]);
+    expect(r.fills[1].rects).toHaveLength(4);
+    expect(layer.bounds).toEqual({ x: -40, y: -60, width: 400, height: 300 });
+    // Moved, it is repainted; removed, it is gone and the bounds are the node's again.
+    r.reset();
+    layer.syncFrames([{ id: "g", color: "#22c55e", bounds: { x: -40, y: -60, width: 400, height: 320 } }]);
+    layer.paint(r.ctx, MAP, 150, 96);
+    expect(r.fills[0]).toEqual({ color: "#22c55e30", rects: ["-40,-60,400,320"] });
+    r.reset();
+    layer.syncFrames([]);
+    layer.paint(r.ctx, MAP, 150, 96);
+    expect(r.fills.map((f) => f.color)).toEqual(["red"]);
+    expect(layer.bounds).toEqual({ x: 0, y: 0, width: 100, height: 50 });
+  });
 });

@@ -9,7 +9,8 @@
 import { memo, useEffect, useRef } from "react";
 import { Panel, useStore, useStoreApi, type InternalNode, type Node, type ReactFlowState } from "@xyflow/react";
 import { getBoundsOfRects, XYMinimap, type Rect, type XYMinimapInstance } from "@xyflow/system";
-import { createMinimapLayer, minimapViewBox, type MinimapLayer } from "./minimapLayer";
+import { createMinimapLayer, minimapViewBox, type MinimapFrame, type MinimapLayer } from "./minimapLayer";
+import { useEditorInstance } from "../store/react";
 import { useCanvasView, type Layout } from "./view";
 import type { FarGeometry } from "./farGeometry";
 
@@ -39,12 +40,17 @@ export const MiniMap = memo(function MiniMap({ nodeColor, width, height, margin,
   const flowWidth = useStore((s) => s.width);
   const flowHeight = useStore((s) => s.height);
   const layout = useCanvasView().layout;
+  const editor = useEditorInstance();
 
   useEffect(() => {
     const el = canvas.current;
     if (!el) return;
-    return drawMinimap(el, store, layout, { nodeColor, width, height, maskColor }, viewScale);
-  }, [store, layout, nodeColor, width, height, maskColor]);
+    const groups: GroupSource = {
+      get: () => editor.store.getState().view.groups ?? [],
+      subscribe: (fn) => editor.store.subscribe((s, prev) => void (s.view.groups !== prev.view.groups && fn())),
+    };
+    return drawMinimap(el, store, layout, groups, { nodeColor, width, height, maskColor }, viewScale);
+  }, [store, layout, editor, nodeColor, width, height, maskColor]);
 
   const minimap = useRef<XYMinimapInstance | null>(null);
   useEffect(() => {
@@ -91,16 +97,23 @@ export const MiniMap = memo(function MiniMap({ nodeColor, width, height, margin,
 });
 
 type Store = ReturnType<typeof useStoreApi>;
+/** The document's groups, drawn as frames under the nodes, and word when they change. */
+interface GroupSource {
+  get(): readonly MinimapFrame[];
+  subscribe(fn: () => void): () => void;
+}
 
 /**
  * Keeps `el` showing the nodes and the view: the node layer is brought up to date (once a frame at
  * most) after any change to xyflow's state other than a pan or zoom, which only moves the mask.
- * `data-nodes` on the canvas says how many nodes are drawn. Returns the teardown.
+ * The groups' frames are drawn under the nodes. `data-nodes` and `data-groups` on the canvas say
+ * how many nodes and frames are drawn. Returns the teardown.
  */
 function drawMinimap(
   el: HTMLCanvasElement,
   store: Store,
   layout: Layout,
+  groups: GroupSource,
   o: { nodeColor: (n: Node) => string; width: number; height: number; maskColor: string },
   viewScale: { current: number },
 ): () => void {
@@ -128,7 +141,10 @@ function drawMinimap(
       const g = layout.get();
       if (g) layer.sync(allNodes(g, s.nodeLookup), colorOf);
       else layer.sync(s.nodeLookup.values(), o.nodeColor);
+      const frames = groups.get();
+      layer.syncFrames(frames);
       el.dataset.nodes = String(layer.count);
+      el.dataset.groups = String(frames.length);
     }
     const view = viewOf(s);
     const bounds = layer.bounds;
@@ -163,10 +179,15 @@ function drawMinimap(
     needSync = true;
     schedule();
   });
+  const offGroups = groups.subscribe(() => {
+    needSync = true;
+    schedule();
+  });
   frame();
   return () => {
     off();
     offLayout();
+    offGroups();
     cancelAnimationFrame(raf);
   };
 }

@@ -31,6 +31,14 @@ interface Box {
   seen: number;
 }
 
+/** A group's frame (docs/canvas.md#groups), drawn under the nodes. */
+export interface MinimapFrame {
+  id: string;
+  color: string;
+  bounds: { x: number; y: number; width: number; height: number };
+}
+type FrameBox = Omit<Box, "src" | "seen">;
+
 /** Where world coordinates land on the layer: `px = (world - x) * scale`. */
 export interface LayerMap {
   x: number;
@@ -62,8 +70,11 @@ export function minimapViewBox(box: Rect, width: number, height: number): Rect &
 
 export function createMinimapLayer() {
   const boxes = new Map<string, Box>();
+  const frames = new Map<string, FrameBox>();
   let generation = 0;
   let bounds: Rect | null = null;
+  let nodeBounds: Rect | null = null;
+  let frameBounds: Rect | null = null;
   /** World rectangle that must be repainted; `full` when everything must. */
   let dirty: Rect | null = null;
   let full = true;
@@ -120,7 +131,18 @@ export function createMinimapLayer() {
         boxes.delete(id);
         touch(box);
       }
-    const next = minX === Infinity ? null : { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
+    nodeBounds = minX === Infinity ? null : { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
+    joinBounds();
+  }
+
+  /** Takes the groups' frames as they are now; a changed, added or removed one marks its area for repaint. */
+  function syncFrames(groups: readonly MinimapFrame[]): void {
+    frameBounds = updateFrames(frames, groups, touch);
+    joinBounds();
+  }
+
+  function joinBounds() {
+    const next = union(nodeBounds, frameBounds);
     if (!sameRect(next, bounds)) full = true;
     bounds = next;
   }
@@ -142,7 +164,7 @@ export function createMinimapLayer() {
   function paintAll(ctx: Paint, map: LayerMap, w: number, h: number): number {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    const drawn = draw(ctx, boxes, map, null);
+    const drawn = draw(ctx, boxes, frames, map, null);
     painted = { map, w, h };
     full = false;
     dirty = null;
@@ -168,7 +190,7 @@ export function createMinimapLayer() {
       width: (x1 - x0) / map.scale,
       height: (y1 - y0) / map.scale,
     };
-    const drawn = draw(ctx, boxes, map, world);
+    const drawn = draw(ctx, boxes, frames, map, world);
     ctx.restore();
     dirty = null;
     return drawn;
@@ -176,6 +198,7 @@ export function createMinimapLayer() {
 
   return {
     sync,
+    syncFrames,
     paint,
     /** The drawn nodes' bounds, or null when there is nothing to draw. */
     get bounds() {
@@ -192,22 +215,79 @@ export function createMinimapLayer() {
 
 export type MinimapLayer = ReturnType<typeof createMinimapLayer>;
 
-/** One fill per colour, of every box (or every box meeting `within`). */
-function draw(ctx: Paint, boxes: Map<string, Box>, map: LayerMap, within: Rect | null): number {
+/** Brings `frames` to `groups`, touching the area of each one that changed; returns their bounds. */
+function updateFrames(
+  frames: Map<string, FrameBox>,
+  groups: readonly MinimapFrame[],
+  touch: (b: FrameBox) => void,
+): Rect | null {
+  const seen = new Set<string>();
+  let box: Rect | null = null;
+  for (const g of groups) {
+    seen.add(g.id);
+    const { x, y, width: w, height: h } = g.bounds;
+    const old = frames.get(g.id);
+    if (!old || old.x !== x || old.y !== y || old.w !== w || old.h !== h || old.color !== g.color) {
+      if (old) touch(old);
+      const next = { x, y, w, h, color: g.color };
+      frames.set(g.id, next);
+      touch(next);
+    }
+    box = union(box, { x, y, width: w, height: h });
+  }
+  for (const [id, old] of frames)
+    if (!seen.has(id)) {
+      frames.delete(id);
+      touch(old);
+    }
+  return box;
+}
+
+const outside = (b: FrameBox, within: Rect | null) =>
+  !!within &&
+  (b.x > within.x + within.width || b.x + b.w < within.x || b.y > within.y + within.height || b.y + b.h < within.y);
+
+/**
+ * The frames meeting `within` (all with null) under the nodes: a faint fill and a one-pixel border
+ * in the group's colour (`#rrggbb`, so an alpha can be appended).
+ */
+function drawFrames(ctx: Paint, frames: Map<string, FrameBox>, map: LayerMap, within: Rect | null): void {
+  const t = 1 / map.scale;
+  for (const f of frames.values()) {
+    if (outside(f, within)) continue;
+    ctx.fillStyle = `${f.color}30`;
+    ctx.beginPath();
+    ctx.rect(f.x, f.y, f.w, f.h);
+    ctx.fill();
+    ctx.fillStyle = f.color;
+    ctx.beginPath();
+    ctx.rect(f.x, f.y, f.w, t);
+    ctx.rect(f.x, f.y + f.h - t, f.w, t);
+    ctx.rect(f.x, f.y, t, f.h);
+    ctx.rect(f.x + f.w - t, f.y, t, f.h);
+    ctx.fill();
+  }
+}
+
+/** The group frames, then one fill per colour of every node box (or every one meeting `within`). */
+function draw(
+  ctx: Paint,
+  boxes: Map<string, Box>,
+  frames: Map<string, FrameBox>,
+  map: LayerMap,
+  within: Rect | null,
+): number {
+  ctx.setTransform(map.scale, 0, 0, map.scale, -map.x * map.scale, -map.y * map.scale);
+  drawFrames(ctx, frames, map, within);
   const byColor = new Map<string, Box[]>();
   for (const b of boxes.values()) {
     if (!b.w || !b.h) continue;
-    if (
-      within &&
-      (b.x > within.x + within.width || b.x + b.w < within.x || b.y > within.y + within.height || b.y + b.h < within.y)
-    )
-      continue;
+    if (outside(b, within)) continue;
     let list = byColor.get(b.color);
     if (!list) byColor.set(b.color, (list = []));
     list.push(b);
   }
   let drawn = 0;
-  ctx.setTransform(map.scale, 0, 0, map.scale, -map.x * map.scale, -map.y * map.scale);
   for (const [color, list] of byColor) {
     ctx.fillStyle = color;
     ctx.beginPath();
@@ -217,6 +297,18 @@ function draw(ctx: Paint, boxes: Map<string, Box>, map: LayerMap, within: Rect |
   }
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   return drawn;
+}
+
+function union(a: Rect | null, b: Rect | null): Rect | null {
+  if (!a || !b) return a ?? b;
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return {
+    x,
+    y,
+    width: Math.max(a.x + a.width, b.x + b.width) - x,
+    height: Math.max(a.y + a.height, b.y + b.height) - y,
+  };
 }
 
 const sameRect = (a: Rect | null, b: Rect | null) =>
