@@ -275,4 +275,49 @@ describe("the edges of a component", () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("an inner input becomes a port of every instance; an exposed field is removed, inside or from the instance", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, SIZES[1]);
+    shootOnFailure(ctx, () => page);
+    await openViaPicker(page, await fixture("style-stack"));
+    await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
+    const field = (id: string, param: string) => page.locator(`#n-${id}-${param.replace(".", "\\.")}`);
+    expect(await field("style-stack", "lora-1.scale").count()).toBe(1);
+    await openByDoubleClick(page, "style-stack");
+    await expect.poll(() => node(page, "lora-1").isVisible()).toBe(true);
+
+    // LoRA 1's model comes from the component's input: free it, then give it back as a new port.
+    await node(page, "@input").locator(".node-title").click();
+    await page.locator('[data-port-row="model"]').getByRole("button", { name: "Remove port" }).click();
+    await expect.poll(() => page.locator('[data-port-row="model"]').count()).toBe(0);
+    await node(page, "lora-1").locator(".node-title").click();
+    await page.getByRole("button", { name: "Expose Model as input" }).click();
+    await expect.poll(() => node(page, "@input").locator(".port.out").count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Expose Model as input" }).count()).toBe(0);
+
+    // Right-click LoRA 1's scale, exposed on the component: Remove from component.
+    const scaleRow = page
+      .locator(".inspector .insp-param")
+      .filter({ has: page.locator('[data-unexpose-param="scale"]') });
+    await scaleRow.locator(".field-label, label").first().click({ button: "right" });
+    await page.getByRole("menuitem", { name: "Remove from component" }).click();
+    await expect.poll(() => page.locator('[data-unexpose-param="scale"]').count()).toBe(0);
+    await page.getByRole("button", { name: "Expose on component" }).first().waitFor();
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => crumbs(page).count()).toBe(0);
+    // The instance grew the input (wire it from the base model) and no longer shows the field.
+    expect(await node(page, "style-stack").locator(".port.in").count()).toBe(1);
+    await expect.poll(() => field("style-stack", "lora-1.scale").count()).toBe(0);
+
+    // From the instance's inspector: Remove from component under LoRA 2's scale; Ctrl+Z brings it back.
+    await node(page, "style-stack").locator(".node-title").click();
+    await page.locator('.inspector [data-unexpose-param="lora-2.scale"]').click();
+    await expect.poll(() => field("style-stack", "lora-2.scale").count()).toBe(0);
+    await screenshot(page, "component-unexposed-1280x720");
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => field("style-stack", "lora-2.scale").count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -6,7 +6,16 @@ import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { analyzeComponents, hashComponent, loadWorkflow, type WorkflowDocument } from "../../src/graph";
 import { createEditor, counterIds } from "../../src/editor/store";
-import { enterInstance, exposeOutput, leaveTo, makeComponent, removePort } from "../../src/editor/components/commands";
+import {
+  enterInstance,
+  exposeField,
+  exposeInput,
+  exposeOutput,
+  leaveTo,
+  makeComponent,
+  removePort,
+  unexposeField,
+} from "../../src/editor/components/commands";
 
 function fixture(name: string): WorkflowDocument {
   const r = loadWorkflow(JSON.parse(readFileSync(`test/fixtures/components/${name}.json`, "utf8")), registry);
@@ -105,5 +114,66 @@ describe("expose as output", () => {
     ).toEqual(["model", "conditioning", "model-2"]);
     store.undo();
     expect(store.getState().document.components![0].outputs).toHaveLength(2);
+  });
+});
+
+describe("expose as input", () => {
+  it("gives an unwired inner input to every instance as a new port, in one undo step", () => {
+    const { store, copy } = inside();
+    // LoRA 1's model is fed by the component's input: it takes one wire only.
+    expect(exposeInput(store, "lora-1", "model")).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/wired already/),
+    });
+    removePort(store, "in", "model");
+    const r = exposeInput(store, "lora-1", "model");
+    expect(r).toEqual({ ok: true, id: "model" });
+    const def = store.getState().document.components![0];
+    expect(def.inputs).toEqual([{ id: "model", label: "Model", kind: "model", required: true }]);
+    expect(def.edges.filter((e) => e.source === "@input")).toMatchObject([
+      { sourceHandle: "model", target: "lora-1", targetHandle: "model" },
+    ]);
+    expect(def.hash).toBe(hashComponent(def));
+    expect(valid(store.getState().document)).toEqual([]);
+    leaveTo(store, 0);
+    const ports = (id: string) =>
+      store.registry.get(store.getState().document.nodes.find((n) => n.id === id)!.type)!.inputs.map((p) => p.id);
+    expect(ports(copy)).toEqual(["model"]);
+    expect(ports("style-stack")).toEqual(["model"]);
+    // A wire from outside into the new port reaches LoRA 1 on compile.
+    expect(store.connect({ node: "base", port: "model" }, { node: copy, port: "model" }).ok).toBe(true);
+    store.undo();
+    store.undo();
+    expect(store.getState().document.components![0].inputs).toEqual([]);
+  });
+});
+
+describe("remove from component", () => {
+  it("un-exposes a field: the param goes with every instance's override of it, in one undo step", () => {
+    const { store, copy } = inside();
+    const key = "local/style-stack@1.0.0";
+    leaveTo(store, 0);
+    store.setParam(copy, "lora-2.scale", 0.4);
+    const before = store.getState().document;
+    expect(unexposeField(store, key, "lora-2.scale")).toEqual({ ok: true });
+    const doc = store.getState().document;
+    expect(doc.components![0].params.map((p) => p.id)).not.toContain("lora-2.scale");
+    expect(doc.components![0].hash).toBe(hashComponent(doc.components![0]));
+    expect(doc.nodes.find((n) => n.id === copy)!.params).not.toHaveProperty("lora-2.scale");
+    expect(Object.keys(store.registry.get(doc.nodes.find((n) => n.id === copy)!.type)!.params)).not.toContain(
+      "lora-2.scale",
+    );
+    expect(unexposeField(store, key, "lora-2.scale").ok).toBe(false);
+    store.undo();
+    expect(store.getState().document).toEqual(before);
+  });
+
+  it("is refused while an outer component shows that field as its own", () => {
+    const { store } = createEditor({ registry, makeId: counterIds(), document: fixture("style-stack") });
+    makeComponent(store, ["style-stack"], { name: "Outer", expose: [] });
+    enterInstance(store, "outer");
+    expect(exposeField(store, "style-stack", "lora-2.scale").ok).toBe(true);
+    const r = unexposeField(store, "local/style-stack@1.0.0", "lora-2.scale");
+    expect(r).toMatchObject({ ok: false, reason: expect.stringContaining("Outer shows this field as its own") });
   });
 });

@@ -9,8 +9,8 @@ import { Menu } from "../kit/Menu";
 import { useWorkspace } from "../library/workspace";
 import { useEditor, useEditorInstance } from "../store/react";
 import { COMPONENT_OUTPUT, definitionOf, isPortStandIn } from "../store/scope";
-import { exposeOutput, removePort } from "./commands";
-import { detach, expose } from "./actions";
+import { exposeInput, exposeOutput, removePort } from "./commands";
+import { detach, expose, unexpose } from "./actions";
 import { instanceKey, openInstance } from "./ui";
 import { hasUpdate, startPublish, startUpdate } from "./versionUi";
 
@@ -61,13 +61,14 @@ export function ExposeExtras({
   children: ReactNode;
 }) {
   const editor = useEditorInstance();
-  const shown = useEditor((s) => {
-    const key = s.scope[s.scope.length - 1]?.key;
-    const def = key ? definitionOf(s.document, key) : undefined;
-    return def?.params.find((p) => p.node === nodeId && p.field === name)?.label;
-  });
+  const key = useEditor((s) => s.scope[s.scope.length - 1]?.key);
+  // The param itself (not a new object) so the selector's answer is stable between renders.
+  const shown = useEditor((s) =>
+    key ? definitionOf(s.document, key)?.params.find((q) => q.node === nodeId && q.field === name) : undefined,
+  );
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
   const run = () => expose(editor, nodeId, name);
+  const remove = () => key && shown && unexpose(editor, key, shown.id);
   return (
     <div
       className="insp-param"
@@ -80,9 +81,20 @@ export function ExposeExtras({
       <div className="insp-extra">
         <span className="grow" />
         {shown ? (
-          <span className="expose-note" title="Instances show this field, and can each set their own value">
-            Shown on the component as “{shown}”
-          </span>
+          <>
+            <span className="expose-note" title="Instances show this field, and can each set their own value">
+              Shown on the component as “{shown.label}”
+            </span>
+            <button
+              type="button"
+              className="sweep-link"
+              data-unexpose-param={name}
+              title="Stop showing this field on the instances; their own settings of it go (Ctrl+Z brings them back)"
+              onClick={remove}
+            >
+              Remove
+            </button>
+          </>
         ) : (
           <button
             type="button"
@@ -100,10 +112,32 @@ export function ExposeExtras({
           label="Field menu"
           at={menu}
           onClose={() => setMenu(null)}
-          items={[{ id: "expose", label: "Expose on component", disabled: !!shown, run }]}
+          items={[
+            shown
+              ? { id: "unexpose", label: "Remove from component", run: remove }
+              : { id: "expose", label: "Expose on component", run },
+          ]}
         />
       )}
     </div>
+  );
+}
+
+/** On an instance's exposed field in the inspector: the way to stop showing it on every instance. */
+export function UnexposeLink({ nodeId, name }: { nodeId: string; name: string }) {
+  const editor = useEditorInstance();
+  const key = instanceKey(editor, nodeId);
+  if (!key) return null;
+  return (
+    <button
+      type="button"
+      className="sweep-link"
+      data-unexpose-param={name}
+      title="Stop showing this field on every instance of the component; their own settings of it go (Ctrl+Z brings them back)"
+      onClick={() => unexpose(editor, key, name)}
+    >
+      Remove from component
+    </button>
   );
 }
 
@@ -148,9 +182,23 @@ export function PortActions({ node }: { node: WorkflowNode }) {
     );
   }
   const free = type.outputs.filter((o) => !def.outputs.some((x) => x.node === node.id && x.port === o.id));
-  if (!free.length) return null;
+  // Inputs nothing feeds (or that take more wires) can come from outside through a new port.
+  const open = type.inputs.filter(
+    (i) => i.multiple || !def.edges.some((e) => e.target === node.id && e.targetHandle === i.id),
+  );
+  if (!free.length && !open.length) return null;
   return (
     <div className="row gap8 insp-actions">
+      {open.map((i) => (
+        <button
+          key={`in:${i.id}`}
+          className="btn"
+          title={`Give every instance of the component an input that feeds ${i.label}`}
+          onClick={() => say(exposeInput(editor.store, node.id, i.id))}
+        >
+          Expose {i.label} as input
+        </button>
+      ))}
       {free.map((o) => (
         <button
           key={o.id}

@@ -6,7 +6,7 @@
 import type { MenuItem } from "../kit/Menu";
 import type { Editor } from "../store/editor";
 import { isPortStandIn } from "../store/scope";
-import { detachInstance, exposeField } from "./commands";
+import { detachInstance, exposeField, unexposeField } from "./commands";
 import { instanceKey, openInstance, startMakeComponent } from "./ui";
 import { hasUpdate, startPublish, startUpdate } from "./versionUi";
 
@@ -19,6 +19,12 @@ export function detach(editor: Editor, id: string): void {
 export function expose(editor: Editor, nodeId: string, field: string): void {
   const r = exposeField(editor.store, nodeId, field);
   if (!r.ok) editor.ui.toast(`Cannot expose it: ${r.reason}`, "error");
+}
+
+/** Stops showing an exposed field on a component's instances, saying why when it cannot. */
+export function unexpose(editor: Editor, key: string, paramId: string): void {
+  const r = unexposeField(editor.store, key, paramId);
+  if (!r.ok) editor.ui.toast(`Not done: ${r.reason}`, "error", 8000);
 }
 
 /** The node menu's component commands: make one of the selection; open or detach an instance. */

@@ -7,6 +7,7 @@ import {
   canonicalJson,
   COMPONENT_INPUT,
   componentKey,
+  edgeBetween,
   instanceRef,
   instanceType,
   nodeDisplayNames,
@@ -14,6 +15,7 @@ import {
   withHash,
   type ComponentDefinition,
   type ComponentParam,
+  type ComponentInput,
   type ComponentOutput,
   type WorkflowEdge,
   type Registry,
@@ -248,4 +250,79 @@ export function exposeOutput(store: EditorStore, nodeId: string, portId: string)
   );
   store.applyChange(`Expose output ${label}`, { components });
   return { ok: true, id };
+}
+
+/**
+ * Gives an inner node's input port to the component the canvas is inside, as a new input: every
+ * instance grows that port (unwired) in the same undo step. Refused when the port is wired
+ * already and takes one wire only.
+ */
+export function exposeInput(store: EditorStore, nodeId: string, portId: string): CommandResult<{ id: string }> {
+  const here = entered(store);
+  if (!here) return { ok: false, reason: "open a component first" };
+  const { key, def } = here;
+  const node = def.nodes.find((n) => n.id === nodeId);
+  const spec = node && store.registry.get(node.type)?.inputs.find((p) => p.id === portId);
+  if (!node || !spec) return { ok: false, reason: "there is no such input here" };
+  if (!spec.multiple && def.edges.some((e) => e.target === nodeId && e.targetHandle === portId))
+    return { ok: false, reason: `${spec.label} is wired already; remove its wire first` };
+  let id = portId;
+  for (let i = 2; def.inputs.some((p) => p.id === id); i++) id = `${portId}-${i}`;
+  const name = nodeDisplayNames(def.nodes, store.registry).get(nodeId);
+  const label = def.inputs.some((p) => p.label === spec.label) ? `${name} › ${spec.label}` : spec.label;
+  const input: ComponentInput = {
+    id,
+    label,
+    kind: spec.kind,
+    ...(spec.multiple ? { multiple: true } : {}),
+    ...(spec.required ? { required: true } : {}),
+  };
+  const wire = edgeBetween({ node: COMPONENT_INPUT, port: id }, { node: nodeId, port: portId });
+  const components = (store.getState().document.components ?? []).map((c) =>
+    componentKey(c.id, c.version) === key
+      ? withHash({ ...c, inputs: [...c.inputs, input], edges: [...c.edges, wire] })
+      : c,
+  );
+  store.applyChange(`Expose input ${label}`, { components });
+  return { ok: true, id };
+}
+
+/**
+ * Stops showing exposed param `paramId` of definition `key` on its instances: the param goes, and
+ * so do the overrides of it on every instance, at every level, in one undo step (the instances
+ * then use the inner field's own value). Refused when an outer component shows that field as its
+ * own (its param would lead nowhere).
+ */
+export function unexposeField(store: EditorStore, key: string, paramId: string): CommandResult {
+  const { document } = store.getState();
+  const def = definitionOf(document, key);
+  const param = def?.params.find((p) => p.id === paramId);
+  if (!def || !param) return { ok: false, reason: "the component does not show that field" };
+  const all = document.components ?? [];
+  for (const c of all) {
+    const on = c.params.find(
+      (p) => p.field === paramId && instanceRef(c.nodes.find((n) => n.id === p.node) ?? { type: "" })?.key === key,
+    );
+    if (on) return { ok: false, reason: `${c.title} shows this field as its own “${on.label}”: remove it there first` };
+  }
+  const clear = (nodes: WorkflowNode[]) =>
+    nodes.some((n) => instanceRef(n)?.key === key && Object.hasOwn(n.params, paramId))
+      ? nodes.map((n) => {
+          if (instanceRef(n)?.key !== key || !Object.hasOwn(n.params, paramId)) return n;
+          const { [paramId]: _gone, ...params } = n.params;
+          return { ...n, params };
+        })
+      : nodes;
+  const components = all.map((c) => {
+    if (componentKey(c.id, c.version) === key)
+      return withHash({ ...c, params: c.params.filter((p) => p.id !== paramId) });
+    const nodes = clear(c.nodes);
+    return nodes === c.nodes ? c : withHash({ ...c, nodes });
+  });
+  store.applyChange(
+    `Remove ${param.label} from ${def.title}`,
+    { nodes: clear(document.nodes), components },
+    { pipeline: true },
+  );
+  return { ok: true };
 }

@@ -1,8 +1,8 @@
 /** One selected node in the inspector: its name, actions, inputs and every setting, explained. */
 import { useCompileDiagnostics } from "../components/useNodeDiagnostics";
-import { ExposeExtras, InstanceActions, PortActions } from "../components/InspectorParts";
+import { ExposeExtras, InstanceActions, PortActions, UnexposeLink } from "../components/InspectorParts";
 import { useEffect, useRef } from "react";
-import { PORT_KIND_INFO, type Diagnostic, type NodeDefinition } from "../../graph";
+import { instanceRef, PORT_KIND_INFO, type Diagnostic, type NodeDefinition } from "../../graph";
 import { useEditor, useEditorStore, useUi, useUiApi } from "../store/react";
 import { sayRefusal } from "../store/ui";
 import { isPortStandIn } from "../store/scope";
@@ -75,7 +75,14 @@ export default function NodeInspector({ id }: { id: string }) {
             <ParamField {...paramFieldProps(node, k, spec, diags)} describe inactive={inactive[k]} />
           </ExposeExtras>
         ) : (
-          <ParamExtras key={k} nodeId={id} name={k} spec={spec} explain={def.explain?.params?.[k]}>
+          <ParamExtras
+            key={k}
+            nodeId={id}
+            name={k}
+            spec={spec}
+            explain={def.explain?.params?.[k]}
+            more={instanceRef(node) && <UnexposeLink nodeId={id} name={k} />}
+          >
             <ParamField {...paramFieldProps(node, k, spec, diags)} describe inactive={inactive[k]} />
           </ParamExtras>
         ),

@@ -18,12 +18,15 @@ export function ParamExtras({
   name,
   spec,
   explain,
+  more,
   children,
 }: {
   nodeId: string;
   name: string;
   spec: ParamSpec;
   explain?: string;
+  /** Further links for the row under the field (an instance's "Remove from component"). */
+  more?: ReactNode;
   children: ReactNode;
 }) {
   const teachUi = useTeachUiApi();
@@ -42,9 +45,10 @@ export function ParamExtras({
       }
     >
       {children}
-      {(explain || sweepable) && (
+      {(explain || sweepable || more) && (
         <div className="insp-extra">
           {explain ? <span className="insp-explain">{explain}</span> : <span className="grow" />}
+          {more}
           {sweepable && (
             <button
               type="button"
