@@ -29,17 +29,24 @@ function setup() {
   return { store, base, lora };
 }
 
+/** The node inspector loads on first selection (a lazy part): wait for it, not for time. */
+async function setupLoaded() {
+  const made = setup();
+  await screen.findByLabelText("Node name", {}, { timeout: 10_000 });
+  return made;
+}
+
 describe("inspector + live diagnostics", () => {
-  it("shows every param of the selected node with its description, advanced ones included", () => {
-    setup();
+  it("shows every param of the selected node with its description, advanced ones included", async () => {
+    await setupLoaded();
     const def = registry.getOrThrow("lora");
     for (const spec of Object.values(def.params)) expect(screen.getAllByText(spec.label).length).toBeGreaterThan(0);
     const someAdvanced = Object.values(def.params).find((s) => s.advanced);
     if (someAdvanced) expect(screen.getAllByText(someAdvanced.description).length).toBeGreaterThan(0);
   });
 
-  it("an invalid field shows its error on the field and in the problems list; fixing it clears both at once", () => {
-    const { store, lora } = setup();
+  it("an invalid field shows its error on the field and in the problems list; fixing it clears both at once", async () => {
+    const { store, lora } = await setupLoaded();
     act(() => store.setParam(lora, "scale", "lots"));
     const field = document.querySelector('.inspector [data-field="scale"]')!;
     expect(field.className).toMatch(/has-error/);
@@ -52,8 +59,8 @@ describe("inspector + live diagnostics", () => {
     expect(document.querySelectorAll(".problem.error").length).toBeLessThan(before);
   });
 
-  it("renders user text (labels, notes) as text, never as HTML", () => {
-    const { store, lora } = setup();
+  it("renders user text (labels, notes) as text, never as HTML", async () => {
+    const { store, lora } = await setupLoaded();
     act(() => store.rename(lora, "<img src=x onerror=alert(1)>"));
     expect(document.querySelector("img[src=x]")).toBeNull();
     expect((screen.getByLabelText("Node name") as HTMLInputElement).value).toBe("<img src=x onerror=alert(1)>");
