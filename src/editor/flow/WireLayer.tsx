@@ -9,12 +9,13 @@ import { useAdmission, type Admission } from "./mountSlices";
 import { useCanvasView, type CanvasView } from "./view";
 
 /**
- * xyflow pays for every wire it holds: its connection lookup is rebuilt over all of them when the
- * list changes, and each pan frame tests every one for visibility. A big graph therefore hands it
- * only the wires that may show near the view (half a view beyond it on each side), those of
- * selected or dragged nodes, and selected ones; WireLayer draws the rest on one canvas behind
- * the nodes. The set is chosen again when the view comes to rest outside the area it covered, so
- * a wire the user can reach with the pointer is a real edge (hover, menu, reconnect, reroute).
+ * xyflow pays for every node and wire it holds: it re-adopts every node whenever the node list
+ * changes (a slice, a selection, a drag start), rebuilds its connection lookup over every wire, and
+ * tests each one for visibility on every pan frame. A big graph therefore hands it only what may
+ * show near the view (half a view beyond it on each side): those nodes and wires, selected and
+ * dragged nodes with their wires, selected wires, and both ends of every wire it holds. WireLayer
+ * draws the rest on one canvas behind xyflow's. The set is chosen again when the view comes to
+ * rest outside the area it covered, so whatever the user can reach with the pointer is real.
  */
 const MARGIN = 0.5;
 

@@ -76,7 +76,7 @@ export function createNodeDeriver(
       ...(estimate && !size ? estimated(registry, typeSizes, n) : {}),
       // Inert nodes (notes) are commentary: keep them under the wires' nodes.
       zIndex: registry.get(n.type)?.inert ? -1 : undefined,
-      // Zoomed far out, a big graph is drawn by FarLayer; xyflow keeps the nodes for fitting and bounds.
+      // Zoomed far out, a big graph is drawn by FarLayer; xyflow keeps only selected and dragged nodes, hidden.
       hidden,
       // Just added, waiting to be placed by its drawn size (flow/settle.ts): drawn, but invisible
       // and out of the pointer's way (styles.css), so nobody grabs it where it will not stay.

@@ -97,7 +97,7 @@ export function createMinimapLayer() {
   /**
    * Takes xyflow's nodes as they are now. A node whose internal object is the one seen last time
    * costs one comparison; changed, added and removed ones mark their old and new boxes for repaint.
-   * Hidden nodes count: zoomed far out a big graph's nodes are hidden from xyflow and drawn by FarLayer.
+   * Hidden nodes count. A big graph's nodes come from its layout (MiniMap.tsx allNodes): xyflow holds only those near the view.
    */
   function sync(nodes: Iterable<InternalNode>, nodeColor: (n: Node) => string): void {
     const gen = ++generation;

@@ -149,12 +149,13 @@ function useGroupDrag(nodes: readonly { id: string; position: XY }[], drag: Map<
 }
 
 /**
- * Whether FarLayer draws the graph (xyflow keeps its nodes, hidden): when a big graph is zoomed far
- * out, and after a gesture that went far out, until the view has rested for SETTLE_MS. Handing the
- * nodes back to xyflow costs a pass over every node and wire and mounting the nodes on screen
- * (hundreds of ms), so a wheel zoom that crosses LOD_ZOOM back and forth pays it once, when the
- * view rests. xyflow's own end of a wheel gesture (150 ms without a notch) came between notches
- * whenever a frame was slow, and each such handover made the next frames slower still.
+ * Whether FarLayer draws the graph (xyflow keeps only selected nodes, hidden): when a big graph is
+ * zoomed far out, and after a gesture that went far out, until the view has rested for SETTLE_MS.
+ * Handing the nodes near the view back to xyflow costs a few slices (just above LOD_ZOOM, ~600
+ * nodes of a 5,000-node grid) and mounting the nodes on screen (hundreds of ms), so a wheel zoom
+ * that crosses LOD_ZOOM back and forth pays it once, when the view rests. xyflow's own end of a
+ * wheel gesture (150 ms without a notch) came between notches whenever a frame was slow, and each
+ * such handover made the next frames slower still.
  */
 function useOnCanvas(far: boolean): boolean {
   const rf = useStoreApi();
