@@ -18,6 +18,7 @@ import { useCanvasView, type CanvasView } from "./view";
  * rest outside the area it covered, so whatever the user can reach with the pointer is real.
  */
 const MARGIN = 0.5;
+const NO_WIRES: ReadonlySet<string> = new Set();
 
 export interface NearWires {
   g: FarGeometry;
@@ -89,9 +90,10 @@ export function useNearView(
     for (const id of keepEdges) handed.add(id);
     return handed;
   }, [g, far, area, keep, keepEdges]);
+  const core = useMemo(() => (!g ? null : wires ? nearNodes(g, area, keep, NO_WIRES) : keep), [g, wires, area, keep]);
   const wanted = useMemo(() => (!g ? null : wires ? nearNodes(g, area, keep, wires) : keep), [g, wires, area, keep]);
   const centre = useMemo(() => ({ x: (area.x0 + area.x1) / 2, y: (area.y0 + area.y1) / 2 }), [area]);
-  const { shown, progress } = useAdmission(g, wanted, dragged, centre, epoch);
+  const { shown, progress } = useAdmission(g, wanted, core, dragged, centre, epoch);
   const near = useMemo(() => {
     if (!g || !wires || !shown) return null;
     // A wire waits for both its nodes.

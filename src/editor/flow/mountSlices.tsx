@@ -10,6 +10,12 @@ import type { FarGeometry } from "./farGeometry";
 const FIRST_CHUNK = 250;
 const MIN_CHUNK = 50;
 const MAX_CHUNK = 2000;
+/**
+ * Nodes held only as the far end of a wire near the view go in at most this many a frame, after
+ * the others: each brings wires that cross the view (the image encoder feeds every IP-Adapter), and
+ * mounting ~600 of them at once was the longest task of opening the 5,000-node file.
+ */
+const ENDS_A_FRAME = 25;
 /** A frame slower than this means the last slice was too big; one quicker than half of it, too small. */
 const FRAME_BUDGET_MS = 60;
 
@@ -39,6 +45,7 @@ interface Admitted {
 export function useAdmission(
   g: FarGeometry | null,
   wanted: ReadonlySet<number> | null,
+  core: ReadonlySet<number> | null,
   now: ReadonlySet<number>,
   centre: XY,
   epoch: number,
@@ -54,7 +61,7 @@ export function useAdmission(
       if (s.ids.has(id) || now.has(i)) ids.add(id);
       else pending.push(i);
     }
-    for (const i of nearestFirst(g, pending, centre).slice(0, FIRST_CHUNK)) ids.add(g.ids[i]);
+    for (const i of nextSlice(g, pending, core, centre, FIRST_CHUNK, 0)) ids.add(g.ids[i]);
     s = { ...s, ids, for: wanted };
   }
   const last = useRef<ReadonlySet<number> | null>(null);
@@ -74,11 +81,28 @@ export function useAdmission(
   // Adjusting state while rendering: React re-renders at once, before anything is committed.
   if (s !== state) setState(s);
 
-  const latest = useRef({ g, wanted, centre });
-  latest.current = { g, wanted, centre };
+  const latest = useRef({ g, wanted, core, centre });
+  latest.current = { g, wanted, core, centre };
   useNextSlice(waiting > 0, s.ids, setState, latest);
   const total = g?.ids.length ?? 0;
   return { shown, progress: s.opening && waiting ? { done: total - waiting, total } : null };
+}
+
+/**
+ * The next nodes to hand in: up to `chunk` of `pending` in `core` (near the view or kept), nearest
+ * `centre` first; once none of those wait, up to `ends` of the others (far ends of wires).
+ */
+function nextSlice(
+  g: FarGeometry,
+  pending: readonly number[],
+  core: ReadonlySet<number> | null,
+  centre: XY,
+  chunk: number,
+  ends: number,
+): number[] {
+  const near = core ? pending.filter((i) => core.has(i)) : pending;
+  if (near.length) return nearestFirst(g, near, centre).slice(0, chunk);
+  return nearestFirst(g, pending, centre).slice(0, ends);
 }
 
 /** `pending` (indices in `g`) ordered by distance of their corner from `centre`. */
@@ -95,7 +119,14 @@ function useNextSlice(
   waiting: boolean,
   ids: ReadonlySet<string>,
   set: (f: (s: Admitted) => Admitted) => void,
-  latest: { current: { g: FarGeometry | null; wanted: ReadonlySet<number> | null; centre: XY } },
+  latest: {
+    current: {
+      g: FarGeometry | null;
+      wanted: ReadonlySet<number> | null;
+      core: ReadonlySet<number> | null;
+      centre: XY;
+    };
+  },
 ) {
   const chunk = useRef(FIRST_CHUNK);
   const last = useRef(0);
@@ -111,12 +142,12 @@ function useNextSlice(
       if (took > FRAME_BUDGET_MS) chunk.current = Math.max(MIN_CHUNK, Math.round(chunk.current / 2));
       else if (took && took < FRAME_BUDGET_MS / 2) chunk.current = Math.min(MAX_CHUNK, chunk.current * 2);
       set((s) => {
-        const { g, wanted, centre } = latest.current;
+        const { g, wanted, core, centre } = latest.current;
         if (!g || !wanted || s.for !== wanted) return s;
         const pending = [...wanted].filter((i) => !s.ids.has(g.ids[i]));
         if (!pending.length) return s;
         const ids = new Set(s.ids);
-        for (const i of nearestFirst(g, pending, centre).slice(0, chunk.current)) ids.add(g.ids[i]);
+        for (const i of nextSlice(g, pending, core, centre, chunk.current, ENDS_A_FRAME)) ids.add(g.ids[i]);
         return { ...s, ids };
       });
     });
