@@ -8,7 +8,6 @@ import { fitGraph } from "./flow/fit";
 import { Toolbar } from "./panels/Toolbar";
 import { Sidebar } from "./panels/Sidebar";
 import { SidePanel } from "./panels/SidePanel";
-import { Toasts } from "./panels/Toasts";
 import { installShortcuts } from "./shortcuts";
 import { isInstance, leaveOne, openInstance, startMakeComponent } from "./components/ui";
 import { FilesUi } from "./library/FilesUi";
@@ -117,7 +116,6 @@ function Shell({ editor }: { editor: Editor }) {
         {helpOpen && <HelpOverlay />}
         {importOpen && <ImportDialog />}
       </Suspense>
-      <Toasts />
       <FilesUi />
       <TeachMount />
       <RunMount />

@@ -3,6 +3,7 @@ import { useEditor, useEditorInstance, useUi } from "../store/react";
 import { type SideTab } from "../store/ui";
 import { lazyPart, whenIdle } from "../lazy";
 import { Inspector } from "./Inspector";
+import { Toasts } from "./Toasts";
 
 // The Request and Problems tabs are not on screen at first: fetched once the page is idle.
 const RequestPanel = lazyPart(() => import("./RequestPanel").then((m) => ({ default: m.RequestPanel })));
@@ -50,6 +51,7 @@ export function SidePanel() {
           </Suspense>
         )}
       </div>
+      <Toasts />
     </aside>
   );
 }

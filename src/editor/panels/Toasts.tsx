@@ -1,8 +1,9 @@
 import { useUi, useUiApi } from "../store/react";
 
 /**
- * The one stack of short messages. It sits over the side panel's foot rather than the canvas, so
- * it never hides the graph's nodes; each has a close button, and a click anywhere on it dismisses it.
+ * The one stack of short messages, at the foot of the side panel (SidePanel): beside the canvas, so
+ * it never hides the graph's nodes, and below the panel's body, which shrinks to make room, so it
+ * covers no field either. Each has a close button, and a click anywhere on it dismisses it.
  */
 export function Toasts() {
   const ui = useUiApi();
