@@ -175,6 +175,9 @@ export function installShortcuts(editor: Editor, actions: ShortcutActions): () =
       else actions.save();
       return;
     }
+    // An open dialog owns the keyboard: Delete or Ctrl+Z pressed in it (or with the focus lost
+    // behind it) must not change the graph the user cannot see. Escape is the dialog's own.
+    if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
     if (e.key === "Escape") {
       if (overlay.help) return ui.set({ help: false });
       if (isEditable(e.target)) return;

@@ -3,9 +3,9 @@
 // into its results).
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
+import { startServer, type StartedServer } from "../harness/server";
 import type { TestBrowser } from "../harness/browser";
-import { nodeIds, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { node, nodeIds, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
@@ -48,5 +48,43 @@ describe("dialogs keep focus", () => {
     expect(await nodeIds(page)).toEqual(before);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it("the sweep's results keep the focus from the moment they appear, and after their focused Cancel button goes; Escape closes them", async (ctx) => {
+    // A stand-in slow enough (1.5 s a run) that the sweep is still running when its results open.
+    const slow = await startServer({ standinOptions: { latencyMs: 1500 } });
+    const { page, context, errors } = await openEditor(b, slow.url);
+    shootOnFailure(ctx, () => page);
+    const results = page.locator("[data-sweep-results]");
+    const runSweep = async () => {
+      await page.locator('.inspector [data-sweep-param="guidance_scale"]').click();
+      const dialog = page.locator("[data-sweep-dialog]");
+      await dialog.waitFor();
+      await dialog.getByRole("radio", { name: "List" }).click();
+      await dialog.getByLabel("Axis 1 values").fill("3, 7.5, 12");
+      // The Run button that held the focus goes with the sweep form.
+      await dialog.locator("[data-sweep-run]").click();
+      await results.waitFor();
+    };
+    await node(page, "sampler").locator(".node-head").click();
+
+    // Cancel takes the focus, turns disabled, and is gone once the sweep has stopped.
+    await runSweep();
+    await results.getByRole("button", { name: "Cancel sweep" }).click();
+    await page.locator("[data-sweep-results][data-finished]").waitFor({ timeout: 20_000 });
+    await expect.poll(() => results.getByRole("button", { name: /Cancel/ }).count()).toBe(0);
+    await expect.poll(() => focusInTopDialog(page)).toBe(true);
+    await page.keyboard.press("Delete");
+    await page.keyboard.press("Escape");
+    await results.waitFor({ state: "detached" });
+
+    // Escape at once, before the results have placed their focus.
+    await runSweep();
+    await page.keyboard.press("Escape");
+    await results.waitFor({ state: "detached" });
+    expect(await nodeIds(page)).toContain("sampler");
+    expect(errors).toEqual([]);
+    await context.close();
+    await slow.close();
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, type ReactNode, type RefObject } from "react";
 import { createFocusTrap } from "focus-trap";
 import { Icon } from "./icons";
 
@@ -15,40 +15,7 @@ export function Modal({
   width?: number;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const root = ref.current;
-    if (!root) return;
-    // Focus must never fall out of an open dialog: a dialog that swaps its body (a sweep turning
-    // into its results, Import failing) removes the focused button, and the browser then drops
-    // focus to <body>, where Escape no longer reaches the dialog and the canvas shortcuts
-    // (Delete, Ctrl+Z) act behind it. focus-trap watches for that removal and for focus moving
-    // outside, and hands focus back; it also stacks, so a dialog over a dialog works.
-    const trap = createFocusTrap(root, {
-      initialFocus: () => firstFocus(root),
-      fallbackFocus: root,
-      escapeDeactivates: false,
-      allowOutsideClick: true,
-      returnFocusOnDeactivate: true,
-      tabbableOptions: { displayCheck: "none" },
-    });
-    trap.activate();
-    // It does not see a focused button turning disabled (Import while busy), which also drops
-    // focus to <body>: take it back once the browser has moved it.
-    // A focusout with somewhere to go (a click on a card, Tab) is focus moving, not falling: while
-    // it moves, activeElement is briefly <body>, and refocusing then would steal the click.
-    const onFocusOut = (e: FocusEvent) => {
-      if (e.relatedTarget) return;
-      queueMicrotask(() => {
-        if (document.activeElement === document.body && isTopDialog(root))
-          firstFocus(root).focus({ preventScroll: true });
-      });
-    };
-    root.addEventListener("focusout", onFocusOut);
-    return () => {
-      root.removeEventListener("focusout", onFocusOut);
-      trap.deactivate();
-    };
-  }, []);
+  useFocusInside(ref, onClose);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
@@ -78,13 +45,71 @@ export function Modal({
   );
 }
 
+/**
+ * Keeps the focus inside the open dialog, and Escape closing it.
+ *
+ * Focus must never fall out of an open dialog: the browser drops it to <body>, where Escape no
+ * longer reaches the dialog and the canvas shortcuts (Delete, Ctrl+Z) act behind it. It falls
+ * when the focused element is removed (a body swapped, Import failing), turns disabled (Import
+ * while busy), or is hidden: a lazy window loading in the same Suspense boundary hides the open
+ * one for a moment (display: none), and the sweep results lost Escape so under load. focus-trap
+ * sees removals and focus moving outside (and stacks, so a dialog over a dialog works); the rest
+ * is watched here. Focus that falls goes to the dialog itself, not to a button Enter would press.
+ */
+function useFocusInside(ref: RefObject<HTMLDivElement | null>, onClose: () => void) {
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const root = ref.current;
+    if (!root) return;
+    let opened = false;
+    const trap = createFocusTrap(root, {
+      // The opening focus goes to the first field or answer; later calls are focus falling.
+      initialFocus: () => (opened ? root : ((opened = true), firstFocus(root))),
+      fallbackFocus: root,
+      escapeDeactivates: false,
+      allowOutsideClick: true,
+      returnFocusOnDeactivate: true,
+      tabbableOptions: { displayCheck: "none" },
+    });
+    trap.activate();
+    const lost = () => {
+      const a = document.activeElement;
+      return isTopDialog(root) && (!a || a === document.body || a === document.documentElement);
+    };
+    const takeBack = () => lost() && root.focus({ preventScroll: true });
+    // A focusout with somewhere to go (a click on a card, Tab) is focus moving, not falling: while
+    // it moves, activeElement is briefly <body>, and refocusing then would steal the click.
+    const onFocusOut = (e: FocusEvent) => void (!e.relatedTarget && queueMicrotask(takeBack));
+    root.addEventListener("focusout", onFocusOut);
+    // Hidden, focus cannot come back: it does once the dialog has a size again.
+    const shown = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(takeBack);
+    shown?.observe(root);
+    // Escape pressed while the focus is lost (before it is taken back) still closes the dialog.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented || !lost()) return;
+      e.preventDefault();
+      close.current();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => {
+      root.removeEventListener("focusout", onFocusOut);
+      document.removeEventListener("keydown", onKey);
+      shown?.disconnect();
+      trap.deactivate();
+    };
+  }, [ref]);
+}
+
 /** A field first, else the first answer in the footer (dialogs put the safe one first), and only
- * then any button: one selector list would match the header's close button first. */
+ * then any button: one selector list would match the header's close button first. Disabled ones
+ * cannot take the focus (a results window's Download before there is anything to download). */
 function firstFocus(root: HTMLElement): HTMLElement {
+  const on = ":not(:disabled)";
   return (
-    root.querySelector<HTMLElement>("textarea, input, select") ??
-    root.querySelector<HTMLElement>(".modal-foot button") ??
-    root.querySelector<HTMLElement>("button") ??
+    root.querySelector<HTMLElement>(`textarea${on}, input${on}, select${on}`) ??
+    root.querySelector<HTMLElement>(`.modal-foot button${on}`) ??
+    root.querySelector<HTMLElement>(`button${on}`) ??
     root
   );
 }

@@ -3,7 +3,7 @@
  * Templates dialog with its lessons, the sweep progress chip). Always mounted and tiny: each
  * window's code loads the first time it opens.
  */
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { lazyPart, whenIdle } from "../lazy";
 import { useTeachUi } from "./state";
 import { useRunUi } from "../run/actions";
@@ -28,14 +28,17 @@ export function TeachMount() {
   const lesson = useTeachUi((s) => s.lesson !== null);
   useLessonMemory(useEditorInstance());
   const templates = useFilesUi((s) => s.gallery);
+  // A boundary each: in one shared boundary, a window whose code is still loading (the sweep chip)
+  // hid the others already open (display: none) until it came, and the open dialog lost its focus.
+  const part = (on: boolean, el: ReactNode) => on && <Suspense fallback={null}>{el}</Suspense>;
   return (
-    <Suspense fallback={null}>
-      {templates && <Templates />}
-      {lesson && <LessonCard />}
-      {started && <SweepChip />}
-      {dialog && <SweepDialog />}
-      {results && <SweepResults />}
-      {compare && <Compare />}
-    </Suspense>
+    <>
+      {part(templates, <Templates />)}
+      {part(lesson, <LessonCard />)}
+      {part(started, <SweepChip />)}
+      {part(dialog, <SweepDialog />)}
+      {part(results, <SweepResults />)}
+      {part(compare, <Compare />)}
+    </>
   );
 }
