@@ -1,97 +1,23 @@
-import { Icon } from "../kit/icons";
-import { useEditor, useEditorInstance } from "../store/react";
+import { Suspense } from "react";
+import { lazyPart, whenIdle } from "../lazy";
 import { useUiStore } from "../store/uiStore";
-import { useImportReportApi, type ImportNote } from "./report";
-import { useEffect } from "react";
-import { useReactFlow } from "@xyflow/react";
-import { fitGraph } from "../flow/fit";
-import { canvasViewOf } from "../flow/view";
-import "./import.css";
+import { useImportReportApi } from "./report";
 
-const RANK = { error: 0, warning: 1, info: 2 } as const;
-
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+// The report's view loads with the first import that has one, fetched once the page is idle
+// (docs/architecture.md#the-first-load).
+const ImportReport = lazyPart(() => import("./ImportReport"));
+whenIdle(() => void ImportReport.preload().catch(() => undefined));
 
 /**
- * What the last import could not map or still needs, by the source's own key or node id; a row
- * that concerns a node reveals it. Stays until dismissed or the next import.
+ * What the last import could not map or still needs (./ImportReport.tsx). Stays until dismissed
+ * or the next import.
  */
 export function ImportReportPanel() {
-  const importReport = useImportReportApi();
-  const report = useUiStore(importReport, (s) => s.report);
-  const { store, ui } = useEditorInstance();
-  const nodes = useEditor((s) => s.document.nodes);
-  useRefitUnder(!!report);
+  const report = useUiStore(useImportReportApi(), (s) => s.report);
   if (!report) return null;
-  const notes = [...report.notes].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
-  const by = (s: ImportNote["severity"]) => notes.filter((n) => n.severity === s).length;
-  const summary = [
-    by("error") && count(by("error"), "error"),
-    by("warning") && count(by("warning"), "warning"),
-    by("info") && count(by("info"), "note"),
-  ].filter(Boolean);
-  const title = (id?: string) => {
-    const n = id ? nodes.find((x) => x.id === id) : undefined;
-    return n ? n.label || store.registry.get(n.type)?.title || n.type : undefined;
-  };
   return (
-    <section className="import-report" aria-label="Import report" data-canvas-overlay>
-      <header>
-        <div>
-          <div className="ir-title">Imported from {report.format}</div>
-          <div className="ir-sub">
-            {report.from} · {summary.length ? summary.join(", ") : "everything mapped"}
-          </div>
-        </div>
-        <button
-          className="icon-btn"
-          aria-label="Dismiss the import report"
-          onClick={() => importReport.set({ report: null })}
-        >
-          <Icon name="x" size={14} />
-        </button>
-      </header>
-      {notes.length > 0 && (
-        <ul className="problems">
-          {notes.map((n, i) => (
-            <li key={i}>
-              <button
-                className={`problem ${n.severity}`}
-                data-severity={n.severity}
-                onClick={() => {
-                  if (!n.nodeId || !nodes.some((x) => x.id === n.nodeId)) return;
-                  store.setSelection({ nodes: [n.nodeId], edges: [] });
-                  ui.focus(n.nodeId, n.field);
-                }}
-              >
-                <Icon name={n.severity === "info" ? "info" : "alert"} size={14} />
-                <span className="p-text">
-                  <span className="p-where">
-                    {n.source ?? n.path ?? "import"}
-                    {title(n.nodeId) ? ` → ${title(n.nodeId)}` : ""}
-                  </span>
-                  <span className="p-msg">{n.message}</span>
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+    <Suspense fallback={null}>
+      <ImportReport report={report} />
+    </Suspense>
   );
-}
-
-/**
- * The report floats over the canvas's top: when it appears over a view that is still the fitted
- * one, the view is fitted again below it (fitGraph keeps nodes clear of [data-canvas-overlay]).
- */
-function useRefitUnder(shown: boolean) {
-  const editor = useEditorInstance();
-  const flow = useReactFlow();
-  useEffect(() => {
-    const view = canvasViewOf(editor);
-    if (!shown || !view.fitted) return;
-    const id = requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 }));
-    return () => cancelAnimationFrame(id);
-  }, [shown, editor, flow]);
 }
