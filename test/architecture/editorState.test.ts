@@ -20,6 +20,9 @@ const ALLOWED: Record<string, string> = {
   "src/editor/run/useRunDiagnostics.ts:scoped": "memo of a pure function, keyed by the immutable per-result lists",
   "src/editor/store/diagnostics.ts:byScope": "memo of a pure function, keyed by an immutable compile result",
   "src/editor/store/scope.ts:views": "memo of a pure function, keyed by an immutable definition",
+  "src/editor/flow/MiniMap.tsx:standIns": "memo of a pure function, keyed by an immutable far layout",
+  "src/editor/flow/MiniMap.tsx:stand": "memo: the colour of a stand-in node standIns made, keyed by that node",
+  "src/editor/lazy.ts:idle": "the page's one idle queue of code prefetches: one main thread per page, no editor state",
 };
 
 /** Calls whose result is a cache of loaded code (a chunk fetched once), not state. */

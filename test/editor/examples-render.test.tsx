@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { act, cleanup, render } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
@@ -7,8 +7,11 @@ import { loadWorkflow } from "../../src/graph";
 import { compile } from "../../src/compiler";
 import { createEditor } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
-import { Inspector } from "../../src/editor/panels/Inspector";
+import { Inspector, preloadNodeInspector } from "../../src/editor/panels/Inspector";
 import { RequestPanel } from "../../src/editor/panels/RequestPanel";
+
+// One node's settings are a lazy part: load them before rendering a selection.
+beforeAll(() => preloadNodeInspector());
 
 // The editor loads the compiler after its first paint; these views need its results at once.
 

@@ -1,14 +1,17 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { act, cleanup, render } from "@testing-library/react";
 import { ReactFlowProvider } from "@xyflow/react";
 import { registry } from "../../nodes";
 import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
-import { Inspector } from "../../src/editor/panels/Inspector";
+import { Inspector, preloadNodeInspector } from "../../src/editor/panels/Inspector";
 import { GraphNode } from "../../src/editor/flow/GraphNode";
 import type { GraphFlowNode } from "../../src/editor/flow/derive";
 import type { NodeProps } from "@xyflow/react";
+
+// One node's settings are a lazy part: load them before rendering a selection.
+beforeAll(() => preloadNodeInspector());
 
 afterEach(cleanup);
 

@@ -1,14 +1,17 @@
 // @vitest-environment happy-dom
 // The prompt highlighting loads on first use: until it is there the field is a plain textarea that
 // still edits the prompt, and the highlight replaces it once loaded, with what was typed meanwhile.
-import { afterEach, expect, it } from "vitest";
+import { afterEach, beforeAll, expect, it } from "vitest";
 import { act, cleanup, fireEvent, render, waitFor } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
 import { loadWorkflow } from "../../src/graph";
 import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
-import { Inspector } from "../../src/editor/panels/Inspector";
+import { Inspector, preloadNodeInspector } from "../../src/editor/panels/Inspector";
+
+// One node's settings are a lazy part: load them before rendering a selection.
+beforeAll(() => preloadNodeInspector());
 
 afterEach(cleanup);
 

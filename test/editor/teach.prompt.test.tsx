@@ -8,12 +8,12 @@ import { examples } from "../../src/examples";
 import { loadWorkflow } from "../../src/graph";
 import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
-import { Inspector } from "../../src/editor/panels/Inspector";
+import { Inspector, preloadNodeInspector } from "../../src/editor/panels/Inspector";
 import { loadPromptHighlight } from "../../src/editor/fields/PromptHighlight";
 
 // The editor loads the compiler after its first paint, and the highlighting view on first use;
 // these tests are about the loaded views.
-beforeAll(() => loadPromptHighlight());
+beforeAll(() => Promise.all([loadPromptHighlight(), preloadNodeInspector()]));
 
 afterEach(cleanup);
 

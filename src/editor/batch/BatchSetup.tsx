@@ -19,7 +19,7 @@ import {
 } from "./batchRun";
 import { LabeledInput, LabeledSelect } from "../kit/LabeledSelect";
 import { Modal } from "../kit/Modal";
-import { loadBatchCap } from "./cap";
+import { loadBatchCap } from "../run/batchCap";
 import { ListsEditor } from "./ListsEditor";
 import { PreviewTable } from "./PreviewTable";
 import { createListStore, listTexts } from "./lists";

@@ -9,6 +9,9 @@ import { MakeComponentButton } from "../components/ui";
 const NodeInspector = lazyPart(() => import("./NodeInspector"));
 whenIdle(() => void NodeInspector.preload().catch(() => undefined));
 
+/** Loads one node's settings now, so that a selection renders them without suspending (tests). */
+export const preloadNodeInspector = (): Promise<unknown> => NodeInspector.preload();
+
 export function Inspector() {
   const sel = useEditor((s) => s.selection.nodes);
   if (sel.length === 1)

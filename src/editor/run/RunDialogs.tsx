@@ -10,7 +10,7 @@ import { answerProxyConsent, setProxyUrl, useRuntime } from "./runtime";
 import { useEditorInstance } from "../store/react";
 import { DEFAULT_PROXY_URL, foreignOrigin, proxyLabel, proxyUrlProblem } from "./settings";
 import { formatDuration } from "./format";
-import { loadBatchCap, MAX_BATCH_CAP, parseBatchCap, saveBatchCap } from "../batch/cap";
+import { loadBatchCap, MAX_BATCH_CAP, parseBatchCap, saveBatchCap } from "./batchCap";
 
 /** The batch cap: saved as it is typed, whenever it is a valid number. */
 function BatchCapField() {
