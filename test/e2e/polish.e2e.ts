@@ -6,6 +6,7 @@ import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import {
   boxes,
+  canvasSettled,
   dialogSettled,
   emptyCanvasPoint,
   handle,
@@ -114,14 +115,20 @@ describe("view", () => {
   it("a node added by double-clicking at the canvas's bottom-right corner lands fully in view", async (ctx) => {
     const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
+    await canvasSettled(page);
     const before = await nodeIds(page);
     const { pane } = await boxes(page);
     // Near the bottom edge, left of the minimap's column: the first point there that is empty canvas
-    // (the starter's nodes may reach down that far, depending on their drawn heights).
+    // with room around it (the starter's nodes may reach down that far, and a node's lazily drawn
+    // strip can still make it taller, so a spot just under a node is not taken).
     const p = await page.evaluate(({ x, y, width, height }) => {
+      const bare = (px: number, py: number) =>
+        document.elementFromPoint(px, py)?.classList.contains("react-flow__pane") === true;
+      const roomy = (at: { x: number; y: number }) =>
+        [-40, 0, 40].every((ox) => [-80, -40, 0].every((oy) => bare(at.x + ox, at.y + oy)));
       for (let dx = 200; dx < width - 40; dx += 20) {
         const at = { x: x + width - dx, y: y + height - 12 };
-        if (document.elementFromPoint(at.x, at.y)?.classList.contains("react-flow__pane")) return at;
+        if (roomy(at)) return at;
       }
       return null;
     }, pane);
