@@ -1,14 +1,14 @@
 /**
- * The fal-ai/lora request/response schema (docs/fal-protocol.md#the-fal-ailora-request), in zod.
+ * The fal-ai/lora request/response schema (docs/fal-wire.md#the-fal-ailora-request), in zod.
  *
  * Request schemas validate exactly what is sent: no `.default()` (parsing must not add fields),
  * strict objects (an unknown key is a compiler bug or a field of another endpoint), and only the
  * ranges fal is known to enforce today. Ranges that come from fal's 2024 source or from other
- * endpoints (docs/fal-protocol.md#unconfirmed-ranges) live in `UNCONFIRMED_RANGES` and only produce
+ * endpoints (docs/fal-wire.md#unconfirmed-ranges) live in `UNCONFIRMED_RANGES` and only produce
  * warnings, so we never block a request fal would accept.
  *
  * The nested types are our own on purpose: @fal-ai/client ≥1.9.6 ships wrong nested types for this
- * endpoint (docs/fal-protocol.md#client-typings). Only the top-level key sets are checked against
+ * endpoint (docs/fal-wire.md#client-typings). Only the top-level key sets are checked against
  * the client's typings.
  */
 import { z } from "../graph/zodMini";
@@ -678,7 +678,7 @@ export function falDefaultsFor(endpoint: Endpoint): Readonly<Record<string, unkn
 }
 
 // ---------------------------------------------------------------------------------------------
-// Unconfirmed ranges (docs/fal-protocol.md#unconfirmed-ranges): warnings, never errors
+// Unconfirmed ranges (docs/fal-wire.md#unconfirmed-ranges): warnings, never errors
 // ---------------------------------------------------------------------------------------------
 
 export interface UnconfirmedRange {

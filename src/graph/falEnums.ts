@@ -1,5 +1,5 @@
 /**
- * Closed sets of fal-ai/lora values (docs/fal-protocol.md#the-fal-ailora-request). They live in the
+ * Closed sets of fal-ai/lora values (docs/fal-wire.md#the-fal-ailora-request). They live in the
  * core so node definitions and the request schema share one copy.
  */
 

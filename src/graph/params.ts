@@ -49,7 +49,7 @@ export interface ParamSpec<T = unknown> {
   placeholder?: string;
   /**
    * A range fal is believed to enforce but which is not confirmed
-   * (docs/fal-protocol.md#unconfirmed-ranges). Values outside it get a warning, never an error, so
+   * (docs/fal-wire.md#unconfirmed-ranges). Values outside it get a warning, never an error, so
    * a value fal accepts is never blocked.
    */
   unconfirmedRange?: { min?: number; max?: number; source: string };

@@ -1,6 +1,6 @@
 /**
  * Our top-level field names must equal @fal-ai/client's for the three lora endpoints
- * (docs/fal-protocol.md#client-typings).
+ * (docs/fal-wire.md#client-typings).
  * Only key sets are compared: the client's nested types are wrong for this endpoint since 1.9.6.
  * A mismatch fails `tsc --noEmit -p .` (expectTypeOf is checked at compile time, not at run time).
  */

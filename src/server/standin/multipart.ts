@@ -1,5 +1,5 @@
 /**
- * The stand-in's multipart upload, shaped like fal's (docs/fal-protocol.md#storage-uploads): the
+ * The stand-in's multipart upload, shaped like fal's (docs/fal-wire.md#storage-uploads): the
  * client sends files over 90 MiB (LoRAs are 10–900 MB) as 10 MiB parts.
  *
  * 1. `POST rest.fal.ai/storage/upload/initiate-multipart` (through the proxy) → `{upload_url, file_url}`;

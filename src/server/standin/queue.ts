@@ -2,7 +2,7 @@
  * fal's queue protocol, answered in-process (docs/server.md#the-stand-in): submit, status,
  * status stream, result, cancel, and the direct `fal.run`. Each job waits `queueDelayMs` in
  * IN_QUEUE, then logs `Step i/N` over `latencyMs` while its placeholder images are encoded, and
- * completes with fal-ai/lora's output (docs/fal-protocol.md#the-response) or an injected error.
+ * completes with fal-ai/lora's output (docs/fal-wire.md#the-response) or an injected error.
  */
 import { randomUUID } from "node:crypto";
 import type { AllowedTarget } from "../allowlist.ts";
@@ -60,7 +60,7 @@ function statusBody(store: JobStore, job: Job, logs: Job["logs"] | null) {
   };
 }
 
-/** fal-ai/lora's output (docs/fal-protocol.md#the-response): placeholder images put in storage. Stops early if the job ends meanwhile. */
+/** fal-ai/lora's output (docs/fal-wire.md#the-response): placeholder images put in storage. Stops early if the job ends meanwhile. */
 async function output(deps: QueueDeps, spec: JobSpec, job?: Job): Promise<Outcome> {
   try {
     const images = [];
