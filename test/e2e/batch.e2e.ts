@@ -11,7 +11,7 @@ import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, type TestBrowser } from "../harness/browser";
 import { screenshot } from "../harness/browser";
 import { createWorkspace } from "../../src/server/workspace/index";
-import { openEditor, requestJson, shootOnFailure } from "./helpers";
+import { dropBatchTable, openEditor, requestJson, shootOnFailure } from "./helpers";
 import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
 let fast: StartedServer;
@@ -65,24 +65,6 @@ function storedList(page: Page, name: string): Promise<string | null> {
   );
 }
 
-/** Drops a file on the batch window's table area the way a user dragging from the desktop does. */
-async function dropTable(page: Page, name: string, text: string) {
-  const zone = page.locator("[data-batch-drop]");
-  const box = (await zone.boundingBox())!;
-  await page.evaluate(
-    ({ name, text, x, y }) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], name, { type: "text/csv" }));
-      const target = document.elementFromPoint(x, y)!;
-      for (const type of ["dragenter", "dragover", "drop"])
-        target.dispatchEvent(
-          new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
-        );
-    },
-    { name, text, x: box.x + 20, y: box.y + 12 },
-  );
-}
-
 async function openBatch(page: Page) {
   await page.getByRole("button", { name: "Batch", exact: true }).click();
   await page.locator("[data-batch-setup]").waitFor();
@@ -97,7 +79,7 @@ describe("batches", () => {
     shootOnFailure(ctx, () => page);
     await openBatch(page);
     // A row whose value fails its param's schema is marked before anything is sent.
-    await dropTable(page, "bad.csv", "prompt.prompt,sampler.seed\nfine,1\nbad seed,-5\n");
+    await dropBatchTable(page, "bad.csv", "prompt.prompt,sampler.seed\nfine,1\nbad seed,-5\n");
     await page.locator('[data-batch-row="2"].bad').waitFor();
     // Every row is in the grid; the bad one is marked at its column, with why.
     expect(await page.locator("[data-batch-preview] tbody tr").count()).toBe(2);
@@ -111,7 +93,7 @@ describe("batches", () => {
     expect(await page.locator("[data-batch-run]").isDisabled()).toBe(true);
     expect(await page.locator("[data-batch-error]").first().innerText()).toMatch(/row 2 \(line 3, column 10\)/);
 
-    await dropTable(page, "rows.csv", rows(6));
+    await dropBatchTable(page, "rows.csv", rows(6));
     await expect.poll(() => page.locator("[data-batch-preview] tbody tr").count()).toBe(6);
     expect(await page.locator("[data-batch-preview] tr.bad").count()).toBe(0);
     expect(await page.locator("[data-batch-count]").getAttribute("data-batch-count")).toBe("6");
@@ -161,7 +143,7 @@ describe("batches", () => {
     const { page, context } = await openEditor(b, slow.url);
     shootOnFailure(ctx, () => page);
     await openBatch(page);
-    await dropTable(page, "rows.csv", rows(6));
+    await dropBatchTable(page, "rows.csv", rows(6));
     await expect.poll(() => page.locator("[data-batch-count]").getAttribute("data-batch-count")).toBe("6");
     await page.getByLabel("Concurrency").selectOption("2");
     await page.locator("[data-batch-run]").click();
@@ -226,7 +208,7 @@ describe("batches", () => {
     await page.getByLabel("Batch seed").click(); // leaving the list saves it
     await expect.poll(() => readFile(join(wsDir, "wildcards", "mood.txt"), "utf8").catch(() => "")).toBe("calm");
 
-    await dropTable(page, "rows.csv", 'prompt.prompt\n"a __colors__ __beast__, __mood__"\n"a __colors__ queen"\n');
+    await dropBatchTable(page, "rows.csv", 'prompt.prompt\n"a __colors__ __beast__, __mood__"\n"a __colors__ queen"\n');
     await expect.poll(() => page.locator("[data-batch-preview] tbody tr").count()).toBe(2);
     const drawn = await page.locator('[data-batch-row="1"]').innerText();
     expect(drawn).toMatch(/a (crimson|teal) (owl|fox), calm/);

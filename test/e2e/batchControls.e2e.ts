@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
-import { openEditor, shootOnFailure } from "./helpers";
+import { dropBatchTable, openEditor, shootOnFailure } from "./helpers";
 
 let slow: StartedServer;
 let b: TestBrowser;
@@ -42,22 +42,6 @@ async function setUp(page: Page, count: number, concurrency = 1) {
   await page.keyboard.type(String(count));
   await page.getByLabel("Concurrency").selectOption(String(concurrency));
   await expect.poll(() => page.locator("[data-batch-count]").getAttribute("data-batch-count")).toBe(String(count));
-}
-
-async function dropTable(page: Page, name: string, text: string) {
-  const box = (await page.locator("[data-batch-drop]").boundingBox())!;
-  await page.evaluate(
-    ({ name, text, x, y }) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], name, { type: "text/csv" }));
-      const target = document.elementFromPoint(x, y)!;
-      for (const type of ["dragenter", "dragover", "drop"])
-        target.dispatchEvent(
-          new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
-        );
-    },
-    { name, text, x: box.x + 20, y: box.y + 12 },
-  );
 }
 
 describe("a running batch", () => {
@@ -171,7 +155,7 @@ describe("a table with a BOM or CRLF", () => {
     shootOnFailure(ctx, () => page);
     await openBatch(page);
     // As Excel's "CSV UTF-8" writes it.
-    await dropTable(page, "excel.csv", '\ufeffprompt.prompt,sampler.seed\r\n"a fox",1\r\n"an owl",2\r\n');
+    await dropBatchTable(page, "excel.csv", '\ufeffprompt.prompt,sampler.seed\r\n"a fox",1\r\n"an owl",2\r\n');
     const errors = page.locator("[data-batch-error]");
     await expect.poll(() => errors.count()).toBe(2);
     expect(await errors.nth(0).innerText()).toMatch(/^excel\.csv line 1, column 1: .*byte-order mark/);

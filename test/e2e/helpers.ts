@@ -290,3 +290,40 @@ export async function wireMiddle(page: Page, id: string) {
     throw new Error(`wire ${id} is hidden under nodes`);
   }, id);
 }
+
+/** Drops a file on the batch window's table area the way a user dragging from the desktop does. */
+export async function dropBatchTable(page: Page, name: string, text: string) {
+  const box = (await page.locator("[data-batch-drop]").boundingBox())!;
+  await page.evaluate(
+    ({ name, text, x, y }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: "text/csv" }));
+      const target = document.elementFromPoint(x, y)!;
+      for (const type of ["dragenter", "dragover", "drop"])
+        target.dispatchEvent(
+          new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
+        );
+    },
+    { name, text, x: box.x + 20, y: box.y + 12 },
+  );
+}
+
+/**
+ * Counts the page's IndexedDB transactions on database `db` from now on: a storage-upgrade test
+ * checks that none follow the banner.
+ */
+export async function countTransactions(page: Page, db: string) {
+  await page.evaluate((db) => {
+    const w = window as unknown as { __tx?: Record<string, number> };
+    (w.__tx ??= {})[db] = 0;
+    const real = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof real>) {
+      if (this.name in w.__tx!) w.__tx![this.name]++;
+      return real.apply(this, args);
+    } as typeof real;
+  }, db);
+  return {
+    read: () => page.evaluate((db) => (window as unknown as { __tx: Record<string, number> }).__tx[db], db),
+    reset: () => page.evaluate((db) => void ((window as unknown as { __tx: Record<string, number> }).__tx[db] = 0), db),
+  };
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
-import { node, openEditor, shootOnFailure } from "./helpers";
+import { countTransactions, node, openEditor, shootOnFailure } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
@@ -51,15 +51,7 @@ describe("AUTO-10: another tab upgrades the run history", () => {
     await run(page);
     await expect.poll(() => rows(page), { timeout: 20_000 }).toEqual(["completed"]);
     // Count this page's uses of the run history (from the banner on, none may follow).
-    await page.evaluate(() => {
-      const w = window as unknown as { __runsTx: number };
-      w.__runsTx = 0;
-      const real = IDBDatabase.prototype.transaction;
-      IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof real>) {
-        if (this.name === "lora-graph-runs") w.__runsTx++;
-        return real.apply(this, args);
-      } as typeof real;
-    });
+    const runsTx = await countTransactions(page, "lora-graph-runs");
 
     const other = await context.newPage();
     await other.goto(`${srv.url}/api/info`);
@@ -86,13 +78,13 @@ describe("AUTO-10: another tab upgrades the run history", () => {
     expect(await banner.innerText()).toMatch(/Another tab upgraded this browser's run history/);
     expect(await banner.innerText()).toMatch(/written to the history when you reload/);
     // The first run's last writes (its image copy) may have been made until now.
-    await page.evaluate(() => void ((window as unknown as { __runsTx: number }).__runsTx = 0));
+    await runsTx.reset();
 
     // A different request (not the cached one), run after the upgrade.
     await node(page, "prompt").locator("textarea").first().fill("an owl in a library, after the upgrade");
     await run(page);
     await expect.poll(() => rows(page), { timeout: 20_000 }).toEqual(["completed", "completed"]);
-    expect(await page.evaluate(() => (window as unknown as { __runsTx: number }).__runsTx)).toBe(0);
+    expect(await runsTx.read()).toBe(0);
     await screenshot(page, "history-upgraded-banner");
 
     const loaded = page.waitForEvent("load");

@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import {
+  countTransactions,
   downloadPipeline,
   downloadVia,
   dropFile,
@@ -295,15 +296,7 @@ describe("nothing is lost", () => {
     await prompt().fill("before the upgrade");
     await savedToDisk(page, "before the upgrade");
     // From here on, count this page's attempts to use the database: none may follow the upgrade.
-    await page.evaluate(() => {
-      const w = window as unknown as { __txAfterUpgrade: number };
-      w.__txAfterUpgrade = 0;
-      const real = IDBDatabase.prototype.transaction;
-      IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof real>) {
-        if (this.name === "lora-graph") w.__txAfterUpgrade++;
-        return real.apply(this, args);
-      } as typeof real;
-    });
+    const tx = await countTransactions(page, "lora-graph");
 
     // A newer lora-graph in another tab of this browser opens the database one version up.
     const other = await context.newPage();
@@ -335,7 +328,7 @@ describe("nothing is lost", () => {
     await expect.poll(copy).toContain("typed after the upgrade");
     expect(await page.getByTestId("autosave-status").getAttribute("data-state")).toBe("upgraded");
     expect(await page.getByTestId("banner-autosave-error").count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __txAfterUpgrade: number }).__txAfterUpgrade)).toBe(0);
+    expect(await tx.read()).toBe(0);
     await screenshot(page, "storage-upgraded-banner");
 
     const loaded = page.waitForEvent("load");
