@@ -11,8 +11,8 @@ import { App } from "./App";
 import { startPersistence } from "./persistence/boot";
 import { arrangeAdded } from "./flow/place";
 import { canvasViewOf } from "./flow/view";
-import { detectWorkspace } from "./library/workspaceApi";
-import { attachBrowserComponents, attachWorkspace, workspaceLibrary } from "./library/workspace";
+import { servedWithWorkspace } from "./library/workspaceInfo";
+import { onDemand } from "./lazy";
 
 /** First visit: the starter template, run through the loader like any file (migrations, checks). */
 function starter() {
@@ -35,16 +35,26 @@ const editor = createEditor({
 provideImportDoor(editor, (source) => import("./import/door").then((m) => m.importAndTell(editor, source)));
 
 // Served by our server, the library lists and saves the workspace folder too (asked once, briefly).
-const workspace = detectWorkspace();
+// Following it (or, without it, this browser's component library) is not in the first load's
+// script: its code is fetched once there is a workspace to restore from, else after the first render.
+const served = servedWithWorkspace();
+const following = onDemand(() => import("./library/workspaceStart"));
+const workspace = served
+  .then(async (yes) => (yes ? (await following.load()).createWorkspaceApi() : null))
+  .catch(() => null);
 
 // Restore this tab's draft (if any) before the first render, so the canvas opens on it.
 void startPersistence(editor, {
-  library: (db) => workspace.then((api) => (api ? workspaceLibrary(db, api) : undefined)),
+  library: (db) =>
+    workspace.then(async (api) => (api ? (await following.load()).workspaceLibrary(db, api) : undefined)),
 }).finally(() => {
   createRoot(document.getElementById("root")!).render(
     <StrictMode>
       <App editor={editor} />
     </StrictMode>,
   );
-  void workspace.then((api) => (api ? attachWorkspace(editor, api) : attachBrowserComponents(editor)));
+  void Promise.all([following.load(), workspace]).then(
+    ([m, api]) => (api ? m.attachWorkspace(editor, api) : m.attachBrowserComponents(editor)),
+    () => undefined,
+  );
 });

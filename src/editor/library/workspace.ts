@@ -3,23 +3,17 @@
  * up with every change seen on disk (views that list the workspace read it again), and the
  * offer to reload the open pipeline after it changed on disk. The watch follows the server's
  * live-update stream (docs/components.md#the-workspace-api).
+ *
+ * This module is the state the views read; following the workspace (its API, its library and the
+ * watch) is in workspaceStart.ts, which start-up loads beside the database open, so that none of
+ * it is in the first load's script (docs/benchmarks.md#the-first-load).
  */
 import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 import { getSession } from "../persistence/boot";
-import { filesUiOf } from "./files";
-import type { WorkspaceApi, WorkspaceChange } from "./workspaceApi";
-import { combineLibraries, createWorkspaceLibrary, fileOfId, isWorkspaceId, workspaceId } from "./workspaceLibrary";
-import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "../persistence/library";
-import type { Database } from "../persistence/db";
-import {
-  browserComponents,
-  workspaceComponents,
-  type ComponentLibrary,
-  type LibraryComponent,
-} from "./libraryComponents";
-import { openDatabase } from "../persistence/db";
+import type { WorkspaceApi } from "./workspaceApi";
+import type { ComponentLibrary, LibraryComponent } from "./libraryComponents";
 
 export interface WorkspaceState {
   api: WorkspaceApi | null;
@@ -54,68 +48,11 @@ const workspacePart = definePart(
   (w) => w.stop(),
 );
 
+/** The workspace part itself: workspaceStart.ts fills it and sets what stops it with the editor. */
+export const workspacePartOf = (editor: Editor) => editor.part(workspacePart);
 export const workspaceOf = (editor: Editor): UiStore<WorkspaceState> => editor.part(workspacePart).state;
 export const useWorkspace = <T>(selector: (s: WorkspaceState) => T): T =>
   useUiStore(usePart(workspacePart).state, selector);
-
-/** The library of a page served by our server: the workspace's pipelines beside the browser's. */
-export const workspaceLibrary = (db: Database, api: WorkspaceApi): WorkflowLibrary =>
-  combineLibraries(createLibrary(db), createWorkspaceLibrary(api));
-
-/** Starts following the workspace on disk; stops with the editor. */
-export function attachWorkspace(editor: Editor, api: WorkspaceApi): void {
-  const part = editor.part(workspacePart);
-  const ws = part.state;
-  ws.set({ api, library: workspaceComponents(api) });
-  // One change at a time, so two quick writes never ask two questions at once.
-  let queue = Promise.resolve();
-  const handle = (c: WorkspaceChange) => {
-    ws.set({ revision: ws.get().revision + 1 });
-    if (c.kind === "components") void refreshComponents(ws);
-    if (c.kind !== "pipelines") return;
-    const next = c.renamedTo
-      ? () => openFileRenamed(editor, api, c.name, c.renamedTo!)
-      : () => openFileChanged(editor, api, c.name, c.etag);
-    queue = queue.then(next).catch(() => {});
-  };
-  const resync = () => {
-    ws.set({ revision: ws.get().revision + 1 });
-    void refreshComponents(ws);
-    queue = queue
-      .then(async () => {
-        const id = getSession(editor)?.state().library?.id;
-        if (!isWorkspaceId(id)) return;
-        const name = fileOfId(id!);
-        const file = (await api.list()).pipelines.find((f) => f.name === name);
-        await openFileChanged(editor, api, name, file?.etag ?? null);
-      })
-      .catch(() => {});
-  };
-  part.stop = api.watch(handle, resync);
-  void refreshComponents(ws);
-}
-
-const CHANNEL = "lora-graph-components";
-
-/**
- * Served without our server: components are published to this browser's IndexedDB, and other
- * tabs of this browser hear of it.
- */
-export function attachBrowserComponents(editor: Editor): void {
-  const part = editor.part(workspacePart);
-  const ws = part.state;
-  const channel = typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel(CHANNEL);
-  const library = browserComponents(
-    () => openDatabase(),
-    () => channel?.postMessage("published"),
-  );
-  ws.set({ library });
-  if (channel) {
-    channel.onmessage = () => void refreshComponents(ws);
-    part.stop = () => channel.close();
-  }
-  void refreshComponents(ws);
-}
 
 /** Reads the library's components again (after a publish, or a change elsewhere). */
 export async function refreshComponents(ws: UiStore<WorkspaceState>) {
@@ -128,43 +65,6 @@ export async function refreshComponents(ws: UiStore<WorkspaceState>) {
     // The list stays as it was; the next change on disk reads it again.
   }
 }
-
-/** The open pipeline's file changed on disk: offer a reload, or ask when there are unsaved edits. */
-async function openFileChanged(editor: Editor, api: WorkspaceApi, name: string, etag: string | null) {
-  const session = getSession(editor);
-  const lib = session?.state().library;
-  if (!session || lib?.id !== workspaceId(name)) return;
-  // Our own save's echo: wait for its answer, which tells it apart.
-  await api.idle();
-  const now = session.state().library;
-  if (now?.id !== lib.id || now.etag === etag || (etag && api.wroteHere(etag))) return;
-  if (etag === null && api.goneHere("pipelines", name)) return; // deleted here
-  const ws = workspaceOf(editor);
-  if (!editor.store.getState().dirty && etag) {
-    ws.set({ offer: { file: lib.file ?? `pipelines/${name}`, etag } });
-    return;
-  }
-  ws.set({ offer: null });
-  const r = await session.libraryChanged(etag);
-  if (r === "reloaded") editor.ui.toast(`Reloaded ${lib.file}; your version is under Recover drafts`, "info", 6000);
-  else if (r === "saved") editor.ui.toast(`Saved your version to ${session.state().library?.file}`, "success");
-  else if (r === "save-as") openSaveAs(editor, `${lib.name} (mine)`);
-}
-
-/** The open pipeline's file was renamed elsewhere (another tab): follow it to its new name. */
-async function openFileRenamed(editor: Editor, api: WorkspaceApi, name: string, to: string) {
-  const session = getSession(editor);
-  if (!session || session.state().library?.id !== workspaceId(name)) return;
-  await api.idle();
-  if (api.goneHere("pipelines", name)) return; // renamed here: the session has followed already
-  const got = await session.library.get(workspaceId(to));
-  if (!got) return openFileChanged(editor, api, name, null);
-  const { data: _data, ...rec } = got as typeof got & WorkflowSummary;
-  if (await session.followLibrary(workspaceId(name), rec))
-    editor.ui.toast(`pipelines/${name} was renamed to ${to}; this tab follows it`, "info", 6000);
-}
-
-const openSaveAs = (editor: Editor, initial: string) => filesUiOf(editor).set({ nameFor: { initial } });
 
 /** The banner's Reload: opens the disk version; this tab's goes to the recent drafts. */
 export async function acceptReloadOffer(editor: Editor): Promise<void> {

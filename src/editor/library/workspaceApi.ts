@@ -5,6 +5,8 @@
  * `vite preview`) there is no workspace and the library stays in IndexedDB.
  */
 
+import { servedWithWorkspace } from "./workspaceInfo";
+
 export type WorkspaceKind = "pipelines" | "components";
 
 export interface WorkspaceFile {
@@ -254,24 +256,9 @@ export function createWorkspaceApi(
   };
 }
 
-/**
- * The workspace API when this page is served by our server with a workspace, else null. Asked
- * once through `/api/info` (which every server of ours answers, so a page without a workspace
- * logs no failed request), with a short timeout: a static host must not keep the editor waiting.
- */
+/** The workspace API when this page is served by our server with a workspace, else null. */
 export async function detectWorkspace(
   opts: { base?: string; fetch?: Fetch; timeoutMs?: number } = {},
 ): Promise<WorkspaceApi | null> {
-  const f: Fetch = opts.fetch ?? ((...a) => fetch(...a));
-  try {
-    const res = await f(`${opts.base ?? ""}/api/info`, {
-      cache: "no-store",
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 3000),
-    });
-    if (!res.ok || !(res.headers.get("content-type") ?? "").includes("json")) return null;
-    const body = (await res.json()) as { workspace?: unknown };
-    return body.workspace === true ? createWorkspaceApi(opts) : null;
-  } catch {
-    return null;
-  }
+  return (await servedWithWorkspace(opts)) ? createWorkspaceApi(opts) : null;
 }
