@@ -11,6 +11,7 @@ import { App } from "./App";
 import { startPersistence } from "./persistence/boot";
 import { arrangeAdded } from "./flow/place";
 import { canvasViewOf } from "./flow/view";
+import { loadNodeViews } from "./flow/drawnSlots";
 import { servedWithWorkspace } from "./library/workspaceInfo";
 import { onDemand } from "./lazy";
 
@@ -43,18 +44,24 @@ const workspace = served
   .then(async (yes) => (yes ? (await following.load()).createWorkspaceApi() : null))
   .catch(() => null);
 
+// The node views are not in the first load's script either: fetched beside the database open, and
+// waited for only by a draft with nodes, so that every node is drawn with its body from the start.
+const nodeViews = loadNodeViews().catch(() => undefined);
+
 // Restore this tab's draft (if any) before the first render, so the canvas opens on it.
 void startPersistence(editor, {
   library: (db) =>
     workspace.then(async (api) => (api ? (await following.load()).workspaceLibrary(db, api) : undefined)),
-}).finally(() => {
-  createRoot(document.getElementById("root")!).render(
-    <StrictMode>
-      <App editor={editor} />
-    </StrictMode>,
-  );
-  void Promise.all([following.load(), workspace]).then(
-    ([m, api]) => (api ? m.attachWorkspace(editor, api) : m.attachBrowserComponents(editor)),
-    () => undefined,
-  );
-});
+})
+  .then(() => (editor.store.getState().document.nodes.length ? nodeViews : undefined))
+  .finally(() => {
+    createRoot(document.getElementById("root")!).render(
+      <StrictMode>
+        <App editor={editor} />
+      </StrictMode>,
+    );
+    void Promise.all([following.load(), workspace]).then(
+      ([m, api]) => (api ? m.attachWorkspace(editor, api) : m.attachBrowserComponents(editor)),
+      () => undefined,
+    );
+  });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { act, cleanup, render } from "@testing-library/react";
 import { ReactFlowProvider, useStoreApi } from "@xyflow/react";
 import { DotGrid } from "../../src/editor/flow/DotGrid";
-import { LOD_ZOOM } from "../../src/editor/flow/GraphNode";
+import { LOD_ZOOM } from "../../src/editor/flow/zoom";
 
 afterEach(cleanup);
 

@@ -2,7 +2,8 @@ import { Suspense, useCallback, useEffect, useRef, type RefObject } from "react"
 import { ReactFlow, useStore, useStoreApi, type Edge } from "@xyflow/react";
 import { useEditor, useEditorInstance } from "../store/react";
 import type { GraphFlowNode } from "./derive";
-import { GraphNode, LOD_ZOOM, TITLE_READABLE_ZOOM } from "./GraphNode";
+import { LOD_ZOOM, TITLE_READABLE_ZOOM } from "./zoom";
+import { GraphNodeSlot, WireLayerSlot } from "./drawnSlots";
 import { GraphEdge } from "./GraphEdge";
 import { CanvasControls, EmptyCanvas, WireHint } from "./CanvasChrome";
 import { useFlowElements } from "./useFlowElements";
@@ -18,7 +19,6 @@ import "./comforts.css";
 import { useSettleLayout } from "./settle";
 import { lazyPart } from "../lazy";
 import { GroupsLayer } from "./Groups";
-import { WireLayer } from "./WireLayer";
 import { DotGrid } from "./DotGrid";
 import { MIN_ZOOM } from "./fit";
 import { MountProgress } from "./mountSlices";
@@ -29,7 +29,7 @@ import { useKeepRunInView } from "./keepInView";
 const FarLayer = lazyPart(() => import("./FarLayer").then((m) => ({ default: m.FarLayer })));
 
 /** Built once: a new object per render would make xyflow remount every node. */
-const nodeTypes = { graph: GraphNode };
+const nodeTypes = { graph: GraphNodeSlot };
 const edgeTypes = { default: GraphEdge };
 /*
  * Props handed to xyflow are built once (or memoised): a fresh object or closure on each render
@@ -120,7 +120,7 @@ export function Canvas() {
       >
         <DotGrid />
         <GroupsLayer />
-        {near && <WireLayer near={near} />}
+        {near && <WireLayerSlot near={near} />}
         {culled && (
           <Suspense fallback={null}>
             <FarLayer active={onCanvas} />

@@ -4,7 +4,7 @@ import { useEditorInstance, useUi } from "../store/react";
 import { canvasViewOf } from "./view";
 import type { GraphFlowNode } from "./derive";
 import { fitGraph, MINIMAP } from "./fit";
-import { MiniMap } from "./MiniMap";
+import { MiniMapSlot } from "./drawnSlots";
 import { Icon } from "../kit/icons";
 import { files } from "../library/files";
 
@@ -34,7 +34,7 @@ export function CanvasControls({ empty }: { empty: boolean }) {
   return (
     <>
       {!empty && minimap && (
-        <MiniMap
+        <MiniMapSlot
           nodeColor={minimapColor}
           ariaLabel="Mini map"
           maskColor="rgba(10,12,16,0.72)"

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
 import { useStoreApi } from "@xyflow/react";
-import { LOD_ZOOM } from "./GraphNode";
+import { LOD_ZOOM } from "./zoom";
 
 /** Graph px between dots. */
 const GAP = 20;

@@ -1,9 +1,8 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { useStore, useStoreApi } from "@xyflow/react";
-import type { Registry, WorkflowEdge, WorkflowNode, XY } from "../../graph";
+import { useLayoutEffect, useMemo, useState } from "react";
+import { useStore } from "@xyflow/react";
+import type { Registry, WorkflowEdge, WorkflowNode } from "../../graph";
 import { useEditor } from "../store/react";
 import { farGeometry, type FarGeometry } from "./farGeometry";
-import { drawNodes, strokeWires, traceWires } from "./drawFar";
 import { contains, grown, nearNodes, nearWires, viewBox, type Box } from "./nearWires";
 import { useAdmission, type Admission } from "./mountSlices";
 import { useCanvasView, type CanvasView } from "./view";
@@ -14,7 +13,7 @@ import { useCanvasView, type CanvasView } from "./view";
  * tests each one for visibility on every pan frame. A big graph therefore hands it only what may
  * show near the view (half a view beyond it on each side): those nodes and wires, selected and
  * dragged nodes with their wires, selected wires, and both ends of every wire it holds. WireLayer
- * draws the rest on one canvas behind xyflow's. The set is chosen again when the view comes to
+ * (WireCanvas.tsx) draws the rest on one canvas behind xyflow's. The set is chosen again when the view comes to
  * rest outside the area it covered, so whatever the user can reach with the pointer is real.
  */
 const MARGIN = 0.5;
@@ -122,68 +121,4 @@ export function useCoveredArea(): Box {
   // Adjusting state while rendering: React re-renders at once, before anything is committed.
   setCovered({ box, epoch });
   return box;
-}
-
-/**
- * The wires and nodes xyflow does not hold, drawn on one canvas under xyflow's nodes and wires,
- * redrawn on each pan or zoom frame: a pan brings them in before the view rests and they are
- * handed to xyflow. A node is drawn as a box with its title strip and title.
- */
-export function WireLayer({ near }: { near: NearWires }) {
-  const rf = useStoreApi();
-  const selection = useEditor((s) => s.selection.nodes);
-  const selected = useMemo(
-    () => new Set(selection.map((id) => near.g.index.get(id)).filter((i): i is number => i !== undefined)),
-    [near.g, selection],
-  );
-  const width = useStore((s) => s.width);
-  const height = useStore((s) => s.height);
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  const frame = useRef(0);
-  const draw = useCallback(() => {
-    frame.current = 0;
-    const ctx = canvasRef.current?.getContext("2d");
-    if (!ctx) return;
-    const [tx, ty, k] = rf.getState().transform;
-    const dpr = devicePixelRatio || 1;
-    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-    ctx.save();
-    ctx.setTransform(k * dpr, 0, 0, k * dpr, tx * dpr, ty * dpr);
-    const { g, handed, shown } = near;
-    const at = (i: number): XY => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
-    const seen = viewBox({ x: tx, y: ty, zoom: k }, { width, height });
-    const paths = traceWires(g, seen, at, handed);
-    // xyflow's wires: 2 graph px at 85% (styles.css).
-    strokeWires(ctx, paths, 2, 0.85);
-    const drawn = drawNodes(ctx, g, seen, k, at, selected, shown, true);
-    ctx.restore();
-    const el = canvasRef.current;
-    if (el) {
-      el.dataset.drawn = String(g.wires.length - handed.size);
-      el.dataset.nodes = String(drawn.length);
-    }
-  }, [near, rf, width, height, selected]);
-  useEffect(() => {
-    const schedule = () => void (frame.current ||= requestAnimationFrame(draw));
-    schedule();
-    const off = rf.subscribe((s, prev) => {
-      if (s.transform !== prev.transform) schedule();
-    });
-    return () => {
-      off();
-      cancelAnimationFrame(frame.current);
-      frame.current = 0;
-    };
-  }, [rf, draw]);
-  const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
-  return (
-    <canvas
-      ref={canvasRef}
-      className="wire-layer"
-      data-testid="wire-layer"
-      width={Math.round(width * dpr)}
-      height={Math.round(height * dpr)}
-      style={{ width, height }}
-    />
-  );
 }

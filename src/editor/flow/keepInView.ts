@@ -4,7 +4,7 @@ import { useEditorInstance } from "../store/react";
 import { useRunState } from "../run/runtime";
 import { canvasViewOf } from "./view";
 import type { GraphFlowNode } from "./derive";
-import { LOD_ZOOM } from "./GraphNode";
+import { LOD_ZOOM } from "./zoom";
 
 /** Room kept between the followed node and the canvas's edge or the minimap (px on screen). */
 const MARGIN = 12;
