@@ -6,8 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { run, type CliIO } from "../../src/cli/main";
-import { nodeIO } from "../../src/cli/io";
+import { diskCli } from "./memoryCli";
 import { parseOverride } from "../../src/cli/run";
 import { registry } from "../../nodes";
 
@@ -19,13 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), read: nodeIO.read };
-  const code = await run(argv, { io, env });
-  return { code, stdout, stderr };
-}
+const cli = diskCli;
 
 const file = (name: string, text: string) => {
   const path = join(dir, name);

@@ -1,6 +1,6 @@
 // The CLI run against in-memory files, with what it prints captured: the tests' one way in.
 import { run, type CliIO } from "../../src/cli/main";
-import { InputError } from "../../src/cli/io";
+import { InputError, nodeIO } from "../../src/cli/io";
 
 export interface MemoryRun {
   code: number;
@@ -27,5 +27,14 @@ export async function memoryCli(
     ...(options.tty ? { redrawLine: (s: string) => void (stderr += s) } : {}),
   };
   const code = await run(argv, { io });
+  return { code, stdout, stderr };
+}
+
+/** Runs the CLI on real files (a workspace folder, the files an editor saved), with what it prints captured. */
+export async function diskCli(argv: string[], env: Record<string, string> = {}): Promise<MemoryRun> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIO = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), read: nodeIO.read };
+  const code = await run(argv, { io, env });
   return { code, stdout, stderr };
 }

@@ -8,6 +8,7 @@ import { screenshot, type TestBrowser } from "../harness/browser";
 import {
   LAPTOP_SIZES,
   backendKnown,
+  dragOntoWire,
   edges,
   emptyCanvasPoint,
   node,
@@ -212,21 +213,8 @@ describe("dropping a node on a wire", () => {
       expect(await node(page, "note").locator("textarea").inputValue()).toMatch(
         /try adding a LoRA between the Base model and the Sampler/,
       );
-      const from = await settledCenter(page.locator(".side-item", { hasText: /^LoRA$/ }));
-      const to = await wireMiddle(page, MODEL_WIRE);
-      await page.mouse.move(from.x, from.y);
-      await page.mouse.down();
-      await page.mouse.move(from.x + 30, from.y, { steps: 3 });
-      await page.mouse.move(to.x, to.y, { steps: 10 });
-      // The wire it would go into lights up before the drop. (The page hears a dragover when the
-      // pointer moves, so the poll nudges it.)
-      let nudge = 0;
-      await expect
-        .poll(async () => {
-          await page.mouse.move(to.x + (nudge++ % 2), to.y);
-          return glowing(page);
-        })
-        .toEqual([MODEL_WIRE]);
+      // The wire it would go into lights up before the drop.
+      await dragOntoWire(page, page.locator(".side-item", { hasText: /^LoRA$/ }), MODEL_WIRE);
       await screenshot(page, `splice-hover-${size.width}x${size.height}`);
       await page.mouse.up();
       await expect.poll(() => glowing(page)).toEqual([]);

@@ -1,5 +1,6 @@
 // Components on the canvas (docs/components.md#the-editor): an instance looks and wires like a
-// node, and the request compiles through it. Each test drives the editor with mouse and keyboard.
+// node, and the request compiles through it; a sweep's axis can be an instance's exposed param.
+// Each test drives the editor with mouse and keyboard.
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import type { StartedServer } from "../harness/server";
@@ -14,11 +15,14 @@ import {
   requestJson,
   setupServerAndBrowser,
   shootOnFailure,
+  submitRecorder,
 } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+// What the stand-in was sent, so a sweep can be checked against the requests themselves.
+const submits = submitRecorder();
+setupServerAndBrowser((s, br) => ((srv = s), (b = br)), { standinOptions: { validate: submits.validate } });
 
 const SIZES = LAPTOP_SIZES;
 
@@ -186,6 +190,60 @@ describe("making and using a component", () => {
       await context.close();
     });
   }
+});
+
+type Lora = { path: string; scale: number };
+/** A request without what a sweep of LoRA 2's scale may change: that scale and the seed. */
+const apartFromSwept = (req: Record<string, unknown>) => {
+  const { seed: _seed, loras, ...rest } = req as { seed?: number; loras: Lora[] };
+  return { ...rest, loras: loras.map((l, i) => (i === 1 ? { path: l.path } : l)) };
+};
+
+describe("a sweep through a component", () => {
+  it("an instance's exposed LoRA scale as the axis: one labelled result per value; the requests differ only there", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await openViaPicker(page, await fixture("style-stack"));
+    await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
+    const editorRequest = JSON.parse(await requestJson(page));
+
+    // Sweep… from the Sampler, then the axis is changed to the instance's LoRA 2 scale.
+    await page.getByRole("tab", { name: "Inspector" }).click();
+    await node(page, "sampler").locator(".node-title").click();
+    await page.locator('.inspector [data-sweep-param="guidance_scale"]').click();
+    const dialog = page.locator("[data-sweep-dialog]");
+    await dialog.waitFor();
+    await dialogSettled(page);
+    const axis = dialog.getByLabel("Axis 1: what to sweep");
+    const offered = await axis
+      .locator('optgroup[label="Style stack"] option')
+      .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(offered).toEqual(expect.arrayContaining(["p|style-stack|lora-1.scale", "p|style-stack|lora-2.scale"]));
+    await axis.selectOption("p|style-stack|lora-2.scale");
+    await dialog.getByRole("radio", { name: "List" }).click();
+    await dialog.getByLabel("Axis 1 values").fill("0.2, 0.5, 0.9");
+    await expect.poll(() => dialog.locator("[data-sweep-count]").getAttribute("data-sweep-count")).toBe("3");
+    submits.bodies.length = 0;
+    await dialog.locator("[data-sweep-run]").click();
+
+    // One result per value, each column labelled with its value.
+    const results = page.locator("[data-sweep-results]");
+    await expect.poll(() => results.getAttribute("data-finished"), { timeout: 30_000 }).toBe("true");
+    expect(await results.locator(".sr-title").innerText()).toBe("Style stack · LoRA › Scale");
+    await results.getByRole("button", { name: "Show individual runs" }).click();
+    expect(await results.locator(".sr-col").allInnerTexts()).toEqual(["0.2", "0.5", "0.9"]);
+    expect(await results.locator('[data-sweep-cell][data-status="completed"] img').count()).toBe(3);
+    await screenshot(page, "component-sweep-1440x900");
+
+    // The stand-in got three requests: LoRA 2's scale as swept, one seed, everything else as the editor's.
+    const sent = submits.bodies as { seed?: number; loras: Lora[] }[];
+    expect(sent.map((r) => r.loras[1].scale).sort()).toEqual([0.2, 0.5, 0.9]);
+    expect(new Set(sent.map((r) => r.seed)).size).toBe(1);
+    expect(typeof sent[0].seed).toBe("number");
+    for (const r of sent) expect(apartFromSwept(r)).toEqual(apartFromSwept(editorRequest));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
 
 describe("the library without a workspace", () => {

@@ -4,6 +4,7 @@ import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
 import { startServer, type StartedServer, type StartServerOptions } from "../harness/server";
+import { validateInput } from "../../src/server/standin/validate";
 
 export async function openEditor(b: TestBrowser, url: string, opts?: Parameters<TestBrowser["newPage"]>[1]) {
   const r = await b.newPage(url, opts);
@@ -326,4 +327,42 @@ export async function countTransactions(page: Page, db: string) {
     read: () => page.evaluate((db) => (window as unknown as { __tx: Record<string, number> }).__tx[db], db),
     reset: () => page.evaluate((db) => void ((window as unknown as { __tx: Record<string, number> }).__tx[db] = 0), db),
   };
+}
+
+/**
+ * Keeps every body the stand-in is sent on submit, checked as the stand-in always checks them:
+ * pass `validate` in the server's `standinOptions`, then read `bodies` to see exactly what a page
+ * (or the CLI) sent to fal.
+ */
+export function submitRecorder() {
+  const bodies: Record<string, unknown>[] = [];
+  return {
+    bodies,
+    validate: (endpoint: Parameters<typeof validateInput>[0], input: unknown) => {
+      bodies.push(structuredClone(input) as Record<string, unknown>);
+      return validateInput(endpoint, input);
+    },
+  };
+}
+
+/**
+ * Drags `item` (a sidebar entry) onto wire `wireId` and holds it there until the wire lights up
+ * as the one it would go into; the caller releases the mouse (after a screenshot, say). The page
+ * hears a dragover only when the pointer moves, so the wait nudges it.
+ */
+export async function dragOntoWire(page: Page, item: Locator, wireId: string) {
+  await item.scrollIntoViewIfNeeded();
+  const from = await settledCenter(item);
+  const to = await wireMiddle(page, wireId);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 30, from.y, { steps: 3 });
+  await page.mouse.move(to.x, to.y, { steps: 10 });
+  let nudge = 0;
+  await expect
+    .poll(async () => {
+      await page.mouse.move(to.x + (nudge++ % 2), to.y);
+      return page.$$eval(".react-flow__edge:has(.splice-glow)", (els) => els.map((e) => (e as HTMLElement).dataset.id));
+    })
+    .toEqual([wireId]);
 }

@@ -1,15 +1,31 @@
 // The editor on a workspace folder: the Library lists and saves pipelines/*.json, a second tab and
 // the command line see the same file, changes on disk show up live, and a save over a file changed
-// on disk offers Reload, Overwrite and Save as…, each keeping both versions.
+// on disk offers Reload, Overwrite and Save as…, each keeping both versions. The last test is the
+// components issue's "done when": one component in five pipelines, a fix they all follow, the
+// CLI sending what the editor sends, and the folder shared through git.
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
-import { dialogSettled, emptyCanvasPoint, nodeIds, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { diskCli } from "../cli/memoryCli";
+import {
+  dialogSettled,
+  dragOntoWire,
+  emptyCanvasPoint,
+  node,
+  nodeIds,
+  openEditor,
+  openViaPicker,
+  setupServerAndBrowser,
+  shootOnFailure,
+  submitRecorder,
+} from "./helpers";
 
 const run = promisify(execFile);
 let srv: StartedServer;
@@ -17,9 +33,12 @@ let b: TestBrowser;
 // The harness makes the folder and removes it after the run.
 let dir = "";
 const onDisk = (name: string) => join(dir, "pipelines", name);
+// What the stand-in was sent: the editor's and the CLI's requests, compared.
+const submits = submitRecorder();
 
 setupServerAndBrowser((s, br) => ((srv = s), (b = br), (dir = s.workspaceDir!)), {
   tempWorkspace: "lora-graph-ws-e2e-",
+  standinOptions: { validate: submits.validate },
 });
 
 async function openLibrary(page: Page) {
@@ -289,4 +308,201 @@ describe("the Library on the workspace", () => {
     await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
     await context.close();
   });
+});
+
+const componentFiles = () => readdirSync(join(dir, "components")).sort();
+const versionsIn = (name: string) =>
+  (JSON.parse(readFileSync(onDisk(name), "utf8")).components as { version: string }[]).map((c) => c.version);
+const crumbs = (page: Page) => page.getByTestId("component-breadcrumb");
+const instanceIds = (page: Page) =>
+  page
+    .locator('.react-flow__node:has([data-testid="instance-badge"])')
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-id")!));
+/** The instance's exposed LoRA 2 weight, as its widget on the canvas shows it. */
+const weight = (page: Page, id: string) => page.locator(`#n-${id}-lora-2\\.scale`).inputValue();
+
+/** The one instance on the canvas, once the pipeline just opened shows it. */
+async function theInstance(page: Page): Promise<string> {
+  await expect.poll(async () => (await instanceIds(page)).length).toBe(1);
+  return (await instanceIds(page))[0];
+}
+
+/** Ctrl+S on the canvas, and waits until the file on disk has been replaced (writes are renames). */
+async function saveAndWait(page: Page, name: string) {
+  const before = statSync(onDisk(name)).ino;
+  const free = await emptyCanvasPoint(page);
+  await page.mouse.click(free.x, free.y);
+  await page.keyboard.press("Control+s");
+  await expect.poll(() => statSync(onDisk(name)).ino).not.toBe(before);
+}
+
+/** Runs the open pipeline on the stand-in and gives back the body it was sent. */
+async function runAndCatch(page: Page): Promise<Record<string, unknown>> {
+  const sent = submits.bodies.length;
+  const done = await page.locator('[data-run-id][data-status="completed"]').count();
+  const button = page.locator("[data-run-button]");
+  await expect.poll(() => button.isEnabled()).toBe(true);
+  await button.click();
+  await expect.poll(() => page.locator('[data-run-id][data-status="completed"]').count()).toBe(done + 1);
+  expect(submits.bodies.length).toBe(sent + 1);
+  return submits.bodies[sent];
+}
+
+/** `lora-graph compile FILE --workspace DIR`: the request it prints for the file's one Sampler. */
+async function compiledByCli(file: string, workspace: string) {
+  const r = await diskCli(["compile", file, "--workspace", workspace]);
+  expect(r.code, r.stderr).toBe(0);
+  const outputs = JSON.parse(r.stdout) as { input: Record<string, unknown> }[];
+  expect(outputs).toHaveLength(1);
+  return outputs[0].input;
+}
+
+/** Made once, from the two LoRAs of a pipeline (Ctrl+G), published, and saved as "Hero 1". */
+async function makeAndPublish(page: Page) {
+  await openViaPicker(page, {
+    name: "two-loras.json",
+    mimeType: "application/json",
+    buffer: await readFile("test/fixtures/components/two-loras.json"),
+  });
+  await node(page, "lora-1").waitFor();
+  await node(page, "lora-1").locator(".node-title").click();
+  await node(page, "lora-2")
+    .locator(".node-title")
+    .click({ modifiers: ["Control"] });
+  await page.keyboard.press("Control+g");
+  await dialogSettled(page);
+  await page.keyboard.type("Character LoRA stack");
+  await page.keyboard.press("Enter");
+  const made = node(page, "character-lora-stack");
+  await made.waitFor();
+  await made.locator(".node-title").click({ button: "right" });
+  await page.getByRole("menuitem", { name: "Publish to library…" }).click();
+  await dialogSettled(page);
+  await page.getByTestId("publish-submit").click();
+  await expect.poll(componentFiles).toContain("local.character-lora-stack.1.0.0.json");
+  await saveAs(page, "Hero 1");
+  await page.keyboard.press("Escape");
+}
+
+/** The starter with a prompt of its own, the component dragged from the sidebar onto its model wire. */
+async function dropIntoStarter(page: Page, name: string) {
+  await page.getByRole("button", { name: "Templates" }).click();
+  await page.getByTestId("template-gallery").waitFor();
+  await dialogSettled(page);
+  await page.getByTestId("template-medieval-queen").click();
+  await expect.poll(async () => (await instanceIds(page)).length).toBe(0);
+  await typeInPrompt(page, `, ${name.toLowerCase()}`);
+  const item = page.locator(".side-item").filter({ hasText: "Character LoRA stack" });
+  await dragOntoWire(page, item, "e:base.model->sampler.model");
+  await page.mouse.up();
+  await expect.poll(async () => weight(page, await theInstance(page))).toBe("0.8");
+  await saveAs(page, name);
+  await page.keyboard.press("Escape");
+}
+
+/** The fix: LoRA 2's weight inside the open pipeline's instance, published as a patch. */
+async function fixAndPublish(page: Page, scale: string) {
+  await node(page, await theInstance(page))
+    .locator(".node-title")
+    .click();
+  await page.keyboard.press("Tab");
+  await expect.poll(() => crumbs(page).isVisible()).toBe(true);
+  await page.locator("#n-lora-2-scale").click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type(scale);
+  await page.keyboard.press("Tab");
+  await crumbs(page).getByRole("button", { name: "Publish…" }).click();
+  const publish = page.getByTestId("publish-dialog");
+  await dialogSettled(page);
+  expect(await publish.getByTestId("version-request").innerText()).toContain(`scale 0.8 → ${scale}`);
+  expect(await publish.locator(".version-bump", { hasText: "suggested" }).innerText()).toMatch(/^Patch 1\.0\.1/);
+  await page.getByTestId("publish-submit").click();
+  await expect.poll(componentFiles).toContain("local.character-lora-stack.1.0.1.json");
+  await crumbs(page).getByRole("button", { name: /Done/ }).click();
+  await expect.poll(() => crumbs(page).count()).toBe(0);
+}
+
+/** Opens a pipeline from the Library; its instance offers the fix; Update, and the weight follows. */
+async function openAndUpdate(page: Page, name: string, scale: string) {
+  await openLibrary(page);
+  await page.getByTestId("library-item").filter({ hasText: name }).getByTestId("library-open").click();
+  await expect.poll(() => page.getByTestId("doc-name").innerText()).toBe(name);
+  const id = await theInstance(page);
+  const mark = node(page, id).getByTestId("update-mark");
+  await expect.poll(() => mark.innerText()).toMatch(/v1\.0\.0 → v1\.0\.1 available/);
+  await mark.getByRole("button", { name: "Update…" }).click();
+  await dialogSettled(page);
+  await page.getByTestId("update-submit").click();
+  await expect.poll(() => weight(page, id)).toBe(scale);
+}
+
+const git = (cwd: string, ...args: string[]) =>
+  run("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", ...args], {
+    cwd,
+  });
+
+describe("done when: one component, five pipelines", () => {
+  it("a character LoRA stack made once and dropped into five pipelines; a fix they all follow; the CLI sends what the editor sends; git carries the folder", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    shootOnFailure(ctx, () => page);
+    const heroes = [1, 2, 3, 4, 5].map((i) => `Hero ${i}`);
+    await makeAndPublish(page);
+    for (const name of heroes.slice(1)) await dropIntoStarter(page, name);
+    for (const name of heroes) expect(versionsIn(`${name}.json`)).toEqual(["1.0.0"]);
+
+    // Fixed in Hero 5; Hero 1 to 4 follow. Each is saved and run on the stand-in.
+    await fixAndPublish(page, "0.45");
+    const sent = new Map<string, Record<string, unknown>>();
+    for (const name of heroes.slice(-1).concat(heroes.slice(0, -1))) {
+      if (name !== "Hero 5") await openAndUpdate(page, name, "0.45");
+      await saveAndWait(page, `${name}.json`);
+      expect(versionsIn(`${name}.json`)).toEqual(["1.0.1"]);
+      sent.set(`${name}.json`, await runAndCatch(page));
+    }
+    console.log(`screenshot: ${await screenshot(page, "done-when-hero-4-1440")}`);
+
+    // What the editor sent for each is what the CLI compiles from its file, the fix included.
+    const ink = (body: Record<string, unknown>) =>
+      (body.loras as { path: string; scale: number }[]).find((l) => l.path.endsWith("/ink.safetensors"))?.scale;
+    for (const [file, body] of sent) {
+      expect(ink(body), file).toBe(0.45);
+      expect(await compiledByCli(onDisk(file), dir), file).toEqual(body);
+    }
+    expect(new Set([...sent.values()].map((body) => body.prompt)).size).toBe(5);
+
+    // Shared through git: a clone compiles to the same requests, and `lora-graph run` on it sends
+    // the stand-in the very body the editor sent.
+    await git(dir, "init", "-q");
+    await git(dir, "add", "-A");
+    await git(dir, "commit", "-q", "-m", "Five heroes");
+    const clone = mkdtempSync(join(tmpdir(), "lora-graph-ws-clone-"));
+    try {
+      await git(clone, "clone", "-q", dir, ".");
+      for (const [file, body] of sent) expect(await compiledByCli(join(clone, "pipelines", file), clone)).toEqual(body);
+      const before = submits.bodies.length;
+      const hero3 = join(clone, "pipelines", "Hero 3.json");
+      // In-process, as the first test already starts the binary itself: that costs seconds.
+      const cli = await diskCli([
+        "run",
+        hero3,
+        "--workspace",
+        clone,
+        "--proxy",
+        srv.proxyUrl,
+        "--out",
+        join(clone, "out"),
+      ]);
+      expect(cli.code, cli.stderr).toBe(0);
+      expect(JSON.parse(cli.stdout)[0].files).toHaveLength(1);
+      expect(submits.bodies.slice(before)).toEqual([sent.get("Hero 3.json")]);
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+
+    // Saved again without a change, the file keeps every byte: git has nothing to commit.
+    await saveAndWait(page, "Hero 4.json");
+    expect((await git(dir, "status", "--porcelain")).stdout).toBe("");
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 150_000);
 });

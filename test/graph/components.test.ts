@@ -3,6 +3,8 @@
  * Reliability cases CMPT-01…05 (docs/reliability.md): hostile definitions give clear errors and
  * never hang.
  */
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
@@ -11,7 +13,9 @@ import {
   COMPONENT_INPUT,
   hashComponent,
   instanceType,
+  loadComponentFile,
   loadWorkflow,
+  serializeComponentFile,
   serializeWorkflow,
   withHash,
   type ComponentDefinition,
@@ -225,5 +229,46 @@ describe("hostile definitions", () => {
     const doc = (r as { document: WorkflowDocument }).document;
     expect(doc.components![0].hash).toBe(hashComponent(tampered));
     expect(doc.components![0].hash).not.toBe(a.hash);
+  });
+});
+
+describe("workspace files people keep in git", () => {
+  const fixture = readFileSync("test/fixtures/components/style-stack.json", "utf8");
+  const load = (text: string) => {
+    const r = loadWorkflow(text, registry);
+    if (!r.ok) throw new Error(r.errors[0].message);
+    return r.document;
+  };
+  /** The same JSON with the keys of every object in the order `pick` chooses. */
+  const reordered = (v: unknown, pick: (n: number) => number): unknown => {
+    if (Array.isArray(v)) return v.map((x) => reordered(x, pick));
+    if (!v || typeof v !== "object") return v;
+    const keys = Object.keys(v);
+    const order: string[] = [];
+    while (keys.length) order.push(keys.splice(pick(keys.length), 1)[0]);
+    return Object.fromEntries(order.map((k) => [k, reordered((v as Record<string, unknown>)[k], pick)]));
+  };
+
+  it("a pipeline and its component file are written byte for byte the same, however their keys were ordered", () => {
+    const pipeline = serializeWorkflow(load(fixture));
+    // Saved again without a change: not one byte moves, so git shows no diff.
+    expect(serializeWorkflow(load(pipeline))).toBe(pipeline);
+    const definition = load(pipeline).components![0];
+    const component = serializeComponentFile({ definition, uses: [] });
+    const reread = loadComponentFile(component);
+    if (!reread.ok) throw new Error(reread.errors[0].message);
+    expect(reread.warnings).toEqual([]);
+    expect(serializeComponentFile(reread.file)).toBe(component);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 1 }), (choices) => {
+        let i = 0;
+        const pick = (n: number) => choices[i++ % choices.length] % n;
+        expect(serializeWorkflow(load(JSON.stringify(reordered(JSON.parse(pipeline), pick))))).toBe(pipeline);
+        const file = loadComponentFile(JSON.stringify(reordered(JSON.parse(component), pick)));
+        if (!file.ok) throw new Error(file.errors[0].message);
+        expect(serializeComponentFile(file.file)).toBe(component);
+      }),
+      { numRuns: 25 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { useCallback, useRef } from "react";
-import { planSplice, type WorkflowNode, type XY } from "../../graph";
+import { componentRegistry, planSplice, type ComponentDefinition, type WorkflowNode, type XY } from "../../graph";
 import type { Editor } from "../store/editor";
 import { useEditorInstance } from "../store/react";
 import { canvasUiOf } from "./canvasUi";
@@ -26,16 +26,23 @@ export function wireAt(p: XY, skip: (id: string) => boolean = () => false): stri
 
 /**
  * The wire `node` would be spliced into if dropped at `p`, lit up on the canvas; null (and nothing
- * lit) when there is none or the node does not fit it.
+ * lit) when there is none or the node does not fit it. `components` are the definitions a library
+ * component brings with it: the pipeline's registry knows its ports only once the drop adds them.
  */
-export function showSpliceTarget(editor: Editor, p: XY, node: WorkflowNode): string | null {
+export function showSpliceTarget(
+  editor: Editor,
+  p: XY,
+  node: WorkflowNode,
+  components?: readonly ComponentDefinition[],
+): string | null {
   const { document: doc } = editor.store.getState();
   const wire = wireAt(p, (id) => {
     const e = doc.edges.find((x) => x.id === id);
     return !e || e.source === node.id || e.target === node.id;
   });
   const ui = canvasUiOf(editor);
-  const fits = wire && planSplice(doc, wire, node, editor.store.registry).ok ? wire : null;
+  const registry = componentRegistry(editor.store.registry, components);
+  const fits = wire && planSplice(doc, wire, node, registry).ok ? wire : null;
   if (ui.get().spliceWire !== fits) ui.set({ spliceWire: fits });
   return fits;
 }

@@ -69,8 +69,9 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
       e.dataTransfer.dropEffect = "copy";
       // Over a wire the type fits, the wire lights up: dropping there puts the node into it.
       const type = draggedType(e.dataTransfer.types);
-      const def = type ? nodeTypeFor(editor, type)?.def : undefined;
-      if (def) showSpliceTarget(editor, { x: e.clientX, y: e.clientY }, draftNode(def));
+      const found = type ? nodeTypeFor(editor, type) : undefined;
+      if (found)
+        showSpliceTarget(editor, { x: e.clientX, y: e.clientY }, draftNode(found.def), found.options.components);
     },
     [editor],
   );
