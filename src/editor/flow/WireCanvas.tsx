@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { useStore, useStoreApi } from "@xyflow/react";
 import type { XY } from "../../graph";
+import type { FarGeometry } from "./farGeometry";
 import { useEditor } from "../store/react";
 import { drawNodes, strokeWires, traceWires } from "./drawFar";
-import { viewBox } from "./nearWires";
+import { viewBox, type Box } from "./nearWires";
 import type { NearWires } from "./WireLayer";
 
 /**
@@ -24,26 +25,31 @@ export function WireLayer({ near }: { near: NearWires }) {
   const frame = useRef(0);
   const draw = useCallback(() => {
     frame.current = 0;
-    const ctx = canvasRef.current?.getContext("2d");
-    if (!ctx) return;
+    const el = canvasRef.current;
+    const ctx = el?.getContext("2d");
+    if (!el || !ctx) return;
     const [tx, ty, k] = rf.getState().transform;
-    const dpr = devicePixelRatio || 1;
-    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-    ctx.save();
-    ctx.setTransform(k * dpr, 0, 0, k * dpr, tx * dpr, ty * dpr);
     const { g, handed, shown } = near;
     const at = (i: number): XY => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
     const seen = viewBox({ x: tx, y: ty, zoom: k }, { width, height });
     const paths = traceWires(g, seen, at, handed);
+    el.dataset.drawn = String(g.wires.length - handed.size);
+    // Near the view xyflow holds everything, so most pan frames have nothing to draw here. A
+    // blank canvas is hidden and left alone: drawing it cleared cost a full-size canvas upload
+    // and blend per frame, a third of a 1,000-node pan frame's CPU on the 2-core bench machine
+    // (software raster).
+    const blank = !paths.size && !anyNodeIn(g, seen, shown);
+    el.style.display = blank ? "none" : "";
+    if (blank) return void (el.dataset.nodes = "0");
+    const dpr = devicePixelRatio || 1;
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.save();
+    ctx.setTransform(k * dpr, 0, 0, k * dpr, tx * dpr, ty * dpr);
     // xyflow's wires: 2 graph px at 85% (styles.css).
     strokeWires(ctx, paths, 2, 0.85);
     const drawn = drawNodes(ctx, g, seen, k, at, selected, shown, true);
     ctx.restore();
-    const el = canvasRef.current;
-    if (el) {
-      el.dataset.drawn = String(g.wires.length - handed.size);
-      el.dataset.nodes = String(drawn.length);
-    }
+    el.dataset.nodes = String(drawn.length);
   }, [near, rf, width, height, selected]);
   useEffect(() => {
     const schedule = () => void (frame.current ||= requestAnimationFrame(draw));
@@ -68,4 +74,17 @@ export function WireLayer({ near }: { near: NearWires }) {
       style={{ width, height }}
     />
   );
+}
+
+/** Whether any node of `g` outside `skip` overlaps `area`. */
+function anyNodeIn(g: FarGeometry, area: Box, skip: ReadonlySet<number>): boolean {
+  const { rects } = g;
+  for (let i = 0; i < g.ids.length; i++) {
+    if (skip.has(i)) continue;
+    const o = i * 4;
+    const x = rects[o];
+    const y = rects[o + 1];
+    if (x <= area.x1 && x + rects[o + 2] >= area.x0 && y <= area.y1 && y + rects[o + 3] >= area.y0) return true;
+  }
+  return false;
 }
