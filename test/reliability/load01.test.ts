@@ -5,7 +5,7 @@
 // `node --import tsx test/reliability/load01.ts --long`. On an oversubscribed machine a latency
 // over budget is reported as inconclusive rather than judged (see BUSY_DIRECT_P99_MS).
 import { describe, expect, it } from "vitest";
-import { CI_OPTIONS, formatReport, runLoad01, verdicts } from "./load01.ts";
+import { busy, CI_OPTIONS, formatReport, runLoad01, verdicts } from "./load01.ts";
 
 describe("LOAD-01 proxy soak", () => {
   it(
@@ -17,7 +17,12 @@ describe("LOAD-01 proxy soak", () => {
         console.warn(
           "LOAD-01: the machine was too busy for the latency budget to be judged; run it on an idle machine.",
         );
-      expect(report.forwarded).toBeGreaterThan(CI_OPTIONS.clients * 10);
+      // A sample-size floor, not a throughput budget: on an idle machine each client is forwarded
+      // ~20 polls after warm-up, so fewer than 10 means the proxy is stalling. Beside ~20 other
+      // processes (load 20 on 2 cores) a correct proxy forwarded 960, so there the floor is one
+      // forwarded poll per client, which a stalled proxy still misses.
+      const floor = busy(report) ? CI_OPTIONS.clients : CI_OPTIONS.clients * 10;
+      expect(report.forwarded).toBeGreaterThan(floor);
       const failed = verdicts(report).filter((v) => !v.pass);
       expect(failed).toEqual([]);
     },
