@@ -3,8 +3,7 @@ import { ReactFlow, useStore, useStoreApi, type Edge } from "@xyflow/react";
 import { useEditor, useEditorInstance } from "../store/react";
 import type { GraphFlowNode } from "./derive";
 import { LOD_ZOOM, TITLE_READABLE_ZOOM } from "./zoom";
-import { GraphNodeSlot, WireLayerSlot } from "./drawnSlots";
-import { GraphEdge } from "./GraphEdge";
+import { GraphEdgeSlot, GraphNodeSlot, WireLayerSlot } from "./drawnSlots";
 import { CanvasControls, EmptyCanvas, WireHint } from "./CanvasChrome";
 import { useFlowElements } from "./useFlowElements";
 import { useFocusReveal, useViewportFit } from "./useViewport";
@@ -30,7 +29,7 @@ const FarLayer = lazyPart(() => import("./FarLayer").then((m) => ({ default: m.F
 
 /** Built once: a new object per render would make xyflow remount every node. */
 const nodeTypes = { graph: GraphNodeSlot };
-const edgeTypes = { default: GraphEdge };
+const edgeTypes = { default: GraphEdgeSlot };
 /*
  * Props handed to xyflow are built once (or memoised): a fresh object or closure on each render
  * makes xyflow push it into its store, re-running every node's and the minimap's selectors.
