@@ -40,13 +40,14 @@ function geometry(titles: string[], width: number): FarGeometry {
     wires: [],
   };
 }
+const widths = (g: FarGeometry) => new Float64Array(g.ids.length).fill(-1);
 const at = (g: FarGeometry) => (i: number) => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
 
 describe("titles drawn on the far canvas while the view moves", () => {
   it("writes each title at its node's screen position, inside the label's padding", () => {
     const g = geometry(["Base model", "LoRA"], 268);
     const { ctx, texts } = recorder();
-    drawTitles(ctx, g, [100, 50, 0.4], [0, 1], at(g));
+    drawTitles(ctx, g, [100, 50, 0.4], [0, 1], at(g), widths(g));
     expect(texts.map((t) => t.text)).toEqual(["Base model", "LoRA"]);
     expect(texts[1].x).toBeCloseTo(100 + 320 * 0.4 + 7);
     expect(texts[1].y).toBeGreaterThan(50);
@@ -57,7 +58,7 @@ describe("titles drawn on the far canvas while the view moves", () => {
     const title = "A very long node title that cannot fit";
     const g = geometry([title], 268);
     const { ctx, texts } = recorder();
-    drawTitles(ctx, g, [0, 0, 0.3], [0], at(g));
+    drawTitles(ctx, g, [0, 0, 0.3], [0], at(g), widths(g));
     const room = 268 * 0.3 - 14;
     expect(texts[0].text.endsWith("…")).toBe(true);
     expect(title.startsWith(texts[0].text.slice(0, -1))).toBe(true);
@@ -68,10 +69,11 @@ describe("titles drawn on the far canvas while the view moves", () => {
   it("skips nodes narrower on screen than a label needs, and measures each title once", () => {
     const g = geometry(["Prompt", "Sampler"], 268);
     const { ctx, texts, measures } = recorder();
-    drawTitles(ctx, g, [0, 0, (LABEL_MIN_WIDTH - 1) / 268], [0, 1], at(g));
+    const cache = widths(g);
+    drawTitles(ctx, g, [0, 0, (LABEL_MIN_WIDTH - 1) / 268], [0, 1], at(g), cache);
     expect(texts).toEqual([]);
-    drawTitles(ctx, g, [0, 0, 0.5], [0, 1], at(g));
-    drawTitles(ctx, g, [0, 0, 0.6], [0, 1], at(g));
+    drawTitles(ctx, g, [0, 0, 0.5], [0, 1], at(g), cache);
+    drawTitles(ctx, g, [0, 0, 0.6], [0, 1], at(g), cache);
     expect(texts.map((t) => t.text)).toEqual(["Prompt", "Sampler", "Prompt", "Sampler"]);
     // The ellipsis each call, each title once.
     expect(measures()).toBe(3 + 2);

@@ -274,6 +274,9 @@ function useBitmap() {
     let version = 0;
     let last: Transform | null = null;
     const zoomShot = createZoomShot();
+    let widths: { g: FarGeometry; w: Float64Array } | null = null;
+    const titleWidths = (g: FarGeometry) =>
+      (widths?.g === g ? widths : (widths = { g, w: new Float64Array(g.ids.length).fill(-1) })).w;
     return {
       stale: () => void version++,
       show(
@@ -284,11 +287,12 @@ function useBitmap() {
         selected: ReadonlySet<number>,
         moved: ReadonlyMap<number, XY>,
         frames: FarFrames,
-        titles: boolean,
+        withTitles: boolean,
         still: boolean,
       ) {
+        const titles = withTitles ? titleWidths(g) : null;
         const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
-        const key = `${version} ${dpr} ${titles}`;
+        const key = `${version} ${dpr} ${withTitles}`;
         const same = drawn?.key === key && drawn.g === g && drawn.selected === selected && drawn.frames === frames;
         // Only a pan is worth a bitmap: a zoom, a moved node or a first drawing draws the view alone.
         const pan = !!last && last[2] === t[2] && (last[0] !== t[0] || last[1] !== t[1]);

@@ -18,8 +18,8 @@ const TITLE = "#e6e9f0";
 /**
  * Draws every on-screen node and wire of `g` at transform `[x, y, zoom]`: one path per colour, so
  * 5,000 nodes cost a few dozen canvas calls; the groups' frames under them, reroute points over
- * the wires. With `titles`, each node at least LABEL_MIN_WIDTH wide on screen gets its title
- * (drawTitles). Returns the indices of the nodes on screen.
+ * the wires. With `titles` (drawTitles' width cache), each node at least LABEL_MIN_WIDTH wide on
+ * screen gets its title. Returns the indices of the nodes on screen.
  */
 export function drawFar(
   ctx: CanvasRenderingContext2D,
@@ -29,7 +29,7 @@ export function drawFar(
   selected: ReadonlySet<number>,
   moved: ReadonlyMap<number, XY>,
   frames?: FarFrames,
-  titles = false,
+  titles: Float64Array | null = null,
 ): number[] {
   const { rects } = g;
   const { x0, y0, x1, y1 } = viewRect([tx, ty, k], size);
@@ -47,7 +47,7 @@ export function drawFar(
 
   const onScreen = drawNodes(ctx, g, { x0, y0, x1, y1 }, k, pos, selected);
   ctx.restore();
-  if (titles) drawTitles(ctx, g, [tx, ty, k], onScreen, pos);
+  if (titles) drawTitles(ctx, g, [tx, ty, k], onScreen, pos, titles);
   return onScreen;
 }
 
@@ -56,14 +56,14 @@ const TITLE_FONT = `600 13.5px Inter, ui-sans-serif, system-ui, -apple-system, "
 /** The DOM label's padding (styles.css .far-label). */
 const PAD_X = 7;
 const TITLE_MID = 5 + 8.5;
-/** Each title's width in TITLE_FONT, measured once per geometry (measureText is the costly call). */
-const titleWidths = new WeakMap<FarGeometry, Float64Array>();
 
 /**
  * Node titles on the canvas, in screen-size type where the DOM labels (FarLayer) would put them,
  * cut to one line. FarLayer draws them while the view moves: moving up to MAX_LABELS DOM labels
  * cost every wheel or pan frame a React render, style and text layout; a canvas title is one
  * fillText. The DOM labels (wrapped titles, key values) come back when the view rests.
+ * `widths`: each title's width in TITLE_FONT, -1 until measured (measureText is the costly call),
+ * kept by the caller for the geometry.
  */
 export function drawTitles(
   ctx: CanvasRenderingContext2D,
@@ -71,10 +71,9 @@ export function drawTitles(
   [tx, ty, k]: Transform,
   nodes: readonly number[],
   pos: (i: number) => XY,
+  widths: Float64Array,
 ) {
   const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
-  let widths = titleWidths.get(g);
-  if (!widths) titleWidths.set(g, (widths = new Float64Array(g.ids.length).fill(-1)));
   ctx.save();
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.font = TITLE_FONT;
