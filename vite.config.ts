@@ -17,6 +17,13 @@ export default defineConfig({
   build: {
     outDir: "dist",
     sourcemap: true,
+    modulePreload: {
+      // index.html keeps its preloads. A chunk loaded on demand fetches the chunks it imports by
+      // itself: vite's helper adding a <link rel=modulepreload> for each of them cost 20-60 ms of
+      // main thread per import() at load 20, in the idle prefetches right after the first paint
+      // (docs/benchmarks.md#the-first-load). The stylesheets of lazy chunks are still added.
+      resolveDependencies: (_file, deps, { hostType }) => (hostType === "html" ? deps : []),
+    },
     rolldownOptions: {
       output: {
         codeSplitting: {
