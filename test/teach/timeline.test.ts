@@ -101,6 +101,18 @@ describe("timelineFor", () => {
     });
   });
 
+  it("with a number of bars, builds only those nearest the prompt and counts the rest", () => {
+    const controlnets = [0.2, 0.4, 0.6, 0.8, 1].map((end, i) => ({ id: `cn${i}`, params: { end_percentage: end } }));
+    const doc = pipeline({ controlnets });
+    const all = timelineFor(doc, registry, "sampler");
+    expect(all.controlNets).toHaveLength(5);
+    expect(all.moreControlNets).toBe(0);
+    const two = timelineFor(doc, registry, "sampler", 2);
+    expect(two.controlNets).toEqual(all.controlNets.slice(0, 2));
+    expect(two.moreControlNets).toBe(3);
+    expect(timelineFor(doc, registry, "sampler", 9).controlNets).toEqual(all.controlNets);
+  });
+
   it("image-to-image skips the first steps (diffusers: start at int(N·strength) from the end) and measures ControlNet windows over the steps run", () => {
     expect(skippedForStrength(30, 0.7)).toBe(9);
     expect(skippedForStrength(30, 1)).toBe(0);
