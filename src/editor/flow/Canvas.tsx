@@ -23,6 +23,7 @@ import { MIN_ZOOM } from "./fit";
 import { MountProgress } from "./mountSlices";
 import { canvasUiOf } from "./canvasUi";
 import { useKeepRunInView } from "./keepInView";
+import { useRectSelection } from "./rectSelect";
 
 /** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled, then kept (its geometry with it). */
 const FarLayer = lazyPart(() => import("./FarLayer").then((m) => ({ default: m.FarLayer })));
@@ -50,6 +51,7 @@ export function Canvas() {
     useFlowElements(far || savedFar);
   const { onMoveStart, onMoveEnd, defaultViewport, ready } = useViewportFit(canvasRef, culled, !!progress);
   useFocusReveal();
+  useRectSelection(culled);
   useKeepRunInView(canvasRef);
   useZoomType(canvasRef);
   useEffect(() => {
