@@ -41,7 +41,7 @@ const COST = { lora: 1, ipa: 2, cn: 2, "cn+mask": 3, note: 1 } as const;
  * prompt → chain of ControlNets (each with a control image, some with a mask) → Sampler.
  */
 export function generatePipeline(size: number): WorkflowDocument {
-  const { nodes, edges, add, wire } = gridBuilder(registry, 100);
+  const { nodes, edges, add, wire, ipAdapter } = gridBuilder(registry, 100);
   const img = (i: number) => add("image", { url: `https://example.com/images/${i}.png` });
 
   let model = add("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0", clip_skip: 0 });
@@ -69,16 +69,7 @@ export function generatePipeline(size: number): WorkflowDocument {
       wire(model, "model", l, "model");
       model = l;
     } else if (kind === "ipa") {
-      const a = add("ip_adapter", {
-        path: "h94/IP-Adapter",
-        model_subfolder: "sdxl_models",
-        weight_name: "ip-adapter-plus_sdxl_vit-h.safetensors",
-        scale: 0.5,
-      });
-      wire(model, "model", a, "model");
-      wire(img(i), "image", a, "image");
-      wire(encoder, "image_encoder", a, "image_encoder");
-      model = a;
+      model = ipAdapter(model, () => img(i), encoder);
     } else if (kind === "note") {
       add("note", { text: `step ${i}` });
     } else {

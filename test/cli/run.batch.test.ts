@@ -4,18 +4,16 @@
  * resumes without sending anything twice (one spawn, for the real SIGTERM).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { execSync, spawn } from "node:child_process";
+import { execSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { run, type CliIO } from "../../src/cli/main";
 import { nodeIO } from "../../src/cli/io";
 import { readImageMetadata, WORKFLOW_KEYWORD } from "../../src/interop/image";
 import { startServer, type StartedServer } from "../harness/server";
+import { QUEEN, runAndStop } from "./helpers";
 
-const BIN = fileURLToPath(new URL("../../src/cli/bin.mjs", import.meta.url));
-const QUEEN = fileURLToPath(new URL("../../src/examples/medieval-queen.json", import.meta.url));
 const SMALL = ["--set", 'sampler.image_size="square"'];
 
 let srv: StartedServer;
@@ -215,41 +213,22 @@ describe("lora-graph run --batch", () => {
       "rows.csv",
       ["prompt.prompt", ...Array.from({ length: 20 }, (_, i) => `"queen {${i}|${i + 100}}"`)].join("\n"),
     );
-    const args = [
-      BIN,
-      "run",
-      QUEEN,
-      "--proxy",
-      srv.proxyUrl,
-      "--out",
-      out,
-      ...SMALL,
-      "--batch",
-      rows,
-      "--concurrency",
-      "4",
-    ];
-    const child = spawn(process.execPath, [...args, "--seed", "5"], {
-      cwd: tmpdir(),
-      stdio: ["ignore", "pipe", "pipe"],
+    const args = ["run", QUEEN, "--proxy", srv.proxyUrl, "--out", out, ...SMALL, "--batch", rows, "--concurrency", "4"];
+    const lines = (text: string) => text.split("\n").filter(Boolean).length;
+    const killed = await runAndStop([...args, "--seed", "5"], {
+      stream: "stdout",
+      when: (text) => lines(text) >= 5,
+      signal: "SIGTERM",
     });
-    let first = "";
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.stdout.on("data", (d) => {
-      first += d;
-      if (first.split("\n").filter(Boolean).length >= 5 && !child.killed) child.kill("SIGTERM");
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-    expect(code, stderr).toBe(143);
-    const before = first
+    expect(killed.code, killed.stderr).toBe(143);
+    const before = killed.stdout
       .split("\n")
       .filter(Boolean)
       .map((l) => JSON.parse(l));
     expect(before.length).toBeGreaterThanOrEqual(5);
     expect(before.length).toBeLessThan(20);
 
-    const resumed = await cli([...args.slice(1), "--seed", "5", "--resume"]);
+    const resumed = await cli([...args, "--seed", "5", "--resume"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     const all = [...before, ...resumed.lines];
     expect(all).toHaveLength(20);
@@ -257,7 +236,7 @@ describe("lora-graph run --batch", () => {
     expect(all.every((l) => l.ok)).toBe(true);
     expect(calls().submit).toBe(20);
     // Resuming a different batch with this state file is refused.
-    const other = await cli([...args.slice(1), "--seed", "6", "--resume"]);
+    const other = await cli([...args, "--seed", "6", "--resume"]);
     expect(other.stderr).toContain("is the state of another batch");
   }, 30_000);
 });

@@ -3,15 +3,11 @@
  * One spawn (tsx start-up costs about half a second); the rest of run is tested in-process.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startServer, type StartedServer } from "../harness/server";
-
-const BIN = fileURLToPath(new URL("../../src/cli/bin.mjs", import.meta.url));
-const QUEEN = fileURLToPath(new URL("../../src/examples/medieval-queen.json", import.meta.url));
+import { QUEEN, runAndStop } from "./helpers";
 
 let srv: StartedServer;
 beforeAll(async () => {
@@ -24,19 +20,11 @@ describe("lora-graph run, spawned", () => {
     srv.standin!.faults.add({ op: "submit", kind: "stuck" });
     const out = await mkdtemp(join(tmpdir(), "lora-graph-run-bin-"));
     try {
-      const child = spawn(process.execPath, [BIN, "run", QUEEN, "--proxy", srv.proxyUrl, "--out", out], {
-        cwd: tmpdir(),
-        env: { ...process.env, FAL_KEY: "" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stderr = "";
-      let stdout = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => {
-        stderr += d;
-        if (stderr.includes("in queue, position") && !child.killed) child.kill("SIGINT");
-      });
-      const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+      const { code, stdout, stderr } = await runAndStop(
+        ["run", QUEEN, "--proxy", srv.proxyUrl, "--out", out],
+        { stream: "stderr", when: (text) => text.includes("in queue, position"), signal: "SIGINT" },
+        { ...process.env, FAL_KEY: "" },
+      );
       expect(code, stderr).toBe(130);
       expect(stdout).toBe("");
       expect(stderr).toMatch(/^warning interrupted node sampler \(sampler\): interrupted: request \S+ cancelled$/m);

@@ -2,19 +2,12 @@ import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { compile } from "../../src/compiler";
 import { build } from "../harness/graph";
+import { oneLoraPipeline } from "../graph/helpers";
 
 /** Diagnostics must point at the node the user has to change, with the real cause. */
 describe("compiler blames the right node", () => {
   const chain = (opts: { bypassBadLora?: boolean }) =>
-    build(registry, (g) => {
-      const m = g.node("base_model");
-      const bad = g.node("lora", { path: "javascript:alert(1)" }, { id: "bad", bypass: opts.bypassBadLora });
-      const p = g.node("prompt", { prompt: "a cat" });
-      const s = g.node("sampler", { seed: 1 });
-      g.wire(m, "model", bad, "model");
-      g.wire(bad, "model", s, "model");
-      g.wire(p, "conditioning", s, "conditioning");
-    });
+    oneLoraPipeline({ path: "javascript:alert(1)" }, { id: "bad", bypass: opts.bypassBadLora }, "a cat");
 
   it("a bypassed node's invalid param is a warning and does not block the request", () => {
     const out = compile(chain({ bypassBadLora: true }), registry);

@@ -6,19 +6,11 @@ import { lora as loraDef } from "../../nodes/lora/definition";
 import { compile, createCompiler } from "../../src/compiler";
 import { createRegistry, defineNode, param, type WorkflowDocument } from "../../src/graph";
 import { build } from "../harness/graph";
+import { oneLoraPipeline } from "../graph/helpers";
 
 /** A compiler instance's per-node cache must never change what compile returns, only how fast. */
 describe("compiler reuses checked params of unchanged nodes", () => {
-  const doc = () =>
-    build(registry, (g) => {
-      const m = g.node("base_model");
-      const l = g.node("lora", { path: "a/b", scale: 0.5 }, { id: "l" });
-      const p = g.node("prompt", { prompt: "x" });
-      const s = g.node("sampler", { seed: 1 });
-      g.wire(m, "model", l, "model");
-      g.wire(l, "model", s, "model");
-      g.wire(p, "conditioning", s, "conditioning");
-    });
+  const doc = () => oneLoraPipeline({ path: "a/b", scale: 0.5 }, { id: "l" });
 
   it("an edit that makes a new node object (as the editor does) is seen", () => {
     const { compile } = createCompiler();

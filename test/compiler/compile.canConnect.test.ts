@@ -4,58 +4,39 @@
  */
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
-import { canConnect, type WorkflowDocument } from "../../src/graph";
+import { canConnect } from "../../src/graph";
 import { compile } from "../../src/compiler";
-import { build } from "../harness/graph";
-
-function graph(): { doc: WorkflowDocument; ids: Record<string, string> } {
-  const ids: Record<string, string> = {};
-  const doc = build(registry, (g) => {
-    ids.base = g.node("base_model");
-    ids.lora1 = g.node("lora", { path: "owner/one" });
-    ids.lora2 = g.node("lora", { path: "owner/two" });
-    ids.img = g.node("image", { url: "https://example.com/a.png" });
-    ids.img2 = g.node("image", { url: "https://example.com/b.png" });
-    ids.ipa = g.node("ip_adapter");
-    ids.cn = g.node("controlnet", { path: "owner/cn" });
-    ids.prompt = g.node("prompt", { prompt: "x" });
-    ids.sampler = g.node("sampler");
-    g.wire(ids.base, "model", ids.lora1, "model");
-    g.wire(ids.lora1, "model", ids.lora2, "model");
-    g.wire(ids.lora2, "model", ids.sampler, "model");
-  });
-  return { doc, ids };
-}
+import { wiringGraph } from "../graph/helpers";
 
 describe("canConnect", () => {
   it("refuses a type mismatch with a reason naming both kinds", () => {
-    const { doc, ids } = graph();
+    const { doc, ids } = wiringGraph();
     const r = canConnect(doc, { node: ids.img, port: "image" }, { node: ids.lora1, port: "model" }, registry);
     expect(r).toEqual({ ok: false, code: "type-mismatch", reason: "LoRA expects a model, not an image" });
   });
 
   it("names the port when the target has several inputs of that kind", () => {
-    const { doc, ids } = graph();
+    const { doc, ids } = wiringGraph();
     const r = canConnect(doc, { node: ids.base, port: "model" }, { node: ids.cn, port: "mask" }, registry);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toBe('ControlNet expects an image on "Mask", not a model');
   });
 
   it("uses the node's own label in reasons", () => {
-    const { doc, ids } = graph();
+    const { doc, ids } = wiringGraph();
     doc.nodes.find((n) => n.id === ids.lora2)!.label = "Detail LoRA";
     const r = canConnect(doc, { node: ids.prompt, port: "conditioning" }, { node: ids.lora2, port: "model" }, registry);
     expect(r.ok === false && r.reason).toBe("Detail LoRA expects a model, not conditioning");
   });
 
   it("refuses a self-link", () => {
-    const { doc, ids } = graph();
+    const { doc, ids } = wiringGraph();
     const r = canConnect(doc, { node: ids.lora1, port: "model" }, { node: ids.lora1, port: "model" }, registry);
     expect(r).toMatchObject({ ok: false, code: "self-link" });
   });
 
   it("refuses a wire that would close a loop, even through several nodes", () => {
-    const { doc, ids } = graph();
+    const { doc, ids } = wiringGraph();
     // lora1 → lora2 exists; lora2 → lora1 would be a loop. lora1's input is taken, so free it first.
     doc.edges = doc.edges.filter((e) => e.target !== ids.lora1);
     const r = canConnect(doc, { node: ids.lora2, port: "model" }, { node: ids.lora1, port: "model" }, registry);
@@ -64,14 +45,14 @@ describe("canConnect", () => {
   });
 
   it("refuses a second wire into a single input and says how to fix it", () => {
-    const { doc, ids } = graph();
+    const { doc, ids } = wiringGraph();
     const r = canConnect(doc, { node: ids.base, port: "model" }, { node: ids.sampler, port: "model" }, registry);
     expect(r).toMatchObject({ ok: false, code: "input-taken" });
     expect(r.ok === false && r.reason).toBe('"Model" on Sampler output already has a wire; remove it first');
   });
 
   it("allows the replaced wire when reconnecting (ignoreEdgeId)", () => {
-    const { doc, ids } = graph();
+    const { doc, ids } = wiringGraph();
     const old = doc.edges.find((e) => e.target === ids.sampler)!;
     expect(
       canConnect(doc, { node: ids.base, port: "model" }, { node: ids.sampler, port: "model" }, registry, {
@@ -81,7 +62,7 @@ describe("canConnect", () => {
   });
 
   it("allows several wires into a multiple input, but not the same wire twice", () => {
-    const { doc, ids } = graph();
+    const { doc, ids } = wiringGraph();
     expect(canConnect(doc, { node: ids.img, port: "image" }, { node: ids.ipa, port: "image" }, registry)).toEqual({
       ok: true,
     });
@@ -95,7 +76,7 @@ describe("canConnect", () => {
   });
 
   it("refuses unknown ports and nodes with a reason", () => {
-    const { doc, ids } = graph();
+    const { doc, ids } = wiringGraph();
     expect(
       canConnect(doc, { node: ids.base, port: "nope" }, { node: ids.lora1, port: "model" }, registry),
     ).toMatchObject({ ok: false, code: "unknown-port" });
@@ -105,7 +86,7 @@ describe("canConnect", () => {
   });
 
   it("agrees with the compiler: a wire canConnect refuses is an error when it comes from a file", () => {
-    const { doc, ids } = graph();
+    const { doc, ids } = wiringGraph();
     const bad = { id: "bad", source: ids.img, sourceHandle: "image", target: ids.cn, targetHandle: "conditioning" };
     expect(
       canConnect(

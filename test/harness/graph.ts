@@ -76,5 +76,21 @@ export function gridBuilder(registry: Registry, columns: number, rowPitch = 280)
   };
   const wire = (s: string, sh: string, t: string, th: string) =>
     edges.push({ id: edgeId(s, sh, t, th), source: s, sourceHandle: sh, target: t, targetHandle: th });
-  return { nodes, edges, add, wire };
+  /**
+   * An IP-Adapter after `model`, fed a reference image and the shared encoder (3 wires). `image`
+   * is called after the adapter is added, so an image made there comes after it.
+   */
+  const ipAdapter = (model: string, image: () => string, encoder: string) => {
+    const a = add("ip_adapter", {
+      path: "h94/IP-Adapter",
+      model_subfolder: "sdxl_models",
+      weight_name: "ip-adapter-plus_sdxl_vit-h.safetensors",
+      scale: 0.5,
+    });
+    wire(model, "model", a, "model");
+    wire(image(), "image", a, "image");
+    wire(encoder, "image_encoder", a, "image_encoder");
+    return a;
+  };
+  return { nodes, edges, add, wire, ipAdapter };
 }

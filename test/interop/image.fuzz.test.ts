@@ -18,6 +18,7 @@ import {
   type ReadMetadataResult,
 } from "../../src/interop/image";
 import { serializeWorkflow } from "../../src/graph";
+import { concat } from "../../src/interop/image/bytes";
 import { examples } from "../../src/examples";
 
 const workflowText = serializeWorkflow(examples[0].document);
@@ -34,15 +35,7 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-function cat(...parts: ArrayLike<number>[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const cat = (...parts: ArrayLike<number>[]): Uint8Array => concat(parts);
 
 /** Inserts chunks right after IHDR (8-byte signature + 25-byte IHDR chunk). */
 function withChunks(png: Uint8Array, chunks: Uint8Array[]): Uint8Array {

@@ -27,6 +27,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { StandinStats } from "../../src/server/standin/index.ts";
+import { readAnswer } from "../server/helpers.ts";
 
 export interface Load01Options {
   clients: number;
@@ -181,19 +182,7 @@ function call(proxy: string, agent: Agent, method: string, target: string, clien
         agent,
         headers: { "x-fal-target-url": target, "content-type": "application/json", "x-forwarded-for": client },
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-            ms: performance.now() - t0,
-          }),
-        );
-        res.on("error", reject);
-      },
+      (res) => readAnswer(res).then((a) => resolve({ ...a, ms: performance.now() - t0 }), reject),
     );
     req.setTimeout(15_000, () => req.destroy(new Error("client timeout after 15 s")));
     req.on("error", reject);
@@ -278,19 +267,10 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
       try {
         const a = await new Promise<Answer>((resolve, reject) => {
           const t0 = performance.now();
-          const req = request(`${fal.url}/queue.fal.run/fal-ai/lora/requests/control-${i}/status`, { agent }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                body: Buffer.concat(chunks).toString(),
-                ms: performance.now() - t0,
-              }),
-            );
-            res.on("error", reject);
-          });
+          const url = `${fal.url}/queue.fal.run/fal-ai/lora/requests/control-${i}/status`;
+          const req = request(url, { agent }, (res) =>
+            readAnswer(res).then((a) => resolve({ ...a, ms: performance.now() - t0 }), reject),
+          );
           req.on("error", reject);
           req.end();
         });

@@ -23,7 +23,7 @@ const IMAGES = 20;
  * reference images and the shared encoder (3 wires each), so 500 nodes carry exactly 1,000 wires.
  */
 export function pipeline500(): WorkflowDocument {
-  const { nodes, edges, add, wire } = gridBuilder(registry, 25);
+  const { nodes, edges, add, wire, ipAdapter } = gridBuilder(registry, 25);
   const base = add("base_model", { model_name: "stabilityai/stable-diffusion-xl-base-1.0" });
   const prompt = add("prompt", { prompt: "a castle on a hill, golden hour", negative_prompt: "blurry" });
   const sampler = add("sampler", { seed: 42, guidance_scale: 7.5, image_size: "square_hd", num_images: 1 });
@@ -40,16 +40,7 @@ export function pipeline500(): WorkflowDocument {
     const wiresLeft = EDGES - edges.length - finalWires;
     // An IP-Adapter brings 3 wires, a LoRA 1: pick whichever keeps exactly EDGES reachable.
     if (wiresLeft - 3 >= nodesLeft - 1) {
-      const a = add("ip_adapter", {
-        path: "h94/IP-Adapter",
-        model_subfolder: "sdxl_models",
-        weight_name: "ip-adapter-plus_sdxl_vit-h.safetensors",
-        scale: 0.5,
-      });
-      wire(model, "model", a, "model");
-      wire(images[i % IMAGES], "image", a, "image");
-      wire(encoder, "image_encoder", a, "image_encoder");
-      model = a;
+      model = ipAdapter(model, () => images[i % IMAGES], encoder);
     } else {
       const l = add("lora", { path: `https://example.com/loras/${i}.safetensors`, scale: 0.6 });
       wire(model, "model", l, "model");

@@ -66,21 +66,28 @@ export function httpRequest(
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const headers = Array.isArray(opts.headers) ? opts.headers.flat() : opts.headers;
-    const req = request(url, { method: opts.method ?? "GET", headers: headers as never }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          rawHeaders: res.rawHeaders,
-          body: Buffer.concat(chunks).toString("utf8"),
-        }),
-      );
-      res.on("error", reject);
-    });
+    const req = request(url, { method: opts.method ?? "GET", headers: headers as never }, (res) =>
+      readAnswer(res).then(resolve, reject),
+    );
     req.on("error", reject);
     req.end(opts.body);
+  });
+}
+
+/** A node:http response read to its end: status, headers and the body as text. */
+export function readAnswer(res: IncomingMessage): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (c: Buffer) => chunks.push(c));
+    res.on("end", () =>
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        rawHeaders: res.rawHeaders,
+        body: Buffer.concat(chunks).toString("utf8"),
+      }),
+    );
+    res.on("error", reject);
   });
 }
 

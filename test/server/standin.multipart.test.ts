@@ -19,15 +19,20 @@ afterAll(() => srv.close());
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-async function initiate(): Promise<{ upload_url: string; file_url: string }> {
-  const res = await fetch(srv.proxyUrl, {
+/** Asks the stand-in, through the proxy at `proxyUrl`, to start a multipart upload of `fileName`. */
+function startUpload(proxyUrl: string, fileName: string): Promise<Response> {
+  return fetch(proxyUrl, {
     method: "POST",
     headers: {
       "content-type": "application/json",
       "x-fal-target-url": "https://rest.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3",
     },
-    body: JSON.stringify({ content_type: "application/octet-stream", file_name: "castle.safetensors" }),
+    body: JSON.stringify({ content_type: "application/octet-stream", file_name: fileName }),
   });
+}
+
+async function initiate(): Promise<{ upload_url: string; file_url: string }> {
+  const res = await startUpload(srv.proxyUrl, "castle.safetensors");
   expect(res.status).toBe(200);
   return (await res.json()) as { upload_url: string; file_url: string };
 }
@@ -96,14 +101,7 @@ describe("EXE-08 stand-in multipart upload", () => {
       standinOptions: { multipart: { maxPartBytes: 1024, maxMultipartBytes: 1536 } },
     });
     try {
-      const res = await fetch(small.proxyUrl, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-fal-target-url": "https://rest.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3",
-        },
-        body: JSON.stringify({ content_type: "application/octet-stream", file_name: "x.safetensors" }),
-      });
+      const res = await startUpload(small.proxyUrl, "x.safetensors");
       const { upload_url } = (await res.json()) as { upload_url: string };
       expect((await httpRequest(`${upload_url}/1`, { method: "PUT", body: "x".repeat(2000) })).status).toBe(413);
       expect((await httpRequest(`${upload_url}/1`, { method: "PUT", body: "x".repeat(1000) })).status).toBe(200);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { compile } from "../../src/compiler";
 import { lessons } from "../../src/examples/lessons";
-import { loadWorkflow } from "../../src/graph";
+import { expectLoadsUnchanged } from "../graph/helpers";
 import { expandSweep } from "../../src/teach/sweep";
 import { timelineFor } from "../../src/teach/timeline";
 
@@ -22,9 +22,7 @@ describe("lessons", () => {
   it.each(lessons.map((l) => [l.id, l] as const))(
     "%s loads unchanged and compiles with no errors and no family mismatch",
     (_id, l) => {
-      const loaded = loadWorkflow(JSON.stringify(l.document), registry);
-      expect(loaded.ok && loaded.warnings).toEqual([]);
-      expect(loaded.ok && loaded.document).toEqual(l.document);
+      expectLoadsUnchanged(l.document);
       const r = compile(l.document, registry);
       expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
       expect(r.diagnostics.filter((d) => d.code === "model-family-mismatch")).toEqual([]);
