@@ -10,6 +10,7 @@ import { serializeWorkflow } from "../../src/graph";
 import { builds } from "./build";
 import { emptyPanePoint, framesDuring, heapMB, nodeGrabPoint, openBrowser, renderedAt, serve, sweep } from "./browser";
 import { generatePipeline } from "./compile";
+import { mouseDrag } from "../harness/browser";
 import { median, table, type BudgetCheck, type BenchOptions } from "./harness";
 
 const SIZES_FULL = [100, 500, 1_000, 2_000];
@@ -146,11 +147,10 @@ async function cullingKeepsState(url: string): Promise<{ pass: boolean; detail: 
     // Each drag starts on empty pane found afresh: after a pan, the old point may be on a node.
     const pan = async (dx: number) => {
       const pane = await emptyPanePoint(page);
-      await page.mouse.move(pane.x, pane.y);
-      await page.mouse.down();
-      await page.mouse.move(pane.x + dx / 2, pane.y, { steps: 5 });
-      await page.mouse.move(pane.x + dx, pane.y, { steps: 5 });
-      await page.mouse.up();
+      await mouseDrag(page, pane, [
+        { x: pane.x + dx / 2, y: pane.y, steps: 5 },
+        { x: pane.x + dx, y: pane.y, steps: 5 },
+      ]);
     };
     await pan(-600);
     await pan(-600);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
-import type { TestBrowser } from "../harness/browser";
+import { mouseDrag, type TestBrowser } from "../harness/browser";
 import { serializeWorkflow, type WorkflowDocument } from "../../src/graph";
 import { generatePipeline } from "../bench/compile";
 import { LAPTOP_SIZES, dropFile, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
@@ -52,11 +52,10 @@ const viewX = (page: Page) =>
 /** Drags the empty canvas `dx` px sideways (a pan, as a user makes it). */
 async function pan(page: Page, dx: number) {
   const from = await emptyPoint(page);
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + dx / 2, from.y, { steps: 6 });
-  await page.mouse.move(from.x + dx, from.y, { steps: 6 });
-  await page.mouse.up();
+  await mouseDrag(page, from, [
+    { x: from.x + dx / 2, y: from.y, steps: 6 },
+    { x: from.x + dx, y: from.y, steps: 6 },
+  ]);
 }
 
 /**

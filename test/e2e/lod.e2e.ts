@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { mouseDrag, screenshot, type TestBrowser } from "../harness/browser";
 import { serializeWorkflow } from "../../src/graph";
 import { generatePipeline } from "../bench/compile";
 import { LAPTOP_SIZES, dropFile, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
@@ -313,10 +313,7 @@ describe("the runs drawer leaves a moved view alone", () => {
       await settled(page);
       const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
       const from = { x: pane.x + pane.width - 80, y: pane.y + 30 };
-      await page.mouse.move(from.x, from.y);
-      await page.mouse.down();
-      await page.mouse.move(from.x - 90, from.y + 40, { steps: 8 });
-      await page.mouse.up();
+      await mouseDrag(page, from, [{ x: from.x - 90, y: from.y + 40, steps: 8 }]);
       await settled(page);
       // Where each node's corner is on screen, and the view's zoom: a re-fit would change both. Node
       // sizes are left out, because the Sampler grows by its result preview after the run.

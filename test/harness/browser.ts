@@ -76,3 +76,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: false }).catch(() => undefined);
   return file;
 }
+
+/** A point on the page, with the number of mouse moves it takes to get there from the last one. */
+export interface DragStep {
+  x: number;
+  y: number;
+  steps?: number;
+}
+
+/** A drag as a user makes it: press the left button at `from`, move through `path`, let go. */
+export async function mouseDrag(page: Page, from: { x: number; y: number }, path: readonly DragStep[]): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (const p of path) await page.mouse.move(p.x, p.y, { steps: p.steps ?? 1 });
+  await page.mouse.up();
+}
