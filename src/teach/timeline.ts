@@ -53,25 +53,22 @@ export interface Timeline {
   guidanceScale?: number;
   /** In the order of the request's controlnets[] (nearest the prompt first). */
   controlNets: ControlNetBar[];
-  /** ControlNets on the chain left out of `controlNets` (beyond the `bars` asked for). */
-  moreControlNets: number;
   notes: string[];
 }
 
 /**
  * Builds the timeline of one Sampler output.
  * Throws when `samplerId` is not a Sampler output in the document (a programmer error).
- * `bars`: at most this many ControlNets get a bar (nearest the prompt first); the rest are counted.
  *
  * @example
  * const t = timelineFor(doc, registry, "sampler");
  * t.controlNets[0].lastStep // last step the first ControlNet acts on
  */
-export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId: string, bars = Infinity): Timeline {
-  if (!doc.components?.length) return flatTimeline(doc, registry, samplerId, bars);
+export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId: string): Timeline {
+  if (!doc.components?.length) return flatTimeline(doc, registry, samplerId);
   // Through components: what acts on the steps may sit inside an instance, so the timeline reads
   // the opened-up graph and names each inner node by the instance that holds it on this canvas.
-  const t = flatTimeline(flattenDocument(doc).document, registry, samplerId, bars);
+  const t = flatTimeline(flattenDocument(doc).document, registry, samplerId);
   const outer = (id: string) => id.split(FLAT_SEPARATOR)[0];
   return {
     ...t,
@@ -82,7 +79,7 @@ export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId
   };
 }
 
-function flatTimeline(doc: WorkflowDocument, registry: Registry, samplerId: string, bars: number): Timeline {
+function flatTimeline(doc: WorkflowDocument, registry: Registry, samplerId: string): Timeline {
   const byId = new Map(doc.nodes.map((n) => [n.id, n] as const));
   const sampler = byId.get(samplerId);
   if (!sampler) throw new Error(`timelineFor: no node "${samplerId}" in the document`);
@@ -137,21 +134,18 @@ function flatTimeline(doc: WorkflowDocument, registry: Registry, samplerId: stri
   const runSteps = totalSteps - skippedSteps;
 
   // --- ControlNets on the conditioning chain --------------------------------------------------
-  const chain: WorkflowNode[] = [];
+  const controlNets: ControlNetBar[] = [];
   const seen = new Set<string>();
   let node = sourceOf(samplerId, "conditioning");
   while (node && !seen.has(node.id)) {
     seen.add(node.id);
     const def = registry.get(node.type);
     if (!def) break;
-    if (sendsWindow(def, registry)) chain.push(node);
+    if (sendsWindow(def, registry)) controlNets.push(controlNetBar(node, registry, notes, runSteps, skippedSteps));
     const next = def.inputs.find((p) => p.kind === "conditioning");
     node = next ? sourceOf(node.id, next.id) : undefined;
   }
-  // A bar reads and checks the node's params and names it: a canvas strip that draws six of a
-  // thousand ControlNets asks for six (each took ~0.5 ms, the whole chain a long task).
-  const shown = chain.reverse().slice(0, bars);
-  const controlNets = shown.map((n) => controlNetBar(n, registry, notes, runSteps, skippedSteps));
+  controlNets.reverse();
   if (controlNets.length && skippedSteps > 0) {
     notes.push(
       "ControlNet start and end are fractions of the steps actually run, so with image-to-image they are measured from the first step run.",
@@ -170,7 +164,6 @@ function flatTimeline(doc: WorkflowDocument, registry: Registry, samplerId: stri
     strength,
     guidanceScale: typeof g === "number" ? g : undefined,
     controlNets,
-    moreControlNets: chain.length - shown.length,
     notes: [...notes, ...schedule.warnings],
   };
 }

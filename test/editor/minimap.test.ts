@@ -56,17 +56,6 @@ function grid(count: number): InternalNode[] {
   );
 }
 
-/** A grid of `count` nodes, synced and painted once, with the recorder emptied after that paint. */
-function paintedGrid(count: number) {
-  const nodes = grid(count);
-  const layer = createMinimapLayer();
-  layer.sync(nodes, colorOf);
-  const r = recorder();
-  layer.paint(r.ctx, MAP, 150, 96);
-  r.reset();
-  return { nodes, layer, r };
-}
-
 describe("minimap layer", () => {
   it("draws every sized node's box in its colour, and bounds around them", () => {
     const layer = createMinimapLayer();
@@ -110,7 +99,12 @@ describe("minimap layer", () => {
   });
 
   it("one node moved (or measured) repaints only the nodes around it", () => {
-    const { nodes, layer, r } = paintedGrid(1000);
+    const nodes = grid(1000);
+    const layer = createMinimapLayer();
+    layer.sync(nodes, colorOf);
+    const r = recorder();
+    layer.paint(r.ctx, MAP, 150, 96);
+    r.reset();
     // Node 505 is in the middle of the grid: xyflow hands a new internal object for it, the same ones for the rest.
     const moved = [...nodes];
     moved[505] = internal({ id: "n505", x: 5 * 320 + 40, y: 5 * 280 + 30, w: 268, h: 140, color: "red" });
@@ -124,7 +118,12 @@ describe("minimap layer", () => {
   });
 
   it("a removed node is cleared; a node moved past the bounds repaints everything", () => {
-    const { nodes, layer, r } = paintedGrid(1000);
+    const nodes = grid(1000);
+    const layer = createMinimapLayer();
+    layer.sync(nodes, colorOf);
+    const r = recorder();
+    layer.paint(r.ctx, MAP, 150, 96);
+    r.reset();
     layer.sync(
       nodes.filter((n) => n.id !== "n505"),
       colorOf,
@@ -169,6 +168,30 @@ describe("minimap layer", () => {
     expect(r.fills[0]).toEqual({ color: "#22c55e30", rects: ["-40,-60,400,320"] });
     r.reset();
     layer.syncFrames([]);
+    layer.paint(r.ctx, MAP, 150, 96);
+    expect(r.fills.map((f) => f.color)).toEqual(["red"]);
+    expect(layer.bounds).toEqual({ x: 0, y: 0, width: 100, height: 50 });
+  });
+
+  it("draws reroute points over the nodes in their wire's colour; a moved one repaints, the bounds reach it", () => {
+    const layer = createMinimapLayer();
+    layer.sync([internal({ id: "a", x: 0, y: 0, w: 100, h: 50, color: "red" })], colorOf);
+    layer.syncDots([{ x: 300, y: 200, color: "#a855f7" }]);
+    const r = recorder();
+    layer.paint(r.ctx, MAP, 150, 96);
+    expect(r.fills.map((f) => f.color)).toEqual(["red", "#a855f7"]);
+    // Layer pixels: (300 - -100) × 0.01 = 4, a 5-pixel square around it.
+    expect(r.fills[1].rects).toEqual(["1.5,0.5,5,5"]);
+    expect(layer.bounds).toEqual({ x: 0, y: 0, width: 300, height: 200 });
+    r.reset();
+    expect(layer.paint(r.ctx, MAP, 150, 96)).toBe(0);
+    layer.syncDots([{ x: 300, y: 200, color: "#a855f7" }]);
+    expect(layer.paint(r.ctx, MAP, 150, 96)).toBe(0);
+    layer.syncDots([{ x: 100, y: 200, color: "#a855f7" }]);
+    layer.paint(r.ctx, MAP, 150, 96);
+    expect(r.fills.at(-1)).toEqual({ color: "#a855f7", rects: ["-0.5,0.5,5,5"] });
+    r.reset();
+    layer.syncDots([]);
     layer.paint(r.ctx, MAP, 150, 96);
     expect(r.fills.map((f) => f.color)).toEqual(["red"]);
     expect(layer.bounds).toEqual({ x: 0, y: 0, width: 100, height: 50 });

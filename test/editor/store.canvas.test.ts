@@ -138,4 +138,19 @@ describe("groups", () => {
     expect(s.getState().document).not.toHaveProperty("groups");
     expect(s.getState().document.nodes).toHaveLength(3);
   });
+
+  it("carry the groups nested in them in the same step", () => {
+    const { s, base } = starter();
+    const outer = s.addGroup({ x: -100, y: -100, width: 800, height: 600 }, "Outer");
+    const inner = s.addGroup({ x: -20, y: -40, width: 340, height: 200 }, "Inner");
+    const apart = s.addGroup({ x: 2000, y: 0, width: 100, height: 100 }, "Apart");
+    s.moveGroup(outer, { x: 10, y: 20 }, [base], [inner]);
+    const bounds = (id: string) => s.getState().document.groups!.find((g) => g.id === id)!.bounds;
+    expect(bounds(outer)).toMatchObject({ x: -90, y: -80 });
+    expect(bounds(inner)).toMatchObject({ x: -10, y: -20, width: 340, height: 200 });
+    expect(bounds(apart)).toMatchObject({ x: 2000, y: 0 });
+    s.undo();
+    expect(bounds(outer)).toMatchObject({ x: -100, y: -100 });
+    expect(bounds(inner)).toMatchObject({ x: -20, y: -40 });
+  });
 });

@@ -8,7 +8,6 @@ import { useReactFlow, ViewportPortal } from "@xyflow/react";
 import type { WorkflowGroup, WorkflowNode } from "../../graph";
 import type { Editor } from "../store/editor";
 import { useEditor, useEditorInstance } from "../store/react";
-import { useCornerDrag } from "../kit/useCornerDrag";
 import { GROUP_COLORS } from "../store/canvasCommands";
 import { canvasUiOf, useCanvasUi } from "./canvasUi";
 import { nodeRect, type Rect } from "./place";
@@ -83,6 +82,21 @@ function nodesInside(editor: Editor, b: Rect): string[] {
     .map((n) => n.id);
 }
 
+/**
+ * The groups nested in frame `b` (other than `id`): those whose frame lies wholly inside it, as
+ * ComfyUI nests them. They move with it; their members already do, their middles being inside.
+ */
+function groupsInside(editor: Editor, id: string, b: Rect): string[] {
+  return (editor.store.getState().view.groups ?? [])
+    .filter((g) => {
+      const r = g.bounds;
+      return (
+        g.id !== id && r.x >= b.x && r.y >= b.y && r.x + r.width <= b.x + b.width && r.y + r.height <= b.y + b.height
+      );
+    })
+    .map((g) => g.id);
+}
+
 /** Every group of the view, behind the nodes and wires. */
 export function GroupsLayer() {
   const groups = useEditor((s) => s.view.groups);
@@ -114,14 +128,17 @@ function useCanvasSelectionSync() {
   );
 }
 
-type Grab = { x: number; y: number; moved: boolean; nodes: string[] };
+type Grab = { x: number; y: number; moved: boolean; nodes: string[]; groups: string[] };
 
 function GroupFrame({ group }: { group: WorkflowGroup }) {
   const editor = useEditorInstance();
   const ui = canvasUiOf(editor);
   const flow = useReactFlow();
   const selected = useCanvasUi((s) => s.group === group.id);
-  const drag = useCanvasUi((s) => (s.groupDrag?.id === group.id ? s.groupDrag : null));
+  // Its own drag, or that of a group it is nested in.
+  const drag = useCanvasUi((s) =>
+    s.groupDrag && (s.groupDrag.id === group.id || s.groupDrag.groups?.includes(group.id)) ? s.groupDrag : null,
+  );
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   const grab = useRef<Grab | null>(null);
   const b = group.bounds;
@@ -138,7 +155,8 @@ function GroupFrame({ group }: { group: WorkflowGroup }) {
     e.stopPropagation();
     e.currentTarget.setPointerCapture(e.pointerId);
     select();
-    grab.current = { x: e.clientX, y: e.clientY, moved: false, nodes: nodesInside(editor, b) };
+    const [nodes, groups] = [nodesInside(editor, b), groupsInside(editor, group.id, b)];
+    grab.current = { x: e.clientX, y: e.clientY, moved: false, nodes, groups };
   };
   const onTitleMove = (e: ReactPointerEvent<HTMLDivElement>) => {
     const g = grab.current;
@@ -147,7 +165,14 @@ function GroupFrame({ group }: { group: WorkflowGroup }) {
     g.moved = true;
     const z = flow.getZoom();
     ui.set({
-      groupDrag: { id: group.id, from: b, dx: (e.clientX - g.x) / z, dy: (e.clientY - g.y) / z, nodes: g.nodes },
+      groupDrag: {
+        id: group.id,
+        from: b,
+        dx: (e.clientX - g.x) / z,
+        dy: (e.clientY - g.y) / z,
+        nodes: g.nodes,
+        groups: g.groups,
+      },
     });
   };
   const onTitleUp = () => {
@@ -155,7 +180,7 @@ function GroupFrame({ group }: { group: WorkflowGroup }) {
     grab.current = null;
     const d = ui.get().groupDrag;
     if (!g?.moved || !d) return;
-    editor.store.moveGroup(group.id, { x: d.dx, y: d.dy }, d.nodes);
+    editor.store.moveGroup(group.id, { x: d.dx, y: d.dy }, d.nodes, d.groups);
     ui.set({ groupDrag: null });
   };
   const resize = useResize(group, setSize);
@@ -194,7 +219,10 @@ function GroupFrame({ group }: { group: WorkflowGroup }) {
         className="group-resize nopan nodrag"
         aria-label="Resize group"
         title="Drag to resize the group"
-        {...resize}
+        onPointerDown={resize.down}
+        onPointerMove={resize.move}
+        onPointerUp={resize.up}
+        onPointerCancel={resize.up}
       />
     </div>
   );
@@ -204,22 +232,34 @@ function GroupFrame({ group }: { group: WorkflowGroup }) {
 function useResize(group: WorkflowGroup, setSize: (s: { width: number; height: number } | null) => void) {
   const editor = useEditorInstance();
   const flow = useReactFlow();
-  return useCornerDrag({
-    start: () => null,
-    move(dx, dy) {
+  const start = useRef<{ x: number; y: number } | null>(null);
+  const last = useRef<{ width: number; height: number } | null>(null);
+  return {
+    down(e: ReactPointerEvent<HTMLDivElement>) {
+      if (e.button !== 0) return;
+      e.stopPropagation();
+      e.currentTarget.setPointerCapture(e.pointerId);
+      start.current = { x: e.clientX, y: e.clientY };
+      last.current = null;
+    },
+    move(e: ReactPointerEvent<HTMLDivElement>) {
+      if (!start.current) return;
       const z = flow.getZoom();
       const size = {
-        width: Math.max(MIN_W, group.bounds.width + dx / z),
-        height: Math.max(MIN_H, group.bounds.height + dy / z),
+        width: Math.max(MIN_W, group.bounds.width + (e.clientX - start.current.x) / z),
+        height: Math.max(MIN_H, group.bounds.height + (e.clientY - start.current.y) / z),
       };
+      last.current = size;
       setSize(size);
-      return size;
     },
-    end(size) {
+    up() {
+      start.current = null;
+      const size = last.current;
+      last.current = null;
       setSize(null);
       if (size) editor.store.updateGroup(group.id, { bounds: { ...group.bounds, ...size } });
     },
-  });
+  };
 }
 
 function GroupTitle({ group }: { group: WorkflowGroup }) {

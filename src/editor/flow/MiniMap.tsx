@@ -9,10 +9,17 @@
 import { memo, useEffect, useRef } from "react";
 import { Panel, useStore, useStoreApi, type InternalNode, type Node, type ReactFlowState } from "@xyflow/react";
 import { getBoundsOfRects, XYMinimap, type Rect, type XYMinimapInstance } from "@xyflow/system";
-import { createMinimapLayer, minimapViewBox, type MinimapFrame, type MinimapLayer } from "./minimapLayer";
+import {
+  createMinimapLayer,
+  minimapViewBox,
+  type MinimapDot,
+  type MinimapFrame,
+  type MinimapLayer,
+} from "./minimapLayer";
+import type { Registry, WorkflowEdge, WorkflowNode } from "../../graph";
 import { useEditorInstance } from "../store/react";
 import { useCanvasView, type Layout } from "./view";
-import type { FarGeometry } from "./farGeometry";
+import { wireColor, type FarGeometry } from "./farGeometry";
 
 interface Props {
   /** Fill colour for a node. */
@@ -47,7 +54,11 @@ export const MiniMap = memo(function MiniMap({ nodeColor, width, height, margin,
     if (!el) return;
     const groups: GroupSource = {
       get: () => editor.store.getState().view.groups ?? [],
-      subscribe: (fn) => editor.store.subscribe((s, prev) => void (s.view.groups !== prev.view.groups && fn())),
+      dots: () => rerouteDots(editor.store.registry, editor.store.getState().view),
+      subscribe: (fn) =>
+        editor.store.subscribe((s, prev) => {
+          if (s.view.groups !== prev.view.groups || s.view.edges !== prev.view.edges) fn();
+        }),
     };
     return drawMinimap(el, store, layout, groups, { nodeColor, width, height, maskColor }, viewScale);
   }, [store, layout, editor, nodeColor, width, height, maskColor]);
@@ -97,17 +108,31 @@ export const MiniMap = memo(function MiniMap({ nodeColor, width, height, margin,
 });
 
 type Store = ReturnType<typeof useStoreApi>;
-/** The document's groups, drawn as frames under the nodes, and word when they change. */
+/** The document's groups, drawn as frames under the nodes, its reroute points, and word when they change. */
 interface GroupSource {
   get(): readonly MinimapFrame[];
+  dots(): readonly MinimapDot[];
   subscribe(fn: () => void): () => void;
+}
+
+/** Every reroute point of the document, in its wire's colour (the source port's kind). */
+function rerouteDots(registry: Registry, view: { nodes: readonly WorkflowNode[]; edges: readonly WorkflowEdge[] }) {
+  const out: MinimapDot[] = [];
+  const rerouted = view.edges.filter((e) => e.reroutes?.length);
+  if (!rerouted.length) return out;
+  const byId = new Map(view.nodes.map((n) => [n.id, n]));
+  for (const e of rerouted) {
+    const color = wireColor(registry, byId.get(e.source), e.sourceHandle);
+    for (const p of e.reroutes!) out.push({ x: p.x, y: p.y, color });
+  }
+  return out;
 }
 
 /**
  * Keeps `el` showing the nodes and the view: the node layer is brought up to date (once a frame at
  * most) after any change to xyflow's state other than a pan or zoom, which only moves the mask.
- * The groups' frames are drawn under the nodes. `data-nodes` and `data-groups` on the canvas say
- * how many nodes and frames are drawn. Returns the teardown.
+ * The groups' frames are drawn under the nodes, reroute points over them. `data-nodes`,
+ * `data-groups` and `data-reroutes` on the canvas say how many of each are drawn. Returns the teardown.
  */
 function drawMinimap(
   el: HTMLCanvasElement,
@@ -143,8 +168,11 @@ function drawMinimap(
       else layer.sync(s.nodeLookup.values(), o.nodeColor);
       const frames = groups.get();
       layer.syncFrames(frames);
+      const dots = groups.dots();
+      layer.syncDots(dots);
       el.dataset.nodes = String(layer.count);
       el.dataset.groups = String(frames.length);
+      el.dataset.reroutes = String(dots.length);
     }
     const view = viewOf(s);
     const bounds = layer.bounds;

@@ -4,6 +4,7 @@ import type { XY } from "../../graph";
 import type { FarGeometry } from "./farGeometry";
 import { useEditor } from "../store/react";
 import { drawNodes, strokeWires, traceWires } from "./drawFar";
+import { drawRerouteDots } from "./farFrames";
 import { viewBox, type Box } from "./nearWires";
 import type { NearWires } from "./WireLayer";
 
@@ -32,7 +33,8 @@ export function WireLayer({ near }: { near: NearWires }) {
     const { g, handed, shown } = near;
     const at = (i: number): XY => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
     const seen = viewBox({ x: tx, y: ty, zoom: k }, { width, height });
-    const paths = traceWires(g, seen, at, handed);
+    const skip = drawnByXyflow(g, handed, seen);
+    const paths = traceWires(g, seen, at, skip);
     el.dataset.drawn = String(g.wires.length - handed.size);
     // Near the view xyflow holds everything, so most pan frames have nothing to draw here. A
     // blank canvas is hidden and left alone: drawing it cleared cost a full-size canvas upload
@@ -47,6 +49,8 @@ export function WireLayer({ near }: { near: NearWires }) {
     ctx.setTransform(k * dpr, 0, 0, k * dpr, tx * dpr, ty * dpr);
     // xyflow's wires: 2 graph px at 85% (styles.css).
     strokeWires(ctx, paths, 2, 0.85);
+    // Scaled with the graph (zoom 1's size), as xyflow's own points are.
+    drawRerouteDots(ctx, g, 1, seen, skip);
     const drawn = drawNodes(ctx, g, seen, k, at, selected, shown, true);
     ctx.restore();
     el.dataset.nodes = String(drawn.length);
@@ -87,4 +91,27 @@ function anyNodeIn(g: FarGeometry, area: Box, skip: ReadonlySet<number>): boolea
     if (x <= area.x1 && x + rects[o + 2] >= area.x0 && y <= area.y1 && y + rects[o + 3] >= area.y0) return true;
   }
   return false;
+}
+
+/**
+ * The handed wires xyflow draws. It culls a wire whose two nodes' box is off screen
+ * (onlyRenderVisibleElements), though its reroute points may bring it on screen: such a wire is
+ * drawn here, through its points.
+ */
+function drawnByXyflow(g: FarGeometry, handed: ReadonlySet<string>, seen: Box): ReadonlySet<string> {
+  let out: Set<string> | null = null;
+  const { rects: r } = g;
+  for (const w of g.wires) {
+    if (!w.via?.length || !handed.has(w.id)) continue;
+    const [s, t] = [w.s * 4, w.t * 4];
+    const box = {
+      x0: Math.min(r[s], r[t]),
+      y0: Math.min(r[s + 1], r[t + 1]),
+      x1: Math.max(r[s] + r[s + 2], r[t] + r[t + 2]),
+      y1: Math.max(r[s + 1] + r[s + 3], r[t + 1] + r[t + 3]),
+    };
+    if (box.x0 < seen.x1 && box.x1 > seen.x0 && box.y0 < seen.y1 && box.y1 > seen.y0) continue;
+    (out ??= new Set(handed)).delete(w.id);
+  }
+  return out ?? handed;
 }

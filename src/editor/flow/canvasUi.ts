@@ -32,9 +32,16 @@ export interface CanvasUiState {
   rerouteDrag: { wire: string; index: number; at: XY } | null;
   /**
    * A group being moved (by dx, dy from `from`, its frame when the drag began) with the nodes
-   * inside it; or resized (`size`). Drawn so until the drop puts it in the document.
+   * and the nested groups (`groups`) inside it. Drawn so until the drop puts it in the document.
    */
-  groupDrag: { id: string; from: WorkflowGroup["bounds"]; dx: number; dy: number; nodes: readonly string[] } | null;
+  groupDrag: {
+    id: string;
+    from: WorkflowGroup["bounds"];
+    dx: number;
+    dy: number;
+    nodes: readonly string[];
+    groups?: readonly string[];
+  } | null;
 }
 
 const canvasUiPart = definePart("canvasUi", (): UiStore<CanvasUiState> =>

@@ -2,7 +2,8 @@ import type { Edge, Node } from "@xyflow/react";
 import { estimatedHandles, estimatedSize } from "./sizes";
 import type { CanvasView } from "./view";
 import { isPortStandIn } from "../store/scope";
-import { PORT_KIND_INFO, type Registry, type WorkflowEdge, type WorkflowNode, type XY } from "../../graph";
+import type { Registry, WorkflowEdge, WorkflowNode, XY } from "../../graph";
+import { wireColor } from "./farGeometry";
 
 /**
  * Only what never changes for a node id: the node's params are read from the editor store by the
@@ -186,9 +187,7 @@ export function createEdgeDeriver(registry: Registry) {
       const prev = cache.get(e.id);
       let entry = prev;
       if (!prev || prev.src !== e || prev.selected !== sel || prev.bypassed !== bypassed) {
-        const srcNode = types.get(e.source);
-        const kind = srcNode && registry.get(srcNode.type)?.outputs.find((p) => p.id === e.sourceHandle)?.kind;
-        const color = kind ? PORT_KIND_INFO[kind].color : "#888";
+        const color = wireColor(registry, types.get(e.source), e.sourceHandle);
         entry = {
           src: e,
           selected: sel,

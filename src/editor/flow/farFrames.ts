@@ -14,7 +14,7 @@ import type { Box } from "./nearWires";
 export interface FarFrames {
   groups: readonly WorkflowGroup[];
   selected: string | null;
-  drag: { id: string; dx: number; dy: number } | null;
+  drag: { id: string; dx: number; dy: number; groups?: readonly string[] } | null;
 }
 
 /** Screen px, as the DOM title bar far out (comforts.css .group-title). */
@@ -23,9 +23,10 @@ const TITLE_PX = 16;
 const PAD_PX = 12;
 const PANEL = "#13161b";
 
-/** Where group `g` is drawn: its bounds, moved while its title is dragged. */
+/** Where group `g` is drawn: its bounds, moved while its title (or that of a group it is nested in) is dragged. */
 export function frameBox(g: WorkflowGroup, drag: FarFrames["drag"]): WorkflowGroup["bounds"] {
-  return drag?.id === g.id ? { ...g.bounds, x: g.bounds.x + drag.dx, y: g.bounds.y + drag.dy } : g.bounds;
+  const moving = drag && (drag.id === g.id || drag.groups?.includes(g.id));
+  return moving ? { ...g.bounds, x: g.bounds.x + drag.dx, y: g.bounds.y + drag.dy } : g.bounds;
 }
 
 /** The title bar of a frame at zoom `k`: on the frame's top, reaching BAR_PX screen px up from 34 graph px below it. */
@@ -52,8 +53,18 @@ export function framesBounds(f: FarFrames | undefined, k: number): Box | null {
   return { x0, y0, x1, y1 };
 }
 
-/** Every frame meeting `area`: a tinted body, its border, and the title bar with its title. */
-export function drawFrames(ctx: CanvasRenderingContext2D, f: FarFrames | undefined, k: number, area: Box): void {
+/**
+ * Every frame meeting `area`: its tinted body and border (`part` "body", under the wires and
+ * nodes), or its title bar with the title ("bar", over them: the bar takes the press there, so it
+ * shows there too; far out it reaches over the nodes just above the frame).
+ */
+export function drawFrames(
+  ctx: CanvasRenderingContext2D,
+  f: FarFrames | undefined,
+  k: number,
+  area: Box,
+  part: "body" | "bar",
+): void {
   if (!f?.groups.length) return;
   ctx.save();
   ctx.font = `600 ${TITLE_PX / k}px system-ui, -apple-system, "Segoe UI", sans-serif`;
@@ -62,10 +73,17 @@ export function drawFrames(ctx: CanvasRenderingContext2D, f: FarFrames | undefin
     const b = frameBox(g, f.drag);
     const bar = titleBar(b, k);
     if (b.x > area.x1 || b.x + b.width < area.x0 || bar.y > area.y1 || b.y + b.height < area.y0) continue;
-    ctx.globalAlpha = 0.12;
-    ctx.fillStyle = g.color;
-    ctx.fillRect(b.x, b.y, b.width, b.height);
-    ctx.globalAlpha = 1;
+    if (part === "body") {
+      ctx.globalAlpha = 0.12;
+      ctx.fillStyle = g.color;
+      ctx.fillRect(b.x, b.y, b.width, b.height);
+      ctx.globalAlpha = g.id === f.selected ? 1 : 0.7;
+      ctx.strokeStyle = g.color;
+      ctx.lineWidth = (g.id === f.selected ? 3 : 1.5) / k;
+      ctx.strokeRect(b.x, bar.y, b.width, b.y + b.height - bar.y);
+      ctx.globalAlpha = 1;
+      continue;
+    }
     ctx.fillStyle = PANEL;
     ctx.fillRect(bar.x, bar.y, bar.width, bar.height);
     ctx.globalAlpha = 0.45;
@@ -74,7 +92,7 @@ export function drawFrames(ctx: CanvasRenderingContext2D, f: FarFrames | undefin
     ctx.globalAlpha = g.id === f.selected ? 1 : 0.7;
     ctx.strokeStyle = g.color;
     ctx.lineWidth = (g.id === f.selected ? 3 : 1.5) / k;
-    ctx.strokeRect(b.x, bar.y, b.width, b.y + b.height - bar.y);
+    ctx.strokeRect(bar.x, bar.y, bar.width, bar.height);
     ctx.globalAlpha = 1;
     ctx.fillStyle = "#fff";
     const room = b.width - (2 * PAD_PX) / k;
@@ -99,12 +117,18 @@ function fitted(ctx: CanvasRenderingContext2D, text: string, width: number): str
 /** Screen px of a reroute dot's radius: the DOM point is 12 px across. */
 const DOT_PX = 5;
 
-/** A dot in the wire's colour at each reroute point inside `area`. */
-export function drawRerouteDots(ctx: CanvasRenderingContext2D, g: FarGeometry, k: number, area: Box): void {
+/** A dot in the wire's colour at each reroute point inside `area`, but on the wires of `skip` (xyflow draws those). */
+export function drawRerouteDots(
+  ctx: CanvasRenderingContext2D,
+  g: FarGeometry,
+  k: number,
+  area: Box,
+  skip?: ReadonlySet<string>,
+): void {
   const r = DOT_PX / k;
   const byColor = new Map<string, XY[]>();
   for (const w of g.wires)
-    for (const p of w.via ?? []) {
+    for (const p of (!skip?.has(w.id) && w.via) || []) {
       if (p.x < area.x0 - r || p.x > area.x1 + r || p.y < area.y0 - r || p.y > area.y1 + r) continue;
       let list = byColor.get(w.color);
       if (!list) byColor.set(w.color, (list = []));

@@ -75,6 +75,12 @@ export function farGeometry(
   return { ids, rects, colors, titles, glance, index, wires };
 }
 
+/** A wire's colour: its source port's kind's, grey when the node or port is unknown. */
+export function wireColor(registry: Registry, source: WorkflowNode | undefined, handle: string): string {
+  const kind = source && registry.get(source.type)?.outputs.find((p) => p.id === handle)?.kind;
+  return kind ? PORT_KIND_INFO[kind].color : "#888";
+}
+
 /** The node under graph point `p`, topmost (last drawn) first; -1 for none. */
 export function nodeAt(g: FarGeometry, p: XY, moved?: ReadonlyMap<number, XY>): number {
   for (let i = g.ids.length - 1; i >= 0; i--) {

@@ -39,6 +39,15 @@ export interface MinimapFrame {
 }
 type FrameBox = Omit<Box, "src" | "seen">;
 
+/** A reroute point on a wire (docs/canvas.md#reroute-points), drawn over the nodes in its wire's colour. */
+export interface MinimapDot {
+  x: number;
+  y: number;
+  color: string;
+}
+/** A dot's side in layer pixels: the point itself (12 graph px) is under a pixel on most minimaps. */
+const DOT_PX = 5;
+
 /** Where world coordinates land on the layer: `px = (world - x) * scale`. */
 export interface LayerMap {
   x: number;
@@ -71,6 +80,7 @@ export function minimapViewBox(box: Rect, width: number, height: number): Rect &
 export function createMinimapLayer() {
   const boxes = new Map<string, Box>();
   const frames = new Map<string, FrameBox>();
+  const dots = createDotSet();
   let generation = 0;
   let bounds: Rect | null = null;
   let nodeBounds: Rect | null = null;
@@ -81,17 +91,7 @@ export function createMinimapLayer() {
   let painted: { map: LayerMap; w: number; h: number } | null = null;
 
   const touch = (b: { x: number; y: number; w: number; h: number }) => {
-    if (!dirty) dirty = { x: b.x, y: b.y, width: b.w, height: b.h };
-    else {
-      const x = Math.min(dirty.x, b.x);
-      const y = Math.min(dirty.y, b.y);
-      dirty = {
-        x,
-        y,
-        width: Math.max(dirty.x + dirty.width, b.x + b.w) - x,
-        height: Math.max(dirty.y + dirty.height, b.y + b.h) - y,
-      };
-    }
+    dirty = union(dirty, { x: b.x, y: b.y, width: b.w, height: b.h });
   };
 
   /**
@@ -141,8 +141,15 @@ export function createMinimapLayer() {
     joinBounds();
   }
 
+  /** Takes the reroute points as they are now; any change repaints everything (they change rarely). */
+  function syncDots(next: readonly MinimapDot[]): void {
+    if (!dots.sync(next)) return;
+    full = true;
+    joinBounds();
+  }
+
   function joinBounds() {
-    const next = union(nodeBounds, frameBounds);
+    const next = union(union(nodeBounds, frameBounds), dots.bounds);
     if (!sameRect(next, bounds)) full = true;
     bounds = next;
   }
@@ -165,6 +172,7 @@ export function createMinimapLayer() {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const drawn = draw(ctx, boxes, frames, map, null);
+    dots.draw(ctx, map);
     painted = { map, w, h };
     full = false;
     dirty = null;
@@ -191,6 +199,7 @@ export function createMinimapLayer() {
       height: (y1 - y0) / map.scale,
     };
     const drawn = draw(ctx, boxes, frames, map, world);
+    dots.draw(ctx, map);
     ctx.restore();
     dirty = null;
     return drawn;
@@ -199,6 +208,7 @@ export function createMinimapLayer() {
   return {
     sync,
     syncFrames,
+    syncDots,
     paint,
     /** The drawn nodes' bounds, or null when there is nothing to draw. */
     get bounds() {
@@ -297,6 +307,48 @@ function draw(
   }
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   return drawn;
+}
+
+/** The reroute points, and the box around them. */
+function createDotSet() {
+  let dots: readonly MinimapDot[] = [];
+  let bounds: Rect | null = null;
+  return {
+    /** Takes the points as they are now; false when they are the same as before. */
+    sync(next: readonly MinimapDot[]): boolean {
+      const same =
+        next.length === dots.length &&
+        next.every((d, i) => d.x === dots[i].x && d.y === dots[i].y && d.color === dots[i].color);
+      if (same) return false;
+      dots = next;
+      bounds = null;
+      for (const d of dots) bounds = union(bounds, { x: d.x, y: d.y, width: 0, height: 0 });
+      return true;
+    },
+    get bounds() {
+      return bounds;
+    },
+    draw: (ctx: Paint, map: LayerMap) => drawDots(ctx, dots, map),
+  };
+}
+
+/** Each reroute point as a square DOT_PX across, centred on it, one fill per colour. */
+function drawDots(ctx: Paint, dots: readonly MinimapDot[], map: LayerMap): void {
+  if (!dots.length) return;
+  const byColor = new Map<string, MinimapDot[]>();
+  for (const d of dots) {
+    let list = byColor.get(d.color);
+    if (!list) byColor.set(d.color, (list = []));
+    list.push(d);
+  }
+  const r = DOT_PX / 2;
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  for (const [color, list] of byColor) {
+    ctx.fillStyle = color;
+    ctx.beginPath();
+    for (const d of list) ctx.rect((d.x - map.x) * map.scale - r, (d.y - map.y) * map.scale - r, DOT_PX, DOT_PX);
+    ctx.fill();
+  }
 }
 
 function union(a: Rect | null, b: Rect | null): Rect | null {

@@ -37,25 +37,22 @@ export interface Layout {
   subscribe(fn: () => void): () => void;
 }
 
-/** One value and who listens to it; setting the value it already has tells nobody. */
-function createCell<T>(initial: T) {
+function createLayout(): Layout {
   const listeners = new Set<() => void>();
-  let value = initial;
+  let g: FarGeometry | null = null;
   return {
-    get: () => value,
-    set(next: T) {
-      if (next === value) return;
-      value = next;
+    get: () => g,
+    set(next) {
+      if (next === g) return;
+      g = next;
       for (const fn of [...listeners]) fn();
     },
-    subscribe(fn: () => void) {
+    subscribe(fn) {
       listeners.add(fn);
       return () => void listeners.delete(fn);
     },
   };
 }
-
-const createLayout = (): Layout => createCell<FarGeometry | null>(null);
 
 export interface Motion {
   readonly moving: boolean;
@@ -121,13 +118,21 @@ function createPlacing(): Placing {
 }
 
 function createMotion(): Motion {
-  const cell = createCell(false);
+  const listeners = new Set<() => void>();
+  let moving = false;
   return {
     get moving() {
-      return cell.get();
+      return moving;
     },
-    set: cell.set,
-    subscribe: cell.subscribe,
+    set(m) {
+      if (m === moving) return;
+      moving = m;
+      for (const fn of [...listeners]) fn();
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
   };
 }
 

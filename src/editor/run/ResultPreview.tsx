@@ -1,5 +1,4 @@
-import { useLayoutEffect, useRef, useState } from "react";
-import { useCornerDrag } from "../kit/useCornerDrag";
+import { useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
 import { definePart } from "../store/editor";
 import { usePart } from "../store/react";
 import { useRunUiApi } from "./actions";
@@ -101,7 +100,10 @@ export function ResultPreview({ run, nodeId }: { run: RunRecord; nodeId: string 
         role="separator"
         aria-label="Resize the preview"
         title="Drag to resize the preview"
-        {...resize}
+        onPointerDown={resize.down}
+        onPointerMove={resize.move}
+        onPointerUp={resize.up}
+        onPointerCancel={resize.up}
       />
     </div>
   );
@@ -112,22 +114,31 @@ export function ResultPreview({ run, nodeId }: { run: RunRecord; nodeId: string 
  * canvas units, so the zoom is read off the element itself (its drawn width over its own width).
  */
 function useCornerResize(size: Size, set: (s: Size, done: boolean) => void) {
+  const start = useRef<{ x: number; y: number; size: Size; scale: number } | null>(null);
+  const last = useRef<Size | null>(null);
   const clamp = (v: number) => Math.round(Math.max(MIN, Math.min(MAX, v)));
-  return useCornerDrag({
-    start(corner) {
-      const box = corner.parentElement!;
-      return { size, scale: box.getBoundingClientRect().width / box.offsetWidth || 1 };
+  return {
+    down(e: ReactPointerEvent<HTMLDivElement>) {
+      if (e.button !== 0) return;
+      e.stopPropagation();
+      e.currentTarget.setPointerCapture(e.pointerId);
+      const box = e.currentTarget.parentElement!;
+      const scale = box.getBoundingClientRect().width / box.offsetWidth || 1;
+      start.current = { x: e.clientX, y: e.clientY, size, scale };
     },
-    move(dx, dy, from) {
-      const next = {
-        width: clamp(from.size.width + dx / from.scale),
-        height: clamp(from.size.height + dy / from.scale),
+    move(e: ReactPointerEvent<HTMLDivElement>) {
+      const s = start.current;
+      if (!s) return;
+      last.current = {
+        width: clamp(s.size.width + (e.clientX - s.x) / s.scale),
+        height: clamp(s.size.height + (e.clientY - s.y) / s.scale),
       };
-      set(next, false);
-      return next;
+      set(last.current, false);
     },
-    end(last) {
-      if (last) set(last, true);
+    up() {
+      start.current = null;
+      if (last.current) set(last.current, true);
+      last.current = null;
     },
-  });
+  };
 }

@@ -60,14 +60,13 @@ export async function firstImageBlob(editor: Editor, run: RunRecord | undefined)
   }
 }
 
-/** A title as the start of a download's file name: word characters, dots and dashes, at most 60. */
-export function safeName(s: string, fallback = "image"): string {
+function safeName(s: string): string {
   return (
     s
       .trim()
       .replace(/[^\w.-]+/g, "-")
       .replace(/^-+|-+$/g, "")
-      .slice(0, 60) || fallback
+      .slice(0, 60) || "image"
   );
 }
 

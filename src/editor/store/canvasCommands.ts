@@ -157,9 +157,16 @@ export function removeGroup(ctx: StoreContext, id: string): void {
 
 /**
  * Moves a group by `delta` with the nodes inside it (`nodeIds`, measured by the editor when the
- * drag began) and the reroute points inside its frame: one undo step.
+ * drag began), the groups nested in it (`groupIds`, whose members are among `nodeIds`) and the
+ * reroute points inside its frame: one undo step.
  */
-export function moveGroup(ctx: StoreContext, id: string, delta: XY, nodeIds: readonly string[]): void {
+export function moveGroup(
+  ctx: StoreContext,
+  id: string,
+  delta: XY,
+  nodeIds: readonly string[],
+  groupIds: readonly string[] = [],
+): void {
   const dx = Math.round(delta.x);
   const dy = Math.round(delta.y);
   if (!dx && !dy) return;
@@ -168,9 +175,10 @@ export function moveGroup(ctx: StoreContext, id: string, delta: XY, nodeIds: rea
   const inside = new Set(nodeIds);
   const { x, y, width, height } = group.bounds;
   const within = (p: XY) => p.x >= x && p.x <= x + width && p.y >= y && p.y <= y + height;
+  const carried = new Set([id, ...groupIds]);
   ctx.history.commit("Move group", (d) => {
-    const g = d.groups!.find((x) => x.id === id)!;
-    g.bounds = { ...g.bounds, x: g.bounds.x + dx, y: g.bounds.y + dy };
+    for (const g of d.groups!)
+      if (carried.has(g.id)) g.bounds = { ...g.bounds, x: g.bounds.x + dx, y: g.bounds.y + dy };
     for (const n of d.nodes) if (inside.has(n.id)) n.position = { x: n.position.x + dx, y: n.position.y + dy };
     for (const e of d.edges)
       for (const p of e.reroutes ?? []) if (within(p)) Object.assign(p, { x: p.x + dx, y: p.y + dy });

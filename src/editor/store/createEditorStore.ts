@@ -79,7 +79,7 @@ export function createEditorStore(
     addGroup: (bounds, title, color) => canvas.addGroup(ctx, bounds, title, color),
     updateGroup: (id, patch) => canvas.updateGroup(ctx, id, patch),
     removeGroup: (id) => canvas.removeGroup(ctx, id),
-    moveGroup: (id, delta, nodeIds) => canvas.moveGroup(ctx, id, delta, nodeIds),
+    moveGroup: (id, delta, nodeIds, groupIds) => canvas.moveGroup(ctx, id, delta, nodeIds, groupIds),
 
     undo: () => history.undo(),
     redo: () => history.redo(),

@@ -139,8 +139,8 @@ export interface EditorStore {
   addGroup(bounds: WorkflowGroup["bounds"], title?: string, color?: string): string;
   updateGroup(id: string, patch: Partial<Pick<WorkflowGroup, "title" | "color" | "bounds">>): void;
   removeGroup(id: string): void;
-  /** Moves a group and the nodes inside it (measured by the editor) as one step. */
-  moveGroup(id: string, delta: XY, nodeIds: readonly string[]): void;
+  /** Moves a group, the nodes and nested groups inside it (measured by the editor) as one step. */
+  moveGroup(id: string, delta: XY, nodeIds: readonly string[], groupIds?: readonly string[]): void;
   undo(): boolean;
   redo(): boolean;
   /**
