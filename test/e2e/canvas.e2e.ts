@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
-import { mouseDrag, screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot, type TestBrowser } from "../harness/browser";
 import fc from "fast-check";
 import {
   LAPTOP_SIZES,
@@ -21,7 +21,6 @@ import {
   settledCenter,
   shootOnFailure,
   setupServerAndBrowser,
-  viewStill,
 } from "./helpers";
 
 let srv: StartedServer;
@@ -215,7 +214,18 @@ const onBarePane = (page: Page, at: { x: number; y: number }, clear = 0) =>
 async function viewSettled(page: Page) {
   await backendKnown(page);
   await canvasSettled(page);
-  await viewStill(page);
+  let last = "";
+  await expect
+    .poll(async () => {
+      const now = await page.evaluate(async () => {
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
+      });
+      const same = now === last;
+      last = now;
+      return same;
+    })
+    .toBe(true);
 }
 
 /**
@@ -539,7 +549,7 @@ describe("#1 an imported request is laid out with no overlaps", () => {
 
 describe("#9 the endpoint shows on the Sampler and on Run", () => {
   for (const size of SIZES) {
-    it(`at ${size.width}x${size.height}: txt2img until an init image is wired, then img2img`, async (ctx) => {
+    it(`at ${size.width}x${size.height}: txt2img until an init image is wired, then img2img, then inpaint with a mask`, async (ctx) => {
       const { page, context } = await openEditor(b, srv.url, size);
       shootOnFailure(ctx, () => page);
       const badge = page.locator('.react-flow__node[data-id="sampler"] [data-testid="endpoint-badge"]');
@@ -554,6 +564,14 @@ describe("#9 the endpoint shows on the Sampler and on Run", () => {
       expect(await badge.getAttribute("title")).toContain("fal-ai/lora/image-to-image");
       expect(await page.getByTestId("run-mode").innerText()).toBe("img2img");
       await screenshot(page, `endpoint-img2img-${size.width}x${size.height}`);
+      // A second image wired into the mask: inpaint, on the node and on Run.
+      const had = await nodeIds(page);
+      await page.locator(".sidebar").getByRole("button", { name: "Image", exact: true }).click();
+      await expect.poll(async () => (await nodeIds(page)).length).toBe(had.length + 1);
+      const mask = (await nodeIds(page)).find((id) => !had.includes(id))!;
+      await dragBetween(page, handle(page, mask, "image", "source"), handle(page, "sampler", "mask", "target"));
+      await expect.poll(() => badge.innerText()).toBe("inpaint");
+      expect(await page.getByTestId("run-mode").innerText()).toBe("inpaint");
       await context.close();
     });
   }
@@ -672,7 +690,10 @@ describe("#5 the view stays where the user left it", () => {
     shootOnFailure(ctx, () => page);
     const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
     const from = { x: pane.x + pane.width - 60, y: pane.y + 40 };
-    await mouseDrag(page, from, [{ x: from.x - 120, y: from.y + 60, steps: 8 }]);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x - 120, from.y + 60, { steps: 8 });
+    await page.mouse.up();
     const moved = await transform(page);
     await page.setViewportSize(SIZES[1]);
     await page.waitForFunction(() => window.innerWidth === 1280);

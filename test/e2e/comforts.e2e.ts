@@ -73,7 +73,7 @@ describe("context menus", () => {
     });
   }
 
-  it("Rename and Duplicate from the node menu; Shift+F10 opens it from the keyboard", async (ctx) => {
+  it("Rename, Duplicate, Collapse and Make component from the node menu; Shift+F10 opens it from the keyboard", async (ctx) => {
     const { page, context } = await openEditor(b, srv.url, SIZES[0]);
     shootOnFailure(ctx, () => page);
     await rightClickNode(page, "base");
@@ -94,6 +94,20 @@ describe("context menus", () => {
     await page.keyboard.press("F2");
     await expect.poll(() => page.getByRole("textbox", { name: "Node name" }).count()).toBe(2); // node + inspector
     await page.keyboard.press("Escape");
+    // Collapse, then Make component…, from the menu.
+    await rightClickNode(page, "prompt");
+    await menu(page)
+      .getByRole("menuitem", { name: /^Collapse/ })
+      .click();
+    await expect.poll(() => node(page, "prompt").locator(".gnode.collapsed").count()).toBe(1);
+    await rightClickNode(page, "prompt");
+    await menu(page)
+      .getByRole("menuitem", { name: /^Make component/ })
+      .click();
+    await page.getByRole("dialog").waitFor();
+    expect(await page.getByRole("dialog").innerText()).toMatch(/component/i);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
     await context.close();
   });
 

@@ -353,6 +353,30 @@ describe("dropping files on the canvas", () => {
       .poll(() => page.locator('.react-flow__edge[data-id$="->sampler.init_image"]').count(), { timeout: 15_000 })
       .toBe(1);
     await expect.poll(() => page.getByTestId("endpoint-badge").innerText()).toBe("img2img");
+    // An image dragged from another tab arrives as its address: an Image node holding it, whose
+    // preview waits for consent (a third-party host); the uploaded one shows at once after a reload.
+    const had = await nodeIds(page);
+    const far = "https://images.example.com/tab/cat.png";
+    const free = await emptyCanvasPoint(page);
+    await page.evaluate(
+      ({ x, y, far }) => {
+        const dt = new DataTransfer();
+        dt.setData("text/uri-list", far);
+        const target = document.elementFromPoint(x, y)!;
+        for (const type of ["dragenter", "dragover", "drop"])
+          target.dispatchEvent(
+            new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: x, clientY: y }),
+          );
+      },
+      { ...free, far },
+    );
+    await expect.poll(async () => (await nodeIds(page)).length).toBe(had.length + 1);
+    const tabId = (await nodeIds(page)).find((x) => !had.includes(x))!;
+    expect(await page.locator(`#n-${tabId}-url`).getAttribute("title")).toBe(far);
+    await node(page, tabId).getByRole("button", { name: "Load preview" }).waitFor();
+    await page.reload();
+    await expect.poll(() => node(page, imageId).locator("img.thumb").count()).toBe(1);
+    expect(await node(page, imageId).getByRole("button", { name: "Load preview" }).count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });

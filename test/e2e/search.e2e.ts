@@ -1,6 +1,7 @@
 // The add-node search as people type it, in real Chromium: a slip ("lroa") still finds the LoRA,
-// other tools' names ("KSampler") and params ("cfg") find the Sampler, and a type added lately
-// leads the list the next time, after a reload too. Keyboard only, as a user searching would.
+// other tools' names ("KSampler", "CLIP Text Encode", "canny"…) and params ("cfg") find their
+// nodes, and a type added lately leads the list the next time, after a reload too. Keyboard
+// only, as a user searching would.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
@@ -43,6 +44,36 @@ describe("add-node search", () => {
     await search.fill("");
     await page.keyboard.type("cfg");
     await expect.poll(() => options(page).first().innerText()).toMatch(/^Sampler output/);
+    // The other tools' names the issue lists, typed as a ComfyUI or InvokeAI user would.
+    const aliases: [string, RegExp][] = [
+      ["CLIP Text Encode", /^Prompt/],
+      ["Load Image", /^Image/],
+      ["Apply ControlNet", /^ControlNet/],
+      ["canny", /^ControlNet/],
+      ["depth", /^ControlNet/],
+      ["openpose", /^ControlNet/],
+      ["ipadapter", /^IP-Adapter/],
+      ["negative", /^Prompt/],
+    ];
+    for (const [typed, title] of aliases) {
+      await search.fill("");
+      await page.keyboard.type(typed);
+      await expect.poll(() => options(page).first().innerText(), { message: typed }).toMatch(title);
+    }
+    // img2img and inpaint lead with the two nodes they need: an Image and the Sampler.
+    for (const typed of ["img2img", "inpaint"]) {
+      await search.fill("");
+      await page.keyboard.type(typed);
+      await expect
+        .poll(
+          async () =>
+            (
+              await options(page).evaluateAll((els) => els.slice(0, 2).map((e) => e.firstChild?.textContent?.trim()))
+            ).sort(),
+          { message: typed },
+        )
+        .toEqual(["Image", "Sampler output"]);
+    }
     await page.keyboard.press("Escape");
     await search.waitFor({ state: "detached" });
 
