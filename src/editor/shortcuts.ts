@@ -9,63 +9,55 @@ export interface Shortcut {
   group: "Add & connect" | "Edit" | "View" | "File & run";
 }
 
+/** One group's rows of the help, each `[keys, action]`. */
+function group(name: Shortcut["group"], rows: [keys: string, action: string][]): Shortcut[] {
+  return rows.map(([keys, action]) => ({ group: name, keys, action }));
+}
+
 /** Shown by the help overlay; the handlers (below, RunMount's Ctrl+Enter, xyflow's mouse) are the source of truth for behaviour. */
 export const SHORTCUTS: readonly Shortcut[] = [
-  { group: "Add & connect", keys: "Space / Tab / double-click", action: "Add a node (search)" },
-  {
-    group: "Add & connect",
-    keys: "Drag a node onto a wire",
-    action: "Put it into the wire when it fits (a LoRA into a model wire); Space with a wire selected does too",
-  },
-  { group: "Add & connect", keys: "Drag from a port", action: "Wire it; drop on empty canvas to add a node that fits" },
-  { group: "Add & connect", keys: "Drag a wire's end", action: "Reconnect the wire to another port" },
-  {
-    group: "Add & connect",
-    keys: "Double-click a wire",
-    action: "Add a reroute point there (the wire's menu: Add reroute point); drag it to bend the wire",
-  },
-  { group: "Edit", keys: "Ctrl+Z", action: "Undo" },
-  { group: "Edit", keys: "Ctrl+Shift+Z / Ctrl+Y", action: "Redo" },
-  {
-    group: "Edit",
-    keys: "Ctrl+C / Ctrl+X / Ctrl+V",
-    action: "Copy / cut / paste nodes at the cursor (works across tabs)",
-  },
-  { group: "Edit", keys: "Ctrl+D", action: "Duplicate selection" },
-  {
-    group: "Edit",
-    keys: "Delete / Backspace",
-    action: "Delete the selected nodes and wires, reroute point or group (a group's nodes stay)",
-  },
-  { group: "Edit", keys: "Ctrl+B", action: "Bypass / enable selection" },
-  { group: "Edit", keys: "Ctrl+A", action: "Select all" },
-  { group: "Edit", keys: "F2", action: "Rename the selected node" },
-  { group: "Edit", keys: "Alt+C", action: "Collapse / expand the selected nodes (the ▾ on a title bar too)" },
-  { group: "Edit", keys: "I", action: "Explain the selected node (in the inspector)" },
-  { group: "Edit", keys: "Shift+F10 / Menu", action: "Open the menu of the selection (right-click does too)" },
-  { group: "Edit", keys: "Shift+drag", action: "Box select" },
-  { group: "Edit", keys: "Ctrl+G", action: "Make a component of the selected nodes" },
-  {
-    group: "Edit",
-    keys: "Ctrl+Shift+G",
-    action: "Group the selected nodes in a titled frame; drag its title to move them together",
-  },
-  { group: "Edit", keys: "Tab / double-click", action: "Open the selected component; Esc goes back out" },
-  { group: "Edit", keys: "Double-click a title", action: "Rename the node or group" },
-  { group: "View", keys: "F", action: "Fit the pipeline in view" },
-  { group: "View", keys: "Ctrl+Shift+L", action: "Auto-layout" },
-  { group: "View", keys: "Scroll / drag the canvas", action: "Zoom / pan" },
-  { group: "View", keys: "Esc", action: "Close dialogs, clear selection" },
-  { group: "View", keys: "?", action: "This help" },
-  { group: "File & run", keys: "Ctrl+Enter", action: "Run the pipeline on fal (also from a text field)" },
-  {
-    group: "File & run",
-    keys: "Ctrl+S",
-    action: "Save where the pipeline lives (its workspace file or library entry); asks for a name the first time",
-  },
-  { group: "File & run", keys: "Ctrl+Shift+S", action: "Save as… a new name, which the pipeline then has" },
-  { group: "File & run", keys: "Ctrl+Alt+S", action: "Download the pipeline as a JSON file" },
-  { group: "File & run", keys: "Ctrl+O", action: "Open a workflow file" },
+  ...group("Add & connect", [
+    ["Space / Tab / double-click", "Add a node (search)"],
+    [
+      "Drag a node onto a wire",
+      "Put it into the wire when it fits (a LoRA into a model wire); Space with a wire selected does too",
+    ],
+    ["Drag from a port", "Wire it; drop on empty canvas to add a node that fits"],
+    ["Drag a wire's end", "Reconnect the wire to another port"],
+    ["Double-click a wire", "Add a reroute point there (the wire's menu: Add reroute point); drag it to bend the wire"],
+  ]),
+  ...group("Edit", [
+    ["Ctrl+Z", "Undo"],
+    ["Ctrl+Shift+Z / Ctrl+Y", "Redo"],
+    ["Ctrl+C / Ctrl+X / Ctrl+V", "Copy / cut / paste nodes at the cursor (works across tabs)"],
+    ["Ctrl+D", "Duplicate selection"],
+    ["Delete / Backspace", "Delete the selected nodes and wires, reroute point or group (a group's nodes stay)"],
+    ["Ctrl+B", "Bypass / enable selection"],
+    ["Ctrl+A", "Select all"],
+    ["F2", "Rename the selected node"],
+    ["Alt+C", "Collapse / expand the selected nodes (the ▾ on a title bar too)"],
+    ["I", "Explain the selected node (in the inspector)"],
+    ["Shift+F10 / Menu", "Open the menu of the selection (right-click does too)"],
+    ["Shift+drag", "Box select"],
+    ["Ctrl+G", "Make a component of the selected nodes"],
+    ["Ctrl+Shift+G", "Group the selected nodes in a titled frame; drag its title to move them together"],
+    ["Tab / double-click", "Open the selected component; Esc goes back out"],
+    ["Double-click a title", "Rename the node or group"],
+  ]),
+  ...group("View", [
+    ["F", "Fit the pipeline in view"],
+    ["Ctrl+Shift+L", "Auto-layout"],
+    ["Scroll / drag the canvas", "Zoom / pan"],
+    ["Esc", "Close dialogs, clear selection"],
+    ["?", "This help"],
+  ]),
+  ...group("File & run", [
+    ["Ctrl+Enter", "Run the pipeline on fal (also from a text field)"],
+    ["Ctrl+S", "Save where the pipeline lives (its workspace file or library entry); asks for a name the first time"],
+    ["Ctrl+Shift+S", "Save as… a new name, which the pipeline then has"],
+    ["Ctrl+Alt+S", "Download the pipeline as a JSON file"],
+    ["Ctrl+O", "Open a workflow file"],
+  ]),
 ];
 
 /** Typing in a field keeps the browser's own behaviour (Ctrl+Z edits the text, not the graph). */

@@ -215,6 +215,9 @@ function itemName(list: ListKind, value: Record<string, unknown>, index: number,
   return `${list.noun} ${label || itemModel(list, value) || index + 1}`;
 }
 
+/** How an item on one side only is told: its change kind and the word after its name. */
+type OneSided = Record<"plain" | "bypassed", [RequestChangeKind, string]>;
+
 function diffList(list: ListKind, a: RequestSnapshot, b: RequestSnapshot, out: RequestChange[]): void {
   const before = items(list, a);
   const after = items(list, b);
@@ -222,26 +225,17 @@ function diffList(list: ListKind, a: RequestSnapshot, b: RequestSnapshot, out: R
   const beforeByKey = new Map(before.map((i) => [i.key, i]));
   const nested = (FAL_NESTED_DEFAULTS as Record<string, Record<string, unknown>>)[list.key] ?? {};
 
-  for (const old of before) {
-    if (afterByKey.has(old.key)) continue;
-    const bypassed = isBypassedIn(b.document, list, old.value);
-    out.push({
-      kind: bypassed ? "bypassed" : "removed",
-      path: `${list.key}.${old.index}`,
-      subject: old.name,
-      text: `${old.name} ${bypassed ? "bypassed" : "removed"}`,
-    });
-  }
-  for (const now of after) {
-    if (beforeByKey.has(now.key)) continue;
-    const restored = isBypassedIn(a.document, list, now.value);
-    out.push({
-      kind: restored ? "restored" : "added",
-      path: `${list.key}.${now.index}`,
-      subject: now.name,
-      text: `${now.name} ${restored ? "switched back on" : "added"}`,
-    });
-  }
+  // Items on one side only. One that is still in the other document, as a bypassed node, was
+  // bypassed (or switched back on) rather than removed (or added).
+  const oneSided = (side: Item[], other: Map<string, Item>, doc: WorkflowDocument | undefined, words: OneSided) => {
+    for (const item of side) {
+      if (other.has(item.key)) continue;
+      const [kind, word] = isBypassedIn(doc, list, item.value) ? words.bypassed : words.plain;
+      out.push({ kind, path: `${list.key}.${item.index}`, subject: item.name, text: `${item.name} ${word}` });
+    }
+  };
+  oneSided(before, afterByKey, b.document, { plain: ["removed", "removed"], bypassed: ["bypassed", "bypassed"] });
+  oneSided(after, beforeByKey, a.document, { plain: ["added", "added"], bypassed: ["restored", "switched back on"] });
 
   // Matched items: field changes, then moves (those off the longest run kept in order).
   const matched = before.filter((i) => afterByKey.has(i.key)).map((i) => [i, afterByKey.get(i.key)!] as const);

@@ -53,22 +53,25 @@ export interface Timeline {
   guidanceScale?: number;
   /** In the order of the request's controlnets[] (nearest the prompt first). */
   controlNets: ControlNetBar[];
+  /** ControlNets on the chain left out of `controlNets` (beyond the `bars` asked for). */
+  moreControlNets: number;
   notes: string[];
 }
 
 /**
  * Builds the timeline of one Sampler output.
  * Throws when `samplerId` is not a Sampler output in the document (a programmer error).
+ * `bars`: at most this many ControlNets get a bar (nearest the prompt first); the rest are counted.
  *
  * @example
  * const t = timelineFor(doc, registry, "sampler");
  * t.controlNets[0].lastStep // last step the first ControlNet acts on
  */
-export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId: string): Timeline {
-  if (!doc.components?.length) return flatTimeline(doc, registry, samplerId);
+export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId: string, bars = Infinity): Timeline {
+  if (!doc.components?.length) return flatTimeline(doc, registry, samplerId, bars);
   // Through components: what acts on the steps may sit inside an instance, so the timeline reads
   // the opened-up graph and names each inner node by the instance that holds it on this canvas.
-  const t = flatTimeline(flattenDocument(doc).document, registry, samplerId);
+  const t = flatTimeline(flattenDocument(doc).document, registry, samplerId, bars);
   const outer = (id: string) => id.split(FLAT_SEPARATOR)[0];
   return {
     ...t,
@@ -79,7 +82,7 @@ export function timelineFor(doc: WorkflowDocument, registry: Registry, samplerId
   };
 }
 
-function flatTimeline(doc: WorkflowDocument, registry: Registry, samplerId: string): Timeline {
+function flatTimeline(doc: WorkflowDocument, registry: Registry, samplerId: string, bars: number): Timeline {
   const byId = new Map(doc.nodes.map((n) => [n.id, n] as const));
   const sampler = byId.get(samplerId);
   if (!sampler) throw new Error(`timelineFor: no node "${samplerId}" in the document`);
@@ -134,18 +137,21 @@ function flatTimeline(doc: WorkflowDocument, registry: Registry, samplerId: stri
   const runSteps = totalSteps - skippedSteps;
 
   // --- ControlNets on the conditioning chain --------------------------------------------------
-  const controlNets: ControlNetBar[] = [];
+  const chain: WorkflowNode[] = [];
   const seen = new Set<string>();
   let node = sourceOf(samplerId, "conditioning");
   while (node && !seen.has(node.id)) {
     seen.add(node.id);
     const def = registry.get(node.type);
     if (!def) break;
-    if (sendsWindow(def, registry)) controlNets.push(controlNetBar(node, registry, notes, runSteps, skippedSteps));
+    if (sendsWindow(def, registry)) chain.push(node);
     const next = def.inputs.find((p) => p.kind === "conditioning");
     node = next ? sourceOf(node.id, next.id) : undefined;
   }
-  controlNets.reverse();
+  // A bar reads and checks the node's params and names it: a canvas strip that draws six of a
+  // thousand ControlNets asks for six (each took ~0.5 ms, the whole chain a long task).
+  const shown = chain.reverse().slice(0, bars);
+  const controlNets = shown.map((n) => controlNetBar(n, registry, notes, runSteps, skippedSteps));
   if (controlNets.length && skippedSteps > 0) {
     notes.push(
       "ControlNet start and end are fractions of the steps actually run, so with image-to-image they are measured from the first step run.",
@@ -164,6 +170,7 @@ function flatTimeline(doc: WorkflowDocument, registry: Registry, samplerId: stri
     strength,
     guidanceScale: typeof g === "number" ? g : undefined,
     controlNets,
+    moreControlNets: chain.length - shown.length,
     notes: [...notes, ...schedule.warnings],
   };
 }

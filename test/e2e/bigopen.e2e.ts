@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
-import type { TestBrowser } from "../harness/browser";
+import { mouseDrag, type TestBrowser } from "../harness/browser";
 import { serializeWorkflow, type WorkflowDocument } from "../../src/graph";
 import { generatePipeline } from "../bench/compile";
 import { LAPTOP_SIZES, dropFile, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
@@ -52,11 +52,10 @@ const viewX = (page: Page) =>
 /** Drags the empty canvas `dx` px sideways (a pan, as a user makes it). */
 async function pan(page: Page, dx: number) {
   const from = await emptyPoint(page);
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + dx / 2, from.y, { steps: 6 });
-  await page.mouse.move(from.x + dx, from.y, { steps: 6 });
-  await page.mouse.up();
+  await mouseDrag(page, from, [
+    { x: from.x + dx / 2, y: from.y, steps: 6 },
+    { x: from.x + dx, y: from.y, steps: 6 },
+  ]);
 }
 
 /**
@@ -168,6 +167,80 @@ describe("a big file", () => {
     await expect.poll(() => viewZoom(page)).toBeLessThan(0.2);
     const far = page.getByTestId("far-canvas");
     await expect.poll(async () => Number(await far.getAttribute("data-drawn"))).toBe(SIZE);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+/** The viewport: screen px of graph (0, 0) within the pane, and the zoom. */
+const viewport = (page: Page) =>
+  page.evaluate(() => {
+    const t = document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
+    const [x, y] = /translate\(([-\d.e]+)px,\s*([-\d.e]+)px/.exec(t)!.slice(1).map(Number);
+    return { x, y, zoom: Number(/scale\(([-\d.e]+)\)/.exec(t)?.[1]) };
+  });
+
+describe("a big file, selected as a whole", () => {
+  it("a rectangle on the far canvas, Ctrl+A, Delete, Ctrl+Z, copy and paste reach nodes xyflow does not hold", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url, LAPTOP_SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    const doc = { ...generatePipeline(SIZE), viewport: VIEW };
+    await dropFile(page, `pipeline-${SIZE}.lora-graph.json`, serializeWorkflow(doc));
+    await page.locator('.react-flow__node[data-id="base_model-0"] .node-body').waitFor();
+    await expect.poll(() => page.getByTestId("mount-progress").count()).toBe(0);
+    await page.locator('.react-flow__controls [aria-label="Fit view"]').click();
+    const far = page.getByTestId("far-canvas");
+    await expect.poll(async () => Number(await far.getAttribute("data-drawn"))).toBe(SIZE);
+    // The fit may still be animating: wait for the view to hold.
+    let vp = await viewport(page);
+    await expect
+      .poll(async () => {
+        const was = vp;
+        vp = await viewport(page);
+        return vp.zoom === was.zoom && vp.x === was.x;
+      })
+      .toBe(true);
+    // Shift-drag a rectangle from above-left of the graph to the middle of its width, below it.
+    const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
+    const xs = doc.nodes.map((n) => n.position.x);
+    const ys = doc.nodes.map((n) => n.position.y);
+    const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const toScreen = (x: number, y: number) => ({ x: pane.x + vp.x + x * vp.zoom, y: pane.y + vp.y + y * vp.zoom });
+    const from = toScreen(minX - 100, minY - 100);
+    const to = toScreen((minX + maxX) / 2, maxY + 1200);
+    await page.keyboard.down("Shift");
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+    await page.mouse.move(to.x, to.y, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.up("Shift");
+    // Every node wholly inside: at least those whose widest drawn box (400 px) fits, at most those that start inside.
+    const x1 = (to.x - pane.x - vp.x) / vp.zoom;
+    const least = doc.nodes.filter((n) => n.position.x + 400 <= x1).length;
+    const most = doc.nodes.filter((n) => n.position.x <= x1).length;
+    const picked = page.getByText(/^\d+ nodes selected$/);
+    await picked.waitFor();
+    const count = Number((await picked.textContent())!.split(" ")[0]);
+    expect(count).toBeGreaterThanOrEqual(least);
+    expect(count).toBeLessThanOrEqual(most);
+    expect(least).toBeGreaterThan(SIZE / 3);
+    // Copied and pasted from the canvas menu: every one of them comes back.
+    await page.keyboard.press("Control+c");
+    await page.mouse.click(pane.x + pane.width - 60, pane.y + pane.height / 2, { button: "right" });
+    await page.getByRole("menu").getByRole("menuitem", { name: "Paste" }).click();
+    await expect.poll(async () => Number(await far.getAttribute("data-total"))).toBe(SIZE + count);
+    await page.keyboard.press("Control+z");
+    await expect.poll(async () => Number(await far.getAttribute("data-total"))).toBe(SIZE);
+    // Select all, delete, and one undo brings every node and wire back.
+    await page.keyboard.press("Control+a");
+    await expect.poll(() => page.getByText(`${SIZE} nodes selected`).count()).toBe(1);
+    await page.keyboard.press("Delete");
+    await page.getByTestId("canvas-empty").waitFor();
+    await page.keyboard.press("Control+z");
+    await expect.poll(async () => Number(await far.getAttribute("data-total"))).toBe(SIZE);
+    const minimap = page.locator(".react-flow__minimap-canvas");
+    await expect.poll(async () => Number(await minimap.getAttribute("data-nodes"))).toBe(SIZE);
     expect(errors).toEqual([]);
     await context.close();
   });

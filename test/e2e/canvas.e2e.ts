@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { mouseDrag, screenshot, type TestBrowser } from "../harness/browser";
 import fc from "fast-check";
 import {
   LAPTOP_SIZES,
@@ -21,6 +21,7 @@ import {
   settledCenter,
   shootOnFailure,
   setupServerAndBrowser,
+  viewStill,
 } from "./helpers";
 
 let srv: StartedServer;
@@ -214,18 +215,7 @@ const onBarePane = (page: Page, at: { x: number; y: number }, clear = 0) =>
 async function viewSettled(page: Page) {
   await backendKnown(page);
   await canvasSettled(page);
-  let last = "";
-  await expect
-    .poll(async () => {
-      const now = await page.evaluate(async () => {
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        return document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
-      });
-      const same = now === last;
-      last = now;
-      return same;
-    })
-    .toBe(true);
+  await viewStill(page);
 }
 
 /**
@@ -690,10 +680,7 @@ describe("#5 the view stays where the user left it", () => {
     shootOnFailure(ctx, () => page);
     const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
     const from = { x: pane.x + pane.width - 60, y: pane.y + 40 };
-    await page.mouse.move(from.x, from.y);
-    await page.mouse.down();
-    await page.mouse.move(from.x - 120, from.y + 60, { steps: 8 });
-    await page.mouse.up();
+    await mouseDrag(page, from, [{ x: from.x - 120, y: from.y + 60, steps: 8 }]);
     const moved = await transform(page);
     await page.setViewportSize(SIZES[1]);
     await page.waitForFunction(() => window.innerWidth === 1280);

@@ -12,6 +12,7 @@ import {
   node,
   openEditor,
   overlaps,
+  openGuidanceSweep,
   setupServerAndBrowser,
   shootOnFailure,
   type Box,
@@ -143,11 +144,7 @@ describe("the gallery", () => {
     const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     await node(page, "sampler").locator(".node-head").click();
-    await page.locator('.inspector [data-sweep-param="guidance_scale"]').click();
-    const dialog = page.locator("[data-sweep-dialog]");
-    await dialog.waitFor();
-    await dialog.getByRole("radio", { name: "List" }).click();
-    await dialog.getByLabel("Axis 1 values").fill("3, 7.5, 12");
+    const dialog = await openGuidanceSweep(page);
     await dialog.locator("[data-sweep-run]").click();
     const results = page.locator("[data-sweep-results]");
     await results.waitFor();

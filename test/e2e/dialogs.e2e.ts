@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import type { TestBrowser } from "../harness/browser";
-import { node, nodeIds, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { node, nodeIds, openEditor, openGuidanceSweep, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
@@ -57,11 +57,7 @@ describe("dialogs keep focus", () => {
     shootOnFailure(ctx, () => page);
     const results = page.locator("[data-sweep-results]");
     const runSweep = async () => {
-      await page.locator('.inspector [data-sweep-param="guidance_scale"]').click();
-      const dialog = page.locator("[data-sweep-dialog]");
-      await dialog.waitFor();
-      await dialog.getByRole("radio", { name: "List" }).click();
-      await dialog.getByLabel("Axis 1 values").fill("3, 7.5, 12");
+      const dialog = await openGuidanceSweep(page);
       // The Run button that held the focus goes with the sweep form.
       await dialog.locator("[data-sweep-run]").click();
       await results.waitFor();

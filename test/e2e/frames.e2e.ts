@@ -7,6 +7,7 @@ import { screenshot, type TestBrowser } from "../harness/browser";
 import {
   LAPTOP_SIZES,
   backendKnown,
+  dragBy,
   node,
   openEditor,
   requestJson,
@@ -62,14 +63,6 @@ async function savedThenReload(page: Page) {
   await backendKnown(page);
 }
 
-async function drag(page: Page, from: { x: number; y: number }, dx: number, dy: number) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + dx / 2, from.y + dy / 2, { steps: 4 });
-  await page.mouse.move(from.x + dx, from.y + dy, { steps: 6 });
-  await page.mouse.up();
-}
-
 describe("reroute points", () => {
   for (const size of LAPTOP_SIZES) {
     it(`at ${size.width}x${size.height}: double-click adds one, drag bends the wire through it, Delete removes it; undo, reload`, async (ctx) => {
@@ -82,7 +75,7 @@ describe("reroute points", () => {
       expect(await page.getByRole("dialog", { name: "Add node" }).count()).toBe(0);
       // Dragged 90 px down: the point follows, and the wire passes through it.
       const [p0] = await pointCentres(page, MODEL_WIRE);
-      await drag(page, p0, 0, 90);
+      await dragBy(page, p0, 0, 90);
       await expect.poll(async () => (await pointCentres(page, MODEL_WIRE))[0].y).toBeGreaterThan(p0.y + 80);
       const [moved] = await pointCentres(page, MODEL_WIRE);
       expect(await wireDistance(page, MODEL_WIRE, moved)).toBeLessThan(2);
@@ -172,7 +165,7 @@ describe("groups", () => {
       await screenshot(page, `group-${size.width}x${size.height}`);
       // Drag the title: the frame and both its nodes move by the same amount; the Sampler stays.
       const [b0, p0, s0] = [await nodeBox(page, "base"), await nodeBox(page, "prompt"), await nodeBox(page, "sampler")];
-      await drag(page, await settledCenter(frame(page).locator(".group-name")), -60, 30);
+      await dragBy(page, await settledCenter(frame(page).locator(".group-name")), -60, 30);
       await expect.poll(async () => (await nodeBox(page, "base")).x).toBeLessThan(b0.x - 40);
       const [b1, p1, s1] = [await nodeBox(page, "base"), await nodeBox(page, "prompt"), await nodeBox(page, "sampler")];
       const f1 = await box(page, ".group-frame");
@@ -193,7 +186,7 @@ describe("groups", () => {
         .toBe("#22c55e");
       // Resize from the corner: the nodes stay.
       const corner = await settledCenter(frame(page).locator(".group-resize"));
-      await drag(page, corner, 120, 60);
+      await dragBy(page, corner, 120, 60);
       await expect.poll(async () => (await box(page, ".group-frame")).width).toBeGreaterThan(f0.width + 100);
       expect(Math.round((await nodeBox(page, "base")).x)).toBe(Math.round(b0.x));
       // Rename by double-clicking the title.

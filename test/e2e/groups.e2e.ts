@@ -11,12 +11,14 @@ import { generatePipeline } from "../bench/compile";
 import {
   LAPTOP_SIZES,
   canvasSettled,
+  dragBy,
   dropFile,
   node,
   openEditor,
   settledCenter,
   setupServerAndBrowser,
   shootOnFailure,
+  viewStill,
   type Box,
 } from "./helpers";
 
@@ -47,52 +49,22 @@ const frame = (page: Page) => page.locator(".group-frame");
 const boxOf = async (page: Page, sel: string): Promise<Box> => (await page.locator(sel).boundingBox())!;
 const nodeBox = (page: Page, id: string) => boxOf(page, `.react-flow__node[data-id="${id}"]`);
 
-async function drag(page: Page, from: { x: number; y: number }, dx: number, dy: number) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  // xyflow starts a node drag at the first move past its threshold, and that move does not count.
-  await page.mouse.move(from.x + 1, from.y + 1);
-  await page.mouse.move(from.x + dx / 2, from.y + dy / 2, { steps: 4 });
-  await page.mouse.move(from.x + dx, from.y + dy, { steps: 6 });
-  // A hand rests before letting go: the canvas has drawn the last move (xyflow drops the node
-  // where it last drew it, which on a busy machine can be a move or two behind the pointer).
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  await page.mouse.move(from.x + dx, from.y + dy);
-  await page.mouse.up();
-}
-
 /** Drags a node by its title so that its top-left corner lands at `to` (page px). */
 async function dragNodeTo(page: Page, id: string, to: { x: number; y: number }) {
   const from = await nodeBox(page, id);
-  await drag(page, await settledCenter(node(page, id).locator(".node-title")), to.x - from.x, to.y - from.y);
+  await dragBy(page, await settledCenter(node(page, id).locator(".node-title")), to.x - from.x, to.y - from.y);
   await expect.poll(async () => Math.abs((await nodeBox(page, id)).x - to.x)).toBeLessThan(3);
 }
 
 /** Drags the group's title by (dx, dy) and waits for the frame to get there. */
 async function moveGroup(page: Page, dx: number, dy: number) {
   const f0 = await boxOf(page, ".group-frame");
-  await drag(page, await settledCenter(frame(page).locator(".group-name")), dx, dy);
+  await dragBy(page, await settledCenter(frame(page).locator(".group-name")), dx, dy);
   await expect.poll(async () => Math.abs((await boxOf(page, ".group-frame")).x - f0.x - dx)).toBeLessThan(3);
 }
 
 /** How far each node moved between two looks, rounded. */
 const shift = (a: Box, c: Box) => ({ dx: Math.round(c.x - a.x), dy: Math.round(c.y - a.y) });
-
-/** Waits until the view stops moving (opening a file fits it, animated). */
-async function viewStill(page: Page) {
-  let last = "";
-  await expect
-    .poll(async () => {
-      const now = await page.evaluate(async () => {
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        return document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
-      });
-      const still = now === last;
-      last = now;
-      return still;
-    })
-    .toBe(true);
-}
 
 async function openFramed(page: Page) {
   await dropFile(page, "framed.lora-graph.json", serializeWorkflow(framedDoc()));
@@ -141,7 +113,7 @@ describe("group membership", () => {
       const f3 = await boxOf(page, ".group-frame");
       const p = await nodeBox(page, "prompt");
       const corner = await settledCenter(frame(page).locator(".group-resize"));
-      await drag(page, corner, 0, p.y + p.height / 2 - 20 - (f3.y + f3.height));
+      await dragBy(page, corner, 0, p.y + p.height / 2 - 20 - (f3.y + f3.height));
       await expect.poll(async () => (await boxOf(page, ".group-frame")).height).toBeLessThan(f3.height - 40);
       before = { lora: await nodeBox(page, "lora"), base: await nodeBox(page, "base"), sampler: p };
       await moveGroup(page, 30, -20);
@@ -180,7 +152,7 @@ describe("nested groups", () => {
       sampler: await nodeBox(page, "sampler"),
     });
     const before = await look();
-    await drag(page, await settledCenter(page.locator(`${outer} .group-name`)), -40, 30);
+    await dragBy(page, await settledCenter(page.locator(`${outer} .group-name`)), -40, 30);
     await expect.poll(async () => Math.abs((await boxOf(page, outer)).x - before.outer.x + 40)).toBeLessThan(3);
     const after = await look();
     const moved = shift(before.outer, after.outer);
@@ -194,7 +166,7 @@ describe("nested groups", () => {
     expect(shift(before.outer, await boxOf(page, outer))).toEqual({ dx: 0, dy: 0 });
     expect(shift(before.prompt, await nodeBox(page, "prompt"))).toEqual({ dx: 0, dy: 0 });
     // The inner group's title moves it with the Prompt, and leaves the outer frame and the Base model.
-    await drag(page, await settledCenter(page.locator(`${inner} .group-name`)), 50, 20);
+    await dragBy(page, await settledCenter(page.locator(`${inner} .group-name`)), 50, 20);
     await expect.poll(async () => Math.abs((await boxOf(page, inner)).x - before.inner.x - 50)).toBeLessThan(3);
     expect(shift(before.prompt, await nodeBox(page, "prompt"))).toEqual(shift(before.inner, await boxOf(page, inner)));
     expect(shift(before.outer, await boxOf(page, outer))).toEqual({ dx: 0, dy: 0 });
@@ -317,7 +289,7 @@ describe("groups and reroute points far out", () => {
       // Its title still moves it far out, with its nodes drawn along (their labels follow).
       const label = (id: string) => boxOf(page, `.far-label[data-id="${id}"]`);
       const [b0, o0] = [await label("base_model-0"), await label("lora-10")];
-      await drag(page, await settledCenter(page.locator('[data-group="g1"] .group-name')), 60, 40);
+      await dragBy(page, await settledCenter(page.locator('[data-group="g1"] .group-name')), 60, 40);
       await expect.poll(async () => Math.round((await label("base_model-0")).x - b0.x)).toBe(60);
       expect(Math.round((await label("base_model-0")).y - b0.y)).toBe(40);
       expect(await label("lora-10")).toEqual(o0);
@@ -341,7 +313,7 @@ describe("groups and reroute points far out", () => {
         ),
       ).toBe("g2");
       const [g0, n0] = [await boxOf(page, '[data-group="g2"]'), await label(under)];
-      await drag(page, press, -50, 30);
+      await dragBy(page, press, -50, 30);
       await expect.poll(async () => Math.round((await boxOf(page, '[data-group="g2"]')).x - g0.x)).toBe(-50);
       expect(shift(g0, await boxOf(page, '[data-group="g2"]'))).toEqual(shift(n0, await label(under)));
       // Fitted, the title is still there to read.

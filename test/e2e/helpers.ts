@@ -1,8 +1,8 @@
 // Small page helpers for the browser tests, over the editor's DOM (xyflow classes, data-testids).
 import { readFile } from "node:fs/promises";
-import type { Locator, Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
-import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
+import { launchBrowser, mouseDrag, screenshot, type TestBrowser } from "../harness/browser";
 import { startServer, type StartedServer, type StartServerOptions } from "../harness/server";
 import { validateInput } from "../../src/server/standin/validate";
 
@@ -169,10 +169,26 @@ export async function dragBetween(page: Page, from: Locator, to: Locator) {
   await canvasSettled(page);
   const a = await settledCenter(from);
   const b = await settledCenter(to);
-  await page.mouse.move(a.x, a.y);
+  await mouseDrag(page, a, [
+    { x: a.x + 20, y: a.y + 10, steps: 4 },
+    { x: b.x, y: b.y, steps: 12 },
+  ]);
+}
+
+/**
+ * Drags from `from` by (dx, dy) as a hand would, so that a node lands where the pointer let go:
+ * a first small move (xyflow starts a drag past its threshold, and that move does not count),
+ * and a rest before letting go (xyflow drops a node where it last drew it, which on a busy
+ * machine can be a move or two behind the pointer).
+ */
+export async function dragBy(page: Page, from: { x: number; y: number }, dx: number, dy: number) {
+  await page.mouse.move(from.x, from.y);
   await page.mouse.down();
-  await page.mouse.move(a.x + 20, a.y + 10, { steps: 4 });
-  await page.mouse.move(b.x, b.y, { steps: 12 });
+  await page.mouse.move(from.x + 1, from.y + 1);
+  await page.mouse.move(from.x + dx / 2, from.y + dy / 2, { steps: 4 });
+  await page.mouse.move(from.x + dx, from.y + dy, { steps: 6 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.mouse.move(from.x + dx, from.y + dy);
   await page.mouse.up();
 }
 
@@ -365,4 +381,68 @@ export async function dragOntoWire(page: Page, item: Locator, wireId: string) {
       return page.$$eval(".react-flow__edge:has(.splice-glow)", (els) => els.map((e) => (e as HTMLElement).dataset.id));
     })
     .toEqual([wireId]);
+}
+
+/**
+ * A newer lora-graph in another tab of the same browser: opens database `db` one version up and
+ * closes it again. Returns that version. With `blockedFails`, a connection the old tab keeps open
+ * fails the upgrade instead of leaving it waiting forever.
+ */
+export async function upgradeInAnotherTab(
+  context: BrowserContext,
+  url: string,
+  db: string,
+  { blockedFails = false } = {},
+): Promise<number> {
+  const other = await context.newPage();
+  await other.goto(`${url}/api/info`);
+  const upgradedTo = await other.evaluate(
+    async ({ db, blockedFails }) => {
+      const open = (version?: number) =>
+        new Promise<IDBDatabase>((res, rej) => {
+          const r = indexedDB.open(db, version);
+          r.onupgradeneeded = () => r.result.createObjectStore("from-a-newer-version");
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+          if (blockedFails) r.onblocked = () => rej(new Error("blocked by the old tab"));
+        });
+      const current = await open();
+      const next = current.version + 1;
+      current.close();
+      (await open(next)).close();
+      return next;
+    },
+    { db, blockedFails },
+  );
+  await other.close();
+  return upgradedTo;
+}
+
+/** Waits until the view stops moving (a fit, animated; a refit after a banner): two equal reads, frames apart. */
+export async function viewStill(page: Page) {
+  let last = "";
+  await expect
+    .poll(async () => {
+      const now = await page.evaluate(async () => {
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
+      });
+      const still = now === last;
+      last = now;
+      return still;
+    })
+    .toBe(true);
+}
+
+/**
+ * With the Sampler selected, opens the sweep dialog on its guidance scale and lists `values` as
+ * axis 1. Returns the dialog, not yet run.
+ */
+export async function openGuidanceSweep(page: Page, values = "3, 7.5, 12"): Promise<Locator> {
+  await page.locator('.inspector [data-sweep-param="guidance_scale"]').click();
+  const dialog = page.locator("[data-sweep-dialog]");
+  await dialog.waitFor();
+  await dialog.getByRole("radio", { name: "List" }).click();
+  await dialog.getByLabel("Axis 1 values").fill(values);
+  return dialog;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
-import { countTransactions, node, openEditor, shootOnFailure } from "./helpers";
+import { countTransactions, node, openEditor, shootOnFailure, upgradeInAnotherTab } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
@@ -53,25 +53,8 @@ describe("AUTO-10: another tab upgrades the run history", () => {
     // Count this page's uses of the run history (from the banner on, none may follow).
     const runsTx = await countTransactions(page, "lora-graph-runs");
 
-    const other = await context.newPage();
-    await other.goto(`${srv.url}/api/info`);
-    const upgradedTo = await other.evaluate(async () => {
-      const open = (version?: number) =>
-        new Promise<IDBDatabase>((res, rej) => {
-          const r = indexedDB.open("lora-graph-runs", version);
-          r.onupgradeneeded = () => r.result.createObjectStore("from-a-newer-version");
-          r.onsuccess = () => res(r.result);
-          r.onerror = () => rej(r.error);
-          // Held by the old tab's open connection, the upgrade would wait here forever.
-          r.onblocked = () => rej(new Error("blocked by the old tab"));
-        });
-      const current = await open();
-      const next = current.version + 1;
-      current.close();
-      (await open(next)).close();
-      return next;
-    });
-    await other.close();
+    // Held by the old tab's open connection, the upgrade would wait forever: that fails instead.
+    const upgradedTo = await upgradeInAnotherTab(context, srv.url, "lora-graph-runs", { blockedFails: true });
 
     const banner = page.getByTestId("banner-history-upgraded");
     await banner.waitFor();

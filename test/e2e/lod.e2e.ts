@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { mouseDrag, screenshot, type TestBrowser } from "../harness/browser";
 import { serializeWorkflow } from "../../src/graph";
 import { generatePipeline } from "../bench/compile";
 import { LAPTOP_SIZES, dropFile, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
@@ -69,6 +69,17 @@ function expectReadable(texts: { text: string; fontPx: number; inside: boolean }
   }
 }
 
+/**
+ * Whether the far canvas shows DOM labels, once the view has rested (while it moves, titles are
+ * drawn on the canvas instead).
+ */
+async function labelled(page: Page): Promise<boolean> {
+  await page.waitForFunction(
+    () => document.querySelector<HTMLElement>('[data-testid="far-canvas"]')?.dataset.moving !== "1",
+  );
+  return (await page.locator(".far-label").count()) > 0;
+}
+
 async function wheelUntil(page: Page, dy: number, done: () => Promise<boolean>) {
   const pane = (await page.locator(".react-flow__pane").boundingBox())!;
   await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
@@ -77,6 +88,59 @@ async function wheelUntil(page: Page, dy: number, done: () => Promise<boolean>) 
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
   }
   expect(await done()).toBe(true);
+}
+
+/**
+ * One wheel notch in and out again, then, on the next frame: the DOM labels are gone and each
+ * title is written on the canvas, light type in the strip where its label was. Tried again when
+ * the view came to rest before the frame was read (a frame can be that slow on a loaded machine).
+ */
+async function titlesDrawnWhileMoving(page: Page) {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const before = await page.evaluate(() => {
+      const pane = document.querySelector(".react-flow")!.getBoundingClientRect();
+      const boxes = [...document.querySelectorAll<HTMLElement>(".far-label")].map((el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.left - pane.left, y: r.top - pane.top, w: r.width };
+      });
+      // Those nearest the pointer (the pane's centre), which a notch keeps on screen.
+      const d = (b: { x: number; y: number }) => Math.hypot(b.x - pane.width / 2, b.y - pane.height / 2);
+      return boxes.sort((a, b) => d(a) - d(b)).slice(0, 12);
+    });
+    const vp = await transform(page);
+    await page.mouse.wheel(0, attempt % 2 ? 100 : -100);
+    const seen = await page.evaluate(
+      async ({ before, vp }) => {
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="far-canvas"]')!;
+        const parse = (t: string) => {
+          const m = /translate\(([-\d.e]+)px, ([-\d.e]+)px\) scale\(([\d.e-]+)\)/.exec(t)!;
+          return m.slice(1).map(Number);
+        };
+        const [x0, y0, k0] = parse(vp);
+        const [x1, y1, k1] = parse(document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform);
+        const ctx = canvas.getContext("2d")!;
+        const dpr = devicePixelRatio;
+        // Bright pixels in each label's title strip, mapped to where its node is now.
+        const lit = before.map((b) => {
+          const x = ((b.x - x0) / k0) * k1 + x1;
+          const y = ((b.y - y0) / k0) * k1 + y1;
+          const w = Math.max(1, Math.min((b.w * k1) / k0, 80));
+          const px = ctx.getImageData(x * dpr, (y + 6) * dpr, w * dpr, 14 * dpr).data;
+          let n = 0;
+          for (let i = 0; i < px.length; i += 4) if (px[i] > 180 && px[i + 1] > 180 && px[i + 2] > 180) n++;
+          return n;
+        });
+        return { moving: canvas.dataset.moving, labels: document.querySelectorAll(".far-label").length, lit };
+      },
+      { before, vp },
+    );
+    if (seen.moving !== "1") continue;
+    expect(seen.labels).toBe(0);
+    expect(seen.lit.filter((n) => n > 10).length).toBeGreaterThan(before.length / 2);
+    return;
+  }
+  throw new Error("the view never read as moving on the frame after a wheel notch");
 }
 
 /** Opens a generated pipeline of `n` real nodes, fitted: rows of 100, or of `columns` `rowPitch` apart. */
@@ -159,10 +223,12 @@ describe("zooming with the mouse wheel", () => {
     // Fitted, every node is drawn on the canvas and none is a DOM node.
     expect(await page.locator(".react-flow__node").count()).toBe(0);
     expect(Number(await page.getByTestId("far-canvas").getAttribute("data-drawn"))).toBe(1000);
-    await wheelUntil(page, -100, async () => (await page.locator(".far-label").count()) > 0);
+    await wheelUntil(page, -100, () => labelled(page));
     const labels = await textBoxes(page, ".far-label .far-title");
     expect(labels.length).toBeGreaterThan(5);
     expectReadable(labels);
+    await titlesDrawnWhileMoving(page);
+    await expect.poll(() => page.locator(".far-label").count()).toBeGreaterThan(5);
     await wheelUntil(page, -100, async () => (await zoom(page)) >= 0.5);
     await expect.poll(() => page.locator(".react-flow__node .node-body").count()).toBeGreaterThan(0);
     expect(await page.getByTestId("far-canvas").count()).toBe(0);
@@ -174,7 +240,7 @@ describe("zooming with the mouse wheel", () => {
     const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
     shootOnFailure(ctx, () => page);
     await openPipeline(page, 1000);
-    await wheelUntil(page, -100, async () => (await page.locator(".far-label").count()) > 0);
+    await wheelUntil(page, -100, () => labelled(page));
     await settled(page);
     const label = page.locator(".far-label").nth(2);
     const id = await label.getAttribute("data-id");
@@ -247,10 +313,7 @@ describe("the runs drawer leaves a moved view alone", () => {
       await settled(page);
       const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
       const from = { x: pane.x + pane.width - 80, y: pane.y + 30 };
-      await page.mouse.move(from.x, from.y);
-      await page.mouse.down();
-      await page.mouse.move(from.x - 90, from.y + 40, { steps: 8 });
-      await page.mouse.up();
+      await mouseDrag(page, from, [{ x: from.x - 90, y: from.y + 40, steps: 8 }]);
       await settled(page);
       // Where each node's corner is on screen, and the view's zoom: a re-fit would change both. Node
       // sizes are left out, because the Sampler grows by its result preview after the run.

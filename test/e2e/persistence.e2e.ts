@@ -8,6 +8,7 @@ import type { StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import {
   countTransactions,
+  upgradeInAnotherTab,
   downloadPipeline,
   downloadVia,
   dropFile,
@@ -299,23 +300,7 @@ describe("nothing is lost", () => {
     const tx = await countTransactions(page, "lora-graph");
 
     // A newer lora-graph in another tab of this browser opens the database one version up.
-    const other = await context.newPage();
-    await other.goto(`${srv.url}/api/info`);
-    const upgradedTo = await other.evaluate(async () => {
-      const open = (version?: number) =>
-        new Promise<IDBDatabase>((res, rej) => {
-          const r = indexedDB.open("lora-graph", version);
-          r.onupgradeneeded = () => r.result.createObjectStore("from-a-newer-version");
-          r.onsuccess = () => res(r.result);
-          r.onerror = () => rej(r.error);
-        });
-      const current = await open();
-      const next = current.version + 1;
-      current.close();
-      (await open(next)).close();
-      return next;
-    });
-    await other.close();
+    const upgradedTo = await upgradeInAnotherTab(context, srv.url, "lora-graph");
 
     const banner = page.getByTestId("banner-storage-upgraded");
     await banner.waitFor();

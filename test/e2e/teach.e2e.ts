@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import { launchBrowser, type TestBrowser } from "../harness/browser";
-import { dialogSettled, node, openEditor, shootOnFailure } from "./helpers";
+import { dialogSettled, node, openEditor, openGuidanceSweep, shootOnFailure } from "./helpers";
 import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
 let srv: StartedServer;
@@ -43,11 +43,7 @@ describe("teaching features", () => {
     const { page, context, errors } = await openEditor(b, srv.url);
     shootOnFailure(ctx, () => page);
     await selectNode(page, "sampler");
-    await page.locator('.inspector [data-sweep-param="guidance_scale"]').click();
-    const dialog = page.locator("[data-sweep-dialog]");
-    await dialog.waitFor();
-    await dialog.getByRole("radio", { name: "List" }).click();
-    await dialog.getByLabel("Axis 1 values").fill("3, 7.5, 12");
+    const dialog = await openGuidanceSweep(page);
     await dialog.getByRole("button", { name: /Add a second axis/ }).click();
     await dialog.getByLabel("Axis 2: what to sweep").selectOption("p|sampler|image_size");
     await dialog.getByLabel("Axis 2 values").fill("square_hd, square");

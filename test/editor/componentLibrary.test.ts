@@ -3,12 +3,9 @@
  * through the server's API, and this browser's IndexedDB without one. Both list the newest
  * version of each id and never replace a version once published (CMPT-06).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApp, type App } from "../../src/server/app";
-import { createWorkspace } from "../../src/server/workspace/index";
+import { describe, expect, it } from "vitest";
 import { createWorkspaceApi } from "../../src/editor/library/workspaceApi";
 import {
   browserComponents,
@@ -17,6 +14,7 @@ import {
 } from "../../src/editor/library/libraryComponents";
 import { withHash, type ComponentDefinition } from "../../src/graph";
 import { freshDb } from "./persistence.kit";
+import { workspacePerTest } from "./workspace.helpers";
 
 const fixture = JSON.parse(readFileSync("test/fixtures/components/style-stack.json", "utf8"));
 const v = (version: string, scale = 0.8): ComponentDefinition =>
@@ -27,19 +25,8 @@ const v = (version: string, scale = 0.8): ComponentDefinition =>
   });
 
 let dir: string;
-let app: App;
 let base: string;
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "lora-graph-complib-"));
-  app = createApp({ workspace: await createWorkspace({ dir, logger: quiet }), logger: quiet, distDir: join(dir, "x") });
-  base = await app.listen(0, "127.0.0.1");
-});
-afterEach(async () => {
-  await app.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+workspacePerTest("lora-graph-complib-", (d, b) => ((dir = d), (base = b)));
 
 /** The same checks for both homes. */
 async function behaves(lib: ComponentLibrary, where: RegExp) {

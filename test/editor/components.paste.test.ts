@@ -2,33 +2,27 @@
 // addition that would put a component inside itself is refused with the reason, a paste into
 // another pipeline brings the definitions its instances need, and a library component dropped on
 // a wire is spliced into it like a node.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { compile } from "../../src/compiler";
-import { loadWorkflow, type ComponentDefinition, type WorkflowDocument } from "../../src/graph";
+import type { ComponentDefinition, WorkflowDocument } from "../../src/graph";
 import { createEditor, counterIds, EditRefused, type EditorStore } from "../../src/editor/store";
 import { enterInstance, leaveTo, makeComponent } from "../../src/editor/components/commands";
-
-function fixture(name: string): WorkflowDocument {
-  const r = loadWorkflow(JSON.parse(readFileSync(`test/fixtures/components/${name}.json`, "utf8")), registry);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.document;
-}
+import { componentFixture } from "../graph/helpers";
 
 const storeOf = (document: WorkflowDocument) => createEditor({ registry, makeId: counterIds(), document }).store;
 const STACK = "component:local/style-stack@1.0.0";
 
 /** The style-stack fixture with "Outer" made around its instance: Outer › Style stack. */
 function nested(): EditorStore {
-  const store = storeOf(fixture("style-stack"));
+  const store = storeOf(componentFixture("style-stack"));
   expect(makeComponent(store, ["style-stack"], { name: "Outer", expose: [] }).ok).toBe(true);
   return store;
 }
 
 describe("an instance placed inside itself", () => {
   it("a paste of the component into its own definition is refused, saying why", () => {
-    const store = storeOf(fixture("style-stack"));
+    const store = storeOf(componentFixture("style-stack"));
     const copied = store.copy(["style-stack"])!;
     enterInstance(store, "style-stack");
     const before = store.getState().document;
@@ -74,7 +68,7 @@ describe("copy and paste across pipelines", () => {
   it("brings the definitions the pasted instances use, nested ones too, in one undo step", () => {
     const from = nested();
     const copied = from.copy(["outer"])!;
-    const to = storeOf(fixture("two-loras"));
+    const to = storeOf(componentFixture("two-loras"));
     const r = to.paste(copied);
     expect(r.ok).toBe(true);
     const doc = to.getState().document;
@@ -85,12 +79,12 @@ describe("copy and paste across pipelines", () => {
   });
 
   it("keeps the pipeline's own copy of a version it already has, and says when they differ", () => {
-    const from = storeOf(fixture("style-stack"));
+    const from = storeOf(componentFixture("style-stack"));
     enterInstance(from, "style-stack");
     from.setParam("lora-2", "scale", 0.1);
     leaveTo(from, 0);
     const copied = from.copy(["style-stack"])!;
-    const to = storeOf(fixture("style-stack"));
+    const to = storeOf(componentFixture("style-stack"));
     const mine = to.getState().document.components!;
     const r = to.paste(copied);
     expect(r.ok && r.warnings).toEqual([expect.stringContaining("differs from this pipeline's copy")]);
@@ -98,10 +92,10 @@ describe("copy and paste across pipelines", () => {
   });
 
   it("refuses copied definitions that would contain themselves, and skips their instances", () => {
-    const payload = JSON.parse(storeOf(fixture("style-stack")).copy(["style-stack", "base"])!);
+    const payload = JSON.parse(storeOf(componentFixture("style-stack")).copy(["style-stack", "base"])!);
     const def = payload.components[0] as ComponentDefinition;
     def.nodes.push({ id: "loop", type: STACK, typeVersion: 1, position: { x: 0, y: 0 }, params: {} });
-    const to = storeOf(fixture("two-loras"));
+    const to = storeOf(componentFixture("two-loras"));
     const r = to.paste(JSON.stringify(payload));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -115,8 +109,8 @@ describe("copy and paste across pipelines", () => {
 
 describe("a library component dropped on a wire", () => {
   it("is spliced into it when its ports fit, with its definition, in one undo step", () => {
-    const def = fixture("style-stack").components!;
-    const store = storeOf(fixture("two-loras"));
+    const def = componentFixture("style-stack").components!;
+    const store = storeOf(componentFixture("two-loras"));
     const id = store.addNode(STACK, { x: 600, y: 0 }, { components: def, spliceInto: "e:lora-2.model->sampler.model" });
     const edges = store.getState().document.edges.map((e) => e.id);
     expect(edges).not.toContain("e:lora-2.model->sampler.model");

@@ -1,10 +1,9 @@
 // A component's ports from inside (docs/components.md#the-editor): deleting a node that gives an
 // output is refused with the reason; a port can be removed, with its wires on every instance, or
 // an inner output given to the component, each in one undo step.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
-import { analyzeComponents, hashComponent, loadWorkflow, type WorkflowDocument } from "../../src/graph";
+import { analyzeComponents, hashComponent, type WorkflowDocument } from "../../src/graph";
 import { createEditor, counterIds } from "../../src/editor/store";
 import {
   enterInstance,
@@ -16,16 +15,11 @@ import {
   removePort,
   unexposeField,
 } from "../../src/editor/components/commands";
-
-function fixture(name: string): WorkflowDocument {
-  const r = loadWorkflow(JSON.parse(readFileSync(`test/fixtures/components/${name}.json`, "utf8")), registry);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.document;
-}
+import { componentFixture } from "../graph/helpers";
 
 /** The style-stack pipeline with a second instance wired like the first, opened on the first. */
 function inside() {
-  const { store } = createEditor({ registry, makeId: counterIds(), document: fixture("style-stack") });
+  const { store } = createEditor({ registry, makeId: counterIds(), document: componentFixture("style-stack") });
   const [copy] = store.duplicate(["style-stack"]);
   store.connect({ node: copy, port: "conditioning" }, { node: "sampler", port: "conditioning" }, { replace: true });
   enterInstance(store, "style-stack");
@@ -85,7 +79,7 @@ describe("remove port", () => {
   });
 
   it("is refused when an outer component gives the port on as its own output", () => {
-    const { store } = createEditor({ registry, makeId: counterIds(), document: fixture("style-stack") });
+    const { store } = createEditor({ registry, makeId: counterIds(), document: componentFixture("style-stack") });
     makeComponent(store, ["style-stack"], { name: "Outer", expose: [] });
     enterInstance(store, "outer");
     enterInstance(store, "style-stack");
@@ -169,7 +163,7 @@ describe("remove from component", () => {
   });
 
   it("is refused while an outer component shows that field as its own", () => {
-    const { store } = createEditor({ registry, makeId: counterIds(), document: fixture("style-stack") });
+    const { store } = createEditor({ registry, makeId: counterIds(), document: componentFixture("style-stack") });
     makeComponent(store, ["style-stack"], { name: "Outer", expose: [] });
     enterInstance(store, "outer");
     expect(exposeField(store, "style-stack", "lora-2.scale").ok).toBe(true);

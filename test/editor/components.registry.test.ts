@@ -1,23 +1,16 @@
 // An instance is a node type while its document carries the definition (docs/components.md#the-model):
 // the editor's views and commands see its ports and exposed params, and follow the document.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
-import { loadWorkflow, type WorkflowDocument } from "../../src/graph";
 import { createEditor, counterIds } from "../../src/editor/store";
-
-function fixture(name: string): WorkflowDocument {
-  const r = loadWorkflow(JSON.parse(readFileSync(`test/fixtures/components/${name}.json`, "utf8")), registry);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.document;
-}
+import { componentFixture } from "../graph/helpers";
 
 describe("the editor's registry", () => {
   it("knows the open document's components, and forgets them with it", () => {
     const editor = createEditor({ registry, makeId: counterIds() });
     const type = "component:local/style-stack@1.0.0";
     expect(editor.store.registry.get(type)).toBeUndefined();
-    editor.store.replaceDocument(fixture("style-stack"));
+    editor.store.replaceDocument(componentFixture("style-stack"));
     const def = editor.store.registry.get(type)!;
     expect(def.inputs.map((p) => `${p.id}:${p.kind}`)).toEqual(["model:model"]);
     expect(def.outputs.map((p) => p.id)).toEqual(["model", "conditioning"]);
@@ -27,7 +20,7 @@ describe("the editor's registry", () => {
     expect(editor.store.connect({ node: "style-stack", port: "model" }, { node: sampler, port: "model" }).ok).toBe(
       true,
     );
-    editor.store.replaceDocument(fixture("two-loras"));
+    editor.store.replaceDocument(componentFixture("two-loras"));
     expect(editor.store.registry.get(type)).toBeUndefined();
     // The catalogue itself never learns a document's components.
     expect(editor.registry.get(type)).toBeUndefined();
@@ -35,8 +28,8 @@ describe("the editor's registry", () => {
 
   it("compiles through an instance: the request the flat pipeline gives", () => {
     const editor = createEditor({ registry, makeId: counterIds() });
-    const flat = editor.engine.compiled(fixture("two-loras")).outputs[0].input;
-    const made = editor.engine.compiled(fixture("style-stack")).outputs[0].input;
+    const flat = editor.engine.compiled(componentFixture("two-loras")).outputs[0].input;
+    const made = editor.engine.compiled(componentFixture("style-stack")).outputs[0].input;
     expect(made).toEqual(flat);
     expect((made as { loras: unknown[] }).loras).toHaveLength(2);
   });

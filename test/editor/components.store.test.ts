@@ -1,9 +1,8 @@
 // Making, entering, editing inside and detaching components through the editor store
 // (docs/components.md#the-editor): one shared definition, one undo step per change.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
-import { flattenDocument, hashComponent, instanceRef, loadWorkflow, type WorkflowDocument } from "../../src/graph";
+import { flattenDocument, hashComponent, instanceRef } from "../../src/graph";
 import { createEditor, counterIds } from "../../src/editor/store";
 import {
   detachInstance,
@@ -14,15 +13,10 @@ import {
   makeComponent,
 } from "../../src/editor/components/commands";
 import { scopedNodeDiagnostics } from "../../src/editor/store/diagnostics";
-
-function fixture(name: string): WorkflowDocument {
-  const r = loadWorkflow(JSON.parse(readFileSync(`test/fixtures/components/${name}.json`, "utf8")), registry);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.document;
-}
+import { componentFixture } from "../graph/helpers";
 
 function setup() {
-  const editor = createEditor({ registry, makeId: counterIds(), document: fixture("two-loras") });
+  const editor = createEditor({ registry, makeId: counterIds(), document: componentFixture("two-loras") });
   const { store, engine } = editor;
   const request = () => engine.compiled(store.getState().document).outputs[0].input as Record<string, unknown>;
   return { editor, store, request };

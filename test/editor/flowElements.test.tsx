@@ -21,6 +21,17 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Renders `Probe`, a component that only calls hooks, inside the editor and xyflow's providers. */
+function renderProbe(editor: ReturnType<typeof createEditor>, Probe: () => null) {
+  render(
+    <EditorProvider editor={editor}>
+      <ReactFlowProvider>
+        <Probe />
+      </ReactFlowProvider>
+    </EditorProvider>,
+  );
+}
+
 /** `count` nodes in rows of 10, `dx` apart (the default keeps them all near the view). */
 function setup(count: number, dx = 100) {
   const editor = createEditor({ registry: stubRegistry, makeId: counterIds() });
@@ -29,17 +40,10 @@ function setup(count: number, dx = 100) {
   );
   editor.store.setSelection({ nodes: [] });
   const got: { current: ReturnType<typeof useFlowElements> | null } = { current: null };
-  function Probe() {
+  renderProbe(editor, function Probe() {
     got.current = useFlowElements(false);
     return null;
-  }
-  render(
-    <EditorProvider editor={editor}>
-      <ReactFlowProvider>
-        <Probe />
-      </ReactFlowProvider>
-    </EditorProvider>,
-  );
+  });
   const change = (changes: NodeChange<GraphFlowNode>[]) => act(() => got.current!.onNodesChange(changes));
   return { editor, ids, got, change, view: canvasViewOf(editor) };
 }
@@ -133,20 +137,13 @@ describe("leaving the far canvas", () => {
       setFar: (_: boolean) => {},
       rf: null as ReturnType<typeof useStoreApi> | null,
     };
-    function Probe() {
+    renderProbe(editor, function Probe() {
       const [far, setFar] = useState(true);
       got.setFar = setFar;
       got.rf = useStoreApi();
       got.current = useFlowElements(far);
       return null;
-    }
-    render(
-      <EditorProvider editor={editor}>
-        <ReactFlowProvider>
-          <Probe />
-        </ReactFlowProvider>
-      </EditorProvider>,
-    );
+    });
     const zoom = (k: number) => act(() => got.rf!.setState({ transform: [0, 0, k] }));
     return { got, zoom, motion: canvasViewOf(editor).motion };
   }

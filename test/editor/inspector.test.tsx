@@ -1,13 +1,14 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from "vitest";
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { registry } from "../../nodes";
 import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { Inspector } from "../../src/editor/panels/Inspector";
 import { ProblemsPanel } from "../../src/editor/panels/ProblemsPanel";
+import { ROOT, sourceFiles } from "../architecture/imports";
 
 // The editor loads the compiler after its first paint; these views need its results at once.
 
@@ -69,31 +70,14 @@ describe("inspector + live diagnostics", () => {
 
 describe("editor source", () => {
   it("loads elkjs only through dynamic import anywhere the editor can reach (it must stay out of the initial bundle)", () => {
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const f of readdirSync(dir)) {
-        const p = join(dir, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (/\.tsx?$/.test(f)) files.push(p);
-      }
-    };
-    walk(join(__dirname, "../../src"));
-    walk(join(__dirname, "../../nodes"));
-    for (const f of files)
-      expect(readFileSync(f, "utf8"), f).not.toMatch(/^\s*import\s+(?!type\b)[^;]*from\s+["']elkjs/m);
+    for (const f of sourceFiles(["src", "nodes"]))
+      expect(readFileSync(join(ROOT, f), "utf8"), f).not.toMatch(/^\s*import\s+(?!type\b)[^;]*from\s+["']elkjs/m);
   });
 
   it("IMP-06 never uses dangerouslySetInnerHTML or innerHTML", () => {
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const f of readdirSync(dir)) {
-        const p = join(dir, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (/\.tsx?$/.test(f)) files.push(p);
-      }
-    };
-    walk(join(__dirname, "../../src/editor"));
+    const files = sourceFiles(["src/editor"]);
     expect(files.length).toBeGreaterThan(10);
-    for (const f of files) expect(readFileSync(f, "utf8"), f).not.toMatch(/dangerouslySetInnerHTML|\.innerHTML\s*=/);
+    for (const f of files)
+      expect(readFileSync(join(ROOT, f), "utf8"), f).not.toMatch(/dangerouslySetInnerHTML|\.innerHTML\s*=/);
   });
 });

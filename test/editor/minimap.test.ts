@@ -56,6 +56,17 @@ function grid(count: number): InternalNode[] {
   );
 }
 
+/** A grid of `count` nodes, synced and painted once, with the recorder emptied after that paint. */
+function paintedGrid(count: number) {
+  const nodes = grid(count);
+  const layer = createMinimapLayer();
+  layer.sync(nodes, colorOf);
+  const r = recorder();
+  layer.paint(r.ctx, MAP, 150, 96);
+  r.reset();
+  return { nodes, layer, r };
+}
+
 describe("minimap layer", () => {
   it("draws every sized node's box in its colour, and bounds around them", () => {
     const layer = createMinimapLayer();
@@ -99,12 +110,7 @@ describe("minimap layer", () => {
   });
 
   it("one node moved (or measured) repaints only the nodes around it", () => {
-    const nodes = grid(1000);
-    const layer = createMinimapLayer();
-    layer.sync(nodes, colorOf);
-    const r = recorder();
-    layer.paint(r.ctx, MAP, 150, 96);
-    r.reset();
+    const { nodes, layer, r } = paintedGrid(1000);
     // Node 505 is in the middle of the grid: xyflow hands a new internal object for it, the same ones for the rest.
     const moved = [...nodes];
     moved[505] = internal({ id: "n505", x: 5 * 320 + 40, y: 5 * 280 + 30, w: 268, h: 140, color: "red" });
@@ -118,12 +124,7 @@ describe("minimap layer", () => {
   });
 
   it("a removed node is cleared; a node moved past the bounds repaints everything", () => {
-    const nodes = grid(1000);
-    const layer = createMinimapLayer();
-    layer.sync(nodes, colorOf);
-    const r = recorder();
-    layer.paint(r.ctx, MAP, 150, 96);
-    r.reset();
+    const { nodes, layer, r } = paintedGrid(1000);
     layer.sync(
       nodes.filter((n) => n.id !== "n505"),
       colorOf,

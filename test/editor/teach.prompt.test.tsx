@@ -2,13 +2,9 @@
 // Prompt weighting in the prompt field: with weighting on, the text is drawn as Compel reads it
 // (syntax, weights per phrase) under the textarea, and the chips list each weighted phrase.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { act, cleanup, fireEvent, render } from "@testing-library/react";
-import { registry } from "../../nodes";
-import { examples } from "../../src/examples";
-import { loadWorkflow } from "../../src/graph";
-import { createEditor, counterIds } from "../../src/editor/store";
-import { EditorProvider } from "../../src/editor/store/react";
-import { Inspector, preloadNodeInspector } from "../../src/editor/panels/Inspector";
+import { act, cleanup, fireEvent } from "@testing-library/react";
+import { preloadNodeInspector } from "../../src/editor/panels/Inspector";
+import { promptInInspector } from "./helpers";
 import { loadPromptHighlight } from "../../src/editor/fields/PromptHighlight";
 
 // The editor loads the compiler after its first paint, and the highlighting view on first use;
@@ -19,20 +15,7 @@ afterEach(cleanup);
 
 /** The starter pipeline (so the compiler has a request to check), its prompt selected. */
 function setup(prompt: string, weighting: boolean) {
-  const r = loadWorkflow(structuredClone(examples[0].document), registry);
-  if (!r.ok) throw new Error("starter does not load");
-  const editor = createEditor({ registry, document: r.document, ...{ makeId: counterIds() } });
-  const store = editor.store;
-  const id = r.document.nodes.find((n) => n.type === "prompt")!.id;
-  store.setParam(id, "prompt", prompt);
-  store.setParam(id, "prompt_weighting", weighting);
-  store.setSelection({ nodes: [id] });
-  const view = render(
-    <EditorProvider editor={editor}>
-      <Inspector />
-    </EditorProvider>,
-  );
-  const field = () => view.container.querySelector('[data-field="prompt"]')!;
+  const { store, id, view, field } = promptInInspector(prompt, weighting);
   const layer = () => [...field().querySelectorAll<HTMLSpanElement>(".pw-back span")];
   return { store, id, view, field, layer };
 }

@@ -4,12 +4,10 @@
  * overwritten), names are made safe for the folder, and the browser's entries stay routed to
  * IndexedDB beside it.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApp, type App } from "../../src/server/app";
-import { createWorkspace } from "../../src/server/workspace/index";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/server/app";
 import { createLibrary } from "../../src/editor/persistence/library";
 import { createWorkspaceApi, detectWorkspace, parseChange } from "../../src/editor/library/workspaceApi";
 import { combineLibraries, createWorkspaceLibrary, pipelineFileName } from "../../src/editor/library/workspaceLibrary";
@@ -17,23 +15,12 @@ import { emptyDocument, serializeComponentFile, withHash, type WorkflowDocument 
 import { compareVersions } from "../../src/graph";
 import { readLibraryComponents } from "../../src/editor/library/libraryComponents";
 import { freshDb } from "./persistence.kit";
+import { quiet, workspacePerTest } from "./workspace.helpers";
 import { stubRegistry } from "./stubRegistry";
 
 let dir: string;
-let app: App;
 let base: string;
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "lora-graph-wslib-"));
-  const workspace = await createWorkspace({ dir, logger: quiet });
-  app = createApp({ workspace, logger: quiet, distDir: join(dir, "no-dist") });
-  base = await app.listen(0, "127.0.0.1");
-});
-afterEach(async () => {
-  await app.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+workspacePerTest("lora-graph-wslib-", (d, b) => ((dir = d), (base = b)));
 
 function doc(name: string, notes = 1): WorkflowDocument {
   const d = emptyDocument({ name });

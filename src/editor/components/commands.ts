@@ -167,6 +167,25 @@ export function exposeField(store: EditorStore, nodeId: string, field: string): 
   return { ok: true, id };
 }
 
+/**
+ * An inner node's port about to become a port of the component the canvas is inside: its spec,
+ * an id no port of that side has, and its label (with the node's name when the label is taken).
+ */
+function newPort(store: EditorStore, nodeId: string, portId: string, side: "inputs" | "outputs") {
+  const here = entered(store);
+  if (!here) return { ok: false as const, reason: "open a component first" };
+  const { key, def } = here;
+  const node = def.nodes.find((n) => n.id === nodeId);
+  const spec = node && store.registry.get(node.type)?.[side].find((p) => p.id === portId);
+  if (!node || !spec) return { ok: false as const, reason: `there is no such ${side.slice(0, -1)} here` };
+  const taken: readonly { id: string; label: string }[] = def[side];
+  let id = portId;
+  for (let i = 2; taken.some((p) => p.id === id); i++) id = `${portId}-${i}`;
+  const name = nodeDisplayNames(def.nodes, store.registry).get(nodeId);
+  const label = taken.some((p) => p.label === spec.label) ? `${name} › ${spec.label}` : spec.label;
+  return { ok: true as const, key, def, spec, id, label };
+}
+
 /** The definition the canvas is inside, and its key. */
 function entered(store: EditorStore): { key: string; def: ComponentDefinition } | undefined {
   const { scope, document } = store.getState();
@@ -232,18 +251,11 @@ export function removePort(store: EditorStore, side: "in" | "out", portId: strin
 
 /** Gives an inner node's output port to the component the canvas is inside, as a new output. */
 export function exposeOutput(store: EditorStore, nodeId: string, portId: string): CommandResult<{ id: string }> {
-  const here = entered(store);
-  if (!here) return { ok: false, reason: "open a component first" };
-  const { key, def } = here;
-  const node = def.nodes.find((n) => n.id === nodeId);
-  const spec = node && store.registry.get(node.type)?.outputs.find((p) => p.id === portId);
-  if (!node || !spec) return { ok: false, reason: "there is no such output here" };
+  const port = newPort(store, nodeId, portId, "outputs");
+  if (!port.ok) return port;
+  const { key, def, spec, id, label } = port;
   if (def.outputs.some((o) => o.node === nodeId && o.port === portId))
     return { ok: false, reason: "that output is already one of the component's" };
-  let id = portId;
-  for (let i = 2; def.outputs.some((o) => o.id === id); i++) id = `${portId}-${i}`;
-  const name = nodeDisplayNames(def.nodes, store.registry).get(nodeId);
-  const label = def.outputs.some((o) => o.label === spec.label) ? `${name} › ${spec.label}` : spec.label;
   const out: ComponentOutput = { id, label, kind: spec.kind, node: nodeId, port: portId };
   const components = (store.getState().document.components ?? []).map((c) =>
     componentKey(c.id, c.version) === key ? withHash({ ...c, outputs: [...c.outputs, out] }) : c,
@@ -258,18 +270,11 @@ export function exposeOutput(store: EditorStore, nodeId: string, portId: string)
  * already and takes one wire only.
  */
 export function exposeInput(store: EditorStore, nodeId: string, portId: string): CommandResult<{ id: string }> {
-  const here = entered(store);
-  if (!here) return { ok: false, reason: "open a component first" };
-  const { key, def } = here;
-  const node = def.nodes.find((n) => n.id === nodeId);
-  const spec = node && store.registry.get(node.type)?.inputs.find((p) => p.id === portId);
-  if (!node || !spec) return { ok: false, reason: "there is no such input here" };
+  const port = newPort(store, nodeId, portId, "inputs");
+  if (!port.ok) return port;
+  const { key, def, spec, id, label } = port;
   if (!spec.multiple && def.edges.some((e) => e.target === nodeId && e.targetHandle === portId))
     return { ok: false, reason: `${spec.label} is wired already; remove its wire first` };
-  let id = portId;
-  for (let i = 2; def.inputs.some((p) => p.id === id); i++) id = `${portId}-${i}`;
-  const name = nodeDisplayNames(def.nodes, store.registry).get(nodeId);
-  const label = def.inputs.some((p) => p.label === spec.label) ? `${name} › ${spec.label}` : spec.label;
   const input: ComponentInput = {
     id,
     label,

@@ -3,8 +3,7 @@ import { ReactFlow, useStore, useStoreApi, type Edge } from "@xyflow/react";
 import { useEditor, useEditorInstance } from "../store/react";
 import type { GraphFlowNode } from "./derive";
 import { LOD_ZOOM, TITLE_READABLE_ZOOM } from "./zoom";
-import { GraphNodeSlot, WireLayerSlot } from "./drawnSlots";
-import { GraphEdge } from "./GraphEdge";
+import { GraphEdgeSlot, GraphNodeSlot, WireLayerSlot } from "./drawnSlots";
 import { CanvasControls, EmptyCanvas, WireHint } from "./CanvasChrome";
 import { useFlowElements } from "./useFlowElements";
 import { useFocusReveal, useViewportFit } from "./useViewport";
@@ -24,13 +23,14 @@ import { MIN_ZOOM } from "./fit";
 import { MountProgress } from "./mountSlices";
 import { canvasUiOf } from "./canvasUi";
 import { useKeepRunInView } from "./keepInView";
+import { useRectSelection } from "./rectSelect";
 
 /** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled, then kept (its geometry with it). */
 const FarLayer = lazyPart(() => import("./FarLayer").then((m) => ({ default: m.FarLayer })));
 
 /** Built once: a new object per render would make xyflow remount every node. */
 const nodeTypes = { graph: GraphNodeSlot };
-const edgeTypes = { default: GraphEdge };
+const edgeTypes = { default: GraphEdgeSlot };
 /*
  * Props handed to xyflow are built once (or memoised): a fresh object or closure on each render
  * makes xyflow push it into its store, re-running every node's and the minimap's selectors.
@@ -51,6 +51,7 @@ export function Canvas() {
     useFlowElements(far || savedFar);
   const { onMoveStart, onMoveEnd, defaultViewport, ready } = useViewportFit(canvasRef, culled, !!progress);
   useFocusReveal();
+  useRectSelection(culled);
   useKeepRunInView(canvasRef);
   useZoomType(canvasRef);
   useEffect(() => {

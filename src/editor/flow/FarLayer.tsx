@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { useStore, useStoreApi } from "@xyflow/react";
 import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { canvasViewOf } from "./view";
 import { farGeometry, nodeAt, type FarGeometry } from "./farGeometry";
 import { drawFar, LABEL_MIN_WIDTH, MAX_LABELS, nodesOnScreen, type Transform } from "./drawFar";
-import { bitmapArea, bitmapServes, farBounds, type FarBitmap } from "./farCache";
+import { bitmapArea, bitmapServes, createZoomShot, farBounds, type FarBitmap } from "./farCache";
 import { carried, framesBounds, type FarFrames } from "./farFrames";
 import { useCanvasUi } from "./canvasUi";
 
@@ -13,6 +14,12 @@ interface Labels {
   t: Transform;
   nodes: number[];
 }
+
+/**
+ * How long the view must be still before node titles are DOM labels again: while it moves they
+ * are drawn on the canvas (drawTitles), one line each.
+ */
+const LABEL_REST_MS = 150;
 
 /**
  * A big graph zoomed out, drawn on one canvas instead of thousands of DOM nodes (which xyflow
@@ -61,6 +68,9 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
 
   const frame = useRef(0);
   const bitmap = useBitmap();
+  const lastMove = useRef(-Infinity);
+  const restTimer = useRef(0);
+  const shown = useRef(false);
   const draw = useCallback(() => {
     frame.current = 0;
     const canvas = canvasRef.current;
@@ -68,12 +78,18 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
     if (!canvas || !ctx) return;
     const t = rf.getState().transform;
     const at = carried(g, groupDrag, moved.current);
-    bitmap.show(ctx, g, t, { width, height }, selected, at, frames);
     const onScreen = nodesOnScreen(g, t, { width, height }, at);
+    const fits = onScreen.length <= MAX_LABELS && onScreen.some((i) => g.rects[i * 4 + 2] * t[2] >= LABEL_MIN_WIDTH);
+    const still = performance.now() - lastMove.current >= LABEL_REST_MS;
+    bitmap.show(ctx, g, t, { width, height }, selected, at, frames, fits && !still, still);
     canvas.dataset.drawn = String(onScreen.length);
     canvas.dataset.total = String(g.ids.length);
-    const fits = onScreen.length <= MAX_LABELS && onScreen.some((i) => g.rects[i * 4 + 2] * t[2] >= LABEL_MIN_WIDTH);
-    setLabels((old) => (fits ? { t: [...t], nodes: onScreen } : old && null));
+    canvas.dataset.moving = still ? "0" : "1";
+    const next = fits && still ? { t: [...t] as const, nodes: onScreen } : null;
+    // Synchronously, so canvas titles and DOM labels trade places within the frame (no frame with
+    // both, or with labels left where the view was); while moving nothing re-renders.
+    if (next || shown.current) flushSync(() => setLabels(next));
+    shown.current = !!next;
   }, [g, width, height, selected, rf, bitmap, frames, groupDrag]);
   const schedule = useCallback(() => {
     frame.current ||= requestAnimationFrame(draw);
@@ -82,12 +98,17 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
     schedule();
     const off = rf.subscribe((s, prev) => {
       if (s.transform === prev.transform) return;
+      lastMove.current = performance.now();
       setHover(null);
       schedule();
+      // The frame after the view comes to rest brings the DOM labels back.
+      clearTimeout(restTimer.current);
+      restTimer.current = window.setTimeout(schedule, LABEL_REST_MS);
     });
     return () => {
       off();
       cancelAnimationFrame(frame.current);
+      clearTimeout(restTimer.current);
       frame.current = 0;
     };
   }, [rf, schedule]);
@@ -255,6 +276,10 @@ function useBitmap() {
       | null = null;
     let version = 0;
     let last: Transform | null = null;
+    const zoomShot = createZoomShot();
+    let widths: { g: FarGeometry; w: Float64Array } | null = null;
+    const titleWidths = (g: FarGeometry) =>
+      (widths?.g === g ? widths : (widths = { g, w: new Float64Array(g.ids.length).fill(-1) })).w;
     return {
       stale: () => void version++,
       show(
@@ -265,25 +290,36 @@ function useBitmap() {
         selected: ReadonlySet<number>,
         moved: ReadonlyMap<number, XY>,
         frames: FarFrames,
+        withTitles: boolean,
+        still: boolean,
       ) {
+        const titles = withTitles ? titleWidths(g) : null;
         const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
-        const key = `${version} ${dpr}`;
+        const key = `${version} ${dpr} ${withTitles}`;
         const same = drawn?.key === key && drawn.g === g && drawn.selected === selected && drawn.frames === frames;
-        const bounds = same ? drawn!.bounds : withFrames(farBounds(g, moved), framesBounds(frames, t[2]));
+        // Only a pan is worth a bitmap: a zoom, a moved node or a first drawing draws the view alone.
+        const pan = !!last && last[2] === t[2] && (last[0] !== t[0] || last[1] !== t[1]);
+        const zooming = (!!last && last[2] !== t[2]) || (still && zoomShot.isScaled());
+        last = [...t];
         ctx.setTransform(1, 0, 0, 1, 0, 0);
+        if (zooming) {
+          const what = { key, g, selected, frames };
+          if (!still && zoomShot.scaled(ctx, what, t, size, dpr)) return;
+          return zoomShot.draw(ctx, what, t, size, dpr, (c, tt, ss) =>
+            drawFar(c, g, tt, ss, selected, moved, frames, titles),
+          );
+        }
+        if (!same && !pan) return void drawFar(ctx, g, t, size, selected, moved, frames, titles);
+        const bounds = same ? drawn!.bounds : withFrames(farBounds(g, moved), framesBounds(frames, t[2]));
         ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
         if (!bounds) return;
         if (same && bitmapServes(drawn, key, bounds, t, size)) {
-          last = [...t];
           const { area, k } = drawn!;
           // Whole pixels: a copy at a fractional offset would blur every line.
           ctx.drawImage(el, Math.round((area.x * k + t[0]) * dpr), Math.round((area.y * k + t[1]) * dpr));
           return;
         }
-        // Only a pan is worth a bitmap: a zoom, a moved node or a first drawing draws the view alone.
-        const pan = !!last && last[2] === t[2] && (last[0] !== t[0] || last[1] !== t[1]);
-        last = [...t];
-        if (!pan) return void drawFar(ctx, g, t, size, selected, moved, frames);
+        if (!pan) return void drawFar(ctx, g, t, size, selected, moved, frames, titles);
         const area = bitmapArea(bounds, t, size);
         if (!area) return;
         const k = t[2];
@@ -299,6 +335,7 @@ function useBitmap() {
           selected,
           moved,
           frames,
+          titles,
         );
         drawn = { area, k, key, bounds, g, selected, frames };
         ctx.drawImage(el, Math.round((area.x * k + t[0]) * dpr), Math.round((area.y * k + t[1]) * dpr));

@@ -8,6 +8,7 @@ import { useReactFlow, ViewportPortal } from "@xyflow/react";
 import type { WorkflowGroup, WorkflowNode } from "../../graph";
 import type { Editor } from "../store/editor";
 import { useEditor, useEditorInstance } from "../store/react";
+import { useCornerDrag } from "../kit/useCornerDrag";
 import { GROUP_COLORS } from "../store/canvasCommands";
 import { canvasUiOf, useCanvasUi } from "./canvasUi";
 import { nodeRect, type Rect } from "./place";
@@ -219,10 +220,7 @@ function GroupFrame({ group }: { group: WorkflowGroup }) {
         className="group-resize nopan nodrag"
         aria-label="Resize group"
         title="Drag to resize the group"
-        onPointerDown={resize.down}
-        onPointerMove={resize.move}
-        onPointerUp={resize.up}
-        onPointerCancel={resize.up}
+        {...resize}
       />
     </div>
   );
@@ -232,34 +230,22 @@ function GroupFrame({ group }: { group: WorkflowGroup }) {
 function useResize(group: WorkflowGroup, setSize: (s: { width: number; height: number } | null) => void) {
   const editor = useEditorInstance();
   const flow = useReactFlow();
-  const start = useRef<{ x: number; y: number } | null>(null);
-  const last = useRef<{ width: number; height: number } | null>(null);
-  return {
-    down(e: ReactPointerEvent<HTMLDivElement>) {
-      if (e.button !== 0) return;
-      e.stopPropagation();
-      e.currentTarget.setPointerCapture(e.pointerId);
-      start.current = { x: e.clientX, y: e.clientY };
-      last.current = null;
-    },
-    move(e: ReactPointerEvent<HTMLDivElement>) {
-      if (!start.current) return;
+  return useCornerDrag({
+    start: () => null,
+    move(dx, dy) {
       const z = flow.getZoom();
       const size = {
-        width: Math.max(MIN_W, group.bounds.width + (e.clientX - start.current.x) / z),
-        height: Math.max(MIN_H, group.bounds.height + (e.clientY - start.current.y) / z),
+        width: Math.max(MIN_W, group.bounds.width + dx / z),
+        height: Math.max(MIN_H, group.bounds.height + dy / z),
       };
-      last.current = size;
       setSize(size);
+      return size;
     },
-    up() {
-      start.current = null;
-      const size = last.current;
-      last.current = null;
+    end(size) {
       setSize(null);
       if (size) editor.store.updateGroup(group.id, { bounds: { ...group.bounds, ...size } });
     },
-  };
+  });
 }
 
 function GroupTitle({ group }: { group: WorkflowGroup }) {

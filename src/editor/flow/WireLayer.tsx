@@ -91,8 +91,7 @@ export function useNearView(
   }, [g, far, area, keep, keepEdges]);
   const core = useMemo(() => (!g ? null : wires ? nearNodes(g, area, keep, NO_WIRES) : keep), [g, wires, area, keep]);
   const wanted = useMemo(() => (!g ? null : wires ? nearNodes(g, area, keep, wires) : keep), [g, wires, area, keep]);
-  const centre = useMemo(() => ({ x: (area.x0 + area.x1) / 2, y: (area.y0 + area.y1) / 2 }), [area]);
-  const { shown, progress } = useAdmission(g, wanted, core, dragged, centre, epoch);
+  const { shown, progress } = useAdmission(g, wanted, core, dragged, area, epoch);
   const near = useMemo(() => {
     if (!g || !wires || !shown) return null;
     // A wire waits for both its nodes.

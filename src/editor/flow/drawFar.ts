@@ -18,7 +18,8 @@ const TITLE = "#e6e9f0";
 /**
  * Draws every on-screen node and wire of `g` at transform `[x, y, zoom]`: one path per colour, so
  * 5,000 nodes cost a few dozen canvas calls; the groups' frames under them (their title bars
- * over them), reroute points over the wires. Returns the indices of the nodes on screen.
+ * over them), reroute points over the wires. With `titles` (drawTitles' width cache), each node
+ * at least LABEL_MIN_WIDTH wide on screen gets its title. Returns the indices of the nodes on screen.
  */
 export function drawFar(
   ctx: CanvasRenderingContext2D,
@@ -28,6 +29,7 @@ export function drawFar(
   selected: ReadonlySet<number>,
   moved: ReadonlyMap<number, XY>,
   frames?: FarFrames,
+  titles: Float64Array | null = null,
 ): number[] {
   const { rects } = g;
   const { x0, y0, x1, y1 } = viewRect([tx, ty, k], size);
@@ -37,13 +39,62 @@ export function drawFar(
   ctx.setTransform(k * devicePixelRatio, 0, 0, k * devicePixelRatio, tx * devicePixelRatio, ty * devicePixelRatio);
 
   drawFrames(ctx, frames, k, { x0, y0, x1, y1 }, "body");
-  strokeWires(ctx, traceWires(g, { x0, y0, x1, y1 }, pos), Math.max(1.5, 1.2 / k), 0.7);
+  // One device pixel far out, not more: Skia draws a stroke no wider than a device pixel as a
+  // hairline, and a wider one as a filled outline. With 5,000 nodes fitted on the 2-core bench
+  // machine a wheel notch took 1.0–1.5 s with 1.2 px wires and 0.25–0.4 s with 1 px ones.
+  strokeWires(ctx, traceWires(g, { x0, y0, x1, y1 }, pos), Math.max(1.5, 1 / (k * devicePixelRatio)), 0.7);
   drawRerouteDots(ctx, g, k, { x0, y0, x1, y1 });
 
   const onScreen = drawNodes(ctx, g, { x0, y0, x1, y1 }, k, pos, selected);
   drawFrames(ctx, frames, k, { x0, y0, x1, y1 }, "bar");
   ctx.restore();
+  if (titles) drawTitles(ctx, g, [tx, ty, k], onScreen, pos, titles);
   return onScreen;
+}
+
+/** As the DOM labels' titles (styles.css .far-label .far-title, the app's --font). */
+const TITLE_FONT = `600 13.5px Inter, ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+/** The DOM label's padding (styles.css .far-label). */
+const PAD_X = 7;
+const TITLE_MID = 5 + 8.5;
+
+/**
+ * Node titles on the canvas, in screen-size type where the DOM labels (FarLayer) would put them,
+ * cut to one line. FarLayer draws them while the view moves: moving up to MAX_LABELS DOM labels
+ * cost every wheel or pan frame a React render, style and text layout; a canvas title is one
+ * fillText. The DOM labels (wrapped titles, key values) come back when the view rests.
+ * `widths`: each title's width in TITLE_FONT, -1 until measured (measureText is the costly call),
+ * kept by the caller for the geometry.
+ */
+export function drawTitles(
+  ctx: CanvasRenderingContext2D,
+  g: FarGeometry,
+  [tx, ty, k]: Transform,
+  nodes: readonly number[],
+  pos: (i: number) => XY,
+  widths: Float64Array,
+) {
+  const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
+  ctx.save();
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.font = TITLE_FONT;
+  ctx.fillStyle = TITLE;
+  ctx.textBaseline = "middle";
+  const ellipsis = ctx.measureText("…").width;
+  for (const i of nodes) {
+    const room = g.rects[i * 4 + 2] * k - 2 * PAD_X;
+    if (room + 2 * PAD_X < LABEL_MIN_WIDTH || g.rects[i * 4 + 3] * k < TITLE_MID + 8) continue;
+    const title = g.titles[i];
+    if (widths[i] < 0) widths[i] = ctx.measureText(title).width;
+    const { x, y } = pos(i);
+    // Cut in proportion to the measured width: while moving, a close cut is enough.
+    const text =
+      widths[i] <= room
+        ? title
+        : `${title.slice(0, Math.max(0, Math.floor((title.length * (room - ellipsis)) / widths[i])))}…`;
+    ctx.fillText(text, x * k + tx + PAD_X, y * k + ty + TITLE_MID);
+  }
+  ctx.restore();
 }
 
 /**

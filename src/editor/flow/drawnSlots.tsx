@@ -1,11 +1,12 @@
 /**
  * What only a canvas with nodes draws (drawnParts.ts: the node views with their fields, widgets,
- * output strip and node pictures, the minimap, a big graph's wire canvas) is not in the first
- * load's script: an empty pipeline never runs it (docs/benchmarks.md#the-first-load). Start-up
- * fetches it beside the database open, and a restored draft with nodes waits for it before the
- * first render (main.tsx), so a node is drawn with its body from the first frame. Only a node
- * added before it arrives (within the first moments of an empty pipeline) shows its title at its
- * estimated size until then, and the minimap and wire canvas show once it has.
+ * output strip and node pictures, the wires, the minimap, a big graph's wire canvas) is not in
+ * the first load's script: an empty pipeline never runs it (docs/benchmarks.md#the-first-load).
+ * Start-up fetches it beside the database open, and a restored draft with nodes waits for it
+ * before the first render (main.tsx), so a node is drawn with its body from the first frame. Only
+ * a node added before it arrives (within the first moments of an empty pipeline) shows its title
+ * at its estimated size until then, and its wires, the minimap and the wire canvas show once it
+ * has.
  */
 import { lazy, memo, Suspense, type ComponentType } from "react";
 import type { NodeProps } from "@xyflow/react";
@@ -77,6 +78,8 @@ function drawnSlot<P extends object>(pick: (parts: Parts) => ComponentType<P>) {
   };
 }
 
+/** A wire: there are none before there are nodes, whose draft waits for the chunk. */
+export const GraphEdgeSlot = memo(drawnSlot((m) => m.GraphEdge));
 /** The canvas overview. */
 export const MiniMapSlot = drawnSlot((m) => m.MiniMap);
 /** A big graph's nodes and wires that xyflow does not hold (WireCanvas.tsx). */

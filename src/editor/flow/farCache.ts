@@ -3,8 +3,9 @@
  * nodes and their wires (thousands of curves) costs a software-rendered frame ~100 ms, and a pan
  * only shifts that drawing: so the graph is drawn once onto a bitmap that reaches half a screen
  * past each edge of the view (clipped to the graph), and a pan inside it is one image copy. A zoom
- * draws straight onto the canvas, as before: scaling a bitmap of four screens each frame, and
- * drawing one every few notches, cost more than drawing the view (measured: 5.0 → 2.2 fps).
+ * does not use it: scaling a bitmap of four screens each frame, and drawing one every few notches,
+ * cost more than drawing the view (measured: 5.0 → 2.2 fps). It has its own, smaller drawing
+ * (createZoomShot).
  */
 import type { FarGeometry } from "./farGeometry";
 import type { Transform } from "./drawFar";
@@ -108,3 +109,86 @@ function intersect(a: Area, b: Area): Area | null {
 
 const contains = (a: Area, b: Area) =>
   b.x >= a.x && b.y >= a.y && b.x + b.width <= a.x + a.width && b.y + b.height <= a.y + a.height;
+
+/** What a drawing shows besides the view: compared by identity. */
+interface Drawn {
+  key: unknown;
+  g: unknown;
+  selected: unknown;
+  frames: unknown;
+}
+const sameDrawn = (a: Drawn, b: Drawn) =>
+  a.key === b.key && a.g === b.g && a.selected === b.selected && a.frames === b.frames;
+
+/** A zoom gesture shows its last full drawing scaled while the zoom stays within this factor of it. */
+const ZOOM_REUSE = 1.4;
+/** The share of the view drawn past each edge on a zoom, so a drawing zoomed out by ZOOM_REUSE still fills the view. */
+const ZOOM_MARGIN = 0.2;
+
+/**
+ * Wheel zoom on the far canvas: a full drawing of 5,000 nodes and their wires costs a
+ * software-rendered frame ~100 ms, scaling the last one a few ms. So a zoom frame draws the view
+ * and a margin past it once, and the next frames show that drawing scaled about the same graph
+ * point, until the zoom has moved ZOOM_REUSE from it (blur, or a margin run out); the view at rest
+ * is drawn afresh. The drawing is only of the view and its margin: scaling a bitmap of four screens
+ * (the pan bitmap) cost more than drawing the view.
+ */
+export function createZoomShot() {
+  let shot: HTMLCanvasElement | null = null;
+  let at: { t: Transform; what: Drawn } | null = null;
+  let scaledLast = false;
+  return {
+    isScaled: () => scaledLast,
+    /** Shows the last drawing scaled to `t`, when it still serves; false when a full drawing is needed. */
+    scaled(
+      ctx: CanvasRenderingContext2D,
+      what: Drawn,
+      t: Transform,
+      size: { width: number; height: number },
+      dpr: number,
+    ): boolean {
+      if (!shot || !at || !sameDrawn(at.what, what)) return false;
+      const s = t[2] / at.t[2];
+      if (s > ZOOM_REUSE || s < 1 / ZOOM_REUSE) return false;
+      const mx = Math.round(size.width * ZOOM_MARGIN);
+      const my = Math.round(size.height * ZOOM_MARGIN);
+      // The shot's top left is (-mx, -my) in the old view's screen space.
+      const x = (-mx - at.t[0]) * s + t[0];
+      const y = (-my - at.t[1]) * s + t[1];
+      const w = (size.width + 2 * mx) * s;
+      const h = (size.height + 2 * my) * s;
+      if (x > 0 || y > 0 || x + w < size.width || y + h < size.height) return false;
+      ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      ctx.drawImage(shot, x * dpr, y * dpr, w * dpr, h * dpr);
+      scaledLast = true;
+      return true;
+    },
+    /** Draws the view at `t` and a margin past it onto the shot (with `paint`), and shows it. */
+    draw(
+      ctx: CanvasRenderingContext2D,
+      what: Drawn,
+      t: Transform,
+      size: { width: number; height: number },
+      dpr: number,
+      paint: (c: CanvasRenderingContext2D, t: Transform, size: { width: number; height: number }) => void,
+    ): void {
+      const mx = Math.round(size.width * ZOOM_MARGIN);
+      const my = Math.round(size.height * ZOOM_MARGIN);
+      shot ??= document.createElement("canvas");
+      const w = Math.ceil((size.width + 2 * mx) * dpr);
+      const h = Math.ceil((size.height + 2 * my) * dpr);
+      if (shot.width !== w || shot.height !== h) {
+        shot.width = w;
+        shot.height = h;
+      }
+      const c = shot.getContext("2d");
+      scaledLast = false;
+      if (!c) return;
+      c.setTransform(1, 0, 0, 1, 0, 0);
+      paint(c, [t[0] + mx, t[1] + my, t[2]], { width: size.width + 2 * mx, height: size.height + 2 * my });
+      at = { t: [...t], what };
+      ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      ctx.drawImage(shot, -mx * dpr, -my * dpr);
+    },
+  };
+}

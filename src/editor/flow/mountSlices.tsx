@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { XY } from "../../graph";
 import type { FarGeometry } from "./farGeometry";
+import type { Box } from "./nearWires";
+import { useOpeningFile } from "../store/importDoor";
+import { useEditorInstance } from "../store/react";
 
 /**
  * Nodes handed to xyflow at once, at most: more than this wait for the next frames, nearest the
@@ -37,7 +39,7 @@ interface Admitted {
 
 /**
  * Which of the `wanted` nodes xyflow holds: those already held, those in `now` (being dragged:
- * they must move this frame), and the rest a chunk a frame, nearest `centre` first. The chunk
+ * they must move this frame), and the rest a chunk a frame, nearest the middle of `area` first. The chunk
  * grows while frames come quickly and shrinks after a slow one. Each chunk costs xyflow a pass
  * over the nodes it holds, which are only those near the view, so a slice stays cheap however big
  * the document is.
@@ -47,7 +49,7 @@ export function useAdmission(
   wanted: ReadonlySet<number> | null,
   core: ReadonlySet<number> | null,
   now: ReadonlySet<number>,
-  centre: XY,
+  area: Box,
   epoch: number,
 ): Admission {
   const [state, setState] = useState<Admitted>({ epoch, ids: new Set(), for: null, opening: true });
@@ -61,7 +63,7 @@ export function useAdmission(
       if (s.ids.has(id) || now.has(i)) ids.add(id);
       else pending.push(i);
     }
-    for (const i of nextSlice(g, pending, core, centre, FIRST_CHUNK, 0)) ids.add(g.ids[i]);
+    for (const i of nextSlice(g, pending, core, area, FIRST_CHUNK, 0)) ids.add(g.ids[i]);
     s = { ...s, ids, for: wanted };
   }
   const last = useRef<ReadonlySet<number> | null>(null);
@@ -81,8 +83,8 @@ export function useAdmission(
   // Adjusting state while rendering: React re-renders at once, before anything is committed.
   if (s !== state) setState(s);
 
-  const latest = useRef({ g, wanted, core, centre });
-  latest.current = { g, wanted, core, centre };
+  const latest = useRef({ g, wanted, core, area });
+  latest.current = { g, wanted, core, area };
   useNextSlice(waiting > 0, s.ids, setState, latest);
   const total = g?.ids.length ?? 0;
   return { shown, progress: s.opening && waiting ? { done: total - waiting, total } : null };
@@ -90,24 +92,35 @@ export function useAdmission(
 
 /**
  * The next nodes to hand in: up to `chunk` of `pending` in `core` (near the view or kept), nearest
- * `centre` first; once none of those wait, up to `ends` of the others (far ends of wires).
+ * the middle of `area` first; once none of those wait, up to `ends` of the others (far ends of wires).
  */
 function nextSlice(
   g: FarGeometry,
   pending: readonly number[],
   core: ReadonlySet<number> | null,
-  centre: XY,
+  area: Box,
   chunk: number,
   ends: number,
 ): number[] {
   const near = core ? pending.filter((i) => core.has(i)) : pending;
-  if (near.length) return nearestFirst(g, near, centre).slice(0, chunk);
-  return nearestFirst(g, pending, centre).slice(0, ends);
+  if (near.length) return nearestFirst(g, near, area).slice(0, chunk);
+  return nearestFirst(g, pending, area).slice(0, ends);
 }
 
-/** `pending` (indices in `g`) ordered by distance of their corner from `centre`. */
-export function nearestFirst(g: FarGeometry, pending: readonly number[], centre: XY): number[] {
-  const d = (i: number) => Math.max(Math.abs(g.rects[i * 4] - centre.x), Math.abs(g.rects[i * 4 + 1] - centre.y));
+/**
+ * `pending` (indices in `g`) ordered by how far their middle is from the middle of `area`, in
+ * fractions of its width and height: the nodes on screen come first even on a wide screen.
+ */
+export function nearestFirst(g: FarGeometry, pending: readonly number[], area: Box): number[] {
+  const { rects } = g;
+  const cx = (area.x0 + area.x1) / 2;
+  const cy = (area.y0 + area.y1) / 2;
+  const w = Math.max(1, area.x1 - area.x0);
+  const h = Math.max(1, area.y1 - area.y0);
+  const d = (i: number) => {
+    const o = i * 4;
+    return Math.max(Math.abs(rects[o] + rects[o + 2] / 2 - cx) / w, Math.abs(rects[o + 1] + rects[o + 3] / 2 - cy) / h);
+  };
   return pending
     .map((i) => ({ i, d: d(i) }))
     .sort((a, b) => a.d - b.d)
@@ -124,7 +137,7 @@ function useNextSlice(
       g: FarGeometry | null;
       wanted: ReadonlySet<number> | null;
       core: ReadonlySet<number> | null;
-      centre: XY;
+      area: Box;
     };
   },
 ) {
@@ -142,12 +155,12 @@ function useNextSlice(
       if (took > FRAME_BUDGET_MS) chunk.current = Math.max(MIN_CHUNK, Math.round(chunk.current / 2));
       else if (took && took < FRAME_BUDGET_MS / 2) chunk.current = Math.min(MAX_CHUNK, chunk.current * 2);
       set((s) => {
-        const { g, wanted, core, centre } = latest.current;
+        const { g, wanted, core, area } = latest.current;
         if (!g || !wanted || s.for !== wanted) return s;
         const pending = [...wanted].filter((i) => !s.ids.has(g.ids[i]));
         if (!pending.length) return s;
         const ids = new Set(s.ids);
-        for (const i of nextSlice(g, pending, core, centre, chunk.current, ENDS_A_FRAME)) ids.add(g.ids[i]);
+        for (const i of nextSlice(g, pending, core, area, chunk.current, ENDS_A_FRAME)) ids.add(g.ids[i]);
         return { ...s, ids };
       });
     });
@@ -155,8 +168,21 @@ function useNextSlice(
   }, [waiting, ids, set, latest]);
 }
 
-/** "Opening… 2,400 / 5,000 nodes", over the canvas while a big document is handed in. */
+/**
+ * Over the canvas while a big file opens: "Opening big.json…" while it is read and checked, then
+ * "Opening… 2,400 / 5,000 nodes" while its nodes are handed in.
+ */
 export function MountProgress({ progress }: { progress: { done: number; total: number } | null }) {
+  const file = useOpeningFile(useEditorInstance());
+  if (!progress && file)
+    return (
+      <div className="mount-progress reading" role="status" data-testid="file-opening">
+        <span>Opening {file}…</span>
+        <div className="mount-bar" aria-hidden="true">
+          <div />
+        </div>
+      </div>
+    );
   if (!progress) return null;
   const { done, total } = progress;
   const n = (x: number) => x.toLocaleString("en-US");

@@ -37,22 +37,25 @@ export interface Layout {
   subscribe(fn: () => void): () => void;
 }
 
-function createLayout(): Layout {
+/** One value and who listens to it; setting the value it already has tells nobody. */
+function createCell<T>(initial: T) {
   const listeners = new Set<() => void>();
-  let g: FarGeometry | null = null;
+  let value = initial;
   return {
-    get: () => g,
-    set(next) {
-      if (next === g) return;
-      g = next;
+    get: () => value,
+    set(next: T) {
+      if (next === value) return;
+      value = next;
       for (const fn of [...listeners]) fn();
     },
-    subscribe(fn) {
+    subscribe(fn: () => void) {
       listeners.add(fn);
       return () => void listeners.delete(fn);
     },
   };
 }
+
+const createLayout = (): Layout => createCell<FarGeometry | null>(null);
 
 export interface Motion {
   readonly moving: boolean;
@@ -118,21 +121,13 @@ function createPlacing(): Placing {
 }
 
 function createMotion(): Motion {
-  const listeners = new Set<() => void>();
-  let moving = false;
+  const cell = createCell(false);
   return {
     get moving() {
-      return moving;
+      return cell.get();
     },
-    set(m) {
-      if (m === moving) return;
-      moving = m;
-      for (const fn of [...listeners]) fn();
-    },
-    subscribe(fn) {
-      listeners.add(fn);
-      return () => void listeners.delete(fn);
-    },
+    set: cell.set,
+    subscribe: cell.subscribe,
   };
 }
 

@@ -17,12 +17,33 @@ import { refreshComponents, useWorkspace, workspaceOf } from "./workspace";
 import { componentFileName } from "../../graph";
 import { fileOfId } from "./workspaceLibrary";
 
-/** Opens a library workflow or a draft, then says so or reports why not (a cancelled open says nothing). */
-async function openReporting(editor: Editor, open: Promise<OpenOutcome>, name: string, done: string, failed: string) {
-  const r = await open;
-  if (r.ok) editor.ui.toast(`${done} “${name}”`, "success");
-  else if (!r.cancelled)
-    filesUiOf(editor).set({ report: { title: failed, source: `“${name}”`, issues: r.errors, severity: "error" } });
+/**
+ * A row's main action: closes the dialog, opens a library workflow or a draft, then says so or
+ * reports why not (a cancelled open says nothing).
+ */
+function OpenButton(props: {
+  testId: string;
+  label: string;
+  close(): void;
+  open(): Promise<OpenOutcome>;
+  name: string;
+  done: string;
+  failed: string;
+}) {
+  const editor = useEditorInstance();
+  const { testId, label, close, open, name, done, failed } = props;
+  const click = async () => {
+    close();
+    const r = await open();
+    if (r.ok) editor.ui.toast(`${done} “${name}”`, "success");
+    else if (!r.cancelled)
+      filesUiOf(editor).set({ report: { title: failed, source: `“${name}”`, issues: r.errors, severity: "error" } });
+  };
+  return (
+    <button className="btn small primary" data-testid={testId} onClick={click}>
+      {label}
+    </button>
+  );
 }
 
 function LoadReport() {
@@ -201,22 +222,15 @@ function LibraryRow({
         </div>
       )}
       <div className="lg-row-actions">
-        <button
-          className="btn small primary"
-          data-testid="library-open"
-          onClick={async () => {
-            filesUi.set({ library: false });
-            await openReporting(
-              editor,
-              session.openLibrary(rec.id),
-              rec.name,
-              "Opened",
-              "Could not open this workflow",
-            );
-          }}
-        >
-          Open
-        </button>
+        <OpenButton
+          testId="library-open"
+          label="Open"
+          close={() => filesUi.set({ library: false })}
+          open={() => session.openLibrary(rec.id)}
+          name={rec.name}
+          done="Opened"
+          failed="Could not open this workflow"
+        />
         <button
           className="btn small"
           data-testid="library-rename"
@@ -525,7 +539,6 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
 
 /** Pipelines replaced or deleted, each recoverable or downloadable as raw data. */
 function RecoverDrafts({ recent, session, close }: { recent: RecentDraftRecord[]; session: Session; close(): void }) {
-  const editor = useEditorInstance();
   return (
     <>
       <h3 className="lg-h3">Recover drafts</h3>
@@ -542,22 +555,15 @@ function RecoverDrafts({ recent, session, close }: { recent: RecentDraftRecord[]
               </span>
             </div>
             <div className="lg-row-actions">
-              <button
-                className="btn small primary"
-                data-testid="recent-recover"
-                onClick={async () => {
-                  close();
-                  await openReporting(
-                    editor,
-                    session.recoverRecent(r.id),
-                    r.name,
-                    "Recovered",
-                    "Could not recover this draft",
-                  );
-                }}
-              >
-                Recover
-              </button>
+              <OpenButton
+                testId="recent-recover"
+                label="Recover"
+                close={close}
+                open={() => session.recoverRecent(r.id)}
+                name={r.name}
+                done="Recovered"
+                failed="Could not recover this draft"
+              />
               <button
                 className="btn small"
                 onClick={() => downloadText(r.data, `${r.name.replace(/[^\w.-]+/g, "-")}.draft.json`)}

@@ -1,27 +1,29 @@
 /**
  * The visible side of persistence and files: status banners (storage full, unreadable autosave,
- * same workflow in two tabs), the "restored" notice, the in-app question dialog and the drop
- * target for workflow files; load error reports and the library (with recoverable drafts) load on
- * demand from FilesDialogs.tsx (the Templates dialog is teach's: teach/TeachMount.tsx). Mount once inside the editor
- * (<FilesUi />); actions live in files.ts.
+ * same workflow in two tabs; Banners.tsx, loaded when one is first needed), the "restored"
+ * notice, the in-app question dialog and the drop target for workflow files; load error reports
+ * and the library (with recoverable drafts) load on demand from FilesDialogs.tsx (the Templates
+ * dialog is teach's: teach/TeachMount.tsx). Mount once inside the editor (<FilesUi />); actions
+ * live in files.ts.
  */
-import { Suspense, useEffect, useRef, useState, type ReactElement, type ReactNode } from "react";
-import { createPortal } from "react-dom";
+import { Suspense, useEffect, useRef, useState } from "react";
 import { useEditor, useEditorInstance } from "../store/react";
 import { getSession, useBootError, useCurrentAsk, useSession } from "../persistence/boot";
-import type { Session } from "../persistence/session";
-import { downloadText, saveToFile, type FilesUiState } from "./files";
+import type { FilesUiState } from "./files";
 import { time, useFilesUi, useSessionState } from "./hooks";
 import { lazyPart, whenIdle } from "../lazy";
 import { openImport } from "../store/importDoor";
-import { acceptReloadOffer, useWorkspace, workspaceOf } from "./workspace";
+import { useWorkspace } from "./workspace";
+import { OnCanvas } from "./OnCanvas";
 import "./library.css";
 
 const FilesDialogs = lazyPart(() => import("./FilesDialogs"));
+const Banners = lazyPart(() => import("./Banners").then((m) => ({ default: m.Banners })));
 const AskDialog = lazyPart(() => import("./AskDialog"));
 // Opening the library or the templates, or a question, should feel instant: fetch the dialogs once the page is idle.
 whenIdle(() => FilesDialogs.preload());
 whenIdle(() => AskDialog.preload());
+whenIdle(() => Banners.preload());
 
 const anyDialog = (s: FilesUiState) => !!(s.report || s.nameFor || s.library);
 
@@ -39,162 +41,29 @@ function Dialogs() {
 }
 
 /**
- * Renders inside the canvas element when there is one, so overlays sit on the canvas whatever
- * bars the app adds above it; falls back to the page (fixed position) otherwise.
+ * The status banners (storage unavailable or upgraded elsewhere, autosave failing, an unreadable
+ * autosave, the file changed on disk, the same workflow in two tabs) load the first time one is
+ * needed (Banners.tsx): most sessions never show one.
  */
-function OnCanvas({ children }: { children: ReactNode }) {
-  const [host, setHost] = useState<Element | null>(null);
-  useEffect(() => {
-    setHost(document.querySelector(".canvas"));
-  }, []);
-  return host ? (
-    createPortal(<div className="lg-on-canvas">{children}</div>, host)
-  ) : (
-    <div className="lg-on-page">{children}</div>
-  );
-}
-
-/**
- * Another tab upgraded the browser's storage (a newer lora-graph): this tab can no longer save
- * there. Its edits are kept in the page's copy, which the reload brings back (AUTO-09).
- */
-function UpgradedBanner({ copyFailed, session }: { copyFailed: boolean; session: Session | null }) {
-  const editor = useEditorInstance();
-  return (
-    <div className="lg-banner warning" role="alert" data-testid="banner-storage-upgraded">
-      <span>
-        <strong>Another tab upgraded this browser&apos;s storage.</strong>{" "}
-        {copyFailed
-          ? "This tab can no longer autosave, and its latest edits could not be copied: download the pipeline before you reload."
-          : "This tab can no longer autosave there; your edits are kept in this tab and come back when you reload."}
-      </span>
-      <span className="lg-banner-actions">
-        {copyFailed && (
-          <button className="btn small" data-testid="upgraded-download" onClick={() => saveToFile(editor)}>
-            Download
-          </button>
-        )}
-        <button
-          className="btn small primary"
-          data-testid="upgraded-reload"
-          onClick={() => {
-            session?.leave(false);
-            location.reload();
-          }}
-        >
-          Reload
-        </button>
-      </span>
-    </div>
-  );
-}
-
-function Banners() {
+function BannersSlot() {
   const s = useSessionState();
   const bootError = useBootError();
   const session = useSession();
-  const offer = useWorkspace((w) => w.offer);
-  const editor = useEditorInstance();
-  const items: ReactElement[] = [];
-  if (bootError) {
-    items.push(
-      <div key="boot" className="lg-banner error" role="alert" data-testid="banner-storage-unavailable">
-        {bootError}
-      </div>,
-    );
-  }
-  if (s?.upgraded) items.push(<UpgradedBanner key="upgraded" copyFailed={s.upgraded.copyFailed} session={session} />);
-  else if (s?.autosave.state === "error" && s.autosave.error) {
-    const quota = s.autosave.error.kind === "quota";
-    items.push(
-      <div key="save" className="lg-banner error" role="alert" data-testid="banner-autosave-error">
-        <strong>{quota ? "Autosave failed: storage full." : "Autosave failed."}</strong>{" "}
-        {quota
-          ? "Your edits are safe in this tab. Free some browser storage (delete old library workflows or drafts) or use Download (Ctrl+Alt+S) to keep the file; autosave retries by itself."
-          : `${s.autosave.error.message}. Your edits are safe in this tab; autosave retries by itself.`}
-        <span className="lg-banner-muted"> Retrying in {Math.round(s.autosave.error.retryInMs / 1000)} s…</span>
-      </div>,
-    );
-  }
-  if (s?.corrupt && session) {
-    const c = s.corrupt;
-    items.push(
-      <div key="corrupt" className="lg-banner warning" role="alert" data-testid="banner-corrupt-autosave">
-        <span>
-          <strong>An autosave could not be read.</strong> {c.message}.{" "}
-          {c.restoredPrevious ? "An earlier autosave was restored instead." : "The editor started clean."} The
-          unreadable data is kept until you choose.
-        </span>
-        <span className="lg-banner-actions">
-          <button
-            className="btn small"
-            data-testid="corrupt-download"
-            onClick={() =>
-              downloadText(
-                c.raw,
-                `lora-graph-unreadable-autosave-${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}.json`,
-              )
-            }
-          >
-            Download raw data
-          </button>
-          <button
-            className="btn small danger"
-            data-testid="corrupt-discard"
-            onClick={() => void session.discardCorrupt()}
-          >
-            Discard it
-          </button>
-          <button
-            className="btn small"
-            onClick={() => session.dismissCorrupt()}
-            title="Keep it; it stays listed in Library › Recover"
-          >
-            Later
-          </button>
-        </span>
-      </div>,
-    );
-  }
-  if (offer) {
-    items.push(
-      <div key="offer" className="lg-banner warning" role="status" data-testid="banner-reload-offer">
-        <span>
-          <strong>{offer.file} changed on disk.</strong> Reload to see that version; this one stays under Library ›
-          Recover drafts.
-        </span>
-        <span className="lg-banner-actions">
-          <button
-            className="btn small primary"
-            data-testid="reload-offer-reload"
-            onClick={() => void acceptReloadOffer(editor)}
-          >
-            Reload
-          </button>
-          <button
-            className="btn small"
-            data-testid="reload-offer-keep"
-            title="Keep this version; saving it later asks before replacing the file"
-            onClick={() => workspaceOf(editor).set({ offer: null })}
-          >
-            Keep this
-          </button>
-        </span>
-      </div>,
-    );
-  }
-  if (s?.sharedWarning) {
-    items.push(
-      <div key="shared" className="lg-banner warning" role="status" data-testid="banner-shared-workflow">
-        {s.sharedWarning}
-      </div>,
-    );
-  }
-  if (!items.length) return null;
+  const offer = useWorkspace((w) => !!w.offer);
+  const wanted =
+    !!bootError ||
+    !!s?.upgraded ||
+    (s?.autosave.state === "error" && !!s.autosave.error) ||
+    (!!s?.corrupt && !!session) ||
+    offer ||
+    !!s?.sharedWarning;
+  const [mounted, setMounted] = useState(wanted);
+  if (wanted && !mounted) setMounted(true);
+  if (!mounted) return null;
   return (
-    <OnCanvas>
-      <div className="lg-banners">{items}</div>
-    </OnCanvas>
+    <Suspense fallback={null}>
+      <Banners />
+    </Suspense>
   );
 }
 
@@ -325,7 +194,7 @@ export function FilesUi() {
   useUnloadGuard();
   return (
     <>
-      <Banners />
+      <BannersSlot />
       <RestoredNotice />
       <AutosaveChip />
       <Dialogs />

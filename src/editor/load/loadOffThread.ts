@@ -4,10 +4,18 @@
  * browsers) or fail to start, so a file always gets an answer.
  */
 import { registry as catalogue } from "../../../nodes";
-import { DEFAULT_LOAD_LIMITS, loadWorkflowBlob, type LoadResult, type Registry } from "../../graph";
+import {
+  DEFAULT_LOAD_LIMITS,
+  loadWorkflowBlob,
+  type LoadResult,
+  type Registry,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from "../../graph";
 import type { ImageWorkflowResult } from "../../interop/image";
 import type { Incoming } from "../../interop/incoming";
 import type { LoadReply, LoadRequest } from "./loadWorker";
+import { joinParts } from "./parts";
 
 export async function loadWorkflowFile(file: Blob, registry: Registry): Promise<LoadResult> {
   const here = () => loadWorkflowBlob(file, registry);
@@ -64,7 +72,11 @@ function inWorker(request: LoadRequest, registry: Registry): Promise<LoadReply |
       worker.terminate();
       resolve(r);
     };
-    worker.onmessage = (e: MessageEvent<LoadReply>) => done(e.data);
+    const parts: { nodes: WorkflowNode[]; edges: WorkflowEdge[] }[] = [];
+    worker.onmessage = (e: MessageEvent<LoadReply>) => {
+      if ("part" in e.data) parts.push(e.data.part);
+      else done(joinParts(parts, e.data));
+    };
     // A worker that cannot start (blocked by a policy, failed chunk load) must not lose the open.
     worker.onerror = (e) => {
       e.preventDefault();

@@ -1,4 +1,5 @@
-import { useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
+import { useCornerDrag } from "../kit/useCornerDrag";
 import { definePart } from "../store/editor";
 import { usePart } from "../store/react";
 import { useRunUiApi } from "./actions";
@@ -100,10 +101,7 @@ export function ResultPreview({ run, nodeId }: { run: RunRecord; nodeId: string 
         role="separator"
         aria-label="Resize the preview"
         title="Drag to resize the preview"
-        onPointerDown={resize.down}
-        onPointerMove={resize.move}
-        onPointerUp={resize.up}
-        onPointerCancel={resize.up}
+        {...resize}
       />
     </div>
   );
@@ -114,31 +112,22 @@ export function ResultPreview({ run, nodeId }: { run: RunRecord; nodeId: string 
  * canvas units, so the zoom is read off the element itself (its drawn width over its own width).
  */
 function useCornerResize(size: Size, set: (s: Size, done: boolean) => void) {
-  const start = useRef<{ x: number; y: number; size: Size; scale: number } | null>(null);
-  const last = useRef<Size | null>(null);
   const clamp = (v: number) => Math.round(Math.max(MIN, Math.min(MAX, v)));
-  return {
-    down(e: ReactPointerEvent<HTMLDivElement>) {
-      if (e.button !== 0) return;
-      e.stopPropagation();
-      e.currentTarget.setPointerCapture(e.pointerId);
-      const box = e.currentTarget.parentElement!;
-      const scale = box.getBoundingClientRect().width / box.offsetWidth || 1;
-      start.current = { x: e.clientX, y: e.clientY, size, scale };
+  return useCornerDrag({
+    start(corner) {
+      const box = corner.parentElement!;
+      return { size, scale: box.getBoundingClientRect().width / box.offsetWidth || 1 };
     },
-    move(e: ReactPointerEvent<HTMLDivElement>) {
-      const s = start.current;
-      if (!s) return;
-      last.current = {
-        width: clamp(s.size.width + (e.clientX - s.x) / s.scale),
-        height: clamp(s.size.height + (e.clientY - s.y) / s.scale),
+    move(dx, dy, from) {
+      const next = {
+        width: clamp(from.size.width + dx / from.scale),
+        height: clamp(from.size.height + dy / from.scale),
       };
-      set(last.current, false);
+      set(next, false);
+      return next;
     },
-    up() {
-      start.current = null;
-      if (last.current) set(last.current, true);
-      last.current = null;
+    end(last) {
+      if (last) set(last, true);
     },
-  };
+  });
 }

@@ -60,13 +60,14 @@ export async function firstImageBlob(editor: Editor, run: RunRecord | undefined)
   }
 }
 
-function safeName(s: string): string {
+/** A title as the start of a download's file name: word characters, dots and dashes, at most 60. */
+export function safeName(s: string, fallback = "image"): string {
   return (
     s
       .trim()
       .replace(/[^\w.-]+/g, "-")
       .replace(/^-+|-+$/g, "")
-      .slice(0, 60) || "image"
+      .slice(0, 60) || fallback
   );
 }
 

@@ -10,7 +10,7 @@ import { useEditor, useEditorInstance } from "../store/react";
 import { definePart, type Editor } from "../store/editor";
 import { runCore, runtimeOf, useRunState } from "./runtime";
 import type { RunRecord } from "./types";
-import { placeInScope } from "../store/diagnostics";
+import { diagnosticsInScope } from "../store/diagnostics";
 import type { Scope } from "../store/scope";
 
 const EMPTY: readonly Diagnostic[] = Object.freeze([]);
@@ -69,27 +69,9 @@ function useSelected(
   return useRunState(() => select(editor, key, pick));
 }
 
-const scoped = new WeakMap<ReturnType<typeof compute>, Map<string, Map<string, Diagnostic[]>>>();
-
 /** The run diagnostics by node of the scope's view (inside a component: its inner nodes). */
 function byNodeIn(h: ReturnType<typeof compute>, scope: Scope): Map<string, Diagnostic[]> {
-  if (!scope.length) return h.byNode;
-  let perScope = scoped.get(h);
-  if (!perScope) scoped.set(h, (perScope = new Map()));
-  const key = scope.map((s) => s.instance).join("\u001f");
-  let map = perScope.get(key);
-  if (!map) {
-    map = new Map();
-    for (const d of h.all) {
-      const at = placeInScope(scope, d.nodeId, d.inner);
-      if (!at) continue;
-      const list = map.get(at.nodeId) ?? [];
-      list.push({ ...d, nodeId: at.nodeId, field: at.field });
-      map.set(at.nodeId, list);
-    }
-    perScope.set(key, map);
-  }
-  return map;
+  return scope.length ? diagnosticsInScope(h, h.all, scope) : h.byNode;
 }
 
 /** One node's compile diagnostics with its run diagnostics appended. */

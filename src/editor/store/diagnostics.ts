@@ -8,7 +8,7 @@ import type { CompileResult } from "../engine";
 import type { Scope } from "./scope";
 
 const EMPTY: readonly Diagnostic[] = Object.freeze([]);
-const byScope = new WeakMap<CompileResult, Map<string, Map<string, Diagnostic[]>>>();
+const byScope = new WeakMap<object, Map<string, Map<string, Diagnostic[]>>>();
 
 /**
  * Where a place inside `scope[0].instance` is seen from `scope`: the view's node and field, or
@@ -31,13 +31,26 @@ export function placeInScope(
 
 /** The diagnostics of one node of the scope's view (the same array for the same result). */
 export function scopedNodeDiagnostics(result: CompileResult, scope: Scope, nodeId: string): readonly Diagnostic[] {
-  let perScope = byScope.get(result);
-  if (!perScope) byScope.set(result, (perScope = new Map()));
+  return diagnosticsInScope(result, result.diagnostics, scope).get(nodeId) ?? EMPTY;
+}
+
+/**
+ * `all` by node of the scope's view, each moved onto the inner node it belongs to (the same map
+ * for the same `source` and scope). `source` is the immutable object `all` belongs to: a compile
+ * result, or the run diagnostics of one history.
+ */
+export function diagnosticsInScope(
+  source: object,
+  all: readonly Diagnostic[],
+  scope: Scope,
+): Map<string, Diagnostic[]> {
+  let perScope = byScope.get(source);
+  if (!perScope) byScope.set(source, (perScope = new Map()));
   const key = scope.map((s) => s.instance).join("\u001f");
   let map = perScope.get(key);
   if (!map) {
     map = new Map();
-    for (const d of result.diagnostics) {
+    for (const d of all) {
       const at = placeInScope(scope, d.nodeId, d.inner);
       if (!at) continue;
       const { field: _outer, inner: _inner, ...rest } = d;
@@ -47,5 +60,5 @@ export function scopedNodeDiagnostics(result: CompileResult, scope: Scope, nodeI
     }
     perScope.set(key, map);
   }
-  return map.get(nodeId) ?? EMPTY;
+  return map;
 }

@@ -5,12 +5,21 @@
  * imports upward (docs/architecture.md#editor-folders).
  */
 import { definePart, type Editor } from "./editor";
+import { createUiStore, useUiStore } from "./uiStore";
+import { useEditor } from "./react";
 
 export type ImportSource = { text: string } | { file: File };
 /** Imports `source` into the editor and tells the user how it went. */
 export type ImportDoor = (source: ImportSource) => Promise<void>;
 
-const importDoorPart = definePart("importDoor", () => ({ open: null as ImportDoor | null }));
+const importDoorPart = definePart("importDoor", () => ({
+  open: null as ImportDoor | null,
+  /** The file being opened through the door, while it is read and checked (a big one takes seconds). */
+  opening: createUiStore<{ file: string | null; epoch: number }>({ file: null, epoch: 0 }),
+}));
+
+/** From this size a file being opened is named over the canvas until it is in (or refused). */
+const NAMED_FROM_BYTES = 256 * 1024;
 
 /** Says what opens this editor's import door. */
 export function provideImportDoor(editor: Editor, open: ImportDoor): void {
@@ -19,6 +28,18 @@ export function provideImportDoor(editor: Editor, open: ImportDoor): void {
 
 /** Rejects only when the door cannot be reached (no door given, or its code failed to load). */
 export function openImport(editor: Editor, source: ImportSource): Promise<void> {
-  const open = editor.part(importDoorPart).open;
-  return open ? open(source) : Promise.reject(new Error("this editor has no import door"));
+  const { open, opening } = editor.part(importDoorPart);
+  if (!open) return Promise.reject(new Error("this editor has no import door"));
+  if (!("file" in source) || source.file.size < NAMED_FROM_BYTES) return open(source);
+  opening.set({ file: source.file.name || "the file", epoch: editor.store.getState().epoch });
+  return open(source).finally(() => opening.set({ file: null }));
+}
+
+/**
+ * The name of the big file being opened through the import door, until it is read and checked
+ * and its document replaces the graph (or it is refused): null otherwise.
+ */
+export function useOpeningFile(editor: Editor): string | null {
+  const epoch = useEditor((s) => s.epoch);
+  return useUiStore(editor.part(importDoorPart).opening, (s) => (s.epoch === epoch ? s.file : null));
 }

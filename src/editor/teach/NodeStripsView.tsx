@@ -79,6 +79,8 @@ export function useSamplerTimeline(id: string): Timeline | null {
     const { nodes, components, edges } = s.document;
     const c = cache.current;
     if (c?.nodes === nodes && c.components === components && c.key[0] === edges) return c.value;
+    // Gone (another document opened): the key would walk the new document's wires for nothing.
+    if (!nodeIndex(nodes).has(id)) return null;
     const key = timelineKey(s.document, store.registry, id);
     if (c && sameKey(c.key, key)) {
       Object.assign(c, { nodes, components });
@@ -86,7 +88,7 @@ export function useSamplerTimeline(id: string): Timeline | null {
     }
     let value: Timeline | null = null;
     try {
-      value = timelineFor(s.document, store.registry, id);
+      value = timelineFor(s.document, store.registry, id, STRIP_ROWS);
     } catch {
       // Not a Sampler any more (or gone): draw nothing.
     }
@@ -122,12 +124,13 @@ export function SamplerStrip({ nodeId: id }: Pick<NodeViewProps, "nodeId">) {
     store.setSelection({ nodes: [id], edges: [] });
     ui.set({ tab: "inspector" });
   };
+  const more = t.moreControlNets;
   const summary = t.controlNets.length
     ? t.controlNets
         .map((c) =>
           c.firstStep === null ? `${c.label}: never acts` : `${c.label}: steps ${c.firstStep + 1}–${c.lastStep! + 1}`,
         )
-        .join("; ")
+        .join("; ") + (more ? `; ${more} more ControlNet${more === 1 ? "" : "s"}` : "")
     : "no ControlNet";
   return (
     <div
@@ -152,7 +155,7 @@ export function SamplerStrip({ nodeId: id }: Pick<NodeViewProps, "nodeId">) {
         <span className="nstrip-ax l">1</span>
         <span className="nstrip-ax r">{N} steps</span>
       </div>
-      {t.controlNets.slice(0, STRIP_ROWS).map((c, i) => {
+      {t.controlNets.map((c, i) => {
         const acts = c.firstStep !== null && c.lastStep !== null;
         const left = acts ? c.firstStep! / N : t.skippedSteps / N + (c.start * t.runSteps) / N;
         const width = acts ? (c.lastStep! - c.firstStep! + 1) / N : Math.max(0, ((c.end - c.start) * t.runSteps) / N);
@@ -171,10 +174,9 @@ export function SamplerStrip({ nodeId: id }: Pick<NodeViewProps, "nodeId">) {
           </div>
         );
       })}
-      {t.controlNets.length > STRIP_ROWS && (
+      {more > 0 && (
         <div className="nstrip-more">
-          +{t.controlNets.length - STRIP_ROWS} more ControlNet{t.controlNets.length - STRIP_ROWS === 1 ? "" : "s"}: the
-          inspector shows them all
+          +{more} more ControlNet{more === 1 ? "" : "s"}: the inspector shows them all
         </div>
       )}
     </div>

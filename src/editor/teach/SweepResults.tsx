@@ -7,7 +7,7 @@ import { useEffect, useState } from "react";
 import { Modal } from "../kit/Modal";
 import { useEditorInstance, useUiApi } from "../store/react";
 import { useRunUiApi } from "../run/actions";
-import { firstImageBlob } from "../run/runFiles";
+import { firstImageBlob, safeName } from "../run/runFiles";
 import { useRunState } from "../run/runtime";
 import { RunThumb } from "../run/Thumb";
 import { STATUS_LABEL } from "../run/format";
@@ -24,16 +24,6 @@ interface SheetView {
   width: number;
   height: number;
   warning?: string;
-}
-
-function safeName(s: string): string {
-  return (
-    s
-      .trim()
-      .replace(/[^\w.-]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 60) || "sweep"
-  );
 }
 
 function useContactSheet(
@@ -135,7 +125,7 @@ export default function SweepResults() {
     const url = URL.createObjectURL(new Blob([sheet.bytes as BlobPart], { type: "image/png" }));
     const a = document.createElement("a");
     a.href = url;
-    a.download = `${safeName(sweep.title)}-sweep.png`;
+    a.download = `${safeName(sweep.title, "sweep")}-sweep.png`;
     document.body.appendChild(a);
     a.click();
     a.remove();

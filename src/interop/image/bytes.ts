@@ -63,7 +63,7 @@ export function indexOfZero(b: Uint8Array, from: number, to: number): number {
   return -1;
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
+export function concat(parts: readonly ArrayLike<number>[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -6,17 +6,8 @@
  */
 import { concat, encoder, latin1, utf8 } from "./bytes";
 import { buildUserCommentTiff, readUserComment } from "./exif";
-import {
-  DEFAULT_METADATA_LIMITS,
-  PARAMETERS_KEYWORD,
-  readGuarded,
-  writeGuarded,
-  type ReadStats,
-  type MetadataEntry,
-  type MetadataLimits,
-  type ReadMetadataResult,
-  type WriteMetadataResult,
-} from "./types";
+import { DEFAULT_METADATA_LIMITS, PARAMETERS_KEYWORD, readGuarded, writeGuarded } from "./types";
+import type { MetadataEntry, MetadataLimits, ReadMetadataResult, ReadStats, WriteMetadataResult } from "./types";
 
 const JPEG_MAGIC = "lora-graph-meta:1:";
 /** A JPEG segment's length field counts itself, so 65535 − 2 bytes of payload. */

@@ -6,18 +6,8 @@
  */
 import { concat, crc32, encoder, indexOfZero, latin1, readU32, utf8, writeU32 } from "./bytes";
 import { inflateCapped } from "./inflate";
-import {
-  DEFAULT_METADATA_LIMITS,
-  PARAMETERS_KEYWORD,
-  inflateCap,
-  readGuarded,
-  writeGuarded,
-  type ReadStats,
-  type MetadataEntry,
-  type MetadataLimits,
-  type ReadMetadataResult,
-  type WriteMetadataResult,
-} from "./types";
+import { DEFAULT_METADATA_LIMITS, PARAMETERS_KEYWORD, inflateCap, readGuarded, writeGuarded } from "./types";
+import type { MetadataEntry, MetadataLimits, ReadMetadataResult, ReadStats, WriteMetadataResult } from "./types";
 
 interface PngChunk {
   type: string;

@@ -158,20 +158,13 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     }
   };
 
-  const put = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    kind: Kind,
-    name: string,
-    body: Omit<BodyRules, "maxBytes">,
-  ) => {
-    const denied = tokenProblem(req, remote, options.token);
-    if (denied) return refuse(req, res, 401, "token_required", denied);
-    const bytes = await bodyOrRefusal(
+  const put: FileWrite = async (req, res, kind, name, body) => {
+    const gate = { denied: tokenProblem(req, remote, options.token), refuse, logger };
+    const bytes = await writeBody(
       req,
       res,
+      gate,
       { ...body, maxBytes },
-      logger,
       `PUT ${JSON.stringify(`${kind}/${name}`)}`,
       "file",
     );
@@ -227,15 +220,32 @@ interface MoveDeps {
   writable: (req: IncomingMessage) => string | undefined;
 }
 
-/** The request's body, or undefined once a refusal (too big, too slow, aborted) has been sent and logged. */
-async function bodyOrRefusal(
+/** A write of one workspace file: PUT its content, or POST `{ renameTo }`. */
+type FileWrite = (
   req: IncomingMessage,
   res: ServerResponse,
+  kind: Kind,
+  name: string,
+  body: Omit<BodyRules, "maxBytes">,
+) => Promise<void>;
+
+/**
+ * A write's body, or undefined once a refusal has been sent and logged: no token where one is
+ * needed (`denied` says why), or a body too big, too slow or aborted.
+ */
+async function writeBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  gate: { denied: string | undefined; refuse: Refuse; logger: { warn(message: string): void } },
   rules: BodyRules,
-  logger: { warn(message: string): void },
   what: string,
   noun: Parameters<typeof answerBodyError>[2],
 ): Promise<Buffer | undefined> {
+  const { denied, refuse, logger } = gate;
+  if (denied) {
+    refuse(req, res, 401, "token_required", denied);
+    return undefined;
+  }
   try {
     return await readBody(req, res, rules);
   } catch (e) {
@@ -264,23 +274,10 @@ function fileMoves({ store, maxBytes, logger, refuse, broadcast, movedTo, writab
     sendJson(res, 200, { kind, name, deleted: true });
   };
 
-  const renameFile = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    kind: Kind,
-    name: string,
-    body: Omit<BodyRules, "maxBytes">,
-  ) => {
-    const denied = writable(req);
-    if (denied) return refuse(req, res, 401, "token_required", denied);
-    const bytes = await bodyOrRefusal(
-      req,
-      res,
-      { ...body, maxBytes: 4096 },
-      logger,
-      `POST ${JSON.stringify(`${kind}/${name}`)}`,
-      "rename",
-    );
+  const renameFile: FileWrite = async (req, res, kind, name, body) => {
+    const gate = { denied: writable(req), refuse, logger };
+    const what = `POST ${JSON.stringify(`${kind}/${name}`)}`;
+    const bytes = await writeBody(req, res, gate, { ...body, maxBytes: 4096 }, what, "rename");
     if (!bytes) return;
     const json = parseJsonSafely(bytes);
     const to = json.ok ? (json.value as { renameTo?: unknown } | null)?.renameTo : undefined;

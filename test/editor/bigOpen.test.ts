@@ -1,0 +1,81 @@
+// Opening and selecting in big graphs: the loader's reply in parts, and the rectangle selection
+// read from the layout rather than from the nodes xyflow holds.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { inParts, joinParts, PART_SIZE } from "../../src/editor/load/parts";
+import type { LoadReply } from "../../src/editor/load/loadWorker";
+import { selectedByRect } from "../../src/editor/flow/rectSelect";
+import type { FarGeometry } from "../../src/editor/flow/farGeometry";
+import { generatePipeline } from "../bench/compile";
+
+/** The reply as the main thread receives it: each message cloned apart, as postMessage does. */
+function sent(reply: LoadReply): LoadReply {
+  const messages = inParts(reply).map((m) => structuredClone(m));
+  const parts = messages.flatMap((m) => ("part" in m ? [m.part] : []));
+  const last = messages[messages.length - 1];
+  expect("part" in last).toBe(false);
+  return joinParts(parts, last);
+}
+
+describe("the loader's reply in parts", () => {
+  it("a document of any size arrives whole, in order, and a big one in several messages", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 12, max: 1600 }), (size) => {
+        const document = generatePipeline(size);
+        const reply: LoadReply = { result: { ok: true, document, warnings: [], fromVersion: 4 } };
+        expect(sent(reply)).toEqual(reply);
+        const messages = inParts(reply).length;
+        const biggest = Math.max(document.nodes.length, document.edges.length);
+        expect(messages).toBe(biggest > PART_SIZE ? Math.ceil(biggest / PART_SIZE) + 1 : 1);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it("refusals and other replies go as they are", () => {
+    const refused: LoadReply = { result: { ok: false, errors: [{ code: "x", path: "$", message: "no" }] as never } };
+    expect(inParts(refused)).toEqual([refused]);
+    expect(inParts({ failure: "boom" })).toEqual([{ failure: "boom" }]);
+  });
+});
+
+/** A geometry of bare rectangles, wires between consecutive nodes. */
+function geometry(rects: { x: number; y: number; w: number; h: number }[]): FarGeometry {
+  const flat = new Float64Array(rects.length * 4);
+  rects.forEach((r, i) => flat.set([r.x, r.y, r.w, r.h], i * 4));
+  const ids = rects.map((_, i) => `n${i}`);
+  return {
+    ids,
+    rects: flat,
+    colors: ids.map(() => "#888"),
+    titles: ids,
+    glance: () => "",
+    index: new Map(ids.map((id, i) => [id, i])),
+    wires: ids.slice(1).map((id, i) => ({ id: `w${i}`, s: i, sy: 10, t: i + 1, ty: 10, color: "#888" })),
+  };
+}
+
+describe("a selection rectangle in a big graph", () => {
+  it("selects exactly the nodes wholly inside it, and the wires with an end at one", () => {
+    const rect = fc.record({
+      x: fc.integer({ min: -5000, max: 5000 }),
+      y: fc.integer({ min: -5000, max: 5000 }),
+      w: fc.integer({ min: 1, max: 600 }),
+      h: fc.integer({ min: 1, max: 600 }),
+    });
+    fc.assert(
+      fc.property(fc.array(rect, { minLength: 1, maxLength: 60 }), rect, (nodes, r) => {
+        const g = geometry(nodes);
+        const box = { x0: r.x, y0: r.y, x1: r.x + r.w * 8, y1: r.y + r.h * 8 };
+        const got = selectedByRect(g, box);
+        const inside = nodes
+          .map((n, i) => ({ n, i }))
+          .filter(({ n }) => n.x >= box.x0 && n.y >= box.y0 && n.x + n.w <= box.x1 && n.y + n.h <= box.y1)
+          .map(({ i }) => i);
+        expect(got.nodes).toEqual(inside.map((i) => `n${i}`));
+        const ends = new Set(inside);
+        expect(got.edges).toEqual(g.wires.filter((w) => ends.has(w.s) || ends.has(w.t)).map((w) => w.id));
+      }),
+    );
+  });
+});

@@ -1,0 +1,48 @@
+// @vitest-environment happy-dom
+// The start-up (docs/benchmarks.md#the-first-load): the first paint waits for the tab's draft, not
+// for the server's answer about the workspace; the library's calls wait for that answer instead.
+import "fake-indexeddb/auto";
+import { describe, expect, it } from "vitest";
+import { registry } from "../../nodes";
+import { createEditor, counterIds } from "../../src/editor/store";
+import { startPersistence } from "../../src/editor/persistence/boot";
+import type { WorkflowLibrary } from "../../src/editor/persistence/library";
+
+const editor = () => createEditor({ registry, makeId: counterIds() });
+
+describe("startPersistence", () => {
+  it("restores the draft while the workspace is still unknown, and the library waits for it", async () => {
+    const first = editor();
+    const s1 = await startPersistence(first);
+    first.store.addNode("note", { x: 40, y: 60 });
+    await s1!.flush();
+    const drafted = first.store.getState().document.nodes;
+    first.dispose();
+
+    const again = editor();
+    let answer = (_: WorkflowLibrary | undefined) => {};
+    const known = new Promise<WorkflowLibrary | undefined>((r) => (answer = r));
+    // Without the change this waited for the library and ended at the time-out, with no session.
+    const s2 = await startPersistence(again, { timeoutMs: 2000, library: () => known });
+    expect(s2).not.toBeNull();
+    expect(again.store.getState().document.nodes).toEqual(drafted);
+
+    const listed: string[] = [];
+    const workspace = { list: async () => (listed.push("asked"), []) } as unknown as WorkflowLibrary;
+    const list = s2!.library.list();
+    await Promise.resolve();
+    expect(listed).toEqual([]);
+    answer(workspace);
+    await list;
+    expect(listed).toEqual(["asked"]);
+    again.dispose();
+  });
+
+  it("without a workspace the library is the browser's own", async () => {
+    const e = editor();
+    const s = await startPersistence(e, { library: async () => undefined });
+    const saved = await s!.library.saveAs("Kept here", e.store.getState().document);
+    expect((await s!.library.list()).map((w) => w.id)).toContain(saved.id);
+    e.dispose();
+  });
+});
