@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { inParts, joinParts, PART_SIZE } from "../../src/editor/load/parts";
 import type { LoadReply } from "../../src/editor/load/loadWorker";
 import { selectedByRect } from "../../src/editor/flow/rectSelect";
-import type { FarGeometry } from "../../src/editor/flow/farGeometry";
+import { bareGeometry, chainWires } from "./farGeometry.helpers";
 import { generatePipeline } from "../bench/compile";
 
 /** The reply as the main thread receives it: each message cloned apart, as postMessage does. */
@@ -39,22 +39,6 @@ describe("the loader's reply in parts", () => {
   });
 });
 
-/** A geometry of bare rectangles, wires between consecutive nodes. */
-function geometry(rects: { x: number; y: number; w: number; h: number }[]): FarGeometry {
-  const flat = new Float64Array(rects.length * 4);
-  rects.forEach((r, i) => flat.set([r.x, r.y, r.w, r.h], i * 4));
-  const ids = rects.map((_, i) => `n${i}`);
-  return {
-    ids,
-    rects: flat,
-    colors: ids.map(() => "#888"),
-    titles: ids,
-    glance: () => "",
-    index: new Map(ids.map((id, i) => [id, i])),
-    wires: ids.slice(1).map((id, i) => ({ id: `w${i}`, s: i, sy: 10, t: i + 1, ty: 10, color: "#888" })),
-  };
-}
-
 describe("a selection rectangle in a big graph", () => {
   it("selects exactly the nodes wholly inside it, and the wires with an end at one", () => {
     const rect = fc.record({
@@ -65,7 +49,7 @@ describe("a selection rectangle in a big graph", () => {
     });
     fc.assert(
       fc.property(fc.array(rect, { minLength: 1, maxLength: 60 }), rect, (nodes, r) => {
-        const g = geometry(nodes);
+        const g = bareGeometry(nodes, chainWires(nodes.length));
         const box = { x0: r.x, y0: r.y, x1: r.x + r.w * 8, y1: r.y + r.h * 8 };
         const got = selectedByRect(g, box);
         const inside = nodes

@@ -2,25 +2,9 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Position } from "@xyflow/react";
 import type { XY } from "../../src/graph";
-import type { FarGeometry, FarWire } from "../../src/editor/flow/farGeometry";
+import { bareGeometry } from "./farGeometry.helpers";
 import { nearWires, wireStops, type Box } from "../../src/editor/flow/nearWires";
 import { reroutedPath } from "../../src/editor/flow/reroute";
-
-/** A geometry of bare rectangles and wires (what nearWires reads). */
-function geometry(rects: { x: number; y: number; w: number; h: number }[], wires: FarWire[]): FarGeometry {
-  const flat = new Float64Array(rects.length * 4);
-  rects.forEach((r, i) => flat.set([r.x, r.y, r.w, r.h], i * 4));
-  const ids = rects.map((_, i) => `n${i}`);
-  return {
-    ids,
-    rects: flat,
-    colors: ids.map(() => "#888"),
-    titles: ids,
-    glance: () => "",
-    index: new Map(ids.map((id, i) => [id, i])),
-    wires,
-  };
-}
 
 /** Points along the wire exactly as GraphEdge draws it (xyflow's beziers through the reroute points). */
 function drawnPoints(stops: readonly XY[]): XY[] {
@@ -91,7 +75,7 @@ describe("the wires handed to xyflow (nearWires)", () => {
   it("include every wire with an end in the area or any part of its drawn curve crossing it, and every wire of a kept node", () => {
     fc.assert(
       fc.property(arbCase, ({ rects, wires, view, keep }) => {
-        const g = geometry(
+        const g = bareGeometry(
           rects,
           wires.map((w, i) => ({ ...w, id: `w${i}`, color: "#888" })),
         );
@@ -113,7 +97,7 @@ describe("the wires handed to xyflow (nearWires)", () => {
     // A row of 100 nodes 320 px apart, each wired to the next; the view shows the first few.
     const rects = Array.from({ length: 100 }, (_, i) => ({ x: i * 320, y: 0, w: 268, h: 200 }));
     const wires = rects.slice(1).map((_, i) => ({ id: `w${i}`, s: i, sy: 40, t: i + 1, ty: 40, color: "#888" }));
-    const handed = nearWires(geometry(rects, wires), { x0: -100, y0: -100, x1: 1500, y1: 900 }, new Set([80]));
+    const handed = nearWires(bareGeometry(rects, wires), { x0: -100, y0: -100, x1: 1500, y1: 900 }, new Set([80]));
     expect([...handed].sort()).toEqual(["w0", "w1", "w2", "w3", "w79", "w80"].sort());
   });
 });

@@ -73,27 +73,22 @@ export function drawFrames(
     const b = frameBox(g, f.drag);
     const bar = titleBar(b, k);
     if (b.x > area.x1 || b.x + b.width < area.x0 || bar.y > area.y1 || b.y + b.height < area.y0) continue;
+    const selected = g.id === f.selected;
     if (part === "body") {
-      ctx.globalAlpha = 0.12;
-      ctx.fillStyle = g.color;
-      ctx.fillRect(b.x, b.y, b.width, b.height);
-      ctx.globalAlpha = g.id === f.selected ? 1 : 0.7;
-      ctx.strokeStyle = g.color;
-      ctx.lineWidth = (g.id === f.selected ? 3 : 1.5) / k;
-      ctx.strokeRect(b.x, bar.y, b.width, b.y + b.height - bar.y);
-      ctx.globalAlpha = 1;
+      tintAndOutline(
+        ctx,
+        b,
+        { x: b.x, y: bar.y, width: b.width, height: b.y + b.height - bar.y },
+        0.12,
+        g.color,
+        selected,
+        k,
+      );
       continue;
     }
     ctx.fillStyle = PANEL;
     ctx.fillRect(bar.x, bar.y, bar.width, bar.height);
-    ctx.globalAlpha = 0.45;
-    ctx.fillStyle = g.color;
-    ctx.fillRect(bar.x, bar.y, bar.width, bar.height);
-    ctx.globalAlpha = g.id === f.selected ? 1 : 0.7;
-    ctx.strokeStyle = g.color;
-    ctx.lineWidth = (g.id === f.selected ? 3 : 1.5) / k;
-    ctx.strokeRect(bar.x, bar.y, bar.width, bar.height);
-    ctx.globalAlpha = 1;
+    tintAndOutline(ctx, bar, bar, 0.45, g.color, selected, k);
     ctx.fillStyle = "#fff";
     const room = b.width - (2 * PAD_PX) / k;
     if (room > 0) ctx.fillText(fitted(ctx, g.title || "Group", room), b.x + PAD_PX / k, bar.y + bar.height / 2, room);
@@ -102,6 +97,28 @@ export function drawFrames(
 }
 
 /** `text`, cut with an ellipsis to `width` in the context's font. */
+type Rect = WorkflowGroup["bounds"];
+
+/** A group's colour washed over `fill` at `alpha`, and its outline round `outline` (thicker when selected). */
+function tintAndOutline(
+  ctx: CanvasRenderingContext2D,
+  fill: Rect,
+  outline: Rect,
+  alpha: number,
+  color: string,
+  selected: boolean,
+  k: number,
+) {
+  ctx.globalAlpha = alpha;
+  ctx.fillStyle = color;
+  ctx.fillRect(fill.x, fill.y, fill.width, fill.height);
+  ctx.globalAlpha = selected ? 1 : 0.7;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = (selected ? 3 : 1.5) / k;
+  ctx.strokeRect(outline.x, outline.y, outline.width, outline.height);
+  ctx.globalAlpha = 1;
+}
+
 function fitted(ctx: CanvasRenderingContext2D, text: string, width: number): string {
   if (ctx.measureText(text).width <= width) return text;
   let lo = 0,
