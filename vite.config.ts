@@ -47,7 +47,7 @@ export default defineConfig({
     pool: "threads",
     // Property tests take a few seconds; CI's 2 cores run two files at once, so leave headroom.
     testTimeout: 30_000,
-    // The default output, then a pass/FAIL/MISSING row per reliability case (docs/reliability.md).
+    // The default output, then a pass/FAIL/MISSING row per reliability case (docs/reliability-cases.md).
     reporters: ["default", ["./test/reliability/reporter.ts", { suite: "unit" }]],
     projects: [
       {

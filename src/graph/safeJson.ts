@@ -1,6 +1,6 @@
 /**
  * Reading untrusted JSON without throwing, hanging or polluting prototypes
- * (docs/reliability.md#deep-big-and-hostile-json).
+ * (docs/reliability-cases.md#deep-big-and-hostile-json).
  *
  * Why every walk here is iterative: JSON.parse accepts a 1,000,000-deep array, but JSON.stringify,
  * structuredClone and any recursive walk throw RangeError near 10,000 levels, recursive zod schemas

@@ -1,6 +1,6 @@
 /**
  * Loading and saving workflow files. Files are untrusted input
- * (docs/reliability.md#untrusted-files): loading never throws, never hangs and never lets a key
+ * (docs/reliability-cases.md#untrusted-files): loading never throws, never hangs and never lets a key
  * like `__proto__` reach an object.
  *
  * Load policy (InvokeAI's "repair with warnings" where nothing the user made is lost, "reject"

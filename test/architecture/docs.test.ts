@@ -168,7 +168,7 @@ describe("docs belong in the repository", () => {
     expect(hits("// see reliability.md §3")).toBe(2);
     expect(hits("// issue #5: initial JS")).toBe(1);
     expect(hits("// ../shared/docs/anchors.md")).toBe(1);
-    expect(hits("// docs/reliability.md#losing-work")).toBe(0);
+    expect(hits("// docs/reliability-cases.md#losing-work")).toBe(0);
     expect(hits("// RFC 9110 §7.6.1")).toBe(0);
     expect(citationsIn("a.ts", 'const marker = "§";\n/** see §3 */\nconst s = "issue #5";')).toEqual([
       'a.ts:3: "issue #5": say what the issue asked, or cite docs/…#heading',
@@ -180,7 +180,7 @@ describe("docs belong in the repository", () => {
       ["/* two */", 2],
       ["/** three §1 */", 2],
     ]);
-    expect(brokenTarget("docs/reliability.md", "no-such-heading")).toMatch(/no heading/);
-    expect(brokenTarget("docs/reliability.md", "cases")).toBe("");
+    expect(brokenTarget("docs/reliability-cases.md", "no-such-heading")).toMatch(/no heading/);
+    expect(brokenTarget("docs/reliability-cases.md", "cases")).toBe("");
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Opening a file at the loader's node cap (IMP-05, docs/reliability.md): the longest main-thread
+ * Opening a file at the loader's node cap (IMP-05, docs/reliability-cases.md): the longest main-thread
  * task (PerformanceObserver longtask; none = 0, nothing over 50 ms) from dropping the file until
  * the editor asks whether to replace the unsaved work, i.e. while the file is read and checked.
  * Twice: a workflow file, and a PNG whose metadata carries the same workflow. What follows

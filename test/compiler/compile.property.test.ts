@@ -1,5 +1,5 @@
 /**
- * Property tests for the compiler's contract (docs/reliability.md#cases):
+ * Property tests for the compiler's contract (docs/reliability-cases.md#cases):
  * CMP-01 — invalid graphs never throw; CMP-03 — accepted graphs compile to JSON that passes fal's
  * request schema, deterministically, without touching the (frozen) input.
  * Plus: hostile workflow documents never throw and never pollute prototypes.

@@ -1,4 +1,4 @@
-// Reliability cases that need a real browser (docs/reliability.md#cases): a crashed or hard-closed
+// Reliability cases that need a real browser (docs/reliability-cases.md#cases): a crashed or hard-closed
 // tab (AUTO-02, EXE-02), big and hostile files read off the main thread (IMP-05), the CSP (IMP-06),
 // faults during a run injected with the stand-in's knobs and Playwright's route.abort (EXE-01,
 // EXE-04), and the proxy's rate limit as the user sees it (PRX-04).
@@ -124,7 +124,7 @@ async function typeOnPageClock(page: Page, text: string, gapMs: number) {
 /** Longest prefix of the typed text the restored text must hold: every key older than `ms` at `cut`. */
 const mustKeep = (at: number[], cut: number, ms: number) => at.filter((t) => t <= cut - ms).length;
 
-// The autosave promise: an edit is written within 1 s of the page's time (docs/reliability.md#cases).
+// The autosave promise: an edit is written within 1 s of the page's time (docs/reliability-cases.md#cases).
 const LOSS_WINDOW_MS = 1000;
 
 describe("nothing lost when a tab dies (AUTO-02)", () => {

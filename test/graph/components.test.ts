@@ -1,6 +1,6 @@
 /**
  * Components: extract, inline, compile through instances, and how problems inside are named.
- * Reliability cases CMPT-01…05 (docs/reliability.md): hostile definitions give clear errors and
+ * Reliability cases CMPT-01…05 (docs/reliability-cases.md): hostile definitions give clear errors and
  * never hang.
  */
 import { readFileSync } from "node:fs";

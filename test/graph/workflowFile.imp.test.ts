@@ -1,5 +1,5 @@
 /**
- * Workflow files as untrusted input (IMP-01 … IMP-05, IMP-07 in docs/reliability.md#cases).
+ * Workflow files as untrusted input (IMP-01 … IMP-05, IMP-07 in docs/reliability-cases.md#cases).
  */
 import "./workflowFilePoisoningBaseline";
 import { assertNoPoisoning, restoreGlobals } from "@fast-check/poisoning";

@@ -1,5 +1,5 @@
 /**
- * The reliability and security cases, read from the table in docs/reliability.md ("Cases"), which
+ * The reliability and security cases, read from the table in docs/reliability-cases.md ("Cases"), which
  * is the one list of them. A test covers a case when the id appears in its name (describe + it);
  * the reporter and the catalogue test key on exactly that.
  */
@@ -13,7 +13,7 @@ export interface ReliabilityCase {
   tests: string[];
 }
 
-export const CASES_DOC = resolve(import.meta.dirname, "../../docs/reliability.md");
+export const CASES_DOC = resolve(import.meta.dirname, "../../docs/reliability-cases.md");
 
 /** A table row whose first cell is a case id: `| IMP-01 | title | what it guards | tests |`. */
 const ROW = /^\|\s*([A-Z]+-\d\d)\s*\|([^|]*)\|([^|]*)\|([^|]*)\|\s*$/;

@@ -1,4 +1,4 @@
-// Every case of docs/reliability.md has at least one test carrying its id, the doc lists exactly
+// Every case of docs/reliability-cases.md has at least one test carrying its id, the doc lists exactly
 // the files those tests are in, and the reporter's table says pass / FAIL / MISSING correctly.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * LOAD-01: a bounded soak of the proxy on loopback only (docs/reliability.md#cases).
+ * LOAD-01: a bounded soak of the proxy on loopback only (docs/reliability-cases.md#cases).
  *
  *   node --import tsx test/reliability/load01.ts            # CI size: 100 clients, 20 s
  *   node --import tsx test/reliability/load01.ts --long     # 200 clients, 30 minutes

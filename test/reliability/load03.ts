@@ -1,6 +1,6 @@
 /**
  * LOAD-03: many status streams and polling clients against the stand-in, loopback only
- * (docs/reliability.md#cases).
+ * (docs/reliability-cases.md#cases).
  *
  *   npm run soak                                        # 1,000 SSE streams + 200 pollers, 5 minutes
  *   npm run soak -- --seconds 30                        # a short check

@@ -1,5 +1,5 @@
 /**
- * Vitest reporter that ends a run with one row per reliability case (docs/reliability.md#cases):
+ * Vitest reporter that ends a run with one row per reliability case (docs/reliability-cases.md#cases):
  * pass / FAIL / MISSING at a glance, for `npm test` and for `npm run test:e2e`.
  *
  * Each suite writes its results to test-results/reliability-<suite>.json after a full run, and
@@ -213,7 +213,7 @@ export default class ReliabilityReporter implements Reporter {
       writeFileSync(join(OUT_DIR, `reliability-${this.suite}.json`), JSON.stringify(record, null, 2));
     }
     const { lines } = renderTable(this.suite, live, readRecord(OTHER[this.suite]), staticCoverage());
-    const title = `Reliability cases (docs/reliability.md)${complete ? "" : " — partial run"}`;
+    const title = `Reliability cases (docs/reliability-cases.md)${complete ? "" : " — partial run"}`;
     process.stdout.write(`\n${title}\n${lines.join("\n")}\n\n`);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The workspace API (docs/components.md#the-workspace-api): list, read, atomic writes with ETag
- * checks, live updates from disk; and WSP-01…04 (docs/reliability.md): hostile requests are
+ * checks, live updates from disk; and WSP-01…04 (docs/reliability-cases.md): hostile requests are
  * refused and logged.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
