@@ -29,7 +29,7 @@ export default defineConfig({
         codeSplitting: {
           // Everything the entry imports statically goes in one chunk: split into a dozen small
           // shared chunks (each gzipped alone) the first load was ~4 kB gzip larger
-          // (docs/architecture.md#the-first-load).
+          // (docs/codebase.md#the-first-load).
           groups: [{ name: "index", tags: ["$initial"] }],
         },
       },

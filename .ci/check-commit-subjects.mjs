@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Lists commits whose subject is longer than 72 characters (docs/architecture.md#habits), so a
+// Lists commits whose subject is longer than 72 characters (docs/codebase.md#habits), so a
 // subject reads whole in `git log --oneline` and in review tools. Not part of CI: run it before
 // landing a branch.
 //

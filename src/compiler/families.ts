@@ -1,6 +1,6 @@
 /**
  * The family rule: a LoRA or embedding trained for one model family does not fit a base model of
- * another (docs/interop.md, "Families"). The base model's family comes from its file's facts when
+ * another (docs/import-export.md, "Families"). The base model's family comes from its file's facts when
  * the node holds them, else its name; a LoRA's only from the facts read from its header, which
  * the editor keeps on the node (`fileInfo`). Facts not read yet say nothing, so a file opened
  * without the editor's header reads compiles as before.

@@ -1,7 +1,7 @@
 /**
  * Request → graph, derived from the node definitions. Nothing here names a node type or a request
  * field: every field goes to the param or input port that declares it (`request: "loras[].scale"`),
- * and the graph's shape follows the catalogue's ports (docs/architecture.md, "A node type lives in
+ * and the graph's shape follows the catalogue's ports (docs/codebase.md, "A node type lives in
  * its folder"):
  *
  * - one node per item of a list, of the type that appends to that list;

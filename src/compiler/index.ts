@@ -43,7 +43,7 @@ export type { ImportOptions, ImportResult } from "./importer";
 /**
  * A fal-ai/lora request JSON → a laid-out workflow document (see ./importer.ts). The importer
  * loads on first use: the editor's first load has no request to import
- * (docs/architecture.md#the-first-load).
+ * (docs/codebase.md#the-first-load).
  */
 export async function importRequest(json: unknown, registry: Registry, options?: ImportOptions): Promise<ImportResult> {
   return (await import("./importer")).importRequest(json, registry, options);

@@ -23,7 +23,7 @@ import { useArrange } from "./flow/useArrange";
 import { canvasItemAction, groupSelection } from "./flow/Groups";
 import { explainNode, insertIntoSelectedWire, openMenuForSelection, startRename } from "./flow/contextMenu";
 
-// Not needed for the first paint (docs/architecture.md#the-first-load): each loads when first
+// Not needed for the first paint (docs/codebase.md#the-first-load): each loads when first
 // opened. The palette opens on a double-click or Space and must feel instant, so it is fetched as
 // soon as the page is idle.
 const Palette = lazyPart(() => import("./panels/Palette").then((m) => ({ default: m.Palette })));
@@ -96,7 +96,7 @@ function Shell({ editor }: { editor: Editor }) {
   );
 
   return (
-    // Leaving a field, or Enter in a one-line field, ends its typing step (docs/architecture.md#undo).
+    // Leaving a field, or Enter in a one-line field, ends its typing step (docs/codebase.md#undo).
     <div
       className="app"
       onBlur={(e) => isField(e.target) && store.endEdit()}

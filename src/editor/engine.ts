@@ -3,7 +3,7 @@
  * (`editor.engine`): one compiler, which remembers the checks of the nodes an edit left alone, and
  * one result per document object (immer gives a new object on every edit, the same one otherwise).
  *
- * The compiler is part of the first load (docs/architecture.md#the-first-load): every view gets a
+ * The compiler is part of the first load (docs/codebase.md#the-first-load): every view gets a
  * real result from the first render on, except right after a big document arrives (a file of
  * thousands of nodes), whose first compile runs in slices between frames (`compiledSoon`).
  */

@@ -1,6 +1,6 @@
 /**
  * Parts of the editor that the first paint does not need load on demand
- * (docs/architecture.md#the-first-load). `preload()` fetches a part early, e.g. on hover or once
+ * (docs/codebase.md#the-first-load). `preload()` fetches a part early, e.g. on hover or once
  * the page is idle, so opening it still feels instant; React.lazy shares the same promise.
  */
 import { createElement, lazy, useState, type ComponentProps, type ComponentType } from "react";

@@ -21,7 +21,7 @@ function starter() {
   return r.ok ? r.document : emptyDocument({ name: "Untitled pipeline" });
 }
 
-// Every node added goes clear of the others (docs/architecture.md#placing-new-nodes).
+// Every node added goes clear of the others (docs/codebase.md#placing-new-nodes).
 const editor = createEditor({
   registry,
   document: starter(),

@@ -143,7 +143,7 @@ function pasteNodes(editor: Editor, text: string, at?: { x: number; y: number })
 function pasteImage(file: File, cursor: { x: number; y: number } | null, actions: ShortcutActions): void {
   const pane = document.querySelector(".canvas .react-flow")?.getBoundingClientRect();
   const screen = cursor ?? (pane ? { x: pane.x + pane.width / 2, y: pane.y + pane.height / 2 } : { x: 0, y: 0 });
-  // The store moves a new node clear of the others (docs/architecture.md#placing-new-nodes).
+  // The store moves a new node clear of the others (docs/codebase.md#placing-new-nodes).
   actions.pasteImage(file, () => actions.toFlow(screen));
 }
 

@@ -1,7 +1,7 @@
 /**
  * Model families, and what a node learned about the file a param points to. Weights of one family
  * do not fit a base model of another: an SDXL LoRA on an SD1.5 checkpoint loads nothing useful.
- * The compiler refuses such a pair before anything is sent (docs/interop.md, "Families").
+ * The compiler refuses such a pair before anything is sent (docs/import-export.md, "Families").
  *
  * The family of a base model comes from its name; the family of a LoRA or embedding comes from
  * its file's header, which the editor reads and keeps on the node as `fileInfo` (data, so the

@@ -70,7 +70,7 @@ export interface PortSpec {
   /**
    * Inputs only: the request field the wired value is sent as (`"image_url"` for the Sampler's
    * init image, `"controlnets[].mask_url"`). The importer, the request diff and the coverage test
-   * read it; see docs/architecture.md, "A node type lives in its folder".
+   * read it; see docs/codebase.md, "A node type lives in its folder".
    */
   request?: RequestPath;
   /**

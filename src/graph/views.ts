@@ -4,7 +4,7 @@
  * to a view it loads the first time such a node is shown (src/editor/flow/nodeViews.tsx), with
  * `satisfies Record<…>`, so a kind without a view is a type error. A new kind of picture is an
  * editor feature, like a new widget; a new node type reuses the kinds from its own folder, and the
- * editor never asks which node type it is drawing (docs/architecture.md#node-views).
+ * editor never asks which node type it is drawing (docs/codebase.md#node-views).
  */
 
 /** Drawn inside the node on the canvas, below its fields; left out when zoomed far out. */

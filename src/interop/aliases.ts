@@ -1,7 +1,7 @@
 /**
  * LoRA aliases: the URL a user chose for a LoRA another tool knew only by a local name
  * ("castle_style" → a Civitai or Hugging Face URL). The editor remembers the choices; the next
- * import of that name gets the URL instead of a "path needed" error (docs/interop.md, "LoRA aliases").
+ * import of that name gets the URL instead of a "path needed" error (docs/import-export.md, "LoRA aliases").
  */
 import type { ForeignRequest } from "./foreign";
 

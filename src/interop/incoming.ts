@@ -1,7 +1,7 @@
 /**
  * One door for everything a user brings in: pasted text, a dropped file, an image. Tells what it is
  * and reads it as far as a request, so the editor and `lora-graph import` agree on every format
- * (docs/interop.md, "One import door"). Pure; never throws, whatever the bytes.
+ * (docs/import-export.md, "One import door"). Pure; never throws, whatever the bytes.
  */
 import { WORKFLOW_FORMAT, type LoadIssue } from "../graph";
 import { parseJsonSafely } from "../graph/safeJson";

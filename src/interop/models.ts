@@ -1,7 +1,7 @@
 /**
  * Model names other tools write, and what they mean for fal: the Hugging Face id of a well-known
  * local file name, and the model family (SD1, SD2, SDXL, Flux) a name or id points to.
- * See docs/interop.md ("Model names and families").
+ * See docs/import-export.md ("Model names and families").
  */
 
 import { familyOfName, type Family } from "../graph/families";

@@ -1,4 +1,4 @@
-// The dependency direction of docs/architecture.md, checked on every import of src/ and nodes/:
+// The dependency direction of docs/codebase.md, checked on every import of src/ and nodes/:
 // the pure core uses no React, DOM or Node module, each area imports only the areas the table in
 // rules.ts lets it, the compiler and each node type are used only through their entry file,
 // @fal-ai/client stays in src/fal, nothing imports the editor, the CLI or the server, and the
@@ -13,7 +13,7 @@ import { AREAS, KNOWN_EXCEPTIONS, PACKAGE_OWNERS, TOP_AREAS } from "./rules.ts";
 const FILES = sourceFiles(["src", "nodes"]);
 const IMPORTS = new Map(FILES.map((f) => [f, importsOf(f)]));
 
-describe("import boundaries (docs/architecture.md#dependency-direction)", () => {
+describe("import boundaries (docs/codebase.md#dependency-direction)", () => {
   const { violations, staleExceptions } = checkImports({
     imports: IMPORTS,
     areas: AREAS,

@@ -5,7 +5,7 @@
 import type { ImportEdge } from "./imports.ts";
 import type { Area } from "./rules.ts";
 
-const DOC = "docs/architecture.md#dependency-direction";
+const DOC = "docs/codebase.md#dependency-direction";
 
 /** A file's area and the concrete folder or file it matched (`nodes/lora` for `nodes/*`). */
 export interface Placement {

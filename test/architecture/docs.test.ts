@@ -1,4 +1,4 @@
-// Knowledge the code relies on lives in the repository (docs/architecture.md#habits): comments
+// Knowledge the code relies on lives in the repository (docs/codebase.md#habits): comments
 // point at docs/ by path and heading, never at notes, issues or sections outside the repository,
 // and every such pointer, like every local link in the Markdown files, leads somewhere real.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -136,7 +136,7 @@ describe("docs belong in the repository", () => {
   });
 
   it("every local link in the Markdown files leads to a file and heading that exist", () => {
-    expect(MARKDOWN).toEqual(expect.arrayContaining(["README.md", "docs/architecture.md", "src/server/README.md"]));
+    expect(MARKDOWN).toEqual(expect.arrayContaining(["README.md", "docs/codebase.md", "src/server/README.md"]));
     const broken: string[] = [];
     for (const f of MARKDOWN) {
       const text = readFileSync(join(ROOT, f), "utf8").replace(/```[\s\S]*?```/g, (b) => b.replace(/[^\n]/g, " "));

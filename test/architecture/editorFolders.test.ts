@@ -1,4 +1,4 @@
-// The editor's folders import in one direction (docs/architecture.md#editor-folders): each folder
+// The editor's folders import in one direction (docs/codebase.md#editor-folders): each folder
 // may import only folders listed before it in FOLDER_ORDER, so the folders cannot form a cycle.
 // The few imports that still point the other way are listed with their reason; a new one fails,
 // and one that is fixed must leave the list.

@@ -1,4 +1,4 @@
-// No module-level mutable state in src/editor (docs/architecture.md#editor-state): state hangs on
+// No module-level mutable state in src/editor (docs/codebase.md#editor-state): state hangs on
 // the editor instance, so two editors in a page or two tests in a file share nothing. The scan
 // reads every top-level declaration with TypeScript's parser; the allowlist below is the only
 // state a module may keep, each entry with its reason, and an entry that no longer matches fails.

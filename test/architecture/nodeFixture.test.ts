@@ -1,5 +1,5 @@
 /**
- * Adding a node type is one folder plus one line in the catalogue (docs/architecture.md#node-views):
+ * Adding a node type is one folder plus one line in the catalogue (docs/codebase.md#node-views):
  * a node type defined in test/fixtures/nodeType, added to the catalogue's list, is found by the
  * palette, the importer, the request diff and the sweeps, with nothing else changed.
  *

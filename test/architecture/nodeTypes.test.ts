@@ -1,7 +1,7 @@
 /**
  * No file outside nodes/ names a node type by its string: the editor, the importers and the
  * teaching views ask the registry (by a definition's declared request paths, views, ports or
- * flags) instead, so a node type is its folder (docs/architecture.md#node-views). What counts as
+ * flags) instead, so a node type is its folder (docs/codebase.md#node-views). What counts as
  * naming a type is read from the syntax tree (nodeTypes.ts).
  */
 import { readFileSync } from "node:fs";

@@ -1,9 +1,9 @@
 /**
- * The dependency direction of docs/architecture.md ("Dependency direction"), as data. The boundary
+ * The dependency direction of docs/codebase.md ("Dependency direction"), as data. The boundary
  * test (boundaries.test.ts) checks every import of src/ and nodes/ against it.
  *
  * To add a rule: add or change an area below (first match wins, so put the more specific path
- * first), then say the same in docs/architecture.md. Tests (`*.test.ts`, `*.e2e.ts`) are outside
+ * first), then say the same in docs/codebase.md. Tests (`*.test.ts`, `*.e2e.ts`) are outside
  * every area: they may import anything.
  *
  * A direction inside a folder is more areas: e.g. `{ path: "src/editor/store", mayImport:

@@ -239,7 +239,7 @@ describe("first opens", () => {
   it("the palette, the Request tab and the templates are fetched while idle, so their first opening fetches nothing", async (ctx) => {
     const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
-    // Every part that opens on a click is fetched once the page is idle (docs/architecture.md#the-first-load).
+    // Every part that opens on a click is fetched once the page is idle (docs/codebase.md#the-first-load).
     const parts = [
       "Palette",
       "RequestPanel",

@@ -1,5 +1,5 @@
 // The import door in real Chromium: images and text from other tools become graphs, with an import
-// report naming everything that did not map (docs/interop.md, "One import door").
+// report naming everything that did not map (docs/import-export.md, "One import door").
 import { describe, expect, it } from "vitest";
 import { PNG } from "pngjs";
 import type { Page } from "playwright-core";

@@ -1,6 +1,6 @@
 // LoRA files in the editor: the header read in the browser (or through the server), the LoRA
 // node's family, rank, alpha, trigger chips and thumbnail, and the family refusal before a run
-// (docs/interop.md, "LoRA files in the editor").
+// (docs/import-export.md, "LoRA files in the editor").
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-// Everything an editor holds hangs on its instance (docs/architecture.md#editor-state): two
+// Everything an editor holds hangs on its instance (docs/codebase.md#editor-state): two
 // editors in one page share no document, panel, toast, sweep, dialog or canvas state, and the
 // compiler's results are there from the first render on (no pending state, but for the first
 // compile of a big document, which views get in slices).

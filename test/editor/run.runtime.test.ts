@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The browser runtime stands in for the run controller until its chunk has loaded
-// (docs/architecture.md#the-first-load):
+// (docs/codebase.md#the-first-load):
 // a Run made before then is sent exactly once, and views subscribed early see its record.
 import "fake-indexeddb/auto";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";

@@ -79,7 +79,7 @@ function resolveLocal(from: string, spec: string): string | undefined {
 
 describe("the editor's first load", () => {
   // Classic zod costs ~20 kB gzip more than zod/mini on the first load
-  // (docs/architecture.md#the-first-load); the compiler, which keeps it, is loaded on demand.
+  // (docs/codebase.md#the-first-load); the compiler, which keeps it, is loaded on demand.
   it("imports no classic zod, statically, from src/editor/main.tsx", () => {
     const seen = new Set<string>();
     const classic: string[] = [];

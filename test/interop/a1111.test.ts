@@ -1,5 +1,5 @@
 // A1111 / Forge / Civitai infotext → fal request, and back. Fixtures are built here from the
-// grammar of docs/interop.md; property tests cover the parser on any text and the round trip.
+// grammar of docs/import-export.md; property tests cover the parser on any text and the round trip.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { SCHEDULERS } from "../../src/graph";

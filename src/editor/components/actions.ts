@@ -1,7 +1,7 @@
 /**
  * Component commands behind a menu or the inspector (docs/components.md#the-editor), with what
  * they need (./commands.ts, the graph's extract): they load with the canvas menu and one node's
- * inspector, not on the first load (docs/architecture.md#the-first-load).
+ * inspector, not on the first load (docs/codebase.md#the-first-load).
  */
 import type { MenuItem } from "../kit/Menu";
 import type { Editor } from "../store/editor";

@@ -1,7 +1,7 @@
 /**
  * Entering and leaving a component instance (docs/components.md#the-editor): the navigation the
  * breadcrumb, Tab and Escape need on the first load. The commands that change components are in
- * ./commands.ts, which loads with the parts that use them (docs/architecture.md#the-first-load).
+ * ./commands.ts, which loads with the parts that use them (docs/codebase.md#the-first-load).
  */
 import { instanceRef } from "../../graph";
 import type { EditorStore } from "../store/types";

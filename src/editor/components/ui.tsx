@@ -18,7 +18,7 @@ interface ComponentUiState {
   making: readonly string[] | null;
 }
 
-// The dialog loads on first open, fetched once the page is idle (docs/architecture.md#the-first-load).
+// The dialog loads on first open, fetched once the page is idle (docs/codebase.md#the-first-load).
 const MakeComponentForm = lazyPart(() => import("./MakeComponentDialog"));
 whenIdle(() => MakeComponentForm.preload());
 

@@ -1,7 +1,7 @@
 /**
  * Whether the library has a newer version of an instance's component: what the canvas shows on
  * an instance at once, apart from versions.ts, whose plans and diffs load with the dialogs
- * (docs/architecture.md#the-first-load).
+ * (docs/codebase.md#the-first-load).
  */
 import { compareVersions, instanceRef } from "../../graph";
 import type { Editor } from "../store/editor";

@@ -2,7 +2,7 @@
  * Component versions on the canvas (docs/components.md#versions): the mark on an instance whose
  * component has a newer version in the library, and the state that opens the publish and update
  * dialogs. The dialogs themselves (VersionDialogs.tsx) load on first open and are fetched once the
- * page is idle (docs/architecture.md#the-first-load).
+ * page is idle (docs/codebase.md#the-first-load).
  */
 import { Suspense, useMemo } from "react";
 import { instanceRef, type WorkflowNode } from "../../graph";

@@ -1,7 +1,7 @@
 /**
  * The prompt text area with Compel's weights drawn in (PromptHighlightView), loaded the first time
  * a Prompt node with weighting on is shown: most pipelines never turn weighting on, so the view and
- * the prompt parser stay out of the first load (docs/architecture.md#the-first-load). Until it
+ * the prompt parser stay out of the first load (docs/codebase.md#the-first-load). Until it
  * arrives the field is a plain text area with the same value and handlers, so typing is never lost
  * or blocked.
  */

@@ -1,6 +1,6 @@
 /**
  * What a file, an image or an image URL dropped (or pasted) on the canvas becomes
- * (docs/interop.md, "Dropping files on the canvas"), loaded on demand:
+ * (docs/import-export.md, "Dropping files on the canvas"), loaded on demand:
  *
  * - a `.safetensors` file: its header is read from disk, the file uploaded to fal storage with
  *   progress and cancel, then a node that takes such files holds its URL (a LoRA, or an embedding

@@ -1,6 +1,6 @@
 /**
  * Reading a LoRA's (or embedding's) safetensors header in the browser, without its weights
- * (docs/interop.md, "Reading a header in the editor"):
+ * (docs/import-export.md, "Reading a header in the editor"):
  *
  * 1. one simple GET with a single `Range` header and no credentials, so the browser sends no
  *    CORS preflight (a second one only when the header is longer than the first read);

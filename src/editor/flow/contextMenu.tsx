@@ -71,7 +71,7 @@ export function useContextMenuHandlers() {
 }
 
 // The menu's items (and what they need) load on the first right-click, fetched once the page is
-// idle so that first menu opens at once (docs/architecture.md#the-first-load).
+// idle so that first menu opens at once (docs/codebase.md#the-first-load).
 const MenuBody = lazyPart(() => import("./CanvasMenu"));
 whenIdle(() => void MenuBody.preload().catch(() => undefined));
 

@@ -1,7 +1,7 @@
 /**
  * A node's own pictures, by the kind its definition declares (src/graph/views.ts): the canvas
  * strip inside the node and the section in the inspector. The editor never asks which node type
- * it is drawing; it looks the declared kind up here (docs/architecture.md#node-views).
+ * it is drawing; it looks the declared kind up here (docs/codebase.md#node-views).
  *
  * Always loaded, so it stays tiny: each view's code (and the schedule math) loads the first time
  * a node that declares it is shown. The canvas leaves its view out in the zoomed-out mode.

@@ -4,7 +4,7 @@ import { useUiStore } from "../store/uiStore";
 import { useImportReportApi } from "./report";
 
 // The report's view loads with the first import that has one, fetched once the page is idle
-// (docs/architecture.md#the-first-load).
+// (docs/codebase.md#the-first-load).
 const ImportReport = lazyPart(() => import("./ImportReport"));
 whenIdle(() => void ImportReport.preload().catch(() => undefined));
 

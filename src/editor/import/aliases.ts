@@ -1,5 +1,5 @@
 /**
- * Where the editor keeps LoRA aliases (docs/interop.md, "LoRA aliases"): in this browser's
+ * Where the editor keeps LoRA aliases (docs/import-export.md, "LoRA aliases"): in this browser's
  * localStorage, a small name → URL table. A choice is learned from the graph an import is about to
  * replace: the user imported a LoRA by name, filled in its URL, and imports again.
  */

@@ -1,6 +1,6 @@
 /**
  * The editor's one import door: pasted text, a dropped file or image, the Import dialog. Whatever
- * it is (docs/interop.md, "One import door"), it becomes the current graph, asked for over unsaved
+ * it is (docs/import-export.md, "One import door"), it becomes the current graph, asked for over unsaved
  * work, with an import report of everything that did not map. Loaded on demand: the readers of
  * other tools' formats are not part of the first load.
  */

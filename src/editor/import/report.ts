@@ -1,6 +1,6 @@
 /**
  * The import report: what the last import of another tool's data could not map or still needs,
- * shown until dismissed (docs/interop.md, "Nothing is dropped silently").
+ * shown until dismissed (docs/import-export.md, "Nothing is dropped silently").
  */
 import type { Severity } from "../../graph";
 import { definePart, type Editor } from "../store/editor";

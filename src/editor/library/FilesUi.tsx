@@ -139,7 +139,7 @@ function DialogHost() {
 
 /**
  * Dropping a file anywhere on the editor (the canvas included) goes through the import door: a
- * workflow file or image opens, anything else another tool made is imported (docs/interop.md).
+ * workflow file or image opens, anything else another tool made is imported (docs/import-export.md).
  */
 function useFileDrop() {
   const editor = useEditorInstance();

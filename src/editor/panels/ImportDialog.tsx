@@ -5,7 +5,7 @@ import { importInto, type ImportSource } from "../import/door";
 
 /**
  * The import door as a dialog: paste text or choose a file. The input is read and checked first;
- * the graph is replaced only when it imports (docs/interop.md, "One import door").
+ * the graph is replaced only when it imports (docs/import-export.md, "One import door").
  */
 export function ImportDialog() {
   const editor = useEditorInstance();

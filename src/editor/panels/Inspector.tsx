@@ -5,7 +5,7 @@ import { lazyPart, whenIdle } from "../lazy";
 import { MakeComponentButton } from "../components/ui";
 
 // One node's settings load with the first selection, fetched once the page is idle: an empty
-// pipeline's first paint shows only the pipeline's own fields (docs/architecture.md#the-first-load).
+// pipeline's first paint shows only the pipeline's own fields (docs/codebase.md#the-first-load).
 const NodeInspector = lazyPart(() => import("./NodeInspector"));
 whenIdle(() => void NodeInspector.preload().catch(() => undefined));
 

@@ -1,5 +1,5 @@
 /**
- * The part of the run feature the first paint does not need (docs/architecture.md#the-first-load):
+ * The part of the run feature the first paint does not need (docs/codebase.md#the-first-load):
  * the controller, the IndexedDB history and the run-diagnostics mapping. runtime.ts loads it right
  * after the first paint (RunMount's init) or on first use, and stands in for the controller until
  * it is here.

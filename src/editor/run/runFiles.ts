@@ -1,7 +1,7 @@
 /**
  * What the runs drawer, the gallery and a dropped image do with files: restore a run's graph,
  * read and download its images, open the workflow inside an image. Only needed once something
- * is clicked or dropped, so not part of the first load (docs/architecture.md#the-first-load).
+ * is clicked or dropped, so not part of the first load (docs/codebase.md#the-first-load).
  */
 import { replaceGuarded } from "../library/files";
 import type { Editor } from "../store";

@@ -2,7 +2,7 @@
  * The editor instance: everything one editor holds, so two editors in a page (or two tests in a
  * file) share nothing. Folders below the store hang on it directly (the engine); folders above it
  * (run, teach, library, persistence, flow) keep their state in parts, made on first use for each
- * editor, so this file knows none of them (docs/architecture.md#editor-state).
+ * editor, so this file knows none of them (docs/codebase.md#editor-state).
  */
 import type { Registry, WorkflowDocument } from "../../graph";
 import { createEngine, type Engine } from "../engine";

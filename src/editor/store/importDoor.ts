@@ -2,7 +2,7 @@
  * The import door (import/door.ts) sits above the folders that reach it: the paste shortcut, a
  * drop on the canvas, a drop on the page. They call `openImport` here, and the app says what opens
  * the door when it makes the editor (main.tsx, loading the door on demand), so none of them
- * imports upward (docs/architecture.md#editor-folders).
+ * imports upward (docs/codebase.md#editor-folders).
  */
 import { definePart, type Editor } from "./editor";
 import { createUiStore, useUiStore } from "./uiStore";

@@ -145,7 +145,7 @@ export interface EditorStore {
   redo(): boolean;
   /**
    * Closes the current typing step: the next edit of the same field starts a new undo step even
-   * within COALESCE_MS. Called when a field loses focus or Enter commits it (docs/architecture.md#undo).
+   * within COALESCE_MS. Called when a field loses focus or Enter commits it (docs/codebase.md#undo).
    */
   endEdit(): void;
 

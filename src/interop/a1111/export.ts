@@ -1,6 +1,6 @@
 /**
  * A fal-ai/lora request → A1111 infotext that A1111's PNG Info and Civitai's reader parse
- * (docs/interop.md): the prompt with `<lora:name:scale>` tags, the negative prompt, then one
+ * (docs/import-export.md): the prompt with `<lora:name:scale>` tags, the negative prompt, then one
  * parameter line that starts with `Steps:` (Civitai looks for that line) and holds at least three
  * pairs (A1111's rule). Values with `,` `:` or a newline are JSON-quoted as A1111 does;
  * `Civitai resources` is bare JSON at the end of the line, where Civitai's regex finds it.

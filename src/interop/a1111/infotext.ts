@@ -1,6 +1,6 @@
 /**
  * A1111's "infotext" (the `parameters` text) split into prompt, negative prompt and the
- * `Key: value` pairs of its last line, the way A1111's own reader does it (docs/interop.md):
+ * `Key: value` pairs of its last line, the way A1111's own reader does it (docs/import-export.md):
  *
  *   <prompt, any number of lines>
  *   Negative prompt: <negative, any number of lines>

@@ -1,5 +1,5 @@
 /**
- * A1111 / Forge / Civitai infotext → a fal-ai/lora request (docs/interop.md has the rules).
+ * A1111 / Forge / Civitai infotext → a fal-ai/lora request (docs/import-export.md has the rules).
  * Every key of the text is either mapped or named in a note; local files (LoRAs, checkpoints,
  * ControlNet models) become labels with an error asking for a URL. Never throws.
  */

@@ -1,5 +1,5 @@
 /**
- * ComfyUI subgraphs become components (docs/interop.md, "Subgraphs become components"). The
+ * ComfyUI subgraphs become components (docs/import-export.md, "Subgraphs become components"). The
  * import flattens a subgraph instance into its inner nodes to build one request; once that request
  * is a graph, the lora-graph nodes whose every value came from one instance's inner nodes are
  * extracted into a component named after the subgraph, so the imported pipeline keeps the grouping

@@ -2,7 +2,7 @@
  * ComfyUI → fal-ai/lora: reads an API prompt (`{id: {class_type, inputs}}`) or a UI workflow
  * (0.4 or 1.x, subgraphs flattened) and returns one request, what did not map, and labels for
  * what ComfyUI knows only by a local name. Pure; never throws, whatever the JSON.
- * See docs/interop.md ("ComfyUI").
+ * See docs/import-export.md ("ComfyUI").
  */
 import { toSafeTree, type JsonLimits } from "../../graph/safeJson";
 import { isObj, looksLikeApiPrompt, readApiPrompt, type FlatGraph, type FlatNode, type Obj } from "./graph";

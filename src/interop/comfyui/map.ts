@@ -3,7 +3,7 @@
  * inputs upstream the way the data flows in ComfyUI: `model` through LoRAs and IP-Adapters to the
  * checkpoint, `positive`/`negative` through ControlNets to the text encoders, `latent_image` to
  * an empty latent (text-to-image) or an encoded image (image-to-image, inpaint). See
- * docs/interop.md for every mapping and why.
+ * docs/import-export.md for every mapping and why.
  */
 import { familyOfModelName, checkpointRepo, controlNetRepo, IMAGE_ENCODERS, type ImageEncoder } from "../models";
 import type { FlatNode } from "./graph";

@@ -1,7 +1,7 @@
 /**
  * ComfyUI's sampler_name + scheduler → fal's scheduler enum. fal (diffusers) names one scheduler
  * object per choice, with the sigma spacing folded into the name ("DPM++ 2M Karras",
- * "Euler (trailing timesteps)"); ComfyUI keeps the two apart. See docs/interop.md.
+ * "Euler (trailing timesteps)"); ComfyUI keeps the two apart. See docs/import-export.md.
  */
 import type { Scheduler } from "../../graph";
 

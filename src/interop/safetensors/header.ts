@@ -2,7 +2,7 @@
  * The header of a .safetensors file: 8 bytes of little-endian length N, then N bytes of UTF-8
  * JSON (`{tensor: {dtype, shape, data_offsets}, "__metadata__": {string: string}}`), then the
  * tensor data, which is never read here. The length is untrusted: it is checked against the file
- * size and a limit before anything is allocated. See docs/interop.md ("safetensors").
+ * size and a limit before anything is allocated. See docs/import-export.md ("safetensors").
  */
 import { parseJsonSafely } from "../../graph/safeJson";
 

@@ -1,7 +1,7 @@
 /**
  * Where a LoRA header may be fetched from for a user: Hugging Face, Civitai and fal's media
  * hosts, over https, and the storage hosts each of them redirects downloads to, checked on every
- * redirect. Everything else is refused before a connection is made. See docs/interop.md.
+ * redirect. Everything else is refused before a connection is made. See docs/import-export.md.
  */
 
 export type LoraSite = "huggingface" | "civitai" | "fal";

@@ -3,7 +3,7 @@
  * (`/resolve/` URLs, `/blob/` pages, `owner/repo/dir/file.safetensors`) or a whole repository
  * (`owner/repo`, `https://huggingface.co/owner/repo`, `…/tree/<revision>`), whose file is then
  * chosen the way diffusers' `load_lora_weights` chooses it, and only when that choice is the
- * only one. See docs/interop.md ("Hugging Face references").
+ * only one. See docs/import-export.md ("Hugging Face references").
  */
 
 const HOSTS = new Set(["huggingface.co", "hf.co"]);

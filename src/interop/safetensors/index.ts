@@ -1,6 +1,6 @@
 /**
  * .safetensors LoRA files: the header, what it says about the LoRA, and where one may be fetched
- * from. Pure; see docs/interop.md ("safetensors").
+ * from. Pure; see docs/import-export.md ("safetensors").
  */
 export {
   DEFAULT_MAX_HEADER_BYTES,

@@ -1,7 +1,7 @@
 /**
  * What a LoRA's header says about it: the model family it was trained for, rank and alpha, its
  * trigger words and its thumbnail. Rules follow the tools users already read these with (A1111's
- * Lora extension, kohya's sd-scripts, Stability's modelspec); see docs/interop.md ("safetensors").
+ * Lora extension, kohya's sd-scripts, Stability's modelspec); see docs/import-export.md ("safetensors").
  */
 import { parseJsonSafely } from "../../graph/safeJson";
 import { familyOfModelName, type Family } from "../models";

@@ -1,7 +1,7 @@
 /**
  * Reads only the header of a .safetensors file: first a 64 KiB prefix (most LoRA headers fit),
  * then, if the header says it is longer, exactly the bytes it needs. One implementation for the
- * CLI (`lora-graph inspect URL`) and the server (`GET /api/lora/header`), see docs/interop.md.
+ * CLI (`lora-graph inspect URL`) and the server (`GET /api/lora/header`), see docs/import-export.md.
  * URLs go through the allowlist of hosts.ts on every redirect, with `Range` requests and no
  * credentials; whatever a server sends, reading stops at the bytes wanted.
  *
