@@ -15,7 +15,10 @@ import { loadNodeViews } from "./flow/drawnSlots";
 import { servedWithWorkspace } from "./library/workspaceInfo";
 import { onDemand } from "./lazy";
 
-/** First visit: the starter template, run through the loader like any file (migrations, checks). */
+/**
+ * A tab with no draft (a first visit) opens on the starter template, run through the loader like
+ * any file (migrations, checks); built only then, so a reload spends nothing on it.
+ */
 function starter() {
   const r = loadWorkflow(structuredClone(starterDocument), registry);
   return r.ok ? r.document : emptyDocument({ name: "Untitled pipeline" });
@@ -24,7 +27,7 @@ function starter() {
 // Every node added goes clear of the others (docs/codebase.md#placing-new-nodes).
 const editor = createEditor({
   registry,
-  document: starter(),
+  document: emptyDocument({ name: "Untitled pipeline" }),
   arrange: (added, existing) => {
     const view = canvasViewOf(editor);
     view.placed.add(added.map((n) => n.id));
@@ -50,6 +53,7 @@ const nodeViews = loadNodeViews().catch(() => undefined);
 
 // Restore this tab's draft (if any) before the first render, so the canvas opens on it.
 void startPersistence(editor, {
+  fresh: starter,
   library: (db) =>
     workspace.then(async (api) => (api ? (await following.load()).workspaceLibrary(db, api) : undefined)),
 })

@@ -2,6 +2,7 @@
 // The start-up (docs/benchmarks.md#the-first-load): the first paint waits for the tab's draft, not
 // for the server's answer about the workspace; the library's calls wait for that answer instead.
 import "fake-indexeddb/auto";
+import { IDBFactory } from "fake-indexeddb";
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { createEditor, counterIds } from "../../src/editor/store";
@@ -36,6 +37,56 @@ describe("startPersistence", () => {
     await list;
     expect(listed).toEqual(["asked"]);
     again.dispose();
+  });
+
+  it("a first visit opens on `fresh`; a reload restores its draft and never builds `fresh`", async () => {
+    const built: string[] = [];
+    const fresh = () => {
+      built.push("starter");
+      const e = editor();
+      e.store.addNode("note", { x: 0, y: 0 });
+      return e.store.getState().document;
+    };
+    // A browser that never saw the editor: no database, no tab slot.
+    globalThis.indexedDB = new IDBFactory();
+    sessionStorage.clear();
+    const first = editor();
+    const s1 = await startPersistence(first, { fresh });
+    expect(built).toEqual(["starter"]);
+    expect(first.store.getState().document.nodes.map((n) => n.type)).toEqual(["note"]);
+    expect(first.store.getState().dirty).toBe(false);
+    // Not "a document opened": the view fits the starter as it fits a document the editor was made with.
+    expect(first.store.getState().epoch).toBe(0);
+    first.store.addNode("note", { x: 300, y: 0 });
+    await s1!.flush();
+    const drafted = first.store.getState().document.nodes;
+    first.dispose();
+
+    const again = editor();
+    await startPersistence(again, { fresh });
+    expect(built).toEqual(["starter"]);
+    expect(again.store.getState().document.nodes).toEqual(drafted);
+    again.dispose();
+  });
+
+  it("without IndexedDB the tab still opens on `fresh`", async () => {
+    const e = editor();
+    const idb = Object.getOwnPropertyDescriptor(globalThis, "indexedDB")!;
+    Object.defineProperty(globalThis, "indexedDB", { configurable: true, get: () => undefined });
+    try {
+      const s = await startPersistence(e, {
+        fresh: () => {
+          const d = editor();
+          d.store.addNode("note", { x: 0, y: 0 });
+          return d.store.getState().document;
+        },
+      });
+      expect(s).toBeNull();
+      expect(e.store.getState().document.nodes).toHaveLength(1);
+    } finally {
+      Object.defineProperty(globalThis, "indexedDB", idb);
+      e.dispose();
+    }
   });
 
   it("without a workspace the library is the browser's own", async () => {

@@ -10,6 +10,7 @@ import { broadcastChannel, tabStorage } from "./tabs";
 import { localBackup } from "./backup";
 import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
+import type { WorkflowDocument } from "../../graph";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 
 /** Pending in-app questions, answered by <DialogHost/>. */
@@ -98,13 +99,26 @@ function libraryWhenKnown(pending: Promise<WorkflowLibrary | undefined>, own: ()
  * Resolves once the draft is in the editor (the slot's first write and the pruning of old slots
  * go on behind the first render), or after at most `timeoutMs` so a hung database cannot keep the
  * editor from showing.
+ *
+ * `fresh` is what a tab with no draft opens on (the starter): built only then, as long as the
+ * editor still holds the document it was made with. A reload restores its draft and never
+ * builds it.
  */
 export async function startPersistence(
   editor: Editor,
-  opts: { timeoutMs?: number; library?: (db: Database) => Promise<WorkflowLibrary | undefined> } = {},
+  opts: {
+    timeoutMs?: number;
+    library?: (db: Database) => Promise<WorkflowLibrary | undefined>;
+    fresh?: () => WorkflowDocument;
+  } = {},
 ): Promise<Session | null> {
   const timeoutMs = opts.timeoutMs ?? 4000;
   const { dialogs, state } = persistenceOf(editor);
+  const initial = editor.store.getState().document;
+  const firstVisit = () => {
+    if (opts.fresh && editor.store.getState().document === initial)
+      editor.store.replaceDocument(opts.fresh(), { markClean: true, first: true });
+  };
   let session: Session | null = null;
   let bootError: string | null = null;
   const failed = (e: unknown) => {
@@ -130,6 +144,7 @@ export async function startPersistence(
       db,
       ask: dialogs.ask,
       channel: broadcastChannel(),
+      firstVisit,
     });
     session = s;
     let shown = () => {};
@@ -146,6 +161,8 @@ export async function startPersistence(
   })().catch(failed);
   const timeout = new Promise<null>((r) => setTimeout(() => r(null), timeoutMs));
   const result = await Promise.race([boot, timeout]);
+  // Without a session (no IndexedDB, or not yet) there is no draft to show: the tab opens fresh.
+  if (!result) firstVisit();
   // A slow start still finishes in the background; tell the UI when it does.
   void boot.then(() => state.set({ session, bootError }));
   state.set({ session, bootError });

@@ -88,6 +88,11 @@ export interface SessionOptions {
   /** Where the synchronous copy of the draft goes when the page is left (default localStorage; null: none). */
   backup?: BackupStorage | null;
   channel?: TabChannel | null;
+  /**
+   * Called when the tab has no draft to bring back (a first visit), before autosave starts: the
+   * page puts its starter in then, so a reload never builds it (docs/benchmarks.md#the-first-load).
+   */
+  firstVisit?: () => void;
   now?: () => number;
   debounceMs?: number;
   maxWaitMs?: number;

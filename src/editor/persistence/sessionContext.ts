@@ -31,6 +31,7 @@ export interface SessionContext {
   readonly locks: TabLocks;
   readonly storage: KeyValue;
   readonly channel: TabChannel | null;
+  readonly firstVisit: () => void;
   readonly tabId: string;
   readonly autosaver: Autosaver;
   get(): SessionState;
@@ -141,6 +142,7 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
     locks: opts.locks ?? webLocks() ?? memoryLocks(),
     storage: opts.storage ?? tabStorage(),
     channel: opts.channel ?? null,
+    firstVisit: opts.firstVisit ?? (() => {}),
     tabId: newId("tab"),
     autosaver,
     payload,

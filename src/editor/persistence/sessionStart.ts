@@ -99,6 +99,7 @@ export async function startSession(ctx: SessionContext, restored?: () => void): 
   const candidates = slots.filter((s) => !s.quarantined).map((s) => s.slot);
   const first = await chooseSlot({ storage: ctx.storage, locks: ctx.locks, candidates, makeId: () => newId("slot") });
   const back = await restoreSlot(ctx, first);
+  if (!back.restored) ctx.firstVisit();
   ctx.holds.slot = back.choice.release;
   ctx.set({ slot: back.choice.slot, restored: back.restored, corrupt: back.corrupt });
 

@@ -144,7 +144,7 @@ export class History {
     this.coalesce = null;
   }
 
-  replaceDocument(doc: WorkflowDocument, opts: { markClean?: boolean } = {}): void {
+  replaceDocument(doc: WorkflowDocument, opts: { markClean?: boolean; first?: boolean } = {}): void {
     this.coalesce = null;
     this.cleanPoint = opts.markClean ? 0 : null;
     this.set({
@@ -155,7 +155,7 @@ export class History {
       viewport: doc.viewport ?? this.state.viewport,
       history: { past: [], future: [] },
       dirty: !opts.markClean,
-      epoch: this.state.epoch + 1,
+      epoch: opts.first ? this.state.epoch : this.state.epoch + 1,
     });
   }
 

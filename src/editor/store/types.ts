@@ -161,8 +161,12 @@ export interface EditorStore {
   setViewport(viewport: Viewport): void;
   /** Enters or leaves components (clears the selection); a path that does not hold is cut short. */
   setScope(scope: Scope, selection?: Selection): void;
-  /** Replaces the whole document (open, new, template); clears history and selection. */
-  replaceDocument(doc: WorkflowDocument, options?: { markClean?: boolean }): void;
+  /**
+   * Replaces the whole document (open, new, template); clears history and selection. `first`: the
+   * document the editor starts on, put in before anything is shown (a first visit's starter): the
+   * epoch stays, as for the document the editor was made with.
+   */
+  replaceDocument(doc: WorkflowDocument, options?: { markClean?: boolean; first?: boolean }): void;
   markClean(): void;
   /** JSON text of the given nodes (default: the selection) and the wires between them. */
   copy(ids?: readonly string[]): string | null;
