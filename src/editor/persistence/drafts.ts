@@ -175,8 +175,11 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
       const record = await tx.objectStore("drafts").get(slot);
       if (!record) return undefined;
       known.set(slot, record);
-      const current = await tx.objectStore("snapshots").get(record.current);
-      const previous = record.previous ? await tx.objectStore("snapshots").get(record.previous) : undefined;
+      const snapshots = tx.objectStore("snapshots");
+      const [current, previous] = await Promise.all([
+        snapshots.get(record.current),
+        record.previous ? snapshots.get(record.previous) : undefined,
+      ]);
       await tx.done;
       return { record, current, previous };
     },

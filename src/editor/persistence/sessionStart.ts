@@ -3,7 +3,8 @@
 import { newId } from "./db";
 import { readBackup } from "./backup";
 import { decodeDraft, draftName, type CorruptReason, type DecodeResult, type DraftPayload } from "./snapshot";
-import { chooseSlot, slotLock, type SlotChoice } from "./tabs";
+import { chooseSlot, slotLock, TAB_KEY, type Release, type SlotChoice } from "./tabs";
+import type { SlotRead } from "./drafts";
 import { setLibrary, summaryAsDrafted, sharedText, watchStore, type SessionContext } from "./sessionContext";
 import type { CorruptDraft, SessionState } from "./session";
 
@@ -66,9 +67,10 @@ async function quarantine(
 async function restoreSlot(
   ctx: SessionContext,
   choice: SlotChoice,
+  early?: Promise<SlotRead | undefined>,
 ): Promise<{ choice: SlotChoice; restored: Restored; corrupt: CorruptDraft | null }> {
   // A slot with no record yet can still have its copy: the tab was left before its first write landed.
-  const read = choice.how === "new" ? undefined : await ctx.drafts.read(choice.slot);
+  const read = choice.how === "new" ? undefined : await (early ?? ctx.drafts.read(choice.slot));
   const cur = read?.current;
   const stored = cur ? decodeDraft(cur.data, ctx.registry) : null;
   if (read && !stored?.ok) return quarantine(ctx, choice, read, stored);
@@ -95,10 +97,24 @@ async function restoreSlot(
  * slot's first write and the pruning of old slots finish.
  */
 export async function startSession(ctx: SessionContext, restored?: () => void): Promise<void> {
-  const slots = await ctx.drafts.listSlots();
-  const candidates = slots.filter((s) => !s.quarantined).map((s) => s.slot);
-  const first = await chooseSlot({ storage: ctx.storage, locks: ctx.locks, candidates, makeId: () => newId("slot") });
-  const back = await restoreSlot(ctx, first);
+  // A reload's slot is known at once (sessionStorage): its lock and its draft are asked for beside
+  // the slot list, as each is a round trip to the browser (docs/benchmarks.md#the-first-load). A
+  // read of a slot this tab then does not get is dropped unused.
+  const own = ctx.storage.getItem(TAB_KEY);
+  const ownHold = own ? ctx.locks.tryHold(slotLock(own)) : undefined;
+  const ownRead = own ? ctx.drafts.read(own) : undefined;
+  ownRead?.catch(() => undefined);
+  const first = await ctx.drafts.listSlots().then(
+    (slots) => {
+      const candidates = slots.filter((s) => !s.quarantined).map((s) => s.slot);
+      return chooseSlot({ storage: ctx.storage, locks: ctx.locks, candidates, ownHold, makeId: () => newId("slot") });
+    },
+    (e: unknown) => {
+      void ownHold?.then((release: Release | null) => release?.());
+      throw e;
+    },
+  );
+  const back = await restoreSlot(ctx, first, first.slot === own ? ownRead : undefined);
   if (!back.restored) ctx.firstVisit();
   ctx.holds.slot = back.choice.release;
   ctx.set({ slot: back.choice.slot, restored: back.restored, corrupt: back.corrupt });

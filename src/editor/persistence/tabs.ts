@@ -109,11 +109,13 @@ export async function chooseSlot(opts: {
   storage: KeyValue;
   locks: TabLocks;
   candidates: readonly string[];
+  /** The lock on the slot `storage` names, when already asked for. */
+  ownHold?: Promise<Release | null>;
   makeId: () => string;
 }): Promise<SlotChoice> {
   const own = opts.storage.getItem(TAB_KEY);
   if (own) {
-    const release = await opts.locks.tryHold(slotLock(own));
+    const release = await (opts.ownHold ?? opts.locks.tryHold(slotLock(own)));
     if (release) return { slot: own, release, how: opts.candidates.includes(own) ? "own" : "new" };
   }
   for (const slot of opts.candidates) {
