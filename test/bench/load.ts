@@ -35,7 +35,7 @@ const gz = (files: string[]) =>
  * Time to interactive, in the spirit of Lighthouse's: navigation start → the end of the last long
  * task before QUIET_MS without one, but not before `ready` (the UI is on screen).
  */
-async function tti(page: Page, ready: string): Promise<number> {
+export async function tti(page: Page, ready: string): Promise<number> {
   await page.waitForSelector(ready, { timeout: 30_000 });
   return page.evaluate(
     ({ ready, quiet }) =>
@@ -58,7 +58,7 @@ async function tti(page: Page, ready: string): Promise<number> {
 }
 
 /** Opens `url` with a long-task observer installed before any script runs. */
-async function openObserved(url: string) {
+export async function openObserved(url: string) {
   const b = await openBrowser("about:blank");
   await b.context.addInitScript(() => {
     const w = window as unknown as { __longtasks: PerformanceEntry[] };
@@ -70,7 +70,7 @@ async function openObserved(url: string) {
 }
 
 /** The editor on an empty pipeline: New on the first visit, then a reload restores the (empty) draft. */
-async function oursOnce(url: string): Promise<number> {
+export async function oursOnce(url: string): Promise<number> {
   const b = await openObserved(url);
   try {
     await b.page.waitForSelector('[data-testid="autosave-status"]', { timeout: 30_000 });
@@ -91,7 +91,7 @@ async function oursOnce(url: string): Promise<number> {
 }
 
 /** The deps-only page, on the same footing: measured on a reload (HTTP and V8 code caches warm on both). */
-async function depsOnce(url: string): Promise<number> {
+export async function depsOnce(url: string): Promise<number> {
   const d = await openObserved(url);
   try {
     await d.page.waitForSelector(".react-flow__pane", { timeout: 30_000 });
