@@ -1,6 +1,6 @@
 import { PORT_KIND_INFO, PORT_KINDS } from "../../graph";
 import { Modal } from "../kit/Modal";
-import { SHORTCUTS, type Shortcut } from "../shortcuts";
+import { SHORTCUTS, type Shortcut } from "./shortcutList";
 import { useUiApi, useUi } from "../store/react";
 
 const GROUPS: readonly Shortcut["group"][] = ["Add & connect", "Edit", "View", "File & run"];
