@@ -48,7 +48,8 @@ const workspace = served
   .catch(() => null);
 
 // The node views are not in the first load's script either: fetched beside the database open, and
-// waited for only by a draft with nodes, so that every node is drawn with its body from the start.
+// waited for only by a draft with nodes (or group frames), so that every node is drawn with its body
+// from the start.
 const nodeViews = loadNodeViews().catch(() => undefined);
 
 // Restore this tab's draft (if any) before the first render, so the canvas opens on it.
@@ -57,7 +58,10 @@ void startPersistence(editor, {
   library: (db) =>
     workspace.then(async (api) => (api ? (await following.load()).workspaceLibrary(db, api) : undefined)),
 })
-  .then(() => (editor.store.getState().document.nodes.length ? nodeViews : undefined))
+  .then(() => {
+    const { nodes, groups } = editor.store.getState().document;
+    return nodes.length || groups?.length ? nodeViews : undefined;
+  })
   .finally(() => {
     createRoot(document.getElementById("root")!).render(
       <StrictMode>

@@ -84,3 +84,5 @@ export const GraphEdgeSlot = memo(drawnSlot((m) => m.GraphEdge));
 export const MiniMapSlot = drawnSlot((m) => m.MiniMap);
 /** A big graph's nodes and wires that xyflow does not hold (WireCanvas.tsx). */
 export const WireLayerSlot = drawnSlot((m) => m.WireLayer);
+/** A group's frame (a draft with groups but no nodes shows them once the chunk is here). */
+export const GroupFrameSlot = drawnSlot((m) => m.GroupFrame);
