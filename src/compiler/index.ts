@@ -10,6 +10,7 @@ import {
 } from "./compile";
 import { falValidator } from "./falValidator";
 import type { ImportOptions, ImportResult } from "./importer";
+import type { LayoutOptions } from "./layout";
 
 export type { CompiledOutput, CompileResult, CompileOptions, Compiler, RequestValidator, SourceMap } from "./compile";
 export { lookupSource } from "./compile";
@@ -48,6 +49,18 @@ export type { ImportOptions, ImportResult } from "./importer";
 export async function importRequest(json: unknown, registry: Registry, options?: ImportOptions): Promise<ImportResult> {
   return (await import("./importer")).importRequest(json, registry, options);
 }
-export { layoutDocument, type LayoutOptions } from "./layout";
+export type { LayoutOptions } from "./layout";
+
+/**
+ * ELK's layout of `doc` (see ./layout.ts). Loads on first use, like ELK itself: only an import,
+ * the Layout command and a node settling over another run it (docs/codebase.md#the-first-load).
+ */
+export async function layoutDocument(
+  doc: WorkflowDocument,
+  registry: Registry,
+  options?: LayoutOptions,
+): Promise<WorkflowDocument> {
+  return (await import("./layout")).layoutDocument(doc, registry, options);
+}
 export { estimateNodeSize, NODE_GEOMETRY } from "../graph";
 export { titleNodesByPath } from "./labels";
