@@ -15,18 +15,14 @@ import type { KeyValue, TabChannel, TabLocks } from "./tabs";
 import { writeBackup, type BackupStorage } from "./backup";
 import { encodeDraft } from "./snapshot";
 import { createSessionContext, watchUpgrade, type SessionContext } from "./sessionContext";
-import {
-  deleteFromLibrary,
-  followLibrary,
-  renameInLibrary,
-  libraryChanged,
-  reloadLibrary,
-  saveAsToLibrary,
-  saveToLibrary,
-  type SaveOutcome,
-} from "./sessionLibrary";
-import { openFile, openLibrary, recoverRecent, replace } from "./sessionOpen";
+import type { SaveOutcome } from "./sessionLibrary";
 import { startSession } from "./sessionStart";
+
+// Replacing the document (with the file loader) and the library's actions (with the conflict
+// question) only run when the user acts, never to show the draft: their code loads on first use,
+// and the module loader keeps it (docs/codebase.md#the-first-load).
+const opening = () => import("./sessionOpen");
+const libraryActions = () => import("./sessionLibrary");
 
 export interface AskAction {
   id: string;
@@ -160,7 +156,8 @@ export interface Session {
 
 /**
  * The session is composed of parts over one shared context (sessionContext.ts): booting the tab
- * (sessionStart.ts), replacing the document (sessionOpen.ts) and the library (sessionLibrary.ts).
+ * (sessionStart.ts), replacing the document (sessionOpen.ts) and the library (sessionLibrary.ts),
+ * the last two loaded on first use.
  */
 export function createSession(opts: SessionOptions): Session {
   const ctx = createSessionContext(opts);
@@ -174,17 +171,17 @@ export function createSession(opts: SessionOptions): Session {
     start: (restored) => startSession(ctx, restored),
     flush: () => autosaver.flush(),
     leave: (unloading) => leave(ctx, unloading),
-    replace: (doc, o) => replace(ctx, doc, o),
-    openFile: (file) => openFile(ctx, file),
-    openLibrary: (id) => openLibrary(ctx, id),
-    recoverRecent: (id) => recoverRecent(ctx, id),
-    saveToLibrary: () => saveToLibrary(ctx),
-    libraryChanged: (etag) => libraryChanged(ctx, etag),
-    reloadLibrary: () => reloadLibrary(ctx),
-    saveAsToLibrary: (name) => saveAsToLibrary(ctx, name),
-    deleteFromLibrary: (id) => deleteFromLibrary(ctx, id),
-    renameInLibrary: (id, name) => renameInLibrary(ctx, id, name),
-    followLibrary: (from, rec) => followLibrary(ctx, from, rec),
+    replace: async (doc, o) => (await opening()).replace(ctx, doc, o),
+    openFile: async (file) => (await opening()).openFile(ctx, file),
+    openLibrary: async (id) => (await opening()).openLibrary(ctx, id),
+    recoverRecent: async (id) => (await opening()).recoverRecent(ctx, id),
+    saveToLibrary: async () => (await libraryActions()).saveToLibrary(ctx),
+    libraryChanged: async (etag) => (await libraryActions()).libraryChanged(ctx, etag),
+    reloadLibrary: async () => (await libraryActions()).reloadLibrary(ctx),
+    saveAsToLibrary: async (name) => (await libraryActions()).saveAsToLibrary(ctx, name),
+    deleteFromLibrary: async (id) => (await libraryActions()).deleteFromLibrary(ctx, id),
+    renameInLibrary: async (id, name) => (await libraryActions()).renameInLibrary(ctx, id, name),
+    followLibrary: async (from, rec) => (await libraryActions()).followLibrary(ctx, from, rec),
     markSavedToFile: () => store.markClean(),
     async discardCorrupt(slot = ctx.get().corrupt?.slot) {
       if (!slot) return;
