@@ -11,15 +11,7 @@ export const icLight = defineNode({
   category: categories.model,
   description:
     "Relights the subject: IC-Light conditions generation on a foreground image and a light/background image.",
-  explain: {
-    summary:
-      "IC-Light (Imposing Consistent Light) is a model patch that relights a subject: it conditions generation on the foreground image and, optionally, a background or light-source image, and redraws the subject with new, consistent lighting.",
-    params: {
-      ic_light_model_url:
-        "The IC-Light weights. fc versions take the subject only; fbc versions also take a background.",
-    },
-    mistakes: ["Using fbc weights without a background image, or fc weights with one."],
-  },
+  explain: () => import("./explain"),
   inputs: [
     { id: "model", kind: "model", label: "Model", required: true },
     {

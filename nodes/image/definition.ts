@@ -8,17 +8,7 @@ export const image = defineNode({
   title: "Image",
   category: categories.image,
   description: "An image by https URL or data: URI, for ControlNets, IP-Adapters, IC-Light, init images and masks.",
-  explain: {
-    summary:
-      "An image handed to a model: a control map for a ControlNet, a reference for an IP-Adapter, the start image for image-to-image, or a mask (white = repaint) for inpainting.",
-    params: {
-      url: "An https URL or a data: URI. Files you choose from disk are uploaded to fal storage first. Remote previews are only loaded when you ask, so opening a shared file contacts no server.",
-    },
-    mistakes: [
-      "A mask that is not the same size as its image.",
-      "Sharing a workflow with private URLs: the recipient cannot load them.",
-    ],
-  },
+  explain: () => import("./explain"),
   inputs: [],
   outputs: [{ id: "image", kind: "image", label: "Image", carries: "url" }],
   glance: ["url"],

@@ -8,10 +8,7 @@ export const note = defineNode({
   title: "Note",
   category: categories.utility,
   description: "Free text for explaining the pipeline; shown as plain text and never compiled.",
-  explain: {
-    summary: "A note for people reading the pipeline. It is never sent to fal and never rendered as HTML.",
-    params: { text: "Plain text." },
-  },
+  explain: () => import("./explain"),
   inputs: [],
   outputs: [],
   inert: true,

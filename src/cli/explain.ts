@@ -3,7 +3,15 @@
  * field it fills, for an 80-column terminal. Everything comes from the node definitions, so
  * the text cannot drift from what the editor and compiler use.
  */
-import { Sourced, type NodeDefinition, type ParamSpec, type PortSpec, type Registry } from "../graph";
+import {
+  explainerOf,
+  loadExplainers,
+  Sourced,
+  type NodeDefinition,
+  type ParamSpec,
+  type PortSpec,
+  type Registry,
+} from "../graph";
 import { EXIT, type Command } from "./context";
 import { InputError } from "./io";
 
@@ -41,6 +49,7 @@ export const explainCommand: Command = {
           .join(", ")}`,
       );
     }
+    await loadExplainers([def]);
     const info = describeNode(def);
     ctx.io.stdout(ctx.json ? `${JSON.stringify(info, null, 2)}\n` : formatNode(info));
     return EXIT.ok;
@@ -100,8 +109,10 @@ export interface NodeInfo {
   params: ParamInfo[];
 }
 
+/** `def` for the terminal; its teaching text only once `loadExplainers` has fetched it. */
 export function describeNode(def: NodeDefinition): NodeInfo {
   const fields = apiFields(def);
+  const explainer = explainerOf(def);
   const port = (p: PortSpec): PortInfo => ({
     id: p.id,
     label: p.label,
@@ -115,8 +126,8 @@ export function describeNode(def: NodeDefinition): NodeInfo {
     title: def.title,
     category: def.category.name,
     description: def.description,
-    ...(def.explain?.summary ? { summary: def.explain.summary } : {}),
-    mistakes: [...(def.explain?.mistakes ?? [])],
+    ...(explainer?.summary ? { summary: explainer.summary } : {}),
+    mistakes: [...(explainer?.mistakes ?? [])],
     inputs: def.inputs.map(port),
     outputs: def.outputs.map(port),
     params: Object.entries(def.params).map(([name, spec]: [string, ParamSpec]) => {
@@ -130,7 +141,7 @@ export function describeNode(def: NodeDefinition): NodeInfo {
         advanced: spec.advanced === true,
       };
       if (where?.port) p.viaPort = where.port;
-      const explain = def.explain?.params?.[name];
+      const explain = explainer?.params?.[name];
       if (explain) p.explain = explain;
       if (spec.default !== undefined) p.default = spec.default;
       // A step only means something for numbers; the builders give every number one.

@@ -18,6 +18,7 @@ import { RunBanner, RunMount } from "./run/RunMount";
 import { BatchMount } from "./batch/BatchMount";
 import { RunDrawer } from "./run/RunDrawer";
 import { lazyPart, whenIdle } from "./lazy";
+import { withExplainers } from "./panels/explainers";
 import { ImportReportPanel } from "./import/ImportReportPanel";
 import { useArrange } from "./flow/useArrange";
 import { canvasItemAction, groupSelection } from "./flow/Groups";
@@ -26,7 +27,7 @@ import { explainNode, insertIntoSelectedWire, openMenuForSelection, startRename 
 // Not needed for the first paint (docs/codebase.md#the-first-load): each loads when first
 // opened. The palette opens on a double-click or Space and must feel instant, so it is fetched as
 // soon as the page is idle.
-const Palette = lazyPart(() => import("./panels/Palette").then((m) => ({ default: m.Palette })));
+const Palette = lazyPart(() => withExplainers(import("./panels/Palette")).then((m) => ({ default: m.Palette })));
 const HelpOverlay = lazyPart(() => import("./panels/HelpOverlay").then((m) => ({ default: m.HelpOverlay })));
 const ImportDialog = lazyPart(() => import("./panels/ImportDialog").then((m) => ({ default: m.ImportDialog })));
 whenIdle(() => Palette.preload(), { urgent: true });

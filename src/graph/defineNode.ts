@@ -124,7 +124,13 @@ export interface NodeDefinition<P extends ParamSpecs = ParamSpecs> {
   isOutput?: boolean;
   /** The node contributes nothing (notes). */
   inert?: boolean;
-  explain?: NodeExplainer;
+  /**
+   * The teaching text (the inspector, the add-node search, `lora-graph explain`). A catalogue node
+   * type keeps it in a module of its own, `() => import("./explain")`, so that the editor's first
+   * load does not carry it (docs/codebase.md#the-first-load); read it with `explainerOf` once
+   * `loadExplainers` has fetched it. Components and other made-up types give it inline.
+   */
+  explain?: NodeExplainer | (() => Promise<{ default: NodeExplainer }>);
   /**
    * For a node that appends one item to a request list: the params (named as the item's fields),
    * general to specific, that say what the item loads. Two items alike in them are the same thing

@@ -4,7 +4,7 @@
  * type and what is wrong, instead of compiling, importing or drawing wrongly later. Programmer
  * errors, so they throw.
  */
-import type { NodeDefinition } from "./defineNode";
+import type { NodeDefinition, NodeExplainer } from "./defineNode";
 import type { ParamSpec } from "./params";
 import { PORT_KINDS, type PortSpec } from "./ports";
 import { parseRequestPath, type ParsedRequestPath, type RequestList } from "./request";
@@ -66,7 +66,12 @@ function checkShape(def: NodeDefinition): void {
       );
     previous = m.from;
   }
-  for (const key of Object.keys(def.explain?.params ?? {}))
+  if (def.explain && typeof def.explain !== "function") checkExplainer(def, def.explain);
+}
+
+/** The teaching text names only params the node has (a text loaded later is checked once it arrives). */
+export function checkExplainer(def: NodeDefinition, explain: NodeExplainer): void {
+  for (const key of Object.keys(explain.params ?? {}))
     if (!Object.hasOwn(def.params, key)) fail(def, `explain.params names "${key}", which is not one of its params`);
 }
 

@@ -2,13 +2,14 @@
  * `lora-graph explain`: every node type's explainer, ports and params reach the terminal,
  * wrapped to 80 columns, and the request field shown for each param is the one the compiler uses.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { run, type CliIO } from "../../src/cli/main";
 import { apiFields, describeNode, wrap, WIDTH } from "../../src/cli/explain";
 import { compile } from "../../src/compiler";
 import { InputError } from "../../src/cli/io";
 import { registry } from "../../nodes";
+import { explainerOf, loadExplainers } from "../../src/graph";
 import { examples } from "../../src/examples";
 
 async function cli(argv: string[]) {
@@ -36,6 +37,8 @@ function expectFits(text: string) {
 }
 
 const TYPES = registry.list().map((d) => d.type);
+// The teaching texts load on demand (the command loads its type's); the tests read them too.
+beforeAll(() => loadExplainers(registry.list()));
 
 describe("lora-graph explain (no type)", () => {
   it("lists every node type with its one-line description", async () => {
@@ -72,13 +75,13 @@ describe("lora-graph explain <type>", () => {
     const def = registry.get("lora")!;
     const text = flat(r.stdout);
     expect(r.stdout.split("\n")[0]).toBe("LoRA (lora), Model");
-    expect(text).toContain(def.explain!.summary);
+    expect(text).toContain(explainerOf(def)!.summary);
     expect(r.stdout).toMatch(/^Inputs:\n {2}model +Model \(model wire, required\)$/m);
     expect(r.stdout).toMatch(/^Outputs:\n {2}model +Model \(model wire\)$/m);
     expect(r.stdout).toMatch(/^ {2}scale \(Scale\) → loras\[\]\.scale$/m);
     expect(text).toContain("default 1; step 0.05; believed range 0 to 1 (unconfirmed");
     expect(text).toContain(def.params.scale.description);
-    expect(text).toContain(def.explain!.params!.scale);
+    expect(text).toContain(explainerOf(def)!.params!.scale);
     expect(r.stdout).toMatch(/^ {2}path \(LoRA\) → loras\[\]\.path\n {6}required\.$/m);
     expect(r.stdout).toMatch(/^Common mistakes:\n {2}- An SD1.5 LoRA/m);
   });
@@ -89,10 +92,11 @@ describe("lora-graph explain <type>", () => {
     expect(r.code).toBe(0);
     expectFits(r.stdout);
     const text = flat(r.stdout);
-    if (def.explain) {
-      expect(text).toContain(def.explain.summary);
-      for (const m of def.explain.mistakes ?? []) expect(text).toContain(m);
-      for (const [param, words] of Object.entries(def.explain.params ?? {})) {
+    const explain = explainerOf(def);
+    if (explain) {
+      expect(text).toContain(explain.summary);
+      for (const m of explain.mistakes ?? []) expect(text).toContain(m);
+      for (const [param, words] of Object.entries(explain.params ?? {})) {
         expect(def.params, `explainer names unknown param ${param}`).toHaveProperty(param);
         expect(text).toContain(words);
       }
@@ -152,7 +156,7 @@ describe("lora-graph explain <type>", () => {
       default: 1,
       min: 1,
       max: 8,
-      explain: registry.get("sampler")!.explain!.params!.num_images,
+      explain: explainerOf(registry.get("sampler")!)!.params!.num_images,
     });
   });
 

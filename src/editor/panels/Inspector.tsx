@@ -3,10 +3,11 @@ import { useEditor, useEditorStore, useUiApi } from "../store/react";
 import { sayRefusal } from "../store/ui";
 import { lazyPart, whenIdle } from "../lazy";
 import { MakeComponentButton } from "../components/ui";
+import { withExplainers } from "./explainers";
 
 // One node's settings load with the first selection, fetched once the page is idle: an empty
 // pipeline's first paint shows only the pipeline's own fields (docs/codebase.md#the-first-load).
-const NodeInspector = lazyPart(() => import("./NodeInspector"));
+const NodeInspector = lazyPart(() => withExplainers(import("./NodeInspector")));
 whenIdle(() => void NodeInspector.preload().catch(() => undefined));
 
 /** Loads one node's settings now, so that a selection renders them without suspending (tests). */

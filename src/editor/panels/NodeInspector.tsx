@@ -2,7 +2,7 @@
 import { useCompileDiagnostics } from "../components/useNodeDiagnostics";
 import { ExposeExtras, InstanceActions, PortActions, UnexposeLink } from "../components/InspectorParts";
 import { useEffect, useRef } from "react";
-import { instanceRef, PORT_KIND_INFO, type Diagnostic, type NodeDefinition } from "../../graph";
+import { explainerOf, instanceRef, PORT_KIND_INFO, type Diagnostic, type NodeDefinition } from "../../graph";
 import { useEditor, useEditorStore, useUi, useUiApi } from "../store/react";
 import { sayRefusal } from "../store/ui";
 import { isPortStandIn } from "../store/scope";
@@ -38,6 +38,7 @@ export default function NodeInspector({ id }: { id: string }) {
 
   if (!node) return null;
   if (!def) return <div className="panel-pad">Unknown node type “{node.type}”.</div>;
+  const explain = explainerOf(def);
   const nodeLevel = diags.filter(
     (d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)),
   );
@@ -57,7 +58,7 @@ export default function NodeInspector({ id }: { id: string }) {
       <div className="insp-type">
         {def.title} · {def.category.name} · <code>{node.id}</code>
       </div>
-      <p className="insp-desc">{def.explain?.summary ?? def.description}</p>
+      <p className="insp-desc">{explain?.summary ?? def.description}</p>
       {!def.inert && !isPortStandIn(node) && <NodeActions id={id} bypassed={!!node.bypass} />}
       <InstanceActions node={node} />
       {inside && <PortActions node={node} />}
@@ -80,18 +81,18 @@ export default function NodeInspector({ id }: { id: string }) {
             nodeId={id}
             name={k}
             spec={spec}
-            explain={def.explain?.params?.[k]}
+            explain={explain?.params?.[k]}
             more={instanceRef(node) && <UnexposeLink nodeId={id} name={k} />}
           >
             <ParamField {...paramFieldProps(node, k, spec, diags)} describe inactive={inactive[k]} />
           </ParamExtras>
         ),
       )}
-      {def.explain?.mistakes && def.explain.mistakes.length > 0 && (
+      {explain?.mistakes && explain.mistakes.length > 0 && (
         <>
           <h4 className="section">Common mistakes</h4>
           <ul className="insp-list">
-            {def.explain.mistakes.map((m, i) => (
+            {explain.mistakes.map((m, i) => (
               <li key={i}>{m}</li>
             ))}
           </ul>

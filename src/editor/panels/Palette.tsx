@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { PORT_KIND_INFO, type NodeDefinition, type PortKind } from "../../graph";
+import { explainerOf, PORT_KIND_INFO, type NodeDefinition, type PortKind } from "../../graph";
 import { useReactFlow } from "@xyflow/react";
 import { useEditorInstance, useUi } from "../store/react";
 import { canvasViewOf } from "../flow/view";
@@ -171,7 +171,7 @@ function PaletteList({ results, active, query, recent, wire, onHover, onChoose }
 
 /** The highlighted node's explainer, under the list. */
 function PaletteExplain({ found }: { found: Found | undefined }) {
-  const explain = found?.explain;
+  const explain = found && explainerOf(found);
   if (!found || !explain) return null;
   return (
     <div className="palette-explain" data-palette-explain={found.type} aria-live="polite">
