@@ -2,8 +2,7 @@
  * One spelling of a JSON value: object keys sorted at every level. Saved files use it so the same
  * graph gives the same bytes, and component hashes use it so the same content gives the same hash.
  */
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { sha256 } from "./sha256";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -33,5 +32,6 @@ export function canonicalJson(value: unknown): string {
 
 /** `sha256-<hex>` of a text's UTF-8 bytes. */
 export function sha256Hex(text: string): string {
-  return `sha256-${bytesToHex(sha256(utf8ToBytes(text)))}`;
+  const hex = Array.from(sha256(new TextEncoder().encode(text)), (b) => b.toString(16).padStart(2, "0"));
+  return `sha256-${hex.join("")}`;
 }

@@ -12,7 +12,7 @@
  */
 
 /** Packages the pure core may use: they run unchanged in the browser and in Node. */
-export const CORE_PACKAGES = ["zod", "immer", "elkjs", "fflate", "@noble/hashes"] as const;
+export const CORE_PACKAGES = ["zod", "immer", "elkjs", "fflate"] as const;
 
 /** Packages that need a browser (React, the DOM, IndexedDB). */
 export const BROWSER_PACKAGES = ["react", "react-dom", "@xyflow/*", "idb"] as const;
