@@ -13,7 +13,7 @@ import { applyAliases } from "../../interop/aliases";
 import { learnAliases, loadAliases } from "./aliases";
 import { compile, importRequest, layoutDocument, lookupSource } from "../engine";
 import { estimatedSize } from "../flow/sizes";
-import { openBlob, replaceGuarded } from "../library/files";
+import { openBlob, replaceGuarded } from "../library/fileActions";
 import { openDroppedImage } from "../run/runFiles";
 import type { Editor } from "../store";
 import type { ImportSource } from "../store/importDoor";

@@ -1,16 +1,15 @@
 /**
  * File and library actions for the toolbar, shortcuts and drop target: New, Open (picker or a
- * dropped file), Save and Save as… (to the library or workspace), Download, templates, the library. Every action that replaces the document
- * goes through the session, which asks first when there is unsaved work and keeps the replaced
- * draft recoverable. Without a session (no IndexedDB) the same in-app question is still asked.
+ * dropped file), Save and Save as… (to the library or workspace), Download, templates, the
+ * library, and the files UI's state. The actions that replace the document or write to the
+ * library (fileActions.ts) load on first use (docs/codebase.md#the-first-load); picking a file
+ * and downloading stay here, since the browser allows them only in the click's own moment.
  */
-import { loadWorkflowFile } from "../load/loadOffThread";
-import { emptyDocument, loadWorkflow, serializeWorkflow, type LoadIssue, type WorkflowDocument } from "../../graph";
+import { serializeWorkflow, type LoadIssue, type WorkflowDocument } from "../../graph";
 import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
-import { dialogsOf, getSession } from "../persistence/boot";
-import type { WorkflowSummary } from "../persistence/library";
+import { getSession } from "../persistence/boot";
 
 export interface LoadErrorReport {
   title: string;
@@ -37,64 +36,6 @@ export const filesUiOf = (editor: Editor): UiStore<FilesUiState> => editor.part(
 export const useFilesUiApi = (): UiStore<FilesUiState> => usePart(filesUiPart);
 export const useFilesUi = <T>(selector: (s: FilesUiState) => T): T => useUiStore(useFilesUiApi(), selector);
 
-/** Replaces the document, asking first over unsaved work; the session also keeps the old draft. */
-export async function replaceGuarded(
-  editor: Editor,
-  doc: WorkflowDocument,
-  reason: string,
-  title?: string,
-  markClean = true,
-): Promise<boolean> {
-  const session = getSession(editor);
-  if (session) return session.replace(doc, { reason, title, markClean });
-  if (editor.store.getState().dirty) {
-    const answer = await dialogsOf(editor).ask({
-      title: title ?? "Replace the current pipeline?",
-      message:
-        "The current pipeline has unsaved changes, and autosave is off in this browser, so it cannot be recovered afterwards. Save it first to keep it.",
-      actions: [
-        { id: "cancel", label: "Cancel", kind: "primary" },
-        { id: "replace", label: "Discard and continue", kind: "danger" },
-      ],
-    });
-    if (answer !== "replace") return false;
-  }
-  editor.store.replaceDocument(doc, { markClean });
-  return true;
-}
-
-function reportWarnings(editor: Editor, source: string, warnings: LoadIssue[]) {
-  if (!warnings.length) {
-    editor.ui.toast(`Opened ${source}`, "success");
-    return;
-  }
-  editor.ui.toast(`Opened ${source} with ${warnings.length} repair${warnings.length > 1 ? "s" : ""}`, "info", 6000);
-  filesUiOf(editor).set({ report: { title: "Opened with repairs", source, issues: warnings, severity: "warning" } });
-}
-
-function reportErrors(editor: Editor, source: string, issues: LoadIssue[]) {
-  filesUiOf(editor).set({ report: { title: "Could not open this file", source, issues, severity: "error" } });
-}
-
-export async function openBlob(editor: Editor, file: Blob & { name?: string }): Promise<boolean> {
-  const name = file.name ?? "the file";
-  const session = getSession(editor);
-  if (session) {
-    const r = await session.openFile(file);
-    if (r.ok) reportWarnings(editor, name, r.warnings);
-    else if (!r.cancelled) reportErrors(editor, name, r.errors);
-    return r.ok;
-  }
-  const r = await loadWorkflowFile(file, editor.registry);
-  if (!r.ok) {
-    reportErrors(editor, name, r.errors);
-    return false;
-  }
-  const done = await replaceGuarded(editor, r.document, `Replaced by opening ${name}`, "Open this file?");
-  if (done) reportWarnings(editor, name, r.warnings);
-  return done;
-}
-
 export function pickFile(editor: Editor) {
   const input = document.createElement("input");
   input.type = "file";
@@ -104,7 +45,7 @@ export function pickFile(editor: Editor) {
   input.onchange = () => {
     const file = input.files?.[0];
     input.remove();
-    if (file) void openBlob(editor, file);
+    if (file) void withActions(editor, (m) => m.openBlob(editor, file));
   };
   // Attached so automated tests (and some browsers) can reach it.
   document.body.appendChild(input);
@@ -142,89 +83,22 @@ export function downloadText(text: string, filename: string, type = "application
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export async function newPipeline(editor: Editor) {
-  await replaceGuarded(
-    editor,
-    emptyDocument({ name: "Untitled pipeline" }),
-    "Replaced by New",
-    "Start a new pipeline?",
-  );
-}
-
-export async function openTemplate(
-  editor: Editor,
-  tpl: { id: string; title: string; document: unknown },
-): Promise<boolean> {
-  const r = loadWorkflow(structuredClone(tpl.document), editor.registry);
-  if (!r.ok) {
-    reportErrors(editor, `the “${tpl.title}” template`, r.errors);
-    return false;
-  }
-  const done = await replaceGuarded(
-    editor,
-    r.document,
-    `Replaced by the “${tpl.title}” template`,
-    "Open this template?",
-  );
-  if (done) editor.ui.toast(`Opened the “${tpl.title}” template`, "success");
-  return done;
-}
-
-/** Where a library entry lives, said as the end of a sentence. */
-export const placeOf = (lib: WorkflowSummary | null | undefined) =>
-  lib?.where === "workspace" ? `to the workspace (${lib.file})` : "to the library in this browser";
-
-/** Save to the library: over the open workflow, or under a new name (asks for it). */
-export async function saveToLibrary(editor: Editor) {
-  const { ui, store } = editor;
-  const session = getSession(editor);
-  if (!session) {
-    ui.toast(
-      "The library needs browser storage, which is not available here. Use Download (Ctrl+Alt+S) to keep the file.",
-      "error",
-      7000,
-    );
-    return;
-  }
-  try {
-    const r = await session.saveToLibrary();
-    const lib = session.state().library;
-    if (r === "need-name")
-      filesUiOf(editor).set({ nameFor: { initial: store.getState().document.meta.name ?? "Untitled pipeline" } });
-    else if (r === "save-as") filesUiOf(editor).set({ nameFor: { initial: `${lib?.name ?? "Untitled"} (mine)` } });
-    else if (r === "saved") ui.toast(`Saved “${lib?.name}” ${placeOf(lib)}`, "success");
-    else if (r === "reloaded") ui.toast(`Reloaded “${lib?.name}”; your version is under Recover drafts`, "info", 6000);
-  } catch (e) {
-    ui.toast(`Could not save to the library: ${(e as Error).message}`, "error", 8000);
-  }
-}
-
-/**
- * Ctrl+S: saves where the pipeline lives, its workspace file or its entry in the browser's
- * library; one never saved asks for a name first (Save as…). Without browser storage there is no
- * library, and the file is downloaded instead.
- */
-export function save(editor: Editor) {
-  if (getSession(editor)) void saveToLibrary(editor);
-  else saveToFile(editor);
-}
-
-/** Ctrl+Shift+S: saves a copy under a new name, which the pipeline then has. */
-export function saveAs(editor: Editor) {
-  if (!getSession(editor)) return saveToLibrary(editor);
-  const name = editor.store.getState().document.meta.name ?? "Untitled pipeline";
-  filesUiOf(editor).set({ nameFor: { initial: name } });
+type Actions = typeof import("./fileActions");
+/** Runs an action once its module is here (the module loader keeps it); a failed fetch is said. */
+function withActions<T>(editor: Editor, run: (m: Actions) => T): Promise<T | undefined> {
+  return import("./fileActions").then(run, (e: unknown) => {
+    editor.ui.toast(`This action could not load (${(e as Error).message}); reload the page to try again.`, "error");
+    return undefined;
+  });
 }
 
 export const files = {
-  save,
-  saveAs,
+  save: (editor: Editor) => void withActions(editor, (m) => m.save(editor)),
+  saveAs: (editor: Editor) => withActions(editor, (m) => m.saveAs(editor)),
   download: saveToFile,
-  newPipeline,
+  newPipeline: (editor: Editor) => withActions(editor, (m) => m.newPipeline(editor)),
   pickFile,
-  openBlob,
   saveToFile,
-  saveToLibrary,
   showTemplates: (editor: Editor) => filesUiOf(editor).set({ gallery: true }),
   showLibrary: (editor: Editor) => filesUiOf(editor).set({ library: true }),
 };

@@ -3,7 +3,7 @@
  * read and download its images, open the workflow inside an image. Only needed once something
  * is clicked or dropped, so not part of the first load (docs/codebase.md#the-first-load).
  */
-import { replaceGuarded } from "../library/files";
+import { replaceGuarded } from "../library/fileActions";
 import type { Editor } from "../store";
 import { loadWorkflow } from "../../graph";
 import { workflowFromImageFile } from "../load/loadOffThread";

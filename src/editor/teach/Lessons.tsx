@@ -13,7 +13,7 @@ import {
 import { createPortal } from "react-dom";
 import { useReactFlow, type ReactFlowInstance } from "@xyflow/react";
 import { lessons, type Lesson } from "../../examples/lessons";
-import { openTemplate } from "../library/files";
+import { openTemplate } from "../library/fileActions";
 import type { Editor } from "../store";
 import { useEditor, useEditorInstance, useEditorStore } from "../store/react";
 import { teachUiOf, useTeachUiApi, useTeachUi, type TeachUiState } from "./state";

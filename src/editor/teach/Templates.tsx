@@ -6,7 +6,8 @@
 import { examples } from "../../examples";
 import { Modal } from "../kit/Modal";
 import { useEditorInstance } from "../store/react";
-import { openTemplate, useFilesUi, useFilesUiApi } from "../library/files";
+import { useFilesUi, useFilesUiApi } from "../library/files";
+import { openTemplate } from "../library/fileActions";
 import { LessonCards } from "./Lessons";
 
 export default function Templates() {
