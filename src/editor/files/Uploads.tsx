@@ -1,7 +1,7 @@
 /** Files being uploaded, each with its progress and a Cancel button (bottom of the canvas). */
 import { useUiStore } from "../store/uiStore";
 import { useEditorInstance } from "../store/react";
-import { uploadsOf } from "./upload";
+import { uploadsOf } from "./uploadList";
 import "./files.css";
 
 const mb = (n: number) => `${(n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0)} MB`;

@@ -4,24 +4,9 @@
  * PUT of file bytes goes through XMLHttpRequest here, because fetch cannot report upload progress.
  * Everything else (the initiate call through the proxy, the multipart complete) is plain fetch.
  */
-import { definePart, type Editor } from "../store/editor";
-import { createUiStore, type UiStore } from "../store/uiStore";
+import type { Editor } from "../store/editor";
 import { runtimeOf } from "../run/runtime";
-
-export interface Upload {
-  id: number;
-  name: string;
-  total: number;
-  sent: number;
-  cancel: () => void;
-}
-
-const uploadsPart = definePart("uploads", () => ({
-  store: createUiStore<{ list: Upload[] }>({ list: [] }),
-  next: 1,
-}));
-
-export const uploadsOf = (editor: Editor): UiStore<{ list: Upload[] }> => editor.part(uploadsPart).store;
+import { uploadsPart, type Upload } from "./uploadList";
 
 const aborted = () => new DOMException("The upload was cancelled", "AbortError");
 
