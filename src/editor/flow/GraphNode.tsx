@@ -23,7 +23,7 @@ import { useNodeDiagnostics } from "../components/useNodeDiagnostics";
 import { NodeCanvasView } from "./nodeViews";
 import { canvasUiOf, useCanvasUi } from "./canvasUi";
 import { InstanceBadge } from "../components/InstanceBadge";
-import { UpdateMark } from "../components/versionUi";
+import { UpdateMark } from "../components/UpdateMark";
 import "../components/components.css";
 import { glanceText } from "./glance";
 import { LOD_ZOOM } from "./zoom";
