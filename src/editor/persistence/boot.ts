@@ -4,7 +4,8 @@
  * for the React layer.
  */
 import { openDatabase, type Database } from "./db";
-import { createLibrary, type WorkflowLibrary } from "./library";
+import type { WorkflowLibrary } from "./library";
+import { browserLibrary, deferredLibrary } from "./deferredLibrary";
 import { attachLifecycle, createSession, type AskRequest, type Session } from "./session";
 import { broadcastChannel, tabStorage } from "./tabs";
 import { localBackup } from "./backup";
@@ -72,28 +73,6 @@ export const useSession = (): Session | null => useUiStore(usePart(persistencePa
 export const useBootError = (): string | null => useUiStore(usePart(persistencePart).state, (s) => s.bootError);
 
 /**
- * The library the session uses, usable at once: each call waits for the one `pending` brings
- * (the workspace's, which needs an answer from the server), else the browser's own. Only a draft
- * linked to a library entry asks it anything before the first paint.
- */
-function libraryWhenKnown(pending: Promise<WorkflowLibrary | undefined>, own: () => WorkflowLibrary): WorkflowLibrary {
-  const lib = pending.then(
-    (l) => l ?? own(),
-    () => own(),
-  );
-  return {
-    list: (...a) => lib.then((l) => l.list(...a)),
-    get: (...a) => lib.then((l) => l.get(...a)),
-    open: (...a) => lib.then((l) => l.open(...a)),
-    saveAs: (...a) => lib.then((l) => l.saveAs(...a)),
-    save: (...a) => lib.then((l) => l.save(...a)),
-    rename: (...a) => lib.then((l) => l.rename(...a)),
-    duplicate: (...a) => lib.then((l) => l.duplicate(...a)),
-    remove: (...a) => lib.then((l) => l.remove(...a)),
-  };
-}
-
-/**
  * Opens IndexedDB, restores this tab's draft into the editor and starts autosave. Never throws:
  * without IndexedDB (private mode, blocked storage) the editor still works, with a banner.
  * Resolves once the draft is in the editor (the slot's first write and the pruning of old slots
@@ -133,8 +112,11 @@ export async function startPersistence(
     const backup = localBackup();
     const storage = tabStorage();
     const db = await opening;
-    // The library is asked nothing to restore an unlinked draft: the first paint does not wait for it.
-    const library = opts.library && libraryWhenKnown(opts.library(db), () => createLibrary(db));
+    // The workspace's library needs an answer from the server: its calls wait for it, else use the
+    // browser's own. Only a draft linked to a library entry asks anything before the first paint.
+    const own = () => browserLibrary(db);
+    const known = opts.library?.(db).then((l) => l ?? own(), own);
+    const library = known && deferredLibrary(() => known);
     const s = createSession({
       backup,
       storage,

@@ -2,7 +2,8 @@
 // the autosaver and the lock on the open library workflow.
 import type { Registry } from "../../graph";
 import { createUiStore, type EditorState } from "../store";
-import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "./library";
+import type { WorkflowLibrary, WorkflowSummary } from "./library";
+import { browserLibrary } from "./deferredLibrary";
 import { createAutosaver, type Autosaver } from "./autosave";
 import { newId } from "./db";
 import { localBackup, removeBackup, writeBackup, type BackupStorage } from "./backup";
@@ -138,7 +139,7 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
     ask: opts.ask,
     now,
     drafts,
-    library: opts.library ?? createLibrary(db, now),
+    library: opts.library ?? browserLibrary(db, now),
     locks: opts.locks ?? webLocks() ?? memoryLocks(),
     storage: opts.storage ?? tabStorage(),
     channel: opts.channel ?? null,
