@@ -14,6 +14,15 @@ export default defineConfig({
   plugins: [react()],
   // Only VITE_-prefixed variables may reach the bundle; FAL_KEY must never be one of them.
   envPrefix: "VITE_",
+  resolve: {
+    // One zustand: @xyflow/react asks for ^4 and would bring a second copy beside ours; the v5 API
+    // it uses (zustand/traditional, zustand/shallow) is the same.
+    dedupe: ["zustand"],
+    alias: [
+      // React 19 has useSyncExternalStore: zustand's import of the shim for older Reacts need not ship it.
+      { find: /^use-sync-external-store\/shim\/with-selector(\.js)?$/, replacement: "use-sync-external-store/with-selector.js" },
+    ],
+  },
   build: {
     outDir: "dist",
     sourcemap: true,
