@@ -15,7 +15,7 @@ function primes(n: number): number[] {
 /** The first 32 bits of `x`'s fractional part (exact for these roots: the tests check the digests). */
 const fraction32 = (x: number) => ((x - Math.floor(x)) * 2 ** 32) >>> 0;
 const PRIMES = primes(64);
-const K = PRIMES.map((p) => fraction32(Math.cbrt(p)));
+const K = Uint32Array.from(PRIMES, (p) => fraction32(Math.cbrt(p)));
 const H0 = PRIMES.slice(0, 8).map((p) => fraction32(Math.sqrt(p)));
 
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
@@ -31,22 +31,44 @@ function padded(bytes: Uint8Array): DataView {
   return view;
 }
 
-/** Mixes one 64-byte block at `offset` into the state `h`. */
+/** Mixes one 64-byte block at `offset` into the state `h` (`w`: scratch for the schedule). */
 function block(h: Uint32Array, view: DataView, offset: number, w: Uint32Array): void {
   for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + 4 * i);
   for (let i = 16; i < 64; i++) {
-    const [x, y] = [w[i - 15], w[i - 2]];
+    const x = w[i - 15];
+    const y = w[i - 2];
     const s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
     const s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10);
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
-  let [a, b, c, d, e, f, g, k] = h;
+  let a = h[0],
+    b = h[1],
+    c = h[2],
+    d = h[3],
+    e = h[4],
+    f = h[5],
+    g = h[6],
+    k = h[7];
   for (let i = 0; i < 64; i++) {
     const t1 = (k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
     const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-    [k, g, f, e, d, c, b, a] = [g, f, e, (d + t1) | 0, c, b, a, (t1 + t2) | 0];
+    k = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
   }
-  [a, b, c, d, e, f, g, k].forEach((v, i) => (h[i] += v));
+  h[0] += a;
+  h[1] += b;
+  h[2] += c;
+  h[3] += d;
+  h[4] += e;
+  h[5] += f;
+  h[6] += g;
+  h[7] += k;
 }
 
 /** The 32-byte SHA-256 digest of `bytes`. */
