@@ -1,6 +1,5 @@
-import { useRef, useState } from "react";
+import { Suspense, useRef, useState } from "react";
 import { useReactFlow } from "@xyflow/react";
-import { Menu } from "../kit/Menu";
 import type { Editor } from "../store";
 import { files } from "../library/files";
 import { useEditor, useEditorInstance } from "../store/react";
@@ -9,6 +8,11 @@ import { Icon, type IconName } from "../kit/icons";
 import { batchUiOf } from "../batch/state";
 import { RunButton } from "../run/RunButton";
 import { fitGraph } from "../flow/fit";
+import { lazyPart, whenIdle } from "../lazy";
+
+// The save menu's list (kit/Menu) loads on its first opening, fetched once the page is idle.
+const Menu = lazyPart(() => import("../kit/Menu").then((m) => ({ default: m.Menu })));
+whenIdle(() => Menu.preload());
 
 function TB({
   icon,
@@ -69,16 +73,18 @@ function SaveButtons({ editor }: { editor: Editor }) {
         <Icon name="chevronDown" size={13} />
       </button>
       {at && (
-        <Menu
-          label="Save menu"
-          at={at}
-          onClose={() => setAt(null)}
-          items={[
-            { id: "save", label: "Save", keys: "Ctrl+S", run: () => files.save(editor) },
-            { id: "save-as", label: "Save as…", keys: "Ctrl+Shift+S", run: () => void files.saveAs(editor) },
-            { id: "download", label: "Download JSON", keys: "Ctrl+Alt+S", run: () => files.download(editor) },
-          ]}
-        />
+        <Suspense fallback={null}>
+          <Menu
+            label="Save menu"
+            at={at}
+            onClose={() => setAt(null)}
+            items={[
+              { id: "save", label: "Save", keys: "Ctrl+S", run: () => files.save(editor) },
+              { id: "save-as", label: "Save as…", keys: "Ctrl+Shift+S", run: () => void files.saveAs(editor) },
+              { id: "download", label: "Download JSON", keys: "Ctrl+Alt+S", run: () => files.download(editor) },
+            ]}
+          />
+        </Suspense>
       )}
     </div>
   );
