@@ -11,7 +11,7 @@ import { RunThumb } from "../../src/editor/run/Thumb";
 import type { RunRecord } from "../../src/editor/run/types";
 
 const reads = new Map<string, (src: string | null) => void>();
-vi.mock("../../src/editor/run/actions", () => ({
+vi.mock("../../src/editor/run/storedImages", () => ({
   storedImageUrl: (_editor: unknown, key: string) => new Promise((resolve) => reads.set(key, resolve)),
 }));
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { storedImageUrl } from "./actions";
+import { storedImageUrl } from "./storedImages";
 import { useEditorInstance } from "../store/react";
 import type { RunRecord } from "./types";
 

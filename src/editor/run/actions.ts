@@ -165,27 +165,6 @@ export function answerCacheOffer(editor: Editor, useCache: boolean): void {
   continueJobs(editor, offer.rest);
 }
 
-/** Object URLs for stored copies, so thumbnails survive the CDN. Revoked when the editor goes: bounded by history size. */
-const objectUrlsPart = definePart(
-  "objectUrls",
-  () => new Map<string, Promise<string | null>>(),
-  (urls) => {
-    for (const p of urls.values()) void p.then((u) => u && URL.revokeObjectURL(u));
-  },
-);
-export function storedImageUrl(editor: Editor, key: string): Promise<string | null> {
-  const objectUrls = editor.part(objectUrlsPart);
-  let p = objectUrls.get(key);
-  if (!p) {
-    p = runtimeOf(editor)
-      .controller.readImage(key)
-      .then((img) => (img ? URL.createObjectURL(new Blob([img.bytes], { type: img.type || "image/png" })) : null))
-      .catch(() => null);
-    objectUrls.set(key, p);
-  }
-  return p;
-}
-
 // ---------- dropping files on the editor ----------
 
 /** The proxy URL in use, for the settings dialog and error messages. */
