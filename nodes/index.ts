@@ -1,4 +1,4 @@
-import { createRegistry, type NodeDefinition } from "../src/graph";
+import { createRegistry, indexedRegistry, type NodeDefinition } from "../src/graph";
 import { baseModel } from "./base_model/definition";
 import { lora } from "./lora/definition";
 import { embedding } from "./embedding/definition";
@@ -28,4 +28,10 @@ export const allNodes: readonly NodeDefinition<any>[] = [
   note,
 ];
 
-export const registry = createRegistry(allNodes);
+/**
+ * The catalogue. Registration checks it (src/graph/nodeCheck.ts) everywhere but in the editor's
+ * build, whose catalogue cannot change once built: the unit tests, the dev server, the CLI and
+ * the server check this same array at load, and the checks' code stays out of the editor's first
+ * load (docs/codebase.md#the-first-load).
+ */
+export const registry = import.meta.env?.PROD ? indexedRegistry(allNodes) : createRegistry(allNodes);

@@ -8,6 +8,7 @@ export * from "./request";
 export * from "./views";
 export * from "./registry";
 export * from "./nodeCheck";
+export { declaredPaths, requestListOf, type RequestFeeder } from "./requestPaths";
 export * from "./explainers";
 export * from "./canConnect";
 export * from "./urls";

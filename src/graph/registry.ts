@@ -1,5 +1,6 @@
 import type { NodeCategory, NodeDefinition } from "./defineNode";
-import { checkDefinition, indexRequestPaths, requestListOf, type RequestFeeder } from "./nodeCheck";
+import { checkDefinition, indexRequestPaths } from "./nodeCheck";
+import { declaredPaths, requestListOf, type RequestFeeder } from "./requestPaths";
 import type { RequestList } from "./request";
 
 export interface Registry {
@@ -25,23 +26,41 @@ const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
  * when it is loaded, with a message naming the node type.
  */
 export function createRegistry(definitions: readonly NodeDefinition<any>[]): Registry {
-  const byType = new Map<string, NodeDefinition>();
+  const seen = new Set<string>();
   const categoryByName = new Map<string, NodeCategory>();
   const paths: RequestFeeder[] = [];
   for (const def of definitions) {
-    if (byType.has(def.type)) throw new Error(`Duplicate node type "${def.type}"`);
+    if (seen.has(def.type)) throw new Error(`Duplicate node type "${def.type}"`);
+    seen.add(def.type);
     paths.push(...checkDefinition(def));
     checkCategory(def, categoryByName);
+  }
+  indexRequestPaths(definitions as readonly NodeDefinition[], paths);
+  return indexedRegistry(definitions);
+}
+
+/**
+ * The registry of a catalogue checked already, without the checks: the editor's build uses it
+ * for its own catalogue, which cannot change once built and which the unit tests, the dev server,
+ * the CLI and the server check through `createRegistry` (nodes/index.ts).
+ */
+export function indexedRegistry(definitions: readonly NodeDefinition<any>[]): Registry {
+  const byType = new Map<string, NodeDefinition>();
+  const categories = new Map<string, NodeCategory>();
+  for (const def of definitions) {
     byType.set(def.type, def as NodeDefinition);
+    if (!categories.has(def.category.name)) categories.set(def.category.name, def.category);
   }
   const list = [...byType.values()];
-  const categories = [...categoryByName.values()];
-  const byPath = indexRequestPaths(list, paths);
+  const paths = list.flatMap(declaredPaths);
+  const byPath = new Map<string, RequestFeeder>();
+  for (const f of paths) if (!byPath.has(f.path)) byPath.set(f.path, f);
   const byList = new Map<RequestList, NodeDefinition>();
   for (const def of list) {
     const l = requestListOf(def);
     if (l && !byList.has(l)) byList.set(l, def);
   }
+  const categoryList = [...categories.values()];
   return {
     get: (type) => byType.get(type),
     getOrThrow(type) {
@@ -50,7 +69,7 @@ export function createRegistry(definitions: readonly NodeDefinition<any>[]): Reg
       return def;
     },
     list: () => list,
-    categories: () => categories,
+    categories: () => categoryList,
     feeder: (path) => byPath.get(path),
     feeders: () => paths,
     listFeeder: (l) => byList.get(l),
