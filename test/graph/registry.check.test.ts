@@ -3,7 +3,7 @@
  * fails at load with a message naming the node type and what is wrong.
  */
 import { describe, expect, it } from "vitest";
-import { createRegistry, defineNode, param, type NodeDefinition } from "../../src/graph";
+import { createRegistry, defineNode, indexedRegistry, param, type NodeDefinition } from "../../src/graph";
 
 const model = { name: "Model", color: "#a78bfa" };
 
@@ -292,5 +292,27 @@ describe("what the editor and the teaching views read from a definition", () => 
     expect(() => createRegistry([node({ params: text("weighting", false) })])).toThrow(
       'Node type "thing": param "text" is weightedBy "weighting" but is not a multi-line text',
     );
+  });
+});
+
+describe("the editor's build", () => {
+  // nodes/index.ts builds the catalogue with indexedRegistry there (no checks): it must answer as
+  // the checked registry does.
+  it("indexes the catalogue as the checked registry does", async () => {
+    const { allNodes } = await import("../../nodes");
+    const checked = createRegistry(allNodes);
+    const built = indexedRegistry(allNodes);
+    expect(built.list()).toEqual(checked.list());
+    expect(built.categories()).toEqual(checked.categories());
+    expect(built.feeders()).toEqual(checked.feeders());
+    for (const f of checked.feeders()) expect(built.feeder(f.path)).toEqual(f);
+    for (const list of ["loras", "embeddings", "controlnets", "ip_adapter"] as const)
+      expect(built.listFeeder(list)).toBe(checked.listFeeder(list));
+  });
+
+  it("checks nothing, which createRegistry does", () => {
+    const bad = node({ glance: ["nope"] });
+    expect(() => createRegistry([bad])).toThrow('glance names "nope"');
+    expect(() => indexedRegistry([bad])).not.toThrow();
   });
 });
