@@ -20,7 +20,10 @@ export default defineConfig({
     dedupe: ["zustand"],
     alias: [
       // React 19 has useSyncExternalStore: zustand's import of the shim for older Reacts need not ship it.
-      { find: /^use-sync-external-store\/shim\/with-selector(\.js)?$/, replacement: "use-sync-external-store/with-selector.js" },
+      {
+        find: /^use-sync-external-store\/shim\/with-selector(\.js)?$/,
+        replacement: "use-sync-external-store/with-selector.js",
+      },
     ],
   },
   build: {
