@@ -8,10 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, type TestBrowser } from "../harness/browser";
-import { screenshot } from "../harness/browser";
+import { screenshot, type TestBrowser } from "../harness/browser";
 import { createWorkspace } from "../../src/server/workspace/index";
-import { dropBatchTable, openEditor, requestJson, shootOnFailure } from "./helpers";
+import { dropBatchTable, openEditor, requestJson, shootOnFailure, connectBrowser } from "./helpers";
 import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
 let fast: StartedServer;
@@ -30,7 +29,7 @@ beforeAll(async () => {
     startServer({ workspace, standinOptions: { latencyMs: 200, queueDelayMs: 50 } }),
     // Slow enough to reload in the middle of a batch.
     startServer({ standinOptions: { latencyMs: 2500, queueDelayMs: 100 } }),
-    launchBrowser(),
+    connectBrowser(),
   ]);
 });
 afterAll(async () => {

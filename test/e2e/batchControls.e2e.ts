@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
-import { dropBatchTable, openEditor, shootOnFailure } from "./helpers";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import { dropBatchTable, openEditor, shootOnFailure, connectBrowser } from "./helpers";
 
 let slow: StartedServer;
 let b: TestBrowser;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   // Each run takes a while, so a pause or cancel lands with a run in flight and others queued.
   [slow, b] = await Promise.all([
     startServer({ standinOptions: { latencyMs: 1500, queueDelayMs: 50 } }),
-    launchBrowser(),
+    connectBrowser(),
   ]);
 });
 afterAll(async () => {

@@ -1,10 +1,13 @@
 // Small page helpers for the browser tests, over the editor's DOM (xyflow classes, data-testids).
 import { readFile } from "node:fs/promises";
 import type { BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import { launchBrowser, mouseDrag, screenshot, type TestBrowser } from "../harness/browser";
 import { startServer, type StartedServer, type StartServerOptions } from "../harness/server";
 import { validateInput } from "../../src/server/standin/validate";
+
+/** This file's handle on the suite's one Chromium (test/e2e/globalSetup.ts); its `close()` closes this file's contexts. */
+export const connectBrowser = (): Promise<TestBrowser> => launchBrowser(inject("chromiumEndpoint"));
 
 export async function openEditor(b: TestBrowser, url: string, opts?: Parameters<TestBrowser["newPage"]>[1]) {
   const r = await b.newPage(url, opts);
@@ -279,7 +282,7 @@ export function setupServerAndBrowser(
   let browser: TestBrowser | undefined;
   beforeAll(async () => {
     srv = await startServer(options);
-    browser = await launchBrowser();
+    browser = await connectBrowser();
     assign(srv, browser);
   });
   afterAll(async () => {

@@ -4,15 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
-import { countTransactions, node, openEditor, shootOnFailure, upgradeInAnotherTab } from "./helpers";
+import { screenshot, type TestBrowser } from "../harness/browser";
+import { countTransactions, node, openEditor, shootOnFailure, upgradeInAnotherTab, connectBrowser } from "./helpers";
 
 let srv: StartedServer;
 let b: TestBrowser;
 beforeAll(async () => {
   [srv, b] = await Promise.all([
     startServer({ standinOptions: { latencyMs: 100, queueDelayMs: 20 } }),
-    launchBrowser(),
+    connectBrowser(),
   ]);
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot, type TestBrowser } from "../harness/browser";
 import { startSpy, type Spy } from "../server/helpers";
 import { dataUrl, PNG_1x1, safetensors, sd1Tensors, sdxlDiffusersTensors } from "../interop/safetensorsFixtures";
 import { PNG } from "pngjs";
@@ -19,6 +19,7 @@ import {
   openViaPicker,
   settledCenter,
   shootOnFailure,
+  connectBrowser,
 } from "./helpers";
 
 const HF = "https://huggingface.co/u/castle-xl/resolve/main/castle.safetensors";
@@ -78,7 +79,7 @@ beforeAll(async () => {
     res.end(Buffer.from(file.subarray(0, to + 1)));
   };
   srv = await startServer({ loraHeader: { fetch: (url, init) => fetch(spy.resolve(url), init) } });
-  b = await launchBrowser();
+  b = await connectBrowser();
 });
 
 afterAll(async () => {

@@ -13,8 +13,8 @@ import { gridBuilder } from "../harness/graph";
 import { WORKFLOW_KEYWORD, writeImageMetadata } from "../../src/interop/image";
 import { DEFAULT_LOAD_LIMITS } from "../../src/graph";
 import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, type TestBrowser } from "../harness/browser";
-import { node, nodeIds, openEditor, shootOnFailure } from "./helpers";
+import type { TestBrowser } from "../harness/browser";
+import { node, nodeIds, openEditor, shootOnFailure, connectBrowser } from "./helpers";
 
 // The spec's 30 s outage, scaled down for CI; set RELIABILITY_OFFLINE_MS=30000 for the real thing.
 const OFFLINE_MS = Number(process.env.RELIABILITY_OFFLINE_MS ?? 3000);
@@ -37,7 +37,7 @@ beforeAll(async () => {
         rateLimit: { submit: { capacity: 1, refillPerSecond: 1 / 30 }, poll: { capacity: 500, refillPerSecond: 50 } },
       },
     }),
-    launchBrowser(),
+    connectBrowser(),
   ]);
 });
 afterAll(async () => {

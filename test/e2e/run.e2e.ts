@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, type TestBrowser } from "../harness/browser";
-import { node, nodeIds, openEditor, shootOnFailure } from "./helpers";
+import type { TestBrowser } from "../harness/browser";
+import { node, nodeIds, openEditor, shootOnFailure, connectBrowser } from "./helpers";
 import { PARAMETERS_KEYWORD, REQUEST_KEYWORD, WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 import { a1111ToRequest } from "../../src/interop/a1111";
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
     startServer(),
     // Slow enough to reload in the middle of a run.
     startServer({ standinOptions: { latencyMs: 3000, queueDelayMs: 300 } }),
-    launchBrowser(),
+    connectBrowser(),
   ]);
 });
 afterAll(async () => {

@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
-import { launchBrowser, type TestBrowser } from "../harness/browser";
-import { dialogSettled, node, openEditor, openGuidanceSweep, shootOnFailure } from "./helpers";
+import type { TestBrowser } from "../harness/browser";
+import { dialogSettled, node, openEditor, openGuidanceSweep, shootOnFailure, connectBrowser } from "./helpers";
 import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
 let srv: StartedServer;
 let b: TestBrowser;
 
 beforeAll(async () => {
-  [srv, b] = await Promise.all([startServer(), launchBrowser()]);
+  [srv, b] = await Promise.all([startServer(), connectBrowser()]);
 });
 afterAll(async () => {
   await b?.close();

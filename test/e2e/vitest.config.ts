@@ -9,8 +9,10 @@ export default defineConfig({
     maxWorkers: 1,
     fileParallelism: false,
     // One module graph for all files (playwright-core, the server): re-importing them for each of
-    // the 24 files took ~22 s of a CI run. Every file still starts its own server and browser.
+    // the 24 files took ~22 s of a CI run. Every file still starts its own server.
     isolate: false,
+    // One Chromium for the run; each file connects and makes its own contexts.
+    globalSetup: ["./test/e2e/globalSetup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     teardownTimeout: 20_000,

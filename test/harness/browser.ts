@@ -2,6 +2,10 @@
  * Real Chromium for end-to-end tests: Debian's /usr/bin/chromium driven by playwright-core, a
  * fresh profile per context, and a screenshot in test-results/ when a test fails.
  *
+ * Given the endpoint of a running Chromium (the browser suite shares one, test/e2e/globalSetup.ts),
+ * `launchBrowser` connects to it, and `close()` then closes only the contexts made through it.
+ * Without one it starts a Chromium of its own.
+ *
  * @example
  * const b = await launchBrowser();
  * const { page } = await b.newPage(srv.url);
@@ -11,7 +15,7 @@
 import { mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserServer, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -36,12 +40,29 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+function checkChromium(): void {
   if (!existsSync(CHROMIUM_PATH))
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}: run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH)`,
     );
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A Chromium that test files connect to (test/e2e/globalSetup.ts starts one for the browser suite). */
+export async function launchChromiumServer(): Promise<BrowserServer> {
+  checkChromium();
+  return chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** The Chromium at `endpoint` when there is one, else a Chromium of this caller's own. */
+async function openChromium(endpoint: string | undefined): Promise<Browser> {
+  if (endpoint) return chromium.connect(endpoint);
+  checkChromium();
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+export async function launchBrowser(endpoint?: string): Promise<TestBrowser> {
+  // Closing a connected browser closes the contexts made through it and leaves the browser running.
+  const browser = await openChromium(endpoint);
   return {
     browser,
     async newPage(url, opts = {}) {
