@@ -3,28 +3,15 @@
 // A batch over the cap (a setting, 500 unless changed) asks first, naming its count, and Cancel or
 // Escape sends nothing. A table with a BOM or CRLF is refused at its line and column, and one click
 // converts it and previews it again, sending nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startServer, type StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
-import { dropBatchTable, openEditor, shootOnFailure, connectBrowser } from "./helpers";
+import { screenshot } from "../harness/browser";
+import { dropBatchTable, shootOnFailure, setupServerAndBrowser } from "./helpers";
 
-let slow: StartedServer;
-let b: TestBrowser;
+// Each run takes a while, so a pause or cancel lands with a run in flight and others queued.
+const slow = setupServerAndBrowser({ standinOptions: { latencyMs: 1500, queueDelayMs: 50 } });
 
-beforeAll(async () => {
-  // Each run takes a while, so a pause or cancel lands with a run in flight and others queued.
-  [slow, b] = await Promise.all([
-    startServer({ standinOptions: { latencyMs: 1500, queueDelayMs: 50 } }),
-    connectBrowser(),
-  ]);
-});
-afterAll(async () => {
-  await b?.close();
-  await slow?.close();
-});
-
-const submits = () => slow.standin!.stats().calls.submit;
+const submits = () => slow.srv.standin!.stats().calls.submit;
 const state = (page: Page) => page.locator("[data-batch-progress]").getAttribute("data-batch-state");
 const items = (page: Page, s: string) => page.locator(`[data-batch-item].${s}`).count();
 const done = async (page: Page) => Number(await page.locator("[data-batch-done]").getAttribute("data-batch-done"));
@@ -46,8 +33,8 @@ async function setUp(page: Page, count: number, concurrency = 1) {
 
 describe("a running batch", () => {
   it("Pause sends nothing more; Resume sends the rest and finishes", async (ctx) => {
-    slow.standin!.resetStats();
-    const { page, context } = await openEditor(b, slow.url);
+    slow.srv.standin!.resetStats();
+    const { page, context } = await slow.open();
     shootOnFailure(ctx, () => page);
     await setUp(page, 4);
     await page.locator("[data-batch-run]").click();
@@ -71,8 +58,8 @@ describe("a running batch", () => {
   });
 
   it("Cancel sends none of the queued runs, cancels the one at fal, and says so", async (ctx) => {
-    slow.standin!.resetStats();
-    const { page, context } = await openEditor(b, slow.url);
+    slow.srv.standin!.resetStats();
+    const { page, context } = await slow.open();
     shootOnFailure(ctx, () => page);
     await setUp(page, 5);
     await page.locator("[data-batch-run]").click();
@@ -86,7 +73,7 @@ describe("a running batch", () => {
     expect(await page.locator("[data-batch-item].skipped").first().innerText()).toMatch(/skipped/);
     expect(await page.locator("[data-batch-item]").first().innerText()).toMatch(/^cancelled/);
     expect(submits()).toBe(1);
-    await expect.poll(() => slow.standin!.stats().calls.cancel).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => slow.srv.standin!.stats().calls.cancel).toBeGreaterThanOrEqual(1);
     expect(await page.getByRole("button", { name: "Resume" }).count()).toBe(0);
     await screenshot(page, "batch-cancelled-1280x720");
     await context.close();
@@ -95,8 +82,8 @@ describe("a running batch", () => {
 
 describe("a batch over the cap", () => {
   it("asks first, naming its count; Cancel and Escape send nothing; the cap is a setting", async (ctx) => {
-    slow.standin!.resetStats();
-    const { page, context } = await openEditor(b, slow.url, { width: 1440, height: 900 });
+    slow.srv.standin!.resetStats();
+    const { page, context } = await slow.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     // The default cap is 500.
     await setUp(page, 501, 4);
@@ -150,8 +137,8 @@ describe("a batch over the cap", () => {
 
 describe("a table with a BOM or CRLF", () => {
   it("is refused at its line and column; one click converts it and previews it, sending nothing", async (ctx) => {
-    slow.standin!.resetStats();
-    const { page, context } = await openEditor(b, slow.url, { width: 1280, height: 720 });
+    slow.srv.standin!.resetStats();
+    const { page, context } = await slow.open({ width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
     await openBatch(page);
     // As Excel's "CSV UTF-8" writes it.

@@ -3,16 +3,12 @@
 // it; fitting and the minimap still see every node.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { mouseDrag, type TestBrowser } from "../harness/browser";
+import { mouseDrag } from "../harness/browser";
 import { serializeWorkflow, type WorkflowDocument } from "../../src/graph";
 import { generatePipeline } from "../bench/compile";
-import { LAPTOP_SIZES, dropFile, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { LAPTOP_SIZES, dropFile, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const SIZE = 800;
 const VIEW = { x: 40, y: 40, zoom: 1 };
@@ -91,7 +87,7 @@ const viewZoom = (page: Page) =>
 
 describe("a big file", () => {
   it("xyflow holds only the nodes and wires near the view; the rest are drawn behind and become real when panned to; fit and the minimap see every node", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, LAPTOP_SIZES[0]);
+    const { page, context, errors } = await suite.open(LAPTOP_SIZES[0]);
     shootOnFailure(ctx, () => page);
     const doc = { ...generatePipeline(SIZE), viewport: VIEW };
     const wire = farWire(doc, 3200);
@@ -182,7 +178,7 @@ const viewport = (page: Page) =>
 
 describe("a big file, selected as a whole", () => {
   it("a rectangle on the far canvas, Ctrl+A, Delete, Ctrl+Z, copy and paste reach nodes xyflow does not hold", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, LAPTOP_SIZES[0]);
+    const { page, context, errors } = await suite.open(LAPTOP_SIZES[0]);
     shootOnFailure(ctx, () => page);
     const doc = { ...generatePipeline(SIZE), viewport: VIEW };
     await dropFile(page, `pipeline-${SIZE}.lora-graph.json`, serializeWorkflow(doc));

@@ -3,8 +3,7 @@
 // drives the editor with mouse and keyboard in real Chromium, at the two laptop sizes.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { mouseDrag, screenshot, type TestBrowser } from "../harness/browser";
+import { mouseDrag, screenshot } from "../harness/browser";
 import fc from "fast-check";
 import {
   LAPTOP_SIZES,
@@ -16,7 +15,6 @@ import {
   inside,
   node,
   nodeIds,
-  openEditor,
   overlaps,
   settledCenter,
   shootOnFailure,
@@ -24,10 +22,7 @@ import {
   viewStill,
 } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const SIZES = LAPTOP_SIZES;
 
@@ -48,7 +43,7 @@ async function typeInto(page: Page, selector: string, text: string) {
 describe("#2 a refused request explains itself", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: real error count, first cause links to the field, partial request kept`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await selectNode(page, "sampler");
       await typeInto(page, "#i-sampler-guidance_scale", "50");
@@ -81,7 +76,7 @@ describe("#2 a refused request explains itself", () => {
 
 describe("#3 a number field never shows a value it does not hold", () => {
   it("rejects abc, 1e999 and 0x10 with a message at the field, and reverts on blur", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await selectNode(page, "sampler");
     const field = page.locator("#i-sampler-guidance_scale");
@@ -108,7 +103,7 @@ describe("#3 a number field never shows a value it does not hold", () => {
 
 describe("#4 Import request checks before it replaces", () => {
   it("pasting [1,2,3] is refused in the dialog and the canvas keeps its nodes", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    const { page, context } = await suite.open(SIZES[1]);
     shootOnFailure(ctx, () => page);
     const before = await nodeIds(page);
     await page.getByRole("button", { name: "Import request" }).click();
@@ -127,7 +122,7 @@ describe("#4 Import request checks before it replaces", () => {
 
 describe("#11 nodes write only what the user set", () => {
   it("a Sampler added from the sidebar sends no defaults; they show as placeholders", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     const before = await nodeIds(page);
     await page.locator(".sidebar").getByText("Sampler output", { exact: true }).click();
@@ -330,7 +325,7 @@ describe("#1 a new node never covers another", () => {
         fc.array(addition, { minLength: 3, maxLength: 7 }),
         fc.constantFrom(...SIZES),
         async (seq, size) => {
-          const opened = await openEditor(b, srv.url, size);
+          const opened = await suite.open(size);
           page = opened.page;
           try {
             for (const a of seq) {
@@ -365,7 +360,7 @@ describe("#1 a new node never covers another", () => {
 
   it("a LoRA from the sidebar does not cover the Sampler; a paste lands at the cursor", async (ctx) => {
     for (const size of SIZES) {
-      const { page, context } = await openEditor(b, srv.url, size);
+      const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await add(page, { kind: "sidebar", item: "LoRA" });
       await expect.poll(async () => (await nodeIds(page)).length).toBe(5);
@@ -388,7 +383,7 @@ describe("#1 a new node never covers another", () => {
 describe("#1 every way of adding places clear of the others", () => {
   it("a wire from the Prompt dropped just beside it: the new node covers neither the Prompt nor any port", async (ctx) => {
     for (const size of SIZES) {
-      const { page, context } = await openEditor(b, srv.url, size);
+      const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await viewSettled(page);
       const p = (await node(page, "prompt").boundingBox())!;
@@ -417,7 +412,7 @@ describe("#1 every way of adding places clear of the others", () => {
   });
 
   it("an output port hovered grows in place, so a press on it starts a wire, never a node drag", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    const { page, context } = await suite.open(SIZES[1]);
     shootOnFailure(ctx, () => page);
     await viewSettled(page);
     const out = handle(page, "prompt", "conditioning", "source");
@@ -437,7 +432,7 @@ describe("#1 every way of adding places clear of the others", () => {
   });
 
   it("three LoRAs dragged to the same spot near the right edge do not stack, and none lands off screen", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    const { page, context } = await suite.open(SIZES[1]);
     shootOnFailure(ctx, () => page);
     const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
     for (let i = 0; i < 3; i++) {
@@ -496,7 +491,7 @@ describe("#1 an imported request is laid out with no overlaps", () => {
     shootOnFailure(ctx, () => page);
     await fc.assert(
       fc.asyncProperty(request, fc.constantFrom(...SIZES), async (input, size) => {
-        const opened = await openEditor(b, srv.url, size);
+        const opened = await suite.open(size);
         page = opened.page;
         try {
           await page.getByRole("button", { name: "Import request" }).click();
@@ -540,7 +535,7 @@ describe("#1 an imported request is laid out with no overlaps", () => {
 describe("#9 the endpoint shows on the Sampler and on Run", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: txt2img until an init image is wired, then img2img, then inpaint with a mask`, async (ctx) => {
-      const { page, context } = await openEditor(b, srv.url, size);
+      const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       const badge = page.locator('.react-flow__node[data-id="sampler"] [data-testid="endpoint-badge"]');
       await expect.poll(() => badge.innerText()).toBe("txt2img");
@@ -630,7 +625,7 @@ describe("#5 the view stays where the user left it", () => {
 
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: Run pans (and zooms out no more than the Sampler needs) to show it whole with its result, clear of the drawer, the minimap and the toasts`, async (ctx) => {
-      const { page, context } = await openEditor(b, srv.url, size);
+      const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await canvasSettled(page);
       // The first fit has settled when two reads a frame apart agree.
@@ -676,7 +671,7 @@ describe("#5 the view stays where the user left it", () => {
   }
 
   it("a view the user panned is not re-fitted when the window changes size", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
     const from = { x: pane.x + pane.width - 60, y: pane.y + 40 };
@@ -692,7 +687,7 @@ describe("#5 the view stays where the user left it", () => {
 
 describe("#12 toasts do not pile up or go stale", () => {
   it("the same refusal three times shows one toast; a click dismisses it", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    const { page, context } = await suite.open(SIZES[1]);
     shootOnFailure(ctx, () => page);
     for (let i = 0; i < 3; i++)
       await dragBetween(
@@ -709,7 +704,7 @@ describe("#12 toasts do not pile up or go stale", () => {
   });
 
   it("the restored-draft notice leaves at the first edit", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await selectNode(page, "sampler");
     await typeInto(page, "#i-sampler-guidance_scale", "6");
@@ -726,7 +721,7 @@ describe("#12 toasts do not pile up or go stale", () => {
 
 describe("#10 image fields", () => {
   it("a URL field shows the file name, with the full URL on hover and while editing", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    const { page, context } = await suite.open(SIZES[1]);
     shootOnFailure(ctx, () => page);
     const before = await nodeIds(page);
     await page.locator(".sidebar").getByRole("button", { name: "Image", exact: true }).click();
@@ -745,14 +740,14 @@ describe("#10 image fields", () => {
   });
 
   it("a request holding a stand-in URL says so beside Copy and in every copied snippet", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    const { page, context } = await suite.open(SIZES[1]);
     shootOnFailure(ctx, () => page);
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: srv.url });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: suite.srv.url });
     // A model file uploaded to the stand-in, as a dropped .safetensors would be.
     const field = page.locator("#n-base-model_name");
     await field.click();
     await page.keyboard.press("ControlOrMeta+a");
-    await page.keyboard.type(`${srv.url}/standin/files/0f8a3c2e-0000-4000-8000-000000000000/model.safetensors`);
+    await page.keyboard.type(`${suite.srv.url}/standin/files/0f8a3c2e-0000-4000-8000-000000000000/model.safetensors`);
     await page.keyboard.press("Tab");
     await page.getByRole("tab", { name: "Request" }).click();
     const note = page.getByTestId("local-url-note");

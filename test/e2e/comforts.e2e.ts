@@ -3,8 +3,7 @@
 // keyboard in real Chromium, on the starter pipeline, at the two laptop sizes.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import {
   LAPTOP_SIZES,
   backendKnown,
@@ -13,7 +12,6 @@ import {
   emptyCanvasPoint,
   node,
   nodeIds,
-  openEditor,
   requestJson,
   settledCenter,
   shootOnFailure,
@@ -21,10 +19,7 @@ import {
   wireMiddle,
 } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const SIZES = LAPTOP_SIZES;
 
@@ -43,7 +38,7 @@ async function rightClickNode(page: Page, id: string) {
 describe("context menus", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: a node's menu by right-click and keyboard`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await rightClickNode(page, "sampler");
       expect(await menu(page).getAttribute("aria-label")).toBe("Node menu");
@@ -74,7 +69,7 @@ describe("context menus", () => {
   }
 
   it("Rename, Duplicate, Collapse and Make component from the node menu; Shift+F10 opens it from the keyboard", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await rightClickNode(page, "base");
     await page.keyboard.press("Enter"); // Rename, the first item
@@ -112,7 +107,7 @@ describe("context menus", () => {
   });
 
   it("Explain shows the node's explanation in the inspector", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    const { page, context } = await suite.open(SIZES[1]);
     shootOnFailure(ctx, () => page);
     await rightClickNode(page, "prompt");
     await menu(page)
@@ -124,7 +119,7 @@ describe("context menus", () => {
   });
 
   it("the canvas menu adds a node where it was opened, pastes and arranges", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await backendKnown(page);
     const at = await emptyCanvasPoint(page);
@@ -158,7 +153,7 @@ describe("context menus", () => {
   });
 
   it("a wire's menu deletes it", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     const wire = "e:base.model->sampler.model";
     const p = await wireMiddle(page, wire);
@@ -171,7 +166,7 @@ describe("context menus", () => {
   });
 
   it("every menu item's key is in the help overlay", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     const keys = new Set<string>();
     for (const open of [
@@ -222,7 +217,7 @@ async function expectLoraInChain(page: Page) {
 describe("dropping a node on a wire", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: the starter note's LoRA, dragged from the sidebar onto the wire, goes into the chain`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       expect(await node(page, "note").locator("textarea").inputValue()).toMatch(
         /try adding a LoRA between the Base model and the Sampler/,
@@ -244,7 +239,7 @@ describe("dropping a node on a wire", () => {
   }
 
   it("a node already on the canvas, dragged onto the wire, is spliced in and moved in one undo step", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await backendKnown(page);
     const at = await emptyCanvasPoint(page);
@@ -275,7 +270,7 @@ describe("dropping a node on a wire", () => {
   });
 
   it("a wire's menu and Space on a selected wire insert a node from the search", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[1]);
+    const { page, context } = await suite.open(SIZES[1]);
     shootOnFailure(ctx, () => page);
     const p = await wireMiddle(page, MODEL_WIRE);
     await page.mouse.click(p.x, p.y, { button: "right" });
@@ -313,7 +308,7 @@ describe("dropping a node on a wire", () => {
 describe("collapsed nodes", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: the title bar's fold and Alt+C collapse a node; its wires stay; it survives a reload`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       const sampler = node(page, "sampler");
       const tall = (await sampler.boundingBox())!.height;

@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
 import { registry } from "../../nodes";
 import {
   componentFileName,
@@ -19,21 +18,11 @@ import {
   type WorkflowDocument,
 } from "../../src/graph";
 import { extractComponent } from "../../src/graph/componentEdits";
-import { screenshot, type TestBrowser } from "../harness/browser";
-import {
-  dialogSettled,
-  emptyCanvasPoint,
-  node,
-  openEditor,
-  openViaPicker,
-  setupServerAndBrowser,
-  shootOnFailure,
-} from "./helpers";
+import { screenshot } from "../harness/browser";
+import { dialogSettled, emptyCanvasPoint, node, openViaPicker, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "lora-graph-versions-e2e-"));
-let srv: StartedServer;
-let b: TestBrowser;
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)), { workspaceDir: dir });
+const suite = setupServerAndBrowser({ workspaceDir: dir });
 
 const published = () => readdirSync(join(dir, "components")).sort();
 const pipelineFile = (name: string) => JSON.parse(readFileSync(join(dir, "pipelines", name), "utf8"));
@@ -78,7 +67,7 @@ async function saveAs(page: Page, name: string) {
 
 describe("publishing and updating components", () => {
   it("publish, use elsewhere, bump minor then major: Update offers the diff, undoes in one step, survives reload", async (ctx) => {
-    const one = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const one = await suite.open({ width: 1440, height: 900 });
     const a = one.page;
     let shot: Page = a;
     shootOnFailure(ctx, () => shot);
@@ -108,7 +97,7 @@ describe("publishing and updating components", () => {
     expect(published()).toEqual(["local.style-stack.1.0.0.json"]);
 
     // A second pipeline, in another tab, uses it twice from the palette's Components.
-    const two = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    const two = await suite.open({ width: 1280, height: 720 });
     const p = two.page;
     shot = p;
     const item = p.locator(".side-item").filter({ hasText: "Style stack" });
@@ -272,7 +261,7 @@ describe("publishing and updating components", () => {
       join(dir, "components", componentFileName(newer)),
       serializeComponentFile({ definition: newer, uses: [] }),
     );
-    const { page, context, errors } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    const { page, context, errors } = await suite.open({ width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
     await openViaPicker(page, {
       name: "nested.json",

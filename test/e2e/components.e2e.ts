@@ -3,14 +3,12 @@
 // Each test drives the editor with mouse and keyboard.
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import type { Page } from "playwright-core";
 import {
   LAPTOP_SIZES,
   dialogSettled,
   node,
-  openEditor,
   openViaPicker,
   requestJson,
   setupServerAndBrowser,
@@ -18,11 +16,9 @@ import {
   submitRecorder,
 } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
 // What the stand-in was sent, so a sweep can be checked against the requests themselves.
 const submits = submitRecorder();
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)), { standinOptions: { validate: submits.validate } });
+const suite = setupServerAndBrowser({ standinOptions: { validate: submits.validate } });
 
 const SIZES = LAPTOP_SIZES;
 
@@ -35,7 +31,7 @@ const fixture = async (name: string) => ({
 describe("an instance on the canvas", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: ports, exposed params, badge, and the request through it`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await openViaPicker(page, await fixture("style-stack"));
       const inst = node(page, "style-stack");
@@ -87,7 +83,7 @@ async function openByDoubleClick(page: Page, id: string) {
 
 describe("making and using a component", () => {
   it("from two LoRAs and a prompt: used twice, edited inside, undone, detached, reloaded, reached from the request", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context, errors } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await openViaPicker(page, await fixture("two-loras"));
     await expect.poll(() => node(page, "lora-1").isVisible()).toBe(true);
@@ -163,7 +159,7 @@ describe("making and using a component", () => {
 
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: the dialog, an instance and the breadcrumb inside read well`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await openViaPicker(page, await fixture("style-stack"));
       await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
@@ -201,7 +197,7 @@ const apartFromSwept = (req: Record<string, unknown>) => {
 
 describe("a sweep through a component", () => {
   it("an instance's exposed LoRA scale as the axis: one labelled result per value; the requests differ only there", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context, errors } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await openViaPicker(page, await fixture("style-stack"));
     await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
@@ -248,7 +244,7 @@ describe("a sweep through a component", () => {
 
 describe("the library without a workspace", () => {
   it("publishes to this browser: the palette lists the component, and a reload keeps it", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, SIZES[1]);
+    const { page, context, errors } = await suite.open(SIZES[1]);
     shootOnFailure(ctx, () => page);
     await openViaPicker(page, await fixture("style-stack"));
     await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
@@ -269,7 +265,7 @@ describe("the library without a workspace", () => {
 
 describe("the edges of a component", () => {
   it("a fal 422 on a field inside a component opens it and selects that field", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await openViaPicker(page, await fixture("style-stack"));
     await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
@@ -305,7 +301,7 @@ describe("the edges of a component", () => {
   });
 
   it("deleting the node that gives an output says why; removing the port first lets it go", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context, errors } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await openViaPicker(page, await fixture("style-stack"));
     await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
@@ -335,7 +331,7 @@ describe("the edges of a component", () => {
   });
 
   it("an inner input becomes a port of every instance; an exposed field is removed, inside or from the instance", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, SIZES[1]);
+    const { page, context, errors } = await suite.open(SIZES[1]);
     shootOnFailure(ctx, () => page);
     await openViaPicker(page, await fixture("style-stack"));
     await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);

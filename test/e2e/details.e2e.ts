@@ -3,14 +3,12 @@
 // Chromium against the production build and the stand-in.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import {
   boxes,
   emptyCanvasPoint,
   LAPTOP_SIZES,
   node,
-  openEditor,
   overlaps,
   openGuidanceSweep,
   setupServerAndBrowser,
@@ -18,10 +16,7 @@ import {
   type Box,
 } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 /** Every place a line of the request view breaks between two letters or digits, with its context. */
 function midWordBreaks(page: Page): Promise<string[]> {
@@ -55,7 +50,7 @@ const negative = (page: Page) => node(page, "prompt").locator("textarea").nth(1)
 describe("the request JSON wraps like prose", () => {
   for (const size of LAPTOP_SIZES) {
     it(`at ${size.width}x${size.height}: lines break between words; only a token longer than the line breaks inside`, async (ctx) => {
-      const { page, context } = await openEditor(b, srv.url, size);
+      const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       const words = [
         "low quality, blurry, bad anatomy, extra fingers, watermark, signature, jpeg artifacts, lowres, worst quality",
@@ -93,9 +88,9 @@ describe("toasts", () => {
     it(`at ${size.width}x${size.height}: the restored-draft notice is a short toast, clear of every node; repeats make one toast; × dismisses`, async (ctx) => {
       // On Playwright's clock, so the test can stop the page's time and run it on instead of
       // waiting the notice's seconds out.
-      const context = await b.browser.newContext({ viewport: size });
+      const context = await suite.b.browser.newContext({ viewport: size });
       await context.clock.install();
-      const { page, errors } = await openEditor(b, srv.url, { context });
+      const { page, errors } = await suite.open({ context });
       shootOnFailure(ctx, () => page);
       await negative(page).fill("blurry");
       await expect.poll(() => page.getByTestId("autosave-status").getAttribute("data-state")).toBe("saved");
@@ -141,7 +136,7 @@ describe("toasts", () => {
 
 describe("the gallery", () => {
   it("each tile says the values its sweep cell swept and its seed", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const { page, context } = await suite.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     await node(page, "sampler").locator(".node-head").click();
     const dialog = await openGuidanceSweep(page);
@@ -237,7 +232,7 @@ const fetchedScripts = (page: Page, prefixes: string[]) =>
 
 describe("first opens", () => {
   it("the palette, the Request tab and the templates are fetched while idle, so their first opening fetches nothing", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const { page, context } = await suite.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     // Every part that opens on a click is fetched once the page is idle (docs/codebase.md#the-first-load).
     const parts = [
@@ -287,7 +282,7 @@ async function openLessonCard(page: Page) {
 describe("lesson cards", () => {
   for (const size of LAPTOP_SIZES) {
     it(`at ${size.width}x${size.height}: the card covers no node, and a reload brings back the lesson, its folding and its place`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       const card = await openLessonCard(page);
       const clear = async () => {
@@ -315,7 +310,7 @@ describe("lesson cards", () => {
     });
   }
   it("the card is dragged by its head and stays where it is let go, over nodes too, after a reload", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, LAPTOP_SIZES[1]);
+    const { page, context, errors } = await suite.open(LAPTOP_SIZES[1]);
     shootOnFailure(ctx, () => page);
     const card = await openLessonCard(page);
     const place = () => card.evaluate((el) => [parseFloat(el.style.left), parseFloat(el.style.top)]);

@@ -3,14 +3,10 @@
 // into its results).
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startServer, type StartedServer } from "../harness/server";
-import type { TestBrowser } from "../harness/browser";
+import { startServer } from "../harness/server";
 import { node, nodeIds, openEditor, openGuidanceSweep, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const dialogs = (page: Page) => page.locator('[role="dialog"]');
 const focusInTopDialog = (page: Page) =>
@@ -22,7 +18,7 @@ const focusInTopDialog = (page: Page) =>
 
 describe("dialogs keep focus", () => {
   it("Escape closes a dialog after Import fails, after a save inside it, and Delete never reaches the canvas", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url);
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     const before = await nodeIds(page);
 
@@ -53,7 +49,7 @@ describe("dialogs keep focus", () => {
   it("the sweep's results keep the focus from the moment they appear, and after their focused Cancel button goes; Escape closes them", async (ctx) => {
     // A stand-in slow enough (1.5 s a run) that the sweep is still running when its results open.
     const slow = await startServer({ standinOptions: { latencyMs: 1500 } });
-    const { page, context, errors } = await openEditor(b, slow.url);
+    const { page, context, errors } = await openEditor(suite.b, slow.url);
     shootOnFailure(ctx, () => page);
     const results = page.locator("[data-sweep-results]");
     const runSweep = async () => {

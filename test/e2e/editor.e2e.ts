@@ -1,8 +1,7 @@
 // The editor in real Chromium against the production build served by our server.
 import { describe, expect, it } from "vitest";
 import { examples } from "../../src/examples";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import {
   dialogSettled,
   dragBetween,
@@ -11,20 +10,16 @@ import {
   layoutProblems,
   node,
   nodeIds,
-  openEditor,
   requestJson,
   shootOnFailure,
   setupServerAndBrowser,
 } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 describe("editor", () => {
   it("first visit shows a starter pipeline that compiles; the request panel shows its JSON", async (ctx) => {
-    const { page, errors, context } = await openEditor(b, srv.url);
+    const { page, errors, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     expect(await nodeIds(page)).toEqual(expect.arrayContaining(["base", "prompt", "sampler"]));
     const json = await requestJson(page);
@@ -44,7 +39,7 @@ describe("editor", () => {
   });
 
   it("adds a node through search, wires it, and a refused connection says why; undo and redo", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url);
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     const before = await nodeIds(page);
 
@@ -88,7 +83,7 @@ describe("editor", () => {
   });
 
   it("editing a field shows an error that clears when fixed", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     const model = node(page, "base").locator("input").first();
     await page.getByRole("tab", { name: "Request" }).click();
@@ -104,7 +99,7 @@ describe("editor", () => {
   });
 
   it("pasting a fal request gives its graph", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     // Unsaved work first: importing over it asks in-app, and the old pipeline stays recoverable.
     await node(page, "prompt").locator("textarea").first().fill("unsaved before import");
@@ -133,7 +128,7 @@ describe("editor", () => {
   });
 
   it("the template gallery opens an example as a card click", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     await page.getByRole("button", { name: "Templates" }).click();
     const gallery = page.getByTestId("template-gallery");

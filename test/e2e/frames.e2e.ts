@@ -2,14 +2,12 @@
 // undone with mouse and keyboard, saved and reloaded, and never part of the request.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import {
   LAPTOP_SIZES,
   backendKnown,
   dragBy,
   node,
-  openEditor,
   requestJson,
   settledCenter,
   setupServerAndBrowser,
@@ -17,10 +15,7 @@ import {
   wireMiddle,
 } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const MODEL_WIRE = "e:base.model->sampler.model";
 const COND_WIRE = "e:prompt.conditioning->sampler.conditioning";
@@ -66,7 +61,7 @@ async function savedThenReload(page: Page) {
 describe("reroute points", () => {
   for (const size of LAPTOP_SIZES) {
     it(`at ${size.width}x${size.height}: double-click adds one, drag bends the wire through it, Delete removes it; undo, reload`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       const request = await requestJson(page);
       const at = await wireMiddle(page, MODEL_WIRE);
@@ -111,7 +106,7 @@ describe("reroute points", () => {
   }
 
   it("the wire's menu adds a point where it was opened", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, LAPTOP_SIZES[0]);
+    const { page, context } = await suite.open(LAPTOP_SIZES[0]);
     shootOnFailure(ctx, () => page);
     const at = await wireMiddle(page, COND_WIRE);
     await page.mouse.click(at.x, at.y, { button: "right" });
@@ -150,7 +145,7 @@ const within = (a: { x: number; y: number; width: number; height: number }, o: t
 describe("groups", () => {
   for (const size of LAPTOP_SIZES) {
     it(`at ${size.width}x${size.height}: Ctrl+Shift+G frames the selection; the title moves it with its nodes; undo, colour, resize, reload, delete`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       const request = await requestJson(page);
       await groupInputs(page);
@@ -217,7 +212,7 @@ describe("groups", () => {
   }
 
   it("the node menu groups the selection; far out (zoom < 0.4) the title stays readable", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, LAPTOP_SIZES[1]);
+    const { page, context } = await suite.open(LAPTOP_SIZES[1]);
     shootOnFailure(ctx, () => page);
     await backendKnown(page);
     await page.mouse.click(...xy(await settledCenter(node(page, "sampler").locator(".node-title"))), {

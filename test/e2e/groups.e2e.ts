@@ -2,8 +2,7 @@
 // with it, one dragged out stays, and resizing the frame decides again. Mouse only.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import { serializeWorkflow } from "../../src/graph";
 import { registry } from "../../nodes";
 import { build } from "../harness/graph";
@@ -14,7 +13,6 @@ import {
   dragBy,
   dropFile,
   node,
-  openEditor,
   settledCenter,
   setupServerAndBrowser,
   shootOnFailure,
@@ -22,9 +20,7 @@ import {
   type Box,
 } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 /** Base model and Prompt in a frame with room to their right; a LoRA and the Sampler outside it. */
 function framedDoc() {
@@ -77,7 +73,7 @@ async function openFramed(page: Page) {
 describe("group membership", () => {
   for (const size of LAPTOP_SIZES) {
     it(`at ${size.width}x${size.height}: a node dragged into the frame moves with it, dragged out it stays`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await openFramed(page);
       // Into the room on the frame's right.
@@ -127,7 +123,7 @@ describe("group membership", () => {
 
 describe("nested groups", () => {
   it("moving the outer group moves the inner one and its nodes, in one undo step; the inner one moves alone", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, LAPTOP_SIZES[0]);
+    const { page, context, errors } = await suite.open(LAPTOP_SIZES[0]);
     shootOnFailure(ctx, () => page);
     const doc = framedDoc();
     // Around the Prompt, wholly inside "Inputs".
@@ -252,7 +248,7 @@ const zoomOf = (page: Page) =>
 describe("groups and reroute points far out", () => {
   for (const size of LAPTOP_SIZES) {
     it(`at ${size.width}x${size.height}: the far canvas draws the frame, its title and the reroute point`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await dropFile(page, "grouped.lora-graph.json", serializeWorkflow(farDoc()));
       await node(page, "base_model-0").waitFor();
@@ -328,7 +324,7 @@ describe("groups and reroute points far out", () => {
 
 describe("reroute points on the near canvas", () => {
   it("a wire panned into view before xyflow holds it, or whose nodes are both off screen, shows its reroute point", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, LAPTOP_SIZES[0]);
+    const { page, context, errors } = await suite.open(LAPTOP_SIZES[0]);
     shootOnFailure(ctx, () => page);
     await canvasSettled(page);
     const pane = (await page.locator(".react-flow__pane").boundingBox())!;

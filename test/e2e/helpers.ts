@@ -268,27 +268,49 @@ export async function dropFile(page: Page, name: string, content: string | Uint8
   );
 }
 
+/** A test file's server and its handle on the suite's Chromium; see `setupServerAndBrowser`. */
+export interface ServerAndBrowser {
+  /** The server, from `beforeAll` on. */
+  readonly srv: StartedServer;
+  /** This file's handle on the shared Chromium, from `beforeAll` on. */
+  readonly b: TestBrowser;
+  /** The editor from this file's server, in a new context (an empty profile). */
+  open(opts?: Parameters<TestBrowser["newPage"]>[1]): ReturnType<typeof openEditor>;
+}
+
 /**
- * One server (production build, stand-in) and one browser per test file, closed afterwards.
+ * One server (production build, stand-in) per test file and this file's handle on the suite's
+ * Chromium, both closed afterwards.
  * @example
- * let srv: StartedServer; let b: TestBrowser;
- * setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+ * const suite = setupServerAndBrowser();
+ * it("…", async () => { const { page, context } = await suite.open({ width: 1280, height: 720 }); … });
  */
-export function setupServerAndBrowser(
-  assign: (srv: StartedServer, browser: TestBrowser) => void,
-  options: StartServerOptions = {},
-): void {
+export function setupServerAndBrowser(options: StartServerOptions = {}): ServerAndBrowser {
   let srv: StartedServer | undefined;
   let browser: TestBrowser | undefined;
   beforeAll(async () => {
-    srv = await startServer(options);
-    browser = await connectBrowser();
-    assign(srv, browser);
+    // Each is kept as it arrives, so that afterAll closes it even when the other failed.
+    await Promise.all([startServer(options).then((s) => (srv = s)), connectBrowser().then((c) => (browser = c))]);
   });
   afterAll(async () => {
     await browser?.close();
     await srv?.close();
   });
+  const started = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error("setupServerAndBrowser: used before its beforeAll ran");
+    return v;
+  };
+  return {
+    get srv() {
+      return started(srv);
+    },
+    get b() {
+      return started(browser);
+    },
+    open(opts) {
+      return openEditor(started(browser), started(srv).url, opts);
+    },
+  };
 }
 
 /**

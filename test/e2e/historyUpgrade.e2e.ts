@@ -1,24 +1,12 @@
 // AUTO-10 in real Chromium: a newer lora-graph in another tab opens the run history one version up.
 // This tab lets it, shows a banner with Reload, touches the database no more, and a run made
 // meanwhile is in the history after the Reload, written to the upgraded database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startServer, type StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
-import { countTransactions, node, openEditor, shootOnFailure, upgradeInAnotherTab, connectBrowser } from "./helpers";
+import { screenshot } from "../harness/browser";
+import { countTransactions, node, shootOnFailure, upgradeInAnotherTab, setupServerAndBrowser } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-beforeAll(async () => {
-  [srv, b] = await Promise.all([
-    startServer({ standinOptions: { latencyMs: 100, queueDelayMs: 20 } }),
-    connectBrowser(),
-  ]);
-});
-afterAll(async () => {
-  await b?.close();
-  await srv?.close();
-});
+const suite = setupServerAndBrowser({ standinOptions: { latencyMs: 100, queueDelayMs: 20 } });
 
 async function run(page: Page) {
   const button = page.locator("[data-run-button]");
@@ -46,7 +34,7 @@ const stored = (page: Page) =>
 
 describe("AUTO-10: another tab upgrades the run history", () => {
   it("shows a banner with Reload; a run made meanwhile is in the history after it", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url);
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     await run(page);
     await expect.poll(() => rows(page), { timeout: 20_000 }).toEqual(["completed"]);
@@ -54,7 +42,7 @@ describe("AUTO-10: another tab upgrades the run history", () => {
     const runsTx = await countTransactions(page, "lora-graph-runs");
 
     // Held by the old tab's open connection, the upgrade would wait forever: that fails instead.
-    const upgradedTo = await upgradeInAnotherTab(context, srv.url, "lora-graph-runs", { blockedFails: true });
+    const upgradedTo = await upgradeInAnotherTab(context, suite.srv.url, "lora-graph-runs", { blockedFails: true });
 
     const banner = page.getByTestId("banner-history-upgraded");
     await banner.waitFor();

@@ -3,15 +3,12 @@
 import { describe, expect, it } from "vitest";
 import { PNG } from "pngjs";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
-import { dropFile, emptyCanvasPoint, openEditor, requestJson, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { screenshot } from "../harness/browser";
+import { dropFile, emptyCanvasPoint, requestJson, setupServerAndBrowser, shootOnFailure } from "./helpers";
 import { PARAMETERS_KEYWORD, writeImageMetadata } from "../../src/interop/image";
 import { sdxlLoraPrompt } from "../interop/comfyFixtures";
 
-let srv: StartedServer;
-let b: TestBrowser;
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const A1111 = [
   "a castle on a hill, (masterpiece:1.2) <lora:castle_style:0.7>",
@@ -49,7 +46,7 @@ const report = (page: Page) => page.getByRole("region", { name: "Import report" 
 
 describe("the import door", () => {
   it("dropping an A1111 PNG on the canvas gives its graph, laid out, with the report", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     await page.getByRole("button", { name: "New", exact: true }).click();
     await expect.poll(() => page.locator(".react-flow__node").count()).toBe(0);
@@ -77,9 +74,9 @@ describe("the import door", () => {
   });
 
   it("pasting ComfyUI API JSON gives its graph and lists what did not map; a row reveals its node", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    const { page, context } = await suite.open({ width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: srv.url });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: suite.srv.url });
     await page.evaluate((t) => navigator.clipboard.writeText(t), JSON.stringify(sdxlLoraPrompt(), null, 2));
     const p = await emptyCanvasPoint(page);
     await page.mouse.click(p.x, p.y);
@@ -103,7 +100,7 @@ describe("the import door", () => {
   });
 
   it("text that is nothing known is refused before anything is replaced", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     const before = await page.locator(".react-flow__node").count();
     await page.getByRole("button", { name: "Import request" }).click();
@@ -116,7 +113,7 @@ describe("the import door", () => {
   });
 
   it("LoRA aliases: a URL filled in for a LoRA known by name resolves it on the next import", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     const text = A1111.replace(/, Civitai resources: .*$/, "");
     const importText = async () => {

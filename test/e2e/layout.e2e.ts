@@ -2,14 +2,9 @@
 // the import uses, fed with the sizes the editor really drew.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import type { TestBrowser } from "../harness/browser";
-import { dragBetween, node, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { dragBetween, node, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 /** Node rectangles in flow units, as xyflow placed and measured them. */
 const rects = (page: Page) =>
@@ -42,7 +37,7 @@ const overlapping = async (page: Page) => {
 
 describe("layout", () => {
   it("Ctrl+Shift+L lays a piled-up pipeline out left to right with no overlapping nodes", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url);
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     // Pile the Sampler onto the Base model by its title bar.
     await dragBetween(page, node(page, "sampler").locator(".node-head"), node(page, "base").locator(".node-head"));

@@ -3,16 +3,12 @@
 // as the user zooms in. The view stays where the user left it when the runs drawer opens.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { mouseDrag, screenshot, type TestBrowser } from "../harness/browser";
+import { mouseDrag, screenshot } from "../harness/browser";
 import { serializeWorkflow } from "../../src/graph";
 import { generatePipeline } from "../bench/compile";
-import { LAPTOP_SIZES, dropFile, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { LAPTOP_SIZES, dropFile, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const SIZES = LAPTOP_SIZES;
 /** Smallest on-screen type we call readable. */
@@ -161,7 +157,7 @@ const TITLES = ".react-flow__node .node-title, .far-card .far-title";
 describe("readable at fit", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: the fitted starter and a fitted 10-node pipeline show every title in readable type`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await settled(page);
       expect((await textBoxes(page, TITLES)).map((t) => t.text).sort()).toEqual([
@@ -198,7 +194,7 @@ describe("readable at fit", () => {
 
 describe("zooming with the mouse wheel", () => {
   it("out: nodes turn into the light form with titles; in: full nodes with their fields come back", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context, errors } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await settled(page);
     const fields = page.locator('.react-flow__node[data-id="prompt"] textarea');
@@ -217,7 +213,7 @@ describe("zooming with the mouse wheel", () => {
   });
 
   it("a 1,000-node graph far out is one canvas; zooming in labels it, then hands it back to the DOM", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context, errors } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await openPipeline(page, 1000);
     // Fitted, every node is drawn on the canvas and none is a DOM node.
@@ -237,7 +233,7 @@ describe("zooming with the mouse wheel", () => {
   });
 
   it("a node drawn on the far canvas can be dragged, and the move is one undo step", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context, errors } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await openPipeline(page, 1000);
     await wheelUntil(page, -100, () => labelled(page));
@@ -263,7 +259,7 @@ describe("zooming with the mouse wheel", () => {
 
 describe("panning a big graph at zoom 1", () => {
   it("nodes that scroll in during a pan come in light, and get their fields when the pan ends", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, SIZES[0]);
+    const { page, context, errors } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     const doc = { ...generatePipeline(1000), viewport: { x: 40, y: 40, zoom: 1 } };
     await dropFile(page, "pipeline-1000.lora-graph.json", serializeWorkflow(doc));
@@ -296,7 +292,7 @@ describe("panning a big graph at zoom 1", () => {
 describe("screenshots of fitted graphs", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: a fitted 1,000-node graph`, async (ctx) => {
-      const { page, context } = await openEditor(b, srv.url, size);
+      const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await openPipeline(page, 1000);
       await screenshot(page, `lod-fitted-1000-${size.width}x${size.height}`);
@@ -308,7 +304,7 @@ describe("screenshots of fitted graphs", () => {
 describe("the runs drawer leaves a moved view alone", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: pan, then Run: every node stays where it was on screen`, async (ctx) => {
-      const { page, context } = await openEditor(b, srv.url, size);
+      const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await settled(page);
       const pane = (await page.locator(".canvas .react-flow").boundingBox())!;

@@ -4,8 +4,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import {
   countTransactions,
   upgradeInAnotherTab,
@@ -15,19 +14,16 @@ import {
   emptyCanvasPoint,
   node,
   nodeIds,
-  openEditor,
   openViaPicker,
   shootOnFailure,
   visibleState,
   setupServerAndBrowser,
 } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
 /** The autosave's longest retry back-off (createAutosaver's maxRetryMs). */
 const MAX_RETRY_MS = 15_000;
 
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 async function addNodeViaSearch(page: Page, query: string) {
   const p = await emptyCanvasPoint(page);
@@ -79,7 +75,7 @@ function forbidNativeDialogs(page: Page): string[] {
 
 describe("nothing is lost", () => {
   it("AUTO-01 / AUTO-08: a reload right after the last keystroke restores graph, viewport, selection and the keystroke", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url);
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     await addNodeViaSearch(page, "scheduler");
     const prompt = node(page, "prompt").locator("textarea").first();
@@ -118,7 +114,7 @@ describe("nothing is lost", () => {
   });
 
   it("save to a file, clear with New, open it again (picker and drop)", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     const dialogs = forbidNativeDialogs(page);
     shootOnFailure(ctx, () => page);
     await node(page, "prompt").locator("textarea").first().fill("saved to disk");
@@ -147,7 +143,7 @@ describe("nothing is lost", () => {
   });
 
   it("AUTO-06 / IMP-01: New over unsaved work asks in-app, keeps the old draft recoverable; a bad file shows the loader's messages and changes nothing", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     const dialogs = forbidNativeDialogs(page);
     shootOnFailure(ctx, () => page);
     await node(page, "prompt").locator("textarea").first().fill("do not lose me");
@@ -194,7 +190,7 @@ describe("nothing is lost", () => {
   });
 
   it("IMP-09: a file saved as Windows-1252 opens with a warning naming the node, the JSON path and the byte", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     const example = await readFile(fileURLToPath(new URL("../../src/examples/medieval-queen.json", import.meta.url)));
     // "Photo of a european" with é written the Windows-1252 way: the lone byte 0xE9.
@@ -219,7 +215,7 @@ describe("nothing is lost", () => {
   });
 
   it("library: save as, search, rename, duplicate, open, delete", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     await page.getByRole("button", { name: "Library" }).click();
     await page.getByTestId("library-save-current").click();
@@ -251,7 +247,7 @@ describe("nothing is lost", () => {
   });
 
   it("AUTO-05: two tabs keep their own drafts across reloads; the same library workflow in both warns", async (ctx) => {
-    const a = await openEditor(b, srv.url);
+    const a = await suite.open();
     shootOnFailure(ctx, () => a.page);
     await a.page.getByRole("button", { name: "New", exact: true }).click();
     await addNodeViaSearch(a.page, "note");
@@ -259,7 +255,7 @@ describe("nothing is lost", () => {
 
     // A second tab in the same browser profile: tab A's draft is open, so B does not take it.
     const pageB = await a.context.newPage();
-    await pageB.goto(srv.url);
+    await pageB.goto(suite.srv.url);
     await pageB.getByTestId("autosave-status").waitFor();
     await expect.poll(() => pageB.locator(".react-flow__node").count()).toBeGreaterThanOrEqual(3); // the starter
     await node(pageB, "prompt").locator("textarea").first().fill("tab B's prompt");
@@ -291,7 +287,7 @@ describe("nothing is lost", () => {
   });
 
   it("AUTO-09: another tab upgrading the storage shows a banner; edits made after it survive the Reload", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url);
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     const prompt = () => node(page, "prompt").locator("textarea").first();
     await prompt().fill("before the upgrade");
@@ -300,7 +296,7 @@ describe("nothing is lost", () => {
     const tx = await countTransactions(page, "lora-graph");
 
     // A newer lora-graph in another tab of this browser opens the database one version up.
-    const upgradedTo = await upgradeInAnotherTab(context, srv.url, "lora-graph");
+    const upgradedTo = await upgradeInAnotherTab(context, suite.srv.url, "lora-graph");
 
     const banner = page.getByTestId("banner-storage-upgraded");
     await banner.waitFor();
@@ -334,7 +330,7 @@ describe("nothing is lost", () => {
   });
 
   it("AUTO-03: storage full shows a persistent banner, editing and Save still work, autosave resumes by itself", async (ctx) => {
-    const context = await b.browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const context = await suite.b.browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     // The page's clock runs as usual, but the test can jump it past the retry back-off (1 s, 2 s,
     // 4 s …) instead of sitting through it.
     await context.clock.install();
@@ -354,7 +350,7 @@ describe("nothing is lost", () => {
     });
     const page = await context.newPage();
     shootOnFailure(ctx, () => page);
-    await page.goto(srv.url);
+    await page.goto(suite.srv.url);
     await page.getByTestId("autosave-status").waitFor();
     await page.evaluate(() => ((window as unknown as { __full: boolean }).__full = true));
     await node(page, "prompt").locator("textarea").first().fill("written while the disk was full");
@@ -385,7 +381,7 @@ describe("nothing is lost", () => {
   });
 
   it("AUTO-04: a corrupt autosave offers its raw data, starts clean, and keeps the raw copy until discarded", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     await node(page, "prompt").locator("textarea").first().fill("about to be damaged");
     await savedToDisk(page, "about to be damaged");

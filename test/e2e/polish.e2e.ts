@@ -2,8 +2,7 @@
 // laptop sizes the UI is designed for.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import {
   boxes,
   canvasSettled,
@@ -14,15 +13,11 @@ import {
   layoutProblems,
   node,
   nodeIds,
-  openEditor,
   shootOnFailure,
   setupServerAndBrowser,
 } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const edgeIds = (page: Page) =>
   page.$$eval(".react-flow__edge", (els) => els.map((e) => (e as HTMLElement).dataset.id ?? "").sort());
@@ -78,7 +73,7 @@ describe("view", () => {
     { width: 1440, height: 900 },
   ]) {
     it(`first visit at ${size.width}x${size.height}: the whole starter is on screen, clear of the minimap, and the note shows all its text`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       // The first fit waits for every node's measured size: poll until the view shows them all.
       await expect.poll(() => layoutProblems(page)).toEqual([]);
@@ -93,7 +88,7 @@ describe("view", () => {
   }
 
   it("opening a template at 1280x720 shows all of it, no node under another", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    const { page, context } = await suite.open({ width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
     await page.getByRole("button", { name: "Templates" }).click();
     // The lessons above the examples load after the dialog opens and push the cards down.
@@ -113,7 +108,7 @@ describe("view", () => {
   });
 
   it("a node added by double-clicking at the canvas's bottom-right corner lands fully in view", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    const { page, context } = await suite.open({ width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
     await canvasSettled(page);
     const before = await nodeIds(page);
@@ -144,7 +139,7 @@ describe("view", () => {
   });
 
   it("the minimap draws every node, dragging in it pans the canvas and the wheel over it zooms", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url);
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     const mm = page.locator(".react-flow__minimap");
     // The canvas says how many node boxes it holds; and it has drawn something where the nodes are.
@@ -175,7 +170,7 @@ describe("view", () => {
   });
 
   it("the empty canvas after New offers the templates", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    const { page, context } = await suite.open({ width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
     await page.getByRole("button", { name: "New" }).click();
     const empty = page.getByTestId("canvas-empty");
@@ -198,7 +193,7 @@ describe("view", () => {
 
 describe("wires", () => {
   it("a wire's end moves to another port, a wrong type is refused with its reason, dropping it on the canvas removes it, undo brings it back", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url);
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     const wire = "e:base.model->sampler.model";
     expect(await edgeIds(page)).toContain(wire);
@@ -223,7 +218,7 @@ describe("wires", () => {
   });
 
   it("moving the source end rewires the same input in one undo step", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     // A second model source: a LoRA fed by the base model.
     const before = await nodeIds(page);
@@ -244,7 +239,7 @@ describe("wires", () => {
   });
 
   it("a selected wire shows a ✕ that removes it; Delete removes a selected wire too", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     const select = (id: string) =>
       page.locator(`.react-flow__edge[data-id="${id}"] .react-flow__edge-interaction`).click({ force: true });
@@ -261,7 +256,7 @@ describe("wires", () => {
   });
 
   it("dragging a wire across the inspector selects no text", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     await node(page, "sampler").locator(".node-head").click();
     const from = await center(page, "base", "model", "source");

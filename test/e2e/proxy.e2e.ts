@@ -6,13 +6,10 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import { openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 /** Everything the other server was sent: method, path, and the body (where a prompt would be). */
 const received: { method: string; url: string; body: string }[] = [];
@@ -43,15 +40,15 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => evil.close(() => r())));
 
-const linkUrl = () => `${srv.url}/?proxy=${encodeURIComponent(evilProxy)}`;
+const linkUrl = () => `${suite.srv.url}/?proxy=${encodeURIComponent(evilProxy)}`;
 const consent = (page: Page) => page.getByTestId("proxy-consent");
 const strip = (page: Page) => page.locator('[data-output-strip="sampler"]');
 
 describe("EXE-05 a ?proxy= link to another origin", () => {
   it("EXE-05: asks first naming the host; a Run pressed meanwhile waits; refusing (keyboard) keeps this server and sends the foreign host nothing", async (ctx) => {
     received.length = 0;
-    srv.standin!.resetStats();
-    const { page, context, errors } = await openEditor(b, linkUrl());
+    suite.srv.standin!.resetStats();
+    const { page, context, errors } = await openEditor(suite.b, linkUrl());
     shootOnFailure(ctx, () => page);
     await consent(page).waitFor();
     const dialog = page.getByRole("dialog", { name: "Send your runs to another server?" });
@@ -64,13 +61,13 @@ describe("EXE-05 a ?proxy= link to another origin", () => {
     // Run before answering: it must wait, not go anywhere.
     await page.keyboard.press("Control+Enter");
     await page.locator("[data-run-id]").first().waitFor({ state: "attached" });
-    expect(srv.standin!.stats().calls.submit).toBe(0);
+    expect(suite.srv.standin!.stats().calls.submit).toBe(0);
 
     await page.keyboard.press("Escape");
     await consent(page).waitFor({ state: "detached" });
     // The run went to this server's stand-in and finished there.
     await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
-    expect(srv.standin!.stats().calls.submit).toBe(1);
+    expect(suite.srv.standin!.stats().calls.submit).toBe(1);
     await page.locator("[data-standin-banner]").waitFor();
     expect(await page.getByTestId("active-proxy").count()).toBe(0);
     // The address no longer carries the proxy, so a reload does not ask again.
@@ -82,7 +79,7 @@ describe("EXE-05 a ?proxy= link to another origin", () => {
 
   it("EXE-05: agreeing (mouse) sends runs there, the proxy stays visible, a reload does not ask again, and it can be stopped", async (ctx) => {
     received.length = 0;
-    const { page, context } = await openEditor(b, linkUrl(), { width: 1280, height: 720 });
+    const { page, context } = await openEditor(suite.b, linkUrl(), { width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
     await consent(page).waitFor();
     await screenshot(page, "proxy-consent-1280x720");
@@ -117,7 +114,10 @@ describe("EXE-05 a ?proxy= link to another origin", () => {
 
   it("EXE-05: a ?proxy= path on this origin needs no question but is shown", async (ctx) => {
     received.length = 0;
-    const { page, context } = await openEditor(b, `${srv.url}/?proxy=${encodeURIComponent("/api/fal/proxy?x=1")}`);
+    const { page, context } = await openEditor(
+      suite.b,
+      `${suite.srv.url}/?proxy=${encodeURIComponent("/api/fal/proxy?x=1")}`,
+    );
     shootOnFailure(ctx, () => page);
     const chip = page.getByTestId("active-proxy");
     await chip.waitFor();

@@ -2,22 +2,10 @@
 // opens the lightbox, the corner resizes it. Against the offline stand-in, in real Chromium.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
-import {
-  LAPTOP_SIZES,
-  emptyCanvasPoint,
-  node,
-  openEditor,
-  settledCenter,
-  setupServerAndBrowser,
-  shootOnFailure,
-} from "./helpers";
+import { screenshot } from "../harness/browser";
+import { LAPTOP_SIZES, emptyCanvasPoint, node, settledCenter, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const preview = (page: Page) => page.locator('[data-result-preview="sampler"]');
 const shownSrc = (page: Page) => preview(page).locator("img").getAttribute("src");
@@ -63,7 +51,7 @@ async function runBatchOf(page: Page, n: number) {
 describe("results in the Sampler node", () => {
   for (const size of LAPTOP_SIZES) {
     it(`at ${size.width}x${size.height}: a batch of 3 steps with the arrows, opens in the lightbox, resizes`, async (ctx) => {
-      const { page, context, errors } = await openEditor(b, srv.url, size);
+      const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await runBatchOf(page, 3);
       expect(await preview(page).locator(".result-count").innerText()).toBe("1 / 3");

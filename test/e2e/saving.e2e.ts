@@ -4,8 +4,7 @@
 // with the unsaved dot always in sight. In real Chromium against the production build.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import {
   dialogSettled,
   downloadPipeline,
@@ -13,15 +12,11 @@ import {
   emptyCanvasPoint,
   LAPTOP_SIZES,
   node,
-  openEditor,
   setupServerAndBrowser,
   shootOnFailure,
 } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const docName = (page: Page) => page.getByTestId("doc-name").innerText();
 const dirtyDot = (page: Page) => page.getByTestId("dirty-dot");
@@ -61,7 +56,7 @@ async function libraryNames(page: Page): Promise<string[]> {
 
 describe("one name, saved where the pipeline lives", () => {
   it("Ctrl+S on a never-saved pipeline asks for a name, which the toolbar then shows; the next Ctrl+S saves without asking or downloading", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const { page, context, errors } = await suite.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     const downloads: string[] = [];
     page.on("download", (d) => downloads.push(d.suggestedFilename()));
@@ -103,7 +98,7 @@ describe("one name, saved where the pipeline lives", () => {
   });
 
   it("Save as… and Download are separate commands, in the menu beside Save, on the keyboard and in the help", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const { page, context } = await suite.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     await page.getByTestId("save-menu").click();
     const menu = page.getByRole("menu", { name: "Save menu" });
@@ -147,7 +142,7 @@ describe("one name, saved where the pipeline lives", () => {
 
   for (const size of LAPTOP_SIZES) {
     it(`at ${size.width}x${size.height} a long name ends in an ellipsis, whole on hover, and the unsaved dot stays in sight`, async (ctx) => {
-      const { page, context } = await openEditor(b, srv.url, size);
+      const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       const long = "Medieval queen portrait with two LoRAs, a ControlNet and a refiner, version twelve";
       await page.getByTestId("save-menu").click();

@@ -4,14 +4,10 @@
 // only, as a user searching would.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
-import { emptyCanvasPoint, node, nodeIds, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { screenshot } from "../harness/browser";
+import { emptyCanvasPoint, node, nodeIds, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 async function openSearch(page: Page) {
   const p = await emptyCanvasPoint(page);
@@ -25,7 +21,7 @@ const options = (page: Page) => page.locator("#palette-list [role=option] .pl-ti
 
 describe("add-node search", () => {
   it("finds LoRA from 'lroa', the Sampler from 'KSampler' and 'cfg', and puts the last added first", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const { page, context, errors } = await suite.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     const before = await nodeIds(page);
 

@@ -2,14 +2,9 @@
 // is restored, and never shows anything else first.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import type { TestBrowser } from "../harness/browser";
-import { emptyCanvasPoint, nodeIds, nodes, openEditor, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { emptyCanvasPoint, nodeIds, nodes, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 /** Every node id the page puts on the canvas from its first script on (`window.__drawn`). */
 function recordDrawnNodes(page: Page) {
@@ -25,7 +20,7 @@ function recordDrawnNodes(page: Page) {
 
 describe("start-up", () => {
   it("a reload opens on the tab's draft: the starter is never drawn, and the restore is told", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url);
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     const starter = await nodeIds(page);
     expect(starter.length).toBeGreaterThan(2);

@@ -1,24 +1,13 @@
 // Teaching features in real Chromium against the offline stand-in: a 3×2 sweep makes six requests
 // and one labelled contact sheet (with the workflow inside), the denoising timeline follows edits
 // made in the ControlNet's node, and a lesson opens from the template gallery and runs its sweep.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
-import { startServer, type StartedServer } from "../harness/server";
-import type { TestBrowser } from "../harness/browser";
-import { dialogSettled, node, openEditor, openGuidanceSweep, shootOnFailure, connectBrowser } from "./helpers";
+import { dialogSettled, node, openGuidanceSweep, shootOnFailure, setupServerAndBrowser } from "./helpers";
 import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-beforeAll(async () => {
-  [srv, b] = await Promise.all([startServer(), connectBrowser()]);
-});
-afterAll(async () => {
-  await b?.close();
-  await srv?.close();
-});
+const suite = setupServerAndBrowser();
 
 async function contactSheetLoaded(page: Page): Promise<boolean> {
   return page
@@ -39,8 +28,8 @@ async function openTemplates(page: Page) {
 
 describe("teaching features", () => {
   it("a 3×2 sweep on the stand-in sends 6 requests, records 6 runs and draws one contact sheet with the workflow inside; Compare explains two of its runs", async (ctx) => {
-    srv.standin!.resetStats();
-    const { page, context, errors } = await openEditor(b, srv.url);
+    suite.srv.standin!.resetStats();
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     await selectNode(page, "sampler");
     const dialog = await openGuidanceSweep(page);
@@ -50,14 +39,14 @@ describe("teaching features", () => {
     // The count is shown before anything is sent.
     await expect.poll(() => dialog.locator("[data-sweep-count]").getAttribute("data-sweep-count")).toBe("6");
     expect(await dialog.locator(".sw-shape").innerText()).toContain("3 columns × 2 rows");
-    expect(srv.standin!.stats().calls.submit).toBe(0);
+    expect(suite.srv.standin!.stats().calls.submit).toBe(0);
     await dialog.locator("[data-sweep-run]").click();
 
     const results = page.locator("[data-sweep-results]");
     await results.waitFor();
     await expect.poll(() => contactSheetLoaded(page), { timeout: 30_000 }).toBe(true);
     expect(await page.locator("[data-contact-sheet]").count()).toBe(1);
-    expect(srv.standin!.stats().calls.submit).toBe(6);
+    expect(suite.srv.standin!.stats().calls.submit).toBe(6);
     // The same runner and history: six completed runs in the runs drawer.
     await results.getByRole("button", { name: "Show individual runs" }).click();
     expect(await results.locator('[data-sweep-cell][data-status="completed"]').count()).toBe(6);
@@ -99,7 +88,7 @@ describe("teaching features", () => {
   });
 
   it("the timeline's ControlNet bar follows an edit of the ControlNet's End in its node, and dragging its edge edits the node (one undo step)", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url);
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     await openTemplates(page);
     await page.locator('[data-testid="template-masked-controlnet"]').click();
@@ -133,8 +122,8 @@ describe("teaching features", () => {
   });
 
   it("a lesson opens from the template gallery with its explanation, and its ready-made sweep runs end to end", async (ctx) => {
-    srv.standin!.resetStats();
-    const { page, context, errors } = await openEditor(b, srv.url);
+    suite.srv.standin!.resetStats();
+    const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     await openTemplates(page);
     expect(await page.locator('[data-testid^="lesson-"]').count()).toBeGreaterThanOrEqual(6); // the gallery plus ≥5 lessons
@@ -150,7 +139,7 @@ describe("teaching features", () => {
     await expect.poll(() => dialog.locator("[data-sweep-count]").getAttribute("data-sweep-count")).toBe("5");
     await dialog.locator("[data-sweep-run]").click();
     await expect.poll(() => contactSheetLoaded(page), { timeout: 30_000 }).toBe(true);
-    expect(srv.standin!.stats().calls.submit).toBe(5);
+    expect(suite.srv.standin!.stats().calls.submit).toBe(5);
     // Closing the lesson card leaves the pipeline as it is.
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });

@@ -1,14 +1,10 @@
 // Opening an untrusted workflow file: markup in its strings stays text (IMP-06), and nothing it
 // points at is fetched until the user asks (IMP-08).
 import { describe, expect, it } from "vitest";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
-import { node, nodeIds, openEditor, openViaPicker, shootOnFailure, setupServerAndBrowser } from "./helpers";
+import { screenshot } from "../harness/browser";
+import { node, nodeIds, openViaPicker, shootOnFailure, setupServerAndBrowser } from "./helpers";
 
-let srv: StartedServer;
-let b: TestBrowser;
-
-setupServerAndBrowser((s, br) => ((srv = s), (b = br)));
+const suite = setupServerAndBrowser();
 
 const XSS = {
   img: `<img src=x onerror="window.__xss='img'">`,
@@ -73,11 +69,11 @@ function hostileWorkflow() {
 
 describe("untrusted workflow files", () => {
   it("IMP-06 / IMP-08: markup in a file's strings is inert, and its remote URLs are not fetched until asked", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+    const { page, context } = await suite.open();
     shootOnFailure(ctx, () => page);
     const foreign: string[] = [];
     await context.route(
-      (url) => !url.href.startsWith(srv.url),
+      (url) => !url.href.startsWith(suite.srv.url),
       (route) => {
         foreign.push(route.request().url());
         return route.abort();

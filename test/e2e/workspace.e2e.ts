@@ -9,10 +9,9 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import type { StartedServer } from "../harness/server";
-import { screenshot, type TestBrowser } from "../harness/browser";
+import { screenshot } from "../harness/browser";
 import { diskCli } from "../cli/memoryCli";
 import {
   dialogSettled,
@@ -20,7 +19,6 @@ import {
   emptyCanvasPoint,
   node,
   nodeIds,
-  openEditor,
   openViaPicker,
   setupServerAndBrowser,
   shootOnFailure,
@@ -28,17 +26,18 @@ import {
 } from "./helpers";
 
 const run = promisify(execFile);
-let srv: StartedServer;
-let b: TestBrowser;
 // The harness makes the folder and removes it after the run.
 let dir = "";
 const onDisk = (name: string) => join(dir, "pipelines", name);
 // What the stand-in was sent: the editor's and the CLI's requests, compared.
 const submits = submitRecorder();
 
-setupServerAndBrowser((s, br) => ((srv = s), (b = br), (dir = s.workspaceDir!)), {
+const suite = setupServerAndBrowser({
   tempWorkspace: "lora-graph-ws-e2e-",
   standinOptions: { validate: submits.validate },
+});
+beforeAll(() => {
+  dir = suite.srv.workspaceDir!;
 });
 
 async function openLibrary(page: Page) {
@@ -75,7 +74,7 @@ async function typeInPrompt(page: Page, text: string) {
 
 describe("the Library on the workspace", () => {
   it("saves to pipelines/; a second tab and the CLI see the same file; disk changes show up live", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const { page, context } = await suite.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     await saveAs(page, "Castle");
     const row = page.getByTestId("library-item").filter({ hasText: "Castle" });
@@ -91,7 +90,7 @@ describe("the Library on the workspace", () => {
     expect(cli.stderr).not.toMatch(/error/);
 
     // A second tab (its own browser storage) lists it, opens it, and sees a new file appear live.
-    const two = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    const two = await suite.open({ width: 1280, height: 720 });
     await openLibrary(two.page);
     await two.page.getByTestId("library-item").filter({ hasText: "Castle" }).getByTestId("library-open").click();
     await expect.poll(() => nodeIds(two.page)).toEqual(await nodeIds(page));
@@ -125,7 +124,7 @@ describe("the Library on the workspace", () => {
   });
 
   it("Ctrl+S on a never-saved pipeline asks for a name and writes pipelines/<name>.json; the next Ctrl+S writes the same file", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const { page, context } = await suite.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     const downloads: string[] = [];
     page.on("download", (d) => downloads.push(d.suggestedFilename()));
@@ -151,11 +150,11 @@ describe("the Library on the workspace", () => {
   });
 
   it("renames and deletes workspace files from the Library; another tab follows; Undo puts a file back", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const { page, context } = await suite.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     await saveAs(page, "Tower");
     await page.keyboard.press("Escape");
-    const two = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    const two = await suite.open({ width: 1280, height: 720 });
     await openLibrary(two.page);
     await two.page.getByTestId("library-item").filter({ hasText: "Tower" }).getByTestId("library-open").click();
     await expect.poll(() => two.page.getByTestId("autosave-where").innerText()).toMatch(/pipelines\/Tower\.json/);
@@ -216,7 +215,7 @@ describe("the Library on the workspace", () => {
   });
 
   it("a save over a file changed on disk offers Reload, Overwrite and Save as…, each keeping both", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url, { width: 1280, height: 720 });
+    const { page, context } = await suite.open({ width: 1280, height: 720 });
     shootOnFailure(ctx, () => page);
     await saveAs(page, "Conflict");
     await page.keyboard.press("Escape");
@@ -275,7 +274,7 @@ describe("the Library on the workspace", () => {
     writeFileSync(file, JSON.stringify(source));
     await run(process.execPath, ["src/cli/bin.mjs", "component", "publish", file, "--workspace", dir]);
 
-    const { page, context } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const { page, context } = await suite.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     const item = page.locator(".side-item").filter({ hasText: "Style stack" });
     await item.waitFor();
@@ -443,7 +442,7 @@ const git = (cwd: string, ...args: string[]) =>
 
 describe("done when: one component, five pipelines", () => {
   it("a character LoRA stack made once and dropped into five pipelines; a fix they all follow; the CLI sends what the editor sends; git carries the folder", async (ctx) => {
-    const { page, context, errors } = await openEditor(b, srv.url, { width: 1440, height: 900 });
+    const { page, context, errors } = await suite.open({ width: 1440, height: 900 });
     shootOnFailure(ctx, () => page);
     const heroes = [1, 2, 3, 4, 5].map((i) => `Hero ${i}`);
     await makeAndPublish(page);
@@ -488,7 +487,7 @@ describe("done when: one component, five pipelines", () => {
         "--workspace",
         clone,
         "--proxy",
-        srv.proxyUrl,
+        suite.srv.proxyUrl,
         "--out",
         join(clone, "out"),
       ]);
