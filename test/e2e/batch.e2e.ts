@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import { screenshot, type TestBrowser } from "../harness/browser";
 import { createWorkspace } from "../../src/server/workspace/index";
-import { dropBatchTable, openEditor, requestJson, shootOnFailure, connectBrowser } from "./helpers";
+import { downloadedBytes, dropBatchTable, openEditor, requestJson, shootOnFailure, connectBrowser } from "./helpers";
 import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
 let fast: StartedServer;
@@ -123,7 +123,7 @@ describe("batches", () => {
       page.waitForEvent("download"),
       page.getByRole("button", { name: "Download", exact: true }).click(),
     ]);
-    const meta = readImageMetadata(await readFile((await dl.path())!));
+    const meta = readImageMetadata(await downloadedBytes(dl));
     if (!meta.ok) throw new Error(meta.error);
     const batch = JSON.parse(meta.entries[WORKFLOW_KEYWORD]).meta.batch;
     expect(batch.values["prompt.prompt"]).toMatch(new RegExp(`^a queen, (red|blue) cloak, row ${batch.row}$`));

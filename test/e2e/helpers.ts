@@ -1,6 +1,8 @@
 // Small page helpers for the browser tests, over the editor's DOM (xyflow classes, data-testids).
-import { readFile } from "node:fs/promises";
-import type { BrowserContext, Locator, Page } from "playwright-core";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BrowserContext, Download, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject } from "vitest";
 import { launchBrowser, mouseDrag, screenshot, type TestBrowser } from "../harness/browser";
 import { startServer, type StartedServer, type StartServerOptions } from "../harness/server";
@@ -227,10 +229,24 @@ export async function requestJson(page: Page): Promise<string> {
   return (await page.locator(".req-body").innerText()).trim();
 }
 
+/**
+ * A download's bytes. The suite's Chromium is a remote one (test/e2e/globalSetup.ts), so Playwright
+ * has no local path for a download: it is copied here through `saveAs` and removed again.
+ */
+export async function downloadedBytes(dl: Download): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), "lora-graph-e2e-download-"));
+  try {
+    const path = join(dir, "file");
+    await dl.saveAs(path);
+    return await readFile(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function downloadVia(page: Page, click: () => Promise<void>) {
   const [dl] = await Promise.all([page.waitForEvent("download"), click()]);
-  const path = await dl.path();
-  return { name: dl.suggestedFilename(), path, text: await readFile(path, "utf8") };
+  return { name: dl.suggestedFilename(), text: (await downloadedBytes(dl)).toString("utf8") };
 }
 
 /** Downloads the pipeline the way a user does: the menu beside Save, then Download JSON. */

@@ -1,11 +1,10 @@
 // Running from the browser editor against the offline stand-in, in real Chromium: results in the
 // Sampler node, cancel (EXE-03), reload mid-run (EXE-02), and images that carry their workflow.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { startServer, type StartedServer } from "../harness/server";
 import type { TestBrowser } from "../harness/browser";
-import { node, nodeIds, openEditor, shootOnFailure, connectBrowser } from "./helpers";
+import { downloadedBytes, node, nodeIds, openEditor, shootOnFailure, connectBrowser } from "./helpers";
 import { PARAMETERS_KEYWORD, REQUEST_KEYWORD, WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 import { a1111ToRequest } from "../../src/interop/a1111";
 
@@ -267,7 +266,7 @@ describe("run from the editor", () => {
       row.getByRole("button", { name: "Download" }).click(),
     ]);
     expect(dl.suggestedFilename()).toMatch(/\.png$/);
-    const bytes = new Uint8Array(await readFile(await dl.path()));
+    const bytes = new Uint8Array(await downloadedBytes(dl));
     const meta = readImageMetadata(bytes);
     expect(meta.ok).toBe(true);
     if (!meta.ok) return;

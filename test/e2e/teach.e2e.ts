@@ -2,9 +2,15 @@
 // and one labelled contact sheet (with the workflow inside), the denoising timeline follows edits
 // made in the ControlNet's node, and a lesson opens from the template gallery and runs its sweep.
 import { describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
-import { dialogSettled, node, openGuidanceSweep, shootOnFailure, setupServerAndBrowser } from "./helpers";
+import {
+  dialogSettled,
+  downloadedBytes,
+  node,
+  openGuidanceSweep,
+  shootOnFailure,
+  setupServerAndBrowser,
+} from "./helpers";
 import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
 const suite = setupServerAndBrowser();
@@ -61,7 +67,7 @@ describe("teaching features", () => {
       results.locator("[data-contact-sheet-download]").click(),
     ]);
     expect(dl.suggestedFilename()).toMatch(/-sweep\.png$/);
-    const meta = readImageMetadata(new Uint8Array(await readFile(await dl.path())));
+    const meta = readImageMetadata(new Uint8Array(await downloadedBytes(dl)));
     expect(meta.ok).toBe(true);
     if (meta.ok) {
       expect(JSON.parse(meta.entries[WORKFLOW_KEYWORD]).nodes.some((n: { id: string }) => n.id === "sampler")).toBe(
