@@ -3,6 +3,7 @@
 // as the user zooms in. The view stays where the user left it when the runs drawer opens.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { PNG } from "pngjs";
 import { mouseDrag, screenshot } from "../harness/browser";
 import { serializeWorkflow } from "../../src/graph";
 import { generatePipeline } from "../bench/compile";
@@ -284,6 +285,49 @@ describe("panning a big graph at zoom 1", () => {
     await page.mouse.up();
     await expect.poll(() => entered.count(), { timeout: 10_000 }).toBe(0);
     expect(await page.locator(".react-flow__node .node-body").count()).toBeGreaterThan(3);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("node shadows at zoom 1", () => {
+  /** The blur every node's shadow image stands for (styles.css .gnode::before). */
+  const BLUR = ".gnode { box-shadow: 0 6px 18px rgba(0, 0, 0, 0.35) } .gnode::before { display: none }";
+  /** On the dark canvas a shadow is a few levels deep: on white, a wrong one shows. */
+  const WHITE = ".dot-grid { background: #fff } .dot-grid > div { display: none }";
+  it("are an image, not a blur, and show the same pixels as the blur they replace", async (ctx) => {
+    const { page, context, errors } = await suite.open(SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    const doc = { ...generatePipeline(12), viewport: { x: 40, y: 40, zoom: 1 } };
+    await dropFile(page, "pipeline-12.lora-graph.json", serializeWorkflow(doc));
+    const node = page.locator('.react-flow__node[data-id="base_model-0"]');
+    await node.locator(".node-body").waitFor();
+    await page.mouse.move(1, 1);
+    await settled(page);
+    const look = await node.locator(".gnode").evaluate((el) => ({
+      shadow: getComputedStyle(el).boxShadow,
+      image: getComputedStyle(el, "::before").borderImageSource,
+    }));
+    // A blurred box-shadow per node was half of a pan frame's raster time (docs/benchmarks.md).
+    expect(look.shadow).toBe("none");
+    expect(look.image).toMatch(/^url\(/);
+    await page.addStyleTag({ content: WHITE });
+    const box = (await node.boundingBox())!;
+    const clip = { x: box.x - 40, y: box.y - 40, width: box.width + 80, height: box.height + 80 };
+    const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await frames();
+    const image = PNG.sync.read(await page.screenshot({ clip }));
+    await page.addStyleTag({ content: BLUR });
+    await frames();
+    const blur = PNG.sync.read(await page.screenshot({ clip }));
+    let off = 0;
+    for (let i = 0; i < image.data.length; i += 4) {
+      const d = [0, 1, 2].map((c) => Math.abs(image.data[i + c] - blur.data[i + c]));
+      if (Math.max(...d) > 4) off++;
+    }
+    // Chromium drew the image from this very blur: only the node's edge, at a fractional pixel,
+    // rounds apart (~70 pixels). Without any shadow ~17,000 pixels differ.
+    expect(off).toBeLessThan(image.data.length / 4 / 200);
     expect(errors).toEqual([]);
     await context.close();
   });

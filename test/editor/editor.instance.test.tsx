@@ -15,7 +15,7 @@ import { sweepsOf } from "../../src/editor/teach/sweepRun";
 import { dialogsOf, persistenceOf } from "../../src/editor/persistence/boot";
 import { canvasViewOf } from "../../src/editor/flow/view";
 import { runtimeOf } from "../../src/editor/run/runtime";
-import { PENDING } from "../../src/editor/engine";
+import { movedOnly, PENDING } from "../../src/editor/engine";
 import { compile } from "../../src/compiler";
 import { generatePipeline } from "../bench/compile";
 
@@ -87,6 +87,28 @@ describe("createEditor", () => {
     expect(a.engine.compiledSoon(state())).toBe(PENDING);
     expect(a.engine.compiled(state()).outputs).toHaveLength(1);
     expect(a.engine.compiledSoon(state())).toBe(a.engine.compiled(state()));
+  });
+
+  it("keeps the compile result when nodes were only moved (the compiler reads no position)", () => {
+    const [a] = two();
+    a.store.replaceDocument(generatePipeline(100));
+    const state = () => a.store.getState().document;
+    const before = a.engine.compiled(state());
+    const old = state();
+    const [n0, n1] = old.nodes;
+    a.store.moveNodes([
+      { id: n0.id, position: { x: n0.position.x + 500, y: n0.position.y - 300 } },
+      { id: n1.id, position: { x: -4000, y: 9000 } },
+    ]);
+    expect(movedOnly(old, state())).toBe(true);
+    expect(a.engine.compiled(state())).toBe(before);
+    // What the reuse stands on: the moved document compiles to the same result.
+    expect(JSON.stringify(compile(state(), registry))).toBe(JSON.stringify(before));
+    // Any other change compiles again.
+    a.store.setParam(n0.id, "clip_skip", 2);
+    const edited = a.engine.compiled(state());
+    expect(edited).not.toBe(before);
+    expect(JSON.stringify(edited)).toBe(JSON.stringify(compile(state(), registry)));
   });
 
   it("renders two editors side by side, each view reading its own", () => {
