@@ -257,8 +257,11 @@ describe("big and hostile files (IMP-05)", () => {
     // The question appears once the file has been read and checked, off the main thread.
     await page.getByTestId("confirm-dialog").waitFor({ timeout: 30_000 });
     expect(workers.join(", ")).toMatch(/loadWorker/);
+    // Named over the canvas while it is opened, as a dropped file is.
+    expect(await page.getByTestId("file-opening").textContent()).toBe("Opening big.lora-graph.json…");
     await page.getByTestId("confirm-cancel").click();
     await page.getByTestId("confirm-dialog").waitFor({ state: "detached" });
+    await page.getByTestId("file-opening").waitFor({ state: "detached" });
     expect(await nodeIds(page)).toEqual(before);
     expect(await promptBox(page).inputValue()).toBe("unsaved work");
     await context.close();

@@ -10,6 +10,7 @@ import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 import { getSession } from "../persistence/boot";
+import { whileOpening } from "../store/importDoor";
 
 export interface LoadErrorReport {
   title: string;
@@ -45,7 +46,8 @@ export function pickFile(editor: Editor) {
   input.onchange = () => {
     const file = input.files?.[0];
     input.remove();
-    if (file) void withActions(editor, (m) => m.openBlob(editor, file));
+    // Named over the canvas while read, as a dropped or pasted file is.
+    if (file) void whileOpening(editor, file, () => withActions(editor, (m) => m.openBlob(editor, file)));
   };
   // Attached so automated tests (and some browsers) can reach it.
   document.body.appendChild(input);

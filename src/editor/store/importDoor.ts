@@ -28,11 +28,20 @@ export function provideImportDoor(editor: Editor, open: ImportDoor): void {
 
 /** Rejects only when the door cannot be reached (no door given, or its code failed to load). */
 export function openImport(editor: Editor, source: ImportSource): Promise<void> {
-  const { open, opening } = editor.part(importDoorPart);
+  const { open } = editor.part(importDoorPart);
   if (!open) return Promise.reject(new Error("this editor has no import door"));
-  if (!("file" in source) || source.file.size < NAMED_FROM_BYTES) return open(source);
-  opening.set({ file: source.file.name || "the file", epoch: editor.store.getState().epoch });
-  return open(source).finally(() => opening.set({ file: null }));
+  return "file" in source ? whileOpening(editor, source.file, () => open(source)) : open(source);
+}
+
+/**
+ * Runs `read` (opening `file`: the import door, the Open… picker) with a big file's name over the
+ * canvas until it is done.
+ */
+export function whileOpening<T>(editor: Editor, file: Blob & { name?: string }, read: () => Promise<T>): Promise<T> {
+  if (file.size < NAMED_FROM_BYTES) return read();
+  const { opening } = editor.part(importDoorPart);
+  opening.set({ file: file.name || "the file", epoch: editor.store.getState().epoch });
+  return read().finally(() => opening.set({ file: null }));
 }
 
 /**
