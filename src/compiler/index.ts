@@ -11,6 +11,7 @@ import {
 import { falValidator } from "./falValidator";
 import type { ImportOptions, ImportResult } from "./importer";
 import type { LayoutOptions } from "./layout";
+import type { ElkNode } from "elkjs/lib/elk-api";
 
 export type { CompiledOutput, CompileResult, CompileOptions, Compiler, RequestValidator, SourceMap } from "./compile";
 export { lookupSource } from "./compile";
@@ -61,6 +62,11 @@ export async function layoutDocument(
   options?: LayoutOptions,
 ): Promise<WorkflowDocument> {
   return (await import("./layout")).layoutDocument(doc, registry, options);
+}
+
+/** ELK's layered layout of a graph layoutDocument built, in this thread (see ./layout.ts); loads on first use. */
+export async function elkHere(graph: ElkNode): Promise<ElkNode> {
+  return (await import("./layout")).elkHere(graph);
 }
 export { estimateNodeSize, NODE_GEOMETRY } from "../graph";
 export { titleNodesByPath } from "./labels";

@@ -11,7 +11,7 @@ import { createCompiler, finish, type CompileResult, type CompiledOutput, type S
 import type { Diagnostic, Registry, WorkflowDocument } from "../graph";
 
 export type { CompileResult, CompiledOutput };
-export { compile, lookupSource, importRequest, layoutDocument } from "../compiler";
+export { compile, elkHere, lookupSource, importRequest, layoutDocument } from "../compiler";
 
 export interface Engine {
   /** The compile result of `doc`, memoised per document object. */

@@ -42,6 +42,8 @@ export interface CanvasUiState {
     nodes: readonly string[];
     groups?: readonly string[];
   } | null;
+  /** The number of nodes being arranged off the main thread (flow/arrange.ts), while it runs. */
+  arranging: number | null;
 }
 
 const canvasUiPart = definePart("canvasUi", (): UiStore<CanvasUiState> =>
@@ -54,6 +56,7 @@ const canvasUiPart = definePart("canvasUi", (): UiStore<CanvasUiState> =>
     reroute: null,
     rerouteDrag: null,
     groupDrag: null,
+    arranging: null,
   }),
 );
 export const canvasUiOf = (editor: Editor) => editor.part(canvasUiPart);

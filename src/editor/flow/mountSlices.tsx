@@ -3,6 +3,7 @@ import type { FarGeometry } from "./farGeometry";
 import type { Box } from "./nearWires";
 import { useOpeningFile } from "../store/importDoor";
 import { useEditorInstance } from "../store/react";
+import { useCanvasUi } from "./canvasUi";
 
 /**
  * Nodes handed to xyflow at once, at most: more than this wait for the next frames, nearest the
@@ -168,28 +169,36 @@ function useNextSlice(
   }, [waiting, ids, set, latest]);
 }
 
+const count = (x: number) => x.toLocaleString("en-US");
+
+/** A line over the canvas with a bar that sweeps: for work whose share done is unknown. */
+function Pending({ text, testId }: { text: string; testId: string }) {
+  return (
+    <div className="mount-progress reading" role="status" data-testid={testId}>
+      <span>{text}</span>
+      <div className="mount-bar" aria-hidden="true">
+        <div />
+      </div>
+    </div>
+  );
+}
+
 /**
  * Over the canvas while a big file opens: "Opening big.json…" while it is read and checked, then
- * "Opening… 2,400 / 5,000 nodes" while its nodes are handed in.
+ * "Opening… 2,400 / 5,000 nodes" while its nodes are handed in; "Arranging 5,000 nodes…" while
+ * ELK lays the graph out in its worker.
  */
 export function MountProgress({ progress }: { progress: { done: number; total: number } | null }) {
   const file = useOpeningFile(useEditorInstance());
-  if (!progress && file)
-    return (
-      <div className="mount-progress reading" role="status" data-testid="file-opening">
-        <span>Opening {file}…</span>
-        <div className="mount-bar" aria-hidden="true">
-          <div />
-        </div>
-      </div>
-    );
+  const arranging = useCanvasUi((s) => s.arranging);
+  if (!progress && file) return <Pending text={`Opening ${file}…`} testId="file-opening" />;
+  if (!progress && arranging) return <Pending text={`Arranging ${count(arranging)} nodes…`} testId="arranging" />;
   if (!progress) return null;
   const { done, total } = progress;
-  const n = (x: number) => x.toLocaleString("en-US");
   return (
     <div className="mount-progress" role="status" data-testid="mount-progress">
       <span>
-        Opening… {n(done)} / {n(total)} nodes
+        Opening… {count(done)} / {count(total)} nodes
       </span>
       <div className="mount-bar" aria-hidden="true">
         <div style={{ width: `${(100 * done) / total}%` }} />
