@@ -2,13 +2,15 @@
  * Opening a file at the loader's node cap (IMP-05, docs/reliability-cases.md): the longest main-thread
  * task (PerformanceObserver longtask; none = 0, nothing over 50 ms) from dropping the file until
  * the editor asks whether to replace the unsaved work, i.e. while the file is read and checked.
- * Twice: a workflow file, and a PNG whose metadata carries the same workflow. What follows
- * Continue (drawing 5,000 nodes) is the editor section's "the loader's cap" figure.
+ * Twice: a workflow file, and a PNG whose metadata carries the same workflow. Then Continue, and
+ * the longest task until the graph is drawn and settled (every node handed to xyflow, Run's
+ * verdict in) and 1 s more: the issue's "opening the 5,000-node file" budget, ≤ 100 ms.
  * Baseline: `JSON.parse` of the same text on the page's main thread, in the same page: what
  * reading the file would block for if the editor did it there. The worker parses and checks; what
  * is left on the main thread is receiving its answer (a structured clone of the document, which a
  * CPU profile showed as the one long task, 55–100 ms, in the worker's `onmessage`).
  */
+import { loadavg } from "node:os";
 import type { Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { DEFAULT_LOAD_LIMITS, serializeWorkflow } from "../../src/graph";
@@ -20,6 +22,8 @@ import { median, type BenchOptions, type BudgetCheck } from "./harness";
 
 /** The figure IMP-05 promises: no task longer than this while a file is read and checked. */
 const LONGEST_TASK_BUDGET_MS = 200;
+/** Drawing the file once it is read: no task longer than this (docs/benchmarks.md#opening-the-5000-node-file). */
+const DRAWING_BUDGET_MS = 100;
 
 type Kind = "workflow" | "png";
 
@@ -69,6 +73,28 @@ async function longestWhileOpening(page: Page, kind: Kind): Promise<number> {
   });
 }
 
+/** Continue, then the longest task until the graph is drawn and settled, and 1 s more. */
+async function longestWhileDrawing(page: Page): Promise<number> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __lt: number[] };
+    w.__lt = [];
+    new PerformanceObserver((l) => w.__lt.push(...l.getEntries().map((e) => e.duration))).observe({
+      type: "longtask",
+    });
+  });
+  await page.getByTestId("confirm-replace").click();
+  await page.waitForFunction(
+    () =>
+      document.querySelector('.react-flow__node[data-id="base_model-0"]') &&
+      !document.querySelector('[data-testid="mount-progress"]') &&
+      !document.querySelector("[data-run-button]")?.getAttribute("aria-label")?.includes("still being checked"),
+    undefined,
+    { timeout: 300_000, polling: 100 },
+  );
+  await page.waitForTimeout(1000);
+  return page.evaluate(() => Math.max(0, ...(window as unknown as { __lt: number[] }).__lt));
+}
+
 /** The same text parsed on the main thread, timed in the page. */
 function parseHere(page: Page): Promise<number> {
   return page.evaluate(() => {
@@ -87,8 +113,9 @@ async function oneRun(url: string, kind: Kind, text: string, png: Uint8Array) {
     await stage(b.page, kind, text, png);
     const ours = await longestWhileOpening(b.page, kind);
     const base = await parseHere(b.page);
+    const drawing = await longestWhileDrawing(b.page);
     if (b.errors.length) throw new Error(`page errors: ${b.errors.join("; ")}`);
-    return { ours, base };
+    return { ours, base, drawing };
   } finally {
     await b.close();
   }
@@ -111,13 +138,16 @@ export async function openSection(opts: BenchOptions): Promise<BudgetCheck[]> {
     for (const kind of ["workflow", "png"] as const) {
       const ours: number[] = [];
       const base: number[] = [];
+      const drawing: number[] = [];
       for (let r = 0; r < runs; r++) {
+        const load = loadavg()[0].toFixed(1);
         const s = await oneRun(srv.url, kind, text, written.bytes);
         console.log(
-          `  ${kind} run ${r + 1}: longest task ${s.ours.toFixed(0)} ms, JSON.parse here ${s.base.toFixed(0)} ms`,
+          `  ${kind} run ${r + 1}: longest task ${s.ours.toFixed(0)} ms, JSON.parse here ${s.base.toFixed(0)} ms; drawing it: longest task ${s.drawing.toFixed(0)} ms (load ${load} → ${loadavg()[0].toFixed(1)})`,
         );
         ours.push(s.ours);
         base.push(s.base);
+        drawing.push(s.drawing);
       }
       const o = median(ours);
       const b = median(base);
@@ -128,6 +158,13 @@ export async function openSection(opts: BenchOptions): Promise<BudgetCheck[]> {
         ratio: `×${(o / b).toFixed(2)}`,
         budget: `≤ ${LONGEST_TASK_BUDGET_MS} ms`,
         pass: o <= LONGEST_TASK_BUDGET_MS,
+      });
+      const d = median(drawing);
+      checks.push({
+        label: `${DEFAULT_LOAD_LIMITS.maxNodes} nodes, ${kind === "png" ? "from a PNG" : "a workflow file"}: longest task from Continue until drawn and settled`,
+        actual: `${d.toFixed(0)} ms`,
+        budget: `≤ ${DRAWING_BUDGET_MS} ms`,
+        pass: d <= DRAWING_BUDGET_MS,
       });
     }
   } finally {

@@ -8,7 +8,7 @@ import { arrangeDocument } from "../../src/editor/flow/arrange";
 import { canvasUiOf } from "../../src/editor/flow/canvasUi";
 import { generatePipeline } from "../bench/compile";
 
-const SIZE = 60;
+const SIZE = 30;
 const editorWith = () => createEditor({ registry, makeId: counterIds(), document: generatePipeline(SIZE) });
 const positions = (nodes: readonly { id: string; position: { x: number; y: number } }[]) =>
   Object.fromEntries(nodes.map((n) => [n.id, n.position]));
