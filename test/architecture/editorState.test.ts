@@ -13,6 +13,7 @@ const ALLOWED: Record<string, string> = {
   "src/editor/main.tsx:editor": "the page's entry point: it makes the page's one editor and renders it",
   "src/editor/store/nodeIndex.ts:indexes": "memo of a pure function, keyed by an immutable node array",
   "src/editor/fields/relevance.ts:keys": "memo of a pure function, keyed by an immutable edge array",
+  "src/editor/fields/relevance.ts:wiredInputs": "memo of a pure function, keyed by an immutable edge array",
   "src/editor/fields/relevance.ts:rulesOf": "memo of a pure function, keyed by a (frozen) node definition",
   "src/editor/teach/NodeStripsView.tsx:ancestorsCache": "memo of a pure function, keyed by an immutable edge array",
   "src/editor/run/useRunDiagnostics.ts:cache": "memo of a pure function, keyed by immutable run lists and results",

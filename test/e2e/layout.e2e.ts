@@ -2,7 +2,7 @@
 // the import uses, fed with the sizes the editor really drew.
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { dragBetween, node, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { dragBetween, node, nodeIds, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
 const suite = setupServerAndBrowser();
 
@@ -36,15 +36,33 @@ const overlapping = async (page: Page) => {
 };
 
 describe("layout", () => {
-  it("Ctrl+Shift+L lays a piled-up pipeline out left to right with no overlapping nodes", async (ctx) => {
+  it("Ctrl+Shift+L lays a piled-up pipeline out left to right with no overlapping nodes, with ELK in a worker", async (ctx) => {
     const { page, context, errors } = await suite.open();
     shootOnFailure(ctx, () => page);
     // Pile the Sampler onto the Base model by its title bar.
     await dragBetween(page, node(page, "sampler").locator(".node-head"), node(page, "base").locator(".node-head"));
     await expect.poll(() => overlapping(page)).not.toEqual([]);
     await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+    const workers: string[] = [];
+    page.on("worker", (w) => workers.push(w.url()));
+    const count = (await nodeIds(page)).length;
+    // Every line the canvas shows, however briefly (ELK takes a moment on a few nodes).
+    await page.evaluate(() => {
+      const w = window as unknown as { __said: string[] };
+      w.__said = [];
+      new MutationObserver(() => {
+        const line = document.querySelector('[data-testid="arranging"]')?.textContent;
+        if (line && !w.__said.includes(line)) w.__said.push(line);
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
     await page.keyboard.press("Control+Shift+L");
     await expect.poll(() => overlapping(page)).toEqual([]);
+    // ELK ran in a worker (seconds at 5,000 nodes), and the canvas said so meanwhile.
+    expect(workers.join(", ")).toMatch(/arrangeWorker/);
+    expect(await page.evaluate(() => (window as unknown as { __said: string[] }).__said)).toEqual([
+      `Arranging ${count} nodes…`,
+    ]);
+    await page.getByTestId("arranging").waitFor({ state: "detached" });
     const at = Object.fromEntries((await rects(page)).map((r) => [r.id, r]));
     expect(at.base.x).toBeLessThan(at.sampler.x);
     expect(errors).toEqual([]);

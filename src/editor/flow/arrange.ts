@@ -1,7 +1,7 @@
 import type { ElkNode } from "elkjs/lib/elk-api";
 import { estimateNodeSize, type WorkflowDocument, type WorkflowNode } from "../../graph";
 import { elkHere, layoutDocument } from "../engine";
-import type { Editor } from "../store/editor";
+import { definePart, type Editor } from "../store/editor";
 import { canvasUiOf } from "./canvasUi";
 import { canvasViewOf } from "./view";
 import type { ArrangeReply } from "./arrangeWorker";
@@ -56,8 +56,8 @@ function samePlaces(a: readonly WorkflowNode[], b: readonly WorkflowNode[]): boo
   return a === b || (a.length === b.length && a.every((n, i) => n.id === b[i].id && n.position === b[i].position));
 }
 
-/** Each editor's arrange in progress: a newer one stops it. */
-const running = new WeakMap<Editor, AbortController>();
+/** This editor's arrange in progress: a newer one stops it. */
+const arrangePart = definePart("arrange", () => ({ running: null as AbortController | null }));
 
 /**
  * Lays the document out (one undo step) with ELK off the main thread; the canvas says
@@ -68,9 +68,9 @@ const running = new WeakMap<Editor, AbortController>();
 export async function arrangeDocument(editor: Editor): Promise<WorkflowDocument | null> {
   const { store } = editor;
   const ui = canvasUiOf(editor);
-  running.get(editor)?.abort();
-  const stop = new AbortController();
-  running.set(editor, stop);
+  const part = editor.part(arrangePart);
+  part.running?.abort();
+  const stop = (part.running = new AbortController());
   const doc = store.getState().view;
   const view = canvasViewOf(editor);
   ui.set({ arranging: doc.nodes.length });
@@ -87,8 +87,8 @@ export async function arrangeDocument(editor: Editor): Promise<WorkflowDocument 
     if (stop.signal.aborted) return null;
     throw e;
   } finally {
-    if (running.get(editor) === stop) {
-      running.delete(editor);
+    if (part.running === stop) {
+      part.running = null;
       ui.set({ arranging: null });
     }
   }
