@@ -116,14 +116,20 @@ async function titlesDrawnWhileMoving(page: Page) {
         };
         const [x0, y0, k0] = parse(vp);
         const [x1, y1, k1] = parse(document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform);
-        const ctx = canvas.getContext("2d")!;
-        const dpr = devicePixelRatio;
+        // While zooming, the view is a shot of the canvas scaled by CSS (farCache.ts createZoomShot).
+        const shot = document.querySelector<HTMLCanvasElement>('[data-testid="far-shot"]');
+        const shown = shot && shot.style.display !== "none" ? shot : canvas;
+        const ctx = shown.getContext("2d")!;
+        const pane = document.querySelector(".react-flow")!.getBoundingClientRect();
+        const r = shown.getBoundingClientRect();
+        const sx = shown.width / r.width;
+        const sy = shown.height / r.height;
         // Bright pixels in each label's title strip, mapped to where its node is now.
         const lit = before.map((b) => {
-          const x = ((b.x - x0) / k0) * k1 + x1;
-          const y = ((b.y - y0) / k0) * k1 + y1;
+          const x = ((b.x - x0) / k0) * k1 + x1 - (r.left - pane.left);
+          const y = ((b.y - y0) / k0) * k1 + y1 - (r.top - pane.top);
           const w = Math.max(1, Math.min((b.w * k1) / k0, 80));
-          const px = ctx.getImageData(x * dpr, (y + 6) * dpr, w * dpr, 14 * dpr).data;
+          const px = ctx.getImageData(x * sx, (y + 6) * sy, w * sx, 14 * sy).data;
           let n = 0;
           for (let i = 0; i < px.length; i += 4) if (px[i] > 180 && px[i + 1] > 180 && px[i + 2] > 180) n++;
           return n;
@@ -138,6 +144,38 @@ async function titlesDrawnWhileMoving(page: Page) {
     return;
   }
   throw new Error("the view never read as moving on the frame after a wheel notch");
+}
+
+/**
+ * Two wheel notches, then, on the next frame: the far canvas is hidden and the zoom shot shows in
+ * its place, scaled by a CSS transform (no redraw for that notch); once the view rests, the far
+ * canvas is back and the shot hidden. Tried again when the view rested between the notches.
+ */
+async function zoomShownScaled(page: Page) {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const dy = attempt % 2 ? 100 : -100;
+    await page.mouse.wheel(0, dy);
+    // A frame between the notches: two notches in one frame are one step, drawn afresh.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.mouse.wheel(0, dy);
+    const seen = await page.evaluate(async () => {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const canvas = document.querySelector<HTMLElement>('[data-testid="far-canvas"]')!;
+      const shot = document.querySelector<HTMLElement>('[data-testid="far-shot"]');
+      return {
+        moving: canvas.dataset.moving,
+        hidden: canvas.style.visibility === "hidden",
+        shot: shot && shot.style.display !== "none" ? shot.style.transform : null,
+      };
+    });
+    if (seen.moving !== "1" || !seen.shot?.includes("scale")) continue;
+    expect(seen.hidden).toBe(true);
+    await labelled(page);
+    await expect.poll(() => page.getByTestId("far-shot").evaluate((el) => el.style.display)).toBe("none");
+    expect(await page.getByTestId("far-canvas").evaluate((el) => el.style.visibility)).toBe("");
+    return;
+  }
+  throw new Error("no frame showed the zoom shot scaled after two wheel notches");
 }
 
 /** Opens a generated pipeline of `n` real nodes, fitted: rows of 100, or of `columns` `rowPitch` apart. */
@@ -226,6 +264,7 @@ describe("zooming with the mouse wheel", () => {
     expectReadable(labels);
     await titlesDrawnWhileMoving(page);
     await expect.poll(() => page.locator(".far-label").count()).toBeGreaterThan(5);
+    await zoomShownScaled(page);
     await wheelUntil(page, -100, async () => (await zoom(page)) >= 0.5);
     await expect.poll(() => page.locator(".react-flow__node .node-body").count()).toBeGreaterThan(0);
     expect(await page.getByTestId("far-canvas").count()).toBe(0);

@@ -1,9 +1,13 @@
 // Opening and selecting in big graphs: the loader's reply in parts, and the rectangle selection
 // read from the layout rather than from the nodes xyflow holds.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 import { inParts, joinParts, PART_SIZE } from "../../src/editor/load/parts";
 import type { LoadReply } from "../../src/editor/load/loadWorker";
+import { answer, type LoadRequest } from "../../src/editor/load/loadJob";
+import { detectIncomingOffThread, loadWorkflowFile } from "../../src/editor/load/loadOffThread";
+import { loadWorkflowBlob, serializeWorkflow } from "../../src/graph";
+import { registry } from "../../nodes";
 import { selectedByRect } from "../../src/editor/flow/rectSelect";
 import { bareGeometry, chainWires } from "./farGeometry.helpers";
 import { generatePipeline } from "../bench/compile";
@@ -32,10 +36,57 @@ describe("the loader's reply in parts", () => {
     );
   });
 
+  it("a workflow told apart and read in one job arrives whole, with what it was told to be", () => {
+    const document = generatePipeline(1200);
+    const reply: LoadReply = {
+      incoming: { kind: "workflow", warnings: [] },
+      result: { ok: true, document, warnings: [], fromVersion: 4 },
+    };
+    expect(inParts(reply).length).toBe(4);
+    expect(sent(reply)).toEqual(reply);
+  });
+
   it("refusals and other replies go as they are", () => {
     const refused: LoadReply = { result: { ok: false, errors: [{ code: "x", path: "$", message: "no" }] as never } };
     expect(inParts(refused)).toEqual([refused]);
     expect(inParts({ failure: "boom" })).toEqual([{ failure: "boom" }]);
+  });
+});
+
+/** The loader worker, run in this process: each one started is counted. */
+class CountedWorker {
+  static started = 0;
+  onmessage: ((e: { data: LoadReply }) => void) | null = null;
+  onerror: unknown = null;
+  constructor() {
+    CountedWorker.started++;
+  }
+  postMessage(job: LoadRequest) {
+    void answer(job).then((r) => {
+      for (const m of inParts(r)) this.onmessage?.({ data: structuredClone(m) });
+    });
+  }
+  terminate() {}
+}
+
+describe("a workflow dropped through the import door", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("is told apart, read and checked in one worker job; the open that follows starts none", async () => {
+    vi.stubGlobal("Worker", CountedWorker);
+    CountedWorker.started = 0;
+    const file = new File([serializeWorkflow(generatePipeline(700))], "big.lora-graph.json");
+    expect((await detectIncomingOffThread(file, true)).kind).toBe("workflow");
+    const opened = await loadWorkflowFile(file, registry);
+    expect(CountedWorker.started).toBe(1);
+    expect(opened).toEqual(await loadWorkflowBlob(file, registry));
+    // Taken once: opening the same file again reads it again.
+    await loadWorkflowFile(file, registry);
+    expect(CountedWorker.started).toBe(2);
+    // Without `open` (telling alone), the open reads it in a worker of its own.
+    await detectIncomingOffThread(file);
+    await loadWorkflowFile(file, registry);
+    expect(CountedWorker.started).toBe(4);
   });
 });
 

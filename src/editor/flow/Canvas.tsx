@@ -1,6 +1,7 @@
-import { Suspense, useCallback, useEffect, useRef, type RefObject } from "react";
+import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { ReactFlow, useStore, useStoreApi, type Edge } from "@xyflow/react";
 import { useEditor, useEditorInstance } from "../store/react";
+import { useOpeningFile } from "../store/importDoor";
 import type { GraphFlowNode } from "./derive";
 import { LOD_ZOOM, TITLE_READABLE_ZOOM } from "./zoom";
 import { GraphEdgeSlot, GraphNodeSlot, WireLayerSlot } from "./drawnSlots";
@@ -16,7 +17,7 @@ import { Breadcrumb, MakeComponentDialog, useInstanceDoubleClick } from "../comp
 import { VersionDialogs } from "../components/versionUi";
 import "./comforts.css";
 import { useSettleLayout } from "./settle";
-import { lazyPart } from "../lazy";
+import { onDemand } from "../lazy";
 import { GroupsLayer } from "./Groups";
 import { DotGrid } from "./DotGrid";
 import { MIN_ZOOM } from "./fit";
@@ -26,7 +27,7 @@ import { useKeepRunInView } from "./keepInView";
 import { useRectSelection } from "./rectSelect";
 
 /** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled, then kept (its geometry with it). */
-const FarLayer = lazyPart(() => import("./FarLayer").then((m) => ({ default: m.FarLayer })));
+const farLayer = onDemand(() => import("./FarLayer"));
 
 /** Built once: a new object per render would make xyflow remount every node. */
 const nodeTypes = { graph: GraphNodeSlot };
@@ -54,9 +55,7 @@ export function Canvas() {
   useRectSelection(culled);
   useKeepRunInView(canvasRef);
   useZoomType(canvasRef);
-  useEffect(() => {
-    if (culled) void FarLayer.preload().catch(() => undefined);
-  }, [culled]);
+  const FarLayer = useFarLayer(culled);
   useSettleLayout();
   const wires = useWiring();
   const { onDoubleClick, onDragOver, onDragLeave, onDrop, openPaletteAtCenter } = useDropHandlers(canvasRef);
@@ -122,11 +121,7 @@ export function Canvas() {
         <DotGrid />
         <GroupsLayer />
         {near && <WireLayerSlot near={near} />}
-        {culled && (
-          <Suspense fallback={null}>
-            <FarLayer active={onCanvas} />
-          </Suspense>
-        )}
+        {culled && FarLayer && <FarLayer active={onCanvas} />}
         <CanvasControls empty={empty} />
       </ReactFlow>
       {empty && <EmptyCanvas onAddNode={openPaletteAtCenter} />}
@@ -139,6 +134,27 @@ export function Canvas() {
       <VersionDialogs />
     </div>
   );
+}
+
+/**
+ * FarLayer, once its chunk is here: fetched when a big file starts opening (named over the canvas
+ * while it is read, so the fetch runs beside the loader) or a graph is big enough to be culled.
+ * Not through React.lazy and Suspense: React holds a Suspense boundary's reveal back for 300 ms,
+ * which was a third of the first render of a 1,000-node graph opened fitted.
+ */
+function useFarLayer(culled: boolean) {
+  const opening = !!useOpeningFile(useEditorInstance());
+  const [mod, setMod] = useState(farLayer.current);
+  useEffect(() => {
+    if (mod || !(culled || opening)) return;
+    let live = true;
+    farLayer.load().then(
+      (m) => live && setMod(m),
+      () => undefined,
+    );
+    return () => void (live = false);
+  }, [mod, culled, opening]);
+  return mod?.FarLayer ?? null;
 }
 
 /**

@@ -59,6 +59,7 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
     [g, selection],
   );
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const hostRef = useRef<HTMLDivElement>(null);
   const moved = useRef(new Map<number, XY>());
   const { frames, groupDrag } = useFrames();
   const [labels, setLabels] = useState<Labels | null>(null);
@@ -81,7 +82,7 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
     const onScreen = nodesOnScreen(g, t, { width, height }, at);
     const fits = onScreen.length <= MAX_LABELS && onScreen.some((i) => g.rects[i * 4 + 2] * t[2] >= LABEL_MIN_WIDTH);
     const still = performance.now() - lastMove.current >= LABEL_REST_MS;
-    bitmap.show(ctx, g, t, { width, height }, selected, at, frames, fits && !still, still);
+    bitmap.show(ctx, g, t, { width, height }, selected, at, frames, fits && !still, still, hostRef.current);
     canvas.dataset.drawn = String(onScreen.length);
     canvas.dataset.total = String(g.ids.length);
     canvas.dataset.moving = still ? "0" : "1";
@@ -121,7 +122,7 @@ function ActiveFarLayer({ g }: { g: FarGeometry }) {
 
   const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
   return (
-    <div className="far-layer">
+    <div className="far-layer" ref={hostRef}>
       <canvas
         ref={canvasRef}
         data-testid="far-canvas"
@@ -292,6 +293,7 @@ function useBitmap() {
         frames: FarFrames,
         withTitles: boolean,
         still: boolean,
+        host: HTMLElement | null,
       ) {
         const titles = withTitles ? titleWidths(g) : null;
         const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
@@ -299,16 +301,19 @@ function useBitmap() {
         const same = drawn?.key === key && drawn.g === g && drawn.selected === selected && drawn.frames === frames;
         // Only a pan is worth a bitmap: a zoom, a moved node or a first drawing draws the view alone.
         const pan = !!last && last[2] === t[2] && (last[0] !== t[0] || last[1] !== t[1]);
-        const zooming = (!!last && last[2] !== t[2]) || (still && zoomShot.isScaled());
+        const zooming = !!last && last[2] !== t[2] && !still;
         last = [...t];
         ctx.setTransform(1, 0, 0, 1, 0, 0);
-        if (zooming) {
+        const main = ctx.canvas;
+        if (zooming && host) {
           const what = { key, g, selected, frames };
-          if (!still && zoomShot.scaled(ctx, what, t, size, dpr)) return;
-          return zoomShot.draw(ctx, what, t, size, dpr, (c, tt, ss) =>
+          if (zoomShot.scaled(main, what, t, size)) return;
+          return zoomShot.draw(host, main, what, t, size, dpr, (c, tt, ss) =>
             drawFar(c, g, tt, ss, selected, moved, frames, titles),
           );
         }
+        // At rest, and on a pan, the far canvas itself is drawn.
+        zoomShot.hide(main);
         if (!same && !pan) return void drawFar(ctx, g, t, size, selected, moved, frames, titles);
         const bounds = same ? drawn!.bounds : withFrames(farBounds(g, moved), framesBounds(frames, t[2]));
         ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);

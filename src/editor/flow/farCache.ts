@@ -127,27 +127,32 @@ const ZOOM_MARGIN = 0.2;
 
 /**
  * Wheel zoom on the far canvas: a full drawing of 5,000 nodes and their wires costs a
- * software-rendered frame ~100 ms, scaling the last one a few ms. So a zoom frame draws the view
- * and a margin past it once, and the next frames show that drawing scaled about the same graph
- * point, until the zoom has moved ZOOM_REUSE from it (blur, or a margin run out); the view at rest
- * is drawn afresh. The drawing is only of the view and its margin: scaling a bitmap of four screens
+ * software-rendered frame ~100 ms. So a zoom frame draws the view and a margin past it once, onto
+ * its own canvas in the page (the shot, `host`'s child, shown in place of the far canvas), and the
+ * next frames only give that canvas a CSS transform that scales it about the same graph point,
+ * until the zoom has moved ZOOM_REUSE from it (blur, or a margin run out); the view at rest is
+ * drawn on the far canvas again (`hide`). The shot has its own compositor layer (will-change), so
+ * such a frame draws nothing: the compositor scales the layer's tiles, rasterised once. Scaling
+ * the shot into the far canvas with drawImage instead cost each frame a full-canvas scaled copy
+ * and the far canvas's upload. The shot is of the view alone: scaling a bitmap of four screens
  * (the pan bitmap) cost more than drawing the view.
  */
 export function createZoomShot() {
   let shot: HTMLCanvasElement | null = null;
-  let at: { t: Transform; what: Drawn } | null = null;
-  let scaledLast = false;
+  let at: { t: Transform; what: Drawn; size: { width: number; height: number } } | null = null;
+  let shown: HTMLCanvasElement | null = null;
+  const show = (shot: HTMLCanvasElement, main: HTMLCanvasElement, transform: string) => {
+    shot.style.transform = transform;
+    if (shown === main) return;
+    shot.style.display = "";
+    main.style.visibility = "hidden";
+    shown = main;
+  };
   return {
-    isScaled: () => scaledLast,
-    /** Shows the last drawing scaled to `t`, when it still serves; false when a full drawing is needed. */
-    scaled(
-      ctx: CanvasRenderingContext2D,
-      what: Drawn,
-      t: Transform,
-      size: { width: number; height: number },
-      dpr: number,
-    ): boolean {
+    /** Shows the last shot scaled to `t` in place of `main`, when it still serves; false when a full drawing is needed. */
+    scaled(main: HTMLCanvasElement, what: Drawn, t: Transform, size: { width: number; height: number }): boolean {
       if (!shot || !at || !sameDrawn(at.what, what)) return false;
+      if (at.size.width !== size.width || at.size.height !== size.height) return false;
       const s = t[2] / at.t[2];
       if (s > ZOOM_REUSE || s < 1 / ZOOM_REUSE) return false;
       const mx = Math.round(size.width * ZOOM_MARGIN);
@@ -158,14 +163,13 @@ export function createZoomShot() {
       const w = (size.width + 2 * mx) * s;
       const h = (size.height + 2 * my) * s;
       if (x > 0 || y > 0 || x + w < size.width || y + h < size.height) return false;
-      ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-      ctx.drawImage(shot, x * dpr, y * dpr, w * dpr, h * dpr);
-      scaledLast = true;
+      show(shot, main, `translate(${x}px, ${y}px) scale(${s})`);
       return true;
     },
-    /** Draws the view at `t` and a margin past it onto the shot (with `paint`), and shows it. */
+    /** Draws the view at `t` and a margin past it onto the shot (with `paint`), and shows it in place of `main`. */
     draw(
-      ctx: CanvasRenderingContext2D,
+      host: HTMLElement,
+      main: HTMLCanvasElement,
       what: Drawn,
       t: Transform,
       size: { width: number; height: number },
@@ -174,21 +178,39 @@ export function createZoomShot() {
     ): void {
       const mx = Math.round(size.width * ZOOM_MARGIN);
       const my = Math.round(size.height * ZOOM_MARGIN);
-      shot ??= document.createElement("canvas");
+      shot ??= createShotCanvas();
+      if (shot.parentElement !== host) host.insertBefore(shot, main.nextSibling);
       const w = Math.ceil((size.width + 2 * mx) * dpr);
       const h = Math.ceil((size.height + 2 * my) * dpr);
       if (shot.width !== w || shot.height !== h) {
         shot.width = w;
         shot.height = h;
+        shot.style.width = `${size.width + 2 * mx}px`;
+        shot.style.height = `${size.height + 2 * my}px`;
       }
       const c = shot.getContext("2d");
-      scaledLast = false;
       if (!c) return;
       c.setTransform(1, 0, 0, 1, 0, 0);
       paint(c, [t[0] + mx, t[1] + my, t[2]], { width: size.width + 2 * mx, height: size.height + 2 * my });
-      at = { t: [...t], what };
-      ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-      ctx.drawImage(shot, -mx * dpr, -my * dpr);
+      at = { t: [...t], what, size: { ...size } };
+      show(shot, main, `translate(${-mx}px, ${-my}px)`);
+    },
+    /** Shows `main` again, which the caller draws: the shot is hidden. */
+    hide(main: HTMLCanvasElement) {
+      if (!shown) return;
+      if (shot) shot.style.display = "none";
+      shown.style.visibility = "";
+      if (shown !== main) main.style.visibility = "";
+      shown = null;
     },
   };
+}
+
+/** The shot's canvas: at the far canvas's top left, scaled from there, on a layer of its own. */
+function createShotCanvas(): HTMLCanvasElement {
+  const el = document.createElement("canvas");
+  el.dataset.testid = "far-shot";
+  el.className = "far-shot";
+  el.style.display = "none";
+  return el;
 }

@@ -34,18 +34,17 @@ export type ImportOutcome = { ok: true; report?: ImportReport } | { ok: false; e
 export async function importInto(editor: Editor, source: ImportSource): Promise<ImportOutcome> {
   try {
     const from = "file" in source ? source.file.name || "the file" : "pasted text";
-    let found: Incoming;
-    if ("file" in source) {
-      if (source.file.size > MAX_IMPORT_BYTES)
-        return {
-          ok: false,
-          error: `${from} is too large to import (${Math.round(source.file.size / 1048576)} MB; the limit is 64 MB)`,
-        };
-      found = await detectIncomingOffThread(source.file);
-    } else found = await detectIncomingOffThread(new Blob([source.text]));
+    if ("file" in source && source.file.size > MAX_IMPORT_BYTES)
+      return {
+        ok: false,
+        error: `${from} is too large to import (${Math.round(source.file.size / 1048576)} MB; the limit is 64 MB)`,
+      };
+    const file = "file" in source ? source.file : new File([source.text], "pasted workflow.json");
+    // A workflow is read and checked in the same worker job, for openWorkflow below.
+    const found: Incoming = await detectIncomingOffThread(file, true);
     // A .json file that is nothing known goes to the workflow loader, which says what is wrong where.
     const broken = found.kind === "unknown" && "file" in source && !found.image && /\.json$/i.test(from);
-    if (found.kind === "workflow" || broken) return openWorkflow(editor, source, found.image !== undefined);
+    if (found.kind === "workflow" || broken) return openWorkflow(editor, file, found.image !== undefined);
     if (found.kind === "unknown")
       return {
         ok: false,
@@ -118,8 +117,7 @@ function withAliases(editor: Editor, foreign: ForeignRequest): ForeignRequest {
 }
 
 /** A lora-graph workflow (file or image): the file path, with its worker, checks and repair report. */
-async function openWorkflow(editor: Editor, source: ImportSource, image: boolean): Promise<ImportOutcome> {
-  const file = "file" in source ? source.file : new File([source.text], "pasted workflow.json");
+async function openWorkflow(editor: Editor, file: File, image: boolean): Promise<ImportOutcome> {
   if (image) await openDroppedImage(editor, file);
   else if (!(await openBlob(editor, file))) return { ok: false, error: "Cancelled", cancelled: true };
   importReportOf(editor).set({ report: null });

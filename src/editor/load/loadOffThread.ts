@@ -17,13 +17,24 @@ import type { Incoming } from "../../interop/incoming";
 import type { LoadReply, LoadRequest } from "./loadWorker";
 import { joinParts } from "./parts";
 
+/**
+ * Files the import door has already read and checked while telling what they are
+ * (`detectIncomingOffThread` with `open`), until `loadWorkflowFile` takes them.
+ */
+const readAhead = new WeakMap<Blob, LoadResult>();
+
 export async function loadWorkflowFile(file: Blob, registry: Registry): Promise<LoadResult> {
+  const early = registry === catalogue ? readAhead.get(file) : undefined;
+  if (early) {
+    readAhead.delete(file);
+    return early;
+  }
   const here = () => loadWorkflowBlob(file, registry);
   // Refusing by size needs no worker.
   if (file.size > DEFAULT_LOAD_LIMITS.maxBytes) return here();
   const reply = await inWorker({ file }, registry);
   if (!reply) return here();
-  if ("result" in reply) return reply.result;
+  if ("result" in reply && reply.result) return reply.result;
   return {
     ok: false,
     errors: [
@@ -48,10 +59,16 @@ export async function workflowFromImageFile(bytes: Uint8Array, registry: Registr
 /**
  * What a dropped or pasted thing is (`detectIncoming`), off the main thread: telling a workflow
  * from a request means parsing the whole JSON, ~300 ms for a 5,000-node file on a busy machine.
+ * With `open`, a workflow is also read and checked there, for the `loadWorkflowFile(input)` that
+ * follows.
  */
-export async function detectIncomingOffThread(input: Blob): Promise<Incoming> {
-  const reply = await inWorker({ detect: input }, catalogue);
-  if (reply && "incoming" in reply) return reply.incoming;
+export async function detectIncomingOffThread(input: Blob, open = false): Promise<Incoming> {
+  const reply = await inWorker({ detect: input, open }, catalogue);
+  if (reply && "incoming" in reply) {
+    // The next step opens it (loadWorkflowFile): one worker start and one read, not two.
+    if (reply.result) readAhead.set(input, reply.result);
+    return reply.incoming;
+  }
   // The readers of other tools' formats are not part of the first load.
   const { detectIncoming } = await import("../../interop/incoming");
   return detectIncoming(new Uint8Array(await input.arrayBuffer()));
