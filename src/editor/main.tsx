@@ -36,7 +36,11 @@ const editor = createEditor({
 });
 
 // Paste and drops reach the import door through the editor; its code loads on first use.
-provideImportDoor(editor, (source) => import("./import/door").then((m) => m.importAndTell(editor, source)));
+provideImportDoor(
+  editor,
+  (source) => import("./import/door").then((m) => m.importAndTell(editor, source)),
+  () => import("./import/door"),
+);
 
 // Served by our server, the library lists and saves the workspace folder too (asked once, briefly).
 // Following it (or, without it, this browser's component library) is not in the first load's

@@ -12,7 +12,6 @@
  *
  * Which node type takes which file is its definition's `takesFile` hint: no type is named here.
  */
-import { detectIncoming } from "../../interop/incoming";
 import type { FileKind, NodeDefinition, XY } from "../../graph";
 import type { Editor } from "../store/editor";
 import { openImport } from "../store/importDoor";
@@ -126,6 +125,8 @@ function placeImage(editor: Editor, url: string, at: DropTarget, label?: string)
 
 async function dropImage(editor: Editor, file: File, at: DropTarget): Promise<void> {
   // An image another tool (or this one) made may carry its recipe: offer to open that instead.
+  // Loaded here, not with this module: a workflow file dropped goes to the door without it.
+  const { detectIncoming } = await import("../../interop/incoming");
   const found = detectIncoming(new Uint8Array(await file.arrayBuffer()));
   if (found.kind !== "unknown") {
     const what =

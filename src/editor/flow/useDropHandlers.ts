@@ -1,6 +1,8 @@
 import { useCallback, type DragEvent, type MouseEvent as ReactMouseEvent, type RefObject } from "react";
 import { useReactFlow } from "@xyflow/react";
 import { useEditorInstance } from "../store/react";
+import { warmImportDoor } from "../store/importDoor";
+import type { Editor } from "../store/editor";
 import { canvasViewOf } from "./view";
 import type { GraphFlowNode } from "./derive";
 import { placeNewNode } from "./place";
@@ -35,6 +37,15 @@ function dropTarget(el: Element | null): { nodeId?: string; port?: string; field
   return { nodeId: node.dataset.id, ...(port ? { port } : {}), ...(field ? { field } : {}) };
 }
 
+/**
+ * A file on its way: the drop's code and the import door's, fetched side by side while it is
+ * dragged over the canvas (each drop otherwise waited for one, then the other, then read the file).
+ */
+function warmDrop(editor: Editor) {
+  void import("../files/drop").catch(() => undefined);
+  warmImportDoor(editor);
+}
+
 /** What the sidebar puts on a dragged node type. */
 export const DND_MIME = "application/x-lora-graph-node";
 
@@ -66,6 +77,7 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
       const types = e.dataTransfer.types;
       if (!types.includes(DND_MIME) && !types.includes("Files") && !types.includes("text/uri-list")) return;
       e.preventDefault();
+      if (types.includes("Files")) warmDrop(editor);
       e.dataTransfer.dropEffect = "copy";
       // Over a wire the type fits, the wire lights up: dropping there puts the node into it.
       const type = draggedType(e.dataTransfer.types);
@@ -93,6 +105,7 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
         const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
         const place = (def: NodeDefinition) =>
           placeNewNode(def, at, store.getState().view.nodes, view.nodeSizes, flow, target.port ? "target" : undefined);
+        warmDrop(editor);
         void import("../files/drop").then(
           (m) => m.dropOnCanvas(editor, dropped, { ...target, place }),
           (err: unknown) => ui.toast(`The drop could not be used: ${(err as Error).message}`, "error", 6000),

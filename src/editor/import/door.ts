@@ -5,7 +5,7 @@
  * other tools' formats are not part of the first load.
  */
 import { componentRegistry, type Diagnostic, type WorkflowDocument } from "../../graph";
-import { subgraphsToComponents, type ComfyImport } from "../../interop/comfyui";
+import type { ComfyImport } from "../../interop/comfyui";
 import type { Incoming } from "../../interop/incoming";
 import { detectIncomingOffThread } from "../load/loadOffThread";
 import type { ForeignRequest } from "../../interop/foreign";
@@ -158,6 +158,8 @@ async function fromForeign(
   for (const d of r.diagnostics) if (!(d.code === "path-needed" && said.has(d.path))) notes.push(noteOf(d));
   // ComfyUI subgraphs become components once the request is a graph.
   if (!("subgraphs" in foreign)) return { document: r.document, notes };
+  // Only another tool's file needs it: a workflow dropped on the canvas opens without it.
+  const { subgraphsToComponents } = await import("../../interop/comfyui");
   const made = subgraphsToComponents(r.document, maps, foreign as ComfyImport, editor.registry);
   return { document: made.document, notes: [...notes, ...made.notes] };
 }

@@ -14,6 +14,8 @@ export type ImportDoor = (source: ImportSource) => Promise<void>;
 
 const importDoorPart = definePart("importDoor", () => ({
   open: null as ImportDoor | null,
+  /** Fetches the door's code ahead of its first use. */
+  warm: null as (() => Promise<unknown>) | null,
   /** The file being opened through the door, while it is read and checked (a big one takes seconds). */
   opening: createUiStore<{ file: string | null; epoch: number }>({ file: null, epoch: 0 }),
 }));
@@ -21,9 +23,22 @@ const importDoorPart = definePart("importDoor", () => ({
 /** From this size a file being opened is named over the canvas until it is in (or refused). */
 const NAMED_FROM_BYTES = 256 * 1024;
 
-/** Says what opens this editor's import door. */
-export function provideImportDoor(editor: Editor, open: ImportDoor): void {
-  editor.part(importDoorPart).open = open;
+/** Says what opens this editor's import door, and what fetches its code ahead (`warm`). */
+export function provideImportDoor(editor: Editor, open: ImportDoor, warm?: () => Promise<unknown>): void {
+  const part = editor.part(importDoorPart);
+  part.open = open;
+  part.warm = warm ?? null;
+}
+
+/**
+ * Fetches the door's code now, e.g. while a file is dragged over the canvas: otherwise the drop
+ * waits for it (and for the chunks it needs) before the file is even read.
+ */
+export function warmImportDoor(editor: Editor): void {
+  void editor
+    .part(importDoorPart)
+    .warm?.()
+    .catch(() => undefined);
 }
 
 /** Rejects only when the door cannot be reached (no door given, or its code failed to load). */
