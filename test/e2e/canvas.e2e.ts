@@ -13,6 +13,8 @@ import {
   dragBetween,
   handle,
   inside,
+  layoutProblems,
+  nodeScreenBoxes,
   node,
   nodeIds,
   overlaps,
@@ -617,14 +619,13 @@ async function toastCovers(page: Page): Promise<string[]> {
 describe("#5 the view stays where the user left it", () => {
   const transform = (page: Page) =>
     page.evaluate(() => document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform);
-  const sampler = (page: Page) => page.locator('.react-flow__node[data-id="sampler"]').boundingBox();
   const parse = (t: string) => {
     const m = /translate\(([-\d.e]+)px, ([-\d.e]+)px\) scale\(([-\d.e]+)\)/.exec(t)!;
     return { x: Number(m[1]), y: Number(m[2]), zoom: Number(m[3]) };
   };
 
   for (const size of SIZES) {
-    it(`at ${size.width}x${size.height}: Run pans (and zooms out no more than the Sampler needs) to show it whole with its result, clear of the drawer, the minimap and the toasts`, async (ctx) => {
+    it(`at ${size.width}x${size.height}: Run and the drawer move nothing; the fitted starter stays whole with its result, clear of the drawer, the minimap and the toasts`, async (ctx) => {
       const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await canvasSettled(page);
@@ -638,7 +639,11 @@ describe("#5 the view stays where the user left it", () => {
           return same;
         })
         .toBe(true);
-      const before = { vp: parse(last), sampler: (await sampler(page))! };
+      expect(await layoutProblems(page)).toEqual([]);
+      // Readable: nodes stay full nodes, not the far cards.
+      expect(parse(last).zoom).toBeGreaterThanOrEqual(0.44);
+      const before = await nodeScreenBoxes(page);
+      expect(before).toHaveLength(4);
       const drawer = page.getByRole("button", { name: /Runs/ });
       expect(await drawer.getAttribute("aria-expanded")).not.toBe("true");
       await page.locator("[data-run-button]").click();
@@ -647,17 +652,22 @@ describe("#5 the view stays where the user left it", () => {
       await expect
         .poll(() => preview.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0), { timeout: 20_000 })
         .toBe(true);
-      // Whatever covered the result (the drawer at 1280×720, the canvas's foot at 1440×900) is
-      // gone once the pan has ended.
-      await expect.poll(() => resultCovered(page), { timeout: 10_000 }).toEqual([]);
-      const after = { vp: parse(await transform(page)), sampler: (await sampler(page))! };
-      // No re-fit: the zoom stays, or drops by the few per cent that the Sampler's height needs,
-      // around the Sampler's middle.
-      expect(after.vp.zoom).toBeLessThanOrEqual(before.vp.zoom);
-      expect(after.vp.zoom).toBeGreaterThan(before.vp.zoom * 0.85);
-      const middle = (r: { x: number; width: number }) => r.x + r.width / 2;
-      expect(Math.abs(middle(after.sampler) - middle(before.sampler))).toBeLessThanOrEqual(2);
+      await viewStill(page);
+      // The graph did not move or zoom, and every node, the Sampler with its result, is whole above
+      // the drawer and clear of the minimap.
+      expect(await transform(page)).toBe(last);
+      expect(await nodeScreenBoxes(page)).toEqual(before);
+      expect(await layoutProblems(page)).toEqual([]);
+      expect(await resultCovered(page)).toEqual([]);
       await screenshot(page, `drawer-open-${size.width}x${size.height}`);
+      // Closing the drawer moves nothing either.
+      await drawer.click();
+      await expect.poll(() => drawer.getAttribute("aria-expanded")).toBe("false");
+      await viewStill(page);
+      expect(await transform(page)).toBe(last);
+      expect(await nodeScreenBoxes(page)).toEqual(before);
+      await drawer.click();
+      await expect.poll(() => drawer.getAttribute("aria-expanded")).toBe("true");
       // A toast sits below the inspector's body, not over it, and clear of the drawer and canvas.
       await selectNode(page, "sampler");
       const free = await emptyCanvasPoint(page);

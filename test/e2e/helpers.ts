@@ -98,6 +98,24 @@ export async function layoutProblems(page: Page, opts: { overlapping?: boolean }
   return problems;
 }
 
+/**
+ * Each node's box on screen, rounded, as "id x,y wxh" lines: a pan, a zoom or a re-fit changes
+ * them. The size of `growing` is left out (a Sampler's result preview makes it taller).
+ */
+export function nodeScreenBoxes(page: Page, growing = "sampler"): Promise<string[]> {
+  return page.$$eval(
+    ".react-flow__node",
+    (els, growing) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        const id = (e as HTMLElement).dataset.id!;
+        const at = `${id} ${Math.round(r.x)},${Math.round(r.y)}`;
+        return id === growing ? at : `${at} ${Math.round(r.width)}x${Math.round(r.height)}`;
+      }),
+    growing,
+  );
+}
+
 /** A point on the canvas pane that no node covers (top-right corner, away from the minimap). */
 export async function emptyCanvasPoint(page: Page): Promise<{ x: number; y: number }> {
   const box = (await page.locator(".react-flow__pane").boundingBox())!;

@@ -7,7 +7,7 @@ import { PNG } from "pngjs";
 import { mouseDrag, screenshot } from "../harness/browser";
 import { serializeWorkflow } from "../../src/graph";
 import { generatePipeline } from "../bench/compile";
-import { LAPTOP_SIZES, dropFile, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { LAPTOP_SIZES, dropFile, nodeScreenBoxes, setupServerAndBrowser, shootOnFailure } from "./helpers";
 
 const suite = setupServerAndBrowser();
 
@@ -386,7 +386,7 @@ describe("screenshots of fitted graphs", () => {
 
 describe("the runs drawer leaves a moved view alone", () => {
   for (const size of SIZES) {
-    it(`at ${size.width}x${size.height}: pan, then Run: every node stays where it was on screen`, async (ctx) => {
+    it(`at ${size.width}x${size.height}: pan, then Run, then close the drawer: every node stays where it was on screen`, async (ctx) => {
       const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await settled(page);
@@ -394,25 +394,24 @@ describe("the runs drawer leaves a moved view alone", () => {
       const from = { x: pane.x + pane.width - 80, y: pane.y + 30 };
       await mouseDrag(page, from, [{ x: from.x - 90, y: from.y + 40, steps: 8 }]);
       await settled(page);
-      // Where each node's corner is on screen, and the view's zoom: a re-fit would change both. Node
-      // sizes are left out, because the Sampler grows by its result preview after the run.
-      const positions = async () => [
+      // The view's zoom and each node's box on screen: a pan or a re-fit changes them.
+      const boxes = async () => [
         await page.locator(".react-flow__viewport").evaluate((el) => /scale\(([^)]+)\)/.exec(el.style.transform)?.[1]),
-        ...(await page.$$eval(".react-flow__node", (els) =>
-          els.map((e) => {
-            const r = e.getBoundingClientRect();
-            return `${(e as HTMLElement).dataset.id} ${Math.round(r.x)},${Math.round(r.y)}`;
-          }),
-        )),
+        ...(await nodeScreenBoxes(page)),
       ];
-      const before = await positions();
+      const before = await boxes();
       expect(before.length).toBeGreaterThan(1);
+      const drawer = page.getByRole("button", { name: /Runs/ });
       await page.locator("[data-run-button]").click();
-      await expect.poll(() => page.getByRole("button", { name: /Runs/ }).getAttribute("aria-expanded")).toBe("true");
-      await page.locator("[data-run-id]").first().waitFor();
+      await expect.poll(() => drawer.getAttribute("aria-expanded")).toBe("true");
+      await page.locator('[data-output-strip="sampler"][data-status="completed"]').waitFor({ timeout: 20_000 });
       await settled(page);
-      expect(await positions()).toEqual(before);
+      expect(await boxes()).toEqual(before);
       await screenshot(page, `lod-drawer-after-pan-${size.width}x${size.height}`);
+      await drawer.click();
+      await expect.poll(() => drawer.getAttribute("aria-expanded")).toBe("false");
+      await settled(page);
+      expect(await boxes()).toEqual(before);
       await context.close();
     });
   }

@@ -55,8 +55,7 @@ describe("results in the Sampler node", () => {
       shootOnFailure(ctx, () => page);
       await runBatchOf(page, 3);
       expect(await preview(page).locator(".result-count").innerText()).toBe("1 / 3");
-      // One image at a time, large: wider than the old 56 px thumbnails by far (at 1280×720 the
-      // view zooms out a little to show the whole Sampler above the runs drawer).
+      // One image at a time, large: wider than the old 56 px thumbnails by far.
       expect(await preview(page).locator("img").count()).toBe(1);
       expect((await preview(page).boundingBox())!.width).toBeGreaterThan(130);
       await screenshot(page, `result-preview-${size.width}x${size.height}`);

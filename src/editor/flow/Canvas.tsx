@@ -23,7 +23,6 @@ import { DotGrid } from "./DotGrid";
 import { MIN_ZOOM } from "./fit";
 import { MountProgress } from "./mountSlices";
 import { canvasUiOf } from "./canvasUi";
-import { useKeepRunInView } from "./keepInView";
 import { useRectSelection } from "./rectSelect";
 
 /** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled, then kept (its geometry with it). */
@@ -53,7 +52,6 @@ export function Canvas() {
   const { onMoveStart, onMoveEnd, defaultViewport, ready } = useViewportFit(canvasRef, culled, !!progress);
   useFocusReveal();
   useRectSelection(culled);
-  useKeepRunInView(canvasRef);
   useZoomType(canvasRef);
   const FarLayer = useFarLayer(culled);
   useSettleLayout();

@@ -1,6 +1,7 @@
 import { getViewportForBounds, type Edge, type Node, type ReactFlowInstance, type Rect } from "@xyflow/react";
 import type { CanvasView } from "./view";
 import { geometryBounds } from "./farGeometry";
+import { drawerOpenHeight } from "../run/drawerSize";
 
 /** The minimap's box (bottom-right of the canvas); fitting keeps the graph clear of it. */
 export const MINIMAP = { width: 150, height: 96, margin: 12 } as const;
@@ -43,7 +44,9 @@ const u = (n: number) => `${n}px` as const;
 const px = (p: Padding) => ({ top: u(p.top), right: u(p.right), bottom: u(p.bottom), left: u(p.left) });
 
 /**
- * Fits the whole graph (or `ids`) in the canvas, clear of the minimap and controls, at most 100%.
+ * Fits the whole graph (or `ids`) in the canvas, clear of the minimap and controls, at most 100%,
+ * and clear of the room the closed runs drawer takes when it opens (Run opens it): the drawer then
+ * covers no node, so neither opening nor closing it ever has to move the view.
  * A big graph's bounds come from its layout (CanvasView.layout): xyflow holds only the nodes near
  * the view.
  */
@@ -61,7 +64,9 @@ export function fitGraph<N extends Node>(
   const pane = el ? { width: el.clientWidth, height: el.clientHeight } : { width: innerWidth, height: innerHeight };
   const minimap = !!el?.querySelector(".react-flow__minimap");
   if (!opts.ids) view.fitted = true;
-  const padding = fitPadding(bounds, pane, minimap);
+  const room = drawerRoom(pane.height);
+  const padding = fitPadding(bounds, { width: pane.width, height: pane.height - room }, minimap);
+  padding.bottom += room;
   padding.top = Math.max(padding.top, overlayBottom(el));
   if (g || opts.now) {
     // xyflow's fitView waits until every node is measured, or until the next one is: a big graph
@@ -77,6 +82,18 @@ export function fitGraph<N extends Node>(
     maxZoom: FIT_MAX_ZOOM,
     duration: opts.duration,
   });
+}
+
+/**
+ * How much the canvas, `paneHeight` tall, shrinks when the closed runs drawer opens (0 while it is
+ * open). The minimap rides up with the canvas's foot, so the fit keeps clear of it there too.
+ */
+function drawerRoom(paneHeight: number): number {
+  const drawer = document.querySelector<HTMLElement>(".run-drawer");
+  if (!drawer || drawer.classList.contains("open")) return 0;
+  const room = drawerOpenHeight(innerHeight) - drawer.offsetHeight;
+  // A window too short for both: the graph gets most of the canvas, and the drawer covers its foot.
+  return Math.max(0, Math.min(room, paneHeight * 0.4));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Suspense, useState } from "react";
+import { Suspense, useState, useSyncExternalStore } from "react";
 import "./run.css";
 import { Icon } from "../kit/icons";
 import { lazyPart, whenIdle } from "../lazy";
@@ -6,10 +6,16 @@ import { useRunUiApi, useRunUi } from "./actions";
 import { useBackend, useProxy, useRunState } from "./runtime";
 import { foreignOrigin, proxyLabel } from "./settings";
 import { TERMINAL } from "./types";
+import { drawerOpenHeight } from "./drawerSize";
 
 // The rows only show in the open drawer (Run opens it): fetched when the page is idle.
 const RunRow = lazyPart(() => import("./RunRows").then((m) => ({ default: m.RunRow })));
 whenIdle(() => RunRow.preload());
+
+const onResize = (f: () => void) => {
+  addEventListener("resize", f);
+  return () => removeEventListener("resize", f);
+};
 
 export function RunDrawer() {
   const runUi = useRunUiApi();
@@ -21,8 +27,13 @@ export function RunDrawer() {
   const proxy = useProxy();
   const active = runs.filter((r) => !TERMINAL.has(r.status)).length;
   const [limit, setLimit] = useState(30);
+  const windowHeight = useSyncExternalStore(onResize, () => innerHeight);
   return (
-    <section className={`run-drawer ${open ? "open" : ""}`} aria-label="Runs">
+    <section
+      className={`run-drawer ${open ? "open" : ""}`}
+      aria-label="Runs"
+      style={open ? { height: drawerOpenHeight(windowHeight) } : undefined}
+    >
       <div className="run-drawer-head">
         <button className="toggle" aria-expanded={open} onClick={() => runUi.set({ drawer: !open })}>
           <span className="chev">{open ? "▾" : "▸"}</span> Runs
