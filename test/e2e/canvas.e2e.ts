@@ -309,12 +309,15 @@ async function add(page: Page, a: Addition): Promise<boolean> {
   return true;
 }
 
-/** Wire drops just left of, above and beside the starter Sampler's title (fractions of the canvas). */
+/**
+ * Wire drops around the fitted starter's Sampler (fractions of the canvas): beside its title, to
+ * its right, and below it. Its title bar spans about 0.59–0.80 across and 0.06–0.10 down.
+ */
 const NEAR_SAMPLER: Addition[] = [
-  { kind: "wire", pick: 0, fx: 0.6, fy: 0.4 },
-  { kind: "wire", pick: 1, fx: 0.8, fy: 0.5 },
-  { kind: "wire", pick: 0, fx: 0.62, fy: 0.28 },
-  { kind: "wire", pick: 1, fx: 0.86, fy: 0.64 },
+  { kind: "wire", pick: 0, fx: 0.9, fy: 0.12 },
+  { kind: "wire", pick: 1, fx: 0.88, fy: 0.3 },
+  { kind: "wire", pick: 0, fx: 0.7, fy: 0.75 },
+  { kind: "wire", pick: 1, fx: 0.5, fy: 0.85 },
 ];
 
 describe("#1 a new node never covers another", () => {
@@ -389,8 +392,9 @@ describe("#1 every way of adding places clear of the others", () => {
       shootOnFailure(ctx, () => page);
       await viewSettled(page);
       const p = (await node(page, "prompt").boundingBox())!;
-      // Just right of the Prompt, level with its text box: where the new node used to land on it.
-      const at = { x: p.x + p.width + 30, y: p.y + p.height * 0.45 };
+      // Just right of the Prompt, level with its lower text box (its wire to the Sampler rises
+      // from its top): where the new node used to land on it.
+      const at = { x: p.x + p.width + 30, y: p.y + p.height * 0.8 };
       expect(await onBarePane(page, at, 40)).toBe(true);
       const before = await nodeIds(page);
       expect(await wireOut(page, "prompt", at)).toBe(true);

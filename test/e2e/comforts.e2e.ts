@@ -122,7 +122,9 @@ describe("context menus", () => {
     const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
     await backendKnown(page);
-    const at = await emptyCanvasPoint(page);
+    // Low in the middle of the canvas: bare, with room around it (the fit keeps the drawer's room free).
+    const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
+    const at = { x: pane.x + pane.width * 0.5, y: pane.y + pane.height * 0.8 };
     await page.mouse.click(at.x, at.y, { button: "right" });
     await expect.poll(() => menu(page).getAttribute("aria-label")).toBe("Canvas menu");
     await screenshot(page, "menu-canvas-1440x900");
@@ -144,7 +146,9 @@ describe("context menus", () => {
     await expect.poll(async () => (await nodeIds(page)).filter((id) => id.startsWith("scheduler")).length).toBe(2);
     // Arrange: one undo step that moves nodes.
     const before = await node(page, "note").evaluate((e) => (e as HTMLElement).style.transform);
-    await page.mouse.click(at2.x, at2.y, { button: "right" });
+    // Elsewhere: the paste went where the last menu was opened.
+    const at3 = await emptyCanvasPoint(page);
+    await page.mouse.click(at3.x, at3.y, { button: "right" });
     await page.keyboard.press("End");
     expect(await focusedItem(page)).toBe("Arrange the pipeline");
     await page.keyboard.press("Enter");
