@@ -116,6 +116,37 @@ export function nodeScreenBoxes(page: Page, growing = "sampler"): Promise<string
   );
 }
 
+/** Every place a line of text in `selector` breaks between two letters or digits, with its context. */
+export function midWordBreaks(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((selector) => {
+    const found: string[] = [];
+    for (const line of document.querySelectorAll(selector)) {
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let top: number | null = null;
+      let prev = "";
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const s = n.textContent ?? "";
+        for (let i = 0; i < s.length; i++) {
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          const rect = r.getClientRects()[0];
+          // A space the line broke at has no box: the break is between words.
+          if (!rect) {
+            prev = s[i];
+            continue;
+          }
+          if (top !== null && rect.top > top + 2 && /\w/.test(prev) && /\w/.test(s[i]))
+            found.push(s.slice(Math.max(0, i - 12), i) + " / " + s.slice(i, i + 6));
+          top = rect.top;
+          prev = s[i];
+        }
+      }
+    }
+    return found;
+  }, selector);
+}
+
 /** A point on the canvas pane that no node covers (top-right corner, away from the minimap). */
 export async function emptyCanvasPoint(page: Page): Promise<{ x: number; y: number }> {
   const box = (await page.locator(".react-flow__pane").boundingBox())!;

@@ -7,7 +7,14 @@ import { PNG } from "pngjs";
 import { mouseDrag, screenshot } from "../harness/browser";
 import { serializeWorkflow } from "../../src/graph";
 import { generatePipeline } from "../bench/compile";
-import { LAPTOP_SIZES, dropFile, nodeScreenBoxes, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import {
+  LAPTOP_SIZES,
+  dropFile,
+  midWordBreaks,
+  nodeScreenBoxes,
+  setupServerAndBrowser,
+  shootOnFailure,
+} from "./helpers";
 
 const suite = setupServerAndBrowser();
 
@@ -43,18 +50,21 @@ async function settled(page: Page) {
  */
 function textBoxes(page: Page, selector: string) {
   return page.$$eval(selector, (els) =>
-    els.map((el) => {
-      const range = document.createRange();
-      range.selectNodeContents(el);
-      const lines = [...range.getClientRects()].filter((r) => r.width > 0);
-      const r = el.getBoundingClientRect();
-      const node = el.closest<HTMLElement>(".react-flow__node, .far-label")!.getBoundingClientRect();
-      return {
-        text: el.textContent ?? "",
-        fontPx: Math.min(...lines.map((l) => l.height)) / 1.15,
-        inside: r.left >= node.left - 1 && r.right <= node.right + 1 && r.top >= node.top - 1,
-      };
-    }),
+    // Only the form shown: far out the light form covers the node's own title bar.
+    els
+      .filter((el) => !(el.matches(".node-title") && el.closest(".react-flow__node")?.querySelector(".far-card")))
+      .map((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const lines = [...range.getClientRects()].filter((r) => r.width > 0);
+        const r = el.getBoundingClientRect();
+        const node = el.closest<HTMLElement>(".react-flow__node, .far-label")!.getBoundingClientRect();
+        return {
+          text: el.textContent ?? "",
+          fontPx: Math.min(...lines.map((l) => l.height)) / 1.15,
+          inside: r.left >= node.left - 1 && r.right <= node.right + 1 && r.top >= node.top - 1,
+        };
+      }),
   );
 }
 
@@ -220,6 +230,8 @@ describe("readable at fit", () => {
       await openPipeline(page, 10);
       expect(await zoom(page)).toBeLessThan(0.4);
       expectReadable(await textBoxes(page, ".far-card .far-title"));
+      // Titles wrap between words ("Image / encoder"); a word too long ends in "…", never "Sched / uler".
+      expect(await midWordBreaks(page, ".far-card .far-title")).toEqual([]);
       const glances = await textBoxes(page, ".far-card .far-glance");
       expectReadable(glances);
       // A LoRA says which file, at which scale.

@@ -27,6 +27,7 @@ import { UpdateMark } from "../components/UpdateMark";
 import "../components/components.css";
 import { glanceText } from "./glance";
 import { LOD_ZOOM } from "./zoom";
+import { FarTitle } from "./FarTitle";
 
 const selectFar = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
 
@@ -197,7 +198,7 @@ function useLightWhileMoving(): boolean {
 function FarCard({ title, glance }: { title: string; glance: string }) {
   return (
     <div className="far-card" data-testid="far-card">
-      <div className="far-title">{title}</div>
+      <FarTitle text={title} />
       {glance && <div className="far-glance">{glance}</div>}
     </div>
   );
