@@ -8,6 +8,7 @@ import {
   boxes,
   emptyCanvasPoint,
   LAPTOP_SIZES,
+  midWordBreaks,
   node,
   overlaps,
   openGuidanceSweep,
@@ -17,33 +18,6 @@ import {
 } from "./helpers";
 
 const suite = setupServerAndBrowser();
-
-/** Every place a line of the request view breaks between two letters or digits, with its context. */
-function midWordBreaks(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const found: string[] = [];
-    for (const line of document.querySelectorAll(".req-body .jl")) {
-      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-      let top: number | null = null;
-      let prev = "";
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const s = n.textContent ?? "";
-        for (let i = 0; i < s.length; i++) {
-          const r = document.createRange();
-          r.setStart(n, i);
-          r.setEnd(n, i + 1);
-          const rect = r.getClientRects()[0];
-          if (!rect) continue;
-          if (top !== null && rect.top > top + 2 && /\w/.test(prev) && /\w/.test(s[i]))
-            found.push(s.slice(Math.max(0, i - 12), i) + " / " + s.slice(i, i + 6));
-          top = rect.top;
-          prev = s[i];
-        }
-      }
-    }
-    return found;
-  });
-}
 
 const negative = (page: Page) => node(page, "prompt").locator("textarea").nth(1);
 
@@ -60,7 +34,7 @@ describe("the request JSON wraps like prose", () => {
       for (const text of words) {
         await negative(page).fill(text);
         await expect.poll(() => page.locator(".req-body").innerText()).toContain(text.slice(-20));
-        expect(await midWordBreaks(page)).toEqual([]);
+        expect(await midWordBreaks(page, ".req-body .jl")).toEqual([]);
       }
       await screenshot(page, `request-json-wrap-${size.width}`);
       // A token wider than the panel (a URL) still breaks, so the view never scrolls sideways.
@@ -134,6 +108,27 @@ describe("toasts", () => {
   }
 });
 
+/** What the sweep's chip lies over (the zoom controls, the minimap, the runs drawer), or that it is off the canvas. */
+function chipCovers(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const box = (sel: string) => document.querySelector(sel)?.getBoundingClientRect();
+    const chip = box("[data-sweep-chip]")!;
+    const pane = box(".canvas .react-flow")!;
+    const found: string[] = [];
+    if (chip.left < pane.left || chip.right > pane.right || chip.top < pane.top || chip.bottom > pane.bottom)
+      found.push("off the canvas");
+    for (const [name, sel] of [
+      ["zoom controls", ".react-flow__controls"],
+      ["minimap", ".react-flow__minimap"],
+      ["runs drawer", ".run-drawer"],
+    ]) {
+      const r = box(sel);
+      if (r && chip.left < r.right && r.left < chip.right && chip.top < r.bottom && r.top < chip.bottom) found.push(name);
+    }
+    return found;
+  });
+}
+
 describe("the gallery", () => {
   it("each tile says the values its sweep cell swept and its seed", async (ctx) => {
     const { page, context } = await suite.open({ width: 1440, height: 900 });
@@ -154,6 +149,9 @@ describe("the gallery", () => {
       .getByRole("button", { name: "Close" })
       .click();
     await results.waitFor({ state: "detached" });
+    // The chip that reopens the results lies in the canvas, over none of its controls or the drawer.
+    await page.locator("[data-sweep-chip]").waitFor();
+    expect(await chipCovers(page)).toEqual([]);
 
     await page.getByRole("button", { name: "Gallery" }).click();
     const tiles = page.getByTestId("gallery-tile");
@@ -168,6 +166,7 @@ describe("the gallery", () => {
     await screenshot(page, "gallery-labels-1440");
     await page.setViewportSize({ width: 1280, height: 720 });
     await screenshot(page, "gallery-labels-1280");
+    await expect.poll(() => chipCovers(page)).toEqual([]);
     // A label never spills out of its tile.
     const spill = await tiles.evaluateAll(
       (els) =>

@@ -1,8 +1,11 @@
 /**
  * The chip over the canvas that a running (or just finished) sweep or batch leaves, to reopen its
- * window. `className` places it (each kind has its own row, so both can show at once).
+ * window. `className` places it (each kind has its own row, so both can show at once). It is drawn
+ * inside the canvas, at the foot of its middle: placed on the window instead, it covered the zoom
+ * controls, and the runs drawer's rows once the drawer was open.
  */
 import type { ReactNode } from "react";
+import { createPortal } from "react-dom";
 import "./chip.css";
 
 export function ProgressChip(p: {
@@ -15,7 +18,7 @@ export function ProgressChip(p: {
   /** The `data-*` attribute tests and tours find it by. */
   data: string;
 }) {
-  return (
+  const chip = (
     <button
       className={`progress-chip ${p.className} ${p.done ? "done" : ""}`}
       {...{ [`data-${p.data}`]: "" }}
@@ -26,4 +29,6 @@ export function ProgressChip(p: {
       {p.children}
     </button>
   );
+  const canvas = document.querySelector(".canvas");
+  return canvas ? createPortal(chip, canvas) : chip;
 }
