@@ -123,7 +123,8 @@ function chipCovers(page: Page): Promise<string[]> {
       ["runs drawer", ".run-drawer"],
     ]) {
       const r = box(sel);
-      if (r && chip.left < r.right && r.left < chip.right && chip.top < r.bottom && r.top < chip.bottom) found.push(name);
+      if (r && chip.left < r.right && r.left < chip.right && chip.top < r.bottom && r.top < chip.bottom)
+        found.push(name);
     }
     return found;
   });
