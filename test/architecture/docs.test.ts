@@ -75,7 +75,10 @@ function commentsOf(text: string, fileName = "x.ts"): { text: string; line: numb
 /** Where each pattern may match in a file: every line, or (for commentsOnly) its comments. */
 function citationsIn(file: string, text: string): string[] {
   const scriptish = /\.(ts|tsx|mts|mjs|js|cjs)$/.test(file);
-  const comments = scriptish ? commentsOf(text, file) : [];
+  // Parsing a file for its comments costs far more than the scan itself: only when a
+  // comments-only pattern occurs somewhere in the text can a comment of it match.
+  const parse = scriptish && OUTSIDE.some((o) => o.commentsOnly && o.pattern.test(text));
+  const comments = parse ? commentsOf(text, file) : [];
   const lines = text.split("\n").map((line, i) => ({ text: line, line: i + 1 }));
   const found: string[] = [];
   for (const { pattern, instead, commentsOnly } of OUTSIDE) {

@@ -11,6 +11,7 @@
 import { compileSection } from "./compile";
 import { editorSection } from "./editor";
 import { autosaveSection, editSection } from "./editing";
+import { filesSection } from "./files";
 import { loadSection } from "./load";
 import { openSection } from "./open";
 import { peerSection } from "./peer";
@@ -29,6 +30,7 @@ const SECTIONS: { name: string; run: (opts: BenchOptions) => Promise<BudgetCheck
   { name: "proxy", run: proxySection },
   { name: "autosave", run: autosaveSection },
   { name: "open", run: openSection },
+  { name: "files", run: filesSection },
 ];
 
 const args = process.argv.slice(2);

@@ -6,19 +6,23 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
+import { hangGuard } from "../harness/slowdown";
 
 const BIN = fileURLToPath(new URL("../../src/cli/bin.mjs", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
+/** A spawn takes ~1 s alone (tsx compiles the CLI as it loads); this only stops a hung one. */
+const SPAWN_MS = hangGuard(1500);
+
 /** Runs from a directory outside the repo, as a user's shell would. */
 function lg(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmpdir(), input, encoding: "utf8", timeout: 20_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmpdir(), input, encoding: "utf8", timeout: SPAWN_MS });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const STACK = /\n\s+at .+:\d+:\d+/;
 
-describe("lora-graph executable", () => {
+describe("lora-graph executable", { timeout: SPAWN_MS }, () => {
   it("compiles a valid workflow: JSON array on stdout, exit 0", () => {
     const r = lg(["compile", `${FIXTURES}valid-img2img.workflow.json`]);
     expect(r.stderr).toBe("");

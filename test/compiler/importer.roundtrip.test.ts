@@ -13,8 +13,8 @@ import {
   IMAGE_SIZE_PRESET_NAMES,
   type Endpoint,
 } from "../../src/compiler";
-import { importRequest } from "../../src/compiler/importer";
-import { loadWorkflow, serializeWorkflow } from "../../src/graph";
+import { importRequest, importRequestSync } from "../../src/compiler/importer";
+import { loadWorkflow, serializeWorkflow, type WorkflowDocument } from "../../src/graph";
 
 type Obj = Record<string, unknown>;
 
@@ -241,16 +241,28 @@ function expectSameModuloDefaults(R: Obj, out: Obj): void {
   }
 }
 
-/** FC_RUNS=2000 for a deeper search; the default keeps the suite quick (each layout costs ~20 ms). */
-const RUNS = Number(process.env.FC_RUNS ?? 60);
+/**
+ * FC_RUNS=2000 for a deeper search. The round trip is checked without the automatic layout (each
+ * ELK layout costs ~20-50 ms, most of this file's time, and compile reads no position); a few
+ * requests also go through the full importRequest, whose layout may only move nodes.
+ */
+const RUNS = Number(process.env.FC_RUNS ?? 100);
+const LAID_OUT_RUNS = Math.max(5, Math.round(RUNS / 20));
+/** A hang guard: ~2 s alone; a machine at load 25 on 2 cores runs it ~12× slower. */
+const TIMEOUT_MS = Math.max(60_000, RUNS * 300);
+
+const atOrigin = (doc: WorkflowDocument) => ({
+  ...doc,
+  nodes: doc.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })),
+});
 
 describe("importRequest round trip", () => {
   it(
     "compile(import(R)) gives back every valid request R, modulo fal defaults",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(validRequest, async ({ R, endpoint, json }) => {
-          const { document, diagnostics } = await importRequest(json, registry);
+    () => {
+      fc.assert(
+        fc.property(validRequest, ({ R, endpoint, json }) => {
+          const { document, diagnostics } = importRequestSync(json, registry);
           expect(diagnostics).toEqual([]);
           // The graph is also a well-formed file: every wire passes the loader's canConnect rules.
           const reloaded = loadWorkflow(serializeWorkflow(document), registry);
@@ -266,7 +278,24 @@ describe("importRequest round trip", () => {
         { numRuns: RUNS },
       );
     },
-    Math.max(30_000, RUNS * 100),
+    TIMEOUT_MS,
+  );
+
+  it(
+    "the laid-out import of a valid request is the same graph, its nodes placed apart, without a diagnostic",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(validRequest, async ({ json }) => {
+          const laidOut = await importRequest(json, registry);
+          expect(laidOut.diagnostics).toEqual([]);
+          expect(atOrigin(laidOut.document)).toEqual(importRequestSync(json, registry).document);
+          const places = laidOut.document.nodes.map((n) => `${n.position.x},${n.position.y}`);
+          expect(new Set(places).size).toBe(places.length);
+        }),
+        { numRuns: LAID_OUT_RUNS },
+      );
+    },
+    TIMEOUT_MS,
   );
 
   it("an omitted seed and scheduler stay absent (they have no fal default)", async () => {

@@ -8,7 +8,8 @@ import fc from "fast-check";
 import { PNG } from "pngjs";
 import { LOAD_ISSUE_CODES, loadWorkflow, serializeWorkflow, type LoadIssue, type LoadResult } from "../../src/graph";
 import { locateJsonError, parseJsonSafely } from "../../src/graph/safeJson";
-import { registry, sampleDocument } from "./workflowFileTestRegistry";
+import { capsWorkflowTexts, registry, sampleDocument } from "./workflowFileTestRegistry";
+import { timed } from "../harness/slowdown";
 
 const sampleText = () => serializeWorkflow(sampleDocument());
 
@@ -583,10 +584,10 @@ describe("IMP-04 deep nesting", () => {
     const label = `1e${Math.log10(n)}`;
     it(`IMP-04 rejects ${label}-deep arrays and objects given as text before parsing`, () => {
       for (const text of [deepArrayText(n), deepObjectText(n)]) {
-        const start = performance.now();
-        const errors = rejectedWith(loadWorkflow(text, registry));
-        // Generous: this guards against hangs and full parses, not speed (a busy CI shares 2 cores).
-        expect(performance.now() - start).toBeLessThan(2000);
+        // Generous: this guards against hangs and full parses, not speed.
+        const t = timed(2000, () => rejectedWith(loadWorkflow(text, registry)));
+        expect(t.took, t.note).toBeLessThan(t.bound);
+        const errors = t.value;
         expect(errors).toEqual([expect.objectContaining({ code: "too-deep" })]);
         expect(errors[0].message).toMatch(
           /^Not a valid pipeline file: the file is nested too deeply \(more than 64 levels, at line 1, column \d+\)$/,
@@ -595,10 +596,10 @@ describe("IMP-04 deep nesting", () => {
     });
     it(`IMP-04 rejects ${label}-deep arrays and objects given as objects without a RangeError`, () => {
       for (const value of [deepArray(n), deepObject(n)]) {
-        const start = performance.now();
-        const errors = rejectedWith(loadWorkflow(value, registry));
-        // Generous: this guards against hangs and full parses, not speed (a busy CI shares 2 cores).
-        expect(performance.now() - start).toBeLessThan(2000);
+        // Generous: this guards against hangs and full parses, not speed.
+        const t = timed(2000, () => rejectedWith(loadWorkflow(value, registry)));
+        expect(t.took, t.note).toBeLessThan(t.bound);
+        const errors = t.value;
         expect(errors[0].code).toBe("too-deep");
         expect(errors[0].message).toContain("file is nested too deeply (more than 64 levels)");
       }
@@ -648,10 +649,10 @@ describe("IMP-05 huge files", () => {
     const doc = sampleDocument();
     doc.nodes[3].params = { url: `data:image/png;base64,${"A".repeat(21 * 1024 * 1024)}` };
     const text = serializeWorkflow(doc);
-    const start = performance.now();
-    const errors = rejectedWith(loadWorkflow(text, registry));
-    // Refused by its length, without reading it: well under a second even on a busy machine.
-    expect(performance.now() - start).toBeLessThan(1000);
+    // Refused by its length, without reading it: well under a second.
+    const t = timed(1000, () => rejectedWith(loadWorkflow(text, registry)));
+    expect(t.took, t.note).toBeLessThan(t.bound);
+    const errors = t.value;
     expect(errors).toEqual([
       {
         code: "too-large",
@@ -709,33 +710,13 @@ describe("IMP-05 huge files", () => {
   });
 
   it("IMP-05 a workflow at the node and edge caps loads in reasonable time", () => {
-    // 2,500 image nodes → sampler refs (multiple input) and a 2,499-lora chain: 5,000 nodes, ~5,000 wires.
-    const nodes: unknown[] = [{ id: "m", type: "model", typeVersion: 1, position: { x: 0, y: 0 }, params: {} }];
-    const edges: unknown[] = [];
-    nodes.push({ id: "s", type: "sampler", typeVersion: 1, position: { x: 0, y: 0 }, params: {} });
-    for (let i = 0; i < 2498; i++) {
-      nodes.push({ id: `l${i}`, type: "lora", typeVersion: 3, position: { x: i, y: 0 }, params: { scale: 1 } });
-      edges.push({
-        id: `ml${i}`,
-        source: i === 0 ? "m" : `l${i - 1}`,
-        sourceHandle: "model",
-        target: `l${i}`,
-        targetHandle: "model",
-      });
-    }
-    for (let i = 0; i < 2500; i++) {
-      nodes.push({ id: `i${i}`, type: "image", typeVersion: 1, position: { x: 0, y: i }, params: {} });
-      edges.push({ id: `r${i}`, source: `i${i}`, sourceHandle: "image", target: "s", targetHandle: "refs" });
-    }
     // Wires in file order and reversed (the loop check then walks long downstream chains).
-    for (const order of [edges, [...edges].reverse()]) {
-      const text = JSON.stringify({ format: "lora-graph/workflow", version: 2, meta: {}, nodes, edges: order });
-      const start = performance.now();
-      const r = loadedWith(loadWorkflow(text, registry));
-      const took = performance.now() - start;
-      expect(r.document.nodes).toHaveLength(5000);
-      expect(r.document.edges).toHaveLength(4998);
-      expect(took).toBeLessThan(4000);
+    for (const text of capsWorkflowTexts()) {
+      // A hang or quadratic-walk guard (0.2-0.5 s alone); its speed is a budget of `npm run bench -- files`.
+      const t = timed(4000, () => loadedWith(loadWorkflow(text, registry)));
+      expect(t.value.document.nodes).toHaveLength(5000);
+      expect(t.value.document.edges).toHaveLength(4998);
+      expect(t.took, t.note).toBeLessThan(t.bound);
     }
   });
 });

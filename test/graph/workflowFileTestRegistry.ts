@@ -160,3 +160,27 @@ export function sampleDocument(): WorkflowDocument {
     viewport: { x: 10, y: -20, zoom: 1.5 },
   };
 }
+
+/**
+ * A file at the loader's node and edge caps, as text: 2,500 image nodes wired to the sampler's
+ * refs (a multiple input) and a 2,499-node model → LoRA chain, 5,000 nodes and 4,998 wires. Two
+ * texts: wires in file order, and reversed (the loop check then walks long downstream chains).
+ * For IMP-05's test and its budget in `npm run bench -- files`.
+ */
+export function capsWorkflowTexts(): [string, string] {
+  const nodes: unknown[] = [{ id: "m", type: "model", typeVersion: 1, position: { x: 0, y: 0 }, params: {} }];
+  const edges: unknown[] = [];
+  nodes.push({ id: "s", type: "sampler", typeVersion: 1, position: { x: 0, y: 0 }, params: {} });
+  for (let i = 0; i < 2498; i++) {
+    nodes.push({ id: `l${i}`, type: "lora", typeVersion: 3, position: { x: i, y: 0 }, params: { scale: 1 } });
+    const source = i === 0 ? "m" : `l${i - 1}`;
+    edges.push({ id: `ml${i}`, source, sourceHandle: "model", target: `l${i}`, targetHandle: "model" });
+  }
+  for (let i = 0; i < 2500; i++) {
+    nodes.push({ id: `i${i}`, type: "image", typeVersion: 1, position: { x: 0, y: i }, params: {} });
+    edges.push({ id: `r${i}`, source: `i${i}`, sourceHandle: "image", target: "s", targetHandle: "refs" });
+  }
+  const text = (order: unknown[]) =>
+    JSON.stringify({ format: "lora-graph/workflow", version: 2, meta: {}, nodes, edges: order });
+  return [text(edges), text([...edges].reverse())];
+}
