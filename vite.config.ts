@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
+import { TEST_TIMEOUT_MS } from "./test/harness/slowdown";
 
 const LOAD_SOAK = ["test/reliability/load01.test.ts", "test/reliability/load03.test.ts"];
 // Files that need a fresh module graph and globals of their own: the editor's (happy-dom, module
@@ -62,8 +63,8 @@ export default defineConfig({
   test: {
     environment: "node",
     pool: "threads",
-    // Property tests take a few seconds; CI's 2 cores run two files at once, so leave headroom.
-    testTimeout: 30_000,
+    // A hang guard with room for a busy machine (test/harness/slowdown.ts).
+    testTimeout: TEST_TIMEOUT_MS,
     // The default output, then a pass/FAIL/MISSING row per reliability case (docs/reliability-cases.md).
     reporters: ["default", ["./test/reliability/reporter.ts", { suite: "unit" }]],
     projects: [

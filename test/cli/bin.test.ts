@@ -22,7 +22,7 @@ function lg(args: string[], input?: string) {
 
 const STACK = /\n\s+at .+:\d+:\d+/;
 
-describe("lora-graph executable", { timeout: SPAWN_MS }, () => {
+describe("lora-graph executable", () => {
   it("compiles a valid workflow: JSON array on stdout, exit 0", () => {
     const r = lg(["compile", `${FIXTURES}valid-img2img.workflow.json`]);
     expect(r.stderr).toBe("");

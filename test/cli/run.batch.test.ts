@@ -238,5 +238,5 @@ describe("lora-graph run --batch", () => {
     // Resuming a different batch with this state file is refused.
     const other = await cli([...args, "--seed", "6", "--resume"]);
     expect(other.stderr).toContain("is the state of another batch");
-  }, 30_000);
+  });
 });

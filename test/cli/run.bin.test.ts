@@ -34,5 +34,5 @@ describe("lora-graph run, spawned", () => {
     } finally {
       await rm(out, { recursive: true, force: true });
     }
-  }, 20_000);
+  });
 });

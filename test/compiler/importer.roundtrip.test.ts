@@ -15,6 +15,7 @@ import {
 } from "../../src/compiler";
 import { importRequest, importRequestSync } from "../../src/compiler/importer";
 import { loadWorkflow, serializeWorkflow, type WorkflowDocument } from "../../src/graph";
+import { hangGuard } from "../harness/slowdown";
 
 type Obj = Record<string, unknown>;
 
@@ -248,8 +249,6 @@ function expectSameModuloDefaults(R: Obj, out: Obj): void {
  */
 const RUNS = Number(process.env.FC_RUNS ?? 100);
 const LAID_OUT_RUNS = Math.max(5, Math.round(RUNS / 20));
-/** A hang guard: ~2 s alone; a machine at load 25 on 2 cores runs it ~12× slower. */
-const TIMEOUT_MS = Math.max(60_000, RUNS * 300);
 
 const atOrigin = (doc: WorkflowDocument) => ({
   ...doc,
@@ -278,7 +277,7 @@ describe("importRequest round trip", () => {
         { numRuns: RUNS },
       );
     },
-    TIMEOUT_MS,
+    hangGuard(RUNS * 20),
   );
 
   it(
@@ -295,7 +294,7 @@ describe("importRequest round trip", () => {
         { numRuns: LAID_OUT_RUNS },
       );
     },
-    TIMEOUT_MS,
+    hangGuard(LAID_OUT_RUNS * 200),
   );
 
   it("an omitted seed and scheduler stay absent (they have no fal default)", async () => {

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hangGuard } from "./slowdown";
 
 const children: ChildProcess[] = [];
 
@@ -43,7 +44,8 @@ export function startMain(env: Record<string, string>): Promise<MainRun> {
   let out = "";
   const output = () => out;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
+    // ~1 s alone (tsx compiles the server as it loads).
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), hangGuard(2000));
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /proxy at (http:\/\/[^\s)]+)\/api\/fal\/proxy/.exec(out);

@@ -38,8 +38,14 @@ export function timed<T>(idleMs: number, step: () => T): Timed<T> {
 }
 
 /**
- * A timeout for a test that takes `idleMs` alone: a hang guard, never a speed check. ×25 covers a
- * machine at load 25 on 2 cores (each process at a twelfth of a core) twice over; never under
- * vitest's default of 30 s.
+ * vitest's timeout for every test (vite.config.ts): a hang guard, never a speed check. The
+ * slowest unit tests take 2-5 s alone and ran 12-25× slower at load 25 on 2 cores (a 1.9 s
+ * property test took 43 s), so 30 s failed tests that were only waiting for a core.
  */
-export const hangGuard = (idleMs: number) => Math.max(30_000, idleMs * 25);
+export const TEST_TIMEOUT_MS = 120_000;
+
+/**
+ * A timeout for a step or test that takes `idleMs` alone: ×25 covers a machine at load 25 on
+ * 2 cores; never under vitest's own timeout for every test.
+ */
+export const hangGuard = (idleMs: number) => Math.max(TEST_TIMEOUT_MS, idleMs * 25);

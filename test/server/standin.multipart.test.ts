@@ -10,7 +10,6 @@ import { createRunner } from "../../src/fal/runner.ts";
 import { KEY_PATTERN, storageKey } from "../../src/server/standin/storage.ts";
 import { startServer, type StartedServer } from "../harness/server.ts";
 import { httpRequest } from "./helpers.ts";
-import { hangGuard } from "../harness/slowdown.ts";
 
 let srv: StartedServer;
 beforeAll(async () => {
@@ -39,31 +38,26 @@ async function initiate(): Promise<{ upload_url: string; file_url: string }> {
 }
 
 describe("EXE-08 stand-in multipart upload", () => {
-  // 91 MiB through the proxy and back, then hashed: ~2.5 s alone.
-  it(
-    "a 91 MiB file goes up in 10 MiB parts through the client and comes back byte for byte",
-    async () => {
-      const bytes = new Uint8Array(91 * 1024 * 1024 + 12345);
-      for (let i = 0; i < bytes.length; i += 4093) bytes[i] = i % 251;
-      const puts: string[] = [];
-      const runner = createRunner({
-        proxyUrl: srv.proxyUrl,
-        fetch: (input, init) => {
-          if (init?.method === "PUT") puts.push(String(input));
-          return fetch(input, init);
-        },
-      });
-      const url = await runner.upload(new File([bytes], "castle.safetensors"));
-      expect(puts.length).toBe(10);
-      expect(puts[0]).toMatch(/\/standin\/multipart\/[A-Za-z0-9-]+\/castle\.safetensors\/1$/);
-      // The file keeps its name, as on fal's CDN: the URL ends in ".safetensors".
-      expect(url).toMatch(/\/standin\/files\/[0-9a-f-]{36}\/castle\.safetensors$/);
-      const back = new Uint8Array(await (await fetch(url)).arrayBuffer());
-      expect(back.length).toBe(bytes.length);
-      expect(sha(back)).toBe(sha(bytes));
-    },
-    hangGuard(3000),
-  );
+  it("a 91 MiB file goes up in 10 MiB parts through the client and comes back byte for byte", async () => {
+    const bytes = new Uint8Array(91 * 1024 * 1024 + 12345);
+    for (let i = 0; i < bytes.length; i += 4093) bytes[i] = i % 251;
+    const puts: string[] = [];
+    const runner = createRunner({
+      proxyUrl: srv.proxyUrl,
+      fetch: (input, init) => {
+        if (init?.method === "PUT") puts.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    const url = await runner.upload(new File([bytes], "castle.safetensors"));
+    expect(puts.length).toBe(10);
+    expect(puts[0]).toMatch(/\/standin\/multipart\/[A-Za-z0-9-]+\/castle\.safetensors\/1$/);
+    // The file keeps its name, as on fal's CDN: the URL ends in ".safetensors".
+    expect(url).toMatch(/\/standin\/files\/[0-9a-f-]{36}\/castle\.safetensors$/);
+    const back = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    expect(back.length).toBe(bytes.length);
+    expect(sha(back)).toBe(sha(bytes));
+  });
 
   it("a cancelled upload stops at once, retries included", async () => {
     const ac = new AbortController();
