@@ -19,7 +19,7 @@ export default function Breadcrumb() {
     return { label: node?.label || def?.title || step.instance, version: instanceRef(node ?? { type: "" })?.version };
   });
   return (
-    <nav className="comp-crumbs" aria-label="Component path" data-testid="component-breadcrumb">
+    <nav className="comp-crumbs" aria-label="Component path" data-testid="component-breadcrumb" data-canvas-overlay>
       <button type="button" className="crumb" onClick={() => leaveTo(editor.store, 0)} title="Back to the pipeline">
         {name}
       </button>
