@@ -2,6 +2,7 @@ import { getViewportForBounds, type Edge, type Node, type ReactFlowInstance, typ
 import type { CanvasView } from "./view";
 import { geometryBounds } from "./farGeometry";
 import { drawerOpenHeight } from "../run/drawerSize";
+import { LOD_ZOOM } from "./zoom";
 
 /** The minimap's box (bottom-right of the canvas); fitting keeps the graph clear of it. */
 export const MINIMAP = { width: 150, height: 96, margin: 12 } as const;
@@ -64,10 +65,16 @@ export function fitGraph<N extends Node>(
   const pane = el ? { width: el.clientWidth, height: el.clientHeight } : { width: innerWidth, height: innerHeight };
   const minimap = !!el?.querySelector(".react-flow__minimap");
   if (!opts.ids) view.fitted = true;
-  const room = drawerRoom(pane.height);
-  const padding = fitPadding(bounds, { width: pane.width, height: pane.height - room }, minimap);
-  padding.bottom += room;
-  padding.top = Math.max(padding.top, overlayBottom(el));
+  const paddingFor = (room: number) => {
+    const p = fitPadding(bounds, { width: pane.width, height: pane.height - room }, minimap);
+    p.bottom += room;
+    p.top = Math.max(p.top, overlayBottom(el));
+    return p;
+  };
+  let padding = paddingFor(drawerRoom(pane.height));
+  // Readable first: when keeping the drawer's room free would drop the graph below the zoom where
+  // nodes show their fields, the fit takes the whole height and the opened drawer covers its foot.
+  if (zoomFor(bounds, pane, padding) < LOD_ZOOM) padding = paddingFor(0);
   if (g || opts.now) {
     // xyflow's fitView waits until every node is measured, or until the next one is: a big graph
     // has its on-screen nodes measured long before, and its others never.
