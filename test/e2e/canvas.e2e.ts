@@ -546,27 +546,28 @@ describe("#9 the endpoint shows on the Sampler and on Run", () => {
       const badge = page.locator('.react-flow__node[data-id="sampler"] [data-testid="endpoint-badge"]');
       await expect.poll(() => badge.innerText()).toBe("txt2img");
       expect(await page.getByTestId("run-mode").innerText()).toBe("txt2img");
-      const before = await nodeIds(page);
-      await page.locator(".sidebar").getByRole("button", { name: "Image", exact: true }).click();
-      await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
-      const img = (await nodeIds(page)).find((id) => !before.includes(id))!;
-      await dragBetween(page, handle(page, img, "image", "source"), handle(page, "sampler", "init_image", "target"));
+      await addImageWiredTo(page, "init_image");
       await expect.poll(() => badge.innerText()).toBe("img2img");
       expect(await badge.getAttribute("title")).toContain("fal-ai/lora/image-to-image");
       expect(await page.getByTestId("run-mode").innerText()).toBe("img2img");
       await screenshot(page, `endpoint-img2img-${size.width}x${size.height}`);
       // A second image wired into the mask: inpaint, on the node and on Run.
-      const had = await nodeIds(page);
-      await page.locator(".sidebar").getByRole("button", { name: "Image", exact: true }).click();
-      await expect.poll(async () => (await nodeIds(page)).length).toBe(had.length + 1);
-      const mask = (await nodeIds(page)).find((id) => !had.includes(id))!;
-      await dragBetween(page, handle(page, mask, "image", "source"), handle(page, "sampler", "mask", "target"));
+      await addImageWiredTo(page, "mask");
       await expect.poll(() => badge.innerText()).toBe("inpaint");
       expect(await page.getByTestId("run-mode").innerText()).toBe("inpaint");
       await context.close();
     });
   }
 });
+
+/** Adds an Image node from the sidebar and drags a wire from it to the Sampler's `input`. */
+async function addImageWiredTo(page: Page, input: string) {
+  const before = await nodeIds(page);
+  await page.locator(".sidebar").getByRole("button", { name: "Image", exact: true }).click();
+  await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
+  const img = (await nodeIds(page)).find((id) => !before.includes(id))!;
+  await dragBetween(page, handle(page, img, "image", "source"), handle(page, "sampler", input, "target"));
+}
 
 /** The page boxes of the parts that may cover the canvas or the side panel, by role. */
 function chromeBoxes(page: Page) {
