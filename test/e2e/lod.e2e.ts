@@ -2,7 +2,7 @@
 // value in type readable on screen. Big graphs are drawn on one canvas and handed back to the DOM
 // as the user zooms in. The view stays where the user left it when the runs drawer opens.
 import { describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { mouseDrag, screenshot } from "../harness/browser";
 import { serializeWorkflow } from "../../src/graph";
@@ -203,6 +203,46 @@ async function openPipeline(page: Page, n: number, columns = 100, rowPitch = 280
 
 const TITLES = ".react-flow__node .node-title, .far-card .far-title";
 
+/**
+ * The text boxes in `selector` that show part of a line: their text scrolls under padding (where
+ * the top of the next line shows), or their height holds a fraction of a line. Also how many of
+ * them hold more text than they show (else the check proves nothing).
+ */
+function partLines(page: Page, selector: string) {
+  return page.$$eval(selector, (els) => {
+    const cut: string[] = [];
+    let overflowing = 0;
+    for (const el of els as HTMLTextAreaElement[]) {
+      const cs = getComputedStyle(el);
+      const line = parseFloat(cs.lineHeight);
+      const pad = parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
+      const lines = (el.clientHeight - pad) / line;
+      if (el.scrollHeight > el.clientHeight + 1) overflowing++;
+      if (pad > 0.5 || Math.abs(lines - Math.round(lines)) > 0.05)
+        cut.push(`${el.id}: ${lines.toFixed(2)} lines, padding ${pad}px`);
+    }
+    return { cut, overflowing };
+  });
+}
+
+/** Drags the resize corner of the text box `box` down by `dy` screen pixels. */
+async function resizeTextBox(page: Page, box: Locator, dy: number) {
+  // The browser's resize grip sits in the corner inside the border, scaled with the view.
+  const corner = await box.evaluate((el: HTMLElement) => {
+    const r = el.getBoundingClientRect();
+    const k = r.height / el.offsetHeight;
+    const cs = getComputedStyle(el);
+    return {
+      x: r.right - (parseFloat(cs.borderRightWidth) + 3) * k,
+      y: r.bottom - (parseFloat(cs.borderBottomWidth) + 3) * k,
+    };
+  });
+  await mouseDrag(page, corner, [
+    { x: corner.x, y: corner.y + dy / 2, steps: 3 },
+    { x: corner.x, y: corner.y + dy, steps: 3 },
+  ]);
+}
+
 describe("readable at fit", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: the fitted starter and a fitted 10-node pipeline show every title in readable type`, async (ctx) => {
@@ -217,6 +257,15 @@ describe("readable at fit", () => {
       ]);
       expectReadable(await textBoxes(page, TITLES));
       await screenshot(page, `lod-starter-${size.width}x${size.height}`);
+      const promptBoxes = '.react-flow__node[data-id="prompt"] textarea';
+      if ((await page.locator(promptBoxes).count()) > 0) {
+        // The Prompt's text boxes show whole lines: the long prompt is cut between two lines, and
+        // stays so after the user resizes the box by its corner to a height between two.
+        expect(await partLines(page, promptBoxes)).toEqual({ cut: [], overflowing: 1 });
+        await resizeTextBox(page, page.locator(promptBoxes).first(), 23);
+        await expect.poll(() => page.locator(promptBoxes).first().getAttribute("style")).toMatch(/height/);
+        expect((await partLines(page, promptBoxes)).cut).toEqual([]);
+      }
 
       // Two rows of five, as a pipeline of ten is usually laid out.
       await openPipeline(page, 10, 5, 640);

@@ -7,6 +7,7 @@
 import { useMemo, useRef } from "react";
 import { analyzePromptWeights, type PromptSegment, type PromptWeightAnalysis } from "../../teach/promptWeights";
 import { textOrUnset, type FieldProps } from "./types";
+import { snapToWholeLines } from "./PlainTextArea";
 import "./promptWeights.css";
 
 const MAX_CHIPS = 12;
@@ -93,6 +94,7 @@ export function WeightedTextArea({ spec, value, onChange, id, invalid, compact }
           spellCheck={false}
           value={text}
           placeholder={spec.placeholder ?? spec.description}
+          onPointerUp={snapToWholeLines}
           onScroll={(e) => {
             if (backRef.current) backRef.current.scrollTop = e.currentTarget.scrollTop;
           }}
