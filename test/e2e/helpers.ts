@@ -116,7 +116,10 @@ export function nodeScreenBoxes(page: Page, growing = "sampler"): Promise<string
   );
 }
 
-/** Every place a line of text in `selector` breaks between two letters or digits, with its context. */
+/**
+ * Every place a line of text in `selector` breaks between two letters or digits, with its context.
+ * A break after a separator ("castle_" / "v2") is not inside a word.
+ */
 export function midWordBreaks(page: Page, selector: string): Promise<string[]> {
   return page.evaluate((selector) => {
     const found: string[] = [];
@@ -136,7 +139,7 @@ export function midWordBreaks(page: Page, selector: string): Promise<string[]> {
             prev = s[i];
             continue;
           }
-          if (top !== null && rect.top > top + 2 && /\w/.test(prev) && /\w/.test(s[i]))
+          if (top !== null && rect.top > top + 2 && /[\p{L}\p{N}]/u.test(prev) && /[\p{L}\p{N}]/u.test(s[i]))
             found.push(s.slice(Math.max(0, i - 12), i) + " / " + s.slice(i, i + 6));
           top = rect.top;
           prev = s[i];

@@ -189,8 +189,15 @@ async function zoomShownScaled(page: Page) {
 }
 
 /** Opens a generated pipeline of `n` real nodes, fitted: rows of 100, or of `columns` `rowPitch` apart. */
-async function openPipeline(page: Page, n: number, columns = 100, rowPitch = 280) {
+async function openPipeline(
+  page: Page,
+  n: number,
+  columns = 100,
+  rowPitch = 280,
+  edit?: (doc: ReturnType<typeof generatePipeline>) => void,
+) {
   const doc = generatePipeline(n);
+  edit?.(doc);
   doc.nodes.forEach((node, i) => (node.position = { x: (i % columns) * 320, y: Math.floor(i / columns) * rowPitch }));
   const before = await transform(page);
   await dropFile(page, `pipeline-${n}.lora-graph.json`, serializeWorkflow(doc));
@@ -275,8 +282,12 @@ describe("readable at fit", () => {
       expectReadable(titles);
       await screenshot(page, `lod-fitted-10-${size.width}x${size.height}`);
 
-      // All ten in one row: far out, the light form writes each title and key value.
-      await openPipeline(page, 10);
+      // All ten in one row: far out, the light form writes each title and key value. A LoRA file
+      // name longer than a line wraps after its separators, never inside a word.
+      const LONG = "pixel-art-xl_v1.1_by-nerijs.safetensors";
+      await openPipeline(page, 10, 100, 280, (doc) => {
+        doc.nodes.find((n) => n.type === "lora")!.params.path = `https://example.com/loras/${LONG}`;
+      });
       expect(await zoom(page)).toBeLessThan(0.4);
       expectReadable(await textBoxes(page, ".far-card .far-title"));
       // Titles wrap between words ("Image / encoder"); a word too long ends in "…", never "Sched / uler".
@@ -284,7 +295,8 @@ describe("readable at fit", () => {
       const glances = await textBoxes(page, ".far-card .far-glance");
       expectReadable(glances);
       // A LoRA says which file, at which scale.
-      expect(glances.map((g) => g.text)).toContain("0.safetensors · 0.5");
+      expect(glances.map((g) => g.text)).toContain(`${LONG} · 0.5`);
+      expect(await midWordBreaks(page, ".far-card .far-glance")).toEqual([]);
       await screenshot(page, `lod-fitted-10-in-a-row-${size.width}x${size.height}`);
       expect(errors).toEqual([]);
       await context.close();

@@ -2,7 +2,8 @@
 // person names them (a file by its file name), short enough to read at a glance.
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
-import { glanceText } from "../../src/editor/flow/glance";
+import fc from "fast-check";
+import { glanceText, textPieces } from "../../src/editor/flow/glance";
 import type { WorkflowNode } from "../../src/graph";
 
 const node = (type: string, params: Record<string, unknown>): WorkflowNode => ({
@@ -37,5 +38,48 @@ describe("glanceText", () => {
     for (const def of registry.list())
       if (def.glance?.some((k) => ![undefined, ""].includes(def.params[k]?.default as string)))
         expect(glanceText(def, node(def.type, {})), def.type).not.toBe("");
+  });
+});
+
+describe("textPieces: where far-out type may wrap a word", () => {
+  it("cuts a file name after its separators, and a number nowhere", () => {
+    expect(textPieces("pixel-art-xl_v1.1_by-nerijs.safetensors")).toEqual([
+      "pixel-",
+      "art-",
+      "xl_",
+      "v1.1_",
+      "by-",
+      "nerijs.",
+      "safetensors",
+    ]);
+    expect(textPieces("stabilityai/stable-diffusion-xl-base-1.0")).toEqual([
+      "stabilityai/",
+      "stable-",
+      "diffusion-",
+      "xl-",
+      "base-",
+      "1.0",
+    ]);
+    expect(textPieces("0.85")).toEqual(["0.85"]);
+    expect(textPieces("Sampler")).toEqual(["Sampler"]);
+  });
+
+  it("property: the pieces spell the word, and each cut follows a separator with no letter or digit pair across it", () => {
+    const char = fc.constantFrom(..."ab9_-./X1".split(""));
+    fc.assert(
+      fc.property(
+        fc.array(char, { maxLength: 30 }).map((cs) => cs.join("")),
+        (word) => {
+          const pieces = textPieces(word);
+          expect(pieces.join("")).toBe(word);
+          for (let i = 0; i < pieces.length - 1; i++) {
+            const before = pieces[i].at(-1)!;
+            const after = pieces[i + 1][0];
+            expect(before).toMatch(/[/_\-.]/);
+            expect(`${pieces[i].at(-2) ?? ""}${after}`).not.toMatch(/^\d\d$/);
+          }
+        },
+      ),
+    );
   });
 });

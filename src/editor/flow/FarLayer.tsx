@@ -9,7 +9,7 @@ import { drawFar, LABEL_MIN_WIDTH, MAX_LABELS, nodesOnScreen, type Transform } f
 import { bitmapArea, bitmapServes, createZoomShot, farBounds, type FarBitmap } from "./farCache";
 import { carried, framesBounds, type FarFrames } from "./farFrames";
 import { useCanvasUi } from "./canvasUi";
-import { FarTitle } from "./FarTitle";
+import { FarGlance, FarTitle } from "./FarTitle";
 
 interface Labels {
   t: Transform;
@@ -172,7 +172,7 @@ function FarLabels({ g, labels, hover }: { g: FarGeometry; labels: Labels; hover
             }}
           >
             <FarTitle text={g.titles[i]} />
-            {g.glance(i) && <div className="far-glance">{g.glance(i)}</div>}
+            {g.glance(i) && <FarGlance text={g.glance(i)} />}
           </div>
         );
       })}

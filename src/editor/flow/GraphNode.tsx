@@ -27,7 +27,7 @@ import { UpdateMark } from "../components/UpdateMark";
 import "../components/components.css";
 import { glanceText } from "./glance";
 import { LOD_ZOOM } from "./zoom";
-import { FarTitle } from "./FarTitle";
+import { FarGlance, FarTitle } from "./FarTitle";
 
 const selectFar = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
 
@@ -199,7 +199,7 @@ function FarCard({ title, glance }: { title: string; glance: string }) {
   return (
     <div className="far-card" data-testid="far-card">
       <FarTitle text={title} />
-      {glance && <div className="far-glance">{glance}</div>}
+      {glance && <FarGlance text={glance} />}
     </div>
   );
 }
