@@ -34,13 +34,14 @@ export const STATUS_LABEL: Record<RunRecord["status"], string> = {
 };
 
 /**
- * What a gallery tile says under its image besides the seed: the swept values of a sweep cell, or
- * a batch run's row and the values drawn for it (its seed is said apart).
+ * What a gallery tile says under its image besides the seed: the swept values of a sweep cell, a
+ * batch run's row and the values drawn for it (its seed is said apart), or for a plain run the time
+ * it started and the pipeline's name. Every tile has the same two lines, so a row of tiles lines up.
  */
-export function tileLabel(run: RunRecord): string | null {
+export function tileLabel(run: RunRecord): string {
   if (run.label) return run.label;
   const b = run.batch;
-  if (!b) return null;
+  if (!b) return `${clockTime(run.createdAt)} · ${run.title}`;
   const values = Object.entries(b.values)
     .filter(([k]) => !k.endsWith(".seed"))
     .map(([k, v]) => {
@@ -49,4 +50,10 @@ export function tileLabel(run: RunRecord): string | null {
     });
   const picks = (b.picks ?? []).map((p) => p.value);
   return [`#${b.row ?? b.index + 1}`, ...values, ...picks].join(" · ");
+}
+
+/** "14:05", in the browser's time zone: the same in every locale, unlike toLocaleTimeString. */
+function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
