@@ -178,6 +178,28 @@ describe("the gallery", () => {
         ).length,
     );
     expect(spill).toBe(0);
+
+    // The lightbox is a dialog that holds the focus; Escape closes only it, and the focus goes
+    // back to the tile that opened it, so a second Escape closes the gallery.
+    const inBox = () => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"][aria-label="Image"]'));
+    await tiles.nth(1).locator(".run-thumb").click();
+    const box = page.getByRole("dialog", { name: "Image" });
+    await box.waitFor();
+    await expect.poll(inBox).toBe(true);
+    await page.keyboard.press("Tab");
+    expect(await inBox()).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => box.count()).toBe(0);
+    const gallery = page.getByRole("dialog", { name: /^Gallery/ });
+    expect(await gallery.count()).toBe(1);
+    const focusedTile = () =>
+      page.evaluate(() => {
+        const all = [...document.querySelectorAll('[data-testid="gallery-tile"]')];
+        return all.findIndex((t) => t.contains(document.activeElement));
+      });
+    await expect.poll(focusedTile).toBe(1);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => gallery.count()).toBe(0);
     await context.close();
   });
 });

@@ -55,8 +55,15 @@ export function Modal({
  * one for a moment (display: none), and the sweep results lost Escape so under load. focus-trap
  * sees removals and focus moving outside (and stacks, so a dialog over a dialog works); the rest
  * is watched here. Focus that falls goes to the dialog itself, not to a button Enter would press.
+ * `initial: "dialog"` opens with the focus on the dialog itself (a picture, whose keys are arrows).
+ * Closed, the focus goes back where it was when the dialog opened.
  */
-function useFocusInside(ref: RefObject<HTMLDivElement | null>, onClose: () => void) {
+export function useFocusInside(
+  ref: RefObject<HTMLDivElement | null>,
+  onClose: () => void,
+  opts: { initial?: "field" | "dialog" } = {},
+) {
+  const initial = opts.initial ?? "field";
   const close = useRef(onClose);
   close.current = onClose;
   useEffect(() => {
@@ -65,7 +72,7 @@ function useFocusInside(ref: RefObject<HTMLDivElement | null>, onClose: () => vo
     let opened = false;
     const trap = createFocusTrap(root, {
       // The opening focus goes to the first field or answer; later calls are focus falling.
-      initialFocus: () => (opened ? root : ((opened = true), firstFocus(root))),
+      initialFocus: () => (opened || initial === "dialog" ? root : ((opened = true), firstFocus(root))),
       fallbackFocus: root,
       escapeDeactivates: false,
       allowOutsideClick: true,
@@ -98,7 +105,7 @@ function useFocusInside(ref: RefObject<HTMLDivElement | null>, onClose: () => vo
       shown?.disconnect();
       trap.deactivate();
     };
-  }, [ref]);
+  }, [ref, initial]);
 }
 
 /** A field first, else the first answer in the footer (dialogs put the safe one first), and only

@@ -1,10 +1,10 @@
 /**
  * Gallery of every finished run's images, and the lightbox. Loaded on demand (dynamic import).
  */
-import { useEffect, useMemo } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import "./run.css";
 import { useEditorInstance } from "../store/react";
-import { Modal } from "../kit/Modal";
+import { Modal, useFocusInside } from "../kit/Modal";
 import { useRunUiApi, useRunUi } from "./actions";
 import { downloadRunImage, restoreRun } from "./runFiles";
 import { useRunState } from "./runtime";
@@ -62,21 +62,35 @@ function BatchFilter() {
 }
 
 function Lightbox({ items }: { items: Item[] }) {
-  const runUi = useRunUiApi();
-  const editor = useEditorInstance();
   const target = useRunUi((s) => s.lightbox);
   const runs = useRunState((s) => s.runs);
   const run = runs.find((r) => r.id === target?.runId);
-  const pos = items.findIndex((it) => it.run.id === target?.runId && it.index === target?.index);
-  const src = useRunImageSrc(run ?? ({ images: [] } as unknown as RunRecord), target?.index ?? 0);
+  if (!target || !run) return null;
+  return <LightboxView items={items} run={run} index={target.index} />;
+}
+
+/**
+ * The picture over everything, a modal dialog like the others (kit/Modal.tsx): it holds the focus
+ * while open, so Tab reaches its buttons and the canvas's shortcuts do nothing behind it, and
+ * closing it gives the focus back to what opened it (the gallery tile, the Sampler's preview).
+ */
+function LightboxView({ items, run, index }: { items: Item[]; run: RunRecord; index: number }) {
+  const runUi = useRunUiApi();
+  const editor = useEditorInstance();
+  const ref = useRef<HTMLDivElement>(null);
+  const close = () => runUi.set({ lightbox: null });
+  useFocusInside(ref, close, { initial: "dialog" });
+  const pos = items.findIndex((it) => it.run.id === run.id && it.index === index);
+  const src = useRunImageSrc(run, index);
   const go = (d: number) => {
     if (pos < 0 || items.length === 0) return;
     const next = items[(pos + d + items.length) % items.length];
     runUi.set({ lightbox: { runId: next.run.id, index: next.index } });
   };
   useEffect(() => {
+    // Before the gallery's own Escape: one press closes the picture, the next the gallery.
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") runUi.set({ lightbox: null });
+      if (e.key === "Escape") close();
       else if (e.key === "ArrowRight") go(1);
       else if (e.key === "ArrowLeft") go(-1);
       else return;
@@ -85,16 +99,18 @@ function Lightbox({ items }: { items: Item[] }) {
     window.addEventListener("keydown", onKey, true);
     return () => window.removeEventListener("keydown", onKey, true);
   });
-  if (!target || !run) return null;
-  const img = run.images[target.index];
+  const img = run.images[index];
   return (
     <div
+      ref={ref}
+      tabIndex={-1}
       className="run-lightbox"
       role="dialog"
+      aria-modal="true"
       aria-label="Image"
-      onMouseDown={(e) => e.target === e.currentTarget && runUi.set({ lightbox: null })}
+      onMouseDown={(e) => e.target === e.currentTarget && close()}
     >
-      {src && <img src={src} alt={`Result ${target.index + 1} of ${run.title}`} referrerPolicy="no-referrer" />}
+      {src && <img src={src} alt={`Result ${index + 1} of ${run.title}`} referrerPolicy="no-referrer" />}
       <div className="bar">
         <span>
           {run.title} · {img?.width}×{img?.height}
@@ -102,7 +118,7 @@ function Lightbox({ items }: { items: Item[] }) {
         </span>
         <button
           className="btn small primary"
-          onClick={() => void downloadRunImage(editor, run, target.index)}
+          onClick={() => void downloadRunImage(editor, run, index)}
           title="With the workflow inside"
         >
           Download
@@ -116,7 +132,7 @@ function Lightbox({ items }: { items: Item[] }) {
         >
           Restore this graph
         </button>
-        <button className="btn small" onClick={() => runUi.set({ lightbox: null })}>
+        <button className="btn small" onClick={close}>
           Close
         </button>
       </div>
