@@ -6,6 +6,7 @@ import type { Page } from "playwright-core";
 import {
   dialogSettled,
   downloadedBytes,
+  layoutProblems,
   node,
   openGuidanceSweep,
   shootOnFailure,
@@ -140,6 +141,8 @@ describe("teaching features", () => {
     expect(await card.innerText()).toMatch(/composition/);
     // The lesson selects what it is about: the ControlNet, with its window on the timeline.
     await page.locator('.inspector [data-cn-bar="canny"]').waitFor();
+    // Its Edge map, placed where the Prompt's foot now draws, has moved clear of it once drawn.
+    await expect.poll(() => layoutProblems(page, { overlapping: true })).toEqual([]);
     await card.locator("[data-lesson-sweep]").click();
     const dialog = page.locator("[data-sweep-dialog]");
     await expect.poll(() => dialog.locator("[data-sweep-count]").getAttribute("data-sweep-count")).toBe("5");

@@ -8,21 +8,13 @@ import type { GraphFlowNode } from "./derive";
 import { fitGraph } from "./fit";
 import { CULL_FROM_NODES } from "./useFlowElements";
 import { canvasViewOf, type CanvasView, type Size } from "./view";
-import { arrangeAdded } from "./place";
+import { arrangeAdded, clearOverlaps } from "./place";
+import { takeSettleRequest } from "../store/settleNext";
 
 /** Nodes closer than this look stacked: their ports (which stick out of the sides) would touch. */
 const SETTLE_GAP = 8;
 /** How long to wait for every node to be drawn and keep its size; then leave the layout as it is. */
 const MAX_FRAMES = 120;
-
-/**
- * An imported graph is laid out before it is drawn, by estimated sizes. A node can draw taller
- * (a long prompt, weight chips, a schedule plot): asks the canvas to lay it out again once every
- * node has been measured, if any two overlap then. Call before the document is replaced.
- */
-export function settleAfterDrawing(view: CanvasView, on: boolean): void {
-  view.settle = on;
-}
 
 /** Any two rects (top-left + size) closer than `gap`: the ids, else null. */
 export function firstOverlap(
@@ -74,9 +66,11 @@ export async function relayoutIfOverlapping(
 }
 
 /**
- * The canvas's side of settleAfterDrawing: after the document changes, waits until every node has
- * been drawn at a size that holds for two frames, lays the graph out again if nodes overlap, and
- * fits it. Culled graphs (only nodes on screen are drawn) are left as they are.
+ * After the document changes, when its opener asked (store/settleNext.ts): waits until every node
+ * has been drawn at a size that holds for two frames, then lays the graph out again if nodes
+ * overlap (an import), or moves the nodes that cover another to the nearest free space (a
+ * template or lesson, whose hand-placed nodes can draw taller than when they were placed), and
+ * fits it again. Culled graphs (only nodes on screen are drawn) are left as they are.
  */
 export function useSettleLayout(): void {
   const editor = useEditorInstance();
@@ -84,16 +78,16 @@ export function useSettleLayout(): void {
   const flow = useReactFlow<GraphFlowNode>();
   const epoch = useEditor((s) => s.epoch);
   useEffect(() => {
-    if (!view.settle) return;
-    view.settle = false;
+    const how = takeSettleRequest(editor);
+    if (!how) return;
     const doc = editor.store.getState().document;
     if (doc.nodes.length >= CULL_FROM_NODES) return;
     let stopped = false;
+    const refit = (moved: boolean) =>
+      moved && !stopped && requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 }));
     const cancel = whenDrawn(editor, flow, doc, doc.nodes, (sizes) => {
-      void relayoutIfOverlapping(editor, editor.registry, sizes).then(
-        (moved) => moved && !stopped && requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 })),
-        () => undefined,
-      );
+      if (how === "clear") return refit(clearDrawnOverlaps(editor, sizes) && view.fitted);
+      void relayoutIfOverlapping(editor, editor.registry, sizes).then(refit, () => undefined);
     });
     return () => {
       stopped = true;
@@ -101,6 +95,20 @@ export function useSettleLayout(): void {
     };
   }, [epoch, editor, view, flow]);
   useSettleAdded();
+}
+
+/**
+ * Moves each node that covers another, by the drawn sizes, to the nearest free space; no undo
+ * step, and a document opened clean stays clean (nothing the user did). True when it moved any.
+ */
+export function clearDrawnOverlaps(editor: Pick<Editor, "store">, sizes: ReadonlyMap<string, Size>): boolean {
+  const doc = editor.store.getState().document;
+  const moves = clearOverlaps(
+    doc.nodes.map((n) => ({ id: n.id, ...n.position, ...sizes.get(n.id)! })),
+    SETTLE_GAP,
+  );
+  if (moves.length) editor.store.moveNodes(moves, { silent: true, keepClean: true });
+  return moves.length > 0;
 }
 
 /**

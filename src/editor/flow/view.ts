@@ -18,8 +18,6 @@ export interface CanvasView {
    * canvas then refits when it is resized, e.g. when a banner appears above it after the first fit.
    */
   fitted: boolean;
-  /** Lay the next document out again once it is drawn, if its nodes overlap (flow/settle.ts). */
-  settle: boolean;
   /** Nodes just added, placed by an estimate of their size: hidden until placed again once drawn (flow/settle.ts). */
   readonly placed: Placing;
   /** Whether the view is moving (a pan, a wheel zoom, a fit): nodes that mount meanwhile come in light. */
@@ -137,7 +135,6 @@ export const createCanvasView = (): CanvasView => ({
   fitted: false,
   motion: createMotion(),
   layout: createLayout(),
-  settle: false,
   placed: createPlacing(),
 });
 

@@ -18,7 +18,7 @@ import { openDroppedImage } from "../run/runFiles";
 import type { Editor } from "../store";
 import type { ImportSource } from "../store/importDoor";
 import { canvasViewOf } from "../flow/view";
-import { settleAfterDrawing } from "../flow/settle";
+import { settleNextDocument } from "../store/settleNext";
 import { importReportOf, type ImportNote, type ImportReport } from "./report";
 
 /** Largest file read for an import; images and workflows are far smaller. */
@@ -68,7 +68,7 @@ export async function importInto(editor: Editor, source: ImportSource): Promise<
     }
     const what = found.kind === "request" ? "a request" : `from ${found.foreign.format}`;
     const document = await laidOut(editor, imported.document);
-    settleAfterDrawing(canvasViewOf(editor), true);
+    settleNextDocument(editor, "layout");
     if (
       !(await replaceGuarded(
         editor,
@@ -78,7 +78,7 @@ export async function importInto(editor: Editor, source: ImportSource): Promise<
         false,
       ))
     ) {
-      settleAfterDrawing(canvasViewOf(editor), false);
+      settleNextDocument(editor, null);
       return { ok: false, error: "Cancelled", cancelled: true };
     }
     importReportOf(editor).set({ report });

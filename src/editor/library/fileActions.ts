@@ -10,6 +10,7 @@ import type { Editor } from "../store/editor";
 import { dialogsOf, getSession } from "../persistence/boot";
 import type { WorkflowSummary } from "../persistence/library";
 import { filesUiOf, saveToFile } from "./files";
+import { settleNextDocument } from "../store/settleNext";
 
 /** Replaces the document, asking first over unsaved work; the session also keeps the old draft. */
 export async function replaceGuarded(
@@ -87,12 +88,16 @@ export async function openTemplate(
     reportErrors(editor, `the “${tpl.title}” template`, r.errors);
     return false;
   }
+  // Its nodes were placed by hand, and can draw taller than they did then (a longer prompt box, an
+  // error line): once drawn, any that covers another moves to the nearest free space.
+  settleNextDocument(editor, "clear");
   const done = await replaceGuarded(
     editor,
     r.document,
     `Replaced by the “${tpl.title}” template`,
     "Open this template?",
   );
+  if (!done) settleNextDocument(editor, null);
   if (done) editor.ui.toast(`Opened the “${tpl.title}” template`, "success");
   return done;
 }

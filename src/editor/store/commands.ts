@@ -185,7 +185,7 @@ export function removeEdges(ctx: StoreContext, ids: readonly string[]): void {
 export function moveNodes(
   ctx: StoreContext,
   moves: readonly { id: string; position: XY }[],
-  opts: { silent?: boolean } = {},
+  opts: { silent?: boolean; keepClean?: boolean } = {},
 ): void {
   const byId = new Map(moves.map((m) => [m.id, m.position]));
   const recipe = (d: Draft<WorkflowDocument>) => {
@@ -194,7 +194,7 @@ export function moveNodes(
       if (p && (p.x !== n.position.x || p.y !== n.position.y)) n.position = { x: p.x, y: p.y };
     }
   };
-  if (opts.silent) ctx.history.silent(recipe);
+  if (opts.silent) ctx.history.silent(recipe, opts.keepClean);
   else ctx.history.commit("Move", recipe);
 }
 

@@ -110,8 +110,11 @@ export interface EditorStore {
   connect(from: PortRef, to: PortRef, options?: { replace?: boolean; reconnect?: string }): ConnectResult;
   removeEdges(ids: readonly string[]): void;
   setParam(nodeId: string, key: string, value: unknown): void;
-  /** With `silent`, no undo step: the view correcting its own layout (see flow/settle.ts), not the user. */
-  moveNodes(moves: readonly { id: string; position: XY }[], opts?: { silent?: boolean }): void;
+  /**
+   * With `silent`, no undo step: the view correcting its own layout (see flow/settle.ts), not the
+   * user; with `keepClean` too, a clean document stays clean.
+   */
+  moveNodes(moves: readonly { id: string; position: XY }[], opts?: { silent?: boolean; keepClean?: boolean }): void;
   /** Refused inside a component when a node to delete gives one of its outputs. */
   removeNodes(ids: readonly string[]): EditResult;
   removeSelection(): EditResult;
