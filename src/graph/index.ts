@@ -23,3 +23,4 @@ export * from "./componentFile";
 export * from "./semver";
 export * from "./splice";
 export * from "./nodeNames";
+export { movedOnly, nodesMovedOnly } from "./moved";

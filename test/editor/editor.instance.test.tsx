@@ -3,7 +3,7 @@
 // editors in one page share no document, panel, toast, sweep, dialog or canvas state, and the
 // compiler's results are there from the first render on (no pending state, but for the first
 // compile of a big document, which views get in slices).
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, render } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { createEditor, counterIds, type Editor } from "../../src/editor/store";
@@ -15,7 +15,8 @@ import { sweepsOf } from "../../src/editor/teach/sweepRun";
 import { dialogsOf, persistenceOf } from "../../src/editor/persistence/boot";
 import { canvasViewOf } from "../../src/editor/flow/view";
 import { runtimeOf } from "../../src/editor/run/runtime";
-import { movedOnly, PENDING } from "../../src/editor/engine";
+import { PENDING } from "../../src/editor/engine";
+import { movedOnly } from "../../src/graph";
 import { compile } from "../../src/compiler";
 import { generatePipeline } from "../bench/compile";
 
@@ -109,6 +110,26 @@ describe("createEditor", () => {
     const edited = a.engine.compiled(state());
     expect(edited).not.toBe(before);
     expect(JSON.stringify(edited)).toBe(JSON.stringify(compile(state(), registry)));
+  });
+
+  it("a drop of moved nodes adds only those to the engine's node set, sliced or not", () => {
+    const [a] = two();
+    a.store.replaceDocument(generatePipeline(1_000));
+    const state = () => a.store.getState().document;
+    const before = a.engine.compiled(state());
+    const [n0] = state().nodes;
+    a.store.moveNodes([{ id: n0.id, position: { x: -700, y: 40 } }]);
+    // Counted through WeakSet's `add`: a new set of every node was 1,000 inserts in the drop's task.
+    const add = vi.spyOn(WeakSet.prototype, "add");
+    try {
+      expect(a.engine.compiledSoon(state())).toBe(before);
+      expect(add).toHaveBeenCalledTimes(1);
+    } finally {
+      add.mockRestore();
+    }
+    // The moved node counts as checked: a later edit is compiled at once, not in slices.
+    a.store.setParam(n0.id, "clip_skip", 1);
+    expect(a.engine.compiledSoon(state())).not.toBe(PENDING);
   });
 
   it("renders two editors side by side, each view reading its own", () => {

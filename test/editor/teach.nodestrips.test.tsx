@@ -11,6 +11,7 @@ import { examples } from "../../src/examples";
 import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider, useEditor } from "../../src/editor/store/react";
 import { SamplerStrip, SchedulerSpark, useSamplerTimeline } from "../../src/editor/teach/NodeStripsView";
+import { generatePipeline } from "../bench/compile";
 
 afterEach(cleanup);
 
@@ -102,6 +103,35 @@ describe("Sampler strip", () => {
     act(() => store.setParam("canny", "start_percentage", 0.2));
     expect(result.current).not.toBe(first);
     expect(result.current?.controlNets[0].start).toBe(0.2);
+  });
+
+  it("reads none of the Sampler's ancestors when nodes were only moved (a drop in a big graph)", () => {
+    // Each ancestor's type is looked up in the registry while the timeline's key is built.
+    let reads = 0;
+    const counting = new Proxy(registry, {
+      get: (target, key) => {
+        const v = Reflect.get(target, key, target);
+        if (key === "get") return (type: string) => (reads++, target.get(type));
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const doc = generatePipeline(400);
+    const sampler = doc.nodes.find((n) => n.type === "sampler")!.id;
+    const lora = doc.nodes.find((n) => n.type === "lora")!.id;
+    const editor = createEditor({ registry: counting, document: doc, makeId: counterIds() });
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <EditorProvider editor={editor}>{children}</EditorProvider>
+    );
+    const { result } = renderHook(() => useSamplerTimeline(sampler), { wrapper });
+    const first = result.current;
+    expect(first).not.toBeNull();
+    reads = 0;
+    act(() => editor.store.moveNodes([{ id: lora, position: { x: -900, y: 60 } }]));
+    expect(result.current).toBe(first);
+    expect(reads).toBe(0);
+    // An edit of an ancestor is looked at again.
+    act(() => editor.store.setParam(lora, "scale", 0.9));
+    expect(reads).toBeGreaterThan(300);
   });
 });
 

@@ -13,7 +13,13 @@
  */
 import { useMemo, useRef } from "react";
 import type { EditorState } from "../store/createEditorStore";
-import type { Registry, WorkflowDocument, WorkflowEdge } from "../../graph";
+import {
+  nodesMovedOnly,
+  type Registry,
+  type WorkflowDocument,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from "../../graph";
 import { customArray, timelineFor, timelineReadsParams, type Timeline } from "../../teach/timeline";
 import { DEFAULT_STEPS, scheduleFor, type Schedule } from "../../teach/schedules";
 import { useEditor, useEditorStore, useUiApi } from "../store/react";
@@ -73,12 +79,21 @@ const sameKey = (a: unknown[], b: unknown[]) => a.length === b.length && a.every
 /** The Sampler's timeline, recomputed only when its key changes; null when it cannot be drawn. */
 export function useSamplerTimeline(id: string): Timeline | null {
   const store = useEditorStore();
-  const cache = useRef<{ nodes: unknown; components: unknown; key: unknown[]; value: Timeline | null } | null>(null);
+  const cache = useRef<{
+    nodes: readonly WorkflowNode[];
+    components: unknown;
+    key: unknown[];
+    value: Timeline | null;
+  } | null>(null);
   const select = (s: EditorState) => {
-    // The key walks every ancestor (all of a 5,000-node pipeline): skip it while no node or wire changed.
+    // The key walks every ancestor (all of a 5,000-node pipeline): skip it while no node or wire
+    // changed, or nodes were only moved (the drop of a drag; the timeline reads no position).
     const { nodes, components, edges } = s.document;
     const c = cache.current;
-    if (c?.nodes === nodes && c.components === components && c.key[0] === edges) return c.value;
+    if (c && c.components === components && c.key[0] === edges && nodesMovedOnly(c.nodes, nodes)) {
+      c.nodes = nodes;
+      return c.value;
+    }
     // Gone (another document opened): the key would walk the new document's wires for nothing.
     if (!nodeIndex(nodes).has(id)) return null;
     const key = timelineKey(s.document, store.registry, id);
