@@ -5,6 +5,11 @@ import type { XY } from "../../src/graph";
 import { bareGeometry } from "./farGeometry.helpers";
 import { nearWires, wireStops, type Box } from "../../src/editor/flow/nearWires";
 import { reroutedPath } from "../../src/editor/flow/reroute";
+import { produce } from "immer";
+import { registry } from "../../nodes";
+import { createLayoutCache } from "../../src/editor/flow/WireLayer";
+import { farGeometry } from "../../src/editor/flow/farGeometry";
+import { generatePipeline } from "../bench/compile";
 
 /** Points along the wire exactly as GraphEdge draws it (xyflow's beziers through the reroute points). */
 function drawnPoints(stops: readonly XY[]): XY[] {
@@ -99,5 +104,36 @@ describe("the wires handed to xyflow (nearWires)", () => {
     const wires = rects.slice(1).map((_, i) => ({ id: `w${i}`, s: i, sy: 40, t: i + 1, ty: 40, color: "#888" }));
     const handed = nearWires(bareGeometry(rects, wires), { x0: -100, y0: -100, x1: 1500, y1: 900 }, new Set([80]));
     expect([...handed].sort()).toEqual(["w0", "w1", "w2", "w3", "w79", "w80"].sort());
+  });
+});
+
+describe("the layout a drop leaves (createLayoutCache)", () => {
+  it("moves the dropped nodes' rectangles and keeps the rest of the geometry, as a new build would give it", () => {
+    const view = { nodeSizes: new Map(), typeSizes: new Map() };
+    const doc = generatePipeline(300);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: doc.nodes.length - 1 }), fc.integer({ min: -9000, max: 9000 })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (moves) => {
+          const layout = createLayoutCache(registry, view);
+          const before = layout(doc.nodes, doc.edges);
+          const moved = produce(doc, (d) => {
+            for (const [i, v] of moves) d.nodes[i].position = { x: v, y: -v };
+          });
+          const after = layout(moved.nodes, moved.edges);
+          expect(after).not.toBe(before);
+          // Built again only where places changed: the wires (5,300 at 5,000 nodes) are the same.
+          expect(after.wires).toBe(before.wires);
+          const fresh = farGeometry(registry, view, moved.nodes, moved.edges);
+          expect([...after.rects]).toEqual([...fresh.rects]);
+          expect(after.wires).toEqual(fresh.wires);
+          expect(after.ids).toEqual(fresh.ids);
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 });

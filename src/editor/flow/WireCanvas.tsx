@@ -5,7 +5,7 @@ import type { FarGeometry } from "./farGeometry";
 import { useEditor } from "../store/react";
 import { drawNodes, strokeWires, traceWires } from "./drawFar";
 import { drawRerouteDots } from "./farFrames";
-import { viewBox, type Box } from "./nearWires";
+import { contains, viewBox, type Box } from "./nearWires";
 import type { NearWires } from "./WireLayer";
 
 /**
@@ -33,16 +33,17 @@ export function WireLayer({ near }: { near: NearWires }) {
     const { g, handed, shown } = near;
     const at = (i: number): XY => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
     const seen = viewBox({ x: tx, y: ty, zoom: k }, { width, height });
-    const skip = drawnByXyflow(g, handed, seen);
-    const paths = traceWires(g, seen, at, skip);
     el.dataset.drawn = String(g.wires.length - handed.size);
     // Near the view xyflow holds everything, so most pan frames have nothing to draw here. A
     // blank canvas is hidden and left alone: drawing it cleared cost a full-size canvas upload
     // and blend per frame, a third of a 1,000-node pan frame's CPU on the 2-core bench machine
-    // (software raster).
-    const blank = !paths.size && !anyNodeIn(g, seen, shown);
-    el.style.display = blank ? "none" : "";
-    if (blank) return void (el.dataset.nodes = "0");
+    // (software raster). Inside the area xyflow draws whole, it is blank without a look at
+    // every wire and node (5,000 nodes: a pass over each of them on every pan frame).
+    if (near.whole && contains(near.whole, seen)) return hide(el);
+    const skip = drawnByXyflow(g, handed, seen);
+    const paths = traceWires(g, seen, at, skip);
+    if (!paths.size && !anyNodeIn(g, seen, shown)) return hide(el);
+    el.style.display = "";
     const dpr = devicePixelRatio || 1;
     ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
     ctx.save();
@@ -78,6 +79,11 @@ export function WireLayer({ near }: { near: NearWires }) {
       style={{ width, height }}
     />
   );
+}
+
+function hide(el: HTMLCanvasElement) {
+  el.style.display = "none";
+  el.dataset.nodes = "0";
 }
 
 /** Whether any node of `g` outside `skip` overlaps `area`. */

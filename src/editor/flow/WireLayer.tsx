@@ -25,6 +25,12 @@ export interface NearWires {
   handed: ReadonlySet<string>;
   /** Indices of the nodes handed to xyflow: WireLayer draws the others. */
   shown: ReadonlySet<number>;
+  /**
+   * A graph area xyflow draws all of: every node and wire that may show in it is handed (none
+   * waits for a slice, and no handed wire has reroute points, which xyflow may cull), so the
+   * wire canvas is blank while the view stays inside it. Null when there is none.
+   */
+  whole: Box | null;
 }
 
 /**
@@ -34,18 +40,35 @@ export interface NearWires {
 export function createLayoutCache(registry: Registry, view: Pick<CanvasView, "nodeSizes" | "typeSizes">) {
   let last: { nodes: readonly WorkflowNode[]; edges: readonly WorkflowEdge[]; g: FarGeometry } | null = null;
   return (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): FarGeometry => {
-    if (last && last.edges === edges && samePlaces(last.nodes, nodes)) return last.g;
-    last = { nodes, edges, g: farGeometry(registry, view, nodes, edges) };
-    return last.g;
+    const moved = last && last.edges === edges ? movedPlaces(last.nodes, nodes) : null;
+    if (last && moved && !moved.length) return last.g;
+    // A drop moved a few nodes: their places change, the rest stands (rebuilding all of a
+    // 5,000-node graph's geometry was a few ms of the drop's task).
+    const g = last && moved ? withPlaces(last.g, nodes, moved) : farGeometry(registry, view, nodes, edges);
+    last = { nodes, edges, g };
+    return g;
   };
 }
 
-function samePlaces(a: readonly WorkflowNode[], b: readonly WorkflowNode[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++)
-    if (a[i].id !== b[i].id || a[i].position !== b[i].position || a[i].type !== b[i].type) return false;
-  return true;
+/** The indices whose position changed, when nothing else the geometry reads did (ids, types); else null. */
+function movedPlaces(a: readonly WorkflowNode[], b: readonly WorkflowNode[]): number[] | null {
+  if (a === b) return [];
+  if (a.length !== b.length) return null;
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].id !== b[i].id || a[i].type !== b[i].type) return null;
+    if (a[i].position !== b[i].position) out.push(i);
+  }
+  return out;
+}
+
+function withPlaces(g: FarGeometry, nodes: readonly WorkflowNode[], moved: readonly number[]): FarGeometry {
+  const rects = g.rects.slice();
+  for (const i of moved) {
+    rects[i * 4] = nodes[i].position.x;
+    rects[i * 4 + 1] = nodes[i].position.y;
+  }
+  return { ...g, rects };
 }
 
 /**
@@ -96,9 +119,16 @@ export function useNearView(
     if (!g || !wires || !shown) return null;
     // A wire waits for both its nodes.
     const handed = new Set<string>();
-    for (const w of g.wires) if (wires.has(w.id) && shown.has(w.s) && shown.has(w.t)) handed.add(w.id);
-    return { g, handed, shown };
-  }, [g, wires, shown]);
+    let rerouted = false;
+    for (const w of g.wires)
+      if (wires.has(w.id) && shown.has(w.s) && shown.has(w.t)) {
+        handed.add(w.id);
+        rerouted ||= !!w.via?.length;
+      }
+    // `wanted` holds every node in `area` and both ends of every wire in it: all in, all drawn.
+    const whole = !rerouted && wanted?.size === shown.size ? area : null;
+    return { g, handed, shown, whole };
+  }, [g, wires, shown, wanted, area]);
   return { near, shown, progress };
 }
 
