@@ -25,6 +25,7 @@ const ALLOWED: Record<string, string> = {
   "src/editor/flow/MiniMap.tsx:stand": "memo: the colour of a stand-in node standIns made, keyed by that node",
   "src/editor/load/loadOffThread.ts:readAhead":
     "memo of a pure function (reading and checking a file), keyed by an immutable Blob, taken once",
+  "src/editor/persistence/snapshot.ts:texts": "memo of a pure function (JSON text), keyed by an immutable document",
   "src/editor/store/history.ts:edgeIdSets": "memo of a pure function, keyed by an immutable edge array",
   "src/editor/lazy.ts:idle": "the page's one idle queue of code prefetches: one main thread per page, no editor state",
 };

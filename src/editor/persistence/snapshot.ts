@@ -39,19 +39,32 @@ export interface StoredDraft {
 }
 
 export function encodeDraft(p: DraftPayload, savedAt: number): string {
-  const out: StoredDraft = {
-    kind: DRAFT_KIND,
-    version: DRAFT_VERSION,
-    savedAt,
-    document: p.document,
+  const head = JSON.stringify({ kind: DRAFT_KIND, version: DRAFT_VERSION, savedAt });
+  const tail = JSON.stringify({
     viewport: { x: p.viewport.x, y: p.viewport.y, zoom: p.viewport.zoom },
     selection: { nodes: [...p.selection.nodes], edges: [...p.selection.edges] },
     dirty: p.dirty,
     libraryId: p.libraryId,
     libraryUpdatedAt: p.libraryUpdatedAt,
     libraryEtag: p.libraryEtag,
-  };
-  return JSON.stringify(out);
+  } satisfies Omit<StoredDraft, "kind" | "version" | "savedAt" | "document">);
+  // The StoredDraft's keys in its order, as JSON.stringify of the whole would write them.
+  return `${head.slice(0, -1)},"document":${documentJson(p.document)},${tail.slice(1)}`;
+}
+
+/** Each document's JSON text, while the document lives: immer makes a new object on every edit. */
+const texts = new WeakMap<WorkflowDocument, string>();
+
+/**
+ * `JSON.stringify(doc)`, kept per document. An autosave follows every change of the selection
+ * (a drag starts by selecting its node) and of the view (the end of each pan), which leave the
+ * document as it was: a 5,000-node document took 5–20 ms to stringify again each time, in a task
+ * beside the gesture's frames (docs/benchmarks.md#zoom-1-the-drop-and-the-autosave).
+ */
+export function documentJson(doc: WorkflowDocument): string {
+  let t = texts.get(doc);
+  if (t === undefined) texts.set(doc, (t = JSON.stringify(doc)));
+  return t;
 }
 
 export type CorruptReason = "bad-json" | "not-a-draft" | "future-version" | "invalid-document";
