@@ -1,0 +1,278 @@
+/**
+ * Where a gesture's frames go, for prebuilt editors side by side: the peer section's zoom-1 drag and
+ * pan (test/bench/peer.ts, the same file, view and mouse input) under a Chrome trace, one browser
+ * per build and round, the builds taking turns to go first. Prints per build and gesture: fps, the
+ * main thread's busy time and longest task, the main thread's time by trace event (self time),
+ * raster time on the tile workers, and with `--profile` the JS functions the V8 sampler saw most.
+ *
+ *   node --import tsx test/bench/trace.ts before=/tmp/a after=dist --size 1000 --rounds 3 [--profile]
+ *
+ * Build the pages with `npx vite build --outDir /tmp/a` (add `--minify false` with `--profile`, so
+ * the sampler names our functions). The figures are for comparing builds in the same minute on
+ * this loaded machine (docs/benchmarks.md#the-gestures), never against another run's.
+ */
+import os from "node:os";
+import type { CDPSession, Page } from "playwright-core";
+import { emptyPanePoint, framesDuring, nodeGrabPoint, serve, sweep } from "./browser";
+import { openEditorWith } from "./editor";
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  /** Thread (CPU) time: on a loaded machine a task's wall time is mostly waiting for a core. */
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: Record<string, any>;
+}
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const SIZE = Number(arg("size", "1000"));
+const ROUNDS = Number(arg("rounds", "1"));
+const MS = Number(arg("ms", "3000"));
+const PROFILE = process.argv.includes("--profile");
+const GESTURES = arg("gestures", "drag,pan").split(",");
+const CALLERS = arg("callers", "");
+const VIEW = { x: 40, y: 40, zoom: 1 };
+const CATEGORIES = [
+  "devtools.timeline",
+  "disabled-by-default-devtools.timeline",
+  "disabled-by-default-devtools.timeline.frame",
+  "toplevel",
+  "v8",
+  "blink.user_timing",
+  ...(PROFILE ? ["disabled-by-default-v8.cpu_profiler"] : []),
+];
+
+async function traced<T>(page: Page, run: () => Promise<T>): Promise<{ result: T; events: TraceEvent[] }> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on("Tracing.dataCollected", (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const done = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
+  await cdp.send("Tracing.start", { traceConfig: { includedCategories: CATEGORIES }, transferMode: "ReportEvents" });
+  const result = await run();
+  await cdp.send("Tracing.end");
+  await done;
+  await cdp.detach();
+  return { result, events };
+}
+
+/** Thread names by pid and tid, from the trace's metadata events. */
+function threadNames(events: TraceEvent[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of events) if (e.ph === "M" && e.name === "thread_name") out.set(`${e.pid}:${e.tid}`, e.args?.name);
+  return out;
+}
+
+/** CPU time of an event in ms, wall time where the trace has none. */
+const cpu = (e: TraceEvent) => (e.tdur ?? e.dur ?? 0) / 1000;
+
+/** Self CPU time of each complete event on one thread, summed by event name, and its top-level tasks' CPU. */
+function selfTimes(events: TraceEvent[]): {
+  byName: Map<string, number>;
+  tasks: number[];
+  long: TraceEvent[];
+  /** CPU of the task that handled the mouse-up (a drag's drop). */
+  up: number;
+} {
+  const xs = events.filter((e) => e.ph === "X" && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const byName = new Map<string, number>();
+  const tasks: number[] = [];
+  const long: TraceEvent[] = [];
+  let up = 0;
+  const stack: { e: TraceEvent; end: number; children: number }[] = [];
+  const close = (upTo: number) => {
+    while (stack.length && stack[stack.length - 1].end <= upTo) {
+      const top = stack.pop()!;
+      byName.set(top.e.name, (byName.get(top.e.name) ?? 0) + cpu(top.e) - top.children);
+    }
+  };
+  for (const e of xs) {
+    close(e.ts);
+    if (stack.length) stack[stack.length - 1].children += cpu(e);
+    if (stack.length && e.name === "EventDispatch" && e.args?.data?.type === "mouseup") up += cpu(stack[0].e);
+    else {
+      tasks.push(cpu(e));
+      if (cpu(e) > 50) long.push(e);
+    }
+    stack.push({ e, end: e.ts + e.dur!, children: 0 });
+  }
+  close(Infinity);
+  return { byName, tasks, long, up };
+}
+
+/** JS self and total time by function, from the V8 sampler's chunks in the trace. */
+function profiled(
+  events: TraceEvent[],
+  pid: number,
+): {
+  self: Map<string, number>;
+  total: Map<string, number>;
+  callers: Map<string, number>;
+  within(from: number, to: number): Map<string, number>;
+} {
+  const nodes = new Map<number, { key: string; parent?: number }>();
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  /** `--callers name`: the stacks above each sample of a function whose name starts with it. */
+  const callers = new Map<string, number>();
+  const timed: { ts: number; id: number }[] = [];
+  let clock = 0;
+  for (const e of events) {
+    if (e.pid === pid && e.name === "Profile") clock = e.args?.data?.startTime ?? clock;
+    if (e.pid !== pid || e.name !== "ProfileChunk") continue;
+    const p = e.args?.data?.cpuProfile;
+    for (const n of p?.nodes ?? []) {
+      const f = n.callFrame;
+      const file = String(f.url ?? "").replace(/^.*\//, "");
+      nodes.set(n.id, { key: `${f.functionName || "(anonymous)"} ${file}:${f.lineNumber + 1}`, parent: n.parent });
+    }
+    const samples: number[] = p?.samples ?? [];
+    const deltas: number[] = e.args?.data?.timeDeltas ?? [];
+    samples.forEach((id, i) => {
+      const ms = (deltas[i + 1] ?? deltas[i] ?? 0) / 1000;
+      clock += deltas[i] ?? 0;
+      timed.push({ ts: clock, id });
+      const leaf = nodes.get(id);
+      if (!leaf) return;
+      self.set(leaf.key, (self.get(leaf.key) ?? 0) + ms);
+      const seen = new Set<string>();
+      const stack: string[] = [];
+      for (let n: typeof leaf | undefined = leaf; n; n = n.parent === undefined ? undefined : nodes.get(n.parent)) {
+        stack.push(n.key);
+        if (seen.has(n.key)) continue;
+        seen.add(n.key);
+        total.set(n.key, (total.get(n.key) ?? 0) + ms);
+      }
+      const at = CALLERS ? stack.findIndex((k) => k.startsWith(CALLERS)) : -1;
+      if (at >= 0) {
+        const chain = stack
+          .slice(at, at + 8)
+          .map((k) => k.split(" ")[0])
+          .join(" < ");
+        callers.set(chain, (callers.get(chain) ?? 0) + ms);
+      }
+    });
+  }
+  /** The functions most often on the stack between `from` and `to` (trace µs). */
+  const within = (from: number, to: number) => {
+    const counts = new Map<string, number>();
+    for (const t of timed) {
+      if (t.ts < from || t.ts > to) continue;
+      const seen = new Set<string>();
+      for (let n = nodes.get(t.id); n; n = n.parent === undefined ? undefined : nodes.get(n.parent))
+        if (!seen.has(n.key) && !/^\((root|program|idle)\)/.test(n.key)) {
+          seen.add(n.key);
+          counts.set(n.key, (counts.get(n.key) ?? 0) + 1);
+        }
+    }
+    return counts;
+  };
+  return { self, total, callers, within };
+}
+
+const top = (m: Map<string, number>, n: number) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${v.toFixed(0).padStart(6)} ms  ${k}`)
+    .join("\n");
+
+function report(build: string, gesture: string, fps: number, frames: number, events: TraceEvent[]) {
+  const names = threadNames(events);
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    const k = `${e.pid}:${e.tid}`;
+    if (!byThread.has(k)) byThread.set(k, []);
+    byThread.get(k)!.push(e);
+  }
+  // The page's renderer: the CrRendererMain with the most work in the trace.
+  let main: { key: string; busy: number; times: ReturnType<typeof selfTimes>; start: number } | null = null;
+  for (const [k, list] of byThread) {
+    if (names.get(k) !== "CrRendererMain") continue;
+    const times = selfTimes(list);
+    const busy = times.tasks.reduce((a, b) => a + b, 0);
+    if (!main || busy > main.busy) main = { key: k, busy, times, start: Math.min(...list.map((e) => e.ts)) };
+  }
+  if (!main) return console.log(`${build} ${gesture}: no renderer main thread in the trace`);
+  const pid = Number(main.key.split(":")[0]);
+  let raster = 0;
+  let tiles = 0;
+  const others: string[] = [];
+  for (const [k, list] of byThread) {
+    const name = names.get(k) ?? k;
+    if (k === main.key) continue;
+    const busy = selfTimes(list).tasks.reduce((a, b) => a + b, 0);
+    if (busy > 20) others.push(`${name} ${busy.toFixed(0)} ms`);
+    if (!k.startsWith(`${pid}:`)) continue;
+    for (const e of list)
+      if (e.ph === "X" && e.name === "RasterTask") {
+        raster += cpu(e);
+        tiles++;
+      }
+  }
+  const longest = Math.max(0, ...main.times.tasks);
+  console.log(
+    `\n${build} ${gesture}: ${fps.toFixed(1)} fps, ${frames} frames; main thread CPU ${main.busy.toFixed(0)} ms ` +
+      `(${(main.busy / Math.max(1, frames)).toFixed(1)} ms a frame), longest task ${longest.toFixed(0)} ms, mouse-up task ${main.times.up.toFixed(0)} ms, ` +
+      `${main.times.tasks.filter((t) => t > 50).length} over 50 ms; raster ${raster.toFixed(0)} ms (${tiles} tiles); load ${os.loadavg()[0].toFixed(1)}`,
+  );
+  console.log(`  other threads: ${others.join(", ")}`);
+  console.log(top(main.times.byName, 12));
+  if (!PROFILE) return;
+  const js = profiled(events, pid);
+  console.log(`  JS self time, by function:\n${top(js.self, 20)}`);
+  console.log(`  JS total time, by function:\n${top(js.total, 25)}`);
+  if (CALLERS) console.log(`  stacks of ${CALLERS}:\n${top(js.callers, 12)}`);
+  // Our own functions (not React's or xyflow's plumbing) most often on the stack in each long task.
+  const ours = /\b(index|drawnParts|nodeViews|FarTitle|reroute|useRunDiagnostics)-/;
+  for (const t of main.times.long.sort((a, b) => cpu(b) - cpu(a)).slice(0, 6)) {
+    const counts = [...js.within(t.ts, t.ts + t.dur!)].filter(
+      ([k]) =>
+        !/^(performWork|flush|commit|recursively|render|beginWork|workLoop|update|(anonymous))/.test(k) && ours.test(k),
+    );
+    const list = counts
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([k, n]) => `${k.split(" ")[0]}×${n}`);
+    console.log(
+      `  task ${cpu(t).toFixed(0)} ms CPU (${(t.dur! / 1000).toFixed(0)} wall) at +${((t.ts - main.start) / 1000).toFixed(0)} ms: ${list.join(", ")}`,
+    );
+  }
+}
+
+async function once(build: string, dir: string) {
+  const srv = await serve(dir);
+  const e = await openEditorWith(srv.url, SIZE, VIEW);
+  try {
+    for (const gesture of GESTURES) {
+      const from = gesture === "drag" ? await nodeGrabPoint(e.page) : await emptyPanePoint(e.page);
+      const amp = gesture === "drag" ? { x: 160, y: 90 } : { x: 500, y: 250 };
+      const { result, events } = await traced(e.page, () => framesDuring(e.page, () => sweep(e.page, from, MS, amp)));
+      report(build, gesture, result.fps, result.frames, events);
+    }
+  } finally {
+    await e.close();
+    await srv.close();
+  }
+}
+
+const builds = process.argv
+  .slice(2)
+  .filter((a) => a.includes("="))
+  .map((a) => a.split("=") as [string, string]);
+if (!builds.length) {
+  console.error("usage: trace.ts name=distDir [name=distDir…] [--size N] [--rounds R] [--ms 3000] [--profile]");
+  process.exit(2);
+}
+console.log(`${SIZE} nodes, zoom 1, ${ROUNDS} round(s); ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
+for (let r = 0; r < ROUNDS; r++)
+  for (let i = 0; i < builds.length; i++) {
+    const [name, dir] = builds[(i + r) % builds.length];
+    await once(`${name} (round ${r + 1})`, dir);
+  }
