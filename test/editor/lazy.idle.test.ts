@@ -58,3 +58,22 @@ describe("whenIdle", () => {
     expect(ran).toEqual(["first settled", "second"]);
   });
 });
+
+describe("lazyRunner", () => {
+  it("fetches the run client at the first idle moment, ahead of prefetches queued before it", async () => {
+    const ran: string[] = [];
+    vi.doMock("../../src/fal/runner", () => {
+      ran.push("run client");
+      return { createRunner: () => ({}) };
+    });
+    const { whenIdle } = await import("../../src/editor/lazy");
+    const { lazyRunner } = await import("../../src/editor/run/lazyRunner");
+    whenIdle(() => ran.push("palette"), { urgent: true });
+    whenIdle(() => ran.push("dialogs"));
+    lazyRunner({ proxyUrl: "/api/fal/proxy" });
+    rendered = true;
+    await idlePeriod();
+    await vi.waitFor(() => expect(ran).toEqual(["run client"]));
+    vi.doUnmock("../../src/fal/runner");
+  });
+});

@@ -121,9 +121,10 @@ export function runFromEditor(editor: Editor): void {
   }
   // The jobs as planned now, started once the controller is there (it loads right after the first
   // paint): the drawer then opens with the new runs' rows in it, as it does later.
+  // The jobs start before the drawer renders, so the submit's request is not held up by that render.
   whenLoaded(editor, () => {
-    runUiOf(editor).set({ drawer: true });
     continueJobs(editor, plan.jobs);
+    runUiOf(editor).set({ drawer: true });
   });
 }
 

@@ -10,8 +10,9 @@ export function lazyRunner(options: RunnerOptions | Promise<RunnerOptions>): Run
   let loading: Promise<Runner> | null = null;
   const real = () =>
     (loading ??= Promise.all([options, import("../../fal/runner")]).then(([o, m]) => m.createRunner(o)));
-  // Fetched once the page is idle, so the first Run does not wait for the download either.
-  if (typeof requestIdleCallback === "function") whenIdle(() => real().catch(() => (loading = null)));
+  // Fetched at the first idle moment, ahead of the other prefetches: a Run pressed as soon as the
+  // button is enabled otherwise waited behind ~30 of them for the client (docs/benchmarks.md).
+  if (typeof requestIdleCallback === "function") whenIdle(() => real().catch(() => (loading = null)), { urgent: true });
   return {
     submit: async (...a) => (await real()).submit(...a),
     follow: async (...a) => (await real()).follow(...a),
