@@ -484,6 +484,105 @@ function warnUnknownKeys(
   }
 }
 
+type DocumentSchemas = (typeof DOCUMENT_SCHEMAS)[keyof typeof DOCUMENT_SCHEMAS];
+
+/**
+ * Drops the malformed edges before the document check, so one bad wire cannot sink the file.
+ * Returns where each kept edge sat in the file, for messages about it later.
+ */
+function dropMalformedEdges(root: Obj, schemas: DocumentSchemas, warnings: IssueList): number[] {
+  const edgeIndex: number[] = [];
+  if (!Array.isArray(root.edges)) return edgeIndex;
+  const kept: unknown[] = [];
+  root.edges.forEach((e, i) => {
+    const r = schemas.edge.safeParse(e);
+    if (r.success) {
+      kept.push(e);
+      edgeIndex.push(i);
+      return;
+    }
+    const first = r.error.issues[0];
+    const edgeId = isObj(e) && typeof e.id === "string" ? e.id : undefined;
+    const where = first.path.length ? `${first.path.join(".")} ` : "";
+    warnings.add({
+      code: "invalid-edge",
+      path: jsonPath(["edges", i, ...(first.path as PathSegment[])]),
+      edgeId,
+      field: typeof first.path[0] === "string" ? first.path[0] : undefined,
+      message: `Removed wire ${edgeId !== undefined ? quote(edgeId) : `edges[${i}]`}: ${where}${zodIssueText(first)}`,
+    });
+  });
+  root.edges = kept;
+  return edgeIndex;
+}
+
+/** Warns about every field the file's version does not know: top level, meta, nodes and edges. */
+function warnAllUnknownKeys(root: Obj, schemas: DocumentSchemas, edgeIndex: number[], warnings: IssueList): void {
+  const shapeKeys = (s: { shape: object }) => Object.keys(s.shape);
+  warnUnknownKeys(root, shapeKeys(schemas.document), [], warnings);
+  if (schemas.meta) warnUnknownKeys(root.meta, shapeKeys(schemas.meta), ["meta"], warnings);
+  if (Array.isArray(root.nodes)) {
+    const known = shapeKeys(schemas.node);
+    root.nodes.forEach((n, i) => warnUnknownKeys(n, known, ["nodes", i], warnings, nodeIdAt(root, i)));
+  }
+  if (Array.isArray(root.edges)) {
+    const known = shapeKeys(schemas.edge);
+    root.edges.forEach((e, k) => warnUnknownKeys(e, known, ["edges", edgeIndex[k]], warnings));
+  }
+}
+
+/** A document of an older version, migrated and checked again; the migrations' output must be valid. */
+function migrateToCurrent(
+  parsed: { version: number },
+  version: number,
+): { ok: true; document: WorkflowDocument } | { ok: false; result: LoadResult } {
+  if (version >= WORKFLOW_VERSION) return { ok: true, document: parsed as unknown as WorkflowDocument };
+  const migrated = migrateDocument(parsed).document;
+  const check = workflowDocumentSchema.safeParse(migrated);
+  if (check.success) return { ok: true, document: check.data };
+  return {
+    ok: false,
+    result: rejected({
+      code: "internal-error",
+      path: "$",
+      message: `Updating this version ${version} file produced an invalid document (a bug in lora-graph): ${structureIssues(check.error.issues, migrated as unknown as Obj)[0].message}`,
+    }),
+  };
+}
+
+/** An error for each node whose id an earlier node already has. */
+function checkUniqueNodeIds(doc: WorkflowDocument, errors: IssueList): void {
+  const firstIndex = new Map<string, number>();
+  doc.nodes.forEach((n, i) => {
+    const prev = firstIndex.get(n.id);
+    if (prev === undefined) {
+      firstIndex.set(n.id, i);
+      return;
+    }
+    errors.add({
+      code: "duplicate-node-id",
+      path: jsonPath(["nodes", i, "id"]),
+      nodeId: n.id,
+      field: "id",
+      message: `Two nodes have the id ${quote(n.id)} (${jsonPath(["nodes", prev])} and ${jsonPath(["nodes", i])}); node ids must be unique`,
+    });
+  });
+}
+
+/** A warning for each node whose type neither the registry nor the document's components know. */
+function warnUnknownTypes(doc: WorkflowDocument, registry: Registry, warnings: IssueList): void {
+  doc.nodes.forEach((n, i) => {
+    if (registry.get(n.type) || instanceRef(n)) return;
+    warnings.add({
+      code: "unknown-node-type",
+      path: jsonPath(["nodes", i, "type"]),
+      nodeId: n.id,
+      field: "type",
+      message: `node ${quote(n.id)} has the unknown type ${quote(n.type)}; it is kept, but the pipeline will not run until that node type is available`,
+    });
+  });
+}
+
 function loadTree(
   value: unknown,
   baseRegistry: Registry,
@@ -504,83 +603,19 @@ function loadTree(
     repairReroutes(root, warnings);
     repairGroups(root, warnings);
   }
-
-  // Malformed edges are dropped before the document check, so one bad wire cannot sink the file.
-  // `edgeIndex` remembers where each kept edge sat in the file, for messages about it later.
-  const edgeIndex: number[] = [];
-  if (Array.isArray(root.edges)) {
-    const kept: unknown[] = [];
-    root.edges.forEach((e, i) => {
-      const r = schemas.edge.safeParse(e);
-      if (r.success) {
-        kept.push(e);
-        edgeIndex.push(i);
-        return;
-      }
-      const first = r.error.issues[0];
-      const edgeId = isObj(e) && typeof e.id === "string" ? e.id : undefined;
-      const where = first.path.length ? `${first.path.join(".")} ` : "";
-      warnings.add({
-        code: "invalid-edge",
-        path: jsonPath(["edges", i, ...(first.path as PathSegment[])]),
-        edgeId,
-        field: typeof first.path[0] === "string" ? first.path[0] : undefined,
-        message: `Removed wire ${edgeId !== undefined ? quote(edgeId) : `edges[${i}]`}: ${where}${zodIssueText(first)}`,
-      });
-    });
-    root.edges = kept;
-  }
-
-  const shapeKeys = (s: { shape: object }) => Object.keys(s.shape);
-  warnUnknownKeys(root, shapeKeys(schemas.document), [], warnings);
-  if (schemas.meta) warnUnknownKeys(root.meta, shapeKeys(schemas.meta), ["meta"], warnings);
-  if (Array.isArray(root.nodes)) {
-    const known = shapeKeys(schemas.node);
-    root.nodes.forEach((n, i) => warnUnknownKeys(n, known, ["nodes", i], warnings, nodeIdAt(root, i)));
-  }
-  if (Array.isArray(root.edges)) {
-    const known = shapeKeys(schemas.edge);
-    root.edges.forEach((e, k) => warnUnknownKeys(e, known, ["edges", edgeIndex[k]], warnings));
-  }
+  const edgeIndex = dropMalformedEdges(root, schemas, warnings);
+  warnAllUnknownKeys(root, schemas, edgeIndex, warnings);
 
   const parsed = schemas.document.safeParse(root);
   if (!parsed.success) {
     for (const issue of structureIssues(parsed.error.issues, root)) errors.add(issue);
     return { ok: false, errors: errors.finish() };
   }
+  const current = migrateToCurrent(parsed.data, version);
+  if (!current.ok) return current.result;
+  let doc = current.document;
 
-  let doc: WorkflowDocument;
-  if (version < WORKFLOW_VERSION) {
-    const migrated = migrateDocument(parsed.data).document;
-    // Guards the migrations themselves: their output must be a valid current document.
-    const check = workflowDocumentSchema.safeParse(migrated);
-    if (!check.success) {
-      return rejected({
-        code: "internal-error",
-        path: "$",
-        message: `Updating this version ${version} file produced an invalid document (a bug in lora-graph): ${structureIssues(check.error.issues, migrated as unknown as Obj)[0].message}`,
-      });
-    }
-    doc = check.data;
-  } else {
-    doc = parsed.data as WorkflowDocument;
-  }
-
-  const firstIndex = new Map<string, number>();
-  doc.nodes.forEach((n, i) => {
-    const prev = firstIndex.get(n.id);
-    if (prev === undefined) {
-      firstIndex.set(n.id, i);
-      return;
-    }
-    errors.add({
-      code: "duplicate-node-id",
-      path: jsonPath(["nodes", i, "id"]),
-      nodeId: n.id,
-      field: "id",
-      message: `Two nodes have the id ${quote(n.id)} (${jsonPath(["nodes", prev])} and ${jsonPath(["nodes", i])}); node ids must be unique`,
-    });
-  });
+  checkUniqueNodeIds(doc, errors);
   if (errors.count) return { ok: false, errors: errors.finish() };
 
   const components = loadComponents(doc, baseRegistry, limits, library, warnings);
@@ -597,17 +632,7 @@ function loadTree(
   for (const w of nodeResult.warnings) warnings.add(w);
   doc = nodeResult.document;
 
-  doc.nodes.forEach((n, i) => {
-    if (registry.get(n.type) || instanceRef(n)) return;
-    warnings.add({
-      code: "unknown-node-type",
-      path: jsonPath(["nodes", i, "type"]),
-      nodeId: n.id,
-      field: "type",
-      message: `node ${quote(n.id)} has the unknown type ${quote(n.type)}; it is kept, but the pipeline will not run until that node type is available`,
-    });
-  });
-
+  warnUnknownTypes(doc, registry, warnings);
   const edges = checkEdges(doc, edgeIndex, registry, warnings);
   return { ok: true, document: { ...doc, edges }, warnings: warnings.finish(), fromVersion: version };
 }

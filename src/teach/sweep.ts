@@ -134,13 +134,38 @@ export function expandSweep(
   options: CompileOptions = {},
 ): SweepResult {
   const errors: SweepError[] = [];
-  const notes: string[] = [];
   const byId = new Map(doc.nodes.map((n) => [n.id, n] as const));
   const axes = Array.isArray(spec?.axes) ? spec.axes : [];
   if (axes.length < 1 || axes.length > 2) {
     return refuse([{ message: `A sweep needs one or two axes, got ${axes.length}` }], { x: "" });
   }
+  const { built, targets } = buildAxes(axes, byId, registry, errors);
+  const titles = { x: built[0]?.title ?? "", y: built[1]?.title };
+  if (errors.length) return refuse(errors, titles);
 
+  const xs = built[0].values;
+  const ys = built[1]?.values ?? [null];
+  const count = xs.length * ys.length;
+  if (count > MAX_SWEEP_CELLS) {
+    const shape = built[1] ? `${xs.length} × ${ys.length}` : `${xs.length} values`;
+    return refuse(
+      [{ message: `This sweep makes ${count} cells (${shape}); the limit is ${MAX_SWEEP_CELLS}. Use fewer values.` }],
+      titles,
+    );
+  }
+  const seeds = planSeeds(doc, registry, spec, targets, byId);
+  if ("refused" in seeds) return refuse([{ message: seeds.refused }], titles);
+  const { cells, requestCount } = compileCells(doc, registry, options, seeds, xs, ys, errors);
+  return { cells, requestCount, errors, titles, seed: seeds.seed, notes: seeds.notes };
+}
+
+/** Each axis built, and the `node\u0000param` targets they write; a target swept twice is an error. */
+function buildAxes(
+  axes: readonly Axis[],
+  byId: Map<string, WorkflowNode>,
+  registry: Registry,
+  errors: SweepError[],
+): { built: { title: string; values: AxisValue[] }[]; targets: Set<string> } {
   const targets = new Set<string>();
   const built: { title: string; values: AxisValue[] }[] = [];
   axes.forEach((axis, a) => {
@@ -157,21 +182,25 @@ export function expandSweep(
     }
     built.push(made);
   });
-  const titles = { x: built[0]?.title ?? "", y: built[1]?.title };
-  if (errors.length) return refuse(errors, titles);
+  return { built, targets };
+}
 
-  const xs = built[0].values;
-  const ys = built[1]?.values ?? [null];
-  const count = xs.length * ys.length;
-  if (count > MAX_SWEEP_CELLS) {
-    const shape = built[1] ? `${xs.length} × ${ys.length}` : `${xs.length} values`;
-    return refuse(
-      [{ message: `This sweep makes ${count} cells (${shape}); the limit is ${MAX_SWEEP_CELLS}. Use fewer values.` }],
-      titles,
-    );
-  }
+/** The seed every cell shares, and the param patches (and component definitions) that carry it. */
+interface SeedPlan {
+  seed: number | undefined;
+  seeded: Map<string, Record<string, unknown>>;
+  components: ComponentDefinition[] | undefined;
+  notes: string[];
+}
 
-  // One seed for every cell, so the swept value is the only difference.
+/** One seed for every cell, so the swept value is the only difference. */
+function planSeeds(
+  doc: WorkflowDocument,
+  registry: Registry,
+  spec: SweepSpec,
+  targets: Set<string>,
+  byId: Map<string, WorkflowNode>,
+): SeedPlan | { refused: string } {
   const reach = seedReach(doc, registry);
   const seedSwept = [...targets].some((t) => {
     const [id, param] = t.split("\u0000");
@@ -179,39 +208,48 @@ export function expandSweep(
     return node !== undefined && reach.isSeed(node, param);
   });
   const samplers = doc.nodes.filter((n) => registry.get(n.type)?.isOutput);
-  let seed: number | undefined;
-  const seeded = new Map<string, Record<string, unknown>>();
-  let components: ComponentDefinition[] | undefined;
+  const plan: SeedPlan = { seed: undefined, seeded: new Map(), components: undefined, notes: [] };
   if (spec.seed !== undefined) {
     if (!Number.isSafeInteger(spec.seed) || spec.seed < 0)
-      return refuse(
-        [{ message: `The sweep's seed must be a whole number of at least 0, got ${String(spec.seed)}` }],
-        titles,
-      );
-    seed = spec.seed;
-    for (const s of samplers) seeded.set(s.id, { seed });
+      return { refused: `The sweep's seed must be a whole number of at least 0, got ${String(spec.seed)}` };
+    const seed = spec.seed;
+    plan.seed = seed;
+    for (const s of samplers) plan.seeded.set(s.id, { seed });
     for (const n of doc.nodes) {
       const patch = reach.overrides(n, seed);
-      if (patch) seeded.set(n.id, patch);
+      if (patch) plan.seeded.set(n.id, patch);
     }
-    components = reach.components(seed, true);
+    plan.components = reach.components(seed, true);
   } else if (!seedSwept) {
     const seeds = reach.seeds();
     if (seeds.includes(undefined)) {
-      seed = stableSeed(doc);
-      for (const s of samplers) if (typeof s.params?.seed !== "number") seeded.set(s.id, { seed });
+      const seed = stableSeed(doc);
+      plan.seed = seed;
+      for (const s of samplers) if (typeof s.params?.seed !== "number") plan.seeded.set(s.id, { seed });
       // A Sampler inside a component gets it through its definition, like an edit made inside.
-      components = reach.components(seed, false);
-      notes.push(
+      plan.components = reach.components(seed, false);
+      plan.notes.push(
         `The Sampler has no seed, so every cell uses seed ${seed} (picked from the workflow, the same each time) to keep the comparison fair.`,
       );
-    } else if (seeds.length === 1) seed = seeds[0];
+    } else if (seeds.length === 1) plan.seed = seeds[0];
   }
   if (seedSwept) {
-    seeded.clear();
-    components = undefined;
+    plan.seeded.clear();
+    plan.components = undefined;
   }
+  return plan;
+}
 
+/** Every cell's document, compiled; a cell that does not compile adds an error. Row-major: y, then x. */
+function compileCells(
+  doc: WorkflowDocument,
+  registry: Registry,
+  options: CompileOptions,
+  { seeded, components }: SeedPlan,
+  xs: AxisValue[],
+  ys: (AxisValue | null)[],
+  errors: SweepError[],
+): { cells: SweepCell[]; requestCount: number } {
   const index = new Map(doc.nodes.map((n, i) => [n.id, i] as const));
   // One compiler for every cell: cells share all nodes but the swept ones, whose checks it remembers.
   const compiler = createCompiler(options);
@@ -248,7 +286,7 @@ export function expandSweep(
       cells.push(cell);
     });
   });
-  return { cells, requestCount, errors, titles, seed, notes };
+  return { cells, requestCount };
 }
 
 function cellName(cell: SweepCell): string {

@@ -202,6 +202,79 @@ function ConfirmBig({
   );
 }
 
+/** The batch's first problems, and the offer to convert a table an Excel or Windows editor wrote. */
+function Problems({
+  prepared,
+  table,
+  onTable,
+}: {
+  prepared: PreparedBatch;
+  table: BatchSetup["table"];
+  onTable(t: BatchSetup["table"]): void;
+}) {
+  return (
+    <>
+      {prepared.errors.slice(0, 6).map((e, i) => (
+        <div key={i} className="callout error" data-batch-error>
+          {e}
+        </div>
+      ))}
+      {prepared.errors.length > 6 && <p className="muted small">… and {prepared.errors.length - 6} more problems</p>}
+      {prepared.convertible && table && (
+        <div className="bt-convert">
+          <span className="muted small">Excel and Windows editors write these; the rows stay as they are.</span>
+          <button
+            type="button"
+            className="btn"
+            data-batch-convert
+            onClick={() => onTable({ name: table.name, text: toPlainText(table.text) })}
+          >
+            Convert to plain UTF-8 with LF line endings
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+/**
+ * How many requests, about how long, what the history keeps of them, and (`confirm`: the cap
+ * they pass) that running asks first.
+ */
+function Summary({
+  prepared,
+  estimate,
+  confirm,
+}: {
+  prepared: PreparedBatch;
+  estimate: number | undefined;
+  confirm: number | undefined;
+}) {
+  const ok = prepared.errors.length === 0;
+  return (
+    <>
+      <div className="bt-summary" data-batch-count={ok ? prepared.requestCount : 0}>
+        <strong>{ok ? prepared.requestCount : 0}</strong> requests
+        {estimate !== undefined && ok && (
+          <span className="muted"> · about {formatDuration(estimate)} (from your recent runs)</span>
+        )}
+        {estimate === undefined && <span className="muted"> · no recent runs to estimate the time from</span>}
+      </div>
+      {prepared.requestCount > HISTORY_KEEP_RUNS && ok && (
+        <p className="muted small" data-batch-history-note>
+          Run history keeps the newest {HISTORY_KEEP_RUNS} runs, but all of this batch&apos;s stay until a newer batch
+          runs; then its oldest leave the history. Every image keeps its values in its metadata.
+        </p>
+      )}
+      {confirm !== undefined && (
+        <p className="bt-confirm">
+          More than {confirm.toLocaleString("en")} requests: running asks you to confirm (the cap is in Settings).
+        </p>
+      )}
+    </>
+  );
+}
+
 export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): void }) {
   const store = useEditorStore();
   const doc = useEditor((s) => s.document);
@@ -263,43 +336,8 @@ export function BatchSetupView({ onStart }: { onStart(prepared: PreparedBatch): 
         }}
       />
       <PreviewTable grid={prepared.grid} count={count} />
-      {prepared.errors.slice(0, 6).map((e, i) => (
-        <div key={i} className="callout error" data-batch-error>
-          {e}
-        </div>
-      ))}
-      {prepared.errors.length > 6 && <p className="muted small">… and {prepared.errors.length - 6} more problems</p>}
-      {prepared.convertible && table && (
-        <div className="bt-convert">
-          <span className="muted small">Excel and Windows editors write these; the rows stay as they are.</span>
-          <button
-            type="button"
-            className="btn"
-            data-batch-convert
-            onClick={() => setTable({ name: table.name, text: toPlainText(table.text) })}
-          >
-            Convert to plain UTF-8 with LF line endings
-          </button>
-        </div>
-      )}
-      <div className="bt-summary" data-batch-count={prepared.errors.length ? 0 : prepared.requestCount}>
-        <strong>{prepared.errors.length ? 0 : prepared.requestCount}</strong> requests
-        {estimate !== undefined && !prepared.errors.length && (
-          <span className="muted"> · about {formatDuration(estimate)} (from your recent runs)</span>
-        )}
-        {estimate === undefined && <span className="muted"> · no recent runs to estimate the time from</span>}
-      </div>
-      {prepared.requestCount > HISTORY_KEEP_RUNS && !prepared.errors.length && (
-        <p className="muted small" data-batch-history-note>
-          Run history keeps the newest {HISTORY_KEEP_RUNS} runs, but all of this batch&apos;s stay until a newer batch
-          runs; then its oldest leave the history. Every image keeps its values in its metadata.
-        </p>
-      )}
-      {big && canRun && (
-        <p className="bt-confirm">
-          More than {cap.toLocaleString("en")} requests: running asks you to confirm (the cap is in Settings).
-        </p>
-      )}
+      <Problems prepared={prepared} table={table} onTable={setTable} />
+      <Summary prepared={prepared} estimate={estimate} confirm={big && canRun ? cap : undefined} />
       <div className="modal-foot">
         <button
           className="btn primary"

@@ -100,38 +100,7 @@ export function createMinimapLayer() {
    * Hidden nodes count. A big graph's nodes come from its layout (MiniMap.tsx allNodes): xyflow holds only those near the view.
    */
   function sync(nodes: Iterable<InternalNode>, nodeColor: (n: Node) => string): void {
-    const gen = ++generation;
-    let minX = Infinity,
-      minY = Infinity,
-      maxX = -Infinity,
-      maxY = -Infinity;
-    for (const n of nodes) {
-      let box = boxes.get(n.id);
-      if (!box || box.src !== n) {
-        const { x, y } = n.internals.positionAbsolute;
-        const w = n.measured.width ?? n.width ?? n.initialWidth ?? 0;
-        const h = n.measured.height ?? n.height ?? n.initialHeight ?? 0;
-        const color = nodeColor(n.internals.userNode);
-        if (!box || box.x !== x || box.y !== y || box.w !== w || box.h !== h || box.color !== color) {
-          if (box) touch(box);
-          box = { x, y, w, h, color, src: n, seen: gen };
-          boxes.set(n.id, box);
-          touch(box);
-        } else box.src = n;
-      }
-      box.seen = gen;
-      if (!box.w || !box.h) continue;
-      minX = Math.min(minX, box.x);
-      minY = Math.min(minY, box.y);
-      maxX = Math.max(maxX, box.x + box.w);
-      maxY = Math.max(maxY, box.y + box.h);
-    }
-    for (const [id, box] of boxes)
-      if (box.seen !== gen) {
-        boxes.delete(id);
-        touch(box);
-      }
-    nodeBounds = minX === Infinity ? null : { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
+    nodeBounds = updateBoxes(boxes, nodes, nodeColor, ++generation, touch);
     joinBounds();
   }
 
@@ -180,11 +149,7 @@ export function createMinimapLayer() {
   }
 
   function paintRegion(ctx: Paint, map: LayerMap, region: Rect): number {
-    // Whole pixels, one wider each side: anti-aliased edges of the old boxes go too.
-    const x0 = Math.floor((region.x - map.x) * map.scale) - 1;
-    const y0 = Math.floor((region.y - map.y) * map.scale) - 1;
-    const x1 = Math.ceil((region.x + region.width - map.x) * map.scale) + 1;
-    const y1 = Math.ceil((region.y + region.height - map.y) * map.scale) + 1;
+    const [x0, y0, x1, y1] = pixelsOf(region, map);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.save();
     ctx.beginPath();
@@ -224,6 +189,61 @@ export function createMinimapLayer() {
 }
 
 export type MinimapLayer = ReturnType<typeof createMinimapLayer>;
+
+/**
+ * Brings `boxes` to xyflow's nodes as they are now (generation `gen`). A node whose internal
+ * object is the one seen last time costs one comparison; changed, added and removed ones touch
+ * their old and new boxes. Returns the bounds of the boxes with a size, or null.
+ */
+function updateBoxes(
+  boxes: Map<string, Box>,
+  nodes: Iterable<InternalNode>,
+  nodeColor: (n: Node) => string,
+  gen: number,
+  touch: (b: Box) => void,
+): Rect | null {
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
+  for (const n of nodes) {
+    let box = boxes.get(n.id);
+    if (!box || box.src !== n) {
+      const { x, y } = n.internals.positionAbsolute;
+      const w = n.measured.width ?? n.width ?? n.initialWidth ?? 0;
+      const h = n.measured.height ?? n.height ?? n.initialHeight ?? 0;
+      const color = nodeColor(n.internals.userNode);
+      if (!box || box.x !== x || box.y !== y || box.w !== w || box.h !== h || box.color !== color) {
+        if (box) touch(box);
+        box = { x, y, w, h, color, src: n, seen: gen };
+        boxes.set(n.id, box);
+        touch(box);
+      } else box.src = n;
+    }
+    box.seen = gen;
+    if (!box.w || !box.h) continue;
+    minX = Math.min(minX, box.x);
+    minY = Math.min(minY, box.y);
+    maxX = Math.max(maxX, box.x + box.w);
+    maxY = Math.max(maxY, box.y + box.h);
+  }
+  for (const [id, box] of boxes)
+    if (box.seen !== gen) {
+      boxes.delete(id);
+      touch(box);
+    }
+  return minX === Infinity ? null : { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
+}
+
+/** The layer pixels [x0, y0, x1, y1] that cover `region`: whole pixels, one wider each side, so anti-aliased edges of the old boxes go too. */
+function pixelsOf(region: Rect, map: LayerMap): [number, number, number, number] {
+  return [
+    Math.floor((region.x - map.x) * map.scale) - 1,
+    Math.floor((region.y - map.y) * map.scale) - 1,
+    Math.ceil((region.x + region.width - map.x) * map.scale) + 1,
+    Math.ceil((region.y + region.height - map.y) * map.scale) + 1,
+  ];
+}
 
 /** Brings `frames` to `groups`, touching the area of each one that changed; returns their bounds. */
 function updateFrames(
