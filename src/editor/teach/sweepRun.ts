@@ -14,6 +14,7 @@ import type { RunJob, RunRecord } from "../run/types";
 import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
+import { sleep as abortableSleep } from "../../shared/sleep";
 
 /** Requests in flight at once: enough to keep fal busy, few enough for the proxy's submit budget. */
 export const DEFAULT_CONCURRENCY = 2;
@@ -215,7 +216,7 @@ export function runSweep(
   if (current && !current.finished) throw new Error("A sweep is already running; cancel it or wait for it to finish.");
   if (plan.errors.length) throw new Error(`This sweep cannot run: ${plan.errors[0]}`);
   const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms));
   let state: SweepRunState = {
     id: sweeps.nextId++,
     title: options.title ?? "Sweep",
