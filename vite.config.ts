@@ -1,12 +1,24 @@
 import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
+import { availableParallelism } from "node:os";
 import { TEST_TIMEOUT_MS } from "./test/harness/slowdown";
 
+// One worker per core for the shared projects: vitest's default (one core left to its main
+// process) ran them on one worker on 2 cores, while many files wait on child processes, sockets
+// and timers (docs/benchmarks.md#the-unit-suite). The heap, event-loop and latency measurements
+// keep one worker, so that no other file runs beside them.
+const WORKERS = availableParallelism();
 const LOAD_SOAK = ["test/reliability/load01.test.ts", "test/reliability/load03.test.ts"];
-// Files that need a fresh module graph and globals of their own: the editor's (happy-dom, module
-// mocks, fake IndexedDB, fake timers) and those that measure the heap.
+// The editor's tests: the .tsx ones run in happy-dom, the .ts ones in node.
+const EDITOR_NODE = "test/editor/**/*.test.ts";
+const EDITOR_DOM = "test/editor/**/*.test.tsx";
 const ISOLATED = [
-  "test/editor/**/*.test.{ts,tsx}",
+  "test/editor/run.runtime.test.ts",
+  "test/editor/run.thumb.test.tsx",
+  "test/editor/shortcuts.test.tsx",
+  "test/editor/teach.prompt.lazy.test.tsx",
+  "test/editor/lazy.idle.test.ts",
+  "test/editor/boot.test.ts",
   "test/server/standin.limits.test.ts",
   "test/reliability/load02.test.ts",
 ];
@@ -73,20 +85,51 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts", "test/**/*.test.tsx", "nodes/**/*.test.ts"],
-          exclude: ["test/e2e/**", "node_modules/**", ...LOAD_SOAK, ...ISOLATED],
+          exclude: ["test/e2e/**", "node_modules/**", EDITOR_NODE, EDITOR_DOM, ...LOAD_SOAK, ...ISOLATED],
           // The rest import the same pure modules over and over: one module graph per worker instead
           // of one per file took the import phase of 44 of these files from 75 s to 17 s.
           isolate: false,
+          maxWorkers: WORKERS,
+          // vitest keeps a worker for the next file only when that file is of the same project and
+          // environment: each shared project runs in a group of its own, or the files of another
+          // project queued between them end the worker.
+          sequence: { groupOrder: 0 },
+        },
+      },
+      // The editor's own tests share a module graph per worker too: its state lives on the editor
+      // instance, not in modules (docs/codebase.md#editor-state), so a file that makes its own
+      // editor sees nothing of another's; each file still gets its own environment. Fresh module
+      // graphs made them ~4× slower (docs/benchmarks.md#the-unit-suite).
+      {
+        extends: true,
+        test: {
+          name: "unit-editor",
+          include: [EDITOR_NODE],
+          exclude: ISOLATED,
+          isolate: false,
+          maxWorkers: WORKERS,
+          sequence: { groupOrder: 1 },
         },
       },
       {
         extends: true,
-        test: { name: "unit-isolated", include: ISOLATED },
+        test: {
+          name: "unit-editor-dom",
+          include: [EDITOR_DOM],
+          exclude: ISOLATED,
+          isolate: false,
+          maxWorkers: WORKERS,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: "unit-isolated", include: ISOLATED, maxWorkers: 1, sequence: { groupOrder: 3 } },
       },
       {
         // The soaks measure latency: they run alone, after everything else has finished.
         extends: true,
-        test: { name: "soak", include: LOAD_SOAK, sequence: { groupOrder: 1 } },
+        test: { name: "soak", include: LOAD_SOAK, maxWorkers: 1, sequence: { groupOrder: 4 } },
       },
     ],
   },

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { propertyRuns } from "../harness/runs";
 import { registry } from "../../nodes";
 import {
   compile,
@@ -243,11 +244,11 @@ function expectSameModuloDefaults(R: Obj, out: Obj): void {
 }
 
 /**
- * FC_RUNS=2000 for a deeper search. The round trip is checked without the automatic layout (each
+ * 2,000 runs in `npm run test:deep` (test/harness/runs.ts), or FC_RUNS=n. The round trip is checked without the automatic layout (each
  * ELK layout costs ~20-50 ms, most of this file's time, and compile reads no position); a few
  * requests also go through the full importRequest, whose layout may only move nodes.
  */
-const RUNS = Number(process.env.FC_RUNS ?? 100);
+const RUNS = Number(process.env.FC_RUNS ?? propertyRuns(100, 2000));
 const LAID_OUT_RUNS = Math.max(5, Math.round(RUNS / 20));
 
 const atOrigin = (doc: WorkflowDocument) => ({
