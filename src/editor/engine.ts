@@ -104,19 +104,15 @@ export function createEngine(registry: Registry): Engine {
       clearTimeout(job.timer);
       const steps = job.steps;
       job = null;
-      return land(
-        doc,
-        guarded(() => finish(steps)),
-      );
+      const done = guarded(() => finish(steps));
+      return land(doc, done);
     }
     // Dropping a dragged node in a 5,000-node graph recompiled the whole document (~100 ms on an
     // idle 2-core machine) in the task of the drop.
     const kept = keep(doc);
     if (kept) return kept;
-    return land(
-      doc,
-      guarded(() => compiler.compile(doc, registry)),
-    );
+    const done = guarded(() => compiler.compile(doc, registry));
+    return land(doc, done);
   }
 
   function compiledSoon(doc: WorkflowDocument): CompileResult {
