@@ -15,7 +15,7 @@ import { ENDPOINTS, type Diagnostic, type Endpoint, type Registry, type Workflow
 import { toSafeTree, type JsonLimits } from "../graph/safeJson";
 import { endpointInputKeys } from "./falSchema";
 import { Builder, describe, isObj, placeRequest } from "./importGraph";
-import { layoutDocument } from "./layout";
+import { layoutDocument, type LayoutOptions } from "./layout";
 
 export { MAX_LIST_ITEMS } from "./importGraph";
 
@@ -28,6 +28,8 @@ export interface ImportOptions {
    * an error asking for it ("LoRA `my_castle_style`: path needed").
    */
   labels?: Readonly<Record<string, string>>;
+  /** Runs the layout's ELK (see LayoutOptions): the editor's runs it in a Web Worker. */
+  runElk?: LayoutOptions["runElk"];
 }
 
 export interface ImportResult {
@@ -63,7 +65,7 @@ export async function importRequest(
 ): Promise<ImportResult> {
   const result = importRequestSync(json, registry, options);
   try {
-    result.document = await layoutDocument(result.document, registry);
+    result.document = await layoutDocument(result.document, registry, { runElk: options.runElk });
   } catch (err) {
     result.diagnostics.push({
       severity: "warning",

@@ -83,12 +83,16 @@ async function longestWhileDrawing(page: Page): Promise<number> {
     });
   });
   await page.getByTestId("confirm-replace").click();
+  // Drawn: as DOM nodes, or on the far canvas (a file without a saved view opens fitted: far out at this size).
   await page.waitForFunction(
-    () =>
-      document.querySelector('.react-flow__node[data-id="base_model-0"]') &&
+    (total) =>
+      (document.querySelector('.react-flow__node[data-id="base_model-0"]') ||
+        Number(
+          document.querySelector<HTMLElement>(`[data-testid="far-canvas"][data-total="${total}"]`)?.dataset.drawn,
+        ) > 0) &&
       !document.querySelector('[data-testid="mount-progress"]') &&
       !document.querySelector("[data-run-button]")?.getAttribute("aria-label")?.includes("still being checked"),
-    undefined,
+    DEFAULT_LOAD_LIMITS.maxNodes,
     { timeout: 300_000, polling: 100 },
   );
   await page.waitForTimeout(1000);

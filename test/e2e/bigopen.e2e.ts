@@ -85,10 +85,32 @@ const viewZoom = (page: Page) =>
     return Number(/scale\(([-\d.e]+)\)/.exec(t)?.[1]);
   });
 
+/**
+ * A big file without a saved view opens fitted (far out at this size) without mounting any of its
+ * nodes first: a DOM node of it never appears, watched on every change from the drop on. In the
+ * browser, because what is at stake is what xyflow mounts between the file's arrival and the fit.
+ */
+async function opensFittedWithNothingMounted(page: Page) {
+  await page.evaluate(() => {
+    const w = window as unknown as { __mountedEarly: string[] };
+    w.__mountedEarly = [];
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll<HTMLElement>(".react-flow__node"))
+        if (/-\d+$/.test(el.dataset.id ?? "")) w.__mountedEarly.push(el.dataset.id!);
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  await dropFile(page, `unviewed-${SIZE}.lora-graph.json`, serializeWorkflow(generatePipeline(SIZE)));
+  await page.locator(`[data-testid="far-canvas"][data-total="${SIZE}"][data-drawn="${SIZE}"]`).waitFor();
+  expect(await viewZoom(page)).toBeLessThan(0.2);
+  expect(await page.evaluate(() => (window as unknown as { __mountedEarly: string[] }).__mountedEarly)).toEqual([]);
+  expect(await page.getByTestId("mount-progress").count()).toBe(0);
+}
+
 describe("a big file", () => {
   it("xyflow holds only the nodes and wires near the view; the rest are drawn behind and become real when panned to; fit and the minimap see every node", async (ctx) => {
     const { page, context, errors } = await suite.open(LAPTOP_SIZES[0]);
     shootOnFailure(ctx, () => page);
+    await opensFittedWithNothingMounted(page);
     const doc = { ...generatePipeline(SIZE), viewport: VIEW };
     const wire = farWire(doc, 3200);
     const at = new Map(doc.nodes.map((n) => [n.id, n.position]));

@@ -2,11 +2,40 @@
 // is told how many nodes are being arranged while it runs; an edit made meanwhile wins.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { registry } from "../../nodes";
-import { layoutDocument } from "../../src/compiler";
+import { elkHere, layoutDocument } from "../../src/compiler";
 import { createEditor, counterIds } from "../../src/editor/store";
 import { arrangeDocument } from "../../src/editor/flow/arrange";
 import { canvasUiOf } from "../../src/editor/flow/canvasUi";
 import { generatePipeline } from "../bench/compile";
+import { relayoutIfOverlapping } from "../../src/editor/flow/settle";
+import { importInto } from "../../src/editor/import/door";
+import { answer } from "../../src/editor/load/loadJob";
+import { inParts } from "../../src/editor/load/parts";
+import type { ElkNode } from "elkjs/lib/elk-api";
+
+/**
+ * Both workers the editor starts, run in this process: the loader (loadWorker.ts) and ELK
+ * (arrangeWorker.ts). Every start is recorded by its script's name.
+ */
+class BothWorkers {
+  static started: string[] = [];
+  onmessage: ((e: { data: unknown }) => void) | null = null;
+  onerror: unknown = null;
+  private readonly elk: boolean;
+  constructor(url: URL) {
+    const name = String(url).replace(/.*\//, "");
+    BothWorkers.started.push(name);
+    this.elk = name.startsWith("arrangeWorker");
+  }
+  postMessage(job: unknown) {
+    if (this.elk) void elkHere(job as ElkNode).then((graph) => this.onmessage?.({ data: { graph } }));
+    else
+      void answer(job as Parameters<typeof answer>[0]).then((r) => {
+        for (const m of inParts(r)) this.onmessage?.({ data: structuredClone(m) });
+      });
+  }
+  terminate() {}
+}
 
 const SIZE = 30;
 const editorWith = () => createEditor({ registry, makeId: counterIds(), document: generatePipeline(SIZE) });
@@ -77,5 +106,28 @@ describe("arranging the graph", () => {
     const editor = editorWith();
     expect(await arrangeDocument(editor)).not.toBeNull();
     expect(started.join()).toMatch(/arrangeWorker/);
+  });
+
+  it("an import and an import laid out again once drawn run ELK in the worker too", async () => {
+    vi.stubGlobal("Worker", BothWorkers);
+    BothWorkers.started = [];
+    const editor = editorWith();
+    const request = {
+      model_name: "stabilityai/stable-diffusion-xl-base-1.0",
+      prompt: "a castle",
+      loras: [{ path: "https://example.com/a.safetensors", scale: 0.7 }],
+    };
+    const r = await importInto(editor, { text: JSON.stringify(request) });
+    expect(r.ok).toBe(true);
+    // The importer's layout and the door's own with the editor's node sizes: both in a worker.
+    expect(BothWorkers.started.filter((n) => n.startsWith("arrangeWorker"))).toHaveLength(2);
+    const doc = editor.store.getState().document;
+    expect(doc.nodes.find((n) => n.type === "lora")).toBeDefined();
+    expect(new Set(doc.nodes.map((n) => `${n.position.x},${n.position.y}`)).size).toBe(doc.nodes.length);
+
+    BothWorkers.started = [];
+    const tall = new Map(doc.nodes.map((n) => [n.id, { width: 268, height: 3000 }]));
+    expect(await relayoutIfOverlapping(editor, editor.registry, tall)).toBe(true);
+    expect(BothWorkers.started).toEqual([expect.stringMatching(/^arrangeWorker/)]);
   });
 });

@@ -7,7 +7,7 @@ import { LOD_ZOOM, TITLE_READABLE_ZOOM } from "./zoom";
 import { GraphEdgeSlot, GraphNodeSlot, WireLayerSlot } from "./drawnSlots";
 import { CanvasControls, EmptyCanvas, WireHint } from "./CanvasChrome";
 import { useFlowElements } from "./useFlowElements";
-import { useFocusReveal, useViewportFit } from "./useViewport";
+import { useFocusReveal, useUnfittedOpen, useViewportFit } from "./useViewport";
 import { useWiring } from "./useWiring";
 import { useDropHandlers } from "./useDropHandlers";
 import { Uploads } from "../files/Uploads";
@@ -47,9 +47,11 @@ export function Canvas() {
   // A document opened with a far view is far before xyflow takes its viewport (an effect later):
   // otherwise xyflow would mount every node of a big graph for one frame (1,000 nodes: seconds).
   const savedFar = useEditor((s) => !s.scope.length && s.viewport.zoom < LOD_ZOOM);
-  const { nodes, edges, near, progress, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop } =
-    useFlowElements(far || savedFar);
-  const { onMoveStart, onMoveEnd, defaultViewport, ready } = useViewportFit(canvasRef, culled, !!progress);
+  // A big file opened without a saved view: on the far canvas until it is fitted (before the first paint).
+  const unfitted = useUnfittedOpen();
+  const { nodes, edges, layout, near, progress, culled, onCanvas, onNodesChange, onEdgesChange, onNodeDragStop } =
+    useFlowElements(far || savedFar, unfitted[0]);
+  const { onMoveStart, onMoveEnd, defaultViewport, ready } = useViewportFit(canvasRef, culled, !!progress, unfitted);
   useFocusReveal();
   useRectSelection(culled);
   useZoomType(canvasRef);
@@ -119,7 +121,7 @@ export function Canvas() {
         <DotGrid />
         <GroupsLayer />
         {near && <WireLayerSlot near={near} />}
-        {culled && FarLayer && <FarLayer active={onCanvas} />}
+        {culled && FarLayer && <FarLayer active={onCanvas} layout={layout} />}
         <CanvasControls empty={empty} />
       </ReactFlow>
       {empty && <EmptyCanvas onAddNode={openPaletteAtCenter} />}

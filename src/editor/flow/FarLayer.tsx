@@ -10,6 +10,7 @@ import { bitmapArea, bitmapServes, createZoomShot, farBounds, type FarBitmap } f
 import { carried, framesBounds, type FarFrames } from "./farFrames";
 import { useCanvasUi } from "./canvasUi";
 import { FarGlance, FarTitle } from "./FarTitle";
+import type { LayoutCache } from "./WireLayer";
 
 interface Labels {
   t: Transform;
@@ -29,7 +30,7 @@ const LABEL_REST_MS = 150;
  * hovering a node names it. Nodes can still be clicked (selected) and dragged. Zooming back in
  * past LOD_ZOOM hands the nodes back to xyflow.
  */
-export function FarLayer({ active }: { active: boolean }) {
+export function FarLayer({ active, layout }: { active: boolean; layout?: LayoutCache }) {
   const editor = useEditorInstance();
   const { store } = editor;
   const view = canvasViewOf(editor);
@@ -40,8 +41,8 @@ export function FarLayer({ active }: { active: boolean }) {
   const [built, setBuilt] = useState<{ nodes: unknown; edges: unknown; g: FarGeometry } | null>(null);
   const fresh = built?.nodes === nodes && built.edges === edges ? built.g : null;
   const g = useMemo(
-    () => fresh ?? (active ? farGeometry(store.registry, view, nodes, edges) : null),
-    [fresh, active, store, view, nodes, edges],
+    () => fresh ?? (active ? (layout?.exact(nodes, edges) ?? farGeometry(store.registry, view, nodes, edges)) : null),
+    [fresh, active, store, view, nodes, edges, layout],
   );
   useEffect(() => {
     if (g && g !== fresh) setBuilt({ nodes, edges, g });

@@ -35,20 +35,33 @@ export interface NearWires {
 
 /**
  * The wires' geometry, built again only when a node moves, is added or removed, or a wire changes:
- * a param edit (every keystroke) makes a new node list with the same places.
+ * a param edit (every keystroke) makes a new node list with the same places. `exact` is the
+ * geometry only when it was built from these very arrays (titles and key values too): the far
+ * canvas then needs no geometry of its own, which at 5,000 nodes was a second build in the render
+ * that takes a newly opened file.
  */
 export function createLayoutCache(registry: Registry, view: Pick<CanvasView, "nodeSizes" | "typeSizes">) {
-  let last: { nodes: readonly WorkflowNode[]; edges: readonly WorkflowEdge[]; g: FarGeometry } | null = null;
-  return (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): FarGeometry => {
+  let last: {
+    nodes: readonly WorkflowNode[];
+    edges: readonly WorkflowEdge[];
+    g: FarGeometry;
+    /** The nodes its titles and key values were read from. */
+    from: readonly WorkflowNode[];
+  } | null = null;
+  const get = (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): FarGeometry => {
     const moved = last && last.edges === edges ? movedPlaces(last.nodes, nodes) : null;
     if (last && moved && !moved.length) return last.g;
     // A drop moved a few nodes: their places change, the rest stands (rebuilding all of a
     // 5,000-node graph's geometry was a few ms of the drop's task).
     const g = last && moved ? withPlaces(last.g, nodes, moved) : farGeometry(registry, view, nodes, edges);
-    last = { nodes, edges, g };
+    last = { nodes, edges, g, from: last && moved ? last.from : nodes };
     return g;
   };
+  const exact = (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): FarGeometry | null =>
+    last && last.from === nodes && last.edges === edges ? last.g : null;
+  return Object.assign(get, { exact });
 }
+export type LayoutCache = ReturnType<typeof createLayoutCache>;
 
 /** The indices whose position changed, when nothing else the geometry reads did (ids, types); else null. */
 function movedPlaces(a: readonly WorkflowNode[], b: readonly WorkflowNode[]): number[] | null {

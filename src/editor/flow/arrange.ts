@@ -10,7 +10,7 @@ import type { ArrangeReply } from "./arrangeWorker";
  * ELK in a fresh worker, or null when no worker can be used (tests, a worker that fails to start),
  * so the caller lays out in this thread instead. `stop` ends the worker (a newer arrange, a new document).
  */
-function elkInWorker(graph: ElkNode, stop: AbortSignal): Promise<ElkNode | null> {
+function elkInWorker(graph: ElkNode, stop?: AbortSignal): Promise<ElkNode | null> {
   if (typeof Worker === "undefined") return Promise.resolve(null);
   let worker: Worker;
   try {
@@ -21,13 +21,13 @@ function elkInWorker(graph: ElkNode, stop: AbortSignal): Promise<ElkNode | null>
   return new Promise((resolve, reject) => {
     const end = () => {
       worker.terminate();
-      stop.removeEventListener("abort", aborted);
+      stop?.removeEventListener("abort", aborted);
     };
     const aborted = () => {
       end();
       reject(new DOMException("Arrange stopped", "AbortError"));
     };
-    stop.addEventListener("abort", aborted);
+    stop?.addEventListener("abort", aborted);
     worker.onmessage = (e: MessageEvent<ArrangeReply>) => {
       end();
       if ("graph" in e.data) resolve(e.data.graph);
@@ -43,8 +43,12 @@ function elkInWorker(graph: ElkNode, stop: AbortSignal): Promise<ElkNode | null>
   });
 }
 
-/** ELK's run for layoutDocument: in a worker where one starts, else in this thread. */
-function runElk(stop: AbortSignal) {
+/**
+ * ELK's run for layoutDocument: in a worker where one starts, else in this thread. Every layout
+ * the editor makes goes through it (Arrange, an import, an import laid out again once drawn):
+ * in the page, ELK blocks the canvas for as long as it runs.
+ */
+export function runElk(stop?: AbortSignal) {
   return async (graph: ElkNode): Promise<ElkNode> => {
     const off = await elkInWorker(graph, stop);
     return off ?? elkHere(graph);

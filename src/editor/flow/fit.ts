@@ -79,6 +79,9 @@ export function fitGraph<N extends Node>(
     // xyflow's fitView waits until every node is measured, or until the next one is: a big graph
     // has its on-screen nodes measured long before, and its others never.
     const vp = getViewportForBounds(bounds, pane.width, pane.height, MIN_ZOOM, FIT_MAX_ZOOM, px(padding));
+    // Already there (a big file fitted as it opened, then again once it is mounted): no animation.
+    const at = flow.getViewport();
+    if (Math.abs(at.x - vp.x) < 0.5 && Math.abs(at.y - vp.y) < 0.5 && Math.abs(at.zoom / vp.zoom - 1) < 1e-3) return;
     void flow.setViewport(vp, { duration: opts.duration });
     return;
   }

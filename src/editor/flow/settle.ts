@@ -10,6 +10,7 @@ import { CULL_FROM_NODES } from "./useFlowElements";
 import { canvasViewOf, type CanvasView, type Size } from "./view";
 import { arrangeAdded, clearOverlaps } from "./place";
 import { takeSettleRequest } from "../store/settleNext";
+import { runElk } from "./arrange";
 
 /** Nodes closer than this look stacked: their ports (which stick out of the sides) would touch. */
 const SETTLE_GAP = 8;
@@ -55,7 +56,7 @@ export async function relayoutIfOverlapping(
   const doc = editor.store.getState().document;
   const rects = doc.nodes.map((n) => ({ id: n.id, ...n.position, ...sizes.get(n.id)! }));
   if (!firstOverlap(rects, SETTLE_GAP)) return false;
-  const tidy = await layoutDocument(doc, registry, { nodeSize: (n) => sizes.get(n.id)! });
+  const tidy = await layoutDocument(doc, registry, { nodeSize: (n) => sizes.get(n.id)!, runElk: runElk() });
   // The user got there first (moved or added something): their graph is left alone.
   if (editor.store.getState().document !== doc) return false;
   editor.store.moveNodes(

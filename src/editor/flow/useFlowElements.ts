@@ -35,7 +35,7 @@ const NO_IDS: readonly string[] = [];
  * The document's nodes and wires as xyflow objects, and xyflow's change reports folded back into
  * the store (selection, one undo step per drag) and into the measured-size caches.
  */
-export function useFlowElements(far: boolean) {
+export function useFlowElements(far: boolean, unfitted = false) {
   const editor = useEditorInstance();
   const store = editor.store;
   const view = canvasViewOf(editor);
@@ -50,7 +50,8 @@ export function useFlowElements(far: boolean) {
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
   const culled = doc.nodes.length >= CULL_FROM_NODES;
-  const onCanvas = useOnCanvas(culled && far);
+  // Not fitted yet (useUnfittedOpen): on the canvas for the one render before the fit, not kept there.
+  const onCanvas = useOnCanvas(culled && far) || (culled && unfitted);
   const moving = useGroupDrag(doc.nodes, drag);
   const placing = useSyncExternalStore(view.placed.subscribe, () => view.placed.version);
   const layout = useMemo(() => createLayoutCache(registry, view), [registry, view]);
@@ -125,6 +126,7 @@ export function useFlowElements(far: boolean) {
   return {
     nodes,
     edges,
+    layout,
     near,
     progress,
     culled,

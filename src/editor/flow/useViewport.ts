@@ -1,21 +1,51 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from "react";
 import { useNodesInitialized, useReactFlow, type Viewport } from "@xyflow/react";
 import { useEditor, useEditorInstance, useUiApi } from "../store/react";
 import { canvasViewOf, type CanvasView } from "./view";
 import { geometryBounds } from "./farGeometry";
 import type { GraphFlowNode } from "./derive";
 import { fitGraph } from "./fit";
+import { CULL_FROM_NODES } from "./useFlowElements";
+
+/**
+ * Whether the document just opened is a big one without a saved view that is not fitted yet, and
+ * the call that says it is. Such a document is fitted before any of it is mounted (useViewportFit):
+ * mounting the nodes near the old view first, only to fit the graph far out once they were all in,
+ * was most of opening the 5,000-node file (docs/benchmarks.md#opening-the-5000-node-file).
+ */
+export function useUnfittedOpen(): [boolean, (epoch: number) => void] {
+  const epoch = useEditor((s) => s.epoch);
+  const opened = useEditor(
+    (s) => s.epoch !== 0 && !s.scope.length && !s.document.viewport && s.view.nodes.length >= CULL_FROM_NODES,
+  );
+  const [done, setDone] = useState(0);
+  return [opened && done !== epoch, setDone];
+}
 
 /**
  * Where the view starts and when it refits: a newly opened document, the first visit, a resized
  * canvas. Returns the viewport props for xyflow; the view is saved with the document on each move.
  */
-export function useViewportFit(canvasRef: RefObject<HTMLDivElement | null>, culled: boolean, mounting: boolean) {
+export function useViewportFit(
+  canvasRef: RefObject<HTMLDivElement | null>,
+  culled: boolean,
+  mounting: boolean,
+  [unfitted, fittedAt]: ReturnType<typeof useUnfittedOpen>,
+) {
   const editor = useEditorInstance();
   const store = editor.store;
   const view = canvasViewOf(editor);
   const epoch = useEditor((s) => s.epoch);
   const flow = useReactFlow<GraphFlowNode>();
+
+  // Before the first paint, from the layout (every node's estimated or measured size), which the
+  // canvas shares in a layout effect that ran before this one: the render that follows mounts
+  // only what is near the fitted view, or nothing when that is far out.
+  useLayoutEffect(() => {
+    if (!unfitted) return;
+    fitGraph(view, flow, { now: true });
+    fittedAt(epoch);
+  }, [unfitted, epoch, view, flow, fittedAt]);
 
   // A different document was opened: show all of it (a big one once xyflow holds all its nodes).
   const fitOpened = useRef(false);

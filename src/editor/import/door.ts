@@ -19,6 +19,7 @@ import type { Editor } from "../store";
 import type { ImportSource } from "../store/importDoor";
 import { canvasViewOf } from "../flow/view";
 import { settleNextDocument } from "../store/settleNext";
+import { runElk } from "../flow/arrange";
 import { importReportOf, type ImportNote, type ImportReport } from "./report";
 
 /** Largest file read for an import; images and workflows are far smaller. */
@@ -97,6 +98,7 @@ async function laidOut(editor: Editor, doc: WorkflowDocument): Promise<WorkflowD
   try {
     // An import can hold components (ComfyUI subgraphs): their instances are laid out by their ports.
     return await layoutDocument(doc, componentRegistry(editor.registry, doc.components), {
+      runElk: runElk(),
       nodeSize: (n, def) => {
         const size = estimatedSize(canvasViewOf(editor).typeSizes, def, n);
         return { width: size.width, height: size.height + STRIP_MARGIN };
@@ -125,7 +127,7 @@ async function openWorkflow(editor: Editor, file: File, image: boolean): Promise
 }
 
 async function fromRequest(editor: Editor, json: unknown, name?: string) {
-  const r = await importRequest(json, editor.registry, { name: name ?? "Imported fal request" });
+  const r = await importRequest(json, editor.registry, { name: name ?? "Imported fal request", runElk: runElk() });
   return { document: r.document, notes: r.diagnostics.map(noteOf) };
 }
 
@@ -141,6 +143,7 @@ async function fromForeign(
   const r = await importRequest({ endpoint: foreign.endpoint, input: foreign.request }, editor.registry, {
     name: name ?? `Imported ${foreign.format}`,
     labels: foreign.labels,
+    runElk: runElk(),
   });
   const maps = compile(r.document, editor.registry).outputs.map((o) => o.sourceMap);
   const owner = (path: string) => {
