@@ -13,7 +13,7 @@ import { arrangeAdded } from "./flow/place";
 import { canvasViewOf } from "./flow/view";
 import { loadNodeViews } from "./flow/drawnSlots";
 import { servedWithWorkspace } from "./library/workspaceInfo";
-import { onDemand } from "./lazy";
+import { onDemand, whenIdle } from "./lazy";
 
 /**
  * A tab with no draft (a first visit) opens on the starter template, run through the loader like
@@ -41,6 +41,11 @@ provideImportDoor(
   (source) => import("./import/door").then((m) => m.importAndTell(editor, source)),
   () => import("./import/door"),
 );
+// A file's way in, ready before the first drop or Open…: the loader worker started first (its
+// start is on its own thread, and was a sixth of opening a 1,000-node file), then the drop's and
+// the door's code (docs/benchmarks.md#first-render-of-a-file-opened-fitted-2026-12-07).
+whenIdle(() => import("./load/loadOffThread").then((m) => m.warmLoader()), { urgent: true });
+whenIdle(() => Promise.all([import("./files/drop"), import("./import/door"), import("./persistence/sessionOpen")]));
 
 // Served by our server, the library lists and saves the workspace folder too (asked once, briefly).
 // Following it (or, without it, this browser's component library) is not in the first load's

@@ -28,6 +28,8 @@ const ALLOWED: Record<string, string> = {
   "src/editor/persistence/snapshot.ts:texts": "memo of a pure function (JSON text), keyed by an immutable document",
   "src/editor/store/history.ts:edgeIdSets": "memo of a pure function, keyed by an immutable edge array",
   "src/editor/lazy.ts:idle": "the page's one idle queue of code prefetches: one main thread per page, no editor state",
+  "src/editor/load/loadOffThread.ts:spare":
+    "a loader worker started ahead of its job: loaded code (the catalogue and the loader), no editor state",
 };
 
 /** Calls whose result is a cache of loaded code (a chunk fetched once), not state. */

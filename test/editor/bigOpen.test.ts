@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { inParts, joinParts, PART_SIZE } from "../../src/editor/load/parts";
 import type { LoadReply } from "../../src/editor/load/loadWorker";
 import { answer, type LoadRequest } from "../../src/editor/load/loadJob";
-import { detectIncomingOffThread, loadWorkflowFile } from "../../src/editor/load/loadOffThread";
+import { detectIncomingOffThread, loadWorkflowFile, warmLoader } from "../../src/editor/load/loadOffThread";
 import { loadWorkflowBlob, serializeWorkflow } from "../../src/graph";
 import { registry } from "../../nodes";
 import { selectedByRect } from "../../src/editor/flow/rectSelect";
@@ -87,6 +87,34 @@ describe("a workflow dropped through the import door", () => {
     await detectIncomingOffThread(file);
     await loadWorkflowFile(file, registry);
     expect(CountedWorker.started).toBe(4);
+  });
+
+  it("a loader warmed ahead serves the next job: the drop starts no worker; one that failed is replaced", async () => {
+    vi.stubGlobal("Worker", CountedWorker);
+    CountedWorker.started = 0;
+    warmLoader();
+    warmLoader();
+    expect(CountedWorker.started).toBe(1);
+    const file = new File([serializeWorkflow(generatePipeline(60))], "big.lora-graph.json");
+    expect((await detectIncomingOffThread(file, true)).kind).toBe("workflow");
+    expect((await loadWorkflowFile(file, registry)).ok).toBe(true);
+    expect(CountedWorker.started).toBe(1);
+
+    // A spare whose script did not load (a policy, a redeploy) is not used: the job gets a new one.
+    class FailingWorker extends CountedWorker {
+      constructor() {
+        super();
+        queueMicrotask(() =>
+          (this.onerror as ((e: { preventDefault(): void }) => void) | null)?.({ preventDefault() {} }),
+        );
+      }
+    }
+    vi.stubGlobal("Worker", FailingWorker);
+    warmLoader();
+    await Promise.resolve();
+    vi.stubGlobal("Worker", CountedWorker);
+    expect((await detectIncomingOffThread(file, true)).kind).toBe("workflow");
+    expect(CountedWorker.started).toBe(3);
   });
 });
 

@@ -44,6 +44,10 @@ function dropTarget(el: Element | null): { nodeId?: string; port?: string; field
 function warmDrop(editor: Editor) {
   void import("../files/drop").catch(() => undefined);
   warmImportDoor(editor);
+  void import("../load/loadOffThread").then(
+    (m) => m.warmLoader(),
+    () => undefined,
+  );
 }
 
 /** What the sidebar puts on a dragged node type. */

@@ -74,16 +74,53 @@ export async function detectIncomingOffThread(input: Blob, open = false): Promis
   return detectIncoming(new Uint8Array(await input.arrayBuffer()));
 }
 
+function startLoader(): Worker | null {
+  if (typeof Worker === "undefined") return null;
+  try {
+    return new Worker(new URL("./loadWorker.ts", import.meta.url), { type: "module", name: "workflow-loader" });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A loader worker started before it is needed (warmLoader), taken by the next job. Starting one
+ * (fetching, compiling and running its ~190 kB of code: the catalogue, the loader's schemas) took
+ * 110–210 ms, a sixth of a 1,000-node drop's first render on the 2-core bench machine.
+ */
+let spare: { worker: Worker; failed: boolean } | null = null;
+
+/**
+ * Starts the loader worker of the next job now: once the page is idle after the first render
+ * (main.tsx), and when a file is dragged over the canvas. One at most; it holds no editor state.
+ */
+export function warmLoader(): void {
+  if (spare) return;
+  const worker = startLoader();
+  if (!worker) return;
+  const s = { worker, failed: false };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    s.failed = true;
+  };
+  spare = s;
+}
+
+/** The spare worker when it started well, else a new one. */
+function takeLoader(): Worker | null {
+  const s = spare;
+  spare = null;
+  if (s && !s.failed) return s.worker;
+  s?.worker.terminate();
+  return startLoader();
+}
+
 /** One job in a fresh worker; null when a worker cannot be used, so the caller works here instead. */
 function inWorker(request: LoadRequest, registry: Registry): Promise<LoadReply | null> {
   // The worker knows only the built-in catalogue; anything else (tests' stub registries) stays here.
-  if (typeof Worker === "undefined" || registry !== catalogue) return Promise.resolve(null);
-  let worker: Worker;
-  try {
-    worker = new Worker(new URL("./loadWorker.ts", import.meta.url), { type: "module", name: "workflow-loader" });
-  } catch {
-    return Promise.resolve(null);
-  }
+  if (registry !== catalogue) return Promise.resolve(null);
+  const worker = takeLoader();
+  if (!worker) return Promise.resolve(null);
   return new Promise((resolve) => {
     const done = (r: LoadReply | null) => {
       worker.terminate();
