@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { PNG } from "pngjs";
 import type { Page } from "playwright-core";
 import { screenshot } from "../harness/browser";
-import { dropFile, emptyCanvasPoint, requestJson, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { dropFile, emptyCanvasPoint, requestJson, setupServerAndBrowser, shootOnFailure, viewStill } from "./helpers";
 import { PARAMETERS_KEYWORD, writeImageMetadata } from "../../src/interop/image";
 import { sdxlLoraPrompt } from "../interop/comfyFixtures";
 
@@ -44,6 +44,20 @@ async function overlaps(page: Page): Promise<string[]> {
 
 const report = (page: Page) => page.getByRole("region", { name: "Import report" });
 
+/** The nodes the import report lies over, once the refit under it has settled. */
+async function nodesUnderReport(page: Page): Promise<string[]> {
+  await viewStill(page);
+  return page.evaluate(() => {
+    const r = document.querySelector(".import-report")!.getBoundingClientRect();
+    return [...document.querySelectorAll<HTMLElement>(".react-flow__node")]
+      .filter((n) => {
+        const b = n.getBoundingClientRect();
+        return b.left < r.right && r.left < b.right && b.top < r.bottom && r.top < b.bottom;
+      })
+      .map((n) => n.dataset.id!);
+  });
+}
+
 describe("the import door", () => {
   it("dropping an A1111 PNG on the canvas gives its graph, laid out, with the report", async (ctx) => {
     const { page, context } = await suite.open();
@@ -69,6 +83,7 @@ describe("the import door", () => {
     expect(await report(page).innerText()).toMatch(/Imported from A1111 \/ Forge \/ Civitai[\s\S]*castle\.png/);
     expect(await report(page).getByRole("button").filter({ hasText: "ENSD" }).innerText()).toMatch(/31337/);
     expect(await overlaps(page)).toEqual([]);
+    expect(await nodesUnderReport(page)).toEqual([]);
     await screenshot(page, "import-a1111-png-1440");
     await context.close();
   });
@@ -88,6 +103,8 @@ describe("the import door", () => {
     expect(await report(page).innerText()).toMatch(/node 11 \(CLIPSetLastLayer\) stop_at_clip_layer/);
     expect(await titles(page)).toEqual(expect.arrayContaining([expect.stringMatching(/castle_style/), "Prompt"]));
     expect(await overlaps(page)).toEqual([]);
+    // Three long notes: the report keeps to a third of the canvas and scrolls; no node lies under it.
+    expect(await nodesUnderReport(page)).toEqual([]);
     await screenshot(page, "import-comfyui-paste-1280");
     // The LoRA's row reveals the LoRA node with its empty path.
     await lora.click();
