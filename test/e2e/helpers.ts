@@ -150,6 +150,34 @@ export function midWordBreaks(page: Page, selector: string): Promise<string[]> {
   }, selector);
 }
 
+/**
+ * The `selector` elements in `root` whose text is cut off, as readable lines: text wider than its
+ * box with no ellipsis to say so, or a box that an ancestor's overflow clips (a tab hidden past
+ * its bar's edge, a tag past the end of an ellipsized name).
+ */
+export function cutOff(root: Locator, selector: string): Promise<string[]> {
+  return root.evaluate((root, selector) => {
+    const found: string[] = [];
+    for (const el of root.querySelectorAll<HTMLElement>(selector)) {
+      const r = el.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      const name = (el.textContent ?? "").trim().slice(0, 40);
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).textOverflow !== "ellipsis")
+        found.push(`"${name}" is wider than its box`);
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        const s = getComputedStyle(a);
+        if (s.overflowX === "visible" && s.overflowY === "visible") continue;
+        const b = a.getBoundingClientRect();
+        if (r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5) {
+          found.push(`"${name}" is clipped by .${a.className.split(" ")[0]}`);
+          break;
+        }
+      }
+    }
+    return found;
+  }, selector);
+}
+
 /** A point on the canvas pane that no node covers (top-right corner, away from the minimap). */
 export async function emptyCanvasPoint(page: Page): Promise<{ x: number; y: number }> {
   const box = (await page.locator(".react-flow__pane").boundingBox())!;

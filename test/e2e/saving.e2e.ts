@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { screenshot } from "../harness/browser";
 import {
+  cutOff,
   dialogSettled,
   downloadPipeline,
   downloadVia,
@@ -181,6 +182,15 @@ describe("one name, saved where the pipeline lives", () => {
           .map((el) => el.getAttribute("aria-label") ?? el.className);
       });
       expect(overflow).toEqual([]);
+      // The Library's row for it: the name gives way (whole on hover); its "open" tag stays in sight.
+      await page.getByRole("button", { name: "Library" }).click();
+      const row = page.getByTestId("library-item").filter({ hasText: "version twelve" });
+      await row.waitFor();
+      await dialogSettled(page);
+      expect(await row.getByTestId("library-item-name").getAttribute("title")).toBe(long);
+      expect(await row.locator(".lg-tag").innerText()).toBe("open");
+      expect(await cutOff(row, ".lg-tag, .lg-row-when, button")).toEqual([]);
+      await screenshot(page, `library-long-name-${size.width}`);
       await context.close();
     });
   }

@@ -206,19 +206,24 @@ function LibraryRow({
         </form>
       ) : (
         <div className="lg-row-main">
-          <span className="lg-row-name" data-testid="library-item-name">
-            {rec.name}
+          {/* A long name gives way with an ellipsis (whole on hover); the "open" tag and the save time never do. */}
+          <span className="lg-row-name" data-testid="library-item-name" title={rec.name}>
+            <span className="lg-row-text">{rec.name}</span>
             {current && <span className="lg-tag">open</span>}
           </span>
           <span className="lg-row-meta">
             <span
               className={`lg-where ${onDisk ? "disk" : "browser"}`}
               data-testid="library-item-where"
-              title={onDisk ? "A file in the workspace folder, shared with git and the command line" : undefined}
+              title={
+                onDisk ? `${rec.file}: a file in the workspace folder, shared with git and the command line` : undefined
+              }
             >
               {onDisk ? rec.file : "this browser"}
             </span>
-            {onDisk ? "" : ` · ${rec.nodeCount} nodes`} · saved {time(rec.updatedAt)}
+            <span className="lg-row-when">
+              {onDisk ? "" : ` · ${rec.nodeCount} nodes`} · saved {time(rec.updatedAt)}
+            </span>
           </span>
         </div>
       )}
