@@ -6,6 +6,7 @@ import type { Page } from "playwright-core";
 import { screenshot } from "../harness/browser";
 import {
   boxes,
+  cutOff,
   emptyCanvasPoint,
   LAPTOP_SIZES,
   midWordBreaks,
@@ -31,6 +32,8 @@ describe("the request JSON wraps like prose", () => {
         "(worst quality:1.4), (low quality:1.4), (normal quality:1.4), lowres, bad hands, text, error, missing fingers, cropped",
       ];
       await page.getByRole("tab", { name: "Request" }).click();
+      // The panel's narrow at 1280×720: every format tab and Copy still show whole.
+      expect(await cutOff(page.locator(".req-tools"), "button")).toEqual([]);
       for (const text of words) {
         await negative(page).fill(text);
         await expect.poll(() => page.locator(".req-body").innerText()).toContain(text.slice(-20));
