@@ -161,9 +161,20 @@ export function cutOff(root: Locator, selector: string): Promise<string[]> {
     for (const el of root.querySelectorAll<HTMLElement>(selector)) {
       const r = el.getBoundingClientRect();
       if (!r.width || !r.height) continue;
+      const cs = getComputedStyle(el);
+      // An ellipsis set on a flex box does nothing: its bare text is a flex item, cut mid-letter.
+      const ellipsis = cs.textOverflow === "ellipsis" && !/flex|grid/.test(cs.display);
+      if (el instanceof HTMLSelectElement) {
+        // A select's text is its chosen option's, drawn left of the arrow (about 20 px).
+        const text = el.selectedOptions[0]?.text ?? "";
+        const ctx = document.createElement("canvas").getContext("2d")!;
+        ctx.font = cs.font;
+        const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+        if (ctx.measureText(text).width > room && !ellipsis) found.push(`"${text.slice(0, 40)}" runs under the arrow`);
+        continue;
+      }
       const name = (el.textContent ?? "").trim().slice(0, 40);
-      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).textOverflow !== "ellipsis")
-        found.push(`"${name}" is wider than its box`);
+      if (el.scrollWidth > el.clientWidth + 1 && !ellipsis) found.push(`"${name}" is wider than its box`);
       for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
         const s = getComputedStyle(a);
         if (s.overflowX === "visible" && s.overflowY === "visible") continue;

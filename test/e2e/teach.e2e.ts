@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import {
+  cutOff,
   dialogSettled,
   downloadedBytes,
   layoutProblems,
@@ -61,6 +62,11 @@ describe("teaching features", () => {
     await page.getByRole("button", { name: "Runs" }).click();
     await expect.poll(() => page.locator('[data-run-id][data-status="completed"]').count()).toBe(6);
 
+    // At 1280×720 the chip's two-axis title gives way with an ellipsis, not cut mid-letter.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    expect(await cutOff(page.locator(".canvas"), "[data-sweep-chip], [data-sweep-chip] *")).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 900 });
+
     // Downloaded as one PNG carrying the workflow and the sweep.
     await page.locator("[data-sweep-chip]").click();
     const [dl] = await Promise.all([
@@ -89,6 +95,8 @@ describe("teaching features", () => {
     const diff = page.locator("[data-compare-diff]");
     await diff.waitFor();
     expect(await diff.innerText()).toMatch(/guidance_scale 7\.5 → 12/);
+    // Each run's long name ends in an ellipsis, never under the select's arrow.
+    expect(await cutOff(page.locator("[data-compare]"), "select")).toEqual([]);
     expect(await page.locator("[data-compare] [data-run-image]").count()).toBe(2);
     expect(errors).toEqual([]);
     await context.close();

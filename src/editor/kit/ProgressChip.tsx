@@ -26,7 +26,8 @@ export function ProgressChip(p: {
       title={p.title}
     >
       {p.spinning && <span className="progress-chip-spin" aria-hidden="true" />}
-      {p.children}
+      {/* Its own box: a flex item's bare text cannot end in an ellipsis, it is cut mid-letter. */}
+      <span className="progress-chip-text">{p.children}</span>
     </button>
   );
   const canvas = document.querySelector(".canvas");

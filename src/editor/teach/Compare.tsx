@@ -21,8 +21,9 @@ const when = (t: number) =>
     minute: "2-digit",
     second: "2-digit",
   });
+// The time last: a label too long for its box ends in an ellipsis, and the seed says more than the time.
 const runLabel = (r: RunRecord) =>
-  `${r.title} · ${when(r.createdAt)}${r.seed !== undefined ? ` · seed ${r.seed}` : ""}`;
+  `${r.title}${r.seed !== undefined ? ` · seed ${r.seed}` : ""} · ${when(r.createdAt)}`;
 
 function useSnapshot(run: RunRecord | undefined): RequestSnapshot | undefined {
   const store = useEditorStore();
@@ -52,6 +53,7 @@ function Side({
       <select
         className="input select"
         aria-label={`Run ${which}`}
+        title={run ? runLabel(run) : undefined}
         value={run?.id ?? ""}
         onChange={(e) => onPick(e.target.value)}
       >
