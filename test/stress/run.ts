@@ -70,7 +70,7 @@ async function runSuite(outFile: string): Promise<{ passed: number; failed: stri
 }
 
 async function main(): Promise<number> {
-  if ((await exec("npx", ["vite", "build", "--logLevel", "warn"])) !== 0) {
+  if ((await exec("npx", ["vite", "build", "--sourcemap", "false", "--logLevel", "warn"])) !== 0) {
     console.error("stress: vite build failed");
     return 2;
   }
