@@ -8,8 +8,15 @@ import { launchBrowser, mouseDrag, screenshot, type TestBrowser } from "../harne
 import { startServer, type StartedServer, type StartServerOptions } from "../harness/server";
 import { validateInput } from "../../src/server/standin/validate";
 
-/** This file's handle on the suite's one Chromium (test/e2e/globalSetup.ts); its `close()` closes this file's contexts. */
-export const connectBrowser = (): Promise<TestBrowser> => launchBrowser(inject("chromiumEndpoint"));
+/**
+ * This file's handle on its worker's Chromium (test/e2e/globalSetup.ts starts one per worker); its
+ * `close()` closes this file's contexts.
+ */
+export function connectBrowser(): Promise<TestBrowser> {
+  const endpoints = inject("chromiumEndpoints");
+  // VITEST_POOL_ID is the worker's number, 1 to maxWorkers: files that run at once never share a browser.
+  return launchBrowser(endpoints[(Number(process.env.VITEST_POOL_ID ?? 1) - 1) % endpoints.length]);
+}
 
 export async function openEditor(b: TestBrowser, url: string, opts?: Parameters<TestBrowser["newPage"]>[1]) {
   const r = await b.newPage(url, opts);

@@ -6,12 +6,13 @@ export default defineConfig({
     include: ["test/e2e/**/*.e2e.ts"],
     environment: "node",
     pool: "forks",
-    maxWorkers: 1,
-    fileParallelism: false,
+    // Two files at a time, each with a Chromium of its own: one file leaves much of two cores idle
+    // while it waits on the page and the stand-in (docs/benchmarks.md#the-browser-suite).
+    maxWorkers: 2,
     // One module graph for all files (playwright-core, the server): re-importing them for each of
     // the 24 files took ~22 s of a CI run. Every file still starts its own server.
     isolate: false,
-    // One Chromium for the run; each file connects and makes its own contexts.
+    // One Chromium per worker; each file connects to its worker's and makes its own contexts.
     globalSetup: ["./test/e2e/globalSetup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
