@@ -109,7 +109,7 @@ describe("the wires handed to xyflow (nearWires)", () => {
 
 describe("the layout a drop leaves (createLayoutCache)", () => {
   it("moves the dropped nodes' rectangles and keeps the rest of the geometry, as a new build would give it", () => {
-    const view = { nodeSizes: new Map(), typeSizes: new Map() };
+    const view = { nodeSizes: new Map(), typeSizes: new Map(), sizeVersion: 0 };
     const doc = generatePipeline(300);
     fc.assert(
       fc.property(

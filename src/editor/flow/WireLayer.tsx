@@ -40,13 +40,18 @@ export interface NearWires {
  * canvas then needs no geometry of its own, which at 5,000 nodes was a second build in the render
  * that takes a newly opened file.
  */
-export function createLayoutCache(registry: Registry, view: Pick<CanvasView, "nodeSizes" | "typeSizes">) {
+export function createLayoutCache(
+  registry: Registry,
+  view: Pick<CanvasView, "nodeSizes" | "typeSizes" | "sizeVersion">,
+) {
   let last: {
     nodes: readonly WorkflowNode[];
     edges: readonly WorkflowEdge[];
     g: FarGeometry;
     /** The nodes its titles and key values were read from. */
     from: readonly WorkflowNode[];
+    /** The measured sizes it was built with (CanvasView.sizeVersion). */
+    sizes: number;
   } | null = null;
   const get = (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): FarGeometry => {
     const moved = last && last.edges === edges ? movedPlaces(last.nodes, nodes) : null;
@@ -54,11 +59,14 @@ export function createLayoutCache(registry: Registry, view: Pick<CanvasView, "no
     // A drop moved a few nodes: their places change, the rest stands (rebuilding all of a
     // 5,000-node graph's geometry was a few ms of the drop's task).
     const g = last && moved ? withPlaces(last.g, nodes, moved) : farGeometry(registry, view, nodes, edges);
-    last = { nodes, edges, g, from: last && moved ? last.from : nodes };
+    const kept = last && moved ? last : null;
+    last = { nodes, edges, g, from: kept?.from ?? nodes, sizes: kept?.sizes ?? view.sizeVersion };
     return g;
   };
+  // Only while no size was measured since: the wires' geometry is not rebuilt when a node is
+  // measured, and the far canvas would draw (and size its labels by) the sizes of before.
   const exact = (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): FarGeometry | null =>
-    last && last.from === nodes && last.edges === edges ? last.g : null;
+    last && last.from === nodes && last.edges === edges && last.sizes === view.sizeVersion ? last.g : null;
   return Object.assign(get, { exact });
 }
 export type LayoutCache = ReturnType<typeof createLayoutCache>;

@@ -215,6 +215,7 @@ function recordSize(view: CanvasView, flow: Flow, id: string, dims: { width: num
   if (old && old.width === dims.width && old.height === dims.height) return false;
   const size = { width: dims.width, height: dims.height };
   nodeSizes.set(id, size);
+  view.sizeVersion++;
   const type = flow.getNode(id)?.data.type;
   if (type) typeSizes.set(type, size);
   return true;

@@ -13,6 +13,8 @@ export interface CanvasView {
   readonly nodeSizes: Map<string, Size>;
   /** The last measured size of any node of each type: the best guess for an unmeasured one. */
   readonly typeSizes: Map<string, Size>;
+  /** Counts changes of the measured sizes: geometry built before a change is stale (WireLayer's `exact`). */
+  sizeVersion: number;
   /**
    * True while the view is the one the last fit chose (the user has not panned or zoomed since): the
    * canvas then refits when it is resized, e.g. when a banner appears above it after the first fit.
@@ -132,6 +134,7 @@ function createMotion(): Motion {
 export const createCanvasView = (): CanvasView => ({
   nodeSizes: new Map(),
   typeSizes: new Map(),
+  sizeVersion: 0,
   fitted: false,
   motion: createMotion(),
   layout: createLayout(),
