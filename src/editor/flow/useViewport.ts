@@ -6,6 +6,7 @@ import { geometryBounds } from "./farGeometry";
 import type { GraphFlowNode } from "./derive";
 import { fitGraph } from "./fit";
 import { CULL_FROM_NODES } from "./useFlowElements";
+import { breadcrumbLoaded } from "../components/ui";
 
 /**
  * Whether the document just opened is a big one without a saved view that is not fitted yet, and
@@ -174,13 +175,22 @@ function useScopeViewport(view: ReturnType<typeof canvasViewOf>, flow: ReturnTyp
     // The inner nodes mount now: fit once xyflow has measured them (a few frames at most).
     let frames = 0;
     let raf = 0;
+    let cancelled = false;
     const tryFit = () => {
       // xyflow's own nodes: a culled graph's node objects get their sizes only when next rebuilt.
       const measured = flow.getNodes().every((n) => flow.getInternalNode(n.id)?.measured.width);
-      if (measured || ++frames > 20) fitGraph(view, flow, { duration: 200 });
+      // Inside, the fit keeps clear of the breadcrumb over the canvas's top ([data-canvas-overlay]).
+      const crumbs = !where || document.querySelector("[data-canvas-overlay].comp-crumbs");
+      if ((measured && crumbs) || ++frames > 20) fitGraph(view, flow, { duration: 200 });
       else raf = requestAnimationFrame(tryFit);
     };
-    raf = requestAnimationFrame(tryFit);
-    return () => cancelAnimationFrame(raf);
+    const start = () => void (cancelled || (raf = requestAnimationFrame(tryFit)));
+    // The breadcrumb's code loads on demand: a fit before it arrived left the inner nodes under it.
+    if (where) void breadcrumbLoaded().then(start, start);
+    else start();
+    return () => {
+      cancelled = true;
+      cancelAnimationFrame(raf);
+    };
   }, [where, flow, view]);
 }
