@@ -12,7 +12,7 @@ import { createRunController } from "../../src/editor/run/controller";
 import { openRunHistory, prunable } from "../../src/editor/run/history";
 import type { Runner } from "../../src/fal/runner";
 import type { RunRecord } from "../../src/editor/run/types";
-import { pendingRecord } from "./runRecords";
+import { completedRecord, pendingRecord } from "./runRecords";
 
 function starter(): WorkflowDocument {
   const r = loadWorkflow(structuredClone(starterDocument), registry);
@@ -83,20 +83,14 @@ const setupFor = (doc: WorkflowDocument) => ({
 });
 
 const finished = (id: string, createdAt: number, batch?: string): RunRecord =>
-  ({
+  completedRecord({
     id,
-    endpoint: "fal-ai/lora",
-    input: {},
-    cacheKey: "",
-    outputNodeId: "sampler",
-    sourceMap: {},
-    graph: "",
     title: id,
-    status: "completed",
     createdAt,
-    images: [],
-    ...(batch ? { batch: { id: batch, index: createdAt, seed: 1, values: {}, picks: [] } } : {}),
-  }) as unknown as RunRecord;
+    ...(batch
+      ? { batch: { id: batch, index: createdAt, seed: 1, values: {}, picks: [] } as unknown as RunRecord["batch"] }
+      : {}),
+  });
 
 describe("run history cap and batches", () => {
   it("BAT-04 the newest batch's runs outlive the cap; single runs and older batches' runs go oldest first", () => {

@@ -3,22 +3,15 @@
 import { describe, expect, it } from "vitest";
 import { tileLabel } from "../../src/editor/run/format";
 import type { RunRecord } from "../../src/editor/run/types";
+import { completedRecord } from "./runRecords";
 
-const run = (over: Partial<RunRecord> = {}): RunRecord => ({
-  id: "r1",
-  endpoint: "fal-ai/lora",
-  input: {},
-  cacheKey: "",
-  outputNodeId: "sampler",
-  sourceMap: {},
-  graph: "",
-  title: "Medieval queen (starter)",
-  status: "completed",
-  createdAt: new Date(2026, 11, 7, 9, 5).getTime(),
-  seed: 42,
-  images: [],
-  ...over,
-});
+const run = (over: Partial<RunRecord> = {}): RunRecord =>
+  completedRecord({
+    title: "Medieval queen (starter)",
+    createdAt: new Date(2026, 11, 7, 9, 5).getTime(),
+    seed: 42,
+    ...over,
+  });
 
 describe("tileLabel", () => {
   it("a plain run says when it started and the pipeline's name", () => {

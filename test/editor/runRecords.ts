@@ -17,3 +17,21 @@ export function pendingRecord(job: RunJob, id: string, createdAt: number): RunRe
     batch: job.batch,
   };
 }
+
+/** A finished run's record with empty input and no images; `over` sets what a test looks at. */
+export function completedRecord(over: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id: "r1",
+    endpoint: "fal-ai/lora",
+    input: {},
+    cacheKey: "",
+    outputNodeId: "sampler",
+    sourceMap: {},
+    graph: "",
+    title: "r1",
+    status: "completed",
+    createdAt: 0,
+    images: [],
+    ...over,
+  };
+}
