@@ -27,8 +27,11 @@ export interface CheckedNode {
   /** False when a param is missing or refused (never for a bypassed node: its problems are warnings). */
   paramsOk: boolean;
   diagnostics: readonly Diagnostic[];
-  /** The raw value of each of the definition's params when checked, in definition order. */
-  checkedValues: readonly unknown[];
+  /**
+   * The raw value of each of the definition's params when checked, by key. Usually `params`
+   * itself: when every value was taken as given, `params` holds exactly them (see checkNode).
+   */
+  checkedAs: Readonly<Record<string, unknown>>;
 }
 
 /** A definition's params, in order, each with the fast check of its schema (looked up once per definition). */
@@ -44,11 +47,10 @@ export function paramTable(def: NodeDefinition): ParamTable {
  */
 export function checkNode(node: WorkflowNode, def: NodeDefinition | undefined, table: ParamTable): CheckedNode {
   const bypassed = node.bypass === true && !def?.isOutput;
-  const checkedValues = table.map(({ key }) => rawParam(node, key));
   if (!def) {
     const message = `Unknown node type "${node.type}": this catalogue has no such node`;
     const diagnostics: Diagnostic[] = [{ severity: "error", code: "unknown-node-type", message, nodeId: node.id }];
-    return { node, def, bypassed, params: {}, paramsOk: false, diagnostics, checkedValues };
+    return { node, def, bypassed, params: {}, paramsOk: false, diagnostics, checkedAs: {} };
   }
   // A bypassed node sends nothing, so its params cannot make a request invalid; they are still
   // flagged, as warnings, so switching it back on holds no surprise.
@@ -57,9 +59,10 @@ export function checkNode(node: WorkflowNode, def: NodeDefinition | undefined, t
   const diagnostics: Diagnostic[] = [];
   const params: Record<string, unknown> = {};
   let paramsOk = true;
-  for (let i = 0; i < table.length; i++) {
-    const { key, spec, fast } = table[i];
-    const value = checkedValues[i];
+  // Whether `params` holds every raw value as given (nulls and absent keys aside).
+  let asGiven = true;
+  for (const { key, spec, fast } of table) {
+    const value = rawParam(node, key);
     let problem: string | undefined;
     if (value === undefined || value === null) {
       if (spec.required) problem = "is required";
@@ -69,6 +72,7 @@ export function checkNode(node: WorkflowNode, def: NodeDefinition | undefined, t
       const r = spec.schema.safeParse(value);
       if (r.success) params[key] = r.data;
       else problem = issueText(r.error.issues[0]);
+      asGiven &&= r.success && r.data === value;
     }
     if (problem) {
       const message = `${spec.label} ${problem}${whileBypassed}`;
@@ -82,7 +86,9 @@ export function checkNode(node: WorkflowNode, def: NodeDefinition | undefined, t
       diagnostics.push({ severity: "warning", code, message: warning, nodeId: node.id, field: key });
     }
   }
-  return { node, def, bypassed, params, paramsOk, diagnostics: diagnostics.length ? diagnostics : NONE, checkedValues };
+  // A second copy of the values only when `params` differs from them (a refused or reshaped value).
+  const checkedAs = asGiven ? params : rawParams(node, table);
+  return { node, def, bypassed, params, paramsOk, diagnostics: diagnostics.length ? diagnostics : NONE, checkedAs };
 }
 
 /** Most nodes have no problem: they share one empty list. */
@@ -92,8 +98,21 @@ const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(
 
 /** A param's value as the file has it (own keys only: a file's "__proto__" or "toString" is no param). */
 function rawParam(node: WorkflowNode, key: string): unknown {
-  const raw = node.params;
-  return raw != null && hasOwn(raw, key) ? raw[key] : undefined;
+  return ownValue(node.params, key);
+}
+
+function ownValue(o: Readonly<Record<string, unknown>> | null | undefined, key: string): unknown {
+  return o != null && hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** The raw value of each param of the table, by key (absent ones left out). */
+function rawParams(node: WorkflowNode, table: ParamTable): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const { key } of table) {
+    const value = rawParam(node, key);
+    if (value !== undefined) raw[key] = value;
+  }
+  return raw;
 }
 
 /** zod's message as the tail of "<Label> …": its own wording when it reads as one ("must be…"). */
@@ -165,6 +184,11 @@ export class NodeChecks {
 function isCurrent(last: CheckedNode, node: WorkflowNode, def: NodeDefinition | undefined): boolean {
   if (last.node !== node || last.def !== def || last.bypassed !== (node.bypass === true && !def?.isOutput))
     return false;
-  const keys = def ? Object.keys(def.params) : [];
-  return keys.every((key, i) => rawParam(node, key) === last.checkedValues[i]);
+  for (const key in def?.params ?? {}) {
+    const now = rawParam(node, key);
+    const then = ownValue(last.checkedAs, key);
+    // null and absent are checked alike (a missing value), so either may stand for the other.
+    if (now == null ? then != null : now !== then) return false;
+  }
+  return true;
 }

@@ -32,7 +32,8 @@ function scan(value: unknown, path: (string | number)[], inline: Inline[]): numb
   }
   if (value !== null && typeof value === "object") {
     let n = 0;
-    for (const k of Object.keys(value)) {
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
       path.push(k);
       n += k.length + 8 + scan((value as Record<string, unknown>)[k], path, inline);
       path.pop();

@@ -92,9 +92,10 @@ function refuseWire(
     return { message, nodeId: source ? e.source : target ? e.target : undefined };
   }
   if (!source.def || !target.def) return undefined;
-  const out = source.def.outputs.find((p) => p.id === e.sourceHandle);
+  // portIndex, not ports.find(p => …): a closure per wire adds up over a 10,000-node document.
+  const out = source.def.outputs[portIndex(source.def, "outputs", e.sourceHandle)];
   if (!out) return { message: `${source.def.title} has no output "${e.sourceHandle}"`, nodeId: e.source };
-  const inp = target.def.inputs.find((p) => p.id === e.targetHandle);
+  const inp = target.def.inputs[portIndex(target.def, "inputs", e.targetHandle)];
   if (!inp) return { message: `${target.def.title} has no input "${e.targetHandle}"`, nodeId: e.target };
   if (out.kind === inp.kind) return undefined;
   const expects = `expects ${PORT_KIND_INFO[inp.kind].noun} on "${inp.label}", not ${PORT_KIND_INFO[out.kind].noun}`;
