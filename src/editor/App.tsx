@@ -11,13 +11,11 @@ import { SidePanel } from "./panels/SidePanel";
 import { installShortcuts } from "./shortcuts";
 import { isInstance, leaveOne, openInstance, startMakeComponent } from "./components/ui";
 import { FilesUi } from "./library/FilesUi";
-import { TeachMount } from "./teach/TeachMount";
 import { files } from "./library/files";
 import { addNodeOrSay, nodeTypeFor } from "./library/components";
-import { RunBanner, RunMount } from "./run/RunMount";
-import { BatchMount } from "./batch/BatchMount";
+import { RunBanner, useRunKey } from "./run/RunShell";
 import { RunDrawer } from "./run/RunDrawer";
-import { lazyPart, whenIdle } from "./lazy";
+import { lazyPart, onDemand, useAfterPaint, whenIdle } from "./lazy";
 import { withExplainers } from "./panels/explainers";
 import { ImportReportPanel } from "./import/ImportReportPanel";
 import { useArrange } from "./flow/useArrange";
@@ -31,6 +29,9 @@ const Palette = lazyPart(() => withExplainers(import("./panels/Palette")).then((
 const HelpOverlay = lazyPart(() => import("./panels/HelpOverlay").then((m) => ({ default: m.HelpOverlay })));
 const ImportDialog = lazyPart(() => import("./panels/ImportDialog").then((m) => ({ default: m.ImportDialog })));
 whenIdle(() => Palette.preload(), { urgent: true });
+// Mounted once the shell has been painted: their code and effects (the run history's database,
+// a saved batch's resume) are not needed for it (docs/codebase.md#the-first-load).
+const mounts = onDemand(() => import("./Mounts"));
 
 const isField = (el: EventTarget) =>
   el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
@@ -49,6 +50,8 @@ function Shell({ editor }: { editor: Editor }) {
   }, [flow]);
 
   const layout = useArrange();
+  const Mounts = useAfterPaint(mounts)?.default;
+  useRunKey(editor);
 
   useEffect(
     () =>
@@ -118,9 +121,7 @@ function Shell({ editor }: { editor: Editor }) {
         {importOpen && <ImportDialog />}
       </Suspense>
       <FilesUi />
-      <TeachMount />
-      <RunMount />
-      <BatchMount />
+      {Mounts && <Mounts />}
     </div>
   );
 }

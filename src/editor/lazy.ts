@@ -3,7 +3,7 @@
  * (docs/codebase.md#the-first-load). `preload()` fetches a part early, e.g. on hover or once
  * the page is idle, so opening it still feels instant; React.lazy shares the same promise.
  */
-import { createElement, lazy, useState, type ComponentProps, type ComponentType } from "react";
+import { createElement, lazy, useEffect, useState, type ComponentProps, type ComponentType } from "react";
 
 export type Preloadable<T extends ComponentType<any>> = ComponentType<ComponentProps<T>> & {
   preload(): Promise<unknown>;
@@ -103,4 +103,45 @@ export function onDemand<M>(
       )),
     current: () => mod,
   };
+}
+
+/** How long a tab that gets no frames (hidden) waits before `useAfterPaint` loads anyway. */
+const NO_FRAME_MS = 1000;
+/** The wait before fetching again a part whose fetch failed (server restarting, redeployed). */
+const RETRY_MS = 2000;
+
+/**
+ * `part`'s module once the frame after the component's first commit has been painted and the
+ * module has loaded; null until then. Whatever renders it runs its effects behind the first paint:
+ * React runs the passive effects of the first render before the browser's first frame when none is
+ * due yet (docs/benchmarks.md#the-first-load). Rendered directly, not through React.lazy, which
+ * would hold the revealed boundary back for 300 ms.
+ */
+export function useAfterPaint<M>(part: { load(): Promise<M>; current(): M | null }): M | null {
+  const [mod, setMod] = useState<M | null>(part.current);
+  useEffect(() => {
+    if (mod) return;
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    let live = true;
+    let started = false;
+    const later = (fn: () => void, ms?: number) => {
+      const t = setTimeout(() => (timers.delete(t), fn()), ms);
+      timers.add(t);
+    };
+    const load = (): void =>
+      void part.load().then(
+        (m) => live && setMod(() => m),
+        () => live && later(load, RETRY_MS),
+      );
+    const start = () => void (started || ((started = true), load()));
+    // A task queued from a frame's callback runs once that frame is drawn.
+    const frame = requestAnimationFrame(() => later(start));
+    later(start, NO_FRAME_MS);
+    return () => {
+      live = false;
+      cancelAnimationFrame(frame);
+      for (const t of timers) clearTimeout(t);
+    };
+  }, [part, mod]);
+  return mod;
 }
