@@ -58,7 +58,15 @@ function PendingNode({ id, selected }: { id: string; selected: boolean }) {
   );
 }
 
-export const GraphNodeSlot = memo(NodeSlot);
+/**
+ * A node's view reads only its id and selection from xyflow's props (the rest from the store):
+ * xyflow hands a dragged node new props on every frame (its place, `dragging`), which re-rendered
+ * the node's head, fields and pictures on each drag frame (docs/benchmarks.md#zoom-1-wires-with-a-far-end-on-the-canvas).
+ */
+export const sameNodeProps = (a: NodeProps<GraphFlowNode>, b: NodeProps<GraphFlowNode>) =>
+  a.id === b.id && a.selected === b.selected;
+
+export const GraphNodeSlot = memo(NodeSlot, sameNodeProps);
 
 /**
  * A part of the chunk that renders directly once the chunk is here, and through React.lazy (drawing
