@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { Position } from "@xyflow/react";
 import type { XY } from "../../src/graph";
 import { bareGeometry } from "./farGeometry.helpers";
-import { nearWires, wireStops, type Box } from "../../src/editor/flow/nearWires";
+import { nearWire, nearWires, wireStops, type Box } from "../../src/editor/flow/nearWires";
 import { reroutedPath } from "../../src/editor/flow/reroute";
 import { produce } from "immer";
 import { registry } from "../../nodes";
@@ -12,7 +12,7 @@ import { farGeometry } from "../../src/editor/flow/farGeometry";
 import { generatePipeline } from "../bench/compile";
 
 /** Points along the wire exactly as GraphEdge draws it (xyflow's beziers through the reroute points). */
-function drawnPoints(stops: readonly XY[]): XY[] {
+function drawnPoints(stops: readonly XY[], steps = 48): XY[] {
   const [start, ...rest] = stops;
   const end = rest.pop()!;
   const [d] = reroutedPath(
@@ -31,8 +31,8 @@ function drawnPoints(stops: readonly XY[]): XY[] {
   let p0 = out[0];
   for (let i = 2; i + 5 < n.length; i += 6) {
     const [c1x, c1y, c2x, c2y, x, y] = n.slice(i, i + 6);
-    for (let k = 1; k <= 48; k++) {
-      const t = k / 48;
+    for (let k = 1; k <= steps; k++) {
+      const t = k / steps;
       const u = 1 - t;
       out.push({
         x: u * u * u * p0.x + 3 * u * u * t * c1x + 3 * u * t * t * c2x + t * t * t * x,
@@ -77,7 +77,7 @@ const arbCase = fc.array(arbRect, { minLength: 2, maxLength: 30 }).chain((rects)
 );
 
 describe("the wires handed to xyflow (nearWires)", () => {
-  it("include every wire with an end in the area or any part of its drawn curve crossing it, and every wire of a kept node", () => {
+  it("hand xyflow every wire between two nodes in the area and every wire of a kept node; every other wire whose drawn curve crosses the area is the canvas's", () => {
     fc.assert(
       fc.property(arbCase, ({ rects, wires, view, keep }) => {
         const g = bareGeometry(
@@ -86,12 +86,19 @@ describe("the wires handed to xyflow (nearWires)", () => {
         );
         const area = { x0: view.x, y0: view.y, x1: view.x + view.w, y1: view.y + view.h };
         const kept = new Set(keep);
-        const handed = nearWires(g, area, kept);
+        const { handed, crossing } = nearWires(g, area, kept);
+        const canvas = new Set(crossing.map((w) => w.id));
         const at = (i: number) => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
+        const inArea = (i: number) => {
+          const r = rects[i];
+          return r.x <= area.x1 && r.x + r.w >= area.x0 && r.y <= area.y1 && r.y + r.h >= area.y0;
+        };
         for (const w of g.wires) {
-          const pts = drawnPoints(wireStops(g, w, at));
-          const shows = pts.some((p) => inBox(p, area));
-          if (shows || kept.has(w.s) || kept.has(w.t)) expect(handed.has(w.id), w.id).toBe(true);
+          const between = inArea(w.s) && inArea(w.t);
+          expect(handed.has(w.id), w.id).toBe(between || kept.has(w.s) || kept.has(w.t));
+          expect(handed.has(w.id) && canvas.has(w.id), w.id).toBe(false);
+          const shows = drawnPoints(wireStops(g, w, at)).some((p) => inBox(p, area));
+          if (shows) expect(handed.has(w.id) || canvas.has(w.id), w.id).toBe(true);
         }
       }),
       { numRuns: 300 },
@@ -102,8 +109,69 @@ describe("the wires handed to xyflow (nearWires)", () => {
     // A row of 100 nodes 320 px apart, each wired to the next; the view shows the first few.
     const rects = Array.from({ length: 100 }, (_, i) => ({ x: i * 320, y: 0, w: 268, h: 200 }));
     const wires = rects.slice(1).map((_, i) => ({ id: `w${i}`, s: i, sy: 40, t: i + 1, ty: 40, color: "#888" }));
-    const handed = nearWires(bareGeometry(rects, wires), { x0: -100, y0: -100, x1: 1500, y1: 900 }, new Set([80]));
+    const { handed, crossing } = nearWires(
+      bareGeometry(rects, wires),
+      { x0: -100, y0: -100, x1: 1500, y1: 900 },
+      new Set([80]),
+    );
     expect([...handed].sort()).toEqual(["w0", "w1", "w2", "w3", "w79", "w80"].sort());
+    expect(crossing).toEqual([]);
+  });
+
+  it("leave a wire with a far end to the canvas: one node feeding a whole grid hands xyflow only its wires near the view", () => {
+    // Node 0 in the view feeds every node of a 20 × 20 grid, as the image encoder feeds every IP-Adapter.
+    const rects = Array.from({ length: 400 }, (_, i) => ({
+      x: (i % 20) * 320,
+      y: Math.floor(i / 20) * 280,
+      w: 268,
+      h: 200,
+    }));
+    const wires = rects.slice(1).map((_, i) => ({ id: `w${i + 1}`, s: 0, sy: 40, t: i + 1, ty: 40, color: "#888" }));
+    const area = { x0: -700, y0: -500, x1: 2000, y1: 1400 };
+    const { handed, crossing } = nearWires(bareGeometry(rects, wires), area, new Set());
+    // Columns 0–6 of rows 0–5 are in the area: their wires are xyflow's, the other 358 the canvas's.
+    expect(handed.size).toBe(7 * 6 - 1);
+    expect(crossing.length).toBe(399 - handed.size);
+  });
+});
+
+describe("the pointer near a wire (nearWire)", () => {
+  /** The distance from `p` to the wire as drawn, along 2,000 points a segment. */
+  const distance = (stops: readonly XY[], p: XY) => {
+    const pts = drawnPoints(stops, 2000);
+    let d = Infinity;
+    for (let i = 1; i < pts.length; i++) {
+      const [a, b] = [pts[i - 1], pts[i]];
+      const dx = b.x - a.x;
+      const dy = b.y - a.y;
+      const len = dx * dx + dy * dy;
+      const t = len ? Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len)) : 0;
+      d = Math.min(d, Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy));
+    }
+    return d;
+  };
+  const arbStops = fc.array(fc.record({ x: coord, y: coord }), { minLength: 2, maxLength: 4 });
+
+  it("is true within the radius of the drawn curve and false beyond it, however long the wire", () => {
+    fc.assert(
+      fc.property(
+        arbStops,
+        fc.record({ x: coord, y: coord }),
+        fc.integer({ min: 10, max: 200 }),
+        fc.nat(1000),
+        fc.integer({ min: -300, max: 300 }),
+        (stops, far, r, along, off) => {
+          // Half the points on or beside the curve, where the answer turns.
+          const pts = drawnPoints(stops, 400);
+          const on = pts[along % pts.length];
+          const p = along % 2 ? far : { x: on.x + off / 10, y: on.y + off / 10 };
+          const d = distance(stops, p);
+          if (d < r * 0.85) expect(nearWire(stops, p, r)).toBe(true);
+          if (d > r * 1.15) expect(nearWire(stops, p, r)).toBe(false);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

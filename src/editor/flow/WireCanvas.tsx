@@ -7,14 +7,17 @@ import { drawNodes, strokeWires, traceWires } from "./drawFar";
 import { drawRerouteDots } from "./farFrames";
 import { contains, viewBox, type Box } from "./nearWires";
 import type { NearWires } from "./WireLayer";
+import { useWireHover } from "./wireHover";
 
 /**
  * The wires and nodes xyflow does not hold, drawn on one canvas under xyflow's nodes and wires,
  * redrawn on each pan or zoom frame: a pan brings them in before the view rests and they are
- * handed to xyflow. A node is drawn as a box with its title strip and title.
+ * handed to xyflow. A node is drawn as a box with its title strip and title. A wire with a far end
+ * stays here at rest and is handed to xyflow while the pointer is near it (wireHover.ts).
  */
 export function WireLayer({ near }: { near: NearWires }) {
   const rf = useStoreApi();
+  useWireHover(near);
   const selection = useEditor((s) => s.selection.nodes);
   const selected = useMemo(
     () => new Set(selection.map((id) => near.g.index.get(id)).filter((i): i is number => i !== undefined)),
@@ -34,15 +37,17 @@ export function WireLayer({ near }: { near: NearWires }) {
     const at = (i: number): XY => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
     const seen = viewBox({ x: tx, y: ty, zoom: k }, { width, height });
     el.dataset.drawn = String(g.wires.length - handed.size);
-    // Near the view xyflow holds everything, so most pan frames have nothing to draw here. A
-    // blank canvas is hidden and left alone: drawing it cleared cost a full-size canvas upload
+    // Near the view xyflow holds every node and the wires between them, so a pan frame there
+    // draws only the wires with a far end (`crossing`), and most frames of a small graph nothing.
+    // A blank canvas is hidden and left alone: drawing it cleared cost a full-size canvas upload
     // and blend per frame, a third of a 1,000-node pan frame's CPU on the 2-core bench machine
-    // (software raster). Inside the area xyflow draws whole, it is blank without a look at
-    // every wire and node (5,000 nodes: a pass over each of them on every pan frame).
-    if (near.whole && contains(near.whole, seen)) return hide(el);
-    const skip = drawnByXyflow(g, handed, seen);
-    const paths = traceWires(g, seen, at, skip);
-    if (!paths.size && !anyNodeIn(g, seen, shown)) return hide(el);
+    // (software raster). Inside the area xyflow draws whole, no look at every wire and node is
+    // needed (5,000 nodes: a pass over each of them on every pan frame).
+    const inside = !!near.whole && contains(near.whole, seen);
+    const skip = inside ? handed : drawnByXyflow(g, handed, seen);
+    const wires = inside ? near.crossing : g.wires;
+    const paths = traceWires(g, seen, at, skip, wires);
+    if (!paths.size && (inside || !anyNodeIn(g, seen, shown))) return hide(el);
     el.style.display = "";
     const dpr = devicePixelRatio || 1;
     ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
@@ -51,8 +56,8 @@ export function WireLayer({ near }: { near: NearWires }) {
     // xyflow's wires: 2 graph px at 85% (styles.css).
     strokeWires(ctx, paths, 2, 0.85);
     // Scaled with the graph (zoom 1's size), as xyflow's own points are.
-    drawRerouteDots(ctx, g, 1, seen, skip);
-    const drawn = drawNodes(ctx, g, seen, k, at, selected, shown, true);
+    drawRerouteDots(ctx, g, 1, seen, skip, wires);
+    const drawn = inside ? [] : drawNodes(ctx, g, seen, k, at, selected, shown, true);
     ctx.restore();
     el.dataset.nodes = String(drawn.length);
   }, [near, rf, width, height, selected]);

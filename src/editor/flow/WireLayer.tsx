@@ -2,7 +2,7 @@ import { useLayoutEffect, useMemo, useState } from "react";
 import { useStore } from "@xyflow/react";
 import type { Registry, WorkflowEdge, WorkflowNode } from "../../graph";
 import { useEditor } from "../store/react";
-import { farGeometry, type FarGeometry } from "./farGeometry";
+import { farGeometry, type FarGeometry, type FarWire } from "./farGeometry";
 import { contains, grown, nearNodes, nearWires, viewBox, type Box } from "./nearWires";
 import { useAdmission, type Admission } from "./mountSlices";
 import { useCanvasView, type CanvasView } from "./view";
@@ -11,10 +11,12 @@ import { useCanvasView, type CanvasView } from "./view";
  * xyflow pays for every node and wire it holds: it re-adopts every node whenever the node list
  * changes (a slice, a selection, a drag start), rebuilds its connection lookup over every wire, and
  * tests each one for visibility on every pan frame. A big graph therefore hands it only what may
- * show near the view (half a view beyond it on each side): those nodes and wires, selected and
- * dragged nodes with their wires, selected wires, and both ends of every wire it holds. WireLayer
- * (WireCanvas.tsx) draws the rest on one canvas behind xyflow's. The set is chosen again when the view comes to
- * rest outside the area it covered, so whatever the user can reach with the pointer is real.
+ * show near the view (half a view beyond it on each side): those nodes and the wires between
+ * them, selected and dragged nodes with their wires, selected wires and the wire under the
+ * pointer, and both ends of every wire it holds. WireLayer (WireCanvas.tsx) draws the rest on one
+ * canvas behind xyflow's, wires with a far end among them. The set is chosen again when the view
+ * comes to rest outside the area it covered, so the nodes the user can reach with the pointer are
+ * real, and a wire drawn on the canvas becomes real when the pointer comes near it.
  */
 const MARGIN = 0.5;
 const NO_WIRES: ReadonlySet<string> = new Set();
@@ -25,10 +27,13 @@ export interface NearWires {
   handed: ReadonlySet<string>;
   /** Indices of the nodes handed to xyflow: WireLayer draws the others. */
   shown: ReadonlySet<number>;
+  /** The wires not handed that may be drawn inside the covered area (a far end): WireLayer's. */
+  crossing: readonly FarWire[];
   /**
-   * A graph area xyflow draws all of: every node and wire that may show in it is handed (none
-   * waits for a slice, and no handed wire has reroute points, which xyflow may cull), so the
-   * wire canvas is blank while the view stays inside it. Null when there is none.
+   * A graph area xyflow draws all of but `crossing`: every node in it and every other wire that
+   * may show in it is handed (none waits for a slice, and no handed wire has reroute points,
+   * which xyflow may cull), so while the view stays inside it the wire canvas draws `crossing`
+   * alone, and is blank without them. Null when there is none.
    */
   whole: Box | null;
 }
@@ -93,8 +98,9 @@ function withPlaces(g: FarGeometry, nodes: readonly WorkflowNode[], moved: reado
 }
 
 /**
- * What xyflow holds of a big graph (null: everything, as for small graphs): the wires that may
- * show near the view plus those of `keepNodes` (selected, dragged) and `keepEdges` (selected), and
+ * What xyflow holds of a big graph (null: everything, as for small graphs): the wires between the
+ * nodes near the view plus those of `keepNodes` (selected, dragged) and `keepEdges` (selected, under
+ * the pointer), and
  * the nodes near the view plus `keepNodes` and the ends of those wires, handed in a slice a frame
  * when many come at once (useAdmission). `now`: nodes that must be held this frame (dragged).
  * Zoomed far out (`far`) FarLayer draws the graph: xyflow holds `keepNodes` alone, and no wire.
@@ -127,17 +133,18 @@ export function useNearView(
   const keep = useMemo(() => indices(keepNodes), [g, keepNodes]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- indices reads g
   const dragged = useMemo(() => indices(now), [g, now]);
+  const split = useMemo(() => (!g || far ? null : nearWires(g, area, keep)), [g, far, area, keep]);
   const wires = useMemo(() => {
-    if (!g || far) return null;
-    const handed = nearWires(g, area, keep);
+    if (!split || !keepEdges.length) return split?.handed ?? null;
+    const handed = new Set(split.handed);
     for (const id of keepEdges) handed.add(id);
     return handed;
-  }, [g, far, area, keep, keepEdges]);
+  }, [split, keepEdges]);
   const core = useMemo(() => (!g ? null : wires ? nearNodes(g, area, keep, NO_WIRES) : keep), [g, wires, area, keep]);
   const wanted = useMemo(() => (!g ? null : wires ? nearNodes(g, area, keep, wires) : keep), [g, wires, area, keep]);
   const { shown, progress } = useAdmission(g, wanted, core, dragged, area, epoch);
   const near = useMemo(() => {
-    if (!g || !wires || !shown) return null;
+    if (!g || !wires || !shown || !split) return null;
     // A wire waits for both its nodes.
     const handed = new Set<string>();
     let rerouted = false;
@@ -146,10 +153,10 @@ export function useNearView(
         handed.add(w.id);
         rerouted ||= !!w.via?.length;
       }
-    // `wanted` holds every node in `area` and both ends of every wire in it: all in, all drawn.
+    // `wanted` holds every node in `area` and both ends of every handed wire: all in, all drawn.
     const whole = !rerouted && wanted?.size === shown.size ? area : null;
-    return { g, handed, shown, whole };
-  }, [g, wires, shown, wanted, area]);
+    return { g, handed, shown, crossing: split.crossing, whole };
+  }, [g, wires, split, shown, wanted, area]);
   return { near, shown, progress };
 }
 

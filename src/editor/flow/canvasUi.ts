@@ -22,6 +22,8 @@ export interface CanvasUiState {
   renaming: string | null;
   /** The wire a node dragged over it would be spliced into (drawn highlighted). */
   spliceWire: string | null;
+  /** A wire of a big graph the wire canvas draws, handed to xyflow while the pointer is near it (flow/wireHover.ts). */
+  hoverWire: string | null;
   /** The selected group (groups are not in the document's selection: they are not nodes). */
   group: string | null;
   /** A group whose title is being renamed in place. */
@@ -51,6 +53,7 @@ const canvasUiPart = definePart("canvasUi", (): UiStore<CanvasUiState> =>
     menu: null,
     renaming: null,
     spliceWire: null,
+    hoverWire: null,
     group: null,
     renamingGroup: null,
     reroute: null,

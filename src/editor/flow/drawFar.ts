@@ -1,5 +1,5 @@
 import type { XY } from "../../graph";
-import type { FarGeometry } from "./farGeometry";
+import type { FarGeometry, FarWire } from "./farGeometry";
 import { controlOffset, overlaps, wireBox, wireStops, type Box } from "./nearWires";
 import { drawFrames, drawRerouteDots, type FarFrames } from "./farFrames";
 
@@ -172,17 +172,19 @@ export function drawNodes(
 }
 
 /**
- * The wires of `g` that may show in `area` (graph coordinates), except those in `skip`, as one
- * path per colour: each segment the bezier xyflow draws, so a wire handed to it keeps its shape.
+ * The wires of `g` (or those of `wires`) that may show in `area` (graph coordinates), except those
+ * in `skip`, as one path per colour: each segment the bezier xyflow draws, so a wire handed to it
+ * keeps its shape.
  */
 export function traceWires(
   g: FarGeometry,
   area: Box,
   pos: (i: number) => XY,
   skip?: ReadonlySet<string> | null,
+  wires: readonly FarWire[] = g.wires,
 ): Map<string, Path2D> {
   const paths = new Map<string, Path2D>();
-  for (const w of g.wires) {
+  for (const w of wires) {
     if (skip?.has(w.id)) continue;
     const stops = wireStops(g, w, pos);
     if (!overlaps(wireBox(stops), area)) continue;

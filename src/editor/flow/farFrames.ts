@@ -7,7 +7,7 @@
  * type, so a fitted graph still names its groups.
  */
 import type { WorkflowGroup, XY } from "../../graph";
-import type { FarGeometry } from "./farGeometry";
+import type { FarGeometry, FarWire } from "./farGeometry";
 import type { Box } from "./nearWires";
 
 /** What of the groups the canvas draws: the document's, and the one being dragged by its title. */
@@ -134,17 +134,18 @@ function fitted(ctx: CanvasRenderingContext2D, text: string, width: number): str
 /** Screen px of a reroute dot's radius: the DOM point is 12 px across. */
 const DOT_PX = 5;
 
-/** A dot in the wire's colour at each reroute point inside `area`, but on the wires of `skip` (xyflow draws those). */
+/** A dot in the wire's colour at each reroute point inside `area` (of `wires`, all by default), but on the wires of `skip` (xyflow draws those). */
 export function drawRerouteDots(
   ctx: CanvasRenderingContext2D,
   g: FarGeometry,
   k: number,
   area: Box,
   skip?: ReadonlySet<string>,
+  wires: readonly FarWire[] = g.wires,
 ): void {
   const r = DOT_PX / k;
   const byColor = new Map<string, XY[]>();
-  for (const w of g.wires)
+  for (const w of wires)
     for (const p of (!skip?.has(w.id) && w.via) || []) {
       if (p.x < area.x0 - r || p.x > area.x1 + r || p.y < area.y0 - r || p.y > area.y1 + r) continue;
       let list = byColor.get(w.color);

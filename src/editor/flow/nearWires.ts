@@ -69,18 +69,37 @@ export function grown(b: Box, f: number): Box {
   return { x0: b.x0 - dx, y0: b.y0 - dy, x1: b.x1 + dx, y1: b.y1 + dy };
 }
 
+/** What xyflow gets of the wires near an area, and what the wire canvas draws across it. */
+export interface NearSplit {
+  /** Ids of the wires handed to xyflow. */
+  handed: Set<string>;
+  /** The other wires that may be drawn inside the area: WireLayer draws them. */
+  crossing: FarWire[];
+}
+
 /**
- * The ids of the wires xyflow gets: every wire that may be drawn inside `area`, and every wire of
- * a node in `keep` (selected or being dragged: its wires follow it wherever it goes). The rest are
- * drawn by WireLayer. Wires whose nodes are missing from `g` are never in it (xyflow drops them too).
+ * The wires xyflow gets: every wire whose two nodes are both in `area`, and every wire of a node
+ * in `keep` (selected or being dragged: its wires follow it wherever it goes). A wire with an end
+ * outside `area` that may be drawn inside it is `crossing`, drawn by WireLayer: xyflow culls a
+ * wire by the box of its two nodes, so the image encoder's wires to IP-Adapters all over a big
+ * grid entered and left that box by the hundred as a pan swung the view, each a React mount or
+ * removal of its SVG (docs/benchmarks.md#zoom-1-wires-with-a-far-end-on-the-canvas). Wires whose
+ * nodes are missing from `g` are never in it (xyflow drops them too).
  */
-export function nearWires(g: FarGeometry, area: Box, keep: ReadonlySet<number>, pos?: Pos): Set<string> {
+export function nearWires(g: FarGeometry, area: Box, keep: ReadonlySet<number>, pos?: Pos): NearSplit {
   const at: Pos = pos ?? ((i) => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] }));
-  const out = new Set<string>();
+  const handed = new Set<string>();
+  const crossing: FarWire[] = [];
   for (const w of g.wires) {
-    if (keep.has(w.s) || keep.has(w.t) || overlaps(wireBox(wireStops(g, w, at)), area)) out.add(w.id);
+    if (keep.has(w.s) || keep.has(w.t) || (nodeIn(g, w.s, area, at) && nodeIn(g, w.t, area, at))) handed.add(w.id);
+    else if (overlaps(wireBox(wireStops(g, w, at)), area)) crossing.push(w);
   }
-  return out;
+  return { handed, crossing };
+}
+
+function nodeIn(g: FarGeometry, i: number, area: Box, at: Pos): boolean {
+  const { x, y } = at(i);
+  return x <= area.x1 && x + g.rects[i * 4 + 2] >= area.x0 && y <= area.y1 && y + g.rects[i * 4 + 3] >= area.y0;
 }
 
 /**
@@ -108,4 +127,57 @@ export function nearNodes(
       out.add(w.t);
     }
   return out;
+}
+
+/**
+ * Whether graph point `p` is within `r` of the wire through `stops` as drawn (its bezier
+ * segments). Each segment is halved until the hull of its control points, grown by `r`, misses
+ * `p` or is small enough to stand for its chord, so a wire 30,000 px long is split only near `p`.
+ */
+export function nearWire(stops: readonly XY[], p: XY, r: number): boolean {
+  for (let i = 0; i < stops.length - 1; i++) {
+    const a = stops[i];
+    const b = stops[i + 1];
+    const c = controlOffset(b.x - a.x);
+    if (nearCubic(p, r, [a.x, a.y, a.x + c, a.y, b.x - c, b.y, b.x, b.y], 0)) return true;
+  }
+  return false;
+}
+
+/** Halvings at most: 2^30 px is far beyond any graph, so the hull is small by then. */
+const MAX_SPLITS = 30;
+
+function nearCubic(p: XY, r: number, q: readonly number[], depth: number): boolean {
+  const [x0, y0, x1, y1, x2, y2, x3, y3] = q;
+  const lx = Math.min(x0, x1, x2, x3);
+  const hx = Math.max(x0, x1, x2, x3);
+  const ly = Math.min(y0, y1, y2, y3);
+  const hy = Math.max(y0, y1, y2, y3);
+  if (p.x < lx - r || p.x > hx + r || p.y < ly - r || p.y > hy + r) return false;
+  if (Math.max(hx - lx, hy - ly) <= r / 16 || depth >= MAX_SPLITS) return segmentDistance(p, x0, y0, x3, y3) <= r;
+  // de Casteljau at t = 1/2.
+  const ax = (x0 + x1) / 2;
+  const ay = (y0 + y1) / 2;
+  const bx = (x1 + x2) / 2;
+  const by = (y1 + y2) / 2;
+  const cx = (x2 + x3) / 2;
+  const cy = (y2 + y3) / 2;
+  const dx = (ax + bx) / 2;
+  const dy = (ay + by) / 2;
+  const ex = (bx + cx) / 2;
+  const ey = (by + cy) / 2;
+  const mx = (dx + ex) / 2;
+  const my = (dy + ey) / 2;
+  return (
+    nearCubic(p, r, [x0, y0, ax, ay, dx, dy, mx, my], depth + 1) ||
+    nearCubic(p, r, [mx, my, ex, ey, cx, cy, x3, y3], depth + 1)
+  );
+}
+
+function segmentDistance(p: XY, x0: number, y0: number, x1: number, y1: number): number {
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  const len = dx * dx + dy * dy;
+  const t = len ? Math.max(0, Math.min(1, ((p.x - x0) * dx + (p.y - y0) * dy) / len)) : 0;
+  return Math.hypot(p.x - (x0 + t * dx), p.y - (y0 + t * dy));
 }

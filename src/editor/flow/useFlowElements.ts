@@ -61,6 +61,11 @@ export function useFlowElements(far: boolean, unfitted = false) {
     () => (movingKey ? [...selection.nodes, ...movingIds] : selection.nodes),
     [selection.nodes, movingKey, movingIds],
   );
+  const hoverWire = useCanvasUi((s) => s.hoverWire);
+  const keepEdges = useMemo(
+    () => (hoverWire ? [...selection.edges, hoverWire] : selection.edges),
+    [selection.edges, hoverWire],
+  );
   const { near, shown, progress } = useNearView(
     culled,
     onCanvas,
@@ -68,7 +73,7 @@ export function useFlowElements(far: boolean, unfitted = false) {
     doc.nodes,
     doc.edges,
     keepNodes,
-    selection.edges,
+    keepEdges,
     movingIds,
   );
   const handedNodes = useMemo(() => (shown ? doc.nodes.filter((_, i) => shown.has(i)) : doc.nodes), [shown, doc.nodes]);
