@@ -96,7 +96,8 @@ function selfTimes(events: TraceEvent[]): {
     close(e.ts);
     if (stack.length) stack[stack.length - 1].children += cpu(e);
     if (stack.length && e.name === "EventDispatch" && e.args?.data?.type === "mouseup") up += cpu(stack[0].e);
-    else {
+    else if (!stack.length) {
+      // Top-level tasks only: a nested event's time is already in its task's.
       tasks.push(cpu(e));
       if (cpu(e) > 50) long.push(e);
     }
