@@ -22,6 +22,7 @@ import {
   shootOnFailure,
   setupServerAndBrowser,
   viewStill,
+  zoomToCard,
 } from "./helpers";
 
 const suite = setupServerAndBrowser();
@@ -742,6 +743,8 @@ describe("#10 image fields", () => {
     await page.locator(".sidebar").getByRole("button", { name: "Image", exact: true }).click();
     await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
     const img = (await nodeIds(page)).find((id) => !before.includes(id))!;
+    // Fitted at 1280×720 nodes are light cards: zoom to the new one to see its field.
+    await zoomToCard(page, img);
     const field = page.locator(`#n-${img}-url`);
     const url = "https://images.example.com/some/very/long/path/for/a/test/castle-at-dusk.png";
     await field.click();
@@ -759,6 +762,7 @@ describe("#10 image fields", () => {
     shootOnFailure(ctx, () => page);
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: suite.srv.url });
     // A model file uploaded to the stand-in, as a dropped .safetensors would be.
+    await zoomToCard(page, "base");
     const field = page.locator("#n-base-model_name");
     await field.click();
     await page.keyboard.press("ControlOrMeta+a");

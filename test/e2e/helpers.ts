@@ -60,6 +60,18 @@ export const node = (page: Page, id: string) => page.locator(`.react-flow__node[
 export const handle = (page: Page, nodeId: string, port: string, type: "source" | "target") =>
   page.locator(`.react-flow__handle.${type}[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
 
+/**
+ * Double-clicks node `id`'s light card (zoomed out, as at the 1280×720 fit): the view zooms to the
+ * node, whose fields then show (docs/canvas.md "Readable at fit").
+ */
+export async function zoomToCard(page: Page, id: string) {
+  await node(page, id).locator(".far-card").waitFor();
+  // The card lets the pointer through to its node (drag, select): aim at the node.
+  const at = await settledCenter(node(page, id));
+  await page.mouse.dblclick(at.x, at.y);
+  await node(page, id).locator(".node-body").waitFor();
+}
+
 export type Box = { x: number; y: number; width: number; height: number };
 export const inside = (a: Box, outer: Box) =>
   a.x >= outer.x - 0.5 &&

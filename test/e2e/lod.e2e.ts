@@ -12,6 +12,7 @@ import {
   dropFile,
   midWordBreaks,
   nodeScreenBoxes,
+  settledCenter,
   setupServerAndBrowser,
   shootOnFailure,
 } from "./helpers";
@@ -265,9 +266,30 @@ describe("readable at fit", () => {
       expectReadable(await textBoxes(page, TITLES));
       await screenshot(page, `lod-starter-${size.width}x${size.height}`);
       const promptBoxes = '.react-flow__node[data-id="prompt"] textarea';
-      if ((await page.locator(promptBoxes).count()) > 0) {
+      if (size.width === 1280) {
+        // Fitted at 1280×720 (zoom ~0.49) fields would be 6 px: every node, the Note too, is its
+        // light card, and says what it holds in readable type.
+        expect(await zoom(page)).toBeLessThan(0.6);
+        expect(await page.locator(".react-flow__node .far-card").count()).toBe(4);
+        expect(await page.locator(promptBoxes).count()).toBe(0);
+        const glances = await textBoxes(page, ".far-card .far-glance");
+        expect(glances.map((g) => g.text)).toContainEqual(expect.stringMatching(/^Photo of a european medieval/));
+        expect(glances.map((g) => g.text)).toContainEqual(expect.stringMatching(/^Start here/));
+        expectReadable(glances);
+        // Editing is one double click away: the card zooms to its node, whose fields read.
+        // The card lets the pointer through to its node (drag, select): aim at the node.
+        const card = await settledCenter(page.locator('.react-flow__node[data-id="prompt"]'));
+        await page.mouse.dblclick(card.x, card.y);
+        await expect.poll(() => zoom(page)).toBeGreaterThanOrEqual(0.92);
+        await settled(page);
+        expect(await page.locator(".react-flow__node .far-card").count()).toBe(0);
+        expect(await page.locator(promptBoxes).first().isVisible()).toBe(true);
+        expect(await partLines(page, promptBoxes)).toEqual({ cut: [], overflowing: 1 });
+        await screenshot(page, `lod-card-zoomed-${size.width}x${size.height}`);
+      } else {
         // The Prompt's text boxes show whole lines: the long prompt is cut between two lines, and
         // stays so after the user resizes the box by its corner to a height between two.
+        expect(await page.locator(".react-flow__node .far-card").count()).toBe(0);
         expect(await partLines(page, promptBoxes)).toEqual({ cut: [], overflowing: 1 });
         await resizeTextBox(page, page.locator(promptBoxes).first(), 23);
         await expect.poll(() => page.locator(promptBoxes).first().getAttribute("style")).toMatch(/height/);
@@ -315,7 +337,7 @@ describe("zooming with the mouse wheel", () => {
     await wheelUntil(page, 100, async () => (await zoom(page)) < 0.3);
     await expect.poll(() => fields.count()).toBe(0);
     const titles = await textBoxes(page, ".far-card .far-title");
-    expect(titles.map((t) => t.text).sort()).toEqual(["Base model", "Prompt", "Sampler output"]);
+    expect(titles.map((t) => t.text).sort()).toEqual(["Base model", "Note", "Prompt", "Sampler output"]);
     expectReadable(titles);
     await wheelUntil(page, -100, async () => (await zoom(page)) >= 0.8);
     await expect.poll(() => fields.count()).toBeGreaterThan(0);
@@ -338,7 +360,8 @@ describe("zooming with the mouse wheel", () => {
     await titlesDrawnWhileMoving(page);
     await expect.poll(() => page.locator(".far-label").count()).toBeGreaterThan(5);
     await zoomShownScaled(page);
-    await wheelUntil(page, -100, async () => (await zoom(page)) >= 0.5);
+    // Past LIGHT_ZOOM (0.6) the nodes show their fields.
+    await wheelUntil(page, -100, async () => (await zoom(page)) >= 0.65);
     await expect.poll(() => page.locator(".react-flow__node .node-body").count()).toBeGreaterThan(0);
     expect(await page.getByTestId("far-canvas").count()).toBe(0);
     expect(errors).toEqual([]);
@@ -365,6 +388,11 @@ describe("zooming with the mouse wheel", () => {
     expect(await transform(page)).toBe(view);
     await page.keyboard.press("Control+z");
     await expect.poll(async () => Math.round((await moved.boundingBox())!.y - at.y)).toBe(0);
+    // A double click on a drawn node zooms to it, where its fields are (not the node search).
+    await page.mouse.dblclick(at.x + at.width / 2, at.y + 6);
+    await expect.poll(() => zoom(page)).toBeGreaterThanOrEqual(0.92);
+    await page.locator(`.react-flow__node[data-id="${id}"] .node-body`).waitFor();
+    expect(await page.getByRole("dialog", { name: "Add node" }).count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -10,8 +10,30 @@ const suite = setupServerAndBrowser();
 const preview = (page: Page) => page.locator('[data-result-preview="sampler"]');
 const shownSrc = (page: Page) => preview(page).locator("img").getAttribute("src");
 
-async function runBatchOf(page: Page, n: number) {
-  const images = node(page, "sampler").locator('[data-field="num_images"] input:not([type="range"])');
+/**
+ * The parts of the preview's box that something else is drawn over (elementFromPoint on a grid of
+ * points inside it), and whether the Sampler's box holds it: [] and true when it shows whole.
+ */
+function previewCovered(page: Page) {
+  return page.evaluate(() => {
+    const el = document.querySelector<HTMLElement>('[data-result-preview="sampler"]')!;
+    const r = el.getBoundingClientRect();
+    const n = el.closest(".react-flow__node")!.getBoundingClientRect();
+    const covered: string[] = [];
+    for (const fx of [0.05, 0.5, 0.95])
+      for (const fy of [0.05, 0.5, 0.95]) {
+        const hit = document.elementFromPoint(r.left + fx * r.width, r.top + fy * r.height);
+        if (!hit || !el.contains(hit)) covered.push(`${fx},${fy}: ${hit?.className}`);
+      }
+    const held = r.left >= n.left - 0.5 && r.right <= n.right + 0.5 && r.top >= n.top && r.bottom <= n.bottom + 0.5;
+    return { covered, held };
+  });
+}
+
+async function runBatchOf(page: Page, n: number, light: boolean) {
+  // Through the inspector, where the Sampler's fields read at any zoom.
+  await node(page, "sampler").locator(".node-title").click();
+  const images = page.locator('.inspector [data-field="num_images"] input:not([type="range"])');
   await images.fill(String(n));
   await images.press("Tab");
   const button = page.locator("[data-run-button]");
@@ -31,6 +53,15 @@ async function runBatchOf(page: Page, n: number) {
       },
     )
     .toBe(true);
+  if (light) {
+    // Fitted at 1280×720 the Sampler is its light card: the result shows whole over it, inside the
+    // node, below the card's title, with the runs drawer open and nothing moved.
+    expect(await node(page, "sampler").locator(".far-card").count()).toBe(1);
+    expect(await previewCovered(page)).toEqual({ covered: [], held: true });
+    const title = (await node(page, "sampler").locator(".far-card .far-title").boundingBox())!;
+    expect(title.y + title.height).toBeLessThanOrEqual((await preview(page).boundingBox())!.y);
+  }
+  await screenshot(page, `result-preview-drawer-${page.viewportSize()!.width}x${page.viewportSize()!.height}`);
   // As a user would: fold the runs drawer that the run opened, and pan the canvas until the
   // preview is in view.
   await page.locator(".run-drawer button.toggle").click();
@@ -53,7 +84,10 @@ describe("results in the Sampler node", () => {
     it(`at ${size.width}x${size.height}: a batch of 3 steps with the arrows, opens in the lightbox, resizes`, async (ctx) => {
       const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
-      await runBatchOf(page, 3);
+      const light = size.width === 1280;
+      // The fitted starter: light cards at 1280×720 (zoom ~0.49, below LIGHT_ZOOM), full nodes at 1440×900.
+      await expect.poll(() => node(page, "sampler").locator(".far-card").count()).toBe(light ? 1 : 0);
+      await runBatchOf(page, 3, light);
       expect(await preview(page).locator(".result-count").innerText()).toBe("1 / 3");
       // One image at a time, large: over twice as wide as the old 56 px thumbnails, even at
       // 1280×720 where the whole starter is fitted at about half size.
@@ -93,6 +127,7 @@ describe("results in the Sampler node", () => {
       const nodeAfter = (await node(page, "sampler").boundingBox())!;
       expect(nodeAfter.width).toBeGreaterThan(nodeBefore.width + 100);
       expect(after.x + after.width).toBeLessThanOrEqual(nodeAfter.x + nodeAfter.width);
+      expect((await previewCovered(page)).covered).toEqual([]);
       // The node itself did not move: the corner drag is not a node drag.
       expect(Math.abs(nodeAfter.x - nodeBefore.x)).toBeLessThan(1);
       await screenshot(page, `result-preview-resized-${size.width}x${size.height}`);

@@ -1,19 +1,19 @@
-import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
+import { useCallback, useEffect, useRef, useState, type MouseEvent as ReactMouseEvent, type RefObject } from "react";
 import { ReactFlow, useStore, useStoreApi, type Edge } from "@xyflow/react";
 import { useEditor, useEditorInstance } from "../store/react";
 import { useOpeningFile } from "../store/importDoor";
 import type { GraphFlowNode } from "./derive";
-import { LOD_ZOOM, TITLE_READABLE_ZOOM } from "./zoom";
+import { LIGHT_ZOOM, LOD_ZOOM, TITLE_READABLE_ZOOM } from "./zoom";
 import { GraphEdgeSlot, GraphNodeSlot, WireLayerSlot } from "./drawnSlots";
 import { CanvasControls, EmptyCanvas, WireHint } from "./CanvasChrome";
 import { useFlowElements } from "./useFlowElements";
-import { useFocusReveal, useUnfittedOpen, useViewportFit } from "./useViewport";
+import { useFocusReveal, useUnfittedOpen, useViewportFit, useZoomToNode } from "./useViewport";
 import { useWiring } from "./useWiring";
 import { useDropHandlers } from "./useDropHandlers";
 import { Uploads } from "../files/Uploads";
 import { CanvasMenu, useContextMenuHandlers } from "./contextMenu";
 import { useSpliceDrag } from "./splice";
-import { Breadcrumb, MakeComponentDialog, useInstanceDoubleClick } from "../components/ui";
+import { Breadcrumb, MakeComponentDialog, isInstance, useInstanceDoubleClick } from "../components/ui";
 import { VersionDialogs } from "../components/versionUi";
 import "./comforts.css";
 import { useSettleLayout } from "./settle";
@@ -62,8 +62,8 @@ export function Canvas() {
   const menus = useContextMenuHandlers();
   const splice = useSpliceDrag(useCallback((dragged) => onNodeDragStop(null, null!, dragged), [onNodeDragStop]));
   const inside = useEditor((s) => s.scope.length > 0);
-  const onNodeDoubleClick = useInstanceDoubleClick();
   const editor = useEditorInstance();
+  const onNodeDoubleClick = useNodeDoubleClick();
   const onPaneClick = useCallback(() => {
     const ui = canvasUiOf(editor);
     if (ui.get().group || ui.get().reroute) ui.set({ group: null, reroute: null });
@@ -137,6 +137,25 @@ export function Canvas() {
 }
 
 /**
+ * A double click on a node: an instance opens; a light card zooms to its node, where its fields
+ * are (editing is one double click away at any zoom).
+ */
+function useNodeDoubleClick() {
+  const editor = useEditorInstance();
+  const open = useInstanceDoubleClick();
+  const zoomTo = useZoomToNode();
+  return useCallback(
+    (e: ReactMouseEvent, node: GraphFlowNode) => {
+      const on = e.target as Element;
+      const card = !on.closest?.("input, textarea, select, button, .run-strip") && on.closest?.(".gnode.light");
+      if (card && !isInstance(editor, node.id)) zoomTo(node.id);
+      else open(e, node);
+    },
+    [editor, open, zoomTo],
+  );
+}
+
+/**
  * FarLayer, once its chunk is here: fetched when a big file starts opening (named over the canvas
  * while it is read, so the fetch runs beside the loader) or a graph is big enough to be culled.
  * Not through React.lazy and Suspense: React holds a Suspense boundary's reveal back for 300 ms,
@@ -159,9 +178,10 @@ function useFarLayer(culled: boolean) {
 
 /**
  * Screen-size type at any zoom, set as CSS variables on the canvas outside React (a re-render per
- * wheel notch would cost every node a render): `--inv-zoom` (1 / zoom) while zoomed far out, for
- * the light form's title and key value; `--title-scale` between LOD_ZOOM and TITLE_READABLE_ZOOM,
- * which enlarges full nodes' titles just enough to stay readable, inside their fixed-height head.
+ * wheel notch would cost every node a render): `--light-inv` (1 / zoom) below LIGHT_ZOOM, for the
+ * light form's title and key value; `--inv-zoom` (1 / zoom) below LOD_ZOOM, for group frames;
+ * `--title-scale` between LOD_ZOOM and TITLE_READABLE_ZOOM, which enlarges titles shown in a node's
+ * fixed-height head (full or collapsed nodes, group bars) just enough to stay readable.
  */
 function useZoomType(ref: RefObject<HTMLDivElement | null>) {
   const rf = useStoreApi();
@@ -170,10 +190,12 @@ function useZoomType(ref: RefObject<HTMLDivElement | null>) {
     if (!el) return;
     let last = "";
     const set = (k: number) => {
+      const light = k < LIGHT_ZOOM ? (1 / k).toFixed(3) : "1";
       const inv = k < LOD_ZOOM ? (1 / k).toFixed(3) : "1";
       const title = k < LOD_ZOOM ? "1" : Math.max(1, TITLE_READABLE_ZOOM / k).toFixed(2);
-      if (inv + title === last) return;
-      last = inv + title;
+      if (`${light} ${inv} ${title}` === last) return;
+      last = `${light} ${inv} ${title}`;
+      el.style.setProperty("--light-inv", light);
       el.style.setProperty("--inv-zoom", inv);
       el.style.setProperty("--title-scale", title);
     };

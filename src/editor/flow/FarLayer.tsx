@@ -11,6 +11,7 @@ import { carried, framesBounds, type FarFrames } from "./farFrames";
 import { useCanvasUi } from "./canvasUi";
 import { FarGlance, FarTitle } from "./FarTitle";
 import type { LayoutCache } from "./WireLayer";
+import { useZoomToNode } from "./useViewport";
 
 interface Labels {
   t: Transform;
@@ -184,6 +185,8 @@ function FarLabels({ g, labels, hover }: { g: FarGeometry; labels: Labels; hover
 /**
  * A press on a drawn node selects it (Shift/Ctrl adds) or drags it, one undo step on release; a
  * press on empty canvas goes on to xyflow, which pans. Hovering a node too small to label names it.
+ * A double click on a drawn node zooms to it, as on a light card (not the canvas's double click,
+ * which opens the node search).
  */
 function useFarPointer(
   domNode: HTMLDivElement | null,
@@ -194,6 +197,7 @@ function useFarPointer(
 ) {
   const { store } = useEditorInstance();
   const rf = useStoreApi();
+  const zoomTo = useZoomToNode();
   useEffect(() => {
     if (!domNode) return;
     const toGraph = (e: MouseEvent): XY => {
@@ -250,16 +254,24 @@ function useFarPointer(
       domNode.classList.toggle("far-over-node", i >= 0);
       setHover(i >= 0 ? { i, t: [...rf.getState().transform] } : null);
     };
+    const dblclick = (e: MouseEvent) => {
+      const i = onScreenUi(e) ? nodeAt(g, toGraph(e), moved.current) : -1;
+      if (i < 0) return;
+      e.stopPropagation();
+      zoomTo(g.ids[i]);
+    };
     domNode.addEventListener("mousedown", down, true);
     domNode.addEventListener("pointerdown", stopPointer, true);
     domNode.addEventListener("mousemove", hoverMove);
+    domNode.addEventListener("dblclick", dblclick, true);
     return () => {
       domNode.removeEventListener("mousedown", down, true);
       domNode.removeEventListener("pointerdown", stopPointer, true);
       domNode.removeEventListener("mousemove", hoverMove);
+      domNode.removeEventListener("dblclick", dblclick, true);
       domNode.classList.remove("far-over-node");
     };
-  }, [domNode, g, moved, redraw, rf, store, setHover]);
+  }, [domNode, g, moved, redraw, rf, store, setHover, zoomTo]);
 }
 
 /**

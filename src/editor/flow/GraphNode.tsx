@@ -26,10 +26,8 @@ import { InstanceBadge } from "../components/InstanceBadge";
 import { UpdateMark } from "../components/UpdateMark";
 import "../components/components.css";
 import { glanceText } from "./glance";
-import { LOD_ZOOM } from "./zoom";
+import { LIGHT_ZOOM } from "./zoom";
 import { FarGlance, FarTitle } from "./FarTitle";
-
-const selectFar = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
 
 function Port({ port, type, diagnostic }: { port: PortSpec; type: "source" | "target"; diagnostic?: Diagnostic }) {
   const info = PORT_KIND_INFO[port.kind];
@@ -95,7 +93,12 @@ function Title({ id, title, label }: { id: string; title: string; label?: string
     <span
       className="node-title"
       title="Double-click to rename"
-      onDoubleClick={(e) => (e.stopPropagation(), setEditing(true))}
+      onDoubleClick={(e) => {
+        // Under a light card the title is hidden: the double click is the node's, which zooms to it.
+        if (e.currentTarget.closest(".gnode.light")) return;
+        e.stopPropagation();
+        setEditing(true);
+      }}
     >
       {label || title}
     </span>
@@ -116,15 +119,8 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
   // Compile diagnostics plus fal's 422 field errors from this graph's last run (see run/useRunDiagnostics).
   const diags = useNodeDiagnostics(id);
   const rootRef = useRef<HTMLDivElement>(null);
-  const far = useStore(selectFar);
-  const light = useLightWhileMoving();
+  const lightHeight = useLightHeight(id, def, node);
   const inactive = useInactiveParams(def, id);
-  // Far out, or mounting while the view moves, the node keeps its measured (else estimated) height
-  // and drops its widgets: no layout jump, and a pan that brings nodes in stays smooth.
-  const view = canvasViewOf(editor);
-  const measured = view.nodeSizes.get(id)?.height;
-  const farHeight =
-    far || light ? (measured ?? (light ? estimatedSize(view.typeSizes, def, node).height : undefined)) : undefined;
   useFocusFlash(id, node, def, rootRef);
   if (!def) {
     return (
@@ -147,8 +143,8 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
   return (
     <div
       ref={rootRef}
-      className={`gnode ${instanceRef(node) ? "instance" : ""} ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""} ${node.collapsed ? "collapsed" : ""}`}
-      style={{ ["--cat" as string]: def.category.color, height: node.collapsed ? undefined : farHeight }}
+      className={`gnode ${instanceRef(node) ? "instance" : ""} ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""} ${node.collapsed ? "collapsed" : ""} ${lightHeight === undefined ? "" : "light"}`}
+      style={{ ["--cat" as string]: def.category.color, minHeight: lightHeight }}
     >
       <NodeHead id={id} node={node} def={def} errors={errors} warnings={warnings} />
       {!node.collapsed && <UpdateMark node={node} />}
@@ -165,11 +161,11 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
               ))}
             </div>
           )}
-          {farHeight !== undefined && <FarCard title={node.label || def.title} glance={glanceText(def, node)} />}
-          {entries.length > 0 && farHeight === undefined && (
+          {lightHeight !== undefined && <FarCard title={node.label || def.title} glance={glanceText(def, node)} />}
+          {entries.length > 0 && lightHeight === undefined && (
             <NodeFields id={id} node={node} entries={entries} diags={diags} />
           )}
-          {farHeight === undefined && <NodeCanvasView def={def} nodeId={id} params={node.params} />}
+          {lightHeight === undefined && <NodeCanvasView def={def} nodeId={id} params={node.params} />}
           <OutputStrip nodeId={id} />
         </>
       )}
@@ -194,10 +190,29 @@ function useLightWhileMoving(): boolean {
   return light;
 }
 
-/** The light form far out: title and key value over the node, in type that stays readable on screen. */
-function FarCard({ title, glance }: { title: string; glance: string }) {
+/**
+ * The node's light form, or undefined for its full one: zoomed out (below LIGHT_ZOOM), or mounting
+ * while the view moves, a node drops its widgets and shows a card with its title and key value.
+ * The number is the least height it keeps, its measured one, so that neither the node nor its wires
+ * jump and it covers nothing the full form did not; it may grow past it (a Sampler's result preview
+ * stays whole over the card, docs/canvas.md "Readable at fit"). Zoomed out, a node not measured yet
+ * is drawn full once, so that placing and arranging see its real size.
+ */
+function useLightHeight(id: string, def: NodeDefinition | undefined, node: WorkflowNode): number | undefined {
+  const editor = useEditorInstance();
+  const measured = useStore((s) => (s.transform[2] < LIGHT_ZOOM ? (s.nodeLookup.get(id)?.measured.height ?? 0) : -1));
+  const moving = useLightWhileMoving();
+  if (node.collapsed) return undefined;
+  if (measured > 0) return measured;
+  if (!moving) return undefined;
+  const view = canvasViewOf(editor);
+  return (view.nodeSizes.get(id) ?? estimatedSize(view.typeSizes, def, node)).height;
+}
+
+/** The light form: title and key value over the node, in type that stays readable on screen. */
+function FarCard({ title, glance, note }: { title: string; glance: string; note?: boolean }) {
   return (
-    <div className="far-card" data-testid="far-card">
+    <div className={`far-card ${note ? "note-card" : ""}`} data-testid="far-card">
       <FarTitle text={title} />
       {glance && <FarGlance text={glance} />}
     </div>
@@ -240,18 +255,25 @@ function InertNode({
   selected: boolean;
 }) {
   const store = useEditorStore();
+  const lightHeight = useLightHeight(id, def, node);
   // An inert node is commentary: its text is its first text param, edited in place.
   const key = Object.keys(def.params).find((k) => /^text/.test(def.params[k].widget)) ?? "text";
+  const text = typeof node.params[key] === "string" ? node.params[key] : "";
   return (
-    <div className={`gnode note ${selected ? "sel" : ""}`}>
+    <div
+      className={`gnode note ${selected ? "sel" : ""} ${lightHeight === undefined ? "" : "light"}`}
+      style={{ minHeight: lightHeight }}
+    >
       <div className="node-head">
         <span className="dot" style={{ background: def.category.color }} />
         <Title id={id} title={def.title} label={node.label} />
       </div>
-      <NoteText
-        value={typeof node.params[key] === "string" ? node.params[key] : ""}
-        onChange={(t) => store.setParam(id, key, t)}
-      />
+      {/* Light, the card shows as much of the text as the note has room for; none of it is editable unseen. */}
+      {lightHeight === undefined ? (
+        <NoteText value={text} onChange={(t) => store.setParam(id, key, t)} />
+      ) : (
+        <FarCard title={node.label || def.title} glance={text.trim()} note />
+      )}
     </div>
   );
 }

@@ -11,7 +11,7 @@ export const MIN_ZOOM = 0.02;
 /** Never blow a small graph up past 100%: widgets at 180% look broken, not "fitted". */
 export const FIT_MAX_ZOOM = 1;
 /** Room on every side: the zoom controls (bottom-left) and the save status (top-left) sit in it. */
-const EDGE = 44;
+export const EDGE = 44;
 
 export interface Padding {
   top: number;
@@ -72,8 +72,9 @@ export function fitGraph<N extends Node>(
     return p;
   };
   let padding = paddingFor(drawerRoom(pane.height));
-  // Readable first: when keeping the drawer's room free would drop the graph below the zoom where
-  // nodes show their fields, the fit takes the whole height and the opened drawer covers its foot.
+  // Readable first: when keeping the drawer's room free would drop the graph below LOD_ZOOM, where
+  // a light card gets too small for its words, the fit takes the whole height and the opened
+  // drawer covers its foot (docs/canvas.md "Where the view goes").
   if (zoomFor(bounds, pane, padding) < LOD_ZOOM) padding = paddingFor(0);
   if (g || opts.now) {
     // xyflow's fitView waits until every node is measured, or until the next one is: a big graph

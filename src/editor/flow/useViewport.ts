@@ -4,7 +4,8 @@ import { useEditor, useEditorInstance, useUiApi } from "../store/react";
 import { canvasViewOf, type CanvasView } from "./view";
 import { geometryBounds } from "./farGeometry";
 import type { GraphFlowNode } from "./derive";
-import { fitGraph } from "./fit";
+import { EDGE, FIT_MAX_ZOOM, fitGraph } from "./fit";
+import { TITLE_READABLE_ZOOM } from "./zoom";
 import { CULL_FROM_NODES } from "./useFlowElements";
 import { breadcrumbLoaded } from "../components/ui";
 
@@ -145,6 +146,32 @@ export function useFocusReveal() {
     });
     return () => void off();
   }, [flow, ui, editor]);
+}
+
+/**
+ * Zooms to one node so that its fields read: zoom 1, or less for a node wider than the canvas, but
+ * never below TITLE_READABLE_ZOOM. The node is centred where it fits, else its top left corner (its
+ * first fields) is in view. A double click on a light card does it (docs/canvas.md).
+ */
+export function useZoomToNode() {
+  const editor = useEditorInstance();
+  const flow = useReactFlow<GraphFlowNode>();
+  return useCallback(
+    (id: string) => {
+      const view = canvasViewOf(editor);
+      const box = nodeBox(view, flow, id);
+      const pane = document.querySelector<HTMLElement>(".canvas .react-flow");
+      if (!box || !pane) return;
+      const { clientWidth: w, clientHeight: h } = pane;
+      const zoom = Math.min(FIT_MAX_ZOOM, Math.max(TITLE_READABLE_ZOOM, (w - 2 * EDGE) / box.width));
+      const along = (at: number, size: number, room: number) =>
+        size * zoom + 2 * EDGE <= room ? (room - size * zoom) / 2 - at * zoom : EDGE - at * zoom;
+      // The user asked for this view: like a pan, it is never re-fitted.
+      view.fitted = false;
+      void flow.setViewport({ x: along(box.x, box.width, w), y: along(box.y, box.height, h), zoom }, { duration: 250 });
+    },
+    [editor, flow],
+  );
 }
 
 /** Where node `id` is: xyflow's own node when it holds it, else the big graph's layout (it holds only those near the view). */
