@@ -19,7 +19,15 @@ import {
 } from "../../src/graph";
 import { extractComponent } from "../../src/graph/componentEdits";
 import { screenshot } from "../harness/browser";
-import { dialogSettled, emptyCanvasPoint, node, openViaPicker, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import {
+  dialogSettled,
+  emptyCanvasPoint,
+  node,
+  openViaPicker,
+  setupServerAndBrowser,
+  shootOnFailure,
+  withFields,
+} from "./helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "lora-graph-versions-e2e-"));
 const suite = setupServerAndBrowser({ workspaceDir: dir });
@@ -29,7 +37,8 @@ const pipelineFile = (name: string) => JSON.parse(readFileSync(join(dir, "pipeli
 const crumbs = (page: Page) => page.getByTestId("component-breadcrumb");
 const badge = (page: Page, id: string) => node(page, id).getByTestId("instance-badge").innerText();
 const mark = (page: Page, id: string) => node(page, id).getByTestId("update-mark");
-const scale = (page: Page, id: string) => page.locator(`#n-${id}-lora-2\\.scale`).inputValue();
+const scale = async (page: Page, id: string) =>
+  (await withFields(page, id)).locator(`#n-${id}-lora-2\\.scale`).inputValue();
 const instances = (page: Page) =>
   page
     .locator('.react-flow__node:has([data-testid="instance-badge"])')
@@ -45,7 +54,7 @@ async function editInsideAndPublish(page: Page, weight: string) {
   await node(page, "style-stack").locator(".node-title").click();
   await page.keyboard.press("Tab");
   await expect.poll(() => crumbs(page).isVisible()).toBe(true);
-  await page.locator("#n-lora-2-scale").click();
+  await (await withFields(page, "lora-2")).locator("#n-lora-2-scale").click();
   await page.keyboard.press("Control+a");
   await page.keyboard.type(weight);
   await page.keyboard.press("Tab");
@@ -199,7 +208,7 @@ describe("publishing and updating components", () => {
     await node(p, i2).locator(".node-title").click();
     await p.keyboard.press("Tab");
     await expect.poll(() => crumbs(p).isVisible()).toBe(true);
-    await p.locator("#n-lora-1-scale").click();
+    await (await withFields(p, "lora-1")).locator("#n-lora-1-scale").click();
     await p.keyboard.press("Control+a");
     await p.keyboard.type("0.9");
     await p.keyboard.press("Tab");

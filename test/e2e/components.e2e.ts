@@ -14,6 +14,7 @@ import {
   setupServerAndBrowser,
   shootOnFailure,
   submitRecorder,
+  withFields,
 } from "./helpers";
 
 // What the stand-in was sent, so a sweep can be checked against the requests themselves.
@@ -44,7 +45,7 @@ describe("an instance on the canvas", () => {
         ["model", "conditioning"],
       );
       // An exposed param shows the component's default, and an edit overrides it for this instance only.
-      const scale = page.locator("#n-style-stack-lora-2\\.scale");
+      const scale = (await withFields(page, "style-stack")).locator("#n-style-stack-lora-2\\.scale");
       await expect.poll(() => scale.inputValue()).toBe("0.8");
       await scale.click();
       await page.keyboard.press("Control+a");
@@ -336,6 +337,7 @@ describe("the edges of a component", () => {
     await openViaPicker(page, await fixture("style-stack"));
     await expect.poll(() => node(page, "style-stack").isVisible()).toBe(true);
     const field = (id: string, param: string) => page.locator(`#n-${id}-${param.replace(".", "\\.")}`);
+    await withFields(page, "style-stack");
     expect(await field("style-stack", "lora-1.scale").count()).toBe(1);
     await openByDoubleClick(page, "style-stack");
     await expect.poll(() => node(page, "lora-1").isVisible()).toBe(true);

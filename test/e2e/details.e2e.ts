@@ -16,11 +16,12 @@ import {
   setupServerAndBrowser,
   shootOnFailure,
   type Box,
+  withFields,
 } from "./helpers";
 
 const suite = setupServerAndBrowser();
 
-const negative = (page: Page) => node(page, "prompt").locator("textarea").nth(1);
+const negative = async (page: Page) => (await withFields(page, "prompt")).locator("textarea").nth(1);
 
 describe("the request JSON wraps like prose", () => {
   for (const size of LAPTOP_SIZES) {
@@ -35,14 +36,14 @@ describe("the request JSON wraps like prose", () => {
       // The panel's narrow at 1280×720: every format tab and Copy still show whole.
       expect(await cutOff(page.locator(".req-tools"), "button")).toEqual([]);
       for (const text of words) {
-        await negative(page).fill(text);
+        await (await negative(page)).fill(text);
         await expect.poll(() => page.locator(".req-body").innerText()).toContain(text.slice(-20));
         expect(await midWordBreaks(page, ".req-body .jl")).toEqual([]);
       }
       await screenshot(page, `request-json-wrap-${size.width}`);
       // A token wider than the panel (a URL) still breaks, so the view never scrolls sideways.
       const url = `https://example.com/${"a".repeat(120)}.png`;
-      await negative(page).fill(url);
+      await (await negative(page)).fill(url);
       await expect.poll(() => page.locator(".req-body").innerText()).toContain("aaaa.png");
       const body = await page.locator(".req-body").evaluate((el) => ({ w: el.scrollWidth, c: el.clientWidth }));
       expect(body.w).toBeLessThanOrEqual(body.c);
@@ -69,7 +70,7 @@ describe("toasts", () => {
       await context.clock.install();
       const { page, errors } = await suite.open({ context });
       shootOnFailure(ctx, () => page);
-      await negative(page).fill("blurry");
+      await (await negative(page)).fill("blurry");
       await expect.poll(() => page.getByTestId("autosave-status").getAttribute("data-state")).toBe("saved");
       await page.reload();
       const notice = page.locator(".toasts").getByTestId("restored-notice");

@@ -69,7 +69,20 @@ export async function zoomToCard(page: Page, id: string) {
   // The card lets the pointer through to its node (drag, select): aim at the node.
   const at = await settledCenter(node(page, id));
   await page.mouse.dblclick(at.x, at.y);
-  await node(page, id).locator(".node-body").waitFor();
+  await expect.poll(() => node(page, id).locator(".far-card").count()).toBe(0);
+  await viewStill(page);
+}
+
+/**
+ * Node `id` with its fields showing: when it is a light card (zoomed out), it is double-clicked
+ * first, as a user does to edit it.
+ */
+export async function withFields(page: Page, id: string): Promise<Locator> {
+  await page.locator('.canvas[data-view="ready"]').waitFor();
+  // A file just opened is fitted, and its nodes measured full, before they turn into cards.
+  await viewStill(page);
+  if ((await node(page, id).locator(".far-card").count()) > 0) await zoomToCard(page, id);
+  return node(page, id);
 }
 
 export type Box = { x: number; y: number; width: number; height: number };

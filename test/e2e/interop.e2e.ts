@@ -4,7 +4,15 @@ import { describe, expect, it } from "vitest";
 import { PNG } from "pngjs";
 import type { Page } from "playwright-core";
 import { screenshot } from "../harness/browser";
-import { dropFile, emptyCanvasPoint, requestJson, setupServerAndBrowser, shootOnFailure, viewStill } from "./helpers";
+import {
+  dropFile,
+  emptyCanvasPoint,
+  requestJson,
+  setupServerAndBrowser,
+  shootOnFailure,
+  viewStill,
+  withFields,
+} from "./helpers";
 import { PARAMETERS_KEYWORD, writeImageMetadata } from "../../src/interop/image";
 import { sdxlLoraPrompt } from "../interop/comfyFixtures";
 
@@ -143,7 +151,7 @@ describe("the import door", () => {
     };
     await importText();
     expect(await report(page).innerText()).toMatch(/LoRA `castle_style`: path needed/);
-    const path = page.locator("#n-lora_1-path");
+    const path = (await withFields(page, "lora_1")).locator("#n-lora_1-path");
     await path.fill("https://civitai.com/api/download/models/4242");
     await path.press("Tab");
     await importText();

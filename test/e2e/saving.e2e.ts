@@ -12,9 +12,9 @@ import {
   downloadVia,
   emptyCanvasPoint,
   LAPTOP_SIZES,
-  node,
   setupServerAndBrowser,
   shootOnFailure,
+  withFields,
 } from "./helpers";
 
 const suite = setupServerAndBrowser();
@@ -29,7 +29,7 @@ async function focusCanvas(page: Page) {
 }
 
 async function typeInPrompt(page: Page, text: string) {
-  const field = node(page, "prompt").locator("textarea").first();
+  const field = (await withFields(page, "prompt")).locator("textarea").first();
   await field.click();
   await page.keyboard.press("Control+End");
   await page.keyboard.type(text);

@@ -12,6 +12,8 @@ import {
   openGuidanceSweep,
   shootOnFailure,
   setupServerAndBrowser,
+  emptyCanvasPoint,
+  withFields,
 } from "./helpers";
 import { WORKFLOW_KEYWORD, readImageMetadata } from "../../src/interop/image";
 
@@ -108,12 +110,14 @@ describe("teaching features", () => {
     await openTemplates(page);
     await page.locator('[data-testid="template-masked-controlnet"]').click();
     await node(page, "canny").waitFor();
+    // Fitted, the nodes are light cards: zoom to the ControlNet to see its fields.
+    const canny = await withFields(page, "canny");
     await selectNode(page, "sampler");
     const bar = page.locator('.inspector [data-cn-bar="canny"]');
     await bar.waitFor();
     const before = (await bar.boundingBox())!.width;
     // End 0.8 → 0.4 in the ControlNet node on the canvas: the bar halves.
-    const end = page.locator("#n-canny-end_percentage");
+    const end = canny.locator("#n-canny-end_percentage");
     await end.fill("0.4");
     await end.press("Tab");
     await expect.poll(async () => (await bar.boundingBox())!.width / before, { timeout: 5000 }).toBeCloseTo(0.5, 1);
@@ -129,7 +133,9 @@ describe("teaching features", () => {
     await page.mouse.move(strip.x + strip.width + 40, h.y + h.height / 2, { steps: 5 });
     await page.mouse.up();
     await expect.poll(() => end.inputValue()).toBe("1");
-    await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+    // Zoomed in on the ControlNet, the pane's corner may be a node's field: click bare canvas.
+    const free = await emptyCanvasPoint(page);
+    await page.mouse.click(free.x, free.y);
     await page.keyboard.press("Control+z");
     await expect.poll(() => end.inputValue()).toBe("0.4");
     expect(errors).toEqual([]);

@@ -23,6 +23,7 @@ import {
   setupServerAndBrowser,
   shootOnFailure,
   submitRecorder,
+  withFields,
 } from "./helpers";
 
 const run = promisify(execFile);
@@ -63,9 +64,15 @@ function editOnDisk(name: string, prompt: string) {
 const promptOnDisk = (name: string) =>
   JSON.parse(readFileSync(onDisk(name), "utf8")).nodes.find((n: { id: string }) => n.id === "prompt").params.prompt;
 const promptField = (page: Page) => page.locator('.react-flow__node[data-id="prompt"] textarea').first();
+/** The prompt's text, from its field or, zoomed out, its light card's key value (the start of it). */
+const promptText = (page: Page) =>
+  page
+    .locator('.react-flow__node[data-id="prompt"]')
+    .evaluate((n) => n.querySelector("textarea")?.value ?? n.querySelector(".far-glance")?.textContent ?? "");
 
 /** Types at the end of the prompt, as a user does: the pipeline then has unsaved edits. */
 async function typeInPrompt(page: Page, text: string) {
+  await withFields(page, "prompt");
   await promptField(page).click();
   await page.keyboard.press("Control+End");
   await page.keyboard.type(text);
@@ -109,16 +116,16 @@ describe("the Library on the workspace", () => {
     }
     console.log(`screenshot: ${await screenshot(page, "workspace-reload-offer-1440")}`);
     await page.getByTestId("reload-offer-reload").click();
-    await expect.poll(() => promptField(page).inputValue()).toBe("a castle at dusk, from git");
+    await expect.poll(() => promptText(page)).toBe("a castle at dusk, from git");
     await two.page.getByTestId("reload-offer-keep").click();
     await two.page.getByTestId("banner-reload-offer").waitFor({ state: "detached" });
-    expect(await promptField(two.page).inputValue()).not.toMatch(/from git/);
+    expect(await promptText(two.page)).not.toMatch(/from git/);
 
     // A reload restores the workspace file as the open pipeline.
     await page.reload();
     await page.waitForSelector('[data-testid="autosave-status"]');
     await expect.poll(() => page.getByTestId("autosave-where").innerText()).toMatch(/pipelines\/Castle\.json/);
-    await expect.poll(() => promptField(page).inputValue()).toBe("a castle at dusk, from git");
+    await expect.poll(() => promptText(page)).toBe("a castle at dusk, from git");
     await two.context.close();
     await context.close();
   });
@@ -251,7 +258,7 @@ describe("the Library on the workspace", () => {
 
     await clash("2");
     await page.getByTestId("confirm-reload").click();
-    await expect.poll(() => promptField(page).inputValue()).toBe("theirs 2");
+    await expect.poll(() => promptText(page)).toBe("theirs 2");
     expect(promptOnDisk("Conflict.json")).toBe("theirs 2");
     await openLibrary(page);
     await expect.poll(() => page.getByTestId("recent-draft").first().innerText()).toMatch(/Your version/);
@@ -318,7 +325,8 @@ const instanceIds = (page: Page) =>
     .locator('.react-flow__node:has([data-testid="instance-badge"])')
     .evaluateAll((els) => els.map((e) => e.getAttribute("data-id")!));
 /** The instance's exposed LoRA 2 weight, as its widget on the canvas shows it. */
-const weight = (page: Page, id: string) => page.locator(`#n-${id}-lora-2\\.scale`).inputValue();
+const weight = async (page: Page, id: string) =>
+  (await withFields(page, id)).locator(`#n-${id}-lora-2\\.scale`).inputValue();
 
 /** The one instance on the canvas, once the pipeline just opened shows it. */
 async function theInstance(page: Page): Promise<string> {

@@ -13,7 +13,7 @@ import { useDropHandlers } from "./useDropHandlers";
 import { Uploads } from "../files/Uploads";
 import { CanvasMenu, useContextMenuHandlers } from "./contextMenu";
 import { useSpliceDrag } from "./splice";
-import { Breadcrumb, MakeComponentDialog, isInstance, useInstanceDoubleClick } from "../components/ui";
+import { Breadcrumb, MakeComponentDialog, useInstanceDoubleClick } from "../components/ui";
 import { VersionDialogs } from "../components/versionUi";
 import "./comforts.css";
 import { useSettleLayout } from "./settle";
@@ -137,21 +137,20 @@ export function Canvas() {
 }
 
 /**
- * A double click on a node: an instance opens; a light card zooms to its node, where its fields
- * are (editing is one double click away at any zoom).
+ * A double click on a node: a light card zooms to its node, where its fields are (editing is one
+ * double click away at any zoom); a full instance opens.
  */
 function useNodeDoubleClick() {
-  const editor = useEditorInstance();
   const open = useInstanceDoubleClick();
   const zoomTo = useZoomToNode();
   return useCallback(
     (e: ReactMouseEvent, node: GraphFlowNode) => {
       const on = e.target as Element;
       const card = !on.closest?.("input, textarea, select, button, .run-strip") && on.closest?.(".gnode.light");
-      if (card && !isInstance(editor, node.id)) zoomTo(node.id);
+      if (card) zoomTo(node.id);
       else open(e, node);
     },
-    [editor, open, zoomTo],
+    [open, zoomTo],
   );
 }
 

@@ -198,12 +198,17 @@ function useLightWhileMoving(): boolean {
  * stays whole over the card, docs/canvas.md "Readable at fit"). Zoomed out, a node not measured yet
  * is drawn full once, so that placing and arranging see its real size.
  */
+/** Tallest a collapsed node (its 34 px title bar) is measured. */
+const COLLAPSED_MAX = 48;
+
 function useLightHeight(id: string, def: NodeDefinition | undefined, node: WorkflowNode): number | undefined {
   const editor = useEditorInstance();
   const measured = useStore((s) => (s.transform[2] < LIGHT_ZOOM ? (s.nodeLookup.get(id)?.measured.height ?? 0) : -1));
   const moving = useLightWhileMoving();
   if (node.collapsed) return undefined;
-  if (measured > 0) return measured;
+  // A height no taller than a title bar was measured while the node was collapsed: unfolded, it is
+  // drawn full once, to be measured again.
+  if (measured > COLLAPSED_MAX) return measured;
   if (!moving) return undefined;
   const view = canvasViewOf(editor);
   return (view.nodeSizes.get(id) ?? estimatedSize(view.typeSizes, def, node)).height;
