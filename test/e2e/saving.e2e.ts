@@ -49,6 +49,9 @@ async function libraryNames(page: Page): Promise<string[]> {
   await page.getByRole("button", { name: "Library" }).click();
   await page.getByTestId("library-dialog").waitFor();
   await dialogSettled(page);
+  // The dialog lists what it read after it opened (aria-busy until then): read earlier, the list
+  // is empty or the last opening's (FilesDialogs.tsx, useLibraryLists).
+  await page.locator('[data-testid="library-list"][aria-busy="false"]').waitFor();
   const names = await page.getByTestId("library-item-name").allInnerTexts();
   await page.keyboard.press("Escape");
   await page.getByTestId("library-dialog").waitFor({ state: "detached" });

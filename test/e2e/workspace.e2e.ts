@@ -173,9 +173,11 @@ describe("the Library on the workspace", () => {
     await page.getByTestId("library-rename-input").fill("Keep");
     await page.keyboard.press("Enter");
     await page.getByTestId("library-item").filter({ hasText: "pipelines/Keep.json" }).waitFor();
+    // The pipeline takes the new name once the server answered the rename, after it removed the
+    // old file: the row alone can show up earlier (the folder's watch sees Keep.json first).
+    await expect.poll(() => page.getByTestId("doc-name").innerText()).toBe("Keep");
     expect(readdirSync(join(dir, "pipelines"))).not.toContain("Tower.json");
     expect(JSON.parse(readFileSync(onDisk("Keep.json"), "utf8")).meta.name).toBe("Keep");
-    await expect.poll(() => page.getByTestId("doc-name").innerText()).toBe("Keep");
     await expect.poll(() => two.page.getByTestId("autosave-where").innerText()).toMatch(/pipelines\/Keep\.json/);
     await expect.poll(() => two.page.getByTestId("doc-name").innerText()).toBe("Keep");
 
@@ -214,9 +216,11 @@ describe("the Library on the workspace", () => {
     await page.mouse.click(free.x, free.y);
     await page.locator("#meta-name").fill("Night keep");
     await page.keyboard.press("Control+s");
-    await expect.poll(() => readdirSync(join(dir, "pipelines"))).toContain("Night keep.json");
-    expect(readdirSync(join(dir, "pipelines"))).not.toContain("Keep.json");
+    // Saved once the status names the new file: the server writes Night keep.json before it removes
+    // Keep.json, so the folder is read after that, not as soon as the new file appears.
     await expect.poll(() => page.getByTestId("autosave-where").innerText()).toMatch(/pipelines\/Night keep\.json/);
+    expect(readdirSync(join(dir, "pipelines"))).toContain("Night keep.json");
+    expect(readdirSync(join(dir, "pipelines"))).not.toContain("Keep.json");
     await two.context.close();
     await context.close();
   });

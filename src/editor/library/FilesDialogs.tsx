@@ -314,7 +314,7 @@ function LibraryDialog() {
   const s = useSessionState();
   const editor = useEditorInstance();
   const [query, setQuery] = useState("");
-  const { items, recent, unreadable, refresh, listError } = useLibraryLists(open, session, query);
+  const { items, listed, recent, unreadable, refresh, listError } = useLibraryLists(open, session, query);
   const workspaceApi = useWorkspace((w) => w.api);
   if (!open) return null;
   const close = () => filesUi.set({ library: false });
@@ -367,7 +367,7 @@ function LibraryDialog() {
         </div>
         <WhereNote />
         {listError && <div className="callout error">{listError}</div>}
-        <ul className="lg-list">
+        <ul className="lg-list" data-testid="library-list" aria-busy={!listed}>
           {items.map((rec) => (
             <LibraryRow
               key={`${rec.id}:${rec.updatedAt}`}
@@ -379,11 +379,13 @@ function LibraryDialog() {
           ))}
           {!items.length && (
             <li className="lg-empty">
-              {query
-                ? "No workflow matches this search."
-                : onDiskToo
-                  ? "No saved pipelines yet. Save the current pipeline: it becomes a file in the workspace's pipelines/ folder."
-                  : "No saved workflows yet. Save the current pipeline to start your library."}
+              {!listed
+                ? "Reading the library…"
+                : query
+                  ? "No workflow matches this search."
+                  : onDiskToo
+                    ? "No saved pipelines yet. Save the current pipeline: it becomes a file in the workspace's pipelines/ folder."
+                    : "No saved workflows yet. Save the current pipeline to start your library."}
             </li>
           )}
         </ul>
@@ -511,6 +513,16 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
   const [listError, setListError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const refresh = () => setTick((t) => t + 1);
+  // Whether the list was read since the dialog opened. Until it is, the dialog says it is reading
+  // rather than showing the last opening's list or "No saved workflows yet" (the dialog stays
+  // mounted once loaded, so `items` outlives a close).
+  const [listed, setListed] = useState(false);
+  const [wasOpen, setWasOpen] = useState(open);
+  if (open !== wasOpen) {
+    setWasOpen(open);
+    setListed(false);
+    setItems([]);
+  }
   // A change on disk (git, the command line, another tab) lists again.
   const revision = useWorkspace((w) => w.revision);
   const queryRef = useRef(query);
@@ -530,6 +542,7 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
       ]);
       if (!live) return;
       setItems(list);
+      setListed(true);
       if (list.length) setListError(null);
       setRecent(rec);
       setUnreadable(slots.filter((x) => x.quarantined));
@@ -540,7 +553,7 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
     // Also refresh when this tab saves to the library (the name dialog finishes after the click).
   }, [open, session, query, tick, revision, s?.library?.id, s?.library?.updatedAt, s?.library?.etag, s?.library?.name]);
 
-  return { items, recent, unreadable, refresh, listError };
+  return { items, listed, recent, unreadable, refresh, listError };
 }
 
 /** Pipelines replaced or deleted, each recoverable or downloadable as raw data. */
