@@ -43,10 +43,10 @@ class WorkerClient {
   constructor() {
     // A plain .mjs entry registers tsx inside the worker: workers do not inherit the parent's loaders.
     this.worker = new Worker(new URL("./worker.mjs", import.meta.url));
-    this.worker.unref();
     this.worker.on("message", (m: { id: number; ok: boolean; result?: unknown; message?: string }) => {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
+      if (this.pending.size === 0) this.worker.unref();
       if (m.ok) p?.resolve(m.result);
       else p?.reject(new Error(m.message ?? "stand-in worker failed"));
     });
@@ -57,12 +57,17 @@ class WorkerClient {
     };
     this.worker.on("error", fail);
     this.worker.on("exit", (code) => fail(new Error(`stand-in worker exited with code ${code}`)));
+    // Idle, the worker must not keep the process alive; busy, it must, or a process whose only
+    // work is a render would exit before the answer. Last: adding a "message" listener refs the
+    // worker's port again, undoing an earlier unref() (test/server/standin.worker.test.ts).
+    this.worker.unref();
   }
 
   run<T>(t: Task, transfer: ArrayBuffer[] = []): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.ref();
       this.worker.postMessage({ id, ...t }, transfer);
     });
   }
