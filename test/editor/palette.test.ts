@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import fc from "fast-check";
-import {
-  paletteGroups,
-  recentNodeTypes,
-  rememberNodeType,
-  RECENT_NODES_KEY,
-  searchNodes,
-} from "../../src/editor/panels/search";
+import { searchNodes } from "../../src/editor/panels/search";
+import { paletteGroups, recentNodeTypes, rememberNodeType, RECENT_NODES_KEY } from "../../src/editor/panels/nodeGroups";
 
 describe("the palette", () => {
   it("groups every node type under its category, in the catalogue's category order", () => {

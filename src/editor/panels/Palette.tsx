@@ -5,7 +5,8 @@ import { useEditorInstance, useUi } from "../store/react";
 import { canvasViewOf } from "../flow/view";
 import { placeNewNode } from "../flow/place";
 import { Icon } from "../kit/icons";
-import { recentNodeTypes, rememberNodeType, searchNodes } from "./search";
+import { searchNodes } from "./search";
+import { recentNodeTypes, rememberNodeType } from "./nodeGroups";
 import { addNodeOrSay, nodeTypeFor, useLibraryNodeTypes } from "../library/components";
 import "../teach/inline.css";
 

@@ -1,24 +1,44 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useEditorInstance } from "../store/react";
 import { useLibraryNodeTypes } from "../library/components";
 import { DND_MIME } from "../flow/useDropHandlers";
 import { typeFormat } from "../flow/splice";
 import { Icon } from "../kit/icons";
-import { paletteGroups, rememberNodeType, searchNodes } from "./search";
+import type { NodeDefinition } from "../../graph";
+import { onDemand } from "../lazy";
+import { paletteGroups, rememberNodeType } from "./nodeGroups";
+import type * as Search from "./search";
+
+// The filter's search is not needed to draw the list: it loads when a filter is first typed, and
+// is fetched with the palette once the page is idle (docs/codebase.md#the-first-load).
+const search = onDemand((): Promise<typeof Search> => import("./search"));
 
 /** Node catalogue grouped by category; drag an item onto the canvas (or click to add it in view). */
 export function Sidebar({ onAdd }: { onAdd(type: string): void }) {
   const editor = useEditorInstance();
   const store = editor.store;
   const [q, setQ] = useState("");
+  const [searchReady, setSearchReady] = useState(() => search.current() !== null);
+  useEffect(() => {
+    if (q && !searchReady)
+      void search.load().then(
+        () => setSearchReady(true),
+        () => undefined,
+      );
+  }, [q, searchReady]);
   // The workspace library's components, as their own group after the built-in nodes.
   const library = useLibraryNodeTypes(editor);
   const groups = useMemo(() => {
-    const list = q ? searchNodes(store.registry.list(), q) : store.registry.list();
-    const own = q ? searchNodes(library.defs, q) : library.defs;
+    // Until the search has loaded (a moment after the first key at most), the list stays whole.
+    const found = (defs: readonly NodeDefinition[]) => {
+      const find = q && searchReady ? search.current()?.searchNodes : undefined;
+      return find ? find(defs, q) : defs;
+    };
+    const list = found(store.registry.list());
+    const own = found(library.defs);
     const built = paletteGroups(store.registry, list);
     return own.length ? [...built, { category: own[0].category, defs: own }] : built;
-  }, [store, library, q]);
+  }, [store, library, q, searchReady]);
   return (
     <aside className="sidebar" aria-label="Node library">
       <div className="side-search">

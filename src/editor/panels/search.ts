@@ -1,4 +1,4 @@
-import type { NodeCategory, NodeDefinition, PortKind, Registry } from "../../graph";
+import type { NodeDefinition, PortKind } from "../../graph";
 
 /** A wire being dropped: "source" means it was dragged out of an output, so the new node needs a matching input. */
 export interface WireFilter {
@@ -89,8 +89,8 @@ function fieldsOf(def: NodeDefinition): Indexed["fields"] {
  * and lead when nothing is typed.
  *
  * Hand-written rather than fuse.js or similar: the list is a dozen node types, the scoring must
- * weigh where a word matched and count a swapped pair as one slip, and this runs in the always
- * loaded sidebar, where a library's 10–20 kB would be paid on every first load.
+ * weigh where a word matched and count a swapped pair as one slip, and this runs in the palette
+ * and the sidebar's filter, where a library's 10–20 kB would be paid on their first use.
  */
 export function searchNodes(
   defs: readonly NodeDefinition[],
@@ -128,40 +128,4 @@ export function searchNodes(
     scored.push({ def, score: score + rank(def.type), i });
   });
   return scored.sort((a, b) => b.score - a.score || a.i - b.i).map((s) => s.def);
-}
-
-/** The palette's sections: `defs` (all types, or a search's hits) grouped by the registry's categories, empty ones left out. */
-export function paletteGroups(
-  registry: Registry,
-  defs: readonly NodeDefinition[] = registry.list(),
-): { category: NodeCategory; defs: NodeDefinition[] }[] {
-  return registry
-    .categories()
-    .map((category) => ({ category, defs: defs.filter((d) => d.category.name === category.name) }))
-    .filter((g) => g.defs.length);
-}
-
-/** Node types added lately, newest first, kept in this browser for the search to put first. */
-export const RECENT_NODES_KEY = "lora-graph-recent-nodes";
-const MAX_RECENT = 8;
-
-export function recentNodeTypes(storage: Pick<Storage, "getItem"> | undefined = globalThis.localStorage): string[] {
-  try {
-    const v: unknown = JSON.parse(storage?.getItem(RECENT_NODES_KEY) ?? "[]");
-    return Array.isArray(v) ? v.filter((t): t is string => typeof t === "string").slice(0, MAX_RECENT) : [];
-  } catch {
-    return [];
-  }
-}
-
-export function rememberNodeType(
-  type: string,
-  storage: Pick<Storage, "getItem" | "setItem"> | undefined = globalThis.localStorage,
-): void {
-  const next = [type, ...recentNodeTypes(storage).filter((t) => t !== type)].slice(0, MAX_RECENT);
-  try {
-    storage?.setItem(RECENT_NODES_KEY, JSON.stringify(next));
-  } catch {
-    // Storage full or blocked: the order is only a comfort.
-  }
 }
