@@ -610,6 +610,13 @@ async function resultCovered(page: Page): Promise<string[]> {
   return problems;
 }
 
+/** The node titles that end in an ellipsis instead of showing whole. */
+function cutTitles(page: Page): Promise<string[]> {
+  return page.$$eval(".react-flow__node .node-title", (els) =>
+    els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent ?? ""),
+  );
+}
+
 /** What the toasts cover: the side panel's body, the drawer, the canvas. */
 async function toastCovers(page: Page): Promise<string[]> {
   const c = await chromeBoxes(page);
@@ -648,8 +655,9 @@ describe("#5 the view stays where the user left it", () => {
         })
         .toBe(true);
       expect(await layoutProblems(page)).toEqual([]);
-      // Readable: nodes stay full nodes, not the far cards.
+      // Readable: nodes stay full nodes, not the far cards, and each title is whole (enlarged at fit).
       expect(parse(last).zoom).toBeGreaterThanOrEqual(0.44);
+      expect(await cutTitles(page)).toEqual([]);
       const before = await nodeScreenBoxes(page);
       expect(before).toHaveLength(4);
       const drawer = page.getByRole("button", { name: /Runs/ });

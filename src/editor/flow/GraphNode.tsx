@@ -148,7 +148,7 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
     >
       <NodeHead id={id} node={node} def={def} errors={errors} warnings={warnings} />
       {!node.collapsed && <UpdateMark node={node} />}
-      <NodePorts def={def} diags={diags} />
+      <NodePorts id={id} def={def} diags={diags} />
       {/* Collapsed: the title bar only; the ports above stay, gathered on the bar, so wires keep their ends. */}
       {!node.collapsed && (
         <>
@@ -304,7 +304,6 @@ function NodeHead({
       {node.label && node.label !== def.title && <span className="node-type">{def.title}</span>}
       <InstanceBadge node={node} />
       {node.bypass && <span className="badge">Bypassed</span>}
-      {def.isOutput && <EndpointBadge id={id} />}
       {errors.length > 0 && (
         <span className="badge err" title={errors.map((d) => d.message).join("\n")}>
           {errors.length}
@@ -352,7 +351,7 @@ function EndpointBadge({ id }: { id: string }) {
   );
 }
 
-function NodePorts({ def, diags }: { def: NodeDefinition; diags: readonly Diagnostic[] }) {
+function NodePorts({ id, def, diags }: { id: string; def: NodeDefinition; diags: readonly Diagnostic[] }) {
   if (def.inputs.length === 0 && def.outputs.length === 0) return null;
   return (
     <div className="ports">
@@ -365,6 +364,8 @@ function NodePorts({ def, diags }: { def: NodeDefinition; diags: readonly Diagno
         {def.outputs.map((p) => (
           <Port key={p.id} port={p} type="source" />
         ))}
+        {/* Under what it makes, not in the title bar: there it left the enlarged title at fit no room. */}
+        {def.isOutput && <EndpointBadge id={id} />}
       </div>
     </div>
   );
