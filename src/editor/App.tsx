@@ -1,4 +1,4 @@
-import { Suspense, useCallback, useEffect } from "react";
+import { Suspense, useCallback, useEffect, useState } from "react";
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { EditorProvider, useUi } from "./store/react";
 import type { Editor } from "./store";
@@ -16,6 +16,7 @@ import { addNodeOrSay, nodeTypeFor } from "./library/components";
 import { RunBanner, useRunKey } from "./run/RunShell";
 import { RunDrawer } from "./run/RunDrawer";
 import { lazyPart, onDemand, useAfterPaint, whenIdle } from "./lazy";
+import { createToastSlots, ToastSlotsContext } from "./kit/toastSlot";
 import { withExplainers } from "./panels/explainers";
 import { ImportReportPanel } from "./import/ImportReportPanel";
 import { useArrange } from "./flow/useArrange";
@@ -127,10 +128,13 @@ function Shell({ editor }: { editor: Editor }) {
 }
 
 export function App({ editor }: { editor: Editor }) {
+  const [toastSlots] = useState(createToastSlots);
   return (
     <EditorProvider editor={editor}>
       <ReactFlowProvider>
-        <Shell editor={editor} />
+        <ToastSlotsContext.Provider value={toastSlots}>
+          <Shell editor={editor} />
+        </ToastSlotsContext.Provider>
       </ReactFlowProvider>
     </EditorProvider>
   );

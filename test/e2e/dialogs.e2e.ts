@@ -4,7 +4,16 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { startServer } from "../harness/server";
-import { node, nodeIds, openEditor, openGuidanceSweep, setupServerAndBrowser, shootOnFailure } from "./helpers";
+import { screenshot } from "../harness/browser";
+import {
+  LAPTOP_SIZES,
+  node,
+  nodeIds,
+  openEditor,
+  openGuidanceSweep,
+  setupServerAndBrowser,
+  shootOnFailure,
+} from "./helpers";
 
 const suite = setupServerAndBrowser();
 
@@ -16,9 +25,24 @@ const focusInTopDialog = (page: Page) =>
     return !!top && top.contains(document.activeElement);
   });
 
+/** Where the toast is against the open dialog: inside its frame, and below its (scrolling) content. */
+const toastPlace = (page: Page) =>
+  page.evaluate(() => {
+    const box = (sel: string) => document.querySelector(sel)!.getBoundingClientRect();
+    const [toast, dialog, body] = [box(".toast"), box('[role="dialog"]'), box('[role="dialog"] .modal-body')];
+    return {
+      inDialog:
+        toast.top >= dialog.top &&
+        toast.bottom <= dialog.bottom &&
+        toast.left >= dialog.left &&
+        toast.right <= dialog.right,
+      belowContent: toast.top >= body.bottom,
+    };
+  });
+
 describe("dialogs keep focus", () => {
   it("Escape closes a dialog after Import fails, after a save inside it, and Delete never reaches the canvas", async (ctx) => {
-    const { page, context, errors } = await suite.open();
+    const { page, context, errors } = await suite.open(LAPTOP_SIZES[1]);
     shootOnFailure(ctx, () => page);
     const before = await nodeIds(page);
 
@@ -38,6 +62,10 @@ describe("dialogs keep focus", () => {
     await expect.poll(() => page.getByTestId("library-item-name").allInnerTexts()).toHaveLength(1);
     await expect.poll(() => dialogs(page).count()).toBe(1);
     await expect.poll(() => focusInTopDialog(page)).toBe(true);
+    // The save's toast is the Library's last row, under its content: above the dialog it hid the last row.
+    await page.locator('[role="dialog"] .modal-toasts .toast').waitFor();
+    expect(await toastPlace(page)).toEqual({ inDialog: true, belowContent: true });
+    await screenshot(page, "library-toast-1280x720");
     await page.keyboard.press("Delete");
     await page.keyboard.press("Escape");
     await expect.poll(() => dialogs(page).count()).toBe(0);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode, type RefObject } from "react";
 import { createFocusTrap } from "focus-trap";
 import { Icon } from "./icons";
+import { useToastSlotRef } from "./toastSlot";
 
 /** A centred dialog; Escape or the backdrop closes it. */
 export function Modal({
@@ -39,7 +40,9 @@ export function Modal({
             <Icon name="x" />
           </button>
         </div>
-        {children}
+        {/* The body scrolls; the toast row under it does not, so a toast never covers the dialog's content. */}
+        <div className="modal-body">{children}</div>
+        <div className="modal-toasts" ref={useToastSlotRef()} />
       </div>
     </div>
   );

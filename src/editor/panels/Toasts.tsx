@@ -1,14 +1,19 @@
+import { createPortal } from "react-dom";
 import { useUi, useUiApi } from "../store/react";
+import { useToastSlot } from "../kit/toastSlot";
 
 /**
  * The one stack of short messages, at the foot of the side panel (SidePanel): beside the canvas, so
  * it never hides the graph's nodes, and below the panel's body, which shrinks to make room, so it
- * covers no field either. Each has a close button, and a click anywhere on it dismisses it.
+ * covers no field either; while a dialog is open, the dialog's own last row. Each has a close
+ * button, and a click anywhere on it dismisses it.
  */
 export function Toasts() {
   const ui = useUiApi();
   const toasts = useUi((s) => s.toasts);
-  return (
+  // While a dialog is open they are its last row instead (kit/toastSlot.ts): over it, they covered its content.
+  const slot = useToastSlot();
+  const list = (
     <div className="toasts" role="status" aria-live="polite">
       {toasts.map((t) => (
         <div
@@ -39,4 +44,5 @@ export function Toasts() {
       ))}
     </div>
   );
+  return slot ? createPortal(list, slot) : list;
 }
