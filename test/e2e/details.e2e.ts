@@ -112,23 +112,18 @@ describe("toasts", () => {
   }
 });
 
-/** What the sweep's chip lies over (the zoom controls, the minimap, the runs drawer), or that it is off the canvas. */
+/** What the sweep's chip lies over (a node, the runs bar's other controls), or that it is out of the runs bar. */
 function chipCovers(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const box = (sel: string) => document.querySelector(sel)?.getBoundingClientRect();
-    const chip = box("[data-sweep-chip]")!;
-    const pane = box(".canvas .react-flow")!;
+    const chip = document.querySelector("[data-sweep-chip]")!.getBoundingClientRect();
+    const bar = document.querySelector(".run-drawer-head")!.getBoundingClientRect();
     const found: string[] = [];
-    if (chip.left < pane.left || chip.right > pane.right || chip.top < pane.top || chip.bottom > pane.bottom)
-      found.push("off the canvas");
-    for (const [name, sel] of [
-      ["zoom controls", ".react-flow__controls"],
-      ["minimap", ".react-flow__minimap"],
-      ["runs drawer", ".run-drawer"],
-    ]) {
-      const r = box(sel);
-      if (r && chip.left < r.right && r.left < chip.right && chip.top < r.bottom && r.top < chip.bottom)
-        found.push(name);
+    if (chip.left < bar.left || chip.right > bar.right || chip.top < bar.top || chip.bottom > bar.bottom)
+      found.push("out of the runs bar");
+    for (const el of document.querySelectorAll(".react-flow__node, .run-drawer-head button:not([data-sweep-chip])")) {
+      const r = el.getBoundingClientRect();
+      if (chip.left < r.right && r.left < chip.right && chip.top < r.bottom && r.top < chip.bottom)
+        found.push((el as HTMLElement).dataset.id ?? el.textContent!.trim());
     }
     return found;
   });
@@ -154,7 +149,7 @@ describe("the gallery", () => {
       .getByRole("button", { name: "Close" })
       .click();
     await results.waitFor({ state: "detached" });
-    // The chip that reopens the results lies in the canvas, over none of its controls or the drawer.
+    // The chip that reopens the results lies in the runs bar, over no node and none of the bar's buttons.
     await page.locator("[data-sweep-chip]").waitFor();
     expect(await chipCovers(page)).toEqual([]);
 

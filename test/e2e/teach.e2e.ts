@@ -66,7 +66,7 @@ describe("teaching features", () => {
 
     // At 1280×720 the chip's two-axis title gives way with an ellipsis, not cut mid-letter.
     await page.setViewportSize({ width: 1280, height: 720 });
-    expect(await cutOff(page.locator(".canvas"), "[data-sweep-chip], [data-sweep-chip] *")).toEqual([]);
+    expect(await cutOff(page.locator(".run-drawer-head"), "[data-sweep-chip], [data-sweep-chip] *")).toEqual([]);
     await page.setViewportSize({ width: 1440, height: 900 });
 
     // Downloaded as one PNG carrying the workflow and the sweep.

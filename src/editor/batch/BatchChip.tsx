@@ -1,4 +1,4 @@
-/** A small progress chip over the canvas for the running (or last) batch, to reopen its window. */
+/** The progress chip in the runs bar for the running (or last) batch, to reopen its window. */
 import { useEditorInstance } from "../store/react";
 import { useUiStore } from "../store/uiStore";
 import { ProgressChip } from "../kit/ProgressChip";

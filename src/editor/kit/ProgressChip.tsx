@@ -1,8 +1,9 @@
 /**
- * The chip over the canvas that a running (or just finished) sweep or batch leaves, to reopen its
- * window. `className` places it (each kind has its own row, so both can show at once). It is drawn
- * inside the canvas, at the foot of its middle: placed on the window instead, it covered the zoom
- * controls, and the runs drawer's rows once the drawer was open.
+ * The chip that a running (or just finished) sweep or batch leaves, to reopen its window. It sits
+ * in the runs drawer's bar ([data-progress-chips]), beside the runs' own count, open or closed:
+ * drawn over the canvas, it lay over the nodes at the canvas's foot once the drawer was open, and
+ * over the window, it covered the zoom controls and the drawer's rows. `className` tells the kinds
+ * apart (both can show at once).
  */
 import type { ReactNode } from "react";
 import { createPortal } from "react-dom";
@@ -30,6 +31,6 @@ export function ProgressChip(p: {
       <span className="progress-chip-text">{p.children}</span>
     </button>
   );
-  const canvas = document.querySelector(".canvas");
-  return canvas ? createPortal(chip, canvas) : chip;
+  const bar = document.querySelector("[data-progress-chips]");
+  return bar ? createPortal(chip, bar) : chip;
 }

@@ -45,6 +45,8 @@ export function RunDrawer() {
           </span>
         )}
         {backend === "standin" && <span className="run-meta">stand-in</span>}
+        {/* A running or finished sweep's and batch's chips (kit/ProgressChip.tsx): they cover no node here. */}
+        <span className="run-drawer-chips" data-progress-chips />
         {proxy.source !== "default" && (
           <button
             className={`run-pill proxy ${foreignOrigin(proxy.url) ? "foreign" : ""}`}

@@ -1,4 +1,4 @@
-/** A small progress chip over the canvas for the running (or last) sweep, to reopen its results. */
+/** The progress chip in the runs bar for the running (or last) sweep, to reopen its results. */
 import { useTeachUiApi, useTeachUi } from "./state";
 import { useSweep } from "./sweepRun";
 import { useRunState } from "../run/runtime";
