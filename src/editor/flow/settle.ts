@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { useReactFlow, type ReactFlowInstance } from "@xyflow/react";
+import { useReactFlow, useStoreApi, type ReactFlowInstance } from "@xyflow/react";
 import type { Registry, WorkflowDocument, WorkflowNode, XY } from "../../graph";
 import { layoutDocument } from "../engine";
 import type { Editor } from "../store";
@@ -9,7 +9,7 @@ import { fitGraph } from "./fit";
 import { CULL_FROM_NODES } from "./useFlowElements";
 import { canvasViewOf, type CanvasView, type Size } from "./view";
 import { arrangeAdded, clearOverlaps } from "./place";
-import { takeSettleRequest } from "../store/settleNext";
+import { documentSettled, takeSettleRequest } from "../store/settleNext";
 import { runElk } from "./arrange";
 
 /** Nodes closer than this look stacked: their ports (which stick out of the sides) would touch. */
@@ -71,31 +71,64 @@ export async function relayoutIfOverlapping(
  * has been drawn at a size that holds for two frames, then lays the graph out again if nodes
  * overlap (an import), or moves the nodes that cover another to the nearest free space (a
  * template or lesson, whose hand-placed nodes can draw taller than when they were placed), and
- * fits it again. Culled graphs (only nodes on screen are drawn) are left as they are.
+ * fits it again. Culled graphs (only nodes on screen are drawn) are left as they are. Either way,
+ * once that is done and the view rests, says the document has settled (`documentSettled`).
  */
 export function useSettleLayout(): void {
   const editor = useEditorInstance();
   const view = canvasViewOf(editor);
   const flow = useReactFlow<GraphFlowNode>();
+  const rf = useStoreApi<GraphFlowNode>();
   const epoch = useEditor((s) => s.epoch);
   useEffect(() => {
     const how = takeSettleRequest(editor);
-    if (!how) return;
     const doc = editor.store.getState().document;
-    if (doc.nodes.length >= CULL_FROM_NODES) return;
     let stopped = false;
-    const refit = (moved: boolean) =>
-      moved && !stopped && requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 }));
-    const cancel = whenDrawn(editor, flow, doc, doc.nodes, (sizes) => {
-      if (how === "clear") return refit(clearDrawnOverlaps(editor, sizes) && view.fitted);
-      void relayoutIfOverlapping(editor, editor.registry, sizes).then(refit, () => undefined);
-    });
+    let resting: () => void = () => undefined;
+    const settled = () => {
+      if (!stopped) resting = whenViewRests(rf, view, () => documentSettled(editor, epoch));
+    };
+    const refit = (moved: boolean) => {
+      if (!moved) return settled();
+      requestAnimationFrame(() => {
+        if (!stopped) fitGraph(view, flow, { duration: 200 });
+        settled();
+      });
+    };
+    const cancel =
+      !how || doc.nodes.length >= CULL_FROM_NODES
+        ? (settled(), () => undefined)
+        : whenDrawn(editor, flow, doc, doc.nodes, settled, (sizes) => {
+            if (how === "clear") return refit(clearDrawnOverlaps(editor, sizes) && view.fitted);
+            void relayoutIfOverlapping(editor, editor.registry, sizes).then(refit, settled);
+          });
     return () => {
       stopped = true;
       cancel();
+      resting();
     };
-  }, [epoch, editor, view, flow]);
+  }, [epoch, editor, view, flow, rf]);
   useSettleAdded();
+}
+
+/**
+ * Calls `then` once the view rests: no fit queued in xyflow, no gesture, and the same transform in
+ * three frames running (a fit's animation starts a frame after it is handed to d3).
+ */
+function whenViewRests(rf: ReturnType<typeof useStoreApi<GraphFlowNode>>, view: CanvasView, then: () => void) {
+  let raf = 0;
+  let still = 0;
+  let last = "";
+  const tick = () => {
+    const s = rf.getState();
+    const now = s.transform.join();
+    still = !s.fitViewQueued && !view.motion.moving && now === last ? still + 1 : 0;
+    last = now;
+    if (still >= 2) then();
+    else raf = requestAnimationFrame(tick);
+  };
+  raf = requestAnimationFrame(tick);
+  return () => cancelAnimationFrame(raf);
 }
 
 /**
@@ -114,25 +147,29 @@ export function clearDrawnOverlaps(editor: Pick<Editor, "store">, sizes: Readonl
 
 /**
  * Calls `then` with the drawn sizes of `ids` once they hold for two frames in a row, as long as the
- * document stays `doc` (the user acting first cancels it). Gives up after MAX_FRAMES.
+ * document stays `doc`; `otherwise` when it does not (the user acted first: their graph is left as
+ * it is) or after MAX_FRAMES.
  */
 function whenDrawn(
   editor: Pick<Editor, "store">,
   flow: ReactFlowInstance<GraphFlowNode>,
   doc: WorkflowDocument,
   nodes: readonly { id: string }[],
+  otherwise: () => void,
   then: (sizes: Map<string, Size>) => void,
 ): () => void {
   let stopped = false;
   let frames = 0;
   let last = "";
   const tick = () => {
-    if (stopped || editor.store.getState().document !== doc) return;
+    if (stopped) return;
+    if (editor.store.getState().document !== doc) return otherwise();
     const sizes = measured(flow, nodes);
     const sig = sizes ? JSON.stringify([...sizes]) : "";
     if (sizes && sig === last) return then(sizes);
     last = sig;
     if (++frames < MAX_FRAMES) requestAnimationFrame(tick);
+    else otherwise();
   };
   requestAnimationFrame(tick);
   return () => void (stopped = true);

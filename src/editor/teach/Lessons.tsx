@@ -19,6 +19,7 @@ import { useEditor, useEditorInstance, useEditorStore } from "../store/react";
 import { teachUiOf, useTeachUiApi, useTeachUi, type TeachUiState } from "./state";
 import type { UiStore } from "../store/uiStore";
 import { planSweep } from "./sweepRun";
+import { whenDocumentSettled } from "../store/settleNext";
 import "./teach.css";
 
 export async function openLesson(editor: Editor, lesson: Lesson): Promise<boolean> {
@@ -179,12 +180,13 @@ export function LessonCard() {
   const shown = lesson ? `${lesson.id}@${epoch}` : null;
   const ref = useRef<HTMLElement>(null);
   const drag = useCardDrag(ref, teachUi);
+  const editor = useEditorInstance();
   useEffect(() => {
     if (!shown) return;
-    // After the canvas has fitted the new pipeline (or restored its view after a reload).
-    const t = setTimeout(() => void placeCard(ref.current, teachUi, flow), 450);
-    return () => clearTimeout(t);
-  }, [shown, flow, teachUi]);
+    // Once the lesson's nodes are placed (moved clear of each other if they drew taller) and the
+    // view rests on them after the fit and any refit, or on its restored view after a reload.
+    return whenDocumentSettled(editor, epoch, () => void placeCard(ref.current, teachUi, flow));
+  }, [shown, epoch, editor, flow, teachUi]);
   if (!lesson || !open) return null;
   const plan = (() => {
     try {
