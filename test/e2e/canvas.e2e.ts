@@ -8,6 +8,7 @@ import fc from "fast-check";
 import {
   LAPTOP_SIZES,
   backendKnown,
+  boxes,
   canvasSettled,
   emptyCanvasPoint,
   dragBetween,
@@ -696,13 +697,39 @@ describe("#5 the view stays where the user left it", () => {
     });
   }
 
-  it("a view the user panned is not re-fitted when the window changes size", async (ctx) => {
+  // A browser test: the refit reads the overlay's and the nodes' boxes, which happy-dom does not lay out.
+  it("a panel over the canvas that comes after the fit refits the fitted view under it; a panned view moves for neither it nor a resize", async (ctx) => {
     const { page, context } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
+    await canvasSettled(page);
+    await viewStill(page);
+    // A panel that mounts late, as the breadcrumb does when its code arrives after the fit, then grows.
+    const overlay = (height: number) =>
+      page.evaluate((height) => {
+        let el = document.querySelector<HTMLElement>("#late-overlay");
+        if (!el) {
+          el = Object.assign(document.createElement("div"), { id: "late-overlay" });
+          el.dataset.canvasOverlay = "";
+          el.style.cssText = "position:absolute;top:12px;left:12px;width:300px;background:#333;z-index:6";
+          document.querySelector(".canvas")!.append(el);
+        }
+        el.style.height = `${height}px`;
+        return el.getBoundingClientRect().bottom;
+      }, height);
+    const highestTop = async () => Math.min(...(await boxes(page)).nodes.map((n) => n.box.y));
+    for (const height of [120, 220]) {
+      const bottom = await overlay(height);
+      await expect.poll(async () => (await highestTop()) >= bottom).toBe(true);
+      await viewStill(page);
+      expect(await layoutProblems(page)).toEqual([]);
+    }
     const pane = (await page.locator(".canvas .react-flow").boundingBox())!;
     const from = { x: pane.x + pane.width - 60, y: pane.y + 40 };
     await mouseDrag(page, from, [{ x: from.x - 120, y: from.y + 60, steps: 8 }]);
     const moved = await transform(page);
+    await overlay(160);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(await transform(page)).toBe(moved);
     await page.setViewportSize(SIZES[1]);
     await page.waitForFunction(() => window.innerWidth === 1280);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

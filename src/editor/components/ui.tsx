@@ -23,8 +23,6 @@ whenIdle(() => MakeComponentForm.preload());
 // The breadcrumb shows only inside a component.
 const Crumbs = lazyPart(() => import("./Breadcrumb"));
 whenIdle(() => Crumbs.preload());
-/** Resolves once the breadcrumb's code is here: entering a component fits the view below it. */
-export const breadcrumbLoaded = (): Promise<unknown> => Crumbs.preload();
 
 const uiPart = definePart("componentUi", (): UiStore<ComponentUiState> => createUiStore({ making: null }));
 export const componentUiOf = (editor: Editor) => editor.part(uiPart);

@@ -3,6 +3,7 @@ import type { CanvasView } from "./view";
 import { geometryBounds } from "./farGeometry";
 import { drawerOpenHeight } from "../run/drawerSize";
 import { LOD_ZOOM } from "./zoom";
+import { CANVAS_OVERLAY } from "./overlayRefit";
 
 /** The minimap's box (bottom-right of the canvas); fitting keeps the graph clear of it. */
 export const MINIMAP = { width: 150, height: 96, margin: 12 } as const;
@@ -108,14 +109,15 @@ function drawerRoom(paneHeight: number): number {
 }
 
 /**
- * How far down the canvas a panel floating over its top reaches (the import report), plus a gap:
- * the fit keeps every node below it, so the panel covers none.
+ * How far down the canvas a panel floating over its top reaches (the import report, the breadcrumb),
+ * plus a gap: the fit keeps every node below it, so the panel covers none. One that comes or grows
+ * after the fit refits a still-fitted view (overlayRefit.ts).
  */
 function overlayBottom(pane: HTMLElement | null): number {
   if (!pane) return 0;
   const r = pane.getBoundingClientRect();
   let bottom = 0;
-  for (const el of document.querySelectorAll("[data-canvas-overlay]"))
+  for (const el of document.querySelectorAll(CANVAS_OVERLAY))
     bottom = Math.max(bottom, el.getBoundingClientRect().bottom - r.top + 12);
   // A long report (many notes) would leave the graph no room: it then covers the top, as a dialog would.
   return Math.min(bottom, r.height * 0.35);

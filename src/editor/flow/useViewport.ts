@@ -7,7 +7,7 @@ import type { GraphFlowNode } from "./derive";
 import { EDGE, FIT_MAX_ZOOM, fitGraph } from "./fit";
 import { TITLE_READABLE_ZOOM } from "./zoom";
 import { CULL_FROM_NODES } from "./useFlowElements";
-import { breadcrumbLoaded } from "../components/ui";
+import { useOverlayRefit } from "./overlayRefit";
 
 /**
  * Whether the document just opened is a big one without a saved view that is not fitted yet, and
@@ -68,6 +68,11 @@ export function useViewportFit(
   }, [epoch, mounting, flow, view]);
 
   useScopeViewport(view, flow);
+  // A panel that comes over the canvas's top after the fit (the import report, the breadcrumb).
+  useOverlayRefit(
+    canvasRef,
+    useCallback(() => view.fitted && fitGraph(view, flow, { duration: 200 }), [view, flow]),
+  );
 
   // First visit (no saved view): fit once every node has its measured size, so tall nodes count.
   const initialized = useNodesInitialized();
@@ -192,32 +197,28 @@ function nodeBox(view: CanvasView, flow: ReturnType<typeof useReactFlow<GraphFlo
 function useScopeViewport(view: ReturnType<typeof canvasViewOf>, flow: ReturnType<typeof useReactFlow<GraphFlowNode>>) {
   const where = useEditor((s) => s.scope.map((x) => x.instance).join("\u001f"));
   const last = useRef(where);
-  const saved = useRef(new Map<string, Viewport>());
+  // With whether it was still fitted: a view the user had moved is not refitted once back at it.
+  const saved = useRef(new Map<string, { vp: Viewport; fitted: boolean }>());
   useEffect(() => {
     if (where === last.current) return;
-    saved.current.set(last.current, flow.getViewport());
+    saved.current.set(last.current, { vp: flow.getViewport(), fitted: view.fitted });
     last.current = where;
     const back = saved.current.get(where);
-    if (back) return void flow.setViewport(back);
-    // The inner nodes mount now: fit once xyflow has measured them (a few frames at most).
+    if (back) {
+      view.fitted = back.fitted;
+      return void flow.setViewport(back.vp);
+    }
+    // The inner nodes mount now: fit once xyflow has measured them (a few frames at most). The
+    // breadcrumb may come later (its code loads on demand): the fit then follows it (overlayRefit.ts).
     let frames = 0;
     let raf = 0;
-    let cancelled = false;
     const tryFit = () => {
       // xyflow's own nodes: a culled graph's node objects get their sizes only when next rebuilt.
       const measured = flow.getNodes().every((n) => flow.getInternalNode(n.id)?.measured.width);
-      // Inside, the fit keeps clear of the breadcrumb over the canvas's top ([data-canvas-overlay]).
-      const crumbs = !where || document.querySelector("[data-canvas-overlay].comp-crumbs");
-      if ((measured && crumbs) || ++frames > 20) fitGraph(view, flow, { duration: 200 });
+      if (measured || ++frames > 20) fitGraph(view, flow, { duration: 200 });
       else raf = requestAnimationFrame(tryFit);
     };
-    const start = () => void (cancelled || (raf = requestAnimationFrame(tryFit)));
-    // The breadcrumb's code loads on demand: a fit before it arrived left the inner nodes under it.
-    if (where) void breadcrumbLoaded().then(start, start);
-    else start();
-    return () => {
-      cancelled = true;
-      cancelAnimationFrame(raf);
-    };
+    raf = requestAnimationFrame(tryFit);
+    return () => cancelAnimationFrame(raf);
   }, [where, flow, view]);
 }

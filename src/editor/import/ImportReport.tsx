@@ -1,10 +1,6 @@
 import { Icon } from "../kit/icons";
 import { useEditor, useEditorInstance } from "../store/react";
 import { useImportReportApi, type ImportNote, type ImportReport } from "./report";
-import { useEffect } from "react";
-import { useReactFlow } from "@xyflow/react";
-import { fitGraph } from "../flow/fit";
-import { canvasViewOf } from "../flow/view";
 import "./import.css";
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
@@ -19,7 +15,6 @@ export default function ImportReportView({ report }: { report: ImportReport }) {
   const importReport = useImportReportApi();
   const { store, ui } = useEditorInstance();
   const nodes = useEditor((s) => s.document.nodes);
-  useRefitUnder();
   const notes = [...report.notes].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
   const by = (s: ImportNote["severity"]) => notes.filter((n) => n.severity === s).length;
   const summary = [
@@ -76,19 +71,4 @@ export default function ImportReportView({ report }: { report: ImportReport }) {
       )}
     </section>
   );
-}
-
-/**
- * The report floats over the canvas's top: when it appears over a view that is still the fitted
- * one, the view is fitted again below it (fitGraph keeps nodes clear of [data-canvas-overlay]).
- */
-function useRefitUnder() {
-  const editor = useEditorInstance();
-  const flow = useReactFlow();
-  useEffect(() => {
-    const view = canvasViewOf(editor);
-    if (!view.fitted) return;
-    const id = requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 }));
-    return () => cancelAnimationFrame(id);
-  }, [editor, flow]);
 }
