@@ -3,6 +3,7 @@
  * lesson is open (its explanation and a ready-made sweep). Loaded on demand.
  */
 import {
+  useCallback,
   useEffect,
   useRef,
   useState,
@@ -178,15 +179,21 @@ export function LessonCard() {
   const lesson = open && open.epoch === epoch ? lessons.find((l) => l.id === open.id) : undefined;
   const flow = useReactFlow();
   const shown = lesson ? `${lesson.id}@${epoch}` : null;
-  const ref = useRef<HTMLElement>(null);
+  const ref = useRef<HTMLElement | null>(null);
+  // The card is drawn a render after it mounts (OnCanvas finds the canvas first): placed once it is there.
+  const [drawn, setDrawn] = useState<HTMLElement | null>(null);
+  const cardRef = useCallback((el: HTMLElement | null) => {
+    ref.current = el;
+    setDrawn(el);
+  }, []);
   const drag = useCardDrag(ref, teachUi);
   const editor = useEditorInstance();
   useEffect(() => {
-    if (!shown) return;
+    if (!shown || !drawn) return;
     // Once the lesson's nodes are placed (moved clear of each other if they drew taller) and the
     // view rests on them after the fit and any refit, or on its restored view after a reload.
-    return whenDocumentSettled(editor, epoch, () => void placeCard(ref.current, teachUi, flow));
-  }, [shown, epoch, editor, flow, teachUi]);
+    return whenDocumentSettled(editor, epoch, () => void placeCard(drawn, teachUi, flow));
+  }, [shown, drawn, epoch, editor, flow, teachUi]);
   if (!lesson || !open) return null;
   const plan = (() => {
     try {
@@ -200,7 +207,7 @@ export function LessonCard() {
   return (
     <OnCanvas>
       <aside
-        ref={ref}
+        ref={cardRef}
         style={(drag.at ?? open.at) ? { left: (drag.at ?? open.at)!.x, top: (drag.at ?? open.at)!.y } : undefined}
         className={`lesson-card ${collapsed ? "collapsed" : ""}`}
         aria-label={`Lesson: ${lesson.title}`}
