@@ -157,6 +157,16 @@ describe("groups", () => {
       expect(
         await page.evaluate(({ x, y }) => !!document.elementFromPoint(x, y)?.closest(".react-flow__node"), mid),
       ).toBe(true);
+      // The starter's Note just above keeps its last lines: the title bar lies clear of it, and under it.
+      const note = await nodeBox(page, "note");
+      const bar = await box(page, ".group-title");
+      expect(
+        await page.evaluate(
+          ({ x, y }) => !!document.elementFromPoint(x, y)?.closest('.react-flow__node[data-id="note"]'),
+          { x: note.x + note.width / 2, y: note.y + note.height - 4 },
+        ),
+      ).toBe(true);
+      expect(bar.y + bar.height).toBeLessThanOrEqual((await nodeBox(page, "base")).y);
       await screenshot(page, `group-${size.width}x${size.height}`);
       // Drag the title: the frame and both its nodes move by the same amount; the Sampler stays.
       const [b0, p0, s0] = [await nodeBox(page, "base"), await nodeBox(page, "prompt"), await nodeBox(page, "sampler")];

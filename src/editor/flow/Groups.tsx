@@ -19,6 +19,8 @@ import { GroupFrameSlot } from "./drawnSlots";
 /** Height of the title bar at zoom 1; zoomed out it grows upwards, so its type stays readable. */
 const TITLE_H = 34;
 const PAD = 24;
+/** The least room between the title bar and a node: a node's ports stick out that far. */
+const GAP = 8;
 
 export const GROUP_COLOR_NAMES: Record<(typeof GROUP_COLORS)[number], string> = {
   "#3b82f6": "Blue",
@@ -34,19 +36,21 @@ export const GROUP_COLOR_NAMES: Record<(typeof GROUP_COLORS)[number], string> = 
 export function frameAround(editor: Editor, ids: readonly string[]): Rect | null {
   const view = canvasViewOf(editor);
   const set = new Set(ids);
-  const rects = editor.store
+  const all = editor.store
     .getState()
-    .view.nodes.filter((n) => set.has(n.id))
-    .map((n) => nodeRect(view, n, editor.registry.get(n.type)));
+    .view.nodes.map((n) => ({ id: n.id, ...nodeRect(view, n, editor.registry.get(n.type)) }));
+  const rects = all.filter((r) => set.has(r.id));
   if (!rects.length) return null;
   const x = Math.min(...rects.map((r) => r.x)) - PAD;
-  const y = Math.min(...rects.map((r) => r.y)) - PAD - TITLE_H;
-  return {
-    x,
-    y,
-    width: Math.max(...rects.map((r) => r.x + r.width)) + PAD - x,
-    height: Math.max(...rects.map((r) => r.y + r.height)) + PAD - y,
-  };
+  const right = Math.max(...rects.map((r) => r.x + r.width)) + PAD;
+  const top = Math.min(...rects.map((r) => r.y));
+  // The title bar keeps clear of a node just above that the group does not hold (the starter's
+  // Note over the Base model): the margin over the bar gives way first, down to a small gap.
+  const above = all
+    .filter((r) => !set.has(r.id) && r.x < right && r.x + r.width > x && r.y < top && r.y + r.height <= top)
+    .map((r) => r.y + r.height + GAP);
+  const y = Math.min(Math.max(top - PAD - TITLE_H, ...above), top - GAP - TITLE_H);
+  return { x, y, width: right - x, height: Math.max(...rects.map((r) => r.y + r.height)) + PAD - y };
 }
 
 /** Ctrl+Shift+G and the node menu: a group framing the selected nodes, selected, its title ready to type. */
