@@ -19,6 +19,21 @@ async function openSearch(page: Page) {
 
 const options = (page: Page) => page.locator("#palette-list [role=option] .pl-title");
 
+/** What the palette hides: the highlighted option out of the list's view, its explanation cut. */
+const paletteCuts = (page: Page) =>
+  page.evaluate(() => {
+    const box = (el: Element) => el.getBoundingClientRect();
+    const list = box(document.querySelector("#palette-list")!);
+    const active = box(document.querySelector('#palette-list [aria-selected="true"]')!);
+    const palette = box(document.querySelector(".palette")!);
+    const explain = document.querySelector(".palette-explain");
+    const cuts: string[] = [];
+    if (active.top < list.top - 1 || active.bottom > list.bottom + 1) cuts.push("highlighted option out of view");
+    if (explain && (explain.scrollHeight > explain.clientHeight + 1 || box(explain).bottom > palette.bottom + 1))
+      cuts.push(`explanation of ${(explain as HTMLElement).dataset.paletteExplain} cut`);
+    return cuts;
+  });
+
 describe("add-node search", () => {
   it("finds LoRA from 'lroa', the Sampler from 'KSampler' and 'cfg', and puts the last added first", async (ctx) => {
     const { page, context, errors } = await suite.open({ width: 1440, height: 900 });
@@ -80,6 +95,14 @@ describe("add-node search", () => {
     await expect.poll(() => options(page).first().innerText()).toMatch(/^LoRA[\s\S]*recent/);
     await page.setViewportSize({ width: 1280, height: 720 });
     await screenshot(page, "search-recent-1280x720");
+    // Arrowing down the whole list: the highlighted node is scrolled into the list's view, and its
+    // explanation shows whole under it, its last line too (the list gives up rows first).
+    const count = await options(page).count();
+    for (let i = 0; i < count; i++) {
+      await expect.poll(() => paletteCuts(page), { message: `option ${i}` }).toEqual([]);
+      await page.keyboard.press("ArrowDown");
+    }
+    await screenshot(page, "search-explain-1280x720");
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -49,6 +49,14 @@ function PaletteBody() {
 
   useEffect(() => inputRef.current?.focus(), []);
   useEffect(() => setActive(0), [query]);
+  // The arrow keys move the highlight out of the list's view: it follows. (Not the pointer's hover:
+  // scrolling under it would move the highlight again.)
+  const byKey = useRef(false);
+  useEffect(() => {
+    if (!byKey.current) return;
+    byKey.current = false;
+    document.querySelector('#palette-list [aria-selected="true"]')?.scrollIntoView({ block: "nearest" });
+  }, [active]);
 
   const close = () => ui.set({ palette: null });
   const choose = (type: string) => {
@@ -95,9 +103,11 @@ function PaletteBody() {
               if (e.key === "Escape") close();
               else if (e.key === "ArrowDown") {
                 e.preventDefault();
+                byKey.current = true;
                 setActive((a) => Math.min(a + 1, results.length - 1));
               } else if (e.key === "ArrowUp") {
                 e.preventDefault();
+                byKey.current = true;
                 setActive((a) => Math.max(a - 1, 0));
               } else if (e.key === "Enter" && results[active]) choose(results[active].type);
               e.stopPropagation();
