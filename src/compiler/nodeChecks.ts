@@ -56,7 +56,7 @@ export function checkNode(node: WorkflowNode, def: NodeDefinition | undefined, t
   // flagged, as warnings, so switching it back on holds no surprise.
   const severity: Severity = bypassed ? "warning" : "error";
   const whileBypassed = bypassed ? " (ignored while bypassed)" : "";
-  const diagnostics: Diagnostic[] = [];
+  let diagnostics: Diagnostic[] | undefined; // made for the first problem: most nodes have none
   const params: Record<string, unknown> = {};
   let paramsOk = true;
   // Whether `params` holds every raw value as given (nulls and absent keys aside).
@@ -76,23 +76,23 @@ export function checkNode(node: WorkflowNode, def: NodeDefinition | undefined, t
     }
     if (problem) {
       const message = `${spec.label} ${problem}${whileBypassed}`;
-      diagnostics.push({ severity, code: "invalid-param", message, nodeId: node.id, field: key });
+      (diagnostics ??= []).push({ severity, code: "invalid-param", message, nodeId: node.id, field: key });
       paramsOk = bypassed;
       continue;
     }
     const warning = outsideConfirmedRange(spec, params[key]);
     if (warning) {
       const code = "param-out-of-confirmed-range";
-      diagnostics.push({ severity: "warning", code, message: warning, nodeId: node.id, field: key });
+      (diagnostics ??= []).push({ severity: "warning", code, message: warning, nodeId: node.id, field: key });
     }
   }
   // A second copy of the values only when `params` differs from them (a refused or reshaped value).
   const checkedAs = asGiven ? params : rawParams(node, table);
-  return { node, def, bypassed, params, paramsOk, diagnostics: diagnostics.length ? diagnostics : NONE, checkedAs };
+  return { node, def, bypassed, params, paramsOk, diagnostics: diagnostics ?? NONE, checkedAs };
 }
 
-/** Most nodes have no problem: they share one empty list. */
-const NONE: readonly Diagnostic[] = Object.freeze([]);
+/** The diagnostics of every node without a problem (not frozen: see NO_WIRES in wires.ts). */
+const NONE: readonly Diagnostic[] = [];
 
 const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 

@@ -9,6 +9,10 @@ export type ModelFamily = "sd15" | "sdxl";
 
 const FAMILY_LABEL: Record<ModelFamily, string> = { sd15: "SD1.5", sdxl: "SDXL" };
 const NO_UPPER_ASCII = /^[\x00-\x40\x5b-\x7f]*$/;
+// Named once here: a regex literal in the function would be a new RegExp object on every call,
+// and a request asks this of thousands of paths (docs/benchmarks.md#the-compiler).
+const SDXL_NAME = /(^|[^a-z0-9])(sdxl|xl)([^a-z0-9]|$)|sdxl|[-_]xl[-_.]|-xl$|_xl$|stable-diffusion-xl/;
+const SD15_NAME = /sd[-_ ]?1[-_.]?5|sd15|v1[-_]5|stable-diffusion-v1|sd-v1|[-_]15[-_.]|runwayml/;
 
 /**
  * Guesses a model's family from its name or URL. Names are only hints (InvokeAI stores the base in
@@ -18,8 +22,8 @@ export function guessFamily(path: string): ModelFamily | undefined {
   // Most paths are already lower-case ASCII, for which toLowerCase() is the identity but still
   // allocates a copy; requests hold thousands of them.
   const s = NO_UPPER_ASCII.test(path) ? path : path.toLowerCase();
-  if (/(^|[^a-z0-9])(sdxl|xl)([^a-z0-9]|$)|sdxl|[-_]xl[-_.]|-xl$|_xl$|stable-diffusion-xl/.test(s)) return "sdxl";
-  if (/sd[-_ ]?1[-_.]?5|sd15|v1[-_]5|stable-diffusion-v1|sd-v1|[-_]15[-_.]|runwayml/.test(s)) return "sd15";
+  if (SDXL_NAME.test(s)) return "sdxl";
+  if (SD15_NAME.test(s)) return "sd15";
   return undefined;
 }
 
