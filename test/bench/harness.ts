@@ -1,6 +1,7 @@
 /** Small timing helpers shared by the bench sections. */
 import os from "node:os";
 import { performance } from "node:perf_hooks";
+import v8 from "node:v8";
 
 export interface BudgetCheck {
   label: string;
@@ -51,6 +52,28 @@ export function measure<T = void>(
     total += dt;
   }
   return { median: median(samples), cpuMedian: median(cpu), runs: samples.length };
+}
+
+/**
+ * Bytes `fn` allocates per call, averaged over `inputs`: the heap's growth between two full
+ * collections plus what every collection in between freed (V8's GCProfiler). Unlike time, the
+ * load does not change it. The inputs stay referenced to the end, so freeing them is not counted.
+ * NaN without `node --expose-gc`.
+ */
+export function allocatedPerCall<T>(fn: (input: T) => unknown, inputs: readonly T[]): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc || inputs.length === 0) return NaN;
+  gc();
+  const profiler = new v8.GCProfiler();
+  const start = v8.getHeapStatistics().used_heap_size;
+  profiler.start();
+  for (const input of inputs) fn(input);
+  gc();
+  const end = v8.getHeapStatistics().used_heap_size;
+  let freed = 0;
+  for (const { beforeGC, afterGC } of profiler.stop().statistics)
+    freed += beforeGC.heapStatistics.usedHeapSize - afterGC.heapStatistics.usedHeapSize;
+  return (end - start + freed) / inputs.length;
 }
 
 /** One line about how busy the machine is, printed with the results so noisy numbers are recognisable. */
