@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, inject } from "vitest";
 import { launchBrowser, mouseDrag, screenshot, type TestBrowser } from "../harness/browser";
 import { startServer, type StartedServer, type StartServerOptions } from "../harness/server";
 import { validateInput } from "../../src/server/standin/validate";
+import { LIGHT_ZOOM } from "../../src/editor/flow/zoom";
 
 /**
  * This file's handle on its worker's Chromium (test/e2e/globalSetup.ts starts one per worker); its
@@ -81,7 +82,13 @@ export async function withFields(page: Page, id: string): Promise<Locator> {
   await page.locator('.canvas[data-view="ready"]').waitFor();
   // A file just opened is fitted, and its nodes measured full, before they turn into cards.
   await viewStill(page);
-  if ((await node(page, id).locator(".far-card").count()) > 0) await zoomToCard(page, id);
+  // Decide by the zoom, not by a card being there yet: a node is drawn full once to be measured
+  // and turns into its card a render later, so a card count read once can race it.
+  const zoom = await page.evaluate(() => {
+    const t = document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
+    return Number(/scale\(([^)]+)\)/.exec(t)?.[1] ?? 1);
+  });
+  if (zoom < LIGHT_ZOOM) await zoomToCard(page, id);
   return node(page, id);
 }
 
