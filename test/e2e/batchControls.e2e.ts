@@ -62,6 +62,8 @@ describe("a running batch", () => {
     const { page, context } = await slow.open();
     shootOnFailure(ctx, () => page);
     await setUp(page, 5);
+    // The first run waits at fal until cancelled: a busy machine's click cannot come after it ends.
+    slow.srv.standin!.faults.add({ op: "submit", kind: "stuck" });
     await page.locator("[data-batch-run]").click();
     await expect.poll(() => items(page, "running"), { timeout: 20_000 }).toBe(1);
     await page.getByRole("button", { name: "Cancel batch" }).click();
@@ -77,6 +79,7 @@ describe("a running batch", () => {
     await expect.poll(() => slow.srv.standin!.stats().calls.cancel).toBeGreaterThanOrEqual(1);
     expect(await page.getByRole("button", { name: "Resume" }).count()).toBe(0);
     await screenshot(page, "batch-cancelled-1280x720");
+    slow.srv.standin!.releaseStuck();
     await context.close();
   });
 });
