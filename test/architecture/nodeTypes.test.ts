@@ -58,7 +58,7 @@ describe("no file outside nodes/ names a node type by its string", () => {
 });
 
 describe("what counts as naming a node type", () => {
-  const types = (code: string) => scan("x.ts", code).map((m) => m.type);
+  const types = (code: string) => scan("x.tsx", code).map((m) => m.type);
 
   it.each([
     ['if (def.type === "prompt") draw();', "prompt"],
@@ -74,6 +74,9 @@ describe("what counts as naming a node type", () => {
     ['const TOGGLES = [["lora", "LoRA"], ["ic_light", "IC-Light"]];', "lora,ic_light"],
     ["const RULES: Record<string, number> = { sampler: 1 };", "sampler"],
     ["const COLOURS = { lora: 1, note: 2 };", "lora,note"],
+    ['const SAMPLER = "sampler"; if (n.type === SAMPLER) go();', "sampler"],
+    ['function add(type = "controlnet") {}', "controlnet"],
+    ['const el = <NodeCard nodeType="lora" />;', "lora"],
   ])("%s", (code, expected) => {
     expect(types(code).join(",")).toBe(expected);
   });
@@ -88,6 +91,8 @@ describe("what counts as naming a node type", () => {
     'const choice = { scheduler: "Euler", note: "fal has no Karras variant" };',
     'set("scheduler", value); widget === "image";',
     'const text = `the ${"lora"} node`; label("note");',
+    'const DEFAULT_KIND = "image"; const FIELD = "prompt";',
+    'const el = <input type="text" name="note" />;',
   ])("not: %s", (code) => {
     expect(types(code)).toEqual([]);
   });

@@ -3,7 +3,9 @@
  * so comments and unrelated strings never count. A node type is named where its string is used
  * as one:
  * - compared with a `type`: `node.type === "lora"`, `case "lora":` in `switch (node.type)`;
- * - written as a node's type: `{ type: "lora" }`, `{ nodeType: "lora" }`;
+ * - written as a node's type: `{ type: "lora" }`, `{ nodeType: "lora" }`, `<Node type="lora" />`;
+ * - kept for later: `const SAMPLER = "sampler"`, `function f(t = "lora")` (strings that mean
+ *   nothing else only);
  * - looked up by it: `registry.get("lora")`, `store.addNode("lora", …)`;
  * - listed in a table of types: `new Set(["controlnet"])`, `["lora", …].includes(…)`, a list of
  *   two or more types (or of tuples that start with them), or keys of an object literal that is
@@ -92,6 +94,10 @@ function namesType(lit: ts.StringLiteralLike, types: ReadonlySet<string>, plain:
     return isTypeRef(p.left === lit ? p.right : p.left);
   if (ts.isPropertyAssignment(p) && p.initializer === lit)
     return (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && /(^|[a-z])[tT]ype$/.test(p.name.text);
+  if (ts.isJsxAttribute(p) && p.initializer === lit) return /(^|[a-z])[tT]ype$/.test(p.name.getText());
+  // A type string kept in a constant or a default (`const SAMPLER = "sampler"`) to compare with later.
+  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p)) && p.initializer === lit)
+    return plain.has(lit.text);
   if (ts.isCaseClause(p) && p.expression === lit) return isTypeRef(p.parent.parent.expression);
   if (ts.isCallExpression(p) && p.arguments[0] === lit) return isTypeLookup(p.expression);
   if (ts.isArrayLiteralExpression(p)) {
