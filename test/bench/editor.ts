@@ -194,14 +194,157 @@ async function capComparison(dirs: string[]): Promise<BudgetCheck[]> {
   return [];
 }
 
+/** One run of one side at `size`, in a fresh browser: the first render, then the gestures. */
+async function sampleOnce(
+  who: "ours" | "base",
+  urls: { editor: string; base: string },
+  size: number,
+  canvas: { w: number; h: number },
+  ms: number,
+): Promise<Sample> {
+  if (who === "ours") {
+    const b = await openEditorWith(urls.editor, size);
+    try {
+      return { renderMs: b.renderMs, ...(await interact(b.page, ms)) };
+    } finally {
+      await b.close();
+    }
+  }
+  const b = await openBrowser(
+    `${urls.base}/?n=${size}&x=${VIEW.x}&y=${VIEW.y}&zoom=${VIEW.zoom}&w=${canvas.w}&h=${canvas.h}`,
+  );
+  try {
+    await b.page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
+    const t0 = await b.page.evaluate(() => {
+      const t = performance.now();
+      (window as unknown as { __mount: () => void }).__mount();
+      return t;
+    });
+    const t1 = await renderedAt(b.page, '.react-flow__node[data-id="n0"]');
+    return { renderMs: t1 - t0, ...(await interact(b.page, ms)) };
+  } finally {
+    await b.close();
+  }
+}
+
+type Medians = { render: number; drag: number; pan: number; heap: number };
+
+function medians(xs: Sample[]): Medians {
+  const m = (k: keyof Sample) => median(xs.map((x) => x[k]));
+  return { render: m("renderMs"), drag: m("dragFps"), pan: m("panFps"), heap: m("heapMB") };
+}
+
+/** The table's row for one size: ours against the baseline, medians of the runs. */
+function sizeRow(size: number, runs: number, ours: Sample[], base: Sample[]): Record<string, string | number> {
+  const m = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
+  const o = medians(ours);
+  const b = medians(base);
+  return {
+    nodes: size,
+    runs,
+    "DOM nodes ours/base": `${m(ours, "rendered")}/${m(base, "rendered")}`,
+    "render ms ours/base": `${o.render.toFixed(0)}/${b.render.toFixed(0)} (×${(o.render / b.render).toFixed(2)})`,
+    "drag fps ours/base": `${o.drag.toFixed(1)}/${b.drag.toFixed(1)} (×${(o.drag / b.drag).toFixed(2)})`,
+    "drag p95 ms": `${m(ours, "dragP95").toFixed(0)}/${m(base, "dragP95").toFixed(0)}`,
+    "pan fps ours/base": `${o.pan.toFixed(1)}/${b.pan.toFixed(1)} (×${(o.pan / b.pan).toFixed(2)})`,
+    "pan p95 ms": `${m(ours, "panP95").toFixed(0)}/${m(base, "panP95").toFixed(0)}`,
+    "heap MB ours/base": `${o.heap.toFixed(1)}/${b.heap.toFixed(1)}`,
+  };
+}
+
+/** The budgets at one size (README.md#benchmarks): ratios at RATIO_SIZES, fps floors culled, the heap reported. */
+function sizeChecks(size: number, o: Medians, b: Medians): BudgetCheck[] {
+  const checks: BudgetCheck[] = [];
+  const fps = (x: number) => `${x.toFixed(1)} fps`;
+  const msf = (x: number) => `${x.toFixed(0)} ms`;
+  if (RATIO_SIZES.has(size)) {
+    checks.push(
+      {
+        label: `${size} nodes: first render`,
+        actual: msf(o.render),
+        baseline: msf(b.render),
+        ratio: `×${(o.render / b.render).toFixed(2)}`,
+        budget: "≤ ×1.2",
+        pass: o.render <= 1.2 * b.render,
+      },
+      {
+        label: `${size} nodes: drag`,
+        actual: fps(o.drag),
+        baseline: fps(b.drag),
+        ratio: `×${(o.drag / b.drag).toFixed(2)}`,
+        budget: "≥ ×0.8",
+        pass: o.drag >= 0.8 * b.drag,
+      },
+      {
+        label: `${size} nodes: pan`,
+        actual: fps(o.pan),
+        baseline: fps(b.pan),
+        ratio: `×${(o.pan / b.pan).toFixed(2)}`,
+        budget: "≥ ×0.8",
+        pass: o.pan >= 0.8 * b.pan,
+      },
+    );
+  }
+  if (size === CULLED_FPS.size) {
+    checks.push(
+      {
+        label: `${size} nodes (culled): drag`,
+        actual: fps(o.drag),
+        baseline: fps(b.drag),
+        ratio: `×${(o.drag / b.drag).toFixed(2)}`,
+        budget: `≥ ${CULLED_FPS.drag} fps`,
+        pass: o.drag >= CULLED_FPS.drag,
+      },
+      {
+        label: `${size} nodes (culled): pan`,
+        actual: fps(o.pan),
+        baseline: fps(b.pan),
+        ratio: `×${(o.pan / b.pan).toFixed(2)}`,
+        budget: `≥ ${CULLED_FPS.pan} fps`,
+        pass: o.pan >= CULLED_FPS.pan,
+      },
+    );
+  }
+  checks.push({
+    label: `${size} nodes: JS heap (informational)`,
+    actual: `${o.heap.toFixed(1)} MB`,
+    baseline: `${b.heap.toFixed(1)} MB`,
+    ratio: `×${(o.heap / b.heap).toFixed(2)}`,
+    budget: "reported",
+    pass: true,
+  });
+  return checks;
+}
+
+/** The opening at the loader's cap and the culling check, after the sizes. */
+async function editorExtras(url: string): Promise<BudgetCheck[]> {
+  const cap = await openingAtTheCap(url);
+  const kept = await cullingKeepsState(url);
+  return [
+    {
+      label: `${CAP_NODES} nodes (the loader's cap): drop → first render, longest task`,
+      actual: `${cap.renderMs.toFixed(0)} ms, longest task ${cap.longestMs.toFixed(0)} ms (${cap.over100} over 100 ms)`,
+      budget: "reported",
+      pass: true,
+    },
+    {
+      label: "culled node keeps its widget value",
+      actual: kept.detail,
+      budget: "same value after scrolling back",
+      pass: kept.pass,
+    },
+  ];
+}
+
 export async function editorSection(opts: BenchOptions): Promise<BudgetCheck[]> {
   const capBuilds = process.env.BENCH_CAP_BUILDS?.split(",");
   if (capBuilds) return capComparison(capBuilds);
   const { app, xyflow } = await builds();
   const editorSrv = await serve(app);
   const baseSrv = await serve(xyflow);
+  const urls = { editor: editorSrv.url, base: baseSrv.url };
   const checks: BudgetCheck[] = [];
-  const ms = opts.quick ? 3000 : 3000;
+  const ms = 3000;
   const runs = opts.quick ? 1 : 3;
   try {
     const canvas = await canvasSize(editorSrv.url);
@@ -210,141 +353,23 @@ export async function editorSection(opts: BenchOptions): Promise<BudgetCheck[]> 
     );
     const rows: Record<string, string | number>[] = [];
     for (const size of opts.quick ? SIZES_QUICK : SIZES_FULL) {
-      const ours: Sample[] = [];
-      const base: Sample[] = [];
+      const samples: Record<"ours" | "base", Sample[]> = { ours: [], base: [] };
       const sizeRuns = RATIO_SIZES.has(size) ? runs : 1;
       for (let r = 0; r < sizeRuns; r++) {
-        const order = r % 2 ? ["base", "ours"] : ["ours", "base"];
-        for (const who of order) {
+        for (const who of r % 2 ? (["base", "ours"] as const) : (["ours", "base"] as const)) {
           const started = Date.now();
-          if (who === "ours") {
-            const b = await openEditorWith(editorSrv.url, size);
-            try {
-              ours.push({ renderMs: b.renderMs, ...(await interact(b.page, ms)) });
-            } finally {
-              await b.close();
-            }
-          } else {
-            const b = await openBrowser(
-              `${baseSrv.url}/?n=${size}&x=${VIEW.x}&y=${VIEW.y}&zoom=${VIEW.zoom}&w=${canvas.w}&h=${canvas.h}`,
-            );
-            try {
-              await b.page.waitForFunction(() => (window as unknown as { __ready?: boolean }).__ready === true);
-              const t0 = await b.page.evaluate(() => {
-                const t = performance.now();
-                (window as unknown as { __mount: () => void }).__mount();
-                return t;
-              });
-              const t1 = await renderedAt(b.page, '.react-flow__node[data-id="n0"]');
-              base.push({ renderMs: t1 - t0, ...(await interact(b.page, ms)) });
-            } finally {
-              await b.close();
-            }
-          }
-          const s = (who === "ours" ? ours : base).at(-1)!;
+          const s = await sampleOnce(who, urls, size, canvas, ms);
+          samples[who].push(s);
           console.log(
             `  ${size} nodes, ${who === "ours" ? "editor  " : "baseline"} run ${r + 1}: render ${s.renderMs.toFixed(0)} ms, drag ${s.dragFps.toFixed(1)} fps, pan ${s.panFps.toFixed(1)} fps (${((Date.now() - started) / 1000).toFixed(0)} s)`,
           );
         }
       }
-      const m = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
-      const o = {
-        render: m(ours, "renderMs"),
-        drag: m(ours, "dragFps"),
-        pan: m(ours, "panFps"),
-        heap: m(ours, "heapMB"),
-      };
-      const b = {
-        render: m(base, "renderMs"),
-        drag: m(base, "dragFps"),
-        pan: m(base, "panFps"),
-        heap: m(base, "heapMB"),
-      };
-      rows.push({
-        nodes: size,
-        runs: sizeRuns,
-        "DOM nodes ours/base": `${m(ours, "rendered")}/${m(base, "rendered")}`,
-        "render ms ours/base": `${o.render.toFixed(0)}/${b.render.toFixed(0)} (×${(o.render / b.render).toFixed(2)})`,
-        "drag fps ours/base": `${o.drag.toFixed(1)}/${b.drag.toFixed(1)} (×${(o.drag / b.drag).toFixed(2)})`,
-        "drag p95 ms": `${m(ours, "dragP95").toFixed(0)}/${m(base, "dragP95").toFixed(0)}`,
-        "pan fps ours/base": `${o.pan.toFixed(1)}/${b.pan.toFixed(1)} (×${(o.pan / b.pan).toFixed(2)})`,
-        "pan p95 ms": `${m(ours, "panP95").toFixed(0)}/${m(base, "panP95").toFixed(0)}`,
-        "heap MB ours/base": `${o.heap.toFixed(1)}/${b.heap.toFixed(1)}`,
-      });
-      const fps = (x: number) => `${x.toFixed(1)} fps`;
-      const msf = (x: number) => `${x.toFixed(0)} ms`;
-      if (RATIO_SIZES.has(size)) {
-        checks.push(
-          {
-            label: `${size} nodes: first render`,
-            actual: msf(o.render),
-            baseline: msf(b.render),
-            ratio: `×${(o.render / b.render).toFixed(2)}`,
-            budget: "≤ ×1.2",
-            pass: o.render <= 1.2 * b.render,
-          },
-          {
-            label: `${size} nodes: drag`,
-            actual: fps(o.drag),
-            baseline: fps(b.drag),
-            ratio: `×${(o.drag / b.drag).toFixed(2)}`,
-            budget: "≥ ×0.8",
-            pass: o.drag >= 0.8 * b.drag,
-          },
-          {
-            label: `${size} nodes: pan`,
-            actual: fps(o.pan),
-            baseline: fps(b.pan),
-            ratio: `×${(o.pan / b.pan).toFixed(2)}`,
-            budget: "≥ ×0.8",
-            pass: o.pan >= 0.8 * b.pan,
-          },
-        );
-      }
-      if (size === CULLED_FPS.size) {
-        checks.push(
-          {
-            label: `${size} nodes (culled): drag`,
-            actual: fps(o.drag),
-            baseline: fps(b.drag),
-            ratio: `×${(o.drag / b.drag).toFixed(2)}`,
-            budget: `≥ ${CULLED_FPS.drag} fps`,
-            pass: o.drag >= CULLED_FPS.drag,
-          },
-          {
-            label: `${size} nodes (culled): pan`,
-            actual: fps(o.pan),
-            baseline: fps(b.pan),
-            ratio: `×${(o.pan / b.pan).toFixed(2)}`,
-            budget: `≥ ${CULLED_FPS.pan} fps`,
-            pass: o.pan >= CULLED_FPS.pan,
-          },
-        );
-      }
-      checks.push({
-        label: `${size} nodes: JS heap (informational)`,
-        actual: `${o.heap.toFixed(1)} MB`,
-        baseline: `${b.heap.toFixed(1)} MB`,
-        ratio: `×${(o.heap / b.heap).toFixed(2)}`,
-        budget: "reported",
-        pass: true,
-      });
+      rows.push(sizeRow(size, sizeRuns, samples.ours, samples.base));
+      checks.push(...sizeChecks(size, medians(samples.ours), medians(samples.base)));
     }
     table(rows);
-    const cap = await openingAtTheCap(editorSrv.url);
-    checks.push({
-      label: `${CAP_NODES} nodes (the loader's cap): drop → first render, longest task`,
-      actual: `${cap.renderMs.toFixed(0)} ms, longest task ${cap.longestMs.toFixed(0)} ms (${cap.over100} over 100 ms)`,
-      budget: "reported",
-      pass: true,
-    });
-    const kept = await cullingKeepsState(editorSrv.url);
-    checks.push({
-      label: "culled node keeps its widget value",
-      actual: kept.detail,
-      budget: "same value after scrolling back",
-      pass: kept.pass,
-    });
+    checks.push(...(await editorExtras(editorSrv.url)));
   } finally {
     await editorSrv.close();
     await baseSrv.close();

@@ -189,6 +189,162 @@ function directServer(standin: Standin): Promise<{ url: string; server: Server }
   );
 }
 
+type Median = { rps: number; cpuUs: number; p50: number; p99: number };
+
+/** Submits one job through the proxy that never ends, and returns the status URL every poll asks for. */
+async function pollTarget(proxyUrl: string): Promise<string> {
+  const sub = await fetch(proxyUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-fal-target-url": "https://queue.fal.run/fal-ai/lora" },
+    body: JSON.stringify({ model_name: "stabilityai/stable-diffusion-xl-base-1.0", prompt: "bench" }),
+  });
+  const { request_id: id } = (await sub.json()) as { request_id: string };
+  if (!id) throw new Error(`submit through the proxy failed: ${sub.status}`);
+  const target = `https://queue.fal.run/fal-ai/lora/requests/${id}/status`;
+  const probe = await fetch(proxyUrl, { headers: { "x-fal-target-url": target } });
+  if (probe.status !== 202 && probe.status !== 200)
+    throw new Error(`status poll through the proxy answered ${probe.status}`);
+  return target;
+}
+
+/** Unloaded latency, one connection, alternating direct and proxy so drift hits both alike. */
+async function unloadedLatency(urls: { direct: string; proxy: string }, target: string, n: number) {
+  const sd = [await sequential(urls.direct, target, n)];
+  const sp = [await sequential(urls.proxy, target, n)];
+  sd.push(await sequential(urls.direct, target, n));
+  sp.push(await sequential(urls.proxy, target, n));
+  return {
+    direct: { p50: median(sd.map((x) => x.p50)), p99: median(sd.map((x) => x.p99)) },
+    proxy: { p50: median(sp.map((x) => x.p50)), p99: median(sp.map((x) => x.p99)) },
+  };
+}
+
+/** Throughput: short runs alternating direct and proxy (ABBA), paired run by run. */
+async function pairedThroughput(
+  urls: { direct: string; proxy: string },
+  target: string,
+  seconds: number,
+  rounds: number,
+) {
+  const runs = await alternate([urls.direct, urls.proxy], target, seconds, rounds);
+  const pairs: Array<{ d: Load; p: Load }> = [];
+  for (let i = 0; i < rounds; i++) {
+    const [x, y] = runs.slice(2 * i, 2 * i + 2);
+    pairs.push(x.url === 0 ? { d: x.load, p: y.load } : { d: y.load, p: x.load });
+  }
+  const of = (side: (x: { d: Load; p: Load }) => Load): Median => ({
+    rps: median(pairs.map((x) => side(x).rps)),
+    cpuUs: median(pairs.map((x) => side(x).cpuUs)),
+    p50: median(pairs.map((x) => side(x).p50)),
+    p99: median(pairs.map((x) => side(x).p99)),
+  });
+  return {
+    pairs,
+    ratio: median(pairs.map((x) => x.p.rps / x.d.rps)),
+    d: of((x) => x.d),
+    pm: { ...of((x) => x.p), errors: pairs.reduce((n, x) => n + x.p.errors, 0) },
+  };
+}
+
+/** The long proxy run, with our heap sampled after a GC every 5 s; growth is after warm-up (the first sample). */
+async function longRunHeap(proxyUrl: string, target: string, seconds: number) {
+  gc();
+  const heap: number[] = [process.memoryUsage().heapUsed];
+  const sampler = setInterval(() => {
+    gc();
+    heap.push(process.memoryUsage().heapUsed);
+  }, 5000);
+  const p = await autocannon(proxyUrl, target, seconds);
+  clearInterval(sampler);
+  gc();
+  heap.push(process.memoryUsage().heapUsed);
+  const mb = heap.map((h) => h / 2 ** 20);
+  return { p, mb, growth: mb[mb.length - 1] - mb[1 < mb.length ? 1 : 0] };
+}
+
+type Throughput = Awaited<ReturnType<typeof pairedThroughput>>;
+type Seq = Awaited<ReturnType<typeof unloadedLatency>>;
+type LongRun = Awaited<ReturnType<typeof longRunHeap>>;
+
+function printRuns(t: Throughput, seconds: number, long: LongRun, longSeconds: number): void {
+  const f0 = (x: number) => x.toFixed(0);
+  const { pairs } = t;
+  console.log(
+    `${pairs.length} × ${seconds} s pairs, req/s direct / proxy (ratio): ${pairs.map((x) => `${f0(x.d.rps)} / ${f0(x.p.rps)} (×${(x.p.rps / x.d.rps).toFixed(2)})`).join(", ")}`,
+  );
+  console.log(
+    `server CPU per request (µs) direct / proxy: ${pairs.map((x) => `${f0(x.d.cpuUs)} / ${f0(x.p.cpuUs)}`).join(", ")}`,
+  );
+  const { p, mb } = long;
+  console.log(
+    `long proxy run: ${f0(p.rps)} req/s over ${longSeconds} s, errors ${p.errors}, non-2xx ${p.non2xx} (polls answer 202 while in progress)`,
+  );
+  console.log(`server heap after GC every 5 s (MB): ${mb.map((x) => x.toFixed(1)).join(" ")}`);
+}
+
+function proxyChecks(t: Throughput, seq: Seq, long: LongRun, longSeconds: number): BudgetCheck[] {
+  const { d, pm, ratio } = t;
+  const { p, mb, growth } = long;
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  const added = (x: number) => `${x < 0 ? "-" : "+"}${ms(Math.abs(x))}`;
+  return [
+    {
+      label: `throughput (${CONNECTIONS} connections, median of ${t.pairs.length} pairs)`,
+      actual: `${pm.rps.toFixed(0)} req/s`,
+      baseline: `${d.rps.toFixed(0)} req/s direct`,
+      ratio: `×${ratio.toFixed(2)}`,
+      budget: "≥ ×0.8",
+      pass: ratio >= 0.8 && pm.errors === 0,
+    },
+    {
+      label: "server CPU per request under load",
+      actual: `${pm.cpuUs.toFixed(0)} µs`,
+      baseline: `${d.cpuUs.toFixed(0)} µs direct`,
+      ratio: `×${(pm.cpuUs / d.cpuUs).toFixed(2)}`,
+      budget: "reported",
+      pass: true,
+    },
+    {
+      label: "latency p50, one connection, µs clock",
+      actual: ms(seq.proxy.p50),
+      baseline: ms(seq.direct.p50),
+      ratio: added(seq.proxy.p50 - seq.direct.p50),
+      budget: "≤ +1 ms",
+      pass: seq.proxy.p50 - seq.direct.p50 <= 1,
+    },
+    {
+      label: "latency p99, one connection",
+      actual: ms(seq.proxy.p99),
+      baseline: ms(seq.direct.p99),
+      ratio: added(seq.proxy.p99 - seq.direct.p99),
+      budget: "reported",
+      pass: true,
+    },
+    {
+      label: `latency p50 under load (autocannon, whole ms)`,
+      actual: ms(pm.p50),
+      baseline: ms(d.p50),
+      ratio: added(pm.p50 - d.p50),
+      budget: "≤ +1 ms",
+      pass: pm.p50 - d.p50 <= 1,
+    },
+    {
+      label: "latency p99 under load",
+      actual: ms(pm.p99),
+      baseline: ms(d.p99),
+      ratio: `×${(pm.p99 / d.p99).toFixed(2)}`,
+      budget: "reported",
+      pass: true,
+    },
+    {
+      label: `server heap over ${longSeconds} s of load`,
+      actual: `${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB (${mb[0].toFixed(1)} → ${mb[mb.length - 1].toFixed(1)})`,
+      budget: `≤ +${FLAT_MB} MB after warm-up`,
+      pass: growth <= FLAT_MB && p.errors === 0,
+    },
+  ];
+}
+
 export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
   // A generation that never ends within the bench: every poll sees IN_PROGRESS with its logs.
   // The rate limiter stays on, as in production, with a budget this one client cannot exhaust:
@@ -203,136 +359,16 @@ export async function proxySection(opts: BenchOptions): Promise<BudgetCheck[]> {
   const base = await app.listen(0, "127.0.0.1");
   const proxyUrl = `${base}/api/fal/proxy`;
   const direct = await directServer(app.standin!);
+  const urls = { direct: direct.url, proxy: proxyUrl };
   try {
-    const sub = await fetch(proxyUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-fal-target-url": "https://queue.fal.run/fal-ai/lora" },
-      body: JSON.stringify({ model_name: "stabilityai/stable-diffusion-xl-base-1.0", prompt: "bench" }),
-    });
-    const { request_id: id } = (await sub.json()) as { request_id: string };
-    if (!id) throw new Error(`submit through the proxy failed: ${sub.status}`);
-    const target = `https://queue.fal.run/fal-ai/lora/requests/${id}/status`;
-    const probe = await fetch(proxyUrl, { headers: { "x-fal-target-url": target } });
-    if (probe.status !== 202 && probe.status !== 200)
-      throw new Error(`status poll through the proxy answered ${probe.status}`);
-
+    const target = await pollTarget(proxyUrl);
     const short = opts.quick ? 1 : 2;
     const long = opts.quick ? 10 : 60;
-    // Unloaded latency first, alternating so drift hits both alike.
-    const seqN = opts.quick ? 1000 : 3000;
-    const sd = [await sequential(direct.url, target, seqN)];
-    const sp = [await sequential(proxyUrl, target, seqN)];
-    sd.push(await sequential(direct.url, target, seqN));
-    sp.push(await sequential(proxyUrl, target, seqN));
-    const seq = {
-      direct: { p50: median(sd.map((x) => x.p50)), p99: median(sd.map((x) => x.p99)) },
-      proxy: { p50: median(sp.map((x) => x.p50)), p99: median(sp.map((x) => x.p99)) },
-    };
-    // Throughput: short runs alternating direct and proxy (ABBA), paired run by run.
-    const rounds = opts.quick ? 8 : 20;
-    const runs = await alternate([direct.url, proxyUrl], target, short, rounds);
-    const pairs: Array<{ d: Load; p: Load }> = [];
-    for (let i = 0; i < rounds; i++) {
-      const [x, y] = runs.slice(2 * i, 2 * i + 2);
-      pairs.push(x.url === 0 ? { d: x.load, p: y.load } : { d: y.load, p: x.load });
-    }
-    const ratio = median(pairs.map((x) => x.p.rps / x.d.rps));
-    const d = {
-      rps: median(pairs.map((x) => x.d.rps)),
-      cpuUs: median(pairs.map((x) => x.d.cpuUs)),
-      p50: median(pairs.map((x) => x.d.p50)),
-      p99: median(pairs.map((x) => x.d.p99)),
-    };
-    const pm = {
-      rps: median(pairs.map((x) => x.p.rps)),
-      cpuUs: median(pairs.map((x) => x.p.cpuUs)),
-      p50: median(pairs.map((x) => x.p.p50)),
-      p99: median(pairs.map((x) => x.p.p99)),
-      errors: pairs.reduce((n, x) => n + x.p.errors, 0),
-    };
-    // The long proxy run, with our heap sampled after a GC every 5 s.
-    gc();
-    const heap: number[] = [process.memoryUsage().heapUsed];
-    const sampler = setInterval(() => {
-      gc();
-      heap.push(process.memoryUsage().heapUsed);
-    }, 5000);
-    const p = await autocannon(proxyUrl, target, long);
-    clearInterval(sampler);
-    gc();
-    heap.push(process.memoryUsage().heapUsed);
-    const mb = heap.map((h) => h / 2 ** 20);
-    // Flat: after warm-up (first sample), the heap does not keep growing.
-    const growth = mb[mb.length - 1] - mb[1 < mb.length ? 1 : 0];
-    const f0 = (x: number) => x.toFixed(0);
-    console.log(
-      `${rounds} × ${short} s pairs, req/s direct / proxy (ratio): ${pairs.map((x) => `${f0(x.d.rps)} / ${f0(x.p.rps)} (×${(x.p.rps / x.d.rps).toFixed(2)})`).join(", ")}`,
-    );
-    console.log(
-      `server CPU per request (µs) direct / proxy: ${pairs.map((x) => `${f0(x.d.cpuUs)} / ${f0(x.p.cpuUs)}`).join(", ")}`,
-    );
-    console.log(
-      `long proxy run: ${f0(p.rps)} req/s over ${long} s, errors ${p.errors}, non-2xx ${p.non2xx} (polls answer 202 while in progress)`,
-    );
-    console.log(`server heap after GC every 5 s (MB): ${mb.map((x) => x.toFixed(1)).join(" ")}`);
-    const ms = (x: number) => `${x.toFixed(2)} ms`;
-    const added = (x: number) => `${x < 0 ? "-" : "+"}${ms(Math.abs(x))}`;
-    return [
-      {
-        label: `throughput (${CONNECTIONS} connections, median of ${rounds} pairs)`,
-        actual: `${pm.rps.toFixed(0)} req/s`,
-        baseline: `${d.rps.toFixed(0)} req/s direct`,
-        ratio: `×${ratio.toFixed(2)}`,
-        budget: "≥ ×0.8",
-        pass: ratio >= 0.8 && pm.errors === 0,
-      },
-      {
-        label: "server CPU per request under load",
-        actual: `${pm.cpuUs.toFixed(0)} µs`,
-        baseline: `${d.cpuUs.toFixed(0)} µs direct`,
-        ratio: `×${(pm.cpuUs / d.cpuUs).toFixed(2)}`,
-        budget: "reported",
-        pass: true,
-      },
-      {
-        label: "latency p50, one connection, µs clock",
-        actual: ms(seq.proxy.p50),
-        baseline: ms(seq.direct.p50),
-        ratio: added(seq.proxy.p50 - seq.direct.p50),
-        budget: "≤ +1 ms",
-        pass: seq.proxy.p50 - seq.direct.p50 <= 1,
-      },
-      {
-        label: "latency p99, one connection",
-        actual: ms(seq.proxy.p99),
-        baseline: ms(seq.direct.p99),
-        ratio: added(seq.proxy.p99 - seq.direct.p99),
-        budget: "reported",
-        pass: true,
-      },
-      {
-        label: `latency p50 under load (autocannon, whole ms)`,
-        actual: ms(pm.p50),
-        baseline: ms(d.p50),
-        ratio: added(pm.p50 - d.p50),
-        budget: "≤ +1 ms",
-        pass: pm.p50 - d.p50 <= 1,
-      },
-      {
-        label: "latency p99 under load",
-        actual: ms(pm.p99),
-        baseline: ms(d.p99),
-        ratio: `×${(pm.p99 / d.p99).toFixed(2)}`,
-        budget: "reported",
-        pass: true,
-      },
-      {
-        label: `server heap over ${long} s of load`,
-        actual: `${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB (${mb[0].toFixed(1)} → ${mb[mb.length - 1].toFixed(1)})`,
-        budget: `≤ +${FLAT_MB} MB after warm-up`,
-        pass: growth <= FLAT_MB && p.errors === 0,
-      },
-    ];
+    const seq = await unloadedLatency(urls, target, opts.quick ? 1000 : 3000);
+    const throughput = await pairedThroughput(urls, target, short, opts.quick ? 8 : 20);
+    const longRun = await longRunHeap(proxyUrl, target, long);
+    printRuns(throughput, short, longRun, long);
+    return proxyChecks(throughput, seq, longRun, long);
   } finally {
     direct.server.close();
     direct.server.closeAllConnections();

@@ -190,14 +190,9 @@ function call(proxy: string, agent: Agent, method: string, target: string, clien
   });
 }
 
-export async function runLoad01(o: Load01Options): Promise<Load01Report> {
-  const log = o.log ?? (() => {});
-  const fal = await startFakeFal(o);
-  const proxy = await startProxy(fal.url);
-  const deadline = Date.now() + o.seconds * 1000;
-  const added: number[] = [];
-  const direct: number[] = [];
-  const r = {
+/** What the run counts, beside the latencies. */
+function newTally() {
+  return {
     requests: 0,
     upstream503: 0,
     proxy5xx: [] as Load01Report["proxy5xx"],
@@ -206,98 +201,134 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
     abusive: { requests: 0, limited: 0, limitedWithoutRetryAfter: 0 },
     canaryInResponses: 0,
   };
-  // Connection set-up and JIT warm-up are not the steady state the budget is about.
-  const measureFrom = Date.now() + o.seconds * 1000 * o.warmupShare;
-  const record = (a: Answer, abusive: boolean) => {
-    r.requests += 1;
-    if (a.body.includes(CANARY) || JSON.stringify(a.headers).includes(CANARY)) r.canaryInResponses += 1;
-    const fromFal = a.headers["x-fake-fal"] === "1";
-    if (fromFal) {
-      if (!abusive && Date.now() >= measureFrom) added.push(a.ms - Number(a.headers["x-upstream-ms"]));
-      if (a.status === 503) r.upstream503 += 1;
-    } else if (a.status >= 500) r.proxy5xx.push({ status: a.status, body: a.body.slice(0, 200) });
-    if (abusive) {
-      r.abusive.requests += 1;
-      if (a.status === 429) {
-        r.abusive.limited += 1;
-        if (!(Number(a.headers["retry-after"]) >= 1)) r.abusive.limitedWithoutRetryAfter += 1;
-      }
-    } else if (a.status === 429) r.normal429 += 1;
-  };
-  const safely = async (abusive: boolean, f: () => Promise<Answer>): Promise<Answer | null> => {
+}
+type Tally = ReturnType<typeof newTally>;
+
+/** The run's clock and what its clients add to. */
+interface LoadRun {
+  deadline: number;
+  /** Connection set-up and JIT warm-up are not the steady state the budget is about. */
+  measureFrom: number;
+  pollMs: number;
+  tally: Tally;
+  /** Latency the proxy added to each answer from the fake fal, after warm-up (not the abusive tab's). */
+  added: number[];
+  /** The same for control clients calling the fake fal directly. */
+  direct: number[];
+}
+
+/** Counts one answer through the proxy. */
+function record(run: LoadRun, a: Answer, abusive: boolean): void {
+  const r = run.tally;
+  r.requests += 1;
+  if (a.body.includes(CANARY) || JSON.stringify(a.headers).includes(CANARY)) r.canaryInResponses += 1;
+  const fromFal = a.headers["x-fake-fal"] === "1";
+  if (fromFal) {
+    if (!abusive && Date.now() >= run.measureFrom) run.added.push(a.ms - Number(a.headers["x-upstream-ms"]));
+    if (a.status === 503) r.upstream503 += 1;
+  } else if (a.status >= 500) r.proxy5xx.push({ status: a.status, body: a.body.slice(0, 200) });
+  if (abusive) {
+    r.abusive.requests += 1;
+    if (a.status === 429) {
+      r.abusive.limited += 1;
+      if (!(Number(a.headers["retry-after"]) >= 1)) r.abusive.limitedWithoutRetryAfter += 1;
+    }
+  } else if (a.status === 429) r.normal429 += 1;
+}
+
+/** One call through the proxy, counted; a transport error before the deadline is one too. */
+async function safely(run: LoadRun, abusive: boolean, f: () => Promise<Answer>): Promise<Answer | null> {
+  try {
+    const a = await f();
+    record(run, a, abusive);
+    return a;
+  } catch (e) {
+    if (Date.now() < run.deadline) run.tally.transportErrors.push((e as Error).message);
+    return null;
+  }
+}
+
+/** A user's tab: submits one job (then one a minute) and polls it, the result every tenth poll. */
+async function user(run: LoadRun, proxyUrl: string, i: number): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+  const client = `198.18.${Math.floor(i / 250)}.${1 + (i % 250)}`;
+  // Users arrive over the first 2 s, as tabs do, not in one synchronized burst.
+  await sleep(Math.random() * 2000);
+  let id = "";
+  let lastSubmit = 0;
+  let polls = 0;
+  while (Date.now() < run.deadline) {
+    if (!id || Date.now() - lastSubmit > 60_000) {
+      lastSubmit = Date.now();
+      const a = await safely(run, false, () => call(proxyUrl, agent, "POST", QUEUE, client));
+      if (a?.status === 200) id = (JSON.parse(a.body) as { request_id: string }).request_id;
+    } else {
+      polls += 1;
+      const target = polls % 10 === 0 ? `${QUEUE}/requests/${id}` : `${QUEUE}/requests/${id}/status?logs=0`;
+      await safely(run, false, () => call(proxyUrl, agent, "GET", target, client));
+    }
+    await sleep(run.pollMs);
+  }
+  agent.destroy();
+}
+
+/**
+ * A control client polls the fake fal directly: its overhead is the load generator's and the
+ * machine's, which the proxy's figure is corrected by (a busy CI box delays both alike).
+ */
+async function control(run: LoadRun, falUrl: string, i: number): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+  await sleep(Math.random() * 2000);
+  while (Date.now() < run.deadline) {
     try {
-      const a = await f();
-      record(a, abusive);
-      return a;
+      const a = await new Promise<Answer>((resolve, reject) => {
+        const t0 = performance.now();
+        const url = `${falUrl}/queue.fal.run/fal-ai/lora/requests/control-${i}/status`;
+        const req = request(url, { agent }, (res) =>
+          readAnswer(res).then((a) => resolve({ ...a, ms: performance.now() - t0 }), reject),
+        );
+        req.on("error", reject);
+        req.end();
+      });
+      if (Date.now() >= run.measureFrom) run.direct.push(a.ms - Number(a.headers["x-upstream-ms"]));
     } catch (e) {
-      if (Date.now() < deadline) r.transportErrors.push((e as Error).message);
-      return null;
+      if (Date.now() < run.deadline) run.tally.transportErrors.push(`control: ${(e as Error).message}`);
+    }
+    await sleep(run.pollMs);
+  }
+  agent.destroy();
+}
+
+/** The abusive tab: two submit loops and two poll loops that never wait for anything but an answer. */
+async function abuser(run: LoadRun, proxyUrl: string): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  const loop = async (method: string, target: string) => {
+    while (Date.now() < run.deadline) {
+      const a = await safely(run, true, () => call(proxyUrl, agent, method, target, "198.19.0.1"));
+      // Without this, a refused request answers in well under a millisecond and the loop would
+      // only measure how fast Node can say 429.
+      if (!a || a.status === 429) await sleep(20);
     }
   };
+  const poll = `${QUEUE}/requests/00000000-0000-4000-8000-000000000000/status`;
+  await Promise.all([loop("POST", QUEUE), loop("POST", QUEUE), loop("GET", poll), loop("GET", poll)]);
+  agent.destroy();
+}
 
-  const user = async (i: number) => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
-    const client = `198.18.${Math.floor(i / 250)}.${1 + (i % 250)}`;
-    // Users arrive over the first 2 s, as tabs do, not in one synchronized burst.
-    await sleep(Math.random() * 2000);
-    let id = "";
-    let lastSubmit = 0;
-    let polls = 0;
-    while (Date.now() < deadline) {
-      if (!id || Date.now() - lastSubmit > 60_000) {
-        lastSubmit = Date.now();
-        const a = await safely(false, () => call(proxy.url, agent, "POST", QUEUE, client));
-        if (a?.status === 200) id = (JSON.parse(a.body) as { request_id: string }).request_id;
-      } else {
-        polls += 1;
-        const target = polls % 10 === 0 ? `${QUEUE}/requests/${id}` : `${QUEUE}/requests/${id}/status?logs=0`;
-        await safely(false, () => call(proxy.url, agent, "GET", target, client));
-      }
-      await sleep(o.pollMs);
-    }
-    agent.destroy();
+export async function runLoad01(o: Load01Options): Promise<Load01Report> {
+  const log = o.log ?? (() => {});
+  const fal = await startFakeFal(o);
+  const proxy = await startProxy(fal.url);
+  const deadline = Date.now() + o.seconds * 1000;
+  const run: LoadRun = {
+    deadline,
+    measureFrom: Date.now() + o.seconds * 1000 * o.warmupShare,
+    pollMs: o.pollMs,
+    tally: newTally(),
+    added: [],
+    direct: [],
   };
-
-  // Control clients poll the fake fal directly: their overhead is the load generator's and the
-  // machine's, which the proxy's figure is corrected by (a busy CI box delays both alike).
-  const control = async (i: number) => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
-    await sleep(Math.random() * 2000);
-    while (Date.now() < deadline) {
-      try {
-        const a = await new Promise<Answer>((resolve, reject) => {
-          const t0 = performance.now();
-          const url = `${fal.url}/queue.fal.run/fal-ai/lora/requests/control-${i}/status`;
-          const req = request(url, { agent }, (res) =>
-            readAnswer(res).then((a) => resolve({ ...a, ms: performance.now() - t0 }), reject),
-          );
-          req.on("error", reject);
-          req.end();
-        });
-        if (Date.now() >= measureFrom) direct.push(a.ms - Number(a.headers["x-upstream-ms"]));
-      } catch (e) {
-        if (Date.now() < deadline) r.transportErrors.push(`control: ${(e as Error).message}`);
-      }
-      await sleep(o.pollMs);
-    }
-    agent.destroy();
-  };
-
-  // The abusive tab: two submit loops and two poll loops that never wait for anything but an answer.
-  const abuser = async () => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-    const loop = async (method: string, target: string) => {
-      while (Date.now() < deadline) {
-        const a = await safely(true, () => call(proxy.url, agent, method, target, "198.19.0.1"));
-        // Without this, a refused request answers in well under a millisecond and the loop would
-        // only measure how fast Node can say 429.
-        if (!a || a.status === 429) await sleep(20);
-      }
-    };
-    const poll = `${QUEUE}/requests/00000000-0000-4000-8000-000000000000/status`;
-    await Promise.all([loop("POST", QUEUE), loop("POST", QUEUE), loop("GET", poll), loop("GET", poll)]);
-    agent.destroy();
-  };
+  const { tally: r, added, direct } = run;
 
   let start!: NodeJS.MemoryUsage;
   const warm = (async () => {
@@ -312,9 +343,9 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
     60_000,
   );
   await Promise.all([
-    ...Array.from({ length: o.clients }, (_, i) => user(i)),
-    ...Array.from({ length: CONTROL_CLIENTS }, (_, i) => control(i)),
-    abuser(),
+    ...Array.from({ length: o.clients }, (_, i) => user(run, proxy.url, i)),
+    ...Array.from({ length: CONTROL_CLIENTS }, (_, i) => control(run, fal.url, i)),
+    abuser(run, proxy.url),
     warm,
   ]);
   clearInterval(progress);
