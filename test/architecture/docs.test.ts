@@ -28,7 +28,8 @@ const THIS_FILE = "test/architecture/docs.test.ts";
 const CODE_FILES = [
   ...["src", "nodes", "test", "scripts"].flatMap((d) => filesUnder(d, (n) => CODE.test(n))),
   ...readdirSync(ROOT).filter((n) => CODE.test(n) || n.startsWith("tsconfig")),
-  ".ci/run",
+  // CI's own scripts and configs (the lint config, the commit-subject check), and its run script.
+  ...filesUnder(".ci", (n) => CODE.test(n) || n === "run"),
 ].filter((f) => f !== THIS_FILE && existsSync(join(ROOT, f)));
 const MARKDOWN = [
   ...readdirSync(ROOT).filter((n) => n.endsWith(".md")),
@@ -119,6 +120,10 @@ const lineOf = (text: string, index: number) => text.slice(0, index).split("\n")
 
 describe("docs belong in the repository", () => {
   it("no code cites notes, issues or sections outside the repository", () => {
+    // Every place code lives is read: the sources, the tests, the root configs and CI's scripts.
+    expect(CODE_FILES).toEqual(
+      expect.arrayContaining(["src/server/main.ts", "vite.config.ts", ".ci/run", ".ci/eslint.config.js"]),
+    );
     const found = CODE_FILES.flatMap((f) => citationsIn(f, readFileSync(join(ROOT, f), "utf8")));
     expect(found).toEqual([]);
   });
