@@ -16,13 +16,10 @@ const ALLOWED: Record<string, string> = {
   "src/editor/fields/relevance.ts:wiredInputs": "memo of a pure function, keyed by an immutable edge array",
   "src/editor/fields/relevance.ts:rulesOf": "memo of a pure function, keyed by a (frozen) node definition",
   "src/editor/teach/NodeStripsView.tsx:ancestorsCache": "memo of a pure function, keyed by an immutable edge array",
-  "src/editor/run/useRunDiagnostics.ts:cache": "memo of a pure function, keyed by immutable run lists and results",
   "src/editor/panels/search.ts:indexCache": "memo of a pure function, keyed by a (frozen) node definition",
   "src/editor/store/diagnostics.ts:byScope":
     "memo of a pure function, keyed by an immutable compile result or run list",
   "src/editor/store/scope.ts:views": "memo of a pure function, keyed by an immutable definition",
-  "src/editor/flow/MiniMap.tsx:standIns": "memo of a pure function, keyed by an immutable far layout",
-  "src/editor/flow/MiniMap.tsx:stand": "memo: the colour of a stand-in node standIns made, keyed by that node",
   "src/editor/load/loadOffThread.ts:readAhead":
     "memo of a pure function (reading and checking a file), keyed by an immutable Blob, taken once",
   "src/editor/persistence/snapshot.ts:texts": "memo of a pure function (JSON text), keyed by an immutable document",

@@ -156,7 +156,8 @@ function drawMinimap(
   const layer: MinimapLayer = createMinimapLayer();
   let needSync = true;
   let raf = 0;
-  const colorOf = (n: Node) => stand.get(n) ?? o.nodeColor(n);
+  const standIns = createStandIns();
+  const colorOf = (n: Node) => standIns.colorOf(n) ?? o.nodeColor(n);
 
   const frame = () => {
     raf = 0;
@@ -164,7 +165,7 @@ function drawMinimap(
     if (needSync) {
       needSync = false;
       const g = layout.get();
-      if (g) layer.sync(allNodes(g, s.nodeLookup), colorOf);
+      if (g) layer.sync(standIns.allNodes(g, s.nodeLookup), colorOf);
       else layer.sync(s.nodeLookup.values(), o.nodeColor);
       const frames = groups.get();
       layer.syncFrames(frames);
@@ -220,32 +221,34 @@ function drawMinimap(
   };
 }
 
-/** The colour of each stand-in's user node (allNodes): a stand-in has no node type to look up. */
-const stand = new WeakMap<Node, string>();
-const standIns = new WeakMap<FarGeometry, InternalNode[]>();
-
 /**
- * Every node of a big graph: xyflow's own where it holds the node (it may be moving), else a
- * stand-in built from the layout, kept per layout so an unchanged node costs the layer one
- * comparison.
+ * Every node of a big graph, for one drawn minimap: xyflow's own where it holds the node (it may
+ * be moving), else a stand-in built from the layout, kept per layout so an unchanged node costs
+ * the layer one comparison. The stand-ins live as long as the minimap that drew them.
  */
-function* allNodes(g: FarGeometry, held: ReadonlyMap<string, InternalNode>): Iterable<InternalNode> {
-  let made = standIns.get(g);
-  if (!made) standIns.set(g, (made = []));
-  for (let i = 0; i < g.ids.length; i++) {
-    const own = held.get(g.ids[i]);
-    if (own) {
-      yield own;
-      continue;
+function createStandIns() {
+  /** The colour of each stand-in's user node: a stand-in has no node type to look up. */
+  const colors = new WeakMap<Node, string>();
+  const made = new WeakMap<FarGeometry, InternalNode[]>();
+  function* allNodes(g: FarGeometry, held: ReadonlyMap<string, InternalNode>): Iterable<InternalNode> {
+    let mine = made.get(g);
+    if (!mine) made.set(g, (mine = []));
+    for (let i = 0; i < g.ids.length; i++) {
+      const own = held.get(g.ids[i]);
+      if (own) {
+        yield own;
+        continue;
+      }
+      if (!mine[i]) {
+        const o = i * 4;
+        const position = { x: g.rects[o], y: g.rects[o + 1] };
+        const measured = { width: g.rects[o + 2], height: g.rects[o + 3] };
+        const userNode: Node = { id: g.ids[i], position, data: {} };
+        colors.set(userNode, g.colors[i]);
+        mine[i] = { ...userNode, measured, internals: { positionAbsolute: position, z: 0, userNode } } as InternalNode;
+      }
+      yield mine[i];
     }
-    if (!made[i]) {
-      const o = i * 4;
-      const position = { x: g.rects[o], y: g.rects[o + 1] };
-      const measured = { width: g.rects[o + 2], height: g.rects[o + 3] };
-      const userNode: Node = { id: g.ids[i], position, data: {} };
-      stand.set(userNode, g.colors[i]);
-      made[i] = { ...userNode, measured, internals: { positionAbsolute: position, z: 0, userNode } } as InternalNode;
-    }
-    yield made[i];
   }
+  return { allNodes, colorOf: (n: Node) => colors.get(n) };
 }

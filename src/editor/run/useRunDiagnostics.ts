@@ -14,14 +14,18 @@ import { diagnosticsInScope } from "../store/diagnostics";
 import type { Scope } from "../store/scope";
 
 const EMPTY: readonly Diagnostic[] = Object.freeze([]);
-const cache = new WeakMap<
-  readonly RunRecord[],
-  WeakMap<CompileResult, { all: Diagnostic[]; byNode: Map<string, Diagnostic[]> }>
->();
-/** Last array handed out per key (a node, or "all"), per editor. */
-const stablePart = definePart("runDiagnostics", () => new Map<string, readonly Diagnostic[]>());
+type Computed = { all: Diagnostic[]; byNode: Map<string, Diagnostic[]> };
+/**
+ * Per editor: the run diagnostics computed for a run list and a compile result (both immutable),
+ * and the last array handed out per key (a node, or "all").
+ */
+const diagnosticsPart = definePart("runDiagnostics", () => ({
+  computed: new WeakMap<readonly RunRecord[], WeakMap<CompileResult, Computed>>(),
+  stable: new Map<string, readonly Diagnostic[]>(),
+}));
 
-function compute(runs: readonly RunRecord[], result: CompileResult) {
+function compute(editor: Editor, runs: readonly RunRecord[], result: CompileResult): Computed {
+  const cache = editor.part(diagnosticsPart).computed;
   let inner = cache.get(runs);
   if (!inner) cache.set(runs, (inner = new WeakMap()));
   let hit = inner.get(result);
@@ -44,14 +48,10 @@ function compute(runs: readonly RunRecord[], result: CompileResult) {
 const same = (a: readonly Diagnostic[], b: readonly Diagnostic[]) =>
   a.length === b.length && a.every((d, i) => d.message === b[i].message && d.field === b[i].field);
 
-function select(
-  editor: Editor,
-  key: string,
-  pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[],
-): readonly Diagnostic[] {
+function select(editor: Editor, key: string, pick: (h: Computed) => readonly Diagnostic[]): readonly Diagnostic[] {
   const runs = runtimeOf(editor).controller.getState().runs;
-  const fresh = pick(compute(runs, editor.engine.compiledSoon(editor.store.getState().document)));
-  const stable = editor.part(stablePart);
+  const fresh = pick(compute(editor, runs, editor.engine.compiledSoon(editor.store.getState().document)));
+  const stable = editor.part(diagnosticsPart).stable;
   const prev = stable.get(key);
   if (prev && same(prev, fresh)) return prev;
   const value = fresh.length ? fresh : EMPTY;
@@ -60,17 +60,14 @@ function select(
 }
 
 /** Either store changing re-selects; both hooks return the same stable array. */
-function useSelected(
-  key: string,
-  pick: (h: ReturnType<typeof compute>) => readonly Diagnostic[],
-): readonly Diagnostic[] {
+function useSelected(key: string, pick: (h: Computed) => readonly Diagnostic[]): readonly Diagnostic[] {
   const editor = useEditorInstance();
   useEditor(() => select(editor, key, pick));
   return useRunState(() => select(editor, key, pick));
 }
 
 /** The run diagnostics by node of the scope's view (inside a component: its inner nodes). */
-function byNodeIn(h: ReturnType<typeof compute>, scope: Scope): Map<string, Diagnostic[]> {
+function byNodeIn(h: Computed, scope: Scope): Map<string, Diagnostic[]> {
   return scope.length ? diagnosticsInScope(h, h.all, scope) : h.byNode;
 }
 
