@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from "react";
 import { useNodesInitialized, useReactFlow, type Viewport } from "@xyflow/react";
+import { getNodeDimensions } from "@xyflow/system";
 import { useEditor, useEditorInstance, useUiApi } from "../store/react";
 import { canvasViewOf, type CanvasView } from "./view";
 import { geometryBounds } from "./farGeometry";
@@ -184,7 +185,8 @@ function nodeBox(view: CanvasView, flow: ReturnType<typeof useReactFlow<GraphFlo
   const n = flow.getInternalNode(id);
   if (n) {
     const { x, y } = n.internals.positionAbsolute;
-    return { x, y, width: n.measured.width ?? 260, height: n.measured.height ?? 160 };
+    // Measured, else the estimate the node was derived with (its initial size).
+    return { x, y, ...getNodeDimensions(n) };
   }
   const g = view.layout.get();
   return g ? geometryBounds(g, [id]) : null;

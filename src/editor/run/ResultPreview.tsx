@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, useState } from "react";
+import { NODE_GEOMETRY } from "../../graph";
 import { useCornerDrag } from "../kit/useCornerDrag";
 import { definePart } from "../store/editor";
 import { usePart } from "../store/react";
@@ -15,7 +16,7 @@ interface Size {
 const DEFAULT_SIZE: Size = { width: 244, height: 244 };
 /** The node's width is the preview's plus the strip's padding, and never less than a node's own. */
 const NODE_PAD = 26;
-const NODE_MIN = 268;
+const NODE_MIN = NODE_GEOMETRY.width;
 const MIN = 120;
 const MAX = 900;
 
