@@ -78,6 +78,52 @@ function uncoveredWire(page: Page, ids: readonly string[]) {
   }, ids);
 }
 
+/** The viewport's zoom. */
+const viewZoom = (page: Page) =>
+  page.evaluate(() => {
+    const t = document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
+    return Number(/scale\(([-\d.e]+)\)/.exec(t)?.[1]);
+  });
+
+/**
+ * A point where the layer draws a wire and nothing but the bare pane is under the pointer; with
+ * `roomy`, of those the one with the most bare pane round it (a finger's touch is taken by a port
+ * or a wire of xyflow's a few px off).
+ */
+async function pointOnLayerWire(page: Page, roomy = false) {
+  const layer = page.getByTestId("wire-layer");
+  await expect.poll(() => layer.evaluate((el) => getComputedStyle(el).display)).toBe("block");
+  const at = await layer.evaluate((el: HTMLCanvasElement, roomy) => {
+    const r = el.getBoundingClientRect();
+    const px = el.getContext("2d")!.getImageData(0, 0, el.width, el.height).data;
+    const bare = (x: number, y: number) =>
+      document.elementFromPoint(r.left + x + 0.5, r.top + y + 0.5)?.classList.contains("react-flow__pane");
+    const room = (x: number, y: number) => {
+      let c = 0;
+      for (const d of [3, 6, 9, 12, 16, 20]) {
+        if (![-d, 0, d].every((dx) => [-d, 0, d].every((dy) => bare(x + dx, y + dy)))) break;
+        c = d;
+      }
+      return c;
+    };
+    let best: { x: number; y: number; room: number } | null = null;
+    for (let y = Math.round(r.height / 3); y < r.height - 80; y += 7)
+      for (let x = 40; x < r.width - 240; x += 3) {
+        if (px[(y * el.width + x) * 4 + 3] < 128 || !bare(x, y)) continue;
+        const here = { x: r.left + x + 0.5, y: r.top + y + 0.5, room: roomy ? room(x, y) : 0 };
+        if (!roomy) return here;
+        if (!best || here.room > best.room) best = here;
+      }
+    return best;
+  }, roomy);
+  expect(at).not.toBeNull();
+  return at!;
+}
+
+/** The ids of the wires xyflow holds. */
+const heldWires = async (page: Page) =>
+  new Set(await page.locator(".react-flow__edge").evaluateAll((els) => els.map((e) => e.getAttribute("data-id"))));
+
 /**
  * The image encoder feeds IP-Adapters all over the grid: its wires to those far off cross the
  * screen at rest, drawn on the layer (xyflow would mount and unmount them as the view moves). The
@@ -86,44 +132,65 @@ function uncoveredWire(page: Page, ids: readonly string[]) {
  * xyflow's own click handling are what is tested.
  */
 async function wireOnLayerTakesAClick(page: Page) {
-  const layer = page.getByTestId("wire-layer");
-  await expect.poll(() => layer.evaluate((el) => getComputedStyle(el).display)).toBe("block");
-  const held = new Set(
-    await page.locator(".react-flow__edge").evaluateAll((els) => els.map((e) => e.getAttribute("data-id"))),
-  );
-  const at = await layer.evaluate((el: HTMLCanvasElement) => {
-    const r = el.getBoundingClientRect();
-    const px = el.getContext("2d")!.getImageData(0, 0, el.width, el.height).data;
-    for (let y = Math.round(r.height / 3); y < r.height - 80; y += 7)
-      for (let x = 40; x < r.width - 240; x += 3) {
-        if (px[(y * el.width + x) * 4 + 3] < 128) continue;
-        const hit = document.elementFromPoint(r.left + x + 0.5, r.top + y + 0.5);
-        if (hit?.classList.contains("react-flow__pane")) return { x: r.left + x + 0.5, y: r.top + y + 0.5 };
-      }
-    return null;
-  });
-  expect(at).not.toBeNull();
-  await page.mouse.move(at!.x, at!.y);
+  const held = await heldWires(page);
+  const at = await pointOnLayerWire(page);
+  await page.mouse.move(at.x, at.y);
   const under = () =>
     page.evaluate(
       ({ x, y }) => document.elementFromPoint(x, y)?.closest(".react-flow__edge")?.getAttribute("data-id") ?? null,
-      at!,
+      at,
     );
   await expect.poll(under).not.toBeNull();
   const id = (await under())!;
   expect(held.has(id)).toBe(false);
-  await page.mouse.click(at!.x, at!.y);
+  await page.mouse.click(at.x, at.y);
   await expect.poll(() => page.locator(`.react-flow__edge.selected[data-id="${id}"]`).count()).toBe(1);
   // Deselected, so the rest starts with nothing selected (a selected wire is always xyflow's).
   await page.keyboard.press("Escape");
 }
 
-/** The viewport's zoom. */
-const viewZoom = (page: Page) =>
-  page.evaluate(() => {
-    const t = document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
-    return Number(/scale\(([-\d.e]+)\)/.exec(t)?.[1]);
+/**
+ * A finger does not hover: a tap on a wire the layer draws selects it as a click does. In the
+ * browser, because what is at stake is the order of the touch's pointer, touch and click events
+ * as Chromium dispatches them, and where its tap's click lands.
+ */
+async function wireOnLayerTakesATap(page: Page) {
+  // Zoomed in, where the gaps between nodes leave a finger room on a wire; the mouse then leaves
+  // the canvas, so no wire is handed to xyflow by a hover.
+  const zoom = await viewZoom(page);
+  const from = await emptyPoint(page);
+  await page.mouse.move(from.x, from.y);
+  for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -100);
+  await expect.poll(() => viewZoom(page)).toBeGreaterThan(zoom * 1.9);
+  await page.mouse.move(2, 2);
+  const held = await heldWires(page);
+  const at = await pointOnLayerWire(page, true);
+  expect(at.room).toBeGreaterThanOrEqual(6);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Input.dispatchTouchEvent", {
+    type: "touchStart",
+    touchPoints: [{ x: at.x, y: at.y, radiusX: 2, radiusY: 2 }],
   });
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await cdp.detach();
+  const selected = page.locator(".react-flow__edge.selected");
+  await expect.poll(() => selected.count()).toBe(1);
+  const id = (await selected.getAttribute("data-id"))!;
+  expect(held.has(id)).toBe(false);
+  // The tapped wire, now xyflow's, is the one under the finger.
+  await expect
+    .poll(() =>
+      page.evaluate(
+        ({ x, y }) => document.elementFromPoint(x, y)?.closest(".react-flow__edge")?.getAttribute("data-id"),
+        at,
+      ),
+    )
+    .toBe(id);
+  await page.keyboard.press("Escape");
+  await page.mouse.move(from.x, from.y);
+  for (let i = 0; i < 5; i++) await page.mouse.wheel(0, 100);
+  await expect.poll(() => viewZoom(page)).toBeCloseTo(zoom, 2);
+}
 
 /**
  * A big file without a saved view opens fitted (far out at this size) without mounting any of its
@@ -174,6 +241,7 @@ describe("a big file", () => {
     const layer = page.getByTestId("wire-layer");
     await expect.poll(async () => Number(await layer.getAttribute("data-drawn"))).toBeGreaterThan(doc.edges.length / 2);
     await wireOnLayerTakesAClick(page);
+    await wireOnLayerTakesATap(page);
     // A pan past the held area shows the layer before the view rests: the wires and nodes xyflow
     // does not hold yet are drawn on it.
     const display = () => layer.evaluate((el) => getComputedStyle(el).display);
