@@ -1,4 +1,7 @@
-import { defineConfig } from "vitest/config";
+/// <reference types="vitest/config" />
+// `npm start` builds with this file, so it imports only dependencies (vite, its React plugin) and
+// repository files; vitest's `test` block below is typed by the reference above, not imported.
+import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { availableParallelism } from "node:os";
 import { TEST_TIMEOUT_MS } from "./test/harness/slowdown";

@@ -26,6 +26,17 @@ describe("packaging", () => {
     expect(pkg.dependencies).toHaveProperty("tsx");
   });
 
+  it("npm start's build imports only dependencies, so a production install can build", () => {
+    expect(pkg.scripts.start).toMatch(/^vite build && /);
+    const reached = packagesReachedFrom("vite.config.ts");
+    // The walk really follows the config: the build's own tool and plugin are on it.
+    expect([...reached.keys()]).toEqual(expect.arrayContaining(["vite", "@vitejs/plugin-react"]));
+    const notDeps = [...reached]
+      .filter(([name]) => !name.startsWith("node:") && !(name in pkg.dependencies))
+      .map(([n, f]) => `${n} (${f})`);
+    expect(notDeps).toEqual([]);
+  });
+
   it("@xyflow/system is pinned exactly (the minimap uses its internals directly)", () => {
     expect(pkg.dependencies["@xyflow/system"]).toMatch(/^\d+\.\d+\.\d+$/);
   });
