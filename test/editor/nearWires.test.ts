@@ -8,7 +8,10 @@ import { reroutedPath } from "../../src/editor/flow/reroute";
 import { produce } from "immer";
 import { registry } from "../../nodes";
 import { createLayoutCache } from "../../src/editor/flow/WireLayer";
-import { farGeometry } from "../../src/editor/flow/farGeometry";
+import { farGeometry, type FarGeometry } from "../../src/editor/flow/farGeometry";
+import { createCanvasView, recordSize } from "../../src/editor/flow/view";
+import type { WorkflowDocument } from "../../src/graph";
+import { propertyRuns } from "../harness/runs";
 import { generatePipeline } from "../bench/compile";
 
 /** Points along the wire exactly as GraphEdge draws it (xyflow's beziers through the reroute points). */
@@ -177,7 +180,7 @@ describe("the pointer near a wire (nearWire)", () => {
 
 describe("the layout a drop leaves (createLayoutCache)", () => {
   it("moves the dropped nodes' rectangles and keeps the rest of the geometry, as a new build would give it", () => {
-    const view = { nodeSizes: new Map(), typeSizes: new Map(), sizeVersion: 0 };
+    const view = createCanvasView();
     const doc = generatePipeline(300);
     fc.assert(
       fc.property(
@@ -203,5 +206,84 @@ describe("the layout a drop leaves (createLayoutCache)", () => {
       ),
       { numRuns: 30 },
     );
+  });
+});
+
+describe("the layout's boxes after nodes are measured (createLayoutCache)", () => {
+  const doc = generatePipeline(300);
+  const sameAsBuilt = (g: FarGeometry, d: WorkflowDocument, view: ReturnType<typeof createCanvasView>) => {
+    const fresh = farGeometry(registry, view, d.nodes, d.edges);
+    expect([...g.rects]).toEqual([...fresh.rects]);
+    expect(g.wires).toEqual(fresh.wires);
+  };
+
+  it("a wire on the wire canvas ends at its port once the node is measured, without a new build", () => {
+    const view = createCanvasView();
+    const layout = createLayoutCache(registry, view);
+    const g = layout(doc.nodes, doc.edges);
+    const wire = g.wires[0];
+    const source = doc.nodes[wire.s];
+    const at = (i: number) => doc.nodes[i].position;
+    expect(wireStops(g, wire, at)[0].x).toBe(source.position.x + 268);
+    // xyflow measures the node wider and taller than its estimate.
+    recordSize(view, source.id, source.type, { width: 331, height: 417 });
+    const now = layout.sized(g);
+    expect(wireStops(now, wire, at)[0]).toEqual({ x: source.position.x + 331, y: source.position.y + wire.sy });
+    expect([now.rects[wire.s * 4 + 2], now.rects[wire.s * 4 + 3]]).toEqual([331, 417]);
+    // The same boxes, the same wires: only the rectangles were copied.
+    expect(now.wires).toBe(g.wires);
+    expect(layout.exact(doc.nodes, doc.edges)).toBe(now);
+    expect(layout(doc.nodes, doc.edges)).toBe(now);
+    sameAsBuilt(now, doc, view);
+  });
+
+  it("moves, measurements and edits in any order leave the geometry a new build would give", () => {
+    const op = fc.oneof(
+      fc.record({ move: fc.nat({ max: doc.nodes.length - 1 }), to: fc.integer({ min: -9000, max: 9000 }) }),
+      fc.record({
+        measure: fc.nat({ max: doc.nodes.length - 1 }),
+        w: fc.integer({ min: 200, max: 400 }),
+        h: fc.integer({ min: 60, max: 600 }),
+      }),
+      fc.record({ edit: fc.nat({ max: doc.nodes.length - 1 }) }),
+      fc.record({ draw: fc.constantFrom("sized", "exact") }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 12 }), (ops) => {
+        const view = createCanvasView();
+        const layout = createLayoutCache(registry, view);
+        let d: WorkflowDocument = doc;
+        let g = layout(d.nodes, d.edges);
+        for (const o of ops) {
+          if ("move" in o) d = produce(d, (x) => void (x.nodes[o.move].position = { x: o.to, y: -o.to }));
+          else if ("edit" in o) d = produce(d, (x) => void (x.nodes[o.edit].expanded = !x.nodes[o.edit].expanded));
+          else if ("measure" in o) {
+            const n = d.nodes[o.measure];
+            recordSize(view, n.id, n.type, { width: o.w, height: o.h });
+            continue;
+          } else {
+            const now = o.draw === "sized" ? layout.sized(g) : layout.exact(d.nodes, d.edges);
+            if (now) sameAsBuilt(now, d, view);
+            continue;
+          }
+          g = layout(d.nodes, d.edges);
+          sameAsBuilt(g, d, view);
+        }
+        sameAsBuilt(layout.sized(g), d, view);
+      }),
+      { numRuns: propertyRuns(25, 400) },
+    );
+  });
+
+  it("builds again when more sizes changed than the log keeps", () => {
+    const view = createCanvasView();
+    const layout = createLayoutCache(registry, view);
+    const g = layout(doc.nodes, doc.edges);
+    const n = doc.nodes[0];
+    for (let i = 0; i < 10_000; i++) recordSize(view, n.id, n.type, { width: 268, height: 100 + (i % 7) });
+    expect(view.resized.since(0)).toBeNull();
+    const now = layout.sized(g);
+    expect(now.wires).not.toBe(g.wires);
+    sameAsBuilt(now, doc, view);
   });
 });

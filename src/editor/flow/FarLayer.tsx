@@ -4,7 +4,7 @@ import { useStore, useStoreApi } from "@xyflow/react";
 import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { canvasViewOf } from "./view";
-import { farGeometry, nodeAt, type FarGeometry } from "./farGeometry";
+import { farGeometry, nodeAt, resized, type FarGeometry } from "./farGeometry";
 import { drawFar, LABEL_MIN_WIDTH, MAX_LABELS, nodesOnScreen, type Transform } from "./drawFar";
 import { bitmapArea, bitmapServes, createZoomShot, farBounds, type FarBitmap } from "./farCache";
 import { carried, framesBounds, type FarFrames } from "./farFrames";
@@ -12,6 +12,14 @@ import { useCanvasUi } from "./canvasUi";
 import { FarGlance, FarTitle } from "./FarTitle";
 import type { LayoutCache } from "./WireLayer";
 import { useZoomToNode } from "./useViewport";
+
+interface Built {
+  nodes: unknown;
+  edges: unknown;
+  g: FarGeometry;
+  /** The measured sizes' version its boxes are of (CanvasView.resized). */
+  sizes: number;
+}
 
 interface Labels {
   t: Transform;
@@ -38,16 +46,25 @@ export function FarLayer({ active, layout }: { active: boolean; layout?: LayoutC
   const nodes = useEditor((s) => s.view.nodes);
   const edges = useEditor((s) => s.view.edges);
   // Built when drawn, and kept while the document is the same: a gesture in and out reuses it,
-  // while an edit zoomed in (every keystroke) builds nothing.
-  const [built, setBuilt] = useState<{ nodes: unknown; edges: unknown; g: FarGeometry } | null>(null);
-  const fresh = built?.nodes === nodes && built.edges === edges ? built.g : null;
-  const g = useMemo(
-    () => fresh ?? (active ? (layout?.exact(nodes, edges) ?? farGeometry(store.registry, view, nodes, edges)) : null),
-    [fresh, active, store, view, nodes, edges, layout],
-  );
+  // while an edit zoomed in (every keystroke) builds nothing. Nodes measured meanwhile (zoomed in,
+  // xyflow mounts them) refresh their boxes only.
+  const [built, setBuilt] = useState<Built | null>(null);
+  const next = useMemo((): Built | null => {
+    if (!active) return null;
+    const sizes = view.resized.version;
+    const same = built?.nodes === nodes && built.edges === edges;
+    const kept = same
+      ? built.sizes === sizes
+        ? built.g
+        : resized(store.registry, view, built.g, nodes, built.sizes)
+      : null;
+    const g = kept ?? layout?.exact(nodes, edges) ?? farGeometry(store.registry, view, nodes, edges);
+    return { nodes, edges, g, sizes };
+  }, [built, active, store, view, nodes, edges, layout]);
   useEffect(() => {
-    if (g && g !== fresh) setBuilt({ nodes, edges, g });
-  }, [g, fresh, nodes, edges]);
+    if (next && next.g !== built?.g) setBuilt(next);
+  }, [next, built]);
+  const g = next?.g;
   return active && g ? <ActiveFarLayer g={g} /> : null;
 }
 

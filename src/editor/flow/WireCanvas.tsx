@@ -33,7 +33,10 @@ export function WireLayer({ near }: { near: NearWires }) {
     const ctx = el?.getContext("2d");
     if (!el || !ctx) return;
     const [tx, ty, k] = rf.getState().transform;
-    const { g, handed, shown } = near;
+    // The boxes as measured now: a node measured since the geometry was built (mounted by
+    // xyflow, then left as the view moved on) is drawn at its size, and its wires leave its ports.
+    const g = near.sized();
+    const { handed, shown } = near;
     const at = (i: number): XY => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
     const seen = viewBox({ x: tx, y: ty, zoom: k }, { width, height });
     el.dataset.drawn = String(g.wires.length - handed.size);

@@ -2,7 +2,7 @@ import { useLayoutEffect, useMemo, useState } from "react";
 import { useStore } from "@xyflow/react";
 import type { Registry, WorkflowEdge, WorkflowNode } from "../../graph";
 import { useEditor } from "../store/react";
-import { farGeometry, type FarGeometry, type FarWire } from "./farGeometry";
+import { boxSize, farGeometry, resized, type FarGeometry, type FarWire } from "./farGeometry";
 import { contains, grown, nearNodes, nearWires, viewBox, type Box } from "./nearWires";
 import { useAdmission, type Admission } from "./mountSlices";
 import { useCanvasView, type CanvasView } from "./view";
@@ -36,63 +36,86 @@ export interface NearWires {
    * alone, and is blank without them. Null when there is none.
    */
   whole: Box | null;
+  /** `g` with the boxes of the nodes measured since it was built (same indices): what to draw. */
+  sized(): FarGeometry;
 }
 
 /**
- * The wires' geometry, built again only when a node moves, is added or removed, or a wire changes:
- * a param edit (every keystroke) makes a new node list with the same places. `exact` is the
- * geometry only when it was built from these very arrays (titles and key values too): the far
- * canvas then needs no geometry of its own, which at 5,000 nodes was a second build in the render
- * that takes a newly opened file.
+ * The wires' geometry, built again only when a node is added or removed, or a wire changes: a
+ * param edit (every keystroke) makes a new node list with the same places, a drop moves a few
+ * boxes (a fold resizes one), and a node measured since it was built (xyflow mounted it) gets its
+ * measured box (`resized`): each as a new build would give it. `exact` is the geometry only when
+ * it was built from these very arrays (titles and key values too): the far canvas then needs no
+ * geometry of its own, which at 5,000 nodes was a second build in the render that takes a newly
+ * opened file, or in the first zoom out after a pan at zoom 1. `sized(g)`: `g`, when it came from
+ * here, with the boxes measured since (what the wire canvas draws).
  */
-export function createLayoutCache(
-  registry: Registry,
-  view: Pick<CanvasView, "nodeSizes" | "typeSizes" | "sizeVersion">,
-) {
+export function createLayoutCache(registry: Registry, view: Pick<CanvasView, "nodeSizes" | "typeSizes" | "resized">) {
   let last: {
     nodes: readonly WorkflowNode[];
     edges: readonly WorkflowEdge[];
     g: FarGeometry;
+    /** What `get` last gave (`g` before the boxes measured since). */
+    given: FarGeometry;
     /** The nodes its titles and key values were read from. */
     from: readonly WorkflowNode[];
-    /** The measured sizes it was built with (CanvasView.sizeVersion). */
+    /** The measured sizes' version it has the boxes of (CanvasView.resized). */
     sizes: number;
   } | null = null;
-  const get = (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): FarGeometry => {
-    const moved = last && last.edges === edges ? movedPlaces(last.nodes, nodes) : null;
-    if (last && moved && !moved.length) return last.g;
-    // A drop moved a few nodes: their places change, the rest stands (rebuilding all of a
-    // 5,000-node graph's geometry was a few ms of the drop's task).
-    const g = last && moved ? withPlaces(last.g, nodes, moved) : farGeometry(registry, view, nodes, edges);
-    const kept = last && moved ? last : null;
-    last = { nodes, edges, g, from: kept?.from ?? nodes, sizes: kept?.sizes ?? view.sizeVersion };
+  const build = (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]) => {
+    const g = farGeometry(registry, view, nodes, edges);
+    last = { nodes, edges, g, given: g, from: nodes, sizes: view.resized.version };
     return g;
   };
-  // Only while no size was measured since: the wires' geometry is not rebuilt when a node is
-  // measured, and the far canvas would draw (and size its labels by) the sizes of before.
+  const current = (): FarGeometry | null => {
+    if (!last || last.sizes === view.resized.version) return last?.g ?? null;
+    const g = resized(registry, view, last.g, last.nodes, last.sizes);
+    if (!g) return build(last.nodes, last.edges);
+    last = { ...last, g, sizes: view.resized.version };
+    return g;
+  };
+  const get = (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): FarGeometry => {
+    const moved = last && last.edges === edges ? movedPlaces(last.nodes, nodes) : null;
+    if (!last || !moved) return build(nodes, edges);
+    // A drop moved a few nodes: their places change, the rest stands (rebuilding all of a
+    // 5,000-node graph's geometry was a few ms of the drop's task).
+    const now = current()!;
+    const g = moved.length ? withPlaces(now, nodes, moved, (n) => boxSize(registry, view, n)) : now;
+    last = { ...last!, nodes, g, given: g };
+    return g;
+  };
   const exact = (nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[]): FarGeometry | null =>
-    last && last.from === nodes && last.edges === edges && last.sizes === view.sizeVersion ? last.g : null;
-  return Object.assign(get, { exact });
+    last && last.from === nodes && last.edges === edges ? current() : null;
+  const sized = (g: FarGeometry): FarGeometry => (last && (g === last.given || g === last.g) ? current()! : g);
+  return Object.assign(get, { exact, sized });
 }
 export type LayoutCache = ReturnType<typeof createLayoutCache>;
 
-/** The indices whose position changed, when nothing else the geometry reads did (ids, types); else null. */
+/**
+ * The indices whose position or folding (an unmeasured node's estimated height) changed, when
+ * nothing else the geometry reads did (ids, types); else null.
+ */
 function movedPlaces(a: readonly WorkflowNode[], b: readonly WorkflowNode[]): number[] | null {
   if (a === b) return [];
   if (a.length !== b.length) return null;
   const out: number[] = [];
   for (let i = 0; i < a.length; i++) {
     if (a[i].id !== b[i].id || a[i].type !== b[i].type) return null;
-    if (a[i].position !== b[i].position) out.push(i);
+    if (a[i].position !== b[i].position || a[i].expanded !== b[i].expanded) out.push(i);
   }
   return out;
 }
 
-function withPlaces(g: FarGeometry, nodes: readonly WorkflowNode[], moved: readonly number[]): FarGeometry {
+function withPlaces(
+  g: FarGeometry,
+  nodes: readonly WorkflowNode[],
+  moved: readonly number[],
+  size: (n: WorkflowNode) => { width: number; height: number },
+): FarGeometry {
   const rects = g.rects.slice();
   for (const i of moved) {
-    rects[i * 4] = nodes[i].position.x;
-    rects[i * 4 + 1] = nodes[i].position.y;
+    const { width, height } = size(nodes[i]);
+    rects.set([nodes[i].position.x, nodes[i].position.y, width, height], i * 4);
   }
   return { ...g, rects };
 }
@@ -155,8 +178,8 @@ export function useNearView(
       }
     // `wanted` holds every node in `area` and both ends of every handed wire: all in, all drawn.
     const whole = !rerouted && wanted?.size === shown.size ? area : null;
-    return { g, handed, shown, crossing: split.crossing, whole };
-  }, [g, wires, split, shown, wanted, area]);
+    return { g, handed, shown, crossing: split.crossing, whole, sized: () => layout.sized(g) };
+  }, [g, wires, split, shown, wanted, area, layout]);
   return { near, shown, progress };
 }
 

@@ -37,9 +37,15 @@ export interface FarWire {
 
 const portY = (i: number) => NODE_GEOMETRY.firstPortTop + Math.max(0, i) * NODE_GEOMETRY.portPitch;
 
+type Sizes = Pick<CanvasView, "nodeSizes" | "typeSizes">;
+
+/** A node's box size: measured, else the estimate (sizes.ts). */
+export const boxSize = (registry: Registry, view: Sizes, n: WorkflowNode) =>
+  view.nodeSizes.get(n.id) ?? estimatedSize(view.typeSizes, registry.get(n.type), n);
+
 export function farGeometry(
   registry: Registry,
-  view: Pick<CanvasView, "nodeSizes" | "typeSizes">,
+  view: Sizes,
   nodes: readonly WorkflowNode[],
   edges: readonly WorkflowEdge[],
 ): FarGeometry {
@@ -51,7 +57,7 @@ export function farGeometry(
   const index = new Map<string, number>();
   nodes.forEach((n, i) => {
     const def = registry.get(n.type);
-    const size = view.nodeSizes.get(n.id) ?? estimatedSize(view.typeSizes, def, n);
+    const size = boxSize(registry, view, n);
     rects.set([n.position.x, n.position.y, size.width, size.height], i * 4);
     ids.push(n.id);
     colors.push(def?.category.color ?? "#888");
@@ -73,6 +79,41 @@ export function farGeometry(
   }
   const glance = (i: number) => (glances[i] ??= glanceText(registry.get(nodes[i].type), nodes[i]));
   return { ids, rects, colors, titles, glance, index, wires };
+}
+
+/**
+ * `g`, built from `nodes` when `view.resized` was at `version`, with the boxes of the nodes measured
+ * since, and of the unmeasured nodes of a type whose size changed, as farGeometry would build them
+ * now: `g` itself when no box changed, null when the log no longer reaches back (build it again).
+ * Wires keep their ports' offsets from the box's corner, so their ends follow. Building all of a
+ * 5,000-node graph's geometry again after each slice of nodes was measured cost a frame's budget.
+ */
+export function resized(
+  registry: Registry,
+  view: Sizes & Pick<CanvasView, "resized">,
+  g: FarGeometry,
+  nodes: readonly WorkflowNode[],
+  version: number,
+): FarGeometry | null {
+  const changed = view.resized.since(version);
+  if (!changed) return null;
+  let rects: Float64Array | null = null;
+  const refresh = (i: number) => {
+    const { width, height } = boxSize(registry, view, nodes[i]);
+    const r = rects ?? g.rects;
+    if (r[i * 4 + 2] === width && r[i * 4 + 3] === height) return;
+    rects ??= g.rects.slice();
+    rects[i * 4 + 2] = width;
+    rects[i * 4 + 3] = height;
+  };
+  for (const id of changed.ids) {
+    const i = g.index.get(id);
+    if (i !== undefined) refresh(i);
+  }
+  if (changed.types.size)
+    for (let i = 0; i < nodes.length; i++)
+      if (changed.types.has(nodes[i].type) && !view.nodeSizes.has(nodes[i].id)) refresh(i);
+  return rects ? { ...g, rects } : g;
 }
 
 /** A wire's colour: its source port's kind's, grey when the node or port is unknown. */

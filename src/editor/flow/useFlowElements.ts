@@ -1,16 +1,9 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import {
-  useReactFlow,
-  useStoreApi,
-  type Edge,
-  type EdgeChange,
-  type NodeChange,
-  type ReactFlowInstance,
-} from "@xyflow/react";
+import { useReactFlow, useStoreApi, type Edge, type EdgeChange, type NodeChange } from "@xyflow/react";
 import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
-import { canvasViewOf, type CanvasView } from "./view";
+import { canvasViewOf, recordSize } from "./view";
 import { useCanvasUi } from "./canvasUi";
 import { createLayoutCache, useNearView } from "./WireLayer";
 
@@ -27,7 +20,6 @@ export const CULL_FROM_NODES = 40;
 /** How long the view rests before a big graph zoomed back in leaves the far canvas for DOM nodes. */
 const SETTLE_MS = 500;
 
-type Flow = ReactFlowInstance<GraphFlowNode>;
 const NO_EDGES: Edge[] = [];
 const NO_IDS: readonly string[] = [];
 
@@ -99,7 +91,7 @@ export function useFlowElements(far: boolean, unfitted = false) {
       for (const c of changes) {
         if (c.type === "position" && c.position && c.dragging) (moved ??= new Map()).set(c.id, c.position);
         else if (c.type === "dimensions" && c.dimensions)
-          resized = recordSize(view, flow, c.id, c.dimensions) || resized;
+          resized = recordSize(view, c.id, flow.getNode(c.id)?.data.type, c.dimensions) || resized;
       }
       if (moved) setDrag((d) => new Map([...(d ?? []), ...moved!]));
       if (resized) sizesChanged(store.getState().view.nodes.length < CULL_FROM_NODES);
@@ -211,19 +203,6 @@ function useSizeSync() {
     if (small) setSizeTick((t) => t + 1);
   }, []);
   return [sizeTick, changed] as const;
-}
-
-/** Stores a node's measured size (and its type's, for estimates); true when it changed. */
-function recordSize(view: CanvasView, flow: Flow, id: string, dims: { width: number; height: number }): boolean {
-  const { nodeSizes, typeSizes } = view;
-  const old = nodeSizes.get(id);
-  if (old && old.width === dims.width && old.height === dims.height) return false;
-  const size = { width: dims.width, height: dims.height };
-  nodeSizes.set(id, size);
-  view.sizeVersion++;
-  const type = flow.getNode(id)?.data.type;
-  if (type) typeSizes.set(type, size);
-  return true;
 }
 
 /** The selection after xyflow's select changes, or null when there were none. */

@@ -13,8 +13,8 @@ export interface CanvasView {
   readonly nodeSizes: Map<string, Size>;
   /** The last measured size of any node of each type: the best guess for an unmeasured one. */
   readonly typeSizes: Map<string, Size>;
-  /** Counts changes of the measured sizes: geometry built before a change is stale (WireLayer's `exact`). */
-  sizeVersion: number;
+  /** Which measured sizes changed, in order: geometry built before a change refreshes those boxes (farGeometry's `resized`). */
+  readonly resized: ResizeLog;
   /**
    * True while the view is the one the last fit chose (the user has not panned or zoomed since): the
    * canvas then refits when it is resized, e.g. when a banner appears above it after the first fit.
@@ -56,6 +56,63 @@ function createCell<T>(initial: T) {
 }
 
 const createLayout = (): Layout => createCell<FarGeometry | null>(null);
+
+export interface ResizeLog {
+  /** Counts the changes: a geometry remembers the version it was built at. */
+  readonly version: number;
+  /**
+   * The nodes whose measured size changed after `version`, and the types whose size (the estimate
+   * for their unmeasured nodes, sizes.ts) did; null when the log no longer reaches back that far.
+   */
+  since(version: number): { ids: readonly string[]; types: ReadonlySet<string> } | null;
+  /** Logs a change of node `id`'s size, and of `type`'s when given (recordSize). */
+  add(id: string, type?: string): void;
+}
+
+/** How many changes the log keeps: a geometry older than that is built again. */
+const RESIZE_LOG = 4096;
+
+/**
+ * Stores a node's measured size (and its type's, for estimates) and logs the change; true when
+ * it changed. The log lets a big graph's geometry (5,000 boxes and their wires) refresh only the
+ * nodes measured since it was built, where building it again cost most of a frame.
+ */
+export function recordSize(view: CanvasView, id: string, type: string | undefined, dims: Size): boolean {
+  const old = view.nodeSizes.get(id);
+  if (old && old.width === dims.width && old.height === dims.height) return false;
+  const size = { width: dims.width, height: dims.height };
+  view.nodeSizes.set(id, size);
+  const was = type ? view.typeSizes.get(type) : undefined;
+  const typeChanged = !!type && (!was || was.width !== size.width || was.height !== size.height);
+  if (type) view.typeSizes.set(type, size);
+  view.resized.add(id, typeChanged ? type : undefined);
+  return true;
+}
+
+function createResizeLog(): ResizeLog {
+  let base = 0;
+  const ids: string[] = [];
+  /** The last change at which each type's size changed. */
+  const types = new Map<string, number>();
+  return {
+    get version() {
+      return base + ids.length;
+    },
+    add(id, type) {
+      ids.push(id);
+      if (type) types.set(type, base + ids.length);
+      if (ids.length <= 2 * RESIZE_LOG) return;
+      ids.splice(0, RESIZE_LOG);
+      base += RESIZE_LOG;
+    },
+    since(version) {
+      if (version < base) return null;
+      const changed = new Set<string>();
+      for (const [type, at] of types) if (at > version) changed.add(type);
+      return { ids: ids.slice(version - base), types: changed };
+    },
+  };
+}
 
 export interface Motion {
   readonly moving: boolean;
@@ -134,7 +191,7 @@ function createMotion(): Motion {
 export const createCanvasView = (): CanvasView => ({
   nodeSizes: new Map(),
   typeSizes: new Map(),
-  sizeVersion: 0,
+  resized: createResizeLog(),
   fitted: false,
   motion: createMotion(),
   layout: createLayout(),
