@@ -20,6 +20,11 @@ const ALLOWED: Record<string, string> = {
   "src/editor/store/diagnostics.ts:byScope":
     "memo of a pure function, keyed by an immutable compile result or run list",
   "src/editor/store/scope.ts:views": "memo of a pure function, keyed by an immutable definition",
+  "src/editor/flow/nearWires.ts:boxCache": "memo of a pure function (wire boxes), keyed by an immutable far layout",
+  "src/editor/flow/nearWires.ts:wireLists":
+    "memo of a pure function (each node's wires), keyed by an immutable wire list",
+  "src/editor/flow/mountSlices.tsx:queues":
+    "memo of a pure function (the admission order), keyed by an immutable wanted set and its layout",
   "src/editor/load/loadOffThread.ts:readAhead":
     "memo of a pure function (reading and checking a file), keyed by an immutable Blob, taken once",
   "src/editor/persistence/snapshot.ts:texts": "memo of a pure function (JSON text), keyed by an immutable document",

@@ -4,6 +4,8 @@
 // exactly the drawn boxes. A change to a few nodes repaints the region around them, not every node:
 // repainting all of them on each change (and each pan frame) was what made panning 5,000 nodes slow.
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { propertyRuns } from "../harness/runs";
 import type { InternalNode, Node } from "@xyflow/react";
 import { createMinimapLayer, type Paint } from "../../src/editor/flow/minimapLayer";
 
@@ -196,5 +198,40 @@ describe("minimap layer", () => {
     layer.paint(r.ctx, MAP, 150, 96);
     expect(r.fills.map((f) => f.color)).toEqual(["red"]);
     expect(layer.bounds).toEqual({ x: 0, y: 0, width: 100, height: 50 });
+  });
+
+  it("a patch of the nodes that changed leaves what a sync of every node leaves", () => {
+    const change = fc.record({
+      i: fc.nat({ max: 299 }),
+      x: fc.integer({ min: -40_000, max: 40_000 }),
+      h: fc.integer({ min: 0, max: 400 }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(change, { maxLength: 8 }), { minLength: 1, maxLength: 5 }), (rounds) => {
+        const nodes = grid(300);
+        const patched = createMinimapLayer();
+        patched.sync(nodes, colorOf);
+        for (const round of rounds) {
+          const changed = round.map(
+            ({ i, x, h }) => (nodes[i] = internal({ id: `n${i}`, x, y: 7, w: 268, h, color: "red" })),
+          );
+          patched.patch(changed, colorOf);
+          const synced = createMinimapLayer();
+          synced.sync(nodes, colorOf);
+          expect(patched.bounds).toEqual(synced.bounds);
+          expect(patched.count).toBe(synced.count);
+          const [a, b] = [recorder(), recorder()];
+          patched.paint(a.ctx, MAP, 150, 96);
+          synced.paint(b.ctx, MAP, 150, 96);
+          // Painted whole at another scale, the two draw the same boxes.
+          a.reset();
+          b.reset();
+          patched.paint(a.ctx, { ...MAP, scale: 0.02 }, 150, 96);
+          synced.paint(b.ctx, { ...MAP, scale: 0.02 }, 150, 96);
+          expect(a.drawn().sort()).toEqual(b.drawn().sort());
+        }
+      }),
+      { numRuns: propertyRuns(30, 300) },
+    );
   });
 });

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { Position } from "@xyflow/react";
 import type { XY } from "../../src/graph";
 import { bareGeometry } from "./farGeometry.helpers";
-import { nearWire, nearWires, wireStops, type Box } from "../../src/editor/flow/nearWires";
+import { createHanding, nearWire, nearWires, wireStops, type Box } from "../../src/editor/flow/nearWires";
 import { reroutedPath } from "../../src/editor/flow/reroute";
 import { produce } from "immer";
 import { registry } from "../../nodes";
@@ -285,5 +285,34 @@ describe("the layout's boxes after nodes are measured (createLayoutCache)", () =
     const now = layout.sized(g);
     expect(now.wires).not.toBe(g.wires);
     sameAsBuilt(now, doc, view);
+  });
+});
+
+describe("the wires handed as nodes come in (createHanding)", () => {
+  it("are the wires with both nodes shown, however the nodes came in slices", () => {
+    const doc = generatePipeline(300);
+    const g = farGeometry(registry, createCanvasView(), doc.nodes, doc.edges);
+    const all = (wires: ReadonlySet<string>, shown: ReadonlySet<number>) =>
+      g.wires.filter((w) => wires.has(w.id) && shown.has(w.s) && shown.has(w.t)).map((w) => w.id);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.nat({ max: g.wires.length - 1 }), { maxLength: 200 }),
+        fc.array(fc.uniqueArray(fc.nat({ max: g.ids.length - 1 }), { maxLength: 80 }), { minLength: 1, maxLength: 6 }),
+        fc.nat({ max: 5 }),
+        (picked, slices, dropAt) => {
+          const wires = new Set(picked.map((j) => g.wires[j].id));
+          const hand = createHanding();
+          let shown = new Set<number>();
+          slices.forEach((slice, k) => {
+            // Mostly growing, as an opening file's slices; once, some nodes leave (the drag ends).
+            shown = k === dropAt ? new Set(slice) : new Set([...shown, ...slice]);
+            const { handed, rerouted } = hand(g, wires, shown);
+            expect([...handed].sort()).toEqual(all(wires, shown).sort());
+            expect(rerouted).toBe(false);
+          });
+        },
+      ),
+      { numRuns: propertyRuns(60, 600) },
+    );
   });
 });

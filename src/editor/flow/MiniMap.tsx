@@ -154,6 +154,8 @@ function drawMinimap(
   const layerCtx = bitmap.getContext("2d");
   if (!ctx || !layerCtx) return () => undefined;
   const layer: MinimapLayer = createMinimapLayer();
+  /** The big graph's layout the layer has every node of, and the nodes xyflow held then. */
+  let synced: { g: FarGeometry; held: Set<string> } | null = null;
   let needSync = true;
   let raf = 0;
   const standIns = createStandIns();
@@ -165,8 +167,11 @@ function drawMinimap(
     if (needSync) {
       needSync = false;
       const g = layout.get();
-      if (g) layer.sync(standIns.allNodes(g, s.nodeLookup), colorOf);
+      // The same layout: only what xyflow holds, or has let go, can have changed.
+      if (g && synced?.g === g) layer.patch(standIns.heldOrLetGo(g, s.nodeLookup, synced.held), colorOf);
+      else if (g) layer.sync(standIns.allNodes(g, s.nodeLookup), colorOf);
       else layer.sync(s.nodeLookup.values(), o.nodeColor);
+      synced = g ? { g, held: new Set(s.nodeLookup.keys()) } : null;
       const frames = groups.get();
       layer.syncFrames(frames);
       const dots = groups.dots();
@@ -230,25 +235,34 @@ function createStandIns() {
   /** The colour of each stand-in's user node: a stand-in has no node type to look up. */
   const colors = new WeakMap<Node, string>();
   const made = new WeakMap<FarGeometry, InternalNode[]>();
-  function* allNodes(g: FarGeometry, held: ReadonlyMap<string, InternalNode>): Iterable<InternalNode> {
+  /** Node `i` of `g` as the layer takes it: a stand-in built from the layout, kept per layout. */
+  const standIn = (g: FarGeometry, i: number): InternalNode => {
     let mine = made.get(g);
     if (!mine) made.set(g, (mine = []));
-    for (let i = 0; i < g.ids.length; i++) {
-      const own = held.get(g.ids[i]);
-      if (own) {
-        yield own;
-        continue;
-      }
-      if (!mine[i]) {
-        const o = i * 4;
-        const position = { x: g.rects[o], y: g.rects[o + 1] };
-        const measured = { width: g.rects[o + 2], height: g.rects[o + 3] };
-        const userNode: Node = { id: g.ids[i], position, data: {} };
-        colors.set(userNode, g.colors[i]);
-        mine[i] = { ...userNode, measured, internals: { positionAbsolute: position, z: 0, userNode } } as InternalNode;
-      }
-      yield mine[i];
+    if (!mine[i]) {
+      const o = i * 4;
+      const position = { x: g.rects[o], y: g.rects[o + 1] };
+      const measured = { width: g.rects[o + 2], height: g.rects[o + 3] };
+      const userNode: Node = { id: g.ids[i], position, data: {} };
+      colors.set(userNode, g.colors[i]);
+      mine[i] = { ...userNode, measured, internals: { positionAbsolute: position, z: 0, userNode } } as InternalNode;
+    }
+    return mine[i];
+  };
+  function* allNodes(g: FarGeometry, held: ReadonlyMap<string, InternalNode>): Iterable<InternalNode> {
+    for (let i = 0; i < g.ids.length; i++) yield held.get(g.ids[i]) ?? standIn(g, i);
+  }
+  /** The nodes xyflow holds, and the stand-ins of those it held at the last sync (`before`) and has let go. */
+  function* heldOrLetGo(
+    g: FarGeometry,
+    held: ReadonlyMap<string, InternalNode>,
+    before: ReadonlySet<string>,
+  ): Iterable<InternalNode> {
+    for (const [id, n] of held) if (g.index.has(id)) yield n;
+    for (const id of before) {
+      const i = g.index.get(id);
+      if (!held.has(id) && i !== undefined) yield standIn(g, i);
     }
   }
-  return { allNodes, colorOf: (n: Node) => colors.get(n) };
+  return { allNodes, heldOrLetGo, colorOf: (n: Node) => colors.get(n) };
 }

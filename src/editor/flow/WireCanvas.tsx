@@ -9,6 +9,9 @@ import { contains, viewBox, type Box } from "./nearWires";
 import type { NearWires } from "./WireLayer";
 import { useWireHover } from "./wireHover";
 
+/** No node is drawn elsewhere than the geometry has it: xyflow draws the dragged ones. */
+const IN_PLACE: ReadonlyMap<number, XY> = new Map();
+
 /**
  * The wires and nodes xyflow does not hold, drawn on one canvas under xyflow's nodes and wires,
  * redrawn on each pan or zoom frame: a pan brings them in before the view rests and they are
@@ -37,7 +40,6 @@ export function WireLayer({ near }: { near: NearWires }) {
     // xyflow, then left as the view moved on) is drawn at its size, and its wires leave its ports.
     const g = near.sized();
     const { handed, shown } = near;
-    const at = (i: number): XY => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] });
     const seen = viewBox({ x: tx, y: ty, zoom: k }, { width, height });
     el.dataset.drawn = String(g.wires.length - handed.size);
     // Near the view xyflow holds every node and the wires between them, so a pan frame there
@@ -49,7 +51,7 @@ export function WireLayer({ near }: { near: NearWires }) {
     const inside = !!near.whole && contains(near.whole, seen);
     const skip = inside ? handed : drawnByXyflow(g, handed, seen);
     const wires = inside ? near.crossing : g.wires;
-    const paths = traceWires(g, seen, at, skip, wires);
+    const paths = traceWires(g, seen, IN_PLACE, skip, wires);
     if (!paths.size && (inside || !anyNodeIn(g, seen, shown))) return hide(el);
     el.style.display = "";
     const dpr = devicePixelRatio || 1;
@@ -60,7 +62,7 @@ export function WireLayer({ near }: { near: NearWires }) {
     strokeWires(ctx, paths, 2, 0.85);
     // Scaled with the graph (zoom 1's size), as xyflow's own points are.
     drawRerouteDots(ctx, g, 1, seen, skip, wires);
-    const drawn = inside ? [] : drawNodes(ctx, g, seen, k, at, selected, shown, true);
+    const drawn = inside ? [] : drawNodes(ctx, g, seen, k, IN_PLACE, selected, shown, true);
     ctx.restore();
     el.dataset.nodes = String(drawn.length);
   }, [near, rf, width, height, selected]);
@@ -98,11 +100,11 @@ function hide(el: HTMLCanvasElement) {
 function anyNodeIn(g: FarGeometry, area: Box, skip: ReadonlySet<number>): boolean {
   const { rects } = g;
   for (let i = 0; i < g.ids.length; i++) {
-    if (skip.has(i)) continue;
     const o = i * 4;
     const x = rects[o];
     const y = rects[o + 1];
-    if (x <= area.x1 && x + rects[o + 2] >= area.x0 && y <= area.y1 && y + rects[o + 3] >= area.y0) return true;
+    const inside = x <= area.x1 && x + rects[o + 2] >= area.x0 && y <= area.y1 && y + rects[o + 3] >= area.y0;
+    if (inside && !skip.has(i)) return true;
   }
   return false;
 }

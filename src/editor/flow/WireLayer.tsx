@@ -3,7 +3,7 @@ import { useStore } from "@xyflow/react";
 import type { Registry, WorkflowEdge, WorkflowNode } from "../../graph";
 import { useEditor } from "../store/react";
 import { boxSize, farGeometry, resized, type FarGeometry, type FarWire } from "./farGeometry";
-import { contains, grown, nearNodes, nearWires, viewBox, type Box } from "./nearWires";
+import { contains, createHanding, grown, nearNodes, nearWires, viewBox, type Box } from "./nearWires";
 import { useAdmission, type Admission } from "./mountSlices";
 import { useCanvasView, type CanvasView } from "./view";
 
@@ -166,20 +166,15 @@ export function useNearView(
   const core = useMemo(() => (!g ? null : wires ? nearNodes(g, area, keep, NO_WIRES) : keep), [g, wires, area, keep]);
   const wanted = useMemo(() => (!g ? null : wires ? nearNodes(g, area, keep, wires) : keep), [g, wires, area, keep]);
   const { shown, progress } = useAdmission(g, wanted, core, dragged, area, epoch);
+  const handing = useMemo(createHanding, []);
   const near = useMemo(() => {
     if (!g || !wires || !shown || !split) return null;
     // A wire waits for both its nodes.
-    const handed = new Set<string>();
-    let rerouted = false;
-    for (const w of g.wires)
-      if (wires.has(w.id) && shown.has(w.s) && shown.has(w.t)) {
-        handed.add(w.id);
-        rerouted ||= !!w.via?.length;
-      }
+    const { handed, rerouted } = handing(g, wires, shown);
     // `wanted` holds every node in `area` and both ends of every handed wire: all in, all drawn.
     const whole = !rerouted && wanted?.size === shown.size ? area : null;
     return { g, handed, shown, crossing: split.crossing, whole, sized: () => layout.sized(g) };
-  }, [g, wires, split, shown, wanted, area, layout]);
+  }, [g, wires, split, shown, wanted, area, layout, handing]);
   return { near, shown, progress };
 }
 

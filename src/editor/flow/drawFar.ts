@@ -1,6 +1,6 @@
 import type { XY } from "../../graph";
 import type { FarGeometry, FarWire } from "./farGeometry";
-import { controlOffset, overlaps, wireBox, wireStops, type Box } from "./nearWires";
+import { boxMeets, controlOffset, overlaps, wireBox, wireBoxes, wireStops, type Box } from "./nearWires";
 import { drawFrames, drawRerouteDots, type FarFrames } from "./farFrames";
 
 export type Transform = readonly [number, number, number];
@@ -42,10 +42,10 @@ export function drawFar(
   // One device pixel far out, not more: Skia draws a stroke no wider than a device pixel as a
   // hairline, and a wider one as a filled outline. With 5,000 nodes fitted on the 2-core bench
   // machine a wheel notch took 1.0–1.5 s with 1.2 px wires and 0.25–0.4 s with 1 px ones.
-  strokeWires(ctx, traceWires(g, { x0, y0, x1, y1 }, pos), Math.max(1.5, 1 / (k * devicePixelRatio)), 0.7);
+  strokeWires(ctx, traceWires(g, { x0, y0, x1, y1 }, moved), Math.max(1.5, 1 / (k * devicePixelRatio)), 0.7);
   drawRerouteDots(ctx, g, k, { x0, y0, x1, y1 });
 
-  const onScreen = drawNodes(ctx, g, { x0, y0, x1, y1 }, k, pos, selected);
+  const onScreen = drawNodes(ctx, g, { x0, y0, x1, y1 }, k, moved, selected);
   drawFrames(ctx, frames, k, { x0, y0, x1, y1 }, "bar");
   ctx.restore();
   if (titles) drawTitles(ctx, g, [tx, ty, k], onScreen, pos, titles);
@@ -100,15 +100,15 @@ export function drawTitles(
 /**
  * Draws the nodes of `g` that overlap `area` (graph units, at zoom `k`), except those in `skip`:
  * boxes, title strips in their category's colour, borders, selection outlines; one path per
- * colour. With `titles`, each box's title too (near zoom, where only a screenful is drawn).
- * Returns the indices drawn.
+ * colour. `moved`: nodes drawn elsewhere than `g` has them (being dragged). With `titles`, each
+ * box's title too (near zoom, where only a screenful is drawn). Returns the indices drawn.
  */
 export function drawNodes(
   ctx: CanvasRenderingContext2D,
   g: FarGeometry,
   area: Box,
   k: number,
-  pos: (i: number) => XY,
+  moved: ReadonlyMap<number, XY>,
   selected: ReadonlySet<number>,
   skip?: ReadonlySet<number> | null,
   titles = false,
@@ -120,12 +120,15 @@ export function drawNodes(
   const heads = new Map<string, Path2D>();
   // The title strip is 30 graph px, but never thinner than 3 screen px: the colour is what tells types apart far out.
   const head = Math.max(30, 3 / k);
+  const pos = (i: number): XY => moved.get(i) ?? { x: rects[i * 4], y: rects[i * 4 + 1] };
+  // Tested against the area before anything else: at 5,000 nodes this runs on every frame.
   for (let i = 0; i < g.ids.length; i++) {
-    if (skip?.has(i)) continue;
-    const { x, y } = pos(i);
+    const at = moved.size ? moved.get(i) : undefined;
+    const x = at ? at.x : rects[i * 4];
+    const y = at ? at.y : rects[i * 4 + 1];
     const w = rects[i * 4 + 2];
     const h = rects[i * 4 + 3];
-    if (x > x1 || x + w < x0 || y > y1 || y + h < y0) continue;
+    if (x > x1 || x + w < x0 || y > y1 || y + h < y0 || skip?.has(i)) continue;
     onScreen.push(i);
     bodies.rect(x, y, w, h);
     let p = heads.get(g.colors[i]);
@@ -174,20 +177,28 @@ export function drawNodes(
 /**
  * The wires of `g` (or those of `wires`) that may show in `area` (graph coordinates), except those
  * in `skip`, as one path per colour: each segment the bezier xyflow draws, so a wire handed to it
- * keeps its shape.
+ * keeps its shape. `moved`: nodes drawn elsewhere than `g` has them. All of `g`'s wires are culled
+ * by their boxes (wireBoxes), kept per geometry: building every wire's stops on each frame was
+ * most of a 5,000-node frame's script.
  */
 export function traceWires(
   g: FarGeometry,
   area: Box,
-  pos: (i: number) => XY,
+  moved: ReadonlyMap<number, XY>,
   skip?: ReadonlySet<string> | null,
   wires: readonly FarWire[] = g.wires,
 ): Map<string, Path2D> {
   const paths = new Map<string, Path2D>();
-  for (const w of wires) {
+  // A few wires (those with a far end) are tested by their stops; all of them, by their kept boxes.
+  const boxes = wires === g.wires ? wireBoxes(g) : null;
+  const pos = (i: number): XY => moved.get(i) ?? { x: g.rects[i * 4], y: g.rects[i * 4 + 1] };
+  for (let j = 0; j < wires.length; j++) {
+    const w = wires[j];
+    const elsewhere = !boxes || (moved.size > 0 && (moved.has(w.s) || moved.has(w.t)));
+    if (!elsewhere && !boxMeets(boxes, j, area)) continue;
     if (skip?.has(w.id)) continue;
     const stops = wireStops(g, w, pos);
-    if (!overlaps(wireBox(stops), area)) continue;
+    if (elsewhere && !overlaps(wireBox(stops), area)) continue;
     let p = paths.get(w.color);
     if (!p) paths.set(w.color, (p = new Path2D()));
     p.moveTo(stops[0].x, stops[0].y);

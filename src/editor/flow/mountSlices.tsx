@@ -58,13 +58,9 @@ export function useAdmission(
   if (s.epoch !== epoch) s = { epoch, ids: new Set(), for: null, opening: true };
   if (g && wanted && s.for !== wanted) {
     const ids = new Set<string>();
-    const pending: number[] = [];
-    for (const i of wanted) {
-      const id = g.ids[i];
-      if (s.ids.has(id) || now.has(i)) ids.add(id);
-      else pending.push(i);
-    }
-    for (const i of nextSlice(g, pending, core, area, FIRST_CHUNK, 0)) ids.add(g.ids[i]);
+    for (const i of wanted) if (s.ids.has(g.ids[i]) || now.has(i)) ids.add(g.ids[i]);
+    for (const i of nextSlice(queueOf(g, wanted, core, area), (i) => !ids.has(g.ids[i]), FIRST_CHUNK, 0))
+      ids.add(g.ids[i]);
     s = { ...s, ids, for: wanted };
   }
   const last = useRef<ReadonlySet<number> | null>(null);
@@ -91,21 +87,51 @@ export function useAdmission(
   return { shown, progress: s.opening && waiting ? { done: total - waiting, total } : null };
 }
 
+/** The `wanted` nodes in the order they go in: those of `core` nearest first, then the others nearest first. */
+interface Queue {
+  core: readonly number[];
+  ends: readonly number[];
+}
+const queues = new WeakMap<
+  ReadonlySet<number>,
+  { g: FarGeometry; core: ReadonlySet<number> | null; area: Box; q: Queue }
+>();
+
 /**
- * The next nodes to hand in: up to `chunk` of `pending` in `core` (near the view or kept), nearest
- * the middle of `area` first; once none of those wait, up to `ends` of the others (far ends of wires).
+ * The order `wanted` goes in, sorted once per set (sorting what waits on each slice of an
+ * opening file was a pass over ~600 nodes, with an object each, per frame).
  */
-function nextSlice(
-  g: FarGeometry,
-  pending: readonly number[],
-  core: ReadonlySet<number> | null,
-  area: Box,
-  chunk: number,
-  ends: number,
-): number[] {
-  const near = core ? pending.filter((i) => core.has(i)) : pending;
-  if (near.length) return nearestFirst(g, near, area).slice(0, chunk);
-  return nearestFirst(g, pending, area).slice(0, ends);
+function queueOf(g: FarGeometry, wanted: ReadonlySet<number>, core: ReadonlySet<number> | null, area: Box): Queue {
+  const kept = queues.get(wanted);
+  if (kept && kept.g === g && kept.core === core && kept.area === area) return kept.q;
+  const all = [...wanted];
+  const q = {
+    core: nearestFirst(g, core ? all.filter((i) => core.has(i)) : all, area),
+    ends: core
+      ? nearestFirst(
+          g,
+          all.filter((i) => !core.has(i)),
+          area,
+        )
+      : [],
+  };
+  queues.set(wanted, { g, core, area, q });
+  return q;
+}
+
+/**
+ * The next nodes to hand in: up to `chunk` of those still `waiting` in `core` (near the view or
+ * kept), nearest the middle of `area` first; once none of those wait, up to `ends` of the others
+ * (far ends of wires).
+ */
+function nextSlice(q: Queue, waiting: (i: number) => boolean, chunk: number, ends: number): number[] {
+  const take = (list: readonly number[], n: number) => {
+    const out: number[] = [];
+    for (let k = 0; k < list.length && out.length < n; k++) if (waiting(list[k])) out.push(list[k]);
+    return out;
+  };
+  const near = take(q.core, chunk);
+  return near.length ? near : take(q.ends, ends);
 }
 
 /**
@@ -158,10 +184,15 @@ function useNextSlice(
       set((s) => {
         const { g, wanted, core, area } = latest.current;
         if (!g || !wanted || s.for !== wanted) return s;
-        const pending = [...wanted].filter((i) => !s.ids.has(g.ids[i]));
-        if (!pending.length) return s;
+        const next = nextSlice(
+          queueOf(g, wanted, core, area),
+          (i) => !s.ids.has(g.ids[i]),
+          chunk.current,
+          ENDS_A_FRAME,
+        );
+        if (!next.length) return s;
         const ids = new Set(s.ids);
-        for (const i of nextSlice(g, pending, core, area, chunk.current, ENDS_A_FRAME)) ids.add(g.ids[i]);
+        for (const i of next) ids.add(g.ids[i]);
         return { ...s, ids };
       });
     });

@@ -68,15 +68,19 @@ export function useFlowElements(far: boolean, unfitted = false) {
     keepEdges,
     movingIds,
   );
-  const handedNodes = useMemo(() => (shown ? doc.nodes.filter((_, i) => shown.has(i)) : doc.nodes), [shown, doc.nodes]);
+  // From the held indices, in the document's order: a pass over every node on each slice of an
+  // opening file was part of each slice's frame.
+  const handedNodes = useMemo(() => (shown ? inOrder(shown).map((i) => doc.nodes[i]) : doc.nodes), [shown, doc.nodes]);
   const nodes = useMemo(
     () => deriveNodes(handedNodes, selectedNodes, moving, culled, onCanvas),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored, placing once a new node is placed
     [deriveNodes, handedNodes, selectedNodes, moving, culled, onCanvas, sizeTick, placing],
   );
+  const edgeAt = useMemo(() => (culled ? new Map(doc.edges.map((e, i) => [e.id, i])) : null), [culled, doc.edges]);
+  const handed = near?.handed;
   const handedEdges = useMemo(
-    () => (near ? doc.edges.filter((e) => near.handed.has(e.id)) : doc.edges),
-    [near, doc.edges],
+    () => (handed && edgeAt ? inOrder(handed, (id) => edgeAt.get(id)).map((i) => doc.edges[i]) : doc.edges),
+    [handed, edgeAt, doc.edges],
   );
   const edges = useMemo(
     // None on the far canvas: xyflow would still mount a wrapper (and run its selectors) for each one.
@@ -132,6 +136,16 @@ export function useFlowElements(far: boolean, unfitted = false) {
     onEdgesChange,
     onNodeDragStop,
   };
+}
+
+/** The indices of `items` (through `index`) in ascending order, those without one left out. */
+function inOrder<T>(items: Iterable<T>, index: (x: T) => number | undefined = (x) => x as number): number[] {
+  const out: number[] = [];
+  for (const x of items) {
+    const i = index(x);
+    if (i !== undefined) out.push(i);
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /** The positions being dragged: xyflow's node drag, and the nodes of a group moved by its title. */
