@@ -30,6 +30,44 @@ function previewCovered(page: Page) {
   });
 }
 
+/**
+ * The stand-in's images, served as WebP: a picture that cannot carry the recipe, so downloading it
+ * raises a toast ("Downloaded without the workflow inside"), the one thing the lightbox itself toasts.
+ */
+async function serveWebp(page: Page) {
+  const webp = Buffer.from(
+    await page.evaluate(() => {
+      const c = Object.assign(document.createElement("canvas"), { width: 512, height: 512 });
+      const g = c.getContext("2d")!;
+      const grad = g.createLinearGradient(0, 0, 512, 512);
+      grad.addColorStop(0, "#345");
+      grad.addColorStop(1, "#c96");
+      g.fillStyle = grad;
+      g.fillRect(0, 0, 512, 512);
+      return c.toDataURL("image/webp").split(",")[1];
+    }),
+    "base64",
+  );
+  await page.route("**/standin/files/**", (route) =>
+    route.fulfill({ status: 200, contentType: "image/webp", body: webp }),
+  );
+}
+
+/** Where the toast is against the lightbox: inside it, on top there (not under it), and clear of the picture. */
+const toastInLightbox = (page: Page) =>
+  page.evaluate(() => {
+    const box = document.querySelector('[role="dialog"][aria-label="Image"]')!;
+    const toast = box.querySelector(".toast");
+    if (!toast) return "no toast in the lightbox";
+    const t = toast.getBoundingClientRect();
+    const img = box.querySelector("img")!.getBoundingClientRect();
+    const hit = document.elementFromPoint(t.left + t.width / 2, t.top + t.height / 2);
+    if (!toast.contains(hit)) return `covered by ${hit?.className}`;
+    if (t.top < img.bottom && img.top < t.bottom) return "over the picture";
+    if (t.bottom > innerHeight || t.top < 0) return "off screen";
+    return "shown";
+  });
+
 async function runBatchOf(page: Page, n: number, light: boolean) {
   // Through the inspector, where the Sampler's fields read at any zoom.
   await node(page, "sampler").locator(".node-title").click();
@@ -85,6 +123,7 @@ describe("results in the Sampler node", () => {
       const { page, context, errors } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       const light = size.width === 1280;
+      await serveWebp(page);
       // The fitted starter: light cards at 1280×720 (zoom ~0.49, below LIGHT_ZOOM), full nodes at 1440×900.
       await expect.poll(() => node(page, "sampler").locator(".far-card").count()).toBe(light ? 1 : 0);
       await runBatchOf(page, 3, light);
@@ -110,6 +149,11 @@ describe("results in the Sampler node", () => {
       const box = page.getByRole("dialog", { name: "Image" });
       await box.waitFor();
       expect(await box.locator("img").getAttribute("alt")).toMatch(/^Result 2 of /);
+      // A toast raised while it is open is its last row, above the backdrop: behind it, it was unseen.
+      await box.getByRole("button", { name: "Download" }).click();
+      await expect.poll(() => toastInLightbox(page)).toBe("shown");
+      expect(await box.locator(".toast").innerText()).toMatch(/without the workflow inside/);
+      await screenshot(page, `lightbox-toast-${size.width}x${size.height}`);
       await page.keyboard.press("Escape");
       await expect.poll(() => box.count()).toBe(0);
       // The corner resizes the preview, and the node grows around it.

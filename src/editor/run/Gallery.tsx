@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef } from "react";
 import "./run.css";
 import { useEditorInstance } from "../store/react";
 import { Modal, useFocusInside } from "../kit/Modal";
+import { useToastSlotRef } from "../kit/toastSlot";
 import { useRunUiApi, useRunUi } from "./actions";
 import { downloadRunImage, restoreRun } from "./runFiles";
 import { useRunState } from "./runtime";
@@ -73,6 +74,7 @@ function Lightbox({ items }: { items: Item[] }) {
  * The picture over everything, a modal dialog like the others (kit/Modal.tsx): it holds the focus
  * while open, so Tab reaches its buttons and the canvas's shortcuts do nothing behind it, and
  * closing it gives the focus back to what opened it (the gallery tile, the Sampler's preview).
+ * Like them it has a toast row (kit/toastSlot.ts), under the picture's bar.
  */
 function LightboxView({ items, run, index }: { items: Item[]; run: RunRecord; index: number }) {
   const runUi = useRunUiApi();
@@ -80,6 +82,7 @@ function LightboxView({ items, run, index }: { items: Item[]; run: RunRecord; in
   const ref = useRef<HTMLDivElement>(null);
   const close = () => runUi.set({ lightbox: null });
   useFocusInside(ref, close, { initial: "dialog" });
+  const toastRow = useToastSlotRef();
   const pos = items.findIndex((it) => it.run.id === run.id && it.index === index);
   const src = useRunImageSrc(run, index);
   const go = (d: number) => {
@@ -136,6 +139,8 @@ function LightboxView({ items, run, index }: { items: Item[]; run: RunRecord; in
           Close
         </button>
       </div>
+      {/* Toasts raised while it is open (a download's note) show here, its last row: behind it they were unseen. */}
+      <div className="modal-toasts lightbox-toasts" ref={toastRow} />
       {items.length > 1 && pos >= 0 && (
         <>
           <button className="btn nav prev" aria-label="Previous image" onClick={() => go(-1)}>
