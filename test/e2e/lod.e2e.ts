@@ -10,11 +10,13 @@ import { generatePipeline } from "../bench/compile";
 import {
   LAPTOP_SIZES,
   dropFile,
+  inside,
   midWordBreaks,
   nodeScreenBoxes,
   settledCenter,
   setupServerAndBrowser,
   shootOnFailure,
+  wireMiddle,
 } from "./helpers";
 
 const suite = setupServerAndBrowser();
@@ -276,6 +278,19 @@ describe("readable at fit", () => {
         expect(glances.map((g) => g.text)).toContainEqual(expect.stringMatching(/^Photo of a european medieval/));
         expect(glances.map((g) => g.text)).toContainEqual(expect.stringMatching(/^Start here/));
         expectReadable(glances);
+        // The card covers the title bar and its badges: a node's errors show on the card, in words.
+        const wire = await wireMiddle(page, "e:base.model->sampler.model");
+        await page.mouse.click(wire.x, wire.y, { button: "right" });
+        await page.getByRole("menu").getByRole("menuitem", { name: "Delete wire" }).click();
+        const sampler = page.locator('.react-flow__node[data-id="sampler"]');
+        const mark = sampler.locator(".far-card .far-mark.err");
+        await expect.poll(() => mark.count()).toBe(1);
+        expect(await mark.innerText()).toMatch(/^\d+ errors?$/);
+        expectReadable(await textBoxes(page, ".far-card .far-mark"));
+        expect(inside((await mark.boundingBox())!, (await sampler.locator(".far-card").boundingBox())!)).toBe(true);
+        await screenshot(page, `lod-card-error-${size.width}x${size.height}`);
+        await page.keyboard.press("Control+z");
+        await expect.poll(() => mark.count()).toBe(0);
         // Editing is one double click away: the card zooms to its node, whose fields read.
         // The card lets the pointer through to its node (drag, select): aim at the node.
         const card = await settledCenter(page.locator('.react-flow__node[data-id="prompt"]'));

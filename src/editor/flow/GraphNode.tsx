@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, useState, type RefObject } from "react";
+import { memo, useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
 import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
 import {
   instanceRef,
@@ -147,7 +147,7 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
       style={{ ["--cat" as string]: def.category.color, minHeight: lightHeight }}
     >
       <NodeHead id={id} node={node} def={def} errors={errors} warnings={warnings} />
-      {!node.collapsed && <UpdateMark node={node} />}
+      {!node.collapsed && lightHeight === undefined && <UpdateMark node={node} />}
       <NodePorts id={id} def={def} diags={diags} />
       {/* Collapsed: the title bar only; the ports above stay, gathered on the bar, so wires keep their ends. */}
       {!node.collapsed && (
@@ -161,7 +161,12 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
               ))}
             </div>
           )}
-          {lightHeight !== undefined && <FarCard title={node.label || def.title} glance={glanceText(def, node)} />}
+          {lightHeight !== undefined && (
+            <FarCard title={node.label || def.title} glance={glanceText(def, node)}>
+              <CardMarks errors={errors.length} warnings={warnings.length} bypassed={!!node.bypass} />
+              <UpdateMark node={node} />
+            </FarCard>
+          )}
           {entries.length > 0 && lightHeight === undefined && (
             <NodeFields id={id} node={node} entries={entries} diags={diags} />
           )}
@@ -214,12 +219,39 @@ function useLightHeight(id: string, def: NodeDefinition | undefined, node: Workf
   return (view.nodeSizes.get(id) ?? estimatedSize(view.typeSizes, def, node)).height;
 }
 
-/** The light form: title and key value over the node, in type that stays readable on screen. */
-function FarCard({ title, glance, note }: { title: string; glance: string; note?: boolean }) {
+/**
+ * The light form: title and key value over the node, in type that stays readable on screen, with
+ * what the title bar would have said (`children`: errors, an update of its component) between them.
+ */
+function FarCard({
+  title,
+  glance,
+  note,
+  children,
+}: {
+  title: string;
+  glance: string;
+  note?: boolean;
+  children?: ReactNode;
+}) {
   return (
     <div className={`far-card ${note ? "note-card" : ""}`} data-testid="far-card">
       <FarTitle text={title} />
+      {children}
       {glance && <FarGlance text={glance} />}
+    </div>
+  );
+}
+
+/** The title bar's badges, on the light card that covers the bar: in words, as a count alone says little there. */
+function CardMarks({ errors, warnings, bypassed }: { errors: number; warnings: number; bypassed: boolean }) {
+  if (!errors && !warnings && !bypassed) return null;
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? "" : "s"}`;
+  return (
+    <div className="far-marks" data-testid="card-marks">
+      {errors > 0 && <span className="far-mark err">{n(errors, "error")}</span>}
+      {!errors && warnings > 0 && <span className="far-mark warn">{n(warnings, "warning")}</span>}
+      {bypassed && <span className="far-mark">Bypassed</span>}
     </div>
   );
 }
