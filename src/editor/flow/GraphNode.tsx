@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from "react";
 import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
 import {
   instanceRef,
@@ -203,20 +203,33 @@ function useLightWhileMoving(): boolean {
  * stays whole over the card, docs/canvas.md "Readable at fit"). Zoomed out, a node not measured yet
  * is drawn full once, so that placing and arranging see its real size.
  */
-/** Tallest a collapsed node (its 34 px title bar) is measured. */
-const COLLAPSED_MAX = 48;
-
 function useLightHeight(id: string, def: NodeDefinition | undefined, node: WorkflowNode): number | undefined {
   const editor = useEditorInstance();
   const measured = useStore((s) => (s.transform[2] < LIGHT_ZOOM ? (s.nodeLookup.get(id)?.measured.height ?? 0) : -1));
+  const ofBar = useMeasuredCollapsed(measured, !!node.collapsed);
   const moving = useLightWhileMoving();
   if (node.collapsed) return undefined;
-  // A height no taller than a title bar was measured while the node was collapsed: unfolded, it is
-  // drawn full once, to be measured again.
-  if (measured > COLLAPSED_MAX) return measured;
+  // The height was measured of the collapsed node, its bar: unfolded, it is drawn full once, to be
+  // measured again.
+  if (measured > 0 && !ofBar) return measured;
   if (!moving) return undefined;
   const view = canvasViewOf(editor);
   return (view.nodeSizes.get(id) ?? estimatedSize(view.typeSizes, def, node)).height;
+}
+
+/**
+ * Whether xyflow's `measured` height is the collapsed node's (its bar) rather than the whole
+ * node's. xyflow measures what was drawn, after it was drawn: a new height belongs to the form of
+ * the last commit before it, whatever the node's form is now (it may have just been unfolded).
+ */
+function useMeasuredCollapsed(measured: number, collapsed: boolean): boolean {
+  const drawn = useRef(collapsed);
+  const of = useRef({ measured, collapsed });
+  if (of.current.measured !== measured) of.current = { measured, collapsed: drawn.current };
+  useLayoutEffect(() => {
+    drawn.current = collapsed;
+  });
+  return of.current.collapsed;
 }
 
 /**
