@@ -614,7 +614,11 @@ async function resultCovered(page: Page): Promise<string[]> {
 /** The node titles that end in an ellipsis instead of showing whole. */
 function cutTitles(page: Page): Promise<string[]> {
   return page.$$eval(".react-flow__node .node-title", (els) =>
-    els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent ?? ""),
+    els
+      // Under a light card the title bar is not seen: the card writes the title.
+      .filter((e) => !e.closest(".react-flow__node")!.querySelector(".far-card"))
+      .filter((e) => e.scrollWidth > e.clientWidth + 1)
+      .map((e) => e.textContent ?? ""),
   );
 }
 
@@ -645,6 +649,8 @@ describe("#5 the view stays where the user left it", () => {
       const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
       await canvasSettled(page);
+      // The stand-in's banner, which refits the fitted view under it, is in place.
+      await backendKnown(page);
       // The first fit has settled when two reads a frame apart agree.
       let last = "";
       await expect
@@ -674,6 +680,7 @@ describe("#5 the view stays where the user left it", () => {
       // the drawer and clear of the minimap.
       expect(await transform(page)).toBe(last);
       expect(await nodeScreenBoxes(page)).toEqual(before);
+      // The zoom controls, riding up with the canvas's foot, cover no node either.
       expect(await layoutProblems(page)).toEqual([]);
       expect(await resultCovered(page)).toEqual([]);
       await screenshot(page, `drawer-open-${size.width}x${size.height}`);

@@ -101,7 +101,7 @@ export const inside = (a: Box, outer: Box) =>
 export const overlaps = (a: Box, c: Box) =>
   a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height;
 
-/** The canvas, minimap and node boxes on screen, in page pixels. */
+/** The canvas, minimap, zoom controls and node boxes on screen, in page pixels. */
 export async function boxes(page: Page) {
   return page.evaluate(() => {
     const r = (el: Element | null) => {
@@ -112,6 +112,7 @@ export async function boxes(page: Page) {
     return {
       pane: r(document.querySelector(".canvas .react-flow"))!,
       minimap: r(document.querySelector(".react-flow__minimap")),
+      controls: r(document.querySelector(".react-flow__controls")),
       nodes: [...document.querySelectorAll<HTMLElement>(".react-flow__node")].map((n) => ({
         id: n.dataset.id!,
         box: r(n)!,
@@ -121,16 +122,17 @@ export async function boxes(page: Page) {
 }
 
 /**
- * What is wrong with the view, as readable lines: nodes outside the canvas or under the minimap
- * (and, with `overlapping`, nodes over one another). Empty when the view shows the graph well; a
- * test polls it until the fit has settled.
+ * What is wrong with the view, as readable lines: nodes outside the canvas or under the minimap or
+ * the zoom controls (and, with `overlapping`, nodes over one another). Empty when the view shows
+ * the graph well; a test polls it until the fit has settled.
  */
 export async function layoutProblems(page: Page, opts: { overlapping?: boolean } = {}): Promise<string[]> {
-  const { pane, minimap, nodes } = await boxes(page);
+  const { pane, minimap, controls, nodes } = await boxes(page);
   const problems: string[] = [];
   for (const n of nodes) {
     if (!inside(n.box, pane)) problems.push(`${n.id} outside the canvas`);
     if (minimap && overlaps(n.box, minimap)) problems.push(`${n.id} under the minimap`);
+    if (controls && overlaps(n.box, controls)) problems.push(`${n.id} under the zoom controls`);
     if (opts.overlapping)
       for (const m of nodes) if (m.id < n.id && overlaps(n.box, m.box)) problems.push(`${n.id} over ${m.id}`);
   }

@@ -269,7 +269,7 @@ describe("readable at fit", () => {
       await screenshot(page, `lod-starter-${size.width}x${size.height}`);
       const promptBoxes = '.react-flow__node[data-id="prompt"] textarea';
       if (size.width === 1280) {
-        // Fitted at 1280×720 (zoom ~0.49) fields would be 6 px: every node, the Note too, is its
+        // Fitted at 1280×720 (zoom ~0.46) fields would be 5.5 px: every node, the Note too, is its
         // light card, and says what it holds in readable type.
         expect(await zoom(page)).toBeLessThan(0.6);
         expect(await page.locator(".react-flow__node .far-card").count()).toBe(4);

@@ -81,7 +81,7 @@ describe("view", () => {
       expect((await boxes(page)).nodes.length).toBeGreaterThanOrEqual(4);
       await screenshot(page, `first-visit-${size.width}x${size.height}`);
       if (size.width === 1280) {
-        // Fitted there (zoom ~0.49) the Note is a light card: its start in readable type, and all
+        // Fitted there (zoom ~0.46) the Note is a light card: its start in readable type, and all
         // of its text one double click away.
         expect(await node(page, "note").locator(".far-glance").innerText()).toMatch(/^Start here/);
         await zoomToCard(page, "note");

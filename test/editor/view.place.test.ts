@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { expectedSize, freeSpot, NODE_GAP, placeInView, type Rect } from "../../src/editor/flow/place";
-import { fitPadding, MINIMAP } from "../../src/editor/flow/fit";
+import { EDGE, fitPadding, MINIMAP, MINIMAP_CORNER, type Corner } from "../../src/editor/flow/fit";
 import { stubRegistry } from "./stubRegistry";
 
 const view = { topLeft: { x: 0, y: 0 }, bottomRight: { x: 1000, y: 600 }, zoom: 1 };
@@ -41,19 +41,39 @@ describe("expectedSize", () => {
   });
 });
 
-describe("fitPadding: the fitted graph stays clear of the minimap", () => {
+describe("fitPadding: the fitted graph stays clear of the minimap and the zoom controls", () => {
   const pane = { width: 800, height: 600 };
+  /** Four buttons in the bottom-left corner, with their margin and a gap. */
+  const controls: Corner = { side: "left", width: 137, height: 54 };
   it("gives up height for a wide graph and width for a tall one", () => {
-    expect(fitPadding({ x: 0, y: 0, width: 2000, height: 300 }, pane, true).bottom).toBe(
+    expect(fitPadding({ x: 0, y: 0, width: 2000, height: 300 }, pane, [MINIMAP_CORNER]).bottom).toBe(
       MINIMAP.height + 2 * MINIMAP.margin,
     );
-    expect(fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, true).right).toBe(
+    expect(fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, [MINIMAP_CORNER]).right).toBe(
       MINIMAP.width + 2 * MINIMAP.margin,
     );
   });
-  it("pads evenly without a minimap", () => {
-    const p = fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, false);
+  it("pads evenly without a corner box", () => {
+    const p = fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, []);
     expect(new Set([p.top, p.right, p.bottom, p.left]).size).toBe(1);
+  });
+  it("clears the zoom controls too, from beside them for a tall graph and from above for a wide one", () => {
+    const tall = fitPadding({ x: 0, y: 0, width: 300, height: 2000 }, pane, [MINIMAP_CORNER, controls]);
+    expect(tall).toEqual({ top: EDGE, right: MINIMAP_CORNER.width, bottom: EDGE, left: controls.width });
+    const wide = fitPadding({ x: 0, y: 0, width: 2000, height: 300 }, pane, [MINIMAP_CORNER, controls]);
+    expect(wide).toEqual({ top: EDGE, right: EDGE, bottom: MINIMAP_CORNER.height, left: EDGE });
+    expect(fitPadding({ x: 0, y: 0, width: 2000, height: 300 }, pane, [controls]).bottom).toBe(controls.height);
+  });
+  it("never covers a corner box with the fitted bounds, whatever their shape", () => {
+    const shape = fc.record({ width: fc.integer({ min: 1, max: 5000 }), height: fc.integer({ min: 1, max: 5000 }) });
+    fc.assert(
+      fc.property(shape, fc.boolean(), (b, minimap) => {
+        const corners = minimap ? [MINIMAP_CORNER, controls] : [controls];
+        const p = fitPadding({ x: 0, y: 0, ...b }, pane, corners);
+        // Each box lies beside the padded area or below it.
+        for (const c of corners) expect(p[c.side] >= c.width || p.bottom >= c.height).toBe(true);
+      }),
+    );
   });
 });
 

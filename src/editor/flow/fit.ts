@@ -11,8 +11,10 @@ export const MINIMAP = { width: 150, height: 96, margin: 12 } as const;
 export const MIN_ZOOM = 0.02;
 /** Never blow a small graph up past 100%: widgets at 180% look broken, not "fitted". */
 export const FIT_MAX_ZOOM = 1;
-/** Room on every side: the zoom controls (bottom-left) and the save status (top-left) sit in it. */
+/** Room on every side: the save status (top-left) sits in it. */
 export const EDGE = 44;
+/** Room between the zoom controls and the graph, as the minimap's margin leaves beside it. */
+const CONTROLS_GAP = 12;
 
 export interface Padding {
   top: number;
@@ -29,16 +31,60 @@ const zoomFor = (b: Rect, pane: { width: number; height: number }, p: Padding) =
   );
 
 /**
- * Padding (px) for fitting `bounds` into `pane` without the minimap covering a node: either the
- * right or the bottom margin grows by the minimap's size, whichever costs less zoom (a wide
- * pipeline gives up height, a tall one width).
+ * A box in a bottom corner of the canvas that no node may be under at fit (the minimap, the zoom
+ * controls): the padding that clears it from beside it (`width`, on its `side`) or from above it
+ * (`height`).
  */
-export function fitPadding(bounds: Rect, pane: { width: number; height: number }, minimap: boolean): Padding {
-  const base = { top: EDGE, right: EDGE, bottom: EDGE, left: EDGE };
-  if (!minimap) return base;
-  const clearRight = { ...base, right: MINIMAP.width + 2 * MINIMAP.margin };
-  const clearBottom = { ...base, bottom: MINIMAP.height + 2 * MINIMAP.margin };
-  return zoomFor(bounds, pane, clearBottom) >= zoomFor(bounds, pane, clearRight) ? clearBottom : clearRight;
+export interface Corner {
+  side: "left" | "right";
+  width: number;
+  height: number;
+}
+
+/** The minimap's corner (bottom-right). */
+export const MINIMAP_CORNER: Corner = {
+  side: "right",
+  width: MINIMAP.width + 2 * MINIMAP.margin,
+  height: MINIMAP.height + 2 * MINIMAP.margin,
+};
+
+/**
+ * Padding (px) for fitting `bounds` into `pane` with no node under a corner box: each box is
+ * cleared from beside it or from above it, whichever costs less zoom (a wide pipeline gives up
+ * height, a tall one width); with a tie, from above.
+ */
+export function fitPadding(bounds: Rect, pane: { width: number; height: number }, corners: readonly Corner[]): Padding {
+  let best: Padding | null = null;
+  let bestZoom = -Infinity;
+  // Every way of clearing them: two boxes, four ways.
+  for (let beside = 0; beside < 1 << corners.length; beside++) {
+    const p = { top: EDGE, right: EDGE, bottom: EDGE, left: EDGE };
+    corners.forEach((c, i) => {
+      if (beside & (1 << i)) p[c.side] = Math.max(p[c.side], c.width);
+      else p.bottom = Math.max(p.bottom, c.height);
+    });
+    const zoom = zoomFor(bounds, pane, p);
+    if (zoom > bestZoom) [best, bestZoom] = [p, zoom];
+  }
+  return best!;
+}
+
+/**
+ * The corner boxes on `pane` now: the minimap when shown, and the zoom controls, measured (their
+ * buttons vary). Both ride up with the canvas's foot when the runs drawer opens.
+ */
+function cornersOf(pane: HTMLElement | null): Corner[] {
+  if (!pane) return [];
+  const corners = pane.querySelector(".react-flow__minimap") ? [MINIMAP_CORNER] : [];
+  const controls = pane.querySelector(".react-flow__controls")?.getBoundingClientRect();
+  const p = pane.getBoundingClientRect();
+  if (controls?.width)
+    corners.push({
+      side: "left",
+      width: controls.right - p.left + CONTROLS_GAP,
+      height: p.bottom - controls.top + CONTROLS_GAP,
+    });
+  return corners;
 }
 
 // xyflow reads a bare number as a fraction of the pane; pixels need the unit.
@@ -64,10 +110,10 @@ export function fitGraph<N extends Node>(
   if (!bounds) return;
   const el = document.querySelector<HTMLElement>(".canvas .react-flow");
   const pane = el ? { width: el.clientWidth, height: el.clientHeight } : { width: innerWidth, height: innerHeight };
-  const minimap = !!el?.querySelector(".react-flow__minimap");
+  const corners = cornersOf(el);
   if (!opts.ids) view.fitted = true;
   const paddingFor = (room: number) => {
-    const p = fitPadding(bounds, { width: pane.width, height: pane.height - room }, minimap);
+    const p = fitPadding(bounds, { width: pane.width, height: pane.height - room }, corners);
     p.bottom += room;
     p.top = Math.max(p.top, overlayBottom(el));
     return p;

@@ -96,19 +96,30 @@ export function useViewportFit(
     return () => clearTimeout(t);
   }, [initialized, flow, culled, view, mounting]);
 
-  // A fitted view stays fitted when the window changes size. A canvas that shrinks inside the same
-  // window (the runs drawer opening, a banner) leaves the graph where it is: re-fitting then made
-  // every node jump and shrink. A view the user moved is never re-fitted (fitState.fitted).
+  // A fitted view stays fitted when the window changes size, or when a banner comes or goes above
+  // the canvas (its top moves, and its nodes with it, fitted or not): a banner that came after the
+  // fit took its height from the room the fit left at the canvas's foot, and the runs drawer then
+  // covered the graph's foot, the zoom controls its corner. A canvas that shrinks from its foot (the
+  // runs drawer opening) leaves the graph where it is: re-fitting then made every node jump and
+  // shrink. A view the user moved is never re-fitted (CanvasView.fitted).
   useEffect(() => {
     const el = canvasRef.current;
     if (!el || typeof ResizeObserver === "undefined") return;
-    let last = { w: el.clientWidth, h: el.clientHeight, ww: window.innerWidth, wh: window.innerHeight };
+    const measure = () => ({
+      w: el.clientWidth,
+      h: el.clientHeight,
+      top: Math.round(el.getBoundingClientRect().top),
+      ww: window.innerWidth,
+      wh: window.innerHeight,
+    });
+    let last = measure();
     const ro = new ResizeObserver(() => {
-      const now = { w: el.clientWidth, h: el.clientHeight, ww: window.innerWidth, wh: window.innerHeight };
+      const now = measure();
       if (now.w === last.w && now.h === last.h) return;
       const windowResized = now.ww !== last.ww || now.wh !== last.wh;
+      const topMoved = now.top !== last.top;
       last = now;
-      if (view.fitted && windowResized) fitGraph(view, flow);
+      if (view.fitted && (windowResized || topMoved)) fitGraph(view, flow);
     });
     ro.observe(el);
     return () => ro.disconnect();
