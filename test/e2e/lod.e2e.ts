@@ -214,6 +214,46 @@ async function openPipeline(
 const TITLES = ".react-flow__node .node-title, .far-card .far-title";
 
 /**
+ * The titles on screen that are cut: a word ending in "…" or clipped, or a line lost past a card's
+ * second (a title under a card, hidden, does not count).
+ */
+function cutTitles(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const cut: string[] = [];
+    const over = (el: Element) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+    for (const el of document.querySelectorAll(".react-flow__node .node-title, .far-card .far-title")) {
+      if (el.matches(".node-title") && el.closest(".react-flow__node")!.querySelector(".far-card")) continue;
+      const words = [...el.querySelectorAll(".far-word")];
+      if (over(el) || words.some(over)) cut.push(el.textContent ?? "");
+    }
+    return cut;
+  });
+}
+
+/**
+ * Wheels out from the view until below `low`, then in until above `high`, a notch at a time; returns
+ * the titles cut at each zoom between the two, as "zoom: title".
+ */
+async function cutWhileZooming(page: Page, low: number, high: number): Promise<string[]> {
+  const pane = (await page.locator(".react-flow__pane").boundingBox())!;
+  await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+  const seen: string[] = [];
+  for (const [dy, done] of [
+    [40, (z: number) => z < low],
+    [-40, (z: number) => z > high],
+  ] as const) {
+    for (let i = 0; i < 40; i++) {
+      await page.mouse.wheel(0, dy);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const z = await zoom(page);
+      if (z >= low && z <= high) seen.push(...(await cutTitles(page)).map((t) => `${z.toFixed(2)}: ${t}`));
+      if (done(z)) break;
+    }
+  }
+  return seen;
+}
+
+/**
  * The text boxes in `selector` that show part of a line: their text scrolls under padding (where
  * the top of the next line shows), or their height holds a fraction of a line. Also how many of
  * them hold more text than they show (else the check proves nothing).
@@ -318,6 +358,9 @@ describe("readable at fit", () => {
       expect(titles.map((t) => t.text)).toContain("LoRA");
       expectReadable(titles);
       await screenshot(page, `lod-fitted-10-${size.width}x${size.height}`);
+      // From its fit, out to 0.35 and in to 0.6, no title is cut: at a fixed 14 px on screen
+      // "Embedding" lost its end at 0.36 (its card is 97 px wide there).
+      expect(await cutWhileZooming(page, 0.35, 0.6)).toEqual([]);
 
       // All ten in one row: far out, the light form writes each title and key value. A LoRA file
       // name longer than a line wraps after its separators, never inside a word.
