@@ -45,7 +45,14 @@ provideImportDoor(
 // start is on its own thread, and was a sixth of opening a 1,000-node file), then the drop's and
 // the door's code (docs/benchmarks.md#first-render-of-a-file-opened-fitted-2026-12-07).
 whenIdle(() => import("./load/loadOffThread").then((m) => m.warmLoader()), { urgent: true });
-whenIdle(() => Promise.all([import("./files/drop"), import("./import/door"), import("./persistence/sessionOpen")]));
+whenIdle(() =>
+  Promise.all([
+    import("./files/drop"),
+    import("./import/door"),
+    import("./persistence/sessionOpen"),
+    import("./store/clipboard"),
+  ]),
+);
 
 // Served by our server, the library lists and saves the workspace folder too (asked once, briefly).
 // Following it (or, without it, this browser's component library) is not in the first load's

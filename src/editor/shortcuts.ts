@@ -70,16 +70,21 @@ export async function pasteFromClipboard(editor: Editor, at?: { x: number; y: nu
   pasteNodes(editor, text, at);
 }
 
+/** Pastes our own nodes; the reader may still be loading, so the outcome is told when it is done. */
 function pasteNodes(editor: Editor, text: string, at?: { x: number; y: number }) {
   const { ui } = editor;
-  const r = editor.store.paste(text, at);
-  if (!r.ok) ui.toast(r.error, "error");
-  else if (r.warnings.length)
-    ui.toast(
-      `Pasted ${r.nodeIds.length} node${r.nodeIds.length > 1 ? "s" : ""}; ${r.warnings.length} item${r.warnings.length > 1 ? "s" : ""} skipped: ${r.warnings[0]}`,
-      "info",
-      7000,
-    );
+  editor.store.paste(text, at).then(
+    (r) => {
+      if (!r.ok) ui.toast(r.error, "error");
+      else if (r.warnings.length)
+        ui.toast(
+          `Pasted ${r.nodeIds.length} node${r.nodeIds.length > 1 ? "s" : ""}; ${r.warnings.length} item${r.warnings.length > 1 ? "s" : ""} skipped: ${r.warnings[0]}`,
+          "info",
+          7000,
+        );
+    },
+    (e: unknown) => ui.toast(`Not pasted: the paste code could not be loaded (${(e as Error).message})`, "error"),
+  );
 }
 
 /** An image from the clipboard, at the cursor (else mid-canvas), through the canvas's drop rules. */

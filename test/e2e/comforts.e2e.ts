@@ -118,8 +118,14 @@ describe("context menus", () => {
     await context.close();
   });
 
-  it("the canvas menu adds a node where it was opened, pastes and arranges", async (ctx) => {
-    const { page, context } = await suite.open(SIZES[0]);
+  it("the canvas menu adds a node where it was opened, pastes (in order, before the paste code arrives) and arranges", async (ctx) => {
+    // The paste's reader loads on demand; held back here until both pastes are asked for (a
+    // browser test: the menu's paste, the chunk fetch and the held request meet only in a page).
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const context = await suite.b.browser.newContext({ viewport: SIZES[0] });
+    await context.route(/\/assets\/clipboard-[^/]*\.js$/, (route) => held.then(() => route.continue()));
+    const { page } = await suite.open({ context });
     shootOnFailure(ctx, () => page);
     await backendKnown(page);
     // Low in the middle of the canvas: bare, with room around it (the fit keeps the drawer's room free).
@@ -138,12 +144,30 @@ describe("context menus", () => {
     // At the point the menu was opened (or the nearest free space beside it).
     expect(Math.abs(box.x - at.x)).toBeLessThan(box.width + 60);
     expect(Math.abs(box.y - at.y)).toBeLessThan(box.height + 60);
-    // Copy it, then Paste from the canvas menu.
+    // Copy it, then Paste from the canvas menu, twice, at two places.
     await page.keyboard.press("Control+c");
-    const at2 = await emptyCanvasPoint(page);
-    await page.mouse.click(at2.x, at2.y, { button: "right" });
-    await menu(page).getByRole("menuitem", { name: "Paste" }).click();
-    await expect.poll(async () => (await nodeIds(page)).filter((id) => id.startsWith("scheduler")).length).toBe(2);
+    const schedulers = async () => (await nodeIds(page)).filter((id) => id.startsWith("scheduler"));
+    const pasted: { x: number; y: number }[] = [];
+    for (const [fx, fy] of [
+      [0.92, 0.1],
+      [0.1, 0.92],
+    ]) {
+      const at2 = { x: pane.x + pane.width * fx, y: pane.y + pane.height * fy };
+      await page.mouse.click(at2.x, at2.y, { button: "right" });
+      await expect.poll(() => menu(page).getAttribute("aria-label")).toBe("Canvas menu");
+      await menu(page).getByRole("menuitem", { name: "Paste" }).click();
+      await expect.poll(() => menu(page).count()).toBe(0);
+      pasted.push(at2);
+    }
+    expect(await schedulers()).toHaveLength(1);
+    release();
+    await expect.poll(async () => (await schedulers()).length).toBe(3);
+    // Made in the order asked: the second paste is the one selected, where the second menu was opened.
+    const selected = page.locator(".react-flow__node.selected");
+    await expect.poll(() => selected.count()).toBe(1);
+    const last = (await selected.boundingBox())!;
+    const from = (p: { x: number; y: number }) => Math.hypot(last.x - p.x, last.y - p.y);
+    expect(from(pasted[1])).toBeLessThan(from(pasted[0]));
     // Arrange: one undo step that moves nodes.
     const before = await node(page, "note").evaluate((e) => (e as HTMLElement).style.transform);
     // Elsewhere: the paste went where the last menu was opened.

@@ -21,12 +21,12 @@ function nested(): EditorStore {
 }
 
 describe("an instance placed inside itself", () => {
-  it("a paste of the component into its own definition is refused, saying why", () => {
+  it("a paste of the component into its own definition is refused, saying why", async () => {
     const store = storeOf(componentFixture("style-stack"));
     const copied = store.copy(["style-stack"])!;
     enterInstance(store, "style-stack");
     const before = store.getState().document;
-    const r = store.paste(copied);
+    const r = await store.paste(copied);
     expect(r).toEqual({
       ok: false,
       error: "Not pasted: Style stack cannot go inside itself: this canvas is inside Style stack",
@@ -34,20 +34,20 @@ describe("an instance placed inside itself", () => {
     expect(store.getState().document).toBe(before);
   });
 
-  it("through nesting: an instance of a component that holds this one is refused with the path", () => {
+  it("through nesting: an instance of a component that holds this one is refused with the path", async () => {
     const store = nested();
     const copied = store.copy(["outer"])!;
     enterInstance(store, "outer");
-    expect(store.paste(copied)).toMatchObject({
+    expect(await store.paste(copied)).toMatchObject({
       ok: false,
       error: expect.stringContaining("Outer cannot go inside itself"),
     });
     // Style stack used at the top too: inside it, Outer (which holds Style stack) is refused.
     const inner = store.copy(["style-stack"])!;
     leaveTo(store, 0);
-    const [top] = (store.paste(inner) as { nodeIds: string[] }).nodeIds;
+    const [top] = ((await store.paste(inner)) as { nodeIds: string[] }).nodeIds;
     enterInstance(store, top);
-    const r = store.paste(copied);
+    const r = await store.paste(copied);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toContain("Outer cannot go here: it holds Style stack (Outer › Style stack)");
     // Added from the palette or the sidebar: the same reason, thrown for the UI to show.
@@ -56,20 +56,20 @@ describe("an instance placed inside itself", () => {
     expect(store.getState().document.components!.find((c) => c.id === "local/style-stack")!.nodes).toHaveLength(3);
   });
 
-  it("the same component stays welcome beside itself, and inside another component", () => {
+  it("the same component stays welcome beside itself, and inside another component", async () => {
     const store = nested();
-    expect(store.paste(store.copy(["outer"])!).ok).toBe(true);
+    expect((await store.paste(store.copy(["outer"])!)).ok).toBe(true);
     enterInstance(store, "outer");
     expect(store.addNode(STACK, { x: 0, y: 400 })).toMatch(/^style-stack/);
   });
 });
 
 describe("copy and paste across pipelines", () => {
-  it("brings the definitions the pasted instances use, nested ones too, in one undo step", () => {
+  it("brings the definitions the pasted instances use, nested ones too, in one undo step", async () => {
     const from = nested();
     const copied = from.copy(["outer"])!;
     const to = storeOf(componentFixture("two-loras"));
-    const r = to.paste(copied);
+    const r = await to.paste(copied);
     expect(r.ok).toBe(true);
     const doc = to.getState().document;
     expect(doc.components!.map((c) => c.id).sort()).toEqual(["local/outer", "local/style-stack"]);
@@ -78,7 +78,7 @@ describe("copy and paste across pipelines", () => {
     expect(to.getState().document.components ?? []).toEqual([]);
   });
 
-  it("keeps the pipeline's own copy of a version it already has, and says when they differ", () => {
+  it("keeps the pipeline's own copy of a version it already has, and says when they differ", async () => {
     const from = storeOf(componentFixture("style-stack"));
     enterInstance(from, "style-stack");
     from.setParam("lora-2", "scale", 0.1);
@@ -86,17 +86,17 @@ describe("copy and paste across pipelines", () => {
     const copied = from.copy(["style-stack"])!;
     const to = storeOf(componentFixture("style-stack"));
     const mine = to.getState().document.components!;
-    const r = to.paste(copied);
+    const r = await to.paste(copied);
     expect(r.ok && r.warnings).toEqual([expect.stringContaining("differs from this pipeline's copy")]);
     expect(to.getState().document.components).toEqual(mine);
   });
 
-  it("refuses copied definitions that would contain themselves, and skips their instances", () => {
+  it("refuses copied definitions that would contain themselves, and skips their instances", async () => {
     const payload = JSON.parse(storeOf(componentFixture("style-stack")).copy(["style-stack", "base"])!);
     const def = payload.components[0] as ComponentDefinition;
     def.nodes.push({ id: "loop", type: STACK, typeVersion: 1, position: { x: 0, y: 0 }, params: {} });
     const to = storeOf(componentFixture("two-loras"));
-    const r = to.paste(JSON.stringify(payload));
+    const r = await to.paste(JSON.stringify(payload));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.warnings[0]).toMatch(

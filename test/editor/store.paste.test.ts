@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createEditorStore, counterIds, CLIPBOARD_FORMAT } from "../../src/editor/store";
 import { stubRegistry } from "./stubRegistry";
 
-function setup() {
-  const s = createEditorStore(stubRegistry, undefined, { makeId: counterIds() });
+function setup(create = createEditorStore) {
+  const s = create(stubRegistry, undefined, { makeId: counterIds() });
   const base = s.addNode("base_model", { x: 0, y: 0 });
   const lora = s.addNode("lora", { x: 200, y: 0 });
   const note = s.addNode("note", { x: 0, y: 300 });
@@ -13,11 +13,11 @@ function setup() {
 }
 
 describe("copy / paste / duplicate", () => {
-  it("copies selected nodes with their internal wires only, and pastes them with fresh ids", () => {
+  it("copies selected nodes with their internal wires only, and pastes them with fresh ids", async () => {
     const { s, base, lora } = setup();
     s.setSelection({ nodes: [base, lora] });
     const text = s.copy()!;
-    const r = s.paste(text);
+    const r = await s.paste(text);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.nodeIds).toHaveLength(2);
@@ -39,18 +39,56 @@ describe("copy / paste / duplicate", () => {
     expect(payload.edges).toEqual([]);
   });
 
-  it("duplicate offsets the copies and pastes at a given point", () => {
+  it("pastes asked for before the reader has loaded are made in the order asked, each in its own step", async () => {
+    vi.resetModules();
+    const { pasteReader } = await import("../../src/editor/store/commands");
+    const { s, lora, note } = setup((await import("../../src/editor/store")).createEditorStore);
+    const first = s.copy([lora])!;
+    const second = s.copy([note])!;
+    // Both are asked for while the reader is still on its way (the copy started fetching it).
+    expect(pasteReader.current()).toBeNull();
+    const [a, b] = await Promise.all([s.paste(first, { x: 10, y: 10 }), s.paste(second, { x: 900, y: 10 })]);
+    const ids = s.getState().document.nodes.map((n) => n.id);
+    expect(a.ok && b.ok).toBe(true);
+    if (!a.ok || !b.ok) return;
+    expect(ids.slice(-2)).toEqual([...a.nodeIds, ...b.nodeIds]);
+    expect(
+      s
+        .getState()
+        .history.past.map((h) => h.label)
+        .slice(-2),
+    ).toEqual(["Paste node", "Paste node"]);
+    expect(s.getState().selection.nodes).toEqual(b.nodeIds);
+  });
+
+  it("duplicate copies the wires between the nodes and their reroute points, in one step, synchronously", () => {
+    const { s, base, lora } = setup();
+    const wire = s.getState().document.edges[0].id;
+    s.addReroute(wire, 0, { x: 100, y: 50 });
+    const copies = s.duplicate([base, lora]);
+    expect(copies).toHaveLength(2);
+    const doc = s.getState().document;
+    const copied = doc.edges.find((e) => e.source === copies[0] && e.target === copies[1])!;
+    expect(copied).toMatchObject({ sourceHandle: "model", targetHandle: "model", reroutes: [{ x: 132, y: 82 }] });
+    expect(doc.nodes.find((n) => n.id === copies[1])!.params.scale).toBe(0.7);
+    expect(s.getState().selection.nodes).toEqual(copies);
+    s.undo();
+    expect(s.getState().document.nodes).toHaveLength(3);
+    expect(s.getState().document.edges).toHaveLength(1);
+  });
+
+  it("duplicate offsets the copies and pastes at a given point", async () => {
     const { s, lora } = setup();
     const [copy] = s.duplicate([lora]);
     expect(s.getState().document.nodes.find((n) => n.id === copy)!.position).toEqual({ x: 232, y: 32 });
-    const r = s.paste(s.copy([lora])!, { x: 500, y: 600 });
+    const r = await s.paste(s.copy([lora])!, { x: 500, y: 600 });
     expect(r.ok && s.getState().document.nodes.find((n) => n.id === r.nodeIds[0])!.position).toEqual({
       x: 500,
       y: 600,
     });
   });
 
-  it("treats pasted content as untrusted: unknown types, bad params, bad wires and odd keys are dropped with reasons", () => {
+  it("treats pasted content as untrusted: unknown types, bad params, bad wires and odd keys are dropped with reasons", async () => {
     const { s } = setup();
     const evil = JSON.stringify({
       format: CLIPBOARD_FORMAT,
@@ -74,7 +112,7 @@ describe("copy / paste / duplicate", () => {
         { source: 1 },
       ],
     });
-    const r = s.paste(evil);
+    const r = await s.paste(evil);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.nodeIds).toHaveLength(2);
@@ -90,9 +128,9 @@ describe("copy / paste / duplicate", () => {
     expect(r.warnings.join("\n")).toMatch(/edges\[2\]: source, sourceHandle/);
   });
 
-  it("does not let __proto__ keys pollute anything", () => {
+  it("does not let __proto__ keys pollute anything", async () => {
     const { s } = setup();
-    const r = s.paste(
+    const r = await s.paste(
       '{"format":"lora-graph/clipboard","version":1,"nodes":[{"id":"a","type":"lora","params":{"__proto__":{"polluted":1},"scale":2}}],"edges":[]}',
     );
     expect(r.ok).toBe(true);
@@ -102,9 +140,9 @@ describe("copy / paste / duplicate", () => {
     expect(node.params.scale).toBe(2);
   });
 
-  it("runs node migrations on pasted nodes from older versions", () => {
+  it("runs node migrations on pasted nodes from older versions", async () => {
     const { s } = setup();
-    const r = s.paste({
+    const r = await s.paste({
       format: CLIPBOARD_FORMAT,
       version: 1,
       nodes: [{ id: "a", type: "lora", typeVersion: 1, params: { weight: 0.4 } }],
@@ -114,16 +152,16 @@ describe("copy / paste / duplicate", () => {
     expect(s.getState().document.nodes.at(-1)!.params.scale).toBe(0.4);
   });
 
-  it("rejects text that is not lora-graph content without changing the document", () => {
+  it("rejects text that is not lora-graph content without changing the document", async () => {
     const { s } = setup();
     const before = s.getState().document;
-    expect(s.paste("hello")).toEqual({ ok: false, error: expect.stringMatching(/not JSON/) });
-    expect(s.paste('{"nodes":[]}')).toEqual({ ok: false, error: expect.stringMatching(/format is missing/) });
-    expect(s.paste('{"format":"lora-graph/clipboard","nodes":{}}')).toEqual({
+    expect(await s.paste("hello")).toEqual({ ok: false, error: expect.stringMatching(/not JSON/) });
+    expect(await s.paste('{"nodes":[]}')).toEqual({ ok: false, error: expect.stringMatching(/format is missing/) });
+    expect(await s.paste('{"format":"lora-graph/clipboard","nodes":{}}')).toEqual({
       ok: false,
       error: expect.stringMatching(/"nodes" must be an array/),
     });
-    expect(s.paste('{"format":"lora-graph/clipboard","nodes":[{"type":"zzz"}]}')).toEqual({
+    expect(await s.paste('{"format":"lora-graph/clipboard","nodes":[{"type":"zzz"}]}')).toEqual({
       ok: false,
       error: expect.stringMatching(/Nothing to paste.*zzz/),
     });

@@ -1,3 +1,7 @@
+/**
+ * Reading pasted content: untrusted text or JSON in lora-graph's clipboard or workflow format,
+ * checked like a file. Loaded on the first paste (store.paste); what Copy writes is `copy.ts`.
+ */
 import {
   canConnect,
   componentKey,
@@ -18,36 +22,12 @@ import {
   type XY,
 } from "../../graph";
 import { freshId, type IdFactory } from "./ids";
+import { CLIPBOARD_FORMAT } from "./copy";
 
-export const CLIPBOARD_FORMAT = "lora-graph/clipboard";
-export const CLIPBOARD_VERSION = 1;
 /** Guards against a pasted blob freezing the tab; far above any real selection. */
 export const MAX_PASTE_CHARS = 5_000_000;
 export const MAX_PASTE_NODES = 2000;
 const MAX_LABEL = 120;
-
-export interface ClipboardPayload {
-  format: typeof CLIPBOARD_FORMAT;
-  version: typeof CLIPBOARD_VERSION;
-  nodes: WorkflowNode[];
-  edges: WorkflowEdge[];
-  /** The definitions the copied instances use, nested ones too: a paste into another pipeline needs them. */
-  components?: ComponentDefinition[];
-}
-
-/** The selected nodes and only the wires between them: wires to outside nodes cannot be pasted meaningfully. */
-export function serializeNodes(doc: WorkflowDocument, nodeIds: readonly string[]): ClipboardPayload {
-  const ids = new Set(nodeIds);
-  const nodes = doc.nodes.filter((n) => ids.has(n.id));
-  const components = usedComponents(nodes, doc.components ?? []);
-  return {
-    format: CLIPBOARD_FORMAT,
-    version: CLIPBOARD_VERSION,
-    nodes,
-    edges: doc.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
-    ...(components ? { components } : {}),
-  };
-}
 
 export type SanitizeResult =
   | {

@@ -21,7 +21,8 @@ import {
   type WorkflowNode,
   type XY,
 } from "../../graph";
-import { sanitizePaste, serializeNodes } from "./clipboard";
+import type { SanitizeResult } from "./clipboard";
+import { onDemand } from "../lazy";
 import type { History } from "./history";
 import { freshId, type IdFactory } from "./ids";
 import { planNewNodeSplice } from "./canvasCommands";
@@ -233,8 +234,24 @@ export function removeSelection(ctx: StoreContext): EditResult {
   return { ok: true };
 }
 
-export function paste(ctx: StoreContext, input: unknown, at?: XY): PasteResult {
-  const res = sanitizePaste(input, doc(ctx), ctx.registry, ctx.makeId, at);
+/**
+ * The reader of pasted content, fetched on the first paste (or a copy, or once the page is idle):
+ * the first paint does not need it (docs/codebase.md#the-first-load).
+ */
+export const pasteReader = onDemand(() => import("./clipboard"));
+
+/**
+ * Pastes untrusted clipboard content once its reader has loaded. Pastes made before it arrives
+ * are made in the order they were asked for, each against the document as it is then: every
+ * call waits on the same load, whose callbacks run in the order they were added.
+ */
+export function paste(ctx: StoreContext, input: unknown, at?: XY): Promise<PasteResult> {
+  return pasteReader
+    .load()
+    .then((m) => insertPasted(ctx, m.sanitizePaste(input, doc(ctx), ctx.registry, ctx.makeId, at)));
+}
+
+function insertPasted(ctx: StoreContext, res: SanitizeResult): PasteResult {
   if (!res.ok) return res;
   shift(ctx, res.nodes);
   if (!res.nodes.length)
@@ -256,9 +273,40 @@ export function paste(ctx: StoreContext, input: unknown, at?: XY): PasteResult {
   return { ok: true, nodeIds: res.nodes.map((n) => n.id), warnings: res.warnings };
 }
 
+/** How far a duplicate lands from its original (before it is moved clear of the others), as a paste does. */
+const DUPLICATE_OFFSET = 32;
+
+/**
+ * Copies of the nodes, with fresh ids and the wires between them, one step down and right. The
+ * document's own nodes are already checked, so unlike a paste this needs no reader and stays
+ * synchronous (Ctrl+D); the ports of a component's inside are not copied.
+ */
 export function duplicate(ctx: StoreContext, ids: readonly string[]): string[] {
-  const own = ids.filter((id) => !doc(ctx).nodes.some((n) => n.id === id && isPortStandIn(n)));
-  if (!own.length) return [];
-  const res = paste(ctx, serializeNodes(doc(ctx), own));
-  return res.ok ? res.nodeIds : [];
+  const wanted = new Set(ids);
+  const originals = doc(ctx).nodes.filter((n) => wanted.has(n.id) && !isPortStandIn(n));
+  if (!originals.length) return [];
+  const taken = new Set(doc(ctx).nodes.map((n) => n.id));
+  const copyOf = new Map<string, string>();
+  const at = (p: XY): XY => ({ x: p.x + DUPLICATE_OFFSET, y: p.y + DUPLICATE_OFFSET });
+  const nodes = originals.map((n) => {
+    const id = freshId(ctx.makeId, n.type, taken);
+    copyOf.set(n.id, id);
+    return { ...structuredClone(n), id, position: at(n.position) };
+  });
+  const edges = doc(ctx).edges.flatMap((e) => {
+    const [source, target] = [copyOf.get(e.source), copyOf.get(e.target)];
+    if (!source || !target) return [];
+    const edge = edgeBetween({ node: source, port: e.sourceHandle }, { node: target, port: e.targetHandle });
+    return [e.reroutes?.length ? { ...edge, reroutes: e.reroutes.map(at) } : edge];
+  });
+  shift(ctx, nodes);
+  ctx.history.commit(
+    nodes.length === 1 ? "Duplicate node" : `Duplicate ${nodes.length} nodes`,
+    (d) => {
+      d.nodes.push(...(nodes as Draft<WorkflowNode>[]));
+      d.edges.push(...edges);
+    },
+    { selection: { nodes: nodes.map((n) => n.id), edges: [] } },
+  );
+  return nodes.map((n) => n.id);
 }

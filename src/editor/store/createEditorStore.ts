@@ -1,5 +1,5 @@
 import type { Registry, WorkflowDocument } from "../../graph";
-import { serializeNodes } from "./clipboard";
+import { serializeNodes } from "./copy";
 import * as doc from "./commands";
 import * as edit from "./editCommands";
 import * as canvas from "./canvasCommands";
@@ -33,8 +33,9 @@ function setViewport(history: History, viewport: Viewport): void {
 
 /**
  * A small external store for the editor: the document, selection, viewport and undo history.
- * Commands are synchronous and pure over the document (immer); every document-changing command
- * except folding params and replaceDocument records patches for undo. Usable headless in tests.
+ * Commands are synchronous (paste waits for its reader, loaded once) and pure over the document
+ * (immer); every document-changing command except folding params and replaceDocument records
+ * patches for undo. Usable headless in tests.
  * The state and its history live in history.ts; the commands in commands.ts and editCommands.ts.
  *
  * @example
@@ -108,6 +109,8 @@ export function createEditorStore(
     copy(ids = state().selection.nodes) {
       const own = ids.filter((id) => !state().view.nodes.some((n) => n.id === id && isPortStandIn(n)));
       if (!own.length) return null;
+      // A paste usually follows: its reader is fetched now rather than after the key press.
+      void doc.pasteReader.load().catch(() => undefined);
       return JSON.stringify(serializeNodes(state().view, own), null, 2);
     },
   };

@@ -1,5 +1,5 @@
 export * from "./createEditorStore";
-export * from "./clipboard";
+export * from "./copy";
 export * from "./editor";
 export * from "./ids";
 export * from "./nodeIndex";

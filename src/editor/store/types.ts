@@ -119,7 +119,11 @@ export interface EditorStore {
   removeNodes(ids: readonly string[]): EditResult;
   removeSelection(): EditResult;
   duplicate(ids?: readonly string[]): string[];
-  paste(input: unknown, at?: XY): PasteResult;
+  /**
+   * Untrusted content (text or parsed JSON) as new nodes, once the paste reader has loaded
+   * (docs/codebase.md#the-first-load); pastes asked for before it arrives are made in order.
+   */
+  paste(input: unknown, at?: XY): Promise<PasteResult>;
   toggleBypass(ids?: readonly string[]): void;
   rename(nodeId: string, label: string): void;
   /**
