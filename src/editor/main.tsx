@@ -4,7 +4,6 @@ import "@xyflow/react/dist/base.css";
 import "./styles.css";
 import { emptyDocument, loadWorkflow } from "../graph";
 import { registry } from "../../nodes";
-import { starterDocument } from "./starter";
 import { createEditor } from "./store";
 import { provideImportDoor } from "./store/importDoor";
 import { App } from "./App";
@@ -17,9 +16,11 @@ import { onDemand, whenIdle } from "./lazy";
 
 /**
  * A tab with no draft (a first visit) opens on the starter template, run through the loader like
- * any file (migrations, checks); built only then, so a reload spends nothing on it.
+ * any file (migrations, checks); fetched and built only then, so a reload spends nothing on it and
+ * the first load's script does not carry it.
  */
-function starter() {
+async function starter() {
+  const { starterDocument } = await import("./starter");
   const r = loadWorkflow(structuredClone(starterDocument), registry);
   return r.ok ? r.document : emptyDocument({ name: "Untitled pipeline" });
 }

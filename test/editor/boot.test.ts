@@ -69,6 +69,34 @@ describe("startPersistence", () => {
     again.dispose();
   });
 
+  it("a first visit waits for a `fresh` that loads its code; one that fails leaves the tab empty, autosave on", async () => {
+    globalThis.indexedDB = new IDBFactory();
+    sessionStorage.clear();
+    const first = editor();
+    const s1 = await startPersistence(first, {
+      fresh: async () => {
+        await new Promise((r) => setTimeout(r, 10));
+        const d = editor();
+        d.store.addNode("note", { x: 0, y: 0 });
+        return d.store.getState().document;
+      },
+    });
+    // The draft is in when the start resolves, so the first render shows it.
+    expect(s1).not.toBeNull();
+    expect(first.store.getState().document.nodes.map((n) => n.type)).toEqual(["note"]);
+    first.dispose();
+
+    globalThis.indexedDB = new IDBFactory();
+    sessionStorage.clear();
+    const second = editor();
+    const s2 = await startPersistence(second, { fresh: () => Promise.reject(new Error("offline")) });
+    expect(s2).not.toBeNull();
+    expect(second.store.getState().document.nodes).toEqual([]);
+    second.store.addNode("note", { x: 0, y: 0 });
+    await s2!.flush();
+    second.dispose();
+  });
+
   it("without IndexedDB the tab still opens on `fresh`", async () => {
     const e = editor();
     const idb = Object.getOwnPropertyDescriptor(globalThis, "indexedDB")!;

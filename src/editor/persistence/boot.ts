@@ -79,24 +79,27 @@ export const useBootError = (): string | null => useUiStore(usePart(persistenceP
  * go on behind the first render), or after at most `timeoutMs` so a hung database cannot keep the
  * editor from showing.
  *
- * `fresh` is what a tab with no draft opens on (the starter): built only then, as long as the
- * editor still holds the document it was made with. A reload restores its draft and never
- * builds it.
+ * `fresh` is what a tab with no draft opens on (the starter): loaded and built only then, as long
+ * as the editor still holds the document it was made with; the draft is shown once it is in. A
+ * reload restores its draft and never loads it.
  */
 export async function startPersistence(
   editor: Editor,
   opts: {
     timeoutMs?: number;
     library?: (db: Database) => Promise<WorkflowLibrary | undefined>;
-    fresh?: () => WorkflowDocument;
+    fresh?: () => WorkflowDocument | Promise<WorkflowDocument>;
   } = {},
 ): Promise<Session | null> {
   const timeoutMs = opts.timeoutMs ?? 4000;
   const { dialogs, state } = persistenceOf(editor);
   const initial = editor.store.getState().document;
-  const firstVisit = () => {
-    if (opts.fresh && editor.store.getState().document === initial)
-      editor.store.replaceDocument(opts.fresh(), { markClean: true, first: true });
+  const untouched = () => editor.store.getState().document === initial;
+  const firstVisit = async () => {
+    if (!opts.fresh || !untouched()) return;
+    // Not there (its code failed to load): the tab opens empty, and autosave still starts.
+    const doc = await (async () => opts.fresh!())().catch(() => null);
+    if (doc && untouched()) editor.store.replaceDocument(doc, { markClean: true, first: true });
   };
   let session: Session | null = null;
   let bootError: string | null = null;
@@ -144,7 +147,7 @@ export async function startPersistence(
   const timeout = new Promise<null>((r) => setTimeout(() => r(null), timeoutMs));
   const result = await Promise.race([boot, timeout]);
   // Without a session (no IndexedDB, or not yet) there is no draft to show: the tab opens fresh.
-  if (!result) firstVisit();
+  if (!result) await firstVisit();
   // A slow start still finishes in the background; tell the UI when it does.
   void boot.then(() => state.set({ session, bootError }));
   state.set({ session, bootError });

@@ -85,10 +85,11 @@ export interface SessionOptions {
   backup?: BackupStorage | null;
   channel?: TabChannel | null;
   /**
-   * Called when the tab has no draft to bring back (a first visit), before autosave starts: the
-   * page puts its starter in then, so a reload never builds it (docs/benchmarks.md#the-first-load).
+   * Called when the tab has no draft to bring back (a first visit), before autosave starts and
+   * waited for: the page loads and puts its starter in then, so a reload never builds it
+   * (docs/benchmarks.md#the-first-load).
    */
-  firstVisit?: () => void;
+  firstVisit?: () => void | Promise<void>;
   now?: () => number;
   debounceMs?: number;
   maxWaitMs?: number;

@@ -32,7 +32,7 @@ export interface SessionContext {
   readonly locks: TabLocks;
   readonly storage: KeyValue;
   readonly channel: TabChannel | null;
-  readonly firstVisit: () => void;
+  readonly firstVisit: () => void | Promise<void>;
   readonly tabId: string;
   readonly autosaver: Autosaver;
   get(): SessionState;

@@ -115,7 +115,7 @@ export async function startSession(ctx: SessionContext, restored?: () => void): 
     },
   );
   const back = await restoreSlot(ctx, first, first.slot === own ? ownRead : undefined);
-  if (!back.restored) ctx.firstVisit();
+  if (!back.restored) await ctx.firstVisit();
   ctx.holds.slot = back.choice.release;
   ctx.set({ slot: back.choice.slot, restored: back.restored, corrupt: back.corrupt });
 
