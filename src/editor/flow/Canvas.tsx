@@ -4,7 +4,7 @@ import { useEditor, useEditorInstance } from "../store/react";
 import { useOpeningFile } from "../store/importDoor";
 import type { GraphFlowNode } from "./derive";
 import { LIGHT_ZOOM, LOD_ZOOM, TITLE_READABLE_ZOOM } from "./zoom";
-import { GraphEdgeSlot, GraphNodeSlot, WireLayerSlot } from "./drawnSlots";
+import { GraphEdgeSlot, GraphNodeSlot, SettleSlot, WireLayerSlot } from "./drawnSlots";
 import { CanvasControls, EmptyCanvas, WireHint } from "./CanvasChrome";
 import { useFlowElements } from "./useFlowElements";
 import { useFocusReveal, useUnfittedOpen, useViewportFit, useZoomToNode } from "./useViewport";
@@ -16,7 +16,6 @@ import { useSpliceDrag } from "./splice";
 import { Breadcrumb, MakeComponentDialog, useInstanceDoubleClick } from "../components/ui";
 import { VersionDialogs } from "../components/versionUi";
 import "./comforts.css";
-import { useSettleLayout } from "./settle";
 import { onDemand } from "../lazy";
 import { GroupsLayer } from "./Groups";
 import { DotGrid } from "./DotGrid";
@@ -56,7 +55,6 @@ export function Canvas() {
   useRectSelection(culled);
   useZoomType(canvasRef);
   const FarLayer = useFarLayer(culled);
-  useSettleLayout();
   const wires = useWiring();
   const { onDoubleClick, onDragOver, onDragLeave, onDrop, openPaletteAtCenter } = useDropHandlers(canvasRef);
   const menus = useContextMenuHandlers();
@@ -120,6 +118,7 @@ export function Canvas() {
       >
         <DotGrid />
         <GroupsLayer />
+        <SettleSlot />
         {near && <WireLayerSlot near={near} />}
         {culled && FarLayer && <FarLayer active={onCanvas} layout={layout} />}
         <CanvasControls empty={empty} />

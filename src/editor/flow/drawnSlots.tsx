@@ -94,3 +94,8 @@ export const MiniMapSlot = drawnSlot((m) => m.MiniMap);
 export const WireLayerSlot = drawnSlot((m) => m.WireLayer);
 /** A group's frame (a draft with groups but no nodes shows them once the chunk is here). */
 export const GroupFrameSlot = drawnSlot((m) => m.GroupFrame);
+/**
+ * The placing of nodes by their drawn sizes (settle.ts): a node added before it arrives waits
+ * hidden, as it waits to be drawn.
+ */
+export const SettleSlot = drawnSlot((m) => m.Settle);

@@ -112,6 +112,15 @@ export function useSettleLayout(): void {
 }
 
 /**
+ * The settling above as a part of the node views' chunk (drawnParts.ts), rendered inside the
+ * canvas: it only acts on nodes, and nodes wait for that chunk (docs/codebase.md#the-first-load).
+ */
+export function Settle(): null {
+  useSettleLayout();
+  return null;
+}
+
+/**
  * Calls `then` once the view rests: no fit queued in xyflow, no gesture, and the same transform in
  * three frames running (a fit's animation starts a frame after it is handed to d3).
  */
