@@ -21,7 +21,7 @@ import { withExplainers } from "./panels/explainers";
 import { ImportReportPanel } from "./import/ImportReportPanel";
 import { useArrange } from "./flow/useArrange";
 import { canvasItemAction, groupSelection } from "./flow/Groups";
-import { explainNode, insertIntoSelectedWire, openMenuForSelection, startRename } from "./flow/contextMenu";
+import { menuActions, startRename } from "./flow/contextMenu";
 
 // Not needed for the first paint (docs/codebase.md#the-first-load): each loads when first
 // opened. The palette opens on a double-click or Space and must feel instant, so it is fetched as
@@ -58,9 +58,14 @@ function Shell({ editor }: { editor: Editor }) {
     () =>
       installShortcuts(editor, {
         openPalette: () => {
-          if (insertIntoSelectedWire(editor, flow)) return;
-          const c = canvasCenter();
-          ui.set({ palette: { screen: { x: c.screen.x - 160, y: c.screen.y - 120 }, flow: c.flow } });
+          const atCenter = () => {
+            const c = canvasCenter();
+            ui.set({ palette: { screen: { x: c.screen.x - 160, y: c.screen.y - 120 }, flow: c.flow } });
+          };
+          const { nodes, edges } = editor.store.getState().selection;
+          // One wire selected: a node into it, if it is drawn (menuActions.ts).
+          if (nodes.length || edges.length !== 1) return atCenter();
+          void menuActions.load().then((m) => m.insertIntoSelectedWire(editor, flow) || atCenter(), atCenter);
         },
         save: () => files.save(editor),
         saveAs: () => void files.saveAs(editor),
@@ -69,9 +74,9 @@ function Shell({ editor }: { editor: Editor }) {
         layout,
         fitView: () => fitGraph(canvasViewOf(editor), flow, { duration: 200 }),
         toFlow: (p) => flow.screenToFlowPosition(p),
-        openMenu: () => openMenuForSelection(editor, flow),
+        openMenu: () => void menuActions.load().then((m) => m.openMenuForSelection(editor, flow)),
         rename: (id) => startRename(editor, id),
-        explain: (id) => explainNode(editor, id),
+        explain: (id) => void menuActions.load().then((m) => m.explainNode(editor, id)),
         makeComponent: () => startMakeComponent(editor),
         enter: (id) => isInstance(editor, id) && openInstance(editor, id),
         leave: () => leaveOne(editor),
