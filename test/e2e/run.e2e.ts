@@ -144,13 +144,21 @@ describe("run from the editor", () => {
   });
 
   it("EXE-04: offline during a run shows reconnecting…, then the result arrives once", async (ctx) => {
-    slow.standin!.resetStats();
+    const s = slow.standin!;
+    s.resetStats();
     const { page, context } = await openEditor(b, slow.url);
     shootOnFailure(ctx, () => page);
+    // The job waits at fal until the page is offline: on a busy machine it cannot end before the
+    // outage. Chromium's offline mode keeps the open status stream, so the outage shows when the
+    // job ends and the page fetches its result.
+    s.faults.add({ op: "submit", kind: "stuck" });
     await run(page);
-    await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 10_000 }).toBe("running");
+    await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 10_000 }).toBe("queued");
+    // Its row drawn: a part whose code is still on its way when the page goes offline never loads.
+    await page.locator('[data-run-id][data-status="queued"]').waitFor();
     await context.setOffline(true);
-    await page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ timeout: 10_000 });
+    expect(s.releaseStuck()).toBe(1);
+    await page.getByRole("status").filter({ hasText: "Reconnecting…" }).waitFor({ timeout: 20_000 });
     // Stay offline until the page has tried again and failed: the outage spans a retry.
     let failedWhileOffline = 0;
     page.on("requestfailed", () => failedWhileOffline++);
@@ -158,7 +166,7 @@ describe("run from the editor", () => {
     await context.setOffline(false);
     await expect.poll(() => strip(page).getAttribute("data-status"), { timeout: 20_000 }).toBe("completed");
     await expect.poll(() => page.getByRole("status").filter({ hasText: "Reconnecting…" }).count()).toBe(0);
-    const calls = slow.standin!.stats().calls;
+    const calls = s.stats().calls;
     expect(calls.submit).toBe(1);
     expect(calls.result).toBe(1);
     await context.close();
