@@ -304,5 +304,5 @@ describe("publishing and updating components", () => {
     await mark(page, "style-stack").waitFor();
     expect(errors).toEqual([]);
     await context.close();
-  }, 90_000);
+  });
 });

@@ -14,7 +14,11 @@ export default defineConfig({
     isolate: false,
     // One Chromium per worker; each file connects to its worker's and makes its own contexts.
     globalSetup: ["./test/e2e/globalSetup.ts"],
-    testTimeout: 60_000,
+    // A hang guard, not a speed check: every wait in a test has its own, shorter timeout. The longest
+    // stories make ~100 round trips to the page, each slowed alike by a busy machine: frames'
+    // Ctrl+Shift+G tests took 16 s at load 14 and ran past 60 s at load 38, with no step waiting
+    // on a moment (docs/benchmarks.md#the-browser-suite).
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     teardownTimeout: 20_000,
     // expect.poll's default is 1 s. Polls wait on a condition, but on a busy machine a click's
