@@ -12,7 +12,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -87,12 +87,19 @@ async function main(): Promise<number> {
   let failed = 0;
   try {
     for (let i = 1; i <= runs; i++) {
-      console.log(`\n::: stress run ${i}/${runs} with ${burners.length} CPU burners`);
+      // The load is printed with each run: on a shared machine it is what a run's result means.
+      const load0 = loadavg()[0].toFixed(1);
+      const t0 = Date.now();
+      console.log(`\n::: stress run ${i}/${runs} with ${burners.length} CPU burners, load ${load0}`);
       const r = await runSuite(join(dir, `run-${i}.json`));
       passed += r.passed;
       failed += r.failed.length;
       for (const name of r.failed) flaky.set(name, (flaky.get(name) ?? 0) + 1);
-      console.log(`::: run ${i}: ${r.passed} passed, ${r.failed.length} failed`);
+      const took = Math.round((Date.now() - t0) / 1000);
+      console.log(
+        `::: run ${i}: ${r.passed} passed, ${r.failed.length} failed, ${took} s, load ${load0} → ${loadavg()[0].toFixed(1)}`,
+      );
+      for (const name of r.failed) console.log(`:::   failed: ${name}`);
     }
   } finally {
     stop(burners);
