@@ -240,17 +240,21 @@ function bigWorkflow(count: number): string {
 // How long the main thread is blocked while such a file is read is a figure of `npm run bench --
 // open` (beside JSON.parse of the same text); here only what the user sees.
 describe("big and hostile files (IMP-05)", () => {
-  /** The URLs of the page's workers: the loader runs in one (src/editor/load/loadWorker.ts). */
-  const workersOf = (page: Page) => {
-    const urls: string[] = [];
-    page.on("worker", (w) => urls.push(w.url()));
-    return urls;
-  };
+  /**
+   * The editor, and the URLs of its page's workers from the page's start: the loader runs in one
+   * (src/editor/load/loadWorker.ts), started once the page is idle, which at load ~40 came before
+   * openEditor returned, so a listener added after it heard of none.
+   */
+  async function openWatchingWorkers() {
+    const context = await b.browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const workers: string[] = [];
+    context.on("page", (p) => p.on("worker", (w) => workers.push(w.url())));
+    return { ...(await openEditor(b, fast.url, { context })), workers };
+  }
 
   it("IMP-05: a file at the node cap is read in a worker and asks before replacing unsaved work; Cancel keeps it", async (ctx) => {
-    const { page, context } = await openEditor(b, fast.url);
+    const { page, context, workers } = await openWatchingWorkers();
     shootOnFailure(ctx, () => page);
-    const workers = workersOf(page);
     await promptBox(page).fill("unsaved work");
     const before = await nodeIds(page);
     await pickFromDisk(page, "big.lora-graph.json", bigWorkflow(DEFAULT_LOAD_LIMITS.maxNodes));
@@ -268,9 +272,8 @@ describe("big and hostile files (IMP-05)", () => {
   });
 
   it("IMP-05: a PNG whose metadata carries a workflow at the node cap is read in a worker; Escape keeps the work", async (ctx) => {
-    const { page, context } = await openEditor(b, fast.url);
+    const { page, context, workers } = await openWatchingWorkers();
     shootOnFailure(ctx, () => page);
-    const workers = workersOf(page);
     await promptBox(page).fill("unsaved work");
     const png = new PNG({ width: 4, height: 4 });
     const written = writeImageMetadata(new Uint8Array(PNG.sync.write(png)), [
