@@ -5,6 +5,7 @@
 // `node --import tsx test/reliability/load01.ts --long`. On an oversubscribed machine a latency
 // over budget is reported as inconclusive rather than judged (see BUSY_DIRECT_P99_MS).
 import { describe, expect, it } from "vitest";
+import { TEST_TIMEOUT_MS } from "../harness/slowdown.ts";
 import { busy, CI_OPTIONS, formatReport, runLoad01, verdicts } from "./load01.ts";
 
 describe("LOAD-01 proxy soak", () => {
@@ -26,6 +27,8 @@ describe("LOAD-01 proxy soak", () => {
       const failed = verdicts(report).filter((v) => !v.pass);
       expect(failed).toEqual([]);
     },
-    (CI_OPTIONS.seconds + 40) * 1000,
+    // A hang guard: a call in flight at the end waits up to its client timeout, which grows with
+    // the load (load01.ts, CLIENT_TIMEOUT_MS).
+    Math.max(TEST_TIMEOUT_MS, (CI_OPTIONS.seconds + 40) * 1000),
   );
 });

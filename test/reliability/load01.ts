@@ -27,6 +27,8 @@ import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { StandinStats } from "../../src/server/standin/index.ts";
+import { DEFAULT_LIMITS } from "../../src/server/proxy/index.ts";
+import { slowdown } from "../harness/slowdown.ts";
 import { readAnswer } from "../server/helpers.ts";
 
 export interface Load01Options {
@@ -37,7 +39,10 @@ export interface Load01Options {
   /** Share of fake-fal answers that are a 503. */
   upstream503: number;
   pollMs: number;
-  /** Memory is first sampled after this share of the run (JIT, pools and buffers warmed up). */
+  /**
+   * Latency is measured from this share of the run on (JIT, pools and buffers warmed up); memory
+   * is first sampled then, or once every user has had an answer if that is later.
+   */
   warmupShare: number;
   log?: (line: string) => void;
 }
@@ -76,6 +81,8 @@ export interface Load01Report {
 }
 
 const CANARY = `fal-canary-load01-${process.pid}`;
+/** How long a client waits for an answer on an idle machine before it gives up. */
+const CLIENT_TIMEOUT_MS = 15_000;
 const CONTROL_CLIENTS = 20;
 const QUEUE = "https://queue.fal.run/fal-ai/lora";
 
@@ -142,8 +149,13 @@ export async function startServerChild(config: object, label: string) {
     execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.LOAD01_TRACE_GC ? ["--trace-gc"] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  // A hang guard: the child starts in a second or two alone, and took over 20 s at load 34.
+  const startMs = Math.round(20_000 * slowdown());
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${label} server child did not start within 20 s`)), 20_000);
+    const t = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${label} server child did not start within ${startMs} ms`));
+    }, startMs);
     child.once("message", (m: { url?: string }) => {
       clearTimeout(t);
       if (m.url) resolve(m.url);
@@ -184,7 +196,10 @@ function call(proxy: string, agent: Agent, method: string, target: string, clien
       },
       (res) => readAnswer(res).then((a) => resolve({ ...a, ms: performance.now() - t0 }), reject),
     );
-    req.setTimeout(15_000, () => req.destroy(new Error("client timeout after 15 s")));
+    // A hang guard, scaled like the suite's time bounds (test/harness/slowdown.ts): at load 15 an
+    // answer took up to 4.4 s at the start, and at load ~40 some passed a fixed 15 s.
+    const ms = Math.round(CLIENT_TIMEOUT_MS * slowdown());
+    req.setTimeout(ms, () => req.destroy(new Error(`client timeout after ${ms} ms`)));
     req.on("error", reject);
     req.end(method === "POST" ? JSON.stringify({ model_name: "a/b", prompt: "load" }) : undefined);
   });
@@ -209,6 +224,8 @@ interface LoadRun {
   deadline: number;
   /** Connection set-up and JIT warm-up are not the steady state the budget is about. */
   measureFrom: number;
+  /** The users that have had an answer through the proxy: memory is first sampled once all have. */
+  answered: Set<number>;
   pollMs: number;
   tally: Tally;
   /** Latency the proxy added to each answer from the fake fal, after warm-up (not the abusive tab's). */
@@ -261,6 +278,7 @@ async function user(run: LoadRun, proxyUrl: string, i: number): Promise<void> {
     if (!id || Date.now() - lastSubmit > 60_000) {
       lastSubmit = Date.now();
       const a = await safely(run, false, () => call(proxyUrl, agent, "POST", QUEUE, client));
+      if (a) run.answered.add(i);
       if (a?.status === 200) id = (JSON.parse(a.body) as { request_id: string }).request_id;
     } else {
       polls += 1;
@@ -311,7 +329,26 @@ async function abuser(run: LoadRun, proxyUrl: string): Promise<void> {
     }
   };
   const poll = `${QUEUE}/requests/00000000-0000-4000-8000-000000000000/status`;
-  await Promise.all([loop("POST", QUEUE), loop("POST", QUEUE), loop("GET", poll), loop("GET", poll)]);
+  await Promise.all([
+    submitBurst(run, proxyUrl),
+    loop("POST", QUEUE),
+    loop("POST", QUEUE),
+    loop("GET", poll),
+    loop("GET", poll),
+  ]);
+  agent.destroy();
+}
+
+/**
+ * The abusive tab also sends twice its submit budget at once: the limiter must refuse some of them
+ * however slowly a busy machine lets the loops go (at load 34 they made 25 calls in 20 s, all
+ * within the budget of 20 and one every 3 s, so nothing was refused and the check failed).
+ */
+async function submitBurst(run: LoadRun, proxyUrl: string): Promise<void> {
+  const budget = DEFAULT_LIMITS.rateLimit ? DEFAULT_LIMITS.rateLimit.submit.capacity : 0;
+  const agent = new Agent({ keepAlive: false, maxSockets: 2 * budget });
+  const one = () => safely(run, true, () => call(proxyUrl, agent, "POST", QUEUE, "198.19.0.1"));
+  await Promise.all(Array.from({ length: 2 * budget }, one));
   agent.destroy();
 }
 
@@ -323,6 +360,7 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
   const run: LoadRun = {
     deadline,
     measureFrom: Date.now() + o.seconds * 1000 * o.warmupShare,
+    answered: new Set(),
     pollMs: o.pollMs,
     tally: newTally(),
     added: [],
@@ -333,6 +371,10 @@ export async function runLoad01(o: Load01Options): Promise<Load01Report> {
   let start!: NodeJS.MemoryUsage;
   const warm = (async () => {
     await sleep(o.seconds * 1000 * o.warmupShare);
+    // And until every user has had an answer: on a busy machine the first ones take seconds (at
+    // load 15, 186 requests in the first 5 s instead of ~700), and memory sampled then was not yet
+    // the steady state (RSS grew 46 MB from there, over the 40 MB the check allows).
+    while (run.answered.size < o.clients && Date.now() < deadline) await sleep(100);
     start = (await proxy.memory()).memory;
     log(
       `LOAD-01: warm: rss ${(start.rss / 2 ** 20).toFixed(1)} MB, heap ${(start.heapUsed / 2 ** 20).toFixed(1)} MB, ${r.requests} requests so far`,
