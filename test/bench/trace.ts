@@ -4,8 +4,14 @@
  * per build and round, the builds taking turns to go first. Prints per build and gesture: fps, the
  * main thread's busy time and longest task, the main thread's time by trace event (self time),
  * raster time on the tile workers, and with `--profile` the JS functions the V8 sampler saw most.
+ * Beside them, counts the load changes less: per paint, the area it covers, the raster tasks and
+ * style recalcs (and the elements they restyled); the main-thread frames over 16.7 ms of CPU; and
+ * the compositor's layers at rest (those that draw, with their element and reasons).
  *
  *   node --import tsx test/bench/trace.ts before=/tmp/a after=dist --size 1000 --rounds 3 [--profile]
+ *
+ * `--css 'rules'` adds a style sheet to every page before the gestures: what a frame costs
+ * without a part of the canvas (e.g. `.dot-grid{display:none}`), without a build for each.
  *
  * Build the pages with `npx vite build --outDir /tmp/a` (add `--minify false` with `--profile`, so
  * the sampler names our functions). The figures are for comparing builds in the same minute on
@@ -38,6 +44,9 @@ const MS = Number(arg("ms", "3000"));
 const PROFILE = process.argv.includes("--profile");
 const GESTURES = arg("gestures", "drag,pan").split(",");
 const CALLERS = arg("callers", "");
+const CSS = arg("css", "");
+/** `--shot file.png`: a screenshot of the page as the gestures start. */
+const SHOT = arg("shot", "");
 const VIEW = { x: 40, y: 40, zoom: 1 };
 const CATEGORIES = [
   "devtools.timeline",
@@ -76,6 +85,8 @@ const cpu = (e: TraceEvent) => (e.tdur ?? e.dur ?? 0) / 1000;
 function selfTimes(events: TraceEvent[]): {
   byName: Map<string, number>;
   tasks: number[];
+  /** The top-level tasks, by start. */
+  tops: TraceEvent[];
   long: TraceEvent[];
   /** CPU of the task that handled the mouse-up (a drag's drop). */
   up: number;
@@ -83,6 +94,7 @@ function selfTimes(events: TraceEvent[]): {
   const xs = events.filter((e) => e.ph === "X" && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
   const byName = new Map<string, number>();
   const tasks: number[] = [];
+  const tops: TraceEvent[] = [];
   const long: TraceEvent[] = [];
   let up = 0;
   const stack: { e: TraceEvent; end: number; children: number }[] = [];
@@ -99,12 +111,13 @@ function selfTimes(events: TraceEvent[]): {
     else if (!stack.length) {
       // Top-level tasks only: a nested event's time is already in its task's.
       tasks.push(cpu(e));
+      tops.push(e);
       if (cpu(e) > 50) long.push(e);
     }
     stack.push({ e, end: e.ts + e.dur!, children: 0 });
   }
   close(Infinity);
-  return { byName, tasks, long, up };
+  return { byName, tasks, tops, long, up };
 }
 
 /** JS self and total time by function, from the V8 sampler's chunks in the trace. */
@@ -177,6 +190,88 @@ function profiled(
   return { self, total, callers, within };
 }
 
+/** Main-thread frame boundaries, paints, raster tasks and style recalcs, counted per frame. */
+function frameCounts(events: TraceEvent[], mainKey: string, pid: number, frames: number): string {
+  const on = (e: TraceEvent) => `${e.pid}:${e.tid}` === mainKey;
+  const mainEvents = events.filter(on);
+  const begins = mainEvents.filter((e) => e.name === "BeginMainThreadFrame").map((e) => e.ts);
+  // CPU of the top-level tasks that start between two frame starts: a frame's main-thread work.
+  const { tops } = selfTimes(mainEvents);
+  let over = 0;
+  for (let i = 0, j = 0; i < begins.length; i++) {
+    const end = begins[i + 1] ?? Infinity;
+    let sum = 0;
+    while (j < tops.length && tops[j].ts < end) {
+      if (tops[j].ts >= begins[i]) sum += cpu(tops[j]);
+      j++;
+    }
+    if (sum > 1000 / 60) over++;
+  }
+  let paints = 0;
+  let area = 0;
+  let recalcs = 0;
+  let restyled = 0;
+  for (const e of mainEvents) {
+    if (e.ph !== "X") continue;
+    if (e.name === "Paint") {
+      paints++;
+      const c: number[] | undefined = e.args?.data?.clip;
+      // The clip is a quad (x0, y0, … x3, y3) in page px, unbounded for some layers: the area of
+      // its bounds within the window.
+      if (c?.length === 8) {
+        const w = Math.min(1920, Math.max(c[0], c[2], c[4], c[6])) - Math.max(0, Math.min(c[0], c[2], c[4], c[6]));
+        const h = Math.min(1080, Math.max(c[1], c[3], c[5], c[7])) - Math.max(0, Math.min(c[1], c[3], c[5], c[7]));
+        area += Math.max(0, w) * Math.max(0, h);
+      }
+    } else if (e.name === "UpdateLayoutTree") {
+      recalcs++;
+      restyled += e.args?.elementCount ?? e.args?.data?.elementCount ?? 0;
+    }
+  }
+  const rasters = events.filter((e) => e.pid === pid && e.ph === "X" && e.name === "RasterTask").length;
+  // Under load many animation frames paint nothing (no input arrived since the last): per paint.
+  const per = (v: number) => (v / Math.max(1, paints)).toFixed(1);
+  return (
+    `  ${paints} paints in ${frames} frames; per paint ${(area / Math.max(1, paints) / 1000).toFixed(0)}k px, ` +
+    `${per(rasters)} raster tasks, ${per(recalcs)} style recalcs (${per(restyled)} elements); ` +
+    `main-thread frames over 16.7 ms CPU: ${over} of ${begins.length}`
+  );
+}
+
+/** The compositor's layers now: how many, how many draw, and the biggest drawing ones with their reasons. */
+async function layers(page: Page): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  const got = new Promise<any[]>((resolve) =>
+    cdp.on("LayerTree.layerTreeDidChange", (e) => e.layers?.length && resolve(e.layers)),
+  );
+  await cdp.send("LayerTree.enable");
+  // A frame makes the compositor send its tree.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const list = await got;
+  // describeNode finds a layer's element by its backend id once the document has been asked for.
+  await cdp.send("DOM.getDocument", { depth: 0 });
+  const drawing = list.filter((l) => l.drawsContent).sort((a, b) => b.width * b.height - a.width * a.height);
+  const named: string[] = [];
+  for (const l of drawing.slice(0, 8)) {
+    const { compositingReasonIds = [] } = await cdp
+      .send("LayerTree.compositingReasons", { layerId: l.layerId })
+      .catch(() => ({ compositingReasonIds: [] as string[] }));
+    const what = l.backendNodeId
+      ? await cdp
+          .send("DOM.describeNode", { backendNodeId: l.backendNodeId })
+          .then(
+            ({ node }) =>
+              `${node.localName}${node.attributes?.includes("class") ? "." + node.attributes[node.attributes.indexOf("class") + 1].split(" ")[0] : ""}`,
+          )
+          .catch(() => "?")
+      : "";
+    named.push(`${l.width}×${l.height} ${what} ${compositingReasonIds.join("+") || "-"}`);
+  }
+  await cdp.send("LayerTree.disable");
+  await cdp.detach();
+  return `layers at rest: ${list.length}, ${drawing.length} drawing: ${named.join("; ")}`;
+}
+
 const top = (m: Map<string, number>, n: number) =>
   [...m]
     .sort((a, b) => b[1] - a[1])
@@ -205,10 +300,12 @@ function report(build: string, gesture: string, fps: number, frames: number, eve
   let raster = 0;
   let tiles = 0;
   const others: string[] = [];
+  let all = main.busy;
   for (const [k, list] of byThread) {
     const name = names.get(k) ?? k;
     if (k === main.key) continue;
     const busy = selfTimes(list).tasks.reduce((a, b) => a + b, 0);
+    all += busy;
     if (busy > 20) others.push(`${name} ${busy.toFixed(0)} ms`);
     if (!k.startsWith(`${pid}:`)) continue;
     for (const e of list)
@@ -223,7 +320,10 @@ function report(build: string, gesture: string, fps: number, frames: number, eve
       `(${(main.busy / Math.max(1, frames)).toFixed(1)} ms a frame), longest task ${longest.toFixed(0)} ms, mouse-up task ${main.times.up.toFixed(0)} ms, ` +
       `${main.times.tasks.filter((t) => t > 50).length} over 50 ms; raster ${raster.toFixed(0)} ms (${tiles} tiles); load ${os.loadavg()[0].toFixed(1)}`,
   );
-  console.log(`  other threads: ${others.join(", ")}`);
+  console.log(
+    `  other threads: ${others.join(", ")}; all threads ${(all / Math.max(1, frames)).toFixed(1)} ms CPU a frame`,
+  );
+  console.log(frameCounts(events, main.key, pid, frames));
   console.log(top(main.times.byName, 12));
   if (!PROFILE) return;
   const js = profiled(events, pid);
@@ -251,6 +351,9 @@ async function once(build: string, dir: string) {
   const srv = await serve(dir);
   const e = await openEditorWith(srv.url, SIZE, VIEW);
   try {
+    if (CSS) await e.page.addStyleTag({ content: CSS });
+    console.log(`\n${build}: ${await layers(e.page)}`);
+    if (SHOT) await e.page.screenshot({ path: SHOT });
     for (const gesture of GESTURES) {
       const from = gesture === "drag" ? await nodeGrabPoint(e.page) : await emptyPanePoint(e.page);
       const amp = gesture === "drag" ? { x: 160, y: 90 } : { x: 500, y: 250 };
