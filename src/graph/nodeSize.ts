@@ -16,16 +16,19 @@ export const NODE_GEOMETRY = {
   headAndPorts: 47,
   field: 50,
   fold: 30,
+  /** A collapsed node: its title bar and borders (comforts.css .gnode.collapsed). */
+  bar: 36,
 } as const;
 
 /** How big a node of this type draws, from its ports and settings (close enough to place and cull by). */
 export function estimateNodeSize(
-  node: Pick<WorkflowNode, "expanded">,
+  node: Pick<WorkflowNode, "expanded" | "collapsed">,
   def: NodeDefinition | undefined,
 ): { width: number; height: number } {
   const g = NODE_GEOMETRY;
   if (!def) return { width: g.width, height: 80 };
   if (def.inert) return { width: 240, height: 120 };
+  if (node.collapsed) return { width: g.width, height: g.bar };
   const rows = Math.max(def.inputs.length, def.outputs.length);
   const specs = Object.values(def.params);
   const basic = specs.filter((s) => !s.advanced).length;

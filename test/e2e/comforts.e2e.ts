@@ -340,6 +340,43 @@ describe("dropping a node on a wire", () => {
   });
 });
 
+const viewZoom = (page: Page) =>
+  page.evaluate(() => {
+    const t = document.querySelector<HTMLElement>(".react-flow__viewport")!.style.transform;
+    return Number(/scale\(([\d.e-]+)\)/.exec(t)?.[1]);
+  });
+
+/**
+ * What keeps a collapsed node's title from being read, as lines: type under 11 px on screen, a
+ * title off its bar or wider than its node, drawn under something else, or (with `whole`) cut.
+ */
+function collapsedTitleProblems(page: Page, whole: boolean): Promise<string[]> {
+  return page.$$eval(
+    ".gnode.collapsed .node-title",
+    (els, whole) =>
+      els.flatMap((el) => {
+        const name = el.textContent ?? "";
+        const bar = el.closest(".gnode")!.getBoundingClientRect();
+        const r = el.getBoundingClientRect();
+        // A text's box is about 1.15 times its type size (as lod.e2e.ts reads it).
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const px = Math.min(...[...range.getClientRects()].map((l) => l.height)) / 1.15;
+        const out: string[] = [];
+        if (px < 11) out.push(`${name}: ${px.toFixed(1)} px type`);
+        const mid = r.top + r.height / 2;
+        if (mid < bar.top || mid > bar.bottom) out.push(`${name}: off its bar`);
+        if (r.left < bar.left - 1 || r.right > bar.right + 1) out.push(`${name}: wider than its node`);
+        if (whole && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1))
+          out.push(`${name}: cut`);
+        const hit = document.elementFromPoint(r.left + r.width / 2, mid);
+        if (!el.contains(hit)) out.push(`${name}: under ${hit?.className}`);
+        return out;
+      }),
+    whole,
+  );
+}
+
 describe("collapsed nodes", () => {
   for (const size of SIZES) {
     it(`at ${size.width}x${size.height}: the title bar's fold and Alt+C collapse a node; its wires stay; it survives a reload`, async (ctx) => {
@@ -380,7 +417,26 @@ describe("collapsed nodes", () => {
       await page.reload();
       await page.waitForSelector(".react-flow__node");
       await expect.poll(() => page.locator(".gnode.collapsed").count()).toBe(2);
-      await node(page, "sampler").getByRole("button", { name: "Expand node" }).click();
+      // Their titles read at every zoom: fitted, and wheeled out past 0.4, where the bar is lower
+      // than a line on screen and the title keeps its type size across it (docs/canvas.md).
+      await expect.poll(() => collapsedTitleProblems(page, true)).toEqual([]);
+      await screenshot(page, `collapsed-fit-${size.width}x${size.height}`);
+      const pane = (await page.locator(".react-flow__pane").boundingBox())!;
+      await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+      // Whole at 0.32, two words a line; at 0.22 a word may end in "…", as on a card.
+      for (const below of [0.32, 0.22]) {
+        for (let i = 0; i < 40 && (await viewZoom(page)) >= below; i++) await page.mouse.wheel(0, 100);
+        expect(await viewZoom(page)).toBeLessThan(below);
+        await expect.poll(() => collapsedTitleProblems(page, below > 0.3)).toEqual([]);
+        await screenshot(page, `collapsed-zoom-${below}-${size.width}x${size.height}`);
+      }
+      await page.keyboard.press("f");
+      await expect.poll(() => viewZoom(page)).toBeGreaterThan(0.4);
+      // Fitted at 1280×720 a collapsed node's fold is hidden, as on a card: the node menu unfolds it.
+      if (size.width === 1280) {
+        await node(page, "sampler").locator(".node-title").click({ button: "right" });
+        await page.getByRole("menuitem", { name: /Expand/ }).click();
+      } else await node(page, "sampler").getByRole("button", { name: "Expand node" }).click();
       await expect.poll(async () => (await node(page, "sampler").boundingBox())!.height).toBeGreaterThan(tall - 5);
       expect(errors).toEqual([]);
       await context.close();

@@ -359,7 +359,8 @@ describe("readable at fit", () => {
       expectReadable(titles);
       await screenshot(page, `lod-fitted-10-${size.width}x${size.height}`);
       // From its fit, out to 0.35 and in to 0.6, no title is cut: at a fixed 14 px on screen
-      // "Embedding" lost its end at 0.36 (its card is 97 px wide there).
+      // "Embedding" lost its end at 0.36 (its card is 97 px wide there), a collapsed node's title at
+      // 0.40–0.47.
       expect(await cutWhileZooming(page, 0.35, 0.6)).toEqual([]);
 
       // All ten in one row: far out, the light form writes each title and key value. A LoRA file
@@ -407,7 +408,8 @@ describe("zooming with the mouse wheel", () => {
   it("a 1,000-node graph far out is one canvas; zooming in labels it, then hands it back to the DOM", async (ctx) => {
     const { page, context, errors } = await suite.open(SIZES[0]);
     shootOnFailure(ctx, () => page);
-    await openPipeline(page, 1000);
+    // One node in ten collapsed: its bar is lower than a line far out.
+    await openPipeline(page, 1000, 100, 280, (doc) => doc.nodes.forEach((n, i) => (n.collapsed = i % 10 === 5)));
     // Fitted, every node is drawn on the canvas and none is a DOM node.
     expect(await page.locator(".react-flow__node").count()).toBe(0);
     expect(Number(await page.getByTestId("far-canvas").getAttribute("data-drawn"))).toBe(1000);
@@ -415,6 +417,11 @@ describe("zooming with the mouse wheel", () => {
     const labels = await textBoxes(page, ".far-label .far-title");
     expect(labels.length).toBeGreaterThan(5);
     expectReadable(labels);
+    // A collapsed node's title is written across its bar, as readable as the others.
+    const bars = await textBoxes(page, ".far-label.on-bar .far-title");
+    expect(bars.length).toBeGreaterThan(0);
+    expectReadable(bars);
+    await screenshot(page, "lod-far-collapsed-1440x900");
     await titlesDrawnWhileMoving(page);
     await expect.poll(() => page.locator(".far-label").count()).toBeGreaterThan(5);
     await zoomShownScaled(page);

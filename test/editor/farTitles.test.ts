@@ -1,9 +1,12 @@
 // While the view moves, the far canvas writes node titles itself (drawTitles) instead of moving
 // hundreds of DOM labels each frame: where the labels would be, in screen-size type, one line cut
-// to the node's width, and none on nodes too narrow to hold a label.
+// to the node's width, and none on nodes too narrow to hold a label; a collapsed node's bar, lower
+// than a line far out, gets its title centred on it.
 import { describe, expect, it } from "vitest";
 import { drawTitles, LABEL_MIN_WIDTH } from "../../src/editor/flow/drawFar";
-import type { FarGeometry } from "../../src/editor/flow/farGeometry";
+import { farGeometry, type FarGeometry } from "../../src/editor/flow/farGeometry";
+import { NODE_GEOMETRY, type WorkflowEdge, type WorkflowNode } from "../../src/graph";
+import { stubRegistry } from "./stubRegistry";
 
 /** A context that records fillText calls; text is 7 px a character. */
 function recorder() {
@@ -27,9 +30,9 @@ function recorder() {
   return { ctx: ctx as unknown as CanvasRenderingContext2D, texts, measures: () => measured };
 }
 
-function geometry(titles: string[], width: number): FarGeometry {
+function geometry(titles: string[], width: number, height = 200): FarGeometry {
   const rects = new Float64Array(titles.length * 4);
-  titles.forEach((_, i) => rects.set([i * 320, 0, width, 200], i * 4));
+  titles.forEach((_, i) => rects.set([i * 320, 0, width, height], i * 4));
   return {
     ids: titles.map((_, i) => `n${i}`),
     rects,
@@ -77,5 +80,36 @@ describe("titles drawn on the far canvas while the view moves", () => {
     expect(texts.map((t) => t.text)).toEqual(["Prompt", "Sampler", "Prompt", "Sampler"]);
     // The ellipsis each call, each title once.
     expect(measures()).toBe(3 + 2);
+  });
+
+  it("writes a collapsed node's title centred on its bar, which is lower than a line far out", () => {
+    // A collapsed node: its 36 px bar (title bar and borders) is 10.8 px on screen at 0.3.
+    const g = geometry(["Sampler output"], 268, 36);
+    const { ctx, texts } = recorder();
+    drawTitles(ctx, g, [0, 40, 0.3], [0], at(g), widths(g));
+    expect(texts).toHaveLength(1);
+    expect(texts[0].y).toBeCloseTo(40 + (36 * 0.3) / 2);
+  });
+
+  it("draws a collapsed node as its bar, its wires meeting the bar, though others of its type were drawn whole", () => {
+    const at = { x: 0, y: 0 };
+    const nodes: WorkflowNode[] = [
+      { id: "b", type: "base_model", typeVersion: 1, position: at, params: {} },
+      { id: "l", type: "lora", typeVersion: 2, position: { x: 400, y: 0 }, params: {}, collapsed: true },
+      { id: "l2", type: "lora", typeVersion: 2, position: { x: 800, y: 0 }, params: {} },
+    ];
+    const edges: WorkflowEdge[] = [
+      { id: "e", source: "b", sourceHandle: "model", target: "l", targetHandle: "model" },
+      { id: "e2", source: "l", sourceHandle: "model", target: "l2", targetHandle: "model" },
+    ];
+    // A LoRA drawn whole before: its size is the estimate for LoRAs not measured yet, not for a bar.
+    const view = { nodeSizes: new Map(), typeSizes: new Map([["lora", { width: 268, height: 240 }]]) };
+    const g = farGeometry(stubRegistry, view, nodes, edges);
+    expect(g.rects[1 * 4 + 3]).toBe(NODE_GEOMETRY.bar);
+    expect(g.rects[2 * 4 + 3]).toBe(240);
+    expect(g.wires.map((w) => [w.sy, w.ty])).toEqual([
+      [NODE_GEOMETRY.firstPortTop, NODE_GEOMETRY.bar / 2],
+      [NODE_GEOMETRY.bar / 2, NODE_GEOMETRY.firstPortTop],
+    ]);
   });
 });

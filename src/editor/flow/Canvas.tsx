@@ -179,7 +179,9 @@ function useFarLayer(culled: boolean) {
  * wheel notch would cost every node a render): `--light-inv` (1 / zoom) below LIGHT_ZOOM, for the
  * light form's title and key value; `--inv-zoom` (1 / zoom) below LOD_ZOOM, for group frames;
  * `--title-scale` between LOD_ZOOM and TITLE_READABLE_ZOOM, which enlarges titles shown in a node's
- * fixed-height head (full or collapsed nodes, group bars) just enough to stay readable.
+ * fixed-height head (full or collapsed nodes, group bars) just enough to stay readable; and the
+ * attribute `data-light-zoom` below LIGHT_ZOOM, where a collapsed node's title is written as a card's
+ * (comforts.css). An attribute, not a class: React sets the canvas's class on each render.
  */
 function useZoomType(ref: RefObject<HTMLDivElement | null>) {
   const rf = useStoreApi();
@@ -196,6 +198,7 @@ function useZoomType(ref: RefObject<HTMLDivElement | null>) {
       el.style.setProperty("--light-inv", light);
       el.style.setProperty("--inv-zoom", inv);
       el.style.setProperty("--title-scale", title);
+      el.toggleAttribute("data-light-zoom", k < LIGHT_ZOOM);
     };
     set(rf.getState().transform[2]);
     return rf.subscribe((s, prev) => {

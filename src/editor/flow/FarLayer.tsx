@@ -5,7 +5,7 @@ import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { canvasViewOf } from "./view";
 import { farGeometry, nodeAt, resized, type FarGeometry } from "./farGeometry";
-import { drawFar, LABEL_MIN_WIDTH, MAX_LABELS, nodesOnScreen, type Transform } from "./drawFar";
+import { drawFar, LABEL_MIN_WIDTH, MAX_LABELS, nodesOnScreen, TITLE_ROOM, type Transform } from "./drawFar";
 import { bitmapArea, bitmapServes, createZoomShot, farBounds, type FarBitmap } from "./farCache";
 import { carried, framesBounds, type FarFrames } from "./farFrames";
 import { useCanvasUi } from "./canvasUi";
@@ -176,22 +176,25 @@ function FarLabels({ g, labels, hover }: { g: FarGeometry; labels: Labels; hover
       {labels.nodes.map((i) => {
         const o = i * 4;
         const w = g.rects[o + 2] * k;
+        const h = g.rects[o + 3] * k;
         if (!hover && w < LABEL_MIN_WIDTH) return null;
+        // A collapsed node's bar, lower than a line: its title alone, one line centred on the bar.
+        const bar = !hover && h < TITLE_ROOM;
         return (
           <div
             key={g.ids[i]}
-            className={`far-label ${hover ? "hover" : ""}`}
+            className={`far-label ${hover ? "hover" : ""} ${bar ? "on-bar" : ""}`}
             data-id={g.ids[i]}
             style={{
               left: g.rects[o] * k + tx,
-              top: g.rects[o + 1] * k + ty,
+              top: g.rects[o + 1] * k + ty + (bar ? h / 2 : 0),
               width: hover ? undefined : w,
-              maxHeight: hover ? undefined : g.rects[o + 3] * k,
+              maxHeight: hover || bar ? undefined : h,
               ["--cat" as string]: g.colors[i],
             }}
           >
             <FarTitle text={g.titles[i]} />
-            {g.glance(i) && <FarGlance text={g.glance(i)} />}
+            {!bar && g.glance(i) && <FarGlance text={g.glance(i)} />}
           </div>
         );
       })}

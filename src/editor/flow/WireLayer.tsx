@@ -93,14 +93,14 @@ export type LayoutCache = ReturnType<typeof createLayoutCache>;
 
 /**
  * The indices whose position or folding (an unmeasured node's estimated height) changed, when
- * nothing else the geometry reads did (ids, types); else null.
+ * nothing else the geometry reads did (ids, types, collapsed); else null.
  */
 function movedPlaces(a: readonly WorkflowNode[], b: readonly WorkflowNode[]): number[] | null {
   if (a === b) return [];
   if (a.length !== b.length) return null;
   const out: number[] = [];
   for (let i = 0; i < a.length; i++) {
-    if (a[i].id !== b[i].id || a[i].type !== b[i].type) return null;
+    if (a[i].id !== b[i].id || a[i].type !== b[i].type || a[i].collapsed !== b[i].collapsed) return null;
     if (a[i].position !== b[i].position || a[i].expanded !== b[i].expanded) out.push(i);
   }
   return out;

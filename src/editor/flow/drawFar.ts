@@ -57,6 +57,12 @@ const TITLE_FONT = `600 13.5px Inter, ui-sans-serif, system-ui, -apple-system, "
 /** The DOM label's padding (styles.css .far-label). */
 const PAD_X = 7;
 const TITLE_MID = 5 + 8.5;
+/**
+ * Least screen height of a node whose title is written in its top strip; a shorter one (a
+ * collapsed node's bar far out) has its title centred on it, spilling over its edges: a title
+ * left out there made a collapsed node nameless.
+ */
+export const TITLE_ROOM = TITLE_MID + 8;
 
 /**
  * Node titles on the canvas, in screen-size type where the DOM labels (FarLayer) would put them,
@@ -83,7 +89,8 @@ export function drawTitles(
   const ellipsis = ctx.measureText("…").width;
   for (const i of nodes) {
     const room = g.rects[i * 4 + 2] * k - 2 * PAD_X;
-    if (room + 2 * PAD_X < LABEL_MIN_WIDTH || g.rects[i * 4 + 3] * k < TITLE_MID + 8) continue;
+    if (room + 2 * PAD_X < LABEL_MIN_WIDTH) continue;
+    const h = g.rects[i * 4 + 3] * k;
     const title = g.titles[i];
     if (widths[i] < 0) widths[i] = ctx.measureText(title).width;
     const { x, y } = pos(i);
@@ -92,7 +99,7 @@ export function drawTitles(
       widths[i] <= room
         ? title
         : `${title.slice(0, Math.max(0, Math.floor((title.length * (room - ellipsis)) / widths[i])))}…`;
-    ctx.fillText(text, x * k + tx + PAD_X, y * k + ty + TITLE_MID);
+    ctx.fillText(text, x * k + tx + PAD_X, y * k + ty + (h < TITLE_ROOM ? h / 2 : TITLE_MID));
   }
   ctx.restore();
 }

@@ -75,7 +75,10 @@ export function farGeometry(
     const kind = sdef?.outputs[out]?.kind;
     const inp = tdef?.inputs.findIndex((p) => p.id === e.targetHandle) ?? 0;
     const color = kind ? PORT_KIND_INFO[kind].color : "#888";
-    wires.push({ id: e.id, s, sy: portY(out), t, ty: portY(inp), color, via: e.reroutes });
+    // A collapsed node's wires meet its bar, in the middle (comforts.css .gnode.collapsed .port).
+    const sy = nodes[s].collapsed ? NODE_GEOMETRY.bar / 2 : portY(out);
+    const ty = nodes[t].collapsed ? NODE_GEOMETRY.bar / 2 : portY(inp);
+    wires.push({ id: e.id, s, sy, t, ty, color, via: e.reroutes });
   }
   const glance = (i: number) => (glances[i] ??= glanceText(registry.get(nodes[i].type), nodes[i]));
   return { ids, rects, colors, titles, glance, index, wires };

@@ -8,7 +8,8 @@ export function estimatedSize(
   def: NodeDefinition | undefined,
   node: WorkflowNode,
 ): { width: number; height: number } {
-  return typeSizes.get(node.type) ?? estimateNodeSize(node, def);
+  // A collapsed node is its bar, whatever size others of its type were drawn.
+  return (!node.collapsed && typeSizes.get(node.type)) || estimateNodeSize(node, def);
 }
 
 /**

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import { useReactFlow, useStoreApi, type Edge, type EdgeChange, type NodeChange } from "@xyflow/react";
 import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
+import { nodeById } from "../store/nodeIndex";
 import { createEdgeDeriver, createNodeDeriver, type GraphFlowNode } from "./derive";
 import { canvasViewOf, recordSize } from "./view";
 import { useCanvasUi } from "./canvasUi";
@@ -95,7 +96,14 @@ export function useFlowElements(far: boolean, unfitted = false) {
       for (const c of changes) {
         if (c.type === "position" && c.position && c.dragging) (moved ??= new Map()).set(c.id, c.position);
         else if (c.type === "dimensions" && c.dimensions)
-          resized = recordSize(view, c.id, flow.getNode(c.id)?.data.type, c.dimensions) || resized;
+          // A collapsed node's bar is not its type's size (other nodes of its type are not bars).
+          resized =
+            recordSize(
+              view,
+              c.id,
+              nodeById(store.getState().view.nodes, c.id)?.collapsed ? undefined : flow.getNode(c.id)?.data.type,
+              c.dimensions,
+            ) || resized;
       }
       if (moved) setDrag((d) => new Map([...(d ?? []), ...moved!]));
       if (resized) sizesChanged(store.getState().view.nodes.length < CULL_FROM_NODES);
