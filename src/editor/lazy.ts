@@ -3,7 +3,16 @@
  * (docs/codebase.md#the-first-load). `preload()` fetches a part early, e.g. on hover or once
  * the page is idle, so opening it still feels instant; React.lazy shares the same promise.
  */
-import { createElement, lazy, useEffect, useState, type ComponentProps, type ComponentType } from "react";
+import {
+  Component,
+  createElement,
+  lazy,
+  useEffect,
+  useState,
+  type ComponentProps,
+  type ComponentType,
+  type ReactNode,
+} from "react";
 
 export type Preloadable<T extends ComponentType<any>> = ComponentType<ComponentProps<T>> & {
   preload(): Promise<unknown>;
@@ -16,13 +25,42 @@ export type Preloadable<T extends ComponentType<any>> = ComponentType<ComponentP
  */
 export function lazyPart<T extends ComponentType<any>>(load: () => Promise<{ default: T }>): Preloadable<T> {
   const part = onDemand(load);
-  const Lazy = lazy(part.load);
+  // React.lazy keeps a rejected load for good, so a retry needs a new one; onDemand fetches again.
+  const fresh = () => lazy(part.load);
   // Chosen once per mount, so a part first shown through React.lazy is never remounted (its state kept).
   const Part = (props: ComponentProps<T>) => {
-    const [use] = useState<ComponentType<any>>(() => part.current()?.default ?? Lazy);
-    return createElement(use, props);
+    const [use, setUse] = useState<ComponentType<any>>(() => part.current()?.default ?? fresh());
+    const retry = () => setUse(() => part.current()?.default ?? fresh());
+    return createElement(PartFailed, { retry, children: createElement(use, props) });
   };
   return Object.assign(Part, { preload: part.load });
+}
+
+/**
+ * A part that cannot load (offline, redeployed) or throws while drawing says so in its place, with
+ * a retry, instead of taking the whole editor down: an error thrown below React's root unmounts
+ * everything, and Chromium does not fetch a failed dynamic import again by itself. A class, because
+ * React has no hook that catches a child's error; react-error-boundary would do the same in more
+ * first-load bytes (docs/codebase.md#the-first-load).
+ */
+class PartFailed extends Component<{ retry(): void; children: ReactNode }, { failed: boolean }> {
+  state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  render() {
+    if (!this.state.failed) return this.props.children;
+    const retry = () => {
+      this.props.retry();
+      this.setState({ failed: false });
+    };
+    return createElement(
+      "div",
+      { role: "alert", className: "part-failed", "data-part-failed": "" },
+      "This part of the editor could not load. ",
+      createElement("button", { type: "button", onClick: retry }, "Retry"),
+    );
+  }
 }
 
 /** The editor is on screen: main.tsx renders it into #root once the tab's draft is restored. */

@@ -56,3 +56,26 @@ it("a part not yet fetched suspends, then shows once its module arrives", async 
   });
   expect(await view.findByText("ready")).toBeTruthy();
 });
+
+it("a part whose load fails says so in its place, keeps the rest of the page, and Retry loads it", async () => {
+  let fail = true;
+  const Part = lazyPart(async () => {
+    if (fail) throw new TypeError("Failed to fetch dynamically imported module");
+    return { default: ({ label }: { label: string }) => <p data-part>{label}</p> };
+  });
+  const view = render(
+    <main>
+      <h1>editor</h1>
+      <Suspense fallback={<i data-fallback />}>
+        <Part label="ready" />
+      </Suspense>
+    </main>,
+  );
+  const alert = await view.findByRole("alert");
+  expect(alert.textContent).toContain("could not load");
+  expect(view.getByText("editor")).toBeTruthy();
+  fail = false;
+  act(() => void fireEvent.click(view.getByRole("button", { name: "Retry" })));
+  expect(await view.findByText("ready")).toBeTruthy();
+  expect(view.queryByRole("alert")).toBeNull();
+});
