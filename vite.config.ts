@@ -4,7 +4,7 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { availableParallelism } from "node:os";
-import { TEST_TIMEOUT_MS } from "./test/harness/slowdown";
+import { TEST_TIMEOUT_MS } from "./test/harness/slowdown.ts";
 
 // One worker per core for the shared projects: vitest's default (one core left to its main
 // process) ran them on one worker on 2 cores, while many files wait on child processes, sockets
