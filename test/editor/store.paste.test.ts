@@ -128,6 +128,24 @@ describe("copy / paste / duplicate", () => {
     expect(r.warnings.join("\n")).toMatch(/edges\[2\]: source, sourceHandle/);
   });
 
+  it("keeps a pasted node's file facts, as a duplicate does, when they are well formed and still name its file", async () => {
+    const { s } = setup();
+    const url = "https://a/b.safetensors";
+    const lora = (fileInfo: unknown, path = url) => ({ id: "a", type: "lora", params: { path }, fileInfo });
+    const pasted = async (node: object) => {
+      const r = await s.paste({ format: CLIPBOARD_FORMAT, version: 1, nodes: [node], edges: [] });
+      expect(r.ok).toBe(true);
+      return s.getState().document.nodes.at(-1)!.fileInfo;
+    };
+    const facts = { url, family: "sdxl", rank: 16, triggerWords: ["ohwx"] };
+    expect(await pasted(lora({ path: facts }))).toEqual({ path: facts });
+    // Read for another file, a family no one knows, a key that is no param, not an object: not kept.
+    expect(await pasted(lora({ path: facts }, "https://a/other.safetensors"))).toBeUndefined();
+    expect(await pasted(lora({ path: { url, family: "sd9" } }))).toBeUndefined();
+    expect(await pasted(lora({ scale: facts }))).toBeUndefined();
+    expect(await pasted(lora("facts"))).toBeUndefined();
+  });
+
   it("does not let __proto__ keys pollute anything", async () => {
     const { s } = setup();
     const r = await s.paste(

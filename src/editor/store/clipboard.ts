@@ -14,6 +14,7 @@ import {
   rerouteListSchema,
   requiredDefaults,
   edgeBetween,
+  fileFactsOf,
   type NodeDefinition,
   type Registry,
   type WorkflowDocument,
@@ -21,8 +22,8 @@ import {
   type WorkflowNode,
   type XY,
 } from "../../graph";
-import { freshId, type IdFactory } from "./ids";
-import { CLIPBOARD_FORMAT } from "./copy";
+import type { IdFactory } from "./ids";
+import { CLIPBOARD_FORMAT, COPY_OFFSET, copyNodes } from "./copy";
 
 /** Guards against a pasted blob freezing the tab; far above any real selection. */
 export const MAX_PASTE_CHARS = 5_000_000;
@@ -151,23 +152,50 @@ function checkParams(def: NodeDefinition, rawParams: Record<string, unknown>, wh
 
 interface PasteContext {
   registry: Registry;
-  makeId: IdFactory;
-  taken: Set<string>;
-  /** Pasted id → the new node's id. */
-  idMap: Map<string, string>;
+  /** The pasted nodes' own ids, each a string not used by a node before it: the ids wires may name. */
+  ids: Set<string>;
+  /** Ids given to pasted nodes that came without a usable one. */
+  unnamed: Set<string>;
   warnings: string[];
 }
 
-/** One pasted node with a fresh id and checked params, or undefined (and a warning) when it cannot be. */
-function sanitizeNode(ctx: PasteContext, raw: unknown, i: number): WorkflowNode | undefined {
+/**
+ * The pasted facts read from the files a node's params point to, each kept while it is well
+ * formed and still names the param's (checked) value: a pasted node is the copied node again, as
+ * a duplicate is (docs/canvas.md#copy-paste-and-duplicate).
+ */
+function checkFileInfo(raw: Record<string, unknown>, params: Record<string, unknown>) {
+  const info = own(raw, "fileInfo");
+  if (!isRecord(info)) return undefined;
+  const kept = Object.keys(info).flatMap((key) => {
+    const facts = fileFactsOf({ params, fileInfo: info }, key);
+    return facts ? [[key, facts] as const] : [];
+  });
+  return kept.length ? Object.fromEntries(kept) : undefined;
+}
+
+/** An id for a pasted node that came without a usable one: no pasted node or wire names it. */
+function unnamed(ctx: PasteContext, i: number, reserved: ReadonlySet<string>): string {
+  let id = `#${i}`;
+  while (reserved.has(id) || ctx.unnamed.has(id)) id += "#";
+  ctx.unnamed.add(id);
+  return id;
+}
+
+/**
+ * One pasted node, checked, with the id it was pasted with (copyNodes gives it a fresh one), or
+ * undefined (and a warning) when it cannot be.
+ */
+function sanitizeNode(ctx: PasteContext, raw: unknown, i: number, reserved: ReadonlySet<string>) {
   const where = `nodes[${i}]`;
   if (!isRecord(raw)) return void ctx.warnings.push(`${where}: not an object; skipped`);
   const type = own(raw, "type");
   const def = typeof type === "string" ? ctx.registry.get(type) : undefined;
   if (!def) return void ctx.warnings.push(`${where}: unknown node type ${JSON.stringify(type)}; skipped`);
   const oldId = own(raw, "id");
-  const id = freshId(ctx.makeId, def.type, ctx.taken);
-  if (typeof oldId === "string" && !ctx.idMap.has(oldId)) ctx.idMap.set(oldId, id);
+  const named = typeof oldId === "string" && !ctx.ids.has(oldId);
+  const id = named ? oldId : unnamed(ctx, i, reserved);
+  if (named) ctx.ids.add(id);
   const params = checkParams(def, migrateParams(def, raw, where, ctx.warnings), where, ctx.warnings);
   const pos = own(raw, "position");
   const position: XY =
@@ -180,43 +208,55 @@ function sanitizeNode(ctx: PasteContext, raw: unknown, i: number): WorkflowNode 
   if (own(raw, "bypass") === true) node.bypass = true;
   if (own(raw, "expanded") === true) node.expanded = true;
   if (own(raw, "collapsed") === true) node.collapsed = true;
+  const fileInfo = checkFileInfo(raw, params);
+  if (fileInfo) node.fileInfo = fileInfo;
   return node;
 }
 
-/** Moves the pasted nodes so their top-left is at `at`, or a little off where they were copied; returns the shift. */
-function place(nodes: WorkflowNode[], at: XY | undefined): XY {
-  if (!nodes.length) return { x: 0, y: 0 };
+/** How far to move the pasted nodes so their top-left is at `at`, or a little off where they were copied. */
+function offset(nodes: readonly WorkflowNode[], at: XY | undefined): XY {
+  if (!nodes.length || !at) return COPY_OFFSET;
   const minX = Math.min(...nodes.map((n) => n.position.x));
   const minY = Math.min(...nodes.map((n) => n.position.y));
-  const dx = at ? at.x - minX : 32;
-  const dy = at ? at.y - minY : 32;
-  for (const n of nodes) n.position = { x: n.position.x + dx, y: n.position.y + dy };
-  return { x: dx, y: dy };
+  return { x: at.x - minX, y: at.y - minY };
 }
 
-/** The pasted wires between pasted nodes that canConnect allows, each judged with those before it. */
-function sanitizeEdges(ctx: PasteContext, rawEdges: unknown[], scratch: WorkflowDocument, shift: XY): WorkflowEdge[] {
+/** A pasted wire between two pasted nodes, as it was pasted, or why it is skipped. */
+function readEdge(ctx: PasteContext, raw: unknown): WorkflowEdge | string {
+  if (!isRecord(raw)) return "not an object";
+  const s = own(raw, "source"),
+    sh = own(raw, "sourceHandle"),
+    t = own(raw, "target"),
+    th = own(raw, "targetHandle");
+  if (typeof s !== "string" || typeof t !== "string" || typeof sh !== "string" || typeof th !== "string") {
+    return "source, sourceHandle, target and targetHandle must be strings";
+  }
+  if (!ctx.ids.has(s) || !ctx.ids.has(t)) return "wire to a node that was not pasted";
+  const edge = edgeBetween({ node: s, port: sh }, { node: t, port: th });
+  // Reroute points move with the nodes; malformed ones are left behind (the wire is drawn straight).
+  const reroutes = rerouteListSchema.safeParse(own(raw, "reroutes"));
+  if (reroutes.success && reroutes.data.length) edge.reroutes = reroutes.data;
+  return edge;
+}
+
+/**
+ * The copied wires that canConnect allows, each judged with those before it; `read` is what
+ * readEdge made of each pasted wire, and the copies are those of its wires, in order.
+ */
+function allowedEdges(
+  ctx: PasteContext,
+  read: readonly (WorkflowEdge | string)[],
+  copies: readonly WorkflowEdge[],
+  scratch: WorkflowDocument,
+): WorkflowEdge[] {
   const edges: WorkflowEdge[] = [];
-  rawEdges.forEach((raw, i) => {
-    const where = `edges[${i}]`;
-    if (!isRecord(raw)) return ctx.warnings.push(`${where}: not an object; skipped`);
-    const s = own(raw, "source"),
-      sh = own(raw, "sourceHandle"),
-      t = own(raw, "target"),
-      th = own(raw, "targetHandle");
-    if (typeof s !== "string" || typeof t !== "string" || typeof sh !== "string" || typeof th !== "string") {
-      return ctx.warnings.push(`${where}: source, sourceHandle, target and targetHandle must be strings; skipped`);
-    }
-    const source = ctx.idMap.get(s),
-      target = ctx.idMap.get(t);
-    if (!source || !target) return ctx.warnings.push(`${where}: wire to a node that was not pasted; skipped`);
-    const verdict = canConnect(scratch, { node: source, port: sh }, { node: target, port: th }, ctx.registry);
-    if (!verdict.ok) return ctx.warnings.push(`${where}: ${verdict.reason}; skipped`);
-    const edge = edgeBetween({ node: source, port: sh }, { node: target, port: th });
-    // Reroute points move with the nodes; malformed ones are left behind (the wire is drawn straight).
-    const reroutes = rerouteListSchema.safeParse(own(raw, "reroutes"));
-    if (reroutes.success && reroutes.data.length)
-      edge.reroutes = reroutes.data.map((p) => ({ x: p.x + shift.x, y: p.y + shift.y }));
+  let next = 0;
+  read.forEach((r, i) => {
+    if (typeof r === "string") return ctx.warnings.push(`edges[${i}]: ${r}; skipped`);
+    const edge = copies[next++];
+    const from = { node: edge.source, port: edge.sourceHandle };
+    const verdict = canConnect(scratch, from, { node: edge.target, port: edge.targetHandle }, ctx.registry);
+    if (!verdict.ok) return ctx.warnings.push(`edges[${i}]: ${verdict.reason}; skipped`);
     edges.push(edge);
     scratch.edges.push(edge);
   });
@@ -241,21 +281,21 @@ export function sanitizePaste(
   const warnings: string[] = [];
   const offered = pastedComponents(payload.rawComponents, doc, registry, warnings);
   const known = offered.length ? componentRegistry(registry, [...(doc.components ?? []), ...offered]) : registry;
-  const ctx: PasteContext = {
-    registry: known,
-    makeId,
-    taken: new Set(doc.nodes.map((n) => n.id)),
-    idMap: new Map(),
-    warnings,
-  };
-  const nodes: WorkflowNode[] = [];
+  const ctx: PasteContext = { registry: known, ids: new Set(), unnamed: new Set(), warnings };
+  const reserved = new Set(
+    payload.rawNodes.flatMap((n) => (isRecord(n) && typeof own(n, "id") === "string" ? [own(n, "id") as string] : [])),
+  );
+  const checked: WorkflowNode[] = [];
   payload.rawNodes.forEach((raw, i) => {
-    const node = sanitizeNode(ctx, raw, i);
-    if (node) nodes.push(node);
+    const node = sanitizeNode(ctx, raw, i, reserved);
+    if (node) checked.push(node);
   });
-  const shift = place(nodes, at);
+  const read = payload.rawEdges.map((raw) => readEdge(ctx, raw));
+  const wires = read.filter((r) => typeof r !== "string");
+  const taken = new Set(doc.nodes.map((n) => n.id));
+  const { nodes, edges: copies } = copyNodes(checked, wires, taken, makeId, offset(checked, at));
   const scratch: WorkflowDocument = { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges] };
-  const edges = sanitizeEdges(ctx, payload.rawEdges, scratch, shift);
+  const edges = allowedEdges(ctx, read, copies, scratch);
   const components = offered.length ? (usedComponents(nodes, [...(doc.components ?? []), ...offered]) ?? []) : [];
   const fresh = new Set(offered.map((c) => componentKey(c.id, c.version)));
   return {

@@ -25,6 +25,7 @@ import type { SanitizeResult } from "./clipboard";
 import { onDemand } from "../lazy";
 import type { History } from "./history";
 import { freshId, type IdFactory } from "./ids";
+import { COPY_OFFSET, copyNodes } from "./copy";
 import { planNewNodeSplice } from "./canvasCommands";
 import { definitionOf, isPortStandIn } from "./scope";
 import {
@@ -273,32 +274,18 @@ function insertPasted(ctx: StoreContext, res: SanitizeResult): PasteResult {
   return { ok: true, nodeIds: res.nodes.map((n) => n.id), warnings: res.warnings };
 }
 
-/** How far a duplicate lands from its original (before it is moved clear of the others), as a paste does. */
-const DUPLICATE_OFFSET = 32;
-
 /**
- * Copies of the nodes, with fresh ids and the wires between them, one step down and right. The
- * document's own nodes are already checked, so unlike a paste this needs no reader and stays
- * synchronous (Ctrl+D); the ports of a component's inside are not copied.
+ * Copies of the nodes, with fresh ids and the wires between them, one step down and right, as a
+ * paste of them would be (copy.ts `copyNodes`). The document's own nodes are already checked, so
+ * unlike a paste this needs no reader and stays synchronous (Ctrl+D); the ports of a component's
+ * inside are not copied.
  */
 export function duplicate(ctx: StoreContext, ids: readonly string[]): string[] {
   const wanted = new Set(ids);
   const originals = doc(ctx).nodes.filter((n) => wanted.has(n.id) && !isPortStandIn(n));
   if (!originals.length) return [];
   const taken = new Set(doc(ctx).nodes.map((n) => n.id));
-  const copyOf = new Map<string, string>();
-  const at = (p: XY): XY => ({ x: p.x + DUPLICATE_OFFSET, y: p.y + DUPLICATE_OFFSET });
-  const nodes = originals.map((n) => {
-    const id = freshId(ctx.makeId, n.type, taken);
-    copyOf.set(n.id, id);
-    return { ...structuredClone(n), id, position: at(n.position) };
-  });
-  const edges = doc(ctx).edges.flatMap((e) => {
-    const [source, target] = [copyOf.get(e.source), copyOf.get(e.target)];
-    if (!source || !target) return [];
-    const edge = edgeBetween({ node: source, port: e.sourceHandle }, { node: target, port: e.targetHandle });
-    return [e.reroutes?.length ? { ...edge, reroutes: e.reroutes.map(at) } : edge];
-  });
+  const { nodes, edges } = copyNodes(originals, doc(ctx).edges, taken, ctx.makeId, COPY_OFFSET);
   shift(ctx, nodes);
   ctx.history.commit(
     nodes.length === 1 ? "Duplicate node" : `Duplicate ${nodes.length} nodes`,
