@@ -151,7 +151,7 @@ function describeValue(v: unknown): string {
  */
 export function loadWorkflow(input: unknown, registry: Registry, options: LoadOptions = {}): LoadResult {
   const limits: LoadLimits = { ...DEFAULT_LOAD_LIMITS, ...options };
-  try {
+  return guarded(() => {
     let tree: SafeJsonResult;
     if (typeof input === "string") tree = parseJsonSafely(input, limits);
     else if (input instanceof Uint8Array) tree = parseJsonSafely(input, limits);
@@ -159,10 +159,36 @@ export function loadWorkflow(input: unknown, registry: Registry, options: LoadOp
     else if (ArrayBuffer.isView(input))
       tree = parseJsonSafely(new Uint8Array(input.buffer, input.byteOffset, input.byteLength), limits);
     else tree = toSafeTree(input, limits);
-    if (!tree.ok) return { ok: false, errors: tree.errors };
-    const warnings = new IssueList(limits.maxIssues);
-    for (const w of tree.warnings) warnings.add(w);
-    return loadTree(tree.value, registry, limits, warnings, options.library);
+    return fromTree(tree, registry, limits, options.library);
+  });
+}
+
+/**
+ * `loadWorkflow` of what `parseJsonSafely` already gave for the file (with `DEFAULT_JSON_LIMITS`,
+ * or this call's own JSON limits): the import door's detection parsed it, and the loader worker
+ * parsed a dropped file twice. The tree is taken over (repaired in place).
+ */
+export function loadParsedWorkflow(tree: SafeJsonResult, registry: Registry, options: LoadOptions = {}): LoadResult {
+  const limits: LoadLimits = { ...DEFAULT_LOAD_LIMITS, ...options };
+  return guarded(() => fromTree(tree, registry, limits, options.library));
+}
+
+function fromTree(
+  tree: SafeJsonResult,
+  registry: Registry,
+  limits: LoadLimits,
+  library: readonly ComponentDefinition[] | undefined,
+): LoadResult {
+  if (!tree.ok) return { ok: false, errors: tree.errors };
+  const warnings = new IssueList(limits.maxIssues);
+  for (const w of tree.warnings) warnings.add(w);
+  return loadTree(tree.value, registry, limits, warnings, library);
+}
+
+/** `load()`, or the reason it threw, as an answer: never an exception. */
+function guarded(load: () => LoadResult): LoadResult {
+  try {
+    return load();
   } catch (e) {
     // A throwing getter or Proxy in an object input, or a bug here: still an answer, never an exception.
     return rejected({

@@ -4,7 +4,7 @@
  * (docs/import-export.md, "One import door"). Pure; never throws, whatever the bytes.
  */
 import { WORKFLOW_FORMAT, type LoadIssue } from "../graph";
-import { parseJsonSafely } from "../graph/safeJson";
+import { parseJsonSafely, type SafeJsonResult } from "../graph/safeJson";
 import { a1111ToRequest, looksLikeInfotext } from "./a1111";
 import { detectComfy, importComfy } from "./comfyui";
 import type { ForeignRequest } from "./foreign";
@@ -40,40 +40,58 @@ export type Incoming =
  * detectIncoming("a cat\nSteps: 20, Sampler: Euler, CFG scale: 7").kind; // → "foreign"
  */
 export function detectIncoming(input: string | Uint8Array): Incoming {
-  if (typeof input !== "string" && sniffImage(input)) return fromImage(input);
-  const text = typeof input === "string" ? input : new TextDecoder().decode(input);
-  return fromText(text, []);
+  return detectIncomingParsed(input).incoming;
 }
 
-function fromText(text: string, warnings: string[], image?: ImageKind): Incoming {
-  if (/^\s*[{[]/.test(text)) {
-    const parsed = parseJsonSafely(text);
-    if (!parsed.ok) {
-      const issues = parsed.errors.map((e) => ({
-        ...e,
-        message: e.message.replace(/^Not a valid pipeline file/, "Not readable JSON"),
-      }));
-      return { kind: "unknown", error: issues[0].message, issues, image, warnings };
-    }
-    const json = parsed.value;
-    const more = [...warnings, ...parsed.warnings.map((w) => `${w.message} (at ${w.path})`)];
-    if (isObj(json) && json.format === WORKFLOW_FORMAT) return { kind: "workflow", image, warnings: more };
-    if (detectComfy(json)) return { kind: "foreign", foreign: importComfy(json), image, warnings: more };
-    if (isObj(json)) return { kind: "request", json, image, warnings: more };
-    return {
-      kind: "unknown",
-      error: "the JSON is not an object (expected a JSON object: a request, a workflow or a ComfyUI file)",
-      image,
-      warnings,
-    };
-  }
-  if (looksLikeInfotext(text)) return { kind: "foreign", foreign: a1111ToRequest(text), image, warnings };
+/**
+ * `detectIncoming`, and for a lora-graph workflow given as JSON (not an image's chunk) the tree it
+ * parsed with `DEFAULT_JSON_LIMITS`, which `loadParsedWorkflow` reads as `loadWorkflow` would read
+ * the same bytes: the loader worker then parses a dropped workflow once, not twice.
+ */
+export function detectIncomingParsed(input: string | Uint8Array): { incoming: Incoming; tree?: SafeJsonResult } {
+  if (typeof input !== "string" && sniffImage(input)) return { incoming: fromImage(input) };
+  // Bytes are parsed as bytes, as loadWorkflow parses a file's (and says where a byte is not UTF-8).
+  if (typeof input !== "string" && JSON_START.test(textStart(input))) return fromJson(parseJsonSafely(input));
+  const text = typeof input === "string" ? input : new TextDecoder().decode(input);
+  return JSON_START.test(text) ? fromJson(parseJsonSafely(text)) : { incoming: fromText(text) };
+}
+
+const JSON_START = /^\s*[{[]/;
+
+/** The first characters of `bytes` as text (a BOM dropped): enough to tell JSON from other text. */
+const textStart = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(0, 64));
+
+/** Text that is not JSON: A1111's generation data, or nothing known. */
+function fromText(text: string): Incoming {
+  if (looksLikeInfotext(text)) return { kind: "foreign", foreign: a1111ToRequest(text), warnings: [] };
   return {
     kind: "unknown",
     error:
       "Not something lora-graph can import: expected a fal request (JSON), A1111 generation data (with a “Steps:” line), a ComfyUI workflow or prompt, or a lora-graph workflow",
-    image,
-    warnings,
+    warnings: [],
+  };
+}
+
+/** What parsed JSON is; a workflow's tree comes back with it. */
+function fromJson(parsed: SafeJsonResult): { incoming: Incoming; tree?: SafeJsonResult } {
+  if (!parsed.ok) {
+    const issues = parsed.errors.map((e) => ({
+      ...e,
+      message: e.message.replace(/^Not a valid pipeline file/, "Not readable JSON"),
+    }));
+    return { incoming: { kind: "unknown", error: issues[0].message, issues, warnings: [] } };
+  }
+  const json = parsed.value;
+  const warnings = parsed.warnings.map((w) => `${w.message} (at ${w.path})`);
+  if (isObj(json) && json.format === WORKFLOW_FORMAT) return { incoming: { kind: "workflow", warnings }, tree: parsed };
+  if (detectComfy(json)) return { incoming: { kind: "foreign", foreign: importComfy(json), warnings } };
+  if (isObj(json)) return { incoming: { kind: "request", json, warnings } };
+  return {
+    incoming: {
+      kind: "unknown",
+      error: "the JSON is not an object (expected a JSON object: a request, a workflow or a ComfyUI file)",
+      warnings: [],
+    },
   };
 }
 

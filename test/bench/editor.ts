@@ -56,13 +56,24 @@ export async function openEditorWith(
   size: number,
   viewport: { x: number; y: number; zoom: number } = VIEW,
 ) {
+  const b = await readyEditor(url);
+  return { ...b, renderMs: await dropPipeline(b.page, size, viewport) };
+}
+
+/** The editor in a fresh browser, its starter drawn and its autosave running. */
+export async function readyEditor(url: string) {
   const b = await openBrowser(url);
   await b.page.waitForSelector('[data-testid="autosave-status"]', { timeout: 30_000 });
   await b.page.waitForSelector(".react-flow__node", { timeout: 30_000 });
+  return b;
+}
+
+/** Drops a generated pipeline of `size` nodes saved at `viewport`; ms from the drop to its first render. */
+export async function dropPipeline(page: Page, size: number, viewport: { x: number; y: number; zoom: number }) {
   const doc = { ...generatePipeline(size), viewport };
-  const t0 = await dropWorkflow(b.page, serializeWorkflow(doc));
-  const t1 = await renderedAt(b.page, '.react-flow__node[data-id="base_model-0"]', 300_000, size);
-  return { ...b, renderMs: t1 - t0 };
+  const t0 = await dropWorkflow(page, serializeWorkflow(doc));
+  const t1 = await renderedAt(page, '.react-flow__node[data-id="base_model-0"]', 300_000, size);
+  return t1 - t0;
 }
 
 async function canvasSize(url: string): Promise<{ w: number; h: number }> {

@@ -12,6 +12,8 @@
  *
  * `--css 'rules'` adds a style sheet to every page before the gestures: what a frame costs
  * without a part of the canvas (e.g. `.dot-grid{display:none}`), without a build for each.
+ * `--gestures open` traces instead the drop of the file saved at zoom 1 until its first render (the
+ * peer section's figure): each task of the main thread and the loader worker on the way.
  *
  * Build the pages with `npx vite build --outDir /tmp/a` (add `--minify false` with `--profile`, so
  * the sampler names our functions). The figures are for comparing builds in the same minute on
@@ -20,7 +22,7 @@
 import os from "node:os";
 import type { CDPSession, Page } from "playwright-core";
 import { emptyPanePoint, framesDuring, nodeGrabPoint, serve, sweep } from "./browser";
-import { openEditorWith } from "./editor";
+import { dropPipeline, openEditorWith, readyEditor } from "./editor";
 
 interface TraceEvent {
   name: string;
@@ -120,35 +122,52 @@ function selfTimes(events: TraceEvent[]): {
   return { byName, tasks, tops, long, up };
 }
 
-/** JS self and total time by function, from the V8 sampler's chunks in the trace. */
+/**
+ * JS self and total time by function, from the V8 sampler's chunks in the trace: of every thread of
+ * `pid`, or with `tid` of that thread only (the loader worker has a sampler of its own). Each
+ * thread's profile has its own node ids and clock, keyed by the profile's id.
+ */
 function profiled(
   events: TraceEvent[],
   pid: number,
+  tid?: number,
 ): {
   self: Map<string, number>;
   total: Map<string, number>;
   callers: Map<string, number>;
   within(from: number, to: number): Map<string, number>;
 } {
-  const nodes = new Map<number, { key: string; parent?: number }>();
+  const nodes = new Map<string, { key: string; parent?: string }>();
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   /** `--callers name`: the stacks above each sample of a function whose name starts with it. */
   const callers = new Map<string, number>();
-  const timed: { ts: number; id: number }[] = [];
-  let clock = 0;
-  for (const e of events) {
-    if (e.pid === pid && e.name === "Profile") clock = e.args?.data?.startTime ?? clock;
-    if (e.pid !== pid || e.name !== "ProfileChunk") continue;
+  const timed: { ts: number; id: string }[] = [];
+  const clocks = new Map<string, number>();
+  const threadOf = new Map<string, number>();
+  const mine = (e: TraceEvent & { id?: string }) =>
+    e.pid === pid && (tid === undefined || threadOf.get(String(e.id)) === tid);
+  for (const e of events as (TraceEvent & { id?: string })[]) {
+    if (e.pid === pid && e.name === "Profile") {
+      threadOf.set(String(e.id), e.tid);
+      clocks.set(String(e.id), e.args?.data?.startTime ?? 0);
+    }
+    if (e.name !== "ProfileChunk" || !mine(e)) continue;
+    const prof = String(e.id);
     const p = e.args?.data?.cpuProfile;
     for (const n of p?.nodes ?? []) {
       const f = n.callFrame;
       const file = String(f.url ?? "").replace(/^.*\//, "");
-      nodes.set(n.id, { key: `${f.functionName || "(anonymous)"} ${file}:${f.lineNumber + 1}`, parent: n.parent });
+      nodes.set(`${prof}:${n.id}`, {
+        key: `${f.functionName || "(anonymous)"} ${file}:${f.lineNumber + 1}`,
+        parent: n.parent === undefined ? undefined : `${prof}:${n.parent}`,
+      });
     }
     const samples: number[] = p?.samples ?? [];
     const deltas: number[] = e.args?.data?.timeDeltas ?? [];
-    samples.forEach((id, i) => {
+    let clock = clocks.get(prof) ?? 0;
+    samples.forEach((sample, i) => {
+      const id = `${prof}:${sample}`;
       const ms = (deltas[i + 1] ?? deltas[i] ?? 0) / 1000;
       clock += deltas[i] ?? 0;
       timed.push({ ts: clock, id });
@@ -172,6 +191,7 @@ function profiled(
         callers.set(chain, (callers.get(chain) ?? 0) + ms);
       }
     });
+    clocks.set(prof, clock);
   }
   /** The functions most often on the stack between `from` and `to` (trace µs). */
   const within = (from: number, to: number) => {
@@ -347,8 +367,101 @@ function report(build: string, gesture: string, fps: number, frames: number, eve
   }
 }
 
+/** The top-level tasks of one thread's complete events, each with its events. */
+function tasksOf(list: TraceEvent[]): TraceEvent[][] {
+  const xs = list.filter((e) => e.ph === "X" && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const out: TraceEvent[][] = [];
+  let end = -Infinity;
+  for (const e of xs) {
+    if (e.ts >= end) {
+      out.push([]);
+      end = e.ts + e.dur!;
+    }
+    out[out.length - 1].push(e);
+  }
+  return out;
+}
+
+/**
+ * Where a drop's first render goes: the main thread's and the page's workers' tasks from the drop
+ * to the rendered frame, in time order, each with its CPU, wall time and biggest events by self
+ * time (with `--profile`, the JS functions most on its stack), and the main thread's idle gaps.
+ */
+function reportOpen(build: string, renderMs: number, events: TraceEvent[]) {
+  const names = threadNames(events);
+  const drop = events.find((e) => e.name === "EventDispatch" && e.args?.data?.type === "drop");
+  if (!drop) return console.log(`${build} open: no drop in the trace`);
+  const pid = drop.pid;
+  const from = drop.ts;
+  const to = from + renderMs * 1000;
+  const js = PROFILE ? new Map<number, ReturnType<typeof profiled>>() : null;
+  const rows: { ts: number; line: string }[] = [];
+  const busy = new Map<string, number>();
+  for (const [k, name] of names) {
+    const [p, t] = k.split(":").map(Number);
+    const main = p === pid && t === drop.tid;
+    if (p !== pid || (!main && !/Worker/.test(name))) continue;
+    const tasks = tasksOf(events.filter((e) => e.pid === p && e.tid === t)).filter(
+      (task) => task[0].ts + task[0].dur! > from && task[0].ts < to,
+    );
+    const who = main ? "main  " : "worker";
+    let sum = 0;
+    let last = from;
+    for (const task of tasks) {
+      const [head] = task;
+      sum += cpu(head);
+      if (main && head.ts - last > 10_000)
+        rows.push({
+          ts: last,
+          line: `${who} +${((last - from) / 1000).toFixed(0)} ms idle ${((head.ts - last) / 1000).toFixed(0)} ms`,
+        });
+      last = Math.max(last, head.ts + head.dur!);
+      if (cpu(head) < 2) continue;
+      const parts = top(selfTimes(task).byName, 4)
+        .split("\n")
+        .map((l) => l.trim().replace(/\s+/g, " "));
+      let fns = "";
+      if (js) {
+        if (!js.has(t)) js.set(t, profiled(events, pid, t));
+        fns = [...js.get(t)!.within(head.ts, head.ts + head.dur!)]
+          .filter(([f]) => !/^(\(anonymous\)|performWork|workLoop|flush|commit|recursively|beginWork|render)/.test(f))
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 6)
+          .map(([f, n]) => `${f.split(" ")[0]}×${n}`)
+          .join(", ");
+      }
+      rows.push({
+        ts: head.ts,
+        line:
+          `${who} +${((head.ts - from) / 1000).toFixed(0)} ms  cpu ${cpu(head).toFixed(0)} wall ${(head.dur! / 1000).toFixed(0)} ms: ${parts.join(" | ")}` +
+          (fns ? `\n           ${fns}` : ""),
+      });
+    }
+    busy.set(`${who.trim()} ${name}`, (busy.get(`${who.trim()} ${name}`) ?? 0) + sum);
+  }
+  console.log(
+    `\n${build} open: first render ${renderMs.toFixed(0)} ms; CPU from drop to render: ${[...busy].map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(", ")}; load ${os.loadavg()[0].toFixed(1)}`,
+  );
+  for (const r of rows.sort((a, b) => a.ts - b.ts)) console.log(`  ${r.line}`);
+}
+
+/** `--gestures open`: the drop of a `SIZE`-node file saved at zoom 1, traced until its first render. */
+async function openOnce(build: string, url: string) {
+  const b = await readyEditor(url);
+  try {
+    const { result, events } = await traced(b.page, () => dropPipeline(b.page, SIZE, VIEW));
+    reportOpen(build, result, events);
+  } finally {
+    await b.close();
+  }
+}
+
 async function once(build: string, dir: string) {
   const srv = await serve(dir);
+  if (GESTURES.includes("open")) {
+    await openOnce(build, srv.url).finally(() => srv.close());
+    return;
+  }
   const e = await openEditorWith(srv.url, SIZE, VIEW);
   try {
     if (CSS) await e.page.addStyleTag({ content: CSS });

@@ -11,6 +11,8 @@ import { registry } from "../../nodes";
 import { selectedByRect } from "../../src/editor/flow/rectSelect";
 import { bareGeometry, chainWires } from "./farGeometry.helpers";
 import { generatePipeline } from "../bench/compile";
+import { detectIncoming } from "../../src/interop/incoming";
+import { propertyRuns } from "../harness/runs";
 
 /** The reply as the main thread receives it: each message cloned apart, as postMessage does. */
 function sent(reply: LoadReply): LoadReply {
@@ -115,6 +117,64 @@ describe("a workflow dropped through the import door", () => {
     vi.stubGlobal("Worker", CountedWorker);
     expect((await detectIncomingOffThread(file, true)).kind).toBe("workflow");
     expect(CountedWorker.started).toBe(3);
+  });
+});
+
+describe("a dropped workflow told apart and read in one job", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** A generated workflow, perhaps broken in one of the ways a file can be. */
+  const file = fc
+    .record({
+      size: fc.integer({ min: 12, max: 60 }),
+      at: fc.nat(),
+      doc: fc.constantFrom(
+        "as is",
+        "other format",
+        "newer version",
+        "unknown type",
+        "bad place",
+        "lost end",
+        "same id",
+      ),
+      bytes: fc.constantFrom("as is", "not UTF-8", "BOM", "spaces", "cut short"),
+    })
+    .map(({ size, at, doc, bytes }) => {
+      const d = JSON.parse(serializeWorkflow(generatePipeline(size)));
+      const n = d.nodes[at % d.nodes.length];
+      if (doc === "other format") d.format = "someone-else/workflow";
+      if (doc === "newer version") d.version = 99;
+      if (doc === "unknown type") n.type = "nobody/knows";
+      if (doc === "bad place") n.position = { x: "left" };
+      if (doc === "lost end") d.edges[at % d.edges.length].target = "gone";
+      if (doc === "same id") n.id = d.nodes[(at + 1) % d.nodes.length].id;
+      let b = new TextEncoder().encode(JSON.stringify(d));
+      if (bytes === "not UTF-8") b[new TextDecoder().decode(b).indexOf('"id":"') + 7] = 0xe9;
+      if (bytes === "BOM") b = new Uint8Array([0xef, 0xbb, 0xbf, ...b]);
+      if (bytes === "spaces") b = new Uint8Array([...new TextEncoder().encode(" \n".repeat(40)), ...b]);
+      if (bytes === "cut short") b = b.slice(0, 1 + (at % (b.length - 1)));
+      return new File([b], "dropped.json");
+    });
+
+  it("reads every file as the loader reads it alone, whatever is wrong with it", async () => {
+    await fc.assert(
+      fc.asyncProperty(file, async (f) => {
+        const reply = await answer({ detect: f, open: true });
+        if (!("incoming" in reply)) throw new Error(`not an answer to a detect job: ${JSON.stringify(reply)}`);
+        expect(reply.incoming).toEqual(detectIncoming(new Uint8Array(await f.arrayBuffer())));
+        if (reply.incoming.kind === "workflow") expect(reply.result).toEqual(await loadWorkflowBlob(f, registry));
+        else expect(reply.result).toBeUndefined();
+      }),
+      { numRuns: propertyRuns(40, 300) },
+    );
+  });
+
+  it("parses the file once", async () => {
+    const text = serializeWorkflow(generatePipeline(300));
+    const parse = vi.spyOn(JSON, "parse");
+    const reply = await answer({ detect: new File([text], "big.lora-graph.json"), open: true });
+    expect("result" in reply && reply.result?.ok).toBe(true);
+    expect(parse.mock.calls.filter(([t]) => typeof t === "string" && t.length >= text.length).length).toBe(1);
   });
 });
 

@@ -3,9 +3,15 @@
  * installs the message handler when it is evaluated.
  */
 import { registry } from "../../../nodes";
-import { loadWorkflowBlob, type LoadResult, type WorkflowEdge, type WorkflowNode } from "../../graph";
+import {
+  loadParsedWorkflow,
+  loadWorkflowBlob,
+  type LoadResult,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from "../../graph";
 import { workflowFromImage, type ImageWorkflowResult } from "../../interop/image";
-import { detectIncoming, type Incoming } from "../../interop/incoming";
+import { detectIncomingParsed, type Incoming } from "../../interop/incoming";
 
 /**
  * A workflow file, the bytes of a PNG/JPEG that may carry one, or anything dropped or pasted to
@@ -32,9 +38,12 @@ export async function answer(job: LoadRequest): Promise<LoadReply> {
   }
 }
 
-/** What `blob` is, and with `open` the workflow it holds, read and checked, when it is one (not an image's). */
+/**
+ * What `blob` is, and with `open` the workflow it holds, read and checked, when it is one (not an
+ * image's): from the JSON telling it apart parsed, not parsed again.
+ */
 async function detected(blob: Blob, open: boolean): Promise<LoadReply> {
-  const incoming = detectIncoming(new Uint8Array(await blob.arrayBuffer()));
+  const { incoming, tree } = detectIncomingParsed(new Uint8Array(await blob.arrayBuffer()));
   if (!open || incoming.kind !== "workflow" || incoming.image) return { incoming };
-  return { incoming, result: await loadWorkflowBlob(blob, registry) };
+  return { incoming, result: tree ? loadParsedWorkflow(tree, registry) : await loadWorkflowBlob(blob, registry) };
 }
