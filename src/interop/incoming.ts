@@ -82,7 +82,8 @@ function fromJson(parsed: SafeJsonResult): { incoming: Incoming; tree?: SafeJson
     return { incoming: { kind: "unknown", error: issues[0].message, issues, warnings: [] } };
   }
   const json = parsed.value;
-  const warnings = parsed.warnings.map((w) => `${w.message} (at ${w.path})`);
+  // Most messages name their path already ("The text at $.prompt has a byte that is not UTF-8").
+  const warnings = parsed.warnings.map((w) => (w.message.includes(w.path) ? w.message : `${w.message} (at ${w.path})`));
   if (isObj(json) && json.format === WORKFLOW_FORMAT) return { incoming: { kind: "workflow", warnings }, tree: parsed };
   if (detectComfy(json)) return { incoming: { kind: "foreign", foreign: importComfy(json), warnings } };
   if (isObj(json)) return { incoming: { kind: "request", json, warnings } };

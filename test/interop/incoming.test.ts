@@ -63,6 +63,27 @@ describe("detectIncoming", () => {
     });
   });
 
+  it("says where a file's bytes are not UTF-8, and how to keep the text, in a request or ComfyUI file", () => {
+    // "café" as Windows-1252 writes it: 0xE9 alone is not UTF-8.
+    const latin1 = (before: string, after: string) => {
+      const [a, b] = [before, after].map((t) => new TextEncoder().encode(t));
+      return new Uint8Array([...a, 0xe9, ...b]);
+    };
+    const request = detectIncoming(latin1('{"model_name": "a/b", "prompt": "a caf', '"}'));
+    expect(request).toMatchObject({ kind: "request", json: { prompt: "a caf\uFFFD" } });
+    expect(request.warnings).toEqual([
+      expect.stringMatching(
+        /^The text at \$\.prompt has a byte that is not UTF-8 \(0xE9 at line 1, column 39\).*save the file as UTF-8/,
+      ),
+    ]);
+    expect(request.warnings[0]).not.toMatch(/\(at \$/);
+    const text = JSON.stringify(sdxlLoraPrompt());
+    const cut = text.indexOf("a ") + 1;
+    const comfy = detectIncoming(latin1(text.slice(0, cut), text.slice(cut)));
+    expect(comfy.kind === "foreign" && comfy.foreign.format).toBe("ComfyUI API prompt");
+    expect(comfy.warnings).toEqual([expect.stringMatching(/^The text at \$\S+ has a byte that is not UTF-8/)]);
+  });
+
   it("never throws, on any text or bytes", () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.json(), fc.uint8Array({ maxLength: 200 })), (input) => {
