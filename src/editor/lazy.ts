@@ -73,6 +73,28 @@ type IdleJob = () => unknown;
  */
 const idle: { jobs: IdleJob[]; running: boolean } = { jobs: [], running: false };
 
+/**
+ * The longest the next idle job waits for the one before: a fetch that never settles (a stalled
+ * connection, a server that never answers) would otherwise hold every later prefetch back for good.
+ */
+export const IDLE_JOB_MS = 5000;
+
+/** Runs `job`, then `next` once its promise has settled (rejected or not) or IDLE_JOB_MS have passed. */
+function runBounded(job: IdleJob, next: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(late);
+    next();
+  };
+  const late = setTimeout(once, IDLE_JOB_MS);
+  void Promise.resolve()
+    .then(job)
+    .catch(() => undefined)
+    .finally(once);
+}
+
 function nextIdleJob(): void {
   requestIdleCallback(
     () => {
@@ -80,10 +102,7 @@ function nextIdleJob(): void {
       const job = idle.jobs.shift();
       if (!job) return void (idle.running = false);
       // The next job waits for this one's promise (a prefetch: its fetch and its evaluation).
-      void Promise.resolve()
-        .then(job)
-        .catch(() => undefined)
-        .finally(nextIdleJob);
+      runBounded(job, nextIdleJob);
     },
     { timeout: 3000 },
   );
@@ -92,7 +111,8 @@ function nextIdleJob(): void {
 /**
  * Runs `fn` when the main thread is idle after the first render (or soon, where idle callbacks are
  * missing), after the jobs queued before it (`urgent`: before them) and once the promise `fn`
- * returned for the job before it has settled; a rejected one is ignored.
+ * returned for the job before it has settled, or IDLE_JOB_MS after it started; a rejected one is
+ * ignored.
  *
  * Before the first render the page is idle only while it waits for IndexedDB, and a part fetched
  * then held the render back; after it, a dozen prefetches started in one idle moment made one

@@ -57,6 +57,26 @@ describe("whenIdle", () => {
     await idlePeriod();
     expect(ran).toEqual(["first settled", "second"]);
   });
+  it("starts the next job once the previous one has run IDLE_JOB_MS without settling", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const { whenIdle, IDLE_JOB_MS } = await import("../../src/editor/lazy");
+      rendered = true;
+      const ran: string[] = [];
+      whenIdle(() => (ran.push("stalled fetch"), new Promise(() => {})));
+      whenIdle(() => ran.push("second"));
+      await idlePeriod();
+      await vi.advanceTimersByTimeAsync(IDLE_JOB_MS - 1);
+      await idlePeriod();
+      expect(ran).toEqual(["stalled fetch"]);
+      await vi.advanceTimersByTimeAsync(1);
+      await idlePeriod();
+      expect(ran).toEqual(["stalled fetch", "second"]);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe("lazyRunner", () => {
