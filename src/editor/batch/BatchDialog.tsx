@@ -3,7 +3,7 @@
  * resume and cancel, its results as they arrive, and once finished a labelled contact sheet
  * (the sweep's, with each run's values as its caption) and the batch in the gallery.
  */
-import { useEffect, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 import { Modal } from "../kit/Modal";
 import { useEditorInstance } from "../store/react";
 import { useUiStore } from "../store/uiStore";
@@ -29,7 +29,10 @@ function useBatchSheet(batch: BatchRunState | null, runs: readonly RunRecord[]) 
   const [error, setError] = useState<string | null>(null);
   // A batch cancelled before any run finished has nothing to draw: no sheet, and no error about it.
   const key = batch?.finished && batch.items.some((it) => it.state === "done") ? batch.setup.id : null;
+  // Read when the batch finishes, not a reason to draw again: later run changes (image copies) do not redraw it.
+  const current = useEffectEvent(() => ({ batch, runs, editor }));
   useEffect(() => {
+    const { batch, runs, editor } = current();
     if (!batch || !key) return;
     let alive = true;
     void (async () => {
@@ -64,8 +67,6 @@ function useBatchSheet(batch: BatchRunState | null, runs: readonly RunRecord[]) 
     return () => {
       alive = false;
     };
-    // Drawn once per finished batch; later run changes (image copies) do not redraw it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return { sheet: sheet?.key === key ? sheet : null, error };
 }

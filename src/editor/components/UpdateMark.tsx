@@ -3,7 +3,7 @@ import { instanceRef, type WorkflowNode } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { useWorkspace } from "../library/workspace";
 import { definitionOf } from "../store/scope";
-import { availableUpdate } from "./updateOffer";
+import { newerInLibrary } from "./updateOffer";
 import { startPublish, startUpdate } from "./versionUi";
 
 /**
@@ -17,12 +17,9 @@ export function UpdateMark({ node }: { node: WorkflowNode }) {
   const def = useEditor((s) => (ref ? definitionOf(s.document, ref.key) : undefined));
   const items = useWorkspace((w) => w.components);
   const published = useWorkspace((w) => (ref ? w.componentHashes[ref.key] : undefined));
-  const offer = useMemo(
-    () => (ref ? availableUpdate(editor, node) : undefined),
-    // `items` is what availableUpdate reads: a change in the library re-checks the offer.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [editor, node.type, items],
-  );
+  const type = node.type;
+  // Of the type only: an edit of the node's params does not re-check the offer.
+  const offer = useMemo(() => newerInLibrary(items, { type }), [items, type]);
   const edited = !!def && published !== undefined && published !== def.hash;
   if (!ref || (!offer && !edited)) return null;
   return (

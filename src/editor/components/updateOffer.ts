@@ -16,12 +16,17 @@ export function libraryItem(editor: Editor, id: string): LibraryComponent | unde
 }
 
 /** The library's newer version of an instance's component, when there is one. */
-export function availableUpdate(
-  editor: Editor,
+export function availableUpdate(editor: Editor, node: { type: string }) {
+  return newerInLibrary(workspaceOf(editor).get().components, node);
+}
+
+/** Of the library's `components`, the newer version of an instance's component, when there is one. */
+export function newerInLibrary(
+  components: readonly LibraryComponent[],
   node: { type: string },
 ): { from: string; to: string; item: LibraryComponent } | undefined {
   const ref = instanceRef(node);
-  const item = ref && libraryItem(editor, ref.id);
+  const item = ref && components.find((c) => c.definition.id === ref.id);
   if (!ref || !item || compareVersions(item.definition.version, ref.version) <= 0) return undefined;
   return { from: ref.version, to: item.definition.version, item };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ComponentType } from "react";
+import { useEffect, useEffectEvent, useState, type ComponentType } from "react";
 import type { WidgetKind } from "../../graph";
 import { IMAGE_SIZE_PRESET_NAMES } from "../../graph";
 import { textOrUnset, type FieldProps } from "./types";
@@ -228,15 +228,18 @@ function listItems(value: unknown): unknown[] | undefined {
   return undefined;
 }
 
+const showList = (v: unknown) => listItems(v)?.join(", ") ?? "";
+
 /** Comma/space separated list editor; keeps the typed text until it parses. */
 function listField(parse: (token: string) => unknown | undefined, what: string, sep: RegExp = /[\s,]+/) {
   return function ListField({ value, onChange, id, invalid, spec }: FieldProps<unknown>) {
-    const show = (v: unknown) => listItems(v)?.join(", ") ?? "";
-    const [draft, setDraft] = useState(show(value));
+    const [draft, setDraft] = useState(showList(value));
     const [bad, setBad] = useState<string | null>(null);
+    // A new value from outside replaces the text unless it does not parse (the user is mid-edit);
+    // the text becoming valid again is no reason to replace it.
+    const typing = useEffectEvent(() => bad !== null);
     useEffect(() => {
-      setDraft((d) => (bad === null ? show(value) : d));
-      // eslint-disable-next-line react-hooks/exhaustive-deps
+      if (!typing()) setDraft(showList(value));
     }, [value]);
     const wrap = (items: unknown[]) => (listShape(spec) === "method-array" ? { method: "array", array: items } : items);
     return (

@@ -1,4 +1,13 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from "react";
+import {
+  memo,
+  useEffect,
+  useEffectEvent,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ReactNode,
+  type RefObject,
+} from "react";
 import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
 import {
   instanceRef,
@@ -278,9 +287,14 @@ function useFocusFlash(
 ): void {
   const store = useEditorStore();
   const focus = useUi((s) => (s.focus?.nodeId === id ? s.focus : null));
+  // Reads the node as it is, without being a reason to run: unfolding changes node.expanded, and
+  // a jump flashes its field once.
+  const unfold = useEffectEvent((field: string) => {
+    if (def?.params[field]?.advanced && !node.expanded) store.setExpanded(id, true);
+  });
   useEffect(() => {
     if (!focus?.field) return;
-    if (def?.params[focus.field]?.advanced && !node.expanded) store.setExpanded(id, true);
+    unfold(focus.field);
     const t0 = setTimeout(() => {
       const el = rootRef.current?.querySelector<HTMLElement>(
         `[data-field="${CSS.escape(focus.field!)}"], [data-port="${CSS.escape(focus.field!)}"]`,
@@ -289,8 +303,7 @@ function useFocusFlash(
       setTimeout(() => el?.classList.remove("flash"), 1200);
     }, 30);
     return () => clearTimeout(t0);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [focus]);
+  }, [focus, rootRef]);
 }
 
 function InertNode({

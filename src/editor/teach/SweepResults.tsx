@@ -3,7 +3,7 @@
  * contact sheet, drawn from the cells' images and downloadable as one PNG with the workflow and
  * the sweep spec inside.
  */
-import { useEffect, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 import { Modal } from "../kit/Modal";
 import { useEditorInstance, useUiApi } from "../store/react";
 import { useRunUiApi } from "../run/actions";
@@ -35,7 +35,10 @@ function useContactSheet(
   const [error, setError] = useState<string | null>(null);
   const finished = !!sweep?.finished;
   const id = sweep?.id;
+  // Read when the sweep finishes, not a reason to draw again: later history changes do not redraw it.
+  const current = useEffectEvent(() => ({ sweep, runs, editor }));
   useEffect(() => {
+    const { sweep, runs, editor } = current();
     if (!sweep || !finished) return;
     let alive = true;
     setError(null);
@@ -69,8 +72,6 @@ function useContactSheet(
     return () => {
       alive = false;
     };
-    // Built once per finished sweep; later history changes do not redraw it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, finished]);
   return { sheet: sheet && sheet.sweepId === id ? sheet : null, error };
 }
