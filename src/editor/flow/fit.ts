@@ -3,7 +3,9 @@ import type { CanvasView } from "./view";
 import { geometryBounds } from "./farGeometry";
 import { drawerOpenHeight } from "../run/drawerSize";
 import { LOD_ZOOM } from "./zoom";
-import { CANVAS_OVERLAY } from "./overlayRefit";
+
+/** A panel floating over the canvas's top (the import report, the component breadcrumb): the fit keeps nodes below it. */
+export const CANVAS_OVERLAY = "[data-canvas-overlay]";
 
 /** The minimap's box (bottom-right of the canvas); fitting keeps the graph clear of it. */
 export const MINIMAP = { width: 150, height: 96, margin: 12 } as const;
@@ -157,7 +159,7 @@ function drawerRoom(paneHeight: number): number {
 /**
  * How far down the canvas a panel floating over its top reaches (the import report, the breadcrumb),
  * plus a gap: the fit keeps every node below it, so the panel covers none. One that comes or grows
- * after the fit refits a still-fitted view (overlayRefit.ts).
+ * after the fit refits a still-fitted view (refit.ts).
  */
 function overlayBottom(pane: HTMLElement | null): number {
   if (!pane) return 0;

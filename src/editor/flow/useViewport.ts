@@ -8,7 +8,7 @@ import type { GraphFlowNode } from "./derive";
 import { EDGE, FIT_MAX_ZOOM, fitGraph } from "./fit";
 import { TITLE_READABLE_ZOOM } from "./zoom";
 import { CULL_FROM_NODES } from "./useFlowElements";
-import { useOverlayRefit } from "./overlayRefit";
+import { useRefit } from "./refit";
 
 /**
  * Whether the document just opened is a big one without a saved view that is not fitted yet, and
@@ -69,11 +69,6 @@ export function useViewportFit(
   }, [epoch, mounting, flow, view]);
 
   useScopeViewport(view, flow);
-  // A panel that comes over the canvas's top after the fit (the import report, the breadcrumb).
-  useOverlayRefit(
-    canvasRef,
-    useCallback(() => view.fitted && fitGraph(view, flow, { duration: 200 }), [view, flow]),
-  );
 
   // First visit (no saved view): fit once every node has its measured size, so tall nodes count.
   const initialized = useNodesInitialized();
@@ -96,34 +91,8 @@ export function useViewportFit(
     return () => clearTimeout(t);
   }, [initialized, flow, culled, view, mounting]);
 
-  // A fitted view stays fitted when the window changes size, or when a banner comes or goes above
-  // the canvas (its top moves, and its nodes with it, fitted or not): a banner that came after the
-  // fit took its height from the room the fit left at the canvas's foot, and the runs drawer then
-  // covered the graph's foot, the zoom controls its corner. A canvas that shrinks from its foot (the
-  // runs drawer opening) leaves the graph where it is: re-fitting then made every node jump and
-  // shrink. A view the user moved is never re-fitted (CanvasView.fitted).
-  useEffect(() => {
-    const el = canvasRef.current;
-    if (!el || typeof ResizeObserver === "undefined") return;
-    const measure = () => ({
-      w: el.clientWidth,
-      h: el.clientHeight,
-      top: Math.round(el.getBoundingClientRect().top),
-      ww: window.innerWidth,
-      wh: window.innerHeight,
-    });
-    let last = measure();
-    const ro = new ResizeObserver(() => {
-      const now = measure();
-      if (now.w === last.w && now.h === last.h) return;
-      const windowResized = now.ww !== last.ww || now.wh !== last.wh;
-      const topMoved = now.top !== last.top;
-      last = now;
-      if (view.fitted && (windowResized || topMoved)) fitGraph(view, flow);
-    });
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [flow, canvasRef, view]);
+  // A fitted view stays fitted when the window or the room above the canvas changes.
+  useRefit(canvasRef, view, flow);
 
   const onMoveStart = useCallback(
     (e: MouseEvent | TouchEvent | null) => {
@@ -222,7 +191,7 @@ function useScopeViewport(view: ReturnType<typeof canvasViewOf>, flow: ReturnTyp
       return void flow.setViewport(back.vp);
     }
     // The inner nodes mount now: fit once xyflow has measured them (a few frames at most). The
-    // breadcrumb may come later (its code loads on demand): the fit then follows it (overlayRefit.ts).
+    // breadcrumb may come later (its code loads on demand): the fit then follows it (refit.ts).
     let frames = 0;
     let raf = 0;
     const tryFit = () => {
