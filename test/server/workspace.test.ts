@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/server/app";
 import { createWorkspace, MAX_LIST_BYTES, TOKEN_HEADER, type Workspace } from "../../src/server/workspace/index";
-import { parseFilePath } from "../../src/server/workspace/store";
+import { etagOf, parseFilePath } from "../../src/server/workspace/store";
 import { emptyDocument, serializeComponentFile, serializeWorkflow, withHash } from "../../src/graph";
 
 let dir: string;
@@ -23,7 +23,14 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "lora-graph-ws-"));
   logs = [];
   const logger = { info: () => {}, warn: (m: string) => void logs.push(m), error: (m: string) => void logs.push(m) };
-  ws = await createWorkspace({ dir: join(dir, "ws"), token: "s3cret-token", logger, maxBytes: 64 * 1024 });
+  // A settle long enough that a test can write a file in two steps well inside it (see WSP-06).
+  ws = await createWorkspace({
+    dir: join(dir, "ws"),
+    token: "s3cret-token",
+    logger,
+    maxBytes: 64 * 1024,
+    settleMs: 300,
+  });
   app = createApp({ workspace: ws, logger, distDir: join(dir, "no-dist") });
   base = await app.listen(0, "127.0.0.1");
 });
@@ -316,6 +323,27 @@ describe("WSP-06 the live-update route", () => {
     s.close();
     const names = [...s.text().matchAll(/data: (.*)/g)].map((m) => JSON.parse(m[1]).name);
     expect(new Set(names)).toEqual(new Set(["fine.json"]));
+  });
+
+  it("tells another program's write once, by its final content, never the empty file between", async () => {
+    const s = await openEvents();
+    await expect.poll(() => s.text()).toContain(": watching");
+    const file = join(dir, "ws", "pipelines", "half-written.json");
+    const told = () =>
+      [...s.text().matchAll(/data: (.*)/g)]
+        .map((m) => JSON.parse(m[1]) as { name: string; etag: string | null })
+        .filter((c) => c.name === "half-written.json")
+        .map((c) => c.etag);
+    // writeFile truncates, then writes. A watcher that reads at once sees the empty file if the
+    // writer is slow between the two; 60 ms is that gap, well inside the test server's 300 ms settle.
+    writeFileSync(file, "");
+    await new Promise((r) => setTimeout(r, 60));
+    const text = pipeline("half");
+    writeFileSync(file, text);
+    const final = etagOf(Buffer.from(text));
+    await expect.poll(told).toContain(final);
+    s.close();
+    expect(told()).toEqual([final]);
   });
 });
 

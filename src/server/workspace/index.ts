@@ -34,6 +34,8 @@ export interface WorkspaceOptions {
   maxBytes?: number;
   /** Most live-update streams at once; default 64. */
   maxStreams?: number;
+  /** How long a file on disk must be quiet before its change is told; default 40 ms (see changeStream). */
+  settleMs?: number;
 }
 
 export interface Workspace {
@@ -53,7 +55,7 @@ type Refuse = (req: IncomingMessage, res: ServerResponse, status: number, code: 
  * The stream of changes made on disk (server-sent events): each file's new ETag, or null when it
  * is gone, told once per change to every open stream.
  */
-function changeStream(root: string, maxStreams: number, refuse: Refuse) {
+function changeStream(root: string, maxStreams: number, settleMs: number, refuse: Refuse) {
   const streams = new Set<ServerResponse>();
   const lastSent = new Map<string, string | null>();
   // Files this server renamed, old name to new, for a while: a viewer of the old file follows it.
@@ -63,7 +65,7 @@ function changeStream(root: string, maxStreams: number, refuse: Refuse) {
     renamed.set(`${kind}/${from}`, to);
     setTimeout(() => renamed.get(`${kind}/${from}`) === to && renamed.delete(`${kind}/${from}`), 10_000).unref();
   };
-  const broadcast = async (kind: Kind, name: string) => {
+  const tell = async (kind: Kind, name: string) => {
     let etag: string | null = null;
     try {
       etag = etagOf(await readFile(join(root, kind, name)));
@@ -76,6 +78,31 @@ function changeStream(root: string, maxStreams: number, refuse: Refuse) {
     const line = `event: change\ndata: ${JSON.stringify({ kind, name, etag, ...(renamedTo ? { renamedTo } : {}) })}\n\n`;
     for (const res of streams) res.write(line);
   };
+  // One file's reads run one after another, so the last ETag told is the file's latest: two reads
+  // at once could finish out of order and leave a viewer with an older version's ETag.
+  const reading = new Map<string, Promise<void>>();
+  const broadcast = (kind: Kind, name: string): Promise<void> => {
+    const key = `${kind}/${name}`;
+    const next = (reading.get(key) ?? Promise.resolve()).then(() => tell(kind, name)).catch(() => undefined);
+    reading.set(key, next);
+    void next.then(() => reading.get(key) === next && reading.delete(key));
+    return next;
+  };
+  // Another program's write can reach the watcher as several events (writeFile truncates, then
+  // writes): the file is read once it has been quiet for `settleMs`, so one write is told once and
+  // never as the empty file between the two (docs/components.md#the-workspace-api). Our own writes
+  // are told at once by their routes.
+  const settling = new Map<string, ReturnType<typeof setTimeout>>();
+  const settleThenBroadcast = (kind: Kind, name: string) => {
+    const key = `${kind}/${name}`;
+    clearTimeout(settling.get(key));
+    const timer = setTimeout(() => {
+      settling.delete(key);
+      void broadcast(kind, name);
+    }, settleMs);
+    timer.unref();
+    settling.set(key, timer);
+  };
   const watchers: FSWatcher[] = KINDS.map((kind) =>
     watch(join(root, kind), (_event, filename) => {
       const name = filename?.toString();
@@ -85,7 +112,7 @@ function changeStream(root: string, maxStreams: number, refuse: Refuse) {
       } catch {
         return; // temporary files and foreign names are not announced
       }
-      void broadcast(kind, name);
+      settleThenBroadcast(kind, name);
     }),
   );
   const events = (req: IncomingMessage, res: ServerResponse) => {
@@ -102,6 +129,7 @@ function changeStream(root: string, maxStreams: number, refuse: Refuse) {
   };
   const close = () => {
     for (const w of watchers) w.close();
+    for (const t of settling.values()) clearTimeout(t);
     for (const res of streams) res.end();
     streams.clear();
   };
@@ -127,7 +155,12 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     logger.warn(`workspace: refused ${req.method} ${JSON.stringify((req.url ?? "").slice(0, 200))}: 412 ${e.code}`);
     sendJson(res, 412, { error: { code: e.code, message: e.message }, etag: current ?? null });
   };
-  const { broadcast, movedTo, events, close } = changeStream(store.root, options.maxStreams ?? 64, refuse);
+  const { broadcast, movedTo, events, close } = changeStream(
+    store.root,
+    options.maxStreams ?? 64,
+    options.settleMs ?? 40,
+    refuse,
+  );
 
   const list = async (_req: IncomingMessage, res: ServerResponse) => {
     sendJson(res, 200, {
