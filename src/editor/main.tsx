@@ -1,3 +1,5 @@
+// First: the database opens while the rest of the entry evaluates (persistence/early.ts).
+import { earlyDatabase } from "./persistence/early";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import "@xyflow/react/dist/base.css";
@@ -12,7 +14,7 @@ import { arrangeAdded } from "./flow/place";
 import { canvasViewOf } from "./flow/view";
 import { loadNodeViews } from "./flow/drawnSlots";
 import { servedWithWorkspace } from "./library/workspaceInfo";
-import { onDemand, whenIdle } from "./lazy";
+import { afterFirstPaint, onDemand, whenIdle } from "./lazy";
 
 /**
  * A tab with no draft (a first visit) opens on the starter template, run through the loader like
@@ -71,6 +73,7 @@ const nodeViews = loadNodeViews().catch(() => undefined);
 
 // Restore this tab's draft (if any) before the first render, so the canvas opens on it.
 void startPersistence(editor, {
+  database: earlyDatabase,
   fresh: starter,
   library: (db) =>
     workspace.then(async (api) => (api ? (await following.load()).workspaceLibrary(db, api) : undefined)),
@@ -85,8 +88,12 @@ void startPersistence(editor, {
         <App editor={editor} />
       </StrictMode>,
     );
-    void Promise.all([following.load(), workspace]).then(
-      ([m, api]) => (api ? m.attachWorkspace(editor, api) : m.attachBrowserComponents(editor)),
-      () => undefined,
+    // Behind the first paint, which shows nothing of it (the component library, the folder's watch).
+    afterFirstPaint(
+      () =>
+        void Promise.all([following.load(), workspace]).then(
+          ([m, api]) => (api ? m.attachWorkspace(editor, api) : m.attachBrowserComponents(editor)),
+          () => undefined,
+        ),
     );
   });

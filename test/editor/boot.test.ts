@@ -6,7 +6,9 @@ import { IDBFactory } from "fake-indexeddb";
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import { createEditor, counterIds } from "../../src/editor/store";
+import { readFileSync } from "node:fs";
 import { startPersistence } from "../../src/editor/persistence/boot";
+import { openDatabase } from "../../src/editor/persistence/db";
 import type { WorkflowLibrary } from "../../src/editor/persistence/library";
 
 const editor = () => createEditor({ registry, makeId: counterIds() });
@@ -115,6 +117,34 @@ describe("startPersistence", () => {
       Object.defineProperty(globalThis, "indexedDB", idb);
       e.dispose();
     }
+  });
+
+  it("takes over the connection the entry asked for first, and opens no other", async () => {
+    const e = editor();
+    const asked: string[] = [];
+    const open = indexedDB.open.bind(indexedDB);
+    const early = openDatabase();
+    indexedDB.open = (name: string, version?: number) => (asked.push(name), open(name, version));
+    try {
+      const s = await startPersistence(e, { database: early });
+      expect(s).not.toBeNull();
+      expect(asked).toEqual([]);
+    } finally {
+      indexedDB.open = open;
+      e.dispose();
+    }
+  });
+
+  it("the entry asks for the database before any other module of the editor evaluates", () => {
+    // Modules evaluate in import order, each after its own imports: main.tsx's first import, which
+    // reaches only db.ts and idb, opens the database while React and the editor evaluate.
+    const imports = (file: string) =>
+      [...readFileSync(`src/editor/${file}`, "utf8").matchAll(/^import .*"(.+)";$/gm)]
+        .filter((m) => !m[0].startsWith("import type"))
+        .map((m) => m[1]);
+    expect(imports("main.tsx")[0]).toBe("./persistence/early");
+    expect(imports("persistence/early.ts")).toEqual(["./db"]);
+    expect(imports("persistence/db.ts")).toEqual(["idb"]);
   });
 
   it("without a workspace the library is the browser's own", async () => {

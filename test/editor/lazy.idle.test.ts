@@ -79,6 +79,52 @@ describe("whenIdle", () => {
   });
 });
 
+describe("afterFirstPaint", () => {
+  it("runs once the editor is shown and a frame has been painted since, once", async () => {
+    vi.useFakeTimers();
+    try {
+      const frames: (() => void)[] = [];
+      vi.stubGlobal("requestAnimationFrame", (cb: () => void) => frames.push(cb));
+      const frame = () => frames.splice(0).forEach((cb) => cb());
+      const { afterFirstPaint } = await import("../../src/editor/lazy");
+      const ran: string[] = [];
+      afterFirstPaint(() => ran.push("attached"));
+      // Frames before the editor is in #root do not count.
+      frame();
+      frame();
+      vi.advanceTimersByTime(10);
+      expect(ran).toEqual([]);
+      rendered = true;
+      frame();
+      // The frame's own callback is before its paint: the work waits for the task after it.
+      expect(ran).toEqual([]);
+      vi.advanceTimersByTime(0);
+      expect(ran).toEqual(["attached"]);
+      // The hidden tab's fallback does not run it a second time.
+      vi.advanceTimersByTime(2000);
+      expect(ran).toEqual(["attached"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a tab that gets no frames (hidden) runs it after a second", async () => {
+    vi.useFakeTimers();
+    try {
+      vi.stubGlobal("requestAnimationFrame", () => 0);
+      const { afterFirstPaint } = await import("../../src/editor/lazy");
+      const ran: string[] = [];
+      afterFirstPaint(() => ran.push("attached"));
+      vi.advanceTimersByTime(999);
+      expect(ran).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(ran).toEqual(["attached"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe("lazyRunner", () => {
   it("fetches the run client at the first idle moment, ahead of prefetches queued before it", async () => {
     const ran: string[] = [];

@@ -89,6 +89,8 @@ export async function startPersistence(
     timeoutMs?: number;
     library?: (db: Database) => Promise<WorkflowLibrary | undefined>;
     fresh?: () => WorkflowDocument | Promise<WorkflowDocument>;
+    /** The database already asked for (persistence/early.ts); else opened here. */
+    database?: Promise<Database>;
   } = {},
 ): Promise<Session | null> {
   const timeoutMs = opts.timeoutMs ?? 4000;
@@ -109,7 +111,7 @@ export async function startPersistence(
     return null;
   };
   const boot = (async () => {
-    const opening = openDatabase();
+    const opening = opts.database ?? openDatabase();
     // The first touch of localStorage and sessionStorage waits for the browser to hand over the
     // origin's data (a synchronous round trip, 40–95 ms at load 20): made while the database opens.
     const backup = localBackup();
