@@ -8,7 +8,8 @@
  *
  *   node --import tsx test/bench/bootTrace.ts main=/tmp/a mine=dist deps=/tmp/deps [--rounds 3]
  *
- * A label starting with "deps" is treated as the deps-only page. Build the editor with
+ * A label starting with "deps" is treated as the deps-only page (reading its draft first when the
+ * label also holds "db", as in loadAb.ts). Build the editor with
  * `npx vite build --outDir /tmp/a`; the deps page as `builds()` in build.ts does.
  */
 import { loadavg } from "node:os";
@@ -213,7 +214,7 @@ function jsSelf(events: TraceEvent[], from: number, to: number): string[] {
 
 async function once(label: string, url: string) {
   const deps = label.startsWith("deps");
-  const b = await openObserved(url);
+  const b = await openObserved(deps && label.includes("db") ? `${url}?db` : url);
   try {
     await b.context.addInitScript(COMMIT_COUNTER);
     await b.page.reload();

@@ -5,7 +5,8 @@
  *
  *   node --import tsx test/bench/loadAb.ts [--rounds 9] main=/tmp/a mine=/tmp/b deps=/tmp/deps
  *
- * A label starting with "deps" is timed as the deps-only page; the others as the editor.
+ * A label starting with "deps" is timed as the deps-only page (reading its draft first when the label
+ * also holds "db", e.g. `depsdb=/tmp/deps`); the others as the editor.
  */
 import { loadavg } from "node:os";
 import { serve } from "./browser";
@@ -23,8 +24,9 @@ try {
     // Each round starts one page further along the list, so no page is always first.
     const order = pages.map((_, i) => (i + r) % pages.length);
     for (const i of order) {
-      const once = pages[i][0].startsWith("deps") ? depsOnce : oursOnce;
-      times[i].push(await once(servers[i].url));
+      const [label] = pages[i];
+      const url = servers[i].url;
+      times[i].push(await (label.startsWith("deps") ? depsOnce(url, { db: label.includes("db") }) : oursOnce(url)));
     }
     const line = pages.map(([label], i) => `${label} ${times[i][r].toFixed(0)}`).join(", ");
     console.log(`round ${r + 1}: ${line} ms, load ${loadavg()[0].toFixed(1)}`);
