@@ -63,7 +63,7 @@ function Port({ port, type, diagnostic }: { port: PortSpec; type: "source" | "ta
   );
 }
 
-function Title({ id, title, label }: { id: string; title: string; label?: string }) {
+function Title({ id, title, label, light }: { id: string; title: string; label?: string; light?: boolean }) {
   const editor = useEditorInstance();
   const store = editor.store;
   const [editing, setEditing] = useState(false);
@@ -101,7 +101,8 @@ function Title({ id, title, label }: { id: string; title: string; label?: string
   return (
     <span
       className="node-title"
-      title="Double-click to rename"
+      // Under a light card the node's own hover says what the card holds (lightHint).
+      title={light ? undefined : "Double-click to rename"}
       onDoubleClick={(e) => {
         // Under a light card the title is hidden: the double click is the node's, which zooms to it.
         if (e.currentTarget.closest(".gnode.light")) return;
@@ -149,13 +150,16 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
   );
   // Settings the current wiring ignores (Denoise without an init image) are left off the node; the inspector shows them dimmed.
   const entries = Object.entries(def.params).filter(([k]) => !inactive[k] || fieldDiagnostic(diags, k));
+  const light = lightHeight !== undefined && !node.collapsed;
+  const glance = light ? glanceText(def, node) : "";
   return (
     <div
       ref={rootRef}
       className={`gnode ${instanceRef(node) ? "instance" : ""} ${selected ? "sel" : ""} ${node.bypass ? "bypassed" : ""} ${errors.length ? "err" : warnings.length ? "warn" : ""} ${node.collapsed ? "collapsed" : ""} ${lightHeight === undefined ? "" : "light"}`}
       style={{ ["--cat" as string]: def.category.color, minHeight: lightHeight }}
+      title={light ? lightHint(node.label || def.title, glance) : undefined}
     >
-      <NodeHead id={id} node={node} def={def} errors={errors} warnings={warnings} />
+      <NodeHead id={id} node={node} def={def} errors={errors} warnings={warnings} light={light} />
       {!node.collapsed && lightHeight === undefined && <UpdateMark node={node} />}
       <NodePorts id={id} def={def} diags={diags} />
       {/* Collapsed: the title bar only; the ports above stay, gathered on the bar, so wires keep their ends. */}
@@ -171,7 +175,7 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
             </div>
           )}
           {lightHeight !== undefined && (
-            <FarCard title={node.label || def.title} glance={glanceText(def, node)}>
+            <FarCard title={node.label || def.title} glance={glance}>
               <CardMarks errors={errors.length} warnings={warnings.length} bypassed={!!node.bypass} />
               <UpdateMark node={node} />
             </FarCard>
@@ -242,8 +246,15 @@ function useMeasuredCollapsed(measured: number, collapsed: boolean): boolean {
 }
 
 /**
+ * What a light card says, whole, on the node's hover: a card shows only the lines it has room for
+ * (styles.css .far-fill), and the node's own tooltips are under it.
+ */
+const lightHint = (title: string, glance: string) => (glance ? `${title}\n${glance}` : title);
+
+/**
  * The light form: title and key value over the node, in type that stays readable on screen, with
  * what the title bar would have said (`children`: errors, an update of its component) between them.
+ * The key value takes the room left under them, in whole lines only (styles.css .far-fill).
  */
 function FarCard({
   title,
@@ -260,7 +271,11 @@ function FarCard({
     <div className={`far-card ${note ? "note-card" : ""}`} data-testid="far-card">
       <FarTitle text={title} />
       {children}
-      {glance && <FarGlance text={glance} />}
+      {glance && (
+        <div className="far-fill">
+          <FarGlance text={glance} />
+        </div>
+      )}
     </div>
   );
 }
@@ -322,14 +337,16 @@ function InertNode({
   // An inert node is commentary: its text is its first text param, edited in place.
   const key = Object.keys(def.params).find((k) => /^text/.test(def.params[k].widget)) ?? "text";
   const text = typeof node.params[key] === "string" ? node.params[key] : "";
+  const light = lightHeight !== undefined;
   return (
     <div
-      className={`gnode note ${selected ? "sel" : ""} ${lightHeight === undefined ? "" : "light"}`}
+      className={`gnode note ${selected ? "sel" : ""} ${light ? "light" : ""}`}
       style={{ minHeight: lightHeight }}
+      title={light ? lightHint(node.label || def.title, text.trim()) : undefined}
     >
       <div className="node-head">
         <span className="dot" style={{ background: def.category.color }} />
-        <Title id={id} title={def.title} label={node.label} />
+        <Title id={id} title={def.title} label={node.label} light={light} />
       </div>
       {/* Light, the card shows as much of the text as the note has room for; none of it is editable unseen. */}
       {lightHeight === undefined ? (
@@ -347,18 +364,20 @@ function NodeHead({
   def,
   errors,
   warnings,
+  light,
 }: {
   id: string;
   node: WorkflowNode;
   def: NodeDefinition;
   errors: Diagnostic[];
   warnings: Diagnostic[];
+  light: boolean;
 }) {
   return (
     <div className="node-head">
       <CollapseToggle id={id} collapsed={!!node.collapsed} />
       <span className="dot" />
-      <Title id={id} title={def.title} label={node.label} />
+      <Title id={id} title={def.title} label={node.label} light={light} />
       {node.label && node.label !== def.title && <span className="node-type">{def.title}</span>}
       <InstanceBadge node={node} />
       {node.bypass && <span className="badge">Bypassed</span>}

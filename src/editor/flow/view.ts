@@ -1,4 +1,5 @@
 import { definePart, type Editor } from "../store/editor";
+import type { EditorState } from "../store/types";
 import type { FarGeometry } from "./farGeometry";
 import { usePart } from "../store/react";
 
@@ -9,7 +10,11 @@ export interface Size {
 
 /** What the canvas knows about its view beyond the document: one per editor. */
 export interface CanvasView {
-  /** Measured node sizes (from xyflow), kept outside the document: layout needs them, saving does not. */
+  /**
+   * Measured node sizes (from xyflow), kept outside the document: layout needs them, saving does
+   * not. Those of the graph on the canvas only: ids repeat between documents ("base", "n1") and
+   * inside components, so opening another one, or entering or leaving a component, empties it.
+   */
   readonly nodeSizes: Map<string, Size>;
   /** The last measured size of any node of each type: the best guess for an unmeasured one. */
   readonly typeSizes: Map<string, Size>;
@@ -67,6 +72,8 @@ export interface ResizeLog {
   since(version: number): { ids: readonly string[]; types: ReadonlySet<string> } | null;
   /** Logs a change of node `id`'s size, and of `type`'s when given (recordSize). */
   add(id: string, type?: string): void;
+  /** Every node's size may have changed (another graph is on the canvas): older versions reach nothing. */
+  reset(): void;
 }
 
 /** How many changes the log keeps: a geometry older than that is built again. */
@@ -104,6 +111,11 @@ function createResizeLog(): ResizeLog {
       if (ids.length <= 2 * RESIZE_LOG) return;
       ids.splice(0, RESIZE_LOG);
       base += RESIZE_LOG;
+    },
+    reset() {
+      base += ids.length + 1;
+      ids.length = 0;
+      types.clear();
     },
     since(version) {
       if (version < base) return null;
@@ -198,6 +210,26 @@ export const createCanvasView = (): CanvasView => ({
   placed: createPlacing(),
 });
 
-const canvasViewPart = definePart("canvasView", createCanvasView);
+/** Which graph the canvas shows: the document opened (its epoch) and the component path inside it. */
+const graphKey = (s: EditorState) => `${s.epoch}/${s.scope.map((x) => x.instance).join("/")}`;
+
+/**
+ * The canvas view of `editor`, whose measured node sizes are forgotten when the canvas gets another
+ * graph, before it is drawn (the store tells its listeners before React renders). Kept, a size
+ * measured of node "base" in one lesson was the next lesson's "base" card's height and went into
+ * its fit and its new nodes' places (docs/canvas.md "Readable at fit"). The sizes of types stay:
+ * they are only the estimate for a node not measured yet.
+ */
+export function createEditorCanvasView(editor: Editor): CanvasView & { dispose(): void } {
+  const view = createCanvasView();
+  const dispose = editor.store.subscribe((s, prev) => {
+    if ((s.epoch === prev.epoch && s.scope === prev.scope) || graphKey(s) === graphKey(prev)) return;
+    view.nodeSizes.clear();
+    view.resized.reset();
+  });
+  return Object.assign(view, { dispose });
+}
+
+const canvasViewPart = definePart("canvasView", createEditorCanvasView, (v) => v.dispose());
 export const canvasViewOf = (editor: Editor): CanvasView => editor.part(canvasViewPart);
 export const useCanvasView = (): CanvasView => usePart(canvasViewPart);
