@@ -23,6 +23,7 @@ import {
   shootOnFailure,
   setupServerAndBrowser,
   viewStill,
+  wireMiddle,
   zoomToCard,
 } from "./helpers";
 
@@ -72,6 +73,14 @@ describe("#2 a refused request explains itself", () => {
           page.evaluate(() => document.activeElement?.closest<HTMLElement>(".inspector [data-field]")?.dataset.field),
         )
         .toBe("guidance_scale");
+      // A second cause, not a field's: the count is the real one, the one Problems lists.
+      const wire = await wireMiddle(page, "e:base.model->sampler.model");
+      await page.mouse.click(wire.x, wire.y, { button: "right" });
+      await page.getByRole("menu").getByRole("menuitem", { name: "Delete wire" }).click();
+      await page.getByRole("tab", { name: "Request" }).click();
+      await expect.poll(() => page.locator(".endpoint .status").innerText()).toBe("2 errors");
+      await page.getByRole("tab", { name: "Problems" }).click();
+      await expect.poll(() => page.locator(".problems .problem.error").count()).toBe(2);
       expect(errors).toEqual([]);
       await context.close();
     });

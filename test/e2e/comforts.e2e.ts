@@ -103,6 +103,12 @@ describe("context menus", () => {
     expect(await page.getByRole("dialog").innerText()).toMatch(/component/i);
     await page.keyboard.press("Escape");
     await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    // Delete, the menu's last item, removes the node.
+    await rightClickNode(page, "base");
+    await menu(page)
+      .getByRole("menuitem", { name: /^Delete/ })
+      .click();
+    await expect.poll(() => nodeIds(page)).not.toContain("base");
     await context.close();
   });
 

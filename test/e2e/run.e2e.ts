@@ -217,6 +217,15 @@ describe("run from the editor", () => {
     // The stand-in keeps the file's name, as fal's CDN does.
     expect(await field.inputValue()).toMatch(/^ref\.png · 127\.0\.0\.1:\d+$/);
     expect(fast.standin!.stats().calls.upload).toBe(1);
+    // Its thumbnail shows at once, and again after a reload: only third-party URLs wait for consent.
+    const shown = async () => ({
+      thumbs: await node(page, id).locator("img.thumb").count(),
+      asks: await node(page, id).getByRole("button", { name: "Load preview" }).count(),
+    });
+    await expect.poll(shown).toEqual({ thumbs: 1, asks: 0 });
+    await expect.poll(() => page.getByTestId("autosave-status").getAttribute("data-state")).toBe("saved");
+    await page.reload();
+    await expect.poll(shown).toEqual({ thumbs: 1, asks: 0 });
     await context.close();
   });
 
