@@ -17,7 +17,8 @@ const TAP_SLOP_PX = 10;
  * a node dropped on it as any wire does. The pointer is tested once a frame against those wires
  * alone, by their boxes first. Nothing changes while a wire is being drawn or reconnected (the
  * wire must stay xyflow's), nor while the pane is panned (the pointer moves with the graph).
- * A finger does not hover: see `listenForTaps`.
+ * A finger does not hover: see `listenForTaps`. None is handed while the pointer is on a wire
+ * xyflow already holds (`onHeldWire`).
  */
 export function useWireHover(near: NearWires) {
   const rf = useStoreApi();
@@ -53,7 +54,7 @@ export function useWireHover(near: NearWires) {
     };
     const test = () => {
       frame = 0;
-      if (last) set(hit(last));
+      if (last) set(onHeldWire(last, ui.get().hoverWire) ? null : hit(last));
     };
     const busy = (e: PointerEvent) =>
       document.body.classList.contains("wiring") ||
@@ -101,6 +102,18 @@ export function useWireHover(near: NearWires) {
     );
   }, [rf, editor]);
   useEffect(() => () => void canvasUiOf(editor).set({ hoverWire: null }), [editor]);
+}
+
+/**
+ * Whether the pointer is on a wire xyflow holds, other than the one handed for the pointer
+ * (`handed`). That wire is drawn over the wire canvas, so it is the one the user sees under the
+ * pointer and means to click; a canvas wire within HOVER_PX handed to xyflow could come later in
+ * xyflow's SVG, and its wider hit area would take the click: a wire with a far end, selected with
+ * its middle (and its ✕) off screen (docs/benchmarks.md#the-browser-suite).
+ */
+function onHeldWire(e: PointerEvent, handed: string | null): boolean {
+  const id = (e.target as Element | null)?.closest?.(".react-flow__edge")?.getAttribute("data-id");
+  return id != null && id !== handed;
 }
 
 /**
