@@ -2,7 +2,7 @@
 // that hold what they show, placement that covers nothing. Each test
 // drives the editor with mouse and keyboard in real Chromium, at the two laptop sizes.
 import { describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { mouseDrag, screenshot } from "../harness/browser";
 import fc from "fast-check";
 import {
@@ -333,6 +333,75 @@ const NEAR_SAMPLER: Addition[] = [
   { kind: "wire", pick: 1, fx: 0.5, fy: 0.85 },
 ];
 
+/**
+ * A bare canvas point where a `w`×`h` block (plus the placement's gap) covers no node, port or
+ * overlay: its top-left, scanned from the canvas's upper left.
+ */
+const roomFor = (page: Page, w: number, h: number) =>
+  page.evaluate(
+    ({ w, h }) => {
+      const pane = document.querySelector(".canvas .react-flow")!.getBoundingClientRect();
+      const bare = (x: number, y: number) => !!document.elementFromPoint(x, y)?.classList.contains("react-flow__pane");
+      for (let y = pane.y + 40; y + h + 40 < pane.bottom; y += 20)
+        for (let x = pane.x + 40; x + w + 40 < pane.right; x += 20) {
+          let free = true;
+          for (let dy = -30; free && dy <= h + 30; dy += 15)
+            for (let dx = -30; free && dx <= w + 30; dx += 15) free = bare(x + dx, y + dy);
+          if (free) return { x, y };
+        }
+      return null;
+    },
+    { w, h },
+  );
+
+/**
+ * Selects the Base model and the Sampler (wired), presses Ctrl+C, drags the view aside, points at
+ * bare canvas and presses Ctrl+V: copies with fresh ids and their wire, at the cursor, over
+ * nothing. Needs the browser: the keys go through Chromium's own copy and paste and its clipboard.
+ */
+async function copyPasteWithKeys(page: Page, context: BrowserContext, origin: string) {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+  await selectNode(page, "base");
+  await node(page, "sampler")
+    .locator(".node-title")
+    .first()
+    .click({ modifiers: ["Control"] });
+  await expect.poll(async () => await page.locator(".react-flow__node.selected").count()).toBe(2);
+  const picked = (await nodeBoxes(page)).filter((n) => n.id === "base" || n.id === "sampler");
+  const left = Math.min(...picked.map((n) => n.x));
+  const top = Math.min(...picked.map((n) => n.y));
+  const w = Math.max(...picked.map((n) => n.x + n.width)) - left;
+  const h = Math.max(...picked.map((n) => n.y + n.height)) - top;
+  await page.keyboard.press("Control+c");
+  // What Ctrl+C put on the system clipboard: the two nodes in lora-graph's format.
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toMatch(/"format":\s*"lora-graph\/clipboard"/);
+  // Room for the copies: the view dragged left by their width (the fitted starter fills it).
+  const grab = await emptyCanvasPoint(page);
+  await mouseDrag(page, grab, [{ x: grab.x - w - 120, y: grab.y, steps: 8 }]);
+  await viewStill(page);
+  const at = await roomFor(page, w, h);
+  expect(at, `bare canvas for a ${Math.round(w)}×${Math.round(h)} block`).not.toBeNull();
+  const before = await nodeIds(page);
+  await page.mouse.move(at!.x, at!.y, { steps: 4 });
+  await page.keyboard.press("Control+v");
+  await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 2);
+  await canvasSettled(page);
+  const fresh = (await nodeIds(page)).filter((id) => !before.includes(id));
+  expect(fresh.filter((id) => ["base", "sampler"].includes(id))).toEqual([]);
+  // The inner wire came with them, between the copies.
+  const wires = await page.$$eval(".react-flow__edge", (es) => es.map((e) => (e as HTMLElement).dataset.id ?? ""));
+  const [cb, cs] = [fresh.find((id) => id.startsWith("base")), fresh.find((id) => id.startsWith("sampler"))];
+  expect(wires, `fresh ${fresh.join(", ")}`).toContain(`e:${cb}.model->${cs}.model`);
+  // At the cursor: the copies' top-left where the pointer was; and over no node.
+  const boxes = await nodeBoxes(page);
+  const copies = boxes.filter((n) => fresh.includes(n.id));
+  expect(Math.abs(Math.min(...copies.map((n) => n.x)) - at!.x), "copies' left from the cursor").toBeLessThan(8);
+  expect(Math.abs(Math.min(...copies.map((n) => n.y)) - at!.y), "copies' top from the cursor").toBeLessThan(8);
+  expect(overlapping(boxes)).toEqual([]);
+  await screenshot(page, "ctrl-v-at-cursor-1440x900");
+}
+
 describe("#1 a new node never covers another", () => {
   it("property: after any sequence of additions (sidebar, search at a point, duplicate, paste at the cursor) no two nodes overlap", async (ctx) => {
     let page: Page | undefined;
@@ -376,7 +445,7 @@ describe("#1 a new node never covers another", () => {
     expect(wiresDropped).toBeGreaterThanOrEqual(4);
   });
 
-  it("a LoRA from the sidebar does not cover the Sampler; a paste lands at the cursor", async (ctx) => {
+  it("a LoRA from the sidebar does not cover the Sampler; a paste, and Ctrl+C Ctrl+V, land at the cursor", async (ctx) => {
     for (const size of SIZES) {
       const { page, context } = await suite.open(size);
       shootOnFailure(ctx, () => page);
@@ -393,6 +462,8 @@ describe("#1 a new node never covers another", () => {
       const pasted = (await nodeBoxes(page)).find((n) => n.id.startsWith("lora") && Math.abs(n.x - spot.x) < 40);
       expect(pasted, "the pasted LoRA's top-left at the cursor").toBeTruthy();
       expect(overlapping(await nodeBoxes(page))).toEqual([]);
+      // The real keys once, in the same editor (the clipboard's round trip is the same at both sizes).
+      if (size === SIZES[0]) await copyPasteWithKeys(page, context, suite.srv.url);
       await context.close();
     }
   });

@@ -385,8 +385,8 @@ describe("dropping files on the canvas", () => {
     await context.close();
   });
 
-  it("an image carrying A1111 parameters asks first: open it, or add it as an image", async (ctx) => {
-    const { page, context } = await openEditor(b, srv.url);
+  it("an image carrying A1111 parameters asks first: open it, or add it as an image; Ctrl+V pastes one", async (ctx) => {
+    const { page, context, errors } = await openEditor(b, srv.url);
     shootOnFailure(ctx, () => page);
     const before = await nodeIds(page);
     const text = "a castle\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 1, Size: 512x512";
@@ -398,18 +398,33 @@ describe("dropping files on the canvas", () => {
     expect(await page.getByRole("dialog").innerText()).toMatch(/made\.png carries A1111/);
     await page.getByTestId("confirm-image").click();
     await expect.poll(async () => (await nodeIds(page)).length, { timeout: 15_000 }).toBe(before.length + 1);
-    // Pasting an image from the clipboard does the same.
+    // An image copied elsewhere and pasted with Ctrl+V: an Image node holding the uploaded file,
+    // its thumbnail drawn. A browser test: the key goes through Chromium's paste and its clipboard.
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: srv.url });
     await page.evaluate(
-      (data) => {
-        const dt = new DataTransfer();
-        dt.items.add(
-          new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], "pasted.png", { type: "image/png" }),
-        );
-        window.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true }));
+      async (data) => {
+        const blob = new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type: "image/png" });
+        await navigator.clipboard.write([new ClipboardItem({ "image/png": blob })]);
       },
       b64(png(20, 20)),
     );
-    await expect.poll(async () => (await nodeIds(page)).length, { timeout: 15_000 }).toBe(before.length + 2);
+    const had = await nodeIds(page);
+    const at = await emptyCanvasPoint(page);
+    await page.mouse.move(at.x, at.y, { steps: 4 });
+    await page.keyboard.press("Control+v");
+    await expect.poll(async () => (await nodeIds(page)).length, { timeout: 15_000 }).toBe(had.length + 1);
+    const pastedId = (await nodeIds(page)).find((x) => !had.includes(x))!;
+    expect(pastedId).toMatch(/^image/);
+    const url = page.locator(`#n-${pastedId}-url`);
+    await expect.poll(() => url.getAttribute("title"), { timeout: 15_000 }).toMatch(/\/standin\/files\/.+\.png$/);
+    // The field names the file; the full stand-in storage URL is on hover.
+    const held = (await url.getAttribute("title"))!;
+    expect(await url.inputValue()).toContain(held.split("/").pop());
+    const thumb = node(page, pastedId).locator("img.thumb");
+    await expect.poll(() => thumb.getAttribute("src")).toBe(held);
+    await expect.poll(() => thumb.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+    await screenshot(page, "ctrl-v-image-1440x900");
+    expect(errors).toEqual([]);
     await context.close();
   });
 });
