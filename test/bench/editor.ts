@@ -10,6 +10,7 @@ import { serializeWorkflow } from "../../src/graph";
 import { builds } from "./build";
 import { emptyPanePoint, framesDuring, heapMB, nodeGrabPoint, openBrowser, renderedAt, serve, sweep } from "./browser";
 import { generatePipeline } from "./compile";
+import { firstOpens } from "./firstOpens";
 import { mouseDrag } from "../harness/browser";
 import { median, table, type BudgetCheck, type BenchOptions } from "./harness";
 
@@ -327,11 +328,39 @@ function sizeChecks(size: number, o: Medians, b: Medians): BudgetCheck[] {
   return checks;
 }
 
-/** The opening at the loader's cap and the culling check, after the sizes. */
-async function editorExtras(url: string): Promise<BudgetCheck[]> {
+/** The palette, the Request tab and the templates opened for the first time (median of `runs` fresh pages). */
+async function firstOpenCheck(url: string, runs: number): Promise<BudgetCheck> {
+  const samples: Record<"palette" | "request" | "templates", number[]> = { palette: [], request: [], templates: [] };
+  for (let r = 0; r < runs; r++) {
+    const b = await readyEditor(url);
+    try {
+      const got = await firstOpens(b.page, await emptyPanePoint(b.page));
+      for (const k of Object.keys(samples) as (keyof typeof samples)[]) samples[k].push(got[k].ms);
+    } finally {
+      await b.close();
+    }
+  }
+  const med = {
+    palette: median(samples.palette),
+    request: median(samples.request),
+    templates: median(samples.templates),
+  };
+  const worst = Math.max(med.palette, med.request, med.templates);
+  return {
+    label: "first open of the palette / Request tab / templates (press → next frame)",
+    actual: `${med.palette.toFixed(0)} / ${med.request.toFixed(0)} / ${med.templates.toFixed(0)} ms`,
+    budget: "≤ 100 ms each",
+    pass: worst <= 100,
+  };
+}
+
+/** The opening at the loader's cap, the culling check and the first opens, after the sizes. */
+async function editorExtras(url: string, runs: number): Promise<BudgetCheck[]> {
   const cap = await openingAtTheCap(url);
   const kept = await cullingKeepsState(url);
+  const opens = await firstOpenCheck(url, runs);
   return [
+    opens,
     {
       label: `${CAP_NODES} nodes (the loader's cap): drop → first render, longest task`,
       actual: `${cap.renderMs.toFixed(0)} ms, longest task ${cap.longestMs.toFixed(0)} ms (${cap.over100} over 100 ms)`,
@@ -380,7 +409,7 @@ export async function editorSection(opts: BenchOptions): Promise<BudgetCheck[]> 
       checks.push(...sizeChecks(size, medians(samples.ours), medians(samples.base)));
     }
     table(rows);
-    checks.push(...(await editorExtras(editorSrv.url)));
+    checks.push(...(await editorExtras(editorSrv.url, runs)));
   } finally {
     await editorSrv.close();
     await baseSrv.close();
