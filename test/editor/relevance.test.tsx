@@ -11,7 +11,10 @@ import type { GraphFlowNode } from "../../src/editor/flow/derive";
 import type { NodeProps } from "@xyflow/react";
 
 // One node's settings are a lazy part: load them before rendering a selection.
-beforeAll(() => preloadNodeInspector());
+// The Sampler's canvas view loads its strips on demand (flow/nodeViews.tsx): loaded here first, or
+// the file can end with that import still in flight, and the next file of this worker's shared
+// module graph fails with EnvironmentTeardownError on teach/timeline.ts (seen at load ~10).
+beforeAll(() => Promise.all([preloadNodeInspector(), import("../../src/editor/teach/NodeStripsView")]));
 
 afterEach(cleanup);
 
