@@ -16,17 +16,7 @@ import { loadavg } from "node:os";
 import type { Page } from "playwright-core";
 import { serve } from "./browser";
 import { openObserved, tti } from "./load";
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  pid: number;
-  tid: number;
-  args?: Record<string, any>;
-}
+import type { TraceEvent } from "./trace";
 
 const CATEGORIES = [
   "devtools.timeline",

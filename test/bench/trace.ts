@@ -24,7 +24,7 @@ import type { CDPSession, Page } from "playwright-core";
 import { emptyPanePoint, framesDuring, nodeGrabPoint, serve, sweep } from "./browser";
 import { dropPipeline, openEditorWith, readyEditor } from "./editor";
 
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   ph: string;
   ts: number;
