@@ -112,8 +112,8 @@ export async function startPersistence(
   };
   const boot = (async () => {
     const opening = opts.database ?? openDatabase();
-    // The first touch of localStorage and sessionStorage waits for the browser to hand over the
-    // origin's data (a synchronous round trip, 40–95 ms at load 20): made while the database opens.
+    // Read while the database opens. The first touch of the two storages (a synchronous round trip
+    // to the browser, 40–95 ms at load 20) is persistence/early.ts's, made before the entry evaluates.
     const backup = localBackup();
     const storage = tabStorage();
     const db = await opening;

@@ -262,16 +262,30 @@ function insertPasted(ctx: StoreContext, res: SanitizeResult): PasteResult {
     };
   const refused = selfContaining(ctx, res.nodes, [...(doc(ctx).components ?? []), ...res.components]);
   if (refused) return { ok: false, error: `Not pasted: ${refused}` };
-  ctx.history.commit(
-    res.nodes.length === 1 ? "Paste node" : `Paste ${res.nodes.length} nodes`,
-    (d) => {
-      if (res.components.length) d.components = [...(d.components ?? []), ...structuredClone(res.components)];
-      d.nodes.push(...(res.nodes as Draft<WorkflowNode>[]));
-      d.edges.push(...res.edges);
-    },
-    { selection: { nodes: res.nodes.map((n) => n.id), edges: [] } },
-  );
+  addCopies(ctx, "Paste", res.nodes, res.edges, res.components);
   return { ok: true, nodeIds: res.nodes.map((n) => n.id), warnings: res.warnings };
+}
+
+/**
+ * Puts pasted or duplicated nodes (already shifted), their wires and the components they need into
+ * the document as one undo step named "<verb> node(s)", and selects them.
+ */
+function addCopies(
+  ctx: StoreContext,
+  verb: "Paste" | "Duplicate",
+  nodes: readonly WorkflowNode[],
+  edges: readonly WorkflowEdge[],
+  components: readonly ComponentDefinition[] = [],
+): void {
+  ctx.history.commit(
+    nodes.length === 1 ? `${verb} node` : `${verb} ${nodes.length} nodes`,
+    (d) => {
+      if (components.length) d.components = [...(d.components ?? []), ...structuredClone(components)];
+      d.nodes.push(...(nodes as Draft<WorkflowNode>[]));
+      d.edges.push(...edges);
+    },
+    { selection: { nodes: nodes.map((n) => n.id), edges: [] } },
+  );
 }
 
 /**
@@ -287,13 +301,6 @@ export function duplicate(ctx: StoreContext, ids: readonly string[]): string[] {
   const taken = new Set(doc(ctx).nodes.map((n) => n.id));
   const { nodes, edges } = copyNodes(originals, doc(ctx).edges, taken, ctx.makeId, COPY_OFFSET);
   shift(ctx, nodes);
-  ctx.history.commit(
-    nodes.length === 1 ? "Duplicate node" : `Duplicate ${nodes.length} nodes`,
-    (d) => {
-      d.nodes.push(...(nodes as Draft<WorkflowNode>[]));
-      d.edges.push(...edges);
-    },
-    { selection: { nodes: nodes.map((n) => n.id), edges: [] } },
-  );
+  addCopies(ctx, "Duplicate", nodes, edges);
   return nodes.map((n) => n.id);
 }
