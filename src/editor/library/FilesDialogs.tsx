@@ -160,17 +160,18 @@ function LibraryRow({
   session,
   current,
   onChanged,
+  rename,
 }: {
   rec: WorkflowSummary;
   session: Session;
   current: boolean;
   onChanged(): void;
+  rename: RenameState;
 }) {
   const editor = useEditorInstance();
   const ui = editor.ui;
   const filesUi = useFilesUiApi();
-  const [renaming, setRenaming] = useState(false);
-  const [name, setName] = useState(rec.name);
+  const name = rename.open?.id === rec.id ? rename.open.text : null;
   const onDisk = rec.where === "workspace";
   const act = async (fn: () => Promise<unknown>) => {
     try {
@@ -182,23 +183,23 @@ function LibraryRow({
   };
   return (
     <li className={`lg-row ${current ? "current" : ""}`} data-testid="library-item">
-      {renaming ? (
+      {name !== null ? (
         <form
           className="lg-rename"
           onSubmit={(e) => {
             e.preventDefault();
-            setRenaming(false);
+            rename.close();
             void act(() => session.renameInLibrary(rec.id, name));
           }}
         >
           <input
             className="input"
             value={name}
-            onChange={(e) => setName(e.target.value)}
+            onChange={(e) => rename.type(e.target.value)}
             autoFocus
             aria-label="New name"
             data-testid="library-rename-input"
-            onKeyDown={(e) => e.key === "Escape" && (e.stopPropagation(), setRenaming(false))}
+            onKeyDown={(e) => e.key === "Escape" && (e.stopPropagation(), rename.close())}
           />
           <button className="btn small primary" type="submit" disabled={!name.trim()}>
             Rename
@@ -241,7 +242,7 @@ function LibraryRow({
           className="btn small"
           data-testid="library-rename"
           title={onDisk ? `Rename ${rec.file} in the workspace folder` : undefined}
-          onClick={() => (setName(rec.name), setRenaming(true))}
+          onClick={() => rename.start(rec)}
         >
           Rename
         </button>
@@ -256,9 +257,11 @@ function LibraryRow({
           className="btn small danger"
           data-testid="library-delete"
           title={onDisk ? `Delete ${rec.file} from the workspace folder` : "Delete (recoverable from Recover drafts)"}
-          onClick={() =>
-            void act(() => (onDisk ? deleteFile(editor, session, rec) : deleteEntry(editor, session, rec)))
-          }
+          onClick={() => {
+            // Deleting the entry being renamed gives up the rename: the field would only outlive it.
+            if (name !== null) rename.close();
+            void act(() => (onDisk ? deleteFile(editor, session, rec) : deleteEntry(editor, session, rec)));
+          }}
         >
           Delete
         </button>
@@ -314,7 +317,8 @@ function LibraryDialog() {
   const s = useSessionState();
   const editor = useEditorInstance();
   const [query, setQuery] = useState("");
-  const { items, listed, recent, unreadable, refresh, listError } = useLibraryLists(open, session, query);
+  const { items, listed, recent, unreadable, refresh, listError, read } = useLibraryLists(open, session, query);
+  const rename = useRenameState(open, read);
   const workspaceApi = useWorkspace((w) => w.api);
   if (!open) return null;
   const close = () => filesUi.set({ library: false });
@@ -368,13 +372,14 @@ function LibraryDialog() {
         <WhereNote />
         {listError && <div className="callout error">{listError}</div>}
         <ul className="lg-list" data-testid="library-list" aria-busy={!listed}>
-          {items.map((rec) => (
+          {rename.arrange(items).map((rec) => (
             <LibraryRow
-              key={`${rec.id}:${rec.updatedAt}`}
+              key={rec.id}
               rec={rec}
               session={session}
               current={rec.id === currentId}
               onChanged={refresh}
+              rename={rename}
             />
           ))}
           {!items.length && (
@@ -501,13 +506,19 @@ function WhereNote() {
   );
 }
 
+/** A list of the library as read: its entries, and the search they were read with. */
+interface LibraryRead {
+  items: WorkflowSummary[];
+  query: string;
+}
+
 /**
  * The library's workflows matching `query`, the recoverable drafts and the unreadable autosaves,
  * read while the dialog is open; `refresh` reads them again.
  */
 function useLibraryLists(open: boolean, session: Session | null, query: string) {
   const s = useSessionState();
-  const [items, setItems] = useState<WorkflowSummary[]>([]);
+  const [read, setRead] = useState<LibraryRead | null>(null);
   const [recent, setRecent] = useState<RecentDraftRecord[]>([]);
   const [unreadable, setUnreadable] = useState<DraftRecord[]>([]);
   const [listError, setListError] = useState<string | null>(null);
@@ -515,13 +526,13 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
   const refresh = () => setTick((t) => t + 1);
   // Whether the list was read since the dialog opened. Until it is, the dialog says it is reading
   // rather than showing the last opening's list or "No saved workflows yet" (the dialog stays
-  // mounted once loaded, so `items` outlives a close).
+  // mounted once loaded, so the list outlives a close).
   const [listed, setListed] = useState(false);
   const [wasOpen, setWasOpen] = useState(open);
   if (open !== wasOpen) {
     setWasOpen(open);
     setListed(false);
-    setItems([]);
+    setRead(null);
   }
   // A change on disk (git, the command line, another tab) lists again.
   const revision = useWorkspace((w) => w.revision);
@@ -532,18 +543,21 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
     if (!open || !session) return;
     let live = true;
     void (async () => {
+      const query = queryRef.current;
+      let error = "";
       const [list, rec, slots] = await Promise.all([
-        session.library.list(queryRef.current).catch((e: unknown) => {
-          setListError((e as Error).message);
-          return [];
-        }),
+        session.library.list(query).then(
+          (items): LibraryRead => ({ items, query }),
+          (e: unknown) => void (error = (e as Error).message),
+        ),
         session.drafts.listRecent(),
         session.drafts.listSlots(),
       ]);
       if (!live) return;
-      setItems(list);
+      // A read that failed keeps the rows shown (and a rename open in one): it loses nothing.
+      if (list) setRead(list);
+      setListError(list ? null : error);
       setListed(true);
-      if (list.length) setListError(null);
       setRecent(rec);
       setUnreadable(slots.filter((x) => x.quarantined));
     })();
@@ -553,7 +567,64 @@ function useLibraryLists(open: boolean, session: Session | null, query: string) 
     // Also refresh when this tab saves to the library (the name dialog finishes after the click).
   }, [open, session, query, tick, revision, s?.library?.id, s?.library?.updatedAt, s?.library?.etag, s?.library?.name]);
 
-  return { items, listed, recent, unreadable, refresh, listError };
+  return { items: read?.items ?? [], read, listed, recent, unreadable, refresh, listError };
+}
+
+/**
+ * The Library's open rename field: the entry, the search it was listed under, the rows' order
+ * when it opened, the text typed.
+ */
+interface RenameState {
+  open: { id: string; query: string; order: string[]; where: string; text: string } | null;
+  start(rec: WorkflowSummary): void;
+  type(text: string): void;
+  close(): void;
+  /** The rows to show: in the order they had when the field opened, rows new since first. */
+  arrange(items: WorkflowSummary[]): WorkflowSummary[];
+}
+
+/**
+ * The rename field is the dialog's, keyed by the entry's id (a workspace file's path), not the
+ * row's: a list read again (a change on disk, another tab's save: new rows, another order, the
+ * entry's own new save time) leaves it open with its text and caret. Meanwhile the rows keep their
+ * order: a browser drops the focus of an element it moves, so a row moved under the field would
+ * lose the caret (and the dialog's focus trap would take the keys). It closes when a list read
+ * with no search, or the one it was listed under, lacks the entry, and says so with the text
+ * typed. Closing the dialog gives it up, as Escape does.
+ */
+function useRenameState(open: boolean, read: LibraryRead | null): RenameState {
+  const ui = useEditorInstance().ui;
+  const [state, setState] = useState<RenameState["open"]>(null);
+  if (!open && state) setState(null);
+  useEffect(() => {
+    if (!state || !read || (read.query && read.query !== state.query)) return;
+    if (read.items.some((r) => r.id === state.id)) return;
+    setState(null);
+    ui.toast(
+      `${state.where} is gone (deleted or renamed elsewhere), so it was not renamed to “${state.text}”`,
+      "error",
+      10000,
+    );
+  }, [read, state, ui]);
+  return {
+    open: state,
+    start: (rec) =>
+      setState({
+        id: rec.id,
+        query: read?.query ?? "",
+        order: (read?.items ?? []).map((r) => r.id),
+        where: rec.where === "workspace" && rec.file ? rec.file : `“${rec.name}”`,
+        text: rec.name,
+      }),
+    type: (text) => setState((s) => s && { ...s, text }),
+    close: () => setState(null),
+    arrange(items) {
+      if (!state) return items;
+      const at = new Map(state.order.map((id, i) => [id, i]));
+      const kept = items.filter((r) => at.has(r.id)).sort((a, b) => at.get(a.id)! - at.get(b.id)!);
+      return [...items.filter((r) => !at.has(r.id)), ...kept];
+    },
+  };
 }
 
 /** Pipelines replaced or deleted, each recoverable or downloadable as raw data. */
