@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { ROOT, sourceFiles } from "./imports";
+import { ROOT, resolveRelative, sourceFiles } from "./imports";
 
 /** `file:name` → why it may live in the module. */
 const ALLOWED: Record<string, string> = {
@@ -32,6 +32,12 @@ const ALLOWED: Record<string, string> = {
   "src/editor/lazy.ts:idle": "the page's one idle queue of code prefetches: one main thread per page, no editor state",
   "src/editor/load/loadOffThread.ts:spare":
     "a loader worker started ahead of its job: loaded code (the catalogue and the loader), no editor state",
+  "src/editor/persistence/early.ts:earlyDatabase":
+    "the page's database connection, asked for before the editor's modules evaluate: one database per origin, " +
+    "taken over by the page's one editor (main.tsx)",
+  "src/editor/main.tsx:served": "the page's entry point: whether the page's server has a workspace, asked once",
+  "src/editor/main.tsx:workspace": "the page's entry point: the page's workspace API, made once from that answer",
+  "src/editor/main.tsx:nodeViews": "the page's entry point: the node views' code, fetched once (loaded code)",
 };
 
 /** Calls whose result is a cache of loaded code (a chunk fetched once), not state. */
@@ -59,8 +65,57 @@ function mutated(text: string, name: string): boolean {
   ).test(text);
 }
 
-function scan(file: string): Finding[] {
-  const text = readFileSync(join(ROOT, file), "utf8");
+const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
+
+/** Whether `sf` declares `name` at its top level as a function that returns a promise. */
+function declaresAsync(sf: ts.SourceFile, name: string): boolean {
+  const promised = (f: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression) =>
+    !!ts.getModifiers(f)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ||
+    /^Promise</.test(f.type?.getText(sf) ?? "");
+  return sf.statements.some((st) => {
+    if (ts.isFunctionDeclaration(st)) return st.name?.text === name && promised(st);
+    if (!ts.isVariableStatement(st)) return false;
+    return st.declarationList.declarations.some((d) => {
+      const init = d.initializer;
+      const fn = init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+      return ts.isIdentifier(d.name) && d.name.text === name && !!fn && promised(fn);
+    });
+  });
+}
+
+/** Whether calling `callee` in `sf` gives a promise: declared async there, or in the module it is imported from. */
+function callsAsync(sf: ts.SourceFile, file: string, callee: ts.Expression): boolean {
+  if (ts.isPropertyAccessExpression(callee))
+    return PROMISE_METHODS.has(callee.name.text) || callee.expression.getText(sf) === "Promise";
+  if (!ts.isIdentifier(callee)) return false;
+  if (declaresAsync(sf, callee.text)) return true;
+  for (const st of sf.statements) {
+    const named = ts.isImportDeclaration(st) ? st.importClause?.namedBindings : undefined;
+    const spec =
+      named && ts.isNamedImports(named) ? named.elements.find((e) => e.name.text === callee.text) : undefined;
+    if (!spec) continue;
+    const from = resolveRelative(
+      join(ROOT, file),
+      (st as ts.ImportDeclaration).moduleSpecifier.getText(sf).slice(1, -1),
+    );
+    if (!from) return false;
+    const their = ts.createSourceFile(from, readFileSync(from, "utf8"), ts.ScriptTarget.Latest, true);
+    return declaresAsync(their, (spec.propertyName ?? spec.name).text);
+  }
+  return false;
+}
+
+/**
+ * Whether a top-level declaration holds a promise: a task started as the module loads, whose
+ * result every importer shares (a connection, an answer from the server).
+ */
+function holdsPromise(sf: ts.SourceFile, file: string, d: ts.VariableDeclaration, init: ts.Expression): boolean {
+  if (/\bPromise</.test(d.type?.getText(sf) ?? "")) return true;
+  if (ts.isNewExpression(init)) return calleeName(init.expression) === "Promise";
+  return ts.isCallExpression(init) && callsAsync(sf, file, init.expression);
+}
+
+function scan(file: string, text = readFileSync(join(ROOT, file), "utf8")): Finding[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const out: Finding[] = [];
   for (const st of sf.statements) {
@@ -78,7 +133,8 @@ function scan(file: string): Finding[] {
         init = init.expression;
       if (!init) continue;
       const readonlyType = d.type && /^Readonly|^readonly /.test(d.type.getText(sf));
-      if (ts.isNewExpression(init) && CONTAINERS.has(calleeName(init.expression) ?? "") && !readonlyType)
+      if (holdsPromise(sf, file, d, init)) out.push({ key, why: "a module-level promise" });
+      else if (ts.isNewExpression(init) && CONTAINERS.has(calleeName(init.expression) ?? "") && !readonlyType)
         out.push({ key, why: `a module-level ${calleeName(init.expression)}` });
       else if (ts.isCallExpression(init)) {
         const callee = calleeName(init.expression) ?? "";
@@ -93,7 +149,7 @@ function scan(file: string): Finding[] {
 }
 
 describe("editor state lives on the editor instance", () => {
-  const findings = sourceFiles(["src/editor"]).flatMap(scan);
+  const findings = sourceFiles(["src/editor"]).flatMap((f) => scan(f));
 
   it("no module in src/editor keeps mutable state, apart from the allowlisted memos", () => {
     const unexpected = findings.filter((f) => !ALLOWED[f.key]).map((f) => `${f.key}: ${f.why}`);
@@ -103,6 +159,29 @@ describe("editor state lives on the editor instance", () => {
   it("every allowlist entry still matches something (the list only shrinks)", () => {
     const found = new Set(findings.map((f) => f.key));
     expect(Object.keys(ALLOWED).filter((k) => !found.has(k))).toEqual([]);
+  });
+
+  it("recognises a module-level promise, and not a value made by a plain call", () => {
+    const text = [
+      "import { openDatabase } from './persistence/db';",
+      "async function ask() { return 1; }",
+      "const fetched = (): Promise<number> => ask();",
+      "const db = openDatabase();",
+      "const answer = ask();",
+      "const later = fetched();",
+      "const chained = make().then((x) => x);",
+      "const typed: Promise<number> = make();",
+      "const made = new Promise((r) => r(1));",
+      "const plain = make();",
+    ].join("\n");
+    expect(scan("src/editor/main.tsx", text).map((f) => f.key.split(":")[1])).toEqual([
+      "db",
+      "answer",
+      "later",
+      "chained",
+      "typed",
+      "made",
+    ]);
   });
 
   it("recognises a write into a module-level value, and not a read", () => {
