@@ -3,14 +3,17 @@ import type { Edge, Node as FlowNode, ReactFlowInstance } from "@xyflow/react";
 import { CANVAS_OVERLAY, fitGraph } from "./fit";
 import type { CanvasView } from "./view";
 
-/** What changed the room around the graph: the window's size, the canvas's top, an overlay over it. */
-export type RoomChange = "window" | "top" | "overlay";
+/**
+ * What changed the room around the graph (the window's size, the canvas's top, an overlay over
+ * it), or the graph in it: nodes moved clear of the ones they cover once drawn (flow/settle.ts).
+ */
+export type RoomChange = "window" | "top" | "overlay" | "cleared";
 
 /**
- * The one rule for a view after the room around the graph changed: a view that is still the fit
- * (CanvasView.fitted) is fitted again, a view the user has moved never is
- * (docs/canvas.md#where-the-view-goes). An overlay arriving glides the view (200 ms); a resize
- * fits at once, frame by frame with the window.
+ * The one rule for a view after the room around the graph, or the graph, changed: a view that is
+ * still the fit (CanvasView.fitted) is fitted again, a view the user has moved never is
+ * (docs/canvas.md#where-the-view-goes). An overlay arriving or nodes moving glide the view
+ * (200 ms); a resize fits at once, frame by frame with the window.
  */
 export function refitStillFitted<N extends FlowNode>(
   view: Pick<CanvasView, "fitted" | "layout">,
@@ -18,7 +21,7 @@ export function refitStillFitted<N extends FlowNode>(
   change: RoomChange,
 ): void {
   if (!view.fitted) return;
-  fitGraph(view, flow, change === "overlay" ? { duration: 200 } : {});
+  fitGraph(view, flow, change === "overlay" || change === "cleared" ? { duration: 200 } : {});
 }
 
 /**

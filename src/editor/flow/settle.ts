@@ -6,6 +6,7 @@ import type { Editor } from "../store";
 import { useEditor, useEditorInstance } from "../store/react";
 import type { GraphFlowNode } from "./derive";
 import { fitGraph } from "./fit";
+import { refitStillFitted } from "./refit";
 import { CULL_FROM_NODES } from "./useFlowElements";
 import { canvasViewOf, type CanvasView, type Size } from "./view";
 import { arrangeAdded, clearOverlaps } from "./place";
@@ -88,19 +89,23 @@ export function useSettleLayout(): void {
     const settled = () => {
       if (!stopped) resting = whenViewRests(rf, view, () => documentSettled(editor, epoch));
     };
-    const refit = (moved: boolean) => {
+    const refit = (moved: boolean, fit: () => void) => {
       if (!moved) return settled();
       requestAnimationFrame(() => {
-        if (!stopped) fitGraph(view, flow, { duration: 200 });
+        if (!stopped) fit();
         settled();
       });
     };
+    // Nodes moved clear of the ones they cover: a view still fitted follows (refit.ts decides). A
+    // graph laid out again is fitted again whatever the view: it is not the graph the view was on.
+    const cleared = () => refitStillFitted(view, flow, "cleared");
+    const laidOut = () => fitGraph(view, flow, { duration: 200 });
     const cancel =
       !how || doc.nodes.length >= CULL_FROM_NODES
         ? (settled(), () => undefined)
         : whenDrawn(editor, flow, doc, doc.nodes, settled, (sizes) => {
-            if (how === "clear") return refit(clearDrawnOverlaps(editor, sizes) && view.fitted);
-            void relayoutIfOverlapping(editor, editor.registry, sizes).then(refit, settled);
+            if (how === "clear") return refit(clearDrawnOverlaps(editor, sizes), cleared);
+            void relayoutIfOverlapping(editor, editor.registry, sizes).then((moved) => refit(moved, laidOut), settled);
           });
     return () => {
       stopped = true;
