@@ -10,6 +10,7 @@
  *
  *   node --import tsx test/bench/trace.ts before=/tmp/a after=dist --size 1000 --rounds 3 [--profile]
  *
+ * `--gestures wheel` traces the peer section's zoom-1 wheel zoom (9 notches out and back in).
  * `--css 'rules'` adds a style sheet to every page before the gestures: what a frame costs
  * without a part of the canvas (e.g. `.dot-grid{display:none}`), without a build for each.
  * `--gestures open` traces instead the drop of the file saved at zoom 1 until its first render (the
@@ -21,7 +22,7 @@
  */
 import os from "node:os";
 import type { CDPSession, Page } from "playwright-core";
-import { emptyPanePoint, framesDuring, nodeGrabPoint, serve, sweep } from "./browser";
+import { emptyPanePoint, framesDuring, nodeGrabPoint, serve, sweep, wheelCycles } from "./browser";
 import { dropPipeline, openEditorWith, readyEditor } from "./editor";
 
 export interface TraceEvent {
@@ -470,7 +471,9 @@ async function once(build: string, dir: string) {
     for (const gesture of GESTURES) {
       const from = gesture === "drag" ? await nodeGrabPoint(e.page) : await emptyPanePoint(e.page);
       const amp = gesture === "drag" ? { x: 160, y: 90 } : { x: 500, y: 250 };
-      const { result, events } = await traced(e.page, () => framesDuring(e.page, () => sweep(e.page, from, MS, amp)));
+      // `wheel`: the peer section's zoom-1 wheel gesture, 9 notches out and back (1 → 0.29 → 1).
+      const move = () => (gesture === "wheel" ? wheelCycles(e.page, from, MS, 9) : sweep(e.page, from, MS, amp));
+      const { result, events } = await traced(e.page, () => framesDuring(e.page, move));
       report(build, gesture, result.fps, result.frames, events);
     }
   } finally {
