@@ -13,7 +13,7 @@ import { startPersistence } from "./persistence/boot";
 import { arrangeAdded } from "./flow/place";
 import { canvasViewOf } from "./flow/view";
 import { loadNodeViews } from "./flow/drawnSlots";
-import { servedWithWorkspace } from "./library/workspaceInfo";
+import { askServerInfo, offerServerInfo } from "./library/workspaceInfo";
 import { afterFirstPaint, onDemand, whenIdle } from "./lazy";
 
 /**
@@ -57,10 +57,13 @@ whenIdle(() =>
   ]),
 );
 
-// Served by our server, the library lists and saves the workspace folder too (asked once, briefly).
-// Following it (or, without it, this browser's component library) is not in the first load's
-// script: its code is fetched once there is a workspace to restore from, else after the first render.
-const served = servedWithWorkspace();
+// Served by our server, the library lists and saves the workspace folder too (asked once, briefly;
+// the run runtime's stand-in banner takes the same answer). Following it (or, without it, this
+// browser's component library) is not in the first load's script: its code is fetched once there
+// is a workspace to restore from, else after the first render.
+const info = askServerInfo();
+offerServerInfo(editor, info);
+const served = info.then((i) => i?.workspace === true);
 const following = onDemand(() => import("./library/workspaceStart"));
 const workspace = served
   .then(async (yes) => (yes ? (await following.load()).createWorkspaceApi() : null))

@@ -12,6 +12,7 @@ import { onDemand } from "../lazy";
 import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
+import { ownServerInfo, readServerInfo, type ServerInfo } from "../library/workspaceInfo";
 import {
   DEFAULT_PROXY_URL,
   infoUrlFor,
@@ -130,7 +131,7 @@ function deferredController(runner: Runner): {
   return { controller, load: get, loaded: () => real !== null };
 }
 
-function build(): Runtime {
+function build(editor: Editor): Runtime {
   const choice = resolveProxyUrl();
   const ask = needsConsent(choice);
   let settle: (url: string) => void = () => {};
@@ -162,13 +163,22 @@ function build(): Runtime {
     loadController: deferred.load,
     controllerLoaded: deferred.loaded,
   };
+  const tell = (info: ServerInfo | null) => {
+    const backend = info?.backend ?? "unknown";
+    if (rt.info.get().backend !== backend) rt.info.set({ backend });
+  };
+  // The page's own server was asked at start-up (main.tsx): its answer, taken as it is, puts the
+  // stand-in banner in the first frame when it came before the draft, and asks nothing twice.
+  const own = ownServerInfo(editor);
+  if (!ask && own.answer && infoUrlFor(choice.url) === infoUrlFor("/api/info")) {
+    if (own.settled) tell(own.settled.info);
+    else void own.answer.then(tell);
+    return rt;
+  }
   void decided
     .then((url) => fetch(infoUrlFor(url), { credentials: "same-origin" }))
     .then((r) => (r.ok ? r.json() : null))
-    .then((info: { backend?: unknown } | null) => {
-      const b = info?.backend;
-      rt.info.set({ backend: b === "standin" || b === "fal" ? b : "unknown" });
-    })
+    .then((body: unknown) => tell(readServerInfo(body)))
     .catch(() => {});
   return rt;
 }
