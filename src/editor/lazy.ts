@@ -169,17 +169,42 @@ const NO_FRAME_MS = 1000;
 const RETRY_MS = 2000;
 
 /**
- * Runs `fn` once the editor is in `#root` and a frame has been painted since: work that the first
- * paint does not show, started before it, ran in the same moments as the first render and the
- * first frame (docs/benchmarks.md#the-first-load). A hidden tab, which gets no frames, runs it
- * after NO_FRAME_MS.
+ * Whether the page's first contentful frame is on screen: the browser reports that paint once the
+ * frame has been rastered and composited, which on a busy machine is 60–150 ms after the frame's
+ * callback (docs/benchmarks.md#the-first-load). Without paint timing, the frame is taken as shown.
+ */
+const presented = () =>
+  !globalThis.PerformanceObserver?.supportedEntryTypes?.includes("paint") ||
+  performance.getEntriesByName("first-contentful-paint").length > 0;
+
+/**
+ * Calls `run` in the task after a frame at which `drawn()` (the editor is in `#root`) and the
+ * page's first contentful frame is on screen (`presented`); returns a cancel. Work started in the
+ * task after the first frame's callback took the cores that frame's raster and compositing needed.
+ */
+function onScreen(run: () => void, drawn = shown): () => void {
+  let raf = 0;
+  let task: ReturnType<typeof setTimeout> | undefined;
+  // A task queued from a frame's callback runs once that frame is drawn.
+  const frame = (): unknown =>
+    (raf = requestAnimationFrame(() => (drawn() && presented() ? (task = setTimeout(run)) : frame())));
+  frame();
+  return () => {
+    cancelAnimationFrame(raf);
+    clearTimeout(task);
+  };
+}
+
+/**
+ * Runs `fn` once the editor is on screen (`onScreen`): work that the first paint does not show,
+ * started before it, ran in the same moments as the first render and the first frame
+ * (docs/benchmarks.md#the-first-load). A hidden tab, which gets no frames, runs it after
+ * NO_FRAME_MS.
  */
 export function afterFirstPaint(fn: () => void): void {
   let done = false;
   const run = () => void (done || ((done = true), fn()));
-  // A task queued from a frame's callback runs once that frame is drawn.
-  const frame = (): unknown => requestAnimationFrame(() => (shown() ? setTimeout(run) : frame()));
-  frame();
+  onScreen(run);
   setTimeout(run, NO_FRAME_MS);
 }
 
@@ -207,12 +232,12 @@ export function useAfterPaint<M>(part: { load(): Promise<M>; current(): M | null
         () => live && later(load, RETRY_MS),
       );
     const start = () => void (started || ((started = true), load()));
-    // A task queued from a frame's callback runs once that frame is drawn.
-    const frame = requestAnimationFrame(() => later(start));
+    // Committed, so drawn: the component is in the page.
+    const cancel = onScreen(start, () => true);
     later(start, NO_FRAME_MS);
     return () => {
       live = false;
-      cancelAnimationFrame(frame);
+      cancel();
       for (const t of timers) clearTimeout(t);
     };
   }, [part, mod]);

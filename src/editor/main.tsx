@@ -61,9 +61,7 @@ whenIdle(() =>
 // the run runtime's stand-in banner takes the same answer). Following it (or, without it, this
 // browser's component library) is not in the first load's script: its code is fetched once there
 // is a workspace to restore from, else after the first render.
-const info = askServerInfo();
-offerServerInfo(editor, info);
-const served = info.then((i) => i?.workspace === true);
+const served = offerServerInfo(editor, askServerInfo()).then((i) => i?.workspace === true);
 const following = onDemand(() => import("./library/workspaceStart"));
 const workspace = served
   .then(async (yes) => (yes ? (await following.load()).createWorkspaceApi() : null))

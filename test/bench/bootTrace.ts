@@ -4,7 +4,8 @@
  * with a Chrome trace around the reload. Prints per page and round: time to interactive, first
  * contentful paint, the long tasks, React's commits, each script and style sheet fetched (when it
  * was asked for and when it arrived, so requests made one after the other show), the user timing
- * marks, and each main-thread task over 50 ms (wall or CPU) with what it ran.
+ * marks, and each main-thread task over 50 ms (wall or CPU; `--tasks <ms>` sets another floor) with
+ * what it ran.
  *
  *   node --import tsx test/bench/bootTrace.ts main=/tmp/a mine=dist deps=/tmp/deps [--rounds 3]
  *
@@ -30,6 +31,9 @@ const PROFILE = process.argv.includes("--profile");
 if (PROFILE) CATEGORIES.push("disabled-by-default-v8.cpu_profiler");
 const at = process.argv.indexOf("--rounds");
 const ROUNDS = at > 0 ? Number(process.argv[at + 1]) : 3;
+const tasksAt = process.argv.indexOf("--tasks");
+/** The main-thread tasks listed with what they ran: over 50 ms, or over `--tasks <ms>`. */
+const TASK_MS = tasksAt > 0 ? Number(process.argv[tasksAt + 1]) : 50;
 
 /** Counts React's commits from the first script on, through the hook React DevTools uses. */
 const COMMIT_COUNTER = `(() => {
@@ -76,7 +80,7 @@ async function prepare(page: Page, deps: boolean) {
 const ms = (x: number) => x.toFixed(0).padStart(5);
 const short = (url: string) => url.replace(/^.*\//, "").replace(/\?.*$/, "");
 
-/** The main thread's top-level tasks over 50 ms, each with the events that took most of it (self time). */
+/** The main thread's top-level tasks over TASK_MS, each with the events that took most of it (self time). */
 function longTasks(events: TraceEvent[], nav: number): string[] {
   const names = new Map<string, string>();
   for (const e of events) if (e.ph === "M" && e.name === "thread_name") names.set(`${e.pid}:${e.tid}`, e.args?.name);
@@ -91,7 +95,7 @@ function longTasks(events: TraceEvent[], nav: number): string[] {
     if (!top) return;
     const wall = top.e.dur! / 1000;
     const cpu = (top.e.tdur ?? top.e.dur!) / 1000;
-    if (wall > 50 || cpu > 50) {
+    if (wall > TASK_MS || cpu > TASK_MS) {
       const parts = [...top.self]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 6)

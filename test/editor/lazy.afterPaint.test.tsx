@@ -21,6 +21,8 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
   vi.stubGlobal("requestAnimationFrame", (cb: FrameRequestCallback) => frames.push(cb));
   vi.stubGlobal("cancelAnimationFrame", () => undefined);
+  // A browser without paint timing: the frame alone says the shell is on screen.
+  vi.stubGlobal("PerformanceObserver", undefined);
 });
 afterEach(() => {
   cleanup();
@@ -88,4 +90,39 @@ it("a failed fetch is tried again until the part arrives", async () => {
   await afterFrame(5000);
   expect(h.fetches()).toBe(3);
   expect(view.container.querySelector("[data-part]")).not.toBeNull();
+});
+
+/** Paint timing as Chromium has it: the first contentful paint is listed once that frame is on screen. */
+function paintTiming() {
+  const entries: PerformanceEntry[] = [];
+  vi.stubGlobal("PerformanceObserver", { supportedEntryTypes: ["paint"] });
+  vi.spyOn(performance, "getEntriesByName").mockImplementation((name) => entries.filter((e) => e.name === name));
+  return {
+    presented: () =>
+      void entries.push({
+        name: "first-contentful-paint",
+        entryType: "paint",
+        startTime: 1,
+        duration: 0,
+      } as PerformanceEntry),
+  };
+}
+
+it("on a first load, waits for the first frame to be on screen, not only drawn", async () => {
+  const paint = paintTiming();
+  try {
+    const h = harness();
+    const view = render(<h.Shell />);
+    // The frame's callback and the task after it come while that frame is still being rastered.
+    act(frame);
+    await afterFrame();
+    expect(h.fetches()).toBe(0);
+    paint.presented();
+    act(frame);
+    await afterFrame();
+    expect(h.fetches()).toBe(1);
+    expect(view.container.querySelector("[data-part]")).not.toBeNull();
+  } finally {
+    vi.restoreAllMocks();
+  }
 });

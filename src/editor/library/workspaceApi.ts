@@ -5,7 +5,7 @@
  * `vite preview`) there is no workspace and the library stays in IndexedDB.
  */
 
-import { servedWithWorkspace } from "./workspaceInfo";
+import { askServerInfo } from "./workspaceInfo";
 
 export type WorkspaceKind = "pipelines" | "components";
 
@@ -260,5 +260,5 @@ export function createWorkspaceApi(
 export async function detectWorkspace(
   opts: { base?: string; fetch?: Fetch; timeoutMs?: number } = {},
 ): Promise<WorkspaceApi | null> {
-  return (await servedWithWorkspace(opts)) ? createWorkspaceApi(opts) : null;
+  return (await askServerInfo(opts))?.workspace === true ? createWorkspaceApi(opts) : null;
 }

@@ -12,7 +12,7 @@ import { onDemand } from "../lazy";
 import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
-import { ownServerInfo, readServerInfo, type ServerInfo } from "../library/workspaceInfo";
+import { ownServerInfo, type ServerInfo } from "../library/workspaceInfo";
 import {
   DEFAULT_PROXY_URL,
   infoUrlFor,
@@ -164,21 +164,21 @@ function build(editor: Editor): Runtime {
     controllerLoaded: deferred.loaded,
   };
   const tell = (info: ServerInfo | null) => {
-    const backend = info?.backend ?? "unknown";
-    if (rt.info.get().backend !== backend) rt.info.set({ backend });
+    const b = info?.backend;
+    rt.info.set({ backend: b === "standin" || b === "fal" ? b : "unknown" });
   };
   // The page's own server was asked at start-up (main.tsx): its answer, taken as it is, puts the
   // stand-in banner in the first frame when it came before the draft, and asks nothing twice.
   const own = ownServerInfo(editor);
   if (!ask && own.answer && infoUrlFor(choice.url) === infoUrlFor("/api/info")) {
-    if (own.settled) tell(own.settled.info);
+    if (own.settled) tell(own.settled[0]);
     else void own.answer.then(tell);
     return rt;
   }
   void decided
     .then((url) => fetch(infoUrlFor(url), { credentials: "same-origin" }))
     .then((r) => (r.ok ? r.json() : null))
-    .then((body: unknown) => tell(readServerInfo(body)))
+    .then(tell)
     .catch(() => {});
   return rt;
 }
