@@ -40,8 +40,12 @@ const ALLOWED: Record<string, string> = {
   "src/editor/main.tsx:nodeViews": "the page's entry point: the node views' code, fetched once (loaded code)",
 };
 
-/** Calls whose result is a cache of loaded code (a chunk fetched once), not state. */
-const CODE_CACHES = new Set(["onDemand", "lazyPart", "lazy", "definePart"]);
+/**
+ * Calls whose result is code-shaped, not state: a cache of loaded code (a chunk fetched once), or
+ * a memo of a pure function keyed by immutable objects (src/shared/weakMemo.ts), whose values are
+ * what each editor would compute.
+ */
+const CODE_CACHES = new Set(["onDemand", "lazyPart", "lazy", "definePart", "weakMemo", "weakMemo2"]);
 /** Calls that make a store: state, wherever they are called at the top level. */
 const STORES = new Set(["createUiStore", "createStore", "createEditorStore", "createEditor"]);
 const CONTAINERS = new Set(["Map", "Set", "WeakMap", "WeakSet", "Array"]);
@@ -182,6 +186,15 @@ describe("editor state lives on the editor instance", () => {
       "typed",
       "made",
     ]);
+  });
+
+  it("flags a hand-written memo table, and not a memo made by weakMemo", () => {
+    const found = (text: string) => scan("x.ts", text).map((f) => f.why);
+    expect(found("const seen = new WeakMap<object, string>();")).toEqual(["a module-level WeakMap"]);
+    expect(found("const byId = new Map();")).toEqual(["a module-level Map"]);
+    expect(found("const index = weakMemo((nodes: Node[]) => new Map(nodes.map((n) => [n.id, n])));")).toEqual([]);
+    expect(found("export const ancestors = weakMemo2((edges: Edge[], id: string) => walk(edges, id));")).toEqual([]);
+    expect(found("let last: Queue | null = null;")).toEqual(["a top-level let/var"]);
   });
 
   it("recognises a write into a module-level value, and not a read", () => {

@@ -60,7 +60,7 @@ const APP_MAY_IMPORT = [
 ];
 
 export const AREAS: readonly Area[] = [
-  { ...pure("src/shared", "tiny helpers for both sides (an abortable sleep)", []), packages: { only: [] } },
+  { ...pure("src/shared", "tiny helpers for both sides (an abortable sleep, weak memos)", []), packages: { only: [] } },
   pure("src/graph", "the document, ports, params, canConnect, loader and migrations", ["src/shared"]),
   pure("src/interop", "other tools' formats (image metadata, …)", ["src/graph", "src/shared"]),
   pure(
