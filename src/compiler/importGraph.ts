@@ -34,6 +34,7 @@ import {
   REQUEST_LISTS,
 } from "../graph";
 import { FAL_DEFAULTS, FAL_NESTED_DEFAULTS } from "./falSchema";
+import { weakMemo } from "../shared/weakMemo";
 
 type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -71,13 +72,10 @@ interface CatalogueShape {
   carriers: Map<PortKind, { def: NodeDefinition; port: PortSpec; param: string }>;
 }
 
-const shapes = new WeakMap<Registry, CatalogueShape>();
-
-export function catalogueShape(registry: Registry): CatalogueShape {
-  let shape = shapes.get(registry);
-  if (shape) return shape;
+/** What the importer needs to know of a catalogue, worked out once per registry. */
+export const catalogueShape = weakMemo((registry: Registry): CatalogueShape => {
   const defs = registry.list();
-  shape = {
+  const shape: CatalogueShape = {
     output: defs.find((d) => d.isOutput),
     streams: new Set(defs.flatMap((d) => d.outputs.filter((o) => passesThrough(d, o.kind)).map((o) => o.kind))),
     topLevel: new Map(),
@@ -96,9 +94,8 @@ export function catalogueShape(registry: Registry): CatalogueShape {
     for (const port of def.outputs)
       if (port.carries !== undefined && !shape.carriers.has(port.kind))
         shape.carriers.set(port.kind, { def, port, param: port.carries });
-  shapes.set(registry, shape);
   return shape;
-}
+});
 
 const passesThrough = (def: NodeDefinition, kind: PortKind) =>
   !def.isOutput && def.inputs.some((p) => p.kind === kind) && def.outputs.some((p) => p.kind === kind);

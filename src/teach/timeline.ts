@@ -14,6 +14,7 @@ import {
   type WorkflowDocument,
   type WorkflowNode,
 } from "../graph";
+import { weakMemo } from "../shared/weakMemo";
 import { nodeDisplayName } from "./names";
 import { DEFAULT_STEPS, scheduleFor, type Schedule, type ScheduleRequest } from "./schedules";
 
@@ -195,18 +196,13 @@ function sendsWindow(def: NodeDefinition | undefined, registry: Registry): boole
 }
 
 /** Per definition: a view asks for every ancestor of its Sampler (thousands) on each edit. */
-const readsParams = new WeakMap<NodeDefinition, boolean>();
+const readsParams = weakMemo((def: NodeDefinition) => declaredPaths(def).some((f) => TIMELINE_PATHS.has(f.path)));
 
 /**
  * Whether the timeline reads the params of nodes of this type (besides the output's own): a view
  * that caches the timeline redraws when such a node's params change, and ignores other nodes'.
  */
-export function timelineReadsParams(def: NodeDefinition | undefined): boolean {
-  if (def === undefined) return false;
-  let reads = readsParams.get(def);
-  if (reads === undefined) readsParams.set(def, (reads = declaredPaths(def).some((f) => TIMELINE_PATHS.has(f.path))));
-  return reads;
-}
+export const timelineReadsParams = (def: NodeDefinition | undefined): boolean => def !== undefined && readsParams(def);
 
 /**
  * Steps image-to-image skips: diffusers `StableDiffusionXLImg2ImgPipeline.get_timesteps`,

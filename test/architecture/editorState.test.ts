@@ -11,24 +11,10 @@ import { ROOT, resolveRelative, sourceFiles } from "./imports";
 /** `file:name` → why it may live in the module. */
 const ALLOWED: Record<string, string> = {
   "src/editor/main.tsx:editor": "the page's entry point: it makes the page's one editor and renders it",
-  "src/editor/store/nodeIndex.ts:indexes": "memo of a pure function, keyed by an immutable node array",
-  "src/editor/fields/relevance.ts:keys": "memo of a pure function, keyed by an immutable edge array",
-  "src/editor/fields/relevance.ts:wiredInputs": "memo of a pure function, keyed by an immutable edge array",
-  "src/editor/fields/relevance.ts:rulesOf": "memo of a pure function, keyed by a (frozen) node definition",
-  "src/editor/teach/NodeStripsView.tsx:ancestorsCache": "memo of a pure function, keyed by an immutable edge array",
-  "src/editor/panels/search.ts:indexCache": "memo of a pure function, keyed by a (frozen) node definition",
-  "src/editor/store/diagnostics.ts:byScope":
-    "memo of a pure function, keyed by an immutable compile result or run list",
-  "src/editor/store/scope.ts:views": "memo of a pure function, keyed by an immutable definition",
-  "src/editor/flow/nearWires.ts:boxCache": "memo of a pure function (wire boxes), keyed by an immutable far layout",
-  "src/editor/flow/nearWires.ts:wireLists":
-    "memo of a pure function (each node's wires), keyed by an immutable wire list",
   "src/editor/flow/mountSlices.tsx:queues":
     "memo of a pure function (the admission order), keyed by an immutable wanted set and its layout",
   "src/editor/load/loadOffThread.ts:readAhead":
     "memo of a pure function (reading and checking a file), keyed by an immutable Blob, taken once",
-  "src/editor/persistence/snapshot.ts:texts": "memo of a pure function (JSON text), keyed by an immutable document",
-  "src/editor/store/history.ts:edgeIdSets": "memo of a pure function, keyed by an immutable edge array",
   "src/editor/lazy.ts:idle": "the page's one idle queue of code prefetches: one main thread per page, no editor state",
   "src/editor/load/loadOffThread.ts:spare":
     "a loader worker started ahead of its job: loaded code (the catalogue and the loader), no editor state",

@@ -1,4 +1,5 @@
 import type { NodeDefinition, WorkflowEdge } from "../../graph";
+import { weakMemo, weakMemo2 } from "../../shared/weakMemo";
 import { useEditor } from "../store/react";
 
 /**
@@ -8,28 +9,18 @@ import { useEditor } from "../store/react";
  */
 type Rule = { param: string; input: string; wired: boolean; hint: string };
 
-/** A definition's rules, read once per definition (a cache of loaded code). */
-const rulesOf = new WeakMap<NodeDefinition, readonly Rule[]>();
-function rules(def: NodeDefinition): readonly Rule[] {
-  let r = rulesOf.get(def);
-  if (!r)
-    rulesOf.set(
-      def,
-      (r = Object.entries(def.params).flatMap(([param, s]) => (s.ignoredWhen ? [{ param, ...s.ignoredWhen }] : []))),
-    );
-  return r;
-}
+/** A definition's rules, read once per (frozen) definition. */
+const rules = weakMemo((def: NodeDefinition): readonly Rule[] =>
+  Object.entries(def.params).flatMap(([param, s]) => (s.ignoredWhen ? [{ param, ...s.ignoredWhen }] : [])),
+);
 
 /**
  * The wired inputs of each node ("node id, NUL, input id"), once per wire list: a scan of every
  * wire per rule per node cost ~160 ms of the task that mounted the first nodes of a 5,000-node file.
  */
-const wiredInputs = new WeakMap<readonly WorkflowEdge[], Set<string>>();
-function wiredOf(edges: readonly WorkflowEdge[]): Set<string> {
-  let set = wiredInputs.get(edges);
-  if (!set) wiredInputs.set(edges, (set = new Set(edges.map((e) => `${e.target}\u0000${e.targetHandle}`))));
-  return set;
-}
+const wiredOf = weakMemo(
+  (edges: readonly WorkflowEdge[]) => new Set(edges.map((e) => `${e.target}\u0000${e.targetHandle}`)),
+);
 
 /** The inactive settings of a node and why, from the wires into it. */
 export function inactiveParams(
@@ -48,22 +39,20 @@ export function inactiveParams(
 
 const NONE: Record<string, string> = {};
 
-/** Per wire list (a param edit keeps the same one): selectors run on every store change, and a scan of 1,000 wires per Sampler per keystroke adds up. */
-const keys = new WeakMap<readonly WorkflowEdge[], Map<string, string>>();
-function inactiveKey(def: NodeDefinition, nodeId: string, edges: readonly WorkflowEdge[]): string {
-  let byNode = keys.get(edges);
-  if (!byNode) keys.set(edges, (byNode = new Map()));
-  let key = byNode.get(nodeId);
-  if (key === undefined) byNode.set(nodeId, (key = Object.keys(inactiveParams(def, nodeId, edges)).join("|")));
-  return key;
-}
+/**
+ * Per wire list (a param edit keeps the same one), then per definition and node: selectors run on
+ * every store change, and a scan of 1,000 wires per Sampler per keystroke adds up.
+ */
+const inactiveKeys = weakMemo((edges: readonly WorkflowEdge[]) =>
+  weakMemo2((def: NodeDefinition, nodeId: string) => Object.keys(inactiveParams(def, nodeId, edges)).join("|")),
+);
 
 /**
  * inactiveParams as a hook. The selector returns a string, so a node re-renders only when its set
  * of inactive settings changes, not on every wire edit elsewhere; types without rules cost nothing.
  */
 export function useInactiveParams(def: NodeDefinition | undefined, nodeId: string): Record<string, string> {
-  const key = useEditor((s) => (def && rules(def).length ? inactiveKey(def, nodeId, s.view.edges) : ""));
+  const key = useEditor((s) => (def && rules(def).length ? inactiveKeys(s.view.edges)(def, nodeId) : ""));
   if (!key || !def) return NONE;
   return Object.fromEntries(key.split("|").map((p) => [p, def.params[p]!.ignoredWhen!.hint]));
 }

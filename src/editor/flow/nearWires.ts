@@ -1,5 +1,6 @@
 import type { XY } from "../../graph";
 import type { FarGeometry, FarWire } from "./farGeometry";
+import { weakMemo } from "../../shared/weakMemo";
 
 /** A rectangle in graph coordinates. */
 export interface Box {
@@ -50,16 +51,12 @@ export function wireBox(stops: readonly XY[]): Box {
   return { x0, y0, x1, y1 };
 }
 
-const boxCache = new WeakMap<FarGeometry, Float64Array>();
-
 /**
  * Every wire's box (wireBox) where `g` has its nodes, four numbers a wire (x0, y0, x1, y1), made
  * once per geometry: the culling on every frame of the wire canvas and in each pick of the wires
  * near the view then makes no objects (5,300 wires at 5,000 nodes).
  */
-export function wireBoxes(g: FarGeometry): Float64Array {
-  const kept = boxCache.get(g);
-  if (kept) return kept;
+export const wireBoxes = weakMemo((g: FarGeometry): Float64Array => {
   const out = new Float64Array(g.wires.length * 4);
   const r = g.rects;
   const at = (i: number): XY => ({ x: r[i * 4], y: r[i * 4 + 1] });
@@ -77,9 +74,8 @@ export function wireBoxes(g: FarGeometry): Float64Array {
     const c = controlOffset(bx - ax);
     out.set([Math.min(ax, bx - c), Math.min(ay, by), Math.max(ax + c, bx), Math.max(ay, by)], j * 4);
   });
-  boxCache.set(g, out);
   return out;
-}
+});
 
 /** Whether box `j` of `boxes` (wireBoxes) overlaps `area`, as `overlaps` says. */
 export const boxMeets = (boxes: Float64Array, j: number, area: Box) =>
@@ -219,20 +215,21 @@ function segmentDistance(p: XY, x0: number, y0: number, x1: number, y1: number):
   return Math.hypot(p.x - (x0 + t * dx), p.y - (y0 + t * dy));
 }
 
-/** Each node's wires (indices in `g.wires`), built once per wire list: a moved or resized geometry shares it. */
-const wireLists = new WeakMap<readonly FarWire[], number[][]>();
-function wiresOf(g: FarGeometry): number[][] {
-  let lists = wireLists.get(g.wires);
-  if (!lists) {
-    lists = Array.from({ length: g.ids.length }, (): number[] => []);
-    g.wires.forEach((w, j) => {
-      lists![w.s].push(j);
-      if (w.t !== w.s) lists![w.t].push(j);
+/**
+ * Each node's wires (indices in `g.wires`), built once per node list and wire list: a moved or
+ * resized geometry shares both (farGeometry makes them together; resized copies only the boxes).
+ */
+const nodeWires = weakMemo((ids: readonly string[]) =>
+  weakMemo((wires: readonly FarWire[]): readonly (readonly number[])[] => {
+    const lists = Array.from({ length: ids.length }, (): number[] => []);
+    wires.forEach((w, j) => {
+      lists[w.s].push(j);
+      if (w.t !== w.s) lists[w.t].push(j);
     });
-    wireLists.set(g.wires, lists);
-  }
-  return lists;
-}
+    return lists;
+  }),
+);
+const wiresOf = (g: FarGeometry) => nodeWires(g.ids)(g.wires);
 
 /** The members of `next` not in `prev` when `next` holds all of `prev`, else null. */
 function addedTo(prev: ReadonlySet<number>, next: ReadonlySet<number>): number[] | null {

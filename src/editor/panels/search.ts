@@ -1,4 +1,5 @@
 import type { NodeDefinition, PortKind } from "../../graph";
+import { weakMemo } from "../../shared/weakMemo";
 
 /** A wire being dropped: "source" means it was dragged out of an output, so the new node needs a matching input. */
 export interface WireFilter {
@@ -61,12 +62,8 @@ interface Indexed {
   fields: [Field, string[], string][];
 }
 
-const indexCache = new WeakMap<NodeDefinition, Indexed["fields"]>();
-
 /** The words of a node type by where they come from; its params count (so "cfg" finds the Sampler). */
-function fieldsOf(def: NodeDefinition): Indexed["fields"] {
-  const cached = indexCache.get(def);
-  if (cached) return cached;
+const fieldsOf = weakMemo((def: NodeDefinition): Indexed["fields"] => {
   const params = Object.entries(def.params).map(([key, p]) => `${key} ${p.label ?? ""}`);
   const aliases = def.aliases ?? [];
   const raw: [Field, string][] = [
@@ -77,10 +74,8 @@ function fieldsOf(def: NodeDefinition): Indexed["fields"] {
     ["category", def.category.name],
     ["description", def.description],
   ];
-  const fields = raw.map(([f, text]): [Field, string[], string] => [f, tokens(text), text.toLowerCase()]);
-  indexCache.set(def, fields);
-  return fields;
-}
+  return raw.map(([f, text]): [Field, string[], string] => [f, tokens(text), text.toLowerCase()]);
+});
 
 /**
  * Ranks node types by a typed query, typo-tolerant: every word must match the title, an alias

@@ -3,6 +3,7 @@
  * file (the stored text may be from a buggy or newer build, or damaged): it never throws.
  */
 import { loadWorkflow, type LoadIssue, type Registry, type WorkflowDocument } from "../../graph";
+import { weakMemo } from "../../shared/weakMemo";
 
 export const DRAFT_KIND = "lora-graph/draft";
 export const DRAFT_VERSION = 1;
@@ -52,20 +53,14 @@ export function encodeDraft(p: DraftPayload, savedAt: number): string {
   return `${head.slice(0, -1)},"document":${documentJson(p.document)},${tail.slice(1)}`;
 }
 
-/** Each document's JSON text, while the document lives: immer makes a new object on every edit. */
-const texts = new WeakMap<WorkflowDocument, string>();
-
 /**
- * `JSON.stringify(doc)`, kept per document. An autosave follows every change of the selection
- * (a drag starts by selecting its node) and of the view (the end of each pan), which leave the
- * document as it was: a 5,000-node document took 5–20 ms to stringify again each time, in a task
- * beside the gesture's frames (docs/benchmarks.md#zoom-1-the-drop-and-the-autosave).
+ * `JSON.stringify(doc)`, kept per document while it lives (immer makes a new one on every edit).
+ * An autosave follows every change of the selection (a drag starts by selecting its node) and of
+ * the view (the end of each pan), which leave the document as it was: a 5,000-node document took
+ * 5–20 ms to stringify again each time, in a task beside the gesture's frames
+ * (docs/benchmarks.md#zoom-1-the-drop-and-the-autosave).
  */
-export function documentJson(doc: WorkflowDocument): string {
-  let t = texts.get(doc);
-  if (t === undefined) texts.set(doc, (t = JSON.stringify(doc)));
-  return t;
-}
+export const documentJson = weakMemo((doc: WorkflowDocument): string => JSON.stringify(doc));
 
 export type CorruptReason = "bad-json" | "not-a-draft" | "future-version" | "invalid-document";
 

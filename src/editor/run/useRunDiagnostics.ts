@@ -68,7 +68,7 @@ function useSelected(key: string, pick: (h: Computed) => readonly Diagnostic[]):
 
 /** The run diagnostics by node of the scope's view (inside a component: its inner nodes). */
 function byNodeIn(h: Computed, scope: Scope): Map<string, Diagnostic[]> {
-  return scope.length ? diagnosticsInScope(h, h.all, scope) : h.byNode;
+  return scope.length ? diagnosticsInScope(h.all, scope) : h.byNode;
 }
 
 /** One node's compile diagnostics with its run diagnostics appended. */

@@ -6,16 +6,18 @@
 import type { Diagnostic, InnerPlace } from "../../graph";
 import type { CompileResult } from "../engine";
 import type { Scope } from "./scope";
+import { weakMemo2 } from "../../shared/weakMemo";
 
 const EMPTY: readonly Diagnostic[] = Object.freeze([]);
-const byScope = new WeakMap<object, Map<string, Map<string, Diagnostic[]>>>();
+/** Between the instance ids of a scope in the key a scope's diagnostics are kept under. */
+const SEP = "\u001f";
 
 /**
  * Where a place inside `scope[0].instance` is seen from `scope`: the view's node and field, or
  * undefined when it lies outside what the scope shows.
  */
 export function placeInScope(
-  scope: Scope,
+  scope: readonly Pick<Scope[number], "instance">[],
   nodeId: string | undefined,
   inner: InnerPlace | undefined,
 ): { nodeId: string; field?: string } | undefined {
@@ -31,34 +33,28 @@ export function placeInScope(
 
 /** The diagnostics of one node of the scope's view (the same array for the same result). */
 export function scopedNodeDiagnostics(result: CompileResult, scope: Scope, nodeId: string): readonly Diagnostic[] {
-  return diagnosticsInScope(result, result.diagnostics, scope).get(nodeId) ?? EMPTY;
+  return diagnosticsInScope(result.diagnostics, scope).get(nodeId) ?? EMPTY;
 }
 
 /**
- * `all` by node of the scope's view, each moved onto the inner node it belongs to (the same map
- * for the same `source` and scope). `source` is the immutable object `all` belongs to: a compile
- * result, or the run diagnostics of one history.
+ * `all` by node of the scope's view, each moved onto the inner node it belongs to: the same map
+ * for the same `all` (a compile result's diagnostics, or the run diagnostics of one history, both
+ * immutable) and scope.
  */
-export function diagnosticsInScope(
-  source: object,
-  all: readonly Diagnostic[],
-  scope: Scope,
-): Map<string, Diagnostic[]> {
-  let perScope = byScope.get(source);
-  if (!perScope) byScope.set(source, (perScope = new Map()));
-  const key = scope.map((s) => s.instance).join("\u001f");
-  let map = perScope.get(key);
-  if (!map) {
-    map = new Map();
-    for (const d of all) {
-      const at = placeInScope(scope, d.nodeId, d.inner);
-      if (!at) continue;
-      const { field: _outer, inner: _inner, ...rest } = d;
-      const list = map.get(at.nodeId) ?? [];
-      list.push({ ...rest, nodeId: at.nodeId, ...(at.field !== undefined ? { field: at.field } : {}) });
-      map.set(at.nodeId, list);
-    }
-    perScope.set(key, map);
+export function diagnosticsInScope(all: readonly Diagnostic[], scope: Scope): Map<string, Diagnostic[]> {
+  return inScope(all, scope.map((s) => s.instance).join(SEP));
+}
+
+const inScope = weakMemo2((all: readonly Diagnostic[], path: string): Map<string, Diagnostic[]> => {
+  const scope = path ? path.split(SEP).map((instance) => ({ instance })) : [];
+  const map = new Map<string, Diagnostic[]>();
+  for (const d of all) {
+    const at = placeInScope(scope, d.nodeId, d.inner);
+    if (!at) continue;
+    const { field: _outer, inner: _inner, ...rest } = d;
+    const list = map.get(at.nodeId) ?? [];
+    list.push({ ...rest, nodeId: at.nodeId, ...(at.field !== undefined ? { field: at.field } : {}) });
+    map.set(at.nodeId, list);
   }
   return map;
-}
+});

@@ -1,5 +1,6 @@
 import { applyPatches, enablePatches, produceWithPatches, type Draft, type Patch } from "immer";
 import { emptyDocument, type WorkflowDocument, type WorkflowEdge } from "../../graph";
+import { weakMemo } from "../../shared/weakMemo";
 import { nodeIndex } from "./nodeIndex";
 import { scopedRecipe, scopeView, validScope, type Scope } from "./scope";
 import {
@@ -32,12 +33,7 @@ function withView(state: EditorState): EditorState {
 
 const topId = (past: readonly HistoryEntry[]) => (past.length ? past[past.length - 1].id : 0);
 
-const edgeIdSets = new WeakMap<readonly WorkflowEdge[], ReadonlySet<string>>();
-function edgeIds(edges: readonly WorkflowEdge[]): ReadonlySet<string> {
-  let ids = edgeIdSets.get(edges);
-  if (!ids) edgeIdSets.set(edges, (ids = new Set(edges.map((e) => e.id))));
-  return ids;
-}
+const edgeIds = weakMemo((edges: readonly WorkflowEdge[]): ReadonlySet<string> => new Set(edges.map((e) => e.id)));
 
 /**
  * The selection without what the edit removed. The ids are looked up in indexes kept per array

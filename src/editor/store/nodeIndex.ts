@@ -1,20 +1,15 @@
 import type { WorkflowNode } from "../../graph";
-
-const indexes = new WeakMap<readonly WorkflowNode[], Map<string, WorkflowNode>>();
+import { weakMemo } from "../../shared/weakMemo";
 
 /**
  * Nodes by id, built once per node array: selectors run on every store change, and immer gives a
  * new array only when the document changed, so every component looking a node up shares one index.
  */
-export function nodeIndex(nodes: readonly WorkflowNode[]): ReadonlyMap<string, WorkflowNode> {
-  let index = indexes.get(nodes);
-  if (!index) {
-    index = new Map();
-    for (const n of nodes) index.set(n.id, n);
-    indexes.set(nodes, index);
-  }
+export const nodeIndex = weakMemo((nodes: readonly WorkflowNode[]): ReadonlyMap<string, WorkflowNode> => {
+  const index = new Map<string, WorkflowNode>();
+  for (const n of nodes) index.set(n.id, n);
   return index;
-}
+});
 
 /** A node by id in O(1) (see nodeIndex). */
 export const nodeById = (nodes: readonly WorkflowNode[], id: string): WorkflowNode | undefined =>

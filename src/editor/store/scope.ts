@@ -20,6 +20,7 @@ import {
   type WorkflowEdge,
   type WorkflowNode,
 } from "../../graph";
+import { weakMemo2 } from "../../shared/weakMemo";
 
 /** One level of the path into nested components: the instance entered, and its definition's key. */
 export interface ScopeStep {
@@ -56,20 +57,20 @@ export function validScope(doc: WorkflowDocument, scope: Scope): Scope {
   return scope;
 }
 
-const views = new WeakMap<ComponentDefinition, WorkflowDocument>();
-
 /** What the canvas shows for `scope` in `doc` (the document itself at the top). */
 export function scopeView(doc: WorkflowDocument, scope: Scope): WorkflowDocument {
-  if (!scope.length) return doc;
-  const def = definitionOf(doc, scope[scope.length - 1].key);
-  if (!def) return doc;
-  let view = views.get(def);
-  if (!view || view.components !== doc.components || view.meta !== doc.meta) {
-    view = { ...doc, nodes: [...def.nodes, ...standIns(def)], edges: [...def.edges, ...outputWires(def)] };
-    views.set(def, view);
-  }
-  return view;
+  return scope.length ? componentView(doc, scope[scope.length - 1].key) : doc;
 }
+
+/**
+ * The view inside the component `key` of `doc`, once per document: a commit asks for it twice
+ * (pruning the selection, then the new state), and every view reading the same state shares one.
+ */
+const componentView = weakMemo2((doc: WorkflowDocument, key: string): WorkflowDocument => {
+  const def = definitionOf(doc, key);
+  if (!def) return doc;
+  return { ...doc, nodes: [...def.nodes, ...standIns(def)], edges: [...def.edges, ...outputWires(def)] };
+});
 
 /** The inputs left of the inner nodes, the outputs right of them; their own nodes come last so indexes match the definition's. */
 function standIns(def: ComponentDefinition): WorkflowNode[] {

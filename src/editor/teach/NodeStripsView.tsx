@@ -24,6 +24,7 @@ import { customArray, timelineFor, timelineReadsParams, type Timeline } from "..
 import { DEFAULT_STEPS, scheduleFor, type Schedule } from "../../teach/schedules";
 import { useEditor, useEditorStore, useUiApi } from "../store/react";
 import { nodeIndex } from "../store/nodeIndex";
+import { weakMemo2 } from "../../shared/weakMemo";
 import type { NodeViewProps } from "../kit/nodeView";
 import "./nodeStrips.css";
 
@@ -31,14 +32,8 @@ import "./nodeStrips.css";
 const STRIP_ROWS = 6;
 const BAR_COLORS = ["#f59e0b", "#38bdf8", "#c084fc", "#34d399", "#fb7185"];
 
-const ancestorsCache = new WeakMap<readonly WorkflowEdge[], Map<string, string[]>>();
-
 /** Every node upstream of `id`, computed once per edges array (shared by all strips). */
-function ancestorsOf(edges: readonly WorkflowEdge[], id: string): string[] {
-  let perEdges = ancestorsCache.get(edges);
-  if (!perEdges) ancestorsCache.set(edges, (perEdges = new Map()));
-  const hit = perEdges.get(id);
-  if (hit) return hit;
+const ancestorsOf = weakMemo2((edges: readonly WorkflowEdge[], id: string): readonly string[] => {
   const into = new Map<string, string[]>();
   for (const e of edges) {
     const list = into.get(e.target);
@@ -56,10 +51,8 @@ function ancestorsOf(edges: readonly WorkflowEdge[], id: string): string[] {
     }
   }
   seen.delete(id);
-  const out = [...seen];
-  perEdges.set(id, out);
-  return out;
-}
+  return [...seen];
+});
 
 /** Everything timelineFor reads, as a flat list compared item by item (identities are stable under immer). */
 function timelineKey(doc: WorkflowDocument, registry: Registry, samplerId: string): unknown[] {
