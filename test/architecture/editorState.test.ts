@@ -11,8 +11,6 @@ import { ROOT, resolveRelative, sourceFiles } from "./imports";
 /** `file:name` → why it may live in the module. */
 const ALLOWED: Record<string, string> = {
   "src/editor/main.tsx:editor": "the page's entry point: it makes the page's one editor and renders it",
-  "src/editor/flow/mountSlices.tsx:queues":
-    "memo of a pure function (the admission order), keyed by an immutable wanted set and its layout",
   "src/editor/load/loadOffThread.ts:readAhead":
     "memo of a pure function (reading and checking a file), keyed by an immutable Blob, taken once",
   "src/editor/lazy.ts:idle": "the page's one idle queue of code prefetches: one main thread per page, no editor state",

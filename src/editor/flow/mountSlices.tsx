@@ -54,6 +54,7 @@ export function useAdmission(
   epoch: number,
 ): Admission {
   const [state, setState] = useState<Admitted>({ epoch, ids: new Set(), for: null, opening: true });
+  const [queueOf] = useState(createQueues);
   let s = state;
   if (s.epoch !== epoch) s = { epoch, ids: new Set(), for: null, opening: true };
   if (g && wanted && s.for !== wanted) {
@@ -82,7 +83,7 @@ export function useAdmission(
 
   const latest = useRef({ g, wanted, core, area });
   latest.current = { g, wanted, core, area };
-  useNextSlice(waiting > 0, s.ids, setState, latest);
+  useNextSlice(waiting > 0, s.ids, setState, latest, queueOf);
   const total = g?.ids.length ?? 0;
   return { shown, progress: s.opening && waiting ? { done: total - waiting, total } : null };
 }
@@ -92,31 +93,32 @@ interface Queue {
   core: readonly number[];
   ends: readonly number[];
 }
-const queues = new WeakMap<
-  ReadonlySet<number>,
-  { g: FarGeometry; core: ReadonlySet<number> | null; area: Box; q: Queue }
->();
+type QueueOf = (g: FarGeometry, wanted: ReadonlySet<number>, core: ReadonlySet<number> | null, area: Box) => Queue;
 
 /**
  * The order `wanted` goes in, sorted once per set (sorting what waits on each slice of an
- * opening file was a pass over ~600 nodes, with an object each, per frame).
+ * opening file was a pass over ~600 nodes, with an object each, per frame). One per canvas
+ * (useAdmission): it keeps the last queue, and what it was sorted for.
  */
-function queueOf(g: FarGeometry, wanted: ReadonlySet<number>, core: ReadonlySet<number> | null, area: Box): Queue {
-  const kept = queues.get(wanted);
-  if (kept && kept.g === g && kept.core === core && kept.area === area) return kept.q;
-  const all = [...wanted];
-  const q = {
-    core: nearestFirst(g, core ? all.filter((i) => core.has(i)) : all, area),
-    ends: core
-      ? nearestFirst(
-          g,
-          all.filter((i) => !core.has(i)),
-          area,
-        )
-      : [],
+function createQueues(): QueueOf {
+  let kept:
+    { g: FarGeometry; wanted: ReadonlySet<number>; core: ReadonlySet<number> | null; area: Box; q: Queue } | undefined;
+  return (g, wanted, core, area) => {
+    if (kept?.wanted === wanted && kept.g === g && kept.core === core && kept.area === area) return kept.q;
+    const all = [...wanted];
+    const q = {
+      core: nearestFirst(g, core ? all.filter((i) => core.has(i)) : all, area),
+      ends: core
+        ? nearestFirst(
+            g,
+            all.filter((i) => !core.has(i)),
+            area,
+          )
+        : [],
+    };
+    kept = { g, wanted, core, area, q };
+    return q;
   };
-  queues.set(wanted, { g, core, area, q });
-  return q;
 }
 
 /**
@@ -167,6 +169,7 @@ function useNextSlice(
       area: Box;
     };
   },
+  queueOf: QueueOf,
 ) {
   const chunk = useRef(FIRST_CHUNK);
   const last = useRef(0);
@@ -197,7 +200,7 @@ function useNextSlice(
       });
     });
     return () => cancelAnimationFrame(raf);
-  }, [waiting, ids, set, latest]);
+  }, [waiting, ids, set, latest, queueOf]);
 }
 
 /** "4,800": toLocaleString's first call loads the locale data, ~50 ms in the task that mounts a big file. */
