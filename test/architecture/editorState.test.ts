@@ -11,9 +11,8 @@ import { ROOT, resolveRelative, sourceFiles } from "./imports";
 /** `file:name` → why it may live in the module. */
 const ALLOWED: Record<string, string> = {
   "src/editor/main.tsx:editor": "the page's entry point: it makes the page's one editor and renders it",
-  "src/editor/load/loadOffThread.ts:readAhead":
-    "memo of a pure function (reading and checking a file), keyed by an immutable Blob, taken once",
-  "src/editor/lazy.ts:idle": "the page's one idle queue of code prefetches: one main thread per page, no editor state",
+  "src/editor/lazy.ts:idle":
+    "the page's one queue of code prefetches, queued as modules load: one main thread and one module cache per page",
   "src/editor/load/loadOffThread.ts:spare":
     "a loader worker started ahead of its job: loaded code (the catalogue and the loader), no editor state",
   "src/editor/persistence/early.ts:earlyDatabase":

@@ -8,6 +8,9 @@ import { answer, type LoadRequest } from "../../src/editor/load/loadJob";
 import { detectIncomingOffThread, loadWorkflowFile, warmLoader } from "../../src/editor/load/loadOffThread";
 import { loadWorkflowBlob, serializeWorkflow } from "../../src/graph";
 import { registry } from "../../nodes";
+import { stubRegistry } from "./stubRegistry";
+import { createEditor, counterIds } from "../../src/editor/store";
+import { importInto } from "../../src/editor/import/door";
 import { selectedByRect } from "../../src/editor/flow/rectSelect";
 import { bareGeometry, chainWires } from "./farGeometry.helpers";
 import { generatePipeline } from "../bench/compile";
@@ -78,17 +81,34 @@ describe("a workflow dropped through the import door", () => {
     vi.stubGlobal("Worker", CountedWorker);
     CountedWorker.started = 0;
     const file = new File([serializeWorkflow(generatePipeline(700))], "big.lora-graph.json");
-    expect((await detectIncomingOffThread(file, true)).kind).toBe("workflow");
-    const opened = await loadWorkflowFile(file, registry);
+    const found = await detectIncomingOffThread(file, true);
+    expect(found.kind).toBe("workflow");
+    const opened = await loadWorkflowFile(file, registry, found.read);
     expect(CountedWorker.started).toBe(1);
     expect(opened).toEqual(await loadWorkflowBlob(file, registry));
-    // Taken once: opening the same file again reads it again.
+    // Nothing is kept between the calls: opening the same file without the read reads it again.
     await loadWorkflowFile(file, registry);
     expect(CountedWorker.started).toBe(2);
-    // Without `open` (telling alone), the open reads it in a worker of its own.
-    await detectIncomingOffThread(file);
-    await loadWorkflowFile(file, registry);
+    // Without `open` (telling alone), there is no read to hand on: the open has a worker of its own.
+    const told = await detectIncomingOffThread(file);
+    expect(told.read).toBeUndefined();
+    await loadWorkflowFile(file, registry, told.read);
     expect(CountedWorker.started).toBe(4);
+    // A read made with the catalogue does not answer for another registry: that one reads it itself.
+    const other = await loadWorkflowFile(file, stubRegistry, found.read);
+    expect(other).not.toBe(found.read);
+    expect(other).toEqual(await loadWorkflowBlob(file, stubRegistry));
+  });
+
+  it("dropped through the import door, it opens from that one job", async () => {
+    vi.stubGlobal("Worker", CountedWorker);
+    CountedWorker.started = 0;
+    const editor = createEditor({ registry, makeId: counterIds() });
+    const doc = generatePipeline(300);
+    const r = await importInto(editor, { file: new File([serializeWorkflow(doc)], "big.lora-graph.json") });
+    expect(r.ok).toBe(true);
+    expect(CountedWorker.started).toBe(1);
+    expect(editor.store.getState().document.nodes.map((n) => n.id)).toEqual(doc.nodes.map((n) => n.id));
   });
 
   it("a loader warmed ahead serves the next job: the drop starts no worker; one that failed is replaced", async () => {
@@ -98,8 +118,9 @@ describe("a workflow dropped through the import door", () => {
     warmLoader();
     expect(CountedWorker.started).toBe(1);
     const file = new File([serializeWorkflow(generatePipeline(60))], "big.lora-graph.json");
-    expect((await detectIncomingOffThread(file, true)).kind).toBe("workflow");
-    expect((await loadWorkflowFile(file, registry)).ok).toBe(true);
+    const found = await detectIncomingOffThread(file, true);
+    expect(found.kind).toBe("workflow");
+    expect((await loadWorkflowFile(file, registry, found.read)).ok).toBe(true);
     expect(CountedWorker.started).toBe(1);
 
     // A spare whose script did not load (a policy, a redeploy) is not used: the job gets a new one.

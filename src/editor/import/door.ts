@@ -4,10 +4,9 @@
  * work, with an import report of everything that did not map. Loaded on demand: the readers of
  * other tools' formats are not part of the first load.
  */
-import { componentRegistry, type Diagnostic, type WorkflowDocument } from "../../graph";
+import { componentRegistry, type Diagnostic, type LoadResult, type WorkflowDocument } from "../../graph";
 import type { ComfyImport } from "../../interop/comfyui";
-import type { Incoming } from "../../interop/incoming";
-import { detectIncomingOffThread } from "../load/loadOffThread";
+import { detectIncomingOffThread, type Detected } from "../load/loadOffThread";
 import type { ForeignRequest } from "../../interop/foreign";
 import { applyAliases } from "../../interop/aliases";
 import { learnAliases, loadAliases } from "./aliases";
@@ -42,10 +41,10 @@ export async function importInto(editor: Editor, source: ImportSource): Promise<
       };
     const file = "file" in source ? source.file : new File([source.text], "pasted workflow.json");
     // A workflow is read and checked in the same worker job, for openWorkflow below.
-    const found: Incoming = await detectIncomingOffThread(file, true);
+    const found: Detected = await detectIncomingOffThread(file, true);
     // A .json file that is nothing known goes to the workflow loader, which says what is wrong where.
     const broken = found.kind === "unknown" && "file" in source && !found.image && /\.json$/i.test(from);
-    if (found.kind === "workflow" || broken) return openWorkflow(editor, file, found.image !== undefined);
+    if (found.kind === "workflow" || broken) return openWorkflow(editor, file, found.image !== undefined, found.read);
     if (found.kind === "unknown")
       return {
         ok: false,
@@ -119,9 +118,9 @@ function withAliases(editor: Editor, foreign: ForeignRequest): ForeignRequest {
 }
 
 /** A lora-graph workflow (file or image): the file path, with its worker, checks and repair report. */
-async function openWorkflow(editor: Editor, file: File, image: boolean): Promise<ImportOutcome> {
+async function openWorkflow(editor: Editor, file: File, image: boolean, read?: LoadResult): Promise<ImportOutcome> {
   if (image) await openDroppedImage(editor, file);
-  else if (!(await openBlob(editor, file))) return { ok: false, error: "Cancelled", cancelled: true };
+  else if (!(await openBlob(editor, file, read))) return { ok: false, error: "Cancelled", cancelled: true };
   importReportOf(editor).set({ report: null });
   return { ok: true };
 }

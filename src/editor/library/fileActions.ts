@@ -5,7 +5,7 @@
  * Without a session (no IndexedDB) the same in-app question is still asked.
  */
 import { loadWorkflowFile } from "../load/loadOffThread";
-import { emptyDocument, loadWorkflow, type LoadIssue, type WorkflowDocument } from "../../graph";
+import { emptyDocument, loadWorkflow, type LoadIssue, type LoadResult, type WorkflowDocument } from "../../graph";
 import type { Editor } from "../store/editor";
 import { dialogsOf, getSession } from "../persistence/boot";
 import type { WorkflowSummary } from "../persistence/library";
@@ -51,16 +51,17 @@ function reportErrors(editor: Editor, source: string, issues: LoadIssue[]) {
   filesUiOf(editor).set({ report: { title: "Could not open this file", source, issues, severity: "error" } });
 }
 
-export async function openBlob(editor: Editor, file: Blob & { name?: string }): Promise<boolean> {
+/** Opens `file` over the current pipeline; `read`: the import door's read of it (loadWorkflowFile). */
+export async function openBlob(editor: Editor, file: Blob & { name?: string }, read?: LoadResult): Promise<boolean> {
   const name = file.name ?? "the file";
   const session = getSession(editor);
   if (session) {
-    const r = await session.openFile(file);
+    const r = await session.openFile(file, read);
     if (r.ok) reportWarnings(editor, name, r.warnings);
     else if (!r.cancelled) reportErrors(editor, name, r.errors);
     return r.ok;
   }
-  const r = await loadWorkflowFile(file, editor.registry);
+  const r = await loadWorkflowFile(file, editor.registry, read);
   if (!r.ok) {
     reportErrors(editor, name, r.errors);
     return false;

@@ -18,17 +18,12 @@ import type { LoadReply, LoadRequest } from "./loadWorker";
 import { joinParts } from "./parts";
 
 /**
- * Files the import door has already read and checked while telling what they are
- * (`detectIncomingOffThread` with `open`), until `loadWorkflowFile` takes them.
+ * `file` read and checked against `registry`. `read`: what `detectIncomingOffThread` with `open`
+ * already read of it (with the built-in catalogue, the only registry the worker knows), handed on
+ * by the import door so the open starts no second worker job.
  */
-const readAhead = new WeakMap<Blob, LoadResult>();
-
-export async function loadWorkflowFile(file: Blob, registry: Registry): Promise<LoadResult> {
-  const early = registry === catalogue ? readAhead.get(file) : undefined;
-  if (early) {
-    readAhead.delete(file);
-    return early;
-  }
+export async function loadWorkflowFile(file: Blob, registry: Registry, read?: LoadResult): Promise<LoadResult> {
+  if (read && registry === catalogue) return read;
   const here = () => loadWorkflowBlob(file, registry);
   // Refusing by size needs no worker.
   if (file.size > DEFAULT_LOAD_LIMITS.maxBytes) return here();
@@ -56,19 +51,18 @@ export async function workflowFromImageFile(bytes: Uint8Array, registry: Registr
   return { ok: false, error: `could not be read: ${"failure" in reply ? reply.failure : "unexpected answer"}` };
 }
 
+/** What a dropped or pasted thing is, and a workflow as the loader read it (`read`) when asked to. */
+export type Detected = Incoming & { read?: LoadResult };
+
 /**
  * What a dropped or pasted thing is (`detectIncoming`), off the main thread: telling a workflow
  * from a request means parsing the whole JSON, ~300 ms for a 5,000-node file on a busy machine.
- * With `open`, a workflow is also read and checked there, for the `loadWorkflowFile(input)` that
- * follows.
+ * With `open`, a workflow is also read and checked there, as `read`, for the
+ * `loadWorkflowFile(input, registry, read)` that follows: one worker start and one read, not two.
  */
-export async function detectIncomingOffThread(input: Blob, open = false): Promise<Incoming> {
+export async function detectIncomingOffThread(input: Blob, open = false): Promise<Detected> {
   const reply = await inWorker({ detect: input, open }, catalogue);
-  if (reply && "incoming" in reply) {
-    // The next step opens it (loadWorkflowFile): one worker start and one read, not two.
-    if (reply.result) readAhead.set(input, reply.result);
-    return reply.incoming;
-  }
+  if (reply && "incoming" in reply) return reply.result ? { ...reply.incoming, read: reply.result } : reply.incoming;
   // The readers of other tools' formats are not part of the first load.
   const { detectIncoming } = await import("../../interop/incoming");
   return detectIncoming(new Uint8Array(await input.arrayBuffer()));

@@ -4,7 +4,7 @@
  * the work it replaces stays recoverable. Plain TypeScript over the editor store and IndexedDB;
  * the React layer (react.tsx) only renders its state and answers its questions.
  */
-import type { LoadIssue, Registry, WorkflowDocument } from "../../graph";
+import type { LoadIssue, LoadResult, Registry, WorkflowDocument } from "../../graph";
 import type { EditorStore } from "../store";
 import type { WorkflowLibrary, WorkflowSummary } from "./library";
 import type { AutosaveStatus } from "./autosave";
@@ -124,7 +124,8 @@ export interface Session {
       view?: Partial<Pick<DraftPayload, "viewport" | "selection">>;
     },
   ): Promise<boolean>;
-  openFile(file: Blob & { name?: string }): Promise<OpenOutcome>;
+  /** `read`: the file as the import door already read it (loadWorkflowFile). */
+  openFile(file: Blob & { name?: string }, read?: LoadResult): Promise<OpenOutcome>;
   openLibrary(id: string): Promise<OpenOutcome>;
   recoverRecent(id: string): Promise<OpenOutcome>;
   /** Saves over the open library workflow, or asks the caller for a name (returns "need-name"). */
@@ -173,7 +174,7 @@ export function createSession(opts: SessionOptions): Session {
     flush: () => autosaver.flush(),
     leave: (unloading) => leave(ctx, unloading),
     replace: async (doc, o) => (await opening()).replace(ctx, doc, o),
-    openFile: async (file) => (await opening()).openFile(ctx, file),
+    openFile: async (file, read) => (await opening()).openFile(ctx, file, read),
     openLibrary: async (id) => (await opening()).openLibrary(ctx, id),
     recoverRecent: async (id) => (await opening()).recoverRecent(ctx, id),
     saveToLibrary: async () => (await libraryActions()).saveToLibrary(ctx),

@@ -1,6 +1,6 @@
 // Replacing the document (New, Open, template, library, recover) so the work it replaces stays
 // recoverable. Part of the session (session.ts).
-import type { LoadIssue, WorkflowDocument } from "../../graph";
+import type { LoadIssue, LoadResult, WorkflowDocument } from "../../graph";
 import type { EditorState } from "../store";
 import { loadWorkflowFile } from "../load/loadOffThread";
 import { decodeDraft, draftName, encodeDraft } from "./snapshot";
@@ -72,9 +72,13 @@ export async function replace(ctx: SessionContext, doc: WorkflowDocument, o: Rep
   return true;
 }
 
-export async function openFile(ctx: SessionContext, file: Blob & { name?: string }): Promise<OpenOutcome> {
+export async function openFile(
+  ctx: SessionContext,
+  file: Blob & { name?: string },
+  read?: LoadResult,
+): Promise<OpenOutcome> {
   // Parsed and checked in a worker: a file at the node cap must not freeze the editor.
-  const result = await loadWorkflowFile(file, ctx.registry);
+  const result = await loadWorkflowFile(file, ctx.registry, read);
   if (!result.ok) return failed(result.errors);
   const done = await replace(ctx, result.document, {
     reason: `Replaced by opening ${file.name ?? "a file"}`,
