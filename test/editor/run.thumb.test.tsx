@@ -2,12 +2,12 @@
 // A finished run's picture stays on screen while its IndexedDB copy is read (EXE-02's browser
 // test counted no image in that moment), and an image never shown waits for its copy.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { act, cleanup, render } from "@testing-library/react";
+import { act, cleanup, fireEvent, render } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { emptyDocument } from "../../src/graph";
 import { createEditor, counterIds } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
-import { RunThumb } from "../../src/editor/run/Thumb";
+import { RunImage, RunThumb } from "../../src/editor/run/Thumb";
 import type { RunRecord } from "../../src/editor/run/types";
 
 const reads = new Map<string, (src: string | null) => void>();
@@ -62,5 +62,36 @@ describe("a run's thumbnail", () => {
     const t = mount(run("r1:0"));
     await act(async () => reads.get("r1:0")!(null));
     expect(t.imgs()).toEqual([URL_A]);
+  });
+});
+
+describe("a run's image in the thumbnail and the result preview (RunImage)", () => {
+  const URL_B = "https://v3.fal.media/files/b.png";
+  const two = (storedB?: string): RunRecord =>
+    ({
+      id: "r1",
+      title: "t",
+      status: "completed",
+      images: [{ url: URL_A }, { url: URL_B, storedKey: storedB }],
+    }) as unknown as RunRecord;
+
+  it("says expired only of the source that failed: not of the next image while it loads, nor of its copy", async () => {
+    const editor = createEditor({ registry, document: emptyDocument({ name: "x" }), makeId: counterIds() });
+    const at = (r: RunRecord, index: number) => (
+      <EditorProvider editor={editor}>
+        <RunImage run={r} index={index} loading="Loading…" expired="This image has expired" />
+      </EditorProvider>
+    );
+    const view = render(at(two("r1:1"), 0));
+    fireEvent.error(view.container.querySelector("img")!);
+    expect(view.container.textContent).toBe("This image has expired");
+    // The next image (the preview's arrow) waits for its stored copy: loading, not expired.
+    view.rerender(at(two("r1:1"), 1));
+    expect(view.container.textContent).toBe("Loading…");
+    await act(async () => reads.get("r1:1")!("blob:b"));
+    expect(view.container.querySelector("img")?.getAttribute("src")).toBe("blob:b");
+    // Back to the first: its URL failed, and still has no copy.
+    view.rerender(at(two("r1:1"), 0));
+    expect(view.container.textContent).toBe("This image has expired");
   });
 });

@@ -4,7 +4,7 @@ import { useCornerDrag } from "../kit/useCornerDrag";
 import { definePart } from "../store/editor";
 import { usePart } from "../store/react";
 import { useRunUiApi } from "./actions";
-import { useRunImageSrc } from "./Thumb";
+import { RunImage } from "./Thumb";
 import type { RunRecord } from "./types";
 
 interface Size {
@@ -36,8 +36,6 @@ export function ResultPreview({ run, nodeId }: { run: RunRecord; nodeId: string 
   const count = run.images.length;
   const i = Math.min(index, count - 1);
   const step = (d: number) => setIndex((v) => (Math.min(v, count - 1) + d + count) % count);
-  const src = useRunImageSrc(run, i);
-  const [broken, setBroken] = useState<string | null>(null);
   const img = run.images[i];
   const resize = useCornerResize(size, (s, done) => {
     setSize(s);
@@ -71,18 +69,7 @@ export function ResultPreview({ run, nodeId }: { run: RunRecord; nodeId: string 
         title={`Image ${i + 1} of ${count}${img?.width ? ` · ${img.width}×${img.height}` : ""}: click to enlarge`}
         onClick={() => runUi.set({ lightbox: { runId: run.id, index: i } })}
       >
-        {src && broken !== src ? (
-          <img
-            src={src}
-            alt={`Result ${i + 1} of ${run.title}`}
-            referrerPolicy="no-referrer"
-            draggable={false}
-            onError={() => setBroken(src)}
-            data-run-image={run.id}
-          />
-        ) : (
-          <span>{broken ? "This image has expired" : "Loading…"}</span>
-        )}
+        <RunImage run={run} index={i} loading="Loading…" expired="This image has expired" />
       </button>
       {count > 1 && (
         <>

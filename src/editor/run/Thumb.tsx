@@ -33,11 +33,38 @@ export function useRunImageSrc(run: RunRecord, index: number): string | null {
   return shownUrl === img.url ? img.url : null;
 }
 
-export function RunThumb({ run, index, onOpen }: { run: RunRecord; index: number; onOpen(): void }) {
+/**
+ * A run's image (useRunImageSrc), or a line in its place: `loading` while there is no source yet,
+ * `expired` once the source failed to load. Broken is per source: an expired URL does not hide the
+ * stored copy that replaces it, nor say "expired" of the next image while that one loads.
+ */
+export function RunImage({
+  run,
+  index,
+  loading,
+  expired,
+}: {
+  run: RunRecord;
+  index: number;
+  loading: string;
+  expired: string;
+}) {
   const src = useRunImageSrc(run, index);
-  // Broken is per source: an expired URL does not hide the stored copy that replaces it.
   const [brokenSrc, setBrokenSrc] = useState<string | null>(null);
-  const broken = src !== null && brokenSrc === src;
+  if (!src || brokenSrc === src) return <span>{src ? expired : loading}</span>;
+  return (
+    <img
+      src={src}
+      alt={`Result ${index + 1} of ${run.title}`}
+      referrerPolicy="no-referrer"
+      draggable={false}
+      onError={() => setBrokenSrc(src)}
+      data-run-image={run.id}
+    />
+  );
+}
+
+export function RunThumb({ run, index, onOpen }: { run: RunRecord; index: number; onOpen(): void }) {
   const img = run.images[index];
   return (
     <button
@@ -46,18 +73,7 @@ export function RunThumb({ run, index, onOpen }: { run: RunRecord; index: number
       title={`Image ${index + 1}${img?.width ? ` · ${img.width}×${img.height}` : ""} — click to enlarge`}
       onClick={onOpen}
     >
-      {src && !broken ? (
-        <img
-          src={src}
-          alt={`Result ${index + 1} of ${run.title}`}
-          referrerPolicy="no-referrer"
-          draggable={false}
-          onError={() => setBrokenSrc(src)}
-          data-run-image={run.id}
-        />
-      ) : (
-        <span>{broken ? "expired" : "…"}</span>
-      )}
+      <RunImage run={run} index={index} loading="…" expired="expired" />
     </button>
   );
 }
