@@ -27,12 +27,20 @@ whenIdle(() => Banners.preload());
 
 const anyDialog = (s: FilesUiState) => !!(s.report || s.nameFor || s.library);
 
+/**
+ * True from the first render `wanted` is, for good: a part loaded when first needed stays mounted
+ * after, so it keeps its own state (the library its search text).
+ */
+function useWantedOnce(wanted: boolean): boolean {
+  const [mounted, setMounted] = useState(wanted);
+  // Adjusting state while rendering: React renders again at once, before anything is committed.
+  if (wanted && !mounted) setMounted(true);
+  return mounted || wanted;
+}
+
 /** Mounted from the first time a dialog opens, then kept (the library keeps its search text). */
 function Dialogs() {
-  const wanted = useFilesUi(anyDialog);
-  const [mounted, setMounted] = useState(wanted);
-  if (wanted && !mounted) setMounted(true);
-  if (!mounted && !wanted) return null;
+  if (!useWantedOnce(useFilesUi(anyDialog))) return null;
   return (
     <Suspense fallback={null}>
       <FilesDialogs />
@@ -57,9 +65,7 @@ function BannersSlot() {
     (!!s?.corrupt && !!session) ||
     offer ||
     !!s?.sharedWarning;
-  const [mounted, setMounted] = useState(wanted);
-  if (wanted && !mounted) setMounted(true);
-  if (!mounted) return null;
+  if (!useWantedOnce(wanted)) return null;
   return (
     <Suspense fallback={null}>
       <Banners />
