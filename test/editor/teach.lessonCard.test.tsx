@@ -64,6 +64,21 @@ describe("the lesson card", () => {
     expect(card()!.style.left).toBe("12px");
   });
 
+  it("with no corner free, takes the first one as the view is fitted beside it, without waiting on the fit", async () => {
+    // A node over the whole canvas: no corner is free. Here xyflow has no pan-zoom, so a fitView
+    // promise never resolves, as in a browser when a fit still in flight drops it
+    // (docs/canvas.md#the-lesson-card): the place must not wait on it.
+    const node = Object.assign(document.createElement("div"), { className: "react-flow__node" });
+    node.getBoundingClientRect = () => DOMRect.fromRect({ x: 0, y: 0, width: 900, height: 600 });
+    document.querySelector(".canvas")!.append(node);
+    const { editor, epoch, card } = openLessonCard();
+    await act(() => vi.advanceTimersByTimeAsync(0));
+    act(() => documentSettled(editor, epoch));
+    await act(() => vi.advanceTimersByTimeAsync(0));
+    expect(teachUiOf(editor).get().lesson?.at).toEqual({ x: 12, y: 40 });
+    expect(card()!.style.left).toBe("12px");
+  });
+
   it("is placed at once when the document settled before the card's code arrived", async () => {
     const { editor } = openLessonCard(true);
     await act(() => vi.advanceTimersByTimeAsync(0));
