@@ -467,6 +467,9 @@ export function setupServerAndBrowser(options: StartServerOptions = {}): ServerA
  */
 export async function wireMiddle(page: Page, id: string) {
   await backendKnown(page);
+  // A point read while the view moves (a reveal's 250 ms pan, a refit) is off the wire by the
+  // time the mouse gets there: a right-click then opened the canvas menu under load.
+  await viewStill(page);
   return page.evaluate((id) => {
     const edge = document.querySelector(`.react-flow__edge[data-id="${CSS.escape(id)}"]`)!;
     const path = edge.querySelector<SVGPathElement>("path.react-flow__edge-path")!;
