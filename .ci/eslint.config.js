@@ -35,12 +35,15 @@ export default tseslint.config(
   {
     files: ["test/**"],
     rules: {
+      // Every way vitest takes `.only`: `it.only(…)`, `it.only.each(…)`, `test.concurrent.only(…)`,
+      // `describe.skipIf(x).only(…)`.
       "no-restricted-syntax": [
         "error",
-        {
-          selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name='only']",
-          message: "A focused test (.only) silently skips the rest of the suite.",
-        },
+        ...[
+          "MemberExpression[property.name='only'][object.name=/^(it|test|describe|suite)$/]",
+          "MemberExpression[property.name='only'][object.object.name=/^(it|test|describe|suite)$/]",
+          "MemberExpression[property.name='only'][object.callee.object.name=/^(it|test|describe|suite)$/]",
+        ].map((selector) => ({ selector, message: "A focused test (.only) silently skips the rest of the suite." })),
       ],
     },
   },
