@@ -37,6 +37,22 @@ describe("packaging", () => {
     expect(notDeps).toEqual([]);
   });
 
+  it("npm start's build bundles only dependencies: the page's entry and all it imports", () => {
+    // The build starts from the scripts index.html names; a production install must have their packages.
+    const html = readFileSync(resolve(ROOT, "index.html"), "utf8");
+    const entries = [...html.matchAll(/<script[^>]*\bsrc="\/([^"]+)"/g)].map((m) => m[1]);
+    expect(entries).toEqual(["src/editor/main.tsx"]);
+    const reached = packagesReachedFrom(entries[0]);
+    // The walk really follows the editor: its canvas, its store and its runner are on it.
+    expect([...reached.keys()]).toEqual(
+      expect.arrayContaining(["react-dom", "@xyflow/react", "immer", "@fal-ai/client"]),
+    );
+    const notDeps = [...reached]
+      .filter(([name]) => !name.startsWith("node:") && !(name in pkg.dependencies))
+      .map(([n, f]) => `${n} (${f})`);
+    expect(notDeps).toEqual([]);
+  });
+
   it("@xyflow/system is pinned exactly (the minimap uses its internals directly)", () => {
     expect(pkg.dependencies["@xyflow/system"]).toMatch(/^\d+\.\d+\.\d+$/);
   });
