@@ -55,5 +55,11 @@ describe("packaging", () => {
 
   it("@xyflow/system is pinned exactly (the minimap uses its internals directly)", () => {
     expect(pkg.dependencies["@xyflow/system"]).toMatch(/^\d+\.\d+\.\d+$/);
+    // At the version @xyflow/react asks for: else the page would carry two copies, and the
+    // minimap's would not be the one the canvas draws with.
+    const react = JSON.parse(readFileSync(resolve(ROOT, "node_modules/@xyflow/react/package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.dependencies["@xyflow/system"]).toBe(react.dependencies["@xyflow/system"]);
   });
 });
