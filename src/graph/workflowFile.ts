@@ -146,7 +146,9 @@ function describeValue(v: unknown): string {
  *
  * @example
  * const r = loadWorkflow(text, registry);
- * if (!r.ok) showErrors(r.errors);              // e.g. [{ code: "json-syntax", path: "$", message: "Not a valid pipeline file (JSON error at line 3, column 5: trailing comma)" }]
+ * // r.errors, e.g. [{ code: "json-syntax", path: "$",
+ * //   message: "Not a valid pipeline file (JSON error at line 3, column 5: trailing comma)" }]
+ * if (!r.ok) showErrors(r.errors);
  * else { setDocument(r.document); showWarnings(r.warnings); }
  */
 export function loadWorkflow(input: unknown, registry: Registry, options: LoadOptions = {}): LoadResult {

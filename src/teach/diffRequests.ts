@@ -17,7 +17,10 @@ import {
 } from "../graph";
 import { shortModelName } from "./names";
 
-/** A request, optionally with what produced it; the extras give items their node labels and tell bypassed from removed. */
+/**
+ * A request, optionally with what produced it; the extras give items their node labels and tell
+ * bypassed from removed.
+ */
 export interface RequestSnapshot {
   input: Record<string, unknown>;
   endpoint?: Endpoint;

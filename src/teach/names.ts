@@ -6,7 +6,8 @@ const GENERIC_FILES = new Set(["diffusion_pytorch_model", "pytorch_model", "mode
  * A short, readable name for a model path: the file name without its extension for a URL
  * ("…/pixel-art-xl.safetensors" → "pixel-art-xl"), the repository name for a Hugging Face id
  * ("diffusers/controlnet-canny-sdxl-1.0" → "controlnet-canny-sdxl-1.0"), and the repository name
- * again when the file has a generic name ("…/InstantID/resolve/main/ControlNetModel/diffusion_pytorch_model.safetensors" → "InstantID").
+ * again when the file has a generic name
+ * ("…/InstantID/resolve/main/ControlNetModel/diffusion_pytorch_model.safetensors" → "InstantID").
  */
 export function shortModelName(path: string): string {
   const raw = String(path).trim();

@@ -125,7 +125,9 @@ interface AxisValue {
  * 64 cells, axes that name missing nodes or params, and values the param's schema refuses.
  *
  * @example
- * const { cells, errors } = expandSweep(doc, registry, { axes: [{ nodeId: "lora", param: "scale", values: range(0, 1, 5) }] });
+ * const { cells, errors } = expandSweep(doc, registry, {
+ *   axes: [{ nodeId: "lora", param: "scale", values: range(0, 1, 5) }],
+ * });
  */
 export function expandSweep(
   doc: WorkflowDocument,

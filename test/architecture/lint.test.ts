@@ -1,6 +1,7 @@
 // The habits CI checks by itself (docs/codebase.md#habits): the lint config really flags what it
 // is meant to (a focused test in any of vitest's spellings, the hooks rules, a function over 120
-// lines outside the tests), and `.ci/run` lints and typechecks before it tests.
+// lines outside the tests, a comment over 120 columns), and `.ci/run` lints and typechecks before it
+// tests.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ESLint } from "eslint";
@@ -65,6 +66,18 @@ describe("the lint config (.ci/eslint.config.js)", () => {
       ]);
     expect(await errors(longFunction(121), "test/graph/long.test.ts")).toEqual([]);
     expect(await errors(longFunction(121), "test/e2e/long.e2e.ts")).toEqual([]);
+  }, 60_000);
+  it("holds comments to Prettier's 120 columns, and lets strings, templates and regexes run longer", async () => {
+    const words = "word ".repeat(25).trim();
+    const code = [
+      `// ${words}`,
+      `export const s = "${words}";`,
+      `export const t = \`${words}\`;`,
+      `export const r = /${words}/;`,
+      `/** ${words} */`,
+      "export const n = 1;",
+    ].join("\n");
+    expect(await errors(code, "src/graph/wide.ts")).toEqual(["1:max-len", "5:max-len"]);
   }, 60_000);
 });
 

@@ -16,7 +16,10 @@ import { median, table, type BudgetCheck, type BenchOptions } from "./harness";
 
 const SIZES_FULL = [100, 500, 1_000, 2_000];
 const SIZES_QUICK = [500, 1_000];
-/** Sizes with budgets get 3 runs in full mode; 100 and 2,000 are informational and get one (the unculled 2,000-node baseline alone takes minutes per run). */
+/**
+ * Sizes with budgets get 3 runs in full mode; 100 and 2,000 are informational and get one (the
+ * unculled 2,000-node baseline alone takes minutes per run).
+ */
 /** Budgets at these sizes (README.md#benchmarks): fps ≥ 0.8× baseline, first render ≤ 1.2× baseline. */
 const RATIO_SIZES = new Set([500, 1_000]);
 const CULLED_FPS = { size: 1_000, drag: 45, pan: 40 };
@@ -33,7 +36,10 @@ interface Sample {
 
 const VIEW = { x: 40, y: 40, zoom: 1 };
 
-/** Drops a workflow file on the canvas as a user dragging it from the desktop would; returns performance.now() at the drop. */
+/**
+ * Drops a workflow file on the canvas as a user dragging it from the desktop would; returns
+ * performance.now() at the drop.
+ */
 export async function dropWorkflow(page: Page, text: string): Promise<number> {
   return page.evaluate((text) => {
     const pane = document.querySelector(".react-flow__pane")!.getBoundingClientRect();
@@ -109,7 +115,10 @@ async function interact(page: Page, ms: number): Promise<Omit<Sample, "renderMs"
 }
 
 const CAP_NODES = 5_000;
-/** Opening a file at the loader's node cap: how long until it is drawn, and the longest main-thread task on the way (reading and checking it is off the main thread). */
+/**
+ * Opening a file at the loader's node cap: how long until it is drawn, and the longest main-thread
+ * task on the way (reading and checking it is off the main thread).
+ */
 async function openingAtTheCap(url: string): Promise<{ renderMs: number; longestMs: number; over100: number }> {
   const b = await openBrowser(url);
   try {

@@ -49,7 +49,10 @@ const GRID = { dx: 320, dy: 280, perRow: 100, nodeWidth: 268 };
 const PEER_MIN_ZOOM = 0.01;
 /** Room the editor's fit leaves on each side (src/editor/flow/fit.ts). */
 const FIT_MARGIN = 44;
-/** Wheel notches of 2^0.2 each: from zoom 1, 9 out reach 0.29; from a fitted big grid (~0.045), 20 in reach 0.7. Both cross every page's level-of-detail threshold (editor 0.4, litegraph 0.6). */
+/**
+ * Wheel notches of 2^0.2 each: from zoom 1, 9 out reach 0.29; from a fitted big grid (~0.045), 20
+ * in reach 0.7. Both cross every page's level-of-detail threshold (editor 0.4, litegraph 0.6).
+ */
 const WHEEL_NOTCHES: Record<ViewName, number> = { "zoom 1": 9, fitted: -20 };
 
 interface Sample {

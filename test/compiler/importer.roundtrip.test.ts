@@ -213,7 +213,10 @@ const validRequest = fc
 const NESTED = FAL_NESTED_DEFAULTS as unknown as Record<string, Obj>;
 const TOP = FAL_DEFAULTS as unknown as Obj;
 
-/** Every field of R comes back as it was (or absent, when R has it at fal's default); every other field is at fal's default. */
+/**
+ * Every field of R comes back as it was (or absent, when R has it at fal's default); every other
+ * field is at fal's default.
+ */
 function expectSameModuloDefaults(R: Obj, out: Obj): void {
   for (const [key, value] of Object.entries(R)) {
     if (Array.isArray(value) && key in NESTED && value.length > 0) {
@@ -244,9 +247,10 @@ function expectSameModuloDefaults(R: Obj, out: Obj): void {
 }
 
 /**
- * 2,000 runs in `npm run test:deep` (test/harness/runs.ts), or FC_RUNS=n. The round trip is checked without the automatic layout (each
- * ELK layout costs ~20-50 ms, most of this file's time, and compile reads no position); a few
- * requests also go through the full importRequest, whose layout may only move nodes.
+ * 2,000 runs in `npm run test:deep` (test/harness/runs.ts), or FC_RUNS=n. The round trip is checked
+ * without the automatic layout (each ELK layout costs ~20-50 ms, most of this file's time, and
+ * compile reads no position); a few requests also go through the full importRequest, whose layout
+ * may only move nodes.
  */
 const RUNS = Number(process.env.FC_RUNS ?? propertyRuns(100, 2000));
 const LAID_OUT_RUNS = Math.max(5, Math.round(RUNS / 20));

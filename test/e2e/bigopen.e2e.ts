@@ -25,7 +25,10 @@ function farWire(doc: WorkflowDocument, minX: number) {
   return { id: e.id, x: at.get(e.source)!.x };
 }
 
-/** A point on the bare pane (no node or wire under it) in the canvas's middle band; `right`: as far right as the minimap leaves. */
+/**
+ * A point on the bare pane (no node or wire under it) in the canvas's middle band; `right`: as far
+ * right as the minimap leaves.
+ */
 function emptyPoint(page: Page, right = false) {
   return page.evaluate((right) => {
     const r = document.querySelector(".canvas .react-flow")!.getBoundingClientRect();

@@ -219,7 +219,10 @@ function farPixels(page: Page, p: { x: number; y: number }, n = 1, canvasId = "f
   );
 }
 
-/** The id of the document's node whose stored place and measured-free size hold `p` (the grid's nodes are 268 wide, at least 120 tall). */
+/**
+ * The id of the document's node whose stored place and measured-free size hold `p` (the grid's
+ * nodes are 268 wide, at least 120 tall).
+ */
 function nodeAt(doc: ReturnType<typeof farDoc>, p: { x: number; y: number }): string {
   return doc.nodes.find(
     (n) => p.x >= n.position.x && p.x <= n.position.x + 268 && p.y >= n.position.y && p.y <= n.position.y + 120,

@@ -14,7 +14,10 @@ export interface FieldProps<T = unknown> {
   weighted?: boolean;
 }
 
-/** What a cleared text box means: the param removed (fal's default applies), unless it is required or has a default of ours. */
+/**
+ * What a cleared text box means: the param removed (fal's default applies), unless it is required
+ * or has a default of ours.
+ */
 export function textOrUnset(spec: ParamSpec, text: string): string | undefined {
   return text === "" && !spec.required && spec.default === undefined ? undefined : text;
 }

@@ -24,7 +24,10 @@ import { MountProgress } from "./mountSlices";
 import { canvasUiOf } from "./canvasUi";
 import { useRectSelection } from "./rectSelect";
 
-/** Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled, then kept (its geometry with it). */
+/**
+ * Only big graphs zoomed far out need it: loaded once a graph is big enough to be culled, then kept
+ * (its geometry with it).
+ */
 const farLayer = onDemand(() => import("./FarLayer"));
 
 /** Built once: a new object per render would make xyflow remount every node. */

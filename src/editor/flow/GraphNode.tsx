@@ -148,7 +148,8 @@ function NodeView({ id, node, selected }: { id: string; node: WorkflowNode; sele
   const nodeLevel = diags.filter(
     (d) => !d.field || (!def.params[d.field] && !def.inputs.some((p) => p.id === d.field)),
   );
-  // Settings the current wiring ignores (Denoise without an init image) are left off the node; the inspector shows them dimmed.
+  // Settings the current wiring ignores (Denoise without an init image) are left off the node; the
+  // inspector shows them dimmed.
   const entries = Object.entries(def.params).filter(([k]) => !inactive[k] || fieldDiagnostic(diags, k));
   const light = lightHeight !== undefined && !node.collapsed;
   const glance = light ? glanceText(def, node) : "";
@@ -293,7 +294,10 @@ function CardMarks({ errors, warnings, bypassed }: { errors: number; warnings: n
   );
 }
 
-/** A jump to a field of this node (from the request view or the problems list) flashes it, unfolding Advanced if needed. */
+/**
+ * A jump to a field of this node (from the request view or the problems list) flashes it, unfolding
+ * Advanced if needed.
+ */
 function useFocusFlash(
   id: string,
   node: WorkflowNode,

@@ -61,7 +61,8 @@ function PendingNode({ id, selected }: { id: string; selected: boolean }) {
 /**
  * A node's view reads only its id and selection from xyflow's props (the rest from the store):
  * xyflow hands a dragged node new props on every frame (its place, `dragging`), which re-rendered
- * the node's head, fields and pictures on each drag frame (docs/benchmarks.md#zoom-1-wires-with-a-far-end-on-the-canvas).
+ * the node's head, fields and pictures on each drag frame
+ * (docs/benchmarks.md#zoom-1-wires-with-a-far-end-on-the-canvas).
  */
 export const sameNodeProps = (a: NodeProps<GraphFlowNode>, b: NodeProps<GraphFlowNode>) =>
   a.id === b.id && a.selected === b.selected;

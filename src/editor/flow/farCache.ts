@@ -62,7 +62,10 @@ export function viewArea([tx, ty, k]: Transform, size: { width: number; height: 
   return { x: -tx / k, y: -ty / k, width: size.width / k, height: size.height / k };
 }
 
-/** What a bitmap drawn now at `t` should cover: the view and a margin, within the graph's bounds (padded for strokes). */
+/**
+ * What a bitmap drawn now at `t` should cover: the view and a margin, within the graph's bounds
+ * (padded for strokes).
+ */
 export function bitmapArea(bounds: Area, t: Transform, size: { width: number; height: number }): Area | null {
   const v = viewArea(t, size);
   const pad = 4 / t[2];
@@ -80,7 +83,10 @@ export function bitmapArea(bounds: Area, t: Transform, size: { width: number; he
   });
 }
 
-/** Whether `b` can be copied for the view at `t` (same zoom, what is on screen inside it), instead of drawing the graph again. */
+/**
+ * Whether `b` can be copied for the view at `t` (same zoom, what is on screen inside it), instead
+ * of drawing the graph again.
+ */
 export function bitmapServes(
   b: FarBitmap | null,
   key: unknown,
@@ -149,7 +155,10 @@ export function createZoomShot() {
     shown = main;
   };
   return {
-    /** Shows the last shot scaled to `t` in place of `main`, when it still serves; false when a full drawing is needed. */
+    /**
+     * Shows the last shot scaled to `t` in place of `main`, when it still serves; false when a full
+     * drawing is needed.
+     */
     scaled(main: HTMLCanvasElement, what: Drawn, t: Transform, size: { width: number; height: number }): boolean {
       if (!shot || !at || !sameDrawn(at.what, what)) return false;
       if (at.size.width !== size.width || at.size.height !== size.height) return false;

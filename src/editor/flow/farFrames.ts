@@ -134,7 +134,10 @@ function fitted(ctx: CanvasRenderingContext2D, text: string, width: number): str
 /** Screen px of a reroute dot's radius: the DOM point is 12 px across. */
 const DOT_PX = 5;
 
-/** A dot in the wire's colour at each reroute point inside `area` (of `wires`, all by default), but on the wires of `skip` (xyflow draws those). */
+/**
+ * A dot in the wire's colour at each reroute point inside `area` (of `wires`, all by default), but
+ * on the wires of `skip` (xyflow draws those).
+ */
 export function drawRerouteDots(
   ctx: CanvasRenderingContext2D,
   g: FarGeometry,

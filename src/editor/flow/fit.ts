@@ -4,7 +4,10 @@ import { geometryBounds } from "./farGeometry";
 import { drawerOpenHeight } from "../run/drawerSize";
 import { LOD_ZOOM } from "./zoom";
 
-/** A panel floating over the canvas's top (the import report, the component breadcrumb): the fit keeps nodes below it. */
+/**
+ * A panel floating over the canvas's top (the import report, the component breadcrumb): the fit
+ * keeps nodes below it.
+ */
 export const CANVAS_OVERLAY = "[data-canvas-overlay]";
 
 /** The minimap's box (bottom-right of the canvas); fitting keeps the graph clear of it. */

@@ -95,9 +95,9 @@ export function createMinimapLayer() {
   };
 
   /**
-   * Takes xyflow's nodes as they are now. A node whose internal object is the one seen last time
-   * costs one comparison; changed, added and removed ones mark their old and new boxes for repaint.
-   * Hidden nodes count. A big graph's nodes come from its layout (MiniMap.tsx allNodes): xyflow holds only those near the view.
+   * Takes xyflow's nodes as they are now: an internal object seen last time costs one comparison;
+   * changed, added and removed ones mark their old and new boxes for repaint. Hidden nodes count.
+   * A big graph's nodes come from its layout (MiniMap.tsx allNodes): xyflow holds only those near the view.
    */
   function sync(nodes: Iterable<InternalNode>, nodeColor: (n: Node) => string): void {
     nodeBounds = updateBoxes(boxes, nodes, nodeColor, ++generation, touch);
@@ -291,7 +291,10 @@ function boundsOf(boxes: Iterable<Box>): Rect | null {
 const onEdge = (b: Box, r: Rect) =>
   b.x <= r.x || b.y <= r.y || b.x + b.w >= r.x + r.width || b.y + b.h >= r.y + r.height;
 
-/** The layer pixels [x0, y0, x1, y1] that cover `region`: whole pixels, one wider each side, so anti-aliased edges of the old boxes go too. */
+/**
+ * The layer pixels [x0, y0, x1, y1] that cover `region`: whole pixels, one wider each side, so
+ * anti-aliased edges of the old boxes go too.
+ */
 function pixelsOf(region: Rect, map: LayerMap): [number, number, number, number] {
   return [
     Math.floor((region.x - map.x) * map.scale) - 1,

@@ -74,7 +74,9 @@ export function useFlowElements(far: boolean, unfitted = false) {
   const handedNodes = useMemo(() => (shown ? inOrder(shown).map((i) => doc.nodes[i]) : doc.nodes), [shown, doc.nodes]);
   const nodes = useMemo(
     () => deriveNodes(handedNodes, selectedNodes, moving, culled, onCanvas),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick re-derives once measured sizes are stored, placing once a new node is placed
+    // Two deps the callback does not read: sizeTick re-derives once measured sizes are stored,
+    // placing once a new node is placed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- sizeTick and placing, said above
     [deriveNodes, handedNodes, selectedNodes, moving, culled, onCanvas, sizeTick, placing],
   );
   const edgeAt = useMemo(() => (culled ? new Map(doc.edges.map((e, i) => [e.id, i])) : null), [culled, doc.edges]);

@@ -160,7 +160,10 @@ export function useZoomToNode() {
   );
 }
 
-/** Where node `id` is: xyflow's own node when it holds it, else the big graph's layout (it holds only those near the view). */
+/**
+ * Where node `id` is: xyflow's own node when it holds it, else the big graph's layout (it holds
+ * only those near the view).
+ */
 function nodeBox(view: CanvasView, flow: ReturnType<typeof useReactFlow<GraphFlowNode>>, id: string) {
   const n = flow.getInternalNode(id);
   if (n) {

@@ -18,7 +18,10 @@ export interface CanvasView {
   readonly nodeSizes: Map<string, Size>;
   /** The last measured size of any node of each type: the best guess for an unmeasured one. */
   readonly typeSizes: Map<string, Size>;
-  /** Which measured sizes changed, in order: geometry built before a change refreshes those boxes (farGeometry's `resized`). */
+  /**
+   * Which measured sizes changed, in order: geometry built before a change refreshes those boxes
+   * (farGeometry's `resized`).
+   */
   readonly resized: ResizeLog;
   /**
    * True while the view is the one the last fit chose (the user has not panned or zoomed since): the

@@ -6,7 +6,10 @@ import { canvasUiOf } from "./canvasUi";
 import { nearWire, wireBox, wireStops } from "./nearWires";
 import type { NearWires } from "./WireLayer";
 
-/** How near the pointer must come, in screen px: xyflow's wires take a click 10 px either side (interactionWidth 20). */
+/**
+ * How near the pointer must come, in screen px: xyflow's wires take a click 10 px either side
+ * (interactionWidth 20).
+ */
 const HOVER_PX = 10;
 /** How far a finger may slide, in screen px, between down and up for a tap. */
 const TAP_SLOP_PX = 10;

@@ -5,7 +5,10 @@
  */
 import type { NodeCategory, NodeDefinition, Registry } from "../../graph";
 
-/** The palette's sections: `defs` (all types, or a search's hits) grouped by the registry's categories, empty ones left out. */
+/**
+ * The palette's sections: `defs` (all types, or a search's hits) grouped by the registry's
+ * categories, empty ones left out.
+ */
 export function paletteGroups(
   registry: Registry,
   defs: readonly NodeDefinition[] = registry.list(),

@@ -13,7 +13,10 @@ function group(name: Shortcut["group"], rows: [keys: string, action: string][]):
   return rows.map(([keys, action]) => ({ group: name, keys, action }));
 }
 
-/** Shown by the help overlay; the handlers (`src/editor/shortcuts.ts`, RunShell's Ctrl+Enter, xyflow's mouse) are the source of truth for behaviour. */
+/**
+ * Shown by the help overlay; the handlers (`src/editor/shortcuts.ts`, RunShell's Ctrl+Enter,
+ * xyflow's mouse) are the source of truth for behaviour.
+ */
 export const SHORTCUTS: readonly Shortcut[] = [
   ...group("Add & connect", [
     ["Space / Tab / double-click", "Add a node (search)"],

@@ -121,7 +121,8 @@ export function createAutosaver<T>(opts: AutosaverOptions<T>): Autosaver {
     clearTimer();
     inflight = attempt().finally(() => {
       inflight = null;
-      // Changes made while writing: save them on the usual schedule (not if the write failed; the retry timer covers that).
+      // Changes made while writing: save them on the usual schedule (not if the write failed; the
+      // retry timer covers that).
       if (!disposed && changeGen !== savedGen && status.state !== "error" && timer === null) schedule();
     });
     return inflight;

@@ -18,7 +18,9 @@ export function locPath(loc: readonly (string | number)[]): string {
  * Diagnostics for a run that fal refused with 422 (CMP-04). Field errors whose `loc` maps to a
  * node land on that node and field; the rest land on the run's Sampler, with the request id.
  * @example
- * mapFieldErrors(run) // [{ severity: "error", code: "request-invalid", nodeId: "lora-2", field: "scale", path: "loras.1.scale", message: "fal rejected loras.1.scale: …" }]
+ * mapFieldErrors(run)
+ * // [{ severity: "error", code: "request-invalid", nodeId: "lora-2", field: "scale",
+ * //    path: "loras.1.scale", message: "fal rejected loras.1.scale: …" }]
  */
 export function mapFieldErrors(
   run: Pick<RunRecord, "error" | "sourceMap" | "outputNodeId" | "requestId">,

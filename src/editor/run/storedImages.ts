@@ -1,7 +1,10 @@
 import { definePart, type Editor } from "../store/editor";
 import { runtimeOf } from "./runtime";
 
-/** Object URLs for stored copies, so thumbnails survive the CDN. Revoked when the editor goes: bounded by history size. */
+/**
+ * Object URLs for stored copies, so thumbnails survive the CDN. Revoked when the editor goes:
+ * bounded by history size.
+ */
 const objectUrlsPart = definePart(
   "objectUrls",
   () => new Map<string, Promise<string | null>>(),

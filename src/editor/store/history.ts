@@ -130,7 +130,10 @@ export class History {
     return true;
   }
 
-  /** Document change that is deliberately not an undo step (folding). Only touches node properties, never array shape. */
+  /**
+   * Document change that is deliberately not an undo step (folding). Only touches node properties,
+   * never array shape.
+   */
   silent(recipe: Recipe, keepClean = false): void {
     const state = this.state;
     const [doc, patches] = produceWithPatches(state.document, scopedRecipe(state.document, state.scope, recipe));

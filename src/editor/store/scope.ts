@@ -72,7 +72,10 @@ const componentView = weakMemo2((doc: WorkflowDocument, key: string): WorkflowDo
   return { ...doc, nodes: [...def.nodes, ...standIns(def)], edges: [...def.edges, ...outputWires(def)] };
 });
 
-/** The inputs left of the inner nodes, the outputs right of them; their own nodes come last so indexes match the definition's. */
+/**
+ * The inputs left of the inner nodes, the outputs right of them; their own nodes come last so
+ * indexes match the definition's.
+ */
 function standIns(def: ComponentDefinition): WorkflowNode[] {
   const xs = def.nodes.map((n) => n.position.x);
   const ys = def.nodes.map((n) => n.position.y);

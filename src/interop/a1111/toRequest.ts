@@ -398,8 +398,11 @@ function mapControlNets(ctx: Ctx, params: Params): void {
 /**
  * Reads A1111 / Forge / Civitai generation data as a fal-ai/lora request.
  * @example
- * const r = a1111ToRequest("a castle <lora:castle:0.7>\nSteps: 28, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 832x1216");
- * r.request.loras // [{ path: "", scale: 0.7 }] and r.labels["loras.0"] === "castle", with an error note at "loras.0.path"
+ * const r = a1111ToRequest(
+ *   "a castle <lora:castle:0.7>\nSteps: 28, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 832x1216",
+ * );
+ * r.request.loras; // [{ path: "", scale: 0.7 }]
+ * r.labels["loras.0"]; // "castle", with an error note at "loras.0.path"
  */
 export function a1111ToRequest(text: string): ForeignRequest {
   const ctx: Ctx = { request: {}, labels: {}, notes: [], used: new Set() };

@@ -72,7 +72,10 @@ const ORDER = [
 
 /**
  * @example
- * const r = importComfy({ "4": { class_type: "CheckpointLoaderSimple", inputs: { ckpt_name: "sd_xl_base_1.0.safetensors" } }, … });
+ * const r = importComfy({
+ *   "4": { class_type: "CheckpointLoaderSimple", inputs: { ckpt_name: "sd_xl_base_1.0.safetensors" } },
+ *   …
+ * });
  * r.request.model_name; // → "stabilityai/stable-diffusion-xl-base-1.0"
  * r.labels["loras.0"]; // → "castle_style.safetensors"
  */

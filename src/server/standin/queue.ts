@@ -60,7 +60,10 @@ function statusBody(store: JobStore, job: Job, logs: Job["logs"] | null) {
   };
 }
 
-/** fal-ai/lora's output (docs/fal-wire.md#the-response): placeholder images put in storage. Stops early if the job ends meanwhile. */
+/**
+ * fal-ai/lora's output (docs/fal-wire.md#the-response): placeholder images put in storage. Stops
+ * early if the job ends meanwhile.
+ */
 async function output(deps: QueueDeps, spec: JobSpec, job?: Job): Promise<Outcome> {
   try {
     const images = [];
