@@ -70,7 +70,7 @@ export async function serve(distDir: string, options: AppOptions = {}) {
 export async function framesDuring(
   page: Page,
   action: () => Promise<void>,
-): Promise<{ fps: number; p95: number; frames: number }> {
+): Promise<{ fps: number; p95: number; frames: number; times: number[] }> {
   await page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __counting: boolean };
     w.__frames = [];
@@ -97,6 +97,7 @@ export async function framesDuring(
     fps: Math.min(60, ((slots - 1) * 1000) / span),
     p95: gaps[Math.floor(gaps.length * 0.95)] ?? NaN,
     frames: frames.length,
+    times: frames,
   };
 }
 

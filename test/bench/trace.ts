@@ -11,6 +11,9 @@
  *   node --import tsx test/bench/trace.ts before=/tmp/a after=dist --size 1000 --rounds 3 [--profile]
  *
  * `--gestures wheel` traces the peer section's zoom-1 wheel zoom (9 notches out and back in).
+ * `--slots`: where the gesture's empty 1/60 s slots are, dropped frame or jitter, and the tasks in
+ * each gap (test/bench/slots.ts); `--long 12` lists (with `--profile`) every task over 12 ms of CPU
+ * with the React components on its stack; `--callers f --callees` the frames below `f`.
  * `--css 'rules'` adds a style sheet to every page before the gestures: what a frame costs
  * without a part of the canvas (e.g. `.dot-grid{display:none}`), without a build for each.
  * `--gestures open` traces instead the drop of the file saved at zoom 1 until its first render (the
@@ -24,6 +27,7 @@ import os from "node:os";
 import type { CDPSession, Page } from "playwright-core";
 import { emptyPanePoint, framesDuring, nodeGrabPoint, serve, sweep, wheelCycles } from "./browser";
 import { dropPipeline, openEditorWith, readyEditor } from "./editor";
+import { slotReport } from "./slots";
 
 export interface TraceEvent {
   name: string;
@@ -47,7 +51,12 @@ const MS = Number(arg("ms", "3000"));
 const PROFILE = process.argv.includes("--profile");
 const GESTURES = arg("gestures", "drag,pan").split(",");
 const CALLERS = arg("callers", "");
+const CALLEES = process.argv.includes("--callees");
 const CSS = arg("css", "");
+/** `--slots`: where the gesture's empty 1/60 s slots are and what ran in them (test/bench/slots.ts). */
+const SLOTS = process.argv.includes("--slots");
+/** `--long 12`: list (with `--profile`) the tasks over this many ms of CPU, not only those over 50. */
+const LONG = Number(arg("long", "50"));
 /** `--shot file.png`: a screenshot of the page as the gestures start. */
 const SHOT = arg("shot", "");
 const VIEW = { x: 40, y: 40, zoom: 1 };
@@ -115,7 +124,7 @@ function selfTimes(events: TraceEvent[]): {
       // Top-level tasks only: a nested event's time is already in its task's.
       tasks.push(cpu(e));
       tops.push(e);
-      if (cpu(e) > 50) long.push(e);
+      if (cpu(e) > LONG) long.push(e);
     }
     stack.push({ e, end: e.ts + e.dur!, children: 0 });
   }
@@ -185,8 +194,8 @@ function profiled(
       }
       const at = CALLERS ? stack.findIndex((k) => k.startsWith(CALLERS)) : -1;
       if (at >= 0) {
-        const chain = stack
-          .slice(at, at + 8)
+        // `--callees`: the frames below it (leaf first) instead of those above.
+        const chain = (CALLEES ? stack.slice(Math.max(0, at - 7), at + 1) : stack.slice(at, at + 8))
           .map((k) => k.split(" ")[0])
           .join(" < ");
         callers.set(chain, (callers.get(chain) ?? 0) + ms);
@@ -300,7 +309,15 @@ const top = (m: Map<string, number>, n: number) =>
     .map(([k, v]) => `${v.toFixed(0).padStart(6)} ms  ${k}`)
     .join("\n");
 
-function report(build: string, gesture: string, fps: number, frames: number, events: TraceEvent[]) {
+interface Counted {
+  fps: number;
+  frames: number;
+  times: number[];
+  /** performance.now() of the mark "slots" put just before the gesture (its trace ts gives the clock). */
+  mark: number;
+}
+
+function report(build: string, gesture: string, { fps, frames, times, mark }: Counted, events: TraceEvent[]) {
   const names = threadNames(events);
   const byThread = new Map<string, TraceEvent[]>();
   for (const e of events) {
@@ -346,6 +363,8 @@ function report(build: string, gesture: string, fps: number, frames: number, eve
   );
   console.log(frameCounts(events, main.key, pid, frames));
   console.log(top(main.times.byName, 12));
+  const marked = events.find((e) => e.name === "slots" && e.pid === pid);
+  if (SLOTS && marked) slotReport(times, events, marked.ts - mark * 1000, main.key, names);
   if (!PROFILE) return;
   const js = profiled(events, pid);
   console.log(`  JS self time, by function:\n${top(js.self, 20)}`);
@@ -353,7 +372,7 @@ function report(build: string, gesture: string, fps: number, frames: number, eve
   if (CALLERS) console.log(`  stacks of ${CALLERS}:\n${top(js.callers, 12)}`);
   // Our own functions (not React's or xyflow's plumbing) most often on the stack in each long task.
   const ours = /\b(index|drawnParts|nodeViews|FarTitle|reroute|useRunDiagnostics)-/;
-  for (const t of main.times.long.sort((a, b) => cpu(b) - cpu(a)).slice(0, 6)) {
+  for (const t of main.times.long.sort((a, b) => cpu(b) - cpu(a)).slice(0, LONG < 50 ? 30 : 6)) {
     const counts = [...js.within(t.ts, t.ts + t.dur!)].filter(
       ([k]) =>
         !/^(performWork|flush|commit|recursively|render|beginWork|workLoop|update|(anonymous))/.test(k) && ours.test(k),
@@ -362,8 +381,15 @@ function report(build: string, gesture: string, fps: number, frames: number, eve
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8)
       .map(([k, n]) => `${k.split(" ")[0]}×${n}`);
+    // React components (capitalised names) on the stack: what rendered in the task.
+    const components = [...js.within(t.ts, t.ts + t.dur!)]
+      .filter(([k]) => /^[A-Z]\w*[a-z]\w* /.test(k) && !/^(HTML|SVG|Event|Synthetic|Promise|Map|Set)/.test(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([k, n]) => `${k.split(" ")[0]}×${n}`);
     console.log(
-      `  task ${cpu(t).toFixed(0)} ms CPU (${(t.dur! / 1000).toFixed(0)} wall) at +${((t.ts - main.start) / 1000).toFixed(0)} ms: ${list.join(", ")}`,
+      `  task ${cpu(t).toFixed(0)} ms CPU (${(t.dur! / 1000).toFixed(0)} wall) at +${((t.ts - main.start) / 1000).toFixed(0)} ms: ${list.join(", ")}` +
+        (components.length ? `\n    components: ${components.join(", ")}` : ""),
     );
   }
 }
@@ -473,8 +499,11 @@ async function once(build: string, dir: string) {
       const amp = gesture === "drag" ? { x: 160, y: 90 } : { x: 500, y: 250 };
       // `wheel`: the peer section's zoom-1 wheel gesture, 9 notches out and back (1 → 0.29 → 1).
       const move = () => (gesture === "wheel" ? wheelCycles(e.page, from, MS, 9) : sweep(e.page, from, MS, amp));
-      const { result, events } = await traced(e.page, () => framesDuring(e.page, move));
-      report(build, gesture, result.fps, result.frames, events);
+      const { result, events } = await traced(e.page, async () => {
+        const mark = await e.page.evaluate(() => performance.mark("slots").startTime);
+        return { mark, ...(await framesDuring(e.page, move)) };
+      });
+      report(build, gesture, result, events);
     }
   } finally {
     await e.close();
