@@ -62,6 +62,26 @@ describe("autosave round trip", () => {
     expect(again.session.state().ready).toBe(true);
   });
 
+  it("the boot's first write and `ready` reach the page in one update (one React commit)", async () => {
+    const b = await browser();
+    const tab = await b.open();
+    await tab.session.flush();
+    tab.close();
+
+    const seen: { state: string; ready: boolean }[] = [];
+    const again = await b.open({
+      storage: tab.storage,
+      onRestored: ({ session }) =>
+        void session.subscribe((s) => seen.push({ state: s.autosave.state, ready: s.ready })),
+    });
+    expect(again.session.state().ready).toBe(true);
+    // Each update is a render of the autosave chip: "saving", then "saved" already ready.
+    expect(seen).toEqual([
+      { state: "saving", ready: false },
+      { state: "saved", ready: true },
+    ]);
+  });
+
   it("AUTO-01: edits reach IndexedDB without an explicit flush (debounced write)", async () => {
     const b = await browser();
     const tab = await b.open();

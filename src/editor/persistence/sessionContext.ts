@@ -49,6 +49,11 @@ export interface SessionContext {
    * written: a write that began before it (and read older state) leaves it in place.
    */
   backupPending: { slot: string } | null;
+  /**
+   * The boot's first write is under way: its outcome makes the session ready in the same update,
+   * so the autosave chip appears in one React commit (docs/codebase.md#the-first-load).
+   */
+  firstWrite: boolean;
 }
 
 const DEFAULT_STATE: SessionState = {
@@ -112,7 +117,8 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
         ctx.backupPending = null;
       }
     },
-    onStatus: (autosave) => cell.set({ autosave }),
+    onStatus: (autosave) =>
+      cell.set(ctx.firstWrite && autosave.state !== "saving" ? { autosave, ready: true } : { autosave }),
     debounceMs: opts.debounceMs,
     maxWaitMs: opts.maxWaitMs,
     retryBaseMs: opts.retryBaseMs,
@@ -150,6 +156,7 @@ export function createSessionContext(opts: SessionOptions): SessionContext {
     holds: { slot: null, workflow: null, listening: null },
     backup,
     backupPending: null,
+    firstWrite: false,
   };
   return ctx;
 }

@@ -132,8 +132,11 @@ export async function startSession(ctx: SessionContext, restored?: () => void): 
   // The slot exists from the first moment, so a tab closed before any edit is still found.
   ctx.autosaver.changed();
   restored?.();
+  // `ready` comes with the write's outcome, saved or failed (sessionContext.ts): the change just
+  // made always makes one.
+  ctx.firstWrite = true;
   await ctx.autosaver.flush();
-  ctx.set({ ready: true });
+  ctx.firstWrite = false;
   const held = await ctx.locks.heldNames().catch(() => new Set<string>());
   await ctx.drafts.pruneSlots((slot) => slot === ctx.get().slot || held.has(slotLock(slot))).catch(() => undefined);
 }
