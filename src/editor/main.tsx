@@ -14,6 +14,7 @@ import { arrangeAdded } from "./flow/place";
 import { canvasViewOf } from "./flow/view";
 import { loadNodeViews } from "./flow/drawnSlots";
 import { askServerInfo, offerServerInfo } from "./library/workspaceInfo";
+import { tellRestored } from "./library/restoredNotice";
 import { afterFirstPaint, onDemand, whenIdle } from "./lazy";
 
 /**
@@ -72,9 +73,11 @@ const workspace = served
 // from the start.
 const nodeViews = loadNodeViews().catch(() => undefined);
 
-// Restore this tab's draft (if any) before the first render, so the canvas opens on it.
+// Restore this tab's draft (if any) before the first render, so the canvas opens on it (with its
+// "restored" toast).
 void startPersistence(editor, {
   database: earlyDatabase,
+  made: (session) => tellRestored(editor, session),
   fresh: starter,
   library: (db) =>
     workspace.then(async (api) => (api ? (await following.load()).workspaceLibrary(db, api) : undefined)),

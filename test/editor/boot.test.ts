@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { startPersistence } from "../../src/editor/persistence/boot";
 import { openDatabase } from "../../src/editor/persistence/db";
 import type { WorkflowLibrary } from "../../src/editor/persistence/library";
+import { tellRestored } from "../../src/editor/library/restoredNotice";
 
 const editor = () => createEditor({ registry, makeId: counterIds() });
 
@@ -145,6 +146,23 @@ describe("startPersistence", () => {
     expect(imports("main.tsx")[0]).toBe("./persistence/early");
     expect(imports("persistence/early.ts")).toEqual(["./db"]);
     expect(imports("persistence/db.ts")).toEqual(["idb"]);
+  });
+
+  it("a reload's restored notice is in the UI before the first render; the first edit takes it away", async () => {
+    const first = editor();
+    const s1 = await startPersistence(first);
+    first.store.addNode("note", { x: 40, y: 60 });
+    await s1!.flush();
+    first.dispose();
+
+    const again = editor();
+    await startPersistence(again, { made: (s) => tellRestored(again, s) });
+    // main.tsx renders now: the toast comes in the first commit, not in one of its own after it.
+    const restored = () => again.ui.get().toasts.filter((t) => t.key === "restored");
+    expect(restored().map((t) => t.text)).toEqual([expect.stringMatching(/^Restored your draft “.+” from /)]);
+    again.store.addNode("note", { x: 300, y: 60 });
+    expect(restored()).toEqual([]);
+    again.dispose();
   });
 
   it("without a workspace the library is the browser's own", async () => {

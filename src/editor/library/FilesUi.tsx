@@ -1,13 +1,13 @@
 /**
  * The visible side of persistence and files: status banners (storage full, unreadable autosave,
- * same workflow in two tabs; Banners.tsx, loaded when one is first needed), the "restored"
- * notice, the in-app question dialog and the drop target for workflow files; load error reports
- * and the library (with recoverable drafts) load on demand from FilesDialogs.tsx (the Templates
- * dialog is teach's: teach/TeachMount.tsx). Mount once inside the editor (<FilesUi />); actions
- * live in files.ts.
+ * same workflow in two tabs; Banners.tsx, loaded when one is first needed), the autosave chip,
+ * the in-app question dialog and the drop target for workflow files; load error reports and the
+ * library (with recoverable drafts) load on demand from FilesDialogs.tsx (the Templates dialog is
+ * teach's: teach/TeachMount.tsx; the "restored" notice is restoredNotice.ts's). Mount once inside
+ * the editor (<FilesUi />); actions live in files.ts.
  */
-import { Suspense, useEffect, useRef, useState } from "react";
-import { useEditor, useEditorInstance } from "../store/react";
+import { Suspense, useEffect, useState } from "react";
+import { useEditorInstance } from "../store/react";
 import { getSession, useBootError, useCurrentAsk, useSession } from "../persistence/boot";
 import type { FilesUiState } from "./files";
 import { time, useFilesUi, useSessionState } from "./hooks";
@@ -72,35 +72,6 @@ function BannersSlot() {
     </Suspense>
   );
 }
-
-/** “Restored your draft …”: a toast in the one stack, gone after 4 s or at the first edit. */
-function RestoredNotice() {
-  const s = useSessionState();
-  const session = useSession();
-  const ui = useEditorInstance().ui;
-  const restored = s?.restored;
-  const doc = useEditor((st) => st.document);
-  const shownWith = useRef<unknown>(null);
-  useEffect(() => {
-    if (!restored || !session) return void ui.dismissToast("restored");
-    const text =
-      `Restored ${restored.how === "adopted" ? "your last draft" : "your draft"} “${restored.name}”` +
-      `${restored.savedAt ? ` from ${time(restored.savedAt)}` : ""}` +
-      `${restored.fromPrevious ? " (an earlier autosave; the newest was unreadable)" : ""}.`;
-    ui.toast(text, "success", RESTORED_MS, { key: "restored" });
-    const t = setTimeout(() => session.dismissRestored(), RESTORED_MS);
-    return () => clearTimeout(t);
-  }, [restored, session, ui]);
-  // The notice is about the document as it was restored: the first edit makes it stale.
-  useEffect(() => {
-    if (!restored || !session) return void (shownWith.current = null);
-    if (shownWith.current === null) shownWith.current = doc;
-    else if (shownWith.current !== doc) session.dismissRestored();
-  }, [restored, session, doc]);
-  return null;
-}
-
-const RESTORED_MS = 4000;
 
 function AutosaveChip() {
   const s = useSessionState();
@@ -201,7 +172,6 @@ export function FilesUi() {
   return (
     <>
       <BannersSlot />
-      <RestoredNotice />
       <AutosaveChip />
       <Dialogs />
       <DialogHost />

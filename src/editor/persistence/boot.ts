@@ -91,6 +91,8 @@ export async function startPersistence(
     fresh?: () => WorkflowDocument | Promise<WorkflowDocument>;
     /** The database already asked for (persistence/early.ts); else opened here. */
     database?: Promise<Database>;
+    /** Given the session once made, before it starts: what follows its state sees the restore. */
+    made?: (session: Session) => void;
   } = {},
 ): Promise<Session | null> {
   const timeoutMs = opts.timeoutMs ?? 4000;
@@ -134,6 +136,7 @@ export async function startPersistence(
       firstVisit,
     });
     session = s;
+    opts.made?.(s);
     let shown = () => {};
     const restored = new Promise<void>((r) => (shown = r));
     const started = s.start(() => shown());
