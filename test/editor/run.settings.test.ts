@@ -5,6 +5,7 @@ import {
   PROXY_STORAGE_KEY,
   foreignOrigin,
   infoUrlFor,
+  isOwnServer,
   needsConsent,
   proxyLabel,
   rememberConsent,
@@ -63,6 +64,14 @@ describe("proxy URL setting", () => {
   it("/api/info is asked of the proxy's own server", () => {
     expect(infoUrlFor("/api/fal/proxy", "http://localhost:5173/editor")).toBe("http://localhost:5173/api/info");
     expect(infoUrlFor("https://p.example/fal", "http://localhost:5173/")).toBe("https://p.example/api/info");
+  });
+
+  it("a proxy is our own server's when its /api/info is this page's", () => {
+    const page = "http://localhost:5173/editor";
+    expect(isOwnServer("/api/fal/proxy", page)).toBe(true);
+    expect(isOwnServer("http://localhost:5173/other/proxy", page)).toBe(true);
+    expect(isOwnServer("https://p.example/fal", page)).toBe(false);
+    expect(isOwnServer("http://localhost:8787/api/fal/proxy", page)).toBe(false);
   });
 });
 

@@ -16,6 +16,7 @@ import { ownServerInfo, type ServerInfo } from "../library/workspaceInfo";
 import {
   DEFAULT_PROXY_URL,
   infoUrlFor,
+  isOwnServer,
   needsConsent,
   rememberConsent,
   resolveProxyUrl,
@@ -170,7 +171,7 @@ function build(editor: Editor): Runtime {
   // The page's own server was asked at start-up (main.tsx): its answer, taken as it is, puts the
   // stand-in banner in the first frame when it came before the draft, and asks nothing twice.
   const own = ownServerInfo(editor);
-  if (!ask && own.answer && infoUrlFor(choice.url) === infoUrlFor("/api/info")) {
+  if (!ask && own.answer && isOwnServer(choice.url)) {
     if (own.settled) tell(own.settled[0]);
     else void own.answer.then(tell);
     return rt;

@@ -128,3 +128,14 @@ export function infoUrlFor(
     return "/api/info";
   }
 }
+
+/**
+ * Whether the proxy at `proxyUrl` is served by this page's own server (a path, or a URL on this
+ * origin): start-up has asked that server's `/api/info` already (docs/codebase.md#the-first-load).
+ */
+export function isOwnServer(
+  proxyUrl: string,
+  base = typeof location === "undefined" ? "http://localhost/" : location.href,
+): boolean {
+  return infoUrlFor(proxyUrl, base) === infoUrlFor("/api/info", base);
+}
