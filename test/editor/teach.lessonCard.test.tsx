@@ -11,6 +11,7 @@ import { lessons } from "../../src/examples/lessons";
 import { createEditor } from "../../src/editor/store";
 import { EditorProvider } from "../../src/editor/store/react";
 import { documentSettled } from "../../src/editor/store/settleNext";
+import { provideCanvasFit } from "../../src/editor/store/canvasFit";
 import { LessonCard } from "../../src/editor/teach/Lessons";
 import { teachUiOf } from "../../src/editor/teach/state";
 
@@ -64,19 +65,22 @@ describe("the lesson card", () => {
     expect(card()!.style.left).toBe("12px");
   });
 
-  it("with no corner free, takes the first one as the view is fitted beside it, without waiting on the fit", async () => {
-    // A node over the whole canvas: no corner is free. Here xyflow has no pan-zoom, so a fitView
-    // promise never resolves, as in a browser when a fit still in flight drops it
-    // (docs/canvas.md#the-lesson-card): the place must not wait on it.
+  it("with no corner free, takes the first one and has the canvas fit the graph beside it there", async () => {
+    // A node over the whole canvas: no corner is free. The place is kept at once, whatever the fit
+    // does (docs/canvas.md#the-lesson-card); the fit is the canvas's own, told the card's box.
     const node = Object.assign(document.createElement("div"), { className: "react-flow__node" });
     node.getBoundingClientRect = () => DOMRect.fromRect({ x: 0, y: 0, width: 900, height: 600 });
     document.querySelector(".canvas")!.append(node);
     const { editor, epoch, card } = openLessonCard();
+    const fit = vi.fn();
+    provideCanvasFit(editor, fit);
     await act(() => vi.advanceTimersByTimeAsync(0));
     act(() => documentSettled(editor, epoch));
     await act(() => vi.advanceTimersByTimeAsync(0));
     expect(teachUiOf(editor).get().lesson?.at).toEqual({ x: 12, y: 40 });
     expect(card()!.style.left).toBe("12px");
+    const k = card()!.getBoundingClientRect();
+    expect(fit).toHaveBeenCalledExactlyOnceWith({ x: 12, y: 40, width: k.width, height: k.height });
   });
 
   it("is placed at once when the document settled before the card's code arrived", async () => {

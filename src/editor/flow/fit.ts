@@ -1,6 +1,13 @@
-import { getViewportForBounds, type Edge, type Node, type ReactFlowInstance, type Rect } from "@xyflow/react";
+import {
+  getViewportForBounds,
+  type Edge,
+  type Node,
+  type ReactFlowInstance,
+  type Rect,
+  type Viewport,
+} from "@xyflow/react";
+import { getBoundsOfRects, getNodeDimensions } from "@xyflow/system";
 import type { CanvasView } from "./view";
-import { geometryBounds } from "./farGeometry";
 import { drawerOpenHeight } from "../run/drawerSize";
 import { LOD_ZOOM } from "./zoom";
 
@@ -56,18 +63,27 @@ export const MINIMAP_CORNER: Corner = {
 /**
  * Padding (px) for fitting `bounds` into `pane` with no node under a corner box: each box is
  * cleared from beside it or from above it, whichever costs less zoom (a wide pipeline gives up
- * height, a tall one width); with a tie, from above.
+ * height, a tall one width); with a tie, from above. `widen` adds what else each way must keep
+ * clear (the drawer's room, a panel over the top, the lesson card), so that the choice counts it:
+ * the minimap cleared from beside it, right of a graph already squeezed beside the lesson card,
+ * left that graph a third of its zoom.
  */
-export function fitPadding(bounds: Rect, pane: { width: number; height: number }, corners: readonly Corner[]): Padding {
+export function fitPadding(
+  bounds: Rect,
+  pane: { width: number; height: number },
+  corners: readonly Corner[],
+  widen: (p: Padding) => Padding = (p) => p,
+): Padding {
   let best: Padding | null = null;
   let bestZoom = -Infinity;
   // Every way of clearing them: two boxes, four ways.
   for (let beside = 0; beside < 1 << corners.length; beside++) {
-    const p = { top: EDGE, right: EDGE, bottom: EDGE, left: EDGE };
+    let p = { top: EDGE, right: EDGE, bottom: EDGE, left: EDGE };
     corners.forEach((c, i) => {
       if (beside & (1 << i)) p[c.side] = Math.max(p[c.side], c.width);
       else p.bottom = Math.max(p.bottom, c.height);
     });
+    p = widen(p);
     const zoom = zoomFor(bounds, pane, p);
     if (zoom > bestZoom) [best, bestZoom] = [p, zoom];
   }
@@ -96,55 +112,152 @@ function cornersOf(pane: HTMLElement | null): Corner[] {
 const u = (n: number) => `${n}px` as const;
 const px = (p: Padding) => ({ top: u(p.top), right: u(p.right), bottom: u(p.bottom), left: u(p.left) });
 
+/** Room between a panel over the canvas (the lesson card) and the graph beside it. */
+const RESERVE_GAP = 12;
+
+type Pane = { width: number; height: number };
+
+/**
+ * Padding that keeps a graph `bounds` off `box` (a panel over the canvas, in canvas px): `p` widened
+ * on the side of the box that costs the least zoom, beside it or above or below it.
+ */
+export function besidePadding(bounds: Rect, pane: Pane, p: Padding, box: Rect): Padding {
+  const sides: Padding[] = [
+    { ...p, left: Math.max(p.left, box.x + box.width + RESERVE_GAP) },
+    { ...p, right: Math.max(p.right, pane.width - box.x + RESERVE_GAP) },
+    { ...p, top: Math.max(p.top, box.y + box.height + RESERVE_GAP) },
+    { ...p, bottom: Math.max(p.bottom, pane.height - box.y + RESERVE_GAP) },
+  ];
+  let best = sides[0];
+  for (const side of sides.slice(1)) if (zoomFor(bounds, pane, side) > zoomFor(bounds, pane, best)) best = side;
+  return best;
+}
+
+/** Whether any of `boxes` (graph space) lies under `box` (canvas px) in the view `vp`. */
+export function anyUnder(boxes: readonly Rect[], vp: Viewport, box: Rect): boolean {
+  return boxes.some((b) => {
+    const x = b.x * vp.zoom + vp.x;
+    const y = b.y * vp.zoom + vp.y;
+    return (
+      x < box.x + box.width && box.x < x + b.width * vp.zoom && y < box.y + box.height && box.y < y + b.height * vp.zoom
+    );
+  });
+}
+
+/** What a fit is asked to do. */
+export interface FitOptions {
+  /** Glides there (ms); else the view is set at once. */
+  duration?: number;
+  /** Only these nodes; else the whole graph. */
+  ids?: readonly string[];
+  /** Without waiting for the nodes to be measured (a big graph measures only those near the view). */
+  now?: boolean;
+  /**
+   * A panel over the canvas (page px, as getBoundingClientRect) that no node may end under: the
+   * lesson card being placed.
+   */
+  beside?: Rect;
+}
+
+/** Frames a fit waits for its nodes to be measured; then it fits them by their estimated sizes. */
+const MEASURE_FRAMES = 60;
+
 /**
  * Fits the whole graph (or `ids`) in the canvas, clear of the minimap and controls, at most 100%,
  * and clear of the room the closed runs drawer takes when it opens (Run opens it): the drawer then
- * covers no node, so neither opening nor closing it ever has to move the view.
- * A big graph's bounds come from its layout (CanvasView.layout): xyflow holds only the nodes near
- * the view.
+ * covers no node, so neither opening nor closing it ever has to move the view. With `beside`, no
+ * node ends under that box: the graph is fitted beside it when the whole canvas would put one there
+ * (docs/canvas.md#the-lesson-card).
+ *
+ * The view is set directly, once the nodes are measured (a few frames after they mount), never
+ * through xyflow's fitView: its fits in flight share one promise, which one of them can leave
+ * unresolved for good (docs/canvas.md#the-lesson-card). `view.fit` marks the fit until the view
+ * starts moving to it, as fitView's queue did. A later fit supersedes one still waiting.
  */
 export function fitGraph<N extends Node>(
-  view: Pick<CanvasView, "fitted" | "layout">,
+  view: Pick<CanvasView, "fitted" | "layout" | "fit">,
   flow: ReactFlowInstance<N, Edge>,
-  opts: { duration?: number; ids?: readonly string[]; now?: boolean } = {},
+  opts: FitOptions = {},
 ): void {
+  const token = view.fit.ask();
+  // An empty canvas is not "fitted": the first node added must not move the view on a resize.
+  if (!opts.ids && (view.layout.get() || flow.getNodes().length)) view.fitted = true;
+  let frames = 0;
+  const attempt = () => {
+    if (!view.fit.current(token)) return;
+    const boxes = boxesOf(view, flow, opts.ids);
+    if (!boxes.measured && !opts.now && ++frames < MEASURE_FRAMES) return void requestAnimationFrame(attempt);
+    const vp = boxes.list.length ? viewportFor(boxes.list, opts.beside) : null;
+    // Already there (a big file fitted as it opened, then again once it is mounted): no animation.
+    const at = flow.getViewport();
+    if (!vp || (Math.abs(at.x - vp.x) < 0.5 && Math.abs(at.y - vp.y) < 0.5 && Math.abs(at.zoom / vp.zoom - 1) < 1e-3))
+      return view.fit.done(token);
+    view.fit.handed(token);
+    const over = () => view.fit.done(token);
+    void flow.setViewport(vp, { duration: opts.duration }).then(over, over);
+  };
+  attempt();
+}
+
+/**
+ * The boxes (graph space) of the graph's nodes, or of `ids`: a big graph's from its layout
+ * (CanvasView.layout), as xyflow holds only the nodes near the view; a small one's from xyflow's
+ * own nodes, which carry the measured sizes (else the estimate the node was derived with).
+ */
+function boxesOf<N extends Node>(
+  view: Pick<CanvasView, "layout">,
+  flow: ReactFlowInstance<N, Edge>,
+  ids?: readonly string[],
+): { list: Rect[]; measured: boolean } {
   const g = view.layout.get();
-  const all = g ? null : flow.getNodes();
-  const nodes = all && opts.ids ? all.filter((n) => opts.ids!.includes(n.id)) : all;
-  const bounds = g ? geometryBounds(g, opts.ids) : nodes?.length ? flow.getNodesBounds(nodes.map((n) => n.id)) : null;
-  if (!bounds) return;
+  if (g) {
+    const at = ids ? ids.map((id) => g.index.get(id)).filter((i) => i !== undefined) : g.ids.map((_, i) => i);
+    const r = g.rects;
+    return {
+      list: at.map((i) => ({ x: r[i * 4], y: r[i * 4 + 1], width: r[i * 4 + 2], height: r[i * 4 + 3] })),
+      measured: true,
+    };
+  }
+  let measured = true;
+  const list: Rect[] = [];
+  for (const id of ids ?? flow.getNodes().map((n) => n.id)) {
+    const n = flow.getInternalNode(id);
+    // Not in xyflow's lookup yet (just handed over): not measured either.
+    if (!n?.measured.width || !n.measured.height) measured = false;
+    if (n) list.push({ ...n.internals.positionAbsolute, ...getNodeDimensions(n) });
+  }
+  return { list, measured };
+}
+
+/** The view that fits `boxes` into the canvas as fitGraph says, as it is now. */
+function viewportFor(boxes: readonly Rect[], beside?: Rect): Viewport {
+  const bounds = boxes.reduce(getBoundsOfRects);
   const el = document.querySelector<HTMLElement>(".canvas .react-flow");
   const pane = el ? { width: el.clientWidth, height: el.clientHeight } : { width: innerWidth, height: innerHeight };
   const corners = cornersOf(el);
-  if (!opts.ids) view.fitted = true;
+  const card = inPane(el, beside);
+  const fit = (p: Padding) => getViewportForBounds(bounds, pane.width, pane.height, MIN_ZOOM, FIT_MAX_ZOOM, px(p));
+  const top = overlayBottom(el);
   const paddingFor = (room: number) => {
-    const p = fitPadding(bounds, { width: pane.width, height: pane.height - room }, corners);
-    p.bottom += room;
-    p.top = Math.max(p.top, overlayBottom(el));
-    return p;
+    // The corners ride up with the canvas's foot when the drawer opens: its room is under them.
+    const clear = (p: Padding) => ({ ...p, bottom: p.bottom + room, top: Math.max(p.top, top) });
+    const p = fitPadding(bounds, pane, corners, clear);
+    if (!card || !anyUnder(boxes, fit(p), card)) return p;
+    return fitPadding(bounds, pane, corners, (q) => besidePadding(bounds, pane, clear(q), card));
   };
   let padding = paddingFor(drawerRoom(pane.height));
   // Readable first: when keeping the drawer's room free would drop the graph below LOD_ZOOM, where
   // a light card gets too small for its words, the fit takes the whole height and the opened
   // drawer covers its foot (docs/canvas.md "Where the view goes").
   if (zoomFor(bounds, pane, padding) < LOD_ZOOM) padding = paddingFor(0);
-  if (g || opts.now) {
-    // xyflow's fitView waits until every node is measured, or until the next one is: a big graph
-    // has its on-screen nodes measured long before, and its others never.
-    const vp = getViewportForBounds(bounds, pane.width, pane.height, MIN_ZOOM, FIT_MAX_ZOOM, px(padding));
-    // Already there (a big file fitted as it opened, then again once it is mounted): no animation.
-    const at = flow.getViewport();
-    if (Math.abs(at.x - vp.x) < 0.5 && Math.abs(at.y - vp.y) < 0.5 && Math.abs(at.zoom / vp.zoom - 1) < 1e-3) return;
-    void flow.setViewport(vp, { duration: opts.duration });
-    return;
-  }
-  void flow.fitView({
-    nodes: opts.ids ? nodes!.map((n) => ({ id: n.id })) : undefined,
-    // By id: the internal nodes carry the measured sizes; the controlled ones may not have them yet.
-    padding: px(padding),
-    maxZoom: FIT_MAX_ZOOM,
-    duration: opts.duration,
-  });
+  return fit(padding);
+}
+
+/** `box` (page px) in canvas px; null for none, or for a panel not drawn (a zero-sized box). */
+function inPane(pane: HTMLElement | null, box: Rect | undefined): Rect | null {
+  if (!pane || !box?.width || !box.height) return null;
+  const p = pane.getBoundingClientRect();
+  return { x: box.x - p.x, y: box.y - p.y, width: box.width, height: box.height };
 }
 
 /**

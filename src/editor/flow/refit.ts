@@ -16,7 +16,7 @@ export type RoomChange = "window" | "top" | "overlay" | "cleared";
  * (200 ms); a resize fits at once, frame by frame with the window.
  */
 export function refitStillFitted<N extends FlowNode>(
-  view: Pick<CanvasView, "fitted" | "layout">,
+  view: Pick<CanvasView, "fitted" | "layout" | "fit">,
   flow: ReactFlowInstance<N, Edge>,
   change: RoomChange,
 ): void {

@@ -126,17 +126,23 @@ export function Settle(): null {
 }
 
 /**
- * Calls `then` once the view rests: no fit queued in xyflow, no gesture, and the same transform in
- * three frames running (a fit's animation starts a frame after it is handed to d3).
+ * Calls `then` once the view rests: no fit pending (waiting for its nodes' sizes, or handed to
+ * xyflow and not started: `view.fit`), no gesture, and the same transform in three frames running.
+ * `view.motion` alone can be false while a fit animates: xyflow sends a move's end on a timeout,
+ * after the start of a fit that interrupted it; the transform moving says so then.
  */
-function whenViewRests(rf: ReturnType<typeof useStoreApi<GraphFlowNode>>, view: CanvasView, then: () => void) {
+export function whenViewRests(
+  rf: { getState(): { transform: readonly number[] } },
+  view: Pick<CanvasView, "fit" | "motion">,
+  then: () => void,
+) {
   let raf = 0;
   let still = 0;
   let last = "";
   const tick = () => {
     const s = rf.getState();
     const now = s.transform.join();
-    still = !s.fitViewQueued && !view.motion.moving && now === last ? still + 1 : 0;
+    still = !view.fit.pending && !view.motion.moving && now === last ? still + 1 : 0;
     last = now;
     if (still >= 2) then();
     else raf = requestAnimationFrame(tick);

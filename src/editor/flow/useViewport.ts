@@ -9,6 +9,7 @@ import { EDGE, FIT_MAX_ZOOM, fitGraph } from "./fit";
 import { TITLE_READABLE_ZOOM } from "./zoom";
 import { CULL_FROM_NODES } from "./useFlowElements";
 import { useRefit } from "./refit";
+import { provideCanvasFit } from "../store/canvasFit";
 
 /**
  * Whether the document just opened is a big one without a saved view that is not fitted yet, and
@@ -93,10 +94,13 @@ export function useViewportFit(
 
   // A fitted view stays fitted when the window or the room above the canvas changes.
   useRefit(canvasRef, view, flow);
+  // The lesson card, below the canvas, has the graph fitted beside it through the editor.
+  useEffect(() => provideCanvasFit(editor, (beside) => fitGraph(view, flow, { beside })), [editor, view, flow]);
 
   const onMoveStart = useCallback(
     (e: MouseEvent | TouchEvent | null) => {
       if (e) view.fitted = false;
+      view.fit.moveStarted(!!e);
       view.motion.set(true);
     },
     [view],
@@ -193,17 +197,10 @@ function useScopeViewport(view: ReturnType<typeof canvasViewOf>, flow: ReturnTyp
       view.fitted = back.fitted;
       return void flow.setViewport(back.vp);
     }
-    // The inner nodes mount now: fit once xyflow has measured them (a few frames at most). The
-    // breadcrumb may come later (its code loads on demand): the fit then follows it (refit.ts).
-    let frames = 0;
-    let raf = 0;
-    const tryFit = () => {
-      // xyflow's own nodes: a culled graph's node objects get their sizes only when next rebuilt.
-      const measured = flow.getNodes().every((n) => flow.getInternalNode(n.id)?.measured.width);
-      if (measured || ++frames > 20) fitGraph(view, flow, { duration: 200 });
-      else raf = requestAnimationFrame(tryFit);
-    };
-    raf = requestAnimationFrame(tryFit);
+    // The inner nodes mount now: fit them on the next frame, once xyflow holds them (the fit waits
+    // for their sizes). The breadcrumb may come later (its code loads on demand): the fit then
+    // follows it (refit.ts).
+    const raf = requestAnimationFrame(() => fitGraph(view, flow, { duration: 200 }));
     return () => cancelAnimationFrame(raf);
   }, [where, flow, view]);
 }

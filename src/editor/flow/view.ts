@@ -32,6 +32,8 @@ export interface CanvasView {
   readonly placed: Placing;
   /** Whether the view is moving (a pan, a wheel zoom, a fit): nodes that mount meanwhile come in light. */
   readonly motion: Motion;
+  /** The last fit asked for (flow/fit.ts), from the ask until the view starts moving to it. */
+  readonly fit: FitMark;
   /**
    * A big graph's nodes as rectangles (null for a small one): xyflow then holds only the nodes
    * near the view, so whatever needs all of them (fit, minimap, reveal) reads them here.
@@ -136,6 +138,51 @@ export interface Motion {
 }
 
 /**
+ * The last fit asked for. It is pending from the ask until the view is seen to start moving to it:
+ * while it waits for its nodes to be measured, and once handed to xyflow until its animation starts
+ * (a frame later) or its promise settles. The view is not at rest meanwhile (flow/settle.ts
+ * `whenViewRests`); once the animation runs, the moving transform says so. An interrupted
+ * animation's promise never settles, so the mark ends at the start instead (docs/canvas.md#the-lesson-card).
+ */
+export interface FitMark {
+  readonly pending: boolean;
+  /** A new fit, which supersedes any before it: its token. */
+  ask(): number;
+  /** Whether the fit of `token` is still the last asked for (and not given up). */
+  current(token: number): boolean;
+  /** The fit of `token` is handed to xyflow now. */
+  handed(token: number): void;
+  /** The fit of `token` is over: set, not needed (the view is there already), or dropped. */
+  done(token: number): void;
+  /** The view starts to move: the fit handed has started; a gesture of the user's drops the fit. */
+  moveStarted(byUser: boolean): void;
+}
+
+function createFitMark(): FitMark {
+  let asked = 0;
+  let state: "idle" | "waiting" | "handed" = "idle";
+  return {
+    get pending() {
+      return state !== "idle";
+    },
+    ask() {
+      state = "waiting";
+      return ++asked;
+    },
+    current: (token) => token === asked && state !== "idle",
+    handed(token) {
+      if (token === asked) state = "handed";
+    },
+    done(token) {
+      if (token === asked) state = "idle";
+    },
+    moveStarted(byUser) {
+      if (byUser || state === "handed") state = "idle";
+    },
+  };
+}
+
+/**
  * The nodes waiting to be placed by their drawn size, in the batches they were added in (a paste
  * keeps its shape). A node in here is drawn hidden, so nobody sees or grabs it where it may not stay.
  */
@@ -209,6 +256,7 @@ export const createCanvasView = (): CanvasView => ({
   resized: createResizeLog(),
   fitted: false,
   motion: createMotion(),
+  fit: createFitMark(),
   layout: createLayout(),
   placed: createPlacing(),
 });

@@ -12,7 +12,6 @@ import {
   type RefObject,
 } from "react";
 import { createPortal } from "react-dom";
-import { getViewportForBounds, useReactFlow, useStoreApi, type ReactFlowInstance } from "@xyflow/react";
 import { lessons, type Lesson } from "../../examples/lessons";
 import { openTemplate } from "../library/fileActions";
 import type { Editor } from "../store";
@@ -21,6 +20,7 @@ import { teachUiOf, useTeachUiApi, useTeachUi, type TeachUiState } from "./state
 import type { UiStore } from "../store/uiStore";
 import { planSweep } from "./sweepRun";
 import { whenDocumentSettled } from "../store/settleNext";
+import { fitCanvasBeside } from "../store/canvasFit";
 import "./teach.css";
 
 export async function openLesson(editor: Editor, lesson: Lesson): Promise<boolean> {
@@ -81,7 +81,7 @@ const MARGIN = 12;
  * kept with the lesson (teach/lessonMemory.ts), at once: it never waits on the fit
  * (docs/canvas.md#the-lesson-card).
  */
-function placeCard(card: HTMLElement | null, teachUi: UiStore<TeachUiState>, flow: Flow) {
+function placeCard(card: HTMLElement | null, teachUi: UiStore<TeachUiState>, editor: Editor) {
   const canvas = card?.parentElement;
   const open = teachUi.get().lesson;
   if (!card || !canvas || !open) return;
@@ -110,25 +110,8 @@ function placeCard(card: HTMLElement | null, teachUi: UiStore<TeachUiState>, flo
   if (open.moved && open.at) return keepCard(teachUi, open, inside(open.at, c, k));
   const at = [...(open.at ? [open.at] : []), ...corners].find(free);
   keepCard(teachUi, open, at ?? corners[0]);
-  if (!at) fitBeside(flow, k.width);
-}
-
-type Flow = { instance: ReactFlowInstance; store: ReturnType<typeof useStoreApi> };
-
-/**
- * Fits the graph in the canvas right of a card `cardWidth` wide in its top-left corner, at most
- * 100%. Set directly, not through xyflow's fitView, whose promise a fit still in flight can leave
- * unresolved for good, and whose queue hands one fit the options of the last one asked
- * (docs/canvas.md#the-lesson-card).
- */
-function fitBeside({ instance, store }: Flow, cardWidth: number) {
-  const ids = instance.getNodes().map((n) => n.id);
-  const { width, height, minZoom } = store.getState();
-  if (!ids.length || !width || !height) return;
-  const padding = { left: `${cardWidth + 2 * MARGIN}px`, top: "48px", right: "32px", bottom: "32px" } as const;
-  // By id: the internal nodes carry the measured sizes.
-  const vp = getViewportForBounds(instance.getNodesBounds(ids), width, height, minZoom, 1, padding);
-  void instance.setViewport(vp);
+  // The canvas's own fit, told where the card goes: it is not drawn there yet.
+  if (!at) fitCanvasBeside(editor, { x: c.x + corners[0].x, y: c.y + corners[0].y, width: k.width, height: k.height });
 }
 
 /** Records where the card of `open` sits, unless another lesson or pipeline came meanwhile. */
@@ -190,8 +173,6 @@ export function LessonCard() {
   const epoch = useEditor((s) => s.epoch);
   const doc = useEditor((s) => s.document);
   const lesson = open && open.epoch === epoch ? lessons.find((l) => l.id === open.id) : undefined;
-  const instance = useReactFlow();
-  const rf = useStoreApi();
   const shown = lesson ? `${lesson.id}@${epoch}` : null;
   const ref = useRef<HTMLElement | null>(null);
   // The card is drawn a render after it mounts (OnCanvas finds the canvas first): placed once it is there.
@@ -206,8 +187,8 @@ export function LessonCard() {
     if (!shown || !drawn) return;
     // Once the lesson's nodes are placed (moved clear of each other if they drew taller) and the
     // view rests on them after the fit and any refit, or on its restored view after a reload.
-    return whenDocumentSettled(editor, epoch, () => placeCard(drawn, teachUi, { instance, store: rf }));
-  }, [shown, drawn, epoch, editor, instance, rf, teachUi]);
+    return whenDocumentSettled(editor, epoch, () => placeCard(drawn, teachUi, editor));
+  }, [shown, drawn, epoch, editor, teachUi]);
   if (!lesson || !open) return null;
   const plan = (() => {
     try {
