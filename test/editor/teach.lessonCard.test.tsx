@@ -75,12 +75,15 @@ describe("the lesson card", () => {
     const fit = vi.fn();
     provideCanvasFit(editor, fit);
     await act(() => vi.advanceTimersByTimeAsync(0));
+    expect(card()!.hasAttribute("data-canvas-reserve")).toBe(false);
     act(() => documentSettled(editor, epoch));
     await act(() => vi.advanceTimersByTimeAsync(0));
     expect(teachUiOf(editor).get().lesson?.at).toEqual({ x: 12, y: 40 });
     expect(card()!.style.left).toBe("12px");
     const k = card()!.getBoundingClientRect();
     expect(fit).toHaveBeenCalledExactlyOnceWith({ x: 12, y: 40, width: k.width, height: k.height });
+    // Placed, the card is what every later fit keeps clear of, a refit on resize too (flow/fit.ts).
+    expect(card()!.hasAttribute("data-canvas-reserve")).toBe(true);
   });
 
   it("is placed at once when the document settled before the card's code arrived", async () => {

@@ -1,10 +1,12 @@
 // @vitest-environment happy-dom
-// The canvas's one fit (src/editor/flow/fit.ts): set directly once the nodes are measured, beside
-// the lesson card when asked, and marked until the view starts to move so that nothing calls the
-// view at rest before it (docs/canvas.md#the-lesson-card).
+// The canvas's one fit (src/editor/flow/fit.ts): set directly once the nodes are measured, kept
+// beside an open lesson card, a refit on resize too, and marked until the view starts to move so
+// that nothing calls the view at rest before it (docs/canvas.md#the-lesson-card).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import fc from "fast-check";
 import type { Edge, Node, ReactFlowInstance, Rect, Viewport } from "@xyflow/react";
-import { anyUnder, fitGraph } from "../../src/editor/flow/fit";
+import { anyUnder, CANVAS_RESERVE, fitGraph } from "../../src/editor/flow/fit";
+import { refitStillFitted } from "../../src/editor/flow/refit";
 import { whenViewRests } from "../../src/editor/flow/settle";
 import { createCanvasView } from "../../src/editor/flow/view";
 
@@ -36,6 +38,14 @@ function canvas(width: number, height: number) {
   document.body.append(outer);
 }
 
+/** The placed lesson card at `box` (canvas px). */
+function card(box: Rect) {
+  const el = document.createElement("aside");
+  el.setAttribute(CANVAS_RESERVE.slice(1, -1), "");
+  el.getBoundingClientRect = () => DOMRect.fromRect({ ...box, x: PANE.x + box.x, y: PANE.y + box.y });
+  document.querySelector(".canvas")!.append(el);
+}
+
 /** xyflow as far as the fit reads it: nodes with their boxes, measured or not yet. */
 function fakeFlow(boxes: Rect[], measured = true) {
   const state = { measured, viewport: { x: 0, y: 0, zoom: 1 } as Viewport };
@@ -62,7 +72,58 @@ const GRAPH: Rect[] = [
   { x: 640, y: 100, width: 268, height: 200 },
 ];
 
-describe("a fit beside the lesson card", () => {
+describe("a refit while a lesson card is open", () => {
+  it("keeps every node out from under the card after the window is resized", () => {
+    canvas(900, 600);
+    const box = { x: 12, y: 40, width: 300, height: 420 };
+    card(box);
+    const view = createCanvasView();
+    view.fitted = true;
+    const { flow, set } = fakeFlow(GRAPH);
+    refitStillFitted(view, flow, "window");
+    expect(set).toHaveBeenCalledTimes(1);
+    const vp = set.mock.calls[0][0];
+    expect(anyUnder(GRAPH, vp, box)).toBe(false);
+    expect(vp.zoom).toBeGreaterThan(0.3);
+  });
+
+  it("property: no node ends under the card; a fit that leaves it clear is the whole canvas's", () => {
+    const rect = fc.record({
+      x: fc.integer({ min: -1000, max: 1500 }),
+      y: fc.integer({ min: -1000, max: 1500 }),
+      width: fc.integer({ min: 100, max: 400 }),
+      height: fc.integer({ min: 60, max: 500 }),
+    });
+    const setup = fc.record({
+      nodes: fc.array(rect, { minLength: 1, maxLength: 8 }),
+      pane: fc.record({ width: fc.integer({ min: 700, max: 1600 }), height: fc.integer({ min: 450, max: 1000 }) }),
+      corner: fc.integer({ min: 0, max: 3 }),
+      size: fc.record({ w: fc.double({ min: 0.15, max: 0.4 }), h: fc.double({ min: 0.15, max: 0.7 }) }),
+    });
+    fc.assert(
+      fc.property(setup, ({ nodes, pane, corner, size }) => {
+        document.body.replaceChildren();
+        canvas(pane.width, pane.height);
+        const [w, h] = [Math.round(size.w * pane.width), Math.round(size.h * pane.height)];
+        const box = {
+          x: corner % 2 ? pane.width - w - 12 : 12,
+          y: corner < 2 ? 40 : pane.height - h - 12,
+          width: w,
+          height: h,
+        };
+        const whole = fakeFlow(nodes);
+        fitGraph(createCanvasView(), whole.flow);
+        card(box);
+        const beside = fakeFlow(nodes);
+        fitGraph(createCanvasView(), beside.flow);
+        const vp = beside.set.mock.calls[0][0];
+        expect(anyUnder(nodes, vp, box)).toBe(false);
+        if (!anyUnder(nodes, whole.set.mock.calls[0][0], box)) expect(vp).toEqual(whole.set.mock.calls[0][0]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("the card being placed, not drawn there yet, is kept clear as given", () => {
     canvas(900, 600);
     const box = { x: 12, y: 40, width: 300, height: 420 };

@@ -112,7 +112,9 @@ function cornersOf(pane: HTMLElement | null): Corner[] {
 const u = (n: number) => `${n}px` as const;
 const px = (p: Padding) => ({ top: u(p.top), right: u(p.right), bottom: u(p.bottom), left: u(p.left) });
 
-/** Room between a panel over the canvas (the lesson card) and the graph beside it. */
+/** A panel over the canvas that the fit keeps every node out from under (the placed lesson card). */
+export const CANVAS_RESERVE = "[data-canvas-reserve]";
+/** Room between such a panel and the graph beside it. */
 const RESERVE_GAP = 12;
 
 type Pane = { width: number; height: number };
@@ -154,7 +156,7 @@ export interface FitOptions {
   now?: boolean;
   /**
    * A panel over the canvas (page px, as getBoundingClientRect) that no node may end under: the
-   * lesson card being placed.
+   * lesson card being placed, not drawn there yet. Else the panel marked CANVAS_RESERVE, if any.
    */
   beside?: Rect;
 }
@@ -165,9 +167,9 @@ const MEASURE_FRAMES = 60;
 /**
  * Fits the whole graph (or `ids`) in the canvas, clear of the minimap and controls, at most 100%,
  * and clear of the room the closed runs drawer takes when it opens (Run opens it): the drawer then
- * covers no node, so neither opening nor closing it ever has to move the view. With `beside`, no
- * node ends under that box: the graph is fitted beside it when the whole canvas would put one there
- * (docs/canvas.md#the-lesson-card).
+ * covers no node, so neither opening nor closing it ever has to move the view. While a lesson card
+ * sits on the canvas, no node ends under it: the graph is fitted beside it when the whole canvas
+ * would put one there (docs/canvas.md#the-lesson-card).
  *
  * The view is set directly, once the nodes are measured (a few frames after they mount), never
  * through xyflow's fitView: its fits in flight share one promise, which one of them can leave
@@ -235,7 +237,7 @@ function viewportFor(boxes: readonly Rect[], beside?: Rect): Viewport {
   const el = document.querySelector<HTMLElement>(".canvas .react-flow");
   const pane = el ? { width: el.clientWidth, height: el.clientHeight } : { width: innerWidth, height: innerHeight };
   const corners = cornersOf(el);
-  const card = inPane(el, beside);
+  const card = inPane(el, beside ?? document.querySelector(CANVAS_RESERVE)?.getBoundingClientRect());
   const fit = (p: Padding) => getViewportForBounds(bounds, pane.width, pane.height, MIN_ZOOM, FIT_MAX_ZOOM, px(p));
   const top = overlayBottom(el);
   const paddingFor = (room: number) => {

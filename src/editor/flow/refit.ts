@@ -13,7 +13,8 @@ export type RoomChange = "window" | "top" | "overlay" | "cleared";
  * The one rule for a view after the room around the graph, or the graph, changed: a view that is
  * still the fit (CanvasView.fitted) is fitted again, a view the user has moved never is
  * (docs/canvas.md#where-the-view-goes). An overlay arriving or nodes moving glide the view
- * (200 ms); a resize fits at once, frame by frame with the window.
+ * (200 ms); a resize fits at once, frame by frame with the window. Like every fit, it keeps the
+ * graph beside an open lesson card (docs/canvas.md#the-lesson-card).
  */
 export function refitStillFitted<N extends FlowNode>(
   view: Pick<CanvasView, "fitted" | "layout" | "fit">,

@@ -205,6 +205,8 @@ export function LessonCard() {
         ref={cardRef}
         style={(drag.at ?? open.at) ? { left: (drag.at ?? open.at)!.x, top: (drag.at ?? open.at)!.y } : undefined}
         className={`lesson-card ${collapsed ? "collapsed" : ""}`}
+        // Placed, it is kept clear of every fit, a refit on resize too (flow/fit.ts CANVAS_RESERVE).
+        data-canvas-reserve={open.at ? "" : undefined}
         aria-label={`Lesson: ${lesson.title}`}
         data-lesson-card={lesson.id}
       >
