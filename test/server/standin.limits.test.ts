@@ -152,6 +152,18 @@ async function longestBlock(work: () => Promise<void>): Promise<number> {
   return h.max / 1e6;
 }
 
+/**
+ * The least of up to three runs' longest blocks, stopping at the first under `limit`. The delay
+ * monitor also counts the time the OS gives the process no core, so on a busy machine one run can
+ * show a block no code made (0.87 of the limit was seen at load ~15); a block the code makes,
+ * such as a parse on this thread, is in every run and still fails (docs/reliability-cases.md#cases, EXE-07).
+ */
+async function leastBlock(limit: number, work: () => Promise<void>): Promise<number> {
+  let least = Infinity;
+  for (let run = 0; run < 3 && least >= limit; run++) least = Math.min(least, await longestBlock(work));
+  return least;
+}
+
 describe("EXE-07 one request never blocks the stand-in for long", () => {
   it("EXE-07 8 images at 2048²: the loop is never blocked as long as encoding one image takes", async () => {
     const s = await boot({ standinOptions: { latencyMs: 5, queueDelayMs: 0 } });
@@ -166,7 +178,7 @@ describe("EXE-07 one request never blocks the stand-in for long", () => {
       image_size: { width: 1024, height: 1024 },
     });
     let id = "";
-    const block = await longestBlock(async () => {
+    const block = await leastBlock(oneImage, async () => {
       const r = await submit(s, {
         model_name: MODEL,
         prompt: "big",
@@ -195,7 +207,7 @@ describe("EXE-07 one request never blocks the stand-in for long", () => {
     const parseAlone = performance.now() - t0;
     await submit(s, { model_name: MODEL, prompt: "warm-up", loras: loras.slice(0, 20_000) });
     let status = 0;
-    const block = await longestBlock(async () => {
+    const block = await leastBlock(parseAlone, async () => {
       const res = await httpRequest(s.proxyUrl, {
         method: "POST",
         headers: { "x-fal-target-url": QUEUE, "content-type": "application/json" },
