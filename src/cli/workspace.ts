@@ -4,15 +4,13 @@
  */
 import { mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { componentKey, DEFAULT_LOAD_LIMITS, type ComponentDefinition } from "../graph";
 import {
   componentFileName,
-  componentKey,
-  DEFAULT_LOAD_LIMITS,
   loadComponentFile,
   serializeComponentFile,
-  type ComponentDefinition,
   type ComponentFile,
-} from "../graph";
+} from "../graph/componentFile";
 import type { CommandContext } from "./context";
 import { InputError } from "./io";
 import type { CliDiagnostic } from "./report";

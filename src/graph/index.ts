@@ -19,8 +19,6 @@ export * from "./nodeSize";
 export * from "./components";
 export * from "./flatten";
 export { canonicalJson, sortedCopy } from "./canonical";
-export * from "./componentFile";
-export * from "./semver";
 export * from "./splice";
 export * from "./nodeNames";
 export { movedOnly, nodesMovedOnly } from "./moved";

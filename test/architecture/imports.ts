@@ -98,3 +98,44 @@ export function packagesReachedFrom(entry: string, root = ROOT): Map<string, str
   }
   return found;
 }
+
+/**
+ * The repository files `entry` reaches through imports that stay in the built code: static
+ * imports and re-exports, not `import type` (nor one naming types only), not `import()`. The
+ * bundler puts every one of them in the entry's chunk (docs/codebase.md#the-first-load).
+ */
+export function staticallyReached(entry: string, root = ROOT): Set<string> {
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const abs = join(root, file);
+    const sf = ts.createSourceFile(abs, readFileSync(abs, "utf8"), ts.ScriptTarget.Latest, false);
+    for (const spec of sf.statements.flatMap(keptSpecifier)) {
+      const target = spec.startsWith(".") ? resolveRelative(abs, spec) : undefined;
+      if (target && SOURCE.test(target)) queue.push(toRel(target, root));
+    }
+  }
+  return seen;
+}
+
+/** The module a top-level statement imports or re-exports in the built code, if any. */
+function keptSpecifier(s: ts.Statement): string[] {
+  const named = (n: ts.NamedImportBindings | ts.NamedExportBindings | undefined) =>
+    n &&
+    (ts.isNamedImports(n) || ts.isNamedExports(n)) &&
+    n.elements.length > 0 &&
+    n.elements.every((e) => e.isTypeOnly);
+  if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)) {
+    const c = s.importClause;
+    if (c && (c.isTypeOnly || (!c.name && named(c.namedBindings)))) return [];
+    return [s.moduleSpecifier.text];
+  }
+  if (ts.isExportDeclaration(s) && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier)) {
+    if (s.isTypeOnly || named(s.exportClause)) return [];
+    return [s.moduleSpecifier.text];
+  }
+  return [];
+}

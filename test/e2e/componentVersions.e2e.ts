@@ -9,14 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { registry } from "../../nodes";
-import {
-  componentFileName,
-  componentRegistry,
-  serializeComponentFile,
-  serializeWorkflow,
-  withHash,
-  type WorkflowDocument,
-} from "../../src/graph";
+import { componentRegistry, serializeWorkflow, withHash, type WorkflowDocument } from "../../src/graph";
+import { componentFileName, serializeComponentFile } from "../../src/graph/componentFile";
 import { extractComponent } from "../../src/graph/componentEdits";
 import { screenshot } from "../harness/browser";
 import {

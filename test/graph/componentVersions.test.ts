@@ -8,7 +8,6 @@ import { registry } from "../../nodes";
 import { examples } from "../../src/examples";
 import { compile } from "../../src/compiler";
 import {
-  compareVersions,
   componentKey,
   hashComponent,
   instanceRef,
@@ -17,6 +16,7 @@ import {
   type ComponentDefinition,
   type WorkflowDocument,
 } from "../../src/graph";
+import { compareVersions } from "../../src/graph/semver";
 import {
   bumpBetween,
   bumpVersion,

@@ -13,14 +13,13 @@ import {
   COMPONENT_INPUT,
   hashComponent,
   instanceType,
-  loadComponentFile,
   loadWorkflow,
-  serializeComponentFile,
   serializeWorkflow,
   withHash,
   type ComponentDefinition,
   type WorkflowDocument,
 } from "../../src/graph";
+import { loadComponentFile, serializeComponentFile } from "../../src/graph/componentFile";
 import { extractComponent, inlineAll, inlineInstance } from "../../src/graph/componentEdits";
 
 const example = (id: string) => structuredClone(examples.find((e) => e.id === id)!.document) as WorkflowDocument;

@@ -11,7 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/server/app";
 import { createWorkspace, MAX_LIST_BYTES, TOKEN_HEADER, type Workspace } from "../../src/server/workspace/index";
 import { etagOf, parseFilePath } from "../../src/server/workspace/store";
-import { emptyDocument, serializeComponentFile, serializeWorkflow, withHash } from "../../src/graph";
+import { emptyDocument, serializeWorkflow, withHash } from "../../src/graph";
+import { serializeComponentFile } from "../../src/graph/componentFile";
 
 let dir: string;
 let app: App;

@@ -12,7 +12,8 @@ import { COMPONENT_OUTPUT, definitionOf, isPortStandIn } from "../store/scope";
 import { exposeInput, exposeOutput, removePort } from "./commands";
 import { detach, expose, unexpose } from "./actions";
 import { instanceKey, openInstance } from "./ui";
-import { hasUpdate, startPublish, startUpdate } from "./versionUi";
+import { startPublish, startUpdate } from "./versionUi";
+import { hasUpdate } from "./updateOffer";
 
 export function InstanceActions({ node }: { node: WorkflowNode }) {
   const editor = useEditorInstance();

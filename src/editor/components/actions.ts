@@ -8,7 +8,8 @@ import type { Editor } from "../store/editor";
 import { isPortStandIn } from "../store/scope";
 import { detachInstance, exposeField, unexposeField } from "./commands";
 import { instanceKey, openInstance, startMakeComponent } from "./ui";
-import { hasUpdate, startPublish, startUpdate } from "./versionUi";
+import { startPublish, startUpdate } from "./versionUi";
+import { hasUpdate } from "./updateOffer";
 
 export function detach(editor: Editor, id: string): void {
   const r = detachInstance(editor.store, id);

@@ -9,8 +9,6 @@ import { lazyPart, whenIdle } from "../lazy";
 import { definePart, type Editor } from "../store/editor";
 import { useEditorInstance, usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
-import { definitionOf } from "../store/scope";
-import { availableUpdate } from "./updateOffer";
 
 export interface VersionUiState {
   /** The definition key the publish dialog is for. */
@@ -26,15 +24,6 @@ const versionUiOf = (editor: Editor) => editor.part(versionPart);
 
 export const startPublish = (editor: Editor, key: string) => versionUiOf(editor).set({ publish: key });
 export const startUpdate = (editor: Editor, instanceId: string) => versionUiOf(editor).set({ update: instanceId });
-
-/** Whether the node of the canvas's view is an instance whose component has a newer library version. */
-export function hasUpdate(editor: Editor, id: string): boolean {
-  const { scope, document } = editor.store.getState();
-  const inside = scope.at(-1)?.key;
-  const nodes = inside ? (definitionOf(document, inside)?.nodes ?? []) : document.nodes;
-  const node = nodes.find((n) => n.id === id);
-  return !!node && !!availableUpdate(editor, node);
-}
 
 const Dialogs = lazyPart(() => import("./VersionDialogs"));
 whenIdle(() => Dialogs.preload());

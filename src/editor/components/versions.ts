@@ -4,7 +4,6 @@
  * first and changes the pipeline only once the write succeeded, each change one undo step.
  */
 import {
-  compareVersions,
   componentKey,
   instanceRef,
   usedComponents,
@@ -12,6 +11,7 @@ import {
   type WorkflowDocument,
   type WorkflowNode,
 } from "../../graph";
+import { compareVersions } from "../../graph/semver";
 import {
   BUMP_MEANING,
   bumpBetween,

@@ -15,7 +15,7 @@ import { placeOf, saveToLibrary } from "./fileActions";
 import type { Editor } from "../store";
 import { time, useFilesUi, useSession, useSessionState } from "./hooks";
 import { refreshComponents, useWorkspace, workspaceOf } from "./workspace";
-import { componentFileName } from "../../graph";
+import { componentFileName } from "../../graph/componentFile";
 import { fileOfId } from "./workspaceLibrary";
 
 /**

@@ -4,15 +4,14 @@
  * file per published version and list the newest version of each id, each with the definitions
  * it uses.
  */
+import { componentKey, type ComponentDefinition } from "../../graph";
+import { compareVersions } from "../../graph/semver";
 import {
-  compareVersions,
   componentFileName,
-  componentKey,
   loadComponentFile,
   serializeComponentFile,
-  type ComponentDefinition,
   type ComponentFile,
-} from "../../graph";
+} from "../../graph/componentFile";
 import type { Database } from "../persistence/db";
 import type { WorkspaceApi } from "./workspaceApi";
 

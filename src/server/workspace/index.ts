@@ -8,15 +8,8 @@ import { watch, type FSWatcher } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  componentFileName,
-  createRegistry,
-  DEFAULT_LOAD_LIMITS,
-  instanceType,
-  loadComponentFile,
-  loadWorkflow,
-  parseJsonSafely,
-} from "../../graph/index.ts";
+import { createRegistry, DEFAULT_LOAD_LIMITS, instanceType, loadWorkflow, parseJsonSafely } from "../../graph/index.ts";
+import { componentFileName, loadComponentFile } from "../../graph/componentFile.ts";
 import { answerBodyError, readBody, type BodyRules } from "../body.ts";
 import { sendJson, sendJsonError, type Logger } from "../http.ts";
 import type { Router } from "../router.ts";
