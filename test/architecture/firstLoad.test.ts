@@ -11,6 +11,7 @@ const ON_DEMAND: Record<string, string> = {
   "src/graph/componentFile.ts": "component files: the workspace library and the files dialogs",
   "src/graph/semver.ts": "comparing component versions: the library and the version dialogs",
   "src/editor/components/updateOffer.ts": "an instance's update: its mark, the inspector, the canvas menu",
+  "src/editor/flow/wireHit.ts": "the pointer near a wire of the wire canvas (a big graph's)",
   "src/editor/flow/drawnParts.ts": "what only a canvas with nodes draws",
   "src/editor/flow/settle.ts": "placing nodes by their drawn sizes, with the node views",
   "src/editor/flow/arrange.ts": "layout, on its first use",

@@ -3,7 +3,8 @@ import { useStoreApi } from "@xyflow/react";
 import type { XY } from "../../graph";
 import { useEditorInstance } from "../store/react";
 import { canvasUiOf } from "./canvasUi";
-import { nearWire, wireBox, wireStops } from "./nearWires";
+import { wireBox, wireStops } from "./nearWires";
+import { nearWire } from "./wireHit";
 import type { NearWires } from "./WireLayer";
 
 /**
