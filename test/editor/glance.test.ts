@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { registry } from "../../nodes";
 import fc from "fast-check";
-import { glanceText, textPieces } from "../../src/editor/flow/glance";
+import { glanceText } from "../../src/editor/flow/glance";
+import { textPieces } from "../../src/editor/flow/textPieces";
 import type { WorkflowNode } from "../../src/graph";
 
 const node = (type: string, params: Record<string, unknown>): WorkflowNode => ({

@@ -5,7 +5,8 @@ import { loadWorkflow, type WorkflowDocument } from "../../src/graph";
 import { starterDocument } from "../../src/editor/starter";
 import { createEditorStore } from "../../src/editor/store";
 import { clearDrawnOverlaps, firstOverlap, relayoutIfOverlapping } from "../../src/editor/flow/settle";
-import { clearOverlaps, NODE_GAP } from "../../src/editor/flow/place";
+import { NODE_GAP } from "../../src/editor/flow/place";
+import { clearOverlaps } from "../../src/editor/flow/clearOverlaps";
 import { lessons } from "../../src/examples/lessons";
 
 const starter = () => {

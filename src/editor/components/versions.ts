@@ -26,7 +26,8 @@ import { describeComponentChange, withDefinition, type ComponentChange } from ".
 export type { ComponentChange };
 import type { Editor } from "../store/editor";
 import { definitionOf, type Scope } from "../store/scope";
-import { refreshComponents, workspaceOf } from "../library/workspace";
+import { workspaceOf } from "../library/workspace";
+import { refreshComponents } from "../library/workspaceActions";
 import type { LibraryComponent } from "../library/libraryComponents";
 import { availableUpdate, libraryItem } from "./updateOffer";
 

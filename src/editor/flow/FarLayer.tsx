@@ -4,7 +4,7 @@ import { useStore, useStoreApi } from "@xyflow/react";
 import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { canvasViewOf } from "./view";
-import { farGeometry, nodeAt, resized, type FarGeometry } from "./farGeometry";
+import { farGeometry, resized, type FarGeometry } from "./farGeometry";
 import { drawFar, LABEL_MIN_WIDTH, MAX_LABELS, nodesOnScreen, TITLE_ROOM, type Transform } from "./drawFar";
 import { bitmapArea, bitmapServes, createZoomShot, farBounds, type FarBitmap } from "./farCache";
 import { carried, framesBounds, type FarFrames } from "./farFrames";
@@ -394,4 +394,16 @@ function withFrames(a: ReturnType<typeof farBounds>, f: ReturnType<typeof frames
     width: Math.max(a ? a.x + a.width : f.x1, f.x1) - x,
     height: Math.max(a ? a.y + a.height : f.y1, f.y1) - y,
   };
+}
+
+/** The node under graph point `p`, topmost (last drawn) first; -1 for none. */
+export function nodeAt(g: FarGeometry, p: XY, moved?: ReadonlyMap<number, XY>): number {
+  for (let i = g.ids.length - 1; i >= 0; i--) {
+    const o = i * 4;
+    const at = moved?.get(i);
+    const x = at ? at.x : g.rects[o];
+    const y = at ? at.y : g.rects[o + 1];
+    if (p.x >= x && p.x <= x + g.rects[o + 2] && p.y >= y && p.y <= y + g.rects[o + 3]) return i;
+  }
+  return -1;
 }

@@ -1,4 +1,4 @@
-import { textPieces } from "./glance";
+import { textPieces } from "./textPieces";
 
 /**
  * Far out, a node's title and key value are written in type readable on screen, in a node only a

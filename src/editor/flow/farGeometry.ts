@@ -125,18 +125,6 @@ export function wireColor(registry: Registry, source: WorkflowNode | undefined, 
   return kind ? PORT_KIND_INFO[kind].color : "#888";
 }
 
-/** The node under graph point `p`, topmost (last drawn) first; -1 for none. */
-export function nodeAt(g: FarGeometry, p: XY, moved?: ReadonlyMap<number, XY>): number {
-  for (let i = g.ids.length - 1; i >= 0; i--) {
-    const o = i * 4;
-    const at = moved?.get(i);
-    const x = at ? at.x : g.rects[o];
-    const y = at ? at.y : g.rects[o + 1];
-    if (p.x >= x && p.x <= x + g.rects[o + 2] && p.y >= y && p.y <= y + g.rects[o + 3]) return i;
-  }
-  return -1;
-}
-
 /** The box around the nodes of `g` (those of `ids` only, when given), or null for none. */
 export function geometryBounds(
   g: FarGeometry,

@@ -41,24 +41,3 @@ export function glanceText(def: NodeDefinition | undefined, node: WorkflowNode):
   const line = parts.join(" · ");
   return line.length > MAX_CHARS ? `${line.slice(0, MAX_CHARS - 1).trimEnd()}…` : line;
 }
-
-/** Where a file name or id may break across lines: after one of these, never inside a run of letters. */
-const SEPARATOR = /[/_\-.]/;
-
-/**
- * A word cut after each separator ("castle_v2.safetensors" → "castle_", "v2.", "safetensors"), so
- * that far-out type wraps a file name where a person would read a break. A number keeps its point
- * or dash ("0.85", "2-4"), and a run of separators stays with the piece before it.
- */
-export function textPieces(word: string): string[] {
-  const pieces: string[] = [];
-  let start = 0;
-  for (let i = 1; i < word.length - 1; i++) {
-    if (!SEPARATOR.test(word[i]) || SEPARATOR.test(word[i + 1])) continue;
-    if (/\d/.test(word[i - 1]) && /\d/.test(word[i + 1])) continue;
-    pieces.push(word.slice(start, i + 1));
-    start = i + 1;
-  }
-  pieces.push(word.slice(start));
-  return pieces;
-}

@@ -9,7 +9,8 @@ import { fitGraph } from "./fit";
 import { refitStillFitted } from "./refit";
 import { CULL_FROM_NODES } from "./useFlowElements";
 import { canvasViewOf, type CanvasView, type Size } from "./view";
-import { arrangeAdded, clearOverlaps } from "./place";
+import { arrangeAdded } from "./place";
+import { clearOverlaps } from "./clearOverlaps";
 import { documentSettled, takeSettleRequest } from "../store/settleNext";
 import { runElk } from "./arrange";
 

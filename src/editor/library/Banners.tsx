@@ -9,7 +9,8 @@ import { useBootError, useSession } from "../persistence/boot";
 import type { Session } from "../persistence/session";
 import { downloadText, saveToFile } from "./files";
 import { useSessionState } from "./hooks";
-import { acceptReloadOffer, useWorkspace, workspaceOf } from "./workspace";
+import { useWorkspace, workspaceOf } from "./workspace";
+import { acceptReloadOffer } from "./workspaceActions";
 import { OnCanvas } from "./OnCanvas";
 
 /**

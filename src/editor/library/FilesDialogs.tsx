@@ -14,7 +14,8 @@ import { downloadText, filesUiOf, useFilesUiApi } from "./files";
 import { placeOf, saveToLibrary } from "./fileActions";
 import type { Editor } from "../store";
 import { time, useFilesUi, useSession, useSessionState } from "./hooks";
-import { refreshComponents, useWorkspace, workspaceOf } from "./workspace";
+import { useWorkspace, workspaceOf } from "./workspace";
+import { refreshComponents } from "./workspaceActions";
 import { componentFileName } from "../../graph/componentFile";
 import { fileOfId } from "./workspaceLibrary";
 

@@ -4,14 +4,14 @@
  * offer to reload the open pipeline after it changed on disk. The watch follows the server's
  * live-update stream (docs/components.md#the-workspace-api).
  *
- * This module is the state the views read; following the workspace (its API, its library and the
+ * This module is the state the views read (what acts on it is workspaceActions.ts, which only parts
+ * loaded on demand call); following the workspace (its API, its library and the
  * watch) is in workspaceStart.ts, which start-up loads beside the database open, so that none of
  * it is in the first load's script (docs/benchmarks.md#the-first-load).
  */
 import { definePart, type Editor } from "../store/editor";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
-import { getSession } from "../persistence/boot";
 import type { WorkspaceApi } from "./workspaceApi";
 import type { ComponentLibrary, LibraryComponent } from "./libraryComponents";
 
@@ -53,23 +53,3 @@ export const workspacePartOf = (editor: Editor) => editor.part(workspacePart);
 export const workspaceOf = (editor: Editor): UiStore<WorkspaceState> => editor.part(workspacePart).state;
 export const useWorkspace = <T>(selector: (s: WorkspaceState) => T): T =>
   useUiStore(usePart(workspacePart).state, selector);
-
-/** Reads the library's components again (after a publish, or a change elsewhere). */
-export async function refreshComponents(ws: UiStore<WorkspaceState>) {
-  const library = ws.get().library;
-  if (!library) return;
-  try {
-    const { items, skipped, hashes } = await library.read();
-    ws.set({ components: items, componentProblems: skipped, componentHashes: hashes });
-  } catch {
-    // The list stays as it was; the next change on disk reads it again.
-  }
-}
-
-/** The banner's Reload: opens the disk version; this tab's goes to the recent drafts. */
-export async function acceptReloadOffer(editor: Editor): Promise<void> {
-  workspaceOf(editor).set({ offer: null });
-  const session = getSession(editor);
-  if (session && (await session.reloadLibrary()))
-    editor.ui.toast(`Reloaded ${session.state().library?.file} from disk`, "success");
-}

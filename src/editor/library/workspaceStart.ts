@@ -13,7 +13,8 @@ import { combineLibraries, createWorkspaceLibrary, fileOfId, isWorkspaceId, work
 import { createLibrary, type WorkflowLibrary, type WorkflowSummary } from "../persistence/library";
 import { openDatabase, type Database } from "../persistence/db";
 import { browserComponents, workspaceComponents } from "./libraryComponents";
-import { refreshComponents, workspaceOf, workspacePartOf } from "./workspace";
+import { workspaceOf, workspacePartOf } from "./workspace";
+import { refreshComponents } from "./workspaceActions";
 
 export { createWorkspaceApi } from "./workspaceApi";
 
