@@ -124,6 +124,31 @@ describe("context menus", () => {
     await context.close();
   });
 
+  // A browser test: xyflow's drag start and drop, which hold and free the inspector, come only from a real pointer.
+  it("the inspector shows a node dragged unselected at its drop, and a clicked node at once", async (ctx) => {
+    const { page, context } = await suite.open(SIZES[0]);
+    shootOnFailure(ctx, () => page);
+    await backendKnown(page);
+    const inspectorType = () =>
+      page
+        .locator(".inspector .insp-type")
+        .innerText()
+        .catch(() => "");
+    const grab = await settledCenter(node(page, "prompt").locator(".node-title").first());
+    await page.mouse.move(grab.x, grab.y);
+    await page.mouse.down();
+    await page.mouse.move(grab.x + 40, grab.y + 30, { steps: 8 });
+    // Selected by the drag, on the canvas at once; its settings wait for the drop.
+    await expect.poll(() => node(page, "prompt").getAttribute("class")).toMatch(/\bselected\b/);
+    expect(await page.getByText("No node selected").isVisible()).toBe(true);
+    await page.mouse.up();
+    await expect.poll(inspectorType).toMatch(/^Prompt/);
+    const sampler = await settledCenter(node(page, "sampler").locator(".node-title").first());
+    await page.mouse.click(sampler.x, sampler.y);
+    await expect.poll(inspectorType).toMatch(/^Sampler/);
+    await context.close();
+  });
+
   it("the canvas menu adds a node where it was opened, pastes (in order, before the paste code arrives) and arranges", async (ctx) => {
     // The paste's reader loads on demand; held back here until both pastes are asked for (a
     // browser test: the menu's paste, the chunk fetch and the held request meet only in a page).

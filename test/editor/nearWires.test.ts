@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { Position } from "@xyflow/react";
 import type { XY } from "../../src/graph";
 import { bareGeometry } from "./farGeometry.helpers";
-import { createHanding, nearWires, wireStops, type Box } from "../../src/editor/flow/nearWires";
+import { createHanding, nearWires, wireStops, withKept, type Box } from "../../src/editor/flow/nearWires";
 import { nearWire } from "../../src/editor/flow/wireHit";
 import { reroutedPath } from "../../src/editor/flow/reroute";
 import { produce } from "immer";
@@ -104,6 +104,26 @@ describe("the wires handed to xyflow (nearWires)", () => {
           const shows = drawnPoints(wireStops(g, w, at)).some((p) => inBox(p, area));
           if (shows) expect(handed.has(w.id) || canvas.has(w.id), w.id).toBe(true);
         }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("split once for the area and then given the kept nodes' wires (withKept), as split with them", () => {
+    fc.assert(
+      fc.property(arbCase, ({ rects, wires, view, keep }) => {
+        const g = bareGeometry(
+          rects,
+          wires.map((w, i) => ({ ...w, id: `w${i}`, color: "#888" })),
+        );
+        const area = { x0: view.x, y0: view.y, x1: view.x + view.w, y1: view.y + view.h };
+        const base = nearWires(g, area, new Set());
+        const got = withKept(g, base, new Set(keep));
+        const want = nearWires(g, area, new Set(keep));
+        expect([...got.handed].sort()).toEqual([...want.handed].sort());
+        expect(got.crossing.map((w) => w.id)).toEqual(want.crossing.map((w) => w.id));
+        // Nothing new handed: the same split, so what is built from it is not built again.
+        if (got.handed.size === base.handed.size) expect(got).toBe(base);
       }),
       { numRuns: 300 },
     );

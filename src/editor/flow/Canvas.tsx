@@ -21,7 +21,7 @@ import { GroupsLayer } from "./Groups";
 import { DotGrid } from "./DotGrid";
 import { MIN_ZOOM } from "./fit";
 import { MountProgress } from "./mountSlices";
-import { canvasUiOf } from "./canvasUi";
+import { canvasUiOf, useNodeDragFlag } from "./canvasUi";
 import { useRectSelection } from "./rectSelect";
 
 /**
@@ -61,7 +61,16 @@ export function Canvas() {
   const wires = useWiring();
   const { onDoubleClick, onDragOver, onDragLeave, onDrop, openPaletteAtCenter } = useDropHandlers(canvasRef);
   const menus = useContextMenuHandlers();
-  const splice = useSpliceDrag(useCallback((dragged) => onNodeDragStop(null, null!, dragged), [onNodeDragStop]));
+  const nodeDrag = useNodeDragFlag();
+  const splice = useSpliceDrag(
+    useCallback(
+      (dragged) => {
+        onNodeDragStop(null, null!, dragged);
+        nodeDrag.stop();
+      },
+      [onNodeDragStop, nodeDrag],
+    ),
+  );
   const inside = useEditor((s) => s.scope.length > 0);
   const editor = useEditorInstance();
   const onNodeDoubleClick = useNodeDoubleClick();
@@ -88,6 +97,7 @@ export function Canvas() {
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
+        onNodeDragStart={nodeDrag.start}
         onNodeDrag={splice.onNodeDrag}
         onNodeDragStop={splice.onNodeDragStop}
         onNodeDoubleClick={onNodeDoubleClick}

@@ -3,7 +3,7 @@ import { useStore } from "@xyflow/react";
 import type { Registry, WorkflowEdge, WorkflowNode } from "../../graph";
 import { useEditor } from "../store/react";
 import { boxSize, farGeometry, resized, type FarGeometry, type FarWire } from "./farGeometry";
-import { contains, createHanding, grown, nearNodes, nearWires, viewBox, type Box } from "./nearWires";
+import { contains, createHanding, grown, nearNodes, nearWires, viewBox, withKept, type Box } from "./nearWires";
 import { useAdmission, type Admission } from "./mountSlices";
 import { useCanvasView, type CanvasView } from "./view";
 
@@ -20,6 +20,7 @@ import { useCanvasView, type CanvasView } from "./view";
  */
 const MARGIN = 0.5;
 const NO_WIRES: ReadonlySet<string> = new Set();
+const NO_NODES: ReadonlySet<number> = new Set();
 
 export interface NearWires {
   g: FarGeometry;
@@ -156,7 +157,9 @@ export function useNearView(
   const keep = useMemo(() => indices(keepNodes), [g, keepNodes]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- indices reads g
   const dragged = useMemo(() => indices(now), [g, now]);
-  const split = useMemo(() => (!g || far ? null : nearWires(g, area, keep)), [g, far, area, keep]);
+  // The area's split is kept across selections and drag starts, which add the kept nodes' wires.
+  const base = useMemo(() => (!g || far ? null : nearWires(g, area, NO_NODES)), [g, far, area]);
+  const split = useMemo(() => (g && base ? withKept(g, base, keep) : null), [g, base, keep]);
   const wires = useMemo(() => {
     if (!split || !keepEdges.length) return split?.handed ?? null;
     const handed = new Set(split.handed);

@@ -1,5 +1,6 @@
 import type { WorkflowGroup, XY } from "../../graph";
 import { definePart, type Editor } from "../store/editor";
+import { useEffect, useMemo } from "react";
 import { usePart } from "../store/react";
 import { createUiStore, useUiStore, type UiStore } from "../store/uiStore";
 
@@ -46,6 +47,11 @@ export interface CanvasUiState {
   } | null;
   /** The number of nodes being arranged off the main thread (flow/arrange.ts), while it runs. */
   arranging: number | null;
+  /**
+   * Nodes are being dragged (xyflow's drag, from its start to its drop): the inspector shows what
+   * was selected before until the drop (panels/Inspector.tsx).
+   */
+  nodeDrag: boolean;
 }
 
 const canvasUiPart = definePart("canvasUi", (): UiStore<CanvasUiState> =>
@@ -60,7 +66,15 @@ const canvasUiPart = definePart("canvasUi", (): UiStore<CanvasUiState> =>
     rerouteDrag: null,
     groupDrag: null,
     arranging: null,
+    nodeDrag: false,
   }),
 );
 export const canvasUiOf = (editor: Editor) => editor.part(canvasUiPart);
 export const useCanvasUi = <T>(select: (s: CanvasUiState) => T): T => useUiStore(usePart(canvasUiPart), select);
+
+/** Says in the canvas's UI state (`nodeDrag`) that nodes are being dragged, from xyflow's drag start to the drop. */
+export function useNodeDragFlag() {
+  const ui = usePart(canvasUiPart);
+  useEffect(() => () => ui.set({ nodeDrag: false }), [ui]);
+  return useMemo(() => ({ start: () => ui.set({ nodeDrag: true }), stop: () => ui.set({ nodeDrag: false }) }), [ui]);
+}

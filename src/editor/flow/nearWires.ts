@@ -118,16 +118,40 @@ export interface NearSplit {
  * nodes are missing from `g` are never in it (xyflow drops them too).
  */
 export function nearWires(g: FarGeometry, area: Box, keep: ReadonlySet<number>, pos?: Pos): NearSplit {
-  const at: Pos = pos ?? ((i) => ({ x: g.rects[i * 4], y: g.rects[i * 4 + 1] }));
-  // Without `pos`, a wire is tested by its kept box: no objects made per wire.
+  // Without `pos`, a node is read from the rectangles and a wire tested by its kept box: no
+  // objects made per wire.
+  const r = g.rects;
   const boxes = pos ? null : wireBoxes(g);
+  const inArea = pos
+    ? (i: number) => nodeIn(g, i, area, pos)
+    : (i: number) =>
+        r[i * 4] <= area.x1 &&
+        r[i * 4] + r[i * 4 + 2] >= area.x0 &&
+        r[i * 4 + 1] <= area.y1 &&
+        r[i * 4 + 1] + r[i * 4 + 3] >= area.y0;
   const handed = new Set<string>();
   const crossing: FarWire[] = [];
   g.wires.forEach((w, j) => {
-    if (keep.has(w.s) || keep.has(w.t) || (nodeIn(g, w.s, area, at) && nodeIn(g, w.t, area, at))) handed.add(w.id);
-    else if (boxes ? boxMeets(boxes, j, area) : overlaps(wireBox(wireStops(g, w, at)), area)) crossing.push(w);
+    if (keep.has(w.s) || keep.has(w.t) || (inArea(w.s) && inArea(w.t))) handed.add(w.id);
+    else if (boxes ? boxMeets(boxes, j, area) : overlaps(wireBox(wireStops(g, w, pos!)), area)) crossing.push(w);
   });
   return { handed, crossing };
+}
+
+/**
+ * `nearWires(g, area, keep)` from `split`, `nearWires(g, area, none)`: the wires of the kept
+ * nodes handed too, and so no longer the canvas's. A selection or a drag's start changes `keep`
+ * alone, and this is one pass over the wires' ends, where a new split tested every wire against
+ * the area (the press of a drag, docs/benchmarks.md#zoom-1-the-press-and-the-inspector). `split`
+ * itself when that hands nothing new.
+ */
+export function withKept(g: FarGeometry, split: NearSplit, keep: ReadonlySet<number>): NearSplit {
+  if (!keep.size) return split;
+  const theirs = (w: FarWire) => keep.has(w.s) || keep.has(w.t);
+  let handed: Set<string> | null = null;
+  for (const w of g.wires) if (theirs(w) && !split.handed.has(w.id)) (handed ??= new Set(split.handed)).add(w.id);
+  if (!handed) return split;
+  return { handed, crossing: split.crossing.filter((w) => !theirs(w)) };
 }
 
 function nodeIn(g: FarGeometry, i: number, area: Box, at: Pos): boolean {

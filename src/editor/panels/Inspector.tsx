@@ -1,9 +1,10 @@
-import { Suspense } from "react";
+import { Suspense, useDeferredValue, useState } from "react";
 import { useEditor, useEditorStore, useUiApi } from "../store/react";
 import { sayRefusal } from "../store/ui";
 import { lazyPart, whenIdle } from "../lazy";
 import { MakeComponentButton } from "../components/ui";
 import { withExplainers } from "./explainers";
+import { useCanvasUi } from "../flow/canvasUi";
 
 // One node's settings load with the first selection, fetched once the page is idle: an empty
 // pipeline's first paint shows only the pipeline's own fields (docs/codebase.md#the-first-load).
@@ -14,7 +15,15 @@ whenIdle(() => void NodeInspector.preload().catch(() => undefined));
 export const preloadNodeInspector = (): Promise<unknown> => NodeInspector.preload();
 
 export function Inspector() {
-  const sel = useEditor((s) => s.selection.nodes);
+  // A node selected by dragging it shows here at the drop, and a click's selection in the render
+  // after the canvas's: the frames of a drag and of a click's press draw the canvas alone
+  // (docs/canvas.md#the-inspector-follows-the-selection).
+  const sel = useDeferredValue(
+    useHeldWhile(
+      useEditor((s) => s.selection.nodes),
+      useCanvasUi((s) => s.nodeDrag),
+    ),
+  );
   if (sel.length === 1)
     return (
       <Suspense fallback={null}>
@@ -23,6 +32,14 @@ export function Inspector() {
     );
   if (sel.length > 1) return <MultiInspector count={sel.length} />;
   return <PipelineInspector />;
+}
+
+/** `value`, or while `held` the value it had when `held` began. */
+function useHeldWhile<T>(value: T, held: boolean): T {
+  const [kept, setKept] = useState(value);
+  // Adjusting state while rendering: React renders again at once, before committing.
+  if (!held && kept !== value) setKept(value);
+  return held ? kept : value;
 }
 
 function PipelineInspector() {

@@ -1,4 +1,4 @@
-import { useMemo } from "react";
+import { useDeferredValue, useMemo } from "react";
 import { useEditor, useEditorInstance } from "../store/react";
 import { Icon } from "../kit/icons";
 import { endpointMode, PENDING } from "../engine";
@@ -13,7 +13,8 @@ export function RunButton() {
   const editor = useEditorInstance();
   const { engine } = editor;
   const doc = useEditor((s) => s.document);
-  const selected = useEditor((s) => s.selection.nodes);
+  // Deferred as the inspector's: a selection's press frame renders the canvas alone.
+  const selected = useDeferredValue(useEditor((s) => s.selection.nodes));
   // A big file just opened is checked in slices (engine.compiledSoon): no verdict until it lands.
   const result = useEditor((s) => engine.compiledSoon(s.document));
   const plan = useMemo(
