@@ -85,6 +85,7 @@ export default defineConfig({
     pool: "threads",
     // A hang guard with room for a busy machine (test/harness/slowdown.ts).
     testTimeout: TEST_TIMEOUT_MS,
+    setupFiles: ["./test/harness/settleImports.ts"],
     // The default output, then a pass/FAIL/MISSING row per reliability case (docs/reliability-cases.md).
     reporters: ["default", ["./test/reliability/reporter.ts", { suite: "unit" }]],
     projects: [
