@@ -29,6 +29,9 @@ const CATEGORIES = [
 ];
 const PROFILE = process.argv.includes("--profile");
 if (PROFILE) CATEGORIES.push("disabled-by-default-v8.cpu_profiler");
+/** `--threads`: each thread's CPU from navigation to the first contentful paint, and what the raster threads ran. */
+const THREADS = process.argv.includes("--threads");
+if (THREADS) CATEGORIES.push("cc", "viz", "gpu", "disabled-by-default-devtools.timeline.frame");
 const at = process.argv.indexOf("--rounds");
 const ROUNDS = at > 0 ? Number(process.argv[at + 1]) : 3;
 const tasksAt = process.argv.indexOf("--tasks");
@@ -164,6 +167,48 @@ function timeline(events: TraceEvent[], nav: number, until: number): string[] {
   return out;
 }
 
+/**
+ * CPU time per thread (top-level events only, so nothing counts twice) from navigation to `until`
+ * (trace µs), and the events that took most of it on threads other than the main one: where the
+ * first frame's raster and compositing went, against the deps-only page's.
+ */
+function threadCpu(events: TraceEvent[], nav: number, until: number): string[] {
+  const names = new Map<string, string>();
+  for (const e of events) if (e.ph === "M" && e.name === "thread_name") names.set(`${e.pid}:${e.tid}`, e.args?.name);
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events)
+    if (e.ph === "X" && e.dur !== undefined && e.ts >= nav && e.ts <= until) {
+      const k = `${e.pid}:${e.tid}`;
+      if (!byThread.has(k)) byThread.set(k, []);
+      byThread.get(k)!.push(e);
+    }
+  const out: string[] = [];
+  for (const [k, list] of byThread) {
+    list.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    let end = 0;
+    let cpu = 0;
+    const by = new Map<string, number>();
+    for (const e of list) {
+      const t = (e.tdur ?? e.dur!) / 1000;
+      if (e.ts >= end) {
+        end = e.ts + e.dur!;
+        cpu += t;
+      }
+      by.set(e.name, (by.get(e.name) ?? 0) + t);
+    }
+    if (cpu < 1) continue;
+    const top = [...by]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([n, v]) => `${n} ${v.toFixed(1)}`)
+      .join(", ");
+    out.push(`${(names.get(k) ?? k).padEnd(24)} ${cpu.toFixed(1).padStart(6)} ms CPU — ${top}`);
+  }
+  const count = (n: string) => events.filter((e) => e.name === n && e.ts >= nav && e.ts <= until).length;
+  out.push(`before FCP: ${count("Paint")} Paint, ${count("RasterTask")} RasterTask, ${count("Layout")} Layout`);
+  return out;
+}
+
 /** JS self time by function, from the V8 sampler's chunks, between `from` and `to` (trace µs). */
 function jsSelf(events: TraceEvent[], from: number, to: number): string[] {
   const nodes = new Map<number, string>();
@@ -257,6 +302,7 @@ async function once(label: string, url: string) {
     for (const [name, kind, start, end] of page.res.filter(([, , s]) => s <= t))
       console.log(`  ${ms(start)} → ${ms(end)} ms  ${kind.padEnd(6)} ${short(name)}`);
     for (const line of longTasks(events, nav)) console.log(`  task ${line}`);
+    if (THREADS) for (const line of threadCpu(events, nav, nav + page.fcp * 1000)) console.log(`  thread ${line}`);
     if (PROFILE) for (const line of jsSelf(events, nav, nav + page.fcp * 1000)) console.log(`  ${line}`);
   } finally {
     await b.close();

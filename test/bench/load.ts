@@ -60,21 +60,31 @@ export async function tti(page: Page, ready: string): Promise<number> {
   );
 }
 
-/** Opens `url` with a long-task observer installed before any script runs. */
-export async function openObserved(url: string) {
+/** Opens `url` with a long-task observer (and `init`, a script of the caller's) installed before any script runs. */
+export async function openObserved(url: string, init?: string) {
   const b = await openBrowser("about:blank");
   await b.context.addInitScript(() => {
     const w = window as unknown as { __longtasks: PerformanceEntry[] };
     w.__longtasks = [];
     new PerformanceObserver((l) => w.__longtasks.push(...l.getEntries())).observe({ type: "longtask", buffered: true });
   });
+  if (init) await b.context.addInitScript(init);
   await b.page.goto(url);
   return b;
 }
 
+/**
+ * Looks at the reloaded page once its time to interactive is known (loadAb.ts reads the path to
+ * the first frame there); `init` is installed before the first visit's scripts.
+ */
+export interface Probe {
+  init: string;
+  read(page: Page, tti: number): Promise<void>;
+}
+
 /** The editor on an empty pipeline: New on the first visit, then a reload restores the (empty) draft. */
-export async function oursOnce(url: string): Promise<number> {
-  const b = await openObserved(url);
+export async function oursOnce(url: string, probe?: Probe): Promise<number> {
+  const b = await openObserved(url, probe?.init);
   try {
     await b.page.waitForSelector('[data-testid="autosave-status"]', { timeout: 30_000 });
     await b.page.getByRole("button", { name: "New", exact: true }).click();
@@ -87,7 +97,9 @@ export async function oursOnce(url: string): Promise<number> {
       )
       .catch(() => undefined);
     await b.page.reload();
-    return await tti(b.page, ".canvas-empty");
+    const t = await tti(b.page, ".canvas-empty");
+    await probe?.read(b.page, t);
+    return t;
   } finally {
     await b.close();
   }
@@ -97,12 +109,17 @@ export async function oursOnce(url: string): Promise<number> {
  * The deps-only page, on the same footing: measured on a reload (HTTP and V8 code caches warm on
  * both). With `db`, it opens its database and reads a record before its first render, as the editor does.
  */
-export async function depsOnce(url: string, { db = false } = {}): Promise<number> {
-  const d = await openObserved(db ? `${url}?db` : url);
+export async function depsOnce(
+  url: string,
+  { db = false, probe }: { db?: boolean; probe?: Probe } = {},
+): Promise<number> {
+  const d = await openObserved(db ? `${url}?db` : url, probe?.init);
   try {
     await d.page.waitForSelector(".react-flow__pane", { timeout: 30_000 });
     await d.page.reload();
-    return await tti(d.page, ".react-flow__pane");
+    const t = await tti(d.page, ".react-flow__pane");
+    await probe?.read(d.page, t);
+    return t;
   } finally {
     await d.close();
   }
