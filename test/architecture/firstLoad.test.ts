@@ -25,6 +25,7 @@ const ON_DEMAND: Record<string, string> = {
   "src/editor/library/workspaceStart.ts": "following the workspace, once /api/info has answered",
   "src/editor/Mounts.tsx": "the feature mounts, after the first paint",
   "src/editor/panels/search.ts": "the node search, on the filter's first key",
+  "src/editor/persistence/quarantine.ts": "setting an unreadable draft aside, when a boot finds one",
 };
 
 describe("the editor's first load", () => {

@@ -2,7 +2,7 @@
 // aside), then start autosaving. Part of the session (session.ts).
 import { newId } from "./db";
 import { readBackup } from "./backup";
-import { decodeDraft, draftName, type CorruptReason, type DecodeResult, type DraftPayload } from "./snapshot";
+import { decodeDraft, draftName, type DecodeResult, type DraftPayload } from "./snapshot";
 import { chooseSlot, slotLock, TAB_KEY, type Release, type SlotChoice } from "./tabs";
 import type { SlotRead } from "./drafts";
 import { setLibrary, summaryAsDrafted, sharedText, watchStore, type SessionContext } from "./sessionContext";
@@ -12,14 +12,14 @@ type Restored = SessionState["restored"];
 type Decoded = Extract<DecodeResult, { ok: true }>;
 
 /** The newer of two readable drafts (the page's synchronous copy wins only when newer). */
-const newer = (stored: Decoded | null, copy: Decoded | null): Decoded | null =>
+export const newer = (stored: Decoded | null, copy: Decoded | null): Decoded | null =>
   copy && (!stored || copy.savedAt > stored.savedAt) ? copy : stored;
 
 /**
  * The copy the slot's last page kept as it was left (backup.ts). Once this boot's first write is
  * on disk the copy is no longer needed; until then it stays.
  */
-function slotBackup(ctx: SessionContext, slot: string): Decoded | null {
+export function slotBackup(ctx: SessionContext, slot: string): Decoded | null {
   const copy = readBackup(ctx.backup, slot, ctx.registry);
   if (copy) ctx.backupPending = { slot };
   return copy;
@@ -32,37 +32,6 @@ export async function restoreInto(ctx: SessionContext, p: DraftPayload): Promise
   ctx.store.setSelection(p.selection);
 }
 
-/**
- * Sets an unreadable slot aside untouched and moves to a fresh one; the last good copy, if any,
- * is restored there.
- */
-async function quarantine(
-  ctx: SessionContext,
-  choice: SlotChoice,
-  read: NonNullable<Awaited<ReturnType<SessionContext["drafts"]["read"]>>>,
-  decoded: ReturnType<typeof decodeDraft> | null,
-): Promise<{ choice: SlotChoice; restored: Restored; corrupt: CorruptDraft }> {
-  const reason: CorruptReason = decoded && !decoded.ok ? decoded.reason : "bad-json";
-  const message = decoded && !decoded.ok ? decoded.message : "The autosave record is missing its data";
-  const decodedPrev = read.previous ? decodeDraft(read.previous.data, ctx.registry) : null;
-  const prev = newer(decodedPrev?.ok ? decodedPrev : null, slotBackup(ctx, choice.slot));
-  const corrupt = { slot: choice.slot, reason, message, raw: read.current?.data ?? "", restoredPrevious: !!prev };
-  await ctx.drafts.quarantine(choice.slot, message);
-  choice.release();
-  const fresh = await chooseSlot({
-    storage: { getItem: () => null, setItem: (k, v) => ctx.storage.setItem(k, v) },
-    locks: ctx.locks,
-    candidates: [],
-    makeId: () => newId("slot"),
-  });
-  let restored: Restored = null;
-  if (prev) {
-    await restoreInto(ctx, prev.draft);
-    restored = { name: draftName(prev.draft.document), savedAt: prev.savedAt, how: "own", fromPrevious: true };
-  }
-  return { choice: fresh, restored, corrupt };
-}
-
 /** Brings back the chosen slot's draft; an unreadable one is quarantined. */
 async function restoreSlot(
   ctx: SessionContext,
@@ -73,7 +42,8 @@ async function restoreSlot(
   const read = choice.how === "new" ? undefined : await (early ?? ctx.drafts.read(choice.slot));
   const cur = read?.current;
   const stored = cur ? decodeDraft(cur.data, ctx.registry) : null;
-  if (read && !stored?.ok) return quarantine(ctx, choice, read, stored);
+  // Only an unreadable draft needs it: its code loads then (docs/codebase.md#the-first-load).
+  if (read && !stored?.ok) return (await import("./quarantine")).quarantine(ctx, choice, read, stored);
   const decoded = newer(stored?.ok ? stored : null, slotBackup(ctx, choice.slot));
   if (!decoded) return { choice, restored: null, corrupt: null };
   await restoreInto(ctx, decoded.draft);
