@@ -1,9 +1,10 @@
 import { Suspense, useCallback, useEffect, useState } from "react";
-import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { ReactFlowProvider } from "@xyflow/react";
 import { EditorProvider, useUi } from "./store/react";
 import type { Editor } from "./store";
 import { Canvas } from "./flow/Canvas";
 import { canvasViewOf } from "./flow/view";
+import { FlowApiProvider, useFlowApi } from "./flow/flowApi";
 import { fitGraph } from "./flow/fit";
 import { Toolbar } from "./panels/Toolbar";
 import { Sidebar } from "./panels/Sidebar";
@@ -39,7 +40,7 @@ const isField = (el: EventTarget) =>
 
 function Shell({ editor }: { editor: Editor }) {
   const { store, ui } = editor;
-  const flow = useReactFlow();
+  const flow = useFlowApi();
   const importOpen = useUi((s) => s.importOpen);
   const paletteOpen = useUi((s) => s.palette !== null);
   const helpOpen = useUi((s) => s.help);
@@ -137,9 +138,11 @@ export function App({ editor }: { editor: Editor }) {
   return (
     <EditorProvider editor={editor}>
       <ReactFlowProvider>
-        <ToastSlotsContext.Provider value={toastSlots}>
-          <Shell editor={editor} />
-        </ToastSlotsContext.Provider>
+        <FlowApiProvider>
+          <ToastSlotsContext.Provider value={toastSlots}>
+            <Shell editor={editor} />
+          </ToastSlotsContext.Provider>
+        </FlowApiProvider>
       </ReactFlowProvider>
     </EditorProvider>
   );

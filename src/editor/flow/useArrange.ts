@@ -1,8 +1,8 @@
 import { useCallback } from "react";
-import { useReactFlow } from "@xyflow/react";
 import { useEditorInstance } from "../store/react";
 import { fitGraph } from "./fit";
 import { canvasViewOf } from "./view";
+import { useFlowApi } from "./flowApi";
 
 /**
  * Auto-layout (the toolbar's Layout, Ctrl+Shift+L, the canvas menu's Arrange): one undo step, then
@@ -11,7 +11,7 @@ import { canvasViewOf } from "./view";
  */
 export function useArrange(): () => Promise<void> {
   const editor = useEditorInstance();
-  const flow = useReactFlow();
+  const flow = useFlowApi();
   return useCallback(async () => {
     try {
       const { arrangeDocument } = await import("./arrange");

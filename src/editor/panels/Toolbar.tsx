@@ -1,5 +1,4 @@
 import { Suspense, useRef, useState } from "react";
-import { useReactFlow } from "@xyflow/react";
 import type { Editor } from "../store";
 import { files } from "../library/files";
 import { useEditor, useEditorInstance } from "../store/react";
@@ -8,6 +7,7 @@ import { Icon, type IconName } from "../kit/icons";
 import { batchUiOf } from "../batch/state";
 import { RunButton } from "../run/RunButton";
 import { fitGraph } from "../flow/fit";
+import { useFlowApi } from "../flow/flowApi";
 import { lazyPart, whenIdle } from "../lazy";
 
 // The save menu's list (kit/Menu) loads on its first opening, fetched once the page is idle.
@@ -93,7 +93,7 @@ function SaveButtons({ editor }: { editor: Editor }) {
 export function Toolbar({ onLayout }: { onLayout(): void }) {
   const editor = useEditorInstance();
   const { store, ui } = editor;
-  const flow = useReactFlow();
+  const flow = useFlowApi();
   const canUndo = useEditor((s) => s.history.past.length > 0);
   const canRedo = useEditor((s) => s.history.future.length > 0);
   const name = useEditor((s) => s.document.meta.name);
