@@ -52,12 +52,17 @@ export function useViewportFit(
   }, [unfitted, epoch, view, flow, fittedAt]);
 
   // A different document was opened: show all of it (a big one once xyflow holds all its nodes).
+  // Its saved view is set once React Flow's viewport exists (this runs again then, with a new
+  // `flow`), but not when React Flow is there already, as a reload's canvas is (its default
+  // viewport): setting it again started and ended a move for nothing, and the move's end
+  // re-rendered the canvas before the first frame (docs/benchmarks.md#the-first-load).
   const fitOpened = useRef(false);
   useEffect(() => {
     if (epoch === 0) return;
     const vp = store.getState().document.viewport;
-    if (vp) flow.setViewport(vp);
-    else fitOpened.current = true;
+    const now = flow.getViewport();
+    if (!vp) fitOpened.current = true;
+    else if (vp.x !== now.x || vp.y !== now.y || vp.zoom !== now.zoom) flow.setViewport(vp);
   }, [epoch, flow, store, view]);
   const wasMounting = useRef(false);
   useEffect(() => {

@@ -1,0 +1,47 @@
+// @vitest-environment happy-dom
+// A reload's canvas starts at the restored view (xyflow's defaultViewport). Setting that same view
+// again once React Flow's viewport exists started and ended a move for nothing, and the move's end
+// re-rendered the canvas in a commit of its own before the first frame
+// (docs/benchmarks.md#the-first-load).
+import { afterEach, expect, it, vi } from "vitest";
+import { act, cleanup, render } from "@testing-library/react";
+import { ReactFlowProvider, useStoreApi } from "@xyflow/react";
+import { useRef } from "react";
+import { createEditor, counterIds } from "../../src/editor/store";
+import { EditorProvider } from "../../src/editor/store/react";
+import { useViewportFit } from "../../src/editor/flow/useViewport";
+import { emptyDocument } from "../../src/graph";
+import { stubRegistry } from "./stubRegistry";
+
+afterEach(cleanup);
+
+it("sets a restored document's view once React Flow's viewport exists, unless it is there already", async () => {
+  const editor = createEditor({ registry: stubRegistry, makeId: counterIds() });
+  const restored = { x: -120, y: 45.5, zoom: 0.75 };
+  // What the session's restore does before the first render (persistence/sessionStart.ts).
+  editor.store.replaceDocument({ ...emptyDocument({ name: "draft" }), viewport: restored }, { markClean: true });
+  editor.store.setViewport(restored);
+  let rf: ReturnType<typeof useStoreApi> | null = null;
+  function Probe() {
+    rf = useStoreApi();
+    useViewportFit(useRef<HTMLDivElement>(null), false, false, [false, () => undefined]);
+    return null;
+  }
+  render(
+    <EditorProvider editor={editor}>
+      <ReactFlowProvider>
+        <Probe />
+      </ReactFlowProvider>
+    </EditorProvider>,
+  );
+  const setViewport = vi.fn(async () => true);
+  const panZoom = { setViewport, getViewport: () => restored } as never;
+  // What React Flow's pane does once mounted: its pan-zoom, at the default viewport (the restored one).
+  act(() => rf!.setState({ panZoom, transform: [restored.x, restored.y, restored.zoom] }));
+  expect(setViewport).not.toHaveBeenCalled();
+
+  // Another document opened with another view is still shown at its view.
+  const other = { x: 10, y: 20, zoom: 1.5 };
+  act(() => editor.store.replaceDocument({ ...emptyDocument({ name: "other" }), viewport: other }));
+  expect(setViewport).toHaveBeenCalledWith(other, undefined);
+});
