@@ -123,12 +123,11 @@ export function nearWires(g: FarGeometry, area: Box, keep: ReadonlySet<number>, 
   const r = g.rects;
   const boxes = pos ? null : wireBoxes(g);
   const inArea = pos
-    ? (i: number) => nodeIn(g, i, area, pos)
-    : (i: number) =>
-        r[i * 4] <= area.x1 &&
-        r[i * 4] + r[i * 4 + 2] >= area.x0 &&
-        r[i * 4 + 1] <= area.y1 &&
-        r[i * 4 + 1] + r[i * 4 + 3] >= area.y0;
+    ? (i: number) => {
+        const { x, y } = pos(i);
+        return nodeIn(g, i, area, x, y);
+      }
+    : (i: number) => nodeIn(g, i, area, r[i * 4], r[i * 4 + 1]);
   const handed = new Set<string>();
   const crossing: FarWire[] = [];
   g.wires.forEach((w, j) => {
@@ -154,8 +153,8 @@ export function withKept(g: FarGeometry, split: NearSplit, keep: ReadonlySet<num
   return { handed, crossing: split.crossing.filter((w) => !theirs(w)) };
 }
 
-function nodeIn(g: FarGeometry, i: number, area: Box, at: Pos): boolean {
-  const { x, y } = at(i);
+/** Whether node `i`, its top left at (x, y), meets `area`. */
+function nodeIn(g: FarGeometry, i: number, area: Box, x: number, y: number): boolean {
   return x <= area.x1 && x + g.rects[i * 4 + 2] >= area.x0 && y <= area.y1 && y + g.rects[i * 4 + 3] >= area.y0;
 }
 
