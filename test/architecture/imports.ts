@@ -85,18 +85,27 @@ export function importsOf(file: string, root = ROOT): ImportEdge[] {
 /** Packages reached from `entry` through the repository files it imports, with the first importer of each. */
 export function packagesReachedFrom(entry: string, root = ROOT): Map<string, string> {
   const found = new Map<string, string>();
+  walk(entry, (file) =>
+    importsOf(file, root).flatMap((edge) => {
+      if (edge.file && SOURCE.test(edge.file)) return [edge.file];
+      if (edge.pkg && !found.has(edge.pkg)) found.set(edge.pkg, file);
+      return [];
+    }),
+  );
+  return found;
+}
+
+/** Every file reached from `entry` through `next`, each visited once. */
+function walk(entry: string, next: (file: string) => string[]): Set<string> {
   const seen = new Set<string>();
   const queue = [entry];
   while (queue.length > 0) {
     const file = queue.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const edge of importsOf(file, root)) {
-      if (edge.file && SOURCE.test(edge.file)) queue.push(edge.file);
-      else if (edge.pkg && !found.has(edge.pkg)) found.set(edge.pkg, file);
-    }
+    queue.push(...next(file));
   }
-  return found;
+  return seen;
 }
 
 /**
@@ -105,20 +114,14 @@ export function packagesReachedFrom(entry: string, root = ROOT): Map<string, str
  * bundler puts every one of them in the entry's chunk (docs/codebase.md#the-first-load).
  */
 export function staticallyReached(entry: string, root = ROOT): Set<string> {
-  const seen = new Set<string>();
-  const queue = [entry];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
+  return walk(entry, (file) => {
     const abs = join(root, file);
     const sf = ts.createSourceFile(abs, readFileSync(abs, "utf8"), ts.ScriptTarget.Latest, false);
-    for (const spec of sf.statements.flatMap(keptSpecifier)) {
+    return sf.statements.flatMap(keptSpecifier).flatMap((spec) => {
       const target = spec.startsWith(".") ? resolveRelative(abs, spec) : undefined;
-      if (target && SOURCE.test(target)) queue.push(toRel(target, root));
-    }
-  }
-  return seen;
+      return target && SOURCE.test(target) ? [toRel(target, root)] : [];
+    });
+  });
 }
 
 /** The module a top-level statement imports or re-exports in the built code, if any. */
