@@ -5,16 +5,16 @@
 // - a culled graph's measurement (a node scrolling in during a pan) hands xyflow nothing new;
 // - a drag frame rebuilds only the dragged nodes, and does not even look at the others.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { act, cleanup, render } from "@testing-library/react";
-import { ReactFlowProvider, useStoreApi, type NodeChange } from "@xyflow/react";
+import { act, cleanup } from "@testing-library/react";
+import { useStoreApi, type NodeChange } from "@xyflow/react";
 import { useState } from "react";
 import { createEditor, counterIds } from "../../src/editor/store";
-import { EditorProvider } from "../../src/editor/store/react";
 import { CULL_FROM_NODES, useFlowElements } from "../../src/editor/flow/useFlowElements";
 import { canvasViewOf } from "../../src/editor/flow/view";
 import { canvasUiOf } from "../../src/editor/flow/canvasUi";
 import type { GraphFlowNode } from "../../src/editor/flow/derive";
 import { stubRegistry } from "./stubRegistry";
+import { renderInFlow } from "./renderInFlow";
 
 afterEach(() => {
   cleanup();
@@ -23,13 +23,7 @@ afterEach(() => {
 
 /** Renders `Probe`, a component that only calls hooks, inside the editor and xyflow's providers. */
 function renderProbe(editor: ReturnType<typeof createEditor>, Probe: () => null) {
-  render(
-    <EditorProvider editor={editor}>
-      <ReactFlowProvider>
-        <Probe />
-      </ReactFlowProvider>
-    </EditorProvider>,
-  );
+  renderInFlow(editor, <Probe />);
 }
 
 /** `count` nodes in rows of 10, `dx` apart (the default keeps them all near the view). */

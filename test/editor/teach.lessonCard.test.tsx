@@ -3,17 +3,16 @@
 // rests on them (store/settleNext.ts), however long that takes: a timer could place it before the
 // refit that follows nodes moved clear of each other, over a node.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { act, cleanup, render } from "@testing-library/react";
-import { ReactFlowProvider } from "@xyflow/react";
+import { act, cleanup } from "@testing-library/react";
 import { registry } from "../../nodes";
 import { loadWorkflow } from "../../src/graph";
 import { lessons } from "../../src/examples/lessons";
 import { createEditor } from "../../src/editor/store";
-import { EditorProvider } from "../../src/editor/store/react";
 import { documentSettled } from "../../src/editor/store/settleNext";
 import { provideCanvasFit } from "../../src/editor/store/canvasFit";
 import { LessonCard } from "../../src/editor/teach/Lessons";
 import { teachUiOf } from "../../src/editor/teach/state";
+import { renderInFlow } from "./renderInFlow";
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "requestAnimationFrame", "cancelAnimationFrame"] });
@@ -37,13 +36,7 @@ function openLessonCard(settledFirst = false) {
   const epoch = editor.store.getState().epoch;
   if (settledFirst) documentSettled(editor, epoch);
   teachUiOf(editor).set({ lesson: { id: lesson.id, epoch } });
-  render(
-    <EditorProvider editor={editor}>
-      <ReactFlowProvider>
-        <LessonCard />
-      </ReactFlowProvider>
-    </EditorProvider>,
-  );
+  renderInFlow(editor, <LessonCard />);
   const card = () => document.querySelector<HTMLElement>("[data-lesson-card]");
   return { editor, epoch, card };
 }

@@ -4,14 +4,14 @@
 // re-rendered the canvas in a commit of its own before the first frame
 // (docs/benchmarks.md#the-first-load).
 import { afterEach, expect, it, vi } from "vitest";
-import { act, cleanup, render } from "@testing-library/react";
-import { ReactFlowProvider, useStoreApi } from "@xyflow/react";
+import { act, cleanup } from "@testing-library/react";
+import { useStoreApi } from "@xyflow/react";
 import { useRef } from "react";
 import { createEditor, counterIds } from "../../src/editor/store";
-import { EditorProvider } from "../../src/editor/store/react";
 import { useViewportFit } from "../../src/editor/flow/useViewport";
 import { emptyDocument } from "../../src/graph";
 import { stubRegistry } from "./stubRegistry";
+import { renderInFlow } from "./renderInFlow";
 
 afterEach(cleanup);
 
@@ -27,13 +27,7 @@ it("sets a restored document's view once React Flow's viewport exists, unless it
     useViewportFit(useRef<HTMLDivElement>(null), false, false, [false, () => undefined]);
     return null;
   }
-  render(
-    <EditorProvider editor={editor}>
-      <ReactFlowProvider>
-        <Probe />
-      </ReactFlowProvider>
-    </EditorProvider>,
-  );
+  renderInFlow(editor, <Probe />);
   const setViewport = vi.fn(async () => true);
   const panZoom = { setViewport, getViewport: () => restored } as never;
   // What React Flow's pane does once mounted: its pan-zoom, at the default viewport (the restored one).
