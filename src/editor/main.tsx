@@ -16,6 +16,7 @@ import { loadNodeViews } from "./flow/drawnSlots";
 import { askServerInfo, offerServerInfo } from "./library/workspaceInfo";
 import { tellRestored } from "./library/restoredNotice";
 import { afterFirstPaint, onDemand, whenIdle } from "./lazy";
+import { firstRenderWaits } from "./firstRender";
 
 /**
  * A tab with no draft (a first visit) opens on the starter template, run through the loader like
@@ -74,30 +75,28 @@ const workspace = served
 const nodeViews = loadNodeViews().catch(() => undefined);
 
 // Restore this tab's draft (if any) before the first render, so the canvas opens on it (with its
-// "restored" toast).
-void startPersistence(editor, {
-  database: earlyDatabase,
-  made: (session) => tellRestored(editor, session),
-  fresh: starter,
-  library: (db) =>
-    workspace.then(async (api) => (api ? (await following.load()).workspaceLibrary(db, api) : undefined)),
-})
-  .then(() => {
-    const { nodes, groups } = editor.store.getState().document;
-    return nodes.length || groups?.length ? nodeViews : undefined;
-  })
-  .finally(() => {
-    createRoot(document.getElementById("root")!).render(
-      <StrictMode>
-        <App editor={editor} />
-      </StrictMode>,
-    );
-    // Behind the first paint, which shows nothing of it (the component library, the folder's watch).
-    afterFirstPaint(
-      () =>
-        void Promise.all([following.load(), workspace]).then(
-          ([m, api]) => (api ? m.attachWorkspace(editor, api) : m.attachBrowserComponents(editor)),
-          () => undefined,
-        ),
-    );
-  });
+// "restored" toast); the render also waits for what firstRender.ts says.
+void firstRenderWaits(editor, {
+  restoring: startPersistence(editor, {
+    database: earlyDatabase,
+    made: (session) => tellRestored(editor, session),
+    fresh: starter,
+    library: (db) =>
+      workspace.then(async (api) => (api ? (await following.load()).workspaceLibrary(db, api) : undefined)),
+  }),
+  nodeViews,
+}).finally(() => {
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <App editor={editor} />
+    </StrictMode>,
+  );
+  // Behind the first paint, which shows nothing of it (the component library, the folder's watch).
+  afterFirstPaint(
+    () =>
+      void Promise.all([following.load(), workspace]).then(
+        ([m, api]) => (api ? m.attachWorkspace(editor, api) : m.attachBrowserComponents(editor)),
+        () => undefined,
+      ),
+  );
+});

@@ -152,6 +152,52 @@ describe("atomic snapshots", () => {
   });
 });
 
+describe("reading a slot", () => {
+  /**
+   * Counts the IndexedDB requests made after another one had answered: each is a round trip to the
+   * browser that waits for the one before (docs/benchmarks.md#the-first-load).
+   */
+  function chainedRequests() {
+    let answered = 0;
+    const counts = { made: 0, afterAnAnswer: 0 };
+    const wrap = <P extends object>(proto: P, names: (keyof P)[]) =>
+      names.forEach((name) => {
+        const real = proto[name] as unknown as (...a: unknown[]) => IDBRequest;
+        vi.spyOn(proto, name as never).mockImplementation(function (this: unknown, ...args: unknown[]) {
+          counts.made++;
+          if (answered) counts.afterAnAnswer++;
+          const req = real.apply(this, args);
+          req.addEventListener("success", () => answered++);
+          return req;
+        } as never);
+      });
+    wrap(IDBObjectStore.prototype, ["get", "getAll", "getAllKeys", "openCursor", "count"]);
+    wrap(IDBIndex.prototype, ["get", "getAll", "getAllKeys", "openCursor", "count"]);
+    return counts;
+  }
+
+  it("asks for the record and its snapshots in one round trip, and picks the two it names", async () => {
+    const db = await freshDb();
+    const drafts = createDraftStore(db);
+    const view = { viewport: { x: 0, y: 0, zoom: 1 }, selection: { nodes: [], edges: [] }, dirty: true };
+    for (const name of ["one", "two", "three"])
+      await drafts.save("slot-a", { document: emptyDocument({ name }), ...view });
+    await drafts.save("slot-b", { document: emptyDocument({ name: "other tab" }), ...view });
+    // A snapshot the record does not name (a write that raced another) is not returned.
+    await db.put("snapshots", { id: "snap-stray", slot: "slot-a", savedAt: 1, data: "{}" });
+
+    const counts = chainedRequests();
+    const read = await createDraftStore(db).read("slot-a");
+    // Without the change: the record, then its two snapshots once it had answered.
+    expect(counts).toEqual({ made: 2, afterAnAnswer: 0 });
+    expect(JSON.parse(read!.current!.data).document.meta.name).toBe("three");
+    expect(JSON.parse(read!.previous!.data).document.meta.name).toBe("two");
+    expect(read!.record).toMatchObject({ slot: "slot-a", current: read!.current!.id, previous: read!.previous!.id });
+    vi.restoreAllMocks();
+    expect(await drafts.read("slot-none")).toBeUndefined();
+  });
+});
+
 describe("corrupt autosave", () => {
   const cases: [string, string][] = [
     ["bad JSON", '{"kind":"lora-graph/draft","version":1,"document":{"format":'],

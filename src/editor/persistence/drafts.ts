@@ -170,18 +170,22 @@ export function createDraftStore(db: Database, clock: () => number = Date.now): 
       return done.then(() => void known.set(slot, record));
     },
 
+    /**
+     * The slot's record and its snapshots (by the `slot` index) are asked for together: one round
+     * trip to the browser instead of two, on the path to a reload's first frame
+     * (docs/benchmarks.md#the-first-load). Saves keep a slot at the two snapshots its record names.
+     */
     async read(slot) {
       const tx = db.transaction(["snapshots", "drafts"], "readonly");
-      const record = await tx.objectStore("drafts").get(slot);
+      const [record, snapshots] = await Promise.all([
+        tx.objectStore("drafts").get(slot),
+        tx.objectStore("snapshots").index("slot").getAll(slot),
+        tx.done,
+      ]);
       if (!record) return undefined;
       known.set(slot, record);
-      const snapshots = tx.objectStore("snapshots");
-      const [current, previous] = await Promise.all([
-        snapshots.get(record.current),
-        record.previous ? snapshots.get(record.previous) : undefined,
-      ]);
-      await tx.done;
-      return { record, current, previous };
+      const byId = (id: string | undefined) => (id ? snapshots.find((s) => s.id === id) : undefined);
+      return { record, current: byId(record.current), previous: byId(record.previous) };
     },
 
     async listSlots() {

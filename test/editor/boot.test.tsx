@@ -11,6 +11,12 @@ import { startPersistence } from "../../src/editor/persistence/boot";
 import { openDatabase } from "../../src/editor/persistence/db";
 import type { WorkflowLibrary } from "../../src/editor/persistence/library";
 import { tellRestored } from "../../src/editor/library/restoredNotice";
+import { offerServerInfo, type ServerInfo } from "../../src/editor/library/workspaceInfo";
+import { firstRenderWaits } from "../../src/editor/firstRender";
+import { EditorProvider } from "../../src/editor/store/react";
+import { RunBanner } from "../../src/editor/run/RunShell";
+import { act, render } from "@testing-library/react";
+import type { Editor } from "../../src/editor/store/editor";
 
 const editor = () => createEditor({ registry, makeId: counterIds() });
 
@@ -170,6 +176,53 @@ describe("startPersistence", () => {
     const s = await startPersistence(e, { library: async () => undefined });
     const saved = await s!.library.saveAs("Kept here", e.store.getState().document);
     expect((await s!.library.list()).map((w) => w.id)).toContain(saved.id);
+    e.dispose();
+  });
+});
+
+// The stand-in banner is in the first frame (docs/benchmarks.md#the-first-load): the first render
+// waits for the page's own server's answer beside the draft, for a bounded time.
+describe("the first render and the server's answer", () => {
+  const standin: ServerInfo = { workspace: false, backend: "standin" };
+  /** What main.tsx does once firstRenderWaits resolves: the first render, here of the banner alone. */
+  const renderedWhen = (e: Editor, waits: Promise<void>) =>
+    waits.then(() => {
+      let view!: ReturnType<typeof render>;
+      act(() => {
+        view = render(
+          <EditorProvider editor={e}>
+            <RunBanner />
+          </EditorProvider>,
+        );
+      });
+      return view.container.querySelector("[data-standin-banner]") !== null;
+    });
+
+  it("has the banner in the first render when the answer comes after the draft", async () => {
+    const e = editor();
+    let answer: (i: ServerInfo | null) => void = () => {};
+    offerServerInfo(e, new Promise((r) => (answer = r)));
+    const restoring = startPersistence(e);
+    let rendered = false;
+    const first = renderedWhen(e, firstRenderWaits(e, { restoring, nodeViews: Promise.resolve() }));
+    void first.then(() => (rendered = true));
+    await restoring;
+    await new Promise((r) => setTimeout(r, 20));
+    // Without the wait the banner-less first render would have come with the draft.
+    expect(rendered).toBe(false);
+    answer(standin);
+    expect(await first).toBe(true);
+    e.dispose();
+  });
+
+  it("renders without the answer once the cap has passed when the server never answers", async () => {
+    const e = editor();
+    offerServerInfo(e, new Promise<ServerInfo | null>(() => {}));
+    const restoring = startPersistence(e);
+    const first = renderedWhen(e, firstRenderWaits(e, { restoring, nodeViews: Promise.resolve() }));
+    const late = new Promise<string>((r) => setTimeout(() => r("still waiting"), 4000));
+    expect(await Promise.race([first.then(() => "rendered"), late])).toBe("rendered");
+    expect(await first).toBe(false);
     e.dispose();
   });
 });
