@@ -40,7 +40,23 @@ interface Round {
   rendersBeforeFcp: number;
   eachCommit: number[];
   longTasks: number;
+  /** The navigation's own timing (PerformanceNavigationTiming), ms from navigation start. */
+  nav: Record<(typeof NAV_FIELDS)[number], number>;
 }
+
+/**
+ * How the reload got to the document: the old page's unload handlers (`unloadEvent*`, 0 when the
+ * browser reports none), the request, the response, and the parse up to `domInteractive`.
+ */
+const NAV_FIELDS = [
+  "unloadEventStart",
+  "unloadEventEnd",
+  "fetchStart",
+  "requestStart",
+  "responseStart",
+  "responseEnd",
+  "domInteractive",
+] as const;
 
 /**
  * React's commits, timed through the hook React DevTools uses (React calls it once per commit), each
@@ -74,7 +90,7 @@ function probe(into: Round[]): Probe {
   return {
     init: COMMIT_TIMES,
     async read(page, tti) {
-      const p = await page.evaluate(() => {
+      const p = await page.evaluate((fields) => {
         const w = window as unknown as {
           __commitTimes: number[];
           __commitRenders: number[];
@@ -92,8 +108,9 @@ function probe(into: Round[]): Probe {
           longTasks: w.__longtasks.length,
           html: nav.responseEnd,
           script: entry?.responseEnd ?? NaN,
+          nav: Object.fromEntries(fields.map((k) => [k, nav[k]])),
         };
-      });
+      }, NAV_FIELDS);
       into.push({
         tti,
         html: p.html,
@@ -104,6 +121,7 @@ function probe(into: Round[]): Probe {
         rendersBeforeFcp: p.renders.filter((_, i) => p.commits[i] <= p.fcp).reduce((a, b) => a + b, 0),
         eachCommit: p.renders.filter((_, i) => p.commits[i] <= p.fcp),
         longTasks: p.longTasks,
+        nav: p.nav as Round["nav"],
       });
     },
   };
@@ -162,7 +180,7 @@ try {
   await Promise.all(servers.map((s) => s.close()));
 }
 
-const col = (i: number, k: Exclude<keyof Round, "eachCommit">) => results[i].map((x) => x[k]);
+const col = (i: number, k: Exclude<keyof Round, "eachCommit" | "nav">) => results[i].map((x) => x[k]);
 console.log(
   `\nmedian [IQR, min–max] in ms, load ${loadavg()
     .map((l) => l.toFixed(1))
@@ -177,6 +195,11 @@ pages.forEach(([label], i) => {
       `rendering ${spread(col(i, "rendersBeforeFcp"))} components; ` +
       `rounds with long tasks ${results[i].filter((x) => x.longTasks > 0).length}/${rounds}`,
   );
+});
+console.log(`navigation timing, medians in ms from navigation start:`);
+pages.forEach(([label], i) => {
+  const legs = NAV_FIELDS.map((k) => `${k} ${f0(median(results[i].map((x) => x.nav[k])))}`);
+  console.log(`${label.padEnd(8)} ${legs.join(", ")}`);
 });
 const deps = pages.findIndex(([label]) => label.startsWith("deps"));
 const ours = pages.map((_, i) => i).filter((i) => !pages[i][0].startsWith("deps"));

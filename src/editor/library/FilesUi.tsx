@@ -8,7 +8,8 @@
  */
 import { Suspense, useEffect, useState } from "react";
 import { useEditorInstance } from "../store/react";
-import { getSession, useBootError, useCurrentAsk, useSession } from "../persistence/boot";
+import { useBootError, useCurrentAsk, useSession } from "../persistence/boot";
+import type { Session, SessionState } from "../persistence/session";
 import type { FilesUiState } from "./files";
 import { time, useFilesUi, useSessionState } from "./hooks";
 import { lazyPart, whenIdle } from "../lazy";
@@ -147,23 +148,40 @@ function useFileDrop() {
   }, [editor]);
 }
 
-/** Warns before closing the tab only while an autosave is still unwritten (InvokeAI's rule). */
+/**
+ * Warns before closing the tab only while an autosave is failing (InvokeAI's rule), and only then
+ * listens: with a `beforeunload` listener on the page, a reload waits for the old page to run it
+ * before its request goes out (docs/benchmarks.md#the-page-left-before-a-reload-2026-12-08-session-15).
+ * The draft does not depend on it: the session keeps it on `visibilitychange` and `pagehide`
+ * (docs/persistence.md#losing-work). Returns what stops it.
+ */
+export function guardUnload(
+  session: Pick<Session, "state" | "subscribe" | "flush">,
+  win: Pick<Window, "addEventListener" | "removeEventListener"> = window,
+): () => void {
+  const warn = (e: BeforeUnloadEvent) => {
+    void session.flush();
+    e.preventDefault();
+    e.returnValue = "";
+  };
+  let on = false;
+  const follow = (st: SessionState) => {
+    if (on === (st.autosave.state === "error")) return;
+    on = !on;
+    if (on) win.addEventListener("beforeunload", warn);
+    else win.removeEventListener("beforeunload", warn);
+  };
+  follow(session.state());
+  const off = session.subscribe(follow);
+  return () => {
+    off();
+    win.removeEventListener("beforeunload", warn);
+  };
+}
+
 function useUnloadGuard() {
-  const editor = useEditorInstance();
-  useEffect(() => {
-    const h = (e: BeforeUnloadEvent) => {
-      const s = getSession(editor);
-      if (!s) return;
-      void s.flush();
-      const st = s.state().autosave.state;
-      if (st === "error") {
-        e.preventDefault();
-        e.returnValue = "";
-      }
-    };
-    window.addEventListener("beforeunload", h);
-    return () => window.removeEventListener("beforeunload", h);
-  }, [editor]);
+  const session = useSession();
+  useEffect(() => (session ? guardUnload(session) : undefined), [session]);
 }
 
 export function FilesUi() {
