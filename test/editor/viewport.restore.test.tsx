@@ -39,3 +39,24 @@ it("sets a restored document's view once React Flow's viewport exists, unless it
   act(() => editor.store.replaceDocument({ ...emptyDocument({ name: "other" }), viewport: other }));
   expect(setViewport).toHaveBeenCalledWith(other, undefined);
 });
+
+it("sets the view of a document opened before React Flow's viewport exists once it does, rendering nothing", () => {
+  const editor = createEditor({ registry: stubRegistry, makeId: counterIds() });
+  let rf: ReturnType<typeof useStoreApi> | null = null;
+  let renders = 0;
+  function Probe() {
+    renders++;
+    rf = useStoreApi();
+    useViewportFit(useRef<HTMLDivElement>(null), false, false, [false, () => undefined]);
+    return null;
+  }
+  renderInFlow(editor, <Probe />);
+  const opened = { x: 10, y: 20, zoom: 1.5 };
+  act(() => editor.store.replaceDocument({ ...emptyDocument({ name: "opened" }), viewport: opened }));
+  const before = renders;
+  const setViewport = vi.fn(async () => true);
+  act(() => rf!.setState({ panZoom: { setViewport } as never }));
+  expect(setViewport).toHaveBeenCalledWith(opened, undefined);
+  // The canvas's hooks take the instance that does not change when the viewport initialises.
+  expect(renders).toBe(before);
+});

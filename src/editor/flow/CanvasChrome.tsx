@@ -1,5 +1,6 @@
 import { useCallback, useState } from "react";
-import { ControlButton, Controls, useReactFlow, type Node } from "@xyflow/react";
+import { ControlButton, Controls, type Node } from "@xyflow/react";
+import { useFlowApi } from "./flowApi";
 import { useEditorInstance, useUi } from "../store/react";
 import { canvasViewOf } from "./view";
 import type { GraphFlowNode } from "./derive";
@@ -14,7 +15,7 @@ const MINIMAP_KEY = "lora-graph:minimap";
 export function CanvasControls({ empty }: { empty: boolean }) {
   const editor = useEditorInstance();
   const registry = editor.store.registry;
-  const flow = useReactFlow<GraphFlowNode>();
+  const flow = useFlowApi<GraphFlowNode>();
   const [minimap, setMinimap] = useState(() => localStorage.getItem(MINIMAP_KEY) !== "off");
   const toggleMinimap = useCallback(() => {
     setMinimap((m) => {

@@ -1,5 +1,6 @@
 import { memo, useEffect, useState, type PointerEvent as ReactPointerEvent } from "react";
-import { BaseEdge, EdgeLabelRenderer, useReactFlow, type EdgeProps } from "@xyflow/react";
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps } from "@xyflow/react";
+import { useFlowApi } from "./flowApi";
 import type { XY } from "../../graph";
 import { useEditorInstance, useEditorStore } from "../store/react";
 import { canvasUiOf, useCanvasUi } from "./canvasUi";
@@ -16,7 +17,7 @@ export const GraphEdge = memo(function GraphEdge(props: EdgeProps) {
   const { id, sourceX, sourceY, targetX, targetY, style, markerEnd, selected, interactionWidth } = props;
   const store = useEditorStore();
   const wireEnds = wireEndsOf(useEditorInstance());
-  const flow = useReactFlow();
+  const flow = useFlowApi();
   const stored = (props.data?.reroutes as readonly XY[] | undefined) ?? NO_POINTS;
   const points = useLivePoints(id, stored);
   const [path, labelX, labelY] = reroutedPath(props, points);
@@ -103,7 +104,7 @@ const insideRect = (p: XY, r: { x: number; y: number; width: number; height: num
  */
 function ReroutePoint({ wire, index, at, color }: { wire: string; index: number; at: XY; color?: string }) {
   const editor = useEditorInstance();
-  const flow = useReactFlow();
+  const flow = useFlowApi();
   const ui = canvasUiOf(editor);
   const selected = useCanvasUi((s) => s.reroute?.wire === wire && s.reroute.index === index);
   const [grab, setGrab] = useState<{ x: number; y: number; moved: boolean } | null>(null);

@@ -2,7 +2,8 @@
 // whose middle is inside it and the groups nested in it, its corner resizes it, a double-click on
 // the title renames it. Drawn through drawnSlots.tsx, in the chunk that draws the nodes.
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
-import { useReactFlow } from "@xyflow/react";
+
+import { useFlowApi } from "./flowApi";
 import type { WorkflowGroup, WorkflowNode } from "../../graph";
 import type { Editor } from "../store/editor";
 import { useEditorInstance } from "../store/react";
@@ -48,7 +49,7 @@ type Grab = { x: number; y: number; moved: boolean; nodes: string[]; groups: str
 export function GroupFrame({ group }: { group: WorkflowGroup }) {
   const editor = useEditorInstance();
   const ui = canvasUiOf(editor);
-  const flow = useReactFlow();
+  const flow = useFlowApi();
   const selected = useCanvasUi((s) => s.group === group.id);
   // Its own drag, or that of a group it is nested in.
   const drag = useCanvasUi((s) =>
@@ -143,7 +144,7 @@ export function GroupFrame({ group }: { group: WorkflowGroup }) {
 /** The bottom-right corner: resizes the frame (nodes stay where they are); one undo step. */
 function useResize(group: WorkflowGroup, setSize: (s: { width: number; height: number } | null) => void) {
   const editor = useEditorInstance();
-  const flow = useReactFlow();
+  const flow = useFlowApi();
   return useCornerDrag({
     start: () => null,
     move(dx, dy) {

@@ -144,7 +144,7 @@ export function useNearView(
   const shared = useCanvasView().layout;
   // Before any effect or frame reads it (a fit right after an arrange).
   useLayoutEffect(() => shared.set(g), [shared, g]);
-  const area = useCoveredArea();
+  const area = useCoveredArea(active);
   const indices = (ids: readonly string[]) => {
     const out = new Set<number>();
     for (const id of ids) {
@@ -184,14 +184,18 @@ export function useNearView(
 /**
  * The graph area whose wires xyflow holds: the view at rest grown by MARGIN, kept while the view
  * rests inside it, so panning a little hands xyflow nothing new. Follows the viewport saved at the
- * end of each move (and a newly opened document's), not every pan frame.
+ * end of each move (and a newly opened document's), not every pan frame. Only a big graph (`active`)
+ * has one: a small graph's canvas follows neither the view nor the pane's size, which xyflow first
+ * measures after the first commit (following it re-rendered the whole canvas before the first frame:
+ * docs/benchmarks.md#the-first-load).
  */
-export function useCoveredArea(): Box {
-  const vp = useEditor((s) => s.viewport);
+export function useCoveredArea(active: boolean): Box {
+  const vp = useEditor((s) => (active ? s.viewport : null));
   const epoch = useEditor((s) => s.epoch);
-  const width = useStore((s) => s.width);
-  const height = useStore((s) => s.height);
+  const width = useStore((s) => (active ? s.width : 0));
+  const height = useStore((s) => (active ? s.height : 0));
   const [covered, setCovered] = useState<{ box: Box; epoch: number } | null>(null);
+  if (!vp) return NOWHERE;
   const size = width && height ? { width, height } : { width: innerWidth, height: innerHeight };
   const seen = viewBox(vp, size);
   if (covered && covered.epoch === epoch && contains(covered.box, seen)) return covered.box;
@@ -200,3 +204,6 @@ export function useCoveredArea(): Box {
   setCovered({ box, epoch });
   return box;
 }
+
+/** What a small graph's canvas covers: nothing is culled, so no area is asked for. */
+const NOWHERE: Box = { x0: 0, y0: 0, x1: 0, y1: 0 };

@@ -1,5 +1,6 @@
 import { Suspense, useMemo, type MouseEvent as ReactMouseEvent } from "react";
-import { useReactFlow, type Edge } from "@xyflow/react";
+import { type Edge } from "@xyflow/react";
+import { useFlowApi } from "./flowApi";
 import { lazyPart, onDemand, whenIdle } from "../lazy";
 import type { Editor } from "../store/editor";
 import { useEditorInstance } from "../store/react";
@@ -9,7 +10,7 @@ import type { GraphFlowNode } from "./derive";
 /** xyflow's right-click callbacks: each opens the menu for what is under the pointer. */
 export function useContextMenuHandlers() {
   const editor = useEditorInstance();
-  const flow = useReactFlow<GraphFlowNode>();
+  const flow = useFlowApi<GraphFlowNode>();
   return useMemo(() => {
     const open = (e: ReactMouseEvent | MouseEvent, target: MenuTarget) => {
       e.preventDefault();

@@ -1,5 +1,6 @@
 import { useEffect } from "react";
-import { useReactFlow, useStoreApi, type ReactFlowInstance } from "@xyflow/react";
+import { useStoreApi, type ReactFlowInstance } from "@xyflow/react";
+import { useFlowApi } from "./flowApi";
 import type { Registry, WorkflowDocument, WorkflowNode, XY } from "../../graph";
 import { layoutDocument } from "../engine";
 import type { Editor } from "../store";
@@ -79,7 +80,7 @@ export async function relayoutIfOverlapping(
 export function useSettleLayout(): void {
   const editor = useEditorInstance();
   const view = canvasViewOf(editor);
-  const flow = useReactFlow<GraphFlowNode>();
+  const flow = useFlowApi<GraphFlowNode>();
   const rf = useStoreApi<GraphFlowNode>();
   const epoch = useEditor((s) => s.epoch);
   useEffect(() => {
@@ -211,7 +212,7 @@ const MAX_SETTLE_FRAMES = 240;
 function useSettleAdded(): void {
   const editor = useEditorInstance();
   const view = canvasViewOf(editor);
-  const flow = useReactFlow<GraphFlowNode>();
+  const flow = useFlowApi<GraphFlowNode>();
   useEffect(() => {
     let raf = 0;
     // Where each waiting node was put: moved since (a drag, an undo), it is the user's to place.

@@ -1,5 +1,6 @@
 import { useCallback, type DragEvent, type MouseEvent as ReactMouseEvent, type RefObject } from "react";
-import { useReactFlow } from "@xyflow/react";
+
+import { useFlowApi } from "./flowApi";
 import { useEditorInstance } from "../store/react";
 import { warmImportDoor } from "../store/importDoor";
 import type { Editor } from "../store/editor";
@@ -61,7 +62,7 @@ export function useDropHandlers(canvasRef: RefObject<HTMLDivElement | null>) {
   const editor = useEditorInstance();
   const { store, ui } = editor;
   const view = canvasViewOf(editor);
-  const flow = useReactFlow<GraphFlowNode>();
+  const flow = useFlowApi<GraphFlowNode>();
 
   const onDoubleClick = useCallback(
     (e: ReactMouseEvent) => {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { useReactFlow, useStoreApi, type Edge, type EdgeChange, type NodeChange } from "@xyflow/react";
+import { useStoreApi, type Edge, type EdgeChange, type NodeChange } from "@xyflow/react";
+import { useFlowApi } from "./flowApi";
 import type { XY } from "../../graph";
 import { useEditor, useEditorInstance } from "../store/react";
 import { nodeById } from "../store/nodeIndex";
@@ -35,7 +36,7 @@ export function useFlowElements(far: boolean, unfitted = false) {
   const registry = store.registry;
   const doc = useEditor((s) => s.view);
   const selection = useEditor((s) => s.selection);
-  const flow = useReactFlow<GraphFlowNode>();
+  const flow = useFlowApi<GraphFlowNode>();
   const [drag, setDrag] = useState<Map<string, XY> | null>(null);
   const [sizeTick, sizesChanged] = useSizeSync();
   const deriveNodes = useMemo(() => createNodeDeriver(registry, view), [registry, view]);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from "react";
-import { useNodesInitialized, useReactFlow, type Viewport } from "@xyflow/react";
+import { useStoreApi, type Edge, type ReactFlowInstance, type Viewport } from "@xyflow/react";
+import { useFlowApi, whenViewportReady } from "./flowApi";
 import { getNodeDimensions } from "@xyflow/system";
 import { useEditor, useEditorInstance, useUiApi } from "../store/react";
 import { canvasViewOf, type CanvasView } from "./view";
@@ -40,7 +41,7 @@ export function useViewportFit(
   const store = editor.store;
   const view = canvasViewOf(editor);
   const epoch = useEditor((s) => s.epoch);
-  const flow = useReactFlow<GraphFlowNode>();
+  const flow = useFlowApi<GraphFlowNode>();
 
   // Before the first paint, from the layout (every node's estimated or measured size), which the
   // canvas shares in a layout effect that ran before this one: the render that follows mounts
@@ -52,18 +53,21 @@ export function useViewportFit(
   }, [unfitted, epoch, view, flow, fittedAt]);
 
   // A different document was opened: show all of it (a big one once xyflow holds all its nodes).
-  // Its saved view is set once React Flow's viewport exists (this runs again then, with a new
-  // `flow`), but not when React Flow is there already, as a reload's canvas is (its default
-  // viewport): setting it again started and ended a move for nothing, and the move's end
-  // re-rendered the canvas before the first frame (docs/benchmarks.md#the-first-load).
+  // Its saved view is set once React Flow's viewport exists, but not when React Flow is there
+  // already, as a reload's canvas is (its default viewport): setting it again started and ended a
+  // move for nothing, and the move's end re-rendered the canvas before the first frame
+  // (docs/benchmarks.md#the-first-load).
   const fitOpened = useRef(false);
+  const rf = useStoreApi();
   useEffect(() => {
     if (epoch === 0) return;
     const vp = store.getState().document.viewport;
-    const now = flow.getViewport();
-    if (!vp) fitOpened.current = true;
-    else if (vp.x !== now.x || vp.y !== now.y || vp.zoom !== now.zoom) flow.setViewport(vp);
-  }, [epoch, flow, store, view]);
+    if (!vp) return void (fitOpened.current = true);
+    return whenViewportReady(rf, () => {
+      const now = flow.getViewport();
+      if (vp.x !== now.x || vp.y !== now.y || vp.zoom !== now.zoom) void flow.setViewport(vp);
+    });
+  }, [epoch, flow, store, view, rf]);
   const wasMounting = useRef(false);
   useEffect(() => {
     if (mounting) wasMounting.current = true;
@@ -77,7 +81,9 @@ export function useViewportFit(
   useScopeViewport(view, flow);
 
   // First visit (no saved view): fit once every node has its measured size, so tall nodes count.
-  const initialized = useNodesInitialized();
+  // xyflow's flag for that is followed here, not through useNodesInitialized: the hook re-rendered
+  // the whole canvas when xyflow first took the nodes, before the first frame, for an effect that a
+  // reload (a saved view) or an empty pipeline never runs (docs/benchmarks.md#the-first-load).
   // An empty first document is not fitted later: the first node added must not move the view.
   const firstFit = useRef(!!store.getState().document.viewport || store.getState().document.nodes.length === 0);
   // Shown on the canvas (data-view="ready"): until then the view may still jump, e.g. under a press.
@@ -90,12 +96,16 @@ export function useViewportFit(
       fitGraph(view, flow);
       setReady(true);
     };
-    if (initialized) return fit();
+    if (rf.getState().nodesInitialized) return fit();
+    const off = rf.subscribe((s) => void (s.nodesInitialized && fit()));
     // Culled big graphs never measure every node, but every node has an estimated size: fit on the
     // next frame. The timeout is for anything else that never settles.
     const t = setTimeout(fit, culled ? 0 : 1000);
-    return () => clearTimeout(t);
-  }, [initialized, flow, culled, view, mounting]);
+    return () => {
+      off();
+      clearTimeout(t);
+    };
+  }, [rf, flow, culled, view, mounting]);
 
   // A fitted view stays fitted when the window or the room above the canvas changes.
   useRefit(canvasRef, view, flow);
@@ -125,7 +135,7 @@ export function useViewportFit(
 export function useFocusReveal() {
   const ui = useUiApi();
   const editor = useEditorInstance();
-  const flow = useReactFlow<GraphFlowNode>();
+  const flow = useFlowApi<GraphFlowNode>();
   const lastFocus = useRef(0);
   useEffect(() => {
     const off = ui.subscribe(() => {
@@ -150,7 +160,7 @@ export function useFocusReveal() {
  */
 export function useZoomToNode() {
   const editor = useEditorInstance();
-  const flow = useReactFlow<GraphFlowNode>();
+  const flow = useFlowApi<GraphFlowNode>();
   return useCallback(
     (id: string) => {
       const view = canvasViewOf(editor);
@@ -173,7 +183,7 @@ export function useZoomToNode() {
  * Where node `id` is: xyflow's own node when it holds it, else the big graph's layout (it holds
  * only those near the view).
  */
-function nodeBox(view: CanvasView, flow: ReturnType<typeof useReactFlow<GraphFlowNode>>, id: string) {
+function nodeBox(view: CanvasView, flow: ReactFlowInstance<GraphFlowNode, Edge>, id: string) {
   const n = flow.getInternalNode(id);
   if (n) {
     const { x, y } = n.internals.positionAbsolute;
@@ -188,7 +198,7 @@ function nodeBox(view: CanvasView, flow: ReturnType<typeof useReactFlow<GraphFlo
  * Entering a component shows all of it; leaving puts the view back where it was at that level
  * (docs/components.md#the-editor).
  */
-function useScopeViewport(view: ReturnType<typeof canvasViewOf>, flow: ReturnType<typeof useReactFlow<GraphFlowNode>>) {
+function useScopeViewport(view: ReturnType<typeof canvasViewOf>, flow: ReactFlowInstance<GraphFlowNode, Edge>) {
   const where = useEditor((s) => s.scope.map((x) => x.instance).join("\u001f"));
   const last = useRef(where);
   // With whether it was still fitted: a view the user had moved is not refitted once back at it.

@@ -1,12 +1,12 @@
 import { useCallback, useRef, type PointerEvent as ReactPointerEvent } from "react";
 import {
-  useReactFlow,
   type Connection,
   type Edge,
   type FinalConnectionState,
   type IsValidConnection,
   type OnConnectStartParams,
 } from "@xyflow/react";
+import { useFlowApi } from "./flowApi";
 import { canConnectReplacing, type PortRef, type XY } from "../../graph";
 import { useEditorStore, useUiApi } from "../store/react";
 import type { Ui } from "../store/ui";
@@ -20,7 +20,7 @@ export function useWiring() {
   const ui = useUiApi();
   const store = useEditorStore();
   const registry = store.registry;
-  const flow = useReactFlow<GraphFlowNode>();
+  const flow = useFlowApi<GraphFlowNode>();
   const pointer = useRef<XY>({ x: 0, y: 0 });
   const { reconnecting, ...reconnect } = useReconnect();
 

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { explainerOf, PORT_KIND_INFO, type NodeDefinition, type PortKind } from "../../graph";
-import { useReactFlow } from "@xyflow/react";
+
+import { useFlowApi } from "../flow/flowApi";
 import { useEditorInstance, useUi } from "../store/react";
 import { canvasViewOf } from "../flow/view";
 import { placeNewNode } from "../flow/place";
@@ -29,7 +30,7 @@ function PaletteBody() {
   const req = useUi((s) => s.palette)!;
   const editor = useEditorInstance();
   const { store, ui } = editor;
-  const flow = useReactFlow();
+  const flow = useFlowApi();
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
