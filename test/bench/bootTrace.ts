@@ -206,6 +206,14 @@ function threadCpu(events: TraceEvent[], nav: number, until: number): string[] {
   }
   const count = (n: string) => events.filter((e) => e.name === n && e.ts >= nav && e.ts <= until).length;
   out.push(`before FCP: ${count("Paint")} Paint, ${count("RasterTask")} RasterTask, ${count("Layout")} Layout`);
+  // The page's own style and layout work before its first paint (the style sheets' parse, style
+  // recalculation, layout, pre-paint and paint records), in the renderer that painted.
+  const pid = events.find((e) => e.name === "firstContentfulPaint")?.pid;
+  const own = ["ParseAuthorStyleSheet", "UpdateLayoutTree", "Layout", "PrePaint", "Paint"].map((n) => {
+    const list = events.filter((e) => e.name === n && e.pid === pid && e.ph === "X" && e.ts >= nav && e.ts <= until);
+    return `${n} ${(list.reduce((a, e) => a + (e.tdur ?? e.dur!), 0) / 1000).toFixed(1)} ms (${list.length})`;
+  });
+  out.push(`before FCP, the page's renderer: ${own.join(", ")}`);
   return out;
 }
 
