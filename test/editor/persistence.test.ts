@@ -44,6 +44,12 @@ describe("autosave round trip", () => {
     const tab = await b.open();
     buildGraph(tab.store);
     await tab.session.flush();
+    // The page was left with an edit not yet written, kept in its synchronous copy (backup.ts).
+    tab.store.addNode("note", { x: 0, y: 400 });
+    const at = Date.now() + 1000;
+    const { document, viewport, dirty } = tab.store.getState();
+    const selection = { nodes: [], edges: [] };
+    b.local.setItem(backupKey(tab.session.state().slot!), encodeDraft({ document, viewport, selection, dirty }, at));
     const nodes = tab.store.getState().document.nodes;
     tab.close();
 
@@ -60,26 +66,77 @@ describe("autosave round trip", () => {
     });
     expect(shown).toEqual({ nodes, ready: false, restored: expect.objectContaining({ how: "own" }) });
     expect(again.session.state().ready).toBe(true);
+    // The copy the page kept as it was left is covered by the boot's write, then removed.
+    expect(b.local.data.size).toBe(0);
   });
 
   it("the boot's first write and `ready` reach the page in one update (one React commit)", async () => {
     const b = await browser();
-    const tab = await b.open();
-    await tab.session.flush();
-    tab.close();
-
     const seen: { state: string; ready: boolean }[] = [];
-    const again = await b.open({
-      storage: tab.storage,
+    // A first visit: its slot is written at once.
+    const tab = await b.open({
       onRestored: ({ session }) =>
         void session.subscribe((s) => seen.push({ state: s.autosave.state, ready: s.ready })),
     });
-    expect(again.session.state().ready).toBe(true);
+    expect(tab.session.state().ready).toBe(true);
     // Each update is a render of the autosave chip: "saving", then "saved" already ready.
     expect(seen).toEqual([
       { state: "saving", ready: false },
       { state: "saved", ready: true },
     ]);
+  });
+
+  it("a reload of a draft nothing changed writes nothing and is ready from the first render", async () => {
+    const b = await browser();
+    const tab = await b.open();
+    buildGraph(tab.store);
+    await tab.session.flush();
+    tab.store.setViewport({ x: 10, y: 20, zoom: 0.5 });
+    await tab.session.flush();
+    const slot = tab.session.state().slot!;
+    const before = (await tab.session.drafts.read(slot))!;
+    tab.close();
+
+    const seen: { state: string; ready: boolean; lastSavedAt?: number }[] = [];
+    const again = await b.open({
+      storage: tab.storage,
+      onRestored: ({ session }) => {
+        const s = session.state();
+        seen.push({ state: s.autosave.state, ready: s.ready, lastSavedAt: s.autosave.lastSavedAt });
+        void session.subscribe((s) => seen.push({ state: s.autosave.state, ready: s.ready }));
+      },
+    });
+    // Without the change: not ready at the first render, then "saving" and "saved" (one commit more).
+    expect(seen).toEqual([{ state: "saved", ready: true, lastSavedAt: before.record.updatedAt }]);
+    // Nothing written: the record and both snapshots as they were, the last good one still there.
+    const after = (await again.session.drafts.read(slot))!;
+    expect(after).toEqual(before);
+    // Autosave goes on as before.
+    again.store.addNode("note", { x: 0, y: 400 });
+    await again.session.flush();
+    expect((await again.session.drafts.read(slot))!.record.previous).toBe(before.record.current);
+  });
+
+  it("a reload writes when what it shows is not the stored snapshot's text", async () => {
+    const b = await browser();
+    const tab = await b.open();
+    buildGraph(tab.store);
+    await tab.session.flush();
+    const slot = tab.session.state().slot!;
+    // As an older build would have written it (here: other spacing), which the loader reads the same.
+    const stored = (await tab.session.drafts.read(slot))!.current!.data;
+    await tab.session.drafts.saveText(slot, JSON.stringify(JSON.parse(stored), null, 1), {
+      name: "Untitled pipeline",
+      nodeCount: 3,
+    });
+    const older = (await tab.session.drafts.read(slot))!.record;
+    tab.close();
+
+    const again = await b.open({ storage: tab.storage });
+    expect(again.session.state()).toMatchObject({ ready: true, autosave: { state: "saved" } });
+    const after = (await again.session.drafts.read(slot))!;
+    expect(after.record.previous).toBe(older.current);
+    expect(JSON.parse(after.current!.data).document.nodes).toEqual(JSON.parse(stored).document.nodes);
   });
 
   it("AUTO-01: edits reach IndexedDB without an explicit flush (debounced write)", async () => {

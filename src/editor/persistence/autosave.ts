@@ -38,6 +38,11 @@ export interface Autosaver {
   status(): AutosaveStatus;
   /** True while some change is not yet written. */
   hasUnsaved(): boolean;
+  /**
+   * What is on disk, written at `savedAt`, already is the state now (a reload of a draft that
+   * nothing changed): saved, with no write. Ignored once a change is waiting.
+   */
+  onDisk(savedAt: number): void;
   dispose(): void;
 }
 
@@ -142,6 +147,9 @@ export function createAutosaver<T>(opts: AutosaverOptions<T>): Autosaver {
     },
     status: () => status,
     hasUnsaved: () => changeGen !== savedGen,
+    onDisk(savedAt) {
+      if (changeGen === savedGen && !inflight) setStatus({ state: "saved", lastSavedAt: savedAt });
+    },
     dispose() {
       disposed = true;
       clearTimer();

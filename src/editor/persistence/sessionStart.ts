@@ -2,7 +2,7 @@
 // aside), then start autosaving. Part of the session (session.ts).
 import { newId } from "./db";
 import { readBackup } from "./backup";
-import { decodeDraft, draftName, type DecodeResult, type DraftPayload } from "./snapshot";
+import { decodeDraft, draftName, encodeDraft, type DecodeResult, type DraftPayload } from "./snapshot";
 import { chooseSlot, slotLock, TAB_KEY, type Release, type SlotChoice } from "./tabs";
 import type { SlotRead } from "./drafts";
 import { setLibrary, summaryAsDrafted, sharedText, watchStore, type SessionContext } from "./sessionContext";
@@ -10,6 +10,11 @@ import type { CorruptDraft, SessionState } from "./session";
 
 type Restored = SessionState["restored"];
 type Decoded = Extract<DecodeResult, { ok: true }>;
+/**
+ * A draft shown as the slot's current snapshot holds it: the snapshot's text, its time, the
+ * document read from it, and the document the editor was given (which also carries the view).
+ */
+type Stored = { data: string; savedAt: number; read: DraftPayload["document"]; given: DraftPayload["document"] };
 
 /** The newer of two readable drafts (the page's synchronous copy wins only when newer). */
 export const newer = (stored: Decoded | null, copy: Decoded | null): Decoded | null =>
@@ -37,7 +42,7 @@ async function restoreSlot(
   ctx: SessionContext,
   choice: SlotChoice,
   early?: Promise<SlotRead | undefined>,
-): Promise<{ choice: SlotChoice; restored: Restored; corrupt: CorruptDraft | null }> {
+): Promise<{ choice: SlotChoice; restored: Restored; corrupt: CorruptDraft | null; shown?: Stored }> {
   // A slot with no record yet can still have its copy: the tab was left before its first write landed.
   const read = choice.how === "new" ? undefined : await (early ?? ctx.drafts.read(choice.slot));
   const cur = read?.current;
@@ -47,6 +52,7 @@ async function restoreSlot(
   const decoded = newer(stored?.ok ? stored : null, slotBackup(ctx, choice.slot));
   if (!decoded) return { choice, restored: null, corrupt: null };
   await restoreInto(ctx, decoded.draft);
+  const given = ctx.store.getState().document;
   const restored = {
     name: draftName(decoded.draft.document),
     savedAt: decoded.savedAt,
@@ -58,7 +64,25 @@ async function restoreSlot(
     const rec = await ctx.library.get(decoded.draft.libraryId).catch(() => undefined);
     if (rec) await setLibrary(ctx, summaryAsDrafted(rec, decoded.draft));
   }
-  return { choice, restored, corrupt: null };
+  // Shown as the slot's current snapshot holds it (not the page's newer copy).
+  const shown =
+    decoded === stored && cur
+      ? { data: cur.data, savedAt: decoded.savedAt, read: decoded.draft.document, given }
+      : undefined;
+  return { choice, restored, corrupt: null, shown };
+}
+
+/**
+ * The slot's current snapshot already holds exactly what the editor shows, and no copy of the page
+ * waits to be covered by a write (backup.ts): the write a boot makes would store the same draft
+ * again, so it is not made. A draft migrated as it loaded, or relinked to its library, differs. The
+ * view the editor's document carries is not compared: restoreInto sets it from the draft's own view
+ * on every restore, so whatever the snapshot's document holds there is never read.
+ */
+function alreadyOnDisk(ctx: SessionContext, shown: Stored | undefined): shown is Stored {
+  if (!shown || ctx.backupPending) return false;
+  const now = ctx.payload();
+  return now.document === shown.given && encodeDraft({ ...now, document: shown.read }, shown.savedAt) === shown.data;
 }
 
 /**
@@ -99,14 +123,25 @@ export async function startSession(ctx: SessionContext, restored?: () => void): 
     unsubscribeStore();
     unsubscribeChannel?.();
   };
-  // The slot exists from the first moment, so a tab closed before any edit is still found.
-  ctx.autosaver.changed();
-  restored?.();
-  // `ready` comes with the write's outcome, saved or failed (sessionContext.ts): the change just
-  // made always makes one.
-  ctx.firstWrite = true;
-  await ctx.autosaver.flush();
-  ctx.firstWrite = false;
+  // `ready` comes with the first write's outcome, saved or failed (sessionContext.ts), or at once
+  // when that write is not needed.
+  if (alreadyOnDisk(ctx, back.shown)) {
+    // A reload of a draft nothing changed: the slot and its snapshot are on disk, and writing them
+    // again would only push the last good snapshot out and make one more commit before the first
+    // frame (docs/persistence.md#losing-work). The chip shows when it was saved, from the first render.
+    ctx.firstWrite = true;
+    ctx.autosaver.onDisk(back.shown.savedAt);
+    ctx.firstWrite = false;
+    restored?.();
+  } else {
+    // The slot exists from the first moment, so a tab closed before any edit is still found; a
+    // draft brought back from the page's copy, migrated or relinked is on disk as shown.
+    ctx.autosaver.changed();
+    restored?.();
+    ctx.firstWrite = true;
+    await ctx.autosaver.flush();
+    ctx.firstWrite = false;
+  }
   const held = await ctx.locks.heldNames().catch(() => new Set<string>());
   await ctx.drafts.pruneSlots((slot) => slot === ctx.get().slot || held.has(slotLock(slot))).catch(() => undefined);
 }
