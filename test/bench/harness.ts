@@ -40,21 +40,19 @@ export function measure<T = void>(
   let total = 0;
   while (samples.length < runs || (total < minMs && samples.length < 2000)) {
     const input = prepare?.() as T;
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn(input);
-    const dt = performance.now() - t0;
-    const dc = process.cpuUsage(c0);
-    samples.push(dt);
-    // Process CPU time: less disturbed by other processes on a busy machine than wall time, but
-    // it includes V8's helper threads (concurrent GC), so it can exceed wall time.
-    cpu.push((dc.user + dc.system) / 1000);
-    total += dt;
+    const t = timeOnce(() => fn(input));
+    samples.push(t.wall);
+    cpu.push(t.cpu);
+    total += t.wall;
   }
   return { median: median(samples), cpuMedian: median(cpu), runs: samples.length };
 }
 
-/** One call's wall and process CPU time, in milliseconds. */
+/**
+ * One call's wall and process CPU time, in milliseconds. Process CPU time is less disturbed by
+ * other processes on a busy machine than wall time, but it includes V8's helper threads
+ * (concurrent GC), so it can exceed wall time.
+ */
 function timeOnce(fn: () => unknown): { wall: number; cpu: number } {
   const c0 = process.cpuUsage();
   const t0 = performance.now();

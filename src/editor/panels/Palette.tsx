@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { explainerOf, PORT_KIND_INFO, type NodeDefinition, type PortKind } from "../../graph";
-
 import { useFlowApi } from "../flow/flowApi";
 import { useEditorInstance, useUi } from "../store/react";
 import { canvasViewOf } from "../flow/view";
