@@ -2,7 +2,6 @@
 // whose middle is inside it and the groups nested in it, its corner resizes it, a double-click on
 // the title renames it. Drawn through drawnSlots.tsx, in the chunk that draws the nodes.
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
-
 import { useFlowApi } from "./flowApi";
 import type { WorkflowGroup, WorkflowNode } from "../../graph";
 import type { Editor } from "../store/editor";

@@ -1,5 +1,4 @@
 import { useCallback, type DragEvent, type MouseEvent as ReactMouseEvent, type RefObject } from "react";
-
 import { useFlowApi } from "./flowApi";
 import { useEditorInstance } from "../store/react";
 import { warmImportDoor } from "../store/importDoor";
